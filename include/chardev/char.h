@@ -1,0 +1,51 @@
+/*
+ * Character devices: host-side byte streams that guest devices (UART),
+ * the monitor and the gdbstub talk to. A backend (stdio, file, null, socket,
+ * pty) is created from a -serial/-chardev spec; a frontend (the UART) attaches
+ * handlers through a CharBackend. The mux backend (QEMU's mon:stdio, and the
+ * default for -nographic) puts several frontends on one backend and interprets
+ * the escape key Ctrl-A: "Ctrl-A h" help, "Ctrl-A x" quit, "Ctrl-A c" switch
+ * frontend (serial/monitor), "Ctrl-A Ctrl-A" sends Ctrl-A, "Ctrl-A s" sync
+ * disks (later), "Ctrl-A t" toggle console timestamps.
+ * Everything here runs in the main loop thread with the BQL held, except
+ * chr_write from a frontend, which is also BQL-protected (MMIO).
+ */
+#ifndef CHARDEV_CHAR_H
+#define CHARDEV_CHAR_H
+
+#include "common.h"
+#include "util/error.h"
+
+typedef struct Chardev Chardev;
+
+/* Frontend callbacks: how many bytes it can take now, and the bytes themselves. */
+typedef int CharCanReceive(void *opaque);
+typedef void CharReceive(void *opaque, const uint8_t *buf, int size);
+
+typedef struct CharBackend {
+    Chardev *chr;
+    CharCanReceive *can_receive;
+    CharReceive *receive;
+    void *opaque;
+    int tag; /* index in a mux */
+} CharBackend;
+
+/*
+ * Create a backend from a spec: "stdio", "mon:stdio", "null", "none", "file:PATH",
+ * "pty", "tcp:HOST:PORT,server=on,wait=off", "unix:PATH,server=on". The id names it
+ * (e.g. "serial0"). Returns NULL + errp on bad spec or host failure.
+ */
+Chardev *chardev_new_from_spec(const char *id, const char *spec, Error **errp);
+Chardev *chardev_find(const char *id);
+/* Attach a frontend to chr (chr may be NULL: writes are dropped, nothing is received). */
+bool char_fe_init(CharBackend *be, Chardev *chr, Error **errp);
+void char_fe_set_handlers(CharBackend *be, CharCanReceive *can_receive, CharReceive *receive,
+                          void *opaque);
+/* Write all bytes (blocking briefly if the host is slow); returns bytes written or -1. */
+int char_fe_write_all(CharBackend *be, const uint8_t *buf, int len);
+/* Tell the backend the frontend can take input again (after can_receive returned 0). */
+void char_fe_accept_input(CharBackend *be);
+/* Restore the terminal (stdio raw mode) at exit; safe to call more than once. */
+void chardev_cleanup_all(void);
+
+#endif

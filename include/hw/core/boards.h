@@ -1,0 +1,77 @@
+/*
+ * Machines (boards). A machine type is a TYPE_MACHINE subclass named
+ * "<name>-machine" whose class_init sets the MachineClass fields; the
+ * command line picks one with -M <name>. system_init() creates it with
+ * object_new(), sets its properties, then calls mc->init (the board's
+ * *_machine_init: harts, memory map, devices) and finally the
+ * machine_init_done notifiers (the board's *_machine_done: firmware, kernel,
+ * FDT, reset vector).
+ */
+#ifndef HW_CORE_BOARDS_H
+#define HW_CORE_BOARDS_H
+
+#include "common.h"
+#include "qom/object.h"
+#include "system/memory.h"
+#include "util/notify.h"
+
+#define TYPE_MACHINE "machine"
+#define TYPE_MACHINE_SUFFIX "-machine"
+#define MACHINE_TYPE_NAME(machinename) (machinename TYPE_MACHINE_SUFFIX)
+
+typedef struct MachineState MachineState;
+
+typedef struct CpuTopology {
+    unsigned cpus;    /* harts present at start */
+    unsigned sockets;
+    unsigned cores;   /* per socket */
+    unsigned threads; /* per core */
+    unsigned max_cpus;
+} CpuTopology;
+
+typedef struct MachineClass {
+    ObjectClass parent_class;
+    const char *name; /* the -M name, e.g. "virt" */
+    const char *desc;
+    bool is_default;
+    void (*init)(MachineState *ms);
+    unsigned max_cpus;
+    const char *default_cpu_type;
+    uint64_t default_ram_size;
+    const char *default_bios; /* "default" firmware file name, or NULL */
+} MachineClass;
+
+struct MachineState {
+    Object parent_obj;
+    uint64_t ram_size;
+    char *firmware;        /* -bios: NULL/"default", "none" or a path */
+    char *kernel_filename; /* -kernel */
+    char *initrd_filename; /* -initrd */
+    char *kernel_cmdline;  /* -append */
+    char *dtb;             /* -dtb: replaces the generated FDT */
+    char *dumpdtb;         /* -machine dumpdtb=FILE: write the FDT and exit */
+    char *cpu_type;        /* -cpu, resolved to a type name */
+    CpuTopology smp;
+    MemoryRegion ram;      /* the main RAM, mapped by the board */
+    void *fdt;             /* the device tree handed to the guest */
+    int fdt_size;
+};
+
+#define MACHINE(obj) OBJECT_CHECK(MachineState, (obj), TYPE_MACHINE)
+#define MACHINE_CLASS(oc) OBJECT_CLASS_CHECK(MachineClass, (oc), TYPE_MACHINE)
+#define MACHINE_GET_CLASS(obj) OBJECT_GET_CLASS(MachineClass, (obj), TYPE_MACHINE)
+
+/* The machine being run (NULL before create_machine). */
+extern MachineState *current_machine;
+
+/* Find a machine class by -M name (or alias); NULL if none. */
+MachineClass *machine_find_class(const char *name);
+/* Print "name  desc" lines for -machine help. */
+void machine_print_help(FILE *out);
+/* Run mc->init with the BQL held, after checking ram_size and smp against the class limits. */
+bool machine_run_board_init(MachineState *ms, Error **errp) WARN_UNUSED_RESULT;
+/* Notifiers run by system_init() once the board is built (firmware/kernel loading). */
+void machine_add_init_done_notifier(Notifier *n);
+void machine_run_init_done_notifiers(void);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * The generic vCPU: what the run loop, the gdbstub and the main loop need
+ * from any CPU, whatever its architecture. A target CPU (RISCVCPU) embeds a
+ * CPUState first and fills the CPUClass hooks.
+ *
+ * Threads (DESIGN.md "CPUs"): each vCPU runs in its own host thread
+ * (system/cpus.c). Other threads never touch the architectural state of a
+ * running vCPU; they ask it to leave its execution loop with cpu_exit() or
+ * cpu_kick(), through the atomic exit_request flag it checks between blocks.
+ */
+#ifndef HW_CORE_CPU_H
+#define HW_CORE_CPU_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "common.h"
+#include "hw/core/qdev.h"
+
+#define TYPE_CPU "cpu"
+
+typedef struct CPUState CPUState;
+
+typedef struct CPUClass {
+    DeviceClass parent_class;
+    /* Run guest code until exit_request, a stop, WFI or a debug event; returns an EXCP_* code. */
+    int (*exec)(CPUState *cpu);
+    /* Is there an interrupt that would end WFI? (called from the vCPU thread) */
+    bool (*has_work)(CPUState *cpu);
+    void (*set_pc)(CPUState *cpu, uint64_t pc);
+    uint64_t (*get_pc)(CPUState *cpu);
+    void (*dump_state)(CPUState *cpu, FILE *out);
+    /* gdbstub: register numbering follows the target description XML. */
+    const char *gdb_arch_name;               /* "riscv:rv64" */
+    const char *(*gdb_target_xml)(CPUState *cpu, const char *annex); /* NULL if unknown */
+    int gdb_num_regs;
+    /* Read register n into buf (target byte order); returns bytes, 0 if unavailable. */
+    int (*gdb_read_register)(CPUState *cpu, uint8_t *buf, int n);
+    int (*gdb_write_register)(CPUState *cpu, const uint8_t *buf, int n);
+    /* Access guest virtual memory as the CPU sees it now (page tables honoured); 0 or -1. */
+    int (*memory_rw_debug)(CPUState *cpu, uint64_t vaddr, void *buf, uint64_t len, bool write);
+} CPUClass;
+
+/* Why exec() returned. */
+enum {
+    EXCP_INTERRUPT = 0x10000, /* exit_request: go around the loop (stop, kick) */
+    EXCP_HLT,                 /* WFI: sleep until has_work */
+    EXCP_DEBUG,               /* breakpoint hit or single step done */
+};
+
+#define CPU_MAX_BREAKPOINTS 64
+
+struct CPUState {
+    DeviceState parent_obj;
+    int cpu_index;
+    CPUState *next_cpu;
+
+    /* run control, shared with other threads */
+    atomic_bool exit_request; /* leave the execution loop at the next block boundary */
+    atomic_bool stop;         /* asked to pause */
+    bool stopped;             /* paused (protected by the cpus lock) */
+    bool halted;              /* in WFI */
+    bool created;
+    pthread_t thread;
+    pthread_cond_t halt_cond; /* the vCPU sleeps on it when stopped or halted */
+
+    /* debugging (changed only while the vCPU is stopped) */
+    bool singlestep_enabled;
+    int num_breakpoints;
+    uint64_t breakpoints[CPU_MAX_BREAKPOINTS];
+};
+
+#define CPU(obj) OBJECT_CHECK(CPUState, (obj), TYPE_CPU)
+#define CPU_CLASS(oc) OBJECT_CLASS_CHECK(CPUClass, (oc), TYPE_CPU)
+#define CPU_GET_CLASS(obj) OBJECT_GET_CLASS(CPUClass, (obj), TYPE_CPU)
+
+/* All vCPUs in creation order (linked when realized). */
+extern CPUState *first_cpu;
+#define CPU_FOREACH(cpu) for ((cpu) = first_cpu; (cpu); (cpu) = (cpu)->next_cpu)
+CPUState *cpu_by_index(int index);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * System-bus devices: devices with MMIO regions mapped into the system
+ * address space and numbered outgoing interrupt lines.
+ */
+#ifndef HW_CORE_SYSBUS_H
+#define HW_CORE_SYSBUS_H
+
+#include "hw/core/qdev.h"
+#include "system/memory.h"
+
+#define TYPE_SYS_BUS_DEVICE "sys-bus-device"
+#define SYSBUS_MAX_MMIO 8
+#define SYSBUS_MAX_IRQ 64
+
+typedef struct SysBusDevice {
+    DeviceState parent_obj;
+    int num_mmio;
+    struct {
+        hwaddr addr; /* where mapped, or (hwaddr)-1 */
+        MemoryRegion *memory;
+    } mmio[SYSBUS_MAX_MMIO];
+    int num_irq;
+    IRQState **irqp[SYSBUS_MAX_IRQ]; /* the device's own IRQState * fields */
+} SysBusDevice;
+
+#define SYS_BUS_DEVICE(obj) OBJECT_CHECK(SysBusDevice, (obj), TYPE_SYS_BUS_DEVICE)
+
+/* From realize/instance_init: declare MMIO region n (in call order) and outgoing irq n. */
+void sysbus_init_mmio(SysBusDevice *dev, MemoryRegion *mr);
+void sysbus_init_irq(SysBusDevice *dev, IRQState **p);
+/* From the board: map region n into system memory at addr; connect irq n. */
+void sysbus_mmio_map(SysBusDevice *dev, int n, hwaddr addr);
+void sysbus_connect_irq(SysBusDevice *dev, int n, IRQState *irq);
+MemoryRegion *sysbus_mmio_get_region(SysBusDevice *dev, int n);
+/* qdev_new + realize (fatal on error) + map region 0 at addr + connect irq 0 (may be NULL). */
+DeviceState *sysbus_create_simple(const char *type, hwaddr addr, IRQState *irq);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * The RISC-V hart: architectural state and the contract between the
+ * execution engine (accel/tcg + target/riscv/translate.c) and the
+ * privileged architecture (cpu.c, csr.c, cpu_helper.c, mmu.c, pmp.c).
+ *
+ * Error contract: an instruction that faults produces a RISCVException value
+ * that travels up by return (never longjmp); the engine then calls
+ * riscv_cpu_do_exception() with env->pc at the faulting instruction.
+ *
+ * Threads: env is touched only by the hart's own thread, except mip, which
+ * devices update from the main loop through riscv_cpu_update_mip() (atomic),
+ * and which the hart reads atomically.
+ *
+ * Specs: The RISC-V Instruction Set Manual, Volume I (unprivileged, 20191213)
+ * and Volume II (privileged, 20211203), Sstc, Zba/Zbb/Zbc/Zbs 1.0.
+ */
+#ifndef TARGET_RISCV_CPU_H
+#define TARGET_RISCV_CPU_H
+
+#include <stdatomic.h>
+
+#include "accel/tcg/cpu-tlb.h"
+#include "common.h"
+#include "hw/core/cpu.h"
+#include "target/riscv/cpu_bits.h"
+
+#define TYPE_RISCV_CPU "riscv-cpu"
+#define RISCV_CPU_TYPE_SUFFIX "-" TYPE_RISCV_CPU
+#define RISCV_CPU_TYPE_NAME(name) (name RISCV_CPU_TYPE_SUFFIX)
+#define TYPE_RISCV_CPU_RV64 RISCV_CPU_TYPE_NAME("rv64")
+
+#define PRV_U 0
+#define PRV_S 1
+#define PRV_M 3
+
+/* TLB/translation contexts: one per effective privilege for data and fetch. */
+#define MMU_IDX_U 0
+#define MMU_IDX_S 1
+#define MMU_IDX_M 3
+#define NB_MMU_MODES 4
+
+typedef enum MMUAccessType { MMU_DATA_LOAD = 0, MMU_DATA_STORE = 1, MMU_INST_FETCH = 2 } MMUAccessType;
+
+#define RISCV_PMP_ENTRIES 16
+
+typedef struct CPURISCVState {
+    /* hot: every instruction */
+    uint64_t gpr[32];
+    uint64_t pc;
+    uint64_t fpr[32]; /* single-precision values NaN-boxed */
+    uint64_t priv;    /* PRV_U, PRV_S, PRV_M */
+    uint64_t instret; /* instructions retired, exact before any helper call */
+
+    /* warm: CSRs read by the engine often */
+    uint64_t mstatus; /* sstatus is a view of it */
+    uint32_t frm;
+    uint32_t fflags;
+    uint64_t load_res; /* LR reservation address, -1 if none */
+    uint64_t load_val;
+    _Atomic uint64_t mip; /* updated by devices through riscv_cpu_update_mip */
+    uint64_t mie;
+
+    /* cold: the privileged state */
+    uint64_t misa;
+    uint64_t mhartid;
+    uint64_t medeleg, mideleg;
+    uint64_t mtvec, mscratch, mepc, mcause, mtval;
+    uint64_t stvec, sscratch, sepc, scause, stval;
+    uint64_t satp;
+    uint64_t mcounteren, scounteren, mcountinhibit;
+    uint64_t menvcfg, senvcfg;
+    uint64_t stimecmp;          /* Sstc */
+    uint64_t mcycle_offset;     /* cycle = instret + offset (written mcycle) */
+    uint64_t minstret_offset;
+    uint64_t mseccfg;
+    uint8_t pmpcfg[RISCV_PMP_ENTRIES];
+    uint64_t pmpaddr[RISCV_PMP_ENTRIES];
+    uint64_t resetvec;
+
+    /* time source: mtime of the board's timer device (set by the ACLINT MTIMER) */
+    uint64_t (*rdtime_fn)(void *opaque);
+    void *rdtime_opaque;
+    uint32_t timebase_freq; /* Hz of rdtime_fn, for the Sstc timer */
+    struct Timer *stimer;   /* Sstc: fires when time >= stimecmp */
+} CPURISCVState;
+
+typedef struct RISCVCPU {
+    CPUState parent_obj;
+    CPURISCVState env;
+    CPUTLB tlb; /* the engine's softmmu TLB and block jump cache */
+    /* configuration (properties) */
+    uint32_t hartid;
+    uint64_t resetvec_prop;
+    bool ext_sstc;
+    bool pmp;
+} RISCVCPU;
+
+#define RISCV_CPU(obj) OBJECT_CHECK(RISCVCPU, (obj), TYPE_RISCV_CPU)
+static inline RISCVCPU *env_cpu(CPURISCVState *env) { return container_of(env, RISCVCPU, env); }
+
+/* ---- cpu.c ---- */
+void riscv_cpu_reset(RISCVCPU *cpu); /* pc = resetvec, M-mode, CSRs to reset values */
+/* The ISA string for the FDT and /proc/cpuinfo, e.g. "rv64imafdc_zicsr_zifencei_zba_..." */
+const char *riscv_isa_string(RISCVCPU *cpu);
+void riscv_cpu_list(FILE *out); /* -cpu help */
+
+/* ---- csr.c ---- */
+/*
+ * Read-modify-write CSR csrno: *ret_value = old value (if ret_value);
+ * new = (old & ~write_mask) | (new_value & write_mask). write_mask == 0 means
+ * the instruction does not write (csrrs/csrrc with rs1=x0): no write side
+ * effects and no illegal-instruction for read-only CSRs. Returns
+ * RISCV_EXCP_NONE or RISCV_EXCP_ILLEGAL_INST (privilege, existence,
+ * read-only, counter gating, FS off for fcsr).
+ */
+RISCVException riscv_csrrw(CPURISCVState *env, int csrno, uint64_t *ret_value,
+                           uint64_t new_value, uint64_t write_mask);
+/* Same without privilege checks, for the gdbstub. */
+RISCVException riscv_csrrw_debug(CPURISCVState *env, int csrno, uint64_t *ret_value,
+                                 uint64_t new_value, uint64_t write_mask);
+
+/* ---- cpu_helper.c: traps and interrupts ---- */
+/* Enter the trap handler for exception cause with tval; env->pc is the faulting pc. */
+void riscv_cpu_do_exception(CPURISCVState *env, RISCVException cause, uint64_t tval);
+/* Take the highest-priority enabled pending interrupt, if any; true if one was taken. */
+bool riscv_cpu_exec_interrupt(CPURISCVState *env);
+/* Is any interrupt pending & enabled in mie (ignoring global enables)? WFI wakes on it. */
+bool riscv_cpu_has_work(CPURISCVState *env);
+/* Set the mip bits in mask to value, atomically; kicks the hart if an interrupt may be due. */
+void riscv_cpu_update_mip(RISCVCPU *cpu, uint64_t mask, uint64_t value);
+/* mret/sret: check privilege and TSR, restore state, set env->pc; or return the exception. */
+RISCVException riscv_helper_mret(CPURISCVState *env);
+RISCVException riscv_helper_sret(CPURISCVState *env);
+/* wfi: illegal if TW (or in U); otherwise NONE and the engine halts until has_work. */
+RISCVException riscv_helper_wfi(CPURISCVState *env);
+/* sfence.vma rs1/rs2 (values, and whether rs1/rs2 are x0): privilege/TVM checks + TLB flush. */
+RISCVException riscv_helper_sfence_vma(CPURISCVState *env, uint64_t vaddr, bool all_addr);
+/* Raised by the engine before FP instructions: illegal if mstatus.FS == Off. */
+bool riscv_fp_enabled(CPURISCVState *env);
+/* Mark FS dirty (and SD) after an FP register or fcsr write. */
+void riscv_mark_fs_dirty(CPURISCVState *env);
+/* The mmu_idx for data accesses (honours MPRV/MPP) or instruction fetches. */
+int riscv_cpu_mmu_index(CPURISCVState *env, bool ifetch);
+
+/* ---- mmu.c / pmp.c ---- */
+/*
+ * Translate vaddr for an access in context mmu_idx: page walk (Sv39/48/57,
+ * A/D updates, permission and canonical-address rules, SUM/MXR) then PMP.
+ * On success: *paddr, *prot (PAGE_READ|PAGE_WRITE|PAGE_EXEC allowed for this
+ * page in this context; a store sets D so write is only granted when D is set
+ * or this access is a store) and *lg_page_size (12 normally; smaller, e.g. 2,
+ * if a PMP boundary falls inside the page, meaning: do not cache in the TLB).
+ * On failure: returns the page-fault or access-fault cause; tval is vaddr.
+ */
+#define PAGE_READ 1
+#define PAGE_WRITE 2
+#define PAGE_EXEC 4
+RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessType access,
+                                  int mmu_idx, hwaddr *paddr, int *prot, int *lg_page_size);
+/* Translate for the debugger without side effects (no A/D writes); -1 if unmapped. */
+hwaddr riscv_cpu_get_phys_page_debug(CPURISCVState *env, uint64_t vaddr);
+/* PMP check of [addr, addr+size) for an access at privilege priv. */
+bool riscv_pmp_check(CPURISCVState *env, hwaddr addr, unsigned size, MMUAccessType access,
+                     int priv);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * Clocks and timers. Timers are deadlines checked by the main loop, which
+ * sleeps exactly until the nearest one; callbacks run in the main loop thread
+ * with the BQL held. timer_mod/timer_del may be called from any thread that
+ * holds the BQL (e.g. a vCPU writing stimecmp); they wake the loop if needed.
+ *
+ * CLOCK_VIRTUAL is guest time: host monotonic nanoseconds since start-up,
+ * frozen while the VM is stopped (so a paused guest does not see time jump).
+ * CLOCK_REALTIME is host monotonic time that never stops (UI, chardev retries).
+ */
+#ifndef UTIL_TIMER_H
+#define UTIL_TIMER_H
+
+#include "common.h"
+
+typedef enum ClockType { CLOCK_VIRTUAL, CLOCK_REALTIME, CLOCK_MAX } ClockType;
+
+#define NANOSECONDS_PER_SECOND 1000000000LL
+
+/* Current time of the clock in nanoseconds; any thread, lock-free. */
+int64_t clock_get_ns(ClockType type);
+/* Freeze/unfreeze CLOCK_VIRTUAL (runstate calls these on stop/continue). */
+void clock_virtual_stop(void);
+void clock_virtual_start(void);
+
+typedef void TimerCB(void *opaque);
+typedef struct Timer Timer;
+
+Timer *timer_new_ns(ClockType type, TimerCB *cb, void *opaque);
+void timer_free(Timer *t);
+/* Arm (or re-arm) t to fire when clock >= expire_ns. */
+void timer_mod_ns(Timer *t, int64_t expire_ns);
+void timer_del(Timer *t);
+bool timer_pending(Timer *t);
+int64_t timer_expire_time_ns(Timer *t);
+
+/* For the main loop: nanoseconds until the nearest deadline (-1 = none), and run expired. */
+int64_t timers_deadline_ns(void);
+bool timers_run_expired(void);
+
+/* Convert between a device clock of freq Hz and nanoseconds without overflow. */
+uint64_t muldiv64(uint64_t a, uint32_t b, uint32_t c);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * Guest test library: result reporting, UART output, CSR access and trap
+ * bookkeeping for bare-metal tests on the virt board.
+ *
+ * A test's main() returns 0 (pass) or calls test_fail()/CHECK*().  A failed
+ * check prints its number, file, line and values on the UART and exits
+ * through sifive_test with (number << 16) | 0x3333, so the emulator's exit
+ * status names the check.  Check numbers come from __COUNTER__ and must stay
+ * at or below MAX_CHECK_CODE (asserted by TEST_END_CHECKS()).
+ */
+#ifndef GUEST_TEST_H
+#define GUEST_TEST_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "riscv_defs.h"
+
+struct trap_frame {
+    unsigned long regs[32]; /* x0..x31 at the trap; x2 is the interrupted sp */
+    unsigned long cause;
+    unsigned long epc;      /* written back on return: edit to redirect */
+    unsigned long tval;
+    unsigned long status;   /* mstatus/sstatus, written back on return */
+};
+
+enum { REG_RA = 1, REG_SP = 2, REG_A0 = 10, REG_A1 = 11, REG_A7 = 17 };
+
+/* What the last trap taken through the default handlers looked like. */
+struct trap_record {
+    unsigned long count;    /* traps recorded so far */
+    unsigned long cause;
+    unsigned long epc;
+    unsigned long tval;
+    unsigned long status;   /* mstatus/sstatus as seen on entry */
+    char handler;           /* 'M' or 'S': which mode took the trap */
+};
+
+extern volatile struct trap_record last_trap;
+extern volatile int trap_expect;            /* EXPECT_*, reset to NONE after one trap */
+extern volatile unsigned long trap_goto_pc; /* for EXPECT_GOTO */
+
+/* Optional hooks run first; return nonzero when the trap was handled. */
+typedef int (*trap_hook_t)(struct trap_frame *f);
+extern volatile trap_hook_t m_trap_hook, s_trap_hook;
+
+void test_pass(void) __attribute__((noreturn));
+void test_fail(unsigned code) __attribute__((noreturn));
+void check_failed(unsigned n, const char *file, int line, const char *what, int has_values,
+                  unsigned long got, unsigned long want) __attribute__((noreturn));
+
+void uart_putc(char c);
+void uart_puts(const char *s);
+void uart_printf(const char *fmt, ...);   /* %s %c %d %u %x %lx %lu %ld %p, no widths */
+
+long run_in_mode(int mode, long (*fn)(long), long arg, void *stack);
+void mode_exit(long value) __attribute__((noreturn));
+void pmp_allow_all(void);                 /* PMP entry 0: NAPOT over everything, RWX */
+void clear_last_trap(void);
+
+#define CHECK(cond)                                                                    \
+    do {                                                                               \
+        if (!(cond))                                                                   \
+            check_failed(__COUNTER__ + 1, __FILE__, __LINE__, #cond, 0, 0, 0);         \
+    } while (0)
+
+#define CHECK_EQ(got, want)                                                            \
+    do {                                                                               \
+        unsigned long __g = (unsigned long)(got), __w = (unsigned long)(want);         \
+        if (__g != __w)                                                                \
+            check_failed(__COUNTER__ + 1, __FILE__, __LINE__, #got " == " #want, 1,    \
+                         __g, __w);                                                    \
+    } while (0)
+
+/* Checks that the last trap had this cause, epc and tval and was taken in 'M'/'S'. */
+#define CHECK_TRAP(handler_, cause_, epc_, tval_)                                      \
+    do {                                                                               \
+        CHECK_EQ(last_trap.handler, handler_);                                         \
+        CHECK_EQ(last_trap.cause, cause_);                                             \
+        CHECK_EQ(last_trap.epc, epc_);                                                 \
+        CHECK_EQ(last_trap.tval, tval_);                                               \
+    } while (0)
+
+/* Put at the end of a test file: keeps exit codes distinct and below 240. */
+#define TEST_END_CHECKS() _Static_assert(__COUNTER__ <= MAX_CHECK_CODE, "too many checks")
+
+#define csr_read(csr)                                                                  \
+    ({                                                                                 \
+        unsigned long __v;                                                             \
+        asm volatile("csrr %0, " #csr : "=r"(__v)::"memory");                          \
+        __v;                                                                           \
+    })
+#define csr_write(csr, val) asm volatile("csrw " #csr ", %0" ::"rK"((unsigned long)(val)) : "memory")
+#define csr_set(csr, val) asm volatile("csrs " #csr ", %0" ::"rK"((unsigned long)(val)) : "memory")
+#define csr_clear(csr, val) asm volatile("csrc " #csr ", %0" ::"rK"((unsigned long)(val)) : "memory")
+#define csr_swap(csr, val)                                                             \
+    ({                                                                                 \
+        unsigned long __v;                                                             \
+        asm volatile("csrrw %0, " #csr ", %1" : "=r"(__v) : "rK"((unsigned long)(val)) : "memory"); \
+        __v;                                                                           \
+    })
+
+#define mmio_read32(a) (*(volatile uint32_t *)(uintptr_t)(a))
+#define mmio_write32(a, v) (*(volatile uint32_t *)(uintptr_t)(a) = (v))
+#define mmio_read64(a) (*(volatile uint64_t *)(uintptr_t)(a))
+#define mmio_write64(a, v) (*(volatile uint64_t *)(uintptr_t)(a) = (v))
+
+static inline void fence(void) { asm volatile("fence" ::: "memory"); }
+static inline void fence_i(void) { asm volatile("fence.i" ::: "memory"); }
+static inline void sfence_vma(void) { asm volatile("sfence.vma" ::: "memory"); }
+
+static inline uint64_t clint_mtime(void) { return mmio_read64(CLINT_MTIME); }
+
+/* Set up a one-shot expectation for the next trap. */
+static inline void expect_trap(int how)
+{
+    clear_last_trap();
+    trap_expect = how;
+}
+
+#endif
