@@ -59,3 +59,9 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+# The main job (README quick start): OpenSBI then U-Boot's prompt on the console.
+# (Booting Linux to a shell replaces this once the guest image builder lands.)
+UBOOT_ELF := /usr/lib/u-boot/qemu-riscv64_smode/uboot.elf
+run: all
+	$(BUILD)/kestrel -M virt -m 256 -nographic -kernel $(UBOOT_ELF)

@@ -138,6 +138,8 @@ struct AddressSpace {
 };
 
 void address_space_init(AddressSpace *as, MemoryRegion *root, const char *name);
+/* Stop tracking as (its regions are untouched; views a reader may hold stay valid). */
+void address_space_destroy(AddressSpace *as);
 FlatView *address_space_get_flatview(AddressSpace *as);
 /* The range containing addr, or NULL if unassigned. */
 const FlatRange *flatview_lookup(const FlatView *view, hwaddr addr);

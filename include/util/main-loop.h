@@ -41,4 +41,8 @@ void bh_schedule(BH *bh);
 void bh_cancel(BH *bh);
 void bh_delete(BH *bh);
 
+/* SIGINT/SIGTERM/SIGHUP become shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL, 0); SIGPIPE is
+ * ignored. Call once from main before starting vCPUs. */
+void os_setup_signal_handling(void);
+
 #endif

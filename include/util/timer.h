@@ -6,14 +6,15 @@
  *
  * CLOCK_VIRTUAL is guest time: host monotonic nanoseconds since start-up,
  * frozen while the VM is stopped (so a paused guest does not see time jump).
- * CLOCK_REALTIME is host monotonic time that never stops (UI, chardev retries).
+ * CLOCK_HOST is host monotonic time that never stops (UI, chardev retries); it is
+ * not called CLOCK_REALTIME because <time.h> defines that name as a macro.
  */
 #ifndef UTIL_TIMER_H
 #define UTIL_TIMER_H
 
 #include "common.h"
 
-typedef enum ClockType { CLOCK_VIRTUAL, CLOCK_REALTIME, CLOCK_MAX } ClockType;
+typedef enum ClockType { CLOCK_VIRTUAL, CLOCK_HOST, CLOCK_MAX } ClockType;
 
 #define NANOSECONDS_PER_SECOND 1000000000LL
 

@@ -1,7 +1,22 @@
 /*
- * PLACEHOLDER written by the lead so cpu.h compiles; the accel/tcg owner
- * replaces it with the real softmmu TLB and jump cache (keep the names
- * CPUTLB, tlb_flush, tlb_flush_page).
+ * The softmmu TLB and the block jump cache of one vCPU (DESIGN.md "CPUs",
+ * "Execution engine"). Embedded in the target CPU (RISCVCPU.tlb); zeroed
+ * memory is not a valid TLB, so the engine initialises it with tlb_flush()
+ * before first use (riscv_tcg_exec does it by itself).
+ *
+ * An entry caches one 4 KiB guest-virtual page for one MMU context
+ * (mmu_idx): a tag per access type (read, write, execute) that equals the
+ * page address when that access may take the fast path, and an addend with
+ * host pointer = vaddr + addend for RAM. Tag flag bits in the low 12 bits
+ * send an access to the slow path while keeping the translation cached:
+ * TLB_MMIO (device or ROM-write page: go through the AddressSpace) and
+ * TLB_NOTDIRTY (the page holds translated code: a store must invalidate it).
+ * Because the fast path compares the tag with the page of the access's LAST
+ * byte, an access that crosses a page boundary also misses and is split by
+ * the slow path.
+ *
+ * Threads: only the vCPU's own thread touches its TLB, except that a new
+ * code page is marked TLB_NOTDIRTY in every vCPU's TLB (see tb-maint.c).
  */
 #ifndef ACCEL_TCG_CPU_TLB_H
 #define ACCEL_TCG_CPU_TLB_H
@@ -9,10 +24,53 @@
 #include "common.h"
 
 typedef struct CPUState CPUState;
+typedef struct TranslationBlock TranslationBlock;
+
+#define TARGET_PAGE_BITS 12
+#define TARGET_PAGE_SIZE (1ULL << TARGET_PAGE_BITS)
+#define TARGET_PAGE_MASK (~(TARGET_PAGE_SIZE - 1))
+
+/* Must equal NB_MMU_MODES of the target (checked in cputlb.c). */
+#define CPU_TLB_NB_MODES 4
+#define CPU_TLB_BITS 9
+#define CPU_TLB_SIZE (1 << CPU_TLB_BITS)
+#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_SIZE (1 << TB_JMP_CACHE_BITS)
+
+#define TLB_MMIO 0x1ULL     /* access through the AddressSpace (device, ROM write) */
+#define TLB_NOTDIRTY 0x2ULL /* code page: stores invalidate its blocks first */
+#define TLB_FLAGS_MASK 0x3ULL
+#define TLB_INVALID (~0ULL) /* matches no address: low bits are never all set */
+
+typedef struct CPUTLBEntry {
+    uint64_t addr_read;
+    uint64_t addr_write;
+    uint64_t addr_code;
+    uintptr_t addend; /* host = vaddr + addend (RAM pages only) */
+} CPUTLBEntry;
+
+typedef struct TBJumpCacheEntry {
+    uint64_t pc; /* guest virtual pc */
+    TranslationBlock *tb;
+} TBJumpCacheEntry;
 
 typedef struct CPUTLB {
-    int unused;
+    CPUTLBEntry table[CPU_TLB_NB_MODES][CPU_TLB_SIZE];
+    hwaddr paddr[CPU_TLB_NB_MODES][CPU_TLB_SIZE]; /* physical page of each entry */
+    TBJumpCacheEntry jc[TB_JMP_CACHE_SIZE];       /* virtual pc -> block, validated */
+    /* engine bookkeeping */
+    bool initialized;
+    unsigned as_generation;  /* memory map generation the entries were filled under */
+    unsigned tb_flush_count; /* block cache generation the jump cache refers to */
+    int data_mmu_idx;        /* contexts of the running block (recomputed at exits) */
+    int code_mmu_idx;
+    TranslationBlock *scratch; /* buffer for uncached one-instruction blocks */
 } CPUTLB;
+
+static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
+{
+    return &tlb->table[mmu_idx][(vaddr >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1)];
+}
 
 /* Drop every cached translation of this vCPU (its own thread, or while it is stopped). */
 void tlb_flush(CPUState *cpu);

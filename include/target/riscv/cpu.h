@@ -39,9 +39,15 @@
 #define MMU_IDX_M 3
 #define NB_MMU_MODES 4
 
-typedef enum MMUAccessType { MMU_DATA_LOAD = 0, MMU_DATA_STORE = 1, MMU_INST_FETCH = 2 } MMUAccessType;
+typedef enum MMUAccessType {
+    MMU_DATA_LOAD = 0,
+    MMU_DATA_STORE = 1,
+    MMU_INST_FETCH = 2
+} MMUAccessType;
 
 #define RISCV_PMP_ENTRIES 16
+/* mhpmcounter3..18 and mhpmevent3..18 hold values; 19..31 read as zero (as QEMU 7.2's 16). */
+#define RISCV_HPM_COUNTERS 16
 
 typedef struct CPURISCVState {
     /* hot: every instruction */
@@ -69,10 +75,12 @@ typedef struct CPURISCVState {
     uint64_t satp;
     uint64_t mcounteren, scounteren, mcountinhibit;
     uint64_t menvcfg, senvcfg;
-    uint64_t stimecmp;          /* Sstc */
-    uint64_t mcycle_offset;     /* cycle = instret + offset (written mcycle) */
+    uint64_t stimecmp;      /* Sstc */
+    uint64_t mcycle_offset; /* cycle = instret + offset (written mcycle) */
     uint64_t minstret_offset;
     uint64_t mseccfg;
+    uint64_t mhpmcounter[RISCV_HPM_COUNTERS]; /* index 0 is mhpmcounter3 */
+    uint64_t mhpmevent[RISCV_HPM_COUNTERS];
     uint8_t pmpcfg[RISCV_PMP_ENTRIES];
     uint64_t pmpaddr[RISCV_PMP_ENTRIES];
     uint64_t resetvec;
@@ -95,11 +103,26 @@ typedef struct RISCVCPU {
     bool pmp;
 } RISCVCPU;
 
+typedef struct RISCVCPUClass {
+    CPUClass parent_class;
+    bool (*parent_realize)(DeviceState *dev, Error **errp); /* TYPE_CPU's realize */
+    void (*parent_reset)(DeviceState *dev);                 /* TYPE_CPU's reset */
+} RISCVCPUClass;
+
 #define RISCV_CPU(obj) OBJECT_CHECK(RISCVCPU, (obj), TYPE_RISCV_CPU)
-static inline RISCVCPU *env_cpu(CPURISCVState *env) { return container_of(env, RISCVCPU, env); }
+#define RISCV_CPU_CLASS(oc) OBJECT_CLASS_CHECK(RISCVCPUClass, (oc), TYPE_RISCV_CPU)
+#define RISCV_CPU_GET_CLASS(obj) OBJECT_GET_CLASS(RISCVCPUClass, (obj), TYPE_RISCV_CPU)
+static inline RISCVCPU *env_cpu(CPURISCVState *env)
+{
+    return container_of(env, RISCVCPU, env);
+}
 
 /* ---- cpu.c ---- */
-void riscv_cpu_reset(RISCVCPU *cpu); /* pc = resetvec, M-mode, CSRs to reset values */
+/*
+ * pc = resetvec, M-mode, CSRs to reset values (mstatus SXL=UXL=64-bit, FS
+ * off, as QEMU 7.2); keeps the wiring (rdtime_fn, timebase_freq, stimer).
+ */
+void riscv_cpu_reset(RISCVCPU *cpu);
 /* The ISA string for the FDT and /proc/cpuinfo, e.g. "rv64imafdc_zicsr_zifencei_zba_..." */
 const char *riscv_isa_string(RISCVCPU *cpu);
 void riscv_cpu_list(FILE *out); /* -cpu help */
@@ -113,22 +136,43 @@ void riscv_cpu_list(FILE *out); /* -cpu help */
  * RISCV_EXCP_NONE or RISCV_EXCP_ILLEGAL_INST (privilege, existence,
  * read-only, counter gating, FS off for fcsr).
  */
-RISCVException riscv_csrrw(CPURISCVState *env, int csrno, uint64_t *ret_value,
-                           uint64_t new_value, uint64_t write_mask);
-/* Same without privilege checks, for the gdbstub. */
+RISCVException riscv_csrrw(CPURISCVState *env, int csrno, uint64_t *ret_value, uint64_t new_value,
+                           uint64_t write_mask);
+/*
+ * Same without the privilege check and the access gates (counter enables, FS,
+ * TVM, STCE), for the gdbstub and dump_state; a CSR that does not exist, or a
+ * write to a read-only one, is still refused.
+ * A write that makes an interrupt deliverable (mie, mstatus, mideleg, sie,
+ * mip...) calls cpu_exit() on the hart so the run loop takes it.
+ */
 RISCVException riscv_csrrw_debug(CPURISCVState *env, int csrno, uint64_t *ret_value,
                                  uint64_t new_value, uint64_t write_mask);
+/* The spec name of an implemented CSR ("mstatus"), or NULL (gdbstub, dump_state). */
+const char *riscv_csr_name(int csrno);
+/*
+ * Sstc: recompute mip.STIP from time >= stimecmp and arm env->stimer for the
+ * next crossing. Any thread; takes the BQL around timer calls if not held.
+ * riscv_stimer_cb is the callback of env->stimer (opaque = RISCVCPU *).
+ */
+void riscv_sstc_update(CPURISCVState *env);
+void riscv_stimer_cb(void *opaque);
 
 /* ---- cpu_helper.c: traps and interrupts ---- */
 /* Enter the trap handler for exception cause with tval; env->pc is the faulting pc. */
 void riscv_cpu_do_exception(CPURISCVState *env, RISCVException cause, uint64_t tval);
 /* Take the highest-priority enabled pending interrupt, if any; true if one was taken. */
 bool riscv_cpu_exec_interrupt(CPURISCVState *env);
+/* The interrupt riscv_cpu_exec_interrupt would take now (IRQ_* number), or -1. No side effects. */
+int riscv_cpu_pending_interrupt(CPURISCVState *env);
 /* Is any interrupt pending & enabled in mie (ignoring global enables)? WFI wakes on it. */
 bool riscv_cpu_has_work(CPURISCVState *env);
 /* Set the mip bits in mask to value, atomically; kicks the hart if an interrupt may be due. */
 void riscv_cpu_update_mip(RISCVCPU *cpu, uint64_t mask, uint64_t value);
-/* mret/sret: check privilege and TSR, restore state, set env->pc; or return the exception. */
+/*
+ * mret/sret: check privilege and TSR, restore state, set env->pc; or return
+ * the exception. As QEMU 7.2, mret to S/U while no PMP entry is active is an
+ * illegal instruction. cpu_exit() when an interrupt becomes deliverable.
+ */
 RISCVException riscv_helper_mret(CPURISCVState *env);
 RISCVException riscv_helper_sret(CPURISCVState *env);
 /* wfi: illegal if TW (or in U); otherwise NONE and the engine halts until has_work. */
@@ -157,10 +201,36 @@ int riscv_cpu_mmu_index(CPURISCVState *env, bool ifetch);
 #define PAGE_EXEC 4
 RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessType access,
                                   int mmu_idx, hwaddr *paddr, int *prot, int *lg_page_size);
-/* Translate for the debugger without side effects (no A/D writes); -1 if unmapped. */
+/*
+ * Translate for the debugger without side effects (no A/D writes, no
+ * permission or PMP checks) in the current data context. Returns the
+ * physical address of vaddr itself (page offset included), -1 if unmapped.
+ */
 hwaddr riscv_cpu_get_phys_page_debug(CPURISCVState *env, uint64_t vaddr);
 /* PMP check of [addr, addr+size) for an access at privilege priv. */
 bool riscv_pmp_check(CPURISCVState *env, hwaddr addr, unsigned size, MMUAccessType access,
                      int priv);
+/*
+ * The PAGE_* rights PMP grants privilege priv at addr, and in *lg_size the
+ * log2 of the largest aligned block around addr (12, 3 or 2) where that answer
+ * holds for every byte: below 12 a PMP boundary cuts the page.
+ */
+int riscv_pmp_get_prot(CPURISCVState *env, hwaddr addr, int priv, int *lg_size);
+/* The pmpcfg/pmpaddr CSRs: reg is the pmpcfg number (even), index the pmpaddr number. */
+uint64_t riscv_pmpcfg_read(CPURISCVState *env, unsigned reg);
+void riscv_pmpcfg_write(CPURISCVState *env, unsigned reg, uint64_t val);
+void riscv_pmpaddr_write(CPURISCVState *env, unsigned index, uint64_t val);
+/* Number of PMP entries whose address mode is not OFF. */
+int riscv_pmp_active_entries(CPURISCVState *env);
+
+/* ---- gdbstub.c ---- */
+/*
+ * Fill the gdb hooks of the RISC-V CPU class (registers, target XML, debug
+ * memory access). Numbering: x0..x31 = 0..31, pc = 32, f0..f31 = 33..64,
+ * CSR n = 65 + n (most do not exist: read_register returns 0 for those),
+ * priv = 4161; gdb_num_regs = 4162. Only "target.xml" is served (all
+ * features inline).
+ */
+void riscv_cpu_gdb_class_init(CPUClass *cc);
 
 #endif

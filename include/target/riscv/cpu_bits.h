@@ -1,5 +1,7 @@
 /*
- * RISC-V architectural constants: CSR numbers, status bits, causes.
+ * RISC-V architectural constants: CSR numbers (Volume II, 2.2 "CSR Listing"),
+ * status bits (3.1.6), causes (3.1.15), satp and PTE layout (4.1.11, 4.4),
+ * PMP configuration (3.7), counter enables (3.1.11), envcfg (3.1.18).
  * Names follow the privileged spec (Volume II, 20211203).
  */
 #ifndef TARGET_RISCV_CPU_BITS_H
@@ -36,6 +38,11 @@ typedef enum RISCVException {
 #define MIP_MTIP (1ULL << IRQ_M_TIMER)
 #define MIP_SEIP (1ULL << IRQ_S_EXT)
 #define MIP_MEIP (1ULL << IRQ_M_EXT)
+#define MIP_S_MASK (MIP_SSIP | MIP_STIP | MIP_SEIP)
+#define MIP_ALL_MASK (MIP_S_MASK | MIP_MSIP | MIP_MTIP | MIP_MEIP)
+
+/* mcause/scause: the top bit tells an interrupt from an exception. */
+#define CAUSE_INTERRUPT (1ULL << 63)
 
 /* mstatus */
 #define MSTATUS_SIE (1ULL << 1)
@@ -61,6 +68,16 @@ typedef enum RISCVException {
 #define MSTATUS_FS_INITIAL 1
 #define MSTATUS_FS_CLEAN 2
 #define MSTATUS_FS_DIRTY 3
+#define MSTATUS_MPP_SHIFT 11
+#define MSTATUS_FS_SHIFT 13
+#define MSTATUS_XL_64 2ULL /* the UXL/SXL encoding of XLEN=64 */
+#define MSTATUS_UXL_SHIFT 32
+#define MSTATUS_SXL_SHIFT 34
+
+/* The mstatus bits visible through sstatus (3.1.6 and 4.1.1). */
+#define SSTATUS_READ_MASK                                                                          \
+    (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_VS | MSTATUS_FS |            \
+     MSTATUS_XS | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL | MSTATUS_SD)
 
 /* CSR numbers */
 #define CSR_FFLAGS 0x001
@@ -115,6 +132,15 @@ typedef enum RISCVException {
 #define CSR_MHPMCOUNTER31 0xb1f
 #define CSR_TSELECT 0x7a0
 #define CSR_TDATA1 0x7a1
+#define CSR_TDATA2 0x7a2
+#define CSR_TDATA3 0x7a3
+#define CSR_MHPMCOUNTER18 0xb12
+#define CSR_MHPMEVENT18 0x332
+
+/* Counter enables and inhibit: bit i gates counter csr 0xc00 + i. */
+#define COUNTEREN_CY (1ULL << 0)
+#define COUNTEREN_TM (1ULL << 1)
+#define COUNTEREN_IR (1ULL << 2)
 
 /* satp (RV64) */
 #define SATP_MODE_SHIFT 60
@@ -123,6 +149,8 @@ typedef enum RISCVException {
 #define SATP_MODE_SV48 9
 #define SATP_MODE_SV57 10
 #define SATP_PPN_MASK ((1ULL << 44) - 1)
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_MASK (0xffffULL << SATP_ASID_SHIFT)
 
 /* page table entries */
 #define PTE_V 0x001
@@ -133,8 +161,26 @@ typedef enum RISCVException {
 #define PTE_G 0x020
 #define PTE_A 0x040
 #define PTE_D 0x080
+#define PTE_PPN_SHIFT 10
+#define PTE_PPN_MASK (((1ULL << 44) - 1) << PTE_PPN_SHIFT)
+/* Bits 63:54 (N, PBMT and reserved): must be zero without Svnapot/Svpbmt. */
+#define PTE_RESERVED_MASK (~0ULL << 54)
+
+/* pmpcfg entry bits */
+#define PMP_R 0x01
+#define PMP_W 0x02
+#define PMP_X 0x04
+#define PMP_A 0x18
+#define PMP_A_SHIFT 3
+#define PMP_L 0x80
+#define PMP_A_OFF 0
+#define PMP_A_TOR 1
+#define PMP_A_NA4 2
+#define PMP_A_NAPOT 3
 
 /* menvcfg */
+#define MENVCFG_FIOM (1ULL << 0)
 #define MENVCFG_STCE (1ULL << 63)
+#define SENVCFG_FIOM (1ULL << 0)
 
 #endif

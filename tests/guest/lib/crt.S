@@ -184,6 +184,7 @@ run_in_mode:
     csrs    mstatus, t1
     csrw    mepc, a1
     mv      a0, a2
+    li      a7, 0                   /* a stale exit marker must not end fn early */
     beqz    a3, 1f
     mv      sp, a3
 1:  la      ra, mode_exit_stub

@@ -152,7 +152,7 @@ void pmp_allow_all(void)
 }
 
 /* Silence the source of an expected interrupt so returning does not retake it. */
-static void quiesce_interrupt(unsigned long irq, char handler)
+void quiesce_interrupt(unsigned long irq, char handler)
 {
     switch (irq) {
     case IRQ_M_SOFT:

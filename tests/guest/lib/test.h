@@ -56,6 +56,9 @@ long run_in_mode(int mode, long (*fn)(long), long arg, void *stack);
 void mode_exit(long value) __attribute__((noreturn));
 void pmp_allow_all(void);                 /* PMP entry 0: NAPOT over everything, RWX */
 void clear_last_trap(void);
+/* Silence interrupt source irq (mtimecmp/stimecmp = -1, msip = 0, clear
+ * SSIP) from the handler of mode 'M' or 'S'. */
+void quiesce_interrupt(unsigned long irq, char handler);
 
 #define CHECK(cond)                                                                    \
     do {                                                                               \
@@ -83,19 +86,22 @@ void clear_last_trap(void);
 /* Put at the end of a test file: keeps exit codes distinct and below 240. */
 #define TEST_END_CHECKS() _Static_assert(__COUNTER__ <= MAX_CHECK_CODE, "too many checks")
 
+#define CSR_STR_(x) #x
+#define CSR_STR(x) CSR_STR_(x)
+
 #define csr_read(csr)                                                                  \
     ({                                                                                 \
         unsigned long __v;                                                             \
-        asm volatile("csrr %0, " #csr : "=r"(__v)::"memory");                          \
+        asm volatile("csrr %0, " CSR_STR(csr) : "=r"(__v)::"memory");                          \
         __v;                                                                           \
     })
-#define csr_write(csr, val) asm volatile("csrw " #csr ", %0" ::"rK"((unsigned long)(val)) : "memory")
-#define csr_set(csr, val) asm volatile("csrs " #csr ", %0" ::"rK"((unsigned long)(val)) : "memory")
-#define csr_clear(csr, val) asm volatile("csrc " #csr ", %0" ::"rK"((unsigned long)(val)) : "memory")
+#define csr_write(csr, val) asm volatile("csrw " CSR_STR(csr) ", %0" ::"rK"((unsigned long)(val)) : "memory")
+#define csr_set(csr, val) asm volatile("csrs " CSR_STR(csr) ", %0" ::"rK"((unsigned long)(val)) : "memory")
+#define csr_clear(csr, val) asm volatile("csrc " CSR_STR(csr) ", %0" ::"rK"((unsigned long)(val)) : "memory")
 #define csr_swap(csr, val)                                                             \
     ({                                                                                 \
         unsigned long __v;                                                             \
-        asm volatile("csrrw %0, " #csr ", %1" : "=r"(__v) : "rK"((unsigned long)(val)) : "memory"); \
+        asm volatile("csrrw %0, " CSR_STR(csr) ", %1" : "=r"(__v) : "rK"((unsigned long)(val)) : "memory"); \
         __v;                                                                           \
     })
 

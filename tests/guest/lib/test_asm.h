@@ -117,6 +117,14 @@
 #define CHECK_MEM(sym, off, val) CHECK_MEM_ sym, off, val, __LINE__
 #define CHECK_LAST_TRAP(field, val) CHECK_MEM_ last_trap, field, val, __LINE__
 
+/* last_trap.field == reg */
+.macro CHECK_LAST_TRAP_REG_ field, reg, line
+    la      t5, last_trap
+    ld      t5, \field(t5)
+    CHECK_REGS_ t5, \reg, \line
+.endm
+#define CHECK_LAST_TRAP_REG(field, reg) CHECK_LAST_TRAP_REG_ field, reg, __LINE__
+
 #define TEST_PASS   tail test_pass
 
 /* Put at the end: exit codes must stay distinct and non-zero mod 256 */

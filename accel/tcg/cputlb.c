@@ -1,0 +1,396 @@
+/*
+ * Softmmu TLB: the slow paths behind the interpreter's inline probe
+ * (include/accel/tcg/cpu-tlb.h explains the entry format).
+ *
+ * A miss asks the privileged architecture to translate (riscv_cpu_tlb_fill:
+ * page walk + PMP, RISC-V Privileged ISA 20211203 sections 3.7 and 4.3-4.6),
+ * then classifies the physical page with the memory map: RAM/ROM pages get a
+ * host addend, MMIO pages a TLB_MMIO tag so the next access skips the walk,
+ * unassigned addresses an access fault. A translation finer than a page
+ * (lg_page_size < 12, a PMP boundary inside the page) is used once and not
+ * cached. Misaligned loads and stores are performed, as QEMU does on virt;
+ * those crossing a page are split, both pages translated before any byte of
+ * a store is written.
+ */
+#include <inttypes.h>
+
+#include "accel/tcg/cputlb.h"
+#include "accel/tcg/tb.h"
+#include "system/memory.h"
+#include "util/log.h"
+#include "util/main-loop.h"
+
+_Static_assert(NB_MMU_MODES == CPU_TLB_NB_MODES, "CPUTLB sized for another target");
+
+/* Where one page-local access goes. */
+typedef struct TLBTarget {
+    uint8_t *host;  /* host address of the access, or NULL: go through the AddressSpace */
+    hwaddr paddr;   /* physical address of the access */
+    bool notdirty;  /* a store to a page holding code: invalidate after writing */
+    CPUTLBEntry *e; /* the entry it came from, or NULL when not cached */
+} TLBTarget;
+
+static RISCVCPU *tlb_cpu(CPUState *cs) { return container_of(cs, RISCVCPU, parent_obj); }
+
+void tlb_flush(CPUState *cs)
+{
+    CPUTLB *tlb = &tlb_cpu(cs)->tlb;
+
+    /* All-ones bytes make every tag TLB_INVALID. */
+    memset(tlb->table, 0xff, sizeof(tlb->table));
+    tlb->initialized = true;
+}
+
+void tlb_flush_page(CPUState *cs, uint64_t vaddr)
+{
+    CPUTLB *tlb = &tlb_cpu(cs)->tlb;
+    uint64_t page = vaddr & TARGET_PAGE_MASK;
+
+    for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
+        CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, vaddr);
+        if ((e->addr_read & TARGET_PAGE_MASK) == page ||
+            (e->addr_write & TARGET_PAGE_MASK) == page ||
+            (e->addr_code & TARGET_PAGE_MASK) == page) {
+            memset(e, 0xff, sizeof(*e));
+        }
+    }
+}
+
+void tlb_set_notdirty_all(hwaddr page)
+{
+    CPUState *cs;
+
+    CPU_FOREACH (cs) {
+        CPUTLB *tlb = &tlb_cpu(cs)->tlb;
+        for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
+            for (int i = 0; i < CPU_TLB_SIZE; i++) {
+                uint64_t *w = &tlb->table[m][i].addr_write;
+                if (tlb->paddr[m][i] == page && *w != TLB_INVALID && !(*w & TLB_MMIO)) {
+                    *w |= TLB_NOTDIRTY;
+                }
+            }
+        }
+    }
+}
+
+static RISCVException access_fault(MMUAccessType access)
+{
+    switch (access) {
+    case MMU_DATA_LOAD:
+        return RISCV_EXCP_LOAD_ACCESS_FAULT;
+    case MMU_DATA_STORE:
+        return RISCV_EXCP_STORE_AMO_ACCESS_FAULT;
+    default:
+        return RISCV_EXCP_INST_ACCESS_FAULT;
+    }
+}
+
+static uint64_t *entry_tag(CPUTLBEntry *e, MMUAccessType access)
+{
+    return access == MMU_DATA_LOAD ? &e->addr_read
+           : access == MMU_DATA_STORE ? &e->addr_write
+                                      : &e->addr_code;
+}
+
+/* Fill the target from a cached entry whose tag matches (flags aside). */
+static void target_from_entry(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t va,
+                              MMUAccessType access, TLBTarget *t)
+{
+    uint64_t *tag = entry_tag(e, access);
+    int idx = e - tlb->table[mmu_idx];
+
+    t->e = e;
+    t->paddr = tlb->paddr[mmu_idx][idx] | (va & ~TARGET_PAGE_MASK);
+    t->host = (*tag & TLB_MMIO) ? NULL : (uint8_t *)(uintptr_t)(va + e->addend);
+    t->notdirty = false;
+    if (*tag & TLB_NOTDIRTY) {
+        if (tb_page_has_code(t->paddr)) {
+            t->notdirty = true;
+        } else {
+            *tag &= ~TLB_NOTDIRTY; /* its blocks were dropped through another mapping */
+        }
+    }
+}
+
+/* Cache a page-sized translation in e; host_page is NULL for MMIO. */
+static void entry_fill(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page, hwaddr ppage,
+                       int prot, uint8_t *host_page, bool rom)
+{
+    uint64_t ram_flags = host_page ? 0 : TLB_MMIO;
+    uint64_t write_flags = (host_page && !rom) ? 0 : TLB_MMIO;
+
+    if (!write_flags && tb_page_has_code(ppage)) {
+        write_flags = TLB_NOTDIRTY;
+    }
+    e->addr_read = (prot & PAGE_READ) ? page | ram_flags : TLB_INVALID;
+    e->addr_write = (prot & PAGE_WRITE) ? page | write_flags : TLB_INVALID;
+    /* Code runs only from RAM/ROM: a fetch from MMIO never hits and faults in the slow path. */
+    e->addr_code = (prot & PAGE_EXEC) && host_page ? page : TLB_INVALID;
+    e->addend = host_page ? (uintptr_t)host_page - page : 0;
+    tlb->paddr[mmu_idx][e - tlb->table[mmu_idx]] = ppage;
+}
+
+/* Host address of physical page ppage if all of it is RAM/ROM in one range, else NULL. */
+static uint8_t *ram_page(const FlatRange *fr, hwaddr ppage)
+{
+    if (!memory_region_is_ram(fr->mr) || ppage < fr->addr ||
+        ppage + TARGET_PAGE_SIZE > fr->addr + fr->size) {
+        return NULL;
+    }
+    return fr->mr->ram_ptr + fr->offset_in_region + (ppage - fr->addr);
+}
+
+/* Miss: walk, classify the physical page, cache it if allowed, and describe the access. */
+static RISCVException tlb_fill_target(RISCVCPU *cpu, uint64_t va, MMUAccessType access,
+                                      int mmu_idx, TLBTarget *t)
+{
+    CPUTLB *tlb = &cpu->tlb;
+    hwaddr pa, ppage;
+    int prot, lg;
+    const FlatRange *fr;
+    uint8_t *host_page;
+    RISCVException ex;
+
+    ex = riscv_cpu_tlb_fill(&cpu->env, va, access, mmu_idx, &pa, &prot, &lg);
+    if (ex != RISCV_EXCP_NONE) {
+        return ex;
+    }
+    fr = flatview_lookup(address_space_get_flatview(address_space_memory()), pa);
+    if (!fr) {
+        log_mask(LOG_GUEST_ERROR, "cpu%d: access to unassigned address 0x%" PRIx64 "\n",
+                 cpu->parent_obj.cpu_index, pa);
+        return access_fault(access);
+    }
+    ppage = pa & TARGET_PAGE_MASK;
+    host_page = ram_page(fr, ppage);
+    if (access == MMU_INST_FETCH && !host_page) {
+        log_mask(LOG_GUEST_ERROR, "cpu%d: fetch from non-RAM address 0x%" PRIx64 "\n",
+                 cpu->parent_obj.cpu_index, pa);
+        return RISCV_EXCP_INST_ACCESS_FAULT;
+    }
+    if (lg >= TARGET_PAGE_BITS && (host_page || !memory_region_is_ram(fr->mr))) {
+        CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, va);
+        entry_fill(tlb, mmu_idx, e, va & TARGET_PAGE_MASK, ppage, prot, host_page,
+                   memory_region_is_rom(fr->mr));
+        target_from_entry(tlb, mmu_idx, e, va, access, t);
+        return RISCV_EXCP_NONE;
+    }
+    /* Not cacheable: this access only. */
+    t->e = NULL;
+    t->paddr = pa;
+    t->host = NULL;
+    t->notdirty = false;
+    if (host_page && !(access == MMU_DATA_STORE && memory_region_is_rom(fr->mr))) {
+        t->host = host_page + (pa - ppage);
+        t->notdirty = access == MMU_DATA_STORE && tb_page_has_code(pa);
+    }
+    return RISCV_EXCP_NONE;
+}
+
+/* Translate one page-local access: the TLB if its tag matches (flags aside), else a fill. */
+static RISCVException tlb_resolve(RISCVCPU *cpu, uint64_t va, MMUAccessType access,
+                                  int mmu_idx, TLBTarget *t)
+{
+    CPUTLB *tlb = &cpu->tlb;
+    CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, va);
+    uint64_t tag = *entry_tag(e, access);
+
+    if (tag != TLB_INVALID && (tag & TARGET_PAGE_MASK) == (va & TARGET_PAGE_MASK)) {
+        target_from_entry(tlb, mmu_idx, e, va, access, t);
+        return RISCV_EXCP_NONE;
+    }
+    return tlb_fill_target(cpu, va, access, mmu_idx, t);
+}
+
+MemTxResult tlb_mmio_load(hwaddr paddr, unsigned size, uint64_t *val)
+{
+    bool locked = bql_locked();
+    MemTxResult r;
+
+    if (!locked) {
+        bql_lock();
+    }
+    r = address_space_load(address_space_memory(), paddr, size, val);
+    if (!locked) {
+        bql_unlock();
+    }
+    return r;
+}
+
+MemTxResult tlb_mmio_store(hwaddr paddr, unsigned size, uint64_t val)
+{
+    bool locked = bql_locked();
+    MemTxResult r;
+
+    if (!locked) {
+        bql_lock();
+    }
+    r = address_space_store(address_space_memory(), paddr, size, val);
+    if (!locked) {
+        bql_unlock();
+    }
+    return r;
+}
+
+static RISCVException target_load(const TLBTarget *t, unsigned size, uint64_t *val)
+{
+    *val = 0;
+    if (t->host) {
+        memcpy(val, t->host, size); /* little-endian host */
+        return RISCV_EXCP_NONE;
+    }
+    if (tlb_mmio_load(t->paddr, size, val) != MEMTX_OK) {
+        return RISCV_EXCP_LOAD_ACCESS_FAULT;
+    }
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException target_store(const TLBTarget *t, unsigned size, uint64_t val)
+{
+    if (!t->host) {
+        if (tlb_mmio_store(t->paddr, size, val) != MEMTX_OK) {
+            return RISCV_EXCP_STORE_AMO_ACCESS_FAULT;
+        }
+        return RISCV_EXCP_NONE;
+    }
+    memcpy(t->host, &val, size);
+    if (t->notdirty) {
+        /* Written first, then dropped: nobody can translate the old bytes afterwards. */
+        tb_invalidate_phys_range(t->paddr, size);
+        if (t->e) {
+            t->e->addr_write &= ~TLB_NOTDIRTY;
+        }
+    }
+    return RISCV_EXCP_NONE;
+}
+
+/* Bytewise through the AddressSpace when a split half lands on MMIO. */
+static RISCVException target_load_part(const TLBTarget *t, unsigned n, uint8_t *buf)
+{
+    for (unsigned i = 0; i < n; i++) {
+        TLBTarget b = *t;
+        uint64_t v;
+        b.paddr += i;
+        b.host = t->host ? t->host + i : NULL;
+        if (target_load(&b, 1, &v) != RISCV_EXCP_NONE) {
+            return RISCV_EXCP_LOAD_ACCESS_FAULT;
+        }
+        buf[i] = v;
+    }
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException target_store_part(const TLBTarget *t, unsigned n, const uint8_t *buf)
+{
+    for (unsigned i = 0; i < n; i++) {
+        TLBTarget b = *t;
+        b.paddr += i;
+        b.host = t->host ? t->host + i : NULL;
+        if (target_store(&b, 1, buf[i]) != RISCV_EXCP_NONE) {
+            return RISCV_EXCP_STORE_AMO_ACCESS_FAULT;
+        }
+    }
+    return RISCV_EXCP_NONE;
+}
+
+/* Translate both halves of a page-crossing access (second half's fault: tval = its page). */
+static RISCVException resolve_split(RISCVCPU *cpu, uint64_t va, MMUAccessType access,
+                                    int mmu_idx, TLBTarget t[2], uint64_t *tval)
+{
+    uint64_t va2 = (va & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE;
+    RISCVException ex;
+
+    ex = tlb_resolve(cpu, va, access, mmu_idx, &t[0]);
+    if (ex == RISCV_EXCP_NONE) {
+        ex = tlb_resolve(cpu, va2, access, mmu_idx, &t[1]);
+        if (ex != RISCV_EXCP_NONE) {
+            *tval = va2;
+        }
+    }
+    return ex;
+}
+
+RISCVException tlb_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx,
+                             uint64_t *val, uint64_t *tval)
+{
+    unsigned n1 = TARGET_PAGE_SIZE - (va & ~TARGET_PAGE_MASK);
+    TLBTarget t[2];
+    uint8_t buf[8] = {0};
+    RISCVException ex;
+
+    *tval = va;
+    if (n1 >= size) {
+        ex = tlb_resolve(cpu, va, MMU_DATA_LOAD, mmu_idx, &t[0]);
+        return ex != RISCV_EXCP_NONE ? ex : target_load(&t[0], size, val);
+    }
+    ex = resolve_split(cpu, va, MMU_DATA_LOAD, mmu_idx, t, tval);
+    if (ex == RISCV_EXCP_NONE) {
+        ex = target_load_part(&t[0], n1, buf);
+    }
+    if (ex == RISCV_EXCP_NONE) {
+        ex = target_load_part(&t[1], size - n1, buf + n1);
+    }
+    memcpy(val, buf, 8);
+    return ex;
+}
+
+RISCVException tlb_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx,
+                              uint64_t val, uint64_t *tval)
+{
+    unsigned n1 = TARGET_PAGE_SIZE - (va & ~TARGET_PAGE_MASK);
+    TLBTarget t[2];
+    uint8_t buf[8];
+    RISCVException ex;
+
+    *tval = va;
+    if (n1 >= size) {
+        ex = tlb_resolve(cpu, va, MMU_DATA_STORE, mmu_idx, &t[0]);
+        return ex != RISCV_EXCP_NONE ? ex : target_store(&t[0], size, val);
+    }
+    ex = resolve_split(cpu, va, MMU_DATA_STORE, mmu_idx, t, tval);
+    memcpy(buf, &val, 8);
+    if (ex == RISCV_EXCP_NONE) {
+        ex = target_store_part(&t[0], n1, buf);
+    }
+    if (ex == RISCV_EXCP_NONE) {
+        ex = target_store_part(&t[1], size - n1, buf + n1);
+    }
+    return ex;
+}
+
+RISCVException tlb_probe(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessType access,
+                         int mmu_idx, void **host, hwaddr *paddr)
+{
+    TLBTarget t;
+    RISCVException ex = tlb_resolve(cpu, va, access, mmu_idx, &t);
+
+    if (ex != RISCV_EXCP_NONE) {
+        return ex;
+    }
+    if (t.notdirty) {
+        /* An atomic cannot write first: drop the code before the read-modify-write. */
+        tb_invalidate_phys_range(t.paddr, size);
+        if (t.e) {
+            t.e->addr_write &= ~TLB_NOTDIRTY;
+        }
+    }
+    *host = t.host;
+    *paddr = t.paddr;
+    return RISCV_EXCP_NONE;
+}
+
+RISCVException tlb_translate_code(RISCVCPU *cpu, uint64_t pc, hwaddr *paddr, const uint8_t **host)
+{
+    TLBTarget t;
+    RISCVException ex = tlb_resolve(cpu, pc, MMU_INST_FETCH, cpu->tlb.code_mmu_idx, &t);
+
+    if (ex != RISCV_EXCP_NONE) {
+        return ex;
+    }
+    if (!t.host) {
+        return RISCV_EXCP_INST_ACCESS_FAULT;
+    }
+    *paddr = t.paddr;
+    *host = t.host;
+    return RISCV_EXCP_NONE;
+}

@@ -1,0 +1,199 @@
+/*
+ * Socket backends in server mode: "tcp:HOST:PORT,server=on[,wait=off]" and
+ * "unix:PATH,server=on". One client at a time: while it is connected the
+ * listening socket is not watched (a second client waits in the backlog),
+ * and when it disconnects we listen again. Output with no client is dropped.
+ */
+#define _GNU_SOURCE /* accept4 */
+#include <errno.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "chardev-internal.h"
+
+/* How long a write waits for a client that is not reading before dropping output. */
+#define SOCKET_WRITE_TIMEOUT_MS 100
+
+typedef struct SocketChardev {
+    Chardev parent;
+    int listen_fd;
+    int client_fd;
+    char *unix_path; /* unlinked at cleanup */
+} SocketChardev;
+
+static void socket_accept(void *opaque);
+
+static void socket_listen(SocketChardev *s)
+{
+    main_loop_set_fd_handler(s->listen_fd, socket_accept, NULL, s);
+}
+
+static void socket_connected(SocketChardev *s, int fd)
+{
+    s->client_fd = fd;
+    main_loop_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+    chr_input_start(&s->parent, fd);
+}
+
+static void socket_accept(void *opaque)
+{
+    SocketChardev *s = opaque;
+    int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+    if (fd >= 0) {
+        socket_connected(s, fd);
+    }
+}
+
+static void socket_input_closed(Chardev *chr)
+{
+    SocketChardev *s = container_of(chr, SocketChardev, parent);
+
+    chr_input_stop(chr);
+    close(s->client_fd);
+    s->client_fd = -1;
+    socket_listen(s);
+}
+
+static int socket_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    SocketChardev *s = container_of(chr, SocketChardev, parent);
+
+    if (s->client_fd < 0) {
+        return len;
+    }
+    return chr_fd_write_all(s->client_fd, buf, len, SOCKET_WRITE_TIMEOUT_MS);
+}
+
+static void socket_cleanup(Chardev *chr)
+{
+    SocketChardev *s = container_of(chr, SocketChardev, parent);
+
+    if (s->unix_path) {
+        unlink(s->unix_path);
+        free(s->unix_path);
+        s->unix_path = NULL;
+    }
+}
+
+static const ChardevOps socket_ops = {
+    .write = socket_write,
+    .input_closed = socket_input_closed,
+    .cleanup = socket_cleanup,
+};
+
+static int tcp_listen(const char *label, const char *arg, Error **errp)
+{
+    const char *colon = strrchr(arg, ':');
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE};
+    struct addrinfo *res, *ai;
+    char *host;
+    int fd = -1, err, one = 1;
+
+    if (!colon) {
+        error_setg(errp, "chardev '%s': expected tcp:HOST:PORT, got 'tcp:%s'", label, arg);
+        return -1;
+    }
+    host = strndup(arg, colon - arg);
+    err = getaddrinfo(*host ? host : NULL, colon + 1, &hints, &res);
+    free(host);
+    if (err) {
+        error_setg(errp, "chardev '%s': cannot resolve '%s': %s", label, arg, gai_strerror(err));
+        return -1;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            continue;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            break;
+        }
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "chardev '%s': cannot bind to '%s'", label, arg);
+    }
+    return fd;
+}
+
+static int unix_listen(const char *label, const char *path, Error **errp)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        error_setg(errp, "chardev '%s': socket path '%s' is too long", label, path);
+        return -1;
+    }
+    strcpy(addr.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "chardev '%s': cannot create socket", label);
+        return -1;
+    }
+    /* A stale socket file from an earlier run would make bind fail. */
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        error_setg_errno(errp, errno, "chardev '%s': cannot bind to '%s'", label, path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static Chardev *socket_open(const char *label, const char *kind, const char *arg,
+                            const ChardevOpts *opts, Error **errp)
+{
+    SocketChardev *s;
+    bool is_unix = !strcmp(kind, "unix");
+    int fd;
+
+    if (!opts->server) {
+        error_setg(errp, "chardev '%s': only server mode is supported (add server=on)", label);
+        return NULL;
+    }
+    fd = is_unix ? unix_listen(label, arg, errp) : tcp_listen(label, arg, errp);
+    if (fd < 0) {
+        return NULL;
+    }
+    if (listen(fd, 1) < 0) {
+        error_setg_errno(errp, errno, "chardev '%s': cannot listen on '%s'", label, arg);
+        close(fd);
+        return NULL;
+    }
+    s = xzalloc(sizeof(*s));
+    s->listen_fd = fd;
+    s->client_fd = -1;
+    s->unix_path = is_unix ? xstrdup(arg) : NULL;
+    chardev_register(&s->parent, label, &socket_ops);
+    if (opts->wait) {
+        fprintf(stderr, "kestrel: waiting for connection on: disconnected:%s:%s,server=on\n",
+                kind, arg);
+        fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            socket_connected(s, fd);
+            return &s->parent;
+        }
+    }
+    socket_listen(s);
+    return &s->parent;
+}
+
+Chardev *chardev_tcp_open(const char *label, const char *arg, const ChardevOpts *opts,
+                          Error **errp)
+{
+    return socket_open(label, "tcp", arg, opts, errp);
+}
+
+Chardev *chardev_unix_open(const char *label, const char *arg, const ChardevOpts *opts,
+                           Error **errp)
+{
+    return socket_open(label, "unix", arg, opts, errp);
+}

@@ -1,0 +1,172 @@
+/*
+ * The abstract machine type: what every board shares (RAM size, firmware,
+ * kernel, device tree options, CPU topology) and the board-init sequence.
+ * Board types subclass TYPE_MACHINE as "<name>-machine".
+ */
+#include "hw/core/boards.h"
+#include "util/main-loop.h"
+
+MachineState *current_machine;
+static NotifierList machine_init_done_notifiers;
+
+static void find_by_name(ObjectClass *oc, void *opaque)
+{
+    struct {
+        const char *name;
+        MachineClass *found;
+    } *q = opaque;
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    if (mc->name && !strcmp(mc->name, q->name)) {
+        q->found = mc;
+    }
+}
+
+static void find_default(ObjectClass *oc, void *opaque)
+{
+    MachineClass **found = opaque;
+
+    if (MACHINE_CLASS(oc)->is_default) {
+        *found = MACHINE_CLASS(oc);
+    }
+}
+
+MachineClass *machine_find_class(const char *name)
+{
+    struct {
+        const char *name;
+        MachineClass *found;
+    } q = {name, NULL};
+
+    if (!name) {
+        object_class_foreach(TYPE_MACHINE, false, find_default, &q.found);
+    } else {
+        object_class_foreach(TYPE_MACHINE, false, find_by_name, &q);
+    }
+    return q.found;
+}
+
+static void print_one(ObjectClass *oc, void *opaque)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    fprintf(opaque, "%-20s %s%s\n", mc->name, mc->desc ? mc->desc : "",
+            mc->is_default ? " (default)" : "");
+}
+
+void machine_print_help(FILE *out)
+{
+    fprintf(out, "Supported machines are:\n");
+    object_class_foreach(TYPE_MACHINE, false, print_one, out);
+}
+
+/* Fill unset topology fields the way QEMU does: sockets, then cores, then threads. */
+static bool machine_smp_fixup(MachineState *ms, MachineClass *mc, Error **errp)
+{
+    CpuTopology *t = &ms->smp;
+    unsigned sockets = t->sockets ? t->sockets : 1;
+    unsigned threads = t->threads ? t->threads : 1;
+    unsigned cores = t->cores;
+
+    if (!t->cpus) {
+        t->cpus = t->max_cpus ? t->max_cpus : sockets * (cores ? cores : 1) * threads;
+    }
+    if (!cores) {
+        cores = (t->cpus + sockets * threads - 1) / (sockets * threads);
+    }
+    t->sockets = sockets;
+    t->cores = cores;
+    t->threads = threads;
+    if (!t->max_cpus) {
+        t->max_cpus = sockets * cores * threads;
+    }
+    if (t->cpus > t->max_cpus) {
+        error_setg(errp, "Invalid SMP CPUs %u: must not exceed maxcpus %u", t->cpus, t->max_cpus);
+        return false;
+    }
+    if (sockets * cores * threads != t->max_cpus) {
+        error_setg(errp,
+                   "Invalid CPU topology: sockets (%u) * cores (%u) * threads (%u) != "
+                   "maxcpus (%u)",
+                   sockets, cores, threads, t->max_cpus);
+        return false;
+    }
+    if (t->max_cpus > mc->max_cpus) {
+        error_setg(errp, "Invalid SMP CPUs %u. The max CPUs supported by machine '%s' is %u",
+                   t->max_cpus, mc->name, mc->max_cpus);
+        return false;
+    }
+    return true;
+}
+
+bool machine_run_board_init(MachineState *ms, Error **errp)
+{
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+
+    if (!ms->ram_size) {
+        ms->ram_size = mc->default_ram_size;
+    }
+    if (!machine_smp_fixup(ms, mc, errp)) {
+        return false;
+    }
+    if (!ms->cpu_type) {
+        ms->cpu_type = xstrdup(mc->default_cpu_type);
+    }
+    if (!memory_region_init_ram(&ms->ram, "riscv.dram", ms->ram_size, errp)) {
+        return false;
+    }
+    current_machine = ms;
+    mc->init(ms);
+    return true;
+}
+
+void machine_add_init_done_notifier(Notifier *n)
+{
+    notifier_list_add(&machine_init_done_notifiers, n);
+}
+
+void machine_run_init_done_notifiers(void)
+{
+    notifier_list_notify(&machine_init_done_notifiers, current_machine);
+}
+
+static void machine_finalize(Object *obj)
+{
+    MachineState *ms = MACHINE(obj);
+
+    free(ms->cpu_type);
+    free(ms->fdt);
+}
+
+static const Property machine_props[] = {
+    DEFINE_PROP_STRING("firmware", MachineState, firmware),
+    DEFINE_PROP_STRING("kernel", MachineState, kernel_filename),
+    DEFINE_PROP_STRING("initrd", MachineState, initrd_filename),
+    DEFINE_PROP_STRING("append", MachineState, kernel_cmdline),
+    DEFINE_PROP_STRING("dtb", MachineState, dtb),
+    DEFINE_PROP_STRING("dumpdtb", MachineState, dumpdtb),
+    DEFINE_PROP_SIZE("memory-size", MachineState, ram_size, 0),
+    DEFINE_PROP_END,
+};
+
+static void machine_class_init(ObjectClass *oc, void *data)
+{
+    object_class_add_props(oc, machine_props);
+}
+
+static const TypeInfo machine_info = {
+    .name = TYPE_MACHINE,
+    .parent = TYPE_OBJECT,
+    .abstract = true,
+    .instance_size = sizeof(MachineState),
+    .class_size = sizeof(MachineClass),
+    .class_init = machine_class_init,
+    .instance_finalize = machine_finalize,
+};
+
+static void machine_register_types(void)
+{
+    type_register_static(&machine_info);
+}
+
+type_init(machine_register_types)

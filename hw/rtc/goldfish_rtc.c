@@ -1,0 +1,286 @@
+/*
+ * Google Goldfish real-time clock.
+ *
+ * Spec: Android emulator "Goldfish virtual hardware platform" document
+ * (docs/GOLDFISH-VIRTUAL-HARDWARE.TXT, section "Goldfish real-time clock");
+ * Linux drivers/rtc/rtc-goldfish.c is its main user. All registers 32-bit:
+ *
+ *   0x00 TIME_LOW        R: low 32 bits of the time in ns; latches TIME_HIGH
+ *                        W: set the low 32 bits of the time
+ *   0x04 TIME_HIGH       R: high 32 bits latched by the last TIME_LOW read
+ *                        W: set the high 32 bits of the time
+ *   0x08 ALARM_LOW       W: low 32 bits of the alarm time, and arm the alarm
+ *   0x0c ALARM_HIGH      W: high 32 bits of the alarm time
+ *   0x10 IRQ_ENABLED     W: bit 0 enables the alarm interrupt
+ *   0x14 CLEAR_ALARM     W: disarm the alarm
+ *   0x18 ALARM_STATUS    R: 1 while an alarm is armed
+ *   0x1c CLEAR_INTERRUPT W: acknowledge the alarm interrupt
+ *
+ * The time is the host's wall clock (CLOCK_REALTIME, ns since the Unix epoch)
+ * plus an offset set by guest writes, so it keeps running while the VM is
+ * paused, like a battery-backed clock. The offset survives machine resets.
+ */
+#include <inttypes.h>
+#include <libfdt.h>
+#include <time.h>
+
+#include "hw/rtc/goldfish_rtc.h"
+#include "util/log.h"
+#include "util/timer.h"
+
+#define RTC_TIME_LOW 0x00
+#define RTC_TIME_HIGH 0x04
+#define RTC_ALARM_LOW 0x08
+#define RTC_ALARM_HIGH 0x0c
+#define RTC_IRQ_ENABLED 0x10
+#define RTC_CLEAR_ALARM 0x14
+#define RTC_ALARM_STATUS 0x18
+#define RTC_CLEAR_INTERRUPT 0x1c
+
+typedef struct GoldfishRTCState {
+    SysBusDevice parent_obj;
+    MemoryRegion iomem;
+    IRQState *irq;
+    Timer *timer; /* on CLOCK_HOST, which runs on like the wall clock */
+
+    int64_t tick_offset; /* guest time = host wall clock + tick_offset (ns) */
+    uint64_t alarm_next;
+    bool alarm_running;
+    bool irq_pending;
+    bool irq_enabled;
+    uint32_t time_high; /* latched by TIME_LOW reads */
+} GoldfishRTCState;
+
+#define GOLDFISH_RTC(obj) OBJECT_CHECK(GoldfishRTCState, (obj), TYPE_GOLDFISH_RTC)
+
+static int64_t goldfish_rtc_host_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec * NANOSECONDS_PER_SECOND + ts.tv_nsec;
+}
+
+static uint64_t goldfish_rtc_now(GoldfishRTCState *s)
+{
+    return goldfish_rtc_host_ns() + s->tick_offset;
+}
+
+/* ---- IRQ and alarm ---- */
+
+static void goldfish_rtc_update_irq(GoldfishRTCState *s)
+{
+    irq_set(s->irq, s->irq_pending && s->irq_enabled);
+}
+
+static void goldfish_rtc_alarm_fire(void *opaque)
+{
+    GoldfishRTCState *s = opaque;
+
+    s->alarm_running = false;
+    s->irq_pending = true;
+    goldfish_rtc_update_irq(s);
+}
+
+static void goldfish_rtc_alarm_arm(GoldfishRTCState *s)
+{
+    uint64_t now = goldfish_rtc_now(s);
+
+    s->alarm_running = true;
+    if (s->alarm_next <= now) {
+        timer_del(s->timer);
+        goldfish_rtc_alarm_fire(s);
+        return;
+    }
+    timer_mod_ns(s->timer, clock_get_ns(CLOCK_HOST) +
+                               (int64_t)MIN(s->alarm_next - now, (uint64_t)INT64_MAX / 2));
+}
+
+static void goldfish_rtc_alarm_clear(GoldfishRTCState *s)
+{
+    timer_del(s->timer);
+    s->alarm_running = false;
+}
+
+/* ---- MMIO ---- */
+
+static uint64_t goldfish_rtc_read(void *opaque, hwaddr addr, unsigned size)
+{
+    GoldfishRTCState *s = opaque;
+    uint64_t now;
+
+    switch (addr) {
+    case RTC_TIME_LOW:
+        /* The two halves of one reading: a later TIME_HIGH read returns this one's. */
+        now = goldfish_rtc_now(s);
+        s->time_high = now >> 32;
+        return (uint32_t)now;
+    case RTC_TIME_HIGH:
+        return s->time_high;
+    case RTC_ALARM_LOW:
+        return (uint32_t)s->alarm_next;
+    case RTC_ALARM_HIGH:
+        return s->alarm_next >> 32;
+    case RTC_IRQ_ENABLED:
+        return s->irq_enabled;
+    case RTC_ALARM_STATUS:
+        return s->alarm_running;
+    default:
+        log_mask(LOG_GUEST_ERROR, "goldfish_rtc: read at bad offset 0x%" PRIx64 "\n", addr);
+        return 0;
+    }
+}
+
+/* Replace 32 bits of the current time at bit start: moves the offset. */
+static void goldfish_rtc_set_time(GoldfishRTCState *s, int start, uint32_t value)
+{
+    uint64_t now = goldfish_rtc_now(s);
+
+    s->tick_offset += deposit64(now, start, 32, value) - now;
+}
+
+static void goldfish_rtc_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
+{
+    GoldfishRTCState *s = opaque;
+
+    switch (addr) {
+    case RTC_TIME_LOW:
+        goldfish_rtc_set_time(s, 0, data);
+        break;
+    case RTC_TIME_HIGH:
+        goldfish_rtc_set_time(s, 32, data);
+        break;
+    case RTC_ALARM_LOW:
+        s->alarm_next = deposit64(s->alarm_next, 0, 32, data);
+        goldfish_rtc_alarm_arm(s);
+        break;
+    case RTC_ALARM_HIGH:
+        s->alarm_next = deposit64(s->alarm_next, 32, 32, data);
+        break;
+    case RTC_IRQ_ENABLED:
+        s->irq_enabled = data & 1;
+        goldfish_rtc_update_irq(s);
+        break;
+    case RTC_CLEAR_ALARM:
+        goldfish_rtc_alarm_clear(s);
+        break;
+    case RTC_CLEAR_INTERRUPT:
+        s->irq_pending = false;
+        goldfish_rtc_update_irq(s);
+        break;
+    default:
+        log_mask(LOG_GUEST_ERROR, "goldfish_rtc: write at bad offset 0x%" PRIx64 "\n", addr);
+        break;
+    }
+}
+
+static const MemoryRegionOps goldfish_rtc_ops = {
+    .read = goldfish_rtc_read,
+    .write = goldfish_rtc_write,
+    .valid = {.min_access_size = 4, .max_access_size = 4},
+    .impl = {.min_access_size = 4, .max_access_size = 4},
+};
+
+/* ---- realize / reset ---- */
+
+static void goldfish_rtc_instance_init(Object *obj)
+{
+    GoldfishRTCState *s = GOLDFISH_RTC(obj);
+
+    sysbus_init_irq(SYS_BUS_DEVICE(obj), &s->irq);
+}
+
+static bool goldfish_rtc_realize(DeviceState *dev, Error **errp)
+{
+    GoldfishRTCState *s = GOLDFISH_RTC(dev);
+
+    s->timer = timer_new_ns(CLOCK_HOST, goldfish_rtc_alarm_fire, s);
+    memory_region_init_io(&s->iomem, &goldfish_rtc_ops, s, TYPE_GOLDFISH_RTC, GOLDFISH_RTC_SIZE);
+    sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->iomem);
+    return true;
+}
+
+/* The alarm and interrupt state reset; the time, like a battery-backed clock, does not. */
+static void goldfish_rtc_reset(DeviceState *dev)
+{
+    GoldfishRTCState *s = GOLDFISH_RTC(dev);
+
+    goldfish_rtc_alarm_clear(s);
+    s->alarm_next = 0;
+    s->irq_pending = false;
+    s->irq_enabled = false;
+    s->time_high = 0;
+    goldfish_rtc_update_irq(s);
+}
+
+static void goldfish_rtc_finalize(Object *obj)
+{
+    GoldfishRTCState *s = GOLDFISH_RTC(obj);
+
+    if (s->timer) {
+        timer_free(s->timer);
+    }
+}
+
+/* ---- device tree (QEMU virt: /soc/rtc@101000) ---- */
+
+static bool goldfish_rtc_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp)
+{
+    static const char compat[] = "google,goldfish-rtc";
+    const uint32_t reg[4] = {cpu_to_fdt32(ctx->base >> 32), cpu_to_fdt32(ctx->base),
+                             cpu_to_fdt32(ctx->size >> 32), cpu_to_fdt32(ctx->size)};
+    void *fdt = ctx->fdt;
+    char name[32];
+    int node, err;
+
+    snprintf(name, sizeof(name), "rtc@%" PRIx64, ctx->base);
+    node = fdt_path_offset(fdt, ctx->parent_path);
+    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
+    err = node < 0 ? node : 0;
+    err = err ?: fdt_setprop(fdt, node, "compatible", compat, sizeof(compat));
+    err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
+    if (ctx->irq_parent) {
+        err = err ?: fdt_setprop_u32(fdt, node, "interrupt-parent", ctx->irq_parent);
+    }
+    if (ctx->num_irqs > 0) {
+        err = err ?: fdt_setprop_u32(fdt, node, "interrupts", ctx->irqs[0]);
+    }
+    if (err) {
+        error_setg(errp, "goldfish_rtc: device tree node %s: %s", name, fdt_strerror(err));
+        return false;
+    }
+    return true;
+}
+
+/* ---- type registration ---- */
+
+static void goldfish_rtc_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+
+    dc->desc = "Google Goldfish RTC";
+    dc->realize = goldfish_rtc_realize;
+    dc->reset = goldfish_rtc_reset;
+    dc->fdt_populate = goldfish_rtc_fdt_populate;
+}
+
+static const TypeInfo goldfish_rtc_info = {
+    .name = TYPE_GOLDFISH_RTC,
+    .parent = TYPE_SYS_BUS_DEVICE,
+    .instance_size = sizeof(GoldfishRTCState),
+    .instance_init = goldfish_rtc_instance_init,
+    .instance_finalize = goldfish_rtc_finalize,
+    .class_init = goldfish_rtc_class_init,
+};
+
+static void goldfish_rtc_register_types(void)
+{
+    type_register_static(&goldfish_rtc_info);
+}
+
+type_init(goldfish_rtc_register_types)
+
+DeviceState *goldfish_rtc_create(hwaddr addr, IRQState *irq)
+{
+    return sysbus_create_simple(TYPE_GOLDFISH_RTC, addr, irq);
+}

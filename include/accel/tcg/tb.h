@@ -1,0 +1,137 @@
+/*
+ * Translation blocks: guest code pre-decoded into instruction records, cached
+ * by physical pc (DESIGN.md "Execution engine").
+ *
+ * A block covers straight-line guest code inside one physical page and ends
+ * at a control-flow instruction, at an instruction that may change
+ * privilege, translation or interrupt state, at the page end or after
+ * TB_MAX_INSNS. Blocks live in one arena (tb-maint.c) until the whole cache
+ * is flushed, so a pointer to an invalidated block stays readable: a block
+ * that is running when a store invalidates it finishes safely.
+ *
+ * Invalidation is per physical page: a store to a page holding code (found
+ * through TLB_NOTDIRTY), a DMA/loader write (memory_ram_write_hook) or a full
+ * flush drops every block of the page. Blocks are chained (jmp[]) only to
+ * blocks of the same page, so dropping a page's blocks never leaves a chain
+ * from a live block into a dead one.
+ */
+#ifndef ACCEL_TCG_TB_H
+#define ACCEL_TCG_TB_H
+
+#include "accel/tcg/cpu-tlb.h"
+#include "common.h"
+
+typedef struct RISCVCPU RISCVCPU;
+
+/* Record offsets (pcoff) are 8-bit, so a block spans at most 64 four-byte instructions. */
+#define TB_MAX_INSNS 64
+#define TB_PHYS_INVALID (~(hwaddr)0)
+
+/* One pre-decoded instruction for the threaded interpreter (16 bytes). */
+typedef struct InsnRecord {
+    const void *handler; /* interpreter label of the operation */
+    int32_t imm;         /* immediate; FP/AMO: riscv_rec_pack_fp() fields */
+    uint8_t rd, rs1, rs2;
+    uint8_t pcoff; /* byte offset of the instruction from the block start */
+} InsnRecord;
+
+enum {
+    TB_UNCACHED = 1, /* scratch block: not in the cache, never chained */
+};
+
+struct TranslationBlock {
+    uint64_t pc;     /* virtual pc at translation (for logs only) */
+    hwaddr phys_pc;  /* the key; TB_PHYS_INVALID once invalidated */
+    uint16_t size;   /* bytes of guest code */
+    uint16_t n_insns;
+    uint16_t flags;
+    TranslationBlock *hash_next;
+    TranslationBlock *page_next;
+    TranslationBlock *jmp[2]; /* chained successor: [0] taken/jump, [1] fall-through */
+    /* n_insns records and an end record (fall through to the next block), then n_insns
+     * uint32_t raw instruction bits (for the tval of an illegal instruction) */
+    InsnRecord insns[];
+};
+
+static inline uint32_t *tb_raw(TranslationBlock *tb)
+{
+    return (uint32_t *)&tb->insns[tb->n_insns + 1];
+}
+
+static inline size_t tb_alloc_size(unsigned n_insns)
+{
+    return ALIGN_UP(sizeof(TranslationBlock) + (n_insns + 1) * sizeof(InsnRecord) + n_insns * 4,
+                    16);
+}
+
+/* ---- the block cache (accel/tcg/tb-maint.c); all thread-safe ---- */
+/* Space for a block of n_insns from the arena; NULL when the arena is full. */
+TranslationBlock *tb_alloc(unsigned n_insns);
+/* Publish a filled block: hash table, its page's list, and mark the page as code. */
+void tb_insert(TranslationBlock *tb);
+/* The valid block starting at physical address phys_pc, or NULL. */
+TranslationBlock *tb_lookup_phys(hwaddr phys_pc);
+bool tb_page_has_code(hwaddr paddr);
+/* Drop every block on pages overlapping [addr, addr + len). */
+void tb_invalidate_phys_range(hwaddr addr, uint64_t len);
+/* Drop all blocks and reset the arena (the caller runs no block). */
+void tb_flush_all(void);
+/* Bumped by every tb_flush_all(); vCPUs clear their jump cache when it moves. */
+extern unsigned tb_flush_count;
+
+/* Jump cache slot of a virtual pc. */
+static inline TBJumpCacheEntry *tb_jc_entry(CPUTLB *tlb, uint64_t pc)
+{
+    return &tlb->jc[(pc >> 1 ^ pc >> (TB_JMP_CACHE_BITS + 1)) & (TB_JMP_CACHE_SIZE - 1)];
+}
+
+/*
+ * Fast block lookup for chaining: the jump cache entry for pc, validated by
+ * the current code TLB entry (same physical pc, so same MMU context). NULL if
+ * either misses; the caller then takes the slow path (tb_find).
+ */
+static inline TranslationBlock *tb_lookup_fast(CPUTLB *tlb, uint64_t pc)
+{
+    int idx = (pc >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1);
+    CPUTLBEntry *e = &tlb->table[tlb->code_mmu_idx][idx];
+    TBJumpCacheEntry *j = tb_jc_entry(tlb, pc);
+    TranslationBlock *tb = j->tb;
+
+    if (e->addr_code != (pc & TARGET_PAGE_MASK) || j->pc != pc || !tb) {
+        return NULL;
+    }
+    if (tb->phys_pc != (tlb->paddr[tlb->code_mmu_idx][idx] | (pc & ~TARGET_PAGE_MASK))) {
+        return NULL;
+    }
+    return tb;
+}
+
+/* ---- target hooks (target/riscv/translate.c, exec.c) ---- */
+/*
+ * Translate guest code at virtual pc (physical phys_pc, host bytes at host,
+ * readable up to the end of the page) into a block of at most max_insns.
+ * cacheable: allocate from the arena (caller inserts it); otherwise build an
+ * uncached block in the vCPU's scratch buffer. An instruction crossing into
+ * the next page is fetched through the MMU and always gets an uncached
+ * one-instruction block. Returns NULL if that fetch faults (*exc, *tval set)
+ * or if the arena is full (*exc = RISCV_EXCP_NONE: flush and retry).
+ */
+TranslationBlock *riscv_gen_tb(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc, const uint8_t *host,
+                               int max_insns, bool cacheable, int *exc, uint64_t *tval);
+
+/* Why riscv_tb_exec returned. */
+enum {
+    TB_EXIT_NEXT, /* env->pc is the next pc (or a trap was entered): go on */
+    TB_EXIT_HALT, /* WFI: env->pc is past it; halt until an interrupt */
+};
+
+/*
+ * Run tb and the blocks chained after it until a block needs the outer loop
+ * (lookup miss, state change, exit_request). chain = false runs only tb.
+ */
+int riscv_tb_exec(RISCVCPU *cpu, TranslationBlock *tb, bool chain);
+/* The interpreter's label for each RISCVOp (InsnRecord.handler); [OP_COUNT] is the end
+ * record's. */
+const void *const *riscv_exec_handlers(void);
+
+#endif

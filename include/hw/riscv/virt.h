@@ -1,0 +1,78 @@
+/*
+ * The RISC-V "virt" board: QEMU's memory map, interrupt numbers and device
+ * tree, so software built for qemu-system-riscv64 -M virt runs unchanged.
+ */
+#ifndef HW_RISCV_VIRT_H
+#define HW_RISCV_VIRT_H
+
+#include "hw/core/boards.h"
+#include "hw/core/qdev.h"
+#include "target/riscv/cpu.h"
+
+#define TYPE_VIRT_MACHINE MACHINE_TYPE_NAME("virt")
+#define VIRT_MACHINE(obj) OBJECT_CHECK(VirtMachineState, (obj), TYPE_VIRT_MACHINE)
+
+#define VIRT_CPUS_MAX 512
+#define VIRT_SOCKETS_MAX 8
+#define VIRT_MAX_FDT_DEVICES 32
+
+enum {
+    VIRT_DEBUG,
+    VIRT_MROM,
+    VIRT_TEST,
+    VIRT_RTC,
+    VIRT_CLINT,
+    VIRT_ACLINT_SSWI,
+    VIRT_PLIC,
+    VIRT_UART0,
+    VIRT_VIRTIO,
+    VIRT_DRAM,
+    VIRT_MEMMAP_COUNT,
+};
+
+/* Interrupt sources at the PLIC (QEMU's numbering). */
+enum {
+    VIRT_UART0_IRQ = 10,
+    VIRT_RTC_IRQ = 11,
+    VIRT_VIRTIO_IRQ = 1, /* 1..8 */
+    VIRT_VIRTIO_COUNT = 8,
+    VIRT_IRQCHIP_NUM_SOURCES = 96,
+    VIRT_IRQCHIP_NUM_PRIORITIES = 7,
+};
+
+typedef struct MemMapEntry {
+    hwaddr base;
+    uint64_t size;
+} MemMapEntry;
+
+extern const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT];
+
+/* A device the board placed, remembered so it can write its device-tree node. */
+typedef struct VirtFDTDevice {
+    DeviceState *dev;
+    hwaddr base;
+    uint64_t size;
+    uint32_t irqs[2];
+    int num_irqs;
+    uint32_t phandle;
+    bool at_root; /* node under "/" instead of "/soc" */
+} VirtFDTDevice;
+
+typedef struct VirtMachineState {
+    MachineState parent_obj;
+    /* properties */
+    bool aclint;
+    char *aia;
+    /* built by virt_machine_init */
+    RISCVCPU **harts;
+    int num_harts;
+    MemoryRegion mrom;
+    DeviceState *plic;
+    uint32_t plic_phandle;
+    VirtFDTDevice fdt_devices[VIRT_MAX_FDT_DEVICES];
+    int num_fdt_devices;
+    uint32_t next_phandle;
+    Notifier machine_done;
+} VirtMachineState;
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * Start-up of the whole system (QEMU's qemu_init/qemu_main_loop): the
+ * command line, the machine, and the loop that runs it.
+ */
+#ifndef SYSTEM_SYSTEM_H
+#define SYSTEM_SYSTEM_H
+
+#include "chardev/char.h"
+#include "common.h"
+#include "util/error.h"
+
+#define KESTREL_VERSION "0.1.0"
+#define MAX_SERIAL_PORTS 4
+#define MAX_DEVICE_OPTS 64
+
+/* Everything the command line asked for, before any of it is acted upon. */
+typedef struct VLOptions {
+    const char *machine;    /* -M/-machine string, e.g. "virt,aclint=on" */
+    uint64_t ram_size;      /* -m, bytes; 0 = the machine's default */
+    unsigned smp_cpus, smp_sockets, smp_cores, smp_threads, smp_maxcpus; /* 0 = unset */
+    const char *cpu;        /* -cpu */
+    const char *bios;       /* -bios */
+    const char *kernel;     /* -kernel */
+    const char *initrd;     /* -initrd */
+    const char *append;     /* -append */
+    const char *dtb;        /* -dtb */
+    bool nographic;         /* -nographic */
+    const char *serial[MAX_SERIAL_PORTS]; /* -serial, in order */
+    int nserial;
+    const char *device[MAX_DEVICE_OPTS]; /* -device, in order */
+    int ndevice;
+    const char *gdb;        /* -gdb DEV, or "tcp::1234" from -s */
+    bool start_stopped;     /* -S */
+    const char *log_items;  /* -d */
+    const char *log_file;   /* -D */
+    bool no_reboot;         /* -no-reboot */
+    bool no_shutdown;       /* -no-shutdown */
+    bool show_version;      /* -version */
+    bool show_help;         /* -h / -help */
+} VLOptions;
+
+/*
+ * Parse argv into *o (which the caller zeroes). Accepts QEMU's single-dash
+ * long options and the same with "--". False + errp (naming the option) on an
+ * unknown option, a missing argument or a bad value.
+ */
+bool vl_parse_args(int argc, char **argv, VLOptions *o, Error **errp);
+/* Print the --help text to out. */
+void vl_print_help(FILE *out);
+
+/* Build the machine from the command line (exits on error or after -version/help). */
+void system_init(int argc, char **argv);
+/* Run until shutdown; returns the process exit status. */
+int main_loop(void);
+/* Stop vCPUs, restore the terminal, flush logs. */
+void system_cleanup(void);
+
+/* The chardev behind serial port i (-serial or -nographic's mon:stdio), or NULL. */
+Chardev *serial_hd(int i);
+
+#endif

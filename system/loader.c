@@ -1,0 +1,424 @@
+/*
+ * Image loaders (include/system/loader.h): ELF64 RISC-V executables by
+ * physical address, raw images, and the RISC-V Linux Image header.
+ *
+ * Every field read from a file is checked before it is used (offsets and
+ * sizes against the file size and against 64-bit overflow, destinations
+ * against the memory map), and a file is fully validated before any byte of
+ * it is written to the guest.
+ */
+#include "system/loader.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Chunk in which file contents travel to guest memory. */
+#define LOAD_CHUNK (64 * KiB)
+
+typedef struct ElfImage {
+    const char *path;
+    int fd;
+    uint64_t file_size;
+    Elf64_Ehdr ehdr;
+    Elf64_Phdr *phdrs;
+} ElfImage;
+
+/* ---- File helpers ---- */
+
+/* Read exactly len bytes at off; false on error or end of file (errno 0 then). */
+static bool read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+    uint8_t *p = buf;
+
+    while (len) {
+        ssize_t n = pread(fd, p, len, (off_t)off);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            if (n == 0) {
+                errno = 0;
+            }
+            return false;
+        }
+        p += n;
+        len -= (size_t)n;
+        off += (uint64_t)n;
+    }
+    return true;
+}
+
+/* Open a regular file for reading; returns the fd (and its size) or -1 with errp set. */
+static int open_image(const char *path, uint64_t *size, Error **errp)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "%s: cannot open", path);
+        return -1;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        error_setg(errp, "%s: not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    *size = (uint64_t)st.st_size;
+    return fd;
+}
+
+int64_t get_image_size(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+        return -1;
+    }
+    return st.st_size;
+}
+
+/* Read the first len bytes of path into buf; false if the file is shorter or unreadable. */
+static bool read_prefix(const char *path, void *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        return false;
+    }
+    bool ok = read_at(fd, buf, len, 0);
+    close(fd);
+    return ok;
+}
+
+bool elf_is_elf(const char *path)
+{
+    uint8_t magic[SELFMAG];
+
+    return read_prefix(path, magic, sizeof(magic)) && memcmp(magic, ELFMAG, SELFMAG) == 0;
+}
+
+/* ---- Guest memory helpers ---- */
+
+/* Whether all of [addr, addr+len) is RAM or ROM in as (len > 0, no wrap-around). */
+static bool range_is_memory(AddressSpace *as, hwaddr addr, uint64_t len)
+{
+    const FlatView *view = address_space_get_flatview(as);
+
+    while (len) {
+        const FlatRange *r = flatview_lookup(view, addr);
+        if (!r || !memory_region_is_ram(r->mr)) {
+            return false;
+        }
+        uint64_t chunk = MIN(len, r->size - (addr - r->addr));
+        addr += chunk;
+        len -= chunk;
+    }
+    return true;
+}
+
+/* Copy len bytes of the file at off to guest addr (destination already checked). */
+static bool copy_to_guest(const char *path, int fd, uint64_t off, uint64_t len, AddressSpace *as,
+                          hwaddr addr, Error **errp)
+{
+    uint8_t *buf = xmalloc(LOAD_CHUNK);
+    bool ok = true;
+
+    while (len && ok) {
+        size_t chunk = MIN(len, LOAD_CHUNK);
+        if (!read_at(fd, buf, chunk, off)) {
+            /* The file was checked against its size: it shrank or the disk failed. */
+            error_setg_errno(errp, errno ? errno : EIO, "%s: read error", path);
+            ok = false;
+        } else if (address_space_write_rom(as, addr, buf, chunk) != MEMTX_OK) {
+            error_setg(errp, "%s: cannot write guest memory at 0x%" PRIx64, path, addr);
+            ok = false;
+        }
+        off += chunk;
+        addr += chunk;
+        len -= chunk;
+    }
+    free(buf);
+    return ok;
+}
+
+static void zero_guest(AddressSpace *as, hwaddr addr, uint64_t len)
+{
+    static const uint8_t zeros[LOAD_CHUNK];
+
+    while (len) {
+        uint64_t chunk = MIN(len, sizeof(zeros));
+        /* The destination was checked to be memory, so this cannot fail. */
+        address_space_write_rom(as, addr, zeros, chunk);
+        addr += chunk;
+        len -= chunk;
+    }
+}
+
+/* ---- ELF ---- */
+
+static bool elf_check_ident(const ElfImage *elf, Error **errp)
+{
+    const unsigned char *id = elf->ehdr.e_ident;
+
+    if (elf->file_size < SELFMAG || memcmp(id, ELFMAG, SELFMAG) != 0) {
+        error_setg(errp, "%s: not an ELF file", elf->path);
+        return false;
+    }
+    if (elf->file_size < sizeof(Elf64_Ehdr)) {
+        error_setg(errp, "%s: truncated ELF header", elf->path);
+        return false;
+    }
+    if (id[EI_CLASS] != ELFCLASS64) {
+        error_setg(errp, "%s: not a 64-bit ELF file", elf->path);
+        return false;
+    }
+    if (id[EI_DATA] != ELFDATA2LSB) {
+        error_setg(errp, "%s: not a little-endian ELF file", elf->path);
+        return false;
+    }
+    if (id[EI_VERSION] != EV_CURRENT) {
+        error_setg(errp, "%s: unsupported ELF version %u", elf->path, id[EI_VERSION]);
+        return false;
+    }
+    return true;
+}
+
+static bool elf_check_header(const ElfImage *elf, Error **errp)
+{
+    const Elf64_Ehdr *eh = &elf->ehdr;
+
+    if (!elf_check_ident(elf, errp)) {
+        return false;
+    }
+    if (eh->e_machine != EM_RISCV) {
+        error_setg(errp, "%s: not a RISC-V ELF file (machine %u)", elf->path, eh->e_machine);
+        return false;
+    }
+    if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) {
+        error_setg(errp, "%s: not an executable ELF file (type %u)", elf->path, eh->e_type);
+        return false;
+    }
+    if (eh->e_phnum == 0 || eh->e_phnum == PN_XNUM) {
+        error_setg(errp, "%s: no program headers", elf->path);
+        return false;
+    }
+    if (eh->e_phentsize != sizeof(Elf64_Phdr)) {
+        error_setg(errp, "%s: bad program header size %u", elf->path, eh->e_phentsize);
+        return false;
+    }
+    uint64_t table_size = (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr);
+    if (eh->e_phoff > elf->file_size || table_size > elf->file_size - eh->e_phoff) {
+        error_setg(errp, "%s: program headers lie outside the file (truncated?)", elf->path);
+        return false;
+    }
+    return true;
+}
+
+static bool elf_check_segment(const ElfImage *elf, unsigned i, AddressSpace *as, Error **errp)
+{
+    const Elf64_Phdr *ph = &elf->phdrs[i];
+
+    if (ph->p_filesz > ph->p_memsz) {
+        error_setg(errp,
+                   "%s: segment %u has more file bytes (0x%" PRIx64 ") than memory (0x%" PRIx64 ")",
+                   elf->path, i, ph->p_filesz, ph->p_memsz);
+        return false;
+    }
+    if (ph->p_filesz &&
+        (ph->p_offset > elf->file_size || ph->p_filesz > elf->file_size - ph->p_offset)) {
+        error_setg(errp, "%s: segment %u lies outside the file (truncated?)", elf->path, i);
+        return false;
+    }
+    if (ph->p_memsz - 1 > UINT64_MAX - ph->p_paddr) {
+        error_setg(errp, "%s: segment %u at 0x%" PRIx64 " wraps around the address space",
+                   elf->path, i, ph->p_paddr);
+        return false;
+    }
+    if (!range_is_memory(as, ph->p_paddr, ph->p_memsz)) {
+        error_setg(errp, "%s: segment %u at 0x%" PRIx64 " lies outside guest memory", elf->path, i,
+                   ph->p_paddr);
+        return false;
+    }
+    return true;
+}
+
+static bool segment_is_loaded(const Elf64_Phdr *ph)
+{
+    return ph->p_type == PT_LOAD && ph->p_memsz != 0;
+}
+
+/* Read and check the headers and every loadable segment, without touching the guest. */
+static bool elf_validate(ElfImage *elf, AddressSpace *as, Error **errp)
+{
+    bool any = false;
+
+    if (!read_at(elf->fd, &elf->ehdr, MIN(elf->file_size, sizeof(elf->ehdr)), 0)) {
+        error_setg_errno(errp, errno ? errno : EIO, "%s: read error", elf->path);
+        return false;
+    }
+    if (!elf_check_header(elf, errp)) {
+        return false;
+    }
+    elf->phdrs = xnew0(Elf64_Phdr, elf->ehdr.e_phnum);
+    if (!read_at(elf->fd, elf->phdrs, elf->ehdr.e_phnum * sizeof(Elf64_Phdr), elf->ehdr.e_phoff)) {
+        error_setg_errno(errp, errno ? errno : EIO, "%s: read error", elf->path);
+        return false;
+    }
+    for (unsigned i = 0; i < elf->ehdr.e_phnum; i++) {
+        if (!segment_is_loaded(&elf->phdrs[i])) {
+            continue;
+        }
+        if (!elf_check_segment(elf, i, as, errp)) {
+            return false;
+        }
+        any = true;
+    }
+    if (!any) {
+        error_setg(errp, "%s: no loadable segments", elf->path);
+        return false;
+    }
+    return true;
+}
+
+/* e_entry as a physical address: firmware and kernels start with translation off. */
+static uint64_t elf_entry_paddr(const ElfImage *elf)
+{
+    uint64_t entry = elf->ehdr.e_entry;
+
+    for (unsigned i = 0; i < elf->ehdr.e_phnum; i++) {
+        const Elf64_Phdr *ph = &elf->phdrs[i];
+        if (segment_is_loaded(ph) && entry - ph->p_vaddr < ph->p_memsz) {
+            return ph->p_paddr + (entry - ph->p_vaddr);
+        }
+    }
+    return entry;
+}
+
+static bool elf_load_segments(ElfImage *elf, AddressSpace *as, uint64_t *low, uint64_t *high,
+                              Error **errp)
+{
+    *low = UINT64_MAX;
+    *high = 0;
+    for (unsigned i = 0; i < elf->ehdr.e_phnum; i++) {
+        const Elf64_Phdr *ph = &elf->phdrs[i];
+        if (!segment_is_loaded(ph)) {
+            continue;
+        }
+        if (!copy_to_guest(elf->path, elf->fd, ph->p_offset, ph->p_filesz, as, ph->p_paddr, errp)) {
+            return false;
+        }
+        zero_guest(as, ph->p_paddr + ph->p_filesz, ph->p_memsz - ph->p_filesz);
+        /* A segment ending at the very top of the address space saturates. */
+        uint64_t end = ph->p_paddr + ph->p_memsz ? ph->p_paddr + ph->p_memsz : UINT64_MAX;
+        *low = MIN(*low, ph->p_paddr);
+        *high = MAX(*high, end);
+    }
+    return true;
+}
+
+bool load_elf(const char *path, AddressSpace *as, uint64_t *entry, uint64_t *lowaddr,
+              uint64_t *highaddr, Error **errp)
+{
+    ElfImage elf = {.path = path};
+    uint64_t low, high;
+    bool ok = false;
+
+    elf.fd = open_image(path, &elf.file_size, errp);
+    if (elf.fd < 0) {
+        return false;
+    }
+    if (!elf_validate(&elf, as, errp) || !elf_load_segments(&elf, as, &low, &high, errp)) {
+        goto out;
+    }
+    if (entry) {
+        *entry = elf_entry_paddr(&elf);
+    }
+    if (lowaddr) {
+        *lowaddr = low;
+    }
+    if (highaddr) {
+        *highaddr = high;
+    }
+    ok = true;
+out:
+    free(elf.phdrs);
+    close(elf.fd);
+    return ok;
+}
+
+/* ---- Raw images ---- */
+
+bool load_image_targphys(const char *path, hwaddr addr, uint64_t max_size, AddressSpace *as,
+                         uint64_t *size, Error **errp)
+{
+    uint64_t file_size;
+    bool ok = false;
+    int fd = open_image(path, &file_size, errp);
+
+    if (fd < 0) {
+        return false;
+    }
+    if (file_size > max_size) {
+        error_setg(errp, "%s: image too large (%" PRIu64 " bytes, at most %" PRIu64 ")", path,
+                   file_size, max_size);
+        goto out;
+    }
+    if (file_size && (file_size - 1 > UINT64_MAX - addr || !range_is_memory(as, addr, file_size))) {
+        error_setg(errp,
+                   "%s: image of %" PRIu64 " bytes at 0x%" PRIx64 " lies outside guest memory",
+                   path, file_size, addr);
+        goto out;
+    }
+    if (!copy_to_guest(path, fd, 0, file_size, as, addr, errp)) {
+        goto out;
+    }
+    if (size) {
+        *size = file_size;
+    }
+    ok = true;
+out:
+    close(fd);
+    return ok;
+}
+
+/* ---- RISC-V Linux Image header ---- */
+
+#define RISCV_IMAGE_MAGIC "RISCV\0\0\0"
+#define RISCV_IMAGE_MAGIC2 "RSC\x05"
+
+typedef struct RiscvImageHeader {
+    uint32_t code0, code1;
+    uint64_t text_offset;
+    uint64_t image_size;
+    uint64_t flags;
+    uint32_t version, res1;
+    uint64_t res2;
+    char magic[8];
+    char magic2[4];
+    uint32_t res3;
+} RiscvImageHeader;
+
+bool riscv_image_header(const char *path, uint64_t *text_offset, uint64_t *image_size)
+{
+    RiscvImageHeader hdr;
+
+    _Static_assert(offsetof(RiscvImageHeader, magic) == 0x30, "Image header layout");
+    _Static_assert(offsetof(RiscvImageHeader, magic2) == 0x38, "Image header layout");
+    if (!read_prefix(path, &hdr, sizeof(hdr)) ||
+        memcmp(hdr.magic, RISCV_IMAGE_MAGIC, sizeof(hdr.magic)) != 0 ||
+        memcmp(hdr.magic2, RISCV_IMAGE_MAGIC2, sizeof(hdr.magic2)) != 0) {
+        return false;
+    }
+    /* Little-endian fields read on a little-endian host. */
+    if (text_offset) {
+        *text_offset = hdr.text_offset;
+    }
+    if (image_size) {
+        *image_size = hdr.image_size;
+    }
+    return true;
+}

@@ -1,0 +1,287 @@
+/*
+ * Guest physical memory: host backing for RAM and ROM regions, the system
+ * memory singletons, and accesses by guest physical address through an
+ * AddressSpace's FlatView (byte buffers for loaders, DMA and debuggers;
+ * single loads and stores as a CPU makes them).
+ *
+ * The host is assumed little-endian, like the guest: RAM is copied with
+ * memcpy and multi-byte values are stored in host order.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "physmem.h"
+#include "system/memory.h"
+#include "util/log.h"
+
+/* ---- RAM backing ---- */
+
+static uint64_t ram_block_map_size(uint64_t size)
+{
+    uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+    return size ? ALIGN_UP(size, page) : page;
+}
+
+void *ram_block_alloc(const char *name, uint64_t size, Error **errp)
+{
+    uint64_t map_size = ram_block_map_size(size);
+
+    if (map_size < size || map_size > SIZE_MAX) {
+        error_setg(errp, "cannot allocate %" PRIu64 " bytes for %s", size, name);
+        return NULL;
+    }
+    /* Anonymous pages read as zero and are committed on first touch: -m 8G is free until used. */
+    void *p = mmap(NULL, map_size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        error_setg_errno(errp, errno, "cannot allocate %" PRIu64 " bytes for %s", size, name);
+        return NULL;
+    }
+    return p;
+}
+
+void ram_block_free(void *ptr, uint64_t size)
+{
+    munmap(ptr, ram_block_map_size(size));
+}
+
+static bool init_ram_backed(MemoryRegion *mr, MemoryRegionType type, const char *name,
+                            uint64_t size, Error **errp)
+{
+    memory_region_init(mr, name, size);
+    mr->ram_ptr = ram_block_alloc(name, size, errp);
+    if (!mr->ram_ptr) {
+        memory_region_destroy(mr);
+        return false;
+    }
+    mr->type = type;
+    return true;
+}
+
+bool memory_region_init_ram(MemoryRegion *mr, const char *name, uint64_t size, Error **errp)
+{
+    return init_ram_backed(mr, MR_RAM, name, size, errp);
+}
+
+bool memory_region_init_rom(MemoryRegion *mr, const char *name, uint64_t size, Error **errp)
+{
+    return init_ram_backed(mr, MR_ROM, name, size, errp);
+}
+
+/* ---- Singletons ---- */
+
+static MemoryRegion system_memory;
+static AddressSpace system_address_space;
+static pthread_once_t system_memory_once = PTHREAD_ONCE_INIT;
+
+static void system_memory_create(void)
+{
+    /* UINT64_MAX rather than 2^64, which does not fit: the last byte is never mapped. */
+    memory_region_init(&system_memory, "system", UINT64_MAX);
+    address_space_init(&system_address_space, &system_memory, "memory");
+}
+
+MemoryRegion *get_system_memory(void)
+{
+    pthread_once(&system_memory_once, system_memory_create);
+    return &system_memory;
+}
+
+AddressSpace *address_space_memory(void)
+{
+    pthread_once(&system_memory_once, system_memory_create);
+    return &system_address_space;
+}
+
+/* ---- Byte-buffer accesses ---- */
+
+typedef enum AccessKind {
+    ACCESS_READ,
+    ACCESS_WRITE,     /* as the guest or a DMA device: ROM is read-only */
+    ACCESS_WRITE_ROM, /* as a loader: ROM and RAM are written, devices left alone */
+} AccessKind;
+
+/* Length of the hole at addr (within len bytes): up to the next mapped range. */
+static uint64_t unassigned_len(const FlatView *view, hwaddr addr, uint64_t len)
+{
+    for (unsigned i = 0; i < view->nr; i++) {
+        if (view->ranges[i].addr > addr) {
+            return MIN(len, view->ranges[i].addr - addr);
+        }
+    }
+    return len;
+}
+
+/* The largest naturally aligned access (up to 8 bytes) at addr that fits in len. */
+static unsigned natural_size(hwaddr addr, uint64_t len)
+{
+    unsigned size = 8;
+
+    while (size > 1 && ((addr & (size - 1)) || size > len)) {
+        size /= 2;
+    }
+    return size;
+}
+
+static MemTxResult io_rw(MemoryRegion *mr, hwaddr offset, uint8_t *buf, uint64_t len,
+                         AccessKind kind)
+{
+    MemTxResult res = MEMTX_OK;
+
+    if (kind == ACCESS_WRITE_ROM) {
+        /* Images belong in memory; the loaders check the destination and report it. */
+        return MEMTX_ERROR;
+    }
+    while (len) {
+        unsigned size = natural_size(offset, len);
+        uint64_t val = 0;
+        MemTxResult piece;
+        if (kind == ACCESS_READ) {
+            piece = memory_region_dispatch_read(mr, offset, &val, size);
+            memcpy(buf, &val, size);
+        } else {
+            memcpy(&val, buf, size);
+            piece = memory_region_dispatch_write(mr, offset, val, size);
+        }
+        res = MAX(res, piece);
+        offset += size;
+        buf += size;
+        len -= size;
+    }
+    return res;
+}
+
+static void ram_written(hwaddr addr, uint64_t len)
+{
+    if (memory_ram_write_hook) {
+        memory_ram_write_hook(addr, len);
+    }
+}
+
+static MemTxResult ram_rw(const FlatRange *r, hwaddr addr, uint8_t *buf, uint64_t len,
+                          AccessKind kind)
+{
+    uint8_t *host = r->mr->ram_ptr + r->offset_in_region + (addr - r->addr);
+
+    if (kind == ACCESS_READ) {
+        memcpy(buf, host, len);
+    } else if (kind == ACCESS_WRITE && memory_region_is_rom(r->mr)) {
+        log_mask(LOG_GUEST_ERROR, "write of %" PRIu64 " bytes at 0x%" PRIx64 " to ROM %s ignored\n",
+                 len, addr, r->mr->name ? r->mr->name : "anonymous");
+    } else {
+        memcpy(host, buf, len);
+        ram_written(addr, len);
+    }
+    return MEMTX_OK;
+}
+
+/*
+ * Walk [addr, addr+len) range by range. The result is the worst of the
+ * pieces (MEMTX_* values are ordered), and every piece that can be done is.
+ */
+static MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, uint8_t *buf, uint64_t len,
+                                    AccessKind kind)
+{
+    const FlatView *view = address_space_get_flatview(as);
+    MemTxResult res = MEMTX_OK;
+
+    while (len) {
+        const FlatRange *r = flatview_lookup(view, addr);
+        uint64_t chunk;
+        if (!r) {
+            chunk = unassigned_len(view, addr, len);
+            log_mask(LOG_GUEST_ERROR, "unassigned %s of size %" PRIu64 " at 0x%" PRIx64 "\n",
+                     kind == ACCESS_READ ? "read" : "write", chunk, addr);
+            if (kind == ACCESS_READ) {
+                memset(buf, 0, chunk);
+            }
+            res = MAX(res, MEMTX_DECODE_ERROR);
+        } else {
+            chunk = MIN(len, r->size - (addr - r->addr));
+            MemTxResult piece =
+                r->mr->type == MR_IO
+                    ? io_rw(r->mr, r->offset_in_region + (addr - r->addr), buf, chunk, kind)
+                    : ram_rw(r, addr, buf, chunk, kind);
+            res = MAX(res, piece);
+        }
+        addr += chunk;
+        buf += chunk;
+        len -= chunk;
+    }
+    return res;
+}
+
+MemTxResult address_space_read(AddressSpace *as, hwaddr addr, void *buf, uint64_t len)
+{
+    return address_space_rw(as, addr, buf, len, ACCESS_READ);
+}
+
+MemTxResult address_space_write(AddressSpace *as, hwaddr addr, const void *buf, uint64_t len)
+{
+    /* The buffer is only read from on this path. */
+    return address_space_rw(as, addr, (uint8_t *)buf, len, ACCESS_WRITE);
+}
+
+MemTxResult address_space_write_rom(AddressSpace *as, hwaddr addr, const void *buf, uint64_t len)
+{
+    return address_space_rw(as, addr, (uint8_t *)buf, len, ACCESS_WRITE_ROM);
+}
+
+/* ---- Single CPU-style accesses ---- */
+
+static bool size_is_valid(unsigned size)
+{
+    return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+/* The range holding all of [addr, addr+size), or NULL if it is unmapped or straddles ranges. */
+static const FlatRange *lookup_whole(AddressSpace *as, hwaddr addr, unsigned size)
+{
+    const FlatRange *r = flatview_lookup(address_space_get_flatview(as), addr);
+
+    return r && r->size - (addr - r->addr) >= size ? r : NULL;
+}
+
+MemTxResult address_space_load(AddressSpace *as, hwaddr addr, unsigned size, uint64_t *val)
+{
+    *val = 0;
+    if (!size_is_valid(size)) {
+        log_mask(LOG_GUEST_ERROR, "invalid read of size %u at 0x%" PRIx64 "\n", size, addr);
+        return MEMTX_DECODE_ERROR;
+    }
+    const FlatRange *r = lookup_whole(as, addr, size);
+    if (!r) {
+        /* Unmapped, or an unaligned access over a boundary: byte-wise, with its logging. */
+        return address_space_read(as, addr, val, size);
+    }
+    hwaddr offset = r->offset_in_region + (addr - r->addr);
+    if (memory_region_is_ram(r->mr)) {
+        memcpy(val, r->mr->ram_ptr + offset, size);
+        return MEMTX_OK;
+    }
+    return memory_region_dispatch_read(r->mr, offset, val, size);
+}
+
+MemTxResult address_space_store(AddressSpace *as, hwaddr addr, unsigned size, uint64_t val)
+{
+    if (!size_is_valid(size)) {
+        log_mask(LOG_GUEST_ERROR, "invalid write of size %u at 0x%" PRIx64 "\n", size, addr);
+        return MEMTX_DECODE_ERROR;
+    }
+    const FlatRange *r = lookup_whole(as, addr, size);
+    if (!r) {
+        return address_space_write(as, addr, &val, size);
+    }
+    hwaddr offset = r->offset_in_region + (addr - r->addr);
+    if (r->mr->type == MR_RAM) {
+        memcpy(r->mr->ram_ptr + offset, &val, size);
+        /* The CPU may reach here without its TLB, so translated code must hear of it too. */
+        ram_written(addr, size);
+        return MEMTX_OK;
+    }
+    return memory_region_dispatch_write(r->mr, offset, val, size);
+}

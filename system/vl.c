@@ -1,0 +1,244 @@
+/*
+ * System start-up (QEMU's vl.c): turn the parsed command line into a running
+ * machine. The order is the one a QEMU walkthrough describes:
+ *   system_init: options → select_machine → create_machine →
+ *   machine_run_board_init (the board's init) → machine_init_done notifiers
+ *   (firmware, kernel, FDT) → reset → vCPU threads → (gdbstub) → vm_start
+ *   main_loop: main_loop_wait until a shutdown request.
+ */
+#include "system/system.h"
+
+#include "gdbstub/gdbstub.h"
+#include "hw/core/boards.h"
+#include "hw/core/cpu.h"
+#include "system/cpus.h"
+#include "system/runstate.h"
+#include "target/riscv/cpu.h"
+#include "util/log.h"
+#include "util/main-loop.h"
+#include "util/option.h"
+
+static Chardev *serial_hds[MAX_SERIAL_PORTS];
+
+Chardev *serial_hd(int i)
+{
+    return i >= 0 && i < MAX_SERIAL_PORTS ? serial_hds[i] : NULL;
+}
+
+static bool is_help(const char *s)
+{
+    return s && (!strcmp(s, "help") || !strcmp(s, "?"));
+}
+
+/* -h, -version and the "help" values print something and exit with 0. */
+static void handle_help_requests(const VLOptions *o)
+{
+    bool done = true;
+
+    if (o->show_help) {
+        vl_print_help(stdout);
+    } else if (o->show_version) {
+        printf("Kestrel emulator version %s\n", KESTREL_VERSION);
+    } else if (o->machine && (is_help(o->machine) || !strncmp(o->machine, "help,", 5))) {
+        machine_print_help(stdout);
+    } else if (is_help(o->cpu)) {
+        riscv_cpu_list(stdout);
+    } else if (is_help(o->log_items)) {
+        log_print_help();
+    } else {
+        done = false;
+        for (int i = 0; i < o->ndevice; i++) {
+            if (is_help(o->device[i])) {
+                qdev_print_device_help(stdout);
+                done = true;
+            }
+        }
+    }
+    if (done) {
+        exit(0);
+    }
+}
+
+static MachineClass *select_machine(const KeyValueList *kv, const char *optarg, Error **errp)
+{
+    const char *name = keyval_get(kv, "type");
+    MachineClass *mc = machine_find_class(name);
+
+    if (!mc) {
+        error_setg(errp, "-machine %s: unsupported machine type\n"
+                         "Use -machine help to list supported machines", optarg);
+    }
+    return mc;
+}
+
+/* -cpu NAME → the type "NAME-riscv-cpu", which must be a concrete CPU model. */
+static char *resolve_cpu_type(const char *model, Error **errp)
+{
+    char *type = xasprintf("%s%s", model, RISCV_CPU_TYPE_SUFFIX);
+    ObjectClass *oc = object_class_by_name(type);
+
+    if (!oc || !object_class_dynamic_cast(oc, TYPE_RISCV_CPU) || object_class_is_abstract(oc)) {
+        error_setg(errp, "-cpu %s: unable to find CPU model '%s' (-cpu help lists them)", model,
+                   model);
+        free(type);
+        return NULL;
+    }
+    return type;
+}
+
+static bool set_str_prop(Object *obj, const char *name, const char *value, Error **errp)
+{
+    return !value || object_property_set_str(obj, name, value, errp);
+}
+
+static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const KeyValueList *kv,
+                                    Error **errp)
+{
+    Object *obj = object_new(object_class_get_name(OBJECT_CLASS(mc)));
+    MachineState *ms = MACHINE(obj);
+
+    object_property_add_child(object_get_root(), "machine", obj);
+    object_unref(obj);
+    for (int i = 0; i < kv->count; i++) {
+        if (strcmp(kv->items[i].key, "type") != 0 &&
+            !object_property_parse(obj, kv->items[i].key, kv->items[i].value, errp)) {
+            error_prepend(errp, "-machine %s: ", o->machine);
+            return NULL;
+        }
+    }
+    if (!set_str_prop(obj, "firmware", o->bios, errp) ||
+        !set_str_prop(obj, "kernel", o->kernel, errp) ||
+        !set_str_prop(obj, "initrd", o->initrd, errp) ||
+        !set_str_prop(obj, "append", o->append, errp) || !set_str_prop(obj, "dtb", o->dtb, errp)) {
+        return NULL;
+    }
+    if (o->ram_size) {
+        ms->ram_size = o->ram_size;
+    }
+    ms->smp = (CpuTopology){o->smp_cpus, o->smp_sockets, o->smp_cores, o->smp_threads,
+                            o->smp_maxcpus};
+    if (o->cpu && !(ms->cpu_type = resolve_cpu_type(o->cpu, errp))) {
+        return NULL;
+    }
+    return ms;
+}
+
+/* Serial ports: the -serial list, or mon:stdio (Ctrl-A keys) when none is given. */
+static bool create_serial_ports(const VLOptions *o, Error **errp)
+{
+    static const char *const fallback[] = {"mon:stdio"};
+    const char *const *specs = o->nserial ? o->serial : fallback;
+    int n = o->nserial ? o->nserial : 1;
+
+    for (int i = 0; i < n; i++) {
+        char id[24];
+
+        if (!strcmp(specs[i], "none")) {
+            continue;
+        }
+        snprintf(id, sizeof(id), "serial%d", i);
+        serial_hds[i] = chardev_new_from_spec(id, specs[i], errp);
+        if (!serial_hds[i]) {
+            error_prepend(errp, "-serial %s: ", specs[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -device: only user-creatable device types (none on the foundation board yet). */
+static bool create_devices(const VLOptions *o, Error **errp)
+{
+    for (int i = 0; i < o->ndevice; i++) {
+        KeyValueList kv;
+        const char *driver;
+        ObjectClass *oc;
+
+        if (!keyval_parse(o->device[i], "driver", &kv, errp)) {
+            error_prepend(errp, "-device %s: ", o->device[i]);
+            return false;
+        }
+        driver = keyval_get(&kv, "driver");
+        oc = driver ? object_class_by_name(driver) : NULL;
+        if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE) ||
+            !DEVICE_CLASS(oc)->user_creatable || object_class_is_abstract(oc)) {
+            error_setg(errp, "-device %s: '%s' is not a valid device model name "
+                             "(-device help lists them)", o->device[i], driver ? driver : "");
+            keyval_free(&kv);
+            return false;
+        }
+        keyval_free(&kv);
+    }
+    return true;
+}
+
+static void start_vcpus(void)
+{
+    CPUState *cpu;
+
+    CPU_FOREACH (cpu) {
+        if (!cpus_start_vcpu(cpu, &error_fatal)) {
+            exit(1);
+        }
+    }
+}
+
+void system_init(int argc, char **argv)
+{
+    VLOptions o = {0};
+    KeyValueList machine_kv;
+    MachineClass *mc;
+    MachineState *ms;
+
+    if (!vl_parse_args(argc, argv, &o, &error_fatal)) {
+        exit(1);
+    }
+    handle_help_requests(&o);
+    if ((o.log_items && !log_set_mask_str(o.log_items, &error_fatal)) ||
+        (o.log_file && !log_set_file(o.log_file, &error_fatal))) {
+        exit(1);
+    }
+    no_reboot = o.no_reboot;
+    no_shutdown = o.no_shutdown;
+    if (!keyval_parse(o.machine ? o.machine : "", "type", &machine_kv, &error_fatal) ||
+        !(mc = select_machine(&machine_kv, o.machine, &error_fatal))) {
+        exit(1);
+    }
+    if (!main_loop_init(&error_fatal)) {
+        exit(1);
+    }
+    bql_lock(); /* the main thread holds it except while main_loop_wait sleeps */
+    os_setup_signal_handling();
+    if (!create_serial_ports(&o, &error_fatal) ||
+        !(ms = create_machine(&o, mc, &machine_kv, &error_fatal)) ||
+        !machine_run_board_init(ms, &error_fatal) || !create_devices(&o, &error_fatal)) {
+        exit(1);
+    }
+    keyval_free(&machine_kv);
+    machine_run_init_done_notifiers();
+    system_reset();
+    start_vcpus();
+    if (o.gdb && !gdbserver_start(o.gdb, &error_fatal)) {
+        exit(1);
+    }
+    if (!o.start_stopped) {
+        vm_start();
+    }
+}
+
+int main_loop(void)
+{
+    int status = 0;
+
+    while (!main_loop_should_exit(&status)) {
+        main_loop_wait(false);
+    }
+    return status;
+}
+
+void system_cleanup(void)
+{
+    cpus_shutdown();
+    chardev_cleanup_all();
+    bql_unlock();
+}

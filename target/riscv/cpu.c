@@ -1,0 +1,221 @@
+/*
+ * The RISC-V hart as a device: the abstract TYPE_RISCV_CPU, the concrete
+ * "rv64" model (and "max", the same hart), properties, reset and the
+ * CPUClass hooks the run loop and the monitor use.
+ *
+ * Spec: Volume II (privileged, 20211203) 3.1.1 (misa), 3.1.6 (mstatus,
+ * SXL/UXL), 3.4 "Reset" (M-mode, MIE=0, MPRV=0, pc = reset vector, misa at its
+ * widest); RISC-V ISA naming conventions (Volume I chapter 27) for the ISA
+ * string, in the canonical order QEMU 7.2 writes to the device tree.
+ */
+#include <inttypes.h>
+
+#include "accel/tcg/tcg.h"
+#include "target/riscv/cpu.h"
+#include "util/timer.h"
+
+/* misa.MXL = 2 (XLEN 64) and the letters of RV64IMAFDC with S and U modes. */
+#define MISA_EXT(c) (1ULL << ((c) - 'A'))
+#define RV64_MISA                                                                                  \
+    ((2ULL << 62) | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') | MISA_EXT('F') |                \
+     MISA_EXT('D') | MISA_EXT('C') | MISA_EXT('S') | MISA_EXT('U'))
+
+/* QEMU 7.2 virt gives "rv64imafdch_..._sstc": we lack only the hypervisor extension. */
+#define RV64_ISA_BASE "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs"
+
+/* ---- reset (3.4) ---- */
+
+void riscv_cpu_reset(RISCVCPU *cpu)
+{
+    CPURISCVState *env = &cpu->env;
+    /* The time source and timer are wiring, not architectural state: keep them. */
+    uint64_t (*rdtime_fn)(void *) = env->rdtime_fn;
+    void *rdtime_opaque = env->rdtime_opaque;
+    uint32_t timebase_freq = env->timebase_freq;
+    struct Timer *stimer = env->stimer;
+
+    memset(env, 0, sizeof(*env));
+    env->rdtime_fn = rdtime_fn;
+    env->rdtime_opaque = rdtime_opaque;
+    env->timebase_freq = timebase_freq;
+    env->stimer = stimer;
+    if (stimer) {
+        timer_del(stimer);
+    }
+
+    env->resetvec = cpu->resetvec_prop;
+    env->pc = env->resetvec;
+    env->priv = PRV_M;
+    env->misa = RV64_MISA;
+    env->mhartid = cpu->hartid;
+    /* XLEN 64 for S and U; FS starts Off as on QEMU 7.2 (firmware turns it on). */
+    env->mstatus = (MSTATUS_XL_64 << MSTATUS_SXL_SHIFT) | (MSTATUS_XL_64 << MSTATUS_UXL_SHIFT);
+    env->load_res = -1;
+    tlb_flush(&cpu->parent_obj);
+}
+
+const char *riscv_isa_string(RISCVCPU *cpu)
+{
+    return cpu->ext_sstc ? RV64_ISA_BASE "_sstc" : RV64_ISA_BASE;
+}
+
+/* ---- CPUClass hooks ---- */
+
+static bool riscv_cpu_cs_has_work(CPUState *cs)
+{
+    return riscv_cpu_has_work(&RISCV_CPU(cs)->env);
+}
+
+static void riscv_cpu_set_pc(CPUState *cs, uint64_t pc)
+{
+    RISCV_CPU(cs)->env.pc = pc;
+}
+
+static uint64_t riscv_cpu_get_pc(CPUState *cs)
+{
+    return RISCV_CPU(cs)->env.pc;
+}
+
+static const char *const gpr_names[32] = {
+    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+static const char *const fpr_names[32] = {
+    "ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1",  "fa0",
+    "fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4",  "fs5",
+    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+};
+
+/* The CSRs `info registers` shows, in QEMU's order. */
+static const int dump_csrs[] = {
+    CSR_MHARTID, CSR_MSTATUS, CSR_MISA,  CSR_MIP,      CSR_MIE,      CSR_MIDELEG,
+    CSR_MEDELEG, CSR_MTVEC,   CSR_STVEC, CSR_MEPC,     CSR_SEPC,     CSR_MCAUSE,
+    CSR_SCAUSE,  CSR_MTVAL,   CSR_STVAL, CSR_MSCRATCH, CSR_SSCRATCH, CSR_SATP,
+};
+
+static void riscv_cpu_dump_state(CPUState *cs, FILE *out)
+{
+    CPURISCVState *env = &RISCV_CPU(cs)->env;
+
+    fprintf(out, " %-8s %016" PRIx64 "\n", "pc", env->pc);
+    fprintf(out, " %-8s %" PRIu64 "\n", "priv", env->priv);
+    for (unsigned i = 0; i < ARRAY_SIZE(dump_csrs); i++) {
+        uint64_t val = 0;
+        if (riscv_csrrw_debug(env, dump_csrs[i], &val, 0, 0) == RISCV_EXCP_NONE) {
+            fprintf(out, " %-8s %016" PRIx64 "\n", riscv_csr_name(dump_csrs[i]), val);
+        }
+    }
+    for (int i = 0; i < 32; i++) {
+        fprintf(out, " x%-2d/%-4s %016" PRIx64 "%s", i, gpr_names[i], env->gpr[i],
+                (i & 3) == 3 ? "\n" : "");
+    }
+    for (int i = 0; i < 32; i++) {
+        fprintf(out, " f%-2d/%-4s %016" PRIx64 "%s", i, fpr_names[i], env->fpr[i],
+                (i & 3) == 3 ? "\n" : "");
+    }
+}
+
+/* ---- device lifecycle ---- */
+
+static bool riscv_cpu_realize(DeviceState *dev, Error **errp)
+{
+    RISCVCPU *cpu = RISCV_CPU(dev);
+    RISCVCPUClass *rcc = RISCV_CPU_GET_CLASS(dev);
+
+    /* TYPE_CPU's realize links the hart into first_cpu. */
+    if (rcc->parent_realize && !rcc->parent_realize(dev, errp)) {
+        return false;
+    }
+    if (!cpu->env.stimer) {
+        cpu->env.stimer = timer_new_ns(CLOCK_VIRTUAL, riscv_stimer_cb, cpu);
+    }
+    return true;
+}
+
+/* qdev_realize resets after realize, and the machine resets harts on system reset. */
+static void riscv_cpu_dev_reset(DeviceState *dev)
+{
+    RISCVCPUClass *rcc = RISCV_CPU_GET_CLASS(dev);
+
+    if (rcc->parent_reset) {
+        rcc->parent_reset(dev);
+    }
+    riscv_cpu_reset(RISCV_CPU(dev));
+}
+
+static void riscv_cpu_finalize(Object *obj)
+{
+    timer_free(RISCV_CPU(obj)->env.stimer);
+}
+
+static const Property riscv_cpu_props[] = {
+    DEFINE_PROP_UINT32("hartid", RISCVCPU, hartid, 0),
+    DEFINE_PROP_SIZE("resetvec", RISCVCPU, resetvec_prop, 0x1000),
+    DEFINE_PROP_BOOL("sstc", RISCVCPU, ext_sstc, true),
+    DEFINE_PROP_BOOL("pmp", RISCVCPU, pmp, true),
+    DEFINE_PROP_END,
+};
+
+static void riscv_cpu_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+    CPUClass *cc = CPU_CLASS(oc);
+    RISCVCPUClass *rcc = RISCV_CPU_CLASS(oc);
+
+    rcc->parent_realize = dc->realize;
+    rcc->parent_reset = dc->reset;
+    dc->realize = riscv_cpu_realize;
+    dc->reset = riscv_cpu_dev_reset;
+    dc->desc = "RISC-V hart";
+    object_class_add_props(oc, riscv_cpu_props);
+
+    cc->exec = riscv_tcg_exec;
+    cc->has_work = riscv_cpu_cs_has_work;
+    cc->set_pc = riscv_cpu_set_pc;
+    cc->get_pc = riscv_cpu_get_pc;
+    cc->dump_state = riscv_cpu_dump_state;
+    riscv_cpu_gdb_class_init(cc);
+}
+
+/* ---- -cpu help ---- */
+
+static void print_cpu_model(ObjectClass *oc, void *opaque)
+{
+    const char *name = object_class_get_name(oc);
+    size_t len = strlen(name) - strlen(RISCV_CPU_TYPE_SUFFIX);
+    fprintf(opaque, "%.*s\n", (int)len, name);
+}
+
+void riscv_cpu_list(FILE *out)
+{
+    object_class_foreach(TYPE_RISCV_CPU, false, print_cpu_model, out);
+}
+
+/* ---- types ---- */
+
+static const TypeInfo riscv_cpu_types[] = {
+    {
+        .name = TYPE_RISCV_CPU,
+        .parent = TYPE_CPU,
+        .instance_size = sizeof(RISCVCPU),
+        .class_size = sizeof(RISCVCPUClass),
+        .abstract = true,
+        .class_init = riscv_cpu_class_init,
+        .instance_finalize = riscv_cpu_finalize,
+    },
+    /* rv64: RV64IMAFDC + S/U, Zicsr, Zifencei, Zihintpause, Zba/Zbb/Zbc/Zbs, Sstc, Sv39-57. */
+    {.name = TYPE_RISCV_CPU_RV64, .parent = TYPE_RISCV_CPU},
+    /* max: everything we implement, which is rv64's set. */
+    {.name = RISCV_CPU_TYPE_NAME("max"), .parent = TYPE_RISCV_CPU},
+};
+
+static void riscv_cpu_register_types(void)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(riscv_cpu_types); i++) {
+        type_register_static(&riscv_cpu_types[i]);
+    }
+}
+
+type_init(riscv_cpu_register_types)

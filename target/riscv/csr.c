@@ -1,0 +1,738 @@
+/*
+ * RISC-V control and status registers: a table from CSR number to an
+ * existence predicate, an access gate and read/write functions, plus the
+ * generic csrrw path (Zicsr) that applies the access rules every CSR shares.
+ *
+ * Specs: Volume II (privileged, 20211203) 2.1 "CSR Address Mapping
+ * Conventions" (bits [11:10] read-only, [9:8] lowest privilege), 2.2 "CSR
+ * Listing", 3.1 (machine CSRs), 3.1.11 (counter enables), 3.1.18 (menvcfg),
+ * 3.7 (PMP CSRs), 4.1 (supervisor CSRs); Volume I chapter 10 "Counters" and
+ * 13.2 (fcsr); Sstc 0.5.4 (stimecmp).
+ *
+ * Values follow QEMU 7.2's virt hart where the spec leaves a choice (WARL
+ * fields, which counters exist), since firmware probes them: OpenSBI counts
+ * the mhpmcounters that hold a written value and the PMP address bits.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+
+#include "system/cpus.h"
+#include "target/riscv/cpu.h"
+#include "util/log.h"
+#include "util/main-loop.h"
+#include "util/timer.h"
+
+typedef RISCVException (*CSRPredFn)(CPURISCVState *env, int csrno);
+typedef RISCVException (*CSRReadFn)(CPURISCVState *env, int csrno, uint64_t *val);
+typedef RISCVException (*CSRWriteFn)(CPURISCVState *env, int csrno, uint64_t val);
+
+typedef struct RISCVCSR {
+    const char *name;
+    CSRPredFn exists; /* is it implemented with this configuration? NULL: always */
+    CSRPredFn gate;   /* access rules beyond the number's privilege bits; skipped by debug */
+    CSRReadFn read;
+    CSRWriteFn write; /* NULL: writes are ignored (read-only-zero WARL) */
+    int index_base;   /* numbered families (pmpaddr0..63): name is name + (csrno - index_base) */
+} RISCVCSR;
+
+/* ---- predicates and gates ---- */
+
+static RISCVException pred_sstc(CPURISCVState *env, int csrno)
+{
+    return env_cpu(env)->ext_sstc ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+}
+
+static RISCVException pred_pmp(CPURISCVState *env, int csrno)
+{
+    return env_cpu(env)->pmp ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+}
+
+/* On RV64 only the even pmpcfg registers exist (each holds eight entries). */
+static RISCVException pred_pmpcfg(CPURISCVState *env, int csrno)
+{
+    return (csrno & 1) ? RISCV_EXCP_ILLEGAL_INST : pred_pmp(env, csrno);
+}
+
+static RISCVException gate_fs(CPURISCVState *env, int csrno)
+{
+    return riscv_fp_enabled(env) ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+}
+
+/* 3.1.11: a counter is visible to S if mcounteren allows it, to U if scounteren does too. */
+static bool counter_enabled(CPURISCVState *env, unsigned index)
+{
+    uint64_t bit = 1ULL << index;
+
+    if (env->priv < PRV_M && !(env->mcounteren & bit)) {
+        return false;
+    }
+    return env->priv != PRV_U || (env->scounteren & bit);
+}
+
+static RISCVException gate_counter(CPURISCVState *env, int csrno)
+{
+    return counter_enabled(env, csrno & 0x1f) ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+}
+
+static RISCVException gate_satp(CPURISCVState *env, int csrno)
+{
+    bool trapped = env->priv == PRV_S && (env->mstatus & MSTATUS_TVM);
+    return trapped ? RISCV_EXCP_ILLEGAL_INST : RISCV_EXCP_NONE;
+}
+
+/* Sstc: S-mode reaches stimecmp only if M enabled both the time counter and STCE. */
+static RISCVException gate_stimecmp(CPURISCVState *env, int csrno)
+{
+    if (!env->rdtime_fn) {
+        return RISCV_EXCP_ILLEGAL_INST;
+    }
+    if (env->priv == PRV_M) {
+        return RISCV_EXCP_NONE;
+    }
+    bool ok = (env->mcounteren & COUNTEREN_TM) && (env->menvcfg & MENVCFG_STCE);
+    return ok ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+}
+
+/* ---- side effects shared by several CSRs ---- */
+
+static CPUState *env_cs(CPURISCVState *env)
+{
+    return &env_cpu(env)->parent_obj;
+}
+
+/* A CSR write may have enabled a pending interrupt: leave the block so the loop takes it. */
+static void csr_check_interrupts(CPURISCVState *env)
+{
+    if (riscv_cpu_pending_interrupt(env) >= 0) {
+        cpu_exit(env_cs(env));
+    }
+}
+
+static uint64_t mstatus_with_sd(uint64_t mstatus)
+{
+    uint64_t fs = mstatus & MSTATUS_FS, xs = mstatus & MSTATUS_XS;
+    mstatus &= ~MSTATUS_SD;
+    if (fs == MSTATUS_FS || xs == MSTATUS_XS) {
+        mstatus |= MSTATUS_SD;
+    }
+    return mstatus;
+}
+
+/*
+ * The rights cached in the TLB depend on SUM and MXR. MPRV and MPP only pick
+ * the mmu_idx, whose entries stay valid (the TLB is tagged by mmu_idx), so
+ * changing them flushes nothing: OpenSBI toggles MPRV for every emulated
+ * misaligned access.
+ */
+static void mstatus_commit(CPURISCVState *env, uint64_t val)
+{
+    const uint64_t mmu_bits = MSTATUS_SUM | MSTATUS_MXR;
+    uint64_t old = env->mstatus;
+
+    env->mstatus = mstatus_with_sd(val);
+    if ((old ^ env->mstatus) & mmu_bits) {
+        tlb_flush(env_cs(env));
+    }
+    csr_check_interrupts(env);
+}
+
+/* ---- floating point (Volume I 13.2) ---- */
+
+static RISCVException read_fflags(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->fflags;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_fflags(CPURISCVState *env, int csrno, uint64_t val)
+{
+    env->fflags = val & 0x1f;
+    riscv_mark_fs_dirty(env);
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_frm(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->frm;
+    return RISCV_EXCP_NONE;
+}
+
+/* Reserved rounding modes are stored: they trap when an instruction uses the dynamic mode. */
+static RISCVException write_frm(CPURISCVState *env, int csrno, uint64_t val)
+{
+    env->frm = val & 0x7;
+    riscv_mark_fs_dirty(env);
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_fcsr(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = (env->frm << 5) | env->fflags;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_fcsr(CPURISCVState *env, int csrno, uint64_t val)
+{
+    env->fflags = val & 0x1f;
+    env->frm = (val >> 5) & 0x7;
+    riscv_mark_fs_dirty(env);
+    return RISCV_EXCP_NONE;
+}
+
+/* ---- counters (Volume I chapter 10, Volume II 3.1.10) ---- */
+
+/* Value of counter index (0 cycle, 2 instret, 3..31 hpm); time is read separately. */
+static uint64_t counter_value(CPURISCVState *env, unsigned index)
+{
+    switch (index) {
+    case 0:
+        return env->instret + env->mcycle_offset;
+    case 2:
+        return env->instret + env->minstret_offset;
+    default:
+        return index - 3 < RISCV_HPM_COUNTERS ? env->mhpmcounter[index - 3] : 0;
+    }
+}
+
+static RISCVException read_counter(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = counter_value(env, csrno & 0x1f);
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_time(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    if (!env->rdtime_fn) {
+        return RISCV_EXCP_ILLEGAL_INST;
+    }
+    *val = env->rdtime_fn(env->rdtime_opaque);
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_mcounter(CPURISCVState *env, int csrno, uint64_t val)
+{
+    unsigned index = csrno & 0x1f;
+
+    if (index == 0) {
+        env->mcycle_offset = val - env->instret;
+    } else if (index == 2) {
+        env->minstret_offset = val - env->instret;
+    } else if (index - 3 < RISCV_HPM_COUNTERS) {
+        env->mhpmcounter[index - 3] = val;
+    }
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_mhpmevent(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    unsigned index = csrno - CSR_MHPMEVENT3;
+    *val = index < RISCV_HPM_COUNTERS ? env->mhpmevent[index] : 0;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_mhpmevent(CPURISCVState *env, int csrno, uint64_t val)
+{
+    unsigned index = csrno - CSR_MHPMEVENT3;
+    if (index < RISCV_HPM_COUNTERS) {
+        env->mhpmevent[index] = val;
+    }
+    return RISCV_EXCP_NONE;
+}
+
+/* ---- plain storage CSRs: one accessor pair per field ---- */
+
+#define CSR_FIELD(field, wmask)                                                                    \
+    static RISCVException read_##field(CPURISCVState *env, int csrno, uint64_t *val)               \
+    {                                                                                              \
+        *val = env->field;                                                                         \
+        return RISCV_EXCP_NONE;                                                                    \
+    }                                                                                              \
+    static RISCVException write_##field(CPURISCVState *env, int csrno, uint64_t val)               \
+    {                                                                                              \
+        env->field = val & (wmask);                                                                \
+        return RISCV_EXCP_NONE;                                                                    \
+    }
+
+/* medeleg: every synchronous cause S can handle, but M-ecall (bit 11 is read-only zero). */
+#define MEDELEG_MASK 0xb3ffULL
+/* mcountinhibit: bit 1 (time) is read-only zero. */
+#define MCOUNTINHIBIT_MASK 0xfffffffdULL
+
+CSR_FIELD(mscratch, ~0ULL)
+CSR_FIELD(sscratch, ~0ULL)
+CSR_FIELD(mcause, ~0ULL)
+CSR_FIELD(scause, ~0ULL)
+CSR_FIELD(mtval, ~0ULL)
+CSR_FIELD(stval, ~0ULL)
+CSR_FIELD(mepc, ~1ULL) /* IALIGN=16 with C: bit 0 is always zero */
+CSR_FIELD(sepc, ~1ULL)
+CSR_FIELD(medeleg, MEDELEG_MASK)
+CSR_FIELD(mcounteren, 0xffffffffULL)
+CSR_FIELD(scounteren, 0xffffffffULL)
+CSR_FIELD(mcountinhibit, MCOUNTINHIBIT_MASK)
+CSR_FIELD(senvcfg, SENVCFG_FIOM)
+/* misa is not writable here (QEMU 7.2 default): writes keep the value. */
+static RISCVException read_misa(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->misa;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_zero(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = 0;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_mhartid(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->mhartid;
+    return RISCV_EXCP_NONE;
+}
+
+/* ---- status ---- */
+
+static RISCVException read_mstatus(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->mstatus;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_mstatus(CPURISCVState *env, int csrno, uint64_t val)
+{
+    const uint64_t mask = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP |
+                          MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR |
+                          MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR;
+
+    /* MPP is WARL over {U, S, M}: the reserved value 2 leaves the field unchanged. */
+    if (extract64(val, MSTATUS_MPP_SHIFT, 2) == 2) {
+        val = (val & ~MSTATUS_MPP) | (env->mstatus & MSTATUS_MPP);
+    }
+    mstatus_commit(env, (env->mstatus & ~mask) | (val & mask));
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_sstatus(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->mstatus & SSTATUS_READ_MASK;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_sstatus(CPURISCVState *env, int csrno, uint64_t val)
+{
+    const uint64_t mask =
+        MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
+    mstatus_commit(env, (env->mstatus & ~mask) | (val & mask));
+    return RISCV_EXCP_NONE;
+}
+
+/* ---- interrupts (3.1.9) ---- */
+
+static RISCVException read_mideleg(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->mideleg;
+    return RISCV_EXCP_NONE;
+}
+
+/* Only supervisor interrupts can be delegated: M-level ones always trap to M. */
+static RISCVException write_mideleg(CPURISCVState *env, int csrno, uint64_t val)
+{
+    env->mideleg = val & MIP_S_MASK;
+    csr_check_interrupts(env);
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_mie(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->mie;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_mie(CPURISCVState *env, int csrno, uint64_t val)
+{
+    env->mie = val & MIP_ALL_MASK;
+    csr_check_interrupts(env);
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_sie(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->mie & env->mideleg;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_sie(CPURISCVState *env, int csrno, uint64_t val)
+{
+    uint64_t mask = env->mideleg & MIP_S_MASK;
+    env->mie = (env->mie & ~mask) | (val & mask);
+    csr_check_interrupts(env);
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_mip(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = atomic_load(&env->mip);
+    return RISCV_EXCP_NONE;
+}
+
+/*
+ * Software may set SSIP, and STIP unless Sstc drives it from stimecmp. SEIP
+ * belongs to the PLIC (as in QEMU, which lets the interrupt controller claim
+ * it); MSIP, MTIP and MEIP come from the ACLINT and the PLIC.
+ */
+static RISCVException write_mip(CPURISCVState *env, int csrno, uint64_t val)
+{
+    uint64_t mask = MIP_SSIP;
+    if (!(env->menvcfg & MENVCFG_STCE)) {
+        mask |= MIP_STIP;
+    }
+    riscv_cpu_update_mip(env_cpu(env), mask, val);
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_sip(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = atomic_load(&env->mip) & env->mideleg;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_sip(CPURISCVState *env, int csrno, uint64_t val)
+{
+    riscv_cpu_update_mip(env_cpu(env), env->mideleg & MIP_SSIP, val);
+    return RISCV_EXCP_NONE;
+}
+
+/* ---- trap vectors (3.1.7): modes 0 direct and 1 vectored; reserved modes keep the CSR ---- */
+
+static RISCVException read_mtvec(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = csrno == CSR_MTVEC ? env->mtvec : env->stvec;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_mtvec(CPURISCVState *env, int csrno, uint64_t val)
+{
+    if ((val & 3) >= 2) {
+        log_mask(LOG_GUEST_ERROR, "riscv: %s write 0x%" PRIx64 " with a reserved mode ignored\n",
+                 riscv_csr_name(csrno), val);
+        return RISCV_EXCP_NONE;
+    }
+    *(csrno == CSR_MTVEC ? &env->mtvec : &env->stvec) = val;
+    return RISCV_EXCP_NONE;
+}
+
+/* ---- address translation (4.1.11) ---- */
+
+static RISCVException read_satp(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->satp;
+    return RISCV_EXCP_NONE;
+}
+
+/* An unsupported MODE makes the whole write have no effect (WARL as the spec describes). */
+static RISCVException write_satp(CPURISCVState *env, int csrno, uint64_t val)
+{
+    switch (val >> SATP_MODE_SHIFT) {
+    case SATP_MODE_BARE:
+    case SATP_MODE_SV39:
+    case SATP_MODE_SV48:
+    case SATP_MODE_SV57:
+        break;
+    default:
+        return RISCV_EXCP_NONE;
+    }
+    /* No ASID-tagged TLB: any change of root, mode or ASID drops every translation. */
+    if (val != env->satp) {
+        env->satp = val;
+        tlb_flush(env_cs(env));
+    }
+    return RISCV_EXCP_NONE;
+}
+
+/* ---- environment configuration and Sstc ---- */
+
+static RISCVException read_menvcfg(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->menvcfg;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_menvcfg(CPURISCVState *env, int csrno, uint64_t val)
+{
+    uint64_t mask = MENVCFG_FIOM | (env_cpu(env)->ext_sstc ? MENVCFG_STCE : 0);
+    uint64_t old = env->menvcfg;
+
+    env->menvcfg = val & mask;
+    if ((old ^ env->menvcfg) & MENVCFG_STCE) {
+        riscv_sstc_update(env);
+    }
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_stimecmp(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->stimecmp;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_stimecmp(CPURISCVState *env, int csrno, uint64_t val)
+{
+    env->stimecmp = val;
+    riscv_sstc_update(env);
+    return RISCV_EXCP_NONE;
+}
+
+/* ---- PMP (3.7): the entry logic lives in pmp.c ---- */
+
+static RISCVException read_pmpcfg(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = riscv_pmpcfg_read(env, csrno - CSR_PMPCFG0);
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_pmpcfg(CPURISCVState *env, int csrno, uint64_t val)
+{
+    riscv_pmpcfg_write(env, csrno - CSR_PMPCFG0, val);
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_pmpaddr(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    unsigned index = csrno - CSR_PMPADDR0;
+    *val = index < RISCV_PMP_ENTRIES ? env->pmpaddr[index] : 0;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_pmpaddr(CPURISCVState *env, int csrno, uint64_t val)
+{
+    riscv_pmpaddr_write(env, csrno - CSR_PMPADDR0, val);
+    return RISCV_EXCP_NONE;
+}
+
+/* ---- the table ---- */
+
+#define FIELD_CSR(num, field) [num] = {#field, NULL, NULL, read_##field, write_##field}
+#define RO_CSR(num, name, fn) [num] = {name, NULL, NULL, fn, NULL}
+/* A numbered family: the name is the prefix followed by csrno - base. */
+#define CSR_RANGE(first, last, prefix, base, ...)                                                  \
+    [first... last] = {prefix, __VA_ARGS__, .index_base = (base)}
+
+static const RISCVCSR csr_table[4096] = {
+    [CSR_FFLAGS] = {"fflags", NULL, gate_fs, read_fflags, write_fflags},
+    [CSR_FRM] = {"frm", NULL, gate_fs, read_frm, write_frm},
+    [CSR_FCSR] = {"fcsr", NULL, gate_fs, read_fcsr, write_fcsr},
+
+    [CSR_CYCLE] = {"cycle", NULL, gate_counter, read_counter, NULL},
+    [CSR_TIME] = {"time", NULL, gate_counter, read_time, NULL},
+    [CSR_INSTRET] = {"instret", NULL, gate_counter, read_counter, NULL},
+    [CSR_MCYCLE] = {"mcycle", NULL, NULL, read_counter, write_mcounter},
+    [CSR_MINSTRET] = {"minstret", NULL, NULL, read_counter, write_mcounter},
+    CSR_RANGE(CSR_HPMCOUNTER3, CSR_HPMCOUNTER31, "hpmcounter", CSR_CYCLE, NULL, gate_counter,
+              read_counter, NULL),
+    CSR_RANGE(CSR_MHPMCOUNTER3, CSR_MHPMCOUNTER31, "mhpmcounter", CSR_MCYCLE, NULL, NULL,
+              read_counter, write_mcounter),
+    CSR_RANGE(CSR_MHPMEVENT3, CSR_MHPMEVENT31, "mhpmevent", CSR_MHPMEVENT3 - 3, NULL, NULL,
+              read_mhpmevent, write_mhpmevent),
+
+    [CSR_SSTATUS] = {"sstatus", NULL, NULL, read_sstatus, write_sstatus},
+    [CSR_SIE] = {"sie", NULL, NULL, read_sie, write_sie},
+    [CSR_STVEC] = {"stvec", NULL, NULL, read_mtvec, write_mtvec},
+    FIELD_CSR(CSR_SCOUNTEREN, scounteren),
+    FIELD_CSR(CSR_SENVCFG, senvcfg),
+    FIELD_CSR(CSR_SSCRATCH, sscratch),
+    FIELD_CSR(CSR_SEPC, sepc),
+    FIELD_CSR(CSR_SCAUSE, scause),
+    FIELD_CSR(CSR_STVAL, stval),
+    [CSR_SIP] = {"sip", NULL, NULL, read_sip, write_sip},
+    [CSR_STIMECMP] = {"stimecmp", pred_sstc, gate_stimecmp, read_stimecmp, write_stimecmp},
+    [CSR_SATP] = {"satp", NULL, gate_satp, read_satp, write_satp},
+
+    RO_CSR(CSR_MVENDORID, "mvendorid", read_zero),
+    RO_CSR(CSR_MARCHID, "marchid", read_zero),
+    RO_CSR(CSR_MIMPID, "mimpid", read_zero),
+    RO_CSR(CSR_MHARTID, "mhartid", read_mhartid),
+    RO_CSR(CSR_MCONFIGPTR, "mconfigptr", read_zero),
+
+    FIELD_CSR(CSR_MSTATUS, mstatus),
+    [CSR_MISA] = {"misa", NULL, NULL, read_misa, NULL},
+    FIELD_CSR(CSR_MEDELEG, medeleg),
+    FIELD_CSR(CSR_MIDELEG, mideleg),
+    FIELD_CSR(CSR_MIE, mie),
+    [CSR_MTVEC] = {"mtvec", NULL, NULL, read_mtvec, write_mtvec},
+    FIELD_CSR(CSR_MCOUNTEREN, mcounteren),
+    FIELD_CSR(CSR_MENVCFG, menvcfg),
+    FIELD_CSR(CSR_MCOUNTINHIBIT, mcountinhibit),
+    FIELD_CSR(CSR_MSCRATCH, mscratch),
+    FIELD_CSR(CSR_MEPC, mepc),
+    FIELD_CSR(CSR_MCAUSE, mcause),
+    FIELD_CSR(CSR_MTVAL, mtval),
+    FIELD_CSR(CSR_MIP, mip),
+    CSR_RANGE(CSR_PMPCFG0, CSR_PMPCFG15, "pmpcfg", CSR_PMPCFG0, pred_pmpcfg, NULL, read_pmpcfg,
+              write_pmpcfg),
+    CSR_RANGE(CSR_PMPADDR0, CSR_PMPADDR63, "pmpaddr", CSR_PMPADDR0, pred_pmp, NULL, read_pmpaddr,
+              write_pmpaddr),
+    /* Smepmp is not implemented: mseccfg reads zero (QEMU's value without ePMP). */
+    [CSR_MSECCFG] = {"mseccfg", NULL, NULL, read_zero, NULL},
+
+    /* No debug triggers: tselect accepts only 0, tdata* read zero (Sdtrig "no triggers"). */
+    [CSR_TSELECT] = {"tselect", NULL, NULL, read_zero, NULL},
+    [CSR_TDATA1] = {"tdata1", NULL, NULL, read_zero, NULL},
+    [CSR_TDATA2] = {"tdata2", NULL, NULL, read_zero, NULL},
+    [CSR_TDATA3] = {"tdata3", NULL, NULL, read_zero, NULL},
+};
+
+/* ---- the csrrw path ---- */
+
+static const RISCVCSR *csr_lookup(CPURISCVState *env, int csrno)
+{
+    if (csrno < 0 || csrno >= (int)ARRAY_SIZE(csr_table) || !csr_table[csrno].read) {
+        return NULL;
+    }
+    const RISCVCSR *csr = &csr_table[csrno];
+    if (csr->exists && csr->exists(env, csrno) != RISCV_EXCP_NONE) {
+        return NULL;
+    }
+    return csr;
+}
+
+static RISCVException csr_access(CPURISCVState *env, int csrno, uint64_t *ret_value,
+                                 uint64_t new_value, uint64_t write_mask, bool debug)
+{
+    const RISCVCSR *csr = csr_lookup(env, csrno);
+    bool writes = write_mask != 0;
+    RISCVException r;
+    uint64_t old;
+
+    if (!csr) {
+        return RISCV_EXCP_ILLEGAL_INST;
+    }
+    /* 2.1: bits [11:10] == 3 mark read-only CSRs, bits [9:8] the lowest privilege. */
+    if (writes && extract64(csrno, 10, 2) == 3) {
+        return RISCV_EXCP_ILLEGAL_INST;
+    }
+    if (!debug) {
+        if (env->priv < extract64(csrno, 8, 2)) {
+            return RISCV_EXCP_ILLEGAL_INST;
+        }
+        if (csr->gate && (r = csr->gate(env, csrno)) != RISCV_EXCP_NONE) {
+            return r;
+        }
+    }
+    r = csr->read(env, csrno, &old);
+    if (r != RISCV_EXCP_NONE) {
+        return r;
+    }
+    if (writes && csr->write) {
+        r = csr->write(env, csrno, (old & ~write_mask) | (new_value & write_mask));
+        if (r != RISCV_EXCP_NONE) {
+            return r;
+        }
+    }
+    if (ret_value) {
+        *ret_value = old;
+    }
+    return RISCV_EXCP_NONE;
+}
+
+RISCVException riscv_csrrw(CPURISCVState *env, int csrno, uint64_t *ret_value, uint64_t new_value,
+                           uint64_t write_mask)
+{
+    return csr_access(env, csrno, ret_value, new_value, write_mask, false);
+}
+
+RISCVException riscv_csrrw_debug(CPURISCVState *env, int csrno, uint64_t *ret_value,
+                                 uint64_t new_value, uint64_t write_mask)
+{
+    return csr_access(env, csrno, ret_value, new_value, write_mask, true);
+}
+
+/* Names of numbered families, spelled out once ("pmpaddr12"); each slot is written once. */
+static char csr_range_names[4096][16];
+static pthread_once_t csr_range_names_once = PTHREAD_ONCE_INIT;
+
+static void csr_range_names_init(void)
+{
+    for (int csrno = 0; csrno < (int)ARRAY_SIZE(csr_table); csrno++) {
+        const RISCVCSR *csr = &csr_table[csrno];
+        if (csr->index_base) {
+            snprintf(csr_range_names[csrno], sizeof(csr_range_names[csrno]), "%s%d", csr->name,
+                     csrno - csr->index_base);
+        }
+    }
+}
+
+const char *riscv_csr_name(int csrno)
+{
+    if (csrno < 0 || csrno >= (int)ARRAY_SIZE(csr_table) || !csr_table[csrno].read) {
+        return NULL;
+    }
+    /* Odd pmpcfg registers do not exist on RV64. */
+    if (csr_table[csrno].exists == pred_pmpcfg && (csrno & 1)) {
+        return NULL;
+    }
+    if (!csr_table[csrno].index_base) {
+        return csr_table[csrno].name;
+    }
+    pthread_once(&csr_range_names_once, csr_range_names_init);
+    return csr_range_names[csrno];
+}
+
+/* ---- Sstc timer ---- */
+
+/*
+ * Nanoseconds of CLOCK_VIRTUAL until `ticks` of the time counter elapse,
+ * rounded up so time has reached stimecmp when the timer fires; saturated
+ * (stimecmp = -1, "no timer", lies centuries ahead).
+ */
+static int64_t ticks_to_ns(uint64_t ticks, uint32_t freq)
+{
+    unsigned __int128 ns = ((unsigned __int128)ticks * NANOSECONDS_PER_SECOND + freq - 1) / freq;
+    return ns > INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)ns;
+}
+
+/* Called with the BQL held: the vCPU and the timer callback may both run it. */
+static void sstc_update_locked(CPURISCVState *env)
+{
+    RISCVCPU *cpu = env_cpu(env);
+    uint64_t now;
+
+    if (!(env->menvcfg & MENVCFG_STCE) || !env->rdtime_fn) {
+        if (env->stimer) {
+            timer_del(env->stimer);
+        }
+        return;
+    }
+    now = env->rdtime_fn(env->rdtime_opaque);
+    if (now >= env->stimecmp) {
+        riscv_cpu_update_mip(cpu, MIP_STIP, MIP_STIP);
+        if (env->stimer) {
+            timer_del(env->stimer);
+        }
+        return;
+    }
+    riscv_cpu_update_mip(cpu, MIP_STIP, 0);
+    if (env->stimer && env->timebase_freq) {
+        int64_t delay = ticks_to_ns(env->stimecmp - now, env->timebase_freq);
+        timer_mod_ns(env->stimer, clock_get_ns(CLOCK_VIRTUAL) + delay);
+    }
+}
+
+void riscv_sstc_update(CPURISCVState *env)
+{
+    bool take = !bql_locked();
+
+    if (take) {
+        bql_lock();
+    }
+    sstc_update_locked(env);
+    if (take) {
+        bql_unlock();
+    }
+}
+
+/* The deadline passed (or the clock drifted): recompute, which re-arms if still early. */
+void riscv_stimer_cb(void *opaque)
+{
+    RISCVCPU *cpu = opaque;
+    riscv_sstc_update(&cpu->env);
+}

@@ -1,0 +1,225 @@
+/*
+ * The A extension: LR/SC and AMOs (Unprivileged ISA 20191213, chapter 8).
+ *
+ * On RAM every operation is one host atomic on the host address, so it stays
+ * correct when several harts run in parallel: AMOs are compare-and-swap
+ * loops, SC is a compare-and-swap against the value LR saw (an ABA change
+ * in between goes unnoticed, which the spec's forward-progress rules allow).
+ * On MMIO the read-modify-write is done under the BQL. Alignment: AMOs and
+ * SC must be naturally aligned (store/AMO address-misaligned), LR too (load
+ * address-misaligned); SC checks its reservation first and fails without
+ * touching memory when it has none, as QEMU does.
+ */
+#include "accel/tcg/cputlb.h"
+#include "target/riscv/exec.h"
+#include "util/main-loop.h"
+
+/* Position of an operation in the LR..AMOMAXU order shared by the .W and .D lists. */
+enum { AMO_LR, AMO_SC, AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN, AMO_MAX,
+       AMO_MINU, AMO_MAXU };
+
+static uint64_t amo_compute(int kind, uint64_t old, uint64_t src, bool dw)
+{
+    int64_t so = dw ? (int64_t)old : (int32_t)old, ss = dw ? (int64_t)src : (int32_t)src;
+    uint64_t uo = dw ? old : (uint32_t)old, us = dw ? src : (uint32_t)src;
+
+    switch (kind) {
+    case AMO_SWAP:
+        return src;
+    case AMO_ADD:
+        return old + src;
+    case AMO_XOR:
+        return old ^ src;
+    case AMO_AND:
+        return old & src;
+    case AMO_OR:
+        return old | src;
+    case AMO_MIN:
+        return so < ss ? old : src;
+    case AMO_MAX:
+        return so > ss ? old : src;
+    case AMO_MINU:
+        return uo < us ? old : src;
+    default:
+        return uo > us ? old : src;
+    }
+}
+
+/* The value a .W result writes into rd: the 32-bit value sign-extended. */
+static uint64_t amo_result(uint64_t v, bool dw) { return dw ? v : (uint64_t)(int64_t)(int32_t)v; }
+
+static void set_rd(CPURISCVState *env, int rd, uint64_t v)
+{
+    env->gpr[rd] = v;
+    env->gpr[0] = 0;
+}
+
+/* Host atomic compare-and-swap of a 4- or 8-byte value; *expected gets the current value. */
+static bool host_cas(void *host, uint64_t *expected, uint64_t desired, bool dw)
+{
+    if (dw) {
+        return __atomic_compare_exchange_n((uint64_t *)host, expected, desired, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    uint32_t e32 = *expected;
+    bool ok = __atomic_compare_exchange_n((uint32_t *)host, &e32, (uint32_t)desired, false,
+                                          __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    *expected = e32;
+    return ok;
+}
+
+static uint64_t host_load(void *host, bool dw)
+{
+    return dw ? __atomic_load_n((uint64_t *)host, __ATOMIC_SEQ_CST)
+              : __atomic_load_n((uint32_t *)host, __ATOMIC_SEQ_CST);
+}
+
+static RISCVException do_lr(RISCVCPU *cpu, const InsnRecord *r, uint64_t va, bool dw)
+{
+    CPURISCVState *env = &cpu->env;
+    unsigned size = dw ? 8 : 4;
+    void *host;
+    hwaddr pa;
+    uint64_t v = 0;
+    RISCVException ex;
+
+    if (va & (size - 1)) {
+        return RISCV_EXCP_LOAD_ADDR_MIS;
+    }
+    ex = tlb_probe(cpu, va, size, MMU_DATA_LOAD, cpu->tlb.data_mmu_idx, &host, &pa);
+    if (ex != RISCV_EXCP_NONE) {
+        return ex;
+    }
+    if (host) {
+        v = host_load(host, dw);
+    } else if (tlb_mmio_load(pa, size, &v) != MEMTX_OK) {
+        return RISCV_EXCP_LOAD_ACCESS_FAULT;
+    }
+    env->load_res = va;
+    env->load_val = v;
+    set_rd(env, r->rd, amo_result(v, dw));
+    return RISCV_EXCP_NONE;
+}
+
+/* Take the BQL unless this thread already holds it; returns whether to release it. */
+static bool bql_take(void)
+{
+    if (bql_locked()) {
+        return false;
+    }
+    bql_lock();
+    return true;
+}
+
+/* SC on MMIO: compare and store under the BQL (devices only change under it). */
+static MemTxResult mmio_sc(hwaddr pa, unsigned size, uint64_t expected, uint64_t v, bool *ok)
+{
+    uint64_t cur = 0;
+    MemTxResult res;
+    bool release = bql_take();
+
+    res = address_space_load(address_space_memory(), pa, size, &cur);
+    *ok = res == MEMTX_OK && cur == expected;
+    if (*ok) {
+        res = address_space_store(address_space_memory(), pa, size, v);
+    }
+    if (release) {
+        bql_unlock();
+    }
+    return res;
+}
+
+static RISCVException do_sc(RISCVCPU *cpu, const InsnRecord *r, uint64_t va, bool dw)
+{
+    CPURISCVState *env = &cpu->env;
+    unsigned size = dw ? 8 : 4;
+    uint64_t expected = env->load_val;
+    bool reserved = env->load_res == va, ok;
+    void *host;
+    hwaddr pa;
+    RISCVException ex;
+
+    env->load_res = ~0ULL;
+    if (!reserved) {
+        set_rd(env, r->rd, 1);
+        return RISCV_EXCP_NONE;
+    }
+    if (va & (size - 1)) {
+        return RISCV_EXCP_STORE_AMO_ADDR_MIS;
+    }
+    ex = tlb_probe(cpu, va, size, MMU_DATA_STORE, cpu->tlb.data_mmu_idx, &host, &pa);
+    if (ex != RISCV_EXCP_NONE) {
+        return ex;
+    }
+    if (host) {
+        ok = host_cas(host, &expected, env->gpr[r->rs2], dw);
+    } else if (mmio_sc(pa, size, expected, env->gpr[r->rs2], &ok) != MEMTX_OK) {
+        return RISCV_EXCP_STORE_AMO_ACCESS_FAULT;
+    }
+    set_rd(env, r->rd, !ok);
+    return RISCV_EXCP_NONE;
+}
+
+static MemTxResult mmio_amo(hwaddr pa, int kind, uint64_t src, bool dw, uint64_t *old)
+{
+    unsigned size = dw ? 8 : 4;
+    MemTxResult res;
+    bool release = bql_take();
+
+    *old = 0;
+    res = address_space_load(address_space_memory(), pa, size, old);
+    if (res == MEMTX_OK) {
+        res = address_space_store(address_space_memory(), pa, size,
+                                  amo_compute(kind, *old, src, dw));
+    }
+    if (release) {
+        bql_unlock();
+    }
+    return res;
+}
+
+static RISCVException do_amo(RISCVCPU *cpu, const InsnRecord *r, int kind, uint64_t va, bool dw)
+{
+    CPURISCVState *env = &cpu->env;
+    unsigned size = dw ? 8 : 4;
+    uint64_t src = env->gpr[r->rs2], old;
+    void *host;
+    hwaddr pa;
+    RISCVException ex;
+
+    if (va & (size - 1)) {
+        return RISCV_EXCP_STORE_AMO_ADDR_MIS;
+    }
+    ex = tlb_probe(cpu, va, size, MMU_DATA_STORE, cpu->tlb.data_mmu_idx, &host, &pa);
+    if (ex != RISCV_EXCP_NONE) {
+        return ex;
+    }
+    if (host) {
+        old = host_load(host, dw);
+        while (!host_cas(host, &old, amo_compute(kind, old, src, dw), dw)) {
+            /* old now holds the current value: retry with it */
+        }
+    } else if (mmio_amo(pa, kind, src, dw, &old) != MEMTX_OK) {
+        return RISCV_EXCP_STORE_AMO_ACCESS_FAULT;
+    }
+    set_rd(env, r->rd, amo_result(old, dw));
+    return RISCV_EXCP_NONE;
+}
+
+RISCVException riscv_exec_amo(RISCVCPU *cpu, const InsnRecord *r, uint64_t *tval)
+{
+    RISCVOp op = riscv_rec_op(r);
+    bool dw = op >= OP_LR_D;
+    int kind = op - (dw ? OP_LR_D : OP_LR_W);
+    uint64_t va = cpu->env.gpr[r->rs1];
+
+    *tval = va;
+    switch (kind) {
+    case AMO_LR:
+        return do_lr(cpu, r, va, dw);
+    case AMO_SC:
+        return do_sc(cpu, r, va, dw);
+    default:
+        return do_amo(cpu, r, kind, va, dw);
+    }
+}

@@ -1,0 +1,247 @@
+/*
+ * RISC-V virtual memory: the Sv39/Sv48/Sv57 page-table walk, hardware A/D
+ * updates, then PMP on the resulting physical address.
+ *
+ * Spec: Volume II (privileged, 20211203) 4.3.1-4.3.2 "Virtual Address
+ * Translation Process" (the algorithm followed step by step below), 4.4 Sv39,
+ * 4.5 Sv48, 4.6 Sv57 (canonical addresses, level counts), 3.1.6.3 (MPRV, MXR,
+ * SUM), 3.7 (PMP applies to implicit page-table reads, as S-mode accesses).
+ *
+ * A and D are set by the walker (Svadu behaviour, as QEMU 7.2 does) with a
+ * compare-and-swap on the PTE's host memory, so two harts walking the same
+ * table cannot lose each other's updates; the walk restarts if the PTE changed.
+ */
+#include <inttypes.h>
+
+#include "system/memory.h"
+#include "target/riscv/cpu.h"
+#include "util/log.h"
+
+typedef struct PageWalk {
+    uint64_t vaddr;
+    MMUAccessType access;
+    int priv;   /* effective privilege of the access */
+    bool debug; /* gdb: no A/D writes, no permission checks */
+    /* results */
+    hwaddr paddr;
+    int prot;
+} PageWalk;
+
+typedef enum WalkResult { WALK_OK, WALK_PAGE_FAULT, WALK_ACCESS_FAULT, WALK_RETRY } WalkResult;
+
+static RISCVException page_fault(MMUAccessType access)
+{
+    static const RISCVException cause[] = {
+        [MMU_DATA_LOAD] = RISCV_EXCP_LOAD_PAGE_FAULT,
+        [MMU_DATA_STORE] = RISCV_EXCP_STORE_PAGE_FAULT,
+        [MMU_INST_FETCH] = RISCV_EXCP_INST_PAGE_FAULT,
+    };
+    return cause[access];
+}
+
+static RISCVException access_fault(MMUAccessType access)
+{
+    static const RISCVException cause[] = {
+        [MMU_DATA_LOAD] = RISCV_EXCP_LOAD_ACCESS_FAULT,
+        [MMU_DATA_STORE] = RISCV_EXCP_STORE_AMO_ACCESS_FAULT,
+        [MMU_INST_FETCH] = RISCV_EXCP_INST_ACCESS_FAULT,
+    };
+    return cause[access];
+}
+
+static int access_prot(MMUAccessType access)
+{
+    static const int prot[] = {
+        [MMU_DATA_LOAD] = PAGE_READ,
+        [MMU_DATA_STORE] = PAGE_WRITE,
+        [MMU_INST_FETCH] = PAGE_EXEC,
+    };
+    return prot[access];
+}
+
+/* Number of levels of the satp mode, 0 for Bare (and for modes a satp write cannot set). */
+static int satp_levels(uint64_t satp)
+{
+    switch (satp >> SATP_MODE_SHIFT) {
+    case SATP_MODE_SV39:
+        return 3;
+    case SATP_MODE_SV48:
+        return 4;
+    case SATP_MODE_SV57:
+        return 5;
+    default:
+        return 0;
+    }
+}
+
+/* Read a PTE as an S-mode implicit access: PMP first, then memory. */
+static bool pte_load(CPURISCVState *env, hwaddr addr, bool debug, uint64_t *pte)
+{
+    if (!debug && !riscv_pmp_check(env, addr, 8, MMU_DATA_LOAD, PRV_S)) {
+        return false;
+    }
+    return address_space_load(address_space_memory(), addr, 8, pte) == MEMTX_OK;
+}
+
+/*
+ * Set A (and D) in the PTE at addr, expected to still hold old. Only RAM can
+ * be updated atomically: a PTE in ROM or MMIO that needs an update faults.
+ */
+static WalkResult pte_update_ad(hwaddr addr, uint64_t old, uint64_t new)
+{
+    const FlatRange *fr = flatview_lookup(address_space_get_flatview(address_space_memory()), addr);
+
+    if (!fr || fr->mr->type != MR_RAM || addr + 8 > fr->addr + fr->size) {
+        return WALK_PAGE_FAULT;
+    }
+    uint64_t *host =
+        (uint64_t *)(memory_region_get_ram_ptr(fr->mr) + fr->offset_in_region + (addr - fr->addr));
+    if (!__atomic_compare_exchange_n(host, &old, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+        return WALK_RETRY;
+    }
+    return WALK_OK;
+}
+
+/* 4.3.1 step 6 with SUM and MXR: the rights a leaf gives this privilege. */
+static int leaf_prot(CPURISCVState *env, uint64_t pte, int priv)
+{
+    int prot = 0;
+
+    if (pte & PTE_R) {
+        prot |= PAGE_READ;
+    }
+    if ((pte & PTE_X) && (env->mstatus & MSTATUS_MXR)) {
+        prot |= PAGE_READ;
+    }
+    if (pte & PTE_W) {
+        prot |= PAGE_WRITE;
+    }
+    if (pte & PTE_X) {
+        prot |= PAGE_EXEC;
+    }
+    if (priv == PRV_U) {
+        return (pte & PTE_U) ? prot : 0;
+    }
+    if (pte & PTE_U) {
+        /* S never executes user pages; it reads and writes them only with SUM. */
+        return (env->mstatus & MSTATUS_SUM) ? prot & ~PAGE_EXEC : 0;
+    }
+    return prot;
+}
+
+/* A leaf found at level: checks, A/D, physical address. */
+static WalkResult walk_leaf(CPURISCVState *env, PageWalk *w, hwaddr pte_addr, uint64_t pte,
+                            int level)
+{
+    int shift = 12 + 9 * level;
+    uint64_t ppn = (pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT;
+    int prot = w->debug ? PAGE_READ | PAGE_WRITE | PAGE_EXEC : leaf_prot(env, pte, w->priv);
+
+    if (!(prot & access_prot(w->access))) {
+        return WALK_PAGE_FAULT;
+    }
+    /* A superpage must be aligned to its size (step 7). */
+    if (ppn & ((1ULL << (shift - 12)) - 1)) {
+        return WALK_PAGE_FAULT;
+    }
+    if (!w->debug) {
+        uint64_t want = pte | PTE_A | (w->access == MMU_DATA_STORE ? PTE_D : 0);
+        if (want != pte) {
+            WalkResult r = pte_update_ad(pte_addr, pte, want);
+            if (r != WALK_OK) {
+                return r;
+            }
+            pte = want;
+        }
+        /* Without D a store must come back here to set it, so write is not cached. */
+        if (!(pte & PTE_D)) {
+            prot &= ~PAGE_WRITE;
+        }
+    }
+    w->paddr = (ppn << 12) | (w->vaddr & ((1ULL << shift) - 1));
+    w->prot = prot;
+    return WALK_OK;
+}
+
+/* One pass of the 4.3.2 algorithm over the tree rooted in satp. */
+static WalkResult walk_once(CPURISCVState *env, PageWalk *w, int levels)
+{
+    hwaddr table = (env->satp & SATP_PPN_MASK) << 12;
+
+    for (int level = levels - 1; level >= 0; level--) {
+        hwaddr pte_addr = table + extract64(w->vaddr, 12 + 9 * level, 9) * 8;
+        uint64_t pte;
+
+        if (!pte_load(env, pte_addr, w->debug, &pte)) {
+            return WALK_ACCESS_FAULT;
+        }
+        if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte & PTE_RESERVED_MASK)) {
+            return WALK_PAGE_FAULT;
+        }
+        if (pte & (PTE_R | PTE_X)) {
+            return walk_leaf(env, w, pte_addr, pte, level);
+        }
+        table = ((pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT) << 12;
+    }
+    return WALK_PAGE_FAULT; /* a pointer at level 0 */
+}
+
+static WalkResult walk(CPURISCVState *env, PageWalk *w)
+{
+    int levels = satp_levels(env->satp);
+    int va_bits = 12 + 9 * levels;
+    WalkResult r;
+
+    if (w->priv == PRV_M || levels == 0) {
+        w->paddr = w->vaddr;
+        w->prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
+        return WALK_OK;
+    }
+    /* Bits above the VA width must all equal its top bit (canonical form). */
+    if (sextract64(w->vaddr, 0, va_bits) != (int64_t)w->vaddr) {
+        return WALK_PAGE_FAULT;
+    }
+    do {
+        r = walk_once(env, w, levels);
+    } while (r == WALK_RETRY);
+    return r;
+}
+
+RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessType access,
+                                  int mmu_idx, hwaddr *paddr, int *prot, int *lg_page_size)
+{
+    PageWalk w = {.vaddr = vaddr, .access = access, .priv = mmu_idx};
+    int pmp_prot;
+
+    switch (walk(env, &w)) {
+    case WALK_OK:
+        break;
+    case WALK_ACCESS_FAULT:
+        log_mask(LOG_MMU, "mmu: access fault reading PTE for 0x%" PRIx64 "\n", vaddr);
+        return access_fault(access);
+    default:
+        log_mask(LOG_MMU, "mmu: page fault at 0x%" PRIx64 " access %d priv %d\n", vaddr, access,
+                 mmu_idx);
+        return page_fault(access);
+    }
+    pmp_prot = riscv_pmp_get_prot(env, w.paddr, mmu_idx, lg_page_size);
+    if (!(pmp_prot & access_prot(access))) {
+        log_mask(LOG_MMU, "mmu: PMP denies 0x%" PRIx64 " access %d priv %d\n", w.paddr, access,
+                 mmu_idx);
+        return access_fault(access);
+    }
+    *paddr = w.paddr;
+    *prot = w.prot & pmp_prot;
+    return RISCV_EXCP_NONE;
+}
+
+hwaddr riscv_cpu_get_phys_page_debug(CPURISCVState *env, uint64_t vaddr)
+{
+    PageWalk w = {
+        .vaddr = vaddr,
+        .access = MMU_DATA_LOAD,
+        .priv = riscv_cpu_mmu_index(env, false),
+        .debug = true,
+    };
+    return walk(env, &w) == WALK_OK ? w.paddr : (hwaddr)-1;
+}

@@ -1,0 +1,154 @@
+/*
+ * RISC-V translation: guest code -> a TranslationBlock of instruction
+ * records for the threaded interpreter (target/riscv/exec.c). Rules for
+ * where a block ends are in include/accel/tcg/tb.h; the instruction set is
+ * decoded by target/riscv/decode*.c (Unprivileged ISA 20191213).
+ *
+ * Fetch: the caller translated the block's pc once (tlb_translate_code) and
+ * hands over the host bytes of the page, so the instructions of a block are
+ * read with plain loads. Only a 4-byte instruction that crosses into the
+ * next page needs a second translation (RISC-V Privileged ISA 20211203,
+ * section 3.1.16: on a fault, tval is the address of the faulting half).
+ */
+#include <inttypes.h>
+
+#include "accel/tcg/cputlb.h"
+#include "target/riscv/exec.h"
+#include "util/log.h"
+
+static uint16_t fetch16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return v;
+}
+
+/* Turn a decoded instruction into its interpreter record. */
+static void rec_fill(InsnRecord *r, const DecodedInsn *d, unsigned pcoff)
+{
+    const void *const *handlers = riscv_exec_handlers();
+    RISCVOp op = d->op;
+
+    switch (riscv_op_kind(op)) {
+    case OPK_ALU:
+        /* A pure computation into x0 has no effect (this covers most HINTs). */
+        if (d->rd == 0) {
+            op = OP_NOP;
+        }
+        r->imm = (int32_t)d->imm;
+        break;
+    case OPK_FP:
+        r->imm = riscv_rec_pack(op, d->rm, d->rs3);
+        break;
+    case OPK_AMO:
+        r->imm = riscv_rec_pack(op, 0, 0);
+        break;
+    default:
+        r->imm = (int32_t)d->imm;
+        break;
+    }
+    r->handler = handlers[op];
+    r->rd = d->rd;
+    r->rs1 = d->rs1;
+    r->rs2 = d->rs2;
+    r->pcoff = pcoff;
+}
+
+static void log_block(const TranslationBlock *tb, const DecodedInsn *d)
+{
+    log_printf("IN: pc 0x%016" PRIx64 " phys 0x%" PRIx64 " (%d insns)\n", tb->pc, tb->phys_pc,
+               tb->n_insns);
+    for (int i = 0; i < tb->n_insns; i++) {
+        log_printf("  0x%016" PRIx64 ": %0*x  %-10s rd=%d rs1=%d rs2=%d imm=%" PRId64 "\n",
+                   tb->pc + tb->insns[i].pcoff, d[i].len * 2, d[i].raw, riscv_op_name(d[i].op),
+                   d[i].rd, d[i].rs1, d[i].rs2, d[i].imm);
+    }
+}
+
+static TranslationBlock *scratch_tb(RISCVCPU *cpu)
+{
+    if (!cpu->tlb.scratch) {
+        cpu->tlb.scratch = xzalloc(tb_alloc_size(1));
+    }
+    return cpu->tlb.scratch;
+}
+
+/* Fill and log the block from n decoded instructions spanning size bytes. */
+static TranslationBlock *tb_build(TranslationBlock *tb, uint64_t pc, hwaddr phys_pc,
+                                  const DecodedInsn *d, int n, unsigned size, uint16_t flags)
+{
+    unsigned off = 0;
+
+    memset(tb, 0, sizeof(*tb));
+    tb->pc = pc;
+    tb->phys_pc = phys_pc;
+    tb->size = size;
+    tb->n_insns = n;
+    tb->flags = flags;
+    for (int i = 0; i < n; i++) {
+        rec_fill(&tb->insns[i], &d[i], off);
+        tb_raw(tb)[i] = d[i].raw;
+        off += d[i].len;
+    }
+    tb->insns[n] = (InsnRecord){.handler = riscv_exec_handlers()[OP_COUNT]};
+    if (log_enabled(LOG_IN_ASM)) {
+        log_block(tb, d);
+    }
+    return tb;
+}
+
+/* The first instruction crosses the page end: fetch its upper half through the MMU. */
+static TranslationBlock *gen_straddle(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc,
+                                      uint16_t lo, int *exc, uint64_t *tval)
+{
+    DecodedInsn d;
+    hwaddr pa2;
+    const uint8_t *host2;
+    RISCVException ex;
+
+    ex = tlb_translate_code(cpu, pc + 2, &pa2, &host2);
+    if (ex != RISCV_EXCP_NONE) {
+        *exc = ex;
+        *tval = pc + 2;
+        return NULL;
+    }
+    riscv_decode(lo | (uint32_t)fetch16(host2) << 16, &d);
+    return tb_build(scratch_tb(cpu), pc, phys_pc, &d, 1, 4, TB_UNCACHED);
+}
+
+TranslationBlock *riscv_gen_tb(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc, const uint8_t *host,
+                               int max_insns, bool cacheable, int *exc, uint64_t *tval)
+{
+    DecodedInsn d[TB_MAX_INSNS];
+    unsigned avail = TARGET_PAGE_SIZE - (pc & ~TARGET_PAGE_MASK);
+    unsigned off = 0;
+    int n = 0;
+    TranslationBlock *tb;
+
+    *exc = RISCV_EXCP_NONE;
+    if (!cacheable) {
+        max_insns = 1; /* the scratch buffer holds one record */
+    }
+    max_insns = MIN(max_insns, TB_MAX_INSNS);
+    while (n < max_insns && off + 2 <= avail) {
+        uint16_t lo = fetch16(host + off);
+        unsigned len = riscv_insn_len(lo);
+
+        if (off + len > avail) {
+            if (n == 0) {
+                return gen_straddle(cpu, pc, phys_pc, lo, exc, tval);
+            }
+            break; /* the next block starts with it */
+        }
+        riscv_decode(len == 4 ? lo | (uint32_t)fetch16(host + off + 2) << 16 : lo, &d[n]);
+        off += len;
+        if (riscv_insn_ends_block(&d[n++])) {
+            break;
+        }
+    }
+    tb = cacheable ? tb_alloc(n) : scratch_tb(cpu);
+    if (!tb) {
+        return NULL;
+    }
+    return tb_build(tb, pc, phys_pc, d, n, off, cacheable ? 0 : TB_UNCACHED);
+}

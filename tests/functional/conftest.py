@@ -1,0 +1,52 @@
+"""Shared fixtures for the functional tests: the emulator binary, QEMU for
+side-by-side comparisons, free TCP ports and guest programs."""
+import os
+import shutil
+import socket
+import subprocess
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.join(ROOT, "build")
+KESTREL = os.path.join(BUILD, "kestrel")
+QEMU = shutil.which("qemu-system-riscv64")
+OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
+UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf"
+# A guard against a hung guest, not a performance limit: generous on purpose.
+HANG_GUARD = 300
+
+
+@pytest.fixture(scope="session")
+def kestrel():
+    assert os.access(KESTREL, os.X_OK), "build/kestrel missing: run make first"
+    return KESTREL
+
+
+@pytest.fixture(scope="session")
+def qemu():
+    assert QEMU, "qemu-system-riscv64 missing: run scripts/setup"
+    return QEMU
+
+
+# The emulators a behaviour test runs against: ours, and QEMU to prove the test checks
+# something real.
+EMULATORS = ["kestrel", "qemu"]
+
+
+@pytest.fixture(params=EMULATORS)
+def emulator(request):
+    return KESTREL if request.param == "kestrel" else QEMU
+
+
+@pytest.fixture
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(cmd, **kw):
+    """Run a command to completion with the hang guard; returns CompletedProcess."""
+    return subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=HANG_GUARD, **kw)

@@ -1,0 +1,24 @@
+"""Run the RISC-V guest programs of tests/guest (built by `make guest`) on the virt board
+with -bios none. Each reports through the sifive_test device: exit status 0 = pass, any
+other status = the number of the failed check (see the program's source)."""
+import glob
+import os
+
+import pytest
+
+from conftest import BUILD, run
+
+PROGRAMS = sorted(glob.glob(os.path.join(BUILD, "tests", "guest", "*.elf")))
+
+
+def test_guest_programs_were_built():
+    assert PROGRAMS, "no guest programs in build/tests/guest: run make check"
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=[os.path.basename(p) for p in PROGRAMS])
+def test_guest_program(emulator, program):
+    proc = run([emulator, "-M", "virt", "-bios", "none", "-nographic", "-no-reboot",
+                "-kernel", program])
+    assert proc.returncode == 0, (
+        f"{os.path.basename(program)} failed check {proc.returncode}\n"
+        f"{proc.stdout[-2000:]}{proc.stderr[-2000:]}")

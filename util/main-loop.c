@@ -1,0 +1,329 @@
+/*
+ * The main loop: the BQL, fd handlers, bottom halves and the poll that ties
+ * them to the timers. One thread runs main_loop_wait(); it sleeps in ppoll()
+ * with the BQL released, woken by an fd, the nearest timer deadline, or the
+ * notify eventfd that any thread (or a signal handler) may write.
+ *
+ * Callbacks may add or remove fd handlers and BHs while the loop walks those
+ * lists, so removal during dispatch only marks a record; the loop frees marked
+ * records once it has finished walking.
+ */
+#define _GNU_SOURCE /* ppoll */
+#include "util/main-loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "system/runstate.h"
+#include "util/timer.h"
+
+typedef struct IOHandlerRecord IOHandlerRecord;
+struct IOHandlerRecord {
+    int fd;
+    IOHandler *fd_read;
+    IOHandler *fd_write;
+    void *opaque;
+    bool deleted;
+    int pollfd_idx; /* slot in this iteration's pollfd array, -1 if added since */
+    IOHandlerRecord *next;
+};
+
+struct BH {
+    BHFunc *cb;
+    void *opaque;
+    atomic_bool scheduled;
+    bool deleted;
+    BH *next;
+};
+
+/* The process-wide loop (a true singleton, STYLE.md rule 5). */
+static struct {
+    int notify_fd; /* eventfd; -1 before main_loop_init */
+    IOHandlerRecord *handlers;
+    BH *bhs;
+    bool dispatching; /* lists are being walked: defer frees */
+    struct pollfd *pollfds;
+    size_t pollfds_cap;
+} ml = {.notify_fd = -1};
+
+static pthread_mutex_t bql = PTHREAD_MUTEX_INITIALIZER;
+static __thread bool bql_held;
+
+void bql_lock(void)
+{
+    pthread_mutex_lock(&bql);
+    bql_held = true;
+}
+
+void bql_unlock(void)
+{
+    bql_held = false;
+    pthread_mutex_unlock(&bql);
+}
+
+bool bql_locked(void)
+{
+    return bql_held;
+}
+
+bool main_loop_init(Error **errp)
+{
+    if (ml.notify_fd >= 0) {
+        return true;
+    }
+    ml.notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (ml.notify_fd < 0) {
+        error_setg_errno(errp, errno, "cannot create the main loop eventfd");
+        return false;
+    }
+    return true;
+}
+
+/* Async-signal-safe: a single write(), errno preserved. */
+void main_loop_notify(void)
+{
+    uint64_t one = 1;
+    int saved_errno = errno;
+
+    if (ml.notify_fd >= 0 && write(ml.notify_fd, &one, sizeof(one)) < 0) {
+        /* EAGAIN: the counter is saturated, so the loop is already due to wake. */
+    }
+    errno = saved_errno;
+}
+
+static void main_loop_drain_notify(void)
+{
+    uint64_t count;
+
+    while (read(ml.notify_fd, &count, sizeof(count)) > 0) {
+        continue;
+    }
+}
+
+/* ---- fd handlers ---- */
+
+static IOHandlerRecord *fd_handler_find(int fd)
+{
+    for (IOHandlerRecord *r = ml.handlers; r; r = r->next) {
+        if (r->fd == fd && !r->deleted) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+static void fd_handlers_sweep(void)
+{
+    IOHandlerRecord **link = &ml.handlers;
+
+    while (*link) {
+        IOHandlerRecord *r = *link;
+        if (r->deleted) {
+            *link = r->next;
+            free(r);
+        } else {
+            link = &r->next;
+        }
+    }
+}
+
+void main_loop_set_fd_handler(int fd, IOHandler *fd_read, IOHandler *fd_write, void *opaque)
+{
+    IOHandlerRecord *r = fd_handler_find(fd);
+
+    if (!fd_read && !fd_write) {
+        if (r) {
+            r->deleted = true;
+            if (!ml.dispatching) {
+                fd_handlers_sweep();
+            }
+        }
+        return;
+    }
+    if (!r) {
+        IOHandlerRecord **link = &ml.handlers;
+        while (*link) {
+            link = &(*link)->next;
+        }
+        r = xzalloc(sizeof(*r));
+        r->fd = fd;
+        r->pollfd_idx = -1;
+        *link = r;
+    }
+    r->fd_read = fd_read;
+    r->fd_write = fd_write;
+    r->opaque = opaque;
+    /* The poll in progress (if any) does not watch this fd yet. */
+    main_loop_notify();
+}
+
+/* Fill ml.pollfds: slot 0 is the notify eventfd, then one slot per handler. */
+static int main_loop_build_pollfds(void)
+{
+    size_t n = 1;
+
+    for (IOHandlerRecord *r = ml.handlers; r; r = r->next) {
+        n++;
+    }
+    if (n > ml.pollfds_cap) {
+        ml.pollfds_cap = n * 2;
+        ml.pollfds = xrealloc(ml.pollfds, ml.pollfds_cap * sizeof(*ml.pollfds));
+    }
+    ml.pollfds[0] = (struct pollfd){.fd = ml.notify_fd, .events = POLLIN};
+    n = 1;
+    for (IOHandlerRecord *r = ml.handlers; r; r = r->next) {
+        short events = (r->fd_read ? POLLIN : 0) | (r->fd_write ? POLLOUT : 0);
+        r->pollfd_idx = n;
+        ml.pollfds[n++] = (struct pollfd){.fd = r->fd, .events = events};
+    }
+    return n;
+}
+
+static void fd_handlers_dispatch(void)
+{
+    for (IOHandlerRecord *r = ml.handlers; r; r = r->next) {
+        short revents;
+        if (r->deleted || r->pollfd_idx < 0) {
+            continue;
+        }
+        revents = ml.pollfds[r->pollfd_idx].revents;
+        if ((revents & (POLLIN | POLLHUP | POLLERR)) && r->fd_read) {
+            r->fd_read(r->opaque);
+        }
+        /* The read handler may have removed or changed this record. */
+        if (!r->deleted && (revents & (POLLOUT | POLLERR)) && r->fd_write) {
+            r->fd_write(r->opaque);
+        }
+    }
+}
+
+/* ---- bottom halves ---- */
+
+BH *bh_new(BHFunc *cb, void *opaque)
+{
+    BH *bh = xzalloc(sizeof(*bh));
+    BH **link = &ml.bhs;
+
+    bh->cb = cb;
+    bh->opaque = opaque;
+    atomic_init(&bh->scheduled, false);
+    while (*link) {
+        link = &(*link)->next;
+    }
+    *link = bh;
+    return bh;
+}
+
+void bh_schedule(BH *bh)
+{
+    if (!atomic_exchange(&bh->scheduled, true)) {
+        main_loop_notify();
+    }
+}
+
+void bh_cancel(BH *bh)
+{
+    atomic_store(&bh->scheduled, false);
+}
+
+static void bhs_sweep(void)
+{
+    BH **link = &ml.bhs;
+
+    while (*link) {
+        BH *bh = *link;
+        if (bh->deleted) {
+            *link = bh->next;
+            free(bh);
+        } else {
+            link = &bh->next;
+        }
+    }
+}
+
+void bh_delete(BH *bh)
+{
+    if (!bh) {
+        return;
+    }
+    bh_cancel(bh);
+    bh->deleted = true;
+    if (!ml.dispatching) {
+        bhs_sweep();
+    }
+}
+
+static bool bhs_pending(void)
+{
+    for (BH *bh = ml.bhs; bh; bh = bh->next) {
+        if (!bh->deleted && atomic_load(&bh->scheduled)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void bhs_run(void)
+{
+    for (BH *bh = ml.bhs; bh; bh = bh->next) {
+        if (!bh->deleted && atomic_exchange(&bh->scheduled, false)) {
+            bh->cb(bh->opaque);
+        }
+    }
+}
+
+/* ---- the loop ---- */
+
+void main_loop_wait(bool nonblocking)
+{
+    int nfds = main_loop_build_pollfds();
+    int64_t timeout = nonblocking || bhs_pending() ? 0 : timers_deadline_ns();
+    struct timespec ts;
+    int ret;
+
+    if (timeout >= 0) {
+        ts.tv_sec = timeout / NANOSECONDS_PER_SECOND;
+        ts.tv_nsec = timeout % NANOSECONDS_PER_SECOND;
+    }
+    bql_unlock();
+    ret = ppoll(ml.pollfds, nfds, timeout >= 0 ? &ts : NULL, NULL);
+    bql_lock();
+
+    ml.dispatching = true;
+    if (ret > 0) {
+        if (ml.pollfds[0].revents & POLLIN) {
+            main_loop_drain_notify();
+        }
+        fd_handlers_dispatch();
+    }
+    timers_run_expired();
+    bhs_run();
+    ml.dispatching = false;
+    fd_handlers_sweep();
+    bhs_sweep();
+}
+
+/* ---- host signals ---- */
+
+static void main_loop_termsig_handler(int sig)
+{
+    shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL, 0);
+}
+
+void os_setup_signal_handling(void)
+{
+    struct sigaction act = {.sa_handler = main_loop_termsig_handler};
+
+    sigemptyset(&act.sa_mask);
+    sigaction(SIGINT, &act, NULL);
+    sigaction(SIGTERM, &act, NULL);
+    sigaction(SIGHUP, &act, NULL);
+    /* A socket client going away must be an EPIPE, not the end of the emulator. */
+    signal(SIGPIPE, SIG_IGN);
+}

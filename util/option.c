@@ -1,0 +1,175 @@
+/*
+ * Parsing of QEMU-style option strings ("virt,aclint=on") and of sizes and
+ * numbers given on the command line. See include/util/option.h.
+ */
+#include "util/option.h"
+
+#include <ctype.h>
+#include <errno.h>
+
+/* Copy one element of str (up to an unescaped ',') into a new string; ",," is a ','. */
+static char *next_element(const char **cursor)
+{
+    const char *p = *cursor;
+    char *out = xmalloc(strlen(p) + 1);
+    size_t n = 0;
+
+    while (*p) {
+        if (*p == ',') {
+            if (p[1] != ',') {
+                break;
+            }
+            p++; /* ",," stands for a literal comma */
+        }
+        out[n++] = *p++;
+    }
+    out[n] = '\0';
+    *cursor = *p ? p + 1 : p;
+    return out;
+}
+
+static void keyval_add(KeyValueList *kv, char *key, char *value)
+{
+    kv->items = xrealloc(kv->items, sizeof(KeyValue) * (kv->count + 1));
+    kv->items[kv->count].key = key;
+    kv->items[kv->count].value = value;
+    kv->count++;
+}
+
+bool keyval_parse(const char *str, const char *implied_key, KeyValueList *out, Error **errp)
+{
+    const char *cursor = str;
+    bool first = true;
+
+    out->items = NULL;
+    out->count = 0;
+    if (!*str) {
+        return true;
+    }
+    while (*cursor || first) {
+        char *elem = next_element(&cursor);
+        char *eq = strchr(elem, '=');
+        char *key, *value;
+
+        if (eq) {
+            *eq = '\0';
+            key = xstrdup(elem);
+            value = xstrdup(eq + 1);
+            free(elem);
+        } else if (first && implied_key) {
+            key = xstrdup(implied_key);
+            value = elem;
+        } else {
+            error_setg(errp, "'%s' is not of the form key=value", elem);
+            free(elem);
+            keyval_free(out);
+            return false;
+        }
+        if (!*key || keyval_get(out, key)) {
+            error_setg(errp, *key ? "parameter '%s' given twice" : "empty parameter name%s", key);
+            free(key);
+            free(value);
+            keyval_free(out);
+            return false;
+        }
+        keyval_add(out, key, value);
+        first = false;
+    }
+    return true;
+}
+
+const char *keyval_get(const KeyValueList *kv, const char *key)
+{
+    for (int i = 0; i < kv->count; i++) {
+        if (!strcmp(kv->items[i].key, key)) {
+            return kv->items[i].value;
+        }
+    }
+    return NULL;
+}
+
+void keyval_free(KeyValueList *kv)
+{
+    for (int i = 0; i < kv->count; i++) {
+        free(kv->items[i].key);
+        free(kv->items[i].value);
+    }
+    free(kv->items);
+    kv->items = NULL;
+    kv->count = 0;
+}
+
+bool parse_uint(const char *str, uint64_t *out)
+{
+    char *end;
+
+    if (!str || !isdigit((unsigned char)*str)) {
+        return false;
+    }
+    errno = 0;
+    *out = strtoull(str, &end, 0);
+    return errno == 0 && *end == '\0';
+}
+
+static int size_suffix_shift(char c)
+{
+    switch (tolower((unsigned char)c)) {
+    case 'b':
+        return 0;
+    case 'k':
+        return 10;
+    case 'm':
+        return 20;
+    case 'g':
+        return 30;
+    case 't':
+        return 40;
+    default:
+        return -1;
+    }
+}
+
+bool parse_size(const char *str, uint64_t default_unit, uint64_t *out)
+{
+    char *end;
+    uint64_t n, unit = default_unit;
+
+    if (!str || !isdigit((unsigned char)*str)) {
+        return false;
+    }
+    errno = 0;
+    n = strtoull(str, &end, 10);
+    if (errno) {
+        return false;
+    }
+    if (*end) {
+        int shift = size_suffix_shift(*end);
+        if (shift < 0 || end[1] != '\0') {
+            return false;
+        }
+        unit = 1ULL << shift;
+    }
+    if (n > UINT64_MAX / unit) {
+        return false;
+    }
+    *out = n * unit;
+    return true;
+}
+
+bool parse_bool(const char *str, bool *out)
+{
+    static const char *const yes[] = {"on", "yes", "true", "y"};
+    static const char *const no[] = {"off", "no", "false", "n"};
+
+    for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+        if (!strcmp(str, yes[i])) {
+            *out = true;
+            return true;
+        }
+        if (!strcmp(str, no[i])) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
