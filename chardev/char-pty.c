@@ -67,8 +67,7 @@ fail:
     return false;
 }
 
-Chardev *chardev_pty_open(const char *label, const char *arg, const ChardevOpts *opts,
-                          Error **errp)
+Chardev *chardev_pty_open(const char *label, const char *arg, const ChardevOpts *opts, Error **errp)
 {
     PtyChardev *p;
     int master, slave;
@@ -84,7 +83,9 @@ Chardev *chardev_pty_open(const char *label, const char *arg, const ChardevOpts 
         free(name);
         return NULL;
     }
-    fprintf(stderr, "char device redirected to %s (label %s)\n", name, label);
+    /* On stdout, where QEMU prints it, for scripts that look for the name. */
+    printf("char device redirected to %s (label %s)\n", name, label);
+    fflush(stdout);
     free(name);
     p = xzalloc(sizeof(*p));
     p->master_fd = master;

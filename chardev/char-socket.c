@@ -87,8 +87,8 @@ static const ChardevOps socket_ops = {
 static int tcp_listen(const char *label, const char *arg, Error **errp)
 {
     const char *colon = strrchr(arg, ':');
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE};
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
     struct addrinfo *res, *ai;
     char *host;
     int fd = -1, err, one = 1;
@@ -174,8 +174,8 @@ static Chardev *socket_open(const char *label, const char *kind, const char *arg
     s->unix_path = is_unix ? xstrdup(arg) : NULL;
     chardev_register(&s->parent, label, &socket_ops);
     if (opts->wait) {
-        fprintf(stderr, "kestrel: waiting for connection on: disconnected:%s:%s,server=on\n",
-                kind, arg);
+        fprintf(stderr, "kestrel: waiting for connection on: disconnected:%s:%s,server=on\n", kind,
+                arg);
         fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd >= 0) {
             socket_connected(s, fd);
@@ -186,8 +186,7 @@ static Chardev *socket_open(const char *label, const char *kind, const char *arg
     return &s->parent;
 }
 
-Chardev *chardev_tcp_open(const char *label, const char *arg, const ChardevOpts *opts,
-                          Error **errp)
+Chardev *chardev_tcp_open(const char *label, const char *arg, const ChardevOpts *opts, Error **errp)
 {
     return socket_open(label, "tcp", arg, opts, errp);
 }

@@ -101,8 +101,7 @@ void gdb_release_cpus(void)
 {
     CPUState *cpu;
 
-    CPU_FOREACH(cpu)
-    {
+    CPU_FOREACH (cpu) {
         cpu_breakpoint_remove_all(cpu);
         cpu_single_step(cpu, false);
     }
@@ -133,14 +132,38 @@ void gdb_kill(GDBState *s)
     gdb_disconnect(s, false);
 }
 
+static bool gdb_cpu_at_breakpoint(CPUState *cpu)
+{
+    uint64_t pc = CPU_GET_CLASS(cpu)->get_pc(cpu);
+
+    for (int i = 0; i < cpu->num_breakpoints; i++) {
+        if (cpu->breakpoints[i] == pc) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * vCPUs share gdb's breakpoints, so several may reach one in the same instant. gdb single-steps
+ * RISC-V with breakpoints and expects the stop in the thread it is stepping, the one it selected
+ * last with "Hg"; reporting another one confuses it (gdb 13 even aborts on an assertion).
+ */
+static CPUState *gdb_pick_stop_cpu(GDBState *s, CPUState *reported)
+{
+    if (s->g_cpu && s->g_cpu != reported && gdb_cpu_at_breakpoint(s->g_cpu)) {
+        return s->g_cpu;
+    }
+    return reported;
+}
+
 /* A vCPU hit a breakpoint or finished a step; the VM is already stopped (cpus.h). */
 static void gdb_debug_stop(CPUState *cpu)
 {
     GDBState *s = &gdb_state;
     CPUState *c;
 
-    CPU_FOREACH(c)
-    {
+    CPU_FOREACH (c) {
         cpu_single_step(c, false);
     }
     if (s->fd < 0) {
@@ -152,6 +175,7 @@ static void gdb_debug_stop(CPUState *cpu)
         return; /* a second vCPU stopped in the same instant: gdb already has its reply */
     }
     s->resumed = false;
+    cpu = gdb_pick_stop_cpu(s, cpu);
     s->c_cpu = s->g_cpu = cpu;
     gdb_put_stop_reply(s, GDB_SIGNAL_TRAP, cpu);
 }

@@ -25,7 +25,10 @@ static BH *debug_bh;
 static CPUState *debug_cpu; /* the vCPU whose debug stop debug_bh reports */
 static __thread CPUState *current_cpu;
 
-void cpu_exit(CPUState *cpu) { atomic_store(&cpu->exit_request, true); }
+void cpu_exit(CPUState *cpu)
+{
+    atomic_store(&cpu->exit_request, true);
+}
 
 void cpu_kick(CPUState *cpu)
 {
@@ -242,8 +245,17 @@ bool cpu_breakpoint_remove(CPUState *cpu, uint64_t pc)
     return false;
 }
 
-void cpu_breakpoint_remove_all(CPUState *cpu) { cpu->num_breakpoints = 0; }
+void cpu_breakpoint_remove_all(CPUState *cpu)
+{
+    cpu->num_breakpoints = 0;
+}
 
-void cpu_single_step(CPUState *cpu, bool enabled) { cpu->singlestep_enabled = enabled; }
+void cpu_single_step(CPUState *cpu, bool enabled)
+{
+    cpu->singlestep_enabled = enabled;
+}
 
-void cpus_set_debug_handler(void (*handler)(CPUState *cpu)) { debug_handler = handler; }
+void cpus_set_debug_handler(void (*handler)(CPUState *cpu))
+{
+    debug_handler = handler;
+}

@@ -70,7 +70,9 @@ int64_t clock_get_ns(ClockType type)
     if (atomic_load(&virtual_stopped)) {
         return atomic_load(&virtual_frozen_ns);
     }
-    return host_monotonic_ns() - virtual_get_offset();
+    /* Offset first: the first reader sets it, and "now" must not predate it. */
+    int64_t offset = virtual_get_offset();
+    return host_monotonic_ns() - offset;
 }
 
 void clock_virtual_stop(void)

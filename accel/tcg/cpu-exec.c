@@ -130,8 +130,8 @@ static void log_block_entry(RISCVCPU *cpu, TranslationBlock *tb)
     CPUClass *cc = CPU_GET_CLASS(cs);
 
     if (log_enabled(LOG_EXEC)) {
-        log_printf("Trace %d: pc 0x%016" PRIx64 " phys 0x%" PRIx64 "\n", cs->cpu_index,
-                   cpu->env.pc, tb->phys_pc);
+        log_printf("Trace %d: pc 0x%016" PRIx64 " phys 0x%" PRIx64 "\n", cs->cpu_index, cpu->env.pc,
+                   tb->phys_pc);
     }
     if (log_enabled(LOG_CPU) && cc->dump_state) {
         cc->dump_state(cs, stderr);

@@ -30,7 +30,10 @@ typedef struct TLBTarget {
     CPUTLBEntry *e; /* the entry it came from, or NULL when not cached */
 } TLBTarget;
 
-static RISCVCPU *tlb_cpu(CPUState *cs) { return container_of(cs, RISCVCPU, parent_obj); }
+static RISCVCPU *tlb_cpu(CPUState *cs)
+{
+    return container_of(cs, RISCVCPU, parent_obj);
+}
 
 void tlb_flush(CPUState *cs)
 {
@@ -87,7 +90,7 @@ static RISCVException access_fault(MMUAccessType access)
 
 static uint64_t *entry_tag(CPUTLBEntry *e, MMUAccessType access)
 {
-    return access == MMU_DATA_LOAD ? &e->addr_read
+    return access == MMU_DATA_LOAD    ? &e->addr_read
            : access == MMU_DATA_STORE ? &e->addr_write
                                       : &e->addr_code;
 }
@@ -141,8 +144,8 @@ static uint8_t *ram_page(const FlatRange *fr, hwaddr ppage)
 }
 
 /* Miss: walk, classify the physical page, cache it if allowed, and describe the access. */
-static RISCVException tlb_fill_target(RISCVCPU *cpu, uint64_t va, MMUAccessType access,
-                                      int mmu_idx, TLBTarget *t)
+static RISCVException tlb_fill_target(RISCVCPU *cpu, uint64_t va, unsigned size,
+                                      MMUAccessType access, int mmu_idx, TLBTarget *t)
 {
     CPUTLB *tlb = &cpu->tlb;
     hwaddr pa, ppage;
@@ -175,7 +178,14 @@ static RISCVException tlb_fill_target(RISCVCPU *cpu, uint64_t va, MMUAccessType 
         target_from_entry(tlb, mmu_idx, e, va, access, t);
         return RISCV_EXCP_NONE;
     }
-    /* Not cacheable: this access only. */
+    /*
+     * Not cacheable: this access only. tlb_fill checked PMP for the address, not the
+     * access size; an access that straddles a PMP boundary inside the page must fail.
+     * (mmu_idx numbers are the privilege levels.)
+     */
+    if (lg < TARGET_PAGE_BITS && !riscv_pmp_check(&cpu->env, pa, size, access, mmu_idx)) {
+        return access_fault(access);
+    }
     t->e = NULL;
     t->paddr = pa;
     t->host = NULL;
@@ -188,7 +198,7 @@ static RISCVException tlb_fill_target(RISCVCPU *cpu, uint64_t va, MMUAccessType 
 }
 
 /* Translate one page-local access: the TLB if its tag matches (flags aside), else a fill. */
-static RISCVException tlb_resolve(RISCVCPU *cpu, uint64_t va, MMUAccessType access,
+static RISCVException tlb_resolve(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessType access,
                                   int mmu_idx, TLBTarget *t)
 {
     CPUTLB *tlb = &cpu->tlb;
@@ -199,7 +209,7 @@ static RISCVException tlb_resolve(RISCVCPU *cpu, uint64_t va, MMUAccessType acce
         target_from_entry(tlb, mmu_idx, e, va, access, t);
         return RISCV_EXCP_NONE;
     }
-    return tlb_fill_target(cpu, va, access, mmu_idx, t);
+    return tlb_fill_target(cpu, va, size, access, mmu_idx, t);
 }
 
 MemTxResult tlb_mmio_load(hwaddr paddr, unsigned size, uint64_t *val)
@@ -294,15 +304,15 @@ static RISCVException target_store_part(const TLBTarget *t, unsigned n, const ui
 }
 
 /* Translate both halves of a page-crossing access (second half's fault: tval = its page). */
-static RISCVException resolve_split(RISCVCPU *cpu, uint64_t va, MMUAccessType access,
+static RISCVException resolve_split(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessType access,
                                     int mmu_idx, TLBTarget t[2], uint64_t *tval)
 {
     uint64_t va2 = (va & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE;
     RISCVException ex;
 
-    ex = tlb_resolve(cpu, va, access, mmu_idx, &t[0]);
+    ex = tlb_resolve(cpu, va, va2 - va, access, mmu_idx, &t[0]);
     if (ex == RISCV_EXCP_NONE) {
-        ex = tlb_resolve(cpu, va2, access, mmu_idx, &t[1]);
+        ex = tlb_resolve(cpu, va2, size - (va2 - va), access, mmu_idx, &t[1]);
         if (ex != RISCV_EXCP_NONE) {
             *tval = va2;
         }
@@ -310,8 +320,8 @@ static RISCVException resolve_split(RISCVCPU *cpu, uint64_t va, MMUAccessType ac
     return ex;
 }
 
-RISCVException tlb_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx,
-                             uint64_t *val, uint64_t *tval)
+RISCVException tlb_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx, uint64_t *val,
+                             uint64_t *tval)
 {
     unsigned n1 = TARGET_PAGE_SIZE - (va & ~TARGET_PAGE_MASK);
     TLBTarget t[2];
@@ -320,10 +330,10 @@ RISCVException tlb_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_
 
     *tval = va;
     if (n1 >= size) {
-        ex = tlb_resolve(cpu, va, MMU_DATA_LOAD, mmu_idx, &t[0]);
+        ex = tlb_resolve(cpu, va, size, MMU_DATA_LOAD, mmu_idx, &t[0]);
         return ex != RISCV_EXCP_NONE ? ex : target_load(&t[0], size, val);
     }
-    ex = resolve_split(cpu, va, MMU_DATA_LOAD, mmu_idx, t, tval);
+    ex = resolve_split(cpu, va, size, MMU_DATA_LOAD, mmu_idx, t, tval);
     if (ex == RISCV_EXCP_NONE) {
         ex = target_load_part(&t[0], n1, buf);
     }
@@ -334,8 +344,8 @@ RISCVException tlb_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_
     return ex;
 }
 
-RISCVException tlb_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx,
-                              uint64_t val, uint64_t *tval)
+RISCVException tlb_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx, uint64_t val,
+                              uint64_t *tval)
 {
     unsigned n1 = TARGET_PAGE_SIZE - (va & ~TARGET_PAGE_MASK);
     TLBTarget t[2];
@@ -344,10 +354,10 @@ RISCVException tlb_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu
 
     *tval = va;
     if (n1 >= size) {
-        ex = tlb_resolve(cpu, va, MMU_DATA_STORE, mmu_idx, &t[0]);
+        ex = tlb_resolve(cpu, va, size, MMU_DATA_STORE, mmu_idx, &t[0]);
         return ex != RISCV_EXCP_NONE ? ex : target_store(&t[0], size, val);
     }
-    ex = resolve_split(cpu, va, MMU_DATA_STORE, mmu_idx, t, tval);
+    ex = resolve_split(cpu, va, size, MMU_DATA_STORE, mmu_idx, t, tval);
     memcpy(buf, &val, 8);
     if (ex == RISCV_EXCP_NONE) {
         ex = target_store_part(&t[0], n1, buf);
@@ -362,7 +372,7 @@ RISCVException tlb_probe(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessTyp
                          int mmu_idx, void **host, hwaddr *paddr)
 {
     TLBTarget t;
-    RISCVException ex = tlb_resolve(cpu, va, access, mmu_idx, &t);
+    RISCVException ex = tlb_resolve(cpu, va, size, access, mmu_idx, &t);
 
     if (ex != RISCV_EXCP_NONE) {
         return ex;
@@ -382,7 +392,7 @@ RISCVException tlb_probe(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessTyp
 RISCVException tlb_translate_code(RISCVCPU *cpu, uint64_t pc, hwaddr *paddr, const uint8_t **host)
 {
     TLBTarget t;
-    RISCVException ex = tlb_resolve(cpu, pc, MMU_INST_FETCH, cpu->tlb.code_mmu_idx, &t);
+    RISCVException ex = tlb_resolve(cpu, pc, 2, MMU_INST_FETCH, cpu->tlb.code_mmu_idx, &t);
 
     if (ex != RISCV_EXCP_NONE) {
         return ex;

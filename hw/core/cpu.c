@@ -68,6 +68,9 @@ static const TypeInfo cpu_type_info = {
     .instance_init = cpu_instance_init,
 };
 
-static void cpu_register_types(void) { type_register_static(&cpu_type_info); }
+static void cpu_register_types(void)
+{
+    type_register_static(&cpu_type_info);
+}
 
 type_init(cpu_register_types)

@@ -39,11 +39,14 @@ Chardev *chardev_new_from_spec(const char *id, const char *spec, Error **errp);
 Chardev *chardev_find(const char *id);
 /* Attach a frontend to chr (chr may be NULL: writes are dropped, nothing is received). */
 bool char_fe_init(CharBackend *be, Chardev *chr, Error **errp);
+/* On a mux, the frontend that sets its handlers last gets the input focus: create the
+ * monitor before the serial port (as QEMU does) so the console starts on the serial port. */
 void char_fe_set_handlers(CharBackend *be, CharCanReceive *can_receive, CharReceive *receive,
                           void *opaque);
 /* Write all bytes (blocking briefly if the host is slow); returns bytes written or -1. */
 int char_fe_write_all(CharBackend *be, const uint8_t *buf, int len);
-/* Tell the backend the frontend can take input again (after can_receive returned 0). */
+/* Tell the backend the frontend can take input again (after can_receive returned 0).
+ * The input is delivered soon after from the main loop, never from inside this call. */
 void char_fe_accept_input(CharBackend *be);
 /* Restore the terminal (stdio raw mode) at exit; safe to call more than once. */
 void chardev_cleanup_all(void);

@@ -21,19 +21,34 @@ static bool emit(DecodedInsn *d, RISCVOp op, int rd, int rs1, int rs2, int64_t i
     return true;
 }
 
-static bool nop(DecodedInsn *d) { return emit(d, OP_NOP, 0, 0, 0, 0); }
+static bool nop(DecodedInsn *d)
+{
+    return emit(d, OP_NOP, 0, 0, 0, 0);
+}
 
 /* imm[5] = bit 12, imm[4:0] = bits 6:2, sign-extended (c.addi, c.li, c.andi, ...). */
-static int64_t imm6(uint16_t i) { return (int64_t)(B(i, 2, 5) | B(i, 12, 1) << 5) << 58 >> 58; }
+static int64_t imm6(uint16_t i)
+{
+    return (int64_t)(B(i, 2, 5) | B(i, 12, 1) << 5) << 58 >> 58;
+}
 
 /* Unsigned shift amount shamt[5] = bit 12, shamt[4:0] = bits 6:2. */
-static int64_t shamt6(uint16_t i) { return B(i, 2, 5) | B(i, 12, 1) << 5; }
+static int64_t shamt6(uint16_t i)
+{
+    return B(i, 2, 5) | B(i, 12, 1) << 5;
+}
 
 /* Offsets scaled by 8 (c.ld, c.sd, c.fld, c.fsd): uimm[5:3] = 12:10, uimm[7:6] = 6:5. */
-static int64_t uimm_d(uint16_t i) { return B(i, 10, 3) << 3 | B(i, 5, 2) << 6; }
+static int64_t uimm_d(uint16_t i)
+{
+    return B(i, 10, 3) << 3 | B(i, 5, 2) << 6;
+}
 
 /* Scaled by 4 (c.lw, c.sw): uimm[5:3] = 12:10, uimm[2] = 6, uimm[6] = 5. */
-static int64_t uimm_w(uint16_t i) { return B(i, 10, 3) << 3 | B(i, 6, 1) << 2 | B(i, 5, 1) << 6; }
+static int64_t uimm_w(uint16_t i)
+{
+    return B(i, 10, 3) << 3 | B(i, 6, 1) << 2 | B(i, 5, 1) << 6;
+}
 
 static bool dec_q0(uint16_t i, DecodedInsn *d)
 {

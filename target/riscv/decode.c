@@ -12,7 +12,10 @@
 #define RS1(i) ((uint8_t)extract64(i, 15, 5))
 #define RS2(i) ((uint8_t)extract64(i, 20, 5))
 
-static int64_t imm_i(uint32_t i) { return sextract64(i, 20, 12); }
+static int64_t imm_i(uint32_t i)
+{
+    return sextract64(i, 20, 12);
+}
 
 static int64_t imm_s(uint32_t i)
 {
@@ -21,8 +24,8 @@ static int64_t imm_s(uint32_t i)
 
 static int64_t imm_b(uint32_t i)
 {
-    return (sextract64(i, 31, 1) << 12) | (extract64(i, 7, 1) << 11) |
-           (extract64(i, 25, 6) << 5) | (extract64(i, 8, 4) << 1);
+    return (sextract64(i, 31, 1) << 12) | (extract64(i, 7, 1) << 11) | (extract64(i, 25, 6) << 5) |
+           (extract64(i, 8, 4) << 1);
 }
 
 static int64_t imm_j(uint32_t i)
@@ -42,7 +45,10 @@ static bool set(DecodedInsn *d, RISCVOp op, uint32_t i, int64_t imm)
     return true;
 }
 
-static bool set_rr(DecodedInsn *d, RISCVOp op, uint32_t i) { return set(d, op, i, 0); }
+static bool set_rr(DecodedInsn *d, RISCVOp op, uint32_t i)
+{
+    return set(d, op, i, 0);
+}
 
 /* U-type and J-type: only rd and the immediate. */
 static bool set_u(DecodedInsn *d, RISCVOp op, uint32_t i, int64_t imm)
@@ -61,7 +67,10 @@ bool riscv_decode_illegal(DecodedInsn *d)
     return false;
 }
 
-static bool illegal(DecodedInsn *d) { return riscv_decode_illegal(d); }
+static bool illegal(DecodedInsn *d)
+{
+    return riscv_decode_illegal(d);
+}
 
 static bool dec_load(uint32_t i, DecodedInsn *d)
 {
@@ -226,8 +235,7 @@ static bool dec_op_imm_32(uint32_t i, DecodedInsn *d)
 /* OP (R-type), indexed by funct7 then funct3; 0 = reserved. */
 static bool dec_op(uint32_t i, DecodedInsn *d)
 {
-    static const RISCVOp base[8] = {OP_ADD, OP_SLL, OP_SLT, OP_SLTU,
-                                    OP_XOR, OP_SRL, OP_OR,  OP_AND};
+    static const RISCVOp base[8] = {OP_ADD, OP_SLL, OP_SLT, OP_SLTU, OP_XOR, OP_SRL, OP_OR, OP_AND};
     static const RISCVOp muldiv[8] = {OP_MUL, OP_MULH, OP_MULHSU, OP_MULHU,
                                       OP_DIV, OP_DIVU, OP_REM,    OP_REMU};
     static const RISCVOp alt[8] = {OP_SUB, 0, 0, 0, OP_XNOR, OP_SRA, OP_ORN, OP_ANDN};
@@ -285,22 +293,54 @@ static bool dec_op_32(uint32_t i, DecodedInsn *d)
     RISCVOp op;
 
     switch (key) {
-    case 0x00 << 3 | 0: op = OP_ADDW; break;
-    case 0x00 << 3 | 1: op = OP_SLLW; break;
-    case 0x00 << 3 | 5: op = OP_SRLW; break;
-    case 0x20 << 3 | 0: op = OP_SUBW; break;
-    case 0x20 << 3 | 5: op = OP_SRAW; break;
-    case 0x01 << 3 | 0: op = OP_MULW; break;
-    case 0x01 << 3 | 4: op = OP_DIVW; break;
-    case 0x01 << 3 | 5: op = OP_DIVUW; break;
-    case 0x01 << 3 | 6: op = OP_REMW; break;
-    case 0x01 << 3 | 7: op = OP_REMUW; break;
-    case 0x04 << 3 | 0: op = OP_ADD_UW; break;
-    case 0x10 << 3 | 2: op = OP_SH1ADD_UW; break;
-    case 0x10 << 3 | 4: op = OP_SH2ADD_UW; break;
-    case 0x10 << 3 | 6: op = OP_SH3ADD_UW; break;
-    case 0x30 << 3 | 1: op = OP_ROLW; break;
-    case 0x30 << 3 | 5: op = OP_RORW; break;
+    case 0x00 << 3 | 0:
+        op = OP_ADDW;
+        break;
+    case 0x00 << 3 | 1:
+        op = OP_SLLW;
+        break;
+    case 0x00 << 3 | 5:
+        op = OP_SRLW;
+        break;
+    case 0x20 << 3 | 0:
+        op = OP_SUBW;
+        break;
+    case 0x20 << 3 | 5:
+        op = OP_SRAW;
+        break;
+    case 0x01 << 3 | 0:
+        op = OP_MULW;
+        break;
+    case 0x01 << 3 | 4:
+        op = OP_DIVW;
+        break;
+    case 0x01 << 3 | 5:
+        op = OP_DIVUW;
+        break;
+    case 0x01 << 3 | 6:
+        op = OP_REMW;
+        break;
+    case 0x01 << 3 | 7:
+        op = OP_REMUW;
+        break;
+    case 0x04 << 3 | 0:
+        op = OP_ADD_UW;
+        break;
+    case 0x10 << 3 | 2:
+        op = OP_SH1ADD_UW;
+        break;
+    case 0x10 << 3 | 4:
+        op = OP_SH2ADD_UW;
+        break;
+    case 0x10 << 3 | 6:
+        op = OP_SH3ADD_UW;
+        break;
+    case 0x30 << 3 | 1:
+        op = OP_ROLW;
+        break;
+    case 0x30 << 3 | 5:
+        op = OP_RORW;
+        break;
     case 0x04 << 3 | 4:
         /* zext.h (RV64 encoding: pack with rs2 = x0) */
         if (RS2(i) != 0) {
@@ -355,7 +395,6 @@ static bool dec_amo(uint32_t i, DecodedInsn *d)
     return set_rr(d, op, i);
 }
 
-
 static bool dec_system_priv(uint32_t i, DecodedInsn *d)
 {
     if (RD(i) != 0) {
@@ -367,25 +406,26 @@ static bool dec_system_priv(uint32_t i, DecodedInsn *d)
     if (RS1(i) != 0) {
         return illegal(d);
     }
+    /* These have no operands: the rs2 field is part of the encoding. */
     switch (extract64(i, 20, 12)) {
     case 0x000:
-        return set_rr(d, OP_ECALL, i);
+        return set(d, OP_ECALL, 0, 0);
     case 0x001:
-        return set_rr(d, OP_EBREAK, i);
+        return set(d, OP_EBREAK, 0, 0);
     case 0x102:
-        return set_rr(d, OP_SRET, i);
+        return set(d, OP_SRET, 0, 0);
     case 0x302:
-        return set_rr(d, OP_MRET, i);
+        return set(d, OP_MRET, 0, 0);
     case 0x105:
-        return set_rr(d, OP_WFI, i);
+        return set(d, OP_WFI, 0, 0);
     }
     return illegal(d);
 }
 
 static bool dec_system(uint32_t i, DecodedInsn *d)
 {
-    static const RISCVOp csr[8] = {0,         OP_CSRRW,  OP_CSRRS,  OP_CSRRC,
-                                   0,         OP_CSRRWI, OP_CSRRSI, OP_CSRRCI};
+    static const RISCVOp csr[8] = {0, OP_CSRRW,  OP_CSRRS,  OP_CSRRC,
+                                   0, OP_CSRRWI, OP_CSRRSI, OP_CSRRCI};
     if (F3(i) == 0) {
         return dec_system_priv(i, d);
     }
@@ -400,27 +440,44 @@ static bool dec_system(uint32_t i, DecodedInsn *d)
 static bool dec_32(uint32_t i, DecodedInsn *d)
 {
     switch (extract64(i, 2, 5)) {
-    case 0x00: return dec_load(i, d);
-    case 0x01: return dec_load_fp(i, d);
-    case 0x03: return dec_misc_mem(i, d);
-    case 0x04: return dec_op_imm(i, d);
-    case 0x05: return set_u(d, OP_AUIPC, i, sextract64(i, 12, 20) << 12);
-    case 0x06: return dec_op_imm_32(i, d);
-    case 0x08: return dec_store(i, d);
-    case 0x09: return dec_store_fp(i, d);
-    case 0x0b: return dec_amo(i, d);
-    case 0x0c: return dec_op(i, d);
-    case 0x0d: return set_u(d, OP_LUI, i, sextract64(i, 12, 20) << 12);
-    case 0x0e: return dec_op_32(i, d);
+    case 0x00:
+        return dec_load(i, d);
+    case 0x01:
+        return dec_load_fp(i, d);
+    case 0x03:
+        return dec_misc_mem(i, d);
+    case 0x04:
+        return dec_op_imm(i, d);
+    case 0x05:
+        return set_u(d, OP_AUIPC, i, sextract64(i, 12, 20) << 12);
+    case 0x06:
+        return dec_op_imm_32(i, d);
+    case 0x08:
+        return dec_store(i, d);
+    case 0x09:
+        return dec_store_fp(i, d);
+    case 0x0b:
+        return dec_amo(i, d);
+    case 0x0c:
+        return dec_op(i, d);
+    case 0x0d:
+        return set_u(d, OP_LUI, i, sextract64(i, 12, 20) << 12);
+    case 0x0e:
+        return dec_op_32(i, d);
     case 0x10:
     case 0x11:
     case 0x12:
     case 0x13:
-    case 0x14: return riscv_decode_fp(i, d);
-    case 0x18: return dec_branch(i, d);
-    case 0x19: return dec_jalr(i, d);
-    case 0x1b: return set_u(d, OP_JAL, i, imm_j(i));
-    case 0x1c: return dec_system(i, d);
+    case 0x14:
+        return riscv_decode_fp(i, d);
+    case 0x18:
+        return dec_branch(i, d);
+    case 0x19:
+        return dec_jalr(i, d);
+    case 0x1b:
+        return set_u(d, OP_JAL, i, imm_j(i));
+    case 0x1c:
+        return dec_system(i, d);
     }
     return illegal(d);
 }
@@ -455,9 +512,15 @@ static const char *const op_names[OP_COUNT] = {
 #undef RISCV_OP_NAME
 };
 
-RISCVOpKind riscv_op_kind(RISCVOp op) { return op < OP_COUNT ? op_kinds[op] : OPK_INT; }
+RISCVOpKind riscv_op_kind(RISCVOp op)
+{
+    return op < OP_COUNT ? op_kinds[op] : OPK_INT;
+}
 
-const char *riscv_op_name(RISCVOp op) { return op < OP_COUNT ? op_names[op] : "?"; }
+const char *riscv_op_name(RISCVOp op)
+{
+    return op < OP_COUNT ? op_names[op] : "?";
+}
 
 bool riscv_insn_ends_block(const DecodedInsn *d)
 {

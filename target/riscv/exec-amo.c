@@ -15,8 +15,19 @@
 #include "util/main-loop.h"
 
 /* Position of an operation in the LR..AMOMAXU order shared by the .W and .D lists. */
-enum { AMO_LR, AMO_SC, AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN, AMO_MAX,
-       AMO_MINU, AMO_MAXU };
+enum {
+    AMO_LR,
+    AMO_SC,
+    AMO_SWAP,
+    AMO_ADD,
+    AMO_XOR,
+    AMO_AND,
+    AMO_OR,
+    AMO_MIN,
+    AMO_MAX,
+    AMO_MINU,
+    AMO_MAXU
+};
 
 static uint64_t amo_compute(int kind, uint64_t old, uint64_t src, bool dw)
 {
@@ -46,7 +57,10 @@ static uint64_t amo_compute(int kind, uint64_t old, uint64_t src, bool dw)
 }
 
 /* The value a .W result writes into rd: the 32-bit value sign-extended. */
-static uint64_t amo_result(uint64_t v, bool dw) { return dw ? v : (uint64_t)(int64_t)(int32_t)v; }
+static uint64_t amo_result(uint64_t v, bool dw)
+{
+    return dw ? v : (uint64_t)(int64_t)(int32_t)v;
+}
 
 static void set_rd(CPURISCVState *env, int rd, uint64_t v)
 {
@@ -169,8 +183,8 @@ static MemTxResult mmio_amo(hwaddr pa, int kind, uint64_t src, bool dw, uint64_t
     *old = 0;
     res = address_space_load(address_space_memory(), pa, size, old);
     if (res == MEMTX_OK) {
-        res = address_space_store(address_space_memory(), pa, size,
-                                  amo_compute(kind, *old, src, dw));
+        res =
+            address_space_store(address_space_memory(), pa, size, amo_compute(kind, *old, src, dw));
     }
     if (release) {
         bql_unlock();

@@ -11,12 +11,15 @@
 /* The operands of one FP record, fetched once. */
 typedef struct FPArgs {
     RISCVOp op;
-    int rm; /* resolved: FPU_RM_RNE..FPU_RM_RMM (or unused) */
+    int rm;           /* resolved: FPU_RM_RNE..FPU_RM_RMM (or unused) */
     uint64_t a, b, c; /* raw f registers rs1, rs2, rs3 */
     uint64_t xa;      /* integer register rs1 */
 } FPArgs;
 
-static uint32_t s_(uint64_t f) { return fpu_unbox_s(f); }
+static uint32_t s_(uint64_t f)
+{
+    return fpu_unbox_s(f);
+}
 
 /* add/sub/mul/div/sqrt/sgnj/min/max: f[rd] = op(f[rs1], f[rs2]). */
 static uint64_t fp_arith_s(CPURISCVState *env, const FPArgs *o)
@@ -24,16 +27,26 @@ static uint64_t fp_arith_s(CPURISCVState *env, const FPArgs *o)
     uint32_t a = s_(o->a), b = s_(o->b), *fl = &env->fflags;
 
     switch (o->op) {
-    case OP_FADD_S: return fpu_box_s(fpu_add_s(a, b, o->rm, fl));
-    case OP_FSUB_S: return fpu_box_s(fpu_sub_s(a, b, o->rm, fl));
-    case OP_FMUL_S: return fpu_box_s(fpu_mul_s(a, b, o->rm, fl));
-    case OP_FDIV_S: return fpu_box_s(fpu_div_s(a, b, o->rm, fl));
-    case OP_FSQRT_S: return fpu_box_s(fpu_sqrt_s(a, o->rm, fl));
-    case OP_FSGNJ_S: return fpu_box_s(fpu_sgnj_s(a, b));
-    case OP_FSGNJN_S: return fpu_box_s(fpu_sgnjn_s(a, b));
-    case OP_FSGNJX_S: return fpu_box_s(fpu_sgnjx_s(a, b));
-    case OP_FMIN_S: return fpu_box_s(fpu_min_s(a, b, fl));
-    default: return fpu_box_s(fpu_max_s(a, b, fl));
+    case OP_FADD_S:
+        return fpu_box_s(fpu_add_s(a, b, o->rm, fl));
+    case OP_FSUB_S:
+        return fpu_box_s(fpu_sub_s(a, b, o->rm, fl));
+    case OP_FMUL_S:
+        return fpu_box_s(fpu_mul_s(a, b, o->rm, fl));
+    case OP_FDIV_S:
+        return fpu_box_s(fpu_div_s(a, b, o->rm, fl));
+    case OP_FSQRT_S:
+        return fpu_box_s(fpu_sqrt_s(a, o->rm, fl));
+    case OP_FSGNJ_S:
+        return fpu_box_s(fpu_sgnj_s(a, b));
+    case OP_FSGNJN_S:
+        return fpu_box_s(fpu_sgnjn_s(a, b));
+    case OP_FSGNJX_S:
+        return fpu_box_s(fpu_sgnjx_s(a, b));
+    case OP_FMIN_S:
+        return fpu_box_s(fpu_min_s(a, b, fl));
+    default:
+        return fpu_box_s(fpu_max_s(a, b, fl));
     }
 }
 
@@ -43,16 +56,26 @@ static uint64_t fp_arith_d(CPURISCVState *env, const FPArgs *o)
     uint32_t *fl = &env->fflags;
 
     switch (o->op) {
-    case OP_FADD_D: return fpu_add_d(a, b, o->rm, fl);
-    case OP_FSUB_D: return fpu_sub_d(a, b, o->rm, fl);
-    case OP_FMUL_D: return fpu_mul_d(a, b, o->rm, fl);
-    case OP_FDIV_D: return fpu_div_d(a, b, o->rm, fl);
-    case OP_FSQRT_D: return fpu_sqrt_d(a, o->rm, fl);
-    case OP_FSGNJ_D: return fpu_sgnj_d(a, b);
-    case OP_FSGNJN_D: return fpu_sgnjn_d(a, b);
-    case OP_FSGNJX_D: return fpu_sgnjx_d(a, b);
-    case OP_FMIN_D: return fpu_min_d(a, b, fl);
-    default: return fpu_max_d(a, b, fl);
+    case OP_FADD_D:
+        return fpu_add_d(a, b, o->rm, fl);
+    case OP_FSUB_D:
+        return fpu_sub_d(a, b, o->rm, fl);
+    case OP_FMUL_D:
+        return fpu_mul_d(a, b, o->rm, fl);
+    case OP_FDIV_D:
+        return fpu_div_d(a, b, o->rm, fl);
+    case OP_FSQRT_D:
+        return fpu_sqrt_d(a, o->rm, fl);
+    case OP_FSGNJ_D:
+        return fpu_sgnj_d(a, b);
+    case OP_FSGNJN_D:
+        return fpu_sgnjn_d(a, b);
+    case OP_FSGNJX_D:
+        return fpu_sgnjx_d(a, b);
+    case OP_FMIN_D:
+        return fpu_min_d(a, b, fl);
+    default:
+        return fpu_max_d(a, b, fl);
     }
 }
 
@@ -61,14 +84,22 @@ static uint64_t fp_fma(CPURISCVState *env, const FPArgs *o)
     uint32_t as = s_(o->a), bs = s_(o->b), cs = s_(o->c), *fl = &env->fflags;
 
     switch (o->op) {
-    case OP_FMADD_S: return fpu_box_s(fpu_madd_s(as, bs, cs, o->rm, fl));
-    case OP_FMSUB_S: return fpu_box_s(fpu_msub_s(as, bs, cs, o->rm, fl));
-    case OP_FNMSUB_S: return fpu_box_s(fpu_nmsub_s(as, bs, cs, o->rm, fl));
-    case OP_FNMADD_S: return fpu_box_s(fpu_nmadd_s(as, bs, cs, o->rm, fl));
-    case OP_FMADD_D: return fpu_madd_d(o->a, o->b, o->c, o->rm, fl);
-    case OP_FMSUB_D: return fpu_msub_d(o->a, o->b, o->c, o->rm, fl);
-    case OP_FNMSUB_D: return fpu_nmsub_d(o->a, o->b, o->c, o->rm, fl);
-    default: return fpu_nmadd_d(o->a, o->b, o->c, o->rm, fl);
+    case OP_FMADD_S:
+        return fpu_box_s(fpu_madd_s(as, bs, cs, o->rm, fl));
+    case OP_FMSUB_S:
+        return fpu_box_s(fpu_msub_s(as, bs, cs, o->rm, fl));
+    case OP_FNMSUB_S:
+        return fpu_box_s(fpu_nmsub_s(as, bs, cs, o->rm, fl));
+    case OP_FNMADD_S:
+        return fpu_box_s(fpu_nmadd_s(as, bs, cs, o->rm, fl));
+    case OP_FMADD_D:
+        return fpu_madd_d(o->a, o->b, o->c, o->rm, fl);
+    case OP_FMSUB_D:
+        return fpu_msub_d(o->a, o->b, o->c, o->rm, fl);
+    case OP_FNMSUB_D:
+        return fpu_nmsub_d(o->a, o->b, o->c, o->rm, fl);
+    default:
+        return fpu_nmadd_d(o->a, o->b, o->c, o->rm, fl);
     }
 }
 
@@ -78,24 +109,42 @@ static uint64_t fp_to_x(CPURISCVState *env, const FPArgs *o)
     uint32_t a = s_(o->a), b = s_(o->b), *fl = &env->fflags;
 
     switch (o->op) {
-    case OP_FEQ_S: return fpu_eq_s(a, b, fl);
-    case OP_FLT_S: return fpu_lt_s(a, b, fl);
-    case OP_FLE_S: return fpu_le_s(a, b, fl);
-    case OP_FEQ_D: return fpu_eq_d(o->a, o->b, fl);
-    case OP_FLT_D: return fpu_lt_d(o->a, o->b, fl);
-    case OP_FLE_D: return fpu_le_d(o->a, o->b, fl);
-    case OP_FCLASS_S: return fpu_class_s(a);
-    case OP_FCLASS_D: return fpu_class_d(o->a);
-    case OP_FCVT_W_S: return fpu_cvt_w_s(a, o->rm, fl);
-    case OP_FCVT_WU_S: return fpu_cvt_wu_s(a, o->rm, fl);
-    case OP_FCVT_L_S: return fpu_cvt_l_s(a, o->rm, fl);
-    case OP_FCVT_LU_S: return fpu_cvt_lu_s(a, o->rm, fl);
-    case OP_FCVT_W_D: return fpu_cvt_w_d(o->a, o->rm, fl);
-    case OP_FCVT_WU_D: return fpu_cvt_wu_d(o->a, o->rm, fl);
-    case OP_FCVT_L_D: return fpu_cvt_l_d(o->a, o->rm, fl);
-    case OP_FCVT_LU_D: return fpu_cvt_lu_d(o->a, o->rm, fl);
-    case OP_FMV_X_W: return (uint64_t)(int64_t)(int32_t)o->a; /* raw bits, no unboxing */
-    default: return o->a;                                     /* fmv.x.d */
+    case OP_FEQ_S:
+        return fpu_eq_s(a, b, fl);
+    case OP_FLT_S:
+        return fpu_lt_s(a, b, fl);
+    case OP_FLE_S:
+        return fpu_le_s(a, b, fl);
+    case OP_FEQ_D:
+        return fpu_eq_d(o->a, o->b, fl);
+    case OP_FLT_D:
+        return fpu_lt_d(o->a, o->b, fl);
+    case OP_FLE_D:
+        return fpu_le_d(o->a, o->b, fl);
+    case OP_FCLASS_S:
+        return fpu_class_s(a);
+    case OP_FCLASS_D:
+        return fpu_class_d(o->a);
+    case OP_FCVT_W_S:
+        return fpu_cvt_w_s(a, o->rm, fl);
+    case OP_FCVT_WU_S:
+        return fpu_cvt_wu_s(a, o->rm, fl);
+    case OP_FCVT_L_S:
+        return fpu_cvt_l_s(a, o->rm, fl);
+    case OP_FCVT_LU_S:
+        return fpu_cvt_lu_s(a, o->rm, fl);
+    case OP_FCVT_W_D:
+        return fpu_cvt_w_d(o->a, o->rm, fl);
+    case OP_FCVT_WU_D:
+        return fpu_cvt_wu_d(o->a, o->rm, fl);
+    case OP_FCVT_L_D:
+        return fpu_cvt_l_d(o->a, o->rm, fl);
+    case OP_FCVT_LU_D:
+        return fpu_cvt_lu_d(o->a, o->rm, fl);
+    case OP_FMV_X_W:
+        return (uint64_t)(int64_t)(int32_t)o->a; /* raw bits, no unboxing */
+    default:
+        return o->a; /* fmv.x.d */
     }
 }
 
@@ -106,22 +155,37 @@ static uint64_t fp_from_x(CPURISCVState *env, const FPArgs *o)
     uint32_t *fl = &env->fflags;
 
     switch (o->op) {
-    case OP_FCVT_S_W: return fpu_box_s(fpu_cvt_s_w(x, o->rm, fl));
-    case OP_FCVT_S_WU: return fpu_box_s(fpu_cvt_s_wu(x, o->rm, fl));
-    case OP_FCVT_S_L: return fpu_box_s(fpu_cvt_s_l(x, o->rm, fl));
-    case OP_FCVT_S_LU: return fpu_box_s(fpu_cvt_s_lu(x, o->rm, fl));
-    case OP_FCVT_D_W: return fpu_cvt_d_w(x, o->rm, fl);
-    case OP_FCVT_D_WU: return fpu_cvt_d_wu(x, o->rm, fl);
-    case OP_FCVT_D_L: return fpu_cvt_d_l(x, o->rm, fl);
-    case OP_FCVT_D_LU: return fpu_cvt_d_lu(x, o->rm, fl);
-    case OP_FMV_W_X: return fpu_box_s(x);
-    case OP_FMV_D_X: return x;
-    case OP_FCVT_S_D: return fpu_box_s(fpu_cvt_s_d(o->a, o->rm, fl));
-    default: return fpu_cvt_d_s(s_(o->a), o->rm, fl); /* fcvt.d.s */
+    case OP_FCVT_S_W:
+        return fpu_box_s(fpu_cvt_s_w(x, o->rm, fl));
+    case OP_FCVT_S_WU:
+        return fpu_box_s(fpu_cvt_s_wu(x, o->rm, fl));
+    case OP_FCVT_S_L:
+        return fpu_box_s(fpu_cvt_s_l(x, o->rm, fl));
+    case OP_FCVT_S_LU:
+        return fpu_box_s(fpu_cvt_s_lu(x, o->rm, fl));
+    case OP_FCVT_D_W:
+        return fpu_cvt_d_w(x, o->rm, fl);
+    case OP_FCVT_D_WU:
+        return fpu_cvt_d_wu(x, o->rm, fl);
+    case OP_FCVT_D_L:
+        return fpu_cvt_d_l(x, o->rm, fl);
+    case OP_FCVT_D_LU:
+        return fpu_cvt_d_lu(x, o->rm, fl);
+    case OP_FMV_W_X:
+        return fpu_box_s(x);
+    case OP_FMV_D_X:
+        return x;
+    case OP_FCVT_S_D:
+        return fpu_box_s(fpu_cvt_s_d(o->a, o->rm, fl));
+    default:
+        return fpu_cvt_d_s(s_(o->a), o->rm, fl); /* fcvt.d.s */
     }
 }
 
-static bool op_in(RISCVOp op, RISCVOp first, RISCVOp last) { return op >= first && op <= last; }
+static bool op_in(RISCVOp op, RISCVOp first, RISCVOp last)
+{
+    return op >= first && op <= last;
+}
 
 static bool writes_x(RISCVOp op)
 {

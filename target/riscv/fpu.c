@@ -6,16 +6,21 @@
  * conversion saturation) and chapter "D" (version 2.2: NaN boxing, fcvt.s.d/fcvt.d.s);
  * arithmetic is IEEE 754-2019 binary32/binary64 with tininess detected after rounding.
  *
- * Every rounded result comes from one of two paths:
- *  - software (soft_*): exact integer arithmetic on unpacked significands followed by a
- *    single rounding in round_pack(). It handles all five modes and is the reference.
- *  - host (host_*, x86-64 only): one SSE/FMA instruction run with MXCSR loaded with the
- *    guest rounding mode and clear flags. x86 rounds as IEEE 754 requires and, like RISC-V,
- *    detects tininess after rounding, so only NaN results need fixing (x86 propagates
- *    payloads, RISC-V returns the canonical NaN). RMM has no MXCSR encoding and takes the
- *    software path, as do fused ops with a NaN operand (RISC-V requires NV for inf*0+qNaN).
- * Cheap bit-level operations (sign injection, compares, min/max, fclass, integer
- * conversions) have only one implementation.
+ * A rounded result comes from one of three places:
+ *  - host fast path (x86-64): the operation runs natively in the thread's default
+ *    round-to-nearest mode on operands whose range rules out every exception but inexact
+ *    and overflow; an error-free transformation gives the sign of the rounding error, from
+ *    which inexact and the directed roundings follow. This is the common case.
+ *  - host MXCSR path (x86-64): one SSE/FMA instruction run with MXCSR holding the guest
+ *    mode and clear flags, for the operands the fast path declines. x86 rounds as IEEE 754
+ *    requires and, like RISC-V, detects tininess after rounding, so only NaN results need
+ *    fixing (x86 propagates payloads, RISC-V returns the canonical NaN).
+ *  - software (soft_*): exact integer arithmetic on unpacked significands and a single
+ *    rounding in round_pack(). It serves RMM (MXCSR cannot express it), fused ops with a
+ *    NaN operand (RISC-V wants NV for inf*0 even with a quiet-NaN addend) and other hosts.
+ * Bit-level operations (sign injection, compares, min/max, fclass, integer conversions)
+ * have a single implementation. The host paths need the thread's MXCSR in its C default
+ * (nearest, no FTZ/DAZ): never build this file or link the emulator with -ffast-math.
  */
 #include "target/riscv/fpu.h"
 
@@ -158,8 +163,7 @@ static uint64_t round_pack(const FloatFormat *f, int sign, int exp, uint64_t sig
     if (biased < 1) {
         /* Tiny after rounding: rounded to full precision with an unbounded exponent, the
          * value is still below the smallest normal. Only biased == 0 can round up to it. */
-        tiny = biased < 0 ||
-               shift_round(sig, shift, sign, rm, &inexact) >> (f->frac_bits + 1) == 0;
+        tiny = biased < 0 || shift_round(sig, shift, sign, rm, &inexact) >> (f->frac_bits + 1) == 0;
         shift += 1 - biased;
     }
     uint64_t kept = shift_round(sig, shift, sign, rm, &inexact);
@@ -457,46 +461,48 @@ static inline uint64_t sign_extend(uint64_t v, int width)
     return width == 32 ? (uint64_t)(int64_t)(int32_t)(uint32_t)v : v;
 }
 
+/* Rounds finite nonzero x to an integer magnitude; false if that exceeds 64 bits. */
+static inline bool round_to_integer(const FloatFormat *f, uint64_t x, int rm, uint64_t *mag,
+                                    bool *inexact)
+{
+    Unpacked u = unpack(f, x);
+    *inexact = false;
+    if (u.exp > 63) {
+        return false;
+    }
+    *mag = u.exp == 63 ? u.sig : shift_round(u.sig, 63 - u.exp, u.sign, rm, inexact);
+    return true;
+}
+
 /*
  * Float to a width-bit integer. Validity is judged on the rounded value; invalid inputs
  * raise NV alone and saturate (NaN counts as positive), per the F chapter's fcvt table.
  */
 static inline uint64_t to_int(const FloatFormat *f, uint64_t x, int width, bool is_signed, int rm,
-                       uint32_t *fflags)
+                              uint32_t *fflags)
 {
     uint64_t max = is_signed ? (1ull << (width - 1)) - 1 : ~0ull >> (64 - width);
     uint64_t neg_limit = is_signed ? 1ull << (width - 1) : 0; /* largest negative magnitude */
+    bool finite = !fp_is_nan(f, x) && !fp_is_inf(f, x);
     int sign = fp_sign(f, x) && !fp_is_nan(f, x);
-    bool inexact = false;
-    uint64_t mag = 0;
+    uint64_t mag;
+    bool inexact;
 
     if (fp_is_zero(f, x)) {
         return 0;
     }
-    if (fp_is_nan(f, x) || fp_is_inf(f, x)) {
-        goto invalid;
-    }
-    Unpacked u = unpack(f, x);
-    if (u.exp > 63) {
-        goto invalid;
-    }
-    mag = u.exp == 63 ? u.sig : shift_round(u.sig, 63 - u.exp, sign, rm, &inexact);
-    if (mag > (sign ? neg_limit : max)) {
-        goto invalid;
+    if (!finite || !round_to_integer(f, x, rm, &mag, &inexact) || mag > (sign ? neg_limit : max)) {
+        *fflags |= FPU_NV;
+        return sign_extend(sign ? 0 - neg_limit : max, width);
     }
     if (inexact) {
         *fflags |= FPU_NX;
     }
     return sign_extend(sign ? 0 - mag : mag, width);
-
-invalid:
-    *fflags |= FPU_NV;
-    return sign_extend(sign ? 0 - neg_limit : max, width);
 }
 
 /* Integer to float; v arrives sign- or zero-extended to 64 bits as is_signed says. */
-static uint64_t from_int(const FloatFormat *f, uint64_t v, bool is_signed, int rm,
-                         uint32_t *fflags)
+static uint64_t from_int(const FloatFormat *f, uint64_t v, bool is_signed, int rm, uint32_t *fflags)
 {
     int sign = is_signed && (int64_t)v < 0;
     uint64_t mag = sign ? 0 - v : v;
@@ -524,7 +530,7 @@ static inline bool both_zero(const FloatFormat *f, uint64_t a, uint64_t b)
 }
 
 static inline uint64_t minmax(const FloatFormat *f, uint64_t a, uint64_t b, bool want_max,
-                       uint32_t *fflags)
+                              uint32_t *fflags)
 {
     if (fp_is_snan(f, a) || fp_is_snan(f, b)) {
         *fflags |= FPU_NV; /* even when the result is the other, non-NaN operand */
@@ -550,7 +556,7 @@ static inline int compare_eq(const FloatFormat *f, uint64_t a, uint64_t b, uint3
 
 /* Signaling order comparisons: NV for any NaN. */
 static inline int compare_order(const FloatFormat *f, uint64_t a, uint64_t b, bool or_equal,
-                         uint32_t *fflags)
+                                uint32_t *fflags)
 {
     if (fp_is_nan(f, a) || fp_is_nan(f, b)) {
         *fflags |= FPU_NV;
@@ -596,24 +602,23 @@ static const uint32_t mxcsr_for_rm[4] = {0x1f80, 0x7f80, 0x3f80, 0x5f80};
  * statement so the compiler can neither constant-fold the operation nor schedule other
  * floating-point code inside the guest-mode window.
  */
-#define SSE_OP(insn, dst, src, rm, csr_out)                                                    \
-    asm volatile("ldmxcsr %[in]\n\t" insn " %[s], %[d]\n\tstmxcsr %[out]\n\tldmxcsr %[def]"  \
-                 : [d] "+x"(dst), [out] "=m"(csr_out)                                        \
+#define SSE_OP(insn, dst, src, rm, csr_out)                                                        \
+    asm volatile("ldmxcsr %[in]\n\t" insn " %[s], %[d]\n\tstmxcsr %[out]\n\tldmxcsr %[def]"        \
+                 : [d] "+x"(dst), [out] "=m"(csr_out)                                              \
                  : [s] "x"(src), [in] "m"(mxcsr_for_rm[rm]), [def] "m"(mxcsr_for_rm[0]))
 
 /* The same for the FMA3 form "insn src3, src2, dst": dst = src2 * src3 + dst. */
-#define FMA_OP(insn, a, b, c, rm, csr_out)                                                     \
-    asm volatile("ldmxcsr %[in]\n\t" insn " %[y], %[x], %[z]\n\tstmxcsr %[out]\n\t"          \
-                 "ldmxcsr %[def]"                                                              \
-                 : [z] "+x"(c), [out] "=m"(csr_out)                                            \
-                 : [x] "x"(a), [y] "x"(b), [in] "m"(mxcsr_for_rm[rm]),                         \
-                   [def] "m"(mxcsr_for_rm[0]))
+#define FMA_OP(insn, a, b, c, rm, csr_out)                                                         \
+    asm volatile("ldmxcsr %[in]\n\t" insn " %[y], %[x], %[z]\n\tstmxcsr %[out]\n\t"                \
+                 "ldmxcsr %[def]"                                                                  \
+                 : [z] "+x"(c), [out] "=m"(csr_out)                                                \
+                 : [x] "x"(a), [y] "x"(b), [in] "m"(mxcsr_for_rm[rm]), [def] "m"(mxcsr_for_rm[0]))
 
 static inline uint32_t mxcsr_to_fflags(uint32_t csr)
 {
     /* IE->NV, ZE->DZ, OE->OF, UE->UF, PE->NX; DE (denormal operand) has no RISC-V flag. */
-    return ((csr & 0x01) << 4) | ((csr & 0x04) << 1) | ((csr & 0x08) >> 1) |
-           ((csr & 0x10) >> 3) | ((csr & 0x20) >> 5);
+    return ((csr & 0x01) << 4) | ((csr & 0x04) << 1) | ((csr & 0x08) >> 1) | ((csr & 0x10) >> 3) |
+           ((csr & 0x20) >> 5);
 }
 
 static inline double u2d(uint64_t u)
@@ -659,20 +664,20 @@ static inline uint32_t host_finish_s(float r, uint32_t csr, uint32_t *fflags)
 }
 
 /* sse_<op>_<fmt>(a, b, rm, fflags): any operands, rm 0..3. */
-#define SSE_BINARY(op, insn_s, insn_d)                                                         \
-    static uint32_t sse_##op##_s(uint32_t a, uint32_t b, int rm, uint32_t *fflags)            \
-    {                                                                                          \
-        float x = u2f(a);                                                                      \
-        uint32_t csr;                                                                          \
-        SSE_OP(insn_s, x, u2f(b), rm, csr);                                                    \
-        return host_finish_s(x, csr, fflags);                                                  \
-    }                                                                                          \
-    static uint64_t sse_##op##_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags)            \
-    {                                                                                          \
-        double x = u2d(a);                                                                     \
-        uint32_t csr;                                                                          \
-        SSE_OP(insn_d, x, u2d(b), rm, csr);                                                    \
-        return host_finish_d(x, csr, fflags);                                                  \
+#define SSE_BINARY(op, insn_s, insn_d)                                                             \
+    static uint32_t sse_##op##_s(uint32_t a, uint32_t b, int rm, uint32_t *fflags)                 \
+    {                                                                                              \
+        float x = u2f(a);                                                                          \
+        uint32_t csr;                                                                              \
+        SSE_OP(insn_s, x, u2f(b), rm, csr);                                                        \
+        return host_finish_s(x, csr, fflags);                                                      \
+    }                                                                                              \
+    static uint64_t sse_##op##_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags)                 \
+    {                                                                                              \
+        double x = u2d(a);                                                                         \
+        uint32_t csr;                                                                              \
+        SSE_OP(insn_d, x, u2d(b), rm, csr);                                                        \
+        return host_finish_d(x, csr, fflags);                                                      \
     }
 
 SSE_BINARY(add, "addss", "addsd")
@@ -923,6 +928,15 @@ static uint32_t host_cvt_s_d(uint64_t a, int rm, uint32_t *fflags)
     return host_finish_s(r, csr, fflags);
 }
 
+/* Widening is exact; only NaNs need the software rules. */
+static uint64_t host_cvt_d_s(uint32_t a, uint32_t *fflags)
+{
+    if (fp_is_nan(&fmt_s, a)) {
+        return soft_convert(&fmt_d, &fmt_s, a, FPU_RM_RNE, fflags);
+    }
+    return d2u((double)u2f(a));
+}
+
 /*
  * Fused multiply-add. Detecting inexactness of a*b+c would need a costly error-free
  * transformation, so the native fast path only runs once NX has accrued (it stays set in
@@ -931,8 +945,7 @@ static uint32_t host_cvt_s_d(uint64_t a, int rm, uint32_t *fflags)
  */
 static uint32_t host_fma_s(uint32_t a, uint32_t b, uint32_t c, int rm, uint32_t *fflags)
 {
-    if (!host_has_fma() || fp_is_nan(&fmt_s, a) || fp_is_nan(&fmt_s, b) ||
-        fp_is_nan(&fmt_s, c)) {
+    if (!host_has_fma() || fp_is_nan(&fmt_s, a) || fp_is_nan(&fmt_s, b) || fp_is_nan(&fmt_s, c)) {
         return soft_fma(&fmt_s, a, b, c, rm, fflags);
     }
     float x = u2f(a), y = u2f(b), z = u2f(c);
@@ -951,8 +964,7 @@ static uint32_t host_fma_s(uint32_t a, uint32_t b, uint32_t c, int rm, uint32_t 
 
 static uint64_t host_fma_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags)
 {
-    if (!host_has_fma() || fp_is_nan(&fmt_d, a) || fp_is_nan(&fmt_d, b) ||
-        fp_is_nan(&fmt_d, c)) {
+    if (!host_has_fma() || fp_is_nan(&fmt_d, a) || fp_is_nan(&fmt_d, b) || fp_is_nan(&fmt_d, c)) {
         return soft_fma(&fmt_d, a, b, c, rm, fflags);
     }
     double x = u2d(a), y = u2d(b), z = u2d(c);
@@ -970,17 +982,17 @@ static uint64_t host_fma_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t 
 }
 
 /* Returns the host result unless rm is RMM, which MXCSR cannot express. */
-#define TRY_HOST(rm, call)                                                                     \
-    do {                                                                                       \
-        if ((rm) != FPU_RM_RMM) {                                                              \
-            return call;                                                                       \
-        }                                                                                      \
+#define TRY_HOST(rm, call)                                                                         \
+    do {                                                                                           \
+        if ((rm) != FPU_RM_RMM) {                                                                  \
+            return call;                                                                           \
+        }                                                                                          \
     } while (0)
 
 #else /* other hosts: software only */
 
-#define TRY_HOST(rm, call)                                                                     \
-    do {                                                                                       \
+#define TRY_HOST(rm, call)                                                                         \
+    do {                                                                                           \
     } while (0)
 
 #endif
@@ -1001,16 +1013,16 @@ uint64_t fpu_box_s(uint32_t s)
 }
 
 /* The s and d entry points of each operation, generated in pairs. */
-#define DEFINE_BINARY(op)                                                                      \
-    uint32_t fpu_##op##_s(uint32_t a, uint32_t b, int rm, uint32_t *fflags)                   \
-    {                                                                                          \
-        TRY_HOST(rm, host_##op##_s(a, b, rm, fflags));                                         \
-        return soft_##op(&fmt_s, a, b, rm, fflags);                                            \
-    }                                                                                          \
-    uint64_t fpu_##op##_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags)                   \
-    {                                                                                          \
-        TRY_HOST(rm, host_##op##_d(a, b, rm, fflags));                                         \
-        return soft_##op(&fmt_d, a, b, rm, fflags);                                            \
+#define DEFINE_BINARY(op)                                                                          \
+    uint32_t fpu_##op##_s(uint32_t a, uint32_t b, int rm, uint32_t *fflags)                        \
+    {                                                                                              \
+        TRY_HOST(rm, host_##op##_s(a, b, rm, fflags));                                             \
+        return soft_##op(&fmt_s, a, b, rm, fflags);                                                \
+    }                                                                                              \
+    uint64_t fpu_##op##_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags)                        \
+    {                                                                                              \
+        TRY_HOST(rm, host_##op##_d(a, b, rm, fflags));                                             \
+        return soft_##op(&fmt_d, a, b, rm, fflags);                                                \
     }
 
 DEFINE_BINARY(add)
@@ -1046,14 +1058,14 @@ static uint64_t fma_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *ffla
  * The negated forms flip operand signs, never the result's: -(a*b)-c must round the exact
  * value -(a*b)-c in rm (directed modes are not symmetric) and gives +0 for an exact zero.
  */
-#define DEFINE_FMA(name, neg_a, neg_c)                                                         \
-    uint32_t fpu_##name##_s(uint32_t a, uint32_t b, uint32_t c, int rm, uint32_t *fflags)     \
-    {                                                                                          \
-        return fma_s(a ^ (neg_a ? SIGN_S : 0), b, c ^ (neg_c ? SIGN_S : 0), rm, fflags);      \
-    }                                                                                          \
-    uint64_t fpu_##name##_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags)     \
-    {                                                                                          \
-        return fma_d(a ^ (neg_a ? SIGN_D : 0), b, c ^ (neg_c ? SIGN_D : 0), rm, fflags);      \
+#define DEFINE_FMA(name, neg_a, neg_c)                                                             \
+    uint32_t fpu_##name##_s(uint32_t a, uint32_t b, uint32_t c, int rm, uint32_t *fflags)          \
+    {                                                                                              \
+        return fma_s(a ^ (neg_a ? SIGN_S : 0), b, c ^ (neg_c ? SIGN_S : 0), rm, fflags);           \
+    }                                                                                              \
+    uint64_t fpu_##name##_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags)          \
+    {                                                                                              \
+        return fma_d(a ^ (neg_a ? SIGN_D : 0), b, c ^ (neg_c ? SIGN_D : 0), rm, fflags);           \
     }
 
 DEFINE_FMA(madd, 0, 0)
@@ -1061,44 +1073,44 @@ DEFINE_FMA(msub, 0, 1)
 DEFINE_FMA(nmsub, 1, 0)
 DEFINE_FMA(nmadd, 1, 1)
 
-#define DEFINE_MINMAX(name, want_max)                                                          \
-    uint32_t fpu_##name##_s(uint32_t a, uint32_t b, uint32_t *fflags)                         \
-    {                                                                                          \
-        return minmax(&fmt_s, a, b, want_max, fflags);                                         \
-    }                                                                                          \
-    uint64_t fpu_##name##_d(uint64_t a, uint64_t b, uint32_t *fflags)                         \
-    {                                                                                          \
-        return minmax(&fmt_d, a, b, want_max, fflags);                                         \
+#define DEFINE_MINMAX(name, want_max)                                                              \
+    uint32_t fpu_##name##_s(uint32_t a, uint32_t b, uint32_t *fflags)                              \
+    {                                                                                              \
+        return minmax(&fmt_s, a, b, want_max, fflags);                                             \
+    }                                                                                              \
+    uint64_t fpu_##name##_d(uint64_t a, uint64_t b, uint32_t *fflags)                              \
+    {                                                                                              \
+        return minmax(&fmt_d, a, b, want_max, fflags);                                             \
     }
 
 DEFINE_MINMAX(min, false)
 DEFINE_MINMAX(max, true)
 
 /* Sign injection from the sign of b, its complement, or the xor of both signs. */
-#define DEFINE_SGNJ(name, sign_expr)                                                           \
-    uint32_t fpu_##name##_s(uint32_t a, uint32_t b)                                            \
-    {                                                                                          \
-        return (a & ~SIGN_S) | ((sign_expr) & SIGN_S);                                         \
-    }                                                                                          \
-    uint64_t fpu_##name##_d(uint64_t a, uint64_t b)                                            \
-    {                                                                                          \
-        return (a & ~SIGN_D) | ((sign_expr) & SIGN_D);                                         \
+#define DEFINE_SGNJ(name, sign_expr)                                                               \
+    uint32_t fpu_##name##_s(uint32_t a, uint32_t b)                                                \
+    {                                                                                              \
+        return (a & ~SIGN_S) | ((sign_expr)&SIGN_S);                                               \
+    }                                                                                              \
+    uint64_t fpu_##name##_d(uint64_t a, uint64_t b)                                                \
+    {                                                                                              \
+        return (a & ~SIGN_D) | ((sign_expr)&SIGN_D);                                               \
     }
 
 DEFINE_SGNJ(sgnj, b)
 DEFINE_SGNJ(sgnjn, ~b)
 DEFINE_SGNJ(sgnjx, a ^ b)
 
-#define DEFINE_COMPARE(name, call)                                                             \
-    int fpu_##name##_s(uint32_t a, uint32_t b, uint32_t *fflags)                              \
-    {                                                                                          \
-        const FloatFormat *f = &fmt_s;                                                         \
-        return call;                                                                           \
-    }                                                                                          \
-    int fpu_##name##_d(uint64_t a, uint64_t b, uint32_t *fflags)                              \
-    {                                                                                          \
-        const FloatFormat *f = &fmt_d;                                                         \
-        return call;                                                                           \
+#define DEFINE_COMPARE(name, call)                                                                 \
+    int fpu_##name##_s(uint32_t a, uint32_t b, uint32_t *fflags)                                   \
+    {                                                                                              \
+        const FloatFormat *f = &fmt_s;                                                             \
+        return call;                                                                               \
+    }                                                                                              \
+    int fpu_##name##_d(uint64_t a, uint64_t b, uint32_t *fflags)                                   \
+    {                                                                                              \
+        const FloatFormat *f = &fmt_d;                                                             \
+        return call;                                                                               \
     }
 
 DEFINE_COMPARE(eq, compare_eq(f, a, b, fflags))
@@ -1115,14 +1127,14 @@ uint32_t fpu_class_d(uint64_t a)
     return classify(&fmt_d, a);
 }
 
-#define DEFINE_TO_INT(dst, width, is_signed)                                                   \
-    uint64_t fpu_cvt_##dst##_s(uint32_t a, int rm, uint32_t *fflags)                           \
-    {                                                                                          \
-        return to_int(&fmt_s, a, width, is_signed, rm, fflags);                                \
-    }                                                                                          \
-    uint64_t fpu_cvt_##dst##_d(uint64_t a, int rm, uint32_t *fflags)                           \
-    {                                                                                          \
-        return to_int(&fmt_d, a, width, is_signed, rm, fflags);                                \
+#define DEFINE_TO_INT(dst, width, is_signed)                                                       \
+    uint64_t fpu_cvt_##dst##_s(uint32_t a, int rm, uint32_t *fflags)                               \
+    {                                                                                              \
+        return to_int(&fmt_s, a, width, is_signed, rm, fflags);                                    \
+    }                                                                                              \
+    uint64_t fpu_cvt_##dst##_d(uint64_t a, int rm, uint32_t *fflags)                               \
+    {                                                                                              \
+        return to_int(&fmt_d, a, width, is_signed, rm, fflags);                                    \
     }
 
 DEFINE_TO_INT(w, 32, true)
@@ -1130,14 +1142,14 @@ DEFINE_TO_INT(wu, 32, false)
 DEFINE_TO_INT(l, 64, true)
 DEFINE_TO_INT(lu, 64, false)
 
-#define DEFINE_FROM_INT(src, type, is_signed)                                                  \
-    uint32_t fpu_cvt_s_##src(type a, int rm, uint32_t *fflags)                                 \
-    {                                                                                          \
-        return from_int(&fmt_s, (uint64_t)(int64_t)a, is_signed, rm, fflags);                  \
-    }                                                                                          \
-    uint64_t fpu_cvt_d_##src(type a, int rm, uint32_t *fflags)                                 \
-    {                                                                                          \
-        return from_int(&fmt_d, (uint64_t)(int64_t)a, is_signed, rm, fflags);                  \
+#define DEFINE_FROM_INT(src, type, is_signed)                                                      \
+    uint32_t fpu_cvt_s_##src(type a, int rm, uint32_t *fflags)                                     \
+    {                                                                                              \
+        return from_int(&fmt_s, (uint64_t)(int64_t)a, is_signed, rm, fflags);                      \
+    }                                                                                              \
+    uint64_t fpu_cvt_d_##src(type a, int rm, uint32_t *fflags)                                     \
+    {                                                                                              \
+        return from_int(&fmt_d, (uint64_t)(int64_t)a, is_signed, rm, fflags);                      \
     }
 
 DEFINE_FROM_INT(w, int32_t, true)
@@ -1154,5 +1166,6 @@ uint32_t fpu_cvt_s_d(uint64_t a, int rm, uint32_t *fflags)
 uint64_t fpu_cvt_d_s(uint32_t a, int rm, uint32_t *fflags)
 {
     (void)rm; /* exact */
+    TRY_HOST(FPU_RM_RNE, host_cvt_d_s(a, fflags));
     return soft_convert(&fmt_d, &fmt_s, a, FPU_RM_RNE, fflags);
 }

@@ -98,8 +98,8 @@ static TranslationBlock *tb_build(TranslationBlock *tb, uint64_t pc, hwaddr phys
 }
 
 /* The first instruction crosses the page end: fetch its upper half through the MMU. */
-static TranslationBlock *gen_straddle(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc,
-                                      uint16_t lo, int *exc, uint64_t *tval)
+static TranslationBlock *gen_straddle(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc, uint16_t lo,
+                                      int *exc, uint64_t *tval)
 {
     DecodedInsn d;
     hwaddr pa2;

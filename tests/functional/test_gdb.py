@@ -141,23 +141,37 @@ def test_registers_and_memory(gdb):
     assert "Cannot access memory" in gdb.cmd("x/wx 0x0")
 
 
-def test_info_threads_lists_each_vcpu(emulator, free_port):
+@pytest.fixture
+def smp_gdb(emulator, free_port):
     emu = Emulator(emulator, free_port, ["-smp", "2"])
     session = Gdb(free_port)
-    try:
-        out = session.cmd("info threads")
-        assert re.search(r"\* 1 +Thread 1\.1 ", out), out
-        assert re.search(r"  2 +Thread 1\.2 ", out), out
-        session.cmd("thread 2")
-        assert session.value("$pc") == ROM_BASE
-        session.cmd("stepi")
-        assert session.value("$pc") == ROM_BASE + 4
-        session.cmd("stepi 2")
-        assert session.value("$pc") == ROM_BASE + 12
-        assert session.value("$a0") == 1  # csrr a0, mhartid ran on hart 1
-    finally:
-        session.close()
-        emu.stop()
+    yield session
+    session.close()
+    emu.stop()
+
+
+def test_info_threads_lists_each_vcpu(smp_gdb):
+    out = smp_gdb.cmd("info threads")
+    # QEMU numbers threads per process ("Thread 1.2", multiprocess+), Kestrel does not.
+    assert re.search(r"\* 1 +Thread (1\.)?1 ", out), out
+    assert re.search(r"  2 +Thread (1\.)?2 ", out), out
+    assert "CPU#1" in out
+    smp_gdb.cmd("thread 2")
+    assert smp_gdb.value("$pc") == ROM_BASE
+    assert smp_gdb.value("$mhartid") == 1
+
+
+def test_step_one_hart_while_the_other_stays_stopped(smp_gdb, emulator, request):
+    if emulator.endswith("kestrel"):
+        # cpus.h can only resume every vCPU: "vCont;c:2" lets hart 0 run too.
+        request.applymarker(pytest.mark.xfail(reason="no per-vCPU resume in cpus.h"))
+    smp_gdb.cmd("set scheduler-locking on")
+    smp_gdb.cmd("thread 2")
+    smp_gdb.cmd("stepi 3")
+    assert smp_gdb.value("$pc") == ROM_BASE + 12
+    assert smp_gdb.value("$a0") == 1  # csrr a0, mhartid ran on hart 1
+    smp_gdb.cmd("thread 1")
+    assert smp_gdb.value("$pc") == ROM_BASE
 
 
 def test_detach_resumes_and_listens_again(vm, gdb):
@@ -169,7 +183,7 @@ def test_detach_resumes_and_listens_again(vm, gdb):
     again = Gdb(vm.port)
     try:
         pc = again.value("$pc")
-        assert pc not in (ROM_BASE, ROM_BASE + 4)
+        assert not ROM_BASE <= pc < FW_DYNAMIC_INFO, hex(pc)
         assert vm.alive()
     finally:
         again.close()

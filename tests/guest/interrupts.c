@@ -51,7 +51,7 @@ static void log_reset(void)
 static int log_irq(struct trap_frame *f, char handler)
 {
     if ((long)f->cause >= 0)
-        return 0;               /* exceptions: default handling */
+        return 0; /* exceptions: default handling */
     unsigned i = irq_log.n;
     if (i < LOG_MAX) {
         irq_log.cause[i] = f->cause;
@@ -65,12 +65,18 @@ static int log_irq(struct trap_frame *f, char handler)
     if (!(handler == 'S' && s_cannot_quiesce))
         quiesce_interrupt(f->cause & ~CAUSE_INTERRUPT, handler);
     else
-        csr_clear(sie, MIP_STIP);   /* STIP is M's to clear: mask it instead */
+        csr_clear(sie, MIP_STIP); /* STIP is M's to clear: mask it instead */
     return 1;
 }
 
-static int m_hook(struct trap_frame *f) { return log_irq(f, 'M'); }
-static int s_hook(struct trap_frame *f) { return log_irq(f, 'S'); }
+static int m_hook(struct trap_frame *f)
+{
+    return log_irq(f, 'M');
+}
+static int s_hook(struct trap_frame *f)
+{
+    return log_irq(f, 'S');
+}
 
 /* Spin until n interrupts were logged or about 50 ms of mtime passed */
 static void wait_irqs(unsigned n)
@@ -80,7 +86,10 @@ static void wait_irqs(unsigned n)
         ;
 }
 
-static void set_mtimecmp(uint64_t v) { mmio_write64(CLINT_MTIMECMP, v); }
+static void set_mtimecmp(uint64_t v)
+{
+    mmio_write64(CLINT_MTIMECMP, v);
+}
 
 static void test_mtime(void)
 {
@@ -118,11 +127,11 @@ static void test_machine_timer(void)
     CHECK_EQ(irq_log.handler[0], 'M');
     CHECK_EQ(irq_log.tval[0], 0);
     CHECK_EQ(irq_log.status[0] & MSTATUS_MPIE, MSTATUS_MPIE);
-    CHECK_EQ(csr_read(mip) & MIP_MTIP, 0);     /* the handler moved mtimecmp */
+    CHECK_EQ(csr_read(mip) & MIP_MTIP, 0); /* the handler moved mtimecmp */
 
     /* a timer that expires later, while spinning */
     log_reset();
-    set_mtimecmp(clint_mtime() + 2000);        /* 200 us */
+    set_mtimecmp(clint_mtime() + 2000); /* 200 us */
     csr_set(mstatus, MSTATUS_MIE);
     wait_irqs(1);
     csr_clear(mstatus, MSTATUS_MIE);
@@ -226,7 +235,7 @@ static void test_wfi(void)
     log_reset();
     csr_clear(mstatus, MSTATUS_MIE);
     csr_write(mie, MIP_MTIP);
-    uint64_t when = clint_mtime() + 5000;      /* 0.5 ms */
+    uint64_t when = clint_mtime() + 5000; /* 0.5 ms */
     set_mtimecmp(when);
     ((void (*)(void))(uintptr_t)do_wfi)();
     CHECK(clint_mtime() >= when);
@@ -325,7 +334,7 @@ static void test_vectored(void)
     csr_write(mideleg, MIP_SSIP);
     csr_write(mie, MIP_SSIP);
     csr_set(mip, MIP_SSIP);
-        run_in_mode(PRV_U, (long (*)(long))(uintptr_t)spin_flag, (long)&irq_flag, 0);
+    run_in_mode(PRV_U, (long (*)(long))(uintptr_t)spin_flag, (long)&irq_flag, 0);
     csr_write(stvec, (unsigned long)trap_entry_s);
     CHECK_EQ(irq_log.n, 1);
     CHECK_EQ(irq_log.cause[0], MCAUSE_IRQ(IRQ_S_SOFT));
@@ -339,13 +348,13 @@ static void test_sstc(void)
     /* menvcfg.STCE = 1: STIP is (time >= stimecmp) and read-only in mip */
     csr_set(CSR_MENVCFG, MENVCFG_STCE);
     CHECK_EQ(csr_read(CSR_MENVCFG) & MENVCFG_STCE, MENVCFG_STCE);
-    csr_set(mcounteren, 2);                     /* TM: S may use time/stimecmp */
+    csr_set(mcounteren, 2); /* TM: S may use time/stimecmp */
     csr_write(CSR_STIMECMP, -1UL);
     CHECK_EQ(csr_read(CSR_STIMECMP), -1UL);
     CHECK_EQ(csr_read(mip) & MIP_STIP, 0);
     csr_write(CSR_STIMECMP, 0);
     CHECK_EQ(csr_read(mip) & MIP_STIP, MIP_STIP);
-    csr_clear(mip, MIP_STIP);                   /* no effect under Sstc */
+    csr_clear(mip, MIP_STIP); /* no effect under Sstc */
     CHECK_EQ(csr_read(mip) & MIP_STIP, MIP_STIP);
     csr_write(CSR_STIMECMP, -1UL);
     CHECK_EQ(csr_read(mip) & MIP_STIP, 0);
@@ -380,7 +389,7 @@ static void test_stip_without_sstc(void)
 {
     /* STCE = 0: M-mode owns mip.STIP and can raise it by hand */
     csr_clear(CSR_MENVCFG, MENVCFG_STCE);
-    csr_write(CSR_STIMECMP, 0);                 /* ignored for STIP now */
+    csr_write(CSR_STIMECMP, 0); /* ignored for STIP now */
     csr_clear(mip, MIP_STIP);
     CHECK_EQ(csr_read(mip) & MIP_STIP, 0);
     log_reset();
@@ -395,7 +404,7 @@ static void test_stip_without_sstc(void)
     CHECK(irq_log.n >= 1);
     CHECK_EQ(irq_log.cause[0], MCAUSE_IRQ(IRQ_S_TIMER));
     CHECK_EQ(irq_log.handler[0], 'S');
-    CHECK_EQ(csr_read(mie) & MIP_STIP, 0);     /* masked by S through sie */
+    CHECK_EQ(csr_read(mie) & MIP_STIP, 0); /* masked by S through sie */
     s_cannot_quiesce = 0;
     csr_clear(mip, MIP_STIP);
     CHECK_EQ(csr_read(mip) & MIP_STIP, 0);

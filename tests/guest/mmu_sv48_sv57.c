@@ -19,8 +19,14 @@ static uint8_t pages[4][PAGE_SIZE] __attribute__((aligned(4096)));
 #define TERA (1UL << 39)
 #define PETA (1UL << 48)
 
-static uint64_t peek(unsigned long pa) { return *(volatile uint64_t *)pa; }
-static void poke(unsigned long pa, uint64_t v) { *(volatile uint64_t *)pa = v; }
+static uint64_t peek(unsigned long pa)
+{
+    return *(volatile uint64_t *)pa;
+}
+static void poke(unsigned long pa, uint64_t v)
+{
+    *(volatile uint64_t *)pa = v;
+}
 
 static void load_check(unsigned n, int line, int mode, unsigned long va, int fault,
                        unsigned long want)
@@ -33,8 +39,8 @@ static void load_check(unsigned n, int line, int mode, unsigned long va, int fau
         uart_printf("satp %lx mode %d load %lx: got %lx want %lx, cause %lx tval %lx\n",
                     csr_read(satp), mode, va, r, fault ? VM_FAULTED : want, last_trap.cause,
                     last_trap.tval);
-        check_failed(n, __FILE__, line, fault ? "load page fault expected" : "load failed", 0,
-                     0, 0);
+        check_failed(n, __FILE__, line, fault ? "load page fault expected" : "load failed", 0, 0,
+                     0);
     }
 }
 #define LOAD_GIVES(mode, va, want) load_check(__COUNTER__ + 1, __LINE__, mode, va, 0, want)
@@ -49,17 +55,17 @@ static void fill(void)
 
 static void test_sv48(void)
 {
-    const unsigned long page_va = 0x7fffffff0000UL;      /* near the top of the lower half */
-    const unsigned long giga_va = 0x4000000000UL;        /* bit 38 set: not Sv39-canonical */
-    const unsigned long tera_va = TERA;                  /* VPN[3] = 1 */
-    const unsigned long high_va = 0xffff800000000000UL;  /* lowest upper-half VA */
+    const unsigned long page_va = 0x7fffffff0000UL;     /* near the top of the lower half */
+    const unsigned long giga_va = 0x4000000000UL;       /* bit 38 set: not Sv39-canonical */
+    const unsigned long tera_va = TERA;                 /* VPN[3] = 1 */
+    const unsigned long high_va = 0xffff800000000000UL; /* lowest upper-half VA */
 
     vm_init(SATP_MODE_SV48);
     vm_map(page_va, PA(0), 0, PTE_V | PTE_R | PTE_A);
     vm_map(page_va + PAGE_SIZE, PA(1), 0, PTE_V | PTE_R | PTE_U | PTE_A);
     vm_map(giga_va, VIRT_DRAM_BASE, 2, PTE_V | PTE_R | PTE_A);
-    vm_map(tera_va, 0, 3, PTE_V | PTE_R | PTE_A);           /* PA 0 .. 512 GiB */
-    vm_map(2 * TERA, 1UL << 30, 3, PTE_V | PTE_R | PTE_A);  /* misaligned terapage */
+    vm_map(tera_va, 0, 3, PTE_V | PTE_R | PTE_A);          /* PA 0 .. 512 GiB */
+    vm_map(2 * TERA, 1UL << 30, 3, PTE_V | PTE_R | PTE_A); /* misaligned terapage */
     vm_map(high_va, VIRT_DRAM_BASE, 2, PTE_V | PTE_R | PTE_A);
     vm_enable();
     CHECK_EQ(csr_read(satp) >> SATP_MODE_SHIFT, SATP_MODE_SV48);
@@ -87,16 +93,16 @@ static void test_sv48(void)
 
 static void test_sv57(void)
 {
-    const unsigned long page_va = 0x00fffffffffff000UL;  /* top page of the lower half */
-    const unsigned long tera_va = 3 * TERA;              /* level-3 leaf */
-    const unsigned long peta_va = PETA;                  /* VPN[4] = 1: level-4 leaf */
-    const unsigned long high_va = 0xff00000000000000UL;  /* lowest upper-half VA */
+    const unsigned long page_va = 0x00fffffffffff000UL; /* top page of the lower half */
+    const unsigned long tera_va = 3 * TERA;             /* level-3 leaf */
+    const unsigned long peta_va = PETA;                 /* VPN[4] = 1: level-4 leaf */
+    const unsigned long high_va = 0xff00000000000000UL; /* lowest upper-half VA */
 
     vm_init(SATP_MODE_SV57);
     vm_map(page_va, PA(0), 0, PTE_V | PTE_R | PTE_A);
     vm_map(tera_va, 0, 3, PTE_V | PTE_R | PTE_A);
-    vm_map(peta_va, 0, 4, PTE_V | PTE_R | PTE_A);           /* PA 0 .. 256 TiB */
-    vm_map(2 * PETA, TERA, 4, PTE_V | PTE_R | PTE_A);       /* misaligned petapage */
+    vm_map(peta_va, 0, 4, PTE_V | PTE_R | PTE_A);     /* PA 0 .. 256 TiB */
+    vm_map(2 * PETA, TERA, 4, PTE_V | PTE_R | PTE_A); /* misaligned petapage */
     vm_map(high_va, VIRT_DRAM_BASE, 2, PTE_V | PTE_R | PTE_U | PTE_A);
     vm_enable();
     CHECK_EQ(csr_read(satp) >> SATP_MODE_SHIFT, SATP_MODE_SV57);
@@ -106,7 +112,7 @@ static void test_sv57(void)
     LOAD_GIVES(PRV_S, peta_va + PA(2) + 0x100, peek(PA(2) + 0x100));
     LOAD_FAULTS(PRV_S, 2 * PETA + PA(2));
     LOAD_GIVES(PRV_U, high_va + (PA(3) - VIRT_DRAM_BASE) + 0x40, peek(PA(3) + 0x40));
-    LOAD_FAULTS(PRV_S, high_va + (PA(3) - VIRT_DRAM_BASE));  /* U page, SUM = 0 */
+    LOAD_FAULTS(PRV_S, high_va + (PA(3) - VIRT_DRAM_BASE)); /* U page, SUM = 0 */
     /* non-canonical: bit 56 not copied */
     LOAD_FAULTS(PRV_S, 0x0100000000000000UL);
     LOAD_FAULTS(PRV_S, 0x8000000000000000UL);

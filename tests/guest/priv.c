@@ -88,7 +88,7 @@ static void test_mret(void)
     s = last_trap.status;
     CHECK_EQ(last_trap.cause, CAUSE_SUPERVISOR_ECALL);
     CHECK_EQ(mpp_of(s), PRV_S);
-    CHECK_EQ(s & MSTATUS_MPIE, MSTATUS_MPIE);   /* MIE was 1 in S */
+    CHECK_EQ(s & MSTATUS_MPIE, MSTATUS_MPIE); /* MIE was 1 in S */
     CHECK_EQ(s & MSTATUS_MIE, 0);
     csr_clear(mstatus, MSTATUS_MPIE);
     expect_trap(EXPECT_SKIP);
@@ -132,7 +132,8 @@ static void test_delegation(void)
     csr_set(sstatus, MSTATUS_SIE);
     expect_trap(EXPECT_SKIP);
     in_mode(PRV_U, probe_custom0, 0);
-    CHECK_TRAP('S', CAUSE_ILLEGAL_INSTRUCTION, (unsigned long)probe_custom0, insn_at(probe_custom0));
+    CHECK_TRAP('S', CAUSE_ILLEGAL_INSTRUCTION, (unsigned long)probe_custom0,
+               insn_at(probe_custom0));
     CHECK_EQ(last_trap.status & MSTATUS_SPP, 0);
     CHECK_EQ(last_trap.status & MSTATUS_SPIE, MSTATUS_SPIE); /* SIE was 1 */
     CHECK_EQ(last_trap.status & MSTATUS_SIE, 0);
@@ -150,7 +151,8 @@ static void test_delegation(void)
     /* illegal in S -> S handler, SPP = S */
     expect_trap(EXPECT_SKIP);
     in_mode(PRV_S, probe_custom0, 0);
-    CHECK_TRAP('S', CAUSE_ILLEGAL_INSTRUCTION, (unsigned long)probe_custom0, insn_at(probe_custom0));
+    CHECK_TRAP('S', CAUSE_ILLEGAL_INSTRUCTION, (unsigned long)probe_custom0,
+               insn_at(probe_custom0));
     CHECK_EQ(last_trap.status & MSTATUS_SPP, MSTATUS_SPP);
     /* ecall from U delegated -> S, cause 8 */
     expect_trap(EXPECT_SKIP);
@@ -163,7 +165,8 @@ static void test_delegation(void)
     /* traps in M are never delegated */
     expect_trap(EXPECT_SKIP);
     ((void (*)(void))(uintptr_t)probe_custom0)();
-    CHECK_TRAP('M', CAUSE_ILLEGAL_INSTRUCTION, (unsigned long)probe_custom0, insn_at(probe_custom0));
+    CHECK_TRAP('M', CAUSE_ILLEGAL_INSTRUCTION, (unsigned long)probe_custom0,
+               insn_at(probe_custom0));
     csr_write(medeleg, 0);
     /* not delegated any more: U illegal -> M */
     expect_trap(EXPECT_SKIP);
@@ -237,7 +240,7 @@ static void test_views(void)
     CHECK_EQ(csr_read(sie), 0);
     csr_write(mideleg, MIP_SSIP | MIP_STIP);
     CHECK_EQ(csr_read(sie), MIP_SSIP | MIP_STIP);
-    csr_write(sie, 0);                               /* clears only delegated bits */
+    csr_write(sie, 0); /* clears only delegated bits */
     CHECK_EQ(csr_read(mie), MIP_SEIP | MIP_MTIP);
     csr_write(mie, 0);
     /* sip.SSIP: set by M in mip, seen (delegated) and cleared through sip */
@@ -247,7 +250,7 @@ static void test_views(void)
     CHECK_EQ(csr_read(mip) & MIP_SSIP, 0);
     csr_write(mideleg, 0);
     csr_set(mip, MIP_SSIP);
-    CHECK_EQ(csr_read(sip) & MIP_SSIP, 0);           /* not delegated: hidden */
+    CHECK_EQ(csr_read(sip) & MIP_SSIP, 0); /* not delegated: hidden */
     csr_clear(mip, MIP_SSIP);
     /* mip.MTIP is read-only (driven by the CLINT) */
     unsigned long mtip = csr_read(mip) & MIP_MTIP;

@@ -31,9 +31,9 @@ asm(".pushsection .text.probes, \"ax\"\n"
     ".option norvc\n"
     "probe_ecall:      ecall\n ret\n"
     "probe_ebreak:     ebreak\n ret\n"
-    "probe_custom0:    .word 0x0000000b\n ret\n"       /* custom-0 opcode: not implemented */
-    "probe_bad_funct:  .word 0xfe000033\n ret\n"       /* OP with funct7 = 0x7f */
-    "probe_ones:       .word 0xffffffff\n ret\n"       /* length prefix of a >= 80-bit insn */
+    "probe_custom0:    .word 0x0000000b\n ret\n" /* custom-0 opcode: not implemented */
+    "probe_bad_funct:  .word 0xfe000033\n ret\n" /* OP with funct7 = 0x7f */
+    "probe_ones:       .word 0xffffffff\n ret\n" /* length prefix of a >= 80-bit insn */
     "probe_csrw_mhartid: csrw mhartid, a0\n ret\n"
     "probe_csrwi_mvendorid: csrwi mvendorid, 1\n ret\n"
     "probe_csrrw_cycle: csrrw a0, cycle, a0\n ret\n"
@@ -61,8 +61,8 @@ typedef long (*probe_fn)(long, long);
 extern char probe_ecall[], probe_ebreak[], probe_custom0[], probe_bad_funct[], probe_ones[],
     probe_csrw_mhartid[], probe_csrwi_mvendorid[], probe_csrrw_cycle[], probe_csrr_mhartid[],
     probe_csrrci_misa[], probe_csrr_unimpl[], probe_csrr_unimpl2[], probe_csrr_mstatus[],
-    probe_csrr_sstatus[], probe_csrr_mscratch[], probe_mret[], probe_sret[], probe_lw[],
-    probe_lh[], probe_lhu[], probe_ld[], probe_lwu[], probe_sw[], probe_sd[], probe_sh[];
+    probe_csrr_sstatus[], probe_csrr_mscratch[], probe_mret[], probe_sret[], probe_lw[], probe_lh[],
+    probe_lhu[], probe_ld[], probe_lwu[], probe_sw[], probe_sd[], probe_sh[];
 
 static long call_probe(char *probe, long a0, long a1)
 {
@@ -75,11 +75,11 @@ static uint32_t insn_at(const char *p)
 }
 
 /* Run a probe in M-mode expecting an illegal-instruction trap at its start */
-#define CHECK_ILLEGAL_M(probe)                                                         \
-    do {                                                                               \
-        expect_trap(EXPECT_SKIP);                                                      \
-        call_probe(probe, 0, 0);                                                       \
-        CHECK_TRAP('M', CAUSE_ILLEGAL_INSTRUCTION, (unsigned long)probe, insn_at(probe)); \
+#define CHECK_ILLEGAL_M(probe)                                                                     \
+    do {                                                                                           \
+        expect_trap(EXPECT_SKIP);                                                                  \
+        call_probe(probe, 0, 0);                                                                   \
+        CHECK_TRAP('M', CAUSE_ILLEGAL_INSTRUCTION, (unsigned long)probe, insn_at(probe));          \
     } while (0)
 
 /* Run a probe in mode (PRV_U/PRV_S) and return its a0 */
@@ -99,7 +99,7 @@ static void test_identity(unsigned long hartid_at_entry)
                          (1UL << ('S' - 'A')) | (1UL << ('U' - 'A'));
     CHECK_EQ(misa & need, need);
     CHECK_EQ(csr_read(mhartid), 0);
-    CHECK_EQ(hartid_at_entry, 0);           /* a0 at entry = hartid */
+    CHECK_EQ(hartid_at_entry, 0); /* a0 at entry = hartid */
     /* SXL = UXL = 2 (64-bit S and U), read-only */
     CHECK_EQ((csr_read(mstatus) & (MSTATUS_SXL | MSTATUS_UXL)) >> 32, 0xa);
     csr_clear(mstatus, MSTATUS_SXL | MSTATUS_UXL);
@@ -169,8 +169,8 @@ static void test_illegal(void)
                insn_at(probe_csrr_sstatus));
     /* ...while S may read sstatus */
     unsigned long sstatus_from_s = (unsigned long)probe_in_mode(PRV_S, probe_csrr_sstatus, 0);
-    CHECK_EQ(sstatus_from_s & MSTATUS_MPP, 0);   /* M fields are not visible */
-    CHECK_EQ((sstatus_from_s >> 32) & 3, 2);     /* UXL */
+    CHECK_EQ(sstatus_from_s & MSTATUS_MPP, 0); /* M fields are not visible */
+    CHECK_EQ((sstatus_from_s >> 32) & 3, 2);   /* UXL */
 
     /* xRET from a less privileged mode */
     expect_trap(EXPECT_SKIP);
@@ -188,7 +188,7 @@ static void test_access_faults(void)
     call_probe(probe_lw, UNMAPPED_ADDR + 0x40, 0);
     CHECK_TRAP('M', CAUSE_LOAD_ACCESS, (unsigned long)probe_lw, UNMAPPED_ADDR + 0x40);
     expect_trap(EXPECT_SKIP);
-    call_probe(probe_ld, 0, 0);                 /* nothing at physical 0 either */
+    call_probe(probe_ld, 0, 0); /* nothing at physical 0 either */
     CHECK_TRAP('M', CAUSE_LOAD_ACCESS, (unsigned long)probe_ld, 0);
     /* beyond the end of the 128 MiB of RAM */
     expect_trap(EXPECT_SKIP);
@@ -232,14 +232,14 @@ static void test_misaligned(void)
     CHECK_EQ(call_probe(probe_lwu, base + 6, 0), 0x19181716);
     buf[9] = 0x80;
     buf[10] = 0xff;
-    CHECK_EQ(call_probe(probe_lh, base + 9, 0), 0xffffffffffffff80);  /* sign-extended */
+    CHECK_EQ(call_probe(probe_lh, base + 9, 0), 0xffffffffffffff80); /* sign-extended */
     call_probe(probe_sd, base + 3, 0x0102030405060708);
     CHECK_EQ(*(volatile uint64_t *)(base + 0), 0x0405060708121110);
     call_probe(probe_sw, base + 17, 0xaabbccdd);
     CHECK_EQ(*(volatile uint64_t *)(base + 16), 0x272625aabbccdd20);
     call_probe(probe_sh, base + 29, 0x5aa5);
     CHECK_EQ(*(volatile uint32_t *)(base + 28), 0x2f5aa52c);
-    CHECK_EQ(last_trap.count, count);   /* no trap was taken */
+    CHECK_EQ(last_trap.count, count); /* no trap was taken */
 }
 
 static void test_mtvec(void)

@@ -3,12 +3,12 @@
  * server echoing through a frontend, frontend flow control, and the mux
  * escape keys (driven end to end through a unix socket client).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -98,9 +98,14 @@ static void client_send(int fd, const char *s)
 static void test_bad_specs(void **state)
 {
     static const char *const bad[] = {
-        "bogus",        "stdio:x",          "file",
-        "tcp:1234",     "tcp::0",           "tcp::0,server=on,frob=1",
-        "tcp::0,server=maybe", "unix:/nonexistent-dir/x.sock,server=on",
+        "bogus",
+        "stdio:x",
+        "file",
+        "tcp:1234",
+        "tcp::0",
+        "tcp::0,server=on,frob=1",
+        "tcp::0,server=maybe",
+        "unix:/nonexistent-dir/x.sock,server=on",
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -163,8 +168,8 @@ static void test_tcp_echo(void **state)
     int port = free_tcp_port();
     char *spec = xasprintf("tcp:127.0.0.1:%d,server=on,wait=off", port);
     Chardev *chr = chardev_new_from_spec("tcp0", spec, &error_abort);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port),
-                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in addr = {
+        .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     TestFrontend fe;
     char buf[64];
     int fd;
@@ -244,16 +249,22 @@ static void test_mux(void **state)
     fe_attach(&serial, chr);
     fd = unix_connect(path);
 
-    client_send(fd, "a\x01\x01" "b");
+    client_send(fd, "a\x01\x01"
+                    "b");
     pump_until_len(&serial, 3);
     assert_int_equal(serial.len, 3);
-    assert_memory_equal(serial.got, "a\x01" "b", 3);
+    assert_memory_equal(serial.got,
+                        "a\x01"
+                        "b",
+                        3);
 
-    client_send(fd, "\x01" "cz");
+    client_send(fd, "\x01"
+                    "cz");
     pump_until_len(&monitor, 1);
     assert_int_equal(monitor.len, 1);
     assert_int_equal(monitor.got[0], 'z');
-    client_send(fd, "\x01" "cq");
+    client_send(fd, "\x01"
+                    "cq");
     pump_until_len(&serial, 4);
     assert_int_equal(serial.got[3], 'q');
     assert_int_equal(monitor.len, 1);
@@ -305,9 +316,9 @@ static void test_pty(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bad_specs),    cmocka_unit_test(test_file_and_null),
-        cmocka_unit_test(test_tcp_echo),     cmocka_unit_test(test_flow_control),
-        cmocka_unit_test(test_mux),          cmocka_unit_test(test_pty),
+        cmocka_unit_test(test_bad_specs), cmocka_unit_test(test_file_and_null),
+        cmocka_unit_test(test_tcp_echo),  cmocka_unit_test(test_flow_control),
+        cmocka_unit_test(test_mux),       cmocka_unit_test(test_pty),
     };
 
     alarm(60);

@@ -4,10 +4,10 @@
  * A blocked main_loop_wait that is never woken would hang, so an alarm
  * turns a hang into a failure.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <pthread.h>
 #include <unistd.h>
 
 #include <cmocka.h>

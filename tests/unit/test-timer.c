@@ -187,8 +187,7 @@ static void test_virtual_clock_freezes(void **state)
 static void test_muldiv64(void **state)
 {
     assert_int_equal(muldiv64(1000000000ULL, 10000000, 1000000000), 10000000);
-    assert_true(muldiv64(1000000000000000000ULL, 10000000, 1000000000) ==
-                10000000000000000ULL);
+    assert_true(muldiv64(1000000000000000000ULL, 10000000, 1000000000) == 10000000000000000ULL);
     assert_true(muldiv64(UINT64_MAX / 2, 4, 4) == UINT64_MAX / 2);
     assert_int_equal(muldiv64(7, 3, 2), 10);
 }

@@ -14,10 +14,10 @@
 #include "target/riscv/cpu.h"
 
 /* size in 1, 2, 4, 8; *val zero-extended. Misaligned accesses are performed (as QEMU). */
-RISCVException tlb_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx,
-                             uint64_t *val, uint64_t *tval);
-RISCVException tlb_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx,
-                              uint64_t val, uint64_t *tval);
+RISCVException tlb_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx, uint64_t *val,
+                             uint64_t *tval);
+RISCVException tlb_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx, uint64_t val,
+                              uint64_t *tval);
 
 /*
  * Resolve a naturally aligned access for an atomic operation: *host is the
@@ -33,8 +33,7 @@ RISCVException tlb_probe(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessTyp
  * physical address and host pointer (RAM or ROM only; anything else is an
  * instruction access fault).
  */
-RISCVException tlb_translate_code(RISCVCPU *cpu, uint64_t pc, hwaddr *paddr,
-                                  const uint8_t **host);
+RISCVException tlb_translate_code(RISCVCPU *cpu, uint64_t pc, hwaddr *paddr, const uint8_t **host);
 
 /* Mark the physical page as holding code in every vCPU's TLB (stores take the slow path). */
 void tlb_set_notdirty_all(hwaddr page);

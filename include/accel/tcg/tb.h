@@ -40,9 +40,9 @@ enum {
 };
 
 struct TranslationBlock {
-    uint64_t pc;     /* virtual pc at translation (for logs only) */
-    hwaddr phys_pc;  /* the key; TB_PHYS_INVALID once invalidated */
-    uint16_t size;   /* bytes of guest code */
+    uint64_t pc;    /* virtual pc at translation (for logs only) */
+    hwaddr phys_pc; /* the key; TB_PHYS_INVALID once invalidated */
+    uint16_t size;  /* bytes of guest code */
     uint16_t n_insns;
     uint16_t flags;
     TranslationBlock *hash_next;

@@ -20,56 +20,57 @@
 
 #include "common.h"
 
-#define RISCV_OPS(X)                                                                           \
-    /* RV64I */                                                                                \
-    X(LUI, ALU) X(AUIPC, ALU) X(JAL, INT) X(JALR, INT) X(BEQ, INT) X(BNE, INT) X(BLT, INT)    \
-    X(BGE, INT) X(BLTU, INT) X(BGEU, INT) X(LB, INT) X(LH, INT) X(LW, INT) X(LD, INT)         \
-    X(LBU, INT) X(LHU, INT) X(LWU, INT) X(SB, INT) X(SH, INT) X(SW, INT) X(SD, INT)           \
-    X(ADDI, ALU) X(SLTI, ALU) X(SLTIU, ALU) X(XORI, ALU) X(ORI, ALU) X(ANDI, ALU)             \
-    X(SLLI, ALU) X(SRLI, ALU) X(SRAI, ALU) X(ADD, ALU) X(SUB, ALU) X(SLL, ALU) X(SLT, ALU)    \
-    X(SLTU, ALU) X(XOR, ALU) X(SRL, ALU) X(SRA, ALU) X(OR, ALU) X(AND, ALU) X(ADDIW, ALU)     \
-    X(SLLIW, ALU) X(SRLIW, ALU) X(SRAIW, ALU) X(ADDW, ALU) X(SUBW, ALU) X(SLLW, ALU)          \
-    X(SRLW, ALU) X(SRAW, ALU)                                                                  \
-    /* system, Zifencei, Zicsr */                                                              \
-    X(FENCE, INT) X(FENCE_I, INT) X(ECALL, INT) X(EBREAK, INT) X(MRET, INT) X(SRET, INT)      \
-    X(WFI, INT) X(SFENCE_VMA, INT) X(CSRRW, INT) X(CSRRS, INT) X(CSRRC, INT) X(CSRRWI, INT)   \
-    X(CSRRSI, INT) X(CSRRCI, INT) X(NOP, INT) X(ILLEGAL, INT)                                  \
-    /* M */                                                                                    \
-    X(MUL, ALU) X(MULH, ALU) X(MULHSU, ALU) X(MULHU, ALU) X(DIV, ALU) X(DIVU, ALU) X(REM, ALU) \
-    X(REMU, ALU) X(MULW, ALU) X(DIVW, ALU) X(DIVUW, ALU) X(REMW, ALU) X(REMUW, ALU)           \
-    /* Zba */                                                                                  \
-    X(SH1ADD, ALU) X(SH2ADD, ALU) X(SH3ADD, ALU) X(ADD_UW, ALU) X(SH1ADD_UW, ALU)             \
-    X(SH2ADD_UW, ALU) X(SH3ADD_UW, ALU) X(SLLI_UW, ALU)                                        \
-    /* Zbb */                                                                                  \
-    X(ANDN, ALU) X(ORN, ALU) X(XNOR, ALU) X(CLZ, ALU) X(CLZW, ALU) X(CTZ, ALU) X(CTZW, ALU)   \
-    X(CPOP, ALU) X(CPOPW, ALU) X(MAX, ALU) X(MAXU, ALU) X(MIN, ALU) X(MINU, ALU)              \
-    X(SEXT_B, ALU) X(SEXT_H, ALU) X(ZEXT_H, ALU) X(ROL, ALU) X(ROLW, ALU) X(ROR, ALU)         \
-    X(RORI, ALU) X(RORIW, ALU) X(RORW, ALU) X(ORC_B, ALU) X(REV8, ALU)                         \
-    /* Zbc, Zbs */                                                                             \
-    X(CLMUL, ALU) X(CLMULH, ALU) X(CLMULR, ALU) X(BCLR, ALU) X(BCLRI, ALU) X(BEXT, ALU)       \
-    X(BEXTI, ALU) X(BINV, ALU) X(BINVI, ALU) X(BSET, ALU) X(BSETI, ALU)                        \
-    /* A */                                                                                    \
-    X(LR_W, AMO) X(SC_W, AMO) X(AMOSWAP_W, AMO) X(AMOADD_W, AMO) X(AMOXOR_W, AMO)             \
-    X(AMOAND_W, AMO) X(AMOOR_W, AMO) X(AMOMIN_W, AMO) X(AMOMAX_W, AMO) X(AMOMINU_W, AMO)      \
-    X(AMOMAXU_W, AMO) X(LR_D, AMO) X(SC_D, AMO) X(AMOSWAP_D, AMO) X(AMOADD_D, AMO)            \
-    X(AMOXOR_D, AMO) X(AMOAND_D, AMO) X(AMOOR_D, AMO) X(AMOMIN_D, AMO) X(AMOMAX_D, AMO)       \
-    X(AMOMINU_D, AMO) X(AMOMAXU_D, AMO)                                                        \
-    /* F, D: loads and stores */                                                               \
-    X(FLW, INT) X(FLD, INT) X(FSW, INT) X(FSD, INT)                                            \
-    /* F */                                                                                    \
-    X(FMADD_S, FP) X(FMSUB_S, FP) X(FNMSUB_S, FP) X(FNMADD_S, FP) X(FADD_S, FP)               \
-    X(FSUB_S, FP) X(FMUL_S, FP) X(FDIV_S, FP) X(FSQRT_S, FP) X(FSGNJ_S, FP) X(FSGNJN_S, FP)   \
-    X(FSGNJX_S, FP) X(FMIN_S, FP) X(FMAX_S, FP) X(FCVT_W_S, FP) X(FCVT_WU_S, FP)              \
-    X(FCVT_L_S, FP) X(FCVT_LU_S, FP) X(FMV_X_W, FP) X(FEQ_S, FP) X(FLT_S, FP) X(FLE_S, FP)    \
-    X(FCLASS_S, FP) X(FCVT_S_W, FP) X(FCVT_S_WU, FP) X(FCVT_S_L, FP) X(FCVT_S_LU, FP)         \
-    X(FMV_W_X, FP)                                                                             \
-    /* D */                                                                                    \
-    X(FMADD_D, FP) X(FMSUB_D, FP) X(FNMSUB_D, FP) X(FNMADD_D, FP) X(FADD_D, FP)               \
-    X(FSUB_D, FP) X(FMUL_D, FP) X(FDIV_D, FP) X(FSQRT_D, FP) X(FSGNJ_D, FP) X(FSGNJN_D, FP)   \
-    X(FSGNJX_D, FP) X(FMIN_D, FP) X(FMAX_D, FP) X(FCVT_W_D, FP) X(FCVT_WU_D, FP)              \
-    X(FCVT_L_D, FP) X(FCVT_LU_D, FP) X(FMV_X_D, FP) X(FEQ_D, FP) X(FLT_D, FP) X(FLE_D, FP)    \
-    X(FCLASS_D, FP) X(FCVT_D_W, FP) X(FCVT_D_WU, FP) X(FCVT_D_L, FP) X(FCVT_D_LU, FP)         \
-    X(FMV_D_X, FP) X(FCVT_S_D, FP) X(FCVT_D_S, FP)
+/* clang-format off */
+#define RISCV_OPS(X)                                                                              \
+    /* RV64I */                                                                                   \
+    X(LUI, ALU) X(AUIPC, ALU) X(JAL, INT) X(JALR, INT) X(BEQ, INT) X(BNE, INT) X(BLT, INT)        \
+    X(BGE, INT) X(BLTU, INT) X(BGEU, INT) X(LB, INT) X(LH, INT) X(LW, INT) X(LD, INT)             \
+    X(LBU, INT) X(LHU, INT) X(LWU, INT) X(SB, INT) X(SH, INT) X(SW, INT) X(SD, INT)               \
+    X(ADDI, ALU) X(SLTI, ALU) X(SLTIU, ALU) X(XORI, ALU) X(ORI, ALU) X(ANDI, ALU) X(SLLI, ALU)    \
+    X(SRLI, ALU) X(SRAI, ALU) X(ADD, ALU) X(SUB, ALU) X(SLL, ALU) X(SLT, ALU) X(SLTU, ALU)        \
+    X(XOR, ALU) X(SRL, ALU) X(SRA, ALU) X(OR, ALU) X(AND, ALU) X(ADDIW, ALU) X(SLLIW, ALU)        \
+    X(SRLIW, ALU) X(SRAIW, ALU) X(ADDW, ALU) X(SUBW, ALU) X(SLLW, ALU) X(SRLW, ALU)               \
+    X(SRAW, ALU)                                                                                  \
+    /* system, Zifencei, Zicsr */                                                                 \
+    X(FENCE, INT) X(FENCE_I, INT) X(ECALL, INT) X(EBREAK, INT) X(MRET, INT) X(SRET, INT)          \
+    X(WFI, INT) X(SFENCE_VMA, INT) X(CSRRW, INT) X(CSRRS, INT) X(CSRRC, INT) X(CSRRWI, INT)       \
+    X(CSRRSI, INT) X(CSRRCI, INT) X(NOP, INT) X(ILLEGAL, INT)                                     \
+    /* M */                                                                                       \
+    X(MUL, ALU) X(MULH, ALU) X(MULHSU, ALU) X(MULHU, ALU) X(DIV, ALU) X(DIVU, ALU) X(REM, ALU)    \
+    X(REMU, ALU) X(MULW, ALU) X(DIVW, ALU) X(DIVUW, ALU) X(REMW, ALU) X(REMUW, ALU)               \
+    /* Zba */                                                                                     \
+    X(SH1ADD, ALU) X(SH2ADD, ALU) X(SH3ADD, ALU) X(ADD_UW, ALU) X(SH1ADD_UW, ALU)                 \
+    X(SH2ADD_UW, ALU) X(SH3ADD_UW, ALU) X(SLLI_UW, ALU)                                           \
+    /* Zbb */                                                                                     \
+    X(ANDN, ALU) X(ORN, ALU) X(XNOR, ALU) X(CLZ, ALU) X(CLZW, ALU) X(CTZ, ALU) X(CTZW, ALU)       \
+    X(CPOP, ALU) X(CPOPW, ALU) X(MAX, ALU) X(MAXU, ALU) X(MIN, ALU) X(MINU, ALU) X(SEXT_B, ALU)   \
+    X(SEXT_H, ALU) X(ZEXT_H, ALU) X(ROL, ALU) X(ROLW, ALU) X(ROR, ALU) X(RORI, ALU)               \
+    X(RORIW, ALU) X(RORW, ALU) X(ORC_B, ALU) X(REV8, ALU)                                         \
+    /* Zbc, Zbs */                                                                                \
+    X(CLMUL, ALU) X(CLMULH, ALU) X(CLMULR, ALU) X(BCLR, ALU) X(BCLRI, ALU) X(BEXT, ALU)           \
+    X(BEXTI, ALU) X(BINV, ALU) X(BINVI, ALU) X(BSET, ALU) X(BSETI, ALU)                           \
+    /* A */                                                                                       \
+    X(LR_W, AMO) X(SC_W, AMO) X(AMOSWAP_W, AMO) X(AMOADD_W, AMO) X(AMOXOR_W, AMO)                 \
+    X(AMOAND_W, AMO) X(AMOOR_W, AMO) X(AMOMIN_W, AMO) X(AMOMAX_W, AMO) X(AMOMINU_W, AMO)          \
+    X(AMOMAXU_W, AMO) X(LR_D, AMO) X(SC_D, AMO) X(AMOSWAP_D, AMO) X(AMOADD_D, AMO)                \
+    X(AMOXOR_D, AMO) X(AMOAND_D, AMO) X(AMOOR_D, AMO) X(AMOMIN_D, AMO) X(AMOMAX_D, AMO)           \
+    X(AMOMINU_D, AMO) X(AMOMAXU_D, AMO)                                                           \
+    /* F, D: loads and stores */                                                                  \
+    X(FLW, INT) X(FLD, INT) X(FSW, INT) X(FSD, INT)                                               \
+    /* F */                                                                                       \
+    X(FMADD_S, FP) X(FMSUB_S, FP) X(FNMSUB_S, FP) X(FNMADD_S, FP) X(FADD_S, FP) X(FSUB_S, FP)     \
+    X(FMUL_S, FP) X(FDIV_S, FP) X(FSQRT_S, FP) X(FSGNJ_S, FP) X(FSGNJN_S, FP) X(FSGNJX_S, FP)     \
+    X(FMIN_S, FP) X(FMAX_S, FP) X(FCVT_W_S, FP) X(FCVT_WU_S, FP) X(FCVT_L_S, FP)                  \
+    X(FCVT_LU_S, FP) X(FMV_X_W, FP) X(FEQ_S, FP) X(FLT_S, FP) X(FLE_S, FP) X(FCLASS_S, FP)        \
+    X(FCVT_S_W, FP) X(FCVT_S_WU, FP) X(FCVT_S_L, FP) X(FCVT_S_LU, FP) X(FMV_W_X, FP)              \
+    /* D */                                                                                       \
+    X(FMADD_D, FP) X(FMSUB_D, FP) X(FNMSUB_D, FP) X(FNMADD_D, FP) X(FADD_D, FP) X(FSUB_D, FP)     \
+    X(FMUL_D, FP) X(FDIV_D, FP) X(FSQRT_D, FP) X(FSGNJ_D, FP) X(FSGNJN_D, FP) X(FSGNJX_D, FP)     \
+    X(FMIN_D, FP) X(FMAX_D, FP) X(FCVT_W_D, FP) X(FCVT_WU_D, FP) X(FCVT_L_D, FP)                  \
+    X(FCVT_LU_D, FP) X(FMV_X_D, FP) X(FEQ_D, FP) X(FLT_D, FP) X(FLE_D, FP) X(FCLASS_D, FP)        \
+    X(FCVT_D_W, FP) X(FCVT_D_WU, FP) X(FCVT_D_L, FP) X(FCVT_D_LU, FP) X(FMV_D_X, FP)              \
+    X(FCVT_S_D, FP) X(FCVT_D_S, FP)
+/* clang-format on */
 
 typedef enum RISCVOp {
 #define RISCV_OP_ENUM(name, kind) OP_##name,
@@ -87,9 +88,9 @@ typedef enum RISCVOpKind { OPK_ALU, OPK_INT, OPK_FP, OPK_AMO } RISCVOpKind;
 
 /* One decoded instruction. Fields an operation does not use are zero. */
 typedef struct DecodedInsn {
-    uint16_t op;  /* RISCVOp */
-    uint8_t rd;   /* x or f register number, as the operation implies */
-    uint8_t rs1;  /* for CSRRxI: the 5-bit uimm */
+    uint16_t op; /* RISCVOp */
+    uint8_t rd;  /* x or f register number, as the operation implies */
+    uint8_t rs1; /* for CSRRxI: the 5-bit uimm */
     uint8_t rs2;
     uint8_t rs3;  /* fused multiply-add only */
     uint8_t rm;   /* FP rounding mode field, or RISCV_RM_NONE */
@@ -99,7 +100,10 @@ typedef struct DecodedInsn {
 } DecodedInsn;
 
 /* Length in bytes of the instruction whose first 16-bit parcel is `parcel`. */
-static inline unsigned riscv_insn_len(uint16_t parcel) { return (parcel & 3) == 3 ? 4 : 2; }
+static inline unsigned riscv_insn_len(uint16_t parcel)
+{
+    return (parcel & 3) == 3 ? 4 : 2;
+}
 
 /*
  * Decode one instruction. `insn` holds the raw bits: a compressed instruction

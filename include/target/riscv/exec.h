@@ -15,9 +15,18 @@ static inline int32_t riscv_rec_pack(RISCVOp op, unsigned rm, unsigned rs3)
 {
     return (int32_t)(op | (rm & 0xff) << 16 | rs3 << 24);
 }
-static inline RISCVOp riscv_rec_op(const InsnRecord *r) { return r->imm & 0xffff; }
-static inline unsigned riscv_rec_rm(const InsnRecord *r) { return (r->imm >> 16) & 0xff; }
-static inline unsigned riscv_rec_rs3(const InsnRecord *r) { return (uint32_t)r->imm >> 24; }
+static inline RISCVOp riscv_rec_op(const InsnRecord *r)
+{
+    return r->imm & 0xffff;
+}
+static inline unsigned riscv_rec_rm(const InsnRecord *r)
+{
+    return (r->imm >> 16) & 0xff;
+}
+static inline unsigned riscv_rec_rs3(const InsnRecord *r)
+{
+    return (uint32_t)r->imm >> 24;
+}
 
 /*
  * Execute one F/D computational instruction (FS already checked enabled).

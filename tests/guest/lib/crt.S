@@ -58,7 +58,7 @@ park:
     j       park
 
 /* Trap entry, shared by M and S mode through a macro. */
-.macro TRAP_ENTRY mode, scratch, epc, cause, tval, status, ret, handler, stacktop
+.macro TRAP_ENTRY mode, scratch, epc, cause, tval, status, ret, handler
     .align  2
     .globl  trap_entry_\mode
 trap_entry_\mode:
@@ -105,6 +105,13 @@ trap_entry_\mode:
     sd      t0, FRAME_TVAL(sp)
     csrr    t0, \status
     sd      t0, FRAME_STATUS(sp)
+    .ifc \mode, m
+    /* a test may have left MPRV set (QEMU keeps it across MRET to S/U):
+     * the handler's own accesses must not be translated; the saved status
+     * is written back on return */
+    li      t0, MSTATUS_MPRV
+    csrc    mstatus, t0
+    .endif
 
     mv      a0, sp
     call    \handler
@@ -150,8 +157,8 @@ trap_entry_\mode:
 .endm
 
     .text
-    TRAP_ENTRY m, mscratch, mepc, mcause, mtval, mstatus, mret, trap_handler_m, __mtrap_stack_top
-    TRAP_ENTRY s, sscratch, sepc, scause, stval, sstatus, sret, trap_handler_s, __strap_stack_top
+    TRAP_ENTRY m, mscratch, mepc, mcause, mtval, mstatus, mret, trap_handler_m
+    TRAP_ENTRY s, sscratch, sepc, scause, stval, sstatus, sret, trap_handler_s
 
 /*
  * long run_in_mode(int mode, long (*fn)(long), long arg, void *stack)
@@ -247,6 +254,18 @@ read_insn_parcel_s:
     csrs    sstatus, t0
     lhu     a0, 0(a0)
     csrw    sstatus, t1
+    ret
+
+/*
+ * Landing pad for an expected fault of an M-mode access made with MPRV set
+ * (use EXPECT_GOTO): MRET back to M leaves MPP = U, so MPRV must go before
+ * any further load or store.  Returns TRAP_RET_VALUE to the probe's caller.
+ */
+    .globl mprv_fault_return
+mprv_fault_return:
+    li      t0, MSTATUS_MPRV
+    csrc    mstatus, t0
+    li      a0, TRAP_RET_VALUE
     ret
 
 /* The S handler forwards a U-mode exit ecall to M-mode with this. */

@@ -2,15 +2,14 @@
  * Guest test library: sifive_test exit, ns16550a output, default trap
  * handlers.  See test.h for the contract.
  */
-#include <stdarg.h>
 #include "test.h"
+#include <stdarg.h>
 
 volatile struct trap_record last_trap;
 volatile int trap_expect;
 volatile unsigned long trap_goto_pc;
 volatile trap_hook_t m_trap_hook, s_trap_hook;
 
-void resume_m_context(long value) __attribute__((noreturn));
 void forward_exit_to_m(long value) __attribute__((noreturn));
 unsigned read_insn_parcel_m(unsigned long epc);
 unsigned read_insn_parcel_s(unsigned long epc);

@@ -6,6 +6,8 @@
 #ifndef GUEST_RISCV_DEFS_H
 #define GUEST_RISCV_DEFS_H
 
+/* clang-format off: column-aligned tables, shared with assembly */
+
 /* virt board memory map (matches QEMU hw/riscv/virt.c) */
 #define VIRT_TEST_BASE      0x00100000
 #define VIRT_CLINT_BASE     0x02000000
@@ -153,5 +155,7 @@
 #define MAX_CHECK_CODE      239
 #define FAIL_UNEXPECTED_TRAP 0xfe
 #define FAIL_INFRA          0xfd
+
+/* clang-format on */
 
 #endif

@@ -11,28 +11,28 @@
 #ifndef GUEST_TEST_H
 #define GUEST_TEST_H
 
-#include <stdint.h>
-#include <stddef.h>
 #include "riscv_defs.h"
+#include <stddef.h>
+#include <stdint.h>
 
 struct trap_frame {
     unsigned long regs[32]; /* x0..x31 at the trap; x2 is the interrupted sp */
     unsigned long cause;
-    unsigned long epc;      /* written back on return: edit to redirect */
+    unsigned long epc; /* written back on return: edit to redirect */
     unsigned long tval;
-    unsigned long status;   /* mstatus/sstatus, written back on return */
+    unsigned long status; /* mstatus/sstatus, written back on return */
 };
 
 enum { REG_RA = 1, REG_SP = 2, REG_A0 = 10, REG_A1 = 11, REG_A7 = 17 };
 
 /* What the last trap taken through the default handlers looked like. */
 struct trap_record {
-    unsigned long count;    /* traps recorded so far */
+    unsigned long count; /* traps recorded so far */
     unsigned long cause;
     unsigned long epc;
     unsigned long tval;
-    unsigned long status;   /* mstatus/sstatus as seen on entry */
-    char handler;           /* 'M' or 'S': which mode took the trap */
+    unsigned long status; /* mstatus/sstatus as seen on entry */
+    char handler;         /* 'M' or 'S': which mode took the trap */
 };
 
 extern volatile struct trap_record last_trap;
@@ -50,37 +50,51 @@ void check_failed(unsigned n, const char *file, int line, const char *what, int 
 
 void uart_putc(char c);
 void uart_puts(const char *s);
-void uart_printf(const char *fmt, ...);   /* %s %c %d %u %x %lx %lu %ld %p, no widths */
+void uart_printf(const char *fmt, ...); /* %s %c %d %u %x %lx %lu %ld %p, no widths */
 
+/*
+ * Run fn(arg) in U-mode (PRV_U) or S-mode (PRV_S) through MRET and return
+ * its result in M-mode.  fn returns into an ecall stub (or calls
+ * mode_exit(value)); stack = NULL keeps the current stack.  mstatus.MPP is
+ * changed; MIE is 0 afterwards.  Not reentrant.
+ */
 long run_in_mode(int mode, long (*fn)(long), long arg, void *stack);
 void mode_exit(long value) __attribute__((noreturn));
-void pmp_allow_all(void);                 /* PMP entry 0: NAPOT over everything, RWX */
+/* From an M-mode trap hook: drop the trap and make the innermost
+ * run_in_mode() return value (in M-mode). */
+void resume_m_context(long value) __attribute__((noreturn));
+/* EXPECT_GOTO target for a faulting leaf probe run in M-mode with MPRV set:
+ * clears MPRV and returns TRAP_RET_VALUE from the probe. */
+extern char mprv_fault_return[];
+
+/* PMP entry 0: NAPOT over the whole physical space, RWX.  S/U-mode code
+ * cannot run until some PMP entry allows it. */
+void pmp_allow_all(void);
 void clear_last_trap(void);
 /* Silence interrupt source irq (mtimecmp/stimecmp = -1, msip = 0, clear
  * SSIP) from the handler of mode 'M' or 'S'. */
 void quiesce_interrupt(unsigned long irq, char handler);
 
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (!(cond))                                                                   \
-            check_failed(__COUNTER__ + 1, __FILE__, __LINE__, #cond, 0, 0, 0);         \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            check_failed(__COUNTER__ + 1, __FILE__, __LINE__, #cond, 0, 0, 0);                     \
     } while (0)
 
-#define CHECK_EQ(got, want)                                                            \
-    do {                                                                               \
-        unsigned long __g = (unsigned long)(got), __w = (unsigned long)(want);         \
-        if (__g != __w)                                                                \
-            check_failed(__COUNTER__ + 1, __FILE__, __LINE__, #got " == " #want, 1,    \
-                         __g, __w);                                                    \
+#define CHECK_EQ(got, want)                                                                        \
+    do {                                                                                           \
+        unsigned long __g = (unsigned long)(got), __w = (unsigned long)(want);                     \
+        if (__g != __w)                                                                            \
+            check_failed(__COUNTER__ + 1, __FILE__, __LINE__, #got " == " #want, 1, __g, __w);     \
     } while (0)
 
 /* Checks that the last trap had this cause, epc and tval and was taken in 'M'/'S'. */
-#define CHECK_TRAP(handler_, cause_, epc_, tval_)                                      \
-    do {                                                                               \
-        CHECK_EQ(last_trap.handler, handler_);                                         \
-        CHECK_EQ(last_trap.cause, cause_);                                             \
-        CHECK_EQ(last_trap.epc, epc_);                                                 \
-        CHECK_EQ(last_trap.tval, tval_);                                               \
+#define CHECK_TRAP(handler_, cause_, epc_, tval_)                                                  \
+    do {                                                                                           \
+        CHECK_EQ(last_trap.handler, handler_);                                                     \
+        CHECK_EQ(last_trap.cause, cause_);                                                         \
+        CHECK_EQ(last_trap.epc, epc_);                                                             \
+        CHECK_EQ(last_trap.tval, tval_);                                                           \
     } while (0)
 
 /* Put at the end of a test file: keeps exit codes distinct and below 240. */
@@ -89,20 +103,26 @@ void quiesce_interrupt(unsigned long irq, char handler);
 #define CSR_STR_(x) #x
 #define CSR_STR(x) CSR_STR_(x)
 
-#define csr_read(csr)                                                                  \
-    ({                                                                                 \
-        unsigned long __v;                                                             \
-        asm volatile("csrr %0, " CSR_STR(csr) : "=r"(__v)::"memory");                          \
-        __v;                                                                           \
+#define csr_read(csr)                                                                              \
+    ({                                                                                             \
+        unsigned long __v;                                                                         \
+        asm volatile("csrr %0, " CSR_STR(csr) : "=r"(__v)::"memory");                              \
+        __v;                                                                                       \
     })
-#define csr_write(csr, val) asm volatile("csrw " CSR_STR(csr) ", %0" ::"rK"((unsigned long)(val)) : "memory")
-#define csr_set(csr, val) asm volatile("csrs " CSR_STR(csr) ", %0" ::"rK"((unsigned long)(val)) : "memory")
-#define csr_clear(csr, val) asm volatile("csrc " CSR_STR(csr) ", %0" ::"rK"((unsigned long)(val)) : "memory")
-#define csr_swap(csr, val)                                                             \
-    ({                                                                                 \
-        unsigned long __v;                                                             \
-        asm volatile("csrrw %0, " CSR_STR(csr) ", %1" : "=r"(__v) : "rK"((unsigned long)(val)) : "memory"); \
-        __v;                                                                           \
+#define csr_write(csr, val)                                                                        \
+    asm volatile("csrw " CSR_STR(csr) ", %0" ::"rK"((unsigned long)(val)) : "memory")
+#define csr_set(csr, val)                                                                          \
+    asm volatile("csrs " CSR_STR(csr) ", %0" ::"rK"((unsigned long)(val)) : "memory")
+#define csr_clear(csr, val)                                                                        \
+    asm volatile("csrc " CSR_STR(csr) ", %0" ::"rK"((unsigned long)(val)) : "memory")
+#define csr_swap(csr, val)                                                                         \
+    ({                                                                                             \
+        unsigned long __v;                                                                         \
+        asm volatile("csrrw %0, " CSR_STR(csr) ", %1"                                              \
+                     : "=r"(__v)                                                                   \
+                     : "rK"((unsigned long)(val))                                                  \
+                     : "memory");                                                                  \
+        __v;                                                                                       \
     })
 
 #define mmio_read32(a) (*(volatile uint32_t *)(uintptr_t)(a))
@@ -110,11 +130,23 @@ void quiesce_interrupt(unsigned long irq, char handler);
 #define mmio_read64(a) (*(volatile uint64_t *)(uintptr_t)(a))
 #define mmio_write64(a, v) (*(volatile uint64_t *)(uintptr_t)(a) = (v))
 
-static inline void fence(void) { asm volatile("fence" ::: "memory"); }
-static inline void fence_i(void) { asm volatile("fence.i" ::: "memory"); }
-static inline void sfence_vma(void) { asm volatile("sfence.vma" ::: "memory"); }
+static inline void fence(void)
+{
+    asm volatile("fence" ::: "memory");
+}
+static inline void fence_i(void)
+{
+    asm volatile("fence.i" ::: "memory");
+}
+static inline void sfence_vma(void)
+{
+    asm volatile("sfence.vma" ::: "memory");
+}
 
-static inline uint64_t clint_mtime(void) { return mmio_read64(CLINT_MTIME); }
+static inline uint64_t clint_mtime(void)
+{
+    return mmio_read64(CLINT_MTIME);
+}
 
 /* Set up a one-shot expectation for the next trap. */
 static inline void expect_trap(int how)

@@ -91,9 +91,15 @@ asm(".pushsection .text.vm_probes, \"ax\"\n"
     ".option pop\n"
     ".popsection\n");
 
+/* U-mode code runs at +U_ALIAS when translation is on, else identity */
+static unsigned long user_base(int mode)
+{
+    return mode == PRV_U && (csr_read(satp) >> SATP_MODE_SHIFT) != SATP_MODE_BARE ? U_ALIAS : 0;
+}
+
 static unsigned long run_expecting_maybe_trap(int mode, unsigned long pc, unsigned long arg)
 {
-    unsigned long base = mode == PRV_U ? U_ALIAS : 0;
+    unsigned long base = user_base(mode);
     clear_last_trap();
     trap_goto_pc = (unsigned long)mode_exit + base;
     trap_expect = EXPECT_GOTO;
@@ -106,7 +112,7 @@ static unsigned long run_expecting_maybe_trap(int mode, unsigned long pc, unsign
 
 unsigned long vm_access(int mode, char *probe, unsigned long arg)
 {
-    unsigned long base = mode == PRV_U ? U_ALIAS : 0;
+    unsigned long base = user_base(mode);
     return run_expecting_maybe_trap(mode, (unsigned long)probe + base, arg);
 }
 

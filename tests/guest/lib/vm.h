@@ -17,7 +17,7 @@
 #include "test.h"
 
 #define PAGE_SIZE 4096UL
-#define U_ALIAS   0x100000000UL
+#define U_ALIAS 0x100000000UL
 #define PTE_RWX_AD (PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
 
 void vm_init(unsigned long satp_mode);
@@ -45,18 +45,18 @@ static inline uint64_t pte_of(unsigned long pa, uint64_t flags)
 
 /*
  * Accessing memory from S or U mode.  The probes are leaf routines that end
- * with a jump to mode_exit, so they work at their identity address (S) and
- * at +U_ALIAS (U).  vm_access runs one and returns its a0, or VM_FAULTED if
- * it trapped (last_trap then holds cause/epc/tval as seen by M, or by S if
- * the exception was delegated).
+ * with a jump to mode_exit, so they work at their identity address (S, and
+ * U with satp = Bare) and at +U_ALIAS (U with translation on).  vm_access runs one and returns its
+ * a0, or VM_FAULTED if it trapped (last_trap then holds cause/epc/tval as seen by M, or by S if the
+ * exception was delegated).
  */
 #define VM_FAULTED 0xfa17fa17fa17fa17UL
 #define VM_STORE_VALUE 0x5a5a5a5a12345678UL
 
-extern char vm_probe_ld[];   /* a0 = *(uint64_t *)a0 */
-extern char vm_probe_lw[];   /* a0 = *(int32_t *)a0 */
-extern char vm_probe_sd[];   /* *(uint64_t *)a0 = VM_STORE_VALUE; a0 = 0 */
-extern char vm_probe_amo[];  /* a0 = amoadd.d(a0, 1): old value */
+extern char vm_probe_ld[];  /* a0 = *(uint64_t *)a0 */
+extern char vm_probe_lw[];  /* a0 = *(int32_t *)a0 */
+extern char vm_probe_sd[];  /* *(uint64_t *)a0 = VM_STORE_VALUE; a0 = 0 */
+extern char vm_probe_amo[]; /* a0 = amoadd.d(a0, 1): old value */
 extern char vm_code_tmpl[], vm_exit_tmpl[], vm_code_tmpl_end[];
 
 unsigned long vm_access(int mode, char *probe, unsigned long arg);
