@@ -79,8 +79,7 @@ static void cmd_thread_info_first(GDBState *s, const char *a, size_t n)
     size_t o = 0;
     CPUState *cpu;
 
-    CPU_FOREACH(cpu)
-    {
+    CPU_FOREACH (cpu) {
         if (o + 16 > sizeof(buf)) {
             break;
         }
@@ -335,8 +334,7 @@ static bool breakpoint_insert_all(uint64_t addr)
 {
     CPUState *cpu, *undo;
 
-    CPU_FOREACH(cpu)
-    {
+    CPU_FOREACH (cpu) {
         if (!cpu_breakpoint_insert(cpu, addr)) {
             for (undo = first_cpu; undo != cpu; undo = undo->next_cpu) {
                 cpu_breakpoint_remove(undo, addr);
@@ -352,8 +350,7 @@ static bool breakpoint_remove_all(uint64_t addr)
     CPUState *cpu;
     bool found = false;
 
-    CPU_FOREACH(cpu)
-    {
+    CPU_FOREACH (cpu) {
         found |= cpu_breakpoint_remove(cpu, addr);
     }
     return found;
@@ -488,8 +485,7 @@ static void cmd_vcont(GDBState *s, const char *a, size_t n)
         put_error(s, ERR_INVAL);
         return;
     }
-    CPU_FOREACH(cpu)
-    {
+    CPU_FOREACH (cpu) {
         const GdbVContAction *act = vcont_action_for(s, acts, count, cpu);
 
         if (act && act->action == 's') {

@@ -183,43 +183,57 @@ static void start_vcpus(void)
     }
 }
 
+/* Configuration errors end start-up: "kestrel: <message>" and exit status 1. */
+static void exit_on_error(Error *err)
+{
+    if (err) {
+        error_report_err(err);
+        exit(1);
+    }
+}
+
 void system_init(int argc, char **argv)
 {
     VLOptions o = {0};
     KeyValueList machine_kv;
-    MachineClass *mc;
-    MachineState *ms;
+    MachineClass *mc = NULL;
+    MachineState *ms = NULL;
+    Error *err = NULL;
 
-    if (!vl_parse_args(argc, argv, &o, &error_fatal)) {
-        exit(1);
-    }
+    /* A local Error (not error_fatal) so callers can prefix the option that failed. */
+    vl_parse_args(argc, argv, &o, &err);
+    exit_on_error(err);
     handle_help_requests(&o);
-    if ((o.log_items && !log_set_mask_str(o.log_items, &error_fatal)) ||
-        (o.log_file && !log_set_file(o.log_file, &error_fatal))) {
-        exit(1);
+    if (o.log_items) {
+        log_set_mask_str(o.log_items, &err);
     }
+    if (!err && o.log_file) {
+        log_set_file(o.log_file, &err);
+    }
+    exit_on_error(err);
     no_reboot = o.no_reboot;
     no_shutdown = o.no_shutdown;
-    if (!keyval_parse(o.machine ? o.machine : "", "type", &machine_kv, &error_fatal) ||
-        !(mc = select_machine(&machine_kv, o.machine, &error_fatal))) {
-        exit(1);
+    if (keyval_parse(o.machine ? o.machine : "", "type", &machine_kv, &err)) {
+        mc = select_machine(&machine_kv, o.machine, &err);
+    } else {
+        error_prepend(&err, "-machine %s: ", o.machine);
     }
-    if (!main_loop_init(&error_fatal)) {
-        exit(1);
-    }
+    exit_on_error(err);
+    main_loop_init(&err);
+    exit_on_error(err);
     bql_lock(); /* the main thread holds it except while main_loop_wait sleeps */
     os_setup_signal_handling();
-    if (!create_serial_ports(&o, &error_fatal) ||
-        !(ms = create_machine(&o, mc, &machine_kv, &error_fatal)) ||
-        !machine_run_board_init(ms, &error_fatal) || !create_devices(&o, &error_fatal)) {
-        exit(1);
+    if (create_serial_ports(&o, &err) && (ms = create_machine(&o, mc, &machine_kv, &err)) &&
+        machine_run_board_init(ms, &err)) {
+        create_devices(&o, &err);
     }
+    exit_on_error(err);
     keyval_free(&machine_kv);
     machine_run_init_done_notifiers();
     system_reset();
     start_vcpus();
-    if (o.gdb && !gdbserver_start(o.gdb, &error_fatal)) {
-        exit(1);
+    if (o.gdb && !gdbserver_start(o.gdb, &err)) {
+        exit_on_error(err);
     }
     if (!o.start_stopped) {
         vm_start();

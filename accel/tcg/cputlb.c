@@ -242,6 +242,14 @@ MemTxResult tlb_mmio_store(hwaddr paddr, unsigned size, uint64_t val)
     return r;
 }
 
+/* After a store dropped code: once the page holds none, its stores may take the fast path. */
+static void entry_clean(const TLBTarget *t)
+{
+    if (t->e && !tb_page_has_code(t->paddr)) {
+        t->e->addr_write &= ~TLB_NOTDIRTY;
+    }
+}
+
 static RISCVException target_load(const TLBTarget *t, unsigned size, uint64_t *val)
 {
     *val = 0;
@@ -267,9 +275,7 @@ static RISCVException target_store(const TLBTarget *t, unsigned size, uint64_t v
     if (t->notdirty) {
         /* Written first, then dropped: nobody can translate the old bytes afterwards. */
         tb_invalidate_phys_range(t->paddr, size);
-        if (t->e) {
-            t->e->addr_write &= ~TLB_NOTDIRTY;
-        }
+        entry_clean(t);
     }
     return RISCV_EXCP_NONE;
 }
@@ -380,9 +386,7 @@ RISCVException tlb_probe(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessTyp
     if (t.notdirty) {
         /* An atomic cannot write first: drop the code before the read-modify-write. */
         tb_invalidate_phys_range(t.paddr, size);
-        if (t.e) {
-            t.e->addr_write &= ~TLB_NOTDIRTY;
-        }
+        entry_clean(&t);
     }
     *host = t.host;
     *paddr = t.paddr;

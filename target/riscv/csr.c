@@ -181,17 +181,29 @@ static RISCVException write_fcsr(CPURISCVState *env, int csrno, uint64_t val)
 
 /* ---- counters (Volume I chapter 10, Volume II 3.1.10) ---- */
 
+/*
+ * mcycle and minstret count retired instructions. Each keeps an offset from
+ * env->instret; while its mcountinhibit bit is set the "offset" holds the frozen
+ * value itself, so inhibiting and resuming only convert between the two forms.
+ */
+static uint64_t *counter_offset(CPURISCVState *env, unsigned index)
+{
+    return index == 0 ? &env->mcycle_offset : &env->minstret_offset;
+}
+
+static bool counter_inhibited(CPURISCVState *env, unsigned index)
+{
+    return env->mcountinhibit & (1ULL << index);
+}
+
 /* Value of counter index (0 cycle, 2 instret, 3..31 hpm); time is read separately. */
 static uint64_t counter_value(CPURISCVState *env, unsigned index)
 {
-    switch (index) {
-    case 0:
-        return env->instret + env->mcycle_offset;
-    case 2:
-        return env->instret + env->minstret_offset;
-    default:
-        return index - 3 < RISCV_HPM_COUNTERS ? env->mhpmcounter[index - 3] : 0;
+    if (index == 0 || index == 2) {
+        uint64_t off = *counter_offset(env, index);
+        return counter_inhibited(env, index) ? off : env->instret + off;
     }
+    return index - 3 < RISCV_HPM_COUNTERS ? env->mhpmcounter[index - 3] : 0;
 }
 
 static RISCVException read_counter(CPURISCVState *env, int csrno, uint64_t *val)
@@ -213,10 +225,8 @@ static RISCVException write_mcounter(CPURISCVState *env, int csrno, uint64_t val
 {
     unsigned index = csrno & 0x1f;
 
-    if (index == 0) {
-        env->mcycle_offset = val - env->instret;
-    } else if (index == 2) {
-        env->minstret_offset = val - env->instret;
+    if (index == 0 || index == 2) {
+        *counter_offset(env, index) = counter_inhibited(env, index) ? val : val - env->instret;
     } else if (index - 3 < RISCV_HPM_COUNTERS) {
         env->mhpmcounter[index - 3] = val;
     }
@@ -269,7 +279,23 @@ CSR_FIELD(sepc, ~1ULL)
 CSR_FIELD(medeleg, MEDELEG_MASK)
 CSR_FIELD(mcounteren, 0xffffffffULL)
 CSR_FIELD(scounteren, 0xffffffffULL)
-CSR_FIELD(mcountinhibit, MCOUNTINHIBIT_MASK)
+
+static RISCVException read_mcountinhibit(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->mcountinhibit;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_mcountinhibit(CPURISCVState *env, int csrno, uint64_t val)
+{
+    uint64_t cycle = counter_value(env, 0), instret = counter_value(env, 2);
+
+    env->mcountinhibit = val & MCOUNTINHIBIT_MASK;
+    /* Re-store both counters in the form their new inhibit bit calls for. */
+    write_mcounter(env, CSR_MCYCLE, cycle);
+    write_mcounter(env, CSR_MINSTRET, instret);
+    return RISCV_EXCP_NONE;
+}
 CSR_FIELD(senvcfg, SENVCFG_FIOM)
 /* misa is not writable here (QEMU 7.2 default): writes keep the value. */
 static RISCVException read_misa(CPURISCVState *env, int csrno, uint64_t *val)

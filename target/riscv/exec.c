@@ -608,7 +608,7 @@ chain:
             if (!next) {
                 return TB_EXIT_NEXT;
             }
-            /* Link only inside one page: the page's blocks are dropped together. */
+            /* Link only inside one page: invalidation unlinks through the page's list. */
             if (slot >= 0 && !((pc ^ npc) & TARGET_PAGE_MASK) && !(tb->flags & TB_UNCACHED) &&
                 tb->phys_pc != TB_PHYS_INVALID) {
                 tb->jmp[slot] = next;

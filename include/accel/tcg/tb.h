@@ -9,11 +9,11 @@
  * is flushed, so a pointer to an invalidated block stays readable: a block
  * that is running when a store invalidates it finishes safely.
  *
- * Invalidation is per physical page: a store to a page holding code (found
- * through TLB_NOTDIRTY), a DMA/loader write (memory_ram_write_hook) or a full
- * flush drops every block of the page. Blocks are chained (jmp[]) only to
- * blocks of the same page, so dropping a page's blocks never leaves a chain
- * from a live block into a dead one.
+ * Invalidation: a store to a page holding code (found through TLB_NOTDIRTY)
+ * or a DMA/loader write (memory_ram_write_hook) drops the blocks whose bytes
+ * it overlaps; a full flush drops all. Blocks are chained (jmp[]) only to
+ * blocks of the same page, so the page's block list is all that must be
+ * walked to unlink the survivors from a dropped block.
  */
 #ifndef ACCEL_TCG_TB_H
 #define ACCEL_TCG_TB_H

@@ -7,11 +7,14 @@
  * with fpu_box_s(), resolves the rounding mode (static rm or frm) and rejects the reserved
  * encodings before calling, so `rm` is always one of FPU_RM_RNE..FPU_RM_RMM.
  * Operations OR the RISC-V accrued-exception bits (FPU_NX..FPU_NV) into *fflags and never
- * clear any. A NaN result is always the canonical NaN (FPU_CANONICAL_NAN_S/_D).
+ * clear any. Pass the hart's accrued fflags, not a scratch zero: the fused multiply-adds
+ * skip their costly inexact detection once NX is already set (results never depend on it).
+ * A NaN result is always the canonical NaN (FPU_CANONICAL_NAN_S/_D).
  * Results that land in an integer register (conversions to integers) are returned as the
  * XLEN=64 value the ISA writes, so 32-bit results are sign-extended, including fcvt.wu.
- * Functions are thread-safe: they keep no state (the host SSE control register, when used,
- * is per thread and restored to round-to-nearest before returning).
+ * Functions keep no state and are thread-safe. On x86-64 they use the host SSE unit and
+ * expect the calling thread's MXCSR in its C default (round to nearest, no FTZ/DAZ), which
+ * they restore after any change: do not build the emulator with -ffast-math.
  *
  * Names follow the mnemonics: fpu_<op>_<fmt> with fmt s or d, conversions
  * fpu_cvt_<dst>_<src> as in fcvt.<dst>.<src>.
