@@ -18,11 +18,11 @@ typedef struct OptionDef {
     const char *help;
 } OptionDef;
 
-#define SET_STRING(field)                                                               \
-    static bool opt_##field(VLOptions *o, const char *opt, const char *arg, Error **errp) \
-    {                                                                                   \
-        o->field = arg;                                                                 \
-        return true;                                                                    \
+#define SET_STRING(field)                                                                          \
+    static bool opt_##field(VLOptions *o, const char *opt, const char *arg, Error **errp)          \
+    {                                                                                              \
+        o->field = arg;                                                                            \
+        return true;                                                                               \
     }
 SET_STRING(machine)
 SET_STRING(cpu)
@@ -35,11 +35,11 @@ SET_STRING(gdb)
 SET_STRING(log_items)
 SET_STRING(log_file)
 
-#define SET_FLAG(field)                                                                 \
-    static bool opt_##field(VLOptions *o, const char *opt, const char *arg, Error **errp) \
-    {                                                                                   \
-        o->field = true;                                                                \
-        return true;                                                                    \
+#define SET_FLAG(field)                                                                            \
+    static bool opt_##field(VLOptions *o, const char *opt, const char *arg, Error **errp)          \
+    {                                                                                              \
+        o->field = true;                                                                           \
+        return true;                                                                               \
     }
 SET_FLAG(nographic)
 SET_FLAG(start_stopped)
@@ -130,8 +130,7 @@ static bool opt_smp(VLOptions *o, const char *opt, const char *arg, Error **errp
 static bool opt_serial(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     if (o->nserial == MAX_SERIAL_PORTS) {
-        error_setg(errp, "-%s %s: too many serial ports (at most %d)", opt, arg,
-                   MAX_SERIAL_PORTS);
+        error_setg(errp, "-%s %s: too many serial ports (at most %d)", opt, arg, MAX_SERIAL_PORTS);
         return false;
     }
     o->serial[o->nserial++] = arg;
@@ -173,8 +172,9 @@ static const OptionDef options[] = {
     {"dtb", "FILE", opt_dtb, "use this device tree instead of the generated one"},
     {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
     {"nographic", NULL, opt_nographic, "serial port and monitor multiplexed on stdio (Ctrl-A h)"},
-    {"serial", "DEV", opt_serial, "serial port backend: stdio, mon:stdio, null, none, "
-                                  "file:PATH, pty, tcp:HOST:PORT,server=on,wait=off"},
+    {"serial", "DEV", opt_serial,
+     "serial port backend: stdio, mon:stdio, null, none, "
+     "file:PATH, pty, tcp:HOST:PORT,server=on,wait=off"},
     {"display", "none", opt_display, "display type (only 'none': there is no graphical display)"},
     {"s", NULL, opt_gdb_default, "shorthand for -gdb tcp::1234"},
     {"gdb", "tcp::PORT", opt_gdb, "wait for a gdb connection on a TCP port"},
@@ -206,8 +206,10 @@ bool vl_parse_args(int argc, char **argv, VLOptions *o, Error **errp)
         const OptionDef *def;
 
         if (arg[0] != '-' || arg[1] == '\0') {
-            error_setg(errp, "%s: invalid option (disk images are not accepted as bare "
-                             "arguments)", arg);
+            error_setg(errp,
+                       "%s: invalid option (disk images are not accepted as bare "
+                       "arguments)",
+                       arg);
             return false;
         }
         if (name[0] == '-') {

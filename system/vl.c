@@ -65,8 +65,10 @@ static MachineClass *select_machine(const KeyValueList *kv, const char *optarg, 
     MachineClass *mc = machine_find_class(name);
 
     if (!mc) {
-        error_setg(errp, "-machine %s: unsupported machine type\n"
-                         "Use -machine help to list supported machines", optarg);
+        error_setg(errp,
+                   "-machine %s: unsupported machine type\n"
+                   "Use -machine help to list supported machines",
+                   optarg);
     }
     return mc;
 }
@@ -115,8 +117,8 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
     if (o->ram_size) {
         ms->ram_size = o->ram_size;
     }
-    ms->smp = (CpuTopology){o->smp_cpus, o->smp_sockets, o->smp_cores, o->smp_threads,
-                            o->smp_maxcpus};
+    ms->smp =
+        (CpuTopology){o->smp_cpus, o->smp_sockets, o->smp_cores, o->smp_threads, o->smp_maxcpus};
     if (o->cpu && !(ms->cpu_type = resolve_cpu_type(o->cpu, errp))) {
         return NULL;
     }
@@ -162,8 +164,10 @@ static bool create_devices(const VLOptions *o, Error **errp)
         oc = driver ? object_class_by_name(driver) : NULL;
         if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE) ||
             !DEVICE_CLASS(oc)->user_creatable || object_class_is_abstract(oc)) {
-            error_setg(errp, "-device %s: '%s' is not a valid device model name "
-                             "(-device help lists them)", o->device[i], driver ? driver : "");
+            error_setg(errp,
+                       "-device %s: '%s' is not a valid device model name "
+                       "(-device help lists them)",
+                       o->device[i], driver ? driver : "");
             keyval_free(&kv);
             return false;
         }

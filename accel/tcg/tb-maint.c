@@ -200,8 +200,7 @@ static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
                 tb->jmp[i] = NULL;
             }
         }
-        bits_set(pd, tb->phys_pc & ~TARGET_PAGE_MASK,
-                 (tb->phys_pc & ~TARGET_PAGE_MASK) + tb->size);
+        bits_set(pd, tb->phys_pc & ~TARGET_PAGE_MASK, (tb->phys_pc & ~TARGET_PAGE_MASK) + tb->size);
     }
 }
 

@@ -31,7 +31,7 @@ static bool cpu_common_realize(DeviceState *dev, Error **errp)
     /* Realize runs under the BQL at board creation, so the list needs no lock of its own. */
     while (*link) {
         if (*link == cpu) {
-            return true; /* realized again after an unrealize-less reset: already linked */
+            return true; /* already linked */
         }
         link = &(*link)->next_cpu;
         index++;

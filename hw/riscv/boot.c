@@ -6,8 +6,8 @@
  */
 #include "hw/riscv/boot.h"
 
-#include <libfdt.h>
 #include <inttypes.h>
+#include <libfdt.h>
 #include <unistd.h>
 
 #include "system/loader.h"
@@ -36,8 +36,10 @@ bool riscv_find_firmware(const char *bios, char **path, Error **errp)
         }
         free(candidate);
     }
-    error_setg(errp, "Unable to find the RISC-V BIOS \"%s\" (install Debian's opensbi "
-                     "package, or use -bios FILE or -bios none)", RISCV64_BIOS_BIN);
+    error_setg(errp,
+               "Unable to find the RISC-V BIOS \"%s\" (install Debian's opensbi "
+               "package, or use -bios FILE or -bios none)",
+               RISCV64_BIOS_BIN);
     return false;
 }
 
@@ -111,8 +113,8 @@ bool riscv_load_initrd(MachineState *ms, hwaddr dram_base, uint64_t kernel_entry
                    ms->initrd_filename, ms->ram_size / MiB);
         return false;
     }
-    if (!load_image_targphys(ms->initrd_filename, start, dram_end - start,
-                             address_space_memory(), &size, errp)) {
+    if (!load_image_targphys(ms->initrd_filename, start, dram_end - start, address_space_memory(),
+                             &size, errp)) {
         return false;
     }
     return fdt_set_u64(ms->fdt, "/chosen", "linux,initrd-start", start, errp) &&
@@ -162,7 +164,7 @@ void riscv_setup_rom_reset_vec(hwaddr rom_base, hwaddr start_addr, hwaddr next_a
 {
     enum { START_OFF = 0x18, FDT_OFF = 0x20, INFO_OFF = 0x28 };
     const uint32_t code[6] = {
-        0x00000000 | (REG_T0 << 7) | 0x17,           /* auipc t0, 0: t0 = rom_base */
+        0x00000000 | (REG_T0 << 7) | 0x17,            /* auipc t0, 0: t0 = rom_base */
         rv_itype(0x13, 0, REG_A2, REG_T0, INFO_OFF),  /* addi a2, t0, &fw_dynamic_info */
         rv_itype(0x73, 2, REG_A0, 0, 0xf14),          /* csrr a0, mhartid */
         rv_itype(0x03, 3, REG_A1, REG_T0, FDT_OFF),   /* ld a1, fdt_addr */
@@ -171,8 +173,8 @@ void riscv_setup_rom_reset_vec(hwaddr rom_base, hwaddr start_addr, hwaddr next_a
     };
     const uint64_t words[2] = {start_addr, fdt_addr};
     const uint64_t info[6] = {
-        FW_DYNAMIC_INFO_MAGIC, FW_DYNAMIC_INFO_VERSION, next_addr, FW_DYNAMIC_INFO_NEXT_MODE_S,
-        0 /* options */,       0 /* boot hart: the first one */,
+        FW_DYNAMIC_INFO_MAGIC,       FW_DYNAMIC_INFO_VERSION, next_addr,
+        FW_DYNAMIC_INFO_NEXT_MODE_S, 0 /* options */,         0 /* boot hart: the first one */,
     };
     uint8_t rom[INFO_OFF + sizeof(info)];
 

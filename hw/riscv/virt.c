@@ -11,9 +11,9 @@
  */
 #include "hw/riscv/virt.h"
 
-#include <libfdt.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <libfdt.h>
 #include <sys/random.h>
 
 #include "hw/char/serial.h"
@@ -27,16 +27,11 @@
 #include "util/log.h"
 
 const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT] = {
-    [VIRT_DEBUG] = {0x0, 0x100},
-    [VIRT_MROM] = {0x1000, 0xf000},
-    [VIRT_TEST] = {0x100000, 0x1000},
-    [VIRT_RTC] = {0x101000, 0x1000},
-    [VIRT_CLINT] = {0x2000000, 0x10000},
-    [VIRT_ACLINT_SSWI] = {0x2f00000, 0x4000},
-    [VIRT_PLIC] = {0xc000000, 0x600000},
-    [VIRT_UART0] = {0x10000000, 0x100},
-    [VIRT_VIRTIO] = {0x10001000, 0x1000},
-    [VIRT_DRAM] = {0x80000000, 0x0},
+    [VIRT_DEBUG] = {0x0, 0x100},          [VIRT_MROM] = {0x1000, 0xf000},
+    [VIRT_TEST] = {0x100000, 0x1000},     [VIRT_RTC] = {0x101000, 0x1000},
+    [VIRT_CLINT] = {0x2000000, 0x10000},  [VIRT_ACLINT_SSWI] = {0x2f00000, 0x4000},
+    [VIRT_PLIC] = {0xc000000, 0x600000},  [VIRT_UART0] = {0x10000000, 0x100},
+    [VIRT_VIRTIO] = {0x10001000, 0x1000}, [VIRT_DRAM] = {0x80000000, 0x0},
 };
 
 #define VIRT_TIMEBASE_FREQ 10000000
@@ -51,8 +46,8 @@ static VirtFDTDevice *virt_fdt_add(VirtMachineState *s, DeviceState *dev, int ma
         exit(1);
     }
     d = &s->fdt_devices[s->num_fdt_devices++];
-    *d = (VirtFDTDevice){.dev = dev, .base = virt_memmap[map_index].base,
-                         .size = virt_memmap[map_index].size};
+    *d = (VirtFDTDevice){
+        .dev = dev, .base = virt_memmap[map_index].base, .size = virt_memmap[map_index].size};
     return d;
 }
 
@@ -67,8 +62,7 @@ static void virt_create_harts(VirtMachineState *s, MachineState *ms)
         char name[32];
 
         object_property_set_int(OBJECT(dev), "hartid", i, &error_fatal);
-        object_property_set_int(OBJECT(dev), "resetvec", virt_memmap[VIRT_MROM].base,
-                                &error_fatal);
+        object_property_set_int(OBJECT(dev), "resetvec", virt_memmap[VIRT_MROM].base, &error_fatal);
         snprintf(name, sizeof(name), "harts[%d]", i);
         object_property_add_child(soc, name, OBJECT(dev));
         if (!qdev_realize_and_unref(dev, &error_fatal)) {
@@ -103,17 +97,16 @@ static void virt_create_clint(VirtMachineState *s)
     }
     d = virt_fdt_add(s, riscv_aclint_swi_create(base, 0, s->num_harts, false), VIRT_CLINT);
     d->size = RISCV_ACLINT_SWI_SIZE;
-    d = virt_fdt_add(s,
-                     riscv_aclint_mtimer_create(base + RISCV_ACLINT_SWI_SIZE,
-                                                RISCV_ACLINT_DEFAULT_MTIMER_SIZE, 0, s->num_harts,
-                                                RISCV_ACLINT_DEFAULT_MTIMECMP,
-                                                RISCV_ACLINT_DEFAULT_MTIME, VIRT_TIMEBASE_FREQ,
-                                                true),
-                     VIRT_CLINT);
+    d = virt_fdt_add(
+        s,
+        riscv_aclint_mtimer_create(base + RISCV_ACLINT_SWI_SIZE, RISCV_ACLINT_DEFAULT_MTIMER_SIZE,
+                                   0, s->num_harts, RISCV_ACLINT_DEFAULT_MTIMECMP,
+                                   RISCV_ACLINT_DEFAULT_MTIME, VIRT_TIMEBASE_FREQ, true),
+        VIRT_CLINT);
     d->base += RISCV_ACLINT_SWI_SIZE;
     d->size = RISCV_ACLINT_DEFAULT_MTIMER_SIZE;
-    virt_fdt_add(s, riscv_aclint_swi_create(virt_memmap[VIRT_ACLINT_SSWI].base, 0, s->num_harts,
-                                            true),
+    virt_fdt_add(s,
+                 riscv_aclint_swi_create(virt_memmap[VIRT_ACLINT_SSWI].base, 0, s->num_harts, true),
                  VIRT_ACLINT_SSWI);
 }
 
@@ -121,9 +114,9 @@ static void virt_create_plic(VirtMachineState *s)
 {
     VirtFDTDevice *d;
 
-    s->plic = sifive_plic_create(virt_memmap[VIRT_PLIC].base, 0, s->num_harts,
-                                 VIRT_IRQCHIP_NUM_SOURCES, VIRT_IRQCHIP_NUM_PRIORITIES,
-                                 virt_memmap[VIRT_PLIC].size);
+    s->plic =
+        sifive_plic_create(virt_memmap[VIRT_PLIC].base, 0, s->num_harts, VIRT_IRQCHIP_NUM_SOURCES,
+                           VIRT_IRQCHIP_NUM_PRIORITIES, virt_memmap[VIRT_PLIC].size);
     s->plic_phandle = s->next_phandle++;
     d = virt_fdt_add(s, s->plic, VIRT_PLIC);
     d->phandle = s->plic_phandle;
@@ -158,8 +151,7 @@ static void virt_create_devices(VirtMachineState *s)
     }
     virt_create_sysbus(s, uart, VIRT_UART0, VIRT_UART0_IRQ);
     virt_create_sysbus(s, qdev_new(TYPE_GOLDFISH_RTC), VIRT_RTC, VIRT_RTC_IRQ);
-    virt_create_sysbus(s, qdev_new(TYPE_SIFIVE_TEST), VIRT_TEST, 0)->phandle =
-        s->next_phandle++;
+    virt_create_sysbus(s, qdev_new(TYPE_SIFIVE_TEST), VIRT_TEST, 0)->phandle = s->next_phandle++;
 }
 
 static void virt_machine_done(Notifier *n, void *data);
@@ -401,14 +393,13 @@ static void virt_machine_done(Notifier *n, void *data)
     if (!riscv_find_firmware(ms->firmware, &firmware, &error_fatal)) {
         exit(1);
     }
-    if (firmware && !riscv_load_firmware(firmware, dram, ms->ram_size, &firmware_end,
-                                         &error_fatal)) {
+    if (firmware &&
+        !riscv_load_firmware(firmware, dram, ms->ram_size, &firmware_end, &error_fatal)) {
         exit(1);
     }
     free(firmware);
-    if (ms->kernel_filename &&
-        !riscv_load_kernel(ms, riscv_calc_kernel_start_addr(firmware_end), &kernel_entry,
-                           &error_fatal)) {
+    if (ms->kernel_filename && !riscv_load_kernel(ms, riscv_calc_kernel_start_addr(firmware_end),
+                                                  &kernel_entry, &error_fatal)) {
         exit(1);
     }
     ms->fdt = ms->dtb ? virt_load_user_fdt(ms->dtb, &error_fatal) : virt_create_fdt(s, ms);

@@ -53,15 +53,18 @@ typedef struct ObjectChild ObjectChild;
 struct Object {
     ObjectClass *klass;
     int refcount;
-    Object *parent;      /* in the composition tree, or NULL */
-    char *name;          /* the child name under parent, or NULL */
+    Object *parent; /* in the composition tree, or NULL */
+    char *name;     /* the child name under parent, or NULL */
     ObjectChild *children;
 };
 
 void type_register_static(const TypeInfo *info);
 /* Run fn at program start-up (before main) to register types. */
-#define type_init(fn) \
-    static void __attribute__((constructor)) type_init_##fn(void) { fn(); }
+#define type_init(fn)                                                                              \
+    static void __attribute__((constructor)) type_init_##fn(void)                                  \
+    {                                                                                              \
+        fn();                                                                                      \
+    }
 
 /* The class of a registered type, created on first use; NULL if unknown. */
 ObjectClass *object_class_by_name(const char *typename);
@@ -82,19 +85,18 @@ Object *object_new(const char *typename);
 Object *object_new_checked(const char *typename, Error **errp);
 const char *object_get_typename(const Object *obj);
 Object *object_dynamic_cast(Object *obj, const char *typename);
-Object *object_dynamic_cast_assert(Object *obj, const char *typename, const char *file,
-                                   int line);
+Object *object_dynamic_cast_assert(Object *obj, const char *typename, const char *file, int line);
 void object_ref(Object *obj);
 void object_unref(Object *obj);
 
 #define OBJECT(obj) ((Object *)(obj))
 #define OBJECT_CLASS(oc) ((ObjectClass *)(oc))
-#define OBJECT_GET_CLASS(class_type, obj, name) \
+#define OBJECT_GET_CLASS(class_type, obj, name)                                                    \
     ((class_type *)object_class_dynamic_cast_assert(OBJECT(obj)->klass, name, __FILE__, __LINE__))
-#define OBJECT_CLASS_CHECK(class_type, oc, name) \
+#define OBJECT_CLASS_CHECK(class_type, oc, name)                                                   \
     ((class_type *)object_class_dynamic_cast_assert(OBJECT_CLASS(oc), name, __FILE__, __LINE__))
 /* Checked downcast: aborts with file:line if obj is not a `name`. */
-#define OBJECT_CHECK(type, obj, name) \
+#define OBJECT_CHECK(type, obj, name)                                                              \
     ((type *)object_dynamic_cast_assert(OBJECT(obj), name, __FILE__, __LINE__))
 
 /* ---- Typed properties ----
@@ -128,16 +130,20 @@ struct Property {
     bool (*check)(Object *obj, Error **errp);
 };
 
-#define DEFINE_PROP(_name, _type, _state, _field, ...) \
-    { .name = (_name), .type = (_type), .offset = offsetof(_state, _field), __VA_ARGS__ }
+#define DEFINE_PROP(_name, _type, _state, _field, ...)                                             \
+    {                                                                                              \
+        .name = (_name), .type = (_type), .offset = offsetof(_state, _field), __VA_ARGS__          \
+    }
 #define DEFINE_PROP_BOOL(n, st, f, d) DEFINE_PROP(n, PROP_BOOL, st, f, .defval.b = (d))
 #define DEFINE_PROP_INT(n, st, f, d) DEFINE_PROP(n, PROP_INT, st, f, .defval.i = (d))
 #define DEFINE_PROP_UINT32(n, st, f, d) DEFINE_PROP(n, PROP_UINT32, st, f, .defval.u = (d))
 #define DEFINE_PROP_SIZE(n, st, f, d) DEFINE_PROP(n, PROP_SIZE, st, f, .defval.u = (d))
 #define DEFINE_PROP_STRING(n, st, f) DEFINE_PROP(n, PROP_STRING, st, f)
 #define DEFINE_PROP_LINK(n, st, f, t) DEFINE_PROP(n, PROP_LINK, st, f, .link_type = (t))
-#define DEFINE_PROP_END \
-    { .name = NULL }
+#define DEFINE_PROP_END                                                                            \
+    {                                                                                              \
+        .name = NULL                                                                               \
+    }
 
 /* Add a NULL-name-terminated static array of properties to a class (call from class_init). */
 void object_class_add_props(ObjectClass *oc, const Property *props);

@@ -90,15 +90,15 @@ bool memory_region_init_rom(MemoryRegion *mr, const char *name, uint64_t size,
                             Error **errp) WARN_UNUSED_RESULT;
 void memory_region_init_io(MemoryRegion *mr, const MemoryRegionOps *ops, void *opaque,
                            const char *name, uint64_t size);
-void memory_region_init_alias(MemoryRegion *mr, const char *name, MemoryRegion *orig,
-                              hwaddr offset, uint64_t size);
+void memory_region_init_alias(MemoryRegion *mr, const char *name, MemoryRegion *orig, hwaddr offset,
+                              uint64_t size);
 /* Free the name and RAM of mr (mr must not be mapped). */
 void memory_region_destroy(MemoryRegion *mr);
 
 /* Place subregion at offset in a container; overlaps resolved by priority (higher wins). */
 void memory_region_add_subregion(MemoryRegion *mr, hwaddr offset, MemoryRegion *subregion);
-void memory_region_add_subregion_overlap(MemoryRegion *mr, hwaddr offset,
-                                         MemoryRegion *subregion, int priority);
+void memory_region_add_subregion_overlap(MemoryRegion *mr, hwaddr offset, MemoryRegion *subregion,
+                                         int priority);
 void memory_region_del_subregion(MemoryRegion *mr, MemoryRegion *subregion);
 void memory_region_set_enabled(MemoryRegion *mr, bool enabled);
 
@@ -106,8 +106,14 @@ static inline bool memory_region_is_ram(const MemoryRegion *mr)
 {
     return mr->type == MR_RAM || mr->type == MR_ROM;
 }
-static inline bool memory_region_is_rom(const MemoryRegion *mr) { return mr->type == MR_ROM; }
-static inline void *memory_region_get_ram_ptr(MemoryRegion *mr) { return mr->ram_ptr; }
+static inline bool memory_region_is_rom(const MemoryRegion *mr)
+{
+    return mr->type == MR_ROM;
+}
+static inline void *memory_region_get_ram_ptr(MemoryRegion *mr)
+{
+    return mr->ram_ptr;
+}
 
 /* Perform an access on an MMIO region with the size rules above (addr relative to mr). */
 MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr, uint64_t *data,
@@ -152,8 +158,7 @@ const FlatRange *flatview_lookup(const FlatView *view, hwaddr addr);
  */
 MemTxResult address_space_read(AddressSpace *as, hwaddr addr, void *buf, uint64_t len);
 MemTxResult address_space_write(AddressSpace *as, hwaddr addr, const void *buf, uint64_t len);
-MemTxResult address_space_write_rom(AddressSpace *as, hwaddr addr, const void *buf,
-                                    uint64_t len);
+MemTxResult address_space_write_rom(AddressSpace *as, hwaddr addr, const void *buf, uint64_t len);
 /*
  * Set by the accelerator: called after address_space_write/_write_rom wrote
  * guest RAM at [addr, addr+len), so translated code there is dropped (DMA and

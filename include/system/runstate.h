@@ -12,8 +12,8 @@
 typedef enum RunState {
     RUN_STATE_PRELAUNCH, /* created, vCPUs not started (-S waits here) */
     RUN_STATE_RUNNING,
-    RUN_STATE_PAUSED,    /* stopped by the user/monitor */
-    RUN_STATE_DEBUG,     /* stopped by the gdbstub */
+    RUN_STATE_PAUSED, /* stopped by the user/monitor */
+    RUN_STATE_DEBUG,  /* stopped by the gdbstub */
     RUN_STATE_SHUTDOWN,
 } RunState;
 
@@ -38,8 +38,8 @@ void shutdown_request(ShutdownCause cause, int status);
 void reset_request(ShutdownCause cause);
 /* Called by the main loop: returns true when it must leave; *status = process exit status. */
 bool main_loop_should_exit(int *status);
-extern bool no_reboot;      /* -no-reboot */
-extern bool no_shutdown;    /* -no-shutdown (reserved) */
+extern bool no_reboot;   /* -no-reboot */
+extern bool no_shutdown; /* -no-shutdown (reserved) */
 
 /* vm_stop/vm_start pause and resume all vCPUs and the virtual clock (main loop thread). */
 void vm_start(void);

@@ -15,28 +15,28 @@
 
 /* Everything the command line asked for, before any of it is acted upon. */
 typedef struct VLOptions {
-    const char *machine;    /* -M/-machine string, e.g. "virt,aclint=on" */
-    uint64_t ram_size;      /* -m, bytes; 0 = the machine's default */
+    const char *machine; /* -M/-machine string, e.g. "virt,aclint=on" */
+    uint64_t ram_size;   /* -m, bytes; 0 = the machine's default */
     unsigned smp_cpus, smp_sockets, smp_cores, smp_threads, smp_maxcpus; /* 0 = unset */
-    const char *cpu;        /* -cpu */
-    const char *bios;       /* -bios */
-    const char *kernel;     /* -kernel */
-    const char *initrd;     /* -initrd */
-    const char *append;     /* -append */
-    const char *dtb;        /* -dtb */
-    bool nographic;         /* -nographic */
-    const char *serial[MAX_SERIAL_PORTS]; /* -serial, in order */
+    const char *cpu;                                                     /* -cpu */
+    const char *bios;                                                    /* -bios */
+    const char *kernel;                                                  /* -kernel */
+    const char *initrd;                                                  /* -initrd */
+    const char *append;                                                  /* -append */
+    const char *dtb;                                                     /* -dtb */
+    bool nographic;                                                      /* -nographic */
+    const char *serial[MAX_SERIAL_PORTS];                                /* -serial, in order */
     int nserial;
     const char *device[MAX_DEVICE_OPTS]; /* -device, in order */
     int ndevice;
-    const char *gdb;        /* -gdb DEV, or "tcp::1234" from -s */
-    bool start_stopped;     /* -S */
-    const char *log_items;  /* -d */
-    const char *log_file;   /* -D */
-    bool no_reboot;         /* -no-reboot */
-    bool no_shutdown;       /* -no-shutdown */
-    bool show_version;      /* -version */
-    bool show_help;         /* -h / -help */
+    const char *gdb;       /* -gdb DEV, or "tcp::1234" from -s */
+    bool start_stopped;    /* -S */
+    const char *log_items; /* -d */
+    const char *log_file;  /* -D */
+    bool no_reboot;        /* -no-reboot */
+    bool no_shutdown;      /* -no-shutdown */
+    bool show_version;     /* -version */
+    bool show_help;        /* -h / -help */
 } VLOptions;
 
 /*

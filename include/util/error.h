@@ -24,7 +24,7 @@ void error_setg_internal(Error **errp, const char *file, int line, const char *f
 /* Like error_setg, appending ": strerror(os_errno)". */
 void error_setg_errno_internal(Error **errp, const char *file, int line, int os_errno,
                                const char *fmt, ...) PRINTF_FMT(5, 6);
-#define error_setg_errno(errp, e, ...) \
+#define error_setg_errno(errp, e, ...)                                                             \
     error_setg_errno_internal(errp, __FILE__, __LINE__, e, __VA_ARGS__)
 /* Prefix the message of *errp with a formatted string (if there is an error). */
 void error_prepend(Error **errp, const char *fmt, ...) PRINTF_FMT(2, 3);

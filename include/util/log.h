@@ -20,7 +20,7 @@ enum {
     LOG_CPU = 1 << 6,         /* cpu: register state before each block */
 };
 
-extern int log_mask_enabled;  /* the -d bits; read on hot paths through log_enabled() */
+extern int log_mask_enabled; /* the -d bits; read on hot paths through log_enabled() */
 
 static inline bool log_enabled(int mask)
 {
@@ -29,11 +29,11 @@ static inline bool log_enabled(int mask)
 
 /* Write to the log (stderr or the -D file) unconditionally; thread safe. */
 void log_printf(const char *fmt, ...) PRINTF_FMT(1, 2);
-#define log_mask(mask, ...)          \
-    do {                             \
-        if (log_enabled(mask)) {     \
-            log_printf(__VA_ARGS__); \
-        }                            \
+#define log_mask(mask, ...)                                                                        \
+    do {                                                                                           \
+        if (log_enabled(mask)) {                                                                   \
+            log_printf(__VA_ARGS__);                                                               \
+        }                                                                                          \
     } while (0)
 
 /* Parse "guest_errors,int" (or "help", which prints the list and returns false with no error). */

@@ -22,7 +22,7 @@
 typedef struct MachineState MachineState;
 
 typedef struct CpuTopology {
-    unsigned cpus;    /* harts present at start */
+    unsigned cpus; /* harts present at start */
     unsigned sockets;
     unsigned cores;   /* per socket */
     unsigned threads; /* per core */
@@ -52,8 +52,8 @@ struct MachineState {
     char *dumpdtb;         /* -machine dumpdtb=FILE: write the FDT and exit */
     char *cpu_type;        /* -cpu, resolved to a type name */
     CpuTopology smp;
-    MemoryRegion ram;      /* the main RAM, mapped by the board */
-    void *fdt;             /* the device tree handed to the guest */
+    MemoryRegion ram; /* the main RAM, mapped by the board */
+    void *fdt;        /* the device tree handed to the guest */
     int fdt_size;
 };
 

@@ -31,7 +31,7 @@ typedef struct CPUClass {
     uint64_t (*get_pc)(CPUState *cpu);
     void (*dump_state)(CPUState *cpu, FILE *out);
     /* gdbstub: register numbering follows the target description XML. */
-    const char *gdb_arch_name;               /* "riscv:rv64" */
+    const char *gdb_arch_name;                                       /* "riscv:rv64" */
     const char *(*gdb_target_xml)(CPUState *cpu, const char *annex); /* NULL if unknown */
     int gdb_num_regs;
     /* Read register n into buf (target byte order); returns bytes, 0 if unavailable. */

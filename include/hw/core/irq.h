@@ -19,8 +19,14 @@ typedef struct IRQState {
 
 /* Drive the line; a NULL irq (not connected) is ignored. */
 void irq_set(IRQState *irq, int level);
-static inline void irq_raise(IRQState *irq) { irq_set(irq, 1); }
-static inline void irq_lower(IRQState *irq) { irq_set(irq, 0); }
+static inline void irq_raise(IRQState *irq)
+{
+    irq_set(irq, 1);
+}
+static inline void irq_lower(IRQState *irq)
+{
+    irq_set(irq, 0);
+}
 /* One line calling handler(opaque, n, level). Owned by the caller (irq_free). */
 IRQState *irq_new(IRQHandler handler, void *opaque, int n);
 /* An array of count lines numbered 0..count-1 (free with irq_free_array). */

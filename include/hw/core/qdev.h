@@ -17,21 +17,21 @@ typedef struct DeviceState DeviceState;
 
 /* Where the board placed a device, for its device-tree node (see DeviceClass.fdt_populate). */
 typedef struct DeviceFDTContext {
-    void *fdt;                        /* the libfdt blob being built */
-    const char *parent_path;          /* e.g. "/soc" */
-    hwaddr base, size;                /* MMIO window of region 0 */
-    uint32_t irq_parent;              /* phandle of the interrupt controller (0 = none) */
-    const uint32_t *irqs;             /* interrupt numbers at irq_parent */
+    void *fdt;               /* the libfdt blob being built */
+    const char *parent_path; /* e.g. "/soc" */
+    hwaddr base, size;       /* MMIO window of region 0 */
+    uint32_t irq_parent;     /* phandle of the interrupt controller (0 = none) */
+    const uint32_t *irqs;    /* interrupt numbers at irq_parent */
     int num_irqs;
     const uint32_t *hart_intc_phandles; /* per-hart "riscv,cpu-intc" phandles */
     int num_harts;
-    uint32_t phandle;                 /* phandle to give the node (0 = none needed) */
+    uint32_t phandle; /* phandle to give the node (0 = none needed) */
 } DeviceFDTContext;
 
 typedef struct DeviceClass {
     ObjectClass parent_class;
-    const char *desc;        /* one line for -device help */
-    bool user_creatable;     /* may be created with -device */
+    const char *desc;    /* one line for -device help */
+    bool user_creatable; /* may be created with -device */
     bool (*realize)(DeviceState *dev, Error **errp);
     void (*reset)(DeviceState *dev);
     /* Write the device's node under ctx->parent_path; false + errp on libfdt failure. */
@@ -40,7 +40,7 @@ typedef struct DeviceClass {
 
 struct DeviceState {
     Object parent_obj;
-    char *id;       /* -device ...,id=X */
+    char *id; /* -device ...,id=X */
     bool realized;
     IRQState **gpio_in;
     int num_gpio_in;
