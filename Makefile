@@ -7,11 +7,14 @@ BUILD := build
 PKGS := libfdt
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
-          -Iinclude -MMD -MP -pthread
+          -D_GNU_SOURCE -Iinclude -MMD -MP -pthread
 LDLIBS := -lfdt -lm -pthread
+# User networking (net/slirp.c) on libslirp; its flags come from pkg-config (it pulls glib).
+SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
+LDLIBS += $(shell pkg-config --libs slirp)
 
 SRC_DIRS := system qom util hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
-            target/riscv accel/tcg chardev gdbstub monitor
+            target/riscv accel/tcg chardev gdbstub monitor net
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 # Everything but main(): linked into the emulator and into every unit test.
@@ -29,6 +32,8 @@ Q := $(if $(V),,@)
 $(BUILD)/kestrel: $(OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/net/%.o: CFLAGS += $(SLIRP_CFLAGS)
 
 # The FPU relies on host rounding modes: forbid constant folding across fenv changes.
 $(BUILD)/target/riscv/fpu.o: CFLAGS += -frounding-math

@@ -5,7 +5,6 @@
  * reads fills the pty buffer and the rest is dropped rather than stalling
  * the guest.
  */
-#define _GNU_SOURCE /* posix_openpt, cfmakeraw */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

@@ -4,7 +4,6 @@
  * listening socket is not watched (a second client waits in the backlog),
  * and when it disconnects we listen again. Output with no client is dropped.
  */
-#define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <netdb.h>
 #include <sys/socket.h>

@@ -13,7 +13,6 @@
  * gdb detaches or disconnects, its breakpoints go away, the VM runs on, and
  * we listen for the next client.
  */
-#define _GNU_SOURCE /* accept4 */
 #include "gdbstub/gdbstub.h"
 
 #include <errno.h>

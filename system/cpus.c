@@ -126,6 +126,10 @@ bool cpus_start_vcpu(CPUState *cpu, Error **errp)
         error_setg_errno(errp, err, "cannot create the thread of vCPU %d", cpu->cpu_index);
         return false;
     }
+    /* Named as QEMU names its vCPU threads, so `info threads` in gdb and top show them. */
+    char name[16];
+    snprintf(name, sizeof(name), "CPU %d/TCG", cpu->cpu_index);
+    pthread_setname_np(cpu->thread, name);
     return true;
 }
 

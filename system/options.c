@@ -47,6 +47,7 @@ SET_FLAG(no_reboot)
 SET_FLAG(no_shutdown)
 SET_FLAG(show_version)
 SET_FLAG(show_help)
+SET_FLAG(snapshot)
 
 static bool opt_gdb_default(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
@@ -137,14 +138,60 @@ static bool opt_serial(VLOptions *o, const char *opt, const char *arg, Error **e
     return true;
 }
 
-static bool opt_device(VLOptions *o, const char *opt, const char *arg, Error **errp)
+static bool add_to_list(const char **list, int *n, const char *opt, const char *arg,
+                        Error **errp)
 {
-    if (o->ndevice == MAX_DEVICE_OPTS) {
-        error_setg(errp, "-%s %s: too many devices", opt, arg);
+    if (*n == MAX_DEVICE_OPTS) {
+        error_setg(errp, "-%s %s: given too many times (at most %d)", opt, arg,
+                   MAX_DEVICE_OPTS);
         return false;
     }
-    o->device[o->ndevice++] = arg;
+    list[(*n)++] = arg;
     return true;
+}
+
+#define ADD_TO_LIST(field)                                                                  \
+    static bool opt_##field(VLOptions *o, const char *opt, const char *arg, Error **errp) \
+    {                                                                                       \
+        return add_to_list(o->field, &o->n##field, opt, arg, errp);                         \
+    }
+ADD_TO_LIST(device)
+ADD_TO_LIST(drive)
+ADD_TO_LIST(netdev)
+ADD_TO_LIST(nic)
+
+/* -accel tcg[,jit=on|off][,thread=single|multi]: the only accelerator for RISC-V guests. */
+static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    KeyValueList kv;
+    bool ok = true, jit;
+
+    if (!keyval_parse(arg, "accel", &kv, errp)) {
+        error_prepend(errp, "-%s %s: ", opt, arg);
+        return false;
+    }
+    for (int i = 0; i < kv.count && ok; i++) {
+        const char *k = kv.items[i].key, *v = kv.items[i].value;
+        if (!strcmp(k, "accel")) {
+            ok = !strcmp(v, "tcg");
+            if (!ok) {
+                error_setg(errp, "-%s %s: accelerator '%s' is not supported for RISC-V guests "
+                                 "(only tcg)", opt, arg, v);
+            }
+        } else if (!strcmp(k, "jit") || !strcmp(k, "thread")) {
+            ok = !strcmp(k, "thread") ? !strcmp(v, "multi") || !strcmp(v, "single")
+                                      : parse_bool(v, &jit);
+            if (!ok) {
+                error_setg(errp, "-%s %s: invalid value '%s' for '%s'", opt, arg, v, k);
+            }
+        } else {
+            error_setg(errp, "-%s %s: unknown parameter '%s'", opt, arg, k);
+            ok = false;
+        }
+    }
+    keyval_free(&kv);
+    o->accel = ok ? arg : NULL;
+    return ok;
 }
 
 /* We have no graphical display: only "none" (the serial port goes to stdio anyway). */
@@ -171,6 +218,15 @@ static const OptionDef options[] = {
     {"append", "CMDLINE", opt_append, "kernel command line"},
     {"dtb", "FILE", opt_dtb, "use this device tree instead of the generated one"},
     {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
+    {"drive", "file=FILE[,format=raw][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,
+     "a disk image (raw); with if=none attach it with -device virtio-blk-device,drive=ID"},
+    {"snapshot", NULL, opt_snapshot, "never write to disk images (writes are kept in memory)"},
+    {"netdev", "user,id=ID[,hostfwd=tcp::HOSTPORT-:GUESTPORT]", opt_netdev,
+     "a network backend (user networking); attach with -device virtio-net-device,netdev=ID"},
+    {"nic", "user[,model=virtio-net-device][,hostfwd=...]", opt_nic,
+     "a network backend and its virtio-net card in one option (or -nic none)"},
+    {"accel", "tcg[,jit=on|off]", opt_accel,
+     "accelerator: tcg (jit=off runs the interpreter only)"},
     {"nographic", NULL, opt_nographic, "serial port and monitor multiplexed on stdio (Ctrl-A h)"},
     {"serial", "DEV", opt_serial,
      "serial port backend: stdio, mon:stdio, null, none, "
@@ -237,7 +293,7 @@ void vl_print_help(FILE *out)
                  "A RISC-V machine emulator with QEMU's command line "
                  "(qemu-system-riscv64 -M virt).\n\n");
     for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
-        char left[64];
+        char left[128];
         snprintf(left, sizeof(left), "-%s%s%s", options[i].name, options[i].argname ? " " : "",
                  options[i].argname ? options[i].argname : "");
         if (strlen(left) > 26) {
@@ -252,7 +308,8 @@ void vl_print_help(FILE *out)
                  "    still goes to stdio (as with -nographic), and -display accepts only none.\n"
                  "  - Only the RISC-V 'virt' board; the harts implement RV64GC with Zba/Zbb/Zbc/\n"
                  "    Zbs and Sstc, but not the hypervisor (H) extension.\n"
-                 "  - Disk images must be given with -drive (not as bare arguments).\n"
+                 "  - Disk images must be given with -drive (not as bare arguments); only the\n"
+                 "    raw format so far.\n"
                  "\nDuring emulation, with -nographic, Ctrl-A h lists the console keys "
                  "(Ctrl-A x quits).\n");
 }

@@ -148,30 +148,13 @@ static bool create_serial_ports(const VLOptions *o, Error **errp)
     return true;
 }
 
-/* -device: only user-creatable device types (none on the foundation board yet). */
+/* -device, in command-line order, after the board exists. */
 static bool create_devices(const VLOptions *o, Error **errp)
 {
     for (int i = 0; i < o->ndevice; i++) {
-        KeyValueList kv;
-        const char *driver;
-        ObjectClass *oc;
-
-        if (!keyval_parse(o->device[i], "driver", &kv, errp)) {
-            error_prepend(errp, "-device %s: ", o->device[i]);
+        if (!qdev_device_add(o->device[i], errp)) {
             return false;
         }
-        driver = keyval_get(&kv, "driver");
-        oc = driver ? object_class_by_name(driver) : NULL;
-        if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE) ||
-            !DEVICE_CLASS(oc)->user_creatable || object_class_is_abstract(oc)) {
-            error_setg(errp,
-                       "-device %s: '%s' is not a valid device model name "
-                       "(-device help lists them)",
-                       o->device[i], driver ? driver : "");
-            keyval_free(&kv);
-            return false;
-        }
-        keyval_free(&kv);
     }
     return true;
 }

@@ -6,7 +6,6 @@
  * error_setg to end the process at once, so the message is printed where the
  * error happened rather than lost on the way up.
  */
-#define _GNU_SOURCE /* vasprintf */
 
 #include "util/error.h"
 

@@ -8,9 +8,9 @@
  * lists, so removal during dispatch only marks a record; the loop frees marked
  * records once it has finished walking.
  */
-#define _GNU_SOURCE /* ppoll */
 #include "util/main-loop.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -34,6 +34,15 @@ struct IOHandlerRecord {
     IOHandlerRecord *next;
 };
 
+struct PollHook {
+    PollHookFill *fill;
+    PollHookDispatch *dispatch;
+    void *opaque;
+    bool deleted;
+    bool filled; /* fill ran this iteration, so dispatch may read revents */
+    PollHook *next;
+};
+
 struct BH {
     BHFunc *cb;
     void *opaque;
@@ -47,9 +56,12 @@ static struct {
     int notify_fd; /* eventfd; -1 before main_loop_init */
     IOHandlerRecord *handlers;
     BH *bhs;
+    PollHook *poll_hooks;
     bool dispatching; /* lists are being walked: defer frees */
     struct pollfd *pollfds;
     size_t pollfds_cap;
+    size_t npollfds;   /* slots used this iteration */
+    bool hooks_filling; /* main_loop_poll_add is allowed */
 } ml = {.notify_fd = -1};
 
 static pthread_mutex_t bql = PTHREAD_MUTEX_INITIALIZER;
@@ -163,26 +175,25 @@ void main_loop_set_fd_handler(int fd, IOHandler *fd_read, IOHandler *fd_write, v
     main_loop_notify();
 }
 
-/* Fill ml.pollfds: slot 0 is the notify eventfd, then one slot per handler. */
-static int main_loop_build_pollfds(void)
+static int main_loop_pollfd_append(int fd, short events)
 {
-    size_t n = 1;
-
-    for (IOHandlerRecord *r = ml.handlers; r; r = r->next) {
-        n++;
-    }
-    if (n > ml.pollfds_cap) {
-        ml.pollfds_cap = n * 2;
+    if (ml.npollfds == ml.pollfds_cap) {
+        ml.pollfds_cap = ml.pollfds_cap ? ml.pollfds_cap * 2 : 16;
         ml.pollfds = xrealloc(ml.pollfds, ml.pollfds_cap * sizeof(*ml.pollfds));
     }
-    ml.pollfds[0] = (struct pollfd){.fd = ml.notify_fd, .events = POLLIN};
-    n = 1;
+    ml.pollfds[ml.npollfds] = (struct pollfd){.fd = fd, .events = events};
+    return ml.npollfds++;
+}
+
+/* Fill ml.pollfds: slot 0 is the notify eventfd, then one slot per handler. */
+static void main_loop_build_pollfds(void)
+{
+    ml.npollfds = 0;
+    main_loop_pollfd_append(ml.notify_fd, POLLIN);
     for (IOHandlerRecord *r = ml.handlers; r; r = r->next) {
         short events = (r->fd_read ? POLLIN : 0) | (r->fd_write ? POLLOUT : 0);
-        r->pollfd_idx = n;
-        ml.pollfds[n++] = (struct pollfd){.fd = r->fd, .events = events};
+        r->pollfd_idx = main_loop_pollfd_append(r->fd, events);
     }
-    return n;
 }
 
 static void fd_handlers_dispatch(void)
@@ -199,6 +210,85 @@ static void fd_handlers_dispatch(void)
         /* The read handler may have removed or changed this record. */
         if (!r->deleted && (revents & (POLLOUT | POLLERR)) && r->fd_write) {
             r->fd_write(r->opaque);
+        }
+    }
+}
+
+/* ---- poll hooks ---- */
+
+PollHook *main_loop_add_poll_hook(PollHookFill *fill, PollHookDispatch *dispatch, void *opaque)
+{
+    PollHook *hook = xzalloc(sizeof(*hook));
+    PollHook **link = &ml.poll_hooks;
+
+    hook->fill = fill;
+    hook->dispatch = dispatch;
+    hook->opaque = opaque;
+    while (*link) {
+        link = &(*link)->next;
+    }
+    *link = hook;
+    main_loop_notify(); /* the poll in progress does not include its fds */
+    return hook;
+}
+
+static void poll_hooks_sweep(void)
+{
+    PollHook **link = &ml.poll_hooks;
+
+    while (*link) {
+        PollHook *hook = *link;
+        if (hook->deleted) {
+            *link = hook->next;
+            free(hook);
+        } else {
+            link = &hook->next;
+        }
+    }
+}
+
+void main_loop_remove_poll_hook(PollHook *hook)
+{
+    if (!hook) {
+        return;
+    }
+    hook->deleted = true;
+    if (!ml.dispatching && !ml.hooks_filling) {
+        poll_hooks_sweep();
+    }
+}
+
+int main_loop_poll_add(int fd, short events)
+{
+    assert(ml.hooks_filling);
+    return main_loop_pollfd_append(fd, events);
+}
+
+short main_loop_poll_revents(int index)
+{
+    assert(index > 0 && (size_t)index < ml.npollfds);
+    return ml.pollfds[index].revents;
+}
+
+static void poll_hooks_fill(int64_t *timeout_ns)
+{
+    ml.hooks_filling = true;
+    for (PollHook *hook = ml.poll_hooks; hook; hook = hook->next) {
+        hook->filled = !hook->deleted;
+        if (hook->filled) {
+            hook->fill(hook->opaque, timeout_ns);
+        }
+    }
+    ml.hooks_filling = false;
+    poll_hooks_sweep();
+}
+
+static void poll_hooks_dispatch(bool poll_failed)
+{
+    for (PollHook *hook = ml.poll_hooks; hook; hook = hook->next) {
+        if (hook->filled && !hook->deleted) {
+            hook->filled = false;
+            hook->dispatch(hook->opaque, poll_failed);
         }
     }
 }
@@ -282,17 +372,18 @@ static void bhs_run(void)
 
 void main_loop_wait(bool nonblocking)
 {
-    int nfds = main_loop_build_pollfds();
     int64_t timeout = nonblocking || bhs_pending() ? 0 : timers_deadline_ns();
     struct timespec ts;
     int ret;
 
+    main_loop_build_pollfds();
+    poll_hooks_fill(&timeout);
     if (timeout >= 0) {
         ts.tv_sec = timeout / NANOSECONDS_PER_SECOND;
         ts.tv_nsec = timeout % NANOSECONDS_PER_SECOND;
     }
     bql_unlock();
-    ret = ppoll(ml.pollfds, nfds, timeout >= 0 ? &ts : NULL, NULL);
+    ret = ppoll(ml.pollfds, ml.npollfds, timeout >= 0 ? &ts : NULL, NULL);
     bql_lock();
 
     ml.dispatching = true;
@@ -302,10 +393,12 @@ void main_loop_wait(bool nonblocking)
         }
         fd_handlers_dispatch();
     }
+    poll_hooks_dispatch(ret < 0);
     timers_run_expired();
     bhs_run();
     ml.dispatching = false;
     fd_handlers_sweep();
+    poll_hooks_sweep();
     bhs_sweep();
 }
 

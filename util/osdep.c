@@ -5,7 +5,6 @@
  * building a machine or translating a block, so every allocation either succeeds or ends
  * the process with a message naming the request.
  */
-#define _GNU_SOURCE /* vasprintf */
 
 #include <stdarg.h>
 

@@ -29,6 +29,14 @@ typedef struct VLOptions {
     int nserial;
     const char *device[MAX_DEVICE_OPTS]; /* -device, in order */
     int ndevice;
+    const char *drive[MAX_DEVICE_OPTS]; /* -drive */
+    int ndrive;
+    const char *netdev[MAX_DEVICE_OPTS]; /* -netdev */
+    int nnetdev;
+    const char *nic[MAX_DEVICE_OPTS]; /* -nic */
+    int nnic;
+    bool snapshot;      /* -snapshot: never write to disk images */
+    const char *accel;  /* -accel, e.g. "tcg,jit=off" */
     const char *gdb;       /* -gdb DEV, or "tcp::1234" from -s */
     bool start_stopped;    /* -S */
     const char *log_items; /* -d */

@@ -32,6 +32,29 @@ typedef void IOHandler(void *opaque);
 /* Watch fd for reading (fd_read) and/or writing (fd_write); both NULL removes it. */
 void main_loop_set_fd_handler(int fd, IOHandler *fd_read, IOHandler *fd_write, void *opaque);
 
+/*
+ * ---- poll hooks (main loop thread, BQL held) ----
+ * For a library that owns many short-lived sockets and wants poll(2)-style control over them
+ * (libslirp's slirp_pollfds_fill/slirp_pollfds_poll), registering an fd handler per socket
+ * would churn. A poll hook instead takes part in every main_loop_wait():
+ *   before the poll, fill(opaque, &timeout_ns) adds the fds it wants watched this iteration with
+ *   main_loop_poll_add() and may lower *timeout_ns (nanoseconds, -1 = no deadline; never raise
+ *   it); after the poll, dispatch(opaque, poll_failed) reads main_loop_poll_revents() for the
+ *   indexes fill got. dispatch runs every iteration whose fill ran, even when poll timed out
+ *   (the library's timers may be due) or failed (poll_failed, revents all 0).
+ */
+typedef void PollHookFill(void *opaque, int64_t *timeout_ns);
+typedef void PollHookDispatch(void *opaque, bool poll_failed);
+typedef struct PollHook PollHook;
+/* The hook takes part from the next iteration on; the caller owns it until removed. */
+PollHook *main_loop_add_poll_hook(PollHookFill *fill, PollHookDispatch *dispatch, void *opaque);
+/* Stop and free the hook (safe from inside its own fill or dispatch). */
+void main_loop_remove_poll_hook(PollHook *hook);
+/* Only inside fill: watch fd for poll(2) events (POLLIN, POLLOUT, POLLPRI); returns the index. */
+int main_loop_poll_add(int fd, short events);
+/* Only inside dispatch: the poll(2) revents of an index main_loop_poll_add returned. */
+short main_loop_poll_revents(int index);
+
 /* ---- bottom halves: run once, soon, in the main loop with the BQL held ---- */
 typedef struct BH BH;
 typedef void BHFunc(void *opaque);

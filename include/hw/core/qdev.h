@@ -34,6 +34,11 @@ typedef struct DeviceClass {
     bool user_creatable; /* may be created with -device */
     bool (*realize)(DeviceState *dev, Error **errp);
     void (*reset)(DeviceState *dev);
+    /*
+     * Devices created with -device that need a slot on the board (a virtio device needs a
+     * virtio-mmio transport) attach themselves here after realize; NULL = nothing to do.
+     */
+    bool (*plug)(DeviceState *dev, Error **errp);
     /* Write the device's node under ctx->parent_path; false + errp on libfdt failure. */
     bool (*fdt_populate)(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp);
 } DeviceClass;
@@ -72,6 +77,12 @@ void qdev_connect_gpio_out(DeviceState *dev, int n, IRQState *irq);
 void device_reset(DeviceState *dev);
 /* Reset every realized device under root (the machine), children first. */
 void qdev_reset_all(Object *root);
+/*
+ * -device DRIVER[,id=ID][,prop=value...]: create a user-creatable device, set its
+ * properties by name, realize it and plug it into the board (DeviceClass.plug).
+ * NULL + errp (naming the option) on any failure.
+ */
+DeviceState *qdev_device_add(const char *optstr, Error **errp);
 /* Print "name  (desc)" for each user-creatable device type, for -device help. */
 void qdev_print_device_help(FILE *out);
 
