@@ -14,7 +14,7 @@ SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
 LDLIBS += $(shell pkg-config --libs slirp)
 
 SRC_DIRS := system qom util hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
-            target/riscv accel/tcg chardev gdbstub monitor net
+            target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 # Everything but main(): linked into the emulator and into every unit test.

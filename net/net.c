@@ -144,15 +144,12 @@ void net_send_packet(NetClientState *sender, const uint8_t *buf, size_t size)
         to->dropped++;
         return;
     }
-    /* Keep order: while frames wait, a new one waits behind them. */
-    if (to->queue_head || !net_client_can_receive(to)) {
-        net_queue_append(to, buf, size);
-        return;
-    }
-    if (!net_deliver(to, buf, size)) {
+    /* Keep order: while frames wait, a new one goes behind them. */
+    if (to->queue_head || !net_client_can_receive(to) || !net_deliver(to, buf, size)) {
         net_queue_append(to, buf, size);
     }
-    /* The receiver may have sent back to us re-entrantly, or queued for itself meanwhile. */
+    /* Frames may wait that `to` can take now, e.g. ones sent to it re-entrantly from its own
+     * receive (a backend answering an ARP request while the NIC transmits). */
     net_flush_queued_packets(to);
 }
 

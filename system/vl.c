@@ -8,6 +8,7 @@
  */
 #include "system/system.h"
 
+#include "block/block.h"
 #include "gdbstub/gdbstub.h"
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
@@ -148,9 +149,29 @@ static bool create_serial_ports(const VLOptions *o, Error **errp)
     return true;
 }
 
-/* -device, in command-line order, after the board exists. */
+/* A device an option asked for implicitly (-drive if=virtio, -nic): created like -device. */
+static bool add_implied_device(char *device_opts, Error **errp)
+{
+    bool ok = !device_opts || qdev_device_add(device_opts, errp);
+
+    free(device_opts);
+    return ok;
+}
+
+/* Backends first (-drive), then devices in command-line order, once the board exists. */
 static bool create_devices(const VLOptions *o, Error **errp)
 {
+    for (int i = 0; i < o->ndrive; i++) {
+        char *device_opts = NULL;
+
+        if (!drive_new(o->drive[i], o->snapshot, &device_opts, errp)) {
+            error_prepend(errp, "-drive %s: ", o->drive[i]);
+            return false;
+        }
+        if (!add_implied_device(device_opts, errp)) {
+            return false;
+        }
+    }
     for (int i = 0; i < o->ndevice; i++) {
         if (!qdev_device_add(o->device[i], errp)) {
             return false;
@@ -240,6 +261,8 @@ int main_loop(void)
 void system_cleanup(void)
 {
     cpus_shutdown();
+    /* Whatever the guest wrote reaches the disk, even without a guest flush (Ctrl-A x). */
+    blk_flush_all();
     chardev_cleanup_all();
     bql_unlock();
 }

@@ -60,7 +60,7 @@ static struct {
     bool dispatching; /* lists are being walked: defer frees */
     struct pollfd *pollfds;
     size_t pollfds_cap;
-    size_t npollfds;   /* slots used this iteration */
+    size_t npollfds;    /* slots used this iteration */
     bool hooks_filling; /* main_loop_poll_add is allowed */
 } ml = {.notify_fd = -1};
 

@@ -2,13 +2,17 @@
  * The execution loop of a RISC-V vCPU (QEMU's cpu-exec.c): between blocks it
  * takes pending interrupts (RISC-V Privileged ISA 20211203, section 3.1.9),
  * finds the next block (jump cache, then the physical block cache, then the
- * translator), and runs it with the interpreter, which chains further
- * blocks by itself until something needs this loop again.
+ * translator), and runs it: as host code when the JIT translated it
+ * (include/accel/tcg/jit.h), otherwise with the interpreter. Both chain
+ * further blocks by themselves until something needs this loop again; a JIT
+ * exit that may be chained comes back here once, and the loop links it to
+ * the block it finds next.
  */
 #include <inttypes.h>
 #include <stdatomic.h>
 
 #include "accel/tcg/cputlb.h"
+#include "accel/tcg/jit.h"
 #include "accel/tcg/tb.h"
 #include "accel/tcg/tcg.h"
 #include "system/memory.h"
@@ -31,17 +35,26 @@ static void tcg_sync(RISCVCPU *cpu)
     }
 }
 
-/* Translate a cacheable block at pc, flushing the cache once if the arena is full. */
+/* A fresh cacheable block that the JIT must compile before it is published. */
+static bool tb_wants_jit(TranslationBlock *tb)
+{
+    return tcg_jit_enabled && tb && !(tb->flags & TB_UNCACHED);
+}
+
+/* Translate a cacheable block at pc, flushing the cache once if an arena is full. */
 static TranslationBlock *tb_gen(RISCVCPU *cpu, uint64_t pc, hwaddr phys, const uint8_t *host,
                                 RISCVException *ex, uint64_t *tval)
 {
     int exc;
     TranslationBlock *tb = riscv_gen_tb(cpu, pc, phys, host, TB_MAX_INSNS, true, &exc, tval);
 
-    if (!tb && exc == RISCV_EXCP_NONE) {
+    if ((!tb && exc == RISCV_EXCP_NONE) || (tb_wants_jit(tb) && !jit_compile(tb))) {
         tb_flush_all();
         tcg_sync(cpu);
         tb = riscv_gen_tb(cpu, pc, phys, host, TB_MAX_INSNS, true, &exc, tval);
+        if (tb_wants_jit(tb)) {
+            jit_compile(tb); /* fits in the empty arena; if not, the block is interpreted */
+        }
     }
     *ex = exc;
     if (tb && !(tb->flags & TB_UNCACHED)) {
@@ -139,13 +152,40 @@ static void log_block_entry(RISCVCPU *cpu, TranslationBlock *tb)
 }
 
 /* Take an enabled pending interrupt; the cheap mip & mie test filters the common case. */
-static void check_interrupts(CPURISCVState *env)
+static bool check_interrupts(CPURISCVState *env)
 {
     uint64_t pending = atomic_load_explicit(&env->mip, memory_order_relaxed) & env->mie;
 
     if (pending && riscv_cpu_exec_interrupt(env)) {
         env->load_res = ~0ULL;
+        return true;
     }
+    return false;
+}
+
+/* After a chainable JIT exit: link it to tb, the block that runs next, if tb is JIT code. */
+static void link_exit(RISCVCPU *cpu, const JitExit *from, unsigned flushes, TranslationBlock *tb)
+{
+    if (from->tb && flushes == cpu->tlb.tb_flush_count && tb->jit_code &&
+        !(tb->flags & TB_UNCACHED)) {
+        tb_link(from->tb, from->slot, tb);
+    }
+}
+
+/*
+ * Run tb as host code; returns true when the vCPU halts (WFI with nothing
+ * pending). A chainable exit is left in *chain for link_exit.
+ */
+static bool run_jit(RISCVCPU *cpu, TranslationBlock *tb, JitExit *chain)
+{
+    JitExit e = jit_exec(cpu, tb);
+
+    if (e.kind == JIT_EXIT_CHAIN) {
+        *chain = e;
+    } else if (e.kind == JIT_EXIT_TAIL) {
+        return riscv_tb_exec(cpu, e.tb, false) == TB_EXIT_HALT && !riscv_cpu_has_work(&cpu->env);
+    }
+    return false;
 }
 
 int riscv_tcg_exec(CPUState *cs)
@@ -153,17 +193,26 @@ int riscv_tcg_exec(CPUState *cs)
     RISCVCPU *cpu = container_of(cs, RISCVCPU, parent_obj);
     CPURISCVState *env = &cpu->env;
     bool logging = log_enabled(LOG_EXEC | LOG_CPU);
+    bool use_jit;
+    JitExit chain = {0};
 
+    jit_init();
+    use_jit = tcg_jit_enabled && !logging; /* -d exec,cpu trace every block: interpret */
     tcg_sync(cpu);
     for (;;) {
         TranslationBlock *tb;
         RISCVException ex;
         uint64_t tval;
+        JitExit from = chain;
+        unsigned flushes = cpu->tlb.tb_flush_count;
 
+        chain.tb = NULL;
         if (atomic_exchange(&cs->exit_request, false)) {
             return EXCP_INTERRUPT;
         }
-        check_interrupts(env);
+        if (check_interrupts(env)) {
+            from.tb = NULL; /* the next block is the trap handler, not the exit's target */
+        }
         /* Privilege, MPRV and satp only change at block exits, which come back here. */
         cpu->tlb.data_mmu_idx = riscv_cpu_mmu_index(env, false);
         cpu->tlb.code_mmu_idx = riscv_cpu_mmu_index(env, true);
@@ -180,10 +229,19 @@ int riscv_tcg_exec(CPUState *cs)
             riscv_cpu_do_exception(env, ex, tval);
             continue;
         }
+        link_exit(cpu, &from, flushes, tb);
         if (unlikely(logging)) {
             log_block_entry(cpu, tb);
         }
-        if (riscv_tb_exec(cpu, tb, !logging) == TB_EXIT_HALT && !riscv_cpu_has_work(env)) {
+        if (use_jit && tb->jit_code) {
+            if (run_jit(cpu, tb, &chain)) {
+                return EXCP_HLT;
+            }
+            continue;
+        }
+        /* With the JIT on, interpreted blocks return here so JIT blocks after them run as code. */
+        if (riscv_tb_exec(cpu, tb, !logging && !use_jit) == TB_EXIT_HALT &&
+            !riscv_cpu_has_work(env)) {
             return EXCP_HLT;
         }
     }

@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 
 #include "accel/tcg/cputlb.h"
+#include "accel/tcg/jit.h"
 #include "accel/tcg/tb.h"
 #include "system/memory.h"
 
@@ -174,6 +175,9 @@ static void tb_remove(TranslationBlock *tb)
         *p = tb->hash_next;
     }
     __atomic_store_n(&tb->phys_pc, TB_PHYS_INVALID, __ATOMIC_RELEASE);
+    /* A running copy of tb finishes its records but must not chain on. */
+    jit_unlink(tb, 0);
+    jit_unlink(tb, 1);
     tb->jmp[0] = tb->jmp[1] = NULL;
 }
 
@@ -197,6 +201,7 @@ static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
     for (TranslationBlock *tb = pd->first; tb; tb = tb->page_next) {
         for (int i = 0; i < 2; i++) {
             if (tb->jmp[i] && tb->jmp[i]->phys_pc == TB_PHYS_INVALID) {
+                jit_unlink(tb, i);
                 tb->jmp[i] = NULL;
             }
         }
@@ -238,6 +243,19 @@ void tb_flush_all(void)
         }
     }
     tb_arena_used = 0;
+    jit_flush();
     __atomic_fetch_add(&tb_flush_count, 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&tb_lock);
+}
+
+void tb_link(TranslationBlock *tb, int slot, TranslationBlock *next)
+{
+    pthread_mutex_lock(&tb_lock);
+    /* Re-checked under the lock: invalidation may have raced with the caller's lookup. */
+    if (tb->phys_pc != TB_PHYS_INVALID && next->phys_pc != TB_PHYS_INVALID &&
+        !((tb->phys_pc ^ next->phys_pc) & TARGET_PAGE_MASK) && !(next->flags & TB_UNCACHED)) {
+        tb->jmp[slot] = next;
+        jit_link(tb, slot, next);
+    }
     pthread_mutex_unlock(&tb_lock);
 }

@@ -3,6 +3,7 @@
  * option string becomes a device through the same property path the board
  * and -machine use.
  */
+#include "hw/core/boards.h"
 #include "hw/core/qdev.h"
 #include "util/option.h"
 
@@ -30,6 +31,14 @@ static bool set_device_props(DeviceState *dev, const KeyValueList *kv, Error **e
     return true;
 }
 
+/* The board places the device (or has nothing to do for it). */
+static bool machine_device_plug(DeviceState *dev, Error **errp)
+{
+    MachineClass *mc = current_machine ? MACHINE_GET_CLASS(current_machine) : NULL;
+
+    return !mc || !mc->device_plug || mc->device_plug(current_machine, dev, errp);
+}
+
 DeviceState *qdev_device_add(const char *optstr, Error **errp)
 {
     KeyValueList kv;
@@ -47,7 +56,7 @@ DeviceState *qdev_device_add(const char *optstr, Error **errp)
     }
     dev = qdev_new(object_class_get_name(OBJECT_CLASS(dc)));
     if (!set_device_props(dev, &kv, &err) || !qdev_realize(dev, &err) ||
-        (dc->plug && !dc->plug(dev, &err))) {
+        !machine_device_plug(dev, &err)) {
         goto fail;
     }
     keyval_free(&kv);

@@ -22,6 +22,7 @@
 #include "hw/intc/sifive_plic.h"
 #include "hw/misc/sifive_test.h"
 #include "hw/riscv/boot.h"
+#include "hw/virtio/virtio-mmio.h"
 #include "hw/rtc/goldfish_rtc.h"
 #include "system/system.h"
 #include "util/log.h"
@@ -154,6 +155,30 @@ static void virt_create_devices(VirtMachineState *s)
     virt_create_sysbus(s, qdev_new(TYPE_SIFIVE_TEST), VIRT_TEST, 0)->phandle = s->next_phandle++;
 }
 
+/* QEMU's eight virtio-mmio transports, always present (empty ones have device ID 0). */
+static void virt_create_virtio_transports(VirtMachineState *s)
+{
+    for (int i = 0; i < VIRT_VIRTIO_COUNT; i++) {
+        hwaddr base = virt_memmap[VIRT_VIRTIO].base + i * virt_memmap[VIRT_VIRTIO].size;
+        int irq = VIRT_VIRTIO_IRQ + i;
+        DeviceState *dev = virtio_mmio_create(base, qdev_get_gpio_in(s->plic, irq));
+        VirtFDTDevice *d = virt_fdt_add(s, dev, VIRT_VIRTIO);
+
+        d->base = base;
+        d->irqs[0] = irq;
+        d->num_irqs = 1;
+    }
+}
+
+/* -device: virtio devices take the next free transport. */
+static bool virt_device_plug(MachineState *ms, DeviceState *dev, Error **errp)
+{
+    if (object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE)) {
+        return virtio_mmio_plug(dev, errp);
+    }
+    return true;
+}
+
 static void virt_machine_done(Notifier *n, void *data);
 
 static void virt_machine_init(MachineState *ms)
@@ -171,6 +196,7 @@ static void virt_machine_init(MachineState *ms)
     virt_create_clint(s);
     virt_create_plic(s);
     virt_create_devices(s);
+    virt_create_virtio_transports(s);
     s->machine_done.notify = virt_machine_done;
     machine_add_init_done_notifier(&s->machine_done);
 }
@@ -445,6 +471,7 @@ static void virt_machine_class_init(ObjectClass *oc, void *data)
     mc->max_cpus = VIRT_CPUS_MAX;
     mc->default_cpu_type = TYPE_RISCV_CPU_RV64;
     mc->default_ram_size = 128 * MiB;
+    mc->device_plug = virt_device_plug;
     object_class_add_props(oc, virt_props);
 }
 

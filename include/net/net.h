@@ -48,7 +48,7 @@ typedef struct NetPacket NetPacket;
 
 struct NetClientState {
     const NetClientInfo *info;
-    char *name; /* the netdev id, or the NIC's name for messages */
+    char *name;   /* the netdev id, or the NIC's name for messages */
     void *opaque; /* the owner (backend state or device) */
     NetClientState *peer;
     NetPacket *queue_head, *queue_tail; /* frames waiting for this client */

@@ -65,6 +65,8 @@ typedef struct CPUTLB {
     int data_mmu_idx;        /* contexts of the running block (recomputed at exits) */
     int code_mmu_idx;
     TranslationBlock *scratch; /* buffer for uncached one-instruction blocks */
+    int jit_exc;               /* JIT: trap a helper reported, raised by the JIT's raise stub */
+    uint64_t jit_tval;
 } CPUTLB;
 
 static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)

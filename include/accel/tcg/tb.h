@@ -48,6 +48,10 @@ struct TranslationBlock {
     TranslationBlock *hash_next;
     TranslationBlock *page_next;
     TranslationBlock *jmp[2]; /* chained successor: [0] taken/jump, [1] fall-through */
+    /* JIT (include/accel/tcg/jit.h); all NULL when the block is only interpreted */
+    void *jit_code;             /* host code of the block */
+    TranslationBlock *jit_tail; /* records the host code leaves to the interpreter */
+    uint8_t *jit_jmp[2];        /* rel32 of the patchable jmp of exit slot i */
     /* n_insns records and an end record (fall through to the next block), then n_insns
      * uint32_t raw instruction bits (for the tval of an illegal instruction) */
     InsnRecord insns[];
@@ -74,6 +78,11 @@ TranslationBlock *tb_lookup_phys(hwaddr phys_pc);
 bool tb_page_has_code(hwaddr paddr);
 /* Drop every block on pages overlapping [addr, addr + len). */
 void tb_invalidate_phys_range(hwaddr addr, uint64_t len);
+/*
+ * Chain exit slot of tb to next (same page, both valid; otherwise nothing):
+ * records tb->jmp[slot] and patches tb's JIT code to jump to next's.
+ */
+void tb_link(TranslationBlock *tb, int slot, TranslationBlock *next);
 /* Drop all blocks and reset the arena (the caller runs no block). */
 void tb_flush_all(void);
 /* Bumped by every tb_flush_all(); vCPUs clear their jump cache when it moves. */

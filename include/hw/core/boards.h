@@ -11,6 +11,7 @@
 #define HW_CORE_BOARDS_H
 
 #include "common.h"
+#include "hw/core/qdev.h"
 #include "qom/object.h"
 #include "system/memory.h"
 #include "util/notify.h"
@@ -39,6 +40,11 @@ typedef struct MachineClass {
     const char *default_cpu_type;
     uint64_t default_ram_size;
     const char *default_bios; /* "default" firmware file name, or NULL */
+    /*
+     * Give a realized -device its place on the board (QEMU's hotplug handler): a virtio
+     * device gets a virtio-mmio transport. False + errp if the board has no room for it.
+     */
+    bool (*device_plug)(MachineState *ms, DeviceState *dev, Error **errp);
 } MachineClass;
 
 struct MachineState {

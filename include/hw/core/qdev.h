@@ -34,11 +34,6 @@ typedef struct DeviceClass {
     bool user_creatable; /* may be created with -device */
     bool (*realize)(DeviceState *dev, Error **errp);
     void (*reset)(DeviceState *dev);
-    /*
-     * Devices created with -device that need a slot on the board (a virtio device needs a
-     * virtio-mmio transport) attach themselves here after realize; NULL = nothing to do.
-     */
-    bool (*plug)(DeviceState *dev, Error **errp);
     /* Write the device's node under ctx->parent_path; false + errp on libfdt failure. */
     bool (*fdt_populate)(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp);
 } DeviceClass;
@@ -79,7 +74,7 @@ void device_reset(DeviceState *dev);
 void qdev_reset_all(Object *root);
 /*
  * -device DRIVER[,id=ID][,prop=value...]: create a user-creatable device, set its
- * properties by name, realize it and plug it into the board (DeviceClass.plug).
+ * properties by name, realize it and plug it into the board (MachineClass.device_plug).
  * NULL + errp (naming the option) on any failure.
  */
 DeviceState *qdev_device_add(const char *optstr, Error **errp);

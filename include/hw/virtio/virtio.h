@@ -217,7 +217,7 @@ uint64_t virtio_host_features(VirtIODevice *vdev);
 void virtio_set_status(VirtIODevice *vdev, uint8_t status);
 /* Reset status, features, isr and every queue, then the device's own state. */
 void virtio_reset(VirtIODevice *vdev);
-/* Set the queue size; false (logged, nothing changed) if 0, not a power of two or > num_max. */
+/* Set the queue size; false (nothing changed) if 0, not a power of two or > num_max. */
 bool virtio_queue_set_num(VirtQueue *vq, unsigned num);
 /* Make the queue live: checks the three rings lie in guest RAM, aligned; else virtio_error. */
 void virtio_queue_set_ready(VirtQueue *vq, bool ready);

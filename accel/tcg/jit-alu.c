@@ -1,0 +1,602 @@
+/*
+ * The JIT's translation of ALU records (RV64I/M computational, Zba, Zbb, Zbc,
+ * Zbs) into x86-64. Semantics follow target/riscv/exec.c, the reference; the
+ * operations x86 has no short sequence for (division with RISC-V's results
+ * for x/0 and overflow, clz/ctz/cpop without assuming LZCNT/POPCNT, orc.b,
+ * carry-less multiply) call the small C functions below.
+ *
+ * Every sequence loads its sources into scratch registers first, so rd may
+ * equal rs1 or rs2.
+ */
+#include "accel/tcg/jit-internal.h"
+#include "target/riscv/decode.h"
+
+#define SX32(v) ((uint64_t)(int64_t)(int32_t)(v))
+
+static uint64_t h_div(uint64_t a, uint64_t b)
+{
+    if (b == 0) {
+        return ~0ULL;
+    }
+    return ((int64_t)a == INT64_MIN && (int64_t)b == -1) ? a : (uint64_t)((int64_t)a / (int64_t)b);
+}
+static uint64_t h_rem(uint64_t a, uint64_t b)
+{
+    if (b == 0) {
+        return a;
+    }
+    return ((int64_t)a == INT64_MIN && (int64_t)b == -1) ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
+}
+static uint64_t h_divu(uint64_t a, uint64_t b)
+{
+    return b ? a / b : ~0ULL;
+}
+static uint64_t h_remu(uint64_t a, uint64_t b)
+{
+    return b ? a % b : a;
+}
+static uint64_t h_divw(uint64_t a, uint64_t b)
+{
+    int32_t x = a, y = b;
+    return SX32(y == 0 ? -1 : (x == INT32_MIN && y == -1) ? x : x / y);
+}
+static uint64_t h_remw(uint64_t a, uint64_t b)
+{
+    int32_t x = a, y = b;
+    return SX32(y == 0 ? x : (x == INT32_MIN && y == -1) ? 0 : x % y);
+}
+static uint64_t h_divuw(uint64_t a, uint64_t b)
+{
+    return SX32((uint32_t)b ? (uint32_t)a / (uint32_t)b : ~0U);
+}
+static uint64_t h_remuw(uint64_t a, uint64_t b)
+{
+    return SX32((uint32_t)b ? (uint32_t)a % (uint32_t)b : (uint32_t)a);
+}
+static uint64_t h_clz(uint64_t a, uint64_t b)
+{
+    return a ? __builtin_clzll(a) : 64;
+}
+static uint64_t h_clzw(uint64_t a, uint64_t b)
+{
+    return (uint32_t)a ? __builtin_clz((uint32_t)a) : 32;
+}
+static uint64_t h_ctz(uint64_t a, uint64_t b)
+{
+    return a ? __builtin_ctzll(a) : 64;
+}
+static uint64_t h_ctzw(uint64_t a, uint64_t b)
+{
+    return (uint32_t)a ? __builtin_ctz((uint32_t)a) : 32;
+}
+static uint64_t h_cpop(uint64_t a, uint64_t b)
+{
+    return __builtin_popcountll(a);
+}
+static uint64_t h_cpopw(uint64_t a, uint64_t b)
+{
+    return __builtin_popcount((uint32_t)a);
+}
+static uint64_t h_orc_b(uint64_t a, uint64_t b)
+{
+    uint64_t r = 0;
+    for (int i = 0; i < 64; i += 8) {
+        r |= (a >> i) & 0xff ? 0xffULL << i : 0;
+    }
+    return r;
+}
+/* Bits lo .. lo + 63 of the 128-bit carry-less product (lo = 0, 64 or 63). */
+static uint64_t clmul_bits(uint64_t a, uint64_t b, int lo)
+{
+    uint64_t r = 0;
+    for (int i = 0; i < 64; i++) {
+        if ((b >> i) & 1) {
+            int sh = i - lo;
+            r ^= sh >= 0 ? (sh < 64 ? a << sh : 0) : (-sh < 64 ? a >> -sh : 0);
+        }
+    }
+    return r;
+}
+static uint64_t h_clmul(uint64_t a, uint64_t b)
+{
+    return clmul_bits(a, b, 0);
+}
+static uint64_t h_clmulh(uint64_t a, uint64_t b)
+{
+    return clmul_bits(a, b, 64);
+}
+static uint64_t h_clmulr(uint64_t a, uint64_t b)
+{
+    return clmul_bits(a, b, 63);
+}
+
+typedef uint64_t (*AluHelper)(uint64_t a, uint64_t b);
+
+static AluHelper alu_helper(int op)
+{
+    switch (op) {
+    case OP_DIV:
+        return h_div;
+    case OP_DIVU:
+        return h_divu;
+    case OP_REM:
+        return h_rem;
+    case OP_REMU:
+        return h_remu;
+    case OP_DIVW:
+        return h_divw;
+    case OP_DIVUW:
+        return h_divuw;
+    case OP_REMW:
+        return h_remw;
+    case OP_REMUW:
+        return h_remuw;
+    case OP_CLZ:
+        return h_clz;
+    case OP_CLZW:
+        return h_clzw;
+    case OP_CTZ:
+        return h_ctz;
+    case OP_CTZW:
+        return h_ctzw;
+    case OP_CPOP:
+        return h_cpop;
+    case OP_CPOPW:
+        return h_cpopw;
+    case OP_ORC_B:
+        return h_orc_b;
+    case OP_CLMUL:
+        return h_clmul;
+    case OP_CLMULH:
+        return h_clmulh;
+    case OP_CLMULR:
+        return h_clmulr;
+    default:
+        return NULL;
+    }
+}
+
+/* rd = rax, sign-extended from 32 bits for the *W forms. */
+static void put(JitCtx *c, X86Reg h, bool w32)
+{
+    if (w32) {
+        x86_movsx_rr(jit_buf(c), 32, h, h);
+    }
+    jit_st(c, jit_rec(c)->rd, h);
+}
+
+static X86Reg rs2_reg(JitCtx *c)
+{
+    return jit_rs(c, jit_rec(c)->rs2);
+}
+
+/* rax = rs1 op imm (logic/arith), rd = rax */
+static void gen_ri(JitCtx *c, X86Alu op, bool w)
+{
+    const InsnRecord *r = jit_rec(c);
+
+    jit_ld(c, X86_RAX, r->rs1);
+    if (r->imm || op != X86_ADD) {
+        x86_alu_ri(jit_buf(c), op, w, X86_RAX, r->imm);
+    }
+    put(c, X86_RAX, !w);
+}
+
+static void gen_rr(JitCtx *c, X86Alu op, bool w)
+{
+    jit_ld(c, X86_RAX, jit_rec(c)->rs1);
+    x86_alu_rr(jit_buf(c), op, w, X86_RAX, rs2_reg(c));
+    put(c, X86_RAX, !w);
+}
+
+/* rd = (rs1 cmp rs2/imm) ? 1 : 0 */
+static void gen_set(JitCtx *c, X86Cond cc, bool imm)
+{
+    X86Buf *b = jit_buf(c);
+
+    x86_alu_rr(b, X86_XOR, false, X86_RDX, X86_RDX);
+    jit_ld(c, X86_RAX, jit_rec(c)->rs1);
+    if (imm) {
+        x86_alu_ri(b, X86_CMP, true, X86_RAX, jit_rec(c)->imm);
+    } else {
+        x86_alu_rr(b, X86_CMP, true, X86_RAX, rs2_reg(c));
+    }
+    x86_setcc(b, cc, X86_RDX);
+    put(c, X86_RDX, false);
+}
+
+static void gen_shift_i(JitCtx *c, X86Shift op, bool w)
+{
+    jit_ld(c, X86_RAX, jit_rec(c)->rs1);
+    x86_shift_ri(jit_buf(c), op, w, X86_RAX, jit_rec(c)->imm);
+    put(c, X86_RAX, !w);
+}
+
+/* Shift/rotate by rs2: x86 masks the count by 63 (or 31), as RISC-V does. */
+static void gen_shift_r(JitCtx *c, X86Shift op, bool w)
+{
+    jit_ld(c, X86_RCX, jit_rec(c)->rs2);
+    jit_ld(c, X86_RAX, jit_rec(c)->rs1);
+    x86_shift_rcl(jit_buf(c), op, w, X86_RAX);
+    put(c, X86_RAX, !w);
+}
+
+/* rax = rs1, rcx = rs2 */
+static void ld_both(JitCtx *c)
+{
+    jit_ld(c, X86_RAX, jit_rec(c)->rs1);
+    jit_ld(c, X86_RCX, jit_rec(c)->rs2);
+}
+
+static void gen_mulh(JitCtx *c, X86Unary op)
+{
+    ld_both(c);
+    x86_unary(jit_buf(c), op, true, X86_RCX);
+    put(c, X86_RDX, false);
+}
+
+/* mulhsu = mulhu(a, b) - (a < 0 ? b : 0) */
+static void gen_mulhsu(JitCtx *c)
+{
+    X86Buf *b = jit_buf(c);
+
+    jit_ld(c, X86_RAX, jit_rec(c)->rs1);
+    jit_ld(c, X86_RSI, jit_rec(c)->rs2);
+    x86_mov_rr(b, true, X86_RCX, X86_RAX);
+    x86_shift_ri(b, X86_SAR, true, X86_RCX, 63);
+    x86_alu_rr(b, X86_AND, true, X86_RCX, X86_RSI);
+    x86_unary(b, X86_MUL, true, X86_RSI);
+    x86_alu_rr(b, X86_SUB, true, X86_RDX, X86_RCX);
+    put(c, X86_RDX, false);
+}
+
+/* rd = rs2 + (rs1 [zero-extended from 32 bits]) << sh */
+static void gen_shadd(JitCtx *c, int sh, bool uw)
+{
+    X86Buf *b = jit_buf(c);
+
+    jit_ld(c, X86_RAX, jit_rec(c)->rs2);
+    x86_mov_rr(b, !uw, X86_RCX, jit_rs(c, jit_rec(c)->rs1));
+    x86_lea(b, X86_RAX, x86_mem_idx(X86_RAX, X86_RCX, 1 << sh, 0));
+    put(c, X86_RAX, false);
+}
+
+static void gen_minmax(JitCtx *c, X86Cond cc)
+{
+    ld_both(c);
+    x86_alu_rr(jit_buf(c), X86_CMP, true, X86_RAX, X86_RCX);
+    x86_cmov(jit_buf(c), cc, X86_RAX, X86_RCX);
+    put(c, X86_RAX, false);
+}
+
+static void gen_bitop(JitCtx *c, X86BitOp op, bool imm)
+{
+    if (imm) {
+        jit_ld(c, X86_RAX, jit_rec(c)->rs1);
+        x86_bitop_ri(jit_buf(c), op, X86_RAX, jit_rec(c)->imm);
+    } else {
+        ld_both(c);
+        x86_bitop_rr(jit_buf(c), op, X86_RAX, X86_RCX);
+    }
+    put(c, X86_RAX, false);
+}
+
+static void gen_bext(JitCtx *c, bool imm)
+{
+    X86Buf *b = jit_buf(c);
+
+    if (imm) {
+        jit_ld(c, X86_RAX, jit_rec(c)->rs1);
+        x86_shift_ri(b, X86_SHR, true, X86_RAX, jit_rec(c)->imm);
+    } else {
+        ld_both(c);
+        x86_shift_rcl(b, X86_SHR, true, X86_RAX);
+    }
+    x86_alu_ri(b, X86_AND, false, X86_RAX, 1);
+    put(c, X86_RAX, false);
+}
+
+/* andn/orn: rs1 op ~rs2; xnor: ~(rs1 ^ rs2) */
+static void gen_not_op(JitCtx *c, X86Alu op)
+{
+    X86Buf *b = jit_buf(c);
+
+    if (op == X86_XOR) {
+        jit_ld(c, X86_RAX, jit_rec(c)->rs1);
+        x86_alu_rr(b, X86_XOR, true, X86_RAX, rs2_reg(c));
+    } else {
+        jit_ld(c, X86_RAX, jit_rec(c)->rs2);
+        x86_unary(b, X86_NOT, true, X86_RAX);
+        x86_alu_rr(b, op, true, X86_RAX, jit_rs(c, jit_rec(c)->rs1));
+    }
+    if (op == X86_XOR) {
+        x86_unary(b, X86_NOT, true, X86_RAX);
+    }
+    put(c, X86_RAX, false);
+}
+
+/* A C call clobbers the cache registers: write them back and take the operands from env. */
+static void gen_call(JitCtx *c, AluHelper fn)
+{
+    jit_flush_regs(c);
+    x86_mov_rm(jit_buf(c), true, X86_RDI, JIT_GPR(jit_rec(c)->rs1));
+    x86_mov_rm(jit_buf(c), true, X86_RSI, JIT_GPR(jit_rec(c)->rs2));
+    x86_call(jit_buf(c), (const void *)fn);
+    put(c, X86_RAX, false);
+}
+
+static void gen_auipc(JitCtx *c)
+{
+    int64_t v = (int64_t)jit_rec(c)->pcoff + jit_rec(c)->imm;
+
+    if (v >= INT32_MIN && v <= INT32_MAX) {
+        x86_lea(jit_buf(c), X86_RAX, x86_mem(JIT_PC, (int32_t)v));
+    } else {
+        x86_mov_ri(jit_buf(c), X86_RAX, (uint64_t)v);
+        x86_alu_rr(jit_buf(c), X86_ADD, true, X86_RAX, JIT_PC);
+    }
+    put(c, X86_RAX, false);
+}
+
+/* sext.b, sext.h, zext.h */
+static void gen_extend(JitCtx *c, unsigned bits, bool sign)
+{
+    X86Reg a = jit_rs(c, jit_rec(c)->rs1);
+
+    if (sign) {
+        x86_movsx_rr(jit_buf(c), bits, X86_RAX, a);
+    } else {
+        x86_movzx_rr(jit_buf(c), bits, X86_RAX, a);
+    }
+    put(c, X86_RAX, false);
+}
+
+static void gen_rev8(JitCtx *c)
+{
+    jit_ld(c, X86_RAX, jit_rec(c)->rs1);
+    x86_bswap(jit_buf(c), X86_RAX);
+    put(c, X86_RAX, false);
+}
+
+static void gen_slli_uw(JitCtx *c)
+{
+    x86_mov_rr(jit_buf(c), false, X86_RAX, jit_rs(c, jit_rec(c)->rs1));
+    x86_shift_ri(jit_buf(c), X86_SHL, true, X86_RAX, jit_rec(c)->imm);
+    put(c, X86_RAX, false);
+}
+
+static void gen_mul(JitCtx *c, bool w)
+{
+    ld_both(c);
+    x86_imul_rr(jit_buf(c), w, X86_RAX, X86_RCX);
+    put(c, X86_RAX, !w);
+}
+
+/* RV64I computational records. */
+static bool gen_base(JitCtx *c, int op)
+{
+    switch (op) {
+    case OP_LUI:
+        x86_mov_ri(jit_buf(c), X86_RAX, (uint64_t)(int64_t)jit_rec(c)->imm);
+        put(c, X86_RAX, false);
+        return true;
+    case OP_AUIPC:
+        gen_auipc(c);
+        return true;
+    case OP_ADDI:
+        gen_ri(c, X86_ADD, true);
+        return true;
+    case OP_SLTI:
+        gen_set(c, X86_CC_L, true);
+        return true;
+    case OP_SLTIU:
+        gen_set(c, X86_CC_B, true);
+        return true;
+    case OP_XORI:
+        gen_ri(c, X86_XOR, true);
+        return true;
+    case OP_ORI:
+        gen_ri(c, X86_OR, true);
+        return true;
+    case OP_ANDI:
+        gen_ri(c, X86_AND, true);
+        return true;
+    case OP_SLLI:
+        gen_shift_i(c, X86_SHL, true);
+        return true;
+    case OP_SRLI:
+        gen_shift_i(c, X86_SHR, true);
+        return true;
+    case OP_SRAI:
+        gen_shift_i(c, X86_SAR, true);
+        return true;
+    case OP_ADD:
+        gen_rr(c, X86_ADD, true);
+        return true;
+    case OP_SUB:
+        gen_rr(c, X86_SUB, true);
+        return true;
+    case OP_SLL:
+        gen_shift_r(c, X86_SHL, true);
+        return true;
+    case OP_SLT:
+        gen_set(c, X86_CC_L, false);
+        return true;
+    case OP_SLTU:
+        gen_set(c, X86_CC_B, false);
+        return true;
+    case OP_XOR:
+        gen_rr(c, X86_XOR, true);
+        return true;
+    case OP_SRL:
+        gen_shift_r(c, X86_SHR, true);
+        return true;
+    case OP_SRA:
+        gen_shift_r(c, X86_SAR, true);
+        return true;
+    case OP_OR:
+        gen_rr(c, X86_OR, true);
+        return true;
+    case OP_AND:
+        gen_rr(c, X86_AND, true);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The *W forms and M. */
+static bool gen_word_mul(JitCtx *c, int op)
+{
+    switch (op) {
+    case OP_ADDIW:
+        gen_ri(c, X86_ADD, false);
+        return true;
+    case OP_SLLIW:
+        gen_shift_i(c, X86_SHL, false);
+        return true;
+    case OP_SRLIW:
+        gen_shift_i(c, X86_SHR, false);
+        return true;
+    case OP_SRAIW:
+        gen_shift_i(c, X86_SAR, false);
+        return true;
+    case OP_ADDW:
+        gen_rr(c, X86_ADD, false);
+        return true;
+    case OP_SUBW:
+        gen_rr(c, X86_SUB, false);
+        return true;
+    case OP_SLLW:
+        gen_shift_r(c, X86_SHL, false);
+        return true;
+    case OP_SRLW:
+        gen_shift_r(c, X86_SHR, false);
+        return true;
+    case OP_SRAW:
+        gen_shift_r(c, X86_SAR, false);
+        return true;
+    case OP_MUL:
+        gen_mul(c, true);
+        return true;
+    case OP_MULW:
+        gen_mul(c, false);
+        return true;
+    case OP_MULH:
+        gen_mulh(c, X86_IMUL);
+        return true;
+    case OP_MULHU:
+        gen_mulh(c, X86_MUL);
+        return true;
+    case OP_MULHSU:
+        gen_mulhsu(c);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Zba, Zbs. */
+static bool gen_zba_zbs(JitCtx *c, int op)
+{
+    switch (op) {
+    case OP_SH1ADD ... OP_SH3ADD:
+        gen_shadd(c, op - OP_SH1ADD + 1, false);
+        return true;
+    case OP_ADD_UW:
+        gen_shadd(c, 0, true);
+        return true;
+    case OP_SH1ADD_UW ... OP_SH3ADD_UW:
+        gen_shadd(c, op - OP_SH1ADD_UW + 1, true);
+        return true;
+    case OP_SLLI_UW:
+        gen_slli_uw(c);
+        return true;
+    case OP_BCLR:
+    case OP_BCLRI:
+        gen_bitop(c, X86_BTR, op == OP_BCLRI);
+        return true;
+    case OP_BINV:
+    case OP_BINVI:
+        gen_bitop(c, X86_BTC, op == OP_BINVI);
+        return true;
+    case OP_BSET:
+    case OP_BSETI:
+        gen_bitop(c, X86_BTS, op == OP_BSETI);
+        return true;
+    case OP_BEXT:
+    case OP_BEXTI:
+        gen_bext(c, op == OP_BEXTI);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Zbb. */
+static bool gen_zbb(JitCtx *c, int op)
+{
+    switch (op) {
+    case OP_ANDN:
+        gen_not_op(c, X86_AND);
+        return true;
+    case OP_ORN:
+        gen_not_op(c, X86_OR);
+        return true;
+    case OP_XNOR:
+        gen_not_op(c, X86_XOR);
+        return true;
+    case OP_MAX:
+        gen_minmax(c, X86_CC_L);
+        return true;
+    case OP_MAXU:
+        gen_minmax(c, X86_CC_B);
+        return true;
+    case OP_MIN:
+        gen_minmax(c, X86_CC_G);
+        return true;
+    case OP_MINU:
+        gen_minmax(c, X86_CC_A);
+        return true;
+    case OP_SEXT_B:
+        gen_extend(c, 8, true);
+        return true;
+    case OP_SEXT_H:
+        gen_extend(c, 16, true);
+        return true;
+    case OP_ZEXT_H:
+        gen_extend(c, 16, false);
+        return true;
+    case OP_ROL:
+    case OP_ROLW:
+        gen_shift_r(c, X86_ROL, op == OP_ROL);
+        return true;
+    case OP_ROR:
+    case OP_RORW:
+        gen_shift_r(c, X86_ROR, op == OP_ROR);
+        return true;
+    case OP_RORI:
+    case OP_RORIW:
+        gen_shift_i(c, X86_ROR, op == OP_RORI);
+        return true;
+    case OP_REV8:
+        gen_rev8(c);
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool jit_gen_alu(JitCtx *c, int op)
+{
+    AluHelper fn = alu_helper(op);
+
+    if (jit_rec(c)->rd == 0) {
+        return true; /* no effect (the translator already makes these NOPs) */
+    }
+    if (fn) {
+        gen_call(c, fn);
+        return true;
+    }
+    return gen_base(c, op) || gen_word_mul(c, op) || gen_zba_zbs(c, op) || gen_zbb(c, op);
+}

@@ -1,0 +1,246 @@
+/*
+ * BlockBackend: an open image behind a format driver, with range checks,
+ * read-only enforcement, the snapshot overlay, cache modes and the registry
+ * of -drive ids (include/block/block.h).
+ */
+#include <errno.h>
+
+#include "block/block_int.h"
+
+struct BlockBackend {
+    char *name; /* registered id, or NULL */
+    char *filename;
+    const BlockDriver *drv;
+    void *opaque; /* drv->state_size bytes */
+    uint64_t length;
+    unsigned flags;        /* BLK_OPEN_* */
+    BlockOverlay *overlay; /* snapshot=on */
+    void *dev;             /* the device using it, or NULL */
+    BlockBackend *next;    /* registry */
+};
+
+/* The -drive registry: ids are process-wide, like QEMU's. */
+static BlockBackend *blk_list;
+
+static const BlockDriver *const block_drivers[] = {&bdrv_raw};
+
+const BlockDriver *bdrv_find_format(const char *format)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(block_drivers); i++) {
+        if (!strcmp(block_drivers[i]->format_name, format)) {
+            return block_drivers[i];
+        }
+    }
+    return NULL;
+}
+
+BlockBackend *blk_open(const char *filename, const char *format, unsigned flags, Error **errp)
+{
+    const BlockDriver *drv = bdrv_find_format(format ? format : "raw");
+    bool host_read_only = flags & (BLK_OPEN_READONLY | BLK_OPEN_SNAPSHOT);
+    BlockBackend *blk;
+
+    if (!drv) {
+        error_setg(errp, "format '%s' is not supported yet", format);
+        return NULL;
+    }
+    blk = xzalloc(sizeof(*blk));
+    blk->drv = drv;
+    blk->opaque = xzalloc(drv->state_size);
+    blk->flags = flags;
+    blk->filename = xstrdup(filename);
+    if (!drv->open(blk->opaque, filename, host_read_only, errp)) {
+        free(blk->opaque);
+        free(blk->filename);
+        free(blk);
+        return NULL;
+    }
+    blk->length = drv->getlength(blk->opaque);
+    if (flags & BLK_OPEN_SNAPSHOT) {
+        blk->overlay = blk_overlay_new(blk->length, errp);
+        if (!blk->overlay) {
+            blk_unref(blk);
+            return NULL;
+        }
+    }
+    return blk;
+}
+
+static void blk_unlink(BlockBackend *blk)
+{
+    for (BlockBackend **p = &blk_list; *p; p = &(*p)->next) {
+        if (*p == blk) {
+            *p = blk->next;
+            return;
+        }
+    }
+}
+
+void blk_unref(BlockBackend *blk)
+{
+    if (!blk) {
+        return;
+    }
+    blk_unlink(blk);
+    blk_flush(blk);
+    blk_overlay_free(blk->overlay);
+    blk->drv->close(blk->opaque);
+    free(blk->opaque);
+    free(blk->filename);
+    free(blk->name);
+    free(blk);
+}
+
+bool blk_register(BlockBackend *blk, const char *id, Error **errp)
+{
+    if (blk_by_name(id)) {
+        error_setg(errp, "Duplicate ID '%s' for drive", id);
+        return false;
+    }
+    blk->name = xstrdup(id);
+    blk->next = blk_list;
+    blk_list = blk;
+    return true;
+}
+
+BlockBackend *blk_by_name(const char *id)
+{
+    for (BlockBackend *blk = blk_list; blk; blk = blk->next) {
+        if (!strcmp(blk->name, id)) {
+            return blk;
+        }
+    }
+    return NULL;
+}
+
+const char *blk_name(const BlockBackend *blk)
+{
+    return blk->name ? blk->name : "";
+}
+
+void blk_unref_all(void)
+{
+    while (blk_list) {
+        blk_unref(blk_list);
+    }
+}
+
+bool blk_attach_dev(BlockBackend *blk, void *dev, Error **errp)
+{
+    if (blk->dev && blk->dev != dev) {
+        error_setg(errp, "drive '%s' is already in use by another device", blk_name(blk));
+        return false;
+    }
+    blk->dev = dev;
+    return true;
+}
+
+void blk_detach_dev(BlockBackend *blk, void *dev)
+{
+    if (blk->dev == dev) {
+        blk->dev = NULL;
+    }
+}
+
+uint64_t blk_getlength(const BlockBackend *blk)
+{
+    return blk->length;
+}
+
+bool blk_is_read_only(const BlockBackend *blk)
+{
+    return blk->flags & BLK_OPEN_READONLY;
+}
+
+static bool blk_range_ok(const BlockBackend *blk, uint64_t offset, uint64_t len)
+{
+    return offset <= blk->length && len <= blk->length - offset;
+}
+
+int blk_pread(BlockBackend *blk, uint64_t offset, void *buf, size_t len)
+{
+    if (!blk_range_ok(blk, offset, len)) {
+        return -EINVAL;
+    }
+    if (blk->overlay) {
+        return blk_overlay_pread(blk->overlay, blk->drv, blk->opaque, offset, buf, len);
+    }
+    return blk->drv->pread(blk->opaque, offset, buf, len);
+}
+
+int blk_pwrite(BlockBackend *blk, uint64_t offset, const void *buf, size_t len)
+{
+    int ret;
+
+    if (blk_is_read_only(blk)) {
+        return -EROFS;
+    }
+    if (!blk_range_ok(blk, offset, len)) {
+        return -EINVAL;
+    }
+    if (blk->overlay) {
+        return blk_overlay_pwrite(blk->overlay, blk->drv, blk->opaque, offset, buf, len);
+    }
+    ret = blk->drv->pwrite(blk->opaque, offset, buf, len);
+    if (ret == 0 && (blk->flags & BLK_OPEN_WRITETHROUGH)) {
+        ret = blk->drv->flush(blk->opaque);
+    }
+    return ret;
+}
+
+int blk_pwrite_zeroes(BlockBackend *blk, uint64_t offset, uint64_t len)
+{
+    static const uint8_t zeroes[64 * KiB];
+
+    if (blk_is_read_only(blk)) {
+        return -EROFS;
+    }
+    if (!blk_range_ok(blk, offset, len)) {
+        return -EINVAL;
+    }
+    while (len > 0) {
+        size_t n = MIN(len, sizeof(zeroes));
+        int ret = blk_pwrite(blk, offset, zeroes, n);
+
+        if (ret < 0) {
+            return ret;
+        }
+        offset += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int blk_flush(BlockBackend *blk)
+{
+    if (blk->overlay || (blk->flags & (BLK_OPEN_NO_FLUSH | BLK_OPEN_READONLY))) {
+        return 0;
+    }
+    return blk->drv->flush(blk->opaque);
+}
+
+int blk_discard(BlockBackend *blk, uint64_t offset, uint64_t len)
+{
+    if (blk_is_read_only(blk)) {
+        return -EROFS;
+    }
+    if (!blk_range_ok(blk, offset, len)) {
+        return -EINVAL;
+    }
+    if (blk->overlay || !(blk->flags & BLK_OPEN_DISCARD_UNMAP) || !blk->drv->discard) {
+        return 0;
+    }
+    return blk->drv->discard(blk->opaque, offset, len);
+}
+
+void blk_flush_all(void)
+{
+    for (BlockBackend *blk = blk_list; blk; blk = blk->next) {
+        int ret = blk_flush(blk);
+
+        if (ret < 0) {
+            error_report("flushing drive '%s' (%s): %s", blk_name(blk), blk->filename,
+                         strerror(-ret));
+        }
+    }
+}

@@ -1,0 +1,188 @@
+/*
+ * -drive: QEMU's option syntax turned into a registered BlockBackend and, for
+ * if=virtio, the -device string that attaches it (include/block/block.h).
+ *
+ * QEMU's riscv virt has no default block interface, so a bare
+ * "-drive file=x" makes an unattached drive "none0" that a
+ * "-device virtio-blk-device,drive=none0" can use; we match that.
+ */
+#include <inttypes.h>
+
+#include "block/block.h"
+#include "util/option.h"
+
+typedef struct DriveOptions {
+    const char *file;
+    const char *format;
+    const char *interface;
+    const char *id;
+    uint64_t index;
+    bool has_index;
+    unsigned flags; /* BLK_OPEN_* */
+    bool snapshot;
+} DriveOptions;
+
+static bool drive_parse_bool(const char *key, const char *value, bool *out, Error **errp)
+{
+    if (!strcmp(value, "on") || !strcmp(value, "yes") || !strcmp(value, "true")) {
+        *out = true;
+    } else if (!strcmp(value, "off") || !strcmp(value, "no") || !strcmp(value, "false")) {
+        *out = false;
+    } else {
+        error_setg(errp, "Parameter '%s' expects 'on' or 'off'", key);
+        return false;
+    }
+    return true;
+}
+
+static bool drive_parse_choice(const char *key, const char *value, const char *const *choices,
+                               Error **errp)
+{
+    for (; *choices; choices++) {
+        if (!strcmp(value, *choices)) {
+            return true;
+        }
+    }
+    error_setg(errp, "Invalid value '%s' for parameter '%s'", value, key);
+    return false;
+}
+
+static bool drive_parse_cache(const char *value, unsigned *flags, Error **errp)
+{
+    static const char *const modes[] = {"writeback",  "none",   "writethrough",
+                                        "directsync", "unsafe", NULL};
+
+    if (!drive_parse_choice("cache", value, modes, errp)) {
+        return false;
+    }
+    /* cache=none/directsync would be O_DIRECT: same data on disk, so plain I/O serves. */
+    if (!strcmp(value, "writethrough") || !strcmp(value, "directsync")) {
+        *flags |= BLK_OPEN_WRITETHROUGH;
+    } else if (!strcmp(value, "unsafe")) {
+        *flags |= BLK_OPEN_NO_FLUSH;
+    }
+    return true;
+}
+
+static bool drive_parse_flag(const char *key, const char *value, unsigned flag, unsigned *flags,
+                             Error **errp)
+{
+    bool on;
+
+    if (!drive_parse_bool(key, value, &on, errp)) {
+        return false;
+    }
+    *flags = on ? *flags | flag : *flags & ~flag;
+    return true;
+}
+
+/* One key=value of -drive into opts. */
+static bool drive_parse_option(DriveOptions *opts, const char *key, const char *value, Error **errp)
+{
+    static const char *const discards[] = {"ignore", "off", "unmap", "on", NULL};
+    static const char *const medias[] = {"disk", NULL};
+    static const char *const ignored[] = {
+        "aio", "detect-zeroes", "werror", "rerror", "auto-read-only", "copy-on-read", NULL};
+
+    if (!strcmp(key, "file")) {
+        opts->file = value;
+    } else if (!strcmp(key, "format")) {
+        opts->format = value;
+    } else if (!strcmp(key, "if")) {
+        opts->interface = value;
+        if (strcmp(value, "none") && strcmp(value, "virtio")) {
+            error_setg(errp, "interface if=%s is not supported (use if=none or if=virtio)", value);
+            return false;
+        }
+    } else if (!strcmp(key, "id")) {
+        opts->id = value;
+    } else if (!strcmp(key, "index")) {
+        opts->has_index = true;
+        if (!parse_uint(value, &opts->index) || opts->index > 1000) {
+            error_setg(errp, "Invalid index '%s'", value);
+            return false;
+        }
+    } else if (!strcmp(key, "readonly")) {
+        return drive_parse_flag(key, value, BLK_OPEN_READONLY, &opts->flags, errp);
+    } else if (!strcmp(key, "snapshot")) {
+        return drive_parse_bool(key, value, &opts->snapshot, errp);
+    } else if (!strcmp(key, "cache")) {
+        return drive_parse_cache(value, &opts->flags, errp);
+    } else if (!strcmp(key, "discard")) {
+        if (!drive_parse_choice(key, value, discards, errp)) {
+            return false;
+        }
+        opts->flags |= !strcmp(value, "unmap") || !strcmp(value, "on") ? BLK_OPEN_DISCARD_UNMAP : 0;
+    } else if (!strcmp(key, "media")) {
+        return drive_parse_choice(key, value, medias, errp);
+    } else if (!drive_parse_choice(key, key, ignored, NULL)) {
+        error_setg(errp, "Invalid parameter '%s'", key);
+        return false;
+    }
+    return true;
+}
+
+/* QEMU's automatic drive id: the interface name and the first free unit, e.g. "none0". */
+static char *drive_auto_id(const DriveOptions *opts)
+{
+    for (uint64_t n = opts->has_index ? opts->index : 0;; n++) {
+        char *id = xasprintf("%s%" PRIu64, opts->interface, n);
+
+        if (!blk_by_name(id)) {
+            return id;
+        }
+        free(id);
+    }
+}
+
+static bool drive_open(const DriveOptions *opts, char **device_opts, Error **errp)
+{
+    unsigned flags = opts->flags | (opts->snapshot ? BLK_OPEN_SNAPSHOT : 0);
+    char *id = opts->id ? xstrdup(opts->id) : drive_auto_id(opts);
+    BlockBackend *blk = NULL;
+    bool ok = false;
+
+    if (opts->id && blk_by_name(opts->id)) {
+        error_setg(errp, "Duplicate ID '%s' for drive", opts->id);
+        goto out;
+    }
+    blk = blk_open(opts->file, opts->format, flags, errp);
+    if (!blk || !blk_register(blk, id, errp)) {
+        blk_unref(blk);
+        goto out;
+    }
+    if (!strcmp(opts->interface, "virtio")) {
+        *device_opts = xasprintf("virtio-blk-device,drive=%s", id);
+    }
+    ok = true;
+out:
+    free(id);
+    return ok;
+}
+
+bool drive_new(const char *optstr, bool global_snapshot, char **device_opts, Error **errp)
+{
+    DriveOptions opts = {.interface = "none", .snapshot = global_snapshot};
+    KeyValueList kv = {0};
+    bool ok = false;
+
+    *device_opts = NULL;
+    if (!keyval_parse(optstr, NULL, &kv, errp)) {
+        return false;
+    }
+    for (int i = 0; i < kv.count; i++) {
+        if (!drive_parse_option(&opts, kv.items[i].key, kv.items[i].value, errp)) {
+            goto out;
+        }
+    }
+    if (opts.format && !bdrv_find_format(opts.format)) {
+        error_setg(errp, "format '%s' is not supported yet", opts.format);
+    } else if (!opts.file || !*opts.file) {
+        error_setg(errp, "drive has no file= (empty drives are not supported)");
+    } else {
+        ok = drive_open(&opts, device_opts, errp);
+    }
+out:
+    keyval_free(&kv);
+    return ok;
+}

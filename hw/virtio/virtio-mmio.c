@@ -1,0 +1,466 @@
+/*
+ * The virtio-mmio transport, version 2 (non-legacy).
+ *
+ * Spec: Virtual I/O Device (VIRTIO) Version 1.2, section 4.2 "Virtio Over
+ * MMIO". Control registers are 32-bit (4.2.2.2); config space from 0x100 takes
+ * 8/16/32-bit accesses (64-bit ones are accepted and split as two 32-bit).
+ *
+ *   0x000 MagicValue        R  0x74726976 ("virt")
+ *   0x004 Version           R  2
+ *   0x008 DeviceID          R  0 when no device is plugged (the driver skips the slot)
+ *   0x00c VendorID          R  0x554d4551 ("QEMU", as QEMU reports)
+ *   0x010 DeviceFeatures    R  32 feature bits selected by DeviceFeaturesSel
+ *   0x014 DeviceFeaturesSel W
+ *   0x020 DriverFeatures    W  32 feature bits selected by DriverFeaturesSel
+ *   0x024 DriverFeaturesSel W
+ *   0x030 QueueSel          W
+ *   0x034 QueueNumMax       R  0 if the selected queue does not exist
+ *   0x038 QueueNum          W
+ *   0x044 QueueReady        RW
+ *   0x050 QueueNotify       W  queue index
+ *   0x060 InterruptStatus   R  bit 0 used buffer, bit 1 configuration change
+ *   0x064 InterruptACK      W
+ *   0x070 Status            RW writing 0 resets the device
+ *   0x080 QueueDescLow/High     0x084
+ *   0x090 QueueDriverLow/High   0x094 (avail ring)
+ *   0x0a0 QueueDeviceLow/High   0x0a4 (used ring)
+ *   0x0ac SHMSel            W  0x0b0/0x0b4 SHMLen, 0x0b8/0x0bc SHMBase: no regions (len -1)
+ *   0x0fc ConfigGeneration  R
+ *   0x100 Config            RW device-specific
+ */
+#include <inttypes.h>
+#include <libfdt.h>
+
+#include "hw/virtio/virtio-mmio.h"
+#include "util/log.h"
+
+#define VIRTIO_MMIO_MAGIC_VALUE 0x000
+#define VIRTIO_MMIO_VERSION 0x004
+#define VIRTIO_MMIO_DEVICE_ID 0x008
+#define VIRTIO_MMIO_VENDOR_ID 0x00c
+#define VIRTIO_MMIO_DEVICE_FEATURES 0x010
+#define VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014
+#define VIRTIO_MMIO_DRIVER_FEATURES 0x020
+#define VIRTIO_MMIO_DRIVER_FEATURES_SEL 0x024
+#define VIRTIO_MMIO_QUEUE_SEL 0x030
+#define VIRTIO_MMIO_QUEUE_NUM_MAX 0x034
+#define VIRTIO_MMIO_QUEUE_NUM 0x038
+#define VIRTIO_MMIO_QUEUE_READY 0x044
+#define VIRTIO_MMIO_QUEUE_NOTIFY 0x050
+#define VIRTIO_MMIO_INTERRUPT_STATUS 0x060
+#define VIRTIO_MMIO_INTERRUPT_ACK 0x064
+#define VIRTIO_MMIO_STATUS 0x070
+#define VIRTIO_MMIO_QUEUE_DESC_LOW 0x080
+#define VIRTIO_MMIO_QUEUE_DESC_HIGH 0x084
+#define VIRTIO_MMIO_QUEUE_DRIVER_LOW 0x090
+#define VIRTIO_MMIO_QUEUE_DRIVER_HIGH 0x094
+#define VIRTIO_MMIO_QUEUE_DEVICE_LOW 0x0a0
+#define VIRTIO_MMIO_QUEUE_DEVICE_HIGH 0x0a4
+#define VIRTIO_MMIO_SHM_SEL 0x0ac
+#define VIRTIO_MMIO_SHM_LEN_LOW 0x0b0
+#define VIRTIO_MMIO_SHM_LEN_HIGH 0x0b4
+#define VIRTIO_MMIO_SHM_BASE_LOW 0x0b8
+#define VIRTIO_MMIO_SHM_BASE_HIGH 0x0bc
+#define VIRTIO_MMIO_CONFIG_GENERATION 0x0fc
+#define VIRTIO_MMIO_CONFIG 0x100
+
+#define VIRTIO_MMIO_MAGIC 0x74726976
+#define VIRTIO_MMIO_VENDOR 0x554d4551
+
+typedef struct VirtIOMMIOState {
+    SysBusDevice parent_obj;
+    MemoryRegion iomem;
+    IRQState *irq;
+    VirtIODevice *backend; /* plugged device (a reference), or NULL */
+    uint32_t device_features_sel;
+    uint32_t driver_features_sel;
+    uint32_t queue_sel;
+} VirtIOMMIOState;
+
+#define VIRTIO_MMIO(obj) OBJECT_CHECK(VirtIOMMIOState, (obj), TYPE_VIRTIO_MMIO)
+
+/*
+ * Every transport in creation order. virtio_mmio_plug needs "the last created
+ * free slot", which only a process-wide list can answer (QEMU walks its bus
+ * list the same way); finalize removes an entry.
+ */
+static VirtIOMMIOState **mmio_slots;
+static unsigned mmio_nslots;
+
+/* ---- IRQ ---- */
+
+static void virtio_mmio_update_irq(DeviceState *dev)
+{
+    VirtIOMMIOState *s = VIRTIO_MMIO(dev);
+
+    irq_set(s->irq, s->backend && s->backend->isr != 0);
+}
+
+/* ---- MMIO ---- */
+
+static VirtQueue *virtio_mmio_queue(VirtIOMMIOState *s)
+{
+    return virtio_get_queue(s->backend, s->queue_sel);
+}
+
+static uint32_t virtio_mmio_read_queue(VirtIOMMIOState *s, hwaddr addr)
+{
+    VirtQueue *vq = virtio_mmio_queue(s);
+
+    if (!vq) {
+        return 0;
+    }
+    switch (addr) {
+    case VIRTIO_MMIO_QUEUE_NUM_MAX:
+        return vq->num_max;
+    case VIRTIO_MMIO_QUEUE_READY:
+        return vq->ready;
+    default:
+        log_mask(LOG_GUEST_ERROR, "virtio-mmio: read of write-only register 0x%" PRIx64 "\n", addr);
+        return 0;
+    }
+}
+
+static uint32_t virtio_mmio_read_reg(VirtIOMMIOState *s, hwaddr addr)
+{
+    VirtIODevice *vdev = s->backend;
+
+    switch (addr) {
+    case VIRTIO_MMIO_MAGIC_VALUE:
+        return VIRTIO_MMIO_MAGIC;
+    case VIRTIO_MMIO_VERSION:
+        return 2;
+    case VIRTIO_MMIO_DEVICE_ID:
+        return vdev ? virtio_device_id(vdev) : 0;
+    case VIRTIO_MMIO_VENDOR_ID:
+        return VIRTIO_MMIO_VENDOR;
+    }
+    if (!vdev) {
+        return 0;
+    }
+    switch (addr) {
+    case VIRTIO_MMIO_DEVICE_FEATURES:
+        return s->device_features_sel > 1
+                   ? 0
+                   : virtio_host_features(vdev) >> (32 * s->device_features_sel);
+    case VIRTIO_MMIO_QUEUE_NUM_MAX:
+    case VIRTIO_MMIO_QUEUE_READY:
+        return virtio_mmio_read_queue(s, addr);
+    case VIRTIO_MMIO_INTERRUPT_STATUS:
+        return vdev->isr;
+    case VIRTIO_MMIO_STATUS:
+        return vdev->status;
+    case VIRTIO_MMIO_SHM_LEN_LOW:
+    case VIRTIO_MMIO_SHM_LEN_HIGH:
+    case VIRTIO_MMIO_SHM_BASE_LOW:
+    case VIRTIO_MMIO_SHM_BASE_HIGH:
+        return UINT32_MAX; /* 4.2.2: a missing shared memory region has length -1 */
+    case VIRTIO_MMIO_CONFIG_GENERATION:
+        return vdev->config_generation;
+    default:
+        log_mask(LOG_GUEST_ERROR, "virtio-mmio: read of bad register 0x%" PRIx64 "\n", addr);
+        return 0;
+    }
+}
+
+static uint64_t virtio_mmio_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VirtIOMMIOState *s = opaque;
+
+    if (addr >= VIRTIO_MMIO_CONFIG) {
+        return s->backend ? virtio_config_read(s->backend, addr - VIRTIO_MMIO_CONFIG, size) : 0;
+    }
+    if (size != 4) {
+        log_mask(LOG_GUEST_ERROR, "virtio-mmio: %u-byte read of register 0x%" PRIx64 "\n", size,
+                 addr);
+        return 0;
+    }
+    return virtio_mmio_read_reg(s, addr);
+}
+
+static void virtio_mmio_set_addr_half(hwaddr *field, bool high, uint32_t value)
+{
+    *field = deposit64(*field, high ? 32 : 0, 32, value);
+}
+
+static void virtio_mmio_write_queue(VirtIOMMIOState *s, hwaddr addr, uint32_t value)
+{
+    VirtQueue *vq = virtio_mmio_queue(s);
+
+    if (!vq) {
+        log_mask(LOG_GUEST_ERROR,
+                 "virtio-mmio: queue register 0x%" PRIx64 " for missing queue %u\n", addr,
+                 s->queue_sel);
+        return;
+    }
+    if (addr == VIRTIO_MMIO_QUEUE_READY) {
+        virtio_queue_set_ready(vq, value & 1);
+        return;
+    }
+    if (vq->ready) {
+        /* 4.2.3.2: the queue must be disabled while it is being configured. */
+        log_mask(LOG_GUEST_ERROR, "virtio-mmio: queue %u reconfigured while ready\n", vq->index);
+        return;
+    }
+    switch (addr) {
+    case VIRTIO_MMIO_QUEUE_NUM:
+        if (!virtio_queue_set_num(vq, value)) {
+            virtio_error(s->backend, "queue %u: bad size %" PRIu32 " (max %u, a power of two)",
+                         vq->index, value, vq->num_max);
+        }
+        break;
+    case VIRTIO_MMIO_QUEUE_DESC_LOW:
+    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+        virtio_mmio_set_addr_half(&vq->desc, addr == VIRTIO_MMIO_QUEUE_DESC_HIGH, value);
+        break;
+    case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
+    case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
+        virtio_mmio_set_addr_half(&vq->avail, addr == VIRTIO_MMIO_QUEUE_DRIVER_HIGH, value);
+        break;
+    default:
+        virtio_mmio_set_addr_half(&vq->used, addr == VIRTIO_MMIO_QUEUE_DEVICE_HIGH, value);
+        break;
+    }
+}
+
+static void virtio_mmio_write_features(VirtIOMMIOState *s, uint32_t value)
+{
+    VirtIODevice *vdev = s->backend;
+
+    if (vdev->status & VIRTIO_CONFIG_S_FEATURES_OK) {
+        log_mask(LOG_GUEST_ERROR, "virtio-mmio: DriverFeatures written after FEATURES_OK\n");
+    } else if (s->driver_features_sel > 1) {
+        log_mask(LOG_GUEST_ERROR, "virtio-mmio: DriverFeaturesSel %u out of range\n",
+                 s->driver_features_sel);
+    } else {
+        vdev->guest_features =
+            deposit64(vdev->guest_features, 32 * s->driver_features_sel, 32, value);
+    }
+}
+
+static void virtio_mmio_write_reg(VirtIOMMIOState *s, hwaddr addr, uint32_t value)
+{
+    VirtIODevice *vdev = s->backend;
+
+    switch (addr) {
+    case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+        s->device_features_sel = value;
+        break;
+    case VIRTIO_MMIO_DRIVER_FEATURES:
+        virtio_mmio_write_features(s, value);
+        break;
+    case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+        s->driver_features_sel = value;
+        break;
+    case VIRTIO_MMIO_QUEUE_SEL:
+        s->queue_sel = value;
+        break;
+    case VIRTIO_MMIO_QUEUE_NUM:
+    case VIRTIO_MMIO_QUEUE_READY:
+    case VIRTIO_MMIO_QUEUE_DESC_LOW ... VIRTIO_MMIO_QUEUE_DESC_HIGH:
+    case VIRTIO_MMIO_QUEUE_DRIVER_LOW ... VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
+    case VIRTIO_MMIO_QUEUE_DEVICE_LOW ... VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
+        virtio_mmio_write_queue(s, addr, value);
+        break;
+    case VIRTIO_MMIO_QUEUE_NOTIFY:
+        virtio_queue_notify(vdev, value);
+        break;
+    case VIRTIO_MMIO_INTERRUPT_ACK:
+        vdev->isr &= ~value;
+        virtio_mmio_update_irq(DEVICE(s));
+        break;
+    case VIRTIO_MMIO_STATUS:
+        if (value == 0) {
+            s->device_features_sel = s->driver_features_sel = s->queue_sel = 0;
+        }
+        virtio_set_status(vdev, value & 0xff);
+        break;
+    case VIRTIO_MMIO_SHM_SEL:
+        break;
+    default:
+        log_mask(LOG_GUEST_ERROR, "virtio-mmio: write to bad register 0x%" PRIx64 "\n", addr);
+        break;
+    }
+}
+
+static void virtio_mmio_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
+{
+    VirtIOMMIOState *s = opaque;
+
+    if (!s->backend) {
+        log_mask(LOG_GUEST_ERROR, "virtio-mmio: write to empty slot at 0x%" PRIx64 "\n", addr);
+        return;
+    }
+    if (addr >= VIRTIO_MMIO_CONFIG) {
+        virtio_config_write(s->backend, addr - VIRTIO_MMIO_CONFIG, data, size);
+        return;
+    }
+    if (size != 4) {
+        log_mask(LOG_GUEST_ERROR, "virtio-mmio: %u-byte write to register 0x%" PRIx64 "\n", size,
+                 addr);
+        return;
+    }
+    virtio_mmio_write_reg(s, addr, data);
+}
+
+static const MemoryRegionOps virtio_mmio_ops = {
+    .read = virtio_mmio_read,
+    .write = virtio_mmio_write,
+    .valid = {.min_access_size = 1, .max_access_size = 4},
+    .impl = {.min_access_size = 1, .max_access_size = 4},
+};
+
+/* ---- realize / reset ---- */
+
+static void virtio_mmio_instance_init(Object *obj)
+{
+    VirtIOMMIOState *s = VIRTIO_MMIO(obj);
+
+    sysbus_init_irq(SYS_BUS_DEVICE(obj), &s->irq);
+}
+
+static bool virtio_mmio_realize(DeviceState *dev, Error **errp)
+{
+    VirtIOMMIOState *s = VIRTIO_MMIO(dev);
+
+    memory_region_init_io(&s->iomem, &virtio_mmio_ops, s, TYPE_VIRTIO_MMIO, VIRTIO_MMIO_SIZE);
+    sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->iomem);
+    mmio_slots = xrealloc(mmio_slots, sizeof(*mmio_slots) * (mmio_nslots + 1));
+    mmio_slots[mmio_nslots++] = s;
+    return true;
+}
+
+static void virtio_mmio_reset(DeviceState *dev)
+{
+    VirtIOMMIOState *s = VIRTIO_MMIO(dev);
+
+    s->device_features_sel = s->driver_features_sel = s->queue_sel = 0;
+    if (s->backend) {
+        virtio_reset(s->backend);
+    }
+    virtio_mmio_update_irq(dev);
+}
+
+static void virtio_mmio_finalize(Object *obj)
+{
+    VirtIOMMIOState *s = VIRTIO_MMIO(obj);
+
+    for (unsigned i = 0; i < mmio_nslots; i++) {
+        if (mmio_slots[i] == s) {
+            memmove(&mmio_slots[i], &mmio_slots[i + 1], (mmio_nslots - i - 1) * sizeof(s));
+            mmio_nslots--;
+            break;
+        }
+    }
+    if (s->backend) {
+        virtio_bind_transport(s->backend, NULL, NULL);
+        object_unref(OBJECT(s->backend));
+    }
+}
+
+/* ---- plugging devices ---- */
+
+static VirtIOMMIOState *virtio_mmio_find_backend(VirtIODevice *vdev)
+{
+    for (unsigned i = 0; i < mmio_nslots; i++) {
+        if (mmio_slots[i]->backend == vdev) {
+            return mmio_slots[i];
+        }
+    }
+    return NULL;
+}
+
+bool virtio_mmio_plug(DeviceState *dev, Error **errp)
+{
+    VirtIODevice *vdev = (VirtIODevice *)object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE);
+
+    if (!vdev) {
+        error_setg(errp, "'%s' is not a virtio device", object_get_typename(OBJECT(dev)));
+        return false;
+    }
+    if (virtio_mmio_find_backend(vdev)) {
+        return true;
+    }
+    /* QEMU's order: the transport created last takes the first device. */
+    for (unsigned i = mmio_nslots; i-- > 0;) {
+        VirtIOMMIOState *s = mmio_slots[i];
+
+        if (!s->backend) {
+            object_ref(OBJECT(vdev));
+            s->backend = vdev;
+            virtio_bind_transport(vdev, DEVICE(s), virtio_mmio_update_irq);
+            virtio_reset(vdev);
+            return true;
+        }
+    }
+    error_setg(errp, "no free virtio-mmio slot for '%s'", object_get_typename(OBJECT(dev)));
+    return false;
+}
+
+VirtIODevice *virtio_mmio_get_backend(DeviceState *transport)
+{
+    return VIRTIO_MMIO(transport)->backend;
+}
+
+/* ---- device tree (QEMU virt: /soc/virtio_mmio@10001000 ... @10008000) ---- */
+
+static bool virtio_mmio_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp)
+{
+    const uint32_t reg[4] = {cpu_to_fdt32(ctx->base >> 32), cpu_to_fdt32(ctx->base),
+                             cpu_to_fdt32(ctx->size >> 32), cpu_to_fdt32(ctx->size)};
+    void *fdt = ctx->fdt;
+    char name[40];
+    int node, err;
+
+    snprintf(name, sizeof(name), "virtio_mmio@%" PRIx64, ctx->base);
+    node = fdt_path_offset(fdt, ctx->parent_path);
+    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
+    err = node < 0 ? node : 0;
+    /* libfdt puts each new property first: this gives QEMU's order in the blob. */
+    err = err ?: fdt_setprop_string(fdt, node, "compatible", "virtio,mmio");
+    err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
+    if (ctx->irq_parent) {
+        err = err ?: fdt_setprop_u32(fdt, node, "interrupt-parent", ctx->irq_parent);
+    }
+    if (ctx->num_irqs > 0) {
+        err = err ?: fdt_setprop_u32(fdt, node, "interrupts", ctx->irqs[0]);
+    }
+    if (err) {
+        error_setg(errp, "virtio-mmio: device tree node %s: %s", name, fdt_strerror(err));
+        return false;
+    }
+    return true;
+}
+
+/* ---- type registration ---- */
+
+static void virtio_mmio_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+
+    dc->desc = "virtio-mmio transport (version 2)";
+    dc->realize = virtio_mmio_realize;
+    dc->reset = virtio_mmio_reset;
+    dc->fdt_populate = virtio_mmio_fdt_populate;
+}
+
+static const TypeInfo virtio_mmio_info = {
+    .name = TYPE_VIRTIO_MMIO,
+    .parent = TYPE_SYS_BUS_DEVICE,
+    .instance_size = sizeof(VirtIOMMIOState),
+    .instance_init = virtio_mmio_instance_init,
+    .instance_finalize = virtio_mmio_finalize,
+    .class_init = virtio_mmio_class_init,
+};
+
+static void virtio_mmio_register_types(void)
+{
+    type_register_static(&virtio_mmio_info);
+}
+
+type_init(virtio_mmio_register_types)
+
+DeviceState *virtio_mmio_create(hwaddr base, IRQState *irq)
+{
+    return sysbus_create_simple(TYPE_VIRTIO_MMIO, base, irq);
+}

@@ -1,0 +1,63 @@
+/*
+ * The JIT: the second execution engine (DESIGN.md "Execution engine"). It
+ * turns the instruction records of a translation block into x86-64 code;
+ * the threaded interpreter (target/riscv/exec.c) stays the reference and
+ * runs whatever the JIT leaves to it.
+ *
+ * Contract with the run loop (accel/tcg/cpu-exec.c):
+ *  - jit_compile() right after a cacheable block is made, before it is
+ *    inserted. A block whose first record the JIT does not handle keeps
+ *    jit_code == NULL and is interpreted. Otherwise the code runs the
+ *    records up to the first unsupported one and hands the rest to the
+ *    interpreter as tb->jit_tail (an uncached block).
+ *  - jit_exec() runs the block and the blocks chained after it (direct
+ *    jumps patched in place inside one guest page, indirect jumps through
+ *    the jump cache) until one needs the run loop, with env->pc and
+ *    env->instret exact on return.
+ *  - Chaining and invalidation (accel/tcg/tb-maint.c, under tb_lock):
+ *    tb->jmp[slot] records the patched successor, as for the interpreter,
+ *    so the page walk that unlinks the interpreter's chains unlinks the
+ *    patched jumps too (jit_unlink); no per-block incoming list is needed
+ *    because chains never leave the page.
+ *  - Code space: one RWX arena; when it is full the run loop flushes the
+ *    whole block cache (tb_flush_all, which calls jit_flush) from the vCPU
+ *    thread between blocks, so no JIT code is running.
+ */
+#ifndef ACCEL_TCG_JIT_H
+#define ACCEL_TCG_JIT_H
+
+#include "accel/tcg/tb.h"
+
+/* Use the JIT (default on x86-64 hosts; -accel tcg,jit=off or KESTREL_JIT=0 turn it off). */
+extern bool tcg_jit_enabled;
+
+/* Once, before the first block: set up the code arena (turns the JIT off if that fails). */
+void jit_init(void);
+
+/* Compile tb; false if the code arena or the block arena is full (flush, retranslate). */
+bool jit_compile(TranslationBlock *tb);
+
+/* What jit_exec() returns. */
+typedef struct JitExit {
+    int kind;
+    TranslationBlock *tb; /* JIT_EXIT_CHAIN: the block that left; TAIL: the block to interpret */
+    int slot;             /* JIT_EXIT_CHAIN: its exit, for jit_link */
+} JitExit;
+
+enum {
+    JIT_EXIT_NEXT,  /* env->pc is the next pc, or a trap was entered */
+    JIT_EXIT_CHAIN, /* as NEXT, and the exit (tb, slot) may be linked to the next block */
+    JIT_EXIT_TAIL,  /* interpret tb (env->pc is its pc) */
+};
+
+/* Run tb (tb->jit_code != NULL) with the data TLB of the current data mmu_idx. */
+JitExit jit_exec(RISCVCPU *cpu, TranslationBlock *tb);
+
+/* With tb_lock held: patch exit slot of tb to jump to next / back to its exit stub. */
+void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next);
+void jit_unlink(TranslationBlock *tb, int slot);
+
+/* With tb_lock held, from tb_flush_all: forget all code (no JIT code may be running). */
+void jit_flush(void);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * The block layer: a BlockBackend is an open disk image that devices read and
+ * write by byte offset, behind a format driver (raw now; qcow2 may join as
+ * another BlockDriver). Backends created by -drive are registered by id and
+ * looked up by devices (virtio-blk-device,drive=ID) with blk_by_name().
+ *
+ * snapshot=on (or -snapshot): the image is opened read-only and never
+ * modified; guest writes go to a copy-on-write overlay in an unlinked
+ * temporary file, lost at exit.
+ *
+ * I/O functions return 0 or a negative errno: -EINVAL for a range beyond the
+ * image, -EROFS for a write to a read-only backend, or the host's error.
+ * They are synchronous and run under the BQL. Not thread safe otherwise.
+ */
+#ifndef BLOCK_BLOCK_H
+#define BLOCK_BLOCK_H
+
+#include "common.h"
+#include "util/error.h"
+
+#define BDRV_SECTOR_BITS 9
+#define BDRV_SECTOR_SIZE (1u << BDRV_SECTOR_BITS)
+
+typedef struct BlockBackend BlockBackend;
+
+/* blk_open flags */
+#define BLK_OPEN_READONLY (1u << 0)      /* the guest may not write (readonly=on) */
+#define BLK_OPEN_SNAPSHOT (1u << 1)      /* writes go to a temporary overlay */
+#define BLK_OPEN_DISCARD_UNMAP (1u << 2) /* discard punches holes (discard=unmap) */
+#define BLK_OPEN_WRITETHROUGH (1u << 3)  /* flush after every write (cache=writethrough) */
+#define BLK_OPEN_NO_FLUSH (1u << 4)      /* flush does nothing (cache=unsafe) */
+
+/* A format driver. `opaque` is driver_size bytes of per-image state. */
+typedef struct BlockDriver {
+    const char *format_name;
+    size_t state_size;
+    /* Open filename for reading (and writing unless read_only); errors name the file. */
+    bool (*open)(void *opaque, const char *filename, bool read_only, Error **errp);
+    void (*close)(void *opaque);
+    uint64_t (*getlength)(void *opaque);
+    int (*pread)(void *opaque, uint64_t offset, void *buf, size_t len);
+    int (*pwrite)(void *opaque, uint64_t offset, const void *buf, size_t len);
+    int (*flush)(void *opaque);
+    /* Deallocate the range (reads may then return anything); optional. */
+    int (*discard)(void *opaque, uint64_t offset, uint64_t len);
+} BlockDriver;
+
+extern const BlockDriver bdrv_raw;
+
+/* The driver for a format name ("raw"), or NULL. */
+const BlockDriver *bdrv_find_format(const char *format);
+
+/*
+ * Open filename with the named format (NULL = raw) and BLK_OPEN_* flags.
+ * The caller owns the result (blk_unref). Fails with a message naming the file
+ * when it is missing, unreadable, not a regular file or block device, or locked
+ * by another process.
+ */
+BlockBackend *blk_open(const char *filename, const char *format, unsigned flags, Error **errp);
+/* Close and free (after a flush); unregisters it if registered. NULL is ignored. */
+void blk_unref(BlockBackend *blk);
+
+/* Make blk findable as id (takes ownership). Fails on a duplicate id. */
+bool blk_register(BlockBackend *blk, const char *id, Error **errp) WARN_UNUSED_RESULT;
+BlockBackend *blk_by_name(const char *id);
+const char *blk_name(const BlockBackend *blk); /* "" if unregistered */
+/* Close every registered backend (tests, exit). */
+void blk_unref_all(void);
+
+/* Claim blk for one device (a second claim fails: "drive 'x' is already in use"). */
+bool blk_attach_dev(BlockBackend *blk, void *dev, Error **errp) WARN_UNUSED_RESULT;
+void blk_detach_dev(BlockBackend *blk, void *dev);
+
+uint64_t blk_getlength(const BlockBackend *blk); /* bytes */
+bool blk_is_read_only(const BlockBackend *blk);
+int blk_pread(BlockBackend *blk, uint64_t offset, void *buf, size_t len);
+int blk_pwrite(BlockBackend *blk, uint64_t offset, const void *buf, size_t len);
+int blk_pwrite_zeroes(BlockBackend *blk, uint64_t offset, uint64_t len);
+/* Make everything written durable (fdatasync); no-op for snapshot and cache=unsafe. */
+int blk_flush(BlockBackend *blk);
+/* Discard a range: punches a hole with discard=unmap, else nothing (QEMU's discard=ignore). */
+int blk_discard(BlockBackend *blk, uint64_t offset, uint64_t len);
+/* Flush every registered backend; called at exit so no guest write is lost. */
+void blk_flush_all(void);
+
+/*
+ * -drive OPTSTR, QEMU's syntax: file=, format=raw, if=none|virtio (default
+ * none, as QEMU's riscv virt), id= (default "<if><n>": none0, virtio0...),
+ * index=, readonly=on|off, snapshot=on|off (default global_snapshot),
+ * cache=writeback|none|writethrough|directsync|unsafe, discard=ignore|unmap,
+ * media=disk; aio=, detect-zeroes=, werror=, rerror= are accepted and ignored.
+ * Opens and registers the image. For if=virtio, *device_opts receives a
+ * malloc'd "-device" string ("virtio-blk-device,drive=virtio0") for the caller
+ * to create; otherwise it is set to NULL.
+ */
+bool drive_new(const char *optstr, bool global_snapshot, char **device_opts,
+               Error **errp) WARN_UNUSED_RESULT;
+
+#endif

@@ -1,0 +1,266 @@
+/*
+ * The -netdev and -nic command-line options (QEMU syntax):
+ *     -netdev user,id=n0,hostfwd=tcp::5555-:23,hostfwd=udp::6000-:60
+ *     -nic user,model=virtio-net-device,mac=52:54:00:12:34:60,hostfwd=tcp::2222-:22
+ * Backend keys may repeat (hostfwd, dnssearch), so this file splits option strings itself
+ * instead of using keyval_parse, which rejects repeated keys.
+ */
+#include <ctype.h>
+
+#include "net/net.h"
+#include "net/slirp.h"
+#include "util/option.h"
+
+/* The -nic model used when none is given, and the names that select it. */
+#define NIC_DEFAULT_MODEL "virtio-net-device"
+
+/* Backend types QEMU knows that Kestrel does not implement yet: a clear "not yet" for them. */
+static const char *const unsupported_backends[] = {
+    "tap",     "bridge", "socket",     "stream",       "dgram",
+    "vde",     "l2tpv3", "netmap",     "vhost-user",   "vhost-vdpa",
+    "hubport", "af-xdp", "vmnet-host", "vmnet-shared", "vmnet-bridged",
+};
+
+static void opts_add(KeyValueList *kv, char *key, char *value)
+{
+    kv->items = xrealloc(kv->items, sizeof(*kv->items) * (kv->count + 1));
+    kv->items[kv->count++] = (KeyValue){.key = key, .value = value};
+}
+
+/* One element up to an unescaped ','; ",," stands for a literal comma (as in QEMU). */
+static char *opts_next_element(const char **cursor)
+{
+    const char *p = *cursor;
+    char *out = xmalloc(strlen(p) + 1);
+    size_t n = 0;
+
+    while (*p && !(p[0] == ',' && p[1] != ',')) {
+        if (*p == ',') {
+            p++;
+        }
+        out[n++] = *p++;
+    }
+    out[n] = '\0';
+    *cursor = *p ? p + 1 : p;
+    return out;
+}
+
+/* Split "TYPE,key=value,..." into items; the first is "type". Keys may repeat. */
+static bool opts_split(const char *str, KeyValueList *out, Error **errp)
+{
+    const char *cursor = str;
+
+    *out = (KeyValueList){0};
+    while (*cursor || out->count == 0) {
+        char *elem = opts_next_element(&cursor);
+        char *eq = strchr(elem, '=');
+
+        if (out->count == 0 && !eq) {
+            opts_add(out, xstrdup("type"), elem);
+            continue;
+        }
+        if (!eq || eq == elem) {
+            error_setg(errp, "'%s' is not of the form key=value", elem);
+            free(elem);
+            keyval_free(out);
+            return false;
+        }
+        *eq = '\0';
+        opts_add(out, xstrdup(elem), xstrdup(eq + 1));
+        free(elem);
+    }
+    return true;
+}
+
+/* The value of a key that may appear at most once; NULL if absent. */
+static bool opts_get_single(const KeyValueList *kv, const char *key, const char **value,
+                            Error **errp)
+{
+    *value = NULL;
+    for (int i = 0; i < kv->count; i++) {
+        if (strcmp(kv->items[i].key, key)) {
+            continue;
+        }
+        if (*value) {
+            error_setg(errp, "parameter '%s' given twice", key);
+            return false;
+        }
+        *value = kv->items[i].value;
+    }
+    return true;
+}
+
+/* A copy of kv without the given keys (the ones this layer consumed). */
+static void opts_without(const KeyValueList *kv, const char *const *skip, KeyValueList *out)
+{
+    *out = (KeyValueList){0};
+    for (int i = 0; i < kv->count; i++) {
+        bool skipped = false;
+        for (const char *const *s = skip; *s; s++) {
+            skipped |= !strcmp(kv->items[i].key, *s);
+        }
+        if (!skipped) {
+            opts_add(out, xstrdup(kv->items[i].key), xstrdup(kv->items[i].value));
+        }
+    }
+}
+
+/* QEMU's rule for ids: a letter, then letters, digits, '-', '.', '_'. */
+static bool id_wellformed(const char *id)
+{
+    if (!isalpha((unsigned char)id[0])) {
+        return false;
+    }
+    for (const char *p = id; *p; p++) {
+        if (!isalnum((unsigned char)*p) && !strchr("-._", *p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool backend_create(const char *type, const char *id, const KeyValueList *opts, Error **errp)
+{
+    if (!strcmp(type, "user")) {
+        return net_slirp_init(id, opts, errp) != NULL;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(unsupported_backends); i++) {
+        if (!strcmp(type, unsupported_backends[i])) {
+            error_setg(errp, "netdev '%s' is not supported yet", type);
+            return false;
+        }
+    }
+    error_setg(errp, "'%s' is not a valid netdev backend type (supported: user)", type);
+    return false;
+}
+
+/* auto_id: the id was made up by -nic and breaks the user-id rule on purpose. */
+static bool netdev_add_parsed(const KeyValueList *kv, bool auto_id, Error **errp)
+{
+    static const char *const consumed[] = {"type", "id", NULL};
+    const char *type = keyval_get(kv, "type");
+    const char *id;
+    KeyValueList backend_opts;
+    bool ok;
+
+    if (!type || !*type) {
+        error_setg(errp, "a netdev type is required (e.g. -netdev user,id=net0)");
+        return false;
+    }
+    if (!opts_get_single(kv, "id", &id, errp)) {
+        return false;
+    }
+    if (!id) {
+        error_setg(errp, "parameter 'id' is missing");
+        return false;
+    }
+    if (!auto_id && !id_wellformed(id)) {
+        error_setg(errp, "parameter 'id' expects an identifier, not '%s'", id);
+        return false;
+    }
+    if (net_find_netdev(id)) {
+        error_setg(errp, "duplicate ID '%s' for netdev", id);
+        return false;
+    }
+    opts_without(kv, consumed, &backend_opts);
+    ok = backend_create(type, id, &backend_opts, errp);
+    keyval_free(&backend_opts);
+    return ok;
+}
+
+bool netdev_add(const char *optstr, Error **errp)
+{
+    KeyValueList kv;
+    bool ok;
+
+    if (!opts_split(optstr, &kv, errp)) {
+        return false;
+    }
+    ok = netdev_add_parsed(&kv, false, errp);
+    keyval_free(&kv);
+    return ok;
+}
+
+/* ---- -nic ---- */
+
+static bool nic_check_model(const char *model, Error **errp)
+{
+    if (!model || !strcmp(model, NIC_DEFAULT_MODEL) || !strcmp(model, "virtio")) {
+        return true;
+    }
+    error_setg(errp, "NIC model '%s' is not supported (available: " NIC_DEFAULT_MODEL ")", model);
+    return false;
+}
+
+/* An id no -netdev uses: "__nic0", "__nic1", ... (user ids cannot start with '_'). */
+static char *nic_auto_id(void)
+{
+    for (int i = 0;; i++) {
+        char *id = xasprintf("__nic%d", i);
+        if (!net_find_netdev(id)) {
+            return id;
+        }
+        free(id);
+    }
+}
+
+static bool nic_add_parsed(const KeyValueList *kv, char **device_opts, Error **errp)
+{
+    static const char *const consumed[] = {"type", "model", "mac", NULL};
+    const char *type = keyval_get(kv, "type");
+    const char *model, *mac;
+    uint8_t macaddr[ETH_ALEN];
+    KeyValueList netdev_opts;
+    char *id = NULL;
+    bool ok;
+
+    if (!opts_get_single(kv, "model", &model, errp) || !opts_get_single(kv, "mac", &mac, errp) ||
+        !nic_check_model(model, errp)) {
+        return false;
+    }
+    if (mac && !net_parse_macaddr(mac, macaddr, errp)) {
+        return false;
+    }
+    opts_without(kv, consumed, &netdev_opts);
+    /* The netdev keeps a user-given id (QEMU accepts -nic user,id=x); otherwise invent one. */
+    if (!keyval_get(&netdev_opts, "id")) {
+        id = nic_auto_id();
+        opts_add(&netdev_opts, xstrdup("id"), xstrdup(id));
+    }
+    opts_add(&netdev_opts, xstrdup("type"), xstrdup(type));
+    ok = netdev_add_parsed(&netdev_opts, id != NULL, errp);
+    if (ok) {
+        *device_opts =
+            xasprintf(NIC_DEFAULT_MODEL ",netdev=%s%s%s", id ? id : keyval_get(&netdev_opts, "id"),
+                      mac ? ",mac=" : "", mac ? mac : "");
+    }
+    keyval_free(&netdev_opts);
+    free(id);
+    return ok;
+}
+
+bool net_nic_add(const char *optstr, char **device_opts, Error **errp)
+{
+    KeyValueList kv;
+    const char *type;
+    bool ok;
+
+    *device_opts = NULL;
+    if (!opts_split(optstr, &kv, errp)) {
+        return false;
+    }
+    type = keyval_get(&kv, "type");
+    if (!type || !*type) {
+        error_setg(errp, "a NIC type is required (e.g. -nic user or -nic none)");
+        ok = false;
+    } else if (!strcmp(type, "none")) {
+        ok = kv.count == 1;
+        if (!ok) {
+            error_setg(errp, "-nic none takes no options");
+        }
+    } else {
+        ok = nic_add_parsed(&kv, device_opts, errp);
+    }
+    keyval_free(&kv);
+    return ok;
+}
