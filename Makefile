@@ -23,7 +23,7 @@ LIB_OBJS := $(filter-out $(BUILD)/system/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all check unit guest bench clean format format-check run
+.PHONY: all check unit guest bench clean format format-check run images
 all: $(BUILD)/kestrel
 
 # `make V=1` shows the full commands.
@@ -71,8 +71,15 @@ clean:
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
 
-# The main job (README quick start): OpenSBI then U-Boot's prompt on the console.
-# (Booting Linux to a shell replaces this once the guest image builder lands.)
-UBOOT_ELF := /usr/lib/u-boot/qemu-riscv64_smode/uboot.elf
+# Guest images (kernel, initramfs, ext4 disk): built from Debian's sources into a cache
+# outside the tree (~/.cache/kestrel/images), rebuilt only when an input changes.
+images:
+	scripts/build-images
+
+# The main job (README quick start): OpenSBI, Linux 6.1, a busybox shell on the console.
+# `poweroff` in the guest (or Ctrl-A x) ends it.
 run: all
-	$(BUILD)/kestrel -M virt -m 256 -nographic -kernel $(UBOOT_ELF)
+	@dir=$$(scripts/build-images | tail -n 1) && \
+	$(BUILD)/kestrel -M virt -m 512 -nographic -kernel $$dir/Image \
+	    -initrd $$dir/rootfs.cpio.gz -append "console=ttyS0" \
+	    -netdev user,id=n0 -device virtio-net-device,netdev=n0 -device virtio-rng-device

@@ -12,6 +12,7 @@
 #include "gdbstub/gdbstub.h"
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
+#include "net/net.h"
 #include "system/cpus.h"
 #include "system/runstate.h"
 #include "target/riscv/cpu.h"
@@ -158,9 +159,15 @@ static bool add_implied_device(char *device_opts, Error **errp)
     return ok;
 }
 
-/* Backends first (-drive), then devices in command-line order, once the board exists. */
+/* Backends first (-netdev, -drive), then devices in command-line order. */
 static bool create_devices(const VLOptions *o, Error **errp)
 {
+    for (int i = 0; i < o->nnetdev; i++) {
+        if (!netdev_add(o->netdev[i], errp)) {
+            error_prepend(errp, "-netdev %s: ", o->netdev[i]);
+            return false;
+        }
+    }
     for (int i = 0; i < o->ndrive; i++) {
         char *device_opts = NULL;
 
@@ -174,6 +181,17 @@ static bool create_devices(const VLOptions *o, Error **errp)
     }
     for (int i = 0; i < o->ndevice; i++) {
         if (!qdev_device_add(o->device[i], errp)) {
+            return false;
+        }
+    }
+    for (int i = 0; i < o->nnic; i++) {
+        char *device_opts = NULL;
+
+        if (!net_nic_add(o->nic[i], &device_opts, errp)) {
+            error_prepend(errp, "-nic %s: ", o->nic[i]);
+            return false;
+        }
+        if (!add_implied_device(device_opts, errp)) {
             return false;
         }
     }
@@ -236,6 +254,7 @@ void system_init(int argc, char **argv)
         create_devices(&o, &err);
     }
     exit_on_error(err);
+    net_check_clients();
     keyval_free(&machine_kv);
     machine_run_init_done_notifiers();
     system_reset();

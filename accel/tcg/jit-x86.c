@@ -61,8 +61,8 @@ static void emit_opcode(X86Buf *b, uint32_t opc)
 
 static void emit_prefix_rex(X86Buf *b, unsigned f, int reg, int index, int base, bool byte_regs)
 {
-    uint8_t rex = 0x40 | (f & F_W ? 8 : 0) | (reg & 8 ? 4 : 0) | (index & 8 ? 2 : 0) |
-                  (base & 8 ? 1 : 0);
+    uint8_t rex =
+        0x40 | (f & F_W ? 8 : 0) | (reg & 8 ? 4 : 0) | (index & 8 ? 2 : 0) | (base & 8 ? 1 : 0);
 
     if (f & F_66) {
         x86_byte(b, 0x66);

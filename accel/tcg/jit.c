@@ -19,7 +19,8 @@
 #include "accel/tcg/jit-internal.h"
 #include "target/riscv/exec.h"
 
-#define JIT_ARENA_SIZE (64 * MiB)
+/* Reserved, not committed (MAP_NORESERVE): as big as the block arena, so both fill alike. */
+#define JIT_ARENA_SIZE (256 * MiB)
 /* Most a block's code can take: 64 records of at most ~120 bytes, plus exits and stubs. */
 #define JIT_BLOCK_MAX (32 * KiB)
 
@@ -64,7 +65,8 @@ static void op_map_build(void)
         if (!op_map[i].handler) {
             op_map[i].handler = handlers[op];
             op_map[i].op = op;
-        } else if (op_map[i].op < 0 || op == OP_COUNT || riscv_op_kind(op) != riscv_op_kind(op_map[i].op) ||
+        } else if (op_map[i].op < 0 || op == OP_COUNT ||
+                   riscv_op_kind(op) != riscv_op_kind(op_map[i].op) ||
                    riscv_op_kind(op) == OPK_ALU || riscv_op_kind(op) == OPK_INT) {
             op_map[i].op = -1;
         }
@@ -202,7 +204,13 @@ bool jit_compile(TranslationBlock *tb)
     }
     pthread_mutex_lock(&jit_lock);
     if (JIT_ARENA_SIZE - arena_used < JIT_BLOCK_MAX) {
-        ok = false;
+        /*
+         * Full. A flush reuses the arena at once, which is only safe while no other
+         * vCPU runs JIT code (the block cache has the same limit, tb-maint.c); with
+         * several vCPUs new blocks stay interpreted until the next flush instead.
+         */
+        ok = first_cpu && first_cpu->next_cpu;
+        jit_reset_block(tb);
         goto out;
     }
     x86_buf_init(&b, arena + arena_used, JIT_BLOCK_MAX);

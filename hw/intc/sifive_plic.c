@@ -412,7 +412,8 @@ static bool plic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Err
     err = err ?: fdt_setprop_empty(fdt, node, "interrupt-controller");
     err = err ?: plic_fdt_irqs(ctx, node);
     err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
-    err = err ?: fdt_setprop_u32(fdt, node, "riscv,ndev", s->num_sources);
+    /* riscv,ndev is the highest source id (num_sources counts the reserved source 0 too). */
+    err = err ?: fdt_setprop_u32(fdt, node, "riscv,ndev", s->num_sources - 1);
     if (ctx->phandle) {
         err = err ?: fdt_setprop_u32(fdt, node, "phandle", ctx->phandle);
     }

@@ -50,3 +50,16 @@ def run(cmd, **kw):
     """Run a command to completion with the hang guard; returns CompletedProcess."""
     return subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=HANG_GUARD, **kw)
+
+
+@pytest.fixture(scope="session")
+def linux_images():
+    """Directory with Image, rootfs.cpio.gz and disk.img from scripts/build-images (built once,
+    then cached outside the tree; the first build takes minutes)."""
+    proc = subprocess.run([os.path.join(ROOT, "scripts", "build-images")], capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, "scripts/build-images failed:\n" + proc.stderr[-3000:]
+    outdir = proc.stdout.strip().splitlines()[-1]
+    for name in ("Image", "rootfs.cpio.gz", "disk.img"):
+        assert os.path.exists(os.path.join(outdir, name)), f"{name} missing in {outdir}"
+    return outdir

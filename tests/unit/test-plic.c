@@ -166,10 +166,14 @@ static void test_warl_and_bad_accesses(void **state)
     assert_int_equal(rd(ENABLE(0, 0)), 0xfffffffe);
     wr(ENABLE(0, 2), 0xffffffff); /* sources 64..95 all exist */
     assert_int_equal(rd(ENABLE(0, 2)), 0xffffffff);
-    /* Past the last source, context or register: read zero, writes ignored. */
-    assert_int_equal(rd(PRIO(96)), 0);
+    /* Source 96 exists (riscv,ndev = 96); past it: read zero, writes ignored. */
     wr(PRIO(96), 1);
-    assert_int_equal(rd(ENABLE(0, 3)), 0);
+    assert_int_equal(rd(PRIO(96)), 1);
+    wr(ENABLE(0, 3), 0xffffffff);
+    assert_int_equal(rd(ENABLE(0, 3)), 1);
+    assert_int_equal(rd(PRIO(97)), 0);
+    wr(PRIO(97), 1);
+    assert_int_equal(rd(ENABLE(0, 4)), 0);
     wr(ENABLE(NCTX, 0), 1);
     assert_int_equal(rd(THRESHOLD(NCTX)), 0);
     assert_int_equal(rd(THRESHOLD(0) + 8), 0);

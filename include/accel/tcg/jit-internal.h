@@ -39,10 +39,10 @@
 typedef struct JitStubs {
     /* uintptr_t enter(RISCVCPU *cpu, const void *code, CPUTLBEntry *dtlb) */
     uintptr_t (*enter)(RISCVCPU *cpu, const void *code, CPUTLBEntry *dtlb);
-    const uint8_t *exit_plain;  /* return JIT_EXIT_NEXT; writes r12/r13 back */
-    const uint8_t *exit_store;  /* return rax; writes r12/r13 back */
-    const uint8_t *raise;       /* r12/r13 at the faulting record: take cpu->tlb.jit_exc */
-    const uint8_t *lookup;      /* r12 = next pc: continue through the jump cache or exit */
+    const uint8_t *exit_plain; /* return JIT_EXIT_NEXT; writes r12/r13 back */
+    const uint8_t *exit_store; /* return rax; writes r12/r13 back */
+    const uint8_t *raise;      /* r12/r13 at the faulting record: take cpu->tlb.jit_exc */
+    const uint8_t *lookup;     /* r12 = next pc: continue through the jump cache or exit */
 } JitStubs;
 
 extern JitStubs jit_stubs;

@@ -30,8 +30,8 @@
 #define SIFIVE_PLIC_CONTEXT_STRIDE 0x1000
 #define SIFIVE_PLIC_MAX_SOURCES 1024
 
-/* QEMU virt's configuration. */
-#define SIFIVE_PLIC_VIRT_NUM_SOURCES 96
+/* QEMU virt's configuration: source ids 0..96 (0 is reserved), riscv,ndev = 96. */
+#define SIFIVE_PLIC_VIRT_NUM_SOURCES 97
 #define SIFIVE_PLIC_VIRT_NUM_PRIORITIES 7
 #define SIFIVE_PLIC_VIRT_SIZE 0x600000
 

@@ -36,7 +36,7 @@ enum {
     VIRT_RTC_IRQ = 11,
     VIRT_VIRTIO_IRQ = 1, /* 1..8 */
     VIRT_VIRTIO_COUNT = 8,
-    VIRT_IRQCHIP_NUM_SOURCES = 96,
+    VIRT_IRQCHIP_NUM_SOURCES = 97, /* ids 0..96, 0 reserved: riscv,ndev = 96 as QEMU */
     VIRT_IRQCHIP_NUM_PRIORITIES = 7,
 };
 

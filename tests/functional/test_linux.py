@@ -1,0 +1,143 @@
+"""Linux 6.1 (built by scripts/build-images from Debian's linux-source-6.1) on the virt board:
+boot to the busybox shell, use it, write to a virtio disk and find the data on the host."""
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+
+import pexpect
+import pytest
+
+from conftest import HANG_GUARD
+
+PROMPT = r"kestrel:[^#\r\n]*# "
+
+
+def boot(emulator, images, append="console=ttyS0", extra=(), initrd=True):
+    args = ["-M", "virt", "-m", "512", "-nographic", "-kernel", os.path.join(images, "Image"),
+            "-append", append, *extra]
+    if initrd:
+        args += ["-initrd", os.path.join(images, "rootfs.cpio.gz")]
+    child = pexpect.spawn(emulator, args, timeout=HANG_GUARD, encoding="utf-8",
+                          codec_errors="replace")
+    child.expect("KESTREL-BOOT-OK")
+    child.sendline("")
+    child.expect(PROMPT)
+    return child
+
+
+def sh(child, cmd):
+    """Run cmd in the guest; return its output (without the echo), asserting status 0."""
+    child.sendline(cmd + "; echo RC=$?")
+    child.expect(r"RC=(\d+)\r*\n")
+    out = child.before
+    assert child.match.group(1) == "0", f"{cmd!r} failed:\n{out}"
+    child.expect(PROMPT)
+    return out.split("\n", 1)[1] if "\n" in out else ""
+
+
+def poweroff(child):
+    child.sendline("poweroff")
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
+def test_shell_commands(emulator, linux_images):
+    child = boot(emulator, linux_images)
+    assert "riscv64" in sh(child, "uname -a")
+    cpuinfo = sh(child, "cat /proc/cpuinfo")
+    assert re.search(r"isa\s*: rv64imafdc", cpuinfo), cpuinfo
+    assert "mmu\t\t: sv" in cpuinfo or "mmu" in cpuinfo
+    dmesg = sh(child, "dmesg")
+    for bad in ("Oops", "BUG:", "Call Trace", "WARNING:", "Kernel panic"):
+        assert bad not in dmesg, bad
+    assert "goldfish_rtc" in dmesg
+    assert sh(child, "cat /proc/sys/kernel/random/entropy_avail").strip().isdigit()
+    assert "2026" in sh(child, "date") or "20" in sh(child, "date")
+    assert poweroff(child) == 0
+
+
+def test_cpuinfo_reports_our_isa_string(kestrel, linux_images):
+    child = boot(kestrel, linux_images)
+    isa = re.search(r"isa\s*: (\S+)", sh(child, "cat /proc/cpuinfo")).group(1)
+    # Linux 6.1 prints the single-letter extensions it knows from the FDT's riscv,isa.
+    assert isa.startswith("rv64imafdc"), isa
+    assert poweroff(child) == 0
+
+
+def test_virtio_rng_feeds_hwrng(kestrel, linux_images):
+    child = boot(kestrel, linux_images, extra=["-device", "virtio-rng-device"])
+    assert "virtio_rng" in sh(child, "cat /sys/class/misc/hw_random/rng_current")
+    data = sh(child, "dd if=/dev/hwrng bs=64 count=1 2>/dev/null | md5sum")
+    assert re.match(r"[0-9a-f]{32}", data.strip())
+    assert poweroff(child) == 0
+
+
+def debugfs_cat(image, path):
+    return subprocess.run(["debugfs", "-R", f"cat {path}", image], capture_output=True,
+                          text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("how", ["device", "if=virtio"])
+def test_disk_write_survives_poweroff(emulator, linux_images, tmp_path, how):
+    if how == "if=virtio" and not emulator.endswith("kestrel"):
+        pytest.skip("QEMU's if=virtio on virt is virtio-blk-pci; Kestrel has no PCI yet and "
+                    "attaches virtio-blk-device (virtio-mmio) instead")
+    disk = str(tmp_path / "disk.img")
+    shutil.copy(os.path.join(linux_images, "disk.img"), disk)
+    if how == "device":
+        drive = ["-drive", f"file={disk},format=raw,if=none,id=hd0",
+                 "-device", "virtio-blk-device,drive=hd0"]
+    else:
+        drive = ["-drive", f"if=virtio,format=raw,file={disk}"]
+    child = boot(emulator, linux_images, append="root=/dev/vda rw console=ttyS0",
+                 extra=drive, initrd=False)
+    assert "/dev/root" in sh(child, "cat /proc/mounts") or "vda" in sh(child, "cat /proc/mounts")
+    sh(child, "echo written-by-the-guest > /hello.txt && sync")
+    assert poweroff(child) == 0
+    assert debugfs_cat(disk, "/hello.txt") == "written-by-the-guest\n"
+
+
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+@pytest.mark.parametrize("mode", ["-snapshot", "snapshot=on"])
+def test_snapshot_leaves_image_untouched(kestrel, linux_images, tmp_path, mode):
+    disk = str(tmp_path / "disk.img")
+    shutil.copy(os.path.join(linux_images, "disk.img"), disk)
+    before = digest(disk)
+    opts = f"file={disk},format=raw,if=none,id=hd0" + (",snapshot=on" if mode != "-snapshot"
+                                                       else "")
+    extra = ["-drive", opts, "-device", "virtio-blk-device,drive=hd0"]
+    if mode == "-snapshot":
+        extra.append("-snapshot")
+    child = boot(kestrel, linux_images, append="root=/dev/vda rw console=ttyS0", extra=extra,
+                 initrd=False)
+    sh(child, "echo scratch > /scratch.txt && sync && cat /scratch.txt")
+    assert poweroff(child) == 0
+    assert digest(disk) == before
+
+
+def test_ctrl_a_x_keeps_synced_data(kestrel, linux_images, tmp_path):
+    disk = str(tmp_path / "disk.img")
+    shutil.copy(os.path.join(linux_images, "disk.img"), disk)
+    child = boot(kestrel, linux_images, append="root=/dev/vda rw console=ttyS0",
+                 extra=["-drive", f"file={disk},format=raw,if=none,id=hd0",
+                        "-device", "virtio-blk-device,drive=hd0"], initrd=False)
+    sh(child, "echo before-ctrl-a-x > /kept.txt && sync")
+    child.send("\x01x")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert debugfs_cat(disk, "/kept.txt") == "before-ctrl-a-x\n"
+
+
+def test_reboot_with_no_reboot_exits(kestrel, linux_images):
+    child = boot(kestrel, linux_images, extra=["-no-reboot"])
+    child.sendline("reboot")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
