@@ -36,7 +36,7 @@ $(BUILD)/kestrel: $(OBJS)
 $(BUILD)/net/%.o: CFLAGS += $(SLIRP_CFLAGS)
 
 # The FPU relies on host rounding modes: forbid constant folding across fenv changes.
-$(BUILD)/target/riscv/fpu.o: CFLAGS += -frounding-math
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard target/riscv/fpu*.c)): CFLAGS += -frounding-math
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

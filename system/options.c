@@ -181,6 +181,10 @@ static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **er
         } else if (!strcmp(k, "jit") || !strcmp(k, "thread")) {
             ok = !strcmp(k, "thread") ? !strcmp(v, "multi") || !strcmp(v, "single")
                                       : parse_bool(v, &jit);
+            if (ok && !strcmp(k, "jit")) {
+                o->jit_set = true;
+                o->jit = jit;
+            }
             if (!ok) {
                 error_setg(errp, "-%s %s: invalid value '%s' for '%s'", opt, arg, v, k);
             }

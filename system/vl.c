@@ -8,6 +8,7 @@
  */
 #include "system/system.h"
 
+#include "accel/tcg/jit.h"
 #include "block/block.h"
 #include "gdbstub/gdbstub.h"
 #include "hw/core/boards.h"
@@ -237,6 +238,9 @@ void system_init(int argc, char **argv)
         log_set_file(o.log_file, &err);
     }
     exit_on_error(err);
+    if (o.jit_set) {
+        tcg_jit_enabled = o.jit;
+    }
     no_reboot = o.no_reboot;
     no_shutdown = o.no_shutdown;
     if (keyval_parse(o.machine ? o.machine : "", "type", &machine_kv, &err)) {

@@ -146,13 +146,14 @@ static void virt_create_devices(VirtMachineState *s)
 {
     DeviceState *uart = qdev_new(TYPE_SERIAL_MM);
 
+    virt_create_sysbus(s, qdev_new(TYPE_SIFIVE_TEST), VIRT_TEST, 0)->phandle =
+        s->next_phandle++;
     /* vl.c names the first serial port's backend "serial0". */
     if (serial_hd(0)) {
         object_property_set_str(OBJECT(uart), "chardev", "serial0", &error_fatal);
     }
     virt_create_sysbus(s, uart, VIRT_UART0, VIRT_UART0_IRQ);
     virt_create_sysbus(s, qdev_new(TYPE_GOLDFISH_RTC), VIRT_RTC, VIRT_RTC_IRQ);
-    virt_create_sysbus(s, qdev_new(TYPE_SIFIVE_TEST), VIRT_TEST, 0)->phandle = s->next_phandle++;
 }
 
 /* QEMU's eight virtio-mmio transports, always present (empty ones have device ID 0). */
@@ -195,8 +196,8 @@ static void virt_machine_init(MachineState *ms)
     virt_create_memory(s, ms);
     virt_create_clint(s);
     virt_create_plic(s);
-    virt_create_devices(s);
     virt_create_virtio_transports(s);
+    virt_create_devices(s);
     s->machine_done.notify = virt_machine_done;
     machine_add_init_done_notifier(&s->machine_done);
 }
@@ -300,8 +301,9 @@ static void virt_fdt_devices(VirtMachineState *s, void *fdt)
     for (int i = 0; i < s->num_harts; i++) {
         intc[i] = 2 + 2 * i;
     }
-    /* Reverse order so the nodes read as QEMU lists them (libfdt prepends). */
-    for (int i = s->num_fdt_devices - 1; i >= 0; i--) {
+    /* In creation order: libfdt puts each new node first, so the tree lists them in reverse,
+     * as QEMU's does (rtc, serial, test, virtio_mmio@10008000 ... @10001000, plic, clint). */
+    for (int i = 0; i < s->num_fdt_devices; i++) {
         VirtFDTDevice *d = &s->fdt_devices[i];
         DeviceClass *dc = DEVICE_GET_CLASS(d->dev);
         DeviceFDTContext ctx = {

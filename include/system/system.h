@@ -37,6 +37,7 @@ typedef struct VLOptions {
     int nnic;
     bool snapshot;      /* -snapshot: never write to disk images */
     const char *accel;  /* -accel, e.g. "tcg,jit=off" */
+    bool jit_set, jit;  /* -accel tcg,jit=on|off given, and its value */
     const char *gdb;       /* -gdb DEV, or "tcp::1234" from -s */
     bool start_stopped;    /* -S */
     const char *log_items; /* -d */

@@ -42,7 +42,7 @@ def quit_console(child):
 
 def opensbi_banner(binary, extra=()):
     child = spawn(binary, ["-M", "virt", "-nographic", "-m", "256", *extra])
-    child.expect("Boot HART MEDELEG *: *0x[0-9a-f]+")
+    child.expect(r"Boot HART MEDELEG *: *0x[0-9a-f]{16}")
     text = child.before + child.after
     quit_console(child)
     banner = {}

@@ -15,10 +15,17 @@ def test_guest_programs_were_built():
     assert PROGRAMS, "no guest programs in build/tests/guest: run make check"
 
 
+# Kestrel's two engines (the JIT and the interpreter it falls back to) and QEMU.
+ENGINES = {"kestrel-jit": ["-accel", "tcg,jit=on"], "kestrel-interpreter": ["-accel", "tcg,jit=off"],
+           "qemu": []}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("program", PROGRAMS, ids=[os.path.basename(p) for p in PROGRAMS])
-def test_guest_program(emulator, program):
-    proc = run([emulator, "-M", "virt", "-bios", "none", "-nographic", "-no-reboot",
-                "-kernel", program])
+def test_guest_program(kestrel, qemu, engine, program):
+    binary = qemu if engine == "qemu" else kestrel
+    proc = run([binary, "-M", "virt", "-bios", "none", "-nographic", "-no-reboot",
+                "-kernel", program] + ENGINES[engine])
     assert proc.returncode == 0, (
         f"{os.path.basename(program)} failed check {proc.returncode}\n"
         f"{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
