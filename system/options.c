@@ -138,22 +138,20 @@ static bool opt_serial(VLOptions *o, const char *opt, const char *arg, Error **e
     return true;
 }
 
-static bool add_to_list(const char **list, int *n, const char *opt, const char *arg,
-                        Error **errp)
+static bool add_to_list(const char **list, int *n, const char *opt, const char *arg, Error **errp)
 {
     if (*n == MAX_DEVICE_OPTS) {
-        error_setg(errp, "-%s %s: given too many times (at most %d)", opt, arg,
-                   MAX_DEVICE_OPTS);
+        error_setg(errp, "-%s %s: given too many times (at most %d)", opt, arg, MAX_DEVICE_OPTS);
         return false;
     }
     list[(*n)++] = arg;
     return true;
 }
 
-#define ADD_TO_LIST(field)                                                                  \
-    static bool opt_##field(VLOptions *o, const char *opt, const char *arg, Error **errp) \
-    {                                                                                       \
-        return add_to_list(o->field, &o->n##field, opt, arg, errp);                         \
+#define ADD_TO_LIST(field)                                                                         \
+    static bool opt_##field(VLOptions *o, const char *opt, const char *arg, Error **errp)          \
+    {                                                                                              \
+        return add_to_list(o->field, &o->n##field, opt, arg, errp);                                \
     }
 ADD_TO_LIST(device)
 ADD_TO_LIST(drive)
@@ -175,8 +173,10 @@ static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **er
         if (!strcmp(k, "accel")) {
             ok = !strcmp(v, "tcg");
             if (!ok) {
-                error_setg(errp, "-%s %s: accelerator '%s' is not supported for RISC-V guests "
-                                 "(only tcg)", opt, arg, v);
+                error_setg(errp,
+                           "-%s %s: accelerator '%s' is not supported for RISC-V guests "
+                           "(only tcg)",
+                           opt, arg, v);
             }
         } else if (!strcmp(k, "jit") || !strcmp(k, "thread")) {
             ok = !strcmp(k, "thread") ? !strcmp(v, "multi") || !strcmp(v, "single")

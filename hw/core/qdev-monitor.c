@@ -13,8 +13,10 @@ static DeviceClass *user_device_class(const char *driver, const char *optstr, Er
 
     if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE) || object_class_is_abstract(oc) ||
         !DEVICE_CLASS(oc)->user_creatable) {
-        error_setg(errp, "-device %s: '%s' is not a valid device model name (-device help lists "
-                         "them)", optstr, driver ? driver : "");
+        error_setg(errp,
+                   "-device %s: '%s' is not a valid device model name (-device help lists "
+                   "them)",
+                   optstr, driver ? driver : "");
         return NULL;
     }
     return DEVICE_CLASS(oc);
