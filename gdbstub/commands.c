@@ -485,15 +485,27 @@ static void cmd_vcont(GDBState *s, const char *a, size_t n)
         put_error(s, ERR_INVAL);
         return;
     }
+    bool all = true;
+
     CPU_FOREACH (cpu) {
         const GdbVContAction *act = vcont_action_for(s, acts, count, cpu);
 
+        all &= act != NULL;
         if (act && act->action == 's') {
             cpu_single_step(cpu, true);
             s->c_cpu = cpu;
         }
     }
-    gdb_resume(s);
+    if (all) {
+        gdb_resume(s);
+        return;
+    }
+    /* Threads without an action stay stopped ("set scheduler-locking on" sends vCont;s:2). */
+    CPU_FOREACH (cpu) {
+        if (vcont_action_for(s, acts, count, cpu)) {
+            gdb_resume_cpu(s, cpu);
+        }
+    }
 }
 
 static void cmd_detach(GDBState *s, const char *a, size_t n)

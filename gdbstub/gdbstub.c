@@ -96,6 +96,12 @@ void gdb_resume(GDBState *s)
     vm_start();
 }
 
+void gdb_resume_cpu(GDBState *s, CPUState *cpu)
+{
+    s->resumed = true;
+    vm_start_vcpu(cpu);
+}
+
 void gdb_release_cpus(void)
 {
     CPUState *cpu;

@@ -37,6 +37,8 @@ void gdb_put_str(GDBState *s, const char *str);
 void gdb_put_stop_reply(GDBState *s, int signal, CPUState *cpu);
 /* Start the VM and wait for the next debug stop (c, s, vCont). */
 void gdb_resume(GDBState *s);
+/* Resume only cpu (the others stay stopped); the stop reply comes as with gdb_resume. */
+void gdb_resume_cpu(GDBState *s, CPUState *cpu);
 /* Drop every breakpoint and single-step request gdb made (D, disconnect). */
 void gdb_release_cpus(void);
 /* D: release the vCPUs and let the VM run; gdb closes the connection next. */

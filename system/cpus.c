@@ -10,15 +10,33 @@
  * before cpus_lock, never the other way round (a vCPU thread does not hold
  * cpus_lock while it runs guest code, and pause_all_vcpus drops the BQL only
  * after taking cpus_lock).
+ *
+ * Exclusive sections (cpus.h): cpu->running says a vCPU is inside
+ * CPUClass.exec; it changes under cpus_lock at the two ends of the exec
+ * call, which the thread crosses anyway, so guest code pays nothing for it.
+ * A section's owner sets exclusive_active, kicks every running vCPU and
+ * waits on exclusive_cond until none other is running; vcpu_wait_runnable
+ * keeps them out until the owner clears the flag. Halted and stopped vCPUs
+ * are not running, so they cost the owner nothing. A vCPU that asks for a
+ * section while another one holds it is inside exec, so it first marks
+ * itself not running, or the two would wait for each other. The owner holds
+ * no lock during its section (not cpus_lock, not the BQL it may have had),
+ * so a vCPU still finishing an MMIO access under the BQL, or the main loop
+ * stopping the VM, always makes progress: the section cannot deadlock
+ * against pause_all_vcpus (a stop request is honoured before the
+ * exclusive wait) or against the BQL (it is released while waiting).
  */
 #include <stdatomic.h>
 
 #include "system/cpus.h"
 #include "system/runstate.h"
 #include "util/main-loop.h"
+#include "util/timer.h"
 
 static pthread_mutex_t cpus_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cpus_stopped_cond = PTHREAD_COND_INITIALIZER; /* a vCPU stopped */
+static pthread_cond_t exclusive_cond = PTHREAD_COND_INITIALIZER;    /* running or owner changed */
+static bool exclusive_active;                                       /* a section is in progress */
 static bool cpus_exiting;
 static void (*debug_handler)(CPUState *cpu);
 static BH *debug_bh;
@@ -64,6 +82,8 @@ static bool vcpu_wait_runnable(CPUState *cpu, CPUClass *cc)
                 cpu->stopped = true;
                 pthread_cond_broadcast(&cpus_stopped_cond);
             }
+        } else if (exclusive_active) {
+            /* Someone's exclusive section: wait for its end (a stop request still wins). */
         } else if (!cpu->halted) {
             return true;
         } else if (cc->has_work(cpu)) {
@@ -95,13 +115,19 @@ static void *vcpu_thread_fn(void *opaque)
     current_cpu = cpu;
     pthread_mutex_lock(&cpus_lock);
     while (vcpu_wait_runnable(cpu, cc)) {
+        cpu->running = true;
         pthread_mutex_unlock(&cpus_lock);
         int ret = cc->exec(cpu);
         pthread_mutex_lock(&cpus_lock);
+        cpu->running = false;
+        if (exclusive_active) {
+            pthread_cond_broadcast(&exclusive_cond);
+        }
         vcpu_handle_exit(cpu, ret);
     }
     cpu->stopped = true;
     pthread_cond_broadcast(&cpus_stopped_cond);
+    pthread_cond_broadcast(&exclusive_cond);
     pthread_mutex_unlock(&cpus_lock);
     return NULL;
 }
@@ -186,6 +212,97 @@ void resume_all_vcpus(void)
         pthread_cond_broadcast(&cpu->halt_cond);
     }
     pthread_mutex_unlock(&cpus_lock);
+}
+
+void resume_vcpu(CPUState *cpu)
+{
+    pthread_mutex_lock(&cpus_lock);
+    atomic_store(&cpu->stop, false);
+    cpu->stopped = false;
+    pthread_cond_broadcast(&cpu->halt_cond);
+    pthread_mutex_unlock(&cpus_lock);
+}
+
+void vm_start_vcpu(CPUState *cpu)
+{
+    if (!runstate_is_running()) {
+        clock_virtual_start();
+        /* Running, as vm_start() says it; the vCPUs not resumed here stay stopped. */
+        runstate_set(RUN_STATE_RUNNING);
+    }
+    resume_vcpu(cpu);
+}
+
+/* With cpus_lock held: is a vCPU other than self inside its execution loop? */
+static bool others_running_locked(CPUState *self)
+{
+    CPUState *cpu;
+
+    CPU_FOREACH (cpu) {
+        if (cpu != self && cpu->running) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void cpus_exclusive_begin(void)
+{
+    CPUState *self = current_cpu, *cpu;
+    bool had_bql = bql_locked();
+
+    /* The vCPUs we wait for may need the BQL to finish an MMIO access. */
+    if (had_bql) {
+        bql_unlock();
+    }
+    pthread_mutex_lock(&cpus_lock);
+    if (self) {
+        /* Quiescent while waiting for another owner, who may be waiting for us. */
+        self->running = false;
+        pthread_cond_broadcast(&exclusive_cond);
+    }
+    while (exclusive_active) {
+        pthread_cond_wait(&exclusive_cond, &cpus_lock);
+    }
+    exclusive_active = true;
+    CPU_FOREACH (cpu) {
+        if (cpu != self && cpu->running) {
+            cpu_exit(cpu);
+        }
+    }
+    while (others_running_locked(self)) {
+        pthread_cond_wait(&exclusive_cond, &cpus_lock);
+    }
+    if (self) {
+        self->running = true;
+    }
+    pthread_mutex_unlock(&cpus_lock);
+    if (had_bql) {
+        bql_lock();
+    }
+}
+
+void cpus_exclusive_end(void)
+{
+    CPUState *cpu;
+
+    pthread_mutex_lock(&cpus_lock);
+    exclusive_active = false;
+    pthread_cond_broadcast(&exclusive_cond);
+    CPU_FOREACH (cpu) {
+        pthread_cond_broadcast(&cpu->halt_cond);
+    }
+    pthread_mutex_unlock(&cpus_lock);
+}
+
+bool cpus_others_running(void)
+{
+    bool running;
+
+    pthread_mutex_lock(&cpus_lock);
+    running = others_running_locked(current_cpu);
+    pthread_mutex_unlock(&cpus_lock);
+    return running;
 }
 
 bool all_vcpus_paused(void)

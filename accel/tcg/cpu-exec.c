@@ -41,26 +41,37 @@ static bool tb_wants_jit(TranslationBlock *tb)
     return tcg_jit_enabled && tb && !(tb->flags & TB_UNCACHED);
 }
 
-/* Translate a cacheable block at pc, flushing the cache once if an arena is full. */
+/*
+ * Translate and publish a cacheable block at pc. A full arena is flushed in an
+ * exclusive section (tb_flush_exclusive); a block that another vCPU's flush took away
+ * before it was published is made again. After a flush, a block the JIT cannot fit is
+ * interpreted.
+ */
 static TranslationBlock *tb_gen(RISCVCPU *cpu, uint64_t pc, hwaddr phys, const uint8_t *host,
                                 RISCVException *ex, uint64_t *tval)
 {
-    int exc;
-    TranslationBlock *tb = riscv_gen_tb(cpu, pc, phys, host, TB_MAX_INSNS, true, &exc, tval);
+    bool flushed = false;
 
-    if ((!tb && exc == RISCV_EXCP_NONE) || (tb_wants_jit(tb) && !jit_compile(tb))) {
-        tb_flush_all();
-        tcg_sync(cpu);
-        tb = riscv_gen_tb(cpu, pc, phys, host, TB_MAX_INSNS, true, &exc, tval);
-        if (tb_wants_jit(tb)) {
-            jit_compile(tb); /* fits in the empty arena; if not, the block is interpreted */
+    for (;;) {
+        unsigned flushes = cpu->tlb.tb_flush_count;
+        int exc;
+        TranslationBlock *tb = riscv_gen_tb(cpu, pc, phys, host, TB_MAX_INSNS, true, &exc, tval);
+
+        *ex = exc;
+        if (!tb && exc != RISCV_EXCP_NONE) {
+            return NULL;
         }
+        if (!tb || (tb_wants_jit(tb) && !jit_compile(tb) && !flushed)) {
+            tb_flush_exclusive(flushes);
+            tcg_sync(cpu);
+            flushed = true;
+            continue;
+        }
+        if ((tb->flags & TB_UNCACHED) || tb_insert(&cpu->parent_obj, tb, host)) {
+            return tb;
+        }
+        tcg_sync(cpu); /* another vCPU flushed while we waited to mark the page */
     }
-    *ex = exc;
-    if (tb && !(tb->flags & TB_UNCACHED)) {
-        tb_insert(tb);
-    }
-    return tb;
 }
 
 /* The block at env->pc, or NULL with the fetch fault in *ex / *tval. */

@@ -59,21 +59,77 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
     }
 }
 
+/* A write tag that lets stores take the fast path (a RAM page not marked as code). */
+static bool tag_fast_write(uint64_t tag)
+{
+    return tag != TLB_INVALID && !(tag & (TLB_MMIO | TLB_NOTDIRTY));
+}
+
+void tlb_set_notdirty(CPUState *cs, hwaddr page)
+{
+    CPUTLB *tlb = &tlb_cpu(cs)->tlb;
+
+    for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
+        for (int i = 0; i < CPU_TLB_SIZE; i++) {
+            uint64_t *w = &tlb->table[m][i].addr_write;
+            if (tlb->paddr[m][i] == page && tag_fast_write(*w)) {
+                __atomic_store_n(w, *w | TLB_NOTDIRTY, __ATOMIC_RELAXED);
+            }
+        }
+    }
+}
+
 void tlb_set_notdirty_all(hwaddr page)
 {
     CPUState *cs;
 
     CPU_FOREACH (cs) {
+        tlb_set_notdirty(cs, page);
+    }
+}
+
+bool tlb_page_fast_writable_elsewhere(CPUState *self, hwaddr page)
+{
+    CPUState *cs;
+
+    CPU_FOREACH (cs) {
         CPUTLB *tlb = &tlb_cpu(cs)->tlb;
+        if (cs == self) {
+            continue;
+        }
         for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
             for (int i = 0; i < CPU_TLB_SIZE; i++) {
-                uint64_t *w = &tlb->table[m][i].addr_write;
-                if (tlb->paddr[m][i] == page && *w != TLB_INVALID && !(*w & TLB_MMIO)) {
-                    *w |= TLB_NOTDIRTY;
+                /* Racy reads of a running vCPU's TLB: see entry_write_recheck for why
+                 * a fill we miss here is harmless. */
+                if (__atomic_load_n(&tlb->paddr[m][i], __ATOMIC_RELAXED) == page &&
+                    tag_fast_write(
+                        __atomic_load_n(&tlb->table[m][i].addr_write, __ATOMIC_RELAXED))) {
+                    return true;
                 }
             }
         }
     }
+    return false;
+}
+
+/*
+ * This vCPU's entry for ppage now lets stores take the fast path. tb_insert, after
+ * publishing a new code page, looks through the other vCPUs' TLBs for such entries
+ * (tlb_page_fast_writable_elsewhere). Entry written, full fence, page checked here;
+ * page published, full fence, entries checked there: one side sees the other. If it
+ * is this side, mark the tag again before any store uses it. True if it did.
+ */
+static bool entry_write_recheck(uint64_t *tag, hwaddr ppage)
+{
+    if (!first_cpu || !first_cpu->next_cpu || !tag_fast_write(*tag)) {
+        return false; /* one vCPU: the check before the write was enough */
+    }
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (!tb_page_has_code(ppage)) {
+        return false;
+    }
+    __atomic_store_n(tag, *tag | TLB_NOTDIRTY, __ATOMIC_RELAXED);
+    return true;
 }
 
 static RISCVException access_fault(MMUAccessType access)
@@ -111,6 +167,7 @@ static void target_from_entry(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t
             t->notdirty = true;
         } else {
             *tag &= ~TLB_NOTDIRTY; /* its blocks were dropped through another mapping */
+            t->notdirty = entry_write_recheck(tag, tlb->paddr[mmu_idx][idx]);
         }
     }
 }
@@ -125,12 +182,15 @@ static void entry_fill(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page, 
     if (!write_flags && tb_page_has_code(ppage)) {
         write_flags = TLB_NOTDIRTY;
     }
+    /* paddr first: another vCPU's scan pairs it with the tag (entry_write_recheck) */
+    __atomic_store_n(&tlb->paddr[mmu_idx][e - tlb->table[mmu_idx]], ppage, __ATOMIC_RELAXED);
     e->addr_read = (prot & PAGE_READ) ? page | ram_flags : TLB_INVALID;
-    e->addr_write = (prot & PAGE_WRITE) ? page | write_flags : TLB_INVALID;
     /* Code runs only from RAM/ROM: a fetch from MMIO never hits and faults in the slow path. */
     e->addr_code = (prot & PAGE_EXEC) && host_page ? page : TLB_INVALID;
     e->addend = host_page ? (uintptr_t)host_page - page : 0;
-    tlb->paddr[mmu_idx][e - tlb->table[mmu_idx]] = ppage;
+    __atomic_store_n(&e->addr_write, (prot & PAGE_WRITE) ? page | write_flags : TLB_INVALID,
+                     __ATOMIC_RELAXED);
+    entry_write_recheck(&e->addr_write, ppage);
 }
 
 /* Host address of physical page ppage if all of it is RAM/ROM in one range, else NULL. */
@@ -247,6 +307,7 @@ static void entry_clean(const TLBTarget *t)
 {
     if (t->e && !tb_page_has_code(t->paddr)) {
         t->e->addr_write &= ~TLB_NOTDIRTY;
+        entry_write_recheck(&t->e->addr_write, t->paddr & TARGET_PAGE_MASK);
     }
 }
 
@@ -375,7 +436,7 @@ RISCVException tlb_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu
 }
 
 RISCVException tlb_probe(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessType access,
-                         int mmu_idx, void **host, hwaddr *paddr)
+                         int mmu_idx, void **host, hwaddr *paddr, bool *code)
 {
     TLBTarget t;
     RISCVException ex = tlb_resolve(cpu, va, size, access, mmu_idx, &t);
@@ -383,13 +444,9 @@ RISCVException tlb_probe(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessTyp
     if (ex != RISCV_EXCP_NONE) {
         return ex;
     }
-    if (t.notdirty) {
-        /* An atomic cannot write first: drop the code before the read-modify-write. */
-        tb_invalidate_phys_range(t.paddr, size);
-        entry_clean(&t);
-    }
     *host = t.host;
     *paddr = t.paddr;
+    *code = t.notdirty;
     return RISCV_EXCP_NONE;
 }
 

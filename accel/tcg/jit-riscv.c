@@ -396,8 +396,11 @@ static bool gen_int(JitCtx *c, int op)
     case OP_NOP:
         return true;
     case OP_FENCE:
-        jit_flush_regs(c);
-        x86_call(c->b, jit_helper_fence);
+        /* imm: a host barrier is needed (translate.c); x86 keeps every other order */
+        if (c->r->imm) {
+            jit_flush_regs(c);
+            x86_call(c->b, jit_helper_fence);
+        }
         return true;
     case OP_FLW ... OP_FSD:
         gen_helper_call(c, jit_helper_fp_mem);

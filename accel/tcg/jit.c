@@ -204,12 +204,8 @@ bool jit_compile(TranslationBlock *tb)
     }
     pthread_mutex_lock(&jit_lock);
     if (JIT_ARENA_SIZE - arena_used < JIT_BLOCK_MAX) {
-        /*
-         * Full. A flush reuses the arena at once, which is only safe while no other
-         * vCPU runs JIT code (the block cache has the same limit, tb-maint.c); with
-         * several vCPUs new blocks stay interpreted until the next flush instead.
-         */
-        ok = first_cpu && first_cpu->next_cpu;
+        /* Full: the run loop flushes both arenas in an exclusive section and retries. */
+        ok = false;
         jit_reset_block(tb);
         goto out;
     }

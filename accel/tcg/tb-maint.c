@@ -7,11 +7,26 @@
  * Readers (lookups, "does this page hold code?") take no lock: blocks and
  * page descriptors are never freed, a removed block keeps its hash_next, and
  * new entries are published with release stores. Writers (insert,
- * invalidate, flush) serialise on tb_lock.
+ * invalidate) serialise on tb_lock. A flush reuses the arenas, so it runs in
+ * an exclusive section (system/cpus.h): no other vCPU is inside its
+ * execution loop, and each clears its jump cache when it comes back in.
  *
- * Known limit: tb_flush_all() reuses the arena at once, which is safe only
- * while no other vCPU runs a block (true with one vCPU; SMP needs an
- * exclusive section here).
+ * A store racing with the translation of its bytes (SMP; docs/memory-model.md
+ * has the whole argument). The translator reads guest code, then publishes
+ * the block; a store on another hart writes, then looks for blocks to drop.
+ * Either order can miss the other, so both sides re-check after a full
+ * fence: the store side looks for blocks after its write
+ * (tb_invalidate_phys_range starts with the fence), the insert side compares
+ * the block with guest memory after publishing it (tb_verify) and drops it
+ * on a difference. One of the two sees the other (the store-buffering
+ * pattern with fences on both sides). That needs the store to take the slow
+ * path, i.e. TLB_NOTDIRTY in the writer's TLB. When a page becomes a code
+ * page, other vCPUs may hold a TLB entry without it and be in the middle of
+ * a fast-path store. The translator looks for such entries after publishing
+ * (tlb_page_fast_writable_elsewhere; a vCPU filling one at that moment
+ * re-checks the page itself, cputlb.c). Only if there is one, the page is
+ * marked in an exclusive section, where every other vCPU's TLB is still and
+ * every store they made is complete, and the block is verified there.
  */
 #include <pthread.h>
 #include <sys/mman.h>
@@ -19,6 +34,7 @@
 #include "accel/tcg/cputlb.h"
 #include "accel/tcg/jit.h"
 #include "accel/tcg/tb.h"
+#include "system/cpus.h"
 #include "system/memory.h"
 
 #define TB_ARENA_SIZE (256 * MiB)
@@ -83,17 +99,19 @@ static PageDesc *page_find_alloc(hwaddr paddr)
     return pd;
 }
 
+/* With tb_lock held; read without it by bits_any (hence the atomic word stores). */
 static void bits_set(PageDesc *pd, unsigned start, unsigned end)
 {
     for (unsigned i = start; i < end; i++) {
-        pd->code_bits[i / 64] |= 1ULL << (i % 64);
+        uint64_t *w = &pd->code_bits[i / 64];
+        __atomic_store_n(w, *w | 1ULL << (i % 64), __ATOMIC_RELAXED);
     }
 }
 
-static bool bits_any(const PageDesc *pd, unsigned start, unsigned end)
+static bool bits_any(PageDesc *pd, unsigned start, unsigned end)
 {
     for (unsigned i = start; i < end; i++) {
-        if (pd->code_bits[i / 64] & (1ULL << (i % 64))) {
+        if (__atomic_load_n(&pd->code_bits[i / 64], __ATOMIC_RELAXED) & (1ULL << (i % 64))) {
             return true;
         }
     }
@@ -129,9 +147,53 @@ TranslationBlock *tb_alloc(unsigned n_insns)
     return tb;
 }
 
-void tb_insert(TranslationBlock *tb)
+/* Drop tb if guest memory no longer holds the code it was made from. */
+static void tb_verify(TranslationBlock *tb, const uint8_t *host)
+{
+    if (!riscv_tb_matches(tb, host)) {
+        tb_invalidate_phys_range(tb->phys_pc, tb->size);
+    }
+}
+
+/*
+ * tb made its page a code page: mark the page in every vCPU's TLB, so their stores drop
+ * blocks from now on, and verify tb against the stores made before. False if a flush
+ * (by the vCPU whose section ran while we waited for ours) took tb away.
+ */
+static bool tb_protect_page(CPUState *cpu, TranslationBlock *tb, const uint8_t *host,
+                            unsigned flushes)
+{
+    hwaddr page = tb->phys_pc & TARGET_PAGE_MASK;
+    bool kept;
+
+    /*
+     * Usually no other vCPU can store to the page without the slow path: then marking our
+     * own TLB is enough, and a store racing with us is in the slow path, where the fence
+     * pairs with ours. An exclusive section stops every running vCPU; in a Linux boot at
+     * -smp 4 none of the ~600 new code pages needed one.
+     */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (!tlb_page_fast_writable_elsewhere(cpu, page)) {
+        if (cpu) {
+            tlb_set_notdirty(cpu, page);
+        }
+        tb_verify(tb, host);
+        return true;
+    }
+    cpus_exclusive_begin();
+    kept = __atomic_load_n(&tb_flush_count, __ATOMIC_RELAXED) == flushes;
+    if (kept) {
+        tlb_set_notdirty_all(page);
+        tb_verify(tb, host);
+    }
+    cpus_exclusive_end();
+    return kept;
+}
+
+bool tb_insert(CPUState *cpu, TranslationBlock *tb, const uint8_t *host)
 {
     unsigned h = tb_hash_of(tb->phys_pc);
+    unsigned flushes = __atomic_load_n(&tb_flush_count, __ATOMIC_ACQUIRE);
     PageDesc *pd;
     bool new_code_page;
 
@@ -149,8 +211,11 @@ void tb_insert(TranslationBlock *tb)
     __atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&tb_lock);
     if (new_code_page) {
-        tlb_set_notdirty_all(tb->phys_pc & TARGET_PAGE_MASK);
+        return tb_protect_page(cpu, tb, host, flushes);
     }
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* published, then re-read: see the top */
+    tb_verify(tb, host);
+    return true;
 }
 
 TranslationBlock *tb_lookup_phys(hwaddr phys_pc)
@@ -225,6 +290,9 @@ void tb_invalidate_phys_range(hwaddr addr, uint64_t len)
 {
     hwaddr end = addr + len;
 
+    /* The caller wrote [addr, addr + len) first; a translator re-reads after publishing. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+
     for (hwaddr page = addr & TARGET_PAGE_MASK; page < end; page += TARGET_PAGE_SIZE) {
         unsigned start = addr > page ? addr - page : 0;
         unsigned stop = MIN(end - page, TARGET_PAGE_SIZE);
@@ -246,6 +314,16 @@ void tb_flush_all(void)
     jit_flush();
     __atomic_fetch_add(&tb_flush_count, 1, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&tb_lock);
+}
+
+void tb_flush_exclusive(unsigned flushes)
+{
+    cpus_exclusive_begin();
+    /* Two vCPUs that found the arena full at once flush it once. */
+    if (__atomic_load_n(&tb_flush_count, __ATOMIC_RELAXED) == flushes) {
+        tb_flush_all();
+    }
+    cpus_exclusive_end();
 }
 
 void tb_link(TranslationBlock *tb, int slot, TranslationBlock *next)

@@ -22,8 +22,8 @@
 #include "hw/intc/sifive_plic.h"
 #include "hw/misc/sifive_test.h"
 #include "hw/riscv/boot.h"
-#include "hw/virtio/virtio-mmio.h"
 #include "hw/rtc/goldfish_rtc.h"
+#include "hw/virtio/virtio-mmio.h"
 #include "system/system.h"
 #include "util/log.h"
 
@@ -70,6 +70,21 @@ static void virt_create_harts(VirtMachineState *s, MachineState *ms)
             exit(1);
         }
         s->harts[i] = RISCV_CPU(dev);
+    }
+}
+
+/*
+ * Each hart takes two phandles (cpu node, then its interrupt controller), from 1 up, handed
+ * out from the last hart to the first as QEMU does: with 4 harts cpu@3 is 1 and cpu@0 is 7.
+ */
+static void virt_alloc_cpu_phandles(VirtMachineState *s)
+{
+    s->cpu_phandles = xnew0(uint32_t, s->num_harts);
+    s->intc_phandles = xnew0(uint32_t, s->num_harts);
+    s->next_phandle = 1;
+    for (int i = s->num_harts - 1; i >= 0; i--) {
+        s->cpu_phandles[i] = s->next_phandle++;
+        s->intc_phandles[i] = s->next_phandle++;
     }
 }
 
@@ -146,8 +161,7 @@ static void virt_create_devices(VirtMachineState *s)
 {
     DeviceState *uart = qdev_new(TYPE_SERIAL_MM);
 
-    virt_create_sysbus(s, qdev_new(TYPE_SIFIVE_TEST), VIRT_TEST, 0)->phandle =
-        s->next_phandle++;
+    virt_create_sysbus(s, qdev_new(TYPE_SIFIVE_TEST), VIRT_TEST, 0)->phandle = s->next_phandle++;
     /* vl.c names the first serial port's backend "serial0". */
     if (serial_hd(0)) {
         object_property_set_str(OBJECT(uart), "chardev", "serial0", &error_fatal);
@@ -190,9 +204,8 @@ static void virt_machine_init(MachineState *ms)
         error_report("-machine aia=%s: only aia=none is supported", s->aia);
         exit(1);
     }
-    /* Each hart takes two phandles (cpu node, interrupt controller), from 1 up. */
-    s->next_phandle = 1 + 2 * ms->smp.cpus;
     virt_create_harts(s, ms);
+    virt_alloc_cpu_phandles(s);
     virt_create_memory(s, ms);
     virt_create_clint(s);
     virt_create_plic(s);
@@ -228,6 +241,11 @@ static void fdt_reg64(void *fdt, int node, hwaddr base, uint64_t size)
     fdt_ok(fdt_setprop(fdt, node, "reg", reg, sizeof(reg)), "reg");
 }
 
+/*
+ * libfdt inserts each new property and subnode in front of the existing ones, so properties
+ * are written here in the reverse of the order a dump shows, and nodes last to first: the
+ * dump then reads like QEMU's (cpu@0 .. cpu@N-1, then cpu-map; phandle first in a cpu node).
+ */
 static void virt_fdt_cpu(VirtMachineState *s, void *fdt, int cpus, int i)
 {
     RISCVCPU *cpu = s->harts[i];
@@ -236,46 +254,49 @@ static void virt_fdt_cpu(VirtMachineState *s, void *fdt, int cpus, int i)
 
     snprintf(name, sizeof(name), "cpu@%u", cpu->hartid);
     node = fdt_node(fdt, cpus, name);
-    fdt_ok(fdt_setprop_u32(fdt, node, "phandle", 1 + 2 * i), "cpu phandle");
-    fdt_ok(fdt_setprop_string(fdt, node, "device_type", "cpu"), "cpu");
-    fdt_ok(fdt_setprop_u32(fdt, node, "reg", cpu->hartid), "cpu reg");
-    fdt_ok(fdt_setprop_string(fdt, node, "status", "okay"), "cpu");
-    fdt_ok(fdt_setprop_string(fdt, node, "compatible", "riscv"), "cpu");
-    fdt_ok(fdt_setprop_string(fdt, node, "riscv,isa", riscv_isa_string(cpu)), "cpu isa");
     fdt_ok(fdt_setprop_string(fdt, node, "mmu-type", "riscv,sv48"), "cpu mmu");
+    fdt_ok(fdt_setprop_string(fdt, node, "riscv,isa", riscv_isa_string(cpu)), "cpu isa");
+    fdt_ok(fdt_setprop_string(fdt, node, "compatible", "riscv"), "cpu");
+    fdt_ok(fdt_setprop_string(fdt, node, "status", "okay"), "cpu");
+    fdt_ok(fdt_setprop_u32(fdt, node, "reg", cpu->hartid), "cpu reg");
+    fdt_ok(fdt_setprop_string(fdt, node, "device_type", "cpu"), "cpu");
+    fdt_ok(fdt_setprop_u32(fdt, node, "phandle", s->cpu_phandles[i]), "cpu phandle");
 
     intc = fdt_node(fdt, node, "interrupt-controller");
-    fdt_ok(fdt_setprop_u32(fdt, intc, "#interrupt-cells", 1), "intc");
-    fdt_ok(fdt_setprop(fdt, intc, "interrupt-controller", NULL, 0), "intc");
+    fdt_ok(fdt_setprop_u32(fdt, intc, "phandle", s->intc_phandles[i]), "intc phandle");
     fdt_ok(fdt_setprop_string(fdt, intc, "compatible", "riscv,cpu-intc"), "intc");
-    fdt_ok(fdt_setprop_u32(fdt, intc, "phandle", 2 + 2 * i), "intc phandle");
+    fdt_ok(fdt_setprop(fdt, intc, "interrupt-controller", NULL, 0), "intc");
+    fdt_ok(fdt_setprop_u32(fdt, intc, "#interrupt-cells", 1), "intc");
 }
 
-/* /cpus: one node per hart and the cpu-map (one cluster per socket). */
-static void virt_fdt_cpus(VirtMachineState *s, MachineState *ms, void *fdt)
+/*
+ * /cpus: one node per hart and the cpu-map. QEMU's virt makes one socket per NUMA node (one
+ * cluster, one CLINT and one PLIC each); without -numa, which we do not implement, that is a
+ * single socket whatever -smp sockets= says, so the map is one cluster of all harts.
+ */
+static void virt_fdt_cpus(VirtMachineState *s, void *fdt)
 {
     int cpus = fdt_node(fdt, 0, "cpus");
-    int map, cluster = -1;
+    int map, cluster;
 
-    fdt_ok(fdt_setprop_u32(fdt, cpus, "#address-cells", 1), "cpus");
-    fdt_ok(fdt_setprop_u32(fdt, cpus, "#size-cells", 0), "cpus");
     fdt_ok(fdt_setprop_u32(fdt, cpus, "timebase-frequency", VIRT_TIMEBASE_FREQ), "cpus");
-    for (int i = 0; i < s->num_harts; i++) {
+    fdt_ok(fdt_setprop_u32(fdt, cpus, "#size-cells", 0), "cpus");
+    fdt_ok(fdt_setprop_u32(fdt, cpus, "#address-cells", 1), "cpus");
+    map = fdt_node(fdt, cpus, "cpu-map");
+    fdt_node(fdt, map, "cluster0");
+    for (int i = s->num_harts - 1; i >= 0; i--) {
         virt_fdt_cpu(s, fdt, cpus, i);
     }
-    map = fdt_node(fdt, cpus, "cpu-map");
-    for (int i = 0; i < s->num_harts; i++) {
-        unsigned per_socket = ms->smp.cores * ms->smp.threads;
+    /* Adding nodes moved everything after them: find the cluster again. */
+    cluster = fdt_path_offset(fdt, "/cpus/cpu-map/cluster0");
+    fdt_ok(cluster, "cluster0");
+    for (int i = s->num_harts - 1; i >= 0; i--) {
         char name[32];
         int core;
 
-        if (i % per_socket == 0) {
-            snprintf(name, sizeof(name), "cluster%u", i / per_socket);
-            cluster = fdt_node(fdt, map, name);
-        }
-        snprintf(name, sizeof(name), "core%u", i % per_socket);
+        snprintf(name, sizeof(name), "core%d", i);
         core = fdt_node(fdt, cluster, name);
-        fdt_ok(fdt_setprop_u32(fdt, core, "cpu", 1 + 2 * i), "cpu-map");
+        fdt_ok(fdt_setprop_u32(fdt, core, "cpu", s->cpu_phandles[i]), "cpu-map");
     }
 }
 
@@ -296,11 +317,6 @@ static void virt_fdt_chosen(MachineState *ms, void *fdt)
 
 static void virt_fdt_devices(VirtMachineState *s, void *fdt)
 {
-    uint32_t *intc = xnew0(uint32_t, s->num_harts);
-
-    for (int i = 0; i < s->num_harts; i++) {
-        intc[i] = 2 + 2 * i;
-    }
     /* In creation order: libfdt puts each new node first, so the tree lists them in reverse,
      * as QEMU's does (rtc, serial, test, virtio_mmio@10008000 ... @10001000, plic, clint). */
     for (int i = 0; i < s->num_fdt_devices; i++) {
@@ -314,7 +330,7 @@ static void virt_fdt_devices(VirtMachineState *s, void *fdt)
             .irq_parent = d->num_irqs ? s->plic_phandle : 0,
             .irqs = d->irqs,
             .num_irqs = d->num_irqs,
-            .hart_intc_phandles = intc,
+            .hart_intc_phandles = s->intc_phandles,
             .num_harts = s->num_harts,
             .phandle = d->phandle,
         };
@@ -323,7 +339,6 @@ static void virt_fdt_devices(VirtMachineState *s, void *fdt)
             exit(1);
         }
     }
-    free(intc);
 }
 
 static void *virt_create_fdt(VirtMachineState *s, MachineState *ms)
@@ -333,25 +348,26 @@ static void *virt_create_fdt(VirtMachineState *s, MachineState *ms)
     int mem, soc;
     char name[32];
 
+    /* Properties in reverse of the dumped order, as in virt_fdt_cpu. */
     fdt_ok(fdt_create_empty_tree(fdt, size), "create");
-    fdt_ok(fdt_setprop_u32(fdt, 0, "#address-cells", 2), "root");
-    fdt_ok(fdt_setprop_u32(fdt, 0, "#size-cells", 2), "root");
-    fdt_ok(fdt_setprop_string(fdt, 0, "compatible", "riscv-virtio"), "root");
     fdt_ok(fdt_setprop_string(fdt, 0, "model", "riscv-virtio,qemu"), "root");
+    fdt_ok(fdt_setprop_string(fdt, 0, "compatible", "riscv-virtio"), "root");
+    fdt_ok(fdt_setprop_u32(fdt, 0, "#size-cells", 2), "root");
+    fdt_ok(fdt_setprop_u32(fdt, 0, "#address-cells", 2), "root");
 
     soc = fdt_node(fdt, 0, "soc");
-    fdt_ok(fdt_setprop_u32(fdt, soc, "#address-cells", 2), "soc");
-    fdt_ok(fdt_setprop_u32(fdt, soc, "#size-cells", 2), "soc");
-    fdt_ok(fdt_setprop_string(fdt, soc, "compatible", "simple-bus"), "soc");
     fdt_ok(fdt_setprop(fdt, soc, "ranges", NULL, 0), "soc");
+    fdt_ok(fdt_setprop_string(fdt, soc, "compatible", "simple-bus"), "soc");
+    fdt_ok(fdt_setprop_u32(fdt, soc, "#size-cells", 2), "soc");
+    fdt_ok(fdt_setprop_u32(fdt, soc, "#address-cells", 2), "soc");
 
-    virt_fdt_cpus(s, ms, fdt);
+    virt_fdt_cpus(s, fdt);
     snprintf(name, sizeof(name), "memory@%" PRIx64, virt_memmap[VIRT_DRAM].base);
     mem = fdt_node(fdt, 0, name);
-    fdt_ok(fdt_setprop_string(fdt, mem, "device_type", "memory"), "memory");
     fdt_reg64(fdt, mem, virt_memmap[VIRT_DRAM].base, ms->ram_size);
-    virt_fdt_chosen(ms, fdt);
+    fdt_ok(fdt_setprop_string(fdt, mem, "device_type", "memory"), "memory");
     virt_fdt_devices(s, fdt);
+    virt_fdt_chosen(ms, fdt); /* after the test device's poweroff/reboot: listed before them */
     return fdt;
 }
 

@@ -16,7 +16,28 @@ void cpu_kick(CPUState *cpu);
 /* Stop every vCPU and wait until all are stopped (releases the BQL while waiting). */
 void pause_all_vcpus(void);
 void resume_all_vcpus(void);
+/* Let one stopped vCPU run again; the others keep their state (gdbstub per-thread resume). */
+void resume_vcpu(CPUState *cpu);
+/*
+ * Start the VM with only this vCPU running (gdb's "vCont;s:2" with scheduler-locking): the
+ * run state becomes RUNNING as with vm_start(), so the next debug stop or vm_stop() stops
+ * the VM as usual; the vCPUs that were stopped stay stopped.
+ */
+void vm_start_vcpu(CPUState *cpu);
 bool all_vcpus_paused(void);
+/*
+ * Exclusive sections (any thread; QEMU calls them start/end_exclusive): begin returns
+ * once every other vCPU is outside its execution loop -- at a block boundary, halted in
+ * WFI or stopped -- and keeps them there until end. While waiting it holds no lock (the
+ * BQL, if the caller had it, is dropped and taken back), and a vCPU waiting to begin
+ * counts as outside for a section already in progress. Sections do not nest; the owner
+ * must not wait inside for anything a vCPU does. Used to reuse the block and JIT arenas
+ * and to write other vCPUs' TLBs (accel/tcg).
+ */
+void cpus_exclusive_begin(void);
+void cpus_exclusive_end(void);
+/* Is a vCPU other than the caller's inside its execution loop right now? (a hint) */
+bool cpus_others_running(void);
 /* Ask all vCPU threads to exit and join them (at process exit). */
 void cpus_shutdown(void);
 

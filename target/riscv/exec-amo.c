@@ -2,17 +2,38 @@
  * The A extension: LR/SC and AMOs (Unprivileged ISA 20191213, chapter 8).
  *
  * On RAM every operation is one host atomic on the host address, so it stays
- * correct when several harts run in parallel: AMOs are compare-and-swap
- * loops, SC is a compare-and-swap against the value LR saw (an ABA change
- * in between goes unnoticed, which the spec's forward-progress rules allow).
- * On MMIO the read-modify-write is done under the BQL. Alignment: AMOs and
- * SC must be naturally aligned (store/AMO address-misaligned), LR too (load
+ * correct when several harts run in parallel (docs/memory-model.md maps
+ * RVWMO onto the host's x86-64 TSO): an AMO is a compare-and-swap loop, a
+ * locked instruction and so a full host barrier, which gives every .aq/.rl
+ * combination. SC is a compare-and-swap against the value LR saw; LR is a
+ * plain load, preceded by a full barrier when it has .rl (LR.aqrl must not
+ * pass earlier stores, which TSO lets a load do). On MMIO the
+ * read-modify-write is done under the BQL. Alignment: AMOs and SC must be
+ * naturally aligned (store/AMO address-misaligned), LR too (load
  * address-misaligned); SC checks its reservation first and fails without
  * touching memory when it has none, as QEMU does.
+ *
+ * Why a value-compared SC is a valid reservation (section 8.2 lets an SC
+ * succeed only if no store from another hart to the reservation set "can be
+ * observed to have occurred" between LR and SC): if another hart stored to
+ * the location and the value is the same again at the SC (ABA), take the
+ * LR to have read that last store instead -- same value, so same register
+ * result -- placed in the global memory order just before the SC. Inside a
+ * constrained LR/SC loop (8.3: no loads, stores or other memory accesses in
+ * between) nothing else this hart did can tell the two executions apart, so
+ * SC succeeding is an outcome the reservation semantics allow. Only an
+ * unconstrained sequence that loads a flag written after the ABA stores could
+ * notice; the spec promises such sequences nothing about progress, Linux and
+ * OpenSBI never write them, and QEMU makes the same choice. A store-counter
+ * scheme would instead cost every fast-path store an atomic.
  */
 #include "accel/tcg/cputlb.h"
+#include "accel/tcg/tb.h"
 #include "target/riscv/exec.h"
 #include "util/main-loop.h"
+
+/* The aq/rl bits translate.c keeps in the record's rm field. */
+#define AQRL_RL 1
 
 /* Position of an operation in the LR..AMOMAXU order shared by the .W and .D lists. */
 enum {
@@ -95,14 +116,18 @@ static RISCVException do_lr(RISCVCPU *cpu, const InsnRecord *r, uint64_t va, boo
     void *host;
     hwaddr pa;
     uint64_t v = 0;
+    bool code;
     RISCVException ex;
 
     if (va & (size - 1)) {
         return RISCV_EXCP_LOAD_ADDR_MIS;
     }
-    ex = tlb_probe(cpu, va, size, MMU_DATA_LOAD, cpu->tlb.data_mmu_idx, &host, &pa);
+    ex = tlb_probe(cpu, va, size, MMU_DATA_LOAD, cpu->tlb.data_mmu_idx, &host, &pa, &code);
     if (ex != RISCV_EXCP_NONE) {
         return ex;
+    }
+    if (riscv_rec_rm(r) & AQRL_RL) {
+        __atomic_thread_fence(__ATOMIC_SEQ_CST); /* earlier stores before this load */
     }
     if (host) {
         v = host_load(host, dw);
@@ -148,7 +173,7 @@ static RISCVException do_sc(RISCVCPU *cpu, const InsnRecord *r, uint64_t va, boo
     CPURISCVState *env = &cpu->env;
     unsigned size = dw ? 8 : 4;
     uint64_t expected = env->load_val;
-    bool reserved = env->load_res == va, ok;
+    bool reserved = env->load_res == va, ok, code;
     void *host;
     hwaddr pa;
     RISCVException ex;
@@ -161,12 +186,15 @@ static RISCVException do_sc(RISCVCPU *cpu, const InsnRecord *r, uint64_t va, boo
     if (va & (size - 1)) {
         return RISCV_EXCP_STORE_AMO_ADDR_MIS;
     }
-    ex = tlb_probe(cpu, va, size, MMU_DATA_STORE, cpu->tlb.data_mmu_idx, &host, &pa);
+    ex = tlb_probe(cpu, va, size, MMU_DATA_STORE, cpu->tlb.data_mmu_idx, &host, &pa, &code);
     if (ex != RISCV_EXCP_NONE) {
         return ex;
     }
     if (host) {
         ok = host_cas(host, &expected, env->gpr[r->rs2], dw);
+        if (ok && code) {
+            tb_invalidate_phys_range(pa, size);
+        }
     } else if (mmio_sc(pa, size, expected, env->gpr[r->rs2], &ok) != MEMTX_OK) {
         return RISCV_EXCP_STORE_AMO_ACCESS_FAULT;
     }
@@ -199,12 +227,13 @@ static RISCVException do_amo(RISCVCPU *cpu, const InsnRecord *r, int kind, uint6
     uint64_t src = env->gpr[r->rs2], old;
     void *host;
     hwaddr pa;
+    bool code;
     RISCVException ex;
 
     if (va & (size - 1)) {
         return RISCV_EXCP_STORE_AMO_ADDR_MIS;
     }
-    ex = tlb_probe(cpu, va, size, MMU_DATA_STORE, cpu->tlb.data_mmu_idx, &host, &pa);
+    ex = tlb_probe(cpu, va, size, MMU_DATA_STORE, cpu->tlb.data_mmu_idx, &host, &pa, &code);
     if (ex != RISCV_EXCP_NONE) {
         return ex;
     }
@@ -212,6 +241,9 @@ static RISCVException do_amo(RISCVCPU *cpu, const InsnRecord *r, int kind, uint6
         old = host_load(host, dw);
         while (!host_cas(host, &old, amo_compute(kind, old, src, dw), dw)) {
             /* old now holds the current value: retry with it */
+        }
+        if (code) {
+            tb_invalidate_phys_range(pa, size); /* written first: see accel/tcg/tb-maint.c */
         }
     } else if (mmio_amo(pa, kind, src, dw, &old) != MEMTX_OK) {
         return RISCV_EXCP_STORE_AMO_ACCESS_FAULT;

@@ -515,11 +515,17 @@ L_END:
 L_NOP:
     NEXT();
 L_FENCE:
-    riscv_fence();
+    if (r->imm) {
+        riscv_fence(); /* the FENCE orders stores before loads (translate.c) */
+    } else {
+        atomic_signal_fence(memory_order_seq_cst); /* the host keeps the rest in order */
+    }
     NEXT();
 L_FENCE_I:
     /* Stores to code pages already dropped the stale blocks (TLB_NOTDIRTY), so all
-     * fence.i must do is end the block so the next fetch looks blocks up again. */
+     * fence.i must do is end the block, so the next fetch looks blocks up again, and
+     * order that lookup after this hart's earlier accesses (docs/memory-model.md). */
+    atomic_thread_fence(memory_order_seq_cst);
     goto exit_next;
 L_ECALL:
     ex = ecall_cause(env);
@@ -603,6 +609,11 @@ chain:
     }
     {
         TranslationBlock *next = slot >= 0 ? tb->jmp[slot] : NULL;
+        /* The link below is made without tb_lock, so it can outlive an invalidation of
+         * next by another hart: a dropped block is never entered again (fence.i). */
+        if (next && __atomic_load_n(&next->phys_pc, __ATOMIC_RELAXED) == TB_PHYS_INVALID) {
+            next = NULL;
+        }
         if (!next) {
             next = tb_lookup_fast(tlb, npc);
             if (!next) {

@@ -23,6 +23,23 @@ static uint16_t fetch16(const uint8_t *p)
     return v;
 }
 
+/*
+ * FENCE pred, succ on an x86-64 host (docs/memory-model.md): TSO already keeps loads
+ * before later loads and stores, and stores before later stores, so only a FENCE that
+ * orders earlier writes (W, or O: device output) before later reads (R, or I) needs a
+ * host barrier. fence.tso, "fence r,rw" (acquire), "fence rw,w" (release) and pause need
+ * none. Device accesses take the BQL, a full barrier, so I/O needs no more than that.
+ */
+static int32_t fence_needs_host_barrier(uint32_t raw)
+{
+    unsigned pred = raw >> 24 & 0xf, succ = raw >> 20 & 0xf, fm = raw >> 28;
+
+    if (fm == 8) {
+        return 0; /* fence.tso */
+    }
+    return (pred & 0x5) && (succ & 0xa); /* PO|PW, SI|SR */
+}
+
 /* Turn a decoded instruction into its interpreter record. */
 static void rec_fill(InsnRecord *r, const DecodedInsn *d, unsigned pcoff)
 {
@@ -41,10 +58,11 @@ static void rec_fill(InsnRecord *r, const DecodedInsn *d, unsigned pcoff)
         r->imm = riscv_rec_pack(op, d->rm, d->rs3);
         break;
     case OPK_AMO:
-        r->imm = riscv_rec_pack(op, 0, 0);
+        /* rm carries aq (bit 1) and rl (bit 0): exec-amo.c orders LR.rl by them */
+        r->imm = riscv_rec_pack(op, (d->raw >> 25) & 3, 0);
         break;
     default:
-        r->imm = (int32_t)d->imm;
+        r->imm = op == OP_FENCE ? fence_needs_host_barrier(d->raw) : (int32_t)d->imm;
         break;
     }
     r->handler = handlers[op];
@@ -151,4 +169,19 @@ TranslationBlock *riscv_gen_tb(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc, const
         return NULL;
     }
     return tb_build(tb, pc, phys_pc, d, n, off, cacheable ? 0 : TB_UNCACHED);
+}
+
+bool riscv_tb_matches(const TranslationBlock *tb, const uint8_t *host)
+{
+    const uint32_t *raw = tb_raw((TranslationBlock *)tb);
+
+    for (int i = 0; i < tb->n_insns; i++) {
+        const uint8_t *p = host + tb->insns[i].pcoff;
+        uint16_t lo = fetch16(p);
+        uint32_t insn = riscv_insn_len(lo) == 4 ? lo | (uint32_t)fetch16(p + 2) << 16 : lo;
+        if (insn != raw[i]) {
+            return false;
+        }
+    }
+    return true;
 }

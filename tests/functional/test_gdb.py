@@ -161,10 +161,7 @@ def test_info_threads_lists_each_vcpu(smp_gdb):
     assert smp_gdb.value("$mhartid") == 1
 
 
-def test_step_one_hart_while_the_other_stays_stopped(smp_gdb, emulator, request):
-    if emulator.endswith("kestrel"):
-        # cpus.h can only resume every vCPU: "vCont;c:2" lets hart 0 run too.
-        request.applymarker(pytest.mark.xfail(reason="no per-vCPU resume in cpus.h"))
+def test_step_one_hart_while_the_other_stays_stopped(smp_gdb):
     smp_gdb.cmd("set scheduler-locking on")
     smp_gdb.cmd("thread 2")
     smp_gdb.cmd("stepi 3")

@@ -15,8 +15,9 @@
  * byte, an access that crosses a page boundary also misses and is split by
  * the slow path.
  *
- * Threads: only the vCPU's own thread touches its TLB, except that a new
- * code page is marked TLB_NOTDIRTY in every vCPU's TLB (see tb-maint.c).
+ * Threads: only the vCPU's own thread writes its TLB, except that a new code
+ * page is marked TLB_NOTDIRTY in other vCPUs' TLBs inside an exclusive
+ * section; other threads may read it (tb-maint.c, docs/memory-model.md).
  */
 #ifndef ACCEL_TCG_CPU_TLB_H
 #define ACCEL_TCG_CPU_TLB_H

@@ -20,9 +20,12 @@
  *    patched jumps too (jit_unlink); no per-block incoming list is needed
  *    because chains never leave the page.
  *  - Code space: one RWX arena; when it is full the run loop flushes the
- *    whole block cache (tb_flush_all, which calls jit_flush) from the vCPU
- *    thread between blocks, so no JIT code is running. With several vCPUs a
- *    full arena is not flushed: new blocks are interpreted instead.
+ *    whole block cache (tb_flush_all, which calls jit_flush) in an exclusive
+ *    section (system/cpus.h), so no vCPU runs JIT code meanwhile.
+ *  - Patching while other threads run: a rel32 is 4-aligned and rewritten
+ *    with one atomic store, so a thread executing it takes the old or the
+ *    new target, both valid code (a dropped block's code stays in the arena
+ *    until the next flush). Every exit tests exit_request before its jump.
  *
  * Why: the threaded interpreter pays an indirect-branch mispredict per guest
  * instruction on this host. tests/bench (3.4 billion guest instructions),

@@ -11,9 +11,11 @@
  *
  * Invalidation: a store to a page holding code (found through TLB_NOTDIRTY)
  * or a DMA/loader write (memory_ram_write_hook) drops the blocks whose bytes
- * it overlaps; a full flush drops all. Blocks are chained (jmp[]) only to
- * blocks of the same page, so the page's block list is all that must be
- * walked to unlink the survivors from a dropped block.
+ * it overlaps, after writing them; a full flush drops all. A block dropped
+ * while another hart runs it finishes there, but no lookup or chain enters
+ * it again: that is what fence.i relies on (docs/memory-model.md). Blocks are chained (jmp[]) only
+ * to blocks of the same page, so the page's block list is all that must be walked to unlink the
+ * survivors from a dropped block.
  */
 #ifndef ACCEL_TCG_TB_H
 #define ACCEL_TCG_TB_H
@@ -71,8 +73,16 @@ static inline size_t tb_alloc_size(unsigned n_insns)
 /* ---- the block cache (accel/tcg/tb-maint.c); all thread-safe ---- */
 /* Space for a block of n_insns from the arena; NULL when the arena is full. */
 TranslationBlock *tb_alloc(unsigned n_insns);
-/* Publish a filled block: hash table, its page's list, and mark the page as code. */
-void tb_insert(TranslationBlock *tb);
+/*
+ * From cpu's run loop (cpu NULL: none, as in tests), publish a filled block made from the
+ * guest code at host: hash table, its page's list, and mark the page as code in every
+ * vCPU's TLB. Then re-check the code against guest
+ * memory and drop the block if a racing store changed it (tb-maint.c; the caller may
+ * still run it once: that store is not ordered before this hart's fetch). False if a
+ * flush by another vCPU took the block away meanwhile: the caller must not run it
+ * (resynchronise with the block cache and translate again).
+ */
+bool tb_insert(CPUState *cpu, TranslationBlock *tb, const uint8_t *host);
 /* The valid block starting at physical address phys_pc, or NULL. */
 TranslationBlock *tb_lookup_phys(hwaddr phys_pc);
 bool tb_page_has_code(hwaddr paddr);
@@ -83,8 +93,14 @@ void tb_invalidate_phys_range(hwaddr addr, uint64_t len);
  * records tb->jmp[slot] and patches tb's JIT code to jump to next's.
  */
 void tb_link(TranslationBlock *tb, int slot, TranslationBlock *next);
-/* Drop all blocks and reset the arena (the caller runs no block). */
+/* Drop all blocks and reset the arena (no vCPU may be in its execution loop but the caller). */
 void tb_flush_all(void);
+/*
+ * From a vCPU's run loop when an arena is full: tb_flush_all() in an exclusive section
+ * (system/cpus.h), unless tb_flush_count moved past flushes (another vCPU flushed first).
+ * The caller then resynchronises its jump cache (tb_flush_count changed).
+ */
+void tb_flush_exclusive(unsigned flushes);
 /* Bumped by every tb_flush_all(); vCPUs clear their jump cache when it moves. */
 extern unsigned tb_flush_count;
 
@@ -127,6 +143,9 @@ static inline TranslationBlock *tb_lookup_fast(CPUTLB *tlb, uint64_t pc)
  */
 TranslationBlock *riscv_gen_tb(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc, const uint8_t *host,
                                int max_insns, bool cacheable, int *exc, uint64_t *tval);
+
+/* Is the guest code at host (the block's first byte) still what tb was made from? */
+bool riscv_tb_matches(const TranslationBlock *tb, const uint8_t *host);
 
 /* Why riscv_tb_exec returned. */
 enum {

@@ -60,6 +60,7 @@ struct CPUState {
     atomic_bool stop;         /* asked to pause */
     bool stopped;             /* paused (protected by the cpus lock) */
     bool halted;              /* in WFI */
+    bool running;             /* inside CPUClass.exec (protected by the cpus lock) */
     bool created;
     pthread_t thread;
     pthread_cond_t halt_cond; /* the vCPU sleeps on it when stopped or halted */

@@ -69,6 +69,8 @@ typedef struct VirtMachineState {
     MemoryRegion mrom;
     DeviceState *plic;
     uint32_t plic_phandle;
+    uint32_t *cpu_phandles;  /* [hart index]: the cpu node's phandle */
+    uint32_t *intc_phandles; /* [hart index]: its riscv,cpu-intc node's phandle */
     VirtFDTDevice fdt_devices[VIRT_MAX_FDT_DEVICES];
     int num_fdt_devices;
     uint32_t next_phandle;
