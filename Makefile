@@ -53,7 +53,8 @@ unit: $(UNIT_BINS)
 guest:
 	$(MAKE) -C tests/guest OUT=$(abspath $(BUILD)/tests/guest)
 
-check: all unit guest
+# STYLE.md: the formatting is checked with the tests.
+check: all unit guest format-check
 	tests/run
 
 bench: all
@@ -64,7 +65,8 @@ format:
 	clang-format -i $(SRCS) $(UNIT_SRCS) $(shell find include -name '*.h')
 
 format-check:
-	clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(shell find include -name '*.h')
+	@echo "  FORMAT  (clang-format --dry-run)"
+	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(shell find include -name '*.h')
 
 clean:
 	rm -rf $(BUILD)
