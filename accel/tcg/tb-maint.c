@@ -17,9 +17,11 @@
  * Either order can miss the other, so both sides re-check after a full
  * fence: the store side looks for blocks after its write
  * (tb_invalidate_phys_range starts with the fence), the insert side compares
- * the block with guest memory after publishing it (tb_verify) and drops it
- * on a difference. One of the two sees the other (the store-buffering
- * pattern with fences on both sides). That needs the store to take the slow
+ * the block with guest memory after publishing it in its page's list
+ * (tb_verify) and drops it on a difference. One of the two sees the other
+ * (the store-buffering pattern with fences on both sides). Only a verified
+ * block goes into the hash table, so no hart, the storing one after its
+ * fence.i least of all, can find it before the check. That needs the store to take the slow
  * path, i.e. TLB_NOTDIRTY in the writer's TLB. When a page becomes a code
  * page, other vCPUs may hold a TLB entry without it and be in the middle of
  * a fast-path store. The translator looks for such entries after publishing
@@ -190,13 +192,30 @@ static bool tb_protect_page(CPUState *cpu, TranslationBlock *tb, const uint8_t *
     return kept;
 }
 
+/* Make tb findable by lookups, unless a store dropped it already. */
+static void tb_hash_insert(TranslationBlock *tb)
+{
+    pthread_mutex_lock(&tb_lock);
+    if (tb->phys_pc != TB_PHYS_INVALID) {
+        unsigned h = tb_hash_of(tb->phys_pc);
+        tb->hash_next = tb_hash[h];
+        __atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&tb_lock);
+}
+
 bool tb_insert(CPUState *cpu, TranslationBlock *tb, const uint8_t *host)
 {
-    unsigned h = tb_hash_of(tb->phys_pc);
     unsigned flushes = __atomic_load_n(&tb_flush_count, __ATOMIC_ACQUIRE);
     PageDesc *pd;
     bool new_code_page;
 
+    /*
+     * First where stores look (page list, code bits), then verified, and only then where
+     * lookups look (hash table): a block made from bytes a racing store has replaced is
+     * dropped before any other hart can find it. In particular the storing hart, after its
+     * own fence.i, must not run it (docs/memory-model.md).
+     */
     pthread_mutex_lock(&tb_lock);
     if (!memory_ram_write_hook) {
         /* From now on a loader or DMA write may overwrite translated code. */
@@ -205,16 +224,19 @@ bool tb_insert(CPUState *cpu, TranslationBlock *tb, const uint8_t *host)
     pd = page_find_alloc(tb->phys_pc);
     new_code_page = pd->first == NULL;
     bits_set(pd, tb->phys_pc & ~TARGET_PAGE_MASK, (tb->phys_pc & ~TARGET_PAGE_MASK) + tb->size);
+    tb->hash_next = NULL;
     tb->page_next = pd->first;
     __atomic_store_n(&pd->first, tb, __ATOMIC_RELEASE);
-    tb->hash_next = tb_hash[h];
-    __atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&tb_lock);
     if (new_code_page) {
-        return tb_protect_page(cpu, tb, host, flushes);
+        if (!tb_protect_page(cpu, tb, host, flushes)) {
+            return false;
+        }
+    } else {
+        __atomic_thread_fence(__ATOMIC_SEQ_CST); /* published, then re-read: see the top */
+        tb_verify(tb, host);
     }
-    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* published, then re-read: see the top */
-    tb_verify(tb, host);
+    tb_hash_insert(tb);
     return true;
 }
 
@@ -261,16 +283,27 @@ static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
             p = &tb->page_next;
         }
     }
-    /* Chains stay inside the page: unlink the survivors from the dropped blocks. */
-    memset(pd->code_bits, 0, sizeof(pd->code_bits));
+    /*
+     * Chains stay inside the page: unlink the survivors from the dropped blocks. The code
+     * bits are rebuilt aside and each word stored once: a store on another hart reads them
+     * without tb_lock, and must never see a survivor's bits cleared (it would keep the
+     * survivor after overwriting its code).
+     */
+    uint64_t bits[ARRAY_SIZE(pd->code_bits)] = {0};
     for (TranslationBlock *tb = pd->first; tb; tb = tb->page_next) {
+        unsigned off = tb->phys_pc & ~TARGET_PAGE_MASK;
         for (int i = 0; i < 2; i++) {
             if (tb->jmp[i] && tb->jmp[i]->phys_pc == TB_PHYS_INVALID) {
                 jit_unlink(tb, i);
                 tb->jmp[i] = NULL;
             }
         }
-        bits_set(pd, tb->phys_pc & ~TARGET_PAGE_MASK, (tb->phys_pc & ~TARGET_PAGE_MASK) + tb->size);
+        for (unsigned b = off; b < off + tb->size; b++) {
+            bits[b / 64] |= 1ULL << (b % 64);
+        }
+    }
+    for (unsigned i = 0; i < ARRAY_SIZE(bits); i++) {
+        __atomic_store_n(&pd->code_bits[i], bits[i], __ATOMIC_RELEASE);
     }
 }
 

@@ -46,10 +46,6 @@ def test_smp_guest_program(kestrel, qemu, smp_programs, program, engine, harts):
     assert "all checks passed" in proc.stdout
 
 
-# Known engine race (about 1 run in 40): a hart that stores to code and runs fence.i can still
-# execute a translation another hart made from the old bytes during the store. Drop the
-# marker once accel/tcg orders translation against code-page invalidation.
-@pytest.mark.xfail(strict=False, reason="stale translation after fence.i under a racing hart")
 @pytest.mark.parametrize("harts", [2, 4])
 @pytest.mark.parametrize("engine", ENGINES[:2], ids=[e[0] for e in ENGINES[:2]])
 def test_live_code_patch(kestrel, smp_programs, engine, harts):

@@ -75,9 +75,9 @@ static inline size_t tb_alloc_size(unsigned n_insns)
 TranslationBlock *tb_alloc(unsigned n_insns);
 /*
  * From cpu's run loop (cpu NULL: none, as in tests), publish a filled block made from the
- * guest code at host: hash table, its page's list, and mark the page as code in every
- * vCPU's TLB. Then re-check the code against guest
- * memory and drop the block if a racing store changed it (tb-maint.c; the caller may
+ * guest code at host: its page's list, and mark the page as code in every vCPU's TLB. Then
+ * re-check the code against guest memory, drop the block if a racing store changed it, and
+ * only if not put it in the hash table, where lookups find it (tb-maint.c; the caller may
  * still run it once: that store is not ordered before this hart's fetch). False if a
  * flush by another vCPU took the block away meanwhile: the caller must not run it
  * (resynchronise with the block cache and translate again).
