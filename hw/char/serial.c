@@ -487,30 +487,9 @@ static void serial_reset(DeviceState *dev)
 static bool serial_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp)
 {
     static const char compat[] = "ns16550a";
-    const uint32_t reg[4] = {cpu_to_fdt32(ctx->base >> 32), cpu_to_fdt32(ctx->base),
-                             cpu_to_fdt32(ctx->size >> 32), cpu_to_fdt32(ctx->size)};
-    void *fdt = ctx->fdt;
-    char name[32];
-    int node, err;
+    const FDTPropU32 clock = {"clock-frequency", SERIAL_CLOCK_FREQ};
 
-    snprintf(name, sizeof(name), "serial@%" PRIx64, ctx->base);
-    node = fdt_path_offset(fdt, ctx->parent_path);
-    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
-    err = node < 0 ? node : 0;
-    err = err ?: fdt_setprop(fdt, node, "compatible", compat, sizeof(compat));
-    err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
-    err = err ?: fdt_setprop_u32(fdt, node, "clock-frequency", SERIAL_CLOCK_FREQ);
-    if (ctx->irq_parent) {
-        err = err ?: fdt_setprop_u32(fdt, node, "interrupt-parent", ctx->irq_parent);
-    }
-    if (ctx->num_irqs > 0) {
-        err = err ?: fdt_setprop_u32(fdt, node, "interrupts", ctx->irqs[0]);
-    }
-    if (err) {
-        error_setg(errp, "serial: device tree node %s: %s", name, fdt_strerror(err));
-        return false;
-    }
-    return true;
+    return sysbus_fdt_add_node(ctx, "serial", compat, sizeof(compat), &clock, 1, errp) >= 0;
 }
 
 /* ---- properties and type registration ---- */

@@ -6,6 +6,8 @@
 #include "hw/core/sysbus.h"
 
 #include <assert.h>
+#include <inttypes.h>
+#include <libfdt.h>
 
 #define SYSBUS_UNMAPPED ((hwaddr)-1)
 
@@ -80,3 +82,34 @@ static void sysbus_register_types(void)
 }
 
 type_init(sysbus_register_types)
+
+int sysbus_fdt_add_node(const DeviceFDTContext *ctx, const char *prefix, const char *compat,
+                        size_t compat_len, const FDTPropU32 *extra, int n_extra, Error **errp)
+{
+    const uint32_t reg[4] = {cpu_to_fdt32(ctx->base >> 32), cpu_to_fdt32(ctx->base),
+                             cpu_to_fdt32(ctx->size >> 32), cpu_to_fdt32(ctx->size)};
+    void *fdt = ctx->fdt;
+    char name[64];
+    int node, err;
+
+    snprintf(name, sizeof(name), "%s@%" PRIx64, prefix, ctx->base);
+    node = fdt_path_offset(fdt, ctx->parent_path);
+    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
+    err = node < 0 ? node : 0;
+    err = err ?: fdt_setprop(fdt, node, "compatible", compat, compat_len);
+    err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
+    for (int i = 0; i < n_extra; i++) {
+        err = err ?: fdt_setprop_u32(fdt, node, extra[i].name, extra[i].value);
+    }
+    if (ctx->irq_parent) {
+        err = err ?: fdt_setprop_u32(fdt, node, "interrupt-parent", ctx->irq_parent);
+    }
+    if (ctx->num_irqs > 0) {
+        err = err ?: fdt_setprop_u32(fdt, node, "interrupts", ctx->irqs[0]);
+    }
+    if (err) {
+        error_setg(errp, "device tree node %s: %s", name, fdt_strerror(err));
+        return -1;
+    }
+    return node;
+}

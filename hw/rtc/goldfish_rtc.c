@@ -227,29 +227,8 @@ static void goldfish_rtc_finalize(Object *obj)
 static bool goldfish_rtc_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp)
 {
     static const char compat[] = "google,goldfish-rtc";
-    const uint32_t reg[4] = {cpu_to_fdt32(ctx->base >> 32), cpu_to_fdt32(ctx->base),
-                             cpu_to_fdt32(ctx->size >> 32), cpu_to_fdt32(ctx->size)};
-    void *fdt = ctx->fdt;
-    char name[32];
-    int node, err;
 
-    snprintf(name, sizeof(name), "rtc@%" PRIx64, ctx->base);
-    node = fdt_path_offset(fdt, ctx->parent_path);
-    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
-    err = node < 0 ? node : 0;
-    err = err ?: fdt_setprop(fdt, node, "compatible", compat, sizeof(compat));
-    err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
-    if (ctx->irq_parent) {
-        err = err ?: fdt_setprop_u32(fdt, node, "interrupt-parent", ctx->irq_parent);
-    }
-    if (ctx->num_irqs > 0) {
-        err = err ?: fdt_setprop_u32(fdt, node, "interrupts", ctx->irqs[0]);
-    }
-    if (err) {
-        error_setg(errp, "goldfish_rtc: device tree node %s: %s", name, fdt_strerror(err));
-        return false;
-    }
-    return true;
+    return sysbus_fdt_add_node(ctx, "rtc", compat, sizeof(compat), NULL, 0, errp) >= 0;
 }
 
 /* ---- type registration ---- */

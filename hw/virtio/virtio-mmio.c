@@ -406,30 +406,9 @@ VirtIODevice *virtio_mmio_get_backend(DeviceState *transport)
 
 static bool virtio_mmio_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp)
 {
-    const uint32_t reg[4] = {cpu_to_fdt32(ctx->base >> 32), cpu_to_fdt32(ctx->base),
-                             cpu_to_fdt32(ctx->size >> 32), cpu_to_fdt32(ctx->size)};
-    void *fdt = ctx->fdt;
-    char name[40];
-    int node, err;
+    static const char compat[] = "virtio,mmio";
 
-    snprintf(name, sizeof(name), "virtio_mmio@%" PRIx64, ctx->base);
-    node = fdt_path_offset(fdt, ctx->parent_path);
-    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
-    err = node < 0 ? node : 0;
-    /* libfdt puts each new property first: this gives QEMU's order in the blob. */
-    err = err ?: fdt_setprop_string(fdt, node, "compatible", "virtio,mmio");
-    err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
-    if (ctx->irq_parent) {
-        err = err ?: fdt_setprop_u32(fdt, node, "interrupt-parent", ctx->irq_parent);
-    }
-    if (ctx->num_irqs > 0) {
-        err = err ?: fdt_setprop_u32(fdt, node, "interrupts", ctx->irqs[0]);
-    }
-    if (err) {
-        error_setg(errp, "virtio-mmio: device tree node %s: %s", name, fdt_strerror(err));
-        return false;
-    }
-    return true;
+    return sysbus_fdt_add_node(ctx, "virtio_mmio", compat, sizeof(compat), NULL, 0, errp) >= 0;
 }
 
 /* ---- type registration ---- */

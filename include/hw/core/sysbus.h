@@ -32,6 +32,22 @@ void sysbus_init_irq(SysBusDevice *dev, IRQState **p);
 void sysbus_mmio_map(SysBusDevice *dev, int n, hwaddr addr);
 void sysbus_connect_irq(SysBusDevice *dev, int n, IRQState *irq);
 MemoryRegion *sysbus_mmio_get_region(SysBusDevice *dev, int n);
+/* A device-specific u32 property of a node written by sysbus_fdt_add_node. */
+typedef struct FDTPropU32 {
+    const char *name;
+    uint32_t value;
+} FDTPropU32;
+
+/*
+ * The usual device-tree node of an MMIO device, as QEMU's virt writes it:
+ * "<prefix>@<base>" under ctx->parent_path with compatible (compat_len bytes: a
+ * NUL-separated list), reg, the extra u32 properties (n_extra of them), then
+ * interrupt-parent and interrupts when the board wired an interrupt. Returns the node
+ * offset, or -1 with errp naming the node.
+ */
+int sysbus_fdt_add_node(const DeviceFDTContext *ctx, const char *prefix, const char *compat,
+                        size_t compat_len, const FDTPropU32 *extra, int n_extra, Error **errp);
+
 /* qdev_new + realize (fatal on error) + map region 0 at addr + connect irq 0 (may be NULL). */
 DeviceState *sysbus_create_simple(const char *type, hwaddr addr, IRQState *irq);
 
