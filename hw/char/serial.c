@@ -525,19 +525,3 @@ static void serial_register_types(void)
 }
 
 type_init(serial_register_types)
-
-DeviceState *serial_mm_create(hwaddr addr, uint32_t regshift, IRQState *irq, const char *chardev_id)
-{
-    DeviceState *dev = qdev_new(TYPE_SERIAL_MM);
-
-    object_property_set_int(OBJECT(dev), "regshift", regshift, &error_fatal);
-    if (chardev_id) {
-        object_property_set_str(OBJECT(dev), "chardev", chardev_id, &error_fatal);
-    }
-    if (!qdev_realize_and_unref(dev, &error_fatal)) {
-        return NULL;
-    }
-    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, addr);
-    sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, irq);
-    return dev;
-}

@@ -264,11 +264,6 @@ static uint64_t mtimer_rdtime(void *opaque)
     return mtimer_time(opaque);
 }
 
-uint64_t riscv_aclint_mtimer_get_time(DeviceState *mtimer)
-{
-    return mtimer_time(RISCV_ACLINT_MTIMER(mtimer));
-}
-
 /* Set MTIP of one hart from mtime vs mtimecmp; if not yet due, arm its timer. */
 static void mtimer_update_hart(RISCVAclintMTimerState *s, MTimerHart *h)
 {

@@ -142,14 +142,3 @@ static void sifive_test_register_types(void)
 }
 
 type_init(sifive_test_register_types)
-
-DeviceState *sifive_test_create(hwaddr addr)
-{
-    DeviceState *dev = qdev_new(TYPE_SIFIVE_TEST);
-
-    if (!qdev_realize_and_unref(dev, &error_fatal)) {
-        return NULL;
-    }
-    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, addr);
-    return dev;
-}

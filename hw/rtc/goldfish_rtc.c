@@ -258,8 +258,3 @@ static void goldfish_rtc_register_types(void)
 }
 
 type_init(goldfish_rtc_register_types)
-
-DeviceState *goldfish_rtc_create(hwaddr addr, IRQState *irq)
-{
-    return sysbus_create_simple(TYPE_GOLDFISH_RTC, addr, irq);
-}

@@ -397,11 +397,6 @@ bool virtio_mmio_plug(DeviceState *dev, Error **errp)
     return false;
 }
 
-VirtIODevice *virtio_mmio_get_backend(DeviceState *transport)
-{
-    return VIRTIO_MMIO(transport)->backend;
-}
-
 /* ---- device tree (QEMU virt: /soc/virtio_mmio@10001000 ... @10008000) ---- */
 
 static bool virtio_mmio_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp)

@@ -20,12 +20,4 @@
 /* Size of the MMIO window (QEMU virt's serial@10000000 reg). */
 #define SERIAL_MM_SIZE 0x100
 
-/*
- * Create a realized UART mapped at addr with its interrupt connected to irq
- * (may be NULL) and its backend the chardev named chardev_id (may be NULL).
- * Fatal on error (an unknown chardev id is a board bug).
- */
-DeviceState *serial_mm_create(hwaddr addr, uint32_t regshift, IRQState *irq,
-                              const char *chardev_id);
-
 #endif

@@ -55,9 +55,6 @@ DeviceState *riscv_aclint_mtimer_create(hwaddr addr, hwaddr size, uint32_t harti
  */
 DeviceState *riscv_aclint_create_clint(hwaddr base, uint32_t hartid_base, uint32_t num_harts);
 
-/* The MTIMER's current mtime (what the harts' `time` CSR reads); any thread. */
-uint64_t riscv_aclint_mtimer_get_time(DeviceState *mtimer);
-
 /*
  * A new line driving bit `irq` (IRQ_M_SOFT, IRQ_M_EXT, ...) of the mip of the
  * hart with this hartid through riscv_cpu_update_mip; NULL if there is no such

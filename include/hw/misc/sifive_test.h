@@ -28,7 +28,4 @@ enum {
     FINISHER_RESET = 0x7777,
 };
 
-/* Create, realize (fatal on error) and map the finisher at addr. */
-DeviceState *sifive_test_create(hwaddr addr);
-
 #endif

@@ -11,7 +11,4 @@
 
 #define GOLDFISH_RTC_SIZE 0x1000
 
-/* Create, realize (fatal on error), map at addr and connect the interrupt to irq. */
-DeviceState *goldfish_rtc_create(hwaddr addr, IRQState *irq);
-
 #endif

@@ -24,7 +24,4 @@ DeviceState *virtio_mmio_create(hwaddr base, IRQState *irq);
  */
 bool virtio_mmio_plug(DeviceState *vdev, Error **errp) WARN_UNUSED_RESULT;
 
-/* The virtio device plugged into a transport, or NULL. */
-VirtIODevice *virtio_mmio_get_backend(DeviceState *transport);
-
 #endif
