@@ -2,8 +2,7 @@
  * The -netdev and -nic command-line options (QEMU syntax):
  *     -netdev user,id=n0,hostfwd=tcp::5555-:23,hostfwd=udp::6000-:60
  *     -nic user,model=virtio-net-device,mac=52:54:00:12:34:60,hostfwd=tcp::2222-:22
- * Backend keys may repeat (hostfwd, dnssearch), so this file splits option strings itself
- * instead of using keyval_parse, which rejects repeated keys.
+ * Backend keys may repeat (hostfwd, dnssearch): keyval_parse_repeatable splits them.
  */
 #include <ctype.h>
 
@@ -20,57 +19,6 @@ static const char *const unsupported_backends[] = {
     "vde",     "l2tpv3", "netmap",     "vhost-user",   "vhost-vdpa",
     "hubport", "af-xdp", "vmnet-host", "vmnet-shared", "vmnet-bridged",
 };
-
-static void opts_add(KeyValueList *kv, char *key, char *value)
-{
-    kv->items = xrealloc(kv->items, sizeof(*kv->items) * (kv->count + 1));
-    kv->items[kv->count++] = (KeyValue){.key = key, .value = value};
-}
-
-/* One element up to an unescaped ','; ",," stands for a literal comma (as in QEMU). */
-static char *opts_next_element(const char **cursor)
-{
-    const char *p = *cursor;
-    char *out = xmalloc(strlen(p) + 1);
-    size_t n = 0;
-
-    while (*p && !(p[0] == ',' && p[1] != ',')) {
-        if (*p == ',') {
-            p++;
-        }
-        out[n++] = *p++;
-    }
-    out[n] = '\0';
-    *cursor = *p ? p + 1 : p;
-    return out;
-}
-
-/* Split "TYPE,key=value,..." into items; the first is "type". Keys may repeat. */
-static bool opts_split(const char *str, KeyValueList *out, Error **errp)
-{
-    const char *cursor = str;
-
-    *out = (KeyValueList){0};
-    while (*cursor || out->count == 0) {
-        char *elem = opts_next_element(&cursor);
-        char *eq = strchr(elem, '=');
-
-        if (out->count == 0 && !eq) {
-            opts_add(out, xstrdup("type"), elem);
-            continue;
-        }
-        if (!eq || eq == elem) {
-            error_setg(errp, "'%s' is not of the form key=value", elem);
-            free(elem);
-            keyval_free(out);
-            return false;
-        }
-        *eq = '\0';
-        opts_add(out, xstrdup(elem), xstrdup(eq + 1));
-        free(elem);
-    }
-    return true;
-}
 
 /* The value of a key that may appear at most once; NULL if absent. */
 static bool opts_get_single(const KeyValueList *kv, const char *key, const char **value,
@@ -100,7 +48,7 @@ static void opts_without(const KeyValueList *kv, const char *const *skip, KeyVal
             skipped |= !strcmp(kv->items[i].key, *s);
         }
         if (!skipped) {
-            opts_add(out, xstrdup(kv->items[i].key), xstrdup(kv->items[i].value));
+            keyval_add(out, xstrdup(kv->items[i].key), xstrdup(kv->items[i].value));
         }
     }
 }
@@ -173,7 +121,7 @@ bool netdev_add(const char *optstr, Error **errp)
     KeyValueList kv;
     bool ok;
 
-    if (!opts_split(optstr, &kv, errp)) {
+    if (!keyval_parse_repeatable(optstr, "type", &kv, errp)) {
         return false;
     }
     ok = netdev_add_parsed(&kv, false, errp);
@@ -225,9 +173,9 @@ static bool nic_add_parsed(const KeyValueList *kv, char **device_opts, Error **e
     /* The netdev keeps a user-given id (QEMU accepts -nic user,id=x); otherwise invent one. */
     if (!keyval_get(&netdev_opts, "id")) {
         id = nic_auto_id();
-        opts_add(&netdev_opts, xstrdup("id"), xstrdup(id));
+        keyval_add(&netdev_opts, xstrdup("id"), xstrdup(id));
     }
-    opts_add(&netdev_opts, xstrdup("type"), xstrdup(type));
+    keyval_add(&netdev_opts, xstrdup("type"), xstrdup(type));
     ok = netdev_add_parsed(&netdev_opts, id != NULL, errp);
     if (ok) {
         *device_opts =
@@ -246,7 +194,7 @@ bool net_nic_add(const char *optstr, char **device_opts, Error **errp)
     bool ok;
 
     *device_opts = NULL;
-    if (!opts_split(optstr, &kv, errp)) {
+    if (!keyval_parse_repeatable(optstr, "type", &kv, errp)) {
         return false;
     }
     type = keyval_get(&kv, "type");

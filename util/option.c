@@ -28,7 +28,7 @@ static char *next_element(const char **cursor)
     return out;
 }
 
-static void keyval_add(KeyValueList *kv, char *key, char *value)
+void keyval_add(KeyValueList *kv, char *key, char *value)
 {
     kv->items = xrealloc(kv->items, sizeof(KeyValue) * (kv->count + 1));
     kv->items[kv->count].key = key;
@@ -36,7 +36,8 @@ static void keyval_add(KeyValueList *kv, char *key, char *value)
     kv->count++;
 }
 
-bool keyval_parse(const char *str, const char *implied_key, KeyValueList *out, Error **errp)
+static bool keyval_split(const char *str, const char *implied_key, bool repeatable,
+                         KeyValueList *out, Error **errp)
 {
     const char *cursor = str;
     bool first = true;
@@ -65,7 +66,7 @@ bool keyval_parse(const char *str, const char *implied_key, KeyValueList *out, E
             keyval_free(out);
             return false;
         }
-        if (!*key || keyval_get(out, key)) {
+        if (!*key || (!repeatable && keyval_get(out, key))) {
             error_setg(errp, *key ? "parameter '%s' given twice" : "empty parameter name%s", key);
             free(key);
             free(value);
@@ -76,6 +77,17 @@ bool keyval_parse(const char *str, const char *implied_key, KeyValueList *out, E
         first = false;
     }
     return true;
+}
+
+bool keyval_parse(const char *str, const char *implied_key, KeyValueList *out, Error **errp)
+{
+    return keyval_split(str, implied_key, false, out, errp);
+}
+
+bool keyval_parse_repeatable(const char *str, const char *implied_key, KeyValueList *out,
+                             Error **errp)
+{
+    return keyval_split(str, implied_key, true, out, errp);
 }
 
 const char *keyval_get(const KeyValueList *kv, const char *key)

@@ -26,7 +26,12 @@ typedef struct KeyValueList {
  * "flag" is an error. Fails with errp on empty keys or duplicate keys.
  */
 bool keyval_parse(const char *str, const char *implied_key, KeyValueList *out, Error **errp);
-/* The value of key, or NULL. */
+/* Like keyval_parse, but a key may appear several times (-netdev user,hostfwd=..,hostfwd=..). */
+bool keyval_parse_repeatable(const char *str, const char *implied_key, KeyValueList *out,
+                             Error **errp);
+/* Append key=value, taking ownership of both malloc'd strings. */
+void keyval_add(KeyValueList *kv, char *key, char *value);
+/* The value of key (its first occurrence), or NULL. */
 const char *keyval_get(const KeyValueList *kv, const char *key);
 void keyval_free(KeyValueList *kv);
 
