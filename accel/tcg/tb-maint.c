@@ -311,7 +311,7 @@ static void tb_invalidate_page(hwaddr page, unsigned start, unsigned end)
 {
     PageDesc *pd = page_find(page);
 
-    if (!pd || !pd->first || !bits_any(pd, start, end)) {
+    if (!pd || !__atomic_load_n(&pd->first, __ATOMIC_RELAXED) || !bits_any(pd, start, end)) {
         return;
     }
     pthread_mutex_lock(&tb_lock);
