@@ -321,6 +321,10 @@ static void gdb_disconnect(GDBState *s, bool resume)
     close(s->fd);
     s->fd = -1;
     s->resumed = false;
+    /* Breakpoints and steps are vCPU state: a peer gone while the VM runs must not race them. */
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_DEBUG);
+    }
     gdb_release_cpus();
     if (resume) {
         gdb_let_vm_run();

@@ -325,6 +325,26 @@ def test_state_packets_while_running_stop_the_vm_first(emulator, free_port):
         emu.stop()
 
 
+def test_client_gone_while_running_leaves_the_vm_running(emulator, free_port):
+    """A client that resumes the VM and disconnects: its breakpoints are dropped (with the
+    vCPUs stopped for that moment: removing them under running vCPUs was a race that
+    ThreadSanitizer reports) and the VM runs on; the next client attaches and stops it."""
+    emu = Emulator(emulator, free_port, ["-smp", "2"])
+    try:
+        client = RawClient(free_port)
+        assert client.ask(b"Z0,1000,4") == b"OK"
+        client.sock.sendall(frame(b"c"))
+        client.read_until(lambda b: b"+" in b)
+        client.sock.close()
+        again = RawClient(free_port)
+        assert again.ask(b"?").startswith(b"T")
+        assert again.ask(b"z0,1000,4") == b"E22"  # gone with the first client
+        assert emu.alive()
+        again.sock.close()
+    finally:
+        emu.stop()
+
+
 def test_stop_reply_names_a_resumed_thread(emulator, free_port):
     """While gdb steps one thread over a breakpoint it resumes that thread alone
     ("vCont;c:1") and must get the stop in it. A stop reply naming another thread,
