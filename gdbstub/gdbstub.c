@@ -11,7 +11,12 @@
  * the VM (with -S it is already stopped); c/s/vCont start it and the next
  * breakpoint, finished step or Ctrl-C stops it again with a stop reply; when
  * gdb detaches or disconnects, its breakpoints go away, the VM runs on, and
- * we listen for the next client.
+ * we listen for the next client. gdb acts on the machine only while it is stopped: a
+ * packet arriving while it runs stops it first (as QEMU, see gdb_read).
+ *
+ * The main loop holds the big lock, so nothing here waits for the peer: the socket is
+ * non-blocking, replies are queued and sent when it is writable, and a peer that lets
+ * the queue fill is dropped.
  */
 #include "gdbstub/gdbstub.h"
 
@@ -300,8 +305,9 @@ static void gdb_read(void *opaque)
             /*
              * All-stop, as QEMU: gdb reads or changes the machine only while it is stopped
              * (a register write from here would race the vCPU using it). Any byte but the
-             * ack of our last reply stops the VM, is dropped and answered with a stop reply;
-             * gdb sends its packet again once it sees the VM stopped.
+             * ack of our last reply stops the VM, is dropped and answered with a stop reply,
+             * so the packet it began is ignored. gdb itself sends nothing but Ctrl-C while
+             * the target runs.
              */
             gdb_interrupt(s);
             continue;
