@@ -94,6 +94,7 @@ type_init(test_dev_register)
 /* ---- fixture ---- */
 
 static TestDriver drv = {.base = TEST_DEV_MMIO};
+static DeviceState *empty_transport;
 static TestDriver rng = {.base = RNG_MMIO};
 static int irq_level;
 
@@ -105,10 +106,10 @@ static void record_irq(void *opaque, int n, int level)
 static DeviceState *plug_new(const char *type, hwaddr base, IRQState *irq)
 {
     DeviceState *dev = qdev_new(type);
+    DeviceState *transport = virtio_mmio_create(base, irq, &error_abort);
 
-    virtio_mmio_create(base, irq);
     assert_true(qdev_realize(dev, &error_abort));
-    assert_true(virtio_mmio_plug(dev, &error_abort));
+    assert_true(virtio_mmio_plug(transport, dev, &error_abort));
     return dev;
 }
 
@@ -117,7 +118,7 @@ static int group_setup(void **state)
     td_init_ram();
     plug_new(TYPE_TEST_VIRTIO, TEST_DEV_MMIO, irq_new(record_irq, NULL, 0));
     plug_new(TYPE_VIRTIO_RNG, RNG_MMIO, NULL);
-    virtio_mmio_create(EMPTY_MMIO, NULL);
+    empty_transport = virtio_mmio_create(EMPTY_MMIO, NULL, &error_abort);
     return 0;
 }
 
@@ -549,11 +550,12 @@ static void test_plug_slots(void **state)
 
     assert_true(qdev_realize(dev, &error_abort));
     /* The one empty transport takes it; then none are left. */
-    assert_true(virtio_mmio_plug(dev, &error_abort));
-    assert_true(virtio_mmio_plug(dev, &error_abort)); /* twice: no-op */
+    assert_true(virtio_mmio_plug_free(&empty_transport, 1, dev, &error_abort));
+    assert_true(virtio_mmio_plug_free(&empty_transport, 1, dev, &error_abort)); /* no-op */
+    assert_ptr_equal(virtio_mmio_get_device(empty_transport), dev);
     dev = qdev_new(TYPE_VIRTIO_RNG);
     assert_true(qdev_realize(dev, &error_abort));
-    assert_false(virtio_mmio_plug(dev, &err));
+    assert_false(virtio_mmio_plug_free(&empty_transport, 1, dev, &err));
     assert_non_null(strstr(error_get_pretty(err), "no free virtio-mmio slot"));
     error_free(err);
 }
