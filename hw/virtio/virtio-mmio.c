@@ -2,8 +2,11 @@
  * The virtio-mmio transport, version 2 (non-legacy).
  *
  * Spec: Virtual I/O Device (VIRTIO) Version 1.2, section 4.2 "Virtio Over
- * MMIO". Control registers are 32-bit (4.2.2.2); config space from 0x100 takes
- * 8/16/32-bit accesses (64-bit ones are accepted and split as two 32-bit).
+ * MMIO". Control registers are 32-bit; config space from 0x100 takes 8-, 16-
+ * and 32-bit accesses. 4.2.2.2 requires the driver to read a 64-bit config
+ * field as two 32-bit accesses, so nothing takes 64-bit accesses: as in QEMU,
+ * the memory core refuses them (.valid below), the guest gets an access fault
+ * and -d guest_errors logs "virtio-mmio: invalid read size 8 ...".
  *
  *   0x000 MagicValue        R  0x74726976 ("virt")
  *   0x004 Version           R  2
