@@ -5,6 +5,8 @@
  *   machine_run_board_init (the board's init) → machine_init_done notifiers
  *   (firmware, kernel, FDT) → reset → vCPU threads → (gdbstub) → vm_start
  *   main_loop: main_loop_wait until a shutdown request.
+ * Every step returns false with an Error; system_init reports it and main
+ * exits with status 1. Nothing below main calls exit().
  */
 #include "system/system.h"
 
@@ -33,11 +35,9 @@ static bool is_help(const char *s)
     return s && (!strcmp(s, "help") || !strcmp(s, "?"));
 }
 
-/* -h, -version and the "help" values print something and exit with 0. */
-static void handle_help_requests(const VLOptions *o)
+/* -h, -version and the "help" values: print what was asked; true if one was (start-up ends). */
+static bool handle_help_requests(const VLOptions *o)
 {
-    bool done = true;
-
     if (o->show_help) {
         vl_print_help(stdout);
     } else if (o->show_version) {
@@ -49,17 +49,15 @@ static void handle_help_requests(const VLOptions *o)
     } else if (is_help(o->log_items)) {
         log_print_help();
     } else {
-        done = false;
         for (int i = 0; i < o->ndevice; i++) {
             if (is_help(o->device[i])) {
                 qdev_print_device_help(stdout);
-                done = true;
+                return true;
             }
         }
+        return false;
     }
-    if (done) {
-        exit(0);
-    }
+    return true;
 }
 
 static MachineClass *select_machine(const KeyValueList *kv, const char *optarg, Error **errp)
@@ -199,76 +197,110 @@ static bool create_devices(const VLOptions *o, Error **errp)
     return true;
 }
 
-static void start_vcpus(void)
+static bool start_vcpus(Error **errp)
 {
     CPUState *cpu;
 
     CPU_FOREACH (cpu) {
-        if (!cpus_start_vcpu(cpu, &error_fatal)) {
-            exit(1);
+        if (!cpus_start_vcpu(cpu, errp)) {
+            return false;
         }
     }
+    return true;
 }
 
-/* Configuration errors end start-up: "kestrel: <message>" and exit status 1. */
-static void exit_on_error(Error *err)
+/* What acts before the machine exists (logging, accelerator, run-state flags); its class. */
+static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, Error **errp)
 {
-    if (err) {
-        error_report_err(err);
-        exit(1);
+    if ((o->log_items && !log_set_mask_str(o->log_items, errp)) ||
+        (o->log_file && !log_set_file(o->log_file, errp))) {
+        return NULL;
     }
+    if (o->jit_set) {
+        tcg_jit_enabled = o->jit;
+    }
+    no_reboot = o->no_reboot;
+    no_shutdown = o->no_shutdown;
+    if (!keyval_parse(o->machine ? o->machine : "", "type", machine_kv, errp)) {
+        error_prepend(errp, "-machine %s: ", o->machine);
+        return NULL;
+    }
+    return select_machine(machine_kv, o->machine, errp);
 }
 
-void system_init(int argc, char **argv)
+/* The machine, from its backends to its machine-done steps (firmware, kernel, FDT). */
+static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const KeyValueList *kv,
+                                   Error **errp)
 {
-    VLOptions o = {0};
-    KeyValueList machine_kv;
-    MachineClass *mc = NULL;
-    MachineState *ms = NULL;
-    Error *err = NULL;
+    MachineState *ms;
 
-    /* A local Error (not error_fatal) so callers can prefix the option that failed. */
-    vl_parse_args(argc, argv, &o, &err);
-    exit_on_error(err);
-    handle_help_requests(&o);
-    if (o.log_items) {
-        log_set_mask_str(o.log_items, &err);
+    if (!create_serial_ports(o, errp) || !(ms = create_machine(o, mc, kv, errp)) ||
+        !machine_run_board_init(ms, errp) || !create_devices(o, errp)) {
+        return NULL;
     }
-    if (!err && o.log_file) {
-        log_set_file(o.log_file, &err);
-    }
-    exit_on_error(err);
-    if (o.jit_set) {
-        tcg_jit_enabled = o.jit;
-    }
-    no_reboot = o.no_reboot;
-    no_shutdown = o.no_shutdown;
-    if (keyval_parse(o.machine ? o.machine : "", "type", &machine_kv, &err)) {
-        mc = select_machine(&machine_kv, o.machine, &err);
-    } else {
-        error_prepend(&err, "-machine %s: ", o.machine);
-    }
-    exit_on_error(err);
-    main_loop_init(&err);
-    exit_on_error(err);
-    bql_lock(); /* the main thread holds it except while main_loop_wait sleeps */
-    os_setup_signal_handling();
-    if (create_serial_ports(&o, &err) && (ms = create_machine(&o, mc, &machine_kv, &err)) &&
-        machine_run_board_init(ms, &err)) {
-        create_devices(&o, &err);
-    }
-    exit_on_error(err);
     net_check_clients();
-    keyval_free(&machine_kv);
-    machine_run_init_done_notifiers();
-    system_reset();
-    start_vcpus();
-    if (o.gdb && !gdbserver_start(o.gdb, &err)) {
-        exit_on_error(err);
+    return machine_run_init_done_notifiers(ms, errp) ? ms : NULL;
+}
+
+/* Everything after the options were read; false + errp on a configuration error. */
+static bool start_machine(const VLOptions *o, bool *dumped, Error **errp)
+{
+    KeyValueList machine_kv = {0};
+    MachineClass *mc = configure(o, &machine_kv, errp);
+    MachineState *ms = NULL;
+
+    if (mc && main_loop_init(errp)) {
+        bql_lock(); /* the main thread holds it except while main_loop_wait sleeps */
+        os_setup_signal_handling();
+        ms = build_machine(o, mc, &machine_kv, errp);
     }
-    if (!o.start_stopped) {
+    keyval_free(&machine_kv);
+    if (!ms) {
+        return false;
+    }
+    if (ms->dumpdtb) {
+        /* QEMU's dumpdtb: the tree is written once the machine is built, then start-up ends. */
+        *dumped = machine_dump_dtb(ms, errp);
+        return *dumped;
+    }
+    system_reset();
+    if (!start_vcpus(errp) || (o->gdb && !gdbserver_start(o->gdb, errp))) {
+        return false;
+    }
+    if (!o->start_stopped) {
         vm_start();
     }
+    return true;
+}
+
+bool system_init(int argc, char **argv, int *status)
+{
+    VLOptions o = {0};
+    Error *err = NULL;
+    bool dumped = false;
+
+    *status = 0;
+    /* A local Error (not error_fatal) so callers can prefix the option that failed. */
+    if (!vl_parse_args(argc, argv, &o, &err)) {
+        goto fail;
+    }
+    if (handle_help_requests(&o)) {
+        return false;
+    }
+    if (!start_machine(&o, &dumped, &err)) {
+        goto fail;
+    }
+    if (dumped) {
+        error_report("info: dtb dumped to %s. Exiting.", current_machine->dumpdtb);
+        return false;
+    }
+    return true;
+
+fail:
+    /* Configuration errors end start-up: "kestrel: <message>" and exit status 1. */
+    error_report_err(err);
+    *status = 1;
+    return false;
 }
 
 int main_loop(void)

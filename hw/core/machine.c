@@ -4,10 +4,13 @@
  * Board types subclass TYPE_MACHINE as "<name>-machine".
  */
 #include "hw/core/boards.h"
+
+#include <errno.h>
+#include <libfdt.h>
+
 #include "util/main-loop.h"
 
 MachineState *current_machine;
-static NotifierList machine_init_done_notifiers;
 
 static void find_by_name(ObjectClass *oc, void *opaque)
 {
@@ -116,18 +119,55 @@ bool machine_run_board_init(MachineState *ms, Error **errp)
         return false;
     }
     current_machine = ms;
-    mc->init(ms);
+    return mc->init(ms, errp);
+}
+
+void machine_add_init_done_notifier(MachineState *ms, MachineInitDoneNotifier *n)
+{
+    MachineInitDoneNotifier **link = &ms->init_done_notifiers;
+
+    while (*link) {
+        link = &(*link)->next;
+    }
+    n->next = NULL;
+    *link = n;
+}
+
+bool machine_run_init_done_notifiers(MachineState *ms, Error **errp)
+{
+    for (MachineInitDoneNotifier *n = ms->init_done_notifiers; n; n = n->next) {
+        if (!n->notify(n, ms, errp)) {
+            return false;
+        }
+    }
     return true;
 }
 
-void machine_add_init_done_notifier(Notifier *n)
+bool machine_dump_dtb(MachineState *ms, Error **errp)
 {
-    notifier_list_add(&machine_init_done_notifiers, n);
-}
+    FILE *f;
+    size_t size;
 
-void machine_run_init_done_notifiers(void)
-{
-    notifier_list_notify(&machine_init_done_notifiers, current_machine);
+    if (!ms->fdt) {
+        error_setg(errp, "dumpdtb=%s: this machine has no device tree", ms->dumpdtb);
+        return false;
+    }
+    size = fdt_totalsize(ms->fdt);
+    f = fopen(ms->dumpdtb, "wb");
+    if (!f) {
+        error_setg_errno(errp, errno, "dumpdtb=%s: cannot open for writing", ms->dumpdtb);
+        return false;
+    }
+    if (fwrite(ms->fdt, 1, size, f) != size) {
+        error_setg_errno(errp, errno, "dumpdtb=%s: cannot write", ms->dumpdtb);
+        fclose(f);
+        return false;
+    }
+    if (fclose(f) != 0) {
+        error_setg_errno(errp, errno, "dumpdtb=%s: cannot write", ms->dumpdtb);
+        return false;
+    }
+    return true;
 }
 
 static void machine_finalize(Object *obj)

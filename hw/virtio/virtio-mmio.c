@@ -2,8 +2,11 @@
  * The virtio-mmio transport, version 2 (non-legacy).
  *
  * Spec: Virtual I/O Device (VIRTIO) Version 1.2, section 4.2 "Virtio Over
- * MMIO". Control registers are 32-bit (4.2.2.2); config space from 0x100 takes
- * 8/16/32-bit accesses (64-bit ones are accepted and split as two 32-bit).
+ * MMIO". Control registers are 32-bit; config space from 0x100 takes 8-, 16-
+ * and 32-bit accesses. 4.2.2.2 requires the driver to read a 64-bit config
+ * field as two 32-bit accesses, so nothing takes 64-bit accesses: as in QEMU,
+ * the memory core refuses them (.valid below), the guest gets an access fault
+ * and -d guest_errors logs "virtio-mmio: invalid read size 8 ...".
  *
  *   0x000 MagicValue        R  0x74726976 ("virt")
  *   0x004 Version           R  2
@@ -78,14 +81,6 @@ typedef struct VirtIOMMIOState {
 } VirtIOMMIOState;
 
 #define VIRTIO_MMIO(obj) OBJECT_CHECK(VirtIOMMIOState, (obj), TYPE_VIRTIO_MMIO)
-
-/*
- * Every transport in creation order. virtio_mmio_plug needs "the last created
- * free slot", which only a process-wide list can answer (QEMU walks its bus
- * list the same way); finalize removes an entry.
- */
-static VirtIOMMIOState **mmio_slots;
-static unsigned mmio_nslots;
 
 /* ---- IRQ ---- */
 
@@ -325,8 +320,6 @@ static bool virtio_mmio_realize(DeviceState *dev, Error **errp)
 
     memory_region_init_io(&s->iomem, &virtio_mmio_ops, s, TYPE_VIRTIO_MMIO, VIRTIO_MMIO_SIZE);
     sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->iomem);
-    mmio_slots = xrealloc(mmio_slots, sizeof(*mmio_slots) * (mmio_nslots + 1));
-    mmio_slots[mmio_nslots++] = s;
     return true;
 }
 
@@ -345,13 +338,6 @@ static void virtio_mmio_finalize(Object *obj)
 {
     VirtIOMMIOState *s = VIRTIO_MMIO(obj);
 
-    for (unsigned i = 0; i < mmio_nslots; i++) {
-        if (mmio_slots[i] == s) {
-            memmove(&mmio_slots[i], &mmio_slots[i + 1], (mmio_nslots - i - 1) * sizeof(s));
-            mmio_nslots--;
-            break;
-        }
-    }
     if (s->backend) {
         virtio_bind_transport(s->backend, NULL, NULL);
         object_unref(OBJECT(s->backend));
@@ -360,37 +346,47 @@ static void virtio_mmio_finalize(Object *obj)
 
 /* ---- plugging devices ---- */
 
-static VirtIOMMIOState *virtio_mmio_find_backend(VirtIODevice *vdev)
+VirtIODevice *virtio_mmio_get_device(DeviceState *transport)
 {
-    for (unsigned i = 0; i < mmio_nslots; i++) {
-        if (mmio_slots[i]->backend == vdev) {
-            return mmio_slots[i];
-        }
-    }
-    return NULL;
+    return VIRTIO_MMIO(transport)->backend;
 }
 
-bool virtio_mmio_plug(DeviceState *dev, Error **errp)
+bool virtio_mmio_plug(DeviceState *transport, DeviceState *dev, Error **errp)
 {
+    VirtIOMMIOState *s = VIRTIO_MMIO(transport);
     VirtIODevice *vdev = (VirtIODevice *)object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE);
 
     if (!vdev) {
         error_setg(errp, "'%s' is not a virtio device", object_get_typename(OBJECT(dev)));
         return false;
     }
-    if (virtio_mmio_find_backend(vdev)) {
-        return true;
+    if (s->backend) {
+        error_setg(errp, "virtio-mmio transport already holds a '%s'",
+                   object_get_typename(OBJECT(s->backend)));
+        return false;
+    }
+    object_ref(OBJECT(vdev));
+    s->backend = vdev;
+    virtio_bind_transport(vdev, transport, virtio_mmio_update_irq);
+    virtio_reset(vdev);
+    return true;
+}
+
+bool virtio_mmio_plug_free(DeviceState *const *transports, int n, DeviceState *dev, Error **errp)
+{
+    if (!object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE)) {
+        error_setg(errp, "'%s' is not a virtio device", object_get_typename(OBJECT(dev)));
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        if (virtio_mmio_get_device(transports[i]) == (VirtIODevice *)dev) {
+            return true;
+        }
     }
     /* QEMU's order: the transport created last takes the first device. */
-    for (unsigned i = mmio_nslots; i-- > 0;) {
-        VirtIOMMIOState *s = mmio_slots[i];
-
-        if (!s->backend) {
-            object_ref(OBJECT(vdev));
-            s->backend = vdev;
-            virtio_bind_transport(vdev, DEVICE(s), virtio_mmio_update_irq);
-            virtio_reset(vdev);
-            return true;
+    for (int i = n; i-- > 0;) {
+        if (!virtio_mmio_get_device(transports[i])) {
+            return virtio_mmio_plug(transports[i], dev, errp);
         }
     }
     error_setg(errp, "no free virtio-mmio slot for '%s'", object_get_typename(OBJECT(dev)));
@@ -434,7 +430,7 @@ static void virtio_mmio_register_types(void)
 
 type_init(virtio_mmio_register_types)
 
-DeviceState *virtio_mmio_create(hwaddr base, IRQState *irq)
+DeviceState *virtio_mmio_create(hwaddr base, IRQState *irq, Error **errp)
 {
-    return sysbus_create_simple(TYPE_VIRTIO_MMIO, base, irq);
+    return sysbus_create_simple(TYPE_VIRTIO_MMIO, base, irq, errp);
 }

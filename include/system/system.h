@@ -57,8 +57,13 @@ bool vl_parse_args(int argc, char **argv, VLOptions *o, Error **errp);
 /* Print the --help text to out. */
 void vl_print_help(FILE *out);
 
-/* Build the machine from the command line (exits on error or after -version/help). */
-void system_init(int argc, char **argv);
+/*
+ * Build the machine from the command line and start it. True: run main_loop.
+ * False: start-up is over and the process should exit with *status: 0 after
+ * -h, -version, a "help" value or -machine dumpdtb=FILE, 1 after a
+ * configuration error (already printed as "kestrel: <message>").
+ */
+bool system_init(int argc, char **argv, int *status) WARN_UNUSED_RESULT;
 /* Run until shutdown; returns the process exit status. */
 int main_loop(void);
 /* Stop vCPUs, restore the terminal, flush logs. */

@@ -332,7 +332,7 @@ static void test_sysbus_mapping(void **state)
 {
     int level = -1;
     IRQState *line = irq_new(irq_counter, &level, 0);
-    DeviceState *dev = sysbus_create_simple(TYPE_TEST_SYSBUS, 0x10000000, line);
+    DeviceState *dev = sysbus_create_simple(TYPE_TEST_SYSBUS, 0x10000000, line, &error_abort);
     SysBusDevice *sbd = SYS_BUS_DEVICE(dev);
     TestSysBus *s = TEST_SYSBUS(dev);
 

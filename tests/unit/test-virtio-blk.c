@@ -85,11 +85,11 @@ static int group_setup(void **state)
     assert_true(drive_new(opt, false, &devopts, &error_abort));
     free(opt);
 
-    virtio_mmio_create(BLK_MMIO, NULL);
-    assert_true(virtio_mmio_plug(blk_device("d0", "KESTREL-SERIAL-NUMBER-0123", &error_abort),
+    assert_true(virtio_mmio_plug(virtio_mmio_create(BLK_MMIO, NULL, &error_abort),
+                                 blk_device("d0", "KESTREL-SERIAL-NUMBER-0123", &error_abort),
                                  &error_abort));
-    virtio_mmio_create(RO_MMIO, NULL);
-    assert_true(virtio_mmio_plug(blk_device("r0", NULL, &error_abort), &error_abort));
+    assert_true(virtio_mmio_plug(virtio_mmio_create(RO_MMIO, NULL, &error_abort),
+                                 blk_device("r0", NULL, &error_abort), &error_abort));
     return 0;
 }
 
