@@ -12,6 +12,8 @@ LDLIBS := -lfdt -lm -pthread
 # User networking (net/slirp.c) on libslirp; its flags come from pkg-config (it pulls glib).
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
 LDLIBS += $(shell pkg-config --libs slirp)
+# -sandbox (system/sandbox.c) on libseccomp.
+LDLIBS += $(shell pkg-config --libs libseccomp)
 
 SRC_DIRS := system qom util hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block

@@ -262,6 +262,15 @@ void system_init(int argc, char **argv)
     keyval_free(&machine_kv);
     machine_run_init_done_notifiers();
     system_reset();
+    /*
+     * Confinement goes here: every file (images, firmware, kernel, logs) and
+     * socket the command line names is open, so privileges can go; no guest
+     * instruction has run yet and no vCPU thread exists, so the guest never
+     * runs unfiltered and the threads inherit the filter.
+     */
+    if (!os_setup_post(&o.runas, &o.sandbox, &err)) {
+        exit_on_error(err);
+    }
     start_vcpus();
     if (o.gdb && !gdbserver_start(o.gdb, &err)) {
         exit_on_error(err);
