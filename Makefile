@@ -12,6 +12,8 @@ LDLIBS := -lfdt -lm -pthread
 # User networking (net/slirp.c) on libslirp; its flags come from pkg-config (it pulls glib).
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
 LDLIBS += $(shell pkg-config --libs slirp)
+# -sandbox (system/sandbox.c) on libseccomp.
+LDLIBS += $(shell pkg-config --libs libseccomp)
 
 SRC_DIRS := system qom util hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block
@@ -23,7 +25,7 @@ LIB_OBJS := $(filter-out $(BUILD)/system/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all check unit guest bench clean format format-check run images
+.PHONY: all check unit guest bench clean format format-check run images soak soak-smp
 all: $(BUILD)/kestrel
 
 # `make V=1` shows the full commands.
@@ -85,3 +87,14 @@ run: all
 	$(BUILD)/kestrel -M virt -m 512 -nographic -kernel $$dir/Image \
 	    -initrd $$dir/rootfs.cpio.gz -append "console=ttyS0" \
 	    -netdev user,id=n0 -device virtio-net-device,netdev=n0 -device virtio-rng-device
+
+# Soak (tests/soak/soak.py): BOOTS Linux boots in a row on one disk image (jit on/off,
+# -smp 1/2 in turn), every file checked on the host at the end; and an SMP guest with busy
+# loops, disk and network traffic for MINUTES. `make check` runs short forms of both.
+BOOTS ?= 100
+MINUTES ?= 10
+soak: all
+	tests/soak/soak.py boots --count $(BOOTS)
+
+soak-smp: all
+	tests/soak/soak.py smp --minutes $(MINUTES)

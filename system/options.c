@@ -209,6 +209,27 @@ static bool opt_display(VLOptions *o, const char *opt, const char *arg, Error **
     return true;
 }
 
+/* ---- process confinement: -sandbox, -runas, -run-with (system/sandbox.c) ---- */
+static bool opt_sandbox(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return sandbox_parse(arg, &o->sandbox, errp);
+}
+
+static bool opt_runas(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    if (!runas_parse(arg, &o->runas, errp)) {
+        error_prepend(errp, "-%s %s: ", opt, arg);
+        return false;
+    }
+    return true;
+}
+
+static bool opt_run_with(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return run_with_parse(arg, &o->runas, errp);
+}
+/* ---- end of process confinement ---- */
+
 static const OptionDef options[] = {
     {"machine", "TYPE[,prop=value...]", opt_machine,
      "select the board (-machine help lists them); e.g. virt,aclint=on,dumpdtb=FILE"},
@@ -242,6 +263,12 @@ static const OptionDef options[] = {
     {"S", NULL, opt_start_stopped, "do not start the harts (continue from gdb)"},
     {"d", "ITEM,...", opt_log_items, "debug log (-d help lists the items)"},
     {"D", "FILE", opt_log_file, "write the debug log to FILE instead of stderr"},
+    {"sandbox",
+     "on|off[,obsolete=allow|deny][,elevateprivileges=allow|deny|children]"
+     "[,spawn=allow|deny][,resourcecontrol=allow|deny]",
+     opt_sandbox, "seccomp system call filter, installed before the harts start"},
+    {"runas", "USER|UID:GID", opt_runas, "change to this user once start-up opened its files"},
+    {"run-with", "user=USER|UID:GID", opt_run_with, "same as -runas"},
     {"no-reboot", NULL, opt_no_reboot, "exit instead of rebooting"},
     {"no-shutdown", NULL, opt_no_shutdown,
      "when the guest powers off, stop the harts instead of exiting (Ctrl-A x quits)"},

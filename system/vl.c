@@ -264,7 +264,14 @@ static bool start_machine(const VLOptions *o, bool *dumped, Error **errp)
         return *dumped;
     }
     system_reset();
-    if (!start_vcpus(errp) || (o->gdb && !gdbserver_start(o->gdb, errp))) {
+    /*
+     * Confinement goes here: every file (images, firmware, kernel, logs) and
+     * socket the command line names is open, so privileges can go; no guest
+     * instruction has run yet and no vCPU thread exists, so the guest never
+     * runs unfiltered and the threads inherit the filter.
+     */
+    if (!os_setup_post(&o->runas, &o->sandbox, errp) || !start_vcpus(errp) ||
+        (o->gdb && !gdbserver_start(o->gdb, errp))) {
         return false;
     }
     if (!o->start_stopped) {

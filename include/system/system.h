@@ -7,6 +7,7 @@
 
 #include "chardev/char.h"
 #include "common.h"
+#include "system/sandbox.h"
 #include "util/error.h"
 
 #define KESTREL_VERSION "0.1.0"
@@ -46,6 +47,8 @@ typedef struct VLOptions {
     bool no_shutdown;      /* -no-shutdown */
     bool show_version;     /* -version */
     bool show_help;        /* -h / -help */
+    SandboxConfig sandbox; /* -sandbox */
+    RunAsUser runas;       /* -runas, -run-with user= */
 } VLOptions;
 
 /*
