@@ -25,6 +25,12 @@ from conftest import run
     (["-bios", "none", "-kernel", "/nonexistent/k.elf"], "/nonexistent/k.elf"),
     (["-bios", "none", "-initrd", "/etc/hostname"], "-initrd requires -kernel"),
     (["-smp", "1000"], "max CPUs"),
+    # 264 * 4016 * 4051 wraps to 128 in 32 bits; the product is checked in 64.
+    (["-smp", "2,sockets=264,cores=4016,threads=4051,maxcpus=128"],
+     "kestrel: Invalid CPU topology: product of the hierarchy must match maxcpus: "
+     "sockets (264) * cores (4016) * threads (4051) != maxcpus (128)"),
+    (["-smp", "sockets=4096,cores=4096,threads=4096"], "Invalid SMP CPUs 68719476736."),
+    (["-smp", "4,maxcpus=2"], "maxcpus must be equal to or greater than smp"),
 ])
 def test_bad_command_line(kestrel, args, message):
     proc = run([kestrel, "-nographic"] + args)
