@@ -362,12 +362,17 @@ bool load_image_targphys(const char *path, hwaddr addr, uint64_t max_size, Addre
     if (fd < 0) {
         return false;
     }
+    /* Firmware and kernels that load nothing would run whatever memory holds: refuse. */
+    if (file_size == 0) {
+        error_setg(errp, "%s: empty file, nothing to load", path);
+        goto out;
+    }
     if (file_size > max_size) {
         error_setg(errp, "%s: image too large (%" PRIu64 " bytes, at most %" PRIu64 ")", path,
                    file_size, max_size);
         goto out;
     }
-    if (file_size && (file_size - 1 > UINT64_MAX - addr || !range_is_memory(as, addr, file_size))) {
+    if (file_size - 1 > UINT64_MAX - addr || !range_is_memory(as, addr, file_size)) {
         error_setg(errp,
                    "%s: image of %" PRIu64 " bytes at 0x%" PRIx64 " lies outside guest memory",
                    path, file_size, addr);

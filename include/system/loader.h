@@ -38,8 +38,8 @@ bool load_elf(const char *path, AddressSpace *as, uint64_t *entry, uint64_t *low
               uint64_t *highaddr, Error **errp) WARN_UNUSED_RESULT;
 
 /*
- * Copy a raw image to addr. Fails if the file is missing or larger than
- * max_size bytes. *size: the number of bytes loaded.
+ * Copy a raw image to addr. Fails if the file is missing, empty or larger
+ * than max_size bytes. *size: the number of bytes loaded.
  */
 bool load_image_targphys(const char *path, hwaddr addr, uint64_t max_size, AddressSpace *as,
                          uint64_t *size, Error **errp) WARN_UNUSED_RESULT;

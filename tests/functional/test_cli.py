@@ -94,6 +94,32 @@ def test_bad_elf_kernel(kestrel, tmp_path, name, content):
     assert "Segmentation" not in proc.stderr and "Aborted" not in proc.stderr
 
 
+# QEMU: "could not load firmware/kernel", exit 1. An empty image would run whatever memory
+# holds (Kestrel hung); empty initrds are refused too, truncated files by their format.
+@pytest.mark.parametrize("args", [
+    ["-bios", "{empty}"],
+    ["-bios", "{trunc}"],
+    ["-bios", "none", "-kernel", "{empty}"],
+    ["-bios", "none", "-kernel", "{trunc}"],
+    ["-kernel", "{empty}"],
+    ["-bios", "none", "-kernel", "{raw}", "-initrd", "{empty}"],
+    ["-bios", "none", "-kernel", "{raw}", "-dtb", "{empty}"],
+    ["-bios", "none", "-kernel", "{raw}", "-dtb", "{trunc_dtb}"],
+])
+def test_empty_or_truncated_image(kestrel, tmp_path, args):
+    files = {"empty": write(tmp_path / "empty.img", b""),
+             "trunc": write(tmp_path / "trunc.elf", elf_header()[:40]),
+             "raw": write(tmp_path / "loop.bin", b"\x6f\x00\x00\x00"),  # j .
+             "trunc_dtb": write(tmp_path / "trunc.dtb", b"\xd0\x0d\xfe\xed\x00\x00\x10\x00"
+                                + bytes(32))}
+    args = [a.format(**files) for a in args]
+    bad = [a for a in args if a in (files["empty"], files["trunc"], files["trunc_dtb"])][0]
+    proc = run([kestrel, "-nographic"] + args)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith(f"kestrel: {bad}: "), proc.stderr
+    assert "Segmentation" not in proc.stderr and "Aborted" not in proc.stderr
+
+
 def test_raw_kernel_too_big(kestrel, tmp_path):
     path = tmp_path / "huge.bin"
     with open(path, "wb") as f:

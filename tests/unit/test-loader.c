@@ -416,6 +416,8 @@ static void test_raw_image_errors(void **state)
     expect_raw_error(f, RAM_BASE, 299, "image too large (300 bytes, at most 299)");
     expect_raw_error(f, RAM_BASE + RAM_SIZE - 100, RAM_SIZE, "lies outside guest memory");
     expect_raw_error(f, UINT64_MAX - 10, UINT64_MAX, "lies outside guest memory");
+    write_file(f->path, data, 0);
+    expect_raw_error(f, RAM_BASE, RAM_SIZE, "empty file, nothing to load");
     unlink(f->path);
     expect_raw_error(f, RAM_BASE, RAM_SIZE, "cannot open");
 }
