@@ -36,7 +36,7 @@ def build(tmp_path, ldflags):
     src.write_text(HELLO)
     elf = tmp_path / "hello.elf"
     subprocess.run([CROSS, "-nostdlib", "-nostartfiles", "-static", "-mcmodel=medany",
-                    "-Wl,--build-id=none", "-Wl,-Ttext=0x80000000", "-o", str(elf), str(src)]
+                    "-Wl,--build-id=none", "-Wl,--no-relax", "-Wl,-Ttext=0x80000000", "-o", str(elf), str(src)]
                    + ldflags, check=True, capture_output=True)
     return elf
 
