@@ -9,6 +9,11 @@
  * Each frontend has an input buffer; the mux tells the backend it can take
  * only what fits, so flow control reaches back to the host fd. The buffer is
  * large so that Ctrl-A x still gets through when a guest stops reading.
+ *
+ * Output goes straight to the driver, so back-pressure and the write_all queue
+ * are the driver's (one order for every frontend's bytes), and a frontend's
+ * writable watch is forwarded to it. With timestamps on, stamped lines are
+ * queued whole (char_fe_write_all semantics) rather than back-pressured.
  */
 #include "chardev-internal.h"
 #include "system/runstate.h"
@@ -52,7 +57,7 @@ static MuxChardev *mux_from_chr(Chardev *chr)
 
 static void mux_drv_write(MuxChardev *d, const char *text)
 {
-    d->drv->ops->write(d->drv, (const uint8_t *)text, strlen(text));
+    chr_write_all(d->drv, (const uint8_t *)text, strlen(text));
 }
 
 /* ---- output ---- */
@@ -67,27 +72,52 @@ static void mux_write_timestamp(MuxChardev *d)
     mux_drv_write(d, stamp);
 }
 
-static int mux_write(Chardev *chr, const uint8_t *buf, int len)
+/* Write line by line, stamping the start of each. */
+static int mux_write_stamped(MuxChardev *d, const uint8_t *buf, int len)
 {
-    MuxChardev *d = mux_from_chr(chr);
     int start = 0;
 
-    if (!d->timestamps) {
-        return d->drv->ops->write(d->drv, buf, len);
-    }
-    /* Write line by line, stamping the start of each. */
     for (int i = 0; i < len; i++) {
         if (d->at_line_start) {
             mux_write_timestamp(d);
             d->at_line_start = false;
         }
         if (buf[i] == '\n' || i == len - 1) {
-            d->drv->ops->write(d->drv, buf + start, i + 1 - start);
+            chr_write_all(d->drv, buf + start, i + 1 - start);
             d->at_line_start = buf[i] == '\n';
             start = i + 1;
         }
     }
     return len;
+}
+
+static int mux_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    MuxChardev *d = mux_from_chr(chr);
+
+    return d->timestamps ? mux_write_stamped(d, buf, len) : chr_write(d->drv, buf, len);
+}
+
+static int mux_write_all(Chardev *chr, const uint8_t *buf, int len)
+{
+    MuxChardev *d = mux_from_chr(chr);
+
+    return d->timestamps ? mux_write_stamped(d, buf, len) : chr_write_all(d->drv, buf, len);
+}
+
+static void mux_drv_writable(void *opaque)
+{
+    MuxChardev *d = opaque;
+
+    chr_output_ready(&d->parent);
+}
+
+/* A frontend waits for room: so does the mux, on its driver. */
+static void mux_watch_output(Chardev *chr, bool on)
+{
+    MuxChardev *d = mux_from_chr(chr);
+
+    char_fe_watch_writable(&d->drv_be, on ? mux_drv_writable : NULL, d);
 }
 
 /* ---- input ---- */
@@ -226,6 +256,8 @@ static void mux_accept_input(Chardev *chr, CharBackend *be, bool new_handlers)
 
 static const ChardevOps mux_ops = {
     .write = mux_write,
+    .write_all = mux_write_all,
+    .watch_output = mux_watch_output,
     .attach = mux_attach,
     .accept_input = mux_accept_input,
 };

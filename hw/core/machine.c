@@ -3,6 +3,8 @@
  * kernel, device tree options, CPU topology) and the board-init sequence.
  * Board types subclass TYPE_MACHINE as "<name>-machine".
  */
+#include <inttypes.h>
+
 #include "hw/core/boards.h"
 
 #include <errno.h>
@@ -63,42 +65,54 @@ void machine_print_help(FILE *out)
     object_class_foreach(TYPE_MACHINE, false, print_one, out);
 }
 
-/* Fill unset topology fields the way QEMU does: sockets, then cores, then threads. */
+/*
+ * Fill unset topology fields as the code always has (sockets and threads default to 1, cores
+ * from the hart count), then check them. Every product is taken in 64 bits: each field is
+ * below 2^32, so sockets * cores * threads cannot wrap there, while in 32 bits it can (264 *
+ * 4016 * 4051 wraps to 128), which would let an impossible topology through.
+ */
 static bool machine_smp_fixup(MachineState *ms, MachineClass *mc, Error **errp)
 {
     CpuTopology *t = &ms->smp;
-    unsigned sockets = t->sockets ? t->sockets : 1;
-    unsigned threads = t->threads ? t->threads : 1;
-    unsigned cores = t->cores;
+    uint64_t sockets = t->sockets ? t->sockets : 1;
+    uint64_t threads = t->threads ? t->threads : 1;
+    uint64_t cores = t->cores ? t->cores : 1;
+    uint64_t cpus = t->cpus, max_cpus = t->max_cpus, product;
 
-    if (!t->cpus) {
-        t->cpus = t->max_cpus ? t->max_cpus : sockets * (cores ? cores : 1) * threads;
+    if (!cpus) {
+        cpus = max_cpus ? max_cpus : sockets * cores * threads;
     }
-    if (!cores) {
-        cores = (t->cpus + sockets * threads - 1) / (sockets * threads);
+    if (!t->cores) {
+        cores = ((max_cpus ? max_cpus : cpus) + sockets * threads - 1) / (sockets * threads);
     }
-    t->sockets = sockets;
-    t->cores = cores;
-    t->threads = threads;
-    if (!t->max_cpus) {
-        t->max_cpus = sockets * cores * threads;
+    product = sockets * cores * threads;
+    if (!max_cpus) {
+        max_cpus = product;
     }
-    if (t->cpus > t->max_cpus) {
-        error_setg(errp, "Invalid SMP CPUs %u: must not exceed maxcpus %u", t->cpus, t->max_cpus);
-        return false;
-    }
-    if (sockets * cores * threads != t->max_cpus) {
+    if (product != max_cpus) {
         error_setg(errp,
-                   "Invalid CPU topology: sockets (%u) * cores (%u) * threads (%u) != "
-                   "maxcpus (%u)",
-                   sockets, cores, threads, t->max_cpus);
+                   "Invalid CPU topology: product of the hierarchy must match maxcpus: "
+                   "sockets (%" PRIu64 ") * cores (%" PRIu64 ") * threads (%" PRIu64
+                   ") != maxcpus (%" PRIu64 ")",
+                   sockets, cores, threads, max_cpus);
         return false;
     }
-    if (t->max_cpus > mc->max_cpus) {
-        error_setg(errp, "Invalid SMP CPUs %u. The max CPUs supported by machine '%s' is %u",
-                   t->max_cpus, mc->name, mc->max_cpus);
+    if (cpus > max_cpus) {
+        error_setg(errp,
+                   "Invalid CPU topology: maxcpus must be equal to or greater than smp: "
+                   "sockets (%" PRIu64 ") * cores (%" PRIu64 ") * threads (%" PRIu64
+                   ") == maxcpus (%" PRIu64 ") < smp_cpus (%" PRIu64 ")",
+                   sockets, cores, threads, max_cpus, cpus);
         return false;
     }
+    if (max_cpus > mc->max_cpus) {
+        error_setg(errp,
+                   "Invalid SMP CPUs %" PRIu64 ". The max CPUs supported by machine '%s' is %u",
+                   max_cpus, mc->name, mc->max_cpus);
+        return false;
+    }
+    /* Now all bounded by mc->max_cpus, so they fit the unsigned fields. */
+    *t = (CpuTopology){cpus, sockets, cores, threads, max_cpus};
     return true;
 }
 

@@ -43,7 +43,11 @@ typedef struct GoldfishRTCState {
     IRQState *irq;
     Timer *timer; /* on CLOCK_HOST, which runs on like the wall clock */
 
-    int64_t tick_offset; /* guest time = host wall clock + tick_offset (ns) */
+    /*
+     * guest time = host wall clock + tick_offset (ns), modulo 2^64: the guest may
+     * set any 64-bit time, so the sum is kept unsigned where wrapping is defined.
+     */
+    uint64_t tick_offset;
     uint64_t alarm_next;
     bool alarm_running;
     bool irq_pending;
@@ -63,7 +67,7 @@ static int64_t goldfish_rtc_host_ns(void)
 
 static uint64_t goldfish_rtc_now(GoldfishRTCState *s)
 {
-    return goldfish_rtc_host_ns() + s->tick_offset;
+    return (uint64_t)goldfish_rtc_host_ns() + s->tick_offset;
 }
 
 /* ---- IRQ and alarm ---- */
