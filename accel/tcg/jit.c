@@ -1,7 +1,8 @@
 /*
  * The JIT's code arena, entry trampoline, shared exit stubs, block
- * chaining and the C helpers its code calls (include/accel/tcg/jit.h has
- * the contract; jit-riscv.c and jit-alu.c translate the records).
+ * chaining and the generic C helpers its code calls (include/accel/tcg/jit.h
+ * has the contract; the target's translator, TCGCPUOps.jit_translate, turns
+ * the records into code: target/riscv/jit-translate.c for RISC-V).
  *
  * The arena is one RWX anonymous mapping: code is written and patched (block
  * chaining) in place, which a W^X scheme would turn into an mprotect or a
@@ -17,7 +18,6 @@
 
 #include "accel/tcg/cputlb.h"
 #include "accel/tcg/jit-internal.h"
-#include "target/riscv/exec.h"
 
 /* Reserved, not committed (MAP_NORESERVE): as big as the block arena, so both fill alike. */
 #define JIT_ARENA_SIZE (256 * MiB)
@@ -33,58 +33,18 @@ bool tcg_jit_enabled = false;
 JitStubs jit_stubs;
 
 static uint8_t *arena;
+static const TCGCPUOps *jit_ops; /* the target's (one target per binary) */
 static FILE *perf_map; /* KESTREL_JIT_PERFMAP=1: /tmp/perf-PID.map names blocks for perf */
 static size_t arena_used, arena_stubs_end;
 static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* ---- record -> operation map ---- */
-
-#define OP_MAP_SIZE 512 /* power of two above 2 x OP_COUNT */
-static struct {
-    const void *handler;
-    int op; /* -1: shared by unrelated operations, so unknown */
-} op_map[OP_MAP_SIZE];
-
-static unsigned op_map_slot(const void *h)
-{
-    unsigned i = ((uintptr_t)h >> 2 ^ (uintptr_t)h >> 11) & (OP_MAP_SIZE - 1);
-
-    while (op_map[i].handler && op_map[i].handler != h) {
-        i = (i + 1) & (OP_MAP_SIZE - 1);
-    }
-    return i;
-}
-
-/* Labels of FP and AMO operations are shared on purpose (the op is in imm). */
-static void op_map_build(void)
-{
-    const void *const *handlers = riscv_exec_handlers();
-
-    for (int op = 0; op <= OP_COUNT; op++) {
-        unsigned i = op_map_slot(handlers[op]);
-        if (!op_map[i].handler) {
-            op_map[i].handler = handlers[op];
-            op_map[i].op = op;
-        } else if (op_map[i].op < 0 || op == OP_COUNT ||
-                   riscv_op_kind(op) != riscv_op_kind(op_map[i].op) ||
-                   riscv_op_kind(op) == OPK_ALU || riscv_op_kind(op) == OPK_INT) {
-            op_map[i].op = -1;
-        }
-    }
-}
-
-int jit_record_op(const InsnRecord *r)
-{
-    unsigned i = op_map_slot(r->handler);
-    int op = op_map[i].handler ? op_map[i].op : -1;
-
-    if (op >= 0 && op < OP_COUNT && riscv_op_kind(op) != OPK_ALU && riscv_op_kind(op) != OPK_INT) {
-        return riscv_rec_op(r);
-    }
-    return op;
-}
-
 /* ---- trampoline and shared stubs ---- */
+
+/* A uint64_t field of the CPU at offset off from the CPUState (rbx). */
+static X86Mem cpu_field(size_t off)
+{
+    return x86_mem(JIT_CPU, (int32_t)off);
+}
 
 static const uint8_t *emit_enter(X86Buf *b)
 {
@@ -97,9 +57,9 @@ static const uint8_t *emit_enter(X86Buf *b)
     /* return address + 6 pushes + 8 = 64: rsp stays 16-aligned for helper calls */
     x86_alu_ri(b, X86_SUB, true, X86_RSP, 8);
     x86_mov_rr(b, true, JIT_CPU, X86_RDI);
-    x86_lea(b, JIT_ENV, x86_mem(X86_RDI, offsetof(RISCVCPU, env) + JIT_ENV_BIAS));
-    x86_mov_rm(b, true, JIT_PC, x86_mem(JIT_ENV, JIT_ENV_OFF(pc)));
-    x86_mov_rm(b, true, JIT_INSTRET, x86_mem(JIT_ENV, JIT_ENV_OFF(instret)));
+    x86_lea(b, JIT_ENV, x86_mem(X86_RDI, (int32_t)jit_ops->jit_env_offset + JIT_ENV_BIAS));
+    x86_mov_rm(b, true, JIT_PC, cpu_field(jit_ops->pc_offset));
+    x86_mov_rm(b, true, JIT_INSTRET, cpu_field(jit_ops->instret_offset));
     x86_mov_rr(b, true, JIT_DTLB, X86_RDX);
     x86_jmp_r(b, X86_RSI);
     return start;
@@ -125,15 +85,15 @@ static void emit_stubs(X86Buf *b)
     jit_stubs.exit_plain = b->p;
     x86_mov_ri(b, X86_RAX, 0);
     jit_stubs.exit_store = b->p;
-    x86_mov_mr(b, true, x86_mem(JIT_ENV, JIT_ENV_OFF(pc)), JIT_PC);
-    x86_mov_mr(b, true, x86_mem(JIT_ENV, JIT_ENV_OFF(instret)), JIT_INSTRET);
+    x86_mov_mr(b, true, cpu_field(jit_ops->pc_offset), JIT_PC);
+    x86_mov_mr(b, true, cpu_field(jit_ops->instret_offset), JIT_INSTRET);
     leave = b->p;
     emit_leave(b);
 
-    /* The trap handler sets env->pc, so leave without writing r12 back. */
+    /* The trap handler sets the pc, so leave without writing r12 back. */
     jit_stubs.raise = b->p;
-    x86_mov_mr(b, true, x86_mem(JIT_ENV, JIT_ENV_OFF(pc)), JIT_PC);
-    x86_mov_mr(b, true, x86_mem(JIT_ENV, JIT_ENV_OFF(instret)), JIT_INSTRET);
+    x86_mov_mr(b, true, cpu_field(jit_ops->pc_offset), JIT_PC);
+    x86_mov_mr(b, true, cpu_field(jit_ops->instret_offset), JIT_INSTRET);
     x86_mov_rr(b, true, X86_RDI, JIT_CPU);
     x86_call(b, jit_helper_raise);
     x86_mov_ri(b, X86_RAX, 0);
@@ -153,7 +113,7 @@ static void jit_init_once(void)
     const char *env = getenv("KESTREL_JIT");
     X86Buf b;
 
-    if (env && !strcmp(env, "0")) {
+    if ((env && !strcmp(env, "0")) || !jit_ops->jit_translate) {
         tcg_jit_enabled = false;
     }
     if (!tcg_jit_enabled) {
@@ -172,15 +132,16 @@ static void jit_init_once(void)
         snprintf(name, sizeof(name), "/tmp/perf-%d.map", (int)getpid());
         perf_map = fopen(name, "w");
     }
-    op_map_build();
     x86_buf_init(&b, arena, JIT_BLOCK_MAX);
     emit_stubs(&b);
     arena_stubs_end = arena_used = ALIGN_UP(x86_buf_used(&b), 64);
 }
 
-void jit_init(void)
+void jit_init(CPUState *cpu)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    __atomic_store_n(&jit_ops, cpu->tcg_ops, __ATOMIC_RELAXED);
     pthread_once(&once, jit_init_once);
 }
 
@@ -193,7 +154,7 @@ static void jit_reset_block(TranslationBlock *tb)
     tb->jit_jmp[0] = tb->jit_jmp[1] = NULL;
 }
 
-bool jit_compile(TranslationBlock *tb)
+bool jit_compile(CPUState *cpu, TranslationBlock *tb)
 {
     X86Buf b;
     int n_done;
@@ -211,7 +172,7 @@ bool jit_compile(TranslationBlock *tb)
     }
     x86_buf_init(&b, arena + arena_used, JIT_BLOCK_MAX);
     jit_reset_block(tb);
-    if (!jit_translate(&b, tb, &n_done)) {
+    if (!cpu->tcg_ops->jit_translate(&b, tb, &n_done)) {
         jit_reset_block(tb); /* the first record is the interpreter's */
         goto out;
     }
@@ -232,9 +193,9 @@ out:
     return ok;
 }
 
-JitExit jit_exec(RISCVCPU *cpu, TranslationBlock *tb)
+JitExit jit_exec(CPUState *cpu, TranslationBlock *tb)
 {
-    CPUTLBEntry *dtlb = cpu->tlb.table[cpu->tlb.data_mmu_idx];
+    CPUTLBEntry *dtlb = cpu->tlb->table[cpu->tlb->data_mmu_idx];
     uintptr_t v = jit_stubs.enter(cpu, tb->jit_code, dtlb);
     TranslationBlock *last = (TranslationBlock *)(v & ~(uintptr_t)3);
 
@@ -267,22 +228,32 @@ void jit_flush(void)
     arena_used = arena_stubs_end;
 }
 
-/* ---- helpers called from JIT code ---- */
-
-static void jit_trap(RISCVCPU *cpu, RISCVException ex, uint64_t tval)
+void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys)
 {
-    cpu->tlb.jit_exc = ex;
-    cpu->tlb.jit_tval = tval;
+    x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
+    x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
+    if ((target_phys ^ tb->phys_pc) & TARGET_PAGE_MASK) {
+        /* Chains stay inside the page (tb.h); other targets go through the jump cache. */
+        x86_jmp(b, jit_stubs.lookup);
+        return;
+    }
+    /* The rel32 is patched by jit_link: keep it 4-aligned so one store rewrites it. */
+    x86_align(b, 4, 1);
+    tb->jit_jmp[slot] = x86_jmp(b, NULL);
+    x86_mov_ri(b, X86_RAX, jit_exit_code(tb, JIT_EXIT_CHAIN, slot));
+    x86_jmp(b, jit_stubs.exit_store);
 }
 
-JitLoad jit_helper_load(RISCVCPU *cpu, uint64_t va, unsigned memop)
+/* ---- helpers called from JIT code ---- */
+
+JitLoad jit_helper_load(CPUState *cpu, uint64_t va, unsigned memop)
 {
     unsigned size = memop & 0xf;
     uint64_t v, tval;
-    RISCVException ex = tlb_load_slow(cpu, va, size, cpu->tlb.data_mmu_idx, &v, &tval);
+    int ex = tlb_load_slow(cpu, va, size, cpu->tlb->data_mmu_idx, &v, &tval);
 
-    if (ex != RISCV_EXCP_NONE) {
-        jit_trap(cpu, ex, tval);
+    if (ex != TCG_EXCP_NONE) {
+        jit_set_trap(cpu, ex, tval);
         return (JitLoad){0, 1};
     }
     if ((memop & JIT_MO_SIGN) && size < 8) {
@@ -292,86 +263,25 @@ JitLoad jit_helper_load(RISCVCPU *cpu, uint64_t va, unsigned memop)
     return (JitLoad){v, 0};
 }
 
-uint64_t jit_helper_store(RISCVCPU *cpu, uint64_t va, uint64_t val, unsigned size)
+uint64_t jit_helper_store(CPUState *cpu, uint64_t va, uint64_t val, unsigned size)
 {
     uint64_t tval;
-    RISCVException ex = tlb_store_slow(cpu, va, size, cpu->tlb.data_mmu_idx, val, &tval);
+    int ex = tlb_store_slow(cpu, va, size, cpu->tlb->data_mmu_idx, val, &tval);
 
-    if (ex != RISCV_EXCP_NONE) {
-        jit_trap(cpu, ex, tval);
+    if (ex != TCG_EXCP_NONE) {
+        jit_set_trap(cpu, ex, tval);
         return 1;
     }
     return 0;
 }
 
-const void *jit_helper_lookup(RISCVCPU *cpu, uint64_t pc)
+const void *jit_helper_lookup(CPUState *cpu, uint64_t pc)
 {
-    TranslationBlock *tb = tb_lookup_fast(&cpu->tlb, pc);
+    TranslationBlock *tb = tb_lookup_fast(cpu->tlb, pc);
     return tb ? tb->jit_code : NULL;
 }
 
-void jit_helper_raise(RISCVCPU *cpu)
+void jit_helper_raise(CPUState *cpu)
 {
-    cpu->env.load_res = ~0ULL; /* a trap breaks the LR/SC pair */
-    riscv_cpu_do_exception(&cpu->env, cpu->tlb.jit_exc, cpu->tlb.jit_tval);
-}
-
-uint64_t jit_helper_amo(RISCVCPU *cpu, const InsnRecord *r)
-{
-    uint64_t tval;
-    RISCVException ex = riscv_exec_amo(cpu, r, &tval);
-
-    if (ex != RISCV_EXCP_NONE) {
-        jit_trap(cpu, ex, tval);
-        return 1;
-    }
-    return 0;
-}
-
-uint64_t jit_helper_fp(RISCVCPU *cpu, const InsnRecord *r, uint32_t raw)
-{
-    if (!(cpu->env.mstatus & MSTATUS_FS) || riscv_exec_fp(&cpu->env, r) != RISCV_EXCP_NONE) {
-        jit_trap(cpu, RISCV_EXCP_ILLEGAL_INST, raw);
-        return 1;
-    }
-    return 0;
-}
-
-/* FLW/FLD/FSW/FSD as exec.c runs them (through the slow path: rare in hot code). */
-uint64_t jit_helper_fp_mem(RISCVCPU *cpu, const InsnRecord *r, uint32_t raw)
-{
-    CPURISCVState *env = &cpu->env;
-    int op = jit_record_op(r);
-    unsigned size = op == OP_FLW || op == OP_FSW ? 4 : 8;
-    uint64_t va = env->gpr[r->rs1] + (int64_t)r->imm, v, tval;
-    RISCVException ex;
-
-    if (!(env->mstatus & MSTATUS_FS)) {
-        jit_trap(cpu, RISCV_EXCP_ILLEGAL_INST, raw);
-        return 1;
-    }
-    if (op == OP_FSW || op == OP_FSD) {
-        ex = tlb_store_slow(cpu, va, size, cpu->tlb.data_mmu_idx, env->fpr[r->rs2], &tval);
-    } else {
-        ex = tlb_load_slow(cpu, va, size, cpu->tlb.data_mmu_idx, &v, &tval);
-        if (ex == RISCV_EXCP_NONE) {
-            env->fpr[r->rd] = size == 4 ? v | 0xffffffff00000000ULL : v; /* NaN-boxed */
-            if ((env->mstatus & MSTATUS_FS) != MSTATUS_FS) {
-                riscv_mark_fs_dirty(env);
-            }
-        }
-    }
-    if (ex != RISCV_EXCP_NONE) {
-        jit_trap(cpu, ex, tval);
-        return 1;
-    }
-    return 0;
-}
-
-/* FENCE: a host barrier only matters when other harts run in parallel. */
-void jit_helper_fence(void)
-{
-    if (first_cpu && first_cpu->next_cpu) {
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    }
+    cpu->tcg_ops->raise(cpu, cpu->tlb->jit_exc, cpu->tlb->jit_tval);
 }

@@ -1,8 +1,10 @@
 /*
- * The JIT: the second execution engine (DESIGN.md "Execution engine"). It
- * turns the instruction records of a translation block into x86-64 code;
- * the threaded interpreter (target/riscv/exec.c) stays the reference and
- * runs whatever the JIT leaves to it.
+ * The JIT: the second execution engine (DESIGN.md "Execution engine"). The
+ * target's translator (TCGCPUOps.jit_translate; RISC-V: target/riscv/jit*.c)
+ * turns the instruction records of a translation block into x86-64 code with
+ * the encoder (jit-x86.h), the stubs and the helpers of accel/tcg/jit.c
+ * (jit-internal.h); the target's threaded interpreter (target/riscv/exec.c)
+ * stays the reference and runs whatever the JIT leaves to it.
  *
  * Contract with the run loop (accel/tcg/cpu-exec.c):
  *  - jit_compile() right after a cacheable block is made, before it is
@@ -12,8 +14,8 @@
  *    interpreter as tb->jit_tail (an uncached block).
  *  - jit_exec() runs the block and the blocks chained after it (direct
  *    jumps patched in place inside one guest page, indirect jumps through
- *    the jump cache) until one needs the run loop, with env->pc and
- *    env->instret exact on return.
+ *    the jump cache) until one needs the run loop, with the guest pc and
+ *    instret exact on return.
  *  - Chaining and invalidation (accel/tcg/tb-maint.c, under tb_lock):
  *    tb->jmp[slot] records the patched successor, as for the interpreter,
  *    so the page walk that unlinks the interpreter's chains unlinks the
@@ -31,7 +33,7 @@
  * instruction on this host. tests/bench (3.4 billion guest instructions),
  * CPU time: interpreter 32 s, QEMU 7.2 TCG 3.3 s, this JIT 2.7 s (first
  * version with guest registers in memory: 4.1 s wall; the register cache and
- * loop mode in jit-riscv.c brought the rest).
+ * loop mode in target/riscv/jit-translate.c brought the rest).
  */
 #ifndef ACCEL_TCG_JIT_H
 #define ACCEL_TCG_JIT_H
@@ -41,11 +43,14 @@
 /* Use the JIT (default on x86-64 hosts; -accel tcg,jit=off or KESTREL_JIT=0 turn it off). */
 extern bool tcg_jit_enabled;
 
-/* Once, before the first block: set up the code arena (turns the JIT off if that fails). */
-void jit_init(void);
+/*
+ * Once, before the first block of any vCPU: set up the code arena and the stubs for the
+ * target of cpu (turns the JIT off if that fails or the target has no translator).
+ */
+void jit_init(CPUState *cpu);
 
 /* Compile tb; false if the code arena or the block arena is full (flush, retranslate). */
-bool jit_compile(TranslationBlock *tb);
+bool jit_compile(CPUState *cpu, TranslationBlock *tb);
 
 /* What jit_exec() returns. */
 typedef struct JitExit {
@@ -61,7 +66,7 @@ enum {
 };
 
 /* Run tb (tb->jit_code != NULL) with the data TLB of the current data mmu_idx. */
-JitExit jit_exec(RISCVCPU *cpu, TranslationBlock *tb);
+JitExit jit_exec(CPUState *cpu, TranslationBlock *tb);
 
 /* With tb_lock held: patch exit slot of tb to jump to next / back to its exit stub. */
 void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next);
