@@ -23,7 +23,7 @@ LIB_OBJS := $(filter-out $(BUILD)/system/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all check unit guest bench clean format format-check run images
+.PHONY: all check unit guest bench clean format format-check run images fuzz-jit
 all: $(BUILD)/kestrel
 
 # `make V=1` shows the full commands.
@@ -48,7 +48,19 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
-unit: $(UNIT_BINS)
+# Differential test of the two engines (tests/difftest); it runs with the unit tests.
+DIFFTEST_SRCS := $(wildcard tests/difftest/*.c)
+DIFFTEST_BIN := $(BUILD)/tests/unit/test-difftest
+$(DIFFTEST_BIN): $(DIFFTEST_SRCS) tests/difftest/gen.h $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) -MF $@.d -o $@ $(DIFFTEST_SRCS) $(LIB_OBJS) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS) $(DIFFTEST_BIN)
+
+# `make fuzz-jit SECONDS=N`: the differential test with random seeds for N seconds.
+fuzz-jit: $(DIFFTEST_BIN)
+	DIFFTEST_SECONDS=$(or $(SECONDS),60) $(DIFFTEST_BIN)
 
 guest:
 	$(MAKE) -C tests/guest OUT=$(abspath $(BUILD)/tests/guest)
@@ -62,11 +74,12 @@ bench: all
 	scripts/bench
 
 format:
-	clang-format -i $(SRCS) $(UNIT_SRCS) $(shell find include -name '*.h')
+	clang-format -i $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) $(shell find include -name '*.h')
 
 format-check:
 	@echo "  FORMAT  (clang-format --dry-run)"
-	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(shell find include -name '*.h')
+	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) \
+	    $(shell find include -name '*.h')
 
 clean:
 	rm -rf $(BUILD)
