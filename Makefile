@@ -56,7 +56,16 @@ $(DIFFTEST_BIN): $(DIFFTEST_SRCS) tests/difftest/gen.h $(LIB_OBJS)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -MF $@.d -o $@ $(DIFFTEST_SRCS) $(LIB_OBJS) $(LDLIBS) -lcmocka
 
-unit: $(UNIT_BINS) $(DIFFTEST_BIN)
+# The decoder's unit test again with the decoder under UBSan (it may shift no negative value).
+DECODE_SRCS := $(wildcard target/riscv/decode*.c)
+$(BUILD)/tests/unit/test-decode-ubsan: tests/unit/test-decode.c $(DECODE_SRCS) $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) -fsanitize=undefined -fno-sanitize-recover=undefined -MF $@.d -o $@ \
+	    tests/unit/test-decode.c $(DECODE_SRCS) \
+	    $(filter-out $(DECODE_SRCS:%.c=$(BUILD)/%.o),$(LIB_OBJS)) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS) $(DIFFTEST_BIN) $(BUILD)/tests/unit/test-decode-ubsan
 
 # `make fuzz-jit SECONDS=N`: the differential test with random seeds for N seconds.
 fuzz-jit: $(DIFFTEST_BIN)
