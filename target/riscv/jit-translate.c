@@ -157,7 +157,7 @@ static JitCold *cold_add(JitCtx *c, int kind, uint8_t *branch, unsigned memop)
     return k;
 }
 
-void jit_branch_to_raise(JitCtx *c, X86Cond cc)
+static void jit_branch_to_raise(JitCtx *c, X86Cond cc)
 {
     cold_add(c, COLD_RAISE, x86_jcc(c->b, cc, NULL), 0);
 }
@@ -218,12 +218,30 @@ static void gen_store(JitCtx *c, unsigned size)
     k->resume = c->b->p;
 }
 
+void jit_branch_to_illegal(JitCtx *c, X86Cond cc)
+{
+    cold_add(c, COLD_ILLEGAL, x86_jcc(c->b, cc, NULL), 0);
+}
+
 /* FS off: the F/D instruction is illegal (a cold stub raises it with the instruction bits). */
-static void gen_fp_check(JitCtx *c)
+void jit_fp_check(JitCtx *c)
 {
     x86_mov_rm(c->b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));
     x86_alu_ri(c->b, X86_AND, false, X86_RAX, MSTATUS_FS);
-    cold_add(c, COLD_ILLEGAL, x86_jcc(c->b, X86_CC_E, NULL), 0);
+    jit_branch_to_illegal(c, X86_CC_E);
+}
+
+/* After a write to f or fcsr: FS = Dirty unless it is already (riscv_mark_fs_dirty, cold). */
+void jit_fp_dirty(JitCtx *c)
+{
+    X86Buf *b = c->b;
+    JitCold *k;
+
+    x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));
+    x86_alu_ri(b, X86_AND, false, X86_RAX, MSTATUS_FS);
+    x86_alu_ri(b, X86_CMP, false, X86_RAX, MSTATUS_FS);
+    k = cold_add(c, COLD_FS_DIRTY, x86_jcc(b, X86_CC_NE, NULL), 0);
+    k->resume = b->p;
 }
 
 /*
@@ -237,7 +255,7 @@ static void gen_fp_load(JitCtx *c, unsigned size)
     X86Buf *b = c->b;
     JitCold *k;
 
-    gen_fp_check(c);
+    jit_fp_check(c);
     gen_va(c);
     k = tlb_probe(c, COLD_LOAD, size, offsetof(CPUTLBEntry, addr_read));
     x86_load(b, size, false, X86_RAX, x86_mem(X86_RSI, 0));
@@ -247,11 +265,7 @@ static void gen_fp_load(JitCtx *c, unsigned size)
         x86_alu_rr(b, X86_OR, true, X86_RAX, X86_RCX);
     }
     x86_mov_mr(b, true, JIT_FPR(c->r->rd), X86_RAX);
-    x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));
-    x86_alu_ri(b, X86_AND, false, X86_RAX, MSTATUS_FS);
-    x86_alu_ri(b, X86_CMP, false, X86_RAX, MSTATUS_FS);
-    k = cold_add(c, COLD_FS_DIRTY, x86_jcc(b, X86_CC_NE, NULL), 0);
-    k->resume = b->p;
+    jit_fp_dirty(c);
 }
 
 /* FSW/FSD: as integer stores, the value from f[rs2]. */
@@ -259,7 +273,7 @@ static void gen_fp_store(JitCtx *c, unsigned size)
 {
     JitCold *k;
 
-    gen_fp_check(c);
+    jit_fp_check(c);
     gen_va(c);
     x86_mov_rm(c->b, true, X86_RDX, JIT_FPR(c->r->rs2));
     k = tlb_probe(c, COLD_STORE, size, offsetof(CPUTLBEntry, addr_write));
@@ -452,7 +466,9 @@ static bool gen_int(JitCtx *c, int op)
             return true;
         }
         if (riscv_op_kind(op) == OPK_FP) {
-            gen_helper_call(c, jit_helper_fp);
+            if (!jit_gen_fp(c, op)) {
+                gen_helper_call(c, jit_helper_fp);
+            }
             return true;
         }
         return false;

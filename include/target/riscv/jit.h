@@ -35,6 +35,15 @@ void jit_st(JitCtx *c, int g, X86Reg h);
 void jit_flush_regs(JitCtx *c);
 /* Translate an ALU record (kind OPK_ALU); false, with nothing emitted, if unsupported. */
 bool jit_gen_alu(JitCtx *c, int op);
+/* Translate an F/D computational record inline or with a direct call to its fpu.h
+ * function (jit-fp.c); false, with nothing emitted, to leave it to jit_helper_fp. */
+bool jit_gen_fp(JitCtx *c, int op);
+/* FS off: raise illegal instruction (emitted before any F/D effect). */
+void jit_fp_check(JitCtx *c);
+/* After an F/D write: mark FS dirty unless it is (a cold call to riscv_mark_fs_dirty). */
+void jit_fp_dirty(JitCtx *c);
+/* Raise illegal instruction (with the record's bits) when cc holds. */
+void jit_branch_to_illegal(JitCtx *c, X86Cond cc);
 /* The record being translated, and its buffer. */
 const InsnRecord *jit_rec(JitCtx *c);
 X86Buf *jit_buf(JitCtx *c);
