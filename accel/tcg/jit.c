@@ -76,6 +76,70 @@ static void emit_leave(X86Buf *b)
     x86_ret(b);
 }
 
+/*
+ * The lookup stub: tb_lookup_fast() (tb.h) in host code, for indirect jumps and jumps to
+ * another page. With r12 = the next pc: the jump-cache entry must hold that pc and a
+ * block, the current code TLB entry must map its page, and the block's physical pc must be
+ * that page's (so a remapped page never runs stale code); then jump to the block's code,
+ * else leave through exit_plain (the run loop's tb_find fills the jump cache). It replaced
+ * a call to a C helper that did the same (jit_helper_lookup, 1.8% of fpmix in Linux).
+ * All guest registers are written back before any jump here, so every scratch is free.
+ */
+_Static_assert(sizeof(TBJumpCacheEntry) == 16 && sizeof(CPUTLBEntry) == 32,
+               "the lookup stub scales indices by these sizes");
+
+static void emit_lookup(X86Buf *b)
+{
+    uint8_t *miss[4];
+
+    x86_mov_rm(b, true, X86_RSI, JIT_CPUSTATE_FIELD(tlb));
+    /* rdx = &jc[(pc >> 1 ^ pc >> (TB_JMP_CACHE_BITS + 1)) & (TB_JMP_CACHE_SIZE - 1)] */
+    x86_mov_rr(b, true, X86_RAX, JIT_PC);
+    x86_shift_ri(b, X86_SHR, true, X86_RAX, 1);
+    x86_mov_rr(b, true, X86_RCX, JIT_PC);
+    x86_shift_ri(b, X86_SHR, true, X86_RCX, TB_JMP_CACHE_BITS + 1);
+    x86_alu_rr(b, X86_XOR, true, X86_RAX, X86_RCX);
+    x86_alu_ri(b, X86_AND, false, X86_RAX, TB_JMP_CACHE_SIZE - 1);
+    x86_shift_ri(b, X86_SHL, false, X86_RAX, 4);
+    x86_lea(b, X86_RDX, x86_mem_idx(X86_RSI, X86_RAX, 1, offsetof(CPUTLB, jc)));
+    x86_alu_rm(b, X86_CMP, true, JIT_PC, x86_mem(X86_RDX, offsetof(TBJumpCacheEntry, pc)));
+    miss[0] = x86_jcc(b, X86_CC_NE, NULL);
+    x86_mov_rm(b, true, X86_RDX, x86_mem(X86_RDX, offsetof(TBJumpCacheEntry, tb)));
+    x86_test_rr(b, true, X86_RDX, X86_RDX);
+    miss[1] = x86_jcc(b, X86_CC_E, NULL);
+    /* rcx = code_mmu_idx * CPU_TLB_SIZE + page index: the entry in table[][] and paddr[][] */
+    x86_mov_rm(b, false, X86_RCX, x86_mem(X86_RSI, offsetof(CPUTLB, code_mmu_idx)));
+    x86_shift_ri(b, X86_SHL, false, X86_RCX, CPU_TLB_BITS);
+    x86_mov_rr(b, true, X86_RAX, JIT_PC);
+    x86_shift_ri(b, X86_SHR, true, X86_RAX, TARGET_PAGE_BITS);
+    x86_alu_ri(b, X86_AND, false, X86_RAX, CPU_TLB_SIZE - 1);
+    x86_alu_rr(b, X86_ADD, false, X86_RCX, X86_RAX);
+    x86_mov_rr(b, true, X86_RAX, X86_RCX);
+    x86_shift_ri(b, X86_SHL, true, X86_RAX, 5); /* sizeof(CPUTLBEntry) */
+    x86_mov_rr(b, true, X86_RDI, JIT_PC);
+    x86_alu_ri(b, X86_AND, true, X86_RDI, (int32_t)TARGET_PAGE_MASK);
+    x86_alu_rm(b, X86_CMP, true, X86_RDI,
+               x86_mem_idx(X86_RSI, X86_RAX, 1,
+                           offsetof(CPUTLB, table) + offsetof(CPUTLBEntry, addr_code)));
+    miss[2] = x86_jcc(b, X86_CC_NE, NULL);
+    x86_mov_rm(b, true, X86_RAX, x86_mem_idx(X86_RSI, X86_RCX, 8, offsetof(CPUTLB, paddr)));
+    x86_mov_rr(b, true, X86_RDI, JIT_PC);
+    x86_alu_ri(b, X86_AND, false, X86_RDI, ~TARGET_PAGE_MASK);
+    x86_alu_rr(b, X86_OR, true, X86_RAX, X86_RDI);
+    x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem(X86_RDX, offsetof(TranslationBlock, phys_pc)));
+    miss[3] = x86_jcc(b, X86_CC_NE, NULL);
+    x86_mov_rm(b, true, X86_RAX, x86_mem(X86_RDX, offsetof(TranslationBlock, jit_code)));
+    x86_test_rr(b, true, X86_RAX, X86_RAX);
+    x86_jcc(b, X86_CC_E, jit_stubs.exit_plain);
+    x86_jmp_r(b, X86_RAX);
+    for (int i = 0; i < 4; i++) {
+        if (miss[i]) { /* NULL only if the buffer overflowed */
+            x86_patch_rel32(miss[i], b->p);
+        }
+    }
+    x86_jmp(b, jit_stubs.exit_plain);
+}
+
 static void emit_stubs(X86Buf *b)
 {
     const uint8_t *leave;
@@ -100,12 +164,7 @@ static void emit_stubs(X86Buf *b)
     x86_jmp(b, leave);
 
     jit_stubs.lookup = b->p;
-    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-    x86_mov_rr(b, true, X86_RSI, JIT_PC);
-    x86_call(b, jit_helper_lookup);
-    x86_test_rr(b, true, X86_RAX, X86_RAX);
-    x86_jcc(b, X86_CC_E, jit_stubs.exit_plain);
-    x86_jmp_r(b, X86_RAX);
+    emit_lookup(b);
 }
 
 static void jit_init_once(void)
@@ -273,12 +332,6 @@ uint64_t jit_helper_store(CPUState *cpu, uint64_t va, uint64_t val, unsigned siz
         return 1;
     }
     return 0;
-}
-
-const void *jit_helper_lookup(CPUState *cpu, uint64_t pc)
-{
-    TranslationBlock *tb = tb_lookup_fast(cpu->tlb, pc);
-    return tb ? tb->jit_code : NULL;
 }
 
 void jit_helper_raise(CPUState *cpu)

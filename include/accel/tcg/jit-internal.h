@@ -71,7 +71,6 @@ typedef struct JitLoad {
 /* Loads and stores that missed the inline TLB probe, in the current data context. */
 JitLoad jit_helper_load(CPUState *cpu, uint64_t va, unsigned memop); /* size | JIT_MO_SIGN */
 uint64_t jit_helper_store(CPUState *cpu, uint64_t va, uint64_t val, unsigned size); /* fault */
-const void *jit_helper_lookup(CPUState *cpu, uint64_t pc);
 /* Take the trap a helper left in cpu->tlb->jit_exc (TCGCPUOps.raise). */
 void jit_helper_raise(CPUState *cpu);
 /* Record a trap for the raise stub (from a target's helper that returns nonzero). */
