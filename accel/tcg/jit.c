@@ -4,10 +4,12 @@
  * has the contract; the target's translator, TCGCPUOps.jit_translate, turns
  * the records into code: target/riscv/jit-translate.c for RISC-V).
  *
- * The arena is one RWX anonymous mapping: code is written and patched (block
- * chaining) in place, which a W^X scheme would turn into an mprotect or a
- * double mapping per change. Acceptable for an emulator that runs trusted
- * guest-independent host code only: every byte in it is emitted here.
+ * W^X: the arena is one memfd mapped twice, read-write where code is emitted
+ * and patched (arena) and read-execute where it runs (arena + arena_exec), so
+ * no page is writable and executable at once. Code is laid out and linked in
+ * write addresses: a rel32 between two points of the arena is the same in
+ * both mappings. Only addresses that leave for C or come from it are exec
+ * addresses: tb->jit_code, the enter stub, the perf map.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -19,7 +21,8 @@
 #include "accel/tcg/cputlb.h"
 #include "accel/tcg/jit-internal.h"
 
-/* Reserved, not committed (MAP_NORESERVE): as big as the block arena, so both fill alike. */
+/* A sparse memfd (pages are allocated as code is written): as big as the block arena, so both
+ * fill alike. */
 #define JIT_ARENA_SIZE (256 * MiB)
 /* Most a block's code can take: 64 records of at most ~120 bytes, plus exits and stubs. */
 #define JIT_BLOCK_MAX (32 * KiB)
@@ -32,7 +35,8 @@ bool tcg_jit_enabled = false;
 
 JitStubs jit_stubs;
 
-static uint8_t *arena;
+static uint8_t *arena;           /* the read-write view */
+static ptrdiff_t arena_exec;     /* the read-execute view is at arena + arena_exec */
 static const TCGCPUOps *jit_ops; /* the target's (one target per binary) */
 static FILE *perf_map; /* KESTREL_JIT_PERFMAP=1: /tmp/perf-PID.map names blocks for perf */
 static size_t arena_used, arena_stubs_end;
@@ -144,7 +148,7 @@ static void emit_stubs(X86Buf *b)
 {
     const uint8_t *leave;
 
-    jit_stubs.enter = (void *)emit_enter(b);
+    jit_stubs.enter = (void *)(emit_enter(b) + arena_exec);
 
     jit_stubs.exit_plain = b->p;
     x86_mov_ri(b, X86_RAX, 0);
@@ -167,6 +171,33 @@ static void emit_stubs(X86Buf *b)
     emit_lookup(b);
 }
 
+/* The two views of one memfd (W^X); false if the host refuses. */
+static bool arena_map(void)
+{
+    int fd = memfd_create("kestrel-jit", MFD_CLOEXEC);
+    uint8_t *w = MAP_FAILED, *x = MAP_FAILED;
+
+    if (fd >= 0 && ftruncate(fd, JIT_ARENA_SIZE) == 0) {
+        w = mmap(NULL, JIT_ARENA_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        x = mmap(NULL, JIT_ARENA_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    }
+    if (fd >= 0) {
+        close(fd); /* the mappings keep the memory */
+    }
+    if (w == MAP_FAILED || x == MAP_FAILED) {
+        if (w != MAP_FAILED) {
+            munmap(w, JIT_ARENA_SIZE);
+        }
+        if (x != MAP_FAILED) {
+            munmap(x, JIT_ARENA_SIZE);
+        }
+        return false;
+    }
+    arena = w;
+    arena_exec = x - w;
+    return true;
+}
+
 static void jit_init_once(void)
 {
     const char *env = getenv("KESTREL_JIT");
@@ -178,11 +209,8 @@ static void jit_init_once(void)
     if (!tcg_jit_enabled) {
         return;
     }
-    arena = mmap(NULL, JIT_ARENA_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (arena == MAP_FAILED) {
+    if (!arena_map()) {
         fprintf(stderr, "kestrel: cannot map JIT code space; using the interpreter\n");
-        arena = NULL;
         tcg_jit_enabled = false;
         return;
     }
@@ -240,9 +268,9 @@ bool jit_compile(CPUState *cpu, TranslationBlock *tb)
         ok = false;
         goto out;
     }
-    tb->jit_code = b.start;
+    tb->jit_code = b.start + arena_exec;
     if (perf_map) {
-        fprintf(perf_map, "%lx %zx guest_%" PRIx64 "\n", (unsigned long)(uintptr_t)b.start,
+        fprintf(perf_map, "%lx %zx guest_%" PRIx64 "\n", (unsigned long)(uintptr_t)tb->jit_code,
                 x86_buf_used(&b), tb->pc);
         fflush(perf_map);
     }
@@ -271,7 +299,7 @@ JitExit jit_exec(CPUState *cpu, TranslationBlock *tb)
 void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next)
 {
     if (tb->jit_jmp[slot] && next->jit_code) {
-        x86_patch_rel32(tb->jit_jmp[slot], next->jit_code);
+        x86_patch_rel32(tb->jit_jmp[slot], (uint8_t *)next->jit_code - arena_exec);
     }
 }
 

@@ -266,6 +266,27 @@ GROUP_TEST(csr, 1u << GEN_CSR | 1u << GEN_INT | 1u << GEN_FP, 8000)
 GROUP_TEST(branches, 1u << GEN_BRANCH | 1u << GEN_INT | 1u << GEN_C, 9000)
 GROUP_TEST(everything, GEN_ALL, 10000)
 
+/* W^X: with JIT code made and run, no mapping of the process is writable and executable. */
+static void test_code_arena_wx(void **state)
+{
+    char line[512];
+    FILE *maps;
+    int rwx = 0;
+
+    assert_true(check_seed(1, 1u << GEN_INT));
+    maps = fopen("/proc/self/maps", "r");
+    assert_non_null(maps);
+    while (fgets(line, sizeof(line), maps)) {
+        char perms[8] = "";
+        if (sscanf(line, "%*s %7s", perms) == 1 && perms[1] == 'w' && perms[2] == 'x') {
+            fprintf(stderr, "writable and executable: %s", line);
+            rwx++;
+        }
+    }
+    fclose(maps);
+    assert_int_equal(rwx, 0);
+}
+
 /* make fuzz-jit: every group, time-based seeds, for DIFFTEST_SECONDS seconds. */
 static void test_long(void **state)
 {
@@ -285,12 +306,12 @@ static void test_long(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_integer),    cmocka_unit_test(test_m),
-        cmocka_unit_test(test_bitmanip),   cmocka_unit_test(test_memory),
-        cmocka_unit_test(test_atomics),    cmocka_unit_test(test_fp),
-        cmocka_unit_test(test_compressed), cmocka_unit_test(test_csr),
-        cmocka_unit_test(test_branches),   cmocka_unit_test(test_everything),
-        cmocka_unit_test(test_long),
+        cmocka_unit_test(test_integer),       cmocka_unit_test(test_m),
+        cmocka_unit_test(test_bitmanip),      cmocka_unit_test(test_memory),
+        cmocka_unit_test(test_atomics),       cmocka_unit_test(test_fp),
+        cmocka_unit_test(test_compressed),    cmocka_unit_test(test_csr),
+        cmocka_unit_test(test_branches),      cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);
 
