@@ -13,17 +13,20 @@
  *    records up to the first unsupported one and hands the rest to the
  *    interpreter as tb->jit_tail (an uncached block).
  *  - jit_exec() runs the block and the blocks chained after it (direct
- *    jumps patched in place inside one guest page, indirect jumps through
- *    the jump cache) until one needs the run loop, with the guest pc and
- *    instret exact on return.
+ *    jumps patched in place inside one guest page; indirect jumps and jumps
+ *    to another page through the jump cache, looked up in host code by the
+ *    shared lookup stub and validated against the code TLB) until one needs
+ *    the run loop, with the guest pc and instret exact on return.
  *  - Chaining and invalidation (accel/tcg/tb-maint.c, under tb_lock):
  *    tb->jmp[slot] records the patched successor, as for the interpreter,
  *    so the page walk that unlinks the interpreter's chains unlinks the
  *    patched jumps too (jit_unlink); no per-block incoming list is needed
  *    because chains never leave the page.
- *  - Code space: one RWX arena; when it is full the run loop flushes the
- *    whole block cache (tb_flush_all, which calls jit_flush) in an exclusive
- *    section (system/cpus.h), so no vCPU runs JIT code meanwhile.
+ *  - Code space: one arena, W^X (a memfd mapped read-write for emitting and
+ *    patching, read-execute for running; jit.c); when it is full the run
+ *    loop flushes the whole block cache (tb_flush_all, which calls
+ *    jit_flush) in an exclusive section (system/cpus.h), so no vCPU runs JIT
+ *    code meanwhile.
  *  - Patching while other threads run: a rel32 is 4-aligned and rewritten
  *    with one atomic store, so a thread executing it takes the old or the
  *    new target, both valid code (a dropped block's code stays in the arena
