@@ -25,7 +25,7 @@ LIB_OBJS := $(filter-out $(BUILD)/system/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all check unit guest bench clean format format-check run images soak soak-smp
+.PHONY: all check unit guest bench clean format format-check run images soak soak-smp fuzz-jit
 all: $(BUILD)/kestrel
 
 # `make V=1` shows the full commands.
@@ -50,7 +50,28 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
-unit: $(UNIT_BINS)
+# Differential test of the two engines (tests/difftest); it runs with the unit tests.
+DIFFTEST_SRCS := $(wildcard tests/difftest/*.c)
+DIFFTEST_BIN := $(BUILD)/tests/unit/test-difftest
+$(DIFFTEST_BIN): $(DIFFTEST_SRCS) tests/difftest/gen.h $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) -MF $@.d -o $@ $(DIFFTEST_SRCS) $(LIB_OBJS) $(LDLIBS) -lcmocka
+
+# The decoder's unit test again with the decoder under UBSan (it may shift no negative value).
+DECODE_SRCS := $(wildcard target/riscv/decode*.c)
+$(BUILD)/tests/unit/test-decode-ubsan: tests/unit/test-decode.c $(DECODE_SRCS) $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) -fsanitize=undefined -fno-sanitize-recover=undefined -MF $@.d -o $@ \
+	    tests/unit/test-decode.c $(DECODE_SRCS) \
+	    $(filter-out $(DECODE_SRCS:%.c=$(BUILD)/%.o),$(LIB_OBJS)) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS) $(DIFFTEST_BIN) $(BUILD)/tests/unit/test-decode-ubsan
+
+# `make fuzz-jit SECONDS=N`: the differential test with random seeds for N seconds.
+fuzz-jit: $(DIFFTEST_BIN)
+	DIFFTEST_SECONDS=$(or $(SECONDS),60) $(DIFFTEST_BIN)
 
 guest:
 	$(MAKE) -C tests/guest OUT=$(abspath $(BUILD)/tests/guest)
@@ -64,11 +85,12 @@ bench: all
 	scripts/bench
 
 format:
-	clang-format -i $(SRCS) $(UNIT_SRCS) $(shell find include -name '*.h')
+	clang-format -i $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) $(shell find include -name '*.h')
 
 format-check:
 	@echo "  FORMAT  (clang-format --dry-run)"
-	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(shell find include -name '*.h')
+	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) \
+	    $(shell find include -name '*.h')
 
 clean:
 	rm -rf $(BUILD)
