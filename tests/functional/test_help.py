@@ -72,6 +72,11 @@ def samples(f, port):
         "D": [["-D", f["log"]]],
         "no-reboot": [["-no-reboot"]],
         "no-shutdown": [["-no-shutdown"]],
+        "sandbox": [["-sandbox", "on"], ["-sandbox", "off"],
+                    ["-sandbox", "on,obsolete=deny,elevateprivileges=children,spawn=deny,"
+                                 "resourcecontrol=deny"]],
+        "runas": [["-runas", "root"], ["-runas", "0:0"]],
+        "run-with": [["-run-with", "user=root"]],
         "version": [["-version"]],
         "help": [["-help"]],
         "h": [["-h"]],
