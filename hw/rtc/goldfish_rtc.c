@@ -231,12 +231,20 @@ static bool goldfish_rtc_fdt_populate(DeviceState *dev, const DeviceFDTContext *
     return sysbus_fdt_add_node(ctx, "rtc", compat, sizeof(compat), NULL, 0, errp) >= 0;
 }
 
-/* ---- type registration ---- */
+/* ---- properties and type registration ---- */
+
+static const Property goldfish_rtc_props[] = {
+    /* -rtc base=DATE|localtime sets it through -global's path (system/vl.c). */
+    DEFINE_PROP("tick-offset", PROP_INT, GoldfishRTCState, tick_offset,
+                .description = "initial guest time minus host wall clock, in ns"),
+    DEFINE_PROP_END,
+};
 
 static void goldfish_rtc_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
 
+    object_class_add_props(oc, goldfish_rtc_props);
     dc->desc = "Google Goldfish RTC";
     dc->realize = goldfish_rtc_realize;
     dc->reset = goldfish_rtc_reset;
