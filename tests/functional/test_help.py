@@ -152,6 +152,7 @@ DEVICE_NEEDS = {
                                     "-device", "virtio-blk-device,drive=d0"],
     "virtio-net-device": lambda f: ["-netdev", "user,id=n0",
                                     "-device", "virtio-net-device,netdev=n0"],
+    "loader": lambda f: ["-device", f"loader,file={f['k.bin']},addr=0x80000000,cpu-num=0"],
 }
 
 
