@@ -13,7 +13,7 @@ LDLIBS := -lfdt -lm -pthread
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
 LDLIBS += $(shell pkg-config --libs slirp)
 
-SRC_DIRS := system qom util backends hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
+SRC_DIRS := system qom util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)

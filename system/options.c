@@ -431,6 +431,15 @@ static bool opt_msg(VLOptions *o, const char *opt, const char *arg, Error **errp
     return ok;
 }
 
+SET_FLAG(semihosting)
+
+/* -semihosting-config: its keys are checked when start-up applies it (semihosting/config.c). */
+static bool opt_semihosting_config(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    o->semihosting_config = arg;
+    return true;
+}
+
 /* Where -set GROUP.ID finds its option: the list of that group and its implied key. */
 static bool set_group_list(VLOptions *o, const char *group, size_t len, const char ***list, int *n,
                            const char **implied)
@@ -579,6 +588,11 @@ static const OptionDef options[] = {
      "when the guest powers off, stop the harts instead of exiting (Ctrl-A x quits)"},
     {"rtc", "[base=utc|localtime|<datetime>][,clock=host][,driftfix=none|slew]", opt_rtc,
      "set the RTC base (e.g. base=2020-01-01T12:00:00); it follows the host clock"},
+    {"semihosting", NULL, opt_semihosting,
+     "serve the guest's semihosting calls (slli/ebreak/srai): console, host files, exit"},
+    {"semihosting-config", "[enable=on|off][,target=native|auto][,arg=str[,...]]",
+     opt_semihosting_config,
+     "configure semihosting; arg= words make the SYS_GET_CMDLINE command line"},
     {"nodefaults", NULL, opt_nodefaults,
      "don't create default devices (no serial port unless -serial names one)"},
     {"no-user-config", NULL, opt_no_user_config,

@@ -19,6 +19,7 @@
 #include "hw/rtc/goldfish_rtc.h"
 #include "net/net.h"
 #include "qom/object_interfaces.h"
+#include "semihosting/semihost.h"
 #include "system/cpus.h"
 #include "system/runstate.h"
 #include "target/riscv/cpu.h"
@@ -330,6 +331,13 @@ static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, Err
     no_reboot = o->no_reboot;
     no_shutdown = o->no_shutdown;
     error_set_timestamps(o->msg_timestamp);
+    if (o->semihosting) {
+        semihosting_enable();
+    }
+    if (o->semihosting_config && !semihosting_config(o->semihosting_config, errp)) {
+        error_prepend(errp, "-semihosting-config %s: ", o->semihosting_config);
+        return NULL;
+    }
     if (!merge_machine_opts(o, machine_kv, errp) || !register_globals(o, errp)) {
         return NULL;
     }

@@ -58,9 +58,11 @@ typedef struct VLOptions {
     int nset;
     const char *object[MAX_DEVICE_OPTS]; /* -object TYPE,id=..[,..] or JSON */
     int nobject;
-    const char *rtc;              /* -rtc base=..,clock=.. */
-    bool msg_timestamp;           /* -msg timestamp=on */
-    char *owned[MAX_DEVICE_OPTS]; /* option strings rewritten by -set */
+    const char *rtc;                /* -rtc base=..,clock=.. */
+    bool msg_timestamp;             /* -msg timestamp=on */
+    bool semihosting;               /* -semihosting */
+    const char *semihosting_config; /* -semihosting-config (the last one) */
+    char *owned[MAX_DEVICE_OPTS];   /* option strings rewritten by -set */
     int nowned;
 } VLOptions;
 

@@ -43,7 +43,7 @@ def assemble(tmp_path, name, body, data=""):
                    "\n    .data\n" + data + "\n")
     elf = tmp_path / f"{name}.elf"
     subprocess.run([CROSS + "gcc", "-march=rv64gc", "-mabi=lp64d", "-nostdlib", "-static",
-                    "-Wl,-N", "-Wl,-Ttext=0x80000000", "-Wl,--no-warn-rwx-segments", "-o", str(elf),
+                    "-Wl,-N", "-Wl,--no-relax", "-Wl,-Ttext=0x80000000", "-Wl,--no-warn-rwx-segments", "-o", str(elf),
                     str(src)], check=True, capture_output=True)
     return str(elf)
 
