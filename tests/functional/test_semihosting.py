@@ -119,3 +119,11 @@ def test_without_semihosting_ebreak_traps(kestrel, qemu, tmp_path, semi_prog, en
 def test_bad_config_is_refused(kestrel, config, word):
     proc = run([kestrel, "-M", "virt", "-bios", "none", "-semihosting-config", config])
     assert proc.returncode != 0 and word in proc.stderr, proc.stderr
+
+
+def test_plain_semihosting_flag(emulator, tmp_path, semi_prog):
+    """-semihosting alone turns the calls on (no arg=: the command line is empty)."""
+    proc = run([emulator, "-M", "virt", "-bios", "none", "-nographic", "-kernel", semi_prog,
+                "-semihosting"], cwd=tmp_path)
+    assert proc.returncode == ord("*"), proc.stdout + proc.stderr
+    assert "SEMI-HELLO" in proc.stdout + proc.stderr
