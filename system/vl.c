@@ -15,13 +15,18 @@
 #include "gdbstub/gdbstub.h"
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
+#include "hw/core/qdev-globals.h"
+#include "hw/rtc/goldfish_rtc.h"
 #include "net/net.h"
+#include "qom/object_interfaces.h"
+#include "semihosting/semihost.h"
 #include "system/cpus.h"
 #include "system/runstate.h"
 #include "target/riscv/cpu.h"
 #include "util/log.h"
 #include "util/main-loop.h"
 #include "util/option.h"
+#include "util/timer.h"
 
 static Chardev *serial_hds[MAX_SERIAL_PORTS];
 
@@ -48,6 +53,8 @@ static bool handle_help_requests(const VLOptions *o)
         riscv_cpu_list(stdout);
     } else if (is_help(o->log_items)) {
         log_print_help();
+    } else if (o->nobject && is_help(o->object[o->nobject - 1])) {
+        user_creatable_print_help(stdout);
     } else {
         for (int i = 0; i < o->ndevice; i++) {
             if (is_help(o->device[i])) {
@@ -126,12 +133,15 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
     return ms;
 }
 
-/* Serial ports: the -serial list, or mon:stdio (Ctrl-A keys) when none is given. */
+/*
+ * Serial ports: the -serial list, or mon:stdio (Ctrl-A keys) when none is given,
+ * unless -nodefaults removed that default (then the board's UART has no backend).
+ */
 static bool create_serial_ports(const VLOptions *o, Error **errp)
 {
     static const char *const fallback[] = {"mon:stdio"};
     const char *const *specs = o->nserial ? o->serial : fallback;
-    int n = o->nserial ? o->nserial : 1;
+    int n = o->nserial ? o->nserial : !o->nodefaults;
 
     for (int i = 0; i < n; i++) {
         char id[24];
@@ -158,9 +168,14 @@ static bool add_implied_device(char *device_opts, Error **errp)
     return ok;
 }
 
-/* Backends first (-netdev, -drive), then devices in command-line order. */
+/* Backends first (-object, -netdev, -drive), then devices in command-line order. */
 static bool create_devices(const VLOptions *o, Error **errp)
 {
+    for (int i = 0; i < o->nobject; i++) {
+        if (!user_creatable_add_from_str(o->object[i], errp)) {
+            return false;
+        }
+    }
     for (int i = 0; i < o->nnetdev; i++) {
         if (!netdev_add(o->netdev[i], errp)) {
             error_prepend(errp, "-netdev %s: ", o->netdev[i]);
@@ -209,6 +224,100 @@ static bool start_vcpus(Error **errp)
     return true;
 }
 
+/* Every -machine, in order, into one list: a later key replaces an earlier one (as QEMU). */
+static bool merge_machine_opts(const VLOptions *o, KeyValueList *merged, Error **errp)
+{
+    if (!o->nmachine) {
+        return keyval_parse("", "type", merged, errp);
+    }
+    for (int i = 0; i < o->nmachine; i++) {
+        KeyValueList kv;
+
+        if (!keyval_parse(o->machine_opts[i], "type", &kv, errp)) {
+            error_prepend(errp, "-machine %s: ", o->machine_opts[i]);
+            return false;
+        }
+        for (int j = 0; j < kv.count; j++) {
+            KeyValue *it = &kv.items[j];
+            int k = 0;
+
+            while (k < merged->count && strcmp(merged->items[k].key, it->key)) {
+                k++;
+            }
+            if (k < merged->count) {
+                free(merged->items[k].value);
+                merged->items[k].value = it->value;
+                free(it->key);
+            } else {
+                keyval_add(merged, it->key, it->value);
+            }
+        }
+        free(kv.items); /* the strings moved into merged */
+    }
+    return true;
+}
+
+/* -rtc base=utc|localtime|DATE: the RTC's offset from the host's UTC wall clock, in seconds. */
+static bool rtc_base_offset(const char *base, int64_t *secs, Error **errp)
+{
+    time_t now = time(NULL);
+    struct tm tm = {0};
+    const char *end;
+
+    *secs = 0;
+    if (!base || !strcmp(base, "utc")) {
+        return true;
+    }
+    if (!strcmp(base, "localtime")) {
+        localtime_r(&now, &tm);
+        *secs = tm.tm_gmtoff; /* the guest reads local time as if it were UTC, as QEMU */
+        return true;
+    }
+    end = strptime(base, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end || *end) {
+        memset(&tm, 0, sizeof(tm));
+        end = strptime(base, "%Y-%m-%d", &tm);
+    }
+    if (!end || *end) {
+        error_setg(errp,
+                   "invalid base '%s': invalid datetime format (utc, localtime, YYYY-MM-DD or "
+                   "YYYY-MM-DDTHH:MM:SS)",
+                   base);
+        return false;
+    }
+    *secs = (int64_t)timegm(&tm) - now;
+    return true;
+}
+
+/* -global defaults, and -rtc's base through the same path (the RTC's tick-offset). */
+static bool register_globals(const VLOptions *o, Error **errp)
+{
+    for (int i = 0; i < o->nglobal; i++) {
+        if (!qdev_global_add(o->global[i], errp)) {
+            return false;
+        }
+    }
+    if (o->rtc) {
+        KeyValueList kv;
+        int64_t secs;
+        char *global;
+        bool ok = keyval_parse(o->rtc, NULL, &kv, errp) &&
+                  rtc_base_offset(keyval_get(&kv, "base"), &secs, errp);
+
+        keyval_free(&kv);
+        if (!ok) {
+            error_prepend(errp, "-rtc %s: ", o->rtc);
+            return false;
+        }
+        global = xasprintf("%s.tick-offset=%lld", TYPE_GOLDFISH_RTC,
+                           (long long)secs * (long long)NANOSECONDS_PER_SECOND);
+        ok = qdev_global_add(global, errp);
+        free(global);
+        return ok;
+    }
+    return true;
+}
+
 /* What acts before the machine exists (logging, accelerator, run-state flags); its class. */
 static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, Error **errp)
 {
@@ -221,8 +330,15 @@ static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, Err
     }
     no_reboot = o->no_reboot;
     no_shutdown = o->no_shutdown;
-    if (!keyval_parse(o->machine ? o->machine : "", "type", machine_kv, errp)) {
-        error_prepend(errp, "-machine %s: ", o->machine);
+    error_set_timestamps(o->msg_timestamp);
+    if (o->semihosting) {
+        semihosting_enable();
+    }
+    if (o->semihosting_config && !semihosting_config(o->semihosting_config, errp)) {
+        error_prepend(errp, "-semihosting-config %s: ", o->semihosting_config);
+        return NULL;
+    }
+    if (!merge_machine_opts(o, machine_kv, errp) || !register_globals(o, errp)) {
         return NULL;
     }
     return select_machine(machine_kv, o->machine, errp);
@@ -292,11 +408,13 @@ bool system_init(int argc, char **argv, int *status)
         goto fail;
     }
     if (handle_help_requests(&o)) {
+        vl_options_free(&o);
         return false;
     }
     if (!start_machine(&o, &dumped, &err)) {
         goto fail;
     }
+    vl_options_free(&o);
     if (dumped) {
         error_report("info: dtb dumped to %s. Exiting.", current_machine->dumpdtb);
         return false;
@@ -305,6 +423,8 @@ bool system_init(int argc, char **argv, int *status)
 
 fail:
     /* Configuration errors end start-up: "kestrel: <message>" and exit status 1. */
+    vl_options_free(&o);
+    error_set_timestamps(o.msg_timestamp); /* also when a later option was the bad one */
     error_report_err(err);
     *status = 1;
     return false;

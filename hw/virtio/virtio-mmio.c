@@ -78,6 +78,7 @@ typedef struct VirtIOMMIOState {
     uint32_t device_features_sel;
     uint32_t driver_features_sel;
     uint32_t queue_sel;
+    bool force_legacy; /* property; only false: the legacy (version 1) layout is not modelled */
 } VirtIOMMIOState;
 
 #define VIRTIO_MMIO(obj) OBJECT_CHECK(VirtIOMMIOState, (obj), TYPE_VIRTIO_MMIO)
@@ -402,12 +403,31 @@ static bool virtio_mmio_fdt_populate(DeviceState *dev, const DeviceFDTContext *c
     return sysbus_fdt_add_node(ctx, "virtio_mmio", compat, sizeof(compat), NULL, 0, errp) >= 0;
 }
 
-/* ---- type registration ---- */
+/* ---- properties and type registration ---- */
+
+/* QEMU's force-legacy (its default is on, version 1); we model only version 2. */
+static bool virtio_mmio_check_legacy(Object *obj, Error **errp)
+{
+    if (VIRTIO_MMIO(obj)->force_legacy) {
+        error_setg(errp, "force-legacy=on: the legacy virtio-mmio transport (version 1) is not "
+                         "implemented; Kestrel's is version 2 (force-legacy=off)");
+        return false;
+    }
+    return true;
+}
+
+static const Property virtio_mmio_props[] = {
+    DEFINE_PROP("force-legacy", PROP_BOOL, VirtIOMMIOState, force_legacy, .defval.b = false,
+                .check = virtio_mmio_check_legacy,
+                .description = "use the legacy version 1 layout (only off is supported)"),
+    DEFINE_PROP_END,
+};
 
 static void virtio_mmio_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
 
+    object_class_add_props(oc, virtio_mmio_props);
     dc->desc = "virtio-mmio transport (version 2)";
     dc->realize = virtio_mmio_realize;
     dc->reset = virtio_mmio_reset;

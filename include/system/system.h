@@ -49,6 +49,24 @@ typedef struct VLOptions {
     bool show_help;        /* -h / -help */
     SandboxConfig sandbox; /* -sandbox */
     RunAsUser runas;       /* -runas, -run-with user= */
+
+    /* Options from issue 14 (QEMU command lines as people write them). */
+    const char *machine_opts[MAX_DEVICE_OPTS]; /* every -machine, merged in order */
+    int nmachine;
+    bool nodefaults;                     /* -nodefaults: no default serial port */
+    uint64_t ram_maxmem;                 /* -m ...,maxmem=: checked, no hotplug */
+    const char *global[MAX_DEVICE_OPTS]; /* -global DRIVER.PROP=VALUE */
+    int nglobal;
+    const char *set[MAX_DEVICE_OPTS]; /* -set GROUP.ID.PROP=VALUE */
+    int nset;
+    const char *object[MAX_DEVICE_OPTS]; /* -object TYPE,id=..[,..] or JSON */
+    int nobject;
+    const char *rtc;                /* -rtc base=..,clock=.. */
+    bool msg_timestamp;             /* -msg timestamp=on */
+    bool semihosting;               /* -semihosting */
+    const char *semihosting_config; /* -semihosting-config (the last one) */
+    char *owned[MAX_DEVICE_OPTS];   /* option strings rewritten by -set */
+    int nowned;
 } VLOptions;
 
 /*
@@ -57,6 +75,8 @@ typedef struct VLOptions {
  * unknown option, a missing argument or a bad value.
  */
 bool vl_parse_args(int argc, char **argv, VLOptions *o, Error **errp);
+/* Free what vl_parse_args allocated (the strings -set rewrote). */
+void vl_options_free(VLOptions *o);
 /* Print the --help text to out. */
 void vl_print_help(FILE *out);
 

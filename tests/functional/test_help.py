@@ -42,7 +42,8 @@ def samples(f, port):
     return {
         "machine": [["-machine", f"virt,{dumpdtb}"], ["-machine", f"virt,aclint=on,{dumpdtb}"]],
         "M": [["-M", f"virt,{dumpdtb}"]],
-        "m": [["-m", "256"], ["-m", "256M"], ["-m", "1G"], ["-m", "size=512M"]],
+        "m": [["-m", "256"], ["-m", "256M"], ["-m", "1G"], ["-m", "size=512M"], ["-m", "1.5G"],
+              ["-m", "size=1G,slots=2,maxmem=2G"]],
         "smp": [["-smp", "2"], ["-smp", "cpus=4,sockets=2,cores=2,threads=1,maxcpus=4"]],
         "cpu": [["-cpu", "rv64"]],
         "bios": [["-bios", "none"], ["-bios", "default"], ["-bios", OPENSBI]],
@@ -59,7 +60,8 @@ def samples(f, port):
                     "-device", "virtio-net-device,netdev=n0"]],
         "nic": [["-nic", "user,model=virtio-net-device"], ["-nic", "none"],
                 ["-nic", f"user,hostfwd=tcp::{port}-:22"]],
-        "accel": [["-accel", "tcg"], ["-accel", "tcg,jit=on"], ["-accel", "tcg,jit=off"]],
+        "accel": [["-accel", "tcg"], ["-accel", "tcg,jit=on"], ["-accel", "tcg,jit=off"],
+                  ["-accel", "tcg,thread=single"], ["-accel", "tcg,thread=multi,tb-size=64"]],
         "nographic": [["-nographic"]],
         "serial": [["-serial", s] for s in
                    ("stdio", "mon:stdio", "null", "none", f"file:{f['log']}", "pty",
@@ -80,6 +82,25 @@ def samples(f, port):
         "version": [["-version"]],
         "help": [["-help"]],
         "h": [["-h"]],
+        "set": [["-device", "virtio-rng-device,id=r", "-set", "device.r.rng="]],
+        "global": [["-global", "virtio-mmio.force-legacy=false"]],
+        "boot": [["-boot", "order=c"], ["-boot", "order=c,once=d,menu=off"]],
+        "k": [["-k", "en-us"]],
+        "uuid": [["-uuid", "12345678-1234-1234-1234-123456789abc"]],
+        "vga": [["-vga", "none"]],
+        "usb": [["-usb"]],
+        "rtc": [["-rtc", "base=utc"], ["-rtc", "base=localtime,clock=host"],
+                ["-rtc", "base=2020-01-01T12:00:00,driftfix=slew"], ["-rtc", "base=2020-01-01"]],
+        "semihosting": [["-semihosting"]],
+        "semihosting-config": [["-semihosting-config", "enable=on,target=native,arg=a,arg=b"],
+                               ["-semihosting-config", "enable=off"],
+                               ["-semihosting-config", "target=auto"]],
+        "nodefaults": [["-nodefaults"]],
+        "no-user-config": [["-no-user-config"]],
+        "msg": [["-msg", "timestamp=on"], ["-msg", "timestamp=off,guest-name=on"]],
+        "object": [["-object", "rng-random,id=r0,filename=/dev/urandom",
+                    "-device", "virtio-rng-device,rng=r0"], ["-object", "rng-builtin,id=r0"],
+                   ["-object", '{"qom-type": "rng-builtin", "id": "r0"}']],
     }
 
 
@@ -140,6 +161,7 @@ DEVICE_NEEDS = {
                                     "-device", "virtio-blk-device,drive=d0"],
     "virtio-net-device": lambda f: ["-netdev", "user,id=n0",
                                     "-device", "virtio-net-device,netdev=n0"],
+    "loader": lambda f: ["-device", f"loader,file={f['k.bin']},addr=0x80000000,cpu-num=0"],
 }
 
 

@@ -154,6 +154,8 @@ void riscv_stimer_cb(void *opaque);
 /* ---- cpu_helper.c: traps and interrupts ---- */
 /* Enter the trap handler for exception cause with tval; env->pc is the faulting pc. */
 void riscv_cpu_do_exception(CPURISCVState *env, RISCVException cause, uint64_t tval);
+/* An ebreak in the semihosting sequence with -semihosting on: serve it, true (riscv-semi.c). */
+bool riscv_semihosting_try(CPURISCVState *env);
 /* Take the highest-priority enabled pending interrupt, if any; true if one was taken. */
 bool riscv_cpu_exec_interrupt(CPURISCVState *env);
 /* The interrupt riscv_cpu_exec_interrupt would take now (IRQ_* number), or -1. No side effects. */
