@@ -26,24 +26,10 @@ import pexpect
 import pytest
 
 from conftest import HANG_GUARD
-from test_linux import PROMPT, poweroff, sh
+from test_linux import PROMPT, boot, poweroff, sh
 from test_linux_net import host_http_server  # noqa: F401  (a fixture)
 
 RUNNING = "echo still-running"
-
-
-def spawn(emulator, images, extra, append="console=ttyS0", initrd=True):
-    args = ["-M", "virt", "-m", "256", "-nographic", "-kernel", os.path.join(images, "Image"),
-            "-append", append, *extra]
-    if initrd:
-        args += ["-initrd", os.path.join(images, "rootfs.cpio.gz")]
-    child = pexpect.spawn(emulator, args, timeout=HANG_GUARD, encoding="utf-8",
-                          codec_errors="replace")
-    child.expect("KESTREL-BOOT-OK")
-    child.sendline("")
-    child.expect(PROMPT)
-    return child
-
 
 def sh_status(child, cmd):
     """Run cmd in the guest; return (exit status, output)."""
@@ -89,7 +75,7 @@ def test_image_on_full_filesystem(kestrel, linux_images, small_tmpfs, tmp_path):
     disk = str(small_tmpfs / "disk.img")
     subprocess.run(["cp", "--sparse=always", src, disk], check=True)
 
-    child = spawn(kestrel, linux_images, data_disk(disk))
+    child = boot(kestrel, linux_images, extra=data_disk(disk))
     try:
         sh(child, "mkdir -p /mnt && mount /dev/vda /mnt")
         sh(child, "echo synced-before-the-disk-filled > /mnt/before.txt && sync")
@@ -134,7 +120,7 @@ def test_blkdebug_eio(emulator, linux_images, tmp_path):
     img.write_bytes(b"\x5a" * (16 << 20))
     rules = tmp_path / "rules.conf"
     rules.write_text(BLKDEBUG_RULES)
-    child = spawn(emulator, linux_images, data_disk(f"blkdebug:{rules}:{img}"))
+    child = boot(emulator, linux_images, extra=data_disk(f"blkdebug:{rules}:{img}"))
 
     # A read elsewhere works; one covering sector 8192 (4 MiB) fails.
     assert sh(child, "dd if=/dev/vda bs=4096 skip=10 count=1 2>/dev/null | md5sum").strip()
@@ -160,7 +146,7 @@ def test_blkdebug_eio_is_logged(kestrel, linux_images, tmp_path):
     img.write_bytes(bytes(16 << 20))
     rules = tmp_path / "rules.conf"
     rules.write_text(BLKDEBUG_RULES)
-    child = spawn(kestrel, linux_images, data_disk(f"blkdebug:{rules}:{img}"))
+    child = boot(kestrel, linux_images, extra=data_disk(f"blkdebug:{rules}:{img}"))
     child.sendline("dd if=/dev/vda of=/dev/null bs=4096 skip=1024 count=1")
     child.expect(r"kestrel: drive 'hd0' \(blkdebug:.*\): read of \d+ bytes at offset \d+ "
                  r"failed: Input/output error; the guest sees an I/O error")
@@ -172,7 +158,7 @@ def test_blkdebug_eio_is_logged(kestrel, linux_images, tmp_path):
 def test_sigkill_mid_write_keeps_synced_data(kestrel, linux_images, tmp_path):
     disk = str(tmp_path / "disk.img")
     shutil.copy(os.path.join(linux_images, "disk.img"), disk)
-    child = spawn(kestrel, linux_images, data_disk(disk), append="root=/dev/vda rw console=ttyS0",
+    child = boot(kestrel, linux_images, extra=data_disk(disk), append="root=/dev/vda rw console=ttyS0",
                   initrd=False)
     sh(child, "echo synced-before-the-kill > /synced.txt && sync")
     # A writer that keeps going (file after file), then the kill while it runs.
@@ -227,7 +213,7 @@ def test_slirp_peer_resets(emulator, linux_images, host_http_server):  # noqa: F
     http_port, content, _ = host_http_server
     server = ResettingServer()
     try:
-        child = spawn(emulator, linux_images, ["-netdev", "user,id=n0",
+        child = boot(emulator, linux_images, extra=["-netdev", "user,id=n0",
                                                "-device", "virtio-net-device,netdev=n0"])
         sh(child, "udhcpc -i eth0 -n -q -t 5 >/dev/null")
         for _ in range(6):

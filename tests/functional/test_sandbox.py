@@ -16,7 +16,7 @@ import pexpect
 import pytest
 
 from conftest import HANG_GUARD, run
-from test_linux import PROMPT, debugfs_cat, poweroff, sh
+from test_linux import PROMPT, boot, debugfs_cat, poweroff, sh
 from test_linux_net import host_http_server  # noqa: F401  (a fixture)
 
 ALL_DENIED = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
@@ -30,24 +30,10 @@ def proc_status(pid):
             fields[key] = value.split()
     return fields
 
-
-def spawn(emulator, images, extra, append="console=ttyS0", initrd=True):
-    args = ["-M", "virt", "-m", "256", "-nographic", "-kernel", os.path.join(images, "Image"),
-            "-append", append, *extra]
-    if initrd:
-        args += ["-initrd", os.path.join(images, "rootfs.cpio.gz")]
-    child = pexpect.spawn(emulator, args, timeout=HANG_GUARD, encoding="utf-8",
-                          codec_errors="replace")
-    child.expect("KESTREL-BOOT-OK")
-    child.sendline("")
-    child.expect(PROMPT)
-    return child
-
-
 def test_sandboxed_guest_boots_and_networks(emulator, linux_images,
                                             host_http_server):  # noqa: F811
     http_port, content, _ = host_http_server
-    child = spawn(emulator, linux_images, ["-smp", "2", "-sandbox", ALL_DENIED,
+    child = boot(emulator, linux_images, extra=["-smp", "2", "-sandbox", ALL_DENIED,
                                            "-netdev", "user,id=n0",
                                            "-device", "virtio-net-device,netdev=n0"])
     assert proc_status(child.pid)["Seccomp"] == ["2"]
@@ -58,7 +44,7 @@ def test_sandboxed_guest_boots_and_networks(emulator, linux_images,
 
 
 def test_without_sandbox_no_filter(kestrel, linux_images):
-    child = spawn(kestrel, linux_images, [])
+    child = boot(kestrel, linux_images, extra=[])
     assert proc_status(child.pid)["Seccomp"] == ["0"]
     assert poweroff(child) == 0
 
@@ -70,11 +56,11 @@ def test_runas_drops_privileges(kestrel, linux_images, tmp_path, option):
     disk = str(tmp_path / "disk.img")
     shutil.copy(os.path.join(linux_images, "disk.img"), disk)
     os.chmod(disk, 0o600)  # root's: nobody could not open it, only keep using it
-    child = spawn(kestrel, linux_images,
-                  [*option, "-sandbox", "on,elevateprivileges=deny",
-                   "-drive", f"file={disk},format=raw,if=none,id=hd0",
-                   "-device", "virtio-blk-device,drive=hd0"],
-                  append="root=/dev/vda rw console=ttyS0", initrd=False)
+    child = boot(kestrel, linux_images,
+                 extra=[*option, "-sandbox", "on,elevateprivileges=deny",
+                        "-drive", f"file={disk},format=raw,if=none,id=hd0",
+                        "-device", "virtio-blk-device,drive=hd0"],
+                 append="root=/dev/vda rw console=ttyS0", initrd=False)
     status = proc_status(child.pid)
     assert status["Uid"] == [str(nobody.pw_uid)] * 4
     assert status["Gid"] == [str(nobody.pw_gid)] * 4
