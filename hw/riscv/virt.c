@@ -24,6 +24,7 @@
 #include "hw/riscv/boot.h"
 #include "hw/rtc/goldfish_rtc.h"
 #include "hw/virtio/virtio-mmio.h"
+#include "system/device_tree.h"
 #include "system/system.h"
 #include "util/log.h"
 
@@ -371,34 +372,6 @@ static void *virt_create_fdt(VirtMachineState *s, MachineState *ms)
     return fdt;
 }
 
-/* -dtb FILE: the user's tree, with room to add /chosen properties. */
-static void *virt_load_user_fdt(const char *path, Error **errp)
-{
-    FILE *f = fopen(path, "rb");
-    size_t cap = 1 * MiB, n;
-    void *buf = xzalloc(cap), *fdt = NULL;
-
-    if (!f) {
-        error_setg_errno(errp, errno, "%s: cannot open device tree", path);
-        free(buf);
-        return NULL;
-    }
-    n = fread(buf, 1, cap, f);
-    fclose(f);
-    if (n < sizeof(struct fdt_header) || fdt_check_header(buf) != 0 || fdt_totalsize(buf) > n) {
-        error_setg(errp, "%s: not a valid flattened device tree", path);
-    } else {
-        fdt = xzalloc(fdt_totalsize(buf) + 64 * KiB);
-        if (fdt_open_into(buf, fdt, fdt_totalsize(buf) + 64 * KiB) != 0) {
-            error_setg(errp, "%s: malformed device tree", path);
-            free(fdt);
-            fdt = NULL;
-        }
-    }
-    free(buf);
-    return fdt;
-}
-
 static void virt_fdt_bootargs(MachineState *ms)
 {
     int chosen = fdt_path_offset(ms->fdt, "/chosen");
@@ -446,7 +419,7 @@ static void virt_machine_done(Notifier *n, void *data)
                                                   &kernel_entry, &error_fatal)) {
         exit(1);
     }
-    ms->fdt = ms->dtb ? virt_load_user_fdt(ms->dtb, &error_fatal) : virt_create_fdt(s, ms);
+    ms->fdt = ms->dtb ? load_device_tree(ms->dtb, 64 * KiB, &error_fatal) : virt_create_fdt(s, ms);
     virt_fdt_bootargs(ms);
     if (ms->initrd_filename) {
         if (!ms->kernel_filename) {
