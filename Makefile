@@ -99,7 +99,8 @@ SAN_BASE := -O1 -g -fno-omit-frame-pointer
 SAN_IGNORE := tests/sanitizers/ignorelist.txt
 ASAN_CFLAGS := $(SAN_BASE) -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fsanitize-ignorelist=$(abspath $(SAN_IGNORE))
-TSAN_CFLAGS := $(SAN_BASE) -fsanitize=thread
+TSAN_IGNORE := tests/sanitizers/tsan-ignorelist.txt
+TSAN_CFLAGS := $(SAN_BASE) -fsanitize=thread -fsanitize-ignorelist=$(abspath $(TSAN_IGNORE))
 FUZZ_CFLAGS := $(ASAN_CFLAGS) -fsanitize=fuzzer-no-link
 # The sanitizer tier that `make check` runs (the faster one, measured: see tests/run).
 CHECK_SAN := tsan
@@ -122,6 +123,9 @@ fuzz-build:
 # A change of the ignore list changes the instrumented objects.
 ifneq ($(filter build-asan build-fuzz,$(BUILD)),)
 $(OBJS) $(UNIT_BINS): $(SAN_IGNORE)
+endif
+ifeq ($(BUILD),build-tsan)
+$(OBJS) $(UNIT_BINS): $(TSAN_IGNORE)
 endif
 
 .PHONY: fuzz-harnesses
