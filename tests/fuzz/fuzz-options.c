@@ -136,6 +136,17 @@ static void fuzz_argv(char *str)
     }
 }
 
+static char scratch_dir[] = "/tmp/kestrel-fuzz-drive-XXXXXX";
+
+static void remove_scratch(void)
+{
+    char path[sizeof(scratch_dir) + 16];
+
+    snprintf(path, sizeof(path), "%s/disk.img", scratch_dir);
+    unlink(path);
+    rmdir(scratch_dir);
+}
+
 /* -drive runs in a scratch directory with one 64 KiB image, "disk.img". */
 static void fuzz_drive(const char *str, bool snapshot)
 {
@@ -144,13 +155,13 @@ static void fuzz_drive(const char *str, bool snapshot)
     Error *err = NULL;
 
     if (!ready) {
-        char dir[] = "/tmp/kestrel-fuzz-drive-XXXXXX";
         int fd;
 
-        FUZZ_CHECK(mkdtemp(dir) && chdir(dir) == 0, "scratch directory");
+        FUZZ_CHECK(mkdtemp(scratch_dir) && chdir(scratch_dir) == 0, "scratch directory");
         fd = open("disk.img", O_CREAT | O_RDWR, 0600);
         FUZZ_CHECK(fd >= 0 && ftruncate(fd, 64 * KiB) == 0, "scratch image");
         close(fd);
+        atexit(remove_scratch);
         ready = true;
     }
     if (strchr(str, '/')) {

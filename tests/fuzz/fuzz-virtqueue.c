@@ -49,6 +49,11 @@ static const NetClientInfo backend_info = {
     .receive = backend_receive,
 };
 
+static void remove_image(void)
+{
+    unlink(img);
+}
+
 static VirtIODevice *device(const char *type, const char *prop, const char *value)
 {
     DeviceState *dev = qdev_new(type);
@@ -71,6 +76,7 @@ static void setup_once(void)
     fd = mkstemp(img);
     FUZZ_CHECK(fd >= 0 && ftruncate(fd, IMG_SIZE) == 0, "image");
     close(fd);
+    atexit(remove_image);
     opt = xasprintf("file=%s,if=none,id=d0,format=raw", img);
     FUZZ_CHECK(drive_new(opt, false, &devopts, NULL), "drive");
     free(opt);
@@ -161,7 +167,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     used_before = vq->used_idx;
     avail_before = vq->last_avail_idx;
     if (vdev == devs[1] && frame_len) {
-        net_send_packet(backend, memory_region_get_ram_ptr(&ram), frame_len);
+        /* A backend's frame lives in host memory: copy it out of guest RAM first. */
+        static uint8_t frame[RAM_SIZE];
+
+        memcpy(frame, memory_region_get_ram_ptr(&ram), MIN((size_t)frame_len, sizeof(frame)));
+        net_send_packet(backend, frame, MIN((size_t)frame_len, sizeof(frame)));
     }
     for (unsigned i = 0; i < kicks; i++) {
         virtio_queue_notify(vdev, vq->index);
