@@ -15,8 +15,8 @@
  *   u16 length of a frame the fake netdev sends to virtio-net before the kicks
  *   the rest: guest RAM from its first byte (descriptors, rings, buffers; also the frame)
  *
- * Checked: no crash, leak or sanitizer report; every used ring entry names a head below the
- * queue size; the device never pushes more than it popped; virtio-blk never grows its image.
+ * Checked: no crash, leak or sanitizer report; the device never pushes more than it popped;
+ * virtio-blk never grows its image.
  */
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -118,20 +118,18 @@ static VirtQueue *driver_init(VirtIODevice *vdev, FuzzIn *in)
     return vq;
 }
 
+/*
+ * The device never pushes more than it popped. (The used ring's contents are not checked: a
+ * guest may aim its buffers at its own used ring, and a long run did, so the device's data
+ * legitimately overwrites entries pushed before.)
+ */
 static void check_used_ring(VirtQueue *vq, uint16_t used_before, uint16_t avail_before)
 {
     uint16_t pushed = vq->used_idx - used_before;
     uint16_t popped = vq->last_avail_idx - avail_before;
 
     FUZZ_CHECK(pushed <= popped, "pushed %u elements but popped %u", pushed, popped);
-    for (uint16_t i = 0; i < pushed && vq->used >= RAM_BASE; i++) {
-        uint32_t slot = (uint16_t)(used_before + i) % vq->num;
-        uint64_t id = 0;
-
-        address_space_load(address_space_memory(), vq->used + 4 + 8 * slot, 4, &id);
-        FUZZ_CHECK(id < vq->num, "used entry names head %llu of a %u-entry queue",
-                   (unsigned long long)id, vq->num);
-    }
+    FUZZ_CHECK(vq->used_idx == used_before || vq->num, "pushed on a queue of size 0");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
