@@ -78,7 +78,7 @@ guest:
 
 # STYLE.md: the formatting is checked with the tests.
 check: all unit guest format-check
-	tests/run
+	tests/run --sanitizer $(CHECK_SAN) --fuzz
 
 bench: all
 	$(MAKE) -C tests/bench OUT=$(abspath $(BUILD)/tests/bench)
@@ -120,3 +120,61 @@ soak: all
 
 soak-smp: all
 	tests/soak/soak.py smp --minutes $(MINUTES)
+# ---- Sanitizer tiers and fuzzers (issue 13) ----
+# Each instrumented build has its own directory (objects of different instrumentation never
+# mix): this Makefile builds itself again with BUILD=<dir> and CC/CFLAGS from the environment.
+# clang for all three: -fsanitize-ignorelist (tests/sanitizers/) and libFuzzer are clang's.
+#   make check-asan     ASan + UBSan: unit tests, guest programs, a functional subset
+#   make check-tsan     ThreadSanitizer: unit tests, the SMP and gdb tests
+#   make fuzz SECONDS=N every harness of tests/fuzz for N seconds (build-fuzz/ keeps the
+#                       grown corpus and any crash files)
+SAN_CC := clang
+SAN_BASE := -O1 -g -fno-omit-frame-pointer
+SAN_IGNORE := tests/sanitizers/ignorelist.txt
+ASAN_CFLAGS := $(SAN_BASE) -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -fsanitize-ignorelist=$(abspath $(SAN_IGNORE))
+TSAN_IGNORE := tests/sanitizers/tsan-ignorelist.txt
+TSAN_CFLAGS := $(SAN_BASE) -fsanitize=thread -fsanitize-ignorelist=$(abspath $(TSAN_IGNORE))
+FUZZ_CFLAGS := $(ASAN_CFLAGS) -fsanitize=fuzzer-no-link
+# The sanitizer tier that `make check` runs (the faster one, measured: see tests/run).
+CHECK_SAN := tsan
+SECONDS ?= 60
+
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_BINS := $(FUZZ_SRCS:%.c=$(BUILD)/%)
+
+.PHONY: asan-build tsan-build fuzz-build check-asan check-tsan fuzz
+asan-build:
+	$(Q)CC=$(SAN_CC) CFLAGS="$(ASAN_CFLAGS)" $(MAKE) --no-print-directory BUILD=build-asan \
+	    build-asan/kestrel unit
+tsan-build:
+	$(Q)CC=$(SAN_CC) CFLAGS="$(TSAN_CFLAGS)" $(MAKE) --no-print-directory BUILD=build-tsan \
+	    build-tsan/kestrel unit
+fuzz-build:
+	$(Q)CC=$(SAN_CC) CFLAGS="$(FUZZ_CFLAGS)" $(MAKE) --no-print-directory BUILD=build-fuzz \
+	    fuzz-harnesses
+
+# A change of the ignore list changes the instrumented objects.
+ifneq ($(filter build-asan build-fuzz,$(BUILD)),)
+$(OBJS) $(UNIT_BINS): $(SAN_IGNORE)
+endif
+ifeq ($(BUILD),build-tsan)
+$(OBJS) $(UNIT_BINS): $(TSAN_IGNORE)
+endif
+
+.PHONY: fuzz-harnesses
+fuzz-harnesses: $(FUZZ_BINS)
+$(BUILD)/tests/fuzz/fuzz-options: CFLAGS += $(SLIRP_CFLAGS)
+$(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz-common.h $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZER  $@"
+	$(Q)$(CC) $(CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+check-asan: asan-build guest
+	tests/run --only-sanitizer asan
+check-tsan: tsan-build guest
+	tests/run --only-sanitizer tsan
+check: $(CHECK_SAN)-build fuzz-build
+
+fuzz: fuzz-build
+	tests/fuzz/run --seconds $(SECONDS)

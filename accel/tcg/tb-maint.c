@@ -152,8 +152,11 @@ TranslationBlock *tb_alloc(unsigned n_insns, unsigned code_size)
 /* Drop tb if guest memory no longer holds the code it was made from. */
 static void tb_verify(TranslationBlock *tb, const uint8_t *host)
 {
-    if (memcmp(tb_code(tb), host, tb->size)) {
-        tb_invalidate_phys_range(tb->phys_pc, tb->size);
+    /* Published already: another hart may have invalidated tb, then there is nothing to do. */
+    hwaddr phys_pc = __atomic_load_n(&tb->phys_pc, __ATOMIC_RELAXED);
+
+    if (memcmp(tb_code(tb), host, tb->size) && phys_pc != TB_PHYS_INVALID) {
+        tb_invalidate_phys_range(phys_pc, tb->size);
     }
 }
 
@@ -162,10 +165,9 @@ static void tb_verify(TranslationBlock *tb, const uint8_t *host)
  * blocks from now on, and verify tb against the stores made before. False if a flush
  * (by the vCPU whose section ran while we waited for ours) took tb away.
  */
-static bool tb_protect_page(CPUState *cpu, TranslationBlock *tb, const uint8_t *host,
+static bool tb_protect_page(CPUState *cpu, TranslationBlock *tb, hwaddr page, const uint8_t *host,
                             unsigned flushes)
 {
-    hwaddr page = tb->phys_pc & TARGET_PAGE_MASK;
     bool kept;
 
     /*
@@ -207,6 +209,7 @@ static void tb_hash_insert(TranslationBlock *tb)
 bool tb_insert(CPUState *cpu, TranslationBlock *tb, const uint8_t *host)
 {
     unsigned flushes = __atomic_load_n(&tb_flush_count, __ATOMIC_ACQUIRE);
+    hwaddr page;
     PageDesc *pd;
     bool new_code_page;
 
@@ -221,6 +224,8 @@ bool tb_insert(CPUState *cpu, TranslationBlock *tb, const uint8_t *host)
         /* From now on a loader or DMA write may overwrite translated code. */
         memory_ram_write_hook = tb_invalidate_phys_range;
     }
+    /* Read before publishing: once tb is on the page list another hart may invalidate it. */
+    page = tb->phys_pc & TARGET_PAGE_MASK;
     pd = page_find_alloc(tb->phys_pc);
     new_code_page = pd->first == NULL;
     bits_set(pd, tb->phys_pc & ~TARGET_PAGE_MASK, (tb->phys_pc & ~TARGET_PAGE_MASK) + tb->size);
@@ -229,7 +234,7 @@ bool tb_insert(CPUState *cpu, TranslationBlock *tb, const uint8_t *host)
     __atomic_store_n(&pd->first, tb, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&tb_lock);
     if (new_code_page) {
-        if (!tb_protect_page(cpu, tb, host, flushes)) {
+        if (!tb_protect_page(cpu, tb, page, host, flushes)) {
             return false;
         }
     } else {
@@ -244,8 +249,8 @@ TranslationBlock *tb_lookup_phys(hwaddr phys_pc)
 {
     TranslationBlock *tb = __atomic_load_n(&tb_hash[tb_hash_of(phys_pc)], __ATOMIC_ACQUIRE);
 
-    while (tb && tb->phys_pc != phys_pc) {
-        tb = tb->hash_next;
+    while (tb && __atomic_load_n(&tb->phys_pc, __ATOMIC_RELAXED) != phys_pc) {
+        tb = __atomic_load_n(&tb->hash_next, __ATOMIC_ACQUIRE);
     }
     return tb;
 }
@@ -259,7 +264,7 @@ static void tb_remove(TranslationBlock *tb)
         p = &(*p)->hash_next;
     }
     if (*p) {
-        *p = tb->hash_next;
+        __atomic_store_n(p, tb->hash_next, __ATOMIC_RELEASE); /* lookups run without tb_lock */
     }
     __atomic_store_n(&tb->phys_pc, TB_PHYS_INVALID, __ATOMIC_RELEASE);
     /* A running copy of tb finishes its records but must not chain on. */
@@ -277,7 +282,7 @@ static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
         TranslationBlock *tb = *p;
         unsigned off = tb->phys_pc & ~TARGET_PAGE_MASK;
         if (off < end && start < off + tb->size) {
-            *p = tb->page_next;
+            __atomic_store_n(p, tb->page_next, __ATOMIC_RELEASE); /* pd->first: read unlocked */
             tb_remove(tb);
         } else {
             p = &tb->page_next;
@@ -311,7 +316,7 @@ static void tb_invalidate_page(hwaddr page, unsigned start, unsigned end)
 {
     PageDesc *pd = page_find(page);
 
-    if (!pd || !__atomic_load_n(&pd->first, __ATOMIC_RELAXED) || !bits_any(pd, start, end)) {
+    if (!pd || !__atomic_load_n(&pd->first, __ATOMIC_ACQUIRE) || !bits_any(pd, start, end)) {
         return;
     }
     pthread_mutex_lock(&tb_lock);

@@ -26,6 +26,7 @@
 #include "hw/riscv/boot.h"
 #include "hw/rtc/goldfish_rtc.h"
 #include "hw/virtio/virtio-mmio.h"
+#include "system/device_tree.h"
 #include "system/system.h"
 #include "util/log.h"
 
@@ -442,36 +443,6 @@ static void *virt_create_fdt(VirtMachineState *s, MachineState *ms, Error **errp
     return f.fdt;
 }
 
-/* -dtb FILE: the user's tree, with room to add /chosen properties. */
-static void *virt_load_user_fdt(MachineState *ms, Error **errp)
-{
-    const char *path = ms->dtb;
-    FILE *f = fopen(path, "rb");
-    size_t cap = 1 * MiB, n;
-    size_t room = 64 * KiB + (ms->kernel_cmdline ? strlen(ms->kernel_cmdline) : 0);
-    void *buf = xzalloc(cap), *fdt = NULL;
-
-    if (!f) {
-        error_setg_errno(errp, errno, "%s: cannot open device tree", path);
-        free(buf);
-        return NULL;
-    }
-    n = fread(buf, 1, cap, f);
-    fclose(f);
-    if (n < sizeof(struct fdt_header) || fdt_check_header(buf) != 0 || fdt_totalsize(buf) > n) {
-        error_setg(errp, "%s: not a valid flattened device tree", path);
-    } else {
-        fdt = xzalloc(fdt_totalsize(buf) + room);
-        if (fdt_open_into(buf, fdt, fdt_totalsize(buf) + room) != 0) {
-            error_setg(errp, "%s: malformed device tree", path);
-            free(fdt);
-            fdt = NULL;
-        }
-    }
-    free(buf);
-    return fdt;
-}
-
 static bool virt_fdt_bootargs(MachineState *ms, Error **errp)
 {
     VirtFdt f = {.fdt = ms->fdt};
@@ -529,7 +500,11 @@ static bool virt_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Erro
     if (!virt_load_images(ms, &kernel_entry, &kernel_end, &images_end, errp)) {
         return false;
     }
-    ms->fdt = ms->dtb ? virt_load_user_fdt(ms, errp) : virt_create_fdt(s, ms, errp);
+    /* A -dtb tree gets room for the /chosen properties added below. */
+    ms->fdt = ms->dtb ? load_device_tree(
+                            ms->dtb,
+                            64 * KiB + (ms->kernel_cmdline ? strlen(ms->kernel_cmdline) : 0), errp)
+                      : virt_create_fdt(s, ms, errp);
     if (!ms->fdt || !virt_fdt_bootargs(ms, errp)) {
         return false;
     }

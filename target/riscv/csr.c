@@ -376,7 +376,8 @@ static RISCVException read_mie(CPURISCVState *env, int csrno, uint64_t *val)
 
 static RISCVException write_mie(CPURISCVState *env, int csrno, uint64_t val)
 {
-    env->mie = val & MIP_ALL_MASK;
+    /* Read by riscv_cpu_update_mip on other threads. */
+    __atomic_store_n(&env->mie, val & MIP_ALL_MASK, __ATOMIC_RELAXED);
     csr_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }
@@ -390,7 +391,7 @@ static RISCVException read_sie(CPURISCVState *env, int csrno, uint64_t *val)
 static RISCVException write_sie(CPURISCVState *env, int csrno, uint64_t val)
 {
     uint64_t mask = env->mideleg & MIP_S_MASK;
-    env->mie = (env->mie & ~mask) | (val & mask);
+    __atomic_store_n(&env->mie, (env->mie & ~mask) | (val & mask), __ATOMIC_RELAXED);
     csr_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }

@@ -14,7 +14,9 @@ resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.path.join(ROOT, "build")
-KESTREL = os.path.join(BUILD, "kestrel")
+# KESTREL=build-asan/kestrel runs the same tests against another build (the sanitizer tiers of
+# tests/run); guest programs and images still come from build/.
+KESTREL = os.path.abspath(os.environ.get("KESTREL") or os.path.join(BUILD, "kestrel"))
 QEMU = shutil.which("qemu-system-riscv64")
 OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf"
@@ -24,7 +26,7 @@ HANG_GUARD = 300
 
 @pytest.fixture(scope="session")
 def kestrel():
-    assert os.access(KESTREL, os.X_OK), "build/kestrel missing: run make first"
+    assert os.access(KESTREL, os.X_OK), f"{KESTREL} missing: run make first"
     return KESTREL
 
 

@@ -131,7 +131,8 @@ static inline TranslationBlock *tb_lookup_fast(CPUTLB *tlb, uint64_t pc)
     if (e->addr_code != (pc & TARGET_PAGE_MASK) || j->pc != pc || !tb) {
         return NULL;
     }
-    if (tb->phys_pc != (tlb->paddr[tlb->code_mmu_idx][idx] | (pc & ~TARGET_PAGE_MASK))) {
+    if (__atomic_load_n(&tb->phys_pc, __ATOMIC_RELAXED) !=
+        (tlb->paddr[tlb->code_mmu_idx][idx] | (pc & ~TARGET_PAGE_MASK))) {
         return NULL;
     }
     return tb;
