@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fdt_totalsize(fdt) <= RAM_SIZE) {
         FUZZ_CHECK(addr >= RAM_BASE && addr + fdt_totalsize(fdt) <= RAM_BASE + RAM_SIZE,
                    "tree placed at 0x%llx", (unsigned long long)addr);
-        if (riscv_load_fdt(fdt, addr, &err)) {
+        if (riscv_load_fdt(fdt, RAM_BASE, RAM_SIZE, RAM_BASE, &addr, &err)) {
             FUZZ_CHECK(!memcmp((uint8_t *)memory_region_get_ram_ptr(&ram) + (addr - RAM_BASE), fdt,
                                fdt_totalsize(fdt)),
                        "tree in RAM differs");
