@@ -244,3 +244,11 @@ void blk_flush_all(void)
         }
     }
 }
+
+void blk_foreach(BlkInfoFunc *fn, void *opaque)
+{
+    for (BlockBackend *blk = blk_list; blk; blk = blk->next) {
+        fn(blk->name ? blk->name : "", blk->filename, blk->drv->format_name, blk_is_read_only(blk),
+           opaque);
+    }
+}

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 
+#include "monitor/monitor.h"
 #include "system/system.h"
 #include "util/option.h"
 
@@ -198,6 +199,45 @@ static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **er
     return ok;
 }
 
+/* ---- monitors and process control ---- */
+
+static bool add_monitor(VLOptions *o, int kind, const char *opt, const char *arg, Error **errp)
+{
+    if (o->nmonitor == MAX_DEVICE_OPTS) {
+        error_setg(errp, "-%s %s: too many monitors (at most %d)", opt, arg, MAX_DEVICE_OPTS);
+        return false;
+    }
+    o->monitor[o->nmonitor].kind = kind;
+    o->monitor[o->nmonitor++].arg = arg;
+    o->default_monitor_off = true;
+    return true;
+}
+
+static bool opt_monitor(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return add_monitor(o, MONITOR_OPT_HMP, opt, arg, errp);
+}
+
+static bool opt_qmp(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return add_monitor(o, MONITOR_OPT_QMP, opt, arg, errp);
+}
+
+static bool opt_qmp_pretty(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return add_monitor(o, MONITOR_OPT_QMP_PRETTY, opt, arg, errp);
+}
+
+static bool opt_mon(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return add_monitor(o, MONITOR_OPT_MON, opt, arg, errp);
+}
+
+ADD_TO_LIST(chardev)
+SET_STRING(name)
+SET_STRING(pidfile)
+SET_FLAG(daemonize)
+
 /* We have no graphical display: only "none" (the serial port goes to stdio anyway). */
 static bool opt_display(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
@@ -242,7 +282,20 @@ static const OptionDef options[] = {
     {"d", "ITEM,...", opt_log_items, "debug log (-d help lists the items)"},
     {"D", "FILE", opt_log_file, "write the debug log to FILE instead of stderr"},
     {"no-reboot", NULL, opt_no_reboot, "exit instead of rebooting"},
-    {"no-shutdown", NULL, opt_no_shutdown, "accepted for compatibility"},
+    {"no-shutdown", NULL, opt_no_shutdown,
+     "a guest poweroff stops the VM instead of exiting (SHUTDOWN event; quit exits)"},
+    {"monitor", "DEV", opt_monitor,
+     "human monitor on a chardev: stdio, none, unix:PATH,server,nowait, tcp:HOST:PORT,..."},
+    {"qmp", "DEV", opt_qmp, "QMP (JSON) monitor on a chardev, e.g. unix:PATH,server=on,wait=off"},
+    {"qmp-pretty", "DEV", opt_qmp_pretty, "same as -qmp, with pretty-printed JSON"},
+    {"mon", "chardev=ID[,mode=readline|control][,pretty=on]", opt_mon, "a monitor on a -chardev"},
+    {"chardev", "BACKEND,id=ID[,...]", opt_chardev,
+     "a character device: socket,path=P|host=H,port=N[,server=on][,wait=off], stdio, "
+     "null, file,path=P, pty; mux=on shares it"},
+    {"name", "NAME", opt_name, "name the VM (query-name, info name)"},
+    {"pidfile", "FILE", opt_pidfile, "write the process id to FILE (removed at exit)"},
+    {"daemonize", NULL, opt_daemonize,
+     "detach from the terminal once the machine is up (no stdio chardevs)"},
     {"version", NULL, opt_show_version, "print the version and exit"},
     {"help", NULL, opt_show_help, "print this help and exit"},
     {"h", NULL, opt_show_help, "same as -help"},

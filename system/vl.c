@@ -13,8 +13,10 @@
 #include "gdbstub/gdbstub.h"
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
+#include "monitor/monitor.h"
 #include "net/net.h"
 #include "system/cpus.h"
+#include "system/os-posix.h"
 #include "system/runstate.h"
 #include "target/riscv/cpu.h"
 #include "util/log.h"
@@ -128,10 +130,16 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
     return ms;
 }
 
-/* Serial ports: the -serial list, or mon:stdio (Ctrl-A keys) when none is given. */
+/*
+ * Serial ports: the -serial list, or when none is given (as QEMU's -nographic) mon:stdio
+ * with the human monitor behind Ctrl-A c, plain stdio if a monitor option took the
+ * monitor elsewhere, null under -daemonize.
+ */
 static bool create_serial_ports(const VLOptions *o, Error **errp)
 {
-    static const char *const fallback[] = {"mon:stdio"};
+    const char *fallback[] = {o->daemonize             ? "null"
+                              : o->default_monitor_off ? "stdio"
+                                                       : "mon:stdio"};
     const char *const *specs = o->nserial ? o->serial : fallback;
     int n = o->nserial ? o->nserial : 1;
 
@@ -149,6 +157,62 @@ static bool create_serial_ports(const VLOptions *o, Error **errp)
         }
     }
     return true;
+}
+
+/*
+ * -chardev backends first (-serial and -mon may name them), then the serial ports, then
+ * the monitors: one on every "mon:" serial mux, and those -monitor/-qmp/-mon ask for. All
+ * before the board creates the UARTs, so a shared mux gives the serial port the focus.
+ */
+static bool create_chardevs_and_monitors(const VLOptions *o, Error **errp)
+{
+    const char *const *specs = o->serial;
+
+    for (int i = 0; i < o->nchardev; i++) {
+        if (!chardev_new_from_opts(o->chardev[i], errp)) {
+            error_prepend(errp, "-chardev %s: ", o->chardev[i]);
+            return false;
+        }
+    }
+    if (!create_serial_ports(o, errp)) {
+        return false;
+    }
+    for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
+        const char *spec = o->nserial ? (i < o->nserial ? specs[i] : "") : (i ? "" : "mon:");
+        if (serial_hds[i] && !strncmp(spec, "mon:", 4) &&
+            !monitor_new(serial_hds[i], false, false, errp)) {
+            return false;
+        }
+    }
+    for (int i = 0; i < o->nmonitor; i++) {
+        if (!monitor_add_opt(o->monitor[i].kind, o->monitor[i].arg, errp)) {
+            error_prepend(errp, "monitor %s: ", o->monitor[i].arg);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -daemonize forks before any thread exists; -pidfile names the process that stays. */
+static bool setup_process(const VLOptions *o, Error **errp)
+{
+    if (o->daemonize && o->nographic) {
+        error_setg(errp, "-nographic cannot be used with -daemonize");
+        return false;
+    }
+    if (o->name) {
+        KeyValueList kv;
+        if (!keyval_parse(o->name, "guest", &kv, errp)) {
+            error_prepend(errp, "-name %s: ", o->name);
+            return false;
+        }
+        vm_name = keyval_get(&kv, "guest") ? xstrdup(keyval_get(&kv, "guest")) : NULL;
+        keyval_free(&kv);
+    }
+    if (o->daemonize && !os_daemonize(errp)) {
+        return false;
+    }
+    return !o->pidfile || os_write_pidfile(o->pidfile, errp);
 }
 
 /* A device an option asked for implicitly (-drive if=virtio, -nic): created like -device. */
@@ -249,12 +313,14 @@ void system_init(int argc, char **argv)
         error_prepend(&err, "-machine %s: ", o.machine);
     }
     exit_on_error(err);
+    setup_process(&o, &err);
+    exit_on_error(err);
     main_loop_init(&err);
     exit_on_error(err);
     bql_lock(); /* the main thread holds it except while main_loop_wait sleeps */
     os_setup_signal_handling();
-    if (create_serial_ports(&o, &err) && (ms = create_machine(&o, mc, &machine_kv, &err)) &&
-        machine_run_board_init(ms, &err)) {
+    if (create_chardevs_and_monitors(&o, &err) &&
+        (ms = create_machine(&o, mc, &machine_kv, &err)) && machine_run_board_init(ms, &err)) {
         create_devices(&o, &err);
     }
     exit_on_error(err);
@@ -269,6 +335,7 @@ void system_init(int argc, char **argv)
     if (!o.start_stopped) {
         vm_start();
     }
+    os_setup_post();
 }
 
 int main_loop(void)
@@ -286,6 +353,7 @@ void system_cleanup(void)
     cpus_shutdown();
     /* Whatever the guest wrote reaches the disk, even without a guest flush (Ctrl-A x). */
     blk_flush_all();
+    monitor_flush_all();
     chardev_cleanup_all();
     bql_unlock();
 }

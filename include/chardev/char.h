@@ -22,10 +22,25 @@ typedef struct Chardev Chardev;
 typedef int CharCanReceive(void *opaque);
 typedef void CharReceive(void *opaque, const uint8_t *buf, int size);
 
+/*
+ * Connection events (the monitor needs them: the QMP greeting goes out when a client
+ * connects). OPENED: the backend can carry bytes (a socket client connected; the other
+ * backends are open from the start). CLOSED: the peer went away. MUX_IN/MUX_OUT: on a
+ * mux, this frontend gained or lost the input focus (Ctrl-A c).
+ */
+typedef enum CharEvent {
+    CHR_EVENT_OPENED,
+    CHR_EVENT_CLOSED,
+    CHR_EVENT_MUX_IN,
+    CHR_EVENT_MUX_OUT,
+} CharEvent;
+typedef void CharEventHandler(void *opaque, CharEvent event);
+
 typedef struct CharBackend {
     Chardev *chr;
     CharCanReceive *can_receive;
     CharReceive *receive;
+    CharEventHandler *event;
     void *opaque;
     int tag; /* index in a mux */
 } CharBackend;
@@ -43,11 +58,25 @@ bool char_fe_init(CharBackend *be, Chardev *chr, Error **errp);
  * monitor before the serial port (as QEMU does) so the console starts on the serial port. */
 void char_fe_set_handlers(CharBackend *be, CharCanReceive *can_receive, CharReceive *receive,
                           void *opaque);
+/* After char_fe_set_handlers: receive connection events too. If the backend is already
+ * open, OPENED is delivered from inside this call (and MUX_IN if the frontend has the focus). */
+void char_fe_set_event_handler(CharBackend *be, CharEventHandler *event);
+/* Is this frontend on a mux (sharing its backend with others)? */
+bool char_fe_is_muxed(const CharBackend *be);
 /* Write all bytes (blocking briefly if the host is slow); returns bytes written or -1. */
 int char_fe_write_all(CharBackend *be, const uint8_t *buf, int len);
 /* Tell the backend the frontend can take input again (after can_receive returned 0).
  * The input is delivered soon after from the main loop, never from inside this call. */
 void char_fe_accept_input(CharBackend *be);
+/* query-chardev / info chardev: every backend with the spec it was made from. */
+typedef void ChardevInfoFunc(const char *label, const char *filename, bool frontend_open,
+                             void *opaque);
+void chardev_foreach(ChardevInfoFunc *fn, void *opaque);
+/*
+ * -chardev BACKEND,id=ID[,...] (QEMU's spelling): socket (path= or host=/port=, server,
+ * wait), stdio, null, file (path=), pty, each with mux=on. NULL + errp on a bad option.
+ */
+Chardev *chardev_new_from_opts(const char *opts, Error **errp);
 /* Restore the terminal (stdio raw mode) at exit; safe to call more than once. */
 void chardev_cleanup_all(void);
 
