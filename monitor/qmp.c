@@ -24,6 +24,13 @@
  * QEMU's layout, which scripts grep for: {"return": {}, "id": 1} compact, or with
  * -qmp-pretty one member per line indented by four. json-c escapes the strings.
  */
+static void qmp_indent(Monitor *mon, bool pretty, int depth)
+{
+    for (int i = 0; pretty && i < depth; i++) {
+        monitor_write(mon, "    ", 4);
+    }
+}
+
 static void qmp_format(json_object *obj, bool pretty, int depth, Monitor *mon)
 {
     const char *sep = pretty ? ",\n" : ", ";
@@ -38,9 +45,7 @@ static void qmp_format(json_object *obj, bool pretty, int depth, Monitor *mon)
             if (!first || pretty) {
                 monitor_write(mon, first ? "\n" : sep, first ? 1 : strlen(sep));
             }
-            if (pretty) {
-                monitor_printf(mon, "%*s", (depth + 1) * 4, "");
-            }
+            qmp_indent(mon, pretty, depth + 1);
             monitor_write(mon, ktext, strlen(ktext));
             monitor_write(mon, ": ", 2);
             json_object_put(k);
@@ -48,7 +53,8 @@ static void qmp_format(json_object *obj, bool pretty, int depth, Monitor *mon)
             first = false;
         }
         if (pretty) {
-            monitor_printf(mon, "\n%*s", depth * 4, "");
+            monitor_write(mon, "\n", 1);
+            qmp_indent(mon, pretty, depth);
         }
         monitor_write(mon, "}", 1);
     } else if (json_object_is_type(obj, json_type_array)) {
@@ -57,13 +63,12 @@ static void qmp_format(json_object *obj, bool pretty, int depth, Monitor *mon)
             if (i || pretty) {
                 monitor_write(mon, i ? sep : "\n", i ? strlen(sep) : 1);
             }
-            if (pretty) {
-                monitor_printf(mon, "%*s", (depth + 1) * 4, "");
-            }
+            qmp_indent(mon, pretty, depth + 1);
             qmp_format(json_object_array_get_idx(obj, i), pretty, depth + 1, mon);
         }
         if (pretty) {
-            monitor_printf(mon, "\n%*s", depth * 4, "");
+            monitor_write(mon, "\n", 1);
+            qmp_indent(mon, pretty, depth);
         }
         monitor_write(mon, "]", 1);
     } else {

@@ -135,24 +135,32 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
  * with the human monitor behind Ctrl-A c, plain stdio if a monitor option took the
  * monitor elsewhere, null under -daemonize.
  */
+static const char *serial_spec(const VLOptions *o, int i)
+{
+    if (o->nserial) {
+        return i < o->nserial ? o->serial[i] : NULL;
+    }
+    if (i > 0) {
+        return NULL;
+    }
+    return o->daemonize ? "null" : o->default_monitor_off ? "stdio" : "mon:stdio";
+}
+
 static bool create_serial_ports(const VLOptions *o, Error **errp)
 {
-    const char *fallback[] = {o->daemonize             ? "null"
-                              : o->default_monitor_off ? "stdio"
-                                                       : "mon:stdio"};
-    const char *const *specs = o->nserial ? o->serial : fallback;
     int n = o->nserial ? o->nserial : 1;
 
     for (int i = 0; i < n; i++) {
+        const char *spec = serial_spec(o, i);
         char id[24];
 
-        if (!strcmp(specs[i], "none")) {
+        if (!strcmp(spec, "none")) {
             continue;
         }
         snprintf(id, sizeof(id), "serial%d", i);
-        serial_hds[i] = chardev_new_from_spec(id, specs[i], errp);
+        serial_hds[i] = chardev_new_from_spec(id, spec, errp);
         if (!serial_hds[i]) {
-            error_prepend(errp, "-serial %s: ", specs[i]);
+            error_prepend(errp, "-serial %s: ", spec);
             return false;
         }
     }
@@ -166,8 +174,6 @@ static bool create_serial_ports(const VLOptions *o, Error **errp)
  */
 static bool create_chardevs_and_monitors(const VLOptions *o, Error **errp)
 {
-    const char *const *specs = o->serial;
-
     for (int i = 0; i < o->nchardev; i++) {
         if (!chardev_new_from_opts(o->chardev[i], errp)) {
             error_prepend(errp, "-chardev %s: ", o->chardev[i]);
@@ -178,8 +184,8 @@ static bool create_chardevs_and_monitors(const VLOptions *o, Error **errp)
         return false;
     }
     for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
-        const char *spec = o->nserial ? (i < o->nserial ? specs[i] : "") : (i ? "" : "mon:");
-        if (serial_hds[i] && !strncmp(spec, "mon:", 4) &&
+        const char *spec = serial_spec(o, i);
+        if (serial_hds[i] && spec && !strncmp(spec, "mon:", 4) &&
             !monitor_new(serial_hds[i], false, false, errp)) {
             return false;
         }
