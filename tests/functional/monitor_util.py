@@ -191,7 +191,7 @@ class HMP:
         return out
 
     def cmd(self, line):
-        self.sock.sendall(line.encode() + b"\r\n")
+        self.sock.sendall(line.encode() + b"\r")  # Enter; QEMU takes \r\n as two
         out = self.read_until_prompt()
         # The echo of what we typed comes first.
         return out.split("\r\n", 1)[1] if "\r\n" in out else ""
