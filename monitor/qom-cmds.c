@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 
+#include "hw/core/boards.h"
 #include "hw/core/qdev.h"
 #include "monitor-internal.h"
 #include "system/runstate.h"
@@ -227,7 +228,7 @@ static DeviceState *find_device(const char *id)
 static void append_opt(char **opts, const char *key, const char *val)
 {
     size_t len = strlen(*opts);
-    size_t need = len + strlen(key) + 2 * strlen(val) + 3;
+    size_t need = len + (key ? strlen(key) : 0) + 2 * strlen(val) + 3;
     char *p;
 
     *opts = xrealloc(*opts, need);
@@ -256,6 +257,12 @@ json_object *cmd_device_add(MonitorCmdCtx *ctx, json_object *args, Error **errp)
     append_opt(&opts, NULL, arg_str(args, "driver"));
     json_object_object_foreach(args, key, val)
     {
+        if (!val || json_object_is_type(val, json_type_object) ||
+            json_object_is_type(val, json_type_array)) {
+            error_setg(errp, "Invalid parameter type for '%s', expected: string", key);
+            free(opts);
+            return NULL;
+        }
         if (strcmp(key, "driver") != 0) {
             append_opt(&opts, key,
                        json_object_is_type(val, json_type_boolean)
@@ -273,12 +280,26 @@ json_object *cmd_device_del(MonitorCmdCtx *ctx, json_object *args, Error **errp)
     const char *id = arg_str(args, "id");
     DeviceState *dev = find_device(id);
 
+    MachineClass *mc = current_machine ? MACHINE_GET_CLASS(current_machine) : NULL;
+    char *path;
+
     if (!dev) {
         ctx->err_class = QMP_ERROR_DEVICE_NOT_FOUND;
         error_setg(errp, "Device '%s' not found", id);
         return NULL;
     }
-    error_setg(errp, "Device '%s' does not support hotplugging", id);
+    /* As device_add: only while the guest has not run and probed the transports. */
+    if (runstate_get() != RUN_STATE_PRELAUNCH || !mc || !mc->device_unplug) {
+        error_setg(errp, "Device '%s' does not support hotplugging", id);
+        return NULL;
+    }
+    if (!mc->device_unplug(current_machine, dev, errp)) {
+        return NULL;
+    }
+    path = object_get_canonical_path(OBJECT(dev));
+    object_unparent(OBJECT(dev));
+    qmp_event_device_deleted(id, path);
+    free(path);
     return NULL;
 }
 

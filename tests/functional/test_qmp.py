@@ -391,3 +391,64 @@ def test_pidfile_and_daemonize(kestrel, tmp_path):
             break
         threading.Event().wait(0.02)
     assert not os.path.exists(pidfile)
+
+
+def test_device_add_and_del_before_boot(qmp_session):
+    """device_add/device_del while -S holds the guest (virtio-mmio is probed at boot):
+    the device takes a free transport, device_del frees it with DEVICE_DELETED."""
+    proc, connect = qmp_session
+    qmp = connect()
+    _, r = qmp.cmd("device_add", {"driver": "virtio-rng-device", "id": "rng0"})
+    assert r == {"return": {}}, r
+    for bad in [{"driver": "no-such-device", "id": "x"},
+                {"driver": "virtio-rng-device", "id": "y", "prop": None},
+                {"driver": "virtio-rng-device", "id": "y", "prop": [1]}]:
+        _, r = qmp.cmd("device_add", bad)
+        assert r["error"]["class"] == "GenericError", (bad, r)
+    events, r = qmp.cmd("device_del", {"id": "rng0"})
+    assert r == {"return": {}}
+    assert [e["event"] for e in events] == ["DEVICE_DELETED"]
+    assert events[0]["data"]["device"] == "rng0" and events[0]["data"]["path"].startswith("/")
+    _, r = qmp.cmd("device_del", {"id": "rng0"})
+    assert r["error"] == {"class": "DeviceNotFound", "desc": "Device 'rng0' not found"}
+    # The freed transport takes a device again.
+    _, r = qmp.cmd("device_add", {"driver": "virtio-rng-device", "id": "rng1"})
+    assert r == {"return": {}}, r
+    qmp.cmd("cont")
+    _, r = qmp.cmd("device_add", {"driver": "virtio-rng-device", "id": "rng2"})
+    assert r["error"]["class"] == "GenericError" and "hotplug" in r["error"]["desc"]
+    _, r = qmp.cmd("device_del", {"id": "rng1"})
+    assert r["error"]["class"] == "GenericError"
+
+
+def test_qmp_as_socket_client(kestrel, tmp_path):
+    """-qmp unix:PATH without server: Kestrel connects to a listening tool."""
+    path = str(tmp_path / "listen.sock")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(path)
+    listener.listen(1)
+    listener.settimeout(HANG_GUARD)
+    proc = start(kestrel, BASE + ["-S", "-serial", "null", "-qmp", f"unix:{path}"])
+    try:
+        conn, _ = listener.accept()
+        conn.settimeout(HANG_GUARD)
+        qmp = QMP(conn)
+        qmp.negotiate()
+        _, r = qmp.cmd("query-status")
+        assert r["return"]["status"] == "prelaunch"
+    finally:
+        stop(proc)
+        listener.close()
+
+
+def test_monitor_option_errors(kestrel, tmp_path):
+    for args, msg in [(["-mon", "chardev=nope"], 'chardev "nope" not found'),
+                      (["-mon", "chardev=c,mode=weird", "-chardev", "null,id=c"],
+                       'unknown monitor mode'),
+                      (["-chardev", "socket,id=c"], "needs path= or port="),
+                      (["-chardev", "socket,path=/tmp/x"], '"id" is required'),
+                      (["-qmp", f"unix:{tmp_path}/nobody-listens"], "cannot connect")]:
+        proc = subprocess.run([kestrel] + BASE + ["-S", "-serial", "null"] + args,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=HANG_GUARD)
+        assert proc.returncode == 1 and msg in proc.stderr, (args, proc.stderr)

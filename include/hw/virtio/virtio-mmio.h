@@ -23,5 +23,7 @@ DeviceState *virtio_mmio_create(hwaddr base, IRQState *irq);
  * or if vdev is not a virtio device. Plugging a device twice is a no-op.
  */
 bool virtio_mmio_plug(DeviceState *vdev, Error **errp) WARN_UNUSED_RESULT;
+/* Take a plugged virtio device off its transport (device_del before the guest ran). */
+bool virtio_mmio_unplug(DeviceState *vdev, Error **errp) WARN_UNUSED_RESULT;
 
 #endif
