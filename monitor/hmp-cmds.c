@@ -17,6 +17,27 @@
 
 static bool expr_sum(const char **pp, int64_t *out, Error **errp);
 
+/*
+ * The operator at p (after spaces) if it is one of ops and continues the expression.
+ * After a space an operator must be followed by a space, a digit, '$' or '(': so in
+ * "pmemsave 0x1000 16 /tmp/f" the expression 16 ends before the file name.
+ */
+static const char *expr_next_op(const char *p, const char *ops)
+{
+    bool spaced = *p == ' ';
+
+    while (*p == ' ') {
+        p++;
+    }
+    if (!*p || !strchr(ops, *p)) {
+        return NULL;
+    }
+    if (spaced && !(p[1] == ' ' || isdigit((unsigned char)p[1]) || p[1] == '$' || p[1] == '(')) {
+        return NULL;
+    }
+    return p;
+}
+
 static bool expr_term(const char **pp, int64_t *out, Error **errp)
 {
     const char *p = *pp;
@@ -73,11 +94,8 @@ static bool expr_product(const char **pp, int64_t *out, Error **errp)
         return false;
     }
     for (;;) {
-        const char *p = *pp;
-        while (*p == ' ') {
-            p++;
-        }
-        if (*p != '*' && *p != '/' && *p != '&') {
+        const char *p = expr_next_op(*pp, "*/&");
+        if (!p) {
             return true;
         }
         *pp = p + 1;
@@ -100,11 +118,8 @@ static bool expr_sum(const char **pp, int64_t *out, Error **errp)
         return false;
     }
     for (;;) {
-        const char *p = *pp;
-        while (*p == ' ') {
-            p++;
-        }
-        if (*p != '+' && *p != '-' && *p != '|') {
+        const char *p = expr_next_op(*pp, "+-|");
+        if (!p) {
             return true;
         }
         *pp = p + 1;

@@ -203,6 +203,10 @@ void hmp_handle_line(Monitor *mon, const char *line)
     if (!name) {
         return; /* an empty line */
     }
+    if (!cmd && !strcmp(name, "info ")) {
+        cmd = monitor_find_hmp("help");
+        p = "info"; /* a bare "info" lists the info commands, as QEMU */
+    }
     if (!cmd) {
         monitor_printf(mon, "unknown command: '%s'\n", name);
         free(name);

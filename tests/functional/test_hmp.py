@@ -174,3 +174,17 @@ def test_bad_arguments_keep_serving(kestrel, tmp_path):
         assert hmp.cmd("info status") == "VM status: paused (prelaunch)\r\n"
     finally:
         stop(proc)
+
+
+def test_expressions_and_file_arguments(kestrel, tmp_path):
+    proc, hmp, _ = hmp_session(kestrel, tmp_path)
+    try:
+        assert hmp.cmd("p 1 + 2*3") == "0x7\r\n"
+        assert hmp.cmd("p/d (1+2)*3") == "9\r\n"
+        out = tmp_path / "rom.bin"
+        # The size expression ends before the file name that starts with '/'.
+        assert hmp.cmd(f"pmemsave 0x1000 8 {out}") == ""
+        assert out.read_bytes() == bytes.fromhex("9702000013868202")
+        assert "info status" in hmp.cmd("info")
+    finally:
+        stop(proc)

@@ -220,6 +220,9 @@ def test_S_stop_registers_cont_guest_finishes(binary, kestrel, qemu, tmp_path):
         events, _ = qmp.cmd("cont")
         assert [e["event"] for e in events] == ["RESUME"]
         assert serial.recv(1) == b"R"  # the guest is in its loop
+        # While it runs: the vCPU is held at a block boundary for the read.
+        _, r = qmp.cmd("human-monitor-command", {"command-line": "info registers"})
+        assert "0000000010000000" in r["return"], r  # t0 holds the UART's address
         events, _ = qmp.cmd("stop")
         assert [e["event"] for e in events] == ["STOP"]
         _, r = qmp.cmd("query-status")
