@@ -50,12 +50,51 @@ static char *hmp_word(const char **pp)
     return strndup(start, p - start);
 }
 
+/* S: the rest of the line as one string; O: the rest as key=value options (device_add). */
+static void hmp_parse_rest(const char *name, char type, const char *p, json_object *args,
+                           Error **errp)
+{
+    KeyValueList kv;
+
+    if (type == 'S') {
+        json_object_object_add(args, name, json_object_new_string(p));
+        return;
+    }
+    if (!keyval_parse(p, name, &kv, errp)) {
+        return;
+    }
+    for (int i = 0; i < kv.count; i++) {
+        json_object_object_add(args, kv.items[i].key, json_object_new_string(kv.items[i].value));
+    }
+    keyval_free(&kv);
+}
+
+/* s: a word or "quoted string"; b: on/off. */
+static bool hmp_parse_word(const char *cmdname, const char *name, char type, char *word,
+                           json_object *args, Error **errp)
+{
+    bool b;
+
+    if (type != 'b') {
+        json_object_object_add(args, name, json_object_new_string(word));
+    } else if (parse_bool(word, &b)) {
+        json_object_object_add(args, name, json_object_new_boolean(b));
+    } else {
+        error_setg(errp, "%s: 'on' or 'off' expected", cmdname);
+        return false;
+    }
+    return true;
+}
+
+/* One schema item from the line at *pp (advanced past it). */
 static bool hmp_parse_arg(const char *cmdname, const char *name, char type, bool optional,
                           const char **pp, json_object *args, Error **errp)
 {
     const char *p = skip_ws(*pp);
+    Error *err = NULL;
     char *word;
     int64_t val;
+    bool ok;
 
     if (type == '/') {
         if (*p == '/') {
@@ -66,36 +105,20 @@ static bool hmp_parse_arg(const char *cmdname, const char *name, char type, bool
         *pp = p;
         return true;
     }
+    if (!*p) {
+        if (!optional) {
+            error_setg(errp, type == 'i' ? "unexpected end of expression" : "%s: string expected",
+                       cmdname);
+        }
+        return optional;
+    }
     if (type == 'S' || type == 'O') {
-        if (!*p) {
-            if (!optional) {
-                error_setg(errp, "%s: string expected", cmdname);
-            }
-            return optional;
-        }
-        if (type == 'S') {
-            json_object_object_add(args, name, json_object_new_string(p));
-        } else {
-            KeyValueList kv;
-            if (!keyval_parse(p, name, &kv, errp)) {
-                return false;
-            }
-            for (int i = 0; i < kv.count; i++) {
-                json_object_object_add(args, kv.items[i].key,
-                                       json_object_new_string(kv.items[i].value));
-            }
-            keyval_free(&kv);
-        }
+        hmp_parse_rest(name, type, p, args, &err);
         *pp = p + strlen(p);
-        return true;
+        error_propagate(errp, err);
+        return !err;
     }
     if (type == 'i') {
-        if (!*p) {
-            if (!optional) {
-                error_setg(errp, "unexpected end of expression");
-            }
-            return optional;
-        }
         if (!hmp_expr(&p, &val, errp)) {
             return false;
         }
@@ -104,26 +127,10 @@ static bool hmp_parse_arg(const char *cmdname, const char *name, char type, bool
         return true;
     }
     word = hmp_word(&p);
-    if (!word) {
-        if (!optional) {
-            error_setg(errp, "%s: string expected", cmdname);
-        }
-        return optional;
-    }
-    if (type == 'b') {
-        bool b;
-        if (!parse_bool(word, &b)) {
-            error_setg(errp, "%s: 'on' or 'off' expected", cmdname);
-            free(word);
-            return false;
-        }
-        json_object_object_add(args, name, json_object_new_boolean(b));
-    } else {
-        json_object_object_add(args, name, json_object_new_string(word));
-    }
+    ok = hmp_parse_word(cmdname, name, type, word, args, errp);
     free(word);
     *pp = p;
-    return true;
+    return ok;
 }
 
 /* The words after the command name, by schema, into a JSON object. */

@@ -206,6 +206,14 @@ static bool setup_process(const VLOptions *o, Error **errp)
         error_setg(errp, "-nographic cannot be used with -daemonize");
         return false;
     }
+    /* The daemon's stdio is /dev/null: a console or monitor there would be lost. */
+    for (int i = 0; o->daemonize && i < o->nserial + o->nmonitor; i++) {
+        const char *spec = i < o->nserial ? o->serial[i] : o->monitor[i - o->nserial].arg;
+        if (strstr(spec, "stdio")) {
+            error_setg(errp, "%s: stdio cannot be used with -daemonize", spec);
+            return false;
+        }
+    }
     if (o->name) {
         KeyValueList kv;
         if (!keyval_parse(o->name, "guest", &kv, errp)) {

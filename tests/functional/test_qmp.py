@@ -450,7 +450,9 @@ def test_monitor_option_errors(kestrel, tmp_path):
                        'unknown monitor mode'),
                       (["-chardev", "socket,id=c"], "needs path= or port="),
                       (["-chardev", "socket,path=/tmp/x"], '"id" is required'),
-                      (["-qmp", f"unix:{tmp_path}/nobody-listens"], "cannot connect")]:
+                      (["-qmp", f"unix:{tmp_path}/nobody-listens"], "cannot connect"),
+                      (["-daemonize", "-qmp", "stdio"], "stdio cannot be used with -daemonize"),
+                      (["-daemonize", "-nographic"], "-nographic cannot be used")]:
         proc = subprocess.run([kestrel] + BASE + ["-S", "-serial", "null"] + args,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True,
                               timeout=HANG_GUARD)
