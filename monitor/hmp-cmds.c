@@ -310,8 +310,12 @@ static json_object *hmp_info_mtree(MonitorCmdCtx *ctx, json_object *args, Error 
         error_setg(errp, "out of memory");
         return NULL;
     }
-    /* The flattened map: what the guest sees (QEMU's -f form). */
-    address_space_dump(address_space_memory(), f);
+    /* -f: the flattened map, what the guest sees; else the region tree. */
+    if (json_object_object_get(args, "flat")) {
+        address_space_dump(address_space_memory(), f);
+    } else {
+        memory_region_dump_tree(address_space_memory(), f);
+    }
     fclose(f);
     monitor_printf(ctx->mon, "%s", text);
     free(text);

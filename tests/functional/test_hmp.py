@@ -66,6 +66,8 @@ def test_info_commands(kestrel, tmp_path):
         regs = hmp.cmd("info registers")
         assert "CPU#0" in regs and " pc       0000000000001000" in regs
         assert "(ram)" in hmp.cmd("info mtree -f")
+        tree = hmp.cmd("info mtree")
+        assert "(prio 0, container): system" in tree and "(prio 0, rom): " in tree
         assert "rv64-riscv-cpu" in hmp.cmd("info qom-tree")
         assert "dev: ns16550a" in hmp.cmd("info qtree")
         assert "virt-machine" in hmp.cmd("qom-get /machine type")
