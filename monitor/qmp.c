@@ -241,7 +241,8 @@ fail:
 
 /* ---- the input stream ---- */
 
-static void qmp_parse_error(Monitor *mon, const char *why)
+/* Answer bad input; skip_rest drops what is left of the line (the value is unfinished). */
+static void qmp_parse_error(Monitor *mon, const char *why, bool skip_rest)
 {
     char desc[160];
 
@@ -249,7 +250,7 @@ static void qmp_parse_error(Monitor *mon, const char *why)
     qmp_send_error(mon, QMP_ERROR_GENERIC, desc, NULL);
     json_tokener_reset(mon->tok);
     mon->req_bytes = 0;
-    mon->skip_line = true;
+    mon->skip_line = skip_rest;
 }
 
 /* Skip leading whitespace between values (json-c would count it into the next one). */
@@ -294,14 +295,16 @@ void qmp_receive(Monitor *mon, const uint8_t *buf, int size)
         mon->req_bytes += used;
         buf += used;
         size -= used;
+        if (mon->req_bytes > QMP_REQUEST_MAX) {
+            json_object_put(obj);
+            qmp_parse_error(mon, "request too large", jerr == json_tokener_continue);
+            continue;
+        }
         if (jerr == json_tokener_continue) {
-            if (mon->req_bytes > QMP_REQUEST_MAX) {
-                qmp_parse_error(mon, "request too large");
-            }
             continue;
         }
         if (jerr != json_tokener_success) {
-            qmp_parse_error(mon, json_tokener_error_desc(jerr));
+            qmp_parse_error(mon, json_tokener_error_desc(jerr), true);
             continue;
         }
         mon->req_bytes = 0;
