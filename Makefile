@@ -15,8 +15,10 @@ LDLIBS += $(shell pkg-config --libs json-c)
 # User networking (net/slirp.c) on libslirp; its flags come from pkg-config (it pulls glib).
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
 LDLIBS += $(shell pkg-config --libs slirp)
+# -sandbox (system/sandbox.c) on libseccomp.
+LDLIBS += $(shell pkg-config --libs libseccomp)
 
-SRC_DIRS := system qom util hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
+SRC_DIRS := system qom util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
@@ -26,7 +28,7 @@ LIB_OBJS := $(filter-out $(BUILD)/system/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all check unit guest bench clean format format-check run images
+.PHONY: all check unit guest bench clean format format-check run images soak soak-smp fuzz-jit
 all: $(BUILD)/kestrel
 
 # `make V=1` shows the full commands.
@@ -52,7 +54,28 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
-unit: $(UNIT_BINS)
+# Differential test of the two engines (tests/difftest); it runs with the unit tests.
+DIFFTEST_SRCS := $(wildcard tests/difftest/*.c)
+DIFFTEST_BIN := $(BUILD)/tests/unit/test-difftest
+$(DIFFTEST_BIN): $(DIFFTEST_SRCS) tests/difftest/gen.h $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) -MF $@.d -o $@ $(DIFFTEST_SRCS) $(LIB_OBJS) $(LDLIBS) -lcmocka
+
+# The decoder's unit test again with the decoder under UBSan (it may shift no negative value).
+DECODE_SRCS := $(wildcard target/riscv/decode*.c)
+$(BUILD)/tests/unit/test-decode-ubsan: tests/unit/test-decode.c $(DECODE_SRCS) $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) -fsanitize=undefined -fno-sanitize-recover=undefined -MF $@.d -o $@ \
+	    tests/unit/test-decode.c $(DECODE_SRCS) \
+	    $(filter-out $(DECODE_SRCS:%.c=$(BUILD)/%.o),$(LIB_OBJS)) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS) $(DIFFTEST_BIN) $(BUILD)/tests/unit/test-decode-ubsan
+
+# `make fuzz-jit SECONDS=N`: the differential test with random seeds for N seconds.
+fuzz-jit: $(DIFFTEST_BIN)
+	DIFFTEST_SECONDS=$(or $(SECONDS),60) $(DIFFTEST_BIN)
 
 guest:
 	$(MAKE) -C tests/guest OUT=$(abspath $(BUILD)/tests/guest)
@@ -66,11 +89,12 @@ bench: all
 	scripts/bench
 
 format:
-	clang-format -i $(SRCS) $(UNIT_SRCS) $(shell find include -name '*.h')
+	clang-format -i $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) $(shell find include -name '*.h')
 
 format-check:
 	@echo "  FORMAT  (clang-format --dry-run)"
-	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(shell find include -name '*.h')
+	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) \
+	    $(shell find include -name '*.h')
 
 clean:
 	rm -rf $(BUILD)
@@ -89,3 +113,14 @@ run: all
 	$(BUILD)/kestrel -M virt -m 512 -nographic -kernel $$dir/Image \
 	    -initrd $$dir/rootfs.cpio.gz -append "console=ttyS0" \
 	    -netdev user,id=n0 -device virtio-net-device,netdev=n0 -device virtio-rng-device
+
+# Soak (tests/soak/soak.py): BOOTS Linux boots in a row on one disk image (jit on/off,
+# -smp 1/2 in turn), every file checked on the host at the end; and an SMP guest with busy
+# loops, disk and network traffic for MINUTES. `make check` runs short forms of both.
+BOOTS ?= 100
+MINUTES ?= 10
+soak: all
+	tests/soak/soak.py boots --count $(BOOTS)
+
+soak-smp: all
+	tests/soak/soak.py smp --minutes $(MINUTES)

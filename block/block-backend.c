@@ -4,8 +4,10 @@
  * of -drive ids (include/block/block.h).
  */
 #include <errno.h>
+#include <inttypes.h>
 
 #include "block/block_int.h"
+#include "util/timer.h"
 
 struct BlockBackend {
     char *name; /* registered id, or NULL */
@@ -13,10 +15,12 @@ struct BlockBackend {
     const BlockDriver *drv;
     void *opaque; /* drv->state_size bytes */
     uint64_t length;
-    unsigned flags;        /* BLK_OPEN_* */
-    BlockOverlay *overlay; /* snapshot=on */
-    void *dev;             /* the device using it, or NULL */
-    BlockBackend *next;    /* registry */
+    unsigned flags;           /* BLK_OPEN_* */
+    BlockOverlay *overlay;    /* snapshot=on */
+    void *dev;                /* the device using it, or NULL */
+    int64_t error_logged_ns;  /* host time of the last I/O error line */
+    unsigned errors_unlogged; /* errors since that line */
+    BlockBackend *next;       /* registry */
 };
 
 /* The -drive registry: ids are process-wide, like QEMU's. */
@@ -43,6 +47,9 @@ BlockBackend *blk_open(const char *filename, const char *format, unsigned flags,
     if (!drv) {
         error_setg(errp, "format '%s' is not supported yet", format);
         return NULL;
+    }
+    if (drv == &bdrv_raw && bdrv_is_blkdebug_filename(filename)) {
+        drv = &bdrv_blkdebug; /* error injection under the raw format, as QEMU's protocol */
     }
     blk = xzalloc(sizeof(*blk));
     blk->drv = drv;
@@ -157,15 +164,53 @@ static bool blk_range_ok(const BlockBackend *blk, uint64_t offset, uint64_t len)
     return offset <= blk->length && len <= blk->length - offset;
 }
 
+/*
+ * The host failed a request (EIO, ENOSPC, ...): the device reports an I/O
+ * error to the guest and the machine runs on, so say here what happened. At
+ * most one line a second per drive, so a guest retrying in a loop cannot
+ * flood the log; the line counts what it left out.
+ */
+static int blk_report_error(BlockBackend *blk, const char *op, uint64_t offset, uint64_t len,
+                            int ret)
+{
+    int64_t now = clock_get_ns(CLOCK_HOST);
+    char what[96], more[48] = "";
+
+    if (ret >= 0) {
+        return ret;
+    }
+    if (blk->error_logged_ns && now - blk->error_logged_ns < NANOSECONDS_PER_SECOND) {
+        blk->errors_unlogged++;
+        return ret;
+    }
+    if (!strcmp(op, "flush")) {
+        snprintf(what, sizeof(what), "flush");
+    } else {
+        snprintf(what, sizeof(what), "%s of %" PRIu64 " bytes at offset %" PRIu64, op, len, offset);
+    }
+    if (blk->errors_unlogged) {
+        snprintf(more, sizeof(more), " (and %u errors not shown)", blk->errors_unlogged);
+    }
+    error_report("drive '%s' (%s): %s failed: %s; the guest sees an I/O error%s", blk_name(blk),
+                 blk->filename, what, strerror(-ret), more);
+    blk->error_logged_ns = now;
+    blk->errors_unlogged = 0;
+    return ret;
+}
+
 int blk_pread(BlockBackend *blk, uint64_t offset, void *buf, size_t len)
 {
+    int ret;
+
     if (!blk_range_ok(blk, offset, len)) {
         return -EINVAL;
     }
     if (blk->overlay) {
-        return blk_overlay_pread(blk->overlay, blk->drv, blk->opaque, offset, buf, len);
+        ret = blk_overlay_pread(blk->overlay, blk->drv, blk->opaque, offset, buf, len);
+    } else {
+        ret = blk->drv->pread(blk->opaque, offset, buf, len);
     }
-    return blk->drv->pread(blk->opaque, offset, buf, len);
+    return blk_report_error(blk, "read", offset, len, ret);
 }
 
 int blk_pwrite(BlockBackend *blk, uint64_t offset, const void *buf, size_t len)
@@ -179,13 +224,14 @@ int blk_pwrite(BlockBackend *blk, uint64_t offset, const void *buf, size_t len)
         return -EINVAL;
     }
     if (blk->overlay) {
-        return blk_overlay_pwrite(blk->overlay, blk->drv, blk->opaque, offset, buf, len);
+        ret = blk_overlay_pwrite(blk->overlay, blk->drv, blk->opaque, offset, buf, len);
+    } else {
+        ret = blk->drv->pwrite(blk->opaque, offset, buf, len);
+        if (ret == 0 && (blk->flags & BLK_OPEN_WRITETHROUGH)) {
+            ret = blk->drv->flush(blk->opaque);
+        }
     }
-    ret = blk->drv->pwrite(blk->opaque, offset, buf, len);
-    if (ret == 0 && (blk->flags & BLK_OPEN_WRITETHROUGH)) {
-        ret = blk->drv->flush(blk->opaque);
-    }
-    return ret;
+    return blk_report_error(blk, "write", offset, len, ret);
 }
 
 int blk_pwrite_zeroes(BlockBackend *blk, uint64_t offset, uint64_t len)
@@ -216,7 +262,7 @@ int blk_flush(BlockBackend *blk)
     if (blk->overlay || (blk->flags & (BLK_OPEN_NO_FLUSH | BLK_OPEN_READONLY))) {
         return 0;
     }
-    return blk->drv->flush(blk->opaque);
+    return blk_report_error(blk, "flush", 0, 0, blk->drv->flush(blk->opaque));
 }
 
 int blk_discard(BlockBackend *blk, uint64_t offset, uint64_t len)
@@ -230,18 +276,14 @@ int blk_discard(BlockBackend *blk, uint64_t offset, uint64_t len)
     if (blk->overlay || !(blk->flags & BLK_OPEN_DISCARD_UNMAP) || !blk->drv->discard) {
         return 0;
     }
-    return blk->drv->discard(blk->opaque, offset, len);
+    return blk_report_error(blk, "discard", offset, len,
+                            blk->drv->discard(blk->opaque, offset, len));
 }
 
 void blk_flush_all(void)
 {
     for (BlockBackend *blk = blk_list; blk; blk = blk->next) {
-        int ret = blk_flush(blk);
-
-        if (ret < 0) {
-            error_report("flushing drive '%s' (%s): %s", blk_name(blk), blk->filename,
-                         strerror(-ret));
-        }
+        blk_flush(blk); /* a failure is reported by blk_flush */
     }
 }
 

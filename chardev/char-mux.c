@@ -4,13 +4,19 @@
  * to the backend; input goes to the focused frontend only, after the escape
  * key Ctrl-A is interpreted:
  *   C-a h  help          C-a x  quit           C-a c  next frontend
- *   C-a t  timestamps    C-a C-a  a literal C-a  (s and b are accepted, no-ops for now)
+ *   C-a t  timestamps    C-a C-a  a literal C-a  (s and b are accepted, do nothing, and
+ *   are not listed)
  * Ctrl-A c sends MUX_OUT to the frontend losing the focus and MUX_IN to the one gaining
  * it (the monitor prints its banner or prompt then).
  *
  * Each frontend has an input buffer; the mux tells the backend it can take
  * only what fits, so flow control reaches back to the host fd. The buffer is
  * large so that Ctrl-A x still gets through when a guest stops reading.
+ *
+ * Output goes straight to the driver, so back-pressure and the write_all queue
+ * are the driver's (one order for every frontend's bytes), and a frontend's
+ * writable watch is forwarded to it. With timestamps on, stamped lines are
+ * queued whole (char_fe_write_all semantics) rather than back-pressured.
  */
 #include "chardev-internal.h"
 #include "system/runstate.h"
@@ -40,12 +46,11 @@ typedef struct MuxChardev {
     BH *deliver_bh;
 } MuxChardev;
 
+/* Only the keys that act today (tests/functional/test_help.py presses each one). */
 static const char mux_help[] = "\r\n"
                                "C-a h    print this help\r\n"
                                "C-a x    exit emulator\r\n"
-                               "C-a s    save disk data back to file (if -snapshot)\r\n"
                                "C-a t    toggle console timestamps\r\n"
-                               "C-a b    send break (magic sysrq)\r\n"
                                "C-a c    switch between console and monitor\r\n"
                                "C-a C-a  sends C-a\r\n";
 
@@ -56,7 +61,7 @@ static MuxChardev *mux_from_chr(Chardev *chr)
 
 static void mux_drv_write(MuxChardev *d, const char *text)
 {
-    d->drv->ops->write(d->drv, (const uint8_t *)text, strlen(text));
+    chr_write_all(d->drv, (const uint8_t *)text, strlen(text));
 }
 
 /* ---- output ---- */
@@ -71,27 +76,52 @@ static void mux_write_timestamp(MuxChardev *d)
     mux_drv_write(d, stamp);
 }
 
-static int mux_write(Chardev *chr, const uint8_t *buf, int len)
+/* Write line by line, stamping the start of each. */
+static int mux_write_stamped(MuxChardev *d, const uint8_t *buf, int len)
 {
-    MuxChardev *d = mux_from_chr(chr);
     int start = 0;
 
-    if (!d->timestamps) {
-        return d->drv->ops->write(d->drv, buf, len);
-    }
-    /* Write line by line, stamping the start of each. */
     for (int i = 0; i < len; i++) {
         if (d->at_line_start) {
             mux_write_timestamp(d);
             d->at_line_start = false;
         }
         if (buf[i] == '\n' || i == len - 1) {
-            d->drv->ops->write(d->drv, buf + start, i + 1 - start);
+            chr_write_all(d->drv, buf + start, i + 1 - start);
             d->at_line_start = buf[i] == '\n';
             start = i + 1;
         }
     }
     return len;
+}
+
+static int mux_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    MuxChardev *d = mux_from_chr(chr);
+
+    return d->timestamps ? mux_write_stamped(d, buf, len) : chr_write(d->drv, buf, len);
+}
+
+static int mux_write_all(Chardev *chr, const uint8_t *buf, int len)
+{
+    MuxChardev *d = mux_from_chr(chr);
+
+    return d->timestamps ? mux_write_stamped(d, buf, len) : chr_write_all(d->drv, buf, len);
+}
+
+static void mux_drv_writable(void *opaque)
+{
+    MuxChardev *d = opaque;
+
+    chr_output_ready(&d->parent);
+}
+
+/* A frontend waits for room: so does the mux, on its driver. */
+static void mux_watch_output(Chardev *chr, bool on)
+{
+    MuxChardev *d = mux_from_chr(chr);
+
+    char_fe_watch_writable(&d->drv_be, on ? mux_drv_writable : NULL, d);
 }
 
 /* ---- input ---- */
@@ -264,6 +294,8 @@ static void mux_fe_event_handler_set(Chardev *chr, CharBackend *be)
 
 static const ChardevOps mux_ops = {
     .write = mux_write,
+    .write_all = mux_write_all,
+    .watch_output = mux_watch_output,
     .attach = mux_attach,
     .accept_input = mux_accept_input,
     .fe_event_handler_set = mux_fe_event_handler_set,

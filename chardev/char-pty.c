@@ -1,9 +1,10 @@
 /*
  * The pty backend: a new pseudo-terminal whose slave (/dev/pts/N) a user
  * opens with screen or minicom. We keep a slave fd open ourselves so the
- * master never sees a hang-up between clients; output written while nobody
- * reads fills the pty buffer and the rest is dropped rather than stalling
- * the guest.
+ * master never sees a hang-up between clients. That also means we cannot
+ * tell whether anyone has the slave open, so output that does not fit in the
+ * pty's buffer is dropped (as QEMU drops it for an unconnected pty) rather
+ * than holding the guest's transmitter busy for a reader that may not exist.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +24,9 @@ static int pty_write(Chardev *chr, const uint8_t *buf, int len)
 {
     PtyChardev *p = container_of(chr, PtyChardev, parent);
 
-    return chr_fd_write_all(p->master_fd, buf, len, 0);
+    int n = chr_fd_write(p->master_fd, buf, len);
+
+    return n < 0 ? -1 : len;
 }
 
 static const ChardevOps pty_ops = {

@@ -4,7 +4,8 @@
  * without a client) or as a client (connects at start-up). A server serves
  * one client at a time: while it is connected the listening socket is not
  * watched (a second client waits in the backlog), and when it disconnects we
- * listen again. Output with no client is dropped. The frontend hears
+ * listen again. Output with no client is dropped; a client that stops reading
+ * back-pressures the frontends (chardev/char.h). The frontend hears
  * CHR_EVENT_OPENED when a client connects and CHR_EVENT_CLOSED when it goes.
  */
 #include <errno.h>
@@ -14,9 +15,6 @@
 #include <unistd.h>
 
 #include "chardev-internal.h"
-
-/* How long a write waits for a client that is not reading before dropping output. */
-#define SOCKET_WRITE_TIMEOUT_MS 100
 
 typedef struct SocketChardev {
     Chardev parent;
@@ -39,6 +37,7 @@ static void socket_connected(SocketChardev *s, int fd)
         main_loop_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
     }
     chr_input_start(&s->parent, fd);
+    chr_set_out_fd(&s->parent, fd);
     chr_be_event(&s->parent, CHR_EVENT_OPENED);
 }
 
@@ -57,6 +56,7 @@ static void socket_input_closed(Chardev *chr)
     SocketChardev *s = container_of(chr, SocketChardev, parent);
 
     chr_input_stop(chr);
+    chr_set_out_fd(chr, -1); /* queued output and waiters move on: it is dropped now */
     close(s->client_fd);
     s->client_fd = -1;
     chr_be_event(chr, CHR_EVENT_CLOSED);
@@ -72,7 +72,7 @@ static int socket_write(Chardev *chr, const uint8_t *buf, int len)
     if (s->client_fd < 0) {
         return len;
     }
-    return chr_fd_write_all(s->client_fd, buf, len, SOCKET_WRITE_TIMEOUT_MS);
+    return chr_fd_write(s->client_fd, buf, len);
 }
 
 static void socket_cleanup(Chardev *chr)

@@ -4,8 +4,16 @@
  * the original mode comes back at exit, at chardev_cleanup_all(), and on a
  * fatal signal. With signal=off (the default under "mon:", as with QEMU's
  * -nographic) Ctrl-C is a byte for the guest rather than SIGINT.
+ *
+ * Output must not block (chardev/char.h), but O_NONBLOCK on fd 1 would also
+ * change the emulator's stderr and the parent shell's terminal, which usually
+ * share its open file description. So a terminal, pipe or FIFO is reopened
+ * through /proc/self/fd/1 into a description of our own that is non-blocking;
+ * a regular file never blocks and is written through fd 1 itself.
  */
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -68,9 +76,28 @@ static void stdio_set_raw(bool allow_signals)
     tcsetattr(STDIN_FILENO, TCSANOW, &tty);
 }
 
+typedef struct StdioChardev {
+    Chardev parent;
+    int out_fd;
+} StdioChardev;
+
 static int stdio_write(Chardev *chr, const uint8_t *buf, int len)
 {
-    return chr_fd_write_all(STDOUT_FILENO, buf, len, -1);
+    return chr_fd_write(container_of(chr, StdioChardev, parent)->out_fd, buf, len);
+}
+
+/* A non-blocking fd for stdout that leaves fd 1's own flags alone (see the top comment). */
+static int stdio_open_output(void)
+{
+    struct stat st;
+    int fd;
+
+    if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+        return STDOUT_FILENO;
+    }
+    fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    /* A socket cannot be reopened: fall back to fd 1, blocking. */
+    return fd >= 0 ? fd : STDOUT_FILENO;
 }
 
 static void stdio_cleanup(Chardev *chr)
@@ -86,7 +113,7 @@ static const ChardevOps stdio_ops = {
 Chardev *chardev_stdio_open(const char *label, const char *arg, const ChardevOpts *opts,
                             Error **errp)
 {
-    Chardev *chr;
+    StdioChardev *s;
 
     if (stdio_in_use) {
         error_setg(errp, "cannot use stdio by multiple character devices");
@@ -94,9 +121,11 @@ Chardev *chardev_stdio_open(const char *label, const char *arg, const ChardevOpt
     }
     stdio_in_use = true;
     stdio_set_raw(opts->signal);
-    chr = xzalloc(sizeof(*chr));
-    chardev_register(chr, label, &stdio_ops);
+    s = xzalloc(sizeof(*s));
+    s->out_fd = stdio_open_output();
+    chardev_register(&s->parent, label, &stdio_ops);
     /* At EOF the default input_closed stops watching stdin; output carries on. */
-    chr_input_start(chr, STDIN_FILENO);
-    return chr;
+    chr_input_start(&s->parent, STDIN_FILENO);
+    chr_set_out_fd(&s->parent, s->out_fd);
+    return &s->parent;
 }

@@ -35,16 +35,40 @@ int chr_be_can_receive(CharBackend *be)
 }
 
 static void chr_fd_readable(void *opaque);
+static void chr_fd_writable(void *opaque);
+static void chr_output_bh(void *opaque);
 
-/* Watch the fd only while the read buffer is empty: pending bytes wait for the frontend. */
+/*
+ * Register with the main loop what chr waits for: input only while its read buffer is empty
+ * (pending bytes wait for the frontend), room for output only while output waits. The main
+ * loop keeps one record per fd, so a socket or pty (in_fd == out_fd) has both in one.
+ */
 static void chr_update_watch(Chardev *chr)
 {
-    bool want = chr->in_fd >= 0 && chr->in_pos == chr->in_len;
+    int in = chr->in_fd >= 0 && chr->in_pos == chr->in_len ? chr->in_fd : -1;
+    int out = chr->out_fd >= 0 && chr->out_wanted ? chr->out_fd : -1;
 
-    if (want != chr->in_watched) {
-        main_loop_set_fd_handler(chr->in_fd, want ? chr_fd_readable : NULL, NULL, chr);
-        chr->in_watched = want;
+    if (in == chr->reg_in_fd && out == chr->reg_out_fd) {
+        return;
     }
+    if (chr->reg_in_fd >= 0 && chr->reg_in_fd != in && chr->reg_in_fd != out) {
+        main_loop_set_fd_handler(chr->reg_in_fd, NULL, NULL, NULL);
+    }
+    if (chr->reg_out_fd >= 0 && chr->reg_out_fd != in && chr->reg_out_fd != out) {
+        main_loop_set_fd_handler(chr->reg_out_fd, NULL, NULL, NULL);
+    }
+    if (in >= 0 && in == out) {
+        main_loop_set_fd_handler(in, chr_fd_readable, chr_fd_writable, chr);
+    } else {
+        if (in >= 0) {
+            main_loop_set_fd_handler(in, chr_fd_readable, NULL, chr);
+        }
+        if (out >= 0) {
+            main_loop_set_fd_handler(out, NULL, chr_fd_writable, chr);
+        }
+    }
+    chr->reg_in_fd = in;
+    chr->reg_out_fd = out;
 }
 
 static void chr_deliver_input(Chardev *chr)
@@ -94,12 +118,9 @@ void chr_input_start(Chardev *chr, int fd)
 
 void chr_input_stop(Chardev *chr)
 {
-    if (chr->in_watched) {
-        main_loop_set_fd_handler(chr->in_fd, NULL, NULL, NULL);
-        chr->in_watched = false;
-    }
     chr->in_fd = -1;
     chr->in_pos = chr->in_len = 0;
+    chr_update_watch(chr);
 }
 
 static void chr_input_bh(void *opaque)
@@ -124,6 +145,9 @@ void chardev_register(Chardev *chr, const char *label, const ChardevOps *ops)
     chr->ops = ops;
     chr->opened = true; /* socket backends clear it until a client connects */
     chr->in_fd = -1;
+    chr->out_fd = -1;
+    chr->reg_in_fd = chr->reg_out_fd = -1;
+    chr->output_bh = bh_new(chr_output_bh, chr);
     /* Delivery is deferred to a BH so a frontend is never re-entered from its own MMIO handler. */
     chr->input_bh = bh_new(chr_input_bh, chr);
     while (*link) {
@@ -132,28 +156,159 @@ void chardev_register(Chardev *chr, const char *label, const ChardevOps *ops)
     *link = chr;
 }
 
-/* ---- output helpers ---- */
+/* ---- output ---- */
 
-int chr_fd_write_all(int fd, const uint8_t *buf, int len, int timeout_ms)
+int chr_fd_write(int fd, const uint8_t *buf, int len)
 {
-    int done = 0;
+    ssize_t n;
 
-    while (done < len) {
-        ssize_t n = write(fd, buf + done, len - done);
-        if (n > 0) {
-            done += n;
-        } else if (n < 0 && errno == EINTR) {
-            continue;
-        } else if (n < 0 && errno == EAGAIN) {
-            struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-            if (poll(&pfd, 1, timeout_ms) <= 0) {
-                break; /* the reader is stuck: drop the rest rather than hang the guest */
-            }
-        } else {
-            return done ? done : -1;
+    do {
+        n = write(fd, buf, len);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+    }
+    return (int)n;
+}
+
+/* Write out as much of the queue as the host takes; a failed sink loses the queue. */
+static void chr_flush_queue(Chardev *chr)
+{
+    int n;
+
+    if (!chr->out_len) {
+        return;
+    }
+    n = chr->ops->write(chr, chr->out_queue, chr->out_len);
+    n = n < 0 ? chr->out_len : n;
+    memmove(chr->out_queue, chr->out_queue + n, chr->out_len - n);
+    chr->out_len -= n;
+}
+
+/* Watch for room while bytes are queued or a frontend waits; a chardev that never refuses
+ * bytes (no out_fd) is ready at once, from a BH so callbacks never run inside a write. */
+static void chr_update_output_watch(Chardev *chr)
+{
+    bool want = chr->out_len > 0 || chr->waiters;
+
+    if (chr->ops->watch_output) {
+        chr->ops->watch_output(chr, want);
+    } else if (chr->out_fd >= 0) {
+        chr->out_wanted = want;
+        chr_update_watch(chr);
+    } else if (want) {
+        bh_schedule(chr->output_bh);
+    }
+}
+
+void chr_output_ready(Chardev *chr)
+{
+    CharBackend *list;
+
+    chr_flush_queue(chr);
+    if (!chr->out_len) {
+        /* Detach the list first: a callback may watch again at once. */
+        list = chr->waiters;
+        chr->waiters = NULL;
+        while (list) {
+            CharBackend *be = list;
+            CharWritable *cb = be->writable;
+
+            list = be->writable_next;
+            be->writable = NULL;
+            be->writable_next = NULL;
+            cb(be->writable_opaque);
         }
     }
-    return done;
+    chr_update_output_watch(chr);
+}
+
+static void chr_fd_writable(void *opaque)
+{
+    chr_output_ready(opaque);
+}
+
+static void chr_output_bh(void *opaque)
+{
+    chr_output_ready(opaque);
+}
+
+void chr_set_out_fd(Chardev *chr, int fd)
+{
+    chr->out_fd = fd;
+    chr_update_watch(chr);
+    /* Without an fd nothing waits any more: let the queue and waiters move on. */
+    chr_update_output_watch(chr);
+}
+
+int chr_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    if (chr->out_len) {
+        chr_flush_queue(chr);
+        if (chr->out_len) {
+            return 0;
+        }
+    }
+    return chr->ops->write(chr, buf, len);
+}
+
+int chr_write_all(Chardev *chr, const uint8_t *buf, int len)
+{
+    int n, queued;
+
+    if (chr->ops->write_all) {
+        return chr->ops->write_all(chr, buf, len);
+    }
+    n = chr_write(chr, buf, len);
+    if (n < 0) {
+        return -1;
+    }
+    queued = MIN(len - n, CHR_OUT_QUEUE_SIZE - chr->out_len);
+    if (queued > 0) {
+        if (!chr->out_queue) {
+            chr->out_queue = xmalloc(CHR_OUT_QUEUE_SIZE);
+        }
+        memcpy(chr->out_queue + chr->out_len, buf + n, queued);
+        chr->out_len += queued;
+        chr_update_output_watch(chr);
+    }
+    return n + MAX(queued, 0);
+}
+
+void chr_watch_writable(Chardev *chr, CharBackend *be, CharWritable *cb, void *opaque)
+{
+    CharBackend **link = &chr->waiters;
+
+    while (*link && *link != be) {
+        link = &(*link)->writable_next;
+    }
+    if (*link) {
+        *link = be->writable_next;
+        be->writable_next = NULL;
+    }
+    be->writable = cb;
+    be->writable_opaque = opaque;
+    if (cb) {
+        be->writable_next = chr->waiters;
+        chr->waiters = be;
+    }
+    chr_update_output_watch(chr);
+}
+
+/* At exit: wait up to this long each time a reader takes nothing, then give up. */
+#define CHR_EXIT_FLUSH_MS 1000
+
+static void chr_flush_at_exit(Chardev *chr)
+{
+    while (chr->out_len) {
+        int before = chr->out_len;
+        struct pollfd pfd = {.fd = chr->out_fd, .events = POLLOUT};
+
+        chr_flush_queue(chr);
+        if (chr->out_len == before && (chr->out_fd < 0 || poll(&pfd, 1, CHR_EXIT_FLUSH_MS) <= 0)) {
+            break;
+        }
+    }
 }
 
 bool chr_set_nonblock(int fd, Error **errp)
@@ -371,12 +526,25 @@ bool char_fe_is_muxed(const CharBackend *be)
     return be->chr && be->chr->ops->attach != NULL;
 }
 
+int char_fe_write(CharBackend *be, const uint8_t *buf, int len)
+{
+    return be->chr ? chr_write(be->chr, buf, len) : len;
+}
+
+void char_fe_watch_writable(CharBackend *be, CharWritable *cb, void *opaque)
+{
+    /* Without a backend char_fe_write takes everything: there is nothing to wait for. */
+    if (be->chr) {
+        chr_watch_writable(be->chr, be, cb, opaque);
+    }
+}
+
 int char_fe_write_all(CharBackend *be, const uint8_t *buf, int len)
 {
     if (!be->chr) {
         return 0;
     }
-    return be->chr->ops->write(be->chr, buf, len);
+    return chr_write_all(be->chr, buf, len);
 }
 
 void char_fe_accept_input(CharBackend *be)
@@ -388,6 +556,9 @@ void char_fe_accept_input(CharBackend *be)
 
 void chardev_cleanup_all(void)
 {
+    for (Chardev *chr = chardevs; chr; chr = chr->next) {
+        chr_flush_at_exit(chr);
+    }
     for (Chardev *chr = chardevs; chr; chr = chr->next) {
         if (chr->ops->cleanup) {
             chr->ops->cleanup(chr);

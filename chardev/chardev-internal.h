@@ -7,6 +7,12 @@
  * the frontend what its can_receive allows, and stops watching the fd until
  * the rest is taken (after char_fe_accept_input), so a guest that does not
  * read never makes the main loop spin and never loses bytes.
+ *
+ * Output (see include/chardev/char.h): ops->write never blocks. Each chardev has
+ * a bounded queue for char_fe_write_all and a list of frontends waiting to be told
+ * it is writable; both are served by chr_output_ready(), which runs when out_fd
+ * polls writable (or, for a backend without one, from a BH; the mux forwards the
+ * watch to its driver through ops->watch_output).
  */
 #ifndef CHARDEV_INTERNAL_H
 #define CHARDEV_INTERNAL_H
@@ -17,8 +23,15 @@
 #define CHR_READ_BUF_SIZE 256
 
 typedef struct ChardevOps {
-    /* Write the bytes; returns how many were written (fewer if the host sink is stuck) or -1. */
+    /*
+     * Write without blocking: returns how many bytes the host took (0 if it would block; len
+     * if they are dropped for want of a reader) or -1 if the host sink failed.
+     */
     int (*write)(Chardev *chr, const uint8_t *buf, int len);
+    /* NULL = queue in this chardev (the default); the mux passes the bytes to its driver. */
+    int (*write_all)(Chardev *chr, const uint8_t *buf, int len);
+    /* NULL = watch out_fd; else arrange for chr_output_ready() when on (the mux). */
+    void (*watch_output)(Chardev *chr, bool on);
     /* Attach a frontend; NULL = the default, a single frontend per chardev. */
     bool (*attach)(Chardev *chr, CharBackend *be, Error **errp);
     /* A frontend set handlers or can take input again; NULL = deliver the read buffer. */
@@ -38,10 +51,17 @@ struct Chardev {
     const ChardevOps *ops;
     CharBackend *be; /* the frontend, for single-frontend backends */
     int in_fd;       /* input fd, -1 if none */
-    bool in_watched;
     uint8_t in_buf[CHR_READ_BUF_SIZE];
     int in_len, in_pos; /* bytes read but not yet taken by the frontend */
     BH *input_bh;
+
+    int out_fd;           /* polled for POLLOUT while output waits; -1: writes never wait */
+    bool out_wanted;      /* queued bytes or waiters: watch for room */
+    uint8_t *out_queue;   /* CHR_OUT_QUEUE_SIZE bytes, allocated on first use */
+    int out_len;          /* bytes queued by char_fe_write_all */
+    CharBackend *waiters; /* frontends to call back when writable */
+    BH *output_bh;
+    int reg_in_fd, reg_out_fd; /* what is registered with the main loop (-1: nothing) */
     Chardev *next;
 };
 
@@ -75,13 +95,22 @@ void chr_be_event(Chardev *chr, CharEvent event);
 /* Start/stop reading fd into chr's frontend. */
 void chr_input_start(Chardev *chr, int fd);
 void chr_input_stop(Chardev *chr);
+/* Change the fd watched for room (-1: none; output then never waits). */
+void chr_set_out_fd(Chardev *chr, int fd);
+/* The backend can take output again: write the queue out, then call the waiters. */
+void chr_output_ready(Chardev *chr);
+/* chr_write respects the queue (0 while it is not empty); chr_write_all queues the rest. */
+int chr_write(Chardev *chr, const uint8_t *buf, int len);
+int chr_write_all(Chardev *chr, const uint8_t *buf, int len);
+/* Add be to chr's waiters, replacing its pending watch (cb NULL: just remove it). */
+void chr_watch_writable(Chardev *chr, CharBackend *be, CharWritable *cb, void *opaque);
 /* Ask chr to (re)deliver buffered input to its frontend(s) soon. */
 void chr_accept_input(Chardev *chr, CharBackend *be);
 
 /* How many bytes the frontend takes now (0 if it has no receive handler). */
 int chr_be_can_receive(CharBackend *be);
-/* Write all of buf to fd, waiting up to timeout_ms (-1 = forever) each time it is full. */
-int chr_fd_write_all(int fd, const uint8_t *buf, int len, int timeout_ms);
+/* One non-blocking write to fd: bytes taken, 0 if it is full (EAGAIN), -1 on error. */
+int chr_fd_write(int fd, const uint8_t *buf, int len);
 bool chr_set_nonblock(int fd, Error **errp);
 
 #endif

@@ -11,7 +11,12 @@
  * the VM (with -S it is already stopped); c/s/vCont start it and the next
  * breakpoint, finished step or Ctrl-C stops it again with a stop reply; when
  * gdb detaches or disconnects, its breakpoints go away, the VM runs on, and
- * we listen for the next client.
+ * we listen for the next client. gdb acts on the machine only while it is stopped: a
+ * packet arriving while it runs stops it first (as QEMU, see gdb_read).
+ *
+ * The main loop holds the big lock, so nothing here waits for the peer: the socket is
+ * non-blocking, replies are queued and sent when it is writable, and a peer that lets
+ * the queue fill is dropped.
  */
 #include "gdbstub/gdbstub.h"
 
@@ -32,6 +37,7 @@ static GDBState gdb_state = {.listen_fd = -1, .fd = -1};
 
 static void gdb_accept(void *opaque);
 static void gdb_read(void *opaque);
+static void gdb_write(void *opaque);
 
 /* ---- threads ---- */
 
@@ -52,21 +58,55 @@ CPUState *gdb_cpu_by_thread(int64_t id)
 
 static void gdb_disconnect(GDBState *s, bool resume);
 
-static void gdb_send_raw(GDBState *s, const char *buf, size_t len)
+/* Hand the peer what it takes now; want the socket's write readiness while bytes remain. */
+static void gdb_flush(GDBState *s)
 {
-    while (len > 0 && s->fd >= 0) {
-        ssize_t n = send(s->fd, buf, len, MSG_NOSIGNAL);
+    size_t done = 0;
+
+    while (done < s->out_len) {
+        ssize_t n = send(s->fd, s->out + done, s->out_len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
 
         if (n < 0 && errno == EINTR) {
             continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            break;
         }
         if (n <= 0) {
             gdb_disconnect(s, true);
             return;
         }
-        buf += n;
-        len -= (size_t)n;
+        done += (size_t)n;
     }
+    memmove(s->out, s->out + done, s->out_len - done);
+    s->out_len -= done;
+    main_loop_set_fd_handler(s->fd, gdb_read, s->out_len ? gdb_write : NULL, s);
+}
+
+static void gdb_write(void *opaque)
+{
+    gdb_flush(opaque);
+}
+
+/*
+ * Queue bytes for the peer. The main loop holds the BQL, so waiting here for a peer that
+ * does not read would stop every hart at its next MMIO access: a full queue drops the peer.
+ */
+static void gdb_send_raw(GDBState *s, const char *buf, size_t len)
+{
+    if (s->fd < 0) {
+        return;
+    }
+    if (len > sizeof(s->out) - s->out_len) {
+        warn_report("gdbstub: the gdb client does not read its replies (%zu bytes queued); "
+                    "dropping it",
+                    s->out_len);
+        gdb_disconnect(s, true);
+        return;
+    }
+    memcpy(s->out + s->out_len, buf, len);
+    s->out_len += len;
+    gdb_flush(s);
 }
 
 void gdb_put_packet(GDBState *s, const char *data, size_t len)
@@ -93,12 +133,14 @@ void gdb_put_stop_reply(GDBState *s, int signal, CPUState *cpu)
 void gdb_resume(GDBState *s)
 {
     s->resumed = true;
+    s->resumed_all = true;
     vm_start();
 }
 
 void gdb_resume_cpu(GDBState *s, CPUState *cpu)
 {
     s->resumed = true;
+    s->resumed_all = false;
     vm_start_vcpu(cpu);
 }
 
@@ -151,12 +193,16 @@ static bool gdb_cpu_at_breakpoint(CPUState *cpu)
 
 /*
  * vCPUs share gdb's breakpoints, so several may reach one in the same instant. gdb single-steps
- * RISC-V with breakpoints and expects the stop in the thread it is stepping, the one it selected
- * last with "Hg"; reporting another one confuses it (gdb 13 even aborts on an assertion).
+ * RISC-V with breakpoints and a resume of every thread, and expects the stop in the thread it
+ * is stepping, the one it selected last with "Hg"; reporting another one confuses it. But a
+ * stop may only name a vCPU that was resumed: while gdb steps one thread over a breakpoint
+ * ("vCont;c:1", the others held), a stop reply naming another thread makes gdb 13 abort
+ * ("finish_step_over: Assertion `ecs->event_thread->control.trap_expected' failed", the
+ * core dumps once committed here).
  */
 static CPUState *gdb_pick_stop_cpu(GDBState *s, CPUState *reported)
 {
-    if (s->g_cpu && s->g_cpu != reported && gdb_cpu_at_breakpoint(s->g_cpu)) {
+    if (s->resumed_all && s->g_cpu && s->g_cpu != reported && gdb_cpu_at_breakpoint(s->g_cpu)) {
         return s->g_cpu;
     }
     return reported;
@@ -203,10 +249,17 @@ static void gdb_ack(GDBState *s, char c)
     }
 }
 
+/* '+' or '-' for the packet we sent last, which may come after the VM was started ('D'). */
+static bool gdb_is_awaited_ack(GDBState *s, uint8_t c)
+{
+    return (c == '+' || c == '-') && !s->no_ack && s->frame_len > 0;
+}
+
 static void gdb_rx_event(GDBState *s, GdbRxEvent ev)
 {
     switch (ev) {
     case GDB_RX_PACKET:
+        s->frame_len = 0; /* a new command: gdb has our last reply */
         gdb_ack(s, '+');
         gdb_handle_packet(s, s->rx.data, s->rx.len);
         break;
@@ -224,6 +277,9 @@ static void gdb_rx_event(GDBState *s, GdbRxEvent ev)
         if (s->frame_len) {
             gdb_send_raw(s, s->frame, s->frame_len);
         }
+        break;
+    case GDB_RX_ACK:
+        s->frame_len = 0; /* delivered: nothing left to resend */
         break;
     default:
         break;
@@ -245,6 +301,17 @@ static void gdb_read(void *opaque)
     }
     /* A handler may end the session ('k', a failed send): stop at once if it does. */
     for (ssize_t i = 0; i < n && s->fd >= 0; i++) {
+        if (runstate_is_running() && !gdb_is_awaited_ack(s, buf[i])) {
+            /*
+             * All-stop, as QEMU: gdb reads or changes the machine only while it is stopped
+             * (a register write from here would race the vCPU using it). Any byte but the
+             * ack of our last reply stops the VM, is dropped and answered with a stop reply,
+             * so the packet it began is ignored. gdb itself sends nothing but Ctrl-C while
+             * the target runs.
+             */
+            gdb_interrupt(s);
+            continue;
+        }
         gdb_rx_event(s, gdb_rx_byte(&s->rx, buf[i]));
     }
 }
@@ -260,6 +327,10 @@ static void gdb_disconnect(GDBState *s, bool resume)
     close(s->fd);
     s->fd = -1;
     s->resumed = false;
+    /* Breakpoints and steps are vCPU state: a peer gone while the VM runs must not race them. */
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_DEBUG);
+    }
     gdb_release_cpus();
     if (resume) {
         gdb_let_vm_run();
@@ -272,7 +343,7 @@ static void gdb_accept(void *opaque)
 {
     GDBState *s = opaque;
     int one = 1;
-    int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
     if (fd < 0) {
         return; /* the client gave up already; keep listening */
@@ -285,6 +356,7 @@ static void gdb_accept(void *opaque)
     s->no_ack = false;
     s->resumed = false;
     s->frame_len = 0;
+    s->out_len = 0;
     s->g_cpu = s->c_cpu = first_cpu;
     if (runstate_is_running()) {
         vm_stop(RUN_STATE_DEBUG);

@@ -17,20 +17,33 @@
 #define GDB_SIGNAL_INT 2
 #define GDB_SIGNAL_TRAP 5
 
+/*
+ * Replies not yet taken by the peer. A gdb that stops reading while sending
+ * packets is dropped when this fills (a few dozen full-size replies).
+ */
+#define GDB_OUT_MAX (64 * 1024)
+
 typedef struct GDBState {
     int listen_fd;
-    int fd; /* the connected gdb, -1 if none */
+    int fd; /* the connected gdb, -1 if none; non-blocking */
     GdbRx rx;
     bool no_ack;               /* QStartNoAckMode accepted */
     bool resumed;              /* the VM runs for gdb, which waits for a stop reply */
+    bool resumed_all;          /* ... and every vCPU was resumed (not vCont on some threads) */
     CPUState *g_cpu;           /* "Hg": registers and memory */
     CPUState *c_cpu;           /* "Hc": resume, and the thread of stop replies */
     char frame[GDB_FRAME_MAX]; /* the last packet sent, resent on '-' */
     size_t frame_len;
+    char out[GDB_OUT_MAX]; /* queued bytes, sent by the main loop when the socket takes them */
+    size_t out_len;
 } GDBState;
 
 /* ---- gdbstub.c ---- */
-/* Send one packet (framed, escaped); a send error ends the session. */
+/*
+ * Send one packet (framed, escaped). Never waits for the peer: what the socket does not take
+ * now is queued and sent from the main loop; a send error, or a peer that lets the queue
+ * fill, ends the session.
+ */
 void gdb_put_packet(GDBState *s, const char *data, size_t len);
 void gdb_put_str(GDBState *s, const char *str);
 /* "T<sig>thread:<id>;" for cpu. */

@@ -47,7 +47,6 @@ struct Monitor {
     /* output not yet taken by the chardev */
     char *out;
     size_t out_len, out_cap;
-    struct Timer *retry_timer; /* armed only while output is pending */
     /* HMP */
     HmpReadline rl;
     bool banner_done;

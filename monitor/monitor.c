@@ -2,11 +2,12 @@
  * The monitor core: monitors on chardevs, their buffered output, the
  * command-line options that create them, and the table lookups.
  *
- * Output never waits for a slow client: what the chardev does not take stays
- * in the monitor's buffer and is retried from a timer, and while output is
- * pending the monitor takes no new input (a client that never reads stops
- * being served instead of freezing the main loop). Only events can still
- * queue up then; past MONITOR_OUT_MAX they are dropped.
+ * Output never waits for a slow client: it goes out with char_fe_write, and
+ * what the chardev does not take stays in the monitor's buffer until the
+ * chardev calls back (char_fe_watch_writable). While output is pending the
+ * monitor takes no new input (a client that never reads stops being served
+ * instead of freezing the main loop). Only events can still queue up then;
+ * past MONITOR_OUT_MAX they are dropped.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -17,10 +18,6 @@
 #include "system/memory.h"
 #include "util/main-loop.h"
 #include "util/option.h"
-#include "util/timer.h"
-
-/* Retry delay for output a client has not taken (only while some is pending). */
-#define MONITOR_RETRY_NS (100 * 1000 * 1000)
 
 static Monitor *monitors;
 
@@ -33,11 +30,12 @@ Monitor *monitor_list(void)
 
 static void monitor_flush(Monitor *mon);
 
-static void monitor_retry_cb(void *opaque)
+static void monitor_writable(void *opaque)
 {
     monitor_flush(opaque);
 }
 
+/* Write what the chardev takes now; wait for it to say it can take the rest. */
 static void monitor_flush(Monitor *mon)
 {
     int n;
@@ -46,17 +44,14 @@ static void monitor_flush(Monitor *mon)
         mon->out_len = 0;
         return;
     }
-    n = char_fe_write_all(&mon->be, (const uint8_t *)mon->out, (int)MIN(mon->out_len, INT_MAX));
+    n = char_fe_write(&mon->be, (const uint8_t *)mon->out, (int)MIN(mon->out_len, INT_MAX));
     if (n < 0) {
-        n = (int)mon->out_len; /* the peer is gone: nothing will take it */
+        n = (int)mon->out_len; /* the host sink failed: nothing will take it */
     }
     memmove(mon->out, mon->out + n, mon->out_len - n);
     mon->out_len -= n;
     if (mon->out_len) {
-        if (!mon->retry_timer) {
-            mon->retry_timer = timer_new_ns(CLOCK_HOST, monitor_retry_cb, mon);
-        }
-        timer_mod_ns(mon->retry_timer, clock_get_ns(CLOCK_HOST) + MONITOR_RETRY_NS);
+        char_fe_watch_writable(&mon->be, monitor_writable, mon);
     } else {
         /* Room again: input held back by can_receive may flow. */
         char_fe_accept_input(&mon->be);
@@ -124,6 +119,13 @@ void monitor_flush_all(void)
 {
     for (Monitor *mon = monitors; mon; mon = mon->next) {
         monitor_flush(mon);
+        if (mon->out_len && mon->be.chr) {
+            /* At exit: the chardev's bounded queue takes the rest, flushed with a time limit. */
+            char_fe_watch_writable(&mon->be, NULL, NULL);
+            char_fe_write_all(&mon->be, (const uint8_t *)mon->out,
+                              (int)MIN(mon->out_len, CHR_OUT_QUEUE_SIZE));
+            mon->out_len = 0;
+        }
     }
 }
 
@@ -172,7 +174,8 @@ static void monitor_chr_event(void *opaque, CharEvent event)
         mon->connected = true;
     } else if (event == CHR_EVENT_CLOSED) {
         mon->connected = false;
-        mon->out_len = 0;
+        mon->out_len = 0; /* for the client that went; the next one starts afresh */
+        char_fe_watch_writable(&mon->be, NULL, NULL);
     }
     if (mon->qmp) {
         qmp_event(mon, event);

@@ -25,6 +25,7 @@ typedef struct ElfImage {
     uint64_t file_size;
     Elf64_Ehdr ehdr;
     Elf64_Phdr *phdrs;
+    uint64_t *skip; /* per segment: leading bytes below guest memory, not loaded */
 } ElfImage;
 
 /* ---- File helpers ---- */
@@ -118,6 +119,25 @@ static bool range_is_memory(AddressSpace *as, hwaddr addr, uint64_t len)
         len -= chunk;
     }
     return true;
+}
+
+/*
+ * Bytes from addr to the first RAM or ROM byte of [addr, addr+len) (len > 0, no wrap-around),
+ * or len when the range holds none.
+ */
+static uint64_t bytes_before_memory(AddressSpace *as, hwaddr addr, uint64_t len)
+{
+    const FlatView *view = address_space_get_flatview(as);
+    hwaddr last = addr + (len - 1);
+
+    for (unsigned i = 0; i < view->nr; i++) {
+        const FlatRange *r = &view->ranges[i];
+        if (r->size && memory_region_is_ram(r->mr) && r->addr + (r->size - 1) >= addr &&
+            r->addr <= last) {
+            return r->addr > addr ? r->addr - addr : 0;
+        }
+    }
+    return len;
 }
 
 /* Copy len bytes of the file at off to guest addr (destination already checked). */
@@ -218,9 +238,27 @@ static bool elf_check_header(const ElfImage *elf, Error **errp)
     return true;
 }
 
-static bool elf_check_segment(const ElfImage *elf, unsigned i, AddressSpace *as, Error **errp)
+/*
+ * Linkers map the ELF and program headers in front of the first section, in a segment that
+ * starts at file offset 0: linked with -Ttext=0x80000000, its first page 0x7ffff000 lies
+ * below RAM. Those leading file bytes are skipped (as QEMU drops them); any other byte
+ * outside RAM or ROM (a kernel too big for -m, a wrong link address) is still an error.
+ */
+static uint64_t elf_segment_skip(const Elf64_Phdr *ph, AddressSpace *as)
+{
+    uint64_t skip;
+
+    if (ph->p_offset != 0) {
+        return 0;
+    }
+    skip = bytes_before_memory(as, ph->p_paddr, ph->p_memsz);
+    return skip <= ph->p_filesz ? skip : 0;
+}
+
+static bool elf_check_segment(ElfImage *elf, unsigned i, AddressSpace *as, Error **errp)
 {
     const Elf64_Phdr *ph = &elf->phdrs[i];
+    uint64_t skip;
 
     if (ph->p_filesz > ph->p_memsz) {
         error_setg(errp,
@@ -238,50 +276,19 @@ static bool elf_check_segment(const ElfImage *elf, unsigned i, AddressSpace *as,
                    elf->path, i, ph->p_paddr);
         return false;
     }
-    if (!range_is_memory(as, ph->p_paddr, ph->p_memsz)) {
+    skip = elf_segment_skip(ph, as);
+    if (skip < ph->p_memsz && !range_is_memory(as, ph->p_paddr + skip, ph->p_memsz - skip)) {
         error_setg(errp, "%s: segment %u at 0x%" PRIx64 " lies outside guest memory", elf->path, i,
                    ph->p_paddr);
         return false;
     }
+    elf->skip[i] = skip;
     return true;
 }
 
 static bool segment_is_loaded(const Elf64_Phdr *ph)
 {
     return ph->p_type == PT_LOAD && ph->p_memsz != 0;
-}
-
-/* Read and check the headers and every loadable segment, without touching the guest. */
-static bool elf_validate(ElfImage *elf, AddressSpace *as, Error **errp)
-{
-    bool any = false;
-
-    if (!read_at(elf->fd, &elf->ehdr, MIN(elf->file_size, sizeof(elf->ehdr)), 0)) {
-        error_setg_errno(errp, errno ? errno : EIO, "%s: read error", elf->path);
-        return false;
-    }
-    if (!elf_check_header(elf, errp)) {
-        return false;
-    }
-    elf->phdrs = xnew0(Elf64_Phdr, elf->ehdr.e_phnum);
-    if (!read_at(elf->fd, elf->phdrs, elf->ehdr.e_phnum * sizeof(Elf64_Phdr), elf->ehdr.e_phoff)) {
-        error_setg_errno(errp, errno ? errno : EIO, "%s: read error", elf->path);
-        return false;
-    }
-    for (unsigned i = 0; i < elf->ehdr.e_phnum; i++) {
-        if (!segment_is_loaded(&elf->phdrs[i])) {
-            continue;
-        }
-        if (!elf_check_segment(elf, i, as, errp)) {
-            return false;
-        }
-        any = true;
-    }
-    if (!any) {
-        error_setg(errp, "%s: no loadable segments", elf->path);
-        return false;
-    }
-    return true;
 }
 
 /* e_entry as a physical address: firmware and kernels start with translation off. */
@@ -298,6 +305,46 @@ static uint64_t elf_entry_paddr(const ElfImage *elf)
     return entry;
 }
 
+/* Read and check the headers and every loadable segment, without touching the guest. */
+static bool elf_validate(ElfImage *elf, AddressSpace *as, Error **errp)
+{
+    bool any = false;
+
+    if (!read_at(elf->fd, &elf->ehdr, MIN(elf->file_size, sizeof(elf->ehdr)), 0)) {
+        error_setg_errno(errp, errno ? errno : EIO, "%s: read error", elf->path);
+        return false;
+    }
+    if (!elf_check_header(elf, errp)) {
+        return false;
+    }
+    elf->phdrs = xnew0(Elf64_Phdr, elf->ehdr.e_phnum);
+    elf->skip = xnew0(uint64_t, elf->ehdr.e_phnum);
+    if (!read_at(elf->fd, elf->phdrs, elf->ehdr.e_phnum * sizeof(Elf64_Phdr), elf->ehdr.e_phoff)) {
+        error_setg_errno(errp, errno ? errno : EIO, "%s: read error", elf->path);
+        return false;
+    }
+    for (unsigned i = 0; i < elf->ehdr.e_phnum; i++) {
+        if (!segment_is_loaded(&elf->phdrs[i])) {
+            continue;
+        }
+        if (!elf_check_segment(elf, i, as, errp)) {
+            return false;
+        }
+        any |= elf->skip[i] < elf->phdrs[i].p_memsz;
+    }
+    if (!any) {
+        error_setg(errp, "%s: no loadable segments in guest memory", elf->path);
+        return false;
+    }
+    uint64_t entry = elf_entry_paddr(elf);
+    if (!range_is_memory(as, entry, 1)) {
+        error_setg(errp, "%s: entry point 0x%" PRIx64 " lies outside guest memory", elf->path,
+                   entry);
+        return false;
+    }
+    return true;
+}
+
 static bool elf_load_segments(ElfImage *elf, AddressSpace *as, uint64_t *low, uint64_t *high,
                               Error **errp)
 {
@@ -305,16 +352,18 @@ static bool elf_load_segments(ElfImage *elf, AddressSpace *as, uint64_t *low, ui
     *high = 0;
     for (unsigned i = 0; i < elf->ehdr.e_phnum; i++) {
         const Elf64_Phdr *ph = &elf->phdrs[i];
-        if (!segment_is_loaded(ph)) {
+        uint64_t skip = elf->skip[i];
+        if (!segment_is_loaded(ph) || skip == ph->p_memsz) {
             continue;
         }
-        if (!copy_to_guest(elf->path, elf->fd, ph->p_offset, ph->p_filesz, as, ph->p_paddr, errp)) {
+        if (!copy_to_guest(elf->path, elf->fd, ph->p_offset + skip, ph->p_filesz - skip, as,
+                           ph->p_paddr + skip, errp)) {
             return false;
         }
         zero_guest(as, ph->p_paddr + ph->p_filesz, ph->p_memsz - ph->p_filesz);
         /* A segment ending at the very top of the address space saturates. */
         uint64_t end = ph->p_paddr + ph->p_memsz ? ph->p_paddr + ph->p_memsz : UINT64_MAX;
-        *low = MIN(*low, ph->p_paddr);
+        *low = MIN(*low, ph->p_paddr + skip);
         *high = MAX(*high, end);
     }
     return true;
@@ -346,6 +395,7 @@ bool load_elf(const char *path, AddressSpace *as, uint64_t *entry, uint64_t *low
     ok = true;
 out:
     free(elf.phdrs);
+    free(elf.skip);
     close(elf.fd);
     return ok;
 }
@@ -362,12 +412,17 @@ bool load_image_targphys(const char *path, hwaddr addr, uint64_t max_size, Addre
     if (fd < 0) {
         return false;
     }
+    /* Firmware and kernels that load nothing would run whatever memory holds: refuse. */
+    if (file_size == 0) {
+        error_setg(errp, "%s: empty file, nothing to load", path);
+        goto out;
+    }
     if (file_size > max_size) {
         error_setg(errp, "%s: image too large (%" PRIu64 " bytes, at most %" PRIu64 ")", path,
                    file_size, max_size);
         goto out;
     }
-    if (file_size && (file_size - 1 > UINT64_MAX - addr || !range_is_memory(as, addr, file_size))) {
+    if (file_size - 1 > UINT64_MAX - addr || !range_is_memory(as, addr, file_size)) {
         error_setg(errp,
                    "%s: image of %" PRIu64 " bytes at 0x%" PRIx64 " lies outside guest memory",
                    path, file_size, addr);

@@ -8,7 +8,10 @@ int main(int argc, char **argv)
 {
     int status;
 
-    system_init(argc, argv);
+    /* Start-up may end here: after -h or dumpdtb (status 0) or a configuration error (1). */
+    if (!system_init(argc, argv, &status)) {
+        return status;
+    }
     status = main_loop();
     system_cleanup();
     return status;

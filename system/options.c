@@ -25,7 +25,6 @@ typedef struct OptionDef {
         o->field = arg;                                                                            \
         return true;                                                                               \
     }
-SET_STRING(machine)
 SET_STRING(cpu)
 SET_STRING(bios)
 SET_STRING(kernel)
@@ -56,7 +55,32 @@ static bool opt_gdb_default(VLOptions *o, const char *opt, const char *arg, Erro
     return true;
 }
 
-/* -m [size=]N[KMGT]: a bare number is MiB, as QEMU. */
+/* The -m keys other than size: slots and maxmem are checked as QEMU checks them. */
+static bool memory_hotplug_keys(VLOptions *o, const KeyValueList *kv, Error **errp)
+{
+    const char *slots = keyval_get(kv, "slots"), *maxmem = keyval_get(kv, "maxmem");
+    uint64_t n;
+
+    if (slots && (!parse_uint(slots, &n) || n > 256)) {
+        error_setg(errp, "invalid value '%s' for 'slots'", slots);
+        return false;
+    }
+    if (maxmem && !parse_size(maxmem, MiB, &o->ram_maxmem)) {
+        error_setg(errp, "invalid value '%s' for 'maxmem'", maxmem);
+        return false;
+    }
+    if (slots && !maxmem) {
+        error_setg(errp, "slots specified but no maxmem");
+        return false;
+    }
+    if (maxmem && o->ram_maxmem < o->ram_size) {
+        error_setg(errp, "maxmem (%s) must be at least the initial memory size", maxmem);
+        return false;
+    }
+    return true;
+}
+
+/* -m [size=]N[KMGT][,slots=N,maxmem=SIZE]: a bare number is MiB; "1.9G" works, as QEMU. */
 static bool opt_memory(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     KeyValueList kv;
@@ -68,13 +92,27 @@ static bool opt_memory(VLOptions *o, const char *opt, const char *arg, Error **e
         return false;
     }
     size = keyval_get(&kv, "size");
-    if (kv.count != 1 || !size) {
-        error_setg(errp, "-%s %s: only 'size' is supported", opt, arg);
-    } else if (!parse_size(size, MiB, &o->ram_size) || o->ram_size == 0) {
+    for (int i = 0; i < kv.count; i++) {
+        const char *k = kv.items[i].key;
+        if (strcmp(k, "size") && strcmp(k, "slots") && strcmp(k, "maxmem")) {
+            error_setg(errp, "-%s %s: unknown parameter '%s'", opt, arg, k);
+            goto out;
+        }
+    }
+    if (!size) {
+        error_setg(errp, "-%s %s: missing 'size'", opt, arg);
+    } else if (!parse_size(size, MiB, &o->ram_size) || o->ram_size == 0 ||
+               o->ram_size > UINT64_MAX - 8 * KiB) {
         error_setg(errp, "-%s %s: invalid RAM size '%s'", opt, arg, size);
     } else {
-        ok = true;
+        /* QEMU rounds the size up to 8 KiB ("1.9G" is 0x7999a000 bytes). */
+        o->ram_size = (o->ram_size + 8 * KiB - 1) & ~(uint64_t)(8 * KiB - 1);
+        ok = memory_hotplug_keys(o, &kv, errp);
+        if (!ok) {
+            error_prepend(errp, "-%s %s: ", opt, arg);
+        }
     }
+out:
     keyval_free(&kv);
     return ok;
 }
@@ -179,6 +217,12 @@ static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **er
                            "(only tcg)",
                            opt, arg, v);
             }
+        } else if (!strcmp(k, "tb-size")) {
+            uint64_t mib;
+            ok = parse_uint(v, &mib) && mib <= 4096; /* checked; the code cache sizes itself */
+            if (!ok) {
+                error_setg(errp, "-%s %s: invalid tb-size '%s' (MiB)", opt, arg, v);
+            }
         } else if (!strcmp(k, "jit") || !strcmp(k, "thread")) {
             ok = !strcmp(k, "thread") ? !strcmp(v, "multi") || !strcmp(v, "single")
                                       : parse_bool(v, &jit);
@@ -249,13 +293,327 @@ static bool opt_display(VLOptions *o, const char *opt, const char *arg, Error **
     return true;
 }
 
+/* ---- process confinement: -sandbox, -runas, -run-with (system/sandbox.c) ---- */
+static bool opt_sandbox(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return sandbox_parse(arg, &o->sandbox, errp);
+}
+
+static bool opt_runas(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    if (!runas_parse(arg, &o->runas, errp)) {
+        error_prepend(errp, "-%s %s: ", opt, arg);
+        return false;
+    }
+    return true;
+}
+
+static bool opt_run_with(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return run_with_parse(arg, &o->runas, errp);
+}
+/* ---- end of process confinement ---- */
+/* ---- issue 14: QEMU command lines as people write them ---- */
+
+/* -machine may be given several times: the lists merge, later keys win (as QEMU). */
+static bool opt_machine(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    o->machine = arg;
+    return add_to_list(o->machine_opts, &o->nmachine, opt, arg, errp);
+}
+
+ADD_TO_LIST(global)
+ADD_TO_LIST(object)
+SET_FLAG(nodefaults)
+
+/* Kestrel reads no configuration files, so there is none to skip. */
+static bool opt_no_user_config(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return true;
+}
+
+/* Check that every key of arg is in known[] (NULL-terminated); the first may be implied. */
+static bool check_keys(const char *opt, const char *arg, const char *implied,
+                       const char *const *known, KeyValueList *kv, Error **errp)
+{
+    if (!keyval_parse(arg, implied, kv, errp)) {
+        error_prepend(errp, "-%s %s: ", opt, arg);
+        return false;
+    }
+    for (int i = 0; i < kv->count; i++) {
+        bool found = false;
+        for (int k = 0; known[k]; k++) {
+            found |= !strcmp(kv->items[i].key, known[k]);
+        }
+        if (!found) {
+            error_setg(errp, "-%s %s: unknown parameter '%s'", opt, arg, kv->items[i].key);
+            keyval_free(kv);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The value of key is one of the alternatives in alts ("a|b|c"), or absent. */
+static bool check_choice(const char *opt, const char *arg, const KeyValueList *kv, const char *key,
+                         const char *alts, Error **errp)
+{
+    const char *v = keyval_get(kv, key);
+    size_t n = v ? strlen(v) : 0;
+
+    for (const char *p = alts; v && *p; p += strcspn(p, "|"), p += *p == '|') {
+        if (strcspn(p, "|") == n && !strncmp(p, v, n)) {
+            return true;
+        }
+    }
+    if (v) {
+        error_setg(errp, "-%s %s: invalid value '%s' for '%s' (%s)", opt, arg, v, key, alts);
+        return false;
+    }
+    return true;
+}
+
+/* -set GROUP.ID.PROP=VALUE: checked here, applied once every option is read. */
+static bool opt_set(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    const char *dot1 = strchr(arg, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    const char *eq = dot2 ? strchr(dot2 + 1, '=') : NULL;
+
+    if (!eq || dot1 == arg || dot2 == dot1 + 1 || eq == dot2 + 1) {
+        error_setg(errp, "-%s %s: expected GROUP.ID.PROP=VALUE", opt, arg);
+        return false;
+    }
+    return add_to_list(o->set, &o->nset, opt, arg, errp);
+}
+
+/* -boot: the virt board boots what -bios/-kernel name; the boot order has no reader. */
+static bool opt_boot(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    static const char *const known[] = {"order",       "once",           "menu",   "splash",
+                                        "splash-time", "reboot-timeout", "strict", NULL};
+    KeyValueList kv;
+    bool ok = check_keys(opt, arg, "order", known, &kv, errp);
+
+    if (ok) {
+        keyval_free(&kv);
+    }
+    return ok;
+}
+
+/* -uuid: the virt board has no firmware table to show it in; its form is still checked. */
+static bool opt_uuid(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    static const int dash_at[] = {8, 13, 18, 23};
+    bool ok = strlen(arg) == 36;
+
+    for (int i = 0; ok && i < 36; i++) {
+        bool dash = i == dash_at[0] || i == dash_at[1] || i == dash_at[2] || i == dash_at[3];
+        ok = dash ? arg[i] == '-' : isxdigit((unsigned char)arg[i]);
+    }
+    if (!ok) {
+        error_setg(errp, "-%s %s: invalid UUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+                   opt, arg);
+    }
+    return ok;
+}
+
+/* -k LANGUAGE: the keyboard layout of a graphical display; with none, it has no effect. */
+static bool opt_keyboard(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    for (const char *p = arg; *p; p++) {
+        if (!isalnum((unsigned char)*p) && *p != '-') {
+            error_setg(errp, "-%s %s: invalid keyboard layout name", opt, arg);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -vga none: the virt board has no VGA card, so only none can be honoured. */
+static bool opt_vga(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    if (strcmp(arg, "none") != 0) {
+        error_setg(errp, "-%s %s: the virt board has no VGA card (only -vga none)", opt, arg);
+        return false;
+    }
+    return true;
+}
+
+/* -usb: QEMU's virt has no USB controller either: nothing is added, as with QEMU. */
+static bool opt_usb(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return true;
+}
+
+/* -rtc [base=utc|localtime|DATE][,clock=host][,driftfix=none|slew]; vl.c sets the RTC. */
+static bool opt_rtc(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    static const char *const known[] = {"base", "clock", "driftfix", NULL};
+    KeyValueList kv;
+    const char *clock;
+    bool ok;
+
+    if (!check_keys(opt, arg, NULL, known, &kv, errp)) {
+        return false;
+    }
+    clock = keyval_get(&kv, "clock");
+    ok = check_choice(opt, arg, &kv, "driftfix", "none|slew", errp);
+    if (ok && clock && strcmp(clock, "host") != 0) {
+        error_setg(errp,
+                   "-%s %s: clock=%s is not supported: the RTC follows the host clock "
+                   "(clock=host)",
+                   opt, arg, clock);
+        ok = false;
+    }
+    keyval_free(&kv);
+    o->rtc = ok ? arg : NULL;
+    return ok;
+}
+
+/* -msg timestamp=on|off[,guest-name=on|off]: how error messages are prefixed. */
+static bool opt_msg(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    static const char *const known[] = {"timestamp", "guest-name", NULL};
+    KeyValueList kv;
+    const char *ts;
+    bool ok, b;
+
+    if (!check_keys(opt, arg, NULL, known, &kv, errp)) {
+        return false;
+    }
+    ts = keyval_get(&kv, "timestamp");
+    ok = (!ts || parse_bool(ts, &o->msg_timestamp)) &&
+         (!keyval_get(&kv, "guest-name") || parse_bool(keyval_get(&kv, "guest-name"), &b));
+    if (!ok) {
+        error_setg(errp, "-%s %s: timestamp and guest-name take on or off", opt, arg);
+    }
+    keyval_free(&kv);
+    return ok;
+}
+
+SET_FLAG(semihosting)
+
+/* -semihosting-config: its keys are checked when start-up applies it (semihosting/config.c). */
+static bool opt_semihosting_config(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    o->semihosting_config = arg;
+    return true;
+}
+
+/* Where -set GROUP.ID finds its option: the list of that group and its implied key. */
+static bool set_group_list(VLOptions *o, const char *group, size_t len, const char ***list, int *n,
+                           const char **implied)
+{
+    if (len == 6 && !strncmp(group, "device", 6)) {
+        *list = o->device, *n = o->ndevice, *implied = "driver";
+    } else if (len == 5 && !strncmp(group, "drive", 5)) {
+        *list = o->drive, *n = o->ndrive, *implied = NULL;
+    } else if (len == 6 && !strncmp(group, "netdev", 6)) {
+        *list = o->netdev, *n = o->nnetdev, *implied = "type";
+    } else if (len == 6 && !strncmp(group, "object", 6)) {
+        *list = o->object, *n = o->nobject, *implied = "qom-type";
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* Append "key=value" to buf (malloc'd, grown), a comma in the value doubled as QEMU writes it. */
+static char *append_pair(char *buf, const char *key, const char *value)
+{
+    size_t len = buf ? strlen(buf) : 0, extra = strlen(key) + 2 * strlen(value) + 3;
+    char *p;
+
+    buf = xrealloc(buf, len + extra);
+    p = buf + len;
+    p += sprintf(p, "%s%s=", len ? "," : "", key);
+    for (const char *v = value; *v; v++) {
+        *p++ = *v;
+        if (*v == ',') {
+            *p++ = ',';
+        }
+    }
+    *p = '\0';
+    return buf;
+}
+
+/* The option string kv with key set to value (replacing it, or appended). */
+static char *keyval_with(const KeyValueList *kv, const char *key, size_t keylen, const char *value)
+{
+    char *out = NULL, *k = xasprintf("%.*s", (int)keylen, key);
+    bool done = false;
+
+    for (int i = 0; i < kv->count; i++) {
+        bool same = !strcmp(kv->items[i].key, k);
+        if (!same || !done) {
+            out = append_pair(out, kv->items[i].key, same ? value : kv->items[i].value);
+        }
+        done |= same;
+    }
+    if (!done) {
+        out = append_pair(out, k, value);
+    }
+    free(k);
+    return out;
+}
+
+/* -set GROUP.ID.PROP=VALUE rewrites the GROUP option whose id is ID (QEMU's -set). */
+static bool apply_set(VLOptions *o, const char *arg, Error **errp)
+{
+    const char *id = strchr(arg, '.') + 1, *prop = strchr(id, '.') + 1, *eq = strchr(prop, '=');
+    const char **list, *implied, *v;
+    int n;
+
+    if (!set_group_list(o, arg, id - 1 - arg, &list, &n, &implied)) {
+        error_setg(errp, "-set %s: there is no option group '%.*s'", arg, (int)(id - 1 - arg), arg);
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        KeyValueList kv;
+
+        if (list[i][0] == '{' || !keyval_parse_repeatable(list[i], implied, &kv, NULL)) {
+            continue;
+        }
+        v = keyval_get(&kv, "id");
+        if (v && strlen(v) == (size_t)(prop - 1 - id) && !strncmp(v, id, prop - 1 - id)) {
+            o->owned[o->nowned] = keyval_with(&kv, prop, eq - prop, eq + 1);
+            list[i] = o->owned[o->nowned++];
+            keyval_free(&kv);
+            return true;
+        }
+        keyval_free(&kv);
+    }
+    error_setg(errp, "-set %s: there is no %.*s with id '%.*s'", arg, (int)(id - 1 - arg), arg,
+               (int)(prop - 1 - id), id);
+    return false;
+}
+
+void vl_options_free(VLOptions *o)
+{
+    for (int i = 0; i < o->nowned; i++) {
+        free(o->owned[i]);
+    }
+    o->nowned = 0;
+}
+
 static const OptionDef options[] = {
     {"machine", "TYPE[,prop=value...]", opt_machine,
      "select the board (-machine help lists them); e.g. virt,aclint=on,dumpdtb=FILE"},
     {"M", "TYPE[,prop=value...]", opt_machine, "same as -machine"},
-    {"m", "SIZE", opt_memory, "guest RAM size; a bare number is MiB, suffixes K/M/G/T"},
+    {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]", opt_memory,
+     "guest RAM size; a bare number is MiB, suffixes K/M/G/T, fractions (1.5G) allowed; "
+     "slots/maxmem are checked (no memory hotplug)"},
     {"smp", "[cpus=]N[,sockets=S,cores=C,threads=T,maxcpus=M]", opt_smp, "number of harts"},
     {"cpu", "MODEL", opt_cpu, "select the hart model (-cpu help lists them)"},
+    {"set", "group.id.arg=value", opt_set,
+     "set <arg> of the -device/-drive/-netdev/-object whose id is <id>"},
+    {"global", "driver.property=value", opt_global,
+     "set a global default for a driver property (e.g. virtio-mmio.force-legacy=false)"},
+    {"boot", "[order=drives][,once=drives][,menu=on|off]", opt_boot,
+     "accepted; the virt board boots what -bios and -kernel name"},
+    {"k", "language", opt_keyboard, "keyboard layout (no effect: there is no graphical display)"},
+    {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid,
+     "machine UUID (checked; the virt board has no table that shows it)"},
     {"bios", "FILE|default|none", opt_bios, "firmware (default: Debian's OpenSBI fw_dynamic)"},
     {"kernel", "FILE", opt_kernel, "kernel or bare-metal program (ELF or raw image)"},
     {"initrd", "FILE", opt_initrd, "initial ram disk"},
@@ -269,21 +627,32 @@ static const OptionDef options[] = {
      "a network backend (user networking); attach with -device virtio-net-device,netdev=ID"},
     {"nic", "user[,model=virtio-net-device][,hostfwd=...]", opt_nic,
      "a network backend and its virtio-net card in one option (or -nic none)"},
-    {"accel", "tcg[,jit=on|off]", opt_accel,
-     "accelerator: tcg (jit=off runs the interpreter only)"},
-    {"nographic", NULL, opt_nographic, "serial port and monitor multiplexed on stdio (Ctrl-A h)"},
+    {"accel", "tcg[,jit=on|off][,thread=single|multi][,tb-size=N]", opt_accel,
+     "accelerator: tcg (jit=off runs the interpreter only; harts always run in their own "
+     "threads and the code cache sizes itself, so thread= and tb-size= are only checked)"},
+    {"nographic", NULL, opt_nographic,
+     "the first serial port on stdio, with the Ctrl-A keys (Ctrl-A h lists them)"},
     {"serial", "DEV", opt_serial,
      "serial port backend: stdio, mon:stdio, null, none, "
      "file:PATH, pty, tcp:HOST:PORT,server=on,wait=off"},
     {"display", "none", opt_display, "display type (only 'none': there is no graphical display)"},
+    {"vga", "none", opt_vga, "video card type (only 'none': the virt board has no VGA card)"},
+    {"usb", NULL, opt_usb, "accepted; as in QEMU's virt there is no USB host controller to add"},
     {"s", NULL, opt_gdb_default, "shorthand for -gdb tcp::1234"},
-    {"gdb", "tcp::PORT", opt_gdb, "wait for a gdb connection on a TCP port"},
-    {"S", NULL, opt_start_stopped, "do not start the harts (continue from gdb)"},
+    {"gdb", "tcp::PORT", opt_gdb, "accept a gdb connection on a TCP port"},
+    {"S", NULL, opt_start_stopped,
+     "do not start the harts (cont from the monitor, or continue from gdb)"},
     {"d", "ITEM,...", opt_log_items, "debug log (-d help lists the items)"},
     {"D", "FILE", opt_log_file, "write the debug log to FILE instead of stderr"},
+    {"sandbox",
+     "on|off[,obsolete=allow|deny][,elevateprivileges=allow|deny|children]"
+     "[,spawn=allow|deny][,resourcecontrol=allow|deny]",
+     opt_sandbox, "seccomp system call filter, installed before the harts start"},
+    {"runas", "USER|UID:GID", opt_runas, "change to this user once start-up opened its files"},
+    {"run-with", "user=USER|UID:GID", opt_run_with, "same as -runas"},
     {"no-reboot", NULL, opt_no_reboot, "exit instead of rebooting"},
     {"no-shutdown", NULL, opt_no_shutdown,
-     "a guest poweroff stops the VM instead of exiting (SHUTDOWN event; quit exits)"},
+     "when the guest powers off, stop the harts instead of exiting (SHUTDOWN event; quit exits)"},
     {"monitor", "DEV", opt_monitor,
      "human monitor on a chardev: stdio, none, unix:PATH,server,nowait, tcp:HOST:PORT,..."},
     {"qmp", "DEV", opt_qmp, "QMP (JSON) monitor on a chardev, e.g. unix:PATH,server=on,wait=off"},
@@ -296,6 +665,22 @@ static const OptionDef options[] = {
     {"pidfile", "FILE", opt_pidfile, "write the process id to FILE (removed at exit)"},
     {"daemonize", NULL, opt_daemonize,
      "detach from the terminal once the machine is up (no stdio chardevs)"},
+    {"rtc", "[base=utc|localtime|<datetime>][,clock=host][,driftfix=none|slew]", opt_rtc,
+     "set the RTC base (e.g. base=2020-01-01T12:00:00); it follows the host clock"},
+    {"semihosting", NULL, opt_semihosting,
+     "serve the guest's semihosting calls (slli/ebreak/srai): console, host files, exit"},
+    {"semihosting-config", "[enable=on|off][,target=native|auto][,arg=str[,...]]",
+     opt_semihosting_config,
+     "configure semihosting; arg= words make the SYS_GET_CMDLINE command line"},
+    {"nodefaults", NULL, opt_nodefaults,
+     "don't create default devices (no serial port unless -serial names one)"},
+    {"no-user-config", NULL, opt_no_user_config,
+     "do not load user-provided config files (Kestrel loads none)"},
+    {"msg", "timestamp=on|off[,guest-name=on|off]", opt_msg,
+     "control error message format (timestamp=on prefixes the time)"},
+    {"object", "TYPENAME[,PROP1=VALUE1,...]", opt_object,
+     "create an object (rng-random, rng-builtin) in /objects; the id property must be set; "
+     "also in JSON form {\"qom-type\":...}"},
     {"version", NULL, opt_show_version, "print the version and exit"},
     {"help", NULL, opt_show_help, "print this help and exit"},
     {"h", NULL, opt_show_help, "same as -help"},
@@ -338,6 +723,11 @@ bool vl_parse_args(int argc, char **argv, VLOptions *o, Error **errp)
             return false;
         }
         if (!def->handler(o, name, def->argname ? argv[++i] : NULL, errp)) {
+            return false;
+        }
+    }
+    for (int i = 0; i < o->nset; i++) {
+        if (!apply_set(o, o->set[i], errp)) {
             return false;
         }
     }

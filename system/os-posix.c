@@ -3,7 +3,7 @@
  *
  * -daemonize forks before anything is created (threads do not survive a
  * fork); the parent waits on a pipe and exits 0 once the child reports
- * that the machine is up (os_setup_post), or 1 if the child failed first, so
+ * that the machine is up (os_daemonize_done), or 1 if the child failed first, so
  * a script that starts the emulator knows the QMP socket exists when the
  * command returns. -pidfile is written by the process that stays, and
  * removed at exit.
@@ -26,11 +26,35 @@ static void pidfile_unlink(void)
     }
 }
 
+/*
+ * The parent: succeed once the child says the machine is up. A child that ends first (a
+ * configuration error, or a start-up that ends by itself such as -machine dumpdtb=) gives
+ * us its exit status.
+ */
+static void os_daemon_parent_wait(pid_t pid, const int fds[2])
+{
+    char status = 1;
+    ssize_t n;
+    int wstatus;
+
+    close(fds[1]);
+    while ((n = read(fds[0], &status, 1)) < 0 && errno == EINTR) {
+    }
+    if (n == 1) {
+        _exit(status == 0 ? 0 : 1);
+    }
+    while (waitpid(pid, &wstatus, 0) < 0) {
+        if (errno != EINTR) {
+            _exit(1);
+        }
+    }
+    _exit(WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 1);
+}
+
 bool os_daemonize(Error **errp)
 {
     int fds[2];
     pid_t pid;
-    char status = 1;
 
     if (pipe2(fds, O_CLOEXEC) < 0) {
         error_setg_errno(errp, errno, "-daemonize: cannot create a pipe");
@@ -42,11 +66,7 @@ bool os_daemonize(Error **errp)
         return false;
     }
     if (pid > 0) {
-        /* The parent: succeed once the child says the machine is up. */
-        close(fds[1]);
-        while (read(fds[0], &status, 1) < 0 && errno == EINTR) {
-        }
-        _exit(status == 0 ? 0 : 1);
+        os_daemon_parent_wait(pid, fds);
     }
     close(fds[0]);
     daemon_pipe = fds[1];
@@ -73,7 +93,7 @@ bool os_write_pidfile(const char *path, Error **errp)
     return true;
 }
 
-void os_setup_post(void)
+void os_daemonize_done(void)
 {
     int null_fd;
     char ok = 0;

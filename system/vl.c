@@ -5,6 +5,8 @@
  *   machine_run_board_init (the board's init) → machine_init_done notifiers
  *   (firmware, kernel, FDT) → reset → vCPU threads → (gdbstub) → vm_start
  *   main_loop: main_loop_wait until a shutdown request.
+ * Every step returns false with an Error; system_init reports it and main
+ * exits with status 1. Nothing below main calls exit().
  */
 #include "system/system.h"
 
@@ -13,8 +15,12 @@
 #include "gdbstub/gdbstub.h"
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
+#include "hw/core/qdev-globals.h"
+#include "hw/rtc/goldfish_rtc.h"
 #include "monitor/monitor.h"
 #include "net/net.h"
+#include "qom/object_interfaces.h"
+#include "semihosting/semihost.h"
 #include "system/cpus.h"
 #include "system/os-posix.h"
 #include "system/runstate.h"
@@ -22,6 +28,7 @@
 #include "util/log.h"
 #include "util/main-loop.h"
 #include "util/option.h"
+#include "util/timer.h"
 
 static Chardev *serial_hds[MAX_SERIAL_PORTS];
 
@@ -35,11 +42,9 @@ static bool is_help(const char *s)
     return s && (!strcmp(s, "help") || !strcmp(s, "?"));
 }
 
-/* -h, -version and the "help" values print something and exit with 0. */
-static void handle_help_requests(const VLOptions *o)
+/* -h, -version and the "help" values: print what was asked; true if one was (start-up ends). */
+static bool handle_help_requests(const VLOptions *o)
 {
-    bool done = true;
-
     if (o->show_help) {
         vl_print_help(stdout);
     } else if (o->show_version) {
@@ -50,18 +55,18 @@ static void handle_help_requests(const VLOptions *o)
         riscv_cpu_list(stdout);
     } else if (is_help(o->log_items)) {
         log_print_help();
+    } else if (o->nobject && is_help(o->object[o->nobject - 1])) {
+        user_creatable_print_help(stdout);
     } else {
-        done = false;
         for (int i = 0; i < o->ndevice; i++) {
             if (is_help(o->device[i])) {
                 qdev_print_device_help(stdout);
-                done = true;
+                return true;
             }
         }
+        return false;
     }
-    if (done) {
-        exit(0);
-    }
+    return true;
 }
 
 static MachineClass *select_machine(const KeyValueList *kv, const char *optarg, Error **errp)
@@ -133,14 +138,15 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
 /*
  * Serial ports: the -serial list, or when none is given (as QEMU's -nographic) mon:stdio
  * with the human monitor behind Ctrl-A c, plain stdio if a monitor option took the
- * monitor elsewhere, null under -daemonize.
+ * monitor elsewhere, null under -daemonize; none at all after -nodefaults (then the
+ * board's UART has no backend, and there is no default monitor either).
  */
 static const char *serial_spec(const VLOptions *o, int i)
 {
     if (o->nserial) {
         return i < o->nserial ? o->serial[i] : NULL;
     }
-    if (i > 0) {
+    if (i > 0 || o->nodefaults) {
         return NULL;
     }
     return o->daemonize ? "null" : o->default_monitor_off ? "stdio" : "mon:stdio";
@@ -148,7 +154,7 @@ static const char *serial_spec(const VLOptions *o, int i)
 
 static bool create_serial_ports(const VLOptions *o, Error **errp)
 {
-    int n = o->nserial ? o->nserial : 1;
+    int n = o->nserial ? o->nserial : !o->nodefaults;
 
     for (int i = 0; i < n; i++) {
         const char *spec = serial_spec(o, i);
@@ -238,9 +244,14 @@ static bool add_implied_device(char *device_opts, Error **errp)
     return ok;
 }
 
-/* Backends first (-netdev, -drive), then devices in command-line order. */
+/* Backends first (-object, -netdev, -drive), then devices in command-line order. */
 static bool create_devices(const VLOptions *o, Error **errp)
 {
+    for (int i = 0; i < o->nobject; i++) {
+        if (!user_creatable_add_from_str(o->object[i], errp)) {
+            return false;
+        }
+    }
     for (int i = 0; i < o->nnetdev; i++) {
         if (!netdev_add(o->netdev[i], errp)) {
             error_prepend(errp, "-netdev %s: ", o->netdev[i]);
@@ -277,79 +288,225 @@ static bool create_devices(const VLOptions *o, Error **errp)
     return true;
 }
 
-static void start_vcpus(void)
+static bool start_vcpus(Error **errp)
 {
     CPUState *cpu;
 
     CPU_FOREACH (cpu) {
-        if (!cpus_start_vcpu(cpu, &error_fatal)) {
-            exit(1);
+        if (!cpus_start_vcpu(cpu, errp)) {
+            return false;
         }
     }
+    return true;
 }
 
-/* Configuration errors end start-up: "kestrel: <message>" and exit status 1. */
-static void exit_on_error(Error *err)
+/* Every -machine, in order, into one list: a later key replaces an earlier one (as QEMU). */
+static bool merge_machine_opts(const VLOptions *o, KeyValueList *merged, Error **errp)
 {
-    if (err) {
-        error_report_err(err);
-        exit(1);
+    if (!o->nmachine) {
+        return keyval_parse("", "type", merged, errp);
     }
+    for (int i = 0; i < o->nmachine; i++) {
+        KeyValueList kv;
+
+        if (!keyval_parse(o->machine_opts[i], "type", &kv, errp)) {
+            error_prepend(errp, "-machine %s: ", o->machine_opts[i]);
+            return false;
+        }
+        for (int j = 0; j < kv.count; j++) {
+            KeyValue *it = &kv.items[j];
+            int k = 0;
+
+            while (k < merged->count && strcmp(merged->items[k].key, it->key)) {
+                k++;
+            }
+            if (k < merged->count) {
+                free(merged->items[k].value);
+                merged->items[k].value = it->value;
+                free(it->key);
+            } else {
+                keyval_add(merged, it->key, it->value);
+            }
+        }
+        free(kv.items); /* the strings moved into merged */
+    }
+    return true;
 }
 
-void system_init(int argc, char **argv)
+/* -rtc base=utc|localtime|DATE: the RTC's offset from the host's UTC wall clock, in seconds. */
+static bool rtc_base_offset(const char *base, int64_t *secs, Error **errp)
 {
-    VLOptions o = {0};
-    KeyValueList machine_kv;
-    MachineClass *mc = NULL;
-    MachineState *ms = NULL;
-    Error *err = NULL;
+    time_t now = time(NULL);
+    struct tm tm = {0};
+    const char *end;
 
-    /* A local Error (not error_fatal) so callers can prefix the option that failed. */
-    vl_parse_args(argc, argv, &o, &err);
-    exit_on_error(err);
-    handle_help_requests(&o);
-    if (o.log_items) {
-        log_set_mask_str(o.log_items, &err);
+    *secs = 0;
+    if (!base || !strcmp(base, "utc")) {
+        return true;
     }
-    if (!err && o.log_file) {
-        log_set_file(o.log_file, &err);
+    if (!strcmp(base, "localtime")) {
+        localtime_r(&now, &tm);
+        *secs = tm.tm_gmtoff; /* the guest reads local time as if it were UTC, as QEMU */
+        return true;
     }
-    exit_on_error(err);
-    if (o.jit_set) {
-        tcg_jit_enabled = o.jit;
+    end = strptime(base, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end || *end) {
+        memset(&tm, 0, sizeof(tm));
+        end = strptime(base, "%Y-%m-%d", &tm);
     }
-    no_reboot = o.no_reboot;
-    no_shutdown = o.no_shutdown;
-    if (keyval_parse(o.machine ? o.machine : "", "type", &machine_kv, &err)) {
-        mc = select_machine(&machine_kv, o.machine, &err);
-    } else {
-        error_prepend(&err, "-machine %s: ", o.machine);
+    if (!end || *end) {
+        error_setg(errp,
+                   "invalid base '%s': invalid datetime format (utc, localtime, YYYY-MM-DD or "
+                   "YYYY-MM-DDTHH:MM:SS)",
+                   base);
+        return false;
     }
-    exit_on_error(err);
-    setup_process(&o, &err);
-    exit_on_error(err);
-    main_loop_init(&err);
-    exit_on_error(err);
-    bql_lock(); /* the main thread holds it except while main_loop_wait sleeps */
-    os_setup_signal_handling();
-    if (create_chardevs_and_monitors(&o, &err) &&
-        (ms = create_machine(&o, mc, &machine_kv, &err)) && machine_run_board_init(ms, &err)) {
-        create_devices(&o, &err);
+    *secs = (int64_t)timegm(&tm) - now;
+    return true;
+}
+
+/* -global defaults, and -rtc's base through the same path (the RTC's tick-offset). */
+static bool register_globals(const VLOptions *o, Error **errp)
+{
+    for (int i = 0; i < o->nglobal; i++) {
+        if (!qdev_global_add(o->global[i], errp)) {
+            return false;
+        }
     }
-    exit_on_error(err);
+    if (o->rtc) {
+        KeyValueList kv;
+        int64_t secs;
+        char *global;
+        bool ok = keyval_parse(o->rtc, NULL, &kv, errp) &&
+                  rtc_base_offset(keyval_get(&kv, "base"), &secs, errp);
+
+        keyval_free(&kv);
+        if (!ok) {
+            error_prepend(errp, "-rtc %s: ", o->rtc);
+            return false;
+        }
+        global = xasprintf("%s.tick-offset=%lld", TYPE_GOLDFISH_RTC,
+                           (long long)secs * (long long)NANOSECONDS_PER_SECOND);
+        ok = qdev_global_add(global, errp);
+        free(global);
+        return ok;
+    }
+    return true;
+}
+
+/* What acts before the machine exists (logging, accelerator, run-state flags); its class. */
+static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, Error **errp)
+{
+    if ((o->log_items && !log_set_mask_str(o->log_items, errp)) ||
+        (o->log_file && !log_set_file(o->log_file, errp))) {
+        return NULL;
+    }
+    if (o->jit_set) {
+        tcg_jit_enabled = o->jit;
+    }
+    no_reboot = o->no_reboot;
+    no_shutdown = o->no_shutdown;
+    error_set_timestamps(o->msg_timestamp);
+    if (o->semihosting) {
+        semihosting_enable();
+    }
+    if (o->semihosting_config && !semihosting_config(o->semihosting_config, errp)) {
+        error_prepend(errp, "-semihosting-config %s: ", o->semihosting_config);
+        return NULL;
+    }
+    if (!merge_machine_opts(o, machine_kv, errp) || !register_globals(o, errp)) {
+        return NULL;
+    }
+    return select_machine(machine_kv, o->machine, errp);
+}
+
+/* The machine, from its backends to its machine-done steps (firmware, kernel, FDT). */
+static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const KeyValueList *kv,
+                                   Error **errp)
+{
+    MachineState *ms;
+
+    if (!create_chardevs_and_monitors(o, errp) || !(ms = create_machine(o, mc, kv, errp)) ||
+        !machine_run_board_init(ms, errp) || !create_devices(o, errp)) {
+        return NULL;
+    }
     net_check_clients();
-    keyval_free(&machine_kv);
-    machine_run_init_done_notifiers();
-    system_reset();
-    start_vcpus();
-    if (o.gdb && !gdbserver_start(o.gdb, &err)) {
-        exit_on_error(err);
+    return machine_run_init_done_notifiers(ms, errp) ? ms : NULL;
+}
+
+/* Everything after the options were read; false + errp on a configuration error. */
+static bool start_machine(const VLOptions *o, bool *dumped, Error **errp)
+{
+    KeyValueList machine_kv = {0};
+    MachineClass *mc = configure(o, &machine_kv, errp);
+    MachineState *ms = NULL;
+
+    /* -daemonize forks here: after the checks, before any thread exists. */
+    if (mc && setup_process(o, errp) && main_loop_init(errp)) {
+        bql_lock(); /* the main thread holds it except while main_loop_wait sleeps */
+        os_setup_signal_handling();
+        ms = build_machine(o, mc, &machine_kv, errp);
     }
-    if (!o.start_stopped) {
+    keyval_free(&machine_kv);
+    if (!ms) {
+        return false;
+    }
+    if (ms->dumpdtb) {
+        /* QEMU's dumpdtb: the tree is written once the machine is built, then start-up ends. */
+        *dumped = machine_dump_dtb(ms, errp);
+        return *dumped;
+    }
+    system_reset();
+    /*
+     * Confinement goes here: every file (images, firmware, kernel, logs) and
+     * socket the command line names is open, so privileges can go; no guest
+     * instruction has run yet and no vCPU thread exists, so the guest never
+     * runs unfiltered and the threads inherit the filter.
+     */
+    if (!os_setup_post(&o->runas, &o->sandbox, errp) || !start_vcpus(errp) ||
+        (o->gdb && !gdbserver_start(o->gdb, errp))) {
+        return false;
+    }
+    if (!o->start_stopped) {
         vm_start();
     }
-    os_setup_post();
+    /* -daemonize: the machine is up, the waiting parent may exit now. */
+    os_daemonize_done();
+    return true;
+}
+
+bool system_init(int argc, char **argv, int *status)
+{
+    VLOptions o = {0};
+    Error *err = NULL;
+    bool dumped = false;
+
+    *status = 0;
+    /* A local Error (not error_fatal) so callers can prefix the option that failed. */
+    if (!vl_parse_args(argc, argv, &o, &err)) {
+        goto fail;
+    }
+    if (handle_help_requests(&o)) {
+        vl_options_free(&o);
+        return false;
+    }
+    if (!start_machine(&o, &dumped, &err)) {
+        goto fail;
+    }
+    vl_options_free(&o);
+    if (dumped) {
+        error_report("info: dtb dumped to %s. Exiting.", current_machine->dumpdtb);
+        return false;
+    }
+    return true;
+
+fail:
+    /* Configuration errors end start-up: "kestrel: <message>" and exit status 1. */
+    vl_options_free(&o);
+    error_set_timestamps(o.msg_timestamp); /* also when a later option was the bad one */
+    error_report_err(err);
+    *status = 1;
+    return false;
 }
 
 int main_loop(void)

@@ -7,6 +7,8 @@
  * error happened rather than lost on the way up.
  */
 
+#include <time.h>
+
 #include "util/error.h"
 
 #include <assert.h>
@@ -132,9 +134,34 @@ void error_free(Error *err)
     }
 }
 
+/* -msg timestamp=on: a process-wide setting, like the log file (QEMU's message format). */
+static bool message_with_timestamp;
+
+void error_set_timestamps(bool on)
+{
+    message_with_timestamp = on;
+}
+
+/* "2026-12-06T05:37:38.772595Z " before a message under -msg timestamp=on, as QEMU. */
+static void error_print_prefix(void)
+{
+    struct timespec ts;
+    struct tm tm;
+    char buf[32];
+
+    if (!message_with_timestamp) {
+        return;
+    }
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+    fprintf(stderr, "%s.%06ldZ ", buf, ts.tv_nsec / 1000);
+}
+
 void error_report_err(Error *err)
 {
     if (err) {
+        error_print_prefix();
         fprintf(stderr, "kestrel: %s\n", err->msg);
         error_free(err);
     }
@@ -144,6 +171,7 @@ void error_report(const char *fmt, ...)
 {
     va_list ap;
 
+    error_print_prefix();
     fputs("kestrel: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -155,6 +183,7 @@ void warn_report(const char *fmt, ...)
 {
     va_list ap;
 
+    error_print_prefix();
     fputs("kestrel: warning: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);

@@ -67,10 +67,45 @@ static struct {
 static pthread_mutex_t bql = PTHREAD_MUTEX_INITIALIZER;
 static __thread bool bql_held;
 
+/*
+ * The loop takes the BQL once per iteration, after its poll; a vCPU polling an MMIO
+ * register (mtime, a UART status) takes and drops it millions of times a second. A
+ * plain mutex lets the thread that just dropped it win again and again: we measured
+ * the loop waiting 60 ms for it, and the guest's timer interrupt waiting with it. So
+ * the loop says it is waiting, and other threads hold back until it has the lock.
+ */
+static atomic_int bql_loop_waiting;
+static pthread_mutex_t bql_handoff_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t bql_handoff_cond = PTHREAD_COND_INITIALIZER;
+
 void bql_lock(void)
 {
+    if (atomic_load(&bql_loop_waiting)) {
+        pthread_mutex_lock(&bql_handoff_lock);
+        while (atomic_load(&bql_loop_waiting)) {
+            pthread_cond_wait(&bql_handoff_cond, &bql_handoff_lock);
+        }
+        pthread_mutex_unlock(&bql_handoff_lock);
+    }
     pthread_mutex_lock(&bql);
     bql_held = true;
+}
+
+/* The loop's own bql_lock: ahead of every thread that asks after it (see above). */
+static void bql_lock_for_loop(void)
+{
+    atomic_fetch_add(&bql_loop_waiting, 1);
+    pthread_mutex_lock(&bql);
+    bql_held = true;
+    pthread_mutex_lock(&bql_handoff_lock);
+    atomic_fetch_sub(&bql_loop_waiting, 1);
+    pthread_cond_broadcast(&bql_handoff_cond);
+    pthread_mutex_unlock(&bql_handoff_lock);
+}
+
+bool bql_loop_is_waiting(void)
+{
+    return atomic_load(&bql_loop_waiting) != 0;
 }
 
 void bql_unlock(void)
@@ -384,7 +419,7 @@ void main_loop_wait(bool nonblocking)
     }
     bql_unlock();
     ret = ppoll(ml.pollfds, ml.npollfds, timeout >= 0 ? &ts : NULL, NULL);
-    bql_lock();
+    bql_lock_for_loop();
 
     ml.dispatching = true;
     if (ret > 0) {

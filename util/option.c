@@ -141,22 +141,45 @@ static int size_suffix_shift(char c)
     }
 }
 
+/* ".9" of "1.9G": the fraction's digits as numerator / 10^digits; false on garbage. */
+static bool parse_size_fraction(const char **p, uint64_t *num, uint64_t *den)
+{
+    *num = 0;
+    *den = 1;
+    if (**p != '.') {
+        return true;
+    }
+    (*p)++;
+    if (!isdigit((unsigned char)**p)) {
+        return false;
+    }
+    for (; isdigit((unsigned char)**p); (*p)++) {
+        if (*den < 1000000000000ULL) { /* digits past 10^-12 cannot change a byte count */
+            *num = *num * 10 + (**p - '0');
+            *den *= 10;
+        }
+    }
+    return true;
+}
+
 bool parse_size(const char *str, uint64_t default_unit, uint64_t *out)
 {
     char *end;
-    uint64_t n, unit = default_unit;
+    const char *p;
+    uint64_t n, unit = default_unit, num, den;
 
     if (!str || !isdigit((unsigned char)*str)) {
         return false;
     }
     errno = 0;
     n = strtoull(str, &end, 10);
-    if (errno) {
+    p = end;
+    if (errno || !parse_size_fraction(&p, &num, &den)) {
         return false;
     }
-    if (*end) {
-        int shift = size_suffix_shift(*end);
-        if (shift < 0 || end[1] != '\0') {
+    if (*p) {
+        int shift = size_suffix_shift(*p);
+        if (shift < 0 || p[1] != '\0') {
             return false;
         }
         unit = 1ULL << shift;
@@ -164,7 +187,15 @@ bool parse_size(const char *str, uint64_t default_unit, uint64_t *out)
     if (n > UINT64_MAX / unit) {
         return false;
     }
+    /* As QEMU's sizes: "1.5G" is 1.5 GiB, the fraction of a byte truncated. */
     *out = n * unit;
+    if (num) {
+        uint64_t extra = (uint64_t)((unsigned __int128)num * unit / den);
+        if (*out > UINT64_MAX - extra) {
+            return false;
+        }
+        *out += extra;
+    }
     return true;
 }
 

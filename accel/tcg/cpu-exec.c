@@ -1,9 +1,9 @@
 /*
- * The execution loop of a RISC-V vCPU (QEMU's cpu-exec.c): between blocks it
- * takes pending interrupts (RISC-V Privileged ISA 20211203, section 3.1.9),
- * finds the next block (jump cache, then the physical block cache, then the
- * translator), and runs it: as host code when the JIT translated it
- * (include/accel/tcg/jit.h), otherwise with the interpreter. Both chain
+ * The execution loop of a vCPU (QEMU's cpu-exec.c): between blocks it takes
+ * pending interrupts (TCGCPUOps.exec_interrupt), finds the next block (jump
+ * cache, then the physical block cache, then the target's translator), and
+ * runs it: as host code when the JIT translated it (include/accel/tcg/jit.h),
+ * otherwise with the target's interpreter. Both chain
  * further blocks by themselves until something needs this loop again; a JIT
  * exit that may be chained comes back here once, and the loop links it to
  * the block it finds next.
@@ -14,19 +14,20 @@
 #include "accel/tcg/cputlb.h"
 #include "accel/tcg/jit.h"
 #include "accel/tcg/tb.h"
+#include "accel/tcg/tcg-cpu-ops.h"
 #include "accel/tcg/tcg.h"
 #include "system/memory.h"
 #include "util/log.h"
 
 /* Bring the TLB and jump cache in line with the memory map and the block cache. */
-static void tcg_sync(RISCVCPU *cpu)
+static void tcg_sync(CPUState *cs)
 {
-    CPUTLB *tlb = &cpu->tlb;
+    CPUTLB *tlb = cs->tlb;
     unsigned gen = __atomic_load_n(&address_space_memory()->generation, __ATOMIC_ACQUIRE);
     unsigned flushes = __atomic_load_n(&tb_flush_count, __ATOMIC_ACQUIRE);
 
     if (!tlb->initialized || tlb->as_generation != gen) {
-        tlb_flush(&cpu->parent_obj);
+        tlb_flush(cs);
         tlb->as_generation = gen;
     }
     if (tlb->tb_flush_count != flushes) {
@@ -47,38 +48,37 @@ static bool tb_wants_jit(TranslationBlock *tb)
  * before it was published is made again. After a flush, a block the JIT cannot fit is
  * interpreted.
  */
-static TranslationBlock *tb_gen(RISCVCPU *cpu, uint64_t pc, hwaddr phys, const uint8_t *host,
-                                RISCVException *ex, uint64_t *tval)
+static TranslationBlock *tb_gen(CPUState *cs, uint64_t pc, hwaddr phys, const uint8_t *host,
+                                int *ex, uint64_t *tval)
 {
     bool flushed = false;
 
     for (;;) {
-        unsigned flushes = cpu->tlb.tb_flush_count;
-        int exc;
-        TranslationBlock *tb = riscv_gen_tb(cpu, pc, phys, host, TB_MAX_INSNS, true, &exc, tval);
+        unsigned flushes = cs->tlb->tb_flush_count;
+        TranslationBlock *tb =
+            cs->tcg_ops->gen_tb(cs, pc, phys, host, TB_MAX_INSNS, true, ex, tval);
 
-        *ex = exc;
-        if (!tb && exc != RISCV_EXCP_NONE) {
+        if (!tb && *ex != TCG_EXCP_NONE) {
             return NULL;
         }
-        if (!tb || (tb_wants_jit(tb) && !jit_compile(tb) && !flushed)) {
+        if (!tb || (tb_wants_jit(tb) && !jit_compile(cs, tb) && !flushed)) {
             tb_flush_exclusive(flushes);
-            tcg_sync(cpu);
+            tcg_sync(cs);
             flushed = true;
             continue;
         }
-        if ((tb->flags & TB_UNCACHED) || tb_insert(&cpu->parent_obj, tb, host)) {
+        if ((tb->flags & TB_UNCACHED) || tb_insert(cs, tb, host)) {
             return tb;
         }
-        tcg_sync(cpu); /* another vCPU flushed while we waited to mark the page */
+        tcg_sync(cs); /* another vCPU flushed while we waited to mark the page */
     }
 }
 
-/* The block at env->pc, or NULL with the fetch fault in *ex / *tval. */
-static TranslationBlock *tb_find(RISCVCPU *cpu, RISCVException *ex, uint64_t *tval)
+/* The block at the vCPU's pc, or NULL with the fetch fault in *ex / *tval. */
+static TranslationBlock *tb_find(CPUState *cs, int *ex, uint64_t *tval)
 {
-    uint64_t pc = cpu->env.pc;
-    TranslationBlock *tb = tb_lookup_fast(&cpu->tlb, pc);
+    uint64_t pc = *tcg_cpu_pc(cs);
+    TranslationBlock *tb = tb_lookup_fast(cs->tlb, pc);
     const uint8_t *host;
     hwaddr phys;
 
@@ -86,18 +86,18 @@ static TranslationBlock *tb_find(RISCVCPU *cpu, RISCVException *ex, uint64_t *tv
         return tb;
     }
     *tval = pc;
-    *ex = tlb_translate_code(cpu, pc, &phys, &host);
-    if (*ex != RISCV_EXCP_NONE) {
+    *ex = tlb_translate_code(cs, pc, &phys, &host);
+    if (*ex != TCG_EXCP_NONE) {
         return NULL;
     }
     tb = tb_lookup_phys(phys);
     if (!tb) {
-        tb = tb_gen(cpu, pc, phys, host, ex, tval);
+        tb = tb_gen(cs, pc, phys, host, ex, tval);
         if (!tb || (tb->flags & TB_UNCACHED)) {
             return tb;
         }
     }
-    *tb_jc_entry(&cpu->tlb, pc) = (TBJumpCacheEntry){.pc = pc, .tb = tb};
+    *tb_jc_entry(cs->tlb, pc) = (TBJumpCacheEntry){.pc = pc, .tb = tb};
     return tb;
 }
 
@@ -116,68 +116,56 @@ static bool breakpoint_hit(CPUState *cs, uint64_t pc)
  * time, the pc checked against the breakpoints before it runs. Returns an
  * EXCP_* code, or 0 to go on.
  */
-static int exec_debug_step(RISCVCPU *cpu)
+static int exec_debug_step(CPUState *cs)
 {
-    CPUState *cs = &cpu->parent_obj;
-    CPURISCVState *env = &cpu->env;
-    TranslationBlock *tb;
+    const TCGCPUOps *ops = cs->tcg_ops;
+    uint64_t pc = *tcg_cpu_pc(cs), tval = pc;
+    TranslationBlock *tb = NULL;
     const uint8_t *host;
     hwaddr phys;
-    uint64_t tval = env->pc;
-    RISCVException ex;
-    int exc, ret;
+    int ex, ret;
 
-    if (breakpoint_hit(cs, env->pc)) {
+    if (breakpoint_hit(cs, pc)) {
         return EXCP_DEBUG;
     }
-    ex = tlb_translate_code(cpu, env->pc, &phys, &host);
-    tb = NULL;
-    if (ex == RISCV_EXCP_NONE) {
-        tb = riscv_gen_tb(cpu, env->pc, phys, host, 1, false, &exc, &tval);
-        ex = exc;
+    ex = tlb_translate_code(cs, pc, &phys, &host);
+    if (ex == TCG_EXCP_NONE) {
+        tb = ops->gen_tb(cs, pc, phys, host, 1, false, &ex, &tval);
     }
     if (!tb) {
-        env->load_res = ~0ULL;
-        riscv_cpu_do_exception(env, ex, tval);
+        ops->raise(cs, ex, tval);
         return cs->singlestep_enabled ? EXCP_DEBUG : 0;
     }
-    ret = riscv_tb_exec(cpu, tb, false);
+    ret = ops->tb_exec(cs, tb, false);
     if (cs->singlestep_enabled) {
         return EXCP_DEBUG;
     }
-    return ret == TB_EXIT_HALT && !riscv_cpu_has_work(env) ? EXCP_HLT : 0;
+    return ret == TB_EXIT_HALT && !CPU_GET_CLASS(cs)->has_work(cs) ? EXCP_HLT : 0;
 }
 
-static void log_block_entry(RISCVCPU *cpu, TranslationBlock *tb)
+static void log_block_entry(CPUState *cs, TranslationBlock *tb)
 {
-    CPUState *cs = &cpu->parent_obj;
     CPUClass *cc = CPU_GET_CLASS(cs);
 
     if (log_enabled(LOG_EXEC)) {
-        log_printf("Trace %d: pc 0x%016" PRIx64 " phys 0x%" PRIx64 "\n", cs->cpu_index, cpu->env.pc,
-                   tb->phys_pc);
+        log_printf("Trace %d: pc 0x%016" PRIx64 " phys 0x%" PRIx64 "\n", cs->cpu_index,
+                   *tcg_cpu_pc(cs), tb->phys_pc);
     }
     if (log_enabled(LOG_CPU) && cc->dump_state) {
         cc->dump_state(cs, stderr);
     }
 }
 
-/* Take an enabled pending interrupt; the cheap mip & mie test filters the common case. */
-static bool check_interrupts(CPURISCVState *env)
+/* Interpret tb; true when the vCPU halts (WFI with nothing pending). */
+static bool run_interp(CPUState *cs, TranslationBlock *tb, bool chain)
 {
-    uint64_t pending = atomic_load_explicit(&env->mip, memory_order_relaxed) & env->mie;
-
-    if (pending && riscv_cpu_exec_interrupt(env)) {
-        env->load_res = ~0ULL;
-        return true;
-    }
-    return false;
+    return cs->tcg_ops->tb_exec(cs, tb, chain) == TB_EXIT_HALT && !CPU_GET_CLASS(cs)->has_work(cs);
 }
 
 /* After a chainable JIT exit: link it to tb, the block that runs next, if tb is JIT code. */
-static void link_exit(RISCVCPU *cpu, const JitExit *from, unsigned flushes, TranslationBlock *tb)
+static void link_exit(CPUState *cs, const JitExit *from, unsigned flushes, TranslationBlock *tb)
 {
-    if (from->tb && flushes == cpu->tlb.tb_flush_count && tb->jit_code &&
+    if (from->tb && flushes == cs->tlb->tb_flush_count && tb->jit_code &&
         !(tb->flags & TB_UNCACHED)) {
         tb_link(from->tb, from->slot, tb);
     }
@@ -187,72 +175,68 @@ static void link_exit(RISCVCPU *cpu, const JitExit *from, unsigned flushes, Tran
  * Run tb as host code; returns true when the vCPU halts (WFI with nothing
  * pending). A chainable exit is left in *chain for link_exit.
  */
-static bool run_jit(RISCVCPU *cpu, TranslationBlock *tb, JitExit *chain)
+static bool run_jit(CPUState *cs, TranslationBlock *tb, JitExit *chain)
 {
-    JitExit e = jit_exec(cpu, tb);
+    JitExit e = jit_exec(cs, tb);
 
     if (e.kind == JIT_EXIT_CHAIN) {
         *chain = e;
     } else if (e.kind == JIT_EXIT_TAIL) {
-        return riscv_tb_exec(cpu, e.tb, false) == TB_EXIT_HALT && !riscv_cpu_has_work(&cpu->env);
+        return run_interp(cs, e.tb, false);
     }
     return false;
 }
 
-int riscv_tcg_exec(CPUState *cs)
+int tcg_cpu_exec(CPUState *cs)
 {
-    RISCVCPU *cpu = container_of(cs, RISCVCPU, parent_obj);
-    CPURISCVState *env = &cpu->env;
+    const TCGCPUOps *ops = cs->tcg_ops;
     bool logging = log_enabled(LOG_EXEC | LOG_CPU);
     bool use_jit;
     JitExit chain = {0};
 
-    jit_init();
+    jit_init(cs);
     use_jit = tcg_jit_enabled && !logging; /* -d exec,cpu trace every block: interpret */
-    tcg_sync(cpu);
+    tcg_sync(cs);
     for (;;) {
         TranslationBlock *tb;
-        RISCVException ex;
+        int ex;
         uint64_t tval;
         JitExit from = chain;
-        unsigned flushes = cpu->tlb.tb_flush_count;
+        unsigned flushes = cs->tlb->tb_flush_count;
 
         chain.tb = NULL;
         if (atomic_exchange(&cs->exit_request, false)) {
             return EXCP_INTERRUPT;
         }
-        if (check_interrupts(env)) {
+        if (ops->exec_interrupt(cs)) {
             from.tb = NULL; /* the next block is the trap handler, not the exit's target */
         }
-        /* Privilege, MPRV and satp only change at block exits, which come back here. */
-        cpu->tlb.data_mmu_idx = riscv_cpu_mmu_index(env, false);
-        cpu->tlb.code_mmu_idx = riscv_cpu_mmu_index(env, true);
+        /* Privilege and translation only change at block exits, which come back here. */
+        ops->update_mmu_idx(cs);
         if (unlikely(cs->num_breakpoints > 0 || cs->singlestep_enabled)) {
-            int ret = exec_debug_step(cpu);
+            int ret = exec_debug_step(cs);
             if (ret) {
                 return ret;
             }
             continue;
         }
-        tb = tb_find(cpu, &ex, &tval);
+        tb = tb_find(cs, &ex, &tval);
         if (!tb) {
-            env->load_res = ~0ULL;
-            riscv_cpu_do_exception(env, ex, tval);
+            ops->raise(cs, ex, tval);
             continue;
         }
-        link_exit(cpu, &from, flushes, tb);
+        link_exit(cs, &from, flushes, tb);
         if (unlikely(logging)) {
-            log_block_entry(cpu, tb);
+            log_block_entry(cs, tb);
         }
         if (use_jit && tb->jit_code) {
-            if (run_jit(cpu, tb, &chain)) {
+            if (run_jit(cs, tb, &chain)) {
                 return EXCP_HLT;
             }
             continue;
         }
         /* With the JIT on, interpreted blocks return here so JIT blocks after them run as code. */
-        if (riscv_tb_exec(cpu, tb, !logging && !use_jit) == TB_EXIT_HALT &&
-            !riscv_cpu_has_work(env)) {
+        if (run_interp(cs, tb, !logging && !use_jit)) {
             return EXCP_HLT;
         }
     }

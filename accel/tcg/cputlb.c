@@ -1,14 +1,14 @@
 /*
- * Softmmu TLB: the slow paths behind the interpreter's inline probe
+ * Softmmu TLB: the slow paths behind the engines' inline probes
  * (include/accel/tcg/cpu-tlb.h explains the entry format).
  *
- * A miss asks the privileged architecture to translate (riscv_cpu_tlb_fill:
- * page walk + PMP, RISC-V Privileged ISA 20211203 sections 3.7 and 4.3-4.6),
- * then classifies the physical page with the memory map: RAM/ROM pages get a
+ * A miss asks the target to translate (TCGCPUOps.tlb_fill: for RISC-V the
+ * page walk + PMP, Privileged ISA 20211203 sections 3.7 and 4.3-4.6), then
+ * classifies the physical page with the memory map: RAM/ROM pages get a
  * host addend, MMIO pages a TLB_MMIO tag so the next access skips the walk,
  * unassigned addresses an access fault. A translation finer than a page
- * (lg_page_size < 12, a PMP boundary inside the page) is used once and not
- * cached. Misaligned loads and stores are performed, as QEMU does on virt;
+ * (lg_page_size < 12, e.g. a PMP boundary inside the page) is used once and
+ * not cached. Misaligned loads and stores are performed, as QEMU does on virt;
  * those crossing a page are split, both pages translated before any byte of
  * a store is written.
  */
@@ -16,11 +16,10 @@
 
 #include "accel/tcg/cputlb.h"
 #include "accel/tcg/tb.h"
+#include "accel/tcg/tcg-cpu-ops.h"
 #include "system/memory.h"
 #include "util/log.h"
 #include "util/main-loop.h"
-
-_Static_assert(NB_MMU_MODES == CPU_TLB_NB_MODES, "CPUTLB sized for another target");
 
 /* Where one page-local access goes. */
 typedef struct TLBTarget {
@@ -30,14 +29,9 @@ typedef struct TLBTarget {
     CPUTLBEntry *e; /* the entry it came from, or NULL when not cached */
 } TLBTarget;
 
-static RISCVCPU *tlb_cpu(CPUState *cs)
-{
-    return container_of(cs, RISCVCPU, parent_obj);
-}
-
 void tlb_flush(CPUState *cs)
 {
-    CPUTLB *tlb = &tlb_cpu(cs)->tlb;
+    CPUTLB *tlb = cs->tlb;
 
     /* All-ones bytes make every tag TLB_INVALID. */
     memset(tlb->table, 0xff, sizeof(tlb->table));
@@ -46,7 +40,7 @@ void tlb_flush(CPUState *cs)
 
 void tlb_flush_page(CPUState *cs, uint64_t vaddr)
 {
-    CPUTLB *tlb = &tlb_cpu(cs)->tlb;
+    CPUTLB *tlb = cs->tlb;
     uint64_t page = vaddr & TARGET_PAGE_MASK;
 
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
@@ -67,7 +61,7 @@ static bool tag_fast_write(uint64_t tag)
 
 void tlb_set_notdirty(CPUState *cs, hwaddr page)
 {
-    CPUTLB *tlb = &tlb_cpu(cs)->tlb;
+    CPUTLB *tlb = cs->tlb;
 
     for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
         for (int i = 0; i < CPU_TLB_SIZE; i++) {
@@ -93,7 +87,7 @@ bool tlb_page_fast_writable_elsewhere(CPUState *self, hwaddr page)
     CPUState *cs;
 
     CPU_FOREACH (cs) {
-        CPUTLB *tlb = &tlb_cpu(cs)->tlb;
+        CPUTLB *tlb = cs->tlb;
         if (cs == self) {
             continue;
         }
@@ -132,16 +126,9 @@ static bool entry_write_recheck(uint64_t *tag, hwaddr ppage)
     return true;
 }
 
-static RISCVException access_fault(MMUAccessType access)
+static int access_fault(CPUState *cs, MMUAccessType access)
 {
-    switch (access) {
-    case MMU_DATA_LOAD:
-        return RISCV_EXCP_LOAD_ACCESS_FAULT;
-    case MMU_DATA_STORE:
-        return RISCV_EXCP_STORE_AMO_ACCESS_FAULT;
-    default:
-        return RISCV_EXCP_INST_ACCESS_FAULT;
-    }
+    return cs->tcg_ops->access_fault[access];
 }
 
 static uint64_t *entry_tag(CPUTLBEntry *e, MMUAccessType access)
@@ -204,48 +191,41 @@ static uint8_t *ram_page(const FlatRange *fr, hwaddr ppage)
 }
 
 /* Miss: walk, classify the physical page, cache it if allowed, and describe the access. */
-static RISCVException tlb_fill_target(RISCVCPU *cpu, uint64_t va, unsigned size,
-                                      MMUAccessType access, int mmu_idx, TLBTarget *t)
+static int tlb_fill_target(CPUState *cs, uint64_t va, unsigned size, MMUAccessType access,
+                           int mmu_idx, TLBTarget *t)
 {
-    CPUTLB *tlb = &cpu->tlb;
+    CPUTLB *tlb = cs->tlb;
     hwaddr pa, ppage;
     int prot, lg;
     const FlatRange *fr;
     uint8_t *host_page;
-    RISCVException ex;
+    int ex;
 
-    ex = riscv_cpu_tlb_fill(&cpu->env, va, access, mmu_idx, &pa, &prot, &lg);
-    if (ex != RISCV_EXCP_NONE) {
+    ex = cs->tcg_ops->tlb_fill(cs, va, size, access, mmu_idx, &pa, &prot, &lg);
+    if (ex != TCG_EXCP_NONE) {
         return ex;
     }
     fr = flatview_lookup(address_space_get_flatview(address_space_memory()), pa);
     if (!fr) {
         log_mask(LOG_GUEST_ERROR, "cpu%d: access to unassigned address 0x%" PRIx64 "\n",
-                 cpu->parent_obj.cpu_index, pa);
-        return access_fault(access);
+                 cs->cpu_index, pa);
+        return access_fault(cs, access);
     }
     ppage = pa & TARGET_PAGE_MASK;
     host_page = ram_page(fr, ppage);
     if (access == MMU_INST_FETCH && !host_page) {
         log_mask(LOG_GUEST_ERROR, "cpu%d: fetch from non-RAM address 0x%" PRIx64 "\n",
-                 cpu->parent_obj.cpu_index, pa);
-        return RISCV_EXCP_INST_ACCESS_FAULT;
+                 cs->cpu_index, pa);
+        return access_fault(cs, MMU_INST_FETCH);
     }
     if (lg >= TARGET_PAGE_BITS && (host_page || !memory_region_is_ram(fr->mr))) {
         CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, va);
         entry_fill(tlb, mmu_idx, e, va & TARGET_PAGE_MASK, ppage, prot, host_page,
                    memory_region_is_rom(fr->mr));
         target_from_entry(tlb, mmu_idx, e, va, access, t);
-        return RISCV_EXCP_NONE;
+        return TCG_EXCP_NONE;
     }
-    /*
-     * Not cacheable: this access only. tlb_fill checked PMP for the address, not the
-     * access size; an access that straddles a PMP boundary inside the page must fail.
-     * (mmu_idx numbers are the privilege levels.)
-     */
-    if (lg < TARGET_PAGE_BITS && !riscv_pmp_check(&cpu->env, pa, size, access, mmu_idx)) {
-        return access_fault(access);
-    }
+    /* Not cacheable: this access only (tlb_fill checked all of its bytes). */
     t->e = NULL;
     t->paddr = pa;
     t->host = NULL;
@@ -254,22 +234,22 @@ static RISCVException tlb_fill_target(RISCVCPU *cpu, uint64_t va, unsigned size,
         t->host = host_page + (pa - ppage);
         t->notdirty = access == MMU_DATA_STORE && tb_page_has_code(pa);
     }
-    return RISCV_EXCP_NONE;
+    return TCG_EXCP_NONE;
 }
 
 /* Translate one page-local access: the TLB if its tag matches (flags aside), else a fill. */
-static RISCVException tlb_resolve(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessType access,
-                                  int mmu_idx, TLBTarget *t)
+static int tlb_resolve(CPUState *cs, uint64_t va, unsigned size, MMUAccessType access, int mmu_idx,
+                       TLBTarget *t)
 {
-    CPUTLB *tlb = &cpu->tlb;
+    CPUTLB *tlb = cs->tlb;
     CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, va);
     uint64_t tag = *entry_tag(e, access);
 
     if (tag != TLB_INVALID && (tag & TARGET_PAGE_MASK) == (va & TARGET_PAGE_MASK)) {
         target_from_entry(tlb, mmu_idx, e, va, access, t);
-        return RISCV_EXCP_NONE;
+        return TCG_EXCP_NONE;
     }
-    return tlb_fill_target(cpu, va, size, access, mmu_idx, t);
+    return tlb_fill_target(cs, va, size, access, mmu_idx, t);
 }
 
 MemTxResult tlb_mmio_load(hwaddr paddr, unsigned size, uint64_t *val)
@@ -311,26 +291,21 @@ static void entry_clean(const TLBTarget *t)
     }
 }
 
-static RISCVException target_load(const TLBTarget *t, unsigned size, uint64_t *val)
+/* The access itself; false if the device refused it (an access fault). */
+static bool target_load(const TLBTarget *t, unsigned size, uint64_t *val)
 {
     *val = 0;
     if (t->host) {
         memcpy(val, t->host, size); /* little-endian host */
-        return RISCV_EXCP_NONE;
+        return true;
     }
-    if (tlb_mmio_load(t->paddr, size, val) != MEMTX_OK) {
-        return RISCV_EXCP_LOAD_ACCESS_FAULT;
-    }
-    return RISCV_EXCP_NONE;
+    return tlb_mmio_load(t->paddr, size, val) == MEMTX_OK;
 }
 
-static RISCVException target_store(const TLBTarget *t, unsigned size, uint64_t val)
+static bool target_store(const TLBTarget *t, unsigned size, uint64_t val)
 {
     if (!t->host) {
-        if (tlb_mmio_store(t->paddr, size, val) != MEMTX_OK) {
-            return RISCV_EXCP_STORE_AMO_ACCESS_FAULT;
-        }
-        return RISCV_EXCP_NONE;
+        return tlb_mmio_store(t->paddr, size, val) == MEMTX_OK;
     }
     memcpy(t->host, &val, size);
     if (t->notdirty) {
@@ -338,130 +313,134 @@ static RISCVException target_store(const TLBTarget *t, unsigned size, uint64_t v
         tb_invalidate_phys_range(t->paddr, size);
         entry_clean(t);
     }
-    return RISCV_EXCP_NONE;
+    return true;
 }
 
 /* Bytewise through the AddressSpace when a split half lands on MMIO. */
-static RISCVException target_load_part(const TLBTarget *t, unsigned n, uint8_t *buf)
+static bool target_load_part(const TLBTarget *t, unsigned n, uint8_t *buf)
 {
     for (unsigned i = 0; i < n; i++) {
         TLBTarget b = *t;
         uint64_t v;
         b.paddr += i;
         b.host = t->host ? t->host + i : NULL;
-        if (target_load(&b, 1, &v) != RISCV_EXCP_NONE) {
-            return RISCV_EXCP_LOAD_ACCESS_FAULT;
+        if (!target_load(&b, 1, &v)) {
+            return false;
         }
         buf[i] = v;
     }
-    return RISCV_EXCP_NONE;
+    return true;
 }
 
-static RISCVException target_store_part(const TLBTarget *t, unsigned n, const uint8_t *buf)
+static bool target_store_part(const TLBTarget *t, unsigned n, const uint8_t *buf)
 {
     for (unsigned i = 0; i < n; i++) {
         TLBTarget b = *t;
         b.paddr += i;
         b.host = t->host ? t->host + i : NULL;
-        if (target_store(&b, 1, buf[i]) != RISCV_EXCP_NONE) {
-            return RISCV_EXCP_STORE_AMO_ACCESS_FAULT;
+        if (!target_store(&b, 1, buf[i])) {
+            return false;
         }
     }
-    return RISCV_EXCP_NONE;
+    return true;
 }
 
 /* Translate both halves of a page-crossing access (second half's fault: tval = its page). */
-static RISCVException resolve_split(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessType access,
-                                    int mmu_idx, TLBTarget t[2], uint64_t *tval)
+static int resolve_split(CPUState *cs, uint64_t va, unsigned size, MMUAccessType access,
+                         int mmu_idx, TLBTarget t[2], uint64_t *tval)
 {
     uint64_t va2 = (va & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE;
-    RISCVException ex;
+    int ex;
 
-    ex = tlb_resolve(cpu, va, va2 - va, access, mmu_idx, &t[0]);
-    if (ex == RISCV_EXCP_NONE) {
-        ex = tlb_resolve(cpu, va2, size - (va2 - va), access, mmu_idx, &t[1]);
-        if (ex != RISCV_EXCP_NONE) {
+    ex = tlb_resolve(cs, va, va2 - va, access, mmu_idx, &t[0]);
+    if (ex == TCG_EXCP_NONE) {
+        ex = tlb_resolve(cs, va2, size - (va2 - va), access, mmu_idx, &t[1]);
+        if (ex != TCG_EXCP_NONE) {
             *tval = va2;
         }
     }
     return ex;
 }
 
-RISCVException tlb_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx, uint64_t *val,
-                             uint64_t *tval)
+int tlb_load_slow(CPUState *cs, uint64_t va, unsigned size, int mmu_idx, uint64_t *val,
+                  uint64_t *tval)
 {
     unsigned n1 = TARGET_PAGE_SIZE - (va & ~TARGET_PAGE_MASK);
     TLBTarget t[2];
     uint8_t buf[8] = {0};
-    RISCVException ex;
+    int ex;
+    bool ok;
 
     *tval = va;
     if (n1 >= size) {
-        ex = tlb_resolve(cpu, va, size, MMU_DATA_LOAD, mmu_idx, &t[0]);
-        return ex != RISCV_EXCP_NONE ? ex : target_load(&t[0], size, val);
+        ex = tlb_resolve(cs, va, size, MMU_DATA_LOAD, mmu_idx, &t[0]);
+        if (ex != TCG_EXCP_NONE) {
+            return ex;
+        }
+        return target_load(&t[0], size, val) ? TCG_EXCP_NONE : access_fault(cs, MMU_DATA_LOAD);
     }
-    ex = resolve_split(cpu, va, size, MMU_DATA_LOAD, mmu_idx, t, tval);
-    if (ex == RISCV_EXCP_NONE) {
-        ex = target_load_part(&t[0], n1, buf);
+    ex = resolve_split(cs, va, size, MMU_DATA_LOAD, mmu_idx, t, tval);
+    if (ex != TCG_EXCP_NONE) {
+        return ex;
     }
-    if (ex == RISCV_EXCP_NONE) {
-        ex = target_load_part(&t[1], size - n1, buf + n1);
-    }
+    ok = target_load_part(&t[0], n1, buf) && target_load_part(&t[1], size - n1, buf + n1);
     memcpy(val, buf, 8);
-    return ex;
+    return ok ? TCG_EXCP_NONE : access_fault(cs, MMU_DATA_LOAD);
 }
 
-RISCVException tlb_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx, uint64_t val,
-                              uint64_t *tval)
+int tlb_store_slow(CPUState *cs, uint64_t va, unsigned size, int mmu_idx, uint64_t val,
+                   uint64_t *tval)
 {
     unsigned n1 = TARGET_PAGE_SIZE - (va & ~TARGET_PAGE_MASK);
     TLBTarget t[2];
     uint8_t buf[8];
-    RISCVException ex;
+    int ex;
+    bool ok;
 
     *tval = va;
     if (n1 >= size) {
-        ex = tlb_resolve(cpu, va, size, MMU_DATA_STORE, mmu_idx, &t[0]);
-        return ex != RISCV_EXCP_NONE ? ex : target_store(&t[0], size, val);
+        ex = tlb_resolve(cs, va, size, MMU_DATA_STORE, mmu_idx, &t[0]);
+        if (ex != TCG_EXCP_NONE) {
+            return ex;
+        }
+        return target_store(&t[0], size, val) ? TCG_EXCP_NONE : access_fault(cs, MMU_DATA_STORE);
     }
-    ex = resolve_split(cpu, va, size, MMU_DATA_STORE, mmu_idx, t, tval);
+    ex = resolve_split(cs, va, size, MMU_DATA_STORE, mmu_idx, t, tval);
+    if (ex != TCG_EXCP_NONE) {
+        return ex;
+    }
     memcpy(buf, &val, 8);
-    if (ex == RISCV_EXCP_NONE) {
-        ex = target_store_part(&t[0], n1, buf);
-    }
-    if (ex == RISCV_EXCP_NONE) {
-        ex = target_store_part(&t[1], size - n1, buf + n1);
-    }
-    return ex;
+    ok = target_store_part(&t[0], n1, buf) && target_store_part(&t[1], size - n1, buf + n1);
+    return ok ? TCG_EXCP_NONE : access_fault(cs, MMU_DATA_STORE);
 }
 
-RISCVException tlb_probe(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessType access,
-                         int mmu_idx, void **host, hwaddr *paddr, bool *code)
+int tlb_probe(CPUState *cs, uint64_t va, unsigned size, MMUAccessType access, int mmu_idx,
+              void **host, hwaddr *paddr, bool *code)
 {
     TLBTarget t;
-    RISCVException ex = tlb_resolve(cpu, va, size, access, mmu_idx, &t);
+    int ex = tlb_resolve(cs, va, size, access, mmu_idx, &t);
 
-    if (ex != RISCV_EXCP_NONE) {
+    if (ex != TCG_EXCP_NONE) {
         return ex;
     }
     *host = t.host;
     *paddr = t.paddr;
     *code = t.notdirty;
-    return RISCV_EXCP_NONE;
+    return TCG_EXCP_NONE;
 }
 
-RISCVException tlb_translate_code(RISCVCPU *cpu, uint64_t pc, hwaddr *paddr, const uint8_t **host)
+int tlb_translate_code(CPUState *cs, uint64_t pc, hwaddr *paddr, const uint8_t **host)
 {
     TLBTarget t;
-    RISCVException ex = tlb_resolve(cpu, pc, 2, MMU_INST_FETCH, cpu->tlb.code_mmu_idx, &t);
+    int ex = tlb_resolve(cs, pc, 2, MMU_INST_FETCH, cs->tlb->code_mmu_idx, &t);
 
-    if (ex != RISCV_EXCP_NONE) {
+    if (ex != TCG_EXCP_NONE) {
         return ex;
     }
     if (!t.host) {
-        return RISCV_EXCP_INST_ACCESS_FAULT;
+        return access_fault(cs, MMU_INST_FETCH);
     }
     *paddr = t.paddr;
     *host = t.host;
-    return RISCV_EXCP_NONE;
+    return TCG_EXCP_NONE;
 }

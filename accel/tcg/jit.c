@@ -1,12 +1,15 @@
 /*
  * The JIT's code arena, entry trampoline, shared exit stubs, block
- * chaining and the C helpers its code calls (include/accel/tcg/jit.h has
- * the contract; jit-riscv.c and jit-alu.c translate the records).
+ * chaining and the generic C helpers its code calls (include/accel/tcg/jit.h
+ * has the contract; the target's translator, TCGCPUOps.jit_translate, turns
+ * the records into code: target/riscv/jit-translate.c for RISC-V).
  *
- * The arena is one RWX anonymous mapping: code is written and patched (block
- * chaining) in place, which a W^X scheme would turn into an mprotect or a
- * double mapping per change. Acceptable for an emulator that runs trusted
- * guest-independent host code only: every byte in it is emitted here.
+ * W^X: the arena is one memfd mapped twice, read-write where code is emitted
+ * and patched (arena) and read-execute where it runs (arena + arena_exec), so
+ * no page is writable and executable at once. Code is laid out and linked in
+ * write addresses: a rel32 between two points of the arena is the same in
+ * both mappings. Only addresses that leave for C or come from it are exec
+ * addresses: tb->jit_code, the enter stub, the perf map.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -17,9 +20,9 @@
 
 #include "accel/tcg/cputlb.h"
 #include "accel/tcg/jit-internal.h"
-#include "target/riscv/exec.h"
 
-/* Reserved, not committed (MAP_NORESERVE): as big as the block arena, so both fill alike. */
+/* A sparse memfd (pages are allocated as code is written): as big as the block arena, so both
+ * fill alike. */
 #define JIT_ARENA_SIZE (256 * MiB)
 /* Most a block's code can take: 64 records of at most ~120 bytes, plus exits and stubs. */
 #define JIT_BLOCK_MAX (32 * KiB)
@@ -32,59 +35,20 @@ bool tcg_jit_enabled = false;
 
 JitStubs jit_stubs;
 
-static uint8_t *arena;
+static uint8_t *arena;           /* the read-write view */
+static ptrdiff_t arena_exec;     /* the read-execute view is at arena + arena_exec */
+static const TCGCPUOps *jit_ops; /* the target's (one target per binary) */
 static FILE *perf_map; /* KESTREL_JIT_PERFMAP=1: /tmp/perf-PID.map names blocks for perf */
 static size_t arena_used, arena_stubs_end;
 static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* ---- record -> operation map ---- */
-
-#define OP_MAP_SIZE 512 /* power of two above 2 x OP_COUNT */
-static struct {
-    const void *handler;
-    int op; /* -1: shared by unrelated operations, so unknown */
-} op_map[OP_MAP_SIZE];
-
-static unsigned op_map_slot(const void *h)
-{
-    unsigned i = ((uintptr_t)h >> 2 ^ (uintptr_t)h >> 11) & (OP_MAP_SIZE - 1);
-
-    while (op_map[i].handler && op_map[i].handler != h) {
-        i = (i + 1) & (OP_MAP_SIZE - 1);
-    }
-    return i;
-}
-
-/* Labels of FP and AMO operations are shared on purpose (the op is in imm). */
-static void op_map_build(void)
-{
-    const void *const *handlers = riscv_exec_handlers();
-
-    for (int op = 0; op <= OP_COUNT; op++) {
-        unsigned i = op_map_slot(handlers[op]);
-        if (!op_map[i].handler) {
-            op_map[i].handler = handlers[op];
-            op_map[i].op = op;
-        } else if (op_map[i].op < 0 || op == OP_COUNT ||
-                   riscv_op_kind(op) != riscv_op_kind(op_map[i].op) ||
-                   riscv_op_kind(op) == OPK_ALU || riscv_op_kind(op) == OPK_INT) {
-            op_map[i].op = -1;
-        }
-    }
-}
-
-int jit_record_op(const InsnRecord *r)
-{
-    unsigned i = op_map_slot(r->handler);
-    int op = op_map[i].handler ? op_map[i].op : -1;
-
-    if (op >= 0 && op < OP_COUNT && riscv_op_kind(op) != OPK_ALU && riscv_op_kind(op) != OPK_INT) {
-        return riscv_rec_op(r);
-    }
-    return op;
-}
-
 /* ---- trampoline and shared stubs ---- */
+
+/* A uint64_t field of the CPU at offset off from the CPUState (rbx). */
+static X86Mem cpu_field(size_t off)
+{
+    return x86_mem(JIT_CPU, (int32_t)off);
+}
 
 static const uint8_t *emit_enter(X86Buf *b)
 {
@@ -97,9 +61,9 @@ static const uint8_t *emit_enter(X86Buf *b)
     /* return address + 6 pushes + 8 = 64: rsp stays 16-aligned for helper calls */
     x86_alu_ri(b, X86_SUB, true, X86_RSP, 8);
     x86_mov_rr(b, true, JIT_CPU, X86_RDI);
-    x86_lea(b, JIT_ENV, x86_mem(X86_RDI, offsetof(RISCVCPU, env) + JIT_ENV_BIAS));
-    x86_mov_rm(b, true, JIT_PC, x86_mem(JIT_ENV, JIT_ENV_OFF(pc)));
-    x86_mov_rm(b, true, JIT_INSTRET, x86_mem(JIT_ENV, JIT_ENV_OFF(instret)));
+    x86_lea(b, JIT_ENV, x86_mem(X86_RDI, (int32_t)jit_ops->jit_env_offset + JIT_ENV_BIAS));
+    x86_mov_rm(b, true, JIT_PC, cpu_field(jit_ops->pc_offset));
+    x86_mov_rm(b, true, JIT_INSTRET, cpu_field(jit_ops->instret_offset));
     x86_mov_rr(b, true, JIT_DTLB, X86_RDX);
     x86_jmp_r(b, X86_RSI);
     return start;
@@ -116,36 +80,122 @@ static void emit_leave(X86Buf *b)
     x86_ret(b);
 }
 
+/*
+ * The lookup stub: tb_lookup_fast() (tb.h) in host code, for indirect jumps and jumps to
+ * another page. With r12 = the next pc: the jump-cache entry must hold that pc and a
+ * block, the current code TLB entry must map its page, and the block's physical pc must be
+ * that page's (so a remapped page never runs stale code); then jump to the block's code,
+ * else leave through exit_plain (the run loop's tb_find fills the jump cache). It replaced
+ * a call to a C helper that did the same (jit_helper_lookup, 1.8% of fpmix in Linux).
+ * All guest registers are written back before any jump here, so every scratch is free.
+ */
+_Static_assert(sizeof(TBJumpCacheEntry) == 16 && sizeof(CPUTLBEntry) == 32,
+               "the lookup stub scales indices by these sizes");
+
+static void emit_lookup(X86Buf *b)
+{
+    uint8_t *miss[4];
+
+    x86_mov_rm(b, true, X86_RSI, JIT_CPUSTATE_FIELD(tlb));
+    /* rdx = &jc[(pc >> 1 ^ pc >> (TB_JMP_CACHE_BITS + 1)) & (TB_JMP_CACHE_SIZE - 1)] */
+    x86_mov_rr(b, true, X86_RAX, JIT_PC);
+    x86_shift_ri(b, X86_SHR, true, X86_RAX, 1);
+    x86_mov_rr(b, true, X86_RCX, JIT_PC);
+    x86_shift_ri(b, X86_SHR, true, X86_RCX, TB_JMP_CACHE_BITS + 1);
+    x86_alu_rr(b, X86_XOR, true, X86_RAX, X86_RCX);
+    x86_alu_ri(b, X86_AND, false, X86_RAX, TB_JMP_CACHE_SIZE - 1);
+    x86_shift_ri(b, X86_SHL, false, X86_RAX, 4);
+    x86_lea(b, X86_RDX, x86_mem_idx(X86_RSI, X86_RAX, 1, offsetof(CPUTLB, jc)));
+    x86_alu_rm(b, X86_CMP, true, JIT_PC, x86_mem(X86_RDX, offsetof(TBJumpCacheEntry, pc)));
+    miss[0] = x86_jcc(b, X86_CC_NE, NULL);
+    x86_mov_rm(b, true, X86_RDX, x86_mem(X86_RDX, offsetof(TBJumpCacheEntry, tb)));
+    x86_test_rr(b, true, X86_RDX, X86_RDX);
+    miss[1] = x86_jcc(b, X86_CC_E, NULL);
+    /* rcx = code_mmu_idx * CPU_TLB_SIZE + page index: the entry in table[][] and paddr[][] */
+    x86_mov_rm(b, false, X86_RCX, x86_mem(X86_RSI, offsetof(CPUTLB, code_mmu_idx)));
+    x86_shift_ri(b, X86_SHL, false, X86_RCX, CPU_TLB_BITS);
+    x86_mov_rr(b, true, X86_RAX, JIT_PC);
+    x86_shift_ri(b, X86_SHR, true, X86_RAX, TARGET_PAGE_BITS);
+    x86_alu_ri(b, X86_AND, false, X86_RAX, CPU_TLB_SIZE - 1);
+    x86_alu_rr(b, X86_ADD, false, X86_RCX, X86_RAX);
+    x86_mov_rr(b, true, X86_RAX, X86_RCX);
+    x86_shift_ri(b, X86_SHL, true, X86_RAX, 5); /* sizeof(CPUTLBEntry) */
+    x86_mov_rr(b, true, X86_RDI, JIT_PC);
+    x86_alu_ri(b, X86_AND, true, X86_RDI, (int32_t)TARGET_PAGE_MASK);
+    x86_alu_rm(b, X86_CMP, true, X86_RDI,
+               x86_mem_idx(X86_RSI, X86_RAX, 1,
+                           offsetof(CPUTLB, table) + offsetof(CPUTLBEntry, addr_code)));
+    miss[2] = x86_jcc(b, X86_CC_NE, NULL);
+    x86_mov_rm(b, true, X86_RAX, x86_mem_idx(X86_RSI, X86_RCX, 8, offsetof(CPUTLB, paddr)));
+    x86_mov_rr(b, true, X86_RDI, JIT_PC);
+    x86_alu_ri(b, X86_AND, false, X86_RDI, ~TARGET_PAGE_MASK);
+    x86_alu_rr(b, X86_OR, true, X86_RAX, X86_RDI);
+    x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem(X86_RDX, offsetof(TranslationBlock, phys_pc)));
+    miss[3] = x86_jcc(b, X86_CC_NE, NULL);
+    x86_mov_rm(b, true, X86_RAX, x86_mem(X86_RDX, offsetof(TranslationBlock, jit_code)));
+    x86_test_rr(b, true, X86_RAX, X86_RAX);
+    x86_jcc(b, X86_CC_E, jit_stubs.exit_plain);
+    x86_jmp_r(b, X86_RAX);
+    for (int i = 0; i < 4; i++) {
+        if (miss[i]) { /* NULL only if the buffer overflowed */
+            x86_patch_rel32(miss[i], b->p);
+        }
+    }
+    x86_jmp(b, jit_stubs.exit_plain);
+}
+
 static void emit_stubs(X86Buf *b)
 {
     const uint8_t *leave;
 
-    jit_stubs.enter = (void *)emit_enter(b);
+    jit_stubs.enter = (void *)(emit_enter(b) + arena_exec);
 
     jit_stubs.exit_plain = b->p;
     x86_mov_ri(b, X86_RAX, 0);
     jit_stubs.exit_store = b->p;
-    x86_mov_mr(b, true, x86_mem(JIT_ENV, JIT_ENV_OFF(pc)), JIT_PC);
-    x86_mov_mr(b, true, x86_mem(JIT_ENV, JIT_ENV_OFF(instret)), JIT_INSTRET);
+    x86_mov_mr(b, true, cpu_field(jit_ops->pc_offset), JIT_PC);
+    x86_mov_mr(b, true, cpu_field(jit_ops->instret_offset), JIT_INSTRET);
     leave = b->p;
     emit_leave(b);
 
-    /* The trap handler sets env->pc, so leave without writing r12 back. */
+    /* The trap handler sets the pc, so leave without writing r12 back. */
     jit_stubs.raise = b->p;
-    x86_mov_mr(b, true, x86_mem(JIT_ENV, JIT_ENV_OFF(pc)), JIT_PC);
-    x86_mov_mr(b, true, x86_mem(JIT_ENV, JIT_ENV_OFF(instret)), JIT_INSTRET);
+    x86_mov_mr(b, true, cpu_field(jit_ops->pc_offset), JIT_PC);
+    x86_mov_mr(b, true, cpu_field(jit_ops->instret_offset), JIT_INSTRET);
     x86_mov_rr(b, true, X86_RDI, JIT_CPU);
     x86_call(b, jit_helper_raise);
     x86_mov_ri(b, X86_RAX, 0);
     x86_jmp(b, leave);
 
     jit_stubs.lookup = b->p;
-    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-    x86_mov_rr(b, true, X86_RSI, JIT_PC);
-    x86_call(b, jit_helper_lookup);
-    x86_test_rr(b, true, X86_RAX, X86_RAX);
-    x86_jcc(b, X86_CC_E, jit_stubs.exit_plain);
-    x86_jmp_r(b, X86_RAX);
+    emit_lookup(b);
+}
+
+/* The two views of one memfd (W^X); false if the host refuses. */
+static bool arena_map(void)
+{
+    int fd = memfd_create("kestrel-jit", MFD_CLOEXEC);
+    uint8_t *w = MAP_FAILED, *x = MAP_FAILED;
+
+    if (fd >= 0 && ftruncate(fd, JIT_ARENA_SIZE) == 0) {
+        w = mmap(NULL, JIT_ARENA_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        x = mmap(NULL, JIT_ARENA_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    }
+    if (fd >= 0) {
+        close(fd); /* the mappings keep the memory */
+    }
+    if (w == MAP_FAILED || x == MAP_FAILED) {
+        if (w != MAP_FAILED) {
+            munmap(w, JIT_ARENA_SIZE);
+        }
+        if (x != MAP_FAILED) {
+            munmap(x, JIT_ARENA_SIZE);
+        }
+        return false;
+    }
+    arena = w;
+    arena_exec = x - w;
+    return true;
 }
 
 static void jit_init_once(void)
@@ -153,17 +203,14 @@ static void jit_init_once(void)
     const char *env = getenv("KESTREL_JIT");
     X86Buf b;
 
-    if (env && !strcmp(env, "0")) {
+    if ((env && !strcmp(env, "0")) || !jit_ops->jit_translate) {
         tcg_jit_enabled = false;
     }
     if (!tcg_jit_enabled) {
         return;
     }
-    arena = mmap(NULL, JIT_ARENA_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (arena == MAP_FAILED) {
+    if (!arena_map()) {
         fprintf(stderr, "kestrel: cannot map JIT code space; using the interpreter\n");
-        arena = NULL;
         tcg_jit_enabled = false;
         return;
     }
@@ -172,15 +219,16 @@ static void jit_init_once(void)
         snprintf(name, sizeof(name), "/tmp/perf-%d.map", (int)getpid());
         perf_map = fopen(name, "w");
     }
-    op_map_build();
     x86_buf_init(&b, arena, JIT_BLOCK_MAX);
     emit_stubs(&b);
     arena_stubs_end = arena_used = ALIGN_UP(x86_buf_used(&b), 64);
 }
 
-void jit_init(void)
+void jit_init(CPUState *cpu)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    __atomic_store_n(&jit_ops, cpu->tcg_ops, __ATOMIC_RELAXED);
     pthread_once(&once, jit_init_once);
 }
 
@@ -193,7 +241,7 @@ static void jit_reset_block(TranslationBlock *tb)
     tb->jit_jmp[0] = tb->jit_jmp[1] = NULL;
 }
 
-bool jit_compile(TranslationBlock *tb)
+bool jit_compile(CPUState *cpu, TranslationBlock *tb)
 {
     X86Buf b;
     int n_done;
@@ -211,7 +259,7 @@ bool jit_compile(TranslationBlock *tb)
     }
     x86_buf_init(&b, arena + arena_used, JIT_BLOCK_MAX);
     jit_reset_block(tb);
-    if (!jit_translate(&b, tb, &n_done)) {
+    if (!cpu->tcg_ops->jit_translate(&b, tb, &n_done)) {
         jit_reset_block(tb); /* the first record is the interpreter's */
         goto out;
     }
@@ -220,9 +268,9 @@ bool jit_compile(TranslationBlock *tb)
         ok = false;
         goto out;
     }
-    tb->jit_code = b.start;
+    tb->jit_code = b.start + arena_exec;
     if (perf_map) {
-        fprintf(perf_map, "%lx %zx guest_%" PRIx64 "\n", (unsigned long)(uintptr_t)b.start,
+        fprintf(perf_map, "%lx %zx guest_%" PRIx64 "\n", (unsigned long)(uintptr_t)tb->jit_code,
                 x86_buf_used(&b), tb->pc);
         fflush(perf_map);
     }
@@ -232,9 +280,9 @@ out:
     return ok;
 }
 
-JitExit jit_exec(RISCVCPU *cpu, TranslationBlock *tb)
+JitExit jit_exec(CPUState *cpu, TranslationBlock *tb)
 {
-    CPUTLBEntry *dtlb = cpu->tlb.table[cpu->tlb.data_mmu_idx];
+    CPUTLBEntry *dtlb = cpu->tlb->table[cpu->tlb->data_mmu_idx];
     uintptr_t v = jit_stubs.enter(cpu, tb->jit_code, dtlb);
     TranslationBlock *last = (TranslationBlock *)(v & ~(uintptr_t)3);
 
@@ -251,7 +299,7 @@ JitExit jit_exec(RISCVCPU *cpu, TranslationBlock *tb)
 void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next)
 {
     if (tb->jit_jmp[slot] && next->jit_code) {
-        x86_patch_rel32(tb->jit_jmp[slot], next->jit_code);
+        x86_patch_rel32(tb->jit_jmp[slot], (uint8_t *)next->jit_code - arena_exec);
     }
 }
 
@@ -267,22 +315,32 @@ void jit_flush(void)
     arena_used = arena_stubs_end;
 }
 
-/* ---- helpers called from JIT code ---- */
-
-static void jit_trap(RISCVCPU *cpu, RISCVException ex, uint64_t tval)
+void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys)
 {
-    cpu->tlb.jit_exc = ex;
-    cpu->tlb.jit_tval = tval;
+    x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
+    x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
+    if ((target_phys ^ tb->phys_pc) & TARGET_PAGE_MASK) {
+        /* Chains stay inside the page (tb.h); other targets go through the jump cache. */
+        x86_jmp(b, jit_stubs.lookup);
+        return;
+    }
+    /* The rel32 is patched by jit_link: keep it 4-aligned so one store rewrites it. */
+    x86_align(b, 4, 1);
+    tb->jit_jmp[slot] = x86_jmp(b, NULL);
+    x86_mov_ri(b, X86_RAX, jit_exit_code(tb, JIT_EXIT_CHAIN, slot));
+    x86_jmp(b, jit_stubs.exit_store);
 }
 
-JitLoad jit_helper_load(RISCVCPU *cpu, uint64_t va, unsigned memop)
+/* ---- helpers called from JIT code ---- */
+
+JitLoad jit_helper_load(CPUState *cpu, uint64_t va, unsigned memop)
 {
     unsigned size = memop & 0xf;
     uint64_t v, tval;
-    RISCVException ex = tlb_load_slow(cpu, va, size, cpu->tlb.data_mmu_idx, &v, &tval);
+    int ex = tlb_load_slow(cpu, va, size, cpu->tlb->data_mmu_idx, &v, &tval);
 
-    if (ex != RISCV_EXCP_NONE) {
-        jit_trap(cpu, ex, tval);
+    if (ex != TCG_EXCP_NONE) {
+        jit_set_trap(cpu, ex, tval);
         return (JitLoad){0, 1};
     }
     if ((memop & JIT_MO_SIGN) && size < 8) {
@@ -292,86 +350,19 @@ JitLoad jit_helper_load(RISCVCPU *cpu, uint64_t va, unsigned memop)
     return (JitLoad){v, 0};
 }
 
-uint64_t jit_helper_store(RISCVCPU *cpu, uint64_t va, uint64_t val, unsigned size)
+uint64_t jit_helper_store(CPUState *cpu, uint64_t va, uint64_t val, unsigned size)
 {
     uint64_t tval;
-    RISCVException ex = tlb_store_slow(cpu, va, size, cpu->tlb.data_mmu_idx, val, &tval);
+    int ex = tlb_store_slow(cpu, va, size, cpu->tlb->data_mmu_idx, val, &tval);
 
-    if (ex != RISCV_EXCP_NONE) {
-        jit_trap(cpu, ex, tval);
+    if (ex != TCG_EXCP_NONE) {
+        jit_set_trap(cpu, ex, tval);
         return 1;
     }
     return 0;
 }
 
-const void *jit_helper_lookup(RISCVCPU *cpu, uint64_t pc)
+void jit_helper_raise(CPUState *cpu)
 {
-    TranslationBlock *tb = tb_lookup_fast(&cpu->tlb, pc);
-    return tb ? tb->jit_code : NULL;
-}
-
-void jit_helper_raise(RISCVCPU *cpu)
-{
-    cpu->env.load_res = ~0ULL; /* a trap breaks the LR/SC pair */
-    riscv_cpu_do_exception(&cpu->env, cpu->tlb.jit_exc, cpu->tlb.jit_tval);
-}
-
-uint64_t jit_helper_amo(RISCVCPU *cpu, const InsnRecord *r)
-{
-    uint64_t tval;
-    RISCVException ex = riscv_exec_amo(cpu, r, &tval);
-
-    if (ex != RISCV_EXCP_NONE) {
-        jit_trap(cpu, ex, tval);
-        return 1;
-    }
-    return 0;
-}
-
-uint64_t jit_helper_fp(RISCVCPU *cpu, const InsnRecord *r, uint32_t raw)
-{
-    if (!(cpu->env.mstatus & MSTATUS_FS) || riscv_exec_fp(&cpu->env, r) != RISCV_EXCP_NONE) {
-        jit_trap(cpu, RISCV_EXCP_ILLEGAL_INST, raw);
-        return 1;
-    }
-    return 0;
-}
-
-/* FLW/FLD/FSW/FSD as exec.c runs them (through the slow path: rare in hot code). */
-uint64_t jit_helper_fp_mem(RISCVCPU *cpu, const InsnRecord *r, uint32_t raw)
-{
-    CPURISCVState *env = &cpu->env;
-    int op = jit_record_op(r);
-    unsigned size = op == OP_FLW || op == OP_FSW ? 4 : 8;
-    uint64_t va = env->gpr[r->rs1] + (int64_t)r->imm, v, tval;
-    RISCVException ex;
-
-    if (!(env->mstatus & MSTATUS_FS)) {
-        jit_trap(cpu, RISCV_EXCP_ILLEGAL_INST, raw);
-        return 1;
-    }
-    if (op == OP_FSW || op == OP_FSD) {
-        ex = tlb_store_slow(cpu, va, size, cpu->tlb.data_mmu_idx, env->fpr[r->rs2], &tval);
-    } else {
-        ex = tlb_load_slow(cpu, va, size, cpu->tlb.data_mmu_idx, &v, &tval);
-        if (ex == RISCV_EXCP_NONE) {
-            env->fpr[r->rd] = size == 4 ? v | 0xffffffff00000000ULL : v; /* NaN-boxed */
-            if ((env->mstatus & MSTATUS_FS) != MSTATUS_FS) {
-                riscv_mark_fs_dirty(env);
-            }
-        }
-    }
-    if (ex != RISCV_EXCP_NONE) {
-        jit_trap(cpu, ex, tval);
-        return 1;
-    }
-    return 0;
-}
-
-/* FENCE: a host barrier only matters when other harts run in parallel. */
-void jit_helper_fence(void)
-{
-    if (first_cpu && first_cpu->next_cpu) {
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    }
+    cpu->tcg_ops->raise(cpu, cpu->tlb->jit_exc, cpu->tlb->jit_tval);
 }

@@ -126,9 +126,9 @@ bool tb_page_has_code(hwaddr paddr)
     return pd && __atomic_load_n(&pd->first, __ATOMIC_RELAXED);
 }
 
-TranslationBlock *tb_alloc(unsigned n_insns)
+TranslationBlock *tb_alloc(unsigned n_insns, unsigned code_size)
 {
-    size_t size = tb_alloc_size(n_insns);
+    size_t size = tb_alloc_size(n_insns, code_size);
     TranslationBlock *tb = NULL;
 
     pthread_mutex_lock(&tb_lock);
@@ -152,7 +152,7 @@ TranslationBlock *tb_alloc(unsigned n_insns)
 /* Drop tb if guest memory no longer holds the code it was made from. */
 static void tb_verify(TranslationBlock *tb, const uint8_t *host)
 {
-    if (!riscv_tb_matches(tb, host)) {
+    if (memcmp(tb_code(tb), host, tb->size)) {
         tb_invalidate_phys_range(tb->phys_pc, tb->size);
     }
 }
@@ -311,7 +311,7 @@ static void tb_invalidate_page(hwaddr page, unsigned start, unsigned end)
 {
     PageDesc *pd = page_find(page);
 
-    if (!pd || !pd->first || !bits_any(pd, start, end)) {
+    if (!pd || !__atomic_load_n(&pd->first, __ATOMIC_RELAXED) || !bits_any(pd, start, end)) {
         return;
     }
     pthread_mutex_lock(&tb_lock);

@@ -15,9 +15,13 @@
  *   7  SCR  scratch
  *
  * Modelling choices:
- *  - Transmission is instantaneous: a THR write goes straight to the backend,
- *    so THR and the transmitter are always empty (LSR.THRE and LSR.TEMT set)
- *    and the divisor and line settings have no timing effect.
+ *  - Transmission takes no line time: a THR write enters the transmit FIFO
+ *    (one byte deep when FIFOs are off) and goes to the backend at once if it
+ *    takes it, so the divisor and line settings have no timing effect. When the
+ *    backend cannot take it (a socket peer not reading), the byte waits in the
+ *    FIFO with LSR.THRE and LSR.TEMT clear, as a UART held by flow control, and
+ *    goes out when the backend is writable again: nothing is lost and no hart
+ *    waits. A write to a full transmit FIFO is lost, as on the chip.
  *  - The character timeout indication (IIR 0xC) is reported as soon as the
  *    receive FIFO holds data below its trigger level, instead of after four
  *    character times: without baud-rate timing there is no line to go idle,
@@ -112,6 +116,9 @@ typedef struct SerialState {
     /* receive FIFO (depth 1 when FIFOs are disabled, as the 16450 mode) */
     uint8_t rx_fifo[UART_FIFO_SIZE];
     unsigned rx_head, rx_count;
+    /* transmit FIFO: bytes the backend has not taken yet (same depths) */
+    uint8_t tx_fifo[UART_FIFO_SIZE];
+    unsigned tx_head, tx_count;
 } SerialState;
 
 #define SERIAL(obj) OBJECT_CHECK(SerialState, (obj), TYPE_SERIAL_MM)
@@ -229,15 +236,75 @@ static void serial_receive(void *opaque, const uint8_t *buf, int size)
 
 /* ---- transmit path and modem lines ---- */
 
+static void serial_tx_ready(void *opaque);
+
+/* THRE and TEMT follow the transmit FIFO (no shift register is modelled apart from it). */
+static void serial_tx_update_lsr(SerialState *s)
+{
+    if (s->tx_count) {
+        s->lsr &= ~(UART_LSR_THRE | UART_LSR_TEMT);
+    } else {
+        s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
+    }
+}
+
+static void serial_tx_reset(SerialState *s)
+{
+    s->tx_head = 0;
+    s->tx_count = 0;
+    serial_tx_update_lsr(s);
+}
+
+/* Hand the backend what it takes now; if bytes remain, retry when it is writable. */
+static void serial_tx_drain(SerialState *s)
+{
+    bool had_bytes = s->tx_count;
+
+    while (s->tx_count) {
+        unsigned chunk = MIN(s->tx_count, UART_FIFO_SIZE - s->tx_head);
+        int n = char_fe_write(&s->chr, s->tx_fifo + s->tx_head, chunk);
+
+        if (n < 0) {
+            n = s->tx_count; /* the host sink failed: the bytes are gone */
+        }
+        n = MIN((unsigned)n, s->tx_count);
+        s->tx_head = (s->tx_head + n) % UART_FIFO_SIZE;
+        s->tx_count -= n;
+        if ((unsigned)n < chunk) {
+            break;
+        }
+    }
+    if (s->tx_count) {
+        char_fe_watch_writable(&s->chr, serial_tx_ready, s);
+    } else if (had_bytes) {
+        /* The FIFO emptied: THR is empty again and raises THRE anew. */
+        s->thr_ipending = true;
+    }
+    serial_tx_update_lsr(s);
+}
+
+static void serial_tx_ready(void *opaque)
+{
+    SerialState *s = opaque;
+
+    serial_tx_drain(s);
+    serial_update_irq(s);
+}
+
 static void serial_transmit(SerialState *s, uint8_t byte)
 {
     if (s->mcr & UART_MCR_LOOP) {
         serial_rx_push(s, byte);
-    } else {
-        char_fe_write_all(&s->chr, &byte, 1);
+        s->thr_ipending = !s->tx_count;
+        return;
     }
-    /* The character left at once: THR is empty again and raises THRE anew. */
-    s->thr_ipending = true;
+    if (s->tx_count == (serial_fifo_enabled(s) ? UART_FIFO_SIZE : 1)) {
+        log_mask(LOG_GUEST_ERROR, "serial: THR written while the transmitter is full: lost\n");
+        return;
+    }
+    s->tx_fifo[(s->tx_head + s->tx_count) % UART_FIFO_SIZE] = byte;
+    s->tx_count++;
+    serial_tx_drain(s);
 }
 
 static uint8_t serial_modem_inputs(SerialState *s)
@@ -322,10 +389,15 @@ static void serial_write_fcr(SerialState *s, uint8_t val)
 {
     bool was_enabled = serial_fifo_enabled(s);
 
+    bool toggled = ((val & UART_FCR_ENABLE) != 0) != was_enabled;
+
     /* Changing the FIFO enable bit clears both FIFOs (datasheet, FCR bit 0). */
-    if (((val & UART_FCR_ENABLE) != 0) != was_enabled || (val & UART_FCR_CLEAR_RX)) {
+    if (toggled || (val & UART_FCR_CLEAR_RX)) {
         serial_rx_reset(s);
         serial_rx_unthrottle(s);
+    }
+    if (toggled || (val & UART_FCR_CLEAR_TX)) {
+        serial_tx_reset(s);
     }
     /* The other bits are only programmed together with bit 0 set. */
     s->fcr = (val & UART_FCR_ENABLE) ? (val & UART_FCR_KEPT) : 0;
@@ -336,8 +408,8 @@ static void serial_write_ier(SerialState *s, uint8_t val)
     uint8_t old = s->ier;
 
     s->ier = val & UART_IER_MASK;
-    /* Enabling ETBEI while THR is empty (always, here) raises THRE. */
-    if ((s->ier & UART_IER_THRI) && !(old & UART_IER_THRI)) {
+    /* Enabling ETBEI while THR is empty raises THRE. */
+    if ((s->ier & UART_IER_THRI) && !(old & UART_IER_THRI) && !s->tx_count) {
         s->thr_ipending = true;
     }
 }
@@ -477,6 +549,8 @@ static void serial_reset(DeviceState *dev)
     s->msr = serial_modem_inputs(s);
     s->thr_ipending = false;
     serial_rx_reset(s);
+    serial_tx_reset(s);
+    char_fe_watch_writable(&s->chr, NULL, NULL);
     serial_update_irq(s);
     s->rx_throttled = true; /* whatever the backend held back may come now */
     serial_rx_unthrottle(s);

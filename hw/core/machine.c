@@ -3,11 +3,16 @@
  * kernel, device tree options, CPU topology) and the board-init sequence.
  * Board types subclass TYPE_MACHINE as "<name>-machine".
  */
+#include <inttypes.h>
+
 #include "hw/core/boards.h"
+
+#include <errno.h>
+#include <libfdt.h>
+
 #include "util/main-loop.h"
 
 MachineState *current_machine;
-static NotifierList machine_init_done_notifiers;
 
 static void find_by_name(ObjectClass *oc, void *opaque)
 {
@@ -60,42 +65,54 @@ void machine_print_help(FILE *out)
     object_class_foreach(TYPE_MACHINE, false, print_one, out);
 }
 
-/* Fill unset topology fields the way QEMU does: sockets, then cores, then threads. */
+/*
+ * Fill unset topology fields as the code always has (sockets and threads default to 1, cores
+ * from the hart count), then check them. Every product is taken in 64 bits: each field is
+ * below 2^32, so sockets * cores * threads cannot wrap there, while in 32 bits it can (264 *
+ * 4016 * 4051 wraps to 128), which would let an impossible topology through.
+ */
 static bool machine_smp_fixup(MachineState *ms, MachineClass *mc, Error **errp)
 {
     CpuTopology *t = &ms->smp;
-    unsigned sockets = t->sockets ? t->sockets : 1;
-    unsigned threads = t->threads ? t->threads : 1;
-    unsigned cores = t->cores;
+    uint64_t sockets = t->sockets ? t->sockets : 1;
+    uint64_t threads = t->threads ? t->threads : 1;
+    uint64_t cores = t->cores ? t->cores : 1;
+    uint64_t cpus = t->cpus, max_cpus = t->max_cpus, product;
 
-    if (!t->cpus) {
-        t->cpus = t->max_cpus ? t->max_cpus : sockets * (cores ? cores : 1) * threads;
+    if (!cpus) {
+        cpus = max_cpus ? max_cpus : sockets * cores * threads;
     }
-    if (!cores) {
-        cores = (t->cpus + sockets * threads - 1) / (sockets * threads);
+    if (!t->cores) {
+        cores = ((max_cpus ? max_cpus : cpus) + sockets * threads - 1) / (sockets * threads);
     }
-    t->sockets = sockets;
-    t->cores = cores;
-    t->threads = threads;
-    if (!t->max_cpus) {
-        t->max_cpus = sockets * cores * threads;
+    product = sockets * cores * threads;
+    if (!max_cpus) {
+        max_cpus = product;
     }
-    if (t->cpus > t->max_cpus) {
-        error_setg(errp, "Invalid SMP CPUs %u: must not exceed maxcpus %u", t->cpus, t->max_cpus);
-        return false;
-    }
-    if (sockets * cores * threads != t->max_cpus) {
+    if (product != max_cpus) {
         error_setg(errp,
-                   "Invalid CPU topology: sockets (%u) * cores (%u) * threads (%u) != "
-                   "maxcpus (%u)",
-                   sockets, cores, threads, t->max_cpus);
+                   "Invalid CPU topology: product of the hierarchy must match maxcpus: "
+                   "sockets (%" PRIu64 ") * cores (%" PRIu64 ") * threads (%" PRIu64
+                   ") != maxcpus (%" PRIu64 ")",
+                   sockets, cores, threads, max_cpus);
         return false;
     }
-    if (t->max_cpus > mc->max_cpus) {
-        error_setg(errp, "Invalid SMP CPUs %u. The max CPUs supported by machine '%s' is %u",
-                   t->max_cpus, mc->name, mc->max_cpus);
+    if (cpus > max_cpus) {
+        error_setg(errp,
+                   "Invalid CPU topology: maxcpus must be equal to or greater than smp: "
+                   "sockets (%" PRIu64 ") * cores (%" PRIu64 ") * threads (%" PRIu64
+                   ") == maxcpus (%" PRIu64 ") < smp_cpus (%" PRIu64 ")",
+                   sockets, cores, threads, max_cpus, cpus);
         return false;
     }
+    if (max_cpus > mc->max_cpus) {
+        error_setg(errp,
+                   "Invalid SMP CPUs %" PRIu64 ". The max CPUs supported by machine '%s' is %u",
+                   max_cpus, mc->name, mc->max_cpus);
+        return false;
+    }
+    /* Now all bounded by mc->max_cpus, so they fit the unsigned fields. */
+    *t = (CpuTopology){cpus, sockets, cores, threads, max_cpus};
     return true;
 }
 
@@ -116,18 +133,55 @@ bool machine_run_board_init(MachineState *ms, Error **errp)
         return false;
     }
     current_machine = ms;
-    mc->init(ms);
+    return mc->init(ms, errp);
+}
+
+void machine_add_init_done_notifier(MachineState *ms, MachineInitDoneNotifier *n)
+{
+    MachineInitDoneNotifier **link = &ms->init_done_notifiers;
+
+    while (*link) {
+        link = &(*link)->next;
+    }
+    n->next = NULL;
+    *link = n;
+}
+
+bool machine_run_init_done_notifiers(MachineState *ms, Error **errp)
+{
+    for (MachineInitDoneNotifier *n = ms->init_done_notifiers; n; n = n->next) {
+        if (!n->notify(n, ms, errp)) {
+            return false;
+        }
+    }
     return true;
 }
 
-void machine_add_init_done_notifier(Notifier *n)
+bool machine_dump_dtb(MachineState *ms, Error **errp)
 {
-    notifier_list_add(&machine_init_done_notifiers, n);
-}
+    FILE *f;
+    size_t size;
 
-void machine_run_init_done_notifiers(void)
-{
-    notifier_list_notify(&machine_init_done_notifiers, current_machine);
+    if (!ms->fdt) {
+        error_setg(errp, "dumpdtb=%s: this machine has no device tree", ms->dumpdtb);
+        return false;
+    }
+    size = fdt_totalsize(ms->fdt);
+    f = fopen(ms->dumpdtb, "wb");
+    if (!f) {
+        error_setg_errno(errp, errno, "dumpdtb=%s: cannot open for writing", ms->dumpdtb);
+        return false;
+    }
+    if (fwrite(ms->fdt, 1, size, f) != size) {
+        error_setg_errno(errp, errno, "dumpdtb=%s: cannot write", ms->dumpdtb);
+        fclose(f);
+        return false;
+    }
+    if (fclose(f) != 0) {
+        error_setg_errno(errp, errno, "dumpdtb=%s: cannot write", ms->dumpdtb);
+        return false;
+    }
+    return true;
 }
 
 static void machine_finalize(Object *obj)

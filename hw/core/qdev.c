@@ -8,10 +8,14 @@
  * successful realize and again on every machine reset.
  */
 #include "hw/core/qdev.h"
+#include "hw/core/qdev-globals.h"
 
 DeviceState *qdev_new(const char *type)
 {
-    return DEVICE(object_new(type));
+    DeviceState *dev = DEVICE(object_new(type));
+
+    qdev_apply_globals(dev); /* -global defaults, before the creator sets its own values */
+    return dev;
 }
 
 static void count_child(Object *child, void *opaque)

@@ -51,14 +51,13 @@ MemoryRegion *sysbus_mmio_get_region(SysBusDevice *dev, int n)
     return dev->mmio[n].memory;
 }
 
-DeviceState *sysbus_create_simple(const char *type, hwaddr addr, IRQState *irq)
+DeviceState *sysbus_create_simple(const char *type, hwaddr addr, IRQState *irq, Error **errp)
 {
     DeviceState *dev = qdev_new(type);
     SysBusDevice *sbd = SYS_BUS_DEVICE(dev);
 
-    /* error_fatal never returns on failure; the test only satisfies warn_unused_result. */
-    if (!qdev_realize_and_unref(dev, &error_fatal)) {
-        abort();
+    if (!qdev_realize_and_unref(dev, errp)) {
+        return NULL;
     }
     if (sbd->num_mmio > 0) {
         sysbus_mmio_map(sbd, 0, addr);

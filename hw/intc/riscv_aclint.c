@@ -645,21 +645,25 @@ type_init(aclint_register_types)
 /* ======================= board helpers ======================= */
 
 static DeviceState *aclint_swi_new(uint32_t hartid_base, uint32_t num_harts, bool sswi,
-                                   bool sifive_clint)
+                                   bool sifive_clint, Error **errp)
 {
     DeviceState *dev = qdev_new(TYPE_RISCV_ACLINT_SWI);
     Object *obj = OBJECT(dev);
 
-    object_property_set_int(obj, "hartid-base", hartid_base, &error_fatal);
-    object_property_set_int(obj, "num-harts", num_harts, &error_fatal);
-    object_property_set_bool(obj, "sswi", sswi, &error_fatal);
-    object_property_set_bool(obj, "sifive-clint", sifive_clint, &error_fatal);
+    if (!object_property_set_int(obj, "hartid-base", hartid_base, errp) ||
+        !object_property_set_int(obj, "num-harts", num_harts, errp) ||
+        !object_property_set_bool(obj, "sswi", sswi, errp) ||
+        !object_property_set_bool(obj, "sifive-clint", sifive_clint, errp)) {
+        object_unref(obj);
+        return NULL;
+    }
     return dev;
 }
 
-static DeviceState *aclint_realize_map(DeviceState *dev, hwaddr addr)
+/* Realize and map a device from the *_new helpers (NULL passes through). */
+static DeviceState *aclint_realize_map(DeviceState *dev, hwaddr addr, Error **errp)
 {
-    if (!qdev_realize_and_unref(dev, &error_fatal)) {
+    if (!dev || !qdev_realize_and_unref(dev, errp)) {
         return NULL;
     }
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, addr);
@@ -667,46 +671,55 @@ static DeviceState *aclint_realize_map(DeviceState *dev, hwaddr addr)
 }
 
 DeviceState *riscv_aclint_swi_create(hwaddr addr, uint32_t hartid_base, uint32_t num_harts,
-                                     bool sswi)
+                                     bool sswi, Error **errp)
 {
-    return aclint_realize_map(aclint_swi_new(hartid_base, num_harts, sswi, false), addr);
+    return aclint_realize_map(aclint_swi_new(hartid_base, num_harts, sswi, false, errp), addr,
+                              errp);
 }
 
 static DeviceState *aclint_mtimer_new(hwaddr size, uint32_t hartid_base, uint32_t num_harts,
                                       uint32_t timecmp_base, uint32_t time_base,
-                                      uint32_t timebase_freq, bool provide_rdtime)
+                                      uint32_t timebase_freq, bool provide_rdtime,
+                                      bool sifive_clint, Error **errp)
 {
     DeviceState *dev = qdev_new(TYPE_RISCV_ACLINT_MTIMER);
     Object *obj = OBJECT(dev);
 
-    object_property_set_int(obj, "hartid-base", hartid_base, &error_fatal);
-    object_property_set_int(obj, "num-harts", num_harts, &error_fatal);
-    object_property_set_int(obj, "aperture-size", size, &error_fatal);
-    object_property_set_int(obj, "timecmp-base", timecmp_base, &error_fatal);
-    object_property_set_int(obj, "time-base", time_base, &error_fatal);
-    object_property_set_int(obj, "timebase-freq", timebase_freq, &error_fatal);
-    object_property_set_bool(obj, "provide-rdtime", provide_rdtime, &error_fatal);
+    if (!object_property_set_int(obj, "hartid-base", hartid_base, errp) ||
+        !object_property_set_int(obj, "num-harts", num_harts, errp) ||
+        !object_property_set_int(obj, "aperture-size", size, errp) ||
+        !object_property_set_int(obj, "timecmp-base", timecmp_base, errp) ||
+        !object_property_set_int(obj, "time-base", time_base, errp) ||
+        !object_property_set_int(obj, "timebase-freq", timebase_freq, errp) ||
+        !object_property_set_bool(obj, "provide-rdtime", provide_rdtime, errp) ||
+        !object_property_set_bool(obj, "sifive-clint", sifive_clint, errp)) {
+        object_unref(obj);
+        return NULL;
+    }
     return dev;
 }
 
 DeviceState *riscv_aclint_mtimer_create(hwaddr addr, hwaddr size, uint32_t hartid_base,
                                         uint32_t num_harts, uint32_t timecmp_base,
                                         uint32_t time_base, uint32_t timebase_freq,
-                                        bool provide_rdtime)
+                                        bool provide_rdtime, Error **errp)
 {
     return aclint_realize_map(aclint_mtimer_new(size, hartid_base, num_harts, timecmp_base,
-                                                time_base, timebase_freq, provide_rdtime),
-                              addr);
+                                                time_base, timebase_freq, provide_rdtime, false,
+                                                errp),
+                              addr, errp);
 }
 
-DeviceState *riscv_aclint_create_clint(hwaddr base, uint32_t hartid_base, uint32_t num_harts)
+DeviceState *riscv_aclint_create_clint(hwaddr base, uint32_t hartid_base, uint32_t num_harts,
+                                       Error **errp)
 {
-    DeviceState *swi = aclint_swi_new(hartid_base, num_harts, false, true);
     DeviceState *mtimer = aclint_mtimer_new(
         RISCV_ACLINT_DEFAULT_MTIMER_SIZE, hartid_base, num_harts, RISCV_ACLINT_DEFAULT_MTIMECMP,
-        RISCV_ACLINT_DEFAULT_MTIME, RISCV_ACLINT_DEFAULT_TIMEBASE_FREQ, true);
+        RISCV_ACLINT_DEFAULT_MTIME, RISCV_ACLINT_DEFAULT_TIMEBASE_FREQ, true, true, errp);
 
-    object_property_set_bool(OBJECT(mtimer), "sifive-clint", true, &error_fatal);
-    aclint_realize_map(mtimer, base + RISCV_ACLINT_SWI_SIZE);
-    return aclint_realize_map(swi, base);
+    if (!aclint_realize_map(mtimer, base + RISCV_ACLINT_SWI_SIZE, errp)) {
+        return NULL;
+    }
+    return aclint_realize_map(aclint_swi_new(hartid_base, num_harts, false, true, errp), base,
+                              errp);
 }

@@ -463,17 +463,21 @@ static void plic_register_types(void)
 type_init(plic_register_types)
 
 DeviceState *sifive_plic_create(hwaddr addr, uint32_t hartid_base, uint32_t num_harts,
-                                uint32_t num_sources, uint32_t num_priorities, hwaddr aperture_size)
+                                uint32_t num_sources, uint32_t num_priorities, hwaddr aperture_size,
+                                Error **errp)
 {
     DeviceState *dev = qdev_new(TYPE_SIFIVE_PLIC);
     Object *obj = OBJECT(dev);
 
-    object_property_set_int(obj, "hartid-base", hartid_base, &error_fatal);
-    object_property_set_int(obj, "num-harts", num_harts, &error_fatal);
-    object_property_set_int(obj, "num-sources", num_sources, &error_fatal);
-    object_property_set_int(obj, "num-priorities", num_priorities, &error_fatal);
-    object_property_set_int(obj, "aperture-size", aperture_size, &error_fatal);
-    if (!qdev_realize_and_unref(dev, &error_fatal)) {
+    if (!object_property_set_int(obj, "hartid-base", hartid_base, errp) ||
+        !object_property_set_int(obj, "num-harts", num_harts, errp) ||
+        !object_property_set_int(obj, "num-sources", num_sources, errp) ||
+        !object_property_set_int(obj, "num-priorities", num_priorities, errp) ||
+        !object_property_set_int(obj, "aperture-size", aperture_size, errp)) {
+        object_unref(obj);
+        return NULL;
+    }
+    if (!qdev_realize_and_unref(dev, errp)) {
         return NULL;
     }
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, addr);

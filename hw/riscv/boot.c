@@ -77,16 +77,17 @@ hwaddr riscv_calc_kernel_start_addr(hwaddr firmware_end)
     return ALIGN_UP(firmware_end, 2 * MiB);
 }
 
-bool riscv_load_kernel(MachineState *ms, hwaddr start, uint64_t *entry, Error **errp)
+bool riscv_load_kernel(MachineState *ms, hwaddr dram_base, hwaddr start, uint64_t *entry,
+                       hwaddr *end, Error **errp)
 {
-    hwaddr dram_end = 0x80000000ULL + ms->ram_size;
-    hwaddr end;
+    hwaddr dram_end = dram_base + ms->ram_size;
 
     if (start >= dram_end) {
-        error_setg(errp, "%s: no room for the kernel after the firmware", ms->kernel_filename);
+        error_setg(errp, "%s: no room for the kernel after the firmware in %" PRIu64 " MiB of RAM",
+                   ms->kernel_filename, ms->ram_size / MiB);
         return false;
     }
-    return load_elf_or_raw(ms->kernel_filename, start, dram_end - start, entry, &end, errp);
+    return load_elf_or_raw(ms->kernel_filename, start, dram_end - start, entry, end, errp);
 }
 
 static bool fdt_set_u64(void *fdt, const char *path, const char *name, uint64_t v, Error **errp)
@@ -101,15 +102,16 @@ static bool fdt_set_u64(void *fdt, const char *path, const char *name, uint64_t 
     return true;
 }
 
-bool riscv_load_initrd(MachineState *ms, hwaddr dram_base, uint64_t kernel_entry, Error **errp)
+bool riscv_load_initrd(MachineState *ms, hwaddr dram_base, uint64_t kernel_entry, hwaddr kernel_end,
+                       hwaddr *end, Error **errp)
 {
     /* Far enough above the kernel that its decompression and bss don't reach it. */
     hwaddr start = kernel_entry + MIN(ms->ram_size / 2, 128 * MiB);
     hwaddr dram_end = dram_base + ms->ram_size;
     uint64_t size;
 
-    if (start >= dram_end) {
-        error_setg(errp, "%s: no room for the initrd in %" PRIu64 " MiB of RAM",
+    if (start < kernel_end || start >= dram_end) {
+        error_setg(errp, "%s: no room for the initrd after the kernel in %" PRIu64 " MiB of RAM",
                    ms->initrd_filename, ms->ram_size / MiB);
         return false;
     }
@@ -117,6 +119,7 @@ bool riscv_load_initrd(MachineState *ms, hwaddr dram_base, uint64_t kernel_entry
                              &size, errp)) {
         return false;
     }
+    *end = start + size;
     return fdt_set_u64(ms->fdt, "/chosen", "linux,initrd-start", start, errp) &&
            fdt_set_u64(ms->fdt, "/chosen", "linux,initrd-end", start + size, errp);
 }
@@ -130,7 +133,8 @@ hwaddr riscv_compute_fdt_addr(hwaddr dram_base, uint64_t dram_size, const void *
     return ALIGN_DOWN(top - fdt_totalsize(fdt), 2 * MiB);
 }
 
-bool riscv_load_fdt(void *fdt, hwaddr addr, Error **errp)
+bool riscv_load_fdt(void *fdt, hwaddr dram_base, uint64_t dram_size, hwaddr images_end,
+                    hwaddr *addr, Error **errp)
 {
     int err = fdt_pack(fdt);
 
@@ -138,9 +142,18 @@ bool riscv_load_fdt(void *fdt, hwaddr addr, Error **errp)
         error_setg(errp, "device tree: %s", fdt_strerror(err));
         return false;
     }
-    if (address_space_write_rom(address_space_memory(), addr, fdt, fdt_totalsize(fdt)) !=
+    *addr = riscv_compute_fdt_addr(dram_base, dram_size, fdt);
+    /* Everything else was loaded from the bottom of RAM up: the tree must stay clear of it. */
+    if (*addr < images_end) {
+        error_setg(errp,
+                   "not enough RAM for the device tree: firmware, kernel and initrd end at "
+                   "0x%" PRIx64 ", above its place at 0x%" PRIx64 " (%" PRIu64 " MiB of RAM)",
+                   images_end, *addr, dram_size / MiB);
+        return false;
+    }
+    if (address_space_write_rom(address_space_memory(), *addr, fdt, fdt_totalsize(fdt)) !=
         MEMTX_OK) {
-        error_setg(errp, "device tree does not fit in RAM at 0x%" PRIx64, addr);
+        error_setg(errp, "device tree does not fit in RAM at 0x%" PRIx64, *addr);
         return false;
     }
     return true;

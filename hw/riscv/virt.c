@@ -7,7 +7,9 @@
  * The start-up path: virt_machine_init() builds the hardware when the
  * machine is created; virt_machine_done() runs once every device exists and
  * loads firmware, kernel and initrd, writes the device tree and the reset
- * vector (docs/walkthrough.md follows this in gdb).
+ * vector (docs/walkthrough.md follows this in gdb). Both return false with an
+ * Error for a configuration they cannot build; main reports it and exits.
+ * The board keeps its own virtio-mmio transports: -device fills them.
  */
 #include "hw/riscv/virt.h"
 
@@ -42,17 +44,14 @@ static VirtFDTDevice *virt_fdt_add(VirtMachineState *s, DeviceState *dev, int ma
 {
     VirtFDTDevice *d;
 
-    if (s->num_fdt_devices == VIRT_MAX_FDT_DEVICES) {
-        error_report("virt: too many devices");
-        exit(1);
-    }
+    s->fdt_devices = xrealloc(s->fdt_devices, sizeof(*d) * (s->num_fdt_devices + 1));
     d = &s->fdt_devices[s->num_fdt_devices++];
     *d = (VirtFDTDevice){
         .dev = dev, .base = virt_memmap[map_index].base, .size = virt_memmap[map_index].size};
     return d;
 }
 
-static void virt_create_harts(VirtMachineState *s, MachineState *ms)
+static bool virt_create_harts(VirtMachineState *s, MachineState *ms, Error **errp)
 {
     Object *soc = container_get(OBJECT(ms), "soc0");
 
@@ -62,15 +61,16 @@ static void virt_create_harts(VirtMachineState *s, MachineState *ms)
         DeviceState *dev = qdev_new(ms->cpu_type);
         char name[32];
 
-        object_property_set_int(OBJECT(dev), "hartid", i, &error_fatal);
-        object_property_set_int(OBJECT(dev), "resetvec", virt_memmap[VIRT_MROM].base, &error_fatal);
         snprintf(name, sizeof(name), "harts[%d]", i);
         object_property_add_child(soc, name, OBJECT(dev));
-        if (!qdev_realize_and_unref(dev, &error_fatal)) {
-            exit(1);
+        if (!object_property_set_int(OBJECT(dev), "hartid", i, errp) ||
+            !object_property_set_int(OBJECT(dev), "resetvec", virt_memmap[VIRT_MROM].base, errp) ||
+            !qdev_realize_and_unref(dev, errp)) {
+            return false;
         }
         s->harts[i] = RISCV_CPU(dev);
     }
+    return true;
 }
 
 /*
@@ -88,64 +88,72 @@ static void virt_alloc_cpu_phandles(VirtMachineState *s)
     }
 }
 
-static void virt_create_memory(VirtMachineState *s, MachineState *ms)
+static bool virt_create_memory(VirtMachineState *s, MachineState *ms, Error **errp)
 {
     MemoryRegion *sysmem = get_system_memory();
 
-    memory_region_add_subregion(sysmem, virt_memmap[VIRT_DRAM].base, &ms->ram);
     if (!memory_region_init_rom(&s->mrom, "riscv_virt_board.mrom", virt_memmap[VIRT_MROM].size,
-                                &error_fatal)) {
-        exit(1);
+                                errp)) {
+        return false;
     }
+    memory_region_add_subregion(sysmem, virt_memmap[VIRT_DRAM].base, &ms->ram);
     memory_region_add_subregion(sysmem, virt_memmap[VIRT_MROM].base, &s->mrom);
+    return true;
 }
 
 /* The timer and software interrupts: SiFive CLINT (QEMU's default) or ACLINT (aclint=on). */
-static void virt_create_clint(VirtMachineState *s)
+static bool virt_create_clint(VirtMachineState *s, Error **errp)
 {
     hwaddr base = virt_memmap[VIRT_CLINT].base;
+    DeviceState *swi, *mtimer, *sswi;
     VirtFDTDevice *d;
 
     if (!s->aclint) {
         /* One "clint@2000000" node, written by the MSWI half. */
-        virt_fdt_add(s, riscv_aclint_create_clint(base, 0, s->num_harts), VIRT_CLINT);
-        return;
+        swi = riscv_aclint_create_clint(base, 0, s->num_harts, errp);
+        return swi && virt_fdt_add(s, swi, VIRT_CLINT);
     }
-    d = virt_fdt_add(s, riscv_aclint_swi_create(base, 0, s->num_harts, false), VIRT_CLINT);
-    d->size = RISCV_ACLINT_SWI_SIZE;
-    d = virt_fdt_add(
-        s,
-        riscv_aclint_mtimer_create(base + RISCV_ACLINT_SWI_SIZE, RISCV_ACLINT_DEFAULT_MTIMER_SIZE,
-                                   0, s->num_harts, RISCV_ACLINT_DEFAULT_MTIMECMP,
-                                   RISCV_ACLINT_DEFAULT_MTIME, VIRT_TIMEBASE_FREQ, true),
-        VIRT_CLINT);
+    swi = riscv_aclint_swi_create(base, 0, s->num_harts, false, errp);
+    mtimer = swi ? riscv_aclint_mtimer_create(
+                       base + RISCV_ACLINT_SWI_SIZE, RISCV_ACLINT_DEFAULT_MTIMER_SIZE, 0,
+                       s->num_harts, RISCV_ACLINT_DEFAULT_MTIMECMP, RISCV_ACLINT_DEFAULT_MTIME,
+                       VIRT_TIMEBASE_FREQ, true, errp)
+                 : NULL;
+    sswi = mtimer ? riscv_aclint_swi_create(virt_memmap[VIRT_ACLINT_SSWI].base, 0, s->num_harts,
+                                            true, errp)
+                  : NULL;
+    if (!sswi) {
+        return false;
+    }
+    virt_fdt_add(s, swi, VIRT_CLINT)->size = RISCV_ACLINT_SWI_SIZE;
+    d = virt_fdt_add(s, mtimer, VIRT_CLINT);
     d->base += RISCV_ACLINT_SWI_SIZE;
     d->size = RISCV_ACLINT_DEFAULT_MTIMER_SIZE;
-    virt_fdt_add(s,
-                 riscv_aclint_swi_create(virt_memmap[VIRT_ACLINT_SSWI].base, 0, s->num_harts, true),
-                 VIRT_ACLINT_SSWI);
+    virt_fdt_add(s, sswi, VIRT_ACLINT_SSWI);
+    return true;
 }
 
-static void virt_create_plic(VirtMachineState *s)
+static bool virt_create_plic(VirtMachineState *s, Error **errp)
 {
-    VirtFDTDevice *d;
-
     s->plic =
         sifive_plic_create(virt_memmap[VIRT_PLIC].base, 0, s->num_harts, VIRT_IRQCHIP_NUM_SOURCES,
-                           VIRT_IRQCHIP_NUM_PRIORITIES, virt_memmap[VIRT_PLIC].size);
+                           VIRT_IRQCHIP_NUM_PRIORITIES, virt_memmap[VIRT_PLIC].size, errp);
+    if (!s->plic) {
+        return false;
+    }
     s->plic_phandle = s->next_phandle++;
-    d = virt_fdt_add(s, s->plic, VIRT_PLIC);
-    d->phandle = s->plic_phandle;
+    virt_fdt_add(s, s->plic, VIRT_PLIC)->phandle = s->plic_phandle;
+    return true;
 }
 
 /* A sysbus device at map_index, its irq 0 (if irq > 0) wired to PLIC source irq. */
 static VirtFDTDevice *virt_create_sysbus(VirtMachineState *s, DeviceState *dev, int map_index,
-                                         int irq)
+                                         int irq, Error **errp)
 {
     VirtFDTDevice *d;
 
-    if (!qdev_realize_and_unref(dev, &error_fatal)) {
-        exit(1);
+    if (!qdev_realize_and_unref(dev, errp)) {
+        return NULL;
     }
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, virt_memmap[map_index].base);
     d = virt_fdt_add(s, dev, map_index);
@@ -157,97 +165,140 @@ static VirtFDTDevice *virt_create_sysbus(VirtMachineState *s, DeviceState *dev, 
     return d;
 }
 
-static void virt_create_devices(VirtMachineState *s)
+static bool virt_create_devices(VirtMachineState *s, Error **errp)
 {
     DeviceState *uart = qdev_new(TYPE_SERIAL_MM);
+    VirtFDTDevice *test = virt_create_sysbus(s, qdev_new(TYPE_SIFIVE_TEST), VIRT_TEST, 0, errp);
 
-    virt_create_sysbus(s, qdev_new(TYPE_SIFIVE_TEST), VIRT_TEST, 0)->phandle = s->next_phandle++;
-    /* vl.c names the first serial port's backend "serial0". */
-    if (serial_hd(0)) {
-        object_property_set_str(OBJECT(uart), "chardev", "serial0", &error_fatal);
+    if (!test) {
+        object_unref(OBJECT(uart));
+        return false;
     }
-    virt_create_sysbus(s, uart, VIRT_UART0, VIRT_UART0_IRQ);
-    virt_create_sysbus(s, qdev_new(TYPE_GOLDFISH_RTC), VIRT_RTC, VIRT_RTC_IRQ);
+    test->phandle = s->next_phandle++;
+    /* vl.c names the first serial port's backend "serial0". */
+    if (serial_hd(0) && !object_property_set_str(OBJECT(uart), "chardev", "serial0", errp)) {
+        object_unref(OBJECT(uart));
+        return false;
+    }
+    return virt_create_sysbus(s, uart, VIRT_UART0, VIRT_UART0_IRQ, errp) &&
+           virt_create_sysbus(s, qdev_new(TYPE_GOLDFISH_RTC), VIRT_RTC, VIRT_RTC_IRQ, errp);
 }
 
 /* QEMU's eight virtio-mmio transports, always present (empty ones have device ID 0). */
-static void virt_create_virtio_transports(VirtMachineState *s)
+static bool virt_create_virtio_transports(VirtMachineState *s, Error **errp)
 {
     for (int i = 0; i < VIRT_VIRTIO_COUNT; i++) {
         hwaddr base = virt_memmap[VIRT_VIRTIO].base + i * virt_memmap[VIRT_VIRTIO].size;
         int irq = VIRT_VIRTIO_IRQ + i;
-        DeviceState *dev = virtio_mmio_create(base, qdev_get_gpio_in(s->plic, irq));
-        VirtFDTDevice *d = virt_fdt_add(s, dev, VIRT_VIRTIO);
+        DeviceState *dev = virtio_mmio_create(base, qdev_get_gpio_in(s->plic, irq), errp);
+        VirtFDTDevice *d;
 
+        if (!dev) {
+            return false;
+        }
+        s->virtio_transports[i] = dev;
+        d = virt_fdt_add(s, dev, VIRT_VIRTIO);
         d->base = base;
         d->irqs[0] = irq;
         d->num_irqs = 1;
     }
+    return true;
 }
 
-/* -device: virtio devices take the next free transport. */
+/* -device: a virtio device takes a free transport of this board. */
 static bool virt_device_plug(MachineState *ms, DeviceState *dev, Error **errp)
 {
+    VirtMachineState *s = VIRT_MACHINE(ms);
+
     if (object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE)) {
-        return virtio_mmio_plug(dev, errp);
+        return virtio_mmio_plug_free(s->virtio_transports, VIRT_VIRTIO_COUNT, dev, errp);
     }
     return true;
 }
 
 static bool virt_device_unplug(MachineState *ms, DeviceState *dev, Error **errp)
 {
+    VirtMachineState *s = VIRT_MACHINE(ms);
+
     if (object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE)) {
-        return virtio_mmio_unplug(dev, errp);
+        return virtio_mmio_unplug(s->virtio_transports, VIRT_VIRTIO_COUNT, dev, errp);
     }
     error_setg(errp, "Device '%s' does not support hotplugging", dev->id ? dev->id : "");
     return false;
 }
 
-static void virt_machine_done(Notifier *n, void *data);
+static bool virt_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Error **errp);
 
-static void virt_machine_init(MachineState *ms)
+static bool virt_machine_init(MachineState *ms, Error **errp)
 {
     VirtMachineState *s = VIRT_MACHINE(ms);
 
     if (s->aia && strcmp(s->aia, "none") != 0) {
-        error_report("-machine aia=%s: only aia=none is supported", s->aia);
-        exit(1);
+        error_setg(errp, "-machine aia=%s: only aia=none is supported", s->aia);
+        return false;
     }
-    virt_create_harts(s, ms);
+    if (!virt_create_harts(s, ms, errp)) {
+        return false;
+    }
     virt_alloc_cpu_phandles(s);
-    virt_create_memory(s, ms);
-    virt_create_clint(s);
-    virt_create_plic(s);
-    virt_create_virtio_transports(s);
-    virt_create_devices(s);
+    if (!virt_create_memory(s, ms, errp) || !virt_create_clint(s, errp) ||
+        !virt_create_plic(s, errp) || !virt_create_virtio_transports(s, errp) ||
+        !virt_create_devices(s, errp)) {
+        return false;
+    }
     s->machine_done.notify = virt_machine_done;
-    machine_add_init_done_notifier(&s->machine_done);
+    machine_add_init_done_notifier(ms, &s->machine_done);
+    return true;
 }
 
 /* ---- the device tree ---- */
 
-/* libfdt calls return a negative error code; building our own tree cannot fail but for bugs. */
-static void fdt_ok(int err, const char *what)
+/*
+ * The tree being built. libfdt calls go through fdt_check(), which keeps the first error, so
+ * the builders below read straight through (a call after a failure fails too, harmlessly) and
+ * virt_create_fdt() reports once. The buffer is sized for the harts and the command line, so
+ * an error here is a bug, but it still reaches main as an Error, not an exit.
+ */
+typedef struct VirtFdt {
+    void *fdt;
+    int err;          /* the first libfdt error, 0 if none */
+    const char *what; /* what was being written then */
+} VirtFdt;
+
+static int fdt_check(VirtFdt *f, int ret, const char *what)
 {
-    if (err < 0) {
-        error_report("virt: device tree %s: %s", what, fdt_strerror(err));
-        exit(1);
+    if (ret < 0 && !f->err) {
+        f->err = ret;
+        f->what = what;
     }
+    return ret;
 }
 
-static int fdt_node(void *fdt, int parent, const char *name)
+static int fdt_node(VirtFdt *f, int parent, const char *name)
 {
-    int node = fdt_add_subnode(fdt, parent, name);
-
-    fdt_ok(node, name);
-    return node;
+    return fdt_check(f, fdt_add_subnode(f->fdt, parent, name), name);
 }
 
-static void fdt_reg64(void *fdt, int node, hwaddr base, uint64_t size)
+static void fdt_str(VirtFdt *f, int node, const char *name, const char *value)
+{
+    fdt_check(f, fdt_setprop_string(f->fdt, node, name, value), name);
+}
+
+static void fdt_u32(VirtFdt *f, int node, const char *name, uint32_t value)
+{
+    fdt_check(f, fdt_setprop_u32(f->fdt, node, name, value), name);
+}
+
+static void fdt_empty(VirtFdt *f, int node, const char *name)
+{
+    fdt_check(f, fdt_setprop(f->fdt, node, name, NULL, 0), name);
+}
+
+static void fdt_reg64(VirtFdt *f, int node, hwaddr base, uint64_t size)
 {
     fdt64_t reg[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
 
-    fdt_ok(fdt_setprop(fdt, node, "reg", reg, sizeof(reg)), "reg");
+    fdt_check(f, fdt_setprop(f->fdt, node, "reg", reg, sizeof(reg)), "reg");
 }
 
 /*
@@ -255,27 +306,27 @@ static void fdt_reg64(void *fdt, int node, hwaddr base, uint64_t size)
  * are written here in the reverse of the order a dump shows, and nodes last to first: the
  * dump then reads like QEMU's (cpu@0 .. cpu@N-1, then cpu-map; phandle first in a cpu node).
  */
-static void virt_fdt_cpu(VirtMachineState *s, void *fdt, int cpus, int i)
+static void virt_fdt_cpu(VirtMachineState *s, VirtFdt *f, int cpus, int i)
 {
     RISCVCPU *cpu = s->harts[i];
     char name[32];
     int node, intc;
 
     snprintf(name, sizeof(name), "cpu@%u", cpu->hartid);
-    node = fdt_node(fdt, cpus, name);
-    fdt_ok(fdt_setprop_string(fdt, node, "mmu-type", "riscv,sv48"), "cpu mmu");
-    fdt_ok(fdt_setprop_string(fdt, node, "riscv,isa", riscv_isa_string(cpu)), "cpu isa");
-    fdt_ok(fdt_setprop_string(fdt, node, "compatible", "riscv"), "cpu");
-    fdt_ok(fdt_setprop_string(fdt, node, "status", "okay"), "cpu");
-    fdt_ok(fdt_setprop_u32(fdt, node, "reg", cpu->hartid), "cpu reg");
-    fdt_ok(fdt_setprop_string(fdt, node, "device_type", "cpu"), "cpu");
-    fdt_ok(fdt_setprop_u32(fdt, node, "phandle", s->cpu_phandles[i]), "cpu phandle");
+    node = fdt_node(f, cpus, name);
+    fdt_str(f, node, "mmu-type", "riscv,sv48");
+    fdt_str(f, node, "riscv,isa", riscv_isa_string(cpu));
+    fdt_str(f, node, "compatible", "riscv");
+    fdt_str(f, node, "status", "okay");
+    fdt_u32(f, node, "reg", cpu->hartid);
+    fdt_str(f, node, "device_type", "cpu");
+    fdt_u32(f, node, "phandle", s->cpu_phandles[i]);
 
-    intc = fdt_node(fdt, node, "interrupt-controller");
-    fdt_ok(fdt_setprop_u32(fdt, intc, "phandle", s->intc_phandles[i]), "intc phandle");
-    fdt_ok(fdt_setprop_string(fdt, intc, "compatible", "riscv,cpu-intc"), "intc");
-    fdt_ok(fdt_setprop(fdt, intc, "interrupt-controller", NULL, 0), "intc");
-    fdt_ok(fdt_setprop_u32(fdt, intc, "#interrupt-cells", 1), "intc");
+    intc = fdt_node(f, node, "interrupt-controller");
+    fdt_u32(f, intc, "phandle", s->intc_phandles[i]);
+    fdt_str(f, intc, "compatible", "riscv,cpu-intc");
+    fdt_empty(f, intc, "interrupt-controller");
+    fdt_u32(f, intc, "#interrupt-cells", 1);
 }
 
 /*
@@ -283,48 +334,47 @@ static void virt_fdt_cpu(VirtMachineState *s, void *fdt, int cpus, int i)
  * cluster, one CLINT and one PLIC each); without -numa, which we do not implement, that is a
  * single socket whatever -smp sockets= says, so the map is one cluster of all harts.
  */
-static void virt_fdt_cpus(VirtMachineState *s, void *fdt)
+static void virt_fdt_cpus(VirtMachineState *s, VirtFdt *f)
 {
-    int cpus = fdt_node(fdt, 0, "cpus");
+    int cpus = fdt_node(f, 0, "cpus");
     int map, cluster;
 
-    fdt_ok(fdt_setprop_u32(fdt, cpus, "timebase-frequency", VIRT_TIMEBASE_FREQ), "cpus");
-    fdt_ok(fdt_setprop_u32(fdt, cpus, "#size-cells", 0), "cpus");
-    fdt_ok(fdt_setprop_u32(fdt, cpus, "#address-cells", 1), "cpus");
-    map = fdt_node(fdt, cpus, "cpu-map");
-    fdt_node(fdt, map, "cluster0");
+    fdt_u32(f, cpus, "timebase-frequency", VIRT_TIMEBASE_FREQ);
+    fdt_u32(f, cpus, "#size-cells", 0);
+    fdt_u32(f, cpus, "#address-cells", 1);
+    map = fdt_node(f, cpus, "cpu-map");
+    fdt_node(f, map, "cluster0");
     for (int i = s->num_harts - 1; i >= 0; i--) {
-        virt_fdt_cpu(s, fdt, cpus, i);
+        virt_fdt_cpu(s, f, cpus, i);
     }
     /* Adding nodes moved everything after them: find the cluster again. */
-    cluster = fdt_path_offset(fdt, "/cpus/cpu-map/cluster0");
-    fdt_ok(cluster, "cluster0");
+    cluster = fdt_check(f, fdt_path_offset(f->fdt, "/cpus/cpu-map/cluster0"), "cluster0");
     for (int i = s->num_harts - 1; i >= 0; i--) {
         char name[32];
         int core;
 
         snprintf(name, sizeof(name), "core%d", i);
-        core = fdt_node(fdt, cluster, name);
-        fdt_ok(fdt_setprop_u32(fdt, core, "cpu", s->cpu_phandles[i]), "cpu-map");
+        core = fdt_node(f, cluster, name);
+        fdt_u32(f, core, "cpu", s->cpu_phandles[i]);
     }
 }
 
-static void virt_fdt_chosen(MachineState *ms, void *fdt)
+static void virt_fdt_chosen(VirtFdt *f)
 {
-    int chosen = fdt_node(fdt, 0, "chosen");
+    int chosen = fdt_node(f, 0, "chosen");
     uint8_t seed[32];
     char stdout_path[64];
 
     snprintf(stdout_path, sizeof(stdout_path), "/soc/serial@%" PRIx64,
              virt_memmap[VIRT_UART0].base);
-    fdt_ok(fdt_setprop_string(fdt, chosen, "stdout-path", stdout_path), "chosen");
+    fdt_str(f, chosen, "stdout-path", stdout_path);
     /* Linux seeds its entropy pool from this before any driver runs. */
     if (getrandom(seed, sizeof(seed), 0) == sizeof(seed)) {
-        fdt_ok(fdt_setprop(fdt, chosen, "rng-seed", seed, sizeof(seed)), "rng-seed");
+        fdt_check(f, fdt_setprop(f->fdt, chosen, "rng-seed", seed, sizeof(seed)), "rng-seed");
     }
 }
 
-static void virt_fdt_devices(VirtMachineState *s, void *fdt)
+static bool virt_fdt_devices(VirtMachineState *s, void *fdt, Error **errp)
 {
     /* In creation order: libfdt puts each new node first, so the tree lists them in reverse,
      * as QEMU's does (rtc, serial, test, virtio_mmio@10008000 ... @10001000, plic, clint). */
@@ -344,47 +394,72 @@ static void virt_fdt_devices(VirtMachineState *s, void *fdt)
             .phandle = d->phandle,
         };
 
-        if (dc->fdt_populate && !dc->fdt_populate(d->dev, &ctx, &error_fatal)) {
-            exit(1);
+        if (dc->fdt_populate && !dc->fdt_populate(d->dev, &ctx, errp)) {
+            return false;
         }
     }
+    return true;
 }
 
-static void *virt_create_fdt(VirtMachineState *s, MachineState *ms)
+/* Room for the fixed nodes, each hart's nodes and phandle references, and -append. */
+static size_t virt_fdt_size(VirtMachineState *s, MachineState *ms)
 {
-    size_t size = 64 * KiB;
-    void *fdt = xzalloc(size);
+    size_t cmdline = ms->kernel_cmdline ? strlen(ms->kernel_cmdline) : 0;
+
+    return 64 * KiB + (size_t)s->num_harts * 1 * KiB + cmdline;
+}
+
+static void virt_fdt_root(VirtMachineState *s, MachineState *ms, VirtFdt *f)
+{
     int mem, soc;
     char name[32];
 
     /* Properties in reverse of the dumped order, as in virt_fdt_cpu. */
-    fdt_ok(fdt_create_empty_tree(fdt, size), "create");
-    fdt_ok(fdt_setprop_string(fdt, 0, "model", "riscv-virtio,qemu"), "root");
-    fdt_ok(fdt_setprop_string(fdt, 0, "compatible", "riscv-virtio"), "root");
-    fdt_ok(fdt_setprop_u32(fdt, 0, "#size-cells", 2), "root");
-    fdt_ok(fdt_setprop_u32(fdt, 0, "#address-cells", 2), "root");
+    fdt_str(f, 0, "model", "riscv-virtio,qemu");
+    fdt_str(f, 0, "compatible", "riscv-virtio");
+    fdt_u32(f, 0, "#size-cells", 2);
+    fdt_u32(f, 0, "#address-cells", 2);
 
-    soc = fdt_node(fdt, 0, "soc");
-    fdt_ok(fdt_setprop(fdt, soc, "ranges", NULL, 0), "soc");
-    fdt_ok(fdt_setprop_string(fdt, soc, "compatible", "simple-bus"), "soc");
-    fdt_ok(fdt_setprop_u32(fdt, soc, "#size-cells", 2), "soc");
-    fdt_ok(fdt_setprop_u32(fdt, soc, "#address-cells", 2), "soc");
+    soc = fdt_node(f, 0, "soc");
+    fdt_empty(f, soc, "ranges");
+    fdt_str(f, soc, "compatible", "simple-bus");
+    fdt_u32(f, soc, "#size-cells", 2);
+    fdt_u32(f, soc, "#address-cells", 2);
 
-    virt_fdt_cpus(s, fdt);
+    virt_fdt_cpus(s, f);
     snprintf(name, sizeof(name), "memory@%" PRIx64, virt_memmap[VIRT_DRAM].base);
-    mem = fdt_node(fdt, 0, name);
-    fdt_reg64(fdt, mem, virt_memmap[VIRT_DRAM].base, ms->ram_size);
-    fdt_ok(fdt_setprop_string(fdt, mem, "device_type", "memory"), "memory");
-    virt_fdt_devices(s, fdt);
-    virt_fdt_chosen(ms, fdt); /* after the test device's poweroff/reboot: listed before them */
-    return fdt;
+    mem = fdt_node(f, 0, name);
+    fdt_reg64(f, mem, virt_memmap[VIRT_DRAM].base, ms->ram_size);
+    fdt_str(f, mem, "device_type", "memory");
+}
+
+static void *virt_create_fdt(VirtMachineState *s, MachineState *ms, Error **errp)
+{
+    size_t size = virt_fdt_size(s, ms);
+    VirtFdt f = {.fdt = xzalloc(size)};
+
+    fdt_check(&f, fdt_create_empty_tree(f.fdt, size), "create");
+    virt_fdt_root(s, ms, &f);
+    if (!f.err && !virt_fdt_devices(s, f.fdt, errp)) {
+        free(f.fdt);
+        return NULL;
+    }
+    virt_fdt_chosen(&f); /* after the test device's poweroff/reboot: listed before them */
+    if (f.err) {
+        error_setg(errp, "virt: device tree %s: %s", f.what, fdt_strerror(f.err));
+        free(f.fdt);
+        return NULL;
+    }
+    return f.fdt;
 }
 
 /* -dtb FILE: the user's tree, with room to add /chosen properties. */
-static void *virt_load_user_fdt(const char *path, Error **errp)
+static void *virt_load_user_fdt(MachineState *ms, Error **errp)
 {
+    const char *path = ms->dtb;
     FILE *f = fopen(path, "rb");
     size_t cap = 1 * MiB, n;
+    size_t room = 64 * KiB + (ms->kernel_cmdline ? strlen(ms->kernel_cmdline) : 0);
     void *buf = xzalloc(cap), *fdt = NULL;
 
     if (!f) {
@@ -397,8 +472,8 @@ static void *virt_load_user_fdt(const char *path, Error **errp)
     if (n < sizeof(struct fdt_header) || fdt_check_header(buf) != 0 || fdt_totalsize(buf) > n) {
         error_setg(errp, "%s: not a valid flattened device tree", path);
     } else {
-        fdt = xzalloc(fdt_totalsize(buf) + 64 * KiB);
-        if (fdt_open_into(buf, fdt, fdt_totalsize(buf) + 64 * KiB) != 0) {
+        fdt = xzalloc(fdt_totalsize(buf) + room);
+        if (fdt_open_into(buf, fdt, fdt_totalsize(buf) + room) != 0) {
             error_setg(errp, "%s: malformed device tree", path);
             free(fdt);
             fdt = NULL;
@@ -408,75 +483,81 @@ static void *virt_load_user_fdt(const char *path, Error **errp)
     return fdt;
 }
 
-static void virt_fdt_bootargs(MachineState *ms)
+static bool virt_fdt_bootargs(MachineState *ms, Error **errp)
 {
+    VirtFdt f = {.fdt = ms->fdt};
     int chosen = fdt_path_offset(ms->fdt, "/chosen");
 
     if (chosen < 0) {
-        chosen = fdt_node(ms->fdt, 0, "chosen");
+        chosen = fdt_node(&f, 0, "chosen");
     }
     if (ms->kernel_cmdline && *ms->kernel_cmdline) {
-        fdt_ok(fdt_setprop_string(ms->fdt, chosen, "bootargs", ms->kernel_cmdline), "bootargs");
+        fdt_str(&f, chosen, "bootargs", ms->kernel_cmdline);
     }
+    if (f.err) {
+        error_setg(errp, "device tree %s: %s", f.what, fdt_strerror(f.err));
+        return false;
+    }
+    return true;
 }
 
-static void virt_dump_fdt(MachineState *ms)
+/* Firmware at the start of DRAM, then the kernel; *images_end = the end of what was loaded. */
+static bool virt_load_images(MachineState *ms, uint64_t *kernel_entry, hwaddr *kernel_end,
+                             hwaddr *images_end, Error **errp)
 {
-    FILE *f = fopen(ms->dumpdtb, "wb");
+    hwaddr dram = virt_memmap[VIRT_DRAM].base;
+    hwaddr firmware_end = dram;
+    char *firmware;
+    bool ok;
 
-    fdt_ok(fdt_pack(ms->fdt), "pack");
-    if (!f || fwrite(ms->fdt, 1, fdt_totalsize(ms->fdt), f) != fdt_totalsize(ms->fdt) ||
-        fclose(f) != 0) {
-        error_report("dumpdtb=%s: cannot write: %s", ms->dumpdtb, strerror(errno));
-        exit(1);
+    if (!riscv_find_firmware(ms->firmware, &firmware, errp)) {
+        return false;
     }
-    exit(0);
+    ok = !firmware || riscv_load_firmware(firmware, dram, ms->ram_size, &firmware_end, errp);
+    free(firmware);
+    *kernel_entry = 0;
+    *kernel_end = *images_end = firmware_end;
+    if (ok && ms->kernel_filename) {
+        ok = riscv_load_kernel(ms, dram, riscv_calc_kernel_start_addr(firmware_end), kernel_entry,
+                               kernel_end, errp);
+        *images_end = MAX(firmware_end, *kernel_end);
+    }
+    return ok;
 }
 
 /* Runs once every device exists: images, device tree, reset vector. */
-static void virt_machine_done(Notifier *n, void *data)
+static bool virt_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Error **errp)
 {
     VirtMachineState *s = container_of(n, VirtMachineState, machine_done);
-    MachineState *ms = MACHINE(s);
     hwaddr dram = virt_memmap[VIRT_DRAM].base;
-    hwaddr firmware_end = dram, fdt_addr;
-    uint64_t kernel_entry = 0;
-    char *firmware;
+    hwaddr kernel_end, images_end, initrd_end, fdt_addr;
+    uint64_t kernel_entry;
 
-    if (!riscv_find_firmware(ms->firmware, &firmware, &error_fatal)) {
-        exit(1);
+    if (ms->initrd_filename && !ms->kernel_filename) {
+        error_setg(errp, "-initrd requires -kernel");
+        return false;
     }
-    if (firmware &&
-        !riscv_load_firmware(firmware, dram, ms->ram_size, &firmware_end, &error_fatal)) {
-        exit(1);
+    if (!virt_load_images(ms, &kernel_entry, &kernel_end, &images_end, errp)) {
+        return false;
     }
-    free(firmware);
-    if (ms->kernel_filename && !riscv_load_kernel(ms, riscv_calc_kernel_start_addr(firmware_end),
-                                                  &kernel_entry, &error_fatal)) {
-        exit(1);
+    ms->fdt = ms->dtb ? virt_load_user_fdt(ms, errp) : virt_create_fdt(s, ms, errp);
+    if (!ms->fdt || !virt_fdt_bootargs(ms, errp)) {
+        return false;
     }
-    ms->fdt = ms->dtb ? virt_load_user_fdt(ms->dtb, &error_fatal) : virt_create_fdt(s, ms);
-    virt_fdt_bootargs(ms);
     if (ms->initrd_filename) {
-        if (!ms->kernel_filename) {
-            error_report("-initrd requires -kernel");
-            exit(1);
+        if (!riscv_load_initrd(ms, dram, kernel_entry, kernel_end, &initrd_end, errp)) {
+            return false;
         }
-        if (!riscv_load_initrd(ms, dram, kernel_entry, &error_fatal)) {
-            exit(1);
-        }
+        images_end = MAX(images_end, initrd_end);
     }
-    if (ms->dumpdtb) {
-        virt_dump_fdt(ms);
-    }
-    fdt_addr = riscv_compute_fdt_addr(dram, ms->ram_size, ms->fdt);
-    if (!riscv_load_fdt(ms->fdt, fdt_addr, &error_fatal)) {
-        exit(1);
+    if (!riscv_load_fdt(ms->fdt, dram, ms->ram_size, images_end, &fdt_addr, errp)) {
+        return false;
     }
     ms->fdt_size = fdt_totalsize(ms->fdt);
     /* Every hart starts in the ROM and jumps to DRAM: the firmware, or with -bios none the
      * program itself. OpenSBI then enters the kernel at kernel_entry in S-mode. */
     riscv_setup_rom_reset_vec(virt_memmap[VIRT_MROM].base, dram, kernel_entry, fdt_addr);
+    return true;
 }
 
 /* ---- the machine type ---- */
@@ -486,6 +567,16 @@ static const Property virt_props[] = {
     DEFINE_PROP_STRING("aia", VirtMachineState, aia),
     DEFINE_PROP_END,
 };
+
+static void virt_machine_finalize(Object *obj)
+{
+    VirtMachineState *s = VIRT_MACHINE(obj);
+
+    free(s->harts);
+    free(s->cpu_phandles);
+    free(s->intc_phandles);
+    free(s->fdt_devices);
+}
 
 static void virt_machine_class_init(ObjectClass *oc, void *data)
 {
@@ -508,6 +599,7 @@ static const TypeInfo virt_machine_info = {
     .parent = TYPE_MACHINE,
     .instance_size = sizeof(VirtMachineState),
     .class_init = virt_machine_class_init,
+    .instance_finalize = virt_machine_finalize,
 };
 
 static void virt_machine_register_types(void)

@@ -43,7 +43,12 @@ typedef struct GoldfishRTCState {
     IRQState *irq;
     Timer *timer; /* on CLOCK_HOST, which runs on like the wall clock */
 
-    int64_t tick_offset; /* guest time = host wall clock + tick_offset (ns) */
+    /*
+     * guest time = host wall clock + tick_offset (ns), modulo 2^64: the guest may
+     * set any 64-bit time, so the sum is kept unsigned where wrapping is defined.
+     */
+    uint64_t tick_offset;
+    int64_t initial_offset; /* the "tick-offset" property (-rtc base=): where tick_offset starts */
     uint64_t alarm_next;
     bool alarm_running;
     bool irq_pending;
@@ -63,7 +68,7 @@ static int64_t goldfish_rtc_host_ns(void)
 
 static uint64_t goldfish_rtc_now(GoldfishRTCState *s)
 {
-    return goldfish_rtc_host_ns() + s->tick_offset;
+    return (uint64_t)goldfish_rtc_host_ns() + s->tick_offset;
 }
 
 /* ---- IRQ and alarm ---- */
@@ -194,6 +199,7 @@ static bool goldfish_rtc_realize(DeviceState *dev, Error **errp)
 {
     GoldfishRTCState *s = GOLDFISH_RTC(dev);
 
+    s->tick_offset = (uint64_t)s->initial_offset;
     s->timer = timer_new_ns(CLOCK_HOST, goldfish_rtc_alarm_fire, s);
     memory_region_init_io(&s->iomem, &goldfish_rtc_ops, s, TYPE_GOLDFISH_RTC, GOLDFISH_RTC_SIZE);
     sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->iomem);
@@ -231,12 +237,20 @@ static bool goldfish_rtc_fdt_populate(DeviceState *dev, const DeviceFDTContext *
     return sysbus_fdt_add_node(ctx, "rtc", compat, sizeof(compat), NULL, 0, errp) >= 0;
 }
 
-/* ---- type registration ---- */
+/* ---- properties and type registration ---- */
+
+static const Property goldfish_rtc_props[] = {
+    /* -rtc base=DATE|localtime sets it through -global's path (system/vl.c). */
+    DEFINE_PROP("tick-offset", PROP_INT, GoldfishRTCState, initial_offset,
+                .description = "initial guest time minus host wall clock, in ns"),
+    DEFINE_PROP_END,
+};
 
 static void goldfish_rtc_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
 
+    object_class_add_props(oc, goldfish_rtc_props);
     dc->desc = "Google Goldfish RTC";
     dc->realize = goldfish_rtc_realize;
     dc->reset = goldfish_rtc_reset;

@@ -117,7 +117,7 @@ typedef struct VirtIOBlockReq {
     uint64_t sector;
     uint64_t data_out; /* bytes of driver data after the header */
     uint64_t data_in;  /* device-writable bytes before the status byte */
-    uint32_t written;  /* bytes written into the in buffers (for the used ring) */
+    uint64_t written;  /* bytes written into the in buffers (for the used ring) */
 } VirtIOBlockReq;
 
 /* IN: disk -> guest buffers. */
@@ -245,6 +245,18 @@ static uint8_t virtio_blk_execute(VirtIOBlock *s, VirtIOBlockReq *req)
     }
 }
 
+/*
+ * The used ring's len (le32) counts the bytes written, status byte included. A chain may
+ * carry more than 4 GiB (a descriptor holds up to 4 GiB - 1 and a chain has up to 256), so
+ * the count is kept in 64 bits and capped: virtio 1.2 section 2.7.8.2 lets the device write
+ * more than len bytes but never report more than it wrote, and a wrapped count would tell
+ * the driver that a 4 GiB + 32 MiB read returned 32 MiB.
+ */
+static uint32_t virtio_blk_used_len(const VirtIOBlockReq *req)
+{
+    return MIN(req->written + 1, (uint64_t)UINT32_MAX);
+}
+
 static void virtio_blk_handle_request(VirtIOBlock *s, VirtQueueElement *elem)
 {
     VirtIOBlockReq req = {.elem = elem};
@@ -268,7 +280,7 @@ static void virtio_blk_handle_request(VirtIOBlock *s, VirtQueueElement *elem)
     if (virtqueue_elem_from_buf(elem, req.data_in, &status, 1) != 1) {
         log_mask(LOG_GUEST_ERROR, "virtio-blk: status byte not writable\n");
     }
-    virtqueue_push(s->vq, elem, req.written + 1);
+    virtqueue_push(s->vq, elem, virtio_blk_used_len(&req));
 }
 
 static void virtio_blk_handle_output(VirtIODevice *vdev, VirtQueue *vq)

@@ -2,8 +2,11 @@
  * The virtio-mmio transport, version 2 (non-legacy).
  *
  * Spec: Virtual I/O Device (VIRTIO) Version 1.2, section 4.2 "Virtio Over
- * MMIO". Control registers are 32-bit (4.2.2.2); config space from 0x100 takes
- * 8/16/32-bit accesses (64-bit ones are accepted and split as two 32-bit).
+ * MMIO". Control registers are 32-bit; config space from 0x100 takes 8-, 16-
+ * and 32-bit accesses. 4.2.2.2 requires the driver to read a 64-bit config
+ * field as two 32-bit accesses, so nothing takes 64-bit accesses: as in QEMU,
+ * the memory core refuses them (.valid below), the guest gets an access fault
+ * and -d guest_errors logs "virtio-mmio: invalid read size 8 ...".
  *
  *   0x000 MagicValue        R  0x74726976 ("virt")
  *   0x004 Version           R  2
@@ -75,17 +78,10 @@ typedef struct VirtIOMMIOState {
     uint32_t device_features_sel;
     uint32_t driver_features_sel;
     uint32_t queue_sel;
+    bool force_legacy; /* property; only false: the legacy (version 1) layout is not modelled */
 } VirtIOMMIOState;
 
 #define VIRTIO_MMIO(obj) OBJECT_CHECK(VirtIOMMIOState, (obj), TYPE_VIRTIO_MMIO)
-
-/*
- * Every transport in creation order. virtio_mmio_plug needs "the last created
- * free slot", which only a process-wide list can answer (QEMU walks its bus
- * list the same way); finalize removes an entry.
- */
-static VirtIOMMIOState **mmio_slots;
-static unsigned mmio_nslots;
 
 /* ---- IRQ ---- */
 
@@ -325,8 +321,6 @@ static bool virtio_mmio_realize(DeviceState *dev, Error **errp)
 
     memory_region_init_io(&s->iomem, &virtio_mmio_ops, s, TYPE_VIRTIO_MMIO, VIRTIO_MMIO_SIZE);
     sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->iomem);
-    mmio_slots = xrealloc(mmio_slots, sizeof(*mmio_slots) * (mmio_nslots + 1));
-    mmio_slots[mmio_nslots++] = s;
     return true;
 }
 
@@ -345,13 +339,6 @@ static void virtio_mmio_finalize(Object *obj)
 {
     VirtIOMMIOState *s = VIRTIO_MMIO(obj);
 
-    for (unsigned i = 0; i < mmio_nslots; i++) {
-        if (mmio_slots[i] == s) {
-            memmove(&mmio_slots[i], &mmio_slots[i + 1], (mmio_nslots - i - 1) * sizeof(s));
-            mmio_nslots--;
-            break;
-        }
-    }
     if (s->backend) {
         virtio_bind_transport(s->backend, NULL, NULL);
         object_unref(OBJECT(s->backend));
@@ -360,48 +347,63 @@ static void virtio_mmio_finalize(Object *obj)
 
 /* ---- plugging devices ---- */
 
-static VirtIOMMIOState *virtio_mmio_find_backend(VirtIODevice *vdev)
+VirtIODevice *virtio_mmio_get_device(DeviceState *transport)
 {
-    for (unsigned i = 0; i < mmio_nslots; i++) {
-        if (mmio_slots[i]->backend == vdev) {
-            return mmio_slots[i];
-        }
-    }
-    return NULL;
+    return VIRTIO_MMIO(transport)->backend;
 }
 
-bool virtio_mmio_plug(DeviceState *dev, Error **errp)
+bool virtio_mmio_plug(DeviceState *transport, DeviceState *dev, Error **errp)
 {
+    VirtIOMMIOState *s = VIRTIO_MMIO(transport);
     VirtIODevice *vdev = (VirtIODevice *)object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE);
 
     if (!vdev) {
         error_setg(errp, "'%s' is not a virtio device", object_get_typename(OBJECT(dev)));
         return false;
     }
-    if (virtio_mmio_find_backend(vdev)) {
-        return true;
+    if (s->backend) {
+        error_setg(errp, "virtio-mmio transport already holds a '%s'",
+                   object_get_typename(OBJECT(s->backend)));
+        return false;
+    }
+    object_ref(OBJECT(vdev));
+    s->backend = vdev;
+    virtio_bind_transport(vdev, transport, virtio_mmio_update_irq);
+    virtio_reset(vdev);
+    return true;
+}
+
+bool virtio_mmio_plug_free(DeviceState *const *transports, int n, DeviceState *dev, Error **errp)
+{
+    if (!object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE)) {
+        error_setg(errp, "'%s' is not a virtio device", object_get_typename(OBJECT(dev)));
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        if (virtio_mmio_get_device(transports[i]) == (VirtIODevice *)dev) {
+            return true;
+        }
     }
     /* QEMU's order: the transport created last takes the first device. */
-    for (unsigned i = mmio_nslots; i-- > 0;) {
-        VirtIOMMIOState *s = mmio_slots[i];
-
-        if (!s->backend) {
-            object_ref(OBJECT(vdev));
-            s->backend = vdev;
-            virtio_bind_transport(vdev, DEVICE(s), virtio_mmio_update_irq);
-            virtio_reset(vdev);
-            return true;
+    for (int i = n; i-- > 0;) {
+        if (!virtio_mmio_get_device(transports[i])) {
+            return virtio_mmio_plug(transports[i], dev, errp);
         }
     }
     error_setg(errp, "no free virtio-mmio slot for '%s'", object_get_typename(OBJECT(dev)));
     return false;
 }
 
-bool virtio_mmio_unplug(DeviceState *dev, Error **errp)
+bool virtio_mmio_unplug(DeviceState *const *transports, int n, DeviceState *dev, Error **errp)
 {
     VirtIODevice *vdev = (VirtIODevice *)object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE);
-    VirtIOMMIOState *s = vdev ? virtio_mmio_find_backend(vdev) : NULL;
+    VirtIOMMIOState *s = NULL;
 
+    for (int i = 0; vdev && i < n && !s; i++) {
+        if (virtio_mmio_get_device(transports[i]) == vdev) {
+            s = VIRTIO_MMIO(transports[i]);
+        }
+    }
     if (!s) {
         error_setg(errp, "'%s' is not on a virtio-mmio transport",
                    object_get_typename(OBJECT(dev)));
@@ -425,12 +427,31 @@ static bool virtio_mmio_fdt_populate(DeviceState *dev, const DeviceFDTContext *c
     return sysbus_fdt_add_node(ctx, "virtio_mmio", compat, sizeof(compat), NULL, 0, errp) >= 0;
 }
 
-/* ---- type registration ---- */
+/* ---- properties and type registration ---- */
+
+/* QEMU's force-legacy (its default is on, version 1); we model only version 2. */
+static bool virtio_mmio_check_legacy(Object *obj, Error **errp)
+{
+    if (VIRTIO_MMIO(obj)->force_legacy) {
+        error_setg(errp, "force-legacy=on: the legacy virtio-mmio transport (version 1) is not "
+                         "implemented; Kestrel's is version 2 (force-legacy=off)");
+        return false;
+    }
+    return true;
+}
+
+static const Property virtio_mmio_props[] = {
+    DEFINE_PROP("force-legacy", PROP_BOOL, VirtIOMMIOState, force_legacy, .defval.b = false,
+                .check = virtio_mmio_check_legacy,
+                .description = "use the legacy version 1 layout (only off is supported)"),
+    DEFINE_PROP_END,
+};
 
 static void virtio_mmio_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
 
+    object_class_add_props(oc, virtio_mmio_props);
     dc->desc = "virtio-mmio transport (version 2)";
     dc->realize = virtio_mmio_realize;
     dc->reset = virtio_mmio_reset;
@@ -453,7 +474,7 @@ static void virtio_mmio_register_types(void)
 
 type_init(virtio_mmio_register_types)
 
-DeviceState *virtio_mmio_create(hwaddr base, IRQState *irq)
+DeviceState *virtio_mmio_create(hwaddr base, IRQState *irq, Error **errp)
 {
-    return sysbus_create_simple(TYPE_VIRTIO_MMIO, base, irq);
+    return sysbus_create_simple(TYPE_VIRTIO_MMIO, base, irq, errp);
 }

@@ -13,6 +13,13 @@
 
 typedef struct BlockOverlay BlockOverlay;
 
+/*
+ * blkdebug (block/blkdebug.c): a filename "blkdebug:[RULES]:IMAGE" opens IMAGE
+ * through the error-injecting driver instead of the raw one.
+ */
+extern const BlockDriver bdrv_blkdebug;
+bool bdrv_is_blkdebug_filename(const char *filename);
+
 /* A new empty overlay for an image of length bytes (temp file in $TMPDIR or /var/tmp). */
 BlockOverlay *blk_overlay_new(uint64_t length, Error **errp);
 void blk_overlay_free(BlockOverlay *ov);

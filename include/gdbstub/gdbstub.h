@@ -1,7 +1,8 @@
 /*
  * The GDB remote serial protocol server (-s, -gdb tcp::PORT). It listens in
- * the main loop, stops the VM when gdb attaches (or at -S), and presents each
- * vCPU as a thread. Malformed packets are answered with an error reply; they
+ * the main loop, stops the VM when gdb attaches (or at -S), acts on packets only
+ * while the VM is stopped (all-stop, as QEMU), never waits for the peer, and
+ * presents each vCPU as a thread. Malformed packets are answered with an error reply; they
  * never crash the emulator.
  */
 #ifndef GDBSTUB_GDBSTUB_H

@@ -38,7 +38,7 @@ bool monitor_add_opt(MonitorOptKind kind, const char *arg, Error **errp) WARN_UN
 
 /* HMP output (\n becomes \r\n, as terminals in raw mode need). */
 void monitor_printf(Monitor *mon, const char *fmt, ...) PRINTF_FMT(2, 3);
-/* Write what every monitor still holds (at exit). */
+/* At exit: hand what every monitor still holds to its chardev (flushed with a time limit). */
 void monitor_flush_all(void);
 
 /* ---- QMP events (main loop thread, BQL) ---- */

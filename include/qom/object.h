@@ -130,9 +130,30 @@ struct Property {
     bool (*check)(Object *obj, Error **errp);
 };
 
+/*
+ * DEFINE_PROP checks at compile time that the field has the C type its PropertyType stores
+ * (PROP_INT writes 8 bytes: an `int` field would be overrun), so the type must be given as
+ * one of the PROP_* names, not a variable. The check is a _Static_assert inside a struct
+ * whose size adds 0 to the offset, so the macros stay constant expressions.
+ */
+#define PROP_CTYPE_PROP_BOOL bool
+#define PROP_CTYPE_PROP_INT int64_t
+#define PROP_CTYPE_PROP_UINT32 uint32_t
+#define PROP_CTYPE_PROP_SIZE uint64_t
+#define PROP_CTYPE_PROP_STRING char *
+#define PROP_CTYPE_PROP_LINK Object *
+#define PROP_FIELD_CHECK(_state, _field, _ctype) PROP_FIELD_CHECK_(_state, _field, _ctype)
+#define PROP_FIELD_CHECK_(_state, _field, _ctype)                                                  \
+    (0 * sizeof(struct {                                                                           \
+         _Static_assert(__builtin_types_compatible_p(__typeof__(((_state *)0)->_field), _ctype),   \
+                        "property field " #_state "." #_field " must be " #_ctype);                \
+         int unused;                                                                               \
+     }))
 #define DEFINE_PROP(_name, _type, _state, _field, ...)                                             \
     {                                                                                              \
-        .name = (_name), .type = (_type), .offset = offsetof(_state, _field), __VA_ARGS__          \
+        .name = (_name), .type = (_type),                                                          \
+        .offset = offsetof(_state, _field) + PROP_FIELD_CHECK(_state, _field, PROP_CTYPE_##_type), \
+        __VA_ARGS__                                                                                \
     }
 #define DEFINE_PROP_BOOL(n, st, f, d) DEFINE_PROP(n, PROP_BOOL, st, f, .defval.b = (d))
 #define DEFINE_PROP_INT(n, st, f, d) DEFINE_PROP(n, PROP_INT, st, f, .defval.i = (d))

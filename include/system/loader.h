@@ -6,7 +6,9 @@
  *    well as RAM, and memory_ram_write_hook hears of every byte written;
  *  - the whole destination must be RAM or ROM: a byte landing on a device or
  *    on unassigned memory is a configuration error, detected before anything
- *    is written;
+ *    is written. One exception, for ELF: the leading file bytes of a segment at
+ *    file offset 0 (the headers a linker maps in front of the first section,
+ *    e.g. at 0x7ffff000 for -Ttext=0x80000000) are skipped when below memory;
  *  - errors go to errp with a message that starts with the file name
  *    ("fw.elf: not an ELF file"); malformed files never crash the emulator;
  *  - output pointers may be NULL when the caller does not need the value.
@@ -29,7 +31,8 @@ bool elf_is_elf(const char *path);
 /*
  * Load an ELF64 little-endian RISC-V executable (ET_EXEC or ET_DYN): every
  * PT_LOAD segment goes to its physical address p_paddr, p_filesz bytes from
- * the file and the rest of p_memsz zero-filled.
+ * the file and the rest of p_memsz zero-filled. Fails if no byte lands in
+ * memory or the entry point lies outside it.
  * *entry: e_entry, translated to a physical address through the segment that
  *   holds it (so a vmlinux linked at virtual addresses yields where it sits);
  * *lowaddr, *highaddr: lowest loaded address and one past the highest.
@@ -38,8 +41,8 @@ bool load_elf(const char *path, AddressSpace *as, uint64_t *entry, uint64_t *low
               uint64_t *highaddr, Error **errp) WARN_UNUSED_RESULT;
 
 /*
- * Copy a raw image to addr. Fails if the file is missing or larger than
- * max_size bytes. *size: the number of bytes loaded.
+ * Copy a raw image to addr. Fails if the file is missing, empty or larger
+ * than max_size bytes. *size: the number of bytes loaded.
  */
 bool load_image_targphys(const char *path, hwaddr addr, uint64_t max_size, AddressSpace *as,
                          uint64_t *size, Error **errp) WARN_UNUSED_RESULT;

@@ -1,7 +1,7 @@
 /*
  * -daemonize and -pidfile (system/os-posix.c). Call os_daemonize first thing
  * (before any thread exists), os_write_pidfile once the process that stays
- * is known, and os_setup_post when the machine is up: it detaches stdio and
+ * is known, and os_daemonize_done when the machine is up: it detaches stdio and
  * lets the waiting parent exit 0.
  */
 #ifndef SYSTEM_OS_POSIX_H
@@ -13,6 +13,6 @@
 bool os_daemonize(Error **errp) WARN_UNUSED_RESULT;
 /* Write our pid to path; it is removed at exit. */
 bool os_write_pidfile(const char *path, Error **errp) WARN_UNUSED_RESULT;
-void os_setup_post(void);
+void os_daemonize_done(void);
 
 #endif

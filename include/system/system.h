@@ -7,6 +7,7 @@
 
 #include "chardev/char.h"
 #include "common.h"
+#include "system/sandbox.h"
 #include "util/error.h"
 
 #define KESTREL_VERSION "0.1.0"
@@ -58,6 +59,27 @@ typedef struct VLOptions {
     const char *name;    /* -name */
     const char *pidfile; /* -pidfile */
     bool daemonize;      /* -daemonize */
+
+    SandboxConfig sandbox; /* -sandbox */
+    RunAsUser runas;       /* -runas, -run-with user= */
+
+    /* Options from issue 14 (QEMU command lines as people write them). */
+    const char *machine_opts[MAX_DEVICE_OPTS]; /* every -machine, merged in order */
+    int nmachine;
+    bool nodefaults;                     /* -nodefaults: no default serial port */
+    uint64_t ram_maxmem;                 /* -m ...,maxmem=: checked, no hotplug */
+    const char *global[MAX_DEVICE_OPTS]; /* -global DRIVER.PROP=VALUE */
+    int nglobal;
+    const char *set[MAX_DEVICE_OPTS]; /* -set GROUP.ID.PROP=VALUE */
+    int nset;
+    const char *object[MAX_DEVICE_OPTS]; /* -object TYPE,id=..[,..] or JSON */
+    int nobject;
+    const char *rtc;                /* -rtc base=..,clock=.. */
+    bool msg_timestamp;             /* -msg timestamp=on */
+    bool semihosting;               /* -semihosting */
+    const char *semihosting_config; /* -semihosting-config (the last one) */
+    char *owned[MAX_DEVICE_OPTS];   /* option strings rewritten by -set */
+    int nowned;
 } VLOptions;
 
 /*
@@ -66,11 +88,18 @@ typedef struct VLOptions {
  * unknown option, a missing argument or a bad value.
  */
 bool vl_parse_args(int argc, char **argv, VLOptions *o, Error **errp);
+/* Free what vl_parse_args allocated (the strings -set rewrote). */
+void vl_options_free(VLOptions *o);
 /* Print the --help text to out. */
 void vl_print_help(FILE *out);
 
-/* Build the machine from the command line (exits on error or after -version/help). */
-void system_init(int argc, char **argv);
+/*
+ * Build the machine from the command line and start it. True: run main_loop.
+ * False: start-up is over and the process should exit with *status: 0 after
+ * -h, -version, a "help" value or -machine dumpdtb=FILE, 1 after a
+ * configuration error (already printed as "kestrel: <message>").
+ */
+bool system_init(int argc, char **argv, int *status) WARN_UNUSED_RESULT;
 /* Run until shutdown; returns the process exit status. */
 int main_loop(void);
 /* Stop vCPUs, restore the terminal, flush logs. */

@@ -34,6 +34,8 @@ const char *error_get_pretty(const Error *err);
 void error_free(Error *err);
 /* Print the error as "kestrel: <msg>" on stderr and free it. */
 void error_report_err(Error *err);
+/* -msg timestamp=on: prefix every reported message with the UTC time (ISO 8601). */
+void error_set_timestamps(bool on);
 /* Print "kestrel: <msg>" on stderr. */
 void error_report(const char *fmt, ...) PRINTF_FMT(1, 2);
 void warn_report(const char *fmt, ...) PRINTF_FMT(1, 2);

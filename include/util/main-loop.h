@@ -18,6 +18,9 @@
 void bql_lock(void);
 void bql_unlock(void);
 bool bql_locked(void); /* does this thread hold it? */
+/* Is main_loop_wait waiting for the BQL? Other threads' bql_lock then waits for it to
+ * have had it, so a thread retaking the lock in a tight loop cannot starve the loop. */
+bool bql_loop_is_waiting(void);
 
 /* Set up the loop (call once, before any handler, timer or BH is created). */
 bool main_loop_init(Error **errp);

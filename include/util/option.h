@@ -29,6 +29,11 @@ bool keyval_parse(const char *str, const char *implied_key, KeyValueList *out, E
 /* Like keyval_parse, but a key may appear several times (-netdev user,hostfwd=..,hostfwd=..). */
 bool keyval_parse_repeatable(const char *str, const char *implied_key, KeyValueList *out,
                              Error **errp);
+/*
+ * The JSON form of the same list: one flat object of strings, numbers and
+ * booleans (true/false become "on"/"off"). False + errp on anything else.
+ */
+bool keyval_parse_json(const char *str, KeyValueList *out, Error **errp);
 /* Append key=value, taking ownership of both malloc'd strings. */
 void keyval_add(KeyValueList *kv, char *key, char *value);
 /* The value of key (its first occurrence), or NULL. */
@@ -36,7 +41,8 @@ const char *keyval_get(const KeyValueList *kv, const char *key);
 void keyval_free(KeyValueList *kv);
 
 /*
- * Parse a size like "512", "512M", "1G", "64k" into bytes; a bare number is
+ * Parse a size like "512", "512M", "1G", "1.5G", "64k" into bytes (a fraction of
+ * a byte is dropped, as QEMU); a bare number is
  * multiplied by default_unit (MiB for -m, as QEMU). False on garbage, on a
  * negative number or on overflow.
  */

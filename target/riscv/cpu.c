@@ -12,6 +12,7 @@
 
 #include "accel/tcg/tcg.h"
 #include "target/riscv/cpu.h"
+#include "target/riscv/exec.h"
 #include "util/timer.h"
 
 /* misa.MXL = 2 (XLEN 64) and the letters of RV64IMAFDC with S and U modes. */
@@ -145,6 +146,15 @@ static void riscv_cpu_dev_reset(DeviceState *dev)
     riscv_cpu_reset(RISCV_CPU(dev));
 }
 
+/* The engine reaches this CPU's hooks and TLB through the generic CPUState. */
+static void riscv_cpu_instance_init(Object *obj)
+{
+    RISCVCPU *cpu = RISCV_CPU(obj);
+
+    cpu->parent_obj.tcg_ops = &riscv_tcg_ops;
+    cpu->parent_obj.tlb = &cpu->tlb;
+}
+
 static void riscv_cpu_finalize(Object *obj)
 {
     timer_free(RISCV_CPU(obj)->env.stimer);
@@ -171,7 +181,7 @@ static void riscv_cpu_class_init(ObjectClass *oc, void *data)
     dc->desc = "RISC-V hart";
     object_class_add_props(oc, riscv_cpu_props);
 
-    cc->exec = riscv_tcg_exec;
+    cc->exec = tcg_cpu_exec;
     cc->has_work = riscv_cpu_cs_has_work;
     cc->set_pc = riscv_cpu_set_pc;
     cc->get_pc = riscv_cpu_get_pc;
@@ -204,6 +214,7 @@ static const TypeInfo riscv_cpu_types[] = {
         .class_size = sizeof(RISCVCPUClass),
         .abstract = true,
         .class_init = riscv_cpu_class_init,
+        .instance_init = riscv_cpu_instance_init,
         .instance_finalize = riscv_cpu_finalize,
     },
     /* rv64: RV64IMAFDC + S/U, Zicsr, Zifencei, Zihintpause, Zba/Zbb/Zbc/Zbs, Sstc, Sv39-57. */

@@ -61,6 +61,10 @@ void riscv_cpu_do_exception(CPURISCVState *env, RISCVException cause, uint64_t t
 {
     bool to_s = env->priv <= PRV_S && ((env->medeleg >> cause) & 1);
 
+    if (cause == RISCV_EXCP_BREAKPOINT && riscv_semihosting_try(env)) {
+        return; /* a semihosting call, served (riscv-semi.c): no trap */
+    }
+
     log_mask(LOG_INT,
              "riscv: hart %" PRIu64 " exception %d at pc 0x%" PRIx64 " tval 0x%" PRIx64
              " priv %" PRIu64 " -> %s\n",

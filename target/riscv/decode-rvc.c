@@ -29,7 +29,7 @@ static bool nop(DecodedInsn *d)
 /* imm[5] = bit 12, imm[4:0] = bits 6:2, sign-extended (c.addi, c.li, c.andi, ...). */
 static int64_t imm6(uint16_t i)
 {
-    return (int64_t)(B(i, 2, 5) | B(i, 12, 1) << 5) << 58 >> 58;
+    return sextract64(B(i, 2, 5) | B(i, 12, 1) << 5, 0, 6);
 }
 
 /* Unsigned shift amount shamt[5] = bit 12, shamt[4:0] = bits 6:2. */
@@ -89,7 +89,7 @@ static bool dec_q1_lui(uint16_t i, DecodedInsn *d)
         imm |= B(i, 12, 1) ? ~(int64_t)0x1ff : 0;
         return imm ? emit(d, OP_ADDI, 2, 2, 0, imm) : riscv_decode_illegal(d);
     }
-    imm = imm6(i) << 12;
+    imm = (int64_t)((uint64_t)imm6(i) << 12); /* unsigned: imm6 may be negative */
     if (imm == 0) {
         return riscv_decode_illegal(d);
     }

@@ -12,6 +12,12 @@
 #define RS1(i) ((uint8_t)extract64(i, 15, 5))
 #define RS2(i) ((uint8_t)extract64(i, 20, 5))
 
+/* v << n for a signed immediate: shifted as unsigned, as a negative value may not be in C. */
+static int64_t shl_signed(int64_t v, unsigned n)
+{
+    return (int64_t)((uint64_t)v << n);
+}
+
 static int64_t imm_i(uint32_t i)
 {
     return sextract64(i, 20, 12);
@@ -19,18 +25,18 @@ static int64_t imm_i(uint32_t i)
 
 static int64_t imm_s(uint32_t i)
 {
-    return (sextract64(i, 25, 7) << 5) | extract64(i, 7, 5);
+    return shl_signed(sextract64(i, 25, 7), 5) | extract64(i, 7, 5);
 }
 
 static int64_t imm_b(uint32_t i)
 {
-    return (sextract64(i, 31, 1) << 12) | (extract64(i, 7, 1) << 11) | (extract64(i, 25, 6) << 5) |
-           (extract64(i, 8, 4) << 1);
+    return shl_signed(sextract64(i, 31, 1), 12) | (extract64(i, 7, 1) << 11) |
+           (extract64(i, 25, 6) << 5) | (extract64(i, 8, 4) << 1);
 }
 
 static int64_t imm_j(uint32_t i)
 {
-    return (sextract64(i, 31, 1) << 20) | (extract64(i, 12, 8) << 12) |
+    return shl_signed(sextract64(i, 31, 1), 20) | (extract64(i, 12, 8) << 12) |
            (extract64(i, 20, 1) << 11) | (extract64(i, 21, 10) << 1);
 }
 
@@ -449,7 +455,7 @@ static bool dec_32(uint32_t i, DecodedInsn *d)
     case 0x04:
         return dec_op_imm(i, d);
     case 0x05:
-        return set_u(d, OP_AUIPC, i, sextract64(i, 12, 20) << 12);
+        return set_u(d, OP_AUIPC, i, shl_signed(sextract64(i, 12, 20), 12));
     case 0x06:
         return dec_op_imm_32(i, d);
     case 0x08:
@@ -461,7 +467,7 @@ static bool dec_32(uint32_t i, DecodedInsn *d)
     case 0x0c:
         return dec_op(i, d);
     case 0x0d:
-        return set_u(d, OP_LUI, i, sextract64(i, 12, 20) << 12);
+        return set_u(d, OP_LUI, i, shl_signed(sextract64(i, 12, 20), 12));
     case 0x0e:
         return dec_op_32(i, d);
     case 0x10:

@@ -122,11 +122,12 @@ static RISCVException do_lr(RISCVCPU *cpu, const InsnRecord *r, uint64_t va, boo
     if (va & (size - 1)) {
         return RISCV_EXCP_LOAD_ADDR_MIS;
     }
-    ex = tlb_probe(cpu, va, size, MMU_DATA_LOAD, cpu->tlb.data_mmu_idx, &host, &pa, &code);
+    ex = tlb_probe(&cpu->parent_obj, va, size, MMU_DATA_LOAD, cpu->tlb.data_mmu_idx, &host, &pa,
+                   &code);
     if (ex != RISCV_EXCP_NONE) {
         return ex;
     }
-    if (riscv_rec_rm(r) & AQRL_RL) {
+    if (r->aux & AQRL_RL) {
         __atomic_thread_fence(__ATOMIC_SEQ_CST); /* earlier stores before this load */
     }
     if (host) {
@@ -186,7 +187,8 @@ static RISCVException do_sc(RISCVCPU *cpu, const InsnRecord *r, uint64_t va, boo
     if (va & (size - 1)) {
         return RISCV_EXCP_STORE_AMO_ADDR_MIS;
     }
-    ex = tlb_probe(cpu, va, size, MMU_DATA_STORE, cpu->tlb.data_mmu_idx, &host, &pa, &code);
+    ex = tlb_probe(&cpu->parent_obj, va, size, MMU_DATA_STORE, cpu->tlb.data_mmu_idx, &host, &pa,
+                   &code);
     if (ex != RISCV_EXCP_NONE) {
         return ex;
     }
@@ -233,7 +235,8 @@ static RISCVException do_amo(RISCVCPU *cpu, const InsnRecord *r, int kind, uint6
     if (va & (size - 1)) {
         return RISCV_EXCP_STORE_AMO_ADDR_MIS;
     }
-    ex = tlb_probe(cpu, va, size, MMU_DATA_STORE, cpu->tlb.data_mmu_idx, &host, &pa, &code);
+    ex = tlb_probe(&cpu->parent_obj, va, size, MMU_DATA_STORE, cpu->tlb.data_mmu_idx, &host, &pa,
+                   &code);
     if (ex != RISCV_EXCP_NONE) {
         return ex;
     }
@@ -254,7 +257,7 @@ static RISCVException do_amo(RISCVCPU *cpu, const InsnRecord *r, int kind, uint6
 
 RISCVException riscv_exec_amo(RISCVCPU *cpu, const InsnRecord *r, uint64_t *tval)
 {
-    RISCVOp op = riscv_rec_op(r);
+    RISCVOp op = r->op;
     bool dw = op >= OP_LR_D;
     int kind = op - (dw ? OP_LR_D : OP_LR_W);
     uint64_t va = cpu->env.gpr[r->rs1];

@@ -214,11 +214,11 @@ static uint64_t fp_compute(CPURISCVState *env, const FPArgs *o)
 RISCVException riscv_exec_fp(CPURISCVState *env, const InsnRecord *r)
 {
     FPArgs o;
-    unsigned rm = riscv_rec_rm(r);
+    unsigned rm = r->aux;
     uint32_t old_flags = env->fflags;
     uint64_t v;
 
-    o.op = riscv_rec_op(r);
+    o.op = r->op;
     if (rm != RISCV_RM_NONE) {
         rm = rm == RISCV_RM_DYN ? env->frm : rm;
         if (rm > FPU_RM_RMM) {
@@ -228,7 +228,7 @@ RISCVException riscv_exec_fp(CPURISCVState *env, const InsnRecord *r)
     o.rm = rm;
     o.a = env->fpr[r->rs1];
     o.b = env->fpr[r->rs2];
-    o.c = env->fpr[riscv_rec_rs3(r)];
+    o.c = env->fpr[r->rs3];
     o.xa = env->gpr[r->rs1];
     v = fp_compute(env, &o);
     if (writes_x(o.op)) {

@@ -6,10 +6,11 @@
  *
  * riscv_tb_exec() is one function with a label per operation and computed
  * gotos between records ("threaded code"): each record jumps straight to the
- * next one's label, so the host branch predictor learns guest instruction
- * pairs, and locals (register file pointer, data TLB, block pc) stay in host
+ * label of the next one's operation number (InsnRecord.op), so the host branch predictor learns
+ * guest instruction pairs, and locals (register file pointer, data TLB, block pc) stay in host
  * registers across guest instructions. It is long on purpose, like a decoder
- * table; anything bigger than a few lines is a helper in exec-*.c.
+ * table; anything bigger than a few lines is a helper in exec-*.c, or in
+ * helper.h when the JIT needs the same rule.
  *
  * Invariants kept here:
  *  - x0: operations of kind ALU with rd = x0 were turned into NOP by the
@@ -24,108 +25,12 @@
 
 #include "accel/tcg/cputlb.h"
 #include "target/riscv/exec.h"
-
-static const void *const *exec_handlers;
-
-const void *const *riscv_exec_handlers(void)
-{
-    if (!exec_handlers) {
-        riscv_tb_exec(NULL, NULL, false);
-    }
-    return exec_handlers;
-}
-
-/* Carry-less multiply (Zbc): the low and high halves of the 128-bit product. */
-static uint64_t clmul_lo(uint64_t a, uint64_t b)
-{
-    uint64_t r = 0;
-    for (int i = 0; i < 64; i++) {
-        if ((b >> i) & 1) {
-            r ^= a << i;
-        }
-    }
-    return r;
-}
-
-static uint64_t clmul_hi(uint64_t a, uint64_t b)
-{
-    uint64_t r = 0;
-    for (int i = 1; i < 64; i++) {
-        if ((b >> i) & 1) {
-            r ^= a >> (64 - i);
-        }
-    }
-    return r;
-}
-
-/* clmulr: bits 126..63 of the product. */
-static uint64_t clmul_rev(uint64_t a, uint64_t b)
-{
-    uint64_t r = 0;
-    for (int i = 0; i < 64; i++) {
-        if ((b >> i) & 1) {
-            r ^= a >> (63 - i);
-        }
-    }
-    return r;
-}
-
-static uint64_t orc_b(uint64_t a)
-{
-    uint64_t r = 0;
-    for (int i = 0; i < 64; i += 8) {
-        if ((a >> i) & 0xff) {
-            r |= 0xffULL << i;
-        }
-    }
-    return r;
-}
-
-static uint64_t rol64(uint64_t a, unsigned n)
-{
-    return n ? a << n | a >> (64 - n) : a;
-}
-static uint64_t ror64(uint64_t a, unsigned n)
-{
-    return n ? a >> n | a << (64 - n) : a;
-}
-static uint32_t ror32(uint32_t a, unsigned n)
-{
-    return n ? a >> n | a << (32 - n) : a;
-}
-
-static int64_t div64(int64_t a, int64_t b)
-{
-    return b == 0 ? -1 : (a == INT64_MIN && b == -1) ? a : a / b;
-}
-
-static int64_t rem64(int64_t a, int64_t b)
-{
-    return b == 0 ? a : (a == INT64_MIN && b == -1) ? 0 : a % b;
-}
-
-static int32_t div32(int32_t a, int32_t b)
-{
-    return b == 0 ? -1 : (a == INT32_MIN && b == -1) ? a : a / b;
-}
-
-static int32_t rem32(int32_t a, int32_t b)
-{
-    return b == 0 ? a : (a == INT32_MIN && b == -1) ? 0 : a % b;
-}
+#include "target/riscv/helper.h"
 
 /* Environment call cause from the current privilege (U 8, S 9, M 11). */
 static RISCVException ecall_cause(CPURISCVState *env)
 {
     return RISCV_EXCP_U_ECALL + env->priv;
-}
-
-/* The FENCE instruction: a host barrier only matters when other harts run in parallel. */
-static void riscv_fence(void)
-{
-    if (first_cpu && first_cpu->next_cpu) {
-        atomic_thread_fence(memory_order_seq_cst);
-    }
 }
 
 #define X_LABEL_ALU(name) &&L_##name
@@ -134,7 +39,7 @@ static void riscv_fence(void)
 #define X_LABEL_AMO(name) &&L_AMO
 #define X_LABEL(name, kind) [OP_##name] = X_LABEL_##kind(name),
 
-#define DISPATCH() goto * r->handler
+#define DISPATCH() goto *labels[r->op]
 #define NEXT()                                                                                     \
     do {                                                                                           \
         r++;                                                                                       \
@@ -145,7 +50,7 @@ static void riscv_fence(void)
 #define RS1 x[r->rs1]
 #define RS2 x[r->rs2]
 #define IMM ((int64_t)r->imm)
-#define SX32(v) ((uint64_t)(int64_t)(int32_t)(v))
+#define SX32(v) RISCV_SX32(v)
 #define ALU(expr)                                                                                  \
     do {                                                                                           \
         RD = (expr);                                                                               \
@@ -183,7 +88,7 @@ static void riscv_fence(void)
             dst = (int64_t)v_;                                                                     \
         } else {                                                                                   \
             uint64_t t_;                                                                           \
-            ex = tlb_load_slow(cpu, va, sizeof(type), tlb->data_mmu_idx, &t_, &tval);              \
+            ex = tlb_load_slow(cs, va, sizeof(type), tlb->data_mmu_idx, &t_, &tval);               \
             if (ex != RISCV_EXCP_NONE) {                                                           \
                 goto raise;                                                                        \
             }                                                                                      \
@@ -205,7 +110,7 @@ static void riscv_fence(void)
         if (likely(e_->addr_write == ((va + sizeof(type) - 1) & TARGET_PAGE_MASK))) {              \
             memcpy((void *)(uintptr_t)(va + e_->addend), &v_, sizeof(type));                       \
         } else {                                                                                   \
-            ex = tlb_store_slow(cpu, va, sizeof(type), tlb->data_mmu_idx, v_, &tval);              \
+            ex = tlb_store_slow(cs, va, sizeof(type), tlb->data_mmu_idx, v_, &tval);               \
             if (ex != RISCV_EXCP_NONE) {                                                           \
                 goto raise;                                                                        \
             }                                                                                      \
@@ -222,12 +127,6 @@ static void riscv_fence(void)
             goto illegal;                                                                          \
         }                                                                                          \
     } while (0)
-#define FP_DIRTY()                                                                                 \
-    do {                                                                                           \
-        if ((env->mstatus & MSTATUS_FS) != MSTATUS_FS) {                                           \
-            riscv_mark_fs_dirty(env);                                                              \
-        }                                                                                          \
-    } while (0)
 /* CSR access: value and write mask as riscv_csrrw wants them. */
 #define CSR(value, mask)                                                                           \
     do {                                                                                           \
@@ -236,17 +135,11 @@ static void riscv_fence(void)
         goto csr;                                                                                  \
     } while (0)
 
-int riscv_tb_exec(RISCVCPU *cpu, TranslationBlock *tb, bool chain_ok)
+int riscv_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain_ok)
 {
-    static const void *const labels[OP_COUNT + 1] = {RISCV_OPS(X_LABEL)[OP_COUNT] = &&L_END};
-
-    if (!cpu) {
-        exec_handlers = labels;
-        return TB_EXIT_NEXT;
-    }
-
+    static const void *const labels[OP_COUNT + 1] = {RISCV_OPS(X_LABEL)[RISCV_OP_END] = &&L_END};
+    RISCVCPU *const cpu = container_of(cs, RISCVCPU, parent_obj);
     CPURISCVState *const env = &cpu->env;
-    CPUState *const cs = &cpu->parent_obj;
     uint64_t *const x = env->gpr;
     CPUTLB *const tlb = &cpu->tlb;
     CPUTLBEntry *const dtlb = tlb->table[tlb->data_mmu_idx];
@@ -330,23 +223,23 @@ L_MULHSU:
 L_MULHU:
     ALU((uint64_t)(((unsigned __int128)RS1 * RS2) >> 64));
 L_DIV:
-    ALU(div64(RS1, RS2));
+    ALU(riscv_div(RS1, RS2));
 L_DIVU:
-    ALU(RS2 ? RS1 / RS2 : ~0ULL);
+    ALU(riscv_divu(RS1, RS2));
 L_REM:
-    ALU(rem64(RS1, RS2));
+    ALU(riscv_rem(RS1, RS2));
 L_REMU:
-    ALU(RS2 ? RS1 % RS2 : RS1);
+    ALU(riscv_remu(RS1, RS2));
 L_MULW:
     ALU(SX32(RS1 * RS2));
 L_DIVW:
-    ALU(SX32(div32(RS1, RS2)));
+    ALU(riscv_divw(RS1, RS2));
 L_DIVUW:
-    ALU(SX32((uint32_t)RS2 ? (uint32_t)RS1 / (uint32_t)RS2 : ~0U));
+    ALU(riscv_divuw(RS1, RS2));
 L_REMW:
-    ALU(SX32(rem32(RS1, RS2)));
+    ALU(riscv_remw(RS1, RS2));
 L_REMUW:
-    ALU(SX32((uint32_t)RS2 ? (uint32_t)RS1 % (uint32_t)RS2 : (uint32_t)RS1));
+    ALU(riscv_remuw(RS1, RS2));
 
     /* ---- Zba ---- */
 L_SH1ADD:
@@ -374,17 +267,17 @@ L_ORN:
 L_XNOR:
     ALU(~(RS1 ^ RS2));
 L_CLZ:
-    ALU(RS1 ? __builtin_clzll(RS1) : 64);
+    ALU(riscv_clz(RS1, 0));
 L_CLZW:
-    ALU((uint32_t)RS1 ? __builtin_clz((uint32_t)RS1) : 32);
+    ALU(riscv_clzw(RS1, 0));
 L_CTZ:
-    ALU(RS1 ? __builtin_ctzll(RS1) : 64);
+    ALU(riscv_ctz(RS1, 0));
 L_CTZW:
-    ALU((uint32_t)RS1 ? __builtin_ctz((uint32_t)RS1) : 32);
+    ALU(riscv_ctzw(RS1, 0));
 L_CPOP:
-    ALU(__builtin_popcountll(RS1));
+    ALU(riscv_cpop(RS1, 0));
 L_CPOPW:
-    ALU(__builtin_popcount((uint32_t)RS1));
+    ALU(riscv_cpopw(RS1, 0));
 L_MAX:
     ALU((int64_t)RS1 > (int64_t)RS2 ? RS1 : RS2);
 L_MAXU:
@@ -400,29 +293,29 @@ L_SEXT_H:
 L_ZEXT_H:
     ALU((uint16_t)RS1);
 L_ROL:
-    ALU(rol64(RS1, RS2 & 63));
+    ALU(riscv_rol(RS1, RS2));
 L_ROLW:
-    ALU(SX32(ror32(RS1, (32 - (RS2 & 31)) & 31)));
+    ALU(riscv_rolw(RS1, RS2));
 L_ROR:
-    ALU(ror64(RS1, RS2 & 63));
+    ALU(riscv_ror(RS1, RS2));
 L_RORI:
-    ALU(ror64(RS1, IMM));
+    ALU(riscv_ror(RS1, IMM));
 L_RORIW:
-    ALU(SX32(ror32(RS1, IMM)));
+    ALU(riscv_rorw(RS1, IMM));
 L_RORW:
-    ALU(SX32(ror32(RS1, RS2 & 31)));
+    ALU(riscv_rorw(RS1, RS2));
 L_ORC_B:
-    ALU(orc_b(RS1));
+    ALU(riscv_orc_b(RS1, 0));
 L_REV8:
     ALU(__builtin_bswap64(RS1));
 
     /* ---- Zbc, Zbs ---- */
 L_CLMUL:
-    ALU(clmul_lo(RS1, RS2));
+    ALU(riscv_clmul(RS1, RS2));
 L_CLMULH:
-    ALU(clmul_hi(RS1, RS2));
+    ALU(riscv_clmulh(RS1, RS2));
 L_CLMULR:
-    ALU(clmul_rev(RS1, RS2));
+    ALU(riscv_clmulr(RS1, RS2));
 L_BCLR:
     ALU(RS1 & ~(1ULL << (RS2 & 63)));
 L_BCLRI:
@@ -466,13 +359,12 @@ L_SD:
 L_FLW:
     FP_CHECK();
     LOAD_VALUE(uint32_t, old);
-    env->fpr[r->rd] = old | 0xffffffff00000000ULL; /* NaN-boxed */
-    FP_DIRTY();
+    riscv_fp_load_done(env, r->rd, old, 4);
     NEXT();
 L_FLD:
     FP_CHECK();
-    LOAD_VALUE(uint64_t, env->fpr[r->rd]);
-    FP_DIRTY();
+    LOAD_VALUE(uint64_t, old);
+    riscv_fp_load_done(env, r->rd, old, 8);
     NEXT();
 L_FSW:
     FP_CHECK();
@@ -516,7 +408,7 @@ L_NOP:
     NEXT();
 L_FENCE:
     if (r->imm) {
-        riscv_fence(); /* the FENCE orders stores before loads (translate.c) */
+        riscv_fence_host(); /* the FENCE orders stores before loads (translate.c) */
     } else {
         atomic_signal_fence(memory_order_seq_cst); /* the host keeps the rest in order */
     }
@@ -647,7 +539,7 @@ exit_next:
 
 illegal:
     ex = RISCV_EXCP_ILLEGAL_INST;
-    tval = tb_raw(tb)[r - tb->insns];
+    tval = riscv_tb_insn_bits(tb, r - tb->insns);
 raise:
     env->pc = PC;
     env->instret += r - tb->insns;

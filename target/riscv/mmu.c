@@ -13,6 +13,8 @@
  */
 #include <inttypes.h>
 
+#include "accel/tcg/cputlb.h"
+#include "accel/tcg/tb.h"
 #include "system/memory.h"
 #include "target/riscv/cpu.h"
 #include "util/log.h"
@@ -74,31 +76,64 @@ static int satp_levels(uint64_t satp)
     }
 }
 
-/* Read a PTE as an S-mode implicit access: PMP first, then memory. */
-static bool pte_load(CPURISCVState *env, hwaddr addr, bool debug, uint64_t *pte)
-{
-    if (!debug && !riscv_pmp_check(env, addr, 8, MMU_DATA_LOAD, PRV_S)) {
-        return false;
-    }
-    return address_space_load(address_space_memory(), addr, 8, pte) == MEMTX_OK;
-}
-
 /*
- * Set A (and D) in the PTE at addr, expected to still hold old. Only RAM can
- * be updated atomically: a PTE in ROM or MMIO that needs an update faults.
+ * The host address of the 8-byte PTE at addr if it lies in RAM (or, unless writable, ROM),
+ * else NULL: a device, or nothing.
  */
-static WalkResult pte_update_ad(hwaddr addr, uint64_t old, uint64_t new)
+static uint64_t *pte_host(hwaddr addr, bool writable)
 {
     const FlatRange *fr = flatview_lookup(address_space_get_flatview(address_space_memory()), addr);
 
-    if (!fr || fr->mr->type != MR_RAM || addr + 8 > fr->addr + fr->size) {
+    if (!fr || !memory_region_is_ram(fr->mr) || (writable && memory_region_is_rom(fr->mr)) ||
+        addr + 8 > fr->addr + fr->size) {
+        return NULL;
+    }
+    return (uint64_t *)(memory_region_get_ram_ptr(fr->mr) + fr->offset_in_region +
+                        (addr - fr->addr));
+}
+
+/*
+ * Read a PTE as an S-mode implicit access: PMP first, then memory. RAM is read in place
+ * (atomically: another hart may be setting A/D in it); anything else is a device access,
+ * which takes the BQL as every load does (tlb_mmio_load), so a guest pointing satp at a
+ * device cannot run device code concurrently with another hart's access to it.
+ */
+static bool pte_load(CPURISCVState *env, hwaddr addr, bool debug, uint64_t *pte)
+{
+    uint64_t *host;
+
+    if (!debug && !riscv_pmp_check(env, addr, 8, MMU_DATA_LOAD, PRV_S)) {
+        return false;
+    }
+    host = pte_host(addr, false);
+    if (host) {
+        *pte = __atomic_load_n(host, __ATOMIC_ACQUIRE);
+        return true;
+    }
+    return tlb_mmio_load(addr, 8, pte) == MEMTX_OK;
+}
+
+/*
+ * Set A (and D) in the PTE at addr, expected to still hold old. Only RAM can be updated
+ * atomically: a PTE in ROM or MMIO that needs an update page-faults (as QEMU 7.2), so the
+ * walk never writes to a device. The update is a store to guest memory like any other:
+ * translated code holding its bytes is dropped (after the write, as for stores: see
+ * accel/tcg/tb-maint.c), or a page table sharing a page with code would leave stale
+ * blocks running even after fence.i.
+ */
+static WalkResult pte_update_ad(hwaddr addr, uint64_t old, uint64_t new)
+{
+    uint64_t *host = pte_host(addr, true);
+
+    if (!host) {
+        log_mask(LOG_GUEST_ERROR,
+                 "mmu: PTE at 0x%" PRIx64 " needs an A/D update but is not in RAM\n", addr);
         return WALK_PAGE_FAULT;
     }
-    uint64_t *host =
-        (uint64_t *)(memory_region_get_ram_ptr(fr->mr) + fr->offset_in_region + (addr - fr->addr));
     if (!__atomic_compare_exchange_n(host, &old, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
         return WALK_RETRY;
     }
+    tb_invalidate_phys_range(addr, sizeof(new));
     return WALK_OK;
 }
 

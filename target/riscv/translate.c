@@ -5,9 +5,11 @@
  * decoded by target/riscv/decode*.c (Unprivileged ISA 20191213).
  *
  * Fetch: the caller translated the block's pc once (tlb_translate_code) and
- * hands over the host bytes of the page, so the instructions of a block are
- * read with plain loads. Only a 4-byte instruction that crosses into the
- * next page needs a second translation (RISC-V Privileged ISA 20211203,
+ * hands over the host bytes of the page. They are copied first and decoded
+ * from the copy, which the block keeps (tb_code): the block cache compares it
+ * with memory to catch a store that raced with the translation (tb-maint.c).
+ * Only a 4-byte instruction that crosses into the next page needs a second
+ * translation (RISC-V Privileged ISA 20211203,
  * section 3.1.16: on a fault, tval is the address of the faulting half).
  */
 #include <inttypes.h>
@@ -40,36 +42,43 @@ static int32_t fence_needs_host_barrier(uint32_t raw)
     return (pred & 0x5) && (succ & 0xa); /* PO|PW, SI|SR */
 }
 
-/* Turn a decoded instruction into its interpreter record. */
+/* Turn a decoded instruction into its record. */
 static void rec_fill(InsnRecord *r, const DecodedInsn *d, unsigned pcoff)
 {
-    const void *const *handlers = riscv_exec_handlers();
     RISCVOp op = d->op;
 
+    *r = (InsnRecord){
+        .imm = (int32_t)d->imm, .rd = d->rd, .rs1 = d->rs1, .rs2 = d->rs2, .pcoff = pcoff};
     switch (riscv_op_kind(op)) {
     case OPK_ALU:
         /* A pure computation into x0 has no effect (this covers most HINTs). */
         if (d->rd == 0) {
             op = OP_NOP;
         }
-        r->imm = (int32_t)d->imm;
         break;
     case OPK_FP:
-        r->imm = riscv_rec_pack(op, d->rm, d->rs3);
+        r->aux = d->rm;
+        r->rs3 = d->rs3;
         break;
     case OPK_AMO:
-        /* rm carries aq (bit 1) and rl (bit 0): exec-amo.c orders LR.rl by them */
-        r->imm = riscv_rec_pack(op, (d->raw >> 25) & 3, 0);
+        /* aq (bit 1) and rl (bit 0): exec-amo.c orders LR.rl by them */
+        r->aux = (d->raw >> 25) & 3;
         break;
     default:
-        r->imm = op == OP_FENCE ? fence_needs_host_barrier(d->raw) : (int32_t)d->imm;
+        if (op == OP_FENCE) {
+            r->imm = fence_needs_host_barrier(d->raw);
+        }
         break;
     }
-    r->handler = handlers[op];
-    r->rd = d->rd;
-    r->rs1 = d->rs1;
-    r->rs2 = d->rs2;
-    r->pcoff = pcoff;
+    r->op = op;
+}
+
+uint32_t riscv_tb_insn_bits(TranslationBlock *tb, int idx)
+{
+    const uint8_t *p = tb_code(tb) + tb->insns[idx].pcoff;
+    uint16_t lo = fetch16(p);
+
+    return riscv_insn_len(lo) == 4 ? lo | (uint32_t)fetch16(p + 2) << 16 : lo;
 }
 
 static void log_block(const TranslationBlock *tb, const DecodedInsn *d)
@@ -86,14 +95,15 @@ static void log_block(const TranslationBlock *tb, const DecodedInsn *d)
 static TranslationBlock *scratch_tb(RISCVCPU *cpu)
 {
     if (!cpu->tlb.scratch) {
-        cpu->tlb.scratch = xzalloc(tb_alloc_size(1));
+        cpu->tlb.scratch = xzalloc(tb_alloc_size(1, 4));
     }
     return cpu->tlb.scratch;
 }
 
-/* Fill and log the block from n decoded instructions spanning size bytes. */
+/* Fill and log the block from n decoded instructions spanning size bytes (a copy in code). */
 static TranslationBlock *tb_build(TranslationBlock *tb, uint64_t pc, hwaddr phys_pc,
-                                  const DecodedInsn *d, int n, unsigned size, uint16_t flags)
+                                  const DecodedInsn *d, int n, const uint8_t *code, unsigned size,
+                                  uint16_t flags)
 {
     unsigned off = 0;
 
@@ -105,10 +115,10 @@ static TranslationBlock *tb_build(TranslationBlock *tb, uint64_t pc, hwaddr phys
     tb->flags = flags;
     for (int i = 0; i < n; i++) {
         rec_fill(&tb->insns[i], &d[i], off);
-        tb_raw(tb)[i] = d[i].raw;
         off += d[i].len;
     }
-    tb->insns[n] = (InsnRecord){.handler = riscv_exec_handlers()[OP_COUNT]};
+    tb->insns[n] = (InsnRecord){.op = RISCV_OP_END, .pcoff = off};
+    memcpy(tb_code(tb), code, size);
     if (log_enabled(LOG_IN_ASM)) {
         log_block(tb, d);
     }
@@ -124,26 +134,32 @@ static TranslationBlock *gen_straddle(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc
     const uint8_t *host2;
     RISCVException ex;
 
-    ex = tlb_translate_code(cpu, pc + 2, &pa2, &host2);
+    ex = tlb_translate_code(&cpu->parent_obj, pc + 2, &pa2, &host2);
     if (ex != RISCV_EXCP_NONE) {
         *exc = ex;
         *tval = pc + 2;
         return NULL;
     }
-    riscv_decode(lo | (uint32_t)fetch16(host2) << 16, &d);
-    return tb_build(scratch_tb(cpu), pc, phys_pc, &d, 1, 4, TB_UNCACHED);
+    uint32_t insn = lo | (uint32_t)fetch16(host2) << 16;
+    riscv_decode(insn, &d);
+    return tb_build(scratch_tb(cpu), pc, phys_pc, &d, 1, (const uint8_t *)&insn, 4, TB_UNCACHED);
 }
 
-TranslationBlock *riscv_gen_tb(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc, const uint8_t *host,
+TranslationBlock *riscv_gen_tb(CPUState *cs, uint64_t pc, hwaddr phys_pc, const uint8_t *host,
                                int max_insns, bool cacheable, int *exc, uint64_t *tval)
 {
+    RISCVCPU *cpu = container_of(cs, RISCVCPU, parent_obj);
     DecodedInsn d[TB_MAX_INSNS];
-    unsigned avail = TARGET_PAGE_SIZE - (pc & ~TARGET_PAGE_MASK);
+    uint8_t code[TB_MAX_INSNS * 4];
+    unsigned avail = MIN(TARGET_PAGE_SIZE - (pc & ~TARGET_PAGE_MASK), sizeof(code));
     unsigned off = 0;
     int n = 0;
     TranslationBlock *tb;
 
     *exc = RISCV_EXCP_NONE;
+    /* One read of the guest bytes: what is decoded is what the block keeps. */
+    memcpy(code, host, avail);
+    host = code;
     if (!cacheable) {
         max_insns = 1; /* the scratch buffer holds one record */
     }
@@ -164,24 +180,9 @@ TranslationBlock *riscv_gen_tb(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc, const
             break;
         }
     }
-    tb = cacheable ? tb_alloc(n) : scratch_tb(cpu);
+    tb = cacheable ? tb_alloc(n, off) : scratch_tb(cpu);
     if (!tb) {
         return NULL;
     }
-    return tb_build(tb, pc, phys_pc, d, n, off, cacheable ? 0 : TB_UNCACHED);
-}
-
-bool riscv_tb_matches(const TranslationBlock *tb, const uint8_t *host)
-{
-    const uint32_t *raw = tb_raw((TranslationBlock *)tb);
-
-    for (int i = 0; i < tb->n_insns; i++) {
-        const uint8_t *p = host + tb->insns[i].pcoff;
-        uint16_t lo = fetch16(p);
-        uint32_t insn = riscv_insn_len(lo) == 4 ? lo | (uint32_t)fetch16(p + 2) << 16 : lo;
-        if (insn != raw[i]) {
-            return false;
-        }
-    }
-    return true;
+    return tb_build(tb, pc, phys_pc, d, n, code, off, cacheable ? 0 : TB_UNCACHED);
 }

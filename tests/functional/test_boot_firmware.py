@@ -131,7 +131,7 @@ def test_console_escape_keys(kestrel):
     child.expect("Platform Name")
     child.send("\x01h")
     child.expect("C-a x    exit emulator")
-    child.expect("C-a c    switch between console and monitor")
+    child.expect("C-a t    toggle console timestamps")
     child.send("\x01x")
     child.expect(pexpect.EOF)
     child.close()

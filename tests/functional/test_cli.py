@@ -25,6 +25,12 @@ from conftest import run
     (["-bios", "none", "-kernel", "/nonexistent/k.elf"], "/nonexistent/k.elf"),
     (["-bios", "none", "-initrd", "/etc/hostname"], "-initrd requires -kernel"),
     (["-smp", "1000"], "max CPUs"),
+    # 264 * 4016 * 4051 wraps to 128 in 32 bits; the product is checked in 64.
+    (["-smp", "2,sockets=264,cores=4016,threads=4051,maxcpus=128"],
+     "kestrel: Invalid CPU topology: product of the hierarchy must match maxcpus: "
+     "sockets (264) * cores (4016) * threads (4051) != maxcpus (128)"),
+    (["-smp", "sockets=4096,cores=4096,threads=4096"], "Invalid SMP CPUs 68719476736."),
+    (["-smp", "4,maxcpus=2"], "maxcpus must be equal to or greater than smp"),
 ])
 def test_bad_command_line(kestrel, args, message):
     proc = run([kestrel, "-nographic"] + args)
@@ -85,6 +91,32 @@ def test_bad_elf_kernel(kestrel, tmp_path, name, content):
     proc = run([kestrel, "-nographic", "-bios", "none", "-kernel", path])
     assert proc.returncode == 1, proc.stderr
     assert name in proc.stderr
+    assert "Segmentation" not in proc.stderr and "Aborted" not in proc.stderr
+
+
+# QEMU: "could not load firmware/kernel", exit 1. An empty image would run whatever memory
+# holds (Kestrel hung); empty initrds are refused too, truncated files by their format.
+@pytest.mark.parametrize("args", [
+    ["-bios", "{empty}"],
+    ["-bios", "{trunc}"],
+    ["-bios", "none", "-kernel", "{empty}"],
+    ["-bios", "none", "-kernel", "{trunc}"],
+    ["-kernel", "{empty}"],
+    ["-bios", "none", "-kernel", "{raw}", "-initrd", "{empty}"],
+    ["-bios", "none", "-kernel", "{raw}", "-dtb", "{empty}"],
+    ["-bios", "none", "-kernel", "{raw}", "-dtb", "{trunc_dtb}"],
+])
+def test_empty_or_truncated_image(kestrel, tmp_path, args):
+    files = {"empty": write(tmp_path / "empty.img", b""),
+             "trunc": write(tmp_path / "trunc.elf", elf_header()[:40]),
+             "raw": write(tmp_path / "loop.bin", b"\x6f\x00\x00\x00"),  # j .
+             "trunc_dtb": write(tmp_path / "trunc.dtb", b"\xd0\x0d\xfe\xed\x00\x00\x10\x00"
+                                + bytes(32))}
+    args = [a.format(**files) for a in args]
+    bad = [a for a in args if a in (files["empty"], files["trunc"], files["trunc_dtb"])][0]
+    proc = run([kestrel, "-nographic"] + args)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith(f"kestrel: {bad}: "), proc.stderr
     assert "Segmentation" not in proc.stderr and "Aborted" not in proc.stderr
 
 

@@ -20,12 +20,23 @@ ENGINES = {"kestrel-jit": ["-accel", "tcg,jit=on"], "kestrel-interpreter": ["-ac
            "qemu": []}
 
 
+# Programs QEMU 7.2 fails on purpose, with the check it fails: the difference is QEMU's bug,
+# and QEMU failing that check shows the check is real.
+QEMU_FAILS = {
+    # A hardware A/D update does not drop translated code sharing the page (issue 13 item 5).
+    "mmu_ad_code.elf": 7,
+}
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("program", PROGRAMS, ids=[os.path.basename(p) for p in PROGRAMS])
 def test_guest_program(kestrel, qemu, engine, program):
     binary = qemu if engine == "qemu" else kestrel
     proc = run([binary, "-M", "virt", "-bios", "none", "-nographic", "-no-reboot",
                 "-kernel", program] + ENGINES[engine])
+    if engine == "qemu" and os.path.basename(program) in QEMU_FAILS:
+        assert proc.returncode == QEMU_FAILS[os.path.basename(program)], proc.stdout[-2000:]
+        return
     assert proc.returncode == 0, (
         f"{os.path.basename(program)} failed check {proc.returncode}\n"
         f"{proc.stdout[-2000:]}{proc.stderr[-2000:]}")

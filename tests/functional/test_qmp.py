@@ -369,6 +369,36 @@ def test_client_that_never_reads_does_not_stop_the_guest(kestrel, tmp_path):
         stop(proc)
 
 
+def test_reply_larger_than_every_buffer_arrives_whole(kestrel, tmp_path):
+    """A reply bigger than the socket buffer and the chardev's 64 KiB queue, to a client
+    that reads only after the monitor is done with it, arrives whole: the monitor keeps
+    what the chardev cannot take and sends it as the client drains (non-blocking output
+    with back-pressure, not a queue that drops the excess)."""
+    a, b = str(tmp_path / "a.sock"), str(tmp_path / "b.sock")
+    proc = start(kestrel, BASE + ["-S", "-serial", "null", "-qmp", f"unix:{a},server,nowait",
+                                  "-qmp", f"unix:{b},server,nowait"])
+    try:
+        q1, q2 = QMP(connect_unix(a, proc)), QMP(connect_unix(b, proc))
+        q1.negotiate()
+        q2.negotiate()
+        # One write, so both requests reach the monitor together: the RESET event on the
+        # other monitor then says the big reply has been produced, none of it read yet.
+        lines = 12000
+        q1.send_raw(json.dumps({"execute": "human-monitor-command",
+                                "arguments": {"command-line": f"xp /{2 * lines}xg 0x80000000"}})
+                    + '\n{"execute": "system_reset"}\n')
+        q2.wait_event("RESET")
+        _, r = q1.reply()
+        out = r["return"].splitlines()
+        assert len(out) == lines, (len(out), out[-1:])
+        assert out[-1].startswith(f"{0x80000000 + 16 * (lines - 1):016x}: "), out[-1]
+        _, r = q1.reply()
+        assert r == {"return": {}}
+        assert q1.wait_event("RESET")["data"]["guest"] is False
+    finally:
+        stop(proc)
+
+
 def test_pidfile_and_daemonize(kestrel, tmp_path):
     pidfile, path = str(tmp_path / "pid"), str(tmp_path / "qmp.sock")
     # With -daemonize the command returns once the machine is up, the QMP socket exists.

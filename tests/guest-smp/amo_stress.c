@@ -10,8 +10,10 @@
  *
  * A fast engine can finish one hart's loop before the next hart starts, which
  * would test nothing: each hart runs at least ITERATIONS rounds and goes on
- * until it has seen another hart make progress during its own loop. The
- * totals are then checked against the rounds each hart reports.
+ * until some hart has seen another make progress during its own loop. (Not
+ * each hart: one the host starts after all the others have finished would
+ * wait for that forever.) The totals are then checked against the rounds each
+ * hart reports.
  */
 #include "smp.h"
 
@@ -28,6 +30,7 @@ static volatile int lock;
 static volatile unsigned long torn_reads; /* locked_a != locked_b seen inside the lock */
 static volatile unsigned done;
 static struct counter progress[SMP_MAX_HARTS]; /* rounds done, per hart */
+static volatile int overlapped;                 /* two harts were seen in their loops at once */
 
 static void amo_round(unsigned hartid, unsigned long i)
 {
@@ -72,11 +75,10 @@ static void lrsc_round(void)
                  : "memory");
 }
 
-/* Rounds until ITERATIONS are done and some other hart has been seen running meanwhile. */
+/* Rounds until ITERATIONS are done and some hart has seen another running meanwhile. */
 static unsigned long run_rounds(unsigned hartid)
 {
     unsigned long i = 0, others = 0, last_others = 0;
-    int overlapped = 0;
 
     for (; i < ITERATIONS || !overlapped; i++) {
         amo_round(hartid, i);

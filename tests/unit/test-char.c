@@ -1,9 +1,12 @@
 /*
  * Unit tests for character devices: spec errors, the file backend, a TCP
- * server echoing through a frontend, frontend flow control, and the mux
- * escape keys (driven end to end through a unix socket client).
+ * server echoing through a frontend, frontend flow control, the mux
+ * escape keys (driven end to end through a unix socket client), output that
+ * never blocks (back-pressure with a writable watch, the bounded write_all
+ * queue, through a mux too) and what a pty does with the bytes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -301,24 +304,310 @@ static void test_mux(void **state)
     free(path);
 }
 
-static void test_pty(void **state)
+/* ---- output that never blocks ---- */
+
+#define STREAM_TOTAL (1024 * 1024)
+
+/* The byte at position k of the test stream: not periodic in any buffer size used here. */
+static uint8_t stream_byte(size_t k)
 {
-    Chardev *chr = chardev_new_from_spec("pty0", "pty", &error_abort);
+    return (uint8_t)(k * 7 + k / 251);
+}
+
+static uint8_t *stream_new(size_t len)
+{
+    uint8_t *buf = xmalloc(len);
+
+    for (size_t k = 0; k < len; k++) {
+        buf[k] = stream_byte(k);
+    }
+    return buf;
+}
+
+/* A unix socket chardev with a connected client that does not read yet. */
+static int connected_unix_chardev(const char *id, const char *prefix, Chardev **chr, char **path)
+{
+    char *spec;
+    int fd;
+
+    *path = xasprintf("/tmp/kestrel-test-%s-%d.sock", id, (int)getpid());
+    spec = xasprintf("%sunix:%s,server=on,wait=off", prefix, *path);
+    *chr = chardev_new_from_spec(id, spec, &error_abort);
+    free(spec);
+    fd = unix_connect(*path);
+    for (int i = 0; i < 10; i++) {
+        main_loop_wait(true); /* accept */
+    }
+    assert_int_equal(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+    return fd;
+}
+
+/* Read what the client has now (never waits); appends to got. */
+static void client_take(int fd, uint8_t *got, size_t cap, size_t *len)
+{
+    ssize_t n;
+
+    while (*len < cap && (n = read(fd, got + *len, cap - *len)) > 0) {
+        *len += n;
+    }
+}
+
+/* Write from data[*sent] until the backend takes less than offered; returns false if it
+ * took everything up to total. */
+static bool write_until_short(CharBackend *be, const uint8_t *data, size_t total, size_t *sent)
+{
+    while (*sent < total) {
+        int want = MIN(total - *sent, 4096);
+        int n = char_fe_write(be, data + *sent, want);
+
+        assert_true(n >= 0 && n <= want);
+        *sent += n;
+        if (n < want) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void on_writable(void *opaque)
+{
+    (*(int *)opaque)++;
+}
+
+/*
+ * A client that stops reading: writes return short at once instead of blocking, the watch
+ * stays quiet while the client sleeps and fires when it reads, and in the end the client has
+ * every byte in order.
+ */
+static void test_write_backpressure(void **state)
+{
+    uint8_t *data = stream_new(STREAM_TOTAL), *got = xmalloc(STREAM_TOTAL);
+    size_t sent = 0, len = 0;
+    int calls = 0, stalls = 0;
     TestFrontend fe;
+    Chardev *chr;
+    char *path;
+    int fd = connected_unix_chardev("bp0", "", &chr, &path);
 
     fe_attach(&fe, chr);
-    /* Nobody reads the pty: output must not block. */
-    for (int i = 0; i < 1000; i++) {
-        char_fe_write_all(&fe.be, (const uint8_t *)"0123456789abcdef", 16);
+    assert_true(write_until_short(&fe.be, data, STREAM_TOTAL, &sent));
+    assert_true(sent < STREAM_TOTAL);
+    char_fe_watch_writable(&fe.be, on_writable, &calls);
+    for (int i = 0; i < 10; i++) {
+        main_loop_wait(true);
     }
+    assert_int_equal(calls, 0);
+
+    for (int i = 0; i < 100000 && len < STREAM_TOTAL; i++) {
+        client_take(fd, got, STREAM_TOTAL, &len);
+        main_loop_wait(true);
+        if (calls) {
+            calls = 0;
+            if (write_until_short(&fe.be, data, STREAM_TOTAL, &sent)) {
+                stalls++;
+                char_fe_watch_writable(&fe.be, on_writable, &calls);
+            }
+        }
+    }
+    assert_int_equal(sent, STREAM_TOTAL);
+    assert_int_equal(len, STREAM_TOTAL);
+    assert_memory_equal(got, data, STREAM_TOTAL);
+    /* A cancelled watch is never called. */
+    char_fe_watch_writable(&fe.be, on_writable, &calls);
+    char_fe_watch_writable(&fe.be, NULL, NULL);
+    for (int i = 0; i < 10; i++) {
+        main_loop_wait(true);
+    }
+    assert_int_equal(calls, 0);
+    close(fd);
+    free(data);
+    free(got);
+    free(path);
+}
+
+/*
+ * char_fe_write_all (the monitor's output) never blocks either: what the host does not take
+ * is queued up to CHR_OUT_QUEUE_SIZE bytes, later writes wait behind the queue, and the rest
+ * beyond the bound is dropped. prefix is "" or "mon:" (the mux passes it to its driver).
+ */
+static void write_all_queue(const char *id, const char *prefix)
+{
+    uint8_t *data = stream_new(STREAM_TOTAL), *got = xmalloc(STREAM_TOTAL);
+    size_t sent = 0, len = 0;
+    TestFrontend fe;
+    Chardev *chr;
+    char *path;
+    int fd = connected_unix_chardev(id, prefix, &chr, &path);
+
+    fe_attach(&fe, chr);
+    assert_true(write_until_short(&fe.be, data, STREAM_TOTAL, &sent));
+    while (char_fe_write(&fe.be, data + sent, 1) == 1) {
+        sent++; /* until it takes nothing at all */
+    }
+    assert_int_equal(char_fe_write_all(&fe.be, data + sent, 1000), 1000);
+    sent += 1000;
+    /* Queued bytes go first: a plain write must wait behind them. */
+    assert_int_equal(char_fe_write(&fe.be, data + sent, 1), 0);
+    assert_int_equal(char_fe_write_all(&fe.be, data + sent, CHR_OUT_QUEUE_SIZE),
+                     CHR_OUT_QUEUE_SIZE - 1000);
+    sent += CHR_OUT_QUEUE_SIZE - 1000;
+
+    /* The main loop writes the queue out as the client reads. */
+    for (int i = 0; i < 100000 && len < sent; i++) {
+        client_take(fd, got, STREAM_TOTAL, &len);
+        main_loop_wait(true);
+    }
+    assert_int_equal(len, sent);
+    assert_memory_equal(got, data, sent);
+    assert_int_equal(char_fe_write(&fe.be, data + sent, 1), 1);
+    close(fd);
+    free(data);
+    free(got);
+    free(path);
+}
+
+static void test_write_all_queue(void **state)
+{
+    write_all_queue("q0", "");
+}
+
+/* Through a mux: the serial port's watch reaches the driver, and the monitor's queued
+ * output comes after the serial bytes already written. */
+static void test_mux_output(void **state)
+{
+    uint8_t *data = stream_new(STREAM_TOTAL), *got = xmalloc(STREAM_TOTAL + 16);
+    size_t sent = 0, len = 0;
+    TestFrontend serial, monitor;
+    int calls = 0;
+    Chardev *chr;
+    char *path;
+    int fd = connected_unix_chardev("mux1", "mon:", &chr, &path);
+
+    fe_attach(&monitor, chr);
+    fe_attach(&serial, chr);
+    assert_true(write_until_short(&serial.be, data, STREAM_TOTAL, &sent));
+    char_fe_watch_writable(&serial.be, on_writable, &calls);
+    assert_int_equal(char_fe_write_all(&monitor.be, (const uint8_t *)"(mon) ", 6), 6);
+    for (int i = 0; i < 10; i++) {
+        main_loop_wait(true);
+    }
+    assert_int_equal(calls, 0);
+    for (int i = 0; i < 100000 && !calls; i++) {
+        client_take(fd, got, STREAM_TOTAL + 16, &len);
+        main_loop_wait(true);
+    }
+    assert_int_equal(calls, 1);
+    for (int i = 0; i < 100000 && len < sent + 6; i++) {
+        client_take(fd, got, STREAM_TOTAL + 16, &len);
+        main_loop_wait(true);
+    }
+    assert_int_equal(len, sent + 6);
+    assert_memory_equal(got, data, sent);
+    assert_memory_equal(got + sent, "(mon) ", 6);
+    write_all_queue("mux2", "mon:");
+    close(fd);
+    free(data);
+    free(got);
+    free(path);
+}
+
+/* Create a pty chardev and return the path of its slave, read from the line it prints. */
+static char *pty_new_capture(const char *id, Chardev **chr)
+{
+    char line[256] = {0}, name[128], label[64];
+    int pipefd[2], saved;
+    ssize_t n;
+
+    assert_int_equal(pipe(pipefd), 0);
+    fflush(stdout);
+    saved = dup(STDOUT_FILENO);
+    dup2(pipefd[1], STDOUT_FILENO);
+    *chr = chardev_new_from_spec(id, "pty", &error_abort);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    close(pipefd[1]);
+    n = read(pipefd[0], line, sizeof(line) - 1);
+    close(pipefd[0]);
+    assert_true(n > 0);
+    assert_int_equal(sscanf(line, "char device redirected to %127s (label %63[^)])", name, label),
+                     2);
+    assert_string_equal(label, id);
+    return xstrdup(name);
+}
+
+/*
+ * Read from the pty slave until cap bytes came, or (idle_ms >= 0) until nothing more arrives
+ * for idle_ms: the pty moves bytes to the slave asynchronously, so "all there is" can only be
+ * told by a pause. Raw mode: nothing is echoed or translated.
+ */
+static size_t slave_read(int fd, uint8_t *buf, size_t cap, int idle_ms)
+{
+    size_t len = 0;
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+    while (len < cap && poll(&pfd, 1, idle_ms) > 0) {
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n <= 0) {
+            break;
+        }
+        len += n;
+    }
+    return len;
+}
+
+/*
+ * A pty passes the bytes unchanged to its slave. While nobody reads, writes still return at
+ * once; what does not fit in the pty buffer is dropped, so the reader then finds the start
+ * of the stream intact and, after it, the bytes written once it reads again.
+ */
+static void test_pty(void **state)
+{
+    uint8_t *data = stream_new(STREAM_TOTAL), *got = xmalloc(STREAM_TOTAL);
+    Chardev *chr;
+    char *slave = pty_new_capture("pty0", &chr);
+    int fd = open(slave, O_RDWR | O_NOCTTY | O_NONBLOCK);
+    TestFrontend fe;
+    size_t len;
+
+    assert_true(fd >= 0);
+    fe_attach(&fe, chr);
+    assert_int_equal(char_fe_write_all(&fe.be, (const uint8_t *)"hello\n\r\x01", 8), 8);
+    assert_int_equal(slave_read(fd, got, 8, -1), 8);
+    assert_memory_equal(got, "hello\n\r\x01", 8);
+
+    for (size_t sent = 0; sent < STREAM_TOTAL; sent += 4096) {
+        assert_int_equal(char_fe_write(&fe.be, data + sent, 4096), 4096);
+    }
+    len = slave_read(fd, got, STREAM_TOTAL, 500);
+    assert_true(len > 0 && len < STREAM_TOTAL);
+    assert_memory_equal(got, data, len);
+    assert_int_equal(char_fe_write_all(&fe.be, (const uint8_t *)"tail", 4), 4);
+    assert_int_equal(slave_read(fd, got, 4, -1), 4);
+    assert_memory_equal(got, "tail", 4);
+
+    /* And the other way: what the slave writes reaches the frontend. */
+    assert_int_equal(write(fd, "in", 2), 2);
+    pump_until_len(&fe, 2);
+    assert_memory_equal(fe.got, "in", 2);
+    close(fd);
+    free(slave);
+    free(data);
+    free(got);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bad_specs), cmocka_unit_test(test_file_and_null),
-        cmocka_unit_test(test_tcp_echo),  cmocka_unit_test(test_flow_control),
-        cmocka_unit_test(test_mux),       cmocka_unit_test(test_pty),
+        cmocka_unit_test(test_bad_specs),
+        cmocka_unit_test(test_file_and_null),
+        cmocka_unit_test(test_tcp_echo),
+        cmocka_unit_test(test_flow_control),
+        cmocka_unit_test(test_mux),
+        cmocka_unit_test(test_pty),
+        cmocka_unit_test(test_write_backpressure),
+        cmocka_unit_test(test_write_all_queue),
+        cmocka_unit_test(test_mux_output),
     };
 
     alarm(60);

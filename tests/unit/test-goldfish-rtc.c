@@ -93,6 +93,34 @@ static void test_time_high_latched(void **state)
     assert_true(read_time() >= 5ULL << 32);
 }
 
+/*
+ * The guest may set any 64-bit time, including ones whose sum with the host
+ * clock leaves int64_t: the time wraps modulo 2^64 (no undefined behaviour,
+ * which the UBSan build of this test checks) and reads back what was set.
+ */
+static void test_time_extreme_values(void **state)
+{
+    static const uint32_t highs[] = {0x7fffffff, 0x80000000, 0xffffffff, 0};
+    uint64_t t;
+
+    for (unsigned i = 0; i < sizeof(highs) / sizeof(highs[0]); i++) {
+        wr(TIME_LOW, 0);
+        wr(TIME_HIGH, highs[i]);
+        t = read_time();
+        /* At most the time the test has run since the write (alarm(60) bounds it). */
+        assert_true(t - ((uint64_t)highs[i] << 32) < 1ULL << 40);
+    }
+    /* Just below the wrap: the next reads go through 2^64 back to 0. */
+    wr(TIME_HIGH, 0xffffffff);
+    wr(TIME_LOW, 0xffffffff);
+    t = read_time();
+    assert_true(t + 1 < 1ULL << 40);
+    read_time();
+    wr(ALARM_HIGH, 0xffffffff);
+    wr(ALARM_LOW, 0xffffffff);
+    wr(CLEAR_ALARM, 1);
+}
+
 static void test_alarm_already_due(void **state)
 {
     wr(IRQ_ENABLED, 1);
@@ -188,6 +216,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_time_moves_forward, setup),
         cmocka_unit_test_setup(test_time_high_latched, setup),
+        cmocka_unit_test_setup(test_time_extreme_values, setup),
         cmocka_unit_test_setup(test_alarm_already_due, setup),
         cmocka_unit_test_setup(test_alarm_in_future, setup),
         cmocka_unit_test_setup(test_bad_accesses, setup),

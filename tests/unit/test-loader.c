@@ -330,6 +330,66 @@ static void test_elf_segment_outside_memory(void **state)
     expect_bad_elf(f, &e, ELF_FILE_SIZE, "segment 2 at 0x10000000 lies outside guest memory");
 }
 
+/*
+ * A segment at file offset 0 whose leading file bytes (the headers, as -Ttext=0x80000000
+ * places them) lie below RAM: those are skipped and the rest loads.
+ */
+static void test_elf_headers_below_memory(void **state)
+{
+    Fixture *f = *state;
+    TestElf e = good_elf();
+    uint64_t entry, low, high;
+
+    e.phdrs[0].p_offset = 0;
+    e.phdrs[0].p_paddr = e.phdrs[0].p_vaddr = RAM_BASE - PAYLOAD_OFF;
+    e.phdrs[0].p_filesz = e.phdrs[0].p_memsz = PAYLOAD_OFF + 16;
+    e.ehdr.e_entry = RAM_BASE + 4;
+    write_elf(f->path, &e, ELF_FILE_SIZE);
+    assert_true(load_elf(f->path, &f->as, &entry, &low, &high, NULL));
+    assert_int_equal(entry, RAM_BASE + 4);
+    assert_int_equal(low, RAM_BASE);
+    assert_int_equal(high, RAM_BASE + 0x1100);
+    assert_memory_equal(f->ram.ram_ptr, e.payload, 16);
+    assert_int_equal(f->ram.ram_ptr[16], 0xee);
+
+    /* A headers-only segment wholly below RAM (ld -z separate-code) is skipped too. */
+    e.phdrs[0].p_filesz = e.phdrs[0].p_memsz = PAYLOAD_OFF;
+    e.ehdr.e_entry = RAM_BASE + 0x1004;
+    write_elf(f->path, &e, ELF_FILE_SIZE);
+    assert_true(load_elf(f->path, &f->as, &entry, &low, &high, NULL));
+    assert_int_equal(low, RAM_BASE + 0x1000);
+}
+
+static void test_elf_partly_outside_memory(void **state)
+{
+    Fixture *f = *state;
+    TestElf e = good_elf();
+
+    /* Only file bytes at offset 0 may be skipped: not a segment further in the file... */
+    e.phdrs[0].p_paddr = RAM_BASE - 8;
+    expect_bad_elf(f, &e, ELF_FILE_SIZE, "segment 0 at 0x7ffffff8 lies outside guest memory");
+    /* ...nor bss below memory... */
+    e.phdrs[0].p_offset = 0;
+    e.phdrs[0].p_filesz = 4;
+    expect_bad_elf(f, &e, ELF_FILE_SIZE, "segment 0 at 0x7ffffff8 lies outside guest memory");
+    /* ...nor bytes past the end of RAM. */
+    e = good_elf();
+    e.phdrs[0].p_offset = 0;
+    e.phdrs[0].p_paddr = RAM_BASE + RAM_SIZE - 8;
+    expect_bad_elf(f, &e, ELF_FILE_SIZE, "lies outside guest memory");
+    /* Nothing in memory at all. */
+    e = good_elf();
+    e.phdrs[0].p_offset = 0;
+    e.phdrs[0].p_paddr = RAM_BASE - 0x100;
+    e.phdrs[2].p_type = PT_NULL;
+    expect_bad_elf(f, &e, ELF_FILE_SIZE, "no loadable segments in guest memory");
+    /* The entry point must be in memory. */
+    e = good_elf();
+    e.ehdr.e_entry = 0x20000000;
+    expect_bad_elf(f, &e, ELF_FILE_SIZE, "entry point 0x20000000 lies outside guest memory");
+    assert_int_equal(f->ram.ram_ptr[0], 0xee);
+}
+
 static void test_elf_no_loadable_segment(void **state)
 {
     Fixture *f = *state;
@@ -416,6 +476,8 @@ static void test_raw_image_errors(void **state)
     expect_raw_error(f, RAM_BASE, 299, "image too large (300 bytes, at most 299)");
     expect_raw_error(f, RAM_BASE + RAM_SIZE - 100, RAM_SIZE, "lies outside guest memory");
     expect_raw_error(f, UINT64_MAX - 10, UINT64_MAX, "lies outside guest memory");
+    write_file(f->path, data, 0);
+    expect_raw_error(f, RAM_BASE, RAM_SIZE, "empty file, nothing to load");
     unlink(f->path);
     expect_raw_error(f, RAM_BASE, RAM_SIZE, "cannot open");
 }
@@ -459,6 +521,8 @@ int main(void)
         FIXTURE_TEST(test_elf_segment_beyond_file),
         FIXTURE_TEST(test_elf_huge_sizes),
         FIXTURE_TEST(test_elf_segment_outside_memory),
+        FIXTURE_TEST(test_elf_headers_below_memory),
+        FIXTURE_TEST(test_elf_partly_outside_memory),
         FIXTURE_TEST(test_elf_no_loadable_segment),
         FIXTURE_TEST(test_elf_missing_file),
         FIXTURE_TEST(test_elf_corrupted_never_crashes),

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <unistd.h>
 
@@ -155,6 +156,53 @@ static void test_timer_wakes_loop(void **state)
     timer_free(t);
 }
 
+/*
+ * BQL hand-off: a thread that drops the BQL and takes it straight back (a vCPU polling an
+ * MMIO register) must not get it ahead of the main loop waiting for it. In each round the
+ * other thread holds the BQL until the loop waits for it, clears the loop's mark, drops the
+ * lock and retakes it at once: it must find that the loop has had the lock in between. (A
+ * plain mutex hands it back to the retaker in most rounds.)
+ */
+#define BQL_ROUNDS 100
+
+static atomic_int loop_had_bql;
+static atomic_int retaker_rounds_after_loop;
+static atomic_bool retaker_done;
+
+static void *bql_retaker(void *opaque)
+{
+    for (int i = 0; i < BQL_ROUNDS; i++) {
+        bql_lock(); /* once main_loop_wait has dropped it to poll */
+        main_loop_notify();
+        while (!bql_loop_is_waiting()) {
+            continue; /* the loop is back from its poll and wants the lock we hold */
+        }
+        usleep(100); /* not needed with the hand-off; without, the loop is then asleep */
+        atomic_store(&loop_had_bql, 0);
+        bql_unlock();
+        bql_lock();
+        atomic_fetch_add(&retaker_rounds_after_loop, atomic_load(&loop_had_bql));
+        bql_unlock();
+    }
+    atomic_store(&retaker_done, true);
+    main_loop_notify(); /* the loop may be polling again */
+    return NULL;
+}
+
+static void test_bql_loop_goes_first(void **state)
+{
+    pthread_t thread;
+
+    pthread_create(&thread, NULL, bql_retaker, NULL);
+    while (!atomic_load(&retaker_done)) {
+        main_loop_wait(false);
+        atomic_store(&loop_had_bql, 1);
+    }
+    pthread_join(thread, NULL);
+    assert_int_equal(atomic_load(&retaker_rounds_after_loop), BQL_ROUNDS);
+    assert_false(bql_loop_is_waiting());
+}
+
 static int notify_log[8];
 static int notify_count;
 
@@ -299,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_bh_once_cancel_delete),
         cmocka_unit_test(test_fd_handler),
         cmocka_unit_test(test_timer_wakes_loop),
+        cmocka_unit_test(test_bql_loop_goes_first),
         cmocka_unit_test(test_notifier_order),
         cmocka_unit_test(test_shutdown_request),
         cmocka_unit_test(test_reset_request),

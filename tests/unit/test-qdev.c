@@ -3,6 +3,7 @@
  * realize/reset lifecycle, /machine/unattached parking, GPIO wiring, reset
  * order, -device help, and system-bus MMIO/IRQ plumbing.
  */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +19,7 @@
 typedef struct TestDev {
     DeviceState parent_obj;
     bool fail;
-    int tag;
+    int64_t tag; /* PROP_INT stores int64_t: the property macros refuse another type */
     int realize_count;
     int reset_count;
     int last_line, last_level;
@@ -55,7 +56,7 @@ static void test_dev_reset(DeviceState *dev)
     size_t len = strlen(reset_log);
 
     s->reset_count++;
-    snprintf(reset_log + len, sizeof(reset_log) - len, "%s%d", len ? " " : "", s->tag);
+    snprintf(reset_log + len, sizeof(reset_log) - len, "%s%" PRId64, len ? " " : "", s->tag);
 }
 
 static void test_dev_gpio_in(void *opaque, int n, int level)
@@ -155,6 +156,20 @@ static TestDev *new_test_dev(const char *type, int tag)
 
     assert_true(object_property_set_int(OBJECT(dev), "tag", tag, &error_abort));
     return s;
+}
+
+/* An int property writes its 8 bytes into its own field, not over the next one. */
+static void test_int_property_width(void **state)
+{
+    TestDev *s = new_test_dev(TYPE_TEST_DEV, -1);
+
+    assert_int_equal(s->tag, -1);
+    assert_int_equal(s->realize_count, 0);
+    assert_true(object_property_parse(OBJECT(s), "tag", "0x100000007", &error_abort));
+    assert_int_equal(s->tag, 0x100000007);
+    assert_int_equal(object_property_get_int(OBJECT(s), "tag", &error_abort), 0x100000007);
+    assert_int_equal(s->realize_count, 0);
+    object_unref(OBJECT(s));
 }
 
 static void test_realize_once(void **state)
@@ -332,7 +347,7 @@ static void test_sysbus_mapping(void **state)
 {
     int level = -1;
     IRQState *line = irq_new(irq_counter, &level, 0);
-    DeviceState *dev = sysbus_create_simple(TYPE_TEST_SYSBUS, 0x10000000, line);
+    DeviceState *dev = sysbus_create_simple(TYPE_TEST_SYSBUS, 0x10000000, line, &error_abort);
     SysBusDevice *sbd = SYS_BUS_DEVICE(dev);
     TestSysBus *s = TEST_SYSBUS(dev);
 
@@ -370,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_reset_children_first),
         cmocka_unit_test(test_device_help),
         cmocka_unit_test(test_id_property),
+        cmocka_unit_test(test_int_property_width),
         cmocka_unit_test(test_sysbus_mapping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

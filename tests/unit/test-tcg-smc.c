@@ -54,13 +54,13 @@ static void *translator(void *arg)
     for (unsigned long r = 1; r <= ROUNDS; r++) {
         wait_for(&go, r);
         uint32_t insn = __atomic_load_n((uint32_t *)code, __ATOMIC_RELAXED);
-        TranslationBlock *tb = tb_alloc(1);
+        TranslationBlock *tb = tb_alloc(1, 4);
         assert_non_null(tb);
-        memset(tb, 0, tb_alloc_size(1));
+        memset(tb, 0, tb_alloc_size(1, 4));
         tb->pc = tb->phys_pc = CODE_PHYS;
         tb->size = 4;
         tb->n_insns = 1;
-        tb_raw(tb)[0] = insn;
+        memcpy(tb_code(tb), &insn, 4);
         assert_true(tb_insert(NULL, tb, code));
         __atomic_store_n(&translated, r, __ATOMIC_RELEASE);
     }
@@ -79,7 +79,11 @@ static void *writer(void *arg)
         /* This thread's own fence.i: its next fetch must see its store. */
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         TranslationBlock *tb = tb_lookup_phys(CODE_PHYS);
-        if (tb && tb_raw(tb)[0] != addi_a0(r)) {
+        uint32_t seen;
+        if (tb) {
+            memcpy(&seen, tb_code(tb), 4);
+        }
+        if (tb && seen != addi_a0(r)) {
             stale++;
         }
     }

@@ -19,6 +19,11 @@
 
 #define BLK_MMIO 0x10001000
 #define RO_MMIO 0x10002000
+#define BIG_MMIO 0x10003000
+/* A second RAM bank for the >4 GiB request: descriptors may all point at it. */
+#define BIG_RAM 0x90000000ULL
+#define BIG_RAM_SIZE (32 * MiB)
+#define BIG_SECTORS ((4 * GiB + 64 * MiB) / 512)
 #define IMG_SECTORS 128
 #define HDR BUF
 #define STATUS (BUF + 0x100)
@@ -36,9 +41,11 @@
 #define S_IOERR 1
 #define S_UNSUPP 2
 
-static char img[64], ro_img[64];
+static char img[64], ro_img[64], big_img[64];
 static TestDriver drv = {.base = BLK_MMIO};
 static TestDriver ro = {.base = RO_MMIO};
+static TestDriver big = {.base = BIG_MMIO};
+static MemoryRegion big_ram;
 
 static DeviceState *blk_device(const char *drive, const char *serial, Error **errp)
 {
@@ -70,6 +77,17 @@ static void make_image(char *path)
     close(fd);
 }
 
+/* A sparse image larger than 4 GiB (reads of its holes return zeros). */
+static void make_big_image(char *path)
+{
+    int fd;
+
+    strcpy(path, "/tmp/kestrel-test-vblk-big-XXXXXX");
+    fd = mkstemp(path);
+    assert_int_equal(ftruncate(fd, BIG_SECTORS * 512), 0);
+    close(fd);
+}
+
 static int group_setup(void **state)
 {
     char *opt;
@@ -77,7 +95,10 @@ static int group_setup(void **state)
 
     make_image(img);
     make_image(ro_img);
+    make_big_image(big_img);
     td_init_ram();
+    assert_true(memory_region_init_ram(&big_ram, "big.ram", BIG_RAM_SIZE, NULL));
+    memory_region_add_subregion(get_system_memory(), BIG_RAM, &big_ram);
     opt = xasprintf("file=%s,if=none,id=d0", img);
     assert_true(drive_new(opt, false, &devopts, &error_abort));
     free(opt);
@@ -85,11 +106,16 @@ static int group_setup(void **state)
     assert_true(drive_new(opt, false, &devopts, &error_abort));
     free(opt);
 
-    virtio_mmio_create(BLK_MMIO, NULL);
-    assert_true(virtio_mmio_plug(blk_device("d0", "KESTREL-SERIAL-NUMBER-0123", &error_abort),
+    assert_true(virtio_mmio_plug(virtio_mmio_create(BLK_MMIO, NULL, &error_abort),
+                                 blk_device("d0", "KESTREL-SERIAL-NUMBER-0123", &error_abort),
                                  &error_abort));
-    virtio_mmio_create(RO_MMIO, NULL);
-    assert_true(virtio_mmio_plug(blk_device("r0", NULL, &error_abort), &error_abort));
+    assert_true(virtio_mmio_plug(virtio_mmio_create(RO_MMIO, NULL, &error_abort),
+                                 blk_device("r0", NULL, &error_abort), &error_abort));
+    opt = xasprintf("file=%s,if=none,id=b0", big_img);
+    assert_true(drive_new(opt, false, &devopts, &error_abort));
+    free(opt);
+    assert_true(virtio_mmio_plug(virtio_mmio_create(BIG_MMIO, NULL, &error_abort),
+                                 blk_device("b0", NULL, &error_abort), &error_abort));
     return 0;
 }
 
@@ -98,6 +124,7 @@ static int group_teardown(void **state)
     blk_unref_all();
     unlink(img);
     unlink(ro_img);
+    unlink(big_img);
     return 0;
 }
 
@@ -252,6 +279,41 @@ static void test_readonly(void **state)
     td_wr(d, R_STATUS, 0);
 }
 
+/* On the big drive: read sector 0 into nbuf descriptors that all cover BIG_RAM. */
+static uint8_t big_read(unsigned nbuf)
+{
+    unsigned n = 0;
+
+    td_setup(&big, 256);
+    ram_put(HDR, T_IN, 4);
+    ram_put(HDR + 4, 0, 4);
+    ram_put(HDR + 8, 0, 8);
+    ram_put(STATUS, 0xff, 1);
+    ram_put(BIG_RAM + BIG_RAM_SIZE - 1, 0xee, 1);
+    desc_set(DESC, n, HDR, 16, D_NEXT, n + 1);
+    for (n = 1; n <= nbuf; n++) {
+        desc_set(DESC, n, BIG_RAM, BIG_RAM_SIZE, D_WRITE | D_NEXT, n + 1);
+    }
+    desc_set(DESC, n, STATUS, 1, D_WRITE, 0);
+    td_kick(&big, 0);
+    assert_int_equal(td_used_idx(), 1);
+    assert_int_equal(ram_get(BIG_RAM + BIG_RAM_SIZE - 1, 1), 0);
+    return ram_get(STATUS, 1);
+}
+
+/*
+ * A read of 129 * 32 MiB = 4 GiB + 32 MiB: the used length (le32) is capped at 4 GiB - 1, not
+ * wrapped to 32 MiB + 1 (virtio 1.2 2.7.8.2: never more than was written).
+ */
+static void test_used_len_over_4g(void **state)
+{
+    assert_int_equal(big_read(129), S_OK);
+    assert_int_equal(td_used_len(0), UINT32_MAX);
+    /* Below 4 GiB the length is exact: the data and the status byte. */
+    assert_int_equal(big_read(2), S_OK);
+    assert_int_equal(td_used_len(0), 2 * BIG_RAM_SIZE + 1);
+}
+
 static void test_realize_errors(void **state)
 {
     Error *err = NULL;
@@ -275,6 +337,7 @@ int main(void)
         cmocka_unit_test_setup(test_bad_buffers, test_setup),
         cmocka_unit_test(test_readonly),
         cmocka_unit_test(test_realize_errors),
+        cmocka_unit_test(test_used_len_over_4g),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

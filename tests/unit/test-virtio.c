@@ -11,12 +11,16 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "hw/virtio/virtio-mmio.h"
 #include "hw/virtio/virtio-rng.h"
 #include "test-virtio-driver.h"
+#include "util/log.h"
 
 #define TEST_DEV_MMIO 0x10001000
 #define RNG_MMIO 0x10002000
@@ -94,6 +98,7 @@ type_init(test_dev_register)
 /* ---- fixture ---- */
 
 static TestDriver drv = {.base = TEST_DEV_MMIO};
+static DeviceState *empty_transport;
 static TestDriver rng = {.base = RNG_MMIO};
 static int irq_level;
 
@@ -105,10 +110,10 @@ static void record_irq(void *opaque, int n, int level)
 static DeviceState *plug_new(const char *type, hwaddr base, IRQState *irq)
 {
     DeviceState *dev = qdev_new(type);
+    DeviceState *transport = virtio_mmio_create(base, irq, &error_abort);
 
-    virtio_mmio_create(base, irq);
     assert_true(qdev_realize(dev, &error_abort));
-    assert_true(virtio_mmio_plug(dev, &error_abort));
+    assert_true(virtio_mmio_plug(transport, dev, &error_abort));
     return dev;
 }
 
@@ -117,7 +122,7 @@ static int group_setup(void **state)
     td_init_ram();
     plug_new(TYPE_TEST_VIRTIO, TEST_DEV_MMIO, irq_new(record_irq, NULL, 0));
     plug_new(TYPE_VIRTIO_RNG, RNG_MMIO, NULL);
-    virtio_mmio_create(EMPTY_MMIO, NULL);
+    empty_transport = virtio_mmio_create(EMPTY_MMIO, NULL, &error_abort);
     return 0;
 }
 
@@ -522,6 +527,43 @@ static void test_bad_register_access(void **state)
     assert_int_equal(td_rd(&drv, 0x0f0), 0);
 }
 
+/*
+ * 4.2.2.2: 64-bit config fields are read as two 32-bit accesses; a 64-bit access (config or
+ * control register) is refused, so the guest gets an access fault, and it is logged.
+ */
+static void test_64bit_access_faults(void **state)
+{
+    char path[] = "/tmp/kestrel-virtio-log-XXXXXX";
+    int fd = mkstemp(path);
+    char text[512] = "";
+    uint64_t v = 0;
+    FILE *f;
+
+    assert_true(fd >= 0);
+    close(fd);
+    assert_true(log_set_file(path, &error_abort));
+    log_mask_enabled |= LOG_GUEST_ERROR;
+    assert_int_equal(address_space_load(address_space_memory(), drv.base + 0x100, 8, &v),
+                     MEMTX_DECODE_ERROR);
+    assert_int_equal(address_space_store(address_space_memory(), drv.base + 0x100, 8, ~0ULL),
+                     MEMTX_DECODE_ERROR);
+    assert_int_equal(address_space_load(address_space_memory(), drv.base + R_MAGIC, 8, &v),
+                     MEMTX_DECODE_ERROR);
+    log_mask_enabled &= ~LOG_GUEST_ERROR;
+    /* The 32-bit access the spec asks for works, and the refused store changed nothing. */
+    assert_int_equal(address_space_load(address_space_memory(), drv.base + 0x100, 4, &v), MEMTX_OK);
+    assert_int_equal(v & 0xff, 0x5a);
+
+    f = fopen(path, "r");
+    assert_non_null(f);
+    assert_true(fread(text, 1, sizeof(text) - 1, f) > 0);
+    fclose(f);
+    unlink(path);
+    assert_non_null(strstr(text, "virtio-mmio: invalid read size 8 at offset 0x100"));
+    assert_non_null(strstr(text, "virtio-mmio: invalid write size 8 at offset 0x100"));
+    assert_non_null(strstr(text, "virtio-mmio: invalid read size 8 at offset 0x0"));
+}
+
 /* ---- virtio-rng ---- */
 
 static void test_rng(void **state)
@@ -549,11 +591,12 @@ static void test_plug_slots(void **state)
 
     assert_true(qdev_realize(dev, &error_abort));
     /* The one empty transport takes it; then none are left. */
-    assert_true(virtio_mmio_plug(dev, &error_abort));
-    assert_true(virtio_mmio_plug(dev, &error_abort)); /* twice: no-op */
+    assert_true(virtio_mmio_plug_free(&empty_transport, 1, dev, &error_abort));
+    assert_true(virtio_mmio_plug_free(&empty_transport, 1, dev, &error_abort)); /* no-op */
+    assert_ptr_equal(virtio_mmio_get_device(empty_transport), dev);
     dev = qdev_new(TYPE_VIRTIO_RNG);
     assert_true(qdev_realize(dev, &error_abort));
-    assert_false(virtio_mmio_plug(dev, &err));
+    assert_false(virtio_mmio_plug_free(&empty_transport, 1, dev, &err));
     assert_non_null(strstr(error_get_pretty(err), "no free virtio-mmio slot"));
     error_free(err);
 }
@@ -592,6 +635,7 @@ int main(void)
         cmocka_unit_test_setup(test_misaligned_rings, test_setup),
         cmocka_unit_test_setup(test_reconfigure_while_ready, test_setup),
         cmocka_unit_test_setup(test_bad_register_access, test_setup),
+        cmocka_unit_test_setup(test_64bit_access_faults, test_setup),
         cmocka_unit_test(test_rng),
         cmocka_unit_test(test_plug_slots),
     };

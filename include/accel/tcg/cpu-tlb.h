@@ -1,8 +1,8 @@
 /*
  * The softmmu TLB and the block jump cache of one vCPU (DESIGN.md "CPUs",
- * "Execution engine"). Embedded in the target CPU (RISCVCPU.tlb); zeroed
- * memory is not a valid TLB, so the engine initialises it with tlb_flush()
- * before first use (riscv_tcg_exec does it by itself).
+ * "Execution engine"). Embedded in the target CPU (RISCVCPU.tlb, reached as
+ * CPUState.tlb); zeroed memory is not a valid TLB, so the engine initialises
+ * it with tlb_flush() before first use (tcg_cpu_exec does it by itself).
  *
  * An entry caches one 4 KiB guest-virtual page for one MMU context
  * (mmu_idx): a tag per access type (read, write, execute) that equals the
@@ -42,6 +42,24 @@ typedef struct TranslationBlock TranslationBlock;
 #define TLB_NOTDIRTY 0x2ULL /* code page: stores invalidate its blocks first */
 #define TLB_FLAGS_MASK 0x3ULL
 #define TLB_INVALID (~0ULL) /* matches no address: low bits are never all set */
+
+/* What an access does, for the target's page walker and its fault causes. */
+typedef enum MMUAccessType {
+    MMU_DATA_LOAD = 0,
+    MMU_DATA_STORE = 1,
+    MMU_INST_FETCH = 2
+} MMUAccessType;
+
+/* Rights a translation grants (TCGCPUOps.tlb_fill's *prot). */
+#define PAGE_READ 1
+#define PAGE_WRITE 2
+#define PAGE_EXEC 4
+
+/*
+ * Exceptions travel through the engine as the target's cause numbers (int);
+ * TCG_EXCP_NONE means none (the target's "no exception" value must equal it).
+ */
+#define TCG_EXCP_NONE (-1)
 
 typedef struct CPUTLBEntry {
     uint64_t addr_read;

@@ -1,23 +1,24 @@
 /*
- * Slow paths of the softmmu TLB (accel/tcg/cputlb.c), used by the
- * interpreter when its inline TLB probe misses. Each translates through the
- * TLB or the page walker (riscv_cpu_tlb_fill), refills the entry when the
- * page can be cached, and performs the access on RAM, ROM or MMIO (under
- * the BQL). Errors are returned as the RISC-V exception to raise with *tval
- * (the faulting virtual address: the access's own, or the start of the
- * second page for the part of a page-crossing access that faults).
+ * Slow paths of the softmmu TLB (accel/tcg/cputlb.c), used by the engines
+ * when their inline TLB probe misses. Each translates through the TLB or the
+ * target's page walker (TCGCPUOps.tlb_fill), refills the entry when the page
+ * can be cached, and performs the access on RAM, ROM or MMIO (under the BQL).
+ * Errors are returned as the target's exception number (TCG_EXCP_NONE: none)
+ * with *tval (the faulting virtual address: the access's own, or the start of
+ * the second page for the part of a page-crossing access that faults).
  */
 #ifndef ACCEL_TCG_CPUTLB_H
 #define ACCEL_TCG_CPUTLB_H
 
+#include "accel/tcg/cpu-tlb.h"
+#include "hw/core/cpu.h"
 #include "system/memory.h"
-#include "target/riscv/cpu.h"
 
 /* size in 1, 2, 4, 8; *val zero-extended. Misaligned accesses are performed (as QEMU). */
-RISCVException tlb_load_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx, uint64_t *val,
-                             uint64_t *tval);
-RISCVException tlb_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu_idx, uint64_t val,
-                              uint64_t *tval);
+int tlb_load_slow(CPUState *cpu, uint64_t va, unsigned size, int mmu_idx, uint64_t *val,
+                  uint64_t *tval);
+int tlb_store_slow(CPUState *cpu, uint64_t va, unsigned size, int mmu_idx, uint64_t val,
+                   uint64_t *tval);
 
 /*
  * Resolve a naturally aligned access for an atomic operation: *host is the
@@ -26,15 +27,15 @@ RISCVException tlb_store_slow(RISCVCPU *cpu, uint64_t va, unsigned size, int mmu
  * translated code; the caller does it after writing (tb_invalidate_phys_range),
  * never before, or a hart translating in between would miss the new bytes.
  */
-RISCVException tlb_probe(RISCVCPU *cpu, uint64_t va, unsigned size, MMUAccessType access,
-                         int mmu_idx, void **host, hwaddr *paddr, bool *code);
+int tlb_probe(CPUState *cpu, uint64_t va, unsigned size, MMUAccessType access, int mmu_idx,
+              void **host, hwaddr *paddr, bool *code);
 
 /*
  * Translate pc for an instruction fetch in the current code context:
  * physical address and host pointer (RAM or ROM only; anything else is an
  * instruction access fault).
  */
-RISCVException tlb_translate_code(RISCVCPU *cpu, uint64_t pc, hwaddr *paddr, const uint8_t **host);
+int tlb_translate_code(CPUState *cpu, uint64_t pc, hwaddr *paddr, const uint8_t **host);
 
 /*
  * Mark the physical page as holding code (stores take the slow path) in one vCPU's TLB:

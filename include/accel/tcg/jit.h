@@ -1,8 +1,10 @@
 /*
- * The JIT: the second execution engine (DESIGN.md "Execution engine"). It
- * turns the instruction records of a translation block into x86-64 code;
- * the threaded interpreter (target/riscv/exec.c) stays the reference and
- * runs whatever the JIT leaves to it.
+ * The JIT: the second execution engine (DESIGN.md "Execution engine"). The
+ * target's translator (TCGCPUOps.jit_translate; RISC-V: target/riscv/jit*.c)
+ * turns the instruction records of a translation block into x86-64 code with
+ * the encoder (jit-x86.h), the stubs and the helpers of accel/tcg/jit.c
+ * (jit-internal.h); the target's threaded interpreter (target/riscv/exec.c)
+ * stays the reference and runs whatever the JIT leaves to it.
  *
  * Contract with the run loop (accel/tcg/cpu-exec.c):
  *  - jit_compile() right after a cacheable block is made, before it is
@@ -11,17 +13,20 @@
  *    records up to the first unsupported one and hands the rest to the
  *    interpreter as tb->jit_tail (an uncached block).
  *  - jit_exec() runs the block and the blocks chained after it (direct
- *    jumps patched in place inside one guest page, indirect jumps through
- *    the jump cache) until one needs the run loop, with env->pc and
- *    env->instret exact on return.
+ *    jumps patched in place inside one guest page; indirect jumps and jumps
+ *    to another page through the jump cache, looked up in host code by the
+ *    shared lookup stub and validated against the code TLB) until one needs
+ *    the run loop, with the guest pc and instret exact on return.
  *  - Chaining and invalidation (accel/tcg/tb-maint.c, under tb_lock):
  *    tb->jmp[slot] records the patched successor, as for the interpreter,
  *    so the page walk that unlinks the interpreter's chains unlinks the
  *    patched jumps too (jit_unlink); no per-block incoming list is needed
  *    because chains never leave the page.
- *  - Code space: one RWX arena; when it is full the run loop flushes the
- *    whole block cache (tb_flush_all, which calls jit_flush) in an exclusive
- *    section (system/cpus.h), so no vCPU runs JIT code meanwhile.
+ *  - Code space: one arena, W^X (a memfd mapped read-write for emitting and
+ *    patching, read-execute for running; jit.c); when it is full the run
+ *    loop flushes the whole block cache (tb_flush_all, which calls
+ *    jit_flush) in an exclusive section (system/cpus.h), so no vCPU runs JIT
+ *    code meanwhile.
  *  - Patching while other threads run: a rel32 is 4-aligned and rewritten
  *    with one atomic store, so a thread executing it takes the old or the
  *    new target, both valid code (a dropped block's code stays in the arena
@@ -31,7 +36,7 @@
  * instruction on this host. tests/bench (3.4 billion guest instructions),
  * CPU time: interpreter 32 s, QEMU 7.2 TCG 3.3 s, this JIT 2.7 s (first
  * version with guest registers in memory: 4.1 s wall; the register cache and
- * loop mode in jit-riscv.c brought the rest).
+ * loop mode in target/riscv/jit-translate.c brought the rest).
  */
 #ifndef ACCEL_TCG_JIT_H
 #define ACCEL_TCG_JIT_H
@@ -41,11 +46,14 @@
 /* Use the JIT (default on x86-64 hosts; -accel tcg,jit=off or KESTREL_JIT=0 turn it off). */
 extern bool tcg_jit_enabled;
 
-/* Once, before the first block: set up the code arena (turns the JIT off if that fails). */
-void jit_init(void);
+/*
+ * Once, before the first block of any vCPU: set up the code arena and the stubs for the
+ * target of cpu (turns the JIT off if that fails or the target has no translator).
+ */
+void jit_init(CPUState *cpu);
 
 /* Compile tb; false if the code arena or the block arena is full (flush, retranslate). */
-bool jit_compile(TranslationBlock *tb);
+bool jit_compile(CPUState *cpu, TranslationBlock *tb);
 
 /* What jit_exec() returns. */
 typedef struct JitExit {
@@ -61,7 +69,7 @@ enum {
 };
 
 /* Run tb (tb->jit_code != NULL) with the data TLB of the current data mmu_idx. */
-JitExit jit_exec(RISCVCPU *cpu, TranslationBlock *tb);
+JitExit jit_exec(CPUState *cpu, TranslationBlock *tb);
 
 /* With tb_lock held: patch exit slot of tb to jump to next / back to its exit stub. */
 void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next);

@@ -23,17 +23,22 @@
 #include "accel/tcg/cpu-tlb.h"
 #include "common.h"
 
-typedef struct RISCVCPU RISCVCPU;
-
 /* Record offsets (pcoff) are 8-bit, so a block spans at most 64 four-byte instructions. */
 #define TB_MAX_INSNS 64
 #define TB_PHYS_INVALID (~(hwaddr)0)
 
-/* One pre-decoded instruction for the threaded interpreter (16 bytes). */
+/*
+ * One pre-decoded instruction (12 bytes). op is the target's operation
+ * number, which the target's decoder chose and which both engines dispatch
+ * on: the interpreter through its label table, the JIT through a switch.
+ * The operand fields mean what the target says; the end record (fall
+ * through to the next block) has the target's end operation.
+ */
 typedef struct InsnRecord {
-    const void *handler; /* interpreter label of the operation */
-    int32_t imm;         /* immediate; FP/AMO: riscv_rec_pack_fp() fields */
-    uint8_t rd, rs1, rs2;
+    int32_t imm; /* immediate */
+    uint16_t op; /* operation number (target-defined) */
+    uint8_t rd, rs1, rs2, rs3;
+    uint8_t aux;   /* target-defined (RISC-V: FP rounding mode, AMO aq/rl) */
     uint8_t pcoff; /* byte offset of the instruction from the block start */
 } InsnRecord;
 
@@ -54,33 +59,34 @@ struct TranslationBlock {
     void *jit_code;             /* host code of the block */
     TranslationBlock *jit_tail; /* records the host code leaves to the interpreter */
     uint8_t *jit_jmp[2];        /* rel32 of the patchable jmp of exit slot i */
-    /* n_insns records and an end record (fall through to the next block), then n_insns
-     * uint32_t raw instruction bits (for the tval of an illegal instruction) */
+    /* n_insns records and an end record, then a copy of the size bytes of guest code the
+     * records were decoded from (tb_code: re-checked against memory by tb_insert, and read
+     * for the tval of an illegal instruction) */
     InsnRecord insns[];
 };
 
-static inline uint32_t *tb_raw(TranslationBlock *tb)
+static inline uint8_t *tb_code(TranslationBlock *tb)
 {
-    return (uint32_t *)&tb->insns[tb->n_insns + 1];
+    return (uint8_t *)&tb->insns[tb->n_insns + 1];
 }
 
-static inline size_t tb_alloc_size(unsigned n_insns)
+/* Bytes a block of n_insns records over code_size bytes of guest code takes. */
+static inline size_t tb_alloc_size(unsigned n_insns, unsigned code_size)
 {
-    return ALIGN_UP(sizeof(TranslationBlock) + (n_insns + 1) * sizeof(InsnRecord) + n_insns * 4,
-                    16);
+    return ALIGN_UP(sizeof(TranslationBlock) + (n_insns + 1) * sizeof(InsnRecord) + code_size, 16);
 }
 
 /* ---- the block cache (accel/tcg/tb-maint.c); all thread-safe ---- */
-/* Space for a block of n_insns from the arena; NULL when the arena is full. */
-TranslationBlock *tb_alloc(unsigned n_insns);
+/* Space for a block of n_insns over code_size bytes from the arena; NULL when it is full. */
+TranslationBlock *tb_alloc(unsigned n_insns, unsigned code_size);
 /*
  * From cpu's run loop (cpu NULL: none, as in tests), publish a filled block made from the
- * guest code at host: its page's list, and mark the page as code in every vCPU's TLB. Then
- * re-check the code against guest memory, drop the block if a racing store changed it, and
- * only if not put it in the hash table, where lookups find it (tb-maint.c; the caller may
- * still run it once: that store is not ordered before this hart's fetch). False if a
- * flush by another vCPU took the block away meanwhile: the caller must not run it
- * (resynchronise with the block cache and translate again).
+ * guest code at host (tb_code holds the bytes it was decoded from): its page's list, and mark the
+ * page as code in every vCPU's TLB. Then re-check the code against guest memory, drop the block if
+ * a racing store changed it, and only if not put it in the hash table, where lookups find it
+ * (tb-maint.c; the caller may still run it once: that store is not ordered before this hart's
+ * fetch). False if a flush by another vCPU took the block away meanwhile: the caller must not run
+ * it (resynchronise with the block cache and translate again).
  */
 bool tb_insert(CPUState *cpu, TranslationBlock *tb, const uint8_t *host);
 /* The valid block starting at physical address phys_pc, or NULL. */
@@ -131,35 +137,10 @@ static inline TranslationBlock *tb_lookup_fast(CPUTLB *tlb, uint64_t pc)
     return tb;
 }
 
-/* ---- target hooks (target/riscv/translate.c, exec.c) ---- */
-/*
- * Translate guest code at virtual pc (physical phys_pc, host bytes at host,
- * readable up to the end of the page) into a block of at most max_insns.
- * cacheable: allocate from the arena (caller inserts it); otherwise build an
- * uncached block in the vCPU's scratch buffer. An instruction crossing into
- * the next page is fetched through the MMU and always gets an uncached
- * one-instruction block. Returns NULL if that fetch faults (*exc, *tval set)
- * or if the arena is full (*exc = RISCV_EXCP_NONE: flush and retry).
- */
-TranslationBlock *riscv_gen_tb(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc, const uint8_t *host,
-                               int max_insns, bool cacheable, int *exc, uint64_t *tval);
-
-/* Is the guest code at host (the block's first byte) still what tb was made from? */
-bool riscv_tb_matches(const TranslationBlock *tb, const uint8_t *host);
-
-/* Why riscv_tb_exec returned. */
+/* Why TCGCPUOps.tb_exec (the target's interpreter) returned. */
 enum {
-    TB_EXIT_NEXT, /* env->pc is the next pc (or a trap was entered): go on */
-    TB_EXIT_HALT, /* WFI: env->pc is past it; halt until an interrupt */
+    TB_EXIT_NEXT, /* the pc is the next pc (or a trap was entered): go on */
+    TB_EXIT_HALT, /* WFI: the pc is past it; halt until an interrupt */
 };
-
-/*
- * Run tb and the blocks chained after it until a block needs the outer loop
- * (lookup miss, state change, exit_request). chain = false runs only tb.
- */
-int riscv_tb_exec(RISCVCPU *cpu, TranslationBlock *tb, bool chain);
-/* The interpreter's label for each RISCVOp (InsnRecord.handler); [OP_COUNT] is the end
- * record's. */
-const void *const *riscv_exec_handlers(void);
 
 #endif

@@ -6,6 +6,11 @@
  * *_machine_init: harts, memory map, devices) and finally the
  * machine_init_done notifiers (the board's *_machine_done: firmware, kernel,
  * FDT, reset vector).
+ *
+ * Error contract: board init and every machine-done step return false and set
+ * errp on a configuration they cannot build (a bad property, an image that
+ * does not fit); they never print or exit. Only main decides to report the
+ * error and end the process with status 1.
  */
 #ifndef HW_CORE_BOARDS_H
 #define HW_CORE_BOARDS_H
@@ -21,6 +26,17 @@
 #define MACHINE_TYPE_NAME(machinename) (machinename TYPE_MACHINE_SUFFIX)
 
 typedef struct MachineState MachineState;
+typedef struct MachineInitDoneNotifier MachineInitDoneNotifier;
+
+/*
+ * A step run once every device exists (QEMU's machine_init_done notifiers): a
+ * board loads its firmware and kernel and writes its device tree there. Kept
+ * in the machine's own list, in registration order.
+ */
+struct MachineInitDoneNotifier {
+    bool (*notify)(MachineInitDoneNotifier *n, MachineState *ms, Error **errp);
+    MachineInitDoneNotifier *next;
+};
 
 typedef struct CpuTopology {
     unsigned cpus; /* harts present at start */
@@ -35,7 +51,8 @@ typedef struct MachineClass {
     const char *name; /* the -M name, e.g. "virt" */
     const char *desc;
     bool is_default;
-    void (*init)(MachineState *ms);
+    /* Build the board (harts, memory map, devices); false + errp if it cannot. */
+    bool (*init)(MachineState *ms, Error **errp);
     unsigned max_cpus;
     const char *default_cpu_type;
     uint64_t default_ram_size;
@@ -57,12 +74,13 @@ struct MachineState {
     char *initrd_filename; /* -initrd */
     char *kernel_cmdline;  /* -append */
     char *dtb;             /* -dtb: replaces the generated FDT */
-    char *dumpdtb;         /* -machine dumpdtb=FILE: write the FDT and exit */
+    char *dumpdtb;         /* -machine dumpdtb=FILE: write the FDT, then start-up ends */
     char *cpu_type;        /* -cpu, resolved to a type name */
     CpuTopology smp;
     MemoryRegion ram; /* the main RAM, mapped by the board */
     void *fdt;        /* the device tree handed to the guest */
     int fdt_size;
+    MachineInitDoneNotifier *init_done_notifiers;
 };
 
 #define MACHINE(obj) OBJECT_CHECK(MachineState, (obj), TYPE_MACHINE)
@@ -76,10 +94,16 @@ extern MachineState *current_machine;
 MachineClass *machine_find_class(const char *name);
 /* Print "name  desc" lines for -machine help. */
 void machine_print_help(FILE *out);
-/* Run mc->init with the BQL held, after checking ram_size and smp against the class limits. */
+/*
+ * Run mc->init with the BQL held, after checking ram_size and smp against the class limits;
+ * ms becomes current_machine. False + errp if the configuration is refused.
+ */
 bool machine_run_board_init(MachineState *ms, Error **errp) WARN_UNUSED_RESULT;
-/* Notifiers run by system_init() once the board is built (firmware/kernel loading). */
-void machine_add_init_done_notifier(Notifier *n);
-void machine_run_init_done_notifiers(void);
+/* Add a step for machine_run_init_done_notifiers (the board's init registers it). */
+void machine_add_init_done_notifier(MachineState *ms, MachineInitDoneNotifier *n);
+/* Run ms's machine-done steps in order, once every device exists; stop at the first failure. */
+bool machine_run_init_done_notifiers(MachineState *ms, Error **errp) WARN_UNUSED_RESULT;
+/* -machine dumpdtb=FILE: write ms->fdt (built by the machine-done steps) to the file. */
+bool machine_dump_dtb(MachineState *ms, Error **errp) WARN_UNUSED_RESULT;
 
 #endif

@@ -20,6 +20,8 @@
 #define TYPE_CPU "cpu"
 
 typedef struct CPUState CPUState;
+typedef struct CPUTLB CPUTLB;
+typedef struct TCGCPUOps TCGCPUOps;
 
 typedef struct CPUClass {
     DeviceClass parent_class;
@@ -57,6 +59,9 @@ struct CPUState {
     DeviceState parent_obj;
     int cpu_index;
     CPUState *next_cpu;
+    /* accel/tcg: the target's hooks and this vCPU's TLB (set by the target's instance_init) */
+    const TCGCPUOps *tcg_ops;
+    CPUTLB *tlb;
 
     /* run control, shared with other threads */
     atomic_bool exit_request; /* leave the execution loop at the next block boundary */

@@ -48,7 +48,10 @@ typedef struct FDTPropU32 {
 int sysbus_fdt_add_node(const DeviceFDTContext *ctx, const char *prefix, const char *compat,
                         size_t compat_len, const FDTPropU32 *extra, int n_extra, Error **errp);
 
-/* qdev_new + realize (fatal on error) + map region 0 at addr + connect irq 0 (may be NULL). */
-DeviceState *sysbus_create_simple(const char *type, hwaddr addr, IRQState *irq);
+/*
+ * qdev_new + realize + map region 0 at addr + connect irq 0 (may be NULL); NULL + errp if
+ * realize fails.
+ */
+DeviceState *sysbus_create_simple(const char *type, hwaddr addr, IRQState *irq, Error **errp);
 
 #endif

@@ -40,20 +40,25 @@
  *         "sifive-clint" (bool: no node of its own; the SWI's clint node covers it).
  */
 
-/* Create, realize (fatal on error) and map an MSWI (sswi=false) or SSWI at addr. */
+/*
+ * The board helpers below create, realize and map the devices; NULL + errp if realize
+ * refuses the configuration.
+ */
+/* An MSWI (sswi=false) or SSWI at addr. */
 DeviceState *riscv_aclint_swi_create(hwaddr addr, uint32_t hartid_base, uint32_t num_harts,
-                                     bool sswi);
-/* Create, realize (fatal on error) and map an MTIMER window of size bytes at addr. */
+                                     bool sswi, Error **errp);
+/* An MTIMER window of size bytes at addr. */
 DeviceState *riscv_aclint_mtimer_create(hwaddr addr, hwaddr size, uint32_t hartid_base,
                                         uint32_t num_harts, uint32_t timecmp_base,
                                         uint32_t time_base, uint32_t timebase_freq,
-                                        bool provide_rdtime);
+                                        bool provide_rdtime, Error **errp);
 /*
  * The SiFive CLINT at base (QEMU virt: 0x2000000): an MSWI at base and an
  * MTIMER at base + RISCV_ACLINT_SWI_SIZE, 10 MHz. Returns the MSWI, whose
  * fdt_populate writes the single "clint@<base>" node ("sifive,clint0").
  */
-DeviceState *riscv_aclint_create_clint(hwaddr base, uint32_t hartid_base, uint32_t num_harts);
+DeviceState *riscv_aclint_create_clint(hwaddr base, uint32_t hartid_base, uint32_t num_harts,
+                                       Error **errp);
 
 /*
  * A new line driving bit `irq` (IRQ_M_SOFT, IRQ_M_EXT, ...) of the mip of the

@@ -35,9 +35,9 @@
 #define SIFIVE_PLIC_VIRT_NUM_PRIORITIES 7
 #define SIFIVE_PLIC_VIRT_SIZE 0x600000
 
-/* Create, realize (fatal on error) and map a PLIC at addr. */
+/* Create, realize and map a PLIC at addr; NULL + errp if realize refuses the configuration. */
 DeviceState *sifive_plic_create(hwaddr addr, uint32_t hartid_base, uint32_t num_harts,
-                                uint32_t num_sources, uint32_t num_priorities,
-                                hwaddr aperture_size);
+                                uint32_t num_sources, uint32_t num_priorities, hwaddr aperture_size,
+                                Error **errp);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * The RISC-V "virt" board: QEMU's memory map, interrupt numbers and device
  * tree, so software built for qemu-system-riscv64 -M virt runs unchanged.
+ * All its state is in VirtMachineState: two instances do not share anything
+ * but the process-wide system memory they map into.
  */
 #ifndef HW_RISCV_VIRT_H
 #define HW_RISCV_VIRT_H
@@ -14,7 +16,6 @@
 
 #define VIRT_CPUS_MAX 512
 #define VIRT_SOCKETS_MAX 8
-#define VIRT_MAX_FDT_DEVICES 32
 
 enum {
     VIRT_DEBUG,
@@ -55,7 +56,6 @@ typedef struct VirtFDTDevice {
     uint32_t irqs[2];
     int num_irqs;
     uint32_t phandle;
-    bool at_root; /* node under "/" instead of "/soc" */
 } VirtFDTDevice;
 
 typedef struct VirtMachineState {
@@ -69,12 +69,14 @@ typedef struct VirtMachineState {
     MemoryRegion mrom;
     DeviceState *plic;
     uint32_t plic_phandle;
-    uint32_t *cpu_phandles;  /* [hart index]: the cpu node's phandle */
-    uint32_t *intc_phandles; /* [hart index]: its riscv,cpu-intc node's phandle */
-    VirtFDTDevice fdt_devices[VIRT_MAX_FDT_DEVICES];
+    uint32_t *cpu_phandles;     /* [hart index]: the cpu node's phandle */
+    uint32_t *intc_phandles;    /* [hart index]: its riscv,cpu-intc node's phandle */
+    VirtFDTDevice *fdt_devices; /* in creation order */
     int num_fdt_devices;
     uint32_t next_phandle;
-    Notifier machine_done;
+    /* The virtio-mmio transports, in creation order (0x10001000 first); -device fills them. */
+    DeviceState *virtio_transports[VIRT_VIRTIO_COUNT];
+    MachineInitDoneNotifier machine_done;
 } VirtMachineState;
 
 #endif

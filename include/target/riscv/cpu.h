@@ -39,12 +39,6 @@
 #define MMU_IDX_M 3
 #define NB_MMU_MODES 4
 
-typedef enum MMUAccessType {
-    MMU_DATA_LOAD = 0,
-    MMU_DATA_STORE = 1,
-    MMU_INST_FETCH = 2
-} MMUAccessType;
-
 #define RISCV_PMP_ENTRIES 16
 /* mhpmcounter3..18 and mhpmevent3..18 hold values; 19..31 read as zero (as QEMU 7.2's 16). */
 #define RISCV_HPM_COUNTERS 16
@@ -160,6 +154,8 @@ void riscv_stimer_cb(void *opaque);
 /* ---- cpu_helper.c: traps and interrupts ---- */
 /* Enter the trap handler for exception cause with tval; env->pc is the faulting pc. */
 void riscv_cpu_do_exception(CPURISCVState *env, RISCVException cause, uint64_t tval);
+/* An ebreak in the semihosting sequence with -semihosting on: serve it, true (riscv-semi.c). */
+bool riscv_semihosting_try(CPURISCVState *env);
 /* Take the highest-priority enabled pending interrupt, if any; true if one was taken. */
 bool riscv_cpu_exec_interrupt(CPURISCVState *env);
 /* The interrupt riscv_cpu_exec_interrupt would take now (IRQ_* number), or -1. No side effects. */
@@ -196,9 +192,7 @@ int riscv_cpu_mmu_index(CPURISCVState *env, bool ifetch);
  * if a PMP boundary falls inside the page, meaning: do not cache in the TLB).
  * On failure: returns the page-fault or access-fault cause; tval is vaddr.
  */
-#define PAGE_READ 1
-#define PAGE_WRITE 2
-#define PAGE_EXEC 4
+/* PAGE_READ, PAGE_WRITE, PAGE_EXEC: include/accel/tcg/cpu-tlb.h */
 RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessType access,
                                   int mmu_idx, hwaddr *paddr, int *prot, int *lg_page_size);
 /*

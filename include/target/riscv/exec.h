@@ -1,32 +1,37 @@
 /*
- * Interpreter internals shared by target/riscv/translate.c (which builds the
- * instruction records) and the files that execute them: exec.c (the
- * threaded interpreter), exec-fp.c (F/D) and exec-amo.c (A).
+ * The RISC-V side of the execution engine, shared by the files that build
+ * instruction records (target/riscv/translate.c), run them (exec.c, the
+ * threaded interpreter; exec-fp.c for F/D; exec-amo.c for A) and translate
+ * them to host code (jit-*.c), and by the TCGCPUOps table (tcg-ops.c) through
+ * which accel/tcg reaches them.
+ *
+ * Records (include/accel/tcg/tb.h): op is the RISCVOp (decode.h), RISCV_OP_END
+ * for the end record; imm the immediate (CSRRx: the CSR number; FENCE: 1 if a
+ * host barrier is needed); rs3 the third FP source; aux the FP rounding mode
+ * field (RISCV_RM_NONE if none) or an AMO's aq/rl bits (aq = 2, rl = 1).
  */
 #ifndef TARGET_RISCV_EXEC_H
 #define TARGET_RISCV_EXEC_H
 
 #include "accel/tcg/tb.h"
+#include "accel/tcg/tcg-cpu-ops.h"
 #include "target/riscv/cpu.h"
 #include "target/riscv/decode.h"
 
-/* FP and AMO records share one interpreter label each; imm carries op, rm and rs3. */
-static inline int32_t riscv_rec_pack(RISCVOp op, unsigned rm, unsigned rs3)
-{
-    return (int32_t)(op | (rm & 0xff) << 16 | rs3 << 24);
-}
-static inline RISCVOp riscv_rec_op(const InsnRecord *r)
-{
-    return r->imm & 0xffff;
-}
-static inline unsigned riscv_rec_rm(const InsnRecord *r)
-{
-    return (r->imm >> 16) & 0xff;
-}
-static inline unsigned riscv_rec_rs3(const InsnRecord *r)
-{
-    return (uint32_t)r->imm >> 24;
-}
+/* The operation of the end record (fall through to the next block). */
+#define RISCV_OP_END OP_COUNT
+
+/* The engine hooks of the RISC-V CPU (tcg-ops.c). */
+extern const TCGCPUOps riscv_tcg_ops;
+
+/* The bits of instruction idx of tb (2 or 4 bytes, from its copy of the code). */
+uint32_t riscv_tb_insn_bits(TranslationBlock *tb, int idx);
+
+/* translate.c: TCGCPUOps.gen_tb. */
+TranslationBlock *riscv_gen_tb(CPUState *cs, uint64_t pc, hwaddr phys_pc, const uint8_t *host,
+                               int max_insns, bool cacheable, int *exc, uint64_t *tval);
+/* exec.c: TCGCPUOps.tb_exec. */
+int riscv_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain);
 
 /*
  * Execute one F/D computational instruction (FS already checked enabled).

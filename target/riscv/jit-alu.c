@@ -3,154 +3,53 @@
  * Zbs) into x86-64. Semantics follow target/riscv/exec.c, the reference; the
  * operations x86 has no short sequence for (division with RISC-V's results
  * for x/0 and overflow, clz/ctz/cpop without assuming LZCNT/POPCNT, orc.b,
- * carry-less multiply) call the small C functions below.
+ * carry-less multiply) call the functions the interpreter uses (helper.h).
  *
  * Every sequence loads its sources into scratch registers first, so rd may
  * equal rs1 or rs2.
  */
-#include "accel/tcg/jit-internal.h"
-#include "target/riscv/decode.h"
+#include "target/riscv/helper.h"
+#include "target/riscv/jit.h"
 
-#define SX32(v) ((uint64_t)(int64_t)(int32_t)(v))
-
-static uint64_t h_div(uint64_t a, uint64_t b)
-{
-    if (b == 0) {
-        return ~0ULL;
-    }
-    return ((int64_t)a == INT64_MIN && (int64_t)b == -1) ? a : (uint64_t)((int64_t)a / (int64_t)b);
-}
-static uint64_t h_rem(uint64_t a, uint64_t b)
-{
-    if (b == 0) {
-        return a;
-    }
-    return ((int64_t)a == INT64_MIN && (int64_t)b == -1) ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
-}
-static uint64_t h_divu(uint64_t a, uint64_t b)
-{
-    return b ? a / b : ~0ULL;
-}
-static uint64_t h_remu(uint64_t a, uint64_t b)
-{
-    return b ? a % b : a;
-}
-static uint64_t h_divw(uint64_t a, uint64_t b)
-{
-    int32_t x = a, y = b;
-    return SX32(y == 0 ? -1 : (x == INT32_MIN && y == -1) ? x : x / y);
-}
-static uint64_t h_remw(uint64_t a, uint64_t b)
-{
-    int32_t x = a, y = b;
-    return SX32(y == 0 ? x : (x == INT32_MIN && y == -1) ? 0 : x % y);
-}
-static uint64_t h_divuw(uint64_t a, uint64_t b)
-{
-    return SX32((uint32_t)b ? (uint32_t)a / (uint32_t)b : ~0U);
-}
-static uint64_t h_remuw(uint64_t a, uint64_t b)
-{
-    return SX32((uint32_t)b ? (uint32_t)a % (uint32_t)b : (uint32_t)a);
-}
-static uint64_t h_clz(uint64_t a, uint64_t b)
-{
-    return a ? __builtin_clzll(a) : 64;
-}
-static uint64_t h_clzw(uint64_t a, uint64_t b)
-{
-    return (uint32_t)a ? __builtin_clz((uint32_t)a) : 32;
-}
-static uint64_t h_ctz(uint64_t a, uint64_t b)
-{
-    return a ? __builtin_ctzll(a) : 64;
-}
-static uint64_t h_ctzw(uint64_t a, uint64_t b)
-{
-    return (uint32_t)a ? __builtin_ctz((uint32_t)a) : 32;
-}
-static uint64_t h_cpop(uint64_t a, uint64_t b)
-{
-    return __builtin_popcountll(a);
-}
-static uint64_t h_cpopw(uint64_t a, uint64_t b)
-{
-    return __builtin_popcount((uint32_t)a);
-}
-static uint64_t h_orc_b(uint64_t a, uint64_t b)
-{
-    uint64_t r = 0;
-    for (int i = 0; i < 64; i += 8) {
-        r |= (a >> i) & 0xff ? 0xffULL << i : 0;
-    }
-    return r;
-}
-/* Bits lo .. lo + 63 of the 128-bit carry-less product (lo = 0, 64 or 63). */
-static uint64_t clmul_bits(uint64_t a, uint64_t b, int lo)
-{
-    uint64_t r = 0;
-    for (int i = 0; i < 64; i++) {
-        if ((b >> i) & 1) {
-            int sh = i - lo;
-            r ^= sh >= 0 ? (sh < 64 ? a << sh : 0) : (-sh < 64 ? a >> -sh : 0);
-        }
-    }
-    return r;
-}
-static uint64_t h_clmul(uint64_t a, uint64_t b)
-{
-    return clmul_bits(a, b, 0);
-}
-static uint64_t h_clmulh(uint64_t a, uint64_t b)
-{
-    return clmul_bits(a, b, 64);
-}
-static uint64_t h_clmulr(uint64_t a, uint64_t b)
-{
-    return clmul_bits(a, b, 63);
-}
-
-typedef uint64_t (*AluHelper)(uint64_t a, uint64_t b);
-
-static AluHelper alu_helper(int op)
+static RISCVAluHelper alu_helper(int op)
 {
     switch (op) {
     case OP_DIV:
-        return h_div;
+        return riscv_div;
     case OP_DIVU:
-        return h_divu;
+        return riscv_divu;
     case OP_REM:
-        return h_rem;
+        return riscv_rem;
     case OP_REMU:
-        return h_remu;
+        return riscv_remu;
     case OP_DIVW:
-        return h_divw;
+        return riscv_divw;
     case OP_DIVUW:
-        return h_divuw;
+        return riscv_divuw;
     case OP_REMW:
-        return h_remw;
+        return riscv_remw;
     case OP_REMUW:
-        return h_remuw;
+        return riscv_remuw;
     case OP_CLZ:
-        return h_clz;
+        return riscv_clz;
     case OP_CLZW:
-        return h_clzw;
+        return riscv_clzw;
     case OP_CTZ:
-        return h_ctz;
+        return riscv_ctz;
     case OP_CTZW:
-        return h_ctzw;
+        return riscv_ctzw;
     case OP_CPOP:
-        return h_cpop;
+        return riscv_cpop;
     case OP_CPOPW:
-        return h_cpopw;
+        return riscv_cpopw;
     case OP_ORC_B:
-        return h_orc_b;
+        return riscv_orc_b;
     case OP_CLMUL:
-        return h_clmul;
+        return riscv_clmul;
     case OP_CLMULH:
-        return h_clmulh;
+        return riscv_clmulh;
     case OP_CLMULR:
-        return h_clmulr;
+        return riscv_clmulr;
     default:
         return NULL;
     }
@@ -316,7 +215,7 @@ static void gen_not_op(JitCtx *c, X86Alu op)
 }
 
 /* A C call clobbers the cache registers: write them back and take the operands from env. */
-static void gen_call(JitCtx *c, AluHelper fn)
+static void gen_call(JitCtx *c, RISCVAluHelper fn)
 {
     jit_flush_regs(c);
     x86_mov_rm(jit_buf(c), true, X86_RDI, JIT_GPR(jit_rec(c)->rs1));
@@ -589,7 +488,7 @@ static bool gen_zbb(JitCtx *c, int op)
 
 bool jit_gen_alu(JitCtx *c, int op)
 {
-    AluHelper fn = alu_helper(op);
+    RISCVAluHelper fn = alu_helper(op);
 
     if (jit_rec(c)->rd == 0) {
         return true; /* no effect (the translator already makes these NOPs) */

@@ -1,24 +1,26 @@
 /*
- * RISC-V records -> x86-64 (the JIT's translator; jit-internal.h has the host
- * register convention, jit.c the stubs this code jumps to).
+ * RISC-V records -> x86-64 (the JIT's translator, TCGCPUOps.jit_translate;
+ * include/accel/tcg/jit-internal.h has the host register convention,
+ * accel/tcg/jit.c the stubs this code jumps to).
  *
  * Guest registers live in env->gpr and every record reads its sources from
  * and writes its result to memory; x0 is read from memory too (it always
  * holds 0: no writer stores to it) and writes to it are dropped. Each record
  * becomes a few host instructions: semantics as in target/riscv/exec.c,
- * which is the reference.
+ * which is the reference; where the rule is more than a host instruction or
+ * two, both call the same function (helper.h).
  *
  * Layout of a block: the records in order (the fast paths), then the exits,
  * then the cold stubs (TLB-miss calls, traps), so the hot code is
  * straight-line. Records the JIT does not translate end the host code: the
  * block hands the remaining records to the interpreter (tb->jit_tail).
  */
-#include "accel/tcg/jit-internal.h"
-#include "target/riscv/exec.h"
+#include "target/riscv/helper.h"
+#include "target/riscv/jit.h"
 
 _Static_assert(sizeof(CPUTLBEntry) == 32, "TLB index scaling below assumes 32-byte entries");
 
-enum { COLD_LOAD, COLD_STORE, COLD_RAISE };
+enum { COLD_LOAD, COLD_STORE, COLD_RAISE, COLD_ILLEGAL, COLD_FS_DIRTY };
 
 /*
  * The register cache: the guest registers a block uses live in host
@@ -155,7 +157,7 @@ static JitCold *cold_add(JitCtx *c, int kind, uint8_t *branch, unsigned memop)
     return k;
 }
 
-void jit_branch_to_raise(JitCtx *c, X86Cond cc)
+static void jit_branch_to_raise(JitCtx *c, X86Cond cc)
 {
     cold_add(c, COLD_RAISE, x86_jcc(c->b, cc, NULL), 0);
 }
@@ -216,28 +218,76 @@ static void gen_store(JitCtx *c, unsigned size)
     k->resume = c->b->p;
 }
 
+void jit_branch_to_illegal(JitCtx *c, X86Cond cc)
+{
+    cold_add(c, COLD_ILLEGAL, x86_jcc(c->b, cc, NULL), 0);
+}
+
+/* FS off: the F/D instruction is illegal (a cold stub raises it with the instruction bits). */
+void jit_fp_check(JitCtx *c)
+{
+    x86_mov_rm(c->b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));
+    x86_alu_ri(c->b, X86_AND, false, X86_RAX, MSTATUS_FS);
+    jit_branch_to_illegal(c, X86_CC_E);
+}
+
+/* After a write to f or fcsr: FS = Dirty unless it is already (riscv_mark_fs_dirty, cold). */
+void jit_fp_dirty(JitCtx *c)
+{
+    X86Buf *b = c->b;
+    JitCold *k;
+
+    x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));
+    x86_alu_ri(b, X86_AND, false, X86_RAX, MSTATUS_FS);
+    x86_alu_ri(b, X86_CMP, false, X86_RAX, MSTATUS_FS);
+    k = cold_add(c, COLD_FS_DIRTY, x86_jcc(b, X86_CC_NE, NULL), 0);
+    k->resume = b->p;
+}
+
+/*
+ * FLW/FLD with the inline TLB probe of integer loads (they took the slow path through a
+ * C helper on every access: 26% of an FP workload's time in tlb_load_slow). The result
+ * goes to f[rd] (NaN-boxed for FLW, riscv_fp_load_done), then FS is marked dirty unless
+ * it is already (a cold call to riscv_mark_fs_dirty, as helper.h does it).
+ */
+static void gen_fp_load(JitCtx *c, unsigned size)
+{
+    X86Buf *b = c->b;
+    JitCold *k;
+
+    jit_fp_check(c);
+    gen_va(c);
+    k = tlb_probe(c, COLD_LOAD, size, offsetof(CPUTLBEntry, addr_read));
+    x86_load(b, size, false, X86_RAX, x86_mem(X86_RSI, 0));
+    k->resume = b->p;
+    if (size == 4) {
+        x86_mov_ri(b, X86_RCX, 0xffffffff00000000ULL);
+        x86_alu_rr(b, X86_OR, true, X86_RAX, X86_RCX);
+    }
+    x86_mov_mr(b, true, JIT_FPR(c->r->rd), X86_RAX);
+    jit_fp_dirty(c);
+}
+
+/* FSW/FSD: as integer stores, the value from f[rs2]. */
+static void gen_fp_store(JitCtx *c, unsigned size)
+{
+    JitCold *k;
+
+    jit_fp_check(c);
+    gen_va(c);
+    x86_mov_rm(c->b, true, X86_RDX, JIT_FPR(c->r->rs2));
+    k = tlb_probe(c, COLD_STORE, size, offsetof(CPUTLBEntry, addr_write));
+    x86_store(c->b, size, x86_mem(X86_RSI, 0), X86_RDX);
+    k->resume = c->b->p;
+}
+
 /* Continue at pc + delta (r12 already holds pc): chain, look up, or return. */
 static void gen_exit(JitCtx *c, int slot, int64_t delta)
 {
-    X86Buf *b = c->b;
-    TranslationBlock *tb = c->tb;
-    hwaddr target = tb->phys_pc + delta;
-
     if (delta) {
-        x86_alu_ri(b, X86_ADD, true, JIT_PC, (int32_t)delta);
+        x86_alu_ri(c->b, X86_ADD, true, JIT_PC, (int32_t)delta);
     }
-    x86_cmp_mi8(b, JIT_CPU_FIELD(parent_obj.exit_request), 0);
-    x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
-    if ((target ^ tb->phys_pc) & TARGET_PAGE_MASK) {
-        /* Chains stay inside the page (tb.h); other targets go through the jump cache. */
-        x86_jmp(b, jit_stubs.lookup);
-        return;
-    }
-    /* The rel32 is patched by jit_link: keep it 4-aligned so one store rewrites it. */
-    x86_align(b, 4, 1);
-    tb->jit_jmp[slot] = x86_jmp(b, NULL);
-    x86_mov_ri(b, X86_RAX, jit_exit_code(tb, JIT_EXIT_CHAIN, slot));
-    x86_jmp(b, jit_stubs.exit_store);
+    jit_emit_exit(c->b, c->tb, slot, c->tb->phys_pc + delta);
 }
 
 static void add_instret(JitCtx *c, int n)
@@ -268,7 +318,7 @@ static void gen_loop_edge(JitCtx *c)
     X86Buf *b = c->b;
     uint8_t *req;
 
-    x86_cmp_mi8(b, JIT_CPU_FIELD(parent_obj.exit_request), 0);
+    x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
     req = x86_jcc(b, X86_CC_NE, NULL);
     x86_align(b, 4, 1);
     c->tb->jit_jmp[0] = x86_jmp(b, c->loop_entry);
@@ -332,7 +382,7 @@ static void gen_jalr(JitCtx *c)
     write_back(b, &c->regs);
     x86_mov_rr(b, true, JIT_PC, X86_RAX);
     add_instret(c, c->tb->n_insns);
-    x86_cmp_mi8(b, JIT_CPU_FIELD(parent_obj.exit_request), 0);
+    x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
     x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
     x86_jmp(b, jit_stubs.lookup);
 }
@@ -361,7 +411,7 @@ static void gen_helper_call(JitCtx *c, const void *fn)
     jit_flush_regs(c); /* the helper reads and writes env->gpr */
     x86_mov_rr(b, true, X86_RDI, JIT_CPU);
     x86_mov_ri(b, X86_RSI, (uintptr_t)c->r);
-    x86_mov_ri(b, X86_RDX, tb_raw(c->tb)[c->idx]);
+    x86_mov_ri(b, X86_RDX, riscv_tb_insn_bits(c->tb, c->idx));
     x86_call(b, fn);
     x86_test_rr(b, true, X86_RAX, X86_RAX);
     jit_branch_to_raise(c, X86_CC_NE);
@@ -399,11 +449,16 @@ static bool gen_int(JitCtx *c, int op)
         /* imm: a host barrier is needed (translate.c); x86 keeps every other order */
         if (c->r->imm) {
             jit_flush_regs(c);
-            x86_call(c->b, jit_helper_fence);
+            x86_call(c->b, riscv_helper_fence);
         }
         return true;
-    case OP_FLW ... OP_FSD:
-        gen_helper_call(c, jit_helper_fp_mem);
+    case OP_FLW:
+    case OP_FLD:
+        gen_fp_load(c, op == OP_FLW ? 4 : 8);
+        return true;
+    case OP_FSW:
+    case OP_FSD:
+        gen_fp_store(c, op == OP_FSW ? 4 : 8);
         return true;
     default:
         if (riscv_op_kind(op) == OPK_AMO) {
@@ -411,7 +466,9 @@ static bool gen_int(JitCtx *c, int op)
             return true;
         }
         if (riscv_op_kind(op) == OPK_FP) {
-            gen_helper_call(c, jit_helper_fp);
+            if (!jit_gen_fp(c, op)) {
+                gen_helper_call(c, jit_helper_fp);
+            }
             return true;
         }
         return false;
@@ -446,6 +503,20 @@ static void gen_cold(JitCtx *c, JitCold *k)
         reload(b, &k->regs);
         x86_jmp(b, k->resume);
         break;
+    case COLD_FS_DIRTY:
+        write_back(b, &k->regs);
+        x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
+        x86_call(b, riscv_mark_fs_dirty);
+        reload(b, &k->regs);
+        x86_jmp(b, k->resume);
+        break;
+    case COLD_ILLEGAL: /* the raise stub takes the trap from cpu->tlb */
+        write_back(b, &k->regs);
+        x86_mov_ri(b, X86_RAX, RISCV_EXCP_ILLEGAL_INST);
+        x86_mov_mr(b, false, x86_mem(JIT_CPU, offsetof(RISCVCPU, tlb.jit_exc)), X86_RAX);
+        x86_mov_ri(b, X86_RAX, riscv_tb_insn_bits(c->tb, k->idx));
+        x86_mov_mr(b, true, x86_mem(JIT_CPU, offsetof(RISCVCPU, tlb.jit_tval)), X86_RAX);
+        /* fall through */
     default: /* trap at record idx: pc and instret of that record */
         if (r->pcoff) {
             x86_alu_ri(b, X86_ADD, true, JIT_PC, r->pcoff);
@@ -463,7 +534,7 @@ static TranslationBlock *make_tail(TranslationBlock *tb, int idx)
 {
     int n = tb->n_insns - idx;
     unsigned off = tb->insns[idx].pcoff;
-    TranslationBlock *t = tb_alloc(n);
+    TranslationBlock *t = tb_alloc(n, tb->size - off);
 
     if (!t) {
         return NULL;
@@ -478,18 +549,15 @@ static TranslationBlock *make_tail(TranslationBlock *tb, int idx)
         t->insns[i] = tb->insns[idx + i];
         t->insns[i].pcoff -= i < n ? off : 0;
     }
-    memcpy(tb_raw(t), tb_raw(tb) + idx, n * sizeof(uint32_t));
+    memcpy(tb_code(t), tb_code(tb) + off, t->size);
     return t;
 }
 
 static bool gen_record(JitCtx *c)
 {
-    int op = jit_record_op(c->r);
+    int op = c->r->op;
 
-    if (op < 0) {
-        return false;
-    }
-    if (op == OP_COUNT) { /* end record: fall through to the next block */
+    if (op == RISCV_OP_END) { /* end record: fall through to the next block */
         write_back(c->b, &c->regs);
         add_instret(c, c->tb->n_insns);
         gen_exit(c, 1, c->tb->size);
@@ -514,7 +582,7 @@ static bool gen_record(JitCtx *c)
 static bool loop_regs(TranslationBlock *tb, RegCache *rc)
 {
     const InsnRecord *last = &tb->insns[tb->n_insns - 1];
-    int op = jit_record_op(last), n = 0;
+    int op = last->op, n = 0;
 
     memset(rc->guest, -1, sizeof(rc->guest));
     rc->dirty = 0;
@@ -568,7 +636,7 @@ static void translate_records(JitCtx *c, bool loop)
     }
 }
 
-bool jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
+bool riscv_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
 {
     static __thread JitCtx ctx;
     JitCtx *c = &ctx;

@@ -1,0 +1,41 @@
+/*
+ * Semihosting (-semihosting, -semihosting-config): a bare-metal guest asks the
+ * host to do I/O for it with a special breakpoint sequence; the calls and their
+ * numbers are the Arm semihosting ones ("Semihosting for AArch32 and AArch64",
+ * Arm IHI 0091), which the RISC-V semihosting spec adopts with a0 = operation,
+ * a1 = parameter (a pointer to a block of XLEN-sized words) and the result in a0.
+ *
+ * The target finds the call and gives this code a view of the hart's memory;
+ * everything else (files, console, exit) is here and has no target knowledge.
+ */
+#ifndef SEMIHOSTING_SEMIHOST_H
+#define SEMIHOSTING_SEMIHOST_H
+
+#include "common.h"
+#include "util/error.h"
+
+/* How the call reaches guest memory (virtual addresses, as the hart sees them). */
+typedef struct SemihostingGuest {
+    void *opaque;
+    /* Copy len bytes at vaddr from (write=false) or to (write=true) the guest; false on fault. */
+    bool (*rw)(void *opaque, uint64_t vaddr, void *buf, uint64_t len, bool write);
+    unsigned word_size; /* bytes per parameter word: 8 on RV64 */
+} SemihostingGuest;
+
+/* -semihosting: enable with the defaults. */
+void semihosting_enable(void);
+/*
+ * -semihosting-config enable=on|off,target=native|auto,arg=..[,arg=..]: false +
+ * errp on a bad key or value, or on what Kestrel does not have (target=gdb, chardev=).
+ */
+bool semihosting_config(const char *optarg, Error **errp) WARN_UNUSED_RESULT;
+/* Whether the guest's semihosting calls are served (else ebreak traps as usual). */
+bool semihosting_enabled(void);
+/*
+ * Serve call op with parameter param (both from the guest's registers); returns
+ * the value for the result register. SYS_EXIT ends the run through the run-state
+ * machinery with the guest's exit code.
+ */
+uint64_t semihosting_call(const SemihostingGuest *g, uint64_t op, uint64_t param);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * The RISC-V JIT translator (target/riscv/jit-translate.c: blocks, memory,
+ * control flow; jit-alu.c: computational records; jit-helper.c: the C
+ * helpers its code calls). It implements TCGCPUOps.jit_translate with the
+ * encoder, stubs and register convention of accel/tcg
+ * (include/accel/tcg/jit-internal.h); rbp points JIT_ENV_BIAS bytes into
+ * CPURISCVState, so every guest register is a disp8 away.
+ */
+#ifndef TARGET_RISCV_JIT_H
+#define TARGET_RISCV_JIT_H
+
+#include "accel/tcg/jit-internal.h"
+#include "target/riscv/exec.h"
+
+#define JIT_ENV_OFF(field) ((int32_t)offsetof(CPURISCVState, field) - JIT_ENV_BIAS)
+#define JIT_GPR(i) x86_mem(JIT_ENV, JIT_ENV_OFF(gpr) + 8 * (i))
+#define JIT_FPR(i) x86_mem(JIT_ENV, JIT_ENV_OFF(fpr) + 8 * (i))
+
+/* TCGCPUOps.jit_translate. */
+bool riscv_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done);
+
+/* Translation state of one block (jit-translate.c), shared with the ALU translator (jit-alu.c). */
+typedef struct JitCtx JitCtx;
+/*
+ * Guest registers through the register cache: jit_rs() is the host register
+ * holding guest g (valid until the next jit_rs/jit_st/jit_flush_regs call
+ * beyond one more jit_rs: the two most recent stay); jit_ld copies it to h;
+ * jit_st sets guest g = h (dropped for x0). jit_flush_regs writes the dirty
+ * ones back and empties the cache, before a call to C that may clobber or
+ * read them.
+ */
+X86Reg jit_rs(JitCtx *c, int g);
+void jit_ld(JitCtx *c, X86Reg h, int g);
+void jit_st(JitCtx *c, int g, X86Reg h);
+void jit_flush_regs(JitCtx *c);
+/* Translate an ALU record (kind OPK_ALU); false, with nothing emitted, if unsupported. */
+bool jit_gen_alu(JitCtx *c, int op);
+/* Translate an F/D computational record inline or with a direct call to its fpu.h
+ * function (jit-fp.c); false, with nothing emitted, to leave it to jit_helper_fp. */
+bool jit_gen_fp(JitCtx *c, int op);
+/* FS off: raise illegal instruction (emitted before any F/D effect). */
+void jit_fp_check(JitCtx *c);
+/* After an F/D write: mark FS dirty unless it is (a cold call to riscv_mark_fs_dirty). */
+void jit_fp_dirty(JitCtx *c);
+/* Raise illegal instruction (with the record's bits) when cc holds. */
+void jit_branch_to_illegal(JitCtx *c, X86Cond cc);
+/* The record being translated, and its buffer. */
+const InsnRecord *jit_rec(JitCtx *c);
+X86Buf *jit_buf(JitCtx *c);
+
+/* ---- run-time helpers called from JIT code (jit-helper.c); nonzero: trapped ---- */
+uint64_t jit_helper_amo(CPUState *cpu, const InsnRecord *r);
+uint64_t jit_helper_fp(CPUState *cpu, const InsnRecord *r, uint32_t raw);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * C helpers the RISC-V JIT code calls for what it does not emit inline
+ * (include/target/riscv/jit.h): A and F/D computational instructions run
+ * through the interpreter's own functions (exec-amo.c, exec-fp.c), so both
+ * engines share one implementation. A nonzero return means the helper left
+ * a trap in cpu->tlb->jit_exc for the raise stub.
+ */
+#include "target/riscv/helper.h"
+#include "target/riscv/jit.h"
+
+uint64_t jit_helper_amo(CPUState *cs, const InsnRecord *r)
+{
+    uint64_t tval;
+    RISCVException ex = riscv_exec_amo(container_of(cs, RISCVCPU, parent_obj), r, &tval);
+
+    if (ex != RISCV_EXCP_NONE) {
+        jit_set_trap(cs, ex, tval);
+        return 1;
+    }
+    return 0;
+}
+
+uint64_t jit_helper_fp(CPUState *cs, const InsnRecord *r, uint32_t raw)
+{
+    CPURISCVState *env = &container_of(cs, RISCVCPU, parent_obj)->env;
+
+    if (!(env->mstatus & MSTATUS_FS) || riscv_exec_fp(env, r) != RISCV_EXCP_NONE) {
+        jit_set_trap(cs, RISCV_EXCP_ILLEGAL_INST, raw);
+        return 1;
+    }
+    return 0;
+}
+
+void riscv_helper_fence(void)
+{
+    riscv_fence_host();
+}

@@ -1,0 +1,319 @@
+/*
+ * Differential test of the two execution engines: random valid instruction
+ * streams (gen.c) run on the interpreter and on the JIT, in this process, on
+ * one hart over a small memory map; the whole architectural state must come
+ * out the same (x and f registers, fflags/frm, pc, instret, mstatus, the trap
+ * CSRs mcause/mtval/mepc, mscratch and all of RAM, the data window included).
+ *
+ * Memory map: RAM_SIZE of RAM at RAM_BASE holding the stream at RAM_BASE, the
+ * trap handler (a WFI) at HANDLER, and the data window in its last
+ * WINDOW_SIZE bytes; nothing is mapped above, so accesses past the end of RAM
+ * are access faults, and those just below it cross into the fault.
+ *
+ * `make check` runs one case per instruction group with fixed seeds; `make
+ * fuzz-jit SECONDS=N` (DIFFTEST_SECONDS=N) adds a case that draws streams
+ * from every group with time-based seeds for N seconds. A mismatch prints the
+ * seed, the stream and the differing state. DIFFTEST_VERBOSE=1 prints every
+ * stream, DIFFTEST_TRAPS=1 the trap that ended each (to tune the generator);
+ * DIFFTEST_SEED=S starts the long run at seed S (to reproduce a failure).
+ */
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "accel/tcg/jit.h"
+#include "accel/tcg/tb.h"
+#include "accel/tcg/tcg.h"
+#include "gen.h"
+#include "system/memory.h"
+#include "target/riscv/cpu.h"
+#include "target/riscv/decode.h"
+
+#define RAM_BASE 0x80000000ULL
+#define RAM_SIZE (64 * KiB)
+#define RAM_END (RAM_BASE + RAM_SIZE)
+#define HANDLER (RAM_BASE + 0x4000)
+#define WINDOW_SIZE (8 * KiB)
+#define WINDOW (RAM_END - WINDOW_SIZE)
+#define CODE_MAX 0x4000
+#define STREAMS 250
+#define STREAM_LEN 160
+
+typedef struct ArchState {
+    uint64_t x[32], f[32];
+    uint64_t pc, instret, mstatus, mcause, mtval, mepc, mscratch;
+    uint32_t fflags, frm;
+    uint8_t ram[RAM_SIZE]; /* zeros but the random window; load_state adds code and handler */
+} ArchState;
+
+typedef struct Harness {
+    MemoryRegion ram;
+    RISCVCPU *cpu;
+    uint8_t code[CODE_MAX];
+    unsigned code_size;
+    ArchState init, interp, jit;
+} Harness;
+
+static Harness h;
+
+static int group_setup(void **state)
+{
+    assert_true(memory_region_init_ram(&h.ram, "difftest.ram", RAM_SIZE, NULL));
+    memory_region_add_subregion(get_system_memory(), RAM_BASE, &h.ram);
+    h.cpu = RISCV_CPU(object_new(TYPE_RISCV_CPU_RV64));
+    return 0;
+}
+
+/* A random starting state: registers, FP state (FS rarely off), the window's bytes. */
+static void make_init(GenRng *r, ArchState *s)
+{
+    static const uint64_t fs[] = {MSTATUS_FS, MSTATUS_FS, (uint64_t)MSTATUS_FS_CLEAN << 13,
+                                  (uint64_t)MSTATUS_FS_INITIAL << 13, 0};
+
+    memset(s, 0, sizeof(*s));
+    for (int i = 1; i < 32; i++) {
+        s->x[i] = gen_interesting(r);
+        s->f[i] = gen_fp_value(r);
+    }
+    s->f[0] = gen_fp_value(r);
+    s->x[29] = RAM_END;
+    s->x[31] = WINDOW + WINDOW_SIZE / 2;
+    s->frm = gen_rand(r) % 32 ? gen_rand(r) % 5 : 5 + gen_rand(r) % 3;
+    s->fflags = gen_rand(r) & 0x1f;
+    s->mstatus = fs[gen_rand(r) % (gen_rand(r) % 32 ? 4 : 5)];
+    for (unsigned i = 0; i < WINDOW_SIZE; i += 8) {
+        uint64_t v = gen_rand(r);
+        memcpy(&s->ram[WINDOW - RAM_BASE + i], &v, 8);
+    }
+}
+
+static void load_state(const ArchState *s)
+{
+    CPURISCVState *env = &h.cpu->env;
+
+    riscv_cpu_reset(h.cpu);
+    memcpy(env->gpr, s->x, sizeof(s->x));
+    memcpy(env->fpr, s->f, sizeof(s->f));
+    env->frm = s->frm;
+    env->fflags = s->fflags;
+    env->mstatus = (env->mstatus & ~MSTATUS_FS) | s->mstatus;
+    if ((env->mstatus & MSTATUS_FS) == MSTATUS_FS) {
+        env->mstatus |= MSTATUS_SD;
+    }
+    env->mtvec = HANDLER;
+    env->pc = RAM_BASE;
+    /* all of RAM: a store through a random base may land anywhere in it */
+    memcpy(h.ram.ram_ptr, s->ram, RAM_SIZE);
+    memcpy(h.ram.ram_ptr, h.code, h.code_size);
+    memcpy(h.ram.ram_ptr + (HANDLER - RAM_BASE), &(uint32_t){0x10500073}, 4); /* wfi */
+}
+
+static void save_state(ArchState *s)
+{
+    CPURISCVState *env = &h.cpu->env;
+
+    memcpy(s->x, env->gpr, sizeof(s->x));
+    memcpy(s->f, env->fpr, sizeof(s->f));
+    s->pc = env->pc;
+    s->instret = env->instret;
+    s->mstatus = env->mstatus;
+    s->mcause = env->mcause;
+    s->mtval = env->mtval;
+    s->mepc = env->mepc;
+    s->mscratch = env->mscratch;
+    s->fflags = env->fflags;
+    s->frm = env->frm;
+    memcpy(s->ram, h.ram.ram_ptr, RAM_SIZE);
+}
+
+/* Run the loaded stream to its WFI (or the handler's) on one engine. */
+static void run(bool jit, ArchState *out)
+{
+    CPUState *cs = &h.cpu->parent_obj;
+    int ret;
+
+    tcg_jit_enabled = jit;
+    tb_flush_all(); /* no block of the previous stream or engine survives */
+    load_state(&h.init);
+    do {
+        ret = tcg_cpu_exec(cs);
+    } while (ret == EXCP_INTERRUPT);
+    assert_int_equal(ret, EXCP_HLT);
+    save_state(out);
+}
+
+static void print_stream(void)
+{
+    for (unsigned off = 0; off < h.code_size;) {
+        DecodedInsn d;
+        uint32_t bits = 0;
+        memcpy(&bits, h.code + off, off + 4 <= h.code_size ? 4 : 2);
+        riscv_decode(bits, &d);
+        fprintf(stderr, "  %04x: %0*x %-10s rd=%d rs1=%d rs2=%d rs3=%d rm=%d imm=%" PRId64 "\n",
+                off, d.len * 2, d.raw, riscv_op_name(d.op), d.rd, d.rs1, d.rs2, d.rs3, d.rm, d.imm);
+        off += d.len;
+    }
+}
+
+#define DIFF(field, name)                                                                          \
+    do {                                                                                           \
+        if (a->field != b->field) {                                                                \
+            fprintf(stderr, "  %s: interpreter 0x%" PRIx64 ", JIT 0x%" PRIx64 "\n", name,          \
+                    (uint64_t)a->field, (uint64_t)b->field);                                       \
+            n++;                                                                                   \
+        }                                                                                          \
+    } while (0)
+
+/* Print the differences; returns how many. */
+static int report_diff(const ArchState *a, const ArchState *b)
+{
+    char name[16];
+    int n = 0;
+
+    for (int i = 0; i < 32; i++) {
+        snprintf(name, sizeof(name), "x%d", i);
+        DIFF(x[i], name);
+        snprintf(name, sizeof(name), "f%d", i);
+        DIFF(f[i], name);
+    }
+    DIFF(pc, "pc");
+    DIFF(instret, "instret");
+    DIFF(mstatus, "mstatus");
+    DIFF(mcause, "mcause");
+    DIFF(mtval, "mtval");
+    DIFF(mepc, "mepc");
+    DIFF(mscratch, "mscratch");
+    DIFF(fflags, "fflags");
+    DIFF(frm, "frm");
+    for (unsigned i = 0; i < RAM_SIZE; i++) {
+        if (a->ram[i] != b->ram[i]) {
+            fprintf(stderr, "  ram+0x%x: interpreter 0x%02x, JIT 0x%02x\n", i, a->ram[i],
+                    b->ram[i]);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* One stream from seed on both engines; false (after printing why) if they disagree. */
+static bool check_seed(uint64_t seed, unsigned groups)
+{
+    GenRng r = {.s = seed * 0x9e3779b97f4a7c15ULL | 1};
+
+    h.code_size = gen_stream(&r, groups, STREAM_LEN, h.code, sizeof(h.code));
+    make_init(&r, &h.init);
+    if (getenv("DIFFTEST_VERBOSE")) {
+        fprintf(stderr, "seed %" PRIu64 "\n", seed);
+        print_stream();
+    }
+    run(true, &h.jit);
+    run(false, &h.interp);
+    if (!memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
+        return true;
+    }
+    fprintf(stderr, "difftest: engines disagree, seed %" PRIu64 " groups 0x%x\n", seed, groups);
+    report_diff(&h.interp, &h.jit);
+    print_stream();
+    return false;
+}
+
+static void run_group(unsigned groups, uint64_t seed0)
+{
+    int bad = 0, traps = 0;
+    uint64_t insns = 0;
+
+    for (int i = 0; i < STREAMS && bad < 3; i++) {
+        bad += !check_seed(seed0 + i, groups);
+        traps += h.jit.pc == HANDLER + 4;
+        if (getenv("DIFFTEST_TRAPS") && h.jit.pc == HANDLER + 4) {
+            DecodedInsn d;
+            uint32_t bits;
+            memcpy(&bits, h.code + (h.jit.mepc - RAM_BASE), 4);
+            riscv_decode(bits, &d);
+            fprintf(stderr, "trap cause %" PRIu64 " %s rm %d frm %d\n", h.jit.mcause,
+                    riscv_op_name(d.op), d.rm, h.init.frm);
+        }
+        insns += h.jit.instret;
+    }
+    /* The streams must mostly run to their end: a generator that traps early tests little. */
+    fprintf(stderr, "difftest: %d streams, %d ended in a trap, %" PRIu64 " instructions\n", STREAMS,
+            traps, insns);
+    assert_true(insns >= STREAMS * 10);
+    assert_int_equal(bad, 0);
+}
+
+/* Each case: its group alone, plus plain integer code around it (bases, branch sources). */
+#define GROUP_TEST(name, mask, seed)                                                               \
+    static void test_##name(void **state)                                                          \
+    {                                                                                              \
+        run_group(mask, seed);                                                                     \
+    }
+GROUP_TEST(integer, 1u << GEN_INT, 1000)
+GROUP_TEST(m, 1u << GEN_M | 1u << GEN_INT, 2000)
+GROUP_TEST(bitmanip, 1u << GEN_B | 1u << GEN_INT, 3000)
+GROUP_TEST(memory, 1u << GEN_MEM | 1u << GEN_INT, 4000)
+GROUP_TEST(atomics, 1u << GEN_AMO | 1u << GEN_INT, 5000)
+GROUP_TEST(fp, 1u << GEN_FP | 1u << GEN_INT, 6000)
+GROUP_TEST(compressed, 1u << GEN_C | 1u << GEN_INT, 7000)
+GROUP_TEST(csr, 1u << GEN_CSR | 1u << GEN_INT | 1u << GEN_FP, 8000)
+GROUP_TEST(branches, 1u << GEN_BRANCH | 1u << GEN_INT | 1u << GEN_C, 9000)
+GROUP_TEST(everything, GEN_ALL, 10000)
+
+/* W^X: with JIT code made and run, no mapping of the process is writable and executable. */
+static void test_code_arena_wx(void **state)
+{
+    char line[512];
+    FILE *maps;
+    int rwx = 0;
+
+    assert_true(check_seed(1, 1u << GEN_INT));
+    maps = fopen("/proc/self/maps", "r");
+    assert_non_null(maps);
+    while (fgets(line, sizeof(line), maps)) {
+        char perms[8] = "";
+        if (sscanf(line, "%*s %7s", perms) == 1 && perms[1] == 'w' && perms[2] == 'x') {
+            fprintf(stderr, "writable and executable: %s", line);
+            rwx++;
+        }
+    }
+    fclose(maps);
+    assert_int_equal(rwx, 0);
+}
+
+/* make fuzz-jit: every group, time-based seeds, for DIFFTEST_SECONDS seconds. */
+static void test_long(void **state)
+{
+    long seconds = atol(getenv("DIFFTEST_SECONDS"));
+    const char *from = getenv("DIFFTEST_SEED"); /* reproduce a failure: its seed */
+    uint64_t seed = from ? strtoull(from, NULL, 0) : (uint64_t)time(NULL) << 20, n = 0;
+    time_t end = time(NULL) + seconds;
+
+    fprintf(stderr, "difftest: %ld s from seed %" PRIu64 "\n", seconds, seed);
+    while (time(NULL) < end) {
+        assert_true(check_seed(seed + n, GEN_ALL));
+        n++;
+    }
+    fprintf(stderr, "difftest: %" PRIu64 " streams, engines agree\n", n);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_integer),       cmocka_unit_test(test_m),
+        cmocka_unit_test(test_bitmanip),      cmocka_unit_test(test_memory),
+        cmocka_unit_test(test_atomics),       cmocka_unit_test(test_fp),
+        cmocka_unit_test(test_compressed),    cmocka_unit_test(test_csr),
+        cmocka_unit_test(test_branches),      cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_long),
+    };
+    size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);
+
+    return _cmocka_run_group_tests("difftest", tests, n, group_setup, NULL);
+}

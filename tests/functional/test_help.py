@@ -1,0 +1,270 @@
+"""Help texts list only what exists: every option -h shows is accepted (with the values its
+help names), every name -machine/-cpu/-device/-d help lists works, and every console key
+Ctrl-A h lists does something."""
+import re
+
+import pexpect
+import pytest
+
+from conftest import HANG_GUARD, KESTREL, OPENSBI, UBOOT, run
+
+
+def help_options():
+    """{option: argname or None} from `kestrel -h`."""
+    proc = run([KESTREL, "-h"])
+    assert proc.returncode == 0, proc.stderr
+    found = {}
+    for line in proc.stdout.splitlines():
+        m = re.match(r"^  -([\w-]+)(?: (\S+))?", line)
+        if m:
+            found[m.group(1)] = m.group(2)
+    assert found, proc.stdout
+    return found
+
+
+@pytest.fixture
+def files(tmp_path, kestrel):
+    """Inputs the options take: a raw program, an initrd, a disk image, a valid dtb."""
+    paths = {name: tmp_path / name
+             for name in ("k.bin", "initrd", "disk.img", "log", "ok.dtb", "sock", "pid")}
+    paths["k.bin"].write_bytes(b"\x6f\x00\x00\x00")  # j .
+    paths["initrd"].write_bytes(b"\0" * 512)
+    paths["disk.img"].write_bytes(b"\0" * 65536)
+    proc = run([kestrel, "-M", f"virt,dumpdtb={paths['ok.dtb']}", "-bios", "none"])
+    assert proc.returncode == 0, proc.stderr
+    paths["out"] = tmp_path / "out.dtb"
+    return {k: str(v) for k, v in paths.items()}
+
+
+# For each option -h lists: the argument lists to try (each a list of extra arguments; the
+# option's own values come from its help line: every alternative it names is tried).
+def samples(f, port):
+    dumpdtb = f"dumpdtb={f['out']}"
+    return {
+        "machine": [["-machine", f"virt,{dumpdtb}"], ["-machine", f"virt,aclint=on,{dumpdtb}"]],
+        "M": [["-M", f"virt,{dumpdtb}"]],
+        "m": [["-m", "256"], ["-m", "256M"], ["-m", "1G"], ["-m", "size=512M"], ["-m", "1.5G"],
+              ["-m", "size=1G,slots=2,maxmem=2G"]],
+        "smp": [["-smp", "2"], ["-smp", "cpus=4,sockets=2,cores=2,threads=1,maxcpus=4"]],
+        "cpu": [["-cpu", "rv64"]],
+        "bios": [["-bios", "none"], ["-bios", "default"], ["-bios", OPENSBI]],
+        "kernel": [["-kernel", f["k.bin"]]],
+        "initrd": [["-kernel", f["k.bin"], "-initrd", f["initrd"]]],
+        "append": [["-kernel", f["k.bin"], "-append", "console=ttyS0"]],
+        "dtb": [["-dtb", f["ok.dtb"]]],
+        "device": [["-device", "virtio-rng-device"]],
+        "drive": [["-drive", f"file={f['disk.img']},format=raw,if=virtio"],
+                  ["-drive", f"file={f['disk.img']},format=raw,if=none,id=d0,readonly=on",
+                   "-device", "virtio-blk-device,drive=d0"]],
+        "snapshot": [["-snapshot", "-drive", f"file={f['disk.img']},if=virtio"]],
+        "netdev": [["-netdev", f"user,id=n0,hostfwd=tcp::{port}-:22",
+                    "-device", "virtio-net-device,netdev=n0"]],
+        "nic": [["-nic", "user,model=virtio-net-device"], ["-nic", "none"],
+                ["-nic", f"user,hostfwd=tcp::{port}-:22"]],
+        "accel": [["-accel", "tcg"], ["-accel", "tcg,jit=on"], ["-accel", "tcg,jit=off"],
+                  ["-accel", "tcg,thread=single"], ["-accel", "tcg,thread=multi,tb-size=64"]],
+        "nographic": [["-nographic"]],
+        "serial": [["-serial", s] for s in
+                   ("stdio", "mon:stdio", "null", "none", f"file:{f['log']}", "pty",
+                    f"tcp:127.0.0.1:{port},server=on,wait=off")],
+        "display": [["-display", "none"]],
+        "s": [["-s"]],
+        "gdb": [["-gdb", f"tcp::{port}"]],
+        "S": [["-S"]],
+        "d": [["-d", "guest_errors"], ["-d", "guest_errors,int"]],
+        "D": [["-D", f["log"]]],
+        "no-reboot": [["-no-reboot"]],
+        "no-shutdown": [["-no-shutdown"]],
+        "sandbox": [["-sandbox", "on"], ["-sandbox", "off"],
+                    ["-sandbox", "on,obsolete=deny,elevateprivileges=children,spawn=deny,"
+                                 "resourcecontrol=deny"]],
+        "runas": [["-runas", "root"], ["-runas", "0:0"]],
+        "run-with": [["-run-with", "user=root"]],
+        "version": [["-version"]],
+        "help": [["-help"]],
+        "h": [["-h"]],
+        "set": [["-device", "virtio-rng-device,id=r", "-set", "device.r.rng="]],
+        "global": [["-global", "virtio-mmio.force-legacy=false"]],
+        "boot": [["-boot", "order=c"], ["-boot", "order=c,once=d,menu=off"]],
+        "k": [["-k", "en-us"]],
+        "uuid": [["-uuid", "12345678-1234-1234-1234-123456789abc"]],
+        "vga": [["-vga", "none"]],
+        "usb": [["-usb"]],
+        "rtc": [["-rtc", "base=utc"], ["-rtc", "base=localtime,clock=host"],
+                ["-rtc", "base=2020-01-01T12:00:00,driftfix=slew"], ["-rtc", "base=2020-01-01"]],
+        "semihosting": [["-semihosting"]],
+        "semihosting-config": [["-semihosting-config", "enable=on,target=native,arg=a,arg=b"],
+                               ["-semihosting-config", "enable=off"],
+                               ["-semihosting-config", "target=auto"]],
+        "nodefaults": [["-nodefaults"]],
+        "no-user-config": [["-no-user-config"]],
+        "msg": [["-msg", "timestamp=on"], ["-msg", "timestamp=off,guest-name=on"]],
+        "object": [["-object", "rng-random,id=r0,filename=/dev/urandom",
+                    "-device", "virtio-rng-device,rng=r0"], ["-object", "rng-builtin,id=r0"],
+                   ["-object", '{"qom-type": "rng-builtin", "id": "r0"}']],
+        # Monitors: the default console takes stdio, so a stdio monitor needs -serial elsewhere.
+        "monitor": [["-monitor", "stdio", "-serial", "null"], ["-monitor", "none"],
+                    ["-monitor", f"unix:{f['sock']},server,nowait"],
+                    ["-monitor", f"tcp:127.0.0.1:{port},server=on,wait=off"]],
+        "qmp": [["-qmp", f"unix:{f['sock']},server=on,wait=off"],
+                ["-qmp", f"tcp:127.0.0.1:{port},server,nowait"]],
+        "qmp-pretty": [["-qmp-pretty", f"unix:{f['sock']},server=on,wait=off"]],
+        "mon": [["-chardev", "null,id=m0", "-mon", "chardev=m0"],
+                ["-chardev", "null,id=m0", "-mon", "chardev=m0,mode=readline"],
+                ["-chardev", f"socket,id=m0,path={f['sock']},server=on,wait=off",
+                 "-mon", "chardev=m0,mode=control,pretty=on"]],
+        "chardev": [["-chardev", f"socket,id=c0,path={f['sock']},server=on,wait=off"],
+                    ["-chardev", f"socket,id=c0,host=127.0.0.1,port={port},server,nowait"],
+                    ["-chardev", "stdio,id=c0", "-serial", "null"], ["-chardev", "null,id=c0"],
+                    ["-chardev", f"file,id=c0,path={f['log']}"], ["-chardev", "pty,id=c0"],
+                    ["-chardev", "stdio,id=c0,mux=on", "-serial", "null", "-mon", "chardev=c0"]],
+        "name": [["-name", "vm1"], ["-name", "guest=vm1"]],
+        "pidfile": [["-pidfile", f["pid"]]],
+        "daemonize": [["-daemonize", "-pidfile", f["pid"]]],
+    }
+
+
+def check_accepted(kestrel, files, name, extra):
+    cmd = [kestrel, "-M", f"virt,dumpdtb={files['out']}", "-bios", "none"] + extra
+    proc = run(cmd)
+    assert proc.returncode == 0, (cmd, proc.stderr)
+    assert "invalid option" not in proc.stderr
+    if name in ("version", "help", "h"):
+        assert proc.stdout, cmd
+    else:
+        assert "dtb dumped" in proc.stderr, (cmd, proc.stderr)
+
+
+def test_every_listed_option_is_accepted(kestrel, files, free_port):
+    """Each option -h lists, with the values its help names, gets through start-up: the board
+    is built and its tree dumped (exit 0), or the option prints what it promises. The help
+    says options are also accepted with two dashes: the first sample of each is tried so."""
+    listed = help_options()
+    table = samples(files, free_port)
+    assert sorted(set(listed) - set(table)) == [], "options in -h without a sample here"
+    assert sorted(set(table) - set(listed)) == [], "samples for options -h does not list"
+    for name in listed:
+        for extra in table[name]:
+            check_accepted(kestrel, files, name, extra)
+        first = table[name][0]
+        double = ["-" + a if a == f"-{name}" else a for a in first]
+        assert f"--{name}" in double, first
+        check_accepted(kestrel, files, name, double)
+
+
+def listed_names(kestrel, option):
+    proc = run([kestrel, option, "help"])
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.splitlines()
+
+
+def test_every_listed_machine_builds(kestrel, files):
+    names = [l.split()[0] for l in listed_names(kestrel, "-machine")[1:]]
+    assert names == ["virt"]
+    for name in names:
+        proc = run([kestrel, "-M", f"{name},dumpdtb={files['out']}", "-bios", "none"])
+        assert proc.returncode == 0, (name, proc.stderr)
+
+
+def test_every_listed_cpu_builds(kestrel, files):
+    names = listed_names(kestrel, "-cpu")
+    assert "rv64" in names
+    for name in names:
+        proc = run([kestrel, "-M", f"virt,dumpdtb={files['out']}", "-bios", "none",
+                    "-cpu", name])
+        assert proc.returncode == 0, (name, proc.stderr)
+
+
+# What a device needs besides its name (a backend it must be given).
+DEVICE_NEEDS = {
+    "virtio-blk-device": lambda f: ["-drive", f"file={f['disk.img']},if=none,id=d0",
+                                    "-device", "virtio-blk-device,drive=d0"],
+    "virtio-net-device": lambda f: ["-netdev", "user,id=n0",
+                                    "-device", "virtio-net-device,netdev=n0"],
+    "loader": lambda f: ["-device", f"loader,file={f['k.bin']},addr=0x80000000,cpu-num=0"],
+}
+
+
+def test_every_listed_device_plugs(kestrel, files):
+    names = [l.split()[0] for l in listed_names(kestrel, "-device")]
+    assert "virtio-rng-device" in names
+    for name in names:
+        extra = DEVICE_NEEDS.get(name, lambda f: ["-device", name])(files)
+        proc = run([kestrel, "-M", f"virt,dumpdtb={files['out']}", "-bios", "none"] + extra)
+        assert proc.returncode == 0, (name, proc.stderr)
+
+
+def test_every_listed_log_item_is_accepted(kestrel, files):
+    items = [l.split()[0] for l in listed_names(kestrel, "-d")[1:]]
+    assert "guest_errors" in items
+    for item in items:
+        proc = run([kestrel, "-M", f"virt,dumpdtb={files['out']}", "-bios", "none",
+                    "-d", item, "-D", files["log"]])
+        assert proc.returncode == 0, (item, proc.stderr)
+
+
+# ---- the console keys (Ctrl-A h), each pressed at U-Boot's prompt, which echoes ----
+
+def key_h(child):
+    child.send("\x01h")
+    child.expect("C-a h    print this help")
+
+
+def key_ctrl_a(child):
+    # U-Boot's line editor takes Ctrl-A as "start of line": "ersion" becomes "version".
+    child.send("ersion\x01\x01v\r")
+    assert child.expect(["U-Boot 20", "Unknown command"]) == 0
+    child.expect("=> ")
+
+
+def key_t(child):
+    child.send("\x01t")
+    child.send("echo stamped\r")
+    child.expect(r"\[\d\d:\d\d:\d\d\.\d\d\d\] stamped")
+    child.send("\x01t")
+    child.expect("=> ")
+
+
+def key_c(child):
+    # To the monitor (its banner, then HMP answers), and back to U-Boot's prompt.
+    child.send("\x01c")
+    child.expect("monitor - type 'help' for more information")
+    child.expect_exact("(qemu) ")
+    child.send("info status\r")
+    child.expect("VM status: running")
+    child.expect_exact("(qemu) ")
+    child.send("\x01c")
+    child.send("echo back\r")
+    child.expect("back")
+    child.expect("=> ")
+
+
+def key_x(child):
+    child.send("\x01x")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+KEY_CHECKS = {"h": key_h, "C-a": key_ctrl_a, "t": key_t, "c": key_c, "x": key_x}
+
+
+def test_console_keys_listed_all_work(kestrel):
+    child = pexpect.spawn(kestrel, ["-M", "virt", "-m", "256", "-nographic", "-kernel", UBOOT],
+                          timeout=HANG_GUARD, encoding="utf-8", codec_errors="replace")
+    child.expect("Hit any key to stop autoboot")
+    child.send(" ")
+    child.expect("=> ")
+    # The mux prints the list at once; the Enter after it brings the next prompt.
+    child.send("\x01h")
+    child.send("\r")
+    child.expect("=> ")
+    text = child.before
+    keys = re.findall(r"C-a (C-a|\S)\s{2,}", text)
+    assert "x" in keys and "h" in keys and "c" in keys, text
+    unchecked = [k for k in keys if k not in KEY_CHECKS]
+    assert unchecked == [], f"Ctrl-A h lists keys with no behaviour checked here: {unchecked}"
+    for key in keys:
+        if key != "x":
+            KEY_CHECKS[key](child)
+    key_x(child)
