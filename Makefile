@@ -9,6 +9,9 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
           -D_GNU_SOURCE -Iinclude -MMD -MP -pthread
 LDLIBS := -lfdt -lm -pthread
+# QMP speaks JSON through json-c (monitor/qmp.c).
+JSON_CFLAGS := $(shell pkg-config --cflags json-c)
+LDLIBS += $(shell pkg-config --libs json-c)
 # User networking (net/slirp.c) on libslirp; its flags come from pkg-config (it pulls glib).
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
 LDLIBS += $(shell pkg-config --libs slirp)
@@ -36,6 +39,7 @@ $(BUILD)/kestrel: $(OBJS)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/net/%.o: CFLAGS += $(SLIRP_CFLAGS)
+$(BUILD)/monitor/%.o: CFLAGS += $(JSON_CFLAGS)
 
 # The FPU relies on host rounding modes: forbid constant folding across fenv changes.
 $(patsubst %.c,$(BUILD)/%.o,$(wildcard target/riscv/fpu*.c)): CFLAGS += -frounding-math

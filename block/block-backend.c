@@ -286,3 +286,11 @@ void blk_flush_all(void)
         blk_flush(blk); /* a failure is reported by blk_flush */
     }
 }
+
+void blk_foreach(BlkInfoFunc *fn, void *opaque)
+{
+    for (BlockBackend *blk = blk_list; blk; blk = blk->next) {
+        fn(blk->name ? blk->name : "", blk->filename, blk->drv->format_name, blk_is_read_only(blk),
+           opaque);
+    }
+}

@@ -4,7 +4,10 @@
  * to the backend; input goes to the focused frontend only, after the escape
  * key Ctrl-A is interpreted:
  *   C-a h  help          C-a x  quit           C-a c  next frontend
- *   C-a t  timestamps    C-a C-a  a literal C-a  (s and b are accepted, no-ops for now)
+ *   C-a t  timestamps    C-a C-a  a literal C-a  (s and b are accepted, do nothing, and
+ *   are not listed)
+ * Ctrl-A c sends MUX_OUT to the frontend losing the focus and MUX_IN to the one gaining
+ * it (the monitor prints its banner or prompt then).
  *
  * Each frontend has an input buffer; the mux tells the backend it can take
  * only what fits, so flow control reaches back to the host fd. The buffer is
@@ -48,6 +51,7 @@ static const char mux_help[] = "\r\n"
                                "C-a h    print this help\r\n"
                                "C-a x    exit emulator\r\n"
                                "C-a t    toggle console timestamps\r\n"
+                               "C-a c    switch between console and monitor\r\n"
                                "C-a C-a  sends C-a\r\n";
 
 static MuxChardev *mux_from_chr(Chardev *chr)
@@ -152,13 +156,39 @@ static void mux_deliver_bh(void *opaque)
     mux_deliver(opaque);
 }
 
+static void mux_fe_event(MuxFrontend *fe, CharEvent event)
+{
+    if (fe->be->event) {
+        fe->be->event(fe->be->opaque, event);
+    }
+}
+
+/* Ctrl-A c: the next frontend takes the input; each hears about it (the monitor prompts). */
 static void mux_switch_focus(MuxChardev *d)
 {
     if (d->n_fe == 0) {
         return;
     }
+    if (d->focus >= 0) {
+        mux_fe_event(&d->fe[d->focus], CHR_EVENT_MUX_OUT);
+    }
     d->focus = (d->focus + 1) % d->n_fe;
+    mux_fe_event(&d->fe[d->focus], CHR_EVENT_MUX_IN);
     bh_schedule(d->deliver_bh);
+}
+
+/* The driver (a socket, stdio) opened or closed: every frontend hears it. */
+static void mux_drv_event(void *opaque, CharEvent event)
+{
+    MuxChardev *d = opaque;
+
+    if (event != CHR_EVENT_OPENED && event != CHR_EVENT_CLOSED) {
+        return;
+    }
+    d->parent.opened = event == CHR_EVENT_OPENED;
+    for (int i = 0; i < d->n_fe; i++) {
+        mux_fe_event(&d->fe[i], event);
+    }
 }
 
 static void mux_toggle_timestamps(MuxChardev *d)
@@ -254,12 +284,21 @@ static void mux_accept_input(Chardev *chr, CharBackend *be, bool new_handlers)
     bh_schedule(d->deliver_bh);
 }
 
+/* A new event handler hears OPENED only: the focus it may hold from set-up is not news. */
+static void mux_fe_event_handler_set(Chardev *chr, CharBackend *be)
+{
+    if (chr->opened) {
+        be->event(be->opaque, CHR_EVENT_OPENED);
+    }
+}
+
 static const ChardevOps mux_ops = {
     .write = mux_write,
     .write_all = mux_write_all,
     .watch_output = mux_watch_output,
     .attach = mux_attach,
     .accept_input = mux_accept_input,
+    .fe_event_handler_set = mux_fe_event_handler_set,
 };
 
 Chardev *chardev_mux_new(const char *label, const char *inner_spec, Error **errp)
@@ -280,5 +319,7 @@ Chardev *chardev_mux_new(const char *label, const char *inner_spec, Error **errp
     chardev_register(&d->parent, label, &mux_ops);
     char_fe_init(&d->drv_be, drv, &error_abort); /* drv is new: it has no frontend yet */
     char_fe_set_handlers(&d->drv_be, mux_can_receive, mux_receive, d);
+    d->parent.opened = false;
+    char_fe_set_event_handler(&d->drv_be, mux_drv_event);
     return &d->parent;
 }

@@ -1,9 +1,12 @@
 /*
- * Socket backends in server mode: "tcp:HOST:PORT,server=on[,wait=off]" and
- * "unix:PATH,server=on". One client at a time: while it is connected the
- * listening socket is not watched (a second client waits in the backlog),
- * and when it disconnects we listen again. Output with no client is dropped;
- * a client that stops reading back-pressures the frontends (chardev/char.h).
+ * Socket backends: "tcp:HOST:PORT" and "unix:PATH", as a server
+ * (server=on, or the old bare "server"; wait=off or "nowait" to start
+ * without a client) or as a client (connects at start-up). A server serves
+ * one client at a time: while it is connected the listening socket is not
+ * watched (a second client waits in the backlog), and when it disconnects we
+ * listen again. Output with no client is dropped; a client that stops reading
+ * back-pressures the frontends (chardev/char.h). The frontend hears
+ * CHR_EVENT_OPENED when a client connects and CHR_EVENT_CLOSED when it goes.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -30,9 +33,12 @@ static void socket_listen(SocketChardev *s)
 static void socket_connected(SocketChardev *s, int fd)
 {
     s->client_fd = fd;
-    main_loop_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+    if (s->listen_fd >= 0) {
+        main_loop_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+    }
     chr_input_start(&s->parent, fd);
     chr_set_out_fd(&s->parent, fd);
+    chr_be_event(&s->parent, CHR_EVENT_OPENED);
 }
 
 static void socket_accept(void *opaque)
@@ -53,7 +59,10 @@ static void socket_input_closed(Chardev *chr)
     chr_set_out_fd(chr, -1); /* queued output and waiters move on: it is dropped now */
     close(s->client_fd);
     s->client_fd = -1;
-    socket_listen(s);
+    chr_be_event(chr, CHR_EVENT_CLOSED);
+    if (s->listen_fd >= 0) {
+        socket_listen(s);
+    }
 }
 
 static int socket_write(Chardev *chr, const uint8_t *buf, int len)
@@ -147,6 +156,86 @@ static int unix_listen(const char *label, const char *path, Error **errp)
     return fd;
 }
 
+/* Client mode: connect now (QEMU fails start-up too when nobody listens). */
+static int tcp_connect(const char *label, const char *arg, Error **errp)
+{
+    const char *colon = strrchr(arg, ':');
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *res, *ai;
+    char *host;
+    int fd = -1, err, saved_errno = ECONNREFUSED;
+
+    if (!colon) {
+        error_setg(errp, "chardev '%s': expected tcp:HOST:PORT, got 'tcp:%s'", label, arg);
+        return -1;
+    }
+    host = strndup(arg, colon - arg);
+    err = getaddrinfo(*host ? host : "localhost", colon + 1, &hints, &res);
+    free(host);
+    if (err) {
+        error_setg(errp, "chardev '%s': cannot resolve '%s': %s", label, arg, gai_strerror(err));
+        return -1;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            break;
+        }
+        saved_errno = errno;
+        if (fd >= 0) {
+            close(fd);
+        }
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        error_setg_errno(errp, saved_errno, "chardev '%s': cannot connect to '%s'", label, arg);
+    }
+    return fd;
+}
+
+static int unix_connect(const char *label, const char *path, Error **errp)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        error_setg(errp, "chardev '%s': socket path '%s' is too long", label, path);
+        return -1;
+    }
+    strcpy(addr.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        error_setg_errno(errp, errno, "chardev '%s': cannot connect to '%s'", label, path);
+        if (fd >= 0) {
+            close(fd);
+        }
+        return -1;
+    }
+    return fd;
+}
+
+static Chardev *socket_open_client(const char *label, bool is_unix, const char *arg, Error **errp)
+{
+    int fd = is_unix ? unix_connect(label, arg, errp) : tcp_connect(label, arg, errp);
+    SocketChardev *s;
+
+    if (fd < 0) {
+        return NULL;
+    }
+    if (!chr_set_nonblock(fd, errp)) {
+        close(fd);
+        return NULL;
+    }
+    s = xzalloc(sizeof(*s));
+    s->listen_fd = -1;
+    s->client_fd = -1;
+    chardev_register(&s->parent, label, &socket_ops);
+    s->parent.opened = false;
+    socket_connected(s, fd);
+    return &s->parent;
+}
+
 static Chardev *socket_open(const char *label, const char *kind, const char *arg,
                             const ChardevOpts *opts, Error **errp)
 {
@@ -155,8 +244,7 @@ static Chardev *socket_open(const char *label, const char *kind, const char *arg
     int fd;
 
     if (!opts->server) {
-        error_setg(errp, "chardev '%s': only server mode is supported (add server=on)", label);
-        return NULL;
+        return socket_open_client(label, is_unix, arg, errp);
     }
     fd = is_unix ? unix_listen(label, arg, errp) : tcp_listen(label, arg, errp);
     if (fd < 0) {
@@ -172,6 +260,7 @@ static Chardev *socket_open(const char *label, const char *kind, const char *arg
     s->client_fd = -1;
     s->unix_path = is_unix ? xstrdup(arg) : NULL;
     chardev_register(&s->parent, label, &socket_ops);
+    s->parent.opened = false;
     if (opts->wait) {
         fprintf(stderr, "kestrel: waiting for connection on: disconnected:%s:%s,server=on\n", kind,
                 arg);

@@ -143,6 +143,7 @@ void chardev_register(Chardev *chr, const char *label, const ChardevOps *ops)
 
     chr->label = xstrdup(label);
     chr->ops = ops;
+    chr->opened = true; /* socket backends clear it until a client connects */
     chr->in_fd = -1;
     chr->out_fd = -1;
     chr->reg_in_fd = chr->reg_out_fd = -1;
@@ -423,6 +424,9 @@ Chardev *chardev_new_backend(const char *label, const char *spec, bool muxed, Er
         goto out;
     }
     chr = entry->open(label, arg, &opts, errp);
+    if (chr && !chr->filename) {
+        chr->filename = xstrdup(spec);
+    }
 out:
     free(name);
     free(arg);
@@ -436,9 +440,31 @@ Chardev *chardev_new_from_spec(const char *id, const char *spec, Error **errp)
         return NULL;
     }
     if (!strncmp(spec, "mon:", 4)) {
-        return chardev_mux_new(id, spec + 4, errp);
+        Chardev *chr = chardev_mux_new(id, spec + 4, errp);
+        if (chr) {
+            chr->filename = xstrdup(spec);
+        }
+        return chr;
     }
     return chardev_new_backend(id, spec, false, errp);
+}
+
+void chr_be_event(Chardev *chr, CharEvent event)
+{
+    if (event == CHR_EVENT_OPENED || event == CHR_EVENT_CLOSED) {
+        chr->opened = event == CHR_EVENT_OPENED;
+    }
+    if (chr->be && chr->be->event) {
+        chr->be->event(chr->be->opaque, event);
+    }
+}
+
+void chardev_foreach(ChardevInfoFunc *fn, void *opaque)
+{
+    for (Chardev *chr = chardevs; chr; chr = chr->next) {
+        bool fe_open = chr->be != NULL || chr->ops->attach != NULL;
+        fn(chr->label, chr->filename ? chr->filename : chr->label, fe_open, opaque);
+    }
 }
 
 /* ---- frontend API ---- */
@@ -480,6 +506,24 @@ void char_fe_set_handlers(CharBackend *be, CharCanReceive *can_receive, CharRece
         /* Input that arrived before the frontend was ready is waiting in the buffer. */
         bh_schedule(be->chr->input_bh);
     }
+}
+
+void char_fe_set_event_handler(CharBackend *be, CharEventHandler *event)
+{
+    be->event = event;
+    if (!be->chr || !event) {
+        return;
+    }
+    if (be->chr->ops->fe_event_handler_set) {
+        be->chr->ops->fe_event_handler_set(be->chr, be);
+    } else if (be->chr->opened) {
+        event(be->opaque, CHR_EVENT_OPENED);
+    }
+}
+
+bool char_fe_is_muxed(const CharBackend *be)
+{
+    return be->chr && be->chr->ops->attach != NULL;
 }
 
 int char_fe_write(CharBackend *be, const uint8_t *buf, int len)

@@ -36,6 +36,8 @@ typedef struct ChardevOps {
     bool (*attach)(Chardev *chr, CharBackend *be, Error **errp);
     /* A frontend set handlers or can take input again; NULL = deliver the read buffer. */
     void (*accept_input)(Chardev *chr, CharBackend *be, bool new_handlers);
+    /* A frontend set its event handler; NULL = send OPENED if the backend is open. */
+    void (*fe_event_handler_set)(Chardev *chr, CharBackend *be);
     /* The input fd hit EOF or an error; NULL = stop watching it. */
     void (*input_closed)(Chardev *chr);
     /* Undo host-visible state at exit (terminal mode, socket files); may run twice. */
@@ -44,6 +46,8 @@ typedef struct ChardevOps {
 
 struct Chardev {
     char *label;
+    char *filename; /* the spec it was created from, for query-chardev */
+    bool opened;    /* carries bytes now (a socket backend: a client is connected) */
     const ChardevOps *ops;
     CharBackend *be; /* the frontend, for single-frontend backends */
     int in_fd;       /* input fd, -1 if none */
@@ -84,6 +88,9 @@ Chardev *chardev_new_backend(const char *label, const char *spec, bool muxed, Er
 
 /* Initialise the Chardev part of a backend (embedded first in its state) and register it. */
 void chardev_register(Chardev *chr, const char *label, const ChardevOps *ops);
+
+/* Report a connection event to chr's frontend (and record opened/closed). */
+void chr_be_event(Chardev *chr, CharEvent event);
 
 /* Start/stop reading fd into chr's frontend. */
 void chr_input_start(Chardev *chr, int fd);

@@ -27,6 +27,7 @@
  * exclusive wait) or against the BQL (it is released while waiting).
  */
 #include <stdatomic.h>
+#include <unistd.h>
 
 #include "system/cpus.h"
 #include "system/runstate.h"
@@ -113,6 +114,7 @@ static void *vcpu_thread_fn(void *opaque)
     CPUClass *cc = CPU_GET_CLASS(cpu);
 
     current_cpu = cpu;
+    cpu->thread_id = gettid();
     pthread_mutex_lock(&cpus_lock);
     while (vcpu_wait_runnable(cpu, cc)) {
         cpu->running = true;

@@ -377,6 +377,31 @@ void address_space_dump(AddressSpace *as, FILE *out)
     }
 }
 
+static void mr_dump_tree(const MemoryRegion *mr, hwaddr base, int depth, FILE *out)
+{
+    hwaddr start = base + mr->addr;
+
+    fprintf(out, "%*s%016" PRIx64 "-%016" PRIx64 " (prio %d, %s%s): %s", depth * 2, "", start,
+            start + mr->size - 1, mr->priority, mr_type_name(mr), mr->enabled ? "" : ", disabled",
+            mr_name(mr));
+    if (mr->type == MR_ALIAS && mr->alias) {
+        fprintf(out, " @%s %016" PRIx64, mr_name(mr->alias), mr->alias_offset);
+    }
+    fputc('\n', out);
+    for (MemoryRegionLink *l = mr->subregions; l; l = l->next) {
+        mr_dump_tree(l->mr, start, depth + 1, out);
+    }
+}
+
+/* QEMU's `info mtree` layout: the region tree, each child indented under its container. */
+void memory_region_dump_tree(AddressSpace *as, FILE *out)
+{
+    fprintf(out, "address-space: %s\n", as->name);
+    if (as->root) {
+        mr_dump_tree(as->root, -as->root->addr, 1, out);
+    }
+}
+
 /* ---- Dispatch ---- */
 
 static bool access_is_valid(MemoryRegion *mr, hwaddr addr, unsigned size, bool is_write)

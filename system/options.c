@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 
+#include "monitor/monitor.h"
 #include "system/system.h"
 #include "util/option.h"
 
@@ -241,6 +242,45 @@ static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **er
     o->accel = ok ? arg : NULL;
     return ok;
 }
+
+/* ---- monitors and process control ---- */
+
+static bool add_monitor(VLOptions *o, int kind, const char *opt, const char *arg, Error **errp)
+{
+    if (o->nmonitor == MAX_DEVICE_OPTS) {
+        error_setg(errp, "-%s %s: too many monitors (at most %d)", opt, arg, MAX_DEVICE_OPTS);
+        return false;
+    }
+    o->monitor[o->nmonitor].kind = kind;
+    o->monitor[o->nmonitor++].arg = arg;
+    o->default_monitor_off = true;
+    return true;
+}
+
+static bool opt_monitor(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return add_monitor(o, MONITOR_OPT_HMP, opt, arg, errp);
+}
+
+static bool opt_qmp(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return add_monitor(o, MONITOR_OPT_QMP, opt, arg, errp);
+}
+
+static bool opt_qmp_pretty(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return add_monitor(o, MONITOR_OPT_QMP_PRETTY, opt, arg, errp);
+}
+
+static bool opt_mon(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return add_monitor(o, MONITOR_OPT_MON, opt, arg, errp);
+}
+
+ADD_TO_LIST(chardev)
+SET_STRING(name)
+SET_STRING(pidfile)
+SET_FLAG(daemonize)
 
 /* We have no graphical display: only "none" (the serial port goes to stdio anyway). */
 static bool opt_display(VLOptions *o, const char *opt, const char *arg, Error **errp)
@@ -600,7 +640,8 @@ static const OptionDef options[] = {
     {"usb", NULL, opt_usb, "accepted; as in QEMU's virt there is no USB host controller to add"},
     {"s", NULL, opt_gdb_default, "shorthand for -gdb tcp::1234"},
     {"gdb", "tcp::PORT", opt_gdb, "accept a gdb connection on a TCP port"},
-    {"S", NULL, opt_start_stopped, "do not start the harts (continue from gdb)"},
+    {"S", NULL, opt_start_stopped,
+     "do not start the harts (cont from the monitor, or continue from gdb)"},
     {"d", "ITEM,...", opt_log_items, "debug log (-d help lists the items)"},
     {"D", "FILE", opt_log_file, "write the debug log to FILE instead of stderr"},
     {"sandbox",
@@ -611,7 +652,19 @@ static const OptionDef options[] = {
     {"run-with", "user=USER|UID:GID", opt_run_with, "same as -runas"},
     {"no-reboot", NULL, opt_no_reboot, "exit instead of rebooting"},
     {"no-shutdown", NULL, opt_no_shutdown,
-     "when the guest powers off, stop the harts instead of exiting (Ctrl-A x quits)"},
+     "when the guest powers off, stop the harts instead of exiting (SHUTDOWN event; quit exits)"},
+    {"monitor", "DEV", opt_monitor,
+     "human monitor on a chardev: stdio, none, unix:PATH,server,nowait, tcp:HOST:PORT,..."},
+    {"qmp", "DEV", opt_qmp, "QMP (JSON) monitor on a chardev, e.g. unix:PATH,server=on,wait=off"},
+    {"qmp-pretty", "DEV", opt_qmp_pretty, "same as -qmp, with pretty-printed JSON"},
+    {"mon", "chardev=ID[,mode=readline|control][,pretty=on]", opt_mon, "a monitor on a -chardev"},
+    {"chardev", "BACKEND,id=ID[,...]", opt_chardev,
+     "a character device: socket,path=P|host=H,port=N[,server=on][,wait=off], stdio, "
+     "null, file,path=P, pty; mux=on shares it"},
+    {"name", "NAME", opt_name, "name the VM (query-name, info name)"},
+    {"pidfile", "FILE", opt_pidfile, "write the process id to FILE (removed at exit)"},
+    {"daemonize", NULL, opt_daemonize,
+     "detach from the terminal once the machine is up (no stdio chardevs)"},
     {"rtc", "[base=utc|localtime|<datetime>][,clock=host][,driftfix=none|slew]", opt_rtc,
      "set the RTC base (e.g. base=2020-01-01T12:00:00); it follows the host clock"},
     {"semihosting", NULL, opt_semihosting,

@@ -17,10 +17,12 @@
 #include "hw/core/cpu.h"
 #include "hw/core/qdev-globals.h"
 #include "hw/rtc/goldfish_rtc.h"
+#include "monitor/monitor.h"
 #include "net/net.h"
 #include "qom/object_interfaces.h"
 #include "semihosting/semihost.h"
 #include "system/cpus.h"
+#include "system/os-posix.h"
 #include "system/runstate.h"
 #include "target/riscv/cpu.h"
 #include "util/log.h"
@@ -134,29 +136,103 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
 }
 
 /*
- * Serial ports: the -serial list, or mon:stdio (Ctrl-A keys) when none is given,
- * unless -nodefaults removed that default (then the board's UART has no backend).
+ * Serial ports: the -serial list, or when none is given (as QEMU's -nographic) mon:stdio
+ * with the human monitor behind Ctrl-A c, plain stdio if a monitor option took the
+ * monitor elsewhere, null under -daemonize; none at all after -nodefaults (then the
+ * board's UART has no backend, and there is no default monitor either).
  */
+static const char *serial_spec(const VLOptions *o, int i)
+{
+    if (o->nserial) {
+        return i < o->nserial ? o->serial[i] : NULL;
+    }
+    if (i > 0 || o->nodefaults) {
+        return NULL;
+    }
+    return o->daemonize ? "null" : o->default_monitor_off ? "stdio" : "mon:stdio";
+}
+
 static bool create_serial_ports(const VLOptions *o, Error **errp)
 {
-    static const char *const fallback[] = {"mon:stdio"};
-    const char *const *specs = o->nserial ? o->serial : fallback;
     int n = o->nserial ? o->nserial : !o->nodefaults;
 
     for (int i = 0; i < n; i++) {
+        const char *spec = serial_spec(o, i);
         char id[24];
 
-        if (!strcmp(specs[i], "none")) {
+        if (!strcmp(spec, "none")) {
             continue;
         }
         snprintf(id, sizeof(id), "serial%d", i);
-        serial_hds[i] = chardev_new_from_spec(id, specs[i], errp);
+        serial_hds[i] = chardev_new_from_spec(id, spec, errp);
         if (!serial_hds[i]) {
-            error_prepend(errp, "-serial %s: ", specs[i]);
+            error_prepend(errp, "-serial %s: ", spec);
             return false;
         }
     }
     return true;
+}
+
+/*
+ * -chardev backends first (-serial and -mon may name them), then the serial ports, then
+ * the monitors: one on every "mon:" serial mux, and those -monitor/-qmp/-mon ask for. All
+ * before the board creates the UARTs, so a shared mux gives the serial port the focus.
+ */
+static bool create_chardevs_and_monitors(const VLOptions *o, Error **errp)
+{
+    for (int i = 0; i < o->nchardev; i++) {
+        if (!chardev_new_from_opts(o->chardev[i], errp)) {
+            error_prepend(errp, "-chardev %s: ", o->chardev[i]);
+            return false;
+        }
+    }
+    if (!create_serial_ports(o, errp)) {
+        return false;
+    }
+    for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
+        const char *spec = serial_spec(o, i);
+        if (serial_hds[i] && spec && !strncmp(spec, "mon:", 4) &&
+            !monitor_new(serial_hds[i], false, false, errp)) {
+            return false;
+        }
+    }
+    for (int i = 0; i < o->nmonitor; i++) {
+        if (!monitor_add_opt(o->monitor[i].kind, o->monitor[i].arg, errp)) {
+            error_prepend(errp, "monitor %s: ", o->monitor[i].arg);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -daemonize forks before any thread exists; -pidfile names the process that stays. */
+static bool setup_process(const VLOptions *o, Error **errp)
+{
+    if (o->daemonize && o->nographic) {
+        error_setg(errp, "-nographic cannot be used with -daemonize");
+        return false;
+    }
+    /* The daemon's stdio is /dev/null: a console or monitor there would be lost. */
+    for (int i = 0; o->daemonize && i < o->nserial + o->nmonitor; i++) {
+        const char *spec = i < o->nserial ? o->serial[i] : o->monitor[i - o->nserial].arg;
+        if (strstr(spec, "stdio")) {
+            error_setg(errp, "%s: stdio cannot be used with -daemonize", spec);
+            return false;
+        }
+    }
+    if (o->name) {
+        KeyValueList kv;
+        if (!keyval_parse(o->name, "guest", &kv, errp)) {
+            error_prepend(errp, "-name %s: ", o->name);
+            return false;
+        }
+        vm_name = keyval_get(&kv, "guest") ? xstrdup(keyval_get(&kv, "guest")) : NULL;
+        keyval_free(&kv);
+    }
+    if (o->daemonize && !os_daemonize(errp)) {
+        return false;
+    }
+    return !o->pidfile || os_write_pidfile(o->pidfile, errp);
 }
 
 /* A device an option asked for implicitly (-drive if=virtio, -nic): created like -device. */
@@ -350,7 +426,7 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
 {
     MachineState *ms;
 
-    if (!create_serial_ports(o, errp) || !(ms = create_machine(o, mc, kv, errp)) ||
+    if (!create_chardevs_and_monitors(o, errp) || !(ms = create_machine(o, mc, kv, errp)) ||
         !machine_run_board_init(ms, errp) || !create_devices(o, errp)) {
         return NULL;
     }
@@ -365,7 +441,8 @@ static bool start_machine(const VLOptions *o, bool *dumped, Error **errp)
     MachineClass *mc = configure(o, &machine_kv, errp);
     MachineState *ms = NULL;
 
-    if (mc && main_loop_init(errp)) {
+    /* -daemonize forks here: after the checks, before any thread exists. */
+    if (mc && setup_process(o, errp) && main_loop_init(errp)) {
         bql_lock(); /* the main thread holds it except while main_loop_wait sleeps */
         os_setup_signal_handling();
         ms = build_machine(o, mc, &machine_kv, errp);
@@ -393,6 +470,8 @@ static bool start_machine(const VLOptions *o, bool *dumped, Error **errp)
     if (!o->start_stopped) {
         vm_start();
     }
+    /* -daemonize: the machine is up, the waiting parent may exit now. */
+    os_daemonize_done();
     return true;
 }
 
@@ -445,6 +524,7 @@ void system_cleanup(void)
     cpus_shutdown();
     /* Whatever the guest wrote reaches the disk, even without a guest flush (Ctrl-A x). */
     blk_flush_all();
+    monitor_flush_all();
     chardev_cleanup_all();
     bql_unlock();
 }

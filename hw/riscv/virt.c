@@ -217,6 +217,17 @@ static bool virt_device_plug(MachineState *ms, DeviceState *dev, Error **errp)
     return true;
 }
 
+static bool virt_device_unplug(MachineState *ms, DeviceState *dev, Error **errp)
+{
+    VirtMachineState *s = VIRT_MACHINE(ms);
+
+    if (object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE)) {
+        return virtio_mmio_unplug(s->virtio_transports, VIRT_VIRTIO_COUNT, dev, errp);
+    }
+    error_setg(errp, "Device '%s' does not support hotplugging", dev->id ? dev->id : "");
+    return false;
+}
+
 static bool virt_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Error **errp);
 
 static bool virt_machine_init(MachineState *ms, Error **errp)
@@ -554,6 +565,7 @@ static void virt_machine_class_init(ObjectClass *oc, void *data)
     mc->default_cpu_type = TYPE_RISCV_CPU_RV64;
     mc->default_ram_size = 128 * MiB;
     mc->device_plug = virt_device_plug;
+    mc->device_unplug = virt_device_unplug;
     object_class_add_props(oc, virt_props);
 }
 

@@ -394,6 +394,30 @@ bool virtio_mmio_plug_free(DeviceState *const *transports, int n, DeviceState *d
     return false;
 }
 
+bool virtio_mmio_unplug(DeviceState *const *transports, int n, DeviceState *dev, Error **errp)
+{
+    VirtIODevice *vdev = (VirtIODevice *)object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE);
+    VirtIOMMIOState *s = NULL;
+
+    for (int i = 0; vdev && i < n && !s; i++) {
+        if (virtio_mmio_get_device(transports[i]) == vdev) {
+            s = VIRTIO_MMIO(transports[i]);
+        }
+    }
+    if (!s) {
+        error_setg(errp, "'%s' is not on a virtio-mmio transport",
+                   object_get_typename(OBJECT(dev)));
+        return false;
+    }
+    /* The slot reads as empty again (device ID 0), as before the device came. */
+    virtio_reset(vdev);
+    virtio_bind_transport(vdev, NULL, NULL);
+    s->backend = NULL;
+    object_unref(OBJECT(vdev));
+    virtio_mmio_update_irq(DEVICE(s));
+    return true;
+}
+
 /* ---- device tree (QEMU virt: /soc/virtio_mmio@10001000 ... @10008000) ---- */
 
 static bool virtio_mmio_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp)

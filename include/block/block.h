@@ -64,6 +64,10 @@ void blk_unref(BlockBackend *blk);
 bool blk_register(BlockBackend *blk, const char *id, Error **errp) WARN_UNUSED_RESULT;
 BlockBackend *blk_by_name(const char *id);
 const char *blk_name(const BlockBackend *blk); /* "" if unregistered */
+/* query-block / info block: id, image file, format and read-only flag of each backend. */
+typedef void BlkInfoFunc(const char *id, const char *filename, const char *format, bool ro,
+                         void *opaque);
+void blk_foreach(BlkInfoFunc *fn, void *opaque);
 /* Close every registered backend (tests, exit). */
 void blk_unref_all(void);
 

@@ -13,10 +13,11 @@
  * Output never blocks (a peer that stops reading must not stall the harts, which
  * wait for the BQL the writer holds). A frontend chooses what happens to bytes the
  * host cannot take yet:
- *  - back-pressure (the UART): char_fe_write() takes what fits now and
+ *  - back-pressure (the UART, the monitor): char_fe_write() takes what fits now and
  *    char_fe_watch_writable() calls the frontend back when more fits, so nothing is
- *    lost and the guest sees its transmitter busy meanwhile;
- *  - fire and forget (the monitor, escape-key messages): char_fe_write_all() queues
+ *    lost; the guest sees its transmitter busy meanwhile, the monitor keeps the rest
+ *    in its own buffer and reads no new command until it is out;
+ *  - fire and forget (escape-key messages): char_fe_write_all() queues
  *    what does not fit now, up to CHR_OUT_QUEUE_SIZE bytes per backend, and the main
  *    loop writes the queue out as the host drains; beyond the bound bytes are dropped.
  * Both keep the order of the bytes of one backend. Where no peer is there to read
@@ -40,10 +41,25 @@ typedef void CharReceive(void *opaque, const uint8_t *buf, int size);
 /* The backend can take more output (see char_fe_watch_writable). */
 typedef void CharWritable(void *opaque);
 
+/*
+ * Connection events (the monitor needs them: the QMP greeting goes out when a client
+ * connects). OPENED: the backend can carry bytes (a socket client connected; the other
+ * backends are open from the start). CLOSED: the peer went away. MUX_IN/MUX_OUT: on a
+ * mux, this frontend gained or lost the input focus (Ctrl-A c).
+ */
+typedef enum CharEvent {
+    CHR_EVENT_OPENED,
+    CHR_EVENT_CLOSED,
+    CHR_EVENT_MUX_IN,
+    CHR_EVENT_MUX_OUT,
+} CharEvent;
+typedef void CharEventHandler(void *opaque, CharEvent event);
+
 typedef struct CharBackend {
     Chardev *chr;
     CharCanReceive *can_receive;
     CharReceive *receive;
+    CharEventHandler *event;
     void *opaque;
     int tag; /* index in a mux */
     /* A pending char_fe_watch_writable(), linked in the chardev's list of waiters. */
@@ -65,6 +81,11 @@ bool char_fe_init(CharBackend *be, Chardev *chr, Error **errp);
  * monitor before the serial port (as QEMU does) so the console starts on the serial port. */
 void char_fe_set_handlers(CharBackend *be, CharCanReceive *can_receive, CharReceive *receive,
                           void *opaque);
+/* After char_fe_set_handlers: receive connection events too. If the backend is already
+ * open, OPENED is delivered from inside this call (and MUX_IN if the frontend has the focus). */
+void char_fe_set_event_handler(CharBackend *be, CharEventHandler *event);
+/* Is this frontend on a mux (sharing its backend with others)? */
+bool char_fe_is_muxed(const CharBackend *be);
 /*
  * Write what the backend takes now, never blocking: returns that count (0..len; 0 while
  * bytes queued by char_fe_write_all are still waiting, so order is kept), or -1 if the host
@@ -82,12 +103,21 @@ void char_fe_watch_writable(CharBackend *be, CharWritable *cb, void *opaque);
  * Write all bytes without blocking: what the host does not take now is queued (up to
  * CHR_OUT_QUEUE_SIZE per backend) and written from the main loop. Returns the bytes
  * accepted (written or queued: len, unless the queue was full and the rest dropped), or
- * -1 if the host sink failed. The monitor's output goes through here.
+ * -1 if the host sink failed.
  */
 int char_fe_write_all(CharBackend *be, const uint8_t *buf, int len);
 /* Tell the backend the frontend can take input again (after can_receive returned 0).
  * The input is delivered soon after from the main loop, never from inside this call. */
 void char_fe_accept_input(CharBackend *be);
+/* query-chardev / info chardev: every backend with the spec it was made from. */
+typedef void ChardevInfoFunc(const char *label, const char *filename, bool frontend_open,
+                             void *opaque);
+void chardev_foreach(ChardevInfoFunc *fn, void *opaque);
+/*
+ * -chardev BACKEND,id=ID[,...] (QEMU's spelling): socket (path= or host=/port=, server,
+ * wait), stdio, null, file (path=), pty, each with mux=on. NULL + errp on a bad option.
+ */
+Chardev *chardev_new_from_opts(const char *opts, Error **errp);
 /* At exit: write out queued output (waiting a bounded time for a slow reader), restore the
  * terminal (stdio raw mode), remove socket files; safe to call more than once. */
 void chardev_cleanup_all(void);

@@ -176,5 +176,7 @@ AddressSpace *address_space_memory(void);
 
 /* Print the flattened map (for `info mtree`-like debugging and tests). */
 void address_space_dump(AddressSpace *as, FILE *out);
+/* Print the region tree of as (the monitor's `info mtree`). */
+void memory_region_dump_tree(AddressSpace *as, FILE *out);
 
 #endif

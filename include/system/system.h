@@ -47,6 +47,19 @@ typedef struct VLOptions {
     bool no_shutdown;      /* -no-shutdown */
     bool show_version;     /* -version */
     bool show_help;        /* -h / -help */
+    /* Monitors and process control (monitor/, system/os-posix.c) */
+    struct {
+        int kind; /* MonitorOptKind */
+        const char *arg;
+    } monitor[MAX_DEVICE_OPTS]; /* -monitor/-qmp/-qmp-pretty/-mon, in order */
+    int nmonitor;
+    bool default_monitor_off; /* one of them was given: no implicit monitor on the serial mux */
+    const char *chardev[MAX_DEVICE_OPTS]; /* -chardev, in order */
+    int nchardev;
+    const char *name;    /* -name */
+    const char *pidfile; /* -pidfile */
+    bool daemonize;      /* -daemonize */
+
     SandboxConfig sandbox; /* -sandbox */
     RunAsUser runas;       /* -runas, -run-with user= */
 

@@ -186,6 +186,7 @@ static void riscv_cpu_class_init(ObjectClass *oc, void *data)
     cc->set_pc = riscv_cpu_set_pc;
     cc->get_pc = riscv_cpu_get_pc;
     cc->dump_state = riscv_cpu_dump_state;
+    cc->target_name = "riscv64";
     riscv_cpu_gdb_class_init(cc);
 }
 

@@ -239,8 +239,14 @@ static int riscv_memory_rw_debug(CPUState *cs, uint64_t vaddr, void *buf, uint64
     return 0;
 }
 
+static hwaddr riscv_get_phys_addr_debug(CPUState *cs, uint64_t vaddr)
+{
+    return riscv_cpu_get_phys_page_debug(&RISCV_CPU(cs)->env, vaddr);
+}
+
 void riscv_cpu_gdb_class_init(CPUClass *cc)
 {
+    cc->get_phys_addr_debug = riscv_get_phys_addr_debug;
     cc->gdb_arch_name = "riscv:rv64";
     cc->gdb_target_xml = riscv_gdb_target_xml;
     cc->gdb_num_regs = GDB_NUM_REGS;

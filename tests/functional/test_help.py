@@ -25,7 +25,8 @@ def help_options():
 @pytest.fixture
 def files(tmp_path, kestrel):
     """Inputs the options take: a raw program, an initrd, a disk image, a valid dtb."""
-    paths = {name: tmp_path / name for name in ("k.bin", "initrd", "disk.img", "log", "ok.dtb")}
+    paths = {name: tmp_path / name
+             for name in ("k.bin", "initrd", "disk.img", "log", "ok.dtb", "sock", "pid")}
     paths["k.bin"].write_bytes(b"\x6f\x00\x00\x00")  # j .
     paths["initrd"].write_bytes(b"\0" * 512)
     paths["disk.img"].write_bytes(b"\0" * 65536)
@@ -101,6 +102,25 @@ def samples(f, port):
         "object": [["-object", "rng-random,id=r0,filename=/dev/urandom",
                     "-device", "virtio-rng-device,rng=r0"], ["-object", "rng-builtin,id=r0"],
                    ["-object", '{"qom-type": "rng-builtin", "id": "r0"}']],
+        # Monitors: the default console takes stdio, so a stdio monitor needs -serial elsewhere.
+        "monitor": [["-monitor", "stdio", "-serial", "null"], ["-monitor", "none"],
+                    ["-monitor", f"unix:{f['sock']},server,nowait"],
+                    ["-monitor", f"tcp:127.0.0.1:{port},server=on,wait=off"]],
+        "qmp": [["-qmp", f"unix:{f['sock']},server=on,wait=off"],
+                ["-qmp", f"tcp:127.0.0.1:{port},server,nowait"]],
+        "qmp-pretty": [["-qmp-pretty", f"unix:{f['sock']},server=on,wait=off"]],
+        "mon": [["-chardev", "null,id=m0", "-mon", "chardev=m0"],
+                ["-chardev", "null,id=m0", "-mon", "chardev=m0,mode=readline"],
+                ["-chardev", f"socket,id=m0,path={f['sock']},server=on,wait=off",
+                 "-mon", "chardev=m0,mode=control,pretty=on"]],
+        "chardev": [["-chardev", f"socket,id=c0,path={f['sock']},server=on,wait=off"],
+                    ["-chardev", f"socket,id=c0,host=127.0.0.1,port={port},server,nowait"],
+                    ["-chardev", "stdio,id=c0", "-serial", "null"], ["-chardev", "null,id=c0"],
+                    ["-chardev", f"file,id=c0,path={f['log']}"], ["-chardev", "pty,id=c0"],
+                    ["-chardev", "stdio,id=c0,mux=on", "-serial", "null", "-mon", "chardev=c0"]],
+        "name": [["-name", "vm1"], ["-name", "guest=vm1"]],
+        "pidfile": [["-pidfile", f["pid"]]],
+        "daemonize": [["-daemonize", "-pidfile", f["pid"]]],
     }
 
 
@@ -205,6 +225,20 @@ def key_t(child):
     child.expect("=> ")
 
 
+def key_c(child):
+    # To the monitor (its banner, then HMP answers), and back to U-Boot's prompt.
+    child.send("\x01c")
+    child.expect("monitor - type 'help' for more information")
+    child.expect_exact("(qemu) ")
+    child.send("info status\r")
+    child.expect("VM status: running")
+    child.expect_exact("(qemu) ")
+    child.send("\x01c")
+    child.send("echo back\r")
+    child.expect("back")
+    child.expect("=> ")
+
+
 def key_x(child):
     child.send("\x01x")
     child.expect(pexpect.EOF)
@@ -212,7 +246,7 @@ def key_x(child):
     assert child.exitstatus == 0
 
 
-KEY_CHECKS = {"h": key_h, "C-a": key_ctrl_a, "t": key_t, "x": key_x}
+KEY_CHECKS = {"h": key_h, "C-a": key_ctrl_a, "t": key_t, "c": key_c, "x": key_x}
 
 
 def test_console_keys_listed_all_work(kestrel):
@@ -227,7 +261,7 @@ def test_console_keys_listed_all_work(kestrel):
     child.expect("=> ")
     text = child.before
     keys = re.findall(r"C-a (C-a|\S)\s{2,}", text)
-    assert "x" in keys and "h" in keys, text
+    assert "x" in keys and "h" in keys and "c" in keys, text
     unchecked = [k for k in keys if k not in KEY_CHECKS]
     assert unchecked == [], f"Ctrl-A h lists keys with no behaviour checked here: {unchecked}"
     for key in keys:

@@ -62,6 +62,8 @@ typedef struct MachineClass {
      * device gets a virtio-mmio transport. False + errp if the board has no room for it.
      */
     bool (*device_plug)(MachineState *ms, DeviceState *dev, Error **errp);
+    /* Undo device_plug (the monitor's device_del); NULL = nothing can be unplugged. */
+    bool (*device_unplug)(MachineState *ms, DeviceState *dev, Error **errp);
 } MachineClass;
 
 struct MachineState {

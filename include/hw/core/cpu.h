@@ -32,6 +32,7 @@ typedef struct CPUClass {
     void (*set_pc)(CPUState *cpu, uint64_t pc);
     uint64_t (*get_pc)(CPUState *cpu);
     void (*dump_state)(CPUState *cpu, FILE *out);
+    const char *target_name; /* QMP's query-target and query-cpus-fast: "riscv64" */
     /* gdbstub: register numbering follows the target description XML. */
     const char *gdb_arch_name;                                       /* "riscv:rv64" */
     const char *(*gdb_target_xml)(CPUState *cpu, const char *annex); /* NULL if unknown */
@@ -41,6 +42,8 @@ typedef struct CPUClass {
     int (*gdb_write_register)(CPUState *cpu, const uint8_t *buf, int n);
     /* Access guest virtual memory as the CPU sees it now (page tables honoured); 0 or -1. */
     int (*memory_rw_debug)(CPUState *cpu, uint64_t vaddr, void *buf, uint64_t len, bool write);
+    /* The physical address vaddr maps to now, or (hwaddr)-1 (the monitor's x and memsave). */
+    hwaddr (*get_phys_addr_debug)(CPUState *cpu, uint64_t vaddr);
 } CPUClass;
 
 /* Why exec() returned. */
@@ -68,6 +71,7 @@ struct CPUState {
     bool running;             /* inside CPUClass.exec (protected by the cpus lock) */
     bool created;
     pthread_t thread;
+    int thread_id;            /* the host TID, for query-cpus-fast (0 until the thread runs) */
     pthread_cond_t halt_cond; /* the vCPU sleeps on it when stopped or halted */
 
     /* debugging (changed only while the vCPU is stopped) */

@@ -35,5 +35,11 @@ bool virtio_mmio_plug(DeviceState *transport, DeviceState *dev, Error **errp) WA
  */
 bool virtio_mmio_plug_free(DeviceState *const *transports, int n, DeviceState *dev,
                            Error **errp) WARN_UNUSED_RESULT;
+/*
+ * Take dev off whichever of a board's n transports holds it (device_del before the
+ * guest ran); the slot reads as empty again. Fails if none of them holds it.
+ */
+bool virtio_mmio_unplug(DeviceState *const *transports, int n, DeviceState *dev,
+                        Error **errp) WARN_UNUSED_RESULT;
 
 #endif

@@ -1,0 +1,192 @@
+"""HMP, the human monitor: over a unix socket, TCP and the stdio mux (Ctrl-A c); outputs
+that scripts parse compared with QEMU 7.2's; line editing and history; errors that leave
+the monitor serving."""
+import os
+
+import pexpect
+import pytest
+
+from conftest import HANG_GUARD
+from monitor_util import HMP, build_wait_guest, connect_tcp, connect_unix, start, stop
+
+BASE = ["-M", "virt", "-bios", "none", "-display", "none", "-S"]
+
+# Commands whose whole output must be the same as QEMU's (reset-vector ROM, run state,
+# expressions, error messages).
+SAME_AS_QEMU = [
+    "info status",
+    "info name",
+    "xp/4x 0x1000",
+    "xp/20bx 0x1000",
+    "x/2gx 0x1000",
+    "xp/6hd 0x1000",
+    "xp/3xh 0x1004",
+    "p/x 10+6",
+    "p 0x10*3",
+    "p/d 100",
+    "x",
+    "qom-get /machine dumpdtb x",
+    "device_del",
+    "frobnicate",
+]
+
+
+def hmp_session(binary, tmp_path, extra=()):
+    path = str(tmp_path / f"{os.path.basename(binary)}.hmp")
+    serial = [] if "-serial" in extra else ["-serial", "null"]
+    proc = start(binary, BASE + serial + ["-name", "hmpvm",
+                                          "-monitor", f"unix:{path},server,nowait"] + list(extra))
+    hmp = HMP(connect_unix(path, proc))
+    banner = hmp.read_until_prompt()
+    return proc, hmp, banner
+
+
+def test_outputs_match_qemu(kestrel, qemu, tmp_path):
+    outputs = {}
+    for binary in (kestrel, qemu):
+        proc, hmp, banner = hmp_session(binary, tmp_path)
+        try:
+            assert "monitor - type 'help' for more information" in banner
+            outputs[binary] = [hmp.cmd(line) for line in SAME_AS_QEMU]
+        finally:
+            stop(proc)
+    for line, k, q in zip(SAME_AS_QEMU, outputs[kestrel], outputs[qemu]):
+        assert k == q, f"{line!r}: Kestrel {k!r}, QEMU {q!r}"
+
+
+def test_info_commands(kestrel, tmp_path):
+    (tmp_path / "d.img").write_bytes(b"\0" * 4096)
+    drive = f"file={tmp_path / 'd.img'},if=none,id=d0,format=raw"
+    proc, hmp, _ = hmp_session(kestrel, tmp_path, ["-drive", drive])
+    try:
+        assert hmp.cmd("info version").startswith("0.")
+        assert "* CPU #0: thread_id=" in hmp.cmd("info cpus")
+        assert "compat_monitor0: filename=unix:" in hmp.cmd("info chardev")
+        assert "d0: " in hmp.cmd("info block")
+        regs = hmp.cmd("info registers")
+        assert "CPU#0" in regs and " pc       0000000000001000" in regs
+        assert "(ram)" in hmp.cmd("info mtree -f")
+        tree = hmp.cmd("info mtree")
+        assert "(prio 0, container): system" in tree and "(prio 0, rom): " in tree
+        assert "rv64-riscv-cpu" in hmp.cmd("info qom-tree")
+        assert "dev: ns16550a" in hmp.cmd("info qtree")
+        assert "virt-machine" in hmp.cmd("qom-get /machine type")
+        assert "info registers" in hmp.cmd("help")
+        assert hmp.cmd("help stop") == "stop -- stop emulation\r\n"
+    finally:
+        stop(proc)
+
+
+def test_run_control_and_quit(kestrel, tmp_path):
+    elf = build_wait_guest(tmp_path)
+    spath = str(tmp_path / "serial.sock")
+    proc, hmp, _ = hmp_session(kestrel, tmp_path, ["-kernel", elf, "-serial",
+                                                   f"unix:{spath},server=on,wait=off"])
+    try:
+        serial = connect_unix(spath, proc)
+        assert hmp.cmd("info status") == "VM status: paused (prelaunch)\r\n"
+        hmp.cmd("c")
+        assert serial.recv(1) == b"R"
+        assert hmp.cmd("info status") == "VM status: running\r\n"
+        hmp.cmd("stop")
+        assert hmp.cmd("info status") == "VM status: paused\r\n"
+        # x on virtual addresses (M-mode: identity) sees the guest's code.
+        assert hmp.cmd("x/1x 0x80000000").startswith("0000000080000000: 0x")
+        hmp.cmd("system_reset")
+        regs = hmp.cmd("info registers")
+        assert " pc       0000000000001000" in regs
+        hmp.sock.sendall(b"q\r")
+        assert proc.wait(timeout=HANG_GUARD) == 0
+    finally:
+        stop(proc)
+
+
+def test_hmp_over_tcp_with_line_editing(kestrel, free_port, tmp_path):
+    proc = start(kestrel, BASE + ["-serial", "null",
+                                  "-monitor", f"tcp:127.0.0.1:{free_port},server=on,wait=off"])
+    try:
+        hmp = HMP(connect_tcp(free_port, proc))
+        hmp.read_until_prompt()
+        # Type "info stutus", go left 3, rub out the u, type a: "info status".
+        hmp.sock.sendall(b"info stutus\x1b[D\x1b[D\x1b[D\x7fa\r")
+        assert "VM status: paused (prelaunch)" in hmp.read_until_prompt()
+        # Up arrow: the last line again.
+        hmp.sock.sendall(b"\x1b[A\r")
+        assert "VM status: paused (prelaunch)" in hmp.read_until_prompt()
+        # Ctrl-U kills the line.
+        hmp.sock.sendall(b"garbage\x15info name\r")
+        out = hmp.read_until_prompt()
+        assert "unknown command" not in out
+    finally:
+        stop(proc)
+
+
+def test_stdio_mux_ctrl_a_c(kestrel):
+    """-nographic's default: the serial console and the monitor share stdio; Ctrl-A c
+    switches; every key Ctrl-A h lists does something."""
+    child = pexpect.spawn(kestrel, ["-M", "virt", "-bios", "none", "-nographic", "-S"],
+                          timeout=HANG_GUARD, encoding="latin-1")
+    try:
+        child.send("\x01h")
+        child.expect("C-a c    switch between console and monitor")
+        child.send("\x01c")
+        child.expect("monitor - type 'help' for more information")
+        child.expect_exact("(qemu) ")
+        child.send("info status\r")
+        child.expect_exact("VM status: paused (prelaunch)")
+        child.expect_exact("(qemu) ")
+        child.send("\x01c")  # back to the console, then to the monitor again
+        child.send("\x01c")
+        child.expect_exact("(qemu) ")
+        child.send("quit\r")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+
+
+def test_serial_mon_stdio_and_monitor_none(kestrel):
+    """-serial mon:stdio puts a monitor on the mux even with -monitor none; a plain
+    -serial stdio has no monitor, so Ctrl-A c is a byte for the guest."""
+    child = pexpect.spawn(kestrel, ["-M", "virt", "-bios", "none", "-display", "none", "-S",
+                                    "-monitor", "none", "-serial", "mon:stdio"],
+                          timeout=HANG_GUARD, encoding="latin-1")
+    try:
+        child.send("\x01c")
+        child.expect_exact("(qemu) ")
+        child.send("q\r")
+        child.expect(pexpect.EOF)
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+
+
+def test_bad_arguments_keep_serving(kestrel, tmp_path):
+    proc, hmp, _ = hmp_session(kestrel, tmp_path)
+    try:
+        assert "unexpected end of expression" in hmp.cmd("xp/4x")
+        assert "invalid char in format" in hmp.cmd("xp/4z 0x1000")
+        assert "Cannot access memory" in hmp.cmd("xp/2x 0x10000000")  # the UART: MMIO
+        assert "Cannot access memory" in hmp.cmd("x/2x 0x7000000000")
+        assert "division by zero" in hmp.cmd("p 1/0")
+        assert "unknown command" in hmp.cmd("info nothing")
+        assert "Error:" in hmp.cmd("qom-set /machine nope 1")
+        assert hmp.cmd("info status") == "VM status: paused (prelaunch)\r\n"
+    finally:
+        stop(proc)
+
+
+def test_expressions_and_file_arguments(kestrel, tmp_path):
+    proc, hmp, _ = hmp_session(kestrel, tmp_path)
+    try:
+        assert hmp.cmd("p 1 + 2*3") == "0x7\r\n"
+        assert hmp.cmd("p/d (1+2)*3") == "9\r\n"
+        out = tmp_path / "rom.bin"
+        # The size expression ends before the file name that starts with '/'.
+        assert hmp.cmd(f"pmemsave 0x1000 8 {out}") == ""
+        assert out.read_bytes() == bytes.fromhex("9702000013868202")
+        assert "info status" in hmp.cmd("info")
+    finally:
+        stop(proc)
