@@ -44,6 +44,15 @@ void jit_fp_check(JitCtx *c);
 void jit_fp_dirty(JitCtx *c);
 /* Raise illegal instruction (with the record's bits) when cc holds. */
 void jit_branch_to_illegal(JitCtx *c, X86Cond cc);
+/*
+ * The fallback of an inline fast path: when cc holds, a cold stub runs the record through
+ * jit_helper_fp, loads rax with its result (x[rd] if int_rd, else f[rd]) and jumps back to
+ * the point jit_fallback_resume marks, where the fast path has its result in rax too. No
+ * register-cache change may come between the branch and that point.
+ */
+typedef struct JitCold *JitFallback;
+JitFallback jit_fp_fallback(JitCtx *c, X86Cond cc, bool int_rd);
+void jit_fallback_resume(JitCtx *c, JitFallback *k, int n);
 /* The record being translated, and its buffer. */
 const InsnRecord *jit_rec(JitCtx *c);
 X86Buf *jit_buf(JitCtx *c);
