@@ -387,6 +387,55 @@ static bool gen_sse(JitCtx *c, int op)
     }
 }
 
+/*
+ * frflags/fsflags/frrm/fsrm/frcsr/fscsr and their immediate forms, as csr.c's fflags, frm
+ * and fcsr: FS off is illegal; a write stores the masked fields and marks FS dirty. glibc's
+ * sqrt brackets a compare with frflags/fsflags: an n-body loop ran those through the
+ * interpreter, and every block holding one returned to the run loop.
+ */
+bool jit_gen_fcsr(JitCtx *c, int op)
+{
+    X86Buf *b = jit_buf(c);
+    const InsnRecord *r = jit_rec(c);
+    unsigned csr = r->imm & 0xfff;
+    bool write = op == OP_CSRRW || op == OP_CSRRWI;
+    X86Mem fflags = x86_mem(JIT_ENV, JIT_ENV_OFF(fflags)), frm = x86_mem(JIT_ENV, JIT_ENV_OFF(frm));
+
+    if (csr < CSR_FFLAGS || csr > CSR_FCSR || (!write && r->rs1 != 0)) {
+        return false; /* a set/clear that may write: the interpreter */
+    }
+    jit_fp_check(c);
+    if (csr == CSR_FCSR) {
+        x86_mov_rm(b, false, X86_RAX, frm);
+        x86_shift_ri(b, X86_SHL, false, X86_RAX, 5);
+        x86_alu_rm(b, X86_OR, false, X86_RAX, fflags);
+    } else {
+        x86_mov_rm(b, false, X86_RAX, csr == CSR_FFLAGS ? fflags : frm);
+    }
+    if (write) {
+        if (op == OP_CSRRW) {
+            jit_ld(c, X86_RDX, r->rs1);
+        } else {
+            x86_mov_ri(b, X86_RDX, r->rs1);
+        }
+        x86_mov_rr(b, false, X86_RCX, X86_RDX);
+        if (csr != CSR_FRM) {
+            x86_alu_ri(b, X86_AND, false, X86_RCX, 0x1f);
+            x86_mov_mr(b, false, fflags, X86_RCX);
+            x86_shift_ri(b, X86_SHR, false, X86_RDX, 5);
+        }
+        if (csr != CSR_FFLAGS) {
+            x86_alu_ri(b, X86_AND, false, X86_RDX, 7);
+            x86_mov_mr(b, false, frm, X86_RDX);
+        }
+    }
+    jit_st(c, r->rd, X86_RAX);
+    if (write) {
+        jit_fp_dirty(c);
+    }
+    return true;
+}
+
 bool jit_gen_fp(JitCtx *c, int op)
 {
     if (jit_sse_enabled() && gen_sse(c, op)) {

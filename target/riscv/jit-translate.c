@@ -469,6 +469,8 @@ static bool gen_int(JitCtx *c, int op)
             x86_call(c->b, riscv_helper_fence);
         }
         return true;
+    case OP_CSRRW ... OP_CSRRCI:
+        return jit_gen_fcsr(c, op);
     case OP_FLW:
     case OP_FLD:
         gen_fp_load(c, op == OP_FLW ? 4 : 8);

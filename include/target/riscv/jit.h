@@ -38,6 +38,9 @@ bool jit_gen_alu(JitCtx *c, int op);
 /* Translate an F/D computational record inline or with a direct call to its fpu.h
  * function (jit-fp.c); false, with nothing emitted, to leave it to jit_helper_fp. */
 bool jit_gen_fp(JitCtx *c, int op);
+/* A CSR record on fflags/frm/fcsr that reads, or writes a whole value (jit-fp.c); false,
+ * with nothing emitted, for any other. */
+bool jit_gen_fcsr(JitCtx *c, int op);
 /* FS off: raise illegal instruction (emitted before any F/D effect). */
 void jit_fp_check(JitCtx *c);
 /* After an F/D write: mark FS dirty unless it is (a cold call to riscv_mark_fs_dirty). */
