@@ -205,7 +205,9 @@ int tcg_cpu_exec(CPUState *cs)
         unsigned flushes = cs->tlb->tb_flush_count;
 
         chain.tb = NULL;
-        if (atomic_exchange(&cs->exit_request, false)) {
+        /* A plain load first: the locked exchange cost ~4% of an FP workload's time (perf). */
+        if (atomic_load_explicit(&cs->exit_request, memory_order_relaxed) &&
+            atomic_exchange(&cs->exit_request, false)) {
             return EXCP_INTERRUPT;
         }
         if (ops->exec_interrupt(cs)) {

@@ -380,3 +380,54 @@ void x86_align(X86Buf *b, unsigned align, unsigned offset)
         x86_byte(b, 0x90);
     }
 }
+
+/* Legacy SSE: [prefix] [REX] 0F opc ModR/M; prefix 0 for none. */
+static void sse_prefix(X86Buf *b, uint8_t prefix)
+{
+    if (prefix) {
+        x86_byte(b, prefix);
+    }
+}
+
+void x86_sse_rm(X86Buf *b, X86SseOp op, int xmm, X86Mem src)
+{
+    sse_prefix(b, op >> 8);
+    op_m(b, 0, 0x0f00 | (op & 0xff), xmm, src);
+}
+
+void x86_movq_rx(X86Buf *b, X86Reg dst, int xmm)
+{
+    x86_byte(b, 0x66);
+    op_r(b, F_W, 0x0f7e, xmm, dst);
+}
+
+void x86_movq_xr(X86Buf *b, int xmm, X86Reg src)
+{
+    x86_byte(b, 0x66);
+    op_r(b, F_W, 0x0f6e, xmm, src);
+}
+
+void x86_cvtsi2f(X86Buf *b, bool dbl, bool w, int xmm, X86Reg src)
+{
+    x86_byte(b, dbl ? 0xf2 : 0xf3);
+    op_r(b, wf(w), 0x0f2a, xmm, src);
+}
+
+void x86_cvtf2si(X86Buf *b, bool dbl, bool trunc, bool w, X86Reg dst, int xmm)
+{
+    x86_byte(b, dbl ? 0xf2 : 0xf3);
+    op_r(b, wf(w), trunc ? 0x0f2c : 0x0f2d, dst, xmm);
+}
+
+/* VEX three-byte form: C4, ~R ~X ~B m-mmmm (0F38 = 2), W ~vvvv L pp (66 = 1). */
+void x86_vfma231(X86Buf *b, X86FmaOp op, bool dbl, int xmm_dst, int xmm_a, X86Mem src)
+{
+    int index = src.index == X86_NOREG ? 0 : src.index;
+
+    x86_byte(b, 0xc4);
+    x86_byte(b,
+             (xmm_dst & 8 ? 0 : 0x80) | (index & 8 ? 0 : 0x40) | (src.base & 8 ? 0 : 0x20) | 0x02);
+    x86_byte(b, (dbl ? 0x80 : 0) | (~xmm_a & 0xf) << 3 | 0x01);
+    x86_byte(b, op);
+    emit_modrm_mem(b, xmm_dst, src);
+}

@@ -11,10 +11,25 @@
  * time in riscv_exec_fp's dispatch and 6% in jit_helper_fp around the
  * arithmetic (perf, after FP loads and stores got the inline TLB path).
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "target/riscv/fpu.h"
 #include "target/riscv/jit.h"
 
 #define SIGN_D 0x8000000000000000ULL
+#define JIT_COLD_FP_MAX 6
+
+/* KESTREL_JIT_NOSSE=1 turns the inline SSE paths off (to compare, or to bisect a miscompile). */
+static bool jit_sse_enabled(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *e = getenv("KESTREL_JIT_NOSSE");
+        on = !(e && *e && strcmp(e, "0"));
+    }
+    return on;
+}
 
 typedef uint64_t (*FpBinary)(uint64_t a, uint64_t b, int rm, uint32_t *fflags);
 typedef uint64_t (*FpTernary)(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags);
@@ -116,8 +131,317 @@ static bool gen_fmv(JitCtx *c, bool to_f)
     return true;
 }
 
+/*
+ * Inline SSE2/FMA3. The host runs JIT code in the C default MXCSR (nearest, no FTZ/DAZ, all
+ * exceptions masked: fpu-host.c relies on it too), so a fast path needs the effective
+ * rounding mode to be RNE. Its flags stay exact without reading MXCSR (a read stalls until
+ * the operation retires) because it only runs when fflags.NX has already accrued (it stays
+ * set in practice) and the result rules out every other flag: a finite sum cannot underflow
+ * (an inexact sum is never tiny) nor be invalid, so only an infinite or NaN sum goes to the
+ * helper; for products, quotients, roots and fused multiply-adds the result must be normal
+ * and at least twice the smallest normal (not tiny after rounding, no OF/DZ/NV). Anything
+ * else, and NaN results (x86 keeps payloads, RISC-V returns the canonical NaN), takes the
+ * fallback: the generic helper, the reference semantics.
+ */
+enum { GUARD_RNE = 1, GUARD_NX = 2 };
+
+static bool guard_possible(JitCtx *c, unsigned need)
+{
+    unsigned rm = jit_rec(c)->aux;
+    return rm == RISCV_RM_DYN || (rm <= FPU_RM_RMM && (!(need & GUARD_RNE) || rm == FPU_RM_RNE));
+}
+
+/* Branch to fb[*n] unless the guard holds; false (nothing emitted) if it never can. */
+static bool gen_guard(JitCtx *c, unsigned need, bool int_rd, JitFallback *fb, int *n)
+{
+    X86Buf *b = jit_buf(c);
+    unsigned rm = jit_rec(c)->aux;
+
+    if (!guard_possible(c, need)) {
+        return false;
+    }
+    jit_fp_check(c);
+    if (rm == RISCV_RM_DYN && (need & GUARD_RNE)) {
+        /* frm == 0 && NX: (frm | (NX ^ 1)) == 0 */
+        x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(frm)));
+        if (need & GUARD_NX) {
+            x86_mov_rm(b, false, X86_RCX, x86_mem(JIT_ENV, JIT_ENV_OFF(fflags)));
+            x86_unary(b, X86_NOT, false, X86_RCX);
+            x86_alu_ri(b, X86_AND, false, X86_RCX, FPU_NX);
+            x86_alu_rr(b, X86_OR, false, X86_RAX, X86_RCX);
+        } else {
+            x86_test_rr(b, false, X86_RAX, X86_RAX);
+        }
+        fb[(*n)++] = jit_fp_fallback(c, X86_CC_NE, int_rd);
+        return true;
+    }
+    if (rm == RISCV_RM_DYN) { /* only a reserved frm matters: the helper raises it */
+        x86_alu_mi(b, X86_CMP, false, x86_mem(JIT_ENV, JIT_ENV_OFF(frm)), FPU_RM_RMM);
+        fb[(*n)++] = jit_fp_fallback(c, X86_CC_A, int_rd);
+    }
+    if (need & GUARD_NX) {
+        x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(fflags)));
+        x86_alu_ri(b, X86_AND, false, X86_RAX, FPU_NX);
+        fb[(*n)++] = jit_fp_fallback(c, X86_CC_E, int_rd);
+    }
+    return true;
+}
+
+/* Singles must be NaN-boxed (else they read as the canonical NaN: the helper's case). */
+static void gen_boxed(JitCtx *c, const int *regs, int nregs, bool int_rd, JitFallback *fb, int *n)
+{
+    X86Buf *b = jit_buf(c);
+
+    x86_mov_ri(b, X86_RAX, 0xffffffff);
+    for (int i = 0; i < nregs; i++) {
+        X86Mem hi = JIT_FPR(regs[i]);
+        hi.disp += 4;
+        x86_alu_rm(b, X86_AND, false, X86_RAX, hi);
+    }
+    x86_alu_ri(b, X86_CMP, false, X86_RAX, -1);
+    fb[(*n)++] = jit_fp_fallback(c, X86_CC_NE, int_rd);
+}
+
+/*
+ * rax = xmm0's result; to the fallback unless its exponent is below all-ones (finite_ok)
+ * or in [2, max - 1]; singles get their NaN box.
+ */
+static void gen_result_check(JitCtx *c, bool dbl, bool finite_ok, JitFallback *fb, int *n)
+{
+    X86Buf *b = jit_buf(c);
+    int emax = dbl ? 0x7ff : 0xff;
+
+    x86_movq_rx(b, X86_RAX, 0);
+    x86_mov_rr(b, true, X86_RCX, X86_RAX);
+    x86_shift_ri(b, X86_SHR, true, X86_RCX, dbl ? 52 : 23);
+    x86_alu_ri(b, X86_AND, false, X86_RCX, emax);
+    if (finite_ok) {
+        x86_alu_ri(b, X86_CMP, false, X86_RCX, emax);
+        fb[(*n)++] = jit_fp_fallback(c, X86_CC_E, false);
+    } else {
+        x86_alu_ri(b, X86_SUB, false, X86_RCX, 2);
+        x86_alu_ri(b, X86_CMP, false, X86_RCX, emax - 2);
+        fb[(*n)++] = jit_fp_fallback(c, X86_CC_AE, false);
+    }
+    if (!dbl) {
+        x86_mov_ri(b, X86_RCX, 0xffffffff00000000ULL);
+        x86_alu_rr(b, X86_OR, true, X86_RAX, X86_RCX);
+    }
+}
+
+/* f[rd] = rax at the merge point of the fast path and its fallbacks. */
+static void gen_fp_result(JitCtx *c, JitFallback *fb, int n)
+{
+    jit_fallback_resume(c, fb, n);
+    x86_mov_mr(jit_buf(c), true, JIT_FPR(jit_rec(c)->rd), X86_RAX);
+    jit_fp_dirty(c);
+}
+
+/* fadd/fsub/fmul/fdiv/fsqrt and the fused multiply-adds, .s (dbl false) and .d. */
+static bool gen_sse_arith(JitCtx *c, int k, bool dbl)
+{
+    static const X86SseOp sd[] = {X86_ADDSD, X86_SUBSD, X86_MULSD, X86_DIVSD, X86_SQRTSD};
+    static const X86SseOp ss[] = {X86_ADDSS, X86_SUBSS, X86_MULSS, X86_DIVSS, X86_SQRTSS};
+    static const X86FmaOp fma[] = {X86_VFMADD231, X86_VFMSUB231, X86_VFNMADD231, X86_VFNMSUB231};
+    X86Buf *b = jit_buf(c);
+    const InsnRecord *r = jit_rec(c);
+    bool is_fma = k >= 5, unary = k == 4;
+    int regs[3] = {r->rs1, r->rs2, r->rs3}, nregs = is_fma ? 3 : unary ? 1 : 2;
+    X86SseOp load = dbl ? X86_MOVSD_LOAD : X86_MOVSS_LOAD;
+    JitFallback fb[JIT_COLD_FP_MAX];
+    int n = 0;
+
+    if (is_fma && !__builtin_cpu_supports("fma")) {
+        return false;
+    }
+    if (!gen_guard(c, GUARD_RNE | GUARD_NX, false, fb, &n)) {
+        return false;
+    }
+    if (!dbl) {
+        gen_boxed(c, regs, nregs, false, fb, &n);
+    }
+    if (is_fma) { /* xmm0 = rs3 (+-) rs1 * rs2 */
+        x86_sse_rm(b, load, 0, JIT_FPR(r->rs3));
+        x86_sse_rm(b, load, 1, JIT_FPR(r->rs1));
+        x86_vfma231(b, fma[k - 5], dbl, 0, 1, JIT_FPR(r->rs2));
+    } else if (unary) {
+        x86_sse_rm(b, (dbl ? sd : ss)[k], 0, JIT_FPR(r->rs1));
+    } else {
+        x86_sse_rm(b, load, 0, JIT_FPR(r->rs1));
+        x86_sse_rm(b, (dbl ? sd : ss)[k], 0, JIT_FPR(r->rs2));
+    }
+    gen_result_check(c, dbl, k <= 1, fb, &n);
+    gen_fp_result(c, fb, n);
+    return true;
+}
+
+/* feq/flt/fle: ordered operands compare without flags; unordered ones go to the helper. */
+static bool gen_sse_cmp(JitCtx *c, X86Cond cc, bool dbl)
+{
+    X86Buf *b = jit_buf(c);
+    const InsnRecord *r = jit_rec(c);
+    int regs[2] = {r->rs1, r->rs2};
+    JitFallback fb[JIT_COLD_FP_MAX];
+    int n = 0;
+
+    jit_fp_check(c);
+    if (!dbl) {
+        gen_boxed(c, regs, 2, true, fb, &n);
+    }
+    x86_sse_rm(b, dbl ? X86_MOVSD_LOAD : X86_MOVSS_LOAD, 0, JIT_FPR(r->rs1));
+    x86_mov_ri(b, X86_RAX, 0); /* before the compare: mov leaves the flags alone */
+    x86_sse_rm(b, dbl ? X86_UCOMISD : X86_UCOMISS, 0, JIT_FPR(r->rs2));
+    fb[n++] = jit_fp_fallback(c, X86_CC_P, true);
+    x86_setcc(b, cc, X86_RAX);
+    jit_fallback_resume(c, fb, n);
+    jit_st(c, r->rd, X86_RAX);
+    return true;
+}
+
+/* fcvt.{s,d}.{w,wu,l} (int to float): w/wu are exact; l rounds (RNE, NX guard). */
+static bool gen_cvt_from_int(JitCtx *c, int k, bool dbl)
+{
+    X86Buf *b = jit_buf(c);
+    const InsnRecord *r = jit_rec(c);
+    bool exact = dbl && k < 2;
+    JitFallback fb[JIT_COLD_FP_MAX];
+    int n = 0;
+
+    unsigned need = exact ? 0 : GUARD_RNE | GUARD_NX;
+
+    if (k == 3 || !guard_possible(c, need)) {
+        return false;
+    }
+    jit_ld(c, X86_RDX, r->rs1); /* before the guard's fallbacks: they keep this cache state */
+    gen_guard(c, need, false, fb, &n);
+    if (k == 1) {
+        x86_mov_rr(b, false, X86_RDX, X86_RDX);
+    }
+    x86_cvtsi2f(b, dbl, k != 0, 0, X86_RDX);
+    x86_movq_rx(b, X86_RAX, 0);
+    if (!dbl) {
+        x86_mov_ri(b, X86_RCX, 0xffffffff00000000ULL);
+        x86_alu_rr(b, X86_OR, true, X86_RAX, X86_RCX);
+    }
+    gen_fp_result(c, fb, n);
+    return true;
+}
+
+/* fcvt.w.d / fcvt.l.d (and .s): RTZ by cvtt, RNE by cvt; the x86 "indefinite" result
+ * (NaN, out of range, or the one value that equals it) and no NX yet go to the helper. */
+static bool gen_cvt_to_int(JitCtx *c, bool w64, bool dbl)
+{
+    X86Buf *b = jit_buf(c);
+    const InsnRecord *r = jit_rec(c);
+    bool rtz = r->aux == FPU_RM_RTZ;
+    int regs[1] = {r->rs1};
+    JitFallback fb[JIT_COLD_FP_MAX];
+    int n = 0;
+
+    if (!gen_guard(c, rtz ? GUARD_NX : GUARD_RNE | GUARD_NX, true, fb, &n)) {
+        return false;
+    }
+    if (!dbl) {
+        gen_boxed(c, regs, 1, true, fb, &n);
+    }
+    x86_sse_rm(b, dbl ? X86_MOVSD_LOAD : X86_MOVSS_LOAD, 0, JIT_FPR(r->rs1));
+    x86_cvtf2si(b, dbl, rtz, w64, X86_RAX, 0);
+    x86_mov_ri(b, X86_RCX, w64 ? 1ULL << 63 : 1ULL << 31);
+    x86_alu_rr(b, X86_CMP, w64, X86_RAX, X86_RCX);
+    fb[n++] = jit_fp_fallback(c, X86_CC_E, true);
+    if (!w64) {
+        x86_movsx_rr(b, 32, X86_RAX, X86_RAX);
+    }
+    jit_fallback_resume(c, fb, n);
+    jit_st(c, r->rd, X86_RAX);
+    return true;
+}
+
+static bool gen_sse(JitCtx *c, int op)
+{
+    switch (op) {
+    case OP_FADD_D ... OP_FSQRT_D:
+        return gen_sse_arith(c, op - OP_FADD_D, true);
+    case OP_FMADD_D ... OP_FNMADD_D:
+        return gen_sse_arith(c, 5 + op - OP_FMADD_D, true);
+    case OP_FADD_S ... OP_FSQRT_S:
+        return gen_sse_arith(c, op - OP_FADD_S, false);
+    case OP_FMADD_S ... OP_FNMADD_S:
+        return gen_sse_arith(c, 5 + op - OP_FMADD_S, false);
+    case OP_FEQ_D ... OP_FLE_D:
+        return gen_sse_cmp(c, (X86Cond[]){X86_CC_E, X86_CC_B, X86_CC_BE}[op - OP_FEQ_D], true);
+    case OP_FEQ_S ... OP_FLE_S:
+        return gen_sse_cmp(c, (X86Cond[]){X86_CC_E, X86_CC_B, X86_CC_BE}[op - OP_FEQ_S], false);
+    case OP_FCVT_D_W ... OP_FCVT_D_LU:
+        return gen_cvt_from_int(c, op - OP_FCVT_D_W, true);
+    case OP_FCVT_S_W ... OP_FCVT_S_LU:
+        return gen_cvt_from_int(c, op - OP_FCVT_S_W, false);
+    case OP_FCVT_W_D:
+    case OP_FCVT_L_D:
+        return gen_cvt_to_int(c, op == OP_FCVT_L_D, true);
+    case OP_FCVT_W_S:
+    case OP_FCVT_L_S:
+        return gen_cvt_to_int(c, op == OP_FCVT_L_S, false);
+    default:
+        return false;
+    }
+}
+
+/*
+ * frflags/fsflags/frrm/fsrm/frcsr/fscsr and their immediate forms, as csr.c's fflags, frm
+ * and fcsr: FS off is illegal; a write stores the masked fields and marks FS dirty. glibc's
+ * sqrt brackets a compare with frflags/fsflags: an n-body loop ran those through the
+ * interpreter, and every block holding one returned to the run loop.
+ */
+bool jit_gen_fcsr(JitCtx *c, int op)
+{
+    X86Buf *b = jit_buf(c);
+    const InsnRecord *r = jit_rec(c);
+    unsigned csr = r->imm & 0xfff;
+    bool write = op == OP_CSRRW || op == OP_CSRRWI;
+    X86Mem fflags = x86_mem(JIT_ENV, JIT_ENV_OFF(fflags)), frm = x86_mem(JIT_ENV, JIT_ENV_OFF(frm));
+
+    if (csr < CSR_FFLAGS || csr > CSR_FCSR || (!write && r->rs1 != 0)) {
+        return false; /* a set/clear that may write: the interpreter */
+    }
+    jit_fp_check(c);
+    if (csr == CSR_FCSR) {
+        x86_mov_rm(b, false, X86_RAX, frm);
+        x86_shift_ri(b, X86_SHL, false, X86_RAX, 5);
+        x86_alu_rm(b, X86_OR, false, X86_RAX, fflags);
+    } else {
+        x86_mov_rm(b, false, X86_RAX, csr == CSR_FFLAGS ? fflags : frm);
+    }
+    if (write) {
+        if (op == OP_CSRRW) {
+            jit_ld(c, X86_RDX, r->rs1);
+        } else {
+            x86_mov_ri(b, X86_RDX, r->rs1);
+        }
+        x86_mov_rr(b, false, X86_RCX, X86_RDX);
+        if (csr != CSR_FRM) {
+            x86_alu_ri(b, X86_AND, false, X86_RCX, 0x1f);
+            x86_mov_mr(b, false, fflags, X86_RCX);
+            x86_shift_ri(b, X86_SHR, false, X86_RDX, 5);
+        }
+        if (csr != CSR_FFLAGS) {
+            x86_alu_ri(b, X86_AND, false, X86_RDX, 7);
+            x86_mov_mr(b, false, frm, X86_RDX);
+        }
+    }
+    jit_st(c, r->rd, X86_RAX);
+    if (write) {
+        jit_fp_dirty(c);
+    }
+    return true;
+}
+
 bool jit_gen_fp(JitCtx *c, int op)
 {
+    if (jit_sse_enabled() && gen_sse(c, op)) {
+        return true;
+    }
+
     static const FpBinary binary[] = {fpu_add_d, fpu_sub_d, fpu_mul_d, fpu_div_d, sqrt_d};
     static const FpTernary ternary[] = {fpu_madd_d, fpu_msub_d, fpu_nmsub_d, fpu_nmadd_d};
 

@@ -20,7 +20,12 @@
 
 _Static_assert(sizeof(CPUTLBEntry) == 32, "TLB index scaling below assumes 32-byte entries");
 
-enum { COLD_LOAD, COLD_STORE, COLD_RAISE, COLD_ILLEGAL, COLD_FS_DIRTY };
+enum { COLD_LOAD, COLD_STORE, COLD_RAISE, COLD_ILLEGAL, COLD_FS_DIRTY, COLD_FP };
+
+/* Cold stubs per block; a record adds at most JIT_COLD_PER_REC (an FP fast path: FS check,
+ * guard, result check, FS dirty, the raise of the fallback). */
+#define JIT_COLD_PER_REC 6
+#define JIT_MAX_COLD (4 * TB_MAX_INSNS)
 
 /*
  * The register cache: the guest registers a block uses live in host
@@ -58,7 +63,7 @@ struct JitCtx {
     uint8_t *loop_entry;
     RegCache regs;
     unsigned last_use[JIT_NCACHE], clock;
-    JitCold cold[2 * TB_MAX_INSNS];
+    JitCold cold[JIT_MAX_COLD];
     int n_cold;
 };
 
@@ -155,6 +160,18 @@ static JitCold *cold_add(JitCtx *c, int kind, uint8_t *branch, unsigned memop)
     JitCold *k = &c->cold[c->n_cold++];
     *k = (JitCold){.kind = kind, .idx = c->idx, .memop = memop, .branch = branch, .regs = c->regs};
     return k;
+}
+
+JitFallback jit_fp_fallback(JitCtx *c, X86Cond cc, bool int_rd)
+{
+    return cold_add(c, COLD_FP, x86_jcc(c->b, cc, NULL), int_rd);
+}
+
+void jit_fallback_resume(JitCtx *c, JitFallback *k, int n)
+{
+    for (int i = 0; i < n; i++) {
+        k[i]->resume = c->b->p;
+    }
 }
 
 static void jit_branch_to_raise(JitCtx *c, X86Cond cc)
@@ -452,6 +469,8 @@ static bool gen_int(JitCtx *c, int op)
             x86_call(c->b, riscv_helper_fence);
         }
         return true;
+    case OP_CSRRW ... OP_CSRRCI:
+        return jit_gen_fcsr(c, op);
     case OP_FLW:
     case OP_FLD:
         gen_fp_load(c, op == OP_FLW ? 4 : 8);
@@ -508,6 +527,18 @@ static void gen_cold(JitCtx *c, JitCold *k)
         x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
         x86_call(b, riscv_mark_fs_dirty);
         reload(b, &k->regs);
+        x86_jmp(b, k->resume);
+        break;
+    case COLD_FP: /* the record through the generic helper; rax = its result */
+        write_back(b, &k->regs);
+        x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+        x86_mov_ri(b, X86_RSI, (uintptr_t)r);
+        x86_mov_ri(b, X86_RDX, riscv_tb_insn_bits(c->tb, k->idx));
+        x86_call(b, jit_helper_fp);
+        x86_test_rr(b, true, X86_RAX, X86_RAX);
+        jit_branch_to_raise(c, X86_CC_NE);
+        reload(b, &k->regs);
+        x86_mov_rm(b, true, X86_RAX, k->memop ? JIT_GPR(r->rd) : JIT_FPR(r->rd));
         x86_jmp(b, k->resume);
         break;
     case COLD_ILLEGAL: /* the raise stub takes the trap from cpu->tlb */
@@ -629,7 +660,7 @@ static void translate_records(JitCtx *c, bool loop)
     }
     for (c->idx = 0; c->idx <= c->tb->n_insns && !c->ended; c->idx++) {
         c->r = &c->tb->insns[c->idx];
-        if (!gen_record(c)) {
+        if (c->n_cold > JIT_MAX_COLD - JIT_COLD_PER_REC || !gen_record(c)) {
             c->loop_failed |= c->loop;
             break;
         }

@@ -94,7 +94,21 @@ uint64_t gen_fp_value(GenRng *r)
     uint64_t v = gen_rand(r);
     uint64_t box = 0xffffffff00000000ULL;
 
-    switch (v % 8) {
+    static const uint16_t edge_d[] = {0, 1, 2, 3, 0x7fc, 0x7fd, 0x7fe};
+    static const uint8_t edge_s[] = {0, 1, 2, 3, 0xfc, 0xfd, 0xfe};
+    uint64_t m = gen_rand(r);
+
+    switch (v % 12) {
+    case 8: /* ordinary doubles: inexact, normal results (the JIT's inline SSE path) */
+        return (v & 0x8000000000000000ULL) | (uint64_t)(0x3f8 + (v >> 8) % 16) << 52 |
+               (m & 0xfffffffffffffULL);
+    case 9: /* ordinary singles */
+        return box | (v & 0x80000000) | (uint32_t)(0x78 + (v >> 8) % 16) << 23 | (m & 0x7fffff);
+    case 10: /* subnormal, tiny-boundary and near-overflow doubles */
+        return (v & 0x8000000000000000ULL) | (uint64_t)edge_d[(v >> 8) % 7] << 52 |
+               (m & 0xfffffffffffffULL);
+    case 11:
+        return box | (v & 0x80000000) | (uint32_t)edge_s[(v >> 8) % 7] << 23 | (m & 0x7fffff);
     case 0:
     case 1:
         return d[(v >> 8) % (sizeof(d) / sizeof(d[0]))];

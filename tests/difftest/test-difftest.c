@@ -19,11 +19,13 @@
  */
 #include <inttypes.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -63,11 +65,14 @@ typedef struct Harness {
 
 static Harness h;
 
+static void start_kicks(void);
+
 static int group_setup(void **state)
 {
     assert_true(memory_region_init_ram(&h.ram, "difftest.ram", RAM_SIZE, NULL));
     memory_region_add_subregion(get_system_memory(), RAM_BASE, &h.ram);
     h.cpu = RISCV_CPU(object_new(TYPE_RISCV_CPU_RV64));
+    start_kicks();
     return 0;
 }
 
@@ -133,8 +138,32 @@ static void save_state(ArchState *s)
     memcpy(s->ram, h.ram.ram_ptr, RAM_SIZE);
 }
 
-/* Run the loaded stream to its WFI (or the handler's) on one engine. */
-static void run(bool jit, ArchState *out)
+/*
+ * A rare stream loops forever (on both engines: seed 1883807278493173 jumps back into
+ * itself). A periodic signal makes tcg_cpu_exec return at a block boundary; a stream still
+ * running after LOOP_INSNS instructions (a count, so the verdict does not depend on time)
+ * is a loop, which both engines must agree on.
+ */
+#define LOOP_INSNS 20000000
+
+static void kick(int sig)
+{
+    if (h.cpu) {
+        atomic_store(&h.cpu->parent_obj.exit_request, true);
+    }
+}
+
+static void start_kicks(void)
+{
+    struct sigaction sa = {.sa_handler = kick, .sa_flags = SA_RESTART};
+    struct itimerval every = {{0, 100000}, {0, 100000}};
+
+    sigaction(SIGALRM, &sa, NULL);
+    setitimer(ITIMER_REAL, &every, NULL);
+}
+
+/* Run the loaded stream to its WFI (or the handler's) on one engine; false if it loops. */
+static bool run(bool jit, ArchState *out)
 {
     CPUState *cs = &h.cpu->parent_obj;
     int ret;
@@ -144,9 +173,13 @@ static void run(bool jit, ArchState *out)
     load_state(&h.init);
     do {
         ret = tcg_cpu_exec(cs);
+        if (ret == EXCP_INTERRUPT && h.cpu->env.instret > LOOP_INSNS) {
+            return false;
+        }
     } while (ret == EXCP_INTERRUPT);
     assert_int_equal(ret, EXCP_HLT);
     save_state(out);
+    return true;
 }
 
 static void print_stream(void)
@@ -213,8 +246,16 @@ static bool check_seed(uint64_t seed, unsigned groups)
         fprintf(stderr, "seed %" PRIu64 "\n", seed);
         print_stream();
     }
-    run(true, &h.jit);
-    run(false, &h.interp);
+    bool jit_ends = run(true, &h.jit), interp_ends = run(false, &h.interp);
+    if (!jit_ends || !interp_ends) {
+        if (jit_ends == interp_ends) {
+            return true;
+        }
+        fprintf(stderr, "difftest: seed %" PRIu64 " loops on the %s only\n", seed,
+                jit_ends ? "interpreter" : "JIT");
+        print_stream();
+        return false;
+    }
     if (!memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
         return true;
     }

@@ -17,6 +17,66 @@
 
 #include "accel/tcg/jit-x86.h"
 
+static void enc_addsd(X86Buf *b)
+{
+    x86_sse_rm(b, X86_ADDSD, 0, x86_mem(X86_RBP, 0x48));
+}
+
+static void enc_movsd(X86Buf *b)
+{
+    x86_sse_rm(b, X86_MOVSD_LOAD, 1, x86_mem(X86_RBP, -0x10));
+}
+
+static void enc_ucomisd(X86Buf *b)
+{
+    x86_sse_rm(b, X86_UCOMISD, 9, x86_mem(X86_R13, 8));
+}
+
+static void enc_sqrtss(X86Buf *b)
+{
+    x86_sse_rm(b, X86_SQRTSS, 2, x86_mem(X86_RSP, 0));
+}
+
+static void enc_movq_rx(X86Buf *b)
+{
+    x86_movq_rx(b, X86_RAX, 0);
+}
+
+static void enc_movq_xr(X86Buf *b)
+{
+    x86_movq_xr(b, 1, X86_R11);
+}
+
+static void enc_cvtsi2sd(X86Buf *b)
+{
+    x86_cvtsi2f(b, true, true, 0, X86_R8);
+}
+
+static void enc_cvtsi2ss(X86Buf *b)
+{
+    x86_cvtsi2f(b, false, false, 0, X86_RAX);
+}
+
+static void enc_cvttsd2si(X86Buf *b)
+{
+    x86_cvtf2si(b, true, true, false, X86_RAX, 0);
+}
+
+static void enc_cvtsd2si(X86Buf *b)
+{
+    x86_cvtf2si(b, true, false, true, X86_R10, 1);
+}
+
+static void enc_vfmadd(X86Buf *b)
+{
+    x86_vfma231(b, X86_VFMADD231, true, 0, 1, x86_mem(X86_RBP, 0x18));
+}
+
+static void enc_vfnmsub(X86Buf *b)
+{
+    x86_vfma231(b, X86_VFNMSUB231, false, 9, 12, x86_mem(X86_R12, 0));
+}
+
 typedef struct Encoding {
     const char *text; /* objdump's reading of bytes */
     void (*emit)(X86Buf *b);
@@ -243,6 +303,18 @@ static const Encoding encodings[] = {
     {"push %r15; pop %rbx", enc_push_pop, "\x41\x57\x5b", 3},
     {"jmp *%rsi", enc_jmp_r, "\xff\xe6", 2},
     {"test %rdx,%rdx", enc_test, "\x48\x85\xd2", 3},
+    {"addsd 0x48(%rbp),%xmm0", enc_addsd, "\xf2\x0f\x58\x45\x48", 5},
+    {"movsd -0x10(%rbp),%xmm1", enc_movsd, "\xf2\x0f\x10\x4d\xf0", 5},
+    {"ucomisd 0x8(%r13),%xmm9", enc_ucomisd, "\x66\x45\x0f\x2e\x4d\x08", 6},
+    {"sqrtss (%rsp),%xmm2", enc_sqrtss, "\xf3\x0f\x51\x14\x24", 5},
+    {"movq %xmm0,%rax", enc_movq_rx, "\x66\x48\x0f\x7e\xc0", 5},
+    {"movq %r11,%xmm1", enc_movq_xr, "\x66\x49\x0f\x6e\xcb", 5},
+    {"cvtsi2sd %r8,%xmm0", enc_cvtsi2sd, "\xf2\x49\x0f\x2a\xc0", 5},
+    {"cvtsi2ss %eax,%xmm0", enc_cvtsi2ss, "\xf3\x0f\x2a\xc0", 4},
+    {"cvttsd2si %xmm0,%eax", enc_cvttsd2si, "\xf2\x0f\x2c\xc0", 4},
+    {"cvtsd2si %xmm1,%r10", enc_cvtsd2si, "\xf2\x4c\x0f\x2d\xd1", 5},
+    {"vfmadd231sd 0x18(%rbp),%xmm1,%xmm0", enc_vfmadd, "\xc4\xe2\xf1\xb9\x45\x18", 6},
+    {"vfnmsub231ss (%r12),%xmm12,%xmm9", enc_vfnmsub, "\xc4\x42\x19\xbf\x0c\x24", 6},
 };
 
 static void test_encodings(void **state)

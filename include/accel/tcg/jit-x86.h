@@ -167,6 +167,47 @@ void x86_bswap(X86Buf *b, X86Reg r);
 void x86_setcc(X86Buf *b, X86Cond cc, X86Reg dst); /* low byte only */
 void x86_cmov(X86Buf *b, X86Cond cc, X86Reg dst, X86Reg src);
 
+/*
+ * Scalar SSE2 and FMA3 (Intel SDM vol. 2: "ADDSD", "VFMADD231SD", ...). xmm registers are
+ * numbered 0..15. The opcode values hold the mandatory prefix and the 0F-map byte:
+ * 0xF258 = F2 [REX] 0F 58.
+ */
+typedef enum X86SseOp {
+    X86_MOVSD_LOAD = 0xf210, /* xmm = m64 */
+    X86_SQRTSD = 0xf251,
+    X86_ADDSD = 0xf258,
+    X86_MULSD = 0xf259,
+    X86_SUBSD = 0xf25c,
+    X86_DIVSD = 0xf25e,
+    X86_MOVSS_LOAD = 0xf310, /* xmm = m32 */
+    X86_SQRTSS = 0xf351,
+    X86_ADDSS = 0xf358,
+    X86_MULSS = 0xf359,
+    X86_SUBSS = 0xf35c,
+    X86_DIVSS = 0xf35e,
+    X86_UCOMISD = 0x662e, /* flags: ZF/PF/CF as an unsigned compare, PF = unordered */
+    X86_UCOMISS = 0x002e,
+} X86SseOp;
+
+/* VEX.66.0F38.W1 (double) / W0 (single) FMA3 opcodes, 231 form: xmm1 = +-(xmm2 * m) +- xmm1. */
+typedef enum X86FmaOp {
+    X86_VFMADD231 = 0xb9,  /* a*b + c */
+    X86_VFMSUB231 = 0xbb,  /* a*b - c */
+    X86_VFNMADD231 = 0xbd, /* -(a*b) + c */
+    X86_VFNMSUB231 = 0xbf, /* -(a*b) - c */
+} X86FmaOp;
+
+void x86_sse_rm(X86Buf *b, X86SseOp op, int xmm, X86Mem src);
+void x86_movq_rx(X86Buf *b, X86Reg dst, int xmm); /* dst = low 64 bits of xmm */
+void x86_movq_xr(X86Buf *b, int xmm, X86Reg src); /* xmm = src, upper bits zero */
+/* xmm = (double or float) of the signed 32/64-bit src, rounded as MXCSR says. */
+void x86_cvtsi2f(X86Buf *b, bool dbl, bool w, int xmm, X86Reg src);
+/* dst = the 32/64-bit signed integer of xmm (double or float): truncated (cvtt) or rounded
+ * as MXCSR says; out of range or NaN gives the "integer indefinite" 1 << (w ? 63 : 31). */
+void x86_cvtf2si(X86Buf *b, bool dbl, bool trunc, bool w, X86Reg dst, int xmm);
+/* xmm_dst = fma(xmm_a, [src], xmm_dst) as op says, double (dbl) or single. */
+void x86_vfma231(X86Buf *b, X86FmaOp op, bool dbl, int xmm_dst, int xmm_a, X86Mem src);
+
 /* Control flow. Branches return the address of their rel32 field for x86_patch_rel32. */
 uint8_t *x86_jcc(X86Buf *b, X86Cond cc, const void *target);
 uint8_t *x86_jmp(X86Buf *b, const void *target);

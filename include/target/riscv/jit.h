@@ -38,12 +38,24 @@ bool jit_gen_alu(JitCtx *c, int op);
 /* Translate an F/D computational record inline or with a direct call to its fpu.h
  * function (jit-fp.c); false, with nothing emitted, to leave it to jit_helper_fp. */
 bool jit_gen_fp(JitCtx *c, int op);
+/* A CSR record on fflags/frm/fcsr that reads, or writes a whole value (jit-fp.c); false,
+ * with nothing emitted, for any other. */
+bool jit_gen_fcsr(JitCtx *c, int op);
 /* FS off: raise illegal instruction (emitted before any F/D effect). */
 void jit_fp_check(JitCtx *c);
 /* After an F/D write: mark FS dirty unless it is (a cold call to riscv_mark_fs_dirty). */
 void jit_fp_dirty(JitCtx *c);
 /* Raise illegal instruction (with the record's bits) when cc holds. */
 void jit_branch_to_illegal(JitCtx *c, X86Cond cc);
+/*
+ * The fallback of an inline fast path: when cc holds, a cold stub runs the record through
+ * jit_helper_fp, loads rax with its result (x[rd] if int_rd, else f[rd]) and jumps back to
+ * the point jit_fallback_resume marks, where the fast path has its result in rax too. No
+ * register-cache change may come between the branch and that point.
+ */
+typedef struct JitCold *JitFallback;
+JitFallback jit_fp_fallback(JitCtx *c, X86Cond cc, bool int_rd);
+void jit_fallback_resume(JitCtx *c, JitFallback *k, int n);
 /* The record being translated, and its buffer. */
 const InsnRecord *jit_rec(JitCtx *c);
 X86Buf *jit_buf(JitCtx *c);
