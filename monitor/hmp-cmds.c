@@ -66,7 +66,7 @@ static bool expr_term(const char **pp, int64_t *out, Error **errp)
         if (!expr_term(&p, out, errp)) {
             return false;
         }
-        *out = -*out;
+        *out = (int64_t)(0 - (uint64_t)*out);
         *pp = p;
         return true;
     }
@@ -86,48 +86,69 @@ static bool expr_term(const char **pp, int64_t *out, Error **errp)
     return true;
 }
 
-static bool expr_product(const char **pp, int64_t *out, Error **errp)
+/*
+ * Apply one binary operator. The arithmetic wraps (unsigned), as a 64-bit register would:
+ * the user may type anything, and signed overflow or INT64_MIN / -1 must not trap.
+ */
+static bool expr_apply(char op, int64_t *out, int64_t rhs, Error **errp)
+{
+    uint64_t a = (uint64_t)*out, b = (uint64_t)rhs;
+
+    switch (op) {
+    case '+':
+        a += b;
+        break;
+    case '-':
+        a -= b;
+        break;
+    case '|':
+        a |= b;
+        break;
+    case '*':
+        a *= b;
+        break;
+    case '&':
+        a &= b;
+        break;
+    default: /* '/' */
+        if (rhs == 0) {
+            error_setg(errp, "division by zero");
+            return false;
+        }
+        a = rhs == -1 ? 0 - a : (uint64_t)(*out / rhs);
+    }
+    *out = (int64_t)a;
+    return true;
+}
+
+/* Operators by precedence, loosest first; below the last level come terms. */
+static const char *const expr_levels[] = {"+-|", "*/&"};
+
+static bool expr_binary(const char **pp, int64_t *out, unsigned level, Error **errp)
 {
     int64_t rhs;
 
-    if (!expr_term(pp, out, errp)) {
+    if (level == ARRAY_SIZE(expr_levels)) {
+        return expr_term(pp, out, errp);
+    }
+    if (!expr_binary(pp, out, level + 1, errp)) {
         return false;
     }
     for (;;) {
-        const char *p = expr_next_op(*pp, "*/&");
+        const char *p = expr_next_op(*pp, expr_levels[level]);
         if (!p) {
             return true;
         }
         *pp = p + 1;
-        if (!expr_term(pp, &rhs, errp)) {
+        if (!expr_binary(pp, &rhs, level + 1, errp) || !expr_apply(*p, out, rhs, errp)) {
             return false;
         }
-        if (*p == '/' && rhs == 0) {
-            error_setg(errp, "division by zero");
-            return false;
-        }
-        *out = *p == '*' ? *out * rhs : *p == '/' ? *out / rhs : (*out & rhs);
     }
 }
 
 static bool expr_sum(const char **pp, int64_t *out, Error **errp)
 {
-    int64_t rhs;
-
-    if (!expr_product(pp, out, errp)) {
-        return false;
-    }
-    for (;;) {
-        const char *p = expr_next_op(*pp, "+-|");
-        if (!p) {
-            return true;
-        }
-        *pp = p + 1;
-        if (!expr_product(pp, &rhs, errp)) {
-            return false;
-        }
-        *out = *p == '+' ? *out + rhs : *p == '-' ? *out - rhs : (*out | rhs);
-    }
+    return expr_binary(pp, out, 0, errp);
 }
 
 /* One expression; it ends at a space that is not followed by an operator. */

@@ -171,6 +171,10 @@ def test_bad_arguments_keep_serving(kestrel, tmp_path):
         assert "Cannot access memory" in hmp.cmd("xp/2x 0x10000000")  # the UART: MMIO
         assert "Cannot access memory" in hmp.cmd("x/2x 0x7000000000")
         assert "division by zero" in hmp.cmd("p 1/0")
+        # Overflowing arithmetic wraps as a 64-bit register (QEMU 7.2 dies of SIGFPE here).
+        assert hmp.cmd("p 0x8000000000000000/-1") == "0x8000000000000000\r\n"
+        assert hmp.cmd("p 0x7fffffffffffffff*2") == "0xfffffffffffffffe\r\n"
+        assert hmp.cmd("p -0x8000000000000000") == "0x8000000000000000\r\n"
         assert "unknown command" in hmp.cmd("info nothing")
         assert "Error:" in hmp.cmd("qom-set /machine nope 1")
         assert hmp.cmd("info status") == "VM status: paused (prelaunch)\r\n"
