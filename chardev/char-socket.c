@@ -131,16 +131,26 @@ static int tcp_listen(const char *label, const char *arg, Error **errp)
     return fd;
 }
 
+/* The address of a unix socket at path; false (with errp) if the path does not fit. */
+static bool unix_addr(const char *label, const char *path, struct sockaddr_un *addr, Error **errp)
+{
+    *addr = (struct sockaddr_un){.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof(addr->sun_path)) {
+        error_setg(errp, "chardev '%s': socket path '%s' is too long", label, path);
+        return false;
+    }
+    strcpy(addr->sun_path, path);
+    return true;
+}
+
 static int unix_listen(const char *label, const char *path, Error **errp)
 {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    struct sockaddr_un addr;
     int fd;
 
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        error_setg(errp, "chardev '%s': socket path '%s' is too long", label, path);
+    if (!unix_addr(label, path, &addr, errp)) {
         return -1;
     }
-    strcpy(addr.sun_path, path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         error_setg_errno(errp, errno, "chardev '%s': cannot create socket", label);
@@ -196,14 +206,12 @@ static int tcp_connect(const char *label, const char *arg, Error **errp)
 
 static int unix_connect(const char *label, const char *path, Error **errp)
 {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    struct sockaddr_un addr;
     int fd;
 
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        error_setg(errp, "chardev '%s': socket path '%s' is too long", label, path);
+    if (!unix_addr(label, path, &addr, errp)) {
         return -1;
     }
-    strcpy(addr.sun_path, path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
         error_setg_errno(errp, errno, "chardev '%s': cannot connect to '%s'", label, path);
