@@ -9,6 +9,8 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
           -D_GNU_SOURCE -Iinclude -MMD -MP -pthread
 LDLIBS := -lfdt -lm -pthread
+# Compressed qcow2 clusters are raw deflate (block/qcow2-cluster.c).
+LDLIBS += -lz
 # QMP speaks JSON through json-c (monitor/qmp.c).
 JSON_CFLAGS := $(shell pkg-config --cflags json-c)
 LDLIBS += $(shell pkg-config --libs json-c)

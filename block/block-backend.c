@@ -4,9 +4,12 @@
  * of -drive ids (include/block/block.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <unistd.h>
 
 #include "block/block_int.h"
+#include "block/qcow2.h"
 #include "util/timer.h"
 
 struct BlockBackend {
@@ -17,6 +20,7 @@ struct BlockBackend {
     uint64_t length;
     unsigned flags;           /* BLK_OPEN_* */
     BlockOverlay *overlay;    /* snapshot=on */
+    bool probed_raw;          /* raw by probing: writes may not make sector 0 look like qcow2 */
     void *dev;                /* the device using it, or NULL */
     int64_t error_logged_ns;  /* host time of the last I/O error line */
     unsigned errors_unlogged; /* errors since that line */
@@ -26,7 +30,7 @@ struct BlockBackend {
 /* The -drive registry: ids are process-wide, like QEMU's. */
 static BlockBackend *blk_list;
 
-static const BlockDriver *const block_drivers[] = {&bdrv_raw};
+static const BlockDriver *const block_drivers[] = {&bdrv_raw, &bdrv_qcow2};
 
 const BlockDriver *bdrv_find_format(const char *format)
 {
@@ -38,9 +42,47 @@ const BlockDriver *bdrv_find_format(const char *format)
     return NULL;
 }
 
+/*
+ * No format given: qcow2 if the file starts with its magic, else raw with
+ * QEMU's warning (a guest could otherwise write a qcow2 header into a raw
+ * image and have the host open it as qcow2 next time).
+ */
+static const char *blk_probe_format(const char *filename, bool *probed_raw)
+{
+    uint8_t buf[BDRV_SECTOR_SIZE];
+    ssize_t n = -1;
+    int fd;
+
+    *probed_raw = false;
+    if (bdrv_is_blkdebug_filename(filename)) {
+        return "raw";
+    }
+    fd = open(filename, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        n = pread(fd, buf, sizeof(buf), 0);
+        close(fd);
+    }
+    if (n < 0) {
+        return "raw"; /* the open reports why */
+    }
+    if (qcow2_probe(buf, n)) {
+        return "qcow2";
+    }
+    fprintf(stderr,
+            "WARNING: Image format was not specified for '%s' and probing guessed raw.\n"
+            "         Automatically detecting the format is dangerous for raw images, write "
+            "operations on block 0 will be restricted.\n"
+            "         Specify the 'raw' format explicitly to remove the restrictions.\n",
+            filename);
+    *probed_raw = true;
+    return "raw";
+}
+
 BlockBackend *blk_open(const char *filename, const char *format, unsigned flags, Error **errp)
 {
-    const BlockDriver *drv = bdrv_find_format(format ? format : "raw");
+    bool probed_raw = false;
+    const BlockDriver *drv =
+        bdrv_find_format(format ? format : blk_probe_format(filename, &probed_raw));
     bool host_read_only = flags & (BLK_OPEN_READONLY | BLK_OPEN_SNAPSHOT);
     BlockBackend *blk;
 
@@ -55,6 +97,7 @@ BlockBackend *blk_open(const char *filename, const char *format, unsigned flags,
     blk->drv = drv;
     blk->opaque = xzalloc(drv->state_size);
     blk->flags = flags;
+    blk->probed_raw = probed_raw;
     blk->filename = xstrdup(filename);
     if (!drv->open(blk->opaque, filename, host_read_only, errp)) {
         free(blk->opaque);
@@ -213,6 +256,22 @@ int blk_pread(BlockBackend *blk, uint64_t offset, void *buf, size_t len)
     return blk_report_error(blk, "read", offset, len, ret);
 }
 
+/* On a probed raw image, would this write make sector 0 probe as another format? */
+static bool blk_write_changes_format(BlockBackend *blk, uint64_t offset, const void *buf,
+                                     size_t len)
+{
+    uint8_t sector[BDRV_SECTOR_SIZE];
+
+    if (!blk->probed_raw || offset >= BDRV_SECTOR_SIZE) {
+        return false;
+    }
+    if (blk_pread(blk, 0, sector, MIN(sizeof(sector), blk->length)) < 0) {
+        return true;
+    }
+    memcpy(sector + offset, buf, MIN(len, sizeof(sector) - offset));
+    return qcow2_probe(sector, MIN(sizeof(sector), blk->length));
+}
+
 int blk_pwrite(BlockBackend *blk, uint64_t offset, const void *buf, size_t len)
 {
     int ret;
@@ -222,6 +281,9 @@ int blk_pwrite(BlockBackend *blk, uint64_t offset, const void *buf, size_t len)
     }
     if (!blk_range_ok(blk, offset, len)) {
         return -EINVAL;
+    }
+    if (blk_write_changes_format(blk, offset, buf, len)) {
+        return -EPERM; /* QEMU's restriction on block 0 of a probed raw image */
     }
     if (blk->overlay) {
         ret = blk_overlay_pwrite(blk->overlay, blk->drv, blk->opaque, offset, buf, len);

@@ -1,8 +1,9 @@
 /*
  * The block layer: a BlockBackend is an open disk image that devices read and
- * write by byte offset, behind a format driver (raw now; qcow2 may join as
- * another BlockDriver). Backends created by -drive are registered by id and
- * looked up by devices (virtio-blk-device,drive=ID) with blk_by_name().
+ * write by byte offset, behind a format driver (raw, qcow2). Without a format
+ * the image is probed: qcow2 by its magic, else raw with QEMU's warning, and
+ * then a write may not turn sector 0 into a qcow2 header (-EPERM). Backends created by -drive are
+ * registered by id and looked up by devices (virtio-blk-device,drive=ID) with blk_by_name().
  *
  * snapshot=on (or -snapshot): the image is opened read-only and never
  * modified; guest writes go to a copy-on-write overlay in an unlinked
@@ -46,6 +47,7 @@ typedef struct BlockDriver {
 } BlockDriver;
 
 extern const BlockDriver bdrv_raw;
+extern const BlockDriver bdrv_qcow2;
 
 /* The driver for a format name ("raw"), or NULL. */
 const BlockDriver *bdrv_find_format(const char *format);
@@ -88,7 +90,7 @@ int blk_discard(BlockBackend *blk, uint64_t offset, uint64_t len);
 void blk_flush_all(void);
 
 /*
- * -drive OPTSTR, QEMU's syntax: file=, format=raw, if=none|virtio (default
+ * -drive OPTSTR, QEMU's syntax: file=, format=raw|qcow2, if=none|virtio (default
  * none, as QEMU's riscv virt), id= (default "<if><n>": none0, virtio0...),
  * index=, readonly=on|off, snapshot=on|off (default global_snapshot),
  * cache=writeback|none|writethrough|directsync|unsafe, discard=ignore|unmap,

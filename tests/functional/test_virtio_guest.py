@@ -94,8 +94,8 @@ def test_readonly_drive(kestrel, program, tmp_path):
 
 @pytest.mark.parametrize("drive,device,message", [
     ("file={missing},if=none,id=d0", "virtio-blk-device,drive=d0", "Could not open '{missing}'"),
-    ("file={img},if=none,id=d0,format=qcow2", "virtio-blk-device,drive=d0",
-     "format 'qcow2' is not supported yet"),
+    ("file={img},if=none,id=d0,format=vmdk", "virtio-blk-device,drive=d0",
+     "format 'vmdk' is not supported yet"),
     ("file={img},if=none,id=d0", "virtio-blk-device,drive=nope", "drive 'nope' not found"),
     ("file={dir},if=none,id=d0", "virtio-blk-device,drive=d0", "{dir}"),
 ])

@@ -153,8 +153,8 @@ static void test_open_errors(void **state)
     assert_non_null(strstr(error_get_pretty(err), "'/tmp'"));
     error_free(err);
     err = NULL;
-    assert_null(blk_open(img, "qcow2", 0, &err));
-    assert_string_equal(error_get_pretty(err), "format 'qcow2' is not supported yet");
+    assert_null(blk_open(img, "vmdk", 0, &err));
+    assert_string_equal(error_get_pretty(err), "format 'vmdk' is not supported yet");
     error_free(err);
 }
 
@@ -205,7 +205,7 @@ static void test_drive_new(void **state)
 static void test_drive_errors(void **state)
 {
     static const char *const bad[][2] = {
-        {"file=%s,format=qcow2", "format 'qcow2' is not supported yet"},
+        {"file=%s,format=vmdk", "format 'vmdk' is not supported yet"},
         {"file=%s,if=ide", "if=ide"},
         {"file=%s,bogus=1", "Invalid parameter 'bogus'"},
         {"file=%s,readonly=maybe", "readonly"},
