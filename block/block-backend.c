@@ -18,9 +18,11 @@ struct BlockBackend {
     const BlockDriver *drv;
     void *opaque; /* drv->state_size bytes */
     uint64_t length;
-    unsigned flags;           /* BLK_OPEN_* */
-    BlockOverlay *overlay;    /* snapshot=on */
-    bool probed_raw;          /* raw by probing: writes may not make sector 0 look like qcow2 */
+    unsigned flags;        /* BLK_OPEN_* */
+    BlockOverlay *overlay; /* snapshot=on */
+    bool probed_raw;       /* raw by probing: writes may not make sector 0 look like qcow2 */
+    bool file_node;        /* -blockdev driver=file: a format node may take it over */
+    BlockErrorAction on_read_error, on_write_error;
     void *dev;                /* the device using it, or NULL */
     int64_t error_logged_ns;  /* host time of the last I/O error line */
     unsigned errors_unlogged; /* errors since that line */
@@ -163,6 +165,32 @@ BlockBackend *blk_by_name(const char *id)
     return NULL;
 }
 
+const char *blk_filename(const BlockBackend *blk)
+{
+    return blk->filename;
+}
+
+const char *blk_format_name(const BlockBackend *blk)
+{
+    return blk->drv == &bdrv_blkdebug ? "raw" : blk->drv->format_name;
+}
+
+void blk_set_file_node(BlockBackend *blk)
+{
+    blk->file_node = true;
+}
+
+bool blk_is_file_node(const BlockBackend *blk)
+{
+    return blk->file_node;
+}
+
+void blk_set_on_error(BlockBackend *blk, BlockErrorAction on_read, BlockErrorAction on_write)
+{
+    blk->on_read_error = on_read;
+    blk->on_write_error = on_write;
+}
+
 const char *blk_name(const BlockBackend *blk)
 {
     return blk->name ? blk->name : "";
@@ -253,7 +281,8 @@ int blk_pread(BlockBackend *blk, uint64_t offset, void *buf, size_t len)
     } else {
         ret = blk->drv->pread(blk->opaque, offset, buf, len);
     }
-    return blk_report_error(blk, "read", offset, len, ret);
+    ret = blk_report_error(blk, "read", offset, len, ret);
+    return ret < 0 && blk->on_read_error == BLOCK_ERROR_IGNORE ? 0 : ret;
 }
 
 /* On a probed raw image, would this write make sector 0 probe as another format? */
@@ -293,7 +322,8 @@ int blk_pwrite(BlockBackend *blk, uint64_t offset, const void *buf, size_t len)
             ret = blk->drv->flush(blk->opaque);
         }
     }
-    return blk_report_error(blk, "write", offset, len, ret);
+    ret = blk_report_error(blk, "write", offset, len, ret);
+    return ret < 0 && blk->on_write_error == BLOCK_ERROR_IGNORE ? 0 : ret;
 }
 
 int blk_pwrite_zeroes(BlockBackend *blk, uint64_t offset, uint64_t len)

@@ -20,6 +20,7 @@ typedef struct DriveOptions {
     bool has_index;
     unsigned flags; /* BLK_OPEN_* */
     bool snapshot;
+    BlockErrorAction on_read_error, on_write_error;
 } DriveOptions;
 
 static bool drive_parse_bool(const char *key, const char *value, bool *out, Error **errp)
@@ -81,8 +82,10 @@ static bool drive_parse_option(DriveOptions *opts, const char *key, const char *
 {
     static const char *const discards[] = {"ignore", "off", "unmap", "on", NULL};
     static const char *const medias[] = {"disk", NULL};
-    static const char *const ignored[] = {
-        "aio", "detect-zeroes", "werror", "rerror", "auto-read-only", "copy-on-read", NULL};
+    static const char *const ignored[] = {"aio", "detect-zeroes", "auto-read-only", "copy-on-read",
+                                          NULL};
+    static const char *const werrors[] = {"enospc", "report", "stop", "ignore", NULL};
+    static const char *const rerrors[] = {"report", "stop", "ignore", NULL};
 
     if (!strcmp(key, "file")) {
         opts->file = value;
@@ -113,6 +116,15 @@ static bool drive_parse_option(DriveOptions *opts, const char *key, const char *
             return false;
         }
         opts->flags |= !strcmp(value, "unmap") || !strcmp(value, "on") ? BLK_OPEN_DISCARD_UNMAP : 0;
+    } else if (!strcmp(key, "werror") || !strcmp(key, "rerror")) {
+        bool w = key[0] == 'w';
+
+        if (!drive_parse_choice(key, value, w ? werrors : rerrors, NULL)) {
+            error_setg(errp, "'%s' invalid %s error action", value, w ? "write" : "read");
+            return false;
+        }
+        *(w ? &opts->on_write_error : &opts->on_read_error) =
+            !strcmp(value, "ignore") ? BLOCK_ERROR_IGNORE : BLOCK_ERROR_REPORT;
     } else if (!strcmp(key, "media")) {
         return drive_parse_choice(key, value, medias, errp);
     } else if (!drive_parse_choice(key, key, ignored, NULL)) {
@@ -151,6 +163,7 @@ static bool drive_open(const DriveOptions *opts, char **device_opts, Error **err
         blk_unref(blk);
         goto out;
     }
+    blk_set_on_error(blk, opts->on_read_error, opts->on_write_error);
     if (!strcmp(opts->interface, "virtio")) {
         *device_opts = xasprintf("virtio-blk-device,drive=%s", id);
     }

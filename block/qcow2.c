@@ -216,7 +216,7 @@ static bool read_extensions(Qcow2State *s, const uint8_t *hdr, uint64_t hdr_len,
 static bool parse_header(Qcow2State *s, const uint8_t *h, size_t got, Error **errp)
 {
     if (got < QCOW2_V2_HEADER_LEN || qcow2_be32(h) != QCOW2_MAGIC) {
-        error_setg(errp, "'%s' is not a qcow2 image (no qcow2 magic)", s->filename);
+        error_setg(errp, "Image is not in qcow2 format: '%s'", s->filename);
         return false;
     }
     s->version = qcow2_be32(h + 4);

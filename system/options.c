@@ -194,6 +194,7 @@ static bool add_to_list(const char **list, int *n, const char *opt, const char *
     }
 ADD_TO_LIST(device)
 ADD_TO_LIST(drive)
+ADD_TO_LIST(blockdev)
 ADD_TO_LIST(netdev)
 ADD_TO_LIST(nic)
 
@@ -620,8 +621,10 @@ static const OptionDef options[] = {
     {"append", "CMDLINE", opt_append, "kernel command line"},
     {"dtb", "FILE", opt_dtb, "use this device tree instead of the generated one"},
     {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
-    {"drive", "file=FILE[,format=raw][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,
-     "a disk image (raw); with if=none attach it with -device virtio-blk-device,drive=ID"},
+    {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,
+     "a disk image (raw or qcow2); with if=none attach it with -device virtio-blk-device,drive=ID"},
+    {"blockdev", "driver=file|raw|qcow2,node-name=N[,file=NODE|file.driver=file,...]", opt_blockdev,
+     "a block node (dotted keys or JSON); attach with -device ...,drive=N"},
     {"snapshot", NULL, opt_snapshot, "never write to disk images (writes are kept in memory)"},
     {"netdev", "user,id=ID[,hostfwd=tcp::HOSTPORT-:GUESTPORT]", opt_netdev,
      "a network backend (user networking); attach with -device virtio-net-device,netdev=ID"},
@@ -755,8 +758,8 @@ void vl_print_help(FILE *out)
                  "    still goes to stdio (as with -nographic), and -display accepts only none.\n"
                  "  - Only the RISC-V 'virt' board; the harts implement RV64GC with Zba/Zbb/Zbc/\n"
                  "    Zbs and Sstc, but not the hypervisor (H) extension.\n"
-                 "  - Disk images must be given with -drive (not as bare arguments); only the\n"
-                 "    raw format so far. There is no PCI yet: -drive if=virtio and -nic attach\n"
+                 "  - Disk images must be given with -drive or -blockdev (not as bare arguments),\n"
+                 "    raw or qcow2. There is no PCI yet: -drive if=virtio and -nic attach\n"
                  "    virtio-mmio devices (virtio-blk-device, virtio-net-device), where QEMU's\n"
                  "    virt board uses virtio-*-pci.\n"
                  "\nDuring emulation, with -nographic, Ctrl-A h lists the console keys "

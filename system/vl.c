@@ -258,6 +258,12 @@ static bool create_devices(const VLOptions *o, Error **errp)
             return false;
         }
     }
+    for (int i = 0; i < o->nblockdev; i++) {
+        if (!blockdev_add(o->blockdev[i], errp)) {
+            error_prepend(errp, "-blockdev %s: ", o->blockdev[i]);
+            return false;
+        }
+    }
     for (int i = 0; i < o->ndrive; i++) {
         char *device_opts = NULL;
 

@@ -62,6 +62,33 @@ BlockBackend *blk_open(const char *filename, const char *format, unsigned flags,
 /* Close and free (after a flush); unregisters it if registered. NULL is ignored. */
 void blk_unref(BlockBackend *blk);
 
+/*
+ * werror=/rerror=: what a failed request does. REPORT (the default) gives the
+ * guest an I/O error; IGNORE completes it as if it had worked (the error is
+ * still logged). QEMU's stop and enospc pause the VM and retry on `cont`; we
+ * accept them and report instead (no request retry yet).
+ */
+typedef enum BlockErrorAction {
+    BLOCK_ERROR_REPORT,
+    BLOCK_ERROR_IGNORE,
+} BlockErrorAction;
+void blk_set_on_error(BlockBackend *blk, BlockErrorAction on_read, BlockErrorAction on_write);
+
+/* The image file name and the format driver's name ("raw", "qcow2"). */
+const char *blk_filename(const BlockBackend *blk);
+const char *blk_format_name(const BlockBackend *blk);
+/* A -blockdev driver=file node (a format node over it may take it over). */
+void blk_set_file_node(BlockBackend *blk);
+bool blk_is_file_node(const BlockBackend *blk);
+
+/*
+ * -blockdev OPTSTR (dotted keys or JSON): driver=file|raw|qcow2, node-name
+ * (required), file= (a file node's name, or file.driver=file,file.filename=..),
+ * read-only, discard, cache.no-flush; QEMU's messages for missing and
+ * unexpected parameters. Registers the node under its node-name.
+ */
+bool blockdev_add(const char *optstr, Error **errp) WARN_UNUSED_RESULT;
+
 /* Make blk findable as id (takes ownership). Fails on a duplicate id. */
 bool blk_register(BlockBackend *blk, const char *id, Error **errp) WARN_UNUSED_RESULT;
 BlockBackend *blk_by_name(const char *id);
@@ -94,7 +121,8 @@ void blk_flush_all(void);
  * none, as QEMU's riscv virt), id= (default "<if><n>": none0, virtio0...),
  * index=, readonly=on|off, snapshot=on|off (default global_snapshot),
  * cache=writeback|none|writethrough|directsync|unsafe, discard=ignore|unmap,
- * media=disk; aio=, detect-zeroes=, werror=, rerror= are accepted and ignored.
+ * media=disk, werror=enospc|report|stop|ignore, rerror=report|stop|ignore
+ * (see BlockErrorAction); aio=, detect-zeroes= are accepted and ignored.
  * Opens and registers the image. For if=virtio, *device_opts receives a
  * malloc'd "-device" string ("virtio-blk-device,drive=virtio0") for the caller
  * to create; otherwise it is set to NULL.

@@ -32,6 +32,8 @@ typedef struct VLOptions {
     int ndevice;
     const char *drive[MAX_DEVICE_OPTS]; /* -drive */
     int ndrive;
+    const char *blockdev[MAX_DEVICE_OPTS]; /* -blockdev */
+    int nblockdev;
     const char *netdev[MAX_DEVICE_OPTS]; /* -netdev */
     int nnetdev;
     const char *nic[MAX_DEVICE_OPTS]; /* -nic */

@@ -300,7 +300,7 @@ static void test_bad_headers(void **state)
     open_fails("t.qcow2", 0, "truncated");
     fresh("m.qcow2");
     patch("m.qcow2", 0, "QFI\0", 4);
-    open_fails("m.qcow2", 0, "not a qcow2 image");
+    open_fails("m.qcow2", 0, "Image is not in qcow2 format");
     fresh("v.qcow2");
     patch_be32("v.qcow2", 4, 4);
     open_fails("v.qcow2", 0, "unsupported version 4");
@@ -417,6 +417,99 @@ static void test_probe(void **state)
     blk_unref(blk);
 }
 
+static void blockdev_fails(const char *opt, const char *msg)
+{
+    Error *err = NULL;
+
+    assert_false(blockdev_add(opt, &err));
+    assert_non_null(err);
+    if (!strstr(error_get_pretty(err), msg)) {
+        fail_msg("-blockdev %s: '%s' lacks '%s'", opt, error_get_pretty(err), msg);
+    }
+    error_free(err);
+}
+
+static void test_blockdev(void **state)
+{
+    char *opt;
+
+    fresh("b.qcow2");
+    opt = xasprintf("driver=qcow2,node-name=q0,file.driver=file,file.filename=%s", path("b.qcow2"));
+    assert_true(blockdev_add(opt, &error_abort));
+    assert_string_equal(blk_format_name(blk_by_name("q0")), "qcow2");
+    assert_int_equal(blk_getlength(blk_by_name("q0")), 16 * MiB);
+    assert_read(blk_by_name("q0"), 0, 64 * KiB, 1);
+    blockdev_fails(opt, "Duplicate nodes with node-name='q0'");
+    free(opt);
+    blk_unref_all();
+
+    opt = xasprintf("{\"driver\": \"raw\", \"node-name\": \"r0\", \"read-only\": true, "
+                    "\"file\": {\"driver\": \"file\", \"filename\": \"%s\"}}",
+                    path("b.qcow2"));
+    assert_true(blockdev_add(opt, &error_abort));
+    assert_string_equal(blk_format_name(blk_by_name("r0")), "raw"); /* the qcow2 file as bytes */
+    assert_true(blk_is_read_only(blk_by_name("r0")));
+    {
+        struct stat st;
+
+        assert_int_equal(stat(path("b.qcow2"), &st), 0);
+        assert_int_equal(blk_getlength(blk_by_name("r0")), st.st_size);
+    }
+    free(opt);
+    blk_unref_all();
+
+    /* A format node over a file node by name takes it over. */
+    opt = xasprintf("driver=file,node-name=f0,filename=%s", path("b.qcow2"));
+    assert_true(blockdev_add(opt, &error_abort));
+    assert_true(blockdev_add("driver=qcow2,node-name=q1,file=f0", &error_abort));
+    assert_null(blk_by_name("f0"));
+    assert_string_equal(blk_format_name(blk_by_name("q1")), "qcow2");
+    free(opt);
+    blk_unref_all();
+
+    blockdev_fails("node-name=x", "Parameter 'driver' is missing");
+    blockdev_fails("driver=vmdk,node-name=x", "Parameter 'driver' does not accept value 'vmdk'");
+    blockdev_fails("driver=file,node-name=x", "Parameter 'filename' is missing");
+    blockdev_fails("driver=file,filename=/x", "'node-name' must be specified for the root node");
+    blockdev_fails("driver=qcow2,node-name=q,file=nope", "Cannot find device='nope'");
+    blockdev_fails("driver=qcow2,node-name=q", "Parameter 'file' is missing");
+    blockdev_fails("driver=file,node-name=x,filename=/x,bogus=1",
+                   "Parameter 'bogus' is unexpected");
+    blockdev_fails("{\"driver\": [1]}", "Invalid parameter type");
+    blockdev_fails("{\"driver\": ", "JSON parse error");
+    blockdev_fails("driver=file,node-name=x,filename=/nonexistent",
+                   "Could not open '/nonexistent'");
+    assert_null(blk_by_name("x"));
+}
+
+/* rerror/werror=ignore: the guest sees success although the request failed. */
+static void test_error_actions(void **state)
+{
+    char *dev, *opt;
+    uint8_t buf[512];
+    Error *err = NULL;
+
+    fresh("e.qcow2");
+    patch_be64("e.qcow2", read_be64("e.qcow2", 40) & QCOW2_OFFSET_MASK,
+               QCOW2_OFLAG_COPIED | (1ull << 40));
+    opt = xasprintf("file=%s,format=qcow2,id=rep", path("e.qcow2"));
+    assert_true(drive_new(opt, false, &dev, &error_abort));
+    assert_int_equal(blk_pread(blk_by_name("rep"), 0, buf, sizeof(buf)), -EIO);
+    free(opt);
+    blk_unref_all();
+    opt = xasprintf("file=%s,format=qcow2,id=ign,rerror=ignore,werror=ignore", path("e.qcow2"));
+    assert_true(drive_new(opt, false, &dev, &error_abort));
+    assert_int_equal(blk_pread(blk_by_name("ign"), 0, buf, sizeof(buf)), 0);
+    assert_int_equal(blk_pwrite(blk_by_name("ign"), 0, buf, sizeof(buf)), 0);
+    free(opt);
+    blk_unref_all();
+    opt = xasprintf("file=%s,format=qcow2,rerror=enospc", path("e.qcow2"));
+    assert_false(drive_new(opt, false, &dev, &err));
+    assert_string_equal(error_get_pretty(err), "'enospc' invalid read error action");
+    error_free(err);
+    free(opt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +526,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_backing_loop, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_bad_entries, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(test_probe, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_blockdev, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_error_actions, make_dir, remove_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
