@@ -66,7 +66,7 @@ void qcow2_cache_free(Qcow2Cache *c)
     }
 }
 
-static bool in_cache(const Qcow2Cache *c, uint64_t offset)
+bool qcow2_cache_has(const Qcow2Cache *c, uint64_t offset)
 {
     for (int i = 0; i < QCOW2_CACHE_SIZE; i++) {
         if (c->entries[i].offset == offset) {
@@ -340,7 +340,7 @@ static int write_in_cluster(Qcow2State *s, uint64_t offset, const uint8_t *buf, 
         return write_new_cluster(s, l2, l2i, offset - in, in, buf, len);
     }
     if (!host_cluster_ok(s, off) || qcow2_overlaps_metadata(s, off, s->cluster_size) ||
-        in_cache(&s->l2_cache, off) || in_cache(&s->refblock_cache, off)) {
+        qcow2_cache_has(&s->l2_cache, off) || qcow2_cache_has(&s->refblock_cache, off)) {
         return qcow2_corrupt(s, "L2 entry %#" PRIx64 " points at metadata or outside the image",
                              l2e);
     }

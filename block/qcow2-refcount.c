@@ -304,7 +304,10 @@ int qcow2_alloc_cluster(Qcow2State *s, uint64_t *offset)
         if (ci >> (56 - s->cluster_bits)) {
             return -EFBIG;
         }
-        if (qcow2_overlaps_metadata(s, ci << s->cluster_bits, s->cluster_size)) {
+        /* A cluster in use as metadata is never handed out, whatever a corrupt refcount says. */
+        if (qcow2_overlaps_metadata(s, ci << s->cluster_bits, s->cluster_size) ||
+            qcow2_cache_has(&s->l2_cache, ci << s->cluster_bits) ||
+            qcow2_cache_has(&s->refblock_cache, ci << s->cluster_bits)) {
             continue;
         }
         if ((ret = qcow2_get_refcount(s, ci, &rc)) < 0) {

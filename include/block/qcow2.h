@@ -147,6 +147,7 @@ bool qcow2_overlaps_metadata(const Qcow2State *s, uint64_t offset, uint64_t len)
 /* Metadata cache (qcow2-cluster.c): load a cluster at offset, *data points into the cache. */
 int qcow2_cache_get(Qcow2State *s, Qcow2Cache *c, uint64_t offset, uint8_t **data);
 void qcow2_cache_drop(Qcow2Cache *c, uint64_t offset);
+bool qcow2_cache_has(const Qcow2Cache *c, uint64_t offset);
 void qcow2_cache_free(Qcow2Cache *c);
 
 /* Guest I/O (qcow2-cluster.c). */
