@@ -347,6 +347,56 @@ static int write_in_cluster(Qcow2State *s, uint64_t offset, const uint8_t *buf, 
     return qcow2_file_pwrite(s, off + in, buf, len);
 }
 
+/*
+ * Discard one whole guest cluster: its entry becomes unallocated (zero, if a backing file
+ * would otherwise show through; a v2 image cannot say that, so it keeps the data), its host
+ * cluster is released and, once free, punched out of the file.
+ */
+static int discard_cluster(Qcow2State *s, uint64_t gc)
+{
+    uint64_t l1i = gc / s->l2_entries, l2i = gc % s->l2_entries, l2e, next, host, rc;
+    uint8_t *l2;
+    int ret = load_l2(s, l1i, &l2);
+
+    if (ret < 0 || !l2 || !(l2e = qcow2_be64(l2 + l2i * 8))) {
+        return ret;
+    }
+    next = s->backing ? QCOW2_OFLAG_ZERO : 0;
+    if ((s->backing && s->version < 3) || l2e == next ||
+        (ret = load_l2_for_write(s, l1i, &l2)) < 0) {
+        return ret;
+    }
+    l2e = qcow2_be64(l2 + l2i * 8);
+    qcow2_put_be64(l2 + l2i * 8, next);
+    ret = qcow2_file_pwrite(s, (s->l1_table[l1i] & QCOW2_OFFSET_MASK) + l2i * 8, l2 + l2i * 8, 8);
+    ret = ret ?: release_entry(s, l2e);
+    host = l2e & QCOW2_OFFSET_MASK;
+    if (ret == 0 && !(l2e & QCOW2_OFLAG_COMPRESSED) && host &&
+        qcow2_get_refcount(s, host >> s->cluster_bits, &rc) == 0 && rc == 0) {
+        ret = bdrv_raw.discard(s->file, host, s->cluster_size);
+    }
+    return ret;
+}
+
+int qcow2_discard(void *opaque, uint64_t offset, uint64_t len)
+{
+    Qcow2State *s = opaque;
+    uint64_t first = ALIGN_UP(offset, s->cluster_size) >> s->cluster_bits;
+    uint64_t end = MIN(offset + len, s->size);
+    int ret = 0;
+
+    if (s->read_only) {
+        return -EROFS;
+    }
+    /* Whole clusters only; a partial one keeps its data (discard is advisory). A last
+     * cluster cut short by the disk size counts as whole. */
+    end = end == s->size ? ALIGN_UP(end, s->cluster_size) : ALIGN_DOWN(end, s->cluster_size);
+    for (uint64_t gc = first; gc < end >> s->cluster_bits && ret == 0; gc++) {
+        ret = discard_cluster(s, gc);
+    }
+    return ret;
+}
+
 int qcow2_pwrite(void *opaque, uint64_t offset, const void *buf, size_t len)
 {
     Qcow2State *s = opaque;

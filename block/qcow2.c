@@ -519,4 +519,5 @@ const BlockDriver bdrv_qcow2 = {
     .pread = qcow2_pread,
     .pwrite = qcow2_pwrite,
     .flush = qcow2_flush,
+    .discard = qcow2_discard,
 };

@@ -153,6 +153,8 @@ void qcow2_cache_free(Qcow2Cache *c);
 /* Guest I/O (qcow2-cluster.c). */
 int qcow2_pread(void *opaque, uint64_t offset, void *buf, size_t len);
 int qcow2_pwrite(void *opaque, uint64_t offset, const void *buf, size_t len);
+/* Deallocate the whole clusters inside the range (reads then give zeros). */
+int qcow2_discard(void *opaque, uint64_t offset, uint64_t len);
 
 /* Refcounts (qcow2-refcount.c): 0 or -errno. */
 int qcow2_refcount_init(Qcow2State *s, Error **errp);
