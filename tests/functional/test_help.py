@@ -57,6 +57,12 @@ def samples(f, port):
                   ["-drive", f"file={f['disk.img']},format=raw,if=none,id=d0,readonly=on",
                    "-device", "virtio-blk-device,drive=d0"]],
         "snapshot": [["-snapshot", "-drive", f"file={f['disk.img']},if=virtio"]],
+        "blockdev": [["-blockdev", f"driver=file,node-name=f0,filename={f['disk.img']}",
+                      "-device", "virtio-blk-device,drive=f0"],
+                     ["-blockdev", f"driver=raw,node-name=r0,file.driver=file,"
+                                   f"file.filename={f['disk.img']}"],
+                     ["-blockdev", f"driver=file,node-name=f0,filename={f['disk.img']}",
+                      "-blockdev", "driver=raw,node-name=r0,file=f0"]],
         "netdev": [["-netdev", f"user,id=n0,hostfwd=tcp::{port}-:22",
                     "-device", "virtio-net-device,netdev=n0"]],
         "nic": [["-nic", "user,model=virtio-net-device"], ["-nic", "none"],
