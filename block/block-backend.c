@@ -372,6 +372,23 @@ int blk_discard(BlockBackend *blk, uint64_t offset, uint64_t len)
                             blk->drv->discard(blk->opaque, offset, len));
 }
 
+BlockSnapshotInfo *blk_snapshot_list(BlockBackend *blk, int *count)
+{
+    BlockSnapshotInfo *list = NULL;
+
+    *count = blk->drv->snapshot_list ? blk->drv->snapshot_list(blk->opaque, &list) : 0;
+    return list;
+}
+
+void blk_snapshot_list_free(BlockSnapshotInfo *list, int count)
+{
+    for (int i = 0; i < count; i++) {
+        free(list[i].id);
+        free(list[i].name);
+    }
+    free(list);
+}
+
 void blk_flush_all(void)
 {
     for (BlockBackend *blk = blk_list; blk; blk = blk->next) {

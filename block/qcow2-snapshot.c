@@ -97,6 +97,26 @@ bool qcow2_read_snapshots(Qcow2State *s, Error **errp)
     return true;
 }
 
+int qcow2_snapshot_list(void *opaque, BlockSnapshotInfo **list)
+{
+    Qcow2State *s = opaque;
+
+    *list = xnew0(BlockSnapshotInfo, s->nb_snapshots + 1);
+    for (uint32_t i = 0; i < s->nb_snapshots; i++) {
+        const Qcow2Snapshot *sn = &s->snapshots[i];
+
+        (*list)[i] = (BlockSnapshotInfo){
+            .id = xstrdup(sn->id),
+            .name = xstrdup(sn->name),
+            .vm_state_size = sn->vm_state_size,
+            .date_sec = sn->date_sec,
+            .date_nsec = sn->date_nsec,
+            .vm_clock_nsec = sn->vm_clock_nsec,
+        };
+    }
+    return s->nb_snapshots;
+}
+
 void qcow2_free_snapshots(Qcow2State *s)
 {
     for (uint32_t i = 0; s->snapshots && i < s->nb_snapshots; i++) {

@@ -520,4 +520,5 @@ const BlockDriver bdrv_qcow2 = {
     .pwrite = qcow2_pwrite,
     .flush = qcow2_flush,
     .discard = qcow2_discard,
+    .snapshot_list = qcow2_snapshot_list,
 };

@@ -31,6 +31,15 @@ typedef struct BlockBackend BlockBackend;
 #define BLK_OPEN_WRITETHROUGH (1u << 3)  /* flush after every write (cache=writethrough) */
 #define BLK_OPEN_NO_FLUSH (1u << 4)      /* flush does nothing (cache=unsafe) */
 
+/* One internal snapshot of an image (qcow2), as `qemu-img snapshot -l` lists it. */
+typedef struct BlockSnapshotInfo {
+    char *id;
+    char *name;
+    uint64_t vm_state_size;
+    uint32_t date_sec, date_nsec;
+    uint64_t vm_clock_nsec;
+} BlockSnapshotInfo;
+
 /* A format driver. `opaque` is driver_size bytes of per-image state. */
 typedef struct BlockDriver {
     const char *format_name;
@@ -44,6 +53,8 @@ typedef struct BlockDriver {
     int (*flush)(void *opaque);
     /* Deallocate the range (reads may then return anything); optional. */
     int (*discard)(void *opaque, uint64_t offset, uint64_t len);
+    /* The image's internal snapshots (malloc'd); the count. Optional: none without it. */
+    int (*snapshot_list)(void *opaque, BlockSnapshotInfo **list);
 } BlockDriver;
 
 extern const BlockDriver bdrv_raw;
@@ -113,6 +124,12 @@ int blk_pwrite_zeroes(BlockBackend *blk, uint64_t offset, uint64_t len);
 int blk_flush(BlockBackend *blk);
 /* Discard a range: punches a hole with discard=unmap, else nothing (QEMU's discard=ignore). */
 int blk_discard(BlockBackend *blk, uint64_t offset, uint64_t len);
+/*
+ * The internal snapshots of blk's image (for `info snapshots`): a malloc'd array of *count
+ * entries (NULL and 0 for formats without snapshots); free it with blk_snapshot_list_free.
+ */
+BlockSnapshotInfo *blk_snapshot_list(BlockBackend *blk, int *count);
+void blk_snapshot_list_free(BlockSnapshotInfo *list, int count);
 /* Flush every registered backend; called at exit so no guest write is lost. */
 void blk_flush_all(void);
 

@@ -167,6 +167,7 @@ int qcow2_alloc_cluster(Qcow2State *s, uint64_t *offset);
 /* Snapshot table (qcow2-snapshot.c). */
 bool qcow2_read_snapshots(Qcow2State *s, Error **errp);
 void qcow2_free_snapshots(Qcow2State *s);
+int qcow2_snapshot_list(void *opaque, BlockSnapshotInfo **list);
 
 static inline uint64_t qcow2_be64(const uint8_t *p)
 {

@@ -261,6 +261,17 @@ static void test_snapshot_cow(void **state)
     qcow2_close(&s);
     q = blk_open(path("s.qcow2"), "qcow2", 0, &error_abort);
     {
+        int n;
+        BlockSnapshotInfo *list = blk_snapshot_list(q, &n);
+
+        assert_int_equal(n, 1);
+        assert_string_equal(list[0].name, "first");
+        assert_string_equal(list[0].id, "1");
+        assert_int_equal(list[0].vm_state_size, 0);
+        assert_true(list[0].date_sec > 0);
+        blk_snapshot_list_free(list, n);
+    }
+    {
         uint8_t buf[4096];
 
         memset(buf, 0x42, sizeof(buf));
@@ -437,6 +448,12 @@ static void test_probe(void **state)
 
     sh("qemu-img create -q -f raw r.raw 1M");
     blk = blk_open(path("r.raw"), NULL, 0, &error_abort);
+    {
+        int n = -1;
+
+        assert_null(blk_snapshot_list(blk, &n)); /* raw has no snapshots */
+        assert_int_equal(n, 0);
+    }
     assert_int_equal(blk_pwrite(blk, 0, magic, sizeof(magic)), -EPERM);
     assert_int_equal(blk_pwrite(blk, 512, magic, sizeof(magic)), 0);
     blk_unref(blk);
