@@ -1,6 +1,6 @@
 /*
  * Fuzzer: the qcow2 driver on an untrusted image (block/qcow2*.c): open, a few reads, and (if
- * it opened read/write) a few writes, each followed by a read of the same range.
+ * it opened read/write) a few writes or discards, each followed by a read of the same range.
  *
  * Input: byte 0 bit 0 set: the rest of the input is the image file. Clear: a valid image built
  * below (512-byte clusters: header with a feature table, L1, refcount table and block, an L2
@@ -59,19 +59,19 @@ static void build_template(uint8_t *img)
     memset(img, 0, IMG_CLUSTERS * CS);
     put32(img, 0, QCOW2_MAGIC);
     put32(img, 4, 3);
-    put32(img, 20, 9);                      /* cluster_bits */
-    put64(img, 24, DISK_SIZE);              /* two L2 tables' worth */
-    put32(img, 36, 2);                      /* l1_size */
-    put64(img, 40, 1 * CS);                 /* L1 */
-    put64(img, 48, 2 * CS);                 /* refcount table */
-    put32(img, 56, 1);                      /* refcount_table_clusters */
-    put32(img, 60, 1);                      /* nb_snapshots */
-    put64(img, 64, 8 * CS);                 /* snapshot table */
-    put32(img, 96, 4);                      /* refcount_order */
-    put32(img, 100, 104);                   /* header_length */
+    put32(img, 20, 9);         /* cluster_bits */
+    put64(img, 24, DISK_SIZE); /* two L2 tables' worth */
+    put32(img, 36, 2);         /* l1_size */
+    put64(img, 40, 1 * CS);    /* L1 */
+    put64(img, 48, 2 * CS);    /* refcount table */
+    put32(img, 56, 1);         /* refcount_table_clusters */
+    put32(img, 60, 1);         /* nb_snapshots */
+    put64(img, 64, 8 * CS);    /* snapshot table */
+    put32(img, 96, 4);         /* refcount_order */
+    put32(img, 100, 104);      /* header_length */
     put32(img, 104, QCOW2_EXT_FEATURE_TABLE);
     put32(img, 108, 48);
-    memcpy(img + 114, "dirty bit", 9); /* incompatible bit 0 */
+    memcpy(img + 114, "dirty bit", 9);               /* incompatible bit 0 */
     put64(img, 1 * CS, QCOW2_OFLAG_COPIED | 4 * CS); /* L1[0] -> L2 at cluster 4 */
     put64(img, 2 * CS, 3 * CS);                      /* refcount block at cluster 3 */
     for (int c = 0; c < IMG_CLUSTERS; c++) {
@@ -147,12 +147,14 @@ static void requests(Qcow2State *s, FuzzIn *in, int fd)
         int ret = bdrv_qcow2.pread(s, off, buf, len);
 
         FUZZ_CHECK(ret == 0 || (ret < 0 && ret > -4096), "read returned %d", ret);
-        if (s->read_only || !(fuzz_u8(in) & 1)) {
+        uint8_t op = fuzz_u8(in);
+
+        if (s->read_only || !(op & 1)) {
             continue;
         }
         memset(buf, 0x5a ^ i, len);
-        ret = bdrv_qcow2.pwrite(s, off, buf, len);
-        FUZZ_CHECK(ret == 0 || (ret < 0 && ret > -4096), "write returned %d", ret);
+        ret = op & 2 ? bdrv_qcow2.discard(s, off, len * 16) : bdrv_qcow2.pwrite(s, off, buf, len);
+        FUZZ_CHECK(ret == 0 || (ret < 0 && ret > -4096), "write/discard returned %d", ret);
         ret = bdrv_qcow2.pread(s, off, buf, len);
         FUZZ_CHECK(ret == 0 || (ret < 0 && ret > -4096), "read returned %d", ret);
     }
