@@ -152,7 +152,8 @@ static bool drive_open(const DriveOptions *opts, char **device_opts, Error **err
         goto out;
     }
     if (!strcmp(opts->interface, "virtio")) {
-        *device_opts = xasprintf("virtio-blk-device,drive=%s", id);
+        /* As on QEMU's virt: if=virtio is a PCI device. */
+        *device_opts = xasprintf("virtio-blk-pci,drive=%s", id);
     }
     ok = true;
 out:

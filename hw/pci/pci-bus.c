@@ -69,6 +69,9 @@ bool pci_bus_plug(PCIBus *bus, PCIDevice *dev, int first_slot, Error **errp)
     bus->devices[devfn] = dev;
     dev->bus = bus;
     dev->devfn = devfn;
+    /* addr now reads where the device is, as QEMU's qtree shows it ("02.0"). */
+    free(dev->addr);
+    dev->addr = xasprintf("%02x.%x", PCI_SLOT(devfn), PCI_FUNC(devfn));
     return true;
 }
 
@@ -139,6 +142,23 @@ void pci_info_print(PCIBus *bus, FILE *out)
         }
         pci_info_bars(dev, out);
         fprintf(out, "      id \"%s\"\n", DEVICE(dev)->id ? DEVICE(dev)->id : "");
+    }
+}
+
+static void pci_info_walk(Object *obj, void *opaque)
+{
+    if (object_dynamic_cast(obj, TYPE_PCI_BUS)) {
+        pci_info_print(PCI_BUS(obj), opaque);
+    }
+    object_child_foreach(obj, pci_info_walk, opaque);
+}
+
+void pci_info_print_all(FILE *out)
+{
+    Object *machine = object_resolve_path("/machine");
+
+    if (machine) {
+        pci_info_walk(machine, out);
     }
 }
 

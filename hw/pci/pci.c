@@ -410,11 +410,26 @@ static bool pci_check_addr(Object *obj, Error **errp)
     return true;
 }
 
+/* Option ROMs (firmware drivers in a ROM BAR) are not modelled: romfile= only to say none. */
+static bool pci_check_romfile(Object *obj, Error **errp)
+{
+    const char *romfile = PCI_DEVICE(obj)->romfile;
+
+    if (romfile && *romfile) {
+        error_setg(errp, "%s: romfile=%s: option ROMs are not supported (use romfile=)",
+                   object_get_typename(obj), romfile);
+        return false;
+    }
+    return true;
+}
+
 static const Property pci_device_props[] = {
     DEFINE_PROP("addr", PROP_STRING, PCIDevice, addr, .check = pci_check_addr,
                 .description = "slot and function on the bus, e.g. 2.0 or 0x3"),
     DEFINE_PROP("bus", PROP_STRING, PCIDevice, bus_name,
                 .description = "the PCI bus to plug into (pcie.0 on virt)"),
+    DEFINE_PROP("romfile", PROP_STRING, PCIDevice, romfile, .check = pci_check_romfile,
+                .description = "option ROM image: only empty (none) is supported"),
     DEFINE_PROP_END,
 };
 

@@ -72,6 +72,7 @@ struct PCIDevice {
     /* properties */
     char *addr;          /* "slot[.fn]" as given, NULL: the first free slot */
     char *bus_name;      /* "bus", NULL: the board's first bus */
+    char *romfile;       /* QEMU's option ROM; only "" (none) is accepted */
     int requested_devfn; /* parsed from addr, -1 for any */
 };
 
@@ -179,5 +180,7 @@ static inline uint32_t pci_get_long(const uint8_t *p)
 
 /* Print QEMU's `info pci` for bus (bus number 0) to out. */
 void pci_info_print(PCIBus *bus, FILE *out);
+/* The same for every PCI bus of the machine (nothing if it has none). */
+void pci_info_print_all(FILE *out);
 
 #endif
