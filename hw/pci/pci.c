@@ -359,6 +359,8 @@ static void pci_device_finalize(Object *obj)
 
     if (dev->bus && dev->devfn >= 0 && dev->bus->devices[dev->devfn] == dev) {
         pci_set_irq(dev, false);
+        pci_set_word(dev->config + PCI_COMMAND, 0);
+        pci_update_mappings(dev); /* the BARs leave the bus spaces */
         dev->bus->devices[dev->devfn] = NULL;
     }
 }

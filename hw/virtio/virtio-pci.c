@@ -456,18 +456,10 @@ static void virtio_pci_instance_init(Object *obj)
     VirtioPCIClass *vpc = VIRTIO_PCI_GET_CLASS(obj);
     Object *backend = object_new(vpc->type->backend);
 
+    /* A child: finalized before us, so nothing here needs to unbind it. */
     object_property_add_child(obj, "virtio-backend", backend);
     object_unref(backend);
     p->vdev = VIRTIO_DEVICE(backend);
-}
-
-static void virtio_pci_finalize(Object *obj)
-{
-    VirtIOPCIProxy *p = VIRTIO_PCI(obj);
-
-    if (p->vdev) {
-        virtio_bind_transport(p->vdev, NULL, NULL);
-    }
 }
 
 /* ---- properties and types ---- */
@@ -538,7 +530,6 @@ static const TypeInfo virtio_pci_info = {
     .instance_size = sizeof(VirtIOPCIProxy),
     .class_size = sizeof(VirtioPCIClass),
     .instance_init = virtio_pci_instance_init,
-    .instance_finalize = virtio_pci_finalize,
     .class_init = virtio_pci_class_init,
 };
 
