@@ -20,6 +20,9 @@
  *   0x1000 ISR status (4.1.4.5): reading returns and clears it, lowering INTx
  *   0x2000 device-specific configuration (4.1.4.6), absent if the device has none
  *   0x3000 notifications (4.1.4.4): queue n at n * 4 (notify_off_multiplier 4)
+ * and a fifth capability, PCI configuration access (4.1.4.9): the driver writes a BAR,
+ * offset and length (1, 2 or 4) into it, and reading or writing its pci_cfg_data accesses
+ * the BAR there (a window for firmware that cannot map BARs).
  *
  * The legacy interface (I/O BAR0, disable-legacy=off) and MSI-X are not
  * modelled. The guest is untrusted: writes at wrong offsets or sizes, to read-only
@@ -36,6 +39,9 @@
 #define VIRTIO_PCI_CAP_NOTIFY_CFG 2
 #define VIRTIO_PCI_CAP_ISR_CFG 3
 #define VIRTIO_PCI_CAP_DEVICE_CFG 4
+#define VIRTIO_PCI_CAP_PCI_CFG 5
+#define VIRTIO_PCI_CFG_CAP_LEN 20 /* struct virtio_pci_cap + pci_cfg_data[4] */
+#define VIRTIO_PCI_CFG_DATA 16    /* offset of pci_cfg_data in the capability */
 
 #define VIRTIO_PCI_MODERN_BAR 4
 #define VIRTIO_PCI_REGION_SIZE 0x1000
@@ -337,6 +343,84 @@ static const MemoryRegionOps virtio_pci_notify_ops = {
     .impl = {.min_access_size = 1, .max_access_size = 4},
 };
 
+/* ---- the PCI configuration access capability ---- */
+
+static bool virtio_pci_add_cfg_cap(VirtIOPCIProxy *p, Error **errp)
+{
+    PCIDevice *dev = PCI_DEVICE(p);
+    uint8_t off = pci_add_capability(dev, PCI_CAP_ID_VNDR, VIRTIO_PCI_CFG_CAP_LEN, errp);
+
+    if (!off) {
+        return false;
+    }
+    dev->config[off + 2] = VIRTIO_PCI_CFG_CAP_LEN;
+    dev->config[off + 3] = VIRTIO_PCI_CAP_PCI_CFG;
+    /* The driver chooses bar, offset, length and data (4.1.4.9.1). */
+    dev->wmask[off + 4] = 0xff;
+    memset(dev->wmask + off + 8, 0xff, 12);
+    p->cfg_cap = off;
+    return true;
+}
+
+/* The region behind the window the capability names, or NULL (logged) if it names none. */
+static MemoryRegion *virtio_pci_cfg_target(VirtIOPCIProxy *p, hwaddr *offset, unsigned *len)
+{
+    const uint8_t *c = PCI_DEVICE(p)->config + p->cfg_cap;
+    MemoryRegion *regions[4] = {&p->common, &p->isr, &p->device, &p->notify};
+    uint32_t bar_off = pci_get_long(c + 8);
+
+    *len = pci_get_long(c + 12);
+    if (c[4] != VIRTIO_PCI_MODERN_BAR || (*len != 1 && *len != 2 && *len != 4) || bar_off % *len ||
+        bar_off >= 4 * VIRTIO_PCI_REGION_SIZE) {
+        log_mask(LOG_GUEST_ERROR,
+                 "virtio-pci: config window onto BAR%u offset 0x%" PRIx32 " length %u refused\n",
+                 c[4], bar_off, *len);
+        return NULL;
+    }
+    *offset = bar_off % VIRTIO_PCI_REGION_SIZE;
+    return regions[bar_off / VIRTIO_PCI_REGION_SIZE];
+}
+
+static bool virtio_pci_touches_cfg_data(VirtIOPCIProxy *p, uint32_t addr, unsigned len)
+{
+    uint32_t data = p->cfg_cap + VIRTIO_PCI_CFG_DATA;
+
+    return p->cfg_cap && addr < data + 4 && data < addr + len;
+}
+
+static uint32_t virtio_pci_config_read(PCIDevice *dev, uint32_t addr, uint32_t val, unsigned len)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(dev);
+    uint32_t data_off = (uint32_t)p->cfg_cap + VIRTIO_PCI_CFG_DATA;
+    MemoryRegion *mr;
+    uint64_t data = 0;
+    hwaddr offset;
+    unsigned size;
+
+    if (!virtio_pci_touches_cfg_data(p, addr, len) || addr != data_off ||
+        !(mr = virtio_pci_cfg_target(p, &offset, &size))) {
+        return val;
+    }
+    memory_region_dispatch_read(mr, offset, &data, size);
+    pci_set_long(dev->config + data_off, data);
+    return pci_default_read_config(dev, addr, len);
+}
+
+static void virtio_pci_config_written(PCIDevice *dev, uint32_t addr, uint32_t val, unsigned len)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(dev);
+    MemoryRegion *mr;
+    hwaddr offset;
+    unsigned size;
+
+    if (!virtio_pci_touches_cfg_data(p, addr, len) ||
+        addr != (uint32_t)p->cfg_cap + VIRTIO_PCI_CFG_DATA ||
+        !(mr = virtio_pci_cfg_target(p, &offset, &size))) {
+        return;
+    }
+    memory_region_dispatch_write(mr, offset, val, size);
+}
+
 /* ---- capabilities and BAR ---- */
 
 static bool virtio_pci_add_cap(VirtIOPCIProxy *p, uint8_t cfg_type, uint32_t offset,
@@ -395,7 +479,7 @@ static bool virtio_pci_init_modern(VirtIOPCIProxy *p, Error **errp)
     }
     pci_register_bar(PCI_DEVICE(p), VIRTIO_PCI_MODERN_BAR,
                      PCI_BASE_ADDRESS_MEM_TYPE_64 | PCI_BASE_ADDRESS_MEM_PREFETCH, &p->modern_bar);
-    return true;
+    return virtio_pci_add_cfg_cap(p, errp);
 }
 
 /* ---- realize / reset ---- */
@@ -478,6 +562,8 @@ static void virtio_pci_class_init(ObjectClass *oc, void *data)
     object_class_add_props(oc, virtio_pci_props);
     pdc->realize = virtio_pci_realize;
     pdc->reset = virtio_pci_reset;
+    pdc->config_read = virtio_pci_config_read;
+    pdc->config_written = virtio_pci_config_written;
     pdc->vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
     pdc->revision = 1;
 }

@@ -227,7 +227,9 @@ static void test_capabilities(void **state)
 
         assert_true(off >= 0x40 && !(off & 3));
         assert_int_equal(cfg_rd(RNG_SLOT, off, 1), PCI_CAP_ID_VNDR);
-        assert_int_equal(cfg_rd(RNG_SLOT, off + 4, 1), 4); /* BAR4 */
+        if (type != 5) {
+            assert_int_equal(cfg_rd(RNG_SLOT, off + 4, 1), 4); /* BAR4 */
+        }
         types |= 1u << type;
         if (type == 2) {
             assert_int_equal(cfg_rd(RNG_SLOT, off + 2, 1), 20);
@@ -235,8 +237,44 @@ static void test_capabilities(void **state)
             assert_int_equal(cfg_rd(RNG_SLOT, off + 16, 4), 4); /* notify_off_multiplier */
         }
     }
-    /* common, notify, ISR; virtio-rng has no device configuration. */
-    assert_int_equal(types, (1u << 1) | (1u << 2) | (1u << 3));
+    /* common, notify, ISR, PCI config access; virtio-rng has no device configuration. */
+    assert_int_equal(types, (1u << 1) | (1u << 2) | (1u << 3) | (1u << 5));
+}
+
+static uint8_t find_cap(uint8_t cfg_type)
+{
+    for (uint8_t off = cfg_rd(RNG_SLOT, PCI_CAPABILITY_LIST, 1); off;
+         off = cfg_rd(RNG_SLOT, off + 1, 1)) {
+        if (cfg_rd(RNG_SLOT, off + 3, 1) == cfg_type) {
+            return off;
+        }
+    }
+    fail();
+    return 0;
+}
+
+static void cfg_window_bad_length(void)
+{
+    uint8_t cap = find_cap(5);
+
+    cfg_wr(RNG_SLOT, cap + 12, 3, 4);
+    (void)cfg_rd(RNG_SLOT, cap + 16, 4);
+}
+
+/* 4.1.4.9: the BAR through configuration space, with no BAR mapped. */
+static void test_cfg_window(void **state)
+{
+    uint8_t cap = find_cap(5);
+
+    assert_int_equal(cfg_rd(RNG_SLOT, cap + 2, 1), 20);
+    cfg_wr(RNG_SLOT, cap + 4, 4, 1);    /* bar */
+    cfg_wr(RNG_SLOT, cap + 8, 0x12, 4); /* offset: num_queues */
+    cfg_wr(RNG_SLOT, cap + 12, 2, 4);   /* length */
+    assert_int_equal(cfg_rd(RNG_SLOT, cap + 16, 2), 1);
+    cfg_wr(RNG_SLOT, cap + 8, 0x16, 4);  /* queue_select ... */
+    cfg_wr(RNG_SLOT, cap + 16, 0x33, 4); /* ... written through the window */
+    assert_int_equal(VIRTIO_PCI(rng_pci)->queue_sel, 0x33);
+    assert_non_null(strstr(logged(cfg_window_bad_length), "config window onto BAR4"));
 }
 
 static void test_intx(void **state)
@@ -410,6 +448,7 @@ int main(void)
         cmocka_unit_test_setup(test_bar_sizing, test_setup),
         cmocka_unit_test_setup(test_bar_mapping, test_setup),
         cmocka_unit_test_setup(test_capabilities, test_setup),
+        cmocka_unit_test_setup(test_cfg_window, test_setup),
         cmocka_unit_test_setup(test_intx, test_setup),
         cmocka_unit_test_setup(test_queue, test_setup),
         cmocka_unit_test_setup(test_guest_errors, test_setup),

@@ -23,6 +23,7 @@ typedef struct VirtIOPCIProxy {
     MemoryRegion common, isr, device, notify;
     uint32_t dfselect, gfselect;
     uint16_t queue_sel;
+    uint8_t cfg_cap; /* offset of the PCI configuration access capability */
     /* properties */
     char *disable_legacy; /* on|off|auto, QEMU's OnOffAuto; only on/auto are served */
     bool disable_modern;
