@@ -165,7 +165,8 @@ static bool drive_open(const DriveOptions *opts, char **device_opts, Error **err
     }
     blk_set_on_error(blk, opts->on_read_error, opts->on_write_error);
     if (!strcmp(opts->interface, "virtio")) {
-        *device_opts = xasprintf("virtio-blk-device,drive=%s", id);
+        /* As on QEMU's virt: if=virtio is a PCI device. */
+        *device_opts = xasprintf("virtio-blk-pci,drive=%s", id);
     }
     ok = true;
 out:

@@ -9,6 +9,7 @@
 #include "gdbstub/gdbstub.h"
 #include "hw/core/cpu.h"
 #include "hw/core/qdev.h"
+#include "hw/pci/pci.h"
 #include "monitor-internal.h"
 #include "system/memory.h"
 #include "util/log.h"
@@ -343,10 +344,28 @@ static json_object *hmp_info_mtree(MonitorCmdCtx *ctx, json_object *args, Error 
     return NULL;
 }
 
+static json_object *hmp_info_pci(MonitorCmdCtx *ctx, json_object *args, Error **errp)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    if (!f) {
+        error_setg(errp, "out of memory");
+        return NULL;
+    }
+    pci_info_print_all(f);
+    fclose(f);
+    monitor_printf(ctx->mon, "%s", text);
+    free(text);
+    return NULL;
+}
+
 typedef struct TreeWalk {
     Monitor *mon;
     int depth;
     bool devices_only;
+    bool on_pci_bus; /* qtree: printing a PCI bus's devices */
 } TreeWalk;
 
 static void print_props(Monitor *mon, Object *obj, int depth)
@@ -359,12 +378,40 @@ static void print_props(Monitor *mon, Object *obj, int depth)
     }
 }
 
+static void tree_walk(Object *obj, void *opaque);
+
+/* qtree: a PCI bus lists the devices plugged into it, wherever QOM keeps them (as QEMU). */
+static void tree_walk_pci_bus(TreeWalk *w, PCIBus *bus)
+{
+    TreeWalk inner = *w;
+
+    monitor_printf(w->mon, "%*sbus: %s\n%*s  type %s\n", w->depth * 2, "", pci_bus_name(bus),
+                   w->depth * 2, "", TYPE_PCI_BUS);
+    inner.depth++;
+    inner.on_pci_bus = true;
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        PCIDevice *dev = pci_bus_find_device(bus, devfn);
+        if (dev) {
+            tree_walk(OBJECT(dev), &inner);
+        }
+    }
+}
+
 static void tree_walk(Object *obj, void *opaque)
 {
     TreeWalk *w = opaque;
     bool is_dev = object_dynamic_cast(obj, TYPE_DEVICE) != NULL;
     bool shown = !w->devices_only || is_dev;
 
+    if (w->devices_only) {
+        if (object_dynamic_cast(obj, TYPE_PCI_BUS)) {
+            tree_walk_pci_bus(w, PCI_BUS(obj));
+            return;
+        }
+        if (object_dynamic_cast(obj, TYPE_PCI_DEVICE) && !w->on_pci_bus) {
+            return; /* shown under its bus */
+        }
+    }
     if (shown) {
         if (w->devices_only) {
             DeviceState *dev = DEVICE(obj);
@@ -377,7 +424,11 @@ static void tree_walk(Object *obj, void *opaque)
         }
         w->depth++;
     }
-    object_child_foreach(obj, tree_walk, w);
+    {
+        TreeWalk inner = *w;
+        inner.on_pci_bus = false;
+        object_child_foreach(obj, tree_walk, &inner);
+    }
     if (shown) {
         w->depth--;
     }
@@ -385,7 +436,7 @@ static void tree_walk(Object *obj, void *opaque)
 
 static json_object *hmp_info_qom_tree(MonitorCmdCtx *ctx, json_object *args, Error **errp)
 {
-    TreeWalk w = {ctx->mon, 1, false};
+    TreeWalk w = {ctx->mon, 1, false, false};
     Object *root = object_resolve_path("/machine");
 
     if (root) {
@@ -397,7 +448,7 @@ static json_object *hmp_info_qom_tree(MonitorCmdCtx *ctx, json_object *args, Err
 
 static json_object *hmp_info_qtree(MonitorCmdCtx *ctx, json_object *args, Error **errp)
 {
-    TreeWalk w = {ctx->mon, 1, true};
+    TreeWalk w = {ctx->mon, 1, true, false};
     Object *root = object_resolve_path("/machine");
 
     monitor_printf(ctx->mon, "bus: main-system-bus\n  type System\n");
@@ -481,6 +532,7 @@ const MonitorCommand hmp_commands[] = {
      .params = "[-f]",
      .help = "show the memory map as the guest sees it",
      .fn = hmp_info_mtree},
+    {.hmp_name = "info pci", .help = "show PCI info", .fn = hmp_info_pci},
     {.hmp_name = "info qtree", .help = "show the device tree", .fn = hmp_info_qtree},
     {.hmp_name = "info qom-tree", .help = "show the QOM composition tree", .fn = hmp_info_qom_tree},
     {.hmp_name = "x",

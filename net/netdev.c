@@ -1,7 +1,7 @@
 /*
  * The -netdev and -nic command-line options (QEMU syntax):
  *     -netdev user,id=n0,hostfwd=tcp::5555-:23,hostfwd=udp::6000-:60
- *     -nic user,model=virtio-net-device,mac=52:54:00:12:34:60,hostfwd=tcp::2222-:22
+ *     -nic user,model=virtio-net-pci,mac=52:54:00:12:34:60,hostfwd=tcp::2222-:22
  * Backend keys may repeat (hostfwd, dnssearch): keyval_parse_repeatable splits them.
  */
 #include <ctype.h>
@@ -10,8 +10,10 @@
 #include "net/slirp.h"
 #include "util/option.h"
 
-/* The -nic model used when none is given, and the names that select it. */
-#define NIC_DEFAULT_MODEL "virtio-net-device"
+/* The -nic model used when none is given (a PCI card, as QEMU's virt), or "virtio". */
+#define NIC_DEFAULT_MODEL "virtio-net-pci"
+/* The other model accepted: the virtio-mmio card. */
+#define NIC_MMIO_MODEL "virtio-net-device"
 
 /* Backend types QEMU knows that Kestrel does not implement yet: a clear "not yet" for them. */
 static const char *const unsupported_backends[] = {
@@ -133,10 +135,14 @@ bool netdev_add(const char *optstr, Error **errp)
 
 static bool nic_check_model(const char *model, Error **errp)
 {
-    if (!model || !strcmp(model, NIC_DEFAULT_MODEL) || !strcmp(model, "virtio")) {
+    if (!model || !strcmp(model, NIC_DEFAULT_MODEL) || !strcmp(model, NIC_MMIO_MODEL) ||
+        !strcmp(model, "virtio")) {
         return true;
     }
-    error_setg(errp, "NIC model '%s' is not supported (available: " NIC_DEFAULT_MODEL ")", model);
+    error_setg(errp,
+               "NIC model '%s' is not supported (available: " NIC_DEFAULT_MODEL ", " NIC_MMIO_MODEL
+               ")",
+               model);
     return false;
 }
 
@@ -178,9 +184,9 @@ static bool nic_add_parsed(const KeyValueList *kv, char **device_opts, Error **e
     keyval_add(&netdev_opts, xstrdup("type"), xstrdup(type));
     ok = netdev_add_parsed(&netdev_opts, id != NULL, errp);
     if (ok) {
-        *device_opts =
-            xasprintf(NIC_DEFAULT_MODEL ",netdev=%s%s%s", id ? id : keyval_get(&netdev_opts, "id"),
-                      mac ? ",mac=" : "", mac ? mac : "");
+        *device_opts = xasprintf(
+            "%s,netdev=%s%s%s", model && !strcmp(model, NIC_MMIO_MODEL) ? model : NIC_DEFAULT_MODEL,
+            id ? id : keyval_get(&netdev_opts, "id"), mac ? ",mac=" : "", mac ? mac : "");
     }
     keyval_free(&netdev_opts);
     free(id);

@@ -759,9 +759,8 @@ void vl_print_help(FILE *out)
                  "  - Only the RISC-V 'virt' board; the harts implement RV64GC with Zba/Zbb/Zbc/\n"
                  "    Zbs and Sstc, but not the hypervisor (H) extension.\n"
                  "  - Disk images must be given with -drive or -blockdev (not as bare arguments),\n"
-                 "    raw or qcow2. There is no PCI yet: -drive if=virtio and -nic attach\n"
-                 "    virtio-mmio devices (virtio-blk-device, virtio-net-device), where QEMU's\n"
-                 "    virt board uses virtio-*-pci.\n"
+                 "    raw or qcow2. PCI devices are modern-only virtio (no legacy I/O BAR,\n"
+                 "    no MSI-X): the device IDs are 0x1041.. where QEMU's are transitional.\n"
                  "\nDuring emulation, with -nographic, Ctrl-A h lists the console keys "
                  "(Ctrl-A x quits).\n");
 }

@@ -244,9 +244,16 @@ static bool add_implied_device(char *device_opts, Error **errp)
     return ok;
 }
 
-/* Backends first (-object, -netdev, -drive), then devices in command-line order. */
+/*
+ * Backends first (-object, -netdev, -drive), then -device in command-line order, then the
+ * devices -drive if=virtio asked for (QEMU appends them to the -device list, so on virt
+ * they take the PCI slots after the -device ones), then -nic's.
+ */
 static bool create_devices(const VLOptions *o, Error **errp)
 {
+    char **drive_devices = xnew0(char *, o->ndrive + 1);
+    bool ok = true;
+
     for (int i = 0; i < o->nobject; i++) {
         if (!user_creatable_add_from_str(o->object[i], errp)) {
             return false;
@@ -258,27 +265,31 @@ static bool create_devices(const VLOptions *o, Error **errp)
             return false;
         }
     }
-    for (int i = 0; i < o->nblockdev; i++) {
-        if (!blockdev_add(o->blockdev[i], errp)) {
+    for (int i = 0; ok && i < o->nblockdev; i++) {
+        ok = blockdev_add(o->blockdev[i], errp);
+        if (!ok) {
             error_prepend(errp, "-blockdev %s: ", o->blockdev[i]);
-            return false;
         }
+    }
+    for (int i = 0; ok && i < o->ndrive; i++) {
+        ok = drive_new(o->drive[i], o->snapshot, &drive_devices[i], errp);
+        if (!ok) {
+            error_prepend(errp, "-drive %s: ", o->drive[i]);
+        }
+    }
+    for (int i = 0; ok && i < o->ndevice; i++) {
+        ok = qdev_device_add(o->device[i], errp) != NULL;
     }
     for (int i = 0; i < o->ndrive; i++) {
-        char *device_opts = NULL;
-
-        if (!drive_new(o->drive[i], o->snapshot, &device_opts, errp)) {
-            error_prepend(errp, "-drive %s: ", o->drive[i]);
-            return false;
-        }
-        if (!add_implied_device(device_opts, errp)) {
-            return false;
+        if (ok) {
+            ok = add_implied_device(drive_devices[i], errp); /* frees it */
+        } else {
+            free(drive_devices[i]);
         }
     }
-    for (int i = 0; i < o->ndevice; i++) {
-        if (!qdev_device_add(o->device[i], errp)) {
-            return false;
-        }
+    free(drive_devices);
+    if (!ok) {
+        return false;
     }
     for (int i = 0; i < o->nnic; i++) {
         char *device_opts = NULL;

@@ -31,11 +31,19 @@
 #include "util/log.h"
 
 const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT] = {
-    [VIRT_DEBUG] = {0x0, 0x100},          [VIRT_MROM] = {0x1000, 0xf000},
-    [VIRT_TEST] = {0x100000, 0x1000},     [VIRT_RTC] = {0x101000, 0x1000},
-    [VIRT_CLINT] = {0x2000000, 0x10000},  [VIRT_ACLINT_SSWI] = {0x2f00000, 0x4000},
-    [VIRT_PLIC] = {0xc000000, 0x600000},  [VIRT_UART0] = {0x10000000, 0x100},
-    [VIRT_VIRTIO] = {0x10001000, 0x1000}, [VIRT_DRAM] = {0x80000000, 0x0},
+    [VIRT_DEBUG] = {0x0, 0x100},
+    [VIRT_MROM] = {0x1000, 0xf000},
+    [VIRT_TEST] = {0x100000, 0x1000},
+    [VIRT_RTC] = {0x101000, 0x1000},
+    [VIRT_CLINT] = {0x2000000, 0x10000},
+    [VIRT_ACLINT_SSWI] = {0x2f00000, 0x4000},
+    [VIRT_PLIC] = {0xc000000, 0x600000},
+    [VIRT_UART0] = {0x10000000, 0x100},
+    [VIRT_VIRTIO] = {0x10001000, 0x1000},
+    [VIRT_PCIE_PIO] = {0x3000000, 0x10000},
+    [VIRT_PCIE_ECAM] = {0x30000000, 0x10000000},
+    [VIRT_PCIE_MMIO] = {0x40000000, 0x40000000},
+    [VIRT_DRAM] = {0x80000000, 0x0},
 };
 
 #define VIRT_TIMEBASE_FREQ 10000000
@@ -206,11 +214,53 @@ static bool virt_create_virtio_transports(VirtMachineState *s, Error **errp)
     return true;
 }
 
-/* -device: a virtio device takes a free transport of this board. */
+/* The 64-bit MMIO window: 16 GiB, above RAM, aligned to its size (as QEMU 7.2). */
+#define VIRT_PCIE_MMIO_HIGH_SIZE (16 * GiB)
+
+static hwaddr virt_pcie_mmio_high_base(MachineState *ms)
+{
+    hwaddr end = virt_memmap[VIRT_DRAM].base + ms->ram_size;
+
+    return (end + VIRT_PCIE_MMIO_HIGH_SIZE - 1) & ~(VIRT_PCIE_MMIO_HIGH_SIZE - 1);
+}
+
+/* The generic ECAM host with QEMU 7.2's windows, INTx on PLIC sources 32..35. */
+static bool virt_create_pcie(VirtMachineState *s, MachineState *ms, Error **errp)
+{
+    const GPEXConfig cfg = {
+        .ecam_base = virt_memmap[VIRT_PCIE_ECAM].base,
+        .ecam_size = virt_memmap[VIRT_PCIE_ECAM].size,
+        .pio_base = virt_memmap[VIRT_PCIE_PIO].base,
+        .pio_size = virt_memmap[VIRT_PCIE_PIO].size,
+        .mmio32_base = virt_memmap[VIRT_PCIE_MMIO].base,
+        .mmio32_size = virt_memmap[VIRT_PCIE_MMIO].size,
+        .mmio64_base = virt_pcie_mmio_high_base(ms),
+        .mmio64_size = VIRT_PCIE_MMIO_HIGH_SIZE,
+    };
+    IRQState *irqs[GPEX_NUM_IRQS];
+    VirtFDTDevice *d;
+
+    for (int i = 0; i < GPEX_NUM_IRQS; i++) {
+        irqs[i] = qdev_get_gpio_in(s->plic, VIRT_PCIE_IRQ + i);
+    }
+    s->pcie = gpex_create(&cfg, irqs, errp);
+    if (!s->pcie) {
+        return false;
+    }
+    d = virt_fdt_add(s, DEVICE(s->pcie), VIRT_PCIE_ECAM);
+    d->irqs[0] = VIRT_PCIE_IRQ;
+    d->num_irqs = 1;
+    return true;
+}
+
+/* -device: a PCI device goes on pcie.0, a virtio device takes a free virtio-mmio transport. */
 static bool virt_device_plug(MachineState *ms, DeviceState *dev, Error **errp)
 {
     VirtMachineState *s = VIRT_MACHINE(ms);
 
+    if (object_dynamic_cast(OBJECT(dev), TYPE_PCI_DEVICE)) {
+        return pci_bus_plug(s->pcie->bus, PCI_DEVICE(dev), 0, errp);
+    }
     if (object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE)) {
         return virtio_mmio_plug_free(s->virtio_transports, VIRT_VIRTIO_COUNT, dev, errp);
     }
@@ -223,6 +273,11 @@ static bool virt_device_unplug(MachineState *ms, DeviceState *dev, Error **errp)
 
     if (object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE)) {
         return virtio_mmio_unplug(s->virtio_transports, VIRT_VIRTIO_COUNT, dev, errp);
+    }
+    if (object_dynamic_cast(OBJECT(dev), TYPE_PCI_DEVICE)) {
+        /* pcie.0 is a root bus without hotplug, as on QEMU's virt. */
+        error_setg(errp, "Bus '%s' does not support hotplugging", pci_bus_name(s->pcie->bus));
+        return false;
     }
     error_setg(errp, "Device '%s' does not support hotplugging", dev->id ? dev->id : "");
     return false;
@@ -244,7 +299,7 @@ static bool virt_machine_init(MachineState *ms, Error **errp)
     virt_alloc_cpu_phandles(s);
     if (!virt_create_memory(s, ms, errp) || !virt_create_clint(s, errp) ||
         !virt_create_plic(s, errp) || !virt_create_virtio_transports(s, errp) ||
-        !virt_create_devices(s, errp)) {
+        !virt_create_pcie(s, ms, errp) || !virt_create_devices(s, errp)) {
         return false;
     }
     s->machine_done.notify = virt_machine_done;

@@ -1,5 +1,5 @@
 /*
- * The virtio-mmio transport, version 2 (non-legacy).
+ * The virtio-mmio transport, version 2, and the legacy version 1 (force-legacy=on).
  *
  * Spec: Virtual I/O Device (VIRTIO) Version 1.2, section 4.2 "Virtio Over
  * MMIO". Control registers are 32-bit; config space from 0x100 takes 8-, 16-
@@ -30,6 +30,16 @@
  *   0x0ac SHMSel            W  0x0b0/0x0b4 SHMLen, 0x0b8/0x0bc SHMBase: no regions (len -1)
  *   0x0fc ConfigGeneration  R
  *   0x100 Config            RW device-specific
+ *
+ * Version 1 (4.2.4 "Legacy interface", QEMU's default force-legacy=on) has no QueueReady,
+ * ring address, SHM or ConfigGeneration registers; instead:
+ *   0x028 GuestPageSize     W  the unit of QueuePFN (the driver writes it once, at probe)
+ *   0x03c QueueAlign        W  alignment of the used ring (a power of two)
+ *   0x040 QueuePFN          RW the queue's pages: desc at PFN * GuestPageSize, the avail
+ *                              ring right after it, the used ring at the next QueueAlign
+ *                              boundary (2.7.2 legacy layout); writing it makes the queue
+ *                              live, writing 0 stops it
+ * and the device offers no VERSION_1 (virtio_set_legacy), so the driver speaks legacy.
  */
 #include <inttypes.h>
 #include <libfdt.h>
@@ -66,6 +76,10 @@
 #define VIRTIO_MMIO_SHM_BASE_HIGH 0x0bc
 #define VIRTIO_MMIO_CONFIG_GENERATION 0x0fc
 #define VIRTIO_MMIO_CONFIG 0x100
+#define VIRTIO_MMIO_GUEST_PAGE_SIZE 0x028 /* legacy */
+#define VIRTIO_MMIO_QUEUE_ALIGN 0x03c     /* legacy */
+#define VIRTIO_MMIO_QUEUE_PFN 0x040       /* legacy */
+#define VIRTIO_MMIO_LEGACY_ALIGN 4096     /* QueueAlign before the driver writes it */
 
 #define VIRTIO_MMIO_MAGIC 0x74726976
 #define VIRTIO_MMIO_VENDOR 0x554d4551
@@ -78,7 +92,11 @@ typedef struct VirtIOMMIOState {
     uint32_t device_features_sel;
     uint32_t driver_features_sel;
     uint32_t queue_sel;
-    bool force_legacy; /* property; only false: the legacy (version 1) layout is not modelled */
+    bool force_legacy; /* property: version 1 */
+    /* version 1 only */
+    uint32_t guest_page_size;
+    uint32_t queue_align[VIRTIO_QUEUE_MAX];
+    uint32_t queue_pfn[VIRTIO_QUEUE_MAX];
 } VirtIOMMIOState;
 
 #define VIRTIO_MMIO(obj) OBJECT_CHECK(VirtIOMMIOState, (obj), TYPE_VIRTIO_MMIO)
@@ -117,6 +135,82 @@ static uint32_t virtio_mmio_read_queue(VirtIOMMIOState *s, hwaddr addr)
     }
 }
 
+/* ---- version 1 (legacy) ---- */
+
+/* Registers that exist only in one version; false if addr is not one of this version's. */
+static bool virtio_mmio_reg_in_version(VirtIOMMIOState *s, hwaddr addr)
+{
+    switch (addr) {
+    case VIRTIO_MMIO_GUEST_PAGE_SIZE:
+    case VIRTIO_MMIO_QUEUE_ALIGN:
+    case VIRTIO_MMIO_QUEUE_PFN:
+        return s->force_legacy;
+    case VIRTIO_MMIO_QUEUE_READY:
+    case VIRTIO_MMIO_QUEUE_DESC_LOW ... VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
+    case VIRTIO_MMIO_SHM_SEL ... VIRTIO_MMIO_SHM_BASE_HIGH:
+    case VIRTIO_MMIO_CONFIG_GENERATION:
+        return !s->force_legacy;
+    default:
+        return true;
+    }
+}
+
+static void virtio_mmio_legacy_reset(VirtIOMMIOState *s)
+{
+    for (int i = 0; i < VIRTIO_QUEUE_MAX; i++) {
+        s->queue_align[i] = VIRTIO_MMIO_LEGACY_ALIGN;
+        s->queue_pfn[i] = 0;
+    }
+}
+
+/* QueuePFN: place the three rings in the legacy layout and start the queue (0: stop it). */
+static void virtio_mmio_set_pfn(VirtIOMMIOState *s, VirtQueue *vq, uint32_t pfn)
+{
+    uint32_t align = s->queue_align[vq->index];
+    uint64_t avail_end;
+
+    s->queue_pfn[vq->index] = pfn;
+    if (pfn == 0) {
+        virtio_queue_set_ready(vq, false);
+        vq->desc = vq->avail = vq->used = 0;
+        return;
+    }
+    if (!align || (align & (align - 1)) || !s->guest_page_size) {
+        virtio_error(s->backend,
+                     "queue %u: QueueAlign %" PRIu32 " / GuestPageSize %" PRIu32 " unusable",
+                     vq->index, align, s->guest_page_size);
+        return;
+    }
+    vq->desc = (uint64_t)pfn * s->guest_page_size;
+    vq->avail = vq->desc + 16ull * vq->num;
+    avail_end = vq->avail + 6 + 2ull * vq->num; /* flags, idx, ring[num], used_event */
+    vq->used = (avail_end + align - 1) & ~(uint64_t)(align - 1);
+    virtio_queue_set_ready(vq, true); /* checks the rings are RAM */
+}
+
+static void virtio_mmio_legacy_write(VirtIOMMIOState *s, hwaddr addr, uint32_t value)
+{
+    VirtQueue *vq = virtio_mmio_queue(s);
+
+    if (addr == VIRTIO_MMIO_GUEST_PAGE_SIZE) {
+        s->guest_page_size = value;
+        return;
+    }
+    if (!vq) {
+        log_mask(LOG_GUEST_ERROR,
+                 "virtio-mmio: queue register 0x%" PRIx64 " for missing queue %u\n", addr,
+                 s->queue_sel);
+    } else if (addr == VIRTIO_MMIO_QUEUE_PFN) {
+        virtio_mmio_set_pfn(s, vq, value);
+    } else if (vq->ready) {
+        log_mask(LOG_GUEST_ERROR, "virtio-mmio: queue %u reconfigured while live\n", vq->index);
+    } else {
+        s->queue_align[vq->index] = value;
+    }
+}
+
+/* ---- registers ---- */
+
 static uint32_t virtio_mmio_read_reg(VirtIOMMIOState *s, hwaddr addr)
 {
     VirtIODevice *vdev = s->backend;
@@ -125,7 +219,7 @@ static uint32_t virtio_mmio_read_reg(VirtIOMMIOState *s, hwaddr addr)
     case VIRTIO_MMIO_MAGIC_VALUE:
         return VIRTIO_MMIO_MAGIC;
     case VIRTIO_MMIO_VERSION:
-        return 2;
+        return s->force_legacy ? 1 : 2;
     case VIRTIO_MMIO_DEVICE_ID:
         return vdev ? virtio_device_id(vdev) : 0;
     case VIRTIO_MMIO_VENDOR_ID:
@@ -134,7 +228,15 @@ static uint32_t virtio_mmio_read_reg(VirtIOMMIOState *s, hwaddr addr)
     if (!vdev) {
         return 0;
     }
+    if (!virtio_mmio_reg_in_version(s, addr)) {
+        log_mask(LOG_GUEST_ERROR,
+                 "virtio-mmio: read of register 0x%" PRIx64 " (not in version %d)\n", addr,
+                 s->force_legacy ? 1 : 2);
+        return 0;
+    }
     switch (addr) {
+    case VIRTIO_MMIO_QUEUE_PFN:
+        return s->queue_sel < VIRTIO_QUEUE_MAX ? s->queue_pfn[s->queue_sel] : 0;
     case VIRTIO_MMIO_DEVICE_FEATURES:
         return s->device_features_sel > 1
                    ? 0
@@ -238,7 +340,18 @@ static void virtio_mmio_write_reg(VirtIOMMIOState *s, hwaddr addr, uint32_t valu
 {
     VirtIODevice *vdev = s->backend;
 
+    if (!virtio_mmio_reg_in_version(s, addr)) {
+        log_mask(LOG_GUEST_ERROR,
+                 "virtio-mmio: write to register 0x%" PRIx64 " (not in version %d)\n", addr,
+                 s->force_legacy ? 1 : 2);
+        return;
+    }
     switch (addr) {
+    case VIRTIO_MMIO_GUEST_PAGE_SIZE:
+    case VIRTIO_MMIO_QUEUE_ALIGN:
+    case VIRTIO_MMIO_QUEUE_PFN:
+        virtio_mmio_legacy_write(s, addr, value);
+        break;
     case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
         s->device_features_sel = value;
         break;
@@ -268,6 +381,7 @@ static void virtio_mmio_write_reg(VirtIOMMIOState *s, hwaddr addr, uint32_t valu
     case VIRTIO_MMIO_STATUS:
         if (value == 0) {
             s->device_features_sel = s->driver_features_sel = s->queue_sel = 0;
+            virtio_mmio_legacy_reset(s);
         }
         virtio_set_status(vdev, value & 0xff);
         break;
@@ -329,6 +443,8 @@ static void virtio_mmio_reset(DeviceState *dev)
     VirtIOMMIOState *s = VIRTIO_MMIO(dev);
 
     s->device_features_sel = s->driver_features_sel = s->queue_sel = 0;
+    s->guest_page_size = 0;
+    virtio_mmio_legacy_reset(s);
     if (s->backend) {
         virtio_reset(s->backend);
     }
@@ -369,6 +485,7 @@ bool virtio_mmio_plug(DeviceState *transport, DeviceState *dev, Error **errp)
     object_ref(OBJECT(vdev));
     s->backend = vdev;
     virtio_bind_transport(vdev, transport, virtio_mmio_update_irq);
+    virtio_set_legacy(vdev, s->force_legacy);
     virtio_reset(vdev);
     return true;
 }
@@ -412,6 +529,7 @@ bool virtio_mmio_unplug(DeviceState *const *transports, int n, DeviceState *dev,
     /* The slot reads as empty again (device ID 0), as before the device came. */
     virtio_reset(vdev);
     virtio_bind_transport(vdev, NULL, NULL);
+    virtio_set_legacy(vdev, false);
     s->backend = NULL;
     object_unref(OBJECT(vdev));
     virtio_mmio_update_irq(DEVICE(s));
@@ -429,21 +547,10 @@ static bool virtio_mmio_fdt_populate(DeviceState *dev, const DeviceFDTContext *c
 
 /* ---- properties and type registration ---- */
 
-/* QEMU's force-legacy (its default is on, version 1); we model only version 2. */
-static bool virtio_mmio_check_legacy(Object *obj, Error **errp)
-{
-    if (VIRTIO_MMIO(obj)->force_legacy) {
-        error_setg(errp, "force-legacy=on: the legacy virtio-mmio transport (version 1) is not "
-                         "implemented; Kestrel's is version 2 (force-legacy=off)");
-        return false;
-    }
-    return true;
-}
-
 static const Property virtio_mmio_props[] = {
-    DEFINE_PROP("force-legacy", PROP_BOOL, VirtIOMMIOState, force_legacy, .defval.b = false,
-                .check = virtio_mmio_check_legacy,
-                .description = "use the legacy version 1 layout (only off is supported)"),
+    /* On by default, as in QEMU: guests see version 1 unless told force-legacy=off. */
+    DEFINE_PROP("force-legacy", PROP_BOOL, VirtIOMMIOState, force_legacy, .defval.b = true,
+                .description = "serve the legacy version 1 interface instead of version 2"),
     DEFINE_PROP_END,
 };
 
@@ -452,7 +559,7 @@ static void virtio_mmio_class_init(ObjectClass *oc, void *data)
     DeviceClass *dc = DEVICE_CLASS(oc);
 
     object_class_add_props(oc, virtio_mmio_props);
-    dc->desc = "virtio-mmio transport (version 2)";
+    dc->desc = "virtio-mmio transport (version 2, or 1 with force-legacy=on)";
     dc->realize = virtio_mmio_realize;
     dc->reset = virtio_mmio_reset;
     dc->fdt_populate = virtio_mmio_fdt_populate;

@@ -42,6 +42,16 @@ static bool virtio_net_can_receive(NetClientState *nc)
     return !virtio_net_driver_ok(n) || !virtqueue_empty(n->rx_vq);
 }
 
+/*
+ * The header in front of every frame: 12 bytes with VERSION_1, 10 for a legacy driver
+ * without MRG_RXBUF (5.1.6.1: num_buffers is absent then).
+ */
+static size_t virtio_net_hdr_len(VirtIONet *n)
+{
+    return virtio_has_feature(VIRTIO_DEVICE(n), VIRTIO_F_VERSION_1) ? VIRTIO_NET_HDR_LEN
+                                                                    : VIRTIO_NET_HDR_LEN - 2;
+}
+
 static void virtio_net_fill_rx_hdr(uint8_t hdr[VIRTIO_NET_HDR_LEN])
 {
     memset(hdr, 0, VIRTIO_NET_HDR_LEN);
@@ -54,6 +64,7 @@ static ssize_t virtio_net_receive(NetClientState *nc, const uint8_t *buf, size_t
     VirtIONet *n = nc->opaque;
     VirtQueueElement *elem;
     uint8_t hdr[VIRTIO_NET_HDR_LEN];
+    size_t hdr_len = virtio_net_hdr_len(n);
     size_t copied;
 
     if (!virtio_net_driver_ok(n)) {
@@ -63,7 +74,7 @@ static ssize_t virtio_net_receive(NetClientState *nc, const uint8_t *buf, size_t
     if (!elem) {
         return 0; /* no buffers: the net layer keeps the frame until the guest posts some */
     }
-    if (elem->in_len < VIRTIO_NET_HDR_LEN + size) {
+    if (elem->in_len < hdr_len + size) {
         log_mask(LOG_GUEST_ERROR,
                  "virtio-net: receive buffer of %" PRIu64 " bytes too small for a %zu-byte "
                  "frame: dropped\n",
@@ -72,10 +83,10 @@ static ssize_t virtio_net_receive(NetClientState *nc, const uint8_t *buf, size_t
         return size;
     }
     virtio_net_fill_rx_hdr(hdr);
-    copied = virtqueue_elem_from_buf(elem, 0, hdr, sizeof(hdr));
-    copied += virtqueue_elem_from_buf(elem, sizeof(hdr), buf, size);
+    copied = virtqueue_elem_from_buf(elem, 0, hdr, hdr_len);
+    copied += virtqueue_elem_from_buf(elem, hdr_len, buf, size);
     /* A buffer outside RAM (already logged by the core) returns the chain empty. */
-    virtqueue_push(n->rx_vq, elem, copied == sizeof(hdr) + size ? copied : 0);
+    virtqueue_push(n->rx_vq, elem, copied == hdr_len + size ? copied : 0);
     virtio_notify(VIRTIO_DEVICE(n), n->rx_vq);
     return size;
 }
@@ -92,13 +103,14 @@ static void virtio_net_handle_rx(VirtIODevice *vdev, VirtQueue *vq)
 static size_t virtio_net_tx_frame(VirtIONet *n, const VirtQueueElement *elem)
 {
     uint64_t frame_len;
+    size_t hdr_len = virtio_net_hdr_len(n);
 
-    if (elem->out_len <= VIRTIO_NET_HDR_LEN) {
+    if (elem->out_len <= hdr_len) {
         log_mask(LOG_GUEST_ERROR, "virtio-net: transmit chain of %" PRIu64 " bytes has no frame\n",
                  elem->out_len);
         return 0;
     }
-    frame_len = elem->out_len - VIRTIO_NET_HDR_LEN;
+    frame_len = elem->out_len - hdr_len;
     if (frame_len > NET_MAX_FRAME_SIZE) {
         log_mask(LOG_GUEST_ERROR, "virtio-net: %" PRIu64 "-byte transmit frame dropped\n",
                  frame_len);
@@ -134,7 +146,7 @@ static bool virtio_net_flush_tx(VirtIONet *n)
         }
         len = virtio_net_tx_frame(n, elem);
         if (len) {
-            net_send_packet(n->nic, n->tx_buf + VIRTIO_NET_HDR_LEN, len);
+            net_send_packet(n->nic, n->tx_buf + virtio_net_hdr_len(n), len);
         }
         virtqueue_push(n->tx_vq, elem, 0);
     }

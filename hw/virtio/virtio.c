@@ -584,6 +584,11 @@ void virtio_bind_transport(VirtIODevice *vdev, DeviceState *transport,
     vdev->transport_update_irq = update_irq;
 }
 
+void virtio_set_legacy(VirtIODevice *vdev, bool legacy)
+{
+    vdev->legacy = legacy;
+}
+
 uint16_t virtio_device_id(VirtIODevice *vdev)
 {
     return VIRTIO_DEVICE_GET_CLASS(vdev)->device_id;
@@ -592,9 +597,11 @@ uint16_t virtio_device_id(VirtIODevice *vdev)
 uint64_t virtio_host_features(VirtIODevice *vdev)
 {
     VirtioDeviceClass *vdc = VIRTIO_DEVICE_GET_CLASS(vdev);
-    uint64_t f = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX) |
-                 VIRTIO_BIT(VIRTIO_RING_F_INDIRECT_DESC);
+    uint64_t f = VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_RING_F_INDIRECT_DESC);
 
+    if (!vdev->legacy) {
+        f |= VIRTIO_BIT(VIRTIO_F_VERSION_1);
+    }
     return f | (vdc->get_features ? vdc->get_features(vdev) : 0);
 }
 

@@ -187,6 +187,9 @@ DEVICE_NEEDS = {
                                     "-device", "virtio-blk-device,drive=d0"],
     "virtio-net-device": lambda f: ["-netdev", "user,id=n0",
                                     "-device", "virtio-net-device,netdev=n0"],
+    "virtio-blk-pci": lambda f: ["-drive", f"file={f['disk.img']},if=none,id=d0",
+                                 "-device", "virtio-blk-pci,drive=d0"],
+    "virtio-net-pci": lambda f: ["-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0"],
     "loader": lambda f: ["-device", f"loader,file={f['k.bin']},addr=0x80000000,cpu-num=0"],
 }
 

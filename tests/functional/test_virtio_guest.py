@@ -38,9 +38,8 @@ def virt_cmd(emulator, program, drive_opts, extra=()):
     cmd = [emulator, "-M", "virt", "-bios", "none", "-nographic", "-no-reboot",
            "-kernel", program, "-drive", drive_opts,
            "-device", "virtio-blk-device,drive=d0,serial=kvtest", *extra]
-    if os.path.basename(emulator).startswith("qemu"):
-        # QEMU's virtio-mmio is legacy (version 1) unless told otherwise; we are version 2.
-        cmd += ["-global", "virtio-mmio.force-legacy=false"]
+    # The program drives version 2; virtio-mmio is legacy (version 1) unless told otherwise.
+    cmd += ["-global", "virtio-mmio.force-legacy=false"]
     return cmd
 
 

@@ -7,6 +7,7 @@
 #ifndef TEST_VIRTIO_DRIVER_H
 #define TEST_VIRTIO_DRIVER_H
 
+#include "hw/core/qdev-globals.h"
 #include "hw/virtio/virtio-mmio.h"
 #include "system/memory.h"
 
@@ -60,8 +61,10 @@ typedef struct TestDriver {
 
 static MemoryRegion test_ram;
 
+/* RAM, and version 2 transports from here on (QEMU's default is legacy version 1). */
 static inline void td_init_ram(void)
 {
+    assert_true(qdev_global_add("virtio-mmio.force-legacy=off", NULL));
     assert_true(memory_region_init_ram(&test_ram, "test.ram", RAM_SIZE, NULL));
     memory_region_add_subregion(get_system_memory(), RAM_BASE, &test_ram);
 }

@@ -107,6 +107,8 @@ static void record_irq(void *opaque, int n, int level)
     irq_level = level;
 }
 
+static void legacy_plug_rng(void);
+
 static DeviceState *plug_new(const char *type, hwaddr base, IRQState *irq)
 {
     DeviceState *dev = qdev_new(type);
@@ -122,6 +124,7 @@ static int group_setup(void **state)
     td_init_ram();
     plug_new(TYPE_TEST_VIRTIO, TEST_DEV_MMIO, irq_new(record_irq, NULL, 0));
     plug_new(TYPE_VIRTIO_RNG, RNG_MMIO, NULL);
+    legacy_plug_rng();
     empty_transport = virtio_mmio_create(EMPTY_MMIO, NULL, &error_abort);
     return 0;
 }
@@ -584,6 +587,100 @@ static void test_rng(void **state)
     td_wr(&rng, R_STATUS, 0);
 }
 
+/* ---- the legacy transport (version 1, force-legacy=on) ---- */
+
+#define LEGACY_MMIO 0x10004000
+#define R_GUEST_PAGE_SIZE 0x028
+#define R_QUEUE_ALIGN 0x03c
+#define R_QUEUE_PFN 0x040
+
+static TestDriver legacy = {.base = LEGACY_MMIO};
+
+static void legacy_plug_rng(void)
+{
+    DeviceState *transport = qdev_new(TYPE_VIRTIO_MMIO);
+    DeviceState *dev = qdev_new(TYPE_VIRTIO_RNG);
+
+    assert_true(object_property_set_bool(OBJECT(transport), "force-legacy", true, &error_abort));
+    assert_true(qdev_realize(transport, &error_abort));
+    sysbus_mmio_map(SYS_BUS_DEVICE(transport), 0, LEGACY_MMIO);
+    assert_true(qdev_realize(dev, &error_abort));
+    assert_true(virtio_mmio_plug(transport, dev, &error_abort));
+}
+
+/* 4.2.4: a legacy driver sets GuestPageSize, QueueNum, QueueAlign, then QueuePFN. */
+static void test_legacy_queue(void **state)
+{
+    const unsigned num = 8;
+    const hwaddr used = DESC + 0x1000; /* after desc (128) and avail (22), aligned to 4 KiB */
+
+    assert_int_equal(td_rd(&legacy, R_VERSION), 1);
+    td_wr(&legacy, R_DEV_FEATURES_SEL, 1);
+    assert_int_equal(td_rd(&legacy, R_DEV_FEATURES), 0); /* no VERSION_1 */
+    td_wr(&legacy, R_STATUS, 0);
+    td_wr(&legacy, R_STATUS, 3); /* ACKNOWLEDGE | DRIVER; no FEATURES_OK in legacy */
+    td_wr(&legacy, R_GUEST_PAGE_SIZE, 4096);
+    td_wr(&legacy, R_QUEUE_SEL, 0);
+    td_wr(&legacy, R_QUEUE_NUM, num);
+    td_wr(&legacy, R_QUEUE_ALIGN, 4096);
+    ram_put(used + 2, 0, 2);
+    td_wr(&legacy, R_QUEUE_PFN, DESC >> 12);
+    assert_int_equal(td_rd(&legacy, R_QUEUE_PFN), DESC >> 12);
+    td_wr(&legacy, R_STATUS, 7);
+    desc_set(DESC, 0, BUF, 16, D_WRITE, 0);
+    ram_put(DESC + 16 * num + 4, 0, 2); /* avail ring[0] = head 0 */
+    ram_put(DESC + 16 * num + 2, 1, 2); /* avail idx */
+    td_wr(&legacy, R_QUEUE_NOTIFY, 0);
+    assert_int_equal(ram_get(used + 2, 2), 1);
+    assert_int_equal(ram_get(used + 8, 4), 16);
+    /* PFN 0 stops the queue. */
+    td_wr(&legacy, R_QUEUE_PFN, 0);
+    assert_int_equal(td_rd(&legacy, R_QUEUE_PFN), 0);
+}
+
+static void legacy_mistakes(void)
+{
+    td_wr(&legacy, R_STATUS, 0);
+    td_wr(&legacy, R_QUEUE_READY, 1);   /* a version 2 register */
+    (void)td_rd(&legacy, R_GENERATION); /* so is this */
+    td_wr(&legacy, R_QUEUE_SEL, 5);
+    td_wr(&legacy, R_QUEUE_PFN, 0x80001); /* a missing queue */
+    td_wr(&legacy, R_QUEUE_SEL, 0);
+    td_wr(&legacy, R_QUEUE_ALIGN, 3);        /* not a power of two ... */
+    td_wr(&legacy, R_QUEUE_PFN, DESC >> 12); /* ... so the queue cannot start */
+}
+
+static void test_legacy_guest_errors(void **state)
+{
+    char path[] = "/tmp/kestrel-virtio-log-XXXXXX";
+    int fd = mkstemp(path);
+    char text[1024] = "";
+    FILE *f;
+
+    assert_true(fd >= 0);
+    close(fd);
+    assert_true(log_set_file(path, &error_abort));
+    log_mask_enabled |= LOG_GUEST_ERROR;
+    legacy_mistakes();
+    log_mask_enabled &= ~LOG_GUEST_ERROR;
+    assert_true(td_rd(&legacy, R_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    assert_true(fread(text, 1, sizeof(text) - 1, f) > 0);
+    fclose(f);
+    unlink(path);
+    assert_non_null(strstr(text, "write to register 0x44 (not in version 1)"));
+    assert_non_null(strstr(text, "read of register 0xfc (not in version 1)"));
+    assert_non_null(strstr(text, "queue register 0x40 for missing queue 5"));
+    assert_non_null(strstr(text, "QueueAlign 3"));
+    /* A reset clears it, and with GuestPageSize 0 no PFN can place the rings either. */
+    td_wr(&legacy, R_STATUS, 0);
+    td_wr(&legacy, R_GUEST_PAGE_SIZE, 0);
+    td_wr(&legacy, R_QUEUE_PFN, DESC >> 12);
+    assert_true(td_rd(&legacy, R_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET);
+    td_wr(&legacy, R_STATUS, 0);
+}
+
 static void test_plug_slots(void **state)
 {
     DeviceState *dev = qdev_new(TYPE_VIRTIO_RNG);
@@ -637,6 +734,8 @@ int main(void)
         cmocka_unit_test_setup(test_bad_register_access, test_setup),
         cmocka_unit_test_setup(test_64bit_access_faults, test_setup),
         cmocka_unit_test(test_rng),
+        cmocka_unit_test(test_legacy_queue),
+        cmocka_unit_test(test_legacy_guest_errors),
         cmocka_unit_test(test_plug_slots),
     };
 

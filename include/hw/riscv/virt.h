@@ -9,6 +9,7 @@
 
 #include "hw/core/boards.h"
 #include "hw/core/qdev.h"
+#include "hw/pci-host/gpex.h"
 #include "target/riscv/cpu.h"
 
 #define TYPE_VIRT_MACHINE MACHINE_TYPE_NAME("virt")
@@ -27,6 +28,9 @@ enum {
     VIRT_PLIC,
     VIRT_UART0,
     VIRT_VIRTIO,
+    VIRT_PCIE_PIO,
+    VIRT_PCIE_ECAM,
+    VIRT_PCIE_MMIO,
     VIRT_DRAM,
     VIRT_MEMMAP_COUNT,
 };
@@ -37,6 +41,7 @@ enum {
     VIRT_RTC_IRQ = 11,
     VIRT_VIRTIO_IRQ = 1, /* 1..8 */
     VIRT_VIRTIO_COUNT = 8,
+    VIRT_PCIE_IRQ = 32,            /* INTA..INTD: 32..35 */
     VIRT_IRQCHIP_NUM_SOURCES = 97, /* ids 0..96, 0 reserved: riscv,ndev = 96 as QEMU */
     VIRT_IRQCHIP_NUM_PRIORITIES = 7,
 };
@@ -76,6 +81,8 @@ typedef struct VirtMachineState {
     uint32_t next_phandle;
     /* The virtio-mmio transports, in creation order (0x10001000 first); -device fills them. */
     DeviceState *virtio_transports[VIRT_VIRTIO_COUNT];
+    /* The PCIe host: -device ...-pci, -drive if=virtio and -nic land on its bus. */
+    GPEXHost *pcie;
     MachineInitDoneNotifier machine_done;
 } VirtMachineState;
 

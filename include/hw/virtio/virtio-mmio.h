@@ -1,5 +1,6 @@
 /*
- * The virtio-mmio transport, version 2 (virtio 1.2, 4.2): one 0x200-byte
+ * The virtio-mmio transport (virtio 1.2, 4.2), version 1 (legacy, QEMU's default
+ * force-legacy=on) or 2 (force-legacy=off): one 0x200-byte
  * register window and one interrupt line per slot. A board creates its empty
  * transports (virtio_mmio_create), keeps them in its own state, and plugs
  * devices from -device into them (virtio_mmio_plug_free, in QEMU's order).

@@ -125,7 +125,8 @@ struct VirtIODevice {
     size_t config_len;
     uint8_t *config; /* config_len bytes, refreshed by vdc->get_config before reads */
     VirtQueue vq[VIRTIO_QUEUE_MAX];
-    /* Set by the transport (virtio_bind_transport). */
+    /* Set by the transport (virtio_bind_transport, virtio_set_legacy). */
+    bool legacy; /* a legacy (pre-1.0) interface: VERSION_1 is not offered */
     DeviceState *transport;
     void (*transport_update_irq)(DeviceState *transport);
 };
@@ -210,7 +211,13 @@ bool virtio_dma_write(hwaddr addr, const void *buf, uint64_t len);
 void virtio_bind_transport(VirtIODevice *vdev, DeviceState *transport,
                            void (*update_irq)(DeviceState *transport));
 uint16_t virtio_device_id(VirtIODevice *vdev);
-/* All feature bits offered: the device's plus VERSION_1, EVENT_IDX, INDIRECT_DESC. */
+/*
+ * A legacy transport (virtio-mmio version 1) carries the device: VERSION_1 is no longer
+ * offered and the device uses the legacy formats (virtio 1.2, 2.7.2 and 5.1.6.1).
+ */
+void virtio_set_legacy(VirtIODevice *vdev, bool legacy);
+/* All feature bits offered: the device's plus VERSION_1 (not when legacy), EVENT_IDX,
+ * INDIRECT_DESC. */
 uint64_t virtio_host_features(VirtIODevice *vdev);
 /* The driver writes status: 0 resets; FEATURES_OK is refused (left clear) if the
  * accepted features are not a subset of the offered ones or lack VERSION_1. */

@@ -1,0 +1,35 @@
+/*
+ * The virtio PCI transport, modern interface (virtio 1.2, 4.1): a PCI function
+ * (a "proxy") that carries one virtio device backend. virtio-blk-pci,
+ * virtio-net-pci and virtio-rng-pci are proxies around virtio-blk-device,
+ * virtio-net-device and virtio-rng-device: the same backends virtio-mmio
+ * carries, bound through virtio_bind_transport(). The proxy forwards the
+ * backend's properties (drive=, netdev=, mac=, rng=, serial=) so the command
+ * line reads as QEMU's: -device virtio-blk-pci,drive=hd0,addr=3.
+ */
+#ifndef HW_VIRTIO_VIRTIO_PCI_H
+#define HW_VIRTIO_VIRTIO_PCI_H
+
+#include "hw/pci/pci.h"
+#include "hw/virtio/virtio.h"
+
+#define TYPE_VIRTIO_PCI "virtio-pci"
+#define VIRTIO_PCI_MAX_FORWARDED 8 /* backend properties a proxy forwards */
+
+typedef struct VirtIOPCIProxy {
+    PCIDevice parent_obj;
+    VirtIODevice *vdev;      /* the backend, our child "virtio-backend" */
+    MemoryRegion modern_bar; /* BAR4: the four structures below, 4 KiB apart */
+    MemoryRegion common, isr, device, notify;
+    uint32_t dfselect, gfselect;
+    uint16_t queue_sel;
+    uint8_t cfg_cap; /* offset of the PCI configuration access capability */
+    /* properties */
+    char *disable_legacy; /* on|off|auto, QEMU's OnOffAuto; only on/auto are served */
+    bool disable_modern;
+    char *forwarded[VIRTIO_PCI_MAX_FORWARDED]; /* values for the backend's properties */
+} VirtIOPCIProxy;
+
+#define VIRTIO_PCI(obj) OBJECT_CHECK(VirtIOPCIProxy, (obj), TYPE_VIRTIO_PCI)
+
+#endif
