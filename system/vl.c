@@ -251,7 +251,7 @@ static bool add_implied_device(char *device_opts, Error **errp)
  */
 static bool create_devices(const VLOptions *o, Error **errp)
 {
-    char **drive_devices = xnew0(char *, o->ndrive + 1);
+    char **drive_devices;
     bool ok = true;
 
     for (int i = 0; i < o->nobject; i++) {
@@ -265,6 +265,7 @@ static bool create_devices(const VLOptions *o, Error **errp)
             return false;
         }
     }
+    drive_devices = xnew0(char *, o->ndrive + 1);
     for (int i = 0; ok && i < o->nblockdev; i++) {
         ok = blockdev_add(o->blockdev[i], errp);
         if (!ok) {
