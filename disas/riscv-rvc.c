@@ -89,7 +89,7 @@ static uint32_t expand_q0(uint32_t c)
 /* Quadrant 1, funct3 = 100: shifts, andi and the register-register ALU group. */
 static uint32_t expand_q1_alu(uint32_t c)
 {
-    static const uint8_t alu_f3[4] = {0, 4, 6, 7};   /* sub xor or and */
+    static const uint8_t alu_f3[4] = {0, 4, 6, 7}; /* sub xor or and */
     static const uint8_t alu_f7[4] = {0x20, 0, 0, 0};
     uint32_t rd = creg(c, 7), rs2 = creg(c, 2);
     uint32_t shamt = field(c, 12, 12) << 5 | field(c, 6, 2);

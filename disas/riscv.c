@@ -43,16 +43,27 @@ typedef struct RiscvPattern {
 #define M_ALL 0xffffffffu
 
 /* An R-type instruction: opcode, funct3, funct7. */
-#define R(op, f3, f7, name) {(op) | F3(f3) | F7(f7), M_R, name, "d,s,t"}
+#define R(op, f3, f7, name)                                                                        \
+    {                                                                                              \
+        (op) | F3(f3) | F7(f7), M_R, name, "d,s,t"                                                 \
+    }
 /* A whole-register CSR alias ("rdtime a0", "frcsr a0"): csrrs rd, csr, zero. */
-#define CSR_READ(csr, name) {0x73 | F3(2) | IMM(csr), M_F3 | M_RS1 | M_IMM, name, "d"}
+#define CSR_READ(csr, name)                                                                        \
+    {                                                                                              \
+        0x73 | F3(2) | IMM(csr), M_F3 | M_RS1 | M_IMM, name, "d"                                   \
+    }
 /* fscsr/fsrm/fsflags: csrrw with and without a destination. */
 #define CSR_SWAP(csr, name)                                                                        \
     {0x73 | F3(1) | IMM(csr), M_F3 | M_RD | M_IMM, name, "s"},                                     \
-        {0x73 | F3(1) | IMM(csr), M_F3 | M_IMM, name, "d,s"}
+    {                                                                                              \
+        0x73 | F3(1) | IMM(csr), M_F3 | M_IMM, name, "d,s"                                         \
+    }
 /* An OP-FP instruction in single and double: funct7 base | 0 and | 1. */
 #define FP2(f7, f3, mask, sname, dname, fmt)                                                       \
-    {0x53 | F7(f7) | F3(f3), mask, sname, fmt}, {0x53 | F7((f7) | 1) | F3(f3), mask, dname, fmt}
+    {0x53 | F7(f7) | F3(f3), mask, sname, fmt},                                                    \
+    {                                                                                              \
+        0x53 | F7((f7) | 1) | F3(f3), mask, dname, fmt                                             \
+    }
 #define M_FP_RM 0xfe00007fu /* funct7 + opcode: rm free */
 #define M_FP_1 0xfff0007fu  /* funct7 + rs2 + opcode */
 #define M_FP_1F3 0xfff0707fu
@@ -85,13 +96,13 @@ static const RiscvPattern upper_jump_branch[] = {
 };
 
 static const RiscvPattern load_store[] = {
-    {0x03 | F3(0), M_F3, "lb", "d,j(s)"},   {0x03 | F3(1), M_F3, "lh", "d,j(s)"},
-    {0x03 | F3(2), M_F3, "lw", "d,j(s)"},   {0x03 | F3(3), M_F3, "ld", "d,j(s)"},
-    {0x03 | F3(4), M_F3, "lbu", "d,j(s)"},  {0x03 | F3(5), M_F3, "lhu", "d,j(s)"},
-    {0x03 | F3(6), M_F3, "lwu", "d,j(s)"},  {0x23 | F3(0), M_F3, "sb", "t,q(s)"},
-    {0x23 | F3(1), M_F3, "sh", "t,q(s)"},   {0x23 | F3(2), M_F3, "sw", "t,q(s)"},
-    {0x23 | F3(3), M_F3, "sd", "t,q(s)"},   {0x07 | F3(2), M_F3, "flw", "D,j(s)"},
-    {0x07 | F3(3), M_F3, "fld", "D,j(s)"},  {0x27 | F3(2), M_F3, "fsw", "T,q(s)"},
+    {0x03 | F3(0), M_F3, "lb", "d,j(s)"},  {0x03 | F3(1), M_F3, "lh", "d,j(s)"},
+    {0x03 | F3(2), M_F3, "lw", "d,j(s)"},  {0x03 | F3(3), M_F3, "ld", "d,j(s)"},
+    {0x03 | F3(4), M_F3, "lbu", "d,j(s)"}, {0x03 | F3(5), M_F3, "lhu", "d,j(s)"},
+    {0x03 | F3(6), M_F3, "lwu", "d,j(s)"}, {0x23 | F3(0), M_F3, "sb", "t,q(s)"},
+    {0x23 | F3(1), M_F3, "sh", "t,q(s)"},  {0x23 | F3(2), M_F3, "sw", "t,q(s)"},
+    {0x23 | F3(3), M_F3, "sd", "t,q(s)"},  {0x07 | F3(2), M_F3, "flw", "D,j(s)"},
+    {0x07 | F3(3), M_F3, "fld", "D,j(s)"}, {0x27 | F3(2), M_F3, "fsw", "T,q(s)"},
     {0x27 | F3(3), M_F3, "fsd", "T,q(s)"},
 };
 
@@ -144,27 +155,61 @@ static const RiscvPattern op_reg[] = {
     {0x33 | F3(2), M_R | M_RS2, "sltz", "d,s"},
     {0x33 | F3(2), M_R | M_RS1, "sgtz", "d,t"},
     {0x33 | F3(3), M_R | M_RS1, "snez", "d,t"},
-    R(0x33, 0, 0, "add"), R(0x33, 0, 0x20, "sub"), R(0x33, 1, 0, "sll"),
-    R(0x33, 2, 0, "slt"), R(0x33, 3, 0, "sltu"), R(0x33, 4, 0, "xor"),
-    R(0x33, 5, 0, "srl"), R(0x33, 5, 0x20, "sra"), R(0x33, 6, 0, "or"),
-    R(0x33, 7, 0, "and"), R(0x33, 0, 1, "mul"), R(0x33, 1, 1, "mulh"),
-    R(0x33, 2, 1, "mulhsu"), R(0x33, 3, 1, "mulhu"), R(0x33, 4, 1, "div"),
-    R(0x33, 5, 1, "divu"), R(0x33, 6, 1, "rem"), R(0x33, 7, 1, "remu"),
-    R(0x33, 2, 0x10, "sh1add"), R(0x33, 4, 0x10, "sh2add"), R(0x33, 6, 0x10, "sh3add"),
-    R(0x33, 7, 0x20, "andn"), R(0x33, 6, 0x20, "orn"), R(0x33, 4, 0x20, "xnor"),
-    R(0x33, 6, 5, "max"), R(0x33, 7, 5, "maxu"), R(0x33, 4, 5, "min"),
-    R(0x33, 5, 5, "minu"), R(0x33, 1, 0x30, "rol"), R(0x33, 5, 0x30, "ror"),
-    R(0x33, 1, 5, "clmul"), R(0x33, 2, 5, "clmulr"), R(0x33, 3, 5, "clmulh"),
-    R(0x33, 1, 0x24, "bclr"), R(0x33, 5, 0x24, "bext"), R(0x33, 1, 0x34, "binv"),
+    R(0x33, 0, 0, "add"),
+    R(0x33, 0, 0x20, "sub"),
+    R(0x33, 1, 0, "sll"),
+    R(0x33, 2, 0, "slt"),
+    R(0x33, 3, 0, "sltu"),
+    R(0x33, 4, 0, "xor"),
+    R(0x33, 5, 0, "srl"),
+    R(0x33, 5, 0x20, "sra"),
+    R(0x33, 6, 0, "or"),
+    R(0x33, 7, 0, "and"),
+    R(0x33, 0, 1, "mul"),
+    R(0x33, 1, 1, "mulh"),
+    R(0x33, 2, 1, "mulhsu"),
+    R(0x33, 3, 1, "mulhu"),
+    R(0x33, 4, 1, "div"),
+    R(0x33, 5, 1, "divu"),
+    R(0x33, 6, 1, "rem"),
+    R(0x33, 7, 1, "remu"),
+    R(0x33, 2, 0x10, "sh1add"),
+    R(0x33, 4, 0x10, "sh2add"),
+    R(0x33, 6, 0x10, "sh3add"),
+    R(0x33, 7, 0x20, "andn"),
+    R(0x33, 6, 0x20, "orn"),
+    R(0x33, 4, 0x20, "xnor"),
+    R(0x33, 6, 5, "max"),
+    R(0x33, 7, 5, "maxu"),
+    R(0x33, 4, 5, "min"),
+    R(0x33, 5, 5, "minu"),
+    R(0x33, 1, 0x30, "rol"),
+    R(0x33, 5, 0x30, "ror"),
+    R(0x33, 1, 5, "clmul"),
+    R(0x33, 2, 5, "clmulr"),
+    R(0x33, 3, 5, "clmulh"),
+    R(0x33, 1, 0x24, "bclr"),
+    R(0x33, 5, 0x24, "bext"),
+    R(0x33, 1, 0x34, "binv"),
     R(0x33, 1, 0x14, "bset"),
     {0x3b | F7(0x20), M_R | M_RS1, "negw", "d,t"},
     {0x3b | F7(4), M_R | M_RS2, "zext.w", "d,s"},
     {0x3b | F7(4) | F3(4), M_R | M_RS2, "zext.h", "d,s"},
-    R(0x3b, 0, 0, "addw"), R(0x3b, 0, 0x20, "subw"), R(0x3b, 1, 0, "sllw"),
-    R(0x3b, 5, 0, "srlw"), R(0x3b, 5, 0x20, "sraw"), R(0x3b, 0, 1, "mulw"),
-    R(0x3b, 4, 1, "divw"), R(0x3b, 5, 1, "divuw"), R(0x3b, 6, 1, "remw"),
-    R(0x3b, 7, 1, "remuw"), R(0x3b, 0, 4, "add.uw"), R(0x3b, 2, 0x10, "sh1add.uw"),
-    R(0x3b, 4, 0x10, "sh2add.uw"), R(0x3b, 6, 0x10, "sh3add.uw"), R(0x3b, 1, 0x30, "rolw"),
+    R(0x3b, 0, 0, "addw"),
+    R(0x3b, 0, 0x20, "subw"),
+    R(0x3b, 1, 0, "sllw"),
+    R(0x3b, 5, 0, "srlw"),
+    R(0x3b, 5, 0x20, "sraw"),
+    R(0x3b, 0, 1, "mulw"),
+    R(0x3b, 4, 1, "divw"),
+    R(0x3b, 5, 1, "divuw"),
+    R(0x3b, 6, 1, "remw"),
+    R(0x3b, 7, 1, "remuw"),
+    R(0x3b, 0, 4, "add.uw"),
+    R(0x3b, 2, 0x10, "sh1add.uw"),
+    R(0x3b, 4, 0x10, "sh2add.uw"),
+    R(0x3b, 6, 0x10, "sh3add.uw"),
+    R(0x3b, 1, 0x30, "rolw"),
     R(0x3b, 5, 0x30, "rorw"),
 };
 
@@ -297,9 +342,9 @@ static const char *const xreg_names[32] = {
 };
 
 static const char *const freg_names[32] = {
-    "ft0", "ft1", "ft2",  "ft3",  "ft4", "ft5", "ft6",  "ft7",  "fs0", "fs1", "fa0",
-    "fa1", "fa2", "fa3",  "fa4",  "fa5", "fa6", "fa7",  "fs2",  "fs3", "fs4", "fs5",
-    "fs6", "fs7", "fs8",  "fs9",  "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+    "ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1",  "fa0",
+    "fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4",  "fs5",
+    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
 };
 
 static const char *const rm_names[8] = {"rne", "rtz", "rdn", "rup", "rmm", NULL, NULL, "dyn"};
@@ -326,17 +371,17 @@ static const struct {
     uint16_t num;
     const char *name;
 } csr_names[] = {
-    {0x001, "fflags"},     {0x002, "frm"},       {0x003, "fcsr"},      {0xc00, "cycle"},
-    {0xc01, "time"},       {0xc02, "instret"},   {0x100, "sstatus"},   {0x104, "sie"},
-    {0x105, "stvec"},      {0x106, "scounteren"}, {0x140, "sscratch"}, {0x141, "sepc"},
-    {0x142, "scause"},     {0x143, "stval"},     {0x144, "sip"},       {0x180, "satp"},
-    {0x14d, "stimecmp"},   {0xf11, "mvendorid"}, {0xf12, "marchid"},   {0xf13, "mimpid"},
-    {0xf14, "mhartid"},    {0x300, "mstatus"},   {0x301, "misa"},      {0x302, "medeleg"},
-    {0x303, "mideleg"},    {0x304, "mie"},       {0x305, "mtvec"},     {0x306, "mcounteren"},
-    {0x320, "mcountinhibit"}, {0x340, "mscratch"}, {0x341, "mepc"},    {0x342, "mcause"},
-    {0x343, "mtval"},      {0x344, "mip"},       {0xb00, "mcycle"},    {0xb02, "minstret"},
-    {0x7a0, "tselect"},    {0x7a1, "tdata1"},    {0x7a2, "tdata2"},    {0x7a3, "tdata3"},
-    {0x7b0, "dcsr"},       {0x7b1, "dpc"},       {0x7b2, "dscratch0"}, {0x7b3, "dscratch1"},
+    {0x001, "fflags"},        {0x002, "frm"},        {0x003, "fcsr"},      {0xc00, "cycle"},
+    {0xc01, "time"},          {0xc02, "instret"},    {0x100, "sstatus"},   {0x104, "sie"},
+    {0x105, "stvec"},         {0x106, "scounteren"}, {0x140, "sscratch"},  {0x141, "sepc"},
+    {0x142, "scause"},        {0x143, "stval"},      {0x144, "sip"},       {0x180, "satp"},
+    {0x14d, "stimecmp"},      {0xf11, "mvendorid"},  {0xf12, "marchid"},   {0xf13, "mimpid"},
+    {0xf14, "mhartid"},       {0x300, "mstatus"},    {0x301, "misa"},      {0x302, "medeleg"},
+    {0x303, "mideleg"},       {0x304, "mie"},        {0x305, "mtvec"},     {0x306, "mcounteren"},
+    {0x320, "mcountinhibit"}, {0x340, "mscratch"},   {0x341, "mepc"},      {0x342, "mcause"},
+    {0x343, "mtval"},         {0x344, "mip"},        {0xb00, "mcycle"},    {0xb02, "minstret"},
+    {0x7a0, "tselect"},       {0x7a1, "tdata1"},     {0x7a2, "tdata2"},    {0x7a3, "tdata3"},
+    {0x7b0, "dcsr"},          {0x7b1, "dpc"},        {0x7b2, "dscratch0"}, {0x7b3, "dscratch1"},
 };
 
 static void csr_name(uint32_t csr, char *buf, size_t size)
@@ -418,21 +463,51 @@ static bool print_operand(char c, uint32_t insn, uint64_t pc, char *ops, size_t 
     char tmp[24];
 
     switch (c) {
-    case 'd': append(ops, size, "%s", xreg_names[(insn >> 7) & 31]); break;
-    case 's': append(ops, size, "%s", xreg_names[(insn >> 15) & 31]); break;
-    case 't': append(ops, size, "%s", xreg_names[(insn >> 20) & 31]); break;
-    case 'D': append(ops, size, "%s", freg_names[(insn >> 7) & 31]); break;
-    case 'S': append(ops, size, "%s", freg_names[(insn >> 15) & 31]); break;
-    case 'T': append(ops, size, "%s", freg_names[(insn >> 20) & 31]); break;
-    case 'R': append(ops, size, "%s", freg_names[insn >> 27]); break;
-    case 'j': append(ops, size, "%d", imm_i(insn)); break;
-    case 'q': append(ops, size, "%d", imm_s(insn)); break;
-    case 'u': append(ops, size, "0x%x", insn >> 12); break;
-    case 'p': append(ops, size, "%" PRIx64, pc + (uint64_t)imm_b(insn)); break;
-    case 'a': append(ops, size, "%" PRIx64, pc + (uint64_t)imm_j(insn)); break;
-    case '>': append(ops, size, "0x%x", (insn >> 20) & 63); break;
-    case '<': append(ops, size, "0x%x", (insn >> 20) & 31); break;
-    case 'Z': append(ops, size, "%u", (insn >> 15) & 31); break;
+    case 'd':
+        append(ops, size, "%s", xreg_names[(insn >> 7) & 31]);
+        break;
+    case 's':
+        append(ops, size, "%s", xreg_names[(insn >> 15) & 31]);
+        break;
+    case 't':
+        append(ops, size, "%s", xreg_names[(insn >> 20) & 31]);
+        break;
+    case 'D':
+        append(ops, size, "%s", freg_names[(insn >> 7) & 31]);
+        break;
+    case 'S':
+        append(ops, size, "%s", freg_names[(insn >> 15) & 31]);
+        break;
+    case 'T':
+        append(ops, size, "%s", freg_names[(insn >> 20) & 31]);
+        break;
+    case 'R':
+        append(ops, size, "%s", freg_names[insn >> 27]);
+        break;
+    case 'j':
+        append(ops, size, "%d", imm_i(insn));
+        break;
+    case 'q':
+        append(ops, size, "%d", imm_s(insn));
+        break;
+    case 'u':
+        append(ops, size, "0x%x", insn >> 12);
+        break;
+    case 'p':
+        append(ops, size, "%" PRIx64, pc + (uint64_t)imm_b(insn));
+        break;
+    case 'a':
+        append(ops, size, "%" PRIx64, pc + (uint64_t)imm_j(insn));
+        break;
+    case '>':
+        append(ops, size, "0x%x", (insn >> 20) & 63);
+        break;
+    case '<':
+        append(ops, size, "0x%x", (insn >> 20) & 31);
+        break;
+    case 'Z':
+        append(ops, size, "%u", (insn >> 15) & 31);
+        break;
     case 'E':
         csr_name(insn >> 20, tmp, sizeof(tmp));
         append(ops, size, "%s", tmp);
@@ -452,7 +527,9 @@ static bool print_operand(char c, uint32_t insn, uint64_t pc, char *ops, size_t 
         }
         break;
     }
-    default: append(ops, size, "%c", c); break;
+    default:
+        append(ops, size, "%c", c);
+        break;
     }
     return true;
 }

@@ -2,6 +2,8 @@
 that scripts parse compared with QEMU 7.2's; line editing and history; errors that leave
 the monitor serving."""
 import os
+import re
+import subprocess
 
 import pexpect
 import pytest
@@ -192,5 +194,49 @@ def test_expressions_and_file_arguments(kestrel, tmp_path):
         assert hmp.cmd(f"pmemsave 0x1000 8 {out}") == ""
         assert out.read_bytes() == bytes.fromhex("9702000013868202")
         assert "info status" in hmp.cmd("info")
+    finally:
+        stop(proc)
+
+
+DISAS_SRC = os.path.join(os.path.dirname(__file__), "..", "disas", "rv64gc-all.S")
+
+
+def objdump_lines(tmp_path):
+    """Assemble tests/disas/rv64gc-all.S at 0x80000000; return the raw image and objdump's
+    (address, mnemonic, operands) for each instruction, without its <symbol> and # notes."""
+    elf, raw = tmp_path / "all.elf", tmp_path / "all.bin"
+    subprocess.run(["riscv64-linux-gnu-gcc", "-march=rv64gc_zba_zbb_zbc_zbs_zicsr_zifencei",
+                    "-nostdlib", "-static", "-Wl,-Ttext=0x80000000", "-Wl,--build-id=none",
+                    "-o", str(elf), DISAS_SRC], check=True, capture_output=True)
+    subprocess.run(["riscv64-linux-gnu-objcopy", "-O", "binary", "-j", ".text", str(elf),
+                    str(raw)], check=True)
+    dump = subprocess.run(["riscv64-linux-gnu-objdump", "-d", "-z", str(elf)], check=True,
+                          capture_output=True, text=True).stdout
+    lines = []
+    for m in re.finditer(r"^\s*([0-9a-f]+):\t[0-9a-f]+\s+\t(\S+)\t?([^\n#<]*)", dump, re.M):
+        lines.append((int(m.group(1), 16), m.group(2), m.group(3).strip()))
+    return str(raw), lines
+
+
+def test_x_i_matches_objdump(kestrel, tmp_path):
+    """xp/Ni prints every instruction of a file covering RV64GC, Zb* and Zicsr as
+    riscv64-linux-gnu-objdump -d does; x/i reads through the CPU's view (M-mode: identity)."""
+    raw, expected = objdump_lines(tmp_path)
+    assert len(expected) > 300
+    proc, hmp, _ = hmp_session(kestrel, tmp_path, ["-device", f"loader,file={raw},addr=0x80000000"])
+    try:
+        out = hmp.cmd(f"xp/{len(expected)}i 0x80000000").splitlines()
+        got = []
+        for line in out:
+            m = re.match(r"0x([0-9a-f]{16}):  [0-9a-f]+ +(\S+) *(.*)$", line)
+            assert m, line
+            got.append((int(m.group(1), 16), m.group(2), m.group(3).strip()))
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected):
+            assert g == e, f"Kestrel {g}, objdump {e}"
+        assert hmp.cmd("x/2i 0x1000") == (
+            "0x0000000000001000:  00000297          auipc                   t0,0x0\r\n"
+            "0x0000000000001004:  02828613          add                     a2,t0,40\r\n")
+        assert "Cannot access memory" in hmp.cmd("xp/2i 0x10000000")
     finally:
         stop(proc)
