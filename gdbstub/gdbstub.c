@@ -446,6 +446,19 @@ static int gdb_listen(const char *host, const char *port, Error **errp)
     return fd;
 }
 
+void gdbserver_stop(void)
+{
+    GDBState *s = &gdb_state;
+
+    if (s->listen_fd < 0) {
+        return;
+    }
+    gdb_disconnect(s, true);
+    main_loop_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+    close(s->listen_fd);
+    s->listen_fd = -1;
+}
+
 bool gdbserver_start(const char *device, Error **errp)
 {
     GDBState *s = &gdb_state;

@@ -466,8 +466,9 @@ static json_object *hmp_help(MonitorCmdCtx *ctx, json_object *args, Error **errp
     json_object *name = json_object_object_get(args, "name");
     const char *only = name ? json_object_get_string(name) : NULL;
 
-    help_list(ctx->mon, monitor_commands, only);
-    help_list(ctx->mon, hmp_commands, only);
+    for (int i = 0; monitor_tables[i]; i++) {
+        help_list(ctx->mon, monitor_tables[i], only);
+    }
     return NULL;
 }
 
@@ -476,8 +477,10 @@ static json_object *hmp_gdbserver(MonitorCmdCtx *ctx, json_object *args, Error *
     json_object *dev = json_object_object_get(args, "device");
     const char *spec = dev ? json_object_get_string(dev) : "tcp::1234";
 
+    /* As QEMU: "none" stops the stub; another device replaces the one listening. */
+    gdbserver_stop();
     if (!strcmp(spec, "none")) {
-        error_setg(errp, "stopping the gdbserver is not supported yet");
+        monitor_printf(ctx->mon, "Disabled gdbserver\n");
         return NULL;
     }
     if (gdbserver_start(spec, errp)) {

@@ -189,6 +189,7 @@ static void riscv_cpu_class_init(ObjectClass *oc, void *data)
     cc->dump_state = riscv_cpu_dump_state;
     cc->target_name = "riscv64";
     cc->disas_insn = riscv_disas;
+    cc->dump_mappings = riscv_cpu_dump_mappings;
     riscv_cpu_gdb_class_init(cc);
 }
 

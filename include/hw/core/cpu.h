@@ -48,6 +48,8 @@ typedef struct CPUClass {
     /* Disassemble the instruction at pc from the avail bytes at buf (x/i, xp/i); returns its
      * length, 0 if avail is too short. NULL: the target has no disassembler. */
     int (*disas_insn)(uint64_t pc, const uint8_t *buf, size_t avail, DisasLine *out);
+    /* "info mem": print the virtual-to-physical mappings in force now. NULL: none. */
+    void (*dump_mappings)(CPUState *cpu, FILE *out);
 } CPUClass;
 
 /* Why exec() returned. */
