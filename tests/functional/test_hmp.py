@@ -9,7 +9,8 @@ import pexpect
 import pytest
 
 from conftest import HANG_GUARD
-from monitor_util import HMP, build_wait_guest, connect_tcp, connect_unix, start, stop
+from monitor_util import (HMP, QMP, build_wait_guest, connect_tcp, connect_unix, start,
+                          stop)
 
 BASE = ["-M", "virt", "-bios", "none", "-display", "none", "-S"]
 
@@ -331,3 +332,81 @@ def test_info_mem_network_roms_irq_jit(kestrel, qemu, tmp_path):
     assert "virtio-net-device.0: index=0,type=nic,model=virtio-net-device" in k["network"]
     assert k["irq"] == "IRQ statistics for riscv.sifive.plic:\r\n10: 1\r\n"
     assert int(k["jit"].split("TB count")[1].split()[0]) > 0, k["jit"]
+
+
+TELNET_OFFER = b"\xff\xfb\x01\xff\xfb\x03\xff\xfb\x00\xff\xfd\x00"
+
+
+def telnet_monitor_status(binary, port):
+    """HMP on a telnet=on TCP server: the option offer it sends, and what "info status"
+    answers when the line is typed with a client's telnet answers inside it."""
+    proc = start(binary, BASE + ["-serial", "null", "-monitor",
+                                 f"tcp:127.0.0.1:{port},server=on,wait=off,telnet=on"])
+    try:
+        hmp = HMP(connect_tcp(port, proc))
+        banner = hmp.read_until_prompt()
+        # A client's DO ECHO, WONT ECHO and DONT BINARY inside the line.
+        hmp.sock.sendall(b"info st\xff\xfd\x01at\xff\xfc\x01us\xff\xfe\x00\r")
+        out = hmp.read_until_prompt()
+        # A two-byte command (NOP) and a subnegotiation (window size, an escaped 0xff inside):
+        # QEMU 7.2 takes every command for three bytes and does not parse subnegotiations,
+        # so only Kestrel's answer is checked (RFC 854).
+        hmp.sock.sendall(b"in\xff\xf1fo \xff\xfa\x1f\x00\xff\xff\x00\x18\xff\xf0status\r")
+        return banner.encode("latin-1")[:len(TELNET_OFFER)], out, hmp.read_until_prompt()
+    finally:
+        stop(proc)
+
+
+def test_telnet_chardev(kestrel, qemu, free_port):
+    """telnet=on: the same option offer as QEMU on connection, and the client's IAC
+    sequences never reach the monitor."""
+    subneg = {}
+    for binary in (kestrel, qemu):
+        offer, out, subneg[binary] = telnet_monitor_status(binary, free_port)
+        assert offer == TELNET_OFFER, (binary, offer)
+        assert "VM status: paused (prelaunch)" in out, (binary, out)
+    assert "VM status: paused (prelaunch)" in subneg[kestrel], subneg[kestrel]
+
+
+def test_serial_and_monitor_on_named_chardevs(kestrel, tmp_path):
+    """-serial chardev:ID and -monitor chardev:ID use -chardev backends made earlier; an
+    unknown ID is an error."""
+    elf = build_wait_guest(tmp_path)
+    spath, mpath = str(tmp_path / "ser.sock"), str(tmp_path / "mon.sock")
+    proc = start(kestrel, ["-M", "virt", "-bios", "none", "-display", "none", "-S",
+                           "-kernel", elf,
+                           "-chardev", f"socket,id=ser,path={spath},server=on,wait=off",
+                           "-chardev", f"socket,id=mon,path={mpath},server=on,wait=off",
+                           "-serial", "chardev:ser", "-monitor", "chardev:mon"])
+    try:
+        hmp = HMP(connect_unix(mpath, proc))
+        hmp.read_until_prompt()
+        serial = connect_unix(spath, proc)
+        hmp.cmd("c")
+        assert serial.recv(1) == b"R"
+        serial.sendall(b"x")
+        assert proc.wait(timeout=HANG_GUARD) == 0
+    finally:
+        stop(proc)
+    bad = subprocess.run([kestrel, "-M", "virt", "-bios", "none", "-display", "none", "-S",
+                          "-serial", "chardev:nope"], capture_output=True, text=True,
+                         timeout=HANG_GUARD)
+    assert bad.returncode == 1 and "chardev 'nope' not found" in bad.stderr
+
+
+def test_nodefaults_leaves_no_default_monitor(kestrel, qemu, tmp_path):
+    """-nodefaults: no serial port backend and no default monitor (no mux on stdio for
+    Ctrl-A c): the only chardev is the QMP one the command line asked for, as in QEMU."""
+    labels = {}
+    for binary in (kestrel, qemu):
+        path = str(tmp_path / f"{os.path.basename(binary)}.qmp")
+        proc = start(binary, ["-M", "virt", "-bios", "none", "-nodefaults", "-S",
+                              "-display", "none", "-qmp", f"unix:{path},server=on,wait=off"])
+        try:
+            qmp = QMP(connect_unix(path, proc))
+            qmp.negotiate()
+            _, r = qmp.cmd("query-chardev")
+            labels[binary] = sorted(c["label"] for c in r["return"])
+        finally:
+            stop(proc)
+    assert labels[kestrel] == labels[qemu] == ["compat_monitor0"], labels
