@@ -450,10 +450,16 @@ void gdbserver_stop(void)
 {
     GDBState *s = &gdb_state;
 
+    bool was_running = runstate_is_running();
+
     if (s->listen_fd < 0) {
         return;
     }
-    gdb_disconnect(s, true);
+    /* The run state stays what it was: running, paused by gdb, or waiting for cont (-S). */
+    gdb_disconnect(s, false);
+    if (was_running) {
+        vm_start();
+    }
     main_loop_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
     close(s->listen_fd);
     s->listen_fd = -1;

@@ -3,6 +3,7 @@ that scripts parse compared with QEMU 7.2's; line editing and history; errors th
 the monitor serving."""
 import os
 import re
+import socket
 import subprocess
 
 import pexpect
@@ -410,3 +411,33 @@ def test_nodefaults_leaves_no_default_monitor(kestrel, qemu, tmp_path):
         finally:
             stop(proc)
     assert labels[kestrel] == labels[qemu] == ["compat_monitor0"], labels
+
+
+def test_gdbserver_none_and_restart(kestrel, tmp_path):
+    """gdbserver DEV listens (a second one replaces the first), gdbserver none stops it:
+    the connected gdb is dropped and the port refuses connections again."""
+    ports = []
+    for _ in range(2):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(s.getsockname()[1])
+    proc, hmp, _ = hmp_session(kestrel, tmp_path)
+    try:
+        assert hmp.cmd(f"gdbserver tcp::{ports[0]}") == (
+            f"Waiting for gdb connection on device 'tcp::{ports[0]}'\r\n")
+        socket.create_connection(("127.0.0.1", ports[0])).close()
+        assert "Waiting" in hmp.cmd(f"gdbserver {ports[1]}")
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", ports[0]))
+        gdb = socket.create_connection(("127.0.0.1", ports[1]))
+        status = hmp.cmd("info status")
+        assert hmp.cmd("gdbserver none") == "Disabled gdbserver\r\n"
+        try:  # the connected gdb is dropped (a reset if the stub's greeting was unread)
+            assert gdb.recv(100) == b""
+        except ConnectionResetError:
+            pass
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", ports[1]))
+        assert hmp.cmd("info status") == status  # stopping the stub leaves the run state
+    finally:
+        stop(proc)
