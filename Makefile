@@ -20,7 +20,7 @@ LDLIBS += $(shell pkg-config --libs slirp)
 # -sandbox (system/sandbox.c) on libseccomp.
 LDLIBS += $(shell pkg-config --libs libseccomp)
 
-SRC_DIRS := system qom util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
+SRC_DIRS := system qom disas util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             hw/pci hw/pci-host \
             target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))

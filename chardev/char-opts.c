@@ -2,7 +2,7 @@
  * -chardev BACKEND,id=ID,... (QEMU's key=value spelling) turned into the spec
  * form the backends take ("unix:PATH,server=on,wait=off"), so both
  * spellings reach the same constructors:
- *   socket,id=X,path=P[,server=on|off][,wait=on|off]     -> unix:P,...
+ *   socket,id=X,path=P[,server=on|off][,wait=on|off][,telnet=on|off] -> unix:P,...
  *   socket,id=X,host=H,port=N[,server=...][,wait=...]    -> tcp:H:N,...
  *   stdio|null|pty,id=X    file,id=X,path=P    and mux=on on any of them -> mon:...
  */
@@ -13,7 +13,7 @@
 static bool chr_opts_key_ok(const char *backend, const char *key)
 {
     static const char *const common[] = {"backend", "id", "mux", "signal"};
-    static const char *const socket_keys[] = {"path", "host", "port", "server", "wait"};
+    static const char *const socket_keys[] = {"path", "host", "port", "server", "wait", "telnet"};
 
     for (size_t i = 0; i < ARRAY_SIZE(common); i++) {
         if (!strcmp(key, common[i])) {
@@ -65,7 +65,7 @@ static char *chr_opts_base(const char *backend, const KeyValueList *kv, Error **
 static char *chr_opts_spec(const char *backend, const KeyValueList *kv, Error **errp)
 {
     char *spec = chr_opts_base(backend, kv, errp);
-    static const char *const passed[] = {"server", "wait", "signal"};
+    static const char *const passed[] = {"server", "wait", "signal", "telnet"};
 
     for (size_t i = 0; spec && i < ARRAY_SIZE(passed); i++) {
         const char *v = keyval_get(kv, passed[i]);

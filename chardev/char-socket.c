@@ -7,6 +7,12 @@
  * listen again. Output with no client is dropped; a client that stops reading
  * back-pressures the frontends (chardev/char.h). The frontend hears
  * CHR_EVENT_OPENED when a client connects and CHR_EVENT_CLOSED when it goes.
+ *
+ * telnet=on (RFC 854/857/858/856): on connection we offer what QEMU offers, IAC WILL ECHO,
+ * IAC WILL SUPPRESS-GO-AHEAD, IAC WILL BINARY and IAC DO BINARY, so a telnet client sends
+ * characters as typed and leaves echo to the guest. Commands the client sends (its DO/DONT/
+ * WILL/WONT answers, subnegotiations, other two-byte commands) are removed from the input;
+ * IAC IAC is a literal 0xff.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -16,12 +22,94 @@
 
 #include "chardev-internal.h"
 
+/* Where the telnet input filter is inside a command. */
+typedef enum TelnetState {
+    TELNET_DATA,
+    TELNET_IAC,    /* after IAC */
+    TELNET_OPTION, /* after IAC WILL/WONT/DO/DONT: the option byte follows */
+    TELNET_SUB,    /* inside IAC SB ... */
+    TELNET_SUB_IAC /* IAC inside a subnegotiation: SE ends it */
+} TelnetState;
+
 typedef struct SocketChardev {
     Chardev parent;
     int listen_fd;
     int client_fd;
     char *unix_path; /* unlinked at cleanup */
+    bool telnet;
+    TelnetState telnet_state;
 } SocketChardev;
+
+enum {
+    TELNET_SE = 240,
+    TELNET_SB = 250,
+    TELNET_WILL = 251,
+    TELNET_DONT = 254,
+    TELNET_IAC_BYTE = 255,
+    TELNET_OPT_BINARY = 0,
+    TELNET_OPT_ECHO = 1,
+    TELNET_OPT_SGA = 3,
+    TELNET_DO = 253,
+};
+
+/* One input byte through the telnet state machine; true if it is data for the frontend. */
+static bool telnet_byte(SocketChardev *s, uint8_t b)
+{
+    switch (s->telnet_state) {
+    case TELNET_DATA:
+        if (b == TELNET_IAC_BYTE) {
+            s->telnet_state = TELNET_IAC;
+            return false;
+        }
+        return true;
+    case TELNET_IAC:
+        s->telnet_state = b >= TELNET_WILL && b <= TELNET_DONT ? TELNET_OPTION
+                          : b == TELNET_SB                     ? TELNET_SUB
+                                                               : TELNET_DATA;
+        return b == TELNET_IAC_BYTE; /* IAC IAC: a literal 0xff */
+    case TELNET_OPTION:
+        s->telnet_state = TELNET_DATA;
+        return false;
+    case TELNET_SUB:
+        s->telnet_state = b == TELNET_IAC_BYTE ? TELNET_SUB_IAC : TELNET_SUB;
+        return false;
+    default: /* TELNET_SUB_IAC */
+        s->telnet_state = b == TELNET_SE ? TELNET_DATA : TELNET_SUB;
+        return false;
+    }
+}
+
+static int socket_filter_input(Chardev *chr, uint8_t *buf, int len)
+{
+    SocketChardev *s = container_of(chr, SocketChardev, parent);
+    int out = 0;
+
+    if (!s->telnet) {
+        return len;
+    }
+    for (int i = 0; i < len; i++) {
+        if (telnet_byte(s, buf[i])) {
+            buf[out++] = buf[i];
+        }
+    }
+    return out;
+}
+
+/* The options QEMU offers a telnet client, in its order. */
+static void telnet_negotiate(SocketChardev *s)
+{
+    static const uint8_t offer[] = {
+        TELNET_IAC_BYTE,   TELNET_WILL,     TELNET_OPT_ECHO, TELNET_IAC_BYTE,
+        TELNET_WILL,       TELNET_OPT_SGA,  TELNET_IAC_BYTE, TELNET_WILL,
+        TELNET_OPT_BINARY, TELNET_IAC_BYTE, TELNET_DO,       TELNET_OPT_BINARY,
+    };
+
+    s->telnet_state = TELNET_DATA;
+    /* A fresh socket's send buffer is empty: these few bytes always fit. */
+    if (chr_fd_write(s->client_fd, offer, sizeof(offer)) != (int)sizeof(offer)) {
+        chr_be_event(&s->parent, CHR_EVENT_CLOSED);
+    }
+}
 
 static void socket_accept(void *opaque);
 
@@ -35,6 +123,9 @@ static void socket_connected(SocketChardev *s, int fd)
     s->client_fd = fd;
     if (s->listen_fd >= 0) {
         main_loop_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+    }
+    if (s->telnet) {
+        telnet_negotiate(s);
     }
     chr_input_start(&s->parent, fd);
     chr_set_out_fd(&s->parent, fd);
@@ -88,6 +179,7 @@ static void socket_cleanup(Chardev *chr)
 
 static const ChardevOps socket_ops = {
     .write = socket_write,
+    .filter_input = socket_filter_input,
     .input_closed = socket_input_closed,
     .cleanup = socket_cleanup,
 };
@@ -223,7 +315,8 @@ static int unix_connect(const char *label, const char *path, Error **errp)
     return fd;
 }
 
-static Chardev *socket_open_client(const char *label, bool is_unix, const char *arg, Error **errp)
+static Chardev *socket_open_client(const char *label, bool is_unix, const char *arg, bool telnet,
+                                   Error **errp)
 {
     int fd = is_unix ? unix_connect(label, arg, errp) : tcp_connect(label, arg, errp);
     SocketChardev *s;
@@ -238,6 +331,7 @@ static Chardev *socket_open_client(const char *label, bool is_unix, const char *
     s = xzalloc(sizeof(*s));
     s->listen_fd = -1;
     s->client_fd = -1;
+    s->telnet = telnet;
     chardev_register(&s->parent, label, &socket_ops);
     s->parent.opened = false;
     socket_connected(s, fd);
@@ -252,7 +346,7 @@ static Chardev *socket_open(const char *label, const char *kind, const char *arg
     int fd;
 
     if (!opts->server) {
-        return socket_open_client(label, is_unix, arg, errp);
+        return socket_open_client(label, is_unix, arg, opts->telnet, errp);
     }
     fd = is_unix ? unix_listen(label, arg, errp) : tcp_listen(label, arg, errp);
     if (fd < 0) {
@@ -267,6 +361,7 @@ static Chardev *socket_open(const char *label, const char *kind, const char *arg
     s->listen_fd = fd;
     s->client_fd = -1;
     s->unix_path = is_unix ? xstrdup(arg) : NULL;
+    s->telnet = opts->telnet;
     chardev_register(&s->parent, label, &socket_ops);
     s->parent.opened = false;
     if (opts->wait) {

@@ -104,6 +104,9 @@ static void chr_fd_readable(void *opaque)
         }
         return;
     }
+    if (chr->ops->filter_input) {
+        n = chr->ops->filter_input(chr, chr->in_buf, (int)n);
+    }
     chr->in_pos = 0;
     chr->in_len = n;
     chr_deliver_input(chr);
@@ -353,6 +356,8 @@ static bool chr_parse_one_opt(char *item, ChardevOpts *opts, Error **errp)
         return true;
     } else if (!strcmp(item, "signal")) {
         return chr_parse_bool(item, val, &opts->signal, errp);
+    } else if (!strcmp(item, "telnet")) {
+        return chr_parse_bool(item, val, &opts->telnet, errp);
     }
     error_setg(errp, "unknown chardev option '%s'", item);
     return false;
@@ -435,6 +440,14 @@ out:
 
 Chardev *chardev_new_from_spec(const char *id, const char *spec, Error **errp)
 {
+    /* "chardev:ID": a -chardev made earlier, not a new one (-serial/-monitor chardev:ID). */
+    if (!strncmp(spec, "chardev:", 8)) {
+        Chardev *chr = chardev_find(spec + 8);
+        if (!chr) {
+            error_setg(errp, "chardev '%s' not found", spec + 8);
+        }
+        return chr;
+    }
     if (chardev_find(id)) {
         error_setg(errp, "chardev '%s' already exists", id);
         return NULL;
@@ -447,6 +460,11 @@ Chardev *chardev_new_from_spec(const char *id, const char *spec, Error **errp)
         return chr;
     }
     return chardev_new_backend(id, spec, false, errp);
+}
+
+const char *chardev_label(const Chardev *chr)
+{
+    return chr->label;
 }
 
 void chr_be_event(Chardev *chr, CharEvent event)

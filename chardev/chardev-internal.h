@@ -38,6 +38,9 @@ typedef struct ChardevOps {
     void (*accept_input)(Chardev *chr, CharBackend *be, bool new_handlers);
     /* A frontend set its event handler; NULL = send OPENED if the backend is open. */
     void (*fe_event_handler_set)(Chardev *chr, CharBackend *be);
+    /* Rewrite the len bytes just read in place (telnet: drop IAC sequences); returns how many
+     * remain for the frontend. NULL = deliver them as read. */
+    int (*filter_input)(Chardev *chr, uint8_t *buf, int len);
     /* The input fd hit EOF or an error; NULL = stop watching it. */
     void (*input_closed)(Chardev *chr);
     /* Undo host-visible state at exit (terminal mode, socket files); may run twice. */
@@ -70,6 +73,7 @@ typedef struct ChardevOpts {
     bool server;
     bool wait;
     bool signal; /* stdio: Ctrl-C raises SIGINT instead of reaching the guest */
+    bool telnet; /* socket: negotiate telnet options and strip them from input */
 } ChardevOpts;
 
 /* Backend constructors: `arg` is the text after "name:" (NULL if none). */

@@ -446,6 +446,25 @@ static int gdb_listen(const char *host, const char *port, Error **errp)
     return fd;
 }
 
+void gdbserver_stop(void)
+{
+    GDBState *s = &gdb_state;
+
+    bool was_running = runstate_is_running();
+
+    if (s->listen_fd < 0) {
+        return;
+    }
+    /* The run state stays what it was: running, paused by gdb, or waiting for cont (-S). */
+    gdb_disconnect(s, false);
+    if (was_running) {
+        vm_start();
+    }
+    main_loop_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+    close(s->listen_fd);
+    s->listen_fd = -1;
+}
+
 bool gdbserver_start(const char *device, Error **errp)
 {
     GDBState *s = &gdb_state;

@@ -162,7 +162,7 @@ bool hmp_expr(const char **pp, int64_t *out, Error **errp)
 
 typedef struct MemFormat {
     int count;
-    char fmt;  /* x d u o c */
+    char fmt;  /* x d u o c i */
     int wsize; /* 1 2 4 8 */
 } MemFormat;
 
@@ -175,7 +175,7 @@ static bool parse_format(const char *text, MemFormat *f, Error **errp)
         f->count = (int)strtol(p, (char **)&p, 10);
     }
     for (; *p; p++) {
-        if (strchr("xduoc", *p)) {
+        if (strchr("xduoci", *p)) {
             f->fmt = *p;
         } else if (strchr("bhwg", *p)) {
             f->wsize = *p == 'b' ? 1 : *p == 'h' ? 2 : *p == 'w' ? 4 : 8;
@@ -222,6 +222,44 @@ static void print_item(Monitor *mon, const MemFormat *f, uint64_t v)
     }
 }
 
+static bool read_guest(bool physical, uint64_t addr, uint8_t *buf, uint64_t len)
+{
+    return physical ? monitor_read_phys(addr, buf, len, NULL)
+                    : monitor_read_virt(0, addr, buf, len, NULL);
+}
+
+/*
+ * x/i, xp/i: count instructions, one a line in QEMU's layout (address, encoding, mnemonic
+ * column) with the target disassembler's text (objdump's notation on RISC-V).
+ */
+static void disas_dump(Monitor *mon, uint64_t addr, int count, bool physical)
+{
+    CPUClass *cc = first_cpu ? CPU_GET_CLASS(first_cpu) : NULL;
+    uint8_t buf[8];
+    DisasLine line;
+
+    for (int i = 0; i < count; i++) {
+        /* The last instruction may end at a page or RAM edge: try shorter reads. */
+        size_t avail = sizeof(buf);
+        while (avail && !read_guest(physical, addr, buf, avail)) {
+            avail /= 2;
+        }
+        monitor_printf(mon, "0x%016" PRIx64 ":  ", addr);
+        if (!cc || !cc->disas_insn) {
+            monitor_printf(mon, "Asm output not supported on this arch\n");
+            return;
+        }
+        if (!avail || !cc->disas_insn(addr, buf, avail, &line)) {
+            monitor_printf(mon, "Cannot access memory\n");
+            return;
+        }
+        char raw[12];
+        snprintf(raw, sizeof(raw), "%0*x", line.len * 2, line.raw);
+        monitor_printf(mon, "%-18s%-24s%s\n", raw, line.mnemonic, line.operands);
+        addr += line.len;
+    }
+}
+
 /* QEMU's memory_dump layout: 16 bytes a line (8 for bytes), "ADDR:" then the items. */
 static json_object *memory_dump(Monitor *mon, json_object *args, bool physical, Error **errp)
 {
@@ -233,13 +271,16 @@ static json_object *memory_dump(Monitor *mon, json_object *args, bool physical, 
     if (!parse_format(fmt ? json_object_get_string(fmt) : NULL, &f, errp)) {
         return NULL;
     }
+    if (f.fmt == 'i') {
+        disas_dump(mon, addr, f.count, physical);
+        return NULL;
+    }
     int line_size = f.wsize == 1 ? 8 : 16;
     uint64_t len = (uint64_t)f.count * f.wsize;
 
     while (len > 0) {
         int n = (int)MIN((uint64_t)line_size, len);
-        bool ok = physical ? monitor_read_phys(addr, buf, n, NULL)
-                           : monitor_read_virt(0, addr, buf, n, NULL);
+        bool ok = read_guest(physical, addr, buf, n);
         monitor_printf(mon, "%016" PRIx64 ":", addr);
         if (!ok) {
             monitor_printf(mon, " Cannot access memory\n");
@@ -476,8 +517,9 @@ static json_object *hmp_help(MonitorCmdCtx *ctx, json_object *args, Error **errp
     json_object *name = json_object_object_get(args, "name");
     const char *only = name ? json_object_get_string(name) : NULL;
 
-    help_list(ctx->mon, monitor_commands, only);
-    help_list(ctx->mon, hmp_commands, only);
+    for (int i = 0; monitor_tables[i]; i++) {
+        help_list(ctx->mon, monitor_tables[i], only);
+    }
     return NULL;
 }
 
@@ -486,8 +528,10 @@ static json_object *hmp_gdbserver(MonitorCmdCtx *ctx, json_object *args, Error *
     json_object *dev = json_object_object_get(args, "device");
     const char *spec = dev ? json_object_get_string(dev) : "tcp::1234";
 
+    /* As QEMU: "none" stops the stub; another device replaces the one listening. */
+    gdbserver_stop();
     if (!strcmp(spec, "none")) {
-        error_setg(errp, "stopping the gdbserver is not supported yet");
+        monitor_printf(ctx->mon, "Disabled gdbserver\n");
         return NULL;
     }
     if (gdbserver_start(spec, errp)) {

@@ -91,6 +91,9 @@ typedef struct MonitorCommand {
 /* The table (monitor/commands.c + hmp-cmds.c), terminated by an entry with fn == NULL. */
 extern const MonitorCommand monitor_commands[];
 extern const MonitorCommand hmp_commands[];
+extern const MonitorCommand hmp_machine_commands[]; /* hmp-machine.c */
+/* Every table, NULL-terminated, in lookup order (help and query-commands list them all). */
+extern const MonitorCommand *const monitor_tables[];
 const MonitorCommand *monitor_find_qmp(const char *name);
 const MonitorCommand *monitor_find_hmp(const char *name);
 /* Check args against cmd->args (QEMU's messages); false + errp. */

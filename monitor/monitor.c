@@ -287,16 +287,28 @@ static const MonitorCommand *find_in(const MonitorCommand *table, const char *na
     return NULL;
 }
 
+const MonitorCommand *const monitor_tables[] = {monitor_commands, hmp_commands,
+                                                hmp_machine_commands, NULL};
+
+static const MonitorCommand *find_in_all(const char *name, bool qmp)
+{
+    for (int i = 0; monitor_tables[i]; i++) {
+        const MonitorCommand *c = find_in(monitor_tables[i], name, qmp);
+        if (c) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
 const MonitorCommand *monitor_find_qmp(const char *name)
 {
-    return find_in(monitor_commands, name, true);
+    return find_in_all(name, true);
 }
 
 const MonitorCommand *monitor_find_hmp(const char *name)
 {
-    const MonitorCommand *c = find_in(monitor_commands, name, false);
-
-    return c ? c : find_in(hmp_commands, name, false);
+    return find_in_all(name, false);
 }
 
 json_object *monitor_run(const MonitorCommand *cmd, MonitorCmdCtx *ctx, json_object *args,

@@ -128,11 +128,13 @@ static json_object *cmd_query_commands(MonitorCmdCtx *ctx, json_object *args, Er
 {
     json_object *ret = json_object_new_array();
 
-    for (const MonitorCommand *c = monitor_commands; c->fn; c++) {
-        if (c->name) {
-            json_object *o = json_object_new_object();
-            json_object_object_add(o, "name", json_object_new_string(c->name));
-            json_object_array_add(ret, o);
+    for (int i = 0; monitor_tables[i]; i++) {
+        for (const MonitorCommand *c = monitor_tables[i]; c->fn; c++) {
+            if (c->name) {
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "name", json_object_new_string(c->name));
+                json_object_array_add(ret, o);
+            }
         }
     }
     return ret;

@@ -68,6 +68,13 @@ void net_client_free(NetClientState *nc)
     free(nc);
 }
 
+void net_foreach_netdev(void (*fn)(NetClientState *nc, void *opaque), void *opaque)
+{
+    for (int i = 0; i < net.nnetdevs; i++) {
+        fn(net.netdevs[i], opaque);
+    }
+}
+
 NetClientState *net_find_netdev(const char *id)
 {
     for (int i = 0; i < net.nnetdevs; i++) {

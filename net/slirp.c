@@ -240,6 +240,8 @@ NetClientState *net_slirp_init(const char *id, const KeyValueList *opts, Error *
     s = xzalloc(sizeof(*s));
     nc = net_client_new(&net_slirp_info, id, s);
     s->nc = nc;
+    snprintf(nc->info_str, sizeof(nc->info_str), "net=%s,restrict=%s", inet_ntoa(o.cfg.vnetwork),
+             o.cfg.restricted ? "on" : "off");
     s->slirp = slirp_new(&o.cfg, &net_slirp_callbacks, s);
     if (!s->slirp) {
         error_setg(errp, "could not initialize the user network stack");

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "system/rom-list.h"
+
 /* Chunk in which file contents travel to guest memory. */
 #define LOAD_CHUNK (64 * KiB)
 
@@ -361,6 +363,10 @@ static bool elf_load_segments(ElfImage *elf, AddressSpace *as, uint64_t *low, ui
             return false;
         }
         zero_guest(as, ph->p_paddr + ph->p_filesz, ph->p_memsz - ph->p_filesz);
+        /* info roms: named as QEMU names ELF segments */
+        char *name = xasprintf("%s ELF program header segment %u", elf->path, i);
+        rom_list_add(name, ph->p_paddr + skip, ph->p_memsz - skip);
+        free(name);
         /* A segment ending at the very top of the address space saturates. */
         uint64_t end = ph->p_paddr + ph->p_memsz ? ph->p_paddr + ph->p_memsz : UINT64_MAX;
         *low = MIN(*low, ph->p_paddr + skip);
@@ -434,6 +440,7 @@ bool load_image_targphys(const char *path, hwaddr addr, uint64_t max_size, Addre
     if (size) {
         *size = file_size;
     }
+    rom_list_add(path, addr, file_size);
     ok = true;
 out:
     close(fd);

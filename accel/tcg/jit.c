@@ -315,6 +315,13 @@ void jit_flush(void)
     arena_used = arena_stubs_end;
 }
 
+void jit_arena_usage(size_t *used, size_t *size)
+{
+    /* A statistic: a value a compile is just changing is good enough, no lock needed. */
+    *used = arena ? __atomic_load_n(&arena_used, __ATOMIC_RELAXED) : 0;
+    *size = arena ? JIT_ARENA_SIZE : 0;
+}
+
 void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys)
 {
     x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);

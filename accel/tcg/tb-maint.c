@@ -354,6 +354,26 @@ void tb_flush_all(void)
     pthread_mutex_unlock(&tb_lock);
 }
 
+void tb_get_stats(TBStats *st)
+{
+    memset(st, 0, sizeof(*st));
+    pthread_mutex_lock(&tb_lock);
+    for (unsigned i = 0; i < ARRAY_SIZE(tb_hash); i++) {
+        for (TranslationBlock *tb = tb_hash[i]; tb; tb = tb->hash_next) {
+            st->blocks++;
+            st->guest_bytes += tb->size;
+            st->max_bytes = MAX(st->max_bytes, (size_t)tb->size);
+        }
+    }
+    st->arena_used = tb_arena_used;
+    st->arena_size = TB_ARENA_SIZE;
+    st->flushes = tb_flush_count;
+    if (tcg_jit_enabled) {
+        jit_arena_usage(&st->jit_used, &st->jit_size);
+    }
+    pthread_mutex_unlock(&tb_lock);
+}
+
 void tb_flush_exclusive(unsigned flushes)
 {
     cpus_exclusive_begin();

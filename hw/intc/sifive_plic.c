@@ -48,6 +48,7 @@ typedef struct SiFivePLICState {
     IRQState **outputs;    /* per context: MEIP/SEIP of its hart */
     bool *output_level;    /* what each output was last driven to */
     IRQState **hart_lines; /* the lines realize connected, owned here */
+    uint64_t *irq_count;   /* per source: times its line went high ("info irq") */
 } SiFivePLICState;
 
 #define SIFIVE_PLIC(obj) OBJECT_CHECK(SiFivePLICState, (obj), TYPE_SIFIVE_PLIC)
@@ -151,6 +152,7 @@ static void plic_irq_request(void *opaque, int n, int level)
         return;
     }
     bit_assign(s->level, id, level);
+    s->irq_count[id] += level != 0;
     if (!bit_test(s->claimed, id)) {
         bit_assign(s->pending, id, level);
     }
@@ -333,6 +335,7 @@ static bool plic_realize(DeviceState *dev, Error **errp)
     s->outputs = xnew0(IRQState *, s->num_contexts);
     s->output_level = xnew0(bool, s->num_contexts);
     s->hart_lines = xnew0(IRQState *, s->num_contexts);
+    s->irq_count = xnew0(uint64_t, s->num_sources);
     plic_connect_harts(s);
     qdev_init_gpio_in(dev, plic_irq_request, s->num_sources);
     memory_region_init_io(&s->mmio, &plic_ops, s, TYPE_SIFIVE_PLIC, s->aperture_size);
@@ -371,6 +374,7 @@ static void plic_finalize(Object *obj)
     free(s->pending);
     free(s->level);
     free(s->priority);
+    free(s->irq_count);
 }
 
 /* ---- device tree (QEMU virt: /soc/plic@c000000) ---- */
@@ -436,6 +440,14 @@ static const Property plic_properties[] = {
     DEFINE_PROP_END,
 };
 
+static void plic_get_irq_stats(DeviceState *dev, const uint64_t **counts, unsigned *n)
+{
+    SiFivePLICState *s = SIFIVE_PLIC(dev);
+
+    *counts = s->irq_count;
+    *n = s->irq_count ? s->num_sources : 0;
+}
+
 static void plic_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -444,6 +456,7 @@ static void plic_class_init(ObjectClass *oc, void *data)
     dc->realize = plic_realize;
     dc->reset = plic_reset;
     dc->fdt_populate = plic_fdt_populate;
+    dc->get_irq_stats = plic_get_irq_stats;
     object_class_add_props(oc, plic_properties);
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "system/loader.h"
+#include "system/rom-list.h"
 
 /* Where Debian installs OpenSBI; QEMU's own package keeps a copy too. */
 static const char *const firmware_dirs[] = {
@@ -156,6 +157,7 @@ bool riscv_load_fdt(void *fdt, hwaddr dram_base, uint64_t dram_size, hwaddr imag
         error_setg(errp, "device tree does not fit in RAM at 0x%" PRIx64, *addr);
         return false;
     }
+    rom_list_add("fdt", *addr, fdt_totalsize(fdt));
     return true;
 }
 
@@ -196,4 +198,6 @@ void riscv_setup_rom_reset_vec(hwaddr rom_base, hwaddr start_addr, hwaddr next_a
     memcpy(rom + START_OFF, words, sizeof(words));
     memcpy(rom + INFO_OFF, info, sizeof(info));
     address_space_write_rom(address_space_memory(), rom_base, rom, sizeof(rom));
+    rom_list_add("mrom.reset", rom_base, INFO_OFF);
+    rom_list_add("mrom.finfo", rom_base + INFO_OFF, sizeof(info));
 }

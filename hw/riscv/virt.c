@@ -184,8 +184,9 @@ static bool virt_create_devices(VirtMachineState *s, Error **errp)
         return false;
     }
     test->phandle = s->next_phandle++;
-    /* vl.c names the first serial port's backend "serial0". */
-    if (serial_hd(0) && !object_property_set_str(OBJECT(uart), "chardev", "serial0", errp)) {
+    /* The first serial port's backend: "serial0" from vl.c, or the -chardev of chardev:ID. */
+    if (serial_hd(0) &&
+        !object_property_set_str(OBJECT(uart), "chardev", chardev_label(serial_hd(0)), errp)) {
         object_unref(OBJECT(uart));
         return false;
     }

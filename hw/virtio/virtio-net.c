@@ -241,6 +241,9 @@ static bool virtio_net_connect(VirtIONet *n, Error **errp)
         return false;
     }
     n->nic = net_client_new(&virtio_net_info, dev->id ? dev->id : TYPE_VIRTIO_NET, n);
+    snprintf(n->nic->info_str, sizeof(n->nic->info_str),
+             "model=%s,macaddr=%02x:%02x:%02x:%02x:%02x:%02x", object_get_typename(OBJECT(dev)),
+             n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
     if (!net_client_set_peer(n->nic, netdev, errp)) {
         net_client_free(n->nic);
         n->nic = NULL;

@@ -70,11 +70,14 @@ typedef struct CharBackend {
 
 /*
  * Create a backend from a spec: "stdio", "mon:stdio", "null", "none", "file:PATH",
- * "pty", "tcp:HOST:PORT,server=on,wait=off", "unix:PATH,server=on". The id names it
- * (e.g. "serial0"). Returns NULL + errp on bad spec or host failure.
+ * "pty", "tcp:HOST:PORT,server=on,wait=off[,telnet=on]", "unix:PATH,server=on". The id
+ * names it (e.g. "serial0"). "chardev:ID" returns the existing chardev ID instead (id is then
+ * unused). Returns NULL + errp on bad spec, unknown ID or host failure.
  */
 Chardev *chardev_new_from_spec(const char *id, const char *spec, Error **errp);
 Chardev *chardev_find(const char *id);
+/* The id chr is registered under (what a frontend's "chardev" property names). */
+const char *chardev_label(const Chardev *chr);
 /* Attach a frontend to chr (chr may be NULL: writes are dropped, nothing is received). */
 bool char_fe_init(CharBackend *be, Chardev *chr, Error **errp);
 /* On a mux, the frontend that sets its handlers last gets the input focus: create the

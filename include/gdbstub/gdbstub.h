@@ -15,4 +15,8 @@
  * if the port cannot be bound. Call after the vCPUs are created. */
 bool gdbserver_start(const char *device, Error **errp) WARN_UNUSED_RESULT;
 
+/* Stop listening and drop the connected gdb, if any (its breakpoints go; the run state stays
+ * as it was, as QEMU's "gdbserver none"). Does nothing when not listening. */
+void gdbserver_stop(void);
+
 #endif

@@ -55,6 +55,9 @@ struct NetClientState {
     int queue_len;
     uint64_t dropped; /* frames lost because the queue was full or too large */
     bool delivering;  /* inside info->receive: nested sends are queued */
+    /* What "info network" says after the type: "net=10.0.2.0,restrict=off" for a netdev,
+     * "model=virtio-net-device,macaddr=52:54:00:12:34:56" for a NIC (set by the owner). */
+    char info_str[128];
 };
 
 /*
@@ -64,6 +67,8 @@ struct NetClientState {
 NetClientState *net_client_new(const NetClientInfo *info, const char *name, void *opaque);
 /* Detach from the peer, drop queued frames, run info->cleanup, unregister and free. */
 void net_client_free(NetClientState *nc);
+/* Call fn on every registered netdev, in creation order (info network). */
+void net_foreach_netdev(void (*fn)(NetClientState *nc, void *opaque), void *opaque);
 /* The registered netdev with this id, or NULL. */
 NetClientState *net_find_netdev(const char *id);
 /* Join a NIC to a netdev; fails if either already has a peer. */

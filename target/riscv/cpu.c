@@ -11,6 +11,7 @@
 #include <inttypes.h>
 
 #include "accel/tcg/tcg.h"
+#include "disas/riscv.h"
 #include "target/riscv/cpu.h"
 #include "target/riscv/exec.h"
 #include "util/timer.h"
@@ -187,6 +188,8 @@ static void riscv_cpu_class_init(ObjectClass *oc, void *data)
     cc->get_pc = riscv_cpu_get_pc;
     cc->dump_state = riscv_cpu_dump_state;
     cc->target_name = "riscv64";
+    cc->disas_insn = riscv_disas;
+    cc->dump_mappings = riscv_cpu_dump_mappings;
     riscv_cpu_gdb_class_init(cc);
 }
 

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 
 #include "accel/tcg/cputlb.h"
+#include "disas/riscv.h"
 #include "target/riscv/exec.h"
 #include "util/log.h"
 
@@ -86,9 +87,15 @@ static void log_block(const TranslationBlock *tb, const DecodedInsn *d)
     log_printf("IN: pc 0x%016" PRIx64 " phys 0x%" PRIx64 " (%d insns)\n", tb->pc, tb->phys_pc,
                tb->n_insns);
     for (int i = 0; i < tb->n_insns; i++) {
-        log_printf("  0x%016" PRIx64 ": %0*x  %-10s rd=%d rs1=%d rs2=%d imm=%" PRId64 "\n",
-                   tb->pc + tb->insns[i].pcoff, d[i].len * 2, d[i].raw, riscv_op_name(d[i].op),
-                   d[i].rd, d[i].rs1, d[i].rs2, d[i].imm);
+        uint64_t pc = tb->pc + tb->insns[i].pcoff;
+        uint8_t bytes[4];
+        DisasLine line;
+
+        /* The disassembler reads the encoding the decoder saw (d[i].raw), not memory again. */
+        memcpy(bytes, &d[i].raw, sizeof(bytes));
+        riscv_disas(pc, bytes, d[i].len, &line);
+        log_printf("0x%016" PRIx64 ":  %0*x%*s%-24s%s\n", pc, d[i].len * 2, d[i].raw,
+                   18 - d[i].len * 2, "", line.mnemonic, line.operands);
     }
 }
 

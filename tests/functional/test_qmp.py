@@ -58,6 +58,7 @@ SCRIPT = [
     ({"execute": "qom-get", "arguments": {"path": "/machine", "property": "nope"}}, "shape"),
     ({"execute": "qom-list", "arguments": {"path": "/machine"}}, "elem"),
     ({"execute": "device_del", "arguments": {"id": "nope"}}, "shape"),
+    ({"execute": "inject-nmi"}, "shape"),
     ({"execute": "memsave", "arguments": {"val": "a", "size": 16, "filename": "F"}}, "shape"),
     ({"execute": "pmemsave", "arguments": {"val": 0x80000000, "size": 64, "filename": "F"}},
      "shape"),

@@ -77,5 +77,7 @@ void jit_unlink(TranslationBlock *tb, int slot);
 
 /* With tb_lock held, from tb_flush_all: forget all code (no JIT code may be running). */
 void jit_flush(void);
+/* Bytes of the code arena in use and its size (info jit). */
+void jit_arena_usage(size_t *used, size_t *size);
 
 #endif

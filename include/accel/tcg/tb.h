@@ -110,6 +110,16 @@ void tb_flush_exclusive(unsigned flushes);
 /* Bumped by every tb_flush_all(); vCPUs clear their jump cache when it moves. */
 extern unsigned tb_flush_count;
 
+/* The block cache now, for the monitor's "info jit". */
+typedef struct TBStats {
+    size_t blocks;                 /* blocks findable by lookups */
+    size_t guest_bytes, max_bytes; /* guest code they cover, in total and the largest */
+    size_t arena_used, arena_size; /* block arena (records and code copies) */
+    size_t jit_used, jit_size;     /* JIT code arena (0/0 without the JIT) */
+    unsigned flushes;              /* tb_flush_count */
+} TBStats;
+void tb_get_stats(TBStats *st);
+
 /* Jump cache slot of a virtual pc. */
 static inline TBJumpCacheEntry *tb_jc_entry(CPUTLB *tlb, uint64_t pc)
 {

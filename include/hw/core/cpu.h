@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 
 #include "common.h"
+#include "disas/disas.h"
 #include "hw/core/qdev.h"
 
 #define TYPE_CPU "cpu"
@@ -44,6 +45,11 @@ typedef struct CPUClass {
     int (*memory_rw_debug)(CPUState *cpu, uint64_t vaddr, void *buf, uint64_t len, bool write);
     /* The physical address vaddr maps to now, or (hwaddr)-1 (the monitor's x and memsave). */
     hwaddr (*get_phys_addr_debug)(CPUState *cpu, uint64_t vaddr);
+    /* Disassemble the instruction at pc from the avail bytes at buf (x/i, xp/i); returns its
+     * length, 0 if avail is too short. NULL: the target has no disassembler. */
+    int (*disas_insn)(uint64_t pc, const uint8_t *buf, size_t avail, DisasLine *out);
+    /* "info mem": print the virtual-to-physical mappings in force now. NULL: none. */
+    void (*dump_mappings)(CPUState *cpu, FILE *out);
 } CPUClass;
 
 /* Why exec() returned. */

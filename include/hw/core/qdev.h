@@ -36,6 +36,9 @@ typedef struct DeviceClass {
     void (*reset)(DeviceState *dev);
     /* Write the device's node under ctx->parent_path; false + errp on libfdt failure. */
     bool (*fdt_populate)(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp);
+    /* An interrupt controller's per-line counts of requests ("info irq", QEMU's
+     * InterruptStatsProvider): *counts points into the device, *n lines. NULL: none. */
+    void (*get_irq_stats)(DeviceState *dev, const uint64_t **counts, unsigned *n);
 } DeviceClass;
 
 struct DeviceState {

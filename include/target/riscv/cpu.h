@@ -119,6 +119,8 @@ static inline RISCVCPU *env_cpu(CPURISCVState *env)
 void riscv_cpu_reset(RISCVCPU *cpu);
 /* The ISA string for the FDT and /proc/cpuinfo, e.g. "rv64imafdc_zicsr_zifencei_zba_..." */
 const char *riscv_isa_string(RISCVCPU *cpu);
+/* "info mem" (target/riscv/monitor.c): the mappings of satp, as QEMU prints them. */
+void riscv_cpu_dump_mappings(CPUState *cs, FILE *out);
 void riscv_cpu_list(FILE *out); /* -cpu help */
 
 /* ---- csr.c ---- */

@@ -1,0 +1,249 @@
+/*
+ * Monitor commands that look at or poke the machine beyond the CPU: info roms,
+ * info network, info irq, info mem, info jit, nmi/inject-nmi and sendkey. Formats follow QEMU 7.2's
+ * riscv build: "addr=... size=... mem=... name=..." for roms; NICs with their
+ * netdev under " \ " for network; "vaddr paddr size attr" for mem.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+
+#include "accel/tcg/tb.h"
+#include "hw/core/cpu.h"
+#include "hw/core/qdev.h"
+#include "monitor-internal.h"
+#include "net/net.h"
+#include "system/memory.h"
+#include "system/rom-list.h"
+
+/* ---- info roms ---- */
+
+static void print_rom(const char *name, hwaddr addr, uint64_t size, void *opaque)
+{
+    const FlatRange *fr = flatview_lookup(address_space_get_flatview(address_space_memory()), addr);
+    bool rom = fr && memory_region_is_rom(fr->mr);
+
+    monitor_printf(opaque, "addr=%016" PRIx64 " size=0x%06" PRIx64 " mem=%s name=\"%s\"\n", addr,
+                   size, rom ? "rom" : "ram", name);
+}
+
+static json_object *hmp_info_roms(MonitorCmdCtx *ctx, json_object *args, Error **errp)
+{
+    rom_list_foreach(print_rom, ctx->mon);
+    return NULL;
+}
+
+/* ---- info network ---- */
+
+typedef struct NetworkListing {
+    Monitor *mon;
+    int unnamed_nics; /* QEMU names a NIC without id "MODEL.N" */
+} NetworkListing;
+
+static void print_client(Monitor *mon, const char *prefix, const char *name, NetClientState *nc)
+{
+    const char *type = nc->info->kind == NET_CLIENT_NIC ? "nic" : nc->info->type;
+
+    monitor_printf(mon, "%s%s: index=0,type=%s,%s\n", prefix, name, type, nc->info_str);
+}
+
+/* QEMU lists netdevs without a NIC first, then each NIC with its netdev below it. */
+static void print_lonely_netdev(NetClientState *nc, void *opaque)
+{
+    NetworkListing *l = opaque;
+
+    if (!nc->peer) {
+        print_client(l->mon, "", nc->name, nc);
+    }
+}
+
+static void print_nic_pair(NetClientState *nc, void *opaque)
+{
+    NetworkListing *l = opaque;
+    NetClientState *nic = nc->peer;
+
+    if (!nic) {
+        return;
+    }
+    if (!strcmp(nic->name, nic->info->type)) {
+        char *name = xasprintf("%s.%d", nic->name, l->unnamed_nics++);
+        print_client(l->mon, "", name, nic);
+        free(name);
+    } else {
+        print_client(l->mon, "", nic->name, nic);
+    }
+    print_client(l->mon, " \\ ", nc->name, nc);
+}
+
+static json_object *hmp_info_network(MonitorCmdCtx *ctx, json_object *args, Error **errp)
+{
+    NetworkListing l = {ctx->mon, 0};
+
+    net_foreach_netdev(print_lonely_netdev, &l);
+    net_foreach_netdev(print_nic_pair, &l);
+    return NULL;
+}
+
+/* ---- info irq ---- */
+
+static void print_irq_stats(Object *obj, void *opaque)
+{
+    DeviceState *dev = object_dynamic_cast(obj, TYPE_DEVICE) ? DEVICE(obj) : NULL;
+    DeviceClass *dc = dev ? DEVICE_GET_CLASS(dev) : NULL;
+    const uint64_t *counts;
+    unsigned n;
+
+    if (dc && dc->get_irq_stats) {
+        dc->get_irq_stats(dev, &counts, &n);
+        monitor_printf(opaque, "IRQ statistics for %s:\n", object_get_typename(obj));
+        for (unsigned i = 0; i < n; i++) {
+            if (counts[i]) {
+                monitor_printf(opaque, "%2u: %" PRIu64 "\n", i, counts[i]);
+            }
+        }
+    }
+    object_child_foreach(obj, print_irq_stats, opaque);
+}
+
+/* QEMU's format: per interrupt controller, the lines that were requested and how often. */
+static json_object *hmp_info_irq(MonitorCmdCtx *ctx, json_object *args, Error **errp)
+{
+    Object *root = object_resolve_path("/machine");
+
+    if (root) {
+        object_child_foreach(root, print_irq_stats, ctx->mon);
+    }
+    return NULL;
+}
+
+/* ---- info mem ---- */
+
+static json_object *hmp_info_mem(MonitorCmdCtx *ctx, json_object *args, Error **errp)
+{
+    CPUClass *cc = first_cpu ? CPU_GET_CLASS(first_cpu) : NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    if (!cc || !cc->dump_mappings) {
+        error_setg(errp, "this feature or command is not currently supported");
+        return NULL;
+    }
+    f = open_memstream(&text, &len);
+    if (!f) {
+        error_setg(errp, "out of memory");
+        return NULL;
+    }
+    cc->dump_mappings(first_cpu, f);
+    fclose(f);
+    monitor_printf(ctx->mon, "%s", text);
+    free(text);
+    return NULL;
+}
+
+/* ---- info jit ---- */
+
+/* QEMU's "info jit" layout for what our engine has: blocks, arenas, flushes. */
+static json_object *hmp_info_jit(MonitorCmdCtx *ctx, json_object *args, Error **errp)
+{
+    TBStats st;
+
+    tb_get_stats(&st);
+    monitor_printf(ctx->mon, "Translation buffer state:\n");
+    monitor_printf(ctx->mon, "engine              %s\n", st.jit_size ? "jit" : "interpreter");
+    monitor_printf(ctx->mon, "gen code size       %zu/%zu\n", st.jit_used, st.jit_size);
+    monitor_printf(ctx->mon, "block arena size    %zu/%zu\n", st.arena_used, st.arena_size);
+    monitor_printf(ctx->mon, "TB count            %zu\n", st.blocks);
+    monitor_printf(ctx->mon, "TB avg target size  %zu max=%zu bytes\n",
+                   st.blocks ? st.guest_bytes / st.blocks : 0, st.max_bytes);
+    monitor_printf(ctx->mon, "\nStatistics:\n");
+    monitor_printf(ctx->mon, "TB flush count      %u\n", st.flushes);
+    return NULL;
+}
+
+/* ---- nmi, sendkey ---- */
+
+/* QEMU 7.2's riscv machines have no NMI to inject: they answer this error (HMP and QMP). */
+static json_object *cmd_inject_nmi(MonitorCmdCtx *ctx, json_object *args, Error **errp)
+{
+    error_setg(errp, "this feature or command is not currently supported");
+    return NULL;
+}
+
+/* QEMU's key names (QKeyCode) that sendkey accepts, besides 0xNN keycodes. */
+static const char *const key_names[] = {
+    "shift",        "shift_r",       "alt",         "alt_r",     "ctrl",        "ctrl_r",
+    "menu",         "esc",           "minus",       "equal",     "backspace",   "tab",
+    "bracket_left", "bracket_right", "ret",         "semicolon", "apostrophe",  "grave_accent",
+    "backslash",    "comma",         "dot",         "slash",     "asterisk",    "spc",
+    "caps_lock",    "num_lock",      "scroll_lock", "kp_divide", "kp_multiply", "kp_subtract",
+    "kp_add",       "kp_enter",      "kp_decimal",  "sysrq",     "less",        "home",
+    "pgup",         "pgdn",          "end",         "left",      "up",          "down",
+    "right",        "insert",        "delete",      "meta_l",    "meta_r",      "print",
+    "pause",
+};
+
+static bool key_name_valid(const char *k, size_t n)
+{
+    char *end;
+
+    if (n == 1 && isalnum((unsigned char)k[0])) {
+        return true; /* a-z, 0-9 */
+    }
+    if (n > 2 && k[0] == '0' && k[1] == 'x') {
+        strtoul(k, &end, 16);
+        return (size_t)(end - k) == n;
+    }
+    if ((n == 2 || n == 3) && k[0] == 'f' && atoi(k + 1) >= 1 && atoi(k + 1) <= 24 &&
+        strspn(k + 1, "0123456789") == n - 1) {
+        return true;
+    }
+    if (n == 4 && !strncmp(k, "kp_", 3) && isdigit((unsigned char)k[3])) {
+        return true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(key_names); i++) {
+        if (strlen(key_names[i]) == n && !strncmp(key_names[i], k, n)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * No machine of ours has a keyboard: as QEMU does without an input device, valid keys go
+ * nowhere (no error); an unknown key name is refused with QEMU's message (printed, not an
+ * error, as QEMU's HMP does).
+ */
+static json_object *hmp_sendkey(MonitorCmdCtx *ctx, json_object *args, Error **errp)
+{
+    const char *keys = json_object_get_string(json_object_object_get(args, "keys"));
+
+    for (const char *k = keys;;) {
+        size_t n = strcspn(k, "-");
+        if (!key_name_valid(k, n)) {
+            monitor_printf(ctx->mon, "invalid parameter: %.*s\n", (int)n, k);
+            return NULL;
+        }
+        if (!k[n]) {
+            return NULL;
+        }
+        k += n + 1;
+    }
+}
+
+const MonitorCommand hmp_machine_commands[] = {
+    {.hmp_name = "info roms", .help = "show roms", .fn = hmp_info_roms},
+    {.hmp_name = "info network", .help = "show the network state", .fn = hmp_info_network},
+    {.hmp_name = "info mem",
+     .help = "show the active virtual memory mappings",
+     .fn = hmp_info_mem,
+     .quiesce = true},
+    {.hmp_name = "info irq", .help = "show the interrupts statistics", .fn = hmp_info_irq},
+    {.hmp_name = "info jit", .help = "show dynamic compiler info", .fn = hmp_info_jit},
+    {.name = "inject-nmi", .hmp_name = "nmi", .help = "inject an NMI", .fn = cmd_inject_nmi},
+    {.hmp_name = "sendkey",
+     .args = "keys:s,hold-time:i?",
+     .params = "keys [hold_ms]",
+     .help = "send keys to the VM (e.g. 'sendkey ctrl-alt-f1', default hold time=100 ms)",
+     .fn = hmp_sendkey},
+    {.fn = NULL},
+};
