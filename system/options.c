@@ -133,15 +133,33 @@ static bool smp_field(const KeyValueList *kv, const char *key, unsigned *out, Er
     return true;
 }
 
-/* -smp [cpus=]N[,sockets=S][,cores=C][,threads=T][,maxcpus=M] */
+/* dies= and clusters= exist in QEMU's -smp; virt has neither level, so only 1 is accepted. */
+static bool smp_level_absent(const KeyValueList *kv, const char *key, Error **errp)
+{
+    const char *v = keyval_get(kv, key);
+    uint64_t n;
+
+    if (v && (!parse_uint(v, &n) || n != 1)) {
+        error_setg(errp, "%s not supported by this machine's CPU topology", key);
+        return false;
+    }
+    return true;
+}
+
+/* -smp [cpus=]N[,sockets=S][,cores=C][,threads=T][,maxcpus=M]; the machine checks the product. */
 static bool opt_smp(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
-    static const char *const known[] = {"cpus", "sockets", "cores", "threads", "maxcpus"};
+    static const char *const known[] = {"cpus",    "sockets", "cores",   "threads",
+                                        "maxcpus", "dies",    "clusters"};
     KeyValueList kv;
     bool ok;
 
     if (!keyval_parse(arg, "cpus", &kv, errp)) {
         error_prepend(errp, "-%s %s: ", opt, arg);
+        return false;
+    }
+    if (!smp_level_absent(&kv, "dies", errp) || !smp_level_absent(&kv, "clusters", errp)) {
+        keyval_free(&kv);
         return false;
     }
     for (int i = 0; i < kv.count; i++) {
