@@ -34,6 +34,18 @@ SET_STRING(dtb)
 SET_STRING(gdb)
 SET_STRING(log_items)
 SET_STRING(log_file)
+SET_STRING(icount)
+
+/* -seed N: guest-visible randomness from a stream fixed by N (util/guest-random.h). */
+static bool opt_seed(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    if (!parse_uint(arg, &o->seed)) {
+        error_setg(errp, "-%s %s: the seed must be a number", opt, arg);
+        return false;
+    }
+    o->seed_set = true;
+    return true;
+}
 
 #define SET_FLAG(field)                                                                            \
     static bool opt_##field(VLOptions *o, const char *opt, const char *arg, Error **errp)          \
@@ -244,6 +256,7 @@ static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **er
         } else if (!strcmp(k, "jit") || !strcmp(k, "thread")) {
             ok = !strcmp(k, "thread") ? !strcmp(v, "multi") || !strcmp(v, "single")
                                       : parse_bool(v, &jit);
+            o->thread_multi |= ok && !strcmp(k, "thread") && !strcmp(v, "multi");
             if (ok && !strcmp(k, "jit")) {
                 o->jit_set = true;
                 o->jit = jit;
@@ -463,26 +476,18 @@ static bool opt_usb(VLOptions *o, const char *opt, const char *arg, Error **errp
     return true;
 }
 
-/* -rtc [base=utc|localtime|DATE][,clock=host][,driftfix=none|slew]; vl.c sets the RTC. */
+/* -rtc [base=utc|localtime|DATE][,clock=host|rt|vm][,driftfix=none|slew]; vl.c sets the RTC. */
 static bool opt_rtc(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     static const char *const known[] = {"base", "clock", "driftfix", NULL};
     KeyValueList kv;
-    const char *clock;
     bool ok;
 
     if (!check_keys(opt, arg, NULL, known, &kv, errp)) {
         return false;
     }
-    clock = keyval_get(&kv, "clock");
-    ok = check_choice(opt, arg, &kv, "driftfix", "none|slew", errp);
-    if (ok && clock && strcmp(clock, "host") != 0) {
-        error_setg(errp,
-                   "-%s %s: clock=%s is not supported: the RTC follows the host clock "
-                   "(clock=host)",
-                   opt, arg, clock);
-        ok = false;
-    }
+    ok = check_choice(opt, arg, &kv, "driftfix", "none|slew", errp) &&
+         check_choice(opt, arg, &kv, "clock", "host|rt|vm", errp);
     keyval_free(&kv);
     o->rtc = ok ? arg : NULL;
     return ok;
@@ -683,8 +688,14 @@ static const OptionDef options[] = {
     {"pidfile", "FILE", opt_pidfile, "write the process id to FILE (removed at exit)"},
     {"daemonize", NULL, opt_daemonize,
      "detach from the terminal once the machine is up (no stdio chardevs)"},
-    {"rtc", "[base=utc|localtime|<datetime>][,clock=host][,driftfix=none|slew]", opt_rtc,
-     "set the RTC base (e.g. base=2020-01-01T12:00:00); it follows the host clock"},
+    {"rtc", "[base=utc|localtime|<datetime>][,clock=host|rt|vm][,driftfix=none|slew]", opt_rtc,
+     "set the RTC base (e.g. base=2020-01-01T12:00:00) and its clock: host (the wall clock), "
+     "rt (host monotonic) or vm (guest time: stops with the VM, follows -icount)"},
+    {"icount", "[shift=N|auto][,align=on|off][,sleep=on|off]", opt_icount,
+     "virtual time from the instruction count: 2^N ns per instruction (one hart, "
+     "interpreter); sleep=off jumps over idle time, align=on keeps pace with the host"},
+    {"seed", "number", opt_seed,
+     "seed the pseudo-random number generator (the guest's rng-seed and rng-builtin bytes)"},
     {"semihosting", NULL, opt_semihosting,
      "serve the guest's semihosting calls (slli/ebreak/srai): console, host files, exit"},
     {"semihosting-config", "[enable=on|off][,target=native|auto][,arg=str[,...]]",
