@@ -272,3 +272,16 @@ def test_console_keys_listed_all_work(kestrel):
         if key != "x":
             KEY_CHECKS[key](child)
     key_x(child)
+
+
+def test_options_listed_in_qemu_order(kestrel, qemu):
+    """-h keeps QEMU 7.2's order: the options both list come in the same sequence."""
+    proc = run([qemu, "-h"])
+    theirs = []
+    for line in proc.stdout.splitlines():
+        for m in re.finditer(r"(?:^|\bor |/)-([\w-]+)", line if line.startswith("-") else ""):
+            if m.group(1) not in theirs:
+                theirs.append(m.group(1))
+    ours = [name for name in help_options() if name in theirs]
+    assert len(ours) > 40, ours
+    assert ours == sorted(ours, key=theirs.index)
