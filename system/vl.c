@@ -85,15 +85,36 @@ static MachineClass *select_machine(const KeyValueList *kv, const char *optarg, 
     return mc;
 }
 
-/* -cpu NAME → the type "NAME-riscv-cpu", which must be a concrete CPU model. */
-static char *resolve_cpu_type(const char *model, Error **errp)
+/*
+ * -cpu NAME[,prop=value...] → the type "NAME-riscv-cpu", which must be a concrete CPU model;
+ * each prop=value becomes a -global default of that type (as QEMU does), so every hart the
+ * board creates gets it and a property the model lacks is refused here.
+ */
+static char *resolve_cpu_type(const char *arg, Error **errp)
 {
-    char *type = xasprintf("%s%s", model, RISCV_CPU_TYPE_SUFFIX);
+    size_t len = strcspn(arg, ",");
+    char *type = xasprintf("%.*s%s", (int)len, arg, RISCV_CPU_TYPE_SUFFIX);
     ObjectClass *oc = object_class_by_name(type);
+    KeyValueList kv = {0};
+    bool ok = true;
 
     if (!oc || !object_class_dynamic_cast(oc, TYPE_RISCV_CPU) || object_class_is_abstract(oc)) {
-        error_setg(errp, "-cpu %s: unable to find CPU model '%s' (-cpu help lists them)", model,
-                   model);
+        error_setg(errp, "-cpu %s: unable to find CPU model '%.*s' (-cpu help lists them)", arg,
+                   (int)len, arg);
+        free(type);
+        return NULL;
+    }
+    if (arg[len] && !keyval_parse(arg + len + 1, NULL, &kv, errp)) {
+        ok = false;
+    }
+    for (int i = 0; ok && i < kv.count; i++) {
+        char *global = xasprintf("%s.%s=%s", type, kv.items[i].key, kv.items[i].value);
+        ok = qdev_global_add(global, errp);
+        free(global);
+    }
+    keyval_free(&kv);
+    if (!ok) {
+        error_prepend(errp, "-cpu %s: ", arg);
         free(type);
         return NULL;
     }

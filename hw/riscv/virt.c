@@ -315,7 +315,7 @@ static void virt_fdt_cpu(VirtMachineState *s, VirtFdt *f, int cpus, int i)
 
     snprintf(name, sizeof(name), "cpu@%u", cpu->hartid);
     node = fdt_node(f, cpus, name);
-    fdt_str(f, node, "mmu-type", "riscv,sv48");
+    fdt_str(f, node, "mmu-type", riscv_mmu_type(cpu));
     fdt_str(f, node, "riscv,isa", riscv_isa_string(cpu));
     fdt_str(f, node, "compatible", "riscv");
     fdt_str(f, node, "status", "okay");
