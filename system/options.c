@@ -626,7 +626,9 @@ static const OptionDef options[] = {
     {"machine", "TYPE[,prop=value...]", opt_machine,
      "select the board (-machine help lists them); e.g. virt,aclint=on,dumpdtb=FILE"},
     {"M", "TYPE[,prop=value...]", opt_machine, "same as -machine"},
-    {"cpu", "MODEL", opt_cpu, "select the hart model (-cpu help lists them)"},
+    {"cpu", "MODEL[,prop=value...]", opt_cpu,
+     "select the hart model (-cpu help lists them) and its properties (QEMU 7.2 rv64's: "
+     "mmu=off, c=off, zba=off, mvendorid=N...; -cpu rv64,help lists them)"},
     {"accel", "tcg[,jit=on|off][,thread=single|multi][,tb-size=N]", opt_accel,
      "accelerator: tcg (jit=off runs the interpreter only; harts always run in their own "
      "threads and the code cache sizes itself, so thread= and tb-size= are only checked)"},

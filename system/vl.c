@@ -55,6 +55,10 @@ static bool handle_help_requests(const VLOptions *o)
         machine_print_help(stdout);
     } else if (is_help(o->cpu)) {
         riscv_cpu_list(stdout);
+    } else if (o->cpu && strlen(o->cpu) > 5 && !strcmp(o->cpu + strlen(o->cpu) - 5, ",help")) {
+        char *model = xasprintf("%.*s", (int)strcspn(o->cpu, ","), o->cpu);
+        riscv_cpu_print_props(model, stdout);
+        free(model);
     } else if (is_help(o->log_items)) {
         log_print_help();
     } else if (o->nobject && is_help(o->object[o->nobject - 1])) {

@@ -46,7 +46,7 @@ def samples(f, port):
         "m": [["-m", "256"], ["-m", "256M"], ["-m", "1G"], ["-m", "size=512M"], ["-m", "1.5G"],
               ["-m", "size=1G,slots=2,maxmem=2G"]],
         "smp": [["-smp", "2"], ["-smp", "cpus=4,sockets=2,cores=2,threads=1,maxcpus=4"]],
-        "cpu": [["-cpu", "rv64"]],
+        "cpu": [["-cpu", "rv64"], ["-cpu", "rv64,mmu=off,c=off,mvendorid=0x489"]],
         "bios": [["-bios", "none"], ["-bios", "default"], ["-bios", OPENSBI]],
         "kernel": [["-kernel", f["k.bin"]]],
         "initrd": [["-kernel", f["k.bin"], "-initrd", f["initrd"]]],

@@ -124,3 +124,11 @@ def test_cpu_help_lists_the_models(kestrel):
     proc = run([kestrel, "-cpu", "help"])
     assert proc.returncode == 0
     assert {"rv64", "max", "sifive-u54", "shakti-c"} <= set(proc.stdout.split())
+
+
+def test_cpu_model_help_lists_the_properties(kestrel):
+    proc = run([kestrel, "-cpu", "rv64,help"])
+    assert proc.returncode == 0
+    names = re.findall(r"^  ([\w-]+)=", proc.stdout, re.M)
+    assert {"mmu", "pmp", "c", "zba", "Zicsr", "mvendorid", "marchid", "mimpid", "priv_spec",
+            "v", "h"} <= set(names), names

@@ -143,6 +143,8 @@ const char *riscv_mmu_type(RISCVCPU *cpu);
 /* Does this hart have the extension that decoded instruction d belongs to? (translator) */
 struct DecodedInsn;
 bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const struct DecodedInsn *d);
+/* -cpu MODEL,help: the properties of the model, one a line. */
+void riscv_cpu_print_props(const char *model, FILE *out);
 /* The CPU models besides rv64 and their types (sifive-u54, sifive-e51, shakti-c). */
 void riscv_cpu_register_models(void);
 
