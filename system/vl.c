@@ -500,8 +500,9 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
 {
     MachineState *ms;
 
-    if (!create_chardevs_and_monitors(o, errp) || !(ms = create_machine(o, mc, kv, errp)) ||
-        !machine_run_board_init(ms, errp) || !create_devices(o, errp)) {
+    if (!create_chardevs_and_monitors(o, errp) || !semihosting_connect_chardev(errp) ||
+        !(ms = create_machine(o, mc, kv, errp)) || !machine_run_board_init(ms, errp) ||
+        !create_devices(o, errp)) {
         return NULL;
     }
     if (icount_enabled() && first_cpu && first_cpu->next_cpu) {
