@@ -1,11 +1,10 @@
 /*
  * The abstract RNG backend (include/system/rng.h) and rng-builtin, which
  * takes its bytes from the host kernel's pool with getrandom() (never
- * blocking once the host has booted).
+ * blocking once the host has booted), or from -seed's stream.
  */
-#include <sys/random.h>
-
 #include "system/rng.h"
+#include "util/guest-random.h"
 
 size_t rng_backend_read(RngBackend *rng, void *buf, size_t len)
 {
@@ -14,9 +13,7 @@ size_t rng_backend_read(RngBackend *rng, void *buf, size_t len)
 
 static size_t rng_builtin_read(RngBackend *rng, void *buf, size_t len)
 {
-    ssize_t got = getrandom(buf, len, GRND_NONBLOCK);
-
-    return got > 0 ? (size_t)got : 0;
+    return guest_getrandom(buf, len, true);
 }
 
 static void rng_builtin_class_init(ObjectClass *oc, void *data)

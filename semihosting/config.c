@@ -1,8 +1,11 @@
 /*
  * Semihosting configuration (-semihosting, -semihosting-config): whether calls
- * are served, and the program's command line (arg=, for SYS_GET_CMDLINE).
- * A process singleton, like the option table it comes from.
+ * are served, the program's command line (arg=, for SYS_GET_CMDLINE) and
+ * where the console goes (chardev=). A process singleton, like the option
+ * table it comes from.
  */
+#include <unistd.h>
+
 #include "semihost-internal.h"
 #include "semihosting/semihost.h"
 #include "util/option.h"
@@ -56,14 +59,50 @@ static bool semihosting_config_key(const char *k, const char *v, Error **errp)
     } else if (!strcmp(k, "arg")) {
         semihosting_add_arg(v);
     } else if (!strcmp(k, "chardev")) {
-        error_setg(errp, "chardev= is not supported yet (there is no -chardev): the console "
-                         "calls write to stdout");
-        return false;
+        free(config.chardev_id);
+        config.chardev_id = xstrdup(v);
     } else {
         error_setg(errp, "unknown parameter '%s'", k);
         return false;
     }
     return true;
+}
+
+bool semihosting_connect_chardev(Error **errp)
+{
+    Chardev *chr;
+
+    if (!config.chardev_id || config.console_attached) {
+        return true;
+    }
+    chr = chardev_find(config.chardev_id);
+    if (!chr) {
+        error_setg(errp, "semihosting chardev '%s' not found", config.chardev_id);
+        return false;
+    }
+    if (!char_fe_init(&config.console, chr, errp)) {
+        return false;
+    }
+    config.console_attached = true;
+    return true;
+}
+
+void semihosting_console_write(const void *buf, size_t len)
+{
+    if (config.console_attached) {
+        /* Queued if the backend is slow: the hart never waits for a console peer. */
+        char_fe_write_all(&config.console, buf, (int)MIN(len, (size_t)INT32_MAX));
+        return;
+    }
+    fflush(stdout);
+    while (len > 0) {
+        ssize_t n = write(STDOUT_FILENO, buf, len);
+        if (n <= 0) {
+            return;
+        }
+        buf = (const char *)buf + n;
+        len -= n;
+    }
 }
 
 bool semihosting_config(const char *optarg, Error **errp)

@@ -27,9 +27,11 @@
  * exclusive wait) or against the BQL (it is released while waiting).
  */
 #include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "system/cpus.h"
+#include "system/icount.h"
 #include "system/runstate.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
@@ -71,6 +73,34 @@ static void debug_bh_cb(void *opaque)
     }
 }
 
+/*
+ * With cpus_lock held, halted under -icount: move virtual time on to the next deadline,
+ * at once (sleep=off) or as the host clock passes while waiting for a kick (sleep=on),
+ * and run the timers due. False when no virtual timer is armed: then only a kick wakes us.
+ */
+static bool vcpu_icount_idle(CPUState *cpu)
+{
+    int64_t ns = icount_idle_deadline();
+
+    if (ns < 0) {
+        return false;
+    }
+    if (icount_sleep_on() && ns > 0) {
+        int64_t start = clock_get_ns(CLOCK_HOST);
+        struct timespec until;
+
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += (until.tv_nsec + ns) / NANOSECONDS_PER_SECOND;
+        until.tv_nsec = (until.tv_nsec + ns) % NANOSECONDS_PER_SECOND;
+        pthread_cond_timedwait(&cpu->halt_cond, &cpus_lock, &until);
+        ns = MIN(ns, clock_get_ns(CLOCK_HOST) - start);
+    }
+    pthread_mutex_unlock(&cpus_lock); /* the BQL comes first in the lock order */
+    icount_idle_advance(ns);
+    pthread_mutex_lock(&cpus_lock);
+    return true;
+}
+
 /* With cpus_lock held: sleep while stopped or halted; false when the thread must exit. */
 static bool vcpu_wait_runnable(CPUState *cpu, CPUClass *cc)
 {
@@ -91,6 +121,8 @@ static bool vcpu_wait_runnable(CPUState *cpu, CPUClass *cc)
             /* Checked under cpus_lock: an interrupt raised after this kicks halt_cond. */
             cpu->halted = false;
             return true;
+        } else if (icount_enabled() && vcpu_icount_idle(cpu)) {
+            continue; /* time moved on: a timer may have given it work */
         }
         pthread_cond_wait(&cpu->halt_cond, &cpus_lock);
     }

@@ -34,6 +34,18 @@ SET_STRING(dtb)
 SET_STRING(gdb)
 SET_STRING(log_items)
 SET_STRING(log_file)
+SET_STRING(icount)
+
+/* -seed N: guest-visible randomness from a stream fixed by N (util/guest-random.h). */
+static bool opt_seed(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    if (!parse_uint(arg, &o->seed)) {
+        error_setg(errp, "-%s %s: the seed must be a number", opt, arg);
+        return false;
+    }
+    o->seed_set = true;
+    return true;
+}
 
 #define SET_FLAG(field)                                                                            \
     static bool opt_##field(VLOptions *o, const char *opt, const char *arg, Error **errp)          \
@@ -133,15 +145,33 @@ static bool smp_field(const KeyValueList *kv, const char *key, unsigned *out, Er
     return true;
 }
 
-/* -smp [cpus=]N[,sockets=S][,cores=C][,threads=T][,maxcpus=M] */
+/* dies= and clusters= exist in QEMU's -smp; virt has neither level, so only 1 is accepted. */
+static bool smp_level_absent(const KeyValueList *kv, const char *key, Error **errp)
+{
+    const char *v = keyval_get(kv, key);
+    uint64_t n;
+
+    if (v && (!parse_uint(v, &n) || n != 1)) {
+        error_setg(errp, "%s not supported by this machine's CPU topology", key);
+        return false;
+    }
+    return true;
+}
+
+/* -smp [cpus=]N[,sockets=S][,cores=C][,threads=T][,maxcpus=M]; the machine checks the product. */
 static bool opt_smp(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
-    static const char *const known[] = {"cpus", "sockets", "cores", "threads", "maxcpus"};
+    static const char *const known[] = {"cpus",    "sockets", "cores",   "threads",
+                                        "maxcpus", "dies",    "clusters"};
     KeyValueList kv;
     bool ok;
 
     if (!keyval_parse(arg, "cpus", &kv, errp)) {
         error_prepend(errp, "-%s %s: ", opt, arg);
+        return false;
+    }
+    if (!smp_level_absent(&kv, "dies", errp) || !smp_level_absent(&kv, "clusters", errp)) {
+        keyval_free(&kv);
         return false;
     }
     for (int i = 0; i < kv.count; i++) {
@@ -227,6 +257,7 @@ static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **er
         } else if (!strcmp(k, "jit") || !strcmp(k, "thread")) {
             ok = !strcmp(k, "thread") ? !strcmp(v, "multi") || !strcmp(v, "single")
                                       : parse_bool(v, &jit);
+            o->thread_multi |= ok && !strcmp(k, "thread") && !strcmp(v, "multi");
             if (ok && !strcmp(k, "jit")) {
                 o->jit_set = true;
                 o->jit = jit;
@@ -446,26 +477,18 @@ static bool opt_usb(VLOptions *o, const char *opt, const char *arg, Error **errp
     return true;
 }
 
-/* -rtc [base=utc|localtime|DATE][,clock=host][,driftfix=none|slew]; vl.c sets the RTC. */
+/* -rtc [base=utc|localtime|DATE][,clock=host|rt|vm][,driftfix=none|slew]; vl.c sets the RTC. */
 static bool opt_rtc(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     static const char *const known[] = {"base", "clock", "driftfix", NULL};
     KeyValueList kv;
-    const char *clock;
     bool ok;
 
     if (!check_keys(opt, arg, NULL, known, &kv, errp)) {
         return false;
     }
-    clock = keyval_get(&kv, "clock");
-    ok = check_choice(opt, arg, &kv, "driftfix", "none|slew", errp);
-    if (ok && clock && strcmp(clock, "host") != 0) {
-        error_setg(errp,
-                   "-%s %s: clock=%s is not supported: the RTC follows the host clock "
-                   "(clock=host)",
-                   opt, arg, clock);
-        ok = false;
-    }
+    ok = check_choice(opt, arg, &kv, "driftfix", "none|slew", errp) &&
+         check_choice(opt, arg, &kv, "clock", "host|rt|vm", errp);
     keyval_free(&kv);
     o->rtc = ok ? arg : NULL;
     return ok;
@@ -598,85 +621,97 @@ void vl_options_free(VLOptions *o)
 }
 
 static const OptionDef options[] = {
+    {"h", NULL, opt_show_help, "same as -help"},
+    {"help", NULL, opt_show_help, "print this help and exit"},
+    {"version", NULL, opt_show_version, "print the version and exit"},
     {"machine", "TYPE[,prop=value...]", opt_machine,
      "select the board (-machine help lists them); e.g. virt,aclint=on,dumpdtb=FILE"},
     {"M", "TYPE[,prop=value...]", opt_machine, "same as -machine"},
-    {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]", opt_memory,
-     "guest RAM size; a bare number is MiB, suffixes K/M/G/T, fractions (1.5G) allowed; "
-     "slots/maxmem are checked (no memory hotplug)"},
+    {"cpu", "MODEL[,prop=value...]", opt_cpu,
+     "select the hart model (-cpu help lists them) and its properties (QEMU 7.2 rv64's: "
+     "mmu=off, c=off, zba=off, mvendorid=N...; -cpu rv64,help lists them)"},
+    {"accel", "tcg[,jit=on|off][,thread=single|multi][,tb-size=N]", opt_accel,
+     "accelerator: tcg (jit=off runs the interpreter only; harts always run in their own "
+     "threads and the code cache sizes itself, so thread= and tb-size= are only checked)"},
     {"smp", "[cpus=]N[,sockets=S,cores=C,threads=T,maxcpus=M]", opt_smp, "number of harts"},
-    {"cpu", "MODEL", opt_cpu, "select the hart model (-cpu help lists them)"},
     {"set", "group.id.arg=value", opt_set,
      "set <arg> of the -device/-drive/-netdev/-object whose id is <id>"},
     {"global", "driver.property=value", opt_global,
      "set a global default for a driver property (e.g. virtio-mmio.force-legacy=false)"},
     {"boot", "[order=drives][,once=drives][,menu=on|off]", opt_boot,
      "accepted; the virt board boots what -bios and -kernel name"},
+    {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]", opt_memory,
+     "guest RAM size; a bare number is MiB, suffixes K/M/G/T, fractions (1.5G) allowed; "
+     "slots/maxmem are checked (no memory hotplug)"},
     {"k", "language", opt_keyboard, "keyboard layout (no effect: there is no graphical display)"},
+    {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
+    {"name", "NAME", opt_name, "name the VM (query-name, info name)"},
     {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid,
      "machine UUID (checked; the virt board has no table that shows it)"},
-    {"bios", "FILE|default|none", opt_bios, "firmware (default: Debian's OpenSBI fw_dynamic)"},
-    {"kernel", "FILE", opt_kernel, "kernel or bare-metal program (ELF or raw image)"},
-    {"initrd", "FILE", opt_initrd, "initial ram disk"},
-    {"append", "CMDLINE", opt_append, "kernel command line"},
-    {"dtb", "FILE", opt_dtb, "use this device tree instead of the generated one"},
-    {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
-    {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,
-     "a disk image (raw or qcow2); with if=none attach it with -device virtio-blk-device,drive=ID"},
     {"blockdev", "driver=file|raw|qcow2,node-name=N[,file=NODE|file.driver=file,...]", opt_blockdev,
      "a block node (dotted keys or JSON); attach with -device ...,drive=N"},
+    {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,
+     "a disk image (raw or qcow2); with if=none attach it with -device virtio-blk-device,drive=ID"},
     {"snapshot", NULL, opt_snapshot, "never write to disk images (writes are kept in memory)"},
+    {"usb", NULL, opt_usb, "accepted; as in QEMU's virt there is no USB host controller to add"},
+    {"display", "none", opt_display, "display type (only 'none': there is no graphical display)"},
+    {"nographic", NULL, opt_nographic,
+     "the first serial port on stdio, with the Ctrl-A keys (Ctrl-A h lists them)"},
+    {"vga", "none", opt_vga, "video card type (only 'none': the virt board has no VGA card)"},
     {"netdev", "user,id=ID[,hostfwd=tcp::HOSTPORT-:GUESTPORT]", opt_netdev,
      "a network backend (user networking); attach with -device virtio-net-device,netdev=ID"},
     {"nic", "user[,model=virtio-net-device][,hostfwd=...]", opt_nic,
      "a network backend and its virtio-net card in one option (or -nic none)"},
-    {"accel", "tcg[,jit=on|off][,thread=single|multi][,tb-size=N]", opt_accel,
-     "accelerator: tcg (jit=off runs the interpreter only; harts always run in their own "
-     "threads and the code cache sizes itself, so thread= and tb-size= are only checked)"},
-    {"nographic", NULL, opt_nographic,
-     "the first serial port on stdio, with the Ctrl-A keys (Ctrl-A h lists them)"},
+    {"chardev", "BACKEND,id=ID[,...]", opt_chardev,
+     "a character device: socket,path=P|host=H,port=N[,server=on][,wait=off], stdio, "
+     "null, file,path=P, pty; mux=on shares it"},
+    {"bios", "FILE|default|none", opt_bios, "firmware (default: Debian's OpenSBI fw_dynamic)"},
+    {"kernel", "FILE", opt_kernel, "kernel or bare-metal program (ELF or raw image)"},
+    {"append", "CMDLINE", opt_append, "kernel command line"},
+    {"initrd", "FILE", opt_initrd, "initial ram disk"},
+    {"dtb", "FILE", opt_dtb, "use this device tree instead of the generated one"},
     {"serial", "DEV", opt_serial,
      "serial port backend: stdio, mon:stdio, null, none, "
      "file:PATH, pty, tcp:HOST:PORT,server=on,wait=off"},
-    {"display", "none", opt_display, "display type (only 'none': there is no graphical display)"},
-    {"vga", "none", opt_vga, "video card type (only 'none': the virt board has no VGA card)"},
-    {"usb", NULL, opt_usb, "accepted; as in QEMU's virt there is no USB host controller to add"},
-    {"s", NULL, opt_gdb_default, "shorthand for -gdb tcp::1234"},
-    {"gdb", "tcp::PORT", opt_gdb, "accept a gdb connection on a TCP port"},
-    {"S", NULL, opt_start_stopped,
-     "do not start the harts (cont from the monitor, or continue from gdb)"},
-    {"d", "ITEM,...", opt_log_items, "debug log (-d help lists the items)"},
-    {"D", "FILE", opt_log_file, "write the debug log to FILE instead of stderr"},
-    {"sandbox",
-     "on|off[,obsolete=allow|deny][,elevateprivileges=allow|deny|children]"
-     "[,spawn=allow|deny][,resourcecontrol=allow|deny]",
-     opt_sandbox, "seccomp system call filter, installed before the harts start"},
-    {"runas", "USER|UID:GID", opt_runas, "change to this user once start-up opened its files"},
-    {"run-with", "user=USER|UID:GID", opt_run_with, "same as -runas"},
-    {"no-reboot", NULL, opt_no_reboot, "exit instead of rebooting"},
-    {"no-shutdown", NULL, opt_no_shutdown,
-     "when the guest powers off, stop the harts instead of exiting (SHUTDOWN event; quit exits)"},
     {"monitor", "DEV", opt_monitor,
      "human monitor on a chardev: stdio, none, unix:PATH,server,nowait, tcp:HOST:PORT,..."},
     {"qmp", "DEV", opt_qmp, "QMP (JSON) monitor on a chardev, e.g. unix:PATH,server=on,wait=off"},
     {"qmp-pretty", "DEV", opt_qmp_pretty, "same as -qmp, with pretty-printed JSON"},
     {"mon", "chardev=ID[,mode=readline|control][,pretty=on]", opt_mon, "a monitor on a -chardev"},
-    {"chardev", "BACKEND,id=ID[,...]", opt_chardev,
-     "a character device: socket,path=P|host=H,port=N[,server=on][,wait=off], stdio, "
-     "null, file,path=P, pty; mux=on shares it"},
-    {"name", "NAME", opt_name, "name the VM (query-name, info name)"},
     {"pidfile", "FILE", opt_pidfile, "write the process id to FILE (removed at exit)"},
+    {"S", NULL, opt_start_stopped,
+     "do not start the harts (cont from the monitor, or continue from gdb)"},
+    {"gdb", "tcp::PORT", opt_gdb, "accept a gdb connection on a TCP port"},
+    {"s", NULL, opt_gdb_default, "shorthand for -gdb tcp::1234"},
+    {"d", "ITEM,...", opt_log_items, "debug log (-d help lists the items)"},
+    {"D", "FILE", opt_log_file, "write the debug log to FILE instead of stderr"},
+    {"seed", "number", opt_seed,
+     "seed the pseudo-random number generator (the guest's rng-seed and rng-builtin bytes)"},
+    {"no-reboot", NULL, opt_no_reboot, "exit instead of rebooting"},
+    {"no-shutdown", NULL, opt_no_shutdown,
+     "when the guest powers off, stop the harts instead of exiting (SHUTDOWN event; quit exits)"},
     {"daemonize", NULL, opt_daemonize,
      "detach from the terminal once the machine is up (no stdio chardevs)"},
-    {"rtc", "[base=utc|localtime|<datetime>][,clock=host][,driftfix=none|slew]", opt_rtc,
-     "set the RTC base (e.g. base=2020-01-01T12:00:00); it follows the host clock"},
-    {"semihosting", NULL, opt_semihosting,
-     "serve the guest's semihosting calls (slli/ebreak/srai): console, host files, exit"},
-    {"semihosting-config", "[enable=on|off][,target=native|auto][,arg=str[,...]]",
-     opt_semihosting_config,
-     "configure semihosting; arg= words make the SYS_GET_CMDLINE command line"},
+    {"rtc", "[base=utc|localtime|<datetime>][,clock=host|rt|vm][,driftfix=none|slew]", opt_rtc,
+     "set the RTC base (e.g. base=2020-01-01T12:00:00) and its clock: host (the wall clock), "
+     "rt (host monotonic) or vm (guest time: stops with the VM, follows -icount)"},
+    {"icount", "[shift=N|auto][,align=on|off][,sleep=on|off]", opt_icount,
+     "virtual time from the instruction count: 2^N ns per instruction (one hart, "
+     "interpreter); sleep=off jumps over idle time, align=on keeps pace with the host"},
     {"nodefaults", NULL, opt_nodefaults,
      "don't create default devices (no serial port unless -serial names one)"},
+    {"runas", "USER|UID:GID", opt_runas, "change to this user once start-up opened its files"},
+    {"run-with", "user=USER|UID:GID", opt_run_with, "same as -runas"},
+    {"semihosting", NULL, opt_semihosting,
+     "serve the guest's semihosting calls (slli/ebreak/srai): console, host files, exit"},
+    {"semihosting-config", "[enable=on|off][,target=native|auto][,chardev=id][,arg=str[,...]]",
+     opt_semihosting_config,
+     "configure semihosting; chardev= sends the console output there, arg= words make the "
+     "SYS_GET_CMDLINE command line"},
+    {"sandbox",
+     "on|off[,obsolete=allow|deny][,elevateprivileges=allow|deny|children]"
+     "[,spawn=allow|deny][,resourcecontrol=allow|deny]",
+     opt_sandbox, "seccomp system call filter, installed before the harts start"},
     {"no-user-config", NULL, opt_no_user_config,
      "do not load user-provided config files (Kestrel loads none)"},
     {"msg", "timestamp=on|off[,guest-name=on|off]", opt_msg,
@@ -684,9 +719,6 @@ static const OptionDef options[] = {
     {"object", "TYPENAME[,PROP1=VALUE1,...]", opt_object,
      "create an object (rng-random, rng-builtin) in /objects; the id property must be set; "
      "also in JSON form {\"qom-type\":...}"},
-    {"version", NULL, opt_show_version, "print the version and exit"},
-    {"help", NULL, opt_show_help, "print this help and exit"},
-    {"h", NULL, opt_show_help, "same as -help"},
 };
 
 static const OptionDef *find_option(const char *name)

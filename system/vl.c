@@ -22,9 +22,11 @@
 #include "qom/object_interfaces.h"
 #include "semihosting/semihost.h"
 #include "system/cpus.h"
+#include "system/icount.h"
 #include "system/os-posix.h"
 #include "system/runstate.h"
 #include "target/riscv/cpu.h"
+#include "util/guest-random.h"
 #include "util/log.h"
 #include "util/main-loop.h"
 #include "util/option.h"
@@ -53,6 +55,10 @@ static bool handle_help_requests(const VLOptions *o)
         machine_print_help(stdout);
     } else if (is_help(o->cpu)) {
         riscv_cpu_list(stdout);
+    } else if (o->cpu && strlen(o->cpu) > 5 && !strcmp(o->cpu + strlen(o->cpu) - 5, ",help")) {
+        char *model = xasprintf("%.*s", (int)strcspn(o->cpu, ","), o->cpu);
+        riscv_cpu_print_props(model, stdout);
+        free(model);
     } else if (is_help(o->log_items)) {
         log_print_help();
     } else if (o->nobject && is_help(o->object[o->nobject - 1])) {
@@ -83,15 +89,36 @@ static MachineClass *select_machine(const KeyValueList *kv, const char *optarg, 
     return mc;
 }
 
-/* -cpu NAME → the type "NAME-riscv-cpu", which must be a concrete CPU model. */
-static char *resolve_cpu_type(const char *model, Error **errp)
+/*
+ * -cpu NAME[,prop=value...] → the type "NAME-riscv-cpu", which must be a concrete CPU model;
+ * each prop=value becomes a -global default of that type (as QEMU does), so every hart the
+ * board creates gets it and a property the model lacks is refused here.
+ */
+static char *resolve_cpu_type(const char *arg, Error **errp)
 {
-    char *type = xasprintf("%s%s", model, RISCV_CPU_TYPE_SUFFIX);
+    size_t len = strcspn(arg, ",");
+    char *type = xasprintf("%.*s%s", (int)len, arg, RISCV_CPU_TYPE_SUFFIX);
     ObjectClass *oc = object_class_by_name(type);
+    KeyValueList kv = {0};
+    bool ok = true;
 
     if (!oc || !object_class_dynamic_cast(oc, TYPE_RISCV_CPU) || object_class_is_abstract(oc)) {
-        error_setg(errp, "-cpu %s: unable to find CPU model '%s' (-cpu help lists them)", model,
-                   model);
+        error_setg(errp, "-cpu %s: unable to find CPU model '%.*s' (-cpu help lists them)", arg,
+                   (int)len, arg);
+        free(type);
+        return NULL;
+    }
+    if (arg[len] && !keyval_parse(arg + len + 1, NULL, &kv, errp)) {
+        ok = false;
+    }
+    for (int i = 0; ok && i < kv.count; i++) {
+        char *global = xasprintf("%s.%s=%s", type, kv.items[i].key, kv.items[i].value);
+        ok = qdev_global_add(global, errp);
+        free(global);
+    }
+    keyval_free(&kv);
+    if (!ok) {
+        error_prepend(errp, "-cpu %s: ", arg);
         free(type);
         return NULL;
     }
@@ -351,20 +378,19 @@ static bool merge_machine_opts(const VLOptions *o, KeyValueList *merged, Error *
     return true;
 }
 
-/* -rtc base=utc|localtime|DATE: the RTC's offset from the host's UTC wall clock, in seconds. */
-static bool rtc_base_offset(const char *base, int64_t *secs, Error **errp)
+/* -rtc base=utc|localtime|DATE: the guest's date now, in seconds since the Unix epoch. */
+static bool rtc_base_time(const char *base, time_t now, int64_t *secs, Error **errp)
 {
-    time_t now = time(NULL);
     struct tm tm = {0};
     const char *end;
 
-    *secs = 0;
+    *secs = now;
     if (!base || !strcmp(base, "utc")) {
         return true;
     }
     if (!strcmp(base, "localtime")) {
         localtime_r(&now, &tm);
-        *secs = tm.tm_gmtoff; /* the guest reads local time as if it were UTC, as QEMU */
+        *secs += tm.tm_gmtoff; /* the guest reads local time as if it were UTC, as QEMU */
         return true;
     }
     end = strptime(base, "%Y-%m-%dT%H:%M:%S", &tm);
@@ -379,8 +405,45 @@ static bool rtc_base_offset(const char *base, int64_t *secs, Error **errp)
                    base);
         return false;
     }
-    *secs = (int64_t)timegm(&tm) - now;
+    *secs = (int64_t)timegm(&tm);
     return true;
+}
+
+/*
+ * The RTC's tick-offset and clock from -rtc: with clock=host the offset from the host's
+ * wall clock, with clock=vm|rt the date at that clock's 0 (CLOCK_VIRTUAL starts at 0, so
+ * "-icount ... -rtc base=DATE,clock=vm" gives the same dates on every run).
+ */
+static bool register_rtc_globals(const char *rtc, Error **errp)
+{
+    KeyValueList kv;
+    time_t now = time(NULL);
+    int64_t secs, offset_ns;
+    const char *clock;
+    char *global;
+    bool ok = keyval_parse(rtc, NULL, &kv, errp) &&
+              rtc_base_time(keyval_get(&kv, "base"), now, &secs, errp);
+
+    clock = ok && keyval_get(&kv, "clock") ? keyval_get(&kv, "clock") : "host";
+    if (!ok) {
+        keyval_free(&kv);
+        error_prepend(errp, "-rtc %s: ", rtc);
+        return false;
+    }
+    offset_ns = secs * NANOSECONDS_PER_SECOND;
+    if (!strcmp(clock, "host")) {
+        offset_ns -= (int64_t)now * NANOSECONDS_PER_SECOND;
+    } else {
+        offset_ns -= clock_get_ns(!strcmp(clock, "vm") ? CLOCK_VIRTUAL : CLOCK_HOST);
+    }
+    global = xasprintf("%s.tick-offset=%lld", TYPE_GOLDFISH_RTC, (long long)offset_ns);
+    ok = qdev_global_add(global, errp);
+    free(global);
+    global = xasprintf("%s.clock=%s", TYPE_GOLDFISH_RTC, clock);
+    ok = ok && qdev_global_add(global, errp);
+    free(global);
+    keyval_free(&kv);
+    return ok;
 }
 
 /* -global defaults, and -rtc's base through the same path (the RTC's tick-offset). */
@@ -391,24 +454,29 @@ static bool register_globals(const VLOptions *o, Error **errp)
             return false;
         }
     }
-    if (o->rtc) {
-        KeyValueList kv;
-        int64_t secs;
-        char *global;
-        bool ok = keyval_parse(o->rtc, NULL, &kv, errp) &&
-                  rtc_base_offset(keyval_get(&kv, "base"), &secs, errp);
+    return !o->rtc || register_rtc_globals(o->rtc, errp);
+}
 
-        keyval_free(&kv);
-        if (!ok) {
-            error_prepend(errp, "-rtc %s: ", o->rtc);
-            return false;
-        }
-        global = xasprintf("%s.tick-offset=%lld", TYPE_GOLDFISH_RTC,
-                           (long long)secs * (long long)NANOSECONDS_PER_SECOND);
-        ok = qdev_global_add(global, errp);
-        free(global);
-        return ok;
+/* -icount: before anything reads CLOCK_VIRTUAL, so the guest's time starts at 0. */
+static bool configure_icount(const VLOptions *o, Error **errp)
+{
+    if (!icount_configure(o->icount, errp)) {
+        error_prepend(errp, "-icount %s: ", o->icount);
+        return false;
     }
+    if (!icount_enabled()) {
+        return true;
+    }
+    if (o->thread_multi) {
+        error_setg(errp, "-accel tcg,thread=multi: No MTTCG when icount is enabled");
+        return false;
+    }
+    if (o->jit_set && o->jit) {
+        error_setg(errp, "-accel tcg,jit=on: -icount runs the interpreter (the JIT chains "
+                         "blocks past timer deadlines)");
+        return false;
+    }
+    tcg_jit_enabled = false;
     return true;
 }
 
@@ -421,6 +489,12 @@ static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, Err
     }
     if (o->jit_set) {
         tcg_jit_enabled = o->jit;
+    }
+    if (o->icount && !configure_icount(o, errp)) {
+        return NULL;
+    }
+    if (o->seed_set) {
+        guest_random_seed(o->seed);
     }
     no_reboot = o->no_reboot;
     no_shutdown = o->no_shutdown;
@@ -444,8 +518,16 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
 {
     MachineState *ms;
 
-    if (!create_chardevs_and_monitors(o, errp) || !(ms = create_machine(o, mc, kv, errp)) ||
-        !machine_run_board_init(ms, errp) || !create_devices(o, errp)) {
+    if (!create_chardevs_and_monitors(o, errp) || !semihosting_connect_chardev(errp) ||
+        !(ms = create_machine(o, mc, kv, errp)) || !machine_run_board_init(ms, errp) ||
+        !create_devices(o, errp)) {
+        return NULL;
+    }
+    if (icount_enabled() && first_cpu && first_cpu->next_cpu) {
+        error_setg(errp,
+                   "-icount %s: needs -smp 1 (Kestrel runs each hart in its own thread "
+                   "and has no round-robin mode to count instructions across harts)",
+                   o->icount);
         return NULL;
     }
     net_check_clients();

@@ -9,6 +9,10 @@
  *
  * The lists have their own small lock rather than relying on the BQL, so a
  * timer armed by a thread that forgot the BQL cannot corrupt them.
+ *
+ * Under -icount (system/icount.c) a source replaces the host clock as
+ * CLOCK_VIRTUAL and its timers leave the main loop: the vCPU runs them at the
+ * instruction count of their deadline, which is what makes runs repeatable.
  */
 #include "util/timer.h"
 
@@ -37,6 +41,7 @@ static uint64_t timer_arm_seq;
 static _Atomic int64_t virtual_offset;
 static _Atomic bool virtual_stopped;
 static _Atomic int64_t virtual_frozen_ns;
+static const VirtualClockSource *virtual_source; /* set once at start-up, before any thread */
 
 static int64_t host_monotonic_ns(void)
 {
@@ -66,6 +71,9 @@ int64_t clock_get_ns(ClockType type)
 {
     if (type == CLOCK_HOST) {
         return host_monotonic_ns();
+    }
+    if (virtual_source) {
+        return virtual_source->now_ns();
     }
     if (atomic_load(&virtual_stopped)) {
         return atomic_load(&virtual_frozen_ns);
@@ -156,8 +164,10 @@ void timer_mod_ns(Timer *t, int64_t expire_ns)
     new_head = link == &timer_lists[t->type];
     pthread_mutex_unlock(&timer_lock);
 
-    /* The loop may be sleeping towards a later deadline. */
-    if (new_head) {
+    /* The loop (or, under -icount, the vCPU) may be sleeping towards a later deadline. */
+    if (new_head && t->type == CLOCK_VIRTUAL && virtual_source) {
+        virtual_source->deadline_changed();
+    } else if (new_head) {
         main_loop_notify();
     }
 }
@@ -190,7 +200,7 @@ int64_t timers_deadline_ns(void)
     for (int type = 0; type < CLOCK_MAX; type++) {
         Timer *head = timer_lists[type];
         int64_t now = clock_get_ns(type);
-        if (!head) {
+        if (!head || (type == CLOCK_VIRTUAL && virtual_source)) {
             continue;
         }
         /* A frozen clock never reaches a future deadline. */
@@ -237,11 +247,48 @@ bool timers_run_expired(void)
     for (int type = 0; type < CLOCK_MAX; type++) {
         int64_t now = clock_get_ns(type);
         Timer *t;
+        if (type == CLOCK_VIRTUAL && virtual_source) {
+            continue;
+        }
         /* One at a time, lock dropped: callbacks may arm, delete or free any timer. */
         while ((t = timer_take_expired(type, now, seq_limit))) {
             t->cb(t->opaque);
             ran = true;
         }
+    }
+    return ran;
+}
+
+void clock_virtual_set_source(const VirtualClockSource *source)
+{
+    virtual_source = source;
+}
+
+int64_t timerlist_deadline_ns(ClockType type)
+{
+    int64_t deadline = -1;
+
+    pthread_mutex_lock(&timer_lock);
+    if (timer_lists[type]) {
+        deadline = MAX(timer_lists[type]->expire_ns - clock_get_ns(type), 0);
+    }
+    pthread_mutex_unlock(&timer_lock);
+    return deadline;
+}
+
+bool timerlist_run_expired(ClockType type)
+{
+    int64_t now = clock_get_ns(type);
+    uint64_t seq_limit;
+    bool ran = false;
+    Timer *t;
+
+    pthread_mutex_lock(&timer_lock);
+    seq_limit = timer_arm_seq;
+    pthread_mutex_unlock(&timer_lock);
+    while ((t = timer_take_expired(type, now, seq_limit))) {
+        t->cb(t->opaque);
+        ran = true;
     }
     return ran;
 }

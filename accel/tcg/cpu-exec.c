@@ -16,6 +16,7 @@
 #include "accel/tcg/tb.h"
 #include "accel/tcg/tcg-cpu-ops.h"
 #include "accel/tcg/tcg.h"
+#include "system/icount.h"
 #include "system/memory.h"
 #include "util/log.h"
 
@@ -194,9 +195,16 @@ int tcg_cpu_exec(CPUState *cs)
     bool use_jit;
     JitExit chain = {0};
 
+    /* -icount (system/icount.h): interpreted blocks, one at a time, none past a deadline. */
+    bool icount = icount_enabled();
+    int64_t budget = INT64_MAX;
+
     jit_init(cs);
-    use_jit = tcg_jit_enabled && !logging; /* -d exec,cpu trace every block: interpret */
+    use_jit = tcg_jit_enabled && !logging && !icount; /* -d exec,cpu trace every block */
     tcg_sync(cs);
+    if (icount) {
+        icount_exec_enter(cs);
+    }
     for (;;) {
         TranslationBlock *tb;
         int ex;
@@ -210,12 +218,16 @@ int tcg_cpu_exec(CPUState *cs)
             atomic_exchange(&cs->exit_request, false)) {
             return EXCP_INTERRUPT;
         }
+        if (icount) {
+            budget = icount_block_budget(cs); /* runs the virtual timers that are due */
+        }
         if (ops->exec_interrupt(cs)) {
             from.tb = NULL; /* the next block is the trap handler, not the exit's target */
         }
         /* Privilege and translation only change at block exits, which come back here. */
         ops->update_mmu_idx(cs);
-        if (unlikely(cs->num_breakpoints > 0 || cs->singlestep_enabled)) {
+        /* Near an icount deadline: one instruction at a time, so none runs past it. */
+        if (unlikely(cs->num_breakpoints > 0 || cs->singlestep_enabled || budget < TB_MAX_INSNS)) {
             int ret = exec_debug_step(cs);
             if (ret) {
                 return ret;
@@ -238,7 +250,7 @@ int tcg_cpu_exec(CPUState *cs)
             continue;
         }
         /* With the JIT on, interpreted blocks return here so JIT blocks after them run as code. */
-        if (run_interp(cs, tb, !logging && !use_jit)) {
+        if (run_interp(cs, tb, !logging && !use_jit && !icount)) {
             return EXCP_HLT;
         }
     }

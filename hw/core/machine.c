@@ -66,29 +66,41 @@ void machine_print_help(FILE *out)
 }
 
 /*
- * Fill unset topology fields as the code always has (sockets and threads default to 1, cores
- * from the hart count), then check them. Every product is taken in 64 bits: each field is
- * below 2^32, so sockets * cores * threads cannot wrap there, while in 32 bits it can (264 *
- * 4016 * 4051 wraps to 128), which would let an impossible topology through.
+ * Fill the omitted topology fields as QEMU 7.2 does for a machine that prefers cores (every
+ * unversioned board since 6.2): with no count at all everything is 1; otherwise maxcpus
+ * defaults to cpus, sockets and threads to 1 when cores is the one missing, and the missing
+ * field is maxcpus divided (rounding down) by the others. Then the product must equal maxcpus
+ * exactly, so "-smp 3,sockets=2" is refused as QEMU refuses it. Every product is taken in 64
+ * bits: each field is below 2^32, so sockets * cores * threads cannot wrap there, while in 32
+ * bits it can (264 * 4016 * 4051 wraps to 128), which would let an impossible topology through.
  */
 static bool machine_smp_fixup(MachineState *ms, MachineClass *mc, Error **errp)
 {
     CpuTopology *t = &ms->smp;
-    uint64_t sockets = t->sockets ? t->sockets : 1;
-    uint64_t threads = t->threads ? t->threads : 1;
-    uint64_t cores = t->cores ? t->cores : 1;
+    uint64_t sockets = t->sockets, cores = t->cores, threads = t->threads;
     uint64_t cpus = t->cpus, max_cpus = t->max_cpus, product;
 
-    if (!cpus) {
-        cpus = max_cpus ? max_cpus : sockets * cores * threads;
-    }
-    if (!t->cores) {
-        cores = ((max_cpus ? max_cpus : cpus) + sockets * threads - 1) / (sockets * threads);
+    if (!cpus && !max_cpus) {
+        sockets = sockets ? sockets : 1;
+        cores = cores ? cores : 1;
+        threads = threads ? threads : 1;
+    } else {
+        max_cpus = max_cpus ? max_cpus : cpus;
+        if (!cores) {
+            sockets = sockets ? sockets : 1;
+            threads = threads ? threads : 1;
+            cores = max_cpus / (sockets * threads);
+        } else if (!sockets) {
+            threads = threads ? threads : 1;
+            sockets = max_cpus / (cores * threads);
+        }
+        if (!threads) {
+            threads = max_cpus / (sockets * cores);
+        }
     }
     product = sockets * cores * threads;
-    if (!max_cpus) {
-        max_cpus = product;
-    }
+    max_cpus = max_cpus ? max_cpus : product;
+    cpus = cpus ? cpus : max_cpus;
     if (product != max_cpus) {
         error_setg(errp,
                    "Invalid CPU topology: product of the hierarchy must match maxcpus: "

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libfdt.h>
-#include <sys/random.h>
 
 #include "hw/char/serial.h"
 #include "hw/core/sysbus.h"
@@ -28,6 +27,7 @@
 #include "hw/virtio/virtio-mmio.h"
 #include "system/device_tree.h"
 #include "system/system.h"
+#include "util/guest-random.h"
 #include "util/log.h"
 
 const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT] = {
@@ -371,7 +371,7 @@ static void virt_fdt_cpu(VirtMachineState *s, VirtFdt *f, int cpus, int i)
 
     snprintf(name, sizeof(name), "cpu@%u", cpu->hartid);
     node = fdt_node(f, cpus, name);
-    fdt_str(f, node, "mmu-type", "riscv,sv48");
+    fdt_str(f, node, "mmu-type", riscv_mmu_type(cpu));
     fdt_str(f, node, "riscv,isa", riscv_isa_string(cpu));
     fdt_str(f, node, "compatible", "riscv");
     fdt_str(f, node, "status", "okay");
@@ -425,8 +425,8 @@ static void virt_fdt_chosen(VirtFdt *f)
     snprintf(stdout_path, sizeof(stdout_path), "/soc/serial@%" PRIx64,
              virt_memmap[VIRT_UART0].base);
     fdt_str(f, chosen, "stdout-path", stdout_path);
-    /* Linux seeds its entropy pool from this before any driver runs. */
-    if (getrandom(seed, sizeof(seed), 0) == sizeof(seed)) {
+    /* Linux seeds its entropy pool from this before any driver runs (-seed fixes it). */
+    if (guest_getrandom(seed, sizeof(seed), false) == sizeof(seed)) {
         fdt_check(f, fdt_setprop(f->fdt, chosen, "rng-seed", seed, sizeof(seed)), "rng-seed");
     }
 }

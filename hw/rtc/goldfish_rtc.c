@@ -19,6 +19,9 @@
  * The time is the host's wall clock (CLOCK_REALTIME, ns since the Unix epoch)
  * plus an offset set by guest writes, so it keeps running while the VM is
  * paused, like a battery-backed clock. The offset survives machine resets.
+ * With -rtc clock=vm it is CLOCK_VIRTUAL plus the offset instead (it stops with
+ * the VM, and under -icount repeats from run to run); clock=rt takes the host's
+ * monotonic clock, which no change of the host's date moves.
  */
 #include <inttypes.h>
 #include <libfdt.h>
@@ -41,14 +44,19 @@ typedef struct GoldfishRTCState {
     SysBusDevice parent_obj;
     MemoryRegion iomem;
     IRQState *irq;
-    Timer *timer; /* on CLOCK_HOST, which runs on like the wall clock */
+    Timer *timer;     /* on time_clock (CLOCK_HOST for the wall clock, which runs alike) */
+    char *clock_name; /* the "clock" property: host (NULL), rt or vm */
+    bool wall_clock;  /* time from CLOCK_REALTIME, else from time_clock */
+    ClockType time_clock;
 
     /*
      * guest time = host wall clock + tick_offset (ns), modulo 2^64: the guest may
      * set any 64-bit time, so the sum is kept unsigned where wrapping is defined.
      */
     uint64_t tick_offset;
-    int64_t initial_offset; /* the "tick-offset" property (-rtc base=): where tick_offset starts */
+    /* The "tick-offset" property (-rtc base=): where tick_offset starts (clock=host), or the
+     * guest time at the clock's 0 (clock=vm|rt). */
+    int64_t initial_offset;
     uint64_t alarm_next;
     bool alarm_running;
     bool irq_pending;
@@ -68,7 +76,9 @@ static int64_t goldfish_rtc_host_ns(void)
 
 static uint64_t goldfish_rtc_now(GoldfishRTCState *s)
 {
-    return (uint64_t)goldfish_rtc_host_ns() + s->tick_offset;
+    int64_t base = s->wall_clock ? goldfish_rtc_host_ns() : clock_get_ns(s->time_clock);
+
+    return (uint64_t)base + s->tick_offset;
 }
 
 /* ---- IRQ and alarm ---- */
@@ -97,7 +107,7 @@ static void goldfish_rtc_alarm_arm(GoldfishRTCState *s)
         goldfish_rtc_alarm_fire(s);
         return;
     }
-    timer_mod_ns(s->timer, clock_get_ns(CLOCK_HOST) +
+    timer_mod_ns(s->timer, clock_get_ns(s->time_clock) +
                                (int64_t)MIN(s->alarm_next - now, (uint64_t)INT64_MAX / 2));
 }
 
@@ -198,9 +208,16 @@ static void goldfish_rtc_instance_init(Object *obj)
 static bool goldfish_rtc_realize(DeviceState *dev, Error **errp)
 {
     GoldfishRTCState *s = GOLDFISH_RTC(dev);
+    const char *clock = s->clock_name ? s->clock_name : "host";
 
+    s->wall_clock = !strcmp(clock, "host");
+    s->time_clock = !strcmp(clock, "vm") ? CLOCK_VIRTUAL : CLOCK_HOST;
+    if (!s->wall_clock && strcmp(clock, "rt") && strcmp(clock, "vm")) {
+        error_setg(errp, "goldfish_rtc: clock '%s' is not host, rt or vm", clock);
+        return false;
+    }
     s->tick_offset = (uint64_t)s->initial_offset;
-    s->timer = timer_new_ns(CLOCK_HOST, goldfish_rtc_alarm_fire, s);
+    s->timer = timer_new_ns(s->time_clock, goldfish_rtc_alarm_fire, s);
     memory_region_init_io(&s->iomem, &goldfish_rtc_ops, s, TYPE_GOLDFISH_RTC, GOLDFISH_RTC_SIZE);
     sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->iomem);
     return true;
@@ -242,7 +259,10 @@ static bool goldfish_rtc_fdt_populate(DeviceState *dev, const DeviceFDTContext *
 static const Property goldfish_rtc_props[] = {
     /* -rtc base=DATE|localtime sets it through -global's path (system/vl.c). */
     DEFINE_PROP("tick-offset", PROP_INT, GoldfishRTCState, initial_offset,
-                .description = "initial guest time minus host wall clock, in ns"),
+                .description = "initial guest time minus host wall clock, in ns (clock=host), "
+                               "or guest time at the clock's 0 (rt, vm)"),
+    /* -rtc clock= sets it the same way. */
+    DEFINE_PROP_STRING("clock", GoldfishRTCState, clock_name),
     DEFINE_PROP_END,
 };
 

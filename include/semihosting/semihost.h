@@ -25,10 +25,17 @@ typedef struct SemihostingGuest {
 /* -semihosting: enable with the defaults. */
 void semihosting_enable(void);
 /*
- * -semihosting-config enable=on|off,target=native|auto,arg=..[,arg=..]: false +
- * errp on a bad key or value, or on what Kestrel does not have (target=gdb, chardev=).
+ * -semihosting-config enable=on|off,target=native|auto,chardev=ID,arg=..[,arg=..]: false +
+ * errp on a bad key or value, or on what Kestrel does not have (target=gdb).
  */
 bool semihosting_config(const char *optarg, Error **errp) WARN_UNUSED_RESULT;
+/*
+ * chardev=ID: attach the console to that chardev (once the chardevs exist); false + errp
+ * if there is none with that id. Console output (SYS_WRITEC, SYS_WRITE0) then goes there
+ * instead of stdout; as in QEMU 7.2, a ":tt" handle stays the host's stdout/stderr, and
+ * SYS_READC still reads stdin.
+ */
+bool semihosting_connect_chardev(Error **errp) WARN_UNUSED_RESULT;
 /* Whether the guest's semihosting calls are served (else ebreak traps as usual). */
 bool semihosting_enabled(void);
 /*

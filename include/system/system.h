@@ -38,9 +38,13 @@ typedef struct VLOptions {
     int nnetdev;
     const char *nic[MAX_DEVICE_OPTS]; /* -nic */
     int nnic;
-    bool snapshot;         /* -snapshot: never write to disk images */
-    const char *accel;     /* -accel, e.g. "tcg,jit=off" */
-    bool jit_set, jit;     /* -accel tcg,jit=on|off given, and its value */
+    bool snapshot;      /* -snapshot: never write to disk images */
+    const char *accel;  /* -accel, e.g. "tcg,jit=off" */
+    bool jit_set, jit;  /* -accel tcg,jit=on|off given, and its value */
+    bool thread_multi;  /* -accel tcg,thread=multi given */
+    const char *icount; /* -icount */
+    bool seed_set;      /* -seed N given */
+    uint64_t seed;
     const char *gdb;       /* -gdb DEV, or "tcp::1234" from -s */
     bool start_stopped;    /* -S */
     const char *log_items; /* -d */

@@ -39,6 +39,22 @@ int64_t timer_expire_time_ns(Timer *t);
 int64_t timers_deadline_ns(void);
 bool timers_run_expired(void);
 
+/*
+ * -icount: CLOCK_VIRTUAL reads source->now_ns() instead of the host clock, and
+ * its timers are left out of timers_deadline_ns/timers_run_expired: the
+ * source's owner runs them (timerlist_*) and is told through
+ * deadline_changed() when a new earliest one is armed. Set once at start-up.
+ */
+typedef struct VirtualClockSource {
+    int64_t (*now_ns)(void);
+    void (*deadline_changed)(void);
+} VirtualClockSource;
+void clock_virtual_set_source(const VirtualClockSource *source);
+/* Nanoseconds until the earliest timer of clock type (0 if due, -1 if none). */
+int64_t timerlist_deadline_ns(ClockType type);
+/* Run the timers of clock type that are due; the caller holds the BQL. */
+bool timerlist_run_expired(ClockType type);
+
 /* Convert between a device clock of freq Hz and nanoseconds without overflow. */
 uint64_t muldiv64(uint64_t a, uint32_t b, uint32_t c);
 

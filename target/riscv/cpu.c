@@ -1,7 +1,8 @@
 /*
  * The RISC-V hart as a device: the abstract TYPE_RISCV_CPU, the concrete
- * "rv64" model (and "max", the same hart), properties, reset and the
- * CPUClass hooks the run loop and the monitor use.
+ * "rv64" model (and "max", the same hart), reset and the CPUClass hooks the
+ * run loop and the monitor use. The extension switches and the other models
+ * are in cpu-config.c.
  *
  * Spec: Volume II (privileged, 20211203) 3.1.1 (misa), 3.1.6 (mstatus,
  * SXL/UXL), 3.4 "Reset" (M-mode, MIE=0, MPRV=0, pc = reset vector, misa at its
@@ -15,15 +16,6 @@
 #include "target/riscv/cpu.h"
 #include "target/riscv/exec.h"
 #include "util/timer.h"
-
-/* misa.MXL = 2 (XLEN 64) and the letters of RV64IMAFDC with S and U modes. */
-#define MISA_EXT(c) (1ULL << ((c) - 'A'))
-#define RV64_MISA                                                                                  \
-    ((2ULL << 62) | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') | MISA_EXT('F') |                \
-     MISA_EXT('D') | MISA_EXT('C') | MISA_EXT('S') | MISA_EXT('U'))
-
-/* QEMU 7.2 virt gives "rv64imafdch_..._sstc": we lack only the hypervisor extension. */
-#define RV64_ISA_BASE "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs"
 
 /* ---- reset (3.4) ---- */
 
@@ -48,17 +40,12 @@ void riscv_cpu_reset(RISCVCPU *cpu)
     env->resetvec = cpu->resetvec_prop;
     env->pc = env->resetvec;
     env->priv = PRV_M;
-    env->misa = RV64_MISA;
+    env->misa = cpu->misa; /* from the extension switches (cpu-config.c) */
     env->mhartid = cpu->hartid;
     /* XLEN 64 for S and U; FS starts Off as on QEMU 7.2 (firmware turns it on). */
     env->mstatus = (MSTATUS_XL_64 << MSTATUS_SXL_SHIFT) | (MSTATUS_XL_64 << MSTATUS_UXL_SHIFT);
     env->load_res = -1;
     tlb_flush(&cpu->parent_obj);
-}
-
-const char *riscv_isa_string(RISCVCPU *cpu)
-{
-    return cpu->ext_sstc ? RV64_ISA_BASE "_sstc" : RV64_ISA_BASE;
 }
 
 /* ---- CPUClass hooks ---- */
@@ -126,6 +113,9 @@ static bool riscv_cpu_realize(DeviceState *dev, Error **errp)
     RISCVCPU *cpu = RISCV_CPU(dev);
     RISCVCPUClass *rcc = RISCV_CPU_GET_CLASS(dev);
 
+    if (!riscv_cpu_config_realize(cpu, errp)) {
+        return false;
+    }
     /* TYPE_CPU's realize links the hart into first_cpu. */
     if (rcc->parent_realize && !rcc->parent_realize(dev, errp)) {
         return false;
@@ -159,13 +149,12 @@ static void riscv_cpu_instance_init(Object *obj)
 static void riscv_cpu_finalize(Object *obj)
 {
     timer_free(RISCV_CPU(obj)->env.stimer);
+    riscv_cpu_config_finalize(RISCV_CPU(obj));
 }
 
 static const Property riscv_cpu_props[] = {
     DEFINE_PROP_UINT32("hartid", RISCVCPU, hartid, 0),
     DEFINE_PROP_SIZE("resetvec", RISCVCPU, resetvec_prop, 0x1000),
-    DEFINE_PROP_BOOL("sstc", RISCVCPU, ext_sstc, true),
-    DEFINE_PROP_BOOL("pmp", RISCVCPU, pmp, true),
     DEFINE_PROP_END,
 };
 
@@ -181,6 +170,7 @@ static void riscv_cpu_class_init(ObjectClass *oc, void *data)
     dc->reset = riscv_cpu_dev_reset;
     dc->desc = "RISC-V hart";
     object_class_add_props(oc, riscv_cpu_props);
+    riscv_cpu_config_class_init(oc);
 
     cc->exec = tcg_cpu_exec;
     cc->has_work = riscv_cpu_cs_has_work;
@@ -224,6 +214,7 @@ static const TypeInfo riscv_cpu_types[] = {
     {.name = TYPE_RISCV_CPU_RV64, .parent = TYPE_RISCV_CPU},
     /* max: everything we implement, which is rv64's set. */
     {.name = RISCV_CPU_TYPE_NAME("max"), .parent = TYPE_RISCV_CPU},
+    /* sifive-u54, shakti-c: cpu-config.c */
 };
 
 static void riscv_cpu_register_types(void)
@@ -231,6 +222,7 @@ static void riscv_cpu_register_types(void)
     for (unsigned i = 0; i < ARRAY_SIZE(riscv_cpu_types); i++) {
         type_register_static(&riscv_cpu_types[i]);
     }
+    riscv_cpu_register_models();
 }
 
 type_init(riscv_cpu_register_types)

@@ -297,6 +297,25 @@ static RISCVException write_mcountinhibit(CPURISCVState *env, int csrno, uint64_
     return RISCV_EXCP_NONE;
 }
 CSR_FIELD(senvcfg, SENVCFG_FIOM)
+/* The ids the -cpu properties set (mvendorid, marchid, mimpid; 0 by default). */
+static RISCVException read_mvendorid(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env_cpu(env)->mvendorid;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_marchid(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env_cpu(env)->marchid;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_mimpid(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env_cpu(env)->mimpid;
+    return RISCV_EXCP_NONE;
+}
+
 /* misa is not writable here (QEMU 7.2 default): writes keep the value. */
 static RISCVException read_misa(CPURISCVState *env, int csrno, uint64_t *val)
 {
@@ -459,6 +478,9 @@ static RISCVException read_satp(CPURISCVState *env, int csrno, uint64_t *val)
 /* An unsupported MODE makes the whole write have no effect (WARL as the spec describes). */
 static RISCVException write_satp(CPURISCVState *env, int csrno, uint64_t val)
 {
+    if (!env_cpu(env)->mmu) {
+        return RISCV_EXCP_NONE; /* -cpu ...,mmu=off: read-only zero, as QEMU 7.2 */
+    }
     switch (val >> SATP_MODE_SHIFT) {
     case SATP_MODE_BARE:
     case SATP_MODE_SV39:
@@ -574,9 +596,9 @@ static const RISCVCSR csr_table[4096] = {
     [CSR_STIMECMP] = {"stimecmp", pred_sstc, gate_stimecmp, read_stimecmp, write_stimecmp},
     [CSR_SATP] = {"satp", NULL, gate_satp, read_satp, write_satp},
 
-    RO_CSR(CSR_MVENDORID, "mvendorid", read_zero),
-    RO_CSR(CSR_MARCHID, "marchid", read_zero),
-    RO_CSR(CSR_MIMPID, "mimpid", read_zero),
+    RO_CSR(CSR_MVENDORID, "mvendorid", read_mvendorid),
+    RO_CSR(CSR_MARCHID, "marchid", read_marchid),
+    RO_CSR(CSR_MIMPID, "mimpid", read_mimpid),
     RO_CSR(CSR_MHARTID, "mhartid", read_mhartid),
     RO_CSR(CSR_MCONFIGPTR, "mconfigptr", read_zero),
 

@@ -149,6 +149,9 @@ static TranslationBlock *gen_straddle(RISCVCPU *cpu, uint64_t pc, hwaddr phys_pc
     }
     uint32_t insn = lo | (uint32_t)fetch16(host2) << 16;
     riscv_decode(insn, &d);
+    if (!riscv_cpu_insn_enabled(cpu, &d)) {
+        riscv_decode_illegal(&d);
+    }
     return tb_build(scratch_tb(cpu), pc, phys_pc, &d, 1, (const uint8_t *)&insn, 4, TB_UNCACHED);
 }
 
@@ -182,6 +185,9 @@ TranslationBlock *riscv_gen_tb(CPUState *cs, uint64_t pc, hwaddr phys_pc, const 
             break; /* the next block starts with it */
         }
         riscv_decode(len == 4 ? lo | (uint32_t)fetch16(host + off + 2) << 16 : lo, &d[n]);
+        if (!riscv_cpu_insn_enabled(cpu, &d[n])) {
+            riscv_decode_illegal(&d[n]); /* an extension switched off (-cpu rv64,c=off) */
+        }
         off += len;
         if (riscv_insn_ends_block(&d[n++])) {
             break;

@@ -46,7 +46,7 @@ def samples(f, port):
         "m": [["-m", "256"], ["-m", "256M"], ["-m", "1G"], ["-m", "size=512M"], ["-m", "1.5G"],
               ["-m", "size=1G,slots=2,maxmem=2G"]],
         "smp": [["-smp", "2"], ["-smp", "cpus=4,sockets=2,cores=2,threads=1,maxcpus=4"]],
-        "cpu": [["-cpu", "rv64"]],
+        "cpu": [["-cpu", "rv64"], ["-cpu", "rv64,mmu=off,c=off,mvendorid=0x489"]],
         "bios": [["-bios", "none"], ["-bios", "default"], ["-bios", OPENSBI]],
         "kernel": [["-kernel", f["k.bin"]]],
         "initrd": [["-kernel", f["k.bin"], "-initrd", f["initrd"]]],
@@ -97,11 +97,17 @@ def samples(f, port):
         "vga": [["-vga", "none"]],
         "usb": [["-usb"]],
         "rtc": [["-rtc", "base=utc"], ["-rtc", "base=localtime,clock=host"],
+                ["-rtc", "clock=rt"], ["-rtc", "base=2020-01-01,clock=vm"],
                 ["-rtc", "base=2020-01-01T12:00:00,driftfix=slew"], ["-rtc", "base=2020-01-01"]],
+        "icount": [["-icount", "shift=0"], ["-icount", "shift=auto,align=on,sleep=on"],
+                   ["-icount", "shift=3,align=off,sleep=off"], ["-icount", "0"]],
+        "seed": [["-seed", "42"]],
         "semihosting": [["-semihosting"]],
         "semihosting-config": [["-semihosting-config", "enable=on,target=native,arg=a,arg=b"],
                                ["-semihosting-config", "enable=off"],
-                               ["-semihosting-config", "target=auto"]],
+                               ["-semihosting-config", "target=auto"],
+                               ["-chardev", "null,id=c0",
+                                "-semihosting-config", "enable=on,chardev=c0"]],
         "nodefaults": [["-nodefaults"]],
         "no-user-config": [["-no-user-config"]],
         "msg": [["-msg", "timestamp=on"], ["-msg", "timestamp=off,guest-name=on"]],
@@ -277,3 +283,16 @@ def test_console_keys_listed_all_work(kestrel):
         if key != "x":
             KEY_CHECKS[key](child)
     key_x(child)
+
+
+def test_options_listed_in_qemu_order(kestrel, qemu):
+    """-h keeps QEMU 7.2's order: the options both list come in the same sequence."""
+    proc = run([qemu, "-h"])
+    theirs = []
+    for line in proc.stdout.splitlines():
+        for m in re.finditer(r"(?:^|\bor |/)-([\w-]+)", line if line.startswith("-") else ""):
+            if m.group(1) not in theirs:
+                theirs.append(m.group(1))
+    ours = [name for name in help_options() if name in theirs]
+    assert len(ours) > 40, ours
+    assert ours == sorted(ours, key=theirs.index)

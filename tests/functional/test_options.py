@@ -104,6 +104,19 @@ def test_smp_forms(emulator, tmp_path, arg, harts):
     assert len(re.findall(r"\bcpu@\d+ \{", dts)) == harts
 
 
+@pytest.mark.parametrize("arg,message", [
+    ("3,sockets=2", "sockets (2) * cores (1) * threads (1) != maxcpus (3)"),
+    ("4,sockets=2,cores=3", "sockets (2) * cores (3) * threads (0) != maxcpus (4)"),
+    ("5,threads=2", "sockets (1) * cores (2) * threads (2) != maxcpus (5)"),
+    ("4,maxcpus=2", "== maxcpus (2) < smp_cpus (4)"),
+    ("4,dies=2", "dies not supported by this machine's CPU topology"),
+    ("4,clusters=2", "clusters not supported by this machine's CPU topology"),
+])
+def test_smp_topologies_qemu_refuses(emulator, arg, message):
+    """Topologies whose product is not maxcpus are refused, with QEMU's words."""
+    assert message in refused(emulator, "-smp", arg)
+
+
 # ---- options accepted because the board already behaves as they ask ----
 
 @pytest.mark.parametrize("args", [

@@ -114,6 +114,20 @@ def test_without_semihosting_ebreak_traps(kestrel, qemu, tmp_path, semi_prog, en
     assert "SEMI-HELLO" not in proc.stdout
 
 
+@pytest.mark.parametrize("emulator_name", ["kestrel", "qemu"])
+def test_console_on_a_chardev(kestrel, qemu, tmp_path, semi_prog, emulator_name):
+    """chardev=ID: SYS_WRITE0 and SYS_WRITEC go to that chardev, not stdout; a ":tt" handle
+    stays the host's stdout (QEMU 7.2 does the same)."""
+    log = tmp_path / "console.log"
+    proc = run([kestrel if emulator_name == "kestrel" else qemu, "-M", "virt", "-bios", "none",
+                "-nographic", "-kernel", semi_prog, "-chardev", f"file,id=c0,path={log}",
+                "-semihosting-config", "enable=on,chardev=c0,arg=prog"], cwd=tmp_path)
+    assert proc.returncode == ord("*"), proc.stdout + proc.stderr
+    console = log.read_text()
+    assert "SEMI-HELLO" in console and "prog" in console
+    assert "SEMI-HELLO" not in proc.stdout and "*semihosted file" in proc.stdout
+
+
 @pytest.mark.parametrize("config,word", [("target=gdb", "gdb"), ("chardev=c0", "chardev"),
                                          ("bogus=1", "bogus"), ("enable=maybe", "maybe")])
 def test_bad_config_is_refused(kestrel, config, word):

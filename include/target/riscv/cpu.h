@@ -90,11 +90,22 @@ typedef struct RISCVCPU {
     CPUState parent_obj;
     CPURISCVState env;
     CPUTLB tlb; /* the engine's softmmu TLB and block jump cache */
-    /* configuration (properties) */
+    /* configuration (properties, -cpu MODEL,prop=value; cpu-config.c checks them at realize) */
     uint32_t hartid;
     uint64_t resetvec_prop;
     bool ext_sstc;
     bool pmp;
+    bool mmu;
+    bool ext_i, ext_m, ext_a, ext_f, ext_d, ext_c, ext_s, ext_u, ext_g;
+    bool ext_zicsr, ext_zifencei, ext_zihintpause, ext_zba, ext_zbb, ext_zbc, ext_zbs;
+    bool short_isa_string;
+    uint32_t mvendorid;
+    uint64_t marchid, mimpid;
+    char *priv_spec, *vext_spec;
+    uint32_t vlen, elen, pmu_num;
+    bool unimplemented[40]; /* switches of extensions Kestrel lacks: refused when on */
+    uint64_t misa;          /* built from the switches at realize; reset puts it in env */
+    char *isa_string;       /* the device tree's riscv,isa, built at realize */
 } RISCVCPU;
 
 typedef struct RISCVCPUClass {
@@ -122,6 +133,22 @@ const char *riscv_isa_string(RISCVCPU *cpu);
 /* "info mem" (target/riscv/monitor.c): the mappings of satp, as QEMU prints them. */
 void riscv_cpu_dump_mappings(CPUState *cs, FILE *out);
 void riscv_cpu_list(FILE *out); /* -cpu help */
+
+/* ---- cpu-config.c: models, properties, ISA string ---- */
+/* Add the configuration properties (extension switches, mmu, ids...) to the CPU class. */
+void riscv_cpu_config_class_init(ObjectClass *oc);
+/* Check the switches as QEMU 7.2 does, refuse those of missing extensions; build misa/ISA. */
+bool riscv_cpu_config_realize(RISCVCPU *cpu, Error **errp);
+void riscv_cpu_config_finalize(RISCVCPU *cpu);
+/* The device tree's mmu-type: "riscv,sv48" (QEMU 7.2's word for rv64), "riscv,none" if mmu=off. */
+const char *riscv_mmu_type(RISCVCPU *cpu);
+/* Does this hart have the extension that decoded instruction d belongs to? (translator) */
+struct DecodedInsn;
+bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const struct DecodedInsn *d);
+/* -cpu MODEL,help: the properties of the model, one a line. */
+void riscv_cpu_print_props(const char *model, FILE *out);
+/* The CPU models besides rv64 and their types (sifive-u54, sifive-e51, shakti-c). */
+void riscv_cpu_register_models(void);
 
 /* ---- csr.c ---- */
 /*
