@@ -23,6 +23,25 @@
 
 /* A sparse memfd (pages are allocated as code is written): as big as the block arena, so both
  * fill alike. */
+/*
+ * A hart that follows a jump another hart patched (jit_link) reaches blocks it never looked
+ * up; the only block memory it reads then is the block it leaves by (jit_exec: its tail
+ * records). Patch and jump are ordered by the x86 memory model, which ThreadSanitizer does
+ * not see through JIT code: tell it, so that real races stay visible without a suppression.
+ */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define jit_tsan_acquire(p) __tsan_acquire(p)
+#define jit_tsan_release(p) __tsan_release(p)
+#endif
+#endif
+#ifndef jit_tsan_acquire
+#define jit_tsan_acquire(p) ((void)(p))
+#define jit_tsan_release(p) ((void)(p))
+#endif
+
 #define JIT_ARENA_SIZE (256 * MiB)
 /* Most a block's code can take: 64 records of at most ~120 bytes, plus exits and stubs. */
 #define JIT_BLOCK_MAX (32 * KiB)
@@ -286,6 +305,9 @@ JitExit jit_exec(CPUState *cpu, TranslationBlock *tb)
     uintptr_t v = jit_stubs.enter(cpu, tb->jit_code, dtlb);
     TranslationBlock *last = (TranslationBlock *)(v & ~(uintptr_t)3);
 
+    if (last && last != tb) {
+        jit_tsan_acquire(last);
+    }
     switch (v & 3) {
     case 0:
         return (JitExit){.kind = JIT_EXIT_NEXT};
@@ -299,6 +321,7 @@ JitExit jit_exec(CPUState *cpu, TranslationBlock *tb)
 void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next)
 {
     if (tb->jit_jmp[slot] && next->jit_code) {
+        jit_tsan_release(next);
         x86_patch_rel32(tb->jit_jmp[slot], (uint8_t *)next->jit_code - arena_exec);
     }
 }

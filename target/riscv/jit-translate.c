@@ -427,8 +427,8 @@ static void gen_helper_call(JitCtx *c, const void *fn)
 
     jit_flush_regs(c); /* the helper reads and writes env->gpr */
     x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-    x86_mov_ri(b, X86_RSI, (uintptr_t)c->r);
-    x86_mov_ri(b, X86_RDX, riscv_tb_insn_bits(c->tb, c->idx));
+    jit_emit_rec_args(b, c->r);
+    x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, c->idx));
     x86_call(b, fn);
     x86_test_rr(b, true, X86_RAX, X86_RAX);
     jit_branch_to_raise(c, X86_CC_NE);
@@ -532,8 +532,8 @@ static void gen_cold(JitCtx *c, JitCold *k)
     case COLD_FP: /* the record through the generic helper; rax = its result */
         write_back(b, &k->regs);
         x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-        x86_mov_ri(b, X86_RSI, (uintptr_t)r);
-        x86_mov_ri(b, X86_RDX, riscv_tb_insn_bits(c->tb, k->idx));
+        jit_emit_rec_args(b, r);
+        x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, k->idx));
         x86_call(b, jit_helper_fp);
         x86_test_rr(b, true, X86_RAX, X86_RAX);
         jit_branch_to_raise(c, X86_CC_NE);
