@@ -340,9 +340,21 @@ void jit_flush(void)
 
 void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys)
 {
-    x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
-    x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
-    if ((target_phys ^ tb->phys_pc) & TARGET_PAGE_MASK) {
+    bool same_page = !((target_phys ^ tb->phys_pc) & TARGET_PAGE_MASK);
+
+    /*
+     * exit_request is tested where a chain can come back: on every exit except a direct jump
+     * forward in the page. Chains stay inside one page, so a run of chained blocks whose
+     * starts only grow ends within a page's worth of blocks at a tested exit (a cycle needs a
+     * jump to a start at or before its own), and an interrupt or exclusive section still
+     * waits a bounded number of instructions. Measured on the integer mix of tests/bench/linux
+     * built bare-metal (3000 iterations), least CPU time of 7 runs: 0.77 s -> 0.73 s.
+     */
+    if (!same_page || target_phys <= tb->phys_pc) {
+        x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
+        x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
+    }
+    if (!same_page) {
         /* Chains stay inside the page (tb.h); other targets go through the jump cache. */
         x86_jmp(b, jit_stubs.lookup);
         return;
