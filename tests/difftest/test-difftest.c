@@ -307,6 +307,65 @@ GROUP_TEST(csr, 1u << GEN_CSR | 1u << GEN_INT | 1u << GEN_FP, 8000)
 GROUP_TEST(branches, 1u << GEN_BRANCH | 1u << GEN_INT | 1u << GEN_C, 9000)
 GROUP_TEST(everything, GEN_ALL, 10000)
 
+/* ---- directed streams: the JIT checks mstatus.FS once per block (jit_fp_check) ---- */
+
+#define FADD_D(rd, rs1, rs2) (0x02000053u | (rs2) << 20 | (rs1) << 15 | (rd) << 7) /* rm RNE */
+#define FMV_X_D(rd, rs1) (0xe2000053u | (rs1) << 15 | (rd) << 7)
+#define FSD(rs2, rs1) (0x00003027u | (rs2) << 20 | (rs1) << 15)
+#define ADDI(rd, rs1, imm) (0x00000013u | (uint32_t)(imm) << 20 | (rs1) << 15 | (rd) << 7)
+#define LUI_X28_FS 0x00006e37u        /* lui x28, 6: the FS field of mstatus */
+#define CSRRC_MSTATUS_X28 0x300e3073u /* csrrc x0, mstatus, x28 */
+#define WFI 0x10500073u
+
+/* Run code from a fixed random state with mstatus.FS = fs on both engines; they must agree. */
+static void run_directed(const uint32_t *code, unsigned n, unsigned fs)
+{
+    GenRng r = {.s = 0x5eed | 1};
+
+    memcpy(h.code, code, n * 4);
+    h.code_size = n * 4;
+    make_init(&r, &h.init);
+    h.init.mstatus = (uint64_t)fs << 13;
+    assert_true(run(true, &h.jit));
+    assert_true(run(false, &h.interp));
+    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
+        report_diff(&h.interp, &h.jit);
+        print_stream();
+        fail_msg("engines disagree on a directed FS stream");
+    }
+}
+
+/*
+ * FS turned off between two F/D instructions: the CSR write ends the block, so the next
+ * block checks FS again and the FP instruction after it traps (illegal, at its pc).
+ * From Initial, the first F/D write makes FS Dirty; the second in the block skips that.
+ */
+static void test_fs_per_block(void **state)
+{
+    const uint32_t off_between[] = {FADD_D(1, 2, 3),   FADD_D(4, 1, 2), LUI_X28_FS,
+                                    CSRRC_MSTATUS_X28, FADD_D(5, 1, 1), WFI};
+    const uint32_t clean_to_dirty[] = {FSD(1, 31), FADD_D(2, 1, 1), FADD_D(3, 2, 2), WFI};
+    const uint32_t off_mid_block[] = {ADDI(1, 1, 1), FMV_X_D(5, 1), FADD_D(6, 1, 1), WFI};
+
+    run_directed(off_between, ARRAY_SIZE(off_between), MSTATUS_FS_INITIAL);
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_ILLEGAL_INST);
+    assert_int_equal(h.jit.mepc, RAM_BASE + 16);
+    assert_int_equal(h.jit.mstatus & MSTATUS_FS, 0);
+    assert_int_equal(h.jit.f[5], h.init.f[5]);
+    assert_int_not_equal(h.jit.f[4], h.init.f[4]);
+
+    run_directed(clean_to_dirty, ARRAY_SIZE(clean_to_dirty), MSTATUS_FS_CLEAN);
+    assert_int_equal(h.jit.pc, RAM_BASE + 16); /* past the WFI: no trap */
+    assert_int_equal(h.jit.mstatus & MSTATUS_FS, MSTATUS_FS);
+    assert_true(h.jit.mstatus & MSTATUS_SD);
+
+    run_directed(off_mid_block, ARRAY_SIZE(off_mid_block), 0);
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_ILLEGAL_INST);
+    assert_int_equal(h.jit.mepc, RAM_BASE + 4);
+    assert_int_equal(h.jit.x[1], h.init.x[1] + 1);
+    assert_int_equal(h.jit.x[5], h.init.x[5]);
+}
+
 /* W^X: with JIT code made and run, no mapping of the process is writable and executable. */
 static void test_code_arena_wx(void **state)
 {
@@ -347,12 +406,13 @@ static void test_long(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_integer),       cmocka_unit_test(test_m),
-        cmocka_unit_test(test_bitmanip),      cmocka_unit_test(test_memory),
-        cmocka_unit_test(test_atomics),       cmocka_unit_test(test_fp),
-        cmocka_unit_test(test_compressed),    cmocka_unit_test(test_csr),
-        cmocka_unit_test(test_branches),      cmocka_unit_test(test_everything),
-        cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_long),
+        cmocka_unit_test(test_integer),      cmocka_unit_test(test_m),
+        cmocka_unit_test(test_bitmanip),     cmocka_unit_test(test_memory),
+        cmocka_unit_test(test_atomics),      cmocka_unit_test(test_fp),
+        cmocka_unit_test(test_compressed),   cmocka_unit_test(test_csr),
+        cmocka_unit_test(test_branches),     cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_fs_per_block), cmocka_unit_test(test_code_arena_wx),
+        cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);
 
