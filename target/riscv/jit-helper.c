@@ -8,10 +8,23 @@
 #include "target/riscv/helper.h"
 #include "target/riscv/jit.h"
 
-uint64_t jit_helper_amo(CPUState *cs, const InsnRecord *r)
+_Static_assert(sizeof(InsnRecord) == 12, "jit_emit_rec_args passes a record in two registers");
+
+void jit_emit_rec_args(X86Buf *b, const InsnRecord *r)
+{
+    uint64_t lo;
+    uint32_t hi;
+
+    memcpy(&lo, r, 8);
+    memcpy(&hi, (const uint8_t *)r + 8, 4);
+    x86_mov_ri(b, X86_RSI, lo);
+    x86_mov_ri(b, X86_RDX, hi);
+}
+
+uint64_t jit_helper_amo(CPUState *cs, InsnRecord r)
 {
     uint64_t tval;
-    RISCVException ex = riscv_exec_amo(container_of(cs, RISCVCPU, parent_obj), r, &tval);
+    RISCVException ex = riscv_exec_amo(container_of(cs, RISCVCPU, parent_obj), &r, &tval);
 
     if (ex != RISCV_EXCP_NONE) {
         jit_set_trap(cs, ex, tval);
@@ -20,11 +33,11 @@ uint64_t jit_helper_amo(CPUState *cs, const InsnRecord *r)
     return 0;
 }
 
-uint64_t jit_helper_fp(CPUState *cs, const InsnRecord *r, uint32_t raw)
+uint64_t jit_helper_fp(CPUState *cs, InsnRecord r, uint32_t raw)
 {
     CPURISCVState *env = &container_of(cs, RISCVCPU, parent_obj)->env;
 
-    if (!(env->mstatus & MSTATUS_FS) || riscv_exec_fp(env, r) != RISCV_EXCP_NONE) {
+    if (!(env->mstatus & MSTATUS_FS) || riscv_exec_fp(env, &r) != RISCV_EXCP_NONE) {
         jit_set_trap(cs, RISCV_EXCP_ILLEGAL_INST, raw);
         return 1;
     }

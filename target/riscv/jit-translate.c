@@ -60,6 +60,14 @@ struct JitCtx {
     bool ended;       /* a control-flow record ended the block: the end record is dead */
     bool loop;        /* loop mode (see loop_regs) */
     bool loop_failed; /* the block needed a register outside the preloaded set */
+    /*
+     * FS was checked / made Dirty earlier in the block's code, so later F/D records skip it.
+     * Nothing inside JIT code turns FS off or back from Dirty: a write to mstatus/sstatus is
+     * a CSR write the JIT leaves to the interpreter (the code ends there, jit_gen_fcsr takes
+     * only fflags/frm/fcsr, which make FS Dirty), and a trap leaves the code. Measured: fpmix
+     * built bare-metal, least CPU time of 7 runs 0.36 s -> 0.31 s; test_fs_per_block.
+     */
+    bool fs_checked, fs_dirty;
     uint8_t *loop_entry;
     RegCache regs;
     unsigned last_use[JIT_NCACHE], clock;
@@ -243,6 +251,10 @@ void jit_branch_to_illegal(JitCtx *c, X86Cond cc)
 /* FS off: the F/D instruction is illegal (a cold stub raises it with the instruction bits). */
 void jit_fp_check(JitCtx *c)
 {
+    if (c->fs_checked) {
+        return;
+    }
+    c->fs_checked = true;
     x86_mov_rm(c->b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));
     x86_alu_ri(c->b, X86_AND, false, X86_RAX, MSTATUS_FS);
     jit_branch_to_illegal(c, X86_CC_E);
@@ -254,6 +266,10 @@ void jit_fp_dirty(JitCtx *c)
     X86Buf *b = c->b;
     JitCold *k;
 
+    if (c->fs_dirty) {
+        return;
+    }
+    c->fs_dirty = true;
     x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));
     x86_alu_ri(b, X86_AND, false, X86_RAX, MSTATUS_FS);
     x86_alu_ri(b, X86_CMP, false, X86_RAX, MSTATUS_FS);
@@ -427,8 +443,8 @@ static void gen_helper_call(JitCtx *c, const void *fn)
 
     jit_flush_regs(c); /* the helper reads and writes env->gpr */
     x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-    x86_mov_ri(b, X86_RSI, (uintptr_t)c->r);
-    x86_mov_ri(b, X86_RDX, riscv_tb_insn_bits(c->tb, c->idx));
+    jit_emit_rec_args(b, c->r);
+    x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, c->idx));
     x86_call(b, fn);
     x86_test_rr(b, true, X86_RAX, X86_RAX);
     jit_branch_to_raise(c, X86_CC_NE);
@@ -532,8 +548,8 @@ static void gen_cold(JitCtx *c, JitCold *k)
     case COLD_FP: /* the record through the generic helper; rax = its result */
         write_back(b, &k->regs);
         x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-        x86_mov_ri(b, X86_RSI, (uintptr_t)r);
-        x86_mov_ri(b, X86_RDX, riscv_tb_insn_bits(c->tb, k->idx));
+        jit_emit_rec_args(b, r);
+        x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, k->idx));
         x86_call(b, jit_helper_fp);
         x86_test_rr(b, true, X86_RAX, X86_RAX);
         jit_branch_to_raise(c, X86_CC_NE);
@@ -649,6 +665,7 @@ static void translate_records(JitCtx *c, bool loop)
 
     c->n_cold = 0;
     c->ended = false;
+    c->fs_checked = c->fs_dirty = false;
     c->loop = loop && loop_regs(c->tb, &pre);
     c->loop_failed = false;
     memset(c->regs.guest, -1, sizeof(c->regs.guest));

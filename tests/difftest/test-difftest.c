@@ -10,6 +10,12 @@
  * WINDOW_SIZE bytes; nothing is mapped above, so accesses past the end of RAM
  * are access faults, and those just below it cross into the fault.
  *
+ * Paged streams (test_paged, and every other stream of the long run): data accesses are
+ * translated through a small Sv39 table (M-mode with MPRV=1 and MPP=S; fetches stay
+ * physical) that maps RAM one to one except the table's own pages, and gives each page of
+ * the window a random right (read-write, read-only, A or D clear, or no mapping), so loads,
+ * stores and AMOs there take page faults with their tval, and the pages above RAM fault.
+ *
  * `make check` runs one case per instruction group with fixed seeds; `make
  * fuzz-jit SECONDS=N` (DIFFTEST_SECONDS=N) adds a case that draws streams
  * from every group with time-based seeds for N seconds. A mismatch prints the
@@ -48,8 +54,14 @@
 #define STREAMS 250
 #define STREAM_LEN 160
 
+/* The Sv39 table of paged streams: three pages of RAM, unmapped themselves. */
+#define PT_ROOT (RAM_BASE + 0x8000)
+#define PT_L1 (PT_ROOT + 0x1000)
+#define PT_L0 (PT_ROOT + 0x2000)
+
 typedef struct ArchState {
     uint64_t x[32], f[32];
+    uint64_t satp; /* 0: data accesses are physical */
     uint64_t pc, instret, mstatus, mcause, mtval, mepc, mscratch;
     uint32_t fflags, frm;
     uint8_t ram[RAM_SIZE]; /* zeros but the random window; load_state adds code and handler */
@@ -61,6 +73,7 @@ typedef struct Harness {
     uint8_t code[CODE_MAX];
     unsigned code_size;
     ArchState init, interp, jit;
+    bool paged; /* the next streams translate data accesses (make_paged) */
 } Harness;
 
 static Harness h;
@@ -99,6 +112,39 @@ static void make_init(GenRng *r, ArchState *s)
     }
 }
 
+static void put_pte(ArchState *s, uint64_t table, unsigned idx, uint64_t pte)
+{
+    memcpy(&s->ram[table - RAM_BASE + idx * 8], &pte, 8);
+}
+
+/* The Sv39 table (see the top) and M-mode data accesses through it, as S-mode's. */
+static void make_paged(GenRng *r, ArchState *s)
+{
+    static const uint64_t window_rights[] = {
+        PTE_R | PTE_W | PTE_A | PTE_D,
+        PTE_R | PTE_W | PTE_A | PTE_D,
+        PTE_R | PTE_A,
+        PTE_R | PTE_W | PTE_A,
+        PTE_R | PTE_W,
+        0,
+    };
+
+    put_pte(s, PT_ROOT, RAM_BASE >> 30, (PT_L1 >> 12) << 10 | PTE_V);
+    put_pte(s, PT_L1, (RAM_BASE >> 21) & 511, (PT_L0 >> 12) << 10 | PTE_V);
+    for (uint64_t pa = RAM_BASE; pa < RAM_END; pa += 0x1000) {
+        uint64_t rights = PTE_R | PTE_W | PTE_X | PTE_A | PTE_D;
+        if (pa >= PT_ROOT && pa <= PT_L0) {
+            continue; /* a random store must not rewrite the table */
+        }
+        if (pa >= WINDOW) {
+            rights = window_rights[gen_rand(r) % ARRAY_SIZE(window_rights)];
+        }
+        put_pte(s, PT_L0, (pa >> 12) & 511, rights ? (pa >> 12) << 10 | rights | PTE_V : 0);
+    }
+    s->satp = (uint64_t)SATP_MODE_SV39 << SATP_MODE_SHIFT | PT_ROOT >> 12;
+    s->mstatus |= MSTATUS_MPRV | (uint64_t)PRV_S << 11;
+}
+
 static void load_state(const ArchState *s)
 {
     CPURISCVState *env = &h.cpu->env;
@@ -114,6 +160,11 @@ static void load_state(const ArchState *s)
     }
     env->mtvec = HANDLER;
     env->pc = RAM_BASE;
+    env->satp = s->satp;
+    /* S-mode rights for MPRV accesses and the walk: one PMP entry over everything */
+    env->pmpaddr[0] = (1ULL << 54) - 1;
+    riscv_pmpcfg_write(env, 0, 0x1f); /* NAPOT, RWX */
+    tlb_flush(&h.cpu->parent_obj);    /* no translation of the previous stream survives */
     /* all of RAM: a store through a random base may land anywhere in it */
     memcpy(h.ram.ram_ptr, s->ram, RAM_SIZE);
     memcpy(h.ram.ram_ptr, h.code, h.code_size);
@@ -126,6 +177,7 @@ static void save_state(ArchState *s)
 
     memcpy(s->x, env->gpr, sizeof(s->x));
     memcpy(s->f, env->fpr, sizeof(s->f));
+    s->satp = env->satp;
     s->pc = env->pc;
     s->instret = env->instret;
     s->mstatus = env->mstatus;
@@ -242,6 +294,9 @@ static bool check_seed(uint64_t seed, unsigned groups)
 
     h.code_size = gen_stream(&r, groups, STREAM_LEN, h.code, sizeof(h.code));
     make_init(&r, &h.init);
+    if (h.paged) {
+        make_paged(&r, &h.init);
+    }
     if (getenv("DIFFTEST_VERBOSE")) {
         fprintf(stderr, "seed %" PRIu64 "\n", seed);
         print_stream();
@@ -307,6 +362,81 @@ GROUP_TEST(csr, 1u << GEN_CSR | 1u << GEN_INT | 1u << GEN_FP, 8000)
 GROUP_TEST(branches, 1u << GEN_BRANCH | 1u << GEN_INT | 1u << GEN_C, 9000)
 GROUP_TEST(everything, GEN_ALL, 10000)
 
+/* Memory and atomics through the Sv39 table: page faults (load, store/AMO) with their tval. */
+static void test_paged(void **state)
+{
+    int faults = 0;
+
+    h.paged = true;
+    for (int i = 0; i < STREAMS; i++) {
+        assert_true(check_seed(11000 + i, 1u << GEN_MEM | 1u << GEN_AMO | 1u << GEN_INT));
+        faults += h.jit.pc == HANDLER + 4 && (h.jit.mcause == RISCV_EXCP_LOAD_PAGE_FAULT ||
+                                              h.jit.mcause == RISCV_EXCP_STORE_PAGE_FAULT);
+    }
+    h.paged = false;
+    fprintf(stderr, "difftest: %d paged streams, %d ended in a page fault\n", STREAMS, faults);
+    assert_true(faults >= STREAMS / 10); /* the table is doing something */
+}
+
+/* ---- directed streams: the JIT checks mstatus.FS once per block (jit_fp_check) ---- */
+
+#define FADD_D(rd, rs1, rs2) (0x02000053u | (rs2) << 20 | (rs1) << 15 | (rd) << 7) /* rm RNE */
+#define FMV_X_D(rd, rs1) (0xe2000053u | (rs1) << 15 | (rd) << 7)
+#define FSD(rs2, rs1) (0x00003027u | (rs2) << 20 | (rs1) << 15)
+#define ADDI(rd, rs1, imm) (0x00000013u | (uint32_t)(imm) << 20 | (rs1) << 15 | (rd) << 7)
+#define LUI_X28_FS 0x00006e37u        /* lui x28, 6: the FS field of mstatus */
+#define CSRRC_MSTATUS_X28 0x300e3073u /* csrrc x0, mstatus, x28 */
+#define WFI 0x10500073u
+
+/* Run code from a fixed random state with mstatus.FS = fs on both engines; they must agree. */
+static void run_directed(const uint32_t *code, unsigned n, unsigned fs)
+{
+    GenRng r = {.s = 0x5eed | 1};
+
+    memcpy(h.code, code, n * 4);
+    h.code_size = n * 4;
+    make_init(&r, &h.init);
+    h.init.mstatus = (uint64_t)fs << 13;
+    assert_true(run(true, &h.jit));
+    assert_true(run(false, &h.interp));
+    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
+        report_diff(&h.interp, &h.jit);
+        print_stream();
+        fail_msg("engines disagree on a directed FS stream");
+    }
+}
+
+/*
+ * FS turned off between two F/D instructions: the CSR write ends the block, so the next
+ * block checks FS again and the FP instruction after it traps (illegal, at its pc).
+ * From Initial, the first F/D write makes FS Dirty; the second in the block skips that.
+ */
+static void test_fs_per_block(void **state)
+{
+    const uint32_t off_between[] = {FADD_D(1, 2, 3),   FADD_D(4, 1, 2), LUI_X28_FS,
+                                    CSRRC_MSTATUS_X28, FADD_D(5, 1, 1), WFI};
+    const uint32_t clean_to_dirty[] = {FSD(1, 31), FADD_D(2, 1, 1), FADD_D(3, 2, 2), WFI};
+    const uint32_t off_mid_block[] = {ADDI(1, 1, 1), FMV_X_D(5, 1), FADD_D(6, 1, 1), WFI};
+
+    run_directed(off_between, ARRAY_SIZE(off_between), MSTATUS_FS_INITIAL);
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_ILLEGAL_INST);
+    assert_int_equal(h.jit.mepc, RAM_BASE + 16);
+    assert_int_equal(h.jit.mstatus & MSTATUS_FS, 0);
+    assert_int_equal(h.jit.f[5], h.init.f[5]);
+    assert_int_not_equal(h.jit.f[4], h.init.f[4]);
+
+    run_directed(clean_to_dirty, ARRAY_SIZE(clean_to_dirty), MSTATUS_FS_CLEAN);
+    assert_int_equal(h.jit.pc, RAM_BASE + 16); /* past the WFI: no trap */
+    assert_int_equal(h.jit.mstatus & MSTATUS_FS, MSTATUS_FS);
+    assert_true(h.jit.mstatus & MSTATUS_SD);
+
+    run_directed(off_mid_block, ARRAY_SIZE(off_mid_block), 0);
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_ILLEGAL_INST);
+    assert_int_equal(h.jit.mepc, RAM_BASE + 4);
+    assert_int_equal(h.jit.x[1], h.init.x[1] + 1);
+    assert_int_equal(h.jit.x[5], h.init.x[5]);
+}
+
 /* W^X: with JIT code made and run, no mapping of the process is writable and executable. */
 static void test_code_arena_wx(void **state)
 {
@@ -338,9 +468,11 @@ static void test_long(void **state)
 
     fprintf(stderr, "difftest: %ld s from seed %" PRIu64 "\n", seconds, seed);
     while (time(NULL) < end) {
+        h.paged = n & 1;
         assert_true(check_seed(seed + n, GEN_ALL));
         n++;
     }
+    h.paged = false;
     fprintf(stderr, "difftest: %" PRIu64 " streams, engines agree\n", n);
 }
 
@@ -352,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_atomics),       cmocka_unit_test(test_fp),
         cmocka_unit_test(test_compressed),    cmocka_unit_test(test_csr),
         cmocka_unit_test(test_branches),      cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_paged),         cmocka_unit_test(test_fs_per_block),
         cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);

@@ -30,7 +30,8 @@
  *  - Patching while other threads run: a rel32 is 4-aligned and rewritten
  *    with one atomic store, so a thread executing it takes the old or the
  *    new target, both valid code (a dropped block's code stays in the arena
- *    until the next flush). Every exit tests exit_request before its jump.
+ *    until the next flush). Exits test exit_request before their jump (all but direct jumps
+ *    forward in the page, jit_emit_exit: a chain still reaches a test within a page).
  *
  * Why: the threaded interpreter pays an indirect-branch mispredict per guest
  * instruction on this host. tests/bench (3.4 billion guest instructions),

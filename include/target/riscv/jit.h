@@ -60,8 +60,16 @@ void jit_fallback_resume(JitCtx *c, JitFallback *k, int n);
 const InsnRecord *jit_rec(JitCtx *c);
 X86Buf *jit_buf(JitCtx *c);
 
-/* ---- run-time helpers called from JIT code (jit-helper.c); nonzero: trapped ---- */
-uint64_t jit_helper_amo(CPUState *cpu, const InsnRecord *r);
-uint64_t jit_helper_fp(CPUState *cpu, const InsnRecord *r, uint32_t raw);
+/*
+ * ---- run-time helpers called from JIT code (jit-helper.c); nonzero: trapped ----
+ * They take the record by value (12 bytes of integers: rsi and rdx in the SysV ABI,
+ * jit_emit_rec_args), never a pointer into the block: code reached through a jump that
+ * another hart patched must not read block memory that hart wrote, because nothing orders
+ * that read after the write for a checker (ThreadSanitizer saw such pairs, issue 7).
+ */
+uint64_t jit_helper_amo(CPUState *cpu, InsnRecord r);
+uint64_t jit_helper_fp(CPUState *cpu, InsnRecord r, uint32_t raw);
+/* Load r into rsi:rdx as the helpers above take it. */
+void jit_emit_rec_args(X86Buf *b, const InsnRecord *r);
 
 #endif
