@@ -17,6 +17,8 @@ LDLIBS += $(shell pkg-config --libs json-c)
 # User networking (net/slirp.c) on libslirp; its flags come from pkg-config (it pulls glib).
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
 LDLIBS += $(shell pkg-config --libs slirp)
+# gzip-compressed -kernel images (system/loader.c) through zlib.
+LDLIBS += -lz
 # -sandbox (system/sandbox.c) on libseccomp.
 LDLIBS += $(shell pkg-config --libs libseccomp)
 

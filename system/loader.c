@@ -1,6 +1,7 @@
 /*
  * Image loaders (include/system/loader.h): ELF64 RISC-V executables by
- * physical address, raw images, and the RISC-V Linux Image header.
+ * physical address, raw images, gzip-compressed raw images, and the RISC-V
+ * Linux Image header.
  *
  * Every field read from a file is checked before it is used (offsets and
  * sizes against the file size and against 64-bit overflow, destinations
@@ -15,6 +16,7 @@
 #include <inttypes.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "system/rom-list.h"
 
@@ -443,6 +445,124 @@ bool load_image_targphys(const char *path, hwaddr addr, uint64_t max_size, Addre
     rom_list_add(path, addr, file_size);
     ok = true;
 out:
+    close(fd);
+    return ok;
+}
+
+/* ---- gzip-compressed raw images (RFC 1952): Linux's Image.gz, Debian's vmlinuz ---- */
+
+/* First guess of the decompressed size; the buffer doubles from there up to max_size. */
+#define GUNZIP_FIRST_BUFFER (16 * MiB)
+
+bool image_is_gzip(const char *path)
+{
+    uint8_t magic[2];
+
+    return read_prefix(path, magic, sizeof(magic)) && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+/* Feeds the next chunk of the file to zs; false at end of file (the stream is truncated). */
+static bool gunzip_refill(z_stream *zs, int fd, uint8_t *in, uint64_t *off, uint64_t file_size)
+{
+    size_t chunk = MIN(file_size - *off, LOAD_CHUNK);
+
+    if (!chunk || !read_at(fd, in, chunk, *off)) {
+        return false;
+    }
+    *off += chunk;
+    zs->next_in = in;
+    zs->avail_in = chunk;
+    return true;
+}
+
+/*
+ * Inflates the gzip file into a new host buffer of at most max_size bytes, so that nothing
+ * reaches the guest before the whole stream has proved sound. Returns the buffer (the caller
+ * frees it) and its length in *len, or NULL with errp set.
+ */
+static uint8_t *gunzip_file(const char *path, int fd, uint64_t file_size, uint64_t max_size,
+                            uint64_t *len, Error **errp)
+{
+    z_stream zs = {0};
+    uint8_t *in = xmalloc(LOAD_CHUNK), *out = NULL;
+    uint64_t off = 0, cap = 0, used = 0;
+    int ret = Z_OK;
+
+    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) { /* 16: a gzip header, nothing else */
+        error_setg(errp, "%s: cannot start zlib", path);
+        goto fail;
+    }
+    while (ret != Z_STREAM_END) {
+        if (!zs.avail_in && !gunzip_refill(&zs, fd, in, &off, file_size)) {
+            error_setg(errp, "%s: truncated gzip data", path);
+            goto fail;
+        }
+        if (used == cap) {
+            if (cap == max_size) {
+                error_setg(errp, "%s: decompressed image too large (more than %" PRIu64 " bytes)",
+                           path, max_size);
+                goto fail;
+            }
+            cap = MIN(cap ? cap * 2 : GUNZIP_FIRST_BUFFER, max_size);
+            out = xrealloc(out, cap);
+        }
+        zs.next_out = out + used;
+        zs.avail_out = MIN(cap - used, UINT32_MAX);
+        ret = inflate(&zs, Z_NO_FLUSH);
+        used = zs.next_out - out;
+        /* Z_BUF_ERROR only means no progress: the loop refills the input or grows the output. */
+        if (ret != Z_OK && ret != Z_STREAM_END && ret != Z_BUF_ERROR) {
+            error_setg(errp, "%s: corrupt gzip data (%s)", path, zs.msg ? zs.msg : "zlib error");
+            goto fail;
+        }
+    }
+    inflateEnd(&zs);
+    free(in);
+    *len = used;
+    return out;
+fail:
+    inflateEnd(&zs);
+    free(in);
+    free(out);
+    return NULL;
+}
+
+bool load_image_gzipped_targphys(const char *path, hwaddr addr, uint64_t max_size, AddressSpace *as,
+                                 uint64_t *size, Error **errp)
+{
+    uint64_t file_size, len = 0;
+    uint8_t *data = NULL;
+    bool ok = false;
+    int fd = open_image(path, &file_size, errp);
+
+    if (fd < 0) {
+        return false;
+    }
+    data = gunzip_file(path, fd, file_size, max_size, &len, errp);
+    if (!data) {
+        goto out;
+    }
+    if (len == 0) {
+        error_setg(errp, "%s: decompresses to nothing, nothing to load", path);
+        goto out;
+    }
+    if (len - 1 > UINT64_MAX - addr || !range_is_memory(as, addr, len)) {
+        error_setg(errp,
+                   "%s: decompressed image of %" PRIu64 " bytes at 0x%" PRIx64
+                   " lies outside guest memory",
+                   path, len, addr);
+        goto out;
+    }
+    if (address_space_write_rom(as, addr, data, len) != MEMTX_OK) {
+        error_setg(errp, "%s: cannot write guest memory at 0x%" PRIx64, path, addr);
+        goto out;
+    }
+    if (size) {
+        *size = len;
+    }
+    ok = true;
+out:
+    free(data);
     close(fd);
     return ok;
 }

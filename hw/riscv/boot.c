@@ -88,6 +88,18 @@ bool riscv_load_kernel(MachineState *ms, hwaddr dram_base, hwaddr start, uint64_
                    ms->kernel_filename, ms->ram_size / MiB);
         return false;
     }
+    /* Distributions ship the kernel gzip-compressed (Debian's vmlinuz is Image.gz). */
+    if (image_is_gzip(ms->kernel_filename)) {
+        uint64_t size;
+
+        if (!load_image_gzipped_targphys(ms->kernel_filename, start, dram_end - start,
+                                         address_space_memory(), &size, errp)) {
+            return false;
+        }
+        *entry = start;
+        *end = start + size;
+        return true;
+    }
     return load_elf_or_raw(ms->kernel_filename, start, dram_end - start, entry, end, errp);
 }
 

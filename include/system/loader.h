@@ -47,6 +47,19 @@ bool load_elf(const char *path, AddressSpace *as, uint64_t *entry, uint64_t *low
 bool load_image_targphys(const char *path, hwaddr addr, uint64_t max_size, AddressSpace *as,
                          uint64_t *size, Error **errp) WARN_UNUSED_RESULT;
 
+/* Whether the file starts with the gzip magic 1f 8b (RFC 1952). */
+bool image_is_gzip(const char *path);
+
+/*
+ * Decompress a gzip file (one member, as `gzip` writes Linux's Image.gz) and copy
+ * the result to addr, as QEMU does for a compressed -kernel. Fails if the data
+ * are corrupt or truncated, or decompress to nothing or to more than max_size
+ * bytes; the whole stream is checked before any byte reaches the guest.
+ * *size: the number of bytes loaded (decompressed).
+ */
+bool load_image_gzipped_targphys(const char *path, hwaddr addr, uint64_t max_size, AddressSpace *as,
+                                 uint64_t *size, Error **errp) WARN_UNUSED_RESULT;
+
 /*
  * The RISC-V Linux "Image" header (Documentation/arch/riscv/boot-image-header.rst):
  * magic "RISCV\0\0\0" at 0x30 and "RSC\x05" at 0x38. Returns true if path has

@@ -1,8 +1,8 @@
 /*
  * Unit tests for the image loaders: ELF files built byte by byte in a temp
  * file, good ones (segments, bss, entry translation, ROM) and malformed ones
- * (each must fail with a clear error and never crash), raw images and the
- * RISC-V Image header.
+ * (each must fail with a clear error and never crash), raw images, gzip-
+ * compressed images (made here with zlib) and the RISC-V Image header.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 #include <elf.h>
+#include <zlib.h>
 
 #include "system/loader.h"
 
@@ -482,6 +483,158 @@ static void test_raw_image_errors(void **state)
     expect_raw_error(f, RAM_BASE, RAM_SIZE, "cannot open");
 }
 
+/* ---- gzip-compressed images ---- */
+
+/* Writes data to path as a gzip file (one member, as gzip(1) makes); returns its length. */
+static size_t write_gzip(const char *path, const uint8_t *data, size_t len, uint8_t **out)
+{
+    z_stream zs = {0};
+    size_t cap = deflateBound(&zs, len) + 64;
+
+    *out = xmalloc(cap);
+    assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    zs.next_in = (uint8_t *)data;
+    zs.avail_in = len;
+    zs.next_out = *out;
+    zs.avail_out = cap;
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    size_t gz_len = zs.total_out;
+    deflateEnd(&zs);
+    write_file(path, *out, gz_len);
+    return gz_len;
+}
+
+/* A kernel-sized image would not fit the fixture's RAM: 40000 bytes, compressible. */
+#define GZ_DATA_LEN 40000
+
+static uint8_t *gz_test_data(void)
+{
+    uint8_t *data = xmalloc(GZ_DATA_LEN);
+
+    for (unsigned i = 0; i < GZ_DATA_LEN; i++) {
+        data[i] = (uint8_t)((i * 2654435761u) >> 24) & 0x0f;
+    }
+    return data;
+}
+
+static void test_gzip_image(void **state)
+{
+    Fixture *f = *state;
+    uint8_t *data = gz_test_data(), *gz;
+    uint64_t size = 0;
+
+    size_t gz_len = write_gzip(f->path, data, GZ_DATA_LEN, &gz);
+    assert_true(gz_len < GZ_DATA_LEN); /* really compressed: the loader must inflate it */
+    assert_true(image_is_gzip(f->path));
+    assert_false(elf_is_elf(f->path));
+    assert_true(load_image_gzipped_targphys(f->path, RAM_BASE + 0x100, RAM_SIZE - 0x100, &f->as,
+                                            &size, NULL));
+    assert_int_equal(size, GZ_DATA_LEN);
+    assert_memory_equal(f->ram.ram_ptr + 0x100, data, GZ_DATA_LEN);
+    assert_int_equal(f->ram.ram_ptr[0x100 + GZ_DATA_LEN], 0xee);
+    assert_int_equal(f->ram.ram_ptr[0xff], 0xee);
+    write_file(f->path, data, 100);
+    assert_false(image_is_gzip(f->path));
+    free(gz);
+    free(data);
+}
+
+static void expect_gzip_error(Fixture *f, hwaddr addr, uint64_t max, const char *what)
+{
+    Error *err = NULL;
+    uint64_t size = 0;
+
+    assert_false(load_image_gzipped_targphys(f->path, addr, max, &f->as, &size, &err));
+    assert_non_null(err);
+    const char *msg = error_get_pretty(err);
+    if (!strstr(msg, what) || strncmp(msg, f->path, strlen(f->path)) != 0) {
+        fail_msg("error \"%s\" lacks \"%s\"", msg, what);
+    }
+    error_free(err);
+}
+
+/* Guest memory still holds the fixture's fill: nothing was written. */
+static void assert_ram_untouched(Fixture *f)
+{
+    for (unsigned i = 0; i < RAM_SIZE; i++) {
+        if (f->ram.ram_ptr[i] != 0xee) {
+            fail_msg("RAM byte 0x%x was written", i);
+        }
+    }
+}
+
+static void test_gzip_image_errors(void **state)
+{
+    Fixture *f = *state;
+    uint8_t *data = gz_test_data(), *gz;
+    size_t gz_len = write_gzip(f->path, data, GZ_DATA_LEN, &gz);
+
+    expect_gzip_error(f, RAM_BASE, GZ_DATA_LEN - 1, "decompressed image too large");
+    expect_gzip_error(f, RAM_BASE + RAM_SIZE - 100, UINT64_MAX, "lies outside guest memory");
+    expect_gzip_error(f, UINT64_MAX - 10, UINT64_MAX, "lies outside guest memory");
+    write_file(f->path, gz, gz_len / 2);
+    expect_gzip_error(f, RAM_BASE, RAM_SIZE, "truncated gzip data");
+    write_file(f->path, gz, 2);
+    expect_gzip_error(f, RAM_BASE, RAM_SIZE, "truncated gzip data");
+    gz[gz_len - 5] ^= 0xff; /* the CRC-32 of the trailer */
+    write_file(f->path, gz, gz_len);
+    expect_gzip_error(f, RAM_BASE, RAM_SIZE, "corrupt gzip data");
+    gz[gz_len - 5] ^= 0xff;
+    gz[2] = 7; /* compression method: only 8 (deflate) exists */
+    write_file(f->path, gz, gz_len);
+    expect_gzip_error(f, RAM_BASE, RAM_SIZE, "corrupt gzip data");
+    free(gz);
+    write_gzip(f->path, data, 0, &gz);
+    expect_gzip_error(f, RAM_BASE, RAM_SIZE, "decompresses to nothing");
+    unlink(f->path);
+    expect_gzip_error(f, RAM_BASE, RAM_SIZE, "cannot open");
+    assert_ram_untouched(f);
+    free(gz);
+    free(data);
+}
+
+/* A small file that inflates to far more than the limit stops at the limit. */
+static void test_gzip_bomb(void **state)
+{
+    Fixture *f = *state;
+    size_t len = 64 << 20;
+    uint8_t *zeros = xzalloc(len), *gz;
+
+    write_gzip(f->path, zeros, len, &gz);
+    free(zeros);
+    assert_true(get_image_size(f->path) < (1 << 20));
+    expect_gzip_error(f, RAM_BASE, RAM_SIZE, "more than 65536 bytes");
+    assert_ram_untouched(f);
+    free(gz);
+}
+
+/* Random damage to a good file either loads or fails with an error: never a crash. */
+static void test_gzip_corrupted_never_crashes(void **state)
+{
+    Fixture *f = *state;
+    uint8_t *data = gz_test_data(), *gz;
+    size_t gz_len = write_gzip(f->path, data, GZ_DATA_LEN, &gz);
+    uint32_t seed = 12345;
+
+    for (int round = 0; round < 300; round++) {
+        uint8_t *copy = xmalloc(gz_len);
+        memcpy(copy, gz, gz_len);
+        for (int n = 0; n < 4; n++) {
+            seed = seed * 1103515245 + 12345;
+            copy[(seed >> 8) % gz_len] ^= (uint8_t)(seed >> 20) | 1;
+        }
+        write_file(f->path, copy, gz_len - round % 7);
+        Error *err = NULL;
+        if (!load_image_gzipped_targphys(f->path, RAM_BASE, RAM_SIZE, &f->as, NULL, &err)) {
+            assert_non_null(err);
+            error_free(err);
+        }
+        free(copy);
+    }
+    free(gz);
+    free(data);
+}
+
 /* ---- RISC-V Image header ---- */
 
 static void test_riscv_image_header(void **state)
@@ -528,6 +681,10 @@ int main(void)
         FIXTURE_TEST(test_elf_corrupted_never_crashes),
         FIXTURE_TEST(test_raw_image),
         FIXTURE_TEST(test_raw_image_errors),
+        FIXTURE_TEST(test_gzip_image),
+        FIXTURE_TEST(test_gzip_image_errors),
+        FIXTURE_TEST(test_gzip_bomb),
+        FIXTURE_TEST(test_gzip_corrupted_never_crashes),
         FIXTURE_TEST(test_riscv_image_header),
     };
 
