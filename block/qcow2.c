@@ -183,8 +183,7 @@ static bool check_features(Qcow2State *s, const uint8_t *ftable, uint32_t flen, 
 }
 
 /* Header extensions, between the header and the end of the first cluster. */
-static bool read_extensions(Qcow2State *s, const uint8_t *hdr, uint64_t hdr_len, uint64_t end,
-                            Error **errp)
+static bool read_extensions(Qcow2State *s, const uint8_t *hdr, uint64_t end, Error **errp)
 {
     const uint8_t *ftable = NULL;
     uint32_t flen = 0;
@@ -208,7 +207,6 @@ static bool read_extensions(Qcow2State *s, const uint8_t *hdr, uint64_t hdr_len,
         }
         off += 8 + ALIGN_UP((uint64_t)len, 8);
     }
-    (void)hdr_len;
     return check_features(s, ftable, flen, errp);
 }
 
@@ -326,8 +324,8 @@ static bool read_header(Qcow2State *s, Error **errp)
                    s->filename, s->file_size);
         goto out;
     }
-    ok = read_extensions(s, hdr, hdr_len, hdr_len, errp) &&
-         read_backing_name(s, hdr, hdr_len, errp) && check_geometry(s, errp);
+    ok = read_extensions(s, hdr, hdr_len, errp) && read_backing_name(s, hdr, hdr_len, errp) &&
+         check_geometry(s, errp);
 out:
     free(hdr);
     return ok;
