@@ -78,7 +78,8 @@ typedef struct VirtioPCIType {
 typedef struct VirtioPCIClass {
     PCIDeviceClass parent_class;
     const VirtioPCIType *type;
-    const char *forwarded[VIRTIO_PCI_MAX_FORWARDED]; /* backend property names */
+    /* The backend's properties, as string properties of the proxy (NULL-name terminated). */
+    Property forwarded[VIRTIO_PCI_MAX_FORWARDED + 1];
     int num_forwarded;
 } VirtioPCIClass;
 
@@ -514,8 +515,8 @@ static bool virtio_pci_realize(PCIDevice *dev, Error **errp)
         return false;
     }
     for (int i = 0; i < vpc->num_forwarded; i++) {
-        if (p->forwarded[i] &&
-            !object_property_parse(OBJECT(p->vdev), vpc->forwarded[i], p->forwarded[i], errp)) {
+        if (p->forwarded[i] && !object_property_parse(OBJECT(p->vdev), vpc->forwarded[i].name,
+                                                      p->forwarded[i], errp)) {
             return false;
         }
     }
@@ -574,8 +575,6 @@ static void virtio_pci_class_init(ObjectClass *oc, void *data)
  */
 static void virtio_pci_forward_props(VirtioPCIClass *vpc, ObjectClass *backend)
 {
-    Property *props = xnew0(Property, VIRTIO_PCI_MAX_FORWARDED + 1);
-
     for (size_t i = 0; i < backend->nprops && vpc->num_forwarded < VIRTIO_PCI_MAX_FORWARDED; i++) {
         const Property *bp = backend->props[i];
         int n = vpc->num_forwarded;
@@ -583,15 +582,15 @@ static void virtio_pci_forward_props(VirtioPCIClass *vpc, ObjectClass *backend)
         if (object_class_find_property(OBJECT_CLASS(vpc), bp->name)) {
             continue;
         }
-        props[n] = (Property){
+        vpc->forwarded[n] = (Property){
             .name = bp->name,
             .type = PROP_STRING,
             .offset = offsetof(VirtIOPCIProxy, forwarded) + n * sizeof(char *),
             .description = bp->description,
         };
-        vpc->forwarded[vpc->num_forwarded++] = bp->name;
+        vpc->num_forwarded++;
     }
-    object_class_add_props(OBJECT_CLASS(vpc), props); /* the class keeps them for good */
+    object_class_add_props(OBJECT_CLASS(vpc), vpc->forwarded); /* the class lives for good */
 }
 
 static void virtio_pci_type_class_init(ObjectClass *oc, void *data)
@@ -626,20 +625,20 @@ static const VirtioPCIType virtio_pci_types[] = {
     {"virtio-rng-pci", "virtio-rng-device", PCI_CLASS_OTHERS, "virtio entropy source (PCI)"},
 };
 
+/* One TypeInfo per proxy type, filled from the table at start-up (the registry keeps it). */
+static TypeInfo virtio_pci_type_infos[ARRAY_SIZE(virtio_pci_types)];
+
 static void virtio_pci_register_types(void)
 {
     type_register_static(&virtio_pci_info);
     for (size_t i = 0; i < ARRAY_SIZE(virtio_pci_types); i++) {
-        /* The registry keeps the TypeInfo: one per proxy type, alive for the process. */
-        TypeInfo *info = xnew0(TypeInfo, 1);
-
-        *info = (TypeInfo){
+        virtio_pci_type_infos[i] = (TypeInfo){
             .name = virtio_pci_types[i].name,
             .parent = TYPE_VIRTIO_PCI,
             .class_init = virtio_pci_type_class_init,
             .class_data = (void *)&virtio_pci_types[i],
         };
-        type_register_static(info);
+        type_register_static(&virtio_pci_type_infos[i]);
     }
 }
 

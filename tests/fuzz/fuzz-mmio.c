@@ -2,7 +2,8 @@
  * Fuzzer: every MMIO device of the virt board driven by random register sequences.
  *
  * Input: byte 0 picks the device (16550, PLIC, ACLINT MTIMER, ACLINT MSWI, ACLINT SSWI,
- * sifive_test, goldfish RTC, virtio-mmio with virtio-rng behind it); then operations of 13 bytes:
+ * sifive_test, goldfish RTC, virtio-mmio version 2 and version 1 with virtio-rng behind each); then
+ * operations of 13 bytes:
  *   kind (u8): bit 0 write, bits 1-2 log2 of the size (1, 2, 4, 8), bits 3-5 == 7: instead of
  *              an access, drive input line (offset % lines) to (value & 1)
  *   offset (u32, modulo a little more than the region, so the edge is probed too)
@@ -245,26 +246,43 @@ static void rtc_check(Ctx *c)
     FUZZ_CHECK(rd(c, 0x18, 4) <= 1, "goldfish RTC: ALARM_STATUS is not 0/1");
 }
 
-/* ---- virtio-mmio: identity registers never change, whatever the driver did ---- */
+/* ---- virtio-mmio, version 2 and legacy version 1: identity registers never change ---- */
 
-static DeviceState *virtio_transport;
+static DeviceState *virtio_transports[2]; /* [0] version 1, [1] version 2 */
+
+static DeviceState *virtio_create_version(int version)
+{
+    DeviceState **slot = &virtio_transports[version - 1];
+
+    if (!*slot) {
+        DeviceState *rng = realize(qdev_new(TYPE_VIRTIO_RNG));
+        DeviceState *t = qdev_new(TYPE_VIRTIO_MMIO);
+
+        FUZZ_CHECK(object_property_set_bool(OBJECT(t), "force-legacy", version == 1, NULL),
+                   "force-legacy");
+        *slot = realize(t);
+        sysbus_mmio_map(SYS_BUS_DEVICE(t), 0, VIRTIO_MMIO_BASE + 0x1000 * (version - 1));
+        FUZZ_CHECK(virtio_mmio_plug(t, rng, NULL), "virtio-rng plug");
+    }
+    return *slot;
+}
 
 static DeviceState *virtio_create(void)
 {
-    if (!virtio_transport) {
-        DeviceState *rng = realize(qdev_new(TYPE_VIRTIO_RNG));
+    return virtio_create_version(2);
+}
 
-        virtio_transport = virtio_mmio_create(VIRTIO_MMIO_BASE, NULL, NULL);
-        FUZZ_CHECK(virtio_transport && virtio_mmio_plug(virtio_transport, rng, NULL),
-                   "virtio-rng plug");
-    }
-    return virtio_transport;
+static DeviceState *virtio_legacy_create(void)
+{
+    return virtio_create_version(1);
 }
 
 static void virtio_check(Ctx *c)
 {
+    uint64_t version = c->dev == virtio_transports[0] ? 1 : 2;
+
     FUZZ_CHECK(rd(c, 0x000, 4) == 0x74726976, "virtio-mmio: magic changed");
-    FUZZ_CHECK(rd(c, 0x004, 4) == 2, "virtio-mmio: version changed");
+    FUZZ_CHECK(rd(c, 0x004, 4) == version, "virtio-mmio: version changed");
     FUZZ_CHECK(rd(c, 0x008, 4) == 4, "virtio-mmio: device id changed");
 }
 
@@ -277,6 +295,7 @@ static const Target targets[] = {
     {"sifive_test", sifive_test_create, 0, false, 0, NULL, NULL, NULL},
     {"goldfish_rtc", rtc_create, 1, true, 0, NULL, NULL, rtc_check},
     {"virtio-mmio", virtio_create, 0, false, 0, NULL, NULL, virtio_check},
+    {"virtio-mmio-legacy", virtio_legacy_create, 0, false, 0, NULL, NULL, virtio_check},
 };
 
 static void run_op(Ctx *c, uint8_t kind, uint32_t off32, uint64_t v)
@@ -350,7 +369,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         irq_set(qdev_get_gpio_in(c->dev, i), 0);
     }
     device_reset(c->dev);
-    if (c->dev == virtio_transport) {
+    if (c->dev == virtio_transports[0] || c->dev == virtio_transports[1]) {
         memory_region_dispatch_write(c->mr, 0x70, 0, 4);
     }
     while (in.left) {

@@ -196,7 +196,7 @@ static void test_drive_new(void **state)
 
     opt = xasprintf("file=%s,if=virtio,snapshot=on", img);
     assert_true(drive_new(opt, false, &dev, &error_abort));
-    assert_string_equal(dev, "virtio-blk-device,drive=virtio0");
+    assert_string_equal(dev, "virtio-blk-pci,drive=virtio0"); /* on PCI, as QEMU's virt */
     free(dev);
     free(opt);
     blk_unref_all();

@@ -192,12 +192,12 @@ static void test_nic_add(void **state)
     char *dev;
 
     assert_true(net_nic_add("user", &dev, &error_abort));
-    assert_string_equal(dev, "virtio-net-device,netdev=__nic0");
+    assert_string_equal(dev, "virtio-net-pci,netdev=__nic0"); /* on PCI, as QEMU's virt */
     assert_non_null(net_find_netdev("__nic0"));
     free(dev);
 
     assert_true(net_nic_add(opts, &dev, &error_abort));
-    assert_string_equal(dev, "virtio-net-device,netdev=__nic1,mac=52:54:00:aa:bb:cc");
+    assert_string_equal(dev, "virtio-net-pci,netdev=__nic1,mac=52:54:00:aa:bb:cc");
     free(dev);
     free(opts);
 
