@@ -458,32 +458,31 @@ static void append(char *buf, size_t size, const char *fmt, ...)
 }
 
 /* The text of one operand letter; false if the encoding is reserved (a bad rounding mode). */
+/* A register operand letter (d s t: x registers; D S T R: f registers); false if c is not. */
+static bool print_register(char c, uint32_t insn, char *ops, size_t size)
+{
+    static const char letters[] = "dstDSTR";
+    static const uint8_t shifts[] = {7, 15, 20, 7, 15, 20, 27};
+    const char *p = c ? strchr(letters, c) : NULL;
+    unsigned idx, reg;
+
+    if (!p) {
+        return false;
+    }
+    idx = (unsigned)(p - letters);
+    reg = (insn >> shifts[idx]) & 31;
+    append(ops, size, "%s", idx < 3 ? xreg_names[reg] : freg_names[reg]);
+    return true;
+}
+
 static bool print_operand(char c, uint32_t insn, uint64_t pc, char *ops, size_t size)
 {
     char tmp[24];
 
+    if (print_register(c, insn, ops, size)) {
+        return true;
+    }
     switch (c) {
-    case 'd':
-        append(ops, size, "%s", xreg_names[(insn >> 7) & 31]);
-        break;
-    case 's':
-        append(ops, size, "%s", xreg_names[(insn >> 15) & 31]);
-        break;
-    case 't':
-        append(ops, size, "%s", xreg_names[(insn >> 20) & 31]);
-        break;
-    case 'D':
-        append(ops, size, "%s", freg_names[(insn >> 7) & 31]);
-        break;
-    case 'S':
-        append(ops, size, "%s", freg_names[(insn >> 15) & 31]);
-        break;
-    case 'T':
-        append(ops, size, "%s", freg_names[(insn >> 20) & 31]);
-        break;
-    case 'R':
-        append(ops, size, "%s", freg_names[insn >> 27]);
-        break;
     case 'j':
         append(ops, size, "%d", imm_i(insn));
         break;
