@@ -88,8 +88,8 @@ static const RiscvPattern upper_jump_branch[] = {
     {0x63 | F3(4), M_F3 | M_RS2, "bltz", "s,p"},
     {0x63 | F3(4), M_F3 | M_RS1, "bgtz", "t,p"},
     {0x63 | F3(4), M_F3, "blt", "s,t,p"},
+    {0x63 | F3(5), M_F3 | M_RS1, "blez", "t,p"}, /* before bgez: bge zero,zero is blez */
     {0x63 | F3(5), M_F3 | M_RS2, "bgez", "s,p"},
-    {0x63 | F3(5), M_F3 | M_RS1, "blez", "t,p"},
     {0x63 | F3(5), M_F3, "bge", "s,t,p"},
     {0x63 | F3(6), M_F3, "bltu", "s,t,p"},
     {0x63 | F3(7), M_F3, "bgeu", "s,t,p"},
@@ -271,7 +271,8 @@ static const RiscvPattern amo[] = {
     {0x2f | F3(2) | 0x1cu << 27, M_AMO, "amomaxu", "^d,t,(s)"},
 };
 
-/* F and D arithmetic. fcvt.d.s/.d.w/.d.wu are exact: objdump shows no rounding mode. */
+/* F and D arithmetic. fcvt.d.s/.d.w/.d.wu are exact: objdump 2.40 takes them only with rm 0
+ * and shows none. */
 static const RiscvPattern fp[] = {
     {0x43, 0x0600007f, "fmadd.s", "D,S,T,Rm"},
     {0x43 | F7(1), 0x0600007f, "fmadd.d", "D,S,T,Rm"},
@@ -298,7 +299,7 @@ static const RiscvPattern fp[] = {
     FP2(0x14, 0, M_R, "fmin.s", "fmin.d", "D,S,T"),
     FP2(0x14, 1, M_R, "fmax.s", "fmax.d", "D,S,T"),
     {0x53 | F7(0x20) | RS2(1), M_FP_1, "fcvt.s.d", "D,Sm"},
-    {0x53 | F7(0x21) | RS2(0), M_FP_1, "fcvt.d.s", "D,S"},
+    {0x53 | F7(0x21) | RS2(0), M_FP_1F3, "fcvt.d.s", "D,S"},
     FP2(0x60, 0, M_FP_1 | RS2(0), "fcvt.w.s", "fcvt.w.d", "d,Sm"),
     {0x53 | F7(0x60) | RS2(1), M_FP_1, "fcvt.wu.s", "d,Sm"},
     {0x53 | F7(0x61) | RS2(1), M_FP_1, "fcvt.wu.d", "d,Sm"},
@@ -310,8 +311,8 @@ static const RiscvPattern fp[] = {
     {0x53 | F7(0x68) | RS2(1), M_FP_1, "fcvt.s.wu", "D,sm"},
     {0x53 | F7(0x68) | RS2(2), M_FP_1, "fcvt.s.l", "D,sm"},
     {0x53 | F7(0x68) | RS2(3), M_FP_1, "fcvt.s.lu", "D,sm"},
-    {0x53 | F7(0x69) | RS2(0), M_FP_1, "fcvt.d.w", "D,s"},
-    {0x53 | F7(0x69) | RS2(1), M_FP_1, "fcvt.d.wu", "D,s"},
+    {0x53 | F7(0x69) | RS2(0), M_FP_1F3, "fcvt.d.w", "D,s"},
+    {0x53 | F7(0x69) | RS2(1), M_FP_1F3, "fcvt.d.wu", "D,s"},
     {0x53 | F7(0x69) | RS2(2), M_FP_1, "fcvt.d.l", "D,sm"},
     {0x53 | F7(0x69) | RS2(3), M_FP_1, "fcvt.d.lu", "D,sm"},
     FP2(0x70, 0, M_FP_1F3, "fmv.x.w", "fmv.x.d", "d,S"),
@@ -347,7 +348,9 @@ static const char *const freg_names[32] = {
     "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
 };
 
-static const char *const rm_names[8] = {"rne", "rtz", "rdn", "rup", "rmm", NULL, NULL, "dyn"};
+/* Rounding modes 5 and 6 are reserved: objdump prints them as "unknown". */
+static const char *const rm_names[8] = {"rne", "rtz",     "rdn",     "rup",
+                                        "rmm", "unknown", "unknown", "dyn"};
 
 static const RiscvPattern *find_pattern(uint32_t insn)
 {
@@ -364,24 +367,62 @@ static const RiscvPattern *find_pattern(uint32_t insn)
 }
 
 /*
- * CSR names objdump 2.40 prints by default (privileged spec 1.11, plus Sstc's stimecmp);
- * the numbered families are expanded by csr_name. Others print as hex.
+ * CSR names objdump 2.40 prints for code without a privileged-spec attribute (raw memory, as
+ * the monitor disassembles): privileged spec 1.12 with H, Sstc, Smstateen, AIA, the vector
+ * and debug CSRs. Numbered families are in csr_families; other numbers print as hex.
  */
 static const struct {
     uint16_t num;
     const char *name;
 } csr_names[] = {
-    {0x001, "fflags"},        {0x002, "frm"},        {0x003, "fcsr"},      {0xc00, "cycle"},
-    {0xc01, "time"},          {0xc02, "instret"},    {0x100, "sstatus"},   {0x104, "sie"},
-    {0x105, "stvec"},         {0x106, "scounteren"}, {0x140, "sscratch"},  {0x141, "sepc"},
-    {0x142, "scause"},        {0x143, "stval"},      {0x144, "sip"},       {0x180, "satp"},
-    {0x14d, "stimecmp"},      {0xf11, "mvendorid"},  {0xf12, "marchid"},   {0xf13, "mimpid"},
-    {0xf14, "mhartid"},       {0x300, "mstatus"},    {0x301, "misa"},      {0x302, "medeleg"},
-    {0x303, "mideleg"},       {0x304, "mie"},        {0x305, "mtvec"},     {0x306, "mcounteren"},
-    {0x320, "mcountinhibit"}, {0x340, "mscratch"},   {0x341, "mepc"},      {0x342, "mcause"},
-    {0x343, "mtval"},         {0x344, "mip"},        {0xb00, "mcycle"},    {0xb02, "minstret"},
-    {0x7a0, "tselect"},       {0x7a1, "tdata1"},     {0x7a2, "tdata2"},    {0x7a3, "tdata3"},
-    {0x7b0, "dcsr"},          {0x7b1, "dpc"},        {0x7b2, "dscratch0"}, {0x7b3, "dscratch1"},
+    {0x001, "fflags"},     {0x002, "frm"},       {0x003, "fcsr"},          {0x008, "vstart"},
+    {0x009, "vxsat"},      {0x00a, "vxrm"},      {0x00f, "vcsr"},          {0x015, "seed"},
+    {0x100, "sstatus"},    {0x104, "sie"},       {0x105, "stvec"},         {0x106, "scounteren"},
+    {0x10a, "senvcfg"},    {0x114, "sieh"},      {0x140, "sscratch"},      {0x141, "sepc"},
+    {0x142, "scause"},     {0x143, "stval"},     {0x144, "sip"},           {0x14d, "stimecmp"},
+    {0x150, "siselect"},   {0x151, "sireg"},     {0x154, "siph"},          {0x15c, "stopei"},
+    {0x15d, "stimecmph"},  {0x180, "satp"},      {0x200, "vsstatus"},      {0x204, "vsie"},
+    {0x205, "vstvec"},     {0x214, "vsieh"},     {0x240, "vsscratch"},     {0x241, "vsepc"},
+    {0x242, "vscause"},    {0x243, "vstval"},    {0x244, "vsip"},          {0x24d, "vstimecmp"},
+    {0x250, "vsiselect"},  {0x251, "vsireg"},    {0x254, "vsiph"},         {0x25c, "vstopei"},
+    {0x25d, "vstimecmph"}, {0x280, "vsatp"},     {0x300, "mstatus"},       {0x301, "misa"},
+    {0x302, "medeleg"},    {0x303, "mideleg"},   {0x304, "mie"},           {0x305, "mtvec"},
+    {0x306, "mcounteren"}, {0x308, "mvien"},     {0x309, "mvip"},          {0x30a, "menvcfg"},
+    {0x310, "mstatush"},   {0x313, "midelegh"},  {0x314, "mieh"},          {0x318, "mvienh"},
+    {0x319, "mviph"},      {0x31a, "menvcfgh"},  {0x320, "mcountinhibit"}, {0x340, "mscratch"},
+    {0x341, "mepc"},       {0x342, "mcause"},    {0x343, "mtval"},         {0x344, "mip"},
+    {0x34a, "mtinst"},     {0x34b, "mtval2"},    {0x350, "miselect"},      {0x351, "mireg"},
+    {0x354, "miph"},       {0x35c, "mtopei"},    {0x5a8, "scontext"},      {0x600, "hstatus"},
+    {0x602, "hedeleg"},    {0x603, "hideleg"},   {0x604, "hie"},           {0x605, "htimedelta"},
+    {0x606, "hcounteren"}, {0x607, "hgeie"},     {0x608, "hvien"},         {0x609, "hvictl"},
+    {0x60a, "henvcfg"},    {0x613, "hidelegh"},  {0x615, "htimedeltah"},   {0x618, "hvienh"},
+    {0x61a, "henvcfgh"},   {0x643, "htval"},     {0x644, "hip"},           {0x645, "hvip"},
+    {0x646, "hviprio1"},   {0x647, "hviprio2"},  {0x64a, "htinst"},        {0x655, "hviph"},
+    {0x656, "hviprio1h"},  {0x657, "hviprio2h"}, {0x680, "hgatp"},         {0x6a8, "hcontext"},
+    {0x747, "mseccfg"},    {0x757, "mseccfgh"},  {0x7a0, "tselect"},       {0x7a1, "tdata1"},
+    {0x7a2, "tdata2"},     {0x7a3, "tdata3"},    {0x7a4, "tinfo"},         {0x7a5, "tcontrol"},
+    {0x7a8, "mcontext"},   {0x7aa, "mscontext"}, {0x7b0, "dcsr"},          {0x7b1, "dpc"},
+    {0x7b2, "dscratch0"},  {0x7b3, "dscratch1"}, {0xb00, "mcycle"},        {0xb02, "minstret"},
+    {0xb80, "mcycleh"},    {0xb82, "minstreth"}, {0xc00, "cycle"},         {0xc01, "time"},
+    {0xc02, "instret"},    {0xc20, "vl"},        {0xc21, "vtype"},         {0xc22, "vlenb"},
+    {0xc80, "cycleh"},     {0xc81, "timeh"},     {0xc82, "instreth"},      {0xda0, "scountovf"},
+    {0xdb0, "stopi"},      {0xe12, "hgeip"},     {0xeb0, "vstopi"},        {0xf11, "mvendorid"},
+    {0xf12, "marchid"},    {0xf13, "mimpid"},    {0xf14, "mhartid"},       {0xf15, "mconfigptr"},
+    {0xfb0, "mtopi"},
+};
+
+/* Numbered CSRs: prefix, the number (first + index), suffix. */
+static const struct {
+    uint16_t lo, hi, first;
+    const char *prefix, *suffix;
+} csr_families[] = {
+    {0xc03, 0xc1f, 3, "hpmcounter", ""},  {0xc83, 0xc9f, 3, "hpmcounter", "h"},
+    {0xb03, 0xb1f, 3, "mhpmcounter", ""}, {0xb83, 0xb9f, 3, "mhpmcounter", "h"},
+    {0x323, 0x33f, 3, "mhpmevent", ""},   {0x723, 0x73f, 3, "mhpmevent", "h"},
+    {0x3a0, 0x3af, 0, "pmpcfg", ""},      {0x3b0, 0x3ef, 0, "pmpaddr", ""},
+    {0x10c, 0x10f, 0, "sstateen", ""},    {0x30c, 0x30f, 0, "mstateen", ""},
+    {0x31c, 0x31f, 0, "mstateen", "h"},   {0x60c, 0x60f, 0, "hstateen", ""},
+    {0x61c, 0x61f, 0, "hstateen", "h"},
 };
 
 static void csr_name(uint32_t csr, char *buf, size_t size)
@@ -392,19 +433,14 @@ static void csr_name(uint32_t csr, char *buf, size_t size)
             return;
         }
     }
-    if (csr >= 0xc03 && csr <= 0xc1f) {
-        snprintf(buf, size, "hpmcounter%u", csr - 0xc00);
-    } else if (csr >= 0xb03 && csr <= 0xb1f) {
-        snprintf(buf, size, "mhpmcounter%u", csr - 0xb00);
-    } else if (csr >= 0x323 && csr <= 0x33f) {
-        snprintf(buf, size, "mhpmevent%u", csr - 0x320);
-    } else if (csr >= 0x3a0 && csr <= 0x3a3) {
-        snprintf(buf, size, "pmpcfg%u", csr - 0x3a0);
-    } else if (csr >= 0x3b0 && csr <= 0x3bf) {
-        snprintf(buf, size, "pmpaddr%u", csr - 0x3b0);
-    } else {
-        snprintf(buf, size, "0x%x", csr);
+    for (size_t i = 0; i < ARRAY_SIZE(csr_families); i++) {
+        if (csr >= csr_families[i].lo && csr <= csr_families[i].hi) {
+            snprintf(buf, size, "%s%u%s", csr_families[i].prefix,
+                     csr - csr_families[i].lo + csr_families[i].first, csr_families[i].suffix);
+            return;
+        }
     }
+    snprintf(buf, size, "0x%x", csr);
 }
 
 /* A fence's predecessor or successor set: "iorw" letters, "unknown" for the empty set. */
@@ -457,33 +493,32 @@ static void append(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The text of one operand letter; false if the encoding is reserved (a bad rounding mode). */
-static bool print_operand(char c, uint32_t insn, uint64_t pc, char *ops, size_t size)
+/* A register operand letter (d s t: x registers; D S T R: f registers); false if c is not. */
+static bool print_register(char c, uint32_t insn, char *ops, size_t size)
+{
+    static const char letters[] = "dstDSTR";
+    static const uint8_t shifts[] = {7, 15, 20, 7, 15, 20, 27};
+    const char *p = c ? strchr(letters, c) : NULL;
+    unsigned idx, reg;
+
+    if (!p) {
+        return false;
+    }
+    idx = (unsigned)(p - letters);
+    reg = (insn >> shifts[idx]) & 31;
+    append(ops, size, "%s", idx < 3 ? xreg_names[reg] : freg_names[reg]);
+    return true;
+}
+
+/* Append the text of one operand letter. */
+static void print_operand(char c, uint32_t insn, uint64_t pc, char *ops, size_t size)
 {
     char tmp[24];
 
+    if (print_register(c, insn, ops, size)) {
+        return;
+    }
     switch (c) {
-    case 'd':
-        append(ops, size, "%s", xreg_names[(insn >> 7) & 31]);
-        break;
-    case 's':
-        append(ops, size, "%s", xreg_names[(insn >> 15) & 31]);
-        break;
-    case 't':
-        append(ops, size, "%s", xreg_names[(insn >> 20) & 31]);
-        break;
-    case 'D':
-        append(ops, size, "%s", freg_names[(insn >> 7) & 31]);
-        break;
-    case 'S':
-        append(ops, size, "%s", freg_names[(insn >> 15) & 31]);
-        break;
-    case 'T':
-        append(ops, size, "%s", freg_names[(insn >> 20) & 31]);
-        break;
-    case 'R':
-        append(ops, size, "%s", freg_names[insn >> 27]);
-        break;
     case 'j':
         append(ops, size, "%d", imm_i(insn));
         break;
@@ -517,21 +552,15 @@ static bool print_operand(char c, uint32_t insn, uint64_t pc, char *ops, size_t 
         fence_set((insn >> (c == 'P' ? 24 : 20)) & 15, tmp);
         append(ops, size, "%s", tmp);
         break;
-    case 'm': {
-        const char *rm = rm_names[(insn >> 12) & 7];
-        if (!rm) {
-            return false;
-        }
-        if (strcmp(rm, "dyn") != 0) {
-            append(ops, size, ",%s", rm);
+    case 'm':
+        if (((insn >> 12) & 7) != 7) {
+            append(ops, size, ",%s", rm_names[(insn >> 12) & 7]);
         }
         break;
-    }
     default:
         append(ops, size, "%c", c);
         break;
     }
-    return true;
 }
 
 /* Print a 32-bit instruction (compressed ones arrive expanded); false if it is unknown. */
@@ -553,11 +582,47 @@ static bool print_insn32(uint32_t insn, uint64_t pc, DisasLine *out)
         f++;
     }
     for (; *f; f++) {
-        if (!print_operand(*f, insn, pc, out->operands, sizeof(out->operands))) {
-            return false;
-        }
+        print_operand(*f, insn, pc, out->operands, sizeof(out->operands));
     }
     return true;
+}
+
+/*
+ * HINT encodings of C (spec 16.7: rd = x0, or a zero immediate or shift) have no 32-bit
+ * twin to print under; objdump names them by their compressed mnemonic. True if insn is one
+ * (and is printed).
+ */
+static bool print_rvc_hint(uint32_t c, DisasLine *out)
+{
+    unsigned q = c & 3, f3 = c >> 13, rd = (c >> 7) & 31, rs2 = (c >> 2) & 31;
+    int32_t imm6 = (int32_t)(((c >> 12) & 1) << 5 | rs2) << 26 >> 26;
+    unsigned shamt = ((c >> 12) & 1) << 5 | rs2;
+    const char *m = NULL;
+
+    if (q == 1 && f3 == 0 && rd == 0 && imm6) {
+        m = "c.nop", snprintf(out->operands, sizeof(out->operands), "%d", imm6);
+    } else if (q == 1 && f3 == 0 && rd && !imm6) {
+        m = "add",
+        snprintf(out->operands, sizeof(out->operands), "%s,%s,0", xreg_names[rd], xreg_names[rd]);
+    } else if (q == 1 && f3 == 2 && rd == 0) {
+        m = "c.li", snprintf(out->operands, sizeof(out->operands), "zero,%d", imm6);
+    } else if (q == 1 && f3 == 3 && rd == 0 && imm6) {
+        m = "c.lui", snprintf(out->operands, sizeof(out->operands), "zero,0x%x", imm6 & 0xfffff);
+    } else if (q == 1 && f3 == 4 && ((c >> 10) & 3) < 2 && !shamt) {
+        m = (c >> 10) & 1 ? "c.srai64" : "c.srli64";
+        snprintf(out->operands, sizeof(out->operands), "%s", xreg_names[8 + ((c >> 7) & 7)]);
+    } else if (q == 2 && f3 == 0 && !shamt) {
+        m = "c.slli64", snprintf(out->operands, sizeof(out->operands), "%s", xreg_names[rd]);
+    } else if (q == 2 && f3 == 0 && rd == 0) {
+        m = "c.slli", snprintf(out->operands, sizeof(out->operands), "zero,0x%x", shamt);
+    } else if (q == 2 && f3 == 4 && rd == 0 && rs2) {
+        m = (c >> 12) & 1 ? "c.add" : "c.mv";
+        snprintf(out->operands, sizeof(out->operands), "zero,%s", xreg_names[rs2]);
+    }
+    if (m) {
+        snprintf(out->mnemonic, sizeof(out->mnemonic), "%s", m);
+    }
+    return m != NULL;
 }
 
 int riscv_disas(uint64_t pc, const uint8_t *buf, size_t avail, DisasLine *out)
@@ -574,7 +639,8 @@ int riscv_disas(uint64_t pc, const uint8_t *buf, size_t avail, DisasLine *out)
         out->raw = insn;
         if (insn == 0) {
             snprintf(out->mnemonic, sizeof(out->mnemonic), "unimp");
-        } else if (!print_insn32(riscv_rvc_expand((uint16_t)insn), pc, out)) {
+        } else if (!print_rvc_hint(insn, out) &&
+                   !print_insn32(riscv_rvc_expand((uint16_t)insn), pc, out)) {
             snprintf(out->mnemonic, sizeof(out->mnemonic), ".2byte");
             snprintf(out->operands, sizeof(out->operands), "0x%x", insn);
         }

@@ -2,9 +2,11 @@
  * The RISC-V disassembler (disas/riscv.c): RV64GC, Zba/Zbb/Zbc/Zbs, Zicsr and
  * Zifencei, printed with GNU objdump 2.40's mnemonics and operand syntax (its
  * aliases such as li/mv/ret/csrr, compressed instructions under the names of
- * what they expand to, branch targets as absolute hex addresses). An encoding
- * it does not know prints as objdump does: ".4byte 0x..." or ".2byte 0x...".
- * It is independent of the emulator's decoder, so each can check the other.
+ * what they expand to and C HINTs under their own, CSRs by the names objdump gives
+ * code without a privileged-spec attribute, branch targets as absolute hex
+ * addresses). An encoding it does not know prints as objdump does: ".4byte 0x..."
+ * or ".2byte 0x...". It is independent of the emulator's decoder, so each can
+ * check the other.
  */
 #ifndef DISAS_RISCV_H
 #define DISAS_RISCV_H

@@ -1,8 +1,8 @@
 /*
  * One of each instruction group the disassembler knows (RV64GC, Zba/Zbb/Zbc/Zbs,
  * Zicsr/Zifencei), in the forms objdump prints as aliases and in the plain forms.
- * tests/functional/test_disas.py loads it at 0x80000000 and compares `xp/Ni` with
- * `riscv64-linux-gnu-objdump -d`.
+ * tests/functional/test_hmp.py (test_x_i_matches_objdump) loads it at 0x80000000 and
+ * compares `xp/Ni` with `riscv64-linux-gnu-objdump -d`.
  */
     .option norvc
     .text
