@@ -524,6 +524,25 @@ static void cmd_vkill(GDBState *s, const char *a, size_t n)
     gdb_kill(s);
 }
 
+/* F<result>[,<errno>[,C]]: gdb's answer to a File-I/O request (hex, the result may be -1). */
+static void cmd_file_reply(GDBState *s, const char *a, size_t n)
+{
+    char *end;
+    bool neg = *a == '-';
+    int64_t ret = (int64_t)strtoull(a + neg, &end, 16);
+    int64_t err = 0;
+
+    ret = neg ? -ret : ret;
+    if (end == a + neg) {
+        gdb_put_str(s, "E22");
+        return;
+    }
+    if (*end == ',') {
+        err = (int64_t)strtoull(end + 1, &end, 16);
+    }
+    gdb_syscall_reply(s, ret, (int)err, *end == ',' && end[1] == 'C');
+}
+
 /* ---- dispatch ---- */
 
 static const GdbCmd gdb_cmds[] = {
@@ -556,6 +575,7 @@ static const GdbCmd gdb_cmds[] = {
     {"D", false, cmd_detach},
     {"k", true, cmd_kill},
     {"vKill", false, cmd_vkill},
+    {"F", false, cmd_file_reply},
 };
 
 void gdb_handle_packet(GDBState *s, const char *data, size_t len)

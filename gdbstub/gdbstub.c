@@ -208,11 +208,77 @@ static CPUState *gdb_pick_stop_cpu(GDBState *s, CPUState *reported)
     return reported;
 }
 
+/* ---- File-I/O for semihosting ---- */
+
+bool gdb_attached(void)
+{
+    return gdb_state.fd >= 0;
+}
+
+void gdb_do_syscall(CPUState *cpu, GdbSyscallComplete *complete, const char *request)
+{
+    GDBState *s = &gdb_state;
+
+    if (s->fd < 0 || s->syscall_complete) {
+        complete(cpu, -1, EIO);
+        return;
+    }
+    s->syscall_complete = complete;
+    s->syscall_cpu = cpu;
+    s->syscall_sent = false;
+    snprintf(s->syscall_request, sizeof(s->syscall_request), "F%s", request);
+    cpu_request_debug_stop(cpu); /* gdb_debug_stop sends it once the VM is stopped */
+}
+
+/* Finish the pending call (with -1/EIO if gdb is gone); the caller decides how to go on. */
+static void gdb_syscall_finish(GDBState *s, int64_t ret, int err)
+{
+    GdbSyscallComplete *complete = s->syscall_complete;
+    CPUState *cpu = s->syscall_cpu;
+
+    s->syscall_complete = NULL;
+    s->syscall_cpu = NULL;
+    if (complete) {
+        complete(cpu, ret, err);
+    }
+}
+
+void gdb_syscall_reply(GDBState *s, int64_t ret, int err, bool ctrl_c)
+{
+    CPUState *cpu = s->syscall_cpu;
+
+    if (!s->syscall_complete || !s->syscall_sent) {
+        gdb_put_str(s, "E22"); /* no call was asked of gdb */
+        return;
+    }
+    gdb_syscall_finish(s, ret, err);
+    if (ctrl_c) {
+        s->resumed = false;
+        gdb_put_stop_reply(s, GDB_SIGNAL_INT, cpu);
+    } else if (s->resumed_all) {
+        vm_start();
+    } else {
+        vm_start_vcpu(cpu);
+    }
+}
+
 /* A vCPU hit a breakpoint or finished a step; the VM is already stopped (cpus.h). */
 static void gdb_debug_stop(CPUState *cpu)
 {
     GDBState *s = &gdb_state;
     CPUState *c;
+
+    if (s->syscall_complete && !s->syscall_sent) {
+        /* A semihosting call for gdb: gdb still waits for a stop reply, this comes first. */
+        if (s->fd < 0) {
+            gdb_syscall_finish(s, -1, EIO);
+            gdb_let_vm_run();
+            return;
+        }
+        s->syscall_sent = true;
+        gdb_put_str(s, s->syscall_request);
+        return;
+    }
 
     CPU_FOREACH (c) {
         cpu_single_step(c, false);
@@ -332,6 +398,10 @@ static void gdb_disconnect(GDBState *s, bool resume)
         vm_stop(RUN_STATE_DEBUG);
     }
     gdb_release_cpus();
+    if (s->syscall_complete) {
+        gdb_syscall_finish(s, -1, EIO); /* the guest's call fails; it runs on */
+        resume = true;
+    }
     if (resume) {
         gdb_let_vm_run();
     }

@@ -7,6 +7,7 @@
 #ifndef GDBSTUB_INTERNAL_H
 #define GDBSTUB_INTERNAL_H
 
+#include "gdbstub/gdbstub.h"
 #include "gdbstub/packet.h"
 #include "hw/core/cpu.h"
 
@@ -36,6 +37,11 @@ typedef struct GDBState {
     size_t frame_len;
     char out[GDB_OUT_MAX]; /* queued bytes, sent by the main loop when the socket takes them */
     size_t out_len;
+    /* A File-I/O request of a semihosting call (gdb_do_syscall), until gdb's F reply. */
+    GdbSyscallComplete *syscall_complete;
+    CPUState *syscall_cpu;
+    bool syscall_sent;
+    char syscall_request[128];
 } GDBState;
 
 /* ---- gdbstub.c ---- */
@@ -61,6 +67,9 @@ void gdb_kill(GDBState *s);
 /* Thread ids are cpu_index + 1, as thread 0 means "any thread" in the protocol. */
 int gdb_thread_id(CPUState *cpu);
 CPUState *gdb_cpu_by_thread(int64_t id); /* NULL if no such thread */
+
+/* F reply: finish the pending File-I/O call with ret/err; ctrl_c: gdb was interrupted. */
+void gdb_syscall_reply(GDBState *s, int64_t ret, int err, bool ctrl_c);
 
 /* ---- commands.c ---- */
 /* Answer one received packet (data[len] is NUL; data may hold binary bytes). */

@@ -19,36 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gdbstub/gdbstub.h"
 #include "semihost-internal.h"
 #include "semihosting/semihost.h"
 #include "system/runstate.h"
-
-enum {
-    SYS_OPEN = 0x01,
-    SYS_CLOSE = 0x02,
-    SYS_WRITEC = 0x03,
-    SYS_WRITE0 = 0x04,
-    SYS_WRITE = 0x05,
-    SYS_READ = 0x06,
-    SYS_READC = 0x07,
-    SYS_ISERROR = 0x08,
-    SYS_ISTTY = 0x09,
-    SYS_SEEK = 0x0a,
-    SYS_FLEN = 0x0c,
-    SYS_TMPNAM = 0x0d,
-    SYS_REMOVE = 0x0e,
-    SYS_RENAME = 0x0f,
-    SYS_CLOCK = 0x10,
-    SYS_TIME = 0x11,
-    SYS_SYSTEM = 0x12,
-    SYS_ERRNO = 0x13,
-    SYS_GET_CMDLINE = 0x15,
-    SYS_HEAPINFO = 0x16,
-    SYS_EXIT = 0x18,
-    SYS_EXIT_EXTENDED = 0x20,
-    SYS_ELAPSED = 0x30,
-    SYS_TICKFREQ = 0x31,
-};
 
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
 #define SEMI_MAX_FILES 64
@@ -57,6 +31,7 @@ enum {
 
 /* Guest handles are indices into this table plus one (0 is never a handle). */
 static int semi_fds[SEMI_MAX_FILES];
+static bool semi_fds_gdb[SEMI_MAX_FILES]; /* the fd is one gdb opened (target=gdb) */
 static bool semi_fds_init;
 static int semi_errno;
 
@@ -66,7 +41,12 @@ static uint64_t semi_fail(int err)
     return (uint64_t)-1;
 }
 
-static bool semi_word(const SemihostingGuest *g, uint64_t param, int i, uint64_t *out)
+uint64_t semi_set_errno(int err)
+{
+    return semi_fail(err);
+}
+
+bool semi_word(const SemihostingGuest *g, uint64_t param, int i, uint64_t *out)
 {
     uint8_t b[8] = {0};
 
@@ -91,7 +71,7 @@ static bool semi_put_word(const SemihostingGuest *g, uint64_t addr, uint64_t v)
 }
 
 /* The guest's string at addr, len bytes (or up to its NUL if len is -1); malloc'd or NULL. */
-static char *semi_string(const SemihostingGuest *g, uint64_t addr, uint64_t len)
+char *semi_string(const SemihostingGuest *g, uint64_t addr, uint64_t len)
 {
     char *s = xrealloc(NULL, SEMI_MAX_PATH + 1);
     uint64_t n = 0;
@@ -109,7 +89,8 @@ static char *semi_string(const SemihostingGuest *g, uint64_t addr, uint64_t len)
     return len == UINT64_MAX ? (free(s), NULL) : s;
 }
 
-static int semi_fd(uint64_t handle)
+/* The host fd of a handle, or -1 (also for a file gdb opened: only gdb can reach it). */
+static int semi_fd_any(uint64_t handle)
 {
     if (!semi_fds_init) {
         for (int i = 0; i < SEMI_MAX_FILES; i++) {
@@ -120,19 +101,47 @@ static int semi_fd(uint64_t handle)
     return handle >= 1 && handle <= SEMI_MAX_FILES ? semi_fds[handle - 1] : -1;
 }
 
-static uint64_t semi_new_handle(int fd)
+static int semi_fd(uint64_t handle)
+{
+    int fd = semi_fd_any(handle);
+
+    return fd >= 0 && semi_fds_gdb[handle - 1] ? -1 : fd;
+}
+
+uint64_t semi_handle_new(int fd, bool gdb)
 {
     semi_fd(0); /* initialise the table */
     for (int i = 0; i < SEMI_MAX_FILES; i++) {
         if (semi_fds[i] < 0) {
             semi_fds[i] = fd;
+            semi_fds_gdb[i] = gdb;
             return i + 1;
         }
     }
-    if (fd > 2) {
+    if (fd > 2 && !gdb) {
         close(fd);
     }
     return semi_fail(EMFILE);
+}
+
+static uint64_t semi_new_handle(int fd)
+{
+    return semi_handle_new(fd, false);
+}
+
+int semi_handle_fd(uint64_t handle, bool *gdb)
+{
+    int fd = semi_fd_any(handle);
+
+    *gdb = fd >= 0 && semi_fds_gdb[handle - 1];
+    return fd;
+}
+
+void semi_handle_free(uint64_t handle)
+{
+    if (semi_fd_any(handle) >= 0) {
+        semi_fds[handle - 1] = -1;
+    }
 }
 
 /* SYS_OPEN [name, mode 0..11, name length]: ":tt" is the console. */
@@ -174,10 +183,13 @@ static uint64_t semi_close(const SemihostingGuest *g, uint64_t param)
     uint64_t h;
     int fd;
 
-    if (!semi_word(g, param, 0, &h) || (fd = semi_fd(h)) < 0) {
+    if (!semi_word(g, param, 0, &h) || (fd = semi_fd_any(h)) < 0) {
         return semi_fail(EBADF);
     }
     semi_fds[h - 1] = -1;
+    if (semi_fds_gdb[h - 1]) {
+        return semi_fail(EIO); /* gdb's file, and gdb has gone: forget it */
+    }
     return fd > 2 && close(fd) < 0 ? semi_fail(errno) : 0;
 }
 
@@ -303,7 +315,24 @@ static uint64_t semi_console(const SemihostingGuest *g, uint64_t op, uint64_t pa
     return 0;
 }
 
-uint64_t semihosting_call(const SemihostingGuest *g, uint64_t op, uint64_t param)
+/* target=gdb, or auto with a gdb attached: file and console calls go to gdb. */
+static bool semi_use_gdb(void)
+{
+    SemihostingTarget t = semihosting_get_config()->target;
+
+    return t == SEMIHOSTING_TARGET_GDB || (t == SEMIHOSTING_TARGET_AUTO && gdb_attached());
+}
+
+bool semihosting_call(const SemihostingGuest *g, uint64_t op, uint64_t param, uint64_t *result)
+{
+    if (semi_use_gdb() && semihosting_gdb_call(g, op, param)) {
+        return false;
+    }
+    *result = semihosting_call_native(g, op, param);
+    return true;
+}
+
+uint64_t semihosting_call_native(const SemihostingGuest *g, uint64_t op, uint64_t param)
 {
     static uint64_t start_ns;
     uint64_t zero[4] = {0}, heap;

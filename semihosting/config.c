@@ -47,12 +47,13 @@ static bool semihosting_config_key(const char *k, const char *v, Error **errp)
         }
         config.enabled = on;
     } else if (!strcmp(k, "target")) {
-        if (!strcmp(v, "gdb")) {
-            error_setg(errp, "target=gdb is not supported (the gdbstub has no File-I/O): "
-                             "use target=native or auto");
-            return false;
-        }
-        if (strcmp(v, "native") && strcmp(v, "auto")) {
+        if (!strcmp(v, "native")) {
+            config.target = SEMIHOSTING_TARGET_NATIVE;
+        } else if (!strcmp(v, "gdb")) {
+            config.target = SEMIHOSTING_TARGET_GDB;
+        } else if (!strcmp(v, "auto")) {
+            config.target = SEMIHOSTING_TARGET_AUTO;
+        } else {
             error_setg(errp, "target must be native, gdb or auto, not '%s'", v);
             return false;
         }

@@ -410,6 +410,16 @@ void cpu_single_step(CPUState *cpu, bool enabled)
     cpu->singlestep_enabled = enabled;
 }
 
+void cpu_request_debug_stop(CPUState *cpu)
+{
+    pthread_mutex_lock(&cpus_lock);
+    atomic_store(&cpu->stop, true); /* before the exit, so the thread sleeps, not re-enters */
+    debug_cpu = cpu;
+    pthread_mutex_unlock(&cpus_lock);
+    cpu_exit(cpu);
+    bh_schedule(debug_bh);
+}
+
 void cpus_set_debug_handler(void (*handler)(CPUState *cpu))
 {
     debug_handler = handler;

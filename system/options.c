@@ -704,10 +704,11 @@ static const OptionDef options[] = {
     {"run-with", "user=USER|UID:GID", opt_run_with, "same as -runas"},
     {"semihosting", NULL, opt_semihosting,
      "serve the guest's semihosting calls (slli/ebreak/srai): console, host files, exit"},
-    {"semihosting-config", "[enable=on|off][,target=native|auto][,chardev=id][,arg=str[,...]]",
+    {"semihosting-config", "[enable=on|off][,target=native|gdb|auto][,chardev=id][,arg=str[,...]]",
      opt_semihosting_config,
-     "configure semihosting; chardev= sends the console output there, arg= words make the "
-     "SYS_GET_CMDLINE command line"},
+     "configure semihosting; target=gdb (or auto with gdb attached) serves the file and "
+     "console calls through gdb's File-I/O; chardev= sends the console output there; arg= "
+     "words make the SYS_GET_CMDLINE command line"},
     {"sandbox",
      "on|off[,obsolete=allow|deny][,elevateprivileges=allow|deny|children]"
      "[,spawn=allow|deny][,resourcecontrol=allow|deny]",

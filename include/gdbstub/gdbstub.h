@@ -19,4 +19,18 @@ bool gdbserver_start(const char *device, Error **errp) WARN_UNUSED_RESULT;
  * as it was, as QEMU's "gdbserver none"). Does nothing when not listening. */
 void gdbserver_stop(void);
 
+/*
+ * File-I/O (GDB manual, "File-I/O Remote Protocol Extension"), for semihosting
+ * target=gdb. gdb_do_syscall is called from cpu's thread inside a guest call, BQL
+ * held: the vCPU stops after the current instruction, the VM stops, and the stub
+ * sends "F<request>" (e.g. "open,80001000/a,0,1a4") to the attached gdb, which
+ * performs it and answers; complete(cpu, result, errno) then runs in the main
+ * loop with the VM stopped, and the VM runs on. Without a gdb (or if it leaves)
+ * complete runs with -1 and EIO.
+ */
+typedef struct CPUState CPUState;
+typedef void GdbSyscallComplete(CPUState *cpu, int64_t ret, int err);
+bool gdb_attached(void);
+void gdb_do_syscall(CPUState *cpu, GdbSyscallComplete *complete, const char *request);
+
 #endif

@@ -14,19 +14,25 @@
 #include "common.h"
 #include "util/error.h"
 
+typedef struct CPUState CPUState;
+
 /* How the call reaches guest memory (virtual addresses, as the hart sees them). */
 typedef struct SemihostingGuest {
     void *opaque;
     /* Copy len bytes at vaddr from (write=false) or to (write=true) the guest; false on fault. */
     bool (*rw)(void *opaque, uint64_t vaddr, void *buf, uint64_t len, bool write);
     unsigned word_size; /* bytes per parameter word: 8 on RV64 */
+    CPUState *cpu;      /* the calling vCPU (target=gdb stops it while gdb works) */
+    uint64_t scratch;   /* 64 guest bytes a gdb call may use (below the stack pointer) */
+    /* Put a deferred call's result in the result register (the vCPU is stopped then). */
+    void (*set_result)(void *opaque, uint64_t value);
 } SemihostingGuest;
 
 /* -semihosting: enable with the defaults. */
 void semihosting_enable(void);
 /*
- * -semihosting-config enable=on|off,target=native|auto,chardev=ID,arg=..[,arg=..]: false +
- * errp on a bad key or value, or on what Kestrel does not have (target=gdb).
+ * -semihosting-config enable=on|off,target=native|gdb|auto,chardev=ID,arg=..[,arg=..]:
+ * false + errp on a bad key or value.
  */
 bool semihosting_config(const char *optarg, Error **errp) WARN_UNUSED_RESULT;
 /*
@@ -39,10 +45,12 @@ bool semihosting_connect_chardev(Error **errp) WARN_UNUSED_RESULT;
 /* Whether the guest's semihosting calls are served (else ebreak traps as usual). */
 bool semihosting_enabled(void);
 /*
- * Serve call op with parameter param (both from the guest's registers); returns
- * the value for the result register. SYS_EXIT ends the run through the run-state
- * machinery with the guest's exit code.
+ * Serve call op with parameter param (both from the guest's registers): true with
+ * the value for the result register in *result, or false when the call went to gdb
+ * (target=gdb, or auto with a gdb attached: File-I/O): then the vCPU stops after
+ * this instruction and g->set_result delivers the value before it runs again.
+ * SYS_EXIT ends the run through the run-state machinery with the guest's exit code.
  */
-uint64_t semihosting_call(const SemihostingGuest *g, uint64_t op, uint64_t param);
+bool semihosting_call(const SemihostingGuest *g, uint64_t op, uint64_t param, uint64_t *result);
 
 #endif

@@ -52,5 +52,10 @@ void cpu_single_step(CPUState *cpu, bool enabled);
  * and handler(cpu) runs in the main loop thread with the BQL held.
  */
 void cpus_set_debug_handler(void (*handler)(CPUState *cpu));
+/*
+ * From cpu's own thread, inside exec (a semihosting call for gdb): stop this vCPU at the
+ * next block boundary, then stop the VM and call the debug handler, as for a breakpoint.
+ */
+void cpu_request_debug_stop(CPUState *cpu);
 
 #endif

@@ -43,7 +43,8 @@ bool timers_run_expired(void);
  * -icount: CLOCK_VIRTUAL reads source->now_ns() instead of the host clock, and
  * its timers are left out of timers_deadline_ns/timers_run_expired: the
  * source's owner runs them (timerlist_*) and is told through
- * deadline_changed() when a new earliest one is armed. Set once at start-up.
+ * deadline_changed() when a new earliest one is armed. Set once at start-up
+ * (NULL restores the host clock: tests).
  */
 typedef struct VirtualClockSource {
     int64_t (*now_ns)(void);

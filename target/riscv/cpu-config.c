@@ -183,7 +183,7 @@ static bool check_implemented(RISCVCPU *cpu, Error **errp)
     return true;
 }
 
-static uint64_t build_misa(RISCVCPU *cpu)
+uint64_t riscv_cpu_misa(RISCVCPU *cpu)
 {
     const struct {
         bool on;
@@ -221,7 +221,7 @@ static char *build_isa_string(RISCVCPU *cpu)
     size_t len = strlen(buf);
 
     for (const char *p = order; *p; p++) {
-        if (cpu->misa & MISA_EXT(*p)) {
+        if (riscv_cpu_misa(cpu) & MISA_EXT(*p)) {
             buf[len++] = *p - 'A' + 'a';
         }
     }
@@ -236,13 +236,7 @@ static char *build_isa_string(RISCVCPU *cpu)
 
 bool riscv_cpu_config_realize(RISCVCPU *cpu, Error **errp)
 {
-    if (!check_qemu_rules(cpu, errp) || !check_implemented(cpu, errp)) {
-        return false;
-    }
-    cpu->misa = build_misa(cpu);
-    free(cpu->isa_string);
-    cpu->isa_string = build_isa_string(cpu);
-    return true;
+    return check_qemu_rules(cpu, errp) && check_implemented(cpu, errp);
 }
 
 void riscv_cpu_config_finalize(RISCVCPU *cpu)
@@ -251,9 +245,12 @@ void riscv_cpu_config_finalize(RISCVCPU *cpu)
     cpu->isa_string = NULL;
 }
 
+/* Rebuilt on each call (the device tree asks once per hart), so it follows the switches. */
 const char *riscv_isa_string(RISCVCPU *cpu)
 {
-    return cpu->isa_string ? cpu->isa_string : "rv64";
+    free(cpu->isa_string);
+    cpu->isa_string = build_isa_string(cpu);
+    return cpu->isa_string;
 }
 
 const char *riscv_mmu_type(RISCVCPU *cpu)

@@ -40,7 +40,7 @@ void riscv_cpu_reset(RISCVCPU *cpu)
     env->resetvec = cpu->resetvec_prop;
     env->pc = env->resetvec;
     env->priv = PRV_M;
-    env->misa = cpu->misa; /* from the extension switches (cpu-config.c) */
+    env->misa = riscv_cpu_misa(cpu); /* from the extension switches (cpu-config.c) */
     env->mhartid = cpu->hartid;
     /* XLEN 64 for S and U; FS starts Off as on QEMU 7.2 (firmware turns it on). */
     env->mstatus = (MSTATUS_XL_64 << MSTATUS_SXL_SHIFT) | (MSTATUS_XL_64 << MSTATUS_UXL_SHIFT);

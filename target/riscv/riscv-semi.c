@@ -33,10 +33,18 @@ static bool riscv_semi_is_call(CPUState *cs, uint64_t pc)
     return insn[0] == INSN_SLLI_ENTRY && insn[1] == INSN_EBREAK && insn[2] == INSN_SRAI_EXIT;
 }
 
+/* A call gdb served (target=gdb): its result arrives while the hart is stopped. */
+static void riscv_semi_set_result(void *opaque, uint64_t value)
+{
+    RISCV_CPU(opaque)->env.gpr[10] = value;
+}
+
 bool riscv_semihosting_try(CPURISCVState *env)
 {
     CPUState *cs = CPU(env_cpu(env));
-    SemihostingGuest g = {cs, riscv_semi_rw, 8};
+    /* gdb's fstat answer goes below the stack pointer, where the guest keeps nothing. */
+    SemihostingGuest g = {cs, riscv_semi_rw, 8, cs, env->gpr[2] - 64, riscv_semi_set_result};
+    uint64_t result;
     bool locked = bql_locked();
 
     if (!semihosting_enabled() || env->priv == PRV_U || !riscv_semi_is_call(cs, env->pc)) {
@@ -45,7 +53,9 @@ bool riscv_semihosting_try(CPURISCVState *env)
     if (!locked) {
         bql_lock(); /* the call may touch device memory and the run state */
     }
-    env->gpr[10] = semihosting_call(&g, env->gpr[10], env->gpr[11]);
+    if (semihosting_call(&g, env->gpr[10], env->gpr[11], &result)) {
+        env->gpr[10] = result;
+    }
     if (!locked) {
         bql_unlock();
     }

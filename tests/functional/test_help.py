@@ -106,6 +106,7 @@ def samples(f, port):
         "semihosting-config": [["-semihosting-config", "enable=on,target=native,arg=a,arg=b"],
                                ["-semihosting-config", "enable=off"],
                                ["-semihosting-config", "target=auto"],
+                               ["-semihosting-config", "enable=on,target=gdb"],
                                ["-chardev", "null,id=c0",
                                 "-semihosting-config", "enable=on,chardev=c0"]],
         "nodefaults": [["-nodefaults"]],

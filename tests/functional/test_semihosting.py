@@ -2,10 +2,12 @@
 SYS_WRITE0, reads a host file (SYS_OPEN/SYS_READ/SYS_FLEN), writes it to the console
 (SYS_WRITE on ":tt"), prints its command line (SYS_GET_CMDLINE, from arg=) and ends with
 SYS_EXIT_EXTENDED, its exit code the file's first byte. On Kestrel (both engines) and QEMU 7.2."""
+import subprocess
+
 import pytest
 
 from baremetal import assemble
-from conftest import run
+from conftest import HANG_GUARD, run
 
 SEMI = """
     .macro semicall op, param
@@ -22,6 +24,7 @@ SEMI = """
 """
 
 BODY = SEMI + """
+    la sp, stack_end                # target=gdb: fstat's answer goes below sp
     la t0, trap                     # an ebreak that is not served exits with 99
     csrw mtvec, t0
     semicall 0x04, hello            # SYS_WRITE0
@@ -79,6 +82,9 @@ cmd_blk:  .dword cmdbuf, 128
 exit_blk: .dword 0x20026, 0
 buf:      .space 64
 cmdbuf:   .space 128
+    .balign 16
+          .space 1024
+stack_end:
 """
 
 ENGINES = {"kestrel-jit": ["-accel", "tcg,jit=on"], "kestrel-interp": ["-accel", "tcg,jit=off"],
@@ -128,7 +134,39 @@ def test_console_on_a_chardev(kestrel, qemu, tmp_path, semi_prog, emulator_name)
     assert "SEMI-HELLO" not in proc.stdout and "*semihosted file" in proc.stdout
 
 
-@pytest.mark.parametrize("config,word", [("target=gdb", "gdb"), ("chardev=c0", "chardev"),
+@pytest.mark.parametrize("emulator_name,target", [("kestrel", "gdb"), ("kestrel", "auto"),
+                                                  ("qemu", "gdb")])
+def test_target_gdb_file_io(kestrel, qemu, tmp_path, semi_prog, free_port, emulator_name, target):
+    """target=gdb (and auto, with gdb attached): the calls go to gdb's File-I/O. The emulator
+    runs where input.txt does not exist, gdb where it does: gdb opens, measures (fstat) and
+    reads it, and prints the console text; the exit code comes back from the guest. QEMU 7.2
+    does the same except that its SYS_FLEN through gdb fails (the program then exits 1), and
+    with target=auto it keeps the calls native."""
+    emu_dir = tmp_path / "emu"
+    emu_dir.mkdir()
+    emu = subprocess.Popen(
+        [kestrel if emulator_name == "kestrel" else qemu, "-M", "virt", "-bios", "none",
+         "-nographic", "-S", "-gdb", f"tcp::{free_port}", "-kernel", semi_prog,
+         "-semihosting-config", f"enable=on,target={target},arg=prog,arg=one"],
+        cwd=emu_dir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        gdb = subprocess.run(
+            ["gdb-multiarch", "-batch", "-nx", "-ex", "set architecture riscv:rv64",
+             "-ex", "set tcp connect-timeout 60", "-ex", f"target remote 127.0.0.1:{free_port}",
+             "-ex", "continue", semi_prog],
+            cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            timeout=HANG_GUARD)
+        out, err = emu.communicate(timeout=HANG_GUARD)
+    finally:
+        emu.kill()
+    console = gdb.stdout + gdb.stderr  # gdb prints the inferior's writes on its terminal
+    assert "SEMI-HELLO" in console and "prog one" in console and "*semihosted file" in console
+    assert "SEMI-HELLO" not in out
+    assert emu.returncode == (ord("*") if emulator_name == "kestrel" else 1), out + err
+
+
+@pytest.mark.parametrize("config,word", [("target=nope", "nope"), ("chardev=c0", "chardev"),
                                          ("bogus=1", "bogus"), ("enable=maybe", "maybe")])
 def test_bad_config_is_refused(kestrel, config, word):
     proc = run([kestrel, "-M", "virt", "-bios", "none", "-semihosting-config", config])

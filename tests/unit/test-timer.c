@@ -192,6 +192,51 @@ static void test_muldiv64(void **state)
     assert_int_equal(muldiv64(7, 3, 2), 10);
 }
 
+/* -icount's hook: a source replaces the host clock and takes the virtual timers over. */
+static int64_t fake_now;
+static int deadline_changes;
+
+static int64_t fake_now_ns(void)
+{
+    return fake_now;
+}
+
+static void fake_deadline_changed(void)
+{
+    deadline_changes++;
+}
+
+static void test_virtual_clock_source(void **state)
+{
+    static const VirtualClockSource source = {fake_now_ns, fake_deadline_changed};
+    Timer *a, *b;
+
+    clock_virtual_set_source(&source);
+    fake_now = 1000;
+    deadline_changes = 0;
+    assert_int_equal(clock_get_ns(CLOCK_VIRTUAL), 1000);
+    a = timer_new_ns(CLOCK_VIRTUAL, record_cb, (void *)1);
+    b = timer_new_ns(CLOCK_VIRTUAL, record_cb, (void *)2);
+    timer_mod_ns(a, 1500);
+    timer_mod_ns(b, 2000); /* not a new head: no call */
+    assert_int_equal(deadline_changes, 1);
+    /* The main loop neither waits for them nor runs them. */
+    assert_int_equal(timers_deadline_ns(), -1);
+    fake_now = 5000;
+    assert_false(timers_run_expired());
+    assert_int_equal(n_events, 0);
+    /* The source's owner does, in deadline order. */
+    fake_now = 1500;
+    assert_int_equal(timerlist_deadline_ns(CLOCK_VIRTUAL), 0);
+    assert_true(timerlist_run_expired(CLOCK_VIRTUAL));
+    assert_int_equal(n_events, 1);
+    assert_int_equal(timerlist_deadline_ns(CLOCK_VIRTUAL), 500);
+    timer_free(a);
+    timer_free(b);
+    assert_int_equal(timerlist_deadline_ns(CLOCK_VIRTUAL), -1);
+    clock_virtual_set_source(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +246,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_virtual_clock_freezes, setup, teardown),
         cmocka_unit_test(test_muldiv64),
+        cmocka_unit_test_setup_teardown(test_virtual_clock_source, setup, teardown),
     };
 
     bql_lock();

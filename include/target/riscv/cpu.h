@@ -104,8 +104,7 @@ typedef struct RISCVCPU {
     char *priv_spec, *vext_spec;
     uint32_t vlen, elen, pmu_num;
     bool unimplemented[40]; /* switches of extensions Kestrel lacks: refused when on */
-    uint64_t misa;          /* built from the switches at realize; reset puts it in env */
-    char *isa_string;       /* the device tree's riscv,isa, built at realize */
+    char *isa_string;       /* the last riscv_isa_string() */
 } RISCVCPU;
 
 typedef struct RISCVCPUClass {
@@ -128,7 +127,8 @@ static inline RISCVCPU *env_cpu(CPURISCVState *env)
  * off, as QEMU 7.2); keeps the wiring (rdtime_fn, timebase_freq, stimer).
  */
 void riscv_cpu_reset(RISCVCPU *cpu);
-/* The ISA string for the FDT and /proc/cpuinfo, e.g. "rv64imafdc_zicsr_zifencei_zba_..." */
+/* The ISA string for the FDT and /proc/cpuinfo, e.g. "rv64imafdc_zicsr_zifencei_zba_..."
+ * (owned by the CPU, valid until the next call). */
 const char *riscv_isa_string(RISCVCPU *cpu);
 /* "info mem" (target/riscv/monitor.c): the mappings of satp, as QEMU prints them. */
 void riscv_cpu_dump_mappings(CPUState *cs, FILE *out);
@@ -137,8 +137,10 @@ void riscv_cpu_list(FILE *out); /* -cpu help */
 /* ---- cpu-config.c: models, properties, ISA string ---- */
 /* Add the configuration properties (extension switches, mmu, ids...) to the CPU class. */
 void riscv_cpu_config_class_init(ObjectClass *oc);
-/* Check the switches as QEMU 7.2 does, refuse those of missing extensions; build misa/ISA. */
+/* Check the switches as QEMU 7.2 does, and refuse those of missing extensions. */
 bool riscv_cpu_config_realize(RISCVCPU *cpu, Error **errp);
+/* misa from the switches: MXL = 64 and the letters (reset puts it in env->misa). */
+uint64_t riscv_cpu_misa(RISCVCPU *cpu);
 void riscv_cpu_config_finalize(RISCVCPU *cpu);
 /* The device tree's mmu-type: "riscv,sv48" (QEMU 7.2's word for rv64), "riscv,none" if mmu=off. */
 const char *riscv_mmu_type(RISCVCPU *cpu);
