@@ -9,7 +9,7 @@ Debian's uncompressed vmlinux; Kestrel gets the gzip vmlinuz). The first build o
 takes about as long as the README says; later runs reuse it from ~/.cache/kestrel/images/.
 """
 import os
-import shutil
+import socket
 import subprocess
 import time
 
@@ -38,8 +38,6 @@ def debian():
 
 
 def free_port():
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -76,8 +74,9 @@ def login(child):
     child.expect("Password: ")
     child.sendline(PASSWORD)
     child.expect(PROMPT)
-    # Kernel and systemd messages on the console would interleave with command output.
-    child.sendline("dmesg -n 1; systemctl is-system-running --wait >/dev/null 2>&1; echo QUIET")
+    # Kernel messages on the console would interleave with command output, and readline would
+    # wrap long command lines at the serial line's default 80 columns.
+    child.sendline("stty cols 250; dmesg -n 1; systemctl is-system-running --wait; echo QUIET")
     child.expect("QUIET\r\n")
     child.expect(PROMPT)
     return boot
