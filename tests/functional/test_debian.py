@@ -9,6 +9,7 @@ Debian's uncompressed vmlinux; Kestrel gets the gzip vmlinuz). The first build o
 takes about as long as the README says; later runs reuse it from ~/.cache/kestrel/images/.
 """
 import os
+import re
 import socket
 import subprocess
 import time
@@ -76,17 +77,22 @@ def login(child):
     child.expect(PROMPT)
     # Kernel messages on the console would interleave with command output, and readline would
     # wrap long command lines at the serial line's default 80 columns.
-    child.sendline("stty cols 250; dmesg -n 1; systemctl is-system-running --wait; echo QUIET")
-    child.expect("QUIET\r\n")
+    # bash's bracketed-paste markers would land in the output too.
+    child.sendline("stty cols 250; dmesg -n 1; bind 'set enable-bracketed-paste off'")
     child.expect(PROMPT)
+    shell(child, "systemctl is-system-running --wait || systemctl --failed")
     return boot
+
+
+ESCAPES = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
 
 
 def shell(child, cmd):
     """Runs cmd in the serial shell and returns its output (the lines after the echo)."""
     child.sendline(cmd + "; echo END-$?")
-    child.expect(r"END-(\d+)\r\n")
-    out = child.before.split("\r\n", 1)[1] if "\r\n" in child.before else ""
+    child.expect(r"END-(\d+)\r+\n")
+    text = ESCAPES.sub("", child.before).replace("\r", "")
+    out = text.split("\n", 1)[1] if "\n" in text else ""
     assert child.match.group(1) == "0", f"{cmd!r} failed: {out}"
     child.expect(PROMPT)
     return out
