@@ -336,13 +336,13 @@ static const struct {
     {fp, ARRAY_SIZE(fp)},
 };
 
-static const char *const xreg_names[32] = {
+const char *const riscv_xreg_names[32] = {
     "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
     "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
     "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
-static const char *const freg_names[32] = {
+const char *const riscv_freg_names[32] = {
     "ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1",  "fa0",
     "fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4",  "fs5",
     "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
@@ -506,7 +506,7 @@ static bool print_register(char c, uint32_t insn, char *ops, size_t size)
     }
     idx = (unsigned)(p - letters);
     reg = (insn >> shifts[idx]) & 31;
-    append(ops, size, "%s", idx < 3 ? xreg_names[reg] : freg_names[reg]);
+    append(ops, size, "%s", idx < 3 ? riscv_xreg_names[reg] : riscv_freg_names[reg]);
     return true;
 }
 
@@ -602,22 +602,22 @@ static bool print_rvc_hint(uint32_t c, DisasLine *out)
     if (q == 1 && f3 == 0 && rd == 0 && imm6) {
         m = "c.nop", snprintf(out->operands, sizeof(out->operands), "%d", imm6);
     } else if (q == 1 && f3 == 0 && rd && !imm6) {
-        m = "add",
-        snprintf(out->operands, sizeof(out->operands), "%s,%s,0", xreg_names[rd], xreg_names[rd]);
+        m = "add", snprintf(out->operands, sizeof(out->operands), "%s,%s,0", riscv_xreg_names[rd],
+                            riscv_xreg_names[rd]);
     } else if (q == 1 && f3 == 2 && rd == 0) {
         m = "c.li", snprintf(out->operands, sizeof(out->operands), "zero,%d", imm6);
     } else if (q == 1 && f3 == 3 && rd == 0 && imm6) {
         m = "c.lui", snprintf(out->operands, sizeof(out->operands), "zero,0x%x", imm6 & 0xfffff);
     } else if (q == 1 && f3 == 4 && ((c >> 10) & 3) < 2 && !shamt) {
         m = (c >> 10) & 1 ? "c.srai64" : "c.srli64";
-        snprintf(out->operands, sizeof(out->operands), "%s", xreg_names[8 + ((c >> 7) & 7)]);
+        snprintf(out->operands, sizeof(out->operands), "%s", riscv_xreg_names[8 + ((c >> 7) & 7)]);
     } else if (q == 2 && f3 == 0 && !shamt) {
-        m = "c.slli64", snprintf(out->operands, sizeof(out->operands), "%s", xreg_names[rd]);
+        m = "c.slli64", snprintf(out->operands, sizeof(out->operands), "%s", riscv_xreg_names[rd]);
     } else if (q == 2 && f3 == 0 && rd == 0) {
         m = "c.slli", snprintf(out->operands, sizeof(out->operands), "zero,0x%x", shamt);
     } else if (q == 2 && f3 == 4 && rd == 0 && rs2) {
         m = (c >> 12) & 1 ? "c.add" : "c.mv";
-        snprintf(out->operands, sizeof(out->operands), "zero,%s", xreg_names[rs2]);
+        snprintf(out->operands, sizeof(out->operands), "zero,%s", riscv_xreg_names[rs2]);
     }
     if (m) {
         snprintf(out->mnemonic, sizeof(out->mnemonic), "%s", m);

@@ -344,18 +344,14 @@ static json_object *hmp_info_registers(MonitorCmdCtx *ctx, json_object *args, Er
     CPUState *cpu;
 
     CPU_FOREACH (cpu) {
-        char *text = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&text, &len);
+        FILE *f = monitor_fopen(ctx->mon, errp);
 
         if (!f) {
-            error_setg(errp, "out of memory");
             return NULL;
         }
+        fprintf(f, "\nCPU#%d\n", cpu->cpu_index);
         CPU_GET_CLASS(cpu)->dump_state(cpu, f);
         fclose(f);
-        monitor_printf(ctx->mon, "\nCPU#%d\n%s", cpu->cpu_index, text);
-        free(text);
         if (!json_object_object_get(args, "all")) {
             break; /* QEMU shows the current CPU; -a shows all */
         }
@@ -365,12 +361,9 @@ static json_object *hmp_info_registers(MonitorCmdCtx *ctx, json_object *args, Er
 
 static json_object *hmp_info_mtree(MonitorCmdCtx *ctx, json_object *args, Error **errp)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
+    FILE *f = monitor_fopen(ctx->mon, errp);
 
     if (!f) {
-        error_setg(errp, "out of memory");
         return NULL;
     }
     /* -f: the flattened map, what the guest sees; else the region tree. */
@@ -380,25 +373,17 @@ static json_object *hmp_info_mtree(MonitorCmdCtx *ctx, json_object *args, Error 
         memory_region_dump_tree(address_space_memory(), f);
     }
     fclose(f);
-    monitor_printf(ctx->mon, "%s", text);
-    free(text);
     return NULL;
 }
 
 static json_object *hmp_info_pci(MonitorCmdCtx *ctx, json_object *args, Error **errp)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
+    FILE *f = monitor_fopen(ctx->mon, errp);
 
-    if (!f) {
-        error_setg(errp, "out of memory");
-        return NULL;
+    if (f) {
+        pci_info_print_all(f);
+        fclose(f);
     }
-    pci_info_print_all(f);
-    fclose(f);
-    monitor_printf(ctx->mon, "%s", text);
-    free(text);
     return NULL;
 }
 

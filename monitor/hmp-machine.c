@@ -120,23 +120,17 @@ static json_object *hmp_info_irq(MonitorCmdCtx *ctx, json_object *args, Error **
 static json_object *hmp_info_mem(MonitorCmdCtx *ctx, json_object *args, Error **errp)
 {
     CPUClass *cc = first_cpu ? CPU_GET_CLASS(first_cpu) : NULL;
-    char *text = NULL;
-    size_t len = 0;
     FILE *f;
 
     if (!cc || !cc->dump_mappings) {
         error_setg(errp, "this feature or command is not currently supported");
         return NULL;
     }
-    f = open_memstream(&text, &len);
-    if (!f) {
-        error_setg(errp, "out of memory");
-        return NULL;
+    f = monitor_fopen(ctx->mon, errp);
+    if (f) {
+        cc->dump_mappings(first_cpu, f);
+        fclose(f);
     }
-    cc->dump_mappings(first_cpu, f);
-    fclose(f);
-    monitor_printf(ctx->mon, "%s", text);
-    free(text);
     return NULL;
 }
 

@@ -91,28 +91,51 @@ void monitor_write(Monitor *mon, const char *buf, size_t len)
     }
 }
 
-void monitor_printf(Monitor *mon, const char *fmt, ...)
+/* HMP text: terminals in raw mode need \r\n; QEMU's HMP output has it everywhere. */
+static void monitor_put_text(Monitor *mon, const char *text, size_t len)
 {
-    va_list ap;
-    char *text;
     size_t start = 0;
 
-    va_start(ap, fmt);
-    if (vasprintf(&text, fmt, ap) < 0) {
-        va_end(ap);
-        return;
-    }
-    va_end(ap);
-    /* Terminals in raw mode need \r\n; QEMU's HMP output has it everywhere. */
-    for (size_t i = 0; text[i]; i++) {
+    for (size_t i = 0; i < len; i++) {
         if (text[i] == '\n') {
             monitor_write(mon, text + start, i - start);
             monitor_write(mon, "\r\n", 2);
             start = i + 1;
         }
     }
-    monitor_write(mon, text + start, strlen(text + start));
+    monitor_write(mon, text + start, len - start);
+}
+
+void monitor_printf(Monitor *mon, const char *fmt, ...)
+{
+    va_list ap;
+    char *text;
+    int len;
+
+    va_start(ap, fmt);
+    len = vasprintf(&text, fmt, ap);
+    va_end(ap);
+    if (len < 0) {
+        return;
+    }
+    monitor_put_text(mon, text, len);
     free(text);
+}
+
+static ssize_t monitor_stream_write(void *mon, const char *buf, size_t size)
+{
+    monitor_put_text(mon, buf, size);
+    return size;
+}
+
+FILE *monitor_fopen(Monitor *mon, Error **errp)
+{
+    FILE *f = fopencookie(mon, "w", (cookie_io_functions_t){.write = monitor_stream_write});
+
+    if (!f) {
+        error_setg(errp, "out of memory");
+    }
+    return f;
 }
 
 void monitor_flush_all(void)

@@ -20,4 +20,9 @@
  */
 int riscv_disas(uint64_t pc, const uint8_t *buf, size_t avail, DisasLine *out);
 
+/* The ABI names of the integer and floating-point registers (x8 is "s0"), as objdump and
+ * QEMU's `info registers` print them. */
+extern const char *const riscv_xreg_names[32];
+extern const char *const riscv_freg_names[32];
+
 #endif

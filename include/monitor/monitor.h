@@ -38,6 +38,9 @@ bool monitor_add_opt(MonitorOptKind kind, const char *arg, Error **errp) WARN_UN
 
 /* HMP output (\n becomes \r\n, as terminals in raw mode need). */
 void monitor_printf(Monitor *mon, const char *fmt, ...) PRINTF_FMT(2, 3);
+/* A stream that writes to the monitor as monitor_printf does, so that code which dumps state
+ * to a FILE (info registers, mtree, pci, mem) serves HMP too; fclose it when done. */
+FILE *monitor_fopen(Monitor *mon, Error **errp);
 /* At exit: hand what every monitor still holds to its chardev (flushed with a time limit). */
 void monitor_flush_all(void);
 

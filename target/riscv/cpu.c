@@ -65,18 +65,6 @@ static uint64_t riscv_cpu_get_pc(CPUState *cs)
     return RISCV_CPU(cs)->env.pc;
 }
 
-static const char *const gpr_names[32] = {
-    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
-    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
-    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
-};
-
-static const char *const fpr_names[32] = {
-    "ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1",  "fa0",
-    "fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4",  "fs5",
-    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
-};
-
 /* The CSRs `info registers` shows, in QEMU's order. */
 static const int dump_csrs[] = {
     CSR_MHARTID, CSR_MSTATUS, CSR_MISA,  CSR_MIP,      CSR_MIE,      CSR_MIDELEG,
@@ -97,11 +85,11 @@ static void riscv_cpu_dump_state(CPUState *cs, FILE *out)
         }
     }
     for (int i = 0; i < 32; i++) {
-        fprintf(out, " x%-2d/%-4s %016" PRIx64 "%s", i, gpr_names[i], env->gpr[i],
+        fprintf(out, " x%-2d/%-4s %016" PRIx64 "%s", i, riscv_xreg_names[i], env->gpr[i],
                 (i & 3) == 3 ? "\n" : "");
     }
     for (int i = 0; i < 32; i++) {
-        fprintf(out, " f%-2d/%-4s %016" PRIx64 "%s", i, fpr_names[i], env->fpr[i],
+        fprintf(out, " f%-2d/%-4s %016" PRIx64 "%s", i, riscv_freg_names[i], env->fpr[i],
                 (i & 3) == 3 ? "\n" : "");
     }
 }

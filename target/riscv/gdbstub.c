@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 
+#include "disas/riscv.h"
 #include "system/memory.h"
 #include "target/riscv/cpu.h"
 
@@ -25,12 +26,6 @@ static const char *const gdb_gpr_names[32] = {
     "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "fp", "s1", "a0",
     "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
     "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
-};
-
-static const char *const gdb_fpr_names[32] = {
-    "ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1",  "fa0",
-    "fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4",  "fs5",
-    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
 };
 
 /* ---- target description ---- */
@@ -82,7 +77,7 @@ static void xml_fpu_feature(StrBuf *b)
                  "</union>\n");
     for (int i = 0; i < 32; i++) {
         sb_printf(b, "<reg name=\"%s\" bitsize=\"64\" type=\"riscv_double\" regnum=\"%d\"/>\n",
-                  gdb_fpr_names[i], GDB_REG_F0 + i);
+                  riscv_freg_names[i], GDB_REG_F0 + i);
     }
     for (int i = 0; i < 3; i++) {
         sb_printf(b, "<reg name=\"%s\" bitsize=\"32\" type=\"int\" regnum=\"%d\"/>\n", fcsrs[i],
