@@ -302,10 +302,7 @@ static void virtio_mmio_write_queue(VirtIOMMIOState *s, hwaddr addr, uint32_t va
     }
     switch (addr) {
     case VIRTIO_MMIO_QUEUE_NUM:
-        if (!virtio_queue_set_num(vq, value)) {
-            virtio_error(s->backend, "queue %u: bad size %" PRIu32 " (max %u, a power of two)",
-                         vq->index, value, vq->num_max);
-        }
+        virtio_queue_set_num(vq, value);
         break;
     case VIRTIO_MMIO_QUEUE_DESC_LOW:
     case VIRTIO_MMIO_QUEUE_DESC_HIGH:
@@ -318,21 +315,6 @@ static void virtio_mmio_write_queue(VirtIOMMIOState *s, hwaddr addr, uint32_t va
     default:
         virtio_mmio_set_addr_half(&vq->used, addr == VIRTIO_MMIO_QUEUE_DEVICE_HIGH, value);
         break;
-    }
-}
-
-static void virtio_mmio_write_features(VirtIOMMIOState *s, uint32_t value)
-{
-    VirtIODevice *vdev = s->backend;
-
-    if (vdev->status & VIRTIO_CONFIG_S_FEATURES_OK) {
-        log_mask(LOG_GUEST_ERROR, "virtio-mmio: DriverFeatures written after FEATURES_OK\n");
-    } else if (s->driver_features_sel > 1) {
-        log_mask(LOG_GUEST_ERROR, "virtio-mmio: DriverFeaturesSel %u out of range\n",
-                 s->driver_features_sel);
-    } else {
-        vdev->guest_features =
-            deposit64(vdev->guest_features, 32 * s->driver_features_sel, 32, value);
     }
 }
 
@@ -356,7 +338,7 @@ static void virtio_mmio_write_reg(VirtIOMMIOState *s, hwaddr addr, uint32_t valu
         s->device_features_sel = value;
         break;
     case VIRTIO_MMIO_DRIVER_FEATURES:
-        virtio_mmio_write_features(s, value);
+        virtio_write_guest_features(s->backend, s->driver_features_sel, value);
         break;
     case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
         s->driver_features_sel = value;

@@ -175,10 +175,7 @@ static void virtio_pci_write_queue(VirtIOPCIProxy *p, hwaddr addr, uint32_t val)
         return;
     }
     if (addr == CC_Q_SIZE) {
-        if (!virtio_queue_set_num(vq, val)) {
-            virtio_error(p->vdev, "queue %u: bad size %" PRIu32 " (max %u, a power of two)",
-                         vq->index, val, vq->num_max);
-        }
+        virtio_queue_set_num(vq, val);
         return;
     }
     if (addr == CC_Q_ENABLE) {
@@ -193,20 +190,6 @@ static void virtio_pci_write_queue(VirtIOPCIProxy *p, hwaddr addr, uint32_t val)
            : (addr - CC_Q_DESCLO) < 16 ? &vq->avail
                                        : &vq->used;
     *ring = deposit64(*ring, (addr & 4) ? 32 : 0, 32, val);
-}
-
-static void virtio_pci_write_features(VirtIOPCIProxy *p, uint32_t val)
-{
-    VirtIODevice *vdev = p->vdev;
-
-    if (vdev->status & VIRTIO_CONFIG_S_FEATURES_OK) {
-        log_mask(LOG_GUEST_ERROR, "virtio-pci: driver_feature written after FEATURES_OK\n");
-    } else if (p->gfselect > 1) {
-        log_mask(LOG_GUEST_ERROR, "virtio-pci: driver_feature_select %u out of range\n",
-                 p->gfselect);
-    } else {
-        vdev->guest_features = deposit64(vdev->guest_features, 32 * p->gfselect, 32, val);
-    }
 }
 
 /* The field at addr must be written whole: its size, or 4 for a half of a 64-bit one. */
@@ -249,7 +232,7 @@ static void virtio_pci_common_write(void *opaque, hwaddr addr, uint64_t val, uns
         p->gfselect = val;
         break;
     case CC_GF:
-        virtio_pci_write_features(p, val);
+        virtio_write_guest_features(p->vdev, p->gfselect, val);
         break;
     case CC_MSIX:
     case CC_Q_MSIX:

@@ -521,10 +521,25 @@ VirtQueue *virtio_get_queue(VirtIODevice *vdev, unsigned n)
 bool virtio_queue_set_num(VirtQueue *vq, unsigned num)
 {
     if (num == 0 || num > vq->num_max || (num & (num - 1))) {
+        virtio_error(vq->vdev, "queue %u: bad size %u (max %u, a power of two)", vq->index, num,
+                     vq->num_max);
         return false;
     }
     vq->num = num;
     return true;
+}
+
+void virtio_write_guest_features(VirtIODevice *vdev, unsigned sel, uint32_t val)
+{
+    if (vdev->status & VIRTIO_CONFIG_S_FEATURES_OK) {
+        log_mask(LOG_GUEST_ERROR, "%s: driver features written after FEATURES_OK\n",
+                 virtio_name(vdev));
+    } else if (sel > 1) {
+        log_mask(LOG_GUEST_ERROR, "%s: driver feature word %u out of range\n", virtio_name(vdev),
+                 sel);
+    } else {
+        vdev->guest_features = deposit64(vdev->guest_features, 32 * sel, 32, val);
+    }
 }
 
 void virtio_queue_set_ready(VirtQueue *vq, bool ready)

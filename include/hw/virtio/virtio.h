@@ -224,8 +224,12 @@ uint64_t virtio_host_features(VirtIODevice *vdev);
 void virtio_set_status(VirtIODevice *vdev, uint8_t status);
 /* Reset status, features, isr and every queue, then the device's own state. */
 void virtio_reset(VirtIODevice *vdev);
-/* Set the queue size; false (nothing changed) if 0, not a power of two or > num_max. */
+/* Set the queue size; false (nothing changed, virtio_error reported) if 0, not a power of
+ * two or > num_max. */
 bool virtio_queue_set_num(VirtQueue *vq, unsigned num);
+/* The driver writes 32 bits of its accepted features (word sel, 0 or 1), as every transport
+ * offers it; out of turn (after FEATURES_OK) or out of range: a guest_errors line, no change. */
+void virtio_write_guest_features(VirtIODevice *vdev, unsigned sel, uint32_t val);
 /* Make the queue live: checks the three rings lie in guest RAM, aligned; else virtio_error. */
 void virtio_queue_set_ready(VirtQueue *vq, bool ready);
 /* The driver notified queue n (QueueNotify): run its handler. */
