@@ -15,17 +15,7 @@ import subprocess
 import pexpect
 
 from conftest import HANG_GUARD, UBOOT, run
-
-PROMPT = r"kestrel:[^#\r\n]*# "
-
-
-def sh(child, cmd):
-    child.sendline(cmd + "; echo RC=$?")
-    child.expect(r"RC=(\d+)\r*\n")
-    out = child.before
-    assert child.match.group(1) == "0", f"{cmd!r} failed:\n{out}"
-    child.expect(PROMPT)
-    return out.split("\n", 1)[1] if "\n" in out else ""
+from test_linux import PROMPT, sh
 
 
 def pci_devices(child):

@@ -9,17 +9,7 @@ import pexpect
 import pytest
 
 from conftest import HANG_GUARD
-
-PROMPT = r"kestrel:[^#\r\n]*# "
-
-
-def sh(child, cmd):
-    child.sendline(cmd + "; echo RC=$?")
-    child.expect(r"RC=(\d+)\r*\n")
-    out = child.before
-    assert child.match.group(1) == "0", f"{cmd!r} failed:\n{out}"
-    child.expect(PROMPT)
-    return out
+from test_linux import PROMPT, sh
 
 
 # The default is legacy (force-legacy=on is checked by test_options); off is version 2.
