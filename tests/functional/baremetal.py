@@ -4,6 +4,8 @@ import os
 import shutil
 import subprocess
 
+from conftest import run
+
 CROSS = next((p for p in ("riscv64-unknown-elf-", "riscv64-linux-gnu-")
               if shutil.which(p + "gcc")), None)
 
@@ -52,3 +54,11 @@ def raw_image(elf, out):
     """The ELF's loadable bytes as a flat binary (objcopy -O binary)."""
     subprocess.run([CROSS + "objcopy", "-O", "binary", elf, out], check=True)
     return out
+
+
+def hex_lines(emulator, elf, *opts):
+    """Run elf bare-metal (-bios none) with the extra options; assert it exits 0 and return
+    the hexadecimal numbers it printed, one per line."""
+    proc = run([emulator, "-M", "virt", "-bios", "none", "-nographic", *opts, "-kernel", elf])
+    assert proc.returncode == 0, proc.stderr
+    return [int(v, 16) for v in proc.stdout.split()]

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from baremetal import assemble
+from baremetal import assemble, hex_lines
 from conftest import run
 from test_options_icount import PRINT_HEX
 
@@ -50,10 +50,7 @@ def probe(tmp_path):
 
 
 def probe_values(emulator, probe, cpu):
-    proc = run([emulator, "-M", "virt", "-bios", "none", "-nographic", "-cpu", cpu,
-                "-kernel", probe])
-    assert proc.returncode == 0, proc.stderr
-    return [int(v, 16) for v in proc.stdout.split()]
+    return hex_lines(emulator, probe, "-cpu", cpu)
 
 
 def test_mmu_off_and_c_off_in_the_csrs(emulator, probe):

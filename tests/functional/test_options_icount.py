@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from baremetal import assemble
+from baremetal import assemble, hex_lines
 from conftest import run
 
 # Print register \reg as 16 hex digits and a newline on the UART.
@@ -70,10 +70,7 @@ def tick(tmp_path):
 
 
 def tick_lines(emulator, tick, icount):
-    proc = run([emulator, "-M", "virt", "-bios", "none", "-nographic", "-icount", icount,
-                "-kernel", tick])
-    assert proc.returncode == 0, proc.stderr
-    return [int(l, 16) for l in proc.stdout.split()]
+    return hex_lines(emulator, tick, "-icount", icount)
 
 
 def test_time_counts_instructions_as_qemu(kestrel, qemu, tick):
