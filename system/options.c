@@ -227,6 +227,7 @@ ADD_TO_LIST(drive)
 ADD_TO_LIST(blockdev)
 ADD_TO_LIST(netdev)
 ADD_TO_LIST(nic)
+ADD_TO_LIST(fw_cfg)
 
 /* -accel tcg[,jit=on|off][,thread=single|multi]: the only accelerator for RISC-V guests. */
 static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **errp)
@@ -662,6 +663,8 @@ static const OptionDef options[] = {
      "a network backend (user networking); attach with -device virtio-net-device,netdev=ID"},
     {"nic", "user[,model=virtio-net-device][,hostfwd=...]", opt_nic,
      "a network backend and its virtio-net card in one option (or -nic none)"},
+    {"fw_cfg", "[name=]NAME,file=FILE|string=STR", opt_fw_cfg,
+     "add a named fw_cfg file (names start with opt/) from a host file or a string"},
     {"chardev", "BACKEND,id=ID[,...]", opt_chardev,
      "a character device: socket,path=P|host=H,port=N[,server=on][,wait=off], stdio, "
      "null, file,path=P, pty; mux=on shares it"},

@@ -16,6 +16,7 @@
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
 #include "hw/core/qdev-globals.h"
+#include "hw/nvram/fw_cfg.h"
 #include "hw/rtc/goldfish_rtc.h"
 #include "monitor/monitor.h"
 #include "net/net.h"
@@ -226,6 +227,24 @@ static bool create_chardevs_and_monitors(const VLOptions *o, Error **errp)
     for (int i = 0; i < o->nmonitor; i++) {
         if (!monitor_add_opt(o->monitor[i].kind, o->monitor[i].arg, errp)) {
             error_prepend(errp, "monitor %s: ", o->monitor[i].arg);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -fw_cfg: files in the board's fw_cfg directory (the board created the device). */
+static bool add_fw_cfg_files(const VLOptions *o, Error **errp)
+{
+    FWCfgState *fw_cfg = fw_cfg_find();
+
+    for (int i = 0; i < o->nfw_cfg; i++) {
+        if (!fw_cfg) {
+            error_setg(errp, "-fw_cfg %s: fw_cfg device not available", o->fw_cfg[i]);
+            return false;
+        }
+        if (!fw_cfg_add_from_opts(fw_cfg, o->fw_cfg[i], errp)) {
+            error_prepend(errp, "-fw_cfg %s: ", o->fw_cfg[i]);
             return false;
         }
     }
@@ -520,7 +539,7 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
 
     if (!create_chardevs_and_monitors(o, errp) || !semihosting_connect_chardev(errp) ||
         !(ms = create_machine(o, mc, kv, errp)) || !machine_run_board_init(ms, errp) ||
-        !create_devices(o, errp)) {
+        !create_devices(o, errp) || !add_fw_cfg_files(o, errp)) {
         return NULL;
     }
     if (icount_enabled() && first_cpu && first_cpu->next_cpu) {

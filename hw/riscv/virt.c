@@ -22,6 +22,7 @@
 #include "hw/intc/riscv_aclint.h"
 #include "hw/intc/sifive_plic.h"
 #include "hw/misc/sifive_test.h"
+#include "hw/nvram/fw_cfg.h"
 #include "hw/riscv/boot.h"
 #include "hw/rtc/goldfish_rtc.h"
 #include "hw/virtio/virtio-mmio.h"
@@ -40,6 +41,8 @@ const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT] = {
     [VIRT_PLIC] = {0xc000000, 0x600000},
     [VIRT_UART0] = {0x10000000, 0x100},
     [VIRT_VIRTIO] = {0x10001000, 0x1000},
+    [VIRT_FW_CFG] = {0x10100000, 0x18},
+    [VIRT_FLASH] = {0x20000000, 0x4000000},
     [VIRT_PCIE_PIO] = {0x3000000, 0x10000},
     [VIRT_PCIE_ECAM] = {0x30000000, 0x10000000},
     [VIRT_PCIE_MMIO] = {0x40000000, 0x40000000},
@@ -284,6 +287,21 @@ static bool virt_device_unplug(MachineState *ms, DeviceState *dev, Error **errp)
     return false;
 }
 
+/* fw_cfg with DMA, at /machine/fw_cfg; the board's own item is the hart count. */
+static bool virt_create_fw_cfg(VirtMachineState *s, MachineState *ms, Error **errp)
+{
+    DeviceState *dev = qdev_new(TYPE_FW_CFG_MEM);
+
+    object_property_add_child(OBJECT(ms), TYPE_FW_CFG, OBJECT(dev));
+    if (!qdev_realize_and_unref(dev, errp)) {
+        return false;
+    }
+    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, virt_memmap[VIRT_FW_CFG].base);
+    fw_cfg_add_i16(FW_CFG(dev), FW_CFG_NB_CPUS, (uint16_t)ms->smp.cpus);
+    s->fw_cfg = dev;
+    return true;
+}
+
 static bool virt_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Error **errp);
 
 static bool virt_machine_init(MachineState *ms, Error **errp)
@@ -300,7 +318,8 @@ static bool virt_machine_init(MachineState *ms, Error **errp)
     virt_alloc_cpu_phandles(s);
     if (!virt_create_memory(s, ms, errp) || !virt_create_clint(s, errp) ||
         !virt_create_plic(s, errp) || !virt_create_virtio_transports(s, errp) ||
-        !virt_create_pcie(s, ms, errp) || !virt_create_devices(s, errp)) {
+        !virt_create_pcie(s, ms, errp) || !virt_create_devices(s, errp) ||
+        !virt_create_fw_cfg(s, ms, errp)) {
         return false;
     }
     s->machine_done.notify = virt_machine_done;
@@ -458,6 +477,20 @@ static bool virt_fdt_devices(VirtMachineState *s, void *fdt, Error **errp)
     return true;
 }
 
+/* The nodes QEMU puts at the root, not under /soc: listed first (fw-cfg, flash, chosen). */
+static bool virt_fdt_root_devices(VirtMachineState *s, void *fdt, Error **errp)
+{
+    DeviceFDTContext ctx = {
+        .fdt = fdt,
+        .parent_path = "/",
+        .base = virt_memmap[VIRT_FW_CFG].base,
+        .size = virt_memmap[VIRT_FW_CFG].size,
+    };
+    DeviceClass *dc = DEVICE_GET_CLASS(s->fw_cfg);
+
+    return dc->fdt_populate(s->fw_cfg, &ctx, errp);
+}
+
 /* Room for the fixed nodes, each hart's nodes and phandle references, and -append. */
 static size_t virt_fdt_size(VirtMachineState *s, MachineState *ms)
 {
@@ -502,6 +535,10 @@ static void *virt_create_fdt(VirtMachineState *s, MachineState *ms, Error **errp
         return NULL;
     }
     virt_fdt_chosen(&f); /* after the test device's poweroff/reboot: listed before them */
+    if (!f.err && !virt_fdt_root_devices(s, f.fdt, errp)) {
+        free(f.fdt);
+        return NULL;
+    }
     if (f.err) {
         error_setg(errp, "virt: device tree %s: %s", f.what, fdt_strerror(f.err));
         free(f.fdt);

@@ -28,6 +28,8 @@ enum {
     VIRT_PLIC,
     VIRT_UART0,
     VIRT_VIRTIO,
+    VIRT_FW_CFG,
+    VIRT_FLASH,
     VIRT_PCIE_PIO,
     VIRT_PCIE_ECAM,
     VIRT_PCIE_MMIO,
@@ -83,6 +85,8 @@ typedef struct VirtMachineState {
     DeviceState *virtio_transports[VIRT_VIRTIO_COUNT];
     /* The PCIe host: -device ...-pci, -drive if=virtio and -nic land on its bus. */
     GPEXHost *pcie;
+    /* fw_cfg at 0x10100000 (/machine/fw_cfg, where -fw_cfg finds it). */
+    DeviceState *fw_cfg;
     MachineInitDoneNotifier machine_done;
 } VirtMachineState;
 

@@ -1,0 +1,122 @@
+/*
+ * -fw_cfg [name=]NAME,file=PATH|string=STR: a user file in the fw_cfg directory, with
+ * QEMU's checks and messages (include/hw/nvram/fw_cfg.h). QEMU 7.2's riscv virt creates
+ * fw_cfg only when the machine is done and so refuses -fw_cfg ("fw_cfg device not
+ * available"); Kestrel's virt creates it with the board, so the option works there.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hw/nvram/fw_cfg.h"
+#include "util/log.h"
+#include "util/option.h"
+
+/* The whole of path, refused beyond FW_CFG_MAX_ITEM_SIZE before anything is read. */
+static bool fw_cfg_load_file(const char *path, uint8_t **data, size_t *len, Error **errp)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    size_t done = 0;
+
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        error_setg(errp, "can't load %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        error_setg(errp, "can't load %s: not a regular file", path);
+        goto fail;
+    }
+    if ((uint64_t)st.st_size > FW_CFG_MAX_ITEM_SIZE) {
+        error_setg(errp, "can't load %s: %lld bytes is too large for fw_cfg (at most %u)", path,
+                   (long long)st.st_size, FW_CFG_MAX_ITEM_SIZE);
+        goto fail;
+    }
+    *len = st.st_size;
+    *data = *len ? xmalloc(*len) : NULL;
+    while (done < *len) {
+        ssize_t n = read(fd, *data + done, *len - done);
+        if (n <= 0) {
+            error_setg(errp, "can't load %s: %s", path, n < 0 ? strerror(errno) : "file shrank");
+            free(*data);
+            goto fail;
+        }
+        done += n;
+    }
+    close(fd);
+    return true;
+fail:
+    if (fd >= 0) {
+        close(fd);
+    }
+    return false;
+}
+
+static bool fw_cfg_check_keys(const KeyValueList *kv, Error **errp)
+{
+    static const char *const known[] = {"name", "file", "string", "gen_id"};
+
+    for (int i = 0; i < kv->count; i++) {
+        bool found = false;
+        for (size_t k = 0; k < ARRAY_SIZE(known); k++) {
+            found |= !strcmp(kv->items[i].key, known[k]);
+        }
+        if (!found) {
+            error_setg(errp, "Invalid parameter '%s'", kv->items[i].key);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool nonempty(const char *s)
+{
+    return s && *s;
+}
+
+bool fw_cfg_add_from_opts(FWCfgState *s, const char *optstr, Error **errp)
+{
+    KeyValueList kv;
+    const char *name, *file, *str;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    bool ok = false;
+
+    if (!keyval_parse(optstr, "name", &kv, errp)) {
+        return false;
+    }
+    if (!fw_cfg_check_keys(&kv, errp)) {
+        goto out;
+    }
+    name = keyval_get(&kv, "name");
+    file = keyval_get(&kv, "file");
+    str = keyval_get(&kv, "string");
+    if (nonempty(keyval_get(&kv, "gen_id"))) {
+        error_setg(errp, "gen_id (the VM generation ID device) is not supported");
+        goto out;
+    }
+    if (!nonempty(name) || nonempty(file) == nonempty(str)) {
+        error_setg(errp, "name, plus exactly one of file, string and gen_id, are needed");
+        goto out;
+    }
+    if (strlen(name) > FW_CFG_MAX_FILE_PATH - 1) {
+        error_setg(errp, "name too long (max. %d char)", FW_CFG_MAX_FILE_PATH - 1);
+        goto out;
+    }
+    if (strncmp(name, "opt/", 4)) {
+        warn_report("-fw_cfg %s: externally provided fw_cfg item names should be prefixed with "
+                    "\"opt/\"",
+                    optstr);
+    }
+    if (nonempty(str)) {
+        len = strlen(str);
+        data = memcpy(xmalloc(len), str, len);
+    } else if (!fw_cfg_load_file(file, &data, &len, errp)) {
+        goto out;
+    }
+    ok = fw_cfg_add_file(s, name, data, len, errp);
+out:
+    keyval_free(&kv);
+    return ok;
+}
