@@ -291,15 +291,15 @@ static bool add_implied_device(char *device_opts, Error **errp)
 }
 
 /*
- * Backends first (-object, -netdev, -drive), then -device in command-line order, then the
- * devices -drive if=virtio asked for (QEMU appends them to the -device list, so on virt
- * they take the PCI slots after the -device ones), then -nic's.
+ * Backends (-object, -netdev, -blockdev, -drive) before the board, as QEMU: a board takes
+ * its flash images from -drive if=pflash. *drive_devices receives the -device strings
+ * -drive if=virtio asks for (o->ndrive entries, NULL where none), for create_devices.
  */
-static bool create_devices(const VLOptions *o, Error **errp)
+static bool create_backends(const VLOptions *o, char ***drive_devices, Error **errp)
 {
-    char **drive_devices;
     bool ok = true;
 
+    *drive_devices = xnew0(char *, o->ndrive + 1);
     for (int i = 0; i < o->nobject; i++) {
         if (!user_creatable_add_from_str(o->object[i], errp)) {
             return false;
@@ -311,7 +311,6 @@ static bool create_devices(const VLOptions *o, Error **errp)
             return false;
         }
     }
-    drive_devices = xnew0(char *, o->ndrive + 1);
     for (int i = 0; ok && i < o->nblockdev; i++) {
         ok = blockdev_add(o->blockdev[i], errp);
         if (!ok) {
@@ -319,11 +318,23 @@ static bool create_devices(const VLOptions *o, Error **errp)
         }
     }
     for (int i = 0; ok && i < o->ndrive; i++) {
-        ok = drive_new(o->drive[i], o->snapshot, &drive_devices[i], errp);
+        ok = drive_new(o->drive[i], o->snapshot, &(*drive_devices)[i], errp);
         if (!ok) {
             error_prepend(errp, "-drive %s: ", o->drive[i]);
         }
     }
+    return ok;
+}
+
+/*
+ * -device in command-line order, then the devices -drive if=virtio asked for (QEMU appends
+ * them to the -device list, so on virt they take the PCI slots after the -device ones),
+ * then -nic's. Frees drive_devices.
+ */
+static bool create_devices(const VLOptions *o, char **drive_devices, Error **errp)
+{
+    bool ok = true;
+
     for (int i = 0; ok && i < o->ndevice; i++) {
         ok = qdev_device_add(o->device[i], errp) != NULL;
     }
@@ -536,10 +547,18 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
                                    Error **errp)
 {
     MachineState *ms;
+    char **drive_devices = NULL;
 
     if (!create_chardevs_and_monitors(o, errp) || !semihosting_connect_chardev(errp) ||
-        !(ms = create_machine(o, mc, kv, errp)) || !machine_run_board_init(ms, errp) ||
-        !create_devices(o, errp) || !add_fw_cfg_files(o, errp)) {
+        !(ms = create_machine(o, mc, kv, errp)) || !create_backends(o, &drive_devices, errp) ||
+        !machine_run_board_init(ms, errp)) {
+        for (int i = 0; drive_devices && i < o->ndrive; i++) {
+            free(drive_devices[i]);
+        }
+        free(drive_devices);
+        return NULL;
+    }
+    if (!create_devices(o, drive_devices, errp) || !add_fw_cfg_files(o, errp)) {
         return NULL;
     }
     if (icount_enabled() && first_cpu && first_cpu->next_cpu) {

@@ -140,9 +140,7 @@ void fw_cfg_add_i64(FWCfgState *s, uint16_t key, uint64_t value)
 
 void fw_cfg_add_string(FWCfgState *s, uint16_t key, const char *value)
 {
-    size_t len = strlen(value);
-
-    fw_cfg_add_bytes(s, key, len ? xmemdup(value, len) : NULL, len);
+    fw_cfg_add_bytes(s, key, xstrdup(value), strlen(value) + 1);
 }
 
 static bool fw_cfg_check_file(FWCfgState *s, const char *name, size_t len, Error **errp)

@@ -99,7 +99,7 @@ void fw_cfg_add_bytes(FWCfgState *s, uint16_t key, void *data, size_t len);
 void fw_cfg_add_i16(FWCfgState *s, uint16_t key, uint16_t value);
 void fw_cfg_add_i32(FWCfgState *s, uint16_t key, uint32_t value);
 void fw_cfg_add_i64(FWCfgState *s, uint16_t key, uint64_t value);
-/* A string item without its NUL (FW_CFG_KERNEL_CMDLINE-style items add their own). */
+/* A string item with its NUL, as QEMU stores them. */
 void fw_cfg_add_string(FWCfgState *s, uint16_t key, const char *value);
 
 /*
@@ -125,5 +125,14 @@ FWCfgState *fw_cfg_find(void);
  * the file readable and at most FW_CFG_MAX_ITEM_SIZE bytes, no duplicate.
  */
 bool fw_cfg_add_from_opts(FWCfgState *s, const char *optstr, Error **errp) WARN_UNUSED_RESULT;
+
+/*
+ * For firmware that loads the kernel itself: the files kernel and initrd (may be NULL) as
+ * FW_CFG_KERNEL_SIZE/_DATA and FW_CFG_INITRD_SIZE/_DATA, cmdline (may be NULL) as
+ * FW_CFG_CMDLINE_SIZE/_DATA with its NUL. Nothing without a kernel. False + errp when a
+ * file cannot be read.
+ */
+bool fw_cfg_add_kernel_images(FWCfgState *s, const char *kernel, const char *initrd,
+                              const char *cmdline, Error **errp) WARN_UNUSED_RESULT;
 
 #endif

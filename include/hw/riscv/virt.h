@@ -17,6 +17,7 @@
 
 #define VIRT_CPUS_MAX 512
 #define VIRT_SOCKETS_MAX 8
+#define VIRT_FLASH_BANKS 2
 
 enum {
     VIRT_DEBUG,
@@ -87,6 +88,9 @@ typedef struct VirtMachineState {
     GPEXHost *pcie;
     /* fw_cfg at 0x10100000 (/machine/fw_cfg, where -fw_cfg finds it). */
     DeviceState *fw_cfg;
+    /* The two CFI flash banks; has_flash_image[i]: -drive if=pflash,unit=i was given. */
+    DeviceState *flash[VIRT_FLASH_BANKS];
+    bool has_flash_image[VIRT_FLASH_BANKS];
     MachineInitDoneNotifier machine_done;
 } VirtMachineState;
 

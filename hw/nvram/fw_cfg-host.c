@@ -1,8 +1,11 @@
 /*
- * -fw_cfg [name=]NAME,file=PATH|string=STR: a user file in the fw_cfg directory, with
- * QEMU's checks and messages (include/hw/nvram/fw_cfg.h). QEMU 7.2's riscv virt creates
- * fw_cfg only when the machine is done and so refuses -fw_cfg ("fw_cfg device not
- * available"); Kestrel's virt creates it with the board, so the option works there.
+ * fw_cfg items from host files (include/hw/nvram/fw_cfg.h):
+ *  - -fw_cfg [name=]NAME,file=PATH|string=STR: a user file in the directory, with QEMU's
+ *    checks and messages. QEMU 7.2's riscv virt creates fw_cfg only when the machine is
+ *    done and so refuses -fw_cfg ("fw_cfg device not available"); Kestrel's virt creates
+ *    it with the board, so the option works there.
+ *  - the kernel, initrd and command line for firmware that loads them itself (QEMU's
+ *    riscv virt with an S-mode firmware in flash 1, the PC's linuxboot).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -119,4 +122,36 @@ bool fw_cfg_add_from_opts(FWCfgState *s, const char *optstr, Error **errp)
 out:
     keyval_free(&kv);
     return ok;
+}
+
+/* key_size = the length of path's contents (i32), key_data = the contents. */
+static bool fw_cfg_add_image(FWCfgState *s, uint16_t key_size, uint16_t key_data, const char *path,
+                             Error **errp)
+{
+    uint8_t *data;
+    size_t len;
+
+    if (!fw_cfg_load_file(path, &data, &len, errp)) {
+        return false;
+    }
+    fw_cfg_add_i32(s, key_size, (uint32_t)len);
+    fw_cfg_add_bytes(s, key_data, data, len);
+    return true;
+}
+
+bool fw_cfg_add_kernel_images(FWCfgState *s, const char *kernel, const char *initrd,
+                              const char *cmdline, Error **errp)
+{
+    if (!kernel) {
+        return true;
+    }
+    if (!fw_cfg_add_image(s, FW_CFG_KERNEL_SIZE, FW_CFG_KERNEL_DATA, kernel, errp) ||
+        (initrd && !fw_cfg_add_image(s, FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA, initrd, errp))) {
+        return false;
+    }
+    if (cmdline) {
+        fw_cfg_add_i32(s, FW_CFG_CMDLINE_SIZE, (uint32_t)strlen(cmdline) + 1);
+        fw_cfg_add_string(s, FW_CFG_CMDLINE_DATA, cmdline);
+    }
+    return true;
 }
