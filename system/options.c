@@ -228,6 +228,7 @@ ADD_TO_LIST(blockdev)
 ADD_TO_LIST(netdev)
 ADD_TO_LIST(nic)
 ADD_TO_LIST(fw_cfg)
+ADD_TO_LIST(net)
 
 /* -accel tcg[,jit=on|off][,thread=single|multi]: the only accelerator for RISC-V guests. */
 static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **errp)
@@ -663,6 +664,8 @@ static const OptionDef options[] = {
      "a network backend (user networking); attach with -device virtio-net-device,netdev=ID"},
     {"nic", "user[,model=virtio-net-device][,hostfwd=...]", opt_nic,
      "a network backend and its virtio-net card in one option (or -nic none)"},
+    {"net", "nic[,model=M][,macaddr=MAC][,netdev=ID]|user[,...]|none", opt_net,
+     "legacy networking: NICs and backends joined through hub 0 (model=help lists NICs)"},
     {"fw_cfg", "[name=]NAME,file=FILE|string=STR", opt_fw_cfg,
      "add a named fw_cfg file (names start with opt/) from a host file or a string"},
     {"chardev", "BACKEND,id=ID[,...]", opt_chardev,

@@ -45,6 +45,26 @@ static bool is_help(const char *s)
     return s && (!strcmp(s, "help") || !strcmp(s, "?"));
 }
 
+/* -net nic,model=help or -nic ...,model=help. */
+static bool nic_model_help(const VLOptions *o)
+{
+    for (int i = 0; i < o->nnet + o->nnic; i++) {
+        const char *opt = i < o->nnet ? o->net[i] : o->nic[i - o->nnet];
+        KeyValueList kv;
+        bool help;
+
+        if (!keyval_parse_repeatable(opt, "type", &kv, NULL)) {
+            continue;
+        }
+        help = is_help(keyval_get(&kv, "model"));
+        keyval_free(&kv);
+        if (help) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* -h, -version and the "help" values: print what was asked; true if one was (start-up ends). */
 static bool handle_help_requests(const VLOptions *o)
 {
@@ -62,6 +82,8 @@ static bool handle_help_requests(const VLOptions *o)
         free(model);
     } else if (is_help(o->log_items)) {
         log_print_help();
+    } else if (nic_model_help(o)) {
+        net_print_nic_models(stdout);
     } else if (o->nobject && is_help(o->object[o->nobject - 1])) {
         user_creatable_print_help(stdout);
     } else {
@@ -354,6 +376,17 @@ static bool create_devices(const VLOptions *o, char **drive_devices, Error **err
 
         if (!net_nic_add(o->nic[i], &device_opts, errp)) {
             error_prepend(errp, "-nic %s: ", o->nic[i]);
+            return false;
+        }
+        if (!add_implied_device(device_opts, errp)) {
+            return false;
+        }
+    }
+    for (int i = 0; i < o->nnet; i++) {
+        char *device_opts = NULL;
+
+        if (!net_legacy_add(o->net[i], &device_opts, errp)) {
+            error_prepend(errp, "-net %s: ", o->net[i]);
             return false;
         }
         if (!add_implied_device(device_opts, errp)) {
