@@ -666,8 +666,6 @@ static const OptionDef options[] = {
      "a network backend and its virtio-net card in one option (or -nic none)"},
     {"net", "nic[,model=M][,macaddr=MAC][,netdev=ID]|user[,...]|none", opt_net,
      "legacy networking: NICs and backends joined through hub 0 (model=help lists NICs)"},
-    {"fw_cfg", "[name=]NAME,file=FILE|string=STR", opt_fw_cfg,
-     "add a named fw_cfg file (names start with opt/) from a host file or a string"},
     {"chardev", "BACKEND,id=ID[,...]", opt_chardev,
      "a character device: socket,path=P|host=H,port=N[,server=on][,wait=off], stdio, "
      "null, file,path=P, pty; mux=on shares it"},
@@ -676,6 +674,8 @@ static const OptionDef options[] = {
     {"append", "CMDLINE", opt_append, "kernel command line"},
     {"initrd", "FILE", opt_initrd, "initial ram disk"},
     {"dtb", "FILE", opt_dtb, "use this device tree instead of the generated one"},
+    {"fw_cfg", "[name=]NAME,file=FILE|string=STR", opt_fw_cfg,
+     "add a named fw_cfg file (names start with opt/) from a host file or a string"},
     {"serial", "DEV", opt_serial,
      "serial port backend: stdio, mon:stdio, null, none, "
      "file:PATH, pty, tcp:HOST:PORT,server=on,wait=off"},
