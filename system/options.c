@@ -434,7 +434,7 @@ static bool opt_boot(VLOptions *o, const char *opt, const char *arg, Error **err
     return ok;
 }
 
-/* -uuid: the virt board has no firmware table to show it in; its form is still checked. */
+/* -uuid: checked here; fw_cfg's FW_CFG_UUID item shows it to the firmware. */
 static bool opt_uuid(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     static const int dash_at[] = {8, 13, 18, 23};
@@ -448,6 +448,7 @@ static bool opt_uuid(VLOptions *o, const char *opt, const char *arg, Error **err
         error_setg(errp, "-%s %s: invalid UUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
                    opt, arg);
     }
+    o->uuid = ok ? arg : NULL;
     return ok;
 }
 
@@ -648,8 +649,7 @@ static const OptionDef options[] = {
     {"k", "language", opt_keyboard, "keyboard layout (no effect: there is no graphical display)"},
     {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
     {"name", "NAME", opt_name, "name the VM (query-name, info name)"},
-    {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid,
-     "machine UUID (checked; the virt board has no table that shows it)"},
+    {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid, "machine UUID (fw_cfg's UUID item)"},
     {"blockdev", "driver=file|raw|qcow2,node-name=N[,file=NODE|file.driver=file,...]", opt_blockdev,
      "a block node (dotted keys or JSON); attach with -device ...,drive=N"},
     {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,

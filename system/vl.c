@@ -260,6 +260,9 @@ static bool add_fw_cfg_files(const VLOptions *o, Error **errp)
 {
     FWCfgState *fw_cfg = fw_cfg_find();
 
+    if (fw_cfg && o->uuid) {
+        fw_cfg_set_uuid(fw_cfg, o->uuid);
+    }
     for (int i = 0; i < o->nfw_cfg; i++) {
         if (!fw_cfg) {
             error_setg(errp, "-fw_cfg %s: fw_cfg device not available", o->fw_cfg[i]);

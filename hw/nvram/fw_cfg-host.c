@@ -155,3 +155,15 @@ bool fw_cfg_add_kernel_images(FWCfgState *s, const char *kernel, const char *ini
     }
     return true;
 }
+
+void fw_cfg_set_uuid(FWCfgState *s, const char *uuid)
+{
+    uint8_t *bytes = xzalloc(16);
+
+    for (int i = 0; i < 16 && *uuid; i++) {
+        uuid += *uuid == '-';
+        sscanf(uuid, "%2hhx", &bytes[i]);
+        uuid += 2;
+    }
+    fw_cfg_add_bytes(s, FW_CFG_UUID, bytes, 16);
+}

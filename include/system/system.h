@@ -42,6 +42,7 @@ typedef struct VLOptions {
     int nfw_cfg;
     const char *net[MAX_DEVICE_OPTS]; /* legacy -net */
     int nnet;
+    const char *uuid;   /* -uuid, checked */
     bool snapshot;      /* -snapshot: never write to disk images */
     const char *accel;  /* -accel, e.g. "tcg,jit=off" */
     bool jit_set, jit;  /* -accel tcg,jit=on|off given, and its value */

@@ -21,15 +21,16 @@ def run_program(binary, *extra):
 def test_registers_and_directory_match_qemu(kestrel, qemu):
     out = {}
     for name, binary in (("kestrel", kestrel), ("qemu", qemu)):
-        proc = run_program(binary, "-smp", "2")
+        proc = run_program(binary, "-smp", "2", "-uuid", "12345678-9abc-def0-1234-56789abcdef0")
         # 8 = the check of FW_CFG_NB_CPUS against 1: both report the 2 harts.
         assert proc.returncode == 8, f"{name}: {proc.stdout[-2000:]}{proc.stderr[-1000:]}"
         assert "got 0x2, expected 0x1" in proc.stdout
+        assert "uuid 0x12 0x34 0x56 0x78 0x9a 0xbc 0xde 0xf0 0x12 0x34" in proc.stdout
         out[name] = proc.stdout
     assert out["kestrel"] == out["qemu"]
     proc = run_program(kestrel)
     assert proc.returncode == 0, proc.stdout[-2000:]
-    assert proc.stdout.startswith(BOARD_FILES)
+    assert proc.stdout.startswith("uuid" + " 0x0" * 16 + "\n" + BOARD_FILES)
 
 
 def test_user_files_are_listed_with_contents(kestrel, tmp_path):

@@ -5,7 +5,8 @@
  *   +0x14, or all 8 bytes at +0x10, starts the transfer).
  *  - the signature "QEMU", the ID with the DMA bit, the DMA register's "QEMU CFG"
  *  - reads past an item's end and of a missing item give 0
- *  - the file directory: a big-endian count, then 64-byte entries sorted by name
+ *  - the UUID (-uuid) and the file directory: a big-endian count, then 64-byte entries
+ *    sorted by name
  *  - DMA select/read/skip, the error bit for a write to a read-only item and for a
  *    buffer outside RAM (the guest memory around it is untouched)
  *  - the "opt/..." files of -fw_cfg: listed with their contents on the UART, so a
@@ -21,6 +22,7 @@
 
 #define FW_CFG_SIGNATURE 0x00
 #define FW_CFG_ID 0x01
+#define FW_CFG_UUID 0x02
 #define FW_CFG_NB_CPUS 0x05
 #define FW_CFG_FILE_DIR 0x19
 
@@ -216,8 +218,22 @@ static void check_dma(void)
     CHECK_EQ(fw_dma(DMA_CTL_SELECT | DMA_CTL_READ | (FW_CFG_ID << 16), buf, 0), 0);
 }
 
+static void print_uuid(void)
+{
+    uint8_t uuid[16];
+
+    fw_select(FW_CFG_UUID);
+    fw_read(uuid, sizeof(uuid));
+    uart_printf("uuid");
+    for (unsigned i = 0; i < sizeof(uuid); i++) {
+        uart_printf(" %x", uuid[i]);
+    }
+    uart_printf("\n");
+}
+
 int main(void)
 {
+    print_uuid();
     check_registers();
     check_dma();
     CHECK(list_files() >= 1);

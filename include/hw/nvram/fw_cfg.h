@@ -116,6 +116,9 @@ bool fw_cfg_add_file_writable(FWCfgState *s, const char *name, void *data, size_
                               FWCfgWriteCallback *write_cb, void *opaque,
                               Error **errp) WARN_UNUSED_RESULT;
 
+/* FW_CFG_UUID from a checked -uuid string: its 16 bytes in the order written. */
+void fw_cfg_set_uuid(FWCfgState *s, const char *uuid);
+
 /* The machine's fw_cfg device (/machine/fw_cfg), or NULL if the board has none. */
 FWCfgState *fw_cfg_find(void);
 
