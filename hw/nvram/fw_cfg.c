@@ -290,6 +290,26 @@ static bool fw_cfg_dma_rw(hwaddr addr, void *buf, uint64_t len, bool is_write)
                      : address_space_read(address_space_memory(), addr, buf, len)) == MEMTX_OK;
 }
 
+/* Zeros over [addr, addr+len) of RAM: the guest picks len (up to 4 GiB), so in pieces. */
+static bool fw_cfg_dma_zero(hwaddr addr, uint64_t len)
+{
+    static const uint8_t zeros[4096];
+
+    if (!fw_cfg_dma_ok(addr, len, true)) {
+        return fw_cfg_dma_rw(addr, (void *)zeros, len, true); /* logs and fails */
+    }
+    while (len) {
+        uint64_t n = MIN(len, sizeof(zeros));
+
+        if (address_space_write(address_space_memory(), addr, zeros, n) != MEMTX_OK) {
+            return false;
+        }
+        addr += n;
+        len -= n;
+    }
+    return true;
+}
+
 /* One chunk of a transfer within the current item; false on an error. */
 static bool fw_cfg_dma_chunk(FWCfgState *s, FWCfgEntry *e, uint32_t control, hwaddr addr,
                              uint32_t len)
@@ -331,9 +351,7 @@ static uint32_t fw_cfg_dma_run(FWCfgState *s, uint32_t control, uint32_t length,
         if (!avail) {
             /* Past the end or no item: reads give zeros, writes fail, skips do nothing. */
             if (control & FW_CFG_DMA_CTL_READ) {
-                uint8_t *zeros = xzalloc(chunk);
-                ok = fw_cfg_dma_rw(address, zeros, chunk, true);
-                free(zeros);
+                ok = fw_cfg_dma_zero(address, chunk);
             } else if (control & FW_CFG_DMA_CTL_WRITE) {
                 ok = false;
             }

@@ -298,6 +298,14 @@ static void test_dma_outside_ram(void **state)
     wr(0x10, __builtin_bswap64(0x7fff00000000ULL), 8);
     wr(0x10, __builtin_bswap64(RAM_BASE + RAM_SIZE - 8), 8);
     wr(0x10, __builtin_bswap64(~0ULL - 4), 8);
+    /* Zeros past an item's end, over more than a page; a 4 GiB length fails cleanly. */
+    memset(guest(BUF), 0xaa, 0x3001);
+    assert_int_equal(
+        dma(FW_CFG_SIGNATURE << 16 | FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, 0x3000, BUF), 0);
+    assert_int_equal(guest(BUF + 0x2fff)[0], 0);
+    assert_int_equal(guest(BUF + 0x3000)[0], 0xaa);
+    assert_int_equal(dma(FW_CFG_DMA_CTL_SELECT | FW_CFG_DMA_CTL_READ, 0xffffffff, BUF),
+                     FW_CFG_DMA_CTL_ERROR);
     /* A zero length succeeds wherever it points. */
     assert_int_equal(dma(FW_CFG_DMA_CTL_READ, 0, 0x7fff00000000ULL), 0);
 }
