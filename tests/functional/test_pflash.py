@@ -33,16 +33,19 @@ def flash_image(path, code=b"", size=FLASH_SIZE):
 
 
 def test_command_transcript_matches_qemu(kestrel, qemu):
-    """Read array, CFI query, ID, program, erase, buffered write, lock: the same answers."""
+    """Read array, CFI query, ID, program, erase, buffered write, lock: the same answers.
+    The program ends running code from the flash; QEMU 7.2 fails there (check 10: it runs
+    the code as first programmed), so the transcripts are compared up to that point."""
     assert os.path.exists(PROGRAM), "build/tests/guest/pflash.elf missing: run make guest"
     out = {}
-    for name, binary in (("kestrel", kestrel), ("qemu", qemu)):
+    for name, binary, status in (("kestrel", kestrel, 0), ("qemu", qemu, 10)):
         proc = run([binary, "-M", "virt", "-bios", "none", "-nographic", "-no-reboot",
                     "-kernel", PROGRAM])
-        assert proc.returncode == 0, f"{name}: {proc.stdout[-2000:]}{proc.stderr[-1000:]}"
+        assert proc.returncode == status, f"{name}: {proc.stdout[-2000:]}{proc.stderr[-1000:]}"
         out[name] = proc.stdout
     assert "cfi 0x10: 0x510051" in out["qemu"]
-    assert out["kestrel"] == out["qemu"]
+    assert "ran from flash 0x2\nPASS" in out["kestrel"]
+    assert out["kestrel"].split("ran from flash")[0] == out["qemu"].split("check 10 failed")[0]
 
 
 @pytest.mark.parametrize("bios", [["-bios", "none"], []], ids=["bios-none", "bios-default"])
