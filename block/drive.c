@@ -93,13 +93,14 @@ static bool drive_parse_option(DriveOptions *opts, const char *key, const char *
         opts->format = value;
     } else if (!strcmp(key, "if")) {
         opts->interface = value;
-        if (strcmp(value, "none") && strcmp(value, "virtio")) {
-            error_setg(errp, "interface if=%s is not supported (use if=none or if=virtio)", value);
+        if (strcmp(value, "none") && strcmp(value, "virtio") && strcmp(value, "pflash")) {
+            error_setg(errp, "interface if=%s is not supported (use if=none, virtio or pflash)",
+                       value);
             return false;
         }
     } else if (!strcmp(key, "id")) {
         opts->id = value;
-    } else if (!strcmp(key, "index")) {
+    } else if (!strcmp(key, "index") || !strcmp(key, "unit")) {
         opts->has_index = true;
         if (!parse_uint(value, &opts->index) || opts->index > 1000) {
             error_setg(errp, "Invalid index '%s'", value);
@@ -147,6 +148,16 @@ static char *drive_auto_id(const DriveOptions *opts)
     }
 }
 
+/* The automatic id of unit=N is taken when drive_auto_id had to move past it. */
+static bool drive_auto_id_is(const char *id, const DriveOptions *opts)
+{
+    char *want = xasprintf("%s%" PRIu64, opts->interface, opts->index);
+    bool same = !strcmp(id, want);
+
+    free(want);
+    return same;
+}
+
 static bool drive_open(const DriveOptions *opts, char **device_opts, Error **errp)
 {
     unsigned flags = opts->flags | (opts->snapshot ? BLK_OPEN_SNAPSHOT : 0);
@@ -156,6 +167,15 @@ static bool drive_open(const DriveOptions *opts, char **device_opts, Error **err
 
     if (opts->id && blk_by_name(opts->id)) {
         error_setg(errp, "Duplicate ID '%s' for drive", opts->id);
+        goto out;
+    }
+    /* The board finds flash images by their automatic ids, pflash0 and pflash1. */
+    if (!strcmp(opts->interface, "pflash") && opts->id) {
+        error_setg(errp, "if=pflash drives are named pflash<unit>: id= is not supported");
+        goto out;
+    }
+    if (!strcmp(opts->interface, "pflash") && opts->has_index && !drive_auto_id_is(id, opts)) {
+        error_setg(errp, "drive with bus=0, unit=%" PRIu64 " exists", opts->index);
         goto out;
     }
     blk = blk_open(opts->file, opts->format, flags, errp);

@@ -1,11 +1,14 @@
 /*
- * The -netdev and -nic command-line options (QEMU syntax):
+ * The -netdev, -nic and legacy -net command-line options (QEMU syntax):
  *     -netdev user,id=n0,hostfwd=tcp::5555-:23,hostfwd=udp::6000-:60
  *     -nic user,model=virtio-net-pci,mac=52:54:00:12:34:60,hostfwd=tcp::2222-:22
+ *     -net nic[,model=M][,macaddr=MAC][,netdev=ID] -net user[,backend options]
+ * -net nic and -net backends without netdev= are ports of hub 0 (net/hub.c).
  * Backend keys may repeat (hostfwd, dnssearch): keyval_parse_repeatable splits them.
  */
 #include <ctype.h>
 
+#include "net/hub.h"
 #include "net/net.h"
 #include "net/slirp.h"
 #include "util/option.h"
@@ -214,6 +217,96 @@ bool net_nic_add(const char *optstr, char **device_opts, Error **errp)
         }
     } else {
         ok = nic_add_parsed(&kv, device_opts, errp);
+    }
+    keyval_free(&kv);
+    return ok;
+}
+
+/* ---- legacy -net ---- */
+
+void net_print_nic_models(FILE *out)
+{
+    fprintf(out, "Available NIC models:\n%s\n%s\n", NIC_DEFAULT_MODEL, NIC_MMIO_MODEL);
+}
+
+/* -net nic: a NIC on hub 0 (or on netdev=), as a -device string for the caller. */
+static bool net_legacy_nic(const KeyValueList *kv, char **device_opts, Error **errp)
+{
+    static const char *const known[] = {"type", "model", "macaddr", "netdev", "name", "id", NULL};
+    const char *model = keyval_get(kv, "model"), *mac = keyval_get(kv, "macaddr");
+    const char *netdev = keyval_get(kv, "netdev");
+    uint8_t macaddr[ETH_ALEN];
+
+    for (int i = 0; i < kv->count; i++) {
+        const char *const *k = known;
+        while (*k && strcmp(*k, kv->items[i].key)) {
+            k++;
+        }
+        if (!*k) {
+            error_setg(errp, "Invalid parameter '%s'", kv->items[i].key);
+            return false;
+        }
+    }
+    if (!nic_check_model(model, errp) || (mac && !net_parse_macaddr(mac, macaddr, errp))) {
+        return false;
+    }
+    if (!netdev) {
+        netdev = net_hub_add_nic_port(0)->name;
+    }
+    *device_opts = xasprintf("%s,netdev=%s%s%s",
+                             model && !strcmp(model, NIC_MMIO_MODEL) ? model : NIC_DEFAULT_MODEL,
+                             netdev, mac ? ",mac=" : "", mac ? mac : "");
+    return true;
+}
+
+/* -net TYPE[,id=|name=][,backend options]: a backend on hub 0. */
+static bool net_legacy_backend(const KeyValueList *kv, Error **errp)
+{
+    static const char *const consumed[] = {"id", "name", NULL};
+    const char *id = keyval_get(kv, "id") ? keyval_get(kv, "id") : keyval_get(kv, "name");
+    char *auto_id = NULL;
+    KeyValueList opts;
+    bool ok;
+
+    opts_without(kv, consumed, &opts);
+    if (!id) {
+        for (int i = 0; !auto_id || net_find_netdev(auto_id); i++) {
+            free(auto_id);
+            auto_id = xasprintf("__net%d", i);
+        }
+        id = auto_id;
+    }
+    keyval_add(&opts, xstrdup("id"), xstrdup(id));
+    ok = netdev_add_parsed(&opts, auto_id != NULL, errp) &&
+         net_hub_connect_backend(0, net_find_netdev(id), errp);
+    keyval_free(&opts);
+    free(auto_id);
+    return ok;
+}
+
+bool net_legacy_add(const char *optstr, char **device_opts, Error **errp)
+{
+    KeyValueList kv;
+    const char *type;
+    bool ok;
+
+    *device_opts = NULL;
+    if (!keyval_parse_repeatable(optstr, "type", &kv, errp)) {
+        return false;
+    }
+    type = keyval_get(&kv, "type");
+    if (!type || !*type) {
+        error_setg(errp, "a type is required (e.g. -net nic or -net user)");
+        ok = false;
+    } else if (!strcmp(type, "none")) {
+        ok = kv.count == 1;
+        if (!ok) {
+            error_setg(errp, "-net none takes no options");
+        }
+    } else if (!strcmp(type, "nic")) {
+        ok = net_legacy_nic(&kv, device_opts, errp);
+    } else {
+        ok = net_legacy_backend(&kv, errp);
     }
     keyval_free(&kv);
     return ok;

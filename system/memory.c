@@ -422,7 +422,7 @@ static bool access_is_valid(MemoryRegion *mr, hwaddr addr, unsigned size, bool i
                  mr_name(mr), what, size, addr);
         return false;
     }
-    if (memory_region_is_ram(mr)) {
+    if (memory_region_is_ram(mr) && !memory_region_is_romd(mr)) {
         return true;
     }
     if (size < min || size > max) {
@@ -513,7 +513,7 @@ MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr, uint64_t 
     if (!is_terminal(mr, addr, size, false) || !access_is_valid(mr, addr, size, false)) {
         return MEMTX_DECODE_ERROR;
     }
-    if (memory_region_is_ram(mr)) {
+    if (memory_region_is_ram(mr) && !memory_region_is_romd(mr)) {
         /* Little-endian host assumed: guest memory bytes are host bytes. */
         memcpy(data, mr->ram_ptr + addr, size);
         return MEMTX_OK;
@@ -528,7 +528,7 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr, uint64_t
     if (!is_terminal(mr, addr, size, true) || !access_is_valid(mr, addr, size, true)) {
         return MEMTX_DECODE_ERROR;
     }
-    if (memory_region_is_rom(mr)) {
+    if (memory_region_is_rom(mr) && !memory_region_is_romd(mr)) {
         log_mask(LOG_GUEST_ERROR, "%s: write of size %u at offset 0x%" PRIx64 " to ROM ignored\n",
                  mr_name(mr), size, addr);
         return MEMTX_OK;

@@ -227,6 +227,8 @@ ADD_TO_LIST(drive)
 ADD_TO_LIST(blockdev)
 ADD_TO_LIST(netdev)
 ADD_TO_LIST(nic)
+ADD_TO_LIST(fw_cfg)
+ADD_TO_LIST(net)
 
 /* -accel tcg[,jit=on|off][,thread=single|multi]: the only accelerator for RISC-V guests. */
 static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **errp)
@@ -432,7 +434,7 @@ static bool opt_boot(VLOptions *o, const char *opt, const char *arg, Error **err
     return ok;
 }
 
-/* -uuid: the virt board has no firmware table to show it in; its form is still checked. */
+/* -uuid: checked here; fw_cfg's FW_CFG_UUID item shows it to the firmware. */
 static bool opt_uuid(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     static const int dash_at[] = {8, 13, 18, 23};
@@ -446,6 +448,7 @@ static bool opt_uuid(VLOptions *o, const char *opt, const char *arg, Error **err
         error_setg(errp, "-%s %s: invalid UUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
                    opt, arg);
     }
+    o->uuid = ok ? arg : NULL;
     return ok;
 }
 
@@ -646,8 +649,7 @@ static const OptionDef options[] = {
     {"k", "language", opt_keyboard, "keyboard layout (no effect: there is no graphical display)"},
     {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
     {"name", "NAME", opt_name, "name the VM (query-name, info name)"},
-    {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid,
-     "machine UUID (checked; the virt board has no table that shows it)"},
+    {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid, "machine UUID (fw_cfg's UUID item)"},
     {"blockdev", "driver=file|raw|qcow2,node-name=N[,file=NODE|file.driver=file,...]", opt_blockdev,
      "a block node (dotted keys or JSON); attach with -device ...,drive=N"},
     {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,
@@ -662,6 +664,8 @@ static const OptionDef options[] = {
      "a network backend (user networking); attach with -device virtio-net-device,netdev=ID"},
     {"nic", "user[,model=virtio-net-device][,hostfwd=...]", opt_nic,
      "a network backend and its virtio-net card in one option (or -nic none)"},
+    {"net", "nic[,model=M][,macaddr=MAC][,netdev=ID]|user[,...]|none", opt_net,
+     "legacy networking: NICs and backends joined through hub 0 (model=help lists NICs)"},
     {"chardev", "BACKEND,id=ID[,...]", opt_chardev,
      "a character device: socket,path=P|host=H,port=N[,server=on][,wait=off], stdio, "
      "null, file,path=P, pty; mux=on shares it"},
@@ -670,6 +674,8 @@ static const OptionDef options[] = {
     {"append", "CMDLINE", opt_append, "kernel command line"},
     {"initrd", "FILE", opt_initrd, "initial ram disk"},
     {"dtb", "FILE", opt_dtb, "use this device tree instead of the generated one"},
+    {"fw_cfg", "[name=]NAME,file=FILE|string=STR", opt_fw_cfg,
+     "add a named fw_cfg file (names start with opt/) from a host file or a string"},
     {"serial", "DEV", opt_serial,
      "serial port backend: stdio, mon:stdio, null, none, "
      "file:PATH, pty, tcp:HOST:PORT,server=on,wait=off"},

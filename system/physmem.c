@@ -72,6 +72,17 @@ bool memory_region_init_rom(MemoryRegion *mr, const char *name, uint64_t size, E
     return init_ram_backed(mr, MR_ROM, name, size, errp);
 }
 
+bool memory_region_init_rom_device(MemoryRegion *mr, const MemoryRegionOps *ops, void *opaque,
+                                   const char *name, uint64_t size, Error **errp)
+{
+    if (!init_ram_backed(mr, MR_ROM, name, size, errp)) {
+        return false;
+    }
+    mr->ops = ops;
+    mr->opaque = opaque;
+    return true;
+}
+
 /* ---- Singletons ---- */
 
 static MemoryRegion system_memory;
@@ -203,7 +214,7 @@ static MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
         } else {
             chunk = MIN(len, r->size - (addr - r->addr));
             MemTxResult piece =
-                r->mr->type == MR_IO
+                r->mr->type == MR_IO || (memory_region_is_romd(r->mr) && kind != ACCESS_WRITE_ROM)
                     ? io_rw(r->mr, r->offset_in_region + (addr - r->addr), buf, chunk, kind)
                     : ram_rw(r, addr, buf, chunk, kind);
             res = MAX(res, piece);
@@ -259,7 +270,7 @@ MemTxResult address_space_load(AddressSpace *as, hwaddr addr, unsigned size, uin
         return address_space_read(as, addr, val, size);
     }
     hwaddr offset = r->offset_in_region + (addr - r->addr);
-    if (memory_region_is_ram(r->mr)) {
+    if (memory_region_is_ram(r->mr) && !memory_region_is_romd(r->mr)) {
         memcpy(val, r->mr->ram_ptr + offset, size);
         return MEMTX_OK;
     }

@@ -16,6 +16,7 @@
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
 #include "hw/core/qdev-globals.h"
+#include "hw/nvram/fw_cfg.h"
 #include "hw/rtc/goldfish_rtc.h"
 #include "monitor/monitor.h"
 #include "net/net.h"
@@ -44,6 +45,26 @@ static bool is_help(const char *s)
     return s && (!strcmp(s, "help") || !strcmp(s, "?"));
 }
 
+/* -net nic,model=help or -nic ...,model=help. */
+static bool nic_model_help(const VLOptions *o)
+{
+    for (int i = 0; i < o->nnet + o->nnic; i++) {
+        const char *opt = i < o->nnet ? o->net[i] : o->nic[i - o->nnet];
+        KeyValueList kv;
+        bool help;
+
+        if (!keyval_parse_repeatable(opt, "type", &kv, NULL)) {
+            continue;
+        }
+        help = is_help(keyval_get(&kv, "model"));
+        keyval_free(&kv);
+        if (help) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* -h, -version and the "help" values: print what was asked; true if one was (start-up ends). */
 static bool handle_help_requests(const VLOptions *o)
 {
@@ -61,6 +82,8 @@ static bool handle_help_requests(const VLOptions *o)
         free(model);
     } else if (is_help(o->log_items)) {
         log_print_help();
+    } else if (nic_model_help(o)) {
+        net_print_nic_models(stdout);
     } else if (o->nobject && is_help(o->object[o->nobject - 1])) {
         user_creatable_print_help(stdout);
     } else {
@@ -232,6 +255,27 @@ static bool create_chardevs_and_monitors(const VLOptions *o, Error **errp)
     return true;
 }
 
+/* -fw_cfg: files in the board's fw_cfg directory (the board created the device). */
+static bool add_fw_cfg_files(const VLOptions *o, Error **errp)
+{
+    FWCfgState *fw_cfg = fw_cfg_find();
+
+    if (fw_cfg && o->uuid) {
+        fw_cfg_set_uuid(fw_cfg, o->uuid);
+    }
+    for (int i = 0; i < o->nfw_cfg; i++) {
+        if (!fw_cfg) {
+            error_setg(errp, "-fw_cfg %s: fw_cfg device not available", o->fw_cfg[i]);
+            return false;
+        }
+        if (!fw_cfg_add_from_opts(fw_cfg, o->fw_cfg[i], errp)) {
+            error_prepend(errp, "-fw_cfg %s: ", o->fw_cfg[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* -daemonize forks before any thread exists; -pidfile names the process that stays. */
 static bool setup_process(const VLOptions *o, Error **errp)
 {
@@ -272,15 +316,15 @@ static bool add_implied_device(char *device_opts, Error **errp)
 }
 
 /*
- * Backends first (-object, -netdev, -drive), then -device in command-line order, then the
- * devices -drive if=virtio asked for (QEMU appends them to the -device list, so on virt
- * they take the PCI slots after the -device ones), then -nic's.
+ * Backends (-object, -netdev, -blockdev, -drive) before the board, as QEMU: a board takes
+ * its flash images from -drive if=pflash. *drive_devices receives the -device strings
+ * -drive if=virtio asks for (o->ndrive entries, NULL where none), for create_devices.
  */
-static bool create_devices(const VLOptions *o, Error **errp)
+static bool create_backends(const VLOptions *o, char ***drive_devices, Error **errp)
 {
-    char **drive_devices;
     bool ok = true;
 
+    *drive_devices = xnew0(char *, o->ndrive + 1);
     for (int i = 0; i < o->nobject; i++) {
         if (!user_creatable_add_from_str(o->object[i], errp)) {
             return false;
@@ -292,7 +336,6 @@ static bool create_devices(const VLOptions *o, Error **errp)
             return false;
         }
     }
-    drive_devices = xnew0(char *, o->ndrive + 1);
     for (int i = 0; ok && i < o->nblockdev; i++) {
         ok = blockdev_add(o->blockdev[i], errp);
         if (!ok) {
@@ -300,11 +343,23 @@ static bool create_devices(const VLOptions *o, Error **errp)
         }
     }
     for (int i = 0; ok && i < o->ndrive; i++) {
-        ok = drive_new(o->drive[i], o->snapshot, &drive_devices[i], errp);
+        ok = drive_new(o->drive[i], o->snapshot, &(*drive_devices)[i], errp);
         if (!ok) {
             error_prepend(errp, "-drive %s: ", o->drive[i]);
         }
     }
+    return ok;
+}
+
+/*
+ * -device in command-line order, then the devices -drive if=virtio asked for (QEMU appends
+ * them to the -device list, so on virt they take the PCI slots after the -device ones),
+ * then -nic's. Frees drive_devices.
+ */
+static bool create_devices(const VLOptions *o, char **drive_devices, Error **errp)
+{
+    bool ok = true;
+
     for (int i = 0; ok && i < o->ndevice; i++) {
         ok = qdev_device_add(o->device[i], errp) != NULL;
     }
@@ -324,6 +379,17 @@ static bool create_devices(const VLOptions *o, Error **errp)
 
         if (!net_nic_add(o->nic[i], &device_opts, errp)) {
             error_prepend(errp, "-nic %s: ", o->nic[i]);
+            return false;
+        }
+        if (!add_implied_device(device_opts, errp)) {
+            return false;
+        }
+    }
+    for (int i = 0; i < o->nnet; i++) {
+        char *device_opts = NULL;
+
+        if (!net_legacy_add(o->net[i], &device_opts, errp)) {
+            error_prepend(errp, "-net %s: ", o->net[i]);
             return false;
         }
         if (!add_implied_device(device_opts, errp)) {
@@ -517,10 +583,18 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
                                    Error **errp)
 {
     MachineState *ms;
+    char **drive_devices = NULL;
 
     if (!create_chardevs_and_monitors(o, errp) || !semihosting_connect_chardev(errp) ||
-        !(ms = create_machine(o, mc, kv, errp)) || !machine_run_board_init(ms, errp) ||
-        !create_devices(o, errp)) {
+        !(ms = create_machine(o, mc, kv, errp)) || !create_backends(o, &drive_devices, errp) ||
+        !machine_run_board_init(ms, errp)) {
+        for (int i = 0; drive_devices && i < o->ndrive; i++) {
+            free(drive_devices[i]);
+        }
+        free(drive_devices);
+        return NULL;
+    }
+    if (!create_devices(o, drive_devices, errp) || !add_fw_cfg_files(o, errp)) {
         return NULL;
     }
     if (icount_enabled() && first_cpu && first_cpu->next_cpu) {

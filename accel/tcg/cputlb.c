@@ -161,9 +161,10 @@ static void target_from_entry(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t
 
 /* Cache a page-sized translation in e; host_page is NULL for MMIO. */
 static void entry_fill(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page, hwaddr ppage,
-                       int prot, uint8_t *host_page, bool rom)
+                       int prot, uint8_t *host_page, bool rom, bool romd)
 {
-    uint64_t ram_flags = host_page ? 0 : TLB_MMIO;
+    /* A ROM device (flash) runs code from memory but answers data reads itself. */
+    uint64_t ram_flags = host_page && !romd ? 0 : TLB_MMIO;
     uint64_t write_flags = (host_page && !rom) ? 0 : TLB_MMIO;
 
     if (!write_flags && tb_page_has_code(ppage)) {
@@ -221,7 +222,7 @@ static int tlb_fill_target(CPUState *cs, uint64_t va, unsigned size, MMUAccessTy
     if (lg >= TARGET_PAGE_BITS && (host_page || !memory_region_is_ram(fr->mr))) {
         CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, va);
         entry_fill(tlb, mmu_idx, e, va & TARGET_PAGE_MASK, ppage, prot, host_page,
-                   memory_region_is_rom(fr->mr));
+                   memory_region_is_rom(fr->mr), memory_region_is_romd(fr->mr));
         target_from_entry(tlb, mmu_idx, e, va, access, t);
         return TCG_EXCP_NONE;
     }
@@ -230,7 +231,8 @@ static int tlb_fill_target(CPUState *cs, uint64_t va, unsigned size, MMUAccessTy
     t->paddr = pa;
     t->host = NULL;
     t->notdirty = false;
-    if (host_page && !(access == MMU_DATA_STORE && memory_region_is_rom(fr->mr))) {
+    if (host_page && !(access == MMU_DATA_STORE && memory_region_is_rom(fr->mr)) &&
+        !(access == MMU_DATA_LOAD && memory_region_is_romd(fr->mr))) {
         t->host = host_page + (pa - ppage);
         t->notdirty = access == MMU_DATA_STORE && tb_page_has_code(pa);
     }

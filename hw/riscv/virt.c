@@ -17,11 +17,14 @@
 #include <inttypes.h>
 #include <libfdt.h>
 
+#include "block/block.h"
+#include "hw/block/flash.h"
 #include "hw/char/serial.h"
 #include "hw/core/sysbus.h"
 #include "hw/intc/riscv_aclint.h"
 #include "hw/intc/sifive_plic.h"
 #include "hw/misc/sifive_test.h"
+#include "hw/nvram/fw_cfg.h"
 #include "hw/riscv/boot.h"
 #include "hw/rtc/goldfish_rtc.h"
 #include "hw/virtio/virtio-mmio.h"
@@ -40,6 +43,8 @@ const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT] = {
     [VIRT_PLIC] = {0xc000000, 0x600000},
     [VIRT_UART0] = {0x10000000, 0x100},
     [VIRT_VIRTIO] = {0x10001000, 0x1000},
+    [VIRT_FW_CFG] = {0x10100000, 0x18},
+    [VIRT_FLASH] = {0x20000000, 0x4000000},
     [VIRT_PCIE_PIO] = {0x3000000, 0x10000},
     [VIRT_PCIE_ECAM] = {0x30000000, 0x10000000},
     [VIRT_PCIE_MMIO] = {0x40000000, 0x40000000},
@@ -284,6 +289,58 @@ static bool virt_device_unplug(MachineState *ms, DeviceState *dev, Error **errp)
     return false;
 }
 
+/* QEMU's flash geometry: 256 KiB sectors, two 16-bit chips on a 32-bit bank. */
+#define VIRT_FLASH_SECTOR_SIZE (256 * KiB)
+
+/*
+ * The two flash banks, each half of VIRT_FLASH, on -drive if=pflash,unit=0|1 ("pflash0",
+ * "pflash1") or empty (zeroed, as QEMU's). QEMU's virt has no unit 2 or above.
+ */
+static bool virt_create_flash(VirtMachineState *s, Error **errp)
+{
+    uint64_t bank_size = virt_memmap[VIRT_FLASH].size / VIRT_FLASH_BANKS;
+
+    for (int unit = VIRT_FLASH_BANKS; unit < MAX_DEVICE_OPTS; unit++) {
+        char id[32];
+
+        snprintf(id, sizeof(id), "pflash%d", unit);
+        if (blk_by_name(id)) {
+            error_setg(errp, "machine type does not support if=pflash,bus=0,unit=%d", unit);
+            return false;
+        }
+    }
+    for (int i = 0; i < VIRT_FLASH_BANKS; i++) {
+        char id[32], name[32];
+
+        snprintf(id, sizeof(id), "pflash%d", i);
+        snprintf(name, sizeof(name), "virt.flash%d", i);
+        s->has_flash_image[i] = blk_by_name(id) != NULL;
+        s->flash[i] = pflash_cfi01_create(
+            name, virt_memmap[VIRT_FLASH].base + i * bank_size, bank_size / VIRT_FLASH_SECTOR_SIZE,
+            VIRT_FLASH_SECTOR_SIZE, 4, 2, s->has_flash_image[i] ? id : NULL, errp);
+        if (!s->flash[i]) {
+            error_prepend(errp, "%s: ", name);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* fw_cfg with DMA, at /machine/fw_cfg; the board's own item is the hart count. */
+static bool virt_create_fw_cfg(VirtMachineState *s, MachineState *ms, Error **errp)
+{
+    DeviceState *dev = qdev_new(TYPE_FW_CFG_MEM);
+
+    object_property_add_child(OBJECT(ms), TYPE_FW_CFG, OBJECT(dev));
+    if (!qdev_realize_and_unref(dev, errp)) {
+        return false;
+    }
+    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, virt_memmap[VIRT_FW_CFG].base);
+    fw_cfg_add_i16(FW_CFG(dev), FW_CFG_NB_CPUS, (uint16_t)ms->smp.cpus);
+    s->fw_cfg = dev;
+    return true;
+}
+
 static bool virt_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Error **errp);
 
 static bool virt_machine_init(MachineState *ms, Error **errp)
@@ -300,7 +357,8 @@ static bool virt_machine_init(MachineState *ms, Error **errp)
     virt_alloc_cpu_phandles(s);
     if (!virt_create_memory(s, ms, errp) || !virt_create_clint(s, errp) ||
         !virt_create_plic(s, errp) || !virt_create_virtio_transports(s, errp) ||
-        !virt_create_pcie(s, ms, errp) || !virt_create_devices(s, errp)) {
+        !virt_create_pcie(s, ms, errp) || !virt_create_devices(s, errp) ||
+        !virt_create_fw_cfg(s, ms, errp) || !virt_create_flash(s, errp)) {
         return false;
     }
     s->machine_done.notify = virt_machine_done;
@@ -458,6 +516,41 @@ static bool virt_fdt_devices(VirtMachineState *s, void *fdt, Error **errp)
     return true;
 }
 
+/* One node for both flash banks, as QEMU's: reg lists each bank. */
+static void virt_fdt_flash(VirtFdt *f)
+{
+    hwaddr base = virt_memmap[VIRT_FLASH].base;
+    uint64_t bank = virt_memmap[VIRT_FLASH].size / VIRT_FLASH_BANKS;
+    fdt64_t reg[2 * VIRT_FLASH_BANKS];
+    char name[32];
+    int node;
+
+    for (int i = 0; i < VIRT_FLASH_BANKS; i++) {
+        reg[2 * i] = cpu_to_fdt64(base + i * bank);
+        reg[2 * i + 1] = cpu_to_fdt64(bank);
+    }
+    snprintf(name, sizeof(name), "flash@%" PRIx64, base);
+    node = fdt_node(f, 0, name);
+    fdt_str(f, node, "compatible", "cfi-flash");
+    fdt_check(f, fdt_setprop(f->fdt, node, "reg", reg, sizeof(reg)), "reg");
+    fdt_u32(f, node, "bank-width", 4);
+}
+
+/* The nodes QEMU puts at the root, not under /soc: listed first (fw-cfg, flash, chosen). */
+static bool virt_fdt_root_devices(VirtMachineState *s, VirtFdt *f, Error **errp)
+{
+    DeviceFDTContext ctx = {
+        .fdt = f->fdt,
+        .parent_path = "/",
+        .base = virt_memmap[VIRT_FW_CFG].base,
+        .size = virt_memmap[VIRT_FW_CFG].size,
+    };
+    DeviceClass *dc = DEVICE_GET_CLASS(s->fw_cfg);
+
+    virt_fdt_flash(f);
+    return f->err || dc->fdt_populate(s->fw_cfg, &ctx, errp);
+}
+
 /* Room for the fixed nodes, each hart's nodes and phandle references, and -append. */
 static size_t virt_fdt_size(VirtMachineState *s, MachineState *ms)
 {
@@ -502,6 +595,10 @@ static void *virt_create_fdt(VirtMachineState *s, MachineState *ms, Error **errp
         return NULL;
     }
     virt_fdt_chosen(&f); /* after the test device's poweroff/reboot: listed before them */
+    if (!f.err && !virt_fdt_root_devices(s, &f, errp)) {
+        free(f.fdt);
+        return NULL;
+    }
     if (f.err) {
         error_setg(errp, "virt: device tree %s: %s", f.what, fdt_strerror(f.err));
         free(f.fdt);
@@ -528,9 +625,12 @@ static bool virt_fdt_bootargs(MachineState *ms, Error **errp)
     return true;
 }
 
-/* Firmware at the start of DRAM, then the kernel; *images_end = the end of what was loaded. */
-static bool virt_load_images(MachineState *ms, uint64_t *kernel_entry, hwaddr *kernel_end,
-                             hwaddr *images_end, Error **errp)
+/*
+ * Firmware at the start of DRAM, then the kernel (if load_kernel); *images_end = the end of
+ * what was loaded.
+ */
+static bool virt_load_images(MachineState *ms, bool load_kernel, uint64_t *kernel_entry,
+                             hwaddr *kernel_end, hwaddr *images_end, Error **errp)
 {
     hwaddr dram = virt_memmap[VIRT_DRAM].base;
     hwaddr firmware_end = dram;
@@ -544,7 +644,7 @@ static bool virt_load_images(MachineState *ms, uint64_t *kernel_entry, hwaddr *k
     free(firmware);
     *kernel_entry = 0;
     *kernel_end = *images_end = firmware_end;
-    if (ok && ms->kernel_filename) {
+    if (ok && load_kernel && ms->kernel_filename) {
         ok = riscv_load_kernel(ms, dram, riscv_calc_kernel_start_addr(firmware_end), kernel_entry,
                                kernel_end, errp);
         *images_end = MAX(firmware_end, *kernel_end);
@@ -557,15 +657,26 @@ static bool virt_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Erro
 {
     VirtMachineState *s = container_of(n, VirtMachineState, machine_done);
     hwaddr dram = virt_memmap[VIRT_DRAM].base;
+    hwaddr flash = virt_memmap[VIRT_FLASH].base;
     hwaddr kernel_end, images_end, initrd_end, fdt_addr;
     uint64_t kernel_entry;
+    /* QEMU 7.2's rule for an S-mode firmware in flash 1 (EDK2): the firmware in DRAM enters
+     * it, and the kernel, initrd and command line wait in fw_cfg for it to load them. */
+    bool kernel_in_fw_cfg = s->has_flash_image[1];
 
     if (ms->initrd_filename && !ms->kernel_filename) {
         error_setg(errp, "-initrd requires -kernel");
         return false;
     }
-    if (!virt_load_images(ms, &kernel_entry, &kernel_end, &images_end, errp)) {
+    if (!virt_load_images(ms, !kernel_in_fw_cfg, &kernel_entry, &kernel_end, &images_end, errp)) {
         return false;
+    }
+    if (kernel_in_fw_cfg) {
+        kernel_entry = flash + virt_memmap[VIRT_FLASH].size / VIRT_FLASH_BANKS;
+        if (!fw_cfg_add_kernel_images(FW_CFG(s->fw_cfg), ms->kernel_filename, ms->initrd_filename,
+                                      ms->kernel_cmdline, errp)) {
+            return false;
+        }
     }
     /* A -dtb tree gets room for the /chosen properties added below. */
     ms->fdt = ms->dtb ? load_device_tree(
@@ -575,7 +686,7 @@ static bool virt_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Erro
     if (!ms->fdt || !virt_fdt_bootargs(ms, errp)) {
         return false;
     }
-    if (ms->initrd_filename) {
+    if (ms->initrd_filename && !kernel_in_fw_cfg) {
         if (!riscv_load_initrd(ms, dram, kernel_entry, kernel_end, &initrd_end, errp)) {
             return false;
         }
@@ -586,8 +697,11 @@ static bool virt_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Erro
     }
     ms->fdt_size = fdt_totalsize(ms->fdt);
     /* Every hart starts in the ROM and jumps to DRAM: the firmware, or with -bios none the
-     * program itself. OpenSBI then enters the kernel at kernel_entry in S-mode. */
-    riscv_setup_rom_reset_vec(virt_memmap[VIRT_MROM].base, dram, kernel_entry, fdt_addr);
+     * program itself. OpenSBI then enters the kernel at kernel_entry in S-mode. As QEMU
+     * 7.2, an image in flash 0 is M-mode firmware: the harts jump there instead (the
+     * firmware in DRAM stays loaded). */
+    riscv_setup_rom_reset_vec(virt_memmap[VIRT_MROM].base, s->has_flash_image[0] ? flash : dram,
+                              kernel_entry, fdt_addr);
     return true;
 }
 

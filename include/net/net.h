@@ -100,6 +100,14 @@ bool netdev_add(const char *optstr, Error **errp) WARN_UNUSED_RESULT;
  * create ("virtio-net-device,netdev=ID[,mac=MAC]"), or NULL for "-nic none".
  */
 bool net_nic_add(const char *optstr, char **device_opts, Error **errp) WARN_UNUSED_RESULT;
+/*
+ * Legacy -net nic[,model=M][,macaddr=MAC][,netdev=ID][,name=N] | -net TYPE[,backend
+ * options] | -net none: a NIC (its -device string in *device_opts, malloc'd, NULL otherwise)
+ * or a backend, joined through hub 0 unless netdev= names a -netdev.
+ */
+bool net_legacy_add(const char *optstr, char **device_opts, Error **errp) WARN_UNUSED_RESULT;
+/* -net nic,model=help and -nic ...,model=help: the NIC models. */
+void net_print_nic_models(FILE *out);
 /* Warn about netdevs no NIC uses (call once devices are created). */
 void net_check_clients(void);
 /* Free every netdev (tests; exit). */

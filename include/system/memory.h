@@ -90,6 +90,14 @@ bool memory_region_init_rom(MemoryRegion *mr, const char *name, uint64_t size,
                             Error **errp) WARN_UNUSED_RESULT;
 void memory_region_init_io(MemoryRegion *mr, const MemoryRegionOps *ops, void *opaque,
                            const char *name, uint64_t size);
+/*
+ * A ROM device (flash): host memory the harts execute from directly, while data reads
+ * and writes go through ops, so the device can answer commands (status, query) and
+ * update the memory itself. Loaders write it like ROM. Fails on allocation failure.
+ */
+bool memory_region_init_rom_device(MemoryRegion *mr, const MemoryRegionOps *ops, void *opaque,
+                                   const char *name, uint64_t size,
+                                   Error **errp) WARN_UNUSED_RESULT;
 void memory_region_init_alias(MemoryRegion *mr, const char *name, MemoryRegion *orig, hwaddr offset,
                               uint64_t size);
 /* Free the name and RAM of mr (mr must not be mapped). */
@@ -109,6 +117,11 @@ static inline bool memory_region_is_ram(const MemoryRegion *mr)
 static inline bool memory_region_is_rom(const MemoryRegion *mr)
 {
     return mr->type == MR_ROM;
+}
+/* A ROM device: memory for instruction fetch, ops for data accesses. */
+static inline bool memory_region_is_romd(const MemoryRegion *mr)
+{
+    return mr->type == MR_ROM && mr->ops;
 }
 static inline void *memory_region_get_ram_ptr(MemoryRegion *mr)
 {

@@ -38,6 +38,11 @@ typedef struct VLOptions {
     int nnetdev;
     const char *nic[MAX_DEVICE_OPTS]; /* -nic */
     int nnic;
+    const char *fw_cfg[MAX_DEVICE_OPTS]; /* -fw_cfg */
+    int nfw_cfg;
+    const char *net[MAX_DEVICE_OPTS]; /* legacy -net */
+    int nnet;
+    const char *uuid;   /* -uuid, checked */
     bool snapshot;      /* -snapshot: never write to disk images */
     const char *accel;  /* -accel, e.g. "tcg,jit=off" */
     bool jit_set, jit;  /* -accel tcg,jit=on|off given, and its value */

@@ -17,6 +17,7 @@
 
 #define VIRT_CPUS_MAX 512
 #define VIRT_SOCKETS_MAX 8
+#define VIRT_FLASH_BANKS 2
 
 enum {
     VIRT_DEBUG,
@@ -28,6 +29,8 @@ enum {
     VIRT_PLIC,
     VIRT_UART0,
     VIRT_VIRTIO,
+    VIRT_FW_CFG,
+    VIRT_FLASH,
     VIRT_PCIE_PIO,
     VIRT_PCIE_ECAM,
     VIRT_PCIE_MMIO,
@@ -83,6 +86,11 @@ typedef struct VirtMachineState {
     DeviceState *virtio_transports[VIRT_VIRTIO_COUNT];
     /* The PCIe host: -device ...-pci, -drive if=virtio and -nic land on its bus. */
     GPEXHost *pcie;
+    /* fw_cfg at 0x10100000 (/machine/fw_cfg, where -fw_cfg finds it). */
+    DeviceState *fw_cfg;
+    /* The two CFI flash banks; has_flash_image[i]: -drive if=pflash,unit=i was given. */
+    DeviceState *flash[VIRT_FLASH_BANKS];
+    bool has_flash_image[VIRT_FLASH_BANKS];
     MachineInitDoneNotifier machine_done;
 } VirtMachineState;
 
