@@ -104,7 +104,9 @@ int sysbus_fdt_add_node(const DeviceFDTContext *ctx, const char *prefix, const c
         err = err ?: fdt_setprop_u32(fdt, node, "interrupt-parent", ctx->irq_parent);
     }
     if (ctx->num_irqs > 0) {
-        err = err ?: fdt_setprop_u32(fdt, node, "interrupts", ctx->irqs[0]);
+        const uint32_t cells[2] = {cpu_to_fdt32(ctx->irqs[0]), cpu_to_fdt32(ctx->irq_type)};
+
+        err = err ?: fdt_setprop(fdt, node, "interrupts", cells, ctx->irq_type ? 8 : 4);
     }
     if (err) {
         error_setg(errp, "device tree node %s: %s", name, fdt_strerror(err));

@@ -115,8 +115,10 @@ static void gpex_map_windows(GPEXHost *s)
 /* interrupt-map: for slots 0..3 (the mask repeats them) and pins INTA..INTD, the line. */
 static bool gpex_fdt_irq_map(void *fdt, int node, const DeviceFDTContext *ctx)
 {
-    enum { CELLS = 6 }; /* child unit address (3), child pin, parent phandle, parent irq */
-    uint32_t map[GPEX_NUM_IRQS * PCI_NUM_PINS * CELLS];
+    /* child unit address (3), child pin, parent phandle, parent irq (and its trigger) */
+    enum { MAX_CELLS = 7 };
+    int cells = ctx->irq_type ? MAX_CELLS : MAX_CELLS - 1;
+    uint32_t map[GPEX_NUM_IRQS * PCI_NUM_PINS * MAX_CELLS];
     const uint32_t mask[4] = {cpu_to_fdt32(PCI_DEVFN(3, 0) << 8), 0, 0, cpu_to_fdt32(7)};
     uint32_t *p = map;
 
@@ -127,10 +129,13 @@ static bool gpex_fdt_irq_map(void *fdt, int node, const DeviceFDTContext *ctx)
             p[3] = cpu_to_fdt32(pin + 1);
             p[4] = cpu_to_fdt32(ctx->irq_parent);
             p[5] = cpu_to_fdt32(ctx->irqs[0] + (slot + pin) % GPEX_NUM_IRQS);
-            p += CELLS;
+            if (ctx->irq_type) {
+                p[6] = cpu_to_fdt32(ctx->irq_type);
+            }
+            p += cells;
         }
     }
-    return fdt_setprop(fdt, node, "interrupt-map", map, sizeof(map)) == 0 &&
+    return fdt_setprop(fdt, node, "interrupt-map", map, (p - map) * sizeof(uint32_t)) == 0 &&
            fdt_setprop(fdt, node, "interrupt-map-mask", mask, sizeof(mask)) == 0;
 }
 

@@ -22,6 +22,7 @@
 #include "hw/char/serial.h"
 #include "hw/core/sysbus.h"
 #include "hw/intc/riscv_aclint.h"
+#include "hw/intc/riscv_aplic.h"
 #include "hw/intc/sifive_plic.h"
 #include "hw/misc/sifive_test.h"
 #include "hw/nvram/fw_cfg.h"
@@ -41,6 +42,8 @@ const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT] = {
     [VIRT_CLINT] = {0x2000000, 0x10000},
     [VIRT_ACLINT_SSWI] = {0x2f00000, 0x4000},
     [VIRT_PLIC] = {0xc000000, 0x600000},
+    [VIRT_APLIC_M] = {0xc000000, 0}, /* sized for the harts */
+    [VIRT_APLIC_S] = {0xd000000, 0},
     [VIRT_UART0] = {0x10000000, 0x100},
     [VIRT_VIRTIO] = {0x10001000, 0x1000},
     [VIRT_FW_CFG] = {0x10100000, 0x18},
@@ -149,15 +152,55 @@ static bool virt_create_clint(VirtMachineState *s, Error **errp)
 
 static bool virt_create_plic(VirtMachineState *s, Error **errp)
 {
-    s->plic =
+    s->irqchip =
         sifive_plic_create(virt_memmap[VIRT_PLIC].base, 0, s->num_harts, VIRT_IRQCHIP_NUM_SOURCES,
                            VIRT_IRQCHIP_NUM_PRIORITIES, virt_memmap[VIRT_PLIC].size, errp);
-    if (!s->plic) {
+    if (!s->irqchip) {
         return false;
     }
-    s->plic_phandle = s->next_phandle++;
-    virt_fdt_add(s, s->plic, VIRT_PLIC)->phandle = s->plic_phandle;
+    s->irqchip_phandle = s->next_phandle++;
+    virt_fdt_add(s, s->irqchip, VIRT_PLIC)->phandle = s->irqchip_phandle;
     return true;
+}
+
+/* aia=aplic: a machine-level root domain with the wires, delegating every source to a
+ * supervisor-level child (QEMU 7.2's layout: the root at 0xc000000, the child at 0xd000000). */
+static bool virt_create_aplic(VirtMachineState *s, Error **errp)
+{
+    uint64_t size = aplic_region_size(s->num_harts);
+    DeviceState *m = riscv_aplic_create(virt_memmap[VIRT_APLIC_M].base, 0, s->num_harts,
+                                        VIRT_IRQCHIP_NUM_SOURCES, true, errp);
+    DeviceState *sl = m ? riscv_aplic_create(virt_memmap[VIRT_APLIC_S].base, 0, s->num_harts,
+                                             VIRT_IRQCHIP_NUM_SOURCES, false, errp)
+                        : NULL;
+    VirtFDTDevice *d;
+
+    if (!sl) {
+        return false;
+    }
+    s->irqchip = m;
+    s->irq_type = 4; /* IRQ_TYPE_LEVEL_HIGH */
+    d = virt_fdt_add(s, m, VIRT_APLIC_M);
+    d->size = size;
+    d->phandle = s->next_phandle++;
+    d = virt_fdt_add(s, sl, VIRT_APLIC_S);
+    d->size = size;
+    d->phandle = s->irqchip_phandle = s->next_phandle++;
+    aplic_set_child(m, sl, s->irqchip_phandle);
+    return true;
+}
+
+/* -machine aia=none (the PLIC) or aplic; aplic-imsic needs the IMSIC, which is not built. */
+static bool virt_create_irqchip(VirtMachineState *s, Error **errp)
+{
+    if (!s->aia || strcmp(s->aia, "none") == 0) {
+        return virt_create_plic(s, errp);
+    }
+    if (strcmp(s->aia, "aplic") == 0) {
+        return virt_create_aplic(s, errp);
+    }
+    error_setg(errp, "-machine aia=%s: only aia=none and aia=aplic are supported", s->aia);
+    return false;
 }
 
 /* A sysbus device at map_index, its irq 0 (if irq > 0) wired to PLIC source irq. */
@@ -172,7 +215,7 @@ static VirtFDTDevice *virt_create_sysbus(VirtMachineState *s, DeviceState *dev, 
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, virt_memmap[map_index].base);
     d = virt_fdt_add(s, dev, map_index);
     if (irq > 0) {
-        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, qdev_get_gpio_in(s->plic, irq));
+        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, qdev_get_gpio_in(s->irqchip, irq));
         d->irqs[0] = irq;
         d->num_irqs = 1;
     }
@@ -205,7 +248,7 @@ static bool virt_create_virtio_transports(VirtMachineState *s, Error **errp)
     for (int i = 0; i < VIRT_VIRTIO_COUNT; i++) {
         hwaddr base = virt_memmap[VIRT_VIRTIO].base + i * virt_memmap[VIRT_VIRTIO].size;
         int irq = VIRT_VIRTIO_IRQ + i;
-        DeviceState *dev = virtio_mmio_create(base, qdev_get_gpio_in(s->plic, irq), errp);
+        DeviceState *dev = virtio_mmio_create(base, qdev_get_gpio_in(s->irqchip, irq), errp);
         VirtFDTDevice *d;
 
         if (!dev) {
@@ -247,7 +290,7 @@ static bool virt_create_pcie(VirtMachineState *s, MachineState *ms, Error **errp
     VirtFDTDevice *d;
 
     for (int i = 0; i < GPEX_NUM_IRQS; i++) {
-        irqs[i] = qdev_get_gpio_in(s->plic, VIRT_PCIE_IRQ + i);
+        irqs[i] = qdev_get_gpio_in(s->irqchip, VIRT_PCIE_IRQ + i);
     }
     s->pcie = gpex_create(&cfg, irqs, errp);
     if (!s->pcie) {
@@ -347,16 +390,12 @@ static bool virt_machine_init(MachineState *ms, Error **errp)
 {
     VirtMachineState *s = VIRT_MACHINE(ms);
 
-    if (s->aia && strcmp(s->aia, "none") != 0) {
-        error_setg(errp, "-machine aia=%s: only aia=none is supported", s->aia);
-        return false;
-    }
     if (!virt_create_harts(s, ms, errp)) {
         return false;
     }
     virt_alloc_cpu_phandles(s);
     if (!virt_create_memory(s, ms, errp) || !virt_create_clint(s, errp) ||
-        !virt_create_plic(s, errp) || !virt_create_virtio_transports(s, errp) ||
+        !virt_create_irqchip(s, errp) || !virt_create_virtio_transports(s, errp) ||
         !virt_create_pcie(s, ms, errp) || !virt_create_devices(s, errp) ||
         !virt_create_fw_cfg(s, ms, errp) || !virt_create_flash(s, errp)) {
         return false;
@@ -501,7 +540,8 @@ static bool virt_fdt_devices(VirtMachineState *s, void *fdt, Error **errp)
             .parent_path = "/soc",
             .base = d->base,
             .size = d->size,
-            .irq_parent = d->num_irqs ? s->plic_phandle : 0,
+            .irq_parent = d->num_irqs ? s->irqchip_phandle : 0,
+            .irq_type = s->irq_type,
             .irqs = d->irqs,
             .num_irqs = d->num_irqs,
             .hart_intc_phandles = s->intc_phandles,

@@ -80,11 +80,6 @@ def test_kernel_larger_than_ram(kestrel, tmp_path):
     assert_refused(proc, "huge.bin")
 
 
-def test_unsupported_aia(kestrel):
-    proc = run([kestrel, "-M", "virt,aia=aplic", "-bios", "none", "-nographic"])
-    assert_refused(proc, "kestrel: -machine aia=aplic: only aia=none is supported")
-
-
 def test_ninth_virtio_device(kestrel):
     proc = run([kestrel, "-bios", "none", "-nographic"] +
                ["-device", "virtio-rng-device"] * 9)

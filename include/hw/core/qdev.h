@@ -23,6 +23,7 @@ typedef struct DeviceFDTContext {
     uint32_t irq_parent;     /* phandle of the interrupt controller (0 = none) */
     const uint32_t *irqs;    /* interrupt numbers at irq_parent */
     int num_irqs;
+    uint32_t irq_type; /* nonzero: a second cell after each interrupt number (its trigger) */
     const uint32_t *hart_intc_phandles; /* per-hart "riscv,cpu-intc" phandles */
     int num_harts;
     uint32_t phandle; /* phandle to give the node (0 = none needed) */

@@ -27,6 +27,8 @@ enum {
     VIRT_CLINT,
     VIRT_ACLINT_SSWI,
     VIRT_PLIC,
+    VIRT_APLIC_M,
+    VIRT_APLIC_S,
     VIRT_UART0,
     VIRT_VIRTIO,
     VIRT_FW_CFG,
@@ -38,7 +40,7 @@ enum {
     VIRT_MEMMAP_COUNT,
 };
 
-/* Interrupt sources at the PLIC (QEMU's numbering). */
+/* Interrupt sources at the PLIC or APLIC (QEMU's numbering). */
 enum {
     VIRT_UART0_IRQ = 10,
     VIRT_RTC_IRQ = 11,
@@ -75,8 +77,12 @@ typedef struct VirtMachineState {
     RISCVCPU **harts;
     int num_harts;
     MemoryRegion mrom;
-    DeviceState *plic;
-    uint32_t plic_phandle;
+    /* The interrupt controller the devices' wires go to (the PLIC, or with aia=aplic the
+     * machine-level APLIC domain) and the phandle their nodes name as interrupt-parent (the
+     * PLIC, or the supervisor-level APLIC domain the machine level delegates to). */
+    DeviceState *irqchip;
+    uint32_t irqchip_phandle;
+    uint32_t irq_type;          /* second cell of "interrupts" (APLIC: level-high), 0 = one cell */
     uint32_t *cpu_phandles;     /* [hart index]: the cpu node's phandle */
     uint32_t *intc_phandles;    /* [hart index]: its riscv,cpu-intc node's phandle */
     VirtFDTDevice *fdt_devices; /* in creation order */
