@@ -47,14 +47,14 @@ static char *error_message(bool ok, Error *err)
 
 static void test_bad_aia_fails_init(void **state)
 {
-    static const char *const props[] = {"aia", "aplic", NULL};
+    static const char *const props[] = {"aia", "aplic-imsic", NULL};
     MachineState *ms = new_virt(props);
     Error *err = NULL;
     bool ok = machine_run_board_init(ms, &err);
     char *msg = error_message(ok, err);
 
     assert_non_null(msg);
-    assert_string_equal(msg, "-machine aia=aplic: only aia=none is supported");
+    assert_string_equal(msg, "-machine aia=aplic-imsic: only aia=none and aia=aplic are supported");
     free(msg);
     object_unref(OBJECT(ms));
 }
