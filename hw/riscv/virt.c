@@ -191,16 +191,21 @@ static bool virt_create_aplic(VirtMachineState *s, Error **errp)
 }
 
 /* -machine aia=none (the PLIC) or aplic; aplic-imsic needs the IMSIC, which is not built. */
+static bool virt_check_aia(VirtMachineState *s, Error **errp)
+{
+    if (s->aia && strcmp(s->aia, "none") != 0 && strcmp(s->aia, "aplic") != 0) {
+        error_setg(errp, "-machine aia=%s: only aia=none and aia=aplic are supported", s->aia);
+        return false;
+    }
+    return true;
+}
+
 static bool virt_create_irqchip(VirtMachineState *s, Error **errp)
 {
-    if (!s->aia || strcmp(s->aia, "none") == 0) {
-        return virt_create_plic(s, errp);
-    }
-    if (strcmp(s->aia, "aplic") == 0) {
+    if (s->aia && strcmp(s->aia, "aplic") == 0) {
         return virt_create_aplic(s, errp);
     }
-    error_setg(errp, "-machine aia=%s: only aia=none and aia=aplic are supported", s->aia);
-    return false;
+    return virt_create_plic(s, errp);
 }
 
 /* A sysbus device at map_index, its irq 0 (if irq > 0) wired to PLIC source irq. */
@@ -390,7 +395,7 @@ static bool virt_machine_init(MachineState *ms, Error **errp)
 {
     VirtMachineState *s = VIRT_MACHINE(ms);
 
-    if (!virt_create_harts(s, ms, errp)) {
+    if (!virt_check_aia(s, errp) || !virt_create_harts(s, ms, errp)) {
         return false;
     }
     virt_alloc_cpu_phandles(s);
