@@ -8,6 +8,7 @@
 
 #include "monitor/monitor.h"
 #include "system/system.h"
+#include "system/target-info.h"
 #include "util/option.h"
 
 typedef bool OptionHandler(VLOptions *o, const char *opt, const char *arg, Error **errp);
@@ -772,9 +773,10 @@ bool vl_parse_args(int argc, char **argv, VLOptions *o, Error **errp)
 
 void vl_print_help(FILE *out)
 {
-    fprintf(out, "usage: kestrel [options]\n"
-                 "A RISC-V machine emulator with QEMU's command line "
-                 "(qemu-system-riscv64 -M virt).\n\n");
+    fprintf(out,
+            "usage: %s [options]\n"
+            "An emulator of %s machines with QEMU's command line (%s).\n\n",
+            target_info()->binary, target_info()->arch_desc, target_info()->qemu_binary);
     for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
         char left[128];
         snprintf(left, sizeof(left), "-%s%s%s", options[i].name, options[i].argname ? " " : "",
@@ -785,15 +787,16 @@ void vl_print_help(FILE *out)
             fprintf(out, "  %-26s %s\n", left, options[i].help);
         }
     }
-    fprintf(out, "\nOptions are also accepted with two dashes (--machine).\n"
-                 "\nWhere Kestrel differs from QEMU:\n"
-                 "  - There is no graphical display: without -nographic the first serial port\n"
-                 "    still goes to stdio (as with -nographic), and -display accepts only none.\n"
-                 "  - Only the RISC-V 'virt' board; the harts implement RV64GC with Zba/Zbb/Zbc/\n"
-                 "    Zbs and Sstc, but not the hypervisor (H) extension.\n"
-                 "  - Disk images must be given with -drive or -blockdev (not as bare arguments),\n"
-                 "    raw or qcow2. PCI devices are modern-only virtio (no legacy I/O BAR,\n"
-                 "    no MSI-X): the device IDs are 0x1041.. where QEMU's are transitional.\n"
-                 "\nDuring emulation, with -nographic, Ctrl-A h lists the console keys "
-                 "(Ctrl-A x quits).\n");
+    fprintf(out,
+            "\nOptions are also accepted with two dashes (--machine).\n"
+            "\nWhere Kestrel differs from QEMU:\n"
+            "  - There is no graphical display: without -nographic the first serial port\n"
+            "    still goes to stdio (as with -nographic), and -display accepts only none.\n"
+            "%s"
+            "  - Disk images must be given with -drive or -blockdev (not as bare arguments),\n"
+            "    raw or qcow2. PCI devices are modern-only virtio (no legacy I/O BAR,\n"
+            "    no MSI-X): the device IDs are 0x1041.. where QEMU's are transitional.\n"
+            "\nDuring emulation, with -nographic, Ctrl-A h lists the console keys "
+            "(Ctrl-A x quits).\n",
+            target_info()->help_notes);
 }

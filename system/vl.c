@@ -16,7 +16,6 @@
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
 #include "hw/core/qdev-globals.h"
-#include "hw/rtc/goldfish_rtc.h"
 #include "monitor/monitor.h"
 #include "net/net.h"
 #include "qom/object_interfaces.h"
@@ -25,7 +24,7 @@
 #include "system/icount.h"
 #include "system/os-posix.h"
 #include "system/runstate.h"
-#include "target/riscv/cpu.h"
+#include "system/target-info.h"
 #include "util/guest-random.h"
 #include "util/log.h"
 #include "util/main-loop.h"
@@ -54,10 +53,10 @@ static bool handle_help_requests(const VLOptions *o)
     } else if (o->machine && (is_help(o->machine) || !strncmp(o->machine, "help,", 5))) {
         machine_print_help(stdout);
     } else if (is_help(o->cpu)) {
-        riscv_cpu_list(stdout);
+        cpu_list(stdout);
     } else if (o->cpu && strlen(o->cpu) > 5 && !strcmp(o->cpu + strlen(o->cpu) - 5, ",help")) {
         char *model = xasprintf("%.*s", (int)strcspn(o->cpu, ","), o->cpu);
-        riscv_cpu_print_props(model, stdout);
+        cpu_print_props(model, stdout);
         free(model);
     } else if (is_help(o->log_items)) {
         log_print_help();
@@ -80,7 +79,10 @@ static MachineClass *select_machine(const KeyValueList *kv, const char *optarg, 
     const char *name = keyval_get(kv, "type");
     MachineClass *mc = machine_find_class(name);
 
-    if (!mc) {
+    if (!mc && !name) {
+        error_setg(errp, "No machine specified, and there is no default\n"
+                         "Use -machine help to list supported machines");
+    } else if (!mc) {
         error_setg(errp,
                    "-machine %s: unsupported machine type\n"
                    "Use -machine help to list supported machines",
@@ -90,19 +92,19 @@ static MachineClass *select_machine(const KeyValueList *kv, const char *optarg, 
 }
 
 /*
- * -cpu NAME[,prop=value...] → the type "NAME-riscv-cpu", which must be a concrete CPU model;
+ * -cpu NAME[,prop=value...] → the type "NAME-riscv-cpu" ("NAME-x86_64-cpu"...: target_info()),
+ * which must be a concrete CPU model;
  * each prop=value becomes a -global default of that type (as QEMU does), so every hart the
  * board creates gets it and a property the model lacks is refused here.
  */
 static char *resolve_cpu_type(const char *arg, Error **errp)
 {
     size_t len = strcspn(arg, ",");
-    char *type = xasprintf("%.*s%s", (int)len, arg, RISCV_CPU_TYPE_SUFFIX);
-    ObjectClass *oc = object_class_by_name(type);
+    char *type = cpu_model_type_name(arg, len);
     KeyValueList kv = {0};
     bool ok = true;
 
-    if (!oc || !object_class_dynamic_cast(oc, TYPE_RISCV_CPU) || object_class_is_abstract(oc)) {
+    if (!cpu_model_class(type)) {
         error_setg(errp, "-cpu %s: unable to find CPU model '%.*s' (-cpu help lists them)", arg,
                    (int)len, arg);
         free(type);
@@ -436,10 +438,10 @@ static bool register_rtc_globals(const char *rtc, Error **errp)
     } else {
         offset_ns -= clock_get_ns(!strcmp(clock, "vm") ? CLOCK_VIRTUAL : CLOCK_HOST);
     }
-    global = xasprintf("%s.tick-offset=%lld", TYPE_GOLDFISH_RTC, (long long)offset_ns);
+    global = xasprintf("%s.tick-offset=%lld", target_info()->rtc_type, (long long)offset_ns);
     ok = qdev_global_add(global, errp);
     free(global);
-    global = xasprintf("%s.clock=%s", TYPE_GOLDFISH_RTC, clock);
+    global = xasprintf("%s.clock=%s", target_info()->rtc_type, clock);
     ok = ok && qdev_global_add(global, errp);
     free(global);
     keyval_free(&kv);
@@ -453,6 +455,10 @@ static bool register_globals(const VLOptions *o, Error **errp)
         if (!qdev_global_add(o->global[i], errp)) {
             return false;
         }
+    }
+    if (o->rtc && !target_info()->rtc_type) {
+        error_setg(errp, "-rtc %s: this machine has no real-time clock to set", o->rtc);
+        return false;
     }
     return !o->rtc || register_rtc_globals(o->rtc, errp);
 }
