@@ -313,6 +313,7 @@ static bool opt_mon(VLOptions *o, const char *opt, const char *arg, Error **errp
 ADD_TO_LIST(chardev)
 SET_STRING(name)
 SET_STRING(pidfile)
+SET_STRING(debugcon)
 SET_FLAG(daemonize)
 
 /* We have no graphical display: only "none" (the serial port goes to stdio anyway). */
@@ -680,6 +681,9 @@ static const OptionDef options[] = {
     {"qmp-pretty", "DEV", opt_qmp_pretty, "same as -qmp, with pretty-printed JSON"},
     {"mon", "chardev=ID[,mode=readline|control][,pretty=on]", opt_mon, "a monitor on a -chardev"},
     {"pidfile", "FILE", opt_pidfile, "write the process id to FILE (removed at exit)"},
+    {"debugcon", "DEV", opt_debugcon,
+     "the ISA debug console (port 0xe9 as QEMU's; SeaBIOS's log on q35 is -device "
+     "isa-debugcon,iobase=0x402) to a chardev spec: stdio, file:PATH, ..."},
     {"S", NULL, opt_start_stopped,
      "do not start the harts (cont from the monitor, or continue from gdb)"},
     {"gdb", "tcp::PORT", opt_gdb, "accept a gdb connection on a TCP port"},

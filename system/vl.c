@@ -273,6 +273,17 @@ static bool add_implied_device(char *device_opts, Error **errp)
     return ok;
 }
 
+/* -debugcon DEV: a chardev "debugcon" and QEMU's isa-debugcon on it, at port 0xe9. */
+static bool add_debugcon(const char *spec, Error **errp)
+{
+    if (!chardev_new_from_spec("debugcon", spec, errp) ||
+        !qdev_device_add("isa-debugcon,chardev=debugcon", errp)) {
+        error_prepend(errp, "-debugcon %s: ", spec);
+        return false;
+    }
+    return true;
+}
+
 /*
  * Backends first (-object, -netdev, -drive), then -device in command-line order, then the
  * devices -drive if=virtio asked for (QEMU appends them to the -device list, so on virt
@@ -309,6 +320,9 @@ static bool create_devices(const VLOptions *o, Error **errp)
     }
     for (int i = 0; ok && i < o->ndevice; i++) {
         ok = qdev_device_add(o->device[i], errp) != NULL;
+    }
+    if (ok && o->debugcon) {
+        ok = add_debugcon(o->debugcon, errp);
     }
     for (int i = 0; i < o->ndrive; i++) {
         if (ok) {
