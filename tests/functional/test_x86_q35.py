@@ -1,0 +1,72 @@
+"""kestrel-x86_64 -M q35: SeaBIOS starts and logs to the debug console (port 0x402) as under
+qemu-system-x86_64 -M q35; the x86 binary's help, CPU models and BIOS errors."""
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import BUILD, HANG_GUARD, run
+
+KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or os.path.join(BUILD, "kestrel-x86_64"))
+QEMU_X86 = shutil.which("qemu-system-x86_64")
+BIOS = "/usr/share/seabios/bios-256k.bin"
+
+
+@pytest.fixture(scope="module")
+def kestrel_x86():
+    assert os.access(KESTREL_X86, os.X_OK), f"{KESTREL_X86} missing: run make first"
+    assert os.path.exists(BIOS), "SeaBIOS missing: run scripts/setup"
+    return KESTREL_X86
+
+
+def debugcon_log(binary, tmp_path, name, until):
+    """Run binary -M q35 with the debug console in a file until the log holds `until`."""
+    log = tmp_path / f"{name}.log"
+    cmd = [binary, "-M", "q35", "-m", "128", "-display", "none", "-serial", "null",
+           "-monitor", "none", "-chardev", f"file,id=dbg,path={log}",
+           "-device", "isa-debugcon,iobase=0x402,chardev=dbg"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    text = ""
+    try:
+        deadline = time.monotonic() + HANG_GUARD  # hang guard only, not a timing check
+        while until not in text and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            text = log.read_text(errors="replace") if log.exists() else ""
+    finally:
+        proc.kill()
+        _, err = proc.communicate()
+    assert until in text, f"{name}: {until!r} not in the debug log:\n{text[-2000:]}\n{err}"
+    return text.splitlines()
+
+
+def test_seabios_banner_matches_qemu(kestrel_x86, tmp_path):
+    ours = debugcon_log(kestrel_x86, tmp_path, "kestrel", "Found 1 PCI devices")
+    assert ours[0].startswith("SeaBIOS (version ")
+    # Without fw_cfg, SeaBIOS sizes RAM from the CMOS bytes the board wrote (-m 128).
+    assert "RamSize: 0x08000000 [cmos]" in ours
+    assert "Running on QEMU (q35)" in ours
+    assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
+    theirs = debugcon_log(QEMU_X86, tmp_path, "qemu", "SeaBIOS (version")
+    assert ours[0] == theirs[0]
+
+
+def test_x86_help_and_models(kestrel_x86):
+    machines = run([kestrel_x86, "-machine", "help"]).stdout
+    assert "q35" in machines and "(default)" in machines and "virt" not in machines
+    cpus = run([kestrel_x86, "-cpu", "help"]).stdout.split()
+    assert "qemu64" in cpus and "rv64" not in cpus
+    usage = run([kestrel_x86, "-h"]).stdout
+    assert usage.startswith("usage: kestrel-x86_64") and "qemu-system-x86_64" in usage
+
+
+def test_bad_bios_is_refused(kestrel_x86, tmp_path):
+    garbage = tmp_path / "bios.bin"
+    garbage.write_bytes(b"\x90" * 1000)
+    r = run([kestrel_x86, "-M", "q35", "-bios", str(garbage), "-display", "none"])
+    assert r.returncode == 1
+    assert "could not load PC BIOS" in r.stderr and "multiple of 64 KiB" in r.stderr
+    r = run([kestrel_x86, "-bios", "no-such-bios.bin", "-display", "none"])
+    assert r.returncode == 1 and "could not find BIOS 'no-such-bios.bin'" in r.stderr
