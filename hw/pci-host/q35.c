@@ -10,7 +10,8 @@
  * "reset CPU" starts a reset).
  *
  * MCH (Intel 3 Series Express Chipset datasheet, 5.1): vendor 8086, device
- * 29c0, class host bridge; PAM0 (0x90) bits 5:4 control 0xf0000-0xfffff,
+ * 29c0, class host bridge; PCIEXBAR (0x60) places the ECAM window (256 buses
+ * only; bus 0 is the only one populated); PAM0 (0x90) bits 5:4 control 0xf0000-0xfffff,
  * PAM1..PAM6 (0x91-0x96) two 16 KiB segments each from 0xc0000, low nibble
  * first. A segment's two bits are read-enable and write-enable; any enable
  * maps RAM there (modelling choice: write-only and read-only segments
@@ -35,6 +36,9 @@ struct Q35Host {
     PCIBus *bus;
     PCIDevice *mch;
     MemoryRegion pam[MCH_PAM_SEGMENTS];
+    MemoryRegion *sysmem;
+    MemoryRegion ecam; /* PCIEXBAR's window, mapped while enabled */
+    bool ecam_mapped;
 };
 
 #define Q35_HOST(obj) OBJECT_CHECK(Q35Host, (obj), TYPE_Q35_HOST)
@@ -123,6 +127,54 @@ static const MemoryRegionOps conf_data_ops = {
     .impl = {.min_access_size = 1, .max_access_size = 4},
 };
 
+/* ---- PCIEXBAR: ECAM (PCIe 4.0, 7.2.2), bus << 20 | devfn << 12 | register ---- */
+
+static uint64_t ecam_read(void *opaque, hwaddr addr, unsigned size)
+{
+    Q35Host *s = opaque;
+
+    if ((addr >> 20) != 0) {
+        return size == 4 ? UINT32_MAX : (1u << (8 * size)) - 1;
+    }
+    return pci_bus_config_read(s->bus, (addr >> 12) & 0xff, addr & 0xfff, size);
+}
+
+static void ecam_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
+{
+    Q35Host *s = opaque;
+
+    if ((addr >> 20) == 0) {
+        pci_bus_config_write(s->bus, (addr >> 12) & 0xff, addr & 0xfff, data, size);
+    }
+}
+
+static const MemoryRegionOps ecam_ops = {
+    .read = ecam_read,
+    .write = ecam_write,
+    .valid = {.min_access_size = 1, .max_access_size = 4},
+    .impl = {.min_access_size = 1, .max_access_size = 4},
+};
+
+/* PCIEXBAR (0x60, 64 bits): bit 0 enable, bits 2:1 length (0: 256 MiB), base in 35:28. */
+static void pciexbar_update(Q35Host *s)
+{
+    uint64_t bar = pci_get_long(s->mch->config + MCH_PCIEXBAR) |
+                   ((uint64_t)pci_get_long(s->mch->config + MCH_PCIEXBAR + 4) << 32);
+
+    if (s->ecam_mapped) {
+        memory_region_del_subregion(s->sysmem, &s->ecam);
+        s->ecam_mapped = false;
+    }
+    if (bar & 1) {
+        if ((bar >> 1) & 3) {
+            log_mask(LOG_UNIMP, "q35: PCIEXBAR length %d (only 256 buses)\n",
+                     (int)((bar >> 1) & 3));
+        }
+        memory_region_add_subregion(s->sysmem, bar & 0xff0000000ULL, &s->ecam);
+        s->ecam_mapped = true;
+    }
+}
+
 /* ---- PAM ---- */
 
 /* Segment i: 0 is 0xf0000 (64 KiB, PAM0 bits 5:4); 1..12 are 16 KiB from 0xc0000. */
@@ -152,10 +204,15 @@ static void mch_config_written(PCIDevice *dev, uint32_t addr, uint32_t val, unsi
     if (s && addr < MCH_PAM0 + MCH_PAM_COUNT && addr + len > MCH_PAM0) {
         pam_update(s);
     }
+    if (s && addr < MCH_PCIEXBAR + 8 && addr + len > MCH_PCIEXBAR) {
+        pciexbar_update(s);
+    }
 }
 
 static bool mch_realize(PCIDevice *dev, Error **errp)
 {
+    pci_set_long(dev->wmask + MCH_PCIEXBAR, 0xf0000007);
+    pci_set_long(dev->wmask + MCH_PCIEXBAR + 4, 0xf);
     dev->wmask[MCH_PAM0] = 0x30;
     for (int i = 1; i < MCH_PAM_COUNT; i++) {
         dev->wmask[MCH_PAM0 + i] = 0x33;
@@ -166,7 +223,9 @@ static bool mch_realize(PCIDevice *dev, Error **errp)
 static void mch_reset(PCIDevice *dev)
 {
     memset(dev->config + MCH_PAM0, 0, MCH_PAM_COUNT);
+    memset(dev->config + MCH_PCIEXBAR, 0, 8);
     mch_config_written(dev, MCH_PAM0, 0, MCH_PAM_COUNT);
+    mch_config_written(dev, MCH_PCIEXBAR, 0, 8);
 }
 
 static void mch_class_init(ObjectClass *oc, void *data)
@@ -200,6 +259,7 @@ static bool q35_host_realize(DeviceState *dev, Error **errp)
 
     memory_region_init_io(&s->conf_addr, &conf_addr_ops, s, "pci-conf-idx", 4);
     memory_region_init_io(&s->conf_data, &conf_data_ops, s, "pci-conf-data", 4);
+    memory_region_init_io(&s->ecam, &ecam_ops, s, "pcie-mmcfg", 256 * MiB);
     sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->conf_addr);
     sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->conf_data);
     return true;
@@ -216,6 +276,7 @@ Q35Host *q35_host_create(MemoryRegion *sysmem, MemoryRegion *ram, MemoryRegion *
     if (!qdev_realize_and_unref(dev, errp)) {
         return NULL;
     }
+    s->sysmem = sysmem;
     memory_region_add_subregion(io, 0xcf8, &s->conf_addr);
     memory_region_add_subregion(io, 0xcfc, &s->conf_data);
     s->bus = pci_root_bus_new(OBJECT(dev), "pcie.0", pci_mem, io, q35_pci_map_irq, q35_pci_set_irq,

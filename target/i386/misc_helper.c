@@ -75,9 +75,38 @@ uint64_t x86_rdtsc(CPUX86State *env)
     return (uint64_t)clock_get_ns(CLOCK_VIRTUAL) + env->tsc_offset;
 }
 
+/* The MTRRs (SDM Vol. 3A 11.11): kept for the guest to read back; memory types have no
+ * effect on an emulator. */
+static uint64_t *mtrr_field(CPUX86State *env, uint32_t msr)
+{
+    if (msr >= MSR_MTRRphysBase0 && msr < MSR_MTRRphysBase0 + 2 * X86_MTRR_VCNT) {
+        return &env->mtrr_var[msr - MSR_MTRRphysBase0];
+    }
+    if (msr >= MSR_MTRRfix4K_C0000 && msr < MSR_MTRRfix4K_C0000 + 8) {
+        return &env->mtrr_fixed[3 + msr - MSR_MTRRfix4K_C0000];
+    }
+    switch (msr) {
+    case MSR_MTRRfix64K_00000:
+        return &env->mtrr_fixed[0];
+    case MSR_MTRRfix16K_80000:
+        return &env->mtrr_fixed[1];
+    case MSR_MTRRfix16K_A0000:
+        return &env->mtrr_fixed[2];
+    case MSR_MTRRdefType:
+        return &env->mtrr_deftype;
+    default:
+        return NULL;
+    }
+}
+
 /* The plain MSRs: a table from number to field. */
 static uint64_t *msr_field(CPUX86State *env, uint32_t msr)
 {
+    uint64_t *mtrr = mtrr_field(env, msr);
+
+    if (mtrr) {
+        return mtrr;
+    }
     switch (msr) {
     case MSR_IA32_SYSENTER_CS:
         return &env->sysenter_cs;
@@ -89,8 +118,6 @@ static uint64_t *msr_field(CPUX86State *env, uint32_t msr)
         return &env->misc_enable;
     case MSR_IA32_PAT:
         return &env->pat;
-    case MSR_MTRRdefType:
-        return &env->mtrr_deftype;
     case MSR_STAR:
         return &env->star;
     case MSR_LSTAR:
@@ -120,6 +147,8 @@ int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
 
     if (msr == MSR_IA32_TSC) {
         *val = x86_rdtsc(env);
+    } else if (msr == MSR_MTRRcap) {
+        *val = X86_MTRR_VCNT | 0x100 | 0x400; /* fixed ranges and write-combining supported */
     } else if (msr == MSR_EFER) {
         *val = env->efer;
     } else if (field) {

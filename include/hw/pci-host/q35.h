@@ -20,6 +20,7 @@
 #define TYPE_Q35_HOST "q35-pcihost"
 #define TYPE_MCH_PCI_DEVICE "mch"
 
+#define MCH_PCIEXBAR 0x60
 #define MCH_PAM0 0x90 /* PAM0..PAM6: 0x90..0x96 */
 #define MCH_PAM_COUNT 7
 #define MCH_PAM_SEGMENTS 13 /* 0xf0000 (64 KiB) and twelve 16 KiB ones from 0xc0000 */

@@ -121,7 +121,14 @@ enum {
 #define MSR_IA32_SYSENTER_EIP 0x176
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_PAT 0x277
+#define MSR_MTRRcap 0xfe
+#define MSR_MTRRphysBase0 0x200
+#define MSR_MTRRfix64K_00000 0x250
+#define MSR_MTRRfix16K_80000 0x258
+#define MSR_MTRRfix16K_A0000 0x259
+#define MSR_MTRRfix4K_C0000 0x268 /* .. 0x26f */
 #define MSR_MTRRdefType 0x2ff
+#define X86_MTRR_VCNT 8 /* variable ranges, as QEMU's */
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
@@ -160,6 +167,8 @@ typedef struct CPUX86State {
     uint64_t star, lstar, cstar, fmask, kernelgsbase, tsc_aux;
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t pat, apic_base, misc_enable, mtrr_deftype;
+    uint64_t mtrr_var[2 * X86_MTRR_VCNT]; /* PHYSBASE0, PHYSMASK0, ... */
+    uint64_t mtrr_fixed[11];              /* 64K_00000, 16K_80000, 16K_A0000, 4K_C0000.. */
     /* x87 and SSE: state only (no instruction uses it yet) */
     uint16_t fpuc, fpus, fptag;
     uint8_t fpregs[8][10];
