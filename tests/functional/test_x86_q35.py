@@ -43,11 +43,15 @@ def debugcon_log(binary, tmp_path, name, until):
 
 
 def test_seabios_banner_matches_qemu(kestrel_x86, tmp_path):
-    ours = debugcon_log(kestrel_x86, tmp_path, "kestrel", "Found 1 PCI devices")
+    # The whole POST: PCI through the MCH's ECAM, the TSC calibrated on PIT channel 2, the
+    # boot menu's wait on the timer interrupt (PIT → 8259 → CPU), then the boot attempts.
+    ours = debugcon_log(kestrel_x86, tmp_path, "kestrel", "No bootable device.")
     assert ours[0].startswith("SeaBIOS (version ")
     # Without fw_cfg, SeaBIOS sizes RAM from the CMOS bytes the board wrote (-m 128).
     assert "RamSize: 0x08000000 [cmos]" in ours
     assert "Running on QEMU (q35)" in ours
+    assert "PCI: init bdf=00:00.0 id=8086:29c0" in ours
+    assert "Found 1 cpu(s) max supported 1 cpu(s)" in ours
     assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
     theirs = debugcon_log(QEMU_X86, tmp_path, "qemu", "SeaBIOS (version")
     assert ours[0] == theirs[0]
