@@ -7,6 +7,7 @@
 #include <ctype.h>
 
 #include "monitor/monitor.h"
+#include "qom/object.h"
 #include "system/system.h"
 #include "system/target-info.h"
 #include "util/option.h"
@@ -18,6 +19,8 @@ typedef struct OptionDef {
     const char *argname; /* NULL: takes no argument */
     OptionHandler *handler;
     const char *help;
+    const char *needs_type; /* the device type the option creates: absent from binaries
+                               without it (e.g. -debugcon outside x86) */
 } OptionDef;
 
 #define SET_STRING(field)                                                                          \
@@ -680,10 +683,10 @@ static const OptionDef options[] = {
     {"qmp", "DEV", opt_qmp, "QMP (JSON) monitor on a chardev, e.g. unix:PATH,server=on,wait=off"},
     {"qmp-pretty", "DEV", opt_qmp_pretty, "same as -qmp, with pretty-printed JSON"},
     {"mon", "chardev=ID[,mode=readline|control][,pretty=on]", opt_mon, "a monitor on a -chardev"},
-    {"pidfile", "FILE", opt_pidfile, "write the process id to FILE (removed at exit)"},
     {"debugcon", "DEV", opt_debugcon,
-     "the ISA debug console (port 0xe9 as QEMU's; SeaBIOS's log on q35 is -device "
-     "isa-debugcon,iobase=0x402) to a chardev spec: stdio, file:PATH, ..."},
+     "the debug console (isa-debugcon at port 0xe9) to a chardev: stdio, file:PATH, ...",
+     "isa-debugcon"},
+    {"pidfile", "FILE", opt_pidfile, "write the process id to FILE (removed at exit)"},
     {"S", NULL, opt_start_stopped,
      "do not start the harts (cont from the monitor, or continue from gdb)"},
     {"gdb", "tcp::PORT", opt_gdb, "accept a gdb connection on a TCP port"},
@@ -727,10 +730,15 @@ static const OptionDef options[] = {
      "also in JSON form {\"qom-type\":...}"},
 };
 
+static bool option_available(const OptionDef *def)
+{
+    return !def->needs_type || object_class_by_name(def->needs_type);
+}
+
 static const OptionDef *find_option(const char *name)
 {
     for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
-        if (!strcmp(options[i].name, name)) {
+        if (!strcmp(options[i].name, name) && option_available(&options[i])) {
             return &options[i];
         }
     }
@@ -783,6 +791,9 @@ void vl_print_help(FILE *out)
             target_info()->binary, target_info()->arch_desc, target_info()->qemu_binary);
     for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
         char left[128];
+        if (!option_available(&options[i])) {
+            continue;
+        }
         snprintf(left, sizeof(left), "-%s%s%s", options[i].name, options[i].argname ? " " : "",
                  options[i].argname ? options[i].argname : "");
         if (strlen(left) > 26) {
