@@ -35,7 +35,7 @@ static int idt_fault(CPUX86State *env, int vec)
 static int read_gate(CPUX86State *env, int vec, Gate *g)
 {
     int entry = x86_long_mode(env) ? 16 : 8;
-    uint64_t lo, hi, upper = 0;
+    uint64_t lo = 0, hi = 0, upper = 0;
     int excp;
 
     if ((uint32_t)vec * entry + entry - 1 > env->idt.limit) {

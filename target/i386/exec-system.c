@@ -91,7 +91,7 @@ int x86_exec_lfp(CPUX86State *env, const X86Insn *d)
 /* lldt/ltr: the descriptor from the GDT (system segment of type 2, or 9/11). */
 static int load_system_seg(CPUX86State *env, SegmentCache *sc, uint16_t sel, bool tss)
 {
-    uint64_t lo, hi;
+    uint64_t lo = 0, hi = 0;
     int excp;
 
     if (!(sel & ~3)) {

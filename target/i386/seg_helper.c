@@ -41,7 +41,7 @@ static int fault_sel(CPUX86State *env, int vec, uint16_t sel)
 int x86_read_desc(CPUX86State *env, uint16_t sel, uint32_t *lo, uint32_t *hi)
 {
     const SegmentCache *t = (sel & 4) ? &env->ldt : &env->gdt;
-    uint64_t a, b;
+    uint64_t a = 0, b = 0;
     int excp;
 
     if ((sel | 7) > t->limit) {

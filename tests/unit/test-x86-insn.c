@@ -624,6 +624,52 @@ static void test_real_mode_interrupts(void **state)
     assert_int_equal(env->regs[R_EAX] & 0xffff, 9);
 }
 
+/* Flat 32-bit protected mode: GDT null/code 0x08/data 0x10 at 0x3000, IDT at 0x3800. */
+static CPUX86State *protected_mode(void)
+{
+    CPUX86State *env = real_mode();
+    uint32_t data = DESC_P_MASK | DESC_S_MASK | DESC_W_MASK | DESC_B_MASK | DESC_G_MASK;
+
+    load(0x3000, "00 00 00 00 00 00 00 00 ff ff 00 00 00 9a cf 00 ff ff 00 00 00 92 cf 00");
+    env->cr[0] |= CR0_PE;
+    env->gdt = (SegmentCache){.base = 0x3000, .limit = 0x17};
+    env->idt = (SegmentCache){.base = 0x3800, .limit = 0x7ff};
+    env->segs[R_CS] = (SegmentCache){0x08, 0, 0xffffffff, data | DESC_CS_MASK};
+    for (int s = 0; s < X86_NB_SEGS; s++) {
+        if (s != R_CS) {
+            env->segs[s] = (SegmentCache){0x10, 0, 0xffffffff, data};
+        }
+    }
+    env->eflags |= IF_MASK;
+    return env;
+}
+
+static void test_protected_mode_interrupts(void **state)
+{
+    CPUX86State *env = protected_mode();
+
+    /* int 0x30 (interrupt gate), #UD (trap gate), #GP (interrupt gate, error code) */
+    load(0x3800 + 0x30 * 8, "00 12 08 00 00 8e 00 00");
+    load(0x3800 + 6 * 8, "00 13 08 00 00 8f 00 00");
+    load(0x3800 + 13 * 8, "00 14 08 00 00 8e 00 00");
+    /* int 0x30; ud2; mov cx,0x18; mov ds,cx (past the GDT limit: #GP(0x18)); hlt */
+    load(0x1000, "cd 30 0f 0b 66 b9 18 00 8e d9 f4");
+    /* pushf; pop dword [0x4008] (IF as the handler sees it); mov dword [0x4000],...; iret */
+    load(0x1200, "9c 8f 05 08 40 00 00 c7 05 00 40 00 00 11 11 11 11 cf");
+    /* add dword [esp],2 (past the ud2); mov dword [0x4004],0x22222222; iret */
+    load(0x1300, "83 04 24 02 c7 05 04 40 00 00 22 22 22 22 cf");
+    /* pop eax (the error code); mov [0x4010],eax; add dword [esp],2; iret */
+    load(0x1400, "58 a3 10 40 00 00 83 04 24 02 cf");
+    run_to_hlt(env, 40);
+    assert_int_equal(ram_l(0x4000), 0x11111111);
+    assert_false(ram_l(0x4008) & IF_MASK); /* an interrupt gate clears IF */
+    assert_int_equal(ram_l(0x4004), 0x22222222);
+    assert_int_equal(ram_l(0x4010), 0x18);
+    assert_int_equal(env->regs[R_ESP], 0x8000);
+    assert_true(env->eflags & IF_MASK); /* iret restored it */
+    assert_int_equal(env->segs[R_DS].selector, 0x10);
+}
+
 static void test_rep_string(void **state)
 {
     CPUX86State *env = real_mode();
@@ -711,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_real_mode_addressing),
         cmocka_unit_test(test_protected_mode_entry),
         cmocka_unit_test(test_real_mode_interrupts),
+        cmocka_unit_test(test_protected_mode_interrupts),
         cmocka_unit_test(test_rep_string),
         cmocka_unit_test(test_decode_lengths),
     };
