@@ -168,7 +168,7 @@ static void x86_cpu_class_init(ObjectClass *oc, void *data)
     cc->get_pc = x86_cpu_get_pc;
     cc->dump_state = x86_cpu_dump_state;
     cc->target_name = "x86_64";
-    cc->gdb_arch_name = "i386:x86-64";
+    x86_cpu_gdb_class_init(cc);
 }
 
 static const TypeInfo x86_cpu_types[] = {

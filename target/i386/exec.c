@@ -316,10 +316,50 @@ int x86_cpu_step(X86CPU *cpu)
 /* Instructions run under one hold of the BQL (the main loop gets it between batches). */
 #define X86_BATCH 4096
 
+static bool breakpoint_hit(CPUState *cs, uint64_t la)
+{
+    for (int i = 0; i < cs->num_breakpoints; i++) {
+        if (cs->breakpoints[i] == la) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Under the debugger: one instruction at a time, its linear address (CS.base + rip, as
+ * QEMU's gdbstub compares) checked against the breakpoints first.
+ */
+static int exec_debug_step(X86CPU *cpu)
+{
+    CPUState *cs = &cpu->parent_obj;
+    CPUX86State *env = &cpu->env;
+    int ret = 0;
+
+    if (breakpoint_hit(cs, x86_code64(env) ? env->rip : env->segs[R_CS].base + env->rip)) {
+        return EXCP_DEBUG;
+    }
+    bql_lock();
+    if (!take_interrupt(cpu) && x86_cpu_step(cpu) == X86_EXIT_HLT) {
+        ret = EXCP_HLT;
+    }
+    bql_unlock();
+    return cs->singlestep_enabled ? EXCP_DEBUG : ret;
+}
+
 int x86_cpu_exec(CPUState *cs)
 {
     X86CPU *cpu = X86_CPU(cs);
 
+    while (cs->num_breakpoints || cs->singlestep_enabled) {
+        int ret = exec_debug_step(cpu);
+        if (ret) {
+            return ret;
+        }
+        if (atomic_exchange(&cs->exit_request, false)) {
+            return EXCP_INTERRUPT;
+        }
+    }
     for (;;) {
         int ret = 0;
 

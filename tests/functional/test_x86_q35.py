@@ -74,3 +74,33 @@ def test_bad_bios_is_refused(kestrel_x86, tmp_path):
     assert "could not load PC BIOS" in r.stderr and "multiple of 64 KiB" in r.stderr
     r = run([kestrel_x86, "-bios", "no-such-bios.bin", "-display", "none"])
     assert r.returncode == 1 and "could not find BIOS 'no-such-bios.bin'" in r.stderr
+
+
+def gdb_trace(binary, port, steps):
+    """cs, rip and rax before each of `steps` single steps from the reset vector, via gdb."""
+    proc = subprocess.Popen([binary, "-M", "q35", "-display", "none", "-serial", "null",
+                             "-monitor", "none", "-gdb", f"tcp::{port}", "-S"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    cmd = ["gdb-multiarch", "-batch", "-nx", "-ex", "set architecture i386:x86-64"]
+    # The stub may take a moment to listen: gdb retries the connection itself.
+    cmd += ["-ex", "set tcp connect-timeout 60", "-ex", f"target remote :{port}"]
+    for _ in range(steps):
+        cmd += ["-ex", 'printf "%x %x %x\\n", $cs, $rip, $rax', "-ex", "stepi"]
+    try:
+        out = run(cmd).stdout
+    finally:
+        proc.kill()
+        proc.communicate()
+    return [l for l in out.splitlines() if len(l.split()) == 3 and " in " not in l]
+
+
+def test_gdb_steps_seabios_like_qemu(kestrel_x86, free_port):
+    """-S -gdb: the hart waits at the reset vector (f000:fff0, linear 0xfffffff0); 60 stepi
+    through SeaBIOS's real-mode entry and into 32-bit protected mode match QEMU's."""
+    ours = gdb_trace(kestrel_x86, free_port, 60)
+    assert ours[0] == "f000 fff0 0"
+    assert ours[1].startswith("f000 e05b ")
+    assert any(l.startswith("8 ") for l in ours), "never reached the 32-bit code segment"
+    assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
+    assert ours == gdb_trace(QEMU_X86, free_port, 60)

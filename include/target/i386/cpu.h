@@ -251,6 +251,10 @@ void x86_cpu_set_intr_ack(X86CPU *cpu, int (*ack)(void *opaque), void *opaque);
 /* The INTR line as a gpio input (level). */
 void x86_cpu_set_intr(void *opaque, int n, int level);
 
+/* ---- gdbstub.c ---- */
+/* The gdb target description, registers and debug memory access (CPUClass hooks). */
+void x86_cpu_gdb_class_init(CPUClass *cc);
+
 /* ---- exec.c: the interpreter ---- */
 /* Run until exit_request, HLT with nothing pending or a debug event (CPUClass.exec). */
 int x86_cpu_exec(CPUState *cs);
