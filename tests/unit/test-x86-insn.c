@@ -670,6 +670,44 @@ static void test_protected_mode_interrupts(void **state)
     assert_int_equal(env->segs[R_DS].selector, 0x10);
 }
 
+static uint64_t ram_q(hwaddr a)
+{
+    uint64_t v;
+    memcpy(&v, ram.ram_ptr + a, 8);
+    return v;
+}
+
+/* From 32-bit protected mode to 64-bit code: PAE, 4-level tables, EFER.LME, CR0.PG, a far
+ * jump to a 64-bit code segment; then 64-bit moves and a RIP-relative lea. */
+static void test_long_mode_entry(void **state)
+{
+    CPUX86State *env = protected_mode();
+
+    load(0x3018, "ff ff 00 00 00 9a af 00"); /* 0x18: 64-bit code */
+    env->gdt.limit = 0x1f;
+    /* PML4[0] → PDPT at 0x11000 → PD at 0x12000, whose entry 0 maps 2 MiB at 0 (PS). */
+    load(0x10000, "03 10 01 00 00 00 00 00");
+    load(0x11000, "03 20 01 00 00 00 00 00");
+    load(0x12000, "83 00 00 00 00 00 00 00");
+    /* cr4.PAE; cr3; EFER.LME; cr0.PG; jmp 0x18:0x1100 */
+    load(0x1000, "0f 20 e0 83 c8 20 0f 22 e0 b8 00 00 01 00 0f 22 d8 b9 80 00 00 c0 0f 32 "
+                 "0d 00 01 00 00 0f 30 0f 20 c0 0d 00 00 00 80 0f 22 c0 ea 00 11 00 00 18 00");
+    /* mov rax,0x123456789abcdef0; mov [0x5000],rax; lea rbx,[rip]; hlt */
+    load(0x1100, "48 b8 f0 de bc 9a 78 56 34 12 48 89 04 25 00 50 00 00 48 8d 1d 00 00 00 00 f4");
+    run_to_hlt(env, 40);
+    assert_true(env->efer & EFER_LMA);
+    assert_true(x86_code64(env));
+    assert_int_equal(ram_q(0x5000), 0x123456789abcdef0ULL);
+    assert_int_equal(env->regs[R_EBX], 0x1119);
+    /* An address the tables do not map: #PF with CR2 and a not-present error code. */
+    hwaddr pa;
+    assert_int_equal(x86_translate(env, 0x400000, 0, &pa), EXCP0E_PAGE);
+    assert_int_equal(env->cr[2], 0x400000);
+    assert_int_equal(env->error_code, 0);
+    assert_int_equal(x86_translate(env, 0x1234, 0, &pa), X86_EXCP_NONE);
+    assert_int_equal(pa, 0x1234);
+}
+
 static void test_rep_string(void **state)
 {
     CPUX86State *env = real_mode();
@@ -758,6 +796,7 @@ int main(void)
         cmocka_unit_test(test_protected_mode_entry),
         cmocka_unit_test(test_real_mode_interrupts),
         cmocka_unit_test(test_protected_mode_interrupts),
+        cmocka_unit_test(test_long_mode_entry),
         cmocka_unit_test(test_rep_string),
         cmocka_unit_test(test_decode_lengths),
     };
