@@ -133,6 +133,18 @@ static int switch_stack(CPUX86State *env, int new_cpl, const Gate *g, uint64_t *
     return X86_EXCP_NONE;
 }
 
+/* The interrupt frame: [SS, rSP,] FLAGS, CS, rIP[, error code] (frame[] in that order). */
+static int push_frame(CPUX86State *env, int size, const uint64_t frame[6], bool with_stack,
+                      bool with_error)
+{
+    int excp = X86_EXCP_NONE;
+
+    for (int i = with_stack ? 0 : 2; i < (with_error ? 6 : 5) && excp == X86_EXCP_NONE; i++) {
+        excp = x86_stack_push(env, size, frame[i]);
+    }
+    return excp;
+}
+
 static int protected_interrupt(CPUX86State *env, int vec, bool is_sw, bool has_error,
                                int error_code, uint64_t next_rip)
 {
@@ -179,15 +191,10 @@ static int protected_interrupt(CPUX86State *env, int vec, bool is_sw, bool has_e
         env->regs[R_ESP] &= ~0xfULL;
     }
     size = lm ? 8 : (g.type & 8) ? 4 : 2;
-    if (switched || lm) {
-        excp = x86_stack_push(env, size, old_ss);
-        excp = excp != X86_EXCP_NONE ? excp : x86_stack_push(env, size, old_sp);
-    }
-    excp = excp != X86_EXCP_NONE ? excp : x86_stack_push(env, size, old_flags);
-    excp = excp != X86_EXCP_NONE ? excp : x86_stack_push(env, size, old_cs.selector);
-    excp = excp != X86_EXCP_NONE ? excp : x86_stack_push(env, size, next_rip);
-    if (has_error && excp == X86_EXCP_NONE) {
-        excp = x86_stack_push(env, size, error_code);
+    {
+        const uint64_t frame[] = {old_ss,          old_sp,   old_flags,
+                                  old_cs.selector, next_rip, (uint64_t)error_code};
+        excp = push_frame(env, size, frame, switched || lm, has_error);
     }
     if (excp != X86_EXCP_NONE) {
         env->segs[R_CS] = old_cs;
