@@ -9,9 +9,12 @@
  *   0x0b B: SET, PIE, AIE, UIE, SQWE, DM (binary), 24/12, DSE (0x02: 24h BCD)
  *   0x0c C: interrupt flags (read clears)   0x0d D: bit 7 valid RAM and time
  *   0x0e..0x7f: battery-backed RAM
- * The date and time are the host's wall clock (CLOCK_HOST) plus the offset a
- * guest write of a time register leaves, in BCD or binary and 12- or 24-hour
- * form as register B says. Modelling choices: no interrupt (periodic, alarm
+ * The date and time are a clock plus an offset, in BCD or binary and 12- or
+ * 24-hour form as register B says. The clock is the "clock" property as -rtc
+ * clock= sets it: host (the wall clock, CLOCK_REALTIME), rt (CLOCK_HOST) or vm
+ * (CLOCK_VIRTUAL); the offset starts at "tick-offset" (-rtc base=, through
+ * -global as for the virt board's goldfish RTC) and moves when the guest
+ * writes a time register. Modelling choices: no interrupt (periodic, alarm
  * and update-ended interrupts are logged as unimplemented when enabled), the
  * update-in-progress bit never reads set.
  */
@@ -45,7 +48,11 @@ typedef struct RTCState {
     MemoryRegion io;
     uint8_t cmos[128];
     uint8_t index;
-    int64_t offset_s; /* guest time = host time + offset */
+    int64_t offset_ns;      /* guest time = the clock + offset (ns since the Unix epoch) */
+    int64_t initial_offset; /* the "tick-offset" property */
+    char *clock_name;       /* the "clock" property: host (NULL), rt or vm */
+    bool wall_clock;
+    ClockType time_clock;
 } RTCState;
 
 #define MC146818_RTC(obj) OBJECT_CHECK(RTCState, (obj), TYPE_MC146818_RTC)
@@ -62,8 +69,17 @@ static int from_reg(RTCState *s, uint8_t v)
 
 static void rtc_now(RTCState *s, struct tm *tm)
 {
-    time_t t = clock_get_ns(CLOCK_HOST) / NANOSECONDS_PER_SECOND + s->offset_s;
+    struct timespec ts;
+    int64_t ns;
+    time_t t;
 
+    if (s->wall_clock) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ns = ts.tv_sec * NANOSECONDS_PER_SECOND + ts.tv_nsec;
+    } else {
+        ns = clock_get_ns(s->time_clock);
+    }
+    t = (ns + s->offset_ns) / NANOSECONDS_PER_SECOND;
     gmtime_r(&t, tm);
 }
 
@@ -109,19 +125,19 @@ static void rtc_write_time(RTCState *s, int reg, uint8_t val)
     rtc_now(s, &tm);
     switch (reg) {
     case RTC_SECONDS:
-        s->offset_s += v - tm.tm_sec;
+        s->offset_ns += (int64_t)(v - tm.tm_sec) * NANOSECONDS_PER_SECOND;
         break;
     case RTC_MINUTES:
-        s->offset_s += (int64_t)(v - tm.tm_min) * 60;
+        s->offset_ns += (int64_t)(v - tm.tm_min) * 60 * NANOSECONDS_PER_SECOND;
         break;
     case RTC_HOURS:
         if (!(s->cmos[RTC_REG_B] & REG_B_24H)) {
             v = (v % 12) + ((val & 0x80) ? 12 : 0);
         }
-        s->offset_s += (int64_t)(v - tm.tm_hour) * 3600;
+        s->offset_ns += (int64_t)(v - tm.tm_hour) * 3600 * NANOSECONDS_PER_SECOND;
         break;
     case RTC_DAY_OF_MONTH:
-        s->offset_s += (int64_t)(v - tm.tm_mday) * 86400;
+        s->offset_ns += (int64_t)(v - tm.tm_mday) * 86400 * NANOSECONDS_PER_SECOND;
         break;
     default: /* month, year, century, weekday: derived from the day count, not moved */
         log_mask(LOG_UNIMP, "mc146818rtc: writing time register 0x%x is ignored\n", reg);
@@ -191,6 +207,15 @@ void mc146818rtc_set_cmos(DeviceState *dev, int addr, uint8_t val)
 static bool rtc_realize(DeviceState *dev, Error **errp)
 {
     RTCState *s = MC146818_RTC(dev);
+    const char *clock = s->clock_name ? s->clock_name : "host";
+
+    if (strcmp(clock, "host") && strcmp(clock, "rt") && strcmp(clock, "vm")) {
+        error_setg(errp, "mc146818rtc: clock '%s' is not host, rt or vm", clock);
+        return false;
+    }
+    s->wall_clock = !strcmp(clock, "host");
+    s->time_clock = !strcmp(clock, "vm") ? CLOCK_VIRTUAL : CLOCK_HOST;
+    s->offset_ns = s->initial_offset;
 
     memory_region_init_io(&s->io, &rtc_io_ops, s, TYPE_MC146818_RTC, 2);
     sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->io);
@@ -208,10 +233,20 @@ static void rtc_reset(DeviceState *dev)
     s->cmos[RTC_REG_D] = 0x80;
 }
 
+static const Property rtc_props[] = {
+    /* -rtc base= and clock= set them through -global (system/vl.c). */
+    DEFINE_PROP("tick-offset", PROP_INT, RTCState, initial_offset,
+                .description = "initial guest time minus host wall clock, in ns (clock=host), "
+                               "or guest time at the clock's 0 (rt, vm)"),
+    DEFINE_PROP_STRING("clock", RTCState, clock_name),
+    DEFINE_PROP_END,
+};
+
 static void rtc_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
 
+    object_class_add_props(oc, rtc_props);
     dc->desc = "MC146818 RTC and CMOS RAM";
     dc->realize = rtc_realize;
     dc->reset = rtc_reset;

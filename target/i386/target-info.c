@@ -5,6 +5,7 @@
 
 #include <elf.h>
 
+#include "hw/rtc/mc146818rtc.h"
 #include "target/i386/cpu.h"
 
 static const TargetInfo x86_64_target_info = {
@@ -15,7 +16,7 @@ static const TargetInfo x86_64_target_info = {
     .cpu_type = TYPE_X86_CPU,
     .cpu_type_suffix = X86_CPU_TYPE_SUFFIX,
     .elf_machine = EM_X86_64,
-    .rtc_type = NULL,
+    .rtc_type = TYPE_MC146818_RTC,
     .help_notes =
         "  - Only the q35 board, and it is a skeleton: it starts SeaBIOS but boots no OS.\n",
 };

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "hw/core/qdev-globals.h"
 #include "hw/i386/pc.h"
 #include "hw/intc/i8259.h"
 #include "hw/pci/pci.h"
@@ -204,9 +205,31 @@ static void test_pit_channel2(void **state)
     }
 }
 
+static void test_rtc_date(void **state)
+{
+    /* -rtc base=2020-02-29T23:00:00,clock=vm (group_setup): the virtual clock has barely
+     * moved, so the date is the base's, in BCD and 24-hour form. */
+    assert_int_equal(cmos(0x09), 0x20);
+    assert_int_equal(cmos(0x32), 0x20);
+    assert_int_equal(cmos(0x08), 0x02);
+    assert_int_equal(cmos(0x07), 0x29);
+    assert_int_equal(cmos(0x04), 0x23);
+    /* Binary mode (register B DM): the same day as a plain number. */
+    out(0x70, 1, 0x0b);
+    out(0x71, 1, 0x06);
+    assert_int_equal(cmos(0x07), 29);
+    out(0x70, 1, 0x0b);
+    out(0x71, 1, 0x02);
+}
+
 static int group_setup(void **state)
 {
-    Object *obj = object_new(MACHINE_TYPE_NAME("q35"));
+    Object *obj;
+
+    /* 2020-02-29T23:00:00Z in ns since the epoch, at CLOCK_VIRTUAL's 0. */
+    assert_true(qdev_global_add("mc146818rtc.tick-offset=1583017200000000000", &error_abort));
+    assert_true(qdev_global_add("mc146818rtc.clock=vm", &error_abort));
+    obj = object_new(MACHINE_TYPE_NAME("q35"));
 
     object_property_add_child(object_get_root(), "machine", obj);
     object_unref(obj);
@@ -224,7 +247,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bios_and_pam), cmocka_unit_test(test_pciexbar),
         cmocka_unit_test(test_cmos),         cmocka_unit_test(test_pic),
-        cmocka_unit_test(test_pit_channel2),
+        cmocka_unit_test(test_pit_channel2), cmocka_unit_test(test_rtc_date),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
