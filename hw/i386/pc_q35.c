@@ -275,6 +275,18 @@ static bool pc_cpus_init(PCMachineState *s, Error **errp)
  */
 static bool pc_q35_fw_cfg_init(PCMachineState *s, Error **errp)
 {
+    MachineState *ms = MACHINE(s);
+
+    /* Until then, what only fw_cfg could hand over is refused rather than ignored. */
+    if (ms->kernel_filename || ms->initrd_filename || ms->kernel_cmdline) {
+        error_setg(errp, "q35: -kernel, -initrd and -append need fw_cfg, which this board "
+                         "does not have yet");
+        return false;
+    }
+    if (ms->dtb) {
+        error_setg(errp, "q35: -dtb: the PC has no device tree");
+        return false;
+    }
     return true;
 }
 

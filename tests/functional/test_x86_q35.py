@@ -104,3 +104,12 @@ def test_gdb_steps_seabios_like_qemu(kestrel_x86, free_port):
     assert any(l.startswith("8 ") for l in ours), "never reached the 32-bit code segment"
     assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
     assert ours == gdb_trace(QEMU_X86, free_port, 60)
+
+
+def test_unsupported_boot_options_are_refused(kestrel_x86, tmp_path):
+    kernel = tmp_path / "bzImage"
+    kernel.write_bytes(b"\0" * 4096)
+    r = run([kestrel_x86, "-kernel", str(kernel), "-display", "none"])
+    assert r.returncode == 1 and "need fw_cfg" in r.stderr
+    r = run([kestrel_x86, "-smp", "2", "-display", "none"])
+    assert r.returncode == 1 and "max CPUs supported by machine 'q35' is 1" in r.stderr
