@@ -214,7 +214,10 @@ static const X86ExecFn exec_table[OP__COUNT] = {
 
 /* ---- one instruction ---- */
 
-/* Fetch up to 15 bytes at cs:rip; returns how many could be read (0: the fetch faulted). */
+/*
+ * Fetch up to 15 bytes at cs:rip; returns how many could be read. *excp is the fault that
+ * stopped it early (a page fault on the next page), X86_EXCP_NONE if all 15 were read.
+ */
 static int fetch(CPUX86State *env, uint8_t *buf, int *excp)
 {
     uint64_t la = x86_code64(env) ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;
@@ -225,9 +228,7 @@ static int fetch(CPUX86State *env, uint8_t *buf, int *excp)
         uint64_t v;
         int e = x86_read_linear(env, la + n, 1, &v);
         if (e != X86_EXCP_NONE) {
-            if (n == 0) {
-                *excp = e;
-            }
+            *excp = e;
             break;
         }
         buf[n++] = v;
@@ -253,19 +254,23 @@ static void deliver_exception(CPUX86State *env, int excp)
 
 static int step_insn(CPUX86State *env)
 {
-    uint8_t buf[16];
+    uint8_t buf[16] = {0};
     X86Insn d;
     bool need_more;
-    uint64_t start = env->rip;
+    uint64_t start = env->rip, cr2 = env->cr[2];
     int code_size = x86_code64(env) ? 8 : x86_code_size(env);
     int excp, n = fetch(env, buf, &excp);
 
     if (n == 0) {
         return excp;
     }
+    if (excp != X86_EXCP_NONE) {
+        env->cr[2] = cr2; /* the fault past the bytes read is only real if they are needed */
+    }
     if (!x86_decode(buf, n, code_size, &d, &need_more) || !exec_table[d.op]) {
-        if (need_more && n < 15) {
-            return fetch(env, buf, &excp) ? EXCP0E_PAGE : excp; /* the tail's page faulted */
+        if (need_more && excp != X86_EXCP_NONE) {
+            fetch(env, buf, &excp); /* the instruction runs into that page: fault for real */
+            return excp;
         }
         log_mask(LOG_GUEST_ERROR, "x86: invalid opcode %02x %02x %02x %02x at %04x:%08" PRIx64 "\n",
                  buf[0], buf[1], buf[2], buf[3], env->segs[R_CS].selector, start);

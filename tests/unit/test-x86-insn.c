@@ -27,7 +27,7 @@
 #include "target/i386/cpu.h"
 #include "target/i386/decode.h"
 
-#define RAM_SIZE (1 * MiB)
+#define RAM_SIZE (4 * MiB)
 #define CODE_ADDR 0x1000
 
 typedef struct NativeState {
@@ -679,7 +679,8 @@ static uint64_t ram_q(hwaddr a)
 
 /* From 32-bit protected mode to 64-bit code: PAE, 4-level tables, EFER.LME, CR0.PG, a far
  * jump to a 64-bit code segment; then 64-bit moves and a RIP-relative lea. */
-static void test_long_mode_entry(void **state)
+/* Protected mode → 64-bit code at 0x1100 with the first 2 MiB identity-mapped. */
+static CPUX86State *enter_long_mode(void)
 {
     CPUX86State *env = protected_mode();
 
@@ -692,6 +693,13 @@ static void test_long_mode_entry(void **state)
     /* cr4.PAE; cr3; EFER.LME; cr0.PG; jmp 0x18:0x1100 */
     load(0x1000, "0f 20 e0 83 c8 20 0f 22 e0 b8 00 00 01 00 0f 22 d8 b9 80 00 00 c0 0f 32 "
                  "0d 00 01 00 00 0f 30 0f 20 c0 0d 00 00 00 80 0f 22 c0 ea 00 11 00 00 18 00");
+    return env;
+}
+
+static void test_long_mode_entry(void **state)
+{
+    CPUX86State *env = enter_long_mode();
+
     /* mov rax,0x123456789abcdef0; mov [0x5000],rax; lea rbx,[rip]; hlt */
     load(0x1100, "48 b8 f0 de bc 9a 78 56 34 12 48 89 04 25 00 50 00 00 48 8d 1d 00 00 00 00 f4");
     run_to_hlt(env, 40);
@@ -706,6 +714,37 @@ static void test_long_mode_entry(void **state)
     assert_int_equal(env->error_code, 0);
     assert_int_equal(x86_translate(env, 0x1234, 0, &pa), X86_EXCP_NONE);
     assert_int_equal(pa, 0x1234);
+}
+
+/*
+ * An instruction that runs into an unmapped page faults with CR2 at that page and the
+ * instruction's own rip pushed; instructions that end before it run without touching CR2
+ * (the interpreter reads ahead of them).
+ */
+static void test_fetch_across_pages(void **state)
+{
+    CPUX86State *env = enter_long_mode();
+
+    /* IDT at 0x6000: #PF → a 64-bit interrupt gate to 0x1300 (hlt). */
+    load(0x6000 + 14 * 16, "00 13 18 00 00 8e 00 00 00 00 00 00 00 00 00 00");
+    env->idt = (SegmentCache){.base = 0x6000, .limit = 0xfff};
+    load(0x1300, "f4");
+    /* mov eax,0x1ffffc; jmp rax; at 0x1ffffc: nop; nop; mov rax,imm64 (crosses 2 MiB) */
+    load(0x1100, "b8 fc ff 1f 00 ff e0");
+    load(0x1ffffc, "90 90 48 b8");
+    for (int i = 0; i < 40 && env->rip != 0x1ffffc; i++) {
+        x86_cpu_step(cpu);
+    }
+    assert_int_equal(env->rip, 0x1ffffc);
+    env->cr[2] = 0x1234;
+    assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
+    assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
+    assert_int_equal(env->cr[2], 0x1234);
+    assert_int_equal(x86_cpu_step(cpu), EXCP0E_PAGE);
+    assert_int_equal(env->rip, 0x1300);
+    assert_int_equal(env->cr[2], 0x200000);
+    assert_int_equal(ram_q(env->regs[R_ESP]), 0);            /* error code: not present */
+    assert_int_equal(ram_q(env->regs[R_ESP] + 8), 0x1ffffe); /* the faulting instruction */
 }
 
 static void test_rep_string(void **state)
@@ -797,6 +836,7 @@ int main(void)
         cmocka_unit_test(test_real_mode_interrupts),
         cmocka_unit_test(test_protected_mode_interrupts),
         cmocka_unit_test(test_long_mode_entry),
+        cmocka_unit_test(test_fetch_across_pages),
         cmocka_unit_test(test_rep_string),
         cmocka_unit_test(test_decode_lengths),
     };
