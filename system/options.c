@@ -787,8 +787,8 @@ void vl_print_help(FILE *out)
 {
     fprintf(out,
             "usage: %s [options]\n"
-            "An emulator of %s machines with QEMU's command line (%s).\n\n",
-            target_info()->binary, target_info()->arch_desc, target_info()->qemu_binary);
+            "%s with QEMU's command line (%s).\n\n",
+            target_info()->binary, target_info()->description, target_info()->qemu_binary);
     for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
         char left[128];
         if (!option_available(&options[i])) {

@@ -16,7 +16,8 @@
 typedef struct TargetInfo {
     const char *name;            /* "riscv64", "x86_64" */
     const char *binary;          /* "kestrel", "kestrel-x86_64" (-h) */
-    const char *arch_desc;       /* "RISC-V", "x86-64" (-h, the loader's errors) */
+    const char *arch_desc;       /* "RISC-V", "x86-64" (the loader's errors) */
+    const char *description;     /* -h's first words: "A RISC-V machine emulator" */
     const char *qemu_binary;     /* the QEMU binary and board whose command line we take (-h) */
     const char *cpu_type;        /* the abstract type every -cpu model derives from */
     const char *cpu_type_suffix; /* -cpu NAME means the type NAME<suffix> */

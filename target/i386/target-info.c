@@ -12,6 +12,7 @@ static const TargetInfo x86_64_target_info = {
     .name = "x86_64",
     .binary = "kestrel-x86_64",
     .arch_desc = "x86-64",
+    .description = "An x86-64 machine emulator",
     .qemu_binary = "qemu-system-x86_64 -M q35",
     .cpu_type = TYPE_X86_CPU,
     .cpu_type_suffix = X86_CPU_TYPE_SUFFIX,

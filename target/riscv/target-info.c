@@ -11,6 +11,7 @@ static const TargetInfo riscv64_target_info = {
     .name = "riscv64",
     .binary = "kestrel",
     .arch_desc = "RISC-V",
+    .description = "A RISC-V machine emulator",
     .qemu_binary = "qemu-system-riscv64 -M virt",
     .cpu_type = TYPE_RISCV_CPU,
     .cpu_type_suffix = RISCV_CPU_TYPE_SUFFIX,
