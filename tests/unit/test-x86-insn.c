@@ -679,6 +679,35 @@ static uint64_t ram_q(hwaddr a)
 
 /* From 32-bit protected mode to 64-bit code: PAE, 4-level tables, EFER.LME, CR0.PG, a far
  * jump to a 64-bit code segment; then 64-bit moves and a RIP-relative lea. */
+/* Ring 3 by iret, back to ring 0 through an int gate on the TSS's stack, and out again. */
+static void test_privilege_change(void **state)
+{
+    CPUX86State *env = protected_mode();
+
+    /* 0x1b ring-3 code, 0x23 ring-3 data, 0x28 a 32-bit TSS at 0x7000 (esp0 0x9000, ss0 0x10) */
+    load(0x3018, "ff ff 00 00 00 fa cf 00 ff ff 00 00 00 f2 cf 00 67 00 00 70 00 89 00 00");
+    env->gdt.limit = 0x2f;
+    load(0x7004, "00 90 00 00 10 00 00 00");
+    load(0x3800 + 0x30 * 8, "00 13 08 00 00 ee 00 00"); /* DPL 3: int 0x30 allowed from ring 3 */
+    /* mov ax,0x28; ltr ax; push 0x23; push 0x6000; push 0x202; push 0x1b; push 0x1200; iretd */
+    load(0x1000,
+         "66 b8 28 00 0f 00 d8 6a 23 68 00 60 00 00 68 02 02 00 00 6a 1b 68 00 12 00 00 cf");
+    load(0x1200, "cd 30 f4"); /* ring 3: int 0x30, then stop */
+    /* ring 0: mov ebx,esp; mov cx,ss; mov eax,[esp+12] (old esp); mov edx,[esp+16] (old ss);
+     * iretd */
+    load(0x1300, "89 e3 8c d1 8b 44 24 0c 8b 54 24 10 cf");
+    run_to_hlt(env, 40);
+    assert_int_equal(env->regs[R_EBX], 0x9000 - 5 * 4); /* the TSS stack, five dwords pushed */
+    assert_int_equal(env->regs[R_ECX] & 0xffff, 0x10);
+    assert_int_equal(env->regs[R_EAX], 0x6000);
+    assert_int_equal(env->regs[R_EDX], 0x23);
+    assert_int_equal(x86_cpl(env), 3);
+    assert_int_equal(env->segs[R_SS].selector, 0x23);
+    assert_int_equal(env->regs[R_ESP], 0x6000);
+    assert_int_equal(env->tr.selector, 0x28);
+    assert_int_equal(ram_l(0x302c) & 0x0200, 0x0200); /* ltr marked the TSS busy */
+}
+
 /* Protected mode → 64-bit code at 0x1100 with the first 2 MiB identity-mapped. */
 static CPUX86State *enter_long_mode(void)
 {
@@ -835,6 +864,7 @@ int main(void)
         cmocka_unit_test(test_protected_mode_entry),
         cmocka_unit_test(test_real_mode_interrupts),
         cmocka_unit_test(test_protected_mode_interrupts),
+        cmocka_unit_test(test_privilege_change),
         cmocka_unit_test(test_long_mode_entry),
         cmocka_unit_test(test_fetch_across_pages),
         cmocka_unit_test(test_rep_string),
