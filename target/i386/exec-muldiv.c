@@ -81,8 +81,8 @@ static int divide(CPUX86State *env, const X86Insn *d, uint64_t src, bool is_sign
     /* The dividend is 2*bits wide: sign-extend it from there (128 bits for 64-bit idiv). */
     __int128 sn = bits == 64 ? (__int128)n : (__int128)(n << (128 - 2 * bits)) >> (128 - 2 * bits);
     __int128 sd = x86_sext(src, size), q, r;
-    if (bits == 64 && sn == ((__int128)1 << 127) && sd == -1) {
-        return EXCP00_DIVZ;
+    if (sd == -1 && sn == (__int128)((unsigned __int128)1 << 127)) {
+        return EXCP00_DIVZ; /* the one quotient C's division cannot represent either */
     }
     q = sn / sd;
     r = sn % sd;

@@ -82,6 +82,14 @@ static int string_element(CPUX86State *env, const X86Insn *d, bool *stop)
     return X86_EXCP_NONE;
 }
 
+/*
+ * A rep loop runs at most this many elements per step; then rip goes back to the
+ * instruction, which continues with the registers where they are (the architecture lets an
+ * interrupt in between elements the same way). A guest's rep with a count of 2^64 thus never
+ * keeps the hart from the run loop, the BQL from the main loop or the user from quitting.
+ */
+#define X86_REP_BUDGET 4096
+
 int x86_exec_string(CPUX86State *env, const X86Insn *d)
 {
     bool rep = d->rep != 0, cond = d->op == OP_CMPS || d->op == OP_SCAS;
@@ -89,11 +97,15 @@ int x86_exec_string(CPUX86State *env, const X86Insn *d)
     if ((d->op == OP_INS || d->op == OP_OUTS) && !io_allowed(env)) {
         return x86_gp0(env);
     }
-    for (;;) {
+    for (int n = 0;; n++) {
         bool stop = false;
         int excp;
 
         if (rep && x86_get_reg(env, d, R_ECX, d->addrsize) == 0) {
+            return X86_EXCP_NONE;
+        }
+        if (n == X86_REP_BUDGET) {
+            env->rip = (env->rip - d->len) & (x86_code64(env) ? ~0ULL : 0xffffffffu);
             return X86_EXCP_NONE;
         }
         excp = string_element(env, d, &stop);

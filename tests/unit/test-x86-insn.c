@@ -795,6 +795,25 @@ static void test_rep_string(void **state)
     assert_true(env->eflags & CC_Z);
 }
 
+/* A rep runs in bounded steps: rip stays on it until the count is exhausted. */
+static void test_rep_is_restartable(void **state)
+{
+    CPUX86State *env = real_mode();
+
+    /* mov cx,10000; mov di,0x2000; mov al,0x77; rep stosb; hlt */
+    load(0x1000, "b9 10 27 bf 00 20 b0 77 f3 aa f4");
+    for (int i = 0; i < 3; i++) {
+        x86_cpu_step(cpu);
+    }
+    assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
+    assert_int_equal(env->rip, 0x1008); /* still the rep stosb */
+    assert_true((env->regs[R_ECX] & 0xffff) > 0 && (env->regs[R_ECX] & 0xffff) < 10000);
+    run_to_hlt(env, 10);
+    assert_int_equal(env->regs[R_ECX] & 0xffff, 0);
+    assert_int_equal(ram.ram_ptr[0x2000 + 9999], 0x77);
+    assert_int_equal(ram.ram_ptr[0x2000 + 10000], 0);
+}
+
 static void test_decode_lengths(void **state)
 {
     /* (bytes, code size, expected length): prefixes, SIB, disp, 16-bit forms, moffs. */
@@ -868,6 +887,7 @@ int main(void)
         cmocka_unit_test(test_long_mode_entry),
         cmocka_unit_test(test_fetch_across_pages),
         cmocka_unit_test(test_rep_string),
+        cmocka_unit_test(test_rep_is_restartable),
         cmocka_unit_test(test_decode_lengths),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
