@@ -24,22 +24,42 @@ LDLIBS += $(shell pkg-config --libs libseccomp)
 
 SRC_DIRS := system qom disas util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             hw/pci hw/pci-host hw/nvram hw/block \
-            target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block
+            target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block \
+            target/i386 hw/i386 hw/timer hw/isa
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
-# Everything but main(): linked into the emulator and into every unit test.
-LIB_OBJS := $(filter-out $(BUILD)/system/main.o,$(OBJS))
+
+# One binary per target (DESIGN.md "Targets"), as QEMU's per-target builds: each links the
+# framework objects (every file not named below, built once) plus its target's CPU, boards
+# and the devices only its boards use (QEMU's Kconfig selection, written as name patterns so
+# a new file in a listed place needs no edit). system/target-info.h is the one seam: the
+# framework asks target_info(), which each target's target-info.c defines.
+RISCV_SRCS := $(wildcard target/riscv/*.c hw/riscv/*.c disas/riscv*.c hw/intc/riscv_*.c \
+                hw/intc/sifive_*.c hw/misc/sifive_*.c hw/rtc/goldfish_*.c)
+X86_SRCS := $(wildcard target/i386/*.c hw/i386/*.c hw/intc/i8259*.c hw/rtc/mc146818*.c \
+              hw/timer/i8254*.c hw/char/debugcon*.c hw/isa/*.c hw/pci-host/q35*.c)
+COMMON_OBJS := $(filter-out $(RISCV_SRCS:%.c=$(BUILD)/%.o) $(X86_SRCS:%.c=$(BUILD)/%.o),$(OBJS))
+RISCV_OBJS := $(COMMON_OBJS) $(RISCV_SRCS:%.c=$(BUILD)/%.o)
+X86_OBJS := $(COMMON_OBJS) $(X86_SRCS:%.c=$(BUILD)/%.o)
+# Everything but main(): linked into every unit test (the RISC-V set; test-x86-* the x86 one).
+LIB_OBJS := $(filter-out $(BUILD)/system/main.o,$(RISCV_OBJS))
+X86_LIB_OBJS := $(filter-out $(BUILD)/system/main.o,$(X86_OBJS))
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
+X86_UNIT_BINS := $(filter $(BUILD)/tests/unit/test-x86-%,$(UNIT_BINS))
 
 .PHONY: all check unit guest bench clean format format-check run images soak soak-smp fuzz-jit
-all: $(BUILD)/kestrel
+all: $(BUILD)/kestrel $(BUILD)/kestrel-x86_64
 
 # `make V=1` shows the full commands.
 Q := $(if $(V),,@)
 
-$(BUILD)/kestrel: $(OBJS)
+$(BUILD)/kestrel: $(RISCV_OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/kestrel-x86_64: $(X86_OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -58,6 +78,11 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+
+$(X86_UNIT_BINS): $(BUILD)/tests/unit/%: tests/unit/%.c $(X86_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(X86_LIB_OBJS) $(LDLIBS) -lcmocka
 
 # Differential test of the two engines (tests/difftest); it runs with the unit tests.
 DIFFTEST_SRCS := $(wildcard tests/difftest/*.c)

@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "system/rom-list.h"
+#include "system/target-info.h"
 
 /* Chunk in which file contents travel to guest memory. */
 #define LOAD_CHUNK (64 * KiB)
@@ -218,8 +219,9 @@ static bool elf_check_header(const ElfImage *elf, Error **errp)
     if (!elf_check_ident(elf, errp)) {
         return false;
     }
-    if (eh->e_machine != EM_RISCV) {
-        error_setg(errp, "%s: not a RISC-V ELF file (machine %u)", elf->path, eh->e_machine);
+    if (eh->e_machine != target_info()->elf_machine) {
+        error_setg(errp, "%s: not a %s ELF file (machine %u)", elf->path, target_info()->arch_desc,
+                   eh->e_machine);
         return false;
     }
     if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) {

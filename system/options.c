@@ -7,7 +7,9 @@
 #include <ctype.h>
 
 #include "monitor/monitor.h"
+#include "qom/object.h"
 #include "system/system.h"
+#include "system/target-info.h"
 #include "util/option.h"
 
 typedef bool OptionHandler(VLOptions *o, const char *opt, const char *arg, Error **errp);
@@ -17,6 +19,8 @@ typedef struct OptionDef {
     const char *argname; /* NULL: takes no argument */
     OptionHandler *handler;
     const char *help;
+    const char *needs_type; /* the device type the option creates: absent from binaries
+                               without it (e.g. -debugcon outside x86) */
 } OptionDef;
 
 #define SET_STRING(field)                                                                          \
@@ -314,6 +318,7 @@ static bool opt_mon(VLOptions *o, const char *opt, const char *arg, Error **errp
 ADD_TO_LIST(chardev)
 SET_STRING(name)
 SET_STRING(pidfile)
+SET_STRING(debugcon)
 SET_FLAG(daemonize)
 
 /* We have no graphical display: only "none" (the serial port goes to stdio anyway). */
@@ -684,6 +689,9 @@ static const OptionDef options[] = {
     {"qmp", "DEV", opt_qmp, "QMP (JSON) monitor on a chardev, e.g. unix:PATH,server=on,wait=off"},
     {"qmp-pretty", "DEV", opt_qmp_pretty, "same as -qmp, with pretty-printed JSON"},
     {"mon", "chardev=ID[,mode=readline|control][,pretty=on]", opt_mon, "a monitor on a -chardev"},
+    {"debugcon", "DEV", opt_debugcon,
+     "the debug console (isa-debugcon at port 0xe9) to a chardev: stdio, file:PATH, ...",
+     "isa-debugcon"},
     {"pidfile", "FILE", opt_pidfile, "write the process id to FILE (removed at exit)"},
     {"S", NULL, opt_start_stopped,
      "do not start the harts (cont from the monitor, or continue from gdb)"},
@@ -728,10 +736,15 @@ static const OptionDef options[] = {
      "also in JSON form {\"qom-type\":...}"},
 };
 
+static bool option_available(const OptionDef *def)
+{
+    return !def->needs_type || object_class_by_name(def->needs_type);
+}
+
 static const OptionDef *find_option(const char *name)
 {
     for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
-        if (!strcmp(options[i].name, name)) {
+        if (!strcmp(options[i].name, name) && option_available(&options[i])) {
             return &options[i];
         }
     }
@@ -778,11 +791,15 @@ bool vl_parse_args(int argc, char **argv, VLOptions *o, Error **errp)
 
 void vl_print_help(FILE *out)
 {
-    fprintf(out, "usage: kestrel [options]\n"
-                 "A RISC-V machine emulator with QEMU's command line "
-                 "(qemu-system-riscv64 -M virt).\n\n");
+    fprintf(out,
+            "usage: %s [options]\n"
+            "%s with QEMU's command line (%s).\n\n",
+            target_info()->binary, target_info()->description, target_info()->qemu_binary);
     for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
         char left[128];
+        if (!option_available(&options[i])) {
+            continue;
+        }
         snprintf(left, sizeof(left), "-%s%s%s", options[i].name, options[i].argname ? " " : "",
                  options[i].argname ? options[i].argname : "");
         if (strlen(left) > 26) {
@@ -791,15 +808,16 @@ void vl_print_help(FILE *out)
             fprintf(out, "  %-26s %s\n", left, options[i].help);
         }
     }
-    fprintf(out, "\nOptions are also accepted with two dashes (--machine).\n"
-                 "\nWhere Kestrel differs from QEMU:\n"
-                 "  - There is no graphical display: without -nographic the first serial port\n"
-                 "    still goes to stdio (as with -nographic), and -display accepts only none.\n"
-                 "  - Only the RISC-V 'virt' board; the harts implement RV64GC with Zba/Zbb/Zbc/\n"
-                 "    Zbs and Sstc, but not the hypervisor (H) extension.\n"
-                 "  - Disk images must be given with -drive or -blockdev (not as bare arguments),\n"
-                 "    raw or qcow2. PCI devices are modern-only virtio (no legacy I/O BAR,\n"
-                 "    no MSI-X): the device IDs are 0x1041.. where QEMU's are transitional.\n"
-                 "\nDuring emulation, with -nographic, Ctrl-A h lists the console keys "
-                 "(Ctrl-A x quits).\n");
+    fprintf(out,
+            "\nOptions are also accepted with two dashes (--machine).\n"
+            "\nWhere Kestrel differs from QEMU:\n"
+            "  - There is no graphical display: without -nographic the first serial port\n"
+            "    still goes to stdio (as with -nographic), and -display accepts only none.\n"
+            "%s"
+            "  - Disk images must be given with -drive or -blockdev (not as bare arguments),\n"
+            "    raw or qcow2. PCI devices are modern-only virtio (no legacy I/O BAR,\n"
+            "    no MSI-X): the device IDs are 0x1041.. where QEMU's are transitional.\n"
+            "\nDuring emulation, with -nographic, Ctrl-A h lists the console keys "
+            "(Ctrl-A x quits).\n",
+            target_info()->help_notes);
 }

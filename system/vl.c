@@ -17,7 +17,6 @@
 #include "hw/core/cpu.h"
 #include "hw/core/qdev-globals.h"
 #include "hw/nvram/fw_cfg.h"
-#include "hw/rtc/goldfish_rtc.h"
 #include "monitor/monitor.h"
 #include "net/net.h"
 #include "qom/object_interfaces.h"
@@ -26,7 +25,7 @@
 #include "system/icount.h"
 #include "system/os-posix.h"
 #include "system/runstate.h"
-#include "target/riscv/cpu.h"
+#include "system/target-info.h"
 #include "util/guest-random.h"
 #include "util/log.h"
 #include "util/main-loop.h"
@@ -75,10 +74,10 @@ static bool handle_help_requests(const VLOptions *o)
     } else if (o->machine && (is_help(o->machine) || !strncmp(o->machine, "help,", 5))) {
         machine_print_help(stdout);
     } else if (is_help(o->cpu)) {
-        riscv_cpu_list(stdout);
+        cpu_list(stdout);
     } else if (o->cpu && strlen(o->cpu) > 5 && !strcmp(o->cpu + strlen(o->cpu) - 5, ",help")) {
         char *model = xasprintf("%.*s", (int)strcspn(o->cpu, ","), o->cpu);
-        riscv_cpu_print_props(model, stdout);
+        cpu_print_props(model, stdout);
         free(model);
     } else if (is_help(o->log_items)) {
         log_print_help();
@@ -103,7 +102,10 @@ static MachineClass *select_machine(const KeyValueList *kv, const char *optarg, 
     const char *name = keyval_get(kv, "type");
     MachineClass *mc = machine_find_class(name);
 
-    if (!mc) {
+    if (!mc && !name) {
+        error_setg(errp, "No machine specified, and there is no default\n"
+                         "Use -machine help to list supported machines");
+    } else if (!mc) {
         error_setg(errp,
                    "-machine %s: unsupported machine type\n"
                    "Use -machine help to list supported machines",
@@ -113,19 +115,19 @@ static MachineClass *select_machine(const KeyValueList *kv, const char *optarg, 
 }
 
 /*
- * -cpu NAME[,prop=value...] → the type "NAME-riscv-cpu", which must be a concrete CPU model;
+ * -cpu NAME[,prop=value...] → the type "NAME-riscv-cpu" ("NAME-x86_64-cpu"...: target_info()),
+ * which must be a concrete CPU model;
  * each prop=value becomes a -global default of that type (as QEMU does), so every hart the
  * board creates gets it and a property the model lacks is refused here.
  */
 static char *resolve_cpu_type(const char *arg, Error **errp)
 {
     size_t len = strcspn(arg, ",");
-    char *type = xasprintf("%.*s%s", (int)len, arg, RISCV_CPU_TYPE_SUFFIX);
-    ObjectClass *oc = object_class_by_name(type);
+    char *type = cpu_model_type_name(arg, len);
     KeyValueList kv = {0};
     bool ok = true;
 
-    if (!oc || !object_class_dynamic_cast(oc, TYPE_RISCV_CPU) || object_class_is_abstract(oc)) {
+    if (!cpu_model_class(type)) {
         error_setg(errp, "-cpu %s: unable to find CPU model '%.*s' (-cpu help lists them)", arg,
                    (int)len, arg);
         free(type);
@@ -315,6 +317,17 @@ static bool add_implied_device(char *device_opts, Error **errp)
     return ok;
 }
 
+/* -debugcon DEV: a chardev "debugcon" and QEMU's isa-debugcon on it, at port 0xe9. */
+static bool add_debugcon(const char *spec, Error **errp)
+{
+    if (!chardev_new_from_spec("debugcon", spec, errp) ||
+        !qdev_device_add("isa-debugcon,chardev=debugcon", errp)) {
+        error_prepend(errp, "-debugcon %s: ", spec);
+        return false;
+    }
+    return true;
+}
+
 /*
  * Backends (-object, -netdev, -blockdev, -drive) before the board, as QEMU: a board takes
  * its flash images from -drive if=pflash. *drive_devices receives the -device strings
@@ -362,6 +375,9 @@ static bool create_devices(const VLOptions *o, char **drive_devices, Error **err
 
     for (int i = 0; ok && i < o->ndevice; i++) {
         ok = qdev_device_add(o->device[i], errp) != NULL;
+    }
+    if (ok && o->debugcon) {
+        ok = add_debugcon(o->debugcon, errp);
     }
     for (int i = 0; i < o->ndrive; i++) {
         if (ok) {
@@ -502,10 +518,10 @@ static bool register_rtc_globals(const char *rtc, Error **errp)
     } else {
         offset_ns -= clock_get_ns(!strcmp(clock, "vm") ? CLOCK_VIRTUAL : CLOCK_HOST);
     }
-    global = xasprintf("%s.tick-offset=%lld", TYPE_GOLDFISH_RTC, (long long)offset_ns);
+    global = xasprintf("%s.tick-offset=%lld", target_info()->rtc_type, (long long)offset_ns);
     ok = qdev_global_add(global, errp);
     free(global);
-    global = xasprintf("%s.clock=%s", TYPE_GOLDFISH_RTC, clock);
+    global = xasprintf("%s.clock=%s", target_info()->rtc_type, clock);
     ok = ok && qdev_global_add(global, errp);
     free(global);
     keyval_free(&kv);
@@ -519,6 +535,10 @@ static bool register_globals(const VLOptions *o, Error **errp)
         if (!qdev_global_add(o->global[i], errp)) {
             return false;
         }
+    }
+    if (o->rtc && !target_info()->rtc_type) {
+        error_setg(errp, "-rtc %s: this machine has no real-time clock to set", o->rtc);
+        return false;
     }
     return !o->rtc || register_rtc_globals(o->rtc, errp);
 }

@@ -141,7 +141,7 @@ bool machine_run_board_init(MachineState *ms, Error **errp)
     if (!ms->cpu_type) {
         ms->cpu_type = xstrdup(mc->default_cpu_type);
     }
-    if (!memory_region_init_ram(&ms->ram, "riscv.dram", ms->ram_size, errp)) {
+    if (!memory_region_init_ram(&ms->ram, mc->default_ram_id, ms->ram_size, errp)) {
         return false;
     }
     current_machine = ms;

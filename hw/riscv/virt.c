@@ -779,6 +779,7 @@ static void virt_machine_class_init(ObjectClass *oc, void *data)
     mc->max_cpus = VIRT_CPUS_MAX;
     mc->default_cpu_type = TYPE_RISCV_CPU_RV64;
     mc->default_ram_size = 128 * MiB;
+    mc->default_ram_id = "riscv.dram";
     mc->device_plug = virt_device_plug;
     mc->device_unplug = virt_device_unplug;
     object_class_add_props(oc, virt_props);

@@ -67,9 +67,10 @@ typedef struct VLOptions {
     bool default_monitor_off; /* one of them was given: no implicit monitor on the serial mux */
     const char *chardev[MAX_DEVICE_OPTS]; /* -chardev, in order */
     int nchardev;
-    const char *name;    /* -name */
-    const char *pidfile; /* -pidfile */
-    bool daemonize;      /* -daemonize */
+    const char *name;     /* -name */
+    const char *pidfile;  /* -pidfile */
+    const char *debugcon; /* -debugcon */
+    bool daemonize;       /* -daemonize */
 
     SandboxConfig sandbox; /* -sandbox */
     RunAsUser runas;       /* -runas, -run-with user= */

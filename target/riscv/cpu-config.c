@@ -297,30 +297,6 @@ bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const DecodedInsn *d)
     return op != OP_FENCE_I || cpu->ext_zifencei;
 }
 
-/* ---- -cpu MODEL,help ---- */
-
-void riscv_cpu_print_props(const char *model, FILE *out)
-{
-    static const char *const type_names[] = {
-        [PROP_BOOL] = "bool",   [PROP_INT] = "int",    [PROP_UINT32] = "uint32",
-        [PROP_SIZE] = "uint64", [PROP_STRING] = "str", [PROP_LINK] = "link",
-    };
-    char *type = xasprintf("%s%s", model, RISCV_CPU_TYPE_SUFFIX);
-    ObjectClass *oc = object_class_by_name(type);
-
-    if (!oc || !object_class_dynamic_cast(oc, TYPE_RISCV_CPU)) {
-        fprintf(out, "unable to find CPU model '%s'\n", model);
-    } else {
-        fprintf(out, "%s options:\n", type);
-        for (size_t i = 0; i < oc->nprops; i++) {
-            const Property *p = oc->props[i];
-            fprintf(out, "  %s=<%s>%s%s\n", p->name, type_names[p->type],
-                    p->description ? " - " : "", p->description ? p->description : "");
-        }
-    }
-    free(type);
-}
-
 /* ---- named models (QEMU 7.2's for virt besides rv64) ---- */
 
 /* SiFive U54 (and Shakti C, the same letters): RV64GC with S and U, none of the later Z's. */

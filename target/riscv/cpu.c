@@ -171,20 +171,6 @@ static void riscv_cpu_class_init(ObjectClass *oc, void *data)
     riscv_cpu_gdb_class_init(cc);
 }
 
-/* ---- -cpu help ---- */
-
-static void print_cpu_model(ObjectClass *oc, void *opaque)
-{
-    const char *name = object_class_get_name(oc);
-    size_t len = strlen(name) - strlen(RISCV_CPU_TYPE_SUFFIX);
-    fprintf(opaque, "%.*s\n", (int)len, name);
-}
-
-void riscv_cpu_list(FILE *out)
-{
-    object_class_foreach(TYPE_RISCV_CPU, false, print_cpu_model, out);
-}
-
 /* ---- types ---- */
 
 static const TypeInfo riscv_cpu_types[] = {

@@ -56,7 +56,8 @@ typedef struct MachineClass {
     unsigned max_cpus;
     const char *default_cpu_type;
     uint64_t default_ram_size;
-    const char *default_bios; /* "default" firmware file name, or NULL */
+    const char *default_ram_id; /* the main RAM region's name ("riscv.dram", "pc.ram") */
+    const char *default_bios;   /* "default" firmware file name, or NULL */
     /*
      * Give a realized -device its place on the board (QEMU's hotplug handler): a virtio
      * device gets a virtio-mmio transport. False + errp if the board has no room for it.

@@ -95,4 +95,13 @@ extern CPUState *first_cpu;
 #define CPU_FOREACH(cpu) for ((cpu) = first_cpu; (cpu); (cpu) = (cpu)->next_cpu)
 CPUState *cpu_by_index(int index);
 
+/* -cpu help: the models of this binary's target (target_info()), one per line. */
+void cpu_list(FILE *out);
+/* -cpu MODEL,help: the properties of MODEL's type (or that it is unknown). */
+void cpu_print_props(const char *model, FILE *out);
+/* The type name of the first len characters of a -cpu model name (caller frees). */
+char *cpu_model_type_name(const char *model, size_t len);
+/* type's class if it is a concrete CPU model of this target, else NULL. */
+ObjectClass *cpu_model_class(const char *type);
+
 #endif

@@ -132,7 +132,6 @@ void riscv_cpu_reset(RISCVCPU *cpu);
 const char *riscv_isa_string(RISCVCPU *cpu);
 /* "info mem" (target/riscv/monitor.c): the mappings of satp, as QEMU prints them. */
 void riscv_cpu_dump_mappings(CPUState *cs, FILE *out);
-void riscv_cpu_list(FILE *out); /* -cpu help */
 
 /* ---- cpu-config.c: models, properties, ISA string ---- */
 /* Add the configuration properties (extension switches, mmu, ids...) to the CPU class. */
@@ -147,8 +146,6 @@ const char *riscv_mmu_type(RISCVCPU *cpu);
 /* Does this hart have the extension that decoded instruction d belongs to? (translator) */
 struct DecodedInsn;
 bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const struct DecodedInsn *d);
-/* -cpu MODEL,help: the properties of the model, one a line. */
-void riscv_cpu_print_props(const char *model, FILE *out);
 /* The CPU models besides rv64 and their types (sifive-u54, sifive-e51, shakti-c). */
 void riscv_cpu_register_models(void);
 

@@ -1,0 +1,35 @@
+/*
+ * The PC machine state (hw/i386/pc_q35.c): its memory layout, I/O port space,
+ * chipset devices and CPUs. Board-internal; devices never see it.
+ */
+#ifndef HW_I386_PC_H
+#define HW_I386_PC_H
+
+#include "hw/core/boards.h"
+#include "hw/core/cpu.h"
+#include "system/loader.h"
+
+#define PC_NUM_GSI 16 /* the 8259 pair's ISA interrupt lines */
+#define PC_MAX_CPUS 1
+
+typedef struct Q35Host Q35Host;
+
+typedef struct PCMachineState {
+    MachineState parent_obj;
+    uint64_t below_4g, above_4g; /* RAM below and above 4 GiB */
+    MemoryRegion ram_below_4g, ram_above_4g;
+    MemoryRegion bios, isa_bios;
+    MemoryRegion pci_mem, pci_hole;
+    MemoryRegion io; /* the I/O port space (0..0xffff) and its address space */
+    AddressSpace io_as;
+    MemoryRegion com1, port92_io;
+    uint8_t port92;
+    IRQState *gsi[PC_NUM_GSI];
+    CPUState *cpus[PC_MAX_CPUS];
+    DeviceState *rtc, *pit;
+    Q35Host *host;
+} PCMachineState;
+
+#define PC_MACHINE(obj) OBJECT_CHECK(PCMachineState, (obj), MACHINE_TYPE_NAME("q35"))
+
+#endif

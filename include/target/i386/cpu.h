@@ -1,0 +1,307 @@
+/*
+ * The x86-64 hart (QEMU's target/i386): architectural state, the abstract
+ * TYPE_X86_CPU and its models ("-cpu qemu64" is the type "qemu64-x86_64-cpu"),
+ * and the contract between the interpreter (exec*.c, decode.c) and the system
+ * architecture (seg_helper.c, cpuid.c, misc_helper.c).
+ *
+ * Error contract: an instruction that faults returns its exception vector
+ * (X86_EXCP_*, with env->error_code set for those that push one) by return
+ * value, never longjmp; the run loop then delivers it with rip still at the
+ * faulting instruction. X86_EXCP_NONE (-1) means the instruction completed.
+ *
+ * Threads: env is touched only by the hart's own thread, except
+ * interrupt_request (the INTR line), which the board's interrupt controller
+ * sets from the main loop (atomic) and which the hart reads between
+ * instructions.
+ *
+ * Spec: Intel 64 and IA-32 Architectures Software Developer's Manual (SDM),
+ * Vol. 3A 9.1.1 (processor state after reset), 3.4 (segment descriptors), 6
+ * (interrupts and exceptions), 2.5 (control registers).
+ */
+#ifndef TARGET_I386_CPU_H
+#define TARGET_I386_CPU_H
+
+#include <stdatomic.h>
+
+#include "common.h"
+#include "hw/core/cpu.h"
+#include "system/memory.h"
+
+#define TYPE_X86_CPU "x86_64-cpu"
+#define X86_CPU_TYPE_SUFFIX "-" TYPE_X86_CPU
+#define X86_CPU_TYPE_NAME(name) (name X86_CPU_TYPE_SUFFIX)
+
+/* General registers, in encoding order (ModRM reg/rm, +r opcodes; REX adds 8). */
+enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI, X86_NB_REGS = 16 };
+/* Segment registers, in encoding order (sreg field of mov Sw). */
+enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, X86_NB_SEGS };
+
+/* EFLAGS (SDM Vol. 1 3.4.3). */
+#define CC_C 0x0001
+#define CC_P 0x0004
+#define CC_A 0x0010
+#define CC_Z 0x0040
+#define CC_S 0x0080
+#define CC_O 0x0800
+#define CC_ARITH (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
+#define TF_MASK 0x00000100
+#define IF_MASK 0x00000200
+#define DF_MASK 0x00000400
+#define IOPL_MASK 0x00003000
+#define NT_MASK 0x00004000
+#define RF_MASK 0x00010000
+#define VM_MASK 0x00020000
+#define AC_MASK 0x00040000
+#define VIF_MASK 0x00080000
+#define VIP_MASK 0x00100000
+#define ID_MASK 0x00200000
+#define EFLAGS_FIXED 0x00000002 /* bit 1 always reads 1 */
+
+/* Control registers (SDM Vol. 3A 2.5). */
+#define CR0_PE 0x00000001
+#define CR0_MP 0x00000002
+#define CR0_EM 0x00000004
+#define CR0_TS 0x00000008
+#define CR0_ET 0x00000010
+#define CR0_NE 0x00000020
+#define CR0_WP 0x00010000
+#define CR0_AM 0x00040000
+#define CR0_NW 0x20000000
+#define CR0_CD 0x40000000
+#define CR0_PG 0x80000000
+#define CR4_PSE 0x00000010
+#define CR4_PAE 0x00000020
+#define CR4_PGE 0x00000080
+#define EFER_SCE 0x001
+#define EFER_LME 0x100
+#define EFER_LMA 0x400
+#define EFER_NXE 0x800
+
+/* The cached descriptor's flags: bits 8..23 of its high dword, where the SDM puts them. */
+#define DESC_TYPE_SHIFT 8
+#define DESC_A_MASK (1 << 8)
+#define DESC_W_MASK (1 << 9)   /* data: writable; code: readable */
+#define DESC_C_MASK (1 << 10)  /* code: conforming */
+#define DESC_CS_MASK (1 << 11) /* code (with DESC_S_MASK) */
+#define DESC_S_MASK (1 << 12)  /* code or data, not system */
+#define DESC_DPL_SHIFT 13
+#define DESC_P_MASK (1 << 15)
+#define DESC_L_MASK (1 << 21) /* 64-bit code */
+#define DESC_B_MASK (1 << 22) /* 32-bit default operand size / stack */
+#define DESC_G_MASK (1 << 23)
+
+/* Exception vectors (SDM Vol. 3A table 6-1). */
+#define X86_EXCP_NONE (-1)
+enum {
+    EXCP00_DIVZ = 0,
+    EXCP01_DB = 1,
+    EXCP02_NMI = 2,
+    EXCP03_INT3 = 3,
+    EXCP04_INTO = 4,
+    EXCP05_BOUND = 5,
+    EXCP06_ILLOP = 6,
+    EXCP07_PREX = 7,
+    EXCP08_DBLE = 8,
+    EXCP0A_TSS = 10,
+    EXCP0B_NOSEG = 11,
+    EXCP0C_STACK = 12,
+    EXCP0D_GPF = 13,
+    EXCP0E_PAGE = 14,
+    EXCP10_COPR = 16,
+    EXCP11_ALGN = 17,
+    EXCP12_MCHK = 18,
+    EXCP13_XMM = 19,
+};
+
+/* MSRs the hart keeps (SDM Vol. 4). */
+#define MSR_IA32_TSC 0x10
+#define MSR_IA32_APICBASE 0x1b
+#define MSR_IA32_SYSENTER_CS 0x174
+#define MSR_IA32_SYSENTER_ESP 0x175
+#define MSR_IA32_SYSENTER_EIP 0x176
+#define MSR_IA32_MISC_ENABLE 0x1a0
+#define MSR_IA32_PAT 0x277
+#define MSR_MTRRcap 0xfe
+#define MSR_MTRRphysBase0 0x200
+#define MSR_MTRRfix64K_00000 0x250
+#define MSR_MTRRfix16K_80000 0x258
+#define MSR_MTRRfix16K_A0000 0x259
+#define MSR_MTRRfix4K_C0000 0x268 /* .. 0x26f */
+#define MSR_MTRRdefType 0x2ff
+#define X86_MTRR_VCNT 8 /* variable ranges, as QEMU's */
+#define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_FMASK 0xc0000084
+#define MSR_FSBASE 0xc0000100
+#define MSR_GSBASE 0xc0000101
+#define MSR_KERNELGSBASE 0xc0000102
+#define MSR_TSC_AUX 0xc0000103
+
+typedef struct SegmentCache {
+    uint16_t selector;
+    uint64_t base;
+    uint32_t limit; /* in bytes, granularity applied */
+    uint32_t flags; /* DESC_* */
+} SegmentCache;
+
+typedef struct CPUX86State {
+    /* hot: every instruction */
+    uint64_t regs[X86_NB_REGS];
+    uint64_t rip;
+    uint64_t eflags; /* all of it, arithmetic flags included (computed eagerly) */
+    SegmentCache segs[X86_NB_SEGS];
+    int error_code;  /* of the exception an instruction returned */
+    bool irq_shadow; /* after sti or a load of SS: no interrupt before the next instruction */
+
+    /* warm: what decides the mode */
+    uint64_t cr[5]; /* CR0, (CR1 unused), CR2, CR3, CR4 */
+    uint64_t efer;
+    uint64_t tsc_offset; /* TSC = virtual clock ns + offset (written by wrmsr) */
+
+    /* cold: descriptor tables, MSRs, the FPU/SSE placeholders */
+    SegmentCache ldt, tr, gdt, idt; /* gdt/idt: base and limit only */
+    uint64_t cr8;
+    uint64_t dr[8];
+    uint64_t star, lstar, cstar, fmask, kernelgsbase, tsc_aux;
+    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t pat, apic_base, misc_enable, mtrr_deftype;
+    uint64_t mtrr_var[2 * X86_MTRR_VCNT]; /* PHYSBASE0, PHYSMASK0, ... */
+    uint64_t mtrr_fixed[11];              /* 64K_00000, 16K_80000, 16K_A0000, 4K_C0000.. */
+    /* x87 and SSE: state only (no instruction uses it yet) */
+    uint16_t fpuc, fpus, fptag;
+    uint8_t fpregs[8][10];
+    uint32_t mxcsr;
+    uint8_t xmm[16][16];
+} CPUX86State;
+
+typedef struct X86CPU {
+    CPUState parent_obj;
+    CPUX86State env;
+    /* The address spaces the hart reaches: memory, and I/O ports (in/out); set by the board. */
+    AddressSpace *as;
+    AddressSpace *io_as;
+    /*
+     * The INTR line (level, from the 8259 or the local APIC) and the interrupt acknowledge
+     * cycle that turns it into a vector; wired by the board (x86_cpu_set_intr_ack).
+     */
+    atomic_int intr_level;
+    int (*intr_ack)(void *opaque);
+    void *intr_ack_opaque;
+    /* configuration */
+    uint32_t apic_id;
+    /* CPUID (cpuid.c): the model's identity */
+    uint32_t cpuid_level, cpuid_xlevel;
+    uint32_t cpuid_version;                            /* leaf 1 EAX; also EDX at reset */
+    uint32_t cpuid_features, cpuid_ext_features;       /* leaf 1 EDX, ECX */
+    uint32_t cpuid_ext2_features, cpuid_ext3_features; /* leaf 0x80000001 EDX, ECX */
+    char vendor[13];
+    char model_id[49];
+} X86CPU;
+
+typedef struct X86CPUClass {
+    CPUClass parent_class;
+    bool (*parent_realize)(DeviceState *dev, Error **errp);
+    void (*parent_reset)(DeviceState *dev);
+} X86CPUClass;
+
+#define X86_CPU(obj) OBJECT_CHECK(X86CPU, (obj), TYPE_X86_CPU)
+#define X86_CPU_CLASS(oc) OBJECT_CLASS_CHECK(X86CPUClass, (oc), TYPE_X86_CPU)
+#define X86_CPU_GET_CLASS(obj) OBJECT_GET_CLASS(X86CPUClass, (obj), TYPE_X86_CPU)
+
+static inline X86CPU *x86_env_cpu(CPUX86State *env)
+{
+    return container_of(env, X86CPU, env);
+}
+
+/* ---- mode queries ---- */
+static inline int x86_cpl(const CPUX86State *env)
+{
+    if (!(env->cr[0] & CR0_PE)) {
+        return 0;
+    }
+    return (env->eflags & VM_MASK) ? 3 : env->segs[R_CS].selector & 3;
+}
+static inline bool x86_long_mode(const CPUX86State *env)
+{
+    return env->efer & EFER_LMA;
+}
+/* 64-bit code (long mode with CS.L)? */
+static inline bool x86_code64(const CPUX86State *env)
+{
+    return x86_long_mode(env) && (env->segs[R_CS].flags & DESC_L_MASK);
+}
+/* Default operand/address size of the code segment in bytes: 2, 4 (or 8 for addresses). */
+static inline int x86_code_size(const CPUX86State *env)
+{
+    return (env->segs[R_CS].flags & DESC_B_MASK) ? 4 : 2;
+}
+/* Stack pointer width in bytes: 8 in 64-bit code, else SS.B. */
+static inline int x86_stack_size(const CPUX86State *env)
+{
+    return x86_code64(env) ? 8 : (env->segs[R_SS].flags & DESC_B_MASK) ? 4 : 2;
+}
+
+/* ---- cpu.c ---- */
+/* Reset as the SDM's table 9-1: CS.base 0xffff0000, rip 0xfff0, EDX the cpuid version. */
+void x86_cpu_reset(X86CPU *cpu);
+/* Wire the INTR acknowledge cycle (the board, for its 8259). */
+void x86_cpu_set_intr_ack(X86CPU *cpu, int (*ack)(void *opaque), void *opaque);
+/* The INTR line as a gpio input (level). */
+void x86_cpu_set_intr(void *opaque, int n, int level);
+
+/* ---- gdbstub.c ---- */
+/* The gdb target description, registers and debug memory access (CPUClass hooks). */
+void x86_cpu_gdb_class_init(CPUClass *cc);
+
+/* ---- exec.c: the interpreter ---- */
+/* Run until exit_request, HLT with nothing pending or a debug event (CPUClass.exec). */
+int x86_cpu_exec(CPUState *cs);
+/* Execute one instruction, delivering the exception it raises; returns that vector or
+ * X86_EXCP_NONE (the unit tests step instructions with it). */
+int x86_cpu_step(X86CPU *cpu);
+
+/* ---- cpuid.c ---- */
+void x86_cpuid(X86CPU *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+/* The qemu64 model's identity (instance_init). */
+void x86_cpu_qemu64_init(X86CPU *cpu);
+
+/* ---- seg_helper.c: segments, interrupts and exceptions ---- */
+/* Load a segment register as mov/pop do (real mode: base = sel << 4; protected: descriptor). */
+int x86_load_seg(CPUX86State *env, int seg, uint16_t selector);
+/* Set a segment cache from raw descriptor words. */
+void x86_seg_from_desc(SegmentCache *sc, uint16_t selector, uint32_t lo, uint32_t hi);
+/* Deliver interrupt or exception vec (software: int n, next_rip the return address). */
+int x86_do_interrupt(CPUX86State *env, int vec, bool is_sw, bool has_error, int error_code,
+                     uint64_t next_rip);
+/* Far jump / call / return / iret through a selector, in any mode. */
+int x86_far_jump(CPUX86State *env, uint16_t sel, uint64_t offset);
+int x86_far_call(CPUX86State *env, uint16_t sel, uint64_t offset, int opsize, uint64_t next_rip);
+int x86_far_ret(CPUX86State *env, int opsize, uint16_t pop_extra);
+int x86_iret(CPUX86State *env, int opsize);
+/* Does vector vec push an error code? */
+bool x86_excp_has_error_code(int vec);
+
+/* ---- mem_helper.c: memory as the hart sees it ---- */
+/* Linear address → physical (paging when CR0.PG); X86_EXCP_NONE or #PF with cr2 set. */
+int x86_translate(CPUX86State *env, uint64_t la, int access, hwaddr *pa);
+int x86_read_linear(CPUX86State *env, uint64_t la, int size, uint64_t *val);
+int x86_write_linear(CPUX86State *env, uint64_t la, int size, uint64_t val);
+/* seg:offset accesses (the offset already masked to the address size). */
+int x86_read_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t *val);
+int x86_write_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t val);
+/* Stack: push/pop size bytes at SS:rSP with the stack width of the current mode. */
+int x86_stack_push(CPUX86State *env, int size, uint64_t val);
+int x86_stack_pop(CPUX86State *env, int size, uint64_t *val);
+/* I/O ports: in/out with the BQL taken here. */
+uint64_t x86_io_read(CPUX86State *env, uint16_t port, int size);
+void x86_io_write(CPUX86State *env, uint16_t port, int size, uint64_t val);
+
+/* ---- misc_helper.c: control registers and MSRs ---- */
+int x86_write_cr(CPUX86State *env, int n, uint64_t val);
+int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val);
+int x86_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val);
+uint64_t x86_rdtsc(CPUX86State *env);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * Inside the x86 interpreter: the operand accessors every instruction group
+ * uses (exec.c) and the handlers of each group (exec-alu.c, exec-ctrl.c,
+ * exec-string.c, exec-system.c), which exec.c's dispatch table names by
+ * X86Op.
+ *
+ * A handler runs with env->rip already at the next instruction; on an
+ * exception it returns the vector (the run loop puts rip back at the
+ * instruction and delivers it). Operand values travel as uint64_t truncated
+ * to the operand size.
+ */
+#ifndef TARGET_I386_EXEC_INTERNAL_H
+#define TARGET_I386_EXEC_INTERNAL_H
+
+#include "target/i386/cpu.h"
+#include "target/i386/decode.h"
+
+/* Not an exception: hlt returns it so the run loop sleeps (rip is past the hlt). */
+#define X86_EXIT_HLT 256
+
+typedef int (*X86ExecFn)(CPUX86State *env, const X86Insn *d);
+
+static inline uint64_t x86_mask(int size)
+{
+    return size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+}
+static inline int64_t x86_sext(uint64_t v, int size)
+{
+    return sextract64(v, 0, 8 * size);
+}
+
+/* ---- exec.c: operands ---- */
+uint64_t x86_get_reg(CPUX86State *env, const X86Insn *d, int reg, int size);
+void x86_set_reg(CPUX86State *env, const X86Insn *d, int reg, int size, uint64_t val);
+/* The ModRM memory operand's offset (address-size masked) and its segment. */
+uint64_t x86_ea(CPUX86State *env, const X86Insn *d);
+int x86_ea_seg(const X86Insn *d);
+/* The r/m operand, register or memory. */
+int x86_rm_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val);
+int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val);
+/* Is condition cc (the low nibble of jcc/setcc/cmovcc) true? */
+bool x86_cond(const CPUX86State *env, int cc);
+/* Write rip, truncated to the operand size of the branch (16/32-bit code). */
+void x86_jump(CPUX86State *env, uint64_t target, int opsize);
+
+/* ---- exec-alu.c ---- */
+/* The arithmetic group (0 add, 1 or, 2 adc, 3 sbb, 4 and, 5 sub, 6 xor, 7 cmp): result, flags. */
+uint64_t x86_alu(CPUX86State *env, int op, uint64_t a, uint64_t b, int size);
+int x86_exec_alu(CPUX86State *env, const X86Insn *d);
+int x86_exec_grp1(CPUX86State *env, const X86Insn *d);
+int x86_exec_test(CPUX86State *env, const X86Insn *d);
+int x86_exec_incdec_r(CPUX86State *env, const X86Insn *d);
+int x86_exec_grp4(CPUX86State *env, const X86Insn *d);
+int x86_exec_shift(CPUX86State *env, const X86Insn *d);
+int x86_exec_shld(CPUX86State *env, const X86Insn *d);
+int x86_exec_shrd(CPUX86State *env, const X86Insn *d);
+int x86_exec_grp3(CPUX86State *env, const X86Insn *d);
+int x86_exec_imul2(CPUX86State *env, const X86Insn *d);
+int x86_exec_imul3(CPUX86State *env, const X86Insn *d);
+int x86_exec_bt(CPUX86State *env, const X86Insn *d);
+int x86_exec_grp8(CPUX86State *env, const X86Insn *d);
+int x86_exec_bsf(CPUX86State *env, const X86Insn *d);
+int x86_exec_bsr(CPUX86State *env, const X86Insn *d);
+int x86_exec_cmpxchg(CPUX86State *env, const X86Insn *d);
+int x86_exec_xadd(CPUX86State *env, const X86Insn *d);
+int x86_exec_inc_dec_rm(CPUX86State *env, const X86Insn *d, bool dec);
+
+/* ---- exec-data.c: moves ---- */
+int x86_exec_mov(CPUX86State *env, const X86Insn *d);
+int x86_exec_mov_ri(CPUX86State *env, const X86Insn *d);
+int x86_exec_mov_moffs(CPUX86State *env, const X86Insn *d);
+int x86_exec_movzx(CPUX86State *env, const X86Insn *d);
+int x86_exec_movsx(CPUX86State *env, const X86Insn *d);
+int x86_exec_movsxd(CPUX86State *env, const X86Insn *d);
+int x86_exec_lea(CPUX86State *env, const X86Insn *d);
+int x86_exec_xchg(CPUX86State *env, const X86Insn *d);
+int x86_exec_cbw(CPUX86State *env, const X86Insn *d);
+int x86_exec_cwd(CPUX86State *env, const X86Insn *d);
+int x86_exec_cmov(CPUX86State *env, const X86Insn *d);
+int x86_exec_setcc(CPUX86State *env, const X86Insn *d);
+int x86_exec_bswap(CPUX86State *env, const X86Insn *d);
+int x86_exec_xlat(CPUX86State *env, const X86Insn *d);
+int x86_exec_lahf(CPUX86State *env, const X86Insn *d);
+int x86_exec_sahf(CPUX86State *env, const X86Insn *d);
+int x86_exec_flagop(CPUX86State *env, const X86Insn *d);
+int x86_exec_cmc(CPUX86State *env, const X86Insn *d);
+
+/* ---- exec-ctrl.c: branches, stack, interrupts ---- */
+int x86_exec_jcc(CPUX86State *env, const X86Insn *d);
+int x86_exec_jmp(CPUX86State *env, const X86Insn *d);
+int x86_exec_call(CPUX86State *env, const X86Insn *d);
+int x86_exec_ret(CPUX86State *env, const X86Insn *d);
+int x86_exec_loop(CPUX86State *env, const X86Insn *d);
+int x86_exec_jmpf(CPUX86State *env, const X86Insn *d);
+int x86_exec_callf(CPUX86State *env, const X86Insn *d);
+int x86_exec_retf(CPUX86State *env, const X86Insn *d);
+int x86_exec_grp5(CPUX86State *env, const X86Insn *d);
+int x86_exec_push_r(CPUX86State *env, const X86Insn *d);
+int x86_exec_pop_r(CPUX86State *env, const X86Insn *d);
+int x86_exec_push_i(CPUX86State *env, const X86Insn *d);
+int x86_exec_pop_ev(CPUX86State *env, const X86Insn *d);
+int x86_exec_pusha(CPUX86State *env, const X86Insn *d);
+int x86_exec_popa(CPUX86State *env, const X86Insn *d);
+int x86_exec_pushf(CPUX86State *env, const X86Insn *d);
+int x86_exec_popf(CPUX86State *env, const X86Insn *d);
+int x86_exec_enter(CPUX86State *env, const X86Insn *d);
+int x86_exec_leave(CPUX86State *env, const X86Insn *d);
+int x86_exec_int(CPUX86State *env, const X86Insn *d);
+int x86_exec_int3(CPUX86State *env, const X86Insn *d);
+int x86_exec_into(CPUX86State *env, const X86Insn *d);
+int x86_exec_iret(CPUX86State *env, const X86Insn *d);
+
+/* ---- exec-string.c: string instructions and port I/O ---- */
+int x86_exec_string(CPUX86State *env, const X86Insn *d);
+int x86_exec_in(CPUX86State *env, const X86Insn *d);
+int x86_exec_out(CPUX86State *env, const X86Insn *d);
+
+/* ---- exec-system.c ---- */
+int x86_exec_seg_push(CPUX86State *env, const X86Insn *d);
+int x86_exec_seg_pop(CPUX86State *env, const X86Insn *d);
+int x86_exec_mov_seg(CPUX86State *env, const X86Insn *d);
+int x86_exec_lfp(CPUX86State *env, const X86Insn *d);
+int x86_exec_grp6(CPUX86State *env, const X86Insn *d);
+int x86_exec_grp7(CPUX86State *env, const X86Insn *d);
+int x86_exec_mov_cr(CPUX86State *env, const X86Insn *d);
+int x86_exec_mov_dr(CPUX86State *env, const X86Insn *d);
+int x86_exec_rdmsr(CPUX86State *env, const X86Insn *d);
+int x86_exec_wrmsr(CPUX86State *env, const X86Insn *d);
+int x86_exec_rdtsc(CPUX86State *env, const X86Insn *d);
+int x86_exec_cpuid(CPUX86State *env, const X86Insn *d);
+int x86_exec_hlt(CPUX86State *env, const X86Insn *d);
+int x86_exec_clts(CPUX86State *env, const X86Insn *d);
+int x86_exec_nop(CPUX86State *env, const X86Insn *d);
+int x86_exec_ud(CPUX86State *env, const X86Insn *d);
+int x86_exec_fpu(CPUX86State *env, const X86Insn *d);
+int x86_exec_grp9(CPUX86State *env, const X86Insn *d);
+int x86_exec_grp15(CPUX86State *env, const X86Insn *d);
+
+/* seg_helper.c: the descriptor of sel from the GDT or LDT; #GP(sel) past the limit. */
+int x86_read_desc(CPUX86State *env, uint16_t sel, uint32_t *lo, uint32_t *hi);
+
+/* A privileged instruction at CPL > 0: #GP(0). */
+static inline int x86_gp0(CPUX86State *env)
+{
+    env->error_code = 0;
+    return EXCP0D_GPF;
+}
+
+#endif

@@ -1,0 +1,438 @@
+/*
+ * x86 system instructions: segment register moves and loads, the descriptor
+ * tables (lgdt/lidt/sgdt/sidt, lldt/ltr/sldt/str), control and debug
+ * registers, MSRs, rdtsc, cpuid, hlt, clts, the fences and flushes (no-ops
+ * for an interpreter that performs every access in order), cmpxchg8b/16b, and
+ * the few x87 control instructions firmware uses to probe for an FPU.
+ * Privileged ones raise #GP(0) above CPL 0.
+ */
+#include "exec-internal.h"
+
+#include "util/log.h"
+
+/* ---- segment registers ---- */
+
+/* 06 0e 16 1e push es/cs/ss/ds; 0f a0/a8 push fs/gs: the segment is bits 3..5. */
+int x86_exec_seg_push(CPUX86State *env, const X86Insn *d)
+{
+    return x86_stack_push(env, d->opsize, env->segs[(d->opc >> 3) & 7].selector);
+}
+
+int x86_exec_seg_pop(CPUX86State *env, const X86Insn *d)
+{
+    int seg = (d->opc >> 3) & 7;
+    uint64_t v, sp = env->regs[R_ESP];
+    int excp = x86_stack_pop(env, d->opsize, &v);
+
+    if (excp == X86_EXCP_NONE) {
+        excp = x86_load_seg(env, seg, v);
+    }
+    if (excp != X86_EXCP_NONE) {
+        env->regs[R_ESP] = sp;
+    } else if (seg == R_SS) {
+        env->irq_shadow = true;
+    }
+    return excp;
+}
+
+/* 8c mov Ev, Sw; 8e mov Sw, Ew */
+int x86_exec_mov_seg(CPUX86State *env, const X86Insn *d)
+{
+    int seg = d->reg & 7;
+    uint64_t v;
+    int excp;
+
+    if (seg >= X86_NB_SEGS) {
+        return EXCP06_ILLOP;
+    }
+    if (d->opc == 0x8c) {
+        return x86_rm_write(env, d, d->mem ? 2 : d->opsize, env->segs[seg].selector);
+    }
+    if (seg == R_CS) {
+        return EXCP06_ILLOP;
+    }
+    excp = x86_rm_read(env, d, 2, &v);
+    if (excp == X86_EXCP_NONE) {
+        excp = x86_load_seg(env, seg, v);
+    }
+    if (excp == X86_EXCP_NONE && seg == R_SS) {
+        env->irq_shadow = true;
+    }
+    return excp;
+}
+
+/* c4 les, c5 lds, 0f b2 lss, 0f b4 lfs, 0f b5 lgs: a far pointer from memory. */
+int x86_exec_lfp(CPUX86State *env, const X86Insn *d)
+{
+    static const int8_t seg_of[] = {
+        [0xc4] = R_ES, [0xc5] = R_DS, [0xb2] = R_SS, [0xb4] = R_FS, [0xb5] = R_GS};
+    int seg = seg_of[d->opc], osz = d->opsize;
+    uint64_t ea = x86_ea(env, d), off, sel;
+    int excp;
+
+    if (!d->mem) {
+        return EXCP06_ILLOP;
+    }
+    excp = x86_read_mem(env, x86_ea_seg(d), ea, osz, &off);
+    if (excp == X86_EXCP_NONE) {
+        excp = x86_read_mem(env, x86_ea_seg(d), (ea + osz) & x86_mask(d->addrsize), 2, &sel);
+    }
+    if (excp == X86_EXCP_NONE) {
+        excp = x86_load_seg(env, seg, sel);
+    }
+    if (excp == X86_EXCP_NONE) {
+        x86_set_reg(env, d, d->reg, osz, off);
+    }
+    return excp;
+}
+
+/* ---- descriptor tables ---- */
+
+/* lldt/ltr: the descriptor from the GDT (system segment of type 2, or 9/11). */
+static int load_system_seg(CPUX86State *env, SegmentCache *sc, uint16_t sel, bool tss)
+{
+    uint64_t lo = 0, hi = 0;
+    int excp;
+
+    if (!(sel & ~3)) {
+        if (tss) {
+            return x86_gp0(env);
+        }
+        *sc = (SegmentCache){0};
+        return X86_EXCP_NONE;
+    }
+    if ((sel & 4) || (sel | 7) > env->gdt.limit) {
+        env->error_code = sel & ~3;
+        return EXCP0D_GPF;
+    }
+    excp = x86_read_linear(env, env->gdt.base + (sel & ~7), 4, &lo);
+    excp =
+        excp != X86_EXCP_NONE ? excp : x86_read_linear(env, env->gdt.base + (sel & ~7) + 4, 4, &hi);
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    x86_seg_from_desc(sc, sel, lo, hi);
+    if (x86_long_mode(env)) {
+        uint64_t upper;
+        excp = x86_read_linear(env, env->gdt.base + (sel & ~7) + 8, 4, &upper);
+        sc->base |= upper << 32;
+    }
+    if (tss) {
+        /* Mark the TSS busy in the GDT, as ltr does. */
+        excp = excp != X86_EXCP_NONE
+                   ? excp
+                   : x86_write_linear(env, env->gdt.base + (sel & ~7) + 4, 4, hi | 0x200);
+        sc->flags |= 0x200;
+    }
+    return excp;
+}
+
+int x86_exec_grp6(CPUX86State *env, const X86Insn *d)
+{
+    int op = d->reg & 7;
+    uint64_t v;
+    int excp;
+
+    if (!(env->cr[0] & CR0_PE) || (env->eflags & VM_MASK)) {
+        return EXCP06_ILLOP;
+    }
+    switch (op) {
+    case 0: /* sldt */
+        return x86_rm_write(env, d, d->mem ? 2 : d->opsize, env->ldt.selector);
+    case 1: /* str */
+        return x86_rm_write(env, d, d->mem ? 2 : d->opsize, env->tr.selector);
+    case 2: /* lldt */
+    case 3: /* ltr */
+        if (x86_cpl(env) != 0) {
+            return x86_gp0(env);
+        }
+        excp = x86_rm_read(env, d, 2, &v);
+        if (excp != X86_EXCP_NONE) {
+            return excp;
+        }
+        return load_system_seg(env, op == 2 ? &env->ldt : &env->tr, v, op == 3);
+    default:
+        log_mask(LOG_UNIMP, "x86: 0f 00 /%d (verr/verw) not implemented\n", op);
+        return EXCP06_ILLOP;
+    }
+}
+
+/* lgdt/lidt/sgdt/sidt: limit (16 bits) then base (24 bits with a 16-bit operand size,
+ * 32, or 64 in 64-bit code). */
+static int desc_table(CPUX86State *env, const X86Insn *d, SegmentCache *t, bool load)
+{
+    int seg = x86_ea_seg(d), bsize = x86_code64(env) ? 8 : 4;
+    uint64_t ea = x86_ea(env, d), limit, base;
+    int excp;
+
+    if (!d->mem) {
+        return EXCP06_ILLOP;
+    }
+    if (!load) {
+        excp = x86_write_mem(env, seg, ea, 2, t->limit);
+        return excp != X86_EXCP_NONE ? excp : x86_write_mem(env, seg, ea + 2, bsize, t->base);
+    }
+    if (x86_cpl(env) != 0) {
+        return x86_gp0(env);
+    }
+    excp = x86_read_mem(env, seg, ea, 2, &limit);
+    excp = excp != X86_EXCP_NONE ? excp : x86_read_mem(env, seg, ea + 2, bsize, &base);
+    if (excp == X86_EXCP_NONE) {
+        t->limit = limit;
+        t->base = d->opsize == 2 && bsize == 4 ? base & 0xffffff : base;
+    }
+    return excp;
+}
+
+/* 0f 01 with a register operand: swapgs, rdtscp and the rest not implemented. */
+static int grp7_reg(CPUX86State *env, const X86Insn *d)
+{
+    int op = d->reg & 7, rm = d->rm & 7;
+
+    if (op == 7 && rm == 0 && x86_code64(env)) { /* swapgs */
+        uint64_t t = env->segs[R_GS].base;
+        if (x86_cpl(env) != 0) {
+            return x86_gp0(env);
+        }
+        env->segs[R_GS].base = env->kernelgsbase;
+        env->kernelgsbase = t;
+        return X86_EXCP_NONE;
+    }
+    if (op == 7 && rm == 1) { /* rdtscp */
+        uint64_t tsc = x86_rdtsc(env);
+        env->regs[R_EAX] = (uint32_t)tsc;
+        env->regs[R_EDX] = tsc >> 32;
+        env->regs[R_ECX] = (uint32_t)env->tsc_aux;
+        return X86_EXCP_NONE;
+    }
+    log_mask(LOG_UNIMP, "x86: 0f 01 %02x not implemented\n", 0xc0 | (op << 3) | rm);
+    return EXCP06_ILLOP;
+}
+
+int x86_exec_grp7(CPUX86State *env, const X86Insn *d)
+{
+    int op = d->reg & 7;
+    uint64_t v;
+    int excp;
+
+    if (!d->mem && op != 4 && op != 6) {
+        return grp7_reg(env, d);
+    }
+    switch (op) {
+    case 0:
+    case 1:
+    case 2:
+    case 3:
+        return desc_table(env, d, op & 1 ? &env->idt : &env->gdt, op >= 2);
+    case 4: /* smsw */
+        return x86_rm_write(env, d, d->mem ? 2 : d->opsize, env->cr[0]);
+    case 6: /* lmsw: PE MP EM TS only, and PE cannot be cleared */
+        if (x86_cpl(env) != 0) {
+            return x86_gp0(env);
+        }
+        excp = x86_rm_read(env, d, 2, &v);
+        if (excp != X86_EXCP_NONE) {
+            return excp;
+        }
+        return x86_write_cr(env, 0, (env->cr[0] & ~0xeULL) | (v & 0xf) | (env->cr[0] & CR0_PE));
+    case 7: /* invlpg: there is no TLB to flush */
+        return x86_cpl(env) ? x86_gp0(env) : X86_EXCP_NONE;
+    default:
+        return EXCP06_ILLOP;
+    }
+}
+
+/* ---- control and debug registers ---- */
+
+/* 0f 20 mov Rd, CRn; 0f 22 mov CRn, Rd: always a register, 32 or 64 bits. */
+int x86_exec_mov_cr(CPUX86State *env, const X86Insn *d)
+{
+    int n = d->reg, size = x86_code64(env) ? 8 : 4;
+
+    if (x86_cpl(env) != 0) {
+        return x86_gp0(env);
+    }
+    if (n != 0 && n != 2 && n != 3 && n != 4 && n != 8) {
+        return EXCP06_ILLOP;
+    }
+    if (d->opc == 0x20) {
+        env->regs[d->rm] = (n == 8 ? env->cr8 : env->cr[n]) & x86_mask(size);
+        return X86_EXCP_NONE;
+    }
+    return x86_write_cr(env, n, env->regs[d->rm] & x86_mask(size));
+}
+
+int x86_exec_mov_dr(CPUX86State *env, const X86Insn *d)
+{
+    int n = d->reg & 7;
+
+    if (x86_cpl(env) != 0) {
+        return x86_gp0(env);
+    }
+    if (d->opc == 0x21) {
+        env->regs[d->rm] = env->dr[n];
+    } else {
+        env->dr[n] = env->regs[d->rm]; /* kept, but no breakpoint is armed by them */
+    }
+    return X86_EXCP_NONE;
+}
+
+/* ---- MSRs, TSC, CPUID ---- */
+
+int x86_exec_rdmsr(CPUX86State *env, const X86Insn *d)
+{
+    uint64_t v;
+    int excp;
+
+    if (x86_cpl(env) != 0) {
+        return x86_gp0(env);
+    }
+    excp = x86_rdmsr(env, env->regs[R_ECX], &v);
+    if (excp == X86_EXCP_NONE) {
+        env->regs[R_EAX] = (uint32_t)v;
+        env->regs[R_EDX] = v >> 32;
+    }
+    return excp;
+}
+
+int x86_exec_wrmsr(CPUX86State *env, const X86Insn *d)
+{
+    if (x86_cpl(env) != 0) {
+        return x86_gp0(env);
+    }
+    return x86_wrmsr(env, env->regs[R_ECX], (uint32_t)env->regs[R_EAX] | (env->regs[R_EDX] << 32));
+}
+
+int x86_exec_rdtsc(CPUX86State *env, const X86Insn *d)
+{
+    uint64_t tsc = x86_rdtsc(env);
+
+    env->regs[R_EAX] = (uint32_t)tsc;
+    env->regs[R_EDX] = tsc >> 32;
+    return X86_EXCP_NONE;
+}
+
+int x86_exec_cpuid(CPUX86State *env, const X86Insn *d)
+{
+    uint32_t r[4];
+
+    x86_cpuid(x86_env_cpu(env), env->regs[R_EAX], env->regs[R_ECX], r);
+    env->regs[R_EAX] = r[0];
+    env->regs[R_EBX] = r[1];
+    env->regs[R_ECX] = r[2];
+    env->regs[R_EDX] = r[3];
+    return X86_EXCP_NONE;
+}
+
+/* ---- the rest ---- */
+
+int x86_exec_hlt(CPUX86State *env, const X86Insn *d)
+{
+    return x86_cpl(env) ? x86_gp0(env) : X86_EXIT_HLT;
+}
+
+int x86_exec_clts(CPUX86State *env, const X86Insn *d)
+{
+    if (x86_cpl(env) != 0) {
+        return x86_gp0(env);
+    }
+    env->cr[0] &= ~(uint64_t)CR0_TS;
+    return X86_EXCP_NONE;
+}
+
+int x86_exec_nop(CPUX86State *env, const X86Insn *d)
+{
+    return X86_EXCP_NONE;
+}
+
+int x86_exec_ud(CPUX86State *env, const X86Insn *d)
+{
+    return EXCP06_ILLOP;
+}
+
+/*
+ * x87: only the control instructions an FPU probe uses (fninit, fnstsw, fnstcw, fldcw);
+ * CR0.EM or TS give #NM first, as for every x87 instruction.
+ */
+int x86_exec_fpu(CPUX86State *env, const X86Insn *d)
+{
+    uint64_t v;
+    int excp;
+
+    if (env->cr[0] & (CR0_EM | CR0_TS)) {
+        return EXCP07_PREX;
+    }
+    if (d->opc == 0xdb && !d->mem && d->reg == 4 && (d->rm & 7) == 3) { /* fninit */
+        env->fpuc = 0x37f;
+        env->fpus = 0;
+        env->fptag = 0xffff;
+        return X86_EXCP_NONE;
+    }
+    if (d->opc == 0xdf && !d->mem && d->reg == 4 && (d->rm & 7) == 0) { /* fnstsw ax */
+        x86_set_reg(env, d, R_EAX, 2, env->fpus);
+        return X86_EXCP_NONE;
+    }
+    if (d->mem && (d->opc == 0xd9 || d->opc == 0xdd) && (d->reg & 7) == 7) { /* fnstcw/sw */
+        return x86_rm_write(env, d, 2, d->opc == 0xd9 ? env->fpuc : env->fpus);
+    }
+    if (d->mem && d->opc == 0xd9 && (d->reg & 7) == 5) { /* fldcw */
+        excp = x86_rm_read(env, d, 2, &v);
+        env->fpuc = excp == X86_EXCP_NONE ? v : env->fpuc;
+        return excp;
+    }
+    log_mask(LOG_UNIMP, "x86: x87 instruction %02x /%d not implemented\n", d->opc, d->reg & 7);
+    return EXCP06_ILLOP;
+}
+
+/* 0f c7 /1: cmpxchg8b (cmpxchg16b with REX.W) m64/m128 against EDX:EAX. */
+int x86_exec_grp9(CPUX86State *env, const X86Insn *d)
+{
+    int half = d->opsize == 8 ? 8 : 4, seg = x86_ea_seg(d);
+    uint64_t ea = x86_ea(env, d), lo, hi;
+    int excp;
+
+    if ((d->reg & 7) != 1 || !d->mem) {
+        return EXCP06_ILLOP;
+    }
+    excp = x86_read_mem(env, seg, ea, half, &lo);
+    excp = excp != X86_EXCP_NONE ? excp : x86_read_mem(env, seg, ea + half, half, &hi);
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    if (lo == (env->regs[R_EAX] & x86_mask(half)) && hi == (env->regs[R_EDX] & x86_mask(half))) {
+        excp = x86_write_mem(env, seg, ea, half, env->regs[R_EBX]);
+        excp = excp != X86_EXCP_NONE ? excp
+                                     : x86_write_mem(env, seg, ea + half, half, env->regs[R_ECX]);
+        env->eflags |= CC_Z;
+        return excp;
+    }
+    x86_set_reg(env, d, R_EAX, half, lo);
+    x86_set_reg(env, d, R_EDX, half, hi);
+    env->eflags &= ~(uint64_t)CC_Z;
+    return X86_EXCP_NONE;
+}
+
+/* 0f ae: lfence/mfence/sfence and clflush are no-ops here; ldmxcsr/stmxcsr. */
+int x86_exec_grp15(CPUX86State *env, const X86Insn *d)
+{
+    int op = d->reg & 7;
+    uint64_t v;
+    int excp;
+
+    if (!d->mem) {
+        return op >= 5 ? X86_EXCP_NONE : EXCP06_ILLOP;
+    }
+    switch (op) {
+    case 2:
+        excp = x86_rm_read(env, d, 4, &v);
+        env->mxcsr = excp == X86_EXCP_NONE ? v : env->mxcsr;
+        return excp;
+    case 3:
+        return x86_rm_write(env, d, 4, env->mxcsr);
+    case 7:
+        return X86_EXCP_NONE;
+    default:
+        log_mask(LOG_UNIMP, "x86: 0f ae /%d (fxsave/xsave family) not implemented\n", op);
+        return EXCP06_ILLOP;
+    }
+}

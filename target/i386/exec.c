@@ -1,0 +1,388 @@
+/*
+ * The x86 interpreter's core: the operand accessors, the dispatch table from
+ * X86Op to the group handlers, one step (fetch, decode, execute, deliver the
+ * exception), and the run loop CPUClass.exec calls.
+ *
+ * This first engine decodes every instruction as it runs it (no translation
+ * blocks yet: DESIGN.md's block cache comes with the TCG ops of this target).
+ * It takes the BQL for a batch of instructions and lets it go between
+ * batches, so devices see a hart that is never inside an access.
+ */
+#include <inttypes.h>
+
+#include "exec-internal.h"
+
+#include "system/runstate.h"
+#include "util/log.h"
+#include "util/main-loop.h"
+
+/* ---- operands ---- */
+
+uint64_t x86_get_reg(CPUX86State *env, const X86Insn *d, int reg, int size)
+{
+    if (size == 1 && !d->rex && reg >= 4 && reg < 8) {
+        return (env->regs[reg - 4] >> 8) & 0xff; /* AH, CH, DH, BH */
+    }
+    return env->regs[reg] & x86_mask(size);
+}
+
+void x86_set_reg(CPUX86State *env, const X86Insn *d, int reg, int size, uint64_t val)
+{
+    if (size == 1 && !d->rex && reg >= 4 && reg < 8) {
+        env->regs[reg - 4] = deposit64(env->regs[reg - 4], 8, 8, val);
+    } else if (size == 4) {
+        env->regs[reg] = (uint32_t)val; /* a 32-bit write clears the upper half */
+    } else if (size == 8) {
+        env->regs[reg] = val;
+    } else {
+        env->regs[reg] = deposit64(env->regs[reg], 0, 8 * size, val);
+    }
+}
+
+uint64_t x86_ea(CPUX86State *env, const X86Insn *d)
+{
+    uint64_t ea = d->disp;
+
+    if (d->base == X86_REG_RIP) {
+        ea += env->rip; /* rip is already the next instruction's */
+    } else if (d->base != X86_REG_NONE) {
+        ea += env->regs[d->base];
+    }
+    if (d->index != X86_REG_NONE) {
+        ea += env->regs[d->index] << d->scale;
+    }
+    return ea & x86_mask(d->addrsize);
+}
+
+int x86_ea_seg(const X86Insn *d)
+{
+    if (d->seg >= 0) {
+        return d->seg;
+    }
+    return d->base == R_ESP || d->base == R_EBP ? R_SS : R_DS;
+}
+
+int x86_rm_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
+{
+    if (!d->mem) {
+        *val = x86_get_reg(env, d, d->rm, size);
+        return X86_EXCP_NONE;
+    }
+    return x86_read_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
+}
+
+int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val)
+{
+    if (!d->mem) {
+        x86_set_reg(env, d, d->rm, size, val);
+        return X86_EXCP_NONE;
+    }
+    return x86_write_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
+}
+
+/* SDM Vol. 1 appendix B: the sixteen conditions, in pairs (odd = negation). */
+bool x86_cond(const CPUX86State *env, int cc)
+{
+    uint64_t f = env->eflags;
+    bool r;
+
+    switch ((cc >> 1) & 7) {
+    case 0:
+        r = f & CC_O;
+        break;
+    case 1:
+        r = f & CC_C;
+        break;
+    case 2:
+        r = f & CC_Z;
+        break;
+    case 3:
+        r = (f & CC_C) || (f & CC_Z);
+        break;
+    case 4:
+        r = f & CC_S;
+        break;
+    case 5:
+        r = f & CC_P;
+        break;
+    case 6:
+        r = !!(f & CC_S) != !!(f & CC_O);
+        break;
+    default:
+        r = (f & CC_Z) || (!!(f & CC_S) != !!(f & CC_O));
+        break;
+    }
+    return (cc & 1) ? !r : r;
+}
+
+void x86_jump(CPUX86State *env, uint64_t target, int opsize)
+{
+    env->rip = opsize == 8 ? target : target & x86_mask(opsize);
+}
+
+/* ---- dispatch ---- */
+
+static const X86ExecFn exec_table[OP__COUNT] = {
+    [OP_ALU] = x86_exec_alu,
+    [OP_GRP1] = x86_exec_grp1,
+    [OP_INCDEC_R] = x86_exec_incdec_r,
+    [OP_PUSH_R] = x86_exec_push_r,
+    [OP_POP_R] = x86_exec_pop_r,
+    [OP_PUSHA] = x86_exec_pusha,
+    [OP_POPA] = x86_exec_popa,
+    [OP_MOVSXD] = x86_exec_movsxd,
+    [OP_PUSH_I] = x86_exec_push_i,
+    [OP_IMUL3] = x86_exec_imul3,
+    [OP_INS] = x86_exec_string,
+    [OP_OUTS] = x86_exec_string,
+    [OP_JCC] = x86_exec_jcc,
+    [OP_TEST] = x86_exec_test,
+    [OP_XCHG] = x86_exec_xchg,
+    [OP_MOV] = x86_exec_mov,
+    [OP_MOV_SEG] = x86_exec_mov_seg,
+    [OP_LEA] = x86_exec_lea,
+    [OP_POP_EV] = x86_exec_pop_ev,
+    [OP_NOP] = x86_exec_nop,
+    [OP_CBW] = x86_exec_cbw,
+    [OP_CWD] = x86_exec_cwd,
+    [OP_CALLF] = x86_exec_callf,
+    [OP_PUSHF] = x86_exec_pushf,
+    [OP_POPF] = x86_exec_popf,
+    [OP_SAHF] = x86_exec_sahf,
+    [OP_LAHF] = x86_exec_lahf,
+    [OP_MOV_MOFFS] = x86_exec_mov_moffs,
+    [OP_MOVS] = x86_exec_string,
+    [OP_CMPS] = x86_exec_string,
+    [OP_STOS] = x86_exec_string,
+    [OP_LODS] = x86_exec_string,
+    [OP_SCAS] = x86_exec_string,
+    [OP_MOV_RI] = x86_exec_mov_ri,
+    [OP_SHIFT] = x86_exec_shift,
+    [OP_RET] = x86_exec_ret,
+    [OP_LFP] = x86_exec_lfp,
+    [OP_ENTER] = x86_exec_enter,
+    [OP_LEAVE] = x86_exec_leave,
+    [OP_RETF] = x86_exec_retf,
+    [OP_INT3] = x86_exec_int3,
+    [OP_INT] = x86_exec_int,
+    [OP_INTO] = x86_exec_into,
+    [OP_IRET] = x86_exec_iret,
+    [OP_XLAT] = x86_exec_xlat,
+    [OP_FPU] = x86_exec_fpu,
+    [OP_LOOP] = x86_exec_loop,
+    [OP_IN] = x86_exec_in,
+    [OP_OUT] = x86_exec_out,
+    [OP_CALL] = x86_exec_call,
+    [OP_JMP] = x86_exec_jmp,
+    [OP_JMPF] = x86_exec_jmpf,
+    [OP_HLT] = x86_exec_hlt,
+    [OP_CMC] = x86_exec_cmc,
+    [OP_GRP3] = x86_exec_grp3,
+    [OP_FLAGOP] = x86_exec_flagop,
+    [OP_GRP4] = x86_exec_grp4,
+    [OP_GRP5] = x86_exec_grp5,
+    [OP_SEG_PUSH] = x86_exec_seg_push,
+    [OP_SEG_POP] = x86_exec_seg_pop,
+    [OP_GRP6] = x86_exec_grp6,
+    [OP_GRP7] = x86_exec_grp7,
+    [OP_CLTS] = x86_exec_clts,
+    [OP_WBINVD] = x86_exec_nop,
+    [OP_UD] = x86_exec_ud,
+    [OP_MOV_CR] = x86_exec_mov_cr,
+    [OP_MOV_DR] = x86_exec_mov_dr,
+    [OP_WRMSR] = x86_exec_wrmsr,
+    [OP_RDTSC] = x86_exec_rdtsc,
+    [OP_RDMSR] = x86_exec_rdmsr,
+    [OP_CMOV] = x86_exec_cmov,
+    [OP_SETCC] = x86_exec_setcc,
+    [OP_CPUID] = x86_exec_cpuid,
+    [OP_BT] = x86_exec_bt,
+    [OP_SHLD] = x86_exec_shld,
+    [OP_SHRD] = x86_exec_shrd,
+    [OP_IMUL2] = x86_exec_imul2,
+    [OP_CMPXCHG] = x86_exec_cmpxchg,
+    [OP_MOVZX] = x86_exec_movzx,
+    [OP_GRP8] = x86_exec_grp8,
+    [OP_BSF] = x86_exec_bsf,
+    [OP_BSR] = x86_exec_bsr,
+    [OP_MOVSX] = x86_exec_movsx,
+    [OP_XADD] = x86_exec_xadd,
+    [OP_GRP9] = x86_exec_grp9,
+    [OP_BSWAP] = x86_exec_bswap,
+    [OP_GRP15] = x86_exec_grp15,
+};
+
+/* ---- one instruction ---- */
+
+/*
+ * Fetch up to 15 bytes at cs:rip; returns how many could be read. *excp is the fault that
+ * stopped it early (a page fault on the next page), X86_EXCP_NONE if all 15 were read.
+ */
+static int fetch(CPUX86State *env, uint8_t *buf, int *excp)
+{
+    uint64_t la = x86_code64(env) ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;
+    int n = 0;
+
+    *excp = X86_EXCP_NONE;
+    while (n < 15) {
+        uint64_t v;
+        int e = x86_read_linear(env, la + n, 1, &v);
+        if (e != X86_EXCP_NONE) {
+            *excp = e;
+            break;
+        }
+        buf[n++] = v;
+    }
+    return n;
+}
+
+/* Deliver an exception raised by the instruction at rip; a fault while doing so escalates. */
+static void deliver_exception(CPUX86State *env, int excp)
+{
+    bool has_error = x86_excp_has_error_code(excp);
+    int e = x86_do_interrupt(env, excp, false, has_error, env->error_code, env->rip);
+
+    if (e != X86_EXCP_NONE) {
+        e = x86_do_interrupt(env, EXCP08_DBLE, false, true, 0, env->rip);
+    }
+    if (e != X86_EXCP_NONE) {
+        log_mask(LOG_GUEST_ERROR, "x86: triple fault at %04x:%08" PRIx64 ": reset\n",
+                 env->segs[R_CS].selector, env->rip);
+        reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+    }
+}
+
+static int step_insn(CPUX86State *env)
+{
+    uint8_t buf[16] = {0};
+    X86Insn d;
+    bool need_more;
+    uint64_t start = env->rip, cr2 = env->cr[2];
+    int code_size = x86_code64(env) ? 8 : x86_code_size(env);
+    int excp, n = fetch(env, buf, &excp);
+
+    if (n == 0) {
+        return excp;
+    }
+    if (excp != X86_EXCP_NONE) {
+        env->cr[2] = cr2; /* the fault past the bytes read is only real if they are needed */
+    }
+    if (!x86_decode(buf, n, code_size, &d, &need_more) || !exec_table[d.op]) {
+        if (need_more && excp != X86_EXCP_NONE) {
+            fetch(env, buf, &excp); /* the instruction runs into that page: fault for real */
+            return excp;
+        }
+        log_mask(LOG_GUEST_ERROR, "x86: invalid opcode %02x %02x %02x %02x at %04x:%08" PRIx64 "\n",
+                 buf[0], buf[1], buf[2], buf[3], env->segs[R_CS].selector, start);
+        return EXCP06_ILLOP;
+    }
+    env->rip = (start + d.len) & (code_size == 8 ? ~0ULL : x86_mask(code_size == 2 ? 2 : 4));
+    excp = exec_table[d.op](env, &d);
+    if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT) {
+        env->rip = start;
+    }
+    return excp;
+}
+
+/* Take the INTR line's vector if interrupts are enabled (between instructions). */
+static bool take_interrupt(X86CPU *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    int vec;
+
+    if (!atomic_load(&cpu->intr_level) || !(env->eflags & IF_MASK) || !cpu->intr_ack ||
+        env->irq_shadow) {
+        return false;
+    }
+    vec = cpu->intr_ack(cpu->intr_ack_opaque);
+    if (vec < 0) {
+        return false;
+    }
+    if (x86_do_interrupt(env, vec, false, false, 0, env->rip) != X86_EXCP_NONE) {
+        deliver_exception(env, EXCP0D_GPF);
+    }
+    return true;
+}
+
+int x86_cpu_step(X86CPU *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    int excp;
+
+    env->irq_shadow = false;
+    excp = step_insn(env);
+
+    if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT) {
+        deliver_exception(env, excp);
+    }
+    return excp;
+}
+
+/* Instructions run under one hold of the BQL (the main loop gets it between batches). */
+#define X86_BATCH 4096
+
+static bool breakpoint_hit(CPUState *cs, uint64_t la)
+{
+    for (int i = 0; i < cs->num_breakpoints; i++) {
+        if (cs->breakpoints[i] == la) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Under the debugger: one instruction at a time, its linear address (CS.base + rip, as
+ * QEMU's gdbstub compares) checked against the breakpoints first.
+ */
+static int exec_debug_step(X86CPU *cpu)
+{
+    CPUState *cs = &cpu->parent_obj;
+    CPUX86State *env = &cpu->env;
+    int ret = 0;
+
+    if (breakpoint_hit(cs, x86_code64(env) ? env->rip : env->segs[R_CS].base + env->rip)) {
+        return EXCP_DEBUG;
+    }
+    bql_lock();
+    if (!take_interrupt(cpu) && x86_cpu_step(cpu) == X86_EXIT_HLT) {
+        ret = EXCP_HLT;
+    }
+    bql_unlock();
+    return cs->singlestep_enabled ? EXCP_DEBUG : ret;
+}
+
+int x86_cpu_exec(CPUState *cs)
+{
+    X86CPU *cpu = X86_CPU(cs);
+
+    while (cs->num_breakpoints || cs->singlestep_enabled) {
+        int ret = exec_debug_step(cpu);
+        if (ret) {
+            return ret;
+        }
+        if (atomic_exchange(&cs->exit_request, false)) {
+            return EXCP_INTERRUPT;
+        }
+    }
+    for (;;) {
+        int ret = 0;
+
+        bql_lock();
+        for (int i = 0; i < X86_BATCH && !ret; i++) {
+            if (take_interrupt(cpu)) {
+                continue;
+            }
+            if (x86_cpu_step(cpu) == X86_EXIT_HLT) {
+                ret = EXCP_HLT;
+            }
+        }
+        bql_unlock();
+        if (ret) {
+            return ret;
+        }
+        if (atomic_exchange(&cs->exit_request, false)) {
+            return EXCP_INTERRUPT;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+/*
+ * x86 control registers, MSRs and the TSC.
+ *
+ * CR0/CR4/EFER decide the mode: setting CR0.PG with EFER.LME (and CR4.PAE)
+ * activates long mode (EFER.LMA); clearing PG leaves it. Reserved-bit writes
+ * and inconsistent combinations raise #GP(0) as SDM Vol. 3A 2.5 and 9.8.5
+ * list them. The TSC counts nanoseconds of the virtual clock (a 1 GHz TSC).
+ *
+ * MSRs: those of SDM Vol. 4 the firmware and a kernel touch (below); an
+ * unknown one raises #GP(0) and is logged under -d unimp.
+ */
+#include <inttypes.h>
+
+#include "exec-internal.h"
+
+#include "util/log.h"
+#include "util/timer.h"
+
+#define CR0_WRITABLE                                                                               \
+    (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD |     \
+     CR0_PG)
+/* VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT UMIP FSGSBASE PCIDE OSXSAVE SMEP SMAP */
+#define CR4_WRITABLE 0x3719ffULL
+
+static int write_cr0(CPUX86State *env, uint64_t val)
+{
+    val |= CR0_ET; /* hardwired on every processor since the 486 */
+    if ((val >> 32) || (val & ~(uint64_t)CR0_WRITABLE) || ((val & CR0_PG) && !(val & CR0_PE)) ||
+        ((val & CR0_NW) && !(val & CR0_CD))) {
+        return x86_gp0(env);
+    }
+    if ((val & CR0_PG) && !(env->cr[0] & CR0_PG) && (env->efer & EFER_LME)) {
+        if (!(env->cr[4] & CR4_PAE)) {
+            return x86_gp0(env);
+        }
+        env->efer |= EFER_LMA;
+    } else if (!(val & CR0_PG) && (env->cr[0] & CR0_PG) && x86_long_mode(env)) {
+        if (x86_code64(env)) {
+            return x86_gp0(env); /* paging can only be left from compatibility mode */
+        }
+        env->efer &= ~(uint64_t)EFER_LMA;
+    }
+    env->cr[0] = val;
+    return X86_EXCP_NONE;
+}
+
+int x86_write_cr(CPUX86State *env, int n, uint64_t val)
+{
+    switch (n) {
+    case 0:
+        return write_cr0(env, val);
+    case 2:
+        env->cr[2] = val;
+        return X86_EXCP_NONE;
+    case 3:
+        env->cr[3] = val;
+        return X86_EXCP_NONE;
+    case 4:
+        if ((val & ~CR4_WRITABLE) || (x86_long_mode(env) && !(val & CR4_PAE))) {
+            return x86_gp0(env);
+        }
+        env->cr[4] = val;
+        return X86_EXCP_NONE;
+    default: /* 8: the task priority (no local APIC yet: kept) */
+        if (val >> 4) {
+            return x86_gp0(env);
+        }
+        env->cr8 = val;
+        return X86_EXCP_NONE;
+    }
+}
+
+uint64_t x86_rdtsc(CPUX86State *env)
+{
+    return (uint64_t)clock_get_ns(CLOCK_VIRTUAL) + env->tsc_offset;
+}
+
+/* The MTRRs (SDM Vol. 3A 11.11): kept for the guest to read back; memory types have no
+ * effect on an emulator. */
+static uint64_t *mtrr_field(CPUX86State *env, uint32_t msr)
+{
+    if (msr >= MSR_MTRRphysBase0 && msr < MSR_MTRRphysBase0 + 2 * X86_MTRR_VCNT) {
+        return &env->mtrr_var[msr - MSR_MTRRphysBase0];
+    }
+    if (msr >= MSR_MTRRfix4K_C0000 && msr < MSR_MTRRfix4K_C0000 + 8) {
+        return &env->mtrr_fixed[3 + msr - MSR_MTRRfix4K_C0000];
+    }
+    switch (msr) {
+    case MSR_MTRRfix64K_00000:
+        return &env->mtrr_fixed[0];
+    case MSR_MTRRfix16K_80000:
+        return &env->mtrr_fixed[1];
+    case MSR_MTRRfix16K_A0000:
+        return &env->mtrr_fixed[2];
+    case MSR_MTRRdefType:
+        return &env->mtrr_deftype;
+    default:
+        return NULL;
+    }
+}
+
+/* The plain MSRs: a table from number to field. */
+static uint64_t *msr_field(CPUX86State *env, uint32_t msr)
+{
+    uint64_t *mtrr = mtrr_field(env, msr);
+
+    if (mtrr) {
+        return mtrr;
+    }
+    switch (msr) {
+    case MSR_IA32_SYSENTER_CS:
+        return &env->sysenter_cs;
+    case MSR_IA32_SYSENTER_ESP:
+        return &env->sysenter_esp;
+    case MSR_IA32_SYSENTER_EIP:
+        return &env->sysenter_eip;
+    case MSR_IA32_MISC_ENABLE:
+        return &env->misc_enable;
+    case MSR_IA32_PAT:
+        return &env->pat;
+    case MSR_STAR:
+        return &env->star;
+    case MSR_LSTAR:
+        return &env->lstar;
+    case MSR_CSTAR:
+        return &env->cstar;
+    case MSR_FMASK:
+        return &env->fmask;
+    case MSR_FSBASE:
+        return &env->segs[R_FS].base;
+    case MSR_GSBASE:
+        return &env->segs[R_GS].base;
+    case MSR_KERNELGSBASE:
+        return &env->kernelgsbase;
+    case MSR_TSC_AUX:
+        return &env->tsc_aux;
+    case MSR_IA32_APICBASE:
+        return &env->apic_base;
+    default:
+        return NULL;
+    }
+}
+
+int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
+{
+    uint64_t *field = msr_field(env, msr);
+
+    if (msr == MSR_IA32_TSC) {
+        *val = x86_rdtsc(env);
+    } else if (msr == MSR_MTRRcap) {
+        *val = X86_MTRR_VCNT | 0x100 | 0x400; /* fixed ranges and write-combining supported */
+    } else if (msr == MSR_EFER) {
+        *val = env->efer;
+    } else if (field) {
+        *val = *field;
+    } else {
+        log_mask(LOG_UNIMP, "x86: rdmsr 0x%x not implemented\n", msr);
+        return x86_gp0(env);
+    }
+    return X86_EXCP_NONE;
+}
+
+int x86_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
+{
+    uint64_t *field = msr_field(env, msr);
+
+    if (msr == MSR_IA32_TSC) {
+        env->tsc_offset = val - (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
+    } else if (msr == MSR_EFER) {
+        uint64_t writable = EFER_SCE | EFER_LME | EFER_NXE;
+        if (val & ~(writable | EFER_LMA)) {
+            return x86_gp0(env);
+        }
+        env->efer = (env->efer & EFER_LMA) | (val & writable);
+    } else if (field) {
+        *field = val;
+    } else {
+        log_mask(LOG_UNIMP, "x86: wrmsr 0x%x = 0x%" PRIx64 " not implemented\n", msr, val);
+        return x86_gp0(env);
+    }
+    return X86_EXCP_NONE;
+}
