@@ -61,12 +61,14 @@ static bool blockdev_bool(const KeyValueList *kv, const char *key, bool *out, Er
 static bool blockdev_flags(const KeyValueList *kv, unsigned *flags, Error **errp)
 {
     const char *discard = keyval_get(kv, "discard");
-    bool ro, no_flush;
+    bool ro, no_flush, direct;
 
     if (!blockdev_bool(kv, "read-only", &ro, errp) ||
-        !blockdev_bool(kv, "cache.no-flush", &no_flush, errp)) {
+        !blockdev_bool(kv, "cache.no-flush", &no_flush, errp) ||
+        !blockdev_bool(kv, "cache.direct", &direct, errp)) {
         return false;
     }
+    *flags |= direct ? BLK_OPEN_DIRECT : 0;
     if (discard && strcmp(discard, "ignore") && strcmp(discard, "off") &&
         strcmp(discard, "unmap") && strcmp(discard, "on")) {
         error_setg(errp, "Parameter 'discard' does not accept value '%s'", discard);
