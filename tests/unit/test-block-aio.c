@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <setjmp.h>
@@ -466,6 +467,91 @@ static void test_aio_write_zeroes_qcow2(void **state)
     free(img);
 }
 
+/* Is fd open with O_DIRECT? (the flags line of /proc/self/fdinfo, in octal) */
+static bool fd_is_direct(const char *img)
+{
+    char link[PATH_MAX], target[PATH_MAX], line[256];
+    bool direct = false;
+
+    for (int fd = 3; fd < 1024 && !direct; fd++) {
+        FILE *f;
+        ssize_t n;
+
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        n = readlink(link, target, sizeof(target) - 1);
+        if (n < 0) {
+            continue;
+        }
+        target[n] = 0;
+        if (strcmp(target, img)) {
+            continue;
+        }
+        snprintf(link, sizeof(link), "/proc/self/fdinfo/%d", fd);
+        f = fopen(link, "r");
+        while (f && fgets(line, sizeof(line), f)) {
+            unsigned long flags;
+
+            if (sscanf(line, "flags: %lo", &flags) == 1) {
+                direct = flags & O_DIRECT;
+            }
+        }
+        if (f) {
+            fclose(f);
+        }
+    }
+    return direct;
+}
+
+/* cache.direct=on: O_DIRECT, and requests it cannot take as they are (odd buffer
+ * addresses, 512-byte pieces) still read and write the right bytes. */
+static void test_aio_direct(void **state)
+{
+    char *img = make_raw("direct.img");
+    BlockBackend *blk = blk_open(img, "raw", BLK_OPEN_DIRECT, &error_abort);
+    static uint8_t buf[3 * 4096 + 1];
+    uint8_t *odd = buf + 1; /* misaligned for O_DIRECT */
+    struct iovec iov = {odd, 1536};
+    Result r = {0};
+
+    assert_true(fd_is_direct(img));
+    memset(odd, 0x3c, 1536);
+    blk_aio_pwritev(blk, 4096 + 512, &iov, 1, 0, aio_done, &r);
+    assert_int_equal(aio_wait(blk, &r), 0);
+    assert_int_equal(file_byte(img, 4096 + 511), 0x5a);
+    assert_int_equal(file_byte(img, 4096 + 512), 0x3c);
+    assert_int_equal(file_byte(img, 4096 + 2047), 0x3c);
+    assert_int_equal(file_byte(img, 4096 + 2048), 0x5a);
+    memset(buf, 0, sizeof(buf));
+    iov.iov_len = 2048;
+    r = (Result){0};
+    blk_aio_preadv(blk, 4096, &iov, 1, aio_done, &r);
+    assert_int_equal(aio_wait(blk, &r), 0);
+    assert_int_equal(odd[511], 0x5a);
+    assert_int_equal(odd[512], 0x3c);
+    assert_int_equal(odd[2047], 0x3c);
+    blk_unref(blk);
+    free(img);
+}
+
+/* The write cache follows cache=: writethrough turns it off; the device may switch it. */
+static void test_write_cache_modes(void **state)
+{
+    char *img = make_raw("wce.img");
+    char *opt = xasprintf("file=%s,format=raw,if=none,id=wt,cache=writethrough", img);
+    char *devopts;
+    BlockBackend *blk;
+
+    assert_true(drive_new(opt, false, &devopts, &error_abort));
+    blk = blk_by_name("wt");
+    assert_false(blk_enable_write_cache(blk));
+    assert_int_equal(blk_write_flags(blk), BDRV_REQ_FUA);
+    blk_set_enable_write_cache(blk, true);
+    assert_int_equal(blk_write_flags(blk), 0);
+    blk_unref(blk);
+    free(opt);
+    free(img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +566,8 @@ int main(void)
         cmocka_unit_test(test_aio_discard_ignore),
         cmocka_unit_test(test_aio_detect_zeroes),
         cmocka_unit_test(test_aio_write_zeroes_qcow2),
+        cmocka_unit_test(test_aio_direct),
+        cmocka_unit_test(test_write_cache_modes),
     };
 
     return cmocka_run_group_tests(tests, make_dir, remove_dir);

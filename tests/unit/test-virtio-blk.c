@@ -204,6 +204,40 @@ static void test_config(void **state)
     assert_true(td_rd(&ro, R_DEV_FEATURES) & (1u << 5));
 }
 
+static uint64_t config_byte(hwaddr off)
+{
+    uint64_t v = 0;
+
+    assert_int_equal(address_space_load(address_space_memory(), BLK_MMIO + R_CONFIG + off, 1, &v),
+                     MEMTX_OK);
+    return v;
+}
+
+/*
+ * The write cache: a driver that negotiated neither CONFIG_WCE nor FLUSH cannot flush, so
+ * it gets writethrough (as QEMU). With CONFIG_WCE the writeback byte shows the cache and
+ * the driver may turn it off. A reset gives the -drive setting (writeback) back.
+ */
+static void test_config_wce(void **state)
+{
+    BlockBackend *blk = blk_by_name("d0");
+
+    td_wr(&drv, R_DEV_FEATURES_SEL, 0);
+    assert_true(td_rd(&drv, R_DEV_FEATURES) & (1u << 11));
+    assert_false(blk_enable_write_cache(blk)); /* test_setup: no FLUSH, no CONFIG_WCE */
+    td_wr(&drv, R_STATUS, 0);
+    assert_true(blk_enable_write_cache(blk));
+    assert_true(td_setup_features(&drv, F_VERSION_1 | (1u << 9) | (1u << 11), 16));
+    assert_true(blk_enable_write_cache(blk));
+    assert_int_equal(config_byte(0x20), 1);
+    assert_int_equal(address_space_store(address_space_memory(), BLK_MMIO + R_CONFIG + 0x20, 1, 0),
+                     MEMTX_OK);
+    assert_false(blk_enable_write_cache(blk));
+    assert_int_equal(config_byte(0x20), 0);
+    td_wr(&drv, R_STATUS, 0);
+    assert_true(blk_enable_write_cache(blk));
+}
+
 static void test_read_write(void **state)
 {
     assert_int_equal(request(&drv, T_IN, 3, 0, 1024), S_OK);
@@ -405,6 +439,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_config, test_setup),
+        cmocka_unit_test_setup(test_config_wce, test_setup),
         cmocka_unit_test_setup(test_read_write, test_setup),
         cmocka_unit_test_setup(test_get_id_and_unsupported, test_setup),
         cmocka_unit_test_setup(test_discard_write_zeroes, test_setup),
