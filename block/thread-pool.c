@@ -131,13 +131,16 @@ static void *thread_pool_worker(void *opaque)
     return NULL;
 }
 
-/* Under the lock: start a worker if none is idle to take the request just queued. */
-static void thread_pool_spawn_locked(ThreadPool *pool)
+/*
+ * Under the lock: start a worker if none is idle to take the request just queued. False
+ * if there is no worker at all and none can be started (the host is out of threads).
+ */
+static bool thread_pool_spawn_locked(ThreadPool *pool)
 {
     sigset_t all, old;
 
     if (pool->idle >= pool->nqueued || pool->nworkers == pool->max_workers) {
-        return;
+        return true;
     }
     /* Signals belong to the main loop and the vCPUs: workers block them all. */
     sigfillset(&all);
@@ -146,11 +149,7 @@ static void thread_pool_spawn_locked(ThreadPool *pool)
         pool->nworkers++;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (pool->nworkers == 0) {
-        /* Not even one thread: nothing would ever run the work. */
-        fprintf(stderr, "kestrel: cannot start a block I/O worker thread\n");
-        abort();
-    }
+    return pool->nworkers > 0;
 }
 
 static void thread_pool_bh(void *opaque)
@@ -212,7 +211,12 @@ ThreadPoolRequest *thread_pool_submit(ThreadPool *pool, ThreadPoolFunc *func, vo
     list_push(&pool->queued, req);
     pool->nqueued++;
     pool->active++;
-    thread_pool_spawn_locked(pool);
+    if (!thread_pool_spawn_locked(pool)) {
+        /* Nothing will ever run it: fail it (the device reports an I/O error). */
+        list_remove(&pool->queued, req);
+        pool->nqueued--;
+        thread_pool_finish_locked(pool, req, -EAGAIN);
+    }
     pthread_cond_signal(&pool->work_cond);
     pthread_mutex_unlock(&pool->lock);
     return req;
