@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from conftest import QEMU, KESTREL
+from conftest import HANG_GUARD, KESTREL, QEMU
 from test_debian import (check_session, debian, direct_kernel_args, free_port, login,  # noqa: F401
                          poweroff, shell, spawn)
 
@@ -108,6 +108,9 @@ def test_debian_pci_qcow2(debian, tmp_path, which):
         assert QEMU, "qemu-system-riscv64 missing: run scripts/setup"
         child = spawn(QEMU, args + direct_kernel_args(os.path.join(debian, "vmlinux"), debian),
                       tmp_path)
+        # A hang guard, not a limit: on a busy 2-core host QEMU's TCG took over 300 s to reach
+        # the login prompt of this two-hart boot (Kestrel about 130 s).
+        child.timeout = 3 * HANG_GUARD
     login(child)
     check_on_pci(child)
     check_session(child, debian, port, tmp_path)
