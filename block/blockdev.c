@@ -81,6 +81,32 @@ static bool blockdev_flags(const KeyValueList *kv, unsigned *flags, Error **errp
     return true;
 }
 
+/* detect-zeroes=off|on|unmap (unmap only with discard=unmap, as QEMU). */
+static bool blockdev_detect_zeroes(const KeyValueList *kv, unsigned flags, BlockDetectZeroes *mode,
+                                   Error **errp)
+{
+    const char *v = keyval_get(kv, "detect-zeroes");
+
+    *mode = BLOCKDEV_DETECT_ZEROES_OFF;
+    if (!v || !strcmp(v, "off")) {
+        return true;
+    }
+    if (!strcmp(v, "on")) {
+        *mode = BLOCKDEV_DETECT_ZEROES_ON;
+    } else if (!strcmp(v, "unmap")) {
+        *mode = BLOCKDEV_DETECT_ZEROES_UNMAP;
+    } else {
+        error_setg(errp, "Parameter 'detect-zeroes' does not accept value '%s'", v);
+        return false;
+    }
+    if (*mode == BLOCKDEV_DETECT_ZEROES_UNMAP && !(flags & BLK_OPEN_DISCARD_UNMAP)) {
+        error_setg(errp, "setting detect-zeroes to unmap is not allowed without setting discard "
+                         "operation to unmap");
+        return false;
+    }
+    return true;
+}
+
 /* The keys under prefix ("file.") as a list of their own. */
 static void blockdev_sublist(const KeyValueList *kv, const char *prefix, KeyValueList *out)
 {
@@ -180,6 +206,7 @@ static bool blockdev_open(const KeyValueList *kv, const char *name, Error **errp
     const char *driver = keyval_get(kv, "driver");
     BlockdevSpec spec = {0};
     char *take_over = NULL, *own_filename = NULL;
+    BlockDetectZeroes detect_zeroes;
     BlockBackend *blk = NULL;
     bool format_node = driver && (!strcmp(driver, "raw") || !strcmp(driver, "qcow2"));
     bool ok = false;
@@ -190,7 +217,8 @@ static bool blockdev_open(const KeyValueList *kv, const char *name, Error **errp
         ok = blockdev_child(kv, &spec, &take_over, errp);
         own_filename = ok && !take_over ? (char *)spec.filename : NULL;
     }
-    if (!ok) {
+    if (!ok || !blockdev_detect_zeroes(kv, spec.flags, &detect_zeroes, errp)) {
+        free(take_over);
         return false;
     }
     if (take_over) {
@@ -203,6 +231,9 @@ static bool blockdev_open(const KeyValueList *kv, const char *name, Error **errp
         blk_unref(blk);
     } else if (ok && !format_node) {
         blk_set_file_node(blk);
+    }
+    if (ok) {
+        blk_set_detect_zeroes(blk, detect_zeroes);
     }
     free(own_filename);
     free(take_over);

@@ -552,6 +552,39 @@ static void test_write_cache_modes(void **state)
     free(img);
 }
 
+/* detect-zeroes= on -drive and -blockdev; unmap needs discard=unmap, as QEMU says. */
+static void test_detect_zeroes_options(void **state)
+{
+    char *img = make_raw("dzopt.img");
+    char *opt = xasprintf("driver=file,node-name=dz,filename=%s,discard=unmap,"
+                          "detect-zeroes=unmap",
+                          img);
+    char *devopts;
+    Error *err = NULL;
+
+    assert_true(blockdev_add(opt, &error_abort));
+    assert_int_equal(blk_by_name("dz")->detect_zeroes, BLOCKDEV_DETECT_ZEROES_UNMAP);
+    blk_unref(blk_by_name("dz"));
+    free(opt);
+    opt = xasprintf("driver=file,node-name=dz2,filename=%s,detect-zeroes=unmap", img);
+    assert_false(blockdev_add(opt, &err));
+    assert_non_null(strstr(error_get_pretty(err), "without setting discard operation to unmap"));
+    error_free(err);
+    err = NULL;
+    free(opt);
+    opt = xasprintf("file=%s,format=raw,id=dz3,detect-zeroes=maybe", img);
+    assert_false(drive_new(opt, false, &devopts, &err));
+    assert_non_null(strstr(error_get_pretty(err), "'maybe'"));
+    error_free(err);
+    free(opt);
+    opt = xasprintf("file=%s,format=raw,id=dz4,detect-zeroes=on", img);
+    assert_true(drive_new(opt, false, &devopts, &error_abort));
+    assert_int_equal(blk_by_name("dz4")->detect_zeroes, BLOCKDEV_DETECT_ZEROES_ON);
+    blk_unref(blk_by_name("dz4"));
+    free(opt);
+    free(img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -568,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_aio_write_zeroes_qcow2),
         cmocka_unit_test(test_aio_direct),
         cmocka_unit_test(test_write_cache_modes),
+        cmocka_unit_test(test_detect_zeroes_options),
     };
 
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
