@@ -12,23 +12,6 @@
 #include "block/qcow2.h"
 #include "util/timer.h"
 
-struct BlockBackend {
-    char *name; /* registered id, or NULL */
-    char *filename;
-    const BlockDriver *drv;
-    void *opaque; /* drv->state_size bytes */
-    uint64_t length;
-    unsigned flags;        /* BLK_OPEN_* */
-    BlockOverlay *overlay; /* snapshot=on */
-    bool probed_raw;       /* raw by probing: writes may not make sector 0 look like qcow2 */
-    bool file_node;        /* -blockdev driver=file: a format node may take it over */
-    BlockErrorAction on_read_error, on_write_error;
-    void *dev;                /* the device using it, or NULL */
-    int64_t error_logged_ns;  /* host time of the last I/O error line */
-    unsigned errors_unlogged; /* errors since that line */
-    BlockBackend *next;       /* registry */
-};
-
 /* The -drive registry: ids are process-wide, like QEMU's. */
 static BlockBackend *blk_list;
 
@@ -80,6 +63,16 @@ static const char *blk_probe_format(const char *filename, bool *probed_raw)
     return "raw";
 }
 
+static bool blk_open_direct(BlockBackend *blk, Error **errp)
+{
+    if (!blk->drv->set_direct) {
+        error_setg(errp, "'%s': cache.direct=on is not supported for the %s format", blk->filename,
+                   blk_format_name(blk));
+        return false;
+    }
+    return blk->drv->set_direct(blk->opaque, blk->filename, errp);
+}
+
 BlockBackend *blk_open(const char *filename, const char *format, unsigned flags, Error **errp)
 {
     bool probed_raw = false;
@@ -101,13 +94,19 @@ BlockBackend *blk_open(const char *filename, const char *format, unsigned flags,
     blk->flags = flags;
     blk->probed_raw = probed_raw;
     blk->filename = xstrdup(filename);
+    pthread_mutex_init(&blk->lock, NULL);
     if (!drv->open(blk->opaque, filename, host_read_only, errp)) {
+        pthread_mutex_destroy(&blk->lock);
         free(blk->opaque);
         free(blk->filename);
         free(blk);
         return NULL;
     }
     blk->length = drv->getlength(blk->opaque);
+    if ((flags & BLK_OPEN_DIRECT) && !blk_open_direct(blk, errp)) {
+        blk_unref(blk);
+        return NULL;
+    }
     if (flags & BLK_OPEN_SNAPSHOT) {
         blk->overlay = blk_overlay_new(blk->length, errp);
         if (!blk->overlay) {
@@ -133,10 +132,12 @@ void blk_unref(BlockBackend *blk)
     if (!blk) {
         return;
     }
+    blk_drain(blk);
     blk_unlink(blk);
     blk_flush(blk);
     blk_overlay_free(blk->overlay);
     blk->drv->close(blk->opaque);
+    pthread_mutex_destroy(&blk->lock);
     free(blk->opaque);
     free(blk->filename);
     free(blk->name);
@@ -230,19 +231,13 @@ bool blk_is_read_only(const BlockBackend *blk)
     return blk->flags & BLK_OPEN_READONLY;
 }
 
-static bool blk_range_ok(const BlockBackend *blk, uint64_t offset, uint64_t len)
-{
-    return offset <= blk->length && len <= blk->length - offset;
-}
-
 /*
  * The host failed a request (EIO, ENOSPC, ...): the device reports an I/O
  * error to the guest and the machine runs on, so say here what happened. At
  * most one line a second per drive, so a guest retrying in a loop cannot
  * flood the log; the line counts what it left out.
  */
-static int blk_report_error(BlockBackend *blk, const char *op, uint64_t offset, uint64_t len,
-                            int ret)
+int blk_report_error(BlockBackend *blk, const char *op, uint64_t offset, uint64_t len, int ret)
 {
     int64_t now = clock_get_ns(CLOCK_HOST);
     char what[96], more[48] = "";
@@ -269,107 +264,133 @@ static int blk_report_error(BlockBackend *blk, const char *op, uint64_t offset, 
     return ret;
 }
 
+bool blk_serialized(const BlockBackend *blk)
+{
+    return blk->overlay || !blk->drv->thread_safe;
+}
+
+void blk_io_lock(BlockBackend *blk)
+{
+    if (blk_serialized(blk)) {
+        pthread_mutex_lock(&blk->lock);
+    }
+}
+
+void blk_io_unlock(BlockBackend *blk)
+{
+    if (blk_serialized(blk)) {
+        pthread_mutex_unlock(&blk->lock);
+    }
+}
+
+int blk_finish(BlockBackend *blk, const char *op, uint64_t offset, uint64_t len, int ret)
+{
+    BlockErrorAction action = !strcmp(op, "read") ? blk->on_read_error : blk->on_write_error;
+
+    ret = blk_report_error(blk, op, offset, len, ret);
+    return ret < 0 && action == BLOCK_ERROR_IGNORE ? 0 : ret;
+}
+
 int blk_pread(BlockBackend *blk, uint64_t offset, void *buf, size_t len)
 {
+    struct iovec iov = {buf, len};
     int ret;
 
     if (!blk_range_ok(blk, offset, len)) {
         return -EINVAL;
     }
-    if (blk->overlay) {
-        ret = blk_overlay_pread(blk->overlay, blk->drv, blk->opaque, offset, buf, len);
-    } else {
-        ret = blk->drv->pread(blk->opaque, offset, buf, len);
-    }
-    ret = blk_report_error(blk, "read", offset, len, ret);
-    return ret < 0 && blk->on_read_error == BLOCK_ERROR_IGNORE ? 0 : ret;
+    blk_io_lock(blk);
+    ret = blk_do_preadv(blk, offset, &iov, 1);
+    blk_io_unlock(blk);
+    return blk_finish(blk, "read", offset, len, ret);
 }
 
-/* On a probed raw image, would this write make sector 0 probe as another format? */
-static bool blk_write_changes_format(BlockBackend *blk, uint64_t offset, const void *buf,
-                                     size_t len)
+int blk_check_write(BlockBackend *blk, uint64_t offset, uint64_t len)
 {
-    uint8_t sector[BDRV_SECTOR_SIZE];
+    if (blk_is_read_only(blk)) {
+        return -EROFS;
+    }
+    return blk_range_ok(blk, offset, len) ? 0 : -EINVAL;
+}
 
-    if (!blk->probed_raw || offset >= BDRV_SECTOR_SIZE) {
-        return false;
-    }
-    if (blk_pread(blk, 0, sector, MIN(sizeof(sector), blk->length)) < 0) {
-        return true;
-    }
-    memcpy(sector + offset, buf, MIN(len, sizeof(sector) - offset));
-    return qcow2_probe(sector, MIN(sizeof(sector), blk->length));
+unsigned blk_write_flags(const BlockBackend *blk)
+{
+    return blk_enable_write_cache(blk) ? 0 : BDRV_REQ_FUA;
 }
 
 int blk_pwrite(BlockBackend *blk, uint64_t offset, const void *buf, size_t len)
 {
-    int ret;
+    struct iovec iov = {(void *)buf, len};
+    int ret = blk_check_write(blk, offset, len);
 
-    if (blk_is_read_only(blk)) {
-        return -EROFS;
+    if (ret < 0) {
+        return ret;
     }
-    if (!blk_range_ok(blk, offset, len)) {
-        return -EINVAL;
-    }
-    if (blk_write_changes_format(blk, offset, buf, len)) {
-        return -EPERM; /* QEMU's restriction on block 0 of a probed raw image */
-    }
-    if (blk->overlay) {
-        ret = blk_overlay_pwrite(blk->overlay, blk->drv, blk->opaque, offset, buf, len);
+    blk_io_lock(blk);
+    ret = blk_check_format_change(blk, offset, &iov, 1);
+    if (ret == 0) {
+        ret = blk_do_pwritev(blk, offset, &iov, 1, blk_write_flags(blk));
     } else {
-        ret = blk->drv->pwrite(blk->opaque, offset, buf, len);
-        if (ret == 0 && (blk->flags & BLK_OPEN_WRITETHROUGH)) {
-            ret = blk->drv->flush(blk->opaque);
-        }
+        len = 0; /* the -EPERM is QEMU's restriction, not an I/O error: no log line */
     }
-    ret = blk_report_error(blk, "write", offset, len, ret);
-    return ret < 0 && blk->on_write_error == BLOCK_ERROR_IGNORE ? 0 : ret;
+    blk_io_unlock(blk);
+    return len ? blk_finish(blk, "write", offset, len, ret) : ret;
 }
 
 int blk_pwrite_zeroes(BlockBackend *blk, uint64_t offset, uint64_t len)
 {
-    static const uint8_t zeroes[64 * KiB];
+    int ret = blk_check_write(blk, offset, len);
 
-    if (blk_is_read_only(blk)) {
-        return -EROFS;
+    if (ret < 0) {
+        return ret;
     }
-    if (!blk_range_ok(blk, offset, len)) {
-        return -EINVAL;
-    }
-    while (len > 0) {
-        size_t n = MIN(len, sizeof(zeroes));
-        int ret = blk_pwrite(blk, offset, zeroes, n);
-
-        if (ret < 0) {
-            return ret;
-        }
-        offset += n;
-        len -= n;
-    }
-    return 0;
+    blk_io_lock(blk);
+    ret = blk_do_pwrite_zeroes(blk, offset, len, blk_write_flags(blk));
+    blk_io_unlock(blk);
+    return blk_finish(blk, "write", offset, len, ret);
 }
 
 int blk_flush(BlockBackend *blk)
 {
-    if (blk->overlay || (blk->flags & (BLK_OPEN_NO_FLUSH | BLK_OPEN_READONLY))) {
-        return 0;
-    }
-    return blk_report_error(blk, "flush", 0, 0, blk->drv->flush(blk->opaque));
+    int ret;
+
+    blk_io_lock(blk);
+    ret = blk_do_flush(blk);
+    blk_io_unlock(blk);
+    return blk_report_error(blk, "flush", 0, 0, ret);
 }
 
 int blk_discard(BlockBackend *blk, uint64_t offset, uint64_t len)
 {
-    if (blk_is_read_only(blk)) {
-        return -EROFS;
+    int ret = blk_check_write(blk, offset, len);
+
+    if (ret < 0) {
+        return ret;
     }
-    if (!blk_range_ok(blk, offset, len)) {
-        return -EINVAL;
-    }
-    if (blk->overlay || !(blk->flags & BLK_OPEN_DISCARD_UNMAP) || !blk->drv->discard) {
-        return 0;
-    }
-    return blk_report_error(blk, "discard", offset, len,
-                            blk->drv->discard(blk->opaque, offset, len));
+    blk_io_lock(blk);
+    ret = blk_do_discard(blk, offset, len);
+    blk_io_unlock(blk);
+    return blk_report_error(blk, "discard", offset, len, ret);
+}
+
+void blk_set_detect_zeroes(BlockBackend *blk, BlockDetectZeroes mode)
+{
+    blk->detect_zeroes = mode;
+}
+
+bool blk_enable_write_cache(const BlockBackend *blk)
+{
+    return !(blk->flags & BLK_OPEN_WRITETHROUGH);
+}
+
+void blk_set_enable_write_cache(BlockBackend *blk, bool enable)
+{
+    blk->flags = enable ? blk->flags & ~BLK_OPEN_WRITETHROUGH : blk->flags | BLK_OPEN_WRITETHROUGH;
+}
+
+bool blk_discard_unmaps(const BlockBackend *blk)
+{
+    return blk->flags & BLK_OPEN_DISCARD_UNMAP;
 }
 
 BlockSnapshotInfo *blk_snapshot_list(BlockBackend *blk, int *count)
@@ -391,6 +412,7 @@ void blk_snapshot_list_free(BlockSnapshotInfo *list, int count)
 
 void blk_flush_all(void)
 {
+    blk_drain_all();
     for (BlockBackend *blk = blk_list; blk; blk = blk->next) {
         blk_flush(blk); /* a failure is reported by blk_flush */
     }

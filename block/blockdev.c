@@ -61,12 +61,14 @@ static bool blockdev_bool(const KeyValueList *kv, const char *key, bool *out, Er
 static bool blockdev_flags(const KeyValueList *kv, unsigned *flags, Error **errp)
 {
     const char *discard = keyval_get(kv, "discard");
-    bool ro, no_flush;
+    bool ro, no_flush, direct;
 
     if (!blockdev_bool(kv, "read-only", &ro, errp) ||
-        !blockdev_bool(kv, "cache.no-flush", &no_flush, errp)) {
+        !blockdev_bool(kv, "cache.no-flush", &no_flush, errp) ||
+        !blockdev_bool(kv, "cache.direct", &direct, errp)) {
         return false;
     }
+    *flags |= direct ? BLK_OPEN_DIRECT : 0;
     if (discard && strcmp(discard, "ignore") && strcmp(discard, "off") &&
         strcmp(discard, "unmap") && strcmp(discard, "on")) {
         error_setg(errp, "Parameter 'discard' does not accept value '%s'", discard);
@@ -76,6 +78,32 @@ static bool blockdev_flags(const KeyValueList *kv, unsigned *flags, Error **errp
     *flags |= discard && (!strcmp(discard, "unmap") || !strcmp(discard, "on"))
                   ? BLK_OPEN_DISCARD_UNMAP
                   : 0;
+    return true;
+}
+
+/* detect-zeroes=off|on|unmap (unmap only with discard=unmap, as QEMU). */
+static bool blockdev_detect_zeroes(const KeyValueList *kv, unsigned flags, BlockDetectZeroes *mode,
+                                   Error **errp)
+{
+    const char *v = keyval_get(kv, "detect-zeroes");
+
+    *mode = BLOCKDEV_DETECT_ZEROES_OFF;
+    if (!v || !strcmp(v, "off")) {
+        return true;
+    }
+    if (!strcmp(v, "on")) {
+        *mode = BLOCKDEV_DETECT_ZEROES_ON;
+    } else if (!strcmp(v, "unmap")) {
+        *mode = BLOCKDEV_DETECT_ZEROES_UNMAP;
+    } else {
+        error_setg(errp, "Parameter 'detect-zeroes' does not accept value '%s'", v);
+        return false;
+    }
+    if (*mode == BLOCKDEV_DETECT_ZEROES_UNMAP && !(flags & BLK_OPEN_DISCARD_UNMAP)) {
+        error_setg(errp, "setting detect-zeroes to unmap is not allowed without setting discard "
+                         "operation to unmap");
+        return false;
+    }
     return true;
 }
 
@@ -178,6 +206,7 @@ static bool blockdev_open(const KeyValueList *kv, const char *name, Error **errp
     const char *driver = keyval_get(kv, "driver");
     BlockdevSpec spec = {0};
     char *take_over = NULL, *own_filename = NULL;
+    BlockDetectZeroes detect_zeroes;
     BlockBackend *blk = NULL;
     bool format_node = driver && (!strcmp(driver, "raw") || !strcmp(driver, "qcow2"));
     bool ok = false;
@@ -188,7 +217,8 @@ static bool blockdev_open(const KeyValueList *kv, const char *name, Error **errp
         ok = blockdev_child(kv, &spec, &take_over, errp);
         own_filename = ok && !take_over ? (char *)spec.filename : NULL;
     }
-    if (!ok) {
+    if (!ok || !blockdev_detect_zeroes(kv, spec.flags, &detect_zeroes, errp)) {
+        free(take_over);
         return false;
     }
     if (take_over) {
@@ -201,6 +231,9 @@ static bool blockdev_open(const KeyValueList *kv, const char *name, Error **errp
         blk_unref(blk);
     } else if (ok && !format_node) {
         blk_set_file_node(blk);
+    }
+    if (ok) {
+        blk_set_detect_zeroes(blk, detect_zeroes);
     }
     free(own_filename);
     free(take_over);

@@ -20,6 +20,7 @@ typedef struct DriveOptions {
     bool has_index;
     unsigned flags; /* BLK_OPEN_* */
     bool snapshot;
+    BlockDetectZeroes detect_zeroes;
     BlockErrorAction on_read_error, on_write_error;
 } DriveOptions;
 
@@ -56,11 +57,16 @@ static bool drive_parse_cache(const char *value, unsigned *flags, Error **errp)
     if (!drive_parse_choice("cache", value, modes, errp)) {
         return false;
     }
-    /* cache=none/directsync would be O_DIRECT: same data on disk, so plain I/O serves. */
+    /* QEMU's table: none/directsync bypass the host cache (O_DIRECT); writethrough and
+     * directsync turn the guest's write cache off (every write is FUA); unsafe drops flushes. */
+    *flags &= ~(BLK_OPEN_WRITETHROUGH | BLK_OPEN_NO_FLUSH | BLK_OPEN_DIRECT);
     if (!strcmp(value, "writethrough") || !strcmp(value, "directsync")) {
         *flags |= BLK_OPEN_WRITETHROUGH;
     } else if (!strcmp(value, "unsafe")) {
         *flags |= BLK_OPEN_NO_FLUSH;
+    }
+    if (!strcmp(value, "none") || !strcmp(value, "directsync")) {
+        *flags |= BLK_OPEN_DIRECT;
     }
     return true;
 }
@@ -82,8 +88,8 @@ static bool drive_parse_option(DriveOptions *opts, const char *key, const char *
 {
     static const char *const discards[] = {"ignore", "off", "unmap", "on", NULL};
     static const char *const medias[] = {"disk", NULL};
-    static const char *const ignored[] = {"aio", "detect-zeroes", "auto-read-only", "copy-on-read",
-                                          NULL};
+    static const char *const ignored[] = {"aio", "auto-read-only", "copy-on-read", NULL};
+    static const char *const detect[] = {"off", "on", "unmap", NULL};
     static const char *const werrors[] = {"enospc", "report", "stop", "ignore", NULL};
     static const char *const rerrors[] = {"report", "stop", "ignore", NULL};
 
@@ -126,6 +132,13 @@ static bool drive_parse_option(DriveOptions *opts, const char *key, const char *
         }
         *(w ? &opts->on_write_error : &opts->on_read_error) =
             !strcmp(value, "ignore") ? BLOCK_ERROR_IGNORE : BLOCK_ERROR_REPORT;
+    } else if (!strcmp(key, "detect-zeroes")) {
+        if (!drive_parse_choice(key, value, detect, errp)) {
+            return false;
+        }
+        opts->detect_zeroes = !strcmp(value, "on")      ? BLOCKDEV_DETECT_ZEROES_ON
+                              : !strcmp(value, "unmap") ? BLOCKDEV_DETECT_ZEROES_UNMAP
+                                                        : BLOCKDEV_DETECT_ZEROES_OFF;
     } else if (!strcmp(key, "media")) {
         return drive_parse_choice(key, value, medias, errp);
     } else if (!drive_parse_choice(key, key, ignored, NULL)) {
@@ -184,6 +197,7 @@ static bool drive_open(const DriveOptions *opts, char **device_opts, Error **err
         goto out;
     }
     blk_set_on_error(blk, opts->on_read_error, opts->on_write_error);
+    blk_set_detect_zeroes(blk, opts->detect_zeroes);
     if (!strcmp(opts->interface, "virtio")) {
         /* As on QEMU's virt: if=virtio is a PCI device. */
         *device_opts = xasprintf("virtio-blk-pci,drive=%s", id);
@@ -209,7 +223,11 @@ bool drive_new(const char *optstr, bool global_snapshot, char **device_opts, Err
             goto out;
         }
     }
-    if (opts.format && !bdrv_find_format(opts.format)) {
+    if (opts.detect_zeroes == BLOCKDEV_DETECT_ZEROES_UNMAP &&
+        !(opts.flags & BLK_OPEN_DISCARD_UNMAP)) {
+        error_setg(errp, "setting detect-zeroes to unmap is not allowed without setting discard "
+                         "operation to unmap");
+    } else if (opts.format && !bdrv_find_format(opts.format)) {
         error_setg(errp, "format '%s' is not supported yet", opts.format);
     } else if (!opts.file || !*opts.file) {
         error_setg(errp, "drive has no file= (empty drives are not supported)");

@@ -348,25 +348,22 @@ static int write_in_cluster(Qcow2State *s, uint64_t offset, const uint8_t *buf, 
 }
 
 /*
- * Discard one whole guest cluster: its entry becomes unallocated (zero, if a backing file
- * would otherwise show through; a v2 image cannot say that, so it keeps the data), its host
- * cluster is released and, once free, punched out of the file.
+ * Point guest cluster gc's L2 entry at nothing (next: 0, unallocated, or the v3 zero flag),
+ * release its host cluster and, once free, punch it out of the file.
  */
-static int discard_cluster(Qcow2State *s, uint64_t gc)
+static int set_cluster_empty(Qcow2State *s, uint64_t gc, uint64_t next)
 {
-    uint64_t l1i = gc / s->l2_entries, l2i = gc % s->l2_entries, l2e, next, host, rc;
+    uint64_t l1i = gc / s->l2_entries, l2i = gc % s->l2_entries, l2e, host, rc;
     uint8_t *l2;
-    int ret = load_l2(s, l1i, &l2);
+    int ret = load_l2_for_write(s, l1i, &l2);
 
-    if (ret < 0 || !l2 || !(l2e = qcow2_be64(l2 + l2i * 8))) {
-        return ret;
-    }
-    next = s->backing ? QCOW2_OFLAG_ZERO : 0;
-    if ((s->backing && s->version < 3) || l2e == next ||
-        (ret = load_l2_for_write(s, l1i, &l2)) < 0) {
+    if (ret < 0) {
         return ret;
     }
     l2e = qcow2_be64(l2 + l2i * 8);
+    if (l2e == next) {
+        return 0;
+    }
     qcow2_put_be64(l2 + l2i * 8, next);
     ret = qcow2_file_pwrite(s, (s->l1_table[l1i] & QCOW2_OFFSET_MASK) + l2i * 8, l2 + l2i * 8, 8);
     ret = ret ?: release_entry(s, l2e);
@@ -376,6 +373,25 @@ static int discard_cluster(Qcow2State *s, uint64_t gc)
         ret = bdrv_raw.discard(s->file, host, s->cluster_size);
     }
     return ret;
+}
+
+/*
+ * Discard one whole guest cluster: its entry becomes unallocated (zero, if a backing file
+ * would otherwise show through; a v2 image cannot say that, so it keeps the data).
+ */
+static int discard_cluster(Qcow2State *s, uint64_t gc)
+{
+    uint64_t l2i = gc % s->l2_entries, l2e;
+    uint8_t *l2;
+    int ret = load_l2(s, gc / s->l2_entries, &l2);
+
+    if (ret < 0 || !l2 || !(l2e = qcow2_be64(l2 + l2i * 8))) {
+        return ret; /* nothing allocated: nothing to give back */
+    }
+    if (s->backing && s->version < 3) {
+        return 0;
+    }
+    return set_cluster_empty(s, gc, s->backing ? QCOW2_OFLAG_ZERO : 0);
 }
 
 int qcow2_discard(void *opaque, uint64_t offset, uint64_t len)
@@ -414,6 +430,48 @@ int qcow2_pwrite(void *opaque, uint64_t offset, const void *buf, size_t len)
 
         ret = write_in_cluster(s, offset, p, n);
         p += n, offset += n, len -= n;
+    }
+    return ret;
+}
+
+/*
+ * Write zeroes: whole clusters become zero (unallocated when no backing file shows
+ * through, else the v3 zero flag) and their host clusters are freed; a v2 image with a
+ * backing file cannot say "zero", and partial clusters keep their allocation, so those
+ * get zeroes written.
+ */
+int qcow2_pwrite_zeroes(void *opaque, uint64_t offset, uint64_t len, unsigned flags)
+{
+    static const uint8_t zeroes[4096];
+    Qcow2State *s = opaque;
+    uint64_t end = offset + len;
+    int ret = 0;
+
+    if (s->read_only) {
+        return -EROFS;
+    }
+    if (offset > s->size || len > s->size - offset) {
+        return -EINVAL;
+    }
+    while (offset < end && ret == 0) {
+        uint64_t in = offset & (s->cluster_size - 1);
+        uint64_t n = MIN(end - offset, s->cluster_size - in);
+        bool whole = in == 0 && (n == s->cluster_size || offset + n == s->size);
+
+        if (whole && !s->backing) {
+            ret = discard_cluster(s, offset >> s->cluster_bits); /* unallocated reads zero */
+            offset += n;
+            continue;
+        }
+        if (whole && s->version >= 3) {
+            ret = set_cluster_empty(s, offset >> s->cluster_bits, QCOW2_OFLAG_ZERO);
+            offset += n;
+            continue;
+        }
+        for (uint64_t done = 0; done < n && ret == 0; done += MIN(n - done, sizeof(zeroes))) {
+            ret = qcow2_pwrite(s, offset + done, zeroes, MIN(n - done, sizeof(zeroes)));
+        }
+        offset += n;
     }
     return ret;
 }

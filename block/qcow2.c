@@ -508,6 +508,12 @@ static int qcow2_flush(void *opaque)
     return s->read_only ? 0 : bdrv_raw.flush(s->file);
 }
 
+/* cache.direct=on: the image file goes O_DIRECT (the raw driver aligns metadata updates). */
+static bool qcow2_set_direct(void *opaque, const char *filename, Error **errp)
+{
+    return bdrv_raw.set_direct(((Qcow2State *)opaque)->file, filename, errp);
+}
+
 const BlockDriver bdrv_qcow2 = {
     .format_name = "qcow2",
     .state_size = sizeof(Qcow2State),
@@ -518,5 +524,7 @@ const BlockDriver bdrv_qcow2 = {
     .pwrite = qcow2_pwrite,
     .flush = qcow2_flush,
     .discard = qcow2_discard,
+    .pwrite_zeroes = qcow2_pwrite_zeroes,
+    .set_direct = qcow2_set_direct,
     .snapshot_list = qcow2_snapshot_list,
 };

@@ -815,8 +815,8 @@ void vl_print_help(FILE *out)
             "    still goes to stdio (as with -nographic), and -display accepts only none.\n"
             "%s"
             "  - Disk images must be given with -drive or -blockdev (not as bare arguments),\n"
-            "    raw or qcow2. PCI devices are modern-only virtio (no legacy I/O BAR,\n"
-            "    no MSI-X): the device IDs are 0x1041.. where QEMU's are transitional.\n"
+            "    raw or qcow2. virtio-pci devices are transitional as QEMU's on pcie.0\n"
+            "    (legacy I/O BAR0 and modern BAR4) but have no MSI-X.\n"
             "\nDuring emulation, with -nographic, Ctrl-A h lists the console keys "
             "(Ctrl-A x quits).\n",
             target_info()->help_notes);

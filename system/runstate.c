@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 
+#include "block/block.h"
 #include "hw/core/qdev.h"
 #include "monitor/monitor.h"
 #include "system/cpus.h"
@@ -184,6 +185,8 @@ void vm_stop(RunState state)
         pause_all_vcpus();
         clock_virtual_stop();
     }
+    /* As QEMU's vm_stop: no disk request outlives a stopped machine (savevm, migration). */
+    blk_drain_all();
     runstate_set(state);
     if (was_running) {
         qmp_event_stop();

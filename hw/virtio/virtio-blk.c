@@ -14,10 +14,17 @@
  *   0x24 max_discard_sectors  0x28 max_discard_seg  0x2c discard_sector_alignment
  *   0x30 max_write_zeroes_sectors  0x34 max_write_zeroes_seg  0x38 write_zeroes_may_unmap
  *
- * I/O is synchronous, in the notify handler under the BQL. A request the
- * guest got wrong (bad type, range beyond the disk, buffers outside RAM) gets
- * a status of IOERR/UNSUPP and a -d guest_errors line; a chain too short to
- * carry a header and a status cannot be answered and breaks the device.
+ * I/O is asynchronous: the notify handler (a vCPU thread, BQL held) maps each
+ * request's guest buffers and hands it to the block layer's worker pool
+ * (blk_aio_*), then returns. Requests complete in any order in the main loop,
+ * which writes the status, pushes the used ring and interrupts. A reset (or
+ * unplug) cancels what no worker has started, waits for the rest and drops
+ * them unanswered. Write cache (CONFIG_WCE, offset 0x20): on = writeback (the
+ * driver flushes), off = writethrough (every write is FUA), from cache= and
+ * the driver's writes. A request the guest got wrong (bad type, range beyond
+ * the disk, buffers outside RAM) gets a status of IOERR/UNSUPP and a
+ * -d guest_errors line; a chain too short to carry a header and a status
+ * cannot be answered and breaks the device.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -31,6 +38,7 @@
 #define VIRTIO_BLK_F_RO 5
 #define VIRTIO_BLK_F_BLK_SIZE 6
 #define VIRTIO_BLK_F_FLUSH 9
+#define VIRTIO_BLK_F_CONFIG_WCE 11
 #define VIRTIO_BLK_F_DISCARD 13
 #define VIRTIO_BLK_F_WRITE_ZEROES 14
 
@@ -44,6 +52,7 @@
 #define VIRTIO_BLK_S_OK 0
 #define VIRTIO_BLK_S_IOERR 1
 #define VIRTIO_BLK_S_UNSUPP 2
+#define VIRTIO_BLK_S_INFLIGHT 0xff /* ours: the block layer answers later */
 
 #define VIRTIO_BLK_ID_BYTES 20
 #define VIRTIO_BLK_CONFIG_SIZE 0x3c
@@ -53,7 +62,6 @@
 #define VIRTIO_BLK_MAX_DISCARD_SEG 1
 #define VIRTIO_BLK_HDR_SIZE 16
 #define VIRTIO_BLK_SEG_SIZE 16
-#define VIRTIO_BLK_BOUNCE (64 * KiB)
 
 #define VIRTIO_BLK_WZ_F_UNMAP 1
 
@@ -63,7 +71,9 @@ typedef struct VirtIOBlock {
     char *serial;
     BlockBackend *blk;
     VirtQueue *vq;
-    uint8_t *bounce; /* VIRTIO_BLK_BOUNCE bytes for data transfers */
+    bool original_wce;               /* the drive's write cache setting, restored on reset */
+    unsigned generation;             /* bumped by reset: older requests are dropped */
+    struct VirtIOBlockReq *inflight; /* requests the block layer has */
 } VirtIOBlock;
 
 #define VIRTIO_BLK(obj) OBJECT_CHECK(VirtIOBlock, (obj), TYPE_VIRTIO_BLK)
@@ -111,60 +121,134 @@ static bool virtio_blk_range_ok(VirtIOBlock *s, uint64_t sector, uint64_t nsecto
 
 /* ---- requests ---- */
 
-typedef struct VirtIOBlockReq {
+typedef struct VirtIOBlockReq VirtIOBlockReq;
+struct VirtIOBlockReq {
+    VirtIOBlock *s;
     VirtQueueElement *elem;
     uint32_t type;
     uint64_t sector;
-    uint64_t data_out; /* bytes of driver data after the header */
-    uint64_t data_in;  /* device-writable bytes before the status byte */
-    uint64_t written;  /* bytes written into the in buffers (for the used ring) */
-} VirtIOBlockReq;
+    uint64_t data_out;   /* bytes of driver data after the header */
+    uint64_t data_in;    /* device-writable bytes before the status byte */
+    uint64_t written;    /* bytes written into the in buffers (for the used ring) */
+    unsigned generation; /* s->generation when it was taken from the ring */
+    struct iovec *iov;   /* the guest's data buffers, mapped (IN, OUT) */
+    int niov;
+    BlockAIOCB *acb;      /* while in flight */
+    VirtIOBlockReq *next; /* s->inflight */
+};
 
-/* IN: disk -> guest buffers. */
-static uint8_t virtio_blk_read(VirtIOBlock *s, VirtIOBlockReq *req)
+/*
+ * The used ring's len (le32) counts the bytes written, status byte included. A chain may
+ * carry more than 4 GiB (a descriptor holds up to 4 GiB - 1 and a chain has up to 256), so
+ * the count is kept in 64 bits and capped: virtio 1.2 section 2.7.8.2 lets the device write
+ * more than len bytes but never report more than it wrote, and a wrapped count would tell
+ * the driver that a 4 GiB + 32 MiB read returned 32 MiB.
+ */
+static uint32_t virtio_blk_used_len(const VirtIOBlockReq *req)
 {
-    uint64_t offset = req->sector << BDRV_SECTOR_BITS;
-
-    if (req->data_in % BDRV_SECTOR_SIZE ||
-        !virtio_blk_range_ok(s, req->sector, req->data_in >> BDRV_SECTOR_BITS)) {
-        return VIRTIO_BLK_S_IOERR;
-    }
-    for (uint64_t done = 0; done < req->data_in;) {
-        size_t n = MIN(req->data_in - done, VIRTIO_BLK_BOUNCE);
-
-        if (blk_pread(s->blk, offset + done, s->bounce, n) < 0 ||
-            virtqueue_elem_from_buf(req->elem, done, s->bounce, n) != n) {
-            return VIRTIO_BLK_S_IOERR;
-        }
-        done += n;
-        req->written = done;
-    }
-    return VIRTIO_BLK_S_OK;
+    return MIN(req->written + 1, (uint64_t)UINT32_MAX);
 }
 
-/* OUT: guest buffers -> disk. */
-static uint8_t virtio_blk_write(VirtIOBlock *s, VirtIOBlockReq *req)
+static void virtio_blk_req_free(VirtIOBlockReq *req)
 {
-    uint64_t offset = req->sector << BDRV_SECTOR_BITS;
+    free(req->iov);
+    free(req);
+}
 
-    if (blk_is_read_only(s->blk)) {
+/*
+ * Answer the driver: status byte, used ring. A request from before a reset is dropped:
+ * its queue is gone and the driver forgot it.
+ */
+static void virtio_blk_req_done(VirtIOBlockReq *req, uint8_t status)
+{
+    VirtIOBlock *s = req->s;
+
+    if (req->generation != s->generation) {
+        virtqueue_elem_free(req->elem);
+        virtio_blk_req_free(req);
+        return;
+    }
+    if (virtqueue_elem_from_buf(req->elem, req->data_in, &status, 1) != 1) {
+        log_mask(LOG_GUEST_ERROR, "virtio-blk: status byte not writable\n");
+    }
+    virtqueue_push(s->vq, req->elem, virtio_blk_used_len(req));
+    virtio_blk_req_free(req);
+}
+
+static void virtio_blk_inflight_remove(VirtIOBlock *s, VirtIOBlockReq *req)
+{
+    for (VirtIOBlockReq **p = &s->inflight; *p; p = &(*p)->next) {
+        if (*p == req) {
+            *p = req->next;
+            return;
+        }
+    }
+}
+
+/* An AIO request finished: in the main loop, with the BQL. */
+static void virtio_blk_aio_complete(void *opaque, int ret)
+{
+    VirtIOBlockReq *req = opaque;
+    VirtIOBlock *s = req->s;
+    bool current = req->generation == s->generation;
+
+    virtio_blk_inflight_remove(s, req);
+    if (req->type == VIRTIO_BLK_T_IN && ret == 0) {
+        req->written = req->data_in;
+        virtqueue_elem_written(req->elem, 0, req->data_in);
+    }
+    virtio_blk_req_done(req, ret == 0 ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR);
+    if (current) {
+        virtio_notify(VIRTIO_DEVICE(s), s->vq);
+    }
+}
+
+/* Hand req to the block layer; it completes in virtio_blk_aio_complete. */
+static void virtio_blk_submit(VirtIOBlock *s, VirtIOBlockReq *req, uint64_t offset, uint64_t len,
+                              unsigned flags)
+{
+    switch (req->type) {
+    case VIRTIO_BLK_T_IN:
+        req->acb =
+            blk_aio_preadv(s->blk, offset, req->iov, req->niov, virtio_blk_aio_complete, req);
+        break;
+    case VIRTIO_BLK_T_OUT:
+        req->acb =
+            blk_aio_pwritev(s->blk, offset, req->iov, req->niov, 0, virtio_blk_aio_complete, req);
+        break;
+    case VIRTIO_BLK_T_FLUSH:
+        req->acb = blk_aio_flush(s->blk, virtio_blk_aio_complete, req);
+        break;
+    case VIRTIO_BLK_T_DISCARD:
+        req->acb = blk_aio_pdiscard(s->blk, offset, len, virtio_blk_aio_complete, req);
+        break;
+    default: /* WRITE_ZEROES */
+        req->acb = blk_aio_pwrite_zeroes(s->blk, offset, len, flags, virtio_blk_aio_complete, req);
+        break;
+    }
+    req->next = s->inflight;
+    s->inflight = req;
+}
+
+/* IN and OUT: map the guest's data buffers and start the transfer. */
+static uint8_t virtio_blk_rw(VirtIOBlock *s, VirtIOBlockReq *req)
+{
+    bool in = req->type == VIRTIO_BLK_T_IN;
+    uint64_t len = in ? req->data_in : req->data_out;
+
+    if (!in && blk_is_read_only(s->blk)) {
         log_mask(LOG_GUEST_ERROR, "virtio-blk: write to a read-only drive\n");
         return VIRTIO_BLK_S_IOERR;
     }
-    if (req->data_out % BDRV_SECTOR_SIZE ||
-        !virtio_blk_range_ok(s, req->sector, req->data_out >> BDRV_SECTOR_BITS)) {
+    if (len % BDRV_SECTOR_SIZE || !virtio_blk_range_ok(s, req->sector, len >> BDRV_SECTOR_BITS)) {
         return VIRTIO_BLK_S_IOERR;
     }
-    for (uint64_t done = 0; done < req->data_out;) {
-        size_t n = MIN(req->data_out - done, VIRTIO_BLK_BOUNCE);
-
-        if (virtqueue_elem_to_buf(req->elem, VIRTIO_BLK_HDR_SIZE + done, s->bounce, n) != n ||
-            blk_pwrite(s->blk, offset + done, s->bounce, n) < 0) {
-            return VIRTIO_BLK_S_IOERR;
-        }
-        done += n;
+    if (!virtqueue_elem_map(req->elem, in, in ? 0 : VIRTIO_BLK_HDR_SIZE, len, &req->iov,
+                            &req->niov)) {
+        return VIRTIO_BLK_S_IOERR;
     }
-    return VIRTIO_BLK_S_OK;
+    virtio_blk_submit(s, req, req->sector << BDRV_SECTOR_BITS, len, 0);
+    return VIRTIO_BLK_S_INFLIGHT;
 }
 
 static uint8_t virtio_blk_get_id(VirtIOBlock *s, VirtIOBlockReq *req)
@@ -183,120 +267,127 @@ static uint8_t virtio_blk_get_id(VirtIOBlock *s, VirtIOBlockReq *req)
     return VIRTIO_BLK_S_OK;
 }
 
-/* DISCARD and WRITE_ZEROES: a list of segments. */
-static uint8_t virtio_blk_segments(VirtIOBlock *s, VirtIOBlockReq *req)
+/* DISCARD and WRITE_ZEROES: one segment { le64 sector; le32 num_sectors; le32 flags; }. */
+static uint8_t virtio_blk_segment(VirtIOBlock *s, VirtIOBlockReq *req)
 {
-    uint64_t nseg = req->data_out / VIRTIO_BLK_SEG_SIZE;
     bool zeroes = req->type == VIRTIO_BLK_T_WRITE_ZEROES;
     uint8_t seg[VIRTIO_BLK_SEG_SIZE];
+    uint64_t sector, num;
+    uint32_t flags;
 
-    if (blk_is_read_only(s->blk) || req->data_out % VIRTIO_BLK_SEG_SIZE || nseg == 0 ||
-        nseg > VIRTIO_BLK_MAX_DISCARD_SEG) {
+    if (blk_is_read_only(s->blk) ||
+        req->data_out != VIRTIO_BLK_SEG_SIZE * VIRTIO_BLK_MAX_DISCARD_SEG) {
         log_mask(LOG_GUEST_ERROR,
                  "virtio-blk: bad discard/write-zeroes request (%" PRIu64 " bytes of segments)\n",
                  req->data_out);
         return VIRTIO_BLK_S_IOERR;
     }
-    for (uint64_t i = 0; i < nseg; i++) {
-        uint64_t sector, num;
-        uint32_t flags;
-        int ret;
-
-        if (virtqueue_elem_to_buf(req->elem, VIRTIO_BLK_HDR_SIZE + i * sizeof(seg), seg,
-                                  sizeof(seg)) != sizeof(seg)) {
-            return VIRTIO_BLK_S_IOERR;
-        }
-        sector = get_le(seg, 8);
-        num = get_le(seg + 8, 4);
-        flags = get_le(seg + 12, 4);
-        if (flags & ~(zeroes ? VIRTIO_BLK_WZ_F_UNMAP : 0)) {
-            return VIRTIO_BLK_S_UNSUPP; /* 5.2.6.2: unknown flags */
-        }
-        if (num > VIRTIO_BLK_MAX_DISCARD_SECTORS || !virtio_blk_range_ok(s, sector, num)) {
-            return VIRTIO_BLK_S_IOERR;
-        }
-        ret = zeroes
-                  ? blk_pwrite_zeroes(s->blk, sector << BDRV_SECTOR_BITS, num << BDRV_SECTOR_BITS)
-                  : blk_discard(s->blk, sector << BDRV_SECTOR_BITS, num << BDRV_SECTOR_BITS);
-        if (ret < 0) {
-            return VIRTIO_BLK_S_IOERR;
-        }
+    if (virtqueue_elem_to_buf(req->elem, VIRTIO_BLK_HDR_SIZE, seg, sizeof(seg)) != sizeof(seg)) {
+        return VIRTIO_BLK_S_IOERR;
     }
-    return VIRTIO_BLK_S_OK;
+    sector = get_le(seg, 8);
+    num = get_le(seg + 8, 4);
+    flags = get_le(seg + 12, 4);
+    if (flags & ~(zeroes ? VIRTIO_BLK_WZ_F_UNMAP : 0)) {
+        return VIRTIO_BLK_S_UNSUPP; /* 5.2.6.2: unknown flags */
+    }
+    if (num > VIRTIO_BLK_MAX_DISCARD_SECTORS || !virtio_blk_range_ok(s, sector, num)) {
+        return VIRTIO_BLK_S_IOERR;
+    }
+    virtio_blk_submit(s, req, sector << BDRV_SECTOR_BITS, num << BDRV_SECTOR_BITS,
+                      flags & VIRTIO_BLK_WZ_F_UNMAP ? BDRV_REQ_MAY_UNMAP : 0);
+    return VIRTIO_BLK_S_INFLIGHT;
 }
 
+/* Start req: VIRTIO_BLK_S_INFLIGHT if the block layer has it, else its status now. */
 static uint8_t virtio_blk_execute(VirtIOBlock *s, VirtIOBlockReq *req)
 {
     switch (req->type) {
     case VIRTIO_BLK_T_IN:
-        return virtio_blk_read(s, req);
     case VIRTIO_BLK_T_OUT:
-        return virtio_blk_write(s, req);
+        return virtio_blk_rw(s, req);
     case VIRTIO_BLK_T_FLUSH:
-        return blk_flush(s->blk) < 0 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+        virtio_blk_submit(s, req, 0, 0, 0);
+        return VIRTIO_BLK_S_INFLIGHT;
     case VIRTIO_BLK_T_GET_ID:
         return virtio_blk_get_id(s, req);
     case VIRTIO_BLK_T_DISCARD:
     case VIRTIO_BLK_T_WRITE_ZEROES:
-        return virtio_blk_segments(s, req);
+        return virtio_blk_segment(s, req);
     default:
         log_mask(LOG_GUEST_ERROR, "virtio-blk: unsupported request type %" PRIu32 "\n", req->type);
         return VIRTIO_BLK_S_UNSUPP;
     }
 }
 
-/*
- * The used ring's len (le32) counts the bytes written, status byte included. A chain may
- * carry more than 4 GiB (a descriptor holds up to 4 GiB - 1 and a chain has up to 256), so
- * the count is kept in 64 bits and capped: virtio 1.2 section 2.7.8.2 lets the device write
- * more than len bytes but never report more than it wrote, and a wrapped count would tell
- * the driver that a 4 GiB + 32 MiB read returned 32 MiB.
- */
-static uint32_t virtio_blk_used_len(const VirtIOBlockReq *req)
+/* Parse and start one chain; true if it was answered at once (so the driver needs an irq). */
+static bool virtio_blk_handle_request(VirtIOBlock *s, VirtQueueElement *elem)
 {
-    return MIN(req->written + 1, (uint64_t)UINT32_MAX);
-}
-
-static void virtio_blk_handle_request(VirtIOBlock *s, VirtQueueElement *elem)
-{
-    VirtIOBlockReq req = {.elem = elem};
+    VirtIOBlockReq *req;
     uint8_t hdr[VIRTIO_BLK_HDR_SIZE];
     uint8_t status;
 
     if (elem->out_len < VIRTIO_BLK_HDR_SIZE || elem->in_len < 1) {
         virtio_error(VIRTIO_DEVICE(s), "request without header or status byte");
         virtqueue_elem_free(elem);
-        return;
+        return false;
     }
-    req.data_out = elem->out_len - VIRTIO_BLK_HDR_SIZE;
-    req.data_in = elem->in_len - 1;
+    req = xzalloc(sizeof(*req));
+    req->s = s;
+    req->elem = elem;
+    req->generation = s->generation;
+    req->data_out = elem->out_len - VIRTIO_BLK_HDR_SIZE;
+    req->data_in = elem->in_len - 1;
     if (virtqueue_elem_to_buf(elem, 0, hdr, sizeof(hdr)) != sizeof(hdr)) {
         status = VIRTIO_BLK_S_IOERR;
     } else {
-        req.type = get_le(hdr, 4);
-        req.sector = get_le(hdr + 8, 8);
-        status = virtio_blk_execute(s, &req);
+        req->type = get_le(hdr, 4);
+        req->sector = get_le(hdr + 8, 8);
+        status = virtio_blk_execute(s, req);
     }
-    if (virtqueue_elem_from_buf(elem, req.data_in, &status, 1) != 1) {
-        log_mask(LOG_GUEST_ERROR, "virtio-blk: status byte not writable\n");
+    if (status == VIRTIO_BLK_S_INFLIGHT) {
+        return false;
     }
-    virtqueue_push(s->vq, elem, virtio_blk_used_len(&req));
+    virtio_blk_req_done(req, status);
+    return true;
 }
 
+/*
+ * The driver kicked the queue (a vCPU thread, BQL held): take every chain and start it.
+ * Reads and writes go to the block worker pool, so this returns without waiting for them.
+ */
 static void virtio_blk_handle_output(VirtIODevice *vdev, VirtQueue *vq)
 {
     VirtIOBlock *s = VIRTIO_BLK(vdev);
     VirtQueueElement *elem;
+    bool answered = false;
 
     /* Suppress the driver's notifications while we drain; re-check after re-enabling. */
     do {
         virtio_queue_set_notification(vq, false);
         while ((elem = virtqueue_pop(vq))) {
-            virtio_blk_handle_request(s, elem);
+            answered |= virtio_blk_handle_request(s, elem);
         }
         virtio_queue_set_notification(vq, true);
     } while (!virtqueue_empty(vq));
-    virtio_notify(vdev, vq);
+    if (answered) {
+        virtio_notify(vdev, vq);
+    }
+}
+
+/*
+ * Before the queue goes away (reset) or the device does (finalize): requests no worker
+ * has started are cancelled, the rest run to completion, and all are dropped unanswered.
+ */
+static void virtio_blk_drain(VirtIOBlock *s)
+{
+    s->generation++;
+    for (VirtIOBlockReq *req = s->inflight; req; req = req->next) {
+        blk_aio_cancel_async(req->acb);
+    }
+    if (s->blk) {
+        blk_drain(s->blk);
+    }
 }
 
 /* ---- features and config ---- */
@@ -305,7 +396,7 @@ static uint64_t virtio_blk_get_features(VirtIODevice *vdev)
 {
     VirtIOBlock *s = VIRTIO_BLK(vdev);
     uint64_t f = VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |
-                 VIRTIO_BIT(VIRTIO_BLK_F_FLUSH);
+                 VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_CONFIG_WCE);
 
     if (blk_is_read_only(s->blk)) {
         return f | VIRTIO_BIT(VIRTIO_BLK_F_RO);
@@ -323,13 +414,46 @@ static void virtio_blk_get_config(VirtIODevice *vdev, uint8_t *config)
     put_le32(config + 0x04, cap >> 32);
     put_le32(config + 0x0c, VIRTIO_BLK_SEG_MAX);
     put_le32(config + 0x14, BDRV_SECTOR_SIZE);
+    config[0x20] = blk_enable_write_cache(s->blk);
     put_le16(config + 0x22, 1);
     put_le32(config + 0x24, VIRTIO_BLK_MAX_DISCARD_SECTORS);
     put_le32(config + 0x28, VIRTIO_BLK_MAX_DISCARD_SEG);
     put_le32(config + 0x2c, 1);
     put_le32(config + 0x30, VIRTIO_BLK_MAX_DISCARD_SECTORS);
     put_le32(config + 0x34, VIRTIO_BLK_MAX_DISCARD_SEG);
-    config[0x38] = 0;
+    config[0x38] = 1; /* WRITE_ZEROES may unmap (as QEMU; only discard=unmap does) */
+}
+
+/* CONFIG_WCE: the driver turns the write cache on (writeback) or off (writethrough). */
+static void virtio_blk_set_config(VirtIODevice *vdev, const uint8_t *config)
+{
+    VirtIOBlock *s = VIRTIO_BLK(vdev);
+
+    blk_set_enable_write_cache(s->blk, config[0x20] != 0);
+}
+
+/*
+ * A driver without CONFIG_WCE cannot see the cache mode, so (as QEMU, and the legacy
+ * spec's WCE bit) it gets a write cache exactly when it negotiated FLUSH.
+ */
+static void virtio_blk_set_status(VirtIODevice *vdev, uint8_t status)
+{
+    VirtIOBlock *s = VIRTIO_BLK(vdev);
+
+    if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+        !virtio_has_feature(vdev, VIRTIO_BLK_F_CONFIG_WCE)) {
+        blk_set_enable_write_cache(s->blk, virtio_has_feature(vdev, VIRTIO_BLK_F_FLUSH));
+    }
+}
+
+static void virtio_blk_reset(VirtIODevice *vdev)
+{
+    VirtIOBlock *s = VIRTIO_BLK(vdev);
+
+    virtio_blk_drain(s);
+    if (s->blk) {
+        blk_set_enable_write_cache(s->blk, s->original_wce);
+    }
 }
 
 /* ---- realize ---- */
@@ -352,7 +476,7 @@ static bool virtio_blk_realize(DeviceState *dev, Error **errp)
         s->blk = NULL;
         return false;
     }
-    s->bounce = xmalloc(VIRTIO_BLK_BOUNCE);
+    s->original_wce = blk_enable_write_cache(s->blk);
     virtio_init(vdev, VIRTIO_BLK_CONFIG_SIZE);
     s->vq = virtio_add_queue(vdev, VIRTIO_BLK_QUEUE_SIZE, virtio_blk_handle_output);
     return true;
@@ -362,10 +486,10 @@ static void virtio_blk_finalize(Object *obj)
 {
     VirtIOBlock *s = VIRTIO_BLK(obj);
 
+    virtio_blk_drain(s);
     if (s->blk) {
         blk_detach_dev(s->blk, s);
     }
-    free(s->bounce);
 }
 
 /* ---- properties and type registration ---- */
@@ -389,6 +513,9 @@ static void virtio_blk_class_init(ObjectClass *oc, void *data)
     vdc->device_id = VIRTIO_ID_BLOCK;
     vdc->get_features = virtio_blk_get_features;
     vdc->get_config = virtio_blk_get_config;
+    vdc->set_config = virtio_blk_set_config;
+    vdc->set_status = virtio_blk_set_status;
+    vdc->reset = virtio_blk_reset;
     object_class_add_props(oc, virtio_blk_props);
 }
 

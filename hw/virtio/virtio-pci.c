@@ -1,10 +1,14 @@
 /*
- * The virtio PCI transport, modern (non-transitional) interface.
- * Spec: Virtual I/O Device (VIRTIO) Version 1.2, 4.1 "Virtio Over PCI Bus".
+ * The virtio PCI transport: the modern interface here, the legacy one in
+ * virtio-pci-legacy.c. Spec: Virtual I/O Device (VIRTIO) Version 1.2, 4.1
+ * "Virtio Over PCI Bus".
  *
- * IDs (4.1.2): vendor 0x1af4, device 0x1040 + virtio device ID, revision 1;
- * subsystem 1af4:1100 like every QEMU device. INTx pin A; no MSI-X (without an
- * MSI controller on virt, Linux uses INTx anyway).
+ * IDs (4.1.2): vendor 0x1af4; modern-only (disable-legacy=on): device 0x1040 +
+ * virtio device ID, revision 1, subsystem 1af4:1100 like every QEMU device;
+ * transitional (disable-legacy=off, and auto as QEMU 7.2 resolves it on
+ * pcie.0) or legacy-only (disable-modern=on): the transitional device ID
+ * (0x1001 blk, 0x1000 net, 0x1005 rng), revision 0, subsystem 1af4:<virtio
+ * ID>. INTx pin A; no MSI-X (without an MSI controller on virt, Linux uses INTx anyway).
  *
  * BAR4, 64-bit prefetchable, 16 KiB, one structure per 4 KiB page as QEMU lays
  * it out, each announced by a vendor capability (struct virtio_pci_cap:
@@ -24,8 +28,7 @@
  * offset and length (1, 2 or 4) into it, and reading or writing its pci_cfg_data accesses
  * the BAR there (a window for firmware that cannot map BARs).
  *
- * The legacy interface (I/O BAR0, disable-legacy=off) and MSI-X are not
- * modelled. The guest is untrusted: writes at wrong offsets or sizes, to read-only
+ * MSI-X is not modelled. The guest is untrusted: writes at wrong offsets or sizes, to read-only
  * fields, to a queue that is live or does not exist, and notifications of
  * missing queues get a guest_errors line and are dropped.
  */
@@ -73,6 +76,7 @@ typedef struct VirtioPCIType {
     const char *backend;
     uint32_t class_id;
     const char *desc;
+    uint16_t legacy_device_id; /* transitional ID (4.1.2.1); 0: modern only */
 } VirtioPCIType;
 
 typedef struct VirtioPCIClass {
@@ -88,7 +92,7 @@ typedef struct VirtioPCIClass {
 
 /* ---- IRQ ---- */
 
-static void virtio_pci_update_irq(DeviceState *transport)
+void virtio_pci_update_irq(DeviceState *transport)
 {
     VirtIOPCIProxy *p = VIRTIO_PCI(transport);
 
@@ -468,33 +472,50 @@ static bool virtio_pci_init_modern(VirtIOPCIProxy *p, Error **errp)
 
 /* ---- realize / reset ---- */
 
-static bool virtio_pci_check_options(VirtIOPCIProxy *p, Error **errp)
+/* disable-legacy / disable-modern: which interfaces this proxy serves. */
+static bool virtio_pci_check_options(VirtIOPCIProxy *p, bool *legacy, Error **errp)
 {
     const char *type = object_get_typename(OBJECT(p));
+    const VirtioPCIType *t = VIRTIO_PCI_GET_CLASS(p)->type;
+    const char *dl = p->disable_legacy ? p->disable_legacy : "auto";
 
-    if (p->disable_modern) {
+    if (strcmp(dl, "on") && strcmp(dl, "off") && strcmp(dl, "auto")) {
+        error_setg(errp, "Parameter 'disable-legacy' does not accept value '%s'", dl);
+        return false;
+    }
+    /* auto: QEMU serves legacy except behind a PCIe port; virt's devices sit on pcie.0. */
+    *legacy = strcmp(dl, "on") && t->legacy_device_id;
+    if (!strcmp(dl, "off") && !t->legacy_device_id) {
+        error_setg(errp, "%s: disable-legacy=off: this device has no legacy interface", type);
+        return false;
+    }
+    if (p->disable_modern && !*legacy) {
         error_setg(errp,
-                   "%s: disable-modern=on: the legacy virtio-pci interface is not implemented "
-                   "(Kestrel serves the modern, virtio 1.x one)",
+                   "%s: disable-modern=on: device cannot work as neither modern nor legacy mode "
+                   "is enabled",
                    type);
         return false;
     }
-    if (p->disable_legacy && strcmp(p->disable_legacy, "on") && strcmp(p->disable_legacy, "auto")) {
-        error_setg(errp,
-                   "%s: disable-legacy=%s: the legacy virtio-pci interface (I/O BAR0) is not "
-                   "implemented; use disable-legacy=on (or auto)",
-                   type, p->disable_legacy);
-        return false;
-    }
     return true;
+}
+
+/* A transitional or legacy device shows the pre-1.0 identity (4.1.2.1, 4.1.2.3). */
+static void virtio_pci_set_legacy_ids(VirtIOPCIProxy *p)
+{
+    PCIDevice *dev = PCI_DEVICE(p);
+
+    pci_set_word(dev->config + PCI_DEVICE_ID, VIRTIO_PCI_GET_CLASS(p)->type->legacy_device_id);
+    dev->config[PCI_REVISION_ID] = 0;
+    pci_set_word(dev->config + PCI_SUBSYSTEM_ID, virtio_device_id(p->vdev));
 }
 
 static bool virtio_pci_realize(PCIDevice *dev, Error **errp)
 {
     VirtIOPCIProxy *p = VIRTIO_PCI(dev);
     VirtioPCIClass *vpc = VIRTIO_PCI_GET_CLASS(dev);
+    bool legacy;
 
-    if (!virtio_pci_check_options(p, errp)) {
+    if (!virtio_pci_check_options(p, &legacy, errp)) {
         return false;
     }
     for (int i = 0; i < vpc->num_forwarded; i++) {
@@ -508,6 +529,14 @@ static bool virtio_pci_realize(PCIDevice *dev, Error **errp)
     }
     virtio_bind_transport(p->vdev, DEVICE(p), virtio_pci_update_irq);
     dev->config[PCI_INTERRUPT_PIN] = 1;
+    if (legacy) {
+        virtio_pci_set_legacy_ids(p);
+        virtio_pci_init_legacy(p);
+    }
+    if (p->disable_modern) {
+        virtio_set_legacy(p->vdev, true); /* no VERSION_1 offered */
+        return true;
+    }
     return virtio_pci_init_modern(p, errp);
 }
 
@@ -534,7 +563,8 @@ static void virtio_pci_instance_init(Object *obj)
 
 static const Property virtio_pci_props[] = {
     DEFINE_PROP("disable-legacy", PROP_STRING, VirtIOPCIProxy, disable_legacy,
-                .description = "on/auto: modern only (off, transitional, is not implemented)"),
+                .description = "on: modern only; off/auto (default): transitional, with the "
+                               "legacy I/O BAR0"),
     DEFINE_PROP_BOOL("disable-modern", VirtIOPCIProxy, disable_modern, false),
     DEFINE_PROP_END,
 };
@@ -602,10 +632,12 @@ static const TypeInfo virtio_pci_info = {
 };
 
 static const VirtioPCIType virtio_pci_types[] = {
-    {"virtio-blk-pci", "virtio-blk-device", PCI_CLASS_STORAGE_SCSI, "virtio block device (PCI)"},
-    {"virtio-net-pci", "virtio-net-device", PCI_CLASS_NETWORK_ETHERNET,
-     "virtio network card (PCI)"},
-    {"virtio-rng-pci", "virtio-rng-device", PCI_CLASS_OTHERS, "virtio entropy source (PCI)"},
+    {"virtio-blk-pci", "virtio-blk-device", PCI_CLASS_STORAGE_SCSI, "virtio block device (PCI)",
+     .legacy_device_id = 0x1001},
+    {"virtio-net-pci", "virtio-net-device", PCI_CLASS_NETWORK_ETHERNET, "virtio network card (PCI)",
+     .legacy_device_id = 0x1000},
+    {"virtio-rng-pci", "virtio-rng-device", PCI_CLASS_OTHERS, "virtio entropy source (PCI)",
+     .legacy_device_id = 0x1005},
 };
 
 /* One TypeInfo per proxy type, filled from the table at start-up (the registry keeps it). */

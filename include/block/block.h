@@ -11,10 +11,22 @@
  *
  * I/O functions return 0 or a negative errno: -EINVAL for a range beyond the
  * image, -EROFS for a write to a read-only backend, or the host's error.
- * They are synchronous and run under the BQL. Not thread safe otherwise.
+ * Two ways in, both called with the BQL held:
+ *   - blk_pread/blk_pwrite/...: synchronous, for loaders, firmware flash, snapshots;
+ *   - blk_aio_*: asynchronous, for devices. The request runs in the block worker
+ *     pool (include/block/thread-pool.h) without the BQL, and the completion
+ *     callback runs later in the main loop with the BQL held (never from inside
+ *     the blk_aio_* call). Requests in flight may complete in any order; a flush
+ *     covers every write that completed before it was submitted. blk_drain()
+ *     waits for all of a backend's requests (and runs their callbacks): call it
+ *     before reset, snapshot, shutdown and removal.
+ * Failed requests are logged (at most a line a second per drive) and then obey
+ * werror/rerror (blk_set_on_error).
  */
 #ifndef BLOCK_BLOCK_H
 #define BLOCK_BLOCK_H
+
+#include <sys/uio.h>
 
 #include "common.h"
 #include "util/error.h"
@@ -30,6 +42,18 @@ typedef struct BlockBackend BlockBackend;
 #define BLK_OPEN_DISCARD_UNMAP (1u << 2) /* discard punches holes (discard=unmap) */
 #define BLK_OPEN_WRITETHROUGH (1u << 3)  /* flush after every write (cache=writethrough) */
 #define BLK_OPEN_NO_FLUSH (1u << 4)      /* flush does nothing (cache=unsafe) */
+#define BLK_OPEN_DIRECT (1u << 5)        /* O_DIRECT, bypassing the host page cache (raw) */
+
+/* Per-request flags (blk_aio_pwritev, blk_aio_pwrite_zeroes, driver pwritev/pwrite_zeroes). */
+#define BDRV_REQ_FUA (1u << 0)       /* durable when it completes (as if a flush followed) */
+#define BDRV_REQ_MAY_UNMAP (1u << 1) /* zeroes may be written by deallocating (discard=unmap) */
+
+/* detect-zeroes=: a write of all zeroes becomes a write-zeroes request (unmap: may discard). */
+typedef enum BlockDetectZeroes {
+    BLOCKDEV_DETECT_ZEROES_OFF,
+    BLOCKDEV_DETECT_ZEROES_ON,
+    BLOCKDEV_DETECT_ZEROES_UNMAP,
+} BlockDetectZeroes;
 
 /* One internal snapshot of an image (qcow2), as `qemu-img snapshot -l` lists it. */
 typedef struct BlockSnapshotInfo {
@@ -40,10 +64,16 @@ typedef struct BlockSnapshotInfo {
     uint64_t vm_clock_nsec;
 } BlockSnapshotInfo;
 
-/* A format driver. `opaque` is driver_size bytes of per-image state. */
+/*
+ * A format driver. `opaque` is driver_size bytes of per-image state. The block
+ * layer calls a driver from worker threads, one call at a time per image unless
+ * thread_safe says concurrent calls are fine. Optional vectored and zeroing ops
+ * fall back to pread/pwrite through a bounce buffer.
+ */
 typedef struct BlockDriver {
     const char *format_name;
     size_t state_size;
+    bool thread_safe;
     /* Open filename for reading (and writing unless read_only); errors name the file. */
     bool (*open)(void *opaque, const char *filename, bool read_only, Error **errp);
     void (*close)(void *opaque);
@@ -53,6 +83,14 @@ typedef struct BlockDriver {
     int (*flush)(void *opaque);
     /* Deallocate the range (reads may then return anything); optional. */
     int (*discard)(void *opaque, uint64_t offset, uint64_t len);
+    /* Vectored I/O (optional); pwritev honours BDRV_REQ_FUA. */
+    int (*preadv)(void *opaque, uint64_t offset, const struct iovec *iov, int niov);
+    int (*pwritev)(void *opaque, uint64_t offset, const struct iovec *iov, int niov,
+                   unsigned flags);
+    /* Make the range read as zeroes (optional); BDRV_REQ_MAY_UNMAP allows deallocating. */
+    int (*pwrite_zeroes)(void *opaque, uint64_t offset, uint64_t len, unsigned flags);
+    /* Switch to O_DIRECT (cache.direct=on); optional: without it direct I/O is refused. */
+    bool (*set_direct)(void *opaque, const char *filename, Error **errp);
     /* The image's internal snapshots (malloc'd); the count. Optional: none without it. */
     int (*snapshot_list)(void *opaque, BlockSnapshotInfo **list);
 } BlockDriver;
@@ -133,13 +171,46 @@ void blk_snapshot_list_free(BlockSnapshotInfo *list, int count);
 /* Flush every registered backend; called at exit so no guest write is lost. */
 void blk_flush_all(void);
 
+/* detect-zeroes= for writes through blk (default off). */
+void blk_set_detect_zeroes(BlockBackend *blk, BlockDetectZeroes mode);
+/* Write cache on (writeback: the guest flushes) or off (writethrough: every write is FUA). */
+bool blk_enable_write_cache(const BlockBackend *blk);
+void blk_set_enable_write_cache(BlockBackend *blk, bool enable);
+/* Does discard reach the image (discard=unmap)? Then write-zeroes may unmap too. */
+bool blk_discard_unmaps(const BlockBackend *blk);
+
+/* ---- asynchronous I/O (see the top of this file) ---- */
+typedef void BlockCompletionFunc(void *opaque, int ret);
+typedef struct BlockAIOCB BlockAIOCB;
+/*
+ * Read/write len = the iovec's total bytes at offset. The iovec (host memory the caller
+ * owns) must stay valid until cb runs. The returned handle is valid until then too.
+ * Writes add BDRV_REQ_FUA themselves when the write cache is off.
+ */
+BlockAIOCB *blk_aio_preadv(BlockBackend *blk, uint64_t offset, const struct iovec *iov, int niov,
+                           BlockCompletionFunc *cb, void *opaque);
+BlockAIOCB *blk_aio_pwritev(BlockBackend *blk, uint64_t offset, const struct iovec *iov, int niov,
+                            unsigned flags, BlockCompletionFunc *cb, void *opaque);
+BlockAIOCB *blk_aio_flush(BlockBackend *blk, BlockCompletionFunc *cb, void *opaque);
+BlockAIOCB *blk_aio_pdiscard(BlockBackend *blk, uint64_t offset, uint64_t len,
+                             BlockCompletionFunc *cb, void *opaque);
+BlockAIOCB *blk_aio_pwrite_zeroes(BlockBackend *blk, uint64_t offset, uint64_t len, unsigned flags,
+                                  BlockCompletionFunc *cb, void *opaque);
+/* Take back a request no worker has started: true, and its cb gets -ECANCELED. */
+bool blk_aio_cancel_async(BlockAIOCB *acb);
+/* Wait until every AIO request of blk has completed and its callback has run. */
+void blk_drain(BlockBackend *blk);
+/* blk_drain for every backend (before shutdown, snapshot, machine reset). */
+void blk_drain_all(void);
+
 /*
  * -drive OPTSTR, QEMU's syntax: file=, format=raw|qcow2, if=none|virtio (default
  * none, as QEMU's riscv virt), id= (default "<if><n>": none0, virtio0...),
  * index=, readonly=on|off, snapshot=on|off (default global_snapshot),
  * cache=writeback|none|writethrough|directsync|unsafe, discard=ignore|unmap,
  * media=disk, werror=enospc|report|stop|ignore, rerror=report|stop|ignore
- * (see BlockErrorAction); aio=, detect-zeroes= are accepted and ignored.
+ * (see BlockErrorAction), detect-zeroes=off|on|unmap (unmap needs discard=unmap, as
+ * QEMU); aio= is accepted and ignored (requests always go to the worker pool).
  * Opens and registers the image. For if=virtio, *device_opts receives a
  * malloc'd "-device" string ("virtio-blk-device,drive=virtio0") for the caller
  * to create; otherwise it is set to NULL.

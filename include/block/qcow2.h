@@ -155,6 +155,8 @@ int qcow2_pread(void *opaque, uint64_t offset, void *buf, size_t len);
 int qcow2_pwrite(void *opaque, uint64_t offset, const void *buf, size_t len);
 /* Deallocate the whole clusters inside the range (reads then give zeros). */
 int qcow2_discard(void *opaque, uint64_t offset, uint64_t len);
+/* Make [offset, offset+len) read as zeroes (zero/unallocated clusters where whole). */
+int qcow2_pwrite_zeroes(void *opaque, uint64_t offset, uint64_t len, unsigned flags);
 
 /* Refcounts (qcow2-refcount.c): 0 or -errno. */
 int qcow2_refcount_init(Qcow2State *s, Error **errp);

@@ -150,9 +150,11 @@ static void test_identity(void **state)
     assert_int_equal(cfg_rd(0, PCI_VENDOR_ID, 4), 0x00081b36); /* gpex-root */
     assert_int_equal(cfg_rd(0, PCI_CLASS_DEVICE, 2), 0x0600);
     assert_int_equal(cfg_rd(RNG_SLOT, PCI_VENDOR_ID, 2), 0x1af4);
-    assert_int_equal(cfg_rd(RNG_SLOT, PCI_DEVICE_ID, 2), 0x1040 + VIRTIO_ID_RNG);
-    assert_int_equal(cfg_rd(RNG_SLOT, PCI_REVISION_ID, 1), 1);
-    assert_int_equal(cfg_rd(RNG_SLOT, PCI_SUBSYSTEM_VENDOR_ID, 4), 0x11001af4);
+    /* Transitional by default, as QEMU 7.2 on pcie.0: the legacy ID, revision 0, subsystem
+     * 1af4:<virtio ID>. */
+    assert_int_equal(cfg_rd(RNG_SLOT, PCI_DEVICE_ID, 2), 0x1005);
+    assert_int_equal(cfg_rd(RNG_SLOT, PCI_REVISION_ID, 1), 0);
+    assert_int_equal(cfg_rd(RNG_SLOT, PCI_SUBSYSTEM_VENDOR_ID, 4), (VIRTIO_ID_RNG << 16) | 0x1af4);
     assert_int_equal(cfg_rd(RNG_SLOT, PCI_INTERRUPT_PIN, 1), 1);
     /* An empty slot and a bus that does not exist read all-ones. */
     assert_int_equal(cfg_rd(5, PCI_VENDOR_ID, 4), 0xffffffff);
@@ -170,11 +172,13 @@ static void test_identity(void **state)
 
 static void test_bar_sizing(void **state)
 {
-    /* BAR4/5: a 16 KiB 64-bit prefetchable memory BAR; BAR0 is not implemented. */
+    /* BAR0: the legacy interface, 32 bytes of I/O; BAR4/5: a 16 KiB 64-bit prefetchable
+     * memory BAR. */
     for (int n = 0; n < PCI_NUM_BARS; n++) {
         cfg_wr(RNG_SLOT, PCI_BASE_ADDRESS_0 + 4 * n, 0xffffffff, 4);
     }
-    assert_int_equal(cfg_rd(RNG_SLOT, PCI_BASE_ADDRESS_0, 4), 0);
+    assert_int_equal(cfg_rd(RNG_SLOT, PCI_BASE_ADDRESS_0, 4), 0xffffffe1);
+    assert_int_equal(cfg_rd(RNG_SLOT, PCI_BASE_ADDRESS_0 + 4, 4), 0);
     assert_int_equal(cfg_rd(RNG_SLOT, PCI_BASE_ADDRESS_0 + 16, 4), 0xffffc00c);
     assert_int_equal(cfg_rd(RNG_SLOT, PCI_BASE_ADDRESS_0 + 20, 4), 0xffffffff);
     /* No option ROM. */
@@ -386,6 +390,76 @@ static void test_guest_errors(void **state)
                      MEMTX_DECODE_ERROR);
 }
 
+/* ---- the legacy interface (I/O BAR0) ---- */
+
+#define PIO_BASE 0x3000000ull
+#define LEGACY_IO 0x100 /* where the test puts BAR0 in I/O space */
+/* The legacy layout of an 8-entry queue at a page: desc, avail, used on the next page. */
+#define LDESC (RAM_BASE + 0x20000)
+#define LUSED (LDESC + 0x1000)
+
+static uint64_t io_rd(uint64_t off, unsigned size)
+{
+    uint64_t v = 0;
+
+    assert_int_equal(
+        address_space_load(address_space_memory(), PIO_BASE + LEGACY_IO + off, size, &v), MEMTX_OK);
+    return v;
+}
+
+static void io_wr(uint64_t off, uint64_t v, unsigned size)
+{
+    assert_int_equal(
+        address_space_store(address_space_memory(), PIO_BASE + LEGACY_IO + off, size, v), MEMTX_OK);
+}
+
+static void legacy_mistakes(void)
+{
+    io_wr(0x00, 1, 4); /* host features are read-only */
+    io_wr(0x0c, 8, 2); /* so is the queue size */
+    io_wr(0x10, 0, 4); /* queue notify is two bytes */
+    (void)io_rd(0x08, 2);
+}
+
+/* A legacy driver: features, a queue by PFN, a request, the ISR; mistakes logged. */
+static void test_legacy_queue(void **state)
+{
+    VirtQueue *vq = &VIRTIO_PCI(rng_pci)->vdev->vq[0];
+    char *text;
+
+    cfg_wr(RNG_SLOT, PCI_BASE_ADDRESS_0, LEGACY_IO, 4);
+    cfg_wr(RNG_SLOT, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MASTER, 2);
+    io_wr(0x12, 0, 1);
+    io_wr(0x12, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER, 1);
+    assert_int_equal(io_rd(0x00, 4), (uint32_t)virtio_host_features(VIRTIO_PCI(rng_pci)->vdev));
+    io_wr(0x04, 0, 4);
+    io_wr(0x0e, 0, 2);
+    assert_int_equal(io_rd(0x0c, 2), vq->num_max); /* the driver cannot choose it */
+    vq->num = 8; /* a small ring keeps the layout on two pages (the size is the device's) */
+    io_wr(0x08, LDESC >> 12, 4);
+    assert_int_equal(io_rd(0x08, 4), LDESC >> 12);
+    assert_true(vq->ready);
+    assert_int_equal(vq->avail, LDESC + 16 * 8);
+    assert_int_equal(vq->used, LUSED);
+    io_wr(0x12, 0x07, 1); /* DRIVER_OK, no FEATURES_OK in legacy */
+    desc_set(LDESC, 0, BUF, 32, D_WRITE, 0);
+    ram_put(vq->avail + 4, 0, 2);
+    ram_put(vq->avail + 2, 1, 2);
+    io_wr(0x10, 0, 2); /* notify queue 0 */
+    assert_int_equal(ram_get(LUSED + 2, 2), 1);
+    assert_int_equal(ram_get(LUSED + 8, 4), 32);
+    assert_int_equal(io_rd(0x13, 1), VIRTIO_ISR_QUEUE);
+    assert_int_equal(io_rd(0x13, 1), 0); /* the read acknowledged it */
+    text = logged(legacy_mistakes);
+    assert_non_null(strstr(text, "read-only legacy register 0x0"));
+    assert_non_null(strstr(text, "read-only legacy register 0xc"));
+    assert_non_null(strstr(text, "4-byte legacy write at 0x10"));
+    assert_non_null(strstr(text, "2-byte legacy read at 0x8"));
+    io_wr(0x08, 0, 4); /* PFN 0 stops the queue */
+    assert_false(vq->ready);
+    io_wr(0x12, 0, 1);
+}
+
 /* ---- placement ---- */
 
 static void test_addr_property(void **state)
@@ -429,14 +503,23 @@ static void test_addr_property(void **state)
     assert_int_equal(cfg_rd(0x1f, PCI_VENDOR_ID + (7 << 12), 2), 0xffff);
 }
 
-static void test_disable_modern_refused(void **state)
+/* disable-legacy=on: modern only, with the 1.0 identity; both off: refused. */
+static void test_legacy_options(void **state)
 {
     DeviceState *dev = qdev_new("virtio-rng-pci");
     Error *err = NULL;
 
-    assert_true(object_property_parse(OBJECT(dev), "disable-legacy", "off", &error_abort));
+    assert_true(object_property_parse(OBJECT(dev), "disable-legacy", "on", &error_abort));
+    assert_true(qdev_realize(dev, &error_abort));
+    assert_int_equal(pci_get_word(PCI_DEVICE(dev)->config + PCI_DEVICE_ID), 0x1040 + VIRTIO_ID_RNG);
+    assert_int_equal(PCI_DEVICE(dev)->config[PCI_REVISION_ID], 1);
+    assert_int_equal(pci_get_word(PCI_DEVICE(dev)->config + PCI_SUBSYSTEM_ID), 0x1100);
+    object_unref(OBJECT(dev));
+    dev = qdev_new("virtio-rng-pci");
+    assert_true(object_property_parse(OBJECT(dev), "disable-legacy", "on", &error_abort));
+    assert_true(object_property_parse(OBJECT(dev), "disable-modern", "on", &error_abort));
     assert_false(qdev_realize(dev, &err));
-    assert_non_null(strstr(error_get_pretty(err), "legacy virtio-pci interface"));
+    assert_non_null(strstr(error_get_pretty(err), "neither modern nor legacy"));
     error_free(err);
     object_unref(OBJECT(dev));
 }
@@ -453,7 +536,8 @@ int main(void)
         cmocka_unit_test_setup(test_queue, test_setup),
         cmocka_unit_test_setup(test_guest_errors, test_setup),
         cmocka_unit_test_setup(test_addr_property, test_setup),
-        cmocka_unit_test_setup(test_disable_modern_refused, test_setup),
+        cmocka_unit_test_setup(test_legacy_queue, test_setup),
+        cmocka_unit_test(test_legacy_options),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -13,13 +13,14 @@
 
 #include <cmocka.h>
 
-#include "block/block.h"
+#include "block/block_int.h"
 #include "hw/virtio/virtio-blk.h"
 #include "test-virtio-driver.h"
 
 #define BLK_MMIO 0x10001000
 #define RO_MMIO 0x10002000
 #define BIG_MMIO 0x10003000
+#define SNAP_MMIO 0x10004000
 /* A second RAM bank for the >4 GiB request: descriptors may all point at it. */
 #define BIG_RAM 0x90000000ULL
 #define BIG_RAM_SIZE (32 * MiB)
@@ -41,11 +42,19 @@
 #define S_IOERR 1
 #define S_UNSUPP 2
 
-static char img[64], ro_img[64], big_img[64];
+static char img[64], ro_img[64], big_img[64], snap_img[64];
 static TestDriver drv = {.base = BLK_MMIO};
 static TestDriver ro = {.base = RO_MMIO};
 static TestDriver big = {.base = BIG_MMIO};
+static TestDriver snap = {.base = SNAP_MMIO};
 static MemoryRegion big_ram;
+
+/* Kick the queue, then wait for the block layer as the main loop would (AIO completions). */
+static void blk_kick(TestDriver *d, uint16_t head)
+{
+    td_kick(d, head);
+    blk_drain_all();
+}
 
 static DeviceState *blk_device(const char *drive, const char *serial, Error **errp)
 {
@@ -95,6 +104,7 @@ static int group_setup(void **state)
 
     make_image(img);
     make_image(ro_img);
+    make_image(snap_img);
     make_big_image(big_img);
     td_init_ram();
     assert_true(memory_region_init_ram(&big_ram, "big.ram", BIG_RAM_SIZE, NULL));
@@ -116,6 +126,11 @@ static int group_setup(void **state)
     free(opt);
     assert_true(virtio_mmio_plug(virtio_mmio_create(BIG_MMIO, NULL, &error_abort),
                                  blk_device("b0", NULL, &error_abort), &error_abort));
+    opt = xasprintf("file=%s,format=raw,if=none,id=s0,snapshot=on", snap_img);
+    assert_true(drive_new(opt, false, &devopts, &error_abort));
+    free(opt);
+    assert_true(virtio_mmio_plug(virtio_mmio_create(SNAP_MMIO, NULL, &error_abort),
+                                 blk_device("s0", NULL, &error_abort), &error_abort));
     return 0;
 }
 
@@ -125,6 +140,7 @@ static int group_teardown(void **state)
     unlink(img);
     unlink(ro_img);
     unlink(big_img);
+    unlink(snap_img);
     return 0;
 }
 
@@ -156,7 +172,7 @@ static uint8_t request(TestDriver *d, uint32_t type, uint64_t sector, uint32_t l
         n++;
     }
     desc_set(DESC, n, STATUS, 1, D_WRITE, 0);
-    td_kick(d, 0);
+    blk_kick(d, 0);
     assert_int_equal(td_used_idx(), (uint16_t)(used + 1));
     return ram_get(STATUS, 1);
 }
@@ -186,6 +202,40 @@ static void test_config(void **state)
     assert_int_equal(td_rd(&drv, R_CONFIG + 0x28), 1);
     td_wr(&ro, R_DEV_FEATURES_SEL, 0);
     assert_true(td_rd(&ro, R_DEV_FEATURES) & (1u << 5));
+}
+
+static uint64_t config_byte(hwaddr off)
+{
+    uint64_t v = 0;
+
+    assert_int_equal(address_space_load(address_space_memory(), BLK_MMIO + R_CONFIG + off, 1, &v),
+                     MEMTX_OK);
+    return v;
+}
+
+/*
+ * The write cache: a driver that negotiated neither CONFIG_WCE nor FLUSH cannot flush, so
+ * it gets writethrough (as QEMU). With CONFIG_WCE the writeback byte shows the cache and
+ * the driver may turn it off. A reset gives the -drive setting (writeback) back.
+ */
+static void test_config_wce(void **state)
+{
+    BlockBackend *blk = blk_by_name("d0");
+
+    td_wr(&drv, R_DEV_FEATURES_SEL, 0);
+    assert_true(td_rd(&drv, R_DEV_FEATURES) & (1u << 11));
+    assert_false(blk_enable_write_cache(blk)); /* test_setup: no FLUSH, no CONFIG_WCE */
+    td_wr(&drv, R_STATUS, 0);
+    assert_true(blk_enable_write_cache(blk));
+    assert_true(td_setup_features(&drv, F_VERSION_1 | (1u << 9) | (1u << 11), 16));
+    assert_true(blk_enable_write_cache(blk));
+    assert_int_equal(config_byte(0x20), 1);
+    assert_int_equal(address_space_store(address_space_memory(), BLK_MMIO + R_CONFIG + 0x20, 1, 0),
+                     MEMTX_OK);
+    assert_false(blk_enable_write_cache(blk));
+    assert_int_equal(config_byte(0x20), 0);
+    td_wr(&drv, R_STATUS, 0);
+    assert_true(blk_enable_write_cache(blk));
 }
 
 static void test_read_write(void **state)
@@ -247,23 +297,23 @@ static void test_bad_buffers(void **state)
     desc_set(DESC, 0, HDR, 16, D_NEXT, 1);
     desc_set(DESC, 1, 0x1000, 512, D_WRITE | D_NEXT, 2);
     desc_set(DESC, 2, STATUS, 1, D_WRITE, 0);
-    td_kick(&drv, 0);
+    blk_kick(&drv, 0);
     assert_int_equal(ram_get(STATUS, 1), S_IOERR);
     assert_int_equal(td_used_len(0), 1);
     /* Header outside RAM. */
     desc_set(DESC, 0, 0x2000, 16, D_NEXT, 1);
     desc_set(DESC, 1, STATUS, 1, D_WRITE, 0);
-    td_kick(&drv, 0);
+    blk_kick(&drv, 0);
     assert_int_equal(ram_get(STATUS, 1), S_IOERR);
     /* Status byte outside RAM: nothing to report it in, but no crash. */
     desc_set(DESC, 0, HDR, 16, D_NEXT, 1);
     desc_set(DESC, 1, 0x3000, 1, D_WRITE, 0);
-    td_kick(&drv, 0);
+    blk_kick(&drv, 0);
     assert_int_equal(td_used_idx(), 3);
     assert_false(td_needs_reset(&drv));
     /* No status byte at all: cannot be answered, the device needs a reset. */
     desc_set(DESC, 0, HDR, 16, 0, 0);
-    td_kick(&drv, 0);
+    blk_kick(&drv, 0);
     assert_true(td_needs_reset(&drv));
 }
 
@@ -295,7 +345,7 @@ static uint8_t big_read(unsigned nbuf)
         desc_set(DESC, n, BIG_RAM, BIG_RAM_SIZE, D_WRITE | D_NEXT, n + 1);
     }
     desc_set(DESC, n, STATUS, 1, D_WRITE, 0);
-    td_kick(&big, 0);
+    blk_kick(&big, 0);
     assert_int_equal(td_used_idx(), 1);
     assert_int_equal(ram_get(BIG_RAM + BIG_RAM_SIZE - 1, 1), 0);
     return ram_get(STATUS, 1);
@@ -312,6 +362,64 @@ static void test_used_len_over_4g(void **state)
     /* Below 4 GiB the length is exact: the data and the status byte. */
     assert_int_equal(big_read(2), S_OK);
     assert_int_equal(td_used_len(0), 2 * BIG_RAM_SIZE + 1);
+}
+
+/* Chain 0: read sector 3 into DATA (512 bytes), status at STATUS. */
+static void read_chain(void)
+{
+    ram_put(HDR, T_IN, 4);
+    ram_put(HDR + 4, 0, 4);
+    ram_put(HDR + 8, 3, 8);
+    ram_put(STATUS, 0xff, 1);
+    ram_put(DATA, 0xcc, 1);
+    desc_set(DESC, 0, HDR, 16, D_NEXT, 1);
+    desc_set(DESC, 1, DATA, 512, D_WRITE | D_NEXT, 2);
+    desc_set(DESC, 2, STATUS, 1, D_WRITE, 0);
+}
+
+/*
+ * The kick returns while the image is busy (here: its lock held, as a long qcow2 or
+ * overlay request holds it): the vCPU is not held up. The answer comes from the main
+ * loop once the I/O is done.
+ */
+static void test_kick_returns_before_io(void **state)
+{
+    BlockBackend *blk = blk_by_name("s0");
+
+    td_setup(&snap, 16);
+    read_chain();
+    pthread_mutex_lock(&blk->lock);
+    td_kick(&snap, 0);
+    assert_int_equal(td_used_idx(), 0);
+    assert_int_equal(ram_get(STATUS, 1), 0xff);
+    pthread_mutex_unlock(&blk->lock);
+    blk_drain_all();
+    assert_int_equal(td_used_idx(), 1);
+    assert_int_equal(ram_get(STATUS, 1), S_OK);
+    assert_int_equal(ram_get(DATA, 1), 3);
+}
+
+/* A reset with a request in flight waits for it and drops it: nothing reaches the ring. */
+static void test_reset_drops_inflight(void **state)
+{
+    BlockBackend *blk = blk_by_name("s0");
+
+    td_setup(&snap, 16);
+    read_chain();
+    pthread_mutex_lock(&blk->lock);
+    td_kick(&snap, 0);
+    pthread_mutex_unlock(&blk->lock);
+    td_wr(&snap, R_STATUS, 0); /* drains inside */
+    assert_int_equal(blk->in_flight, 0);
+    blk_drain_all();
+    assert_int_equal(td_used_idx(), 0);
+    assert_int_equal(ram_get(STATUS, 1), 0xff);
+    /* The device works on after the reset. */
+    td_setup(&snap, 16);
+    read_chain();
+    blk_kick(&snap, 0);
+    assert_int_equal(td_used_idx(), 1);
+    assert_int_equal(ram_get(STATUS, 1), S_OK);
 }
 
 static void test_realize_errors(void **state)
@@ -331,11 +439,14 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_config, test_setup),
+        cmocka_unit_test_setup(test_config_wce, test_setup),
         cmocka_unit_test_setup(test_read_write, test_setup),
         cmocka_unit_test_setup(test_get_id_and_unsupported, test_setup),
         cmocka_unit_test_setup(test_discard_write_zeroes, test_setup),
         cmocka_unit_test_setup(test_bad_buffers, test_setup),
         cmocka_unit_test(test_readonly),
+        cmocka_unit_test(test_kick_returns_before_io),
+        cmocka_unit_test(test_reset_drops_inflight),
         cmocka_unit_test(test_realize_errors),
         cmocka_unit_test(test_used_len_over_4g),
     };

@@ -35,6 +35,8 @@
 #ifndef HW_VIRTIO_VIRTIO_H
 #define HW_VIRTIO_VIRTIO_H
 
+#include <sys/uio.h>
+
 #include "common.h"
 #include "hw/core/qdev.h"
 
@@ -189,6 +191,17 @@ void virtio_queue_set_notification(VirtQueue *vq, bool enable);
 size_t virtqueue_elem_to_buf(const VirtQueueElement *elem, uint64_t offset, void *buf, size_t len);
 size_t virtqueue_elem_from_buf(const VirtQueueElement *elem, uint64_t offset, const void *buf,
                                size_t len);
+
+/*
+ * Host views of bytes [offset, offset+len) of the element's in (device-writable) or out
+ * buffers, for I/O that runs outside the BQL (hw/virtio/virtqueue-map.c). False (logged
+ * under guest_errors) if the buffers end early or any part is not guest RAM (writable RAM
+ * for in). *iov is malloc'd (the caller frees it), *niov its entries. After writing
+ * through the in buffers, call virtqueue_elem_written so translated code there is dropped.
+ */
+bool virtqueue_elem_map(const VirtQueueElement *elem, bool in, uint64_t offset, uint64_t len,
+                        struct iovec **iov, int *niov);
+void virtqueue_elem_written(const VirtQueueElement *elem, uint64_t offset, uint64_t len);
 
 /* Interrupt the driver for vq if it has not suppressed it (flags or used_event). */
 void virtio_notify(VirtIODevice *vdev, VirtQueue *vq);
