@@ -13,7 +13,8 @@
  *   4G - size   the BIOS ROM ("pc.bios", 256 KiB for bios-256k.bin)
  *   0x100000000 RAM above 4 GiB
  * I/O ports:
- *   0x20/0xa0 8259 PICs, 0x40 PIT, 0x61 port B, 0x70 CMOS/RTC, 0x92 port A
+ *   0x20/0xa0 8259 PICs, 0x40 PIT, 0x60/0x64 8042 keyboard controller (IRQ 1),
+ *   0x61 port B, 0x70 CMOS/RTC, 0x92 port A
  *   (A20, fast reset), 0x3f8 COM1 (IRQ 4), 0x402 -debugcon, 0xcf8/0xcfc PCI
  *   configuration (Q35 MCH at 00:00.0), 0xcf9 reset control.
  *
@@ -30,6 +31,7 @@
 #include "chardev/char.h"
 #include "hw/char/debugcon.h"
 #include "hw/char/serial.h"
+#include "hw/input/i8042.h"
 #include "hw/intc/i8259.h"
 #include "hw/pci-host/q35.h"
 #include "hw/rtc/mc146818rtc.h"
@@ -217,12 +219,13 @@ static bool pc_serial_init(PCMachineState *s, Error **errp)
     return true;
 }
 
-/* The chipset's ISA devices: PICs (their INTR to CPU 0), PIT, port B, CMOS/RTC, port A. */
+/* The chipset's ISA devices: PICs (INTR to CPU 0), PIT, port B, CMOS/RTC, 8042, port A. */
 static bool pc_isa_devices_init(PCMachineState *s, Error **errp)
 {
     static const hwaddr pic_ports[] = {0x20, 0xa0, 0x4d0};
     static const hwaddr pit_ports[] = {0x40, 0x61};
     static const hwaddr rtc_ports[] = {0x70};
+    static const hwaddr kbc_ports[] = {0x60, 0x64};
     X86CPU *cpu0 = X86_CPU(s->cpus[0]);
     DeviceState *pic;
 
@@ -244,6 +247,11 @@ static bool pc_isa_devices_init(PCMachineState *s, Error **errp)
     if (!s->rtc) {
         return false;
     }
+    s->kbc = pc_isa_create(s, qdev_new(TYPE_I8042), kbc_ports, 2, errp);
+    if (!s->kbc) {
+        return false;
+    }
+    sysbus_connect_irq(SYS_BUS_DEVICE(s->kbc), 0, s->gsi[1]);
     memory_region_init_io(&s->port92_io, &port92_ops, s, "port92", 1);
     memory_region_add_subregion(&s->io, 0x92, &s->port92_io);
     return true;

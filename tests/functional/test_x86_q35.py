@@ -52,6 +52,7 @@ def test_seabios_banner_matches_qemu(kestrel_x86, tmp_path):
     assert "Running on QEMU (q35)" in ours
     assert "PCI: init bdf=00:00.0 id=8086:29c0" in ours
     assert "Found 1 cpu(s) max supported 1 cpu(s)" in ours
+    assert "PS2 keyboard initialized" in ours
     assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
     theirs = debugcon_log(QEMU_X86, tmp_path, "qemu", "SeaBIOS (version")
     assert ours[0] == theirs[0]

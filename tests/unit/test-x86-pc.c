@@ -4,7 +4,8 @@
  * putting RAM under it (through 0xcf8/0xcfc), the PCIEXBAR window, the CMOS
  * memory-size bytes, the 8259 pair (initialisation, masking, priority, EOI,
  * the cascade, level-triggered lines through the ELCR) with its INTR wired to
- * the CPU, and the 8254's channel 2 seen through port B.
+ * the CPU, the 8254's channel 2 seen through port B, the RTC's date from -rtc,
+ * and the 8042 keyboard controller with its keyboard on IRQ 1.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include "hw/core/qdev-globals.h"
 #include "hw/i386/pc.h"
+#include "hw/input/i8042.h"
 #include "hw/intc/i8259.h"
 #include "hw/pci/pci.h"
 #include "target/i386/cpu.h"
@@ -205,6 +207,36 @@ static void test_pit_channel2(void **state)
     }
 }
 
+static void test_i8042(void **state)
+{
+    pic_init();
+    /* Controller self-test and the command byte (translation, IRQ 1 enabled, after reset). */
+    out(0x64, 1, 0xaa);
+    assert_int_equal(in(0x64, 1) & 0x01, 0x01);
+    assert_int_equal(in(0x60, 1), 0x55);
+    assert_int_equal(in(0x64, 1) & 0x01, 0);
+    out(0x64, 1, 0x20);
+    assert_int_equal(in(0x60, 1), 0x41);
+    /* The keyboard's reset: ACK then "self-test passed", raising IRQ 1 while a byte waits. */
+    out(0x21, 1, 0xff & ~(1 << 1));
+    out(0x60, 1, 0xff);
+    assert_int_equal(atomic_load(&cpu0()->intr_level), 1);
+    assert_int_equal(in(0x60, 1), 0xfa);
+    assert_int_equal(in(0x60, 1), 0xaa);
+    assert_int_equal(i8259_intr_ack(DEVICE(object_resolve_path("/machine/i8259"))), 0x08 + 1);
+    out(0x20, 1, 0x20);
+    assert_int_equal(atomic_load(&cpu0()->intr_level), 0);
+    /* With IRQ 1 off in the command byte, a reply raises nothing. */
+    out(0x64, 1, 0x60);
+    out(0x60, 1, 0x40);
+    out(0x60, 1, 0xf2);
+    assert_int_equal(atomic_load(&cpu0()->intr_level), 0);
+    assert_int_equal(in(0x60, 1), 0xfa);
+    assert_int_equal(in(0x60, 1), 0xab);
+    assert_int_equal(in(0x60, 1), 0x83);
+    out(0x21, 1, 0xff);
+}
+
 static void test_rtc_date(void **state)
 {
     /* -rtc base=2020-02-29T23:00:00,clock=vm (group_setup): the virtual clock has barely
@@ -248,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_bios_and_pam), cmocka_unit_test(test_pciexbar),
         cmocka_unit_test(test_cmos),         cmocka_unit_test(test_pic),
         cmocka_unit_test(test_pit_channel2), cmocka_unit_test(test_rtc_date),
+        cmocka_unit_test(test_i8042),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -26,7 +26,7 @@ typedef struct PCMachineState {
     uint8_t port92;
     IRQState *gsi[PC_NUM_GSI];
     CPUState *cpus[PC_MAX_CPUS];
-    DeviceState *rtc, *pit;
+    DeviceState *rtc, *pit, *kbc;
     Q35Host *host;
 } PCMachineState;
 
