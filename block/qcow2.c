@@ -519,4 +519,8 @@ const BlockDriver bdrv_qcow2 = {
     .flush = qcow2_flush,
     .discard = qcow2_discard,
     .snapshot_list = qcow2_snapshot_list,
+    .snapshot_create = qcow2_snapshot_create,
+    .snapshot_goto = qcow2_snapshot_goto,
+    .snapshot_delete = qcow2_snapshot_delete,
+    .snapshot_load_vmstate = qcow2_snapshot_load_vmstate,
 };
