@@ -394,6 +394,11 @@ bool blk_can_snapshot(const BlockBackend *blk)
     return blk->drv->snapshot_create && !blk_is_read_only(blk) && !blk->overlay;
 }
 
+bool blk_in_snapshots(const BlockBackend *blk)
+{
+    return !blk->file_node && !blk_is_read_only(blk) && !blk->overlay;
+}
+
 bool blk_has_snapshot(BlockBackend *blk, const char *name)
 {
     BlockSnapshotInfo *list;

@@ -374,23 +374,35 @@ static bool load_pass(LoadCtx *c, const uint8_t *buf, size_t len)
     return true;
 }
 
-bool savevm_state_load(const uint8_t *buf, size_t len, Object *machine, Error **errp)
+bool savevm_state_check(const uint8_t *buf, size_t len, Object *machine, Error **errp)
 {
     LoadCtx c = {.machine = machine, .errp = errp};
-    PostLoad post = {.ok = true, .errp = errp};
-    CPUState *cpu;
     int64_t clock_ns;
 
     c.nram = ram_regions(c.ram, MAX_RAM_REGIONS);
     if (!check_stream(buf, len, &clock_ns, errp) || !load_pass(&c, buf, len)) {
         return false;
     }
-    /* From here on the stream is known good: write everything. */
-    if (!clock_virtual_set_ns(clock_ns)) {
-        error_setg(errp, "the virtual clock cannot be restored (-icount)");
+    if (!clock_virtual_can_set()) {
+        error_setg(errp, "the virtual clock cannot be restored under -icount");
         return false;
     }
-    c.apply = true;
+    return true;
+}
+
+bool savevm_state_apply(const uint8_t *buf, size_t len, Object *machine, Error **errp)
+{
+    LoadCtx c = {.machine = machine, .errp = errp, .apply = true};
+    PostLoad post = {.ok = true, .errp = errp};
+    CPUState *cpu;
+    int64_t clock_ns = 0;
+
+    c.nram = ram_regions(c.ram, MAX_RAM_REGIONS);
+    savevm_state_clock(buf, len, &clock_ns);
+    if (!clock_virtual_set_ns(clock_ns)) {
+        error_setg(errp, "the virtual clock cannot be restored under -icount");
+        return false;
+    }
     if (!load_pass(&c, buf, len)) {
         return false;
     }
@@ -400,4 +412,10 @@ bool savevm_state_load(const uint8_t *buf, size_t len, Object *machine, Error **
     }
     foreach_device(machine, post_load_device, &post);
     return post.ok;
+}
+
+bool savevm_state_load(const uint8_t *buf, size_t len, Object *machine, Error **errp)
+{
+    return savevm_state_check(buf, len, machine, errp) &&
+           savevm_state_apply(buf, len, machine, errp);
 }

@@ -35,6 +35,7 @@ SET_STRING(gdb)
 SET_STRING(log_items)
 SET_STRING(log_file)
 SET_STRING(icount)
+SET_STRING(loadvm)
 
 /* -seed N: guest-visible randomness from a stream fixed by N (util/guest-random.h). */
 static bool opt_seed(VLOptions *o, const char *opt, const char *arg, Error **errp)
@@ -653,6 +654,8 @@ static const OptionDef options[] = {
     {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,
      "a disk image (raw or qcow2); with if=none attach it with -device virtio-blk-device,drive=ID"},
     {"snapshot", NULL, opt_snapshot, "never write to disk images (writes are kept in memory)"},
+    {"loadvm", "tag", opt_loadvm,
+     "start right away from a saved state (savevm) of the qcow2 drives"},
     {"usb", NULL, opt_usb, "accepted; as in QEMU's virt there is no USB host controller to add"},
     {"display", "none", opt_display, "display type (only 'none': there is no graphical display)"},
     {"nographic", NULL, opt_nographic,

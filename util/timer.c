@@ -103,6 +103,11 @@ void clock_virtual_start(void)
     main_loop_notify();
 }
 
+bool clock_virtual_can_set(void)
+{
+    return !virtual_source;
+}
+
 bool clock_virtual_set_ns(int64_t ns)
 {
     if (virtual_source) {

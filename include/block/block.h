@@ -145,6 +145,9 @@ void blk_snapshot_list_free(BlockSnapshotInfo *list, int count);
  * call the driver's hooks (see BlockDriver) after blk_can_snapshot; false + errp.
  */
 bool blk_can_snapshot(const BlockBackend *blk);
+/* Does savevm take blk along (QEMU: every writable root node)? Not a driver=file node
+ * a format node sits on, not read-only, not under snapshot=on. */
+bool blk_in_snapshots(const BlockBackend *blk);
 bool blk_has_snapshot(BlockBackend *blk, const char *name);
 bool blk_snapshot_create(BlockBackend *blk, const char *name, const void *vmstate,
                          size_t vmstate_len, uint64_t vm_clock_ns, Error **errp);

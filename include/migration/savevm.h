@@ -38,5 +38,11 @@ bool savevm_state_clock(const uint8_t *buf, size_t len, int64_t *clock_ns);
  */
 bool savevm_state_load(const uint8_t *buf, size_t len, Object *machine,
                        Error **errp) WARN_UNUSED_RESULT;
+/* The two halves of savevm_state_load: check changes nothing; apply needs a checked stream
+ * (it can still fail in a device's post_load, leaving the machine partly loaded). */
+bool savevm_state_check(const uint8_t *buf, size_t len, Object *machine,
+                        Error **errp) WARN_UNUSED_RESULT;
+bool savevm_state_apply(const uint8_t *buf, size_t len, Object *machine,
+                        Error **errp) WARN_UNUSED_RESULT;
 
 #endif

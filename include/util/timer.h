@@ -25,6 +25,7 @@ void clock_virtual_stop(void);
 void clock_virtual_start(void);
 /* loadvm: CLOCK_VIRTUAL reads ns, frozen until clock_virtual_start (false under -icount). */
 bool clock_virtual_set_ns(int64_t ns);
+bool clock_virtual_can_set(void);
 
 typedef void TimerCB(void *opaque);
 typedef struct Timer Timer;

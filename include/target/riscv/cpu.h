@@ -134,6 +134,10 @@ const char *riscv_isa_string(RISCVCPU *cpu);
 void riscv_cpu_dump_mappings(CPUState *cs, FILE *out);
 void riscv_cpu_list(FILE *out); /* -cpu help */
 
+/* ---- machine.c ---- */
+/* The hart's state for savevm/loadvm (DeviceClass.vmsd). */
+extern const struct VMStateDescription vmstate_riscv_cpu;
+
 /* ---- cpu-config.c: models, properties, ISA string ---- */
 /* Add the configuration properties (extension switches, mmu, ids...) to the CPU class. */
 void riscv_cpu_config_class_init(ObjectClass *oc);
