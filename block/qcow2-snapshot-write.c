@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 
 #include "block/qcow2.h"
@@ -512,6 +513,12 @@ bool qcow2_snapshot_load_vmstate(void *opaque, const char *name, uint8_t **buf, 
     }
     *len = sn->vm_state_size;
     *buf = xmalloc(*len + 1);
+    /* Written once, then read: huge pages spare a page fault per 4 KiB (see ram_block_alloc). */
+    madvise(
+        (void *)ALIGN_UP((uintptr_t)*buf, 2 * MiB),
+        ALIGN_DOWN((uintptr_t)*buf + *len, 2 * MiB) -
+            MIN(ALIGN_UP((uintptr_t)*buf, 2 * MiB), ALIGN_DOWN((uintptr_t)*buf + *len, 2 * MiB)),
+        MADV_HUGEPAGE);
     /* Read through the snapshot's table: the active one no longer maps the state. */
     s->l1_table = l1, s->l1_size = sn->l1_size;
     ret = qcow2_pread_mapped(s, vm_off, *buf, *len);

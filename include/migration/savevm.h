@@ -10,9 +10,9 @@
  *     RAM     be16 + region name, be64 size, a bitmap of the pages that are not all
  *             zero (1 bit per SAVEVM_PAGE_SIZE page), then those pages in order
  *     END
- *   trailer  be32 CRC-32 (zlib's) of everything before it
+ *   trailer  be64 savevm_checksum of everything before it
  *
- * Loading checks the whole stream first (CRC, every section against the
+ * Loading checks the whole stream first (checksum, every section against the
  * running machine: paths, names, versions, lengths, counts) and only then
  * writes anything, so a corrupt or mismatched snapshot leaves the machine as
  * it was. Main loop thread, BQL held, vCPUs paused.
@@ -27,6 +27,8 @@
 #define SAVEVM_STREAM_VERSION 1
 #define SAVEVM_PAGE_SIZE 4096
 
+/* The trailer's checksum of len bytes (detects damage, not forgery). */
+uint64_t savevm_checksum(const uint8_t *buf, size_t len);
 /* Append the state of machine (devices under it, all RAM/ROM, the virtual clock) to out. */
 void savevm_state_save(VMStateOut *out, Object *machine);
 /* The CLOCK_VIRTUAL value recorded in a stream header, or false if there is no header. */
