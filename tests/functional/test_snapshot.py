@@ -3,7 +3,7 @@
 The Linux test boots the cached kernel with its root file system on a qcow2 image (made by
 `qemu-img convert` from the cached ext4 disk), with user networking: a file written before
 `savevm` is there after `loadvm` and one written after is gone, the shell answers, the disk
-and the network still work; `-loadvm` in a new process does the same; `qemu-img snapshot -l`
+and the network still work (virtio-mmio and virtio-pci); `-loadvm` in a new process does the same; `qemu-img snapshot -l`
 lists the snapshot and `qemu-img check` finds the image clean after savevm and after delvm.
 It runs on Kestrel only: QEMU 7.2 takes the snapshot, but the restored guest never answers
 again on this host (its console stays silent after loadvm, also with -cpu rv64,sstc=off).
@@ -58,12 +58,19 @@ def qemu_img(*args):
     return proc.stdout
 
 
-def spawn_linux(emulator, images, disk, mon, extra=()):
+# The disk and the NIC on virtio-mmio, or on PCI (QEMU's virt puts if=virtio and -nic there).
+TRANSPORTS = {
+    "mmio": lambda disk: ["-drive", f"file={disk},format=qcow2,if=none,id=hd0",
+                          "-device", "virtio-blk-device,drive=hd0",
+                          "-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0"],
+    "pci": lambda disk: ["-drive", f"file={disk},format=qcow2,if=virtio", "-nic", "user"],
+}
+
+
+def spawn_linux(emulator, images, disk, mon, transport, extra=()):
     args = ["-M", "virt", "-m", "512", "-nographic",
             "-kernel", os.path.join(images, "Image"), "-append", "root=/dev/vda rw console=ttyS0",
-            "-drive", f"file={disk},format=qcow2,if=none,id=hd0",
-            "-device", "virtio-blk-device,drive=hd0",
-            "-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0",
+            *TRANSPORTS[transport](disk),
             "-monitor", f"unix:{mon},server=on,wait=off", *extra]
     return pexpect.spawn(emulator, args, timeout=HANG_GUARD, encoding="utf-8",
                          codec_errors="replace")
@@ -99,13 +106,14 @@ def check_restored(child, http):
     assert sh(child, f"wget -q -O - http://10.0.2.2:{port}/hello.txt").strip() == content.strip()
 
 
-def test_savevm_loadvm_linux(kestrel, linux_images, tmp_path, host_http_server):
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_savevm_loadvm_linux(kestrel, linux_images, tmp_path, host_http_server, transport):
     emulator = kestrel
     disk = str(tmp_path / "disk.qcow2")
     mon = str(tmp_path / "mon.sock")
     qemu_img("convert", "-O", "qcow2", os.path.join(linux_images, "disk.img"), disk)
 
-    child = spawn_linux(emulator, linux_images, disk, mon)
+    child = spawn_linux(emulator, linux_images, disk, mon, transport)
     child.expect("KESTREL-BOOT-OK")
     child.sendline("")
     child.expect(PROMPT)
@@ -126,7 +134,7 @@ def test_savevm_loadvm_linux(kestrel, linux_images, tmp_path, host_http_server):
     qemu_img("check", disk)
 
     # A new process started from the snapshot; then delvm.
-    child = spawn_linux(emulator, linux_images, disk, mon, ["-loadvm", "s1"])
+    child = spawn_linux(emulator, linux_images, disk, mon, transport, ["-loadvm", "s1"])
     check_restored(child, host_http_server)
     h = hmp(child, mon)
     assert h.cmd("delvm s1") == ""
