@@ -410,6 +410,69 @@ void blk_snapshot_list_free(BlockSnapshotInfo *list, int count)
     free(list);
 }
 
+bool blk_can_snapshot(const BlockBackend *blk)
+{
+    return blk->drv->snapshot_create && !blk_is_read_only(blk) && !blk->overlay;
+}
+
+bool blk_in_snapshots(const BlockBackend *blk)
+{
+    return !blk->file_node && !blk_is_read_only(blk) && !blk->overlay;
+}
+
+bool blk_has_snapshot(BlockBackend *blk, const char *name)
+{
+    BlockSnapshotInfo *list;
+    int n;
+    bool found = false;
+
+    list = blk_snapshot_list(blk, &n);
+    for (int i = 0; i < n; i++) {
+        found |= !strcmp(list[i].name, name) || !strcmp(list[i].id, name);
+    }
+    blk_snapshot_list_free(list, n);
+    return found;
+}
+
+static bool blk_check_snapshots(const BlockBackend *blk, Error **errp)
+{
+    if (!blk_can_snapshot(blk)) {
+        error_setg(errp, "Device '%s' is writable but does not support snapshots",
+                   blk->name ? blk->name : blk->filename);
+        return false;
+    }
+    return true;
+}
+
+bool blk_snapshot_create(BlockBackend *blk, const char *name, const void *vmstate,
+                         size_t vmstate_len, uint64_t vm_clock_ns, Error **errp)
+{
+    return blk_check_snapshots(blk, errp) &&
+           blk->drv->snapshot_create(blk->opaque, name, vmstate, vmstate_len, vm_clock_ns, errp);
+}
+
+bool blk_snapshot_goto(BlockBackend *blk, const char *name, Error **errp)
+{
+    return blk_check_snapshots(blk, errp) && blk->drv->snapshot_goto(blk->opaque, name, errp);
+}
+
+bool blk_snapshot_delete(BlockBackend *blk, const char *name, Error **errp)
+{
+    return blk_check_snapshots(blk, errp) && blk->drv->snapshot_delete(blk->opaque, name, errp);
+}
+
+bool blk_snapshot_load_vmstate(BlockBackend *blk, const char *name, uint8_t **buf, size_t *len,
+                               Error **errp)
+{
+    return blk_check_snapshots(blk, errp) &&
+           blk->drv->snapshot_load_vmstate(blk->opaque, name, buf, len, errp);
+}
+
+BlockBackend *blk_next(BlockBackend *blk)
+{
+    return blk ? blk->next : blk_list;
+}
+
 void blk_flush_all(void)
 {
     blk_drain_all();

@@ -214,12 +214,19 @@ static int read_in_cluster(Qcow2State *s, uint64_t offset, uint8_t *buf, size_t 
 int qcow2_pread(void *opaque, uint64_t offset, void *buf, size_t len)
 {
     Qcow2State *s = opaque;
-    uint8_t *p = buf, *scratch = NULL;
-    int ret = 0;
 
     if (offset > s->size || len > s->size - offset) {
         return -EINVAL;
     }
+    return qcow2_pread_mapped(s, offset, buf, len);
+}
+
+/* The range must be inside what the L1 table maps (the caller checked). */
+int qcow2_pread_mapped(Qcow2State *s, uint64_t offset, void *buf, size_t len)
+{
+    uint8_t *p = buf, *scratch = NULL;
+    int ret = 0;
+
     while (len > 0 && ret == 0) {
         size_t n = MIN(len, s->cluster_size - (offset & (s->cluster_size - 1)));
 
@@ -282,8 +289,7 @@ static int load_l2_for_write(Qcow2State *s, uint64_t l1i, uint8_t **l2)
     return 0;
 }
 
-/* Drop the reference an L2 entry held (after the entry moved to a new cluster). */
-static int release_entry(Qcow2State *s, uint64_t l2e)
+int qcow2_entry_update_refcount(Qcow2State *s, uint64_t l2e, int delta)
 {
     uint64_t off = l2e & QCOW2_OFFSET_MASK, len;
     int ret = 0;
@@ -293,11 +299,17 @@ static int release_entry(Qcow2State *s, uint64_t l2e)
         len = MIN(len, s->file_size - MIN(off, s->file_size));
         for (uint64_t c = off >> s->cluster_bits; len && c <= (off + len - 1) >> s->cluster_bits;
              c++) {
-            ret = ret ?: qcow2_update_refcount(s, c << s->cluster_bits, -1);
+            ret = ret ?: qcow2_update_refcount(s, c << s->cluster_bits, delta);
         }
         return ret;
     }
-    return off ? qcow2_update_refcount(s, off, -1) : 0;
+    return off ? qcow2_update_refcount(s, off, delta) : 0;
+}
+
+/* Drop the reference an L2 entry held (after the entry moved to a new cluster). */
+static int release_entry(Qcow2State *s, uint64_t l2e)
+{
+    return qcow2_entry_update_refcount(s, l2e, -1);
 }
 
 /* Move guest cluster gofs to a new host cluster holding its old data with buf written at in. */
@@ -397,16 +409,22 @@ static int discard_cluster(Qcow2State *s, uint64_t gc)
 int qcow2_discard(void *opaque, uint64_t offset, uint64_t len)
 {
     Qcow2State *s = opaque;
-    uint64_t first = ALIGN_UP(offset, s->cluster_size) >> s->cluster_bits;
-    uint64_t end = MIN(offset + len, s->size);
-    int ret = 0;
 
     if (s->read_only) {
         return -EROFS;
     }
+    return qcow2_discard_mapped(s, offset, len, s->size);
+}
+
+int qcow2_discard_mapped(Qcow2State *s, uint64_t offset, uint64_t len, uint64_t limit)
+{
+    uint64_t first = ALIGN_UP(offset, s->cluster_size) >> s->cluster_bits;
+    uint64_t end = MIN(offset + len, limit);
+    int ret = 0;
+
     /* Whole clusters only; a partial one keeps its data (discard is advisory). A last
-     * cluster cut short by the disk size counts as whole. */
-    end = end == s->size ? ALIGN_UP(end, s->cluster_size) : ALIGN_DOWN(end, s->cluster_size);
+     * cluster cut short by the limit (the disk size) counts as whole. */
+    end = end == limit ? ALIGN_UP(end, s->cluster_size) : ALIGN_DOWN(end, s->cluster_size);
     for (uint64_t gc = first; gc < end >> s->cluster_bits && ret == 0; gc++) {
         ret = discard_cluster(s, gc);
     }
@@ -416,8 +434,6 @@ int qcow2_discard(void *opaque, uint64_t offset, uint64_t len)
 int qcow2_pwrite(void *opaque, uint64_t offset, const void *buf, size_t len)
 {
     Qcow2State *s = opaque;
-    const uint8_t *p = buf;
-    int ret = 0;
 
     if (s->read_only) {
         return -EROFS;
@@ -425,6 +441,14 @@ int qcow2_pwrite(void *opaque, uint64_t offset, const void *buf, size_t len)
     if (offset > s->size || len > s->size - offset) {
         return -EINVAL;
     }
+    return qcow2_pwrite_mapped(s, offset, buf, len);
+}
+
+int qcow2_pwrite_mapped(Qcow2State *s, uint64_t offset, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+    int ret = 0;
+
     while (len > 0 && ret == 0) {
         size_t n = MIN(len, s->cluster_size - (offset & (s->cluster_size - 1)));
 

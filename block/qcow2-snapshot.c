@@ -1,8 +1,7 @@
 /*
  * qcow2 internal snapshot table (docs/interop/qcow2.txt, "Snapshots"):
- * parsed and checked at open so a later `info snapshots` can list it. Only
- * reading: savevm/loadvm are not implemented yet, and the active L1 table is
- * all we map.
+ * parsed and checked at open so a later `info snapshots` can list it.
+ * Creating, reverting and deleting are in qcow2-snapshot-write.c.
  *
  * Entries are variable length (40 bytes, extra data, id, name, padding to 8);
  * every length is checked against the file before anything is read or

@@ -527,4 +527,8 @@ const BlockDriver bdrv_qcow2 = {
     .pwrite_zeroes = qcow2_pwrite_zeroes,
     .set_direct = qcow2_set_direct,
     .snapshot_list = qcow2_snapshot_list,
+    .snapshot_create = qcow2_snapshot_create,
+    .snapshot_goto = qcow2_snapshot_goto,
+    .snapshot_delete = qcow2_snapshot_delete,
+    .snapshot_load_vmstate = qcow2_snapshot_load_vmstate,
 };

@@ -39,6 +39,7 @@ SET_STRING(gdb)
 SET_STRING(log_items)
 SET_STRING(log_file)
 SET_STRING(icount)
+SET_STRING(loadvm)
 
 /* -seed N: guest-visible randomness from a stream fixed by N (util/guest-random.h). */
 static bool opt_seed(VLOptions *o, const char *opt, const char *arg, Error **errp)
@@ -704,6 +705,8 @@ static const OptionDef options[] = {
     {"no-reboot", NULL, opt_no_reboot, "exit instead of rebooting"},
     {"no-shutdown", NULL, opt_no_shutdown,
      "when the guest powers off, stop the harts instead of exiting (SHUTDOWN event; quit exits)"},
+    {"loadvm", "tag|id", opt_loadvm,
+     "start from a saved state (savevm) of the qcow2 drives instead of booting"},
     {"daemonize", NULL, opt_daemonize,
      "detach from the terminal once the machine is up (no stdio chardevs)"},
     {"rtc", "[base=utc|localtime|<datetime>][,clock=host|rt|vm][,driftfix=none|slew]", opt_rtc,

@@ -17,6 +17,7 @@
 #include "hw/core/cpu.h"
 #include "hw/core/qdev-globals.h"
 #include "hw/nvram/fw_cfg.h"
+#include "migration/snapshot.h"
 #include "monitor/monitor.h"
 #include "net/net.h"
 #include "qom/object_interfaces.h"
@@ -651,6 +652,9 @@ static bool start_machine(const VLOptions *o, bool *dumped, Error **errp)
         return *dumped;
     }
     system_reset();
+    if (o->loadvm && !load_snapshot(o->loadvm, NULL, NULL, 0, errp)) {
+        return false;
+    }
     /*
      * Confinement goes here: every file (images, firmware, kernel, logs) and
      * socket the command line names is open, so privileges can go; no guest

@@ -103,6 +103,21 @@ void clock_virtual_start(void)
     main_loop_notify();
 }
 
+bool clock_virtual_can_set(void)
+{
+    return !virtual_source;
+}
+
+bool clock_virtual_set_ns(int64_t ns)
+{
+    if (virtual_source) {
+        return false;
+    }
+    atomic_store(&virtual_frozen_ns, ns);
+    atomic_store(&virtual_stopped, true);
+    return true;
+}
+
 Timer *timer_new_ns(ClockType type, TimerCB *cb, void *opaque)
 {
     Timer *t = xzalloc(sizeof(*t));

@@ -34,6 +34,7 @@
 
 #include "chardev/char.h"
 #include "hw/char/serial.h"
+#include "migration/vmstate.h"
 #include "util/log.h"
 
 #define UART_RBR 0 /* also THR, DLL */
@@ -574,6 +575,51 @@ static const Property serial_properties[] = {
     DEFINE_PROP_END,
 };
 
+/* ---- machine state (savevm) ---- */
+
+static bool serial_post_load(void *opaque, int version_id, Error **errp)
+{
+    SerialState *s = opaque;
+
+    if (s->rx_head >= UART_FIFO_SIZE || s->rx_count > UART_FIFO_SIZE ||
+        s->tx_head >= UART_FIFO_SIZE || s->tx_count > UART_FIFO_SIZE) {
+        error_setg(errp, "VM state of the serial port has FIFO indices out of range");
+        return false;
+    }
+    /* This process's backend never saw the old one's throttling: let it deliver. */
+    s->rx_throttled = true;
+    serial_rx_unthrottle(s);
+    serial_tx_drain(s);
+    serial_update_irq(s);
+    return true;
+}
+
+static const VMStateDescription vmstate_serial = {
+    .name = "serial",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = serial_post_load,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT8(ier, SerialState),
+            VMSTATE_UINT8(lcr, SerialState),
+            VMSTATE_UINT8(mcr, SerialState),
+            VMSTATE_UINT8(lsr, SerialState),
+            VMSTATE_UINT8(msr, SerialState),
+            VMSTATE_UINT8(scr, SerialState),
+            VMSTATE_UINT8(fcr, SerialState),
+            VMSTATE_UINT16(divisor, SerialState),
+            VMSTATE_BOOL(thr_ipending, SerialState),
+            VMSTATE_BUFFER(rx_fifo, SerialState),
+            VMSTATE_UINT32(rx_head, SerialState),
+            VMSTATE_UINT32(rx_count, SerialState),
+            VMSTATE_BUFFER(tx_fifo, SerialState),
+            VMSTATE_UINT32(tx_head, SerialState),
+            VMSTATE_UINT32(tx_count, SerialState),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
 static void serial_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -582,6 +628,7 @@ static void serial_class_init(ObjectClass *oc, void *data)
     dc->realize = serial_realize;
     dc->reset = serial_reset;
     dc->fdt_populate = serial_fdt_populate;
+    dc->vmsd = &vmstate_serial;
     object_class_add_props(oc, serial_properties);
 }
 

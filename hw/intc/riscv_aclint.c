@@ -24,6 +24,7 @@
 #include <libfdt.h>
 
 #include "hw/intc/riscv_aclint.h"
+#include "migration/vmstate.h"
 #include "target/riscv/cpu.h"
 #include "util/log.h"
 #include "util/timer.h"
@@ -596,6 +597,38 @@ static const Property aclint_mtimer_properties[] = {
     DEFINE_PROP_END,
 };
 
+/* ---- machine state (savevm) ---- */
+
+static const VMStateDescription vmstate_aclint_swi = {
+    .name = "riscv-aclint-swi",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]){VMSTATE_UINT8_VARRAY_PTR(msip, RISCVAclintSwiState, num_harts),
+                                     VMSTATE_END_OF_LIST()},
+};
+
+/* Each compare is armed as an absolute CLOCK_VIRTUAL deadline, which loadvm restores too. */
+static const VMStateDescription vmstate_mtimer_hart = {
+    .name = "riscv-aclint-mtimer-hart",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]){VMSTATE_UINT64(timecmp, MTimerHart),
+                                     VMSTATE_TIMER_PTR(timer, MTimerHart), VMSTATE_END_OF_LIST()},
+};
+
+static const VMStateDescription vmstate_aclint_mtimer = {
+    .name = "riscv-aclint-mtimer",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT64(time_delta, RISCVAclintMTimerState),
+            VMSTATE_STRUCT_VARRAY_PTR(harts, RISCVAclintMTimerState, num_harts, vmstate_mtimer_hart,
+                                      MTimerHart),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
 static void aclint_swi_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -604,6 +637,7 @@ static void aclint_swi_class_init(ObjectClass *oc, void *data)
     dc->realize = aclint_swi_realize;
     dc->reset = aclint_swi_reset;
     dc->fdt_populate = aclint_swi_fdt_populate;
+    dc->vmsd = &vmstate_aclint_swi;
     object_class_add_props(oc, aclint_swi_properties);
 }
 
@@ -615,6 +649,7 @@ static void aclint_mtimer_class_init(ObjectClass *oc, void *data)
     dc->realize = aclint_mtimer_realize;
     dc->reset = aclint_mtimer_reset;
     dc->fdt_populate = aclint_mtimer_fdt_populate;
+    dc->vmsd = &vmstate_aclint_mtimer;
     object_class_add_props(oc, aclint_mtimer_properties);
 }
 

@@ -23,6 +23,7 @@
 
 #include "hw/intc/riscv_aclint.h"
 #include "hw/intc/sifive_plic.h"
+#include "migration/vmstate.h"
 #include "target/riscv/cpu_bits.h"
 #include "util/log.h"
 
@@ -448,6 +449,32 @@ static void plic_get_irq_stats(DeviceState *dev, const uint64_t **counts, unsign
     *n = s->irq_count ? s->num_sources : 0;
 }
 
+/* ---- machine state (savevm) ---- */
+
+static bool plic_post_load(void *opaque, int version_id, Error **errp)
+{
+    plic_drive_outputs(opaque, true);
+    return true;
+}
+
+static const VMStateDescription vmstate_plic = {
+    .name = "sifive-plic",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = plic_post_load,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT32_VARRAY_PTR(priority, SiFivePLICState, num_sources),
+            VMSTATE_UINT32_VARRAY_PTR(level, SiFivePLICState, num_words),
+            VMSTATE_UINT32_VARRAY_PTR(pending, SiFivePLICState, num_words),
+            VMSTATE_UINT32_VARRAY_PTR(claimed, SiFivePLICState, num_words),
+            VMSTATE_UINT32_VARRAY2_PTR(enable, SiFivePLICState, num_words, num_contexts),
+            VMSTATE_UINT32_VARRAY_PTR(threshold, SiFivePLICState, num_contexts),
+            VMSTATE_BOOL_VARRAY_PTR(output_level, SiFivePLICState, num_contexts),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
 static void plic_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -457,6 +484,7 @@ static void plic_class_init(ObjectClass *oc, void *data)
     dc->reset = plic_reset;
     dc->fdt_populate = plic_fdt_populate;
     dc->get_irq_stats = plic_get_irq_stats;
+    dc->vmsd = &vmstate_plic;
     object_class_add_props(oc, plic_properties);
 }
 

@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <libfdt.h>
 
+#include "migration/vmstate.h"
 #include "util/log.h"
 
 #define ECAM_BUS(addr) (((addr) >> 20) & 0xff)
@@ -239,6 +240,23 @@ GPEXHost *gpex_create(const GPEXConfig *cfg, IRQState *const irqs[GPEX_NUM_IRQS]
     return s;
 }
 
+/* ---- machine state (savevm) ---- */
+
+/* The host has no registers of its own; its INTx lines follow the loaded devices. */
+static bool gpex_post_load(void *opaque, int version_id, Error **errp)
+{
+    pci_bus_reroute_irqs(GPEX_HOST(opaque)->bus);
+    return true;
+}
+
+static const VMStateDescription vmstate_gpex = {
+    .name = "gpex-pcihost",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = gpex_post_load,
+    .fields = (const VMStateField[]){VMSTATE_END_OF_LIST()},
+};
+
 static void gpex_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -246,6 +264,7 @@ static void gpex_class_init(ObjectClass *oc, void *data)
     dc->desc = "generic PCI Express host bridge (ECAM)";
     dc->realize = gpex_realize;
     dc->fdt_populate = gpex_fdt_populate;
+    dc->vmsd = &vmstate_gpex;
 }
 
 static const TypeInfo gpex_host_info = {

@@ -25,6 +25,24 @@ PCIBus *pci_root_bus_new(Object *parent, const char *name, MemoryRegion *mem, Me
     return bus;
 }
 
+void pci_bus_reroute_irqs(PCIBus *bus)
+{
+    memset(bus->irq_count, 0, bus->nirq * sizeof(int));
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        PCIDevice *dev = bus->devices[devfn];
+        int pin = dev ? dev->config[PCI_INTERRUPT_PIN] : 0;
+        int line = pin && bus->map_irq ? bus->map_irq(dev, pin - 1) : -1;
+
+        if (line >= 0 && line < bus->nirq && dev->irq_level &&
+            !(pci_get_word(dev->config + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE)) {
+            bus->irq_count[line]++;
+        }
+    }
+    for (int line = 0; line < bus->nirq; line++) {
+        bus->set_irq(bus->irq_opaque, line, bus->irq_count[line] > 0);
+    }
+}
+
 const char *pci_bus_name(PCIBus *bus)
 {
     return OBJECT(bus)->name;

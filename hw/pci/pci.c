@@ -21,6 +21,7 @@
 #include <assert.h>
 #include <inttypes.h>
 
+#include "migration/vmstate.h"
 #include "util/log.h"
 
 #define PCI_COMMAND_WMASK                                                                          \
@@ -435,6 +436,42 @@ static const Property pci_device_props[] = {
     DEFINE_PROP_END,
 };
 
+/* ---- machine state (savevm) ---- */
+
+/* Configuration space (BARs, command, capabilities) and the INTx pin's level. */
+static const VMStateField pci_device_fields[] = {
+    VMSTATE_BUFFER(config, PCIDevice),
+    VMSTATE_BOOL(irq_level, PCIDevice),
+    VMSTATE_END_OF_LIST(),
+};
+
+const VMStateDescription vmstate_pci_device = {
+    .name = "pci-device",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = pci_device_fields,
+};
+
+bool pci_device_post_load(PCIDevice *dev, Error **errp)
+{
+    pci_update_mappings(dev);
+    return true;
+}
+
+static bool pci_device_vmstate_post_load(void *opaque, int version_id, Error **errp)
+{
+    return pci_device_post_load(opaque, errp);
+}
+
+/* For PCI devices with no state of their own (the host bridge's function 0). */
+static const VMStateDescription vmstate_pci_device_only = {
+    .name = "pci-device",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = pci_device_vmstate_post_load,
+    .fields = pci_device_fields,
+};
+
 static void pci_device_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -442,6 +479,7 @@ static void pci_device_class_init(ObjectClass *oc, void *data)
     object_class_add_props(oc, pci_device_props);
     dc->realize = pci_device_realize;
     dc->reset = pci_device_reset;
+    dc->vmsd = &vmstate_pci_device_only;
 }
 
 static const TypeInfo pci_device_info = {

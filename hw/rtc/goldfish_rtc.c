@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "hw/rtc/goldfish_rtc.h"
+#include "migration/vmstate.h"
 #include "util/log.h"
 #include "util/timer.h"
 
@@ -266,6 +267,39 @@ static const Property goldfish_rtc_props[] = {
     DEFINE_PROP_END,
 };
 
+/* ---- machine state (savevm) ---- */
+
+/* The alarm is kept as a guest time; re-arm it against this process's clock. */
+static bool goldfish_rtc_post_load(void *opaque, int version_id, Error **errp)
+{
+    GoldfishRTCState *s = opaque;
+
+    if (s->alarm_running) {
+        goldfish_rtc_alarm_arm(s);
+    } else {
+        goldfish_rtc_alarm_clear(s);
+    }
+    goldfish_rtc_update_irq(s);
+    return true;
+}
+
+static const VMStateDescription vmstate_goldfish_rtc = {
+    .name = "goldfish-rtc",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = goldfish_rtc_post_load,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT64(tick_offset, GoldfishRTCState),
+            VMSTATE_UINT64(alarm_next, GoldfishRTCState),
+            VMSTATE_BOOL(alarm_running, GoldfishRTCState),
+            VMSTATE_BOOL(irq_pending, GoldfishRTCState),
+            VMSTATE_BOOL(irq_enabled, GoldfishRTCState),
+            VMSTATE_UINT32(time_high, GoldfishRTCState),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
 static void goldfish_rtc_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -275,6 +309,7 @@ static void goldfish_rtc_class_init(ObjectClass *oc, void *data)
     dc->realize = goldfish_rtc_realize;
     dc->reset = goldfish_rtc_reset;
     dc->fdt_populate = goldfish_rtc_fdt_populate;
+    dc->vmsd = &vmstate_goldfish_rtc;
 }
 
 static const TypeInfo goldfish_rtc_info = {

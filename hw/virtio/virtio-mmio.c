@@ -45,6 +45,7 @@
 #include <libfdt.h>
 
 #include "hw/virtio/virtio-mmio.h"
+#include "migration/vmstate.h"
 #include "util/log.h"
 
 #define VIRTIO_MMIO_MAGIC_VALUE 0x000
@@ -536,6 +537,38 @@ static const Property virtio_mmio_props[] = {
     DEFINE_PROP_END,
 };
 
+/* ---- machine state (savevm) ---- */
+
+/* The backend saves the queues; the transport keeps its register selectors and, for
+ * version 1, the page size and each queue's alignment and PFN. */
+static bool virtio_mmio_post_load(void *opaque, int version_id, Error **errp)
+{
+    VirtIOMMIOState *s = opaque;
+
+    if (s->queue_sel >= VIRTIO_QUEUE_MAX) {
+        s->queue_sel = 0;
+    }
+    virtio_mmio_update_irq(DEVICE(s));
+    return true;
+}
+
+static const VMStateDescription vmstate_virtio_mmio = {
+    .name = "virtio-mmio",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = virtio_mmio_post_load,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT32(device_features_sel, VirtIOMMIOState),
+            VMSTATE_UINT32(driver_features_sel, VirtIOMMIOState),
+            VMSTATE_UINT32(queue_sel, VirtIOMMIOState),
+            VMSTATE_UINT32(guest_page_size, VirtIOMMIOState),
+            VMSTATE_UINT32_ARRAY(queue_align, VirtIOMMIOState, VIRTIO_QUEUE_MAX),
+            VMSTATE_UINT32_ARRAY(queue_pfn, VirtIOMMIOState, VIRTIO_QUEUE_MAX),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
 static void virtio_mmio_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -545,6 +578,7 @@ static void virtio_mmio_class_init(ObjectClass *oc, void *data)
     dc->realize = virtio_mmio_realize;
     dc->reset = virtio_mmio_reset;
     dc->fdt_populate = virtio_mmio_fdt_populate;
+    dc->vmsd = &vmstate_virtio_mmio;
 }
 
 static const TypeInfo virtio_mmio_info = {

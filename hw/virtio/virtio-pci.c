@@ -36,6 +36,7 @@
 
 #include <inttypes.h>
 
+#include "migration/vmstate.h"
 #include "util/log.h"
 
 #define VIRTIO_PCI_CAP_COMMON_CFG 1
@@ -569,10 +570,36 @@ static const Property virtio_pci_props[] = {
     DEFINE_PROP_END,
 };
 
+/* ---- machine state (savevm) ---- */
+
+/* The backend (our child) saves the queues; the proxy its PCI function and selectors. */
+static bool virtio_pci_post_load(void *opaque, int version_id, Error **errp)
+{
+    VirtIOPCIProxy *p = opaque;
+
+    return pci_device_post_load(PCI_DEVICE(p), errp);
+}
+
+static const VMStateDescription vmstate_virtio_pci = {
+    .name = "virtio-pci",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = virtio_pci_post_load,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_STRUCT(parent_obj, VirtIOPCIProxy, vmstate_pci_device, PCIDevice),
+            VMSTATE_UINT32(dfselect, VirtIOPCIProxy),
+            VMSTATE_UINT32(gfselect, VirtIOPCIProxy),
+            VMSTATE_UINT16(queue_sel, VirtIOPCIProxy),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
 static void virtio_pci_class_init(ObjectClass *oc, void *data)
 {
     PCIDeviceClass *pdc = PCI_DEVICE_CLASS(oc);
 
+    DEVICE_CLASS(oc)->vmsd = &vmstate_virtio_pci;
     object_class_add_props(oc, virtio_pci_props);
     pdc->realize = virtio_pci_realize;
     pdc->reset = virtio_pci_reset;

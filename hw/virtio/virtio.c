@@ -21,6 +21,7 @@
 #include <stdarg.h>
 
 #include "hw/virtio/virtio.h"
+#include "migration/vmstate.h"
 #include "system/memory.h"
 #include "util/log.h"
 
@@ -740,9 +741,96 @@ static void virtio_device_reset(DeviceState *dev)
     virtio_reset(VIRTIO_DEVICE(dev));
 }
 
+/* ---- machine state (savevm) ---- */
+
+static const VMStateDescription vmstate_virtqueue = {
+    .name = "virtqueue",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT16(num, VirtQueue),
+            VMSTATE_BOOL(ready, VirtQueue),
+            VMSTATE_UINT64(desc, VirtQueue),
+            VMSTATE_UINT64(avail, VirtQueue),
+            VMSTATE_UINT64(used, VirtQueue),
+            VMSTATE_UINT16(last_avail_idx, VirtQueue),
+            VMSTATE_UINT16(used_idx, VirtQueue),
+            VMSTATE_UINT16(signalled_used, VirtQueue),
+            VMSTATE_BOOL(signalled_used_valid, VirtQueue),
+            VMSTATE_BOOL(notification, VirtQueue),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
+static const VMStateField virtio_device_fields[] = {
+    VMSTATE_UINT8(status, VirtIODevice),
+    VMSTATE_UINT8(isr, VirtIODevice),
+    VMSTATE_UINT64(guest_features, VirtIODevice),
+    VMSTATE_UINT32(config_generation, VirtIODevice),
+    VMSTATE_BOOL(broken, VirtIODevice),
+    VMSTATE_STRUCT_ARRAY(vq, VirtIODevice, VIRTIO_QUEUE_MAX, vmstate_virtqueue, VirtQueue),
+    VMSTATE_END_OF_LIST(),
+};
+
+const VMStateDescription vmstate_virtio_device = {
+    .name = "virtio",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = virtio_device_fields,
+};
+
+/*
+ * Chains popped but not pushed belonged to the process that saved: they are handed out
+ * again (the devices complete requests in order, so they are the last ones popped). Then
+ * the queues that hold work are run, as if the driver had just notified them.
+ */
+bool virtio_device_post_load(VirtIODevice *vdev, Error **errp)
+{
+    for (unsigned i = 0; i < VIRTIO_QUEUE_MAX; i++) {
+        VirtQueue *vq = &vdev->vq[i];
+
+        if (vq->num > vq->num_max || (vq->num & (vq->num - 1)) ||
+            (uint16_t)(vq->last_avail_idx - vq->used_idx) > vq->num) {
+            error_setg(errp, "VM state of virtio device '%s': queue %u is inconsistent",
+                       object_get_typename(OBJECT(vdev)), i);
+            return false;
+        }
+        vq->last_avail_idx = vq->used_idx;
+        vq->inuse = 0;
+    }
+    if (vdev->transport_update_irq) {
+        vdev->transport_update_irq(vdev->transport);
+    }
+    for (unsigned i = 0; i < VIRTIO_QUEUE_MAX; i++) {
+        VirtQueue *vq = &vdev->vq[i];
+
+        if ((vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) && vq->handle_output &&
+            !virtqueue_empty(vq)) {
+            vq->handle_output(vdev, vq);
+        }
+    }
+    return true;
+}
+
+static bool virtio_device_vmstate_post_load(void *opaque, int version_id, Error **errp)
+{
+    return virtio_device_post_load(opaque, errp);
+}
+
+/* What a virtio device without state of its own saves (virtio-blk, -net, -rng). */
+static const VMStateDescription vmstate_virtio_device_only = {
+    .name = "virtio",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = virtio_device_vmstate_post_load,
+    .fields = virtio_device_fields,
+};
+
 static void virtio_device_class_init(ObjectClass *oc, void *data)
 {
     DEVICE_CLASS(oc)->reset = virtio_device_reset;
+    DEVICE_CLASS(oc)->vmsd = &vmstate_virtio_device_only;
 }
 
 static const TypeInfo virtio_device_info = {

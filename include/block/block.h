@@ -93,6 +93,15 @@ typedef struct BlockDriver {
     bool (*set_direct)(void *opaque, const char *filename, Error **errp);
     /* The image's internal snapshots (malloc'd); the count. Optional: none without it. */
     int (*snapshot_list)(void *opaque, BlockSnapshotInfo **list);
+    /* Internal snapshots (savevm); optional: a format without them cannot hold snapshots.
+     * Create fails if the name is in use; the others find a snapshot by name, then id. */
+    bool (*snapshot_create)(void *opaque, const char *name, const void *vmstate, size_t vmstate_len,
+                            uint64_t vm_clock_ns, Error **errp);
+    bool (*snapshot_goto)(void *opaque, const char *name, Error **errp);
+    bool (*snapshot_delete)(void *opaque, const char *name, Error **errp);
+    /* The VM state saved with a snapshot: *buf malloc'd, *len bytes (0: none saved). */
+    bool (*snapshot_load_vmstate)(void *opaque, const char *name, uint8_t **buf, size_t *len,
+                                  Error **errp);
 } BlockDriver;
 
 extern const BlockDriver bdrv_raw;
@@ -168,6 +177,25 @@ int blk_discard(BlockBackend *blk, uint64_t offset, uint64_t len);
  */
 BlockSnapshotInfo *blk_snapshot_list(BlockBackend *blk, int *count);
 void blk_snapshot_list_free(BlockSnapshotInfo *list, int count);
+/*
+ * Internal snapshots of a backend (migration/snapshot.c). blk_can_snapshot: the
+ * format has them and the image is writable and not under snapshot=on. The others
+ * call the driver's hooks (see BlockDriver) after blk_can_snapshot; false + errp.
+ */
+bool blk_can_snapshot(const BlockBackend *blk);
+/* Does savevm take blk along (QEMU: every writable root node)? Not a driver=file node
+ * a format node sits on, not read-only, not under snapshot=on. */
+bool blk_in_snapshots(const BlockBackend *blk);
+bool blk_has_snapshot(BlockBackend *blk, const char *name);
+bool blk_snapshot_create(BlockBackend *blk, const char *name, const void *vmstate,
+                         size_t vmstate_len, uint64_t vm_clock_ns, Error **errp);
+bool blk_snapshot_goto(BlockBackend *blk, const char *name, Error **errp);
+bool blk_snapshot_delete(BlockBackend *blk, const char *name, Error **errp);
+bool blk_snapshot_load_vmstate(BlockBackend *blk, const char *name, uint8_t **buf, size_t *len,
+                               Error **errp);
+/* The registered backends in registration order: blk_next(NULL) is the first. */
+BlockBackend *blk_next(BlockBackend *blk);
+
 /* Flush every registered backend; called at exit so no guest write is lost. */
 void blk_flush_all(void);
 

@@ -7,7 +7,8 @@
  *   qcow2.c           header, extensions, open/close, the driver table
  *   qcow2-cluster.c   guest offset -> host offset (L1/L2), reads, cluster allocation for writes
  *   qcow2-refcount.c  refcount table and blocks, allocating and freeing host clusters
- *   qcow2-snapshot.c  the internal snapshot table (parsed and listed, not applied)
+ *   qcow2-snapshot.c  the internal snapshot table (parsed and listed)
+ *   qcow2-snapshot-write.c  creating, reverting to and deleting snapshots; their VM state
  *
  * Metadata is written through: each updated L1/L2/refcount entry goes to the
  * file when it changes, refcounts before the L2 entry that uses the cluster,
@@ -157,6 +158,13 @@ int qcow2_pwrite(void *opaque, uint64_t offset, const void *buf, size_t len);
 int qcow2_discard(void *opaque, uint64_t offset, uint64_t len);
 /* Make [offset, offset+len) read as zeroes (zero/unallocated clusters where whole). */
 int qcow2_pwrite_zeroes(void *opaque, uint64_t offset, uint64_t len, unsigned flags);
+/*
+ * The same anywhere the L1 table maps, past the disk's end too (the VM state area of
+ * internal snapshots); the caller checks the range. Discard treats limit as the end.
+ */
+int qcow2_pread_mapped(Qcow2State *s, uint64_t offset, void *buf, size_t len);
+int qcow2_pwrite_mapped(Qcow2State *s, uint64_t offset, const void *buf, size_t len);
+int qcow2_discard_mapped(Qcow2State *s, uint64_t offset, uint64_t len, uint64_t limit);
 
 /* Refcounts (qcow2-refcount.c): 0 or -errno. */
 int qcow2_refcount_init(Qcow2State *s, Error **errp);
@@ -166,10 +174,22 @@ int qcow2_update_refcount(Qcow2State *s, uint64_t offset, int delta);
 /* A free host cluster, its refcount set to 1; *offset receives it. */
 int qcow2_alloc_cluster(Qcow2State *s, uint64_t *offset);
 
+/* Add delta to the refcount of what an L2 entry points to (every cluster of a compressed one). */
+int qcow2_entry_update_refcount(Qcow2State *s, uint64_t l2e, int delta);
+
 /* Snapshot table (qcow2-snapshot.c). */
 bool qcow2_read_snapshots(Qcow2State *s, Error **errp);
 void qcow2_free_snapshots(Qcow2State *s);
 int qcow2_snapshot_list(void *opaque, BlockSnapshotInfo **list);
+/* Internal snapshots (qcow2-snapshot-write.c): the BlockDriver hooks of include/block/block.h.
+ * A snapshot is found by name, then by id, as QEMU does. */
+bool qcow2_has_snapshot(Qcow2State *s, const char *name);
+bool qcow2_snapshot_create(void *opaque, const char *name, const void *vmstate, size_t vmstate_len,
+                           uint64_t vm_clock_ns, Error **errp);
+bool qcow2_snapshot_goto(void *opaque, const char *name, Error **errp);
+bool qcow2_snapshot_delete(void *opaque, const char *name, Error **errp);
+bool qcow2_snapshot_load_vmstate(void *opaque, const char *name, uint8_t **buf, size_t *len,
+                                 Error **errp);
 
 static inline uint64_t qcow2_be64(const uint8_t *p)
 {

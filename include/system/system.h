@@ -44,6 +44,7 @@ typedef struct VLOptions {
     int nnet;
     const char *uuid;   /* -uuid, checked */
     bool snapshot;      /* -snapshot: never write to disk images */
+    const char *loadvm; /* -loadvm TAG */
     const char *accel;  /* -accel, e.g. "tcg,jit=off" */
     bool jit_set, jit;  /* -accel tcg,jit=on|off given, and its value */
     bool thread_multi;  /* -accel tcg,thread=multi given */

@@ -23,6 +23,9 @@ int64_t clock_get_ns(ClockType type);
 /* Freeze/unfreeze CLOCK_VIRTUAL (runstate calls these on stop/continue). */
 void clock_virtual_stop(void);
 void clock_virtual_start(void);
+/* loadvm: CLOCK_VIRTUAL reads ns, frozen until clock_virtual_start (false under -icount). */
+bool clock_virtual_set_ns(int64_t ns);
+bool clock_virtual_can_set(void);
 
 typedef void TimerCB(void *opaque);
 typedef struct Timer Timer;

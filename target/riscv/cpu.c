@@ -157,6 +157,7 @@ static void riscv_cpu_class_init(ObjectClass *oc, void *data)
     dc->realize = riscv_cpu_realize;
     dc->reset = riscv_cpu_dev_reset;
     dc->desc = "RISC-V hart";
+    dc->vmsd = &vmstate_riscv_cpu;
     object_class_add_props(oc, riscv_cpu_props);
     riscv_cpu_config_class_init(oc);
 

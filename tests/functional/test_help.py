@@ -77,6 +77,8 @@ def samples(f, port):
                    ("stdio", "mon:stdio", "null", "none", f"file:{f['log']}", "pty",
                     f"tcp:127.0.0.1:{port},server=on,wait=off")],
         "display": [["-display", "none"]],
+        # dumpdtb ends start-up before the snapshot is read (test_snapshot.py loads one).
+        "loadvm": [["-loadvm", "s1"]],
         "s": [["-s"]],
         "gdb": [["-gdb", f"tcp::{port}"]],
         "S": [["-S"]],

@@ -40,6 +40,8 @@ typedef struct DeviceClass {
     /* An interrupt controller's per-line counts of requests ("info irq", QEMU's
      * InterruptStatsProvider): *counts points into the device, *n lines. NULL: none. */
     void (*get_irq_stats)(DeviceState *dev, const uint64_t **counts, unsigned *n);
+    /* The device's machine state for savevm/loadvm (include/migration/vmstate.h); NULL: none. */
+    const struct VMStateDescription *vmsd;
 } DeviceClass;
 
 struct DeviceState {

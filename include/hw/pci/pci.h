@@ -118,6 +118,18 @@ struct PCIBus {
  * A new bus named name (e.g. "pcie.0"), a child of parent in the composition tree, whose
  * devices decode in mem and io (containers owned by the host). Lines: nirq INTx outputs.
  */
+/*
+ * Machine state (savevm): vmstate_pci_device holds a function's configuration space and
+ * INTx level, for a device's own description to embed (VMSTATE_STRUCT of parent_obj);
+ * that description's post_load calls pci_device_post_load, which maps the BARs the loaded
+ * configuration names. pci_bus_reroute_irqs recomputes the bus's INTx lines from its
+ * devices (the host bridge calls it after loading). A PCI device without a description of
+ * its own gets one holding just this.
+ */
+extern const struct VMStateDescription vmstate_pci_device;
+bool pci_device_post_load(PCIDevice *dev, Error **errp);
+void pci_bus_reroute_irqs(PCIBus *bus);
+
 PCIBus *pci_root_bus_new(Object *parent, const char *name, MemoryRegion *mem, MemoryRegion *io,
                          PCIMapIRQFn *map_irq, PCISetIRQFn *set_irq, void *irq_opaque, int nirq);
 /* The bus's name as the command line's bus= gives it. */

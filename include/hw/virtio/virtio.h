@@ -152,6 +152,16 @@ typedef struct VirtioDeviceClass {
 #define VIRTIO_DEVICE_CLASS(oc) OBJECT_CLASS_CHECK(VirtioDeviceClass, (oc), TYPE_VIRTIO_DEVICE)
 #define VIRTIO_DEVICE_GET_CLASS(obj) OBJECT_GET_CLASS(VirtioDeviceClass, (obj), TYPE_VIRTIO_DEVICE)
 
+/*
+ * Machine state (savevm): vmstate_virtio_device holds the core's state (status, ISR,
+ * features, every queue's addresses and indices), for a device's own description to
+ * embed; that description's post_load calls virtio_device_post_load, which checks the
+ * queues, re-raises the transport's interrupt and runs queues that hold work. A device
+ * without a description of its own gets one holding just this.
+ */
+extern const struct VMStateDescription vmstate_virtio_device;
+bool virtio_device_post_load(VirtIODevice *vdev, Error **errp);
+
 /* ---- for devices ---- */
 
 /* From realize: allocate config space (config_size bytes, may be 0). */

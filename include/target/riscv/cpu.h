@@ -133,6 +133,10 @@ const char *riscv_isa_string(RISCVCPU *cpu);
 /* "info mem" (target/riscv/monitor.c): the mappings of satp, as QEMU prints them. */
 void riscv_cpu_dump_mappings(CPUState *cs, FILE *out);
 
+/* ---- machine.c ---- */
+/* The hart's state for savevm/loadvm (DeviceClass.vmsd). */
+extern const struct VMStateDescription vmstate_riscv_cpu;
+
 /* ---- cpu-config.c: models, properties, ISA string ---- */
 /* Add the configuration properties (extension switches, mmu, ids...) to the CPU class. */
 void riscv_cpu_config_class_init(ObjectClass *oc);

@@ -1,0 +1,78 @@
+/*
+ * The RISC-V hart's machine state for savevm/loadvm (include/migration/vmstate.h):
+ * every architectural register (integer, FP, the CSR state the hart keeps,
+ * privilege level, the LR reservation) and whether it sleeps in WFI. What is
+ * derived is recomputed after loading: the Sstc timer from stimecmp and the
+ * restored time, the TLB from satp and PMP (the loader flushes it).
+ * Configuration (misa switches, hartid, resetvec) comes from the command line,
+ * which must match; misa and mhartid are saved anyway, as the guest sees them.
+ */
+#include <inttypes.h>
+
+#include "migration/vmstate.h"
+#include "target/riscv/cpu.h"
+
+static bool riscv_cpu_post_load(void *opaque, int version_id, Error **errp)
+{
+    RISCVCPU *cpu = opaque;
+
+    if (cpu->env.priv != PRV_U && cpu->env.priv != PRV_S && cpu->env.priv != PRV_M) {
+        error_setg(errp, "VM state of hart %u has privilege level %" PRIu64 ", which is invalid",
+                   cpu->hartid, cpu->env.priv);
+        return false;
+    }
+    riscv_sstc_update(&cpu->env);
+    return true;
+}
+
+const VMStateDescription vmstate_riscv_cpu = {
+    .name = "riscv-cpu",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = riscv_cpu_post_load,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT64_ARRAY(env.gpr, RISCVCPU, 32),
+            VMSTATE_UINT64(env.pc, RISCVCPU),
+            VMSTATE_UINT64_ARRAY(env.fpr, RISCVCPU, 32),
+            VMSTATE_UINT64(env.priv, RISCVCPU),
+            VMSTATE_UINT64(env.instret, RISCVCPU),
+            VMSTATE_UINT64(env.mstatus, RISCVCPU),
+            VMSTATE_UINT32(env.frm, RISCVCPU),
+            VMSTATE_UINT32(env.fflags, RISCVCPU),
+            VMSTATE_UINT64(env.load_res, RISCVCPU),
+            VMSTATE_UINT64(env.load_val, RISCVCPU),
+            VMSTATE_UINT64(env.mip, RISCVCPU),
+            VMSTATE_UINT64(env.mie, RISCVCPU),
+            VMSTATE_UINT64(env.misa, RISCVCPU),
+            VMSTATE_UINT64(env.mhartid, RISCVCPU),
+            VMSTATE_UINT64(env.medeleg, RISCVCPU),
+            VMSTATE_UINT64(env.mideleg, RISCVCPU),
+            VMSTATE_UINT64(env.mtvec, RISCVCPU),
+            VMSTATE_UINT64(env.mscratch, RISCVCPU),
+            VMSTATE_UINT64(env.mepc, RISCVCPU),
+            VMSTATE_UINT64(env.mcause, RISCVCPU),
+            VMSTATE_UINT64(env.mtval, RISCVCPU),
+            VMSTATE_UINT64(env.stvec, RISCVCPU),
+            VMSTATE_UINT64(env.sscratch, RISCVCPU),
+            VMSTATE_UINT64(env.sepc, RISCVCPU),
+            VMSTATE_UINT64(env.scause, RISCVCPU),
+            VMSTATE_UINT64(env.stval, RISCVCPU),
+            VMSTATE_UINT64(env.satp, RISCVCPU),
+            VMSTATE_UINT64(env.mcounteren, RISCVCPU),
+            VMSTATE_UINT64(env.scounteren, RISCVCPU),
+            VMSTATE_UINT64(env.mcountinhibit, RISCVCPU),
+            VMSTATE_UINT64(env.menvcfg, RISCVCPU),
+            VMSTATE_UINT64(env.senvcfg, RISCVCPU),
+            VMSTATE_UINT64(env.stimecmp, RISCVCPU),
+            VMSTATE_UINT64(env.mcycle_offset, RISCVCPU),
+            VMSTATE_UINT64(env.minstret_offset, RISCVCPU),
+            VMSTATE_UINT64(env.mseccfg, RISCVCPU),
+            VMSTATE_UINT64_ARRAY(env.mhpmcounter, RISCVCPU, RISCV_HPM_COUNTERS),
+            VMSTATE_UINT64_ARRAY(env.mhpmevent, RISCVCPU, RISCV_HPM_COUNTERS),
+            VMSTATE_UINT8_ARRAY(env.pmpcfg, RISCVCPU, RISCV_PMP_ENTRIES),
+            VMSTATE_UINT64_ARRAY(env.pmpaddr, RISCVCPU, RISCV_PMP_ENTRIES),
+            VMSTATE_BOOL(parent_obj.halted, RISCVCPU),
+            VMSTATE_END_OF_LIST(),
+        },
+};
