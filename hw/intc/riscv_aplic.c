@@ -24,6 +24,7 @@
 
 #include "hw/intc/riscv_aclint.h"
 #include "hw/intc/riscv_aplic.h"
+#include "migration/vmstate.h"
 #include "target/riscv/cpu_bits.h"
 #include "util/log.h"
 
@@ -149,16 +150,22 @@ static uint32_t aplic_topi(RISCVAPLICState *s, uint32_t h)
     return best ? (best << 16) | best_prio : 0;
 }
 
-static void aplic_update(RISCVAPLICState *s)
+/* Drive the outputs that changed (all if force). */
+static void aplic_drive_outputs(RISCVAPLICState *s, bool force)
 {
     for (uint32_t h = 0; h < s->num_harts; h++) {
         bool level = s->ie && s->idelivery[h] && (s->iforce[h] || aplic_topi(s, h));
 
-        if (level != s->output_level[h]) {
+        if (force || level != s->output_level[h]) {
             s->output_level[h] = level;
             irq_set(s->outputs[h], level);
         }
     }
+}
+
+static void aplic_update(RISCVAPLICState *s)
+{
+    aplic_drive_outputs(s, false);
 }
 
 static uint32_t aplic_claim(RISCVAPLICState *s, uint32_t h)
@@ -512,9 +519,8 @@ static void aplic_reset(DeviceState *dev)
     }
     for (uint32_t h = 0; h < s->num_harts; h++) {
         s->idelivery[h] = s->iforce[h] = s->ithreshold[h] = 0;
-        s->output_level[h] = false;
-        irq_set(s->outputs[h], 0);
     }
+    aplic_drive_outputs(s, true);
 }
 
 static void aplic_finalize(Object *obj)
@@ -620,6 +626,34 @@ static const Property aplic_properties[] = {
     DEFINE_PROP_END,
 };
 
+static bool aplic_post_load(void *opaque, int version_id, Error **errp)
+{
+    aplic_drive_outputs(opaque, true);
+    return true;
+}
+
+/* The wires are state too: a restored domain must see the levels the devices hold. */
+static const VMStateDescription vmstate_aplic = {
+    .name = "riscv-aplic",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = aplic_post_load,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_BOOL(ie, RISCVAPLICState),
+            VMSTATE_UINT32_VARRAY_PTR(sourcecfg, RISCVAPLICState, num_sources),
+            VMSTATE_UINT32_VARRAY_PTR(target, RISCVAPLICState, num_sources),
+            VMSTATE_UINT32_VARRAY_PTR(present, RISCVAPLICState, num_words),
+            VMSTATE_UINT32_VARRAY_PTR(wire, RISCVAPLICState, num_words),
+            VMSTATE_UINT32_VARRAY_PTR(pending, RISCVAPLICState, num_words),
+            VMSTATE_UINT32_VARRAY_PTR(enable, RISCVAPLICState, num_words),
+            VMSTATE_UINT32_VARRAY_PTR(idelivery, RISCVAPLICState, num_harts),
+            VMSTATE_UINT32_VARRAY_PTR(iforce, RISCVAPLICState, num_harts),
+            VMSTATE_UINT32_VARRAY_PTR(ithreshold, RISCVAPLICState, num_harts),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
 static void aplic_get_irq_stats(DeviceState *dev, const uint64_t **counts, unsigned *n)
 {
     RISCVAPLICState *s = RISCV_APLIC(dev);
@@ -637,6 +671,7 @@ static void aplic_class_init(ObjectClass *oc, void *data)
     dc->reset = aplic_reset;
     dc->fdt_populate = aplic_fdt_populate;
     dc->get_irq_stats = aplic_get_irq_stats;
+    dc->vmsd = &vmstate_aplic;
     object_class_add_props(oc, aplic_properties);
 }
 

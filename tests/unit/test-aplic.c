@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "hw/intc/riscv_aplic.h"
+#include "migration/vmstate.h"
 
 #define NHARTS 2
 #define SOURCECFG(i) (APLIC_SOURCECFG_BASE + 4 * ((i)-1))
@@ -234,6 +235,34 @@ static void test_warl_and_bad_accesses(void **state)
     assert_int_equal(m_mr->size, 0x8000);
 }
 
+/* savevm/loadvm: a configured, asserting child domain comes back the same after a reset. */
+static void test_state_round_trip(void **state)
+{
+    const VMStateDescription *vmsd = DEVICE_GET_CLASS(child)->vmsd;
+    VMStateOut out = {0};
+    VMStateIn in;
+    Error *err = NULL;
+
+    wr(m_mr, SOURCECFG(10), APLIC_SOURCECFG_D);
+    wr(s_mr, SOURCECFG(10), APLIC_SM_LEVEL1);
+    wr(s_mr, TARGET(10), TARGET_VAL(1, 5));
+    wr(s_mr, APLIC_SETIENUM, 10);
+    wr(s_mr, APLIC_DOMAINCFG, 1 << 8);
+    wr(s_mr, IDC(1, APLIC_IDC_IDELIVERY), 1);
+    wire(10, 1);
+    assert_int_equal(s_out[1], 1);
+    assert_non_null(vmsd);
+    vmstate_save_state(&out, vmsd, child);
+    device_reset(child);
+    assert_int_equal(s_out[1], 0);
+    in = (VMStateIn){.data = out.data, .len = out.len};
+    assert_true(vmstate_load_state(&in, vmsd, child, vmsd->version_id, &err));
+    assert_int_equal(s_out[1], 1);
+    assert_int_equal(rd(s_mr, IDC(1, APLIC_IDC_TOPI)), (10 << 16) | 5);
+    assert_int_equal(rd(s_mr, SOURCECFG(10)), APLIC_SM_LEVEL1);
+    free(out.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +272,7 @@ int main(void)
         cmocka_unit_test_setup(test_iforce_spurious, setup),
         cmocka_unit_test_setup(test_delegation_to_child, setup),
         cmocka_unit_test_setup(test_warl_and_bad_accesses, setup),
+        cmocka_unit_test_setup(test_state_round_trip, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
