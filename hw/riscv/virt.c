@@ -359,6 +359,33 @@ static void fdt_reg64(VirtFdt *f, int node, hwaddr base, uint64_t size)
 }
 
 /*
+ * What the 6.x kernels read instead of riscv,isa, and the cache-block sizes, as QEMU 9.x
+ * writes them; only on a hart with extensions QEMU 7.2 lacks, so rv64's node stays 7.2's.
+ */
+static void virt_fdt_cpu_isa(VirtFdt *f, int node, RISCVCPU *cpu)
+{
+    char exts[1024];
+    size_t len;
+
+    if (!riscv_cpu_has_new_exts(cpu)) {
+        return;
+    }
+    if (cpu->ext_zicbop) {
+        fdt_u32(f, node, "riscv,cbop-block-size", cpu->cbop_blocksize);
+    }
+    if (cpu->ext_zicboz) {
+        fdt_u32(f, node, "riscv,cboz-block-size", cpu->cboz_blocksize);
+    }
+    if (cpu->ext_zicbom) {
+        fdt_u32(f, node, "riscv,cbom-block-size", cpu->cbom_blocksize);
+    }
+    len = riscv_isa_extensions(cpu, exts, sizeof(exts));
+    fdt_check(f, fdt_setprop(f->fdt, node, "riscv,isa-extensions", exts, len),
+              "riscv,isa-extensions");
+    fdt_str(f, node, "riscv,isa-base", "rv64i");
+}
+
+/*
  * libfdt inserts each new property and subnode in front of the existing ones, so properties
  * are written here in the reverse of the order a dump shows, and nodes last to first: the
  * dump then reads like QEMU's (cpu@0 .. cpu@N-1, then cpu-map; phandle first in a cpu node).
@@ -373,6 +400,7 @@ static void virt_fdt_cpu(VirtMachineState *s, VirtFdt *f, int cpus, int i)
     node = fdt_node(f, cpus, name);
     fdt_str(f, node, "mmu-type", riscv_mmu_type(cpu));
     fdt_str(f, node, "riscv,isa", riscv_isa_string(cpu));
+    virt_fdt_cpu_isa(f, node, cpu);
     fdt_str(f, node, "compatible", "riscv");
     fdt_str(f, node, "status", "okay");
     fdt_u32(f, node, "reg", cpu->hartid);

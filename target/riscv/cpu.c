@@ -1,8 +1,8 @@
 /*
  * The RISC-V hart as a device: the abstract TYPE_RISCV_CPU, the concrete
- * "rv64" model (and "max", the same hart), reset and the CPUClass hooks the
- * run loop and the monitor use. The extension switches and the other models
- * are in cpu-config.c.
+ * "rv64" model, reset and the CPUClass hooks the run loop and the monitor
+ * use. The extension switches are in cpu-config.c, the other models in
+ * cpu-models.c.
  *
  * Spec: Volume II (privileged, 20211203) 3.1.1 (misa), 3.1.6 (mstatus,
  * SXL/UXL), 3.4 "Reset" (M-mode, MIE=0, MPRV=0, pc = reset vector, misa at its
@@ -200,9 +200,7 @@ static const TypeInfo riscv_cpu_types[] = {
     },
     /* rv64: RV64IMAFDC + S/U, Zicsr, Zifencei, Zihintpause, Zba/Zbb/Zbc/Zbs, Sstc, Sv39-57. */
     {.name = TYPE_RISCV_CPU_RV64, .parent = TYPE_RISCV_CPU},
-    /* max: everything we implement, which is rv64's set. */
-    {.name = RISCV_CPU_TYPE_NAME("max"), .parent = TYPE_RISCV_CPU},
-    /* sifive-u54, shakti-c: cpu-config.c */
+    /* max, rva22s64, rva23s64, sifive-u54, shakti-c: cpu-models.c */
 };
 
 static void riscv_cpu_register_types(void)

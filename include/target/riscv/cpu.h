@@ -98,6 +98,12 @@ typedef struct RISCVCPU {
     bool mmu;
     bool ext_i, ext_m, ext_a, ext_f, ext_d, ext_c, ext_s, ext_u, ext_g;
     bool ext_zicsr, ext_zifencei, ext_zihintpause, ext_zba, ext_zbb, ext_zbc, ext_zbs;
+    /* RVA23-era extensions (cpu-config.c's table; all off on rv64 as in QEMU 7.2) */
+    bool ext_zicbom, ext_zicbop, ext_zicboz, ext_zicond, ext_zicntr, ext_zihintntl, ext_zihpm;
+    bool ext_zimop, ext_zawrs, ext_zfa, ext_zfh, ext_zfhmin, ext_zca, ext_zcb, ext_zcd, ext_zcmop;
+    bool ext_zkt, ext_smstateen, ext_sscofpmf, ext_sscounterenw, ext_ssstateen, ext_sstvala;
+    bool ext_sstvecd, ext_svade, ext_svadu, ext_svinval, ext_svnapot, ext_svpbmt;
+    uint32_t cbom_blocksize, cbop_blocksize, cboz_blocksize; /* bytes, a power of two */
     bool short_isa_string;
     uint32_t mvendorid;
     uint64_t marchid, mimpid;
@@ -147,9 +153,22 @@ const char *riscv_mmu_type(RISCVCPU *cpu);
 /* Does this hart have the extension that decoded instruction d belongs to? (translator) */
 struct DecodedInsn;
 bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const struct DecodedInsn *d);
+/* Switch the multi-letter extension QEMU calls `name` ("zicond") on or off; false (and left
+ * off) if Kestrel has no such extension or does not implement it. */
+bool riscv_cpu_set_ext(RISCVCPU *cpu, const char *name, bool on);
+/* -cpu max: every single letter Kestrel has and every implemented multi-letter extension. */
+void riscv_cpu_enable_all_exts(RISCVCPU *cpu);
+/* Every multi-letter extension off (the named models start from there). */
+void riscv_cpu_disable_multi_exts(RISCVCPU *cpu);
+/* Is an extension on that QEMU 7.2's rv64 does not have? */
+bool riscv_cpu_has_new_exts(RISCVCPU *cpu);
+/* The device tree's riscv,isa-extensions: NUL-separated names ("i", "m", ..., "zicond") in
+ * canonical order, written to buf; returns the length including the last NUL. */
+size_t riscv_isa_extensions(RISCVCPU *cpu, char *buf, size_t size);
 /* -cpu MODEL,help: the properties of the model, one a line. */
 void riscv_cpu_print_props(const char *model, FILE *out);
-/* The CPU models besides rv64 and their types (sifive-u54, sifive-e51, shakti-c). */
+/* ---- cpu-models.c ---- */
+/* The CPU models besides rv64: max, rva22s64, rva23s64, sifive-u54, shakti-c. */
 void riscv_cpu_register_models(void);
 
 /* ---- csr.c ---- */
