@@ -87,42 +87,42 @@ typedef struct RISCVMultiExt {
     }
 
 static const RISCVMultiExt multi_exts[] = {
-    MULTI("zicbom", NULL, ext_zicbom, false, false),
+    MULTI("zicbom", NULL, ext_zicbom, false, true),
     MULTI("zicbop", NULL, ext_zicbop, false, true),
-    MULTI("zicboz", NULL, ext_zicboz, false, false),
-    MULTI("zicond", NULL, ext_zicond, false, false),
+    MULTI("zicboz", NULL, ext_zicboz, false, true),
+    MULTI("zicond", NULL, ext_zicond, false, true),
     MULTI("zicntr", NULL, ext_zicntr, false, true),
     MULTI("zicsr", "Zicsr", ext_zicsr, true, true),
     MULTI("zifencei", "Zifencei", ext_zifencei, true, true),
     MULTI("zihintntl", NULL, ext_zihintntl, false, true),
     MULTI("zihintpause", "Zihintpause", ext_zihintpause, true, true),
     MULTI("zihpm", NULL, ext_zihpm, false, true),
-    MULTI("zimop", NULL, ext_zimop, false, false),
-    MULTI("zawrs", NULL, ext_zawrs, false, false),
+    MULTI("zimop", NULL, ext_zimop, false, true),
+    MULTI("zawrs", NULL, ext_zawrs, false, true),
     MULTI("zfa", NULL, ext_zfa, false, false),
     MULTI("zfh", "Zfh", ext_zfh, false, false),
     MULTI("zfhmin", "Zfhmin", ext_zfhmin, false, false),
     MULTI("zca", NULL, ext_zca, false, true),
-    MULTI("zcb", NULL, ext_zcb, false, false),
+    MULTI("zcb", NULL, ext_zcb, false, true),
     MULTI("zcd", NULL, ext_zcd, false, true),
-    MULTI("zcmop", NULL, ext_zcmop, false, false),
+    MULTI("zcmop", NULL, ext_zcmop, false, true),
     MULTI("zba", NULL, ext_zba, true, true),
     MULTI("zbb", NULL, ext_zbb, true, true),
     MULTI("zbc", NULL, ext_zbc, true, true),
     MULTI("zbs", NULL, ext_zbs, true, true),
     MULTI("zkt", NULL, ext_zkt, false, true),
-    MULTI("smstateen", NULL, ext_smstateen, false, false),
+    MULTI("smstateen", NULL, ext_smstateen, false, true),
     MULTI("sscofpmf", NULL, ext_sscofpmf, false, false),
     MULTI("sscounterenw", NULL, ext_sscounterenw, false, true),
-    MULTI("ssstateen", NULL, ext_ssstateen, false, false),
+    MULTI("ssstateen", NULL, ext_ssstateen, false, true),
     MULTI("sstc", NULL, ext_sstc, true, true),
     MULTI("sstvala", NULL, ext_sstvala, false, true),
     MULTI("sstvecd", NULL, ext_sstvecd, false, true),
-    MULTI("svade", NULL, ext_svade, false, false),
-    MULTI("svadu", NULL, ext_svadu, false, false),
-    MULTI("svinval", NULL, ext_svinval, false, false),
-    MULTI("svnapot", NULL, ext_svnapot, false, false),
-    MULTI("svpbmt", NULL, ext_svpbmt, false, false),
+    MULTI("svade", NULL, ext_svade, false, true),
+    MULTI("svadu", NULL, ext_svadu, false, true),
+    MULTI("svinval", NULL, ext_svinval, false, true),
+    MULTI("svnapot", NULL, ext_svnapot, false, true),
+    MULTI("svpbmt", NULL, ext_svpbmt, false, true),
 };
 
 static bool *multi_ext_field(RISCVCPU *cpu, const RISCVMultiExt *e)
@@ -421,12 +421,58 @@ const char *riscv_mmu_type(RISCVCPU *cpu)
 
 /* ---- which decoded instructions exist ---- */
 
+/* The extension of the operations added with the RVA23 set; NULL for the others. */
+static const bool *rva23_op_ext(RISCVCPU *cpu, unsigned op)
+{
+    switch (op) {
+    case OP_CZERO_EQZ:
+    case OP_CZERO_NEZ:
+        return &cpu->ext_zicond;
+    case OP_MOP:
+        return &cpu->ext_zimop;
+    case OP_WRS_NTO:
+    case OP_WRS_STO:
+        return &cpu->ext_zawrs;
+    case OP_CBO_INVAL:
+    case OP_CBO_CLEAN:
+    case OP_CBO_FLUSH:
+        return &cpu->ext_zicbom;
+    case OP_CBO_ZERO:
+        return &cpu->ext_zicboz;
+    case OP_SINVAL_VMA:
+    case OP_SFENCE_W_INVAL:
+    case OP_SFENCE_INVAL_IR:
+        return &cpu->ext_svinval;
+    default:
+        return NULL;
+    }
+}
+
+/* A compressed instruction: C or Zca, and the Zcb/Zcmop/Zcd subsets. */
+static bool rvc_enabled(RISCVCPU *cpu, const DecodedInsn *d)
+{
+    if (!cpu->ext_c && !cpu->ext_zca) {
+        return false;
+    }
+    if (d->ext == RISCV_DEC_ZCB) {
+        return cpu->ext_zcb;
+    }
+    if (d->ext == RISCV_DEC_ZCMOP) {
+        return cpu->ext_zcmop;
+    }
+    return !(d->op == OP_FLD || d->op == OP_FSD) || cpu->ext_c || cpu->ext_zcd;
+}
+
 bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const DecodedInsn *d)
 {
     unsigned op = d->op;
+    const bool *ext = rva23_op_ext(cpu, op);
 
-    if (d->len == 2 && !cpu->ext_c) {
+    if (d->len == 2 && !rvc_enabled(cpu, d)) {
         return false;
+    }
+    if (ext) {
+        return *ext;
     }
     if (op >= OP_MUL && op <= OP_REMUW) {
         return cpu->ext_m;

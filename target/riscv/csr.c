@@ -16,15 +16,12 @@
 #include <inttypes.h>
 #include <pthread.h>
 
+#include "csr-internal.h"
 #include "system/cpus.h"
 #include "target/riscv/cpu.h"
 #include "util/log.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
-
-typedef RISCVException (*CSRPredFn)(CPURISCVState *env, int csrno);
-typedef RISCVException (*CSRReadFn)(CPURISCVState *env, int csrno, uint64_t *val);
-typedef RISCVException (*CSRWriteFn)(CPURISCVState *env, int csrno, uint64_t val);
 
 typedef struct RISCVCSR {
     const char *name;
@@ -296,7 +293,6 @@ static RISCVException write_mcountinhibit(CPURISCVState *env, int csrno, uint64_
     write_mcounter(env, CSR_MINSTRET, instret);
     return RISCV_EXCP_NONE;
 }
-CSR_FIELD(senvcfg, SENVCFG_FIOM)
 /* The ids the -cpu properties set (mvendorid, marchid, mimpid; 0 by default). */
 static RISCVException read_mvendorid(CPURISCVState *env, int csrno, uint64_t *val)
 {
@@ -500,24 +496,6 @@ static RISCVException write_satp(CPURISCVState *env, int csrno, uint64_t val)
 
 /* ---- environment configuration and Sstc ---- */
 
-static RISCVException read_menvcfg(CPURISCVState *env, int csrno, uint64_t *val)
-{
-    *val = env->menvcfg;
-    return RISCV_EXCP_NONE;
-}
-
-static RISCVException write_menvcfg(CPURISCVState *env, int csrno, uint64_t val)
-{
-    uint64_t mask = MENVCFG_FIOM | (env_cpu(env)->ext_sstc ? MENVCFG_STCE : 0);
-    uint64_t old = env->menvcfg;
-
-    env->menvcfg = val & mask;
-    if ((old ^ env->menvcfg) & MENVCFG_STCE) {
-        riscv_sstc_update(env);
-    }
-    return RISCV_EXCP_NONE;
-}
-
 static RISCVException read_stimecmp(CPURISCVState *env, int csrno, uint64_t *val)
 {
     *val = env->stimecmp;
@@ -587,7 +565,9 @@ static const RISCVCSR csr_table[4096] = {
     [CSR_SIE] = {"sie", NULL, NULL, read_sie, write_sie},
     [CSR_STVEC] = {"stvec", NULL, NULL, read_mtvec, write_mtvec},
     FIELD_CSR(CSR_SCOUNTEREN, scounteren),
-    FIELD_CSR(CSR_SENVCFG, senvcfg),
+    [CSR_SENVCFG] = {"senvcfg", NULL, gate_senvcfg, read_senvcfg, write_senvcfg},
+    CSR_RANGE(CSR_SSTATEEN0, CSR_SSTATEEN3, "sstateen", CSR_SSTATEEN0, pred_ssstateen,
+              gate_sstateen, read_stateen, write_stateen),
     FIELD_CSR(CSR_SSCRATCH, sscratch),
     FIELD_CSR(CSR_SEPC, sepc),
     FIELD_CSR(CSR_SCAUSE, scause),
@@ -610,6 +590,8 @@ static const RISCVCSR csr_table[4096] = {
     [CSR_MTVEC] = {"mtvec", NULL, NULL, read_mtvec, write_mtvec},
     FIELD_CSR(CSR_MCOUNTEREN, mcounteren),
     FIELD_CSR(CSR_MENVCFG, menvcfg),
+    CSR_RANGE(CSR_MSTATEEN0, CSR_MSTATEEN3, "mstateen", CSR_MSTATEEN0, pred_smstateen, NULL,
+              read_stateen, write_stateen),
     FIELD_CSR(CSR_MCOUNTINHIBIT, mcountinhibit),
     FIELD_CSR(CSR_MSCRATCH, mscratch),
     FIELD_CSR(CSR_MEPC, mepc),
@@ -724,64 +706,4 @@ const char *riscv_csr_name(int csrno)
     }
     pthread_once(&csr_range_names_once, csr_range_names_init);
     return csr_range_names[csrno];
-}
-
-/* ---- Sstc timer ---- */
-
-/*
- * Nanoseconds of CLOCK_VIRTUAL until `ticks` of the time counter elapse,
- * rounded up so time has reached stimecmp when the timer fires; saturated
- * (stimecmp = -1, "no timer", lies centuries ahead).
- */
-static int64_t ticks_to_ns(uint64_t ticks, uint32_t freq)
-{
-    unsigned __int128 ns = ((unsigned __int128)ticks * NANOSECONDS_PER_SECOND + freq - 1) / freq;
-    return ns > INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)ns;
-}
-
-/* Called with the BQL held: the vCPU and the timer callback may both run it. */
-static void sstc_update_locked(CPURISCVState *env)
-{
-    RISCVCPU *cpu = env_cpu(env);
-    uint64_t now;
-
-    if (!(env->menvcfg & MENVCFG_STCE) || !env->rdtime_fn) {
-        if (env->stimer) {
-            timer_del(env->stimer);
-        }
-        return;
-    }
-    now = env->rdtime_fn(env->rdtime_opaque);
-    if (now >= env->stimecmp) {
-        riscv_cpu_update_mip(cpu, MIP_STIP, MIP_STIP);
-        if (env->stimer) {
-            timer_del(env->stimer);
-        }
-        return;
-    }
-    riscv_cpu_update_mip(cpu, MIP_STIP, 0);
-    if (env->stimer && env->timebase_freq) {
-        int64_t delay = ticks_to_ns(env->stimecmp - now, env->timebase_freq);
-        timer_mod_ns(env->stimer, clock_get_ns(CLOCK_VIRTUAL) + delay);
-    }
-}
-
-void riscv_sstc_update(CPURISCVState *env)
-{
-    bool take = !bql_locked();
-
-    if (take) {
-        bql_lock();
-    }
-    sstc_update_locked(env);
-    if (take) {
-        bql_unlock();
-    }
-}
-
-/* The deadline passed (or the clock drifted): recompute, which re-arms if still early. */
-void riscv_stimer_cb(void *opaque)
-{
-    RISCVCPU *cpu = opaque;
-    riscv_sstc_update(&cpu->env);
 }

@@ -333,6 +333,14 @@ L_BSET:
 L_BSETI:
     ALU(RS1 | (1ULL << IMM));
 
+    /* ---- Zicond, Zimop ---- */
+L_CZERO_EQZ:
+    ALU(RS2 ? RS1 : 0);
+L_CZERO_NEZ:
+    ALU(RS2 ? 0 : RS1);
+L_MOP:
+    ALU(0);
+
     /* ---- loads and stores ---- */
 L_LB:
     LOAD(int8_t);
@@ -449,6 +457,40 @@ L_SFENCE_VMA:
         goto illegal;
     }
     goto exit_next;
+L_SINVAL_VMA:
+    ex = riscv_helper_sfence_vma(env, RS1, r->rs1 == 0);
+    if (ex != RISCV_EXCP_NONE) {
+        goto illegal;
+    }
+    goto exit_next;
+L_SFENCE_W_INVAL:
+L_SFENCE_INVAL_IR:
+    /* Order around sinval.vma: the TLB drop there is already complete and ordered. */
+    if (env->priv == PRV_U) {
+        goto illegal;
+    }
+    NEXT();
+L_WRS_NTO:
+    /* Zawrs: completes at once (the reservation set is never watched), so it only traps
+     * where mstatus.TW asks that a wait outside M mode be bounded, as QEMU does. */
+    if (env->priv != PRV_M && (env->mstatus & MSTATUS_TW)) {
+        goto illegal;
+    }
+    NEXT();
+L_WRS_STO:
+    NEXT();
+L_CBO_INVAL:
+L_CBO_CLEAN:
+L_CBO_FLUSH:
+L_CBO_ZERO:
+    ex = riscv_exec_cbo(cpu, r->op, RS1, &tval);
+    if (ex == RISCV_EXCP_ILLEGAL_INST) {
+        goto illegal;
+    }
+    if (ex != RISCV_EXCP_NONE) {
+        goto raise;
+    }
+    NEXT();
 L_CSRRW:
     CSR(RS1, ~0ULL);
 L_CSRRS:

@@ -1,7 +1,8 @@
 /*
  * Unit tests for the RISC-V decoder (target/riscv/decode*.c): a table of
  * encodings covering every operation of RV64IMAFDC, Zicsr, Zifencei, Zba,
- * Zbb, Zbc, Zbs and the privileged instructions, checked field by field
+ * Zbb, Zbc, Zbs, the privileged instructions and the RVA23 additions
+ * (Zicond, Zimop, Zcb, Zcmop, Zawrs, Zicbom/Zicboz, Svinval), checked field by field
  * (operation, registers, sign-extended immediate, rounding mode, length);
  * reserved and unknown encodings rejected; HINTs decoded as no-ops.
  * The encodings were produced by the GNU assembler from the text beside
@@ -271,6 +272,38 @@ static const Vector vectors[] = {
     {"c.fsdsp fa0, 504(sp)", 0xbfaa, OP_FSD, 0, 2, 10, 0, RISCV_RM_NONE, 504},
     {"c.swsp a0, 252(sp)", 0xdfaa, OP_SW, 0, 2, 10, 0, RISCV_RM_NONE, 252},
     {"c.sdsp ra, 504(sp)", 0xff86, OP_SD, 0, 2, 1, 0, RISCV_RM_NONE, 504},
+    /* binutils 2.40: Zawrs, Zicbom, Zicboz, Zicbop (a HINT: ori with rd = x0), Svinval */
+    {"wrs.nto", 0x00d00073, OP_WRS_NTO, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    {"wrs.sto", 0x01d00073, OP_WRS_STO, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    {"cbo.inval (a0)", 0x0005200f, OP_CBO_INVAL, 0, 10, 0, 0, RISCV_RM_NONE, 0},
+    {"cbo.clean (a1)", 0x0015a00f, OP_CBO_CLEAN, 0, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"cbo.flush (a2)", 0x0026200f, OP_CBO_FLUSH, 0, 12, 0, 0, RISCV_RM_NONE, 0},
+    {"cbo.zero (a3)", 0x0046a00f, OP_CBO_ZERO, 0, 13, 0, 0, RISCV_RM_NONE, 0},
+    {"prefetch.r 64(a0)", 0x04156013, OP_ORI, 0, 10, 0, 0, RISCV_RM_NONE, 65},
+    {"sinval.vma a0, a1", 0x16b50073, OP_SINVAL_VMA, 0, 10, 11, 0, RISCV_RM_NONE, 0},
+    {"sfence.w.inval", 0x18000073, OP_SFENCE_W_INVAL, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    {"sfence.inval.ir", 0x18100073, OP_SFENCE_INVAL_IR, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    /* Encoded by hand from the ratified specs (binutils 2.40 lacks them): Zicond, Zimop,
+     * Zcmop, Zcb (checked against the published encodings of c.lbu, czero.eqz, mop.r.0). */
+    {"czero.eqz a0, a1, a2", 0x0ec5d533, OP_CZERO_EQZ, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"czero.nez a0, a1, a2", 0x0ec5f533, OP_CZERO_NEZ, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"mop.r.0 a0, a1", 0x81c5c573, OP_MOP, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"mop.r.31 a0, a1", 0xcdf5c573, OP_MOP, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"mop.rr.7 a0, a1, a2", 0xcec5c573, OP_MOP, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"c.mop.1", 0x6081, OP_NOP, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    {"c.mop.15", 0x6781, OP_NOP, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    {"c.lbu a0, 3(a1)", 0x81e8, OP_LBU, 10, 11, 0, 0, RISCV_RM_NONE, 3},
+    {"c.lhu a0, 2(a1)", 0x85a8, OP_LHU, 10, 11, 0, 0, RISCV_RM_NONE, 2},
+    {"c.lh a0, 2(a1)", 0x85e8, OP_LH, 10, 11, 0, 0, RISCV_RM_NONE, 2},
+    {"c.sb a0, 1(a1)", 0x89c8, OP_SB, 0, 11, 10, 0, RISCV_RM_NONE, 1},
+    {"c.sh a0, 2(a1)", 0x8da8, OP_SH, 0, 11, 10, 0, RISCV_RM_NONE, 2},
+    {"c.zext.b a0", 0x9d61, OP_ANDI, 10, 10, 0, 0, RISCV_RM_NONE, 255},
+    {"c.sext.b a0", 0x9d65, OP_SEXT_B, 10, 10, 0, 0, RISCV_RM_NONE, 0},
+    {"c.zext.h a0", 0x9d69, OP_ZEXT_H, 10, 10, 0, 0, RISCV_RM_NONE, 0},
+    {"c.sext.h a0", 0x9d6d, OP_SEXT_H, 10, 10, 0, 0, RISCV_RM_NONE, 0},
+    {"c.zext.w a0", 0x9d71, OP_ADD_UW, 10, 10, 0, 0, RISCV_RM_NONE, 0},
+    {"c.not a0", 0x9d75, OP_XORI, 10, 10, 0, 0, RISCV_RM_NONE, -1},
+    {"c.mul a0, a1", 0x9d4d, OP_MUL, 10, 10, 11, 0, RISCV_RM_NONE, 0},
 };
 
 static void test_vectors(void **state)
@@ -318,9 +351,9 @@ static const uint32_t illegal_encodings[] = {
     0x4002,                   /* c.lwsp x0, 0(sp) */
     0x6002,                   /* c.ldsp x0, 0(sp) */
     0x8002,                   /* c.jr x0 */
-    0x8000,                   /* quadrant 0, funct3 = 100: reserved */
-    0x9c41,                   /* quadrant 1 subw/addw group, reserved slot */
-    0x9c61,                   /* same, last slot */
+    0x8de8,                   /* quadrant 0, funct3 = 100: c.sh with bit 6 set, reserved */
+    0x9d79,                   /* Zcb unary group, slot 6: reserved */
+    0x9c7d,                   /* Zcb unary group, slot 7: reserved */
     0xffffffff,               /* a >32-bit encoding */
     0x0000001f,               /* 48-bit prefix */
     0x00007003,               /* LOAD funct3 = 7 */
@@ -346,7 +379,10 @@ static const uint32_t illegal_encodings[] = {
     0x000010e7,               /* jalr funct3 = 1 */
     0x00002063,               /* branch funct3 = 2 */
     0x00001013 | 0x603 << 20, /* OP-IMM funct3 = 1, imm 0x603: no such unary op */
-    0x0000200f,               /* MISC-MEM funct3 = 2 */
+    0x0030200f,               /* MISC-MEM funct3 = 2 with imm 3: no such cbo */
+    0x0000228f,               /* cbo.inval with rd != 0 */
+    0x0000c073 | 3 << 28,     /* SYSTEM funct3 = 4 with bits 29:28 set: no mop */
+    0x80000073 | 4 << 12,     /* SYSTEM funct3 = 4, bit 25 clear, bits 25:22 != 0111 */
     0x0600503b,               /* OP-32 funct7 = 3 */
 };
 

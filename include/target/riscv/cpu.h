@@ -69,8 +69,9 @@ typedef struct CPURISCVState {
     uint64_t satp;
     uint64_t mcounteren, scounteren, mcountinhibit;
     uint64_t menvcfg, senvcfg;
-    uint64_t stimecmp;      /* Sstc */
-    uint64_t mcycle_offset; /* cycle = instret + offset (written mcycle) */
+    uint64_t mstateen[4], sstateen[4]; /* Smstateen/Ssstateen */
+    uint64_t stimecmp;                 /* Sstc */
+    uint64_t mcycle_offset;            /* cycle = instret + offset (written mcycle) */
     uint64_t minstret_offset;
     uint64_t mseccfg;
     uint64_t mhpmcounter[RISCV_HPM_COUNTERS]; /* index 0 is mhpmcounter3 */
