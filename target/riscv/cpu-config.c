@@ -99,9 +99,9 @@ static const RISCVMultiExt multi_exts[] = {
     MULTI("zihpm", NULL, ext_zihpm, false, true),
     MULTI("zimop", NULL, ext_zimop, false, true),
     MULTI("zawrs", NULL, ext_zawrs, false, true),
-    MULTI("zfa", NULL, ext_zfa, false, false),
-    MULTI("zfh", "Zfh", ext_zfh, false, false),
-    MULTI("zfhmin", "Zfhmin", ext_zfhmin, false, false),
+    MULTI("zfa", NULL, ext_zfa, false, true),
+    MULTI("zfh", "Zfh", ext_zfh, false, true),
+    MULTI("zfhmin", "Zfhmin", ext_zfhmin, false, true),
     MULTI("zca", NULL, ext_zca, false, true),
     MULTI("zcb", NULL, ext_zcb, false, true),
     MULTI("zcd", NULL, ext_zcd, false, true),
@@ -448,6 +448,36 @@ static const bool *rva23_op_ext(RISCVCPU *cpu, unsigned op)
     }
 }
 
+/* Zfh/Zfhmin and Zfa operations; -1 for the others. */
+static int fp_ext_enabled(RISCVCPU *cpu, unsigned op)
+{
+    bool half_min = cpu->ext_zfh || cpu->ext_zfhmin;
+
+    switch (op) {
+    case OP_FLH:
+    case OP_FSH:
+    case OP_FMV_X_H:
+    case OP_FMV_H_X:
+    case OP_FCVT_S_H:
+    case OP_FCVT_H_S:
+        return half_min;
+    case OP_FCVT_D_H:
+    case OP_FCVT_H_D:
+        return half_min && cpu->ext_d;
+    case OP_FCVTMOD_W_D:
+        return cpu->ext_zfa && cpu->ext_d;
+    }
+    if (op >= OP_FMADD_H && op < OP_FLI_S) {
+        return cpu->ext_zfh;
+    }
+    if (op >= OP_FLI_S && op <= OP_FLTQ_H) {
+        /* S, D, H triples: the D forms need D, the H forms Zfh */
+        unsigned fmt = (op - OP_FLI_S) % 3;
+        return cpu->ext_zfa && (fmt == 0 || (fmt == 1 ? cpu->ext_d : cpu->ext_zfh));
+    }
+    return -1;
+}
+
 /* A compressed instruction: C or Zca, and the Zcb/Zcmop/Zcd subsets. */
 static bool rvc_enabled(RISCVCPU *cpu, const DecodedInsn *d)
 {
@@ -467,12 +497,16 @@ bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const DecodedInsn *d)
 {
     unsigned op = d->op;
     const bool *ext = rva23_op_ext(cpu, op);
+    int fp_ext = fp_ext_enabled(cpu, op);
 
     if (d->len == 2 && !rvc_enabled(cpu, d)) {
         return false;
     }
     if (ext) {
         return *ext;
+    }
+    if (fp_ext >= 0) {
+        return fp_ext;
     }
     if (op >= OP_MUL && op <= OP_REMUW) {
         return cpu->ext_m;

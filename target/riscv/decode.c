@@ -102,20 +102,22 @@ static bool dec_store(uint32_t i, DecodedInsn *d)
 
 static bool dec_load_fp(uint32_t i, DecodedInsn *d)
 {
-    if (F3(i) != 2 && F3(i) != 3) {
+    static const RISCVOp ops[4] = {0, OP_FLH, OP_FLW, OP_FLD};
+    if (F3(i) == 0 || F3(i) > 3) {
         return illegal(d);
     }
-    set(d, F3(i) == 2 ? OP_FLW : OP_FLD, i, imm_i(i));
+    set(d, ops[F3(i)], i, imm_i(i));
     d->rs2 = 0;
     return true;
 }
 
 static bool dec_store_fp(uint32_t i, DecodedInsn *d)
 {
-    if (F3(i) != 2 && F3(i) != 3) {
+    static const RISCVOp ops[4] = {0, OP_FSH, OP_FSW, OP_FSD};
+    if (F3(i) == 0 || F3(i) > 3) {
         return illegal(d);
     }
-    set(d, F3(i) == 2 ? OP_FSW : OP_FSD, i, imm_s(i));
+    set(d, ops[F3(i)], i, imm_s(i));
     d->rd = 0;
     return true;
 }

@@ -374,6 +374,15 @@ L_FLD:
     LOAD_VALUE(uint64_t, old);
     riscv_fp_load_done(env, r->rd, old, 8);
     NEXT();
+L_FLH:
+    FP_CHECK();
+    LOAD_VALUE(uint16_t, old);
+    riscv_fp_load_done(env, r->rd, old, 2);
+    NEXT();
+L_FSH:
+    FP_CHECK();
+    STORE_VALUE(uint16_t, env->fpr[r->rs2]);
+    NEXT();
 L_FSW:
     FP_CHECK();
     STORE_VALUE(uint32_t, env->fpr[r->rs2]);

@@ -30,12 +30,14 @@ QEMU_FAILS = {
 }
 
 # -cpu of the programs that need extensions beyond rv64's defaults, and whether QEMU 7.2
-# runs them: it lacks Zicond, Zimop, Zcb, Zcmop, Zawrs, Zicbom/Zicboz, Smstateen, Svade/Svadu,
+# runs them: it lacks Zicond, Zimop, Zcb, Zcmop, Zawrs, Zicbom/Zicboz, Smstateen, Svade/Svadu, Zfa,
 # so those programs run on Kestrel's two engines only (their expected values are the specs').
 PROGRAM_CPU = {
     "rva23_int.elf": ("max", False),
     "rva23_priv.elf": ("max", False),
     "svext.elf": ("rv64,svnapot=on,svpbmt=on,svinval=on", True),
+    "zfh.elf": ("rv64,Zfh=on", True),
+    "zfa.elf": ("max", False),
 }
 
 

@@ -14,7 +14,7 @@ from conftest import HANG_GUARD, run
 from test_options_icount import PRINT_HEX
 
 RVA23S64_ISA = ("rv64imafdc_zicbom_zicbop_zicboz_zicond_zicntr_zicsr_zifencei_zihintntl_"
-                "zihintpause_zihpm_zimop_zawrs_zca_zcb_zcd_zcmop_zba_zbb_zbs_zkt_smstateen_"
+                "zihintpause_zihpm_zimop_zawrs_zfa_zfhmin_zca_zcb_zcd_zcmop_zba_zbb_zbs_zkt_smstateen_"
                 "sscounterenw_ssstateen_sstc_sstvala_sstvecd_svade_svinval_svnapot_svpbmt")
 
 
@@ -76,7 +76,7 @@ def test_dependencies_and_unimplemented_refused(kestrel):
     for cpu, message in [("rv64,c=off,zcb=on", "Zcb/Zcmop/Zcd extensions require Zca"),
                          ("rv64,cboz_blocksize=48", "cboz_blocksize=48: must be a power of 2"),
                          ("rv64,ssstateen=on", "Ssstateen extension requires Smstateen"),
-                         ("max,zfa=on", "zfa=on: Kestrel does not implement this extension")]:
+                         ("max,sscofpmf=on", "sscofpmf=on: Kestrel does not implement this")]:
         proc = run([kestrel, "-M", "virt,dumpdtb=/dev/null", "-bios", "none", "-cpu", cpu])
         assert proc.returncode != 0 and message in proc.stderr, (cpu, proc.stderr)
 

@@ -77,7 +77,20 @@
     X(CZERO_EQZ, ALU) X(CZERO_NEZ, ALU) X(MOP, ALU) X(WRS_NTO, INT) X(WRS_STO, INT)               \
     /* Zicbom, Zicboz (exec-cbo.c), Svinval */                                                    \
     X(CBO_INVAL, INT) X(CBO_CLEAN, INT) X(CBO_FLUSH, INT) X(CBO_ZERO, INT) X(SINVAL_VMA, INT)     \
-    X(SFENCE_W_INVAL, INT) X(SFENCE_INVAL_IR, INT)
+    X(SFENCE_W_INVAL, INT) X(SFENCE_INVAL_IR, INT)                                                \
+    /* Zfh (in the F order, so an H op is its S op plus FP_H_OFFSET), Zfhmin */                   \
+    X(FLH, INT) X(FSH, INT)                                                                       \
+    X(FMADD_H, FP) X(FMSUB_H, FP) X(FNMSUB_H, FP) X(FNMADD_H, FP) X(FADD_H, FP) X(FSUB_H, FP)     \
+    X(FMUL_H, FP) X(FDIV_H, FP) X(FSQRT_H, FP) X(FSGNJ_H, FP) X(FSGNJN_H, FP) X(FSGNJX_H, FP)     \
+    X(FMIN_H, FP) X(FMAX_H, FP) X(FCVT_W_H, FP) X(FCVT_WU_H, FP) X(FCVT_L_H, FP)                  \
+    X(FCVT_LU_H, FP) X(FMV_X_H, FP) X(FEQ_H, FP) X(FLT_H, FP) X(FLE_H, FP) X(FCLASS_H, FP)        \
+    X(FCVT_H_W, FP) X(FCVT_H_WU, FP) X(FCVT_H_L, FP) X(FCVT_H_LU, FP) X(FMV_H_X, FP)              \
+    X(FCVT_S_H, FP) X(FCVT_H_S, FP) X(FCVT_D_H, FP) X(FCVT_H_D, FP)                               \
+    /* Zfa, each in S, D, H order */                                                              \
+    X(FLI_S, FP) X(FLI_D, FP) X(FLI_H, FP) X(FMINM_S, FP) X(FMINM_D, FP) X(FMINM_H, FP)           \
+    X(FMAXM_S, FP) X(FMAXM_D, FP) X(FMAXM_H, FP) X(FROUND_S, FP) X(FROUND_D, FP) X(FROUND_H, FP)  \
+    X(FROUNDNX_S, FP) X(FROUNDNX_D, FP) X(FROUNDNX_H, FP) X(FLEQ_S, FP) X(FLEQ_D, FP)             \
+    X(FLEQ_H, FP) X(FLTQ_S, FP) X(FLTQ_D, FP) X(FLTQ_H, FP) X(FCVTMOD_W_D, FP)
 /* clang-format on */
 
 typedef enum RISCVOp {
