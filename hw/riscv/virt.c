@@ -494,6 +494,29 @@ static size_t virt_fdt_size(VirtMachineState *s, MachineState *ms)
     return 64 * KiB + (size_t)s->num_harts * 1 * KiB + cmdline;
 }
 
+/*
+ * With Sscofpmf, /pmu tells the SBI PMU of the firmware which counters count which SBI
+ * hardware event, as QEMU writes it: cycles (1) on mcycle or mhpmcounter3..18, instructions
+ * (2) on minstret or those (target/riscv/pmu.c counts no other event).
+ */
+static void virt_fdt_pmu(VirtMachineState *s, VirtFdt *f)
+{
+    static const uint32_t map[] = {0x01, 0x01, 0x7fff9, 0x02, 0x02, 0x7fffc};
+    fdt32_t cells[ARRAY_SIZE(map)];
+    int node;
+
+    if (!s->num_harts || !s->harts[0]->ext_sscofpmf) {
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+        cells[i] = cpu_to_fdt32(map[i]);
+    }
+    node = fdt_node(f, 0, "pmu");
+    fdt_check(f, fdt_setprop(f->fdt, node, "riscv,event-to-mhpmcounters", cells, sizeof(cells)),
+              "riscv,event-to-mhpmcounters");
+    fdt_str(f, node, "compatible", "riscv,pmu");
+}
+
 static void virt_fdt_root(VirtMachineState *s, MachineState *ms, VirtFdt *f)
 {
     int mem, soc;
@@ -511,6 +534,7 @@ static void virt_fdt_root(VirtMachineState *s, MachineState *ms, VirtFdt *f)
     fdt_u32(f, soc, "#size-cells", 2);
     fdt_u32(f, soc, "#address-cells", 2);
 
+    virt_fdt_pmu(s, f);
     virt_fdt_cpus(s, f);
     snprintf(name, sizeof(name), "memory@%" PRIx64, virt_memmap[VIRT_DRAM].base);
     mem = fdt_node(f, 0, name);

@@ -112,7 +112,7 @@ static const RISCVMultiExt multi_exts[] = {
     MULTI("zbs", NULL, ext_zbs, true, true),
     MULTI("zkt", NULL, ext_zkt, false, true),
     MULTI("smstateen", NULL, ext_smstateen, false, true),
-    MULTI("sscofpmf", NULL, ext_sscofpmf, false, false),
+    MULTI("sscofpmf", NULL, ext_sscofpmf, false, true),
     MULTI("sscounterenw", NULL, ext_sscounterenw, false, true),
     MULTI("ssstateen", NULL, ext_ssstateen, false, true),
     MULTI("sstc", NULL, ext_sstc, true, true),

@@ -26,15 +26,19 @@ void riscv_cpu_reset(RISCVCPU *cpu)
     uint64_t (*rdtime_fn)(void *) = env->rdtime_fn;
     void *rdtime_opaque = env->rdtime_opaque;
     uint32_t timebase_freq = env->timebase_freq;
-    struct Timer *stimer = env->stimer;
+    struct Timer *stimer = env->stimer, *pmu_timer = env->pmu_timer;
 
     memset(env, 0, sizeof(*env));
     env->rdtime_fn = rdtime_fn;
     env->rdtime_opaque = rdtime_opaque;
     env->timebase_freq = timebase_freq;
     env->stimer = stimer;
+    env->pmu_timer = pmu_timer;
     if (stimer) {
         timer_del(stimer);
+    }
+    if (pmu_timer) {
+        timer_del(pmu_timer);
     }
 
     env->resetvec = cpu->resetvec_prop;
@@ -114,6 +118,9 @@ static bool riscv_cpu_realize(DeviceState *dev, Error **errp)
     if (!cpu->env.stimer) {
         cpu->env.stimer = timer_new_ns(CLOCK_VIRTUAL, riscv_stimer_cb, cpu);
     }
+    if (!cpu->env.pmu_timer) {
+        cpu->env.pmu_timer = timer_new_ns(CLOCK_VIRTUAL, riscv_pmu_timer_cb, cpu);
+    }
     return true;
 }
 
@@ -140,6 +147,7 @@ static void riscv_cpu_instance_init(Object *obj)
 static void riscv_cpu_finalize(Object *obj)
 {
     timer_free(RISCV_CPU(obj)->env.stimer);
+    timer_free(RISCV_CPU(obj)->env.pmu_timer);
     riscv_cpu_config_finalize(RISCV_CPU(obj));
 }
 

@@ -39,6 +39,17 @@ static RISCVException pred_sstc(CPURISCVState *env, int csrno)
     return env_cpu(env)->ext_sstc ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
 }
 
+static RISCVException pred_sscofpmf(CPURISCVState *env, int csrno)
+{
+    return env_cpu(env)->ext_sscofpmf ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+}
+
+static RISCVException read_scountovf(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = riscv_pmu_scountovf(env);
+    return RISCV_EXCP_NONE;
+}
+
 static RISCVException pred_pmp(CPURISCVState *env, int csrno)
 {
     return env_cpu(env)->pmp ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
@@ -200,7 +211,7 @@ static uint64_t counter_value(CPURISCVState *env, unsigned index)
         uint64_t off = *counter_offset(env, index);
         return counter_inhibited(env, index) ? off : env->instret + off;
     }
-    return index - 3 < RISCV_HPM_COUNTERS ? env->mhpmcounter[index - 3] : 0;
+    return index - 3 < RISCV_HPM_COUNTERS ? riscv_pmu_read(env, index - 3) : 0;
 }
 
 static RISCVException read_counter(CPURISCVState *env, int csrno, uint64_t *val)
@@ -225,7 +236,7 @@ static RISCVException write_mcounter(CPURISCVState *env, int csrno, uint64_t val
     if (index == 0 || index == 2) {
         *counter_offset(env, index) = counter_inhibited(env, index) ? val : val - env->instret;
     } else if (index - 3 < RISCV_HPM_COUNTERS) {
-        env->mhpmcounter[index - 3] = val;
+        riscv_pmu_write(env, index - 3, val);
     }
     return RISCV_EXCP_NONE;
 }
@@ -233,7 +244,7 @@ static RISCVException write_mcounter(CPURISCVState *env, int csrno, uint64_t val
 static RISCVException read_mhpmevent(CPURISCVState *env, int csrno, uint64_t *val)
 {
     unsigned index = csrno - CSR_MHPMEVENT3;
-    *val = index < RISCV_HPM_COUNTERS ? env->mhpmevent[index] : 0;
+    *val = index < RISCV_HPM_COUNTERS ? riscv_pmu_read_event(env, index) : 0;
     return RISCV_EXCP_NONE;
 }
 
@@ -241,7 +252,7 @@ static RISCVException write_mhpmevent(CPURISCVState *env, int csrno, uint64_t va
 {
     unsigned index = csrno - CSR_MHPMEVENT3;
     if (index < RISCV_HPM_COUNTERS) {
-        env->mhpmevent[index] = val;
+        riscv_pmu_write_event(env, index, val);
     }
     return RISCV_EXCP_NONE;
 }
@@ -291,6 +302,7 @@ static RISCVException write_mcountinhibit(CPURISCVState *env, int csrno, uint64_
     /* Re-store both counters in the form their new inhibit bit calls for. */
     write_mcounter(env, CSR_MCYCLE, cycle);
     write_mcounter(env, CSR_MINSTRET, instret);
+    riscv_pmu_sync(env);
     return RISCV_EXCP_NONE;
 }
 /* The ids the -cpu properties set (mvendorid, marchid, mimpid; 0 by default). */
@@ -369,6 +381,12 @@ static RISCVException write_sstatus(CPURISCVState *env, int csrno, uint64_t val)
 
 /* ---- interrupts (3.1.9) ---- */
 
+/* The supervisor-level interrupts: SSI, STI, SEI, and Sscofpmf's LCOFI. */
+static uint64_t s_irq_mask(CPURISCVState *env)
+{
+    return MIP_S_MASK | (env_cpu(env)->ext_sscofpmf ? MIP_LCOFIP : 0);
+}
+
 static RISCVException read_mideleg(CPURISCVState *env, int csrno, uint64_t *val)
 {
     *val = env->mideleg;
@@ -378,7 +396,7 @@ static RISCVException read_mideleg(CPURISCVState *env, int csrno, uint64_t *val)
 /* Only supervisor interrupts can be delegated: M-level ones always trap to M. */
 static RISCVException write_mideleg(CPURISCVState *env, int csrno, uint64_t val)
 {
-    env->mideleg = val & MIP_S_MASK;
+    env->mideleg = val & s_irq_mask(env);
     csr_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }
@@ -392,7 +410,7 @@ static RISCVException read_mie(CPURISCVState *env, int csrno, uint64_t *val)
 static RISCVException write_mie(CPURISCVState *env, int csrno, uint64_t val)
 {
     /* Read by riscv_cpu_update_mip on other threads. */
-    __atomic_store_n(&env->mie, val & MIP_ALL_MASK, __ATOMIC_RELAXED);
+    __atomic_store_n(&env->mie, val & (MIP_ALL_MASK | s_irq_mask(env)), __ATOMIC_RELAXED);
     csr_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }
@@ -405,7 +423,7 @@ static RISCVException read_sie(CPURISCVState *env, int csrno, uint64_t *val)
 
 static RISCVException write_sie(CPURISCVState *env, int csrno, uint64_t val)
 {
-    uint64_t mask = env->mideleg & MIP_S_MASK;
+    uint64_t mask = env->mideleg & s_irq_mask(env);
     __atomic_store_n(&env->mie, (env->mie & ~mask) | (val & mask), __ATOMIC_RELAXED);
     csr_check_interrupts(env);
     return RISCV_EXCP_NONE;
@@ -424,7 +442,7 @@ static RISCVException read_mip(CPURISCVState *env, int csrno, uint64_t *val)
  */
 static RISCVException write_mip(CPURISCVState *env, int csrno, uint64_t val)
 {
-    uint64_t mask = MIP_SSIP;
+    uint64_t mask = MIP_SSIP | (s_irq_mask(env) & MIP_LCOFIP);
     if (!(env->menvcfg & MENVCFG_STCE)) {
         mask |= MIP_STIP;
     }
@@ -440,7 +458,7 @@ static RISCVException read_sip(CPURISCVState *env, int csrno, uint64_t *val)
 
 static RISCVException write_sip(CPURISCVState *env, int csrno, uint64_t val)
 {
-    riscv_cpu_update_mip(env_cpu(env), env->mideleg & MIP_SSIP, val);
+    riscv_cpu_update_mip(env_cpu(env), env->mideleg & (MIP_SSIP | MIP_LCOFIP), val);
     return RISCV_EXCP_NONE;
 }
 
@@ -574,6 +592,7 @@ static const RISCVCSR csr_table[4096] = {
     FIELD_CSR(CSR_STVAL, stval),
     [CSR_SIP] = {"sip", NULL, NULL, read_sip, write_sip},
     [CSR_STIMECMP] = {"stimecmp", pred_sstc, gate_stimecmp, read_stimecmp, write_stimecmp},
+    [CSR_SCOUNTOVF] = {"scountovf", pred_sscofpmf, NULL, read_scountovf, NULL},
     [CSR_SATP] = {"satp", NULL, gate_satp, read_satp, write_satp},
 
     RO_CSR(CSR_MVENDORID, "mvendorid", read_mvendorid),

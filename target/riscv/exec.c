@@ -445,12 +445,19 @@ L_EBREAK:
     tval = 0; /* QEMU 7.2 leaves mtval 0 for breakpoints (tests/guest/traps.c checks it) */
     goto raise;
 L_MRET:
+    /* instret exact (the xRET retired) for counters that stop or start with the mode */
     env->pc = PC;
+    idx = r - tb->insns + 1;
+    env->instret += idx;
     ex = riscv_helper_mret(env);
+    env->instret -= idx;
     goto exit_helper;
 L_SRET:
     env->pc = PC;
+    idx = r - tb->insns + 1;
+    env->instret += idx;
     ex = riscv_helper_sret(env);
+    env->instret -= idx;
     goto exit_helper;
 L_WFI:
     ex = riscv_helper_wfi(env);

@@ -15,7 +15,8 @@ from test_options_icount import PRINT_HEX
 
 RVA23S64_ISA = ("rv64imafdc_zicbom_zicbop_zicboz_zicond_zicntr_zicsr_zifencei_zihintntl_"
                 "zihintpause_zihpm_zimop_zawrs_zfa_zfhmin_zca_zcb_zcd_zcmop_zba_zbb_zbs_zkt_smstateen_"
-                "sscounterenw_ssstateen_sstc_sstvala_sstvecd_svade_svinval_svnapot_svpbmt")
+                "sscofpmf_sscounterenw_ssstateen_sstc_sstvala_sstvecd_svade_svinval_svnapot_"
+                "svpbmt")
 
 
 def cpu_node(emulator, tmp_path, cpu):
@@ -27,6 +28,16 @@ def cpu_node(emulator, tmp_path, cpu):
     dts = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(out)], capture_output=True,
                          text=True, check=True).stdout
     return re.search(r"cpu@0 \{[^}]*", dts).group(0)
+
+
+def pmu_node(emulator, tmp_path, cpu):
+    """The /pmu node (Sscofpmf's event map), or "" if there is none."""
+    out = tmp_path / "pmu.dtb"
+    run([emulator, "-M", f"virt,dumpdtb={out}", "-bios", "none", "-display", "none", "-cpu", cpu])
+    dts = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(out)], capture_output=True,
+                         text=True, check=True).stdout
+    m = re.search(r"\n\tpmu \{[^}]*", dts)
+    return m.group(0) if m else ""
 
 
 def prop(node, name):
@@ -50,6 +61,7 @@ def test_rva23s64_device_tree(kestrel, tmp_path):
     assert exts == list("imafdc") + RVA23S64_ISA.split("_")[1:]
     for size in ("cbom", "cboz", "cbop"):
         assert prop(node, f"riscv,{size}-block-size") == "<0x40>"
+    assert "riscv,event-to-mhpmcounters" in pmu_node(kestrel, tmp_path, "rva23s64")
     # -cpu MODEL,prop=value still overrides the model; the block sizes are properties too.
     node = cpu_node(kestrel, tmp_path, "rva23s64,zicond=off,cbom_blocksize=128")
     assert "_zicond" not in prop(node, "riscv,isa")
@@ -59,6 +71,7 @@ def test_rva23s64_device_tree(kestrel, tmp_path):
 def test_rv64_stays_qemu_7_2s(kestrel, tmp_path):
     node = cpu_node(kestrel, tmp_path, "rv64")
     assert prop(node, "riscv,isa-extensions") is None and "block-size" not in node
+    assert pmu_node(kestrel, tmp_path, "rv64") == ""
     isa = prop(node, "riscv,isa")
     node = cpu_node(kestrel, tmp_path, "max")
     assert set(isa.strip('"').split("_")[1:]) < set(prop(node, "riscv,isa").strip('"').split("_"))
@@ -76,7 +89,7 @@ def test_dependencies_and_unimplemented_refused(kestrel):
     for cpu, message in [("rv64,c=off,zcb=on", "Zcb/Zcmop/Zcd extensions require Zca"),
                          ("rv64,cboz_blocksize=48", "cboz_blocksize=48: must be a power of 2"),
                          ("rv64,ssstateen=on", "Ssstateen extension requires Smstateen"),
-                         ("max,sscofpmf=on", "sscofpmf=on: Kestrel does not implement this")]:
+                         ("max,v=on", "v=on: Kestrel does not implement this extension")]:
         proc = run([kestrel, "-M", "virt,dumpdtb=/dev/null", "-bios", "none", "-cpu", cpu])
         assert proc.returncode != 0 and message in proc.stderr, (cpu, proc.stderr)
 
@@ -124,7 +137,7 @@ def test_linux_with_cpu_max_reports_the_extensions(kestrel, linux_images):
     child.sendline("grep -m1 ^isa /proc/cpuinfo; dmesg | grep -cE 'Oops|BUG:|WARNING:|panic'")
     child.expect(r"isa\s*: (\S+)\s+(\d+)\s")
     # Linux 6.1 lists the multi-letter extensions it knows, sorted, after the letters.
-    assert child.match.group(1) == "rv64imafdc_sstc_svinval_svpbmt_zicbom_zihintpause"
+    assert child.match.group(1) == "rv64imafdc_sscofpmf_sstc_svinval_svpbmt_zicbom_zihintpause"
     assert child.match.group(2) == "0"
     child.sendline("poweroff")
     child.expect(pexpect.EOF)

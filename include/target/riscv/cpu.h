@@ -74,8 +74,12 @@ typedef struct CPURISCVState {
     uint64_t mcycle_offset;            /* cycle = instret + offset (written mcycle) */
     uint64_t minstret_offset;
     uint64_t mseccfg;
-    uint64_t mhpmcounter[RISCV_HPM_COUNTERS]; /* index 0 is mhpmcounter3 */
+    uint64_t mhpmcounter[RISCV_HPM_COUNTERS]; /* index 0 is mhpmcounter3 (pmu.c) */
     uint64_t mhpmevent[RISCV_HPM_COUNTERS];
+    uint32_t pmu_events;   /* counters whose mhpmevent selects a countable event */
+    uint32_t pmu_counting; /* counters counting now: mhpmcounter holds value - instret */
+    uint32_t pmu_armed;    /* counting, OF clear: pmu_wrap[i] is the instret they wrap at */
+    uint64_t pmu_wrap[RISCV_HPM_COUNTERS];
     uint8_t pmpcfg[RISCV_PMP_ENTRIES];
     uint64_t pmpaddr[RISCV_PMP_ENTRIES];
     uint64_t resetvec;
@@ -83,8 +87,9 @@ typedef struct CPURISCVState {
     /* time source: mtime of the board's timer device (set by the ACLINT MTIMER) */
     uint64_t (*rdtime_fn)(void *opaque);
     void *rdtime_opaque;
-    uint32_t timebase_freq; /* Hz of rdtime_fn, for the Sstc timer */
-    struct Timer *stimer;   /* Sstc: fires when time >= stimecmp */
+    uint32_t timebase_freq;  /* Hz of rdtime_fn, for the Sstc timer */
+    struct Timer *stimer;    /* Sstc: fires when time >= stimecmp */
+    struct Timer *pmu_timer; /* Sscofpmf: kicks the hart near a counter's overflow */
 } CPURISCVState;
 
 typedef struct RISCVCPU {
@@ -201,6 +206,20 @@ const char *riscv_csr_name(int csrno);
  */
 void riscv_sstc_update(CPURISCVState *env);
 void riscv_stimer_cb(void *opaque);
+
+/* ---- pmu.c: the programmable counters mhpmcounter3..18 and Sscofpmf ---- */
+/* Counter idx (0 = mhpmcounter3) as the CSRs read it; writing it, and its mhpmevent. */
+uint64_t riscv_pmu_read(CPURISCVState *env, unsigned idx);
+void riscv_pmu_write(CPURISCVState *env, unsigned idx, uint64_t val);
+uint64_t riscv_pmu_read_event(CPURISCVState *env, unsigned idx);
+void riscv_pmu_write_event(CPURISCVState *env, unsigned idx, uint64_t val);
+/* scountovf: the OF bits (bit 3 + idx), masked by mcounteren below M. */
+uint64_t riscv_pmu_scountovf(CPURISCVState *env);
+/* The counting state changed (privilege, mcountinhibit): settle the counters, re-arm. */
+void riscv_pmu_sync(CPURISCVState *env);
+/* Raise the overflows that happened (OF, mip.LCOFIP); called by the hart between blocks. */
+void riscv_pmu_check(CPURISCVState *env);
+void riscv_pmu_timer_cb(void *opaque); /* env->pmu_timer's callback (opaque = RISCVCPU *) */
 
 /* ---- cpu_helper.c: traps and interrupts ---- */
 /* Enter the trap handler for exception cause with tval; env->pc is the faulting pc. */

@@ -32,12 +32,14 @@ typedef enum RISCVException {
 #define IRQ_M_TIMER 7
 #define IRQ_S_EXT 9
 #define IRQ_M_EXT 11
+#define IRQ_LCOF 13 /* Sscofpmf: local counter overflow */
 #define MIP_SSIP (1ULL << IRQ_S_SOFT)
 #define MIP_MSIP (1ULL << IRQ_M_SOFT)
 #define MIP_STIP (1ULL << IRQ_S_TIMER)
 #define MIP_MTIP (1ULL << IRQ_M_TIMER)
 #define MIP_SEIP (1ULL << IRQ_S_EXT)
 #define MIP_MEIP (1ULL << IRQ_M_EXT)
+#define MIP_LCOFIP (1ULL << IRQ_LCOF)
 #define MIP_S_MASK (MIP_SSIP | MIP_STIP | MIP_SEIP)
 #define MIP_ALL_MASK (MIP_S_MASK | MIP_MSIP | MIP_MTIP | MIP_MEIP)
 
@@ -118,6 +120,13 @@ typedef enum RISCVException {
 #define CSR_MSTATEEN0 0x30c
 #define CSR_MSTATEEN3 0x30f
 #define CSR_MCOUNTINHIBIT 0x320
+#define CSR_SCOUNTOVF 0xda0
+/* mhpmevent (Sscofpmf): overflow and the per-mode inhibits above the event selector */
+#define MHPMEVENT_OF (1ULL << 63)
+#define MHPMEVENT_MINH (1ULL << 62)
+#define MHPMEVENT_SINH (1ULL << 61)
+#define MHPMEVENT_UINH (1ULL << 60)
+#define MHPMEVENT_EVENT ((1ULL << 56) - 1)
 #define CSR_MHPMEVENT3 0x323
 #define CSR_MHPMEVENT31 0x33f
 #define CSR_MSCRATCH 0x340
