@@ -80,8 +80,8 @@ static Harness h;
 
 static void start_kicks(void);
 
-static const char *const rva23_insn_exts[] = {"zicond", "zimop", "zca",    "zcb",
-                                              "zcmop",  "zawrs", "zicbom", "zicboz"};
+static const char *const rva23_insn_exts[] = {"zicond", "zimop",  "zca",    "zcb", "zcmop",
+                                              "zawrs",  "zicbom", "zicboz", "zfh", "zfa"};
 
 static int group_setup(void **state)
 {
@@ -368,6 +368,7 @@ GROUP_TEST(compressed, 1u << GEN_C | 1u << GEN_INT, 7000)
 GROUP_TEST(csr, 1u << GEN_CSR | 1u << GEN_INT | 1u << GEN_FP, 8000)
 GROUP_TEST(branches, 1u << GEN_BRANCH | 1u << GEN_INT | 1u << GEN_C, 9000)
 GROUP_TEST(rva23, 1u << GEN_RVA23 | 1u << GEN_INT, 12000)
+GROUP_TEST(fp_half_zfa, 1u << GEN_FPX | 1u << GEN_FP | 1u << GEN_INT, 13000)
 GROUP_TEST(everything, GEN_ALL, 10000)
 
 /* Memory and atomics through the Sv39 table: page faults (load, store/AMO) with their tval. */
@@ -487,14 +488,14 @@ static void test_long(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_integer),      cmocka_unit_test(test_m),
-        cmocka_unit_test(test_bitmanip),     cmocka_unit_test(test_memory),
-        cmocka_unit_test(test_atomics),      cmocka_unit_test(test_fp),
-        cmocka_unit_test(test_compressed),   cmocka_unit_test(test_csr),
-        cmocka_unit_test(test_branches),     cmocka_unit_test(test_rva23),
-        cmocka_unit_test(test_everything),   cmocka_unit_test(test_paged),
-        cmocka_unit_test(test_fs_per_block), cmocka_unit_test(test_code_arena_wx),
-        cmocka_unit_test(test_long),
+        cmocka_unit_test(test_integer),       cmocka_unit_test(test_m),
+        cmocka_unit_test(test_bitmanip),      cmocka_unit_test(test_memory),
+        cmocka_unit_test(test_atomics),       cmocka_unit_test(test_fp),
+        cmocka_unit_test(test_compressed),    cmocka_unit_test(test_csr),
+        cmocka_unit_test(test_branches),      cmocka_unit_test(test_rva23),
+        cmocka_unit_test(test_fp_half_zfa),   cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_paged),         cmocka_unit_test(test_fs_per_block),
+        cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);
 
