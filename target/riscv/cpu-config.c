@@ -1,8 +1,9 @@
 /*
  * The configuration of a RISC-V hart: QEMU 7.2's rv64 properties (extension
- * switches, mmu, pmp, mvendorid/marchid/mimpid, priv_spec...), the named
- * models built on them, and what follows from them: misa, the device tree's
- * riscv,isa and mmu-type, and which decoded instructions exist.
+ * switches, mmu, pmp, mvendorid/marchid/mimpid, priv_spec...) and the RVA23
+ * set's switches under QEMU 9.x's names, and what follows from them: misa,
+ * the device tree's riscv,isa, riscv,isa-extensions and mmu-type, and which
+ * decoded instructions exist. The named models are in cpu-models.c.
  *
  * `-cpu rv64,c=off,mmu=off` reaches these properties as -global defaults of
  * the model's type (system/vl.c), as in QEMU, so every hart gets them.
@@ -15,6 +16,14 @@
  *                   string (a hart without Zicsr cannot have F, as in QEMU)
  *   sstc, pmp       the CSRs exist or not (csr.c, pmp.c)
  *   mmu=off         satp reads zero and ignores writes; mmu-type "riscv,none"
+ *   the RVA23 set   instructions (Zicond, Zimop, Zcb, Zcmop, Zawrs, Zicbom,
+ *                   Zicboz, Zfh/Zfhmin, Zfa, Svinval), CSRs and fields
+ *                   (Smstateen/Ssstateen, Sscofpmf, envcfg bits), page-table
+ *                   rules (Svpbmt, Svnapot, Svade/Svadu); Zicbop, Zihintntl
+ *                   are HINTs; Zca/Zcd are C's subsets (compressed code
+ *                   with c=off); Zkt, Sstvecd, Sstvala, Sscounterenw,
+ *                   Zicntr, Zihpm state what every hart here does: their
+ *                   switches change only the ISA strings.
  * Not modelled: s=off/u=off (the harts always have S and U modes, so both are
  * refused, and so is the sifive-e51 model, which has no S mode), priv_spec
  * other than v1.12.0, pmu-num other than 16, instruction-address-misaligned
