@@ -182,7 +182,7 @@ static bool op_in(RISCVOp op, RISCVOp first, RISCVOp last)
 static bool writes_x(RISCVOp op)
 {
     return op_in(op, OP_FCVT_W_S, OP_FCLASS_S) || op_in(op, OP_FCVT_W_D, OP_FCLASS_D) ||
-           riscv_fp_ext_writes_x(op);
+           (op >= OP_FMADD_H && riscv_fp_ext_writes_x(op));
 }
 
 static uint64_t fp_compute(CPURISCVState *env, const FPArgs *o)
