@@ -110,17 +110,43 @@ static bool virt_create_memory(VirtMachineState *s, MachineState *ms, Error **er
     return true;
 }
 
+/*
+ * Output first + stride * i of dev to input line `line` of hart i, for every hart: how the
+ * interrupt controllers reach the harts' mip bits (no device knows the harts).
+ */
+static void virt_wire_harts(VirtMachineState *s, DeviceState *dev, int first, int stride, int line)
+{
+    for (int i = 0; i < s->num_harts; i++) {
+        qdev_connect_gpio_out(dev, first + stride * i, qdev_get_gpio_in(DEVICE(s->harts[i]), line));
+    }
+}
+
+/* The MSWI's MSIP and the MTIMER's MTIP lines, and the MTIMER as every hart's `time`. */
+static void virt_wire_clint(VirtMachineState *s, DeviceState *mswi, DeviceState *mtimer)
+{
+    virt_wire_harts(s, mswi, 0, 1, IRQ_M_SOFT);
+    virt_wire_harts(s, mtimer, 0, 1, IRQ_M_TIMER);
+    for (int i = 0; i < s->num_harts; i++) {
+        riscv_cpu_set_time_source(s->harts[i], riscv_aclint_mtimer_time, mtimer,
+                                  VIRT_TIMEBASE_FREQ);
+    }
+}
+
 /* The timer and software interrupts: SiFive CLINT (QEMU's default) or ACLINT (aclint=on). */
 static bool virt_create_clint(VirtMachineState *s, Error **errp)
 {
     hwaddr base = virt_memmap[VIRT_CLINT].base;
-    DeviceState *swi, *mtimer, *sswi;
+    DeviceState *swi, *mtimer = NULL, *sswi;
     VirtFDTDevice *d;
 
     if (!s->aclint) {
         /* One "clint@2000000" node, written by the MSWI half. */
-        swi = riscv_aclint_create_clint(base, 0, s->num_harts, errp);
-        return swi && virt_fdt_add(s, swi, VIRT_CLINT);
+        swi = riscv_aclint_create_clint(base, 0, s->num_harts, &mtimer, errp);
+        if (!swi) {
+            return false;
+        }
+        virt_wire_clint(s, swi, mtimer);
+        return virt_fdt_add(s, swi, VIRT_CLINT);
     }
     swi = riscv_aclint_swi_create(base, 0, s->num_harts, false, errp);
     mtimer = swi ? riscv_aclint_mtimer_create(
@@ -134,6 +160,8 @@ static bool virt_create_clint(VirtMachineState *s, Error **errp)
     if (!sswi) {
         return false;
     }
+    virt_wire_clint(s, swi, mtimer);
+    virt_wire_harts(s, sswi, 0, 1, IRQ_S_SOFT);
     virt_fdt_add(s, swi, VIRT_CLINT)->size = RISCV_ACLINT_SWI_SIZE;
     d = virt_fdt_add(s, mtimer, VIRT_CLINT);
     d->base += RISCV_ACLINT_SWI_SIZE;
@@ -150,6 +178,9 @@ static bool virt_create_plic(VirtMachineState *s, Error **errp)
     if (!s->plic) {
         return false;
     }
+    /* context 2i is hart i's M mode, 2i + 1 its S mode */
+    virt_wire_harts(s, s->plic, 0, 2, IRQ_M_EXT);
+    virt_wire_harts(s, s->plic, 1, 2, IRQ_S_EXT);
     s->plic_phandle = s->next_phandle++;
     virt_fdt_add(s, s->plic, VIRT_PLIC)->phandle = s->plic_phandle;
     return true;

@@ -135,6 +135,22 @@ static void riscv_cpu_dev_reset(DeviceState *dev)
     riscv_cpu_reset(RISCV_CPU(dev));
 }
 
+/* Input line n of the hart: mip bit n follows its level. */
+static void riscv_cpu_irq_line(void *opaque, int n, int level)
+{
+    uint64_t mask = 1ULL << n;
+
+    riscv_cpu_update_mip(RISCV_CPU(opaque), mask, level ? mask : 0);
+}
+
+void riscv_cpu_set_time_source(RISCVCPU *cpu, uint64_t (*fn)(void *opaque), void *opaque,
+                               uint32_t freq)
+{
+    cpu->env.rdtime_fn = fn;
+    cpu->env.rdtime_opaque = opaque;
+    cpu->env.timebase_freq = freq;
+}
+
 /* The engine reaches this CPU's hooks and TLB through the generic CPUState. */
 static void riscv_cpu_instance_init(Object *obj)
 {
@@ -142,6 +158,7 @@ static void riscv_cpu_instance_init(Object *obj)
 
     cpu->parent_obj.tcg_ops = &riscv_tcg_ops;
     cpu->parent_obj.tlb = &cpu->tlb;
+    qdev_init_gpio_in(DEVICE(obj), riscv_cpu_irq_line, RISCV_CPU_NUM_IRQ_LINES);
 }
 
 static void riscv_cpu_finalize(Object *obj)

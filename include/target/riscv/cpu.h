@@ -84,7 +84,7 @@ typedef struct CPURISCVState {
     uint64_t pmpaddr[RISCV_PMP_ENTRIES];
     uint64_t resetvec;
 
-    /* time source: mtime of the board's timer device (set by the ACLINT MTIMER) */
+    /* time source: mtime of the board's timer device (riscv_cpu_set_time_source) */
     uint64_t (*rdtime_fn)(void *opaque);
     void *rdtime_opaque;
     uint32_t timebase_freq;  /* Hz of rdtime_fn, for the Sstc timer */
@@ -134,6 +134,16 @@ static inline RISCVCPU *env_cpu(CPURISCVState *env)
 }
 
 /* ---- cpu.c ---- */
+/*
+ * The hart's boundary, what a board wires: input lines (qdev gpio in) 0..15,
+ * line n driving mip bit n (IRQ_M_SOFT, IRQ_M_TIMER, IRQ_M_EXT, IRQ_S_EXT...,
+ * level-triggered, any thread), for the interrupt controllers' outputs; and
+ * the `time` source, fn(opaque) = the board timer's mtime at freq Hz (read
+ * by the time CSR and Sstc, on the hart's thread without the BQL).
+ */
+#define RISCV_CPU_NUM_IRQ_LINES 16
+void riscv_cpu_set_time_source(RISCVCPU *cpu, uint64_t (*fn)(void *opaque), void *opaque,
+                               uint32_t freq);
 /*
  * pc = resetvec, M-mode, CSRs to reset values (mstatus SXL=UXL=64-bit, FS
  * off, as QEMU 7.2); keeps the wiring (rdtime_fn, timebase_freq, stimer).
