@@ -38,7 +38,7 @@ PROGRAM_CPU = {
     "svext.elf": ("rv64,svnapot=on,svpbmt=on,svinval=on", True),
     "zfh.elf": ("rv64,Zfh=on", True),
     "zfa.elf": ("max", False),
-    # QEMU 7.2 counts host TSC ticks for these events: no exact counts to compare.
+    # QEMU 7.2 counts host ticks for these events: no exact counts to compare.
     "sscofpmf.elf": ("max", False),
 }
 

@@ -1,7 +1,8 @@
 /*
- * Sscofpmf 1.0 with -cpu max (expected values from the spec; QEMU 7.2's
- * counters count host TSC ticks for these events, so exact counts cannot be
- * compared with it):
+ * Sscofpmf 1.0 with -cpu max (expected values from the spec: QEMU 7.2, with
+ * rv64,h=false,sscofpmf=on, counts host ticks for these events (7413 for the
+ * 11 instructions of count_ten) and keeps VSINH/VUINH writable, so it is not
+ * compared):
  *  - mhpmcounter3 with event 2 (instructions) counts retired instructions;
  *    mcountinhibit and mhpmevent.MINH/SINH stop it in the modes they name
  *  - going from all ones to 0 sets mhpmevent.OF and raises LCOFI (interrupt
