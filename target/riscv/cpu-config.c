@@ -22,7 +22,9 @@
  *                   rules (Svpbmt, Svnapot, Svade/Svadu); Zicbop, Zihintntl
  *                   are HINTs; Zca/Zcd are C's subsets (compressed code
  *                   with c=off); Zkt, Sstvecd, Sstvala, Sscounterenw,
- *                   Zicntr, Zihpm state what every hart here does: their
+ *                   Zicntr, Zihpm, Ziccamoa, Ziccif, Zicclsm, Ziccrse,
+ *                   Za64rs, Ssccptr, Ssu64xl (and Zic64b, checked against
+ *                   the block sizes) state what every hart here does: their
  *                   switches change only the ISA strings.
  * Not modelled: s=off/u=off (the harts always have S and U modes, so both are
  * refused, and so is the sifive-e51 model, which has no S mode), priv_spec
@@ -96,9 +98,14 @@ typedef struct RISCVMultiExt {
     }
 
 static const RISCVMultiExt multi_exts[] = {
+    MULTI("zic64b", NULL, ext_zic64b, false, true),
     MULTI("zicbom", NULL, ext_zicbom, false, true),
     MULTI("zicbop", NULL, ext_zicbop, false, true),
     MULTI("zicboz", NULL, ext_zicboz, false, true),
+    MULTI("ziccamoa", NULL, ext_ziccamoa, false, true),
+    MULTI("ziccif", NULL, ext_ziccif, false, true),
+    MULTI("zicclsm", NULL, ext_zicclsm, false, true),
+    MULTI("ziccrse", NULL, ext_ziccrse, false, true),
     MULTI("zicond", NULL, ext_zicond, false, true),
     MULTI("zicntr", NULL, ext_zicntr, false, true),
     MULTI("zicsr", "Zicsr", ext_zicsr, true, true),
@@ -107,6 +114,7 @@ static const RISCVMultiExt multi_exts[] = {
     MULTI("zihintpause", "Zihintpause", ext_zihintpause, true, true),
     MULTI("zihpm", NULL, ext_zihpm, false, true),
     MULTI("zimop", NULL, ext_zimop, false, true),
+    MULTI("za64rs", NULL, ext_za64rs, false, true),
     MULTI("zawrs", NULL, ext_zawrs, false, true),
     MULTI("zfa", NULL, ext_zfa, false, true),
     MULTI("zfh", "Zfh", ext_zfh, false, true),
@@ -121,12 +129,14 @@ static const RISCVMultiExt multi_exts[] = {
     MULTI("zbs", NULL, ext_zbs, true, true),
     MULTI("zkt", NULL, ext_zkt, false, true),
     MULTI("smstateen", NULL, ext_smstateen, false, true),
+    MULTI("ssccptr", NULL, ext_ssccptr, false, true),
     MULTI("sscofpmf", NULL, ext_sscofpmf, false, true),
     MULTI("sscounterenw", NULL, ext_sscounterenw, false, true),
     MULTI("ssstateen", NULL, ext_ssstateen, false, true),
     MULTI("sstc", NULL, ext_sstc, true, true),
     MULTI("sstvala", NULL, ext_sstvala, false, true),
     MULTI("sstvecd", NULL, ext_sstvecd, false, true),
+    MULTI("ssu64xl", NULL, ext_ssu64xl, false, true),
     MULTI("svade", NULL, ext_svade, false, true),
     MULTI("svadu", NULL, ext_svadu, false, true),
     MULTI("svinval", NULL, ext_svinval, false, true),
@@ -393,6 +403,9 @@ static bool check_dependencies(RISCVCPU *cpu, Error **errp)
         error_setg(errp, "Zcd extension requires D extension");
     } else if ((cpu->ext_zfh || cpu->ext_zfhmin || cpu->ext_zfa) && !cpu->ext_f) {
         error_setg(errp, "Zfh/Zfhmin/Zfa extensions require F extension");
+    } else if (cpu->ext_zic64b && (cpu->cbom_blocksize != 64 || cpu->cbop_blocksize != 64 ||
+                                   cpu->cboz_blocksize != 64)) {
+        error_setg(errp, "zic64b: cbom/cbop/cboz_blocksize must be 64");
     } else if (cpu->ext_ssstateen && !cpu->ext_smstateen) {
         error_setg(errp, "Ssstateen extension requires Smstateen extension");
     } else if ((cpu->ext_zicntr || cpu->ext_zihpm) && !cpu->ext_zicsr) {

@@ -9,26 +9,28 @@
  *               1.0 and RVA23 1.0, as QEMU 9.x names the profile CPUs): the
  *               mandatory extensions Kestrel implements, nothing else (no Zbc).
  *               Missing from RVA23S64 until they are written: V (and Zvfhmin,
- *               Zvbb, Zvkt), H, Zfa, Zfhmin, Sscofpmf; riscv,isa says what is on.
+ *               Zvbb, Zvkt), H (and Sha), Ssnpm/Supm; riscv,isa says what is on.
  *   sifive-u54, shakti-c   RV64GC with S and U, none of the later Z's
  */
 #include "target/riscv/cpu.h"
 
-/* RVA22U64 + RVA22S64 mandatory extensions (the statements Kestrel has no switch for, such
- * as Ziccif or Za64rs, hold for every hart it models). */
+/* RVA22U64 + RVA22S64 mandatory extensions. */
 static const char *const rva22s64_exts[] = {
-    "zicbom",  "zicbop",  "zicboz", "zicntr",  "zicsr",  "zifencei", "zihintpause",
-    "zihpm",   "zfhmin",  "zba",    "zbb",     "zbs",    "zkt",      "sscounterenw",
-    "sstvala", "sstvecd", "svade",  "svinval", "svpbmt",
+    "zic64b",  "zicbom",  "zicbop", "zicboz",   "ziccamoa",    "ziccif",  "zicclsm",
+    "ziccrse", "zicntr",  "zicsr",  "zifencei", "zihintpause", "zihpm",   "za64rs",
+    "zfhmin",  "zba",     "zbb",    "zbs",      "zkt",         "ssccptr", "sscounterenw",
+    "sstvala", "sstvecd", "svade",  "svinval",  "svpbmt",
 };
 
-/* RVA23U64 + RVA23S64 mandatory extensions besides V and H. */
+/* RVA23U64 + RVA23S64 mandatory extensions besides V (and Zvfhmin, Zvbb, Zvkt), H (and
+ * Sha), and the pointer masking of Ssnpm/Supm. */
 static const char *const rva23s64_exts[] = {
-    "zicbom",    "zicbop",      "zicboz",   "zicond",       "zicntr",    "zicsr", "zifencei",
-    "zihintntl", "zihintpause", "zihpm",    "zimop",        "zawrs",     "zfa",   "zfhmin",
-    "zca",       "zcb",         "zcd",      "zcmop",        "zba",       "zbb",   "zbs",
-    "zkt",       "smstateen",   "sscofpmf", "sscounterenw", "ssstateen", "sstc",  "sstvala",
-    "sstvecd",   "svade",       "svinval",  "svnapot",      "svpbmt",
+    "zic64b",    "zicbom",  "zicbop",   "zicboz",       "ziccamoa",  "ziccif",    "zicclsm",
+    "ziccrse",   "zicond",  "zicntr",   "zicsr",        "zifencei",  "zihintntl", "zihintpause",
+    "zihpm",     "zimop",   "za64rs",   "zawrs",        "zfa",       "zfhmin",    "zca",
+    "zcb",       "zcd",     "zcmop",    "zba",          "zbb",       "zbs",       "zkt",
+    "smstateen", "ssccptr", "sscofpmf", "sscounterenw", "ssstateen", "sstc",      "sstvala",
+    "sstvecd",   "ssu64xl", "svade",    "svinval",      "svnapot",   "svpbmt",
 };
 
 static void riscv_cpu_max_init(Object *obj)

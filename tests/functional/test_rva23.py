@@ -13,10 +13,10 @@ from baremetal import PRINT_AND_EXIT, assemble  # noqa: F401 (PRINT_AND_EXIT: ex
 from conftest import HANG_GUARD, run
 from test_options_icount import PRINT_HEX
 
-RVA23S64_ISA = ("rv64imafdc_zicbom_zicbop_zicboz_zicond_zicntr_zicsr_zifencei_zihintntl_"
-                "zihintpause_zihpm_zimop_zawrs_zfa_zfhmin_zca_zcb_zcd_zcmop_zba_zbb_zbs_zkt_smstateen_"
-                "sscofpmf_sscounterenw_ssstateen_sstc_sstvala_sstvecd_svade_svinval_svnapot_"
-                "svpbmt")
+RVA23S64_ISA = ("rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicond_"
+                "zicntr_zicsr_zifencei_zihintntl_zihintpause_zihpm_zimop_za64rs_zawrs_zfa_zfhmin_"
+                "zca_zcb_zcd_zcmop_zba_zbb_zbs_zkt_smstateen_ssccptr_sscofpmf_sscounterenw_"
+                "ssstateen_sstc_sstvala_sstvecd_ssu64xl_svade_svinval_svnapot_svpbmt")
 
 
 def cpu_node(emulator, tmp_path, cpu):
@@ -63,7 +63,7 @@ def test_rva23s64_device_tree(kestrel, tmp_path):
         assert prop(node, f"riscv,{size}-block-size") == "<0x40>"
     assert "riscv,event-to-mhpmcounters" in pmu_node(kestrel, tmp_path, "rva23s64")
     # -cpu MODEL,prop=value still overrides the model; the block sizes are properties too.
-    node = cpu_node(kestrel, tmp_path, "rva23s64,zicond=off,cbom_blocksize=128")
+    node = cpu_node(kestrel, tmp_path, "rva23s64,zicond=off,zic64b=off,cbom_blocksize=128")
     assert "_zicond" not in prop(node, "riscv,isa")
     assert prop(node, "riscv,cbom-block-size") == "<0x80>"
 
@@ -89,6 +89,7 @@ def test_dependencies_and_unimplemented_refused(kestrel):
     for cpu, message in [("rv64,c=off,zcb=on", "Zcb/Zcmop/Zcd extensions require Zca"),
                          ("rv64,cboz_blocksize=48", "cboz_blocksize=48: must be a power of 2"),
                          ("rv64,ssstateen=on", "Ssstateen extension requires Smstateen"),
+                         ("rva23s64,cbom_blocksize=128", "zic64b: cbom/cbop/cboz_blocksize"),
                          ("max,v=on", "v=on: Kestrel does not implement this extension")]:
         proc = run([kestrel, "-M", "virt,dumpdtb=/dev/null", "-bios", "none", "-cpu", cpu])
         assert proc.returncode != 0 and message in proc.stderr, (cpu, proc.stderr)

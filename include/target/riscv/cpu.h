@@ -109,6 +109,8 @@ typedef struct RISCVCPU {
     bool ext_zimop, ext_zawrs, ext_zfa, ext_zfh, ext_zfhmin, ext_zca, ext_zcb, ext_zcd, ext_zcmop;
     bool ext_zkt, ext_smstateen, ext_sscofpmf, ext_sscounterenw, ext_ssstateen, ext_sstvala;
     bool ext_sstvecd, ext_svade, ext_svadu, ext_svinval, ext_svnapot, ext_svpbmt;
+    bool ext_zic64b, ext_ziccamoa, ext_ziccif, ext_zicclsm, ext_ziccrse, ext_za64rs;
+    bool ext_ssccptr, ext_ssu64xl;
     uint32_t cbom_blocksize, cbop_blocksize, cboz_blocksize; /* bytes, a power of two */
     bool short_isa_string;
     uint32_t mvendorid;
