@@ -22,63 +22,13 @@
  */
 #include <inttypes.h>
 #include <libfdt.h>
+#include <stdatomic.h>
 
 #include "hw/intc/riscv_aclint.h"
 #include "migration/vmstate.h"
-#include "target/riscv/cpu.h"
+#include "target/riscv/cpu_bits.h" /* the interrupt numbers of the device-tree nodes */
 #include "util/log.h"
 #include "util/timer.h"
-
-/* ---- lines into the harts' mip ---- */
-
-static void riscv_hart_irq_handler(void *opaque, int n, int level)
-{
-    uint64_t mask = 1ULL << n;
-
-    riscv_cpu_update_mip(opaque, mask, level ? mask : 0);
-}
-
-static RISCVCPU *riscv_hart_by_id(uint32_t hartid)
-{
-    /* CPU_FOREACH spelled out: the list of realized vCPUs. */
-    for (CPUState *cs = first_cpu; cs; cs = cs->next_cpu) {
-        if (RISCV_CPU(cs)->hartid == hartid) {
-            return RISCV_CPU(cs);
-        }
-    }
-    return NULL;
-}
-
-IRQState *riscv_hart_irq_new(uint32_t hartid, int irq)
-{
-    RISCVCPU *cpu = riscv_hart_by_id(hartid);
-
-    return cpu ? irq_new(riscv_hart_irq_handler, cpu, irq) : NULL;
-}
-
-/*
- * Declare num outgoing per-hart lines and connect line i to mip bit irq of hart
- * hartid_base+i where that hart exists. *lines keeps what we allocated.
- */
-static void aclint_init_hart_lines(DeviceState *dev, IRQState **outs, IRQState **lines,
-                                   uint32_t hartid_base, uint32_t num, int irq)
-{
-    qdev_init_gpio_out(dev, outs, num);
-    for (uint32_t i = 0; i < num; i++) {
-        lines[i] = riscv_hart_irq_new(hartid_base + i, irq);
-        qdev_connect_gpio_out(dev, i, lines[i]);
-    }
-}
-
-static void aclint_free_lines(IRQState **lines, uint32_t num)
-{
-    for (uint32_t i = 0; lines && i < num; i++) {
-        if (lines[i]) {
-            irq_free(lines[i]);
-        }
-    }
-    free(lines);
-}
 
 /* A 4- or 8-byte access at byte offset off (0 or 4) within a 64-bit register. */
 static uint64_t reg64_read(uint64_t reg, unsigned off, unsigned size)
@@ -102,9 +52,8 @@ typedef struct RISCVAclintSwiState {
     bool sswi;
     bool sifive_clint;
     /* state */
-    uint8_t *msip;         /* MSWI: bit 0 of each msip register */
-    IRQState **soft_irqs;  /* out: MSIP (or SSIP) of each hart */
-    IRQState **hart_lines; /* the lines realize connected, owned here */
+    uint8_t *msip;        /* MSWI: bit 0 of each msip register */
+    IRQState **soft_irqs; /* out: MSIP (or SSIP) of each hart */
 } RISCVAclintSwiState;
 
 #define RISCV_ACLINT_SWI(obj) OBJECT_CHECK(RISCVAclintSwiState, (obj), TYPE_RISCV_ACLINT_SWI)
@@ -177,9 +126,7 @@ static bool aclint_swi_realize(DeviceState *dev, Error **errp)
     }
     s->msip = xnew0(uint8_t, s->num_harts);
     s->soft_irqs = xnew0(IRQState *, s->num_harts);
-    s->hart_lines = xnew0(IRQState *, s->num_harts);
-    aclint_init_hart_lines(dev, s->soft_irqs, s->hart_lines, s->hartid_base, s->num_harts,
-                           s->sswi ? IRQ_S_SOFT : IRQ_M_SOFT);
+    qdev_init_gpio_out(dev, s->soft_irqs, s->num_harts);
     memory_region_init_io(&s->mmio, &aclint_swi_ops, s,
                           s->sswi ? "riscv.aclint.sswi" : "riscv.aclint.mswi",
                           RISCV_ACLINT_SWI_SIZE);
@@ -205,7 +152,6 @@ static void aclint_swi_finalize(Object *obj)
 {
     RISCVAclintSwiState *s = RISCV_ACLINT_SWI(obj);
 
-    aclint_free_lines(s->hart_lines, s->num_harts);
     free(s->soft_irqs);
     free(s->msip);
 }
@@ -237,7 +183,6 @@ struct RISCVAclintMTimerState {
     _Atomic uint64_t time_delta;
     MTimerHart *harts;
     IRQState **timer_irqs; /* out: MTIP of each hart */
-    IRQState **hart_lines; /* the lines realize connected, owned here */
 };
 
 #define RISCV_ACLINT_MTIMER(obj)                                                                   \
@@ -259,10 +204,10 @@ static uint64_t mtimer_time(RISCVAclintMTimerState *s)
     return mtimer_ticks(s, mtimer_now_ns()) + atomic_load(&s->time_delta);
 }
 
-/* env.rdtime_fn of the harts: runs on vCPU threads without the BQL, hence the atomic. */
-static uint64_t mtimer_rdtime(void *opaque)
+/* The harts' time source (the board sets it): vCPU threads, no BQL, hence the atomic. */
+uint64_t riscv_aclint_mtimer_time(void *mtimer)
 {
-    return mtimer_time(opaque);
+    return mtimer_time(mtimer); /* the board passes the MTIMER itself: no type check here */
 }
 
 /* Set MTIP of one hart from mtime vs mtimecmp; if not yet due, arm its timer. */
@@ -380,20 +325,6 @@ static bool mtimer_check_props(RISCVAclintMTimerState *s, Error **errp)
     return true;
 }
 
-/* Make this MTIMER the `time` source of every hart it serves. */
-static void mtimer_provide_rdtime(RISCVAclintMTimerState *s)
-{
-    for (uint32_t i = 0; i < s->num_harts; i++) {
-        RISCVCPU *cpu = riscv_hart_by_id(s->hartid_base + i);
-
-        if (cpu) {
-            cpu->env.rdtime_fn = mtimer_rdtime;
-            cpu->env.rdtime_opaque = s;
-            cpu->env.timebase_freq = s->timebase_freq;
-        }
-    }
-}
-
 static bool aclint_mtimer_realize(DeviceState *dev, Error **errp)
 {
     RISCVAclintMTimerState *s = RISCV_ACLINT_MTIMER(dev);
@@ -409,12 +340,7 @@ static bool aclint_mtimer_realize(DeviceState *dev, Error **errp)
         s->harts[i].timer = timer_new_ns(CLOCK_VIRTUAL, mtimer_timer_cb, &s->harts[i]);
     }
     s->timer_irqs = xnew0(IRQState *, s->num_harts);
-    s->hart_lines = xnew0(IRQState *, s->num_harts);
-    aclint_init_hart_lines(dev, s->timer_irqs, s->hart_lines, s->hartid_base, s->num_harts,
-                           IRQ_M_TIMER);
-    if (s->provide_rdtime) {
-        mtimer_provide_rdtime(s);
-    }
+    qdev_init_gpio_out(dev, s->timer_irqs, s->num_harts);
     memory_region_init_io(&s->mmio, &aclint_mtimer_ops, s, "riscv.aclint.mtimer", s->aperture_size);
     sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->mmio);
     return true;
@@ -438,7 +364,6 @@ static void aclint_mtimer_finalize(Object *obj)
     for (uint32_t i = 0; s->harts && i < s->num_harts; i++) {
         timer_free(s->harts[i].timer);
     }
-    aclint_free_lines(s->hart_lines, s->num_harts);
     free(s->timer_irqs);
     free(s->harts);
 }
@@ -746,7 +671,7 @@ DeviceState *riscv_aclint_mtimer_create(hwaddr addr, hwaddr size, uint32_t harti
 }
 
 DeviceState *riscv_aclint_create_clint(hwaddr base, uint32_t hartid_base, uint32_t num_harts,
-                                       Error **errp)
+                                       DeviceState **mtimer_out, Error **errp)
 {
     DeviceState *mtimer = aclint_mtimer_new(
         RISCV_ACLINT_DEFAULT_MTIMER_SIZE, hartid_base, num_harts, RISCV_ACLINT_DEFAULT_MTIMECMP,
@@ -755,6 +680,7 @@ DeviceState *riscv_aclint_create_clint(hwaddr base, uint32_t hartid_base, uint32
     if (!aclint_realize_map(mtimer, base + RISCV_ACLINT_SWI_SIZE, errp)) {
         return NULL;
     }
+    *mtimer_out = mtimer;
     return aclint_realize_map(aclint_swi_new(hartid_base, num_harts, false, true, errp), base,
                               errp);
 }

@@ -22,7 +22,6 @@
 #include <inttypes.h>
 #include <libfdt.h>
 
-#include "hw/intc/riscv_aclint.h"
 #include "hw/intc/riscv_aplic.h"
 #include "migration/vmstate.h"
 #include "target/riscv/cpu_bits.h"
@@ -56,7 +55,6 @@ struct RISCVAPLICState {
     uint32_t *ithreshold;
     IRQState **outputs;
     bool *output_level;
-    IRQState **hart_lines;
     uint64_t *irq_count; /* per source: times its wire went high ("info irq") */
 };
 
@@ -459,17 +457,6 @@ static const MemoryRegionOps aplic_ops = {
 
 /* ---- realize / reset ---- */
 
-static void aplic_connect_harts(RISCVAPLICState *s)
-{
-    DeviceState *dev = DEVICE(s);
-
-    qdev_init_gpio_out(dev, s->outputs, s->num_harts);
-    for (uint32_t h = 0; h < s->num_harts; h++) {
-        s->hart_lines[h] = riscv_hart_irq_new(s->hartid_base + h, s->mmode ? IRQ_M_EXT : IRQ_S_EXT);
-        qdev_connect_gpio_out(dev, h, s->hart_lines[h]);
-    }
-}
-
 static bool aplic_realize(DeviceState *dev, Error **errp)
 {
     RISCVAPLICState *s = RISCV_APLIC(dev);
@@ -495,9 +482,8 @@ static bool aplic_realize(DeviceState *dev, Error **errp)
     s->ithreshold = xnew0(uint32_t, s->num_harts);
     s->outputs = xnew0(IRQState *, s->num_harts);
     s->output_level = xnew0(bool, s->num_harts);
-    s->hart_lines = xnew0(IRQState *, s->num_harts);
     s->irq_count = xnew0(uint64_t, s->num_sources);
-    aplic_connect_harts(s);
+    qdev_init_gpio_out(dev, s->outputs, s->num_harts);
     qdev_init_gpio_in(dev, aplic_irq_request, s->num_sources);
     memory_region_init_io(&s->mmio, &aplic_ops, s, TYPE_RISCV_APLIC,
                           aplic_region_size(s->num_harts));
@@ -527,12 +513,6 @@ static void aplic_finalize(Object *obj)
 {
     RISCVAPLICState *s = RISCV_APLIC(obj);
 
-    for (uint32_t h = 0; s->hart_lines && h < s->num_harts; h++) {
-        if (s->hart_lines[h]) {
-            irq_free(s->hart_lines[h]);
-        }
-    }
-    free(s->hart_lines);
     free(s->output_level);
     free(s->outputs);
     free(s->ithreshold);

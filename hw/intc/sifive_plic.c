@@ -21,7 +21,6 @@
 #include <inttypes.h>
 #include <libfdt.h>
 
-#include "hw/intc/riscv_aclint.h"
 #include "hw/intc/sifive_plic.h"
 #include "migration/vmstate.h"
 #include "target/riscv/cpu_bits.h"
@@ -40,16 +39,15 @@ typedef struct SiFivePLICState {
     uint32_t num_words; /* 32-bit words of a source bitmap */
     uint32_t num_contexts;
     /* gateways and core */
-    uint32_t *priority;    /* per source */
-    uint32_t *level;       /* bitmap: input line high */
-    uint32_t *pending;     /* bitmap */
-    uint32_t *claimed;     /* bitmap: claimed, not yet completed */
-    uint32_t *enable;      /* num_contexts bitmaps */
-    uint32_t *threshold;   /* per context */
-    IRQState **outputs;    /* per context: MEIP/SEIP of its hart */
-    bool *output_level;    /* what each output was last driven to */
-    IRQState **hart_lines; /* the lines realize connected, owned here */
-    uint64_t *irq_count;   /* per source: times its line went high ("info irq") */
+    uint32_t *priority;  /* per source */
+    uint32_t *level;     /* bitmap: input line high */
+    uint32_t *pending;   /* bitmap */
+    uint32_t *claimed;   /* bitmap: claimed, not yet completed */
+    uint32_t *enable;    /* num_contexts bitmaps */
+    uint32_t *threshold; /* per context */
+    IRQState **outputs;  /* per context: MEIP/SEIP of its hart */
+    bool *output_level;  /* what each output was last driven to */
+    uint64_t *irq_count; /* per source: times its line went high ("info irq") */
 } SiFivePLICState;
 
 #define SIFIVE_PLIC(obj) OBJECT_CHECK(SiFivePLICState, (obj), TYPE_SIFIVE_PLIC)
@@ -305,19 +303,6 @@ static bool plic_check_props(SiFivePLICState *s, Error **errp)
     return true;
 }
 
-static void plic_connect_harts(SiFivePLICState *s)
-{
-    DeviceState *dev = DEVICE(s);
-
-    qdev_init_gpio_out(dev, s->outputs, s->num_contexts);
-    for (uint32_t ctx = 0; ctx < s->num_contexts; ctx++) {
-        int irq = (ctx % 2) ? IRQ_S_EXT : IRQ_M_EXT;
-
-        s->hart_lines[ctx] = riscv_hart_irq_new(s->hartid_base + ctx / 2, irq);
-        qdev_connect_gpio_out(dev, ctx, s->hart_lines[ctx]);
-    }
-}
-
 static bool plic_realize(DeviceState *dev, Error **errp)
 {
     SiFivePLICState *s = SIFIVE_PLIC(dev);
@@ -335,9 +320,8 @@ static bool plic_realize(DeviceState *dev, Error **errp)
     s->threshold = xnew0(uint32_t, s->num_contexts);
     s->outputs = xnew0(IRQState *, s->num_contexts);
     s->output_level = xnew0(bool, s->num_contexts);
-    s->hart_lines = xnew0(IRQState *, s->num_contexts);
     s->irq_count = xnew0(uint64_t, s->num_sources);
-    plic_connect_harts(s);
+    qdev_init_gpio_out(dev, s->outputs, s->num_contexts); /* the board connects them */
     qdev_init_gpio_in(dev, plic_irq_request, s->num_sources);
     memory_region_init_io(&s->mmio, &plic_ops, s, TYPE_SIFIVE_PLIC, s->aperture_size);
     sysbus_init_mmio(SYS_BUS_DEVICE(dev), &s->mmio);
@@ -361,12 +345,6 @@ static void plic_finalize(Object *obj)
 {
     SiFivePLICState *s = SIFIVE_PLIC(obj);
 
-    for (uint32_t ctx = 0; s->hart_lines && ctx < s->num_contexts; ctx++) {
-        if (s->hart_lines[ctx]) {
-            irq_free(s->hart_lines[ctx]);
-        }
-    }
-    free(s->hart_lines);
     free(s->output_level);
     free(s->outputs);
     free(s->threshold);

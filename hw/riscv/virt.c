@@ -118,17 +118,43 @@ static bool virt_create_memory(VirtMachineState *s, MachineState *ms, Error **er
     return true;
 }
 
+/*
+ * Output first + stride * i of dev to input line `line` of hart i, for every hart: how the
+ * interrupt controllers reach the harts' mip bits (no device knows the harts).
+ */
+static void virt_wire_harts(VirtMachineState *s, DeviceState *dev, int first, int stride, int line)
+{
+    for (int i = 0; i < s->num_harts; i++) {
+        qdev_connect_gpio_out(dev, first + stride * i, qdev_get_gpio_in(DEVICE(s->harts[i]), line));
+    }
+}
+
+/* The MSWI's MSIP and the MTIMER's MTIP lines, and the MTIMER as every hart's `time`. */
+static void virt_wire_clint(VirtMachineState *s, DeviceState *mswi, DeviceState *mtimer)
+{
+    virt_wire_harts(s, mswi, 0, 1, IRQ_M_SOFT);
+    virt_wire_harts(s, mtimer, 0, 1, IRQ_M_TIMER);
+    for (int i = 0; i < s->num_harts; i++) {
+        riscv_cpu_set_time_source(s->harts[i], riscv_aclint_mtimer_time, mtimer,
+                                  VIRT_TIMEBASE_FREQ);
+    }
+}
+
 /* The timer and software interrupts: SiFive CLINT (QEMU's default) or ACLINT (aclint=on). */
 static bool virt_create_clint(VirtMachineState *s, Error **errp)
 {
     hwaddr base = virt_memmap[VIRT_CLINT].base;
-    DeviceState *swi, *mtimer, *sswi;
+    DeviceState *swi, *mtimer = NULL, *sswi;
     VirtFDTDevice *d;
 
     if (!s->aclint) {
         /* One "clint@2000000" node, written by the MSWI half. */
-        swi = riscv_aclint_create_clint(base, 0, s->num_harts, errp);
-        return swi && virt_fdt_add(s, swi, VIRT_CLINT);
+        swi = riscv_aclint_create_clint(base, 0, s->num_harts, &mtimer, errp);
+        if (!swi) {
+            return false;
+        }
+        virt_wire_clint(s, swi, mtimer);
+        return virt_fdt_add(s, swi, VIRT_CLINT);
     }
     swi = riscv_aclint_swi_create(base, 0, s->num_harts, false, errp);
     mtimer = swi ? riscv_aclint_mtimer_create(
@@ -142,6 +168,8 @@ static bool virt_create_clint(VirtMachineState *s, Error **errp)
     if (!sswi) {
         return false;
     }
+    virt_wire_clint(s, swi, mtimer);
+    virt_wire_harts(s, sswi, 0, 1, IRQ_S_SOFT);
     virt_fdt_add(s, swi, VIRT_CLINT)->size = RISCV_ACLINT_SWI_SIZE;
     d = virt_fdt_add(s, mtimer, VIRT_CLINT);
     d->base += RISCV_ACLINT_SWI_SIZE;
@@ -158,6 +186,9 @@ static bool virt_create_plic(VirtMachineState *s, Error **errp)
     if (!s->irqchip) {
         return false;
     }
+    /* context 2i is hart i's M mode, 2i + 1 its S mode */
+    virt_wire_harts(s, s->irqchip, 0, 2, IRQ_M_EXT);
+    virt_wire_harts(s, s->irqchip, 1, 2, IRQ_S_EXT);
     s->irqchip_phandle = s->next_phandle++;
     virt_fdt_add(s, s->irqchip, VIRT_PLIC)->phandle = s->irqchip_phandle;
     return true;
@@ -178,6 +209,8 @@ static bool virt_create_aplic(VirtMachineState *s, Error **errp)
     if (!sl) {
         return false;
     }
+    virt_wire_harts(s, m, 0, 1, IRQ_M_EXT);
+    virt_wire_harts(s, sl, 0, 1, IRQ_S_EXT);
     s->irqchip = m;
     s->irq_type = 4; /* IRQ_TYPE_LEVEL_HIGH */
     d = virt_fdt_add(s, m, VIRT_APLIC_M);
@@ -461,6 +494,33 @@ static void fdt_reg64(VirtFdt *f, int node, hwaddr base, uint64_t size)
 }
 
 /*
+ * What the 6.x kernels read instead of riscv,isa, and the cache-block sizes, as QEMU 9.x
+ * writes them; only on a hart with extensions QEMU 7.2 lacks, so rv64's node stays 7.2's.
+ */
+static void virt_fdt_cpu_isa(VirtFdt *f, int node, RISCVCPU *cpu)
+{
+    char exts[1024];
+    size_t len;
+
+    if (!riscv_cpu_has_new_exts(cpu)) {
+        return;
+    }
+    if (cpu->ext_zicbop) {
+        fdt_u32(f, node, "riscv,cbop-block-size", cpu->cbop_blocksize);
+    }
+    if (cpu->ext_zicboz) {
+        fdt_u32(f, node, "riscv,cboz-block-size", cpu->cboz_blocksize);
+    }
+    if (cpu->ext_zicbom) {
+        fdt_u32(f, node, "riscv,cbom-block-size", cpu->cbom_blocksize);
+    }
+    len = riscv_isa_extensions(cpu, exts, sizeof(exts));
+    fdt_check(f, fdt_setprop(f->fdt, node, "riscv,isa-extensions", exts, len),
+              "riscv,isa-extensions");
+    fdt_str(f, node, "riscv,isa-base", "rv64i");
+}
+
+/*
  * libfdt inserts each new property and subnode in front of the existing ones, so properties
  * are written here in the reverse of the order a dump shows, and nodes last to first: the
  * dump then reads like QEMU's (cpu@0 .. cpu@N-1, then cpu-map; phandle first in a cpu node).
@@ -475,6 +535,7 @@ static void virt_fdt_cpu(VirtMachineState *s, VirtFdt *f, int cpus, int i)
     node = fdt_node(f, cpus, name);
     fdt_str(f, node, "mmu-type", riscv_mmu_type(cpu));
     fdt_str(f, node, "riscv,isa", riscv_isa_string(cpu));
+    virt_fdt_cpu_isa(f, node, cpu);
     fdt_str(f, node, "compatible", "riscv");
     fdt_str(f, node, "status", "okay");
     fdt_u32(f, node, "reg", cpu->hartid);
@@ -604,6 +665,29 @@ static size_t virt_fdt_size(VirtMachineState *s, MachineState *ms)
     return 64 * KiB + (size_t)s->num_harts * 1 * KiB + cmdline;
 }
 
+/*
+ * With Sscofpmf, /pmu tells the SBI PMU of the firmware which counters count which SBI
+ * hardware event, as QEMU writes it: cycles (1) on mcycle or mhpmcounter3..18, instructions
+ * (2) on minstret or those (target/riscv/pmu.c counts no other event).
+ */
+static void virt_fdt_pmu(VirtMachineState *s, VirtFdt *f)
+{
+    static const uint32_t map[] = {0x01, 0x01, 0x7fff9, 0x02, 0x02, 0x7fffc};
+    fdt32_t cells[ARRAY_SIZE(map)];
+    int node;
+
+    if (!s->num_harts || !s->harts[0]->ext_sscofpmf) {
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+        cells[i] = cpu_to_fdt32(map[i]);
+    }
+    node = fdt_node(f, 0, "pmu");
+    fdt_check(f, fdt_setprop(f->fdt, node, "riscv,event-to-mhpmcounters", cells, sizeof(cells)),
+              "riscv,event-to-mhpmcounters");
+    fdt_str(f, node, "compatible", "riscv,pmu");
+}
+
 static void virt_fdt_root(VirtMachineState *s, MachineState *ms, VirtFdt *f)
 {
     int mem, soc;
@@ -621,6 +705,7 @@ static void virt_fdt_root(VirtMachineState *s, MachineState *ms, VirtFdt *f)
     fdt_u32(f, soc, "#size-cells", 2);
     fdt_u32(f, soc, "#address-cells", 2);
 
+    virt_fdt_pmu(s, f);
     virt_fdt_cpus(s, f);
     snprintf(name, sizeof(name), "memory@%" PRIx64, virt_memmap[VIRT_DRAM].base);
     mem = fdt_node(f, 0, name);

@@ -1,8 +1,9 @@
 /*
  * The configuration of a RISC-V hart: QEMU 7.2's rv64 properties (extension
- * switches, mmu, pmp, mvendorid/marchid/mimpid, priv_spec...), the named
- * models built on them, and what follows from them: misa, the device tree's
- * riscv,isa and mmu-type, and which decoded instructions exist.
+ * switches, mmu, pmp, mvendorid/marchid/mimpid, priv_spec...) and the RVA23
+ * set's switches under QEMU 9.x's names, and what follows from them: misa,
+ * the device tree's riscv,isa, riscv,isa-extensions and mmu-type, and which
+ * decoded instructions exist. The named models are in cpu-models.c.
  *
  * `-cpu rv64,c=off,mmu=off` reaches these properties as -global defaults of
  * the model's type (system/vl.c), as in QEMU, so every hart gets them.
@@ -15,6 +16,16 @@
  *                   string (a hart without Zicsr cannot have F, as in QEMU)
  *   sstc, pmp       the CSRs exist or not (csr.c, pmp.c)
  *   mmu=off         satp reads zero and ignores writes; mmu-type "riscv,none"
+ *   the RVA23 set   instructions (Zicond, Zimop, Zcb, Zcmop, Zawrs, Zicbom,
+ *                   Zicboz, Zfh/Zfhmin, Zfa, Svinval), CSRs and fields
+ *                   (Smstateen/Ssstateen, Sscofpmf, envcfg bits), page-table
+ *                   rules (Svpbmt, Svnapot, Svade/Svadu); Zicbop, Zihintntl
+ *                   are HINTs; Zca/Zcd are C's subsets (compressed code
+ *                   with c=off); Zkt, Sstvecd, Sstvala, Sscounterenw,
+ *                   Zicntr, Zihpm, Ziccamoa, Ziccif, Zicclsm, Ziccrse,
+ *                   Za64rs, Ssccptr, Ssu64xl (and Zic64b, checked against
+ *                   the block sizes) state what every hart here does: their
+ *                   switches change only the ISA strings.
  * Not modelled: s=off/u=off (the harts always have S and U modes, so both are
  * refused, and so is the sifive-e51 model, which has no S mode), priv_spec
  * other than v1.12.0, pmu-num other than 16, instruction-address-misaligned
@@ -24,6 +35,8 @@
  * the ISA string's canonical order (single letters IEMAFDQCPVH, then the Z
  * extensions, then the S ones).
  */
+#include <assert.h>
+
 #include "target/riscv/cpu.h"
 #include "target/riscv/decode.h"
 
@@ -35,14 +48,8 @@ static const char *const unimplemented_names[] = {
     "e",
     "h",
     "v",
-    "Zfh",
-    "Zfhmin",
     "Zve32f",
     "Zve64f",
-    "svinval",
-    "svnapot",
-    "svpbmt",
-    "sscofpmf",
     "zbkb",
     "zbkc",
     "zbkx",
@@ -59,7 +66,6 @@ static const char *const unimplemented_names[] = {
     "zks",
     "zksed",
     "zksh",
-    "zkt",
     "zmmul",
     "x-epmp",
     "x-j",
@@ -71,6 +77,115 @@ static const char *const unimplemented_names[] = {
     "rvv_ma_all_1s",
 };
 #define UNIMPL_E 0 /* "e": QEMU checks it against "i" before anything else */
+
+/*
+ * The multi-letter extensions, in the ISA string's canonical order (QEMU 9.x's): Z ones by
+ * their category letter (I, M, A, F, C, B, K), then the S ones, each group alphabetically.
+ * prop is QEMU's property name, alias QEMU 7.2's capitalised spelling where it had one.
+ * rv64: on in QEMU 7.2's rv64 (the new ones are all off there, as they are absent or off in
+ * 7.2); impl: Kestrel implements it (an unimplemented switch is refused when on, and -cpu
+ * max leaves it off).
+ */
+typedef struct RISCVMultiExt {
+    const char *prop, *alias;
+    size_t offset;
+    bool rv64, impl;
+} RISCVMultiExt;
+
+#define MULTI(prop, alias, field, rv64, impl)                                                      \
+    {                                                                                              \
+        prop, alias, offsetof(RISCVCPU, field), rv64, impl                                         \
+    }
+
+static const RISCVMultiExt multi_exts[] = {
+    MULTI("zic64b", NULL, ext_zic64b, false, true),
+    MULTI("zicbom", NULL, ext_zicbom, false, true),
+    MULTI("zicbop", NULL, ext_zicbop, false, true),
+    MULTI("zicboz", NULL, ext_zicboz, false, true),
+    MULTI("ziccamoa", NULL, ext_ziccamoa, false, true),
+    MULTI("ziccif", NULL, ext_ziccif, false, true),
+    MULTI("zicclsm", NULL, ext_zicclsm, false, true),
+    MULTI("ziccrse", NULL, ext_ziccrse, false, true),
+    MULTI("zicond", NULL, ext_zicond, false, true),
+    MULTI("zicntr", NULL, ext_zicntr, false, true),
+    MULTI("zicsr", "Zicsr", ext_zicsr, true, true),
+    MULTI("zifencei", "Zifencei", ext_zifencei, true, true),
+    MULTI("zihintntl", NULL, ext_zihintntl, false, true),
+    MULTI("zihintpause", "Zihintpause", ext_zihintpause, true, true),
+    MULTI("zihpm", NULL, ext_zihpm, false, true),
+    MULTI("zimop", NULL, ext_zimop, false, true),
+    MULTI("za64rs", NULL, ext_za64rs, false, true),
+    MULTI("zawrs", NULL, ext_zawrs, false, true),
+    MULTI("zfa", NULL, ext_zfa, false, true),
+    MULTI("zfh", "Zfh", ext_zfh, false, true),
+    MULTI("zfhmin", "Zfhmin", ext_zfhmin, false, true),
+    MULTI("zca", NULL, ext_zca, false, true),
+    MULTI("zcb", NULL, ext_zcb, false, true),
+    MULTI("zcd", NULL, ext_zcd, false, true),
+    MULTI("zcmop", NULL, ext_zcmop, false, true),
+    MULTI("zba", NULL, ext_zba, true, true),
+    MULTI("zbb", NULL, ext_zbb, true, true),
+    MULTI("zbc", NULL, ext_zbc, true, true),
+    MULTI("zbs", NULL, ext_zbs, true, true),
+    MULTI("zkt", NULL, ext_zkt, false, true),
+    MULTI("smstateen", NULL, ext_smstateen, false, true),
+    MULTI("ssccptr", NULL, ext_ssccptr, false, true),
+    MULTI("sscofpmf", NULL, ext_sscofpmf, false, true),
+    MULTI("sscounterenw", NULL, ext_sscounterenw, false, true),
+    MULTI("ssstateen", NULL, ext_ssstateen, false, true),
+    MULTI("sstc", NULL, ext_sstc, true, true),
+    MULTI("sstvala", NULL, ext_sstvala, false, true),
+    MULTI("sstvecd", NULL, ext_sstvecd, false, true),
+    MULTI("ssu64xl", NULL, ext_ssu64xl, false, true),
+    MULTI("svade", NULL, ext_svade, false, true),
+    MULTI("svadu", NULL, ext_svadu, false, true),
+    MULTI("svinval", NULL, ext_svinval, false, true),
+    MULTI("svnapot", NULL, ext_svnapot, false, true),
+    MULTI("svpbmt", NULL, ext_svpbmt, false, true),
+};
+
+static bool *multi_ext_field(RISCVCPU *cpu, const RISCVMultiExt *e)
+{
+    return (bool *)((char *)cpu + e->offset);
+}
+
+bool riscv_cpu_set_ext(RISCVCPU *cpu, const char *name, bool on)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(multi_exts); i++) {
+        if (!strcmp(multi_exts[i].prop, name)) {
+            *multi_ext_field(cpu, &multi_exts[i]) = on && multi_exts[i].impl;
+            return multi_exts[i].impl || !on;
+        }
+    }
+    return false;
+}
+
+void riscv_cpu_enable_all_exts(RISCVCPU *cpu)
+{
+    cpu->ext_i = cpu->ext_m = cpu->ext_a = cpu->ext_f = cpu->ext_d = cpu->ext_c = true;
+    for (size_t i = 0; i < ARRAY_SIZE(multi_exts); i++) {
+        *multi_ext_field(cpu, &multi_exts[i]) = multi_exts[i].impl;
+    }
+}
+
+void riscv_cpu_disable_multi_exts(RISCVCPU *cpu)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(multi_exts); i++) {
+        *multi_ext_field(cpu, &multi_exts[i]) = false;
+    }
+}
+
+/* Does the hart have an extension QEMU 7.2's rv64 lacks? (Then the device tree also carries
+ * riscv,isa-base/riscv,isa-extensions, as QEMU 9.x writes them; rv64 stays as 7.2's.) */
+bool riscv_cpu_has_new_exts(RISCVCPU *cpu)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(multi_exts); i++) {
+        if (!multi_exts[i].rv64 && *multi_ext_field(cpu, &multi_exts[i])) {
+            return true;
+        }
+    }
+    return false;
+}
 
 #define EXT_PROP(name, field, def) DEFINE_PROP_BOOL(name, RISCVCPU, field, def)
 
@@ -84,14 +199,6 @@ static const Property riscv_cpu_config_props[] = {
     EXT_PROP("s", ext_s, true),
     EXT_PROP("u", ext_u, true),
     EXT_PROP("g", ext_g, false),
-    EXT_PROP("Zicsr", ext_zicsr, true),
-    EXT_PROP("Zifencei", ext_zifencei, true),
-    EXT_PROP("Zihintpause", ext_zihintpause, true),
-    EXT_PROP("zba", ext_zba, true),
-    EXT_PROP("zbb", ext_zbb, true),
-    EXT_PROP("zbc", ext_zbc, true),
-    EXT_PROP("zbs", ext_zbs, true),
-    EXT_PROP("sstc", ext_sstc, true),
     DEFINE_PROP_BOOL("pmp", RISCVCPU, pmp, true),
     DEFINE_PROP_BOOL("mmu", RISCVCPU, mmu, true),
     DEFINE_PROP_BOOL("short-isa-string", RISCVCPU, short_isa_string, false),
@@ -103,6 +210,9 @@ static const Property riscv_cpu_config_props[] = {
     DEFINE_PROP_UINT32("vlen", RISCVCPU, vlen, 128),
     DEFINE_PROP_UINT32("elen", RISCVCPU, elen, 64),
     DEFINE_PROP_UINT32("pmu-num", RISCVCPU, pmu_num, 16),
+    DEFINE_PROP_UINT32("cbom_blocksize", RISCVCPU, cbom_blocksize, 64),
+    DEFINE_PROP_UINT32("cbop_blocksize", RISCVCPU, cbop_blocksize, 64),
+    DEFINE_PROP_UINT32("cboz_blocksize", RISCVCPU, cboz_blocksize, 64),
     DEFINE_PROP_END,
 };
 
@@ -110,10 +220,26 @@ void riscv_cpu_config_class_init(ObjectClass *oc)
 {
     /* One bool property per missing extension, pointing into cpu->unimplemented[]. */
     static Property unimpl_props[ARRAY_SIZE(unimplemented_names) + 1];
+    static Property ext_props[2 * ARRAY_SIZE(multi_exts) + 1];
+    size_t n = 0;
 
     _Static_assert(ARRAY_SIZE(unimplemented_names) <= ARRAY_SIZE(((RISCVCPU *)0)->unimplemented),
                    "unimplemented[] too small");
     object_class_add_props(oc, riscv_cpu_config_props);
+    for (size_t i = 0; i < ARRAY_SIZE(multi_exts); i++) {
+        const RISCVMultiExt *e = &multi_exts[i];
+        ext_props[n++] = (Property){.name = e->prop,
+                                    .type = PROP_BOOL,
+                                    .offset = e->offset,
+                                    .defval.b = e->rv64,
+                                    .description = e->impl ? NULL : "not implemented by Kestrel"};
+        if (e->alias) {
+            ext_props[n] = ext_props[n - 1];
+            ext_props[n++].name = e->alias;
+        }
+    }
+    ext_props[n] = (Property)DEFINE_PROP_END;
+    object_class_add_props(oc, ext_props);
     for (size_t i = 0; i < ARRAY_SIZE(unimplemented_names); i++) {
         unimpl_props[i] = (Property)DEFINE_PROP(
             unimplemented_names[i], PROP_BOOL, RISCVCPU, unimplemented[0],
@@ -167,6 +293,13 @@ static bool check_implemented(RISCVCPU *cpu, Error **errp)
                    !cpu->ext_i ? "the I base" : "S and U modes");
         return false;
     }
+    for (size_t i = 0; i < ARRAY_SIZE(multi_exts); i++) {
+        if (!multi_exts[i].impl && *multi_ext_field(cpu, &multi_exts[i])) {
+            error_setg(errp, "%s: %s=on: Kestrel does not implement this extension", type,
+                       multi_exts[i].prop);
+            return false;
+        }
+    }
     if (cpu->priv_spec && strcmp(cpu->priv_spec, "v1.12.0") != 0) {
         error_setg(errp, "%s: priv_spec=%s: Kestrel implements only v1.12.0", type, cpu->priv_spec);
         return false;
@@ -200,43 +333,93 @@ uint64_t riscv_cpu_misa(RISCVCPU *cpu)
     return misa;
 }
 
-/* "rv64" + the single letters in canonical order + "_z..." (unless short-isa-string). */
-static char *build_isa_string(RISCVCPU *cpu)
+/* The single letters of misa in canonical order, lower case ("imafdc"). */
+static void isa_letters(RISCVCPU *cpu, char *buf)
 {
-    const struct {
-        bool on;
-        const char *name;
-    } multi[] = {
-        {cpu->ext_zicsr, "zicsr"},
-        {cpu->ext_zifencei, "zifencei"},
-        {cpu->ext_zihintpause, "zihintpause"},
-        {cpu->ext_zba, "zba"},
-        {cpu->ext_zbb, "zbb"},
-        {cpu->ext_zbc, "zbc"},
-        {cpu->ext_zbs, "zbs"},
-        {cpu->ext_sstc, "sstc"},
-    };
     static const char order[] = "IEMAFDQCPVH";
-    char buf[256] = "rv64";
-    size_t len = strlen(buf);
 
     for (const char *p = order; *p; p++) {
         if (riscv_cpu_misa(cpu) & MISA_EXT(*p)) {
-            buf[len++] = *p - 'A' + 'a';
+            *buf++ = *p - 'A' + 'a';
         }
     }
-    buf[len] = '\0';
-    for (size_t i = 0; !cpu->short_isa_string && i < ARRAY_SIZE(multi); i++) {
-        if (multi[i].on) {
-            snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "_%s", multi[i].name);
+    *buf = '\0';
+}
+
+/* "rv64" + the single letters in canonical order + "_z..." (unless short-isa-string). */
+static char *build_isa_string(RISCVCPU *cpu)
+{
+    char buf[1024] = "rv64";
+
+    isa_letters(cpu, buf + 4);
+    for (size_t i = 0; !cpu->short_isa_string && i < ARRAY_SIZE(multi_exts); i++) {
+        if (*multi_ext_field(cpu, &multi_exts[i])) {
+            snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "_%s", multi_exts[i].prop);
         }
     }
     return xstrdup(buf);
 }
 
+size_t riscv_isa_extensions(RISCVCPU *cpu, char *buf, size_t size)
+{
+    char letters[16];
+    size_t len = 0;
+
+    isa_letters(cpu, letters);
+    for (const char *p = letters; *p; p++) {
+        len += snprintf(buf + len, size - MIN(len, size), "%c", *p) + 1;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(multi_exts); i++) {
+        if (*multi_ext_field(cpu, &multi_exts[i])) {
+            len += snprintf(buf + len, size - MIN(len, size), "%s", multi_exts[i].prop) + 1;
+        }
+    }
+    assert(len <= size);
+    return len;
+}
+
+/* The dependencies between the newer extensions, with QEMU 9.x's messages. */
+static bool check_dependencies(RISCVCPU *cpu, Error **errp)
+{
+    const struct {
+        uint32_t size;
+        const char *name;
+    } blocks[] = {{cpu->cbom_blocksize, "cbom_blocksize"},
+                  {cpu->cbop_blocksize, "cbop_blocksize"},
+                  {cpu->cboz_blocksize, "cboz_blocksize"}};
+    bool zca = cpu->ext_zca || cpu->ext_c;
+
+    for (size_t i = 0; i < ARRAY_SIZE(blocks); i++) {
+        if (blocks[i].size < 16 || blocks[i].size > 4096 ||
+            (blocks[i].size & (blocks[i].size - 1))) {
+            error_setg(errp, "%s=%u: must be a power of 2 from 16 to 4096", blocks[i].name,
+                       blocks[i].size);
+            return false;
+        }
+    }
+    if ((cpu->ext_zcb || cpu->ext_zcmop || cpu->ext_zcd) && !zca) {
+        error_setg(errp, "Zcb/Zcmop/Zcd extensions require Zca extension");
+    } else if (cpu->ext_zcd && !cpu->ext_d) {
+        error_setg(errp, "Zcd extension requires D extension");
+    } else if ((cpu->ext_zfh || cpu->ext_zfhmin || cpu->ext_zfa) && !cpu->ext_f) {
+        error_setg(errp, "Zfh/Zfhmin/Zfa extensions require F extension");
+    } else if (cpu->ext_zic64b && (cpu->cbom_blocksize != 64 || cpu->cbop_blocksize != 64 ||
+                                   cpu->cboz_blocksize != 64)) {
+        error_setg(errp, "zic64b: cbom/cbop/cboz_blocksize must be 64");
+    } else if (cpu->ext_ssstateen && !cpu->ext_smstateen) {
+        error_setg(errp, "Ssstateen extension requires Smstateen extension");
+    } else if ((cpu->ext_zicntr || cpu->ext_zihpm) && !cpu->ext_zicsr) {
+        error_setg(errp, "Zicntr/Zihpm extensions require Zicsr extension");
+    } else {
+        return true;
+    }
+    return false;
+}
+
 bool riscv_cpu_config_realize(RISCVCPU *cpu, Error **errp)
 {
-    return check_qemu_rules(cpu, errp) && check_implemented(cpu, errp);
+    return check_qemu_rules(cpu, errp) && check_implemented(cpu, errp) &&
+           check_dependencies(cpu, errp);
 }
 
 void riscv_cpu_config_finalize(RISCVCPU *cpu)
@@ -260,12 +443,92 @@ const char *riscv_mmu_type(RISCVCPU *cpu)
 
 /* ---- which decoded instructions exist ---- */
 
+/* The extension of the operations added with the RVA23 set; NULL for the others. */
+static const bool *rva23_op_ext(RISCVCPU *cpu, unsigned op)
+{
+    switch (op) {
+    case OP_CZERO_EQZ:
+    case OP_CZERO_NEZ:
+        return &cpu->ext_zicond;
+    case OP_MOP:
+        return &cpu->ext_zimop;
+    case OP_WRS_NTO:
+    case OP_WRS_STO:
+        return &cpu->ext_zawrs;
+    case OP_CBO_INVAL:
+    case OP_CBO_CLEAN:
+    case OP_CBO_FLUSH:
+        return &cpu->ext_zicbom;
+    case OP_CBO_ZERO:
+        return &cpu->ext_zicboz;
+    case OP_SINVAL_VMA:
+    case OP_SFENCE_W_INVAL:
+    case OP_SFENCE_INVAL_IR:
+        return &cpu->ext_svinval;
+    default:
+        return NULL;
+    }
+}
+
+/* Zfh/Zfhmin and Zfa operations; -1 for the others. */
+static int fp_ext_enabled(RISCVCPU *cpu, unsigned op)
+{
+    bool half_min = cpu->ext_zfh || cpu->ext_zfhmin;
+
+    switch (op) {
+    case OP_FLH:
+    case OP_FSH:
+    case OP_FMV_X_H:
+    case OP_FMV_H_X:
+    case OP_FCVT_S_H:
+    case OP_FCVT_H_S:
+        return half_min;
+    case OP_FCVT_D_H:
+    case OP_FCVT_H_D:
+        return half_min && cpu->ext_d;
+    case OP_FCVTMOD_W_D:
+        return cpu->ext_zfa && cpu->ext_d;
+    }
+    if (op >= OP_FMADD_H && op < OP_FLI_S) {
+        return cpu->ext_zfh;
+    }
+    if (op >= OP_FLI_S && op <= OP_FLTQ_H) {
+        /* S, D, H triples: the D forms need D, the H forms Zfh */
+        unsigned fmt = (op - OP_FLI_S) % 3;
+        return cpu->ext_zfa && (fmt == 0 || (fmt == 1 ? cpu->ext_d : cpu->ext_zfh));
+    }
+    return -1;
+}
+
+/* A compressed instruction: C or Zca, and the Zcb/Zcmop/Zcd subsets. */
+static bool rvc_enabled(RISCVCPU *cpu, const DecodedInsn *d)
+{
+    if (!cpu->ext_c && !cpu->ext_zca) {
+        return false;
+    }
+    if (d->ext == RISCV_DEC_ZCB) {
+        return cpu->ext_zcb;
+    }
+    if (d->ext == RISCV_DEC_ZCMOP) {
+        return cpu->ext_zcmop;
+    }
+    return !(d->op == OP_FLD || d->op == OP_FSD) || cpu->ext_c || cpu->ext_zcd;
+}
+
 bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const DecodedInsn *d)
 {
     unsigned op = d->op;
+    const bool *ext = rva23_op_ext(cpu, op);
+    int fp_ext = fp_ext_enabled(cpu, op);
 
-    if (d->len == 2 && !cpu->ext_c) {
+    if (d->len == 2 && !rvc_enabled(cpu, d)) {
         return false;
+    }
+    if (ext) {
+        return *ext;
+    }
+    if (fp_ext >= 0) {
+        return fp_ext;
     }
     if (op >= OP_MUL && op <= OP_REMUW) {
         return cpu->ext_m;
@@ -295,31 +558,4 @@ bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const DecodedInsn *d)
         return cpu->ext_zicsr;
     }
     return op != OP_FENCE_I || cpu->ext_zifencei;
-}
-
-/* ---- named models (QEMU 7.2's for virt besides rv64) ---- */
-
-/* SiFive U54 (and Shakti C, the same letters): RV64GC with S and U, none of the later Z's. */
-static void riscv_cpu_u54_init(Object *obj)
-{
-    RISCVCPU *cpu = RISCV_CPU(obj);
-
-    cpu->ext_zihintpause = cpu->ext_zba = cpu->ext_zbb = cpu->ext_zbc = cpu->ext_zbs = false;
-    cpu->ext_sstc = false;
-}
-
-static const TypeInfo riscv_cpu_models[] = {
-    {.name = RISCV_CPU_TYPE_NAME("sifive-u54"),
-     .parent = TYPE_RISCV_CPU,
-     .instance_init = riscv_cpu_u54_init},
-    {.name = RISCV_CPU_TYPE_NAME("shakti-c"),
-     .parent = TYPE_RISCV_CPU,
-     .instance_init = riscv_cpu_u54_init},
-};
-
-void riscv_cpu_register_models(void)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(riscv_cpu_models); i++) {
-        type_register_static(&riscv_cpu_models[i]);
-    }
 }

@@ -1,8 +1,8 @@
 /*
  * The RISC-V hart as a device: the abstract TYPE_RISCV_CPU, the concrete
- * "rv64" model (and "max", the same hart), reset and the CPUClass hooks the
- * run loop and the monitor use. The extension switches and the other models
- * are in cpu-config.c.
+ * "rv64" model, reset and the CPUClass hooks the run loop and the monitor
+ * use. The extension switches are in cpu-config.c, the other models in
+ * cpu-models.c.
  *
  * Spec: Volume II (privileged, 20211203) 3.1.1 (misa), 3.1.6 (mstatus,
  * SXL/UXL), 3.4 "Reset" (M-mode, MIE=0, MPRV=0, pc = reset vector, misa at its
@@ -26,15 +26,19 @@ void riscv_cpu_reset(RISCVCPU *cpu)
     uint64_t (*rdtime_fn)(void *) = env->rdtime_fn;
     void *rdtime_opaque = env->rdtime_opaque;
     uint32_t timebase_freq = env->timebase_freq;
-    struct Timer *stimer = env->stimer;
+    struct Timer *stimer = env->stimer, *pmu_timer = env->pmu_timer;
 
     memset(env, 0, sizeof(*env));
     env->rdtime_fn = rdtime_fn;
     env->rdtime_opaque = rdtime_opaque;
     env->timebase_freq = timebase_freq;
     env->stimer = stimer;
+    env->pmu_timer = pmu_timer;
     if (stimer) {
         timer_del(stimer);
+    }
+    if (pmu_timer) {
+        timer_del(pmu_timer);
     }
 
     env->resetvec = cpu->resetvec_prop;
@@ -45,6 +49,9 @@ void riscv_cpu_reset(RISCVCPU *cpu)
     /* XLEN 64 for S and U; FS starts Off as on QEMU 7.2 (firmware turns it on). */
     env->mstatus = (MSTATUS_XL_64 << MSTATUS_SXL_SHIFT) | (MSTATUS_XL_64 << MSTATUS_UXL_SHIFT);
     env->load_res = -1;
+    /* As QEMU 9.x: firmware unaware of Svpbmt/Svadu keeps the behaviour it had before them. */
+    env->menvcfg = (cpu->ext_svpbmt ? MENVCFG_PBMTE : 0) |
+                   (cpu->ext_svadu && !cpu->ext_svade ? MENVCFG_ADUE : 0);
     tlb_flush(&cpu->parent_obj);
 }
 
@@ -111,6 +118,9 @@ static bool riscv_cpu_realize(DeviceState *dev, Error **errp)
     if (!cpu->env.stimer) {
         cpu->env.stimer = timer_new_ns(CLOCK_VIRTUAL, riscv_stimer_cb, cpu);
     }
+    if (!cpu->env.pmu_timer) {
+        cpu->env.pmu_timer = timer_new_ns(CLOCK_VIRTUAL, riscv_pmu_timer_cb, cpu);
+    }
     return true;
 }
 
@@ -125,6 +135,22 @@ static void riscv_cpu_dev_reset(DeviceState *dev)
     riscv_cpu_reset(RISCV_CPU(dev));
 }
 
+/* Input line n of the hart: mip bit n follows its level. */
+static void riscv_cpu_irq_line(void *opaque, int n, int level)
+{
+    uint64_t mask = 1ULL << n;
+
+    riscv_cpu_update_mip(RISCV_CPU(opaque), mask, level ? mask : 0);
+}
+
+void riscv_cpu_set_time_source(RISCVCPU *cpu, uint64_t (*fn)(void *opaque), void *opaque,
+                               uint32_t freq)
+{
+    cpu->env.rdtime_fn = fn;
+    cpu->env.rdtime_opaque = opaque;
+    cpu->env.timebase_freq = freq;
+}
+
 /* The engine reaches this CPU's hooks and TLB through the generic CPUState. */
 static void riscv_cpu_instance_init(Object *obj)
 {
@@ -132,11 +158,13 @@ static void riscv_cpu_instance_init(Object *obj)
 
     cpu->parent_obj.tcg_ops = &riscv_tcg_ops;
     cpu->parent_obj.tlb = &cpu->tlb;
+    qdev_init_gpio_in(DEVICE(obj), riscv_cpu_irq_line, RISCV_CPU_NUM_IRQ_LINES);
 }
 
 static void riscv_cpu_finalize(Object *obj)
 {
     timer_free(RISCV_CPU(obj)->env.stimer);
+    timer_free(RISCV_CPU(obj)->env.pmu_timer);
     riscv_cpu_config_finalize(RISCV_CPU(obj));
 }
 
@@ -187,9 +215,7 @@ static const TypeInfo riscv_cpu_types[] = {
     },
     /* rv64: RV64IMAFDC + S/U, Zicsr, Zifencei, Zihintpause, Zba/Zbb/Zbc/Zbs, Sstc, Sv39-57. */
     {.name = TYPE_RISCV_CPU_RV64, .parent = TYPE_RISCV_CPU},
-    /* max: everything we implement, which is rv64's set. */
-    {.name = RISCV_CPU_TYPE_NAME("max"), .parent = TYPE_RISCV_CPU},
-    /* sifive-u54, shakti-c: cpu-config.c */
+    /* max, rva22s64, rva23s64, sifive-u54, shakti-c: cpu-models.c */
 };
 
 static void riscv_cpu_register_types(void)

@@ -19,6 +19,14 @@ static CPUState *env_cs(CPURISCVState *env)
     return &env_cpu(env)->parent_obj;
 }
 
+/* The privilege changed: counters that filter by mode start or stop (pmu.c). */
+static void priv_changed(CPURISCVState *env)
+{
+    if (env->pmu_events) {
+        riscv_pmu_sync(env);
+    }
+}
+
 /*
  * Take a trap to M or S: save pc, cause and tval in the target mode's CSRs,
  * stack the interrupt enable and the previous privilege, jump to the vector.
@@ -55,6 +63,7 @@ static void trap_enter(CPURISCVState *env, uint64_t cause, uint64_t tval, bool t
     }
     /* A trap breaks any LR/SC sequence in progress. */
     env->load_res = -1;
+    priv_changed(env);
 }
 
 void riscv_cpu_do_exception(CPURISCVState *env, RISCVException cause, uint64_t tval)
@@ -75,8 +84,9 @@ void riscv_cpu_do_exception(CPURISCVState *env, RISCVException cause, uint64_t t
 /* The highest-priority interrupt in irqs (3.1.9), or -1. */
 static int irq_highest(uint64_t irqs)
 {
-    static const int order[] = {IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER,
-                                IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER};
+    /* LCOFI last, as the AIA's default priority order places it below these */
+    static const int order[] = {IRQ_M_EXT,  IRQ_M_SOFT,  IRQ_M_TIMER, IRQ_S_EXT,
+                                IRQ_S_SOFT, IRQ_S_TIMER, IRQ_LCOF};
     for (unsigned i = 0; i < ARRAY_SIZE(order); i++) {
         if (irqs & (1ULL << order[i])) {
             return order[i];
@@ -185,6 +195,7 @@ RISCVException riscv_helper_mret(CPURISCVState *env)
     env->priv = prev;
     env->pc = env->mepc & ~1ULL;
     env->load_res = -1;
+    priv_changed(env);
     xret_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }
@@ -205,6 +216,7 @@ RISCVException riscv_helper_sret(CPURISCVState *env)
     env->priv = prev;
     env->pc = env->sepc & ~1ULL;
     env->load_res = -1;
+    priv_changed(env);
     xret_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }

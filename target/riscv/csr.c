@@ -16,15 +16,12 @@
 #include <inttypes.h>
 #include <pthread.h>
 
+#include "csr-internal.h"
 #include "system/cpus.h"
 #include "target/riscv/cpu.h"
 #include "util/log.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
-
-typedef RISCVException (*CSRPredFn)(CPURISCVState *env, int csrno);
-typedef RISCVException (*CSRReadFn)(CPURISCVState *env, int csrno, uint64_t *val);
-typedef RISCVException (*CSRWriteFn)(CPURISCVState *env, int csrno, uint64_t val);
 
 typedef struct RISCVCSR {
     const char *name;
@@ -40,6 +37,17 @@ typedef struct RISCVCSR {
 static RISCVException pred_sstc(CPURISCVState *env, int csrno)
 {
     return env_cpu(env)->ext_sstc ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+}
+
+static RISCVException pred_sscofpmf(CPURISCVState *env, int csrno)
+{
+    return env_cpu(env)->ext_sscofpmf ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+}
+
+static RISCVException read_scountovf(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = riscv_pmu_scountovf(env);
+    return RISCV_EXCP_NONE;
 }
 
 static RISCVException pred_pmp(CPURISCVState *env, int csrno)
@@ -203,7 +211,7 @@ static uint64_t counter_value(CPURISCVState *env, unsigned index)
         uint64_t off = *counter_offset(env, index);
         return counter_inhibited(env, index) ? off : env->instret + off;
     }
-    return index - 3 < RISCV_HPM_COUNTERS ? env->mhpmcounter[index - 3] : 0;
+    return index - 3 < RISCV_HPM_COUNTERS ? riscv_pmu_read(env, index - 3) : 0;
 }
 
 static RISCVException read_counter(CPURISCVState *env, int csrno, uint64_t *val)
@@ -228,7 +236,7 @@ static RISCVException write_mcounter(CPURISCVState *env, int csrno, uint64_t val
     if (index == 0 || index == 2) {
         *counter_offset(env, index) = counter_inhibited(env, index) ? val : val - env->instret;
     } else if (index - 3 < RISCV_HPM_COUNTERS) {
-        env->mhpmcounter[index - 3] = val;
+        riscv_pmu_write(env, index - 3, val);
     }
     return RISCV_EXCP_NONE;
 }
@@ -236,7 +244,7 @@ static RISCVException write_mcounter(CPURISCVState *env, int csrno, uint64_t val
 static RISCVException read_mhpmevent(CPURISCVState *env, int csrno, uint64_t *val)
 {
     unsigned index = csrno - CSR_MHPMEVENT3;
-    *val = index < RISCV_HPM_COUNTERS ? env->mhpmevent[index] : 0;
+    *val = index < RISCV_HPM_COUNTERS ? riscv_pmu_read_event(env, index) : 0;
     return RISCV_EXCP_NONE;
 }
 
@@ -244,7 +252,7 @@ static RISCVException write_mhpmevent(CPURISCVState *env, int csrno, uint64_t va
 {
     unsigned index = csrno - CSR_MHPMEVENT3;
     if (index < RISCV_HPM_COUNTERS) {
-        env->mhpmevent[index] = val;
+        riscv_pmu_write_event(env, index, val);
     }
     return RISCV_EXCP_NONE;
 }
@@ -294,9 +302,9 @@ static RISCVException write_mcountinhibit(CPURISCVState *env, int csrno, uint64_
     /* Re-store both counters in the form their new inhibit bit calls for. */
     write_mcounter(env, CSR_MCYCLE, cycle);
     write_mcounter(env, CSR_MINSTRET, instret);
+    riscv_pmu_sync(env);
     return RISCV_EXCP_NONE;
 }
-CSR_FIELD(senvcfg, SENVCFG_FIOM)
 /* The ids the -cpu properties set (mvendorid, marchid, mimpid; 0 by default). */
 static RISCVException read_mvendorid(CPURISCVState *env, int csrno, uint64_t *val)
 {
@@ -373,6 +381,12 @@ static RISCVException write_sstatus(CPURISCVState *env, int csrno, uint64_t val)
 
 /* ---- interrupts (3.1.9) ---- */
 
+/* The supervisor-level interrupts: SSI, STI, SEI, and Sscofpmf's LCOFI. */
+static uint64_t s_irq_mask(CPURISCVState *env)
+{
+    return MIP_S_MASK | (env_cpu(env)->ext_sscofpmf ? MIP_LCOFIP : 0);
+}
+
 static RISCVException read_mideleg(CPURISCVState *env, int csrno, uint64_t *val)
 {
     *val = env->mideleg;
@@ -382,7 +396,7 @@ static RISCVException read_mideleg(CPURISCVState *env, int csrno, uint64_t *val)
 /* Only supervisor interrupts can be delegated: M-level ones always trap to M. */
 static RISCVException write_mideleg(CPURISCVState *env, int csrno, uint64_t val)
 {
-    env->mideleg = val & MIP_S_MASK;
+    env->mideleg = val & s_irq_mask(env);
     csr_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }
@@ -396,7 +410,7 @@ static RISCVException read_mie(CPURISCVState *env, int csrno, uint64_t *val)
 static RISCVException write_mie(CPURISCVState *env, int csrno, uint64_t val)
 {
     /* Read by riscv_cpu_update_mip on other threads. */
-    __atomic_store_n(&env->mie, val & MIP_ALL_MASK, __ATOMIC_RELAXED);
+    __atomic_store_n(&env->mie, val & (MIP_ALL_MASK | s_irq_mask(env)), __ATOMIC_RELAXED);
     csr_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }
@@ -409,7 +423,7 @@ static RISCVException read_sie(CPURISCVState *env, int csrno, uint64_t *val)
 
 static RISCVException write_sie(CPURISCVState *env, int csrno, uint64_t val)
 {
-    uint64_t mask = env->mideleg & MIP_S_MASK;
+    uint64_t mask = env->mideleg & s_irq_mask(env);
     __atomic_store_n(&env->mie, (env->mie & ~mask) | (val & mask), __ATOMIC_RELAXED);
     csr_check_interrupts(env);
     return RISCV_EXCP_NONE;
@@ -428,7 +442,7 @@ static RISCVException read_mip(CPURISCVState *env, int csrno, uint64_t *val)
  */
 static RISCVException write_mip(CPURISCVState *env, int csrno, uint64_t val)
 {
-    uint64_t mask = MIP_SSIP;
+    uint64_t mask = MIP_SSIP | (s_irq_mask(env) & MIP_LCOFIP);
     if (!(env->menvcfg & MENVCFG_STCE)) {
         mask |= MIP_STIP;
     }
@@ -444,7 +458,7 @@ static RISCVException read_sip(CPURISCVState *env, int csrno, uint64_t *val)
 
 static RISCVException write_sip(CPURISCVState *env, int csrno, uint64_t val)
 {
-    riscv_cpu_update_mip(env_cpu(env), env->mideleg & MIP_SSIP, val);
+    riscv_cpu_update_mip(env_cpu(env), env->mideleg & (MIP_SSIP | MIP_LCOFIP), val);
     return RISCV_EXCP_NONE;
 }
 
@@ -499,24 +513,6 @@ static RISCVException write_satp(CPURISCVState *env, int csrno, uint64_t val)
 }
 
 /* ---- environment configuration and Sstc ---- */
-
-static RISCVException read_menvcfg(CPURISCVState *env, int csrno, uint64_t *val)
-{
-    *val = env->menvcfg;
-    return RISCV_EXCP_NONE;
-}
-
-static RISCVException write_menvcfg(CPURISCVState *env, int csrno, uint64_t val)
-{
-    uint64_t mask = MENVCFG_FIOM | (env_cpu(env)->ext_sstc ? MENVCFG_STCE : 0);
-    uint64_t old = env->menvcfg;
-
-    env->menvcfg = val & mask;
-    if ((old ^ env->menvcfg) & MENVCFG_STCE) {
-        riscv_sstc_update(env);
-    }
-    return RISCV_EXCP_NONE;
-}
 
 static RISCVException read_stimecmp(CPURISCVState *env, int csrno, uint64_t *val)
 {
@@ -587,13 +583,16 @@ static const RISCVCSR csr_table[4096] = {
     [CSR_SIE] = {"sie", NULL, NULL, read_sie, write_sie},
     [CSR_STVEC] = {"stvec", NULL, NULL, read_mtvec, write_mtvec},
     FIELD_CSR(CSR_SCOUNTEREN, scounteren),
-    FIELD_CSR(CSR_SENVCFG, senvcfg),
+    [CSR_SENVCFG] = {"senvcfg", NULL, gate_senvcfg, read_senvcfg, write_senvcfg},
+    CSR_RANGE(CSR_SSTATEEN0, CSR_SSTATEEN3, "sstateen", CSR_SSTATEEN0, pred_ssstateen,
+              gate_sstateen, read_stateen, write_stateen),
     FIELD_CSR(CSR_SSCRATCH, sscratch),
     FIELD_CSR(CSR_SEPC, sepc),
     FIELD_CSR(CSR_SCAUSE, scause),
     FIELD_CSR(CSR_STVAL, stval),
     [CSR_SIP] = {"sip", NULL, NULL, read_sip, write_sip},
     [CSR_STIMECMP] = {"stimecmp", pred_sstc, gate_stimecmp, read_stimecmp, write_stimecmp},
+    [CSR_SCOUNTOVF] = {"scountovf", pred_sscofpmf, NULL, read_scountovf, NULL},
     [CSR_SATP] = {"satp", NULL, gate_satp, read_satp, write_satp},
 
     RO_CSR(CSR_MVENDORID, "mvendorid", read_mvendorid),
@@ -610,6 +609,8 @@ static const RISCVCSR csr_table[4096] = {
     [CSR_MTVEC] = {"mtvec", NULL, NULL, read_mtvec, write_mtvec},
     FIELD_CSR(CSR_MCOUNTEREN, mcounteren),
     FIELD_CSR(CSR_MENVCFG, menvcfg),
+    CSR_RANGE(CSR_MSTATEEN0, CSR_MSTATEEN3, "mstateen", CSR_MSTATEEN0, pred_smstateen, NULL,
+              read_stateen, write_stateen),
     FIELD_CSR(CSR_MCOUNTINHIBIT, mcountinhibit),
     FIELD_CSR(CSR_MSCRATCH, mscratch),
     FIELD_CSR(CSR_MEPC, mepc),
@@ -724,64 +725,4 @@ const char *riscv_csr_name(int csrno)
     }
     pthread_once(&csr_range_names_once, csr_range_names_init);
     return csr_range_names[csrno];
-}
-
-/* ---- Sstc timer ---- */
-
-/*
- * Nanoseconds of CLOCK_VIRTUAL until `ticks` of the time counter elapse,
- * rounded up so time has reached stimecmp when the timer fires; saturated
- * (stimecmp = -1, "no timer", lies centuries ahead).
- */
-static int64_t ticks_to_ns(uint64_t ticks, uint32_t freq)
-{
-    unsigned __int128 ns = ((unsigned __int128)ticks * NANOSECONDS_PER_SECOND + freq - 1) / freq;
-    return ns > INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)ns;
-}
-
-/* Called with the BQL held: the vCPU and the timer callback may both run it. */
-static void sstc_update_locked(CPURISCVState *env)
-{
-    RISCVCPU *cpu = env_cpu(env);
-    uint64_t now;
-
-    if (!(env->menvcfg & MENVCFG_STCE) || !env->rdtime_fn) {
-        if (env->stimer) {
-            timer_del(env->stimer);
-        }
-        return;
-    }
-    now = env->rdtime_fn(env->rdtime_opaque);
-    if (now >= env->stimecmp) {
-        riscv_cpu_update_mip(cpu, MIP_STIP, MIP_STIP);
-        if (env->stimer) {
-            timer_del(env->stimer);
-        }
-        return;
-    }
-    riscv_cpu_update_mip(cpu, MIP_STIP, 0);
-    if (env->stimer && env->timebase_freq) {
-        int64_t delay = ticks_to_ns(env->stimecmp - now, env->timebase_freq);
-        timer_mod_ns(env->stimer, clock_get_ns(CLOCK_VIRTUAL) + delay);
-    }
-}
-
-void riscv_sstc_update(CPURISCVState *env)
-{
-    bool take = !bql_locked();
-
-    if (take) {
-        bql_lock();
-    }
-    sstc_update_locked(env);
-    if (take) {
-        bql_unlock();
-    }
-}
-
-/* The deadline passed (or the clock drifted): recompute, which re-arms if still early. */
-void riscv_stimer_cb(void *opaque)
-{
-    RISCVCPU *cpu = opaque;
-    riscv_sstc_update(&cpu->env);
 }

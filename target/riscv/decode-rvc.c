@@ -50,6 +50,35 @@ static int64_t uimm_w(uint16_t i)
     return B(i, 10, 3) << 3 | B(i, 6, 1) << 2 | B(i, 5, 1) << 6;
 }
 
+/* Zcb byte/halfword loads and stores (quadrant 0, funct3 = 100): uimm[0] = bit 6, [1] = 5. */
+static bool dec_q0_zcb(uint16_t i, DecodedInsn *d)
+{
+    int64_t ub = B(i, 6, 1) | B(i, 5, 1) << 1, uh = B(i, 5, 1) << 1;
+    bool ok;
+
+    switch (B(i, 10, 3)) {
+    case 0: /* c.lbu */
+        ok = emit(d, OP_LBU, RP(i, 2), RP(i, 7), 0, ub);
+        break;
+    case 1: /* c.lhu, c.lh */
+        ok = emit(d, B(i, 6, 1) ? OP_LH : OP_LHU, RP(i, 2), RP(i, 7), 0, uh);
+        break;
+    case 2: /* c.sb */
+        ok = emit(d, OP_SB, 0, RP(i, 7), RP(i, 2), ub);
+        break;
+    case 3: /* c.sh */
+        if (B(i, 6, 1)) {
+            return riscv_decode_illegal(d);
+        }
+        ok = emit(d, OP_SH, 0, RP(i, 7), RP(i, 2), uh);
+        break;
+    default:
+        return riscv_decode_illegal(d);
+    }
+    d->ext = RISCV_DEC_ZCB;
+    return ok;
+}
+
 static bool dec_q0(uint16_t i, DecodedInsn *d)
 {
     int64_t imm;
@@ -73,6 +102,8 @@ static bool dec_q0(uint16_t i, DecodedInsn *d)
         return emit(d, OP_SW, 0, RP(i, 7), RP(i, 2), uimm_w(i));
     case 7:
         return emit(d, OP_SD, 0, RP(i, 7), RP(i, 2), uimm_d(i));
+    case 4:
+        return dec_q0_zcb(i, d);
     }
     return riscv_decode_illegal(d);
 }
@@ -90,10 +121,54 @@ static bool dec_q1_lui(uint16_t i, DecodedInsn *d)
         return imm ? emit(d, OP_ADDI, 2, 2, 0, imm) : riscv_decode_illegal(d);
     }
     imm = (int64_t)((uint64_t)imm6(i) << 12); /* unsigned: imm6 may be negative */
+    if (imm == 0 && (rd & 1) && rd < 16) {
+        d->ext = RISCV_DEC_ZCMOP; /* c.mop.N: no effect */
+        return nop(d);
+    }
     if (imm == 0) {
         return riscv_decode_illegal(d);
     }
     return rd ? emit(d, OP_LUI, rd, 0, 0, imm) : nop(d);
+}
+
+/* Zcb, quadrant 1 funct6 = 100111: c.mul, and the unary group selected by bits 4:2
+ * (c.zext.b, c.sext.b, c.zext.h, c.sext.h, c.zext.w, c.not). */
+static bool dec_q1_zcb(uint16_t i, DecodedInsn *d)
+{
+    int rd = RP(i, 7);
+    bool ok;
+
+    if (B(i, 10, 2) != 3) {
+        return riscv_decode_illegal(d);
+    }
+    if (B(i, 5, 2) == 2) {
+        ok = emit(d, OP_MUL, rd, rd, RP(i, 2), 0);
+    } else {
+        switch (B(i, 2, 3)) {
+        case 0:
+            ok = emit(d, OP_ANDI, rd, rd, 0, 0xff);
+            break;
+        case 1:
+            ok = emit(d, OP_SEXT_B, rd, rd, 0, 0);
+            break;
+        case 2:
+            ok = emit(d, OP_ZEXT_H, rd, rd, 0, 0);
+            break;
+        case 3:
+            ok = emit(d, OP_SEXT_H, rd, rd, 0, 0);
+            break;
+        case 4:
+            ok = emit(d, OP_ADD_UW, rd, rd, 0, 0);
+            break;
+        case 5:
+            ok = emit(d, OP_XORI, rd, rd, 0, -1);
+            break;
+        default:
+            return riscv_decode_illegal(d);
+        }
+    }
+    d->ext = RISCV_DEC_ZCB;
+    return ok;
 }
 
 /* Quadrant 1, funct3 = 100: shifts, andi and the register-register group. */
@@ -113,7 +188,7 @@ static bool dec_q1_alu(uint16_t i, DecodedInsn *d)
     }
     sel = B(i, 12, 1) << 2 | B(i, 5, 2);
     if (sel >= 6) {
-        return riscv_decode_illegal(d);
+        return dec_q1_zcb(i, d);
     }
     return emit(d, rr[sel], rd, rd, RP(i, 2), 0);
 }

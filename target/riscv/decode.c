@@ -102,20 +102,22 @@ static bool dec_store(uint32_t i, DecodedInsn *d)
 
 static bool dec_load_fp(uint32_t i, DecodedInsn *d)
 {
-    if (F3(i) != 2 && F3(i) != 3) {
+    static const RISCVOp ops[4] = {0, OP_FLH, OP_FLW, OP_FLD};
+    if (F3(i) == 0 || F3(i) > 3) {
         return illegal(d);
     }
-    set(d, F3(i) == 2 ? OP_FLW : OP_FLD, i, imm_i(i));
+    set(d, ops[F3(i)], i, imm_i(i));
     d->rs2 = 0;
     return true;
 }
 
 static bool dec_store_fp(uint32_t i, DecodedInsn *d)
 {
-    if (F3(i) != 2 && F3(i) != 3) {
+    static const RISCVOp ops[4] = {0, OP_FSH, OP_FSW, OP_FSD};
+    if (F3(i) == 0 || F3(i) > 3) {
         return illegal(d);
     }
-    set(d, F3(i) == 2 ? OP_FSW : OP_FSD, i, imm_s(i));
+    set(d, ops[F3(i)], i, imm_s(i));
     d->rd = 0;
     return true;
 }
@@ -129,6 +131,16 @@ static bool dec_misc_mem(uint32_t i, DecodedInsn *d)
     }
     if (F3(i) == 1) {
         return set(d, OP_FENCE_I, 0, 0);
+    }
+    if (F3(i) == 2 && RD(i) == 0) {
+        /* cbo.inval/clean/flush (Zicbom), cbo.zero (Zicboz): rs1 holds the address */
+        static const RISCVOp cbo[5] = {OP_CBO_INVAL, OP_CBO_CLEAN, OP_CBO_FLUSH, 0, OP_CBO_ZERO};
+        uint32_t f12 = extract64(i, 20, 12);
+        if (f12 < 5 && cbo[f12]) {
+            set(d, cbo[f12], i, 0);
+            d->rs2 = 0;
+            return true;
+        }
     }
     return illegal(d);
 }
@@ -283,6 +295,10 @@ static bool dec_op(uint32_t i, DecodedInsn *d)
         op = F3(i) == 1 ? OP_BSET : 0;
         row = NULL;
         break;
+    case 0x07: /* Zicond */
+        op = F3(i) == 5 ? OP_CZERO_EQZ : F3(i) == 7 ? OP_CZERO_NEZ : 0;
+        row = NULL;
+        break;
     default:
         return illegal(d);
     }
@@ -409,6 +425,9 @@ static bool dec_system_priv(uint32_t i, DecodedInsn *d)
     if (F7(i) == 0x09) {
         return set_rr(d, OP_SFENCE_VMA, i);
     }
+    if (F7(i) == 0x0b) {
+        return set_rr(d, OP_SINVAL_VMA, i);
+    }
     if (RS1(i) != 0) {
         return illegal(d);
     }
@@ -424,6 +443,32 @@ static bool dec_system_priv(uint32_t i, DecodedInsn *d)
         return set(d, OP_MRET, 0, 0);
     case 0x105:
         return set(d, OP_WFI, 0, 0);
+    case 0x00d:
+        return set(d, OP_WRS_NTO, 0, 0);
+    case 0x01d:
+        return set(d, OP_WRS_STO, 0, 0);
+    case 0x180:
+        return set(d, OP_SFENCE_W_INVAL, 0, 0);
+    case 0x181:
+        return set(d, OP_SFENCE_INVAL_IR, 0, 0);
+    }
+    return illegal(d);
+}
+
+/* Zimop, funct3 = 4 of SYSTEM: mop.r.N (bits 25:22 = 0111) and mop.rr.N (bit 25 set), with
+ * bit 31 set and bits 29:28 clear; the N bits (30, 27:26, 21:20) do not change what runs. */
+static bool dec_mop(uint32_t i, DecodedInsn *d)
+{
+    if (extract64(i, 31, 1) != 1 || extract64(i, 28, 2) != 0) {
+        return illegal(d);
+    }
+    if (extract64(i, 25, 1)) {
+        return set_rr(d, OP_MOP, i);
+    }
+    if (extract64(i, 22, 4) == 0x7) {
+        set(d, OP_MOP, i, 0);
+        d->rs2 = 0;
+        return true;
     }
     return illegal(d);
 }
@@ -436,7 +481,7 @@ static bool dec_system(uint32_t i, DecodedInsn *d)
         return dec_system_priv(i, d);
     }
     if (F3(i) == 4) {
-        return illegal(d);
+        return dec_mop(i, d);
     }
     set(d, csr[F3(i)], i, extract64(i, 20, 12));
     d->rs2 = 0;
@@ -546,6 +591,7 @@ bool riscv_insn_ends_block(const DecodedInsn *d)
     case OP_SRET:
     case OP_WFI:
     case OP_SFENCE_VMA:
+    case OP_SINVAL_VMA:
     case OP_ILLEGAL:
     case OP_CSRRW:
     case OP_CSRRWI:

@@ -2,19 +2,11 @@
  * F and D computational instructions (Unprivileged ISA 20191213, chapters 11
  * and 12): operand fetch, NaN-boxing, rounding-mode resolution and fcsr
  * bookkeeping around the IEEE arithmetic of target/riscv/fpu.c. Loads and
- * stores are in the interpreter (exec.c). One function per group of
- * operations with the same operand shape.
+ * stores are in the interpreter (exec.c); Zfh and Zfa in exec-fp-ext.c. One
+ * function per group of operations with the same operand shape.
  */
-#include "target/riscv/exec.h"
+#include "exec-fp.h"
 #include "target/riscv/fpu.h"
-
-/* The operands of one FP record, fetched once. */
-typedef struct FPArgs {
-    RISCVOp op;
-    int rm;           /* resolved: FPU_RM_RNE..FPU_RM_RMM (or unused) */
-    uint64_t a, b, c; /* raw f registers rs1, rs2, rs3 */
-    uint64_t xa;      /* integer register rs1 */
-} FPArgs;
 
 static uint32_t s_(uint64_t f)
 {
@@ -189,13 +181,17 @@ static bool op_in(RISCVOp op, RISCVOp first, RISCVOp last)
 
 static bool writes_x(RISCVOp op)
 {
-    return op_in(op, OP_FCVT_W_S, OP_FCLASS_S) || op_in(op, OP_FCVT_W_D, OP_FCLASS_D);
+    return op_in(op, OP_FCVT_W_S, OP_FCLASS_S) || op_in(op, OP_FCVT_W_D, OP_FCLASS_D) ||
+           (op >= OP_FMADD_H && riscv_fp_ext_writes_x(op));
 }
 
 static uint64_t fp_compute(CPURISCVState *env, const FPArgs *o)
 {
     RISCVOp op = o->op;
 
+    if (op >= OP_FMADD_H) {
+        return riscv_fp_ext_compute(env, o);
+    }
     if (op_in(op, OP_FMADD_S, OP_FNMADD_S) || op_in(op, OP_FMADD_D, OP_FNMADD_D)) {
         return fp_fma(env, o);
     }
@@ -230,6 +226,7 @@ RISCVException riscv_exec_fp(CPURISCVState *env, const InsnRecord *r)
     o.b = env->fpr[r->rs2];
     o.c = env->fpr[r->rs3];
     o.xa = env->gpr[r->rs1];
+    o.rs1 = r->rs1;
     v = fp_compute(env, &o);
     if (writes_x(o.op)) {
         env->gpr[r->rd] = v;

@@ -333,6 +333,14 @@ L_BSET:
 L_BSETI:
     ALU(RS1 | (1ULL << IMM));
 
+    /* ---- Zicond, Zimop ---- */
+L_CZERO_EQZ:
+    ALU(RS2 ? RS1 : 0);
+L_CZERO_NEZ:
+    ALU(RS2 ? 0 : RS1);
+L_MOP:
+    ALU(0);
+
     /* ---- loads and stores ---- */
 L_LB:
     LOAD(int8_t);
@@ -365,6 +373,15 @@ L_FLD:
     FP_CHECK();
     LOAD_VALUE(uint64_t, old);
     riscv_fp_load_done(env, r->rd, old, 8);
+    NEXT();
+L_FLH:
+    FP_CHECK();
+    LOAD_VALUE(uint16_t, old);
+    riscv_fp_load_done(env, r->rd, old, 2);
+    NEXT();
+L_FSH:
+    FP_CHECK();
+    STORE_VALUE(uint16_t, env->fpr[r->rs2]);
     NEXT();
 L_FSW:
     FP_CHECK();
@@ -428,12 +445,19 @@ L_EBREAK:
     tval = 0; /* QEMU 7.2 leaves mtval 0 for breakpoints (tests/guest/traps.c checks it) */
     goto raise;
 L_MRET:
+    /* instret exact (the xRET retired) for counters that stop or start with the mode */
     env->pc = PC;
+    idx = r - tb->insns + 1;
+    env->instret += idx;
     ex = riscv_helper_mret(env);
+    env->instret -= idx;
     goto exit_helper;
 L_SRET:
     env->pc = PC;
+    idx = r - tb->insns + 1;
+    env->instret += idx;
     ex = riscv_helper_sret(env);
+    env->instret -= idx;
     goto exit_helper;
 L_WFI:
     ex = riscv_helper_wfi(env);
@@ -449,6 +473,40 @@ L_SFENCE_VMA:
         goto illegal;
     }
     goto exit_next;
+L_SINVAL_VMA:
+    ex = riscv_helper_sfence_vma(env, RS1, r->rs1 == 0);
+    if (ex != RISCV_EXCP_NONE) {
+        goto illegal;
+    }
+    goto exit_next;
+L_SFENCE_W_INVAL:
+L_SFENCE_INVAL_IR:
+    /* Order around sinval.vma: the TLB drop there is already complete and ordered. */
+    if (env->priv == PRV_U) {
+        goto illegal;
+    }
+    NEXT();
+L_WRS_NTO:
+    /* Zawrs: completes at once (the reservation set is never watched), so it only traps
+     * where mstatus.TW asks that a wait outside M mode be bounded, as QEMU does. */
+    if (env->priv != PRV_M && (env->mstatus & MSTATUS_TW)) {
+        goto illegal;
+    }
+    NEXT();
+L_WRS_STO:
+    NEXT();
+L_CBO_INVAL:
+L_CBO_CLEAN:
+L_CBO_FLUSH:
+L_CBO_ZERO:
+    ex = riscv_exec_cbo(cpu, r->op, RS1, &tval);
+    if (ex == RISCV_EXCP_ILLEGAL_INST) {
+        goto illegal;
+    }
+    if (ex != RISCV_EXCP_NONE) {
+        goto raise;
+    }
+    NEXT();
 L_CSRRW:
     CSR(RS1, ~0ULL);
 L_CSRRS:

@@ -25,6 +25,7 @@ typedef struct FloatFormat {
 /* Static in every file that includes this, so field loads after inlining fold to constants. */
 static const FloatFormat fmt_s = {23, 31, 0xff, 127, FPU_CANONICAL_NAN_S};
 static const FloatFormat fmt_d = {52, 63, 0x7ff, 1023, FPU_CANONICAL_NAN_D};
+static const FloatFormat fmt_h = {10, 15, 0x1f, 15, FPU_CANONICAL_NAN_H};
 
 /* ---- Classifying bit patterns ---- */
 
@@ -91,6 +92,79 @@ static inline uint64_t invalid(const FloatFormat *f, uint32_t *fflags)
 {
     *fflags |= FPU_NV;
     return f->canonical_nan;
+}
+
+/* ---- Comparisons, min/max, classification ---- */
+
+/* a < b for non-NaN values, ordering -0 below +0 as fmin/fmax require. */
+static inline bool ordered_less(const FloatFormat *f, uint64_t a, uint64_t b)
+{
+    if (fp_sign(f, a) != fp_sign(f, b)) {
+        return fp_sign(f, a);
+    }
+    return fp_sign(f, a) ? a > b : a < b;
+}
+
+static inline bool both_zero(const FloatFormat *f, uint64_t a, uint64_t b)
+{
+    return fp_abs(f, a | b) == 0;
+}
+
+static inline uint64_t minmax(const FloatFormat *f, uint64_t a, uint64_t b, bool want_max,
+                              uint32_t *fflags)
+{
+    if (fp_is_snan(f, a) || fp_is_snan(f, b)) {
+        *fflags |= FPU_NV; /* even when the result is the other, non-NaN operand */
+    }
+    if (fp_is_nan(f, a)) {
+        return fp_is_nan(f, b) ? f->canonical_nan : b;
+    }
+    if (fp_is_nan(f, b)) {
+        return a;
+    }
+    return ordered_less(f, a, b) != want_max ? a : b;
+}
+
+/* Quiet equality: NV only for signaling NaNs. */
+static inline int compare_eq(const FloatFormat *f, uint64_t a, uint64_t b, uint32_t *fflags)
+{
+    if (fp_is_nan(f, a) || fp_is_nan(f, b)) {
+        nan_result(f, a, b, fflags);
+        return 0;
+    }
+    return a == b || both_zero(f, a, b);
+}
+
+/* Signaling order comparisons: NV for any NaN. */
+static inline int compare_order(const FloatFormat *f, uint64_t a, uint64_t b, bool or_equal,
+                                uint32_t *fflags)
+{
+    if (fp_is_nan(f, a) || fp_is_nan(f, b)) {
+        *fflags |= FPU_NV;
+        return 0;
+    }
+    if (both_zero(f, a, b)) {
+        return or_equal;
+    }
+    return or_equal ? !ordered_less(f, b, a) : ordered_less(f, a, b);
+}
+
+static inline uint32_t classify(const FloatFormat *f, uint64_t x)
+{
+    int neg = fp_sign(f, x);
+    if (fp_is_nan(f, x)) {
+        return fp_is_snan(f, x) ? FPU_CLASS_SNAN : FPU_CLASS_QNAN;
+    }
+    if (fp_is_inf(f, x)) {
+        return neg ? FPU_CLASS_NEG_INF : FPU_CLASS_POS_INF;
+    }
+    if (fp_is_zero(f, x)) {
+        return neg ? FPU_CLASS_NEG_ZERO : FPU_CLASS_POS_ZERO;
+    }
+    if (fp_exp(f, x) == 0) {
+        return neg ? FPU_CLASS_NEG_SUBNORMAL : FPU_CLASS_POS_SUBNORMAL;
+    }
+    return neg ? FPU_CLASS_NEG_NORMAL : FPU_CLASS_POS_NORMAL;
 }
 
 /* ---- Software path (fpu-soft.c): exact, one rounding, any rm including RMM ---- */

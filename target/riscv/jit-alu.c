@@ -1,6 +1,6 @@
 /*
  * The JIT's translation of ALU records (RV64I/M computational, Zba, Zbb, Zbc,
- * Zbs) into x86-64. Semantics follow target/riscv/exec.c, the reference; the
+ * Zbs, Zicond, Zimop) into x86-64. Semantics follow target/riscv/exec.c, the reference; the
  * operations x86 has no short sequence for (division with RISC-V's results
  * for x/0 and overflow, clz/ctz/cpop without assuming LZCNT/POPCNT, orc.b,
  * carry-less multiply) call the functions the interpreter uses (helper.h).
@@ -165,6 +165,16 @@ static void gen_minmax(JitCtx *c, X86Cond cc)
     ld_both(c);
     x86_alu_rr(jit_buf(c), X86_CMP, true, X86_RAX, X86_RCX);
     x86_cmov(jit_buf(c), cc, X86_RAX, X86_RCX);
+    put(c, X86_RAX, false);
+}
+
+/* Zicond: rax = rs1, replaced by 0 (edx) when rs2 tests cc (E: czero.eqz, NE: czero.nez). */
+static void gen_czero(JitCtx *c, X86Cond cc)
+{
+    ld_both(c);
+    x86_alu_rr(jit_buf(c), X86_XOR, false, X86_RDX, X86_RDX);
+    x86_test_rr(jit_buf(c), true, X86_RCX, X86_RCX);
+    x86_cmov(jit_buf(c), cc, X86_RAX, X86_RDX);
     put(c, X86_RAX, false);
 }
 
@@ -432,7 +442,7 @@ static bool gen_zba_zbs(JitCtx *c, int op)
     }
 }
 
-/* Zbb. */
+/* Zbb, Zicond, Zimop. */
 static bool gen_zbb(JitCtx *c, int op)
 {
     switch (op) {
@@ -480,6 +490,14 @@ static bool gen_zbb(JitCtx *c, int op)
         return true;
     case OP_REV8:
         gen_rev8(c);
+        return true;
+    case OP_CZERO_EQZ:
+    case OP_CZERO_NEZ:
+        gen_czero(c, op == OP_CZERO_EQZ ? X86_CC_E : X86_CC_NE);
+        return true;
+    case OP_MOP:
+        x86_alu_rr(jit_buf(c), X86_XOR, false, X86_RAX, X86_RAX);
+        put(c, X86_RAX, false);
         return true;
     default:
         return false;

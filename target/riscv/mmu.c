@@ -10,6 +10,14 @@
  * A and D are set by the walker (Svadu behaviour, as QEMU 7.2 does) with a
  * compare-and-swap on the PTE's host memory, so two harts walking the same
  * table cannot lose each other's updates; the walk restarts if the PTE changed.
+ * A hart with Svade raises a page fault instead, unless it also has Svadu and
+ * menvcfg.ADUE is set (Svadu 1.0).
+ *
+ * Svpbmt 1.0: with menvcfg.PBMTE a leaf's bits 62:61 pick a memory type (NC
+ * and IO change nothing here: there is no cache to bypass), 3 is reserved;
+ * without it they are reserved bits. Svnapot 1.0: a level-0 leaf with N set
+ * and ppn[3:0] = 1000 maps a naturally aligned 64 KiB range (the TLB still
+ * caches 4 KiB pieces of it); any other N use is reserved. Reserved bits page-fault.
  */
 #include <inttypes.h>
 
@@ -164,6 +172,28 @@ static int leaf_prot(CPURISCVState *env, uint64_t pte, int priv)
     return prot;
 }
 
+/* Does the walker set A and D itself (else a PTE lacking them page-faults)? */
+static bool hw_ad_update(CPURISCVState *env)
+{
+    RISCVCPU *cpu = env_cpu(env);
+    return !cpu->ext_svade || (cpu->ext_svadu && (env->menvcfg & MENVCFG_ADUE));
+}
+
+/* The PTE bits above the PPN that are reserved for this hart, leaf or not. */
+static uint64_t pte_reserved(CPURISCVState *env, bool leaf)
+{
+    RISCVCPU *cpu = env_cpu(env);
+    uint64_t reserved = PTE_RESERVED_MASK;
+
+    if (leaf && cpu->ext_svnapot) {
+        reserved &= ~PTE_N;
+    }
+    if (leaf && cpu->ext_svpbmt && (env->menvcfg & MENVCFG_PBMTE)) {
+        reserved &= ~PTE_PBMT;
+    }
+    return reserved;
+}
+
 /* A leaf found at level: checks, A/D, physical address. */
 static WalkResult walk_leaf(CPURISCVState *env, PageWalk *w, hwaddr pte_addr, uint64_t pte,
                             int level)
@@ -172,15 +202,29 @@ static WalkResult walk_leaf(CPURISCVState *env, PageWalk *w, hwaddr pte_addr, ui
     uint64_t ppn = (pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT;
     int prot = w->debug ? PAGE_READ | PAGE_WRITE | PAGE_EXEC : leaf_prot(env, pte, w->priv);
 
+    if ((pte & pte_reserved(env, true)) || (pte & PTE_PBMT) == PTE_PBMT) {
+        return WALK_PAGE_FAULT;
+    }
+    if (pte & PTE_N) {
+        /* Svnapot: only the 64 KiB size (ppn[3:0] = 1000) of a 4 KiB-level leaf exists. */
+        if (level != 0 || (ppn & 0xf) != 0x8) {
+            return WALK_PAGE_FAULT;
+        }
+        ppn &= ~0xfULL;
+        shift = 16;
+    }
     if (!(prot & access_prot(w->access))) {
         return WALK_PAGE_FAULT;
     }
     /* A superpage must be aligned to its size (step 7). */
-    if (ppn & ((1ULL << (shift - 12)) - 1)) {
+    if (level && (ppn & ((1ULL << (shift - 12)) - 1))) {
         return WALK_PAGE_FAULT;
     }
     if (!w->debug) {
         uint64_t want = pte | PTE_A | (w->access == MMU_DATA_STORE ? PTE_D : 0);
+        if (want != pte && !hw_ad_update(env)) {
+            return WALK_PAGE_FAULT; /* Svade: software sets A/D on this fault */
+        }
         if (want != pte) {
             WalkResult r = pte_update_ad(pte_addr, pte, want);
             if (r != WALK_OK) {
@@ -210,11 +254,14 @@ static WalkResult walk_once(CPURISCVState *env, PageWalk *w, int levels)
         if (!pte_load(env, pte_addr, w->debug, &pte)) {
             return WALK_ACCESS_FAULT;
         }
-        if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte & PTE_RESERVED_MASK)) {
+        if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W))) {
             return WALK_PAGE_FAULT;
         }
         if (pte & (PTE_R | PTE_X)) {
             return walk_leaf(env, w, pte_addr, pte, level);
+        }
+        if (pte & pte_reserved(env, false)) {
+            return WALK_PAGE_FAULT;
         }
         table = ((pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT) << 12;
     }

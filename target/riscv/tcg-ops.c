@@ -19,8 +19,12 @@ static RISCVCPU *riscv_cpu_of(CPUState *cs)
 static bool riscv_tcg_exec_interrupt(CPUState *cs)
 {
     CPURISCVState *env = &riscv_cpu_of(cs)->env;
-    uint64_t pending = atomic_load_explicit(&env->mip, memory_order_relaxed) & env->mie;
+    uint64_t pending;
 
+    if (unlikely(env->pmu_armed)) {
+        riscv_pmu_check(env); /* a counter may have overflowed in the blocks just run */
+    }
+    pending = atomic_load_explicit(&env->mip, memory_order_relaxed) & env->mie;
     if (pending && riscv_cpu_exec_interrupt(env)) {
         env->load_res = ~0ULL; /* a trap breaks the LR/SC pair */
         return true;

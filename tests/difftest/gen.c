@@ -387,10 +387,12 @@ static unsigned gen_rm(Gen *g)
     return rm[rnd(g, rnd(g, 60) ? 9 : 11)];
 }
 
-static void gen_fp_op(Gen *g)
+/* An F/D/Zfh operation of format fmt (0 S, 1 D, 2 H). */
+static void gen_fp_fmt(Gen *g, unsigned fmt)
 {
-    unsigned fmt = rnd(g, 2), rd = rnd(g, 32), rs1 = rnd(g, 32), rs2 = rnd(g, 32);
-    unsigned xd = rd_any(g), xs = rs_any(g);
+    unsigned rd = rnd(g, 32), rs1 = rnd(g, 32), rs2 = rnd(g, 32);
+    unsigned xd = rd_any(g), xs = rs_any(g), size = fmt == 2 ? 2 : fmt ? 8 : 4;
+    unsigned f3 = fmt == 2 ? 1 : 2 + fmt;
 
     switch (rnd(g, 12)) {
     case 0: /* fadd fsub fmul fdiv */
@@ -411,8 +413,13 @@ static void gen_fp_op(Gen *g)
         put32(g, rnd(g, 32) << 27 | fmt << 25 | rs2 << 20 | rs1 << 15 | gen_rm(g) << 12 | rd << 7 |
                      (0x43 + 4 * rnd(g, 4)));
         break;
-    case 5: /* fcvt.s.d / fcvt.d.s */
-        put32(g, enc_r(0x20 | fmt, !fmt, rs1, gen_rm(g), rd, 0x53));
+    case 5: /* fcvt between formats: s.d, d.s; h.s, h.d, s.h, d.h */
+        if (fmt == 2) {
+            put32(g, enc_r(0x20 | rnd(g, 2), 2, rs1, gen_rm(g), rd, 0x53));
+            put32(g, enc_r(0x20 | 2, rnd(g, 2), rs1, gen_rm(g), rd, 0x53));
+        } else {
+            put32(g, enc_r(0x20 | fmt, !fmt, rs1, gen_rm(g), rd, 0x53));
+        }
         break;
     case 6: /* fcvt.{w,wu,l,lu}.fmt */
         put32(g, enc_r(0x18 << 2 | fmt, rnd(g, 4), rs1, gen_rm(g), xd, 0x53));
@@ -429,13 +436,52 @@ static void gen_fp_op(Gen *g)
     case 10: /* fmv.{w,d}.x */
         put32(g, enc_r(0x1e << 2 | fmt, 0, xs, 0, rd, 0x53));
         break;
-    default: /* flw fld fsw fsd */
+    default: /* flh flw fld fsh fsw fsd */
         if (rnd(g, 2)) {
-            put32(g, enc_i(0, gen_base(g, fmt ? 8 : 4, false), 2 + fmt, rd, 0x07));
+            put32(g, enc_i(0, gen_base(g, size, false), f3, rd, 0x07));
         } else {
-            put32(g, enc_s(0, rs2, gen_base(g, fmt ? 8 : 4, false), 2 + fmt, 0x27));
+            put32(g, enc_s(0, rs2, gen_base(g, size, false), f3, 0x27));
         }
         break;
+    }
+}
+
+static void gen_fp_op(Gen *g)
+{
+    gen_fp_fmt(g, rnd(g, 2));
+}
+
+/* Zfa: fli, fminm/fmaxm, fround/froundnx, fleq/fltq (S, D, H), fcvtmod.w.d. */
+static void gen_zfa(Gen *g)
+{
+    unsigned fmt = rnd(g, 3), rd = rnd(g, 32), rs1 = rnd(g, 32), rs2 = rnd(g, 32);
+
+    switch (rnd(g, 5)) {
+    case 0:
+        put32(g, enc_r(0x78 | fmt, 1, rnd(g, 32), 0, rd, 0x53));
+        break;
+    case 1:
+        put32(g, enc_r(0x14 | fmt, rs2, rs1, 2 + rnd(g, 2), rd, 0x53));
+        break;
+    case 2:
+        put32(g, enc_r(0x20 | fmt, 4 + rnd(g, 2), rs1, gen_rm(g), rd, 0x53));
+        break;
+    case 3:
+        put32(g, enc_r(0x50 | fmt, rs2, rs1, 4 + rnd(g, 2), rd_any(g), 0x53));
+        break;
+    default:
+        put32(g, enc_r(0x61, 8, rs1, 1, rd_any(g), 0x53));
+        break;
+    }
+}
+
+/* The half-precision and Zfa group. */
+static void gen_fpx(Gen *g)
+{
+    if (rnd(g, 2)) {
+        gen_fp_fmt(g, 2);
+    } else {
+        gen_zfa(g);
     }
 }
 
@@ -524,6 +570,60 @@ static void gen_c(Gen *g)
     }
 }
 
+/* Zcb loads/stores (c.lbu c.lhu c.lh c.sb c.sh) with a base in x8..x15 in the window. */
+static void gen_zcb_mem(Gen *g, unsigned rc)
+{
+    static const uint16_t ops[] = {0x8000, 0x8400, 0x8440, 0x8800, 0x8c00};
+    unsigned k = rnd(g, 5);
+
+    put32(g, enc_i(rnd_range(g, -2040, 2040), 31, 0, 8 + rc, 0x13));
+    /* bit 5 is uimm[1]; bit 6 uimm[0] for the byte forms (it selects c.lh in c.lhu's slot) */
+    put(g,
+        ops[k] | rc << 7 | (k == 0 || k == 3 ? rnd(g, 2) << 6 : 0) | rnd(g, 2) << 5 |
+            rnd(g, 8) << 2,
+        2);
+}
+
+static void gen_rva23(Gen *g)
+{
+    unsigned rd = rd_any(g), rc = rnd(g, 8), n = rnd(g, 32);
+
+    switch (rnd(g, 7)) {
+    case 0: /* czero.eqz, czero.nez */
+        put32(g, enc_r(0x07, rs_any(g), rs_any(g), rnd(g, 2) ? 5 : 7, rd, 0x33));
+        break;
+    case 1: /* mop.r.N, mop.rr.N */
+        if (rnd(g, 2)) {
+            put32(g, 1u << 31 | (n >> 4) << 30 | (n >> 2 & 3) << 26 | 0x7 << 22 | (n & 3) << 20 |
+                         rs_any(g) << 15 | 4 << 12 | rd << 7 | 0x73);
+        } else {
+            put32(g, 1u << 31 | (n >> 2 & 1) << 30 | (n & 3) << 26 | 1 << 25 | rs_any(g) << 20 |
+                         rs_any(g) << 15 | 4 << 12 | rd << 7 | 0x73);
+        }
+        break;
+    case 2: /* Zcb unary group (zext.b sext.b zext.h sext.h zext.w not) and c.mul */
+        if (rnd(g, 4)) {
+            put(g, 0x9c61 | rc << 7 | rnd(g, 6) << 2, 2);
+        } else {
+            put(g, 0x9c41 | rc << 7 | rnd(g, 8) << 2, 2);
+        }
+        break;
+    case 3:
+        gen_zcb_mem(g, rc);
+        break;
+    case 4: /* c.mop.N, wrs.nto, wrs.sto */
+        if (rnd(g, 2)) {
+            put(g, 0x6081 | (2 * rnd(g, 8)) << 7, 2);
+        } else {
+            put32(g, rnd(g, 2) ? 0x00d00073 : 0x01d00073);
+        }
+        break;
+    default: /* cbo.inval/clean/flush/zero on a window address (or past the end of RAM) */
+        put32(g, enc_i((int32_t[]){0, 1, 2, 4, 4}[rnd(g, 5)], gen_base(g, 64, false), 2, 0, 0x0f));
+        break;
+    }
+}
+
 static void gen_branch(Gen *g)
 {
     static const uint8_t f3[] = {0, 1, 4, 5, 6, 7};
@@ -580,9 +680,9 @@ static void resolve(Gen *g, const uint32_t *addr)
 unsigned gen_stream(GenRng *r, unsigned groups, int n, uint8_t *code, unsigned max)
 {
     static void (*const group_fn[GEN_NGROUPS])(Gen *) = {
-        [GEN_INT] = gen_int, [GEN_M] = gen_m,     [GEN_B] = gen_b,
-        [GEN_MEM] = gen_mem, [GEN_AMO] = gen_amo, [GEN_FP] = gen_fp_op,
-        [GEN_C] = gen_c,     [GEN_CSR] = gen_csr, [GEN_BRANCH] = gen_branch};
+        [GEN_INT] = gen_int,       [GEN_M] = gen_m,         [GEN_B] = gen_b,    [GEN_MEM] = gen_mem,
+        [GEN_AMO] = gen_amo,       [GEN_FP] = gen_fp_op,    [GEN_C] = gen_c,    [GEN_CSR] = gen_csr,
+        [GEN_BRANCH] = gen_branch, [GEN_RVA23] = gen_rva23, [GEN_FPX] = gen_fpx};
     static Gen gen;
     Gen *g = &gen;
     uint32_t addr[GEN_MAX_INSNS + 8];

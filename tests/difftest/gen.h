@@ -30,6 +30,8 @@ enum {
     GEN_C,      /* compressed */
     GEN_CSR,    /* fflags/frm/fcsr, counters, mscratch */
     GEN_BRANCH, /* branches, jal, jalr (forward) */
+    GEN_RVA23,  /* Zicond, Zimop, Zcb, Zcmop, Zawrs, Zicbom/Zicboz (in the window) */
+    GEN_FPX,    /* Zfh (half precision, flh/fsh), Zfa */
     GEN_NGROUPS
 };
 #define GEN_ALL ((1u << GEN_NGROUPS) - 1)

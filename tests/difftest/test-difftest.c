@@ -80,11 +80,18 @@ static Harness h;
 
 static void start_kicks(void);
 
+static const char *const rva23_insn_exts[] = {"zicond", "zimop",  "zca",    "zcb", "zcmop",
+                                              "zawrs",  "zicbom", "zicboz", "zfh", "zfa"};
+
 static int group_setup(void **state)
 {
     assert_true(memory_region_init_ram(&h.ram, "difftest.ram", RAM_SIZE, NULL));
     memory_region_add_subregion(get_system_memory(), RAM_BASE, &h.ram);
     h.cpu = RISCV_CPU(object_new(TYPE_RISCV_CPU_RV64));
+    /* The instructions of the RVA23 group (rv64's privileged behaviour otherwise: no Svade). */
+    for (size_t i = 0; i < ARRAY_SIZE(rva23_insn_exts); i++) {
+        assert_true(riscv_cpu_set_ext(h.cpu, rva23_insn_exts[i], true));
+    }
     start_kicks();
     return 0;
 }
@@ -360,6 +367,8 @@ GROUP_TEST(fp, 1u << GEN_FP | 1u << GEN_INT, 6000)
 GROUP_TEST(compressed, 1u << GEN_C | 1u << GEN_INT, 7000)
 GROUP_TEST(csr, 1u << GEN_CSR | 1u << GEN_INT | 1u << GEN_FP, 8000)
 GROUP_TEST(branches, 1u << GEN_BRANCH | 1u << GEN_INT | 1u << GEN_C, 9000)
+GROUP_TEST(rva23, 1u << GEN_RVA23 | 1u << GEN_INT, 12000)
+GROUP_TEST(fp_half_zfa, 1u << GEN_FPX | 1u << GEN_FP | 1u << GEN_INT, 13000)
 GROUP_TEST(everything, GEN_ALL, 10000)
 
 /* Memory and atomics through the Sv39 table: page faults (load, store/AMO) with their tval. */
@@ -483,7 +492,8 @@ int main(void)
         cmocka_unit_test(test_bitmanip),      cmocka_unit_test(test_memory),
         cmocka_unit_test(test_atomics),       cmocka_unit_test(test_fp),
         cmocka_unit_test(test_compressed),    cmocka_unit_test(test_csr),
-        cmocka_unit_test(test_branches),      cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_branches),      cmocka_unit_test(test_rva23),
+        cmocka_unit_test(test_fp_half_zfa),   cmocka_unit_test(test_everything),
         cmocka_unit_test(test_paged),         cmocka_unit_test(test_fs_per_block),
         cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_long),
     };

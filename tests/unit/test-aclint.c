@@ -309,7 +309,7 @@ static void test_fdt_aclint(void **state)
     assert_string_equal(fdt_getprop(fdt, node, "compatible", NULL), "riscv,aclint-mtimer");
 }
 
-/* ---- real harts: mip bits and the time CSR source ---- */
+/* ---- real harts, wired as a board does: mip bits and the time CSR source ---- */
 
 static void test_real_harts(void **state)
 {
@@ -329,7 +329,14 @@ static void test_real_harts(void **state)
     assert_true(qdev_realize(mtimer, &error_abort));
     device_reset(mtimer);
     mr = sysbus_mmio_get_region(SYS_BUS_DEVICE(mtimer), 0);
-    assert_true(cpu->env.rdtime_fn != NULL);
+    /* The device leaves the hart alone; the board connects its line and time source. */
+    assert_true(cpu->env.rdtime_fn == NULL);
+    wr(0x0, 0, 8);
+    assert_false(atomic_load(&cpu->env.mip) & MIP_MTIP);
+    wr(0x0, UINT64_MAX, 8);
+    qdev_connect_gpio_out(mtimer, 0, qdev_get_gpio_in(hart, IRQ_M_TIMER));
+    riscv_cpu_set_time_source(cpu, riscv_aclint_mtimer_time, mtimer,
+                              RISCV_ACLINT_DEFAULT_TIMEBASE_FREQ);
     assert_int_equal(cpu->env.timebase_freq, RISCV_ACLINT_DEFAULT_TIMEBASE_FREQ);
     wr(MTIME, 12345, 8);
     assert_int_equal(cpu->env.rdtime_fn(cpu->env.rdtime_opaque), 12345);
@@ -341,6 +348,7 @@ static void test_real_harts(void **state)
     swi = qdev_new(TYPE_RISCV_ACLINT_SWI);
     object_property_set_int(OBJECT(swi), "hartid-base", 7, &error_abort);
     assert_true(qdev_realize(swi, &error_abort));
+    qdev_connect_gpio_out(swi, 0, qdev_get_gpio_in(hart, IRQ_M_SOFT));
     mr = sysbus_mmio_get_region(SYS_BUS_DEVICE(swi), 0);
     wr(0x0, 1, 4);
     assert_true(atomic_load(&cpu->env.mip) & MIP_MSIP);

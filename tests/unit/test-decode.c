@@ -1,7 +1,8 @@
 /*
  * Unit tests for the RISC-V decoder (target/riscv/decode*.c): a table of
  * encodings covering every operation of RV64IMAFDC, Zicsr, Zifencei, Zba,
- * Zbb, Zbc, Zbs and the privileged instructions, checked field by field
+ * Zbb, Zbc, Zbs, the privileged instructions and the RVA23 additions
+ * (Zicond, Zimop, Zcb, Zcmop, Zawrs, Zicbom/Zicboz, Svinval), checked field by field
  * (operation, registers, sign-extended immediate, rounding mode, length);
  * reserved and unknown encodings rejected; HINTs decoded as no-ops.
  * The encodings were produced by the GNU assembler from the text beside
@@ -271,6 +272,96 @@ static const Vector vectors[] = {
     {"c.fsdsp fa0, 504(sp)", 0xbfaa, OP_FSD, 0, 2, 10, 0, RISCV_RM_NONE, 504},
     {"c.swsp a0, 252(sp)", 0xdfaa, OP_SW, 0, 2, 10, 0, RISCV_RM_NONE, 252},
     {"c.sdsp ra, 504(sp)", 0xff86, OP_SD, 0, 2, 1, 0, RISCV_RM_NONE, 504},
+    /* binutils 2.40: Zawrs, Zicbom, Zicboz, Zicbop (a HINT: ori with rd = x0), Svinval */
+    {"wrs.nto", 0x00d00073, OP_WRS_NTO, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    {"wrs.sto", 0x01d00073, OP_WRS_STO, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    {"cbo.inval (a0)", 0x0005200f, OP_CBO_INVAL, 0, 10, 0, 0, RISCV_RM_NONE, 0},
+    {"cbo.clean (a1)", 0x0015a00f, OP_CBO_CLEAN, 0, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"cbo.flush (a2)", 0x0026200f, OP_CBO_FLUSH, 0, 12, 0, 0, RISCV_RM_NONE, 0},
+    {"cbo.zero (a3)", 0x0046a00f, OP_CBO_ZERO, 0, 13, 0, 0, RISCV_RM_NONE, 0},
+    {"prefetch.r 64(a0)", 0x04156013, OP_ORI, 0, 10, 0, 0, RISCV_RM_NONE, 65},
+    {"sinval.vma a0, a1", 0x16b50073, OP_SINVAL_VMA, 0, 10, 11, 0, RISCV_RM_NONE, 0},
+    {"sfence.w.inval", 0x18000073, OP_SFENCE_W_INVAL, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    {"sfence.inval.ir", 0x18100073, OP_SFENCE_INVAL_IR, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    /* Encoded by hand from the ratified specs (binutils 2.40 lacks them): Zicond, Zimop,
+     * Zcmop, Zcb (checked against the published encodings of c.lbu, czero.eqz, mop.r.0). */
+    {"czero.eqz a0, a1, a2", 0x0ec5d533, OP_CZERO_EQZ, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"czero.nez a0, a1, a2", 0x0ec5f533, OP_CZERO_NEZ, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"mop.r.0 a0, a1", 0x81c5c573, OP_MOP, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"mop.r.31 a0, a1", 0xcdf5c573, OP_MOP, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"mop.rr.7 a0, a1, a2", 0xcec5c573, OP_MOP, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"c.mop.1", 0x6081, OP_NOP, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    {"c.mop.15", 0x6781, OP_NOP, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    {"c.lbu a0, 3(a1)", 0x81e8, OP_LBU, 10, 11, 0, 0, RISCV_RM_NONE, 3},
+    {"c.lhu a0, 2(a1)", 0x85a8, OP_LHU, 10, 11, 0, 0, RISCV_RM_NONE, 2},
+    {"c.lh a0, 2(a1)", 0x85e8, OP_LH, 10, 11, 0, 0, RISCV_RM_NONE, 2},
+    {"c.sb a0, 1(a1)", 0x89c8, OP_SB, 0, 11, 10, 0, RISCV_RM_NONE, 1},
+    {"c.sh a0, 2(a1)", 0x8da8, OP_SH, 0, 11, 10, 0, RISCV_RM_NONE, 2},
+    {"c.zext.b a0", 0x9d61, OP_ANDI, 10, 10, 0, 0, RISCV_RM_NONE, 255},
+    {"c.sext.b a0", 0x9d65, OP_SEXT_B, 10, 10, 0, 0, RISCV_RM_NONE, 0},
+    {"c.zext.h a0", 0x9d69, OP_ZEXT_H, 10, 10, 0, 0, RISCV_RM_NONE, 0},
+    {"c.sext.h a0", 0x9d6d, OP_SEXT_H, 10, 10, 0, 0, RISCV_RM_NONE, 0},
+    {"c.zext.w a0", 0x9d71, OP_ADD_UW, 10, 10, 0, 0, RISCV_RM_NONE, 0},
+    {"c.not a0", 0x9d75, OP_XORI, 10, 10, 0, 0, RISCV_RM_NONE, -1},
+    {"c.mul a0, a1", 0x9d4d, OP_MUL, 10, 10, 11, 0, RISCV_RM_NONE, 0},
+    /* binutils 2.40: Zfh (fcvt.s.h/fcvt.d.h encoded with rm = rne, as binutils writes them) */
+    {"flh fa0, -2(a1)", 0xffe59507, OP_FLH, 10, 11, 0, 0, RISCV_RM_NONE, -2},
+    {"fsh fa0, 6(a1)", 0x00a59327, OP_FSH, 0, 11, 10, 0, RISCV_RM_NONE, 6},
+    {"fmadd.h fa0, fa1, fa2, fa3, rne", 0x6cc58543, OP_FMADD_H, 10, 11, 12, 13, 0, 0},
+    {"fmsub.h fa0, fa1, fa2, fa3, rtz", 0x6cc59547, OP_FMSUB_H, 10, 11, 12, 13, 1, 0},
+    {"fnmsub.h fa0, fa1, fa2, fa3, rdn", 0x6cc5a54b, OP_FNMSUB_H, 10, 11, 12, 13, 2, 0},
+    {"fnmadd.h fa0, fa1, fa2, fa3, rup", 0x6cc5b54f, OP_FNMADD_H, 10, 11, 12, 13, 3, 0},
+    {"fadd.h fa0, fa1, fa2, rmm", 0x04c5c553, OP_FADD_H, 10, 11, 12, 0, 4, 0},
+    {"fsub.h fa0, fa1, fa2, dyn", 0x0cc5f553, OP_FSUB_H, 10, 11, 12, 0, 7, 0},
+    {"fmul.h fa0, fa1, fa2, rne", 0x14c58553, OP_FMUL_H, 10, 11, 12, 0, 0, 0},
+    {"fdiv.h fa0, fa1, fa2, rne", 0x1cc58553, OP_FDIV_H, 10, 11, 12, 0, 0, 0},
+    {"fsqrt.h fa0, fa1, rne", 0x5c058553, OP_FSQRT_H, 10, 11, 0, 0, 0, 0},
+    {"fsgnj.h fa0, fa1, fa2", 0x24c58553, OP_FSGNJ_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fsgnjn.h fa0, fa1, fa2", 0x24c59553, OP_FSGNJN_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fsgnjx.h fa0, fa1, fa2", 0x24c5a553, OP_FSGNJX_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fmin.h fa0, fa1, fa2", 0x2cc58553, OP_FMIN_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fmax.h fa0, fa1, fa2", 0x2cc59553, OP_FMAX_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fcvt.w.h a0, fa1, rtz", 0xc4059553, OP_FCVT_W_H, 10, 11, 0, 0, 1, 0},
+    {"fcvt.wu.h a0, fa1, rtz", 0xc4159553, OP_FCVT_WU_H, 10, 11, 0, 0, 1, 0},
+    {"fcvt.l.h a0, fa1, rtz", 0xc4259553, OP_FCVT_L_H, 10, 11, 0, 0, 1, 0},
+    {"fcvt.lu.h a0, fa1, rtz", 0xc4359553, OP_FCVT_LU_H, 10, 11, 0, 0, 1, 0},
+    {"fmv.x.h a0, fa1", 0xe4058553, OP_FMV_X_H, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"feq.h a0, fa1, fa2", 0xa4c5a553, OP_FEQ_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"flt.h a0, fa1, fa2", 0xa4c59553, OP_FLT_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fle.h a0, fa1, fa2", 0xa4c58553, OP_FLE_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fclass.h a0, fa1", 0xe4059553, OP_FCLASS_H, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"fcvt.h.w fa0, a1, rne", 0xd4058553, OP_FCVT_H_W, 10, 11, 0, 0, 0, 0},
+    {"fcvt.h.wu fa0, a1, rne", 0xd4158553, OP_FCVT_H_WU, 10, 11, 0, 0, 0, 0},
+    {"fcvt.h.l fa0, a1, rne", 0xd4258553, OP_FCVT_H_L, 10, 11, 0, 0, 0, 0},
+    {"fcvt.h.lu fa0, a1, rne", 0xd4358553, OP_FCVT_H_LU, 10, 11, 0, 0, 0, 0},
+    {"fmv.h.x fa0, a1", 0xf4058553, OP_FMV_H_X, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"fcvt.s.h fa0, fa1, rne", 0x40258553, OP_FCVT_S_H, 10, 11, 0, 0, 0, 0},
+    {"fcvt.h.s fa0, fa1, rne", 0x44058553, OP_FCVT_H_S, 10, 11, 0, 0, 0, 0},
+    {"fcvt.d.h fa0, fa1, rne", 0x42258553, OP_FCVT_D_H, 10, 11, 0, 0, 0, 0},
+    {"fcvt.h.d fa0, fa1, rne", 0x44158553, OP_FCVT_H_D, 10, 11, 0, 0, 0, 0},
+    /* Zfa, encoded by hand from the spec (binutils 2.40 lacks it) */
+    {"fli.s fa0, 16", 0xf0180553, OP_FLI_S, 10, 16, 0, 0, RISCV_RM_NONE, 0},
+    {"fminm.s fa0, fa1, fa2", 0x28c5a553, OP_FMINM_S, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fmaxm.s fa0, fa1, fa2", 0x28c5b553, OP_FMAXM_S, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fround.s fa0, fa1, rtz", 0x40459553, OP_FROUND_S, 10, 11, 0, 0, 1, 0},
+    {"froundnx.s fa0, fa1, dyn", 0x4055f553, OP_FROUNDNX_S, 10, 11, 0, 0, 7, 0},
+    {"fleq.s a0, fa1, fa2", 0xa0c5c553, OP_FLEQ_S, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fltq.s a0, fa1, fa2", 0xa0c5d553, OP_FLTQ_S, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fli.d fa0, 0", 0xf2100553, OP_FLI_D, 10, 0, 0, 0, RISCV_RM_NONE, 0},
+    {"fminm.d fa0, fa1, fa2", 0x2ac5a553, OP_FMINM_D, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fmaxm.d fa0, fa1, fa2", 0x2ac5b553, OP_FMAXM_D, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fround.d fa0, fa1, rtz", 0x42459553, OP_FROUND_D, 10, 11, 0, 0, 1, 0},
+    {"froundnx.d fa0, fa1, dyn", 0x4255f553, OP_FROUNDNX_D, 10, 11, 0, 0, 7, 0},
+    {"fleq.d a0, fa1, fa2", 0xa2c5c553, OP_FLEQ_D, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fltq.d a0, fa1, fa2", 0xa2c5d553, OP_FLTQ_D, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fli.h fa0, 31", 0xf41f8553, OP_FLI_H, 10, 31, 0, 0, RISCV_RM_NONE, 0},
+    {"fminm.h fa0, fa1, fa2", 0x2cc5a553, OP_FMINM_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fmaxm.h fa0, fa1, fa2", 0x2cc5b553, OP_FMAXM_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fround.h fa0, fa1, rtz", 0x44459553, OP_FROUND_H, 10, 11, 0, 0, 1, 0},
+    {"froundnx.h fa0, fa1, dyn", 0x4455f553, OP_FROUNDNX_H, 10, 11, 0, 0, 7, 0},
+    {"fleq.h a0, fa1, fa2", 0xa4c5c553, OP_FLEQ_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fltq.h a0, fa1, fa2", 0xa4c5d553, OP_FLTQ_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
+    {"fcvtmod.w.d a0, fa1, rtz", 0xc2859553, OP_FCVTMOD_W_D, 10, 11, 0, 0, 1, 0},
 };
 
 static void test_vectors(void **state)
@@ -318,9 +409,9 @@ static const uint32_t illegal_encodings[] = {
     0x4002,                   /* c.lwsp x0, 0(sp) */
     0x6002,                   /* c.ldsp x0, 0(sp) */
     0x8002,                   /* c.jr x0 */
-    0x8000,                   /* quadrant 0, funct3 = 100: reserved */
-    0x9c41,                   /* quadrant 1 subw/addw group, reserved slot */
-    0x9c61,                   /* same, last slot */
+    0x8de8,                   /* quadrant 0, funct3 = 100: c.sh with bit 6 set, reserved */
+    0x9d79,                   /* Zcb unary group, slot 6: reserved */
+    0x9c7d,                   /* Zcb unary group, slot 7: reserved */
     0xffffffff,               /* a >32-bit encoding */
     0x0000001f,               /* 48-bit prefix */
     0x00007003,               /* LOAD funct3 = 7 */
@@ -336,17 +427,24 @@ static const uint32_t illegal_encodings[] = {
     0xf800202f,               /* AMO funct5 = 0x1f */
     0x1015a52f,               /* lr.w with rs2 != 0 */
     0x0000402f,               /* AMO funct3 = 4 */
-    0x04c58553,               /* fadd.h: half precision not implemented */
+    0xc2858553,               /* fcvtmod.w.d with rm = rne: reserved */
+    0xf0181553,               /* fli.s with funct3 = 1 */
+    0xe2158553,               /* fmvh.x.d: RV32 only */
+    0x40658553,               /* fcvt group, rs2 = 6: no such fround */
+    0x06c58553,               /* fadd.q: Q is not implemented */
     0x58158553,               /* fsqrt.s with rs2 = 1 */
     0x40058553,               /* fcvt.s.s */
     0x42158553,               /* fcvt.d.d */
     0xe005a553,               /* OP-FP 0x1c with funct3 = 2 */
     0xc0558553,               /* fcvt.w.s with rs2 = 5 */
-    0x06c58543,               /* fmadd.h */
+    0x06c58543,               /* fmadd.q */
     0x000010e7,               /* jalr funct3 = 1 */
     0x00002063,               /* branch funct3 = 2 */
     0x00001013 | 0x603 << 20, /* OP-IMM funct3 = 1, imm 0x603: no such unary op */
-    0x0000200f,               /* MISC-MEM funct3 = 2 */
+    0x0030200f,               /* MISC-MEM funct3 = 2 with imm 3: no such cbo */
+    0x0000228f,               /* cbo.inval with rd != 0 */
+    0x0000c073 | 3 << 28,     /* SYSTEM funct3 = 4 with bits 29:28 set: no mop */
+    0x80000073 | 4 << 12,     /* SYSTEM funct3 = 4, bit 25 clear, bits 25:22 != 0111 */
     0x0600503b,               /* OP-32 funct7 = 3 */
 };
 

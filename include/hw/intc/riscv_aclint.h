@@ -3,11 +3,11 @@
  * interrupt devices and the MTIMER, plus the SiFive CLINT that QEMU's virt
  * board uses by default (an MSWI and an MTIMER placed in one 64 KiB window).
  *
- * Each device serves harts hartid_base .. hartid_base + num_harts - 1. At
- * realize it connects its per-hart output lines (qdev gpio out, hart i =
- * hartid_base + i) to the harts' mip bits (riscv_hart_irq_new), for the harts
- * that exist then; the board may reconnect them. The MTIMER also becomes the
- * `time` source of those harts (env.rdtime_fn, env.timebase_freq).
+ * Each device serves harts hartid_base .. hartid_base + num_harts - 1 through
+ * its per-hart output lines (qdev gpio out i = hart hartid_base + i: MSIP,
+ * SSIP or MTIP), which the board connects to the harts' input lines; the
+ * board also makes an MTIMER the harts' `time` source
+ * (riscv_aclint_mtimer_time). No device here knows what a hart is.
  *
  * Device-tree hooks (DeviceClass.fdt_populate) use ctx->hart_intc_phandles[0
  * .. ctx->num_harts - 1] as the "riscv,cpu-intc" phandles of the harts the
@@ -36,7 +36,8 @@
  *         instead of machine msip), "sifive-clint" (bool: the device tree node
  *         describes the whole SiFive CLINT window, see riscv_aclint_create_clint).
  * MTIMER: "hartid-base", "num-harts", "aperture-size", "timecmp-base",
- *         "time-base", "timebase-freq", "provide-rdtime" (bool, default on),
+ *         "time-base", "timebase-freq", "provide-rdtime" (bool, default on: QEMU's
+ *         name for "the board makes this the harts' time source"),
  *         "sifive-clint" (bool: no node of its own; the SWI's clint node covers it).
  */
 
@@ -54,17 +55,13 @@ DeviceState *riscv_aclint_mtimer_create(hwaddr addr, hwaddr size, uint32_t harti
                                         bool provide_rdtime, Error **errp);
 /*
  * The SiFive CLINT at base (QEMU virt: 0x2000000): an MSWI at base and an
- * MTIMER at base + RISCV_ACLINT_SWI_SIZE, 10 MHz. Returns the MSWI, whose
- * fdt_populate writes the single "clint@<base>" node ("sifive,clint0").
+ * MTIMER at base + RISCV_ACLINT_SWI_SIZE (in *mtimer), 10 MHz. Returns the
+ * MSWI, whose fdt_populate writes the single "clint@<base>" node ("sifive,clint0").
  */
 DeviceState *riscv_aclint_create_clint(hwaddr base, uint32_t hartid_base, uint32_t num_harts,
-                                       Error **errp);
+                                       DeviceState **mtimer, Error **errp);
 
-/*
- * A new line driving bit `irq` (IRQ_M_SOFT, IRQ_M_EXT, ...) of the mip of the
- * hart with this hartid through riscv_cpu_update_mip; NULL if there is no such
- * hart. Shared by the interrupt controllers (PLIC, ACLINT). Free with irq_free.
- */
-IRQState *riscv_hart_irq_new(uint32_t hartid, int irq);
+/* mtime of the MTIMER `mtimer` (a DeviceState *): a hart's time source; any thread. */
+uint64_t riscv_aclint_mtimer_time(void *mtimer);
 
 #endif

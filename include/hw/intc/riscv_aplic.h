@@ -8,7 +8,8 @@
  *
  * Input lines (qdev gpio in) 1..num-sources-1 are the wires (0 does not exist). A child
  * domain gets its delegated wires from the parent, not from the board.
- * Outputs (qdev gpio out) 0..num-harts-1 go to hart hartid-base + i at realize.
+ * Outputs (qdev gpio out) 0..num-harts-1 are the external interrupt of hart hartid-base + i
+ * (MEIP for mmode, SEIP otherwise): the board connects them to the harts' lines.
  *
  * Properties: "hartid-base", "num-harts", "num-sources" (default 97: sources 1..96 as on
  * virt), "mmode" (machine level, default true).

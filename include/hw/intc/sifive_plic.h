@@ -5,7 +5,7 @@
  * interrupt sources (source 0 does not exist and is ignored). Each hart
  * served has two contexts: context 2*i is machine mode and 2*i+1 supervisor
  * mode of hart hartid-base + i; their outputs (qdev gpio out 2*i and 2*i+1)
- * are connected at realize to MIP.MEIP / MIP.SEIP of harts that exist then.
+ * are for the board to connect to that hart's MEIP / SEIP input lines.
  *
  * Properties: "hartid-base", "num-harts", "num-sources" (default 96, ids
  * 1..95), "num-priorities" (default 7: priorities 0..7), "aperture-size"

@@ -69,21 +69,27 @@ typedef struct CPURISCVState {
     uint64_t satp;
     uint64_t mcounteren, scounteren, mcountinhibit;
     uint64_t menvcfg, senvcfg;
-    uint64_t stimecmp;      /* Sstc */
-    uint64_t mcycle_offset; /* cycle = instret + offset (written mcycle) */
+    uint64_t mstateen[4], sstateen[4]; /* Smstateen/Ssstateen */
+    uint64_t stimecmp;                 /* Sstc */
+    uint64_t mcycle_offset;            /* cycle = instret + offset (written mcycle) */
     uint64_t minstret_offset;
     uint64_t mseccfg;
-    uint64_t mhpmcounter[RISCV_HPM_COUNTERS]; /* index 0 is mhpmcounter3 */
+    uint64_t mhpmcounter[RISCV_HPM_COUNTERS]; /* index 0 is mhpmcounter3 (pmu.c) */
     uint64_t mhpmevent[RISCV_HPM_COUNTERS];
+    uint32_t pmu_events;   /* counters whose mhpmevent selects a countable event */
+    uint32_t pmu_counting; /* counters counting now: mhpmcounter holds value - instret */
+    uint32_t pmu_armed;    /* counting, OF clear: pmu_wrap[i] is the instret they wrap at */
+    uint64_t pmu_wrap[RISCV_HPM_COUNTERS];
     uint8_t pmpcfg[RISCV_PMP_ENTRIES];
     uint64_t pmpaddr[RISCV_PMP_ENTRIES];
     uint64_t resetvec;
 
-    /* time source: mtime of the board's timer device (set by the ACLINT MTIMER) */
+    /* time source: mtime of the board's timer device (riscv_cpu_set_time_source) */
     uint64_t (*rdtime_fn)(void *opaque);
     void *rdtime_opaque;
-    uint32_t timebase_freq; /* Hz of rdtime_fn, for the Sstc timer */
-    struct Timer *stimer;   /* Sstc: fires when time >= stimecmp */
+    uint32_t timebase_freq;  /* Hz of rdtime_fn, for the Sstc timer */
+    struct Timer *stimer;    /* Sstc: fires when time >= stimecmp */
+    struct Timer *pmu_timer; /* Sscofpmf: kicks the hart near a counter's overflow */
 } CPURISCVState;
 
 typedef struct RISCVCPU {
@@ -98,6 +104,14 @@ typedef struct RISCVCPU {
     bool mmu;
     bool ext_i, ext_m, ext_a, ext_f, ext_d, ext_c, ext_s, ext_u, ext_g;
     bool ext_zicsr, ext_zifencei, ext_zihintpause, ext_zba, ext_zbb, ext_zbc, ext_zbs;
+    /* RVA23-era extensions (cpu-config.c's table; all off on rv64 as in QEMU 7.2) */
+    bool ext_zicbom, ext_zicbop, ext_zicboz, ext_zicond, ext_zicntr, ext_zihintntl, ext_zihpm;
+    bool ext_zimop, ext_zawrs, ext_zfa, ext_zfh, ext_zfhmin, ext_zca, ext_zcb, ext_zcd, ext_zcmop;
+    bool ext_zkt, ext_smstateen, ext_sscofpmf, ext_sscounterenw, ext_ssstateen, ext_sstvala;
+    bool ext_sstvecd, ext_svade, ext_svadu, ext_svinval, ext_svnapot, ext_svpbmt;
+    bool ext_zic64b, ext_ziccamoa, ext_ziccif, ext_zicclsm, ext_ziccrse, ext_za64rs;
+    bool ext_ssccptr, ext_ssu64xl;
+    uint32_t cbom_blocksize, cbop_blocksize, cboz_blocksize; /* bytes, a power of two */
     bool short_isa_string;
     uint32_t mvendorid;
     uint64_t marchid, mimpid;
@@ -122,6 +136,16 @@ static inline RISCVCPU *env_cpu(CPURISCVState *env)
 }
 
 /* ---- cpu.c ---- */
+/*
+ * The hart's boundary, what a board wires: input lines (qdev gpio in) 0..15,
+ * line n driving mip bit n (IRQ_M_SOFT, IRQ_M_TIMER, IRQ_M_EXT, IRQ_S_EXT...,
+ * level-triggered, any thread), for the interrupt controllers' outputs; and
+ * the `time` source, fn(opaque) = the board timer's mtime at freq Hz (read
+ * by the time CSR and Sstc, on the hart's thread without the BQL).
+ */
+#define RISCV_CPU_NUM_IRQ_LINES 16
+void riscv_cpu_set_time_source(RISCVCPU *cpu, uint64_t (*fn)(void *opaque), void *opaque,
+                               uint32_t freq);
 /*
  * pc = resetvec, M-mode, CSRs to reset values (mstatus SXL=UXL=64-bit, FS
  * off, as QEMU 7.2); keeps the wiring (rdtime_fn, timebase_freq, stimer).
@@ -150,7 +174,20 @@ const char *riscv_mmu_type(RISCVCPU *cpu);
 /* Does this hart have the extension that decoded instruction d belongs to? (translator) */
 struct DecodedInsn;
 bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const struct DecodedInsn *d);
-/* The CPU models besides rv64 and their types (sifive-u54, sifive-e51, shakti-c). */
+/* Switch the multi-letter extension QEMU calls `name` ("zicond") on or off; false (and left
+ * off) if Kestrel has no such extension or does not implement it. */
+bool riscv_cpu_set_ext(RISCVCPU *cpu, const char *name, bool on);
+/* -cpu max: every single letter Kestrel has and every implemented multi-letter extension. */
+void riscv_cpu_enable_all_exts(RISCVCPU *cpu);
+/* Every multi-letter extension off (the named models start from there). */
+void riscv_cpu_disable_multi_exts(RISCVCPU *cpu);
+/* Is an extension on that QEMU 7.2's rv64 does not have? */
+bool riscv_cpu_has_new_exts(RISCVCPU *cpu);
+/* The device tree's riscv,isa-extensions: NUL-separated names ("i", "m", ..., "zicond") in
+ * canonical order, written to buf; returns the length including the last NUL. */
+size_t riscv_isa_extensions(RISCVCPU *cpu, char *buf, size_t size);
+/* ---- cpu-models.c ---- */
+/* The CPU models besides rv64: max, rva22s64, rva23s64, sifive-u54, shakti-c. */
 void riscv_cpu_register_models(void);
 
 /* ---- csr.c ---- */
@@ -182,6 +219,20 @@ const char *riscv_csr_name(int csrno);
  */
 void riscv_sstc_update(CPURISCVState *env);
 void riscv_stimer_cb(void *opaque);
+
+/* ---- pmu.c: the programmable counters mhpmcounter3..18 and Sscofpmf ---- */
+/* Counter idx (0 = mhpmcounter3) as the CSRs read it; writing it, and its mhpmevent. */
+uint64_t riscv_pmu_read(CPURISCVState *env, unsigned idx);
+void riscv_pmu_write(CPURISCVState *env, unsigned idx, uint64_t val);
+uint64_t riscv_pmu_read_event(CPURISCVState *env, unsigned idx);
+void riscv_pmu_write_event(CPURISCVState *env, unsigned idx, uint64_t val);
+/* scountovf: the OF bits (bit 3 + idx), masked by mcounteren below M. */
+uint64_t riscv_pmu_scountovf(CPURISCVState *env);
+/* The counting state changed (privilege, mcountinhibit): settle the counters, re-arm. */
+void riscv_pmu_sync(CPURISCVState *env);
+/* Raise the overflows that happened (OF, mip.LCOFIP); called by the hart between blocks. */
+void riscv_pmu_check(CPURISCVState *env);
+void riscv_pmu_timer_cb(void *opaque); /* env->pmu_timer's callback (opaque = RISCVCPU *) */
 
 /* ---- cpu_helper.c: traps and interrupts ---- */
 /* Enter the trap handler for exception cause with tval; env->pc is the faulting pc. */

@@ -32,12 +32,14 @@ typedef enum RISCVException {
 #define IRQ_M_TIMER 7
 #define IRQ_S_EXT 9
 #define IRQ_M_EXT 11
+#define IRQ_LCOF 13 /* Sscofpmf: local counter overflow */
 #define MIP_SSIP (1ULL << IRQ_S_SOFT)
 #define MIP_MSIP (1ULL << IRQ_M_SOFT)
 #define MIP_STIP (1ULL << IRQ_S_TIMER)
 #define MIP_MTIP (1ULL << IRQ_M_TIMER)
 #define MIP_SEIP (1ULL << IRQ_S_EXT)
 #define MIP_MEIP (1ULL << IRQ_M_EXT)
+#define MIP_LCOFIP (1ULL << IRQ_LCOF)
 #define MIP_S_MASK (MIP_SSIP | MIP_STIP | MIP_SEIP)
 #define MIP_ALL_MASK (MIP_S_MASK | MIP_MSIP | MIP_MTIP | MIP_MEIP)
 
@@ -93,6 +95,8 @@ typedef enum RISCVException {
 #define CSR_STVEC 0x105
 #define CSR_SCOUNTEREN 0x106
 #define CSR_SENVCFG 0x10a
+#define CSR_SSTATEEN0 0x10c
+#define CSR_SSTATEEN3 0x10f
 #define CSR_SSCRATCH 0x140
 #define CSR_SEPC 0x141
 #define CSR_SCAUSE 0x142
@@ -113,7 +117,16 @@ typedef enum RISCVException {
 #define CSR_MTVEC 0x305
 #define CSR_MCOUNTEREN 0x306
 #define CSR_MENVCFG 0x30a
+#define CSR_MSTATEEN0 0x30c
+#define CSR_MSTATEEN3 0x30f
 #define CSR_MCOUNTINHIBIT 0x320
+#define CSR_SCOUNTOVF 0xda0
+/* mhpmevent (Sscofpmf): overflow and the per-mode inhibits above the event selector */
+#define MHPMEVENT_OF (1ULL << 63)
+#define MHPMEVENT_MINH (1ULL << 62)
+#define MHPMEVENT_SINH (1ULL << 61)
+#define MHPMEVENT_UINH (1ULL << 60)
+#define MHPMEVENT_EVENT ((1ULL << 56) - 1)
 #define CSR_MHPMEVENT3 0x323
 #define CSR_MHPMEVENT31 0x33f
 #define CSR_MSCRATCH 0x340
@@ -165,6 +178,8 @@ typedef enum RISCVException {
 #define PTE_PPN_MASK (((1ULL << 44) - 1) << PTE_PPN_SHIFT)
 /* Bits 63:54 (N, PBMT and reserved): must be zero without Svnapot/Svpbmt. */
 #define PTE_RESERVED_MASK (~0ULL << 54)
+#define PTE_PBMT (3ULL << 61) /* Svpbmt: 0 PMA, 1 NC, 2 IO, 3 reserved */
+#define PTE_N (1ULL << 63)    /* Svnapot */
 
 /* pmpcfg entry bits */
 #define PMP_R 0x01
@@ -180,7 +195,18 @@ typedef enum RISCVException {
 
 /* menvcfg */
 #define MENVCFG_FIOM (1ULL << 0)
+#define MENVCFG_CBIE (3ULL << 4) /* Zicbom: 00 illegal, 01 cbo.inval flushes, 11 invalidates */
+#define MENVCFG_CBIE_SHIFT 4
+#define MENVCFG_CBIE_FLUSH 1
+#define MENVCFG_CBIE_INVAL 3
+#define MENVCFG_CBCFE (1ULL << 6)  /* Zicbom: cbo.clean/flush allowed below M */
+#define MENVCFG_CBZE (1ULL << 7)   /* Zicboz */
+#define MENVCFG_ADUE (1ULL << 61)  /* Svadu: hardware A/D updates */
+#define MENVCFG_PBMTE (1ULL << 62) /* Svpbmt */
 #define MENVCFG_STCE (1ULL << 63)
 #define SENVCFG_FIOM (1ULL << 0)
+/* Smstateen: mstateenN.SE gates sstateenN; mstateen0.ENVCFG gates senvcfg. */
+#define STATEEN_SE (1ULL << 63)
+#define STATEEN0_ENVCFG (1ULL << 62)
 
 #endif

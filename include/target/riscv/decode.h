@@ -3,7 +3,10 @@
  *
  * Covers RV64I, M, A, F, D, C (RV64 forms), Zicsr, Zifencei, Zba, Zbb, Zbc,
  * Zbs, Zihintpause and the privileged instructions (Unprivileged ISA
- * 20191213, Privileged ISA 20211203, Bitmanip 1.0.0). Compressed instructions
+ * 20191213, Privileged ISA 20211203, Bitmanip 1.0.0), and Zicond, Zimop,
+ * Zcb, Zcmop, Zawrs, Zicbom/Zicboz (CMO 1.0.1), Svinval (their ratified
+ * 1.0 specs; Zicbop's prefetches and Zihintntl are HINTs). The decoder takes
+ * no configuration: riscv_cpu_insn_enabled() drops what a hart lacks. Compressed instructions
  * are expanded to the 32-bit operation they stand for (len = 2). HINTs decode
  * to OP_NOP. Reserved and unknown encodings decode to OP_ILLEGAL.
  *
@@ -69,7 +72,25 @@
     X(FMIN_D, FP) X(FMAX_D, FP) X(FCVT_W_D, FP) X(FCVT_WU_D, FP) X(FCVT_L_D, FP)                  \
     X(FCVT_LU_D, FP) X(FMV_X_D, FP) X(FEQ_D, FP) X(FLT_D, FP) X(FLE_D, FP) X(FCLASS_D, FP)        \
     X(FCVT_D_W, FP) X(FCVT_D_WU, FP) X(FCVT_D_L, FP) X(FCVT_D_LU, FP) X(FMV_D_X, FP)              \
-    X(FCVT_S_D, FP) X(FCVT_D_S, FP)
+    X(FCVT_S_D, FP) X(FCVT_D_S, FP)                                                               \
+    /* Zicond, Zimop (mop.r.N, mop.rr.N: rd = 0), Zawrs */                                        \
+    X(CZERO_EQZ, ALU) X(CZERO_NEZ, ALU) X(MOP, ALU) X(WRS_NTO, INT) X(WRS_STO, INT)               \
+    /* Zicbom, Zicboz (exec-cbo.c), Svinval */                                                    \
+    X(CBO_INVAL, INT) X(CBO_CLEAN, INT) X(CBO_FLUSH, INT) X(CBO_ZERO, INT) X(SINVAL_VMA, INT)     \
+    X(SFENCE_W_INVAL, INT) X(SFENCE_INVAL_IR, INT)                                                \
+    /* Zfh (in the F order, so an H op is its S op plus FP_H_OFFSET), Zfhmin */                   \
+    X(FLH, INT) X(FSH, INT)                                                                       \
+    X(FMADD_H, FP) X(FMSUB_H, FP) X(FNMSUB_H, FP) X(FNMADD_H, FP) X(FADD_H, FP) X(FSUB_H, FP)     \
+    X(FMUL_H, FP) X(FDIV_H, FP) X(FSQRT_H, FP) X(FSGNJ_H, FP) X(FSGNJN_H, FP) X(FSGNJX_H, FP)     \
+    X(FMIN_H, FP) X(FMAX_H, FP) X(FCVT_W_H, FP) X(FCVT_WU_H, FP) X(FCVT_L_H, FP)                  \
+    X(FCVT_LU_H, FP) X(FMV_X_H, FP) X(FEQ_H, FP) X(FLT_H, FP) X(FLE_H, FP) X(FCLASS_H, FP)        \
+    X(FCVT_H_W, FP) X(FCVT_H_WU, FP) X(FCVT_H_L, FP) X(FCVT_H_LU, FP) X(FMV_H_X, FP)              \
+    X(FCVT_S_H, FP) X(FCVT_H_S, FP) X(FCVT_D_H, FP) X(FCVT_H_D, FP)                               \
+    /* Zfa, each in S, D, H order */                                                              \
+    X(FLI_S, FP) X(FLI_D, FP) X(FLI_H, FP) X(FMINM_S, FP) X(FMINM_D, FP) X(FMINM_H, FP)           \
+    X(FMAXM_S, FP) X(FMAXM_D, FP) X(FMAXM_H, FP) X(FROUND_S, FP) X(FROUND_D, FP) X(FROUND_H, FP)  \
+    X(FROUNDNX_S, FP) X(FROUNDNX_D, FP) X(FROUNDNX_H, FP) X(FLEQ_S, FP) X(FLEQ_D, FP)             \
+    X(FLEQ_H, FP) X(FLTQ_S, FP) X(FLTQ_D, FP) X(FLTQ_H, FP) X(FCVTMOD_W_D, FP)
 /* clang-format on */
 
 typedef enum RISCVOp {
@@ -86,6 +107,9 @@ typedef enum RISCVOpKind { OPK_ALU, OPK_INT, OPK_FP, OPK_AMO } RISCVOpKind;
 /* rm = 7: use frm. */
 #define RISCV_RM_DYN 7
 
+/* The extension a compressed encoding belongs to when its operation does not say it. */
+enum { RISCV_DEC_BASE, RISCV_DEC_ZCB, RISCV_DEC_ZCMOP };
+
 /* One decoded instruction. Fields an operation does not use are zero. */
 typedef struct DecodedInsn {
     uint16_t op; /* RISCVOp */
@@ -95,6 +119,7 @@ typedef struct DecodedInsn {
     uint8_t rs3;  /* fused multiply-add only */
     uint8_t rm;   /* FP rounding mode field, or RISCV_RM_NONE */
     uint8_t len;  /* 2 (compressed) or 4 */
+    uint8_t ext;  /* RISCV_DEC_*: Zcb forms of base operations, c.mop.N */
     int64_t imm;  /* sign-extended immediate; shift amount; CSR number (CSRRx) */
     uint32_t raw; /* the instruction bits (16 of them when compressed) */
 } DecodedInsn;

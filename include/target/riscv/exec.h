@@ -46,4 +46,12 @@ RISCVException riscv_exec_fp(CPURISCVState *env, const InsnRecord *r);
  */
 RISCVException riscv_exec_amo(RISCVCPU *cpu, const InsnRecord *r, uint64_t *tval);
 
+/*
+ * Execute a Zicbom/Zicboz instruction on the block of address va (exec-cbo.c): the
+ * menvcfg/senvcfg checks (RISCV_EXCP_ILLEGAL_INST), then the store-permission check of
+ * cbo.clean/flush/inval (no-ops otherwise: memory has no cache here) or the zeroing of
+ * cbo.zero. On a fault returns the store page/access fault and sets *tval.
+ */
+RISCVException riscv_exec_cbo(RISCVCPU *cpu, int op, uint64_t va, uint64_t *tval);
+
 #endif

@@ -22,6 +22,7 @@
 #ifndef TARGET_RISCV_FPU_H
 #define TARGET_RISCV_FPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Rounding modes, numbered as the rm field and frm. */
@@ -58,6 +59,7 @@ enum {
 
 #define FPU_CANONICAL_NAN_S UINT32_C(0x7fc00000)
 #define FPU_CANONICAL_NAN_D UINT64_C(0x7ff8000000000000)
+#define FPU_CANONICAL_NAN_H UINT16_C(0x7e00)
 
 /* NaN-boxing: a binary32 value in a 64-bit f register has its upper 32 bits all ones;
  * anything else reads as the canonical NaN. */
@@ -142,5 +144,60 @@ uint64_t fpu_cvt_d_lu(uint64_t a, int rm, uint32_t *fflags);
  * signature and ignored). NaNs become canonical, a signaling NaN sets NV. */
 uint32_t fpu_cvt_s_d(uint64_t a, int rm, uint32_t *fflags);
 uint64_t fpu_cvt_d_s(uint32_t a, int rm, uint32_t *fflags);
+
+/*
+ * ---- Zfh (1.0): binary16 (fpu-ext.c), software path only ----
+ * A half in a 64-bit f register has its upper 48 bits all ones (else it reads as the
+ * canonical NaN). The operations mirror the s/d ones above, with the same rules.
+ */
+uint16_t fpu_unbox_h(uint64_t f);
+uint64_t fpu_box_h(uint16_t h);
+uint16_t fpu_add_h(uint16_t a, uint16_t b, int rm, uint32_t *fflags);
+uint16_t fpu_sub_h(uint16_t a, uint16_t b, int rm, uint32_t *fflags);
+uint16_t fpu_mul_h(uint16_t a, uint16_t b, int rm, uint32_t *fflags);
+uint16_t fpu_div_h(uint16_t a, uint16_t b, int rm, uint32_t *fflags);
+uint16_t fpu_sqrt_h(uint16_t a, int rm, uint32_t *fflags);
+uint16_t fpu_madd_h(uint16_t a, uint16_t b, uint16_t c, int rm, uint32_t *fflags);
+uint16_t fpu_msub_h(uint16_t a, uint16_t b, uint16_t c, int rm, uint32_t *fflags);
+uint16_t fpu_nmsub_h(uint16_t a, uint16_t b, uint16_t c, int rm, uint32_t *fflags);
+uint16_t fpu_nmadd_h(uint16_t a, uint16_t b, uint16_t c, int rm, uint32_t *fflags);
+uint16_t fpu_min_h(uint16_t a, uint16_t b, uint32_t *fflags);
+uint16_t fpu_max_h(uint16_t a, uint16_t b, uint32_t *fflags);
+uint16_t fpu_sgnj_h(uint16_t a, uint16_t b);
+uint16_t fpu_sgnjn_h(uint16_t a, uint16_t b);
+uint16_t fpu_sgnjx_h(uint16_t a, uint16_t b);
+int fpu_eq_h(uint16_t a, uint16_t b, uint32_t *fflags);
+int fpu_lt_h(uint16_t a, uint16_t b, uint32_t *fflags);
+int fpu_le_h(uint16_t a, uint16_t b, uint32_t *fflags);
+uint32_t fpu_class_h(uint16_t a);
+uint64_t fpu_cvt_w_h(uint16_t a, int rm, uint32_t *fflags);
+uint64_t fpu_cvt_wu_h(uint16_t a, int rm, uint32_t *fflags);
+uint64_t fpu_cvt_l_h(uint16_t a, int rm, uint32_t *fflags);
+uint64_t fpu_cvt_lu_h(uint16_t a, int rm, uint32_t *fflags);
+uint16_t fpu_cvt_h_w(int32_t a, int rm, uint32_t *fflags);
+uint16_t fpu_cvt_h_wu(uint32_t a, int rm, uint32_t *fflags);
+uint16_t fpu_cvt_h_l(int64_t a, int rm, uint32_t *fflags);
+uint16_t fpu_cvt_h_lu(uint64_t a, int rm, uint32_t *fflags);
+/* Narrowing ones round in rm; widening ones are exact. */
+uint16_t fpu_cvt_h_s(uint32_t a, int rm, uint32_t *fflags);
+uint16_t fpu_cvt_h_d(uint64_t a, int rm, uint32_t *fflags);
+uint32_t fpu_cvt_s_h(uint16_t a, uint32_t *fflags);
+uint64_t fpu_cvt_d_h(uint16_t a, uint32_t *fflags);
+
+/*
+ * ---- Zfa (1.0) for the three formats (fpu-ext.c) ----
+ * fmt numbers the format as the instructions' fmt field; values are raw (unboxed) bits.
+ */
+enum { FPU_FMT_S = 0, FPU_FMT_D = 1, FPU_FMT_H = 2 };
+/* fli: constant `index` (0..31) of Zfa's table, rounded to fmt (2^16 is +inf in binary16). */
+uint64_t fpu_fli(int fmt, unsigned index);
+/* fminm/fmaxm: as fmin/fmax, but any NaN operand gives the canonical NaN. */
+uint64_t fpu_minmaxm(int fmt, uint64_t a, uint64_t b, bool want_max, uint32_t *fflags);
+/* fleq/fltq: quiet a <= b / a < b (NV for signaling NaNs only). */
+int fpu_cmpq(int fmt, uint64_t a, uint64_t b, bool or_equal, uint32_t *fflags);
+/* fround/froundnx: round to an integral value in rm; NX only for froundnx (nx). */
+uint64_t fpu_round(int fmt, uint64_t a, int rm, bool nx, uint32_t *fflags);
+/* fcvtmod.w.d: the integer part of a modulo 2^32, sign-extended; flags as fcvt.w.d. */
+uint64_t fpu_cvtmod_w_d(uint64_t a, uint32_t *fflags);
 
 #endif /* TARGET_RISCV_FPU_H */

@@ -142,10 +142,10 @@ static inline uint64_t riscv_clmulr(uint64_t a, uint64_t b)
 }
 
 /* ---- F/D loads and stores (the memory access itself is the engine's) ---- */
-/* FLW/FLD: write the loaded bits to f[rd] (a single NaN-boxed) and mark FS dirty. */
+/* FLH/FLW/FLD: write the loaded bits to f[rd] (NaN-boxed below 8 bytes), mark FS dirty. */
 static inline void riscv_fp_load_done(CPURISCVState *env, unsigned rd, uint64_t bits, unsigned size)
 {
-    env->fpr[rd] = size == 4 ? (uint32_t)bits | 0xffffffff00000000ULL : bits;
+    env->fpr[rd] = size == 8 ? bits : bits | ~0ULL << (8 * size);
     if ((env->mstatus & MSTATUS_FS) != MSTATUS_FS) {
         riscv_mark_fs_dirty(env);
     }

@@ -1,0 +1,123 @@
+/*
+ * The environment-configuration and state-enable CSRs: menvcfg/senvcfg
+ * (Privileged ISA 20211203 3.1.18 and 4.1.4, with the fields of Zicbom/Zicboz
+ * (CMO 1.0.1 2.5), Svpbmt, Svadu 1.0 and Sstc), and mstateen0..3/sstateen0..3
+ * (Smstateen/Ssstateen 1.0).
+ *
+ * State-enable bits exist only for state the hart has. Of mstateen0's bits
+ * that leaves SE0 (bit 63: S-mode access to sstateen0) and ENVCFG (62: S-mode
+ * access to senvcfg); of mstateen1..3 only SE. sstateen0..3 control U-mode
+ * state (C, FCSR, JVT) that this hart lacks (no custom state, F not Zfinx, no
+ * Zcmt), so they read zero. Without H there are no hstateen registers.
+ */
+#include "csr-internal.h"
+
+RISCVException read_menvcfg(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->menvcfg;
+    return RISCV_EXCP_NONE;
+}
+
+/* The fields of the envcfg registers the hart's extensions give it (S and M share them). */
+static uint64_t envcfg_mask(RISCVCPU *cpu)
+{
+    return MENVCFG_FIOM | (cpu->ext_zicbom ? MENVCFG_CBIE | MENVCFG_CBCFE : 0) |
+           (cpu->ext_zicboz ? MENVCFG_CBZE : 0);
+}
+
+/* CBIE = 10 is reserved: WARL, kept at 00 (cbo.inval illegal) rather than stored. */
+static uint64_t envcfg_legal(uint64_t val)
+{
+    if (((val & MENVCFG_CBIE) >> MENVCFG_CBIE_SHIFT) == 2) {
+        val &= ~MENVCFG_CBIE;
+    }
+    return val;
+}
+
+RISCVException write_menvcfg(CPURISCVState *env, int csrno, uint64_t val)
+{
+    RISCVCPU *cpu = env_cpu(env);
+    uint64_t mask = envcfg_mask(cpu) | (cpu->ext_sstc ? MENVCFG_STCE : 0) |
+                    (cpu->ext_svpbmt ? MENVCFG_PBMTE : 0) | (cpu->ext_svadu ? MENVCFG_ADUE : 0);
+    uint64_t old = env->menvcfg;
+
+    env->menvcfg = envcfg_legal(val & mask);
+    if ((old ^ env->menvcfg) & MENVCFG_STCE) {
+        riscv_sstc_update(env);
+    }
+    if ((old ^ env->menvcfg) & (MENVCFG_PBMTE | MENVCFG_ADUE)) {
+        tlb_flush(
+            &env_cpu(env)->parent_obj); /* cached translations were checked under the old rules */
+    }
+    return RISCV_EXCP_NONE;
+}
+
+RISCVException gate_senvcfg(CPURISCVState *env, int csrno)
+{
+    if (env_cpu(env)->ext_smstateen && env->priv < PRV_M && !(env->mstateen[0] & STATEEN0_ENVCFG)) {
+        return RISCV_EXCP_ILLEGAL_INST;
+    }
+    return RISCV_EXCP_NONE;
+}
+
+RISCVException read_senvcfg(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->senvcfg;
+    return RISCV_EXCP_NONE;
+}
+
+RISCVException write_senvcfg(CPURISCVState *env, int csrno, uint64_t val)
+{
+    env->senvcfg = envcfg_legal(val & envcfg_mask(env_cpu(env)));
+    return RISCV_EXCP_NONE;
+}
+
+/* ---- Smstateen / Ssstateen ---- */
+
+RISCVException pred_smstateen(CPURISCVState *env, int csrno)
+{
+    return env_cpu(env)->ext_smstateen ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+}
+
+RISCVException pred_ssstateen(CPURISCVState *env, int csrno)
+{
+    RISCVCPU *cpu = env_cpu(env);
+    return cpu->ext_smstateen && cpu->ext_ssstateen ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+}
+
+RISCVException gate_sstateen(CPURISCVState *env, int csrno)
+{
+    unsigned n = csrno - CSR_SSTATEEN0;
+
+    if (env->priv < PRV_M && !(env->mstateen[n] & STATEEN_SE)) {
+        return RISCV_EXCP_ILLEGAL_INST;
+    }
+    return RISCV_EXCP_NONE;
+}
+
+static uint64_t *stateen_reg(CPURISCVState *env, int csrno, uint64_t *mask)
+{
+    if (csrno >= CSR_MSTATEEN0 && csrno <= CSR_MSTATEEN3) {
+        unsigned n = csrno - CSR_MSTATEEN0;
+        *mask = STATEEN_SE | (n == 0 ? STATEEN0_ENVCFG : 0);
+        return &env->mstateen[n];
+    }
+    *mask = 0; /* sstateenN: no U-mode state to gate */
+    return &env->sstateen[csrno - CSR_SSTATEEN0];
+}
+
+RISCVException read_stateen(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    uint64_t mask;
+    *val = *stateen_reg(env, csrno, &mask);
+    return RISCV_EXCP_NONE;
+}
+
+RISCVException write_stateen(CPURISCVState *env, int csrno, uint64_t val)
+{
+    uint64_t mask;
+    uint64_t *reg = stateen_reg(env, csrno, &mask);
+
+    *reg = val & mask;
+    return RISCV_EXCP_NONE;
+}
