@@ -23,6 +23,7 @@ LDLIBS += -lz
 LDLIBS += $(shell pkg-config --libs libseccomp)
 
 SRC_DIRS := system qom disas util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
+            fsdev hw/9pfs \
             hw/pci hw/pci-host \
             target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 
+#include "fsdev/fsdev.h"
 #include "monitor/monitor.h"
 #include "system/system.h"
 #include "util/option.h"
@@ -524,6 +525,52 @@ static bool opt_semihosting_config(VLOptions *o, const char *opt, const char *ar
     return true;
 }
 
+/* ---- issue 12: 9p shares (fsdev/fsdev.c) ---- */
+
+static bool add_fsdev(VLOptions *o, const char *opts, const char *from, Error **errp)
+{
+    if (o->nfsdev == MAX_DEVICE_OPTS) {
+        error_setg(errp, "-fsdev/-virtfs: given too many times (at most %d)", MAX_DEVICE_OPTS);
+        return false;
+    }
+    o->fsdev[o->nfsdev] = opts;
+    o->fsdev_from[o->nfsdev++] = from;
+    return true;
+}
+
+/* -fsdev local,id=ID,path=DIR,security_model=M[,...]: checked now, registered at start-up. */
+static bool opt_fsdev(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    FsDriverEntry fse;
+
+    if (!fsdev_parse(arg, &fse, errp)) {
+        error_prepend(errp, "-%s %s: ", opt, arg);
+        return false;
+    }
+    fsdev_entry_clear(&fse);
+    return add_fsdev(o, arg, NULL, errp);
+}
+
+/* -virtfs local,path=DIR,mount_tag=TAG,...: an -fsdev plus a virtio-9p-pci (QEMU's virt). */
+static bool opt_virtfs(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    char *fsdev_opts, *device_opts;
+
+    if (o->nowned + 3 > MAX_DEVICE_OPTS) {
+        error_setg(errp, "-%s %s: too many -virtfs/-set options", opt, arg);
+        return false;
+    }
+    if (!virtfs_parse(arg, "virtio-9p-pci", &fsdev_opts, &device_opts, errp)) {
+        error_prepend(errp, "-%s %s: ", opt, arg);
+        return false;
+    }
+    o->owned[o->nowned++] = fsdev_opts;
+    o->owned[o->nowned++] = device_opts;
+    o->owned[o->nowned] = xasprintf("-%s %s", opt, arg);
+    return add_fsdev(o, fsdev_opts, o->owned[o->nowned++], errp) &&
+           add_to_list(o->device, &o->ndevice, opt, device_opts, errp);
+}
+
 /* Where -set GROUP.ID finds its option: the list of that group and its implied key. */
 static bool set_group_list(VLOptions *o, const char *group, size_t len, const char ***list, int *n,
                            const char **implied)
@@ -717,6 +764,12 @@ static const OptionDef options[] = {
      "do not load user-provided config files (Kestrel loads none)"},
     {"msg", "timestamp=on|off[,guest-name=on|off]", opt_msg,
      "control error message format (timestamp=on prefixes the time)"},
+    {"fsdev", "local,id=ID,path=DIR,security_model=none|mapped-xattr|passthrough[,readonly=on]",
+     opt_fsdev,
+     "a host directory to share over 9p ([,fmode=0600][,dmode=0700] for mapped-xattr); "
+     "attach with -device virtio-9p-device|virtio-9p-pci,fsdev=ID,mount_tag=TAG"},
+    {"virtfs", "local,path=DIR,mount_tag=TAG,security_model=M[,id=ID][,readonly=on]", opt_virtfs,
+     "share a host directory over 9p: an -fsdev and its virtio-9p-pci in one option"},
     {"object", "TYPENAME[,PROP1=VALUE1,...]", opt_object,
      "create an object (rng-random, rng-builtin) in /objects; the id property must be set; "
      "also in JSON form {\"qom-type\":...}"},

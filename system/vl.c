@@ -12,6 +12,7 @@
 
 #include "accel/tcg/jit.h"
 #include "block/block.h"
+#include "fsdev/fsdev.h"
 #include "gdbstub/gdbstub.h"
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
@@ -289,6 +290,16 @@ static bool create_devices(const VLOptions *o, Error **errp)
     for (int i = 0; i < o->nnetdev; i++) {
         if (!netdev_add(o->netdev[i], errp)) {
             error_prepend(errp, "-netdev %s: ", o->netdev[i]);
+            return false;
+        }
+    }
+    for (int i = 0; i < o->nfsdev; i++) {
+        if (!fsdev_add(o->fsdev[i], errp)) {
+            if (o->fsdev_from[i]) {
+                error_prepend(errp, "%s: ", o->fsdev_from[i]);
+            } else {
+                error_prepend(errp, "-fsdev %s: ", o->fsdev[i]);
+            }
             return false;
         }
     }
