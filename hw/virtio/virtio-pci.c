@@ -606,8 +606,8 @@ static const VirtioPCIType virtio_pci_types[] = {
     {"virtio-net-pci", "virtio-net-device", PCI_CLASS_NETWORK_ETHERNET,
      "virtio network card (PCI)"},
     {"virtio-rng-pci", "virtio-rng-device", PCI_CLASS_OTHERS, "virtio entropy source (PCI)"},
-    /* class 0x0002, as QEMU's virtio-9p-pci shows */
-    {"virtio-9p-pci", "virtio-9p-device", 0x0002, "virtio 9p file system (PCI)"},
+    /* class 0x00, subclass 0x02, as QEMU's virtio-9p-pci shows */
+    {"virtio-9p-pci", "virtio-9p-device", 0x000200, "virtio 9p file system (PCI)"},
 };
 
 /* One TypeInfo per proxy type, filled from the table at start-up (the registry keeps it). */
