@@ -77,6 +77,11 @@ int v9fs_lopen(V9fsState *s, P9Reader *r, P9Writer *w)
     if (err < 0) {
         return err;
     }
+    if (S_ISLNK(st.st_mode)) {
+        /* The guest resolves links itself; opening one here would follow it. */
+        log_mask(LOG_GUEST_ERROR, "9p: refused to open '%s', a symbolic link\n", f->path);
+        return -ELOOP;
+    }
     if (S_ISDIR(st.st_mode)) {
         oflags = O_RDONLY | O_DIRECTORY;
     }

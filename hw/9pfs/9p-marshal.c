@@ -118,8 +118,8 @@ void p9w_str(P9Writer *w, const char *s)
 {
     size_t len = strlen(s);
 
-    if (len > UINT16_MAX) {
-        w->overflow = true;
+    if (len > UINT16_MAX || w->overflow || 2 + len > w->cap - w->len) {
+        w->overflow = true; /* all or nothing: no length without its bytes */
         return;
     }
     p9w_u16(w, len);
