@@ -1,0 +1,149 @@
+"""Sharing host folders over virtio-9p with a Linux guest (issue 12), on Kestrel and, with
+the same command line, on QEMU 7.2 to show the test checks real behaviour.
+
+One boot per emulator with three shares:
+  host0  -virtfs (virtio-9p-pci), security_model=none: a file the host wrote, one the guest
+         writes, a directory of 1,000 files, 64 MiB both ways with equal sha256, and escape
+         attempts (symlinks out, relative and absolute, `..`, a hard link through a link, a
+         directory the host swaps for a link out while the guest sits in it);
+  ro0    -fsdev readonly=on + virtio-9p-device (virtio-mmio): reads work, writes fail;
+  mx0    -fsdev security_model=mapped-xattr + virtio-9p-device: the guest's owner and mode
+         land in user.virtfs.* xattrs, byte for byte as QEMU writes them.
+"""
+import hashlib
+import os
+import struct
+
+import pexpect
+import pytest
+
+from conftest import HANG_GUARD, KESTREL
+
+PROMPT = r"kestrel:\S*# "
+MOUNT = "mount -t 9p -o trans=virtio,version=9p2000.L"
+SECRET = "outside-secret-%d" % os.getpid()
+
+
+@pytest.fixture
+def shares(tmp_path):
+    """The host side: three share directories, an outside directory holding a secret, and
+    the files the guest will look for."""
+    d = {name: tmp_path / name for name in ("share", "ro", "mx", "outside")}
+    for p in d.values():
+        p.mkdir()
+    (d["outside"] / "secret.txt").write_text(SECRET + "\n")
+    (d["share"] / "from-host.txt").write_text("written-by-the-host\n")
+    many = d["share"] / "many"
+    many.mkdir()
+    for i in range(1000):
+        (many / f"f{i:04d}").write_text(str(i))
+    big = os.urandom(64 << 20)
+    (d["share"] / "in.bin").write_bytes(big)
+    (d["share"] / "rel").symlink_to("../outside")
+    (d["share"] / "abs").symlink_to(d["outside"])
+    (d["share"] / "d").mkdir()
+    (d["ro"] / "ro.txt").write_text("read-only-content\n")
+    d["in_sha"] = hashlib.sha256(big).hexdigest()
+    return d
+
+
+def boot(emulator, images, shares, log):
+    args = ["-M", "virt", "-m", "512", "-nographic",
+            "-kernel", os.path.join(images, "Image"),
+            "-initrd", os.path.join(images, "rootfs.cpio.gz"),
+            "-append", "console=ttyS0",
+            "-virtfs", f"local,path={shares['share']},mount_tag=host0,security_model=none",
+            "-fsdev", f"local,id=ro,path={shares['ro']},security_model=none,readonly=on",
+            "-device", "virtio-9p-device,fsdev=ro,mount_tag=ro0",
+            "-fsdev", f"local,id=mx,path={shares['mx']},security_model=mapped-xattr",
+            "-device", "virtio-9p-device,fsdev=mx,mount_tag=mx0"]
+    if emulator == KESTREL:
+        args += ["-d", "guest_errors", "-D", str(log)]
+    child = pexpect.spawn(emulator, args, timeout=HANG_GUARD, encoding="utf-8",
+                          codec_errors="replace")
+    child.expect("KESTREL-BOOT-OK")
+    child.sendline("")
+    child.expect(PROMPT)
+    return child
+
+
+def guest(child, cmd, ok=True, timeout=120):
+    """Run cmd in the guest shell; returns its output; asserts it succeeded (or failed)."""
+    child.sendline(cmd + "; echo RC=$?")
+    child.expect(r"RC=(\d+)", timeout=timeout)
+    out, rc = child.before, int(child.match.group(1))
+    child.expect(PROMPT)
+    assert (rc == 0) == ok, f"guest command {cmd!r} exited {rc}:\n{out}"
+    return out
+
+
+def check_host0(child, shares):
+    guest(child, f"mkdir -p /mnt/h /mnt/ro /mnt/mx && {MOUNT} host0 /mnt/h")
+    assert "written-by-the-host" in guest(child, "cat /mnt/h/from-host.txt")
+    guest(child, "echo written-by-the-guest > /mnt/h/from-guest.txt")
+    assert (shares["share"] / "from-guest.txt").read_text() == "written-by-the-guest\n"
+    out = guest(child, "ls /mnt/h/many | wc -l; ls /mnt/h/many | tail -1")
+    assert out.split()[-2:] == ["1000", "f0999"]
+    # 64 MiB host -> guest, then guest -> host.
+    out = guest(child, "cp /mnt/h/in.bin /tmp/in.bin && sha256sum /tmp/in.bin && rm /tmp/in.bin",
+                timeout=300)
+    assert shares["in_sha"] in out
+    out = guest(child, "dd if=/dev/urandom of=/tmp/g.bin bs=1M count=64 2>/dev/null && "
+                "sha256sum /tmp/g.bin && cp /tmp/g.bin /mnt/h/g.bin && sync", timeout=300)
+    guest_sha = out.split()[-2]
+    assert len(guest_sha) == 64
+    host_sha = hashlib.sha256((shares["share"] / "g.bin").read_bytes()).hexdigest()
+    assert host_sha == guest_sha
+
+
+def check_escapes(child, shares):
+    for path in ("/mnt/h/rel/secret.txt", "/mnt/h/abs/secret.txt",
+                 "/mnt/h/../outside/secret.txt", "/mnt/h/d/../../outside/secret.txt"):
+        assert SECRET not in guest(child, f"cat {path}", ok=False)
+    guest(child, "ln /mnt/h/abs/secret.txt /mnt/h/hl", ok=False)
+    # A hard link of the link itself stays a link; the outside file gains no name.
+    guest(child, "ln /mnt/h/abs /mnt/h/hl2")
+    assert (shares["share"] / "hl2").is_symlink()
+    assert (shares["outside"] / "secret.txt").stat().st_nlink == 1
+    # The host swaps d for a link out while the guest sits in it.
+    child.sendline("cd /mnt/h/d")
+    child.expect(PROMPT)
+    (shares["share"] / "d").rename(shares["share"] / "d.old")
+    (shares["share"] / "d").symlink_to(shares["outside"])
+    assert SECRET not in guest(child, "cat secret.txt", ok=False)
+    child.sendline("cd /")
+    child.expect(PROMPT)
+
+
+def check_readonly_and_mapped(child, shares):
+    guest(child, f"{MOUNT} ro0 /mnt/ro && {MOUNT} mx0 /mnt/mx")
+    assert "read-only-content" in guest(child, "cat /mnt/ro/ro.txt")
+    assert "Read-only file system" in guest(child, "echo x > /mnt/ro/new.txt 2>&1", ok=False)
+    guest(child, "mkdir /mnt/ro/dir", ok=False)
+    guest(child, "echo x >> /mnt/ro/ro.txt", ok=False)
+    assert not (shares["ro"] / "new.txt").exists()
+    assert (shares["ro"] / "ro.txt").read_text() == "read-only-content\n"
+
+    guest(child, "echo mapped > /mnt/mx/f && chown 1234:5678 /mnt/mx/f && chmod 640 /mnt/mx/f")
+    assert "1234 5678" in guest(child, "stat -c '%u %g %a' /mnt/mx/f")
+    f = shares["mx"] / "f"
+    assert os.getxattr(f, "user.virtfs.uid") == struct.pack("<I", 1234)
+    assert os.getxattr(f, "user.virtfs.gid") == struct.pack("<I", 5678)
+    assert os.getxattr(f, "user.virtfs.mode") == struct.pack("<I", 0o100640)
+    assert f.stat().st_mode & 0o777 == 0o600  # fmode: the host copy stays ours
+
+
+def test_9p_shares(emulator, linux_images, shares, tmp_path):
+    log = tmp_path / "guest_errors.log"
+    child = boot(emulator, linux_images, shares, log)
+    try:
+        check_host0(child, shares)
+        check_escapes(child, shares)
+        check_readonly_and_mapped(child, shares)
+        guest(child, "umount /mnt/h /mnt/ro /mnt/mx")
+    finally:
+        child.send("\x01x")
+        child.expect(pexpect.EOF)
+        child.close()
+    if emulator == KESTREL:
+        assert "9p: refused" in log.read_text()
