@@ -147,3 +147,39 @@ def test_9p_shares(emulator, linux_images, shares, tmp_path):
         child.close()
     if emulator == KESTREL:
         assert "9p: refused" in log.read_text()
+
+
+# Bad -fsdev/-virtfs/-device lines: both emulators refuse them, with QEMU's words.
+BAD_LINES = [
+    (["-fsdev", "local,id=fs0,path={d}"], "security_model property not set"),
+    (["-fsdev", "local,path={d},security_model=none"], "fsdev: No id specified"),
+    (["-fsdev", "local,id=fs0,path={d},security_model=bogus"],
+     "invalid security_model property 'bogus'"),
+    (["-fsdev", "bogus,id=fs0,path={d},security_model=none"], "fsdriver bogus not found"),
+    (["-fsdev", "local,id=fs0,path={d},security_model=none,foo=1"], "Invalid parameter 'foo'"),
+    (["-fsdev", "local,id=fs0,security_model=none"], "path property not set"),
+    (["-fsdev", "local,id=fs0,path={d},security_model=none,fmode=0644"],
+     "fmode is only valid for mapped security modes"),
+    (["-fsdev", "local,id=fs0,path={d},security_model=none,readonly=maybe"],
+     "Parameter 'readonly' expects 'on' or 'off'"),
+    (["-fsdev", "local,id=fs0,path={d},security_model=none"] * 2, "Duplicate ID 'fs0' for fsdev"),
+    (["-virtfs", "local,path={d},security_model=none"], "Usage: -virtfs fsdriver,mount_tag=tag"),
+    (["-device", "virtio-9p-device,fsdev=nope,mount_tag=t"],
+     "9pfs device couldn't find fsdev with the id = nope"),
+    (["-fsdev", "local,id=fs0,path={d},security_model=none", "-device",
+      "virtio-9p-device,fsdev=fs0"], "fsdev with id fs0 needs mount_tag arguments"),
+    (["-fsdev", "local,id=fs0,path={d},security_model=none", "-device",
+      "virtio-9p-device,fsdev=fs0,mount_tag=" + "t" * 32], "is longer than maximum (31 bytes)"),
+    (["-virtfs", "local,path={d}/missing,mount_tag=t,security_model=none"],
+     "cannot initialize fsdev 't': failed to open"),
+]
+
+
+@pytest.mark.parametrize("args,message", BAD_LINES, ids=[m for _, m in BAD_LINES])
+def test_bad_options(emulator, tmp_path, args, message):
+    from conftest import run
+
+    proc = run([emulator, "-M", "virt", "-nographic", "-bios", "none", "-S", "-monitor", "none",
+                "-no-user-config"] + [a.format(d=tmp_path) for a in args])
+    assert proc.returncode == 1
+    assert message in proc.stderr
