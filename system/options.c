@@ -700,6 +700,12 @@ static const OptionDef options[] = {
     {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,
      "a disk image (raw or qcow2); with if=none attach it with -device virtio-blk-device,drive=ID"},
     {"snapshot", NULL, opt_snapshot, "never write to disk images (writes are kept in memory)"},
+    {"fsdev", "local,id=ID,path=DIR,security_model=none|mapped-xattr|passthrough[,readonly=on]",
+     opt_fsdev,
+     "a host directory to share over 9p ([,fmode=0600][,dmode=0700] for mapped-xattr); "
+     "attach with -device virtio-9p-device|virtio-9p-pci,fsdev=ID,mount_tag=TAG"},
+    {"virtfs", "local,path=DIR,mount_tag=TAG,security_model=M[,id=ID][,readonly=on]", opt_virtfs,
+     "share a host directory over 9p: an -fsdev and its virtio-9p-pci in one option"},
     {"usb", NULL, opt_usb, "accepted; as in QEMU's virt there is no USB host controller to add"},
     {"display", "none", opt_display, "display type (only 'none': there is no graphical display)"},
     {"nographic", NULL, opt_nographic,
@@ -764,12 +770,6 @@ static const OptionDef options[] = {
      "do not load user-provided config files (Kestrel loads none)"},
     {"msg", "timestamp=on|off[,guest-name=on|off]", opt_msg,
      "control error message format (timestamp=on prefixes the time)"},
-    {"fsdev", "local,id=ID,path=DIR,security_model=none|mapped-xattr|passthrough[,readonly=on]",
-     opt_fsdev,
-     "a host directory to share over 9p ([,fmode=0600][,dmode=0700] for mapped-xattr); "
-     "attach with -device virtio-9p-device|virtio-9p-pci,fsdev=ID,mount_tag=TAG"},
-    {"virtfs", "local,path=DIR,mount_tag=TAG,security_model=M[,id=ID][,readonly=on]", opt_virtfs,
-     "share a host directory over 9p: an -fsdev and its virtio-9p-pci in one option"},
     {"object", "TYPENAME[,PROP1=VALUE1,...]", opt_object,
      "create an object (rng-random, rng-builtin) in /objects; the id property must be set; "
      "also in JSON form {\"qom-type\":...}"},
