@@ -118,6 +118,17 @@ bool local_fs_open(LocalFs *fs, const FsDriverEntry *fse, Error **errp)
         return false;
     }
     fs->root_fd = fd;
+    fd = local_resolve(fs, "", O_PATH, 0);
+    if (fd >= 0) {
+        close(fd);
+    } else if (fd == -ENOSYS) {
+        error_setg(errp,
+                   "cannot initialize fsdev '%s': the host kernel lacks openat2 (Linux "
+                   "5.6), which keeps every path beneath the share",
+                   fse->id);
+        local_fs_close(fs);
+        return false;
+    }
     fs->sm = fse->security_model;
     fs->readonly = fse->readonly;
     fs->writeout_immediate = fse->writeout_immediate;

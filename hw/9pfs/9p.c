@@ -88,7 +88,8 @@ static int v9fs_version(V9fsState *s, P9Reader *r, P9Writer *w)
     if (strcmp(version, "9P2000.L") || msize < V9FS_MIN_MSIZE) {
         p9w_str(w, "unknown");
     } else {
-        s->msize = msize;
+        /* atomic: the transport reads it from another thread to bound what it copies */
+        __atomic_store_n(&s->msize, msize, __ATOMIC_RELAXED);
         p9w_str(w, "9P2000.L");
     }
     free(version);
@@ -560,7 +561,7 @@ bool v9fs_init(V9fsState *s, const FsDriverEntry *fse, Error **errp)
 void v9fs_reset(V9fsState *s)
 {
     v9fs_fid_clunk_all(s);
-    s->msize = V9FS_DEFAULT_MSIZE;
+    __atomic_store_n(&s->msize, V9FS_DEFAULT_MSIZE, __ATOMIC_RELAXED);
 }
 
 void v9fs_cleanup(V9fsState *s)
@@ -571,5 +572,5 @@ void v9fs_cleanup(V9fsState *s)
 
 uint32_t v9fs_msize(const V9fsState *s)
 {
-    return s->msize;
+    return __atomic_load_n(&s->msize, __ATOMIC_RELAXED);
 }

@@ -172,7 +172,7 @@ static void virtio_9p_complete(void *opaque)
 
 static V9fsJob *virtio_9p_take_request(V9fsVirtioState *s, VirtQueueElement *elem)
 {
-    uint32_t msize = __atomic_load_n(&s->server.msize, __ATOMIC_RELAXED);
+    uint32_t msize = v9fs_msize(&s->server);
     V9fsJob *job;
 
     if (elem->out_len < P9_HDR_SIZE || elem->in_len < VIRTIO_9P_MIN_REPLY) {

@@ -12,7 +12,8 @@
  * (include/hw/9pfs/9p-local.h). A malformed message gets Rlerror(EINVAL) and a
  * -d guest_errors line.
  *
- * Threading: one caller at a time (the device's worker thread); no BQL needed.
+ * Threading: one caller at a time (the device's worker thread); no BQL needed. Only
+ * v9fs_msize() may be called from another thread meanwhile.
  */
 #ifndef HW_9PFS_9P_H
 #define HW_9PFS_9P_H
