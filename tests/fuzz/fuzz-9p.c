@@ -105,7 +105,7 @@ static void send_one(V9fsState *s, const uint8_t *msg, size_t len)
         FUZZ_CHECK(len < P9_HDR_SIZE, "no reply to a %zu-byte message", len);
         return;
     }
-    FUZZ_CHECK(n >= P9_HDR_SIZE + 4 && n <= REPLY_CAP, "reply of %zu bytes", n);
+    FUZZ_CHECK(n >= P9_HDR_SIZE && n <= REPLY_CAP, "reply of %zu bytes", n);
     size = reply[0] | reply[1] << 8 | reply[2] << 16 | (uint32_t)reply[3] << 24;
     FUZZ_CHECK(size == n, "size field %u of a %zu-byte reply", size, n);
     FUZZ_CHECK(reply[4] == 7 || reply[4] == msg[4] + 1, "reply type %u to %u", reply[4], msg[4]);
@@ -113,13 +113,27 @@ static void send_one(V9fsState *s, const uint8_t *msg, size_t len)
 
 static void start_session(V9fsState *s)
 {
-    static const uint8_t version[] = {21, 0, 0,   0,   100, 0xff, 0xff, 0x00, 0x20, 0,  0,
-                                      8,  0, '9', 'P', '2', '0',  '0',  '0',  '.',  'L'};
-    static const uint8_t attach[] = {23,   0,    0,    0, 104, 1,   0, 0, 0, 0, 0, 0xff,
-                                     0xff, 0xff, 0xff, 1, 0,   'r', 0, 0, 0, 0, 0};
+    uint8_t msg[64];
+    P9Writer w;
 
-    send_one(s, version, sizeof(version));
-    send_one(s, attach, sizeof(attach));
+    p9w_init(&w, msg, sizeof(msg));
+    p9w_u32(&w, 21);
+    p9w_u8(&w, 100); /* Tversion */
+    p9w_u16(&w, 0xffff);
+    p9w_u32(&w, REPLY_CAP);
+    p9w_str(&w, "9P2000.L");
+    send_one(s, msg, w.len);
+    p9w_init(&w, msg, sizeof(msg));
+    p9w_u32(&w, 24);
+    p9w_u8(&w, 104); /* Tattach fid 0, no afid, uname "r", aname "", n_uname 0 */
+    p9w_u16(&w, 1);
+    p9w_u32(&w, 0);
+    p9w_u32(&w, ~0u);
+    p9w_str(&w, "r");
+    p9w_str(&w, "");
+    p9w_u32(&w, 0);
+    FUZZ_CHECK(w.len == 24 && v9fs_handle(s, msg, w.len, msg, sizeof(msg)) > 0 && msg[4] == 105,
+               "Tattach refused");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
