@@ -54,6 +54,17 @@ void v9fs_fid_set_path(V9fsFid *f, const char *path)
     f->path = copy;
 }
 
+int v9fs_fid_may_open(V9fsState *s)
+{
+    return s->nopen >= V9FS_MAX_OPEN_FIDS ? -EMFILE : 0;
+}
+
+void v9fs_fid_set_fd(V9fsState *s, V9fsFid *f, int fd)
+{
+    f->fd = fd;
+    s->nopen++;
+}
+
 /* Clunking an xattrcreate fid sets the attribute (size 0: removes it), as Linux expects. */
 static int v9fs_xattr_commit(V9fsState *s, V9fsFid *f)
 {
@@ -73,6 +84,7 @@ static int v9fs_fid_free(V9fsState *s, V9fsFid *f)
     }
     if (f->fd >= 0) {
         close(f->fd);
+        s->nopen--;
     }
     free(f->path);
     free(f->xattr_name);

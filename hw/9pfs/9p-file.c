@@ -73,6 +73,10 @@ int v9fs_lopen(V9fsState *s, P9Reader *r, P9Writer *w)
     if (s->fs.readonly && v9fs_flags_write(oflags)) {
         return -EROFS;
     }
+    err = v9fs_fid_may_open(s);
+    if (err < 0) {
+        return err;
+    }
     err = local_lstat(&s->fs, f->path, &st);
     if (err < 0) {
         return err;
@@ -89,7 +93,7 @@ int v9fs_lopen(V9fsState *s, P9Reader *r, P9Writer *w)
     if (fd < 0) {
         return fd;
     }
-    f->fd = fd;
+    v9fs_fid_set_fd(s, f, fd);
     v9fs_reply_open(w, &st);
     return 0;
 }
@@ -109,7 +113,8 @@ int v9fs_lcreate(V9fsState *s, P9Reader *r, P9Writer *w)
     V9fsFid *f;
     int err = -EINVAL, fd;
 
-    if (r->err || !(f = v9fs_get_closed_fid(s, fid, &err)) || (err = v9fs_check_name(name))) {
+    if (r->err || !(f = v9fs_get_closed_fid(s, fid, &err)) || (err = v9fs_check_name(name)) ||
+        (err = v9fs_fid_may_open(s))) {
         goto out;
     }
     cred = v9fs_cred(f, S_IFREG | (mode & 07777), gid, 0);
@@ -126,7 +131,7 @@ int v9fs_lcreate(V9fsState *s, P9Reader *r, P9Writer *w)
     }
     /* The fid now stands for the new, open file (9P). */
     v9fs_fid_set_path(f, path);
-    f->fd = fd;
+    v9fs_fid_set_fd(s, f, fd);
     v9fs_reply_open(w, &st);
 out:
     free(name);

@@ -23,6 +23,10 @@ void v9fs_fid_clunk_all(V9fsState *s);
 /* After a rename of old to new: fids on old or below it follow. */
 void v9fs_fid_rename_paths(V9fsState *s, const char *oldpath, const char *newpath);
 void v9fs_fid_set_path(V9fsFid *f, const char *path);
+/* May one more fid be opened? -EMFILE beyond V9FS_MAX_OPEN_FIDS. */
+int v9fs_fid_may_open(V9fsState *s);
+/* f now holds the open fd (counted until the fid is clunked). */
+void v9fs_fid_set_fd(V9fsState *s, V9fsFid *f, int fd);
 
 /* ---- helpers shared by the handlers (9p.c) ---- */
 /* The fid, or NULL with *err = -EBADF (logged: the guest named a fid it does not hold). */

@@ -610,6 +610,28 @@ static void test_mapped_xattr(void **state)
     assert_int_equal(p9r_u64(&r), 0);
 }
 
+/* A guest cannot hold more than V9FS_MAX_OPEN_FIDS host descriptors. */
+static void test_open_fid_limit(void **state)
+{
+    Fixture *f = *state;
+    static const char *const hello[] = {"hello"};
+
+    for (uint32_t i = 0; i <= V9FS_MAX_OPEN_FIDS; i++) {
+        walk_ok(f, 0, 100 + i, 1, hello);
+        lopen_begin(100 + i, O_RDONLY);
+        if (i < V9FS_MAX_OPEN_FIDS) {
+            expect_ok(f, T_LOPEN);
+        } else {
+            expect_errno(f, EMFILE);
+        }
+    }
+    msg_begin(T_CLUNK);
+    p9w_u32(&msg, 100);
+    expect_ok(f, T_CLUNK);
+    lopen_begin(100 + V9FS_MAX_OPEN_FIDS, O_RDONLY);
+    expect_ok(f, T_LOPEN);
+}
+
 #define T(fn, s) cmocka_unit_test_setup_teardown(fn, s, teardown)
 
 int main(void)
@@ -622,6 +644,7 @@ int main(void)
         T(test_swapped_directory_refused, setup),
         T(test_link_and_create_names, setup),
         T(test_io_roundtrip, setup),
+        T(test_open_fid_limit, setup),
         T(test_readonly, setup_readonly),
         T(test_mapped_xattr, setup_mapped),
     };

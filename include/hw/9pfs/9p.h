@@ -23,7 +23,9 @@
 #include "hw/9pfs/9p-marshal.h"
 
 #define V9FS_FID_BUCKETS 256
-#define V9FS_MAX_FIDS 65536       /* more live fids than this: EMFILE */
+#define V9FS_MAX_FIDS 65536 /* more live fids than this: EMFILE */
+/* More open fids than this: EMFILE, so a guest cannot use up the process's descriptors. */
+#define V9FS_MAX_OPEN_FIDS 512
 #define V9FS_MAX_MSIZE (1 * MiB)  /* the largest msize we agree to (Linux asks <= 512 KiB) */
 #define V9FS_MIN_MSIZE 4096       /* smaller ones are refused (version "unknown") */
 #define V9FS_DEFAULT_MSIZE 8192   /* until Tversion */
@@ -48,6 +50,7 @@ typedef struct V9fsState {
     LocalFs fs;
     uint32_t msize;
     unsigned nfids;
+    unsigned nopen; /* fids holding a host fd */
     V9fsFid *fids[V9FS_FID_BUCKETS];
 } V9fsState;
 
