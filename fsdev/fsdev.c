@@ -2,9 +2,8 @@
  * -fsdev and -virtfs: QEMU's option syntax for 9p file system backends, checked with
  * QEMU's error texts, and the registry of -fsdev ids (include/fsdev/fsdev.h).
  *
- * Only the "local" driver exists (as in QEMU, "proxy" and "synth" aside): a host
- * directory served by hw/9pfs/9p-local.c. security_model=mapped-file is parsed but
- * refused when the device opens the share, since its metadata files are not implemented.
+ * Only the "local" driver exists (QEMU's "proxy" and "synth" are not offered): a host
+ * directory served by hw/9pfs/9p-local.c.
  */
 #include "fsdev/fsdev.h"
 

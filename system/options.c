@@ -700,9 +700,10 @@ static const OptionDef options[] = {
     {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,
      "a disk image (raw or qcow2); with if=none attach it with -device virtio-blk-device,drive=ID"},
     {"snapshot", NULL, opt_snapshot, "never write to disk images (writes are kept in memory)"},
-    {"fsdev", "local,id=ID,path=DIR,security_model=none|mapped-xattr|passthrough[,readonly=on]",
+    {"fsdev",
+     "local,id=ID,path=DIR,security_model=none|mapped-xattr|mapped-file|passthrough[,readonly=on]",
      opt_fsdev,
-     "a host directory to share over 9p ([,fmode=0600][,dmode=0700] for mapped-xattr); "
+     "a host directory to share over 9p ([,fmode=0600][,dmode=0700] for the mapped models); "
      "attach with -device virtio-9p-device|virtio-9p-pci,fsdev=ID,mount_tag=TAG"},
     {"virtfs", "local,path=DIR,mount_tag=TAG,security_model=M[,id=ID][,readonly=on]", opt_virtfs,
      "share a host directory over 9p: an -fsdev and its virtio-9p-pci in one option"},

@@ -113,7 +113,7 @@ int v9fs_lcreate(V9fsState *s, P9Reader *r, P9Writer *w)
     V9fsFid *f;
     int err = -EINVAL, fd;
 
-    if (r->err || !(f = v9fs_get_closed_fid(s, fid, &err)) || (err = v9fs_check_name(name)) ||
+    if (r->err || !(f = v9fs_get_closed_fid(s, fid, &err)) || (err = v9fs_check_name(s, name)) ||
         (err = v9fs_fid_may_open(s))) {
         goto out;
     }
@@ -124,7 +124,7 @@ int v9fs_lcreate(V9fsState *s, P9Reader *r, P9Writer *w)
         goto out;
     }
     path = local_path_join(f->path, name);
-    err = local_fstat(&s->fs, fd, &st);
+    err = local_fstat(&s->fs, fd, path, &st);
     if (err < 0) {
         close(fd);
         goto out;
@@ -255,7 +255,8 @@ struct linux_dirent64 {
  * Entries from the host's getdents64 at the cookie offset until count bytes are used; each
  * carries the cookie of the next one, so every request seeks afresh (no state kept).
  */
-static int v9fs_readdir_fill(int fd, uint64_t offset, uint32_t count, P9Writer *w, uint32_t *used)
+static int v9fs_readdir_fill(const LocalFs *fs, int fd, uint64_t offset, uint32_t count,
+                             P9Writer *w, uint32_t *used)
 {
     uint8_t *buf = xmalloc(V9FS_DIRENT_BUF);
     int err = 0;
@@ -281,6 +282,9 @@ static int v9fs_readdir_fill(int fd, uint64_t offset, uint32_t count, P9Writer *
                            .path = d->d_ino};
 
             full = *used + need > count;
+            if (!full && local_meta_hidden(fs, d->d_name)) {
+                continue; /* the entry before leads here again; skipped again */
+            }
             if (!full) {
                 p9w_qid(w, &qid);
                 p9w_u64(w, d->d_off);
@@ -312,7 +316,7 @@ int v9fs_readdir(V9fsState *s, P9Reader *r, P9Writer *w)
     count = MIN(count, p9w_room(w) >= 4 ? p9w_room(w) - 4 : 0);
     count_at = w->len;
     p9w_u32(w, 0);
-    err = v9fs_readdir_fill(f->fd, offset, count, w, &used);
+    err = v9fs_readdir_fill(&s->fs, f->fd, offset, count, w, &used);
     p9w_patch_u32(w, count_at, used);
     return err;
 }
@@ -398,7 +402,7 @@ static int v9fs_get_dir_name(V9fsState *s, uint32_t dfid, const char *name, V9fs
     if (!name || !(*f = v9fs_get_fid(s, dfid, &err))) {
         return err;
     }
-    err = v9fs_check_name(name);
+    err = v9fs_check_name(s, name);
     if (err == 0) {
         *path = local_path_join((*f)->path, name);
     }

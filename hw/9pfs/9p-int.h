@@ -32,7 +32,7 @@ void v9fs_fid_set_fd(V9fsState *s, V9fsFid *f, int fd);
 /* The fid, or NULL with *err = -EBADF (logged: the guest named a fid it does not hold). */
 V9fsFid *v9fs_get_fid(V9fsState *s, uint32_t fid, int *err);
 /* A name for the new entry of a create/link/rename: valid, else logged and -EINVAL. */
-int v9fs_check_name(const char *name);
+int v9fs_check_name(V9fsState *s, const char *name);
 void v9fs_stat_to_qid(const struct stat *st, V9fsQID *qid);
 /* The qid of path (after creating it). */
 int v9fs_path_qid(V9fsState *s, const char *path, V9fsQID *qid);

@@ -10,24 +10,17 @@
  *     which would follow a symlink, is only used on an fd known not to be one; the xattr
  *     calls use their l* variants on "/proc/self/fd/DIR/name").
  */
-#include "hw/9pfs/9p-local.h"
-
-#include <endian.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "9p-local-int.h"
 #include "util/log.h"
 
-#define XATTR_UID "user.virtfs.uid"
-#define XATTR_GID "user.virtfs.gid"
-#define XATTR_MODE "user.virtfs.mode"
-#define XATTR_RDEV "user.virtfs.rdev"
 #define XATTR_MAPPED_PREFIX "user.virtfs."
-#define PROC_PATH_MAX 300 /* "/proc/self/fd/N/" + a 255-byte name */
+#define META_ALL (LOCAL_META_UID | LOCAL_META_GID | LOCAL_META_MODE)
 
 /* ---- paths ---- */
 
@@ -74,26 +67,43 @@ int local_open_path(LocalFs *fs, const char *path)
     return local_resolve(fs, path, O_PATH, 0);
 }
 
+/*
+ * The directory at path (an O_PATH fd). Resolved without O_DIRECTORY so that a symbolic link
+ * in its place is recognised as one (and logged), not merely "not a directory".
+ */
+static int local_open_dir(LocalFs *fs, const char *path)
+{
+    int fd = local_resolve(fs, path, O_PATH, 0), err;
+    struct stat st;
+
+    if (fd < 0) {
+        return fd;
+    }
+    if (fstat(fd, &st) < 0) {
+        err = -errno;
+    } else if (S_ISDIR(st.st_mode)) {
+        return fd;
+    } else if (S_ISLNK(st.st_mode)) {
+        log_mask(LOG_GUEST_ERROR, "9p: refused to resolve '%s' beyond the share: a symbolic link\n",
+                 path);
+        err = -ELOOP;
+    } else {
+        err = -ENOTDIR;
+    }
+    close(fd);
+    return err;
+}
+
 /* The parent directory of path (an O_PATH fd) and path's last component in *base. */
 static int local_open_parent(LocalFs *fs, const char *path, const char **base)
 {
     char *parent = local_path_parent(path);
     const char *slash = strrchr(path, '/');
-    int dfd = local_resolve(fs, *path ? parent : "", O_PATH | O_DIRECTORY, 0);
+    int dfd = local_open_dir(fs, *path ? parent : "");
 
     free(parent);
     *base = !*path ? "." : slash ? slash + 1 : path;
     return dfd;
-}
-
-static void proc_fd_path(char *buf, int fd, const char *name)
-{
-    snprintf(buf, PROC_PATH_MAX, "/proc/self/fd/%d%s%s", fd, name ? "/" : "", name ? name : "");
-}
-
-static int neg_errno(int ret)
-{
-    return ret < 0 ? -errno : ret;
 }
 
 /* ---- open the share ---- */
@@ -104,13 +114,6 @@ bool local_fs_open(LocalFs *fs, const FsDriverEntry *fse, Error **errp)
 
     memset(fs, 0, sizeof(*fs));
     fs->root_fd = -1;
-    if (fse->security_model == FS_SM_MAPPED_FILE) {
-        error_setg(errp,
-                   "cannot initialize fsdev '%s': security_model=mapped-file is not "
-                   "implemented (use mapped-xattr)",
-                   fse->id);
-        return false;
-    }
     fd = open(fse->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         error_setg_errno(errp, errno, "cannot initialize fsdev '%s': failed to open '%s'", fse->id,
@@ -149,52 +152,37 @@ void local_fs_close(LocalFs *fs)
 
 static bool local_mapped(const LocalFs *fs)
 {
-    return fs->sm == FS_SM_MAPPED_XATTR;
+    return local_meta_enabled(fs);
 }
 
-/* The mapped-xattr credentials of the file at fd over st (host symlinks carry none). */
-static void local_apply_mapped(LocalFs *fs, int fd, struct stat *st)
+int local_fstat(LocalFs *fs, int fd, const char *path, struct stat *st)
 {
-    char proc[PROC_PATH_MAX];
-    uint32_t v32;
-    uint64_t v64;
+    const char *base;
+    int dfd;
 
-    if (!local_mapped(fs) || S_ISLNK(st->st_mode)) {
-        return;
-    }
-    proc_fd_path(proc, fd, NULL);
-    if (getxattr(proc, XATTR_UID, &v32, sizeof(v32)) == sizeof(v32)) {
-        st->st_uid = le32toh(v32);
-    }
-    if (getxattr(proc, XATTR_GID, &v32, sizeof(v32)) == sizeof(v32)) {
-        st->st_gid = le32toh(v32);
-    }
-    if (getxattr(proc, XATTR_MODE, &v32, sizeof(v32)) == sizeof(v32)) {
-        st->st_mode = le32toh(v32);
-    }
-    if (getxattr(proc, XATTR_RDEV, &v64, sizeof(v64)) == sizeof(v64)) {
-        st->st_rdev = le64toh(v64);
-    }
-}
-
-int local_fstat(LocalFs *fs, int fd, struct stat *st)
-{
     if (fstat(fd, st) < 0) {
         return -errno;
     }
-    local_apply_mapped(fs, fd, st);
+    if (local_mapped(fs) && (dfd = local_open_parent(fs, path, &base)) >= 0) {
+        local_meta_apply(fs, dfd, base, st);
+        close(dfd);
+    }
     return 0;
 }
 
 int local_lstat(LocalFs *fs, const char *path, struct stat *st)
 {
-    int fd = local_open_path(fs, path), ret;
+    const char *base;
+    int dfd = local_open_parent(fs, path, &base), ret;
 
-    if (fd < 0) {
-        return fd;
+    if (dfd < 0) {
+        return dfd;
     }
-    ret = local_fstat(fs, fd, st);
-    close(fd);
+    ret = neg_errno(fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW));
+    if (ret == 0) {
+        local_meta_apply(fs, dfd, base, st);
+    }
+    close(dfd);
     return ret;
 }
 
@@ -205,30 +193,31 @@ int local_statfs(LocalFs *fs, struct statfs *sfs)
 
 int local_readlink(LocalFs *fs, const char *path, char *buf, size_t size)
 {
-    int fd = local_open_path(fs, path), ret;
-    struct stat st;
+    const char *base;
+    int dfd = local_open_parent(fs, path, &base), ret, fd;
+    struct stat st, host;
 
-    if (fd < 0) {
-        return fd;
+    if (dfd < 0) {
+        return dfd;
     }
-    ret = local_fstat(fs, fd, &st);
+    ret = neg_errno(fstatat(dfd, base, &host, AT_SYMLINK_NOFOLLOW));
+    st = host;
+    if (ret == 0) {
+        local_meta_apply(fs, dfd, base, &st);
+    }
     if (ret == 0 && !S_ISLNK(st.st_mode)) {
         ret = -EINVAL;
-    } else if (ret == 0 && local_mapped(fs) && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        /* mapped-xattr keeps the target as the content of a regular file */
-        char proc[PROC_PATH_MAX];
-        int rfd;
-
-        proc_fd_path(proc, fd, NULL);
-        rfd = open(proc, O_RDONLY | O_CLOEXEC);
-        ret = rfd < 0 ? -errno : neg_errno(pread(rfd, buf, size, 0));
-        if (rfd >= 0) {
-            close(rfd);
+    } else if (ret == 0 && S_ISREG(host.st_mode)) {
+        /* the mapped models keep the target as the content of a regular file */
+        fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        ret = fd < 0 ? -errno : neg_errno(pread(fd, buf, size, 0));
+        if (fd >= 0) {
+            close(fd);
         }
     } else if (ret == 0) {
-        ret = neg_errno(readlinkat(fd, "", buf, size));
+        ret = neg_errno(readlinkat(dfd, base, buf, size));
     }
-    close(fd);
+    close(dfd);
     return ret;
 }
 
@@ -254,22 +243,6 @@ int local_open_file(LocalFs *fs, const char *path, int flags)
 }
 
 /* ---- creating ---- */
-
-static int local_set_mapped(int dfd, const char *name, const LocalCred *cred, bool with_rdev)
-{
-    char proc[PROC_PATH_MAX];
-    uint32_t uid = htole32(cred->uid), gid = htole32(cred->gid), mode = htole32(cred->mode);
-    uint64_t rdev = htole64(cred->rdev);
-
-    proc_fd_path(proc, dfd, name);
-    if (lsetxattr(proc, XATTR_UID, &uid, sizeof(uid), 0) < 0 ||
-        lsetxattr(proc, XATTR_GID, &gid, sizeof(gid), 0) < 0 ||
-        lsetxattr(proc, XATTR_MODE, &mode, sizeof(mode), 0) < 0 ||
-        (with_rdev && lsetxattr(proc, XATTR_RDEV, &rdev, sizeof(rdev), 0) < 0)) {
-        return -errno;
-    }
-    return 0;
-}
 
 /* chmod of name in dfd, which must not be a symlink (chmod would follow it). */
 static int local_chmod_at(int dfd, const char *name, mode_t mode)
@@ -299,7 +272,9 @@ static int local_chmod_at(int dfd, const char *name, mode_t mode)
 static int local_post_create(LocalFs *fs, int dfd, const char *name, const LocalCred *cred)
 {
     if (local_mapped(fs)) {
-        return local_set_mapped(dfd, name, cred, S_ISCHR(cred->mode) || S_ISBLK(cred->mode));
+        bool node = !S_ISREG(cred->mode) && !S_ISDIR(cred->mode) && !S_ISLNK(cred->mode);
+
+        return local_meta_set(fs, dfd, name, cred, META_ALL | (node ? LOCAL_META_RDEV : 0));
     }
     if (fchownat(dfd, name, cred->uid, cred->gid, AT_SYMLINK_NOFOLLOW) < 0 &&
         fs->sm == FS_SM_PASSTHROUGH) {
@@ -325,7 +300,7 @@ static int local_finish_create(LocalFs *fs, int dfd, const char *name, const Loc
 
 int local_create(LocalFs *fs, const char *dir, const char *name, int flags, const LocalCred *cred)
 {
-    int dfd = local_resolve(fs, dir, O_PATH | O_DIRECTORY, 0), fd, ret;
+    int dfd = local_open_dir(fs, dir), fd, ret;
 
     if (dfd < 0) {
         return dfd;
@@ -341,7 +316,7 @@ int local_create(LocalFs *fs, const char *dir, const char *name, int flags, cons
 
 int local_mkdir(LocalFs *fs, const char *dir, const char *name, const LocalCred *cred)
 {
-    int dfd = local_resolve(fs, dir, O_PATH | O_DIRECTORY, 0);
+    int dfd = local_open_dir(fs, dir);
 
     if (dfd < 0) {
         return dfd;
@@ -373,7 +348,7 @@ static int local_symlink_mapped(LocalFs *fs, int dfd, const char *name, const ch
 int local_symlink(LocalFs *fs, const char *dir, const char *name, const char *target,
                   const LocalCred *cred)
 {
-    int dfd = local_resolve(fs, dir, O_PATH | O_DIRECTORY, 0), ret;
+    int dfd = local_open_dir(fs, dir), ret;
 
     if (dfd < 0) {
         return dfd;
@@ -385,7 +360,7 @@ int local_symlink(LocalFs *fs, const char *dir, const char *name, const char *ta
 
 int local_mknod(LocalFs *fs, const char *dir, const char *name, const LocalCred *cred)
 {
-    int dfd = local_resolve(fs, dir, O_PATH | O_DIRECTORY, 0), ret;
+    int dfd = local_open_dir(fs, dir), ret;
 
     if (dfd < 0) {
         return dfd;
@@ -408,8 +383,11 @@ int local_link(LocalFs *fs, const char *oldpath, const char *dir, const char *na
     if (odfd < 0) {
         return odfd;
     }
-    dfd = local_resolve(fs, dir, O_PATH | O_DIRECTORY, 0);
+    dfd = local_open_dir(fs, dir);
     ret = dfd < 0 ? dfd : neg_errno(linkat(odfd, oldbase, dfd, name, 0));
+    if (ret == 0) {
+        local_meta_moved(fs, odfd, oldbase, dfd, name, true);
+    }
     if (dfd >= 0) {
         close(dfd);
     }
@@ -420,13 +398,16 @@ int local_link(LocalFs *fs, const char *oldpath, const char *dir, const char *na
 int local_rename(LocalFs *fs, const char *olddir, const char *oldname, const char *newdir,
                  const char *newname)
 {
-    int odfd = local_resolve(fs, olddir, O_PATH | O_DIRECTORY, 0), ndfd, ret;
+    int odfd = local_open_dir(fs, olddir), ndfd, ret;
 
     if (odfd < 0) {
         return odfd;
     }
-    ndfd = local_resolve(fs, newdir, O_PATH | O_DIRECTORY, 0);
+    ndfd = local_open_dir(fs, newdir);
     ret = ndfd < 0 ? ndfd : neg_errno(renameat(odfd, oldname, ndfd, newname));
+    if (ret == 0) {
+        local_meta_moved(fs, odfd, oldname, ndfd, newname, false);
+    }
     if (ndfd >= 0) {
         close(ndfd);
     }
@@ -436,12 +417,18 @@ int local_rename(LocalFs *fs, const char *olddir, const char *oldname, const cha
 
 int local_unlink(LocalFs *fs, const char *dir, const char *name, bool rmdir)
 {
-    int dfd = local_resolve(fs, dir, O_PATH | O_DIRECTORY, 0), ret;
+    int dfd = local_open_dir(fs, dir), ret;
 
     if (dfd < 0) {
         return dfd;
     }
+    if (rmdir) {
+        local_meta_before_rmdir(fs, dfd, name);
+    }
     ret = neg_errno(unlinkat(dfd, name, rmdir ? AT_REMOVEDIR : 0));
+    if (ret == 0) {
+        local_meta_removed(fs, dfd, name);
+    }
     close(dfd);
     return ret;
 }
@@ -459,14 +446,14 @@ int local_chmod(LocalFs *fs, const char *path, mode_t mode)
     }
     if (!local_mapped(fs)) {
         ret = local_chmod_at(dfd, base, mode);
-    } else if ((ret = local_lstat(fs, path, &st)) == 0) {
-        char proc[PROC_PATH_MAX];
-        uint32_t v = htole32((st.st_mode & S_IFMT) | (mode & 07777));
+    } else if ((ret = neg_errno(fstatat(dfd, base, &host, AT_SYMLINK_NOFOLLOW))) == 0) {
+        LocalCred cred = {.mode = mode & 07777};
 
-        proc_fd_path(proc, dfd, base);
-        ret = fstatat(dfd, base, &host, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(host.st_mode)
-                  ? -EOPNOTSUPP
-                  : neg_errno(lsetxattr(proc, XATTR_MODE, &v, sizeof(v), 0));
+        st = host;
+        local_meta_apply(fs, dfd, base, &st);
+        cred.mode |= st.st_mode & S_IFMT; /* the type the guest sees stays */
+        ret = S_ISLNK(host.st_mode) ? -EOPNOTSUPP
+                                    : local_meta_set(fs, dfd, base, &cred, LOCAL_META_MODE);
     }
     close(dfd);
     return ret;
@@ -481,16 +468,11 @@ int local_chown(LocalFs *fs, const char *path, uid_t uid, gid_t gid)
         return dfd;
     }
     if (local_mapped(fs)) {
-        char proc[PROC_PATH_MAX];
-        uint32_t u = htole32(uid), g = htole32(gid);
+        LocalCred cred = {.uid = uid, .gid = gid};
 
-        proc_fd_path(proc, dfd, base);
-        if (uid != (uid_t)-1) {
-            ret = neg_errno(lsetxattr(proc, XATTR_UID, &u, sizeof(u), 0));
-        }
-        if (ret == 0 && gid != (gid_t)-1) {
-            ret = neg_errno(lsetxattr(proc, XATTR_GID, &g, sizeof(g), 0));
-        }
+        ret = local_meta_set(fs, dfd, base, &cred,
+                             (uid != (uid_t)-1 ? LOCAL_META_UID : 0) |
+                                 (gid != (gid_t)-1 ? LOCAL_META_GID : 0));
     } else {
         ret = neg_errno(fchownat(dfd, base, uid, gid, AT_SYMLINK_NOFOLLOW));
     }
@@ -528,7 +510,8 @@ int local_utimens(LocalFs *fs, const char *path, const struct timespec times[2])
 /* In mapped-xattr our own user.virtfs.* attributes are not the guest's. */
 static bool local_xattr_hidden(LocalFs *fs, const char *name)
 {
-    return local_mapped(fs) && !strncmp(name, XATTR_MAPPED_PREFIX, strlen(XATTR_MAPPED_PREFIX));
+    return fs->sm == FS_SM_MAPPED_XATTR &&
+           !strncmp(name, XATTR_MAPPED_PREFIX, strlen(XATTR_MAPPED_PREFIX));
 }
 
 /* "/proc/self/fd/DIR/base" of path into proc; the parent's fd in *dfd (caller closes). */

@@ -44,8 +44,12 @@ V9fsFid *v9fs_get_fid(V9fsState *s, uint32_t fid, int *err)
     return f;
 }
 
-int v9fs_check_name(const char *name)
+int v9fs_check_name(V9fsState *s, const char *name)
 {
+    if (local_meta_hidden(&s->fs, name)) {
+        log_mask(LOG_GUEST_ERROR, "9p: refused name '%s' (mapped-file metadata)\n", name);
+        return -EINVAL;
+    }
     if (!local_name_valid(name)) {
         log_mask(LOG_GUEST_ERROR, "9p: refused name '%s' (not a single path component)\n", name);
         return -EINVAL;
@@ -169,6 +173,10 @@ static char *v9fs_walk_one(V9fsState *s, const char *path, const char *name, V9f
         log_mask(LOG_GUEST_ERROR, "9p: walk to '%s' refused (not a single path component)\n", name);
         *err = -ENOENT;
         return NULL;
+    } else if (local_meta_hidden(&s->fs, name)) {
+        log_mask(LOG_GUEST_ERROR, "9p: walk to '%s' refused (mapped-file metadata)\n", name);
+        *err = -EINVAL;
+        return NULL;
     } else {
         next = local_path_join(path, name);
     }
@@ -263,7 +271,7 @@ static int v9fs_getattr(V9fsState *s, P9Reader *r, P9Writer *w)
         return err;
     }
     /* An open fid answers for its file even after an unlink or a rename on the host. */
-    err = f->fd >= 0 ? local_fstat(&s->fs, f->fd, &st) : local_lstat(&s->fs, f->path, &st);
+    err = f->fd >= 0 ? local_fstat(&s->fs, f->fd, f->path, &st) : local_lstat(&s->fs, f->path, &st);
     if (err < 0) {
         return err;
     }

@@ -20,7 +20,7 @@
 typedef enum FsSecurityModel {
     FS_SM_PASSTHROUGH,  /* files get the guest's uid/gid/mode (needs a privileged emulator) */
     FS_SM_MAPPED_XATTR, /* files owned by us; guest uid/gid/mode/rdev in user.virtfs.* xattrs */
-    FS_SM_MAPPED_FILE,  /* as mapped-xattr but in .virtfs_metadata files: not implemented */
+    FS_SM_MAPPED_FILE,  /* as mapped-xattr, but in .virtfs_metadata/NAME files */
     FS_SM_NONE,         /* like passthrough, but a failing chown is ignored */
 } FsSecurityModel;
 

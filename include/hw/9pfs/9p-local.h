@@ -12,8 +12,9 @@
  *
  * The security model decides whose credentials files carry (include/fsdev/fsdev.h). In
  * mapped-xattr the guest's uid/gid/mode/rdev live in the user.virtfs.{uid,gid,mode,rdev}
- * xattrs, little-endian binary of 4, 4, 4 and 8 bytes as QEMU writes them, and symlinks
- * and device nodes are regular files (the target as content, the type in the mode), so a
+ * xattrs, little-endian binary of 4, 4, 4 and 8 bytes as QEMU writes them; in mapped-file
+ * in .virtfs_metadata/NAME text files (hw/9pfs/9p-local-meta.c). In both, symlinks and
+ * device nodes are regular files (the target as content, the type in the mode), so a
  * share written by QEMU reads the same here and the other way round.
  *
  * All calls return 0 (or a count/fd) on success and -errno on failure. They run in the
@@ -50,6 +51,8 @@ void local_fs_close(LocalFs *fs);
 
 /* A single component we may resolve: not empty, ".", ".." nor containing '/'. */
 bool local_name_valid(const char *name);
+/* A name the guest may neither see nor use: mapped-file's .virtfs_metadata[_root]. */
+bool local_meta_hidden(const LocalFs *fs, const char *name);
 /* dir + "/" + name (just name when dir is the root ""); malloc'd. */
 char *local_path_join(const char *dir, const char *name);
 /* The parent of path ("" for a top-level name and for the root itself); malloc'd. */
@@ -62,8 +65,8 @@ int local_open_file(LocalFs *fs, const char *path, int flags);
 
 /* lstat of path, with the mapped-xattr credentials applied. */
 int local_lstat(LocalFs *fs, const char *path, struct stat *st);
-/* The same for an fd local_open_path/local_open_file returned. */
-int local_fstat(LocalFs *fs, int fd, struct stat *st);
+/* The same for an open fd of path (its metadata is found by the path). */
+int local_fstat(LocalFs *fs, int fd, const char *path, struct stat *st);
 int local_statfs(LocalFs *fs, struct statfs *sfs);
 int local_readlink(LocalFs *fs, const char *path, char *buf, size_t size);
 
