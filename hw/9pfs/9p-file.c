@@ -352,6 +352,13 @@ int v9fs_lock(V9fsState *s, P9Reader *r, P9Writer *w)
     fl.l_type = type;
     if (fcntl(f->fd, F_OFD_SETLK, &fl) == 0) {
         p9w_u8(w, P9_RLOCK_SUCCESS);
+    } else if (errno == EBADF) {
+        /*
+         * A write lock on a file open for reading (flock(2) allows it, fcntl locks do not):
+         * the host cannot hold it, the guest kernel still does (it keeps its own lock state),
+         * so it is granted as QEMU grants every lock.
+         */
+        p9w_u8(w, P9_RLOCK_SUCCESS);
     } else {
         p9w_u8(w, errno == EAGAIN || errno == EACCES ? P9_RLOCK_BLOCKED : P9_RLOCK_ERROR);
     }

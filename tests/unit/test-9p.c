@@ -691,6 +691,60 @@ static void test_mapped_file(void **state)
     assert_int_equal(access(path, F_OK), -1);
 }
 
+static uint8_t lock(Fixture *f, uint32_t fid, uint8_t type)
+{
+    P9Reader r;
+
+    msg_begin(52); /* Tlock */
+    p9w_u32(&msg, fid);
+    p9w_u8(&msg, type);
+    p9w_u32(&msg, 0);
+    p9w_u64(&msg, 0);
+    p9w_u64(&msg, 0); /* to the end */
+    p9w_u32(&msg, 42);
+    p9w_str(&msg, "guest");
+    r = expect_ok(f, 52);
+    return p9r_u8(&r);
+}
+
+/* Each open fid holds its own (open file description) locks, so two of them conflict. */
+static void test_locks(void **state)
+{
+    Fixture *f = *state;
+    static const char *const hello[] = {"hello"};
+    P9Reader r;
+
+    for (uint32_t fid = 1; fid <= 3; fid++) {
+        walk_ok(f, 0, fid, 1, hello);
+        lopen_begin(fid, fid < 3 ? O_RDWR : O_RDONLY);
+        expect_ok(f, T_LOPEN);
+    }
+    assert_int_equal(lock(f, 1, 1), 0); /* WRLCK: SUCCESS */
+    assert_int_equal(lock(f, 2, 1), 1); /* BLOCKED */
+    msg_begin(54);                      /* Tgetlock */
+    p9w_u32(&msg, 2);
+    p9w_u8(&msg, 1);
+    p9w_u64(&msg, 0);
+    p9w_u64(&msg, 0);
+    p9w_u32(&msg, 42);
+    p9w_str(&msg, "guest");
+    r = expect_ok(f, 54);
+    assert_int_equal(p9r_u8(&r), 1);    /* the conflicting write lock */
+    assert_int_equal(lock(f, 1, 2), 0); /* UNLCK */
+    assert_int_equal(lock(f, 2, 1), 0);
+    /* A write lock through a read-only open (flock allows it): granted, as QEMU does. */
+    assert_int_equal(lock(f, 3, 1), 0);
+    msg_begin(52);
+    p9w_u32(&msg, 2);
+    p9w_u8(&msg, 9); /* no such lock type */
+    p9w_u32(&msg, 0);
+    p9w_u64(&msg, 0);
+    p9w_u64(&msg, 0);
+    p9w_u32(&msg, 42);
+    p9w_str(&msg, "guest");
+    expect_errno(f, EINVAL);
+}
+
 /* A guest cannot hold more than V9FS_MAX_OPEN_FIDS host descriptors. */
 static void test_open_fid_limit(void **state)
 {
@@ -726,6 +780,7 @@ int main(void)
         T(test_link_and_create_names, setup),
         T(test_io_roundtrip, setup),
         T(test_open_fid_limit, setup),
+        T(test_locks, setup),
         T(test_readonly, setup_readonly),
         T(test_mapped_xattr, setup_mapped),
         T(test_mapped_file, setup_mapped_file),
