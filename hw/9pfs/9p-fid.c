@@ -65,6 +65,14 @@ void v9fs_fid_set_fd(V9fsState *s, V9fsFid *f, int fd)
     s->nopen++;
 }
 
+void v9fs_fid_set_xattr(V9fsState *s, V9fsFid *f, uint8_t *buf, uint64_t size)
+{
+    f->is_xattr = true;
+    f->xattr_buf = buf;
+    f->xattr_size = size;
+    s->nopen++;
+}
+
 /* Clunking an xattrcreate fid sets the attribute (size 0: removes it), as Linux expects. */
 static int v9fs_xattr_commit(V9fsState *s, V9fsFid *f)
 {
@@ -84,6 +92,8 @@ static int v9fs_fid_free(V9fsState *s, V9fsFid *f)
     }
     if (f->fd >= 0) {
         close(f->fd);
+    }
+    if (f->fd >= 0 || f->is_xattr) {
         s->nopen--;
     }
     free(f->path);

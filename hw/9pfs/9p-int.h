@@ -27,6 +27,8 @@ void v9fs_fid_set_path(V9fsFid *f, const char *path);
 int v9fs_fid_may_open(V9fsState *s);
 /* f now holds the open fd (counted until the fid is clunked). */
 void v9fs_fid_set_fd(V9fsState *s, V9fsFid *f, int fd);
+/* f now carries an xattr value of size bytes (counted like an open fd). */
+void v9fs_fid_set_xattr(V9fsState *s, V9fsFid *f, uint8_t *buf, uint64_t size);
 
 /* ---- helpers shared by the handlers (9p.c) ---- */
 /* The fid, or NULL with *err = -EBADF (logged: the guest named a fid it does not hold). */

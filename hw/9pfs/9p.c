@@ -376,6 +376,7 @@ static int v9fs_xattr_fill(V9fsState *s, V9fsFid *f, V9fsFid *nf, const char *na
 {
     ssize_t n = *name ? local_getxattr(&s->fs, f->path, name, NULL, 0)
                       : local_listxattr(&s->fs, f->path, NULL, 0);
+    uint8_t *buf;
 
     if (n < 0) {
         return n;
@@ -383,14 +384,14 @@ static int v9fs_xattr_fill(V9fsState *s, V9fsFid *f, V9fsFid *nf, const char *na
     if (n > (ssize_t)V9FS_XATTR_MAX) {
         return -E2BIG;
     }
-    nf->xattr_buf = xmalloc(n ? n : 1);
-    n = *name ? local_getxattr(&s->fs, f->path, name, nf->xattr_buf, n)
-              : local_listxattr(&s->fs, f->path, (char *)nf->xattr_buf, n);
+    buf = xmalloc(n ? n : 1);
+    n = *name ? local_getxattr(&s->fs, f->path, name, buf, n)
+              : local_listxattr(&s->fs, f->path, (char *)buf, n);
     if (n < 0) {
+        free(buf);
         return n;
     }
-    nf->is_xattr = true;
-    nf->xattr_size = n;
+    v9fs_fid_set_xattr(s, nf, buf, n);
     return 0;
 }
 
@@ -405,7 +406,8 @@ static int v9fs_xattrwalk(V9fsState *s, P9Reader *r, P9Writer *w)
         free(name);
         return err;
     }
-    nf = v9fs_fid_new(s, newfid, f->path, &err);
+    err = v9fs_fid_may_open(s);
+    nf = err ? NULL : v9fs_fid_new(s, newfid, f->path, &err);
     if (nf) {
         err = v9fs_xattr_fill(s, f, nf, name);
         if (err < 0) {
@@ -431,16 +433,18 @@ static int v9fs_xattrcreate(V9fsState *s, P9Reader *r, P9Writer *w)
         free(name);
         return err;
     }
-    if (size > V9FS_XATTR_MAX || f->is_xattr || f->fd >= 0) {
+    err = size > V9FS_XATTR_MAX                      ? -E2BIG
+          : f->is_xattr || f->fd >= 0 || flags & ~3u ? -EINVAL /* XATTR_CREATE|XATTR_REPLACE */
+                                                     : v9fs_fid_may_open(s);
+    if (err < 0) {
         free(name);
-        return size > V9FS_XATTR_MAX ? -E2BIG : -EINVAL;
+        return err;
     }
     /* The fid now carries the value; Twrite fills it and Tclunk sets it. */
-    f->is_xattr = f->xattr_create = true;
+    f->xattr_create = true;
     f->xattr_name = name;
-    f->xattr_size = size;
     f->xattr_flags = flags;
-    f->xattr_buf = xzalloc(size ? size : 1);
+    v9fs_fid_set_xattr(s, f, xzalloc(size ? size : 1), size);
     return 0;
 }
 

@@ -760,11 +760,68 @@ static void test_open_fid_limit(void **state)
             expect_errno(f, EMFILE);
         }
     }
+    /* xattr values count too: they hold memory. */
+    msg_begin(T_XATTRWALK);
+    p9w_u32(&msg, 0);
+    p9w_u32(&msg, 99);
+    p9w_str(&msg, "");
+    expect_errno(f, EMFILE);
     msg_begin(T_CLUNK);
     p9w_u32(&msg, 100);
     expect_ok(f, T_CLUNK);
     lopen_begin(100 + V9FS_MAX_OPEN_FIDS, O_RDONLY);
     expect_ok(f, T_LOPEN);
+}
+
+/* An xattr set through xattrcreate/write/clunk reads back through xattrwalk/read. */
+static void test_xattr_roundtrip(void **state)
+{
+    Fixture *f = *state;
+    static const char *const hello[] = {"hello"};
+    char path[160], value[8] = "";
+    P9Reader r;
+
+    walk_ok(f, 0, 1, 1, hello);
+    msg_begin(T_XATTRCREATE);
+    p9w_u32(&msg, 1);
+    p9w_str(&msg, "user.kestrel");
+    p9w_u64(&msg, 3);
+    p9w_u32(&msg, 0);
+    expect_ok(f, T_XATTRCREATE);
+    msg_begin(T_WRITE);
+    p9w_u32(&msg, 1);
+    p9w_u64(&msg, 0);
+    p9w_u32(&msg, 3);
+    p9w_data(&msg, "abc", 3);
+    expect_ok(f, T_WRITE);
+    msg_begin(T_CLUNK);
+    p9w_u32(&msg, 1);
+    expect_ok(f, T_CLUNK);
+    snprintf(path, sizeof(path), "%s/hello", f->share);
+    assert_int_equal(getxattr(path, "user.kestrel", value, sizeof(value)), 3);
+    assert_string_equal(value, "abc");
+
+    walk_ok(f, 0, 2, 1, hello);
+    msg_begin(T_XATTRWALK);
+    p9w_u32(&msg, 2);
+    p9w_u32(&msg, 3);
+    p9w_str(&msg, "user.kestrel");
+    r = expect_ok(f, T_XATTRWALK);
+    assert_int_equal(p9r_u64(&r), 3);
+    msg_begin(T_READ);
+    p9w_u32(&msg, 3);
+    p9w_u64(&msg, 1);
+    p9w_u32(&msg, 100);
+    r = expect_ok(f, T_READ);
+    assert_int_equal(p9r_u32(&r), 2);
+    assert_memory_equal(p9r_data(&r, 2), "bc", 2);
+    /* unknown flags */
+    msg_begin(T_XATTRCREATE);
+    p9w_u32(&msg, 2);
+    p9w_str(&msg, "user.x");
+    p9w_u64(&msg, 1);
+    p9w_u32(&msg, 4);
+    expect_errno(f, EINVAL);
 }
 
 #define T(fn, s) cmocka_unit_test_setup_teardown(fn, s, teardown)
@@ -781,6 +838,7 @@ int main(void)
         T(test_io_roundtrip, setup),
         T(test_open_fid_limit, setup),
         T(test_locks, setup),
+        T(test_xattr_roundtrip, setup),
         T(test_readonly, setup_readonly),
         T(test_mapped_xattr, setup_mapped),
         T(test_mapped_file, setup_mapped_file),

@@ -24,7 +24,10 @@
 
 #define V9FS_FID_BUCKETS 256
 #define V9FS_MAX_FIDS 65536 /* more live fids than this: EMFILE */
-/* More open fids than this: EMFILE, so a guest cannot use up the process's descriptors. */
+/*
+ * More open fids than this (holding a host fd or an xattr value): EMFILE, so a guest can
+ * use up neither the process's descriptors nor much memory (512 x 64 KiB of xattrs).
+ */
 #define V9FS_MAX_OPEN_FIDS 512
 #define V9FS_MAX_MSIZE (1 * MiB)  /* the largest msize we agree to (Linux asks <= 512 KiB) */
 #define V9FS_MIN_MSIZE 4096       /* smaller ones are refused (version "unknown") */
@@ -50,7 +53,7 @@ typedef struct V9fsState {
     LocalFs fs;
     uint32_t msize;
     unsigned nfids;
-    unsigned nopen; /* fids holding a host fd */
+    unsigned nopen; /* fids holding a host fd or an xattr value */
     V9fsFid *fids[V9FS_FID_BUCKETS];
 } V9fsState;
 
