@@ -173,7 +173,7 @@ const FsDriverEntry *fsdev_find(const char *id)
     return NULL;
 }
 
-bool fsdev_add(const char *opts, Error **errp)
+bool fsdev_add(const char *opts, bool from_virtfs, Error **errp)
 {
     FsDriverEntry *fse = xzalloc(sizeof(*fse));
 
@@ -182,7 +182,11 @@ bool fsdev_add(const char *opts, Error **errp)
         return false;
     }
     if (fsdev_find(fse->id)) {
-        error_setg(errp, "Duplicate ID '%s' for fsdev", fse->id);
+        if (from_virtfs) {
+            error_setg(errp, "duplicate or invalid fsdev id: %s", fse->id);
+        } else {
+            error_setg(errp, "Duplicate ID '%s' for fsdev", fse->id);
+        }
         fsdev_entry_clear(fse);
         free(fse);
         return false;

@@ -294,7 +294,7 @@ static bool create_devices(const VLOptions *o, Error **errp)
         }
     }
     for (int i = 0; i < o->nfsdev; i++) {
-        if (!fsdev_add(o->fsdev[i], errp)) {
+        if (!fsdev_add(o->fsdev[i], o->fsdev_from[i] != NULL, errp)) {
             if (o->fsdev_from[i]) {
                 error_prepend(errp, "%s: ", o->fsdev_from[i]);
             } else {

@@ -36,8 +36,9 @@ typedef struct FsDriverEntry {
 /* Parse "-fsdev" options into *fse (caller frees with fsdev_entry_clear); QEMU's texts. */
 bool fsdev_parse(const char *opts, FsDriverEntry *fse, Error **errp);
 void fsdev_entry_clear(FsDriverEntry *fse);
-/* -fsdev: parse and register; "Duplicate ID 'x' for fsdev" if the id is taken. */
-bool fsdev_add(const char *opts, Error **errp) WARN_UNUSED_RESULT;
+/* -fsdev: parse and register; "Duplicate ID 'x' for fsdev" if the id is taken (for the
+ * -fsdev options a -virtfs made, QEMU's "duplicate or invalid fsdev id: x"). */
+bool fsdev_add(const char *opts, bool from_virtfs, Error **errp) WARN_UNUSED_RESULT;
 /*
  * -virtfs: check opts and split them into the -fsdev options (*fsdev_opts) and the
  * -device options (*device_opts, for device_type, e.g. virtio-9p-pci); both malloc'd.

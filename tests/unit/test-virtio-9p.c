@@ -101,7 +101,7 @@ static int group_setup(void **state)
     assert_non_null(mkdtemp(share));
     td_init_ram();
     opt = xasprintf("local,id=fs0,path=%s,security_model=none", share);
-    assert_true(fsdev_add(opt, &error_abort));
+    assert_true(fsdev_add(opt, false, &error_abort));
     free(opt);
     dev = qdev_new(TYPE_VIRTIO_9P);
     assert_true(object_property_set_str(OBJECT(dev), "fsdev", "fs0", &error_abort));
