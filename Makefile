@@ -23,7 +23,7 @@ LDLIBS += -lz
 LDLIBS += $(shell pkg-config --libs libseccomp)
 
 SRC_DIRS := system qom disas util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
-            hw/pci hw/pci-host hw/nvram hw/block \
+            hw/pci hw/pci-host hw/nvram hw/block fsdev hw/9pfs \
             target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block migration \
             target/i386 hw/i386 hw/timer hw/isa hw/input
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 
+#include "fsdev/fsdev.h"
 #include "monitor/monitor.h"
 #include "qom/object.h"
 #include "system/system.h"
@@ -533,6 +534,52 @@ static bool opt_semihosting_config(VLOptions *o, const char *opt, const char *ar
     return true;
 }
 
+/* ---- issue 12: 9p shares (fsdev/fsdev.c) ---- */
+
+static bool add_fsdev(VLOptions *o, const char *opts, const char *from, Error **errp)
+{
+    if (o->nfsdev == MAX_DEVICE_OPTS) {
+        error_setg(errp, "-fsdev/-virtfs: given too many times (at most %d)", MAX_DEVICE_OPTS);
+        return false;
+    }
+    o->fsdev[o->nfsdev] = opts;
+    o->fsdev_from[o->nfsdev++] = from;
+    return true;
+}
+
+/* -fsdev local,id=ID,path=DIR,security_model=M[,...]: checked now, registered at start-up. */
+static bool opt_fsdev(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    FsDriverEntry fse;
+
+    if (!fsdev_parse(arg, &fse, errp)) {
+        error_prepend(errp, "-%s %s: ", opt, arg);
+        return false;
+    }
+    fsdev_entry_clear(&fse);
+    return add_fsdev(o, arg, NULL, errp);
+}
+
+/* -virtfs local,path=DIR,mount_tag=TAG,...: an -fsdev plus a virtio-9p-pci (QEMU's virt). */
+static bool opt_virtfs(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    char *fsdev_opts, *device_opts;
+
+    if (o->nowned + 3 > MAX_DEVICE_OPTS) {
+        error_setg(errp, "-%s %s: too many -virtfs/-set options", opt, arg);
+        return false;
+    }
+    if (!virtfs_parse(arg, "virtio-9p-pci", &fsdev_opts, &device_opts, errp)) {
+        error_prepend(errp, "-%s %s: ", opt, arg);
+        return false;
+    }
+    o->owned[o->nowned++] = fsdev_opts;
+    o->owned[o->nowned++] = device_opts;
+    o->owned[o->nowned] = xasprintf("-%s %s", opt, arg);
+    return add_fsdev(o, fsdev_opts, o->owned[o->nowned++], errp) &&
+           add_to_list(o->device, &o->ndevice, opt, device_opts, errp);
+}
+
 /* Where -set GROUP.ID finds its option: the list of that group and its implied key. */
 static bool set_group_list(VLOptions *o, const char *group, size_t len, const char ***list, int *n,
                            const char **implied)
@@ -661,6 +708,13 @@ static const OptionDef options[] = {
     {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,
      "a disk image (raw or qcow2); with if=none attach it with -device virtio-blk-device,drive=ID"},
     {"snapshot", NULL, opt_snapshot, "never write to disk images (writes are kept in memory)"},
+    {"fsdev",
+     "local,id=ID,path=DIR,security_model=none|mapped-xattr|mapped-file|passthrough[,readonly=on]",
+     opt_fsdev,
+     "a host directory to share over 9p ([,fmode=0600][,dmode=0700] for the mapped models); "
+     "attach with -device virtio-9p-device|virtio-9p-pci,fsdev=ID,mount_tag=TAG"},
+    {"virtfs", "local,path=DIR,mount_tag=TAG,security_model=M[,id=ID][,readonly=on]", opt_virtfs,
+     "share a host directory over 9p: an -fsdev and its virtio-9p-pci in one option"},
     {"usb", NULL, opt_usb, "accepted; as in QEMU's virt there is no USB host controller to add"},
     {"display", "none", opt_display, "display type (only 'none': there is no graphical display)"},
     {"nographic", NULL, opt_nographic,

@@ -12,6 +12,7 @@
 
 #include "accel/tcg/jit.h"
 #include "block/block.h"
+#include "fsdev/fsdev.h"
 #include "gdbstub/gdbstub.h"
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
@@ -347,6 +348,16 @@ static bool create_backends(const VLOptions *o, char ***drive_devices, Error **e
     for (int i = 0; i < o->nnetdev; i++) {
         if (!netdev_add(o->netdev[i], errp)) {
             error_prepend(errp, "-netdev %s: ", o->netdev[i]);
+            return false;
+        }
+    }
+    for (int i = 0; i < o->nfsdev; i++) {
+        if (!fsdev_add(o->fsdev[i], o->fsdev_from[i] != NULL, errp)) {
+            if (o->fsdev_from[i]) {
+                error_prepend(errp, "%s: ", o->fsdev_from[i]);
+            } else {
+                error_prepend(errp, "-fsdev %s: ", o->fsdev[i]);
+            }
             return false;
         }
     }

@@ -665,6 +665,9 @@ static const VirtioPCIType virtio_pci_types[] = {
      .legacy_device_id = 0x1000},
     {"virtio-rng-pci", "virtio-rng-device", PCI_CLASS_OTHERS, "virtio entropy source (PCI)",
      .legacy_device_id = 0x1005},
+    /* class 0x00, subclass 0x02, as QEMU's virtio-9p-pci shows */
+    {"virtio-9p-pci", "virtio-9p-device", 0x000200, "virtio 9p file system (PCI)",
+     .legacy_device_id = 0x1009},
 };
 
 /* One TypeInfo per proxy type, filled from the table at start-up (the registry keeps it). */

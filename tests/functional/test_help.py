@@ -33,6 +33,7 @@ def files(tmp_path, kestrel):
     proc = run([kestrel, "-M", f"virt,dumpdtb={paths['ok.dtb']}", "-bios", "none"])
     assert proc.returncode == 0, proc.stderr
     paths["out"] = tmp_path / "out.dtb"
+    paths["dir"] = tmp_path  # a directory to share over 9p
     return {k: str(v) for k, v in paths.items()}
 
 
@@ -57,6 +58,14 @@ def samples(f, port):
                   ["-drive", f"file={f['disk.img']},format=raw,if=none,id=d0,readonly=on",
                    "-device", "virtio-blk-device,drive=d0"]],
         "snapshot": [["-snapshot", "-drive", f"file={f['disk.img']},if=virtio"]],
+        "fsdev": [["-fsdev", f"local,id=fs0,path={f['dir']},security_model={m}",
+                   "-device", "virtio-9p-device,fsdev=fs0,mount_tag=t"]
+                  for m in ("none", "mapped-xattr", "passthrough")]
+                 + [["-fsdev", f"local,id=fs0,path={f['dir']},security_model=mapped-xattr,"
+                               "readonly=on,fmode=0644,dmode=0755"]],
+        "virtfs": [["-virtfs", f"local,path={f['dir']},mount_tag=t,security_model=none"],
+                   ["-virtfs", f"local,path={f['dir']},mount_tag=t,security_model=passthrough,"
+                               "id=x,readonly=on"]],
         "blockdev": [["-blockdev", f"driver=file,node-name=f0,filename={f['disk.img']}",
                       "-device", "virtio-blk-device,drive=f0"],
                      ["-blockdev", f"driver=raw,node-name=r0,file.driver=file,"
@@ -203,6 +212,10 @@ DEVICE_NEEDS = {
                                  "-device", "virtio-blk-pci,drive=d0"],
     "virtio-net-pci": lambda f: ["-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0"],
     "loader": lambda f: ["-device", f"loader,file={f['k.bin']},addr=0x80000000,cpu-num=0"],
+    "virtio-9p-device": lambda f: ["-fsdev", f"local,id=fs0,path={f['dir']},security_model=none",
+                                   "-device", "virtio-9p-device,fsdev=fs0,mount_tag=t"],
+    "virtio-9p-pci": lambda f: ["-fsdev", f"local,id=fs0,path={f['dir']},security_model=none",
+                                "-device", "virtio-9p-pci,fsdev=fs0,mount_tag=t"],
 }
 
 

@@ -47,6 +47,7 @@
 #define VIRTIO_ID_BLOCK 2
 #define VIRTIO_ID_CONSOLE 3
 #define VIRTIO_ID_RNG 4
+#define VIRTIO_ID_9P 9
 
 /* Device status bits (2.1). */
 #define VIRTIO_CONFIG_S_ACKNOWLEDGE 0x01
