@@ -356,6 +356,7 @@ static bool opt_machine(VLOptions *o, const char *opt, const char *arg, Error **
 
 ADD_TO_LIST(global)
 ADD_TO_LIST(object)
+ADD_TO_LIST(numa)
 SET_FLAG(nodefaults)
 
 /* Kestrel reads no configuration files, so there is none to skip. */
@@ -718,8 +719,10 @@ static const OptionDef options[] = {
     {"msg", "timestamp=on|off[,guest-name=on|off]", opt_msg,
      "control error message format (timestamp=on prefixes the time)"},
     {"object", "TYPENAME[,PROP1=VALUE1,...]", opt_object,
-     "create an object (rng-random, rng-builtin) in /objects; the id property must be set; "
-     "also in JSON form {\"qom-type\":...}"},
+     "create an object (rng-random, rng-builtin, memory-backend-ram|memfd|file) in /objects; "
+     "the id property must be set; also in JSON form {\"qom-type\":...}"},
+    {"numa", "node[,nodeid=N][,cpus=A[-B]][,memdev=ID] | dist,src=N,dst=M,val=D", opt_numa,
+     "a NUMA node (harts, memory backend) or the distance between two nodes"},
 };
 
 static const OptionDef *find_option(const char *name)

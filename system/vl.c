@@ -15,6 +15,7 @@
 #include "gdbstub/gdbstub.h"
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
+#include "hw/core/numa.h"
 #include "hw/core/qdev-globals.h"
 #include "hw/rtc/goldfish_rtc.h"
 #include "monitor/monitor.h"
@@ -156,6 +157,11 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
     }
     ms->smp =
         (CpuTopology){o->smp_cpus, o->smp_sockets, o->smp_cores, o->smp_threads, o->smp_maxcpus};
+    for (int i = 0; i < o->nnuma; i++) {
+        if (!numa_add_option(ms, o->numa[i], errp)) {
+            return NULL;
+        }
+    }
     if (o->cpu && !(ms->cpu_type = resolve_cpu_type(o->cpu, errp))) {
         return NULL;
     }
@@ -272,20 +278,15 @@ static bool add_implied_device(char *device_opts, Error **errp)
 }
 
 /*
- * Backends first (-object, -netdev, -drive), then -device in command-line order, then the
- * devices -drive if=virtio asked for (QEMU appends them to the -device list, so on virt
- * they take the PCI slots after the -device ones), then -nic's.
+ * Backends first (-netdev, -drive; -object came before the board), then -device in command-line
+ * order, then the devices -drive if=virtio asked for (QEMU appends them to the -device list, so on
+ * virt they take the PCI slots after the -device ones), then -nic's.
  */
 static bool create_devices(const VLOptions *o, Error **errp)
 {
     char **drive_devices;
     bool ok = true;
 
-    for (int i = 0; i < o->nobject; i++) {
-        if (!user_creatable_add_from_str(o->object[i], errp)) {
-            return false;
-        }
-    }
     for (int i = 0; i < o->nnetdev; i++) {
         if (!netdev_add(o->netdev[i], errp)) {
             error_prepend(errp, "-netdev %s: ", o->netdev[i]);
@@ -512,6 +513,17 @@ static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, Err
     return select_machine(machine_kv, o->machine, errp);
 }
 
+/* -object: before the board, whose RAM may be a memory backend (QEMU creates them then too). */
+static bool create_objects(const VLOptions *o, Error **errp)
+{
+    for (int i = 0; i < o->nobject; i++) {
+        if (!user_creatable_add_from_str(o->object[i], errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* The machine, from its backends to its machine-done steps (firmware, kernel, FDT). */
 static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const KeyValueList *kv,
                                    Error **errp)
@@ -519,8 +531,8 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
     MachineState *ms;
 
     if (!create_chardevs_and_monitors(o, errp) || !semihosting_connect_chardev(errp) ||
-        !(ms = create_machine(o, mc, kv, errp)) || !machine_run_board_init(ms, errp) ||
-        !create_devices(o, errp)) {
+        !create_objects(o, errp) || !(ms = create_machine(o, mc, kv, errp)) ||
+        !machine_run_board_init(ms, errp) || !create_devices(o, errp)) {
         return NULL;
     }
     if (icount_enabled() && first_cpu && first_cpu->next_cpu) {
