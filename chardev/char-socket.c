@@ -177,6 +177,35 @@ static void socket_cleanup(Chardev *chr)
     }
 }
 
+static const ChardevOps socket_ops;
+
+int chardev_socket_claim_fd(Chardev *chr, Error **errp)
+{
+    SocketChardev *s = container_of(chr, SocketChardev, parent);
+
+    if (chr->ops != &socket_ops) {
+        error_setg(errp, "chardev '%s' is not a socket", chr->label);
+        return -1;
+    }
+    if (s->client_fd < 0) {
+        error_setg(errp, "chardev '%s' is not connected", chr->label);
+        return -1;
+    }
+    /* The frontend reads its replies itself: the generic input path must not take them. */
+    chr_input_stop(chr);
+    chr_set_out_fd(chr, -1);
+    return s->client_fd;
+}
+
+void chardev_socket_disconnect(Chardev *chr)
+{
+    SocketChardev *s = container_of(chr, SocketChardev, parent);
+
+    if (chr->ops == &socket_ops && s->client_fd >= 0) {
+        socket_input_closed(chr);
+    }
+}
+
 static const ChardevOps socket_ops = {
     .write = socket_write,
     .filter_input = socket_filter_input,

@@ -606,6 +606,8 @@ static const VirtioPCIType virtio_pci_types[] = {
     {"virtio-net-pci", "virtio-net-device", PCI_CLASS_NETWORK_ETHERNET,
      "virtio network card (PCI)"},
     {"virtio-rng-pci", "virtio-rng-device", PCI_CLASS_OTHERS, "virtio entropy source (PCI)"},
+    {"vhost-user-fs-pci", "vhost-user-fs-device", PCI_CLASS_STORAGE_OTHER,
+     "virtio file system served by virtiofsd over vhost-user (PCI)"},
 };
 
 /* One TypeInfo per proxy type, filled from the table at start-up (the registry keeps it). */
