@@ -60,7 +60,10 @@ typedef struct VirtFDTDevice {
     uint64_t size;
     uint32_t irqs[2];
     int num_irqs;
+    uint32_t irq_parent; /* phandle of its PLIC (0: the first socket's) */
     uint32_t phandle;
+    int first_hart, num_harts; /* an interrupt controller's harts (its socket's) */
+    int socket;                /* -1, or the NUMA socket whose numa-node-id it gets */
 } VirtFDTDevice;
 
 typedef struct VirtMachineState {
@@ -72,7 +75,10 @@ typedef struct VirtMachineState {
     RISCVCPU **harts;
     int num_harts;
     MemoryRegion mrom;
-    DeviceState *plic;
+    int num_sockets;                      /* NUMA nodes, or 1 (hw/riscv/numa.h) */
+    DeviceState *plics[VIRT_SOCKETS_MAX]; /* one PLIC per socket */
+    uint32_t plic_phandles[VIRT_SOCKETS_MAX];
+    DeviceState *plic; /* plics[0]: the UART's and RTC's */
     uint32_t plic_phandle;
     uint32_t *cpu_phandles;     /* [hart index]: the cpu node's phandle */
     uint32_t *intc_phandles;    /* [hart index]: its riscv,cpu-intc node's phandle */
