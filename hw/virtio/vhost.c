@@ -85,16 +85,11 @@ static int vhost_mem_regions(VhostDev *d, VhostUserMemoryRegion *regions, int *f
 
 static void vhost_dev_socket_readable(void *opaque);
 
-static bool vhost_dev_connect(VhostDev *d, Error **errp)
+static bool vhost_dev_handshake(VhostDev *d, Error **errp)
 {
     uint64_t proto = 0, ours, queues;
     VhostUserMsg msg;
 
-    d->conn.fd = chardev_socket_claim_fd(d->chr, errp);
-    d->conn.protocol_features = 0;
-    if (d->conn.fd < 0) {
-        return false;
-    }
     vhost_user_msg_init(&msg, VHOST_USER_SET_OWNER);
     if (!vhost_user_send(&d->conn, &msg, NULL, 0, errp) ||
         !vhost_user_get_u64(&d->conn, VHOST_USER_GET_FEATURES, &d->features, errp)) {
@@ -121,6 +116,23 @@ static bool vhost_dev_connect(VhostDev *d, Error **errp)
                        d->name, queues, d->nvqs);
             return false;
         }
+    }
+    return true;
+}
+
+/* SET_OWNER and the feature exchange on the chardev's connection (a new one after a
+ * reconnection); a back-end that fails them is hung up on. */
+static bool vhost_dev_connect(VhostDev *d, Error **errp)
+{
+    d->conn.fd = chardev_socket_claim_fd(d->chr, errp);
+    d->conn.protocol_features = 0;
+    if (d->conn.fd < 0) {
+        return false;
+    }
+    if (!vhost_dev_handshake(d, errp)) {
+        chardev_socket_disconnect(d->chr);
+        d->conn.fd = -1;
+        return false;
     }
     main_loop_set_fd_handler(d->conn.fd, vhost_dev_socket_readable, NULL, d);
     d->connected = true;
@@ -215,6 +227,17 @@ static void vhost_track_used(VhostVirtqueue *hv, VirtQueue *vq)
     }
 }
 
+/* Complete every chain the guest queued: the device has no back-end. */
+static void vhost_fail_queue(VhostDev *d, VirtQueue *vq)
+{
+    VirtQueueElement *elem;
+
+    while ((elem = virtqueue_pop(vq))) {
+        d->fail_request(d->vdev, vq, elem);
+    }
+    virtio_notify(d->vdev, vq);
+}
+
 /* The back-end is gone: the queue is ours again, and what it held fails. */
 static void vhost_fail_inflight(VhostDev *d, unsigned i)
 {
@@ -234,7 +257,13 @@ static void vhost_fail_inflight(VhostDev *d, unsigned i)
             d->fail_request(d->vdev, vq, elem);
         }
     }
-    virtio_notify(d->vdev, vq);
+    /*
+     * The driver kicks again only when its avail idx crosses the avail_event the back-end
+     * last wrote (EVENT_IDX), possibly long ago while it was busy: ask for every kick from
+     * here, then take what came in meanwhile.
+     */
+    virtio_queue_set_notification(vq, true);
+    vhost_fail_queue(d, vq);
 }
 
 /* ---- eventfds ---- */
@@ -447,8 +476,9 @@ void vhost_dev_set_status(VhostDev *d, uint8_t status)
     if (!(status & VIRTIO_CONFIG_S_DRIVER_OK) || d->started) {
         return;
     }
-    if (!d->connected) {
+    if (!d->connected && !vhost_dev_connect(d, &err)) {
         /* Gone before the driver was ready: it runs without a back-end, every request fails. */
+        error_free(err);
         d->started = true;
         return;
     }
@@ -487,17 +517,6 @@ void vhost_dev_reset(VhostDev *d)
     if (!d->connected && d->chr && !vhost_dev_connect(d, &err)) {
         error_free(err);
     }
-}
-
-/* Complete every chain the guest queued: the device has no back-end. */
-static void vhost_fail_queue(VhostDev *d, VirtQueue *vq)
-{
-    VirtQueueElement *elem;
-
-    while ((elem = virtqueue_pop(vq))) {
-        d->fail_request(d->vdev, vq, elem);
-    }
-    virtio_notify(d->vdev, vq);
 }
 
 void vhost_dev_kick(VhostDev *d, VirtQueue *vq)
