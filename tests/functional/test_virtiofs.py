@@ -55,6 +55,16 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
+def child_fails(child, cmd):
+    """Run cmd in the guest, assert it fails; its output."""
+    child.sendline(cmd + "; echo RC=$?")
+    child.expect(r"RC=(\d+)\r*\n")
+    out = child.before
+    assert child.match.group(1) != "0", f"{cmd!r} succeeded:\n{out}"
+    child.expect(PROMPT)
+    return out
+
+
 @pytest.fixture
 def share(tmp_path):
     d = tmp_path / "share"
@@ -115,10 +125,7 @@ def test_virtiofsd_killed_while_guest_reads(kestrel, linux_images, tmp_path, sha
     err = sh(child, "cat /tmp/dd.err")
     assert "Input/output error" in err and "can't open" not in err, err
     print("reader:", err.strip())
-    child.sendline("cat /mnt/hello.txt; echo RC=$?")
-    child.expect(r"RC=(\d+)")
-    assert child.match.group(1) != "0"
-    child.expect(PROMPT)
+    assert "Input/output error" in child_fails(child, "cat /mnt/hello.txt")
     # The monitor behind Ctrl-A c still answers.
     child.send("\x01c")
     child.sendline("info status")
@@ -142,7 +149,9 @@ def test_virtiofsd_restarted_with_reconnect(kestrel, linux_images, tmp_path, sha
     vfsd.send_signal(signal.SIGKILL)
     vfsd.wait()
     child.expect("vhost-user back-end lost")
+    child.sendline("")
     child.expect(PROMPT)
+    assert "Input/output error" in child_fails(child, "cat /mnt/hello.txt")
     os.unlink(sock)
     vfsd, sock = start_virtiofsd(tmp_path, share)
     try:
