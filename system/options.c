@@ -635,6 +635,8 @@ static const OptionDef options[] = {
      "accelerator: tcg (jit=off runs the interpreter only; harts always run in their own "
      "threads and the code cache sizes itself, so thread= and tb-size= are only checked)"},
     {"smp", "[cpus=]N[,sockets=S,cores=C,threads=T,maxcpus=M]", opt_smp, "number of harts"},
+    {"numa", "node[,nodeid=N][,cpus=A[-B]][,memdev=ID] | dist,src=N,dst=M,val=D", opt_numa,
+     "a NUMA node (harts, memory backend) or the distance between two nodes"},
     {"set", "group.id.arg=value", opt_set,
      "set <arg> of the -device/-drive/-netdev/-object whose id is <id>"},
     {"global", "driver.property=value", opt_global,
@@ -721,8 +723,6 @@ static const OptionDef options[] = {
     {"object", "TYPENAME[,PROP1=VALUE1,...]", opt_object,
      "create an object (rng-random, rng-builtin, memory-backend-ram|memfd|file) in /objects; "
      "the id property must be set; also in JSON form {\"qom-type\":...}"},
-    {"numa", "node[,nodeid=N][,cpus=A[-B]][,memdev=ID] | dist,src=N,dst=M,val=D", opt_numa,
-     "a NUMA node (harts, memory backend) or the distance between two nodes"},
 };
 
 static const OptionDef *find_option(const char *name)
