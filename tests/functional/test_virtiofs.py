@@ -9,7 +9,7 @@ import subprocess
 import pexpect
 import pytest
 
-from conftest import HANG_GUARD
+from conftest import HANG_GUARD, run
 from test_linux import PROMPT, poweroff, sh
 
 VIRTIOFSD = "/usr/lib/qemu/virtiofsd"
@@ -168,3 +168,24 @@ def test_virtiofsd_restarted_with_reconnect(kestrel, linux_images, tmp_path, sha
     finally:
         vfsd.kill()
         vfsd.wait()
+
+
+@pytest.mark.parametrize("ram", [
+    [],  # the default anonymous RAM
+    ["-object", "memory-backend-ram,id=mem,size=128M,share=on", "-M", "memory-backend=mem"],
+    ["-object", "memory-backend-memfd,id=mem,size=128M,share=off", "-M", "memory-backend=mem"],
+])
+def test_vhost_user_needs_shared_ram(kestrel, tmp_path, ram):
+    """Guest RAM a back-end cannot map (no fd, or a private mapping) is refused at start-up
+    with what to use instead, not discovered by a guest that hangs."""
+    vfsd, sock = start_virtiofsd(tmp_path, tmp_path)
+    try:
+        proc = run([kestrel, "-M", "virt", "-display", "none", *ram,
+                    "-chardev", f"socket,id=c0,path={sock}",
+                    "-device", "vhost-user-fs-pci,chardev=c0,tag=t"])
+    finally:
+        vfsd.kill()
+        vfsd.wait()
+    assert proc.returncode == 1
+    assert "is not shared memory" in proc.stderr and "memory-backend-memfd" in proc.stderr, \
+        proc.stderr
