@@ -189,3 +189,24 @@ def test_vhost_user_needs_shared_ram(kestrel, tmp_path, ram):
     assert proc.returncode == 1
     assert "is not shared memory" in proc.stderr and "memory-backend-memfd" in proc.stderr, \
         proc.stderr
+
+
+def test_vhost_user_fs_device_on_virtio_mmio(emulator, linux_images, tmp_path):
+    """vhost-user-fs-device on a virtio-mmio slot. virtiofsd (libvhost-user) serves only
+    virtio 1.x devices, so the transport must be the modern one (force-legacy=false), on
+    QEMU as here."""
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "hello.txt").write_text("written by the host\n")
+    vfsd, sock = start_virtiofsd(tmp_path, share)
+    try:
+        child = boot(emulator, fs_args(linux_images, sock, device="vhost-user-fs-device") +
+                     ["-global", "virtio-mmio.force-legacy=false"])
+        sh(child, "mkdir -p /mnt && mount -t virtiofs myfs /mnt")
+        assert "written by the host" in sh(child, "cat /mnt/hello.txt")
+        sh(child, "echo over mmio > /mnt/mmio.txt && sync")
+        assert (share / "mmio.txt").read_text() == "over mmio\n"
+        assert poweroff(child) == 0
+    finally:
+        vfsd.kill()
+        vfsd.wait()
