@@ -13,7 +13,8 @@
 static bool chr_opts_key_ok(const char *backend, const char *key)
 {
     static const char *const common[] = {"backend", "id", "mux", "signal"};
-    static const char *const socket_keys[] = {"path", "host", "port", "server", "wait", "telnet"};
+    static const char *const socket_keys[] = {"path", "host",   "port",     "server",
+                                              "wait", "telnet", "reconnect"};
 
     for (size_t i = 0; i < ARRAY_SIZE(common); i++) {
         if (!strcmp(key, common[i])) {
@@ -65,7 +66,7 @@ static char *chr_opts_base(const char *backend, const KeyValueList *kv, Error **
 static char *chr_opts_spec(const char *backend, const KeyValueList *kv, Error **errp)
 {
     char *spec = chr_opts_base(backend, kv, errp);
-    static const char *const passed[] = {"server", "wait", "signal", "telnet"};
+    static const char *const passed[] = {"server", "wait", "signal", "telnet", "reconnect"};
 
     for (size_t i = 0; spec && i < ARRAY_SIZE(passed); i++) {
         const char *v = keyval_get(kv, passed[i]);

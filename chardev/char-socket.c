@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "chardev-internal.h"
+#include "util/timer.h"
 
 /* Where the telnet input filter is inside a command. */
 typedef enum TelnetState {
@@ -38,6 +39,12 @@ typedef struct SocketChardev {
     char *unix_path; /* unlinked at cleanup */
     bool telnet;
     TelnetState telnet_state;
+    /* A client with reconnect=N: where to connect again, every N seconds, once the server
+     * has gone (or was not there at start-up). */
+    unsigned reconnect;
+    bool is_unix;
+    char *client_arg;
+    Timer *reconnect_timer;
 } SocketChardev;
 
 enum {
@@ -142,6 +149,12 @@ static void socket_accept(void *opaque)
     }
 }
 
+static void socket_schedule_reconnect(SocketChardev *s)
+{
+    timer_mod_ns(s->reconnect_timer,
+                 clock_get_ns(CLOCK_HOST) + (int64_t)s->reconnect * NANOSECONDS_PER_SECOND);
+}
+
 static void socket_input_closed(Chardev *chr)
 {
     SocketChardev *s = container_of(chr, SocketChardev, parent);
@@ -153,6 +166,8 @@ static void socket_input_closed(Chardev *chr)
     chr_be_event(chr, CHR_EVENT_CLOSED);
     if (s->listen_fd >= 0) {
         socket_listen(s);
+    } else if (s->reconnect) {
+        socket_schedule_reconnect(s);
     }
 }
 
@@ -174,6 +189,35 @@ static void socket_cleanup(Chardev *chr)
         unlink(s->unix_path);
         free(s->unix_path);
         s->unix_path = NULL;
+    }
+}
+
+static const ChardevOps socket_ops;
+
+int chardev_socket_claim_fd(Chardev *chr, Error **errp)
+{
+    SocketChardev *s = container_of(chr, SocketChardev, parent);
+
+    if (chr->ops != &socket_ops) {
+        error_setg(errp, "chardev '%s' is not a socket", chr->label);
+        return -1;
+    }
+    if (s->client_fd < 0) {
+        error_setg(errp, "chardev '%s' is not connected", chr->label);
+        return -1;
+    }
+    /* The frontend reads its replies itself: the generic input path must not take them. */
+    chr_input_stop(chr);
+    chr_set_out_fd(chr, -1);
+    return s->client_fd;
+}
+
+void chardev_socket_disconnect(Chardev *chr)
+{
+    SocketChardev *s = container_of(chr, SocketChardev, parent);
+
+    if (chr->ops == &socket_ops && s->client_fd >= 0) {
+        socket_input_closed(chr);
     }
 }
 
@@ -315,26 +359,64 @@ static int unix_connect(const char *label, const char *path, Error **errp)
     return fd;
 }
 
-static Chardev *socket_open_client(const char *label, bool is_unix, const char *arg, bool telnet,
-                                   Error **errp)
+static int socket_connect(const char *label, bool is_unix, const char *arg, Error **errp)
 {
     int fd = is_unix ? unix_connect(label, arg, errp) : tcp_connect(label, arg, errp);
+
+    if (fd >= 0 && !chr_set_nonblock(fd, errp)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* reconnect=N: one more attempt; the next in N seconds if the server is still not there. */
+static void socket_reconnect(void *opaque)
+{
+    SocketChardev *s = opaque;
+    Error *err = NULL;
+    int fd;
+
+    if (s->client_fd >= 0) {
+        return;
+    }
+    fd = socket_connect(s->parent.label, s->is_unix, s->client_arg, &err);
+    error_free(err);
+    if (fd >= 0) {
+        socket_connected(s, fd);
+    } else {
+        socket_schedule_reconnect(s);
+    }
+}
+
+/*
+ * Client mode: connect now (QEMU fails start-up too when nobody listens), unless
+ * reconnect=N, which keeps trying every N seconds, then and after every disconnection.
+ */
+static Chardev *socket_open_client(const char *label, bool is_unix, const char *arg,
+                                   const ChardevOpts *opts, Error **errp)
+{
+    int fd = socket_connect(label, is_unix, arg, opts->reconnect ? NULL : errp);
     SocketChardev *s;
 
-    if (fd < 0) {
-        return NULL;
-    }
-    if (!chr_set_nonblock(fd, errp)) {
-        close(fd);
+    if (fd < 0 && !opts->reconnect) {
         return NULL;
     }
     s = xzalloc(sizeof(*s));
     s->listen_fd = -1;
     s->client_fd = -1;
-    s->telnet = telnet;
+    s->telnet = opts->telnet;
+    s->reconnect = opts->reconnect;
+    s->is_unix = is_unix;
+    s->client_arg = xstrdup(arg);
+    s->reconnect_timer = timer_new_ns(CLOCK_HOST, socket_reconnect, s);
     chardev_register(&s->parent, label, &socket_ops);
     s->parent.opened = false;
-    socket_connected(s, fd);
+    if (fd >= 0) {
+        socket_connected(s, fd);
+    } else {
+        socket_schedule_reconnect(s);
+    }
     return &s->parent;
 }
 
@@ -346,7 +428,7 @@ static Chardev *socket_open(const char *label, const char *kind, const char *arg
     int fd;
 
     if (!opts->server) {
-        return socket_open_client(label, is_unix, arg, opts->telnet, errp);
+        return socket_open_client(label, is_unix, arg, opts, errp);
     }
     fd = is_unix ? unix_listen(label, arg, errp) : tcp_listen(label, arg, errp);
     if (fd < 0) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "chardev-internal.h"
+#include "util/option.h"
 
 static Chardev *chardevs;
 
@@ -358,6 +359,15 @@ static bool chr_parse_one_opt(char *item, ChardevOpts *opts, Error **errp)
         return chr_parse_bool(item, val, &opts->signal, errp);
     } else if (!strcmp(item, "telnet")) {
         return chr_parse_bool(item, val, &opts->telnet, errp);
+    } else if (!strcmp(item, "reconnect")) {
+        uint64_t secs;
+        if (!val || !parse_uint(val, &secs) || secs > UINT32_MAX) {
+            error_setg(errp, "chardev option 'reconnect' expects seconds, not '%s'",
+                       val ? val : "");
+            return false;
+        }
+        opts->reconnect = secs;
+        return true;
     }
     error_setg(errp, "unknown chardev option '%s'", item);
     return false;

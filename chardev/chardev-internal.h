@@ -74,6 +74,7 @@ typedef struct ChardevOpts {
     bool wait;
     bool signal; /* stdio: Ctrl-C raises SIGINT instead of reaching the guest */
     bool telnet; /* socket: negotiate telnet options and strip them from input */
+    unsigned reconnect; /* socket client: seconds between connection attempts, 0 = none */
 } ChardevOpts;
 
 /* Backend constructors: `arg` is the text after "name:" (NULL if none). */

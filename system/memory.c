@@ -54,6 +54,7 @@ void memory_region_init(MemoryRegion *mr, const char *name, uint64_t size)
     mr->name = name ? xstrdup(name) : NULL;
     mr->size = size;
     mr->enabled = true;
+    mr->ram_fd = -1;
 }
 
 void memory_region_init_io(MemoryRegion *mr, const MemoryRegionOps *ops, void *opaque,
@@ -84,7 +85,7 @@ void memory_region_destroy(MemoryRegion *mr)
         free(link);
         link = next;
     }
-    if (memory_region_is_ram(mr) && mr->ram_ptr) {
+    if (memory_region_is_ram(mr) && mr->ram_ptr && !mr->ram_external) {
         ram_block_free(mr->ram_ptr, mr->size);
     }
     free(mr->name);

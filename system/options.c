@@ -365,6 +365,7 @@ static bool opt_machine(VLOptions *o, const char *opt, const char *arg, Error **
 
 ADD_TO_LIST(global)
 ADD_TO_LIST(object)
+ADD_TO_LIST(numa)
 SET_FLAG(nodefaults)
 
 /* Kestrel reads no configuration files, so there is none to skip. */
@@ -690,6 +691,8 @@ static const OptionDef options[] = {
      "accelerator: tcg (jit=off runs the interpreter only; harts always run in their own "
      "threads and the code cache sizes itself, so thread= and tb-size= are only checked)"},
     {"smp", "[cpus=]N[,sockets=S,cores=C,threads=T,maxcpus=M]", opt_smp, "number of harts"},
+    {"numa", "node[,nodeid=N][,cpus=A[-B]][,memdev=ID] | dist,src=N,dst=M,val=D", opt_numa,
+     "a NUMA node (harts, memory backend) or the distance between two nodes"},
     {"set", "group.id.arg=value", opt_set,
      "set <arg> of the -device/-drive/-netdev/-object whose id is <id>"},
     {"global", "driver.property=value", opt_global,
@@ -789,8 +792,8 @@ static const OptionDef options[] = {
     {"msg", "timestamp=on|off[,guest-name=on|off]", opt_msg,
      "control error message format (timestamp=on prefixes the time)"},
     {"object", "TYPENAME[,PROP1=VALUE1,...]", opt_object,
-     "create an object (rng-random, rng-builtin) in /objects; the id property must be set; "
-     "also in JSON form {\"qom-type\":...}"},
+     "create an object (rng-random, rng-builtin, memory-backend-ram|memfd|file) in /objects; "
+     "the id property must be set; also in JSON form {\"qom-type\":...}"},
 };
 
 static bool option_available(const OptionDef *def)

@@ -86,6 +86,16 @@ bool memory_region_init_rom_device(MemoryRegion *mr, const MemoryRegionOps *ops,
     return true;
 }
 
+void memory_region_init_ram_ptr(MemoryRegion *mr, const char *name, uint64_t size, void *ptr,
+                                int fd)
+{
+    memory_region_init(mr, name, size);
+    mr->type = MR_RAM;
+    mr->ram_ptr = ptr;
+    mr->ram_fd = fd;
+    mr->ram_external = true;
+}
+
 /* ---- Singletons ---- */
 
 static MemoryRegion system_memory;

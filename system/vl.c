@@ -16,6 +16,7 @@
 #include "gdbstub/gdbstub.h"
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
+#include "hw/core/numa.h"
 #include "hw/core/qdev-globals.h"
 #include "hw/nvram/fw_cfg.h"
 #include "migration/snapshot.h"
@@ -183,6 +184,11 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
     }
     ms->smp =
         (CpuTopology){o->smp_cpus, o->smp_sockets, o->smp_cores, o->smp_threads, o->smp_maxcpus};
+    for (int i = 0; i < o->nnuma; i++) {
+        if (!numa_add_option(ms, o->numa[i], errp)) {
+            return NULL;
+        }
+    }
     if (o->cpu && !(ms->cpu_type = resolve_cpu_type(o->cpu, errp))) {
         return NULL;
     }
@@ -331,20 +337,16 @@ static bool add_debugcon(const char *spec, Error **errp)
 }
 
 /*
- * Backends (-object, -netdev, -blockdev, -drive) before the board, as QEMU: a board takes
- * its flash images from -drive if=pflash. *drive_devices receives the -device strings
- * -drive if=virtio asks for (o->ndrive entries, NULL where none), for create_devices.
+ * Backends (-netdev, -blockdev, -drive; -object came before the machine) before the board,
+ * as QEMU: a board takes its flash images from -drive if=pflash. *drive_devices receives the
+ * -device strings -drive if=virtio asks for (o->ndrive entries, NULL where none), for
+ * create_devices.
  */
 static bool create_backends(const VLOptions *o, char ***drive_devices, Error **errp)
 {
     bool ok = true;
 
     *drive_devices = xnew0(char *, o->ndrive + 1);
-    for (int i = 0; i < o->nobject; i++) {
-        if (!user_creatable_add_from_str(o->object[i], errp)) {
-            return false;
-        }
-    }
     for (int i = 0; i < o->nnetdev; i++) {
         if (!netdev_add(o->netdev[i], errp)) {
             error_prepend(errp, "-netdev %s: ", o->netdev[i]);
@@ -610,6 +612,17 @@ static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, Err
     return select_machine(machine_kv, o->machine, errp);
 }
 
+/* -object: before the board, whose RAM may be a memory backend (QEMU creates them then too). */
+static bool create_objects(const VLOptions *o, Error **errp)
+{
+    for (int i = 0; i < o->nobject; i++) {
+        if (!user_creatable_add_from_str(o->object[i], errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* The machine, from its backends to its machine-done steps (firmware, kernel, FDT). */
 static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const KeyValueList *kv,
                                    Error **errp)
@@ -618,8 +631,8 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
     char **drive_devices = NULL;
 
     if (!create_chardevs_and_monitors(o, errp) || !semihosting_connect_chardev(errp) ||
-        !(ms = create_machine(o, mc, kv, errp)) || !create_backends(o, &drive_devices, errp) ||
-        !machine_run_board_init(ms, errp)) {
+        !create_objects(o, errp) || !(ms = create_machine(o, mc, kv, errp)) ||
+        !create_backends(o, &drive_devices, errp) || !machine_run_board_init(ms, errp)) {
         for (int i = 0; drive_devices && i < o->ndrive; i++) {
             free(drive_devices[i]);
         }

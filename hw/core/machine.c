@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <libfdt.h>
 
+#include "hw/core/numa.h"
+#include "system/hostmem.h"
 #include "util/main-loop.h"
 
 MachineState *current_machine;
@@ -128,10 +130,51 @@ static bool machine_smp_fixup(MachineState *ms, MachineClass *mc, Error **errp)
     return true;
 }
 
+/*
+ * -machine memory-backend=ID: the backend's memory is the RAM, and without -m its size is
+ * the RAM size (as QEMU's qemu_resolve_machine_memdev); with -m the two must agree.
+ */
+static bool machine_use_memory_backend(MachineState *ms, Error **errp)
+{
+    HostMemoryBackend *b;
+
+    if (ms->numa && numa_uses_memdev(ms->numa)) {
+        error_setg(errp, "'-machine memory-backend' and '-numa memdev' properties are "
+                         "mutually exclusive");
+        return false;
+    }
+    b = host_memory_backend_claim(ms->memory_backend, errp);
+    if (!b) {
+        return false;
+    }
+    if (!ms->ram_size_given) {
+        ms->ram_size = b->size;
+    } else if (b->size != ms->ram_size) {
+        error_setg(errp, "Machine memory size does not match the size of the memory backend");
+        return false;
+    }
+    memory_region_init_alias(&ms->ram, MACHINE_GET_CLASS(ms)->default_ram_id, &b->mr, 0, b->size);
+    return true;
+}
+
+/* Guest RAM: a memory backend, the NUMA nodes' backends, or anonymous memory. */
+static bool machine_init_ram(MachineState *ms, Error **errp)
+{
+    if (ms->memory_backend) {
+        return machine_use_memory_backend(ms, errp);
+    }
+    if (ms->numa && numa_uses_memdev(ms->numa)) {
+        return numa_init_ram(ms, errp);
+    }
+    return memory_region_init_ram(&ms->ram, MACHINE_GET_CLASS(ms)->default_ram_id, ms->ram_size,
+                                  errp);
+}
+
 bool machine_run_board_init(MachineState *ms, Error **errp)
 {
     MachineClass *mc = MACHINE_GET_CLASS(ms);
 
+    ms->ram_size_given = ms->ram_size != 0;
     if (!ms->ram_size) {
         ms->ram_size = mc->default_ram_size;
     }
@@ -141,7 +184,7 @@ bool machine_run_board_init(MachineState *ms, Error **errp)
     if (!ms->cpu_type) {
         ms->cpu_type = xstrdup(mc->default_cpu_type);
     }
-    if (!memory_region_init_ram(&ms->ram, mc->default_ram_id, ms->ram_size, errp)) {
+    if ((ms->numa && !numa_complete(ms, errp)) || !machine_init_ram(ms, errp)) {
         return false;
     }
     current_machine = ms;
@@ -202,6 +245,7 @@ static void machine_finalize(Object *obj)
 
     free(ms->cpu_type);
     free(ms->fdt);
+    numa_free(ms->numa);
 }
 
 static const Property machine_props[] = {
@@ -212,6 +256,8 @@ static const Property machine_props[] = {
     DEFINE_PROP_STRING("dtb", MachineState, dtb),
     DEFINE_PROP_STRING("dumpdtb", MachineState, dumpdtb),
     DEFINE_PROP_SIZE("memory-size", MachineState, ram_size, 0),
+    DEFINE_PROP("memory-backend", PROP_STRING, MachineState, memory_backend,
+                .description = "id of the -object memory-backend-* holding the RAM"),
     DEFINE_PROP_END,
 };
 

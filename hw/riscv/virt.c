@@ -27,6 +27,7 @@
 #include "hw/misc/sifive_test.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/riscv/boot.h"
+#include "hw/riscv/numa.h"
 #include "hw/rtc/goldfish_rtc.h"
 #include "hw/virtio/virtio-mmio.h"
 #include "system/device_tree.h"
@@ -63,8 +64,11 @@ static VirtFDTDevice *virt_fdt_add(VirtMachineState *s, DeviceState *dev, int ma
 
     s->fdt_devices = xrealloc(s->fdt_devices, sizeof(*d) * (s->num_fdt_devices + 1));
     d = &s->fdt_devices[s->num_fdt_devices++];
-    *d = (VirtFDTDevice){
-        .dev = dev, .base = virt_memmap[map_index].base, .size = virt_memmap[map_index].size};
+    *d = (VirtFDTDevice){.dev = dev,
+                         .base = virt_memmap[map_index].base,
+                         .size = virt_memmap[map_index].size,
+                         .num_harts = s->num_harts,
+                         .socket = -1};
     return d;
 }
 
@@ -119,83 +123,122 @@ static bool virt_create_memory(VirtMachineState *s, MachineState *ms, Error **er
 }
 
 /*
- * Output first + stride * i of dev to input line `line` of hart i, for every hart: how the
- * interrupt controllers reach the harts' mip bits (no device knows the harts).
+ * Output out0 + stride * i of dev to input line `line` of hart first + i, for n harts: how
+ * the interrupt controllers reach the harts' mip bits (no device knows the harts).
  */
-static void virt_wire_harts(VirtMachineState *s, DeviceState *dev, int first, int stride, int line)
+static void virt_wire_harts(VirtMachineState *s, DeviceState *dev, int first, int n, int out0,
+                            int stride, int line)
 {
-    for (int i = 0; i < s->num_harts; i++) {
-        qdev_connect_gpio_out(dev, first + stride * i, qdev_get_gpio_in(DEVICE(s->harts[i]), line));
+    for (int i = 0; i < n; i++) {
+        qdev_connect_gpio_out(dev, out0 + stride * i,
+                              qdev_get_gpio_in(DEVICE(s->harts[first + i]), line));
     }
 }
 
-/* The MSWI's MSIP and the MTIMER's MTIP lines, and the MTIMER as every hart's `time`. */
-static void virt_wire_clint(VirtMachineState *s, DeviceState *mswi, DeviceState *mtimer)
+/* The MSWI's MSIP and the MTIMER's MTIP lines, and the MTIMER as those harts' `time`. */
+static void virt_wire_clint(VirtMachineState *s, DeviceState *mswi, DeviceState *mtimer, int first,
+                            int n)
 {
-    virt_wire_harts(s, mswi, 0, 1, IRQ_M_SOFT);
-    virt_wire_harts(s, mtimer, 0, 1, IRQ_M_TIMER);
-    for (int i = 0; i < s->num_harts; i++) {
+    virt_wire_harts(s, mswi, first, n, 0, 1, IRQ_M_SOFT);
+    virt_wire_harts(s, mtimer, first, n, 0, 1, IRQ_M_TIMER);
+    for (int i = first; i < first + n; i++) {
         riscv_cpu_set_time_source(s->harts[i], riscv_aclint_mtimer_time, mtimer,
                                   VIRT_TIMEBASE_FREQ);
     }
 }
 
-/* The timer and software interrupts: SiFive CLINT (QEMU's default) or ACLINT (aclint=on). */
-static bool virt_create_clint(VirtMachineState *s, Error **errp)
+/*
+ * One socket's timer and software interrupts: SiFive CLINT (QEMU's default) or ACLINT
+ * (aclint=on), each socket's at its own offset as QEMU lays them out.
+ */
+static bool virt_create_socket_clint(VirtMachineState *s, int socket, int first, int n,
+                                     Error **errp)
 {
-    hwaddr base = virt_memmap[VIRT_CLINT].base;
+    hwaddr base = virt_memmap[VIRT_CLINT].base + socket * virt_memmap[VIRT_CLINT].size;
     DeviceState *swi, *mtimer = NULL, *sswi;
     VirtFDTDevice *d;
 
     if (!s->aclint) {
-        /* One "clint@2000000" node, written by the MSWI half. */
-        swi = riscv_aclint_create_clint(base, 0, s->num_harts, &mtimer, errp);
+        /* One "clint@..." node, written by the MSWI half. */
+        swi = riscv_aclint_create_clint(base, first, n, &mtimer, errp);
         if (!swi) {
             return false;
         }
-        virt_wire_clint(s, swi, mtimer);
-        return virt_fdt_add(s, swi, VIRT_CLINT);
+        virt_wire_clint(s, swi, mtimer, first, n);
+        d = virt_fdt_add(s, swi, VIRT_CLINT);
+        *d = (VirtFDTDevice){.dev = swi,
+                             .base = base,
+                             .size = virt_memmap[VIRT_CLINT].size,
+                             .first_hart = first,
+                             .num_harts = n,
+                             .socket = socket};
+        return true;
     }
-    swi = riscv_aclint_swi_create(base, 0, s->num_harts, false, errp);
+    swi = riscv_aclint_swi_create(base, first, n, false, errp);
     mtimer = swi ? riscv_aclint_mtimer_create(
-                       base + RISCV_ACLINT_SWI_SIZE, RISCV_ACLINT_DEFAULT_MTIMER_SIZE, 0,
-                       s->num_harts, RISCV_ACLINT_DEFAULT_MTIMECMP, RISCV_ACLINT_DEFAULT_MTIME,
+                       base + RISCV_ACLINT_SWI_SIZE, RISCV_ACLINT_DEFAULT_MTIMER_SIZE, first, n,
+                       RISCV_ACLINT_DEFAULT_MTIMECMP, RISCV_ACLINT_DEFAULT_MTIME,
                        VIRT_TIMEBASE_FREQ, true, errp)
                  : NULL;
-    sswi = mtimer ? riscv_aclint_swi_create(virt_memmap[VIRT_ACLINT_SSWI].base, 0, s->num_harts,
-                                            true, errp)
+    sswi = mtimer ? riscv_aclint_swi_create(virt_memmap[VIRT_ACLINT_SSWI].base +
+                                                socket * virt_memmap[VIRT_CLINT].size,
+                                            first, n, true, errp)
                   : NULL;
     if (!sswi) {
         return false;
     }
-    virt_wire_clint(s, swi, mtimer);
-    virt_wire_harts(s, sswi, 0, 1, IRQ_S_SOFT);
-    virt_fdt_add(s, swi, VIRT_CLINT)->size = RISCV_ACLINT_SWI_SIZE;
+    virt_wire_clint(s, swi, mtimer, first, n);
+    virt_wire_harts(s, sswi, first, n, 0, 1, IRQ_S_SOFT);
+    d = virt_fdt_add(s, swi, VIRT_CLINT);
+    *d = (VirtFDTDevice){.dev = swi,
+                         .base = base,
+                         .size = RISCV_ACLINT_SWI_SIZE,
+                         .first_hart = first,
+                         .num_harts = n,
+                         .socket = socket};
     d = virt_fdt_add(s, mtimer, VIRT_CLINT);
-    d->base += RISCV_ACLINT_SWI_SIZE;
-    d->size = RISCV_ACLINT_DEFAULT_MTIMER_SIZE;
-    virt_fdt_add(s, sswi, VIRT_ACLINT_SSWI);
+    *d = (VirtFDTDevice){.dev = mtimer,
+                         .base = base + RISCV_ACLINT_SWI_SIZE,
+                         .size = RISCV_ACLINT_DEFAULT_MTIMER_SIZE,
+                         .first_hart = first,
+                         .num_harts = n,
+                         .socket = socket};
+    d = virt_fdt_add(s, sswi, VIRT_ACLINT_SSWI);
+    d->base += socket * virt_memmap[VIRT_CLINT].size;
+    d->first_hart = first;
+    d->num_harts = n;
+    d->socket = socket;
     return true;
 }
 
-static bool virt_create_plic(VirtMachineState *s, Error **errp)
+static bool virt_create_socket_plic(VirtMachineState *s, int socket, int first, int n, Error **errp)
 {
-    s->irqchip =
-        sifive_plic_create(virt_memmap[VIRT_PLIC].base, 0, s->num_harts, VIRT_IRQCHIP_NUM_SOURCES,
-                           VIRT_IRQCHIP_NUM_PRIORITIES, virt_memmap[VIRT_PLIC].size, errp);
-    if (!s->irqchip) {
+    hwaddr base = virt_memmap[VIRT_PLIC].base + socket * virt_memmap[VIRT_PLIC].size;
+    DeviceState *plic =
+        sifive_plic_create(base, first, n, VIRT_IRQCHIP_NUM_SOURCES, VIRT_IRQCHIP_NUM_PRIORITIES,
+                           virt_memmap[VIRT_PLIC].size, errp);
+    VirtFDTDevice *d;
+
+    if (!plic) {
         return false;
     }
     /* context 2i is hart i's M mode, 2i + 1 its S mode */
-    virt_wire_harts(s, s->irqchip, 0, 2, IRQ_M_EXT);
-    virt_wire_harts(s, s->irqchip, 1, 2, IRQ_S_EXT);
-    s->irqchip_phandle = s->next_phandle++;
-    virt_fdt_add(s, s->irqchip, VIRT_PLIC)->phandle = s->irqchip_phandle;
+    virt_wire_harts(s, plic, first, n, 0, 2, IRQ_M_EXT);
+    virt_wire_harts(s, plic, first, n, 1, 2, IRQ_S_EXT);
+    s->irqchips[socket] = plic;
+    s->irqchip_phandles[socket] = s->next_phandle++;
+    d = virt_fdt_add(s, plic, VIRT_PLIC);
+    d->base = base;
+    d->phandle = s->irqchip_phandles[socket];
+    d->first_hart = first;
+    d->num_harts = n;
+    d->socket = socket;
     return true;
 }
 
 /* aia=aplic: a machine-level root domain with the wires, delegating every source to a
- * supervisor-level child (QEMU 7.2's layout: the root at 0xc000000, the child at 0xd000000). */
+ * supervisor-level child (QEMU 7.2's layout: the root at 0xc000000, the child at 0xd000000).
+ * One socket only: per-socket APLICs come with NUMA support for AIA. */
 static bool virt_create_aplic(VirtMachineState *s, Error **errp)
 {
     uint64_t size = aplic_region_size(s->num_harts);
@@ -209,17 +252,17 @@ static bool virt_create_aplic(VirtMachineState *s, Error **errp)
     if (!sl) {
         return false;
     }
-    virt_wire_harts(s, m, 0, 1, IRQ_M_EXT);
-    virt_wire_harts(s, sl, 0, 1, IRQ_S_EXT);
-    s->irqchip = m;
+    virt_wire_harts(s, m, 0, s->num_harts, 0, 1, IRQ_M_EXT);
+    virt_wire_harts(s, sl, 0, s->num_harts, 0, 1, IRQ_S_EXT);
+    s->irqchips[0] = m;
     s->irq_type = 4; /* IRQ_TYPE_LEVEL_HIGH */
     d = virt_fdt_add(s, m, VIRT_APLIC_M);
     d->size = size;
     d->phandle = s->next_phandle++;
     d = virt_fdt_add(s, sl, VIRT_APLIC_S);
     d->size = size;
-    d->phandle = s->irqchip_phandle = s->next_phandle++;
-    aplic_set_child(m, sl, s->irqchip_phandle);
+    d->phandle = s->irqchip_phandles[0] = s->next_phandle++;
+    aplic_set_child(m, sl, s->irqchip_phandles[0]);
     return true;
 }
 
@@ -233,12 +276,53 @@ static bool virt_check_aia(VirtMachineState *s, Error **errp)
     return true;
 }
 
-static bool virt_create_irqchip(VirtMachineState *s, Error **errp)
+static bool virt_aia_aplic(VirtMachineState *s)
 {
-    if (s->aia && strcmp(s->aia, "aplic") == 0) {
+    return s->aia && strcmp(s->aia, "aplic") == 0;
+}
+
+/*
+ * Per socket, from the last to the first as QEMU (so phandles match): its CLINT and its PLIC
+ * (or, with aia=aplic, the APLIC domains). The UART and RTC interrupt on socket 0's
+ * controller, virtio-mmio on socket 1's and PCIe on socket 2's when there are that many
+ * (QEMU 7.2's spread).
+ */
+static bool virt_create_sockets(VirtMachineState *s, MachineState *ms, Error **errp)
+{
+    s->num_sockets = riscv_socket_count(ms);
+    if (s->num_sockets > VIRT_SOCKETS_MAX) {
+        error_setg(errp, "number of sockets/nodes should be less than %d", VIRT_SOCKETS_MAX);
+        return false;
+    }
+    if (virt_aia_aplic(s) && s->num_sockets > 1) {
+        error_setg(errp, "-machine aia=aplic: only one NUMA node is supported");
+        return false;
+    }
+    if (!riscv_socket_check_hartids(ms, errp)) {
+        return false;
+    }
+    for (int i = s->num_sockets - 1; i >= 0; i--) {
+        if (!virt_create_socket_clint(s, i, riscv_socket_first_hartid(ms, i),
+                                      riscv_socket_hart_count(ms, i), errp)) {
+            return false;
+        }
+    }
+    if (virt_aia_aplic(s)) {
         return virt_create_aplic(s, errp);
     }
-    return virt_create_plic(s, errp);
+    for (int i = s->num_sockets - 1; i >= 0; i--) {
+        if (!virt_create_socket_plic(s, i, riscv_socket_first_hartid(ms, i),
+                                     riscv_socket_hart_count(ms, i), errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The interrupt controller a group of devices interrupts on (see virt_create_sockets). */
+static int virt_irqchip_socket(VirtMachineState *s, int wanted)
+{
+    return MIN(wanted, s->num_sockets - 1);
 }
 
 /* A sysbus device at map_index, its irq 0 (if irq > 0) wired to PLIC source irq. */
@@ -253,7 +337,7 @@ static VirtFDTDevice *virt_create_sysbus(VirtMachineState *s, DeviceState *dev, 
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, virt_memmap[map_index].base);
     d = virt_fdt_add(s, dev, map_index);
     if (irq > 0) {
-        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, qdev_get_gpio_in(s->irqchip, irq));
+        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, qdev_get_gpio_in(s->irqchips[0], irq));
         d->irqs[0] = irq;
         d->num_irqs = 1;
     }
@@ -285,8 +369,8 @@ static bool virt_create_virtio_transports(VirtMachineState *s, Error **errp)
 {
     for (int i = 0; i < VIRT_VIRTIO_COUNT; i++) {
         hwaddr base = virt_memmap[VIRT_VIRTIO].base + i * virt_memmap[VIRT_VIRTIO].size;
-        int irq = VIRT_VIRTIO_IRQ + i;
-        DeviceState *dev = virtio_mmio_create(base, qdev_get_gpio_in(s->irqchip, irq), errp);
+        int irq = VIRT_VIRTIO_IRQ + i, chip = virt_irqchip_socket(s, 1);
+        DeviceState *dev = virtio_mmio_create(base, qdev_get_gpio_in(s->irqchips[chip], irq), errp);
         VirtFDTDevice *d;
 
         if (!dev) {
@@ -297,6 +381,7 @@ static bool virt_create_virtio_transports(VirtMachineState *s, Error **errp)
         d->base = base;
         d->irqs[0] = irq;
         d->num_irqs = 1;
+        d->irq_parent = s->irqchip_phandles[chip];
     }
     return true;
 }
@@ -325,10 +410,11 @@ static bool virt_create_pcie(VirtMachineState *s, MachineState *ms, Error **errp
         .mmio64_size = VIRT_PCIE_MMIO_HIGH_SIZE,
     };
     IRQState *irqs[GPEX_NUM_IRQS];
+    int chip = virt_irqchip_socket(s, 2);
     VirtFDTDevice *d;
 
     for (int i = 0; i < GPEX_NUM_IRQS; i++) {
-        irqs[i] = qdev_get_gpio_in(s->irqchip, VIRT_PCIE_IRQ + i);
+        irqs[i] = qdev_get_gpio_in(s->irqchips[chip], VIRT_PCIE_IRQ + i);
     }
     s->pcie = gpex_create(&cfg, irqs, errp);
     if (!s->pcie) {
@@ -337,6 +423,7 @@ static bool virt_create_pcie(VirtMachineState *s, MachineState *ms, Error **errp
     d = virt_fdt_add(s, DEVICE(s->pcie), VIRT_PCIE_ECAM);
     d->irqs[0] = VIRT_PCIE_IRQ;
     d->num_irqs = 1;
+    d->irq_parent = s->irqchip_phandles[chip];
     return true;
 }
 
@@ -432,10 +519,10 @@ static bool virt_machine_init(MachineState *ms, Error **errp)
         return false;
     }
     virt_alloc_cpu_phandles(s);
-    if (!virt_create_memory(s, ms, errp) || !virt_create_clint(s, errp) ||
-        !virt_create_irqchip(s, errp) || !virt_create_virtio_transports(s, errp) ||
-        !virt_create_pcie(s, ms, errp) || !virt_create_devices(s, errp) ||
-        !virt_create_fw_cfg(s, ms, errp) || !virt_create_flash(s, errp)) {
+    if (!virt_create_memory(s, ms, errp) || !virt_create_sockets(s, ms, errp) ||
+        !virt_create_virtio_transports(s, errp) || !virt_create_pcie(s, ms, errp) ||
+        !virt_create_devices(s, errp) || !virt_create_fw_cfg(s, ms, errp) ||
+        !virt_create_flash(s, errp)) {
         return false;
     }
     s->machine_done.notify = virt_machine_done;
@@ -540,6 +627,9 @@ static void virt_fdt_cpu(VirtMachineState *s, VirtFdt *f, int cpus, int i)
     fdt_str(f, node, "status", "okay");
     fdt_u32(f, node, "reg", cpu->hartid);
     fdt_str(f, node, "device_type", "cpu");
+    fdt_check(
+        f, riscv_socket_fdt_write_id(MACHINE(s), f->fdt, node, riscv_socket_of_hart(MACHINE(s), i)),
+        "numa-node-id");
     fdt_u32(f, node, "phandle", s->cpu_phandles[i]);
 
     intc = fdt_node(f, node, "interrupt-controller");
@@ -550,32 +640,44 @@ static void virt_fdt_cpu(VirtMachineState *s, VirtFdt *f, int cpus, int i)
 }
 
 /*
- * /cpus: one node per hart and the cpu-map. QEMU's virt makes one socket per NUMA node (one
- * cluster, one CLINT and one PLIC each); without -numa, which we do not implement, that is a
- * single socket whatever -smp sockets= says, so the map is one cluster of all harts.
+ * /cpus: one node per hart and the cpu-map, one cluster per socket (QEMU's virt makes one
+ * socket per NUMA node; without -numa that is a single socket whatever -smp sockets= says).
  */
 static void virt_fdt_cpus(VirtMachineState *s, VirtFdt *f)
 {
+    MachineState *ms = MACHINE(s);
     int cpus = fdt_node(f, 0, "cpus");
-    int map, cluster;
+    int map;
 
     fdt_u32(f, cpus, "timebase-frequency", VIRT_TIMEBASE_FREQ);
     fdt_u32(f, cpus, "#size-cells", 0);
     fdt_u32(f, cpus, "#address-cells", 1);
     map = fdt_node(f, cpus, "cpu-map");
-    fdt_node(f, map, "cluster0");
+    for (int c = s->num_sockets - 1; c >= 0; c--) {
+        char name[32];
+
+        snprintf(name, sizeof(name), "cluster%d", c);
+        fdt_node(f, map, name);
+    }
     for (int i = s->num_harts - 1; i >= 0; i--) {
         virt_fdt_cpu(s, f, cpus, i);
     }
-    /* Adding nodes moved everything after them: find the cluster again. */
-    cluster = fdt_check(f, fdt_path_offset(f->fdt, "/cpus/cpu-map/cluster0"), "cluster0");
-    for (int i = s->num_harts - 1; i >= 0; i--) {
-        char name[32];
-        int core;
+    for (int c = s->num_sockets - 1; c >= 0; c--) {
+        int first = riscv_socket_first_hartid(ms, c), n = riscv_socket_hart_count(ms, c);
+        char path[64];
+        int cluster;
 
-        snprintf(name, sizeof(name), "core%d", i);
-        core = fdt_node(f, cluster, name);
-        fdt_u32(f, core, "cpu", s->cpu_phandles[i]);
+        /* Adding nodes moved everything after them: find the cluster again. */
+        snprintf(path, sizeof(path), "/cpus/cpu-map/cluster%d", c);
+        cluster = fdt_check(f, fdt_path_offset(f->fdt, path), "cluster");
+        for (int k = n - 1; k >= 0; k--) {
+            char name[32];
+            int core;
+
+            snprintf(name, sizeof(name), "core%d", k);
+            core = fdt_node(f, cluster, name);
+            fdt_u32(f, core, "cpu", s->cpu_phandles[first + k]);
+        }
     }
 }
 
@@ -606,17 +708,29 @@ static bool virt_fdt_devices(VirtMachineState *s, void *fdt, Error **errp)
             .parent_path = "/soc",
             .base = d->base,
             .size = d->size,
-            .irq_parent = d->num_irqs ? s->irqchip_phandle : 0,
+            .irq_parent = !d->num_irqs    ? 0
+                          : d->irq_parent ? d->irq_parent
+                                          : s->irqchip_phandles[0],
             .irq_type = s->irq_type,
             .irqs = d->irqs,
             .num_irqs = d->num_irqs,
-            .hart_intc_phandles = s->intc_phandles,
-            .num_harts = s->num_harts,
+            .hart_intc_phandles = s->intc_phandles + d->first_hart,
+            .num_harts = d->num_harts,
             .phandle = d->phandle,
         };
 
         if (dc->fdt_populate && !dc->fdt_populate(d->dev, &ctx, errp)) {
             return false;
+        }
+        /* A socket's CLINT or PLIC: the node just written is the first under /soc. */
+        if (d->socket >= 0 && dc->fdt_populate) {
+            int soc = fdt_path_offset(fdt, "/soc");
+            int node = soc < 0 ? soc : fdt_first_subnode(fdt, soc);
+            int ret = node < 0 ? node : riscv_socket_fdt_write_id(MACHINE(s), fdt, node, d->socket);
+            if (ret < 0) {
+                error_setg(errp, "virt: device tree numa-node-id: %s", fdt_strerror(ret));
+                return false;
+            }
         }
     }
     return true;
@@ -707,10 +821,17 @@ static void virt_fdt_root(VirtMachineState *s, MachineState *ms, VirtFdt *f)
 
     virt_fdt_pmu(s, f);
     virt_fdt_cpus(s, f);
-    snprintf(name, sizeof(name), "memory@%" PRIx64, virt_memmap[VIRT_DRAM].base);
-    mem = fdt_node(f, 0, name);
-    fdt_reg64(f, mem, virt_memmap[VIRT_DRAM].base, ms->ram_size);
-    fdt_str(f, mem, "device_type", "memory");
+    /* One memory node per socket, its RAM in node order from the start of DRAM. */
+    for (int i = s->num_sockets - 1; i >= 0; i--) {
+        hwaddr base = virt_memmap[VIRT_DRAM].base + riscv_socket_mem_offset(ms, i);
+
+        snprintf(name, sizeof(name), "memory@%" PRIx64, base);
+        mem = fdt_node(f, 0, name);
+        fdt_reg64(f, mem, base, riscv_socket_mem_size(ms, i));
+        fdt_str(f, mem, "device_type", "memory");
+        fdt_check(f, riscv_socket_fdt_write_id(ms, f->fdt, mem, i), "numa-node-id");
+    }
+    fdt_check(f, riscv_socket_fdt_write_distance_matrix(ms, f->fdt), "distance-map");
 }
 
 static void *virt_create_fdt(VirtMachineState *s, MachineState *ms, Error **errp)

@@ -668,6 +668,8 @@ static const VirtioPCIType virtio_pci_types[] = {
     /* class 0x00, subclass 0x02, as QEMU's virtio-9p-pci shows */
     {"virtio-9p-pci", "virtio-9p-device", 0x000200, "virtio 9p file system (PCI)",
      .legacy_device_id = 0x1009},
+    {"vhost-user-fs-pci", "vhost-user-fs-device", PCI_CLASS_STORAGE_OTHER,
+     "virtio file system served by virtiofsd over vhost-user (PCI)"},
 };
 
 /* One TypeInfo per proxy type, filled from the table at start-up (the registry keeps it). */

@@ -420,6 +420,20 @@ VirtQueueElement *virtqueue_pop(VirtQueue *vq)
     return elem;
 }
 
+VirtQueueElement *virtqueue_pop_head(VirtQueue *vq, uint16_t head)
+{
+    VirtQueueElement *elem;
+
+    if (!vq->ready || vq->vdev->broken || head >= vq->num) {
+        return NULL;
+    }
+    elem = vring_read_chain(vq, head);
+    if (elem) {
+        vq->inuse++;
+    }
+    return elem;
+}
+
 void virtqueue_elem_free(VirtQueueElement *elem)
 {
     if (elem) {

@@ -121,6 +121,15 @@ void chardev_foreach(ChardevInfoFunc *fn, void *opaque);
  * wait), stdio, null, file (path=), pty, each with mux=on. NULL + errp on a bad option.
  */
 Chardev *chardev_new_from_opts(const char *opts, Error **errp);
+/*
+ * For a frontend speaking a message protocol with fd passing over a socket chardev
+ * (vhost-user): the connected socket's fd, which the frontend then reads and writes itself
+ * (sendmsg/recvmsg with SCM_RIGHTS; the chardev stops watching it). It stays owned by the
+ * chardev. -1 + errp if chr is not a connected socket.
+ */
+int chardev_socket_claim_fd(Chardev *chr, Error **errp);
+/* Close a claimed connection (the peer died): a server listens for the next client. */
+void chardev_socket_disconnect(Chardev *chr);
 /* At exit: write out queued output (waiting a bounded time for a slow reader), restore the
  * terminal (stdio raw mode), remove socket files; safe to call more than once. */
 void chardev_cleanup_all(void);

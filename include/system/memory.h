@@ -64,6 +64,10 @@ struct MemoryRegion {
     uint64_t size;
     /* RAM/ROM: host memory backing the region (size bytes, page aligned). */
     uint8_t *ram_ptr;
+    /* A shared mapping of this fd (from offset 0) backs ram_ptr, so another process can map
+     * the guest's RAM (vhost-user); -1 if none. Set by memory_region_init_ram_ptr. */
+    int ram_fd;
+    bool ram_external; /* ram_ptr belongs to its creator (a memory backend), not to mr */
     /* MMIO */
     const MemoryRegionOps *ops;
     void *opaque;
@@ -85,6 +89,13 @@ void memory_region_init(MemoryRegion *mr, const char *name, uint64_t size);
 /* RAM, zero-filled, with host memory allocated here. Fails on allocation failure. */
 bool memory_region_init_ram(MemoryRegion *mr, const char *name, uint64_t size,
                             Error **errp) WARN_UNUSED_RESULT;
+/*
+ * RAM over host memory the caller owns and keeps mapped for mr's lifetime (a memory
+ * backend): ptr (size bytes, page aligned), and fd if that memory is a shared mapping of it
+ * (else -1). Never fails.
+ */
+void memory_region_init_ram_ptr(MemoryRegion *mr, const char *name, uint64_t size, void *ptr,
+                                int fd);
 /* ROM: the guest reads it, guest writes are ignored; loaders fill it through the host pointer. */
 bool memory_region_init_rom(MemoryRegion *mr, const char *name, uint64_t size,
                             Error **errp) WARN_UNUSED_RESULT;

@@ -87,6 +87,8 @@ typedef struct VLOptions {
     int nset;
     const char *object[MAX_DEVICE_OPTS]; /* -object TYPE,id=..[,..] or JSON */
     int nobject;
+    const char *numa[MAX_DEVICE_OPTS]; /* -numa node,..|dist,.. in order */
+    int nnuma;
     const char *rtc;                /* -rtc base=..,clock=.. */
     bool msg_timestamp;             /* -msg timestamp=on */
     bool semihosting;               /* -semihosting */

@@ -1,7 +1,10 @@
 """Help texts list only what exists: every option -h shows is accepted (with the values its
 help names), every name -machine/-cpu/-device/-d help lists works, and every console key
 Ctrl-A h lists does something."""
+import os
 import re
+import subprocess
+import time
 
 import pexpect
 import pytest
@@ -126,6 +129,9 @@ def samples(f, port):
         "nodefaults": [["-nodefaults"]],
         "no-user-config": [["-no-user-config"]],
         "msg": [["-msg", "timestamp=on"], ["-msg", "timestamp=off,guest-name=on"]],
+        "numa": [["-smp", "2", "-m", "256M", "-object", "memory-backend-ram,id=a,size=128M",
+                  "-object", "memory-backend-ram,id=b,size=128M", "-numa", "node,memdev=a,cpus=0",
+                  "-numa", "node,memdev=b,cpus=1", "-numa", "dist,src=0,dst=1,val=20"]],
         "object": [["-object", "rng-random,id=r0,filename=/dev/urandom",
                     "-device", "virtio-rng-device,rng=r0"], ["-object", "rng-builtin,id=r0"],
                    ["-object", '{"qom-type": "rng-builtin", "id": "r0"}']],
@@ -216,7 +222,25 @@ DEVICE_NEEDS = {
                                    "-device", "virtio-9p-device,fsdev=fs0,mount_tag=t"],
     "virtio-9p-pci": lambda f: ["-fsdev", f"local,id=fs0,path={f['dir']},security_model=none",
                                 "-device", "virtio-9p-pci,fsdev=fs0,mount_tag=t"],
+    "vhost-user-fs-device": lambda f: virtiofs_args(f, "vhost-user-fs-device"),
+    "vhost-user-fs-pci": lambda f: virtiofs_args(f, "vhost-user-fs-pci"),
 }
+
+
+def virtiofs_args(f, device):
+    """A virtiofsd for one run (it exits when the emulator hangs up) and the options that
+    connect the device to it, with the shared RAM vhost-user needs."""
+    share = os.path.dirname(f["out"])
+    sock = os.path.join(share, "vfs.sock")
+    if os.path.exists(sock):
+        os.unlink(sock)
+    subprocess.Popen(["/usr/lib/qemu/virtiofsd", f"--socket-path={sock}", "-o", f"source={share}",
+                      "-o", "sandbox=chroot"], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not os.path.exists(sock):
+        time.sleep(0.05)
+    return ["-M", "memory-backend=mem", "-object", "memory-backend-memfd,id=mem,size=128M",
+            "-chardev", f"socket,id=c0,path={sock}", "-device", f"{device},chardev=c0,tag=t"]
 
 
 def test_every_listed_device_plugs(kestrel, files):

@@ -78,8 +78,12 @@ struct MachineState {
     char *dumpdtb;         /* -machine dumpdtb=FILE: write the FDT, then start-up ends */
     char *cpu_type;        /* -cpu, resolved to a type name */
     CpuTopology smp;
-    MemoryRegion ram; /* the main RAM, mapped by the board */
-    void *fdt;        /* the device tree handed to the guest */
+    MemoryRegion ram;       /* the main RAM, mapped by the board (an alias or container when it
+                             * comes from memory backends) */
+    char *memory_backend;   /* -machine memory-backend=ID */
+    bool ram_size_given;    /* -m or memory-size= set ram_size (else a backend's size wins) */
+    struct NumaState *numa; /* -numa, NULL without it (hw/core/numa.h) */
+    void *fdt;              /* the device tree handed to the guest */
     int fdt_size;
     MachineInitDoneNotifier *init_done_notifiers;
 };

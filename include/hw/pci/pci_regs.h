@@ -48,6 +48,7 @@
 /* Class codes (24-bit: class, subclass, interface) used by our devices. */
 #define PCI_CLASS_BRIDGE_HOST 0x060000
 #define PCI_CLASS_STORAGE_SCSI 0x010000
+#define PCI_CLASS_STORAGE_OTHER 0x018000
 #define PCI_CLASS_NETWORK_ETHERNET 0x020000
 #define PCI_CLASS_OTHERS 0x00ff00 /* class 0x00, subclass 0xff, as QEMU */
 

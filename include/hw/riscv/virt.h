@@ -65,7 +65,10 @@ typedef struct VirtFDTDevice {
     uint64_t size;
     uint32_t irqs[2];
     int num_irqs;
+    uint32_t irq_parent; /* phandle of its PLIC (0: the first socket's) */
     uint32_t phandle;
+    int first_hart, num_harts; /* an interrupt controller's harts (its socket's) */
+    int socket;                /* -1, or the NUMA socket whose numa-node-id it gets */
 } VirtFDTDevice;
 
 typedef struct VirtMachineState {
@@ -77,11 +80,13 @@ typedef struct VirtMachineState {
     RISCVCPU **harts;
     int num_harts;
     MemoryRegion mrom;
-    /* The interrupt controller the devices' wires go to (the PLIC, or with aia=aplic the
-     * machine-level APLIC domain) and the phandle their nodes name as interrupt-parent (the
-     * PLIC, or the supervisor-level APLIC domain the machine level delegates to). */
-    DeviceState *irqchip;
-    uint32_t irqchip_phandle;
+    int num_sockets; /* NUMA nodes, or 1 (hw/riscv/numa.h) */
+    /* Per socket, the interrupt controller the devices' wires go to (its PLIC, or with
+     * aia=aplic the machine-level APLIC domain) and the phandle their nodes name as
+     * interrupt-parent (the PLIC, or the supervisor-level APLIC domain the machine level
+     * delegates to). Socket 0's serves the UART and RTC. */
+    DeviceState *irqchips[VIRT_SOCKETS_MAX];
+    uint32_t irqchip_phandles[VIRT_SOCKETS_MAX];
     uint32_t irq_type;          /* second cell of "interrupts" (APLIC: level-high), 0 = one cell */
     uint32_t *cpu_phandles;     /* [hart index]: the cpu node's phandle */
     uint32_t *intc_phandles;    /* [hart index]: its riscv,cpu-intc node's phandle */

@@ -182,6 +182,12 @@ static inline bool virtio_has_feature(const VirtIODevice *vdev, unsigned bit)
  * or the device is broken (a malformed ring marks it broken; see top).
  */
 VirtQueueElement *virtqueue_pop(VirtQueue *vq);
+/*
+ * The chain at descriptor head, read as virtqueue_pop would, without consuming an avail
+ * entry: for a device that takes a queue over from another processor of it (a vhost-user
+ * back-end that died with chains in flight). NULL if the chain is malformed (see top).
+ */
+VirtQueueElement *virtqueue_pop_head(VirtQueue *vq, uint16_t head);
 /* Return elem to the driver with len bytes written into its in buffers; frees elem. */
 void virtqueue_push(VirtQueue *vq, VirtQueueElement *elem, uint32_t len);
 /* Give elem back to the avail ring unconsumed (e.g. a packet did not fit); frees elem. */
