@@ -24,7 +24,8 @@ LDLIBS += $(shell pkg-config --libs libseccomp)
 
 SRC_DIRS := system qom disas util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             hw/pci hw/pci-host \
-            target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block
+            target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block \
+            ui hw/display hw/input
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 # Everything but main(): linked into the emulator and into every unit test.

@@ -606,6 +606,7 @@ static const VirtioPCIType virtio_pci_types[] = {
     {"virtio-net-pci", "virtio-net-device", PCI_CLASS_NETWORK_ETHERNET,
      "virtio network card (PCI)"},
     {"virtio-rng-pci", "virtio-rng-device", PCI_CLASS_OTHERS, "virtio entropy source (PCI)"},
+    {"virtio-gpu-pci", "virtio-gpu-device", PCI_CLASS_DISPLAY_OTHER, "virtio GPU, 2D (PCI)"},
 };
 
 /* One TypeInfo per proxy type, filled from the table at start-up (the registry keeps it). */
