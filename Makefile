@@ -21,6 +21,8 @@ LDLIBS += $(shell pkg-config --libs slirp)
 LDLIBS += -lz
 # -sandbox (system/sandbox.c) on libseccomp.
 LDLIBS += $(shell pkg-config --libs libseccomp)
+# VNC authentication (ui/vnc-auth.c) uses DES from nettle.
+LDLIBS += -lnettle
 
 SRC_DIRS := system qom disas util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             hw/pci hw/pci-host \

@@ -311,7 +311,7 @@ static const MonitorCommand *find_in(const MonitorCommand *table, const char *na
 }
 
 const MonitorCommand *const monitor_tables[] = {monitor_commands, hmp_commands,
-                                                hmp_machine_commands, NULL};
+                                                hmp_machine_commands, ui_commands, NULL};
 
 static const MonitorCommand *find_in_all(const char *name, bool qmp)
 {

@@ -314,14 +314,25 @@ SET_STRING(name)
 SET_STRING(pidfile)
 SET_FLAG(daemonize)
 
-/* We have no graphical display: only "none" (the serial port goes to stdio anyway). */
+/* -display none | vnc=ADDR[,opts]: the displays we have (no window system backend yet). */
 static bool opt_display(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
+    if (!strncmp(arg, "vnc=", 4)) {
+        o->vnc = arg + 4;
+        return true;
+    }
     if (strcmp(arg, "none") != 0) {
-        error_setg(errp, "-%s %s: display '%s' is not supported (Kestrel has only 'none')", opt,
-                   arg, arg);
+        error_setg(errp, "-%s %s: display '%.*s' is not supported (Kestrel has none and vnc=)", opt,
+                   arg, (int)strcspn(arg, ","), arg);
         return false;
     }
+    return true;
+}
+
+/* -vnc [host]:N[,password=on] | unix:PATH | none (ui/vnc.c checks the form when it opens). */
+static bool opt_vnc(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    o->vnc = arg;
     return true;
 }
 
@@ -449,7 +460,7 @@ static bool opt_uuid(VLOptions *o, const char *opt, const char *arg, Error **err
     return ok;
 }
 
-/* -k LANGUAGE: the keyboard layout of a graphical display; with none, it has no effect. */
+/* -k LANGUAGE: the keyboard layout of a graphical display: checked; VNC keys map as en-us. */
 static bool opt_keyboard(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     for (const char *p = arg; *p; p++) {
@@ -643,7 +654,7 @@ static const OptionDef options[] = {
     {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]", opt_memory,
      "guest RAM size; a bare number is MiB, suffixes K/M/G/T, fractions (1.5G) allowed; "
      "slots/maxmem are checked (no memory hotplug)"},
-    {"k", "language", opt_keyboard, "keyboard layout (no effect: there is no graphical display)"},
+    {"k", "language", opt_keyboard, "keyboard layout (accepted; VNC keys map as en-us)"},
     {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
     {"name", "NAME", opt_name, "name the VM (query-name, info name)"},
     {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid,
@@ -654,7 +665,10 @@ static const OptionDef options[] = {
      "a disk image (raw or qcow2); with if=none attach it with -device virtio-blk-device,drive=ID"},
     {"snapshot", NULL, opt_snapshot, "never write to disk images (writes are kept in memory)"},
     {"usb", NULL, opt_usb, "accepted; as in QEMU's virt there is no USB host controller to add"},
-    {"display", "none", opt_display, "display type (only 'none': there is no graphical display)"},
+    {"display", "none|vnc=[host]:N", opt_display,
+     "display type: none, or a VNC server (same as -vnc); no window system display yet"},
+    {"vnc", "[host]:N[,password=on]|unix:PATH", opt_vnc,
+     "a VNC server on TCP port 5900+N (or a UNIX socket) showing the first display"},
     {"nographic", NULL, opt_nographic,
      "the first serial port on stdio, with the Ctrl-A keys (Ctrl-A h lists them)"},
     {"vga", "none", opt_vga, "video card type (only 'none': the virt board has no VGA card)"},
@@ -785,15 +799,16 @@ void vl_print_help(FILE *out)
             fprintf(out, "  %-26s %s\n", left, options[i].help);
         }
     }
-    fprintf(out, "\nOptions are also accepted with two dashes (--machine).\n"
-                 "\nWhere Kestrel differs from QEMU:\n"
-                 "  - There is no graphical display: without -nographic the first serial port\n"
-                 "    still goes to stdio (as with -nographic), and -display accepts only none.\n"
-                 "  - Only the RISC-V 'virt' board; the harts implement RV64GC with Zba/Zbb/Zbc/\n"
-                 "    Zbs and Sstc, but not the hypervisor (H) extension.\n"
-                 "  - Disk images must be given with -drive or -blockdev (not as bare arguments),\n"
-                 "    raw or qcow2. PCI devices are modern-only virtio (no legacy I/O BAR,\n"
-                 "    no MSI-X): the device IDs are 0x1041.. where QEMU's are transitional.\n"
-                 "\nDuring emulation, with -nographic, Ctrl-A h lists the console keys "
-                 "(Ctrl-A x quits).\n");
+    fprintf(out,
+            "\nOptions are also accepted with two dashes (--machine).\n"
+            "\nWhere Kestrel differs from QEMU:\n"
+            "  - There is no window-system display (SDL/GTK): without -nographic the first\n"
+            "    serial port still goes to stdio; screens are seen through -vnc or screendump.\n"
+            "  - Only the RISC-V 'virt' board; the harts implement RV64GC with Zba/Zbb/Zbc/\n"
+            "    Zbs and Sstc, but not the hypervisor (H) extension.\n"
+            "  - Disk images must be given with -drive or -blockdev (not as bare arguments),\n"
+            "    raw or qcow2. PCI devices are modern-only virtio (no legacy I/O BAR,\n"
+            "    no MSI-X): the device IDs are 0x1041.. where QEMU's are transitional.\n"
+            "\nDuring emulation, with -nographic, Ctrl-A h lists the console keys "
+            "(Ctrl-A x quits).\n");
 }

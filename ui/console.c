@@ -255,8 +255,10 @@ QemuConsole *qemu_console_lookup_by_index(unsigned index)
 QemuConsole *qemu_console_lookup_by_device(DeviceState *dev, uint32_t head)
 {
     for (QemuConsole *c = consoles; c; c = c->next) {
-        if (c->dev == dev && c->head == head) {
-            return c;
+        for (Object *o = OBJECT(c->dev); o && c->head == head; o = o->parent) {
+            if (o == OBJECT(dev)) {
+                return c;
+            }
         }
     }
     return NULL;

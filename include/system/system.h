@@ -84,6 +84,7 @@ typedef struct VLOptions {
     bool msg_timestamp;             /* -msg timestamp=on */
     bool semihosting;               /* -semihosting */
     const char *semihosting_config; /* -semihosting-config (the last one) */
+    const char *vnc;                /* -vnc or -display vnc=: the VNC server's address */
     char *owned[MAX_DEVICE_OPTS];   /* option strings rewritten by -set */
     int nowned;
 } VLOptions;

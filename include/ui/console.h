@@ -100,7 +100,7 @@ DeviceState *qemu_console_get_device(QemuConsole *con);
 uint32_t qemu_console_get_head(QemuConsole *con);
 /* Console number index, or NULL. */
 QemuConsole *qemu_console_lookup_by_index(unsigned index);
-/* The console of dev's head, or NULL. */
+/* The console of dev's head (dev or a device containing it: a PCI proxy), or NULL. */
 QemuConsole *qemu_console_lookup_by_device(DeviceState *dev, uint32_t head);
 /* Ask the device to render (GraphicHwOps.gfx_update) before reading its surface. */
 void graphic_hw_update(QemuConsole *con);
