@@ -449,7 +449,7 @@ static void vnc_peer_info(int fd, bool peer, VncPeerInfo *info)
     memset(info, 0, sizeof(*info));
     info->family = "unix";
     if (r == 0 && ss.ss_family == AF_UNIX) {
-        snprintf(info->host, sizeof(info->host), "%.63s", ((struct sockaddr_un *)&ss)->sun_path);
+        snprintf(info->service, sizeof(info->service), "%s", ((struct sockaddr_un *)&ss)->sun_path);
     } else if (r == 0) {
         info->family = ss.ss_family == AF_INET6 ? "ipv6" : "ipv4";
         getnameinfo((struct sockaddr *)&ss, len, info->host, sizeof(info->host), info->service,

@@ -14,7 +14,7 @@
 
 typedef struct VncPeerInfo {
     char host[64];
-    char service[16];
+    char service[128];  /* the port, or a UNIX socket's path (QEMU puts it there) */
     const char *family; /* "ipv4", "ipv6", "unix" */
 } VncPeerInfo;
 
