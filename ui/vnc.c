@@ -327,17 +327,18 @@ static void vnc_pointer_event(VncState *vs, const uint8_t *p)
     uint8_t mask = p[1], changed = mask ^ vs->buttons;
     int x = rd16(p + 2), y = rd16(p + 4);
 
-    for (size_t i = 0; i < ARRAY_SIZE(buttons); i++) {
-        if (changed & (1u << i)) {
-            input_queue_btn(buttons[i], mask & (1u << i));
-        }
-    }
+    /* The move first, so a click lands where the pointer now is. */
     if (input_has_handler(INPUT_EVENT_KIND_ABS)) {
         input_queue_abs(INPUT_AXIS_X, MIN(x, s->width - 1), s->width);
         input_queue_abs(INPUT_AXIS_Y, MIN(y, s->height - 1), s->height);
     } else if (x != vs->last_x || y != vs->last_y) {
         input_queue_rel(INPUT_AXIS_X, x - vs->last_x);
         input_queue_rel(INPUT_AXIS_Y, y - vs->last_y);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(buttons); i++) {
+        if (changed & (1u << i)) {
+            input_queue_btn(buttons[i], mask & (1u << i));
+        }
     }
     vs->buttons = mask;
     vs->last_x = x;

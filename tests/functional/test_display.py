@@ -1,0 +1,142 @@
+"""Linux on a screen: the guest's virtio-gpu driver and fbcon draw its tty0 console, which
+screendump saves (1280x800, the same pixels as QEMU 7.2 for the same text) and a VNC client
+sees (ZRLE decoded to the same pixels); keys typed through VNC, QMP send-key and HMP
+sendkey reach the guest's virtio keyboard, a VNC pointer move arrives at the virtio tablet as
+absolute events. Once more with the PCI forms of the devices."""
+import os
+import struct
+
+import pexpect
+
+from conftest import HANG_GUARD
+from rfb_util import ENC_DESKTOP_SIZE, ENC_RAW, ENC_ZRLE, RFBClient, read_ppm
+from test_linux import PROMPT, sh
+from test_vnc import QMP
+
+LINE = "KESTREL-SCREEN-LINE 0123456789 abcdefghijklmnopqrstuvwxyz"
+EV_KEY, EV_ABS, KEY_A, KEY_B, KEY_C, BTN_LEFT = 1, 3, 30, 48, 46, 0x110
+# Modern virtio-mmio, as QEMU's virtio-gpu needs (the Linux driver wants VIRTIO_F_VERSION_1).
+MMIO = ["-global", "virtio-mmio.force-legacy=false", "-device", "virtio-gpu-device",
+        "-device", "virtio-keyboard-device", "-device", "virtio-tablet-device"]
+
+
+def boot(binary, images, tmp_path, extra):
+    qmp_path = str(tmp_path / f"{os.path.basename(binary)}.qmp")
+    args = ["-M", "virt", "-m", "512", "-nographic", "-kernel", os.path.join(images, "Image"),
+            "-initrd", os.path.join(images, "rootfs.cpio.gz"),
+            "-append", "console=tty0 console=ttyS0",
+            "-qmp", f"unix:{qmp_path},server=on,wait=off", *extra]
+    child = pexpect.spawn(binary, args, timeout=HANG_GUARD, encoding="utf-8",
+                          codec_errors="replace")
+    child.expect("KESTREL-BOOT-OK")
+    child.sendline("")
+    child.expect(PROMPT)
+    return child, QMP(qmp_path)
+
+
+def show_line(child):
+    """Clear tty0 with a steady cursor, print LINE on it, wait until fbcon has drawn it."""
+    sh(child, "echo 0 > /sys/class/graphics/fbcon/cursor_blink")
+    sh(child, f"printf '\\033[2J\\033[H{LINE}\\n' > /dev/tty0")
+
+
+def screen(qmp, path, **args):
+    """A screendump once the first text line shows up (the guest flushes asynchronously)."""
+    while True:
+        assert qmp.cmd("screendump", filename=path, **args) == {"return": {}}
+        w, h, pixels = read_ppm(path)
+        if any(pixels[: w * 3 * 16]):
+            # Draws of one line land in one flush; take a second dump to be sure it is done.
+            assert qmp.cmd("screendump", filename=path, **args) == {"return": {}}
+            return read_ppm(path)
+
+
+def event_device(child, name):
+    out = sh(child, "for e in /sys/class/input/event*; do echo $(basename $e) $(cat $e/device/name); "
+                    "done")
+    return [line.split()[0] for line in out.splitlines() if name in line][0]
+
+
+def capture_events(child, dev, count):
+    """Start recording count input_events (24 bytes each on riscv64) of /dev/input/dev."""
+    sh(child, f"dd if=/dev/input/{dev} of=/tmp/{dev} bs=24 count={count} 2>/dev/null & true")
+
+
+def captured_events(child, dev, count):
+    """The (type, code, value) of the recorded events, SYN_REPORTs left out."""
+    sh(child, f"while [ $(wc -c < /tmp/{dev}) -lt {24 * count} ]; do sleep 0.1; done")
+    data = bytes(int(b, 16) for b in sh(child, f"od -A n -t x1 -v /tmp/{dev}").split())
+    events = [struct.unpack("<HHi", data[i + 16:i + 24]) for i in range(0, len(data), 24)]
+    return [e for e in events if e[0] != 0]
+
+
+def test_screen_vnc_and_input(kestrel, qemu, linux_images, tmp_path):
+    vnc = str(tmp_path / "vnc.sock")
+    child, qmp = boot(kestrel, linux_images, tmp_path, MMIO + ["-vnc", f"unix:{vnc}"])
+    kbd = event_device(child, "QEMU Virtio Keyboard")
+    tablet = event_device(child, "QEMU Virtio Tablet")
+    capture_events(child, kbd, 12)     # a, b, c: down, SYN, up, SYN each
+    capture_events(child, tablet, 6)   # ABS_X, ABS_Y, BTN_LEFT down, SYN, BTN_LEFT up, SYN
+
+    zrle = RFBClient(vnc)
+    zrle.set_encodings([ENC_ZRLE, ENC_DESKTOP_SIZE])
+    raw16 = RFBClient(vnc)
+    raw16.set_pixel_format(16, 16, 31, 63, 31, 11, 5, 0)
+    raw16.set_encodings([ENC_RAW, ENC_DESKTOP_SIZE])
+    show_line(child)
+    w, h, pixels = screen(qmp, str(tmp_path / "k.ppm"))
+    assert (w, h) == (1280, 800)
+    # Both clients get the screen: the ZRLE one the exact pixels, the 16 bpp one the same size.
+    for c in (zrle, raw16):
+        assert (c.width, c.height) == (1280, 800)
+        c.request()
+        c.read_update()
+    assert zrle.framebuffer_rgb() == pixels
+    assert len(raw16.fb) == 1280 * 800
+
+    zrle.key(ord("a"), True)
+    zrle.key(ord("a"), False)
+    assert qmp.cmd("send-key", keys=[{"type": "qcode", "data": "b"}], **{"hold-time": 10}) == \
+        {"return": {}}
+    assert qmp.hmp("sendkey c 10") == ""
+    zrle.pointer(640, 400, 1)
+    zrle.pointer(640, 400, 0)
+    keys = captured_events(child, kbd, 12)
+    # Three front ends, so the keys may interleave; each is pressed, then released.
+    assert sorted(keys) == sorted((EV_KEY, k, v) for k in (KEY_A, KEY_B, KEY_C) for v in (1, 0))
+    for k in (KEY_A, KEY_B, KEY_C):
+        assert keys.index((EV_KEY, k, 1)) < keys.index((EV_KEY, k, 0)), keys
+    moves = captured_events(child, tablet, 6)
+    # 640 of 1280 pixels and 400 of 800, scaled to 0..0x7fff as QEMU does.
+    assert moves[:2] == [(EV_ABS, 0, 640 * 0x7fff // 1279), (EV_ABS, 1, 400 * 0x7fff // 799)], \
+        moves
+    assert moves[2:] == [(EV_KEY, BTN_LEFT, 1), (EV_KEY, BTN_LEFT, 0)], moves
+    child.sendline("poweroff")
+    child.expect(pexpect.EOF)
+
+    # The same text under QEMU 7.2: the same pixels (fbcon draws the same font).
+    child, qmp = boot(qemu, linux_images, tmp_path, MMIO)
+    show_line(child)
+    qw, qh, qpixels = screen(qmp, str(tmp_path / "q.ppm"))
+    child.sendline("poweroff")
+    child.expect(pexpect.EOF)
+    assert (qw, qh) == (w, h)
+    assert qpixels == pixels
+
+
+def test_pci_devices(kestrel, linux_images, tmp_path):
+    child, qmp = boot(kestrel, linux_images, tmp_path,
+                      ["-device", "virtio-gpu-pci,id=vga", "-device", "virtio-keyboard-pci"])
+    assert "virtio_gpudrmfb" in sh(child, "cat /proc/fb")
+    kbd = event_device(child, "QEMU Virtio Keyboard")
+    capture_events(child, kbd, 4)
+    show_line(child)
+    # By the id of the PCI proxy; head 1 does not exist (max_outputs=1).
+    w, h, pixels = screen(qmp, str(tmp_path / "p.ppm"), device="vga", head=0)
+    assert (w, h) == (1280, 800) and any(pixels[: w * 3 * 16])
+    err = qmp.cmd("screendump", filename=str(tmp_path / "x.ppm"), device="vga", head=1)
+    assert err["error"]["desc"] == "Device vga (head 1) is not bound to a QemuConsole"
+    assert qmp.hmp("sendkey a 10") == ""
+    assert captured_events(child, kbd, 4) == [(EV_KEY, KEY_A, 1), (EV_KEY, KEY_A, 0)]
+    child.sendline("poweroff")
+    child.expect(pexpect.EOF)
