@@ -11,7 +11,7 @@ import pexpect
 from conftest import HANG_GUARD
 from rfb_util import ENC_DESKTOP_SIZE, ENC_RAW, ENC_ZRLE, RFBClient, read_ppm
 from test_linux import PROMPT, sh
-from test_vnc import QMP
+from test_vnc import QMP, wait_for
 
 LINE = "KESTREL-SCREEN-LINE 0123456789 abcdefghijklmnopqrstuvwxyz"
 EV_KEY, EV_ABS, KEY_A, KEY_B, KEY_C, BTN_LEFT = 1, 3, 30, 48, 46, 0x110
@@ -20,23 +20,30 @@ MMIO = ["-global", "virtio-mmio.force-legacy=false", "-device", "virtio-gpu-devi
         "-device", "virtio-keyboard-device", "-device", "virtio-tablet-device"]
 
 
-def boot(binary, images, tmp_path, extra):
+def start(binary, images, tmp_path, extra):
+    """Start the machine stopped (-S); returns the console and QMP. boot() lets it run."""
     qmp_path = str(tmp_path / f"{os.path.basename(binary)}.qmp")
     args = ["-M", "virt", "-m", "512", "-nographic", "-kernel", os.path.join(images, "Image"),
-            "-initrd", os.path.join(images, "rootfs.cpio.gz"),
+            "-initrd", os.path.join(images, "rootfs.cpio.gz"), "-S",
             "-append", "console=tty0 console=ttyS0",
             "-qmp", f"unix:{qmp_path},server=on,wait=off", *extra]
     child = pexpect.spawn(binary, args, timeout=HANG_GUARD, encoding="utf-8",
                           codec_errors="replace")
-    child.expect("KESTREL-BOOT-OK")
-    child.sendline("")
-    child.expect(PROMPT)
+    wait_for(qmp_path, child.isalive)
     return child, QMP(qmp_path)
 
 
+def boot(child, qmp):
+    assert qmp.cmd("cont") == {"return": {}}
+    child.expect("KESTREL-BOOT-OK")
+    child.sendline("")
+    child.expect(PROMPT)
+    return child, qmp
+
+
 def show_line(child):
-    """Clear tty0 with a steady cursor, print LINE on it, wait until fbcon has drawn it."""
-    sh(child, "echo 0 > /sys/class/graphics/fbcon/cursor_blink")
+    """Clear tty0 with a steady cursor and no kernel messages, then print LINE on it."""
+    sh(child, "dmesg -n 1; echo 0 > /sys/class/graphics/fbcon/cursor_blink")
     sh(child, f"printf '\\033[2J\\033[H{LINE}\\n' > /dev/tty0")
 
 
@@ -72,27 +79,47 @@ def captured_events(child, dev, count):
 
 def test_screen_vnc_and_input(kestrel, qemu, linux_images, tmp_path):
     vnc = str(tmp_path / "vnc.sock")
-    child, qmp = boot(kestrel, linux_images, tmp_path, MMIO + ["-vnc", f"unix:{vnc}"])
+    child, qmp = start(kestrel, linux_images, tmp_path, MMIO + ["-vnc", f"unix:{vnc}"])
+    # Two clients before the guest runs: the blank 640x480 screen. The ZRLE one learns the
+    # guest's mode through DesktopSize; the other did not ask for it and keeps 640x480.
+    zrle = RFBClient(vnc)
+    zrle.set_encodings([ENC_ZRLE, ENC_DESKTOP_SIZE])
+    raw16 = RFBClient(vnc)
+    raw16.set_pixel_format(16, 16, 31, 63, 31, 11, 5, 0)
+    raw16.set_encodings([ENC_RAW])
+    for c in (zrle, raw16):
+        assert (c.width, c.height) == (640, 480)
+        c.request()
+        assert c.read_update()[0][:4] == (0, 0, 640, 480)
+    zrle.request(incremental=True)
+    boot(child, qmp)
+    # (The driver's reset shows a fresh blank screen first: updates until the new size.)
+    while (0, 0, 1280, 800, ENC_DESKTOP_SIZE) not in zrle.read_update():
+        zrle.request(incremental=True)
     kbd = event_device(child, "QEMU Virtio Keyboard")
     tablet = event_device(child, "QEMU Virtio Tablet")
     capture_events(child, kbd, 12)     # a, b, c: down, SYN, up, SYN each
     capture_events(child, tablet, 6)   # ABS_X, ABS_Y, BTN_LEFT down, SYN, BTN_LEFT up, SYN
 
-    zrle = RFBClient(vnc)
-    zrle.set_encodings([ENC_ZRLE, ENC_DESKTOP_SIZE])
-    raw16 = RFBClient(vnc)
-    raw16.set_pixel_format(16, 16, 31, 63, 31, 11, 5, 0)
-    raw16.set_encodings([ENC_RAW, ENC_DESKTOP_SIZE])
     show_line(child)
     w, h, pixels = screen(qmp, str(tmp_path / "k.ppm"))
     assert (w, h) == (1280, 800)
-    # Both clients get the screen: the ZRLE one the exact pixels, the 16 bpp one the same size.
+    # Both clients get the screen: the ZRLE one the exact pixels, the 16 bpp one its
+    # 640x480 corner.
     for c in (zrle, raw16):
-        assert (c.width, c.height) == (1280, 800)
         c.request()
         c.read_update()
+    assert (zrle.width, zrle.height) == (1280, 800)
     assert zrle.framebuffer_rgb() == pixels
-    assert len(raw16.fb) == 1280 * 800
+    assert (raw16.width, raw16.height) == (640, 480) and len(raw16.fb) == 640 * 480
+    # The first text line, through RGB565 and back.
+    def rgb565(r, g, b):
+        return ((r * 31 + 127) // 255 * 255 // 31, (g * 63 + 127) // 255 * 255 // 63,
+                (b * 31 + 127) // 255 * 255 // 31)
+    line = [rgb565(*pixels[(y * w + x) * 3:(y * w + x) * 3 + 3]) for y in range(16)
+            for x in range(640)]
+    assert [raw16.fb[(x, y)] for y in range(16) for x in range(640)] == line
+    assert any(p != (0, 0, 0) for p in line)
 
     zrle.key(ord("a"), True)
     zrle.key(ord("a"), False)
@@ -115,7 +142,7 @@ def test_screen_vnc_and_input(kestrel, qemu, linux_images, tmp_path):
     child.expect(pexpect.EOF)
 
     # The same text under QEMU 7.2: the same pixels (fbcon draws the same font).
-    child, qmp = boot(qemu, linux_images, tmp_path, MMIO)
+    child, qmp = boot(*start(qemu, linux_images, tmp_path, MMIO))
     show_line(child)
     qw, qh, qpixels = screen(qmp, str(tmp_path / "q.ppm"))
     child.sendline("poweroff")
@@ -125,8 +152,8 @@ def test_screen_vnc_and_input(kestrel, qemu, linux_images, tmp_path):
 
 
 def test_pci_devices(kestrel, linux_images, tmp_path):
-    child, qmp = boot(kestrel, linux_images, tmp_path,
-                      ["-device", "virtio-gpu-pci,id=vga", "-device", "virtio-keyboard-pci"])
+    child, qmp = boot(*start(kestrel, linux_images, tmp_path,
+                             ["-device", "virtio-gpu-pci,id=vga", "-device", "virtio-keyboard-pci"]))
     assert "virtio_gpudrmfb" in sh(child, "cat /proc/fb")
     kbd = event_device(child, "QEMU Virtio Keyboard")
     capture_events(child, kbd, 4)
