@@ -88,7 +88,10 @@ void dpy_gfx_replace_surface(QemuConsole *con, DisplaySurface *surface);
 /* Pixels in the rectangle changed; clipped to the surface, empty ones are dropped. */
 void dpy_gfx_update(QemuConsole *con, int x, int y, int w, int h);
 void dpy_gfx_update_full(QemuConsole *con);
-/* Cursor shape (con copies it; NULL hides it) and position (the device's coordinates). */
+/*
+ * Cursor shape (NULL hides it), passed to the listeners during the call (a listener that
+ * keeps it copies it), and position (in the surface's coordinates).
+ */
 void dpy_cursor_define(QemuConsole *con, const QEMUCursor *cursor);
 void dpy_mouse_set(QemuConsole *con, int x, int y, bool visible);
 

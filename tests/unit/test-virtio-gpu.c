@@ -8,11 +8,13 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "hw/display/virtio-gpu.h"
 #include "test-virtio-driver.h"
+#include "util/log.h"
 
 #define GPU_MMIO 0x10001000
 #define REQ BUF
@@ -168,9 +170,29 @@ static uint32_t unref(uint32_t id)
 /* ---- fixtures ---- */
 
 static DeviceState *gpu;
+static char log_path[] = "/tmp/kestrel-test-vgpu-log-XXXXXX";
+
+/* Does the guest_errors log hold `text`? */
+static bool logged(const char *text)
+{
+    FILE *f = fopen(log_path, "r");
+    char line[512];
+    bool found = false;
+
+    while (f && !found && fgets(line, sizeof(line), f)) {
+        found = strstr(line, text) != NULL;
+    }
+    if (f) {
+        fclose(f);
+    }
+    return found;
+}
 
 static int group_setup(void **state)
 {
+    close(mkstemp(log_path));
+    assert_true(log_set_mask_str("guest_errors", &error_abort));
+    assert_true(log_set_file(log_path, &error_abort));
     td_init_ram();
     gpu = qdev_new(TYPE_VIRTIO_GPU);
     assert_true(qdev_realize(gpu, &error_abort));
@@ -246,6 +268,7 @@ static void test_create_checks(void **state)
     /* 16384 x 16384 x 4 = 1 GiB: over max_hostmem (256 MiB). */
     assert_int_equal(create_2d(2, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 16384, 16384),
                      VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY);
+    assert_true(logged("virtio-gpu: RESOURCE_CREATE_2D: 1073741824 bytes would pass max_hostmem"));
     assert_int_equal(unref(1), VIRTIO_GPU_RESP_OK_NODATA);
     assert_int_equal(unref(1), VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
 }
@@ -258,6 +281,7 @@ static void test_backing_checks(void **state)
                      VIRTIO_GPU_RESP_OK_NODATA);
     assert_int_equal(attach(9, BACKING, 16384), VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
     assert_int_equal(attach(1, 0x1000, 16384), VIRTIO_GPU_RESP_ERR_UNSPEC); /* not RAM */
+    assert_true(logged("entry 0 (0x1000+0x4000) is not guest RAM"));
     assert_int_equal(attach(1, RAM_BASE + RAM_SIZE - 4096, 16384), VIRTIO_GPU_RESP_ERR_UNSPEC);
     assert_int_equal(attach(1, UINT64_MAX - 100, 16384), VIRTIO_GPU_RESP_ERR_UNSPEC);
     /* More entries announced than the request carries. */
@@ -358,5 +382,8 @@ int main(void)
         cmocka_unit_test_setup(test_scanout_flush_and_formats, test_setup),
         cmocka_unit_test_setup(test_fence_and_bad_requests, test_setup),
     };
-    return cmocka_run_group_tests(tests, group_setup, NULL);
+    int failed = cmocka_run_group_tests(tests, group_setup, NULL);
+
+    unlink(log_path);
+    return failed;
 }
