@@ -115,38 +115,40 @@ typedef struct VncRect {
     int x, y, w, h;
 } VncRect;
 
-/* Take one rectangle of dirty tiles (a run in a row, grown down while the rows below
- * have it all dirty), clear it, and clip it to the framebuffer; false if none is left. */
-static bool vnc_take_dirty_rect(VncState *vs, int fb_w, int fb_h, VncRect *r)
+/*
+ * Take one rectangle of dirty tiles (a run in a row, grown down while the rows below have
+ * it all dirty), clear it, and clip it to the framebuffer; false if none is left. *pos is the
+ * tile to scan from: everything before it is clean, so one update scans the map once.
+ */
+static bool vnc_take_dirty_rect(VncState *vs, int fb_w, int fb_h, VncRect *r, size_t *pos)
 {
     uint8_t *d = vs->dirty;
-    int tw = vs->tiles_w;
+    size_t tw = vs->tiles_w, n = tw * vs->tiles_h;
 
-    for (int ty = 0; ty < vs->tiles_h; ty++) {
-        for (int tx = 0; tx < tw; tx++) {
-            int tx1 = tx, ty1 = ty + 1;
-            bool full = true;
+    for (; *pos < n; (*pos)++) {
+        size_t ty = *pos / tw, tx = *pos % tw, tx1 = tx, ty1 = ty + 1;
+        bool full = true;
 
-            if (!d[ty * tw + tx]) {
-                continue;
-            }
-            while (tx1 < tw && d[ty * tw + tx1]) {
-                tx1++;
-            }
-            while (ty1 < vs->tiles_h && full) {
-                full = !memchr(d + ty1 * tw + tx, 0, tx1 - tx);
-                ty1 += full;
-            }
-            for (int y = ty; y < ty1; y++) {
-                memset(d + y * tw + tx, 0, tx1 - tx);
-            }
-            r->x = tx * VNC_TILE;
-            r->y = ty * VNC_TILE;
-            r->w = MIN(tx1 * VNC_TILE, fb_w) - r->x;
-            r->h = MIN(ty1 * VNC_TILE, fb_h) - r->y;
-            if (r->w > 0 && r->h > 0) {
-                return true;
-            }
+        if (!d[*pos]) {
+            continue;
+        }
+        while (tx1 < tw && d[ty * tw + tx1]) {
+            tx1++;
+        }
+        while (ty1 < (size_t)vs->tiles_h && full) {
+            full = !memchr(d + ty1 * tw + tx, 0, tx1 - tx);
+            ty1 += full;
+        }
+        for (size_t y = ty; y < ty1; y++) {
+            memset(d + y * tw + tx, 0, tx1 - tx);
+        }
+        *pos = ty * tw + tx1;
+        r->x = tx * VNC_TILE;
+        r->y = ty * VNC_TILE;
+        r->w = MIN((int)tx1 * VNC_TILE, fb_w) - r->x;
+        r->h = MIN((int)ty1 * VNC_TILE, fb_h) - r->y;
+        if (r->w > 0 && r->h > 0) {
+            return true;
         }
     }
     return false;
@@ -325,7 +327,7 @@ static void vnc_rect_header(VncState *vs, int x, int y, int w, int h, int32_t en
 
 void vnc_send_update(VncState *vs, const DisplaySurface *s)
 {
-    size_t count_at;
+    size_t count_at, pos = 0;
     unsigned nrects = 0;
     VncRect r;
 
@@ -345,7 +347,7 @@ void vnc_send_update(VncState *vs, const DisplaySurface *s)
         vs->size_changed = false;
     }
     while (nrects < 0xffff && vnc_take_dirty_rect(vs, MIN(vs->fb_width, s->width),
-                                                  MIN(vs->fb_height, s->height), &r)) {
+                                                  MIN(vs->fb_height, s->height), &r, &pos)) {
         vnc_rect_header(vs, r.x, r.y, r.w, r.h,
                         vs->has_zrle ? VNC_ENCODING_ZRLE : VNC_ENCODING_RAW);
         if (vs->has_zrle) {

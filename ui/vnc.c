@@ -16,7 +16,8 @@
  *
  * The client is untrusted: a malformed message (unknown type, a pixel format
  * we cannot serve, a bad security choice, a cut text over 1 MiB) closes that
- * client only. Requests for areas outside the framebuffer are clipped to it.
+ * client only, with a line under -d guest_errors (the channel for untrusted input; the
+ * client is as untrusted as the guest). Requests outside the framebuffer are clipped to it.
  */
 #include <errno.h>
 #include <netdb.h>
