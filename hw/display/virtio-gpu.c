@@ -257,23 +257,24 @@ static void virtio_gpu_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq)
 static void virtio_gpu_cursor_cmd(VirtIOGPU *g, const uint8_t *buf)
 {
     uint32_t type = gpu_ld32(buf), sid = gpu_ld32(buf + 24), rid = gpu_ld32(buf + 40);
+    VirtIOGPUResource *res = rid ? virtio_gpu_find_resource(g, rid) : NULL;
     VirtIOGPUScanout *s;
-    VirtIOGPUResource *res;
 
-    if (sid >= g->max_outputs) {
-        log_mask(LOG_GUEST_ERROR, "virtio-gpu: cursor on scanout %" PRIu32 "\n", sid);
+    if (sid >= g->max_outputs ||
+        (type != VIRTIO_GPU_CMD_UPDATE_CURSOR && type != VIRTIO_GPU_CMD_MOVE_CURSOR)) {
+        log_mask(LOG_GUEST_ERROR,
+                 "virtio-gpu: cursor command 0x%" PRIx32 " on scanout %" PRIu32 "\n", type, sid);
+        return;
+    }
+    if (type == VIRTIO_GPU_CMD_UPDATE_CURSOR && rid &&
+        (!res || res->width != VIRTIO_GPU_CURSOR_SIZE || res->height != VIRTIO_GPU_CURSOR_SIZE)) {
+        log_mask(LOG_GUEST_ERROR, "virtio-gpu: UPDATE_CURSOR: bad resource %" PRIu32 "\n", rid);
         return;
     }
     s = &g->scanout[sid];
     s->cursor_x = (int32_t)gpu_ld32(buf + 28);
     s->cursor_y = (int32_t)gpu_ld32(buf + 32);
     if (type == VIRTIO_GPU_CMD_UPDATE_CURSOR) {
-        res = rid ? virtio_gpu_find_resource(g, rid) : NULL;
-        if (rid && (!res || res->width != VIRTIO_GPU_CURSOR_SIZE ||
-                    res->height != VIRTIO_GPU_CURSOR_SIZE)) {
-            log_mask(LOG_GUEST_ERROR, "virtio-gpu: UPDATE_CURSOR: bad resource %" PRIu32 "\n", rid);
-            return;
-        }
         s->cursor_visible = res != NULL;
         dpy_cursor_define(s->con, res ? &(QEMUCursor){.width = res->width,
                                                       .height = res->height,
@@ -281,9 +282,6 @@ static void virtio_gpu_cursor_cmd(VirtIOGPU *g, const uint8_t *buf)
                                                       .hot_y = gpu_ld32(buf + 48),
                                                       .data = res->pixels}
                                       : NULL);
-    } else if (type != VIRTIO_GPU_CMD_MOVE_CURSOR) {
-        log_mask(LOG_GUEST_ERROR, "virtio-gpu: cursor queue command 0x%" PRIx32 "\n", type);
-        return;
     }
     dpy_mouse_set(s->con, s->cursor_x, s->cursor_y, s->cursor_visible);
 }

@@ -28,9 +28,12 @@ static TestDriver drv = {.base = GPU_MMIO};
 
 typedef struct Recorder {
     DisplayChangeListener dcl;
-    int switches, updates;
+    int switches, updates, cursors, moves;
     int width, height;
     int ux, uy, uw, uh;
+    int mx, my, cursor_w;
+    bool visible;
+    uint32_t cursor_pixel;
 } Recorder;
 
 static Recorder rec;
@@ -48,10 +51,25 @@ static void rec_switch(DisplayChangeListener *dcl, DisplaySurface *s)
     rec.height = s->height;
 }
 
+static void rec_mouse(DisplayChangeListener *dcl, int x, int y, bool visible)
+{
+    rec.moves++;
+    rec.mx = x, rec.my = y, rec.visible = visible;
+}
+
+static void rec_cursor(DisplayChangeListener *dcl, const QEMUCursor *c)
+{
+    rec.cursors++;
+    rec.cursor_w = c ? c->width : 0;
+    rec.cursor_pixel = c ? c->data[0] : 0;
+}
+
 static const DisplayChangeListenerOps rec_ops = {
     .dpy_name = "test",
     .dpy_gfx_update = rec_update,
     .dpy_gfx_switch = rec_switch,
+    .dpy_mouse_set = rec_mouse,
+    .dpy_cursor_define = rec_cursor,
 };
 
 /* ---- requests ---- */
@@ -165,6 +183,53 @@ static uint32_t unref(uint32_t id)
     put32(&r, id);
     put32(&r, 0);
     return send(&r);
+}
+
+/* ---- the cursor queue (queue 1), laid out beside queue 0 ---- */
+
+#define CDESC (RAM_BASE + 0x5000)
+#define CAVAIL (RAM_BASE + 0x6000)
+#define CUSED (RAM_BASE + 0x7000)
+#define CREQ (BUF + 0x4000)
+
+static uint16_t cursor_avail;
+
+static void cursor_queue_setup(void)
+{
+    uint8_t zero[0x3000] = {0};
+
+    address_space_write(address_space_memory(), CDESC, zero, sizeof(zero));
+    td_wr(&drv, R_QUEUE_SEL, 1);
+    td_wr(&drv, R_QUEUE_NUM, 16);
+    td_wr(&drv, R_DESC_LO, (uint32_t)CDESC);
+    td_wr(&drv, R_DESC_HI, CDESC >> 32);
+    td_wr(&drv, R_AVAIL_LO, (uint32_t)CAVAIL);
+    td_wr(&drv, R_AVAIL_HI, CAVAIL >> 32);
+    td_wr(&drv, R_USED_LO, (uint32_t)CUSED);
+    td_wr(&drv, R_USED_HI, CUSED >> 32);
+    td_wr(&drv, R_QUEUE_READY, 1);
+    cursor_avail = 0;
+}
+
+/* update_cursor / move_cursor: hdr, pos{scanout, x, y, pad}, resource_id, hot_x, hot_y, pad */
+static void cursor_cmd(uint32_t type, uint32_t scanout, uint32_t x, uint32_t y, uint32_t rid)
+{
+    Req r = req(type);
+
+    put32(&r, scanout);
+    put32(&r, x);
+    put32(&r, y);
+    put32(&r, 0);
+    put32(&r, rid);
+    put32(&r, 1);
+    put32(&r, 2);
+    put32(&r, 0);
+    address_space_write(address_space_memory(), CREQ, r.b, r.len);
+    desc_set(CDESC, 0, CREQ, r.len, 0, 0);
+    ram_put(CAVAIL + 4 + 2 * (cursor_avail % 16), 0, 2);
+    ram_put(CAVAIL + 2, ++cursor_avail, 2);
+    td_wr(&drv, R_QUEUE_NOTIFY, 1);
+    assert_int_equal(ram_get(CUSED + 2, 2), cursor_avail);
 }
 
 /* ---- fixtures ---- */
@@ -354,6 +419,37 @@ static void test_scanout_flush_and_formats(void **state)
     assert_int_equal(qemu_console_get_height(con), 480);
 }
 
+static void test_cursor(void **state)
+{
+    cursor_queue_setup();
+    assert_int_equal(create_2d(1, VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM, 64, 64),
+                     VIRTIO_GPU_RESP_OK_NODATA);
+    assert_int_equal(create_2d(2, VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM, 32, 32),
+                     VIRTIO_GPU_RESP_OK_NODATA);
+    ram_put(BACKING, 0x7f102030, 4);
+    assert_int_equal(attach(1, BACKING, 16384), VIRTIO_GPU_RESP_OK_NODATA);
+    assert_int_equal(transfer(1, 0, 0, 64, 64, 0), VIRTIO_GPU_RESP_OK_NODATA);
+    rec.cursors = rec.moves = 0;
+    cursor_cmd(VIRTIO_GPU_CMD_UPDATE_CURSOR, 0, 10, 20, 1);
+    assert_int_equal(rec.cursors, 1);
+    assert_int_equal(rec.cursor_w, 64);
+    assert_int_equal(rec.cursor_pixel, 0x7f102030); /* alpha kept */
+    assert_true(rec.mx == 10 && rec.my == 20 && rec.visible);
+    cursor_cmd(VIRTIO_GPU_CMD_MOVE_CURSOR, 0, 30, 40, 0);
+    assert_true(rec.mx == 30 && rec.my == 40 && rec.visible);
+    /* Refused: a cursor that is not 64x64, an unknown one, a scanout that does not exist,
+     * a command that does not belong on this queue. */
+    cursor_cmd(VIRTIO_GPU_CMD_UPDATE_CURSOR, 0, 1, 1, 2);
+    cursor_cmd(VIRTIO_GPU_CMD_UPDATE_CURSOR, 0, 1, 1, 9);
+    cursor_cmd(VIRTIO_GPU_CMD_MOVE_CURSOR, 5, 1, 1, 0);
+    cursor_cmd(VIRTIO_GPU_CMD_RESOURCE_FLUSH, 0, 1, 1, 0);
+    assert_int_equal(rec.cursors, 1);
+    assert_int_equal(rec.moves, 2);
+    cursor_cmd(VIRTIO_GPU_CMD_UPDATE_CURSOR, 0, 5, 5, 0); /* resource 0 hides it */
+    assert_int_equal(rec.cursor_w, 0);
+    assert_false(rec.visible);
+}
+
 static void test_fence_and_bad_requests(void **state)
 {
     Req r = req(VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
@@ -380,6 +476,7 @@ int main(void)
         cmocka_unit_test_setup(test_backing_checks, test_setup),
         cmocka_unit_test_setup(test_transfer_checks, test_setup),
         cmocka_unit_test_setup(test_scanout_flush_and_formats, test_setup),
+        cmocka_unit_test_setup(test_cursor, test_setup),
         cmocka_unit_test_setup(test_fence_and_bad_requests, test_setup),
     };
     int failed = cmocka_run_group_tests(tests, group_setup, NULL);
