@@ -72,6 +72,17 @@ struct VncDisplay {
     int nclients;
 };
 
+/* ---- clients (vnc.c; the fuzz harness drives them too) ---- */
+extern const DisplayChangeListenerOps vnc_dcl_ops;
+/* A client on a connected, non-blocking fd (vd takes it): the server's greeting is sent.
+ * NULL if the peer is already gone (the client is freed). */
+VncState *vnc_client_attach(VncDisplay *vd, int fd);
+/* Bytes from the client: process the complete messages, send what is due. False if the
+ * client was closed (a malformed message, or the peer is gone) and freed. */
+bool vnc_client_input(VncState *vs, const uint8_t *data, size_t len);
+/* Close the connection and free vs. */
+void vnc_client_free(VncState *vs);
+
 /* ---- buffers ---- */
 void vnc_buffer_append(VncBuffer *b, const void *data, size_t len);
 void vnc_write_u8(VncState *vs, uint8_t v);

@@ -46,6 +46,9 @@ static void vnc_client_read(void *opaque);
 
 void vnc_buffer_append(VncBuffer *b, const void *data, size_t len)
 {
+    if (!len) {
+        return; /* b->data may still be NULL */
+    }
     if (b->len + len > b->cap) {
         b->cap = MAX(b->cap * 2, b->len + len + 4096);
         b->data = xrealloc(b->data, b->cap);
@@ -100,7 +103,7 @@ static uint32_t rd32(const uint8_t *p)
 
 /* ---- client lifetime ---- */
 
-static void vnc_client_free(VncState *vs)
+void vnc_client_free(VncState *vs)
 {
     VncState **p = &vs->vd->clients;
 
@@ -140,15 +143,17 @@ static bool vnc_flush(VncState *vs)
     return true;
 }
 
-/* Encode an update if one is due, then send. Frees vs when the peer is gone. */
-static void vnc_update_client(VncState *vs)
+/* Encode an update if one is due, then send. False (vs freed) when the peer is gone. */
+static bool vnc_update_client(VncState *vs)
 {
     if (vs->phase == VNC_PHASE_NORMAL) {
         vnc_send_update(vs, dcl_surface(&vs->vd->dcl));
     }
     if (!vnc_flush(vs)) {
         vnc_client_free(vs);
+        return false;
     }
+    return true;
 }
 
 static void vnc_client_write_ready(void *opaque)
@@ -411,6 +416,23 @@ static ssize_t vnc_process(VncState *vs, const uint8_t *p, size_t avail)
     }
 }
 
+bool vnc_client_input(VncState *vs, const uint8_t *data, size_t len)
+{
+    vnc_buffer_append(&vs->in, data, len);
+    while (vs->in.offset < vs->in.len) {
+        ssize_t used = vnc_process(vs, vs->in.data + vs->in.offset, vs->in.len - vs->in.offset);
+        if (used < 0) {
+            vnc_client_free(vs);
+            return false;
+        }
+        if (used == 0) {
+            break;
+        }
+        vnc_buffer_consume(&vs->in, used);
+    }
+    return vnc_update_client(vs);
+}
+
 static void vnc_client_read(void *opaque)
 {
     VncState *vs = opaque;
@@ -424,19 +446,7 @@ static void vnc_client_read(void *opaque)
         vnc_client_free(vs);
         return;
     }
-    vnc_buffer_append(&vs->in, buf, n);
-    while (vs->in.offset < vs->in.len) {
-        ssize_t used = vnc_process(vs, vs->in.data + vs->in.offset, vs->in.len - vs->in.offset);
-        if (used < 0) {
-            vnc_client_free(vs);
-            return;
-        }
-        if (used == 0) {
-            break;
-        }
-        vnc_buffer_consume(&vs->in, used);
-    }
-    vnc_update_client(vs);
+    vnc_client_input(vs, buf, n);
 }
 
 /* ---- the listening socket ---- */
@@ -459,11 +469,24 @@ static void vnc_peer_info(int fd, bool peer, VncPeerInfo *info)
     }
 }
 
+VncState *vnc_client_attach(VncDisplay *vd, int fd)
+{
+    VncState *vs = xzalloc(sizeof(*vs));
+
+    vs->vd = vd;
+    vs->fd = fd;
+    vnc_peer_info(fd, true, &vs->peer);
+    vs->next = vd->clients;
+    vd->clients = vs;
+    vd->nclients++;
+    vnc_write(vs, "RFB 003.008\n", 12);
+    return vnc_update_client(vs) ? vs : NULL;
+}
+
 static void vnc_accept(void *opaque)
 {
     VncDisplay *vd = opaque;
     int fd = accept4(vd->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    VncState *vs;
 
     if (fd < 0) {
         return;
@@ -472,15 +495,7 @@ static void vnc_accept(void *opaque)
         close(fd);
         return;
     }
-    vs = xzalloc(sizeof(*vs));
-    vs->vd = vd;
-    vs->fd = fd;
-    vnc_peer_info(fd, true, &vs->peer);
-    vs->next = vd->clients;
-    vd->clients = vs;
-    vd->nclients++;
-    vnc_write(vs, "RFB 003.008\n", 12);
-    vnc_update_client(vs);
+    vnc_client_attach(vd, fd);
 }
 
 /* ---- display change listener ---- */
@@ -523,7 +538,7 @@ static void vnc_dpy_refresh(DisplayChangeListener *dcl)
     }
 }
 
-static const DisplayChangeListenerOps vnc_dcl_ops = {
+const DisplayChangeListenerOps vnc_dcl_ops = {
     .dpy_name = "vnc",
     .dpy_refresh = vnc_dpy_refresh,
     .dpy_gfx_update = vnc_dpy_update,

@@ -40,6 +40,9 @@ void virtio_gpu_disable_scanout(VirtIOGPU *g, unsigned i)
     VirtIOGPUScanout *s = &g->scanout[i];
     VirtIOGPUResource *res = virtio_gpu_find_resource(g, s->resource_id);
 
+    if (!s->resource_id) {
+        return; /* already showing the placeholder */
+    }
     if (res) {
         res->scanout_bitmask &= ~(1u << i);
     }
