@@ -14,7 +14,7 @@ from test_linux import PROMPT, sh
 from test_vnc import QMP, wait_for
 
 LINE = "KESTREL-SCREEN-LINE 0123456789 abcdefghijklmnopqrstuvwxyz"
-EV_KEY, EV_ABS, KEY_A, KEY_B, KEY_C, BTN_LEFT = 1, 3, 30, 48, 46, 0x110
+EV_KEY, EV_REL, EV_ABS, KEY_A, KEY_B, KEY_C, BTN_LEFT = 1, 2, 3, 30, 48, 46, 0x110
 # Modern virtio-mmio, as QEMU's virtio-gpu needs (the Linux driver wants VIRTIO_F_VERSION_1).
 MMIO = ["-global", "virtio-mmio.force-legacy=false", "-device", "virtio-gpu-device",
         "-device", "virtio-keyboard-device", "-device", "virtio-tablet-device"]
@@ -152,11 +152,18 @@ def test_screen_vnc_and_input(kestrel, qemu, linux_images, tmp_path):
 
 
 def test_pci_devices(kestrel, linux_images, tmp_path):
+    vnc = str(tmp_path / "vnc.sock")
     child, qmp = boot(*start(kestrel, linux_images, tmp_path,
-                             ["-device", "virtio-gpu-pci,id=vga", "-device", "virtio-keyboard-pci"]))
+                             ["-device", "virtio-gpu-pci,id=vga", "-device", "virtio-keyboard-pci",
+                              "-device", "virtio-mouse-pci", "-vnc", f"unix:{vnc}"]))
     assert "virtio_gpudrmfb" in sh(child, "cat /proc/fb")
+    devices = sh(child, "cat /proc/bus/input/devices")
+    assert 'N: Name="QEMU Virtio Mouse"' in devices and "I: Bus=0006 Vendor=0627 Product=0002" \
+        in devices
     kbd = event_device(child, "QEMU Virtio Keyboard")
-    capture_events(child, kbd, 4)
+    mouse = event_device(child, "QEMU Virtio Mouse")
+    capture_events(child, kbd, 7)    # a from HMP (2 reports), b from input-send-event (1)
+    capture_events(child, mouse, 7)  # REL_X, REL_Y, SYN, BTN_LEFT down, SYN, up, SYN
     show_line(child)
     # By the id of the PCI proxy; head 1 does not exist (max_outputs=1).
     w, h, pixels = screen(qmp, str(tmp_path / "p.ppm"), device="vga", head=0)
@@ -164,6 +171,20 @@ def test_pci_devices(kestrel, linux_images, tmp_path):
     err = qmp.cmd("screendump", filename=str(tmp_path / "x.ppm"), device="vga", head=1)
     assert err["error"]["desc"] == "Device vga (head 1) is not bound to a QemuConsole"
     assert qmp.hmp("sendkey a 10") == ""
-    assert captured_events(child, kbd, 4) == [(EV_KEY, KEY_A, 1), (EV_KEY, KEY_A, 0)]
+    captured_events(child, kbd, 4)  # a is done before b starts
+    key_b = {"type": "qcode", "data": "b"}
+    assert qmp.cmd("input-send-event", events=[
+        {"type": "key", "data": {"down": True, "key": key_b}},
+        {"type": "key", "data": {"down": False, "key": key_b}}]) == {"return": {}}
+    assert captured_events(child, kbd, 7) == [(EV_KEY, KEY_A, 1), (EV_KEY, KEY_A, 0),
+                                              (EV_KEY, KEY_B, 1), (EV_KEY, KEY_B, 0)]
+    # Without a tablet, VNC pointer moves are relative motion of the mouse.
+    c = RFBClient(vnc)
+    c.pointer(0, 0)
+    c.pointer(10, 5)
+    c.pointer(10, 5, 1)
+    c.pointer(10, 5, 0)
+    assert captured_events(child, mouse, 7) == [(EV_REL, 0, 10), (EV_REL, 1, 5),
+                                                (EV_KEY, BTN_LEFT, 1), (EV_KEY, BTN_LEFT, 0)]
     child.sendline("poweroff")
     child.expect(pexpect.EOF)
