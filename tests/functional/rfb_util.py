@@ -1,8 +1,8 @@
 """A small RFB (VNC) client for the display tests, written from RFC 6143: the
 handshake (3.3, 3.7, 3.8; None or VNC authentication), SetPixelFormat,
 SetEncodings, FramebufferUpdateRequest and the decoding of Raw, ZRLE and
-DesktopSize rectangles into a framebuffer of (r, g, b) tuples, KeyEvent and
-PointerEvent. Also a PPM reader for screendump files."""
+DesktopSize rectangles into an RGB framebuffer (a bytearray of rows, as a PPM
+holds them), KeyEvent and PointerEvent. Also a PPM reader for screendump files."""
 import ctypes
 import ctypes.util
 import socket
@@ -68,7 +68,8 @@ class RFBClient:
         self.name = self.recv(struct.unpack(">I", self.recv(4))[0])
         self.width, self.height = w, h
         self.pf = dict(bpp=32, big=0, rmax=255, gmax=255, bmax=255, rs=16, gs=8, bs=0)
-        self.fb = {}
+        self.fb = bytearray(w * h * 3)
+        self.painted = 0  # pixels received
         self.zlib = zlib.decompressobj()
 
     def recv(self, n):
@@ -119,6 +120,29 @@ class RFBClient:
     def pixel(self, raw):
         return self.rgb(int.from_bytes(raw, "big" if self.pf["big"] else "little"))
 
+    def at(self, x, y):
+        i = (y * self.width + x) * 3
+        return tuple(self.fb[i:i + 3])
+
+    def put_row(self, x, y, rgb):
+        """rgb: the RGB bytes of pixels from (x, y) on."""
+        i = (y * self.width + x) * 3
+        self.fb[i:i + len(rgb)] = rgb
+        self.painted += len(rgb) // 3
+
+    def native(self):
+        p = self.pf
+        return (p["bpp"], p["big"], p["rmax"], p["gmax"], p["bmax"], p["rs"], p["gs"],
+                p["bs"]) == (32, 0, 255, 255, 255, 16, 8, 0)
+
+    def to_rgb(self, data, bpp):
+        """Pixels in the client's format -> RGB bytes."""
+        if bpp == 4 and self.native():
+            out = bytearray(len(data) // 4 * 3)
+            out[0::3], out[1::3], out[2::3] = data[2::4], data[1::4], data[0::4]
+            return out
+        return b"".join(bytes(self.pixel(data[i:i + bpp])) for i in range(0, len(data), bpp))
+
     def read_update(self):
         """Read one FramebufferUpdate; returns the list of (x, y, w, h, encoding)."""
         msg = self.recv(4)
@@ -129,11 +153,13 @@ class RFBClient:
             rects.append((x, y, w, h, enc))
             if enc == ENC_DESKTOP_SIZE:
                 self.width, self.height = w, h
+                self.fb = bytearray(w * h * 3)
             elif enc == ENC_RAW:
                 bpp = self.pf["bpp"] // 8
                 data = self.recv(w * h * bpp)
-                for i in range(w * h):
-                    self.fb[(x + i % w, y + i // w)] = self.pixel(data[i * bpp:(i + 1) * bpp])
+                for row in range(h):
+                    self.put_row(x, y + row, self.to_rgb(data[row * w * bpp:(row + 1) * w * bpp],
+                                                         bpp))
             elif enc == ENC_ZRLE:
                 n = struct.unpack(">I", self.recv(4))[0]
                 self.decode_zrle(x, y, w, h, self.zlib.decompress(self.recv(n)))
@@ -147,44 +173,46 @@ class RFBClient:
         return 3 if p["bpp"] == 32 and mask <= 0xffffff else p["bpp"] // 8
 
     def decode_zrle(self, x0, y0, w, h, data):
-        cl, pos = self.cpixel_len(), 0
+        cl, pos, bpp = self.cpixel_len(), 0, self.pf["bpp"] // 8
 
-        def cpixel():
+        def cpixels(n):
             nonlocal pos
-            raw = data[pos:pos + cl]
-            pos += cl
-            return self.pixel(raw + b"\0" * (self.pf["bpp"] // 8 - cl))
+            raw = data[pos:pos + n * cl]
+            pos += n * cl
+            if cl != bpp:
+                raw = b"".join(raw[i:i + cl] + b"\0" for i in range(0, len(raw), cl))
+            return self.to_rgb(raw, bpp)
         for ty in range(y0, y0 + h, 64):
             for tx in range(x0, x0 + w, 64):
                 tw, th = min(64, x0 + w - tx), min(64, y0 + h - ty)
                 sub = data[pos]
                 pos += 1
                 if sub == 0:
-                    for i in range(tw * th):
-                        self.fb[(tx + i % tw, ty + i // tw)] = cpixel()
+                    rgb = cpixels(tw * th)
+                    for yy in range(th):
+                        self.put_row(tx, ty + yy, rgb[yy * tw * 3:(yy + 1) * tw * 3])
                 elif sub == 1:
-                    c = cpixel()
-                    for i in range(tw * th):
-                        self.fb[(tx + i % tw, ty + i // tw)] = c
+                    row = bytes(cpixels(1)) * tw
+                    for yy in range(th):
+                        self.put_row(tx, ty + yy, row)
                 elif 2 <= sub <= 16:
-                    pal = [cpixel() for _ in range(sub)]
+                    rgb = cpixels(sub)
+                    pal = [bytes(rgb[i * 3:i * 3 + 3]) for i in range(sub)]
                     bits = 1 if sub == 2 else 2 if sub <= 4 else 4
                     row_bytes = (tw * bits + 7) // 8
                     for yy in range(th):
-                        row = data[pos:pos + row_bytes]
+                        packed = data[pos:pos + row_bytes]
                         pos += row_bytes
-                        for xx in range(tw):
-                            bit = xx * bits
-                            idx = (row[bit // 8] >> (8 - bits - bit % 8)) & ((1 << bits) - 1)
-                            self.fb[(tx + xx, ty + yy)] = pal[idx]
+                        idx = [(packed[(xx * bits) // 8] >> (8 - bits - (xx * bits) % 8))
+                               & ((1 << bits) - 1) for xx in range(tw)]
+                        self.put_row(tx, ty + yy, b"".join(pal[i] for i in idx))
                 else:
                     raise AssertionError(f"ZRLE subencoding {sub} not expected from Kestrel")
         assert pos == len(data), (pos, len(data))
 
     def framebuffer_rgb(self):
         """The framebuffer as RGB rows (what a PPM holds)."""
-        return b"".join(bytes(self.fb[(x, y)]) for y in range(self.height)
-                        for x in range(self.width))
+        return bytes(self.fb)
 
     def close(self):
         self.sock.close()

@@ -111,14 +111,14 @@ def test_screen_vnc_and_input(kestrel, qemu, linux_images, tmp_path):
         c.read_update()
     assert (zrle.width, zrle.height) == (1280, 800)
     assert zrle.framebuffer_rgb() == pixels
-    assert (raw16.width, raw16.height) == (640, 480) and len(raw16.fb) == 640 * 480
+    assert (raw16.width, raw16.height) == (640, 480) and len(raw16.fb) == 640 * 480 * 3
     # The first text line, through RGB565 and back.
     def rgb565(r, g, b):
         return ((r * 31 + 127) // 255 * 255 // 31, (g * 63 + 127) // 255 * 255 // 63,
                 (b * 31 + 127) // 255 * 255 // 31)
     line = [rgb565(*pixels[(y * w + x) * 3:(y * w + x) * 3 + 3]) for y in range(16)
             for x in range(640)]
-    assert [raw16.fb[(x, y)] for y in range(16) for x in range(640)] == line
+    assert [raw16.at(x, y) for y in range(16) for x in range(640)] == line
     assert any(p != (0, 0, 0) for p in line)
 
     zrle.key(ord("a"), True)
