@@ -39,7 +39,8 @@ def des_vnc_response(password, challenge):
 
 class RFBClient:
     def __init__(self, path, version=b"RFB 003.008\n", password=None, shared=True):
-        self.sock = socket.socket(socket.AF_UNIX)
+        # path: a UNIX socket's path, or a (host, port) pair
+        self.sock = socket.socket(socket.AF_INET if isinstance(path, tuple) else socket.AF_UNIX)
         self.sock.settimeout(120)
         self.sock.connect(path)
         self.buf = b""

@@ -49,9 +49,10 @@ def wait_for(path, alive):
 def vm(kestrel, tmp_path):
     procs = []
 
-    def start(vnc_opts=""):
-        vnc, qmp = str(tmp_path / "vnc.sock"), str(tmp_path / "qmp.sock")
-        proc = subprocess.Popen([kestrel] + BASE + ["-vnc", f"unix:{vnc}{vnc_opts}",
+    def start(vnc_opts="", vnc=None):
+        vnc, qmp = vnc or str(tmp_path / "vnc.sock"), str(tmp_path / "qmp.sock")
+        spec = f"{vnc[0]}:{vnc[1] - 5900}" if isinstance(vnc, tuple) else f"unix:{vnc}"
+        proc = subprocess.Popen([kestrel] + BASE + ["-vnc", f"{spec}{vnc_opts}",
                                                     "-qmp", f"unix:{qmp},server=on,wait=off"],
                                 stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         procs.append(proc)
@@ -94,6 +95,18 @@ def test_handshakes_formats_and_encodings(vm):
     assert info["enabled"] and info["auth"] == "none" and info["family"] == "unix"
     assert info["service"] == vnc and len(info["clients"]) == 1
     assert f"Server: :{vnc} (unix)" in qmp.hmp("info vnc")
+
+
+def test_tcp(vm, free_port):
+    """-vnc HOST:N listens on TCP port 5900+N; query-vnc and info vnc say where."""
+    vnc, qmp = vm(vnc=("127.0.0.1", free_port))
+    c = RFBClient(("127.0.0.1", free_port))
+    assert (c.width, c.height) == (640, 480)
+    info = qmp.cmd("query-vnc")["return"]
+    assert (info["host"], info["service"], info["family"]) == ("127.0.0.1", str(free_port), "ipv4")
+    assert info["clients"][0]["host"] == "127.0.0.1" and info["clients"][0]["family"] == "ipv4"
+    text = qmp.hmp("info vnc")
+    assert f"Server: 127.0.0.1:{free_port} (ipv4)" in text and "Client: 127.0.0.1:" in text
 
 
 def test_password(vm):
