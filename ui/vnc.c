@@ -3,7 +3,8 @@
  * clients, on a listening socket served by the main loop.
  *
  * Per client: ProtocolVersion -> security (None, or "VNC Authentication"
- * with -vnc ...,password=on) -> ClientInit/ServerInit -> messages:
+ * with -vnc ...,password=on) -> ClientInit/ServerInit (a client that does not
+ * share the desktop disconnects the others, as QEMU's share=allow-exclusive) -> messages:
  * SetPixelFormat (8/16/32 bpp true colour), SetEncodings (Raw, ZRLE,
  * DesktopSize), FramebufferUpdateRequest, KeyEvent, PointerEvent,
  * ClientCutText (ignored).
@@ -272,6 +273,10 @@ static ssize_t vnc_handle_client_init(VncState *vs, const uint8_t *p, size_t ava
 
     if (avail < 1) {
         return 0;
+    }
+    /* Not shared: the others go (QEMU's default, share=allow-exclusive). */
+    while (!p[0] && (vs->vd->clients != vs || vs->next)) {
+        vnc_client_free(vs->vd->clients != vs ? vs->vd->clients : vs->next);
     }
     vnc_pixel_format_parse(native_pf, &vs->pf);
     vs->fb_width = s->width;

@@ -165,6 +165,12 @@ def test_bad_messages_close_only_that_client(vm):
     good.request(w=16, h=16)
     assert good.read_update() == [(0, 0, 16, 16, ENC_RAW)]
     assert len(qmp.cmd("query-vnc")["return"]["clients"]) == 1
+    # A client that asks for the desktop alone: the others are disconnected.
+    alone = RFBClient(vnc, shared=False)
+    assert good.closed()
+    alone.request(w=16, h=16)
+    assert alone.read_update() == [(0, 0, 640, 480, ENC_RAW)]
+    assert len(qmp.cmd("query-vnc")["return"]["clients"]) == 1
 
 
 def png_pixels(path):
