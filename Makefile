@@ -21,11 +21,13 @@ LDLIBS += $(shell pkg-config --libs slirp)
 LDLIBS += -lz
 # -sandbox (system/sandbox.c) on libseccomp.
 LDLIBS += $(shell pkg-config --libs libseccomp)
+# VNC authentication (ui/vnc-auth.c) uses DES from nettle.
+LDLIBS += -lnettle
 
 SRC_DIRS := system qom disas util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             hw/pci hw/pci-host hw/nvram hw/block fsdev hw/9pfs \
             target/riscv accel/tcg chardev gdbstub monitor net hw/virtio block migration \
-            target/i386 hw/i386 hw/timer hw/isa hw/input
+            target/i386 hw/i386 hw/timer hw/isa hw/input ui hw/display
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 

@@ -1,10 +1,10 @@
 /*
  * Monitor commands that look at or poke the machine beyond the CPU: info roms,
- * info network, info irq, info mem, info jit, nmi/inject-nmi and sendkey. Formats follow QEMU 7.2's
+ * info network, info irq, info mem, info jit and nmi/inject-nmi
+ * (sendkey is in ui-cmds.c, with the input layer). Formats follow QEMU 7.2's
  * riscv build: "addr=... size=... mem=... name=..." for roms; NICs with their
  * netdev under " \ " for network; "vaddr paddr size attr" for mem.
  */
-#include <ctype.h>
 #include <inttypes.h>
 
 #include "accel/tcg/tb.h"
@@ -154,74 +154,13 @@ static json_object *hmp_info_jit(MonitorCmdCtx *ctx, json_object *args, Error **
     return NULL;
 }
 
-/* ---- nmi, sendkey ---- */
+/* ---- nmi ---- */
 
 /* QEMU 7.2's riscv machines have no NMI to inject: they answer this error (HMP and QMP). */
 static json_object *cmd_inject_nmi(MonitorCmdCtx *ctx, json_object *args, Error **errp)
 {
     error_setg(errp, "this feature or command is not currently supported");
     return NULL;
-}
-
-/* QEMU's key names (QKeyCode) that sendkey accepts, besides 0xNN keycodes. */
-static const char *const key_names[] = {
-    "shift",        "shift_r",       "alt",         "alt_r",     "ctrl",        "ctrl_r",
-    "menu",         "esc",           "minus",       "equal",     "backspace",   "tab",
-    "bracket_left", "bracket_right", "ret",         "semicolon", "apostrophe",  "grave_accent",
-    "backslash",    "comma",         "dot",         "slash",     "asterisk",    "spc",
-    "caps_lock",    "num_lock",      "scroll_lock", "kp_divide", "kp_multiply", "kp_subtract",
-    "kp_add",       "kp_enter",      "kp_decimal",  "sysrq",     "less",        "home",
-    "pgup",         "pgdn",          "end",         "left",      "up",          "down",
-    "right",        "insert",        "delete",      "meta_l",    "meta_r",      "print",
-    "pause",
-};
-
-static bool key_name_valid(const char *k, size_t n)
-{
-    char *end;
-
-    if (n == 1 && isalnum((unsigned char)k[0])) {
-        return true; /* a-z, 0-9 */
-    }
-    if (n > 2 && k[0] == '0' && k[1] == 'x') {
-        strtoul(k, &end, 16);
-        return (size_t)(end - k) == n;
-    }
-    if ((n == 2 || n == 3) && k[0] == 'f' && atoi(k + 1) >= 1 && atoi(k + 1) <= 24 &&
-        strspn(k + 1, "0123456789") == n - 1) {
-        return true;
-    }
-    if (n == 4 && !strncmp(k, "kp_", 3) && isdigit((unsigned char)k[3])) {
-        return true;
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(key_names); i++) {
-        if (strlen(key_names[i]) == n && !strncmp(key_names[i], k, n)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/*
- * No machine of ours has a keyboard: as QEMU does without an input device, valid keys go
- * nowhere (no error); an unknown key name is refused with QEMU's message (printed, not an
- * error, as QEMU's HMP does).
- */
-static json_object *hmp_sendkey(MonitorCmdCtx *ctx, json_object *args, Error **errp)
-{
-    const char *keys = json_object_get_string(json_object_object_get(args, "keys"));
-
-    for (const char *k = keys;;) {
-        size_t n = strcspn(k, "-");
-        if (!key_name_valid(k, n)) {
-            monitor_printf(ctx->mon, "invalid parameter: %.*s\n", (int)n, k);
-            return NULL;
-        }
-        if (!k[n]) {
-            return NULL;
-        }
-        k += n + 1;
-    }
 }
 
 const MonitorCommand hmp_machine_commands[] = {
@@ -234,10 +173,5 @@ const MonitorCommand hmp_machine_commands[] = {
     {.hmp_name = "info irq", .help = "show the interrupts statistics", .fn = hmp_info_irq},
     {.hmp_name = "info jit", .help = "show dynamic compiler info", .fn = hmp_info_jit},
     {.name = "inject-nmi", .hmp_name = "nmi", .help = "inject an NMI", .fn = cmd_inject_nmi},
-    {.hmp_name = "sendkey",
-     .args = "keys:s,hold-time:i?",
-     .params = "keys [hold_ms]",
-     .help = "send keys to the VM (e.g. 'sendkey ctrl-alt-f1', default hold time=100 ms)",
-     .fn = hmp_sendkey},
     {.fn = NULL},
 };

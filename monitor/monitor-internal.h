@@ -93,6 +93,7 @@ extern const MonitorCommand monitor_commands[];
 extern const MonitorCommand hmp_commands[];
 extern const MonitorCommand hmp_machine_commands[]; /* hmp-machine.c */
 extern const MonitorCommand snapshot_commands[];    /* snapshot-cmds.c */
+extern const MonitorCommand ui_commands[];          /* ui-cmds.c: display and input */
 /* Every table, NULL-terminated, in lookup order (help and query-commands list them all). */
 extern const MonitorCommand *const monitor_tables[];
 const MonitorCommand *monitor_find_qmp(const char *name);

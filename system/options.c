@@ -323,14 +323,25 @@ SET_STRING(pidfile)
 SET_STRING(debugcon)
 SET_FLAG(daemonize)
 
-/* We have no graphical display: only "none" (the serial port goes to stdio anyway). */
+/* -display none | vnc=ADDR[,opts]: the displays we have (no window system backend yet). */
 static bool opt_display(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
+    if (!strncmp(arg, "vnc=", 4)) {
+        o->vnc = arg + 4;
+        return true;
+    }
     if (strcmp(arg, "none") != 0) {
-        error_setg(errp, "-%s %s: display '%s' is not supported (Kestrel has only 'none')", opt,
-                   arg, arg);
+        error_setg(errp, "-%s %s: display '%.*s' is not supported (Kestrel has none and vnc=)", opt,
+                   arg, (int)strcspn(arg, ","), arg);
         return false;
     }
+    return true;
+}
+
+/* -vnc [host]:N[,password=on] | unix:PATH | none (ui/vnc.c checks the form when it opens). */
+static bool opt_vnc(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    o->vnc = arg;
     return true;
 }
 
@@ -460,7 +471,7 @@ static bool opt_uuid(VLOptions *o, const char *opt, const char *arg, Error **err
     return ok;
 }
 
-/* -k LANGUAGE: the keyboard layout of a graphical display; with none, it has no effect. */
+/* -k LANGUAGE: the keyboard layout of a graphical display: checked; VNC keys map as en-us. */
 static bool opt_keyboard(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     for (const char *p = arg; *p; p++) {
@@ -702,7 +713,7 @@ static const OptionDef options[] = {
     {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]", opt_memory,
      "guest RAM size; a bare number is MiB, suffixes K/M/G/T, fractions (1.5G) allowed; "
      "slots/maxmem are checked (no memory hotplug)"},
-    {"k", "language", opt_keyboard, "keyboard layout (no effect: there is no graphical display)"},
+    {"k", "language", opt_keyboard, "keyboard layout (accepted; VNC keys map as en-us)"},
     {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
     {"name", "NAME", opt_name, "name the VM (query-name, info name)"},
     {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid, "machine UUID (fw_cfg's UUID item)"},
@@ -719,10 +730,13 @@ static const OptionDef options[] = {
     {"virtfs", "local,path=DIR,mount_tag=TAG,security_model=M[,id=ID][,readonly=on]", opt_virtfs,
      "share a host directory over 9p: an -fsdev and its virtio-9p-pci in one option"},
     {"usb", NULL, opt_usb, "accepted; as in QEMU's virt there is no USB host controller to add"},
-    {"display", "none", opt_display, "display type (only 'none': there is no graphical display)"},
+    {"display", "none|vnc=[host]:N", opt_display,
+     "display type: none, or a VNC server (as -vnc); there is no window-system display yet"},
     {"nographic", NULL, opt_nographic,
      "the first serial port on stdio, with the Ctrl-A keys (Ctrl-A h lists them)"},
     {"vga", "none", opt_vga, "video card type (only 'none': the virt board has no VGA card)"},
+    {"vnc", "[host]:N[,password=on]|unix:PATH", opt_vnc,
+     "a VNC server on TCP port 5900+N (or a UNIX socket) showing the first display"},
     {"netdev", "user,id=ID[,hostfwd=tcp::HOSTPORT-:GUESTPORT]", opt_netdev,
      "a network backend (user networking); attach with -device virtio-net-device,netdev=ID"},
     {"nic", "user[,model=virtio-net-device][,hostfwd=...]", opt_nic,
@@ -871,8 +885,8 @@ void vl_print_help(FILE *out)
     fprintf(out,
             "\nOptions are also accepted with two dashes (--machine).\n"
             "\nWhere Kestrel differs from QEMU:\n"
-            "  - There is no graphical display: without -nographic the first serial port\n"
-            "    still goes to stdio (as with -nographic), and -display accepts only none.\n"
+            "  - There is no window-system display (SDL/GTK): without -nographic the first\n"
+            "    serial port still goes to stdio; screens are seen through -vnc or screendump.\n"
             "%s"
             "  - Disk images must be given with -drive or -blockdev (not as bare arguments),\n"
             "    raw or qcow2. virtio-pci devices are transitional as QEMU's on pcie.0\n"

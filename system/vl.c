@@ -29,6 +29,7 @@
 #include "system/os-posix.h"
 #include "system/runstate.h"
 #include "system/target-info.h"
+#include "ui/vnc.h"
 #include "util/guest-random.h"
 #include "util/log.h"
 #include "util/main-loop.h"
@@ -650,6 +651,11 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
         return NULL;
     }
     net_check_clients();
+    /* The VNC server after the devices, so it shows the first display device's console. */
+    if (o->vnc && !vnc_display_open(o->vnc, errp)) {
+        error_prepend(errp, "-vnc %s: ", o->vnc);
+        return NULL;
+    }
     return machine_run_init_done_notifiers(ms, errp) ? ms : NULL;
 }
 

@@ -670,6 +670,11 @@ static const VirtioPCIType virtio_pci_types[] = {
      .legacy_device_id = 0x1009},
     {"vhost-user-fs-pci", "vhost-user-fs-device", PCI_CLASS_STORAGE_OTHER,
      "virtio file system served by virtiofsd over vhost-user (PCI)"},
+    {"virtio-gpu-pci", "virtio-gpu-device", PCI_CLASS_DISPLAY_OTHER, "virtio GPU, 2D (PCI)"},
+    {"virtio-keyboard-pci", "virtio-keyboard-device", PCI_CLASS_INPUT_OTHER,
+     "virtio keyboard (PCI)"},
+    {"virtio-mouse-pci", "virtio-mouse-device", PCI_CLASS_INPUT_OTHER, "virtio mouse (PCI)"},
+    {"virtio-tablet-pci", "virtio-tablet-device", PCI_CLASS_INPUT_OTHER, "virtio tablet (PCI)"},
 };
 
 /* One TypeInfo per proxy type, filled from the table at start-up (the registry keeps it). */

@@ -88,9 +88,11 @@ def samples(f, port):
         "serial": [["-serial", s] for s in
                    ("stdio", "mon:stdio", "null", "none", f"file:{f['log']}", "pty",
                     f"tcp:127.0.0.1:{port},server=on,wait=off")],
-        "display": [["-display", "none"]],
+        "display": [["-display", "none"], ["-display", f"vnc=unix:{f['sock']}"]],
         # dumpdtb ends start-up before the snapshot is read (test_snapshot.py loads one).
         "loadvm": [["-loadvm", "s1"]],
+        "vnc": [["-vnc", f"unix:{f['sock']}"], ["-vnc", "none"],
+                ["-vnc", f"unix:{f['sock']},password=on"]],
         "s": [["-s"]],
         "gdb": [["-gdb", f"tcp::{port}"]],
         "S": [["-S"]],

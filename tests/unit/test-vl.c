@@ -54,6 +54,11 @@ static void test_qemu_command_line(void **state)
     assert_string_equal(o.gdb, "tcp::1234");
     assert_true(o.start_stopped);
     assert_int_equal(o.smp_cpus, 2);
+    /* The VNC server's address, from either spelling. */
+    assert_null(parse(&o, "-display", "vnc=:3,password=on", NULL));
+    assert_string_equal(o.vnc, ":3,password=on");
+    assert_null(parse(&o, "-vnc", "unix:/tmp/v.sock", "-display", "none", NULL));
+    assert_string_equal(o.vnc, "unix:/tmp/v.sock");
 }
 
 static void test_double_dash_and_aliases(void **state)
@@ -106,8 +111,10 @@ static void test_bad_options(void **state)
     expect_error("--bar: invalid option", parse(&o, "--bar", NULL));
     expect_error("-kernel: requires an argument", parse(&o, "-kernel", NULL));
     expect_error("-m: requires an argument", parse(&o, "-m", NULL));
-    expect_error("-display gtk: display 'gtk' is not supported (Kestrel has only 'none')",
+    expect_error("-display gtk: display 'gtk' is not supported (Kestrel has none and vnc=)",
                  parse(&o, "-display", "gtk", NULL));
+    expect_error("-display sdl,gl=on: display 'sdl' is not supported (Kestrel has none and vnc=)",
+                 parse(&o, "-display", "sdl,gl=on", NULL));
     assert_non_null(strstr(parse(&o, "disk.img", NULL), "invalid option"));
 }
 

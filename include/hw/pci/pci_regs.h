@@ -51,6 +51,8 @@
 #define PCI_CLASS_STORAGE_OTHER 0x018000
 #define PCI_CLASS_NETWORK_ETHERNET 0x020000
 #define PCI_CLASS_OTHERS 0x00ff00 /* class 0x00, subclass 0xff, as QEMU */
+#define PCI_CLASS_DISPLAY_OTHER 0x038000
+#define PCI_CLASS_INPUT_OTHER 0x098000
 
 #define PCI_VENDOR_ID_REDHAT_QUMRANET 0x1af4 /* virtio */
 #define PCI_VENDOR_ID_REDHAT 0x1b36          /* QEMU's own devices */

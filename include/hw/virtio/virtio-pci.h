@@ -1,9 +1,10 @@
 /*
  * The virtio PCI transport (virtio 1.2, 4.1): a PCI function
  * (a "proxy") that carries one virtio device backend. virtio-blk-pci,
- * virtio-net-pci and virtio-rng-pci are proxies around virtio-blk-device,
- * virtio-net-device and virtio-rng-device: the same backends virtio-mmio
- * carries, bound through virtio_bind_transport(). The proxy forwards the
+ * virtio-net-pci and virtio-rng-pci (also virtio-gpu-pci and the keyboard,
+ * mouse and tablet) are proxies around virtio-blk-device, virtio-net-device
+ * and virtio-rng-device: the same backends virtio-mmio carries, bound through
+ * virtio_bind_transport(). The proxy forwards the
  * backend's properties (drive=, netdev=, mac=, rng=, serial=) so the command
  * line reads as QEMU's: -device virtio-blk-pci,drive=hd0,addr=3.
  *
