@@ -188,7 +188,7 @@ static int l1_update_refcounts(Qcow2State *s, const uint64_t *l1, uint64_t from,
         if (!l2_off) {
             continue;
         }
-        if (!table_cluster_ok(s, l2_off)) {
+        if (!table_cluster_ok(s, l2_off) || qcow2_overlaps_metadata(s, l2_off, s->cluster_size)) {
             return qcow2_corrupt(s, "L1 entry %" PRIu64 " (%#" PRIx64 ") is invalid", i, l1[i]);
         }
         if ((ret = qcow2_cache_get(s, &s->l2_cache, l2_off, &l2)) < 0) {
@@ -235,6 +235,11 @@ static int fix_copied_flags(Qcow2State *s)
 
         if (!l2_off) {
             continue;
+        }
+        /* It is written back below: never over the header or another table. */
+        if (!table_cluster_ok(s, l2_off) || qcow2_overlaps_metadata(s, l2_off, s->cluster_size)) {
+            return qcow2_corrupt(s, "L1 entry %" PRIu64 " (%#" PRIx64 ") is invalid", i,
+                                 s->l1_table[i]);
         }
         if ((ret = qcow2_cache_get(s, &s->l2_cache, l2_off, &l2)) < 0) {
             return ret;

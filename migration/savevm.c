@@ -279,10 +279,16 @@ static bool load_device(LoadCtx *c, VMStateIn *in)
     return true;
 }
 
-/* Zero the region cheaply: dropped anonymous pages read back as zero. */
+/*
+ * Zero the region cheaply: a shared backing (memfd, file) gets holes punched (MADV_REMOVE
+ * fails on private mappings), private anonymous pages are dropped and read back as zero.
+ */
 static void ram_clear(MemoryRegion *mr)
 {
-    if (madvise(mr->ram_ptr, ALIGN_UP(mr->size, SAVEVM_PAGE_SIZE), MADV_DONTNEED) != 0) {
+    size_t len = ALIGN_UP(mr->size, SAVEVM_PAGE_SIZE);
+
+    if (madvise(mr->ram_ptr, len, MADV_REMOVE) != 0 &&
+        madvise(mr->ram_ptr, len, MADV_DONTNEED) != 0) {
         memset(mr->ram_ptr, 0, mr->size);
     }
 }

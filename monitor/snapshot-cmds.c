@@ -26,21 +26,24 @@ static json_object *hmp_savevm(MonitorCmdCtx *ctx, json_object *args, Error **er
 {
     json_object *name = json_object_object_get(args, "name");
 
-    (void)!save_snapshot(name ? json_object_get_string(name) : NULL, true, NULL, NULL, 0, errp);
+    save_snapshot(name ? json_object_get_string(name) : NULL, true, NULL, NULL, 0,
+                  errp); /* a failure is in errp */
     return NULL;
 }
 
 static json_object *hmp_loadvm(MonitorCmdCtx *ctx, json_object *args, Error **errp)
 {
-    (void)!load_snapshot(json_object_get_string(json_object_object_get(args, "name")), NULL, NULL,
-                         0, errp);
+    const char *name = json_object_get_string(json_object_object_get(args, "name"));
+
+    load_snapshot(name, NULL, NULL, 0, errp); /* a failure is in errp */
     return NULL;
 }
 
 static json_object *hmp_delvm(MonitorCmdCtx *ctx, json_object *args, Error **errp)
 {
-    (void)!delete_snapshot(json_object_get_string(json_object_object_get(args, "name")), NULL, 0,
-                           errp);
+    const char *name = json_object_get_string(json_object_object_get(args, "name"));
+
+    delete_snapshot(name, NULL, 0, errp); /* a failure is in errp */
     return NULL;
 }
 

@@ -12,7 +12,8 @@
  * loadvm reads and checks the VM state before it reverts any disk, so a
  * missing, disk-only or corrupt snapshot leaves the machine as it was.
  * The VM is stopped while they run and resumed if it was running.
- * Main loop thread, BQL held. False + errp with QEMU's messages.
+ * Main loop thread, BQL held. False + errp with QEMU's messages (the monitor's handlers
+ * only pass errp on, so the results are not marked warn_unused_result).
  */
 #ifndef MIGRATION_SNAPSHOT_H
 #define MIGRATION_SNAPSHOT_H
@@ -23,11 +24,10 @@
 /* name NULL: QEMU's "vm-YYYYMMDDHHMMSS". overwrite: replace a snapshot of that name
  * (HMP savevm), else refuse (QMP snapshot-save). */
 bool save_snapshot(const char *name, bool overwrite, const char *vmstate,
-                   const char *const *devices, int ndevices, Error **errp) WARN_UNUSED_RESULT;
+                   const char *const *devices, int ndevices, Error **errp);
 bool load_snapshot(const char *name, const char *vmstate, const char *const *devices, int ndevices,
-                   Error **errp) WARN_UNUSED_RESULT;
+                   Error **errp);
 /* Delete name from every drive that has it (none having it is not an error, as QEMU). */
-bool delete_snapshot(const char *name, const char *const *devices, int ndevices,
-                     Error **errp) WARN_UNUSED_RESULT;
+bool delete_snapshot(const char *name, const char *const *devices, int ndevices, Error **errp);
 
 #endif

@@ -321,3 +321,27 @@ def test_qmp_snapshot_jobs(emulator, tmp_path):
         stop(proc)
     assert qemu_img("snapshot", "-l", path) == ""
     qemu_img("check", path)
+
+
+def test_other_configuration_refused(kestrel, tmp_path):
+    """A snapshot taken with -m 128 does not load into -m 256, nor with a device less."""
+    path, drive = qcow2_drive(tmp_path)
+    proc, ser, h = start_wait_guest(kestrel, tmp_path, drive,
+                                    ["-m", "128", "-device", "virtio-rng-device"])
+    try:
+        assert h.cmd("savevm s1") == ""
+        quit_hmp(h, proc)
+    finally:
+        stop(proc)
+    base = [kestrel, "-M", "virt", "-display", "none", "-bios", "none",
+            "-kernel", build_wait_guest(tmp_path), "-serial", "null", *drive, "-loadvm", "s1"]
+    proc = subprocess.run(base + ["-m", "256", "-device", "virtio-rng-device"],
+                          capture_output=True, text=True, timeout=HANG_GUARD)
+    assert proc.returncode == 1
+    assert "VM state has RAM 'riscv.dram' of 134217728 bytes, which this machine lacks" in \
+        proc.stderr, proc.stderr
+    proc = subprocess.run(base + ["-m", "128"], capture_output=True, text=True,
+                          timeout=HANG_GUARD)
+    assert proc.returncode == 1
+    assert "which this machine lacks" in proc.stderr, proc.stderr
+    qemu_img("check", path)

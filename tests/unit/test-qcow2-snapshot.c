@@ -219,6 +219,43 @@ static void test_cannot_snapshot(void **state)
     blk_unref(b);
 }
 
+/* A snapshot whose L1 table points into the refcount table: revert and delete fail cleanly,
+ * the active disk stays as it was and no metadata is overwritten. */
+static void test_corrupt_snapshot_l1(void **state)
+{
+    Qcow2State st = {0};
+    BlockBackend *q;
+    Error *err = NULL;
+    uint64_t l1_off, reftable;
+    uint8_t be[8];
+    FILE *f;
+
+    sh("rm -f x.qcow2 && qemu-img create -q -f qcow2 x.qcow2 4M"
+       " && qemu-io -c 'write -P 0x51 0 64k' x.qcow2 && qemu-img snapshot -c bad x.qcow2"
+       " && qemu-io -c 'write -P 0x52 0 64k' x.qcow2");
+    assert_true(qcow2_open_chain(&st, path("x.qcow2"), true, NULL, 0, &error_abort));
+    l1_off = st.snapshots[0].l1_table_offset;
+    reftable = st.refcount_table_offset;
+    qcow2_close(&st);
+    qcow2_put_be64(be, reftable);
+    f = fopen(path("x.qcow2"), "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, (long)l1_off, SEEK_SET), 0);
+    assert_int_equal(fwrite(be, 1, 8, f), 8);
+    fclose(f);
+    sh("cp x.qcow2 before.qcow2");
+
+    q = blk_open(path("x.qcow2"), "qcow2", 0, &error_abort);
+    assert_false(blk_snapshot_goto(q, "bad", &err));
+    assert_non_null(err);
+    error_free(err), err = NULL;
+    assert_read(q, 0, 64 * KiB, 0x52);
+    blk_unref(q);
+    /* Only refcounts may have moved: the refcount table and the header are untouched. */
+    sh("cmp -n %llu x.qcow2 before.qcow2 && cmp -i %llu -n 65536 x.qcow2 before.qcow2",
+       (unsigned long long)65536, (unsigned long long)reftable);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_cycle_small_clusters),
         cmocka_unit_test(test_interop),
         cmocka_unit_test(test_cannot_snapshot),
+        cmocka_unit_test(test_corrupt_snapshot_l1),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }
