@@ -114,6 +114,31 @@ static void put_string(VMStateOut *o, const char *s)
     vms_put_bytes(o, s, n);
 }
 
+static void find_unmigratable(DeviceState *dev, const VMStateDescription *vmsd, void *opaque)
+{
+    DeviceState **found = opaque;
+
+    if (vmsd->unmigratable && !*found) {
+        *found = dev;
+    }
+}
+
+bool savevm_state_blocked(Object *machine, Error **errp)
+{
+    DeviceState *found = NULL;
+    char *path;
+
+    foreach_device(machine, find_unmigratable, &found);
+    if (!found) {
+        return false;
+    }
+    path = object_get_canonical_path(OBJECT(found));
+    error_setg(errp, "State blocked by non-migratable device '%s' (%s)", path,
+               DEVICE_GET_CLASS(found)->vmsd->name);
+    free(path);
+    return true;
+}
+
 static void save_device(DeviceState *dev, const VMStateDescription *vmsd, void *opaque)
 {
     VMStateOut *o = opaque;

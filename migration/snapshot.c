@@ -134,7 +134,8 @@ bool save_snapshot(const char *name, bool overwrite, const char *vmstate,
     bool ok = false, was_running;
 
     name = name ? name : auto_name;
-    if (!find_drives(&d, vmstate, devices, ndevices, true, errp)) {
+    if (savevm_state_blocked(machine(), errp) ||
+        !find_drives(&d, vmstate, devices, ndevices, true, errp)) {
         goto out;
     }
     if (d.vmstate != d.blk[0] && !blk_in_snapshots(d.vmstate)) {

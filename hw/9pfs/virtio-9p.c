@@ -21,6 +21,7 @@
 #include <pthread.h>
 
 #include "hw/9pfs/9p.h"
+#include "migration/vmstate.h"
 #include "util/log.h"
 #include "util/main-loop.h"
 
@@ -322,6 +323,10 @@ static const Property virtio_9p_props[] = {
     DEFINE_PROP_END,
 };
 
+/* The guest's fids name open host files: a snapshot cannot hold them (QEMU blocks
+ * migration too while a share is mounted). */
+static const VMStateDescription vmstate_virtio_9p = {.name = "virtio-9p", .unmigratable = true};
+
 static void virtio_9p_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -335,6 +340,7 @@ static void virtio_9p_class_init(ObjectClass *oc, void *data)
     vdc->get_config = virtio_9p_get_config;
     vdc->reset = virtio_9p_reset;
     object_class_add_props(oc, virtio_9p_props);
+    dc->vmsd = &vmstate_virtio_9p;
 }
 
 static const TypeInfo virtio_9p_info = {

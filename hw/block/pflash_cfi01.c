@@ -32,6 +32,7 @@
 #include <inttypes.h>
 
 #include "block/block.h"
+#include "migration/vmstate.h"
 #include "qom/object.h"
 #include "system/memory.h"
 #include "util/log.h"
@@ -432,10 +433,26 @@ static const Property pflash_props[] = {
     DEFINE_PROP_END,
 };
 
+/* The command state machine; the array's bytes are a ROM region, saved with the RAM. */
+static const VMStateDescription vmstate_pflash = {
+    .name = "pflash_cfi01",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT8(cmd, PFlashCFI01),
+            VMSTATE_UINT8(status, PFlashCFI01),
+            VMSTATE_INT32(wcycle, PFlashCFI01),
+            VMSTATE_UINT32(counter, PFlashCFI01),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
 static void pflash_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
 
+    dc->vmsd = &vmstate_pflash;
     object_class_add_props(oc, pflash_props);
     dc->desc = "CFI parallel flash, Intel command set";
     dc->realize = pflash_realize;

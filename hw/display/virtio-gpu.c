@@ -22,6 +22,7 @@
 
 #include "hw/display/edid.h"
 #include "hw/display/virtio-gpu.h"
+#include "migration/vmstate.h"
 #include "util/log.h"
 
 #define VIRTIO_GPU_CTRL_QUEUE_SIZE 256
@@ -393,6 +394,9 @@ static const Property virtio_gpu_props[] = {
     DEFINE_PROP_END,
 };
 
+/* Resources and scanouts are not described yet: savevm refuses rather than lose them. */
+static const VMStateDescription vmstate_virtio_gpu = {.name = "virtio-gpu", .unmigratable = true};
+
 static void virtio_gpu_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -407,6 +411,7 @@ static void virtio_gpu_class_init(ObjectClass *oc, void *data)
     vdc->set_config = virtio_gpu_set_config;
     vdc->reset = virtio_gpu_reset;
     object_class_add_props(oc, virtio_gpu_props);
+    DEVICE_CLASS(oc)->vmsd = &vmstate_virtio_gpu;
 }
 
 static const TypeInfo virtio_gpu_info = {

@@ -15,6 +15,7 @@
  * report cut in two would leave the guest with half a key press.
  */
 #include "hw/input/virtio-input.h"
+#include "migration/vmstate.h"
 #include "util/log.h"
 
 #define VIRTIO_INPUT_QUEUE_SIZE 64
@@ -143,6 +144,10 @@ static const Property virtio_input_props[] = {
     DEFINE_PROP_END,
 };
 
+/* The event queue and config selection are not described yet: savevm refuses. */
+static const VMStateDescription vmstate_virtio_input = {.name = "virtio-input",
+                                                        .unmigratable = true};
+
 static void virtio_input_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -154,6 +159,7 @@ static void virtio_input_class_init(ObjectClass *oc, void *data)
     vdc->set_config = virtio_input_set_config;
     vdc->reset = virtio_input_reset;
     object_class_add_props(oc, virtio_input_props);
+    dc->vmsd = &vmstate_virtio_input;
 }
 
 static const TypeInfo virtio_input_info = {

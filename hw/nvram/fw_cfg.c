@@ -25,6 +25,7 @@
  * items.
  */
 #include "hw/nvram/fw_cfg.h"
+#include "migration/vmstate.h"
 
 #include <assert.h>
 #include <endian.h>
@@ -595,12 +596,42 @@ static const Property fw_cfg_props[] = {
     DEFINE_PROP_END,
 };
 
+/* The items are the board's and the command line's (the same at load); the guest's cursor
+ * is the state. A selector past the table would index outside it: refused. */
+static bool fw_cfg_post_load(void *opaque, int version_id, Error **errp)
+{
+    FWCfgState *s = opaque;
+
+    if (s->cur_entry != FW_CFG_INVALID &&
+        (s->cur_entry & FW_CFG_ENTRY_MASK) >= fw_cfg_max_entry(s)) {
+        error_setg(errp, "VM state of fw_cfg selects item 0x%x, which does not exist",
+                   s->cur_entry);
+        return false;
+    }
+    return true;
+}
+
+static const VMStateDescription vmstate_fw_cfg = {
+    .name = "fw_cfg",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = fw_cfg_post_load,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT16(cur_entry, FWCfgState),
+            VMSTATE_UINT32(cur_offset, FWCfgState),
+            VMSTATE_UINT64(dma_addr, FWCfgState),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
 static void fw_cfg_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
 
     object_class_add_props(oc, fw_cfg_props);
     dc->reset = fw_cfg_reset;
+    dc->vmsd = &vmstate_fw_cfg;
 }
 
 static void fw_cfg_mem_class_init(ObjectClass *oc, void *data)

@@ -13,6 +13,7 @@
  * operations fail instead of waiting forever.
  */
 #include "hw/virtio/vhost-user-fs.h"
+#include "migration/vmstate.h"
 
 #include <errno.h>
 
@@ -142,6 +143,10 @@ static const Property vuf_props[] = {
     DEFINE_PROP_END,
 };
 
+/* The back-end (virtiofsd) holds the file system state: not saved, as QEMU. */
+static const VMStateDescription vmstate_vhost_user_fs = {.name = "vhost-user-fs",
+                                                         .unmigratable = true};
+
 static void vuf_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -156,6 +161,7 @@ static void vuf_class_init(ObjectClass *oc, void *data)
     vdc->set_status = vuf_set_status;
     vdc->reset = vuf_reset;
     object_class_add_props(oc, vuf_props);
+    DEVICE_CLASS(oc)->vmsd = &vmstate_vhost_user_fs;
 }
 
 static const TypeInfo vuf_info = {

@@ -29,6 +29,8 @@
 
 /* The trailer's checksum of len bytes (detects damage, not forgery). */
 uint64_t savevm_checksum(const uint8_t *buf, size_t len);
+/* False + errp if a device under machine cannot be saved (VMStateDescription.unmigratable). */
+bool savevm_state_blocked(Object *machine, Error **errp);
 /* Append the state of machine (devices under it, all RAM/ROM, the virtual clock) to out. */
 void savevm_state_save(VMStateOut *out, Object *machine);
 /* The CLOCK_VIRTUAL value recorded in a stream header, or false if there is no header. */

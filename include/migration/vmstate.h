@@ -93,6 +93,10 @@ struct VMStateDescription {
      * timers on other clocks); false + errp refuses the state. Optional. */
     bool (*post_load)(void *opaque, int version_id, Error **errp);
     const VMStateField *fields;
+    /* The device has state that cannot be saved (yet): savevm refuses while it exists, with
+     * QEMU's "State blocked by non-migratable device". A device without any description is
+     * taken to have no state. */
+    bool unmigratable;
 };
 
 /* Compile-time check that a field has the expected size (the macros below use it). */

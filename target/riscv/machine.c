@@ -3,9 +3,9 @@
  * every architectural register (integer, FP, the CSR state the hart keeps,
  * privilege level, the LR reservation) and whether it sleeps in WFI. What is
  * derived is recomputed after loading: the Sstc timer from stimecmp and the
- * restored time, the TLB from satp and PMP (the loader flushes it).
- * Configuration (misa switches, hartid, resetvec) comes from the command line,
- * which must match; misa and mhartid are saved anyway, as the guest sees them.
+ * restored time, the Sscofpmf overflow timer from the armed counters, the TLB from satp and PMP
+ * (the loader flushes it). Configuration (misa switches, hartid, resetvec) comes from the command
+ * line, which must match; misa and mhartid are saved anyway, as the guest sees them.
  */
 #include <inttypes.h>
 
@@ -22,6 +22,7 @@ static bool riscv_cpu_post_load(void *opaque, int version_id, Error **errp)
         return false;
     }
     riscv_sstc_update(&cpu->env);
+    riscv_pmu_check(&cpu->env); /* re-arms the Sscofpmf overflow timer */
     return true;
 }
 
@@ -70,6 +71,12 @@ const VMStateDescription vmstate_riscv_cpu = {
             VMSTATE_UINT64(env.mseccfg, RISCVCPU),
             VMSTATE_UINT64_ARRAY(env.mhpmcounter, RISCVCPU, RISCV_HPM_COUNTERS),
             VMSTATE_UINT64_ARRAY(env.mhpmevent, RISCVCPU, RISCV_HPM_COUNTERS),
+            VMSTATE_UINT32(env.pmu_events, RISCVCPU),
+            VMSTATE_UINT32(env.pmu_counting, RISCVCPU),
+            VMSTATE_UINT32(env.pmu_armed, RISCVCPU),
+            VMSTATE_UINT64_ARRAY(env.pmu_wrap, RISCVCPU, RISCV_HPM_COUNTERS),
+            VMSTATE_UINT64_ARRAY(env.mstateen, RISCVCPU, 4),
+            VMSTATE_UINT64_ARRAY(env.sstateen, RISCVCPU, 4),
             VMSTATE_UINT8_ARRAY(env.pmpcfg, RISCVCPU, RISCV_PMP_ENTRIES),
             VMSTATE_UINT64_ARRAY(env.pmpaddr, RISCVCPU, RISCV_PMP_ENTRIES),
             VMSTATE_BOOL(parent_obj.halted, RISCVCPU),

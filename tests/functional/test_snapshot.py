@@ -345,3 +345,24 @@ def test_other_configuration_refused(kestrel, tmp_path):
     assert proc.returncode == 1
     assert "which this machine lacks" in proc.stderr, proc.stderr
     qemu_img("check", path)
+
+
+def test_unmigratable_device_blocks_savevm(kestrel, tmp_path):
+    """A device whose state cannot be saved (a 9p share: the guest's fids are open host
+    files) makes savevm refuse, with QEMU's message, instead of a snapshot missing it. (QEMU
+    7.2 blocks only while the share is mounted; Kestrel whenever the device exists.)"""
+    share = tmp_path / "share"
+    share.mkdir()
+    path, drive = qcow2_drive(tmp_path)
+    proc, ser, h = start_wait_guest(kestrel, tmp_path, drive, [
+        "-fsdev", f"local,id=fs0,path={share},security_model=none",
+        "-device", "virtio-9p-device,fsdev=fs0,mount_tag=t"])
+    try:
+        out = h.cmd("savevm s1")
+        assert "Error: State blocked by non-migratable device" in out, out
+        assert "(virtio-9p)" in out, out
+        assert "There is no snapshot available." in h.cmd("info snapshots")
+        quit_hmp(h, proc)
+    finally:
+        stop(proc)
+    qemu_img("check", path)
