@@ -196,7 +196,15 @@ static bool nic_add_parsed(const KeyValueList *kv, char **device_opts, Error **e
     return ok;
 }
 
-bool net_nic_add(const char *optstr, char **device_opts, Error **errp)
+/* What -nic or -net does with a parsed option whose type is not "none". */
+typedef bool NetOptionFn(const KeyValueList *kv, char **device_opts, Error **errp);
+
+/*
+ * -nic and -net: parse optstr (its first word is the type), refuse a missing type with the
+ * message `missing`, accept "none" alone, and hand anything else to add.
+ */
+static bool net_option_add(const char *option, const char *missing, const char *optstr,
+                           NetOptionFn *add, char **device_opts, Error **errp)
 {
     KeyValueList kv;
     const char *type;
@@ -208,18 +216,24 @@ bool net_nic_add(const char *optstr, char **device_opts, Error **errp)
     }
     type = keyval_get(&kv, "type");
     if (!type || !*type) {
-        error_setg(errp, "a NIC type is required (e.g. -nic user or -nic none)");
+        error_setg(errp, "%s", missing);
         ok = false;
     } else if (!strcmp(type, "none")) {
         ok = kv.count == 1;
         if (!ok) {
-            error_setg(errp, "-nic none takes no options");
+            error_setg(errp, "%s none takes no options", option);
         }
     } else {
-        ok = nic_add_parsed(&kv, device_opts, errp);
+        ok = add(&kv, device_opts, errp);
     }
     keyval_free(&kv);
     return ok;
+}
+
+bool net_nic_add(const char *optstr, char **device_opts, Error **errp)
+{
+    return net_option_add("-nic", "a NIC type is required (e.g. -nic user or -nic none)", optstr,
+                          nic_add_parsed, device_opts, errp);
 }
 
 /* ---- legacy -net ---- */
@@ -284,30 +298,17 @@ static bool net_legacy_backend(const KeyValueList *kv, Error **errp)
     return ok;
 }
 
+/* -net nic (a card on hub 0) or -net TYPE (a backend joined to hub 0). */
+static bool net_legacy_parsed(const KeyValueList *kv, char **device_opts, Error **errp)
+{
+    if (!strcmp(keyval_get(kv, "type"), "nic")) {
+        return net_legacy_nic(kv, device_opts, errp);
+    }
+    return net_legacy_backend(kv, errp);
+}
+
 bool net_legacy_add(const char *optstr, char **device_opts, Error **errp)
 {
-    KeyValueList kv;
-    const char *type;
-    bool ok;
-
-    *device_opts = NULL;
-    if (!keyval_parse_repeatable(optstr, "type", &kv, errp)) {
-        return false;
-    }
-    type = keyval_get(&kv, "type");
-    if (!type || !*type) {
-        error_setg(errp, "a type is required (e.g. -net nic or -net user)");
-        ok = false;
-    } else if (!strcmp(type, "none")) {
-        ok = kv.count == 1;
-        if (!ok) {
-            error_setg(errp, "-net none takes no options");
-        }
-    } else if (!strcmp(type, "nic")) {
-        ok = net_legacy_nic(&kv, device_opts, errp);
-    } else {
-        ok = net_legacy_backend(&kv, errp);
-    }
-    keyval_free(&kv);
-    return ok;
+    return net_option_add("-net", "a type is required (e.g. -net nic or -net user)", optstr,
+                          net_legacy_parsed, device_opts, errp);
 }
