@@ -158,34 +158,19 @@ static void test_pool_many(void **state)
 
 /* ---- blk_aio ---- */
 
-static char dir[64];
+#define IMAGE_DIR_TEMPLATE "/tmp/kestrel-test-aio-XXXXXX"
+#include "test-image-dir.h"
 
-static int make_dir(void **state)
+/* dir/name, malloc'd (the caller frees it). */
+static char *path_dup(const char *name)
 {
-    strcpy(dir, "/tmp/kestrel-test-aio-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    return 0;
-}
-
-static int remove_dir(void **state)
-{
-    char *cmd = xasprintf("rm -rf %s", dir);
-
-    blk_unref_all();
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-    return 0;
-}
-
-static char *path(const char *name)
-{
-    return xasprintf("%s/%s", dir, name);
+    return xstrdup(path(name));
 }
 
 /* A raw image of IMG_SIZE bytes, every byte 0x5a, fully allocated. */
 static char *make_raw(const char *name)
 {
-    char *p = path(name);
+    char *p = path_dup(name);
     uint8_t buf[64 * KiB];
     int fd = open(p, O_CREAT | O_TRUNC | O_WRONLY, 0600);
 
@@ -305,7 +290,7 @@ static void test_aio_many_then_unref(void **state)
 static void test_aio_error_actions(void **state)
 {
     char *img = make_raw("err.img");
-    char *rules = path("rules.conf");
+    char *rules = path_dup("rules.conf");
     char *name = xasprintf("blkdebug:%s:%s", rules, img);
     FILE *fp = fopen(rules, "w");
     uint8_t buf[512] = {0};
@@ -437,7 +422,7 @@ static void test_aio_detect_zeroes(void **state)
 /* qcow2: write-zeroes frees whole clusters, zeroes partial ones; qemu-img check is clean. */
 static void test_aio_write_zeroes_qcow2(void **state)
 {
-    char *img = path("z.qcow2");
+    char *img = path_dup("z.qcow2");
     char *cmd = xasprintf("qemu-img create -q -f qcow2 %s 4M && qemu-io -c 'write -P 0x77 0 4M' "
                           "%s >/dev/null",
                           img, img);

@@ -18,51 +18,8 @@
 #include "block/block.h"
 #include "block/qcow2.h"
 
-static char dir[64];
-
-static int make_dir(void **state)
-{
-    strcpy(dir, "/tmp/kestrel-test-qcow2-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    return 0;
-}
-
-static int remove_dir(void **state)
-{
-    char *cmd = xasprintf("rm -rf %s", dir);
-
-    blk_unref_all();
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-    return 0;
-}
-
-static char *path(const char *name)
-{
-    static char buf[4][128];
-    static int next;
-    char *p = buf[next++ % 4];
-
-    snprintf(p, sizeof(buf[0]), "%s/%s", dir, name);
-    return p;
-}
-
-/* Run a shell command in the test directory; it must succeed. */
-static void PRINTF_FMT(1, 2) sh(const char *fmt, ...)
-{
-    char *cmd, *full;
-    va_list ap;
-
-    va_start(ap, fmt);
-    assert_true(vasprintf(&cmd, fmt, ap) >= 0);
-    va_end(ap);
-    full = xasprintf("cd %s && (%s) >/dev/null", dir, cmd);
-    if (system(full) != 0) {
-        fail_msg("command failed: %s", cmd);
-    }
-    free(full);
-    free(cmd);
-}
+#define IMAGE_DIR_TEMPLATE "/tmp/kestrel-test-qcow2-XXXXXX"
+#include "test-image-dir.h"
 
 static void patch(const char *name, off_t off, const void *bytes, size_t len)
 {
