@@ -19,7 +19,7 @@ NUMA_ARGS = ["-smp", "4", "-m", "256M",
 # Nodes QEMU has and Kestrel does not model (fw_cfg, flash, PMU and platform bus are other
 # issues' work), and properties that differ for known reasons: Kestrel's harts have no H
 # extension; rng-seed is random.
-QEMU_ONLY_NODES = ("/pmu", "/fw-cfg@", "/flash@", "/platform-bus@")
+QEMU_ONLY_NODES = ("/pmu", "/platform-bus@")
 IGNORED_PROPS = ("riscv,isa", "rng-seed")
 
 
