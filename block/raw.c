@@ -103,9 +103,13 @@ static uint64_t raw_getlength(void *opaque)
 static int raw_rw_full(RawState *s, uint64_t offset, const struct iovec *iov, int niov, bool write,
                        int rwf)
 {
-    struct iovec *cur = xmalloc(sizeof(*cur) * MAX(niov, 1));
+    struct iovec *cur;
     int ret = 0;
 
+    if (niov <= 0) { /* an empty request (a guest's data-less read): nothing to move */
+        return 0;
+    }
+    cur = xmalloc(sizeof(*cur) * niov);
     memcpy(cur, iov, sizeof(*cur) * niov);
     for (struct iovec *v = cur; niov > 0;) {
         ssize_t n = write ? pwritev2(s->fd, v, MIN(niov, IOV_MAX), offset, rwf)
