@@ -17,9 +17,10 @@ static const TargetInfo riscv64_target_info = {
     .cpu_type_suffix = RISCV_CPU_TYPE_SUFFIX,
     .elf_machine = EM_RISCV,
     .rtc_type = TYPE_GOLDFISH_RTC,
-    .help_notes = "  - Only the RISC-V 'virt' board, with aia=none or aia=aplic (no IMSIC yet). The\n"
-                  "    default hart is RV64GC with Zba/Zbb/Zbc/Zbs and Sstc but without the\n"
-                  "    hypervisor (H) extension; -cpu max adds the RVA23 set except V and H.\n",
+    .help_notes =
+        "  - Only the RISC-V 'virt' board, with aia=none or aia=aplic (no IMSIC yet). The\n"
+        "    default hart is RV64GC with Zba/Zbb/Zbc/Zbs and Sstc but without the\n"
+        "    hypervisor (H) extension; -cpu max adds the RVA23 set except V and H.\n",
 };
 
 const TargetInfo *target_info(void)
