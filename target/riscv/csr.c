@@ -214,6 +214,21 @@ static uint64_t counter_value(CPURISCVState *env, unsigned index)
     return index - 3 < RISCV_HPM_COUNTERS ? riscv_pmu_read(env, index - 3) : 0;
 }
 
+/*
+ * "A CSR write takes effect after the writing instruction has otherwise completed": an
+ * instruction that writes mcycle or minstret overwrites its own retirement, which the
+ * engines count after it (the interpreter per instruction, the JIT per block). Debug
+ * writes (gdb, the monitor) retire nothing and are stored as given.
+ */
+static void counter_skip_own_retirement(CPURISCVState *env, int csrno)
+{
+    unsigned index = csrno & 0x1f;
+
+    if ((csrno == CSR_MCYCLE || csrno == CSR_MINSTRET) && !counter_inhibited(env, index)) {
+        (*counter_offset(env, index))--;
+    }
+}
+
 static RISCVException read_counter(CPURISCVState *env, int csrno, uint64_t *val)
 {
     *val = counter_value(env, csrno & 0x1f);
@@ -676,6 +691,9 @@ static RISCVException csr_access(CPURISCVState *env, int csrno, uint64_t *ret_va
         r = csr->write(env, csrno, (old & ~write_mask) | (new_value & write_mask));
         if (r != RISCV_EXCP_NONE) {
             return r;
+        }
+        if (!debug) {
+            counter_skip_own_retirement(env, csrno);
         }
     }
     if (ret_value) {
