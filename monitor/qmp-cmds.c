@@ -7,8 +7,10 @@
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
 #include "monitor-internal.h"
+#include "system/kvm.h"
 #include "system/runstate.h"
 #include "system/system.h"
+#include "system/target-info.h"
 
 /* ---- run state ---- */
 
@@ -144,8 +146,9 @@ static json_object *cmd_query_kvm(MonitorCmdCtx *ctx, json_object *args, Error *
 {
     json_object *ret = json_object_new_object();
 
-    json_object_object_add(ret, "enabled", json_object_new_boolean(false));
-    json_object_object_add(ret, "present", json_object_new_boolean(false));
+    /* present: this binary can run its guests on KVM (QEMU: built with KVM for the target). */
+    json_object_object_add(ret, "enabled", json_object_new_boolean(kvm_enabled()));
+    json_object_object_add(ret, "present", json_object_new_boolean(target_info()->kvm != NULL));
     return ret;
 }
 

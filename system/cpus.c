@@ -32,6 +32,7 @@
 
 #include "system/cpus.h"
 #include "system/icount.h"
+#include "system/kvm.h"
 #include "system/runstate.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
@@ -49,6 +50,9 @@ static __thread CPUState *current_cpu;
 void cpu_exit(CPUState *cpu)
 {
     atomic_store(&cpu->exit_request, true);
+    if (kvm_enabled()) {
+        kvm_cpu_kick(cpu); /* out of KVM_RUN; TCG checks the flag between blocks */
+    }
 }
 
 void cpu_kick(CPUState *cpu)
@@ -151,7 +155,7 @@ static void *vcpu_thread_fn(void *opaque)
     while (vcpu_wait_runnable(cpu, cc)) {
         cpu->running = true;
         pthread_mutex_unlock(&cpus_lock);
-        int ret = cc->exec(cpu);
+        int ret = kvm_enabled() ? kvm_cpu_exec(cpu) : cc->exec(cpu);
         pthread_mutex_lock(&cpus_lock);
         cpu->running = false;
         if (exclusive_active) {
@@ -188,7 +192,7 @@ bool cpus_start_vcpu(CPUState *cpu, Error **errp)
     }
     /* Named as QEMU names its vCPU threads, so `info threads` in gdb and top show them. */
     char name[16];
-    snprintf(name, sizeof(name), "CPU %d/TCG", cpu->cpu_index);
+    snprintf(name, sizeof(name), "CPU %d/%s", cpu->cpu_index, kvm_enabled() ? "KVM" : "TCG");
     pthread_setname_np(cpu->thread, name);
     return true;
 }

@@ -22,6 +22,7 @@ typedef struct OptionDef {
     const char *help;
     const char *needs_type; /* the device type the option creates: absent from binaries
                                without it (e.g. -debugcon outside x86) */
+    bool needs_kvm;         /* absent from binaries whose target has no KVM */
 } OptionDef;
 
 #define SET_STRING(field)                                                                          \
@@ -236,11 +237,63 @@ ADD_TO_LIST(nic)
 ADD_TO_LIST(fw_cfg)
 ADD_TO_LIST(net)
 
-/* -accel tcg[,jit=on|off][,thread=single|multi]: the only accelerator for RISC-V guests. */
+/*
+ * An accelerator name this binary knows: tcg always, kvm where the target has KVM hooks.
+ * NULL if known, else what to add to "invalid accelerator NAME" ("" or why kvm is missing).
+ */
+const char *accel_name_error(const char *name)
+{
+    if (!strcmp(name, "tcg") || (!strcmp(name, "kvm") && target_info()->kvm)) {
+        return NULL;
+    }
+    return !strcmp(name, "kvm") ? "KVM runs only guests of the host's architecture (use tcg)" : "";
+}
+
+/* One -accel's properties: tcg's jit/thread/tb-size, kvm's kernel-irqchip. */
+static bool accel_prop(VLOptions *o, const char *name, const char *k, const char *v, Error **errp)
+{
+    bool tcg = !strcmp(name, "tcg"), b;
+    uint64_t mib;
+
+    if (tcg && !strcmp(k, "tb-size")) {
+        if (!parse_uint(v, &mib) || mib > 4096) { /* checked; the code cache sizes itself */
+            error_setg(errp, "invalid tb-size '%s' (MiB)", v);
+            return false;
+        }
+    } else if (tcg && !strcmp(k, "thread")) {
+        if (strcmp(v, "multi") && strcmp(v, "single")) {
+            error_setg(errp, "invalid value '%s' for '%s'", v, k);
+            return false;
+        }
+        o->thread_multi |= !strcmp(v, "multi");
+    } else if (tcg && !strcmp(k, "jit")) {
+        if (!parse_bool(v, &b)) {
+            error_setg(errp, "invalid value '%s' for '%s'", v, k);
+            return false;
+        }
+        o->jit_set = true, o->jit = b;
+    } else if (!tcg && !strcmp(k, "kernel-irqchip")) {
+        /* The PC's interrupt controllers are Kestrel's own devices, in user space. */
+        if (strcmp(v, "off")) {
+            error_setg(errp,
+                       "kernel-irqchip=%s is not supported (only off: the interrupt "
+                       "controllers run in user space)",
+                       v);
+            return false;
+        }
+    } else {
+        error_setg(errp, "unknown parameter '%s'", k);
+        return false;
+    }
+    return true;
+}
+
+/* -accel NAME[,props]; several are tried in order (QEMU's fallback), as -machine accel=A:B. */
 static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     KeyValueList kv;
-    bool ok = true, jit;
+    const char *name = NULL, *why;
+    bool ok = true;
 
     if (!keyval_parse(arg, "accel", &kv, errp)) {
         error_prepend(errp, "-%s %s: ", opt, arg);
@@ -249,38 +302,33 @@ static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **er
     for (int i = 0; i < kv.count && ok; i++) {
         const char *k = kv.items[i].key, *v = kv.items[i].value;
         if (!strcmp(k, "accel")) {
-            ok = !strcmp(v, "tcg");
-            if (!ok) {
-                error_setg(errp,
-                           "-%s %s: accelerator '%s' is not supported for RISC-V guests "
-                           "(only tcg)",
-                           opt, arg, v);
-            }
-        } else if (!strcmp(k, "tb-size")) {
-            uint64_t mib;
-            ok = parse_uint(v, &mib) && mib <= 4096; /* checked; the code cache sizes itself */
-            if (!ok) {
-                error_setg(errp, "-%s %s: invalid tb-size '%s' (MiB)", opt, arg, v);
-            }
-        } else if (!strcmp(k, "jit") || !strcmp(k, "thread")) {
-            ok = !strcmp(k, "thread") ? !strcmp(v, "multi") || !strcmp(v, "single")
-                                      : parse_bool(v, &jit);
-            o->thread_multi |= ok && !strcmp(k, "thread") && !strcmp(v, "multi");
-            if (ok && !strcmp(k, "jit")) {
-                o->jit_set = true;
-                o->jit = jit;
-            }
-            if (!ok) {
-                error_setg(errp, "-%s %s: invalid value '%s' for '%s'", opt, arg, v, k);
+            name = v;
+            if ((why = accel_name_error(v))) {
+                error_setg(errp, "invalid accelerator %s%s%s", v, *why ? ": " : "", why);
+                ok = false;
             }
         } else {
-            error_setg(errp, "-%s %s: unknown parameter '%s'", opt, arg, k);
-            ok = false;
+            ok = accel_prop(o, name ? name : "tcg", k, v, errp);
         }
     }
+    if (ok && o->naccel == MAX_ACCELS) {
+        error_setg(errp, "too many -accel options (at most %d)", MAX_ACCELS);
+        ok = false;
+    }
+    if (ok) {
+        o->accel[o->naccel].name = xstrdup(name ? name : "tcg");
+        o->accel[o->naccel++].arg = arg;
+    } else {
+        error_prepend(errp, "-%s %s: ", opt, arg);
+    }
     keyval_free(&kv);
-    o->accel = ok ? arg : NULL;
     return ok;
+}
+
+/* -enable-kvm: -accel kvm. */
+static bool opt_enable_kvm(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    return opt_accel(o, "accel", "kvm", errp);
 }
 
 /* ---- monitors and process control ---- */
@@ -698,9 +746,12 @@ static const OptionDef options[] = {
     {"cpu", "MODEL[,prop=value...]", opt_cpu,
      "select the hart model (-cpu help lists them) and its properties (QEMU 7.2 rv64's: "
      "mmu=off, c=off, zba=off, mvendorid=N...; -cpu rv64,help lists them)"},
-    {"accel", "tcg[,jit=on|off][,thread=single|multi][,tb-size=N]", opt_accel,
+    {"accel", "tcg[,jit=on|off][,thread=single|multi][,tb-size=N] | kvm[,kernel-irqchip=off]",
+     opt_accel,
      "accelerator: tcg (jit=off runs the interpreter only; harts always run in their own "
-     "threads and the code cache sizes itself, so thread= and tb-size= are only checked)"},
+     "threads and the code cache sizes itself, so thread= and tb-size= are only checked), or "
+     "kvm (x86 guests, where /dev/kvm exists); given several times, the first that starts is "
+     "used"},
     {"smp", "[cpus=]N[,sockets=S,cores=C,threads=T,maxcpus=M]", opt_smp, "number of harts"},
     {"numa", "node[,nodeid=N][,cpus=A[-B]][,memdev=ID] | dist,src=N,dst=M,val=D", opt_numa,
      "a NUMA node (harts, memory backend) or the distance between two nodes"},
@@ -773,6 +824,7 @@ static const OptionDef options[] = {
     {"D", "FILE", opt_log_file, "write the debug log to FILE instead of stderr"},
     {"seed", "number", opt_seed,
      "seed the pseudo-random number generator (the guest's rng-seed and rng-builtin bytes)"},
+    {"enable-kvm", NULL, opt_enable_kvm, "the same as -accel kvm", .needs_kvm = true},
     {"no-reboot", NULL, opt_no_reboot, "exit instead of rebooting"},
     {"no-shutdown", NULL, opt_no_shutdown,
      "when the guest powers off, stop the harts instead of exiting (SHUTDOWN event; quit exits)"},
@@ -812,7 +864,8 @@ static const OptionDef options[] = {
 
 static bool option_available(const OptionDef *def)
 {
-    return !def->needs_type || object_class_by_name(def->needs_type);
+    return (!def->needs_type || object_class_by_name(def->needs_type)) &&
+           (!def->needs_kvm || target_info()->kvm);
 }
 
 static const OptionDef *find_option(const char *name)

@@ -24,6 +24,7 @@
 #include "net/net.h"
 #include "qom/object_interfaces.h"
 #include "semihosting/semihost.h"
+#include "system/accel.h"
 #include "system/cpus.h"
 #include "system/icount.h"
 #include "system/os-posix.h"
@@ -582,7 +583,8 @@ static bool configure_icount(const VLOptions *o, Error **errp)
 }
 
 /* What acts before the machine exists (logging, accelerator, run-state flags); its class. */
-static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, Error **errp)
+static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, AccelChoices *accels,
+                               Error **errp)
 {
     if ((o->log_items && !log_set_mask_str(o->log_items, errp)) ||
         (o->log_file && !log_set_file(o->log_file, errp))) {
@@ -607,7 +609,8 @@ static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, Err
         error_prepend(errp, "-semihosting-config %s: ", o->semihosting_config);
         return NULL;
     }
-    if (!merge_machine_opts(o, machine_kv, errp) || !register_globals(o, errp)) {
+    if (!merge_machine_opts(o, machine_kv, errp) || !accel_choices(o, machine_kv, accels, errp) ||
+        !register_globals(o, errp)) {
         return NULL;
     }
     return select_machine(machine_kv, o->machine, errp);
@@ -663,7 +666,8 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
 static bool start_machine(const VLOptions *o, bool *dumped, Error **errp)
 {
     KeyValueList machine_kv = {0};
-    MachineClass *mc = configure(o, &machine_kv, errp);
+    AccelChoices accels = {0};
+    MachineClass *mc = configure(o, &machine_kv, &accels, errp);
     MachineState *ms = NULL;
 
     /* -daemonize forks here: after the checks, before any thread exists. */
@@ -673,9 +677,12 @@ static bool start_machine(const VLOptions *o, bool *dumped, Error **errp)
         ms = build_machine(o, mc, &machine_kv, errp);
     }
     keyval_free(&machine_kv);
-    if (!ms) {
+    /* The accelerator once the board exists (KVM mirrors its memory and creates its vCPUs). */
+    if (!ms || (!ms->dumpdtb && !accel_start(&accels, errp))) {
+        accel_choices_free(&accels);
         return false;
     }
+    accel_choices_free(&accels);
     if (ms->dumpdtb) {
         /* QEMU's dumpdtb: the tree is written once the machine is built, then start-up ends. */
         *dumped = machine_dump_dtb(ms, errp);

@@ -15,6 +15,14 @@
 #include <errno.h>
 #include <stdarg.h>
 
+/* The program the messages name, as QEMU's "qemu-system-x86_64: ..." (set once by main). */
+static const char *progname = "kestrel";
+
+void error_set_progname(const char *name)
+{
+    progname = name;
+}
+
 struct Error {
     char *msg;
     const char *file;
@@ -28,7 +36,8 @@ Error *error_abort;
 static void error_deliver(Error **errp, Error *err)
 {
     if (errp == &error_abort) {
-        fprintf(stderr, "kestrel: unexpected error at %s:%d: %s\n", err->file, err->line, err->msg);
+        fprintf(stderr, "%s: unexpected error at %s:%d: %s\n", progname, err->file, err->line,
+                err->msg);
         abort();
     }
     if (errp == &error_fatal) {
@@ -162,7 +171,7 @@ void error_report_err(Error *err)
 {
     if (err) {
         error_print_prefix();
-        fprintf(stderr, "kestrel: %s\n", err->msg);
+        fprintf(stderr, "%s: %s\n", progname, err->msg);
         error_free(err);
     }
 }
@@ -172,7 +181,7 @@ void error_report(const char *fmt, ...)
     va_list ap;
 
     error_print_prefix();
-    fputs("kestrel: ", stderr);
+    fprintf(stderr, "%s: ", progname);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -184,7 +193,7 @@ void warn_report(const char *fmt, ...)
     va_list ap;
 
     error_print_prefix();
-    fputs("kestrel: warning: ", stderr);
+    fprintf(stderr, "%s: warning: ", progname);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);

@@ -13,6 +13,7 @@
 #define KESTREL_VERSION "0.1.0"
 #define MAX_SERIAL_PORTS 4
 #define MAX_DEVICE_OPTS 64
+#define MAX_ACCELS 4
 
 /* Everything the command line asked for, before any of it is acted upon. */
 typedef struct VLOptions {
@@ -45,7 +46,11 @@ typedef struct VLOptions {
     const char *uuid;   /* -uuid, checked */
     bool snapshot;      /* -snapshot: never write to disk images */
     const char *loadvm; /* -loadvm TAG */
-    const char *accel;  /* -accel, e.g. "tcg,jit=off" */
+    struct {
+        char *name;      /* "tcg", "kvm" */
+        const char *arg; /* the option's text, for errors ("-accel kvm: ...") */
+    } accel[MAX_ACCELS]; /* -accel / -enable-kvm, in order: tried until one works */
+    int naccel;
     bool jit_set, jit;  /* -accel tcg,jit=on|off given, and its value */
     bool thread_multi;  /* -accel tcg,thread=multi given */
     const char *icount; /* -icount */
@@ -102,6 +107,9 @@ typedef struct VLOptions {
     int nfsdev;
     int nowned;
 } VLOptions;
+
+/* NULL if this binary has the accelerator name, else why not: "" or an explanation. */
+const char *accel_name_error(const char *name);
 
 /*
  * Parse argv into *o (which the caller zeroes). Accepts QEMU's single-dash

@@ -36,6 +36,8 @@ void error_free(Error *err);
 void error_report_err(Error *err);
 /* -msg timestamp=on: prefix every reported message with the UTC time (ISO 8601). */
 void error_set_timestamps(bool on);
+/* The name error messages start with ("kestrel" unless set: main sets its binary's). */
+void error_set_progname(const char *name);
 /* Print "kestrel: <msg>" on stderr. */
 void error_report(const char *fmt, ...) PRINTF_FMT(1, 2);
 void warn_report(const char *fmt, ...) PRINTF_FMT(1, 2);

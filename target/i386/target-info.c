@@ -7,6 +7,7 @@
 
 #include "hw/rtc/mc146818rtc.h"
 #include "target/i386/cpu.h"
+#include "target/i386/kvm.h"
 
 static const TargetInfo x86_64_target_info = {
     .name = "x86_64",
@@ -18,8 +19,11 @@ static const TargetInfo x86_64_target_info = {
     .cpu_type_suffix = X86_CPU_TYPE_SUFFIX,
     .elf_machine = EM_X86_64,
     .rtc_type = TYPE_MC146818_RTC,
+    .kvm = &x86_kvm_ops,
     .help_notes =
-        "  - Only the q35 board, and it is a skeleton: it starts SeaBIOS but boots no OS.\n",
+        "  - Only the q35 board, and it is a skeleton: it starts SeaBIOS but boots no OS.\n"
+        "  - -accel kvm keeps the interrupt controllers in user space (QEMU's\n"
+        "    kernel-irqchip=off); gdb breakpoints and single-step need TCG.\n",
 };
 
 const TargetInfo *target_info(void)

@@ -21,12 +21,13 @@ def kestrel_x86():
     return KESTREL_X86
 
 
-def debugcon_log(binary, tmp_path, name, until):
-    """Run binary -M q35 with the debug console in a file until the log holds `until`."""
+def debugcon_log(binary, tmp_path, name, until, extra=()):
+    """Run binary -M q35 (and extra) with the debug console in a file until the log holds
+    `until`."""
     log = tmp_path / f"{name}.log"
     cmd = [binary, "-M", "q35", "-m", "128", "-display", "none", "-serial", "null",
            "-monitor", "none", "-chardev", f"file,id=dbg,path={log}",
-           "-device", "isa-debugcon,iobase=0x402,chardev=dbg"]
+           "-device", "isa-debugcon,iobase=0x402,chardev=dbg", *extra]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     text = ""

@@ -68,6 +68,9 @@ struct CPUState {
     /* accel/tcg: the target's hooks and this vCPU's TLB (set by the target's instance_init) */
     const TCGCPUOps *tcg_ops;
     CPUTLB *tlb;
+    /* accel/kvm: the vCPU's fd and its mapped kvm_run page (kvm_init_vcpu), 0/NULL on TCG */
+    int kvm_fd;
+    struct kvm_run *kvm_run;
 
     /* run control, shared with other threads */
     atomic_bool exit_request; /* leave the execution loop at the next block boundary */
