@@ -18,6 +18,15 @@
  * A parent forwards every wire level to its child, so delegating a source only flips which
  * domain acts on it; a source the parent does not delegate is absent in the child (its
  * registers read zero, writes are ignored).
+ *
+ * MSI delivery mode ("msimode", domaincfg.DM read-only 1; aia=aplic-imsic): there are no IDC
+ * structures; a pending and enabled source in an enabled domain is forwarded at once as an
+ * MSI (a 32-bit write of its EIID, target bits 10:0) to the IMSIC page of the hart (and
+ * guest) its target names, and stops being pending. The page address comes from the root
+ * domain's m/smsiaddrcfg[h] registers (4.5.3-4.5.4): for hart index h in group g,
+ *   ((base PPN | g << (HHXS + 12) | (h mod 2^LHXW) << LHXS | guest) << 12).
+ * Level sources become pending on the rising edge of their rectified input (and by setip
+ * while it is high), so a driver that finds the input still high retriggers (4.9.2).
  */
 #include <inttypes.h>
 #include <libfdt.h>
@@ -37,9 +46,13 @@ struct RISCVAPLICState {
     uint32_t num_harts;
     uint32_t num_sources;
     bool mmode;
+    bool msimode;
     /* hierarchy */
-    RISCVAPLICState *child;
+    RISCVAPLICState *parent, *child;
     uint32_t child_phandle;
+    uint32_t msi_parent_phandle; /* the IMSIC node, for the device tree (MSI mode) */
+    /* root domain in MSI mode: mmsiaddrcfg, mmsiaddrcfgh, smsiaddrcfg, smsiaddrcfgh */
+    uint32_t msiaddrcfg[4];
     /* domain state */
     uint32_t num_words; /* 32-bit words of a source bitmap */
     bool ie;            /* domaincfg.IE */
@@ -62,6 +75,8 @@ struct RISCVAPLICState {
 
 #define APLIC_IPRIO_MASK 0xffu /* IPRIOLEN = 8 */
 #define APLIC_TARGET_HART_SHIFT 18
+#define APLIC_TARGET_EIID_MASK 0x7ffu
+#define APLIC_MSIADDRCFG_L (1u << 31) /* mmsiaddrcfgh: the four registers are locked */
 
 static bool bit_test(const uint32_t *map, uint32_t n)
 {
@@ -161,9 +176,62 @@ static void aplic_drive_outputs(RISCVAPLICState *s, bool force)
     }
 }
 
+/* The IMSIC page of hart index h (guest 0) for this domain's level (formula above). */
+static uint64_t aplic_msi_addr(RISCVAPLICState *s, uint32_t h)
+{
+    RISCVAPLICState *root = s;
+    uint32_t lo, hi, mh;
+
+    while (root->parent) {
+        root = root->parent;
+    }
+    mh = root->msiaddrcfg[1];
+    lo = root->msiaddrcfg[s->mmode ? 0 : 2];
+    hi = root->msiaddrcfg[s->mmode ? 1 : 3];
+    uint32_t lhxw = (mh >> 12) & 0xf, hhxw = (mh >> 16) & 0x7, hhxs = (mh >> 24) & 0x1f;
+    uint32_t lhxs = (hi >> 20) & 0x7;
+    uint64_t ppn = (uint64_t)(hi & 0xfff) << 32 | lo;
+    uint64_t group = (h >> lhxw) & ((1u << hhxw) - 1), hart = h & ((1u << lhxw) - 1);
+
+    ppn |= group << (hhxs + 12) | hart << lhxs;
+    return ppn << 12;
+}
+
+static void aplic_send_msi(RISCVAPLICState *s, uint32_t h, uint32_t eiid)
+{
+    uint64_t addr = aplic_msi_addr(s, h);
+
+    if (address_space_store(address_space_memory(), addr, 4, eiid) != MEMTX_OK) {
+        log_mask(LOG_GUEST_ERROR, "aplic: MSI for hart index %u to 0x%" PRIx64 " not delivered\n",
+                 h, addr);
+    }
+}
+
+/* MSI mode: forward every pending, enabled source of an enabled domain, and clear it. */
+static void aplic_forward_msis(RISCVAPLICState *s)
+{
+    if (!s->ie) {
+        return;
+    }
+    for (uint32_t w = 0; w < s->num_words; w++) {
+        uint32_t bits = s->pending[w] & s->enable[w];
+        while (bits) {
+            uint32_t i = w * 32 + __builtin_ctz(bits);
+            bits &= bits - 1;
+            s->pending[i / 32] &= ~(1u << (i % 32));
+            aplic_send_msi(s, s->target[i] >> APLIC_TARGET_HART_SHIFT,
+                           s->target[i] & APLIC_TARGET_EIID_MASK);
+        }
+    }
+}
+
 static void aplic_update(RISCVAPLICState *s)
 {
-    aplic_drive_outputs(s, false);
+    if (s->msimode) {
+        aplic_forward_msis(s);
+    } else {
+        aplic_drive_outputs(s, false);
+    }
 }
 
 static uint32_t aplic_claim(RISCVAPLICState *s, uint32_t h)
@@ -191,7 +259,9 @@ static void aplic_wire(RISCVAPLICState *s, uint32_t i, bool level)
         aplic_wire(s->child, i, level);
     }
     mode = aplic_mode(s, i);
-    if (aplic_is_level(mode)) {
+    if (aplic_is_level(mode) && s->msimode) {
+        bit_assign(s->pending, i, aplic_rectified(s, i) && (!old || bit_test(s->pending, i)));
+    } else if (aplic_is_level(mode)) {
         bit_assign(s->pending, i, aplic_rectified(s, i));
     } else if ((mode == APLIC_SM_EDGE1 || mode == APLIC_SM_EDGE0) && !old &&
                aplic_rectified(s, i)) {
@@ -265,7 +335,11 @@ static void aplic_write_target(RISCVAPLICState *s, uint32_t i, uint32_t v)
 {
     uint32_t prio = v & APLIC_IPRIO_MASK;
 
-    if (aplic_active(s, i)) {
+    if (aplic_active(s, i) && s->msimode) {
+        /* hart index and EIID; guest index 0 (no guest interrupt files) */
+        s->target[i] = (v & ~((1u << APLIC_TARGET_HART_SHIFT) - 1)) | (v & APLIC_TARGET_EIID_MASK);
+        aplic_update(s);
+    } else if (aplic_active(s, i)) {
         s->target[i] = (v & ~((1u << APLIC_TARGET_HART_SHIFT) - 1)) | (prio ? prio : 1);
         aplic_update(s);
     }
@@ -274,8 +348,13 @@ static void aplic_write_target(RISCVAPLICState *s, uint32_t i, uint32_t v)
 /* setip (set) or in_clrip (clear) for source i, where the source mode allows it. */
 static void aplic_write_pending(RISCVAPLICState *s, uint32_t i, bool set)
 {
-    if (aplic_active(s, i) && aplic_pending_writable(aplic_mode(s, i))) {
+    uint32_t mode = aplic_active(s, i) ? aplic_mode(s, i) : APLIC_SM_INACTIVE;
+
+    if (aplic_pending_writable(mode)) {
         bit_assign(s->pending, i, set);
+    } else if (s->msimode && aplic_is_level(mode)) {
+        /* MSI mode: a level source is set only while its input is high (a retrigger). */
+        bit_assign(s->pending, i, set && aplic_rectified(s, i));
     }
 }
 
@@ -364,7 +443,11 @@ static uint64_t aplic_read(void *opaque, hwaddr addr, unsigned size)
     int64_t k;
 
     if (addr == APLIC_DOMAINCFG) {
-        return 0x80000000u | (s->ie ? 1u << 8 : 0);
+        return 0x80000000u | (s->ie ? 1u << 8 : 0) | (s->msimode ? APLIC_DOMAINCFG_DM : 0);
+    }
+    if (addr >= APLIC_MMSIADDRCFG && addr <= APLIC_SMSIADDRCFGH) {
+        /* Only a root domain in MSI mode has them; a child reads zero. */
+        return s->msimode && !s->parent ? s->msiaddrcfg[(addr - APLIC_MMSIADDRCFG) / 4] : 0;
     }
     if (addr < APLIC_SETIP_BASE && (i = aplic_source_reg(s, addr, APLIC_SOURCECFG_BASE))) {
         return bit_test(s->present, i) ? s->sourcecfg[i] : 0;
@@ -382,10 +465,21 @@ static uint64_t aplic_read(void *opaque, hwaddr addr, unsigned size)
         (i = aplic_source_reg(s, addr, APLIC_TARGET_BASE))) {
         return s->target[i];
     }
-    if (addr >= APLIC_IDC_BASE) {
+    if (addr >= APLIC_IDC_BASE && !s->msimode) {
         return aplic_read_idc(s, addr);
     }
     return 0; /* reserved, write-only and unimplemented registers read zero */
+}
+
+/* The root's MSI address registers, until mmsiaddrcfgh.L locks all four. */
+static void aplic_write_msiaddrcfg(RISCVAPLICState *s, unsigned n, uint32_t v)
+{
+    static const uint32_t writable[4] = {0xffffffffu, 0x9f7f7fffu, 0xffffffffu, 0x00700fffu};
+
+    if (!s->msimode || s->parent || (s->msiaddrcfg[1] & APLIC_MSIADDRCFG_L)) {
+        return;
+    }
+    s->msiaddrcfg[n] = v & writable[n];
 }
 
 static void aplic_write_idc(RISCVAPLICState *s, hwaddr addr, uint32_t v)
@@ -416,8 +510,12 @@ static void aplic_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
     int64_t k;
 
     if (addr == APLIC_DOMAINCFG) {
-        s->ie = v & (1u << 8); /* DM (direct only) and BE (little-endian only) read zero */
+        s->ie = v & (1u << 8); /* DM is fixed by the mode; BE (little-endian only) reads 0 */
         aplic_update(s);
+    } else if (addr >= APLIC_MMSIADDRCFG && addr <= APLIC_SMSIADDRCFGH) {
+        aplic_write_msiaddrcfg(s, (addr - APLIC_MMSIADDRCFG) / 4, v);
+    } else if (addr == APLIC_GENMSI && s->msimode) {
+        aplic_send_msi(s, v >> APLIC_TARGET_HART_SHIFT, v & APLIC_TARGET_EIID_MASK);
     } else if (addr < APLIC_SETIP_BASE && (i = aplic_source_reg(s, addr, APLIC_SOURCECFG_BASE))) {
         aplic_write_sourcecfg(s, i, v);
     } else if ((k = aplic_word_reg(s, addr, APLIC_SETIP_BASE)) >= 0) {
@@ -439,7 +537,7 @@ static void aplic_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
     } else if (addr >= APLIC_TARGET_BASE && addr < APLIC_IDC_BASE &&
                (i = aplic_source_reg(s, addr, APLIC_TARGET_BASE))) {
         aplic_write_target(s, i, v);
-    } else if (addr >= APLIC_IDC_BASE) {
+    } else if (addr >= APLIC_IDC_BASE && !s->msimode) {
         aplic_write_idc(s, addr, v);
     } else {
         log_mask(LOG_GUEST_ERROR, "aplic: write to read-only or reserved offset 0x%" PRIx64 "\n",
@@ -527,11 +625,17 @@ static void aplic_finalize(Object *obj)
     free(s->irq_count);
 }
 
+void aplic_set_msi_parent(DeviceState *dev, uint32_t imsic_phandle)
+{
+    RISCV_APLIC(dev)->msi_parent_phandle = imsic_phandle;
+}
+
 void aplic_set_child(DeviceState *parent, DeviceState *child, uint32_t child_phandle)
 {
     RISCVAPLICState *p = RISCV_APLIC(parent);
 
     p->child = RISCV_APLIC(child);
+    p->child->parent = p;
     p->child_phandle = child_phandle;
 }
 
@@ -582,7 +686,11 @@ static bool aplic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Er
     err = err ?: fdt_setprop_string(fdt, node, "compatible", "riscv,aplic");
     err = err ?: fdt_setprop_u32(fdt, node, "#interrupt-cells", 2);
     err = err ?: fdt_setprop_empty(fdt, node, "interrupt-controller");
-    err = err ?: aplic_fdt_irqs(s, ctx, node);
+    if (s->msimode) {
+        err = err ?: fdt_setprop_u32(fdt, node, "msi-parent", s->msi_parent_phandle);
+    } else {
+        err = err ?: aplic_fdt_irqs(s, ctx, node);
+    }
     err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
     err = err ?: fdt_setprop_u32(fdt, node, "riscv,num-sources", s->num_sources - 1);
     err = err ?: aplic_fdt_children(s, fdt, node);
@@ -603,6 +711,7 @@ static const Property aplic_properties[] = {
     DEFINE_PROP_UINT32("num-harts", RISCVAPLICState, num_harts, 1),
     DEFINE_PROP_UINT32("num-sources", RISCVAPLICState, num_sources, APLIC_VIRT_NUM_SOURCES),
     DEFINE_PROP_BOOL("mmode", RISCVAPLICState, mmode, true),
+    DEFINE_PROP_BOOL("msimode", RISCVAPLICState, msimode, false),
     DEFINE_PROP_END,
 };
 
@@ -630,6 +739,7 @@ static const VMStateDescription vmstate_aplic = {
             VMSTATE_UINT32_VARRAY_PTR(idelivery, RISCVAPLICState, num_harts),
             VMSTATE_UINT32_VARRAY_PTR(iforce, RISCVAPLICState, num_harts),
             VMSTATE_UINT32_VARRAY_PTR(ithreshold, RISCVAPLICState, num_harts),
+            VMSTATE_UINT32_ARRAY(msiaddrcfg, RISCVAPLICState, 4),
             VMSTATE_END_OF_LIST(),
         },
 };
@@ -671,7 +781,7 @@ static void aplic_register_types(void)
 type_init(aplic_register_types)
 
 DeviceState *riscv_aplic_create(hwaddr addr, uint32_t hartid_base, uint32_t num_harts,
-                                uint32_t num_sources, bool mmode, Error **errp)
+                                uint32_t num_sources, bool mmode, bool msimode, Error **errp)
 {
     DeviceState *dev = qdev_new(TYPE_RISCV_APLIC);
     Object *obj = OBJECT(dev);
@@ -679,7 +789,8 @@ DeviceState *riscv_aplic_create(hwaddr addr, uint32_t hartid_base, uint32_t num_
     if (!object_property_set_int(obj, "hartid-base", hartid_base, errp) ||
         !object_property_set_int(obj, "num-harts", num_harts, errp) ||
         !object_property_set_int(obj, "num-sources", num_sources, errp) ||
-        !object_property_set_bool(obj, "mmode", mmode, errp)) {
+        !object_property_set_bool(obj, "mmode", mmode, errp) ||
+        !object_property_set_bool(obj, "msimode", msimode, errp)) {
         object_unref(obj);
         return NULL;
     }

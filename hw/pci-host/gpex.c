@@ -187,6 +187,7 @@ static bool gpex_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Err
          fdt_setprop_u32(fdt, node, "linux,pci-domain", 0) == 0 &&
          fdt_setprop(fdt, node, "bus-range", bus_range, sizeof(bus_range)) == 0 &&
          fdt_setprop(fdt, node, "dma-coherent", NULL, 0) == 0 &&
+         (!ctx->msi_parent || fdt_setprop_u32(fdt, node, "msi-parent", ctx->msi_parent) == 0) &&
          fdt_setprop(fdt, node, "reg", reg, sizeof(reg)) == 0 && gpex_fdt_ranges(s, fdt, node) &&
          (!ctx->irq_parent || gpex_fdt_irq_map(fdt, node, ctx));
     if (!ok) {

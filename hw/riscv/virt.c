@@ -23,6 +23,7 @@
 #include "hw/core/sysbus.h"
 #include "hw/intc/riscv_aclint.h"
 #include "hw/intc/riscv_aplic.h"
+#include "hw/intc/riscv_imsic.h"
 #include "hw/intc/sifive_plic.h"
 #include "hw/misc/sifive_test.h"
 #include "hw/nvram/fw_cfg.h"
@@ -45,6 +46,8 @@ const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT] = {
     [VIRT_PLIC] = {0xc000000, 0x600000},
     [VIRT_APLIC_M] = {0xc000000, 0}, /* sized for the harts */
     [VIRT_APLIC_S] = {0xd000000, 0},
+    [VIRT_IMSIC_M] = {0x24000000, 0}, /* a 4 KiB page per hart */
+    [VIRT_IMSIC_S] = {0x28000000, 0},
     [VIRT_UART0] = {0x10000000, 0x100},
     [VIRT_VIRTIO] = {0x10001000, 0x1000},
     [VIRT_FW_CFG] = {0x10100000, 0x18},
@@ -72,6 +75,18 @@ static VirtFDTDevice *virt_fdt_add(VirtMachineState *s, DeviceState *dev, int ma
     return d;
 }
 
+/* aia=aplic or aplic-imsic: the APLIC domains instead of the PLIC. */
+static bool virt_aia_aplic(VirtMachineState *s)
+{
+    return s->aia && strncmp(s->aia, "aplic", 5) == 0;
+}
+
+/* aia=aplic-imsic: the harts' IMSICs, and the APLIC delivering MSIs to them. */
+static bool virt_aia_imsic(VirtMachineState *s)
+{
+    return s->aia && strcmp(s->aia, "aplic-imsic") == 0;
+}
+
 static bool virt_create_harts(VirtMachineState *s, MachineState *ms, Error **errp)
 {
     Object *soc = container_get(OBJECT(ms), "soc0");
@@ -86,6 +101,9 @@ static bool virt_create_harts(VirtMachineState *s, MachineState *ms, Error **err
         object_property_add_child(soc, name, OBJECT(dev));
         if (!object_property_set_int(OBJECT(dev), "hartid", i, errp) ||
             !object_property_set_int(OBJECT(dev), "resetvec", virt_memmap[VIRT_MROM].base, errp) ||
+            /* the IMSIC's CSRs, as QEMU 7.2's virt turns them on for aia=aplic-imsic */
+            (virt_aia_imsic(s) && (!object_property_set_bool(OBJECT(dev), "smaia", true, errp) ||
+                                   !object_property_set_bool(OBJECT(dev), "ssaia", true, errp))) ||
             !qdev_realize_and_unref(dev, errp)) {
             return false;
         }
@@ -236,24 +254,65 @@ static bool virt_create_socket_plic(VirtMachineState *s, int socket, int first, 
     return true;
 }
 
-/* aia=aplic: a machine-level root domain with the wires, delegating every source to a
- * supervisor-level child (QEMU 7.2's layout: the root at 0xc000000, the child at 0xd000000).
+/* aia=aplic-imsic: each hart's M and S interrupt files; one node per level (QEMU 7.2's). */
+static bool virt_create_imsics(VirtMachineState *s, Error **errp)
+{
+    static const struct {
+        int map;
+        bool mmode;
+        int line;
+    } levels[] = {{VIRT_IMSIC_M, true, IRQ_M_EXT}, {VIRT_IMSIC_S, false, IRQ_S_EXT}};
+
+    for (size_t l = 0; l < ARRAY_SIZE(levels); l++) {
+        hwaddr base = virt_memmap[levels[l].map].base;
+        VirtFDTDevice *d;
+
+        for (int h = 0; h < s->num_harts; h++) {
+            DeviceState *dev = riscv_imsic_create(base + (hwaddr)h * IMSIC_PAGE_SIZE, s->harts[h],
+                                                  levels[l].mmode, IMSIC_VIRT_NUM_IDS, errp);
+            if (!dev) {
+                return false;
+            }
+            virt_wire_harts(s, dev, h, 1, 0, 1, levels[l].line);
+            if (h == 0) {
+                d = virt_fdt_add(s, dev, levels[l].map);
+                d->size = (uint64_t)s->num_harts * IMSIC_PAGE_SIZE;
+                d->phandle = s->imsic_phandles[l] = s->next_phandle++;
+            }
+        }
+    }
+    return true;
+}
+
+/* aia=aplic(-imsic): a machine-level root domain with the wires, delegating every source to a
+ * supervisor-level child (QEMU 7.2's layout: the root at 0xc000000, the child at 0xd000000),
+ * signalling the harts directly or, with the IMSICs, by MSIs to them.
  * One socket only: per-socket APLICs come with NUMA support for AIA. */
 static bool virt_create_aplic(VirtMachineState *s, Error **errp)
 {
     uint64_t size = aplic_region_size(s->num_harts);
-    DeviceState *m = riscv_aplic_create(virt_memmap[VIRT_APLIC_M].base, 0, s->num_harts,
-                                        VIRT_IRQCHIP_NUM_SOURCES, true, errp);
-    DeviceState *sl = m ? riscv_aplic_create(virt_memmap[VIRT_APLIC_S].base, 0, s->num_harts,
-                                             VIRT_IRQCHIP_NUM_SOURCES, false, errp)
-                        : NULL;
+    bool msi = virt_aia_imsic(s);
+    DeviceState *m, *sl = NULL;
     VirtFDTDevice *d;
 
+    if (msi && !virt_create_imsics(s, errp)) {
+        return false;
+    }
+    m = riscv_aplic_create(virt_memmap[VIRT_APLIC_M].base, 0, s->num_harts,
+                           VIRT_IRQCHIP_NUM_SOURCES, true, msi, errp);
+    sl = m ? riscv_aplic_create(virt_memmap[VIRT_APLIC_S].base, 0, s->num_harts,
+                                VIRT_IRQCHIP_NUM_SOURCES, false, msi, errp)
+           : NULL;
     if (!sl) {
         return false;
     }
-    virt_wire_harts(s, m, 0, s->num_harts, 0, 1, IRQ_M_EXT);
-    virt_wire_harts(s, sl, 0, s->num_harts, 0, 1, IRQ_S_EXT);
+    if (msi) {
+        aplic_set_msi_parent(m, s->imsic_phandles[0]);
+        aplic_set_msi_parent(sl, s->imsic_phandles[1]);
+    } else {
+        virt_wire_harts(s, m, 0, s->num_harts, 0, 1, IRQ_M_EXT);
+        virt_wire_harts(s, sl, 0, s->num_harts, 0, 1, IRQ_S_EXT);
+    }
     s->irqchips[0] = m;
     s->irq_type = 4; /* IRQ_TYPE_LEVEL_HIGH */
     d = virt_fdt_add(s, m, VIRT_APLIC_M);
@@ -266,19 +325,15 @@ static bool virt_create_aplic(VirtMachineState *s, Error **errp)
     return true;
 }
 
-/* -machine aia=none (the PLIC) or aplic; aplic-imsic needs the IMSIC, which is not built. */
+/* -machine aia=none (the PLIC), aplic, or aplic-imsic. */
 static bool virt_check_aia(VirtMachineState *s, Error **errp)
 {
-    if (s->aia && strcmp(s->aia, "none") != 0 && strcmp(s->aia, "aplic") != 0) {
-        error_setg(errp, "-machine aia=%s: only aia=none and aia=aplic are supported", s->aia);
+    if (s->aia && strcmp(s->aia, "none") != 0 && strcmp(s->aia, "aplic") != 0 &&
+        strcmp(s->aia, "aplic-imsic") != 0) {
+        error_setg(errp, "-machine aia=%s: Invalid AIA mode (none, aplic or aplic-imsic)", s->aia);
         return false;
     }
     return true;
-}
-
-static bool virt_aia_aplic(VirtMachineState *s)
-{
-    return s->aia && strcmp(s->aia, "aplic") == 0;
 }
 
 /*
@@ -295,7 +350,7 @@ static bool virt_create_sockets(VirtMachineState *s, MachineState *ms, Error **e
         return false;
     }
     if (virt_aia_aplic(s) && s->num_sockets > 1) {
-        error_setg(errp, "-machine aia=aplic: only one NUMA node is supported");
+        error_setg(errp, "-machine aia=%s: only one NUMA node is supported", s->aia);
         return false;
     }
     if (!riscv_socket_check_hartids(ms, errp)) {
@@ -421,6 +476,7 @@ static bool virt_create_pcie(VirtMachineState *s, MachineState *ms, Error **errp
         return false;
     }
     d = virt_fdt_add(s, DEVICE(s->pcie), VIRT_PCIE_ECAM);
+    d->msi_parent = virt_aia_imsic(s) ? s->imsic_phandles[1] : 0;
     d->irqs[0] = VIRT_PCIE_IRQ;
     d->num_irqs = 1;
     d->irq_parent = s->irqchip_phandles[chip];
@@ -717,6 +773,7 @@ static bool virt_fdt_devices(VirtMachineState *s, void *fdt, Error **errp)
             .hart_intc_phandles = s->intc_phandles + d->first_hart,
             .num_harts = d->num_harts,
             .phandle = d->phandle,
+            .msi_parent = d->msi_parent,
         };
 
         if (dc->fdt_populate && !dc->fdt_populate(d->dev, &ctx, errp)) {

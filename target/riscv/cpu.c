@@ -143,6 +143,14 @@ static void riscv_cpu_irq_line(void *opaque, int n, int level)
     riscv_cpu_update_mip(RISCV_CPU(opaque), mask, level ? mask : 0);
 }
 
+void riscv_cpu_set_imsic(RISCVCPU *cpu, bool mmode, const RISCVIMSICOps *ops, void *opaque)
+{
+    RISCVIMSICLink *link = mmode ? &cpu->imsic_m : &cpu->imsic_s;
+
+    link->ops = ops;
+    link->opaque = opaque;
+}
+
 void riscv_cpu_set_time_source(RISCVCPU *cpu, uint64_t (*fn)(void *opaque), void *opaque,
                                uint32_t freq)
 {

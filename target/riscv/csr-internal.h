@@ -24,4 +24,15 @@ RISCVException gate_sstateen(CPURISCVState *env, int csrno);
 RISCVException read_stateen(CPURISCVState *env, int csrno, uint64_t *val);
 RISCVException write_stateen(CPURISCVState *env, int csrno, uint64_t val);
 
+/* Smaia/Ssaia (csr-aia.c) */
+RISCVException pred_smaia(CPURISCVState *env, int csrno);
+RISCVException pred_ssaia(CPURISCVState *env, int csrno);
+RISCVException read_iselect(CPURISCVState *env, int csrno, uint64_t *val);
+RISCVException write_iselect(CPURISCVState *env, int csrno, uint64_t val);
+RISCVException read_ireg(CPURISCVState *env, int csrno, uint64_t *val);
+RISCVException write_ireg(CPURISCVState *env, int csrno, uint64_t val);
+RISCVException read_topei(CPURISCVState *env, int csrno, uint64_t *val);
+RISCVException write_topei(CPURISCVState *env, int csrno, uint64_t val);
+RISCVException read_topi(CPURISCVState *env, int csrno, uint64_t *val);
+
 #endif

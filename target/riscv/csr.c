@@ -352,6 +352,11 @@ static RISCVException read_zero(CPURISCVState *env, int csrno, uint64_t *val)
     return RISCV_EXCP_NONE;
 }
 
+static RISCVException write_ignore(CPURISCVState *env, int csrno, uint64_t val)
+{
+    return RISCV_EXCP_NONE; /* read-only-zero WARL fields */
+}
+
 static RISCVException read_mhartid(CPURISCVState *env, int csrno, uint64_t *val)
 {
     *val = env->mhartid;
@@ -609,6 +614,10 @@ static const RISCVCSR csr_table[4096] = {
     [CSR_STIMECMP] = {"stimecmp", pred_sstc, gate_stimecmp, read_stimecmp, write_stimecmp},
     [CSR_SCOUNTOVF] = {"scountovf", pred_sscofpmf, NULL, read_scountovf, NULL},
     [CSR_SATP] = {"satp", NULL, gate_satp, read_satp, write_satp},
+    [CSR_SISELECT] = {"siselect", pred_ssaia, NULL, read_iselect, write_iselect},
+    [CSR_SIREG] = {"sireg", pred_ssaia, NULL, read_ireg, write_ireg},
+    [CSR_STOPEI] = {"stopei", pred_ssaia, NULL, read_topei, write_topei},
+    [CSR_STOPI] = {"stopi", pred_ssaia, NULL, read_topi, NULL},
 
     RO_CSR(CSR_MVENDORID, "mvendorid", read_mvendorid),
     RO_CSR(CSR_MARCHID, "marchid", read_marchid),
@@ -638,6 +647,12 @@ static const RISCVCSR csr_table[4096] = {
               write_pmpaddr),
     /* Smepmp is not implemented: mseccfg reads zero (QEMU's value without ePMP). */
     [CSR_MSECCFG] = {"mseccfg", NULL, NULL, read_zero, NULL},
+    [CSR_MISELECT] = {"miselect", pred_smaia, NULL, read_iselect, write_iselect},
+    [CSR_MIREG] = {"mireg", pred_smaia, NULL, read_ireg, write_ireg},
+    [CSR_MTOPEI] = {"mtopei", pred_smaia, NULL, read_topei, write_topei},
+    [CSR_MTOPI] = {"mtopi", pred_smaia, NULL, read_topi, NULL},
+    [CSR_MVIEN] = {"mvien", pred_smaia, NULL, read_zero, write_ignore},
+    [CSR_MVIP] = {"mvip", pred_smaia, NULL, read_zero, write_ignore},
 
     /* No debug triggers: tselect accepts only 0, tdata* read zero (Sdtrig "no triggers"). */
     [CSR_TSELECT] = {"tselect", NULL, NULL, read_zero, NULL},

@@ -26,7 +26,8 @@ typedef struct DeviceFDTContext {
     uint32_t irq_type; /* nonzero: a second cell after each interrupt number (its trigger) */
     const uint32_t *hart_intc_phandles; /* per-hart "riscv,cpu-intc" phandles */
     int num_harts;
-    uint32_t phandle; /* phandle to give the node (0 = none needed) */
+    uint32_t phandle;    /* phandle to give the node (0 = none needed) */
+    uint32_t msi_parent; /* phandle of the MSI controller its devices write to (0 = none) */
 } DeviceFDTContext;
 
 typedef struct DeviceClass {

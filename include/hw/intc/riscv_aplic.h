@@ -4,7 +4,8 @@
  * domain that owns the wires and a supervisor-level child domain that the root delegates
  * sources to (sourcecfg.D). Direct delivery mode only (domaincfg.DM is read-only zero): each
  * domain signals its harts' external interrupt (MEIP for "mmode", SEIP otherwise) through
- * its IDC structures. MSI delivery (aia=aplic-imsic) comes with the IMSIC.
+ * its IDC structures; in MSI delivery mode ("msimode", aia=aplic-imsic) it writes MSIs to
+ * the harts' IMSIC pages instead.
  *
  * Input lines (qdev gpio in) 1..num-sources-1 are the wires (0 does not exist). A child
  * domain gets its delegated wires from the parent, not from the board.
@@ -25,7 +26,8 @@
 #define TYPE_RISCV_APLIC "riscv.aplic"
 
 #define APLIC_DOMAINCFG 0x0000
-#define APLIC_SOURCECFG_BASE 0x0004 /* sourcecfg[i] at 0x0004 + 4 * (i - 1) */
+#define APLIC_DOMAINCFG_DM (1u << 2) /* MSI delivery mode */
+#define APLIC_SOURCECFG_BASE 0x0004  /* sourcecfg[i] at 0x0004 + 4 * (i - 1) */
 #define APLIC_SETIP_BASE 0x1c00
 #define APLIC_SETIPNUM 0x1cdc
 #define APLIC_IN_CLRIP_BASE 0x1d00
@@ -35,6 +37,9 @@
 #define APLIC_CLRIE_BASE 0x1f00
 #define APLIC_CLRIENUM 0x1fdc
 #define APLIC_SETIPNUM_LE 0x2000
+#define APLIC_MMSIADDRCFG 0x1bc0 /* root domain, MSI mode: mmsiaddrcfg(h), smsiaddrcfg(h) */
+#define APLIC_SMSIADDRCFGH 0x1bcc
+#define APLIC_GENMSI 0x3000
 #define APLIC_TARGET_BASE 0x3004 /* target[i] at 0x3004 + 4 * (i - 1) */
 #define APLIC_IDC_BASE 0x4000    /* 32 bytes per hart index */
 #define APLIC_IDC_SIZE 32
@@ -66,8 +71,12 @@ static inline uint64_t aplic_region_size(uint32_t num_harts)
  * the sources parent delegates go to it. Before reset. */
 void aplic_set_child(DeviceState *parent, DeviceState *child, uint32_t child_phandle);
 
-/* Create, realize and map a domain at addr; NULL + errp if realize refuses. */
+/* MSI delivery mode: the node names the IMSIC (imsic_phandle) the domain's MSIs go to. */
+void aplic_set_msi_parent(DeviceState *dev, uint32_t imsic_phandle);
+
+/* Create, realize and map a domain at addr (in MSI delivery mode if msimode); NULL + errp if
+ * realize refuses. */
 DeviceState *riscv_aplic_create(hwaddr addr, uint32_t hartid_base, uint32_t num_harts,
-                                uint32_t num_sources, bool mmode, Error **errp);
+                                uint32_t num_sources, bool mmode, bool msimode, Error **errp);
 
 #endif

@@ -29,6 +29,8 @@ enum {
     VIRT_PLIC,
     VIRT_APLIC_M,
     VIRT_APLIC_S,
+    VIRT_IMSIC_M,
+    VIRT_IMSIC_S,
     VIRT_UART0,
     VIRT_VIRTIO,
     VIRT_FW_CFG,
@@ -67,6 +69,7 @@ typedef struct VirtFDTDevice {
     int num_irqs;
     uint32_t irq_parent; /* phandle of its PLIC (0: the first socket's) */
     uint32_t phandle;
+    uint32_t msi_parent;       /* phandle of the IMSIC its MSIs go to (PCIe), or 0 */
     int first_hart, num_harts; /* an interrupt controller's harts (its socket's) */
     int socket;                /* -1, or the NUMA socket whose numa-node-id it gets */
 } VirtFDTDevice;
@@ -76,6 +79,7 @@ typedef struct VirtMachineState {
     /* properties */
     bool aclint;
     char *aia;
+    uint32_t imsic_phandles[2]; /* aia=aplic-imsic: the M and S imsics nodes */
     /* built by virt_machine_init */
     RISCVCPU **harts;
     int num_harts;

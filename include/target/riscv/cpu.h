@@ -84,6 +84,9 @@ typedef struct CPURISCVState {
     uint64_t pmpaddr[RISCV_PMP_ENTRIES];
     uint64_t resetvec;
 
+    /* Smaia/Ssaia: the indirect register selectors (mireg/sireg reach the IMSIC file) */
+    uint64_t miselect, siselect;
+
     /* time source: mtime of the board's timer device (riscv_cpu_set_time_source) */
     uint64_t (*rdtime_fn)(void *opaque);
     void *rdtime_opaque;
@@ -92,10 +95,31 @@ typedef struct CPURISCVState {
     struct Timer *pmu_timer; /* Sscofpmf: kicks the hart near a counter's overflow */
 } CPURISCVState;
 
+/*
+ * An IMSIC interrupt file as the hart's AIA CSRs reach it (mireg/mtopei for the M file,
+ * sireg/stopei for the S file); set by the board (riscv_cpu_set_imsic). Called on the hart's
+ * thread; the device takes the BQL itself.
+ */
+typedef struct RISCVIMSICOps {
+    /* iselect 0x70..0xff: old value out, then (old & ~mask) | (val & mask) in; false if the
+     * register does not exist (an illegal-instruction access). */
+    bool (*rmw)(void *opaque, uint64_t iselect, uint64_t *old, uint64_t val, uint64_t mask);
+    /* *topei: (identity << 16) | identity of the top pending-and-enabled interrupt, or 0;
+     * claim: a write to *topei clears that interrupt's pending bit. */
+    uint32_t (*topei)(void *opaque);
+    void (*claim)(void *opaque);
+} RISCVIMSICOps;
+
+typedef struct RISCVIMSICLink {
+    const RISCVIMSICOps *ops; /* NULL: no IMSIC file at this level */
+    void *opaque;
+} RISCVIMSICLink;
+
 typedef struct RISCVCPU {
     CPUState parent_obj;
     CPURISCVState env;
-    CPUTLB tlb; /* the engine's softmmu TLB and block jump cache */
+    RISCVIMSICLink imsic_m, imsic_s; /* wiring, kept across reset */
+    CPUTLB tlb;                      /* the engine's softmmu TLB and block jump cache */
     /* configuration (properties, -cpu MODEL,prop=value; cpu-config.c checks them at realize) */
     uint32_t hartid;
     uint64_t resetvec_prop;
@@ -107,6 +131,7 @@ typedef struct RISCVCPU {
     /* RVA23-era extensions (cpu-config.c's table; all off on rv64 as in QEMU 7.2) */
     bool ext_zicbom, ext_zicbop, ext_zicboz, ext_zicond, ext_zicntr, ext_zihintntl, ext_zihpm;
     bool ext_zimop, ext_zawrs, ext_zfa, ext_zfh, ext_zfhmin, ext_zca, ext_zcb, ext_zcd, ext_zcmop;
+    bool ext_smaia, ext_ssaia;
     bool ext_zkt, ext_smstateen, ext_sscofpmf, ext_sscounterenw, ext_ssstateen, ext_sstvala;
     bool ext_sstvecd, ext_svade, ext_svadu, ext_svinval, ext_svnapot, ext_svpbmt;
     bool ext_zic64b, ext_ziccamoa, ext_ziccif, ext_zicclsm, ext_ziccrse, ext_za64rs;
@@ -146,6 +171,8 @@ static inline RISCVCPU *env_cpu(CPURISCVState *env)
 #define RISCV_CPU_NUM_IRQ_LINES 16
 void riscv_cpu_set_time_source(RISCVCPU *cpu, uint64_t (*fn)(void *opaque), void *opaque,
                                uint32_t freq);
+/* The hart's IMSIC interrupt file at M (mmode) or S level, for the AIA CSRs. */
+void riscv_cpu_set_imsic(RISCVCPU *cpu, bool mmode, const RISCVIMSICOps *ops, void *opaque);
 /*
  * pc = resetvec, M-mode, CSRs to reset values (mstatus SXL=UXL=64-bit, FS
  * off, as QEMU 7.2); keeps the wiring (rdtime_fn, timebase_freq, stimer).

@@ -109,6 +109,22 @@ typedef enum RISCVException {
 #define CSR_MIMPID 0xf13
 #define CSR_MHARTID 0xf14
 #define CSR_MCONFIGPTR 0xf15
+/* Smaia/Ssaia (AIA 1.0 chapter 2): indirect access to the IMSIC, top interrupts */
+#define CSR_MVIEN 0x308
+#define CSR_MVIP 0x309
+#define CSR_MISELECT 0x350
+#define CSR_MIREG 0x351
+#define CSR_MTOPEI 0x35c
+#define CSR_MTOPI 0xfb0
+#define CSR_SISELECT 0x150
+#define CSR_SIREG 0x151
+#define CSR_STOPEI 0x15c
+#define CSR_STOPI 0xdb0
+#define ISELECT_IPRIO0 0x30 /* ..0x3f: major interrupt priorities */
+#define ISELECT_IPRIO15 0x3f
+#define ISELECT_IMSIC_FIRST 0x70 /* eidelivery .. eie63: the IMSIC file's registers */
+#define ISELECT_IMSIC_LAST 0xff
+#define TOPI_IID_SHIFT 16
 #define CSR_MSTATUS 0x300
 #define CSR_MISA 0x301
 #define CSR_MEDELEG 0x302
