@@ -17,6 +17,7 @@
  *    the devices we model).
  */
 #include "hw/pci/pci.h"
+#include "hw/pci/msix.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -204,6 +205,7 @@ void pci_default_write_config(PCIDevice *dev, uint32_t addr, uint32_t val, unsig
     if (ranges_overlap(addr, len, PCI_COMMAND, 2)) {
         pci_update_irq(dev, was_asserted);
     }
+    msix_config_written(dev, addr, len);
 }
 
 static bool pci_config_access_ok(uint32_t addr, unsigned len)
@@ -364,6 +366,7 @@ static void pci_device_finalize(Object *obj)
         pci_update_mappings(dev); /* the BARs leave the bus spaces */
         dev->bus->devices[dev->devfn] = NULL;
     }
+    msix_uninit(dev);
 }
 
 /* ---- properties ---- */
@@ -442,13 +445,16 @@ static const Property pci_device_props[] = {
 static const VMStateField pci_device_fields[] = {
     VMSTATE_BUFFER(config, PCIDevice),
     VMSTATE_BOOL(irq_level, PCIDevice),
+    VMSTATE_UINT8_VARRAY_PTR(msix_table, PCIDevice, msix_table_bytes),
+    VMSTATE_UINT8_VARRAY_PTR(msix_pba, PCIDevice, msix_pba_bytes),
     VMSTATE_END_OF_LIST(),
 };
 
+/* Version 2: the MSI-X table and pending bits. */
 const VMStateDescription vmstate_pci_device = {
     .name = "pci-device",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .fields = pci_device_fields,
 };
 
@@ -466,8 +472,8 @@ static bool pci_device_vmstate_post_load(void *opaque, int version_id, Error **e
 /* For PCI devices with no state of their own (the host bridge's function 0). */
 static const VMStateDescription vmstate_pci_device_only = {
     .name = "pci-device",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .post_load = pci_device_vmstate_post_load,
     .fields = pci_device_fields,
 };

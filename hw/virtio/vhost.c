@@ -285,10 +285,7 @@ static void vhost_call_ready(void *opaque)
     vhost_eventfd_drain(hv->call_fd);
     vhost_track_used(hv, virtio_get_queue(vdev, hv->index));
     /* The back-end already applied the driver's suppression (EVENT_IDX) before calling. */
-    vdev->isr |= VIRTIO_ISR_QUEUE;
-    if (vdev->transport_update_irq) {
-        vdev->transport_update_irq(vdev->transport);
-    }
+    virtio_signal(vdev, hv->index);
 }
 
 static void vhost_err_ready(void *opaque)

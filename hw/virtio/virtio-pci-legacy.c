@@ -11,9 +11,12 @@
  *   0x0c queue size (16, R)        0x0e queue select (16, RW)
  *   0x10 queue notify (16, W)      0x12 device status (8, RW; 0 resets)
  *   0x13 ISR status (8, R; reading acknowledges the interrupt)
- *   0x14 device-specific configuration (no MSI-X, so no vector registers before it),
+ *   while the driver has MSI-X enabled:
+ *   0x14 configuration vector (16)  0x16 selected queue's vector (16)
+ *   then the device-specific configuration (at 0x18 with MSI-X on, else at 0x14),
  *        guest-endian: little-endian on RISC-V.
- * The BAR is the header plus the configuration, rounded up to a power of two (as QEMU).
+ * The BAR is the header with the vector registers plus the configuration, rounded up to a
+ * power of two (as QEMU sizes it when the device has MSI-X).
  * Only the low 32 feature bits exist here: a driver using this interface is a legacy
  * driver. Wrong sizes, read-only registers and missing queues get a guest_errors line.
  */
@@ -21,6 +24,7 @@
 
 #include <inttypes.h>
 
+#include "hw/pci/msix.h"
 #include "util/log.h"
 
 #define VIRTIO_PCI_HOST_FEATURES 0x00
@@ -32,6 +36,9 @@
 #define VIRTIO_PCI_STATUS 0x12
 #define VIRTIO_PCI_ISR 0x13
 #define VIRTIO_PCI_CONFIG 0x14
+#define VIRTIO_MSI_CONFIG_VECTOR 0x14
+#define VIRTIO_MSI_QUEUE_VECTOR 0x16
+#define VIRTIO_PCI_CONFIG_MSIX 0x18
 
 #define VIRTIO_PCI_QUEUE_ADDR_SHIFT 12 /* the PFN's page size */
 #define VIRTIO_PCI_VRING_ALIGN 4096
@@ -39,6 +46,12 @@
 static VirtQueue *legacy_queue(VirtIOPCIProxy *p)
 {
     return virtio_get_queue(p->vdev, p->queue_sel);
+}
+
+/* Where the device configuration starts: after the vector registers while MSI-X is on. */
+static hwaddr legacy_config_offset(VirtIOPCIProxy *p)
+{
+    return msix_enabled(PCI_DEVICE(p)) ? VIRTIO_PCI_CONFIG_MSIX : VIRTIO_PCI_CONFIG;
 }
 
 /* The width of the register at addr (0: none). */
@@ -52,6 +65,8 @@ static unsigned legacy_reg_size(hwaddr addr)
     case VIRTIO_PCI_QUEUE_NUM:
     case VIRTIO_PCI_QUEUE_SEL:
     case VIRTIO_PCI_QUEUE_NOTIFY:
+    case VIRTIO_MSI_CONFIG_VECTOR: /* (with MSI-X on: below the configuration then) */
+    case VIRTIO_MSI_QUEUE_VECTOR:
         return 2;
     case VIRTIO_PCI_STATUS:
     case VIRTIO_PCI_ISR:
@@ -85,6 +100,10 @@ static uint64_t legacy_reg_read(VirtIOPCIProxy *p, hwaddr addr)
         vdev->isr = 0; /* the read acknowledges */
         virtio_pci_update_irq(DEVICE(p));
         return isr;
+    case VIRTIO_MSI_CONFIG_VECTOR:
+        return p->config_vector;
+    case VIRTIO_MSI_QUEUE_VECTOR:
+        return vq ? p->queue_vector[p->queue_sel] : VIRTIO_MSI_NO_VECTOR;
     default:
         return 0; /* queue notify is write-only */
     }
@@ -138,6 +157,14 @@ static void legacy_reg_write(VirtIOPCIProxy *p, hwaddr addr, uint32_t val)
         }
         virtio_set_status(p->vdev, val);
         break;
+    case VIRTIO_MSI_CONFIG_VECTOR:
+        virtio_pci_set_vector(p, &p->config_vector, val);
+        break;
+    case VIRTIO_MSI_QUEUE_VECTOR:
+        if (virtio_pci_queue_vector(p)) {
+            virtio_pci_set_vector(p, virtio_pci_queue_vector(p), val);
+        }
+        break;
     default:
         log_mask(LOG_GUEST_ERROR, "virtio-pci: write to read-only legacy register 0x%" PRIx64 "\n",
                  addr);
@@ -149,8 +176,8 @@ static uint64_t virtio_pci_legacy_read(void *opaque, hwaddr addr, unsigned size)
 {
     VirtIOPCIProxy *p = opaque;
 
-    if (addr >= VIRTIO_PCI_CONFIG) {
-        return virtio_config_read(p->vdev, addr - VIRTIO_PCI_CONFIG, size);
+    if (addr >= legacy_config_offset(p)) {
+        return virtio_config_read(p->vdev, addr - legacy_config_offset(p), size);
     }
     if (legacy_reg_size(addr) != size) {
         log_mask(LOG_GUEST_ERROR, "virtio-pci: %u-byte legacy read at 0x%" PRIx64 "\n", size, addr);
@@ -163,8 +190,8 @@ static void virtio_pci_legacy_write(void *opaque, hwaddr addr, uint64_t val, uns
 {
     VirtIOPCIProxy *p = opaque;
 
-    if (addr >= VIRTIO_PCI_CONFIG) {
-        virtio_config_write(p->vdev, addr - VIRTIO_PCI_CONFIG, val, size);
+    if (addr >= legacy_config_offset(p)) {
+        virtio_config_write(p->vdev, addr - legacy_config_offset(p), val, size);
         return;
     }
     if (legacy_reg_size(addr) != size) {
@@ -186,7 +213,8 @@ void virtio_pci_init_legacy(VirtIOPCIProxy *p)
 {
     uint64_t size = 1;
 
-    while (size < VIRTIO_PCI_CONFIG + p->vdev->config_len) {
+    while (size < (PCI_DEVICE(p)->msix_cap ? VIRTIO_PCI_CONFIG_MSIX : VIRTIO_PCI_CONFIG) +
+                      p->vdev->config_len) {
         size <<= 1;
     }
     memory_region_init_io(&p->legacy_bar, &virtio_pci_legacy_ops, p, "virtio-pci-legacy", size);

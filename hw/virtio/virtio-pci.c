@@ -8,7 +8,10 @@
  * transitional (disable-legacy=off, and auto as QEMU 7.2 resolves it on
  * pcie.0) or legacy-only (disable-modern=on): the transitional device ID
  * (0x1001 blk, 0x1000 net, 0x1005 rng), revision 0, subsystem 1af4:<virtio
- * ID>. INTx pin A; no MSI-X (without an MSI controller on virt, Linux uses INTx anyway).
+ * ID>. INTx pin A, and MSI-X in BAR1 (table at 0, PBA at 0x800: "vectors", default one per
+ * queue plus one for configuration changes, as QEMU): while the driver has MSI-X enabled,
+ * each queue and the configuration signal through the vector it assigned (queue_msix_vector,
+ * config_msix_vector) and INTx stays low.
  *
  * BAR4, 64-bit prefetchable, 16 KiB, one structure per 4 KiB page as QEMU lays
  * it out, each announced by a vendor capability (struct virtio_pci_cap:
@@ -28,7 +31,7 @@
  * offset and length (1, 2 or 4) into it, and reading or writing its pci_cfg_data accesses
  * the BAR there (a window for firmware that cannot map BARs).
  *
- * MSI-X is not modelled. The guest is untrusted: writes at wrong offsets or sizes, to read-only
+ * The guest is untrusted: writes at wrong offsets or sizes, to read-only
  * fields, to a queue that is live or does not exist, and notifications of
  * missing queues get a guest_errors line and are dropped.
  */
@@ -36,6 +39,7 @@
 
 #include <inttypes.h>
 
+#include "hw/pci/msix.h"
 #include "migration/vmstate.h"
 #include "util/log.h"
 
@@ -52,7 +56,7 @@
 #define VIRTIO_PCI_COMMON_SIZE 0x38
 #define VIRTIO_PCI_NOTIFY_MULTIPLIER 4
 #define VIRTIO_PCI_DEVICE_ID_BASE 0x1040
-#define VIRTIO_MSI_NO_VECTOR 0xffff
+#define VIRTIO_PCI_MSIX_BAR 1
 
 /* common configuration offsets */
 #define CC_DFSELECT 0x00
@@ -96,8 +100,40 @@ typedef struct VirtioPCIClass {
 void virtio_pci_update_irq(DeviceState *transport)
 {
     VirtIOPCIProxy *p = VIRTIO_PCI(transport);
+    PCIDevice *dev = PCI_DEVICE(p);
 
-    pci_set_irq(PCI_DEVICE(p), p->vdev->isr != 0);
+    pci_set_irq(dev, p->vdev->isr != 0 && !msix_enabled(dev));
+}
+
+/* With MSI-X on, the queue's (or configuration's) vector; otherwise INTx and the ISR. */
+static void virtio_pci_signal(DeviceState *transport, int queue)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(transport);
+    PCIDevice *dev = PCI_DEVICE(p);
+
+    if (!msix_enabled(dev)) {
+        virtio_pci_update_irq(transport);
+        return;
+    }
+    msix_notify(dev, queue < 0 ? p->config_vector : p->queue_vector[queue]);
+}
+
+void virtio_pci_set_vector(VirtIOPCIProxy *p, uint16_t *reg, uint16_t v)
+{
+    *reg = v < PCI_DEVICE(p)->msix_entries ? v : VIRTIO_MSI_NO_VECTOR;
+}
+
+uint16_t *virtio_pci_queue_vector(VirtIOPCIProxy *p)
+{
+    return virtio_get_queue(p->vdev, p->queue_sel) ? &p->queue_vector[p->queue_sel] : NULL;
+}
+
+static void virtio_pci_reset_vectors(VirtIOPCIProxy *p)
+{
+    p->config_vector = VIRTIO_MSI_NO_VECTOR;
+    for (int i = 0; i < VIRTIO_QUEUE_MAX; i++) {
+        p->queue_vector[i] = VIRTIO_MSI_NO_VECTOR;
+    }
 }
 
 /* ---- common configuration ---- */
@@ -128,12 +164,12 @@ static void virtio_pci_common_image(VirtIOPCIProxy *p, uint8_t *c)
     pci_set_long(c + CC_DF, p->dfselect < 2 ? host >> (32 * p->dfselect) : 0);
     pci_set_long(c + CC_GFSELECT, p->gfselect);
     pci_set_long(c + CC_GF, p->gfselect < 2 ? vdev->guest_features >> (32 * p->gfselect) : 0);
-    pci_set_word(c + CC_MSIX, VIRTIO_MSI_NO_VECTOR);
+    pci_set_word(c + CC_MSIX, p->config_vector);
     pci_set_word(c + CC_NUMQ, virtio_pci_num_queues(vdev));
     c[CC_STATUS] = vdev->status;
     c[CC_CFGGENERATION] = vdev->config_generation;
     pci_set_word(c + CC_Q_SELECT, p->queue_sel);
-    pci_set_word(c + CC_Q_MSIX, VIRTIO_MSI_NO_VECTOR);
+    pci_set_word(c + CC_Q_MSIX, vq ? p->queue_vector[p->queue_sel] : VIRTIO_MSI_NO_VECTOR);
     if (vq) {
         pci_set_word(c + CC_Q_SIZE, vq->num);
         pci_set_word(c + CC_Q_ENABLE, vq->ready);
@@ -240,11 +276,17 @@ static void virtio_pci_common_write(void *opaque, hwaddr addr, uint64_t val, uns
         virtio_write_guest_features(p->vdev, p->gfselect, val);
         break;
     case CC_MSIX:
+        virtio_pci_set_vector(p, &p->config_vector, val);
+        break;
     case CC_Q_MSIX:
-        break; /* no MSI-X: the vector reads back as NO_VECTOR */
+        if (virtio_pci_queue_vector(p)) {
+            virtio_pci_set_vector(p, virtio_pci_queue_vector(p), val);
+        }
+        break;
     case CC_STATUS:
         if (val == 0) {
             p->dfselect = p->gfselect = p->queue_sel = 0;
+            virtio_pci_reset_vectors(p);
         }
         virtio_set_status(p->vdev, val);
         break;
@@ -473,6 +515,25 @@ static bool virtio_pci_init_modern(VirtIOPCIProxy *p, Error **errp)
 
 /* ---- realize / reset ---- */
 
+/* BAR1: the MSI-X table and PBA, unless vectors=0. */
+static bool virtio_pci_init_msix(VirtIOPCIProxy *p, Error **errp)
+{
+    if (p->vectors == UINT32_MAX) {
+        p->vectors = virtio_pci_num_queues(p->vdev) + 1;
+    }
+    virtio_pci_reset_vectors(p);
+    if (!p->vectors) {
+        return true;
+    }
+    memory_region_init(&p->msix_bar, "virtio-pci-msix", MSIX_BAR_SIZE);
+    if (!msix_init(PCI_DEVICE(p), p->vectors, &p->msix_bar, VIRTIO_PCI_MSIX_BAR, errp)) {
+        error_prepend(errp, "%s: vectors=%u: ", object_get_typename(OBJECT(p)), p->vectors);
+        return false;
+    }
+    pci_register_bar(PCI_DEVICE(p), VIRTIO_PCI_MSIX_BAR, 0, &p->msix_bar);
+    return true;
+}
+
 /* disable-legacy / disable-modern: which interfaces this proxy serves. */
 static bool virtio_pci_check_options(VirtIOPCIProxy *p, bool *legacy, Error **errp)
 {
@@ -529,7 +590,11 @@ static bool virtio_pci_realize(PCIDevice *dev, Error **errp)
         return false;
     }
     virtio_bind_transport(p->vdev, DEVICE(p), virtio_pci_update_irq);
+    p->vdev->transport_signal = virtio_pci_signal;
     dev->config[PCI_INTERRUPT_PIN] = 1;
+    if (!virtio_pci_init_msix(p, errp)) {
+        return false;
+    }
     if (legacy) {
         virtio_pci_set_legacy_ids(p);
         virtio_pci_init_legacy(p);
@@ -546,6 +611,8 @@ static void virtio_pci_reset(PCIDevice *dev)
     VirtIOPCIProxy *p = VIRTIO_PCI(dev);
 
     p->dfselect = p->gfselect = p->queue_sel = 0;
+    virtio_pci_reset_vectors(p);
+    msix_reset(dev);
 }
 
 static void virtio_pci_instance_init(Object *obj)
@@ -567,6 +634,7 @@ static const Property virtio_pci_props[] = {
                 .description = "on: modern only; off/auto (default): transitional, with the "
                                "legacy I/O BAR0"),
     DEFINE_PROP_BOOL("disable-modern", VirtIOPCIProxy, disable_modern, false),
+    DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, vectors, UINT32_MAX),
     DEFINE_PROP_END,
 };
 
@@ -591,6 +659,8 @@ static const VMStateDescription vmstate_virtio_pci = {
             VMSTATE_UINT32(dfselect, VirtIOPCIProxy),
             VMSTATE_UINT32(gfselect, VirtIOPCIProxy),
             VMSTATE_UINT16(queue_sel, VirtIOPCIProxy),
+            VMSTATE_UINT16(config_vector, VirtIOPCIProxy),
+            VMSTATE_UINT16_ARRAY(queue_vector, VirtIOPCIProxy, VIRTIO_QUEUE_MAX),
             VMSTATE_END_OF_LIST(),
         },
 };

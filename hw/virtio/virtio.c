@@ -158,11 +158,20 @@ void virtio_error(VirtIODevice *vdev, const char *fmt, ...)
     virtio_notify_config(vdev);
 }
 
+void virtio_signal(VirtIODevice *vdev, int queue)
+{
+    vdev->isr |= queue < 0 ? VIRTIO_ISR_CONFIG : VIRTIO_ISR_QUEUE;
+    if (vdev->transport_signal) {
+        vdev->transport_signal(vdev->transport, queue);
+    } else {
+        virtio_update_irq(vdev);
+    }
+}
+
 void virtio_notify_config(VirtIODevice *vdev)
 {
     vdev->config_generation++;
-    vdev->isr |= VIRTIO_ISR_CONFIG;
-    virtio_update_irq(vdev);
+    virtio_signal(vdev, -1);
 }
 
 /* 2.7.10: has the driver asked for an interrupt for what we pushed since the last one? */
@@ -196,8 +205,7 @@ void virtio_notify(VirtIODevice *vdev, VirtQueue *vq)
     if (vdev->broken || !vq->ready || !virtqueue_should_notify(vq)) {
         return;
     }
-    vdev->isr |= VIRTIO_ISR_QUEUE;
-    virtio_update_irq(vdev);
+    virtio_signal(vdev, vq->index);
 }
 
 /* ---- avail ring ---- */

@@ -146,10 +146,11 @@ def test_info_pci(kestrel):
                           timeout=HANG_GUARD)
     out = proc.stdout
     assert "  Bus  0, device   0, function 0:\n    Host bridge: PCI device 1b36:0008" in out, out
-    # QEMU 7.2's lines for the same device, but for its MSI-X BAR1 (we have no MSI-X).
+    # QEMU 7.2's lines for the same device, the MSI-X BAR1 included.
     assert re.search(r"device   1, function 0:\n    Class 0255: PCI device 1af4:1005\n"
                      r"      PCI subsystem 1af4:0004\n      IRQ 0, pin A\n"
                      r"      BAR0: I/O at 0xffffffffffffffff \[0x001e\]\.\n"
+                     r"      BAR1: 32 bit memory at 0xffffffffffffffff \[0x00000ffe\]\.\n"
                      r"      BAR4: 64 bit prefetchable memory at 0xffffffffffffffff "
                      r"\[0x00003ffe\]\.\n      id \"rng0\"", out), out
     assert re.search(r"bus: pcie\.0\n\s+type PCIE\n\s+dev: gpex-root", out), out

@@ -69,6 +69,12 @@ struct PCIDevice {
     int devfn;        /* where it sits on bus (-1 until plugged) */
     uint8_t next_cap; /* the next free offset for pci_add_capability */
     bool irq_level;   /* the device's INTx line (before INTX_DISABLE) */
+    /* MSI-X (hw/pci/msix.c): capability offset (0: none), vectors, table and PBA */
+    uint8_t msix_cap;
+    unsigned msix_entries;
+    uint8_t *msix_table, *msix_pba;
+    uint32_t msix_table_bytes, msix_pba_bytes; /* their sizes (0 without MSI-X), for savevm */
+    MemoryRegion msix_table_mmio, msix_pba_mmio;
     /* properties */
     char *addr;          /* "slot[.fn]" as given, NULL: the first free slot */
     char *bus_name;      /* "bus", NULL: the board's first bus */

@@ -31,20 +31,29 @@ typedef struct VirtIOPCIProxy {
     MemoryRegion legacy_bar; /* BAR0 (I/O): the legacy interface, if served */
     MemoryRegion modern_bar; /* BAR4: the four structures below, 4 KiB apart */
     MemoryRegion common, isr, device, notify;
+    MemoryRegion msix_bar;  /* BAR1: the MSI-X table and PBA (hw/pci/msix.h), if vectors > 0 */
+    uint16_t config_vector; /* MSI-X vector of configuration changes */
+    uint16_t queue_vector[VIRTIO_QUEUE_MAX]; /* and of each queue (VIRTIO_MSI_NO_VECTOR: none) */
     uint32_t dfselect, gfselect;
     uint16_t queue_sel;
     uint8_t cfg_cap; /* offset of the PCI configuration access capability */
     /* properties */
     char *disable_legacy; /* on|off|auto, QEMU's OnOffAuto (auto: off, as on virt's pcie.0) */
     bool disable_modern;
+    uint32_t vectors; /* MSI-X vectors; default: one per queue and one for the config */
     char *forwarded[VIRTIO_PCI_MAX_FORWARDED]; /* values for the backend's properties */
 } VirtIOPCIProxy;
 
 #define VIRTIO_PCI(obj) OBJECT_CHECK(VirtIOPCIProxy, (obj), TYPE_VIRTIO_PCI)
 
 /* For the transport's two halves (virtio-pci.c, virtio-pci-legacy.c). */
-/* INTx follows the ISR. */
+#define VIRTIO_MSI_NO_VECTOR 0xffff
+/* INTx follows the ISR (and stays low while MSI-X is on). */
 void virtio_pci_update_irq(DeviceState *transport);
+/* The vector registers: store v if it names an existing vector, else NO_VECTOR (4.1.4.3.1). */
+void virtio_pci_set_vector(VirtIOPCIProxy *p, uint16_t *reg, uint16_t v);
+/* Which vector register the selected queue uses, or NULL if there is no such queue. */
+uint16_t *virtio_pci_queue_vector(VirtIOPCIProxy *p);
 /* Create and register the legacy I/O BAR0 (after the backend is realized). */
 void virtio_pci_init_legacy(VirtIOPCIProxy *p);
 

@@ -132,6 +132,9 @@ struct VirtIODevice {
     bool legacy; /* a legacy (pre-1.0) interface: VERSION_1 is not offered */
     DeviceState *transport;
     void (*transport_update_irq)(DeviceState *transport);
+    /* Optional: signal queue n (or the configuration, -1) by its own message (MSI-X);
+     * without it the transport's one interrupt follows the ISR (transport_update_irq). */
+    void (*transport_signal)(DeviceState *transport, int queue);
 };
 
 typedef struct VirtioDeviceClass {
@@ -224,6 +227,9 @@ void virtqueue_elem_written(const VirtQueueElement *elem, uint64_t offset, uint6
 void virtio_notify(VirtIODevice *vdev, VirtQueue *vq);
 /* Config space changed: bump the generation and raise a config interrupt. */
 void virtio_notify_config(VirtIODevice *vdev);
+/* Interrupt the driver now for queue n, or for the configuration (-1): the ISR bit, then the
+ * transport's vector or its interrupt line. */
+void virtio_signal(VirtIODevice *vdev, int queue);
 /* A guest error we cannot recover from: log, stop processing, NEEDS_RESET + config irq. */
 void virtio_error(VirtIODevice *vdev, const char *fmt, ...) PRINTF_FMT(2, 3);
 
