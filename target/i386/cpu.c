@@ -50,7 +50,8 @@ void x86_cpu_reset(X86CPU *cpu)
     /* The bootstrap processor's local APIC, enabled, at its usual base. */
     env->apic_base = 0xfee00000 | (1 << 11) | (cpu->parent_obj.cpu_index == 0 ? 1 << 8 : 0);
     env->fpuc = 0x37f;
-    env->fptag = 0xffff;
+    env->fptag = 0xff;
+    env->xcr0 = XCR0_X87;
     env->mxcsr = 0x1f80;
     atomic_store(&cpu->intr_level, 0);
 }

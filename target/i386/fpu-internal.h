@@ -1,0 +1,42 @@
+/*
+ * The x87/MMX/SSE groups' shared contract: availability checks, the x87
+ * stack, and the state images (fpu_helper.c), used by exec-x87.c and the
+ * exec-sse*.c files. Handlers follow exec-internal.h's rules.
+ */
+#ifndef TARGET_I386_FPU_INTERNAL_H
+#define TARGET_I386_FPU_INTERNAL_H
+
+#include "exec-internal.h"
+
+/* Each returns X86_EXCP_NONE or the vector: x87 (#NM), SSE (#UD/#NM), MMX (#UD/#NM/#MF). */
+int x86_fpu_check_x87(CPUX86State *env);
+int x86_fpu_check_pending(CPUX86State *env);
+int x86_fpu_check_sse(CPUX86State *env);
+int x86_fpu_check_mmx(CPUX86State *env);
+void x86_mmx_enter(CPUX86State *env);
+
+uint16_t x86_fsw(const CPUX86State *env);
+void x86_set_fsw(CPUX86State *env, uint16_t fsw);
+uint16_t x86_ftw_full(const CPUX86State *env);
+void x86_set_ftw_full(CPUX86State *env, uint16_t ftw);
+void x86_fninit(CPUX86State *env);
+int x86_load_mxcsr(CPUX86State *env, uint32_t val);
+
+/* The 512-byte FXSAVE image of the state and back (rex_w: the 64-bit FIP/FDP layout). */
+void x86_fxsave_image(CPUX86State *env, uint8_t *b, bool rex_w);
+int x86_fxrstor_image(CPUX86State *env, const uint8_t *b, bool rex_w);
+int x86_xrstor_image(CPUX86State *env, const uint8_t *b, uint64_t rfbm, bool rex_w);
+int x86_fxsave(CPUX86State *env, const X86Insn *d, bool restore);
+int x86_xsave(CPUX86State *env, const X86Insn *d, bool restore);
+
+/* The ST(i) register. */
+static inline X87Reg *x86_st(CPUX86State *env, int i)
+{
+    return &env->fpregs[(env->fpstt + i) & 7];
+}
+static inline bool x86_st_empty(const CPUX86State *env, int i)
+{
+    return env->fptag & (1 << ((env->fpstt + i) & 7));
+}
+
+#endif
