@@ -29,6 +29,30 @@ int x86_xrstor_image(CPUX86State *env, const uint8_t *b, uint64_t rfbm, bool rex
 int x86_fxsave(CPUX86State *env, const X86Insn *d, bool restore);
 int x86_xsave(CPUX86State *env, const X86Insn *d, bool restore);
 
+/* CPUID feature words and the bits the instructions here are gated by (exec-ext.c). */
+enum { X86_FEAT_1_EDX, X86_FEAT_1_ECX, X86_FEAT_7_EBX, X86_FEAT_7_ECX, X86_FEAT_X1_ECX,
+       X86_FEAT_XSAVE };
+#define CPUID_EXT_SSSE3 (1u << 9)
+#define CPUID_EXT_SSE41 (1u << 19)
+#define CPUID_EXT_SSE42 (1u << 20)
+#define CPUID_EXT_MOVBE (1u << 22)
+#define CPUID_EXT_POPCNT (1u << 23)
+#define CPUID_EXT_XSAVE (1u << 26)
+#define CPUID_EXT_RDRAND (1u << 30)
+#define CPUID_7_0_EBX_FSGSBASE (1u << 0)
+#define CPUID_7_0_EBX_RDSEED (1u << 18)
+#define CPUID_7_0_ECX_RDPID (1u << 22)
+#define CPUID_EXT3_ABM (1u << 5)
+#define CPUID_XSAVE_XSAVEOPT (1u << 0)
+bool x86_has(CPUX86State *env, int word, uint32_t bit);
+int x86_exec_popcnt(CPUX86State *env, const X86Insn *d);
+int x86_exec_lzcnt(CPUX86State *env, const X86Insn *d);
+int x86_exec_grp9x(CPUX86State *env, const X86Insn *d);
+int x86_exec_fxsave(CPUX86State *env, const X86Insn *d);
+int x86_exec_sse(CPUX86State *env, const X86Insn *d);
+int x86_exec_sse38(CPUX86State *env, const X86Insn *d);
+int x86_exec_sse3a(CPUX86State *env, const X86Insn *d);
+
 /* The ST(i) register. */
 static inline X87Reg *x86_st(CPUX86State *env, int i)
 {

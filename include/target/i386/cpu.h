@@ -255,6 +255,8 @@ typedef struct X86CPU {
     uint32_t cpuid_version;                            /* leaf 1 EAX; also EDX at reset */
     uint32_t cpuid_features, cpuid_ext_features;       /* leaf 1 EDX, ECX */
     uint32_t cpuid_ext2_features, cpuid_ext3_features; /* leaf 0x80000001 EDX, ECX */
+    uint32_t cpuid_7_0_ebx, cpuid_7_0_ecx;             /* leaf 7 subleaf 0 */
+    uint32_t cpuid_xsave_features;                     /* leaf 0xd subleaf 1 EAX */
     char vendor[13];
     char model_id[49];
 } X86CPU;
