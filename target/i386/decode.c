@@ -438,7 +438,7 @@ static int operand_size(const X86Insn *d, int code_size, uint16_t flags)
     return (code_size == 4) != d->opsize_prefix ? 4 : 2;
 }
 
-/* Forms inside groups the tables give one operation (x86cpu's): the FPU state saves and
+/* Forms inside groups the tables give one operation (x86cpu's): the FPU state saves, ldmxcsr and
  * fsgsbase in 0f ae, xgetbv/xsetbv in 0f 01, rdrand/rdseed/rdpid in 0f c7, lzcnt. */
 static void x86_decode_fixup_ext(X86Insn *d)
 {
@@ -447,8 +447,8 @@ static void x86_decode_fixup_ext(X86Insn *d)
     if (d->map != 1) {
         return;
     }
-    if (d->opc == 0xae && ((d->mem && !d->rep && (r <= 1 || (r >= 4 && r <= 6))) ||
-                           (!d->mem && d->rep == 0xf3 && r <= 3))) {
+    if (d->opc == 0xae &&
+        ((d->mem && !d->rep && r <= 6) || (!d->mem && d->rep == 0xf3 && r <= 3))) {
         d->op = OP_FXSAVE;
     } else if (d->opc == 0x01 && !d->mem && r == 2 && (d->rm & 7) <= 1) {
         d->op = OP_XCR;

@@ -122,13 +122,23 @@ static int fsgsbase(CPUX86State *env, const X86Insn *d)
     return X86_EXCP_NONE;
 }
 
-/* 0f ae /0 fxsave, /1 fxrstor, /4 xsave, /5 xrstor, /6 xsaveopt; f3: fsgsbase. */
+/* 0f ae /0 fxsave, /1 fxrstor, /2 ldmxcsr, /3 stmxcsr, /4 xsave, /5 xrstor, /6 xsaveopt;
+ * f3 0f ae /0-/3: fsgsbase. */
 int x86_exec_fxsave(CPUX86State *env, const X86Insn *d)
 {
     int r = d->reg & 7, excp;
 
     if (!d->mem) {
         return fsgsbase(env, d);
+    }
+    if (r == 2 || r == 3) { /* ldmxcsr, stmxcsr */
+        uint64_t v;
+        excp = x86_fpu_check_sse(env);
+        if (excp != X86_EXCP_NONE || r == 3) {
+            return excp != X86_EXCP_NONE ? excp : x86_rm_write(env, d, 4, env->mxcsr);
+        }
+        excp = x86_rm_read(env, d, 4, &v);
+        return excp != X86_EXCP_NONE ? excp : x86_load_mxcsr(env, v);
     }
     if (r <= 1) {
         excp = (env->cr[0] & (CR0_EM | CR0_TS)) ? EXCP07_PREX : X86_EXCP_NONE;

@@ -75,12 +75,31 @@ static int movbe_crc32(CPUX86State *env, const X86Insn *d, int pfx)
     return x86_rm_write(env, d, size, v);
 }
 
+/* The CPUID bit each three-byte opcode needs (the model decides; qemu64 has none). */
+static uint32_t needed_bit(const X86Insn *d, int pfx)
+{
+    int o = d->opc;
+
+    if (d->map == 2) {
+        if (o == 0xf0 || o == 0xf1) {
+            return pfx == 3 ? CPUID_EXT_SSE42 : CPUID_EXT_MOVBE;
+        }
+        return o <= 0x0b || (o >= 0x1c && o <= 0x1e) ? CPUID_EXT_SSSE3
+               : o == 0x37                           ? CPUID_EXT_SSE42
+                                                     : CPUID_EXT_SSE41;
+    }
+    return o == 0x0f ? CPUID_EXT_SSSE3 : o >= 0x60 && o <= 0x63 ? CPUID_EXT_SSE42 : CPUID_EXT_SSE41;
+}
+
 int x86_exec_sse38(CPUX86State *env, const X86Insn *d)
 {
     int pfx = x86_sse_pfx(d);
     const SseEntry *e = &x86_sse_0f38[d->opc][pfx];
     int excp;
 
+    if (!x86_has(env, X86_FEAT_1_ECX, needed_bit(d, pfx))) {
+        return EXCP06_ILLOP;
+    }
     if (d->opc == 0xf0 || d->opc == 0xf1) {
         return movbe_crc32(env, d, pfx);
     }
@@ -258,6 +277,9 @@ int x86_exec_sse3a(CPUX86State *env, const X86Insn *d)
     int pfx = x86_sse_pfx(d);
     int excp = pfx == 0 ? x86_fpu_check_mmx(env) : x86_fpu_check_sse(env);
 
+    if (!x86_has(env, X86_FEAT_1_ECX, needed_bit(d, pfx))) {
+        return EXCP06_ILLOP;
+    }
     if (excp != X86_EXCP_NONE) {
         return excp;
     }

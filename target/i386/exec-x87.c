@@ -330,6 +330,9 @@ static int store_env(CPUX86State *env, const X86Insn *d)
         if (w == 2 && i == 4) {
             v = env->fpcs;
         }
+        if (w == 4 && (i <= 2 || i == 6)) {
+            v |= 0xffff0000u; /* the reserved upper halves store as ones */
+        }
         excp = x86_write_mem(env, seg, (ea + i * w) & x86_mask(d->addrsize), w, v);
     }
     return excp;

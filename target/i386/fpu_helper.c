@@ -279,10 +279,11 @@ int x86_fxsave(CPUX86State *env, const X86Insn *d, bool restore)
         excp = read_block(env, x86_ea_seg(d), ea, d->addrsize, b, 512);
         return excp != X86_EXCP_NONE ? excp : x86_fxrstor_image(env, b, w);
     }
-    excp = read_block(env, x86_ea_seg(d), ea, d->addrsize, b, 512); /* reserved bytes kept */
+    excp = read_block(env, x86_ea_seg(d), ea, d->addrsize, b, 512); /* 464.. are software's */
     if (excp != X86_EXCP_NONE) {
         return excp;
     }
+    memset(b, 0, 464); /* the reserved bytes below read as 0, as the hardware writes them */
     x86_fxsave_image(env, b, w);
     return write_block(env, x86_ea_seg(d), ea, d->addrsize, b, 512);
 }
@@ -292,7 +293,32 @@ int x86_fxsave(CPUX86State *env, const X86Insn *d, bool restore)
 #define XSAVE_HDR 512
 #define XSAVE_SIZE 576
 
-/* xsave/xsaveopt (same here: every component counts as in use) and xrstor. */
+/* XINUSE, judged by value: is the component in its initial configuration (Vol. 1 13.6)? */
+static bool component_in_init(CPUX86State *env, int c)
+{
+    static const XMMReg zero;
+
+    if (c == 1) {
+        for (int i = 0; i < 16; i++) {
+            if (memcmp(&env->xmm[i], &zero, sizeof(zero))) {
+                return false;
+            }
+        }
+        return true;
+    }
+    if (env->fpuc != 0x37f || x86_fsw(env) || env->fptag != 0xff || env->fpop || env->fpip ||
+        env->fpdp) {
+        return false;
+    }
+    for (int i = 0; i < 8; i++) {
+        if (env->fpregs[i].mant || env->fpregs[i].exp) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* xsave/xsaveopt (the same here: both write every requested component) and xrstor. */
 int x86_xsave(CPUX86State *env, const X86Insn *d, bool restore)
 {
     uint64_t ea = x86_ea(env, d);
@@ -318,6 +344,7 @@ int x86_xsave(CPUX86State *env, const X86Insn *d, bool restore)
     if (restore) {
         return x86_xrstor_image(env, b, rfbm, w);
     }
+    memset(img, 0, sizeof(img));
     x86_fxsave_image(env, img, w);
     if (rfbm & XCR0_X87) {
         memcpy(b, img, 24);
@@ -329,7 +356,13 @@ int x86_xsave(CPUX86State *env, const X86Insn *d, bool restore)
     if (rfbm & (XCR0_SSE)) {
         memcpy(b + 24, img + 24, 8); /* MXCSR and its mask go with the SSE component */
     }
-    put64(b, XSAVE_HDR, get64(b, XSAVE_HDR) | rfbm);
+    uint64_t bv = get64(b, XSAVE_HDR);
+    for (int c = 0; c < 2; c++) {
+        if (rfbm & (1u << c)) {
+            bv = component_in_init(env, c) ? bv & ~(1ull << c) : bv | (1ull << c);
+        }
+    }
+    put64(b, XSAVE_HDR, bv);
     return write_block(env, x86_ea_seg(d), ea, d->addrsize, b, XSAVE_SIZE);
 }
 

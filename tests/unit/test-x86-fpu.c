@@ -188,13 +188,168 @@ static void test_x87_compare(void **state)
     }
 }
 
+/* Saved images hold FIP/FDP/FOP (addresses) and the host's MXCSR_MASK: skip those. */
+static void skip_image_addresses(uint8_t *mem)
+{
+    memset(mem + 6, 0, 18);
+    memset(mem + 28, 0, 4);
+}
+
+/* A valid state image in memory for fxrstor/xrstor: random registers, all exceptions masked. */
+static void image_input(int i, FpState *st)
+{
+    x87_input(i, st);
+    memcpy(st->mem, st->fx, 512);
+    for (int k = 0; k < 16; k++) {
+        for (int b = 0; b < 16; b++) {
+            st->mem[160 + 16 * k + b] = next_rand();
+        }
+    }
+    uint32_t mxcsr = 0x1f80 | (next_rand() & 0x603f);
+    memcpy(st->mem + 24, &mxcsr, 4);
+    memset(st->mem + 512, 0, 64);
+    uint64_t bv = next_rand() & 3; /* XSTATE_BV: which components xrstor takes from memory */
+    memcpy(st->mem + 512, &bv, 8);
+}
+
+static void test_state_images(void **state)
+{
+    static const char *const saves[] = {"0f ae 06", "48 0f ae 06", "dd 36",   "d9 36",
+                                        "0f ae 26", "48 0f ae 26", "0f ae 36"};
+    static const char *const restores[] = {"0f ae 0e", "48 0f ae 0e", "dd 26",
+                                           "d9 26",    "0f ae 2e",    "48 0f ae 2e"};
+
+    mem_fixup = skip_image_addresses;
+    for (int i = 0; i < 60; i++) {
+        FpState in;
+        for (size_t k = 0; k < ARRAY_SIZE(saves); k++) {
+            x87_input(i, &in);
+            in.regs[R_EAX] = 3; /* xsave: the x87 and SSE components */
+            in.regs[R_EDX] = 0;
+            check_one(saves[k], i, &in, CC_ARITH);
+        }
+        for (size_t k = 0; k < ARRAY_SIZE(restores); k++) {
+            image_input(i, &in);
+            in.regs[R_EAX] = 3;
+            in.regs[R_EDX] = 0;
+            check_one(restores[k], i, &in, CC_ARITH);
+        }
+    }
+    mem_fixup = NULL;
+}
+
+/* Step one instruction from a prepared 64-bit state; the vector it raised. */
+static int step_gate(const char *hex, void (*prep)(CPUX86State *env))
+{
+    CPUX86State *env = &cpu->env;
+    uint8_t insn[16];
+    size_t len = parse_hex(hex, insn);
+
+    x86_cpu_reset(cpu);
+    set_mode64(env);
+    env->xcr0 = XCR0_X87 | XCR0_SSE;
+    memcpy(ram.ram_ptr + CODE_ADDR, insn, len);
+    for (int r = 0; r < 8; r++) {
+        env->regs[r] = 0;
+    }
+    env->regs[R_ESP] = 0x8000;
+    env->regs[R_ESI] = MEM_ADDR;
+    env->rip = CODE_ADDR;
+    if (prep) {
+        prep(env);
+    }
+    return x86_cpu_step(cpu);
+}
+
+static void prep_ts(CPUX86State *env)
+{
+    env->cr[0] |= CR0_TS;
+}
+static void prep_em(CPUX86State *env)
+{
+    env->cr[0] |= CR0_EM;
+}
+static void prep_no_osfxsr(CPUX86State *env)
+{
+    env->cr[4] &= ~(uint64_t)CR4_OSFXSR;
+}
+static void prep_misaligned(CPUX86State *env)
+{
+    env->regs[R_ESI] = MEM_ADDR + 8;
+}
+static void prep_zm_unmasked(CPUX86State *env)
+{
+    env->mxcsr = 0x1f80 & ~(FSW_ZE << MXCSR_EXC_MASK_SHIFT);
+    env->xmm[1].l[0] = 0x3f800000; /* 1.0 / 0.0 */
+    env->xmm[2].l[0] = 0;
+}
+static void prep_zm_no_osxmmexcpt(CPUX86State *env)
+{
+    prep_zm_unmasked(env);
+    env->cr[4] &= ~(uint64_t)CR4_OSXMMEXCPT;
+}
+static void prep_pending_x87(CPUX86State *env)
+{
+    env->fpuc = 0x37f & ~FSW_ZE;
+    env->fpus = FSW_ZE | FSW_ES | FSW_B;
+}
+static void prep_bad_mxcsr(CPUX86State *env)
+{
+    uint32_t v = 0x10000;
+    memcpy(ram.ram_ptr + MEM_ADDR, &v, 4);
+}
+static void prep_xcr0_bad(CPUX86State *env)
+{
+    env->regs[R_EAX] = 7; /* AVX: not in the model */
+}
+static void prep_xcr0_good(CPUX86State *env)
+{
+    env->regs[R_EAX] = 3;
+}
+
+static void test_gates(void **state)
+{
+    CPUX86State *env = &cpu->env;
+
+    assert_int_equal(step_gate("d8 c1", prep_ts), EXCP07_PREX);
+    assert_int_equal(step_gate("d8 c1", prep_em), EXCP07_PREX);
+    assert_int_equal(step_gate("0f 58 ca", prep_ts), EXCP07_PREX);
+    assert_int_equal(step_gate("0f 58 ca", prep_em), EXCP06_ILLOP);
+    assert_int_equal(step_gate("0f fc ca", prep_em), EXCP06_ILLOP); /* MMX */
+    assert_int_equal(step_gate("0f 58 ca", prep_no_osfxsr), EXCP06_ILLOP);
+    assert_int_equal(step_gate("0f 28 0e", prep_misaligned), EXCP0D_GPF);
+    assert_int_equal(step_gate("0f 10 0e", prep_misaligned), X86_EXCP_NONE); /* movups */
+    assert_int_equal(step_gate("0f 5e ca", prep_zm_unmasked), EXCP13_XMM);
+    assert_int_equal(env->xmm[1].l[0], 0x3f800000); /* the destination kept */
+    assert_true(env->mxcsr & FSW_ZE);               /* the flag set */
+    assert_int_equal(step_gate("0f 5e ca", prep_zm_no_osxmmexcpt), EXCP06_ILLOP);
+    assert_int_equal(step_gate("d8 c1", prep_pending_x87), EXCP10_COPR);
+    assert_int_equal(step_gate("9b", prep_pending_x87), EXCP10_COPR);
+    assert_int_equal(step_gate("db e2", prep_pending_x87), X86_EXCP_NONE); /* fnclex */
+    assert_int_equal(step_gate("0f ae 16", prep_bad_mxcsr), EXCP0D_GPF);   /* ldmxcsr */
+    assert_int_equal(step_gate("0f ae 06", prep_misaligned), EXCP0D_GPF);  /* fxsave */
+    /* xsetbv/xgetbv: XCR0 bit 0 required, nothing past SSE */
+    assert_int_equal(step_gate("0f 01 d1", prep_xcr0_bad), EXCP0D_GPF);
+    assert_int_equal(step_gate("0f 01 d1", prep_xcr0_good), X86_EXCP_NONE);
+    assert_int_equal(env->xcr0, 3);
+    assert_int_equal(step_gate("0f 01 d0", NULL), X86_EXCP_NONE);
+    assert_int_equal(env->regs[R_EAX], 3);
+}
+
+static int setup(void **state)
+{
+    harness_setup(state);
+    cpu->cpuid_ext_features |= CPUID_EXT_XSAVE; /* qemu64 with +xsave,+xsaveopt */
+    cpu->cpuid_xsave_features |= CPUID_XSAVE_XSAVEOPT;
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_x87_arith),
-        cmocka_unit_test(test_x87_loadstore),
-        cmocka_unit_test(test_x87_functions),
-        cmocka_unit_test(test_x87_compare),
+        cmocka_unit_test(test_x87_arith),     cmocka_unit_test(test_x87_loadstore),
+        cmocka_unit_test(test_x87_functions), cmocka_unit_test(test_x87_compare),
+        cmocka_unit_test(test_state_images),  cmocka_unit_test(test_gates),
     };
-    return cmocka_run_group_tests(tests, harness_setup, NULL);
+    return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -245,10 +245,106 @@ static void test_ssse3_sse4(void **state)
     check_list(more, ARRAY_SIZE(more), 0);
 }
 
+/* Step one instruction on the interpreter from a zeroed 64-bit state; the vector it raised. */
+static int step(const char *hex)
+{
+    CPUX86State *env = &cpu->env;
+    uint8_t insn[16];
+    size_t len = parse_hex(hex, insn);
+
+    memcpy(ram.ram_ptr + CODE_ADDR, insn, len);
+    env->rip = CODE_ADDR;
+    return x86_cpu_step(cpu);
+}
+
+static void fresh_state(void)
+{
+    CPUX86State *env = &cpu->env;
+
+    x86_cpu_reset(cpu);
+    set_mode64(env);
+    env->regs[R_ESP] = 0x8000;
+    env->regs[R_ESI] = MEM_ADDR;
+}
+
+/* popcnt against the host; lzcnt (the host may lack it) against its definition. */
+static void test_bit_counts(void **state)
+{
+    static const char *const insns[] = {"f3 0f b8 c1", "66 f3 0f b8 c1", "f3 48 0f b8 06"};
+    static const struct {
+        uint64_t in;
+        int size;
+        uint64_t out;
+        bool cf, zf;
+    } lz[] = {{0, 4, 32, true, false}, {1, 4, 31, false, false},    {0x80000000, 4, 0, false, true},
+              {0, 8, 64, true, false}, {0x100, 2, 7, false, false}, {~0ULL, 8, 0, false, true}};
+    CPUX86State *env = &cpu->env;
+
+    check_list(insns, ARRAY_SIZE(insns), 2);
+    for (size_t i = 0; i < ARRAY_SIZE(lz); i++) {
+        fresh_state();
+        env->regs[R_ECX] = lz[i].in;
+        assert_int_equal(step(lz[i].size == 8   ? "f3 48 0f bd c1"
+                              : lz[i].size == 2 ? "66 f3 0f bd c1"
+                                                : "f3 0f bd c1"),
+                         X86_EXCP_NONE);
+        assert_int_equal(env->regs[R_EAX] & x86_mask(lz[i].size), lz[i].out);
+        assert_int_equal(!!(env->eflags & CC_C), lz[i].cf);
+        assert_int_equal(!!(env->eflags & CC_Z), lz[i].zf);
+    }
+}
+
+/* What the model lacks is #UD; f3 0f bd without ABM is bsr. */
+static void test_cpuid_gates(void **state)
+{
+    CPUX86State *env = &cpu->env;
+    uint32_t saved = cpu->cpuid_ext_features, saved3 = cpu->cpuid_ext3_features;
+
+    cpu->cpuid_ext_features &= ~(CPUID_EXT_SSSE3 | CPUID_EXT_SSE41 | CPUID_EXT_SSE42 |
+                                 CPUID_EXT_POPCNT | CPUID_EXT_MOVBE | CPUID_EXT_RDRAND);
+    cpu->cpuid_ext3_features &= ~CPUID_EXT3_ABM;
+    static const char *const lacking[] = {"66 0f 38 00 ca",    "66 0f 38 10 ca", "66 0f 38 37 ca",
+                                          "66 0f 3a 63 ca 00", "0f 3a 0f ca 01", "f3 0f b8 c1",
+                                          "0f 38 f0 06",       "f2 0f 38 f0 c1", "0f c7 f0"};
+    for (size_t i = 0; i < ARRAY_SIZE(lacking); i++) {
+        fresh_state();
+        if (step(lacking[i]) != EXCP06_ILLOP) {
+            fail_msg("%s: ran without its CPUID bit", lacking[i]);
+        }
+    }
+    fresh_state();
+    env->regs[R_ECX] = 0x100;
+    assert_int_equal(step("f3 0f bd c1"), X86_EXCP_NONE);
+    assert_int_equal(env->regs[R_EAX], 8); /* bsr's answer */
+    cpu->cpuid_ext_features = saved | CPUID_EXT_RDRAND;
+    cpu->cpuid_ext3_features = saved3;
+    fresh_state();
+    assert_int_equal(step("48 0f c7 f0"), X86_EXCP_NONE); /* rdrand rax */
+    assert_true(env->eflags & CC_C);
+    uint64_t first = env->regs[R_EAX];
+    assert_int_equal(step("48 0f c7 f0"), X86_EXCP_NONE);
+    assert_true(env->regs[R_EAX] != first || env->regs[R_EAX] != 0);
+    /* fsgsbase: #UD without CR4.FSGSBASE, then a round trip; non-canonical is #GP */
+    cpu->cpuid_7_0_ebx |= CPUID_7_0_EBX_FSGSBASE;
+    fresh_state();
+    env->regs[R_EAX] = 0x123456789000ULL;
+    assert_int_equal(step("f3 48 0f ae d0"), EXCP06_ILLOP);
+    fresh_state();
+    env->cr[4] |= CR4_FSGSBASE;
+    env->regs[R_EAX] = 0x123456789000ULL;
+    assert_int_equal(step("f3 48 0f ae d0"), X86_EXCP_NONE); /* wrfsbase rax */
+    assert_int_equal(env->segs[R_FS].base, 0x123456789000ULL);
+    assert_int_equal(step("f3 48 0f ae c1"), X86_EXCP_NONE); /* rdfsbase rcx */
+    assert_int_equal(env->regs[R_ECX], 0x123456789000ULL);
+    env->regs[R_EAX] = 0x0000800000000000ULL;
+    assert_int_equal(step("f3 48 0f ae d8"), EXCP0D_GPF); /* wrgsbase, non-canonical */
+}
+
 static void enable_all_features(void)
 {
     cpu->cpuid_ext_features |= CPUID_EXT_SSSE3 | CPUID_EXT_SSE41 | CPUID_EXT_SSE42 |
                                CPUID_EXT_MOVBE | CPUID_EXT_POPCNT | CPUID_EXT_XSAVE;
+    cpu->cpuid_ext3_features |= CPUID_EXT3_ABM;
 }
 
 static int setup(void **state)
@@ -261,10 +357,9 @@ static int setup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sse_fp),
-        cmocka_unit_test(test_sse_int),
-        cmocka_unit_test(test_sse_moves),
-        cmocka_unit_test(test_ssse3_sse4),
+        cmocka_unit_test(test_sse_fp),     cmocka_unit_test(test_sse_int),
+        cmocka_unit_test(test_sse_moves),  cmocka_unit_test(test_ssse3_sse4),
+        cmocka_unit_test(test_bit_counts), cmocka_unit_test(test_cpuid_gates),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

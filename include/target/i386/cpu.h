@@ -235,6 +235,8 @@ typedef struct CPUX86State {
     uint64_t xcr0; /* XSETBV: bit 0 x87 (always), bit 1 SSE */
 } CPUX86State;
 
+#define X86_NB_FEATURES 25
+
 typedef struct X86CPU {
     CPUState parent_obj;
     CPUX86State env;
@@ -257,6 +259,8 @@ typedef struct X86CPU {
     uint32_t cpuid_ext2_features, cpuid_ext3_features; /* leaf 0x80000001 EDX, ECX */
     uint32_t cpuid_7_0_ebx, cpuid_7_0_ecx;             /* leaf 7 subleaf 0 */
     uint32_t cpuid_xsave_features;                     /* leaf 0xd subleaf 1 EAX */
+    bool feat[X86_NB_FEATURES]; /* the +feat/-feat properties (cpuid.c), mirroring the bits */
+    bool feat_prev[X86_NB_FEATURES];
     char vendor[13];
     char model_id[49];
 } X86CPU;
@@ -325,8 +329,12 @@ int x86_cpu_step(X86CPU *cpu);
 
 /* ---- cpuid.c ---- */
 void x86_cpuid(X86CPU *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
-/* The qemu64 model's identity (instance_init). */
+/* The models' identities (instance_init). */
 void x86_cpu_qemu64_init(X86CPU *cpu);
+void x86_cpu_nehalem_init(X86CPU *cpu);
+/* The feature properties (class_init) and their mirror of the bits (after editing bits). */
+void x86_cpu_add_feature_props(ObjectClass *oc);
+void x86_cpu_features_sync(X86CPU *cpu);
 
 /* ---- seg_helper.c: segments, interrupts and exceptions ---- */
 /* Load a segment register as mov/pop do (real mode: base = sel << 4; protected: descriptor). */

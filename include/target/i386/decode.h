@@ -108,7 +108,7 @@ typedef enum X86Op {
     OP_SSE,    /* 0f 10-17, 28-2f, 50-7f, c2-c6, d0-fe: MMX and SSE by mandatory prefix */
     OP_SSE38,  /* 0f 38 xx */
     OP_SSE3A,  /* 0f 3a xx ib */
-    OP_FXSAVE, /* 0f ae /0 /1 /4 /5 /6 (memory), f3 0f ae /0-/3 (rd/wrfs/gsbase) */
+    OP_FXSAVE, /* 0f ae /0-/6 (memory: fxsave .. xsaveopt), f3 0f ae /0-/3 (rd/wrfs/gsbase) */
     OP_XCR,    /* 0f 01 d0 xgetbv, d1 xsetbv */
     OP_GRP9X,  /* 0f c7 /6 rdrand, /7 rdseed, rdpid */
     OP_POPCNT, /* f3 0f b8 */
