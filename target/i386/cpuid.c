@@ -285,9 +285,9 @@ static void basic_leaf(X86CPU *cpu, uint32_t leaf, uint32_t subleaf, uint32_t ou
             out[2] = cpu->cpuid_7_0_ecx;
         }
         break;
-    case 0xb:
-        out[1] = 1;
-        out[2] = subleaf == 0 ? 0x100 : 0;
+    case 0xb: /* topology: one thread (level 0, SMT) in one core (level 1) */
+        out[1] = subleaf <= 1 ? 1 : 0;
+        out[2] = subleaf == 0 ? 0x100 : subleaf == 1 ? 0x201 : subleaf & 0xff;
         out[3] = cpu->apic_id;
         break;
     case 0xd:
