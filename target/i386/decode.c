@@ -452,8 +452,8 @@ static void x86_decode_fixup_ext(X86Insn *d)
         d->op = OP_FXSAVE;
     } else if (d->opc == 0x01 && !d->mem && r == 2 && (d->rm & 7) <= 1) {
         d->op = OP_XCR;
-    } else if (d->opc == 0xc7 && r >= 6) {
-        d->op = OP_GRP9X;
+    } else if (d->opc == 0xc7 && (r >= 6 || (r == 1 && (d->rex & 8)))) {
+        d->op = OP_GRP9X; /* with cmpxchg16b */
     } else if (d->opc == 0xbd && d->rep == 0xf3) {
         d->op = OP_LZCNT;
     }

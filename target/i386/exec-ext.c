@@ -74,12 +74,55 @@ int x86_exec_lzcnt(CPUX86State *env, const X86Insn *d)
     return X86_EXCP_NONE;
 }
 
-/* 0f c7 /6 rdrand, /7 rdseed (register forms), f3 0f c7 /7 rdpid. */
+/*
+ * cmpxchg16b m128 (CPUID CX16; 16-byte aligned or #GP(0)). Atomic against the other
+ * vCPUs because every vCPU runs its instructions under the BQL (exec.c's batches).
+ */
+static int cmpxchg16b(CPUX86State *env, const X86Insn *d)
+{
+    uint64_t ea = x86_ea(env, d), lo, hi;
+    int seg = x86_ea_seg(d), excp;
+
+    if (!d->mem || !x86_has(env, X86_FEAT_1_ECX, CPUID_EXT_CX16)) {
+        return EXCP06_ILLOP;
+    }
+    if (ea & 15) {
+        return x86_gp0(env);
+    }
+    excp = x86_read_mem(env, seg, ea, 8, &lo);
+    excp = excp != X86_EXCP_NONE ? excp : x86_read_mem(env, seg, ea + 8, 8, &hi);
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    if (lo == env->regs[R_EAX] && hi == env->regs[R_EDX]) {
+        /* the high half first: a fault leaves memory as it was */
+        excp = x86_write_mem(env, seg, ea + 8, 8, env->regs[R_ECX]);
+        excp = excp != X86_EXCP_NONE ? excp : x86_write_mem(env, seg, ea, 8, env->regs[R_EBX]);
+        if (excp == X86_EXCP_NONE) {
+            env->eflags |= CC_Z;
+        }
+        return excp;
+    }
+    /* a failed compare still writes the old value back (a locked read-modify-write) */
+    excp = x86_write_mem(env, seg, ea + 8, 8, hi);
+    excp = excp != X86_EXCP_NONE ? excp : x86_write_mem(env, seg, ea, 8, lo);
+    if (excp == X86_EXCP_NONE) {
+        env->regs[R_EAX] = lo;
+        env->regs[R_EDX] = hi;
+        env->eflags &= ~(uint64_t)CC_Z;
+    }
+    return excp;
+}
+
+/* 0f c7 /6 rdrand, /7 rdseed (register forms), f3 0f c7 /7 rdpid; REX.W /1 cmpxchg16b. */
 int x86_exec_grp9x(CPUX86State *env, const X86Insn *d)
 {
     bool seed = (d->reg & 7) == 7;
     uint64_t v = 0;
 
+    if ((d->reg & 7) == 1) {
+        return cmpxchg16b(env, d);
+    }
     if (d->mem) {
         return EXCP06_ILLOP;
     }
@@ -141,11 +184,11 @@ int x86_exec_fxsave(CPUX86State *env, const X86Insn *d)
         return excp != X86_EXCP_NONE ? excp : x86_load_mxcsr(env, v);
     }
     if (r <= 1) {
-        excp = (env->cr[0] & (CR0_EM | CR0_TS)) ? EXCP07_PREX : X86_EXCP_NONE;
-        if (env->cr[0] & CR0_EM) {
-            excp = EXCP06_ILLOP;
+        /* fxsave/fxrstor: #NM for CR0.TS and for CR0.EM too (SDM "FXSAVE" exceptions) */
+        if (env->cr[0] & (CR0_EM | CR0_TS)) {
+            return EXCP07_PREX;
         }
-        return excp != X86_EXCP_NONE ? excp : x86_fxsave(env, d, r == 1);
+        return x86_fxsave(env, d, r == 1);
     }
     if (!x86_has(env, X86_FEAT_1_ECX, CPUID_EXT_XSAVE) ||
         (r == 6 && !x86_has(env, X86_FEAT_XSAVE, CPUID_XSAVE_XSAVEOPT))) {

@@ -281,6 +281,16 @@ static void test_bit_counts(void **state)
     CPUX86State *env = &cpu->env;
 
     check_list(insns, ARRAY_SIZE(insns), 2);
+    /* cmpxchg16b [rsi] against the host: equal and unequal (rdx:rax from memory or not) */
+    for (int i = 0; i < N_INPUTS; i++) {
+        FpState in;
+        sse_input(i, &in, 3);
+        if (i & 1) {
+            memcpy(&in.regs[R_EAX], in.mem, 8);
+            memcpy(&in.regs[R_EDX], in.mem + 8, 8);
+        }
+        check_one("f0 48 0f c7 0e", i, &in, CC_Z);
+    }
     for (size_t i = 0; i < ARRAY_SIZE(lz); i++) {
         fresh_state();
         env->regs[R_ECX] = lz[i].in;
@@ -338,6 +348,9 @@ static void test_cpuid_gates(void **state)
     assert_int_equal(env->regs[R_ECX], 0x123456789000ULL);
     env->regs[R_EAX] = 0x0000800000000000ULL;
     assert_int_equal(step("f3 48 0f ae d8"), EXCP0D_GPF); /* wrgsbase, non-canonical */
+    fresh_state();
+    env->regs[R_ESI] = MEM_ADDR + 8;
+    assert_int_equal(step("f0 48 0f c7 0e"), EXCP0D_GPF); /* cmpxchg16b misaligned */
 }
 
 static void enable_all_features(void)

@@ -110,7 +110,7 @@ typedef enum X86Op {
     OP_SSE3A,  /* 0f 3a xx ib */
     OP_FXSAVE, /* 0f ae /0-/6 (memory: fxsave .. xsaveopt), f3 0f ae /0-/3 (rd/wrfs/gsbase) */
     OP_XCR,    /* 0f 01 d0 xgetbv, d1 xsetbv */
-    OP_GRP9X,  /* 0f c7 /6 rdrand, /7 rdseed, rdpid */
+    OP_GRP9X,  /* 0f c7 /6 rdrand, /7 rdseed, rdpid; REX.W /1 cmpxchg16b */
     OP_POPCNT, /* f3 0f b8 */
     OP_LZCNT,  /* f3 0f bd (ABM) */
     OP__COUNT
