@@ -327,6 +327,25 @@ static int check_avail(CPUX86State *env, const X86Insn *d, int pfx)
     return mmx ? x86_fpu_check_mmx(env) : x86_fpu_check_sse(env);
 }
 
+/* The SSE3 forms of the 0f map (movddup, movs[hl]dup, the horizontal ops, addsub, lddqu). */
+static bool is_sse3(const X86Insn *d, int pfx)
+{
+    switch (d->opc) {
+    case 0x12:
+        return pfx >= 2;
+    case 0x16:
+        return pfx == 2;
+    case 0x7c:
+    case 0x7d:
+    case 0xd0:
+        return pfx == 1 || pfx == 3;
+    case 0xf0:
+        return pfx == 3;
+    default:
+        return false;
+    }
+}
+
 int x86_exec_sse(CPUX86State *env, const X86Insn *d)
 {
     int pfx = x86_sse_pfx(d);
@@ -335,6 +354,9 @@ int x86_exec_sse(CPUX86State *env, const X86Insn *d)
 
     if (excp != X86_EXCP_NONE) {
         return excp;
+    }
+    if (is_sse3(d, pfx) && !x86_has(env, X86_FEAT_1_ECX, CPUID_EXT_SSE3)) {
+        return EXCP06_ILLOP;
     }
     if (e->fn) {
         return x86_sse_exec_entry(env, d, e, pfx);

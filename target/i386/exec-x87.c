@@ -864,6 +864,10 @@ int x86_exec_x87(CPUX86State *env, const X86Insn *d)
         }
     }
     if (d->mem) {
+        if ((d->reg & 7) == 1 && (d->opc == 0xdb || d->opc == 0xdd || d->opc == 0xdf) &&
+            !x86_has(env, X86_FEAT_1_ECX, CPUID_EXT_SSE3)) {
+            return EXCP06_ILLOP; /* fisttp is SSE3's */
+        }
         if (d->opc == 0xd8 || d->opc == 0xda || d->opc == 0xdc || d->opc == 0xde) {
             return arith_mem(env, d);
         }

@@ -32,6 +32,7 @@ int x86_xsave(CPUX86State *env, const X86Insn *d, bool restore);
 /* CPUID feature words and the bits the instructions here are gated by (exec-ext.c). */
 enum { X86_FEAT_1_EDX, X86_FEAT_1_ECX, X86_FEAT_7_EBX, X86_FEAT_7_ECX, X86_FEAT_X1_ECX,
        X86_FEAT_XSAVE };
+#define CPUID_EXT_SSE3 (1u << 0)
 #define CPUID_EXT_SSSE3 (1u << 9)
 #define CPUID_EXT_CX16 (1u << 13)
 #define CPUID_EXT_SSE41 (1u << 19)

@@ -310,8 +310,9 @@ static void test_cpuid_gates(void **state)
     CPUX86State *env = &cpu->env;
     uint32_t saved = cpu->cpuid_ext_features, saved3 = cpu->cpuid_ext3_features;
 
-    cpu->cpuid_ext_features &= ~(CPUID_EXT_SSSE3 | CPUID_EXT_SSE41 | CPUID_EXT_SSE42 |
-                                 CPUID_EXT_POPCNT | CPUID_EXT_MOVBE | CPUID_EXT_RDRAND);
+    cpu->cpuid_ext_features &=
+        ~(CPUID_EXT_SSE3 | CPUID_EXT_SSSE3 | CPUID_EXT_SSE41 | CPUID_EXT_SSE42 | CPUID_EXT_POPCNT |
+          CPUID_EXT_MOVBE | CPUID_EXT_RDRAND);
     cpu->cpuid_ext3_features &= ~CPUID_EXT3_ABM;
     static const char *const lacking[] = {"66 0f 38 00 ca",    "66 0f 38 10 ca", "66 0f 38 37 ca",
                                           "66 0f 3a 63 ca 00", "0f 3a 0f ca 01", "f3 0f b8 c1",
