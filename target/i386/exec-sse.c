@@ -318,6 +318,9 @@ static int check_avail(CPUX86State *env, const X86Insn *d, int pfx)
     bool mmx = pfx == 0 && ((o >= 0x60 && o <= 0x7f) || o == 0xc4 || o == 0xc5 ||
                             (o >= 0xd1 && o != 0xd6 && o != 0xe6));
 
+    if (d->lock) {
+        return EXCP06_ILLOP; /* no MMX/SSE instruction takes lock */
+    }
     if (o == 0xc3) {
         return X86_EXCP_NONE;
     }

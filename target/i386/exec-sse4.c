@@ -97,7 +97,7 @@ int x86_exec_sse38(CPUX86State *env, const X86Insn *d)
     const SseEntry *e = &x86_sse_0f38[d->opc][pfx];
     int excp;
 
-    if (!x86_has(env, X86_FEAT_1_ECX, needed_bit(d, pfx))) {
+    if (d->lock || !x86_has(env, X86_FEAT_1_ECX, needed_bit(d, pfx))) {
         return EXCP06_ILLOP;
     }
     if (d->opc == 0xf0 || d->opc == 0xf1) {
@@ -277,7 +277,7 @@ int x86_exec_sse3a(CPUX86State *env, const X86Insn *d)
     int pfx = x86_sse_pfx(d);
     int excp = pfx == 0 ? x86_fpu_check_mmx(env) : x86_fpu_check_sse(env);
 
-    if (!x86_has(env, X86_FEAT_1_ECX, needed_bit(d, pfx))) {
+    if (d->lock || !x86_has(env, X86_FEAT_1_ECX, needed_bit(d, pfx))) {
         return EXCP06_ILLOP;
     }
     if (excp != X86_EXCP_NONE) {

@@ -845,7 +845,7 @@ static bool is_control(const X86Insn *d)
 
 int x86_exec_x87(CPUX86State *env, const X86Insn *d)
 {
-    int excp = x86_fpu_check_x87(env);
+    int excp = d->lock ? EXCP06_ILLOP : x86_fpu_check_x87(env);
 
     if (excp != X86_EXCP_NONE) {
         return excp;

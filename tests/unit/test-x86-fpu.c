@@ -10,7 +10,7 @@
  */
 #include "x86-fp-harness.h"
 
-#define N_INPUTS 200
+#define N_INPUTS 2000
 
 /* An 80-bit value from the edge set or random. */
 static void x87_value(uint8_t *p)

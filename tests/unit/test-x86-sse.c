@@ -9,7 +9,7 @@
  */
 #include "x86-fp-harness.h"
 
-#define N_INPUTS 150
+#define N_INPUTS 500
 
 static uint32_t f32_value(void)
 {
@@ -352,6 +352,10 @@ static void test_cpuid_gates(void **state)
     fresh_state();
     env->regs[R_ESI] = MEM_ADDR + 8;
     assert_int_equal(step("f0 48 0f c7 0e"), EXCP0D_GPF); /* cmpxchg16b misaligned */
+    fresh_state();
+    assert_int_equal(step("f0 0f 58 ca"), EXCP06_ILLOP);       /* lock addps */
+    assert_int_equal(step("f0 66 0f 38 00 ca"), EXCP06_ILLOP); /* lock pshufb */
+    assert_int_equal(step("f0 d8 c1"), EXCP06_ILLOP);          /* lock fadd */
 }
 
 static void enable_all_features(void)
