@@ -344,12 +344,46 @@ static int setup(void **state)
     return 0;
 }
 
+/* fnstenv in real mode (16- and 32-bit forms): linear FIP/FDP around FOP; fldenv reads it back. */
+static void test_real_mode_env(void **state)
+{
+    CPUX86State *env = &cpu->env;
+    uint16_t w[14];
+
+    for (int osz = 2; osz <= 4; osz += 2) {
+        x86_cpu_reset(cpu); /* real mode, CS 0xf000 base 0xffff0000: run from CS base 0 */
+        env->segs[R_CS].selector = 0x100;
+        env->segs[R_CS].base = 0x1000;
+        env->rip = 0;
+        env->segs[R_DS].base = 0;
+        env->cr[0] &= ~(uint64_t)CR0_PE;
+        /* fld1 at 0100:0000, then fnstenv [0x3000] (66 for the 32-bit form) */
+        static const uint8_t fld1[] = {0xd9, 0xe8};
+        memcpy(ram.ram_ptr + 0x1000, fld1, 2);
+        assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
+        const uint8_t st16[] = {0xd9, 0x36, 0x00, 0x30};
+        const uint8_t st32[] = {0x66, 0xd9, 0x36, 0x00, 0x30};
+        memcpy(ram.ram_ptr + 0x1002, osz == 2 ? st16 : st32, osz == 2 ? 4 : 5);
+        assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
+        memcpy(w, ram.ram_ptr + 0x3000, sizeof(w));
+        if (osz == 2) {
+            assert_int_equal(w[3], 0x1000); /* FIP 15..0: linear 0x1000 */
+            assert_int_equal(w[4], 0x01e8); /* FIP 19..16 = 0, FOP d9 e8 */
+        } else {
+            assert_int_equal(w[6], 0x1000); /* FIP 15..0 */
+            assert_int_equal(w[8], 0x01e8); /* FOP */
+        }
+        assert_int_equal(env->fpuc, 0x37f | FCW_EXC_MASK);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_x87_arith),     cmocka_unit_test(test_x87_loadstore),
         cmocka_unit_test(test_x87_functions), cmocka_unit_test(test_x87_compare),
         cmocka_unit_test(test_state_images),  cmocka_unit_test(test_gates),
+        cmocka_unit_test(test_real_mode_env),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
