@@ -127,29 +127,6 @@ static void arith_underflow(CPUX86State *env, int op, int dst, int pops, bool go
 
 /* ---- memory operands ---- */
 
-static int read_m80(CPUX86State *env, const X86Insn *d, X87Reg *r)
-{
-    uint64_t lo, hi;
-    int excp = x86_read_mem(env, x86_ea_seg(d), x86_ea(env, d), 8, &lo);
-
-    if (excp == X86_EXCP_NONE) {
-        excp =
-            x86_read_mem(env, x86_ea_seg(d), (x86_ea(env, d) + 8) & x86_mask(d->addrsize), 2, &hi);
-    }
-    memset(r, 0, sizeof(*r));
-    r->mant = lo;
-    r->exp = hi;
-    return excp;
-}
-
-static int write_m80(CPUX86State *env, const X86Insn *d, const X87Reg *r)
-{
-    uint64_t ea = x86_ea(env, d);
-    int excp = x86_write_mem(env, x86_ea_seg(d), (ea + 8) & x86_mask(d->addrsize), 2, r->exp);
-
-    return excp != X86_EXCP_NONE ? excp : x86_write_mem(env, x86_ea_seg(d), ea, 8, r->mant);
-}
-
 /*
  * The memory operand of d8/da/dc/de (m32fp, m32int, m64fp, m16int) and of the loads as
  * an extended value; *ok false when an unmasked exception of the conversion stops it.
@@ -224,7 +201,7 @@ static int store_mem(CPUX86State *env, const X86Insn *d, int kind, int size, boo
         X87Reg r;
         memcpy(&r.mant, buf, 8);
         memcpy(&r.exp, buf + 8, 2);
-        excp = write_m80(env, d, &r);
+        excp = x87_write_m80(env, d, &r);
     } else {
         memcpy(&v, buf, 8);
         excp = x86_rm_write(env, d, size, v);
@@ -261,7 +238,7 @@ static int load_mem(CPUX86State *env, const X86Insn *d, int size, bool is_int)
 static int load_m80(CPUX86State *env, const X86Insn *d, bool bcd)
 {
     X87Reg r;
-    int excp = read_m80(env, d, &r);
+    int excp = x87_read_m80(env, d, &r);
 
     if (excp != X86_EXCP_NONE) {
         return excp;
@@ -288,128 +265,10 @@ static int store_m80(CPUX86State *env, const X86Insn *d)
     if (empty && !stack_fault(env, false)) {
         return X86_EXCP_NONE;
     }
-    excp = write_m80(env, d, empty ? &indefinite : x86_st(env, 0));
+    excp = x87_write_m80(env, d, empty ? &indefinite : x86_st(env, 0));
     if (excp == X86_EXCP_NONE) {
         env->fpus &= ~FSW_C1;
         pop(env);
-    }
-    return excp;
-}
-
-/* ES and B follow the flags and masks after a load of FCW or FSW. */
-static void update_es(CPUX86State *env)
-{
-    if (env->fpus & ~env->fpuc & FCW_EXC_MASK) {
-        env->fpus |= FSW_ES | FSW_B;
-    } else {
-        env->fpus &= ~(FSW_ES | FSW_B);
-    }
-}
-
-/* ---- environment: fnstenv/fldenv (14 or 28 bytes, protected-mode layout) and fnsave ---- */
-
-static int env_size(const X86Insn *d)
-{
-    return d->opsize == 2 ? 14 : 28;
-}
-
-/* Real mode and virtual-8086 mode use the real-mode layout (SDM Vol. 1 figures 8-10, 8-12). */
-static bool real_format(const CPUX86State *env)
-{
-    return !(env->cr[0] & CR0_PE) || (env->eflags & VM_MASK);
-}
-
-/* Words 3..6 of the environment: FIP, FCS/FOP, FDP, FDS, or their real-mode form. */
-static void env_pointers(const CPUX86State *env, int w, uint32_t f[7])
-{
-    if (real_format(env)) { /* linear addresses, split 16 + 16 (or 4) bits around FOP */
-        uint32_t ip = ((uint32_t)env->fpcs << 4) + (uint32_t)env->fpip;
-        uint32_t dp = ((uint32_t)env->fpds << 4) + (uint32_t)env->fpdp;
-        uint32_t hi_mask = w == 4 ? 0xffff : 0xf;
-        f[3] = ip & 0xffff;
-        f[4] = (((ip >> 16) & hi_mask) << 12) | env->fpop;
-        f[5] = dp & 0xffff;
-        f[6] = ((dp >> 16) & hi_mask) << 12;
-        return;
-    }
-    f[3] = env->fpip;
-    f[4] = w == 4 ? env->fpcs | ((uint32_t)env->fpop << 16) : env->fpcs;
-    f[5] = env->fpdp;
-    f[6] = env->fpds;
-}
-
-static int store_env(CPUX86State *env, const X86Insn *d)
-{
-    uint64_t ea = x86_ea(env, d);
-    int seg = x86_ea_seg(d), w = d->opsize == 2 ? 2 : 4, excp = X86_EXCP_NONE;
-    uint32_t f[7] = {env->fpuc, x86_fsw(env), x86_ftw_full(env)};
-
-    env_pointers(env, w, f);
-    for (int i = 0; i < 7 && excp == X86_EXCP_NONE; i++) {
-        uint64_t v = f[i];
-        if (w == 4 && (i <= 2 || (i == 6 && !real_format(env)))) {
-            v |= 0xffff0000u; /* the reserved upper halves store as ones */
-        }
-        excp = x86_write_mem(env, seg, (ea + i * w) & x86_mask(d->addrsize), w, v);
-    }
-    return excp;
-}
-
-static int load_env(CPUX86State *env, const X86Insn *d)
-{
-    uint64_t ea = x86_ea(env, d), f[7];
-    int seg = x86_ea_seg(d), w = d->opsize == 2 ? 2 : 4;
-
-    for (int i = 0; i < 7; i++) {
-        int excp = x86_read_mem(env, seg, (ea + i * w) & x86_mask(d->addrsize), w, &f[i]);
-        if (excp != X86_EXCP_NONE) {
-            return excp;
-        }
-    }
-    env->fpuc = (f[0] & 0x1f3f) | 0x40;
-    x86_set_fsw(env, f[1]);
-    x86_set_ftw_full(env, f[2]);
-    if (real_format(env)) {
-        uint32_t hi_mask = w == 4 ? 0xffff : 0xf;
-        env->fpip = (f[3] & 0xffff) | (((f[4] >> 12) & hi_mask) << 16);
-        env->fpdp = (f[5] & 0xffff) | (((f[6] >> 12) & hi_mask) << 16);
-        env->fpop = f[4] & 0x7ff;
-        env->fpcs = env->fpds = 0; /* the pointers are linear now */
-    } else {
-        env->fpip = (uint32_t)f[3];
-        env->fpcs = f[4];
-        env->fpop = w == 4 ? (f[4] >> 16) & 0x7ff : env->fpop;
-        env->fpdp = (uint32_t)f[5];
-        env->fpds = f[6];
-    }
-    update_es(env);
-    return X86_EXCP_NONE;
-}
-
-/* fnsave/frstor: the environment, then ST0..ST7 as 10-byte values. */
-static int save_restore(CPUX86State *env, const X86Insn *d, bool restore)
-{
-    X86Insn r = *d;
-    int excp = restore ? X86_EXCP_NONE : store_env(env, d);
-    X87Reg regs[8];
-
-    if (restore) {
-        for (int i = 0; i < 8 && excp == X86_EXCP_NONE; i++) {
-            r.disp = d->disp + env_size(d) + 10 * i;
-            excp = read_m80(env, &r, &regs[i]);
-        }
-        excp = excp != X86_EXCP_NONE ? excp : load_env(env, d);
-        for (int i = 0; i < 8 && excp == X86_EXCP_NONE; i++) {
-            *x86_st(env, i) = regs[i];
-        }
-        return excp;
-    }
-    for (int i = 0; i < 8 && excp == X86_EXCP_NONE; i++) {
-        r.disp = d->disp + env_size(d) + 10 * i;
-        excp = write_m80(env, &r, x86_st(env, i));
-    }
-    if (excp == X86_EXCP_NONE) {
-        x86_fninit(env);
     }
     return excp;
 }
@@ -427,18 +286,18 @@ static int exec_mem(CPUX86State *env, const X86Insn *d)
     case 013:
         return store_mem(env, d, X87M_F32, 4, op == 3);
     case 014:
-        return load_env(env, d);
+        return x87_load_env(env, d);
     case 015: {
         uint64_t v;
         int excp = x86_rm_read(env, d, 2, &v);
         if (excp == X86_EXCP_NONE) {
             env->fpuc = (v & 0x1f3f) | 0x40; /* bit 6 reads as 1, 7 and 13-15 as 0 */
-            update_es(env);
+            x87_update_es(env);
         }
         return excp;
     }
     case 016: {
-        int excp = store_env(env, d);
+        int excp = x87_store_env(env, d);
         env->fpuc |= excp == X86_EXCP_NONE ? FCW_EXC_MASK : 0;
         return excp;
     }
@@ -463,9 +322,9 @@ static int exec_mem(CPUX86State *env, const X86Insn *d)
     case 053:
         return store_mem(env, d, X87M_F64, 8, op == 3);
     case 054:
-        return save_restore(env, d, true);
+        return x87_save_restore(env, d, true);
     case 056:
-        return save_restore(env, d, false);
+        return x87_save_restore(env, d, false);
     case 057:
         return x86_rm_write(env, d, 2, x86_fsw(env));
     case 070:

@@ -55,6 +55,14 @@ int x86_exec_sse(CPUX86State *env, const X86Insn *d);
 int x86_exec_sse38(CPUX86State *env, const X86Insn *d);
 int x86_exec_sse3a(CPUX86State *env, const X86Insn *d);
 
+/* x87-env.c: m80 operands, ES/B after FCW/FSW loads, fnstenv/fldenv, fnsave/frstor. */
+int x87_read_m80(CPUX86State *env, const X86Insn *d, X87Reg *r);
+int x87_write_m80(CPUX86State *env, const X86Insn *d, const X87Reg *r);
+void x87_update_es(CPUX86State *env);
+int x87_store_env(CPUX86State *env, const X86Insn *d);
+int x87_load_env(CPUX86State *env, const X86Insn *d);
+int x87_save_restore(CPUX86State *env, const X86Insn *d, bool restore);
+
 /* The ST(i) register. */
 static inline X87Reg *x86_st(CPUX86State *env, int i)
 {
