@@ -6,6 +6,10 @@
  * integer ones (no MXCSR). The instructions are those of SSE to SSE4.2:
  * the host must have them (the tests and a guest using them need it).
  */
+#if !defined(__x86_64__)
+#error "the x86 target runs x87/SSE arithmetic on the host unit: it needs an x86-64 host"
+#endif
+
 #include "sse-host.h"
 
 typedef long long V2 __attribute__((vector_size(16)));

@@ -10,6 +10,10 @@
  * precision control and the four rounding modes. The host's own x87
  * environment is saved and restored around each run.
  */
+#if !defined(__x86_64__)
+#error "the x86 target runs x87/SSE arithmetic on the host unit: it needs an x86-64 host"
+#endif
+
 #include "x87-host.h"
 #include "fpu-internal.h"
 
