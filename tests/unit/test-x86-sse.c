@@ -245,6 +245,41 @@ static void test_ssse3_sse4(void **state)
     check_list(more, ARRAY_SIZE(more), 0);
 }
 
+/* run_emulated, or in 32-bit protected mode with a flat 4 GiB CS (B set) when pm32. */
+static int run_emulated_mode(const char *hex, FpState *st, bool pm32)
+{
+    CPUX86State *env = &cpu->env;
+    uint8_t insn[16];
+    size_t len = parse_hex(hex, insn);
+    int excp;
+
+    x86_cpu_reset(cpu);
+    set_mode64(env);
+    if (pm32) {
+        env->efer = 0;
+        env->segs[R_CS].flags = DESC_P_MASK | DESC_S_MASK | DESC_CS_MASK | DESC_B_MASK;
+        for (int s = 0; s < X86_NB_SEGS; s++) {
+            env->segs[s].base = 0;
+            env->segs[s].limit = 0xffffffff;
+        }
+    }
+    memcpy(ram.ram_ptr + CODE_ADDR, insn, len);
+    memcpy(ram.ram_ptr + MEM_ADDR, st->mem, sizeof(st->mem));
+    for (int r = 0; r < 8; r++) {
+        env->regs[r] = r == R_ESP ? 0x8000 : r == R_ESI ? MEM_ADDR : (uint32_t)st->regs[r];
+    }
+    env->eflags = st->flags;
+    env->rip = CODE_ADDR;
+    assert_int_equal(x86_fxrstor_image(env, st->fx, false), X86_EXCP_NONE);
+    excp = x86_cpu_step(cpu);
+    for (int r = 0; r < 8; r++) {
+        st->regs[r] = env->regs[r];
+    }
+    x86_fxsave_image(env, st->fx, false);
+    memcpy(st->mem, ram.ram_ptr + MEM_ADDR, sizeof(st->mem));
+    return excp;
+}
+
 /* Step one instruction on the interpreter from a zeroed 64-bit state; the vector it raised. */
 static int step(const char *hex)
 {
@@ -358,6 +393,32 @@ static void test_cpuid_gates(void **state)
     assert_int_equal(step("f0 d8 c1"), EXCP06_ILLOP);          /* lock fadd */
 }
 
+/* The same bytes in 32-bit protected mode (no REX: XMM0-7, fxsave's 8 registers) as in 64-bit. */
+static void test_protected_mode(void **state)
+{
+    static const char *const insns[] = {
+        "0f 58 ca",       "66 0f 5e 0e",       "f3 0f 51 ca", "66 0f fc ca", "0f fc 0e",
+        "66 0f 38 00 ca", "66 0f 3a 0f 0e 05", "66 0f 6f 0e", "f3 0f 7f 0e", "d9 06",
+        "de c1",          "0f ae 06",          "f2 0f 2d c1", "66 0f d7 c1"};
+
+    for (size_t k = 0; k < ARRAY_SIZE(insns); k++) {
+        for (int i = 0; i < 50; i++) {
+            FpState in, out64, out32;
+            sse_input(i, &in, i % 3);
+            memset(in.fx + 160 + 8 * 16, 0, 8 * 16); /* XMM8-15: out of reach in 32-bit code */
+            out64 = in;
+            assert_int_equal(run_emulated_mode(insns[k], &out64, false), X86_EXCP_NONE);
+            out32 = in;
+            assert_int_equal(run_emulated_mode(insns[k], &out32, true), X86_EXCP_NONE);
+            out64.regs[R_ESI] = out32.regs[R_ESI];
+            if (memcmp(out64.fx, out32.fx, 464) || memcmp(out64.mem, out32.mem, 1024) ||
+                memcmp(out64.regs, out32.regs, sizeof(out64.regs))) {
+                fail_msg("%s input %d: 32-bit protected mode differs from 64-bit", insns[k], i);
+            }
+        }
+    }
+}
+
 static void enable_all_features(void)
 {
     cpu->cpuid_ext_features |= CPUID_EXT_SSSE3 | CPUID_EXT_SSE41 | CPUID_EXT_SSE42 |
@@ -375,9 +436,10 @@ static int setup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sse_fp),     cmocka_unit_test(test_sse_int),
-        cmocka_unit_test(test_sse_moves),  cmocka_unit_test(test_ssse3_sse4),
-        cmocka_unit_test(test_bit_counts), cmocka_unit_test(test_cpuid_gates),
+        cmocka_unit_test(test_sse_fp),         cmocka_unit_test(test_sse_int),
+        cmocka_unit_test(test_sse_moves),      cmocka_unit_test(test_ssse3_sse4),
+        cmocka_unit_test(test_bit_counts),     cmocka_unit_test(test_cpuid_gates),
+        cmocka_unit_test(test_protected_mode),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
