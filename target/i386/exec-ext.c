@@ -158,7 +158,7 @@ static int fsgsbase(CPUX86State *env, const X86Insn *d)
         return X86_EXCP_NONE;
     }
     uint64_t v = x86_get_reg(env, d, d->rm, size);
-    if (size == 8 && (uint64_t)(((int64_t)v << 16) >> 16) != v) {
+    if (size == 8 && (uint64_t)sextract64(v, 0, 48) != v) {
         return x86_gp0(env); /* not canonical (48-bit) */
     }
     env->segs[seg].base = v;
