@@ -5,9 +5,10 @@
  * (x87-host.c), so results, condition codes and flags are the hardware's.
  *
  * Exceptions: flags accumulate in FSW; an unmasked one sets ES and B, leaves
- * the destination alone for I/D/Z (for O/U/P the masked result is stored,
- * where hardware would store a re-biased one) and raises #MF at the next
- * waiting x87 instruction (CR0.NE; without it the FERR# line is not modelled).
+ * the destination alone for I/D/Z and for O/U to memory, and raises #MF at
+ * the next waiting x87 instruction (CR0.NE; without it the FERR# line is not
+ * modelled). Known difference: an unmasked O/U to a register stores the
+ * masked result where hardware stores one re-biased by 2^24576.
  */
 #include "fpu-internal.h"
 #include "x87-host.h"
@@ -192,7 +193,9 @@ static int store_mem(CPUX86State *env, const X86Insn *d, int kind, int size, boo
         go = true;
     } else {
         sw = x87_host_store(kind, env->fpuc, env->fpus, x86_st(env, 0)->d, buf);
-        go = merge(env, sw, FSW_C1);
+        /* Unmasked overflow/underflow to memory: nothing stored, no pop, no PE, C1 0 (8.5.4). */
+        bool ou = sw & ~env->fpuc & (FSW_OE | FSW_UE);
+        go = merge(env, ou ? sw & ~(FSW_PE | FSW_C1) : sw, FSW_C1) && !ou;
     }
     if (!go) {
         return X86_EXCP_NONE;

@@ -34,11 +34,14 @@ static void host_env(HostEnv *e, uint16_t fcw, uint16_t fsw)
     e->ftw = 0xffff;
 }
 
+/* The whole host x87 stack is used: the compiler may keep nothing there across these. */
+#define X87_CLOBBERS "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)"
+
 #define X87_PRE "fnstenv %[saved]\n\tfldenv %[env]\n\t"
 #define X87_POST "fnclex\n\tfldenv %[saved]"
 #define X87_OPS                                                                                    \
     [saved] "=m"(saved), [sw] "=m"(sw), [v0] "+m"(v[0]), [v1] "+m"(v[1]),                          \
-        [v2] "+m"(v[2]) : [env] "m"(e)
+        [v2] "+m"(v[2]) : [env] "m"(e) : X87_CLOBBERS
 
 /* insn with ST0 = v[0] (and ST1 = v[1]) loaded; nout results stored back from ST0 upwards. */
 #define HOST_FN(name, loads, insn, stores)                                                         \
@@ -151,17 +154,20 @@ uint16_t x87_host_load(int kind, uint16_t fcw, uint16_t fsw, const void *mem, lo
     case X87M_F32:
         asm volatile(X87_PRE "flds %[m]\n\tfnstsw %[sw]\n\tfstpt %[o]\n\t" X87_POST
                      : [saved] "=m"(saved), [sw] "=m"(sw), [o] "=m"(*out)
-                     : [env] "m"(e), [m] "m"(*(const float *)mem));
+                     : [env] "m"(e), [m] "m"(*(const float *)mem)
+                     : X87_CLOBBERS);
         break;
     case X87M_F64:
         asm volatile(X87_PRE "fldl %[m]\n\tfnstsw %[sw]\n\tfstpt %[o]\n\t" X87_POST
                      : [saved] "=m"(saved), [sw] "=m"(sw), [o] "=m"(*out)
-                     : [env] "m"(e), [m] "m"(*(const double *)mem));
+                     : [env] "m"(e), [m] "m"(*(const double *)mem)
+                     : X87_CLOBBERS);
         break;
     default: /* X87M_BCD */
         asm volatile(X87_PRE "fbld %[m]\n\tfnstsw %[sw]\n\tfstpt %[o]\n\t" X87_POST
                      : [saved] "=m"(saved), [sw] "=m"(sw), [o] "=m"(*out)
-                     : [env] "m"(e), [m] "m"(*(const Bcd80 *)mem));
+                     : [env] "m"(e), [m] "m"(*(const Bcd80 *)mem)
+                     : X87_CLOBBERS);
         break;
     }
     return sw;
@@ -171,7 +177,8 @@ uint16_t x87_host_load(int kind, uint16_t fcw, uint16_t fsw, const void *mem, lo
     case k:                                                                                        \
         asm volatile(X87_PRE "fldt %[v]\n\t" insn " %[m]\n\tfnstsw %[sw]\n\t" X87_POST             \
                      : [saved] "=m"(saved), [sw] "=m"(sw), [m] "=m"(*(type *)mem)                  \
-                     : [env] "m"(e), [v] "m"(v));                                                  \
+                     : [env] "m"(e), [v] "m"(v)                                                    \
+                     : X87_CLOBBERS);                                                              \
         break;
 
 uint16_t x87_host_store(int kind, uint16_t fcw, uint16_t fsw, long double v, void *mem)

@@ -188,6 +188,39 @@ static void test_x87_compare(void **state)
     }
 }
 
+/*
+ * Unmasked exceptions the host can run in user mode (x87 #MF waits for the next waiting
+ * instruction, and the stub's fxsave does not wait): O/U on stores to memory (no store, no
+ * pop) and P anywhere (stored, ES/B set).
+ */
+static void test_unmasked(void **state)
+{
+    static const char *const stores[] = {"d9 16", "d9 1e", "dd 16", "dd 1e", "db 16", "df 1e"};
+    static const char *const arith[] = {"d8 c1", "d8 f1", "dc 0e", "d9 fa", "de c9"};
+
+    for (int i = 0; i < N_INPUTS; i++) {
+        FpState in;
+        uint16_t fcw;
+
+        for (size_t k = 0; k < ARRAY_SIZE(stores); k++) {
+            x87_input(i, &in);
+            fcw = 0x37f & ~(FSW_OE | FSW_UE | (i & 1 ? FSW_PE : 0));
+            memcpy(in.fx, &fcw, 2);
+            if (i & 2) { /* st0 huge or tiny, for single and double */
+                uint16_t e = (i & 4 ? 0x4000 + 1100 : 0x3fff - 1100) | (i & 8 ? 0x8000 : 0);
+                memcpy(in.fx + 40, &e, 2); /* the image holds ST0 first */
+            }
+            check_one(stores[k], i, &in, CC_ARITH);
+        }
+        for (size_t k = 0; k < ARRAY_SIZE(arith); k++) {
+            x87_input(i, &in);
+            fcw = 0x37f & ~FSW_PE;
+            memcpy(in.fx, &fcw, 2);
+            check_one(arith[k], i, &in, CC_ARITH);
+        }
+    }
+}
+
 /* Saved images hold FIP/FDP/FOP (addresses) and the host's MXCSR_MASK: skip those. */
 static void skip_image_addresses(uint8_t *mem)
 {
@@ -383,7 +416,7 @@ int main(void)
         cmocka_unit_test(test_x87_arith),     cmocka_unit_test(test_x87_loadstore),
         cmocka_unit_test(test_x87_functions), cmocka_unit_test(test_x87_compare),
         cmocka_unit_test(test_state_images),  cmocka_unit_test(test_gates),
-        cmocka_unit_test(test_real_mode_env),
+        cmocka_unit_test(test_real_mode_env), cmocka_unit_test(test_unmasked),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
