@@ -5,10 +5,9 @@
  * (x87-host.c), so results, condition codes and flags are the hardware's.
  *
  * Exceptions: flags accumulate in FSW; an unmasked one sets ES and B, leaves
- * the destination alone for I/D/Z and for O/U to memory, and raises #MF at
- * the next waiting x87 instruction (CR0.NE; without it the FERR# line is not
- * modelled). Known difference: an unmasked O/U to a register stores the
- * masked result where hardware stores one re-biased by 2^24576.
+ * the destination alone for I/D/Z and for O/U to memory (a register gets the
+ * host's result re-biased by 2^24576), and raises #MF at the next waiting x87
+ * instruction (CR0.NE; without it the FERR# line is not modelled).
  */
 #include "fpu-internal.h"
 #include "x87-host.h"
@@ -113,12 +112,15 @@ static void arith(CPUX86State *env, int op, int dst, const X87Reg *a, const X87R
 /* The underflow's masked response: the indefinite into st(dst), or "unordered" for compares. */
 static void arith_underflow(CPUX86State *env, int op, int dst, int pops, bool go)
 {
+    bool cmp = op == X87H_COM || op == X87H_COMP || op == X87H_UCOM;
+
+    if (cmp) {
+        env->fpus |= FSW_C0 | FSW_C2 | FSW_C3; /* even with IE unmasked (as the hardware) */
+    }
     if (!go) {
         return;
     }
-    if (op == X87H_COM || op == X87H_COMP || op == X87H_UCOM) {
-        env->fpus |= FSW_C0 | FSW_C2 | FSW_C3;
-    } else {
+    if (!cmp) {
         set_st(env, dst, &indefinite);
     }
     while (pops--) {
@@ -389,25 +391,23 @@ static void compare_reg(CPUX86State *env, int i, bool unordered_ok, bool eflags,
     bool go;
 
     if (!need(env, 0, i, &go)) {
-        if (!go) {
-            return;
-        }
         sw = FSW_C0 | FSW_C2 | FSW_C3; /* unordered; stack_fault cleared C1 */
         if (!eflags) {
-            env->fpus = (env->fpus & ~FSW_CC) | sw;
+            env->fpus = (env->fpus & ~FSW_CC) | sw; /* even with IE unmasked */
         }
     } else {
         v[0] = *x86_st(env, 0);
         v[1] = *x86_st(env, i);
         sw = x87_host_op(op, env->fpuc, env->fpus, &v[0].d);
-        if (!merge(env, sw, eflags ? 0 : FSW_CC)) {
-            return;
-        }
+        go = merge(env, sw, eflags ? 0 : FSW_CC);
     }
-    if (eflags) {
+    if (eflags) { /* set even when an unmasked IE stops the pops (as the hardware) */
         env->eflags &= ~(uint64_t)CC_ARITH;
         env->eflags |=
             (sw & FSW_C3 ? CC_Z : 0) | (sw & FSW_C2 ? CC_P : 0) | (sw & FSW_C0 ? CC_C : 0);
+    }
+    if (!go) {
+        return;
     }
     while (pops--) {
         pop(env);

@@ -26,10 +26,23 @@ typedef struct HostEnv {
     uint16_t fds, r3;
 } HostEnv;
 
-static void host_env(HostEnv *e, uint16_t fcw, uint16_t fsw)
+/* ST0 and ST1 and the FSW out of a 108-byte fnsave image (32-bit protected layout). */
+static uint16_t from_fnsave(const uint8_t *buf, long double v[3])
+{
+    uint16_t sw;
+
+    memcpy(&sw, buf + 4, 2);
+    for (int i = 0; i < 2; i++) {
+        memset(&v[i], 0, sizeof(v[i]));
+        memcpy(&v[i], buf + 28 + 10 * i, 10);
+    }
+    return sw;
+}
+
+static void host_env(HostEnv *e, uint16_t fcw, uint16_t fsw, bool exact)
 {
     memset(e, 0, sizeof(*e));
-    e->fcw = fcw | FCW_EXC_MASK;
+    e->fcw = exact ? fcw : fcw | FCW_EXC_MASK;
     e->fsw = fsw & FSW_CC;
     e->ftw = 0xffff;
 }
@@ -43,15 +56,27 @@ static void host_env(HostEnv *e, uint16_t fcw, uint16_t fsw)
     [saved] "=m"(saved), [sw] "=m"(sw), [v0] "+m"(v[0]), [v1] "+m"(v[1]),                          \
         [v2] "+m"(v[2]) : [env] "m"(e) : X87_CLOBBERS
 
-/* insn with ST0 = v[0] (and ST1 = v[1]) loaded; nout results stored back from ST0 upwards. */
+/*
+ * insn with ST0 = v[0] (and ST1 = v[1]) loaded; the results stored back from ST0 upwards.
+ * Exact form (the guest unmasked an exception): the guest's FCW as it is, and fnsave, which
+ * does not wait for the pending exception, reads the registers and FSW back: what an
+ * unmasked exception leaves (operands kept, or a result re-biased by 2^24576) is the host's.
+ */
 #define HOST_FN(name, loads, insn, stores)                                                         \
-    static uint16_t name(const HostEnv *ep, long double v[3])                                      \
+    static uint16_t name(const HostEnv *ep, long double v[3], bool exact)                          \
     {                                                                                              \
         HostEnv e = *ep;                                                                           \
-        uint8_t saved[28];                                                                         \
+        uint8_t saved[28], buf[108];                                                               \
         uint16_t sw;                                                                               \
-        asm volatile(X87_PRE loads insn "\n\tfnstsw %[sw]\n\t" stores X87_POST : X87_OPS);         \
-        return sw;                                                                                 \
+        if (!exact) {                                                                              \
+            asm volatile(X87_PRE loads insn "\n\tfnstsw %[sw]\n\t" stores X87_POST : X87_OPS);     \
+            return sw;                                                                             \
+        }                                                                                          \
+        asm volatile(X87_PRE loads insn "\n\tfnsave %[buf]\n\tfldenv %[saved]"                     \
+                     : [saved] "=m"(saved), [buf] "=m"(buf), [v0] "+m"(v[0]), [v1] "+m"(v[1])      \
+                     : [env] "m"(e)                                                                \
+                     : X87_CLOBBERS);                                                              \
+        return from_fnsave(buf, v);                                                                \
     }
 #define LOAD0 ""
 #define LOAD1 "fldt %[v0]\n\t"
@@ -112,7 +137,7 @@ typedef struct Bcd80 {
     uint8_t b[10];
 } Bcd80;
 
-typedef uint16_t (*HostFn)(const HostEnv *e, long double v[3]);
+typedef uint16_t (*HostFn)(const HostEnv *e, long double v[3], bool exact);
 
 static const HostFn host_ops[X87H__COUNT] = {
     [X87H_ADD] = h_fadd,           [X87H_MUL] = h_fmul,           [X87H_COM] = h_fcom,
@@ -136,10 +161,11 @@ static const HostFn host_ops[X87H__COUNT] = {
 
 uint16_t x87_host_op(int op, uint16_t fcw, uint16_t fsw, long double v[3])
 {
+    bool exact = (fcw & FCW_EXC_MASK) != FCW_EXC_MASK;
     HostEnv e;
 
-    host_env(&e, fcw, fsw);
-    return host_ops[op](&e, v);
+    host_env(&e, fcw, fsw, exact);
+    return host_ops[op](&e, v, exact);
 }
 
 /* Memory operand conversions: kinds X87M_*. */
@@ -149,7 +175,7 @@ uint16_t x87_host_load(int kind, uint16_t fcw, uint16_t fsw, const void *mem, lo
     uint8_t saved[28];
     uint16_t sw;
 
-    host_env(&e, fcw, fsw);
+    host_env(&e, fcw, fsw, false);
     switch (kind) {
     case X87M_F32:
         asm volatile(X87_PRE "flds %[m]\n\tfnstsw %[sw]\n\tfstpt %[o]\n\t" X87_POST
@@ -187,7 +213,7 @@ uint16_t x87_host_store(int kind, uint16_t fcw, uint16_t fsw, long double v, voi
     uint8_t saved[28];
     uint16_t sw;
 
-    host_env(&e, fcw, fsw);
+    host_env(&e, fcw, fsw, false);
     switch (kind) {
         STORE_CASE(X87M_F32, "fstps", float)
         STORE_CASE(X87M_F64, "fstpl", double)
