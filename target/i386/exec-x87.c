@@ -143,10 +143,11 @@ static void convert_operand(CPUX86State *env, uint64_t v, int size, bool is_int,
                      : size == 4 ? (long double)(int32_t)v
                                  : (long double)(int64_t)v);
     } else {
-        long double x;
+        long double x = 0;
         uint16_t sw = x87_host_load(size == 4 ? X87M_F32 : X87M_F64, env->fpuc, env->fpus, &v, &x);
         *r = from_ld(x);
-        *ok = merge(env, sw, 0);
+        merge(env, sw, 0);
+        *ok = ((sw >> FSW_TOP_SHIFT) & 7) == 7; /* the host pushed it (or an unmasked IE not) */
     }
 }
 
@@ -232,9 +233,9 @@ static int load_mem(CPUX86State *env, const X86Insn *d, int size, bool is_int)
         push(env, &indefinite); /* the overflow */
         return X86_EXCP_NONE;
     }
+    env->fpus &= ~FSW_C1;
     convert_operand(env, raw, size, is_int, &r, &ok);
     if (ok) {
-        env->fpus &= ~FSW_C1;
         push(env, &r);
     }
     return X86_EXCP_NONE;

@@ -169,31 +169,44 @@ uint16_t x87_host_op(int op, uint16_t fcw, uint16_t fsw, long double v[3])
 }
 
 /* Memory operand conversions: kinds X87M_*. */
+/* A load; exact (unmasked exceptions): through fnsave, *out written only if it pushed. */
+#define LOAD_ASM(insn, type)                                                                       \
+    do {                                                                                           \
+        if (!exact) {                                                                              \
+            asm volatile(X87_PRE insn " %[m]\n\tfnstsw %[sw]\n\tfstpt %[o]\n\t" X87_POST           \
+                         : [saved] "=m"(saved), [sw] "=m"(sw), [o] "=m"(*out)                      \
+                         : [env] "m"(e), [m] "m"(*(const type *)mem)                               \
+                         : X87_CLOBBERS);                                                          \
+        } else {                                                                                   \
+            asm volatile(X87_PRE insn " %[m]\n\tfnsave %[buf]\n\tfldenv %[saved]"                  \
+                         : [saved] "=m"(saved), [buf] "=m"(buf)                                    \
+                         : [env] "m"(e), [m] "m"(*(const type *)mem)                               \
+                         : X87_CLOBBERS);                                                          \
+            sw = from_fnsave(buf, v);                                                              \
+            if (((sw >> 11) & 7) == 7) {                                                           \
+                *out = v[0];                                                                       \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
+
 uint16_t x87_host_load(int kind, uint16_t fcw, uint16_t fsw, const void *mem, long double *out)
 {
+    bool exact = (fcw & FCW_EXC_MASK) != FCW_EXC_MASK;
+    uint8_t saved[28], buf[108];
+    long double v[3];
     HostEnv e;
-    uint8_t saved[28];
     uint16_t sw;
 
-    host_env(&e, fcw, fsw, false);
+    host_env(&e, fcw, fsw, exact);
     switch (kind) {
     case X87M_F32:
-        asm volatile(X87_PRE "flds %[m]\n\tfnstsw %[sw]\n\tfstpt %[o]\n\t" X87_POST
-                     : [saved] "=m"(saved), [sw] "=m"(sw), [o] "=m"(*out)
-                     : [env] "m"(e), [m] "m"(*(const float *)mem)
-                     : X87_CLOBBERS);
+        LOAD_ASM("flds", float);
         break;
     case X87M_F64:
-        asm volatile(X87_PRE "fldl %[m]\n\tfnstsw %[sw]\n\tfstpt %[o]\n\t" X87_POST
-                     : [saved] "=m"(saved), [sw] "=m"(sw), [o] "=m"(*out)
-                     : [env] "m"(e), [m] "m"(*(const double *)mem)
-                     : X87_CLOBBERS);
+        LOAD_ASM("fldl", double);
         break;
     default: /* X87M_BCD */
-        asm volatile(X87_PRE "fbld %[m]\n\tfnstsw %[sw]\n\tfstpt %[o]\n\t" X87_POST
-                     : [saved] "=m"(saved), [sw] "=m"(sw), [o] "=m"(*out)
-                     : [env] "m"(e), [m] "m"(*(const Bcd80 *)mem)
-                     : X87_CLOBBERS);
+        LOAD_ASM("fbld", Bcd80);
         break;
     }
     return sw;

@@ -28,6 +28,7 @@ enum {
 enum { X87M_F32, X87M_F64, X87M_I16, X87M_I32, X87M_I64, X87M_T16, X87M_T32, X87M_T64, X87M_BCD };
 
 uint16_t x87_host_op(int op, uint16_t fcw, uint16_t fsw, long double v[3]);
+/* Loads: the FSW's TOP says whether the value was pushed (7) or an unmasked exception kept it. */
 uint16_t x87_host_load(int kind, uint16_t fcw, uint16_t fsw, const void *mem, long double *out);
 uint16_t x87_host_store(int kind, uint16_t fcw, uint16_t fsw, long double v, void *mem);
 

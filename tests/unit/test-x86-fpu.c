@@ -196,7 +196,9 @@ static void test_x87_compare(void **state)
  */
 static void test_unmasked(void **state)
 {
-    static const char *const stores[] = {"d9 16", "d9 1e", "dd 16", "dd 1e", "db 16", "df 1e"};
+    static const char *const stores[] = {"d9 16", "d9 1e", "dd 16", "dd 1e", "db 16", "df 1e",
+                                         "db 0e", "df 3e", "df 36", "d9 06", "dd 06", "db 2e",
+                                         "df 06", "db 3e", "d9 c2", "dd da"};
     static const char *const arith[] = {"d8 c1", "d8 f1", "dc 0e", "d9 fa", "de c9", "dc f9",
                                         "d8 26", "d9 fd", "d9 f1", "d9 f2", "d9 f4", "d9 f8",
                                         "d8 d1", "db f1", "de d9", "d9 e8", "d9 c1", "da e9",
@@ -208,7 +210,7 @@ static void test_unmasked(void **state)
 
         for (size_t k = 0; k < ARRAY_SIZE(stores); k++) {
             x87_input(i, &in);
-            fcw = 0x37f & ~(FSW_OE | FSW_UE | (i & 1 ? FSW_PE : 0));
+            fcw = 0x37f & ~(FSW_OE | FSW_UE | (i & 1 ? FSW_PE : 0) | (next_rand() & 0x7));
             memcpy(in.fx, &fcw, 2);
             if (i & 2) { /* st0 huge or tiny, for single and double */
                 uint16_t e = (i & 4 ? 0x4000 + 1100 : 0x3fff - 1100) | (i & 8 ? 0x8000 : 0);
