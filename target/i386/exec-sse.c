@@ -79,6 +79,15 @@ int x86_sse_finish(CPUX86State *env, uint32_t flags, XMMReg *to, const XMMReg *r
 {
     uint32_t unmasked = flags & ~(env->mxcsr >> MXCSR_EXC_MASK_SHIFT) & 0x3f;
 
+    if (unmasked & (FSW_IE | FSW_DE | FSW_ZE)) {
+        flags &= FSW_IE | FSW_DE | FSW_ZE; /* a pre-computation fault: O/U/P never evaluated */
+        unmasked &= flags;
+    } else if (unmasked & (FSW_OE | FSW_UE)) {
+        /* The overflowing lane does not report PE (a scalar op: exact; a packed one loses
+         * the PE of the other lanes: docs/x86-fpu.md) */
+        flags &= ~FSW_PE;
+        unmasked &= flags;
+    }
     env->mxcsr |= flags;
     if (unmasked) {
         return (env->cr[4] & CR4_OSXMMEXCPT) ? EXCP13_XMM : EXCP06_ILLOP;
