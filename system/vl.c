@@ -125,6 +125,26 @@ static MachineClass *select_machine(const KeyValueList *kv, const char *optarg, 
  * each prop=value becomes a -global default of that type (as QEMU does), so every hart the
  * board creates gets it and a property the model lacks is refused here.
  */
+/* QEMU's -cpu shorthand: "+feat" is feat=on, "-feat" feat=off (caller frees). */
+static char *cpu_feature_shorthand(const char *opts)
+{
+    char *out = xzalloc(2 * strlen(opts) + 8), *o = out;
+
+    while (*opts) {
+        size_t n = strcspn(opts, ",");
+        if (*opts == '+' || *opts == '-') {
+            o += sprintf(o, "%.*s=%s", (int)n - 1, opts + 1, *opts == '+' ? "on" : "off");
+        } else {
+            o += sprintf(o, "%.*s", (int)n, opts);
+        }
+        opts += n;
+        if (*opts == ',') {
+            *o++ = *opts++;
+        }
+    }
+    return out;
+}
+
 static char *resolve_cpu_type(const char *arg, Error **errp)
 {
     size_t len = strcspn(arg, ",");
@@ -138,8 +158,10 @@ static char *resolve_cpu_type(const char *arg, Error **errp)
         free(type);
         return NULL;
     }
-    if (arg[len] && !keyval_parse(arg + len + 1, NULL, &kv, errp)) {
-        ok = false;
+    if (arg[len]) {
+        char *opts = cpu_feature_shorthand(arg + len + 1);
+        ok = keyval_parse(opts, NULL, &kv, errp);
+        free(opts);
     }
     for (int i = 0; ok && i < kv.count; i++) {
         char *global = xasprintf("%s.%s=%s", type, kv.items[i].key, kv.items[i].value);

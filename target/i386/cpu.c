@@ -50,7 +50,8 @@ void x86_cpu_reset(X86CPU *cpu)
     /* The bootstrap processor's local APIC, enabled, at its usual base. */
     env->apic_base = 0xfee00000 | (1 << 11) | (cpu->parent_obj.cpu_index == 0 ? 1 << 8 : 0);
     env->fpuc = 0x37f;
-    env->fptag = 0xffff;
+    env->fptag = 0xff;
+    env->xcr0 = XCR0_X87;
     env->mxcsr = 0x1f80;
     atomic_store(&cpu->intr_level, 0);
 }
@@ -144,6 +145,11 @@ static void x86_cpu_qemu64_instance_init(Object *obj)
     x86_cpu_qemu64_init(X86_CPU(obj));
 }
 
+static void x86_cpu_nehalem_instance_init(Object *obj)
+{
+    x86_cpu_nehalem_init(X86_CPU(obj));
+}
+
 static const Property x86_cpu_props[] = {
     DEFINE_PROP_UINT32("apic-id", X86CPU, apic_id, 0),
     DEFINE_PROP_END,
@@ -161,6 +167,7 @@ static void x86_cpu_class_init(ObjectClass *oc, void *data)
     dc->reset = x86_cpu_dev_reset;
     dc->desc = "x86-64 hart";
     object_class_add_props(oc, x86_cpu_props);
+    x86_cpu_add_feature_props(oc);
 
     cc->exec = x86_cpu_exec;
     cc->has_work = x86_cpu_has_work;
@@ -184,6 +191,11 @@ static const TypeInfo x86_cpu_types[] = {
         .name = X86_CPU_TYPE_NAME("qemu64"),
         .parent = TYPE_X86_CPU,
         .instance_init = x86_cpu_qemu64_instance_init,
+    },
+    {
+        .name = X86_CPU_TYPE_NAME("Nehalem"),
+        .parent = TYPE_X86_CPU,
+        .instance_init = x86_cpu_nehalem_instance_init,
     },
 };
 

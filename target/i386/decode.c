@@ -100,7 +100,7 @@ static const OpEntry one_byte_map[256] = {
     [0x98] = E(OP_CBW, 0),
     [0x99] = E(OP_CWD, 0),
     [0x9a] = E(OP_CALLF, F_I64 | IMM(I_P)),
-    [0x9b] = E(OP_NOP, 0), /* fwait: no x87 exception is ever pending */
+    [0x9b] = E(OP_FWAIT, 0),
     [0x9c] = E(OP_PUSHF, F_D64),
     [0x9d] = E(OP_POPF, F_D64),
     [0x9e] = E(OP_SAHF, 0),
@@ -219,6 +219,20 @@ static const OpEntry two_byte_map[256] = {
     [0xc7] = E(OP_GRP9, F_M),
     [0xc8 ... 0xcf] = E(OP_BSWAP, 0),
     [0xff] = E(OP_UD, F_M),
+    /* MMX and SSE (x86cpu) */
+    [0x0d] = E(OP_NOP, F_M), /* prefetchw */
+    [0x10 ... 0x17] = E(OP_SSE, F_M),
+    [0x28 ... 0x2f] = E(OP_SSE, F_M),
+    [0x50 ... 0x6f] = E(OP_SSE, F_M),
+    [0x70 ... 0x73] = E(OP_SSE, F_M | IMM(I_BU)),
+    [0x74 ... 0x76] = E(OP_SSE, F_M),
+    [0x77] = E(OP_SSE, 0),
+    [0x7c ... 0x7f] = E(OP_SSE, F_M),
+    [0xb8] = E(OP_POPCNT, F_M),
+    [0xc2] = E(OP_SSE, F_M | IMM(I_BU)),
+    [0xc3] = E(OP_SSE, F_M),
+    [0xc4 ... 0xc6] = E(OP_SSE, F_M | IMM(I_BU)),
+    [0xd0 ... 0xfe] = E(OP_SSE, F_M),
 };
 
 static const char *const op_names[OP__COUNT] = {
@@ -424,6 +438,27 @@ static int operand_size(const X86Insn *d, int code_size, uint16_t flags)
     return (code_size == 4) != d->opsize_prefix ? 4 : 2;
 }
 
+/* Forms inside groups the tables give one operation (x86cpu's): the FPU state saves, ldmxcsr and
+ * fsgsbase in 0f ae, xgetbv/xsetbv in 0f 01, rdrand/rdseed/rdpid in 0f c7, lzcnt. */
+static void x86_decode_fixup_ext(X86Insn *d)
+{
+    int r = d->reg & 7;
+
+    if (d->map != 1) {
+        return;
+    }
+    if (d->opc == 0xae &&
+        ((d->mem && !d->rep && r <= 6) || (!d->mem && d->rep == 0xf3 && r <= 3))) {
+        d->op = OP_FXSAVE;
+    } else if (d->opc == 0x01 && !d->mem && r == 2 && (d->rm & 7) <= 1) {
+        d->op = OP_XCR;
+    } else if (d->opc == 0xc7 && (r >= 6 || (r == 1 && (d->rex & 8)))) {
+        d->op = OP_GRP9X; /* with cmpxchg16b */
+    } else if (d->opc == 0xbd && d->rep == 0xf3) {
+        d->op = OP_LZCNT;
+    }
+}
+
 bool x86_decode(const uint8_t *bytes, int avail, int code_size, X86Insn *d, bool *need_more)
 {
     Cursor c = {bytes, 0, avail, false};
@@ -440,6 +475,12 @@ bool x86_decode(const uint8_t *bytes, int avail, int code_size, X86Insn *d, bool
         d->map = 1;
         b = take(&c, 1);
         e = &two_byte_map[b];
+        if (b == 0x38 || b == 0x3a) { /* the three-byte maps (x86cpu): all ModRM, 3a with ib */
+            static const OpEntry map38 = E(OP_SSE38, F_M), map3a = E(OP_SSE3A, F_M | IMM(I_BU));
+            d->map = b == 0x38 ? 2 : 3;
+            e = b == 0x38 ? &map38 : &map3a;
+            b = take(&c, 1);
+        }
     } else {
         e = &one_byte_map[b];
     }
@@ -471,6 +512,7 @@ bool x86_decode(const uint8_t *bytes, int avail, int code_size, X86Insn *d, bool
     if (code_size == 8 && d->map == 0 && b >= 0x40 && b <= 0x4f) {
         d->op = OP_INVALID; /* consumed as REX: only reached as a lone trailing byte */
     }
+    x86_decode_fixup_ext(d);
     if (code_size == 8 && d->map == 0 && b == 0x63) {
         d->op = OP_MOVSXD;
     } else if (d->map == 0 && b == 0x63) {

@@ -132,9 +132,13 @@ int x86_exec_hlt(CPUX86State *env, const X86Insn *d);
 int x86_exec_clts(CPUX86State *env, const X86Insn *d);
 int x86_exec_nop(CPUX86State *env, const X86Insn *d);
 int x86_exec_ud(CPUX86State *env, const X86Insn *d);
-int x86_exec_fpu(CPUX86State *env, const X86Insn *d);
 int x86_exec_grp9(CPUX86State *env, const X86Insn *d);
 int x86_exec_grp15(CPUX86State *env, const X86Insn *d);
+
+/* ---- exec-x87.c, exec-sse*.c, fpu_helper.c ---- */
+int x86_exec_x87(CPUX86State *env, const X86Insn *d);
+int x86_exec_fwait(CPUX86State *env, const X86Insn *d);
+int x86_exec_xcr(CPUX86State *env, const X86Insn *d);
 
 /* seg_helper.c: the descriptor of sel from the GDT or LDT; #GP(sel) past the limit. */
 int x86_read_desc(CPUX86State *env, uint16_t sel, uint32_t *lo, uint32_t *hi);

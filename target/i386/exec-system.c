@@ -354,36 +354,6 @@ int x86_exec_ud(CPUX86State *env, const X86Insn *d)
  * x87: only the control instructions an FPU probe uses (fninit, fnstsw, fnstcw, fldcw);
  * CR0.EM or TS give #NM first, as for every x87 instruction.
  */
-int x86_exec_fpu(CPUX86State *env, const X86Insn *d)
-{
-    uint64_t v;
-    int excp;
-
-    if (env->cr[0] & (CR0_EM | CR0_TS)) {
-        return EXCP07_PREX;
-    }
-    if (d->opc == 0xdb && !d->mem && d->reg == 4 && (d->rm & 7) == 3) { /* fninit */
-        env->fpuc = 0x37f;
-        env->fpus = 0;
-        env->fptag = 0xffff;
-        return X86_EXCP_NONE;
-    }
-    if (d->opc == 0xdf && !d->mem && d->reg == 4 && (d->rm & 7) == 0) { /* fnstsw ax */
-        x86_set_reg(env, d, R_EAX, 2, env->fpus);
-        return X86_EXCP_NONE;
-    }
-    if (d->mem && (d->opc == 0xd9 || d->opc == 0xdd) && (d->reg & 7) == 7) { /* fnstcw/sw */
-        return x86_rm_write(env, d, 2, d->opc == 0xd9 ? env->fpuc : env->fpus);
-    }
-    if (d->mem && d->opc == 0xd9 && (d->reg & 7) == 5) { /* fldcw */
-        excp = x86_rm_read(env, d, 2, &v);
-        env->fpuc = excp == X86_EXCP_NONE ? v : env->fpuc;
-        return excp;
-    }
-    log_mask(LOG_UNIMP, "x86: x87 instruction %02x /%d not implemented\n", d->opc, d->reg & 7);
-    return EXCP06_ILLOP;
-}
-
 /* 0f c7 /1: cmpxchg8b (cmpxchg16b with REX.W) m64/m128 against EDX:EAX. */
 int x86_exec_grp9(CPUX86State *env, const X86Insn *d)
 {

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 
 #include "exec-internal.h"
+#include "fpu-internal.h"
 
 #include "system/runstate.h"
 #include "util/log.h"
@@ -168,7 +169,16 @@ static const X86ExecFn exec_table[OP__COUNT] = {
     [OP_INTO] = x86_exec_into,
     [OP_IRET] = x86_exec_iret,
     [OP_XLAT] = x86_exec_xlat,
-    [OP_FPU] = x86_exec_fpu,
+    [OP_FPU] = x86_exec_x87,
+    [OP_FWAIT] = x86_exec_fwait,
+    [OP_SSE] = x86_exec_sse,
+    [OP_SSE38] = x86_exec_sse38,
+    [OP_SSE3A] = x86_exec_sse3a,
+    [OP_FXSAVE] = x86_exec_fxsave,
+    [OP_XCR] = x86_exec_xcr,
+    [OP_GRP9X] = x86_exec_grp9x,
+    [OP_POPCNT] = x86_exec_popcnt,
+    [OP_LZCNT] = x86_exec_lzcnt,
     [OP_LOOP] = x86_exec_loop,
     [OP_IN] = x86_exec_in,
     [OP_OUT] = x86_exec_out,

@@ -110,7 +110,7 @@ static void *reg_slot(CPUX86State *env, int n, int *size)
     }
     if (n < GDB_FCTRL) {
         *size = 10;
-        return env->fpregs[n - GDB_ST0];
+        return env->fpregs[(env->fpstt + n - GDB_ST0) & 7].b;
     }
     if (n < GDB_XMM0) {
         *size = 4;
@@ -118,7 +118,7 @@ static void *reg_slot(CPUX86State *env, int n, int *size)
     }
     if (n < GDB_MXCSR) {
         *size = 16;
-        return env->xmm[n - GDB_XMM0];
+        return env->xmm[n - GDB_XMM0].b;
     }
     if (n == GDB_MXCSR) {
         *size = 4;
@@ -149,7 +149,7 @@ static int x86_gdb_read_register(CPUState *cs, uint8_t *buf, int n)
     } else if (n == GDB_FCTRL) {
         v32 = env->fpuc;
     } else if (n == GDB_FCTRL + 1) {
-        v32 = env->fpus;
+        v32 = env->fpus | (env->fpstt << FSW_TOP_SHIFT);
     } else if (n == GDB_FCTRL + 2) {
         v32 = env->fptag;
     }

@@ -20,7 +20,7 @@
     (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD |     \
      CR0_PG)
 /* VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT UMIP FSGSBASE PCIDE OSXSAVE SMEP SMAP */
-#define CR4_WRITABLE 0x3719ffULL
+#define CR4_WRITABLE 0x371fffULL /* OSFXSR and OSXMMEXCPT (bits 9, 10) included */
 
 static int write_cr0(CPUX86State *env, uint64_t val)
 {

@@ -139,6 +139,57 @@ enum {
 #define MSR_KERNELGSBASE 0xc0000102
 #define MSR_TSC_AUX 0xc0000103
 
+/* An x87 register: the 80-bit extended format, which is the host's long double (x86-64). */
+typedef union X87Reg {
+    long double d;
+    struct {
+        uint64_t mant; /* also the MMX register */
+        uint16_t exp;  /* sign and exponent */
+    };
+    uint8_t b[16];
+} X87Reg;
+
+/* An XMM register, little-endian lanes. */
+typedef union XMMReg {
+    uint8_t b[16];
+    uint16_t w[8];
+    uint32_t l[4];
+    uint64_t q[2];
+    int8_t sb[16];
+    int16_t sw[8];
+    int32_t sl[4];
+    int64_t sq[2];
+} XMMReg;
+
+/* FSW (SDM Vol. 1 8.1.3) and FCW bits. */
+#define FSW_IE 0x0001
+#define FSW_DE 0x0002
+#define FSW_ZE 0x0004
+#define FSW_OE 0x0008
+#define FSW_UE 0x0010
+#define FSW_PE 0x0020
+#define FSW_SF 0x0040
+#define FSW_ES 0x0080
+#define FSW_C0 0x0100
+#define FSW_C1 0x0200
+#define FSW_C2 0x0400
+#define FSW_TOP_SHIFT 11
+#define FSW_C3 0x4000
+#define FSW_B 0x8000
+#define FSW_CC (FSW_C0 | FSW_C1 | FSW_C2 | FSW_C3)
+#define FCW_EXC_MASK 0x003f
+/* MXCSR (SDM Vol. 1 10.2.3): bits 0-15 defined (DAZ included). */
+#define MXCSR_MASK 0x0000ffff
+#define MXCSR_EXC_MASK_SHIFT 7
+#ifndef CR4_OSFXSR /* x86sys may define these next to the other CR4 bits */
+#define CR4_OSFXSR 0x00000200
+#define CR4_OSXMMEXCPT 0x00000400
+#define CR4_FSGSBASE 0x00010000
+#define CR4_OSXSAVE 0x00040000
+#endif
+#define XCR0_X87 1
+#define XCR0_SSE 2
+
 typedef struct SegmentCache {
     uint16_t selector;
     uint64_t base;
@@ -169,12 +220,22 @@ typedef struct CPUX86State {
     uint64_t pat, apic_base, misc_enable, mtrr_deftype;
     uint64_t mtrr_var[2 * X86_MTRR_VCNT]; /* PHYSBASE0, PHYSMASK0, ... */
     uint64_t mtrr_fixed[11];              /* 64K_00000, 16K_80000, 16K_A0000, 4K_C0000.. */
-    /* x87 and SSE: state only (no instruction uses it yet) */
-    uint16_t fpuc, fpus, fptag;
-    uint8_t fpregs[8][10];
+    /* x87 (fpu_helper.c, exec-x87.c): physical registers; ST(i) is fpregs[(fpstt + i) & 7] */
+    X87Reg fpregs[8];
+    uint16_t fpuc;       /* FCW */
+    uint16_t fpus;       /* FSW without TOP (bits 11-13 live in fpstt) */
+    uint8_t fpstt;       /* TOP */
+    uint8_t fptag;       /* bit i set: physical register i empty (the abridged tag inverted) */
+    uint16_t fpop;       /* last non-control opcode, 11 bits */
+    uint16_t fpcs, fpds; /* selectors of the last instruction and operand */
+    uint64_t fpip, fpdp; /* their offsets */
+    /* SSE (exec-sse*.c); MMX registers alias the x87 mantissas */
     uint32_t mxcsr;
-    uint8_t xmm[16][16];
+    XMMReg xmm[16];
+    uint64_t xcr0; /* XSETBV: bit 0 x87 (always), bit 1 SSE */
 } CPUX86State;
+
+#define X86_NB_FEATURES 25
 
 typedef struct X86CPU {
     CPUState parent_obj;
@@ -196,6 +257,10 @@ typedef struct X86CPU {
     uint32_t cpuid_version;                            /* leaf 1 EAX; also EDX at reset */
     uint32_t cpuid_features, cpuid_ext_features;       /* leaf 1 EDX, ECX */
     uint32_t cpuid_ext2_features, cpuid_ext3_features; /* leaf 0x80000001 EDX, ECX */
+    uint32_t cpuid_7_0_ebx, cpuid_7_0_ecx;             /* leaf 7 subleaf 0 */
+    uint32_t cpuid_xsave_features;                     /* leaf 0xd subleaf 1 EAX */
+    bool feat[X86_NB_FEATURES]; /* the +feat/-feat properties (cpuid.c), mirroring the bits */
+    bool feat_prev[X86_NB_FEATURES];
     char vendor[13];
     char model_id[49];
 } X86CPU;
@@ -264,8 +329,12 @@ int x86_cpu_step(X86CPU *cpu);
 
 /* ---- cpuid.c ---- */
 void x86_cpuid(X86CPU *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
-/* The qemu64 model's identity (instance_init). */
+/* The models' identities (instance_init). */
 void x86_cpu_qemu64_init(X86CPU *cpu);
+void x86_cpu_nehalem_init(X86CPU *cpu);
+/* The feature properties (class_init) and their mirror of the bits (after editing bits). */
+void x86_cpu_add_feature_props(ObjectClass *oc);
+void x86_cpu_features_sync(X86CPU *cpu);
 
 /* ---- seg_helper.c: segments, interrupts and exceptions ---- */
 /* Load a segment register as mov/pop do (real mode: base = sel << 4; protected: descriptor). */

@@ -1,0 +1,65 @@
+"""kestrel-x86_64 -cpu: the CPUID leaves a real-mode program reads, compared with
+qemu-system-x86_64 -M q35 running the same -bios image, for qemu64, Nehalem and a feature-edited
+qemu64 (+feat/-feat); an unknown feature is refused."""
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import BUILD, HANG_GUARD, run
+
+KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or os.path.join(BUILD, "kestrel-x86_64"))
+QEMU_X86 = shutil.which("qemu-system-x86_64")
+ROM_SRC = os.path.join(os.path.dirname(__file__), "x86-cpuid-rom.S")
+MODELS = ["qemu64", "Nehalem", "qemu64,+popcnt,-sse3,+xsave,+xsaveopt,+fsgsbase,+rdrand,+movbe"]
+
+
+@pytest.fixture(scope="module")
+def rom(tmp_path_factory):
+    d = tmp_path_factory.mktemp("rom")
+    obj, elf, out = d / "rom.o", d / "rom.elf", d / "rom.bin"
+    subprocess.run(["as", "--32", ROM_SRC, "-o", str(obj)], check=True)
+    subprocess.run(["ld", "-m", "elf_i386", "-Ttext", "0", "-e", "_start", "-o", str(elf),
+                    str(obj)], check=True)
+    subprocess.run(["objcopy", "-O", "binary", str(elf), str(out)], check=True)
+    assert out.stat().st_size == 65536
+    return str(out)
+
+
+def cpuid_log(binary, rom, cpu, log):
+    """Run the ROM under binary -cpu cpu until it prints END; the lines it printed."""
+    cmd = [binary, "-M", "q35", "-cpu", cpu, "-bios", rom, "-display", "none", "-serial",
+           "null", "-monitor", "none", "-chardev", f"file,id=dbg,path={log}",
+           "-device", "isa-debugcon,iobase=0x402,chardev=dbg"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    text = ""
+    try:
+        deadline = time.monotonic() + HANG_GUARD  # hang guard only, not a timing check
+        while "END" not in text and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            text = log.read_text(errors="replace") if log.exists() else ""
+    finally:
+        proc.kill()
+        _, err = proc.communicate()
+    assert "END" in text, f"{binary} -cpu {cpu}: no END in the debug log:\n{text}\n{err}"
+    return text.splitlines()
+
+
+@pytest.mark.parametrize("cpu", MODELS)
+def test_cpuid_matches_qemu(rom, cpu, tmp_path):
+    assert os.access(KESTREL_X86, os.X_OK), f"{KESTREL_X86} missing: run make first"
+    assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
+    ours = cpuid_log(KESTREL_X86, rom, cpu, tmp_path / "kestrel.log")
+    theirs = cpuid_log(QEMU_X86, rom, cpu, tmp_path / "qemu.log")
+    assert len(ours) > 15
+    assert ours == theirs
+
+
+def test_unknown_cpu_feature_is_refused():
+    r = run([KESTREL_X86, "-M", "q35", "-cpu", "qemu64,+avx512nosuch", "-display", "none"],
+)
+    assert r.returncode != 0
+    assert "avx512nosuch" in r.stderr
