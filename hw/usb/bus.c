@@ -23,13 +23,17 @@ void usb_setup_decode(USBSetup *setup, const uint8_t raw[8])
 
 /* ---- buses ---- */
 
-USBBus *usb_bus_new(Object *parent, const char *name, USBPort *ports, int nports, const char *path)
+USBBus *usb_bus_new(Object *parent, const char *name, USBPort *ports, int nports,
+                    char *(*location)(USBBus *bus))
 {
     USBBus *bus = USB_BUS(object_new(TYPE_USB_BUS));
 
     bus->ports = ports;
     bus->nports = nports;
-    bus->path = xstrdup(path);
+    for (int i = 0; i < nports; i++) {
+        ports[i].bus = OBJECT(bus);
+    }
+    bus->location = location;
     object_property_add_child(parent, name, OBJECT(bus));
     object_unref(OBJECT(bus));
     return bus;
@@ -81,11 +85,6 @@ bool usb_bus_exists(void)
     return usb_bus_find(NULL, NULL) != NULL;
 }
 
-static void usb_bus_finalize(Object *obj)
-{
-    free(USB_BUS(obj)->path);
-}
-
 /* ---- placing devices ---- */
 
 static USBPort *usb_port_pick(USBBus *bus, USBDevice *dev, Error **errp)
@@ -133,11 +132,6 @@ bool usb_device_plug(USBDevice *dev, Error **errp)
     }
     free(dev->serial);
     dev->serial = NULL;
-    if (USB_DEVICE_GET_CLASS(dev)->desc->i_serial) {
-        const USBDesc *d = USB_DEVICE_GET_CLASS(dev)->desc;
-
-        dev->serial = xasprintf("%s-%s-%d", d->strings[d->i_serial], bus->path, port->index);
-    }
     port->dev = dev;
     dev->port = port;
     usb_device_reset(dev);
@@ -147,11 +141,29 @@ bool usb_device_plug(USBDevice *dev, Error **errp)
     return true;
 }
 
-bool usb_device_create_simple(const char *type, Error **errp)
+bool usb_device_add_legacy(const char *name, bool machine_usb, Error **errp)
 {
-    DeviceState *dev = qdev_new(type);
-    bool ok = qdev_realize(dev, errp) && usb_device_plug(USB_DEVICE(dev), errp);
+    static const char *const names[][2] = {
+        {"mouse", "usb-mouse"},
+        {"tablet", "usb-tablet"},
+        {"keyboard", "usb-kbd"},
+    };
+    const char *type = NULL;
+    DeviceState *dev;
+    bool ok;
 
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        type = strcmp(name, names[i][0]) ? type : names[i][1];
+    }
+    if (!type || !usb_bus_exists()) {
+        error_setg(errp, "-usbdevice %s: could not add USB device '%s'%s", name, name,
+                   type && !machine_usb ? " (no usb bus to attach it: please try -machine usb=on "
+                                          "and check that the machine model supports USB)"
+                                        : "");
+        return false;
+    }
+    dev = qdev_new(type);
+    ok = qdev_realize(dev, errp) && usb_device_plug(USB_DEVICE(dev), errp);
     if (!ok) {
         object_unparent(OBJECT(dev));
     }
@@ -167,6 +179,23 @@ void usb_device_wakeup(USBDevice *dev, int ep)
 }
 
 /* ---- requests ---- */
+
+/* "<the device's serial>-<controller location>-<port>", made when first asked. */
+static const char *usb_device_serial(USBDevice *dev)
+{
+    const USBDesc *d = USB_DEVICE_GET_CLASS(dev)->desc;
+    USBBus *bus;
+    char *where;
+
+    if (dev->serial || !d->i_serial || !dev->port) {
+        return dev->serial;
+    }
+    bus = USB_BUS(dev->port->bus);
+    where = bus->location ? bus->location(bus) : xstrdup("0");
+    dev->serial = xasprintf("%s-%s-%d", d->strings[d->i_serial], where, dev->port->index);
+    free(where);
+    return dev->serial;
+}
 
 void usb_device_reset(USBDevice *dev)
 {
@@ -196,7 +225,7 @@ static int usb_get_status(USBDevice *dev, const USBSetup *s, uint8_t *data)
     return MIN(s->length, 2);
 }
 
-/* Standard requests; -2 - 1 (a distinct value) when the request is not a standard one. */
+/* usb_standard_request's answer for a request it leaves to the device class. */
 #define USB_NOT_STANDARD (-3)
 
 static int usb_standard_request(USBDevice *dev, const USBSetup *s, uint8_t *data)
@@ -207,7 +236,8 @@ static int usb_standard_request(USBDevice *dev, const USBSetup *s, uint8_t *data
 
     switch (req) {
     case (USB_DIR_IN << 8) | USB_REQ_GET_DESCRIPTOR:
-        n = usb_desc_get(desc, s->value >> 8, s->value & 0xff, dev->serial, data, s->length);
+        n = usb_desc_get(desc, s->value >> 8, s->value & 0xff, usb_device_serial(dev), data,
+                         s->length);
         return n < 0 ? USB_RET_STALL : n;
     case USB_REQ_SET_ADDRESS:
         if (s->value > 127) {
@@ -321,7 +351,6 @@ static const TypeInfo usb_bus_info = {
     .name = TYPE_USB_BUS,
     .parent = TYPE_OBJECT,
     .instance_size = sizeof(USBBus),
-    .instance_finalize = usb_bus_finalize,
 };
 
 static void usb_register_types(void)

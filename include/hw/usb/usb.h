@@ -80,13 +80,15 @@ struct USBPort {
     USBDevice *dev; /* NULL: nothing attached */
     const USBPortOps *ops;
     void *opaque; /* the controller's */
+    Object *bus;  /* set by usb_bus_new */
 };
 
 typedef struct USBBus {
     Object parent_obj;
     USBPort *ports; /* owned by the controller */
     int nports;
-    char *path; /* the controller's location, the start of each serial ("0000:00:01.0") */
+    /* The controller's location, part of each serial number ("0000:00:01.0"); malloc'd. */
+    char *(*location)(struct USBBus *bus);
 } USBBus;
 
 struct USBDevice {
@@ -95,7 +97,7 @@ struct USBDevice {
     uint8_t addr;
     uint8_t config; /* the bConfigurationValue set, 0: unconfigured */
     bool remote_wakeup;
-    char *serial; /* the serial string, made unique by the port's path (as QEMU's) */
+    char *serial; /* the serial string made unique by its location (as QEMU's); lazily */
     /* properties */
     char *bus_name;
     char *port_name;
@@ -125,10 +127,11 @@ typedef struct USBDeviceClass {
 
 /*
  * A bus named name, a child of parent (the controller) in the composition tree, over the
- * controller's ports[0..nports-1] (their index, speed and ops already filled). path: the
- * controller's location for serial numbers.
+ * controller's ports[0..nports-1] (their index, speed and ops already filled). location:
+ * the controller's place for serial numbers, asked when a guest first reads one.
  */
-USBBus *usb_bus_new(Object *parent, const char *name, USBPort *ports, int nports, const char *path);
+USBBus *usb_bus_new(Object *parent, const char *name, USBPort *ports, int nports,
+                    char *(*location)(USBBus *bus));
 /* The bus name a new controller with this id should use: "<id>.0" or "usb-bus.N". */
 char *usb_bus_next_name(const char *controller_id);
 /* Does the machine have a USB bus at all? */
@@ -145,8 +148,11 @@ void usb_device_reset(USBDevice *dev);
 
 /* Place a realized device on its bus and port (see the top of this file). */
 bool usb_device_plug(USBDevice *dev, Error **errp) WARN_UNUSED_RESULT;
-/* Create a device of type on the first free port of the first bus (-usbdevice). */
-bool usb_device_create_simple(const char *type, Error **errp) WARN_UNUSED_RESULT;
+/*
+ * -usbdevice NAME (mouse, tablet, keyboard): the device on the first free port of the first
+ * bus. machine_usb: -usb was given (only changes the error's hint, as in QEMU).
+ */
+bool usb_device_add_legacy(const char *name, bool machine_usb, Error **errp) WARN_UNUSED_RESULT;
 /* The device has data for IN endpoint ep: the controller retries it. */
 void usb_device_wakeup(USBDevice *dev, int ep);
 
