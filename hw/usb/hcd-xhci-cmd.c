@@ -231,7 +231,7 @@ static uint8_t cmd_configure_endpoint(XHCIState *s, int slotid, const XHCITRB *t
             ep_disable(s, slotid, dci);
         }
         if (icc[1] & (1u << dci)) {
-            uint8_t cc = ctx_read(ictx + ICC_SIZE + CTX_SIZE * (dci + 1), ep)
+            uint8_t cc = ctx_read(ictx + ICC_SIZE + CTX_SIZE * dci, ep)
                              ? ep_enable(s, slotid, dci, ep)
                              : CC_TRB_ERROR;
             if (cc != CC_SUCCESS) {
