@@ -85,6 +85,42 @@ bool usb_bus_exists(void)
     return usb_bus_find(NULL, NULL) != NULL;
 }
 
+typedef struct InfoWalk {
+    FILE *out;
+    int busnr;
+} InfoWalk;
+
+static void usb_info_bus(Object *obj, void *opaque)
+{
+    static const char *const speeds[] = {"1.5", "12", "480", "5000"};
+    InfoWalk *w = opaque;
+
+    if (object_dynamic_cast(obj, TYPE_USB_BUS)) {
+        USBBus *bus = USB_BUS(obj);
+
+        for (int i = 0; i < bus->nports; i++) {
+            USBDevice *dev = bus->ports[i].dev;
+            const USBDesc *d = dev ? USB_DEVICE_GET_CLASS(dev)->desc : NULL;
+            const char *id = dev ? DEVICE(dev)->id : NULL;
+
+            if (dev) {
+                fprintf(w->out, "  Device %d.%d, Port %d, Speed %s Mb/s, Product %s%s%s\n",
+                        w->busnr, dev->addr, bus->ports[i].index, speeds[bus->ports[i].speed],
+                        d->strings[d->i_product], id ? ", ID: " : "", id ? id : "");
+            }
+        }
+        w->busnr++;
+    }
+    object_child_foreach(obj, usb_info_bus, w);
+}
+
+void usb_info_print_all(FILE *out)
+{
+    InfoWalk w = {out, 0};
+
+    object_child_foreach(object_get_root(), usb_info_bus, &w);
+}
+
 /* ---- placing devices ---- */
 
 static USBPort *usb_port_pick(USBBus *bus, USBDevice *dev, Error **errp)

@@ -231,8 +231,11 @@ static void hid_key_event(USBHIDState *s, int code, bool down)
         return;
     }
     if (usage >= 0xe0) {
-        uint8_t bit = 1 << (usage - 0xe0);
+        uint8_t bit = 1 << (usage - 0xe0), was = s->modifiers;
         s->modifiers = down ? s->modifiers | bit : s->modifiers & ~bit;
+        if (s->modifiers == was) {
+            return; /* a repeat (or a release of a key not held): no new report */
+        }
     } else {
         for (i = 0; i < s->nkeys && s->keys[i] != usage; i++) {
         }
@@ -241,6 +244,8 @@ static void hid_key_event(USBHIDState *s, int code, bool down)
         } else if (!down && i < s->nkeys) {
             memmove(&s->keys[i], &s->keys[i + 1], s->nkeys - i - 1);
             s->nkeys--;
+        } else {
+            return;
         }
     }
     if (!hid_queue_report(s)) {

@@ -1,5 +1,6 @@
 """USB input, QEMU's way: the Linux guest's xhci_hcd drives qemu-xhci and enumerates usb-kbd
-and usb-tablet with the same descriptors, strings and HID report descriptors as under QEMU 7.2;
+and usb-tablet with the same descriptors, strings and HID report descriptors as under QEMU 7.2
+(and the same `info usb` before and after);
 a key sent with HMP sendkey arrives on the keyboard's /dev/input/eventN, a tablet move sent
 with QMP input-send-event arrives as EV_ABS, a click as EV_KEY (the endpoint is stopped and
 restarted in between, as the driver does when the event device is closed and opened again).
@@ -35,10 +36,12 @@ def capture_events(child, dev, count):
 
 
 def guest_view(binary, images, tmp_path):
-    child, qmp = boot(*start(binary, images, tmp_path, USB))
+    child, qmp = start(binary, images, tmp_path, USB)
+    info = qmp.hmp("info usb")  # before the guest runs: addresses 0
+    boot(child, qmp)
     # Enumeration runs after the shell starts: wait for both HID interfaces.
     sh(child, "while [ ! -e /sys/bus/hid/devices/0003:0627:0001.0002 ]; do sleep 0.1; done")
-    view = sh(child, SYSFS)
+    view = info + qmp.hmp("info usb") + sh(child, SYSFS)
     kbd = event_device(child, "QEMU USB Keyboard")
     tablet = event_device(child, "QEMU USB Tablet")
     capture_events(child, kbd, 6)  # MSC_SCAN, KEY_A, SYN for the press, the same for release
@@ -64,6 +67,7 @@ def test_usb_input_as_qemu(kestrel, qemu, linux_images, tmp_path):
     view, keys, moves, clicks = guest_view(kestrel, linux_images, tmp_path)
     assert "product=QEMU USB Keyboard" in view and "product=QEMU USB Tablet" in view
     assert "serial=68284-0000:00:01.0-1" in view and "speed=480" in view
+    assert "Device 0.1, Port 1, Speed 480 Mb/s, Product QEMU USB Keyboard" in view
     assert keys == [(EV_KEY, KEY_A, 1), (EV_KEY, KEY_A, 0)]
     assert moves == [(EV_ABS, 0, 1000), (EV_ABS, 1, 20000)]
     assert clicks == [(EV_KEY, BTN_LEFT, 1), (EV_KEY, BTN_LEFT, 0)]

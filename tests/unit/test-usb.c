@@ -363,6 +363,8 @@ static void test_hid_keyboard_reports(void **state)
 
     usb_device_reset(kbd);
     assert_int_equal(req(kbd, 0, USB_REQ_SET_CONFIGURATION, 1, 0, buf), 0);
+    input_event_send_key(KEY_Z, false); /* not held: no report */
+    assert_int_equal(usb_device_data(kbd, 1, true, buf, 8), USB_RET_NAK);
     input_event_send_key(KEY_LEFTSHIFT, true);
     input_event_send_key(KEY_A, true);
     input_event_send_key(KEY_A, false);

@@ -136,6 +136,8 @@ USBBus *usb_bus_new(Object *parent, const char *name, USBPort *ports, int nports
 char *usb_bus_next_name(const char *controller_id);
 /* Does the machine have a USB bus at all? */
 bool usb_bus_exists(void);
+/* QEMU's `info usb`: a line per attached device, buses numbered in creation order. */
+void usb_info_print_all(FILE *out);
 
 /* A whole control transfer; data has setup->length bytes. A count or USB_RET_STALL. */
 int usb_device_control(USBDevice *dev, const USBSetup *setup, uint8_t *data);
