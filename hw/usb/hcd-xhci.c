@@ -175,8 +175,10 @@ static void xhci_port_wakeup(USBPort *port, int ep)
 {
     XHCIState *s = xhci_of_port(port);
 
+    /* Only a running endpoint: a stopped one waits for its doorbell (after Set TR Dequeue). */
     for (int i = 0; i < XHCI_MAXSLOTS; i++) {
-        if (s->slots[i].enabled && s->slots[i].port == port->index) {
+        if (s->slots[i].enabled && s->slots[i].port == port->index &&
+            s->slots[i].eps[ep * 2 + 1].state == EP_RUNNING) {
             xhci_kick_endpoint(s, i + 1, ep * 2 + 1);
         }
     }

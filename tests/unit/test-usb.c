@@ -476,6 +476,9 @@ static void test_enumerate_and_interrupt_in(void **state)
     assert_int_equal(command(0, CMD(TRB_CMD_STOP_EP, 1) | (3u << 16), NULL), CC_SUCCESS);
     assert_int_equal(ram_r32(OCTX + 0x60) & 7, EP_STOPPED);
     assert_int_equal(ram_r32(OCTX + 0x68), (uint32_t)pending | 1);
+    input_event_send_key(KEY_A, false); /* a report for a stopped endpoint waits */
+    no_event();
+    assert_int_equal(ram_r32(OCTX + 0x60) & 7, EP_STOPPED);
     assert_int_equal(command(0, CMD(TRB_CMD_STOP_EP, 1) | (3u << 16), NULL),
                      CC_CONTEXT_STATE_ERROR);
     assert_int_equal(
@@ -484,7 +487,14 @@ static void test_enumerate_and_interrupt_in(void **state)
     assert_int_equal(ram_r32(OCTX + 0x68), (uint32_t)(EP3_RING + 0x20) | 1);
     assert_int_equal(command(0, CMD(TRB_CMD_RESET_EP, 1) | (3u << 16), NULL),
                      CC_CONTEXT_STATE_ERROR);
-    input_event_send_key(KEY_A, false);
+    /* The doorbell restarts it: the waiting report fills the TD at the new dequeue. */
+    trb_put(&ep3_ring, DATA + 0x100, 8, (TRB_NORMAL << 10) | TRB_TR_ISP | TRB_TR_IOC);
+    trb_put(&ep3_ring, DATA + 0x100, 8, (TRB_NORMAL << 10) | TRB_TR_ISP | TRB_TR_IOC);
+    ram_w32(DATA + 0x100, 0xffffffff);
+    wr(DOORBELL(1), 3);
+    assert_int_equal(ev_expect(TRB_EV_TRANSFER).parameter, EP3_RING + 0x20);
+    assert_int_equal(ram_r32(DATA + 0x100), 0);
+    no_event();
     assert_int_equal(command(0, CMD(TRB_CMD_NOOP, 0), NULL), CC_SUCCESS);
 }
 
