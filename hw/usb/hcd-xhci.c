@@ -25,6 +25,7 @@
 #include <inttypes.h>
 
 #include "hw/usb/xhci.h"
+#include "migration/vmstate.h"
 #include "util/log.h"
 #include "util/timer.h"
 
@@ -557,10 +558,14 @@ static const Property xhci_props[] = {
     DEFINE_PROP_END,
 };
 
+/* Slots, rings and the devices' report queues are not described yet: savevm refuses. */
+static const VMStateDescription vmstate_xhci = {.name = "xhci", .unmigratable = true};
+
 static void xhci_class_init(ObjectClass *oc, void *data)
 {
     PCIDeviceClass *pdc = PCI_DEVICE_CLASS(oc);
 
+    DEVICE_CLASS(oc)->vmsd = &vmstate_xhci;
     pdc->realize = xhci_realize;
     pdc->reset = xhci_pci_reset;
     pdc->class_id = 0x0c0330; /* serial bus, USB, xHCI */
