@@ -150,7 +150,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         setup_once();
         ready = true;
     }
-    n = MIN(fuzz_u8(&in), 32);
+    n = fuzz_u8(&in);
+    n = MIN(n, 32u); /* (MIN evaluates its arguments twice) */
     {
         FuzzIn ops = in;
         size_t skip = MIN(ops.left, (size_t)n * 7);
