@@ -457,6 +457,18 @@ static void test_enumerate_and_interrupt_in(void **state)
     assert_int_equal(ram_r32(DATA), 0x02000112);
     assert_int_equal(ram_r32(DATA + 8), 0x00010627);
     assert_true(PCI_DEVICE(xhci)->irq_level == false); /* handed back through ERDP */
+    /* An OUT data stage: the LED report (SET_REPORT), then one whose buffer is not RAM. */
+    ram_w32(DATA + 0x200, 0x02);
+    control(HID_OUT_REQ, HID_REQ_SET_REPORT, 0x0200, 1, DATA + 0x200, 1);
+    assert_int_equal(ev_expect(TRB_EV_TRANSFER).status, CC_SUCCESS << 24);
+    control(HID_OUT_REQ, HID_REQ_SET_REPORT, 0x0200, 1, NOT_RAM, 1);
+    assert_int_equal(ev_expect(TRB_EV_TRANSFER).status >> 24, CC_DATA_BUFFER_ERROR);
+    assert_int_equal(ram_r32(OCTX + 0x20) & 7, EP_HALTED);
+    assert_int_equal(command(0, CMD(TRB_CMD_RESET_EP, 1) | (1u << 16), NULL), CC_SUCCESS);
+    ep0_ring.idx = 16;
+    assert_int_equal(
+        command((EP0_RING + 256) | 1, CMD(TRB_CMD_SET_TR_DEQUEUE, 1) | (1u << 16), NULL),
+        CC_SUCCESS);
     configure_keyboard();
     /* The keyboard has nothing to say: the TD waits. */
     trb_put(&ep3_ring, DATA + 0x100, 8, (TRB_NORMAL << 10) | TRB_TR_ISP | TRB_TR_IOC);
