@@ -96,3 +96,12 @@ def test_usb_command_line_errors(kestrel, qemu, args, message):
     for binary in (kestrel, qemu):
         proc = run(binary, *args)
         assert proc.returncode == 1 and message in proc.stderr, (binary, proc.stderr)
+
+
+def test_info_usb_without_usb(kestrel, qemu):
+    # -usb on virt adds no controller: `info usb` finds no bus, as QEMU's.
+    for binary in (kestrel, qemu):
+        proc = subprocess.run([binary, "-M", "virt", "-usb", "-S", "-display", "none", "-serial",
+                               "none", "-monitor", "stdio"], input="info usb\nquit\n",
+                              capture_output=True, text=True, timeout=60)
+        assert "Error: USB support not enabled" in proc.stdout, (binary, proc.stdout)
