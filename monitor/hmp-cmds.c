@@ -10,6 +10,7 @@
 #include "hw/core/cpu.h"
 #include "hw/core/qdev.h"
 #include "hw/pci/pci.h"
+#include "hw/usb/usb.h"
 #include "monitor-internal.h"
 #include "system/memory.h"
 #include "util/log.h"
@@ -387,6 +388,22 @@ static json_object *hmp_info_pci(MonitorCmdCtx *ctx, json_object *args, Error **
     return NULL;
 }
 
+static json_object *hmp_info_usb(MonitorCmdCtx *ctx, json_object *args, Error **errp)
+{
+    FILE *f;
+
+    if (!usb_bus_exists()) {
+        error_setg(errp, "USB support not enabled");
+        return NULL;
+    }
+    f = monitor_fopen(ctx->mon, errp);
+    if (f) {
+        usb_info_print_all(f);
+        fclose(f);
+    }
+    return NULL;
+}
+
 typedef struct TreeWalk {
     Monitor *mon;
     int depth;
@@ -562,6 +579,7 @@ const MonitorCommand hmp_commands[] = {
      .help = "show the memory map as the guest sees it",
      .fn = hmp_info_mtree},
     {.hmp_name = "info pci", .help = "show PCI info", .fn = hmp_info_pci},
+    {.hmp_name = "info usb", .help = "show guest USB devices", .fn = hmp_info_usb},
     {.hmp_name = "info qtree", .help = "show the device tree", .fn = hmp_info_qtree},
     {.hmp_name = "info qom-tree", .help = "show the QOM composition tree", .fn = hmp_info_qom_tree},
     {.hmp_name = "x",

@@ -541,11 +541,13 @@ static bool opt_vga(VLOptions *o, const char *opt, const char *arg, Error **errp
     return true;
 }
 
-/* -usb: QEMU's virt has no USB controller either: nothing is added, as with QEMU. */
+/* -usb is -machine usb=on; QEMU's virt adds no USB controller for it, and neither do we. */
 static bool opt_usb(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
-    return true;
+    return add_to_list(o->machine_opts, &o->nmachine, opt, "usb=on", errp);
 }
+
+ADD_TO_LIST(usbdevice)
 
 /* -rtc [base=utc|localtime|DATE][,clock=host|rt|vm][,driftfix=none|slew]; vl.c sets the RTC. */
 static bool opt_rtc(VLOptions *o, const char *opt, const char *arg, Error **errp)
@@ -780,7 +782,9 @@ static const OptionDef options[] = {
      "attach with -device virtio-9p-device|virtio-9p-pci,fsdev=ID,mount_tag=TAG"},
     {"virtfs", "local,path=DIR,mount_tag=TAG,security_model=M[,id=ID][,readonly=on]", opt_virtfs,
      "share a host directory over 9p: an -fsdev and its virtio-9p-pci in one option"},
-    {"usb", NULL, opt_usb, "accepted; as in QEMU's virt there is no USB host controller to add"},
+    {"usb", NULL, opt_usb, "-machine usb=on (on virt, as in QEMU, no USB controller is added)"},
+    {"usbdevice", "mouse|tablet|keyboard", opt_usbdevice,
+     "a USB device on the first USB bus (made before -device's, as QEMU)"},
     {"display", "none|vnc=[host]:N", opt_display,
      "display type: none, or a VNC server (as -vnc); there is no window-system display yet"},
     {"nographic", NULL, opt_nographic,

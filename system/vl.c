@@ -19,6 +19,7 @@
 #include "hw/core/numa.h"
 #include "hw/core/qdev-globals.h"
 #include "hw/nvram/fw_cfg.h"
+#include "hw/usb/usb.h"
 #include "migration/snapshot.h"
 #include "monitor/monitor.h"
 #include "net/net.h"
@@ -403,14 +404,18 @@ static bool create_backends(const VLOptions *o, char ***drive_devices, Error **e
 }
 
 /*
- * -device in command-line order, then the devices -drive if=virtio asked for (QEMU appends
- * them to the -device list, so on virt they take the PCI slots after the -device ones),
- * then -nic's. Frees drive_devices.
+ * -usbdevice (before -device, as QEMU: so on virt, whose -usb adds no controller, there is
+ * never a bus for them), -device in command-line order, then the devices -drive if=virtio asked for
+ * (QEMU appends them to the -device list, so on virt they take the PCI slots after the -device
+ * ones), then -nic's. Frees drive_devices.
  */
 static bool create_devices(const VLOptions *o, char **drive_devices, Error **errp)
 {
     bool ok = true;
 
+    for (int i = 0; ok && i < o->nusbdevice; i++) {
+        ok = usb_device_add_legacy(o->usbdevice[i], current_machine->usb, errp);
+    }
     for (int i = 0; ok && i < o->ndevice; i++) {
         ok = qdev_device_add(o->device[i], errp) != NULL;
     }

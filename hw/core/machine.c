@@ -255,6 +255,7 @@ static const Property machine_props[] = {
     DEFINE_PROP_STRING("append", MachineState, kernel_cmdline),
     DEFINE_PROP_STRING("dtb", MachineState, dtb),
     DEFINE_PROP_STRING("dumpdtb", MachineState, dumpdtb),
+    DEFINE_PROP_BOOL("usb", MachineState, usb, false),
     DEFINE_PROP_SIZE("memory-size", MachineState, ram_size, 0),
     DEFINE_PROP("memory-backend", PROP_STRING, MachineState, memory_backend,
                 .description = "id of the -object memory-backend-* holding the RAM"),

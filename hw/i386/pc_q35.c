@@ -36,6 +36,7 @@
 #include "hw/pci-host/q35.h"
 #include "hw/rtc/mc146818rtc.h"
 #include "hw/timer/i8254.h"
+#include "hw/usb/usb.h"
 #include "system/runstate.h"
 #include "system/system.h"
 #include "target/i386/cpu.h"
@@ -321,6 +322,9 @@ static bool pc_q35_device_plug(MachineState *ms, DeviceState *dev, Error **errp)
 
     if (object_dynamic_cast(OBJECT(dev), TYPE_PCI_DEVICE)) {
         return pci_bus_plug(q35_host_bus(s->host), PCI_DEVICE(dev), 1, errp);
+    }
+    if (object_dynamic_cast(OBJECT(dev), TYPE_USB_DEVICE)) {
+        return usb_device_plug(USB_DEVICE(dev), errp);
     }
     if (object_dynamic_cast(OBJECT(dev), TYPE_ISA_DEBUGCON)) {
         memory_region_add_subregion(&s->io, debugcon_iobase(dev),

@@ -30,6 +30,7 @@
 #include "hw/riscv/boot.h"
 #include "hw/riscv/numa.h"
 #include "hw/rtc/goldfish_rtc.h"
+#include "hw/usb/usb.h"
 #include "hw/virtio/virtio-mmio.h"
 #include "system/device_tree.h"
 #include "system/system.h"
@@ -493,6 +494,9 @@ static bool virt_device_plug(MachineState *ms, DeviceState *dev, Error **errp)
     }
     if (object_dynamic_cast(OBJECT(dev), TYPE_VIRTIO_DEVICE)) {
         return virtio_mmio_plug_free(s->virtio_transports, VIRT_VIRTIO_COUNT, dev, errp);
+    }
+    if (object_dynamic_cast(OBJECT(dev), TYPE_USB_DEVICE)) {
+        return usb_device_plug(USB_DEVICE(dev), errp);
     }
     return true;
 }

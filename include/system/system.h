@@ -84,6 +84,8 @@ typedef struct VLOptions {
     /* Options from issue 14 (QEMU command lines as people write them). */
     const char *machine_opts[MAX_DEVICE_OPTS]; /* every -machine, merged in order */
     int nmachine;
+    const char *usbdevice[MAX_DEVICE_OPTS]; /* -usbdevice, in order */
+    int nusbdevice;
     bool nodefaults;                     /* -nodefaults: no default serial port */
     uint64_t ram_maxmem;                 /* -m ...,maxmem=: checked, no hotplug */
     const char *global[MAX_DEVICE_OPTS]; /* -global DRIVER.PROP=VALUE */

@@ -86,6 +86,7 @@ struct MachineState {
     void *fdt;              /* the device tree handed to the guest */
     int fdt_size;
     MachineInitDoneNotifier *init_done_notifiers;
+    bool usb; /* -usb / usb=on: the board adds its USB controller if it has one (virt: none) */
 };
 
 #define MACHINE(obj) OBJECT_CHECK(MachineState, (obj), TYPE_MACHINE)
