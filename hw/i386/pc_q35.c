@@ -226,15 +226,15 @@ static bool pc_isa_devices_init(PCMachineState *s, Error **errp)
     static const hwaddr pit_ports[] = {0x40, 0x61};
     static const hwaddr rtc_ports[] = {0x70};
     static const hwaddr kbc_ports[] = {0x60, 0x64};
-    X86CPU *cpu0 = X86_CPU(s->cpus[0]);
     DeviceState *pic;
 
     pic = pc_isa_create(s, qdev_new(TYPE_I8259), pic_ports, 3, errp);
     if (!pic) {
         return false;
     }
-    qdev_connect_gpio_out(pic, 0, irq_new(x86_cpu_set_intr, cpu0, 0));
-    x86_cpu_set_intr_ack(cpu0, i8259_intr_ack, pic);
+    /* INTR reaches the BSP through its local APIC's LINT0 (virtual wire, ExtINT). */
+    qdev_connect_gpio_out(pic, 0, qdev_get_gpio_in(s->apic[0], 0));
+    apic_set_extint_ack(s->apic[0], i8259_intr_ack, pic);
     for (int i = 0; i < PC_NUM_GSI; i++) {
         s->gsi[i] = qdev_get_gpio_in(pic, i);
     }
@@ -257,6 +257,40 @@ static bool pc_isa_devices_init(PCMachineState *s, Error **errp)
     return true;
 }
 
+/*
+ * Hart i's view of memory: the system memory under its own local APIC's page, so every
+ * hart reaches its APIC at APIC_BASE (QEMU does it with the current CPU; here each hart
+ * has an address space of its own).
+ */
+static void pc_cpu_memory_init(PCMachineState *s, unsigned i, X86CPU *cpu)
+{
+    char name[32];
+
+    snprintf(name, sizeof(name), "cpu-memory-%u", i);
+    memory_region_init(&s->cpu_mem[i], name, UINT64_MAX);
+    memory_region_init_alias(&s->cpu_sysmem[i], "system", get_system_memory(), 0, UINT64_MAX);
+    memory_region_add_subregion_overlap(&s->cpu_mem[i], 0, &s->cpu_sysmem[i], 0);
+    address_space_init(&s->cpu_as[i], &s->cpu_mem[i], name);
+    cpu->as = &s->cpu_as[i];
+}
+
+/* Hart i's local APIC: its INTR line, its place on the APIC bus, its page. */
+static bool pc_apic_init(PCMachineState *s, unsigned i, X86CPU *cpu, Error **errp)
+{
+    char name[16];
+    DeviceState *apic = qdev_new(TYPE_APIC);
+
+    apic_attach(apic, cpu, &s->apic_bus, &s->cpu_mem[i]);
+    snprintf(name, sizeof(name), "apic%u", i);
+    object_property_add_child(OBJECT(s), name, OBJECT(apic));
+    if (!qdev_realize_and_unref(apic, errp)) {
+        return false;
+    }
+    qdev_connect_gpio_out(apic, 0, irq_new(x86_cpu_set_intr, cpu, 0));
+    s->apic[i] = apic;
+    return true;
+}
+
 static bool pc_cpus_init(PCMachineState *s, Error **errp)
 {
     MachineState *ms = MACHINE(s);
@@ -264,15 +298,21 @@ static bool pc_cpus_init(PCMachineState *s, Error **errp)
     for (unsigned i = 0; i < ms->smp.cpus; i++) {
         DeviceState *dev = qdev_new(ms->cpu_type);
         X86CPU *cpu = X86_CPU(dev);
+        char name[16];
 
         cpu->apic_id = i;
         cpu->io_as = &s->io_as;
-        object_property_add_child(OBJECT(s), i ? "cpu1" : "cpu0", OBJECT(dev));
-        if (!qdev_realize_and_unref(dev, errp)) {
+        pc_cpu_memory_init(s, i, cpu);
+        snprintf(name, sizeof(name), "cpu%u", i);
+        object_property_add_child(OBJECT(s), name, OBJECT(dev));
+        if (!qdev_realize_and_unref(dev, errp) || !pc_apic_init(s, i, cpu, errp)) {
             return false;
         }
         s->cpus[i] = CPU(dev);
     }
+    /* Devices' MSI writes (the harts' APIC pages lie over its first page for them). */
+    apic_msi_region_init(&s->apic_msi, &s->apic_bus);
+    memory_region_add_subregion(get_system_memory(), APIC_DEFAULT_ADDRESS, &s->apic_msi);
     return true;
 }
 
@@ -340,7 +380,7 @@ static void pc_q35_class_init(ObjectClass *oc, void *data)
     mc->desc = "Standard PC (Q35 + ICH9, 2009)";
     mc->is_default = true;
     mc->init = pc_q35_init;
-    mc->max_cpus = 1; /* the APs need the local APIC's INIT/SIPI, not modelled yet */
+    mc->max_cpus = PC_MAX_CPUS;
     mc->default_cpu_type = X86_CPU_TYPE_NAME("qemu64");
     mc->default_ram_size = 128 * MiB;
     mc->default_ram_id = "pc.ram";

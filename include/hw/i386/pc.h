@@ -7,10 +7,11 @@
 
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
+#include "hw/intc/apic.h"
 #include "system/loader.h"
 
-#define PC_NUM_GSI 16 /* the 8259 pair's ISA interrupt lines */
-#define PC_MAX_CPUS 1
+#define PC_NUM_GSI 16   /* the 8259 pair's ISA interrupt lines */
+#define PC_MAX_CPUS 255 /* QEMU q35's limit without an IOMMU's interrupt remapping: 8-bit IDs */
 
 typedef struct Q35Host Q35Host;
 
@@ -26,6 +27,12 @@ typedef struct PCMachineState {
     uint8_t port92;
     IRQState *gsi[PC_NUM_GSI];
     CPUState *cpus[PC_MAX_CPUS];
+    /* Per hart: its view of memory (system memory + its own local APIC page) and APIC. */
+    MemoryRegion cpu_mem[PC_MAX_CPUS], cpu_sysmem[PC_MAX_CPUS];
+    AddressSpace cpu_as[PC_MAX_CPUS];
+    DeviceState *apic[PC_MAX_CPUS];
+    APICBus apic_bus;
+    MemoryRegion apic_msi;
     DeviceState *rtc, *pit, *kbc;
     Q35Host *host;
 } PCMachineState;
