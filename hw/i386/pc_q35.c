@@ -33,8 +33,11 @@
 #include "hw/char/serial.h"
 #include "hw/input/i8042.h"
 #include "hw/intc/i8259.h"
+#include "hw/intc/ioapic.h"
+#include "hw/isa/ich9_lpc.h"
 #include "hw/pci-host/q35.h"
 #include "hw/rtc/mc146818rtc.h"
+#include "hw/timer/hpet.h"
 #include "hw/timer/i8254.h"
 #include "system/runstate.h"
 #include "system/system.h"
@@ -219,30 +222,114 @@ static bool pc_serial_init(PCMachineState *s, Error **errp)
     return true;
 }
 
-/* The chipset's ISA devices: PICs (INTR to CPU 0), PIT, port B, CMOS/RTC, 8042, port A. */
-static bool pc_isa_devices_init(PCMachineState *s, Error **errp)
+/*
+ * The GSI fan-out (QEMU's gsi_handler): ISA IRQ n reaches the 8259 input n and the I/O
+ * APIC pin n, except IRQ 0, which is I/O APIC pin 2 (the MADT's interrupt source override);
+ * GSIs 16-23 reach only the I/O APIC.
+ */
+static void pc_gsi_handler(void *opaque, int n, int level)
+{
+    PCMachineState *s = opaque;
+
+    if (n < PC_NUM_ISA_IRQS) {
+        irq_set(s->pic_in[n], level);
+    }
+    irq_set(s->ioapic_in[n == 0 ? 2 : n], level);
+}
+
+static DeviceState *pc_sysbus_create(PCMachineState *s, DeviceState *dev, const char *name,
+                                     hwaddr addr, Error **errp)
+{
+    object_property_add_child(OBJECT(s), name, OBJECT(dev));
+    if (!qdev_realize_and_unref(dev, errp)) {
+        return NULL;
+    }
+    memory_region_add_subregion(get_system_memory(), addr,
+                                sysbus_mmio_get_region(SYS_BUS_DEVICE(dev), 0));
+    return dev;
+}
+
+/* The interrupt controllers: the 8259 pair (INTR to the BSP's LINT0), the I/O APIC. */
+static bool pc_intc_init(PCMachineState *s, Error **errp)
 {
     static const hwaddr pic_ports[] = {0x20, 0xa0, 0x4d0};
-    static const hwaddr pit_ports[] = {0x40, 0x61};
-    static const hwaddr rtc_ports[] = {0x70};
-    static const hwaddr kbc_ports[] = {0x60, 0x64};
-    DeviceState *pic;
+    DeviceState *ioapic;
 
-    pic = pc_isa_create(s, qdev_new(TYPE_I8259), pic_ports, 3, errp);
-    if (!pic) {
+    s->pic = pc_isa_create(s, qdev_new(TYPE_I8259), pic_ports, 3, errp);
+    if (!s->pic) {
         return false;
     }
     /* INTR reaches the BSP through its local APIC's LINT0 (virtual wire, ExtINT). */
-    qdev_connect_gpio_out(pic, 0, qdev_get_gpio_in(s->apic[0], 0));
-    apic_set_extint_ack(s->apic[0], i8259_intr_ack, pic);
+    qdev_connect_gpio_out(s->pic, 0, qdev_get_gpio_in(s->apic[0], 0));
+    apic_set_extint_ack(s->apic[0], i8259_intr_ack, s->pic);
+    ioapic = qdev_new(TYPE_IOAPIC);
+    ioapic_attach(ioapic, &s->apic_bus);
+    s->ioapic = pc_sysbus_create(s, ioapic, "ioapic", IOAPIC_DEFAULT_ADDRESS, errp);
+    if (!s->ioapic) {
+        return false;
+    }
     for (int i = 0; i < PC_NUM_GSI; i++) {
-        s->gsi[i] = qdev_get_gpio_in(pic, i);
+        s->ioapic_in[i] = qdev_get_gpio_in(s->ioapic, i);
+        if (i < PC_NUM_ISA_IRQS) {
+            s->pic_in[i] = qdev_get_gpio_in(s->pic, i);
+        }
+    }
+    s->gsi = irq_new_array(pc_gsi_handler, s, PC_NUM_GSI);
+    return true;
+}
+
+/* The HPET at 0xfed00000: its comparators on the GSIs, the PIT's IRQ 0 through it. */
+static bool pc_hpet_init(PCMachineState *s, Error **errp)
+{
+    s->hpet = pc_sysbus_create(s, qdev_new(TYPE_HPET), "hpet", HPET_DEFAULT_ADDRESS, errp);
+    if (!s->hpet) {
+        return false;
+    }
+    for (int i = 0; i < HPET_NUM_IRQ; i++) {
+        qdev_connect_gpio_out(s->hpet, i, s->gsi[i]);
+    }
+    return true;
+}
+
+/* The ICH9 LPC bridge at 00:1f.0: ACPI PM, the PIRQ routing of the bus's INTx lines. */
+static bool pc_lpc_init(PCMachineState *s, Error **errp)
+{
+    DeviceState *lpc = qdev_new(TYPE_ICH9_LPC);
+
+    if (!object_property_set_str(OBJECT(lpc), "addr", "1f.0", errp)) {
+        object_unref(OBJECT(lpc));
+        return false;
+    }
+    object_property_add_child(OBJECT(s), "lpc", OBJECT(lpc));
+    if (!qdev_realize_and_unref(lpc, errp) ||
+        !pci_bus_plug(q35_host_bus(s->host), PCI_DEVICE(lpc), 0, errp)) {
+        return false;
+    }
+    for (int i = 0; i < ICH9_LPC_NUM_GSI; i++) {
+        qdev_connect_gpio_out(lpc, i, s->gsi[i]);
+    }
+    for (int i = 0; i < Q35_NUM_PIRQS; i++) {
+        q35_host_connect_pirq(s->host, i, qdev_get_gpio_in(lpc, i));
+    }
+    s->lpc = lpc;
+    return true;
+}
+
+/* The chipset's ISA devices: interrupt controllers, HPET, PIT, port B, CMOS/RTC, 8042, port A. */
+static bool pc_isa_devices_init(PCMachineState *s, Error **errp)
+{
+    static const hwaddr pit_ports[] = {0x40, 0x61};
+    static const hwaddr rtc_ports[] = {0x70};
+    static const hwaddr kbc_ports[] = {0x60, 0x64};
+
+    if (!pc_intc_init(s, errp) || !pc_hpet_init(s, errp)) {
+        return false;
     }
     s->pit = pc_isa_create(s, qdev_new(TYPE_I8254), pit_ports, 2, errp);
     if (!s->pit) {
         return false;
     }
-    sysbus_connect_irq(SYS_BUS_DEVICE(s->pit), 0, s->gsi[0]);
+    sysbus_connect_irq(SYS_BUS_DEVICE(s->pit), 0, qdev_get_gpio_in(s->hpet, 0));
     s->rtc = pc_isa_create(s, qdev_new(TYPE_MC146818_RTC), rtc_ports, 1, errp);
     if (!s->rtc) {
         return false;
@@ -351,7 +438,8 @@ static bool pc_q35_init(MachineState *ms, Error **errp)
     }
     pc_cmos_init(s);
     s->host = q35_host_create(get_system_memory(), &ms->ram, &s->io, &s->pci_mem, errp);
-    return s->host && pc_serial_init(s, errp) && pc_q35_fw_cfg_init(s, errp);
+    return s->host && pc_lpc_init(s, errp) && pc_serial_init(s, errp) &&
+           pc_q35_fw_cfg_init(s, errp);
 }
 
 /* -device: PCI devices on pcie.0; an ISA debug console at its iobase. */
