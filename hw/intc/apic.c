@@ -43,7 +43,7 @@ enum { TIMER_ONESHOT, TIMER_PERIODIC, TIMER_TSC_DEADLINE };
 #define ICR_LOGICAL (1u << 11)
 #define ICR_LEVEL_ASSERT (1u << 14)
 #define ICR_TRIGGER_LEVEL (1u << 15)
-#define APIC_VERSION (0x14 | ((APIC_LVT_NB - 1) << 16)) /* integrated APIC, 7 LVT entries */
+#define APIC_VERSION (0x14 | (5 << 16)) /* integrated APIC, 6 LVTs as QEMU (CMCI past them) */
 
 struct APICState {
     SysBusDevice parent_obj;
