@@ -118,8 +118,10 @@ static void timer_arm(HPETTimer *t)
     if (t->config & TN_32BIT) {
         diff = (uint32_t)diff;
     }
-    if (diff > (1ULL << 58)) {
-        timer_del(t->timer); /* centuries away (a match just passed waits for the wrap) */
+    if (!(t->config & TN_32BIT) && (int64_t)diff < 0) {
+        diff = 0; /* a 64-bit comparator behind the counter fires now, as QEMU's */
+    } else if (diff > (1ULL << 58)) {
+        timer_del(t->timer); /* centuries away */
         return;
     }
     timer_mod_ns(t->timer, clock_get_ns(CLOCK_VIRTUAL) + (int64_t)(diff * HPET_CLK_PERIOD_NS));
@@ -188,7 +190,8 @@ static void timer_write(HPETTimer *t, hwaddr reg, uint64_t val, uint64_t mask)
         if (c & (1ULL << 14)) {
             log_mask(LOG_GUEST_ERROR, "hpet: timer %d FSB delivery is not offered\n", t->n);
         }
-        if (!((HPET_INTCAP >> TN_ROUTE(c)) & 1)) {
+        if ((c & TN_ENABLE) && !((HPET_INTCAP >> TN_ROUTE(c)) & 1) &&
+            !((t->s->config & CFG_LEGACY) && t->n < 2)) {
             log_mask(LOG_GUEST_ERROR, "hpet: timer %d routed to GSI %d outside its capability\n",
                      t->n, (int)TN_ROUTE(c));
         }
