@@ -21,71 +21,7 @@
  * Not modelled: SMI (logged), the thermal/perf/CMCI sources (their LVTs hold
  * what is written), arbitration priority beyond "lowest TPR wins".
  */
-#include "hw/intc/apic.h"
-
-#include <inttypes.h>
-
-#include "util/log.h"
-#include "util/timer.h"
-
-#define APIC_LVT_NB 7 /* timer, thermal, perf, LINT0, LINT1, error, CMCI */
-enum { LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR, LVT_CMCI };
-
-#define LVT_MASKED (1u << 16)
-#define LVT_LEVEL (1u << 15)      /* LINT0/1 trigger mode */
-#define LVT_REMOTE_IRR (1u << 14) /* LINT0/1 */
-#define LVT_TIMER_MODE(v) (((v) >> 17) & 3)
-enum { TIMER_ONESHOT, TIMER_PERIODIC, TIMER_TSC_DEADLINE };
-#define SVR_ENABLE (1u << 8)
-#define ESR_SEND_ILLEGAL_VECTOR (1u << 5)
-#define ESR_RECV_ILLEGAL_VECTOR (1u << 6)
-#define ESR_ILLEGAL_REGISTER (1u << 7)
-#define ICR_LOGICAL (1u << 11)
-#define ICR_LEVEL_ASSERT (1u << 14)
-#define ICR_TRIGGER_LEVEL (1u << 15)
-#define APIC_VERSION (0x14 | (5 << 16)) /* integrated APIC, 6 LVTs as QEMU (CMCI past them) */
-
-struct APICState {
-    SysBusDevice parent_obj;
-    X86CPU *cpu;
-    APICBus *bus;
-    MemoryRegion *cpu_mem; /* where the xAPIC page is mapped (the hart's own view) */
-    MemoryRegion mmio;
-    bool mmio_mapped;
-    IRQState *intr;
-    int (*extint_ack)(void *opaque);
-    void *extint_opaque;
-    int lint_level[2];
-
-    uint64_t apicbase;
-    uint32_t id; /* the initial APIC ID (xAPIC reads it in bits 31:24) */
-    uint8_t tpr;
-    uint32_t ldr, dfr, svr, esr, pending_esr, icr_low, icr_high;
-    uint32_t isr[8], tmr[8], irr[8];
-    uint32_t lvt[APIC_LVT_NB];
-    uint32_t divide_conf, initial_count;
-    int count_shift;
-    int64_t load_time; /* ns when the count was loaded */
-    uint64_t tsc_deadline;
-    Timer *timer;
-};
-
-#define APIC(obj) OBJECT_CHECK(APICState, (obj), TYPE_APIC)
-
-static bool x2apic_mode(const APICState *s)
-{
-    return s->apicbase & MSR_IA32_APICBASE_EXTD;
-}
-
-static bool hw_enabled(const APICState *s)
-{
-    return s->apicbase & MSR_IA32_APICBASE_ENABLE;
-}
-
-static bool sw_enabled(const APICState *s)
-{
-    return hw_enabled(s) && (s->svr & SVR_ENABLE);
-}
+#include "apic-internal.h"
 
 /* ---- the 256-bit vector sets ---- */
 
@@ -344,36 +280,10 @@ static void write_divide(APICState *s, uint32_t val)
     timer_rearm(s);
 }
 
-/* ---- delivery ---- */
-
-/* Does this APIC match a logical destination (10.6.2.2; x2APIC: 10.12.10.2)? */
-static bool match_logical(const APICState *s, uint32_t dest)
-{
-    if (x2apic_mode(s)) {
-        uint32_t ldr = ((s->id >> 4) << 16) | (1u << (s->id & 0xf));
-        return dest == 0xffffffff || ((dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff) != 0);
-    }
-    uint8_t logical = s->ldr >> 24, d = dest;
-    if (d == 0xff) {
-        return true;
-    }
-    if ((s->dfr >> 28) == 0xf) { /* flat model */
-        return (logical & d) != 0;
-    }
-    /* cluster model: high nibble the cluster (15 = all), low nibble a bitmap */
-    return ((d >> 4) == (logical >> 4) || (d >> 4) == 0xf) && (d & logical & 0xf);
-}
-
-static bool match_physical(const APICState *s, uint32_t dest)
-{
-    if (x2apic_mode(s)) {
-        return dest == 0xffffffff || dest == s->id;
-    }
-    return (dest & 0xff) == 0xff || (dest & 0xff) == (s->id & 0xff);
-}
+/* ---- delivery (matching and the bus: apic_bus.c) ---- */
 
 /* The message has reached this APIC: act on its delivery mode. */
-static void apic_accept(APICState *s, int mode, uint8_t vector, bool level_trig)
+void apic_accept(APICState *s, int mode, uint8_t vector, bool level_trig)
 {
     switch (mode) {
     case APIC_DM_FIXED:
@@ -400,46 +310,6 @@ static void apic_accept(APICState *s, int mode, uint8_t vector, bool level_trig)
     }
 }
 
-static void deliver_set(APICBus *bus, const bool *hit, int mode, uint8_t vector, bool level)
-{
-    if (mode == APIC_DM_LOWPRI) {
-        /* Lowest priority: the matching APIC with the lowest TPR takes it alone. */
-        int best = -1;
-        for (int i = 0; i < bus->count; i++) {
-            if (hit[i] && (best < 0 || bus->apic[i]->tpr < bus->apic[best]->tpr)) {
-                best = i;
-            }
-        }
-        if (best >= 0) {
-            apic_accept(bus->apic[best], mode, vector, level);
-        }
-        return;
-    }
-    for (int i = 0; i < bus->count; i++) {
-        if (hit[i]) {
-            apic_accept(bus->apic[i], mode, vector, level);
-        }
-    }
-}
-
-void apic_bus_deliver(APICBus *bus, uint32_t dest, bool logical, int mode, uint8_t vector,
-                      bool level_trig)
-{
-    bool hit[APIC_BUS_MAX];
-
-    for (int i = 0; i < bus->count; i++) {
-        APICState *s = bus->apic[i];
-        hit[i] = logical ? match_logical(s, dest) : match_physical(s, dest);
-    }
-    deliver_set(bus, hit, mode, vector, level_trig);
-}
-
-void apic_bus_msi(APICBus *bus, uint64_t addr, uint32_t data)
-{
-    apic_bus_deliver(bus, (addr >> 12) & 0xff, addr & 4, (data >> 8) & 7, data & 0xff,
-                     data & 0x8000);
-}
-
 /* An IPI from this APIC's ICR (10.6.1). */
 static void apic_send_ipi(APICState *s, uint32_t low, uint32_t dest)
 {
@@ -458,7 +328,7 @@ static void apic_send_ipi(APICState *s, uint32_t low, uint32_t dest)
         APICState *t = s->bus->apic[i];
         switch (shorthand) {
         case 0:
-            hit[i] = (low & ICR_LOGICAL) ? match_logical(t, dest) : match_physical(t, dest);
+            hit[i] = apic_match(t, dest, low & ICR_LOGICAL);
             break;
         case 1:
             hit[i] = t == s;
@@ -471,7 +341,7 @@ static void apic_send_ipi(APICState *s, uint32_t low, uint32_t dest)
             break;
         }
     }
-    deliver_set(s->bus, hit, mode, vector, low & ICR_TRIGGER_LEVEL);
+    apic_bus_deliver_set(s->bus, hit, mode, vector, low & ICR_TRIGGER_LEVEL);
 }
 
 static void apic_eoi(APICState *s)
@@ -805,30 +675,6 @@ static const X86APICHooks apic_hooks = {
     .get_cr8 = apic_get_cr8,
     .set_cr8 = apic_set_cr8,
 };
-
-/* ---- the MSI window (devices' writes to 0xfee00000-0xfeefffff) ---- */
-
-static uint64_t apic_msi_read(void *opaque, hwaddr addr, unsigned size)
-{
-    return 0;
-}
-
-static void apic_msi_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
-{
-    apic_bus_msi(opaque, APIC_DEFAULT_ADDRESS + addr, data);
-}
-
-static const MemoryRegionOps apic_msi_ops = {
-    .read = apic_msi_read,
-    .write = apic_msi_write,
-    .valid = {.min_access_size = 1, .max_access_size = 4},
-    .impl = {.min_access_size = 4, .max_access_size = 4},
-};
-
-void apic_msi_region_init(MemoryRegion *mr, APICBus *bus)
-{
-    memory_region_init_io(mr, &apic_msi_ops, bus, "apic-msi", APIC_MSI_SIZE);
-}
 
 /* ---- lifecycle ---- */
 
