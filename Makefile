@@ -27,7 +27,7 @@ LDLIBS += -lnettle
 SRC_DIRS := system qom disas util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             hw/pci hw/pci-host hw/nvram hw/block fsdev hw/9pfs \
             target/riscv accel accel/tcg accel/kvm chardev gdbstub monitor net hw/virtio block migration \
-            target/i386 hw/i386 hw/timer hw/isa hw/input ui hw/display hw/usb
+            target/i386 hw/i386 hw/timer hw/isa hw/input ui hw/display hw/usb hw/acpi
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 
@@ -38,7 +38,8 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 # framework asks target_info(), which each target's target-info.c defines.
 RISCV_SRCS := $(wildcard target/riscv/*.c hw/riscv/*.c disas/riscv*.c hw/intc/riscv_*.c \
                 hw/intc/sifive_*.c hw/misc/sifive_*.c hw/rtc/goldfish_*.c)
-X86_SRCS := $(wildcard target/i386/*.c hw/i386/*.c hw/intc/i8259*.c hw/rtc/mc146818*.c \
+X86_SRCS := $(wildcard target/i386/*.c hw/i386/*.c hw/intc/i8259*.c hw/intc/apic*.c hw/intc/ioapic*.c \
+              hw/timer/hpet*.c hw/acpi/ich9*.c hw/rtc/mc146818*.c \
               hw/timer/i8254*.c hw/char/debugcon*.c hw/isa/*.c hw/pci-host/q35*.c \
               hw/input/pckbd*.c)
 COMMON_OBJS := $(filter-out $(RISCV_SRCS:%.c=$(BUILD)/%.o) $(X86_SRCS:%.c=$(BUILD)/%.o),$(OBJS))

@@ -33,8 +33,11 @@
 #include "hw/char/serial.h"
 #include "hw/input/i8042.h"
 #include "hw/intc/i8259.h"
+#include "hw/intc/ioapic.h"
+#include "hw/isa/ich9_lpc.h"
 #include "hw/pci-host/q35.h"
 #include "hw/rtc/mc146818rtc.h"
+#include "hw/timer/hpet.h"
 #include "hw/timer/i8254.h"
 #include "hw/usb/usb.h"
 #include "system/runstate.h"
@@ -220,30 +223,114 @@ static bool pc_serial_init(PCMachineState *s, Error **errp)
     return true;
 }
 
-/* The chipset's ISA devices: PICs (INTR to CPU 0), PIT, port B, CMOS/RTC, 8042, port A. */
-static bool pc_isa_devices_init(PCMachineState *s, Error **errp)
+/*
+ * The GSI fan-out (QEMU's gsi_handler): ISA IRQ n reaches the 8259 input n and the I/O
+ * APIC pin n, except IRQ 0, which is I/O APIC pin 2 (the MADT's interrupt source override);
+ * GSIs 16-23 reach only the I/O APIC.
+ */
+static void pc_gsi_handler(void *opaque, int n, int level)
+{
+    PCMachineState *s = opaque;
+
+    if (n < PC_NUM_ISA_IRQS) {
+        irq_set(s->pic_in[n], level);
+    }
+    irq_set(s->ioapic_in[n == 0 ? 2 : n], level);
+}
+
+static DeviceState *pc_sysbus_create(PCMachineState *s, DeviceState *dev, const char *name,
+                                     hwaddr addr, Error **errp)
+{
+    object_property_add_child(OBJECT(s), name, OBJECT(dev));
+    if (!qdev_realize_and_unref(dev, errp)) {
+        return NULL;
+    }
+    memory_region_add_subregion(get_system_memory(), addr,
+                                sysbus_mmio_get_region(SYS_BUS_DEVICE(dev), 0));
+    return dev;
+}
+
+/* The interrupt controllers: the 8259 pair (INTR to the BSP's LINT0), the I/O APIC. */
+static bool pc_intc_init(PCMachineState *s, Error **errp)
 {
     static const hwaddr pic_ports[] = {0x20, 0xa0, 0x4d0};
+    DeviceState *ioapic;
+
+    s->pic = pc_isa_create(s, qdev_new(TYPE_I8259), pic_ports, 3, errp);
+    if (!s->pic) {
+        return false;
+    }
+    /* INTR reaches the BSP through its local APIC's LINT0 (virtual wire, ExtINT). */
+    qdev_connect_gpio_out(s->pic, 0, qdev_get_gpio_in(s->apic[0], 0));
+    apic_set_extint_ack(s->apic[0], i8259_intr_ack, s->pic);
+    ioapic = qdev_new(TYPE_IOAPIC);
+    ioapic_attach(ioapic, &s->apic_bus);
+    s->ioapic = pc_sysbus_create(s, ioapic, "ioapic", IOAPIC_DEFAULT_ADDRESS, errp);
+    if (!s->ioapic) {
+        return false;
+    }
+    for (int i = 0; i < PC_NUM_GSI; i++) {
+        s->ioapic_in[i] = qdev_get_gpio_in(s->ioapic, i);
+        if (i < PC_NUM_ISA_IRQS) {
+            s->pic_in[i] = qdev_get_gpio_in(s->pic, i);
+        }
+    }
+    s->gsi = irq_new_array(pc_gsi_handler, s, PC_NUM_GSI);
+    return true;
+}
+
+/* The HPET at 0xfed00000: its comparators on the GSIs, the PIT's IRQ 0 through it. */
+static bool pc_hpet_init(PCMachineState *s, Error **errp)
+{
+    s->hpet = pc_sysbus_create(s, qdev_new(TYPE_HPET), "hpet", HPET_DEFAULT_ADDRESS, errp);
+    if (!s->hpet) {
+        return false;
+    }
+    for (int i = 0; i < HPET_NUM_IRQ; i++) {
+        qdev_connect_gpio_out(s->hpet, i, s->gsi[i]);
+    }
+    return true;
+}
+
+/* The ICH9 LPC bridge at 00:1f.0: ACPI PM, the PIRQ routing of the bus's INTx lines. */
+static bool pc_lpc_init(PCMachineState *s, Error **errp)
+{
+    DeviceState *lpc = qdev_new(TYPE_ICH9_LPC);
+
+    if (!object_property_set_str(OBJECT(lpc), "addr", "1f.0", errp)) {
+        object_unref(OBJECT(lpc));
+        return false;
+    }
+    object_property_add_child(OBJECT(s), "lpc", OBJECT(lpc));
+    if (!qdev_realize_and_unref(lpc, errp) ||
+        !pci_bus_plug(q35_host_bus(s->host), PCI_DEVICE(lpc), 0, errp)) {
+        return false;
+    }
+    for (int i = 0; i < ICH9_LPC_NUM_GSI; i++) {
+        qdev_connect_gpio_out(lpc, i, s->gsi[i]);
+    }
+    for (int i = 0; i < Q35_NUM_PIRQS; i++) {
+        q35_host_connect_pirq(s->host, i, qdev_get_gpio_in(lpc, i));
+    }
+    s->lpc = lpc;
+    return true;
+}
+
+/* The chipset's ISA devices: interrupt controllers, HPET, PIT, port B, CMOS/RTC, 8042, port A. */
+static bool pc_isa_devices_init(PCMachineState *s, Error **errp)
+{
     static const hwaddr pit_ports[] = {0x40, 0x61};
     static const hwaddr rtc_ports[] = {0x70};
     static const hwaddr kbc_ports[] = {0x60, 0x64};
-    X86CPU *cpu0 = X86_CPU(s->cpus[0]);
-    DeviceState *pic;
 
-    pic = pc_isa_create(s, qdev_new(TYPE_I8259), pic_ports, 3, errp);
-    if (!pic) {
+    if (!pc_intc_init(s, errp) || !pc_hpet_init(s, errp)) {
         return false;
-    }
-    qdev_connect_gpio_out(pic, 0, irq_new(x86_cpu_set_intr, cpu0, 0));
-    x86_cpu_set_intr_ack(cpu0, i8259_intr_ack, pic);
-    for (int i = 0; i < PC_NUM_GSI; i++) {
-        s->gsi[i] = qdev_get_gpio_in(pic, i);
     }
     s->pit = pc_isa_create(s, qdev_new(TYPE_I8254), pit_ports, 2, errp);
     if (!s->pit) {
         return false;
     }
-    sysbus_connect_irq(SYS_BUS_DEVICE(s->pit), 0, s->gsi[0]);
+    sysbus_connect_irq(SYS_BUS_DEVICE(s->pit), 0, qdev_get_gpio_in(s->hpet, 0));
     s->rtc = pc_isa_create(s, qdev_new(TYPE_MC146818_RTC), rtc_ports, 1, errp);
     if (!s->rtc) {
         return false;
@@ -258,6 +345,40 @@ static bool pc_isa_devices_init(PCMachineState *s, Error **errp)
     return true;
 }
 
+/*
+ * Hart i's view of memory: the system memory under its own local APIC's page, so every
+ * hart reaches its APIC at APIC_BASE (QEMU does it with the current CPU; here each hart
+ * has an address space of its own).
+ */
+static void pc_cpu_memory_init(PCMachineState *s, unsigned i, X86CPU *cpu)
+{
+    char name[32];
+
+    snprintf(name, sizeof(name), "cpu-memory-%u", i);
+    memory_region_init(&s->cpu_mem[i], name, UINT64_MAX);
+    memory_region_init_alias(&s->cpu_sysmem[i], "system", get_system_memory(), 0, UINT64_MAX);
+    memory_region_add_subregion_overlap(&s->cpu_mem[i], 0, &s->cpu_sysmem[i], 0);
+    address_space_init(&s->cpu_as[i], &s->cpu_mem[i], name);
+    cpu->as = &s->cpu_as[i];
+}
+
+/* Hart i's local APIC: its INTR line, its place on the APIC bus, its page. */
+static bool pc_apic_init(PCMachineState *s, unsigned i, X86CPU *cpu, Error **errp)
+{
+    char name[16];
+    DeviceState *apic = qdev_new(TYPE_APIC);
+
+    apic_attach(apic, cpu, &s->apic_bus, &s->cpu_mem[i]);
+    snprintf(name, sizeof(name), "apic%u", i);
+    object_property_add_child(OBJECT(s), name, OBJECT(apic));
+    if (!qdev_realize_and_unref(apic, errp)) {
+        return false;
+    }
+    qdev_connect_gpio_out(apic, 0, irq_new(x86_cpu_set_intr, cpu, 0));
+    s->apic[i] = apic;
+    return true;
+}
+
 static bool pc_cpus_init(PCMachineState *s, Error **errp)
 {
     MachineState *ms = MACHINE(s);
@@ -265,15 +386,21 @@ static bool pc_cpus_init(PCMachineState *s, Error **errp)
     for (unsigned i = 0; i < ms->smp.cpus; i++) {
         DeviceState *dev = qdev_new(ms->cpu_type);
         X86CPU *cpu = X86_CPU(dev);
+        char name[16];
 
         cpu->apic_id = i;
         cpu->io_as = &s->io_as;
-        object_property_add_child(OBJECT(s), i ? "cpu1" : "cpu0", OBJECT(dev));
-        if (!qdev_realize_and_unref(dev, errp)) {
+        pc_cpu_memory_init(s, i, cpu);
+        snprintf(name, sizeof(name), "cpu%u", i);
+        object_property_add_child(OBJECT(s), name, OBJECT(dev));
+        if (!qdev_realize_and_unref(dev, errp) || !pc_apic_init(s, i, cpu, errp)) {
             return false;
         }
         s->cpus[i] = CPU(dev);
     }
+    /* Devices' MSI writes (the harts' APIC pages lie over its first page for them). */
+    apic_msi_region_init(&s->apic_msi, &s->apic_bus);
+    memory_region_add_subregion(get_system_memory(), APIC_DEFAULT_ADDRESS, &s->apic_msi);
     return true;
 }
 
@@ -312,7 +439,8 @@ static bool pc_q35_init(MachineState *ms, Error **errp)
     }
     pc_cmos_init(s);
     s->host = q35_host_create(get_system_memory(), &ms->ram, &s->io, &s->pci_mem, errp);
-    return s->host && pc_serial_init(s, errp) && pc_q35_fw_cfg_init(s, errp);
+    return s->host && pc_lpc_init(s, errp) && pc_serial_init(s, errp) &&
+           pc_q35_fw_cfg_init(s, errp);
 }
 
 /* -device: PCI devices on pcie.0; an ISA debug console at its iobase. */
@@ -344,7 +472,7 @@ static void pc_q35_class_init(ObjectClass *oc, void *data)
     mc->desc = "Standard PC (Q35 + ICH9, 2009)";
     mc->is_default = true;
     mc->init = pc_q35_init;
-    mc->max_cpus = 1; /* the APs need the local APIC's INIT/SIPI, not modelled yet */
+    mc->max_cpus = PC_MAX_CPUS;
     mc->default_cpu_type = X86_CPU_TYPE_NAME("qemu64");
     mc->default_ram_size = 128 * MiB;
     mc->default_ram_id = "pc.ram";

@@ -39,6 +39,7 @@ struct Q35Host {
     MemoryRegion *sysmem;
     MemoryRegion ecam; /* PCIEXBAR's window, mapped while enabled */
     bool ecam_mapped;
+    IRQState *pirq[Q35_NUM_PIRQS]; /* the ICH9's PIRQ A..H inputs (q35_host_connect_pirq) */
 };
 
 #define Q35_HOST(obj) OBJECT_CHECK(Q35Host, (obj), TYPE_Q35_HOST)
@@ -245,12 +246,23 @@ static void mch_class_init(ObjectClass *oc, void *data)
 
 static void q35_pci_set_irq(void *opaque, int line, bool level)
 {
-    log_mask(LOG_UNIMP, "q35: PCI INTx line %d (no interrupt routing yet)\n", line);
+    irq_set(Q35_HOST(opaque)->pirq[line], level);
 }
 
+/*
+ * The ICH9's default D<slot>IR routing, as QEMU's q35 DSDT describes it: the chipset's
+ * slots 25-31 send INTA..INTD to PIRQ A..D, every other slot rotates over PIRQ E..H.
+ */
 static int q35_pci_map_irq(PCIDevice *dev, int pin)
 {
-    return (PCI_SLOT(dev->devfn) + pin) % 4;
+    int slot = PCI_SLOT(dev->devfn);
+
+    return slot >= 25 ? pin : 4 + (slot + pin) % 4;
+}
+
+void q35_host_connect_pirq(Q35Host *s, int n, IRQState *irq)
+{
+    s->pirq[n] = irq;
 }
 
 static bool q35_host_realize(DeviceState *dev, Error **errp)
@@ -280,7 +292,7 @@ Q35Host *q35_host_create(MemoryRegion *sysmem, MemoryRegion *ram, MemoryRegion *
     memory_region_add_subregion(io, 0xcf8, &s->conf_addr);
     memory_region_add_subregion(io, 0xcfc, &s->conf_data);
     s->bus = pci_root_bus_new(OBJECT(dev), "pcie.0", pci_mem, io, q35_pci_map_irq, q35_pci_set_irq,
-                              s, 4);
+                              s, Q35_NUM_PIRQS);
     for (int i = 0; i < MCH_PAM_SEGMENTS; i++) {
         char name[16];
         snprintf(name, sizeof(name), "pam-ram-%d", i);

@@ -54,6 +54,8 @@ void x86_cpu_reset(X86CPU *cpu)
     env->xcr0 = XCR0_X87;
     env->mxcsr = 0x1f80;
     atomic_store(&cpu->intr_level, 0);
+    /* The application processors wait for the BSP's INIT/SIPI (SDM Vol. 3A 9.4). */
+    cpu->wait_sipi = cpu->parent_obj.cpu_index != 0;
 }
 
 /* ---- the INTR line ---- */
@@ -80,7 +82,10 @@ static bool x86_cpu_has_work(CPUState *cs)
 {
     X86CPU *cpu = X86_CPU(cs);
 
-    return atomic_load(&cpu->intr_level) && (cpu->env.eflags & IF_MASK);
+    if (x86_cpu_events_pending(cpu)) {
+        return true;
+    }
+    return !cpu->wait_sipi && atomic_load(&cpu->intr_level) && (cpu->env.eflags & IF_MASK);
 }
 
 static void x86_cpu_set_pc(CPUState *cs, uint64_t pc)
@@ -138,6 +143,8 @@ static void x86_cpu_dev_reset(DeviceState *dev)
         xcc->parent_reset(dev);
     }
     x86_cpu_reset(X86_CPU(dev));
+    /* Not in x86_cpu_reset, which INIT also runs: a SIPI may already be waiting behind it. */
+    atomic_store(&X86_CPU(dev)->pending_events, 0);
 }
 
 static void x86_cpu_qemu64_instance_init(Object *obj)

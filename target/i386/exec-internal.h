@@ -17,6 +17,8 @@
 
 /* Not an exception: hlt returns it so the run loop sleeps (rip is past the hlt). */
 #define X86_EXIT_HLT 256
+/* Nor this: pause (f3 90), a spin-wait hint; the run loop lets the other harts run. */
+#define X86_EXIT_PAUSE 257
 
 typedef int (*X86ExecFn)(CPUX86State *env, const X86Insn *d);
 

@@ -256,7 +256,7 @@ int x86_exec_mov_cr(CPUX86State *env, const X86Insn *d)
         return EXCP06_ILLOP;
     }
     if (d->opc == 0x20) {
-        env->regs[d->rm] = (n == 8 ? env->cr8 : env->cr[n]) & x86_mask(size);
+        env->regs[d->rm] = (n == 8 ? x86_get_cr8(env) : env->cr[n]) & x86_mask(size);
         return X86_EXCP_NONE;
     }
     return x86_write_cr(env, n, env->regs[d->rm] & x86_mask(size));

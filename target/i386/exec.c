@@ -9,6 +9,7 @@
  * batches, so devices see a hart that is never inside an access.
  */
 #include <inttypes.h>
+#include <sched.h>
 
 #include "exec-internal.h"
 #include "fpu-internal.h"
@@ -290,6 +291,8 @@ static int step_insn(CPUX86State *env)
     excp = exec_table[d.op](env, &d);
     if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT) {
         env->rip = start;
+    } else if (d.op == OP_XCHG && d.map == 0 && d.opc == 0x90 && d.rep == 0xf3 && !(d.rex & 1)) {
+        excp = X86_EXIT_PAUSE;
     }
     return excp;
 }
@@ -300,8 +303,11 @@ static bool take_interrupt(X86CPU *cpu)
     CPUX86State *env = &cpu->env;
     int vec;
 
-    if (!atomic_load(&cpu->intr_level) || !(env->eflags & IF_MASK) || !cpu->intr_ack ||
-        env->irq_shadow) {
+    if (atomic_load(&cpu->pending_events) && x86_cpu_handle_events(cpu)) {
+        return true;
+    }
+    if (cpu->wait_sipi || !atomic_load(&cpu->intr_level) || !(env->eflags & IF_MASK) ||
+        !cpu->intr_ack || env->irq_shadow) {
         return false;
     }
     vec = cpu->intr_ack(cpu->intr_ack_opaque);
@@ -322,7 +328,7 @@ int x86_cpu_step(X86CPU *cpu)
     env->irq_shadow = false;
     excp = step_insn(env);
 
-    if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT) {
+    if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT && excp != X86_EXIT_PAUSE) {
         deliver_exception(env, excp);
     }
     return excp;
@@ -355,7 +361,7 @@ static int exec_debug_step(X86CPU *cpu)
         return EXCP_DEBUG;
     }
     bql_lock();
-    if (!take_interrupt(cpu) && x86_cpu_step(cpu) == X86_EXIT_HLT) {
+    if (!take_interrupt(cpu) && (cpu->wait_sipi || x86_cpu_step(cpu) == X86_EXIT_HLT)) {
         ret = EXCP_HLT;
     }
     bql_unlock();
@@ -377,17 +383,27 @@ int x86_cpu_exec(CPUState *cs)
     }
     for (;;) {
         int ret = 0;
+        bool paused = false;
 
         bql_lock();
-        for (int i = 0; i < X86_BATCH && !ret; i++) {
+        for (int i = 0; i < X86_BATCH && !ret && !paused; i++) {
             if (take_interrupt(cpu)) {
                 continue;
             }
-            if (x86_cpu_step(cpu) == X86_EXIT_HLT) {
+            int r = cpu->wait_sipi ? X86_EXIT_HLT : x86_cpu_step(cpu);
+            if (r == X86_EXIT_HLT) {
                 ret = EXCP_HLT;
             }
+            paused = r == X86_EXIT_PAUSE;
         }
         bql_unlock();
+        if (paused && first_cpu->next_cpu) {
+            /*
+             * A spin-wait: the lock it waits for is held by another hart, which needs the
+             * BQL to run (SeaBIOS's SMP start-up passes its stack lock this way).
+             */
+            sched_yield();
+        }
         if (ret) {
             return ret;
         }

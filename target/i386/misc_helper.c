@@ -65,7 +65,7 @@ int x86_write_cr(CPUX86State *env, int n, uint64_t val)
         if (val >> 4) {
             return x86_gp0(env);
         }
-        env->cr8 = val;
+        x86_set_cr8(env, val);
         return X86_EXCP_NONE;
     }
 }
@@ -144,7 +144,11 @@ static uint64_t *msr_field(CPUX86State *env, uint32_t msr)
 int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
 {
     uint64_t *field = msr_field(env, msr);
+    X86CPU *cpu = x86_env_cpu(env);
 
+    if (cpu->apic_hooks && x86_msr_is_apic(msr)) {
+        return cpu->apic_hooks->msr_read(cpu->apic_opaque, msr, val) ? X86_EXCP_NONE : x86_gp0(env);
+    }
     if (msr == MSR_IA32_TSC) {
         *val = x86_rdtsc(env);
     } else if (msr == MSR_MTRRcap) {
@@ -163,7 +167,17 @@ int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
 int x86_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
 {
     uint64_t *field = msr_field(env, msr);
+    X86CPU *cpu = x86_env_cpu(env);
 
+    if (cpu->apic_hooks && x86_msr_is_apic(msr)) {
+        if (!cpu->apic_hooks->msr_write(cpu->apic_opaque, msr, val)) {
+            return x86_gp0(env);
+        }
+        if (msr == MSR_IA32_APICBASE) {
+            env->apic_base = val; /* kept for INIT, which leaves it alone */
+        }
+        return X86_EXCP_NONE;
+    }
     if (msr == MSR_IA32_TSC) {
         env->tsc_offset = val - (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
     } else if (msr == MSR_EFER) {

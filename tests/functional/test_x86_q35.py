@@ -113,5 +113,16 @@ def test_unsupported_boot_options_are_refused(kestrel_x86, tmp_path):
     kernel.write_bytes(b"\0" * 4096)
     r = run([kestrel_x86, "-kernel", str(kernel), "-display", "none"])
     assert r.returncode == 1 and "need fw_cfg" in r.stderr
-    r = run([kestrel_x86, "-smp", "2", "-display", "none"])
-    assert r.returncode == 1 and "max CPUs supported by machine 'q35' is 1" in r.stderr
+    r = run([kestrel_x86, "-smp", "256", "-display", "none"])
+    assert r.returncode == 1 and "max CPUs supported by machine 'q35' is 255" in r.stderr
+
+
+def test_seabios_smp_probe_matches_qemu(kestrel_x86, tmp_path):
+    # SeaBIOS's smp_scan: the BSP's local APIC sends INIT and SIPI to all but itself, each AP
+    # starts in real mode at the SIPI vector, takes the stack lock (a pause loop) and counts
+    # itself; the BSP waits for the CMOS 0x5f count. QEMU's log says the same.
+    found = "Found 2 cpu(s) max supported 2 cpu(s)"
+    ours = debugcon_log(kestrel_x86, tmp_path, "kestrel-smp", "cpu(s)", ["-smp", "2"])
+    assert found in ours
+    theirs = debugcon_log(QEMU_X86, tmp_path, "qemu-smp", "cpu(s)", ["-smp", "2"])
+    assert found in theirs

@@ -7,10 +7,12 @@
 
 #include "hw/core/boards.h"
 #include "hw/core/cpu.h"
+#include "hw/intc/apic.h"
 #include "system/loader.h"
 
-#define PC_NUM_GSI 16 /* the 8259 pair's ISA interrupt lines */
-#define PC_MAX_CPUS 1
+#define PC_NUM_GSI 24 /* ISA IRQs 0-15 (8259 and I/O APIC), PCI PIRQ A-H 16-23 (I/O APIC) */
+#define PC_NUM_ISA_IRQS 16
+#define PC_MAX_CPUS 255 /* QEMU q35's limit without an IOMMU's interrupt remapping: 8-bit IDs */
 
 typedef struct Q35Host Q35Host;
 
@@ -24,8 +26,16 @@ typedef struct PCMachineState {
     AddressSpace io_as;
     MemoryRegion com1, port92_io;
     uint8_t port92;
-    IRQState *gsi[PC_NUM_GSI];
+    IRQState **gsi; /* the GSI fan-out (pc_gsi_handler) */
+    IRQState *pic_in[PC_NUM_ISA_IRQS], *ioapic_in[PC_NUM_GSI];
+    DeviceState *pic, *ioapic, *hpet, *lpc;
     CPUState *cpus[PC_MAX_CPUS];
+    /* Per hart: its view of memory (system memory + its own local APIC page) and APIC. */
+    MemoryRegion cpu_mem[PC_MAX_CPUS], cpu_sysmem[PC_MAX_CPUS];
+    AddressSpace cpu_as[PC_MAX_CPUS];
+    DeviceState *apic[PC_MAX_CPUS];
+    APICBus apic_bus;
+    MemoryRegion apic_msi;
     DeviceState *rtc, *pit, *kbc;
     Q35Host *host;
 } PCMachineState;

@@ -30,5 +30,8 @@ typedef struct Q35Host Q35Host;
 Q35Host *q35_host_create(MemoryRegion *sysmem, MemoryRegion *ram, MemoryRegion *io,
                          MemoryRegion *pci_mem, Error **errp);
 PCIBus *q35_host_bus(Q35Host *s);
+/* INTx: the bus's lines 0..7 are the ICH9's PIRQ A..H; irq is the LPC bridge's input n. */
+#define Q35_NUM_PIRQS 8
+void q35_host_connect_pirq(Q35Host *s, int n, IRQState *irq);
 
 #endif

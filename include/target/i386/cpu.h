@@ -116,6 +116,12 @@ enum {
 /* MSRs the hart keeps (SDM Vol. 4). */
 #define MSR_IA32_TSC 0x10
 #define MSR_IA32_APICBASE 0x1b
+#define MSR_IA32_APICBASE_BSP (1 << 8)
+#define MSR_IA32_APICBASE_EXTD (1 << 10) /* x2APIC mode */
+#define MSR_IA32_APICBASE_ENABLE (1 << 11)
+#define MSR_IA32_TSC_DEADLINE 0x6e0
+#define MSR_X2APIC_FIRST 0x800
+#define MSR_X2APIC_LAST 0x8ff
 #define MSR_IA32_SYSENTER_CS 0x174
 #define MSR_IA32_SYSENTER_ESP 0x175
 #define MSR_IA32_SYSENTER_EIP 0x176
@@ -236,6 +242,23 @@ typedef struct CPUX86State {
 } CPUX86State;
 
 #define X86_NB_FEATURES 25
+/*
+ * The local APIC's side of the hart (hw/intc/apic.c installs it at realize with
+ * x86_cpu_set_apic_hooks): the MSRs it owns (APIC_BASE, TSC_DEADLINE, the x2APIC range
+ * 0x800-0x8ff; false means #GP) and CR8, which is TPR[7:4]. Called on the hart's thread
+ * with the BQL held.
+ */
+typedef struct X86APICHooks {
+    bool (*msr_read)(void *opaque, uint32_t msr, uint64_t *val);
+    bool (*msr_write)(void *opaque, uint32_t msr, uint64_t val);
+    uint8_t (*get_cr8)(void *opaque);
+    void (*set_cr8)(void *opaque, uint8_t val);
+} X86APICHooks;
+
+/* Events the local APIC raises on its hart (x86_cpu_raise_*), taken between instructions. */
+#define X86_EVENT_NMI 1
+#define X86_EVENT_INIT 2
+#define X86_EVENT_SIPI 4
 
 typedef struct X86CPU {
     CPUState parent_obj;
@@ -250,6 +273,12 @@ typedef struct X86CPU {
     atomic_int intr_level;
     int (*intr_ack)(void *opaque);
     void *intr_ack_opaque;
+    /* The local APIC (cpu-events.c): its hooks, the events it raised, wait-for-SIPI. */
+    const X86APICHooks *apic_hooks;
+    void *apic_opaque;
+    atomic_int pending_events; /* X86_EVENT_* */
+    atomic_int sipi_vector;
+    bool wait_sipi; /* an AP after reset or INIT: runs nothing until a start-up IPI */
     /* configuration */
     uint32_t apic_id;
     /* CPUID (cpuid.c): the model's identity */
@@ -315,6 +344,30 @@ void x86_cpu_reset(X86CPU *cpu);
 void x86_cpu_set_intr_ack(X86CPU *cpu, int (*ack)(void *opaque), void *opaque);
 /* The INTR line as a gpio input (level). */
 void x86_cpu_set_intr(void *opaque, int n, int level);
+
+/* The MSRs the local APIC owns when there is one (X86APICHooks). */
+static inline bool x86_msr_is_apic(uint32_t msr)
+{
+    return msr == MSR_IA32_APICBASE || msr == MSR_IA32_TSC_DEADLINE ||
+           (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST);
+}
+
+/* ---- cpu-events.c: what the local APIC does to its hart ---- */
+void x86_cpu_set_apic_hooks(X86CPU *cpu, const X86APICHooks *hooks, void *opaque);
+/* Any thread with the BQL: latch the event and wake the hart. */
+void x86_cpu_raise_nmi(X86CPU *cpu);
+void x86_cpu_raise_init(X86CPU *cpu);
+void x86_cpu_raise_sipi(X86CPU *cpu, uint8_t vector);
+/* The hart's thread, BQL held, between instructions: act on the latched events; true if
+ * the hart's state changed (an NMI taken, INIT done, started by SIPI). */
+bool x86_cpu_handle_events(X86CPU *cpu);
+/* Would an event end a halt? (has_work) */
+bool x86_cpu_events_pending(X86CPU *cpu);
+/* The TSC's rate: it counts the virtual clock's nanoseconds (x86_rdtsc). */
+uint64_t x86_cpu_tsc_hz(X86CPU *cpu);
+/* CR8 as mov from/to cr8 sees it: the APIC's TPR[7:4] when there is one. */
+uint64_t x86_get_cr8(CPUX86State *env);
+void x86_set_cr8(CPUX86State *env, uint64_t val);
 
 /* ---- gdbstub.c ---- */
 /* The gdb target description, registers and debug memory access (CPUClass hooks). */
