@@ -214,16 +214,17 @@ void kvm_cpu_kick(CPUState *cpu)
 /* ---- the run loop ---- */
 
 /* KVM_EXIT_MMIO: one access of up to 8 bytes, to the devices under the BQL. */
-static void handle_mmio(struct kvm_run *run)
+static void handle_mmio(CPUState *cpu, struct kvm_run *run)
 {
+    AddressSpace *as = kvm.arch->mmio_as(cpu);
     uint64_t val = 0;
 
     bql_lock();
     if (run->mmio.is_write) {
         memcpy(&val, run->mmio.data, MIN(run->mmio.len, sizeof(val)));
-        address_space_write(address_space_memory(), run->mmio.phys_addr, &val, run->mmio.len);
+        address_space_write(as, run->mmio.phys_addr, &val, run->mmio.len);
     } else {
-        address_space_read(address_space_memory(), run->mmio.phys_addr, &val, run->mmio.len);
+        address_space_read(as, run->mmio.phys_addr, &val, run->mmio.len);
         memcpy(run->mmio.data, &val, MIN(run->mmio.len, sizeof(val)));
     }
     bql_unlock();
@@ -274,7 +275,7 @@ static int run_once(CPUState *cpu, struct kvm_run *run)
     }
     switch (run->exit_reason) {
     case KVM_EXIT_MMIO:
-        handle_mmio(run);
+        handle_mmio(cpu, run);
         return 0;
     case KVM_EXIT_INTR:
         return EXCP_INTERRUPT;

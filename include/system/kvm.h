@@ -35,6 +35,9 @@ typedef struct KVMArchOps {
     /* The architectural state between env and KVM (when the vCPU enters and leaves exec). */
     bool (*put_registers)(CPUState *cpu, int vcpu_fd, Error **errp);
     bool (*get_registers)(CPUState *cpu, int vcpu_fd, Error **errp);
+    /* The address space the CPU's MMIO exits go to (a hart may see its own devices over
+     * system memory, as x86's local APIC page). */
+    AddressSpace *(*mmio_as)(CPUState *cpu);
     /* Before each KVM_RUN: inject a pending interrupt or ask for an interrupt window. */
     void (*pre_run)(CPUState *cpu, int vcpu_fd, struct kvm_run *run);
     /* After KVM_RUN, for exits kvm-all.c does not handle: an EXCP_* to leave exec with, 0 to

@@ -7,6 +7,9 @@
  *
  * What stays inside KVM between exits and is never copied out: the x87/SSE state (no
  * instruction of ours reads it while KVM runs the hart) and the TSC (KVM keeps it counting).
+ * Not yet: the local APIC's NMI/INIT/SIPI events (x86_cpu_raise_*) reach only harts the
+ * interpreter runs, so under KVM the application processors of -smp N stay in
+ * wait-for-SIPI, and NMIs are not injected.
  */
 #include <errno.h>
 #include <linux/kvm.h>
@@ -171,8 +174,10 @@ void x86_kvm_seg_to_cache(SegmentCache *sc, const struct kvm_segment *k)
     X(rcx, R_ECX)                                                                                  \
     X(rdx, R_EDX)                                                                                  \
     X(rbx, R_EBX)                                                                                  \
-    X(rsp, R_ESP) X(rbp, R_EBP) X(rsi, R_ESI) X(rdi, R_EDI) X(r8, 8) X(r9, 9) X(r10, 10)           \
-        X(r11, 11) X(r12, 12) X(r13, 13) X(r14, 14) X(r15, 15)
+    X(rsp, R_ESP)                                                                                  \
+    X(rbp, R_EBP)                                                                                  \
+    X(rsi, R_ESI) X(rdi, R_EDI) X(r8, 8) X(r9, 9) X(r10, 10) X(r11, 11) X(r12, 12) X(r13, 13)      \
+        X(r14, 14) X(r15, 15)
 
 static const int sreg_order[] = {R_CS, R_DS, R_ES, R_FS, R_GS, R_SS};
 
@@ -309,6 +314,12 @@ static bool x86_kvm_get_registers(CPUState *cs, int vcpu_fd, Error **errp)
 
 /* ---- exits ---- */
 
+/* The hart's view: its local APIC page over system memory. */
+static AddressSpace *x86_kvm_mmio_as(CPUState *cs)
+{
+    return X86_CPU(cs)->as;
+}
+
 /* Deliver the INTR line's vector when the guest can take it, else ask to hear when it can. */
 static void x86_kvm_pre_run(CPUState *cs, int vcpu_fd, struct kvm_run *run)
 {
@@ -371,6 +382,7 @@ const KVMArchOps x86_kvm_ops = {
     .init_vcpu = x86_kvm_init_vcpu,
     .put_registers = x86_kvm_put_registers,
     .get_registers = x86_kvm_get_registers,
+    .mmio_as = x86_kvm_mmio_as,
     .pre_run = x86_kvm_pre_run,
     .handle_exit = x86_kvm_handle_exit,
 };
