@@ -59,12 +59,13 @@ static bool start_kvm(Error **errp)
         error_setg(errp, "-icount is not allowed with hardware virtualization");
         return false;
     }
+    if (!kvm_init(target_info()->kvm, errp)) {
+        return false;
+    }
     if (first_cpu && first_cpu->next_cpu) {
         /* The local APIC's INIT/SIPI reach only interpreted harts so far (target/i386/kvm.c). */
         error_setg(errp, "kvm: -smp above 1 is not supported yet (the APs would never start)");
-        return false;
-    }
-    if (!kvm_init(target_info()->kvm, errp)) {
+        kvm_allowed = false;
         return false;
     }
     CPU_FOREACH (cpu) {
