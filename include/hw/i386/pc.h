@@ -13,6 +13,7 @@
 #define PC_MAX_CPUS 1
 
 typedef struct Q35Host Q35Host;
+typedef struct FWCfgState FWCfgState;
 
 typedef struct PCMachineState {
     MachineState parent_obj;
@@ -28,6 +29,7 @@ typedef struct PCMachineState {
     CPUState *cpus[PC_MAX_CPUS];
     DeviceState *rtc, *pit, *kbc;
     Q35Host *host;
+    FWCfgState *fw_cfg; /* /machine/fw_cfg (hw/i386/x86-boot.c) */
 } PCMachineState;
 
 #define PC_MACHINE(obj) OBJECT_CHECK(PCMachineState, (obj), MACHINE_TYPE_NAME("q35"))
