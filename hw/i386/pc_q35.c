@@ -22,6 +22,7 @@
  * e820 map, and -kernel's pieces for the linuxboot option ROM. The CMOS bytes
  * written here are what SeaBIOS sizes RAM from on a board without fw_cfg.
  */
+#include "hw/i386/acpi-build.h"
 #include "hw/i386/pc.h"
 #include "hw/i386/x86-boot.h"
 
@@ -293,6 +294,15 @@ static bool pc_q35_fw_cfg_init(PCMachineState *s, Error **errp)
     return x86_fw_cfg_init(s, errp) && x86_load_linux(s, s->fw_cfg, errp);
 }
 
+/* Once every device exists (-device too), the ACPI tables can describe them (QEMU's
+ * pc_machine_done -> acpi_setup). */
+static bool pc_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Error **errp)
+{
+    PCMachineState *s = PC_MACHINE(ms);
+
+    return acpi_setup(s, s->fw_cfg, errp);
+}
+
 static bool pc_q35_init(MachineState *ms, Error **errp)
 {
     PCMachineState *s = PC_MACHINE(ms);
@@ -305,6 +315,8 @@ static bool pc_q35_init(MachineState *ms, Error **errp)
         return false;
     }
     pc_cmos_init(s);
+    s->machine_done.notify = pc_machine_done;
+    machine_add_init_done_notifier(ms, &s->machine_done);
     s->host = q35_host_create(get_system_memory(), &ms->ram, &s->io, &s->pci_mem, errp);
     return s->host && pc_serial_init(s, errp) && pc_q35_fw_cfg_init(s, errp);
 }

@@ -29,7 +29,8 @@ typedef struct PCMachineState {
     CPUState *cpus[PC_MAX_CPUS];
     DeviceState *rtc, *pit, *kbc;
     Q35Host *host;
-    FWCfgState *fw_cfg; /* /machine/fw_cfg (hw/i386/x86-boot.c) */
+    FWCfgState *fw_cfg;                   /* /machine/fw_cfg (hw/i386/x86-boot.c) */
+    MachineInitDoneNotifier machine_done; /* pc_machine_done: the ACPI tables */
 } PCMachineState;
 
 #define PC_MACHINE(obj) OBJECT_CHECK(PCMachineState, (obj), MACHINE_TYPE_NAME("q35"))
