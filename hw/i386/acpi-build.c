@@ -8,7 +8,7 @@
  * APIC (MADT), HPET, MCFG, RSDT. The RSDP (revision 0, in the F segment) points to the RSDT.
  * What they describe (the devices of hw/i386/pc_q35.c and the ICH9 chipset):
  *   PM block     PM1a_EVT 0x600, PM1a_CNT 0x604, PM_TMR 0x608 (24-bit), GPE0 0x620 (16 bytes)
- *   SCI          IRQ 9, level, active high (a MADT override); reset: 0x6 to port 0xcf9
+ *   SCI          IRQ 9, level, active high (a MADT override); reset: 0xf to port 0xcf9
  *   MADT         a local APIC per CPU at 0xfee00000, the I/O APIC (ID 0, 0xfec00000, GSI 0),
  *                IRQ0 -> GSI 2, IRQs 5, 9, 10, 11 level/high, LINT1 = NMI
  *   MCFG         ECAM at 0xb0000000, buses 0-255
@@ -35,7 +35,7 @@
 #define PC_PM_BASE 0x600
 #define PC_SCI_IRQ 9
 #define PC_RESET_PORT 0xcf9
-#define PC_RESET_VALUE 0x6
+#define PC_RESET_VALUE 0xf /* full reset, as QEMU writes it */
 #define PC_LAPIC_BASE 0xfee00000u
 #define PC_IOAPIC_BASE 0xfec00000u
 #define PC_MCFG_BASE 0xb0000000ULL
@@ -114,7 +114,7 @@ static void build_fadt(AcpiBuild *ab)
 
     acpi_blob_append_le(b, 0, 4); /* FIRMWARE_CTRL: the FACS */
     acpi_blob_append_le(b, 0, 4); /* DSDT */
-    acpi_blob_append_le(b, 0, 1); /* reserved (INT_MODEL in ACPI 1.0) */
+    acpi_blob_append_le(b, 1, 1); /* INT_MODEL of ACPI 1.0 (reserved since): APIC, as QEMU */
     acpi_blob_append_le(b, 0, 1); /* preferred PM profile: unspecified */
     acpi_blob_append_le(b, PC_SCI_IRQ, 2);
     /* SMI_CMD 0: the chipset is always in ACPI mode, so the OS has no APM command to
