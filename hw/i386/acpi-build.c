@@ -265,7 +265,12 @@ bool acpi_setup(PCMachineState *s, FWCfgState *fw_cfg, Error **errp)
     acpi_blob_append_zeros(&ab.tables, ACPI_TABLES_PAD - ab.tables.len % ACPI_TABLES_PAD);
     bios_linker_loader_alloc(&ab.linker, ACPI_RSDP_FILE, 16, true);
     rsdp = build_rsdp(&ab, rsdt);
-    return fw_cfg_add_file(fw_cfg, ACPI_TABLES_FILE, ab.tables.data, ab.tables.len, errp) &&
-           fw_cfg_add_file(fw_cfg, ACPI_RSDP_FILE, rsdp.data, rsdp.len, errp) &&
-           fw_cfg_add_file(fw_cfg, ACPI_LOADER_FILE, ab.linker.cmds.data, ab.linker.cmds.len, errp);
+    /* fw_cfg takes each buffer over, also when adding fails: so all three are handed over,
+     * and the first error is the one reported. */
+    bool ok = fw_cfg_add_file(fw_cfg, ACPI_TABLES_FILE, ab.tables.data, ab.tables.len, errp);
+    ok = fw_cfg_add_file(fw_cfg, ACPI_RSDP_FILE, rsdp.data, rsdp.len, ok ? errp : NULL) && ok;
+    ok = fw_cfg_add_file(fw_cfg, ACPI_LOADER_FILE, ab.linker.cmds.data, ab.linker.cmds.len,
+                         ok ? errp : NULL) &&
+         ok;
+    return ok;
 }
