@@ -32,11 +32,11 @@ def x86_images():
     return os.path.join(outdir, "bzImage"), os.path.join(outdir, "initrd.cpio.gz")
 
 
-def boot_logs(binary, tmp_path, name, extra, until_debug, until_serial=None):
-    """Run binary -M q35 -m 512 with extra arguments, the serial console and the debug console
+def boot_logs(binary, tmp_path, name, extra, until_debug, until_serial=None, mem="512"):
+    """Run binary -M q35 -m mem with extra arguments, the serial console and the debug console
     (port 0x402) in files, until both hold their marker; (debug lines, serial text)."""
     dbg, ser = tmp_path / f"{name}.dbg", tmp_path / f"{name}.ser"
-    cmd = [binary, "-M", "q35", "-m", "512", "-display", "none", "-monitor", "none",
+    cmd = [binary, "-M", "q35", "-m", mem, "-display", "none", "-monitor", "none",
            "-serial", f"file:{ser}", "-chardev", f"file,id=dbg,path={dbg}",
            "-device", "isa-debugcon,iobase=0x402,chardev=dbg"] + extra
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -256,3 +256,14 @@ def test_acpi_tables_decode_and_match_qemu(kestrel_x86, tmp_path):
         return t[44:48] + t[54:140] + t[148:]
 
     assert fadt_body(ours["FACP"]) == fadt_body(theirs["FACP"])
+
+
+def test_e820_with_ram_above_4g_matches_qemu(kestrel_x86, tmp_path):
+    """-m 3G: 2 GiB below 4 GiB (the rest would reach the MCFG window), 1 GiB from 4 GiB."""
+    ours, _ = boot_logs(kestrel_x86, tmp_path, "kestrel", [], "Relocating init", mem="3G")
+    assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
+    theirs, _ = boot_logs(QEMU_X86, tmp_path, "qemu", [], "Relocating init", mem="3G")
+    assert e820_lines(ours) == e820_lines(theirs)
+    assert e820_lines(ours) == [
+        "qemu/e820: addr 0x0000000000000000 len 0x0000000080000000 [RAM]",
+        "qemu/e820: addr 0x0000000100000000 len 0x0000000040000000 [RAM]"]
