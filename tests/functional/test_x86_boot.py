@@ -32,11 +32,14 @@ def x86_images():
     return os.path.join(outdir, "bzImage"), os.path.join(outdir, "initrd.cpio.gz")
 
 
-def boot_logs(binary, tmp_path, name, extra, until_debug, until_serial=None, mem="512"):
+def boot_logs(binary, tmp_path, name, extra, until_debug, until_serial=None, mem="512",
+              then=None):
     """Run binary -M q35 -m mem with extra arguments, the serial console and the debug console
-    (port 0x402) in files, until both hold their marker; (debug lines, serial text)."""
-    dbg, ser = tmp_path / f"{name}.dbg", tmp_path / f"{name}.ser"
-    cmd = [binary, "-M", "q35", "-m", mem, "-display", "none", "-monitor", "none",
+    (port 0x402) in files, until both hold their marker; then, if given, call then(hmp) with
+    the human monitor before the emulator is stopped. (debug lines, serial text)."""
+    dbg, ser, mon = (tmp_path / f"{name}.{ext}" for ext in ("dbg", "ser", "mon"))
+    cmd = [binary, "-M", "q35", "-m", mem, "-display", "none",
+           "-monitor", f"unix:{mon},server,nowait" if then else "none",
            "-serial", f"file:{ser}", "-chardev", f"file,id=dbg,path={dbg}",
            "-device", "isa-debugcon,iobase=0x402,chardev=dbg"] + extra
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -51,6 +54,8 @@ def boot_logs(binary, tmp_path, name, extra, until_debug, until_serial=None, mem
             if until_debug in read(dbg) and (until_serial is None or until_serial in read(ser)):
                 break
             time.sleep(0.2)
+        if then and proc.poll() is None:
+            then(Hmp(mon))
     finally:
         proc.kill()
         _, err = proc.communicate()
@@ -65,16 +70,27 @@ def e820_lines(lines):
     return [l for l in lines if l.startswith("qemu/e820:")]
 
 
+def wait_for_long_mode(hmp):
+    """The setup code jumped to the kernel at 1 MiB, whose decompressor enters long mode (and
+    then takes long in the interpreter: Debian's kernel is xz-compressed)."""
+    deadline = time.monotonic() + HANG_GUARD  # hang guard only
+    while "EFER=0000000000000500" not in (regs := hmp.cmd("info registers")):
+        assert time.monotonic() < deadline, "the decompressor never reached long mode:\n" + regs
+        time.sleep(0.5)
+    assert "CS =0010" in regs and "CR0=80050033" in regs, regs
+
+
 def test_linux_boot_through_linuxboot_rom(kestrel_x86, x86_images, tmp_path):
     """-kernel/-initrd/-append: SeaBIOS finds the kernel in fw_cfg, boots the linuxboot_dma
     option ROM first (bootorder), and the kernel's real-mode setup runs (it probes EDD on
-    the console); the e820 map SeaBIOS reads from fw_cfg is QEMU's."""
+    the console) and starts the decompressor, which reaches long mode; the e820 map SeaBIOS
+    reads from fw_cfg is QEMU's."""
     kernel, initrd = x86_images
     args = ["-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0 earlyprintk=ttyS0"]
     # The setup code prints through the BIOS, whose serial console (sercon) and the VGA text
     # path both reach COM1 here, as under QEMU: every character twice.
     ours, serial = boot_logs(kestrel_x86, tmp_path, "kestrel", args, "Booting from ROM...",
-                             "PPrroobbiinngg  EEDDDD")
+                             "PPrroobbiinngg  EEDDDD", then=wait_for_long_mode)
     assert "Found QEMU fw_cfg" in ours and "QEMU fw_cfg DMA interface supported" in ours
     assert "Booting from Floppy..." not in ours, "bootorder should put the option ROM first"
     assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
