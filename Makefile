@@ -137,12 +137,14 @@ clean:
 
 # Guest images, built into a cache outside the tree (~/.cache/kestrel/images) and rebuilt only
 # when an input changes: the busybox Linux (kernel, initramfs, ext4 disk; ~12 min the first
-# time) and the Debian system (~20 min). They have separate caches and locks, so they are
+# time), the x86-64 kernel and initramfs from Debian's binary packages (scripts/build-x86-images,
+# a download) and the Debian system (~20 min). They have separate caches and locks, so they are
 # built side by side: on a fresh machine `make check` waits for the longer one only.
 images:
 	@scripts/build-images > /dev/null & linux=$$!; \
+	scripts/build-x86-images > /dev/null & x86=$$!; \
 	scripts/build-images debian > /dev/null; debian=$$?; \
-	wait $$linux && test $$debian -eq 0
+	wait $$linux && wait $$x86 && test $$debian -eq 0
 
 # The main job (README quick start): OpenSBI, Linux 6.1, a busybox shell on the console.
 # `poweroff` in the guest (or Ctrl-A x) ends it.

@@ -4,7 +4,7 @@
  * (RAM below 4 GiB at 0, the rest above 4 GiB; the BIOS at the top of 4 GiB
  * with its last 128 KiB aliased at 0xe0000), the I/O port space, then the
  * chipset devices at their ISA ports; machine-done loads nothing more (the
- * BIOS finds the kernel through fw_cfg, which comes with hw/nvram/fw_cfg.c).
+ * BIOS finds the kernel through fw_cfg, hw/i386/x86-boot.c).
  *
  * Memory map (QEMU's for q35):
  *   0x00000000  RAM below 4 GiB: all of it, or 2 GiB when RAM >= 0xb0000000
@@ -18,12 +18,13 @@
  *   (A20, fast reset), 0x3f8 COM1 (IRQ 4), 0x402 -debugcon, 0xcf8/0xcfc PCI
  *   configuration (Q35 MCH at 00:00.0), 0xcf9 reset control.
  *
- * fw_cfg: hw/nvram/fw_cfg.c (another part of the work) adds its I/O-port
- * front end at 0x510; pc_q35_fw_cfg_init below is where the board creates it
- * once it exists. Until then SeaBIOS takes the RAM size from the CMOS bytes
- * written here, as it does on a board without fw_cfg.
+ * fw_cfg: hw/i386/x86-boot.c puts its I/O-port front end at 0x510 with the
+ * e820 map, and -kernel's pieces for the linuxboot option ROM. The CMOS bytes
+ * written here are what SeaBIOS sizes RAM from on a board without fw_cfg.
  */
+#include "hw/i386/acpi-build.h"
 #include "hw/i386/pc.h"
+#include "hw/i386/x86-boot.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -404,26 +405,30 @@ static bool pc_cpus_init(PCMachineState *s, Error **errp)
     return true;
 }
 
-/*
- * Where fw_cfg joins: hw/nvram/fw_cfg.c's I/O-port front end at 0x510 (selector) and 0x511
- * (data), DMA at 0x514, filled with the RAM size, CPU count, -kernel/-initrd/-append and the
- * e820 table. Not yet written (another helper's part); SeaBIOS then reads the CMOS bytes.
- */
+/* fw_cfg and what it hands over: the PC's items, the e820 map, -kernel/-initrd/-append. */
 static bool pc_q35_fw_cfg_init(PCMachineState *s, Error **errp)
 {
     MachineState *ms = MACHINE(s);
 
-    /* Until then, what only fw_cfg could hand over is refused rather than ignored. */
-    if (ms->kernel_filename || ms->initrd_filename || ms->kernel_cmdline) {
-        error_setg(errp, "q35: -kernel, -initrd and -append need fw_cfg, which this board "
-                         "does not have yet");
-        return false;
-    }
     if (ms->dtb) {
         error_setg(errp, "q35: -dtb: the PC has no device tree");
         return false;
     }
-    return true;
+    if (!ms->kernel_filename && (ms->initrd_filename || ms->kernel_cmdline)) {
+        error_setg(errp, ms->initrd_filename ? "-initrd only allowed with -kernel option"
+                                             : "-append only allowed with -kernel option");
+        return false;
+    }
+    return x86_fw_cfg_init(s, errp) && x86_load_linux(s, s->fw_cfg, errp);
+}
+
+/* Once every device exists (-device too), the ACPI tables can describe them (QEMU's
+ * pc_machine_done -> acpi_setup). */
+static bool pc_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Error **errp)
+{
+    PCMachineState *s = PC_MACHINE(ms);
+
+    return acpi_setup(s, s->fw_cfg, errp);
 }
 
 static bool pc_q35_init(MachineState *ms, Error **errp)
@@ -438,6 +443,8 @@ static bool pc_q35_init(MachineState *ms, Error **errp)
         return false;
     }
     pc_cmos_init(s);
+    s->machine_done.notify = pc_machine_done;
+    machine_add_init_done_notifier(ms, &s->machine_done);
     s->host = q35_host_create(get_system_memory(), &ms->ram, &s->io, &s->pci_mem, errp);
     return s->host && pc_lpc_init(s, errp) && pc_serial_init(s, errp) &&
            pc_q35_fw_cfg_init(s, errp);

@@ -16,8 +16,7 @@
 #include "util/log.h"
 #include "util/option.h"
 
-/* The whole of path, refused beyond FW_CFG_MAX_ITEM_SIZE before anything is read. */
-static bool fw_cfg_load_file(const char *path, uint8_t **data, size_t *len, Error **errp)
+bool fw_cfg_load_file(const char *path, uint8_t **data, size_t *len, Error **errp)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;

@@ -220,6 +220,26 @@ bool fw_cfg_add_file(FWCfgState *s, const char *name, void *data, size_t len, Er
     return true;
 }
 
+bool fw_cfg_modify_file(FWCfgState *s, const char *name, void *data, size_t len, Error **errp)
+{
+    uint32_t count = be32toh(s->files->count);
+
+    for (uint32_t i = 0; i < count; i++) {
+        if (!strcmp(s->files->f[i].name, name)) {
+            if (len > FW_CFG_MAX_ITEM_SIZE) {
+                break;
+            }
+            fw_cfg_set_entry(&s->entries[0][FW_CFG_FILE_FIRST + i], data, len);
+            s->files->f[i].size = htobe32((uint32_t)len);
+            return true;
+        }
+    }
+    free(data);
+    error_setg(errp, "fw_cfg file %s: %s", name,
+               len > FW_CFG_MAX_ITEM_SIZE ? "too large" : "no such file to modify");
+    return false;
+}
+
 FWCfgState *fw_cfg_find(void)
 {
     Object *obj = object_resolve_path("/machine/" TYPE_FW_CFG);

@@ -226,6 +226,26 @@ static void test_file_limits(void **state)
     object_unref(OBJECT(d));
 }
 
+/* fw_cfg_modify_file (the PC's bootorder): new data and size in place, same key. */
+static void test_modify_file(void **state)
+{
+    char name[56];
+    uint32_t size;
+    uint16_t key;
+    Error *err = NULL;
+
+    assert_true(fw_cfg_modify_file(fw, "bootorder", xstrdup("/rom@x"), 7, &error_abort));
+    dir_entry(1, name, &size, &key);
+    assert_string_equal(name, "bootorder");
+    assert_int_equal(size, 7);
+    assert_int_equal(key, FW_CFG_FILE_FIRST + 1);
+    sel(key);
+    assert_int_equal(rd(0, 4), '/' | 'r' << 8 | 'o' << 16 | 'm' << 24);
+    assert_false(fw_cfg_modify_file(fw, "opt/none", xstrdup("x"), 1, &err));
+    assert_string_equal(error_get_pretty(err), "fw_cfg file opt/none: no such file to modify");
+    error_free(err);
+}
+
 static void test_dma_read_skip_select(void **state)
 {
     memset(guest(BUF), 0xaa, 16);
@@ -354,6 +374,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dma_disabled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_directory_sorted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_modify_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dma_read_skip_select, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dma_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dma_outside_ram, setup, teardown),

@@ -15,6 +15,7 @@
 #define PC_MAX_CPUS 255 /* QEMU q35's limit without an IOMMU's interrupt remapping: 8-bit IDs */
 
 typedef struct Q35Host Q35Host;
+typedef struct FWCfgState FWCfgState;
 
 typedef struct PCMachineState {
     MachineState parent_obj;
@@ -38,6 +39,8 @@ typedef struct PCMachineState {
     MemoryRegion apic_msi;
     DeviceState *rtc, *pit, *kbc;
     Q35Host *host;
+    FWCfgState *fw_cfg;                   /* /machine/fw_cfg (hw/i386/x86-boot.c) */
+    MachineInitDoneNotifier machine_done; /* pc_machine_done: the ACPI tables */
 } PCMachineState;
 
 #define PC_MACHINE(obj) OBJECT_CHECK(PCMachineState, (obj), MACHINE_TYPE_NAME("q35"))

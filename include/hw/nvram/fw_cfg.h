@@ -116,6 +116,16 @@ bool fw_cfg_add_file_writable(FWCfgState *s, const char *name, void *data, size_
                               FWCfgWriteCallback *write_cb, void *opaque,
                               Error **errp) WARN_UNUSED_RESULT;
 
+/* Replace the data of the existing file `name` (QEMU's fw_cfg_modify_file; the board's
+ * "bootorder"): the buffer is taken over, also on failure (no such file, too large). */
+bool fw_cfg_modify_file(FWCfgState *s, const char *name, void *data, size_t len,
+                        Error **errp) WARN_UNUSED_RESULT;
+
+/* The whole of the host file path into *data (xmalloc'ed, NULL when empty) and *len; a
+ * file beyond FW_CFG_MAX_ITEM_SIZE is refused before anything is read. */
+bool fw_cfg_load_file(const char *path, uint8_t **data, size_t *len,
+                      Error **errp) WARN_UNUSED_RESULT;
+
 /* FW_CFG_UUID from a checked -uuid string: its 16 bytes in the order written. */
 void fw_cfg_set_uuid(FWCfgState *s, const char *uuid);
 
