@@ -27,6 +27,22 @@ SYSFS = ("cd /sys/bus/usb/devices; for d in 1-*; do case $d in *:*) continue;; e
          "done; cd /")
 
 
+def hid_order_free(text):
+    """SYSFS's output with the HID devices' numbers (0003:0627:0001.NNNN: the order the two
+    devices happened to probe in, which varies with host load) dropped and their blocks
+    sorted, so the view compares what each device is, not which came first."""
+    blocks, cur = [], []
+    for line in text.splitlines():
+        if line.startswith("== ") and cur:
+            blocks.append(cur)
+            cur = []
+        cur.append(line)
+    blocks.append(cur)
+    usb = [b for b in blocks if not b[0].startswith("== /sys/bus/hid/")]
+    hid = sorted(["== hid"] + b[1:] for b in blocks if b[0].startswith("== /sys/bus/hid/"))
+    return "\n".join(line for b in usb + hid for line in b)
+
+
 def capture_events(child, dev, count):
     """Record count input_events of /dev/input/dev, once the reader has it open: usbhid drops
     the reports of the first 50 ms after an open (stale ones a closed device queued), and
@@ -41,7 +57,7 @@ def guest_view(binary, images, tmp_path):
     boot(child, qmp)
     # Enumeration runs after the shell starts: wait for both HID interfaces.
     sh(child, "while [ ! -e /sys/bus/hid/devices/0003:0627:0001.0002 ]; do sleep 0.1; done")
-    view = info + qmp.hmp("info usb") + sh(child, SYSFS)
+    view = info + qmp.hmp("info usb") + hid_order_free(sh(child, SYSFS))
     kbd = event_device(child, "QEMU USB Keyboard")
     tablet = event_device(child, "QEMU USB Tablet")
     capture_events(child, kbd, 6)  # MSC_SCAN, KEY_A, SYN for the press, the same for release
