@@ -6,6 +6,7 @@ with QMP input-send-event arrives as EV_ABS, a click as EV_KEY (the endpoint is 
 restarted in between, as the driver does when the event device is closed and opened again).
 The same script runs on QEMU, so the expected events are QEMU's. Command-line forms (-usb,
 -usbdevice, bus=, port=) are checked against QEMU's answers."""
+import difflib
 import subprocess
 
 import pexpect
@@ -87,7 +88,10 @@ def test_usb_input_as_qemu(kestrel, qemu, linux_images, tmp_path):
     assert keys == [(EV_KEY, KEY_A, 1), (EV_KEY, KEY_A, 0)]
     assert moves == [(EV_ABS, 0, 1000), (EV_ABS, 1, 20000)]
     assert clicks == [(EV_KEY, BTN_LEFT, 1), (EV_KEY, BTN_LEFT, 0)]
-    assert guest_view(qemu, linux_images, tmp_path) == (view, keys, moves, clicks)
+    theirs = guest_view(qemu, linux_images, tmp_path)
+    assert theirs[0] == view, "\n".join(difflib.unified_diff(
+        theirs[0].splitlines(), view.splitlines(), "qemu", "kestrel", lineterm=""))
+    assert theirs[1:] == (keys, moves, clicks)
 
 
 def run(binary, *args):
