@@ -308,11 +308,11 @@ RISCVException riscv_helper_sret(CPURISCVState *env)
     s &= ~MSTATUS_MPRV; /* sret never returns to M */
     env->mstatus = s;
     env->priv = prev;
+    env->pc = env->sepc & ~1ULL; /* HS's sepc: read before the swap to the guest's */
     if (to_virt) {
         env->hstatus &= ~HSTATUS_SPV;
         riscv_cpu_set_virt(env, true);
     }
-    env->pc = env->sepc & ~1ULL;
     env->load_res = -1;
     priv_changed(env);
     xret_check_interrupts(env);
