@@ -198,7 +198,7 @@ static const Property riscv_cpu_config_props[] = {
     EXT_PROP("c", ext_c, true),
     EXT_PROP("s", ext_s, true),
     EXT_PROP("u", ext_u, true),
-    EXT_PROP("h", ext_h, false),
+    EXT_PROP("h", ext_h, true),
     EXT_PROP("g", ext_g, false),
     DEFINE_PROP_BOOL("pmp", RISCVCPU, pmp, true),
     DEFINE_PROP_BOOL("mmu", RISCVCPU, mmu, true),
