@@ -141,21 +141,26 @@ static uint64_t mstatus_with_sd(uint64_t mstatus)
  * The rights cached in the TLB depend on SUM and MXR. MPRV and MPP only pick
  * the mmu_idx, whose entries stay valid (the TLB is tagged by mmu_idx), so
  * changing them flushes nothing: OpenSBI toggles MPRV for every emulated
- * misaligned access.
+ * misaligned access. SUM only matters to S-mode accesses (Linux toggles it
+ * around every user copy): it drops the S context of its side, not the whole
+ * TLB. MXR of HS also governs the G-stage: with V=0 it drops everything.
  */
 static void mstatus_commit(CPURISCVState *env, uint64_t val)
 {
-    const uint64_t mmu_bits = MSTATUS_SUM | MSTATUS_MXR;
     uint64_t old = env->mstatus;
+    uint64_t changed;
 
     env->mstatus = mstatus_with_sd(val);
-    if ((old ^ env->mstatus) & mmu_bits) {
+    changed = old ^ env->mstatus;
+    if (changed & MSTATUS_MXR) {
         /* With V=1 these are vsstatus's: only the guest's translations used them. */
         if (env->virt) {
             tlb_flush_by_mmuidx(env_cs(env), MMU_IDX_V_MASK);
         } else {
             tlb_flush(env_cs(env));
         }
+    } else if (changed & MSTATUS_SUM) {
+        tlb_flush_by_mmuidx(env_cs(env), 1u << (env->virt ? MMU_IDX_VS : MMU_IDX_S));
     }
     riscv_csr_check_interrupts(env);
 }

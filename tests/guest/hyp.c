@@ -31,6 +31,12 @@
 #define CSR_HTINST 0x64a
 #define CSR_HGATP 0x680
 #define CSR_MTVAL2 0x34b
+#define CSR_MENVCFG 0x30a
+#define CSR_HENVCFG 0x60a
+#define CSR_HTIMEDELTA 0x605
+#define CSR_VSTIMECMP 0x24d
+#define MENVCFG_STCE (1UL << 63)
+#define MIP_VSTIP (1UL << 6)
 
 #define HSTATUS_GVA (1UL << 6)
 #define HSTATUS_SPV (1UL << 7)
@@ -301,7 +307,6 @@ static void build_tables(void)
 
 static void check_csrs(void)
 {
-    CHECK(csr_read(misa) & (1UL << ('H' - 'A')));
     CHECK_EQ((csr_read(CSR_HSTATUS) >> 32) & 3, 2); /* VSXL = 64 */
     csr_write(mideleg, 0);
     CHECK_EQ(csr_read(mideleg), 0x1444); /* VSSI, VSTI, VSEI, SGEI read-only one */
@@ -325,6 +330,28 @@ static void check_csrs(void)
     csr_write(CSR_VSSTATUS, MSTATUS_SUM | MSTATUS_FS_INITIAL);
     CHECK_EQ(csr_read(CSR_VSSTATUS) & MSTATUS_SUM, MSTATUS_SUM);
     CHECK_EQ(csr_read(sstatus) & MSTATUS_SUM, 0);
+}
+
+/* Sstc with H: hip.VSTIP follows time + htimedelta >= vstimecmp under both STCE bits. */
+static void check_vstimecmp(void)
+{
+    unsigned long now = csr_read(time);
+
+    csr_set(CSR_MENVCFG, MENVCFG_STCE);
+    csr_set(CSR_HENVCFG, MENVCFG_STCE);
+    csr_write(CSR_HTIMEDELTA, 0);
+    csr_write(CSR_VSTIMECMP, now + 1000000000UL);
+    CHECK_EQ(csr_read(CSR_HIP) & MIP_VSTIP, 0);
+    /* the guest's time (time + htimedelta) past vstimecmp; QEMU 7.2 compares again only when
+     * vstimecmp is written, so it is written after htimedelta */
+    csr_write(CSR_HTIMEDELTA, 2000000000UL);
+    csr_write(CSR_VSTIMECMP, now + 1000000000UL);
+    CHECK_EQ(csr_read(CSR_HIP) & MIP_VSTIP, MIP_VSTIP);
+    CHECK_EQ(csr_read(mip) & MIP_VSTIP, MIP_VSTIP);
+    csr_write(CSR_VSTIMECMP, -1UL);
+    CHECK_EQ(csr_read(CSR_HIP) & MIP_VSTIP, 0);
+    csr_write(CSR_HTIMEDELTA, 0);
+    csr_clear(CSR_HENVCFG, MENVCFG_STCE);
 }
 
 static void check_vs_basics(void)
@@ -541,6 +568,8 @@ static void check_interrupts(void)
 int main(void)
 {
     pmp_allow_all();
+    /* first, so that a hart without H fails here rather than in the hooks' CSR reads */
+    CHECK(csr_read(misa) & (1UL << ('H' - 'A')));
     m_trap_hook = m_hook;
     s_trap_hook = s_hook;
     build_tables();
@@ -548,6 +577,7 @@ int main(void)
     csr_write(mcounteren, 2);
     csr_write(CSR_HCOUNTEREN, 2);
     check_csrs();
+    check_vstimecmp();
     check_vs_basics();
     check_delegation();
     check_two_stage();
