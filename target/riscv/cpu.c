@@ -144,9 +144,13 @@ static void riscv_cpu_dev_reset(DeviceState *dev)
     riscv_cpu_reset(RISCV_CPU(dev));
 }
 
-/* Input line n of the hart: mip bit n follows its level. */
+/* Input line n of the hart: mip bit n follows its level; above those, hgeip bits 1.. */
 static void riscv_cpu_irq_line(void *opaque, int n, int level)
 {
+    if (n >= RISCV_CPU_NUM_IRQ_LINES) {
+        riscv_cpu_set_gei(RISCV_CPU(opaque), n - RISCV_CPU_NUM_IRQ_LINES + 1, level);
+        return;
+    }
     uint64_t mask = 1ULL << n;
 
     riscv_cpu_update_mip(RISCV_CPU(opaque), mask, level ? mask : 0);
@@ -167,7 +171,7 @@ static void riscv_cpu_instance_init(Object *obj)
 
     cpu->parent_obj.tcg_ops = &riscv_tcg_ops;
     cpu->parent_obj.tlb = &cpu->tlb;
-    qdev_init_gpio_in(DEVICE(obj), riscv_cpu_irq_line, RISCV_CPU_NUM_IRQ_LINES);
+    qdev_init_gpio_in(DEVICE(obj), riscv_cpu_irq_line, RISCV_CPU_NUM_IRQ_LINES + RISCV_CPU_GEI_MAX);
 }
 
 static void riscv_cpu_finalize(Object *obj)

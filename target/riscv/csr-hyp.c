@@ -13,8 +13,9 @@
  *   access, trap to VS, sret and the VS-stage walk use the vs* values with no
  *   test of V on those paths (8.2: "when V=1, the VS CSRs substitute for the
  *   corresponding supervisor CSRs").
- * - GEILEN = 0 (no IMSIC guest files yet): hgeie and hgeip read zero and
- *   hstatus.VGEIN is read-only zero, as on QEMU's virt without aia-guests.
+ * - GEILEN is 0 unless the board sets it (riscv_cpu_set_geilen: IMSIC guest
+ *   files, aia-guests): then hgeie/hgeip and hstatus.VGEIN read zero, as on
+ *   QEMU's virt without aia-guests. hgeip bits are input lines of the hart.
  * - hvip's bits are kept in mip (bits 2, 6, 10), which the hart already reads
  *   atomically; vstimecmp's comparison is a separate flag ORed into VSTIP.
  * - VSXL and the VS-mode UXL are read-only 64-bit; hstatus.VSBE is zero.
@@ -73,11 +74,36 @@ void riscv_cpu_set_virt(CPURISCVState *env, bool virt)
 uint64_t riscv_cpu_mip_effective(CPURISCVState *env)
 {
     uint64_t mip = atomic_load_explicit(&env->mip, memory_order_relaxed);
+    uint64_t hgeip = atomic_load_explicit(&env->hgeip, memory_order_relaxed);
 
     if (__atomic_load_n(&env->vstime_irq, __ATOMIC_RELAXED)) {
         mip |= MIP_VSTIP;
     }
+    if (unlikely(hgeip)) {
+        unsigned vgein = extract64(env->hstatus, HSTATUS_VGEIN_SHIFT, 6);
+        mip |= (hgeip & env->hgeie) ? MIP_SGEIP : 0;
+        mip |= (vgein && ((hgeip >> vgein) & 1)) ? MIP_VSEIP : 0;
+    }
     return mip;
+}
+
+void riscv_cpu_set_geilen(RISCVCPU *cpu, unsigned geilen)
+{
+    cpu->geilen = MIN(geilen, RISCV_CPU_GEI_MAX);
+}
+
+void riscv_cpu_set_gei(RISCVCPU *cpu, unsigned n, int level)
+{
+    CPURISCVState *env = &cpu->env;
+    uint64_t bit = 1ULL << n, old;
+
+    if (n == 0 || n > cpu->geilen) {
+        return; /* no such guest external interrupt on this hart */
+    }
+    old = level ? atomic_fetch_or(&env->hgeip, bit) : atomic_fetch_and(&env->hgeip, ~bit);
+    if (level && !(old & bit)) {
+        cpu_kick(&cpu->parent_obj);
+    }
 }
 
 static CPUState *env_cs(CPURISCVState *env)
@@ -145,12 +171,6 @@ HYP_FIELD(htinst, ~0ULL)
 HYP_FIELD(mtval2, ~0ULL)
 HYP_FIELD(mtinst, ~0ULL)
 
-static RISCVException read_zero(CPURISCVState *env, int csrno, uint64_t *val)
-{
-    *val = 0;
-    return RISCV_EXCP_NONE;
-}
-
 /* ---- hstatus (8.2.1) ---- */
 
 static RISCVException read_hstatus(CPURISCVState *env, int csrno, uint64_t *val)
@@ -159,11 +179,39 @@ static RISCVException read_hstatus(CPURISCVState *env, int csrno, uint64_t *val)
     return RISCV_EXCP_NONE;
 }
 
+/* VGEIN is WARL over 0..GEILEN: another value keeps the field as it was. */
 static RISCVException write_hstatus(CPURISCVState *env, int csrno, uint64_t val)
 {
     const uint64_t mask = HSTATUS_GVA | HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_HU | HSTATUS_VTVM |
-                          HSTATUS_VTW | HSTATUS_VTSR;
+                          HSTATUS_VTW | HSTATUS_VTSR | HSTATUS_VGEIN;
+
+    if (extract64(val, HSTATUS_VGEIN_SHIFT, 6) > env_cpu(env)->geilen) {
+        val = (val & ~HSTATUS_VGEIN) | (env->hstatus & HSTATUS_VGEIN);
+    }
     env->hstatus = val & mask;
+    riscv_csr_check_interrupts(env);
+    return RISCV_EXCP_NONE;
+}
+
+/* hgeie: bits 1..GEILEN */
+static RISCVException read_hgeie(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->hgeie;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_hgeie(CPURISCVState *env, int csrno, uint64_t val)
+{
+    unsigned geilen = env_cpu(env)->geilen;
+
+    env->hgeie = val & (((1ULL << geilen) - 1) << 1);
+    riscv_csr_check_interrupts(env);
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException read_hgeip(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = atomic_load(&env->hgeip);
     return RISCV_EXCP_NONE;
 }
 
@@ -452,14 +500,14 @@ static const RISCVCSR csr_hyp_table[4096] = {
     H_CSR(CSR_HIE, hie),
     H_CSR(CSR_HTIMEDELTA, htimedelta),
     H_CSR(CSR_HCOUNTEREN, hcounteren),
-    [CSR_HGEIE] = {"hgeie", pred_h, NULL, read_zero, NULL},
+    H_CSR(CSR_HGEIE, hgeie),
     H_CSR(CSR_HENVCFG, henvcfg),
     H_CSR(CSR_HTVAL, htval),
     H_CSR(CSR_HIP, hip),
     H_CSR(CSR_HVIP, hvip),
     H_CSR(CSR_HTINST, htinst),
     [CSR_HGATP] = {"hgatp", pred_h, gate_hgatp, read_hgatp, write_hgatp},
-    [CSR_HGEIP] = {"hgeip", pred_h, NULL, read_zero, NULL},
+    [CSR_HGEIP] = {"hgeip", pred_h, NULL, read_hgeip, NULL},
     H_CSR(CSR_VSSTATUS, vsstatus),
     H_CSR(CSR_VSIE, vsie),
     H_CSR(CSR_VSTVEC, vstvec),

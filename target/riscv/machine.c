@@ -94,6 +94,7 @@ const VMStateDescription vmstate_riscv_cpu = {
             VMSTATE_UINT64(env.hideleg, RISCVCPU),
             VMSTATE_UINT64(env.hcounteren, RISCVCPU),
             VMSTATE_UINT64(env.hgeie, RISCVCPU),
+            VMSTATE_UINT64(env.hgeip, RISCVCPU),
             VMSTATE_UINT64(env.htval, RISCVCPU),
             VMSTATE_UINT64(env.htinst, RISCVCPU),
             VMSTATE_UINT64(env.hgatp, RISCVCPU),

@@ -112,6 +112,7 @@ typedef struct CPURISCVState {
         uint64_t stvec, sscratch, sepc, scause, stval, satp;
     } s_other;
     uint64_t hstatus, hedeleg, hideleg, hcounteren, hgeie, htval, htinst, hgatp, henvcfg;
+    _Atomic uint64_t hgeip; /* the guest external interrupt lines, as mip */
     uint64_t htimedelta, vstimecmp;
     uint64_t mtval2, mtinst;
     bool vstime_irq; /* Sstc: time + htimedelta >= vstimecmp (ORed into hip.VSTIP) */
@@ -149,6 +150,7 @@ typedef struct RISCVCPU {
     bool ext_zic64b, ext_ziccamoa, ext_ziccif, ext_zicclsm, ext_ziccrse, ext_za64rs;
     bool ext_ssccptr, ext_ssu64xl;
     bool ext_h;
+    uint32_t geilen; /* guest external interrupts (riscv_cpu_set_geilen) */
     uint32_t cbom_blocksize, cbop_blocksize, cboz_blocksize; /* bytes, a power of two */
     bool short_isa_string;
     uint32_t mvendorid;
@@ -182,6 +184,15 @@ static inline RISCVCPU *env_cpu(CPURISCVState *env)
  * by the time CSR and Sstc, on the hart's thread without the BQL).
  */
 #define RISCV_CPU_NUM_IRQ_LINES 16
+/*
+ * H: guest external interrupt n (hgeip bit n, 1 <= n <= GEILEN) is input line
+ * RISCV_CPU_GEI_LINE(n), level-triggered, any thread; lines above the hart's
+ * GEILEN (0 unless the board sets it, e.g. for IMSIC guest files) do nothing.
+ */
+#define RISCV_CPU_GEI_MAX 63
+#define RISCV_CPU_GEI_LINE(n) (RISCV_CPU_NUM_IRQ_LINES + (n)-1)
+/* The number of guest external interrupts (GEILEN, at most RISCV_CPU_GEI_MAX). */
+void riscv_cpu_set_geilen(RISCVCPU *cpu, unsigned geilen);
 void riscv_cpu_set_time_source(RISCVCPU *cpu, uint64_t (*fn)(void *opaque), void *opaque,
                                uint32_t freq);
 /*
@@ -261,11 +272,14 @@ void riscv_stimer_cb(void *opaque);
 /* ---- csr-hyp.c: the H extension's CSRs, V switching ---- */
 /* Set V: swap the supervisor CSRs with s_other if it changes (no TLB flush: mmu_idx differs). */
 void riscv_cpu_set_virt(CPURISCVState *env, bool virt);
-/* The mip bits as the hart sees them: mip | VSTIP of vstimecmp | VSEIP/SGEIP of hgeip. */
+/* The mip bits as the hart sees them: mip | VSTIP of vstimecmp | VSEIP (hgeip bit
+ * hstatus.VGEIN) | SGEIP (hgeip & hgeie). */
 uint64_t riscv_cpu_mip_effective(CPURISCVState *env);
 /* The CSR accessors of the H extension, looked up by csr.c (NULL: not an H CSR). */
 struct RISCVCSR;
 const struct RISCVCSR *riscv_csr_hyp_lookup(int csrno);
+/* Guest external interrupt n's line (hgeip bit n) to level; kicks the hart if raised. */
+void riscv_cpu_set_gei(RISCVCPU *cpu, unsigned n, int level);
 /* Sstc with H: recompute vstime_irq and arm env->vstimer; its callback. */
 void riscv_vstc_update(CPURISCVState *env);
 void riscv_vstimer_cb(void *opaque);
