@@ -48,6 +48,10 @@ void riscv_cpu_set_virt(CPURISCVState *env, bool virt)
     if (env->virt == virt) {
         return;
     }
+    if (env->fs_masked) {
+        env->mstatus |= env->guest_fs;
+        env->fs_masked = false;
+    }
     live = env->mstatus & VS_SWAP_STATUS;
     /*
      * 8.2.1: FP/vector state the guest dirtied is the hypervisor's state too, so
@@ -69,6 +73,23 @@ void riscv_cpu_set_virt(CPURISCVState *env, bool virt)
     swap64(&env->stval, &env->s_other.stval);
     swap64(&env->satp, &env->s_other.satp);
     env->virt = virt;
+    if (virt && !(env->s_other.status & MSTATUS_FS) && (env->mstatus & MSTATUS_FS)) {
+        env->guest_fs = env->mstatus & MSTATUS_FS;
+        env->mstatus &= ~MSTATUS_FS;
+        env->fs_masked = true;
+    }
+}
+
+uint64_t riscv_sstatus_view(CPURISCVState *env, uint64_t s)
+{
+    if (!env->fs_masked) {
+        return s;
+    }
+    s = (s & ~(MSTATUS_FS | MSTATUS_SD)) | env->guest_fs;
+    if ((s & MSTATUS_FS) == MSTATUS_FS || (s & MSTATUS_VS) == MSTATUS_VS) {
+        s |= MSTATUS_SD;
+    }
+    return s;
 }
 
 uint64_t riscv_cpu_mip_effective(CPURISCVState *env)
@@ -373,7 +394,7 @@ static RISCVException write_vsatp(CPURISCVState *env, int csrno, uint64_t val)
 
 static RISCVException read_vsstatus(CPURISCVState *env, int csrno, uint64_t *val)
 {
-    uint64_t s = env->virt ? env->mstatus : env->s_other.status;
+    uint64_t s = env->virt ? riscv_sstatus_view(env, env->mstatus) : env->s_other.status;
     *val = (s & SSTATUS_READ_MASK & ~MSTATUS_UXL) | (MSTATUS_XL_64 << MSTATUS_UXL_SHIFT);
     return RISCV_EXCP_NONE;
 }
@@ -384,7 +405,13 @@ static RISCVException write_vsstatus(CPURISCVState *env, int csrno, uint64_t val
         MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
     uint64_t *reg = env->virt ? &env->mstatus : &env->s_other.status;
     uint64_t old = *reg;
-    uint64_t s = (old & ~mask) | (val & mask);
+    uint64_t s;
+
+    if (env->virt && env->fs_masked) {
+        env->guest_fs = val & MSTATUS_FS; /* (a debugger's write: HS's FS is Off) */
+        val &= ~MSTATUS_FS;
+    }
+    s = (old & ~mask) | (val & mask);
 
     s &= ~MSTATUS_SD;
     if ((s & MSTATUS_FS) == MSTATUS_FS || (s & MSTATUS_VS) == MSTATUS_VS) {

@@ -391,7 +391,7 @@ static RISCVException write_mstatus(CPURISCVState *env, int csrno, uint64_t val)
 
 static RISCVException read_sstatus(CPURISCVState *env, int csrno, uint64_t *val)
 {
-    *val = env->mstatus & SSTATUS_READ_MASK;
+    *val = riscv_sstatus_view(env, env->mstatus) & SSTATUS_READ_MASK;
     return RISCV_EXCP_NONE;
 }
 
@@ -399,6 +399,12 @@ static RISCVException write_sstatus(CPURISCVState *env, int csrno, uint64_t val)
 {
     const uint64_t mask =
         MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
+
+    if (env->fs_masked) {
+        /* the guest's FS, while HS's is Off: kept aside, the live one stays Off */
+        env->guest_fs = val & MSTATUS_FS;
+        val &= ~MSTATUS_FS;
+    }
     mstatus_commit(env, (env->mstatus & ~mask) | (val & mask));
     return RISCV_EXCP_NONE;
 }

@@ -82,6 +82,8 @@ const VMStateDescription vmstate_riscv_cpu = {
             VMSTATE_UINT64_ARRAY(env.pmpaddr, RISCVCPU, RISCV_PMP_ENTRIES),
             /* H extension: V, the other side's supervisor state, the hypervisor CSRs */
             VMSTATE_BOOL(env.virt, RISCVCPU),
+            VMSTATE_BOOL(env.fs_masked, RISCVCPU),
+            VMSTATE_UINT64(env.guest_fs, RISCVCPU),
             VMSTATE_UINT64(env.s_other.status, RISCVCPU),
             VMSTATE_UINT64(env.s_other.stvec, RISCVCPU),
             VMSTATE_UINT64(env.s_other.sscratch, RISCVCPU),

@@ -230,6 +230,12 @@ static long vs_read_time(long arg)
     return (long)csr_read(time);
 }
 
+static long vs_fp(long arg)
+{
+    asm volatile("fmv.d.x ft0, %0" ::"r"(arg) : "ft0");
+    return arg;
+}
+
 static long vs_load(long addr)
 {
     return (long)*(volatile uint64_t *)addr;
@@ -406,6 +412,16 @@ static void check_vs_basics(void)
     expect_trap(EXPECT_SKIP);
     run_virt(PRV_S, vs_hlv, (long)data_page);
     CHECK_EQ(last_trap.cause, CAUSE_VIRTUAL_INSTRUCTION);
+    /* FP with HS-level FS Off traps even though vsstatus.FS is on (8.2.1) */
+    csr_set(CSR_VSSTATUS, MSTATUS_FS_INITIAL);
+    csr_clear(mstatus, MSTATUS_FS);
+    expect_trap(EXPECT_SKIP);
+    run_virt(PRV_S, vs_fp, 1);
+    csr_set(mstatus, MSTATUS_FS_INITIAL);
+    CHECK_EQ(last_trap.cause, CAUSE_ILLEGAL_INSTRUCTION);
+    expect_trap(EXPECT_NONE);
+    CHECK_EQ(run_virt(PRV_S, vs_fp, 5), 5);
+    CHECK_EQ(last_trap.cause, 0);
     /* counters: mcounteren clear -> illegal, hcounteren clear -> virtual */
     csr_write(mcounteren, 0);
     expect_trap(EXPECT_SKIP);

@@ -80,6 +80,26 @@ static void test_guest_fp_dirty_reaches_hs(void **state)
     assert_true(env->mstatus & MSTATUS_SD);
 }
 
+/* HS-level FS Off stops the guest's FP even with vsstatus.FS on; the guest still reads its FS. */
+static void test_hs_fs_off_traps_guest_fp(void **state)
+{
+    csr_write(CSR_MSTATUS, 0); /* HS FS Off */
+    csr_write(CSR_VSSTATUS, MSTATUS_FS_DIRTY << MSTATUS_FS_SHIFT);
+    enter_guest(PRV_S);
+    assert_false(riscv_fp_enabled(env));
+    assert_int_equal(csr_read(CSR_SSTATUS) & (MSTATUS_FS | MSTATUS_SD), MSTATUS_FS | MSTATUS_SD);
+    csr_write(CSR_SSTATUS, MSTATUS_FS_INITIAL << MSTATUS_FS_SHIFT);
+    assert_false(riscv_fp_enabled(env));
+    riscv_cpu_set_virt(env, false);
+    env->priv = PRV_M;
+    assert_int_equal(env->mstatus & MSTATUS_FS, 0);
+    assert_int_equal(csr_read(CSR_VSSTATUS) & MSTATUS_FS, MSTATUS_FS_INITIAL << MSTATUS_FS_SHIFT);
+    /* with HS FS on, the guest's FP runs */
+    csr_write(CSR_MSTATUS, MSTATUS_FS_INITIAL << MSTATUS_FS_SHIFT);
+    enter_guest(PRV_S);
+    assert_true(riscv_fp_enabled(env));
+}
+
 static void test_csr_rules_in_guest(void **state)
 {
     uint64_t val;
@@ -207,13 +227,10 @@ static void test_h_off(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_s_registers_swap_with_v),
-        T(test_guest_fp_dirty_reaches_hs),
-        T(test_csr_rules_in_guest),
-        T(test_exception_routing),
-        T(test_vs_interrupts),
-        T(test_guest_external_lines),
-        T(test_h_off),
+        T(test_s_registers_swap_with_v),  T(test_guest_fp_dirty_reaches_hs),
+        T(test_hs_fs_off_traps_guest_fp), T(test_csr_rules_in_guest),
+        T(test_exception_routing),        T(test_vs_interrupts),
+        T(test_guest_external_lines),     T(test_h_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

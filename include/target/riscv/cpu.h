@@ -116,6 +116,13 @@ typedef struct CPURISCVState {
     uint64_t htimedelta, vstimecmp;
     uint64_t mtval2, mtinst;
     bool vstime_irq; /* Sstc: time + htimedelta >= vstimecmp (ORed into hip.VSTIP) */
+    /*
+     * V=1 while HS-level FS is Off: FP must trap though the guest's FS is on (8.2.1), so
+     * the live FS is held Off (what the engine's FP checks read) and the guest's value
+     * kept in guest_fs, which sstatus shows it.
+     */
+    bool fs_masked;
+    uint64_t guest_fs;
     /* set by the page walker with its fault: htval/mtval2 (GPA >> 2) and GVA */
     uint64_t fault_gpa;
     bool fault_gva;
@@ -272,6 +279,8 @@ void riscv_stimer_cb(void *opaque);
 /* ---- csr-hyp.c: the H extension's CSRs, V switching ---- */
 /* Set V: swap the supervisor CSRs with s_other if it changes (no TLB flush: mmu_idx differs). */
 void riscv_cpu_set_virt(CPURISCVState *env, bool virt);
+/* sstatus as the running guest sees it (its FS while fs_masked); s is the live mstatus. */
+uint64_t riscv_sstatus_view(CPURISCVState *env, uint64_t s);
 /* The mip bits as the hart sees them: mip | VSTIP of vstimecmp | VSEIP (hgeip bit
  * hstatus.VGEIN) | SGEIP (hgeip & hgeie). */
 uint64_t riscv_cpu_mip_effective(CPURISCVState *env);
