@@ -18,6 +18,14 @@
  * without it they are reserved bits. Svnapot 1.0: a level-0 leaf with N set
  * and ppn[3:0] = 1000 maps a naturally aligned 64 KiB range (the TLB still
  * caches 4 KiB pieces of it); any other N use is reserved. Reserved bits page-fault.
+ *
+ * H extension (8.5 "Two-Stage Address Translation"): the contexts of V=1 and of
+ * hlv/hsv walk the VS stage (vsatp, vsstatus's SUM/MXR, henvcfg's ADUE/PBMTE),
+ * whose PTE addresses are guest-physical and go through the G stage as implicit
+ * loads (stores for A/D updates), then the G stage (hgatp: Sv39x4/Sv48x4/Sv57x4,
+ * a root index two bits wider, every leaf a U page, HS's MXR). A G-stage failure
+ * is a guest-page fault of the original access with the GPA kept for htval/mtval2.
+ * The TLB caches the combined translation under the V=1 mmu_idx.
  */
 #include <inttypes.h>
 

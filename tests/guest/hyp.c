@@ -73,7 +73,6 @@ static uint64_t g_root[2048] __attribute__((aligned(16384)));
 static uint64_t g_l1[512] __attribute__((aligned(4096)));
 static uint64_t g_l0[512] __attribute__((aligned(4096)));
 static uint64_t vs_root[512] __attribute__((aligned(4096)));
-static uint64_t vs_l1[512] __attribute__((aligned(4096)));
 static volatile uint64_t data_page[512] __attribute__((aligned(4096)));
 static volatile uint64_t data_page2[512] __attribute__((aligned(4096)));
 static volatile uint64_t ro_page[512] __attribute__((aligned(4096)));
@@ -309,7 +308,6 @@ static void build_tables(void)
     vs_root[1] = gpte(GPA_DATA, PTE_RWX_AD);
     vs_root[5] = gpte(GPA_HOLE, PTE_V);
     vs_root[3] = gpte(GPA_DATA, PTE_V | PTE_X | PTE_A);
-    (void)vs_l1;
 }
 
 static void check_csrs(void)
