@@ -1,5 +1,5 @@
 /*
- * RISC-V disassembler: RV64GC, Zba/Zbb/Zbc/Zbs, Zicsr and Zifencei, in GNU
+ * RISC-V disassembler: RV64GC, Zba/Zbb/Zbc/Zbs, Zicsr, Zifencei and H, in GNU
  * objdump 2.40's notation (the contract is in include/disas/riscv.h).
  *
  * One table of {match, mask} patterns is scanned in order and the first match
@@ -228,6 +228,26 @@ static const RiscvPattern system_csr[] = {
     {0x12000073, M_ALL, "sfence.vma", ""},
     {0x12000073, M_R | M_RD | M_RS2, "sfence.vma", "s"},
     {0x12000073, M_R | M_RD, "sfence.vma", "s,t"},
+    /* H: the hypervisor fences, loads (rs2 selects the form) and stores */
+    {0x22000073, M_ALL, "hfence.vvma", ""},
+    {0x22000073, M_R | M_RD | M_RS2, "hfence.vvma", "s"},
+    {0x22000073, M_R | M_RD, "hfence.vvma", "s,t"},
+    {0x62000073, M_ALL, "hfence.gvma", ""},
+    {0x62000073, M_R | M_RD | M_RS2, "hfence.gvma", "s"},
+    {0x62000073, M_R | M_RD, "hfence.gvma", "s,t"},
+    {0x73 | F3(4) | F7(0x30), M_R | M_RS2, "hlv.b", "d,(s)"},
+    {0x73 | F3(4) | F7(0x30) | RS2(1), M_R | M_RS2, "hlv.bu", "d,(s)"},
+    {0x73 | F3(4) | F7(0x32), M_R | M_RS2, "hlv.h", "d,(s)"},
+    {0x73 | F3(4) | F7(0x32) | RS2(1), M_R | M_RS2, "hlv.hu", "d,(s)"},
+    {0x73 | F3(4) | F7(0x32) | RS2(3), M_R | M_RS2, "hlvx.hu", "d,(s)"},
+    {0x73 | F3(4) | F7(0x34), M_R | M_RS2, "hlv.w", "d,(s)"},
+    {0x73 | F3(4) | F7(0x34) | RS2(1), M_R | M_RS2, "hlv.wu", "d,(s)"},
+    {0x73 | F3(4) | F7(0x34) | RS2(3), M_R | M_RS2, "hlvx.wu", "d,(s)"},
+    {0x73 | F3(4) | F7(0x36), M_R | M_RS2, "hlv.d", "d,(s)"},
+    {0x73 | F3(4) | F7(0x31), M_R | M_RD, "hsv.b", "t,(s)"},
+    {0x73 | F3(4) | F7(0x33), M_R | M_RD, "hsv.h", "t,(s)"},
+    {0x73 | F3(4) | F7(0x35), M_R | M_RD, "hsv.w", "t,(s)"},
+    {0x73 | F3(4) | F7(0x37), M_R | M_RD, "hsv.d", "t,(s)"},
     CSR_READ(0xc00, "rdcycle"),
     CSR_READ(0xc01, "rdtime"),
     CSR_READ(0xc02, "rdinstret"),

@@ -38,6 +38,21 @@ void tlb_flush(CPUState *cs)
     tlb->initialized = true;
 }
 
+void tlb_flush_by_mmuidx(CPUState *cs, unsigned idxmap)
+{
+    CPUTLB *tlb = cs->tlb;
+
+    if (!tlb->initialized) {
+        tlb_flush(cs);
+        return;
+    }
+    for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
+        if (idxmap & (1u << mmu_idx)) {
+            memset(tlb->table[mmu_idx], 0xff, sizeof(tlb->table[mmu_idx]));
+        }
+    }
+}
+
 void tlb_flush_page(CPUState *cs, uint64_t vaddr)
 {
     CPUTLB *tlb = cs->tlb;

@@ -46,7 +46,6 @@
 /* QEMU 7.2 rv64 switches of extensions Kestrel lacks (index into cpu->unimplemented). */
 static const char *const unimplemented_names[] = {
     "e",
-    "h",
     "v",
     "Zve32f",
     "Zve64f",
@@ -163,6 +162,7 @@ bool riscv_cpu_set_ext(RISCVCPU *cpu, const char *name, bool on)
 void riscv_cpu_enable_all_exts(RISCVCPU *cpu)
 {
     cpu->ext_i = cpu->ext_m = cpu->ext_a = cpu->ext_f = cpu->ext_d = cpu->ext_c = true;
+    cpu->ext_h = true;
     for (size_t i = 0; i < ARRAY_SIZE(multi_exts); i++) {
         *multi_ext_field(cpu, &multi_exts[i]) = multi_exts[i].impl;
     }
@@ -198,6 +198,7 @@ static const Property riscv_cpu_config_props[] = {
     EXT_PROP("c", ext_c, true),
     EXT_PROP("s", ext_s, true),
     EXT_PROP("u", ext_u, true),
+    EXT_PROP("h", ext_h, true),
     EXT_PROP("g", ext_g, false),
     DEFINE_PROP_BOOL("pmp", RISCVCPU, pmp, true),
     DEFINE_PROP_BOOL("mmu", RISCVCPU, mmu, true),
@@ -322,8 +323,9 @@ uint64_t riscv_cpu_misa(RISCVCPU *cpu)
         bool on;
         char letter;
     } letters[] = {
-        {cpu->ext_i, 'I'}, {cpu->ext_m, 'M'}, {cpu->ext_a, 'A'}, {cpu->ext_f, 'F'},
-        {cpu->ext_d, 'D'}, {cpu->ext_c, 'C'}, {cpu->ext_s, 'S'}, {cpu->ext_u, 'U'},
+        {cpu->ext_i, 'I'}, {cpu->ext_m, 'M'}, {cpu->ext_a, 'A'},
+        {cpu->ext_f, 'F'}, {cpu->ext_d, 'D'}, {cpu->ext_c, 'C'},
+        {cpu->ext_s, 'S'}, {cpu->ext_u, 'U'}, {cpu->ext_h, 'H'},
     };
     uint64_t misa = MISA_MXL_64;
 
@@ -529,6 +531,9 @@ bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const DecodedInsn *d)
     }
     if (fp_ext >= 0) {
         return fp_ext;
+    }
+    if (op >= OP_HLV_B && op <= OP_HFENCE_GVMA) {
+        return cpu->ext_h;
     }
     if (op >= OP_MUL && op <= OP_REMUW) {
         return cpu->ext_m;

@@ -49,9 +49,11 @@ static void profile_init(RISCVCPU *cpu, const char *const *exts, size_t n)
     }
 }
 
+/* RVA22S64 leaves H optional (QEMU's profile has no H); RVA23S64 makes it mandatory. */
 static void riscv_cpu_rva22s64_init(Object *obj)
 {
     profile_init(RISCV_CPU(obj), rva22s64_exts, ARRAY_SIZE(rva22s64_exts));
+    RISCV_CPU(obj)->ext_h = false;
 }
 
 static void riscv_cpu_rva23s64_init(Object *obj)
@@ -66,6 +68,7 @@ static void riscv_cpu_u54_init(Object *obj)
 
     riscv_cpu_disable_multi_exts(cpu);
     cpu->ext_zicsr = cpu->ext_zifencei = true;
+    cpu->ext_h = false; /* the U54 and Shakti C cores have no hypervisor */
 }
 
 static const TypeInfo riscv_cpu_models[] = {

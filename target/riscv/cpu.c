@@ -26,7 +26,7 @@ void riscv_cpu_reset(RISCVCPU *cpu)
     uint64_t (*rdtime_fn)(void *) = env->rdtime_fn;
     void *rdtime_opaque = env->rdtime_opaque;
     uint32_t timebase_freq = env->timebase_freq;
-    struct Timer *stimer = env->stimer, *pmu_timer = env->pmu_timer;
+    struct Timer *stimer = env->stimer, *pmu_timer = env->pmu_timer, *vstimer = env->vstimer;
 
     memset(env, 0, sizeof(*env));
     env->rdtime_fn = rdtime_fn;
@@ -34,6 +34,10 @@ void riscv_cpu_reset(RISCVCPU *cpu)
     env->timebase_freq = timebase_freq;
     env->stimer = stimer;
     env->pmu_timer = pmu_timer;
+    env->vstimer = vstimer;
+    if (vstimer) {
+        timer_del(vstimer);
+    }
     if (stimer) {
         timer_del(stimer);
     }
@@ -49,6 +53,8 @@ void riscv_cpu_reset(RISCVCPU *cpu)
     /* XLEN 64 for S and U; FS starts Off as on QEMU 7.2 (firmware turns it on). */
     env->mstatus = (MSTATUS_XL_64 << MSTATUS_SXL_SHIFT) | (MSTATUS_XL_64 << MSTATUS_UXL_SHIFT);
     env->load_res = -1;
+    /* H: the VS-level interrupts are always delegated past M (mideleg read-only one). */
+    env->mideleg = cpu->ext_h ? MIP_HS_MASK : 0;
     /* As QEMU 9.x: firmware unaware of Svpbmt/Svadu keeps the behaviour it had before them. */
     env->menvcfg = (cpu->ext_svpbmt ? MENVCFG_PBMTE : 0) |
                    (cpu->ext_svadu && !cpu->ext_svade ? MENVCFG_ADUE : 0);
@@ -118,6 +124,9 @@ static bool riscv_cpu_realize(DeviceState *dev, Error **errp)
     if (!cpu->env.stimer) {
         cpu->env.stimer = timer_new_ns(CLOCK_VIRTUAL, riscv_stimer_cb, cpu);
     }
+    if (!cpu->env.vstimer && cpu->ext_h) {
+        cpu->env.vstimer = timer_new_ns(CLOCK_VIRTUAL, riscv_vstimer_cb, cpu);
+    }
     if (!cpu->env.pmu_timer) {
         cpu->env.pmu_timer = timer_new_ns(CLOCK_VIRTUAL, riscv_pmu_timer_cb, cpu);
     }
@@ -135,9 +144,13 @@ static void riscv_cpu_dev_reset(DeviceState *dev)
     riscv_cpu_reset(RISCV_CPU(dev));
 }
 
-/* Input line n of the hart: mip bit n follows its level. */
+/* Input line n of the hart: mip bit n follows its level; above those, hgeip bits 1.. */
 static void riscv_cpu_irq_line(void *opaque, int n, int level)
 {
+    if (n >= RISCV_CPU_NUM_IRQ_LINES) {
+        riscv_cpu_set_gei(RISCV_CPU(opaque), n - RISCV_CPU_NUM_IRQ_LINES + 1, level);
+        return;
+    }
     uint64_t mask = 1ULL << n;
 
     riscv_cpu_update_mip(RISCV_CPU(opaque), mask, level ? mask : 0);
@@ -166,13 +179,14 @@ static void riscv_cpu_instance_init(Object *obj)
 
     cpu->parent_obj.tcg_ops = &riscv_tcg_ops;
     cpu->parent_obj.tlb = &cpu->tlb;
-    qdev_init_gpio_in(DEVICE(obj), riscv_cpu_irq_line, RISCV_CPU_NUM_IRQ_LINES);
+    qdev_init_gpio_in(DEVICE(obj), riscv_cpu_irq_line, RISCV_CPU_NUM_IRQ_LINES + RISCV_CPU_GEI_MAX);
 }
 
 static void riscv_cpu_finalize(Object *obj)
 {
     timer_free(RISCV_CPU(obj)->env.stimer);
     timer_free(RISCV_CPU(obj)->env.pmu_timer);
+    timer_free(RISCV_CPU(obj)->env.vstimer);
     riscv_cpu_config_finalize(RISCV_CPU(obj));
 }
 

@@ -6,7 +6,10 @@
  * Spec: Volume II (privileged, 20211203) 3.1.6.1 (xIE/xPIE/xPP stacking),
  * 3.1.7 (mtvec modes), 3.1.8 (medeleg/mideleg), 3.1.9 (mip/mie, priority
  * order MEI, MSI, MTI, SEI, SSI, STI), 3.1.6.5 (TVM, TW, TSR), 3.3.2 (xRET),
- * 3.3.3 (WFI), 4.2.1 (SFENCE.VMA).
+ * 3.3.3 (WFI), 4.2.1 (SFENCE.VMA); with the H extension (chapter 8): 8.2.1-8.2.3
+ * (hstatus, hedeleg/hideleg), 8.5 (trap routing M / HS / VS, the SPV/SPVP/
+ * MPV/GVA bits, htval/mtval2, htinst/mtinst), 8.6 (virtual-instruction
+ * exceptions), 8.3.x (hfence), and the VS-level interrupt priorities.
  */
 #include <inttypes.h>
 
@@ -66,9 +69,77 @@ static void trap_enter(CPURISCVState *env, uint64_t cause, uint64_t tval, bool t
     priv_changed(env);
 }
 
+/* Where a trap goes. */
+typedef enum TrapTarget { TRAP_M, TRAP_HS, TRAP_VS } TrapTarget;
+
+/* Causes whose tval is a memory address (GVA says whether it is a guest virtual one). */
+static bool cause_has_address(uint64_t cause)
+{
+    const uint64_t mask = (1ULL << 0) | (1ULL << 1) | (1ULL << 4) | (1ULL << 5) | (1ULL << 6) |
+                          (1ULL << 7) | (1ULL << 12) | (1ULL << 13) | (1ULL << 15) | (1ULL << 20) |
+                          (1ULL << 21) | (1ULL << 23);
+    return cause < 64 && ((mask >> cause) & 1);
+}
+
+static bool cause_is_guest_page_fault(uint64_t cause)
+{
+    return cause == RISCV_EXCP_INST_GUEST_PAGE_FAULT ||
+           cause == RISCV_EXCP_LOAD_GUEST_ACCESS_FAULT ||
+           cause == RISCV_EXCP_STORE_GUEST_AMO_ACCESS_FAULT;
+}
+
+/*
+ * The H extension's part of a trap to M or HS (8.5.2): record V (MPV, or SPV and SPVP),
+ * GVA, the guest physical address (mtval2/htval = GPA >> 2) and the instruction (0), and
+ * leave V=1. A trap to VS has none of this: it is an ordinary S-mode trap of the guest.
+ */
+static void trap_enter_hyp(CPURISCVState *env, uint64_t cause, TrapTarget target)
+{
+    bool interrupt = cause & CAUSE_INTERRUPT;
+    bool gva = !interrupt && env->fault_gva && cause_has_address(cause);
+    uint64_t gpa = !interrupt && cause_is_guest_page_fault(cause) ? env->fault_gpa >> 2 : 0;
+    bool was_virt = env->virt;
+
+    riscv_cpu_set_virt(env, false);
+    if (target == TRAP_M) {
+        env->mstatus = deposit64(env->mstatus, 39, 1, was_virt); /* MPV */
+        env->mstatus = deposit64(env->mstatus, 38, 1, gva);      /* GVA */
+        env->mtval2 = gpa;
+        env->mtinst = 0;
+    } else {
+        env->hstatus = deposit64(env->hstatus, 7, 1, was_virt); /* SPV */
+        if (was_virt) {
+            env->hstatus = deposit64(env->hstatus, 8, 1, env->priv); /* SPVP */
+        }
+        env->hstatus = deposit64(env->hstatus, 6, 1, gva); /* GVA */
+        env->htval = gpa;
+        env->htinst = 0;
+    }
+}
+
+static TrapTarget exception_target(CPURISCVState *env, RISCVException cause)
+{
+    if (env->priv > PRV_S || !((env->medeleg >> cause) & 1)) {
+        return TRAP_M;
+    }
+    return env->virt && ((env->hedeleg >> cause) & 1) ? TRAP_VS : TRAP_HS;
+}
+
+static const char *const target_names[] = {"M", "HS", "VS"};
+
+/* Enter the trap: the hypervisor bookkeeping if it leaves the guest, then the stacking. */
+static void trap_take(CPURISCVState *env, uint64_t cause, uint64_t tval, TrapTarget target)
+{
+    if (env_cpu(env)->ext_h && target != TRAP_VS) {
+        trap_enter_hyp(env, cause, target);
+    }
+    env->fault_gva = false;
+    trap_enter(env, cause, tval, target != TRAP_M);
+}
+
 void riscv_cpu_do_exception(CPURISCVState *env, RISCVException cause, uint64_t tval)
 {
-    bool to_s = env->priv <= PRV_S && ((env->medeleg >> cause) & 1);
+    TrapTarget target = exception_target(env, cause);
 
     if (cause == RISCV_EXCP_BREAKPOINT && riscv_semihosting_try(env)) {
         return; /* a semihosting call, served (riscv-semi.c): no trap */
@@ -76,17 +147,18 @@ void riscv_cpu_do_exception(CPURISCVState *env, RISCVException cause, uint64_t t
 
     log_mask(LOG_INT,
              "riscv: hart %" PRIu64 " exception %d at pc 0x%" PRIx64 " tval 0x%" PRIx64
-             " priv %" PRIu64 " -> %s\n",
-             env->mhartid, (int)cause, env->pc, tval, env->priv, to_s ? "S" : "M");
-    trap_enter(env, (uint64_t)cause, tval, to_s);
+             " priv %" PRIu64 " V %d -> %s\n",
+             env->mhartid, (int)cause, env->pc, tval, env->priv, env->virt, target_names[target]);
+    trap_take(env, (uint64_t)cause, tval, target);
 }
 
-/* The highest-priority interrupt in irqs (3.1.9), or -1. */
+/* The highest-priority interrupt in irqs (3.1.9, 8.4.3), or -1. */
 static int irq_highest(uint64_t irqs)
 {
     /* LCOFI last, as the AIA's default priority order places it below these */
-    static const int order[] = {IRQ_M_EXT,  IRQ_M_SOFT,  IRQ_M_TIMER, IRQ_S_EXT,
-                                IRQ_S_SOFT, IRQ_S_TIMER, IRQ_LCOF};
+    static const int order[] = {IRQ_M_EXT,   IRQ_M_SOFT,   IRQ_M_TIMER, IRQ_S_EXT,
+                                IRQ_S_SOFT,  IRQ_S_TIMER,  IRQ_S_GEXT,  IRQ_VS_EXT,
+                                IRQ_VS_SOFT, IRQ_VS_TIMER, IRQ_LCOF};
     for (unsigned i = 0; i < ARRAY_SIZE(order); i++) {
         if (irqs & (1ULL << order[i])) {
             return order[i];
@@ -97,13 +169,17 @@ static int irq_highest(uint64_t irqs)
 
 /*
  * An interrupt for M is enabled below M or with mstatus.MIE; a delegated one
- * below S or in S with SIE, never in M. M-targeted interrupts go first.
+ * below S or in S with SIE, never in M; with V=1 (HS being more privileged)
+ * always. One also delegated by hideleg goes to VS: only with V=1, in VU or in
+ * VS with vsstatus.SIE (the live SIE while V=1). M-targeted go first, then HS.
  */
-static int pending_interrupt(CPURISCVState *env, bool *to_s)
+static int pending_interrupt(CPURISCVState *env, TrapTarget *target)
 {
-    uint64_t pending = atomic_load(&env->mip) & env->mie;
+    uint64_t pending = riscv_cpu_mip_effective(env) & env->mie;
     bool m_on = env->priv < PRV_M || (env->mstatus & MSTATUS_MIE);
-    bool s_on = env->priv < PRV_S || (env->priv == PRV_S && (env->mstatus & MSTATUS_SIE));
+    bool sie = env->mstatus & MSTATUS_SIE;
+    bool hs_on = env->virt || env->priv < PRV_S || (env->priv == PRV_S && sie);
+    bool vs_on = env->virt && (env->priv == PRV_U || sie);
     int irq = -1;
 
     if (!pending) {
@@ -111,32 +187,37 @@ static int pending_interrupt(CPURISCVState *env, bool *to_s)
     }
     if (m_on) {
         irq = irq_highest(pending & ~env->mideleg);
+        *target = TRAP_M;
     }
-    *to_s = false;
-    if (irq < 0 && s_on) {
-        irq = irq_highest(pending & env->mideleg);
-        *to_s = true;
+    if (irq < 0 && hs_on) {
+        irq = irq_highest(pending & env->mideleg & ~env->hideleg);
+        *target = TRAP_HS;
+    }
+    if (irq < 0 && vs_on) {
+        irq = irq_highest(pending & env->mideleg & env->hideleg);
+        *target = TRAP_VS;
     }
     return irq;
 }
 
 int riscv_cpu_pending_interrupt(CPURISCVState *env)
 {
-    bool to_s;
-    return pending_interrupt(env, &to_s);
+    TrapTarget target;
+    return pending_interrupt(env, &target);
 }
 
 bool riscv_cpu_exec_interrupt(CPURISCVState *env)
 {
-    bool to_s;
-    int irq = pending_interrupt(env, &to_s);
+    TrapTarget target;
+    int irq = pending_interrupt(env, &target);
 
     if (irq < 0) {
         return false;
     }
     log_mask(LOG_INT, "riscv: hart %" PRIu64 " interrupt %d at pc 0x%" PRIx64 " -> %s\n",
-             env->mhartid, irq, env->pc, to_s ? "S" : "M");
-    trap_enter(env, CAUSE_INTERRUPT | irq, 0, to_s);
+             env->mhartid, irq, env->pc, target_names[target]);
+    /* VS sees its interrupts at the S positions: VSSI 2 -> 1, VSTI 6 -> 5, VSEI 10 -> 9. */
+    trap_take(env, CAUSE_INTERRUPT | (target == TRAP_VS ? irq - 1 : irq), 0, target);
     return true;
 }
 
@@ -150,7 +231,7 @@ static void xret_check_interrupts(CPURISCVState *env)
 
 bool riscv_cpu_has_work(CPURISCVState *env)
 {
-    return (atomic_load(&env->mip) & env->mie) != 0;
+    return (riscv_cpu_mip_effective(env) & env->mie) != 0;
 }
 
 void riscv_cpu_update_mip(RISCVCPU *cpu, uint64_t mask, uint64_t value)
@@ -181,6 +262,7 @@ RISCVException riscv_helper_mret(CPURISCVState *env)
 {
     uint64_t s = env->mstatus;
     uint64_t prev = extract64(s, MSTATUS_MPP_SHIFT, 2);
+    bool mpv = s & MSTATUS_MPV;
 
     if (env->priv < PRV_M || mret_blocked_by_pmp(env, prev)) {
         return RISCV_EXCP_ILLEGAL_INST;
@@ -191,8 +273,11 @@ RISCVException riscv_helper_mret(CPURISCVState *env)
     if (prev != PRV_M) {
         s &= ~MSTATUS_MPRV;
     }
+    s &= ~MSTATUS_MPV;
     env->mstatus = s;
     env->priv = prev;
+    /* MPV: return into the guest (8.5.3) */
+    riscv_cpu_set_virt(env, prev != PRV_M && mpv);
     env->pc = env->mepc & ~1ULL;
     env->load_res = -1;
     priv_changed(env);
@@ -204,8 +289,17 @@ RISCVException riscv_helper_sret(CPURISCVState *env)
 {
     uint64_t s = env->mstatus;
     uint64_t prev = extract64(s, 8, 1) ? PRV_S : PRV_U;
+    /* From HS, hstatus.SPV says the trap came from the guest: return into it (8.5.3). */
+    bool to_virt = !env->virt && env->priv == PRV_S && (env->hstatus & HSTATUS_SPV);
 
-    if (env->priv < PRV_S || (env->priv == PRV_S && (s & MSTATUS_TSR))) {
+    if (env->priv < PRV_S) {
+        return RISCV_EXCP_ILLEGAL_INST;
+    }
+    /* TSR applies to HS only; VS has hstatus.VTSR (8.2.1). */
+    if (env->virt && (env->hstatus & HSTATUS_VTSR)) {
+        return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
+    }
+    if (!env->virt && env->priv == PRV_S && (s & MSTATUS_TSR)) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
     s = deposit64(s, 1, 1, extract64(s, 5, 1)); /* SIE = SPIE */
@@ -214,32 +308,82 @@ RISCVException riscv_helper_sret(CPURISCVState *env)
     s &= ~MSTATUS_MPRV; /* sret never returns to M */
     env->mstatus = s;
     env->priv = prev;
-    env->pc = env->sepc & ~1ULL;
+    env->pc = env->sepc & ~1ULL; /* HS's sepc: read before the swap to the guest's */
+    if (to_virt) {
+        env->hstatus &= ~HSTATUS_SPV;
+        riscv_cpu_set_virt(env, true);
+    }
     env->load_res = -1;
     priv_changed(env);
     xret_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }
 
-/* U-mode never waits; TW forbids waiting below M (QEMU traps at once, the bound being 0). */
+/*
+ * U-mode never waits; TW forbids waiting below M (QEMU traps at once, the bound being 0).
+ * With V=1 and TW clear (8.6.1): VU-mode, or VS-mode under hstatus.VTW, raise a
+ * virtual-instruction exception.
+ */
 RISCVException riscv_helper_wfi(CPURISCVState *env)
 {
-    if (env->priv == PRV_U || (env->priv < PRV_M && (env->mstatus & MSTATUS_TW))) {
+    if (env->priv < PRV_M && (env->mstatus & MSTATUS_TW)) {
+        return RISCV_EXCP_ILLEGAL_INST;
+    }
+    if (env->virt && (env->priv == PRV_U || (env->hstatus & HSTATUS_VTW))) {
+        return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
+    }
+    if (env->priv == PRV_U) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
     return RISCV_EXCP_NONE;
 }
 
+/*
+ * U: illegal; VU, and VS under hstatus.VTVM: virtual instruction; HS under TVM: illegal.
+ * A fence from VS covers the guest's translations only (with V=1 satp is vsatp).
+ */
 RISCVException riscv_helper_sfence_vma(CPURISCVState *env, uint64_t vaddr, bool all_addr)
 {
-    if (env->priv == PRV_U || (env->priv == PRV_S && (env->mstatus & MSTATUS_TVM))) {
+    if (env->virt && (env->priv == PRV_U || (env->hstatus & HSTATUS_VTVM))) {
+        return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
+    }
+    if (env->priv == PRV_U || (!env->virt && env->priv == PRV_S && (env->mstatus & MSTATUS_TVM))) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
     /* No ASID tags in the TLB: an ASID-specific fence flushes as much as a global one. */
     if (all_addr) {
-        tlb_flush(env_cs(env));
+        tlb_flush_by_mmuidx(env_cs(env), env->virt ? MMU_IDX_V_MASK : MMU_IDX_HS_MASK);
     } else {
         tlb_flush_page(env_cs(env), vaddr);
+    }
+    return RISCV_EXCP_NONE;
+}
+
+/*
+ * hfence.vvma and hfence.gvma (8.3.2): from V=1 a virtual-instruction exception, from U
+ * illegal, gvma also under mstatus.TVM. The TLB has no VMID or ASID tags and caches
+ * combined two-stage translations: both drop every V=1 entry, HS entries stay.
+ */
+RISCVException riscv_helper_hfence(CPURISCVState *env, bool gvma)
+{
+    if (env->virt) {
+        return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
+    }
+    if (env->priv == PRV_U || (gvma && env->priv == PRV_S && (env->mstatus & MSTATUS_TVM))) {
+        return RISCV_EXCP_ILLEGAL_INST;
+    }
+    tlb_flush_by_mmuidx(env_cs(env), MMU_IDX_V_MASK);
+    return RISCV_EXCP_NONE;
+}
+
+/* hlv/hlvx/hsv (8.3.1): HS and M, and U with hstatus.HU. */
+RISCVException riscv_helper_hlsv_check(CPURISCVState *env)
+{
+    if (env->virt) {
+        return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
+    }
+    if (env->priv == PRV_U && !(env->hstatus & HSTATUS_HU)) {
+        return RISCV_EXCP_ILLEGAL_INST;
     }
     return RISCV_EXCP_NONE;
 }
@@ -254,10 +398,13 @@ void riscv_mark_fs_dirty(CPURISCVState *env)
     env->mstatus |= MSTATUS_FS | MSTATUS_SD;
 }
 
+/* MPRV with MPV (8.4.1): M's loads and stores translate as the guest's, two-stage. */
 int riscv_cpu_mmu_index(CPURISCVState *env, bool ifetch)
 {
     if (!ifetch && env->priv == PRV_M && (env->mstatus & MSTATUS_MPRV)) {
-        return extract64(env->mstatus, MSTATUS_MPP_SHIFT, 2);
+        int mpp = extract64(env->mstatus, MSTATUS_MPP_SHIFT, 2);
+        bool mpv = mpp != PRV_M && (env->mstatus & MSTATUS_MPV);
+        return mpp + (mpv ? MMU_IDX_VIRT_BIT : 0);
     }
-    return env->priv;
+    return env->priv + (env->virt ? MMU_IDX_VIRT_BIT : 0);
 }

@@ -7,7 +7,9 @@
  * The priority array is read-only zero (the spec allows it), so major interrupts rank in the
  * default order of section 6.1, and a zero priority number reports as IPRIO 1 so that *topi
  * is nonzero exactly while an interrupt is pending. mvien/mvip are read-only zero: no
- * virtual supervisor interrupts are injected from M. Without H there are no VS registers.
+ * virtual supervisor interrupts are injected from M. With H, VS mode has no interrupt file
+ * of its own yet (aia-guests=0): its siselect/sireg/stopei/stopi accesses take a virtual
+ * instruction exception, which lets a hypervisor emulate them.
  */
 #include "csr-internal.h"
 
@@ -23,6 +25,11 @@ RISCVException pred_smaia(CPURISCVState *env, int csrno)
 RISCVException pred_ssaia(CPURISCVState *env, int csrno)
 {
     return env_cpu(env)->ext_ssaia ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+}
+
+RISCVException gate_ssaia(CPURISCVState *env, int csrno)
+{
+    return env->virt ? RISCV_EXCP_VIRT_INSTRUCTION_FAULT : RISCV_EXCP_NONE;
 }
 
 static bool is_m(int csrno)

@@ -44,6 +44,7 @@ RISCVException write_menvcfg(CPURISCVState *env, int csrno, uint64_t val)
     env->menvcfg = envcfg_legal(val & mask);
     if ((old ^ env->menvcfg) & MENVCFG_STCE) {
         riscv_sstc_update(env);
+        riscv_vstc_update(env); /* vstimecmp needs both STCE bits */
     }
     if ((old ^ env->menvcfg) & (MENVCFG_PBMTE | MENVCFG_ADUE)) {
         tlb_flush(

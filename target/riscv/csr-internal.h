@@ -11,6 +11,15 @@ typedef RISCVException (*CSRPredFn)(CPURISCVState *env, int csrno);
 typedef RISCVException (*CSRReadFn)(CPURISCVState *env, int csrno, uint64_t *val);
 typedef RISCVException (*CSRWriteFn)(CPURISCVState *env, int csrno, uint64_t val);
 
+typedef struct RISCVCSR {
+    const char *name;
+    CSRPredFn exists; /* is it implemented with this configuration? NULL: always */
+    CSRPredFn gate;   /* access rules beyond the number's privilege bits; skipped by debug */
+    CSRReadFn read;
+    CSRWriteFn write; /* NULL: writes are ignored (read-only-zero WARL) */
+    int index_base;   /* numbered families (pmpaddr0..63): name is name + (csrno - index_base) */
+} RISCVCSR;
+
 /* menvcfg, senvcfg (gated by mstateen0.ENVCFG below M) */
 RISCVException read_menvcfg(CPURISCVState *env, int csrno, uint64_t *val);
 RISCVException write_menvcfg(CPURISCVState *env, int csrno, uint64_t val);
@@ -27,6 +36,7 @@ RISCVException write_stateen(CPURISCVState *env, int csrno, uint64_t val);
 /* Smaia/Ssaia (csr-aia.c) */
 RISCVException pred_smaia(CPURISCVState *env, int csrno);
 RISCVException pred_ssaia(CPURISCVState *env, int csrno);
+RISCVException gate_ssaia(CPURISCVState *env, int csrno);
 RISCVException read_iselect(CPURISCVState *env, int csrno, uint64_t *val);
 RISCVException write_iselect(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException read_ireg(CPURISCVState *env, int csrno, uint64_t *val);
@@ -34,5 +44,12 @@ RISCVException write_ireg(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException read_topei(CPURISCVState *env, int csrno, uint64_t *val);
 RISCVException write_topei(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException read_topi(CPURISCVState *env, int csrno, uint64_t *val);
+/* csr-hyp.c: sie, sip and stimecmp as VS-mode sees them (V=1: vsie, vsip, vstimecmp) */
+RISCVException riscv_vs_read_sie(CPURISCVState *env, uint64_t *val);
+RISCVException riscv_vs_write_sie(CPURISCVState *env, uint64_t val);
+RISCVException riscv_vs_read_sip(CPURISCVState *env, uint64_t *val);
+RISCVException riscv_vs_write_sip(CPURISCVState *env, uint64_t val);
+/* csr.c: leave the block if a CSR write made an interrupt deliverable */
+void riscv_csr_check_interrupts(CPURISCVState *env);
 
 #endif

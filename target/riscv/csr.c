@@ -23,15 +23,6 @@
 #include "util/main-loop.h"
 #include "util/timer.h"
 
-typedef struct RISCVCSR {
-    const char *name;
-    CSRPredFn exists; /* is it implemented with this configuration? NULL: always */
-    CSRPredFn gate;   /* access rules beyond the number's privilege bits; skipped by debug */
-    CSRReadFn read;
-    CSRWriteFn write; /* NULL: writes are ignored (read-only-zero WARL) */
-    int index_base;   /* numbered families (pmpaddr0..63): name is name + (csrno - index_base) */
-} RISCVCSR;
-
 /* ---- predicates and gates ---- */
 
 static RISCVException pred_sstc(CPURISCVState *env, int csrno)
@@ -66,29 +57,43 @@ static RISCVException gate_fs(CPURISCVState *env, int csrno)
     return riscv_fp_enabled(env) ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
 }
 
-/* 3.1.11: a counter is visible to S if mcounteren allows it, to U if scounteren does too. */
-static bool counter_enabled(CPURISCVState *env, unsigned index)
-{
-    uint64_t bit = 1ULL << index;
-
-    if (env->priv < PRV_M && !(env->mcounteren & bit)) {
-        return false;
-    }
-    return env->priv != PRV_U || (env->scounteren & bit);
-}
-
+/*
+ * 3.1.11: a counter is visible to S if mcounteren allows it, to U if scounteren does too.
+ * With V=1 (8.2.6) mcounteren still gives an illegal instruction, then hcounteren (and in VU
+ * scounteren) a virtual-instruction exception.
+ */
 static RISCVException gate_counter(CPURISCVState *env, int csrno)
 {
-    return counter_enabled(env, csrno & 0x1f) ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+    uint64_t bit = 1ULL << (csrno & 0x1f);
+
+    if (env->priv < PRV_M && !(env->mcounteren & bit)) {
+        return RISCV_EXCP_ILLEGAL_INST;
+    }
+    if (env->virt) {
+        if (!(env->hcounteren & bit) || (env->priv == PRV_U && !(env->scounteren & bit))) {
+            return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
+        }
+        return RISCV_EXCP_NONE;
+    }
+    return env->priv != PRV_U || (env->scounteren & bit) ? RISCV_EXCP_NONE
+                                                         : RISCV_EXCP_ILLEGAL_INST;
 }
 
+/* TVM traps HS-mode's satp accesses; hstatus.VTVM traps VS-mode's (8.2.1). */
 static RISCVException gate_satp(CPURISCVState *env, int csrno)
 {
+    if (env->virt) {
+        return (env->hstatus & HSTATUS_VTVM) ? RISCV_EXCP_VIRT_INSTRUCTION_FAULT : RISCV_EXCP_NONE;
+    }
     bool trapped = env->priv == PRV_S && (env->mstatus & MSTATUS_TVM);
     return trapped ? RISCV_EXCP_ILLEGAL_INST : RISCV_EXCP_NONE;
 }
 
-/* Sstc: S-mode reaches stimecmp only if M enabled both the time counter and STCE. */
+/*
+ * Sstc: S-mode reaches stimecmp only if M enabled both the time counter and STCE; VS-mode
+ * (where it is vstimecmp) also needs hcounteren.TM and henvcfg.STCE, else a virtual
+ * instruction exception.
+ */
 static RISCVException gate_stimecmp(CPURISCVState *env, int csrno)
 {
     if (!env->rdtime_fn) {
@@ -98,7 +103,13 @@ static RISCVException gate_stimecmp(CPURISCVState *env, int csrno)
         return RISCV_EXCP_NONE;
     }
     bool ok = (env->mcounteren & COUNTEREN_TM) && (env->menvcfg & MENVCFG_STCE);
-    return ok ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
+    if (!ok) {
+        return RISCV_EXCP_ILLEGAL_INST;
+    }
+    if (env->virt && !((env->hcounteren & COUNTEREN_TM) && (env->henvcfg & MENVCFG_STCE))) {
+        return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
+    }
+    return RISCV_EXCP_NONE;
 }
 
 /* ---- side effects shared by several CSRs ---- */
@@ -109,7 +120,7 @@ static CPUState *env_cs(CPURISCVState *env)
 }
 
 /* A CSR write may have enabled a pending interrupt: leave the block so the loop takes it. */
-static void csr_check_interrupts(CPURISCVState *env)
+void riscv_csr_check_interrupts(CPURISCVState *env)
 {
     if (riscv_cpu_pending_interrupt(env) >= 0) {
         cpu_exit(env_cs(env));
@@ -130,18 +141,28 @@ static uint64_t mstatus_with_sd(uint64_t mstatus)
  * The rights cached in the TLB depend on SUM and MXR. MPRV and MPP only pick
  * the mmu_idx, whose entries stay valid (the TLB is tagged by mmu_idx), so
  * changing them flushes nothing: OpenSBI toggles MPRV for every emulated
- * misaligned access.
+ * misaligned access. SUM only matters to S-mode accesses (Linux toggles it
+ * around every user copy): it drops the S context of its side, not the whole
+ * TLB. MXR of HS also governs the G-stage: with V=0 it drops everything.
  */
 static void mstatus_commit(CPURISCVState *env, uint64_t val)
 {
-    const uint64_t mmu_bits = MSTATUS_SUM | MSTATUS_MXR;
     uint64_t old = env->mstatus;
+    uint64_t changed;
 
     env->mstatus = mstatus_with_sd(val);
-    if ((old ^ env->mstatus) & mmu_bits) {
-        tlb_flush(env_cs(env));
+    changed = old ^ env->mstatus;
+    if (changed & MSTATUS_MXR) {
+        /* With V=1 these are vsstatus's: only the guest's translations used them. */
+        if (env->virt) {
+            tlb_flush_by_mmuidx(env_cs(env), MMU_IDX_V_MASK);
+        } else {
+            tlb_flush(env_cs(env));
+        }
+    } else if (changed & MSTATUS_SUM) {
+        tlb_flush_by_mmuidx(env_cs(env), 1u << (env->virt ? MMU_IDX_VS : MMU_IDX_S));
     }
-    csr_check_interrupts(env);
+    riscv_csr_check_interrupts(env);
 }
 
 /* ---- floating point (Volume I 13.2) ---- */
@@ -286,8 +307,10 @@ static RISCVException write_mhpmevent(CPURISCVState *env, int csrno, uint64_t va
         return RISCV_EXCP_NONE;                                                                    \
     }
 
-/* medeleg: every synchronous cause S can handle, but M-ecall (bit 11 is read-only zero). */
+/* medeleg: every synchronous cause S can handle, but M-ecall (bit 11 is read-only zero);
+ * with H also VS-ecall and the guest-page, virtual-instruction faults (20..23). */
 #define MEDELEG_MASK 0xb3ffULL
+#define MEDELEG_H_MASK ((1ULL << RISCV_EXCP_VS_ECALL) | (0xfULL << 20))
 /* mcountinhibit: bit 1 (time) is read-only zero. */
 #define MCOUNTINHIBIT_MASK 0xfffffffdULL
 
@@ -299,7 +322,7 @@ CSR_FIELD(mtval, ~0ULL)
 CSR_FIELD(stval, ~0ULL)
 CSR_FIELD(mepc, ~1ULL) /* IALIGN=16 with C: bit 0 is always zero */
 CSR_FIELD(sepc, ~1ULL)
-CSR_FIELD(medeleg, MEDELEG_MASK)
+CSR_FIELD(medeleg, MEDELEG_MASK | (env_cpu(env)->ext_h ? MEDELEG_H_MASK : 0))
 CSR_FIELD(mcounteren, 0xffffffffULL)
 CSR_FIELD(scounteren, 0xffffffffULL)
 
@@ -375,7 +398,8 @@ static RISCVException write_mstatus(CPURISCVState *env, int csrno, uint64_t val)
 {
     const uint64_t mask = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP |
                           MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR |
-                          MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR;
+                          MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR |
+                          (env_cpu(env)->ext_h ? MSTATUS_MPV | MSTATUS_GVA : 0);
 
     /* MPP is WARL over {U, S, M}: the reserved value 2 leaves the field unchanged. */
     if (extract64(val, MSTATUS_MPP_SHIFT, 2) == 2) {
@@ -387,7 +411,7 @@ static RISCVException write_mstatus(CPURISCVState *env, int csrno, uint64_t val)
 
 static RISCVException read_sstatus(CPURISCVState *env, int csrno, uint64_t *val)
 {
-    *val = env->mstatus & SSTATUS_READ_MASK;
+    *val = riscv_sstatus_view(env, env->mstatus) & SSTATUS_READ_MASK;
     return RISCV_EXCP_NONE;
 }
 
@@ -395,6 +419,12 @@ static RISCVException write_sstatus(CPURISCVState *env, int csrno, uint64_t val)
 {
     const uint64_t mask =
         MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
+
+    if (env->fs_masked) {
+        /* the guest's FS, while HS's is Off: kept aside, the live one stays Off */
+        env->guest_fs = val & MSTATUS_FS;
+        val &= ~MSTATUS_FS;
+    }
     mstatus_commit(env, (env->mstatus & ~mask) | (val & mask));
     return RISCV_EXCP_NONE;
 }
@@ -413,11 +443,12 @@ static RISCVException read_mideleg(CPURISCVState *env, int csrno, uint64_t *val)
     return RISCV_EXCP_NONE;
 }
 
-/* Only supervisor interrupts can be delegated: M-level ones always trap to M. */
+/* Only supervisor interrupts can be delegated: M-level ones always trap to M. With H the
+ * VS-level ones and SGEI are read-only one (8.4.2). */
 static RISCVException write_mideleg(CPURISCVState *env, int csrno, uint64_t val)
 {
-    env->mideleg = val & s_irq_mask(env);
-    csr_check_interrupts(env);
+    env->mideleg = (val & s_irq_mask(env)) | (env_cpu(env)->ext_h ? MIP_HS_MASK : 0);
+    riscv_csr_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }
 
@@ -430,28 +461,35 @@ static RISCVException read_mie(CPURISCVState *env, int csrno, uint64_t *val)
 static RISCVException write_mie(CPURISCVState *env, int csrno, uint64_t val)
 {
     /* Read by riscv_cpu_update_mip on other threads. */
-    __atomic_store_n(&env->mie, val & (MIP_ALL_MASK | s_irq_mask(env)), __ATOMIC_RELAXED);
-    csr_check_interrupts(env);
+    uint64_t mask = MIP_ALL_MASK | s_irq_mask(env) | (env_cpu(env)->ext_h ? MIP_HS_MASK : 0);
+    __atomic_store_n(&env->mie, val & mask, __ATOMIC_RELAXED);
+    riscv_csr_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }
 
 static RISCVException read_sie(CPURISCVState *env, int csrno, uint64_t *val)
 {
-    *val = env->mie & env->mideleg;
+    if (env->virt) {
+        return riscv_vs_read_sie(env, val);
+    }
+    *val = env->mie & env->mideleg & s_irq_mask(env);
     return RISCV_EXCP_NONE;
 }
 
 static RISCVException write_sie(CPURISCVState *env, int csrno, uint64_t val)
 {
+    if (env->virt) {
+        return riscv_vs_write_sie(env, val);
+    }
     uint64_t mask = env->mideleg & s_irq_mask(env);
     __atomic_store_n(&env->mie, (env->mie & ~mask) | (val & mask), __ATOMIC_RELAXED);
-    csr_check_interrupts(env);
+    riscv_csr_check_interrupts(env);
     return RISCV_EXCP_NONE;
 }
 
 static RISCVException read_mip(CPURISCVState *env, int csrno, uint64_t *val)
 {
-    *val = atomic_load(&env->mip);
+    *val = riscv_cpu_mip_effective(env);
     return RISCV_EXCP_NONE;
 }
 
@@ -466,18 +504,27 @@ static RISCVException write_mip(CPURISCVState *env, int csrno, uint64_t val)
     if (!(env->menvcfg & MENVCFG_STCE)) {
         mask |= MIP_STIP;
     }
+    if (env_cpu(env)->ext_h) {
+        mask |= MIP_VS_MASK; /* the hvip bits (8.4.3: writable in mip too) */
+    }
     riscv_cpu_update_mip(env_cpu(env), mask, val);
     return RISCV_EXCP_NONE;
 }
 
 static RISCVException read_sip(CPURISCVState *env, int csrno, uint64_t *val)
 {
-    *val = atomic_load(&env->mip) & env->mideleg;
+    if (env->virt) {
+        return riscv_vs_read_sip(env, val);
+    }
+    *val = atomic_load(&env->mip) & env->mideleg & s_irq_mask(env);
     return RISCV_EXCP_NONE;
 }
 
 static RISCVException write_sip(CPURISCVState *env, int csrno, uint64_t val)
 {
+    if (env->virt) {
+        return riscv_vs_write_sip(env, val);
+    }
     riscv_cpu_update_mip(env_cpu(env), env->mideleg & (MIP_SSIP | MIP_LCOFIP), val);
     return RISCV_EXCP_NONE;
 }
@@ -524,10 +571,11 @@ static RISCVException write_satp(CPURISCVState *env, int csrno, uint64_t val)
     default:
         return RISCV_EXCP_NONE;
     }
-    /* No ASID-tagged TLB: any change of root, mode or ASID drops every translation. */
+    /* No ASID-tagged TLB: any change of root, mode or ASID drops every translation of
+     * its side (with V=1 this is vsatp: the guest's). */
     if (val != env->satp) {
         env->satp = val;
-        tlb_flush(env_cs(env));
+        tlb_flush_by_mmuidx(env_cs(env), env->virt ? MMU_IDX_V_MASK : MMU_IDX_HS_MASK);
     }
     return RISCV_EXCP_NONE;
 }
@@ -536,12 +584,17 @@ static RISCVException write_satp(CPURISCVState *env, int csrno, uint64_t val)
 
 static RISCVException read_stimecmp(CPURISCVState *env, int csrno, uint64_t *val)
 {
-    *val = env->stimecmp;
+    *val = env->virt ? env->vstimecmp : env->stimecmp;
     return RISCV_EXCP_NONE;
 }
 
 static RISCVException write_stimecmp(CPURISCVState *env, int csrno, uint64_t val)
 {
+    if (env->virt) {
+        env->vstimecmp = val;
+        riscv_vstc_update(env);
+        return RISCV_EXCP_NONE;
+    }
     env->stimecmp = val;
     riscv_sstc_update(env);
     return RISCV_EXCP_NONE;
@@ -614,10 +667,10 @@ static const RISCVCSR csr_table[4096] = {
     [CSR_STIMECMP] = {"stimecmp", pred_sstc, gate_stimecmp, read_stimecmp, write_stimecmp},
     [CSR_SCOUNTOVF] = {"scountovf", pred_sscofpmf, NULL, read_scountovf, NULL},
     [CSR_SATP] = {"satp", NULL, gate_satp, read_satp, write_satp},
-    [CSR_SISELECT] = {"siselect", pred_ssaia, NULL, read_iselect, write_iselect},
-    [CSR_SIREG] = {"sireg", pred_ssaia, NULL, read_ireg, write_ireg},
-    [CSR_STOPEI] = {"stopei", pred_ssaia, NULL, read_topei, write_topei},
-    [CSR_STOPI] = {"stopi", pred_ssaia, NULL, read_topi, NULL},
+    [CSR_SISELECT] = {"siselect", pred_ssaia, gate_ssaia, read_iselect, write_iselect},
+    [CSR_SIREG] = {"sireg", pred_ssaia, gate_ssaia, read_ireg, write_ireg},
+    [CSR_STOPEI] = {"stopei", pred_ssaia, gate_ssaia, read_topei, write_topei},
+    [CSR_STOPI] = {"stopi", pred_ssaia, gate_ssaia, read_topi, NULL},
 
     RO_CSR(CSR_MVENDORID, "mvendorid", read_mvendorid),
     RO_CSR(CSR_MARCHID, "marchid", read_marchid),
@@ -663,16 +716,49 @@ static const RISCVCSR csr_table[4096] = {
 
 /* ---- the csrrw path ---- */
 
-static const RISCVCSR *csr_lookup(CPURISCVState *env, int csrno)
+static const RISCVCSR *csr_entry(int csrno)
 {
-    if (csrno < 0 || csrno >= (int)ARRAY_SIZE(csr_table) || !csr_table[csrno].read) {
+    if (csrno < 0 || csrno >= (int)ARRAY_SIZE(csr_table)) {
         return NULL;
     }
-    const RISCVCSR *csr = &csr_table[csrno];
+    return csr_table[csrno].read ? &csr_table[csrno] : riscv_csr_hyp_lookup(csrno);
+}
+
+static const RISCVCSR *csr_lookup(CPURISCVState *env, int csrno)
+{
+    const RISCVCSR *csr = csr_entry(csrno);
+
+    if (!csr) {
+        return NULL;
+    }
     if (csr->exists && csr->exists(env, csrno) != RISCV_EXCP_NONE) {
         return NULL;
     }
     return csr;
+}
+
+/*
+ * 2.1 bits [9:8]: the lowest privilege (0b10: hypervisor CSRs, reached from HS). With V=1
+ * (8.6.1) a hypervisor or VS CSR, or an S CSR from VU-mode, raises a virtual-instruction
+ * exception where HS-mode would have been allowed; an M CSR stays illegal.
+ */
+static RISCVException csr_priv_check(CPURISCVState *env, int csrno)
+{
+    unsigned need = extract64(csrno, 8, 2);
+
+    if (env->virt) {
+        if (need == PRV_M) {
+            return RISCV_EXCP_ILLEGAL_INST;
+        }
+        if (need == 2 || env->priv < need) {
+            return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
+        }
+        return RISCV_EXCP_NONE;
+    }
+    if (need == 2) {
+        need = PRV_S;
+    }
+    return env->priv < need ? RISCV_EXCP_ILLEGAL_INST : RISCV_EXCP_NONE;
 }
 
 static RISCVException csr_access(CPURISCVState *env, int csrno, uint64_t *ret_value,
@@ -691,8 +777,9 @@ static RISCVException csr_access(CPURISCVState *env, int csrno, uint64_t *ret_va
         return RISCV_EXCP_ILLEGAL_INST;
     }
     if (!debug) {
-        if (env->priv < extract64(csrno, 8, 2)) {
-            return RISCV_EXCP_ILLEGAL_INST;
+        r = csr_priv_check(env, csrno);
+        if (r != RISCV_EXCP_NONE) {
+            return r;
         }
         if (csr->gate && (r = csr->gate(env, csrno)) != RISCV_EXCP_NONE) {
             return r;
@@ -746,8 +833,12 @@ static void csr_range_names_init(void)
 
 const char *riscv_csr_name(int csrno)
 {
-    if (csrno < 0 || csrno >= (int)ARRAY_SIZE(csr_table) || !csr_table[csrno].read) {
+    if (csrno < 0 || csrno >= (int)ARRAY_SIZE(csr_table)) {
         return NULL;
+    }
+    if (!csr_table[csrno].read) {
+        const RISCVCSR *h = riscv_csr_hyp_lookup(csrno);
+        return h ? h->name : NULL;
     }
     /* Odd pmpcfg registers do not exist on RV64. */
     if (csr_table[csrno].exists == pred_pmpcfg && (csrno & 1)) {

@@ -428,6 +428,12 @@ static bool dec_system_priv(uint32_t i, DecodedInsn *d)
     if (F7(i) == 0x0b) {
         return set_rr(d, OP_SINVAL_VMA, i);
     }
+    if (F7(i) == 0x11) {
+        return set_rr(d, OP_HFENCE_VVMA, i);
+    }
+    if (F7(i) == 0x31) {
+        return set_rr(d, OP_HFENCE_GVMA, i);
+    }
     if (RS1(i) != 0) {
         return illegal(d);
     }
@@ -473,6 +479,39 @@ static bool dec_mop(uint32_t i, DecodedInsn *d)
     return illegal(d);
 }
 
+/*
+ * H (8.3.1), funct3 = 4 of SYSTEM with bit 31 clear: funct7 0110ss0 are the loads hlv
+ * (rs2 = 0 signed, 1 unsigned, 3 hlvx from execute-only pages, for H and W), funct7 0110ss1
+ * the stores hsv (rd = 0, rs2 the data); ss is log2 of the size.
+ */
+static bool dec_hyp_ls(uint32_t i, DecodedInsn *d)
+{
+    static const RISCVOp load[4][4] = {
+        {OP_HLV_B, OP_HLV_BU, 0, 0},
+        {OP_HLV_H, OP_HLV_HU, 0, OP_HLVX_HU},
+        {OP_HLV_W, OP_HLV_WU, 0, OP_HLVX_WU},
+        {OP_HLV_D, 0, 0, 0},
+    };
+    static const RISCVOp store[4] = {OP_HSV_B, OP_HSV_H, OP_HSV_W, OP_HSV_D};
+    unsigned f7 = F7(i), size = extract64(f7, 1, 2);
+
+    if ((f7 & 0x78) != 0x30) {
+        return illegal(d);
+    }
+    if (f7 & 1) {
+        if (RD(i) != 0) {
+            return illegal(d);
+        }
+        return set_rr(d, store[size], i);
+    }
+    if (RS2(i) > 3 || load[size][RS2(i)] == 0) {
+        return illegal(d);
+    }
+    set_rr(d, load[size][RS2(i)], i);
+    d->rs2 = 0;
+    return true;
+}
+
 static bool dec_system(uint32_t i, DecodedInsn *d)
 {
     static const RISCVOp csr[8] = {0, OP_CSRRW,  OP_CSRRS,  OP_CSRRC,
@@ -481,7 +520,7 @@ static bool dec_system(uint32_t i, DecodedInsn *d)
         return dec_system_priv(i, d);
     }
     if (F3(i) == 4) {
-        return dec_mop(i, d);
+        return extract64(i, 31, 1) ? dec_mop(i, d) : dec_hyp_ls(i, d);
     }
     set(d, csr[F3(i)], i, extract64(i, 20, 12));
     d->rs2 = 0;
@@ -592,6 +631,8 @@ bool riscv_insn_ends_block(const DecodedInsn *d)
     case OP_WFI:
     case OP_SFENCE_VMA:
     case OP_SINVAL_VMA:
+    case OP_HFENCE_VVMA:
+    case OP_HFENCE_GVMA:
     case OP_ILLEGAL:
     case OP_CSRRW:
     case OP_CSRRWI:

@@ -30,6 +30,10 @@
 /* Environment call cause from the current privilege (U 8, S 9, M 11). */
 static RISCVException ecall_cause(CPURISCVState *env)
 {
+    /* 8.5.2: an ecall from VS-mode has its own cause (10); VU's is U's (8) */
+    if (env->virt && env->priv == PRV_S) {
+        return RISCV_EXCP_VS_ECALL;
+    }
     return RISCV_EXCP_U_ECALL + env->priv;
 }
 
@@ -37,6 +41,7 @@ static RISCVException ecall_cause(CPURISCVState *env)
 #define X_LABEL_INT(name) &&L_##name
 #define X_LABEL_FP(name) &&L_FP
 #define X_LABEL_AMO(name) &&L_AMO
+#define X_LABEL_HYP(name) &&L_HYP
 #define X_LABEL(name, kind) [OP_##name] = X_LABEL_##kind(name),
 
 #define DISPATCH() goto *labels[r->op]
@@ -462,23 +467,34 @@ L_SRET:
 L_WFI:
     ex = riscv_helper_wfi(env);
     if (ex != RISCV_EXCP_NONE) {
-        goto illegal;
+        goto insn_fault;
     }
     env->instret += tb->n_insns;
     env->pc = pc + tb->size;
     return TB_EXIT_HALT;
 L_SFENCE_VMA:
-    ex = riscv_helper_sfence_vma(env, RS1, r->rs1 == 0);
-    if (ex != RISCV_EXCP_NONE) {
-        goto illegal;
-    }
-    goto exit_next;
 L_SINVAL_VMA:
     ex = riscv_helper_sfence_vma(env, RS1, r->rs1 == 0);
     if (ex != RISCV_EXCP_NONE) {
-        goto illegal;
+        goto insn_fault;
     }
     goto exit_next;
+L_HFENCE_VVMA:
+L_HFENCE_GVMA:
+    ex = riscv_helper_hfence(env, r->op == OP_HFENCE_GVMA);
+    if (ex != RISCV_EXCP_NONE) {
+        goto insn_fault;
+    }
+    goto exit_next;
+L_HYP:
+    ex = riscv_exec_hyp(cpu, r, &tval);
+    if (ex == RISCV_EXCP_ILLEGAL_INST || ex == RISCV_EXCP_VIRT_INSTRUCTION_FAULT) {
+        goto insn_fault;
+    }
+    if (ex != RISCV_EXCP_NONE) {
+        goto raise;
+    }
+    NEXT();
 L_SFENCE_W_INVAL:
 L_SFENCE_INVAL_IR:
     /* Order around sinval.vma: the TLB drop there is already complete and ordered. */
@@ -525,7 +541,7 @@ csr:
     ex = riscv_csrrw(env, r->imm & 0xfff, &old, csr_val, csr_mask);
     env->instret -= idx;
     if (ex != RISCV_EXCP_NONE) {
-        goto illegal;
+        goto insn_fault;
     }
     SET_RD(old);
     if (r != &tb->insns[tb->n_insns - 1]) {
@@ -583,9 +599,9 @@ chain:
     DISPATCH();
 
 exit_helper:
-    /* mret/sret: the helper set env->pc, or refused (illegal instruction). */
+    /* mret/sret: the helper set env->pc, or refused (illegal or virtual instruction). */
     if (ex != RISCV_EXCP_NONE) {
-        goto illegal;
+        goto insn_fault;
     }
     env->instret += tb->n_insns;
     return TB_EXIT_NEXT;
@@ -598,6 +614,8 @@ exit_next:
 
 illegal:
     ex = RISCV_EXCP_ILLEGAL_INST;
+insn_fault:
+    /* illegal or virtual instruction (ex): tval holds the instruction bits */
     tval = riscv_tb_insn_bits(tb, r - tb->insns);
 raise:
     env->pc = PC;

@@ -1,11 +1,11 @@
 /*
  * The RISC-V hart's machine state for savevm/loadvm (include/migration/vmstate.h):
  * every architectural register (integer, FP, the CSR state the hart keeps,
- * privilege level, the LR reservation) and whether it sleeps in WFI. What is
- * derived is recomputed after loading: the Sstc timer from stimecmp and the
- * restored time, the Sscofpmf overflow timer from the armed counters, the TLB from satp and PMP
- * (the loader flushes it). Configuration (misa switches, hartid, resetvec) comes from the command
- * line, which must match; misa and mhartid are saved anyway, as the guest sees them.
+ * privilege level and V, the H extension's CSRs, the LR reservation) and whether it sleeps in WFI.
+ * What is derived is recomputed after loading: the Sstc timer from stimecmp and the restored time,
+ * the Sscofpmf overflow timer from the armed counters, the TLB from satp and PMP (the loader
+ * flushes it). Configuration (misa switches, hartid, resetvec) comes from the command line, which
+ * must match; misa and mhartid are saved anyway, as the guest sees them.
  */
 #include <inttypes.h>
 
@@ -22,14 +22,15 @@ static bool riscv_cpu_post_load(void *opaque, int version_id, Error **errp)
         return false;
     }
     riscv_sstc_update(&cpu->env);
+    riscv_vstc_update(&cpu->env);
     riscv_pmu_check(&cpu->env); /* re-arms the Sscofpmf overflow timer */
     return true;
 }
 
 const VMStateDescription vmstate_riscv_cpu = {
     .name = "riscv-cpu",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .post_load = riscv_cpu_post_load,
     .fields =
         (const VMStateField[]){
@@ -79,6 +80,31 @@ const VMStateDescription vmstate_riscv_cpu = {
             VMSTATE_UINT64_ARRAY(env.sstateen, RISCVCPU, 4),
             VMSTATE_UINT8_ARRAY(env.pmpcfg, RISCVCPU, RISCV_PMP_ENTRIES),
             VMSTATE_UINT64_ARRAY(env.pmpaddr, RISCVCPU, RISCV_PMP_ENTRIES),
+            /* H extension: V, the other side's supervisor state, the hypervisor CSRs */
+            VMSTATE_BOOL(env.virt, RISCVCPU),
+            VMSTATE_BOOL(env.fs_masked, RISCVCPU),
+            VMSTATE_UINT64(env.guest_fs, RISCVCPU),
+            VMSTATE_UINT64(env.s_other.status, RISCVCPU),
+            VMSTATE_UINT64(env.s_other.stvec, RISCVCPU),
+            VMSTATE_UINT64(env.s_other.sscratch, RISCVCPU),
+            VMSTATE_UINT64(env.s_other.sepc, RISCVCPU),
+            VMSTATE_UINT64(env.s_other.scause, RISCVCPU),
+            VMSTATE_UINT64(env.s_other.stval, RISCVCPU),
+            VMSTATE_UINT64(env.s_other.satp, RISCVCPU),
+            VMSTATE_UINT64(env.hstatus, RISCVCPU),
+            VMSTATE_UINT64(env.hedeleg, RISCVCPU),
+            VMSTATE_UINT64(env.hideleg, RISCVCPU),
+            VMSTATE_UINT64(env.hcounteren, RISCVCPU),
+            VMSTATE_UINT64(env.hgeie, RISCVCPU),
+            VMSTATE_UINT64(env.hgeip, RISCVCPU),
+            VMSTATE_UINT64(env.htval, RISCVCPU),
+            VMSTATE_UINT64(env.htinst, RISCVCPU),
+            VMSTATE_UINT64(env.hgatp, RISCVCPU),
+            VMSTATE_UINT64(env.henvcfg, RISCVCPU),
+            VMSTATE_UINT64(env.htimedelta, RISCVCPU),
+            VMSTATE_UINT64(env.vstimecmp, RISCVCPU),
+            VMSTATE_UINT64(env.mtval2, RISCVCPU),
+            VMSTATE_UINT64(env.mtinst, RISCVCPU),
             VMSTATE_BOOL(parent_obj.halted, RISCVCPU),
             VMSTATE_END_OF_LIST(),
         },

@@ -18,6 +18,14 @@
  * without it they are reserved bits. Svnapot 1.0: a level-0 leaf with N set
  * and ppn[3:0] = 1000 maps a naturally aligned 64 KiB range (the TLB still
  * caches 4 KiB pieces of it); any other N use is reserved. Reserved bits page-fault.
+ *
+ * H extension (8.5 "Two-Stage Address Translation"): the contexts of V=1 and of
+ * hlv/hsv walk the VS stage (vsatp, vsstatus's SUM/MXR, henvcfg's ADUE/PBMTE),
+ * whose PTE addresses are guest-physical and go through the G stage as implicit
+ * loads (stores for A/D updates), then the G stage (hgatp: Sv39x4/Sv48x4/Sv57x4,
+ * a root index two bits wider, every leaf a U page, HS's MXR). A G-stage failure
+ * is a guest-page fault of the original access with the GPA kept for htval/mtval2.
+ * The TLB caches the combined translation under the V=1 mmu_idx.
  */
 #include <inttypes.h>
 
@@ -27,17 +35,38 @@
 #include "target/riscv/cpu.h"
 #include "util/log.h"
 
+/*
+ * One walk over one tree: the single-stage walk (satp), the VS-stage walk (vsatp, whose
+ * PTE addresses are guest-physical and go through the G-stage), or the G-stage walk
+ * (hgatp: every access a U-mode one, a root index 2 bits wider).
+ */
 typedef struct PageWalk {
     uint64_t vaddr;
     MMUAccessType access;
     int priv;   /* effective privilege of the access */
     bool debug; /* gdb: no A/D writes, no permission checks */
+    bool hlvx;  /* hlvx: reading needs execute permission (8.3.1) */
+    /* the tree */
+    hwaddr root;
+    int levels;
+    int root_extra; /* 2 for the x4 G-stage roots */
+    bool vs_stage;  /* PTE addresses are guest-physical */
+    bool sum, mxr;  /* the status bits of this stage */
+    bool hs_mxr;    /* HS mstatus.MXR, for the G-stage under a VS-stage walk */
+    bool adue, pbmte;
     /* results */
     hwaddr paddr;
     int prot;
+    uint64_t fault_gpa; /* WALK_GUEST_PAGE_FAULT: the guest-physical address */
 } PageWalk;
 
-typedef enum WalkResult { WALK_OK, WALK_PAGE_FAULT, WALK_ACCESS_FAULT, WALK_RETRY } WalkResult;
+typedef enum WalkResult {
+    WALK_OK,
+    WALK_PAGE_FAULT,
+    WALK_ACCESS_FAULT,
+    WALK_RETRY,
+    WALK_GUEST_PAGE_FAULT
+} WalkResult;
 
 static RISCVException page_fault(MMUAccessType access)
 {
@@ -59,6 +88,16 @@ static RISCVException access_fault(MMUAccessType access)
     return cause[access];
 }
 
+static RISCVException guest_page_fault(MMUAccessType access)
+{
+    static const RISCVException cause[] = {
+        [MMU_DATA_LOAD] = RISCV_EXCP_LOAD_GUEST_ACCESS_FAULT,
+        [MMU_DATA_STORE] = RISCV_EXCP_STORE_GUEST_AMO_ACCESS_FAULT,
+        [MMU_INST_FETCH] = RISCV_EXCP_INST_GUEST_PAGE_FAULT,
+    };
+    return cause[access];
+}
+
 static int access_prot(MMUAccessType access)
 {
     static const int prot[] = {
@@ -69,7 +108,7 @@ static int access_prot(MMUAccessType access)
     return prot[access];
 }
 
-/* Number of levels of the satp mode, 0 for Bare (and for modes a satp write cannot set). */
+/* Number of levels of the satp (or hgatp) mode, 0 for Bare (and modes a write cannot set). */
 static int satp_levels(uint64_t satp)
 {
     switch (satp >> SATP_MODE_SHIFT) {
@@ -145,15 +184,14 @@ static WalkResult pte_update_ad(hwaddr addr, uint64_t old, uint64_t new)
     return WALK_OK;
 }
 
-/* 4.3.1 step 6 with SUM and MXR: the rights a leaf gives this privilege. */
-static int leaf_prot(CPURISCVState *env, uint64_t pte, int priv)
+/* 4.3.1 step 6 with SUM and MXR (and hlvx, which reads only what it may execute). */
+static int leaf_prot(const PageWalk *w, uint64_t pte)
 {
     int prot = 0;
 
-    if (pte & PTE_R) {
-        prot |= PAGE_READ;
-    }
-    if ((pte & PTE_X) && (env->mstatus & MSTATUS_MXR)) {
+    if (w->hlvx) {
+        prot |= (pte & PTE_X) ? PAGE_READ : 0;
+    } else if ((pte & PTE_R) || ((pte & PTE_X) && w->mxr)) {
         prot |= PAGE_READ;
     }
     if (pte & PTE_W) {
@@ -162,25 +200,25 @@ static int leaf_prot(CPURISCVState *env, uint64_t pte, int priv)
     if (pte & PTE_X) {
         prot |= PAGE_EXEC;
     }
-    if (priv == PRV_U) {
+    if (w->priv == PRV_U) {
         return (pte & PTE_U) ? prot : 0;
     }
     if (pte & PTE_U) {
         /* S never executes user pages; it reads and writes them only with SUM. */
-        return (env->mstatus & MSTATUS_SUM) ? prot & ~PAGE_EXEC : 0;
+        return w->sum ? prot & ~PAGE_EXEC : 0;
     }
     return prot;
 }
 
 /* Does the walker set A and D itself (else a PTE lacking them page-faults)? */
-static bool hw_ad_update(CPURISCVState *env)
+static bool hw_ad_update(CPURISCVState *env, const PageWalk *w)
 {
     RISCVCPU *cpu = env_cpu(env);
-    return !cpu->ext_svade || (cpu->ext_svadu && (env->menvcfg & MENVCFG_ADUE));
+    return !cpu->ext_svade || (cpu->ext_svadu && w->adue);
 }
 
 /* The PTE bits above the PPN that are reserved for this hart, leaf or not. */
-static uint64_t pte_reserved(CPURISCVState *env, bool leaf)
+static uint64_t pte_reserved(CPURISCVState *env, const PageWalk *w, bool leaf)
 {
     RISCVCPU *cpu = env_cpu(env);
     uint64_t reserved = PTE_RESERVED_MASK;
@@ -188,11 +226,16 @@ static uint64_t pte_reserved(CPURISCVState *env, bool leaf)
     if (leaf && cpu->ext_svnapot) {
         reserved &= ~PTE_N;
     }
-    if (leaf && cpu->ext_svpbmt && (env->menvcfg & MENVCFG_PBMTE)) {
+    if (leaf && cpu->ext_svpbmt && w->pbmte) {
         reserved &= ~PTE_PBMT;
     }
     return reserved;
 }
+
+static WalkResult gstage_translate(CPURISCVState *env, PageWalk *vs, uint64_t gpa,
+                                   MMUAccessType access, bool final, hwaddr *hpa, int *prot);
+static WalkResult pte_update_at(CPURISCVState *env, PageWalk *w, hwaddr pte_addr, uint64_t old,
+                                uint64_t new);
 
 /* A leaf found at level: checks, A/D, physical address. */
 static WalkResult walk_leaf(CPURISCVState *env, PageWalk *w, hwaddr pte_addr, uint64_t pte,
@@ -200,9 +243,9 @@ static WalkResult walk_leaf(CPURISCVState *env, PageWalk *w, hwaddr pte_addr, ui
 {
     int shift = 12 + 9 * level;
     uint64_t ppn = (pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT;
-    int prot = w->debug ? PAGE_READ | PAGE_WRITE | PAGE_EXEC : leaf_prot(env, pte, w->priv);
+    int prot = w->debug ? PAGE_READ | PAGE_WRITE | PAGE_EXEC : leaf_prot(w, pte);
 
-    if ((pte & pte_reserved(env, true)) || (pte & PTE_PBMT) == PTE_PBMT) {
+    if ((pte & pte_reserved(env, w, true)) || (pte & PTE_PBMT) == PTE_PBMT) {
         return WALK_PAGE_FAULT;
     }
     if (pte & PTE_N) {
@@ -222,11 +265,11 @@ static WalkResult walk_leaf(CPURISCVState *env, PageWalk *w, hwaddr pte_addr, ui
     }
     if (!w->debug) {
         uint64_t want = pte | PTE_A | (w->access == MMU_DATA_STORE ? PTE_D : 0);
-        if (want != pte && !hw_ad_update(env)) {
+        if (want != pte && !hw_ad_update(env, w)) {
             return WALK_PAGE_FAULT; /* Svade: software sets A/D on this fault */
         }
         if (want != pte) {
-            WalkResult r = pte_update_ad(pte_addr, pte, want);
+            WalkResult r = pte_update_at(env, w, pte_addr, pte, want);
             if (r != WALK_OK) {
                 return r;
             }
@@ -242,17 +285,49 @@ static WalkResult walk_leaf(CPURISCVState *env, PageWalk *w, hwaddr pte_addr, ui
     return WALK_OK;
 }
 
-/* One pass of the 4.3.2 algorithm over the tree rooted in satp. */
-static WalkResult walk_once(CPURISCVState *env, PageWalk *w, int levels)
+/*
+ * An A/D update of the PTE at pte_addr; under a VS-stage walk that address is
+ * guest-physical, and the update is a store through the G-stage (8.5.1).
+ */
+static WalkResult pte_update_at(CPURISCVState *env, PageWalk *w, hwaddr pte_addr, uint64_t old,
+                                uint64_t new)
 {
-    hwaddr table = (env->satp & SATP_PPN_MASK) << 12;
+    if (w->vs_stage) {
+        int prot;
+        WalkResult r = gstage_translate(env, w, pte_addr, MMU_DATA_STORE, false, &pte_addr, &prot);
+        if (r != WALK_OK) {
+            return r;
+        }
+    }
+    return pte_update_ad(pte_addr, old, new);
+}
 
-    for (int level = levels - 1; level >= 0; level--) {
-        hwaddr pte_addr = table + extract64(w->vaddr, 12 + 9 * level, 9) * 8;
+/* Read the PTE at addr, a guest-physical address under a VS-stage walk. */
+static WalkResult pte_read(CPURISCVState *env, PageWalk *w, hwaddr addr, uint64_t *pte)
+{
+    if (w->vs_stage) {
+        int prot;
+        WalkResult r = gstage_translate(env, w, addr, MMU_DATA_LOAD, false, &addr, &prot);
+        if (r != WALK_OK) {
+            return r;
+        }
+    }
+    return pte_load(env, addr, w->debug, pte) ? WALK_OK : WALK_ACCESS_FAULT;
+}
+
+/* One pass of the 4.3.2 algorithm over the tree rooted at w->root. */
+static WalkResult walk_once(CPURISCVState *env, PageWalk *w)
+{
+    hwaddr table = w->root;
+
+    for (int level = w->levels - 1; level >= 0; level--) {
+        int bits = 9 + (level == w->levels - 1 ? w->root_extra : 0);
+        hwaddr pte_addr = table + extract64(w->vaddr, 12 + 9 * level, bits) * 8;
         uint64_t pte;
+        WalkResult r = pte_read(env, w, pte_addr, &pte);
 
-        if (!pte_load(env, pte_addr, w->debug, &pte)) {
-            return WALK_ACCESS_FAULT;
+        if (r != WALK_OK) {
+            return r;
         }
         if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W))) {
             return WALK_PAGE_FAULT;
@@ -260,61 +335,184 @@ static WalkResult walk_once(CPURISCVState *env, PageWalk *w, int levels)
         if (pte & (PTE_R | PTE_X)) {
             return walk_leaf(env, w, pte_addr, pte, level);
         }
-        if (pte & pte_reserved(env, false)) {
+        if (pte & pte_reserved(env, w, false)) {
             return WALK_PAGE_FAULT;
         }
+        /* 4.3.1 step 4: A, D and U are reserved in a pointer (QEMU 7.2 checks them in the
+         * G-stage only; a guest's non-leaf PTE with them set is its own bug) */
         table = ((pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT) << 12;
     }
     return WALK_PAGE_FAULT; /* a pointer at level 0 */
 }
 
-static WalkResult walk(CPURISCVState *env, PageWalk *w)
+/* Walk the tree in w (levels > 0), after the canonical-address check. */
+static WalkResult walk_tree(CPURISCVState *env, PageWalk *w)
 {
-    int levels = satp_levels(env->satp);
-    int va_bits = 12 + 9 * levels;
+    int va_bits = 12 + 9 * w->levels + w->root_extra;
     WalkResult r;
 
-    if (w->priv == PRV_M || levels == 0) {
-        w->paddr = w->vaddr;
-        w->prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
-        return WALK_OK;
-    }
-    /* Bits above the VA width must all equal its top bit (canonical form). */
-    if (sextract64(w->vaddr, 0, va_bits) != (int64_t)w->vaddr) {
+    if (w->root_extra) {
+        /* G-stage: the guest-physical address has no bits above the widened width. */
+        if (w->vaddr >> va_bits) {
+            return WALK_PAGE_FAULT;
+        }
+    } else if (sextract64(w->vaddr, 0, va_bits) != (int64_t)w->vaddr) {
+        /* Bits above the VA width must all equal its top bit (canonical form). */
         return WALK_PAGE_FAULT;
     }
     do {
-        r = walk_once(env, w, levels);
+        r = walk_once(env, w);
     } while (r == WALK_RETRY);
+    return r;
+}
+
+/*
+ * The G-stage (8.5.1) of gpa for an access of the VS-stage walk vs (its own access type
+ * for the final address, a load or a store for its PTEs): Sv39x4/Sv48x4/Sv57x4 in hgatp,
+ * every access a U-mode one, MXR from HS mstatus. A fault there is a guest-page fault of
+ * the original access, with gpa as htval's address.
+ */
+static WalkResult gstage_translate(CPURISCVState *env, PageWalk *vs, uint64_t gpa,
+                                   MMUAccessType access, bool final, hwaddr *hpa, int *prot)
+{
+    PageWalk g = {
+        .vaddr = gpa,
+        .access = access,
+        .priv = PRV_U,
+        .debug = vs->debug,
+        .hlvx = vs->hlvx && final,
+        .root = (env->hgatp & HGATP_PPN_MASK) << 12,
+        .levels = satp_levels(env->hgatp),
+        .root_extra = 2,
+        .mxr = vs->hs_mxr,
+        .adue = env->menvcfg & MENVCFG_ADUE,
+        .pbmte = env->menvcfg & MENVCFG_PBMTE,
+    };
+    WalkResult r;
+
+    if (g.levels == 0) {
+        *hpa = gpa;
+        *prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
+        return WALK_OK;
+    }
+    r = walk_tree(env, &g);
+    if (r == WALK_PAGE_FAULT) {
+        vs->fault_gpa = gpa;
+        return WALK_GUEST_PAGE_FAULT;
+    }
+    *hpa = g.paddr;
+    *prot = g.prot;
+    return r;
+}
+
+/* The privilege an mmu_idx stands for (hlv/hsv: hstatus.SPVP). */
+static int mmu_idx_priv(CPURISCVState *env, int mmu_idx)
+{
+    if (mmu_idx >= MMU_IDX_HLV) {
+        return (env->hstatus & HSTATUS_SPVP) ? PRV_S : PRV_U;
+    }
+    return mmu_idx & 3;
+}
+
+/* Set up the walk of w->vaddr in context mmu_idx: the tree, the status bits, the stage. */
+static void walk_setup(CPURISCVState *env, PageWalk *w, int mmu_idx)
+{
+    uint64_t satp = env->satp, status = env->mstatus, hs_status = env->mstatus;
+
+    w->priv = mmu_idx_priv(env, mmu_idx);
+    if (mmu_idx >= MMU_IDX_VU) {
+        /* The guest's vsatp and vsstatus: live with V=1, else in s_other (csr-hyp.c). */
+        if (!env->virt) {
+            satp = env->s_other.satp;
+            status = env->s_other.status;
+        } else {
+            hs_status = env->s_other.status;
+        }
+        w->vs_stage = true;
+        w->hlvx = mmu_idx == MMU_IDX_HLVX;
+        w->hs_mxr = hs_status & MSTATUS_MXR;
+        w->adue = env->henvcfg & env->menvcfg & MENVCFG_ADUE;
+        w->pbmte = env->henvcfg & env->menvcfg & MENVCFG_PBMTE;
+    } else {
+        w->adue = env->menvcfg & MENVCFG_ADUE;
+        w->pbmte = env->menvcfg & MENVCFG_PBMTE;
+    }
+    w->sum = status & MSTATUS_SUM;
+    /* With V=1 HS-level MXR also makes executable pages readable in the VS stage. */
+    w->mxr = (status & MSTATUS_MXR) || w->hs_mxr;
+    w->levels = w->priv == PRV_M ? 0 : satp_levels(satp);
+    w->root = (satp & SATP_PPN_MASK) << 12;
+}
+
+static WalkResult walk(CPURISCVState *env, PageWalk *w, int mmu_idx)
+{
+    WalkResult r;
+    int gprot;
+
+    walk_setup(env, w, mmu_idx);
+    if (w->levels == 0) {
+        w->paddr = w->vaddr;
+        w->prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
+        if (w->hlvx) {
+            w->prot = PAGE_READ | PAGE_EXEC; /* the G-stage below still wants X */
+        }
+    } else {
+        r = walk_tree(env, w);
+        if (r != WALK_OK) {
+            return r;
+        }
+    }
+    if (!w->vs_stage) {
+        return WALK_OK;
+    }
+    r = gstage_translate(env, w, w->paddr, w->access, true, &w->paddr, &gprot);
+    w->prot &= gprot;
     return r;
 }
 
 RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessType access,
                                   int mmu_idx, hwaddr *paddr, int *prot, int *lg_page_size)
 {
-    PageWalk w = {.vaddr = vaddr, .access = access, .priv = mmu_idx};
+    PageWalk w = {.vaddr = vaddr, .access = access};
     int pmp_prot;
+    WalkResult r = walk(env, &w, mmu_idx);
 
-    switch (walk(env, &w)) {
+    /* For the trap: tval is a guest virtual address (GVA), htval/mtval2 the GPA. */
+    env->fault_gva = mmu_idx >= MMU_IDX_VU;
+    env->fault_gpa = w.fault_gpa;
+    switch (r) {
     case WALK_OK:
         break;
     case WALK_ACCESS_FAULT:
         log_mask(LOG_MMU, "mmu: access fault reading PTE for 0x%" PRIx64 "\n", vaddr);
         return access_fault(access);
+    case WALK_GUEST_PAGE_FAULT:
+        log_mask(LOG_MMU, "mmu: guest-page fault at 0x%" PRIx64 " gpa 0x%" PRIx64 " access %d\n",
+                 vaddr, w.fault_gpa, access);
+        return guest_page_fault(access);
     default:
-        log_mask(LOG_MMU, "mmu: page fault at 0x%" PRIx64 " access %d priv %d\n", vaddr, access,
+        log_mask(LOG_MMU, "mmu: page fault at 0x%" PRIx64 " access %d mmu_idx %d\n", vaddr, access,
                  mmu_idx);
         return page_fault(access);
     }
-    pmp_prot = riscv_pmp_get_prot(env, w.paddr, mmu_idx, lg_page_size);
+    pmp_prot = riscv_pmp_get_prot(env, w.paddr, w.priv, lg_page_size);
     if (!(pmp_prot & access_prot(access))) {
         log_mask(LOG_MMU, "mmu: PMP denies 0x%" PRIx64 " access %d priv %d\n", w.paddr, access,
-                 mmu_idx);
+                 w.priv);
         return access_fault(access);
+    }
+    /* hlv/hsv depend on hstatus.SPVP, which changes without a flush: never cached. */
+    if (mmu_idx >= MMU_IDX_HLV && *lg_page_size > 2) {
+        *lg_page_size = 2;
     }
     *paddr = w.paddr;
     *prot = w.prot & pmp_prot;
     return RISCV_EXCP_NONE;
+}
+
+int riscv_mmu_idx_priv(CPURISCVState *env, int mmu_idx)
+{
+    return mmu_idx_priv(env, mmu_idx);
 }
 
 hwaddr riscv_cpu_get_phys_page_debug(CPURISCVState *env, uint64_t vaddr)
@@ -322,8 +520,7 @@ hwaddr riscv_cpu_get_phys_page_debug(CPURISCVState *env, uint64_t vaddr)
     PageWalk w = {
         .vaddr = vaddr,
         .access = MMU_DATA_LOAD,
-        .priv = riscv_cpu_mmu_index(env, false),
         .debug = true,
     };
-    return walk(env, &w) == WALK_OK ? w.paddr : (hwaddr)-1;
+    return walk(env, &w, riscv_cpu_mmu_index(env, false)) == WALK_OK ? w.paddr : (hwaddr)-1;
 }

@@ -66,3 +66,65 @@ void riscv_stimer_cb(void *opaque)
     RISCVCPU *cpu = opaque;
     riscv_sstc_update(&cpu->env);
 }
+
+/*
+ * Sstc with H (8.2.8 htimedelta, Sstc's vstimecmp): hip.VSTIP follows
+ * time + htimedelta >= vstimecmp while henvcfg.STCE (and menvcfg.STCE) is set.
+ * The comparison is kept in env->vstime_irq, ORed into the VSTIP bit that hvip
+ * also drives (riscv_cpu_mip_effective). Called with the BQL held.
+ */
+static void vstc_set_irq(RISCVCPU *cpu, bool level)
+{
+    bool old = __atomic_exchange_n(&cpu->env.vstime_irq, level, __ATOMIC_SEQ_CST);
+
+    if (level && !old) {
+        cpu_kick(&cpu->parent_obj);
+    }
+}
+
+static void vstc_update_locked(CPURISCVState *env)
+{
+    RISCVCPU *cpu = env_cpu(env);
+    uint64_t now;
+
+    if (!cpu->ext_h || !(env->menvcfg & MENVCFG_STCE) || !(env->henvcfg & MENVCFG_STCE) ||
+        !env->rdtime_fn) {
+        vstc_set_irq(cpu, false);
+        if (env->vstimer) {
+            timer_del(env->vstimer);
+        }
+        return;
+    }
+    now = env->rdtime_fn(env->rdtime_opaque) + env->htimedelta;
+    if (now >= env->vstimecmp) {
+        vstc_set_irq(cpu, true);
+        if (env->vstimer) {
+            timer_del(env->vstimer);
+        }
+        return;
+    }
+    vstc_set_irq(cpu, false);
+    if (env->vstimer && env->timebase_freq) {
+        int64_t delay = ticks_to_ns(env->vstimecmp - now, env->timebase_freq);
+        timer_mod_ns(env->vstimer, clock_get_ns(CLOCK_VIRTUAL) + delay);
+    }
+}
+
+void riscv_vstc_update(CPURISCVState *env)
+{
+    bool take = !bql_locked();
+
+    if (take) {
+        bql_lock();
+    }
+    vstc_update_locked(env);
+    if (take) {
+        bql_unlock();
+    }
+}
+
+void riscv_vstimer_cb(void *opaque)
+{
+    RISCVCPU *cpu = opaque;
+    riscv_vstc_update(&cpu->env);
+}

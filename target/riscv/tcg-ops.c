@@ -24,7 +24,7 @@ static bool riscv_tcg_exec_interrupt(CPUState *cs)
     if (unlikely(env->pmu_armed)) {
         riscv_pmu_check(env); /* a counter may have overflowed in the blocks just run */
     }
-    pending = atomic_load_explicit(&env->mip, memory_order_relaxed) & env->mie;
+    pending = riscv_cpu_mip_effective(env) & env->mie;
     if (pending && riscv_cpu_exec_interrupt(env)) {
         env->load_res = ~0ULL; /* a trap breaks the LR/SC pair */
         return true;
@@ -52,7 +52,7 @@ static void riscv_tcg_update_mmu_idx(CPUState *cs)
 /*
  * Page walk + PMP (mmu.c). A translation finer than a page (a PMP boundary inside it) is
  * used for this access only: PMP was checked for its address, not its size, so an access
- * that straddles the boundary must fail here. (mmu_idx numbers are the privilege levels.)
+ * that straddles the boundary must fail here. (mmu_idx_priv: the privilege of an mmu_idx.)
  */
 static int riscv_tcg_tlb_fill(CPUState *cs, uint64_t va, unsigned size, MMUAccessType access,
                               int mmu_idx, hwaddr *paddr, int *prot, int *lg_page_size)
@@ -61,7 +61,7 @@ static int riscv_tcg_tlb_fill(CPUState *cs, uint64_t va, unsigned size, MMUAcces
     RISCVException ex = riscv_cpu_tlb_fill(env, va, access, mmu_idx, paddr, prot, lg_page_size);
 
     if (ex == RISCV_EXCP_NONE && *lg_page_size < TARGET_PAGE_BITS &&
-        !riscv_pmp_check(env, *paddr, size, access, mmu_idx)) {
+        !riscv_pmp_check(env, *paddr, size, access, riscv_mmu_idx_priv(env, mmu_idx))) {
         return access == MMU_DATA_LOAD    ? RISCV_EXCP_LOAD_ACCESS_FAULT
                : access == MMU_DATA_STORE ? RISCV_EXCP_STORE_AMO_ACCESS_FAULT
                                           : RISCV_EXCP_INST_ACCESS_FAULT;

@@ -104,6 +104,26 @@ _start:
     sfence.vma
     sfence.vma a0
     sfence.vma a0, a1
+    hfence.vvma
+    hfence.vvma a0
+    hfence.vvma a0, a1
+    hfence.gvma
+    hfence.gvma a0, a1
+    hlv.b a0, (a1)
+    hlv.bu a0, (a1)
+    hlv.h a0, (a1)
+    hlv.hu a0, (a1)
+    hlvx.hu a0, (a1)
+    hlv.w a0, (a1)
+    hlv.wu a0, (a1)
+    hlvx.wu a0, (a1)
+    hlv.d a0, (a1)
+    hsv.b a2, (a3)
+    hsv.h a2, (a3)
+    hsv.w a2, (a3)
+    hsv.d a2, (a3)
+    csrr a0, hstatus
+    csrw vsatp, a1
     /* Zicsr */
     csrrw a0, mstatus, a1
     csrrw zero, mtvec, a1

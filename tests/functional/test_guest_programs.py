@@ -43,6 +43,8 @@ PROGRAM_CPU = {
     "rva23_priv.elf": ("max", False),
     "svext.elf": ("rv64,svnapot=on,svpbmt=on,svinval=on", True),
     "zfh.elf": ("rv64,Zfh=on", True),
+    # The H extension (also on QEMU 7.2's rv64, which has it on by default).
+    "hyp.elf": ("rv64,h=on", True),
     "zfa.elf": ("max", False),
     # QEMU 7.2 counts host ticks for these events: no exact counts to compare.
     "sscofpmf.elf": ("max", False),

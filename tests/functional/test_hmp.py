@@ -237,6 +237,8 @@ def objdump_lines(src, tmp_path, name, base):
     instruction, without its <symbol> and # notes."""
     elf, raw = tmp_path / f"{name}.elf", tmp_path / f"{name}.bin"
     subprocess.run(["riscv64-linux-gnu-gcc", "-march=rv64gc_zba_zbb_zbc_zbs_zicsr_zifencei",
+                    # gcc 12 refuses "h" in -march; the assembler takes it (for the H lines)
+                    "-Wa,-march=rv64gc_h_zba_zbb_zbc_zbs_zicsr_zifencei",
                     "-Wa,-mpriv-spec=1.12", "-nostdlib", "-static", f"-Wl,-Ttext={base:#x}",
                     "-Wl,--build-id=none", f"-Wl,-e,{base:#x}", "-o", str(elf), src],
                    check=True, capture_output=True)

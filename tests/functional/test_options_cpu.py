@@ -81,6 +81,10 @@ def isa_letters(isa):
 def test_device_tree_follows_the_properties(emulator, tmp_path):
     isa, mmu = hart_node(emulator, tmp_path, "rv64")
     assert mmu == "riscv,sv48" and "c" in isa_letters(isa) and "_zba" in isa
+    # H is on by default (as on QEMU 7.2) and h=false takes it out.
+    assert isa_letters(isa) == "imafdch", isa
+    isa, _ = hart_node(emulator, tmp_path, "rv64,h=false")
+    assert isa_letters(isa) == "imafdc", isa
     isa, mmu = hart_node(emulator, tmp_path, "rv64,mmu=off,c=off,zba=off")
     # QEMU 7.2 keeps the property and says "riscv,none" rather than dropping it.
     assert mmu == "riscv,none"
@@ -107,7 +111,6 @@ def test_refused_as_qemu_7_2_refuses(emulator, cpu, message):
 
 @pytest.mark.parametrize("cpu,message", [
     ("rv64,v=on", "v=on: Kestrel does not implement this extension"),
-    ("rv64,h=on", "h=on: Kestrel does not implement this extension"),
     ("rv64,s=off", "always have S and U modes"),
     ("rv64,priv_spec=v1.10.0", "only v1.12.0"),
     ("sifive-e51", "unable to find CPU model 'sifive-e51'"),

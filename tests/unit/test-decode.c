@@ -283,6 +283,22 @@ static const Vector vectors[] = {
     {"sinval.vma a0, a1", 0x16b50073, OP_SINVAL_VMA, 0, 10, 11, 0, RISCV_RM_NONE, 0},
     {"sfence.w.inval", 0x18000073, OP_SFENCE_W_INVAL, 0, 0, 0, 0, RISCV_RM_NONE, 0},
     {"sfence.inval.ir", 0x18100073, OP_SFENCE_INVAL_IR, 0, 0, 0, 0, RISCV_RM_NONE, 0},
+    /* binutils 2.40 (-march=rv64gc_h): the H extension's loads, stores and fences */
+    {"hlv.b a0, (a1)", 0x6005c573, OP_HLV_B, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"hlv.bu a0, (a1)", 0x6015c573, OP_HLV_BU, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"hlv.h a0, (a1)", 0x6405c573, OP_HLV_H, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"hlv.hu a0, (a1)", 0x6415c573, OP_HLV_HU, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"hlvx.hu a0, (a1)", 0x6435c573, OP_HLVX_HU, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"hlv.w a0, (a1)", 0x6805c573, OP_HLV_W, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"hlv.wu a0, (a1)", 0x6815c573, OP_HLV_WU, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"hlvx.wu a0, (a1)", 0x6835c573, OP_HLVX_WU, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"hlv.d a0, (a1)", 0x6c05c573, OP_HLV_D, 10, 11, 0, 0, RISCV_RM_NONE, 0},
+    {"hsv.b a2, (a3)", 0x62c6c073, OP_HSV_B, 0, 13, 12, 0, RISCV_RM_NONE, 0},
+    {"hsv.h a2, (a3)", 0x66c6c073, OP_HSV_H, 0, 13, 12, 0, RISCV_RM_NONE, 0},
+    {"hsv.w a2, (a3)", 0x6ac6c073, OP_HSV_W, 0, 13, 12, 0, RISCV_RM_NONE, 0},
+    {"hsv.d a2, (a3)", 0x6ec6c073, OP_HSV_D, 0, 13, 12, 0, RISCV_RM_NONE, 0},
+    {"hfence.vvma a0, a1", 0x22b50073, OP_HFENCE_VVMA, 0, 10, 11, 0, RISCV_RM_NONE, 0},
+    {"hfence.gvma a0, a1", 0x62b50073, OP_HFENCE_GVMA, 0, 10, 11, 0, RISCV_RM_NONE, 0},
     /* Encoded by hand from the ratified specs (binutils 2.40 lacks them): Zicond, Zimop,
      * Zcmop, Zcb (checked against the published encodings of c.lbu, czero.eqz, mop.r.0). */
     {"czero.eqz a0, a1, a2", 0x0ec5d533, OP_CZERO_EQZ, 10, 11, 12, 0, RISCV_RM_NONE, 0},
@@ -412,6 +428,9 @@ static const uint32_t illegal_encodings[] = {
     0x8de8,                   /* quadrant 0, funct3 = 100: c.sh with bit 6 set, reserved */
     0x9d79,                   /* Zcb unary group, slot 6: reserved */
     0x9c7d,                   /* Zcb unary group, slot 7: reserved */
+    0x6025c573,               /* hlv.b with rs2 = 2: no such load */
+    0x6c15c573,               /* hlv.d with rs2 = 1: no hlv.du on RV64 */
+    0x6ac6c573,               /* hsv.w with rd != 0 */
     0xffffffff,               /* a >32-bit encoding */
     0x0000001f,               /* 48-bit prefix */
     0x00007003,               /* LOAD funct3 = 7 */

@@ -32,7 +32,7 @@ typedef struct TranslationBlock TranslationBlock;
 #define TARGET_PAGE_MASK (~(TARGET_PAGE_SIZE - 1))
 
 /* Must equal NB_MMU_MODES of the target (checked in cputlb.c). */
-#define CPU_TLB_NB_MODES 4
+#define CPU_TLB_NB_MODES 8
 #define CPU_TLB_BITS 9
 #define CPU_TLB_SIZE (1 << CPU_TLB_BITS)
 #define TB_JMP_CACHE_BITS 12
@@ -95,6 +95,8 @@ static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
 
 /* Drop every cached translation of this vCPU (its own thread, or while it is stopped). */
 void tlb_flush(CPUState *cpu);
+/* Drop every cached translation of the contexts in idxmap (bit n: mmu_idx n). */
+void tlb_flush_by_mmuidx(CPUState *cpu, unsigned idxmap);
 /* Drop cached translations of the page containing vaddr. */
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
 

@@ -33,11 +33,25 @@
 #define PRV_S 1
 #define PRV_M 3
 
-/* TLB/translation contexts: one per effective privilege for data and fetch. */
+/*
+ * TLB/translation contexts: one per effective privilege for data and fetch,
+ * V=0 (0..3, the privilege number) and V=1 (4 + privilege: two-stage), so
+ * host and guest translations never share an entry and a guest switch
+ * (hgatp) drops only the V=1 ones. 6 and 7 are the hypervisor's hlv/hsv
+ * (VS-stage at hstatus.SPVP) and hlvx (execute permission): used for one
+ * access and never cached.
+ */
 #define MMU_IDX_U 0
 #define MMU_IDX_S 1
 #define MMU_IDX_M 3
-#define NB_MMU_MODES 4
+#define MMU_IDX_VU 4
+#define MMU_IDX_VS 5
+#define MMU_IDX_HLV 6
+#define MMU_IDX_HLVX 7
+#define MMU_IDX_VIRT_BIT 4
+#define MMU_IDX_V_MASK ((1u << MMU_IDX_VU) | (1u << MMU_IDX_VS))
+#define MMU_IDX_HS_MASK ((1u << MMU_IDX_U) | (1u << MMU_IDX_S) | (1u << MMU_IDX_M))
+#define NB_MMU_MODES 8
 
 #define RISCV_PMP_ENTRIES 16
 /* mhpmcounter3..18 and mhpmevent3..18 hold values; 19..31 read as zero (as QEMU 7.2's 16). */
@@ -87,11 +101,42 @@ typedef struct CPURISCVState {
     /* Smaia/Ssaia: the indirect register selectors (mireg/sireg reach the IMSIC file) */
     uint64_t miselect, siselect;
 
+    /*
+     * H extension (csr-hyp.c, mmu-gstage.c). virt is V: VS or VU when set.
+     * The supervisor CSRs and the S fields of mstatus (SSTATUS_READ_MASK) in
+     * the fields above belong to the running side: HS when V=0, the guest's
+     * vs* registers when V=1; s_other holds the other side's, swapped on
+     * every change of V (riscv_cpu_set_virt), so the trap, xRET, FP and MMU
+     * paths need no V test. vsstatus, vstvec ... are s_other while V=0.
+     */
+    bool virt;
+    struct {
+        uint64_t status; /* SSTATUS_READ_MASK bits */
+        uint64_t stvec, sscratch, sepc, scause, stval, satp;
+    } s_other;
+    uint64_t hstatus, hedeleg, hideleg, hcounteren, hgeie, htval, htinst, hgatp, henvcfg;
+    _Atomic uint64_t hgeip; /* the guest external interrupt lines, as mip */
+    uint64_t htimedelta, vstimecmp;
+    uint64_t mtval2, mtinst;
+    bool vstime_irq; /* Sstc: time + htimedelta >= vstimecmp (ORed into hip.VSTIP) */
+    /*
+     * V=1 while HS-level FS is Off: FP must trap though the guest's FS is on (8.2.1), so
+     * the live FS is held Off (what the engine's FP checks read) and the guest's value
+     * kept in guest_fs, which sstatus shows it.
+     */
+    bool fs_masked;
+    uint64_t guest_fs;
+    /* set by the page walker with its fault: htval/mtval2 (GPA >> 2) and GVA */
+    uint64_t fault_gpa;
+    bool fault_gva;
+    bool fault_two_stage;
+
     /* time source: mtime of the board's timer device (riscv_cpu_set_time_source) */
     uint64_t (*rdtime_fn)(void *opaque);
     void *rdtime_opaque;
     uint32_t timebase_freq;  /* Hz of rdtime_fn, for the Sstc timer */
     struct Timer *stimer;    /* Sstc: fires when time >= stimecmp */
+    struct Timer *vstimer;   /* Sstc with H: fires when time + htimedelta >= vstimecmp */
     struct Timer *pmu_timer; /* Sscofpmf: kicks the hart near a counter's overflow */
 } CPURISCVState;
 
@@ -136,6 +181,8 @@ typedef struct RISCVCPU {
     bool ext_sstvecd, ext_svade, ext_svadu, ext_svinval, ext_svnapot, ext_svpbmt;
     bool ext_zic64b, ext_ziccamoa, ext_ziccif, ext_zicclsm, ext_ziccrse, ext_za64rs;
     bool ext_ssccptr, ext_ssu64xl;
+    bool ext_h;
+    uint32_t geilen; /* guest external interrupts (riscv_cpu_set_geilen) */
     uint32_t cbom_blocksize, cbop_blocksize, cboz_blocksize; /* bytes, a power of two */
     bool short_isa_string;
     uint32_t mvendorid;
@@ -169,6 +216,15 @@ static inline RISCVCPU *env_cpu(CPURISCVState *env)
  * by the time CSR and Sstc, on the hart's thread without the BQL).
  */
 #define RISCV_CPU_NUM_IRQ_LINES 16
+/*
+ * H: guest external interrupt n (hgeip bit n, 1 <= n <= GEILEN) is input line
+ * RISCV_CPU_GEI_LINE(n), level-triggered, any thread; lines above the hart's
+ * GEILEN (0 unless the board sets it, e.g. for IMSIC guest files) do nothing.
+ */
+#define RISCV_CPU_GEI_MAX 63
+#define RISCV_CPU_GEI_LINE(n) (RISCV_CPU_NUM_IRQ_LINES + (n)-1)
+/* The number of guest external interrupts (GEILEN, at most RISCV_CPU_GEI_MAX). */
+void riscv_cpu_set_geilen(RISCVCPU *cpu, unsigned geilen);
 void riscv_cpu_set_time_source(RISCVCPU *cpu, uint64_t (*fn)(void *opaque), void *opaque,
                                uint32_t freq);
 /* The hart's IMSIC interrupt file at M (mmode) or S level, for the AIA CSRs. */
@@ -247,6 +303,23 @@ const char *riscv_csr_name(int csrno);
 void riscv_sstc_update(CPURISCVState *env);
 void riscv_stimer_cb(void *opaque);
 
+/* ---- csr-hyp.c: the H extension's CSRs, V switching ---- */
+/* Set V: swap the supervisor CSRs with s_other if it changes (no TLB flush: mmu_idx differs). */
+void riscv_cpu_set_virt(CPURISCVState *env, bool virt);
+/* sstatus as the running guest sees it (its FS while fs_masked); s is the live mstatus. */
+uint64_t riscv_sstatus_view(CPURISCVState *env, uint64_t s);
+/* The mip bits as the hart sees them: mip | VSTIP of vstimecmp | VSEIP (hgeip bit
+ * hstatus.VGEIN) | SGEIP (hgeip & hgeie). */
+uint64_t riscv_cpu_mip_effective(CPURISCVState *env);
+/* The CSR accessors of the H extension, looked up by csr.c (NULL: not an H CSR). */
+struct RISCVCSR;
+const struct RISCVCSR *riscv_csr_hyp_lookup(int csrno);
+/* Guest external interrupt n's line (hgeip bit n) to level; kicks the hart if raised. */
+void riscv_cpu_set_gei(RISCVCPU *cpu, unsigned n, int level);
+/* Sstc with H: recompute vstime_irq and arm env->vstimer; its callback. */
+void riscv_vstc_update(CPURISCVState *env);
+void riscv_vstimer_cb(void *opaque);
+
 /* ---- pmu.c: the programmable counters mhpmcounter3..18 and Sscofpmf ---- */
 /* Counter idx (0 = mhpmcounter3) as the CSRs read it; writing it, and its mhpmevent. */
 uint64_t riscv_pmu_read(CPURISCVState *env, unsigned idx);
@@ -289,8 +362,13 @@ RISCVException riscv_helper_sfence_vma(CPURISCVState *env, uint64_t vaddr, bool 
 bool riscv_fp_enabled(CPURISCVState *env);
 /* Mark FS dirty (and SD) after an FP register or fcsr write. */
 void riscv_mark_fs_dirty(CPURISCVState *env);
-/* The mmu_idx for data accesses (honours MPRV/MPP) or instruction fetches. */
+/* The mmu_idx for data accesses (honours MPRV/MPP/MPV) or instruction fetches. */
 int riscv_cpu_mmu_index(CPURISCVState *env, bool ifetch);
+/* hfence.vvma / hfence.gvma: privilege checks (illegal in U, virtual instruction with V=1,
+ * gvma also under mstatus.TVM) and the flush of the V=1 translations. */
+RISCVException riscv_helper_hfence(CPURISCVState *env, bool gvma);
+/* May this hart run hlv/hsv now? NONE, illegal (U without HU) or virtual instruction (V=1). */
+RISCVException riscv_helper_hlsv_check(CPURISCVState *env);
 
 /* ---- mmu.c / pmp.c ---- */
 /*
@@ -301,10 +379,16 @@ int riscv_cpu_mmu_index(CPURISCVState *env, bool ifetch);
  * or this access is a store) and *lg_page_size (12 normally; smaller, e.g. 2,
  * if a PMP boundary falls inside the page, meaning: do not cache in the TLB).
  * On failure: returns the page-fault or access-fault cause; tval is vaddr.
+ * mmu_idx 4..7 (V=1, hlv) walk both stages (VS-stage, then G-stage for its PTEs
+ * and the result); a G-stage failure is a guest-page fault, env->fault_gpa the
+ * guest-physical address; env->fault_gva says whether tval is a guest's virtual
+ * address (for the trap's GVA bit).
  */
 /* PAGE_READ, PAGE_WRITE, PAGE_EXEC: include/accel/tcg/cpu-tlb.h */
 RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessType access,
                                   int mmu_idx, hwaddr *paddr, int *prot, int *lg_page_size);
+/* The privilege (PRV_U/S/M) of an access in context mmu_idx (V=1 ones too; hlv: SPVP). */
+int riscv_mmu_idx_priv(CPURISCVState *env, int mmu_idx);
 /*
  * Translate for the debugger without side effects (no A/D writes, no
  * permission or PMP checks) in the current data context. Returns the

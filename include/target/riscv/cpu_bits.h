@@ -23,6 +23,12 @@ typedef enum RISCVException {
     RISCV_EXCP_INST_PAGE_FAULT = 12,
     RISCV_EXCP_LOAD_PAGE_FAULT = 13,
     RISCV_EXCP_STORE_PAGE_FAULT = 15,
+    /* H extension */
+    RISCV_EXCP_VS_ECALL = 10,
+    RISCV_EXCP_INST_GUEST_PAGE_FAULT = 20,
+    RISCV_EXCP_LOAD_GUEST_ACCESS_FAULT = 21,
+    RISCV_EXCP_VIRT_INSTRUCTION_FAULT = 22,
+    RISCV_EXCP_STORE_GUEST_AMO_ACCESS_FAULT = 23,
 } RISCVException;
 
 /* Interrupt numbers (mip/mie bit positions, mcause with the top bit set). */
@@ -224,5 +230,67 @@ typedef enum RISCVException {
 /* Smstateen: mstateenN.SE gates sstateenN; mstateen0.ENVCFG gates senvcfg. */
 #define STATEEN_SE (1ULL << 63)
 #define STATEEN0_ENVCFG (1ULL << 62)
+
+/* ---- H extension 1.0 (Volume II 20211203, chapter 8) ---- */
+#define IRQ_VS_SOFT 2
+#define IRQ_VS_TIMER 6
+#define IRQ_VS_EXT 10
+#define IRQ_S_GEXT 12
+#define MIP_VSSIP (1ULL << IRQ_VS_SOFT)
+#define MIP_VSTIP (1ULL << IRQ_VS_TIMER)
+#define MIP_VSEIP (1ULL << IRQ_VS_EXT)
+#define MIP_SGEIP (1ULL << IRQ_S_GEXT)
+#define MIP_VS_MASK (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP)
+#define MIP_HS_MASK (MIP_VS_MASK | MIP_SGEIP)
+
+#define MSTATUS_GVA (1ULL << 38)
+#define MSTATUS_MPV (1ULL << 39)
+
+#define HSTATUS_VSBE (1ULL << 5)
+#define HSTATUS_GVA (1ULL << 6)
+#define HSTATUS_SPV (1ULL << 7)
+#define HSTATUS_SPVP (1ULL << 8)
+#define HSTATUS_HU (1ULL << 9)
+#define HSTATUS_VGEIN (0x3fULL << 12)
+#define HSTATUS_VGEIN_SHIFT 12
+#define HSTATUS_VTVM (1ULL << 20)
+#define HSTATUS_VTW (1ULL << 21)
+#define HSTATUS_VTSR (1ULL << 22)
+#define HSTATUS_VSXL (3ULL << 32)
+#define HSTATUS_VSXL_SHIFT 32
+
+/* hgatp (RV64): MODE 8 Sv39x4, 9 Sv48x4, 10 Sv57x4; VMID 14 bits; PPN 44 bits */
+#define HGATP_MODE_SHIFT 60
+#define HGATP_VMID_SHIFT 44
+#define HGATP_VMID_MASK (0x3fffULL << HGATP_VMID_SHIFT)
+#define HGATP_PPN_MASK ((1ULL << 44) - 1)
+
+/* hypervisor and VS CSRs */
+#define CSR_VSSTATUS 0x200
+#define CSR_VSIE 0x204
+#define CSR_VSTVEC 0x205
+#define CSR_VSSCRATCH 0x240
+#define CSR_VSEPC 0x241
+#define CSR_VSCAUSE 0x242
+#define CSR_VSTVAL 0x243
+#define CSR_VSIP 0x244
+#define CSR_VSTIMECMP 0x24d
+#define CSR_VSATP 0x280
+#define CSR_HSTATUS 0x600
+#define CSR_HEDELEG 0x602
+#define CSR_HIDELEG 0x603
+#define CSR_HIE 0x604
+#define CSR_HTIMEDELTA 0x605
+#define CSR_HCOUNTEREN 0x606
+#define CSR_HGEIE 0x607
+#define CSR_HENVCFG 0x60a
+#define CSR_HTVAL 0x643
+#define CSR_HIP 0x644
+#define CSR_HVIP 0x645
+#define CSR_HTINST 0x64a
+#define CSR_HGATP 0x680
+#define CSR_HGEIP 0xe12
+#define CSR_MTINST 0x34a
+#define CSR_MTVAL2 0x34b
 
 #endif

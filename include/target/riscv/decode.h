@@ -4,7 +4,7 @@
  * Covers RV64I, M, A, F, D, C (RV64 forms), Zicsr, Zifencei, Zba, Zbb, Zbc,
  * Zbs, Zihintpause and the privileged instructions (Unprivileged ISA
  * 20191213, Privileged ISA 20211203, Bitmanip 1.0.0), and Zicond, Zimop,
- * Zcb, Zcmop, Zawrs, Zicbom/Zicboz (CMO 1.0.1), Svinval (their ratified
+ * Zcb, Zcmop, Zawrs, Zicbom/Zicboz (CMO 1.0.1), Svinval, H 1.0 (their ratified
  * 1.0 specs; Zicbop's prefetches and Zihintntl are HINTs). The decoder takes
  * no configuration: riscv_cpu_insn_enabled() drops what a hart lacks. Compressed instructions
  * are expanded to the 32-bit operation they stand for (len = 2). HINTs decode
@@ -16,7 +16,8 @@
  *        an instance with rd = x0 is turned into OP_NOP by the translator;
  *   INT  its own interpreter label (memory, control flow, system, CSR);
  *   FP   run by riscv_exec_fp() (target/riscv/exec-fp.c);
- *   AMO  run by riscv_exec_amo() (target/riscv/exec-amo.c).
+ *   AMO  run by riscv_exec_amo() (target/riscv/exec-amo.c);
+ *   HYP  run by riscv_exec_hyp() (target/riscv/exec-hyp.c): hlv, hlvx, hsv.
  */
 #ifndef TARGET_RISCV_DECODE_H
 #define TARGET_RISCV_DECODE_H
@@ -90,7 +91,11 @@
     X(FLI_S, FP) X(FLI_D, FP) X(FLI_H, FP) X(FMINM_S, FP) X(FMINM_D, FP) X(FMINM_H, FP)           \
     X(FMAXM_S, FP) X(FMAXM_D, FP) X(FMAXM_H, FP) X(FROUND_S, FP) X(FROUND_D, FP) X(FROUND_H, FP)  \
     X(FROUNDNX_S, FP) X(FROUNDNX_D, FP) X(FROUNDNX_H, FP) X(FLEQ_S, FP) X(FLEQ_D, FP)             \
-    X(FLEQ_H, FP) X(FLTQ_S, FP) X(FLTQ_D, FP) X(FLTQ_H, FP) X(FCVTMOD_W_D, FP)
+    X(FLEQ_H, FP) X(FLTQ_S, FP) X(FLTQ_D, FP) X(FLTQ_H, FP) X(FCVTMOD_W_D, FP)                  \
+    /* H: hypervisor loads and stores (exec-hyp.c), fences */                                     \
+    X(HLV_B, HYP) X(HLV_BU, HYP) X(HLV_H, HYP) X(HLV_HU, HYP) X(HLVX_HU, HYP) X(HLV_W, HYP)        \
+    X(HLV_WU, HYP) X(HLVX_WU, HYP) X(HLV_D, HYP) X(HSV_B, HYP) X(HSV_H, HYP) X(HSV_W, HYP)        \
+    X(HSV_D, HYP) X(HFENCE_VVMA, INT) X(HFENCE_GVMA, INT)
 /* clang-format on */
 
 typedef enum RISCVOp {
@@ -100,7 +105,7 @@ typedef enum RISCVOp {
         OP_COUNT
 } RISCVOp;
 
-typedef enum RISCVOpKind { OPK_ALU, OPK_INT, OPK_FP, OPK_AMO } RISCVOpKind;
+typedef enum RISCVOpKind { OPK_ALU, OPK_INT, OPK_FP, OPK_AMO, OPK_HYP } RISCVOpKind;
 
 /* No rounding-mode field (rm) in this instruction. */
 #define RISCV_RM_NONE 0xff

@@ -54,4 +54,11 @@ RISCVException riscv_exec_amo(RISCVCPU *cpu, const InsnRecord *r, uint64_t *tval
  */
 RISCVException riscv_exec_cbo(RISCVCPU *cpu, int op, uint64_t va, uint64_t *tval);
 
+/*
+ * Execute an hlv/hlvx/hsv (exec-hyp.c): RISCV_EXCP_ILLEGAL_INST or
+ * RISCV_EXCP_VIRT_INSTRUCTION_FAULT where it may not run; a fault of the access
+ * returns its cause and sets *tval (the guest virtual address).
+ */
+RISCVException riscv_exec_hyp(RISCVCPU *cpu, const InsnRecord *r, uint64_t *tval);
+
 #endif
