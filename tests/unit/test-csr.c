@@ -215,11 +215,14 @@ static void test_mip_writable_bits(void **state)
 
 static void test_counter_gating(void **state)
 {
+    /* An instruction's write replaces its own retirement too: of the 10 instructions
+     * counted from the csrw on, the csrw is the first, so mcycle shows 9 more. */
     env->instret = 1000;
     csr_write(CSR_MCYCLE, 50);
     env->instret = 1010;
-    assert_int_equal(csr_read(CSR_MCYCLE), 60);
+    assert_int_equal(csr_read(CSR_MCYCLE), 59);
     csr_write(CSR_MINSTRET, 7);
+    env->instret++; /* the csrw retires */
     assert_int_equal(csr_read(CSR_INSTRET), 7);
 
     env->priv = PRV_U;

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "hw/pci-host/gpex.h"
+#include "hw/pci/msix.h"
 #include "hw/virtio/virtio-pci.h"
 #include "hw/virtio/virtio-rng.h"
 #include "test-virtio-driver.h"
@@ -172,13 +173,13 @@ static void test_identity(void **state)
 
 static void test_bar_sizing(void **state)
 {
-    /* BAR0: the legacy interface, 32 bytes of I/O; BAR4/5: a 16 KiB 64-bit prefetchable
-     * memory BAR. */
+    /* BAR0: the legacy interface, 32 bytes of I/O; BAR1: the MSI-X table and PBA, 4 KiB of
+     * 32-bit memory; BAR4/5: a 16 KiB 64-bit prefetchable memory BAR. */
     for (int n = 0; n < PCI_NUM_BARS; n++) {
         cfg_wr(RNG_SLOT, PCI_BASE_ADDRESS_0 + 4 * n, 0xffffffff, 4);
     }
     assert_int_equal(cfg_rd(RNG_SLOT, PCI_BASE_ADDRESS_0, 4), 0xffffffe1);
-    assert_int_equal(cfg_rd(RNG_SLOT, PCI_BASE_ADDRESS_0 + 4, 4), 0);
+    assert_int_equal(cfg_rd(RNG_SLOT, PCI_BASE_ADDRESS_0 + 4, 4), 0xfffff000);
     assert_int_equal(cfg_rd(RNG_SLOT, PCI_BASE_ADDRESS_0 + 16, 4), 0xffffc00c);
     assert_int_equal(cfg_rd(RNG_SLOT, PCI_BASE_ADDRESS_0 + 20, 4), 0xffffffff);
     /* No option ROM. */
@@ -222,7 +223,7 @@ static void test_bar_mapping(void **state)
 
 static void test_capabilities(void **state)
 {
-    unsigned types = 0;
+    unsigned types = 0, msix = 0;
     uint8_t off;
 
     assert_true(cfg_rd(RNG_SLOT, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST);
@@ -230,6 +231,14 @@ static void test_capabilities(void **state)
         uint8_t type = cfg_rd(RNG_SLOT, off + 3, 1);
 
         assert_true(off >= 0x40 && !(off & 3));
+        if (cfg_rd(RNG_SLOT, off, 1) == PCI_CAP_ID_MSIX) {
+            /* one queue + config: 2 vectors; table at BAR1+0, PBA at BAR1+0x800 */
+            assert_int_equal(cfg_rd(RNG_SLOT, off + 2, 2), 1);
+            assert_int_equal(cfg_rd(RNG_SLOT, off + 4, 4), 1);
+            assert_int_equal(cfg_rd(RNG_SLOT, off + 8, 4), 0x801);
+            msix++;
+            continue;
+        }
         assert_int_equal(cfg_rd(RNG_SLOT, off, 1), PCI_CAP_ID_VNDR);
         if (type != 5) {
             assert_int_equal(cfg_rd(RNG_SLOT, off + 4, 1), 4); /* BAR4 */
@@ -243,13 +252,15 @@ static void test_capabilities(void **state)
     }
     /* common, notify, ISR, PCI config access; virtio-rng has no device configuration. */
     assert_int_equal(types, (1u << 1) | (1u << 2) | (1u << 3) | (1u << 5));
+    assert_int_equal(msix, 1);
 }
 
 static uint8_t find_cap(uint8_t cfg_type)
 {
     for (uint8_t off = cfg_rd(RNG_SLOT, PCI_CAPABILITY_LIST, 1); off;
          off = cfg_rd(RNG_SLOT, off + 1, 1)) {
-        if (cfg_rd(RNG_SLOT, off + 3, 1) == cfg_type) {
+        if (cfg_rd(RNG_SLOT, off, 1) == PCI_CAP_ID_VNDR &&
+            cfg_rd(RNG_SLOT, off + 3, 1) == cfg_type) {
             return off;
         }
     }

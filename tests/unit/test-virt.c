@@ -47,14 +47,14 @@ static char *error_message(bool ok, Error *err)
 
 static void test_bad_aia_fails_init(void **state)
 {
-    static const char *const props[] = {"aia", "aplic-imsic", NULL};
+    static const char *const props[] = {"aia", "imsic", NULL};
     MachineState *ms = new_virt(props);
     Error *err = NULL;
     bool ok = machine_run_board_init(ms, &err);
     char *msg = error_message(ok, err);
 
     assert_non_null(msg);
-    assert_string_equal(msg, "-machine aia=aplic-imsic: only aia=none and aia=aplic are supported");
+    assert_string_equal(msg, "-machine aia=imsic: Invalid AIA mode (none, aplic or aplic-imsic)");
     free(msg);
     object_unref(OBJECT(ms));
 }
