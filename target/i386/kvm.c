@@ -177,8 +177,8 @@ void x86_kvm_seg_to_cache(SegmentCache *sc, const struct kvm_segment *k)
     X(rsp, R_ESP)                                                                                  \
     X(rbp, R_EBP)                                                                                  \
     X(rsi, R_ESI)                                                                                  \
-    X(rdi, R_EDI) X(r8, 8) X(r9, 9) X(r10, 10) X(r11, 11) X(r12, 12) X(r13, 13) X(r14, 14)         \
-        X(r15, 15)
+    X(rdi, R_EDI)                                                                                  \
+    X(r8, 8) X(r9, 9) X(r10, 10) X(r11, 11) X(r12, 12) X(r13, 13) X(r14, 14) X(r15, 15)
 
 static const int sreg_order[] = {R_CS, R_DS, R_ES, R_FS, R_GS, R_SS};
 
