@@ -8,8 +8,8 @@
  *   rva22s64    the RVA22S64 profile, rva23s64 the RVA23S64 one (RVA profiles
  *               1.0 and RVA23 1.0, as QEMU 9.x names the profile CPUs): the
  *               mandatory extensions Kestrel implements, nothing else (no Zbc).
- *               Missing from RVA23S64 until they are written: V (and Zvfhmin,
- *               Zvbb, Zvkt), H (and Sha), Ssnpm/Supm; riscv,isa says what is on.
+ *               Missing from RVA23S64 until they are written: Zvfhmin, Zvbb,
+ *               Zvkt, H (and Sha), Ssnpm/Supm; riscv,isa says what is on.
  *   sifive-u54, shakti-c   RV64GC with S and U, none of the later Z's
  */
 #include "target/riscv/cpu.h"
@@ -52,6 +52,7 @@ static void profile_init(RISCVCPU *cpu, const char *const *exts, size_t n)
 static void riscv_cpu_rva22s64_init(Object *obj)
 {
     profile_init(RISCV_CPU(obj), rva22s64_exts, ARRAY_SIZE(rva22s64_exts));
+    RISCV_CPU(obj)->ext_v = false; /* optional in RVA22 */
 }
 
 static void riscv_cpu_rva23s64_init(Object *obj)

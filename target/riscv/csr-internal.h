@@ -24,4 +24,10 @@ RISCVException gate_sstateen(CPURISCVState *env, int csrno);
 RISCVException read_stateen(CPURISCVState *env, int csrno, uint64_t *val);
 RISCVException write_stateen(CPURISCVState *env, int csrno, uint64_t val);
 
+/* vstart, vxsat, vxrm, vcsr, vl, vtype, vlenb (csr-vector.c): exist with V, gated by VS */
+RISCVException pred_vector(CPURISCVState *env, int csrno);
+RISCVException gate_vs(CPURISCVState *env, int csrno);
+RISCVException read_vcsr_field(CPURISCVState *env, int csrno, uint64_t *val);
+RISCVException write_vcsr_field(CPURISCVState *env, int csrno, uint64_t val);
+
 #endif

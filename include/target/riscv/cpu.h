@@ -42,6 +42,8 @@
 #define RISCV_PMP_ENTRIES 16
 /* mhpmcounter3..18 and mhpmevent3..18 hold values; 19..31 read as zero (as QEMU 7.2's 16). */
 #define RISCV_HPM_COUNTERS 16
+/* The largest VLEN the vlen property accepts, in bytes (VLEN 1024). */
+#define RISCV_VLENB_MAX 128
 
 typedef struct CPURISCVState {
     /* hot: every instruction */
@@ -90,6 +92,13 @@ typedef struct CPURISCVState {
     uint32_t timebase_freq;  /* Hz of rdtime_fn, for the Sstc timer */
     struct Timer *stimer;    /* Sstc: fires when time >= stimecmp */
     struct Timer *pmu_timer; /* Sscofpmf: kicks the hart near a counter's overflow */
+
+    /* V (vector*.c): vtype without vill, which is its own flag as it reads as bit 63 */
+    uint64_t vstart, vl, vtype;
+    uint32_t vxrm, vxsat;
+    bool vill;
+    /* v0..v31, each VLEN bits (cpu->vlen), packed: the group of vN starts at vN's bytes */
+    uint8_t vreg[32 * RISCV_VLENB_MAX] __attribute__((aligned(16)));
 } CPURISCVState;
 
 typedef struct RISCVCPU {
@@ -111,6 +120,7 @@ typedef struct RISCVCPU {
     bool ext_sstvecd, ext_svade, ext_svadu, ext_svinval, ext_svnapot, ext_svpbmt;
     bool ext_zic64b, ext_ziccamoa, ext_ziccif, ext_zicclsm, ext_ziccrse, ext_za64rs;
     bool ext_ssccptr, ext_ssu64xl;
+    bool ext_v; /* V 1.0 (vector*.c): needs vlen 128..1024 and elen 32 or 64 */
     uint32_t cbom_blocksize, cbop_blocksize, cboz_blocksize; /* bytes, a power of two */
     bool short_isa_string;
     uint32_t mvendorid;

@@ -90,7 +90,9 @@
     X(FLI_S, FP) X(FLI_D, FP) X(FLI_H, FP) X(FMINM_S, FP) X(FMINM_D, FP) X(FMINM_H, FP)           \
     X(FMAXM_S, FP) X(FMAXM_D, FP) X(FMAXM_H, FP) X(FROUND_S, FP) X(FROUND_D, FP) X(FROUND_H, FP)  \
     X(FROUNDNX_S, FP) X(FROUNDNX_D, FP) X(FROUNDNX_H, FP) X(FLEQ_S, FP) X(FLEQ_D, FP)             \
-    X(FLEQ_H, FP) X(FLTQ_S, FP) X(FLTQ_D, FP) X(FLTQ_H, FP) X(FCVTMOD_W_D, FP)
+    X(FLEQ_H, FP) X(FLTQ_S, FP) X(FLTQ_D, FP) X(FLTQ_H, FP) X(FCVTMOD_W_D, FP)                   \
+    /* V (vector*.c: imm holds the instruction bits, decoded again when run) */                  \
+    X(VSETVL, INT) X(VLOAD, INT) X(VSTORE, INT) X(VARITH, INT)
 /* clang-format on */
 
 typedef enum RISCVOp {
@@ -140,6 +142,8 @@ bool riscv_decode(uint32_t insn, DecodedInsn *d);
 bool riscv_decode_rvc(uint16_t insn, DecodedInsn *d);
 bool riscv_decode_fp(uint32_t insn, DecodedInsn *d); /* MADD..NMADD and OP-FP */
 bool riscv_decode_illegal(DecodedInsn *d);           /* mark d illegal, return false */
+/* V: OP-V (vsetvl* and arithmetic) and the vector loads/stores of LOAD-FP/STORE-FP. */
+bool riscv_decode_vector(uint32_t insn, DecodedInsn *d);
 
 /* Does this decoded instruction always end a translation block? */
 bool riscv_insn_ends_block(const DecodedInsn *d);
