@@ -1,7 +1,7 @@
 /*
  * V 1.0 floating point (spec 13 "Vector Floating-Point Instructions" and the
- * FP reductions of 14.3): SEW 32 and 64 (SEW 16 would need Zvfh, refused as
- * QEMU 7.2 refuses it without Zfh), over the scalar IEEE code of
+ * FP reductions of 14.3): SEW 16, 32 and 64 (binary16 with F, as QEMU 7.2
+ * has it: what Zvfh later named), over the scalar IEEE code of
  * target/riscv/fpu*.c, so results and fflags are those of the scalar
  * instructions. frm holds the rounding mode (a reserved value is an illegal
  * instruction, as for the scalar dynamic mode); mstatus.FS off is too.
@@ -14,6 +14,12 @@
 RISCVException v_slide(VInsn *v, bool up, bool one, uint64_t off, uint64_t s);
 uint64_t v_fp_estimate(unsigned esz, uint64_t a, bool rsqrt, int rm, uint32_t *fl);
 
+/* fpu_<fn>_h/_s/_d by element size (2, 4, 8 bytes) */
+#define FMT3(esz, fn, ...)                                                                         \
+    ((esz) == 2   ? (uint64_t)fpu_##fn##_h(__VA_ARGS__)                                            \
+     : (esz) == 4 ? (uint64_t)fpu_##fn##_s(__VA_ARGS__)                                            \
+                  : (uint64_t)fpu_##fn##_d(__VA_ARGS__))
+
 typedef struct VFp {
     VInsn *v;
     int rm;
@@ -24,7 +30,7 @@ typedef struct VFp {
 static uint64_t f_scalar(const VInsn *v, unsigned esz)
 {
     uint64_t f = v->env->fpr[v->vs1];
-    return esz == 8 ? f : fpu_unbox_s(f);
+    return esz == 8 ? f : esz == 4 ? fpu_unbox_s(f) : fpu_unbox_h(f);
 }
 
 static uint64_t f_opnd(const VInsn *v, uint64_t i, unsigned esz)
@@ -34,33 +40,32 @@ static uint64_t f_opnd(const VInsn *v, uint64_t i, unsigned esz)
 
 static uint64_t f_arith(VFp *p, unsigned f6, unsigned esz, uint64_t a, uint64_t b)
 {
-    bool d = esz == 8;
     int rm = p->rm;
     uint32_t *fl = p->fl;
 
     switch (f6) {
     case 0x00:
-        return d ? fpu_add_d(a, b, rm, fl) : fpu_add_s(a, b, rm, fl);
+        return FMT3(esz, add, a, b, rm, fl);
     case 0x02:
-        return d ? fpu_sub_d(a, b, rm, fl) : fpu_sub_s(a, b, rm, fl);
+        return FMT3(esz, sub, a, b, rm, fl);
     case 0x04:
-        return d ? fpu_min_d(a, b, fl) : fpu_min_s(a, b, fl);
+        return FMT3(esz, min, a, b, fl);
     case 0x06:
-        return d ? fpu_max_d(a, b, fl) : fpu_max_s(a, b, fl);
+        return FMT3(esz, max, a, b, fl);
     case 0x08:
-        return d ? fpu_sgnj_d(a, b) : fpu_sgnj_s(a, b);
+        return FMT3(esz, sgnj, a, b);
     case 0x09:
-        return d ? fpu_sgnjn_d(a, b) : fpu_sgnjn_s(a, b);
+        return FMT3(esz, sgnjn, a, b);
     case 0x0a:
-        return d ? fpu_sgnjx_d(a, b) : fpu_sgnjx_s(a, b);
+        return FMT3(esz, sgnjx, a, b);
     case 0x20:
-        return d ? fpu_div_d(a, b, rm, fl) : fpu_div_s(a, b, rm, fl);
+        return FMT3(esz, div, a, b, rm, fl);
     case 0x21:
-        return d ? fpu_div_d(b, a, rm, fl) : fpu_div_s(b, a, rm, fl);
+        return FMT3(esz, div, b, a, rm, fl);
     case 0x24:
-        return d ? fpu_mul_d(a, b, rm, fl) : fpu_mul_s(a, b, rm, fl);
+        return FMT3(esz, mul, a, b, rm, fl);
     default:
-        return d ? fpu_sub_d(b, a, rm, fl) : fpu_sub_s(b, a, rm, fl); /* 0x27 vfrsub */
+        return FMT3(esz, sub, b, a, rm, fl); /* 0x27 vfrsub */
     }
 }
 
@@ -69,46 +74,45 @@ static uint64_t f_fma(VFp *p, unsigned f6, unsigned esz, uint64_t s1, uint64_t s
 {
     bool acc = f6 & 4; /* vf*acc/vf*sac: vs1 * vs2 +/- vd; else vs1 * vd +/- vs2 */
     uint64_t x = s1, y = acc ? s2 : d, z = acc ? d : s2;
-    unsigned kind = f6 & 3; /* 0 madd/macc, 1 nmadd/nmacc, 2 msub/msac, 3 nmsub/nmsac */
     int rm = p->rm;
     uint32_t *fl = p->fl;
 
-    if (esz == 8) {
-        return kind == 0   ? fpu_madd_d(x, y, z, rm, fl)
-               : kind == 1 ? fpu_nmadd_d(x, y, z, rm, fl)
-               : kind == 2 ? fpu_msub_d(x, y, z, rm, fl)
-                           : fpu_nmsub_d(x, y, z, rm, fl);
+    switch (f6 & 3) {
+    case 0:
+        return FMT3(esz, madd, x, y, z, rm, fl);
+    case 1:
+        return FMT3(esz, nmadd, x, y, z, rm, fl);
+    case 2:
+        return FMT3(esz, msub, x, y, z, rm, fl);
+    default:
+        return FMT3(esz, nmsub, x, y, z, rm, fl);
     }
-    return kind == 0   ? fpu_madd_s(x, y, z, rm, fl)
-           : kind == 1 ? fpu_nmadd_s(x, y, z, rm, fl)
-           : kind == 2 ? fpu_msub_s(x, y, z, rm, fl)
-                       : fpu_nmsub_s(x, y, z, rm, fl);
 }
 
 static bool f_compare(VFp *p, unsigned f6, unsigned esz, uint64_t a, uint64_t b)
 {
-    bool d = esz == 8;
     uint32_t *fl = p->fl;
 
     switch (f6) {
     case 0x18:
-        return d ? fpu_eq_d(a, b, fl) : fpu_eq_s(a, b, fl);
+        return FMT3(esz, eq, a, b, fl);
     case 0x19:
-        return d ? fpu_le_d(a, b, fl) : fpu_le_s(a, b, fl);
+        return FMT3(esz, le, a, b, fl);
     case 0x1b:
-        return d ? fpu_lt_d(a, b, fl) : fpu_lt_s(a, b, fl);
+        return FMT3(esz, lt, a, b, fl);
     case 0x1c:
-        return !(d ? fpu_eq_d(a, b, fl) : fpu_eq_s(a, b, fl));
+        return !FMT3(esz, eq, a, b, fl);
     case 0x1d:
-        return d ? fpu_lt_d(b, a, fl) : fpu_lt_s(b, a, fl);
+        return FMT3(esz, lt, b, a, fl);
     default:
-        return d ? fpu_le_d(b, a, fl) : fpu_le_s(b, a, fl); /* 0x1f vmfge */
+        return FMT3(esz, le, b, a, fl); /* 0x1f vmfge */
     }
 }
 
-static uint64_t widen_f(VFp *p, uint64_t a)
+/* A binary16/32 value exactly in the next wider format (esz: the source's size). */
+static uint64_t widen_f(VFp *p, unsigned esz, uint64_t a)
 {
-    return fpu_cvt_d_s(a, p->rm, p->fl);
+    return esz == 2 ? fpu_cvt_s_h(a, p->fl) : fpu_cvt_d_s(a, p->rm, p->fl);
 }
 
 static bool single_ok(const VInsn *v, bool mask_dst)
@@ -129,7 +133,7 @@ static bool widen_ok(const VInsn *v, bool wide_vs2)
     int wl = v->lmul + 1;
     bool vv = v->f3 == 1;
 
-    return v->sew == 4 && v->cpu->elen == 64 && v->lmul <= 2 && v_group_ok(v->vd, wl) &&
+    return v->sew <= 4 && v->sew * 16 <= v->cpu->elen && v->lmul <= 2 && v_group_ok(v->vd, wl) &&
            v_mask_overlap_ok(v, v->vd) &&
            (wide_vs2
                 ? v_group_ok(v->vs2, wl)
@@ -145,7 +149,7 @@ static RISCVException f_elementwise(VFp *p)
     bool cmp = f6 >= 0x18 && f6 <= 0x1f, fma = f6 >= 0x28 && f6 <= 0x2f, wide = f6 >= 0x30;
     bool wide_vs2 = f6 == 0x34 || f6 == 0x36,
          vf_only = f6 == 0x21 || f6 == 0x27 || f6 == 0x1d || f6 == 0x1f;
-    unsigned dsz = wide ? 8 : esz;
+    unsigned dsz = wide ? 2 * esz : esz;
 
     if ((vf_only && v->f3 == 1) || f6 == 0x1a || f6 == 0x1e || f6 == 0x3a || f6 == 0x3b ||
         f6 == 0x39 || f6 == 0x35 || f6 == 0x37 || (wide && f6 > 0x38 && f6 < 0x3c) ||
@@ -153,7 +157,7 @@ static RISCVException f_elementwise(VFp *p)
         return RISCV_EXCP_ILLEGAL_INST;
     }
     for (uint64_t i = v->vstart; i < v->vl; i++) {
-        uint64_t a = v_get(v, v->vs2, i, wide_vs2 ? 8 : esz), b = f_opnd(v, i, esz), r;
+        uint64_t a = v_get(v, v->vs2, i, wide_vs2 ? dsz : esz), b = f_opnd(v, i, esz), r;
         if (!v_active(v, i)) {
             continue;
         }
@@ -162,8 +166,8 @@ static RISCVException f_elementwise(VFp *p)
             continue;
         }
         if (wide) {
-            a = wide_vs2 ? a : widen_f(p, a);
-            b = widen_f(p, b);
+            a = wide_vs2 ? a : widen_f(p, esz, a);
+            b = widen_f(p, esz, b);
         }
         if (fma || f6 >= 0x3c) {
             r = f_fma(p, fma ? f6 : 0x2c + (f6 & 3), dsz, b, a, v_get(v, v->vd, i, dsz));
@@ -187,7 +191,7 @@ static RISCVException f_reduction(VFp *p)
     uint64_t acc;
 
     if (v->f3 != 1 || v->vstart || !v_group_ok(v->vs2, v->lmul) ||
-        (wide && (esz != 4 || v->cpu->elen != 64))) {
+        (wide && (esz > 4 || dsz * 8 > v->cpu->elen))) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
     if (v->vl == 0) {
@@ -197,7 +201,7 @@ static RISCVException f_reduction(VFp *p)
     for (uint64_t i = 0; i < v->vl; i++) {
         uint64_t x = v_get(v, v->vs2, i, esz);
         if (v_active(v, i)) {
-            acc = f_arith(p, op, dsz, acc, wide ? widen_f(p, x) : x);
+            acc = f_arith(p, op, dsz, acc, wide ? widen_f(p, esz, x) : x);
         }
     }
     v_set(v, v->vd, 0, dsz, acc);
@@ -228,12 +232,10 @@ static uint64_t f_to_int(VFp *p, uint64_t a, unsigned fsz, unsigned dsz, bool si
     uint32_t fl = 0;
     uint64_t r;
 
-    if (fsz == 8) {
-        r = dsz == 8 ? (sign ? fpu_cvt_l_d(a, rm, &fl) : fpu_cvt_lu_d(a, rm, &fl))
-                     : (sign ? fpu_cvt_w_d(a, rm, &fl) : fpu_cvt_wu_d(a, rm, &fl));
+    if (dsz == 8) {
+        r = sign ? FMT3(fsz, cvt_l, a, rm, &fl) : FMT3(fsz, cvt_lu, a, rm, &fl);
     } else {
-        r = dsz == 8 ? (sign ? fpu_cvt_l_s(a, rm, &fl) : fpu_cvt_lu_s(a, rm, &fl))
-                     : (sign ? fpu_cvt_w_s(a, rm, &fl) : fpu_cvt_wu_s(a, rm, &fl));
+        r = sign ? FMT3(fsz, cvt_w, a, rm, &fl) : FMT3(fsz, cvt_wu, a, rm, &fl);
     }
     return clamp_int(p, r, fl, dsz, sign);
 }
@@ -243,18 +245,30 @@ static uint64_t int_to_f(VFp *p, uint64_t a, unsigned isz, unsigned dsz, bool si
 {
     int64_t s = v_sext(a, isz);
 
-    if (dsz == 8) {
+    switch (dsz) {
+    case 2:
+        return sign ? fpu_cvt_h_l(s, p->rm, p->fl) : fpu_cvt_h_lu(a, p->rm, p->fl);
+    case 4:
+        return sign ? fpu_cvt_s_l(s, p->rm, p->fl) : fpu_cvt_s_lu(a, p->rm, p->fl);
+    default:
         return sign ? fpu_cvt_d_l(s, p->rm, p->fl) : fpu_cvt_d_lu(a, p->rm, p->fl);
     }
-    return sign ? fpu_cvt_s_l(s, p->rm, p->fl) : fpu_cvt_s_lu(a, p->rm, p->fl);
 }
 
-/* f64 -> f32 rounding to odd: truncate, then set the last bit if anything was lost. */
-static uint64_t narrow_rod(VFp *p, uint64_t a)
+/* The narrowing float conversion (fsz -> fsz / 2) in rounding mode rm. */
+static uint64_t narrow_f(unsigned fsz, uint64_t a, int rm, uint32_t *fl)
 {
-    uint32_t fl = 0, r = fpu_cvt_s_d(a, FPU_RM_RTZ, &fl);
+    return fsz == 8 ? fpu_cvt_s_d(a, rm, fl) : fpu_cvt_h_s(a, rm, fl);
+}
 
-    if ((fl & FPU_NX) && (r & 0x7f800000) != 0x7f800000) {
+/* Narrowing rounding to odd: truncate, then set the last bit if anything was lost. */
+static uint64_t narrow_rod(VFp *p, unsigned fsz, uint64_t a)
+{
+    uint32_t fl = 0;
+    uint64_t r = narrow_f(fsz, a, FPU_RM_RTZ, &fl);
+    uint64_t exp = fsz == 8 ? 0x7f800000 : 0x7c00;
+
+    if ((fl & FPU_NX) && (r & exp) != exp) {
         r |= 1;
     }
     *p->fl |= fl;
@@ -271,10 +285,10 @@ static RISCVException f_convert(VFp *p)
     unsigned fbytes = to_int ? ssz : dsz;
     int sl = kind == 2 ? v->lmul + 1 : v->lmul, dl = kind == 1 ? v->lmul + 1 : v->lmul;
 
-    if (kind > 2 || (ff && kind == 0) || (op == 5 && kind != 2) || (fbytes != 4 && fbytes != 8) ||
-        (ff && ssz != 4 && ssz != 8) || ssz * 8 > v->cpu->elen || dsz * 8 > v->cpu->elen ||
-        (kind != 0 && v->lmul > 2) || !v_group_ok(v->vd, dl) || !v_group_ok(v->vs2, sl) ||
-        !v_mask_overlap_ok(v, v->vd) || !v_overlap_ok(v->vd, dl, dsz, v->vs2, sl, ssz)) {
+    if (kind > 2 || (ff && kind == 0) || (op == 5 && kind != 2) || fbytes < 2 || (ff && ssz < 2) ||
+        ssz * 8 > v->cpu->elen || dsz * 8 > v->cpu->elen || (kind != 0 && v->lmul > 2) ||
+        !v_group_ok(v->vd, dl) || !v_group_ok(v->vs2, sl) || !v_mask_overlap_ok(v, v->vd) ||
+        !v_overlap_ok(v->vd, dl, dsz, v->vs2, sl, ssz)) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
     for (uint64_t i = v->vstart; i < v->vl; i++) {
@@ -287,9 +301,9 @@ static RISCVException f_convert(VFp *p)
         } else if (op == 2 || op == 3) {
             r = int_to_f(p, a, ssz, dsz, sign);
         } else if (kind == 1) {
-            r = widen_f(p, a);
+            r = widen_f(p, ssz, a);
         } else {
-            r = op == 5 ? narrow_rod(p, a) : fpu_cvt_s_d(a, p->rm, p->fl);
+            r = op == 5 ? narrow_rod(p, ssz, a) : narrow_f(ssz, a, p->rm, p->fl);
         }
         v_set(v, v->vd, i, dsz, r);
     }
@@ -311,9 +325,9 @@ static RISCVException f_unary(VFp *p)
             continue;
         }
         if (sel == 0) {
-            r = esz == 8 ? fpu_sqrt_d(a, p->rm, p->fl) : fpu_sqrt_s(a, p->rm, p->fl);
+            r = FMT3(esz, sqrt, a, p->rm, p->fl);
         } else if (sel == 0x10) {
-            r = esz == 8 ? fpu_class_d(a) : fpu_class_s(a);
+            r = FMT3(esz, class, a);
         } else {
             r = v_fp_estimate(esz, a, sel == 4, p->rm, p->fl);
         }
@@ -340,7 +354,7 @@ static RISCVException f_move(VFp *p, bool *done)
         }
         if (vv) {
             uint64_t x = v_get(v, v->vs2, 0, esz);
-            v->env->fpr[v->vd] = esz == 8 ? x : fpu_box_s(x);
+            v->env->fpr[v->vd] = esz == 8 ? x : esz == 4 ? fpu_box_s(x) : fpu_box_h(x);
             riscv_mark_fs_dirty(v->env);
         } else if (v->vstart < v->vl) {
             v_set(v, v->vd, 0, esz, f_scalar(v, esz));
@@ -371,8 +385,7 @@ RISCVException v_exec_fp(VInsn *v)
     bool done;
 
     /* the conversions check their own widths (vfwcvt.f.x.v from 16-bit integers...) */
-    if (!(env->mstatus & MSTATUS_FS) || (v->sew != 4 && v->sew != 8 && f6 != 0x12) ||
-        env->frm > FPU_RM_RMM) {
+    if (!(env->mstatus & MSTATUS_FS) || (v->sew == 1 && f6 != 0x12) || env->frm > FPU_RM_RMM) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
     ex = f_move(&p, &done);
