@@ -115,9 +115,10 @@ static uint64_t widen_f(VFp *p, unsigned esz, uint64_t a)
     return esz == 2 ? fpu_cvt_s_h(a, p->fl) : fpu_cvt_d_s(a, p->rm, p->fl);
 }
 
-static bool single_ok(const VInsn *v, bool mask_dst)
+/* unary: vs1 holds a selector, not a register */
+static bool single_ok(const VInsn *v, bool mask_dst, bool unary)
 {
-    bool vv = v->f3 == 1;
+    bool vv = v->f3 == 1 && !unary;
     if (!v_group_ok(v->vs2, v->lmul) || (vv && !v_group_ok(v->vs1, v->lmul))) {
         return false;
     }
@@ -153,7 +154,7 @@ static RISCVException f_elementwise(VFp *p)
 
     if ((vf_only && v->f3 == 1) || f6 == 0x1a || f6 == 0x1e || f6 == 0x3a || f6 == 0x3b ||
         f6 == 0x39 || f6 == 0x35 || f6 == 0x37 || (wide && f6 > 0x38 && f6 < 0x3c) ||
-        !(wide ? widen_ok(v, wide_vs2) : single_ok(v, cmp))) {
+        !(wide ? widen_ok(v, wide_vs2) : single_ok(v, cmp, false))) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
     for (uint64_t i = v->vstart; i < v->vl; i++) {
@@ -316,7 +317,7 @@ static RISCVException f_unary(VFp *p)
     VInsn *v = p->v;
     unsigned sel = v->vs1, esz = v->sew;
 
-    if ((sel != 0 && sel != 4 && sel != 5 && sel != 0x10) || !single_ok(v, false)) {
+    if ((sel != 0 && sel != 4 && sel != 5 && sel != 0x10) || !single_ok(v, false, true)) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
     for (uint64_t i = v->vstart; i < v->vl; i++) {

@@ -45,12 +45,11 @@ static bool check_strided(VInsn *v, VMem *m, bool store)
         }
         int iemul = emul;
         emul = v->lmul;
-        for (unsigned f = 0; !store && f < m->nf; f++) {
-            unsigned reg = v->vd + f * (emul > 0 ? 1u << emul : 1);
-            if (m->nf > 1 ? reg < v->vs2 + (iemul > 0 ? 1u << iemul : 1) && v->vs2 <= reg
-                          : !v_overlap_ok(reg, emul, m->eew, v->vs2, iemul, m->ieew)) {
-                return false;
-            }
+        unsigned nd = (emul > 0 ? 1u << emul : 1) * m->nf, ni = iemul > 0 ? 1u << iemul : 1;
+        /* a segment load's fields may not overlap the indices at all */
+        if (!store && (m->nf > 1 ? v->vd < v->vs2 + ni && v->vs2 < v->vd + nd
+                                 : !v_overlap_ok(v->vd, emul, m->eew, v->vs2, iemul, m->ieew))) {
+            return false;
         }
     }
     if (width * 8 > v->cpu->elen || emul < -3 || emul > 3 || !v_group_ok(v->vd, emul)) {

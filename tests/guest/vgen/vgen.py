@@ -159,8 +159,8 @@ def gen_case(rng, mnem, form, vlen, idx):
         sew = rng.choice([16, 32, 64])
     if form in ("fwide", "fwidew", "fwmac", "fwred", "fwcvt") and rng.random() < 0.9:
         sew = rng.choice([16, 32])
-    if mnem.startswith("vfwredosum") and sew == 16:
-        sew = 32  # QEMU 7.2 reduces binary16 ordered widening sums as if SEW were 32
+    if mnem.startswith("vfwred") and sew == 16:
+        sew = 32  # QEMU 7.2's binary16 widening sums disagree with its own vfwadd (a bug there)
     if form == "fncvt" and rng.random() < 0.9:
         sew = rng.choice([16, 32])
     lmul = rng.choice(list(LMULS))
