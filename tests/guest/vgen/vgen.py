@@ -274,7 +274,9 @@ def gen_case(rng, mnem, form, vlen, idx):
         op1 = f"v{s1}" if s1 is not None else operand()
         text = f"{mnem} v{group(rng, g, avoid)}, v{vs2}, {op1}{m}"
         if s1 is not None:
-            c.pre.append(("gatheridx", s1, max(iemul, 0), 16 if "ei16" in mnem else sew, 2 * vlmax))
+            # (an EMUL past 8 is illegal: the instruction traps, the indices just fill v[s1..])
+            c.pre.append(("gatheridx", s1 - s1 % 8 if iemul > 3 else s1, min(max(iemul, 0), 3),
+                          16 if "ei16" in mnem else sew, 2 * vlmax))
     elif form in ("fun",):
         text = f"{mnem} v{group(rng, g, vd_avoid)}, v{vs2}{m}"
     elif form == "fwcvt":
