@@ -49,6 +49,7 @@ void riscv_cpu_reset(RISCVCPU *cpu)
     /* XLEN 64 for S and U; FS starts Off as on QEMU 7.2 (firmware turns it on). */
     env->mstatus = (MSTATUS_XL_64 << MSTATUS_SXL_SHIFT) | (MSTATUS_XL_64 << MSTATUS_UXL_SHIFT);
     env->load_res = -1;
+    env->vill = true; /* V: no vtype until the first vsetvl (QEMU 7.2's reset value too) */
     /* As QEMU 9.x: firmware unaware of Svpbmt/Svadu keeps the behaviour it had before them. */
     env->menvcfg = (cpu->ext_svpbmt ? MENVCFG_PBMTE : 0) |
                    (cpu->ext_svadu && !cpu->ext_svade ? MENVCFG_ADUE : 0);

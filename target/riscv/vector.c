@@ -73,6 +73,21 @@ static bool vtype_ok(RISCVCPU *cpu, uint64_t vtype)
     return !(lmul & 4) || sew <= cpu->elen >> (8 - lmul);
 }
 
+bool riscv_vector_state_valid(RISCVCPU *cpu)
+{
+    CPURISCVState *env = &cpu->env;
+    VInsn v = {.vlenb = cpu->vlen / 8};
+
+    if (env->vstart >= cpu->vlen || env->vxrm > 3 || env->vxsat > 1) {
+        return false;
+    }
+    if (env->vill) {
+        return env->vtype == 0 && env->vl == 0;
+    }
+    return vtype_ok(cpu, env->vtype) &&
+           env->vl <= v_vlmax(&v, 1u << VTYPE_SEW(env->vtype), sextract64(env->vtype, 0, 3));
+}
+
 static RISCVException exec_vsetvl(VInsn *v)
 {
     CPURISCVState *env = v->env;

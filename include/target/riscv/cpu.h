@@ -171,6 +171,11 @@ void riscv_cpu_dump_mappings(CPUState *cs, FILE *out);
 /* The hart's state for savevm/loadvm (DeviceClass.vmsd). */
 extern const struct VMStateDescription vmstate_riscv_cpu;
 
+/* ---- vector.c ---- */
+/* Can this hart hold its vector state (vtype it honours, vl <= VLMAX, vstart < VLEN)? For
+ * loading a VM state; vill with vtype = vl = 0 is valid. */
+bool riscv_vector_state_valid(RISCVCPU *cpu);
+
 /* ---- cpu-config.c: models, properties, ISA string ---- */
 /* Add the configuration properties (extension switches, mmu, ids...) to the CPU class. */
 void riscv_cpu_config_class_init(ObjectClass *oc);

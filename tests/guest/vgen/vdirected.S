@@ -27,6 +27,12 @@ _start:
     li t0, (1 << 13)
     csrs mstatus, t0
 
+    /* reset: vill until the first vsetvl */
+    li t0, 1 << 9
+    csrs mstatus, t0
+    csrr t1, vtype
+    say reset_vtype, t1
+
     csrr t1, misa
     srli t1, t1, 21
     andi t1, t1, 1
