@@ -79,3 +79,43 @@ def test_bad_vlen_and_elen_are_refused(kestrel):
         proc = run([kestrel, "-M", "virt", "-bios", "none", "-display", "none", "-cpu",
                     f"rv64,v=true,{prop}"])
         assert proc.returncode != 0 and msg in proc.stderr, (prop, proc.stderr)
+
+
+def test_vector_state_survives_savevm_loadvm(kestrel, tmp_path):
+    from monitor_util import HMP, connect_unix, start, stop
+    from test_snapshot import qcow2_drive
+
+    elf = vcompare.build(os.path.join(os.path.dirname(DIRECTED), "vsnapshot.S"),
+                         str(tmp_path / "vsnapshot.elf"))
+    _, drive = qcow2_drive(tmp_path)
+    serial, mon = str(tmp_path / "serial.sock"), str(tmp_path / "mon.sock")
+    proc = start(kestrel, ["-M", "virt", "-cpu", "rv64,v=true,vlen=256", "-display", "none",
+                           "-bios", "none", "-kernel", elf,
+                           "-serial", f"unix:{serial},server=on,wait=off",
+                           "-monitor", f"unix:{mon},server=on,wait=off", *drive])
+    try:
+        ser = connect_unix(serial, proc)
+        h = HMP(connect_unix(mon, proc))
+        h.read_until_prompt()
+        buf = b""
+
+        def line():
+            nonlocal buf
+            ser.sendall(b"x")
+            while b"\n" not in buf:
+                buf += ser.recv(4096)
+            out, buf = buf.split(b"\n", 1)
+            return out
+
+        while not buf.startswith(b"R"):
+            buf += ser.recv(4096)
+        buf = buf[1:]
+        first = line()
+        assert "Error" not in h.cmd("savevm s1")
+        after_save = line()
+        later = line()
+        assert len({first, after_save, later}) == 3  # each step changes the state
+        assert "Error" not in h.cmd("loadvm s1")
+        assert line() == after_save
+    finally:
+        stop(proc)
