@@ -4,8 +4,11 @@
  * their segment forms (7.8), fault-only-first (7.7), whole-register (7.9)
  * and mask (vlm.v/vsm.v) forms.
  *
- * Each element goes through the softmmu TLB's slow path (accel/tcg), which
- * translates, checks permissions and reaches RAM or MMIO. A fault at element
+ * Each element is read or written through the softmmu TLB as the scalar
+ * loads and stores are: straight to host RAM when the entry of its page is
+ * there (the inline probe of exec.c), else through the slow path (accel/tcg),
+ * which translates, checks permissions and reaches RAM or MMIO. Linux copies
+ * user memory with vector loops, so this is hot. A fault at element
  * i leaves elements before it done, sets vstart = i and traps, so the
  * instruction restarts there after the handler (7.1 "Vector Load/Store
  * Faults"); fault-only-first instead trims vl to i when i > 0.
@@ -97,6 +100,19 @@ static bool decode_mem(VInsn *v, VMem *m, bool store)
     return true;
 }
 
+/* The host address of [va, va + size) if the data TLB maps it directly for this access. */
+static void *fast_host(VInsn *v, uint64_t va, unsigned size, bool store)
+{
+    CPUTLB *tlb = &v->cpu->tlb;
+    CPUTLBEntry *e = tlb_entry(tlb, tlb->data_mmu_idx, va);
+    uint64_t tag = (va + size - 1) & TARGET_PAGE_MASK;
+
+    if ((store ? e->addr_write : e->addr_read) == tag && (va & TARGET_PAGE_MASK) == tag) {
+        return (void *)(uintptr_t)(va + e->addend);
+    }
+    return NULL;
+}
+
 static uint64_t elem_addr(VInsn *v, const VMem *m, uint64_t base, uint64_t i, unsigned f)
 {
     if (m->indexed) {
@@ -122,8 +138,20 @@ RISCVException v_exec_mem(VInsn *v, bool store)
         for (unsigned f = 0; f < m.nf; f++) {
             unsigned reg = v->vd + f * m.fregs;
             uint64_t va = elem_addr(v, &m, base, i, f), val;
+            void *host = fast_host(v, va, m.eew, store);
             int ex;
 
+            if (host) {
+                if (store) {
+                    val = v_get(v, reg, i, m.eew);
+                    memcpy(host, &val, m.eew);
+                } else {
+                    val = 0;
+                    memcpy(&val, host, m.eew);
+                    v_set(v, reg, i, m.eew, val);
+                }
+                continue;
+            }
             if (store) {
                 ex = tlb_store_slow(cs, va, m.eew, mmu_idx, v_get(v, reg, i, m.eew), v->tval);
             } else {

@@ -12,6 +12,7 @@ from conftest import run
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "guest", "vgen"))
 import vcompare  # noqa: E402
+from test_debian import debian  # noqa: E402,F401 (the image fixture)
 
 DIRECTED = os.path.join(os.path.dirname(__file__), "..", "guest", "vgen", "vdirected.S")
 
@@ -119,3 +120,33 @@ def test_vector_state_survives_savevm_loadvm(kestrel, tmp_path):
         assert line() == after_save
     finally:
         stop(proc)
+
+
+def test_debian_processes_keep_their_vector_state(kestrel, debian, tmp_path):
+    """Debian trixie's 6.12 kernel enables V from the device tree and switches the V state
+    with the processes: four processes keep their registers, vl and vtype across the
+    preemptions between them (tests/guest/vgen/vctx.c)."""
+    from test_debian import direct_kernel_args, login, poweroff, shell, spawn
+
+    prog = tmp_path / "vctx"
+    subprocess.run([vcompare.CROSS.replace("unknown-elf", "linux-gnu") + "gcc", "-O2", "-static",
+                    "-march=rv64gcv", "-mabi=lp64d", "-o", str(prog),
+                    os.path.join(os.path.dirname(DIRECTED), "vctx.c")], check=True)
+    size = os.path.getsize(prog)
+    disk = tmp_path / "vctx.img"
+    disk.write_bytes(prog.read_bytes() + bytes(-size % 512))
+    args = ["-M", "virt", "-cpu", "rv64,v=true", "-m", "1G", "-nographic", "-snapshot",
+            "-drive", f"file={os.path.join(debian, 'debian.img')},format=raw,if=none,id=hd0",
+            "-device", "virtio-blk-device,drive=hd0",
+            "-drive", f"file={disk},format=raw,if=none,id=hd1",
+            "-device", "virtio-blk-device,drive=hd1",
+            *direct_kernel_args(os.path.join(debian, "vmlinuz"), debian)]
+    child = spawn(kestrel, args, tmp_path)
+    login(child)
+    assert "v" in shell(child, "grep -m1 ^isa /proc/cpuinfo").split(":")[1].split("_")[0]
+    shell(child, "for d in /dev/vd?; do [ \"$(head -c 4 $d | tail -c 3)\" = ELF ] && "
+                 f"head -c {size} $d > /tmp/vctx; done; chmod +x /tmp/vctx")
+    out = shell(child, "/tmp/vctx 4")
+    m = re.search(r"vctx ok 4 processes x \d+ loops, (\d+) involuntary switches", out)
+    assert m and int(m.group(1)) > 0, out
+    poweroff(child)
