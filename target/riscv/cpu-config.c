@@ -127,6 +127,9 @@ static const RISCVMultiExt multi_exts[] = {
     MULTI("zbc", NULL, ext_zbc, true, true),
     MULTI("zbs", NULL, ext_zbs, true, true),
     MULTI("zkt", NULL, ext_zkt, false, true),
+    MULTI("zvbb", NULL, ext_zvbb, false, true),
+    MULTI("zvfhmin", NULL, ext_zvfhmin, false, true),
+    MULTI("zvkt", NULL, ext_zvkt, false, true),
     MULTI("smstateen", NULL, ext_smstateen, false, true),
     MULTI("ssccptr", NULL, ext_ssccptr, false, true),
     MULTI("sscofpmf", NULL, ext_sscofpmf, false, true),
@@ -410,6 +413,8 @@ static bool check_dependencies(RISCVCPU *cpu, Error **errp)
         error_setg(errp, "zic64b: cbom/cbop/cboz_blocksize must be 64");
     } else if (cpu->ext_ssstateen && !cpu->ext_smstateen) {
         error_setg(errp, "Ssstateen extension requires Smstateen extension");
+    } else if ((cpu->ext_zvbb || cpu->ext_zvfhmin || cpu->ext_zvkt) && !cpu->ext_v) {
+        error_setg(errp, "Zvbb/Zvfhmin/Zvkt extensions require V extension");
     } else if ((cpu->ext_zicntr || cpu->ext_zihpm) && !cpu->ext_zicsr) {
         error_setg(errp, "Zicntr/Zihpm extensions require Zicsr extension");
     } else {

@@ -110,5 +110,6 @@ RISCVException v_exec_opm(VInsn *v);              /* vector-int.c: OPMVV/OPMVX *
 RISCVException v_exec_fixed(VInsn *v, bool *done); /* vector-fixed.c: saturating, averaging.. */
 RISCVException v_exec_perm(VInsn *v, bool *done);  /* vector-perm.c: masks, slides, gathers */
 RISCVException v_exec_fp(VInsn *v);               /* vector-fp.c: OPFVV/OPFVF */
+RISCVException v_exec_zvbb(VInsn *v, bool *done);  /* vector-bitmanip.c, with Zvbb on */
 
 #endif

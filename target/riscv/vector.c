@@ -136,6 +136,10 @@ static RISCVException exec_arith(VInsn *v)
     case 5:
         return v_exec_fp(v);
     }
+    ex = v_exec_zvbb(v, &done);
+    if (done) {
+        return ex;
+    }
     ex = v_exec_perm(v, &done);
     if (done) {
         return ex;

@@ -15,7 +15,8 @@ from test_options_icount import PRINT_HEX
 
 RVA23S64_ISA = ("rv64imafdcv_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicond_"
                 "zicntr_zicsr_zifencei_zihintntl_zihintpause_zihpm_zimop_za64rs_zawrs_zfa_zfhmin_"
-                "zca_zcb_zcd_zcmop_zba_zbb_zbs_zkt_smstateen_ssccptr_sscofpmf_sscounterenw_"
+                "zca_zcb_zcd_zcmop_zba_zbb_zbs_zkt_zvbb_zvfhmin_zvkt_smstateen_ssccptr_sscofpmf_"
+                "sscounterenw_"
                 "ssstateen_sstc_sstvala_sstvecd_ssu64xl_svade_svinval_svnapot_svpbmt")
 
 

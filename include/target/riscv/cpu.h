@@ -121,6 +121,7 @@ typedef struct RISCVCPU {
     bool ext_zic64b, ext_ziccamoa, ext_ziccif, ext_zicclsm, ext_ziccrse, ext_za64rs;
     bool ext_ssccptr, ext_ssu64xl;
     bool ext_v; /* V 1.0 (vector*.c): needs vlen 128..1024 and elen 32 or 64 */
+    bool ext_zvbb, ext_zvfhmin, ext_zvkt; /* with V: vector-bitmanip.c; strings only */
     uint32_t cbom_blocksize, cbop_blocksize, cboz_blocksize; /* bytes, a power of two */
     bool short_isa_string;
     uint32_t mvendorid;
