@@ -80,81 +80,70 @@ static uint64_t div_s(int64_t a, int64_t b, unsigned esz, bool rem)
     return rem ? (uint64_t)(a % b) : (uint64_t)(a / b);
 }
 
-/* Single-width a op b (a = vs2[i], b = the second operand), both esz bytes; false if none. */
-static bool binop(unsigned opm, unsigned f6, uint64_t a, uint64_t b, unsigned esz, uint64_t *r)
+/* OPMVV/OPMVX multiply and divide (funct6 0x20-0x27) of esz-byte a = vs2[i] and b. */
+static uint64_t muldiv(unsigned f6, uint64_t a, uint64_t b, unsigned esz)
+{
+    int64_t sa = v_sext(a, esz), sb = v_sext(b, esz);
+
+    switch (f6) {
+    case 0x20:
+        return b ? a / b : ~0ULL;
+    case 0x21:
+        return div_s(sa, sb, esz, false);
+    case 0x22:
+        return b ? a % b : a;
+    case 0x23:
+        return div_s(sa, sb, esz, true);
+    case 0x24:
+        return mulh_u(a, b, esz);
+    case 0x25:
+        return a * b;
+    case 0x26:
+        return mulh_su(sa, b, esz);
+    default:
+        return mulh_s(sa, sb, esz);
+    }
+}
+
+/* OPI single-width a op b (add..max, logic, shifts; funct6 as in opi_forms), esz bytes. */
+static uint64_t alu(unsigned f6, uint64_t a, uint64_t b, unsigned esz)
 {
     int64_t sa = v_sext(a, esz), sb = v_sext(b, esz);
     unsigned sh = b & (8 * esz - 1);
 
-    switch (opm << 6 | f6) {
+    switch (f6) {
     case 0x00:
-        *r = a + b;
-        break;
+        return a + b;
     case 0x02:
-        *r = a - b;
-        break;
+        return a - b;
     case 0x03:
-        *r = b - a;
-        break;
+        return b - a;
     case 0x04:
-        *r = a < b ? a : b;
-        break;
+        return a < b ? a : b;
     case 0x05:
-        *r = sa < sb ? a : b;
-        break;
+        return sa < sb ? a : b;
     case 0x06:
-        *r = a > b ? a : b;
-        break;
+        return a > b ? a : b;
     case 0x07:
-        *r = sa > sb ? a : b;
-        break;
+        return sa > sb ? a : b;
     case 0x09:
-        *r = a & b;
-        break;
+        return a & b;
     case 0x0a:
-        *r = a | b;
-        break;
+        return a | b;
     case 0x0b:
-        *r = a ^ b;
-        break;
+        return a ^ b;
     case 0x25:
-        *r = a << sh;
-        break;
+        return a << sh;
     case 0x28:
-        *r = a >> sh;
-        break;
-    case 0x29:
-        *r = (uint64_t)(sa >> sh);
-        break;
-    case 0x60:
-        *r = b ? a / b : ~0ULL;
-        break;
-    case 0x61:
-        *r = div_s(sa, sb, esz, false);
-        break;
-    case 0x62:
-        *r = b ? a % b : a;
-        break;
-    case 0x63:
-        *r = div_s(sa, sb, esz, true);
-        break;
-    case 0x64:
-        *r = mulh_u(a, b, esz);
-        break;
-    case 0x65:
-        *r = a * b;
-        break;
-    case 0x66:
-        *r = mulh_su(sa, b, esz);
-        break;
-    case 0x67:
-        *r = mulh_s(sa, sb, esz);
-        break;
-    default:
-        return false;
+        return a >> sh;
+    default: /* 0x29 */
+        return (uint64_t)(sa >> sh);
     }
-    *r = v_trunc(*r, esz);
-    return true;
+}
+
+static uint64_t binop(bool opm, unsigned f6, uint64_t a, uint64_t b, unsigned esz)
+{
+    return v_trunc(opm ? muldiv(f6, a, b, esz) : alu(f6, a, b, esz), esz);
 }
 
 static const uint8_t opi_forms[64] = {
@@ -173,10 +162,9 @@ static RISCVException exec_binop(VInsn *v, bool opm)
         return RISCV_EXCP_ILLEGAL_INST;
     }
     for (uint64_t i = v->vstart; i < v->vl; i++) {
-        uint64_t r;
         if (v_active(v, i)) {
-            binop(opm, v->f6, v_get(v, v->vs2, i, v->sew), v_opnd(v, i, v->sew, uimm), v->sew, &r);
-            v_set(v, v->vd, i, v->sew, r);
+            uint64_t a = v_get(v, v->vs2, i, v->sew), b = v_opnd(v, i, v->sew, uimm);
+            v_set(v, v->vd, i, v->sew, binop(opm, v->f6, a, b, v->sew));
         }
     }
     return RISCV_EXCP_NONE;
@@ -399,7 +387,7 @@ static RISCVException exec_reduction(VInsn *v, bool widen)
             continue;
         }
         static const uint8_t f6s[8] = {0x00, 0x09, 0x0a, 0x0b, 0x04, 0x05, 0x06, 0x07};
-        binop(0, f6s[v->f6], acc, x, esz, &acc);
+        acc = binop(false, f6s[v->f6], acc, x, esz);
     }
     v_set(v, v->vd, 0, dsz, v_trunc(acc, dsz));
     return RISCV_EXCP_NONE;
