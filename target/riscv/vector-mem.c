@@ -113,6 +113,37 @@ static void *fast_host(VInsn *v, uint64_t va, unsigned size, bool store)
     return NULL;
 }
 
+/*
+ * Unmasked unit-stride (one field, whole registers, masks): copy whole runs of elements
+ * between host RAM and the register file, a page at a time, while the data TLB maps the
+ * pages. Returns the first element left to the element loop (evl when all are done).
+ */
+static uint64_t unit_stride_fast(VInsn *v, const VMem *m, uint64_t base, bool store)
+{
+    uint64_t i = v->vstart;
+
+    if (m->indexed || m->nf != 1 || m->stride != m->eew || !v->vm) {
+        return i;
+    }
+    while (i < m->evl) {
+        uint64_t va = base + i * m->eew, room = TARGET_PAGE_SIZE - (va & ~TARGET_PAGE_MASK);
+        uint64_t n = MIN(m->evl - i, room / m->eew);
+        uint8_t *reg = v->env->vreg + v->vd * v->vlenb + i * m->eew;
+        void *host = n ? fast_host(v, va, n * m->eew, store) : NULL;
+
+        if (!host) {
+            break;
+        }
+        if (store) {
+            memcpy(host, reg, n * m->eew);
+        } else {
+            memcpy(reg, host, n * m->eew);
+        }
+        i += n;
+    }
+    return i;
+}
+
 static uint64_t elem_addr(VInsn *v, const VMem *m, uint64_t base, uint64_t i, unsigned f)
 {
     if (m->indexed) {
@@ -131,7 +162,7 @@ RISCVException v_exec_mem(VInsn *v, bool store)
     if (!decode_mem(v, &m, store)) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
-    for (uint64_t i = v->vstart; i < m.evl; i++) {
+    for (uint64_t i = unit_stride_fast(v, &m, base, store); i < m.evl; i++) {
         if (!v_active(v, i)) {
             continue;
         }
