@@ -53,7 +53,8 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 X86_UNIT_BINS := $(filter $(BUILD)/tests/unit/test-x86-%,$(UNIT_BINS))
 
-.PHONY: all check unit guest bench clean format format-check run images soak soak-smp fuzz-jit
+.PHONY: all check unit guest bench clean format format-check run images soak soak-smp fuzz-jit \
+        test-vector-long
 all: $(BUILD)/kestrel $(BUILD)/kestrel-x86_64
 
 # `make V=1` shows the full commands.
@@ -164,6 +165,12 @@ soak: all
 
 soak-smp: all
 	tests/soak/soak.py smp --minutes $(MINUTES)
+
+# The long form of the generated vector programs (issue 10): SEEDS x 3000 cases at VLEN
+# 128/256/512, each compared with QEMU on both engines. `make check` runs a short form.
+SEEDS ?= 1-20
+test-vector-long: all
+	python3 tests/guest/vgen/vcompare.py $(BUILD)/kestrel --seeds $(SEEDS) --workdir $(BUILD)/vgen
 # ---- Sanitizer tiers and fuzzers (issue 13) ----
 # Each instrumented build has its own directory (objects of different instrumentation never
 # mix): this Makefile builds itself again with BUILD=<dir> and CC/CFLAGS from the environment.

@@ -46,7 +46,6 @@
 /* QEMU 7.2 rv64 switches of extensions Kestrel lacks (index into cpu->unimplemented). */
 static const char *const unimplemented_names[] = {
     "e",
-    "v",
     "Zve32f",
     "Zve64f",
     "zbkb",
@@ -125,6 +124,9 @@ static const RISCVMultiExt multi_exts[] = {
     MULTI("zbc", NULL, ext_zbc, true, true),
     MULTI("zbs", NULL, ext_zbs, true, true),
     MULTI("zkt", NULL, ext_zkt, false, true),
+    MULTI("zvbb", NULL, ext_zvbb, false, true),
+    MULTI("zvfhmin", NULL, ext_zvfhmin, false, true),
+    MULTI("zvkt", NULL, ext_zvkt, false, true),
     MULTI("smaia", "x-smaia", ext_smaia, false, true),
     MULTI("smstateen", NULL, ext_smstateen, false, true),
     MULTI("ssaia", "x-ssaia", ext_ssaia, false, true),
@@ -163,6 +165,7 @@ void riscv_cpu_enable_all_exts(RISCVCPU *cpu)
 {
     cpu->ext_i = cpu->ext_m = cpu->ext_a = cpu->ext_f = cpu->ext_d = cpu->ext_c = true;
     cpu->ext_h = true;
+    cpu->ext_v = true;
     for (size_t i = 0; i < ARRAY_SIZE(multi_exts); i++) {
         *multi_ext_field(cpu, &multi_exts[i]) = multi_exts[i].impl;
     }
@@ -196,6 +199,7 @@ static const Property riscv_cpu_config_props[] = {
     EXT_PROP("f", ext_f, true),
     EXT_PROP("d", ext_d, true),
     EXT_PROP("c", ext_c, true),
+    EXT_PROP("v", ext_v, false),
     EXT_PROP("s", ext_s, true),
     EXT_PROP("u", ext_u, true),
     EXT_PROP("h", ext_h, true),
@@ -323,9 +327,9 @@ uint64_t riscv_cpu_misa(RISCVCPU *cpu)
         bool on;
         char letter;
     } letters[] = {
-        {cpu->ext_i, 'I'}, {cpu->ext_m, 'M'}, {cpu->ext_a, 'A'},
-        {cpu->ext_f, 'F'}, {cpu->ext_d, 'D'}, {cpu->ext_c, 'C'},
-        {cpu->ext_s, 'S'}, {cpu->ext_u, 'U'}, {cpu->ext_h, 'H'},
+        {cpu->ext_i, 'I'}, {cpu->ext_m, 'M'}, {cpu->ext_a, 'A'}, {cpu->ext_f, 'F'},
+        {cpu->ext_d, 'D'}, {cpu->ext_c, 'C'}, {cpu->ext_s, 'S'}, {cpu->ext_u, 'U'},
+        {cpu->ext_v, 'V'}, {cpu->ext_h, 'H'},
     };
     uint64_t misa = MISA_MXL_64;
 
@@ -410,8 +414,34 @@ static bool check_dependencies(RISCVCPU *cpu, Error **errp)
         error_setg(errp, "zic64b: cbom/cbop/cboz_blocksize must be 64");
     } else if (cpu->ext_ssstateen && !cpu->ext_smstateen) {
         error_setg(errp, "Ssstateen extension requires Smstateen extension");
+    } else if ((cpu->ext_zvbb || cpu->ext_zvfhmin || cpu->ext_zvkt) && !cpu->ext_v) {
+        error_setg(errp, "Zvbb/Zvfhmin/Zvkt extensions require V extension");
     } else if ((cpu->ext_zicntr || cpu->ext_zihpm) && !cpu->ext_zicsr) {
         error_setg(errp, "Zicntr/Zihpm extensions require Zicsr extension");
+    } else {
+        return true;
+    }
+    return false;
+}
+
+/* V: VLEN and ELEN with QEMU 7.2's messages (Kestrel's register file holds VLEN <= 1024). */
+static bool check_vector(RISCVCPU *cpu, Error **errp)
+{
+    if (!cpu->ext_v) {
+        return true;
+    }
+    if (!cpu->ext_d) {
+        error_setg(errp, "V extension requires D extension");
+    } else if (cpu->vlen & (cpu->vlen - 1)) {
+        error_setg(errp, "Vector extension VLEN must be power of 2");
+    } else if (cpu->vlen < 128 || cpu->vlen > 8 * RISCV_VLENB_MAX) {
+        error_setg(errp,
+                   "Vector extension implementation only supports VLEN in the range [128, %d]",
+                   8 * RISCV_VLENB_MAX);
+    } else if (cpu->elen & (cpu->elen - 1)) {
+        error_setg(errp, "Vector extension ELEN must be power of 2");
+    } else if (cpu->elen != 32 && cpu->elen != 64) {
+        error_setg(errp, "Vector extension implementation only supports ELEN 32 or 64");
     } else {
         return true;
     }
@@ -421,7 +451,7 @@ static bool check_dependencies(RISCVCPU *cpu, Error **errp)
 bool riscv_cpu_config_realize(RISCVCPU *cpu, Error **errp)
 {
     return check_qemu_rules(cpu, errp) && check_implemented(cpu, errp) &&
-           check_dependencies(cpu, errp);
+           check_dependencies(cpu, errp) && check_vector(cpu, errp);
 }
 
 void riscv_cpu_config_finalize(RISCVCPU *cpu)
@@ -525,6 +555,9 @@ bool riscv_cpu_insn_enabled(RISCVCPU *cpu, const DecodedInsn *d)
 
     if (d->len == 2 && !rvc_enabled(cpu, d)) {
         return false;
+    }
+    if (op >= OP_VSETVL && op <= OP_VARITH) {
+        return cpu->ext_v;
     }
     if (ext) {
         return *ext;

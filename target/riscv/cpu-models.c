@@ -8,8 +8,8 @@
  *   rva22s64    the RVA22S64 profile, rva23s64 the RVA23S64 one (RVA profiles
  *               1.0 and RVA23 1.0, as QEMU 9.x names the profile CPUs): the
  *               mandatory extensions Kestrel implements, nothing else (no Zbc).
- *               Missing from RVA23S64 until they are written: V (and Zvfhmin,
- *               Zvbb, Zvkt), H (and Sha), Ssnpm/Supm; riscv,isa says what is on.
+ *               Missing from RVA23S64 until they are written: H (and Sha),
+ *               Ssnpm/Supm; riscv,isa says what is on.
  *   sifive-u54, shakti-c   RV64GC with S and U, none of the later Z's
  */
 #include "target/riscv/cpu.h"
@@ -22,15 +22,16 @@ static const char *const rva22s64_exts[] = {
     "sstvala", "sstvecd", "svade",  "svinval",  "svpbmt",
 };
 
-/* RVA23U64 + RVA23S64 mandatory extensions besides V (and Zvfhmin, Zvbb, Zvkt), H (and
- * Sha), and the pointer masking of Ssnpm/Supm. */
+/* RVA23U64 + RVA23S64 mandatory extensions besides H (and Sha) and the pointer masking of
+ * Ssnpm/Supm (V is a letter: profile_init turns the letters on). */
 static const char *const rva23s64_exts[] = {
-    "zic64b",    "zicbom",  "zicbop",   "zicboz",       "ziccamoa",  "ziccif",    "zicclsm",
-    "ziccrse",   "zicond",  "zicntr",   "zicsr",        "zifencei",  "zihintntl", "zihintpause",
-    "zihpm",     "zimop",   "za64rs",   "zawrs",        "zfa",       "zfhmin",    "zca",
-    "zcb",       "zcd",     "zcmop",    "zba",          "zbb",       "zbs",       "zkt",
-    "smstateen", "ssccptr", "sscofpmf", "sscounterenw", "ssstateen", "sstc",      "sstvala",
-    "sstvecd",   "ssu64xl", "svade",    "svinval",      "svnapot",   "svpbmt",
+    "zic64b",    "zicbom",  "zicbop",  "zicboz",    "ziccamoa", "ziccif",    "zicclsm",
+    "ziccrse",   "zicond",  "zicntr",  "zicsr",     "zifencei", "zihintntl", "zihintpause",
+    "zihpm",     "zimop",   "za64rs",  "zawrs",     "zfa",      "zfhmin",    "zca",
+    "zcb",       "zcd",     "zcmop",   "zba",       "zbb",      "zbs",       "zkt",
+    "zvbb",      "zvfhmin", "zvkt",    "smstateen", "ssccptr",  "sscofpmf",  "sscounterenw",
+    "ssstateen", "sstc",    "sstvala", "sstvecd",   "ssu64xl",  "svade",     "svinval",
+    "svnapot",   "svpbmt",
 };
 
 static void riscv_cpu_max_init(Object *obj)
@@ -54,6 +55,7 @@ static void riscv_cpu_rva22s64_init(Object *obj)
 {
     profile_init(RISCV_CPU(obj), rva22s64_exts, ARRAY_SIZE(rva22s64_exts));
     RISCV_CPU(obj)->ext_h = false;
+    RISCV_CPU(obj)->ext_v = false; /* optional in RVA22 */
 }
 
 static void riscv_cpu_rva23s64_init(Object *obj)

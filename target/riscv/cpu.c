@@ -55,6 +55,7 @@ void riscv_cpu_reset(RISCVCPU *cpu)
     env->load_res = -1;
     /* H: the VS-level interrupts are always delegated past M (mideleg read-only one). */
     env->mideleg = cpu->ext_h ? MIP_HS_MASK : 0;
+    env->vill = true; /* V: no vtype until the first vsetvl (QEMU 7.2's reset value too) */
     /* As QEMU 9.x: firmware unaware of Svpbmt/Svadu keeps the behaviour it had before them. */
     env->menvcfg = (cpu->ext_svpbmt ? MENVCFG_PBMTE : 0) |
                    (cpu->ext_svadu && !cpu->ext_svade ? MENVCFG_ADUE : 0);

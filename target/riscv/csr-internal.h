@@ -51,5 +51,10 @@ RISCVException riscv_vs_read_sip(CPURISCVState *env, uint64_t *val);
 RISCVException riscv_vs_write_sip(CPURISCVState *env, uint64_t val);
 /* csr.c: leave the block if a CSR write made an interrupt deliverable */
 void riscv_csr_check_interrupts(CPURISCVState *env);
+/* vstart, vxsat, vxrm, vcsr, vl, vtype, vlenb (csr-vector.c): exist with V, gated by VS */
+RISCVException pred_vector(CPURISCVState *env, int csrno);
+RISCVException gate_vs(CPURISCVState *env, int csrno);
+RISCVException read_vcsr_field(CPURISCVState *env, int csrno, uint64_t *val);
+RISCVException write_vcsr_field(CPURISCVState *env, int csrno, uint64_t val);
 
 #endif

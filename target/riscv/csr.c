@@ -129,9 +129,9 @@ void riscv_csr_check_interrupts(CPURISCVState *env)
 
 static uint64_t mstatus_with_sd(uint64_t mstatus)
 {
-    uint64_t fs = mstatus & MSTATUS_FS, xs = mstatus & MSTATUS_XS;
+    uint64_t fs = mstatus & MSTATUS_FS, xs = mstatus & MSTATUS_XS, vs = mstatus & MSTATUS_VS;
     mstatus &= ~MSTATUS_SD;
-    if (fs == MSTATUS_FS || xs == MSTATUS_XS) {
+    if (fs == MSTATUS_FS || xs == MSTATUS_XS || vs == MSTATUS_VS) {
         mstatus |= MSTATUS_SD;
     }
     return mstatus;
@@ -399,7 +399,8 @@ static RISCVException write_mstatus(CPURISCVState *env, int csrno, uint64_t val)
     const uint64_t mask = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP |
                           MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR |
                           MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR |
-                          (env_cpu(env)->ext_h ? MSTATUS_MPV | MSTATUS_GVA : 0);
+                          (env_cpu(env)->ext_h ? MSTATUS_MPV | MSTATUS_GVA : 0) |
+                          (env_cpu(env)->ext_v ? MSTATUS_VS : 0);
 
     /* MPP is WARL over {U, S, M}: the reserved value 2 leaves the field unchanged. */
     if (extract64(val, MSTATUS_MPP_SHIFT, 2) == 2) {
@@ -417,8 +418,8 @@ static RISCVException read_sstatus(CPURISCVState *env, int csrno, uint64_t *val)
 
 static RISCVException write_sstatus(CPURISCVState *env, int csrno, uint64_t val)
 {
-    const uint64_t mask =
-        MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
+    const uint64_t mask = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM |
+                          MSTATUS_MXR | (env_cpu(env)->ext_v ? MSTATUS_VS : 0);
 
     if (env->fs_masked) {
         /* the guest's FS, while HS's is Off: kept aside, the live one stays Off */
@@ -639,6 +640,13 @@ static const RISCVCSR csr_table[4096] = {
     [CSR_FFLAGS] = {"fflags", NULL, gate_fs, read_fflags, write_fflags},
     [CSR_FRM] = {"frm", NULL, gate_fs, read_frm, write_frm},
     [CSR_FCSR] = {"fcsr", NULL, gate_fs, read_fcsr, write_fcsr},
+    [CSR_VSTART] = {"vstart", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field},
+    [CSR_VXSAT] = {"vxsat", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field},
+    [CSR_VXRM] = {"vxrm", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field},
+    [CSR_VCSR] = {"vcsr", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field},
+    [CSR_VL] = {"vl", pred_vector, gate_vs, read_vcsr_field, NULL},
+    [CSR_VTYPE] = {"vtype", pred_vector, gate_vs, read_vcsr_field, NULL},
+    [CSR_VLENB] = {"vlenb", pred_vector, gate_vs, read_vcsr_field, NULL},
 
     [CSR_CYCLE] = {"cycle", NULL, gate_counter, read_counter, NULL},
     [CSR_TIME] = {"time", NULL, gate_counter, read_time, NULL},

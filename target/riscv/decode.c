@@ -103,7 +103,10 @@ static bool dec_store(uint32_t i, DecodedInsn *d)
 static bool dec_load_fp(uint32_t i, DecodedInsn *d)
 {
     static const RISCVOp ops[4] = {0, OP_FLH, OP_FLW, OP_FLD};
-    if (F3(i) == 0 || F3(i) > 3) {
+    if (F3(i) == 0 || F3(i) >= 5) {
+        return riscv_decode_vector(i, d);
+    }
+    if (F3(i) > 3) {
         return illegal(d);
     }
     set(d, ops[F3(i)], i, imm_i(i));
@@ -114,7 +117,10 @@ static bool dec_load_fp(uint32_t i, DecodedInsn *d)
 static bool dec_store_fp(uint32_t i, DecodedInsn *d)
 {
     static const RISCVOp ops[4] = {0, OP_FSH, OP_FSW, OP_FSD};
-    if (F3(i) == 0 || F3(i) > 3) {
+    if (F3(i) == 0 || F3(i) >= 5) {
+        return riscv_decode_vector(i, d);
+    }
+    if (F3(i) > 3) {
         return illegal(d);
     }
     set(d, ops[F3(i)], i, imm_s(i));
@@ -560,6 +566,8 @@ static bool dec_32(uint32_t i, DecodedInsn *d)
     case 0x13:
     case 0x14:
         return riscv_decode_fp(i, d);
+    case 0x15:
+        return riscv_decode_vector(i, d);
     case 0x18:
         return dec_branch(i, d);
     case 0x19:

@@ -562,6 +562,18 @@ L_FP:
         goto illegal;
     }
     NEXT();
+L_VSETVL:
+L_VLOAD:
+L_VSTORE:
+L_VARITH:
+    ex = riscv_exec_vector(cpu, r, &tval);
+    if (ex == RISCV_EXCP_ILLEGAL_INST) {
+        goto illegal;
+    }
+    if (ex != RISCV_EXCP_NONE) {
+        goto raise;
+    }
+    NEXT();
 L_ILLEGAL:
     goto illegal;
 

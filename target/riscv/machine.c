@@ -21,6 +21,13 @@ static bool riscv_cpu_post_load(void *opaque, int version_id, Error **errp)
                    cpu->hartid, cpu->env.priv);
         return false;
     }
+    if (!riscv_vector_state_valid(cpu)) {
+        error_setg(errp,
+                   "VM state of hart %u has a vector configuration (vtype 0x%" PRIx64
+                   ", vl %" PRIu64 ", vstart %" PRIu64 ") this hart cannot hold",
+                   cpu->hartid, cpu->env.vtype, cpu->env.vl, cpu->env.vstart);
+        return false;
+    }
     riscv_sstc_update(&cpu->env);
     riscv_vstc_update(&cpu->env);
     riscv_pmu_check(&cpu->env); /* re-arms the Sscofpmf overflow timer */
@@ -105,6 +112,13 @@ const VMStateDescription vmstate_riscv_cpu = {
             VMSTATE_UINT64(env.vstimecmp, RISCVCPU),
             VMSTATE_UINT64(env.mtval2, RISCVCPU),
             VMSTATE_UINT64(env.mtinst, RISCVCPU),
+            VMSTATE_UINT64(env.vstart, RISCVCPU),
+            VMSTATE_UINT64(env.vl, RISCVCPU),
+            VMSTATE_UINT64(env.vtype, RISCVCPU),
+            VMSTATE_UINT32(env.vxrm, RISCVCPU),
+            VMSTATE_UINT32(env.vxsat, RISCVCPU),
+            VMSTATE_BOOL(env.vill, RISCVCPU),
+            VMSTATE_UINT8_ARRAY(env.vreg, RISCVCPU, 32 * RISCV_VLENB_MAX),
             VMSTATE_BOOL(parent_obj.halted, RISCVCPU),
             VMSTATE_END_OF_LIST(),
         },

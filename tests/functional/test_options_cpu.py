@@ -110,7 +110,7 @@ def test_refused_as_qemu_7_2_refuses(emulator, cpu, message):
 
 
 @pytest.mark.parametrize("cpu,message", [
-    ("rv64,v=on", "v=on: Kestrel does not implement this extension"),
+    ("rv64,Zve64f=on", "Zve64f=on: Kestrel does not implement this extension"),
     ("rv64,s=off", "always have S and U modes"),
     ("rv64,priv_spec=v1.10.0", "only v1.12.0"),
     ("sifive-e51", "unable to find CPU model 'sifive-e51'"),

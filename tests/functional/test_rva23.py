@@ -13,9 +13,10 @@ from baremetal import PRINT_AND_EXIT, assemble  # noqa: F401 (PRINT_AND_EXIT: ex
 from conftest import HANG_GUARD, run
 from test_options_icount import PRINT_HEX
 
-RVA23S64_ISA = ("rv64imafdch_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicond_"
+RVA23S64_ISA = ("rv64imafdcvh_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicond_"
                 "zicntr_zicsr_zifencei_zihintntl_zihintpause_zihpm_zimop_za64rs_zawrs_zfa_zfhmin_"
-                "zca_zcb_zcd_zcmop_zba_zbb_zbs_zkt_smstateen_ssccptr_sscofpmf_sscounterenw_"
+                "zca_zcb_zcd_zcmop_zba_zbb_zbs_zkt_zvbb_zvfhmin_zvkt_smstateen_ssccptr_sscofpmf_"
+                "sscounterenw_"
                 "ssstateen_sstc_sstvala_sstvecd_ssu64xl_svade_svinval_svnapot_svpbmt")
 
 
@@ -58,7 +59,7 @@ def test_rva23s64_device_tree(kestrel, tmp_path):
     # dtc 1.6 prints a string list read from a blob as one string with \0 separators.
     value = re.sub(r'"\s*,\s*"', r"\\0", prop(node, "riscv,isa-extensions"))
     exts = value.strip('"').split(r"\0")
-    assert exts == list("imafdch") + RVA23S64_ISA.split("_")[1:]
+    assert exts == list("imafdcvh") + RVA23S64_ISA.split("_")[1:]
     for size in ("cbom", "cboz", "cbop"):
         assert prop(node, f"riscv,{size}-block-size") == "<0x40>"
     assert "riscv,event-to-mhpmcounters" in pmu_node(kestrel, tmp_path, "rva23s64")
@@ -90,7 +91,7 @@ def test_dependencies_and_unimplemented_refused(kestrel):
                          ("rv64,cboz_blocksize=48", "cboz_blocksize=48: must be a power of 2"),
                          ("rv64,ssstateen=on", "Ssstateen extension requires Smstateen"),
                          ("rva23s64,cbom_blocksize=128", "zic64b: cbom/cbop/cboz_blocksize"),
-                         ("max,v=on", "v=on: Kestrel does not implement this extension")]:
+                         ("max,Zve32f=on", "Zve32f=on: Kestrel does not implement this extension")]:
         proc = run([kestrel, "-M", "virt,dumpdtb=/dev/null", "-bios", "none", "-cpu", cpu])
         assert proc.returncode != 0 and message in proc.stderr, (cpu, proc.stderr)
 
@@ -130,7 +131,7 @@ def test_linux_with_cpu_max_reports_the_extensions(kestrel, linux_images):
                                     "-initrd", os.path.join(linux_images, "rootfs.cpio.gz"),
                                     "-append", "console=ttyS0"],
                           timeout=HANG_GUARD, encoding="utf-8", codec_errors="replace")
-    child.expect("Boot HART ISA Extensions *: ([^\r\n]*)")
+    child.expect("Boot HART ISA Extensions *: ([^\r\n]*)\r")  # up to the line end
     assert "smstateen" in child.match.group(1) and "sstc" in child.match.group(1)
     child.expect("KESTREL-BOOT-OK")
     child.sendline("")
@@ -138,7 +139,7 @@ def test_linux_with_cpu_max_reports_the_extensions(kestrel, linux_images):
     child.sendline("grep -m1 ^isa /proc/cpuinfo; dmesg | grep -cE 'Oops|BUG:|WARNING:|panic'")
     child.expect(r"isa\s*: (\S+)\s+(\d+)\s")
     # Linux 6.1 lists the multi-letter extensions it knows, sorted, after the letters.
-    assert child.match.group(1) == "rv64imafdch_sscofpmf_sstc_svinval_svpbmt_zicbom_zihintpause"
+    assert child.match.group(1) == "rv64imafdcvh_sscofpmf_sstc_svinval_svpbmt_zicbom_zihintpause"
     assert child.match.group(2) == "0"
     child.sendline("poweroff")
     child.expect(pexpect.EOF)

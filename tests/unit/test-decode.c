@@ -378,6 +378,16 @@ static const Vector vectors[] = {
     {"fleq.h a0, fa1, fa2", 0xa4c5c553, OP_FLEQ_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
     {"fltq.h a0, fa1, fa2", 0xa4c5d553, OP_FLTQ_H, 10, 11, 12, 0, RISCV_RM_NONE, 0},
     {"fcvtmod.w.d a0, fa1, rtz", 0xc2859553, OP_FCVTMOD_W_D, 10, 11, 0, 0, 1, 0},
+    /* V: the instruction bits travel in imm (vector*.c decodes them when run) */
+    {"vsetvli a0, a1, e32, m2, ta, ma", 0x0d15f557, OP_VSETVL, 10, 11, 17, 0, RISCV_RM_NONE,
+     219542871},
+    {"vsetvl a0, a1, a2", 0x80c5f557, OP_VSETVL, 10, 11, 12, 0, RISCV_RM_NONE, -2134510249},
+    {"vle32.v v8, (a0)", 0x02056407, OP_VLOAD, 8, 10, 0, 0, RISCV_RM_NONE, 33907719},
+    {"vse32.v v8, (a0), v0.t", 0x00056427, OP_VSTORE, 8, 10, 0, 0, RISCV_RM_NONE, 353319},
+    {"vadd.vv v1, v2, v3", 0x022180d7, OP_VARITH, 1, 3, 2, 0, RISCV_RM_NONE, 35750103},
+    {"vfadd.vf v4, v8, fa0", 0x02855257, OP_VARITH, 4, 10, 8, 0, RISCV_RM_NONE, 42291799},
+    {"vle32.v with mew = 1 (EEW > 64, reserved)", 0x12056407, OP_ILLEGAL, 0, 0, 0, 0, RISCV_RM_NONE,
+     0},
 };
 
 static void test_vectors(void **state)

@@ -56,6 +56,8 @@
 #define RISCV_PMP_ENTRIES 16
 /* mhpmcounter3..18 and mhpmevent3..18 hold values; 19..31 read as zero (as QEMU 7.2's 16). */
 #define RISCV_HPM_COUNTERS 16
+/* The largest VLEN the vlen property accepts, in bytes (VLEN 1024). */
+#define RISCV_VLENB_MAX 128
 
 typedef struct CPURISCVState {
     /* hot: every instruction */
@@ -138,6 +140,13 @@ typedef struct CPURISCVState {
     struct Timer *stimer;    /* Sstc: fires when time >= stimecmp */
     struct Timer *vstimer;   /* Sstc with H: fires when time + htimedelta >= vstimecmp */
     struct Timer *pmu_timer; /* Sscofpmf: kicks the hart near a counter's overflow */
+
+    /* V (vector*.c): vtype without vill, which is its own flag as it reads as bit 63 */
+    uint64_t vstart, vl, vtype;
+    uint32_t vxrm, vxsat;
+    bool vill;
+    /* v0..v31, each VLEN bits (cpu->vlen), packed: the group of vN starts at vN's bytes */
+    uint8_t vreg[32 * RISCV_VLENB_MAX] __attribute__((aligned(16)));
 } CPURISCVState;
 
 /*
@@ -183,6 +192,8 @@ typedef struct RISCVCPU {
     bool ext_ssccptr, ext_ssu64xl;
     bool ext_h;
     uint32_t geilen; /* guest external interrupts (riscv_cpu_set_geilen) */
+    bool ext_v;      /* V 1.0 (vector*.c): needs vlen 128..1024 and elen 32 or 64 */
+    bool ext_zvbb, ext_zvfhmin, ext_zvkt; /* with V: vector-bitmanip.c; strings only */
     uint32_t cbom_blocksize, cbop_blocksize, cboz_blocksize; /* bytes, a power of two */
     bool short_isa_string;
     uint32_t mvendorid;
@@ -243,6 +254,11 @@ void riscv_cpu_dump_mappings(CPUState *cs, FILE *out);
 /* ---- machine.c ---- */
 /* The hart's state for savevm/loadvm (DeviceClass.vmsd). */
 extern const struct VMStateDescription vmstate_riscv_cpu;
+
+/* ---- vector.c ---- */
+/* Can this hart hold its vector state (vtype it honours, vl <= VLMAX, vstart < VLEN)? For
+ * loading a VM state; vill with vtype = vl = 0 is valid. */
+bool riscv_vector_state_valid(RISCVCPU *cpu);
 
 /* ---- cpu-config.c: models, properties, ISA string ---- */
 /* Add the configuration properties (extension switches, mmu, ids...) to the CPU class. */

@@ -95,7 +95,9 @@
     /* H: hypervisor loads and stores (exec-hyp.c), fences */                                     \
     X(HLV_B, HYP) X(HLV_BU, HYP) X(HLV_H, HYP) X(HLV_HU, HYP) X(HLVX_HU, HYP) X(HLV_W, HYP)        \
     X(HLV_WU, HYP) X(HLVX_WU, HYP) X(HLV_D, HYP) X(HSV_B, HYP) X(HSV_H, HYP) X(HSV_W, HYP)        \
-    X(HSV_D, HYP) X(HFENCE_VVMA, INT) X(HFENCE_GVMA, INT)
+    X(HSV_D, HYP) X(HFENCE_VVMA, INT) X(HFENCE_GVMA, INT)                                        \
+    /* V (vector*.c: imm holds the instruction bits, decoded again when run) */                  \
+    X(VSETVL, INT) X(VLOAD, INT) X(VSTORE, INT) X(VARITH, INT)
 /* clang-format on */
 
 typedef enum RISCVOp {
@@ -145,6 +147,8 @@ bool riscv_decode(uint32_t insn, DecodedInsn *d);
 bool riscv_decode_rvc(uint16_t insn, DecodedInsn *d);
 bool riscv_decode_fp(uint32_t insn, DecodedInsn *d); /* MADD..NMADD and OP-FP */
 bool riscv_decode_illegal(DecodedInsn *d);           /* mark d illegal, return false */
+/* V: OP-V (vsetvl* and arithmetic) and the vector loads/stores of LOAD-FP/STORE-FP. */
+bool riscv_decode_vector(uint32_t insn, DecodedInsn *d);
 
 /* Does this decoded instruction always end a translation block? */
 bool riscv_insn_ends_block(const DecodedInsn *d);

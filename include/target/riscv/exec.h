@@ -60,5 +60,11 @@ RISCVException riscv_exec_cbo(RISCVCPU *cpu, int op, uint64_t va, uint64_t *tval
  * returns its cause and sets *tval (the guest virtual address).
  */
 RISCVException riscv_exec_hyp(RISCVCPU *cpu, const InsnRecord *r, uint64_t *tval);
+/*
+ * Execute one V instruction (OP_VSETVL, OP_VLOAD, OP_VSTORE, OP_VARITH; the bits in r->imm;
+ * target/riscv/vector*.c). RISCV_EXCP_ILLEGAL_INST for VS off, vill and reserved forms; a
+ * load/store fault returns its exception with *tval, vstart = the faulting element.
+ */
+RISCVException riscv_exec_vector(RISCVCPU *cpu, const InsnRecord *r, uint64_t *tval);
 
 #endif
