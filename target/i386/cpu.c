@@ -53,6 +53,7 @@ void x86_cpu_reset(X86CPU *cpu)
     env->fptag = 0xffff;
     env->mxcsr = 0x1f80;
     atomic_store(&cpu->intr_level, 0);
+    x86_tlb_flush_all(cpu);
 }
 
 /* ---- the INTR line ---- */
@@ -139,6 +140,11 @@ static void x86_cpu_dev_reset(DeviceState *dev)
     x86_cpu_reset(X86_CPU(dev));
 }
 
+static void x86_cpu_instance_init(Object *obj)
+{
+    x86_tlb_init(X86_CPU(obj));
+}
+
 static void x86_cpu_qemu64_instance_init(Object *obj)
 {
     x86_cpu_qemu64_init(X86_CPU(obj));
@@ -178,6 +184,7 @@ static const TypeInfo x86_cpu_types[] = {
         .instance_size = sizeof(X86CPU),
         .class_size = sizeof(X86CPUClass),
         .abstract = true,
+        .instance_init = x86_cpu_instance_init,
         .class_init = x86_cpu_class_init,
     },
     {

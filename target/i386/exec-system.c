@@ -105,23 +105,22 @@ static int load_system_seg(CPUX86State *env, SegmentCache *sc, uint16_t sel, boo
         env->error_code = sel & ~3;
         return EXCP0D_GPF;
     }
-    excp = x86_read_linear(env, env->gdt.base + (sel & ~7), 4, &lo);
-    excp =
-        excp != X86_EXCP_NONE ? excp : x86_read_linear(env, env->gdt.base + (sel & ~7) + 4, 4, &hi);
+    excp = x86_read_sys(env, env->gdt.base + (sel & ~7), 4, &lo);
+    excp = excp != X86_EXCP_NONE ? excp : x86_read_sys(env, env->gdt.base + (sel & ~7) + 4, 4, &hi);
     if (excp != X86_EXCP_NONE) {
         return excp;
     }
     x86_seg_from_desc(sc, sel, lo, hi);
     if (x86_long_mode(env)) {
         uint64_t upper;
-        excp = x86_read_linear(env, env->gdt.base + (sel & ~7) + 8, 4, &upper);
+        excp = x86_read_sys(env, env->gdt.base + (sel & ~7) + 8, 4, &upper);
         sc->base |= upper << 32;
     }
     if (tss) {
         /* Mark the TSS busy in the GDT, as ltr does. */
         excp = excp != X86_EXCP_NONE
                    ? excp
-                   : x86_write_linear(env, env->gdt.base + (sel & ~7) + 4, 4, hi | 0x200);
+                   : x86_write_sys(env, env->gdt.base + (sel & ~7) + 4, 4, hi | 0x200);
         sc->flags |= 0x200;
     }
     return excp;

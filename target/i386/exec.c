@@ -310,6 +310,7 @@ int x86_cpu_step(X86CPU *cpu)
     int excp;
 
     env->irq_shadow = false;
+    x86_tlb_sync(cpu);
     excp = step_insn(env);
 
     if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT) {

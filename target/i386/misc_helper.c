@@ -44,22 +44,49 @@ static int write_cr0(CPUX86State *env, uint64_t val)
     return X86_EXCP_NONE;
 }
 
+static int write_cr4(CPUX86State *env, uint64_t val)
+{
+    uint64_t old = env->cr[4];
+
+    if ((val & ~CR4_WRITABLE) || (x86_long_mode(env) && !(val & CR4_PAE)) ||
+        (x86_long_mode(env) && ((old ^ val) & CR4_LA57))) {
+        return x86_gp0(env);
+    }
+    /* PCIDE: only in long mode, and only with PCID 0 current when it is turned on. */
+    if ((val & CR4_PCIDE) && !(old & CR4_PCIDE) &&
+        (!x86_long_mode(env) || (env->cr[3] & CR3_PCID_MASK))) {
+        return x86_gp0(env);
+    }
+    env->cr[4] = val;
+    return X86_EXCP_NONE;
+}
+
 int x86_write_cr(CPUX86State *env, int n, uint64_t val)
 {
+    uint64_t old = env->cr[n & 7];
+    int excp;
+
     switch (n) {
     case 0:
-        return write_cr0(env, val);
+    case 4:
+        excp = n == 0 ? write_cr0(env, val) : write_cr4(env, val);
+        if (excp == X86_EXCP_NONE) {
+            x86_tlb_cr_written(x86_env_cpu(env), n, old, env->cr[n]);
+        }
+        return excp;
     case 2:
         env->cr[2] = val;
         return X86_EXCP_NONE;
     case 3:
-        env->cr[3] = val;
-        return X86_EXCP_NONE;
-    case 4:
-        if ((val & ~CR4_WRITABLE) || (x86_long_mode(env) && !(val & CR4_PAE))) {
+        /* Bit 63 (with PCIDE: keep the PCID's entries) is not part of the register. */
+        if (env->cr[4] & CR4_PCIDE) {
+            val &= ~CR3_NOFLUSH;
+        }
+        if (x86_long_mode(env) && (val >> 52)) {
             return x86_gp0(env);
         }
-        env->cr[4] = val;
+        env->cr[3] = val;
+        x86_tlb_cr_written(x86_env_cpu(env), 3, old, val);
         return X86_EXCP_NONE;
     default: /* 8: the task priority (no local APIC yet: kept) */
         if (val >> 4) {
@@ -171,7 +198,11 @@ int x86_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
         if (val & ~(writable | EFER_LMA)) {
             return x86_gp0(env);
         }
+        uint64_t old = env->efer;
         env->efer = (env->efer & EFER_LMA) | (val & writable);
+        if ((old ^ env->efer) & EFER_NXE) {
+            x86_tlb_flush_all(x86_env_cpu(env)); /* what the XD bit means changed */
+        }
     } else if (field) {
         *field = val;
     } else {

@@ -47,8 +47,8 @@ int x86_read_desc(CPUX86State *env, uint16_t sel, uint32_t *lo, uint32_t *hi)
     if ((sel | 7) > t->limit) {
         return fault_sel(env, EXCP0D_GPF, sel);
     }
-    excp = x86_read_linear(env, t->base + (sel & ~7), 4, &a);
-    excp = excp != X86_EXCP_NONE ? excp : x86_read_linear(env, t->base + (sel & ~7) + 4, 4, &b);
+    excp = x86_read_sys(env, t->base + (sel & ~7), 4, &a);
+    excp = excp != X86_EXCP_NONE ? excp : x86_read_sys(env, t->base + (sel & ~7) + 4, 4, &b);
     *lo = a;
     *hi = b;
     return excp;
