@@ -143,6 +143,7 @@ static void x86_cpu_dev_reset(DeviceState *dev)
 static void x86_cpu_instance_init(Object *obj)
 {
     x86_tlb_init(X86_CPU(obj));
+    x86_exec_init(X86_CPU(obj));
 }
 
 static void x86_cpu_qemu64_instance_init(Object *obj)

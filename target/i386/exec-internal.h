@@ -18,6 +18,15 @@
 /* Not an exception: hlt returns it so the run loop sleeps (rip is past the hlt). */
 #define X86_EXIT_HLT 256
 
+/* An entry of the decoded-instruction cache (exec.c): the bytes it was decoded from. */
+#define X86_ICACHE_SIZE 4096
+typedef struct X86DecodedInsn {
+    hwaddr phys;
+    uint8_t code_size;
+    uint8_t bytes[15];
+    X86Insn d;
+} X86DecodedInsn;
+
 typedef int (*X86ExecFn)(CPUX86State *env, const X86Insn *d);
 
 static inline uint64_t x86_mask(int size)

@@ -183,7 +183,7 @@ static int desc_table(CPUX86State *env, const X86Insn *d, SegmentCache *t, bool 
     return excp;
 }
 
-/* 0f 01 with a register operand: swapgs, rdtscp and the rest not implemented. */
+/* 0f 01 with a register operand: clac, stac, swapgs, rdtscp; the rest not implemented. */
 static int grp7_reg(CPUX86State *env, const X86Insn *d)
 {
     int op = d->reg & 7, rm = d->rm & 7;
@@ -195,6 +195,13 @@ static int grp7_reg(CPUX86State *env, const X86Insn *d)
         }
         env->segs[R_GS].base = env->kernelgsbase;
         env->kernelgsbase = t;
+        return X86_EXCP_NONE;
+    }
+    if (op == 1 && (rm == 2 || rm == 3)) { /* clac, stac: AC decides SMAP for CPL 0-2 */
+        if (x86_cpl(env) != 0) {
+            return EXCP06_ILLOP;
+        }
+        env->eflags = rm == 2 ? env->eflags & ~(uint64_t)AC_MASK : env->eflags | AC_MASK;
         return X86_EXCP_NONE;
     }
     if (op == 7 && rm == 1) { /* rdtscp */
@@ -234,8 +241,18 @@ int x86_exec_grp7(CPUX86State *env, const X86Insn *d)
             return excp;
         }
         return x86_write_cr(env, 0, (env->cr[0] & ~0xeULL) | (v & 0xf) | (env->cr[0] & CR0_PE));
-    case 7: /* invlpg: there is no TLB to flush */
-        return x86_cpl(env) ? x86_gp0(env) : X86_EXCP_NONE;
+    case 7: /* invlpg: the page of the operand's linear address, global or not */
+        if (x86_cpl(env)) {
+            return x86_gp0(env);
+        }
+        {
+            int seg = x86_ea_seg(d);
+            uint64_t off = x86_ea(env, d);
+            uint64_t la = x86_code64(env) ? (seg >= R_FS ? env->segs[seg].base : 0) + off
+                                          : (env->segs[seg].base + off) & 0xffffffffu;
+            x86_tlb_flush_page(x86_env_cpu(env), la);
+        }
+        return X86_EXCP_NONE;
     default:
         return EXCP06_ILLOP;
     }

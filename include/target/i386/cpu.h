@@ -215,6 +215,8 @@ typedef struct X86CPU {
     /* The softmmu TLB (accel/tcg/cputlb.c), and which of its entries map global pages. */
     CPUTLB tlb;
     uint64_t tlb_global[X86_MMU_COUNT][CPU_TLB_SIZE / 64];
+    /* Decoded instructions by physical address (exec.c), X86_ICACHE_SIZE of them. */
+    struct X86DecodedInsn *icache;
     int (*intr_ack)(void *opaque);
     void *intr_ack_opaque;
     /* configuration */
@@ -297,6 +299,8 @@ void x86_cpu_gdb_class_init(CPUClass *cc);
 /* ---- exec.c: the interpreter ---- */
 /* Run until exit_request, HLT with nothing pending or a debug event (CPUClass.exec). */
 int x86_cpu_exec(CPUState *cs);
+/* Allocate the hart's decoded-instruction cache (instance_init). */
+void x86_exec_init(X86CPU *cpu);
 /* Execute one instruction, delivering the exception it raises; returns that vector or
  * X86_EXCP_NONE (the unit tests step instructions with it). */
 int x86_cpu_step(X86CPU *cpu);
