@@ -452,3 +452,27 @@ int x86_exec_grp15(CPUX86State *env, const X86Insn *d)
         return EXCP06_ILLOP;
     }
 }
+
+/* ---- fast system calls (seg_helper.c does the work) ---- */
+
+int x86_exec_syscall(CPUX86State *env, const X86Insn *d)
+{
+    (void)d;
+    return x86_syscall(env, env->rip);
+}
+
+int x86_exec_sysret(CPUX86State *env, const X86Insn *d)
+{
+    return x86_sysret(env, (d->rex & 8) ? 8 : 4);
+}
+
+int x86_exec_sysenter(CPUX86State *env, const X86Insn *d)
+{
+    (void)d;
+    return x86_sysenter(env);
+}
+
+int x86_exec_sysexit(CPUX86State *env, const X86Insn *d)
+{
+    return x86_sysexit(env, (d->rex & 8) ? 8 : 4);
+}

@@ -212,6 +212,10 @@ static const X86ExecFn exec_table[OP__COUNT] = {
     [OP_GRP9] = x86_exec_grp9,
     [OP_BSWAP] = x86_exec_bswap,
     [OP_GRP15] = x86_exec_grp15,
+    [OP_SYSCALL] = x86_exec_syscall,
+    [OP_SYSRET] = x86_exec_sysret,
+    [OP_SYSENTER] = x86_exec_sysenter,
+    [OP_SYSEXIT] = x86_exec_sysexit,
 };
 
 /* ---- one instruction ---- */

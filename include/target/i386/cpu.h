@@ -323,6 +323,12 @@ int x86_far_jump(CPUX86State *env, uint16_t sel, uint64_t offset);
 int x86_far_call(CPUX86State *env, uint16_t sel, uint64_t offset, int opsize, uint64_t next_rip);
 int x86_far_ret(CPUX86State *env, int opsize, uint16_t pop_extra);
 int x86_iret(CPUX86State *env, int opsize);
+/* syscall/sysret (EFER.SCE, STAR/LSTAR/CSTAR/FMASK), sysenter/sysexit (SYSENTER_*);
+ * opsize 8: the REX.W forms returning to 64-bit code. */
+int x86_syscall(CPUX86State *env, uint64_t next_rip);
+int x86_sysret(CPUX86State *env, int opsize);
+int x86_sysenter(CPUX86State *env);
+int x86_sysexit(CPUX86State *env, int opsize);
 /* Does vector vec push an error code? */
 bool x86_excp_has_error_code(int vec);
 

@@ -103,6 +103,10 @@ typedef enum X86Op {
     OP_BSWAP,     /* 0f c8-cf */
     OP_GRP15,     /* 0f ae: fences (and the FPU state saves, not yet) */
     OP_SALC,      /* d6 (undocumented, SeaBIOS does not use it; kept as #UD) */
+    OP_SYSCALL,   /* 0f 05 */
+    OP_SYSRET,    /* 0f 07 */
+    OP_SYSENTER,  /* 0f 34 */
+    OP_SYSEXIT,   /* 0f 35 */
     OP__COUNT
 } X86Op;
 
