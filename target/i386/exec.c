@@ -64,20 +64,103 @@ int x86_ea_seg(const X86Insn *d)
     return d->base == R_ESP || d->base == R_EBP ? R_SS : R_DS;
 }
 
+/*
+ * The read of a locked read-modify-write (lock prefix, xchg with memory): resolved for a
+ * store, so the page is writable and dirty, and read atomically in place when it is RAM
+ * within one page. Other CPUs run at the same time without a lock, so the write must
+ * not land if the value changed in between: x86_rm_write swaps it in by compare-and-swap
+ * and makes the instruction run again if it lost (X86_EXCP_RETRY).
+ */
+static int rmw_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
+{
+    X86CPU *cpu = x86_env_cpu(env);
+    uint64_t off = x86_ea(env, d), la;
+    int seg = x86_ea_seg(d), excp;
+    void *host;
+    hwaddr pa;
+    bool code;
+
+    cpu->rmw.host = NULL;
+    la = x86_code64(env) ? (seg >= R_FS ? env->segs[seg].base : 0) + off
+                         : (env->segs[seg].base + off) & 0xffffffffu;
+    if ((la & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE || !x86_canonical(env, la)) {
+        return x86_read_mem(env, seg, off, size, val);
+    }
+    excp = tlb_probe(&cpu->parent_obj, la, size, MMU_DATA_STORE, x86_mmu_index(env), &host, &pa,
+                     &code);
+    if (excp == X86_EXCP_BUS || (excp == X86_EXCP_NONE && !host)) {
+        return x86_read_mem(env, seg, off, size, val); /* a device: two accesses */
+    }
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    switch (size) {
+    case 1:
+        *val = __atomic_load_n((uint8_t *)host, __ATOMIC_SEQ_CST);
+        break;
+    case 2:
+        *val = __atomic_load_n((uint16_t *)host, __ATOMIC_SEQ_CST);
+        break;
+    case 4:
+        *val = __atomic_load_n((uint32_t *)host, __ATOMIC_SEQ_CST);
+        break;
+    default:
+        *val = __atomic_load_n((uint64_t *)host, __ATOMIC_SEQ_CST);
+        break;
+    }
+    cpu->rmw.host = host;
+    cpu->rmw.old = *val;
+    return X86_EXCP_NONE;
+}
+
+static bool rmw_swap(void *host, int size, uint64_t old, uint64_t val)
+{
+    switch (size) {
+    case 1: {
+        uint8_t o = old;
+        return __atomic_compare_exchange_n((uint8_t *)host, &o, (uint8_t)val, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    case 2: {
+        uint16_t o = old;
+        return __atomic_compare_exchange_n((uint16_t *)host, &o, (uint16_t)val, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    case 4: {
+        uint32_t o = old;
+        return __atomic_compare_exchange_n((uint32_t *)host, &o, (uint32_t)val, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    default:
+        return __atomic_compare_exchange_n((uint64_t *)host, &old, val, false, __ATOMIC_SEQ_CST,
+                                           __ATOMIC_SEQ_CST);
+    }
+}
+
 int x86_rm_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
 {
     if (!d->mem) {
         *val = x86_get_reg(env, d, d->rm, size);
         return X86_EXCP_NONE;
     }
+    if (x86_env_cpu(env)->rmw.active) {
+        return rmw_read(env, d, size, val);
+    }
     return x86_read_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
 }
 
 int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val)
 {
+    X86CPU *cpu = x86_env_cpu(env);
+
     if (!d->mem) {
         x86_set_reg(env, d, d->rm, size, val);
         return X86_EXCP_NONE;
+    }
+    if (cpu->rmw.active && cpu->rmw.host) {
+        cpu->rmw.active = false;
+        return rmw_swap(cpu->rmw.host, size, cpu->rmw.old, val) ? X86_EXCP_NONE
+                                                                : X86_EXCP_RETRY;
     }
     return x86_write_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
 }
@@ -217,6 +300,30 @@ static const X86ExecFn exec_table[OP__COUNT] = {
     [OP_SYSENTER] = x86_exec_sysenter,
     [OP_SYSEXIT] = x86_exec_sysexit,
 };
+
+/* Does d read, modify and write its memory operand as one locked cycle? */
+static bool is_locked_rmw(const X86Insn *d)
+{
+    return d->mem && (d->lock || d->op == OP_XCHG);
+}
+
+/* Run d as a locked read-modify-write; on a lost race, undo its register effects. */
+static int exec_locked(CPUX86State *env, const X86Insn *d)
+{
+    X86CPU *cpu = x86_env_cpu(env);
+    uint64_t regs[X86_NB_REGS], eflags = env->eflags;
+    int excp;
+
+    memcpy(regs, env->regs, sizeof(regs));
+    cpu->rmw.active = true;
+    excp = exec_table[d->op](env, d);
+    cpu->rmw.active = false;
+    if (excp == X86_EXCP_RETRY) {
+        memcpy(env->regs, regs, sizeof(regs));
+        env->eflags = eflags;
+    }
+    return excp;
+}
 
 /* ---- one instruction ---- */
 
@@ -359,7 +466,7 @@ static int step_insn(X86CPU *cpu)
         return EXCP06_ILLOP;
     }
     env->rip = (start + d.len) & (code_size == 8 ? ~0ULL : x86_mask(code_size == 2 ? 2 : 4));
-    excp = exec_table[d.op](env, &d);
+    excp = unlikely(is_locked_rmw(&d)) ? exec_locked(env, &d) : exec_table[d.op](env, &d);
     if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT) {
         env->rip = start;
     }

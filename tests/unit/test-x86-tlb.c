@@ -10,7 +10,11 @@
  * The hart is put in long mode with 4-level paging by setting its registers;
  * PML4 0x10000 → PDPT 0x11000 → PD 0x12000 → PT 0x13000 (VA 0..2 MiB in 4 KiB
  * pages, identity below 1 MiB, test pages at VA 0x100000 and 0x101000).
+ *
+ * And the memory side of running without the BQL: two harts on two threads
+ * increment one word with lock inc, which must lose no update.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -179,6 +183,46 @@ static void test_reserved_and_nx(void **state)
     assert_int_equal(env->error_code, 9);
 }
 
+/* Real mode at 0:0x1000: mov ecx, 2000000; l: lock inc dword [0x5000]; dec ecx; jnz l; hlt */
+#define LOCK_LOOPS 2000000
+static const uint8_t lock_loop[] = {0x66, 0xb9, 0x80, 0x84, 0x1e, 0x00, 0xf0, 0x66, 0xff, 0x06,
+                                    0x00, 0x50, 0x66, 0x49, 0x75, 0xf6, 0xf4};
+
+static pthread_barrier_t lock_start;
+
+static void *run_lock_loop(void *opaque)
+{
+    X86CPU *c = opaque;
+    CPUX86State *env = &c->env;
+
+    x86_cpu_reset(c);
+    env->segs[R_CS].selector = 0;
+    env->segs[R_CS].base = 0;
+    env->rip = 0x1000;
+    pthread_barrier_wait(&lock_start); /* both run at once */
+    while (ram.ram_ptr[env->rip] != 0xf4) {
+        x86_cpu_step(c);
+    }
+    return NULL;
+}
+
+static void test_locked_increments_from_two_harts(void **state)
+{
+    X86CPU *other = X86_CPU(object_new(X86_CPU_TYPE_NAME("qemu64")));
+    pthread_t t1, t2;
+
+    other->as = address_space_memory();
+    memset(ram.ram_ptr, 0, RAM_SIZE);
+    memcpy(ram.ram_ptr + 0x1000, lock_loop, sizeof(lock_loop));
+    pthread_barrier_init(&lock_start, NULL, 2);
+    assert_int_equal(pthread_create(&t1, NULL, run_lock_loop, cpu), 0);
+    assert_int_equal(pthread_create(&t2, NULL, run_lock_loop, other), 0);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    pthread_barrier_destroy(&lock_start);
+    assert_int_equal(*(uint32_t *)(ram.ram_ptr + 0x5000), 2 * LOCK_LOOPS);
+}
+
 static int group_setup(void **state)
 {
     assert_true(memory_region_init_ram(&ram, "test.ram", RAM_SIZE, NULL));
@@ -198,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_wp_change_rechecks_write_rights),
         cmocka_unit_test(test_accessed_then_dirty),
         cmocka_unit_test(test_reserved_and_nx),
+        cmocka_unit_test(test_locked_increments_from_two_harts),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -215,6 +215,15 @@ typedef struct X86CPU {
     /* The softmmu TLB (accel/tcg/cputlb.c), and which of its entries map global pages. */
     CPUTLB tlb;
     uint64_t tlb_global[X86_MMU_COUNT][CPU_TLB_SIZE / 64];
+    /*
+     * A locked read-modify-write in progress (exec.c): the host address its read came
+     * from and the value read, which its write replaces by compare-and-swap.
+     */
+    struct {
+        bool active;
+        void *host; /* NULL: not RAM or across a page, done as two accesses */
+        uint64_t old;
+    } rmw;
     /* Decoded instructions by physical address (exec.c), X86_ICACHE_SIZE of them. */
     struct X86DecodedInsn *icache;
     int (*intr_ack)(void *opaque);
