@@ -47,6 +47,7 @@ void x86_cpu_reset(X86CPU *cpu)
     env->dr[6] = 0xffff0ff0;
     env->dr[7] = 0x400;
     env->pat = 0x0007040600070406ULL;
+    env->misc_enable = MISC_ENABLE_FAST_STRING; /* as QEMU's models */
     /* The bootstrap processor's local APIC, enabled, at its usual base. */
     env->apic_base = 0xfee00000 | (1 << 11) | (cpu->parent_obj.cpu_index == 0 ? 1 << 8 : 0);
     env->fpuc = 0x37f;

@@ -159,8 +159,7 @@ int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val)
     }
     if (cpu->rmw.active && cpu->rmw.host) {
         cpu->rmw.active = false;
-        return rmw_swap(cpu->rmw.host, size, cpu->rmw.old, val) ? X86_EXCP_NONE
-                                                                : X86_EXCP_RETRY;
+        return rmw_swap(cpu->rmw.host, size, cpu->rmw.old, val) ? X86_EXCP_NONE : X86_EXCP_RETRY;
     }
     return x86_write_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
 }

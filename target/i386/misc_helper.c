@@ -6,8 +6,10 @@
  * and inconsistent combinations raise #GP(0) as SDM Vol. 3A 2.5 and 9.8.5
  * list them. The TSC counts nanoseconds of the virtual clock (a 1 GHz TSC).
  *
- * MSRs: those of SDM Vol. 4 the firmware and a kernel touch (below); an
- * unknown one raises #GP(0) and is logged under -d unimp.
+ * MSRs: those of SDM Vol. 4 the firmware and a kernel touch (below). An
+ * unknown one reads as 0 and ignores writes, as QEMU 7.2's TCG CPUs do (qemu64
+ * and max alike: SPEC_CTRL reads 0 there too), logged under -d unimp.
+ * IA32_TSC_ADJUST follows the TSC: a write of one moves the other by as much.
  */
 #include <inttypes.h>
 
@@ -174,6 +176,8 @@ int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
 
     if (msr == MSR_IA32_TSC) {
         *val = x86_rdtsc(env);
+    } else if (msr == MSR_IA32_TSC_ADJUST) {
+        *val = env->tsc_adjust;
     } else if (msr == MSR_MTRRcap) {
         *val = X86_MTRR_VCNT | 0x100 | 0x400; /* fixed ranges and write-combining supported */
     } else if (msr == MSR_EFER) {
@@ -181,8 +185,8 @@ int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
     } else if (field) {
         *val = *field;
     } else {
-        log_mask(LOG_UNIMP, "x86: rdmsr 0x%x not implemented\n", msr);
-        return x86_gp0(env);
+        log_mask(LOG_UNIMP, "x86: rdmsr 0x%x not implemented (reads 0)\n", msr);
+        *val = 0;
     }
     return X86_EXCP_NONE;
 }
@@ -192,7 +196,12 @@ int x86_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
     uint64_t *field = msr_field(env, msr);
 
     if (msr == MSR_IA32_TSC) {
+        uint64_t old = x86_rdtsc(env);
         env->tsc_offset = val - (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
+        env->tsc_adjust += val - old;
+    } else if (msr == MSR_IA32_TSC_ADJUST) {
+        env->tsc_offset += val - env->tsc_adjust;
+        env->tsc_adjust = val;
     } else if (msr == MSR_EFER) {
         uint64_t writable = EFER_SCE | EFER_LME | EFER_NXE;
         if (val & ~(writable | EFER_LMA)) {
@@ -206,8 +215,8 @@ int x86_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
     } else if (field) {
         *field = val;
     } else {
-        log_mask(LOG_UNIMP, "x86: wrmsr 0x%x = 0x%" PRIx64 " not implemented\n", msr, val);
-        return x86_gp0(env);
+        log_mask(LOG_UNIMP, "x86: wrmsr 0x%x = 0x%" PRIx64 " not implemented (ignored)\n", msr,
+                 val);
     }
     return X86_EXCP_NONE;
 }

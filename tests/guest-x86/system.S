@@ -409,6 +409,27 @@ start64:
     mov (%rax), %ebx
 1:
 
+    /*
+     * MSRs a kernel reads: PAT, TSC_ADJUST, SPEC_CTRL, TSC_AUX at reset, and an unknown
+     * one, which QEMU 7.2 reads as 0 (after a write, which it ignores) rather than #GP.
+     */
+    mov $0x12345, %ecx
+    mov $1, %eax
+    xor %edx, %edx
+    wrmsr
+.irp msr, 0x277, 0x3b, 0x48, 0xc0000103, 0x12345
+    RECOVER 1f
+    PRINT "msr \msr "
+    mov $\msr, %ecx
+    xor %eax, %eax
+    xor %edx, %edx
+    rdmsr
+    shl $32, %rdx
+    or %rdx, %rax
+    call puthex
+1:  NL
+.endr
+
     /* User mode through sysretq; the user program ends with syscall 99. */
     mov $0xc0000081, %ecx       /* STAR: kernel CS 0x08, user base 0x10 */
     xor %eax, %eax

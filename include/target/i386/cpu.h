@@ -141,6 +141,8 @@ enum { X86_MMU_USER, X86_MMU_KSMAP, X86_MMU_KERNEL, X86_MMU_PHYS, X86_MMU_COUNT 
 /* MSRs the hart keeps (SDM Vol. 4). */
 #define MSR_IA32_TSC 0x10
 #define MSR_IA32_APICBASE 0x1b
+#define MSR_IA32_TSC_ADJUST 0x3b
+#define MISC_ENABLE_FAST_STRING 1
 #define MSR_IA32_SYSENTER_CS 0x174
 #define MSR_IA32_SYSENTER_ESP 0x175
 #define MSR_IA32_SYSENTER_EIP 0x176
@@ -184,6 +186,7 @@ typedef struct CPUX86State {
     uint64_t cr[5]; /* CR0, (CR1 unused), CR2, CR3, CR4 */
     uint64_t efer;
     uint64_t tsc_offset; /* TSC = virtual clock ns + offset (written by wrmsr) */
+    uint64_t tsc_adjust; /* IA32_TSC_ADJUST: what writes of the TSC added to it */
 
     /* cold: descriptor tables, MSRs, the FPU/SSE placeholders */
     SegmentCache ldt, tr, gdt, idt; /* gdt/idt: base and limit only */
