@@ -148,6 +148,7 @@ int x86_exec_syscall(CPUX86State *env, const X86Insn *d);
 int x86_exec_sysret(CPUX86State *env, const X86Insn *d);
 int x86_exec_sysenter(CPUX86State *env, const X86Insn *d);
 int x86_exec_sysexit(CPUX86State *env, const X86Insn *d);
+int x86_exec_lar_lsl(CPUX86State *env, const X86Insn *d);
 
 /* seg_helper.c: the descriptor of sel from the GDT or LDT; #GP(sel) past the limit. */
 int x86_read_desc(CPUX86State *env, uint16_t sel, uint32_t *lo, uint32_t *hi);

@@ -126,6 +126,8 @@ static int load_system_seg(CPUX86State *env, SegmentCache *sc, uint16_t sel, boo
     return excp;
 }
 
+static int verify_seg(CPUX86State *env, const X86Insn *d, bool write);
+
 int x86_exec_grp6(CPUX86State *env, const X86Insn *d)
 {
     int op = d->reg & 7;
@@ -150,10 +152,105 @@ int x86_exec_grp6(CPUX86State *env, const X86Insn *d)
             return excp;
         }
         return load_system_seg(env, op == 2 ? &env->ldt : &env->tr, v, op == 3);
+    case 4: /* verr */
+    case 5: /* verw */
+        return verify_seg(env, d, op == 5);
     default:
-        log_mask(LOG_UNIMP, "x86: 0f 00 /%d (verr/verw) not implemented\n", op);
         return EXCP06_ILLOP;
     }
+}
+
+/*
+ * The descriptor of sel as lar, lsl, verr and verw see it: *ok false (ZF clear) for a null
+ * selector, one past its table's limit, or a code/data segment the current privilege may
+ * not see (DPL below CPL or RPL, unless conforming code). A fault reading the table is
+ * returned.
+ */
+static int probe_desc(CPUX86State *env, uint16_t sel, uint32_t *lo, uint32_t *hi, bool *ok)
+{
+    const SegmentCache *t = (sel & 4) ? &env->ldt : &env->gdt;
+    int excp, dpl;
+
+    *ok = false;
+    if (!(sel & ~3) || (sel | 7) > t->limit) {
+        return X86_EXCP_NONE;
+    }
+    excp = x86_read_desc(env, sel, lo, hi);
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    dpl = (*hi >> DESC_DPL_SHIFT) & 3;
+    bool conforming = (*hi & (DESC_S_MASK | DESC_CS_MASK | DESC_C_MASK)) ==
+                      (DESC_S_MASK | DESC_CS_MASK | DESC_C_MASK);
+    *ok = conforming || (dpl >= x86_cpl(env) && dpl >= (sel & 3));
+    return X86_EXCP_NONE;
+}
+
+static void set_zf(CPUX86State *env, bool z)
+{
+    env->eflags = z ? env->eflags | CC_Z : env->eflags & ~(uint64_t)CC_Z;
+}
+
+/* verr/verw: ZF = the segment is readable / writable at this privilege. */
+static int verify_seg(CPUX86State *env, const X86Insn *d, bool write)
+{
+    uint64_t sel;
+    uint32_t lo = 0, hi = 0;
+    bool ok;
+    int excp = x86_rm_read(env, d, 2, &sel);
+
+    excp = excp != X86_EXCP_NONE ? excp : probe_desc(env, sel, &lo, &hi, &ok);
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    if (!(hi & DESC_S_MASK)) {
+        ok = false;
+    } else if (hi & DESC_CS_MASK) {
+        ok = ok && !write && (hi & DESC_W_MASK); /* code: readable, never writable */
+    } else {
+        ok = ok && (!write || (hi & DESC_W_MASK));
+    }
+    set_zf(env, ok);
+    return X86_EXCP_NONE;
+}
+
+/*
+ * 0f 02 lar, 0f 03 lsl: the access rights or the limit of a segment the current privilege
+ * may see, ZF set; ZF clear and the destination unchanged otherwise. System types allowed:
+ * LDT and TSS (and call gates for lar); in long mode only their 64-bit forms.
+ */
+int x86_exec_lar_lsl(CPUX86State *env, const X86Insn *d)
+{
+    static const uint16_t lar_types = 0x1a3e, lsl_types = 0x0a0e; /* legacy: bit per type */
+    static const uint16_t lar_types64 = 0x1a04, lsl_types64 = 0x0a04;
+    bool lsl = d->opc == 0x03, ok;
+    uint64_t sel, val;
+    uint32_t lo = 0, hi = 0;
+    SegmentCache sc;
+    int excp;
+
+    if (!(env->cr[0] & CR0_PE) || (env->eflags & VM_MASK)) {
+        return EXCP06_ILLOP;
+    }
+    excp = x86_rm_read(env, d, 2, &sel);
+    excp = excp != X86_EXCP_NONE ? excp : probe_desc(env, sel, &lo, &hi, &ok);
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    if (!(hi & DESC_S_MASK)) {
+        int type = (hi >> DESC_TYPE_SHIFT) & 0xf;
+        uint16_t allowed =
+            x86_long_mode(env) ? (lsl ? lsl_types64 : lar_types64) : (lsl ? lsl_types : lar_types);
+        ok = ok && (allowed >> type) & 1;
+    }
+    set_zf(env, ok);
+    if (!ok) {
+        return X86_EXCP_NONE;
+    }
+    x86_seg_from_desc(&sc, sel, lo, hi);
+    val = lsl ? sc.limit : hi & (d->opsize == 2 ? 0xff00 : 0x00f0ff00);
+    x86_set_reg(env, d, d->reg, d->opsize, val);
+    return X86_EXCP_NONE;
 }
 
 /* lgdt/lidt/sgdt/sidt: limit (16 bits) then base (24 bits with a 16-bit operand size,

@@ -298,6 +298,7 @@ static const X86ExecFn exec_table[OP__COUNT] = {
     [OP_SYSRET] = x86_exec_sysret,
     [OP_SYSENTER] = x86_exec_sysenter,
     [OP_SYSEXIT] = x86_exec_sysexit,
+    [OP_LAR_LSL] = x86_exec_lar_lsl,
 };
 
 /* Does d read, modify and write its memory operand as one locked cycle? */

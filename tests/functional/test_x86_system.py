@@ -1,7 +1,7 @@
 """The x86 hart's system side against qemu-system-x86_64 -M q35: tests/guest-x86/system.S,
 a bare-metal -bios image built here with the host's binutils, runs paging checks (A/D bits,
 WP, NX, reserved bits, SMEP, SMAP with stac, a 1 GiB page, invlpg and CR3 reloads, PCID),
-canonical-address faults, MSRs, and user mode through sysretq (syscall, an IST exception, a DPL 3
+canonical-address faults, MSRs, lar/lsl/verr/verw, and user mode through sysretq (syscall, an IST exception, a DPL 3
 gate on the RSP0 stack, #PF and #GP from CPL 3), with 4-level and 5-level paging, printing
 each result on the debug console. Both logs must agree, line for line."""
 import os
@@ -80,6 +80,8 @@ def test_system_matches_qemu(tmp_path, la57):
     assert ("exc 000000000000000d err 0000000000000000 cs 0000000000000008" in log) == (la57 == 0)
     # MSRs: PAT's reset value; an unknown MSR reads 0 after an ignored write (no #GP).
     assert "msr 0x277 0007040600070406" in log and "msr 0x12345 0000000000000000" in log
+    # lar/lsl/verr/verw of the TSS: rights 0x8b (busy 64-bit TSS), limit 0x67, readable no.
+    assert "seg 0x28 0000000000008b00 0000000000000067 0000000000000101" in log
     # syscall from CPL 3: rcx the next rip, r11 the flags, CS/SS from STAR, FMASK applied.
     assert "syscall nr 0000000000000001 rcx 0000000000201007 r11 0000000000000002 " \
            "cs 0000000000000008 ss 0000000000000010" in log

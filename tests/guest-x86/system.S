@@ -430,6 +430,31 @@ start64:
 1:  NL
 .endr
 
+    /* lar, lsl, verr, verw: rights or limit and ZF, for code, data, TSS, null, past the GDT. */
+.irp sel, 0x08, 0x1b, 0x28, 0x00, 0x100
+    PRINT "seg \sel "
+    mov $0x5a5a, %rax
+    mov $0x5a5a, %rbx
+    mov $\sel, %ecx
+    lar %cx, %rax
+    setz %dl
+    lsl %cx, %rbx
+    setz %dh
+    call puthex
+    PRINT " "
+    PHEX %rbx
+    PRINT " "
+    movzwl %dx, %eax
+    verr %cx
+    setz %dl
+    verw %cx
+    setz %dh
+    shl $16, %edx
+    or %edx, %eax
+    call puthex
+    NL
+.endr
+
     /* User mode through sysretq; the user program ends with syscall 99. */
     mov $0xc0000081, %ecx       /* STAR: kernel CS 0x08, user base 0x10 */
     xor %eax, %eax

@@ -107,6 +107,7 @@ typedef enum X86Op {
     OP_SYSRET,    /* 0f 07 */
     OP_SYSENTER,  /* 0f 34 */
     OP_SYSEXIT,   /* 0f 35 */
+    OP_LAR_LSL,   /* 0f 02, 0f 03 */
     OP__COUNT
 } X86Op;
 
