@@ -382,6 +382,12 @@ int x86_exec_mov_dr(CPUX86State *env, const X86Insn *d)
     if (x86_cpl(env) != 0) {
         return x86_gp0(env);
     }
+    if (n == 4 || n == 5) { /* DR6 and DR7 under other names, unless CR4.DE */
+        if (env->cr[4] & CR4_DE) {
+            return EXCP06_ILLOP;
+        }
+        n += 2;
+    }
     if (d->opc == 0x21) {
         env->regs[d->rm] = env->dr[n];
     } else {
@@ -563,13 +569,19 @@ int x86_exec_sysret(CPUX86State *env, const X86Insn *d)
     return x86_sysret(env, (d->rex & 8) ? 8 : 4);
 }
 
+/* sysenter and sysexit are Intel's in 64-bit mode; an AMD CPU (qemu64) raises #UD there. */
+static bool sysenter_valid(CPUX86State *env)
+{
+    return !x86_code64(env) || !strcmp(x86_env_cpu(env)->vendor, "GenuineIntel");
+}
+
 int x86_exec_sysenter(CPUX86State *env, const X86Insn *d)
 {
     (void)d;
-    return x86_sysenter(env);
+    return sysenter_valid(env) ? x86_sysenter(env) : EXCP06_ILLOP;
 }
 
 int x86_exec_sysexit(CPUX86State *env, const X86Insn *d)
 {
-    return x86_sysexit(env, (d->rex & 8) ? 8 : 4);
+    return sysenter_valid(env) ? x86_sysexit(env, (d->rex & 8) ? 8 : 4) : EXCP06_ILLOP;
 }

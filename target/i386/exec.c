@@ -505,12 +505,20 @@ int x86_cpu_step(X86CPU *cpu)
     CPUX86State *env = &cpu->env;
     int excp;
 
+    bool single_step = env->eflags & TF_MASK;
+
     env->irq_shadow = false;
     x86_tlb_sync(cpu);
     excp = step_insn(cpu);
 
     if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT && excp != X86_EXCP_RETRY) {
         deliver_exception(env, excp);
+    } else if (single_step && excp == X86_EXCP_NONE) {
+        /* TF at the start of an instruction: a #DB trap after it (SDM Vol. 3A 17.3.1.4). */
+        env->dr[6] |= DR6_BS;
+        if (x86_do_interrupt(env, EXCP01_DB, false, false, 0, env->rip) != X86_EXCP_NONE) {
+            deliver_exception(env, EXCP0D_GPF);
+        }
     }
     return excp;
 }

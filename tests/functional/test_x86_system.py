@@ -1,8 +1,8 @@
 """The x86 hart's system side against qemu-system-x86_64 -M q35: tests/guest-x86/system.S,
 a bare-metal -bios image built here with the host's binutils, runs paging checks (A/D bits,
 WP, NX, reserved bits, SMEP, SMAP with stac, a 1 GiB page, invlpg and CR3 reloads, PCID),
-canonical-address faults, MSRs, lar/lsl/verr/verw, and user mode through sysretq (syscall, an IST exception, a DPL 3
-gate on the RSP0 stack, #PF and #GP from CPL 3), with 4-level and 5-level paging, printing
+canonical-address faults, MSRs, lar/lsl/verr/verw, TF single-step, and user mode through sysretq (syscall, an IST exception, a DPL 3
+gate on the RSP0 stack, #PF and #GP from CPL 3, sysenter's #UD in 64-bit mode on an AMD model), with 4-level and 5-level paging, printing
 each result on the debug console. Both logs must agree, line for line."""
 import os
 import shutil
@@ -82,6 +82,8 @@ def test_system_matches_qemu(tmp_path, la57):
     assert "msr 0x277 0007040600070406" in log and "msr 0x12345 0000000000000000" in log
     # lar/lsl/verr/verw of the TSS: rights 0x8b (busy 64-bit TSS), limit 0x67, readable no.
     assert "seg 0x28 0000000000008b00 0000000000000067 0000000000000101" in log
+    # TF: three single-step traps, then DR6.BS.
+    assert log.count("exc 0000000000000001 err") == 3 and "tf dr6 00000000ffff4ff0" in log
     # syscall from CPL 3: rcx the next rip, r11 the flags, CS/SS from STAR, FMASK applied.
     assert "syscall nr 0000000000000001 rcx 0000000000201007 r11 0000000000000002 " \
            "cs 0000000000000008 ss 0000000000000010" in log

@@ -23,6 +23,7 @@
     .set KREC, 0x150100      /* kernel recovery rip after an expected exception */
     .set UREC, 0x200ff8      /* user recovery rip (in a user page) */
     .set KSAVE, 0x150108     /* kernel rsp while in user mode */
+    .set TFSTEPS, 0x150110   /* single-step traps before the #DB handler clears TF */
     .set PT, 0x14000
 
     .text
@@ -189,16 +190,25 @@ common:
     PRINT " cr2 "
     mov %cr2, %rax
     call puthex
-1:  NL
+1:  cmpq $1, 8(%rsp)
+    je 4f
+    NL
     testb $3, 32(%rsp)
     jz 2f
     mov UREC, %rax
     jmp 3f
 2:  mov KREC, %rax
 3:  mov %rax, 24(%rsp)
-    pop %rax
+5:  pop %rax
     add $16, %rsp
     iretq
+4:  PRINT " rip "               /* #DB: single-step, TF cleared after TFSTEPS traps */
+    PHEX 24(%rsp)
+    NL
+    decq TFSTEPS
+    jnz 5b
+    andq $~0x100, 40(%rsp)
+    jmp 5b
 
 int80:                          /* DPL 3 gate, no IST: the RSP0 stack */
     push %rax
@@ -239,6 +249,22 @@ syscall_entry:                  /* CPL 0 on the user's stack */
     mov %r12, %rcx
     mov %r13, %r11
     sysretq
+
+sysenter_entry:                 /* CPL 0 on SYSENTER_ESP (an Intel vendor's 64-bit mode) */
+    PRINT "sysenter cs "
+    mov %cs, %eax
+    call puthex
+    PRINT " ss "
+    mov %ss, %eax
+    call puthex
+    PRINT " rsp "
+    PHEX %rsp
+    PRINT " fl "
+    pushfq
+    pop %rax
+    call puthex
+    NL
+    jmp kernel_resume
 
 /* ---- 64-bit: the checks ---- */
 start64:
@@ -409,6 +435,22 @@ start64:
     mov (%rax), %ebx
 1:
 
+    /* Single-step: TF set by popf traps after each following instruction. */
+    movq $3, TFSTEPS
+    PRINT "tf"
+    NL
+    pushfq
+    orq $0x100, (%rsp)
+    popfq
+    mov $1, %eax
+    mov $2, %ebx
+    mov $3, %ecx
+    nop
+    PRINT "tf dr6 "
+    mov %dr6, %rax
+    call puthex
+    NL
+
     /*
      * MSRs a kernel reads: PAT, TSC_ADJUST, SPEC_CTRL, TSC_AUX at reset, and an unknown
      * one, which QEMU 7.2 reads as 0 (after a write, which it ignores) rather than #GP.
@@ -469,6 +511,18 @@ start64:
     mov $0x40700, %eax
     xor %edx, %edx
     wrmsr
+    mov $0x174, %ecx            /* SYSENTER_CS, _ESP, _EIP */
+    mov $0x08, %eax
+    xor %edx, %edx
+    wrmsr
+    mov $0x175, %ecx
+    mov $0x150800, %eax
+    wrmsr
+    mov $0x176, %ecx
+    lea sysenter_entry(%rip), %rax
+    mov %rax, %rdx
+    shr $32, %rdx
+    wrmsr
     mov %rsp, KSAVE
     mov $0x201000, %rcx
     mov $0x202, %r11
@@ -518,7 +572,9 @@ user_start:
     cli                         /* IOPL 0: #GP(0) */
 1:  UREC_AT 1f
     mov %cr0, %rax              /* privileged: #GP(0) */
-1:  mov $99, %eax
+1:  UREC_AT 1f
+    sysenter                    /* AMD's 64-bit mode (qemu64, max): #UD */
+1:  mov $99, %eax               /* back to the kernel for good */
     syscall
 user_end:
 

@@ -57,6 +57,8 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, X86_NB_SEGS };
 #define VIP_MASK 0x00100000
 #define ID_MASK 0x00200000
 #define EFLAGS_FIXED 0x00000002 /* bit 1 always reads 1 */
+#define DR6_BS 0x4000           /* single step */
+#define CR4_DE 0x00000008
 
 /* Control registers (SDM Vol. 3A 2.5). */
 #define CR0_PE 0x00000001
