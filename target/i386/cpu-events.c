@@ -16,6 +16,7 @@
  * instructions (x86_cpu_handle_events), so no other thread writes its state.
  */
 #include "target/i386/cpu.h"
+#include "util/main-loop.h"
 
 #include "system/cpus.h"
 #include "util/timer.h"
@@ -127,11 +128,37 @@ uint64_t x86_cpu_tsc_hz(X86CPU *cpu)
     return NANOSECONDS_PER_SECOND;
 }
 
+/*
+ * The APIC hooks run under the BQL, as any device; the hart runs without it (RAM through the
+ * TLB), so it takes the lock around them unless its caller (gdb, the monitor) holds it.
+ */
+bool x86_apic_lock(void)
+{
+    if (bql_locked()) {
+        return false;
+    }
+    bql_lock();
+    return true;
+}
+
+void x86_apic_unlock(bool taken)
+{
+    if (taken) {
+        bql_unlock();
+    }
+}
+
 uint64_t x86_get_cr8(CPUX86State *env)
 {
     X86CPU *cpu = x86_env_cpu(env);
+    uint64_t v = env->cr8;
 
-    return cpu->apic_hooks ? cpu->apic_hooks->get_cr8(cpu->apic_opaque) : env->cr8;
+    if (cpu->apic_hooks) {
+        bool taken = x86_apic_lock();
+        v = cpu->apic_hooks->get_cr8(cpu->apic_opaque);
+        x86_apic_unlock(taken);
+    }
+    return v;
 }
 
 void x86_set_cr8(CPUX86State *env, uint64_t val)
@@ -140,6 +167,8 @@ void x86_set_cr8(CPUX86State *env, uint64_t val)
 
     env->cr8 = val;
     if (cpu->apic_hooks) {
+        bool taken = x86_apic_lock();
         cpu->apic_hooks->set_cr8(cpu->apic_opaque, val);
+        x86_apic_unlock(taken);
     }
 }

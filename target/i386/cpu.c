@@ -47,6 +47,7 @@ void x86_cpu_reset(X86CPU *cpu)
     env->dr[6] = 0xffff0ff0;
     env->dr[7] = 0x400;
     env->pat = 0x0007040600070406ULL;
+    env->misc_enable = MISC_ENABLE_FAST_STRING; /* as QEMU's models */
     /* The bootstrap processor's local APIC, enabled, at its usual base. */
     env->apic_base = 0xfee00000 | (1 << 11) | (cpu->parent_obj.cpu_index == 0 ? 1 << 8 : 0);
     env->fpuc = 0x37f;
@@ -56,6 +57,7 @@ void x86_cpu_reset(X86CPU *cpu)
     atomic_store(&cpu->intr_level, 0);
     /* The application processors wait for the BSP's INIT/SIPI (SDM Vol. 3A 9.4). */
     cpu->wait_sipi = cpu->parent_obj.cpu_index != 0;
+    x86_tlb_flush_all(cpu);
 }
 
 /* ---- the INTR line ---- */
@@ -147,6 +149,12 @@ static void x86_cpu_dev_reset(DeviceState *dev)
     atomic_store(&X86_CPU(dev)->pending_events, 0);
 }
 
+static void x86_cpu_instance_init(Object *obj)
+{
+    x86_tlb_init(X86_CPU(obj));
+    x86_exec_init(X86_CPU(obj));
+}
+
 static void x86_cpu_qemu64_instance_init(Object *obj)
 {
     x86_cpu_qemu64_init(X86_CPU(obj));
@@ -192,6 +200,7 @@ static const TypeInfo x86_cpu_types[] = {
         .instance_size = sizeof(X86CPU),
         .class_size = sizeof(X86CPUClass),
         .abstract = true,
+        .instance_init = x86_cpu_instance_init,
         .class_init = x86_cpu_class_init,
     },
     {

@@ -41,11 +41,11 @@ static int read_gate(CPUX86State *env, int vec, Gate *g)
     if ((uint32_t)vec * entry + entry - 1 > env->idt.limit) {
         return idt_fault(env, vec);
     }
-    excp = x86_read_linear(env, env->idt.base + vec * entry, 4, &lo);
-    excp = excp != X86_EXCP_NONE ? excp
-                                 : x86_read_linear(env, env->idt.base + vec * entry + 4, 4, &hi);
+    excp = x86_read_sys(env, env->idt.base + vec * entry, 4, &lo);
+    excp =
+        excp != X86_EXCP_NONE ? excp : x86_read_sys(env, env->idt.base + vec * entry + 4, 4, &hi);
     if (excp == X86_EXCP_NONE && entry == 16) {
-        excp = x86_read_linear(env, env->idt.base + vec * entry + 8, 4, &upper);
+        excp = x86_read_sys(env, env->idt.base + vec * entry + 8, 4, &upper);
     }
     g->sel = lo >> 16;
     g->offset = (lo & 0xffff) | (hi & 0xffff0000) | (upper << 32);
@@ -64,7 +64,7 @@ static int real_mode_interrupt(CPUX86State *env, int vec, uint64_t next_rip)
     if ((uint32_t)vec * 4 + 3 > env->idt.limit) {
         return idt_fault(env, vec);
     }
-    excp = x86_read_linear(env, env->idt.base + vec * 4, 4, &entry);
+    excp = x86_read_sys(env, env->idt.base + vec * 4, 4, &entry);
     excp = excp != X86_EXCP_NONE ? excp : x86_stack_push(env, 2, env->eflags);
     excp = excp != X86_EXCP_NONE ? excp : x86_stack_push(env, 2, env->segs[R_CS].selector);
     excp = excp != X86_EXCP_NONE ? excp : x86_stack_push(env, 2, next_rip);
@@ -86,13 +86,13 @@ static int tss_stack(CPUX86State *env, int dpl, int ist, uint64_t *sp, uint16_t 
 
     if (x86_long_mode(env)) {
         uint32_t off = ist ? 0x24 + 8 * (ist - 1) : 4 + 8 * dpl;
-        excp = x86_read_linear(env, env->tr.base + off, 8, &v);
+        excp = x86_read_sys(env, env->tr.base + off, 8, &v);
         *sp = v;
         *ss = dpl;
         return excp;
     }
-    excp = x86_read_linear(env, env->tr.base + 4 + 8 * dpl, 4, &v);
-    excp = excp != X86_EXCP_NONE ? excp : x86_read_linear(env, env->tr.base + 8 + 8 * dpl, 2, &s);
+    excp = x86_read_sys(env, env->tr.base + 4 + 8 * dpl, 4, &v);
+    excp = excp != X86_EXCP_NONE ? excp : x86_read_sys(env, env->tr.base + 8 + 8 * dpl, 2, &s);
     *sp = v;
     *ss = s;
     return excp;

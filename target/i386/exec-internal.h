@@ -20,6 +20,15 @@
 /* Nor this: pause (f3 90), a spin-wait hint; the run loop lets the other harts run. */
 #define X86_EXIT_PAUSE 257
 
+/* An entry of the decoded-instruction cache (exec.c): the bytes it was decoded from. */
+#define X86_ICACHE_SIZE 4096
+typedef struct X86DecodedInsn {
+    hwaddr phys;
+    uint8_t code_size;
+    uint8_t bytes[15];
+    X86Insn d;
+} X86DecodedInsn;
+
 typedef int (*X86ExecFn)(CPUX86State *env, const X86Insn *d);
 
 static inline uint64_t x86_mask(int size)
@@ -136,6 +145,11 @@ int x86_exec_nop(CPUX86State *env, const X86Insn *d);
 int x86_exec_ud(CPUX86State *env, const X86Insn *d);
 int x86_exec_grp9(CPUX86State *env, const X86Insn *d);
 int x86_exec_grp15(CPUX86State *env, const X86Insn *d);
+int x86_exec_syscall(CPUX86State *env, const X86Insn *d);
+int x86_exec_sysret(CPUX86State *env, const X86Insn *d);
+int x86_exec_sysenter(CPUX86State *env, const X86Insn *d);
+int x86_exec_sysexit(CPUX86State *env, const X86Insn *d);
+int x86_exec_lar_lsl(CPUX86State *env, const X86Insn *d);
 
 /* ---- exec-x87.c, exec-sse*.c, fpu_helper.c ---- */
 int x86_exec_x87(CPUX86State *env, const X86Insn *d);

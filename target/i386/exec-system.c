@@ -105,27 +105,28 @@ static int load_system_seg(CPUX86State *env, SegmentCache *sc, uint16_t sel, boo
         env->error_code = sel & ~3;
         return EXCP0D_GPF;
     }
-    excp = x86_read_linear(env, env->gdt.base + (sel & ~7), 4, &lo);
-    excp =
-        excp != X86_EXCP_NONE ? excp : x86_read_linear(env, env->gdt.base + (sel & ~7) + 4, 4, &hi);
+    excp = x86_read_sys(env, env->gdt.base + (sel & ~7), 4, &lo);
+    excp = excp != X86_EXCP_NONE ? excp : x86_read_sys(env, env->gdt.base + (sel & ~7) + 4, 4, &hi);
     if (excp != X86_EXCP_NONE) {
         return excp;
     }
     x86_seg_from_desc(sc, sel, lo, hi);
     if (x86_long_mode(env)) {
         uint64_t upper;
-        excp = x86_read_linear(env, env->gdt.base + (sel & ~7) + 8, 4, &upper);
+        excp = x86_read_sys(env, env->gdt.base + (sel & ~7) + 8, 4, &upper);
         sc->base |= upper << 32;
     }
     if (tss) {
         /* Mark the TSS busy in the GDT, as ltr does. */
         excp = excp != X86_EXCP_NONE
                    ? excp
-                   : x86_write_linear(env, env->gdt.base + (sel & ~7) + 4, 4, hi | 0x200);
+                   : x86_write_sys(env, env->gdt.base + (sel & ~7) + 4, 4, hi | 0x200);
         sc->flags |= 0x200;
     }
     return excp;
 }
+
+static int verify_seg(CPUX86State *env, const X86Insn *d, bool write);
 
 int x86_exec_grp6(CPUX86State *env, const X86Insn *d)
 {
@@ -151,10 +152,105 @@ int x86_exec_grp6(CPUX86State *env, const X86Insn *d)
             return excp;
         }
         return load_system_seg(env, op == 2 ? &env->ldt : &env->tr, v, op == 3);
+    case 4: /* verr */
+    case 5: /* verw */
+        return verify_seg(env, d, op == 5);
     default:
-        log_mask(LOG_UNIMP, "x86: 0f 00 /%d (verr/verw) not implemented\n", op);
         return EXCP06_ILLOP;
     }
+}
+
+/*
+ * The descriptor of sel as lar, lsl, verr and verw see it: *ok false (ZF clear) for a null
+ * selector, one past its table's limit, or a code/data segment the current privilege may
+ * not see (DPL below CPL or RPL, unless conforming code). A fault reading the table is
+ * returned.
+ */
+static int probe_desc(CPUX86State *env, uint16_t sel, uint32_t *lo, uint32_t *hi, bool *ok)
+{
+    const SegmentCache *t = (sel & 4) ? &env->ldt : &env->gdt;
+    int excp, dpl;
+
+    *ok = false;
+    if (!(sel & ~3) || (sel | 7) > t->limit) {
+        return X86_EXCP_NONE;
+    }
+    excp = x86_read_desc(env, sel, lo, hi);
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    dpl = (*hi >> DESC_DPL_SHIFT) & 3;
+    bool conforming = (*hi & (DESC_S_MASK | DESC_CS_MASK | DESC_C_MASK)) ==
+                      (DESC_S_MASK | DESC_CS_MASK | DESC_C_MASK);
+    *ok = conforming || (dpl >= x86_cpl(env) && dpl >= (sel & 3));
+    return X86_EXCP_NONE;
+}
+
+static void set_zf(CPUX86State *env, bool z)
+{
+    env->eflags = z ? env->eflags | CC_Z : env->eflags & ~(uint64_t)CC_Z;
+}
+
+/* verr/verw: ZF = the segment is readable / writable at this privilege. */
+static int verify_seg(CPUX86State *env, const X86Insn *d, bool write)
+{
+    uint64_t sel;
+    uint32_t lo = 0, hi = 0;
+    bool ok;
+    int excp = x86_rm_read(env, d, 2, &sel);
+
+    excp = excp != X86_EXCP_NONE ? excp : probe_desc(env, sel, &lo, &hi, &ok);
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    if (!(hi & DESC_S_MASK)) {
+        ok = false;
+    } else if (hi & DESC_CS_MASK) {
+        ok = ok && !write && (hi & DESC_W_MASK); /* code: readable, never writable */
+    } else {
+        ok = ok && (!write || (hi & DESC_W_MASK));
+    }
+    set_zf(env, ok);
+    return X86_EXCP_NONE;
+}
+
+/*
+ * 0f 02 lar, 0f 03 lsl: the access rights or the limit of a segment the current privilege
+ * may see, ZF set; ZF clear and the destination unchanged otherwise. System types allowed:
+ * LDT and TSS (and call gates for lar); in long mode only their 64-bit forms.
+ */
+int x86_exec_lar_lsl(CPUX86State *env, const X86Insn *d)
+{
+    static const uint16_t lar_types = 0x1a3e, lsl_types = 0x0a0e; /* legacy: bit per type */
+    static const uint16_t lar_types64 = 0x1a04, lsl_types64 = 0x0a04;
+    bool lsl = d->opc == 0x03, ok;
+    uint64_t sel, val;
+    uint32_t lo = 0, hi = 0;
+    SegmentCache sc;
+    int excp;
+
+    if (!(env->cr[0] & CR0_PE) || (env->eflags & VM_MASK)) {
+        return EXCP06_ILLOP;
+    }
+    excp = x86_rm_read(env, d, 2, &sel);
+    excp = excp != X86_EXCP_NONE ? excp : probe_desc(env, sel, &lo, &hi, &ok);
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    if (!(hi & DESC_S_MASK)) {
+        int type = (hi >> DESC_TYPE_SHIFT) & 0xf;
+        uint16_t allowed =
+            x86_long_mode(env) ? (lsl ? lsl_types64 : lar_types64) : (lsl ? lsl_types : lar_types);
+        ok = ok && (allowed >> type) & 1;
+    }
+    set_zf(env, ok);
+    if (!ok) {
+        return X86_EXCP_NONE;
+    }
+    x86_seg_from_desc(&sc, sel, lo, hi);
+    val = lsl ? sc.limit : hi & (d->opsize == 2 ? 0xff00 : 0x00f0ff00);
+    x86_set_reg(env, d, d->reg, d->opsize, val);
+    return X86_EXCP_NONE;
 }
 
 /* lgdt/lidt/sgdt/sidt: limit (16 bits) then base (24 bits with a 16-bit operand size,
@@ -184,7 +280,7 @@ static int desc_table(CPUX86State *env, const X86Insn *d, SegmentCache *t, bool 
     return excp;
 }
 
-/* 0f 01 with a register operand: swapgs, rdtscp and the rest not implemented. */
+/* 0f 01 with a register operand: clac, stac, swapgs, rdtscp; the rest not implemented. */
 static int grp7_reg(CPUX86State *env, const X86Insn *d)
 {
     int op = d->reg & 7, rm = d->rm & 7;
@@ -196,6 +292,13 @@ static int grp7_reg(CPUX86State *env, const X86Insn *d)
         }
         env->segs[R_GS].base = env->kernelgsbase;
         env->kernelgsbase = t;
+        return X86_EXCP_NONE;
+    }
+    if (op == 1 && (rm == 2 || rm == 3)) { /* clac, stac: AC decides SMAP for CPL 0-2 */
+        if (x86_cpl(env) != 0) {
+            return EXCP06_ILLOP;
+        }
+        env->eflags = rm == 2 ? env->eflags & ~(uint64_t)AC_MASK : env->eflags | AC_MASK;
         return X86_EXCP_NONE;
     }
     if (op == 7 && rm == 1) { /* rdtscp */
@@ -235,8 +338,18 @@ int x86_exec_grp7(CPUX86State *env, const X86Insn *d)
             return excp;
         }
         return x86_write_cr(env, 0, (env->cr[0] & ~0xeULL) | (v & 0xf) | (env->cr[0] & CR0_PE));
-    case 7: /* invlpg: there is no TLB to flush */
-        return x86_cpl(env) ? x86_gp0(env) : X86_EXCP_NONE;
+    case 7: /* invlpg: the page of the operand's linear address, global or not */
+        if (x86_cpl(env)) {
+            return x86_gp0(env);
+        }
+        {
+            int seg = x86_ea_seg(d);
+            uint64_t off = x86_ea(env, d);
+            uint64_t la = x86_code64(env) ? (seg >= R_FS ? env->segs[seg].base : 0) + off
+                                          : (env->segs[seg].base + off) & 0xffffffffu;
+            x86_tlb_flush_page(x86_env_cpu(env), la);
+        }
+        return X86_EXCP_NONE;
     default:
         return EXCP06_ILLOP;
     }
@@ -268,6 +381,12 @@ int x86_exec_mov_dr(CPUX86State *env, const X86Insn *d)
 
     if (x86_cpl(env) != 0) {
         return x86_gp0(env);
+    }
+    if (n == 4 || n == 5) { /* DR6 and DR7 under other names, unless CR4.DE */
+        if (env->cr[4] & CR4_DE) {
+            return EXCP06_ILLOP;
+        }
+        n += 2;
     }
     if (d->opc == 0x21) {
         env->regs[d->rm] = env->dr[n];
@@ -405,4 +524,34 @@ int x86_exec_grp15(CPUX86State *env, const X86Insn *d)
         log_mask(LOG_UNIMP, "x86: 0f ae /%d (fxsave/xsave family) not implemented\n", op);
         return EXCP06_ILLOP;
     }
+}
+
+/* ---- fast system calls (seg_helper.c does the work) ---- */
+
+int x86_exec_syscall(CPUX86State *env, const X86Insn *d)
+{
+    (void)d;
+    return x86_syscall(env, env->rip);
+}
+
+int x86_exec_sysret(CPUX86State *env, const X86Insn *d)
+{
+    return x86_sysret(env, (d->rex & 8) ? 8 : 4);
+}
+
+/* sysenter and sysexit are Intel's in 64-bit mode; an AMD CPU (qemu64) raises #UD there. */
+static bool sysenter_valid(CPUX86State *env)
+{
+    return !x86_code64(env) || !strcmp(x86_env_cpu(env)->vendor, "GenuineIntel");
+}
+
+int x86_exec_sysenter(CPUX86State *env, const X86Insn *d)
+{
+    (void)d;
+    return sysenter_valid(env) ? x86_sysenter(env) : EXCP06_ILLOP;
+}
+
+int x86_exec_sysexit(CPUX86State *env, const X86Insn *d)
+{
+    return sysenter_valid(env) ? x86_sysexit(env, (d->rex & 8) ? 8 : 4) : EXCP06_ILLOP;
 }

@@ -3,16 +3,18 @@
  * X86Op to the group handlers, one step (fetch, decode, execute, deliver the
  * exception), and the run loop CPUClass.exec calls.
  *
- * This first engine decodes every instruction as it runs it (no translation
- * blocks yet: DESIGN.md's block cache comes with the TCG ops of this target).
- * It takes the BQL for a batch of instructions and lets it go between
- * batches, so devices see a hart that is never inside an access.
+ * Instructions are fetched through the softmmu TLB's fetch entries and
+ * decoded once: a per-hart cache of decoded instructions keyed by physical
+ * address (fetch_decode). The hart runs without the BQL; MMIO, port I/O and
+ * the interrupt acknowledge take it for the access (cputlb.c, mem_helper.c).
  */
 #include <inttypes.h>
 #include <sched.h>
 
 #include "exec-internal.h"
 #include "fpu-internal.h"
+
+#include "accel/tcg/cputlb.h"
 
 #include "system/runstate.h"
 #include "util/log.h"
@@ -64,20 +66,102 @@ int x86_ea_seg(const X86Insn *d)
     return d->base == R_ESP || d->base == R_EBP ? R_SS : R_DS;
 }
 
+/*
+ * The read of a locked read-modify-write (lock prefix, xchg with memory): resolved for a
+ * store, so the page is writable and dirty, and read atomically in place when it is RAM
+ * within one page. Other CPUs run at the same time without a lock, so the write must
+ * not land if the value changed in between: x86_rm_write swaps it in by compare-and-swap
+ * and makes the instruction run again if it lost (X86_EXCP_RETRY).
+ */
+static int rmw_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
+{
+    X86CPU *cpu = x86_env_cpu(env);
+    uint64_t off = x86_ea(env, d), la;
+    int seg = x86_ea_seg(d), excp;
+    void *host;
+    hwaddr pa;
+    bool code;
+
+    cpu->rmw.host = NULL;
+    la = x86_code64(env) ? (seg >= R_FS ? env->segs[seg].base : 0) + off
+                         : (env->segs[seg].base + off) & 0xffffffffu;
+    if ((la & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE || !x86_canonical(env, la)) {
+        return x86_read_mem(env, seg, off, size, val);
+    }
+    excp = tlb_probe(&cpu->parent_obj, la, size, MMU_DATA_STORE, x86_mmu_index(env), &host, &pa,
+                     &code);
+    if (excp == X86_EXCP_BUS || (excp == X86_EXCP_NONE && !host)) {
+        return x86_read_mem(env, seg, off, size, val); /* a device: two accesses */
+    }
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    switch (size) {
+    case 1:
+        *val = __atomic_load_n((uint8_t *)host, __ATOMIC_SEQ_CST);
+        break;
+    case 2:
+        *val = __atomic_load_n((uint16_t *)host, __ATOMIC_SEQ_CST);
+        break;
+    case 4:
+        *val = __atomic_load_n((uint32_t *)host, __ATOMIC_SEQ_CST);
+        break;
+    default:
+        *val = __atomic_load_n((uint64_t *)host, __ATOMIC_SEQ_CST);
+        break;
+    }
+    cpu->rmw.host = host;
+    cpu->rmw.old = *val;
+    return X86_EXCP_NONE;
+}
+
+static bool rmw_swap(void *host, int size, uint64_t old, uint64_t val)
+{
+    switch (size) {
+    case 1: {
+        uint8_t o = old;
+        return __atomic_compare_exchange_n((uint8_t *)host, &o, (uint8_t)val, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    case 2: {
+        uint16_t o = old;
+        return __atomic_compare_exchange_n((uint16_t *)host, &o, (uint16_t)val, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    case 4: {
+        uint32_t o = old;
+        return __atomic_compare_exchange_n((uint32_t *)host, &o, (uint32_t)val, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    default:
+        return __atomic_compare_exchange_n((uint64_t *)host, &old, val, false, __ATOMIC_SEQ_CST,
+                                           __ATOMIC_SEQ_CST);
+    }
+}
+
 int x86_rm_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
 {
     if (!d->mem) {
         *val = x86_get_reg(env, d, d->rm, size);
         return X86_EXCP_NONE;
     }
+    if (x86_env_cpu(env)->rmw.active) {
+        return rmw_read(env, d, size, val);
+    }
     return x86_read_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
 }
 
 int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val)
 {
+    X86CPU *cpu = x86_env_cpu(env);
+
     if (!d->mem) {
         x86_set_reg(env, d, d->rm, size, val);
         return X86_EXCP_NONE;
+    }
+    if (cpu->rmw.active && cpu->rmw.host) {
+        cpu->rmw.active = false;
+        return rmw_swap(cpu->rmw.host, size, cpu->rmw.old, val) ? X86_EXCP_NONE : X86_EXCP_RETRY;
     }
     return x86_write_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
 }
@@ -221,17 +305,47 @@ static const X86ExecFn exec_table[OP__COUNT] = {
     [OP_GRP9] = x86_exec_grp9,
     [OP_BSWAP] = x86_exec_bswap,
     [OP_GRP15] = x86_exec_grp15,
+    [OP_SYSCALL] = x86_exec_syscall,
+    [OP_SYSRET] = x86_exec_sysret,
+    [OP_SYSENTER] = x86_exec_sysenter,
+    [OP_SYSEXIT] = x86_exec_sysexit,
+    [OP_LAR_LSL] = x86_exec_lar_lsl,
 };
+
+/* Does d read, modify and write its memory operand as one locked cycle? */
+static bool is_locked_rmw(const X86Insn *d)
+{
+    return d->mem && (d->lock || d->op == OP_XCHG);
+}
+
+/* Run d as a locked read-modify-write; on a lost race, undo its register effects. */
+static int exec_locked(CPUX86State *env, const X86Insn *d)
+{
+    X86CPU *cpu = x86_env_cpu(env);
+    uint64_t regs[X86_NB_REGS], eflags = env->eflags;
+    int excp;
+
+    memcpy(regs, env->regs, sizeof(regs));
+    cpu->rmw.active = true;
+    excp = exec_table[d->op](env, d);
+    cpu->rmw.active = false;
+    if (excp == X86_EXCP_RETRY) {
+        memcpy(env->regs, regs, sizeof(regs));
+        env->eflags = eflags;
+    }
+    return excp;
+}
 
 /* ---- one instruction ---- */
 
 /*
- * Fetch up to 15 bytes at cs:rip; returns how many could be read. *excp is the fault that
- * stopped it early (a page fault on the next page), X86_EXCP_NONE if all 15 were read.
+ * Fetch up to 15 bytes at linear address la byte by byte, for an instruction that runs
+ * into the next page or sits outside RAM; returns how many could be read. *excp is the
+ * fault that stopped it early (a page fault on the next page), X86_EXCP_NONE if all 15
+ * were read.
  */
-static int fetch(CPUX86State *env, uint8_t *buf, int *excp)
+static int fetch_slow(CPUX86State *env, uint64_t la, uint8_t *buf, int *excp)
 {
-    uint64_t la = x86_code64(env) ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;
     int n = 0;
 
     *excp = X86_EXCP_NONE;
@@ -245,6 +359,84 @@ static int fetch(CPUX86State *env, uint8_t *buf, int *excp)
         buf[n++] = v;
     }
     return n;
+}
+
+/*
+ * The code bytes at la through the TLB's fetch entry: *host and *phys of la, X86_EXCP_NONE;
+ * a page fault; or X86_EXCP_BUS when the page is not RAM/ROM (then fetch_slow).
+ */
+static int fetch_page(X86CPU *cpu, uint64_t la, const uint8_t **host, hwaddr *phys)
+{
+    CPUTLB *tlb = &cpu->tlb;
+    int idx = x86_mmu_index(&cpu->env);
+    CPUTLBEntry *e = tlb_entry(tlb, idx, la);
+
+    if (unlikely(e->addr_code != (la & TARGET_PAGE_MASK))) {
+        tlb->code_mmu_idx = idx;
+        return tlb_translate_code(&cpu->parent_obj, la, phys, host);
+    }
+    *host = (const uint8_t *)(uintptr_t)(la + e->addend);
+    *phys = tlb->paddr[idx][e - tlb->table[idx]] | (la & ~TARGET_PAGE_MASK);
+    return X86_EXCP_NONE;
+}
+
+/*
+ * Decode the instruction at la (code_size: 2, 4 or 8) into *d. Instructions inside one RAM
+ * page are decoded once: the decoded-instruction cache is keyed by physical address and
+ * code size, and an entry is used only while memory still holds the bytes it was decoded
+ * from, so stores to code (self-modifying or DMA) need no invalidation.
+ */
+static int fetch_decode(X86CPU *cpu, uint64_t la, int code_size, X86Insn *d)
+{
+    CPUX86State *env = &cpu->env;
+    const uint8_t *host;
+    hwaddr phys;
+    uint8_t buf[16] = {0};
+    uint64_t cr2 = env->cr[2];
+    bool need_more;
+    int excp, n;
+
+    excp = fetch_page(cpu, la, &host, &phys);
+    if (excp == X86_EXCP_NONE && TARGET_PAGE_SIZE - (la & ~TARGET_PAGE_MASK) >= 15) {
+        X86DecodedInsn *c = &cpu->icache[(phys ^ (phys >> 12)) & (X86_ICACHE_SIZE - 1)];
+        if (c->phys == phys && c->code_size == code_size && c->d.len &&
+            !memcmp(c->bytes, host, c->d.len)) {
+            *d = c->d;
+            return X86_EXCP_NONE;
+        }
+        if (!x86_decode(host, 15, code_size, d, &need_more)) {
+            goto invalid;
+        }
+        c->phys = phys;
+        c->code_size = code_size;
+        c->d = *d;
+        memcpy(c->bytes, host, d->len);
+        return X86_EXCP_NONE;
+    }
+    if (excp != X86_EXCP_NONE && excp != X86_EXCP_BUS) {
+        return excp;
+    }
+    n = fetch_slow(env, la, buf, &excp);
+    if (n == 0) {
+        return excp;
+    }
+    if (excp != X86_EXCP_NONE) {
+        env->cr[2] = cr2; /* the fault past the bytes read is only real if they are needed */
+    }
+    if (!x86_decode(buf, n, code_size, d, &need_more)) {
+        if (need_more && excp != X86_EXCP_NONE) {
+            fetch_slow(env, la, buf, &excp); /* the instruction runs into that page */
+            return excp;
+        }
+        host = buf;
+        goto invalid;
+    }
+    return X86_EXCP_NONE;
+
+invalid:
+    log_mask(LOG_GUEST_ERROR, "x86: invalid opcode %02x %02x %02x %02x at %04x:%08" PRIx64 "\n",
+             host[0], host[1], host[2], host[3], env->segs[R_CS].selector, env->rip);
+    return EXCP06_ILLOP;
 }
 
 /* Deliver an exception raised by the instruction at rip; a fault while doing so escalates. */
@@ -263,32 +455,29 @@ static void deliver_exception(CPUX86State *env, int excp)
     }
 }
 
-static int step_insn(CPUX86State *env)
+static int step_insn(X86CPU *cpu)
 {
-    uint8_t buf[16] = {0};
+    CPUX86State *env = &cpu->env;
     X86Insn d;
-    bool need_more;
-    uint64_t start = env->rip, cr2 = env->cr[2];
+    uint64_t start = env->rip;
     int code_size = x86_code64(env) ? 8 : x86_code_size(env);
-    int excp, n = fetch(env, buf, &excp);
+    uint64_t la = code_size == 8 ? start : (env->segs[R_CS].base + start) & 0xffffffffu;
+    int excp;
 
-    if (n == 0) {
+    if (code_size == 8 && unlikely(!x86_canonical(env, la))) {
+        return x86_gp0(env);
+    }
+    excp = fetch_decode(cpu, la, code_size, &d);
+    if (excp != X86_EXCP_NONE) {
         return excp;
     }
-    if (excp != X86_EXCP_NONE) {
-        env->cr[2] = cr2; /* the fault past the bytes read is only real if they are needed */
-    }
-    if (!x86_decode(buf, n, code_size, &d, &need_more) || !exec_table[d.op]) {
-        if (need_more && excp != X86_EXCP_NONE) {
-            fetch(env, buf, &excp); /* the instruction runs into that page: fault for real */
-            return excp;
-        }
-        log_mask(LOG_GUEST_ERROR, "x86: invalid opcode %02x %02x %02x %02x at %04x:%08" PRIx64 "\n",
-                 buf[0], buf[1], buf[2], buf[3], env->segs[R_CS].selector, start);
+    if (!exec_table[d.op]) {
+        log_mask(LOG_GUEST_ERROR, "x86: %s not implemented at %04x:%08" PRIx64 "\n",
+                 x86_op_name(d.op), env->segs[R_CS].selector, start);
         return EXCP06_ILLOP;
     }
     env->rip = (start + d.len) & (code_size == 8 ? ~0ULL : x86_mask(code_size == 2 ? 2 : 4));
-    excp = exec_table[d.op](env, &d);
+    excp = unlikely(is_locked_rmw(&d)) ? exec_locked(env, &d) : exec_table[d.op](env, &d);
     if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT) {
         env->rip = start;
     } else if (d.op == OP_XCHG && d.map == 0 && d.opc == 0x90 && d.rep == 0xf3 && !(d.rex & 1)) {
@@ -306,11 +495,13 @@ static bool take_interrupt(X86CPU *cpu)
     if (atomic_load(&cpu->pending_events) && x86_cpu_handle_events(cpu)) {
         return true;
     }
-    if (cpu->wait_sipi || !atomic_load(&cpu->intr_level) || !(env->eflags & IF_MASK) ||
-        !cpu->intr_ack || env->irq_shadow) {
+    if (cpu->wait_sipi || !atomic_load_explicit(&cpu->intr_level, memory_order_relaxed) ||
+        !(env->eflags & IF_MASK) || !cpu->intr_ack || env->irq_shadow) {
         return false;
     }
+    bql_lock(); /* the acknowledge cycle runs the interrupt controller */
     vec = cpu->intr_ack(cpu->intr_ack_opaque);
+    bql_unlock();
     if (vec < 0) {
         return false;
     }
@@ -320,21 +511,39 @@ static bool take_interrupt(X86CPU *cpu)
     return true;
 }
 
+void x86_exec_init(X86CPU *cpu)
+{
+    cpu->icache = xzalloc(X86_ICACHE_SIZE * sizeof(*cpu->icache));
+}
+
 int x86_cpu_step(X86CPU *cpu)
 {
     CPUX86State *env = &cpu->env;
     int excp;
 
-    env->irq_shadow = false;
-    excp = step_insn(env);
+    bool single_step = env->eflags & TF_MASK;
 
-    if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT && excp != X86_EXIT_PAUSE) {
+    env->irq_shadow = false;
+    x86_tlb_sync(cpu);
+    excp = step_insn(cpu);
+
+    if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT && excp != X86_EXIT_PAUSE &&
+        excp != X86_EXCP_RETRY) {
         deliver_exception(env, excp);
+    } else if (single_step && excp == X86_EXCP_NONE) {
+        /* TF at the start of an instruction: a #DB trap after it (SDM Vol. 3A 17.3.1.4). */
+        env->dr[6] |= DR6_BS;
+        if (x86_do_interrupt(env, EXCP01_DB, false, false, 0, env->rip) != X86_EXCP_NONE) {
+            deliver_exception(env, EXCP0D_GPF);
+        }
     }
     return excp;
 }
 
-/* Instructions run under one hold of the BQL (the main loop gets it between batches). */
+/*
+ * Instructions between two looks at exit_request. RAM is reached through the TLB without
+ * the BQL; devices (MMIO, ports, the interrupt acknowledge) take it for each access.
+ */
 #define X86_BATCH 4096
 
 static bool breakpoint_hit(CPUState *cs, uint64_t la)
@@ -360,11 +569,9 @@ static int exec_debug_step(X86CPU *cpu)
     if (breakpoint_hit(cs, x86_code64(env) ? env->rip : env->segs[R_CS].base + env->rip)) {
         return EXCP_DEBUG;
     }
-    bql_lock();
     if (!take_interrupt(cpu) && (cpu->wait_sipi || x86_cpu_step(cpu) == X86_EXIT_HLT)) {
         ret = EXCP_HLT;
     }
-    bql_unlock();
     return cs->singlestep_enabled ? EXCP_DEBUG : ret;
 }
 
@@ -382,32 +589,25 @@ int x86_cpu_exec(CPUState *cs)
         }
     }
     for (;;) {
-        int ret = 0;
         bool paused = false;
 
-        bql_lock();
-        for (int i = 0; i < X86_BATCH && !ret && !paused; i++) {
+        for (int i = 0; i < X86_BATCH && !paused; i++) {
             if (take_interrupt(cpu)) {
                 continue;
             }
             int r = cpu->wait_sipi ? X86_EXIT_HLT : x86_cpu_step(cpu);
             if (r == X86_EXIT_HLT) {
-                ret = EXCP_HLT;
+                return EXCP_HLT;
             }
             paused = r == X86_EXIT_PAUSE;
         }
-        bql_unlock();
         if (paused && first_cpu->next_cpu) {
-            /*
-             * A spin-wait: the lock it waits for is held by another hart, which needs the
-             * BQL to run (SeaBIOS's SMP start-up passes its stack lock this way).
-             */
+            /* A spin-wait (pause): let the hart holding the lock it waits for run, should
+             * the harts outnumber the host's cores. */
             sched_yield();
         }
-        if (ret) {
-            return ret;
-        }
-        if (atomic_exchange(&cs->exit_request, false)) {
+        if (atomic_load_explicit(&cs->exit_request, memory_order_relaxed) &&
+            atomic_exchange(&cs->exit_request, false)) {
             return EXCP_INTERRUPT;
         }
     }

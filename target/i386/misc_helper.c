@@ -6,8 +6,10 @@
  * and inconsistent combinations raise #GP(0) as SDM Vol. 3A 2.5 and 9.8.5
  * list them. The TSC counts nanoseconds of the virtual clock (a 1 GHz TSC).
  *
- * MSRs: those of SDM Vol. 4 the firmware and a kernel touch (below); an
- * unknown one raises #GP(0) and is logged under -d unimp.
+ * MSRs: those of SDM Vol. 4 the firmware and a kernel touch (below). An
+ * unknown one reads as 0 and ignores writes, as QEMU 7.2's TCG CPUs do (qemu64
+ * and max alike: SPEC_CTRL reads 0 there too), logged under -d unimp.
+ * IA32_TSC_ADJUST follows the TSC: a write of one moves the other by as much.
  */
 #include <inttypes.h>
 
@@ -44,22 +46,49 @@ static int write_cr0(CPUX86State *env, uint64_t val)
     return X86_EXCP_NONE;
 }
 
+static int write_cr4(CPUX86State *env, uint64_t val)
+{
+    uint64_t old = env->cr[4];
+
+    if ((val & ~CR4_WRITABLE) || (x86_long_mode(env) && !(val & CR4_PAE)) ||
+        (x86_long_mode(env) && ((old ^ val) & CR4_LA57))) {
+        return x86_gp0(env);
+    }
+    /* PCIDE: only in long mode, and only with PCID 0 current when it is turned on. */
+    if ((val & CR4_PCIDE) && !(old & CR4_PCIDE) &&
+        (!x86_long_mode(env) || (env->cr[3] & CR3_PCID_MASK))) {
+        return x86_gp0(env);
+    }
+    env->cr[4] = val;
+    return X86_EXCP_NONE;
+}
+
 int x86_write_cr(CPUX86State *env, int n, uint64_t val)
 {
+    uint64_t old = env->cr[n & 7];
+    int excp;
+
     switch (n) {
     case 0:
-        return write_cr0(env, val);
+    case 4:
+        excp = n == 0 ? write_cr0(env, val) : write_cr4(env, val);
+        if (excp == X86_EXCP_NONE) {
+            x86_tlb_cr_written(x86_env_cpu(env), n, old, env->cr[n]);
+        }
+        return excp;
     case 2:
         env->cr[2] = val;
         return X86_EXCP_NONE;
     case 3:
-        env->cr[3] = val;
-        return X86_EXCP_NONE;
-    case 4:
-        if ((val & ~CR4_WRITABLE) || (x86_long_mode(env) && !(val & CR4_PAE))) {
+        /* Bit 63 (with PCIDE: keep the PCID's entries) is not part of the register. */
+        if (env->cr[4] & CR4_PCIDE) {
+            val &= ~CR3_NOFLUSH;
+        }
+        if (x86_long_mode(env) && (val >> 52)) {
             return x86_gp0(env);
         }
-        env->cr[4] = val;
+        env->cr[3] = val;
+        x86_tlb_cr_written(x86_env_cpu(env), 3, old, val);
         return X86_EXCP_NONE;
     default: /* 8: the task priority (no local APIC yet: kept) */
         if (val >> 4) {
@@ -147,10 +176,15 @@ int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
     X86CPU *cpu = x86_env_cpu(env);
 
     if (cpu->apic_hooks && x86_msr_is_apic(msr)) {
-        return cpu->apic_hooks->msr_read(cpu->apic_opaque, msr, val) ? X86_EXCP_NONE : x86_gp0(env);
+        bool taken = x86_apic_lock();
+        bool ok = cpu->apic_hooks->msr_read(cpu->apic_opaque, msr, val);
+        x86_apic_unlock(taken);
+        return ok ? X86_EXCP_NONE : x86_gp0(env);
     }
     if (msr == MSR_IA32_TSC) {
         *val = x86_rdtsc(env);
+    } else if (msr == MSR_IA32_TSC_ADJUST) {
+        *val = env->tsc_adjust;
     } else if (msr == MSR_MTRRcap) {
         *val = X86_MTRR_VCNT | 0x100 | 0x400; /* fixed ranges and write-combining supported */
     } else if (msr == MSR_EFER) {
@@ -158,8 +192,8 @@ int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
     } else if (field) {
         *val = *field;
     } else {
-        log_mask(LOG_UNIMP, "x86: rdmsr 0x%x not implemented\n", msr);
-        return x86_gp0(env);
+        log_mask(LOG_UNIMP, "x86: rdmsr 0x%x not implemented (reads 0)\n", msr);
+        *val = 0;
     }
     return X86_EXCP_NONE;
 }
@@ -170,7 +204,10 @@ int x86_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
     X86CPU *cpu = x86_env_cpu(env);
 
     if (cpu->apic_hooks && x86_msr_is_apic(msr)) {
-        if (!cpu->apic_hooks->msr_write(cpu->apic_opaque, msr, val)) {
+        bool taken = x86_apic_lock();
+        bool ok = cpu->apic_hooks->msr_write(cpu->apic_opaque, msr, val);
+        x86_apic_unlock(taken);
+        if (!ok) {
             return x86_gp0(env);
         }
         if (msr == MSR_IA32_APICBASE) {
@@ -179,18 +216,27 @@ int x86_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
         return X86_EXCP_NONE;
     }
     if (msr == MSR_IA32_TSC) {
+        uint64_t old = x86_rdtsc(env);
         env->tsc_offset = val - (uint64_t)clock_get_ns(CLOCK_VIRTUAL);
+        env->tsc_adjust += val - old;
+    } else if (msr == MSR_IA32_TSC_ADJUST) {
+        env->tsc_offset += val - env->tsc_adjust;
+        env->tsc_adjust = val;
     } else if (msr == MSR_EFER) {
         uint64_t writable = EFER_SCE | EFER_LME | EFER_NXE;
         if (val & ~(writable | EFER_LMA)) {
             return x86_gp0(env);
         }
+        uint64_t old = env->efer;
         env->efer = (env->efer & EFER_LMA) | (val & writable);
+        if ((old ^ env->efer) & EFER_NXE) {
+            x86_tlb_flush_all(x86_env_cpu(env)); /* what the XD bit means changed */
+        }
     } else if (field) {
         *field = val;
     } else {
-        log_mask(LOG_UNIMP, "x86: wrmsr 0x%x = 0x%" PRIx64 " not implemented\n", msr, val);
-        return x86_gp0(env);
+        log_mask(LOG_UNIMP, "x86: wrmsr 0x%x = 0x%" PRIx64 " not implemented (ignored)\n", msr,
+                 val);
     }
     return X86_EXCP_NONE;
 }

@@ -47,8 +47,8 @@ int x86_read_desc(CPUX86State *env, uint16_t sel, uint32_t *lo, uint32_t *hi)
     if ((sel | 7) > t->limit) {
         return fault_sel(env, EXCP0D_GPF, sel);
     }
-    excp = x86_read_linear(env, t->base + (sel & ~7), 4, &a);
-    excp = excp != X86_EXCP_NONE ? excp : x86_read_linear(env, t->base + (sel & ~7) + 4, 4, &b);
+    excp = x86_read_sys(env, t->base + (sel & ~7), 4, &a);
+    excp = excp != X86_EXCP_NONE ? excp : x86_read_sys(env, t->base + (sel & ~7) + 4, 4, &b);
     *lo = a;
     *hi = b;
     return excp;
@@ -289,5 +289,121 @@ int x86_iret(CPUX86State *env, int opsize)
         return excp;
     }
     iret_flags(env, fl, opsize, cpl);
+    return X86_EXCP_NONE;
+}
+
+/* ---- fast system calls (SDM Vol. 2 SYSCALL, SYSRET, SYSENTER, SYSEXIT) ---- */
+
+/* The flat segments these instructions load without reading the GDT. */
+static void flat_code(SegmentCache *sc, uint16_t sel, int dpl, bool code64)
+{
+    *sc = (SegmentCache){.selector = sel,
+                         .limit = 0xffffffff,
+                         .flags = DESC_P_MASK | DESC_S_MASK | DESC_CS_MASK | DESC_W_MASK |
+                                  DESC_A_MASK | DESC_G_MASK | (dpl << DESC_DPL_SHIFT) |
+                                  (code64 ? DESC_L_MASK : DESC_B_MASK)};
+}
+
+static void flat_stack(SegmentCache *sc, uint16_t sel, int dpl)
+{
+    *sc = (SegmentCache){.selector = sel,
+                         .limit = 0xffffffff,
+                         .flags = DESC_P_MASK | DESC_S_MASK | DESC_W_MASK | DESC_A_MASK |
+                                  DESC_G_MASK | DESC_B_MASK | (dpl << DESC_DPL_SHIFT)};
+}
+
+int x86_syscall(CPUX86State *env, uint64_t next_rip)
+{
+    uint16_t sel = (env->star >> 32) & 0xfffc;
+
+    if (!(env->efer & EFER_SCE) || !(env->cr[0] & CR0_PE)) {
+        return EXCP06_ILLOP;
+    }
+    if (x86_long_mode(env)) {
+        bool from64 = x86_code64(env);
+        env->regs[R_ECX] = next_rip;
+        env->regs[11] = env->eflags & ~(uint64_t)RF_MASK;
+        env->eflags &= ~(env->fmask | RF_MASK);
+        env->eflags |= EFLAGS_FIXED;
+        flat_code(&env->segs[R_CS], sel, 0, true);
+        flat_stack(&env->segs[R_SS], sel + 8, 0);
+        env->rip = from64 ? env->lstar : env->cstar;
+        return X86_EXCP_NONE;
+    }
+    /* Legacy mode (as AMD defines it): to STAR's EIP with IF, VM and RF cleared. */
+    env->regs[R_ECX] = (uint32_t)next_rip;
+    env->eflags &= ~(uint64_t)(IF_MASK | VM_MASK | RF_MASK);
+    flat_code(&env->segs[R_CS], sel, 0, false);
+    flat_stack(&env->segs[R_SS], sel + 8, 0);
+    env->rip = (uint32_t)env->star;
+    return X86_EXCP_NONE;
+}
+
+int x86_sysret(CPUX86State *env, int opsize)
+{
+    uint16_t sel = (env->star >> 48) & 0xffff;
+
+    if (!(env->efer & EFER_SCE) || !(env->cr[0] & CR0_PE)) {
+        return EXCP06_ILLOP;
+    }
+    if (x86_cpl(env) != 0) {
+        return x86_gp0(env);
+    }
+    if (x86_long_mode(env)) {
+        if (opsize == 8 && !x86_canonical(env, env->regs[R_ECX])) {
+            return x86_gp0(env); /* Intel faults here, at CPL 0 */
+        }
+        env->eflags = (env->regs[11] & ~(uint64_t)(RF_MASK | VM_MASK)) | EFLAGS_FIXED;
+        if (opsize == 8) {
+            flat_code(&env->segs[R_CS], (sel + 16) | 3, 3, true);
+            env->rip = env->regs[R_ECX];
+        } else {
+            flat_code(&env->segs[R_CS], sel | 3, 3, false);
+            env->rip = (uint32_t)env->regs[R_ECX];
+        }
+    } else {
+        env->eflags |= IF_MASK;
+        flat_code(&env->segs[R_CS], sel | 3, 3, false);
+        env->rip = (uint32_t)env->regs[R_ECX];
+    }
+    /* SS's selector and DPL change; its descriptor is not read (the flags stay as set). */
+    flat_stack(&env->segs[R_SS], (sel + 8) | 3, 3);
+    return X86_EXCP_NONE;
+}
+
+int x86_sysenter(CPUX86State *env)
+{
+    uint16_t sel = env->sysenter_cs & 0xfffc;
+    bool lm = x86_long_mode(env);
+
+    if (!(env->cr[0] & CR0_PE) || !sel) {
+        return x86_gp0(env);
+    }
+    env->eflags &= ~(uint64_t)(VM_MASK | IF_MASK | RF_MASK);
+    flat_code(&env->segs[R_CS], sel, 0, lm);
+    flat_stack(&env->segs[R_SS], sel + 8, 0);
+    env->regs[R_ESP] = lm ? env->sysenter_esp : (uint32_t)env->sysenter_esp;
+    env->rip = lm ? env->sysenter_eip : (uint32_t)env->sysenter_eip;
+    return X86_EXCP_NONE;
+}
+
+int x86_sysexit(CPUX86State *env, int opsize)
+{
+    uint16_t sel = env->sysenter_cs & 0xfffc;
+
+    if (!(env->cr[0] & CR0_PE) || !sel || x86_cpl(env) != 0) {
+        return x86_gp0(env);
+    }
+    if (opsize == 8) {
+        flat_code(&env->segs[R_CS], (sel + 32) | 3, 3, true);
+        flat_stack(&env->segs[R_SS], (sel + 40) | 3, 3);
+        env->regs[R_ESP] = env->regs[R_ECX];
+        env->rip = env->regs[R_EDX];
+    } else {
+        flat_code(&env->segs[R_CS], (sel + 16) | 3, 3, false);
+        flat_stack(&env->segs[R_SS], (sel + 24) | 3, 3);
+        env->regs[R_ESP] = (uint32_t)env->regs[R_ECX];
+        env->rip = (uint32_t)env->regs[R_EDX];
+    }
     return X86_EXCP_NONE;
 }

@@ -23,6 +23,7 @@
 
 #include <stdatomic.h>
 
+#include "accel/tcg/cpu-tlb.h"
 #include "common.h"
 #include "hw/core/cpu.h"
 #include "system/memory.h"
@@ -56,6 +57,8 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, X86_NB_SEGS };
 #define VIP_MASK 0x00100000
 #define ID_MASK 0x00200000
 #define EFLAGS_FIXED 0x00000002 /* bit 1 always reads 1 */
+#define DR6_BS 0x4000           /* single step */
+#define CR4_DE 0x00000008
 
 /* Control registers (SDM Vol. 3A 2.5). */
 #define CR0_PE 0x00000001
@@ -72,6 +75,14 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, X86_NB_SEGS };
 #define CR4_PSE 0x00000010
 #define CR4_PAE 0x00000020
 #define CR4_PGE 0x00000080
+#define CR4_LA57 0x00001000
+#define CR4_FSGSBASE 0x00010000
+#define CR4_PCIDE 0x00020000
+#define CR4_SMEP 0x00100000
+#define CR4_SMAP 0x00200000
+/* CR3 with CR4.PCIDE: the PCID field, and bit 63 of a mov to CR3 (keep that PCID's TLB). */
+#define CR3_PCID_MASK 0xfffULL
+#define CR3_NOFLUSH (1ULL << 63)
 #define EFER_SCE 0x001
 #define EFER_LME 0x100
 #define EFER_LMA 0x400
@@ -113,6 +124,22 @@ enum {
     EXCP13_XMM = 19,
 };
 
+/*
+ * Not exceptions, internal results of an access: X86_EXCP_BUS, nothing (or a device that
+ * refused) at the physical address, which a PC answers with all-ones and no fault (the
+ * access helpers turn it into that); X86_EXCP_RETRY, a locked read-modify-write lost a race
+ * with another CPU: the run loop runs the instruction again.
+ */
+#define X86_EXCP_BUS 257
+#define X86_EXCP_RETRY 258
+
+/*
+ * The TLB contexts (mmu_idx, tlb.c): each caches rights valid for every access made in it.
+ * KSMAP: supervisor with SMAP enforced (CR4.SMAP, EFLAGS.AC clear); KERNEL: supervisor
+ * without it; PHYS: paging off.
+ */
+enum { X86_MMU_USER, X86_MMU_KSMAP, X86_MMU_KERNEL, X86_MMU_PHYS, X86_MMU_COUNT };
+
 /* MSRs the hart keeps (SDM Vol. 4). */
 #define MSR_IA32_TSC 0x10
 #define MSR_IA32_APICBASE 0x1b
@@ -122,6 +149,8 @@ enum {
 #define MSR_IA32_TSC_DEADLINE 0x6e0
 #define MSR_X2APIC_FIRST 0x800
 #define MSR_X2APIC_LAST 0x8ff
+#define MSR_IA32_TSC_ADJUST 0x3b
+#define MISC_ENABLE_FAST_STRING 1
 #define MSR_IA32_SYSENTER_CS 0x174
 #define MSR_IA32_SYSENTER_ESP 0x175
 #define MSR_IA32_SYSENTER_EIP 0x176
@@ -216,6 +245,7 @@ typedef struct CPUX86State {
     uint64_t cr[5]; /* CR0, (CR1 unused), CR2, CR3, CR4 */
     uint64_t efer;
     uint64_t tsc_offset; /* TSC = virtual clock ns + offset (written by wrmsr) */
+    uint64_t tsc_adjust; /* IA32_TSC_ADJUST: what writes of the TSC added to it */
 
     /* cold: descriptor tables, MSRs, the FPU/SSE placeholders */
     SegmentCache ldt, tr, gdt, idt; /* gdt/idt: base and limit only */
@@ -271,6 +301,20 @@ typedef struct X86CPU {
      * cycle that turns it into a vector; wired by the board (x86_cpu_set_intr_ack).
      */
     atomic_int intr_level;
+    /* The softmmu TLB (accel/tcg/cputlb.c), and which of its entries map global pages. */
+    CPUTLB tlb;
+    uint64_t tlb_global[X86_MMU_COUNT][CPU_TLB_SIZE / 64];
+    /*
+     * A locked read-modify-write in progress (exec.c): the host address its read came
+     * from and the value read, which its write replaces by compare-and-swap.
+     */
+    struct {
+        bool active;
+        void *host; /* NULL: not RAM or across a page, done as two accesses */
+        uint64_t old;
+    } rmw;
+    /* Decoded instructions by physical address (exec.c), X86_ICACHE_SIZE of them. */
+    struct X86DecodedInsn *icache;
     int (*intr_ack)(void *opaque);
     void *intr_ack_opaque;
     /* The local APIC (cpu-events.c): its hooks, the events it raised, wait-for-SIPI. */
@@ -331,6 +375,17 @@ static inline int x86_code_size(const CPUX86State *env)
 {
     return (env->segs[R_CS].flags & DESC_B_MASK) ? 4 : 2;
 }
+/* The TLB context of this CPU's data accesses now (X86_MMU_*). */
+static inline int x86_mmu_index(const CPUX86State *env)
+{
+    if (!(env->cr[0] & CR0_PG)) {
+        return X86_MMU_PHYS;
+    }
+    if (x86_cpl(env) == 3) {
+        return X86_MMU_USER;
+    }
+    return (env->cr[4] & CR4_SMAP) && !(env->eflags & AC_MASK) ? X86_MMU_KSMAP : X86_MMU_KERNEL;
+}
 /* Stack pointer width in bytes: 8 in 64-bit code, else SS.B. */
 static inline int x86_stack_size(const CPUX86State *env)
 {
@@ -366,6 +421,9 @@ bool x86_cpu_events_pending(X86CPU *cpu);
 /* The TSC's rate: it counts the virtual clock's nanoseconds (x86_rdtsc). */
 uint64_t x86_cpu_tsc_hz(X86CPU *cpu);
 /* CR8 as mov from/to cr8 sees it: the APIC's TPR[7:4] when there is one. */
+/* Take the BQL for an APIC hook unless this thread holds it; true if it was taken. */
+bool x86_apic_lock(void);
+void x86_apic_unlock(bool taken);
 uint64_t x86_get_cr8(CPUX86State *env);
 void x86_set_cr8(CPUX86State *env, uint64_t val);
 
@@ -376,6 +434,8 @@ void x86_cpu_gdb_class_init(CPUClass *cc);
 /* ---- exec.c: the interpreter ---- */
 /* Run until exit_request, HLT with nothing pending or a debug event (CPUClass.exec). */
 int x86_cpu_exec(CPUState *cs);
+/* Allocate the hart's decoded-instruction cache (instance_init). */
+void x86_exec_init(X86CPU *cpu);
 /* Execute one instruction, delivering the exception it raises; returns that vector or
  * X86_EXCP_NONE (the unit tests step instructions with it). */
 int x86_cpu_step(X86CPU *cpu);
@@ -402,14 +462,32 @@ int x86_far_jump(CPUX86State *env, uint16_t sel, uint64_t offset);
 int x86_far_call(CPUX86State *env, uint16_t sel, uint64_t offset, int opsize, uint64_t next_rip);
 int x86_far_ret(CPUX86State *env, int opsize, uint16_t pop_extra);
 int x86_iret(CPUX86State *env, int opsize);
+/* syscall/sysret (EFER.SCE, STAR/LSTAR/CSTAR/FMASK), sysenter/sysexit (SYSENTER_*);
+ * opsize 8: the REX.W forms returning to 64-bit code. */
+int x86_syscall(CPUX86State *env, uint64_t next_rip);
+int x86_sysret(CPUX86State *env, int opsize);
+int x86_sysenter(CPUX86State *env);
+int x86_sysexit(CPUX86State *env, int opsize);
 /* Does vector vec push an error code? */
 bool x86_excp_has_error_code(int vec);
 
 /* ---- mem_helper.c: memory as the hart sees it ---- */
-/* Linear address → physical (paging when CR0.PG); X86_EXCP_NONE or #PF with cr2 set. */
+/*
+ * Linear address → physical (paging when CR0.PG) for access (MMUAccessType) in the current
+ * context, without side effects on the tables (the debugger's walk); X86_EXCP_NONE or #PF
+ * with cr2 and the error code set.
+ */
 int x86_translate(CPUX86State *env, uint64_t la, int access, hwaddr *pa);
+/* TCGCPUOps.tlb_fill: the walk of a real access (A/D set), rights for context mmu_idx. */
+int x86_tlb_fill(CPUState *cs, uint64_t va, unsigned size, MMUAccessType access, int mmu_idx,
+                 hwaddr *pa, int *prot, int *lg_page_size);
+/* Linear accesses in the current context, and the implicit supervisor ones (tables, TSS). */
 int x86_read_linear(CPUX86State *env, uint64_t la, int size, uint64_t *val);
 int x86_write_linear(CPUX86State *env, uint64_t la, int size, uint64_t val);
+int x86_read_sys(CPUX86State *env, uint64_t la, int size, uint64_t *val);
+int x86_write_sys(CPUX86State *env, uint64_t la, int size, uint64_t val);
+/* Is la canonical (48 bits, 57 with CR4.LA57)? */
+bool x86_canonical(const CPUX86State *env, uint64_t la);
 /* seg:offset accesses (the offset already masked to the address size). */
 int x86_read_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t *val);
 int x86_write_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t val);
@@ -419,6 +497,25 @@ int x86_stack_pop(CPUX86State *env, int size, uint64_t *val);
 /* I/O ports: in/out with the BQL taken here. */
 uint64_t x86_io_read(CPUX86State *env, uint16_t port, int size);
 void x86_io_write(CPUX86State *env, uint16_t port, int size, uint64_t val);
+
+/* ---- tlb.c: the TLB's contexts and flush rules (SDM Vol. 3A 4.10.4) ---- */
+/* Set up the TLB (instance_init) and empty it (reset). */
+void x86_tlb_init(X86CPU *cpu);
+/*
+ * Drop everything if the memory map changed since the entries were filled (a PAM register
+ * turned the BIOS area from ROM into RAM...): between instructions.
+ */
+void x86_tlb_sync(X86CPU *cpu);
+/* Record whether the entry just filled for va maps a global page (x86_tlb_fill). */
+void x86_tlb_note_global(X86CPU *cpu, uint64_t va, int mmu_idx, bool global);
+/* Everything, global pages included (CR4.PGE/PCIDE/... changes, invpcid all-incl.). */
+void x86_tlb_flush_all(X86CPU *cpu);
+/* All but global pages (mov to CR3, invpcid of a context). */
+void x86_tlb_flush_nonglobal(X86CPU *cpu);
+/* The page of la in every context, global or not (invlpg, invpcid of an address). */
+void x86_tlb_flush_page(X86CPU *cpu, uint64_t la);
+/* The flushes a write of control register n from old to val implies (after the write). */
+void x86_tlb_cr_written(X86CPU *cpu, int n, uint64_t old, uint64_t val);
 
 /* ---- misc_helper.c: control registers and MSRs ---- */
 int x86_write_cr(CPUX86State *env, int n, uint64_t val);

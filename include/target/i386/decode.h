@@ -104,15 +104,20 @@ typedef enum X86Op {
     OP_GRP15,     /* 0f ae: fences (and the FPU state saves, not yet) */
     OP_SALC,      /* d6 (undocumented, SeaBIOS does not use it; kept as #UD) */
     /* x87, MMX, SSE (x86cpu) */
-    OP_FWAIT,  /* 9b */
-    OP_SSE,    /* 0f 10-17, 28-2f, 50-7f, c2-c6, d0-fe: MMX and SSE by mandatory prefix */
-    OP_SSE38,  /* 0f 38 xx */
-    OP_SSE3A,  /* 0f 3a xx ib */
-    OP_FXSAVE, /* 0f ae /0-/6 (memory: fxsave .. xsaveopt), f3 0f ae /0-/3 (rd/wrfs/gsbase) */
-    OP_XCR,    /* 0f 01 d0 xgetbv, d1 xsetbv */
-    OP_GRP9X,  /* 0f c7 /6 rdrand, /7 rdseed, rdpid; REX.W /1 cmpxchg16b */
-    OP_POPCNT, /* f3 0f b8 */
-    OP_LZCNT,  /* f3 0f bd (ABM) */
+    OP_FWAIT,    /* 9b */
+    OP_SSE,      /* 0f 10-17, 28-2f, 50-7f, c2-c6, d0-fe: MMX and SSE by mandatory prefix */
+    OP_SSE38,    /* 0f 38 xx */
+    OP_SSE3A,    /* 0f 3a xx ib */
+    OP_FXSAVE,   /* 0f ae /0-/6 (memory: fxsave .. xsaveopt), f3 0f ae /0-/3 (rd/wrfs/gsbase) */
+    OP_XCR,      /* 0f 01 d0 xgetbv, d1 xsetbv */
+    OP_GRP9X,    /* 0f c7 /6 rdrand, /7 rdseed, rdpid; REX.W /1 cmpxchg16b */
+    OP_POPCNT,   /* f3 0f b8 */
+    OP_LZCNT,    /* f3 0f bd (ABM) */
+    OP_SYSCALL,  /* 0f 05 */
+    OP_SYSRET,   /* 0f 07 */
+    OP_SYSENTER, /* 0f 34 */
+    OP_SYSEXIT,  /* 0f 35 */
+    OP_LAR_LSL,  /* 0f 02, 0f 03 */
     OP__COUNT
 } X86Op;
 
