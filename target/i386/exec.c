@@ -326,6 +326,10 @@ static int exec_locked(CPUX86State *env, const X86Insn *d)
     int excp;
 
     memcpy(regs, env->regs, sizeof(regs));
+    /* No stale page from an earlier instruction: a lock-prefixed write that did not read
+     * first (setcc, mov: #UD on hardware, not modelled yet) is then a plain store rather
+     * than a compare-and-swap that could never succeed. */
+    cpu->rmw.host = NULL;
     cpu->rmw.active = true;
     excp = exec_table[d->op](env, d);
     cpu->rmw.active = false;
