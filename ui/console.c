@@ -80,14 +80,28 @@ void surface_row_to_rgb24(const DisplaySurface *s, int y, uint8_t *out)
 
 /* ---- refresh ---- */
 
+static void console_schedule_refresh(QemuConsole *con);
+
+static bool console_polled(QemuConsole *con)
+{
+    return con->hw_ops && con->hw_ops->polled && con->hw_ops->gfx_update;
+}
+
 static void console_refresh(void *opaque)
 {
     QemuConsole *con = opaque;
+
+    if (console_polled(con)) {
+        con->hw_ops->gfx_update(con->hw_opaque);
+    }
 
     for (DisplayChangeListener *l = con->listeners; l; l = l->next) {
         if (l->ops->dpy_refresh) {
             l->ops->dpy_refresh(l);
         }
+    }
+    if (console_polled(con)) {
+        console_schedule_refresh(con); /* keep polling while someone watches */
     }
 }
 
@@ -282,6 +296,9 @@ void register_displaychangelistener(DisplayChangeListener *dcl, QemuConsole *con
     dcl->next = con->listeners;
     con->listeners = dcl;
     dcl->ops->dpy_gfx_switch(dcl, con->surface);
+    if (console_polled(con)) {
+        console_schedule_refresh(con);
+    }
 }
 
 void unregister_displaychangelistener(DisplayChangeListener *dcl)

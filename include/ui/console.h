@@ -75,6 +75,12 @@ typedef struct DisplayChangeListener DisplayChangeListener;
 typedef struct GraphicHwOps {
     /* A listener refreshes: a device that does not push updates renders now. */
     void (*gfx_update)(void *opaque);
+    /*
+     * The device cannot tell when its pixels change (a framebuffer in guest RAM): while the
+     * console has listeners it calls gfx_update every refresh interval, so the device can
+     * compare and report dirty rectangles. Without listeners nothing polls.
+     */
+    bool polled;
 } GraphicHwOps;
 
 /* A new console for head `head` of dev, showing the placeholder surface. */
