@@ -47,6 +47,11 @@ static BH *debug_bh;
 static CPUState *debug_cpu; /* the vCPU whose debug stop debug_bh reports */
 static __thread CPUState *current_cpu;
 
+CPUState *cpu_current(void)
+{
+    return current_cpu;
+}
+
 void cpu_exit(CPUState *cpu)
 {
     atomic_store(&cpu->exit_request, true);

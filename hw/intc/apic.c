@@ -22,6 +22,7 @@
  * what is written), arbitration priority beyond "lowest TPR wins".
  */
 #include "apic-internal.h"
+#include "system/cpus.h"
 
 /* ---- the 256-bit vector sets ---- */
 
@@ -583,6 +584,32 @@ static const MemoryRegionOps apic_mmio_ops = {
     .valid = {.min_access_size = 4, .max_access_size = 4},
     .impl = {.min_access_size = 4, .max_access_size = 4},
 };
+
+/*
+ * The calling hart's APIC if its xAPIC page is at page (an access from that hart through
+ * system memory, where the softmmu TLB sends MMIO: its own address space has the page too).
+ */
+APICState *apic_of_current_cpu(hwaddr page)
+{
+    CPUState *cs = cpu_current();
+    APICState *s;
+
+    if (!cs || !object_dynamic_cast(OBJECT(cs), TYPE_X86_CPU)) {
+        return NULL;
+    }
+    s = X86_CPU(cs)->apic_opaque;
+    return s && s->mmio_mapped && (s->apicbase & ~0xfffULL) == page ? s : NULL;
+}
+
+uint64_t apic_page_read(APICState *s, hwaddr addr, unsigned size)
+{
+    return apic_mmio_read(s, addr, size);
+}
+
+void apic_page_write(APICState *s, hwaddr addr, uint64_t val, unsigned size)
+{
+    apic_mmio_write(s, addr, val, size);
+}
 
 /* ---- APIC_BASE, the MSRs and CR8 (the hart's hooks) ---- */
 

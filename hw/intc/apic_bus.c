@@ -83,15 +83,28 @@ void apic_bus_msi(APICBus *bus, uint64_t addr, uint32_t data)
                      data & 0x8000);
 }
 
-/* ---- the MSI window (devices' writes to 0xfee00000-0xfeefffff) ---- */
+/*
+ * ---- the MSI window (devices' writes to 0xfee00000-0xfeefffff) ----
+ * A hart's own accesses to its register page arrive here too when they come through system
+ * memory (the softmmu TLB's MMIO path): those go to that hart's APIC, as QEMU dispatches its
+ * APIC page on the current CPU.
+ */
 
 static uint64_t apic_msi_read(void *opaque, hwaddr addr, unsigned size)
 {
-    return 0;
+    APICState *s = addr < 0x1000 ? apic_of_current_cpu(APIC_DEFAULT_ADDRESS) : NULL;
+
+    return s ? apic_page_read(s, addr, size) : 0;
 }
 
 static void apic_msi_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
 {
+    APICState *s = addr < 0x1000 ? apic_of_current_cpu(APIC_DEFAULT_ADDRESS) : NULL;
+
+    if (s) {
+        apic_page_write(s, addr, data, size);
+        return;
+    }
     apic_bus_msi(opaque, APIC_DEFAULT_ADDRESS + addr, data);
 }
 

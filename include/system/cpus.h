@@ -13,6 +13,8 @@ bool cpus_start_vcpu(CPUState *cpu, Error **errp) WARN_UNUSED_RESULT;
 void cpu_exit(CPUState *cpu);
 /* cpu_exit + wake it from WFI (any thread); used after raising an interrupt. */
 void cpu_kick(CPUState *cpu);
+/* The vCPU this thread runs, or NULL (the main loop, I/O threads). */
+CPUState *cpu_current(void);
 /* Stop every vCPU and wait until all are stopped (releases the BQL while waiting). */
 void pause_all_vcpus(void);
 void resume_all_vcpus(void);

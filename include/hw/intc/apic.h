@@ -59,5 +59,9 @@ void apic_bus_msi(APICBus *bus, uint64_t addr, uint32_t data);
 /* The region devices' MSI writes land in (the board maps it at APIC_DEFAULT_ADDRESS in
  * system memory; the harts' own APIC pages cover its first page for them). */
 void apic_msi_region_init(MemoryRegion *mr, APICBus *bus);
+/* The calling hart's APIC, if its register page is mapped at page; its register accesses. */
+APICState *apic_of_current_cpu(hwaddr page);
+uint64_t apic_page_read(APICState *s, hwaddr addr, unsigned size);
+void apic_page_write(APICState *s, hwaddr addr, uint64_t val, unsigned size);
 
 #endif
