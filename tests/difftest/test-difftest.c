@@ -528,6 +528,9 @@ static void test_sse_fp(void **state)
     /* fflags start without NX (the helper's case): an inexact result sets it */
     assert_int_equal(run_fp_from(FOP(0x01, 1, 2, 3, 0), ONE_D, 0x3ca8000000000000ULL, 0), FPU_NX);
     assert_int_equal(h.jit.f[1], ONE_D + 1);
+    assert_int_equal(run_fp_from(FOP(0x01, 1, 2, 3, RM_DYN), ONE_D, 0x3ca8000000000000ULL, 0),
+                     FPU_NX);
+    assert_int_equal(h.jit.f[1], ONE_D + 1);
 }
 
 /*
