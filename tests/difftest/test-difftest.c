@@ -43,6 +43,7 @@
 #include "system/memory.h"
 #include "target/riscv/cpu.h"
 #include "target/riscv/decode.h"
+#include "target/riscv/fpu.h"
 
 #define RAM_BASE 0x80000000ULL
 #define RAM_SIZE (64 * KiB)
@@ -446,6 +447,125 @@ static void test_fs_per_block(void **state)
     assert_int_equal(h.jit.x[5], h.init.x[5]);
 }
 
+/* An OP-FP record: funct7, registers, rounding mode (7 = dyn). */
+#define FOP(f7, rd, rs1, rs2, rm)                                                                  \
+    ((uint32_t)(f7) << 25 | (rs2) << 20 | (rs1) << 15 | (rm) << 12 | (rd) << 7 | 0x53u)
+#define RM_DYN 7
+#define CSRRWI_FRM_RDN 0x00215073u /* csrrwi x0, frm, 2 */
+#define BNE_X7_X0_P20 0x00039a63u  /* bne x7, x0, .+20 */
+#define J_M20 0xfedff06fu          /* jal x0, .-20 */
+#define CANON_D 0x7ff8000000000000ULL
+#define ONE_D 0x3ff0000000000000ULL
+
+/* One FP record op f1 = f2 op f3 from frm = RNE and fflags = NX (the inline SSE path's
+ * precondition), run by both engines (they must agree); returns the JIT's fflags.
+ * run_fp_from starts from the fflags given. */
+static unsigned run_fp_from(uint32_t insn, uint64_t a, uint64_t b, unsigned fflags)
+{
+    const uint32_t code[] = {insn, WFI};
+    GenRng r = {.s = 0x5eed | 1};
+
+    memcpy(h.code, code, sizeof(code));
+    h.code_size = sizeof(code);
+    make_init(&r, &h.init);
+    h.init.mstatus = MSTATUS_FS;
+    h.init.frm = 0;
+    h.init.fflags = fflags;
+    h.init.f[2] = a;
+    h.init.f[3] = b;
+    assert_true(run(true, &h.jit));
+    assert_true(run(false, &h.interp));
+    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
+        report_diff(&h.interp, &h.jit);
+        fail_msg("engines disagree on %08x", insn);
+    }
+    assert_int_equal(h.jit.pc, RAM_BASE + 8); /* no trap */
+    return h.jit.fflags;
+}
+
+#define run_fp_op(insn, a, b) run_fp_from(insn, a, b, FPU_NX)
+
+/*
+ * The JIT's inline SSE2 arithmetic (target/riscv/jit-fp.c) against RISC-V's rules where x86
+ * differs: NaN-boxing of singles, the canonical NaN (x86 keeps payloads), every flag, and
+ * tininess after rounding (x86 detects it before rounding).
+ */
+static void test_sse_fp(void **state)
+{
+    const uint64_t two_m1022 = 0x0010000000000000ULL, max_sub = 0x000fffffffffffffULL;
+
+    /* a single that is not NaN-boxed reads as the canonical NaN: quiet, no NV */
+    assert_int_equal(run_fp_op(FOP(0x00, 1, 2, 3, 0), 0x3f800000ULL, 0xffffffff3f800000ULL),
+                     FPU_NX);
+    assert_int_equal(h.jit.f[1], 0xffffffff7fc00000ULL);
+    assert_int_equal(run_fp_op(FOP(0x00, 1, 2, 3, 0), 0xffffffff3f800000ULL, 0xffffffff40000000ULL),
+                     FPU_NX);
+    assert_int_equal(h.jit.f[1], 0xffffffff40400000ULL); /* 1 + 2 = 3, boxed */
+    /* a quiet NaN with a payload gives the canonical NaN, no flag; a signaling one NV */
+    assert_int_equal(run_fp_op(FOP(0x01, 1, 2, 3, 0), 0x7ff8000000000123ULL, ONE_D), FPU_NX);
+    assert_int_equal(h.jit.f[1], CANON_D);
+    assert_int_equal(run_fp_op(FOP(0x09, 1, 2, 3, 0), 0x7ff0000000000001ULL, ONE_D),
+                     FPU_NX | FPU_NV);
+    assert_int_equal(h.jit.f[1], CANON_D);
+    /* inf - inf: NV; 1 / 0: DZ; 1e300 * 1e300: OF; sqrt(-1): NV */
+    assert_int_equal(run_fp_op(FOP(0x05, 1, 2, 3, 0), 0x7ff0000000000000ULL, 0x7ff0000000000000ULL),
+                     FPU_NX | FPU_NV);
+    assert_int_equal(h.jit.f[1], CANON_D);
+    assert_int_equal(run_fp_op(FOP(0x0d, 1, 2, 3, 0), ONE_D, 0), FPU_NX | FPU_DZ);
+    assert_int_equal(h.jit.f[1], 0x7ff0000000000000ULL);
+    assert_int_equal(run_fp_op(FOP(0x09, 1, 2, 3, 0), 0x7e37e43c8800759cULL, 0x7e37e43c8800759cULL),
+                     FPU_NX | FPU_OF);
+    assert_int_equal(run_fp_op(FOP(0x2d, 1, 2, 0, 0), 0xbff0000000000000ULL, 0), FPU_NX | FPU_NV);
+    assert_int_equal(h.jit.f[1], CANON_D);
+    /* (1 + 2^-52) * (2^-1022 - 2^-1074) = 2^-1022 - 2^-1126 rounds to 2^-1022: tiny before
+     * rounding only, so no UF */
+    assert_int_equal(run_fp_op(FOP(0x09, 1, 2, 3, 0), ONE_D + 1, max_sub), FPU_NX);
+    assert_int_equal(h.jit.f[1], two_m1022);
+    /* 2^-1022 * 2^-60 is tiny and inexact: UF */
+    assert_int_equal(run_fp_op(FOP(0x09, 1, 2, 3, 0), two_m1022, 0x3c30000000000000ULL),
+                     FPU_NX | FPU_UF);
+    assert_int_equal(h.jit.f[1], 0);
+    /* fflags start without NX (the helper's case): an inexact result sets it */
+    assert_int_equal(run_fp_from(FOP(0x01, 1, 2, 3, 0), ONE_D, 0x3ca8000000000000ULL, 0), FPU_NX);
+    assert_int_equal(h.jit.f[1], ONE_D + 1);
+    assert_int_equal(run_fp_from(FOP(0x01, 1, 2, 3, RM_DYN), ONE_D, 0x3ca8000000000000ULL, 0),
+                     FPU_NX);
+    assert_int_equal(h.jit.f[1], ONE_D + 1);
+}
+
+/*
+ * The same block run twice, frm changed from RNE to RDN in between: its dyn-rm fadd.d must
+ * round the second time by the new frm. 1 + 0.75 ulp: RNE rounds up, RDN down.
+ */
+static void test_sse_dyn_frm(void **state)
+{
+    const uint32_t code[] = {FOP(0x01, 1, 2, 3, RM_DYN),
+                             BNE_X7_X0_P20,
+                             FMV_X_D(6, 1),
+                             CSRRWI_FRM_RDN,
+                             ADDI(7, 0, 1),
+                             J_M20,
+                             WFI};
+    GenRng r = {.s = 0x5eed | 1};
+
+    memcpy(h.code, code, sizeof(code));
+    h.code_size = sizeof(code);
+    make_init(&r, &h.init);
+    h.init.mstatus = MSTATUS_FS;
+    h.init.frm = 0;
+    h.init.fflags = FPU_NX;
+    h.init.x[7] = 0;
+    h.init.f[2] = ONE_D;
+    h.init.f[3] = 0x3ca8000000000000ULL; /* 3 * 2^-54 */
+    assert_true(run(true, &h.jit));
+    assert_true(run(false, &h.interp));
+    assert_memory_equal(&h.interp, &h.jit, sizeof(ArchState));
+    assert_int_equal(h.jit.pc, RAM_BASE + 28);
+    assert_int_equal(h.jit.x[6], ONE_D + 1);
+    assert_int_equal(h.jit.f[1], ONE_D);
+    assert_int_equal(h.jit.frm, 2);
+}
+
 /* W^X: with JIT code made and run, no mapping of the process is writable and executable. */
 static void test_code_arena_wx(void **state)
 {
@@ -495,7 +615,8 @@ int main(void)
         cmocka_unit_test(test_branches),      cmocka_unit_test(test_rva23),
         cmocka_unit_test(test_fp_half_zfa),   cmocka_unit_test(test_everything),
         cmocka_unit_test(test_paged),         cmocka_unit_test(test_fs_per_block),
-        cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_long),
+        cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_sse_fp),
+        cmocka_unit_test(test_sse_dyn_frm),   cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);
 
