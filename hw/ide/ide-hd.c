@@ -67,7 +67,7 @@ void ata_identify(const AHCIDisk *disk, uint16_t id[256])
     id[64] = 0x03; /* PIO 3-4 */
     id[65] = id[66] = id[67] = id[68] = 120;
     id[76] = 1 << 1;                                        /* SATA Gen1 */
-    id[80] = 0x01f0;                                        /* ATA/ATAPI-4 .. ATA8-ACS */
+    id[80] = 0x00f0;                                        /* ATA/ATAPI-4 .. 7 */
     id[82] = 1 << 5;                                        /* write cache */
     id[83] = (1 << 14) | (1 << 13) | (1 << 12) | (1 << 10); /* FLUSH EXT, FLUSH, LBA48 */
     id[84] = 1 << 14;
