@@ -2,6 +2,7 @@
  * ICH9 AHCI controller: the HBA and port register file, reset, INTx and the PCI function.
  * Spec: Serial ATA AHCI 1.3.1 (3.1 generic host control, 3.3 port registers, 10.4 resets).
  *
+ * BAR4 (32 bytes of I/O): INDEX at 0x10, DATA at 0x14 reach the ABAR registers indirectly.
  * ABAR (BAR5, 4 KiB, 32-bit accesses):
  *   0x00 CAP   64-bit DMA, AHCI only, Gen1, 32 slots, 6 ports; no NCQ, no staggered spin-up
  *   0x04 GHC   AE (always 1: AHCI only), IE, HR (reset completes at once)
@@ -22,6 +23,11 @@
 #include "util/log.h"
 
 #define ICH9_AHCI_BAR 5
+/* BAR4: 32 bytes of I/O holding the index/data pair that reaches the ABAR registers. */
+#define ICH9_IDP_BAR 4
+#define ICH9_IDP_SIZE 32
+#define IDP_INDEX 0x10
+#define IDP_DATA 0x14
 #define PCI_VENDOR_ID_INTEL 0x8086
 #define PCI_DEVICE_ID_INTEL_ICH9_AHCI 0x2922
 #define PCI_CLASS_STORAGE_SATA_AHCI 0x010601
@@ -223,6 +229,7 @@ static void ahci_hba_reset(AHCIState *s)
 {
     s->ghc = GHC_AE;
     s->is = 0;
+    s->idp_index = 0;
     for (int i = 0; i < AHCI_NUM_PORTS; i++) {
         ahci_port_reset(&s->ports[i]);
     }
@@ -289,6 +296,35 @@ static void ahci_mem_write(void *opaque, hwaddr addr, uint64_t val, unsigned siz
 static const MemoryRegionOps ahci_mem_ops = {
     .read = ahci_mem_read,
     .write = ahci_mem_write,
+    .valid = {.min_access_size = 4, .max_access_size = 4},
+    .impl = {.min_access_size = 4, .max_access_size = 4},
+};
+
+/* The index/data pair: DATA accesses the ABAR register INDEX names (dword aligned). */
+static uint64_t ahci_idp_read(void *opaque, hwaddr addr, unsigned size)
+{
+    AHCIState *s = opaque;
+
+    if (addr == IDP_INDEX) {
+        return s->idp_index;
+    }
+    return addr == IDP_DATA ? ahci_mem_read(s, s->idp_index, 4) : 0;
+}
+
+static void ahci_idp_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+{
+    AHCIState *s = opaque;
+
+    if (addr == IDP_INDEX) {
+        s->idp_index = val & (AHCI_ABAR_SIZE - 4);
+    } else if (addr == IDP_DATA) {
+        ahci_mem_write(s, s->idp_index, val, 4);
+    }
+}
+
+static const MemoryRegionOps ahci_idp_ops = {
+    .read = ahci_idp_read,
+    .write = ahci_idp_write,
     .valid = {.min_access_size = 4, .max_access_size = 4},
     .impl = {.min_access_size = 4, .max_access_size = 4},
 };
@@ -368,6 +404,8 @@ static bool ahci_realize(PCIDevice *dev, Error **errp)
     }
     memory_region_init_io(&s->abar, &ahci_mem_ops, s, "ahci", AHCI_ABAR_SIZE);
     pci_register_bar(dev, ICH9_AHCI_BAR, 0, &s->abar);
+    memory_region_init_io(&s->idp, &ahci_idp_ops, s, "ahci-idp", ICH9_IDP_SIZE);
+    pci_register_bar(dev, ICH9_IDP_BAR, PCI_BASE_ADDRESS_SPACE_IO, &s->idp);
     return true;
 }
 

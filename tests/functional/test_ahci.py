@@ -3,6 +3,7 @@ kernel's ahci driver finds the disk as /dev/sda with the image's size, reads a p
 host wrote and writes one the host reads back; QEMU 7.2 with the same command line reports
 the same IDENTIFY model, firmware and size."""
 import re
+import subprocess
 
 import pexpect
 import pytest
@@ -75,3 +76,20 @@ def test_ide_hd_errors(kestrel, tmp_path, device, message):
     child.close()
     assert child.exitstatus != 0
     assert message in child.before
+
+
+def info_pci_ahci(emulator):
+    proc = subprocess.run([emulator, "-M", "virt", "-bios", "none", "-display", "none",
+                           "-serial", "none", "-monitor", "stdio", "-S",
+                           "-device", "ich9-ahci,id=ahci"],
+                          input="info pci\nquit\n", capture_output=True, text=True,
+                          timeout=HANG_GUARD)
+    block = re.search(r"device   1, function 0:\n(.*?id \"ahci\")", proc.stdout, re.S)
+    assert block, proc.stdout
+    return block.group(1)
+
+
+def test_info_pci_matches_qemu(kestrel, qemu):
+    ours = info_pci_ahci(kestrel)
+    assert "SATA controller: PCI device 8086:2922" in ours
+    assert ours == info_pci_ahci(qemu)

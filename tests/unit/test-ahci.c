@@ -23,6 +23,7 @@
 #include "util/log.h"
 
 #define ABAR 0x10000000ull
+#define IDP 0x10001000ull
 #define P0 (ABAR + HBA_PORT_BASE)
 #define CLB (RAM_BASE + 0x1000)
 #define FB (RAM_BASE + 0x2000)
@@ -160,6 +161,7 @@ static int group_setup(void **state)
     assert_true(qdev_realize(dev, &error_abort));
     hba = ICH9_AHCI(dev);
     memory_region_add_subregion(get_system_memory(), ABAR, &hba->abar);
+    memory_region_add_subregion(get_system_memory(), IDP, &hba->idp);
     disk = qdev_new(TYPE_IDE_HD);
     assert_true(object_property_set_str(OBJECT(disk), "drive", "d0", &error_abort));
     assert_true(object_property_set_str(OBJECT(disk), "bus", "ahci.0", &error_abort));
@@ -201,6 +203,12 @@ static void test_hba_registers(void **state)
     assert_int_equal(rd(P0 + PX_CMD) & (PX_CMD_ST | PX_CMD_CR), 0);
     assert_int_equal(rd(P0 + PX_CLB), 0);
     assert_int_equal(rd(ABAR + HBA_GHC), GHC_AE);
+    /* BAR4's index/data pair reaches the same registers. */
+    wr(IDP + 0x10, HBA_VS);
+    assert_int_equal(rd(IDP + 0x14), 0x00010300);
+    wr(IDP + 0x10, HBA_PORT_BASE + PX_CLB);
+    wr(IDP + 0x14, CLB);
+    assert_int_equal(rd(P0 + PX_CLB), CLB);
 }
 
 static void test_comreset_signature(void **state)

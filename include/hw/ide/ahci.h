@@ -3,9 +3,10 @@
  * (-device ide-hd,drive=ID,bus=NAME).
  *
  * The controller is a PCI function 8086:2922, class 01.06.01 (AHCI 1.0), with its
- * registers (the ABAR) in BAR5 and INTx pin A. It has AHCI_NUM_PORTS ports; port n is the
- * bus "ID.n" when the controller has id=ID, else "ide.n" (QEMU's names). Commands run to
- * completion inside the guest's PxCI write, against the disk's BlockBackend.
+ * registers (the ABAR) in BAR5, an index/data pair to them in I/O BAR4, and INTx pin A. It has
+ * AHCI_NUM_PORTS ports; port n is the bus "ID.n" when the controller has id=ID, else "ide.n"
+ * (QEMU's names). Commands run to completion inside the guest's PxCI write, against the disk's
+ * BlockBackend.
  *
  * Guest memory (command lists, received-FIS areas, PRDT buffers) is only ever reached through
  * ahci_dma_read/ahci_dma_write, which refuse anything that is not RAM.
@@ -44,8 +45,9 @@ typedef struct AHCIPort {
 
 struct AHCIState {
     PCIDevice parent_obj;
-    MemoryRegion abar;
+    MemoryRegion abar, idp;
     uint32_t ghc, is;
+    uint32_t idp_index; /* BAR4's INDEX register */
     AHCIPort ports[AHCI_NUM_PORTS];
 };
 
