@@ -30,6 +30,8 @@
 #define ATA_FLUSH_CACHE 0xe7
 #define ATA_FLUSH_CACHE_EXT 0xea
 #define ATA_IDENTIFY 0xec
+#define ATA_READ_FPDMA_QUEUED 0x60
+#define ATA_WRITE_FPDMA_QUEUED 0x61
 #define ATA_SET_FEATURES 0xef
 #define ATA_SET_MULTIPLE 0xc6
 #define ATA_STANDBY_IMMEDIATE 0xe0
@@ -103,6 +105,21 @@ static void post_pio_setup(AHCIPort *p, uint8_t status, uint16_t len)
     p->is |= PX_IS_PSS;
 }
 
+/* An NCQ completion: a Set Device Bits FIS naming the finished tag (SATA 3.x 10.5.7). */
+static void post_sdb(AHCIPort *p, uint8_t status, uint8_t error, int tag)
+{
+    uint32_t done = 1u << tag;
+    uint8_t fis[8] = {FIS_TYPE_SDB, 0x40 /* I */, status & 0x77, error,
+                      done,         done >> 8,    done >> 16,    done >> 24};
+
+    post_fis(p, RFIS_SDB, fis, sizeof(fis));
+    p->tfd = ((uint32_t)error << 8) | status;
+    if (!(status & ATA_ST_ERR)) {
+        p->sact &= ~done;
+    }
+    p->is |= PX_IS_SDBS;
+}
+
 static void cmd_fail(AHCICmd *c, uint8_t error)
 {
     c->status = ATA_STATUS_OK | ATA_ST_ERR;
@@ -163,7 +180,10 @@ static void ata_identify_cmd(AHCICmd *c)
     }
 }
 
-static void ata_rw_dma(AHCICmd *c, bool ext, bool write)
+/* How a command encodes its LBA and sector count. */
+typedef enum AtaForm { ATA_LBA28, ATA_LBA48, ATA_FPDMA } AtaForm;
+
+static void ata_rw_dma(AHCICmd *c, AtaForm form, bool write)
 {
     const uint8_t *f = c->fis;
     AHCIDisk *d = &c->port->disk;
@@ -172,13 +192,14 @@ static void ata_rw_dma(AHCICmd *c, bool ext, bool write)
     uint8_t *buf;
     int ret;
 
-    if (ext) {
-        lba |= ((uint64_t)f[8] << 24) | ((uint64_t)f[9] << 32) | ((uint64_t)f[10] << 40);
-        count = f[12] | (f[13] << 8);
-        count = count ? count : 65536;
-    } else {
+    if (form == ATA_LBA28) {
         lba |= (uint64_t)(f[7] & 0x0f) << 24;
         count = f[12] ? f[12] : 256;
+    } else {
+        lba |= ((uint64_t)f[8] << 24) | ((uint64_t)f[9] << 32) | ((uint64_t)f[10] << 40);
+        /* FPDMA QUEUED carries the count in Features (the tag is in Count). */
+        count = form == ATA_FPDMA ? f[3] | (f[11] << 8) : f[12] | (f[13] << 8);
+        count = count ? count : 65536;
     }
     if (lba >= d->sectors || count > d->sectors - lba) {
         log_mask(LOG_GUEST_ERROR,
@@ -236,22 +257,28 @@ static void ata_execute(AHCICmd *c)
         ata_identify_cmd(c);
         break;
     case ATA_READ_DMA:
-        ata_rw_dma(c, false, false);
+        ata_rw_dma(c, ATA_LBA28, false);
         break;
     case ATA_READ_DMA_EXT:
-        ata_rw_dma(c, true, false);
+        ata_rw_dma(c, ATA_LBA48, false);
         break;
     case ATA_WRITE_DMA:
-        ata_rw_dma(c, false, true);
+        ata_rw_dma(c, ATA_LBA28, true);
         break;
     case ATA_WRITE_DMA_EXT:
-        ata_rw_dma(c, true, true);
+        ata_rw_dma(c, ATA_LBA48, true);
         break;
     case ATA_FLUSH_CACHE:
     case ATA_FLUSH_CACHE_EXT:
         if (blk_flush(c->port->disk.blk) < 0) {
             cmd_fail(c, ATA_ER_ABRT);
         }
+        break;
+    case ATA_READ_FPDMA_QUEUED:
+        ata_rw_dma(c, ATA_FPDMA, false);
+        break;
+    case ATA_WRITE_FPDMA_QUEUED:
+        ata_rw_dma(c, ATA_FPDMA, true);
         break;
     case ATA_SET_MULTIPLE:
         ata_set_multiple(c);
@@ -288,6 +315,12 @@ static bool ahci_fetch(AHCICmd *c, int slot)
     return ahci_dma_read(c->ctba, c->fis, sizeof(c->fis));
 }
 
+static bool is_ncq(const uint8_t *fis)
+{
+    return fis[0] == FIS_TYPE_H2D && (fis[1] & 0x80) &&
+           (fis[2] == ATA_READ_FPDMA_QUEUED || fis[2] == ATA_WRITE_FPDMA_QUEUED);
+}
+
 /* Run one slot; false if it failed (the engine stops). */
 static bool ahci_run_slot(AHCIPort *p, int slot)
 {
@@ -318,7 +351,11 @@ static bool ahci_run_slot(AHCIPort *p, int slot)
     if (c.pio_in) {
         post_pio_setup(p, c.status, c.prdbc);
     }
-    post_d2h(p, c.status, c.error, c.fis, c.count_out);
+    if (is_ncq(c.fis)) {
+        post_sdb(p, c.status, c.error, c.fis[12] >> 3);
+    } else {
+        post_d2h(p, c.status, c.error, c.fis, c.count_out);
+    }
     prdbc = htole32(c.prdbc);
     ahci_dma_write(port_clb(p) + (uint64_t)slot * CMDH_SIZE + 4, &prdbc, sizeof(prdbc));
     if (c.status & ATA_ST_ERR) {

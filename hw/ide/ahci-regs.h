@@ -14,6 +14,7 @@
 #define AHCI_ABAR_SIZE 0x1000
 
 #define CAP_S64A (1u << 31)
+#define CAP_SNCQ (1u << 30)
 #define CAP_SAM (1u << 18)
 #define CAP_ISS_GEN1 (1u << 20)
 #define CAP_NCS_SHIFT 8
@@ -42,6 +43,7 @@
 
 #define PX_IS_DHRS (1u << 0)
 #define PX_IS_PSS (1u << 1)
+#define PX_IS_SDBS (1u << 3)
 #define PX_IS_HBFS (1u << 29)
 #define PX_IS_TFES (1u << 30)
 #define PX_IS_MASK 0xfdc000ffu /* implemented bits */
@@ -77,6 +79,8 @@
 /* Received-FIS area (4.2.1) */
 #define RFIS_PIO_SETUP 0x20
 #define RFIS_D2H 0x40
+#define RFIS_SDB 0x58
+#define FIS_TYPE_SDB 0xa1
 #define FIS_TYPE_H2D 0x27
 #define FIS_TYPE_D2H 0x34
 #define FIS_TYPE_PIO_SETUP 0x5f

@@ -4,7 +4,7 @@
  *
  * BAR4 (32 bytes of I/O): INDEX at 0x10, DATA at 0x14 reach the ABAR registers indirectly.
  * ABAR (BAR5, 4 KiB, 32-bit accesses):
- *   0x00 CAP   64-bit DMA, AHCI only, Gen1, 32 slots, 6 ports; no NCQ, no staggered spin-up
+ *   0x00 CAP   64-bit DMA, NCQ, AHCI only, Gen1, 32 slots, 6 ports; no staggered spin-up
  *   0x04 GHC   AE (always 1: AHCI only), IE, HR (reset completes at once)
  *   0x08 IS    per-port interrupt pending, write 1 to clear (set again while still pending)
  *   0x0c PI    0x3f    0x10 VS 1.3
@@ -247,8 +247,8 @@ static uint64_t ahci_mem_read(void *opaque, hwaddr addr, unsigned size)
     }
     switch (addr) {
     case HBA_CAP:
-        return CAP_S64A | CAP_SAM | CAP_ISS_GEN1 | ((AHCI_NUM_SLOTS - 1) << CAP_NCS_SHIFT) |
-               (AHCI_NUM_PORTS - 1);
+        return CAP_S64A | CAP_SNCQ | CAP_SAM | CAP_ISS_GEN1 |
+               ((AHCI_NUM_SLOTS - 1) << CAP_NCS_SHIFT) | (AHCI_NUM_PORTS - 1);
     case HBA_GHC:
         return s->ghc;
     case HBA_IS:
@@ -388,6 +388,7 @@ void ahci_port_attach(AHCIPort *port, BlockBackend *blk, const char *serial, con
     d->sectors = blk_getlength(blk) / AHCI_SECTOR_SIZE;
     snprintf(d->serial, sizeof(d->serial), "%s", serial);
     snprintf(d->model, sizeof(d->model), "%s", model);
+    d->multi = 16; /* as QEMU's disks: READ/WRITE MULTIPLE set up from power-on */
     ahci_port_reset(port);
 }
 

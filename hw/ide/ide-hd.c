@@ -3,7 +3,7 @@
  * [,model=M]), and the IDENTIFY DEVICE data it reports (ATA8-ACS 7.16, table 22).
  *
  * The disk claims what the command engine (ahci-cmd.c) implements: LBA48, DMA (UDMA 5),
- * FLUSH CACHE (EXT), a write cache, SET MULTIPLE up to 16, SATA Gen1; no NCQ, no SMART, no
+ * FLUSH CACHE (EXT), NCQ (32 tags), a write cache, SET MULTIPLE up to 16, SATA Gen1; no SMART, no
  * security, no general purpose logging. Defaults follow QEMU so that a guest (and the
  * functional test that compares the two) sees the same model, firmware and size.
  */
@@ -66,7 +66,8 @@ void ata_identify(const AHCIDisk *disk, uint16_t id[256])
     id[63] = 0x07; /* multiword DMA 0-2 */
     id[64] = 0x03; /* PIO 3-4 */
     id[65] = id[66] = id[67] = id[68] = 120;
-    id[76] = 1 << 1;                                        /* SATA Gen1 */
+    id[75] = AHCI_NUM_SLOTS - 1;                            /* NCQ queue depth - 1 */
+    id[76] = (1 << 8) | (1 << 1);                           /* NCQ, SATA Gen1 */
     id[80] = 0x00f0;                                        /* ATA/ATAPI-4 .. 7 */
     id[82] = 1 << 5;                                        /* write cache */
     id[83] = (1 << 14) | (1 << 13) | (1 << 12) | (1 << 10); /* FLUSH EXT, FLUSH, LBA48 */

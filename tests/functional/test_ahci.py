@@ -24,11 +24,12 @@ def make_disk(path):
 
 
 def identify_lines(dmesg):
-    """The libata lines that come from IDENTIFY: 'ATA-8: MODEL, FW, max UDMA/100' and the size."""
+    """The libata lines that come from IDENTIFY: 'ATA-7: MODEL, FW, max UDMA/100' and
+    'N sectors, multi 16: LBA48 NCQ (depth 32)'."""
     model = re.search(r"ata1\.00: (ATA-\d+: [^\r\n]*)", dmesg)
-    size = re.search(r"ata1\.00: (\d+) sectors", dmesg)
+    size = re.search(r"ata1\.00: ((\d+) sectors[^\r\n]*)", dmesg)
     assert model and size, f"no IDENTIFY lines in dmesg:\n{dmesg}"
-    return model.group(1).strip(), int(size.group(1))
+    return model.group(1).strip(), size.group(1).strip(), int(size.group(2))
 
 
 def run_guest(emulator, images, disk, port_opts):
@@ -56,8 +57,9 @@ def test_ahci_disk_matches_qemu(linux_images, tmp_path):
         assert HOST_PATTERN.decode() in data, f"{name}: read {data!r}"
         assert written == GUEST_PATTERN.encode(), f"{name}: host read {written!r}"
         results[name] = identify_lines(dmesg)
-    assert results["kestrel"] == results["qemu"] == (results["qemu"][0], SECTORS)
-    assert "QEMU HARDDISK" in results["kestrel"][0]
+    assert results["kestrel"] == results["qemu"]
+    assert "QEMU HARDDISK" in results["kestrel"][0] and results["kestrel"][2] == SECTORS
+    assert "NCQ" in results["kestrel"][1]
 
 
 @pytest.mark.parametrize("device, message", [

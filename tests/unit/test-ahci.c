@@ -191,7 +191,7 @@ static void test_hba_registers(void **state)
     assert_int_equal(cap & 0x1f, AHCI_NUM_PORTS - 1);
     assert_int_equal((cap >> CAP_NCS_SHIFT) & 0x1f, AHCI_NUM_SLOTS - 1);
     assert_true(cap & CAP_S64A);
-    assert_false(cap & (1u << 30)); /* no NCQ */
+    assert_true(cap & CAP_SNCQ);
     assert_int_equal(rd(ABAR + HBA_PI), 0x3f);
     assert_int_equal(rd(ABAR + HBA_VS), 0x00010300);
     assert_true(rd(ABAR + HBA_GHC) & GHC_AE);
@@ -287,6 +287,38 @@ static void test_read_write(void **state)
     for (int i = 0; i < 1024; i++) {
         assert_int_equal(buf[i], 0xab);
     }
+}
+
+/* NCQ: READ FPDMA QUEUED with tag 4 in slot 4 (count in Features, tag in Count). */
+static void issue_ncq(uint64_t lba, uint8_t count)
+{
+    uint8_t fis[20] = {FIS_TYPE_H2D, 0x80, 0x60, count, lba, lba >> 8, lba >> 16, 0x40};
+
+    fis[12] = 4 << 3;
+    set_prd(0, DATA, count * 512);
+    ram_put(CLB + 4 * CMDH_SIZE, 5 | (1u << CMDH_PRDTL_SHIFT), 4);
+    ram_put(CLB + 4 * CMDH_SIZE + 8, CTBA, 4);
+    ram_put(CLB + 4 * CMDH_SIZE + 12, 0, 4);
+    for (int i = 0; i < 20; i++) {
+        ram_put(CTBA + i, fis[i], 1);
+    }
+    wr(P0 + PX_SACT, 1u << 4);
+    wr(P0 + PX_CI, 1u << 4);
+}
+
+static void test_ncq(void **state)
+{
+    ram_put(FB + RFIS_SDB, 0, 8);
+    issue_ncq(12, 1);
+    assert_done();
+    assert_int_equal(rd(P0 + PX_SACT), 0);
+    assert_int_equal(ram_get(DATA + 100, 1), 12);
+    assert_int_equal(ram_get(FB + RFIS_SDB, 1), FIS_TYPE_SDB);
+    assert_int_equal(ram_get(FB + RFIS_SDB + 4, 4), 1u << 4);
+    assert_true(rd(P0 + PX_IS) & PX_IS_SDBS);
+    issue_ncq(IMG_SECTORS, 1);
+    assert_true(rd(P0 + PX_IS) & PX_IS_TFES);
+    assert_int_equal(rd(P0 + PX_SACT), 1u << 4);
 }
 
 /* ---- malformed command lists ---- */
@@ -405,6 +437,7 @@ int main(void)
         cmocka_unit_test_setup(test_comreset_signature, test_setup),
         cmocka_unit_test_setup(test_identify, test_setup),
         cmocka_unit_test_setup(test_read_write, test_setup),
+        cmocka_unit_test_setup(test_ncq, test_setup),
         cmocka_unit_test_setup(test_guest_errors, test_setup),
         cmocka_unit_test_setup(test_ide_hd_errors, test_setup),
     };
