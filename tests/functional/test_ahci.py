@@ -1,7 +1,9 @@
 """AHCI (-device ich9-ahci with -device ide-hd disks) under the busybox Linux guest: the
 kernel's ahci driver finds the disk as /dev/sda with the image's size, reads a pattern the
 host wrote and writes one the host reads back; QEMU 7.2 with the same command line reports
-the same IDENTIFY model, firmware and size."""
+the same IDENTIFY model, firmware and size. A 2 MiB random write is read back by the guest
+and the host alike."""
+import hashlib
 import re
 import subprocess
 
@@ -40,10 +42,19 @@ def run_guest(emulator, images, disk, port_opts):
     size = sh(child, "cat /sys/block/sda/size").strip()
     data = sh(child, "dd if=/dev/sda bs=512 skip=5 count=1 2>/dev/null | head -c 24")
     sh(child, f"echo {GUEST_PATTERN} | dd of=/dev/sda bs=512 seek=9 conv=sync,fsync 2>/dev/null")
+    # 2 MiB in large requests (many PRD entries each) at 1 MiB, read back past the page cache.
+    sh(child, "dd if=/dev/urandom of=/tmp/r bs=64k count=32 2>/dev/null && "
+              "dd if=/tmp/r of=/dev/sda bs=1M seek=1 conv=fsync 2>/dev/null && "
+              "echo 3 > /proc/sys/vm/drop_caches")
+    sums = sh(child, "md5sum /tmp/r; dd if=/dev/sda bs=1M skip=1 count=2 2>/dev/null | md5sum")
+    sums = re.findall(r"\b[0-9a-f]{32}\b", sums)
     assert poweroff(child) == 0
     with open(disk, "rb") as f:
         f.seek(9 * 512)
         written = f.read(len(GUEST_PATTERN))
+        f.seek(1 << 20)
+        host_sum = hashlib.md5(f.read(2 << 20)).hexdigest()
+    assert sums == [host_sum, host_sum], (sums, host_sum)
     return dmesg, int(size), data, written
 
 
