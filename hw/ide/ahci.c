@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "ahci-regs.h"
+#include "migration/vmstate.h"
 #include "util/log.h"
 
 #define ICH9_AHCI_BAR 5
@@ -392,6 +393,54 @@ void ahci_port_attach(AHCIPort *port, BlockBackend *blk, const char *serial, con
     ahci_port_reset(port);
 }
 
+/* ---- machine state ---- */
+
+/* The disk's image and identity are configuration; only the guest-visible registers move. */
+static const VMStateDescription vmstate_ahci_port = {
+    .name = "ahci-port",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_UINT32(clb, AHCIPort),
+            VMSTATE_UINT32(clbu, AHCIPort),
+            VMSTATE_UINT32(fb, AHCIPort),
+            VMSTATE_UINT32(fbu, AHCIPort),
+            VMSTATE_UINT32(is, AHCIPort),
+            VMSTATE_UINT32(ie, AHCIPort),
+            VMSTATE_UINT32(cmd, AHCIPort),
+            VMSTATE_UINT32(tfd, AHCIPort),
+            VMSTATE_UINT32(sig, AHCIPort),
+            VMSTATE_UINT32(sctl, AHCIPort),
+            VMSTATE_UINT32(serr, AHCIPort),
+            VMSTATE_UINT32(sact, AHCIPort),
+            VMSTATE_UINT32(ci, AHCIPort),
+            VMSTATE_UINT8(disk.multi, AHCIPort),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
+static bool ahci_post_load(void *opaque, int version_id, Error **errp)
+{
+    return pci_device_post_load(PCI_DEVICE(opaque), errp);
+}
+
+static const VMStateDescription vmstate_ahci = {
+    .name = "ich9-ahci",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = ahci_post_load,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_STRUCT(parent_obj, AHCIState, vmstate_pci_device, PCIDevice),
+            VMSTATE_UINT32(ghc, AHCIState),
+            VMSTATE_UINT32(is, AHCIState),
+            VMSTATE_UINT32(idp_index, AHCIState),
+            VMSTATE_STRUCT_ARRAY(ports, AHCIState, AHCI_NUM_PORTS, vmstate_ahci_port, AHCIPort),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
 /* ---- PCI function ---- */
 
 static bool ahci_realize(PCIDevice *dev, Error **errp)
@@ -422,6 +471,7 @@ static void ahci_class_init(ObjectClass *oc, void *data)
 
     dc->desc = "ICH9 AHCI SATA controller";
     dc->user_creatable = true;
+    dc->vmsd = &vmstate_ahci;
     pdc->vendor_id = PCI_VENDOR_ID_INTEL;
     pdc->device_id = PCI_DEVICE_ID_INTEL_ICH9_AHCI;
     pdc->revision = 2;

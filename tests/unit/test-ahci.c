@@ -19,6 +19,7 @@
 
 #include "../../hw/ide/ahci-regs.h"
 #include "hw/ide/ahci.h"
+#include "migration/vmstate.h"
 #include "test-virtio-driver.h"
 #include "util/log.h"
 
@@ -417,6 +418,29 @@ static void test_guest_errors(void **state)
     recover();
 }
 
+/* savevm/loadvm: the registers come back after a reset wiped them. */
+static void test_vmstate(void **state)
+{
+    const VMStateDescription *vmsd = DEVICE_GET_CLASS(hba)->vmsd;
+    VMStateOut out = {0};
+    VMStateIn in;
+
+    set_prd(0, DATA, 512);
+    issue(3, CTBA, 0xec, 0, 0, 1, false);
+    vmstate_save_state(&out, vmsd, hba);
+    wr(ABAR + HBA_GHC, GHC_HR);
+    assert_int_equal(rd(P0 + PX_CLB), 0);
+    in = (VMStateIn){.data = out.data, .len = out.len};
+    assert_true(vmstate_load_state(&in, vmsd, hba, vmsd->version_id, &error_abort));
+    assert_int_equal(in.pos, in.len);
+    assert_int_equal(rd(P0 + PX_CLB), CLB);
+    assert_int_equal(rd(P0 + PX_IE), PX_IS_MASK);
+    assert_true(rd(P0 + PX_CMD) & PX_CMD_ST);
+    assert_int_equal(rd(ABAR + HBA_GHC), GHC_AE | GHC_IE);
+    assert_true(rd(P0 + PX_IS) & PX_IS_PSS);
+    free(out.data);
+}
+
 static void test_ide_hd_errors(void **state)
 {
     DeviceState *disk = qdev_new(TYPE_IDE_HD);
@@ -439,6 +463,7 @@ int main(void)
         cmocka_unit_test_setup(test_read_write, test_setup),
         cmocka_unit_test_setup(test_ncq, test_setup),
         cmocka_unit_test_setup(test_guest_errors, test_setup),
+        cmocka_unit_test_setup(test_vmstate, test_setup),
         cmocka_unit_test_setup(test_ide_hd_errors, test_setup),
     };
 
