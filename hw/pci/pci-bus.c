@@ -100,6 +100,8 @@ static const char *pci_class_name(uint16_t class)
     switch (class) {
     case 0x0100:
         return "SCSI controller";
+    case 0x0106:
+        return "SATA controller";
     case 0x0200:
         return "Ethernet controller";
     case 0x0600:

@@ -1,0 +1,79 @@
+/*
+ * ICH9 AHCI SATA controller (-device ich9-ahci) and the ATA disks on its ports
+ * (-device ide-hd,drive=ID,bus=NAME).
+ *
+ * The controller is a PCI function 8086:2922, class 01.06.01 (AHCI 1.0), with its
+ * registers (the ABAR) in BAR5, an index/data pair to them in I/O BAR4, and INTx pin A. It has
+ * AHCI_NUM_PORTS ports; port n is the bus "ID.n" when the controller has id=ID, else "ide.n"
+ * (QEMU's names). Commands run to completion inside the guest's PxCI write, against the disk's
+ * BlockBackend.
+ *
+ * Guest memory (command lists, received-FIS areas, PRDT buffers) is only ever reached through
+ * ahci_dma_read/ahci_dma_write, which refuse anything that is not RAM.
+ */
+#ifndef HW_IDE_AHCI_H
+#define HW_IDE_AHCI_H
+
+#include "block/block.h"
+#include "hw/pci/pci.h"
+
+#define TYPE_ICH9_AHCI "ich9-ahci"
+#define TYPE_IDE_HD "ide-hd"
+
+#define AHCI_NUM_PORTS 6
+#define AHCI_NUM_SLOTS 32
+#define AHCI_SECTOR_SIZE 512
+
+/* An ATA disk as the port sees it (NULL blk: the port is empty). */
+typedef struct AHCIDisk {
+    BlockBackend *blk;
+    uint64_t sectors;
+    char serial[21]; /* IDENTIFY words 10-19 */
+    char model[41];  /* IDENTIFY words 27-46 */
+    uint8_t multi;   /* SET MULTIPLE MODE count */
+} AHCIDisk;
+
+typedef struct AHCIState AHCIState;
+
+/* One port's registers (AHCI 1.3.1, 3.3) and its disk. */
+typedef struct AHCIPort {
+    AHCIState *hba;
+    int index;
+    AHCIDisk disk;
+    uint32_t clb, clbu, fb, fbu, is, ie, cmd, tfd, sig, sctl, serr, sact, ci;
+} AHCIPort;
+
+struct AHCIState {
+    PCIDevice parent_obj;
+    MemoryRegion abar, idp;
+    uint32_t ghc, is;
+    uint32_t idp_index; /* BAR4's INDEX register */
+    AHCIPort ports[AHCI_NUM_PORTS];
+};
+
+#define ICH9_AHCI(obj) OBJECT_CHECK(AHCIState, (obj), TYPE_ICH9_AHCI)
+
+/*
+ * Find the port named bus ("ahci.0", "ide.2") on any ich9-ahci of the machine; NULL bus: the
+ * first port without a disk. NULL + errp if there is none or it already has a disk.
+ */
+AHCIPort *ahci_find_port(const char *bus, Error **errp);
+/* Put blk on port (the disk's IDENTIFY serial and model given). */
+void ahci_port_attach(AHCIPort *port, BlockBackend *blk, const char *serial, const char *model);
+
+/* ---- between the register file (ahci.c) and the command engine (ahci-cmd.c) ---- */
+
+/* Guest RAM only: false (and a guest_errors line) for anything else. */
+bool ahci_dma_read(uint64_t addr, void *buf, uint64_t len);
+bool ahci_dma_write(uint64_t addr, const void *buf, uint64_t len);
+/* Run the slots set in PxCI while the port is started; stops at the first failing one. */
+void ahci_port_run(AHCIPort *port);
+/* The device's reset signature: D2H FIS, TFD, SIG (after COMRESET or SRST). */
+void ahci_port_signature(AHCIPort *port);
+/* Recompute the HBA's IS and the INTx line after a port's IS or IE changed. */
+void ahci_update_irq(AHCIState *s);
+
+/* The 256 IDENTIFY DEVICE words of disk (exposed for the unit tests). */
+void ata_identify(const AHCIDisk *disk, uint16_t id[256]);
+
+#endif
