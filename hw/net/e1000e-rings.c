@@ -40,6 +40,7 @@
 #define TXD_POPTS_IXSM 0x01
 #define TXD_POPTS_TXSM 0x02
 #define TXD_STAT_DD 0x01
+#define TXD_TUCMD_IP 0x02
 
 /* ---- guest memory ---- */
 
@@ -321,6 +322,78 @@ static void tx_context(E1000EState *s, const uint8_t *d)
     s->tx_tucss = d[4];
     s->tx_tucso = d[5];
     s->tx_tucse = pci_get_word(d + 6);
+    s->tx_tucmd = d[11];
+    s->tx_hdr_len = d[13];
+    s->tx_mss = pci_get_word(d + 14);
+}
+
+static void put_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = v >> 8;
+    p[1] = v;
+}
+
+static uint16_t get_be16(const uint8_t *p)
+{
+    return p[0] << 8 | p[1];
+}
+
+/*
+ * Send the gathered frame as TCP segments of at most MSS payload bytes (7.3.6): each gets
+ * the header with its IP length, IPv4 ID, TCP sequence number and flags fixed, and the
+ * checksums the driver left for the device (it seeds the TCP one without the length).
+ */
+static void tx_tso(E1000EState *s, uint8_t popts)
+{
+    unsigned hdr = s->tx_hdr_len, ip = s->tx_ipcss, tcp = s->tx_tucss;
+    size_t payload = s->tx_len - hdr, off = 0;
+    uint8_t *frame = s->tx_frame;
+    uint32_t seq;
+    uint16_t ipid, seed;
+
+    if (hdr > s->tx_len || tcp + 20 > hdr || ip + 20 > tcp || s->tx_mss == 0) {
+        log_mask(LOG_GUEST_ERROR,
+                 "e1000e: TSO header %u (IP %u, TCP %u, MSS %u) does not fit "
+                 "a %zu-byte frame: dropped\n",
+                 hdr, ip, tcp, s->tx_mss, s->tx_len);
+        return;
+    }
+    seq = (uint32_t)get_be16(frame + tcp + 4) << 16 | get_be16(frame + tcp + 6);
+    ipid = get_be16(frame + ip + 4);
+    seed = get_be16(frame + tcp + 16);
+    do {
+        size_t n = MIN(s->tx_mss, payload - off);
+        uint32_t sum = seed + (uint32_t)(hdr - tcp + n);
+        bool last = off + n == payload;
+        uint8_t *seg = s->tx_seg;
+
+        memcpy(seg, frame, hdr);
+        memcpy(seg + hdr, frame + hdr + off, n);
+        if (s->tx_tucmd & TXD_TUCMD_IP) {
+            put_be16(seg + ip + 2, hdr - ip + n);
+            put_be16(seg + ip + 4, ipid++);
+        } else {
+            put_be16(seg + ip + 4, hdr - ip - 40 + n); /* IPv6 payload length */
+        }
+        put_be16(seg + tcp + 4, (seq + off) >> 16);
+        put_be16(seg + tcp + 6, seq + off);
+        if (!last) {
+            seg[tcp + 13] &= ~0x09; /* FIN and PSH only on the last segment */
+        }
+        put_be16(seg + tcp + 16, (sum & 0xffff) + (sum >> 16));
+        s->tx_frame = seg; /* the checksum helper works on tx_frame/tx_len */
+        s->tx_len = hdr + n;
+        if (popts & TXD_POPTS_IXSM) {
+            put_be16(seg + s->tx_ipcso, 0);
+            tx_insert_csum(s, ip, s->tx_ipcso, s->tx_ipcse);
+        }
+        if (popts & TXD_POPTS_TXSM) {
+            tx_insert_csum(s, tcp, s->tx_tucso, 0);
+        }
+        s->tx_frame = frame;
+        net_send_packet(s->nic, seg, hdr + n);
+        off += n;
+    } while (off < payload);
 }
 
 /* Append one buffer to the frame; at EOP send it with the offloads popts asks for. */
@@ -340,7 +413,9 @@ static void tx_data(E1000EState *s, uint64_t addr, uint32_t len, uint8_t cmd, ui
     if (!(cmd & TXD_CMD_EOP)) {
         return;
     }
-    if (!s->tx_overflow && s->tx_len) {
+    if (!s->tx_overflow && s->tx_len && (cmd & TXD_CMD_TSE)) {
+        tx_tso(s, popts);
+    } else if (!s->tx_overflow && s->tx_len) {
         if (popts & TXD_POPTS_IXSM) {
             tx_insert_csum(s, s->tx_ipcss, s->tx_ipcso, s->tx_ipcse);
         }
@@ -369,11 +444,11 @@ static bool tx_descriptor(E1000EState *s, hwaddr desc)
         tx_data(s, ld64(d), lower & 0xffff, cmd, 0);
     } else if (((lower >> 20) & 0xf) == TXD_DTYP_CONTEXT) {
         tx_context(s, d);
-    } else if (((lower >> 20) & 0xf) == TXD_DTYP_DATA && !(cmd & TXD_CMD_TSE)) {
+    } else if (((lower >> 20) & 0xf) == TXD_DTYP_DATA) {
         tx_data(s, ld64(d), lower & 0xfffff, cmd, d[13]);
     } else {
-        log_mask(LOG_GUEST_ERROR, "e1000e: TX descriptor type %u%s not supported: dropped\n",
-                 (lower >> 20) & 0xf, (cmd & TXD_CMD_TSE) ? " with TSO" : "");
+        log_mask(LOG_GUEST_ERROR, "e1000e: TX descriptor type %u not supported: dropped\n",
+                 (lower >> 20) & 0xf);
         s->tx_overflow = true;
         if (cmd & TXD_CMD_EOP) {
             s->tx_len = 0;

@@ -416,6 +416,7 @@ static bool e1000e_realize(PCIDevice *dev, Error **errp)
     pci_register_bar(dev, 2, PCI_BASE_ADDRESS_SPACE_IO, &s->io);
     pci_register_bar(dev, 3, 0, &s->msix);
     s->tx_frame = xmalloc(NET_MAX_FRAME_SIZE);
+    s->tx_seg = xmalloc(NET_MAX_FRAME_SIZE);
     e1000e_nvm_init(s);
     e1000e_reset_regs(s);
     return true;
@@ -427,6 +428,7 @@ static void e1000e_finalize(Object *obj)
 
     net_client_free(s->nic);
     free(s->tx_frame);
+    free(s->tx_seg);
 }
 
 static const Property e1000e_props[] = {

@@ -91,6 +91,10 @@ typedef struct E1000EState {
     /* the last TX context descriptor's checksum offsets */
     uint8_t tx_ipcss, tx_ipcso, tx_tucss, tx_tucso;
     uint16_t tx_ipcse, tx_tucse;
+    /* ... and its segmentation (TSO) setup */
+    uint8_t tx_tucmd, tx_hdr_len;
+    uint16_t tx_mss;
+    uint8_t *tx_seg; /* one TSO segment being built */
 } E1000EState;
 
 #define E1000E(obj) OBJECT_CHECK(E1000EState, (obj), TYPE_E1000E)
