@@ -358,6 +358,77 @@ static void test_tx_oversized_frame(void **state)
     assert_int_equal(rd(E1000_TDH), 7);
 }
 
+/*
+ * TSO: an IPv4/TCP frame with a 54-byte header and 100 payload bytes, MSS 40, comes out as
+ * three segments with their IP length, ID, sequence number and FIN on the last only.
+ */
+static void tso_send(uint8_t hdr_len)
+{
+    uint8_t f[154] = {0};
+
+    f[12] = 0x08;                                  /* IPv4 */
+    f[14] = 0x45;                                  /* IP header at 14, TCP at 34 */
+    f[18] = 0x12, f[19] = 0x34;                    /* IP ID */
+    f[23] = 6;                                     /* TCP */
+    f[38] = 0, f[39] = 0, f[40] = 0x10, f[41] = 0; /* seq 0x1000 */
+    f[46] = 0x50;                                  /* data offset 5 */
+    f[47] = 0x19;                                  /* FIN|PSH|ACK */
+    for (int i = 54; i < 154; i++) {
+        f[i] = i;
+    }
+    ram_wr(BUF, f, sizeof(f));
+    tx_setup(NDESC * 16);
+    /* context: IPCSS 14, IPCSO 24, IPCSE 33; TUCSS 34, TUCSO 50; TUCMD TSE|IP|TCP|DEXT;
+     * HDRLEN, MSS 40 */
+    put_desc(TX_RING, 0, 14 | 24 << 8 | 33ull << 16 | 34ull << 32 | 50ull << 40,
+             100 | (0x27ull << 24) | (uint64_t)hdr_len << 40 | 40ull << 48);
+    /* data: DTYP 1, DCMD EOP|TSE|RS|DEXT, POPTS IXSM|TXSM */
+    put_desc(TX_RING, 1, BUF, 154 | (1ull << 20) | (0x2dull << 24) | (0x03ull << 40));
+    wr(E1000_TDT, 2);
+}
+
+/* Ones' complement sum of buf[0..len) as big-endian words. */
+static uint32_t ones_sum(const uint8_t *buf, size_t len, uint32_t sum)
+{
+    for (size_t i = 0; i < len; i += 2) {
+        sum += buf[i] << 8 | (i + 1 < len ? buf[i + 1] : 0);
+    }
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return sum;
+}
+
+static void test_tx_tso(void **state)
+{
+    tso_send(54);
+    assert_int_equal(backend.frames, 3);
+    /* the last segment: 20 payload bytes at offset 80 */
+    assert_int_equal(backend.last_size, 54 + 20);
+    assert_int_equal(backend.last[16] << 8 | backend.last[17], 20 + 20 + 20); /* IP length */
+    assert_int_equal(backend.last[18] << 8 | backend.last[19], 0x1236);       /* third ID */
+    assert_int_equal(backend.last[40] << 8 | backend.last[41], 0x1000 + 80);  /* seq */
+    assert_int_equal(backend.last[47], 0x19);                                 /* FIN|PSH kept */
+    assert_int_equal(backend.last[54], 54 + 80);
+    /* IP header and TCP segment (with the length the device added to the zero seed)
+     * checksum to all-ones */
+    assert_int_equal(ones_sum(backend.last + 14, 20, 0), 0xffff);
+    assert_int_equal(ones_sum(backend.last + 34, 40, 40), 0xffff);
+}
+
+static void tso_bad(void)
+{
+    tso_send(200); /* header longer than the frame */
+}
+
+static void test_tx_tso_bad_header(void **state)
+{
+    char *log = logged(tso_bad);
+
+    assert_non_null(strstr(log, "TSO header 200"));
+    assert_int_equal(backend.frames, 0);
+}
+
 /* ---- receive ---- */
 
 static void rx_setup(bool extended)
@@ -445,6 +516,8 @@ int main(void)
         cmocka_unit_test_setup(test_tx_buffer_outside_ram, test_setup),
         cmocka_unit_test_setup(test_tx_bad_ring, test_setup),
         cmocka_unit_test_setup(test_tx_oversized_frame, test_setup),
+        cmocka_unit_test_setup(test_tx_tso, test_setup),
+        cmocka_unit_test_setup(test_tx_tso_bad_header, test_setup),
         cmocka_unit_test_setup(test_rx_extended_and_legacy, test_setup),
         cmocka_unit_test_setup(test_rx_malformed, test_setup),
     };
