@@ -219,6 +219,7 @@ DEVICE_NEEDS = {
     "virtio-blk-pci": lambda f: ["-drive", f"file={f['disk.img']},if=none,id=d0",
                                  "-device", "virtio-blk-pci,drive=d0"],
     "virtio-net-pci": lambda f: ["-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0"],
+    "e1000e": lambda f: ["-netdev", "user,id=n0", "-device", "e1000e,netdev=n0"],
     "loader": lambda f: ["-device", f"loader,file={f['k.bin']},addr=0x80000000,cpu-num=0"],
     "virtio-9p-device": lambda f: ["-fsdev", f"local,id=fs0,path={f['dir']},security_model=none",
                                    "-device", "virtio-9p-device,fsdev=fs0,mount_tag=t"],
