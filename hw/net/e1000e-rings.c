@@ -258,7 +258,7 @@ ssize_t e1000e_receive(NetClientState *nc, const uint8_t *buf, size_t size)
 {
     E1000EState *s = nc->opaque;
     uint32_t count;
-    uint8_t frame[NET_MAX_FRAME_SIZE + 4];
+    uint8_t *frame = s->rx_frame;
     size_t len = size;
 
     if (!(e1000e_reg(s, E1000_RCTL) & E1000_RCTL_EN) || !rx_accept(s, buf, size)) {

@@ -11,6 +11,7 @@
  */
 #include "hw/net/e1000e.h"
 
+#include "migration/vmstate.h"
 #include "util/log.h"
 
 #define PCI_VENDOR_ID_INTEL 0x8086
@@ -354,6 +355,56 @@ static const MemoryRegionOps e1000e_zero_ops = {
     .write = e1000e_ignore_write,
 };
 
+/* ---- machine state (savevm) ---- */
+
+static void e1000e_pre_save(void *opaque)
+{
+    E1000EState *s = opaque;
+
+    s->tx_mid_frame = s->tx_len || s->tx_overflow;
+}
+
+/*
+ * The gathered bytes of a half-sent frame are not saved: after a load the rest of that frame
+ * is dropped (as a wire glitch would; TCP retransmits) rather than sent truncated.
+ */
+static bool e1000e_post_load(void *opaque, int version_id, Error **errp)
+{
+    E1000EState *s = opaque;
+
+    s->tx_len = 0;
+    s->tx_overflow = s->tx_mid_frame;
+    return pci_device_post_load(PCI_DEVICE(s), errp);
+}
+
+static const VMStateDescription vmstate_e1000e = {
+    .name = "e1000e",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = e1000e_pre_save,
+    .post_load = e1000e_post_load,
+    .fields =
+        (const VMStateField[]){
+            VMSTATE_STRUCT(parent_obj, E1000EState, vmstate_pci_device, PCIDevice),
+            VMSTATE_UINT32_ARRAY(regs, E1000EState, E1000E_NREGS),
+            VMSTATE_UINT16_ARRAY(nvm, E1000EState, E1000E_NVM_WORDS),
+            VMSTATE_UINT16_ARRAY(phy, E1000EState, E1000E_PHY_REGS),
+            VMSTATE_UINT16(phy_page, E1000EState),
+            VMSTATE_UINT32(ioaddr, E1000EState),
+            VMSTATE_BOOL(tx_mid_frame, E1000EState),
+            VMSTATE_UINT8(tx_ipcss, E1000EState),
+            VMSTATE_UINT8(tx_ipcso, E1000EState),
+            VMSTATE_UINT16(tx_ipcse, E1000EState),
+            VMSTATE_UINT8(tx_tucss, E1000EState),
+            VMSTATE_UINT8(tx_tucso, E1000EState),
+            VMSTATE_UINT16(tx_tucse, E1000EState),
+            VMSTATE_UINT8(tx_tucmd, E1000EState),
+            VMSTATE_UINT8(tx_hdr_len, E1000EState),
+            VMSTATE_UINT16(tx_mss, E1000EState),
+            VMSTATE_END_OF_LIST(),
+        },
+};
+
 /* ---- realize, properties, type ---- */
 
 static const NetClientInfo e1000e_net_info = {
@@ -417,6 +468,7 @@ static bool e1000e_realize(PCIDevice *dev, Error **errp)
     pci_register_bar(dev, 3, 0, &s->msix);
     s->tx_frame = xmalloc(NET_MAX_FRAME_SIZE);
     s->tx_seg = xmalloc(NET_MAX_FRAME_SIZE);
+    s->rx_frame = xmalloc(NET_MAX_FRAME_SIZE + 4);
     e1000e_nvm_init(s);
     e1000e_reset_regs(s);
     return true;
@@ -429,6 +481,7 @@ static void e1000e_finalize(Object *obj)
     net_client_free(s->nic);
     free(s->tx_frame);
     free(s->tx_seg);
+    free(s->rx_frame);
 }
 
 static const Property e1000e_props[] = {
@@ -446,6 +499,7 @@ static void e1000e_class_init(ObjectClass *oc, void *data)
 
     dc->desc = "Intel 82574L GbE Controller";
     dc->user_creatable = true;
+    dc->vmsd = &vmstate_e1000e;
     pdc->vendor_id = PCI_VENDOR_ID_INTEL;
     pdc->device_id = E1000E_DEVICE_ID;
     pdc->class_id = PCI_CLASS_NETWORK_ETHERNET;

@@ -85,9 +85,11 @@ typedef struct E1000EState {
     uint16_t phy[E1000E_PHY_REGS]; /* page 0 of the PHY */
     uint16_t phy_page;
     uint32_t ioaddr;   /* BAR2's IOADDR: which register IODATA reaches */
+    uint8_t *rx_frame; /* a received frame with padding and CRC, NET_MAX_FRAME_SIZE + 4 */
     uint8_t *tx_frame; /* the frame being gathered from TX data descriptors */
     size_t tx_len;
-    bool tx_overflow; /* the current frame grew too large: drop it at EOP */
+    bool tx_overflow;  /* the current frame grew too large: drop it at EOP */
+    bool tx_mid_frame; /* savevm: a frame was half gathered (its bytes are not saved) */
     /* the last TX context descriptor's checksum offsets */
     uint8_t tx_ipcss, tx_ipcso, tx_tucss, tx_tucso;
     uint16_t tx_ipcse, tx_tucse;
