@@ -230,6 +230,21 @@ static uint32_t e1000e_reg_read(E1000EState *s, uint32_t off)
     }
 }
 
+/* ICR is write-1-to-clear, ICS sets causes, IMS/IMC set and clear the mask. */
+static void e1000e_irq_reg_write(E1000EState *s, uint32_t off, uint32_t val)
+{
+    if (off == E1000_ICR) {
+        s->regs[E1000_ICR >> 2] &= ~val;
+    } else if (off == E1000_ICS) {
+        s->regs[E1000_ICR >> 2] |= val;
+    } else if (off == E1000_IMS) {
+        s->regs[E1000_IMS >> 2] |= val;
+    } else {
+        s->regs[E1000_IMS >> 2] &= ~val;
+    }
+    e1000e_update_irq(s);
+}
+
 static void e1000e_reg_write(E1000EState *s, uint32_t off, uint32_t val)
 {
     switch (off) {
@@ -254,17 +269,11 @@ static void e1000e_reg_write(E1000EState *s, uint32_t off, uint32_t val)
         s->regs[off >> 2] = e1000e_mdic(s, val);
         return;
     case E1000_ICR:
-        s->regs[off >> 2] &= ~val;
-        break;
     case E1000_ICS:
-        s->regs[E1000_ICR >> 2] |= val;
-        break;
     case E1000_IMS:
-        s->regs[off >> 2] |= val;
-        break;
     case E1000_IMC:
-        s->regs[E1000_IMS >> 2] &= ~val;
-        break;
+        e1000e_irq_reg_write(s, off, val);
+        return;
     case E1000_RDT:
     case E1000_RCTL:
         s->regs[off >> 2] = off == E1000_RDT ? val & 0xffff : val;
@@ -289,7 +298,6 @@ static void e1000e_reg_write(E1000EState *s, uint32_t off, uint32_t val)
         s->regs[off >> 2] = val;
         return;
     }
-    e1000e_update_irq(s);
 }
 
 static uint64_t e1000e_mmio_read(void *opaque, hwaddr addr, unsigned size)
