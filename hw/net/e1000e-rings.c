@@ -264,6 +264,11 @@ ssize_t e1000e_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     if (!(e1000e_reg(s, E1000_RCTL) & E1000_RCTL_EN) || !rx_accept(s, buf, size)) {
         return size;
     }
+    if ((e1000e_reg(s, E1000_RCTL) >> RCTL_DTYP_SHIFT) & 3) {
+        log_mask(LOG_GUEST_ERROR, "e1000e: packet-split receive descriptors not supported: "
+                                  "frame dropped\n");
+        return size;
+    }
     count = ring_count(s, &rx_ring);
     if (!count || size > NET_MAX_FRAME_SIZE) {
         return size;

@@ -495,6 +495,9 @@ static void rx_bad(void)
     wr(E1000_RDLEN, NDESC * 16);
     wr(E1000_RDH, 99); /* head outside the ring */
     net_send_packet(backend.nc, f, sizeof(f));
+    wr(E1000_RDH, 1);
+    wr(E1000_RCTL, E1000_RCTL_EN | (1u << 10)); /* packet split */
+    net_send_packet(backend.nc, f, sizeof(f));
 }
 
 static void test_rx_malformed(void **state)
@@ -504,6 +507,8 @@ static void test_rx_malformed(void **state)
     assert_non_null(strstr(log, "DMA write of 0x1000+0x64 outside RAM"));
     assert_non_null(strstr(log, "RX ring length 0"));
     assert_non_null(strstr(log, "RX ring head 99"));
+    assert_non_null(strstr(log, "packet-split receive descriptors not supported"));
+    assert_int_equal(rd(E1000_RDH), 1);
     assert_int_equal(get_q1(RX_RING, 0) & 1, 1); /* the bad buffer's descriptor returned */
 }
 
