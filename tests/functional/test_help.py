@@ -230,6 +230,7 @@ DEVICE_NEEDS = {
     "virtio-net-pci": lambda f: ["-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0"],
     "ide-hd": lambda f: ["-drive", f"file={f['disk.img']},if=none,id=d0",
                          "-device", "ich9-ahci", "-device", "ide-hd,drive=d0,bus=ide.0"],
+    "e1000e": lambda f: ["-netdev", "user,id=n0", "-device", "e1000e,netdev=n0"],
     "loader": lambda f: ["-device", f"loader,file={f['k.bin']},addr=0x80000000,cpu-num=0"],
     "virtio-9p-device": lambda f: ["-fsdev", f"local,id=fs0,path={f['dir']},security_model=none",
                                    "-device", "virtio-9p-device,fsdev=fs0,mount_tag=t"],

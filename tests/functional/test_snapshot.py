@@ -64,6 +64,8 @@ TRANSPORTS = {
                           "-device", "virtio-blk-device,drive=hd0",
                           "-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0"],
     "pci": lambda disk: ["-drive", f"file={disk},format=qcow2,if=virtio", "-nic", "user"],
+    "e1000e": lambda disk: ["-drive", f"file={disk},format=qcow2,if=virtio",
+                            "-netdev", "user,id=n0", "-device", "e1000e,netdev=n0"],
 }
 
 
