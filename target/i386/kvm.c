@@ -213,30 +213,6 @@ static const uint32_t synced_msrs[] = {
     MSR_IA32_PAT,
 };
 
-static uint64_t *msr_field(CPUX86State *env, uint32_t index)
-{
-    switch (index) {
-    case MSR_STAR:
-        return &env->star;
-    case MSR_LSTAR:
-        return &env->lstar;
-    case MSR_CSTAR:
-        return &env->cstar;
-    case MSR_FMASK:
-        return &env->fmask;
-    case MSR_KERNELGSBASE:
-        return &env->kernelgsbase;
-    case MSR_IA32_SYSENTER_CS:
-        return &env->sysenter_cs;
-    case MSR_IA32_SYSENTER_ESP:
-        return &env->sysenter_esp;
-    case MSR_IA32_SYSENTER_EIP:
-        return &env->sysenter_eip;
-    default:
-        return &env->pat;
-    }
-}
-
 static bool sync_msrs(CPUX86State *env, int vcpu_fd, bool put, Error **errp)
 {
     enum { N = ARRAY_SIZE(synced_msrs) };
@@ -247,7 +223,7 @@ static bool sync_msrs(CPUX86State *env, int vcpu_fd, bool put, Error **errp)
 
     for (int i = 0; i < N; i++) {
         m.e[i].index = synced_msrs[i];
-        m.e[i].data = put ? *msr_field(env, synced_msrs[i]) : 0;
+        m.e[i].data = put ? *x86_msr_field(env, synced_msrs[i]) : 0;
     }
     if (ioctl(vcpu_fd, put ? KVM_SET_MSRS : KVM_GET_MSRS, &m) != N) {
         error_setg(errp, "kvm: %s of the system MSRs failed",
@@ -255,7 +231,7 @@ static bool sync_msrs(CPUX86State *env, int vcpu_fd, bool put, Error **errp)
         return false;
     }
     for (int i = 0; !put && i < N; i++) {
-        *msr_field(env, synced_msrs[i]) = m.e[i].data;
+        *x86_msr_field(env, synced_msrs[i]) = m.e[i].data;
     }
     return true;
 }

@@ -129,7 +129,7 @@ static uint64_t *mtrr_field(CPUX86State *env, uint32_t msr)
 }
 
 /* The plain MSRs: a table from number to field. */
-static uint64_t *msr_field(CPUX86State *env, uint32_t msr)
+uint64_t *x86_msr_field(CPUX86State *env, uint32_t msr)
 {
     uint64_t *mtrr = mtrr_field(env, msr);
 
@@ -172,7 +172,7 @@ static uint64_t *msr_field(CPUX86State *env, uint32_t msr)
 
 int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
 {
-    uint64_t *field = msr_field(env, msr);
+    uint64_t *field = x86_msr_field(env, msr);
     X86CPU *cpu = x86_env_cpu(env);
 
     if (cpu->apic_hooks && x86_msr_is_apic(msr)) {
@@ -200,7 +200,7 @@ int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
 
 int x86_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
 {
-    uint64_t *field = msr_field(env, msr);
+    uint64_t *field = x86_msr_field(env, msr);
     X86CPU *cpu = x86_env_cpu(env);
 
     if (cpu->apic_hooks && x86_msr_is_apic(msr)) {
