@@ -158,16 +158,16 @@ static uint32_t imsic_csr_topei(void *opaque)
     return v;
 }
 
-static void imsic_csr_claim(void *opaque)
+static void imsic_csr_claim(void *opaque, uint32_t topei)
 {
     RISCVIMSICState *s = opaque;
     bool locked = bql_locked();
-    uint32_t id;
+    uint32_t id = topei >> 16;
 
     if (!locked) {
         bql_lock();
     }
-    if ((id = imsic_topei(s) >> 16)) {
+    if (id && id <= s->num_ids) {
         s->eip[id / 64] &= ~(1ULL << (id % 64));
         imsic_update(s);
     }

@@ -95,17 +95,21 @@ RISCVException read_topei(CPURISCVState *env, int csrno, uint64_t *val)
 {
     const RISCVIMSICLink *file = imsic_file(env, csrno);
 
-    *val = file->ops ? file->ops->topei(file->opaque) : 0;
+    *val = env->topei_read = file->ops ? file->ops->topei(file->opaque) : 0;
     return RISCV_EXCP_NONE;
 }
 
-/* Any write claims the interrupt the register names (the value written is ignored). */
+/*
+ * Any write claims the interrupt the register named when the same instruction read it
+ * (csr.c reads before it writes): an MSI of a higher priority landing in between stays
+ * pending instead of being claimed unseen. The value written is ignored.
+ */
 RISCVException write_topei(CPURISCVState *env, int csrno, uint64_t val)
 {
     const RISCVIMSICLink *file = imsic_file(env, csrno);
 
     if (file->ops) {
-        file->ops->claim(file->opaque);
+        file->ops->claim(file->opaque, env->topei_read);
     }
     return RISCV_EXCP_NONE;
 }

@@ -98,15 +98,31 @@ static void test_file_delivery(void **state)
     assert_int_equal(out[1][0], 0);
     ireg(f, IMSIC_EITHRESHOLD, 0, ~0ULL);
     /* claims go in order and drop the line at the end */
-    riscv_imsic_csr_ops.claim(f);
+    riscv_imsic_csr_ops.claim(f, riscv_imsic_csr_ops.topei(f));
     assert_int_equal(riscv_imsic_csr_ops.topei(f) >> 16, 70);
-    riscv_imsic_csr_ops.claim(f);
+    riscv_imsic_csr_ops.claim(f, riscv_imsic_csr_ops.topei(f));
     assert_int_equal(riscv_imsic_csr_ops.topei(f), 0);
     assert_int_equal(out[1][0], 0);
     /* big-endian page, and the other hart's file untouched */
     msi(S_BASE + IMSIC_SETEIPNUM_BE, __builtin_bswap32(5));
     assert_int_equal(ireg(f, IMSIC_EIP0, 0, 0), 1 << 5);
     assert_int_equal(ireg(files[1][1], IMSIC_EIP0, 0, 0), 0);
+}
+
+/* csrrw stopei: the claim is of the identity read, even if a higher one arrived since. */
+static void test_claim_is_of_the_identity_read(void **state)
+{
+    DeviceState *f = files[1][1];
+    uint32_t seen;
+
+    ireg(f, IMSIC_EIE0, ~0ULL, ~0ULL);
+    ireg(f, IMSIC_EIDELIVERY, 1, ~0ULL);
+    msi(S_BASE + IMSIC_PAGE_SIZE, 9);
+    seen = riscv_imsic_csr_ops.topei(f);
+    msi(S_BASE + IMSIC_PAGE_SIZE, 4); /* lands between the read and the write */
+    riscv_imsic_csr_ops.claim(f, seen);
+    assert_int_equal(riscv_imsic_csr_ops.topei(f) >> 16, 4);
+    assert_int_equal(out[1][1], 1);
 }
 
 static void test_file_bad_input(void **state)
@@ -200,12 +216,12 @@ static void test_aplic_msi_to_m_and_s(void **state)
     wr(child, APLIC_DOMAINCFG, 1 << 8);
     irq_set(qdev_get_gpio_in(root, 5), 1);
     assert_int_equal(riscv_imsic_csr_ops.topei(files[1][0]) >> 16, 33);
-    riscv_imsic_csr_ops.claim(files[1][0]);
+    riscv_imsic_csr_ops.claim(files[1][0], riscv_imsic_csr_ops.topei(files[1][0]));
     /* the input is still high: no new MSI until the driver retriggers through setipnum */
     assert_int_equal(riscv_imsic_csr_ops.topei(files[1][0]), 0);
     wr(child, APLIC_SETIPNUM, 5);
     assert_int_equal(riscv_imsic_csr_ops.topei(files[1][0]) >> 16, 33);
-    riscv_imsic_csr_ops.claim(files[1][0]);
+    riscv_imsic_csr_ops.claim(files[1][0], riscv_imsic_csr_ops.topei(files[1][0]));
     irq_set(qdev_get_gpio_in(root, 5), 0);
     wr(child, APLIC_SETIPNUM, 5); /* input low: a level source cannot be set */
     assert_int_equal(riscv_imsic_csr_ops.topei(files[1][0]), 0);
@@ -227,6 +243,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_file_delivery, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claim_is_of_the_identity_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aplic_msi_to_m_and_s, setup_aplic, teardown),
         cmocka_unit_test_setup_teardown(test_aplic_msiaddrcfg_lock, setup_aplic, teardown),

@@ -102,6 +102,7 @@ typedef struct CPURISCVState {
 
     /* Smaia/Ssaia: the indirect register selectors (mireg/sireg reach the IMSIC file) */
     uint64_t miselect, siselect;
+    uint32_t topei_read; /* what this instruction's *topei read returned: its write claims it */
 
     /*
      * H extension (csr-hyp.c, mmu-gstage.c). virt is V: VS or VU when set.
@@ -159,9 +160,10 @@ typedef struct RISCVIMSICOps {
      * register does not exist (an illegal-instruction access). */
     bool (*rmw)(void *opaque, uint64_t iselect, uint64_t *old, uint64_t val, uint64_t mask);
     /* *topei: (identity << 16) | identity of the top pending-and-enabled interrupt, or 0;
-     * claim: a write to *topei clears that interrupt's pending bit. */
+     * claim: a write to *topei clears the pending bit of the identity in topei, the value
+     * the same instruction read (csrrw is one atomic claim, AIA 3.9). */
     uint32_t (*topei)(void *opaque);
-    void (*claim)(void *opaque);
+    void (*claim)(void *opaque, uint32_t topei);
 } RISCVIMSICOps;
 
 typedef struct RISCVIMSICLink {
