@@ -316,7 +316,8 @@ static bool opt_accel(VLOptions *o, const char *opt, const char *arg, Error **er
         ok = false;
     }
     if (ok) {
-        o->accel[o->naccel].name = xstrdup(name ? name : "tcg");
+        snprintf(o->accel[o->naccel].name, sizeof(o->accel[o->naccel].name), "%s",
+                 name ? name : "tcg");
         o->accel[o->naccel++].arg = arg;
     } else {
         error_prepend(errp, "-%s %s: ", opt, arg);

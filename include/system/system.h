@@ -47,7 +47,7 @@ typedef struct VLOptions {
     bool snapshot;      /* -snapshot: never write to disk images */
     const char *loadvm; /* -loadvm TAG */
     struct {
-        char *name;      /* "tcg", "kvm" */
+        char name[8];    /* "tcg", "kvm" (checked before it is stored) */
         const char *arg; /* the option's text, for errors ("-accel kvm: ...") */
     } accel[MAX_ACCELS]; /* -accel / -enable-kvm, in order: tried until one works */
     int naccel;
