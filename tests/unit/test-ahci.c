@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "test-guest-log.h"
+
 #include "../../hw/ide/ahci-regs.h"
 #include "hw/ide/ahci.h"
 #include "migration/vmstate.h"
@@ -111,30 +113,6 @@ static void assert_done(void)
     assert_int_equal(rd(P0 + PX_CI), 0);
     assert_int_equal(rd(P0 + PX_TFD), ATA_STATUS_OK);
     assert_false(rd(P0 + PX_IS) & PX_IS_TFES);
-}
-
-/* The guest_errors lines logged while fn ran. */
-static char *logged(void (*fn)(void))
-{
-    static char text[4096];
-    char path[] = "/tmp/kestrel-ahci-log-XXXXXX";
-    int fd = mkstemp(path);
-    FILE *f;
-    size_t n;
-
-    assert_true(fd >= 0);
-    close(fd);
-    assert_true(log_set_file(path, &error_abort));
-    log_mask_enabled |= LOG_GUEST_ERROR;
-    fn();
-    log_mask_enabled &= ~LOG_GUEST_ERROR;
-    f = fopen(path, "r");
-    assert_non_null(f);
-    n = fread(text, 1, sizeof(text) - 1, f);
-    text[n] = 0;
-    fclose(f);
-    unlink(path);
-    return text;
 }
 
 /* ---- fixture ---- */

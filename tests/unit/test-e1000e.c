@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "test-guest-log.h"
+
 #include "hw/net/e1000e.h"
 #include "hw/pci-host/gpex.h"
 #include "migration/vmstate.h"
@@ -129,30 +131,6 @@ static uint64_t get_q1(hwaddr ring, int i)
         q1 = q1 << 8 | d[8 + b];
     }
     return q1;
-}
-
-/* The guest_errors lines logged while fn ran. */
-static char *logged(void (*fn)(void))
-{
-    static char text[4096];
-    char path[] = "/tmp/kestrel-e1000e-log-XXXXXX";
-    int fd = mkstemp(path);
-    FILE *f;
-    size_t n;
-
-    assert_true(fd >= 0);
-    close(fd);
-    assert_true(log_set_file(path, &error_abort));
-    log_mask_enabled |= LOG_GUEST_ERROR;
-    fn();
-    log_mask_enabled &= ~LOG_GUEST_ERROR;
-    f = fopen(path, "r");
-    assert_non_null(f);
-    n = fread(text, 1, sizeof(text) - 1, f);
-    text[n] = 0;
-    fclose(f);
-    unlink(path);
-    return text;
 }
 
 /* ---- fixture ---- */

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "test-guest-log.h"
+
 #include "hw/pci-host/gpex.h"
 #include "hw/pci/msix.h"
 #include "hw/virtio/virtio-pci.h"
@@ -81,30 +83,6 @@ static void map_rng_bar(void)
     cfg_wr(RNG_SLOT, PCI_BASE_ADDRESS_0 + 16, (uint32_t)BAR_ADDR, 4);
     cfg_wr(RNG_SLOT, PCI_BASE_ADDRESS_0 + 20, BAR_ADDR >> 32, 4);
     cfg_wr(RNG_SLOT, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
-}
-
-/* The guest_errors lines logged while fn ran. */
-static char *logged(void (*fn)(void))
-{
-    static char text[4096];
-    char path[] = "/tmp/kestrel-pci-log-XXXXXX";
-    int fd = mkstemp(path);
-    FILE *f;
-    size_t n;
-
-    assert_true(fd >= 0);
-    close(fd);
-    assert_true(log_set_file(path, &error_abort));
-    log_mask_enabled |= LOG_GUEST_ERROR;
-    fn();
-    log_mask_enabled &= ~LOG_GUEST_ERROR;
-    f = fopen(path, "r");
-    assert_non_null(f);
-    n = fread(text, 1, sizeof(text) - 1, f);
-    text[n] = 0;
-    fclose(f);
-    unlink(path);
-    return text;
 }
 
 /* ---- fixture ---- */
