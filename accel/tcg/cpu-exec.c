@@ -9,6 +9,7 @@
  * the block it finds next.
  */
 #include <inttypes.h>
+#include <sched.h>
 #include <stdatomic.h>
 
 #include "accel/tcg/cputlb.h"
@@ -157,10 +158,25 @@ static void log_block_entry(CPUState *cs, TranslationBlock *tb)
     }
 }
 
-/* Interpret tb; true when the vCPU halts (WFI with nothing pending). */
+/*
+ * Interpret tb; true when the vCPU halts (WFI with nothing pending). A WFI that cannot
+ * stall (an interrupt pending and enabled, but masked globally) is a guest polling loop,
+ * as OpenSBI 1.1's HSM wait with a stale MSIP: the host core goes to another vCPU thread,
+ * so the hart being waited for is not preempted by its pollers when vCPUs outnumber the
+ * host's cores (docs/smp-boot-hang.md: that preemption opens a firmware race).
+ */
 static bool run_interp(CPUState *cs, TranslationBlock *tb, bool chain)
 {
-    return cs->tcg_ops->tb_exec(cs, tb, chain) == TB_EXIT_HALT && !CPU_GET_CLASS(cs)->has_work(cs);
+    if (cs->tcg_ops->tb_exec(cs, tb, chain) != TB_EXIT_HALT) {
+        return false;
+    }
+    if (!CPU_GET_CLASS(cs)->has_work(cs)) {
+        return true;
+    }
+    if (first_cpu->next_cpu) {
+        sched_yield();
+    }
+    return false;
 }
 
 /* After a chainable JIT exit: link it to tb, the block that runs next, if tb is JIT code. */
