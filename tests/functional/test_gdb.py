@@ -338,7 +338,12 @@ def test_client_gone_while_running_leaves_the_vm_running(emulator, free_port):
         client.sock.close()
         again = RawClient(free_port)
         assert again.ask(b"?").startswith(b"T")
-        assert again.ask(b"z0,1000,4") == b"E22"  # gone with the first client
+        answer = again.ask(b"z0,1000,4")
+        # QEMU 7.2 may also send the stop of the VM it paused for the new client, after
+        # the answer to "?": skip that stop reply.
+        while answer.startswith(b"T"):
+            answer = again.reply()
+        assert answer == b"E22"  # gone with the first client
         assert emu.alive()
         again.sock.close()
     finally:
