@@ -271,32 +271,16 @@ static int tlb_resolve(CPUState *cs, uint64_t va, unsigned size, MMUAccessType a
 
 MemTxResult tlb_mmio_load(hwaddr paddr, unsigned size, uint64_t *val)
 {
-    bool locked = bql_locked();
-    MemTxResult r;
+    BQL_LOCK_GUARD();
 
-    if (!locked) {
-        bql_lock();
-    }
-    r = address_space_load(address_space_memory(), paddr, size, val);
-    if (!locked) {
-        bql_unlock();
-    }
-    return r;
+    return address_space_load(address_space_memory(), paddr, size, val);
 }
 
 MemTxResult tlb_mmio_store(hwaddr paddr, unsigned size, uint64_t val)
 {
-    bool locked = bql_locked();
-    MemTxResult r;
+    BQL_LOCK_GUARD();
 
-    if (!locked) {
-        bql_lock();
-    }
-    r = address_space_store(address_space_memory(), paddr, size, val);
-    if (!locked) {
-        bql_unlock();
-    }
-    return r;
+    return address_space_store(address_space_memory(), paddr, size, val);
 }
 
 /* After a store dropped code: once the page holds none, its stores may take the fast path. */

@@ -131,48 +131,27 @@ static bool imsic_rmw_locked(RISCVIMSICState *s, uint64_t iselect, uint64_t *old
 static bool imsic_csr_rmw(void *opaque, uint64_t iselect, uint64_t *old, uint64_t val,
                           uint64_t mask)
 {
-    bool locked = bql_locked(), ok;
+    BQL_LOCK_GUARD();
 
-    if (!locked) {
-        bql_lock();
-    }
-    ok = imsic_rmw_locked(opaque, iselect, old, val, mask);
-    if (!locked) {
-        bql_unlock();
-    }
-    return ok;
+    return imsic_rmw_locked(opaque, iselect, old, val, mask);
 }
 
 static uint32_t imsic_csr_topei(void *opaque)
 {
-    bool locked = bql_locked();
-    uint32_t v;
+    BQL_LOCK_GUARD();
 
-    if (!locked) {
-        bql_lock();
-    }
-    v = imsic_topei(opaque);
-    if (!locked) {
-        bql_unlock();
-    }
-    return v;
+    return imsic_topei(opaque);
 }
 
 static void imsic_csr_claim(void *opaque, uint32_t topei)
 {
     RISCVIMSICState *s = opaque;
-    bool locked = bql_locked();
     uint32_t id = topei >> 16;
+    BQL_LOCK_GUARD();
 
-    if (!locked) {
-        bql_lock();
-    }
     if (id && id <= s->num_ids) {
         s->eip[id / 64] &= ~(1ULL << (id % 64));
         imsic_update(s);
-    }
-    if (!locked) {
-        bql_unlock();
     }
 }
 

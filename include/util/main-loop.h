@@ -22,6 +22,36 @@ bool bql_locked(void); /* does this thread hold it? */
  * have had it, so a thread retaking the lock in a tight loop cannot starve the loop. */
 bool bql_loop_is_waiting(void);
 
+/*
+ * BQL_LOCK_GUARD(): hold the BQL from here to the end of the enclosing block, taking it
+ * only if this thread does not hold it already (QEMU's name). For code reached both from
+ * a vCPU thread, which runs without the lock, and from device, gdb or monitor code under
+ * it: a timer re-arm, an MMIO access, an interrupt controller's CSR.
+ */
+typedef struct BQLGuard {
+    bool taken;
+} BQLGuard;
+
+static inline BQLGuard bql_guard_enter(void)
+{
+    BQLGuard g = {!bql_locked()};
+
+    if (g.taken) {
+        bql_lock();
+    }
+    return g;
+}
+
+static inline void bql_guard_exit(BQLGuard *g)
+{
+    if (g->taken) {
+        bql_unlock();
+    }
+}
+
+#define BQL_LOCK_GUARD()                                                                           \
+    __attribute__((cleanup(bql_guard_exit))) BQLGuard bql_guard_ = bql_guard_enter()
+
 /* Set up the loop (call once, before any handler, timer or BH is created). */
 bool main_loop_init(Error **errp);
 /* Wake the loop from any thread so it re-evaluates fds, timers and BHs. */

@@ -128,35 +128,14 @@ uint64_t x86_cpu_tsc_hz(X86CPU *cpu)
     return NANOSECONDS_PER_SECOND;
 }
 
-/*
- * The APIC hooks run under the BQL, as any device; the hart runs without it (RAM through the
- * TLB), so it takes the lock around them unless its caller (gdb, the monitor) holds it.
- */
-bool x86_apic_lock(void)
-{
-    if (bql_locked()) {
-        return false;
-    }
-    bql_lock();
-    return true;
-}
-
-void x86_apic_unlock(bool taken)
-{
-    if (taken) {
-        bql_unlock();
-    }
-}
-
 uint64_t x86_get_cr8(CPUX86State *env)
 {
     X86CPU *cpu = x86_env_cpu(env);
     uint64_t v = env->cr8;
 
     if (cpu->apic_hooks) {
-        bool taken = x86_apic_lock();
+        BQL_LOCK_GUARD();
         v = cpu->apic_hooks->get_cr8(cpu->apic_opaque);
-        x86_apic_unlock(taken);
     }
     return v;
 }
@@ -167,8 +146,7 @@ void x86_set_cr8(CPUX86State *env, uint64_t val)
 
     env->cr8 = val;
     if (cpu->apic_hooks) {
-        bool taken = x86_apic_lock();
+        BQL_LOCK_GUARD();
         cpu->apic_hooks->set_cr8(cpu->apic_opaque, val);
-        x86_apic_unlock(taken);
     }
 }

@@ -462,30 +462,18 @@ int x86_stack_pop(CPUX86State *env, int size, uint64_t *val)
 /* I/O ports are devices: under the BQL, taken here unless the caller holds it. */
 uint64_t x86_io_read(CPUX86State *env, uint16_t port, int size)
 {
-    bool locked = bql_locked();
     uint64_t v = 0;
+    BQL_LOCK_GUARD();
 
-    if (!locked) {
-        bql_lock();
-    }
     if (address_space_load(x86_env_cpu(env)->io_as, port, size, &v) != MEMTX_OK) {
         v = size_mask(size); /* nothing there: the ISA bus floats high */
-    }
-    if (!locked) {
-        bql_unlock();
     }
     return v;
 }
 
 void x86_io_write(CPUX86State *env, uint16_t port, int size, uint64_t val)
 {
-    bool locked = bql_locked();
+    BQL_LOCK_GUARD();
 
-    if (!locked) {
-        bql_lock();
-    }
     address_space_store(x86_env_cpu(env)->io_as, port, size, val);
-    if (!locked) {
-        bql_unlock();
-    }
 }

@@ -16,6 +16,7 @@
 #include "exec-internal.h"
 
 #include "util/log.h"
+#include "util/main-loop.h"
 #include "util/timer.h"
 
 #define CR0_WRITABLE                                                                               \
@@ -176,9 +177,8 @@ int x86_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
     X86CPU *cpu = x86_env_cpu(env);
 
     if (cpu->apic_hooks && x86_msr_is_apic(msr)) {
-        bool taken = x86_apic_lock();
+        BQL_LOCK_GUARD();
         bool ok = cpu->apic_hooks->msr_read(cpu->apic_opaque, msr, val);
-        x86_apic_unlock(taken);
         return ok ? X86_EXCP_NONE : x86_gp0(env);
     }
     if (msr == MSR_IA32_TSC) {
@@ -204,9 +204,8 @@ int x86_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
     X86CPU *cpu = x86_env_cpu(env);
 
     if (cpu->apic_hooks && x86_msr_is_apic(msr)) {
-        bool taken = x86_apic_lock();
+        BQL_LOCK_GUARD();
         bool ok = cpu->apic_hooks->msr_write(cpu->apic_opaque, msr, val);
-        x86_apic_unlock(taken);
         if (!ok) {
             return x86_gp0(env);
         }

@@ -141,30 +141,17 @@ static RISCVException do_lr(RISCVCPU *cpu, const InsnRecord *r, uint64_t va, boo
     return RISCV_EXCP_NONE;
 }
 
-/* Take the BQL unless this thread already holds it; returns whether to release it. */
-static bool bql_take(void)
-{
-    if (bql_locked()) {
-        return false;
-    }
-    bql_lock();
-    return true;
-}
-
 /* SC on MMIO: compare and store under the BQL (devices only change under it). */
 static MemTxResult mmio_sc(hwaddr pa, unsigned size, uint64_t expected, uint64_t v, bool *ok)
 {
     uint64_t cur = 0;
     MemTxResult res;
-    bool release = bql_take();
+    BQL_LOCK_GUARD();
 
     res = address_space_load(address_space_memory(), pa, size, &cur);
     *ok = res == MEMTX_OK && cur == expected;
     if (*ok) {
         res = address_space_store(address_space_memory(), pa, size, v);
-    }
-    if (release) {
-        bql_unlock();
     }
     return res;
 }
@@ -208,16 +195,13 @@ static MemTxResult mmio_amo(hwaddr pa, int kind, uint64_t src, bool dw, uint64_t
 {
     unsigned size = dw ? 8 : 4;
     MemTxResult res;
-    bool release = bql_take();
+    BQL_LOCK_GUARD();
 
     *old = 0;
     res = address_space_load(address_space_memory(), pa, size, old);
     if (res == MEMTX_OK) {
         res =
             address_space_store(address_space_memory(), pa, size, amo_compute(kind, *old, src, dw));
-    }
-    if (release) {
-        bql_unlock();
     }
     return res;
 }

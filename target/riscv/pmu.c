@@ -56,22 +56,15 @@ static void store(CPURISCVState *env, unsigned idx, uint64_t val)
 
 static void timer_arm(CPURISCVState *env, uint64_t insns)
 {
-    bool take = !bql_locked();
-
     if (!env->pmu_timer) {
         return;
     }
-    if (take) {
-        bql_lock();
-    }
+    BQL_LOCK_GUARD();
     if (env->pmu_armed) {
         int64_t ns = insns / PMU_INSNS_PER_NS + 1;
         timer_mod_ns(env->pmu_timer, clock_get_ns(CLOCK_VIRTUAL) + MIN(ns, INT64_MAX / 4));
     } else {
         timer_del(env->pmu_timer);
-    }
-    if (take) {
-        bql_unlock();
     }
 }
 

@@ -45,19 +45,13 @@ bool riscv_semihosting_try(CPURISCVState *env)
     /* gdb's fstat answer goes below the stack pointer, where the guest keeps nothing. */
     SemihostingGuest g = {cs, riscv_semi_rw, 8, cs, env->gpr[2] - 64, riscv_semi_set_result};
     uint64_t result;
-    bool locked = bql_locked();
 
     if (!semihosting_enabled() || env->priv == PRV_U || !riscv_semi_is_call(cs, env->pc)) {
         return false;
     }
-    if (!locked) {
-        bql_lock(); /* the call may touch device memory and the run state */
-    }
+    BQL_LOCK_GUARD(); /* the call may touch device memory and the run state */
     if (semihosting_call(&g, env->gpr[10], env->gpr[11], &result)) {
         env->gpr[10] = result;
-    }
-    if (!locked) {
-        bql_unlock();
     }
     env->pc += 4; /* on to the srai, which ends the sequence */
     return true;

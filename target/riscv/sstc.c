@@ -49,15 +49,9 @@ static void sstc_update_locked(CPURISCVState *env)
 
 void riscv_sstc_update(CPURISCVState *env)
 {
-    bool take = !bql_locked();
+    BQL_LOCK_GUARD();
 
-    if (take) {
-        bql_lock();
-    }
     sstc_update_locked(env);
-    if (take) {
-        bql_unlock();
-    }
 }
 
 /* The deadline passed (or the clock drifted): recompute, which re-arms if still early. */
@@ -112,15 +106,9 @@ static void vstc_update_locked(CPURISCVState *env)
 
 void riscv_vstc_update(CPURISCVState *env)
 {
-    bool take = !bql_locked();
+    BQL_LOCK_GUARD();
 
-    if (take) {
-        bql_lock();
-    }
     vstc_update_locked(env);
-    if (take) {
-        bql_unlock();
-    }
 }
 
 void riscv_vstimer_cb(void *opaque)

@@ -420,12 +420,9 @@ bool x86_cpu_handle_events(X86CPU *cpu);
 bool x86_cpu_events_pending(X86CPU *cpu);
 /* The TSC's rate: it counts the virtual clock's nanoseconds (x86_rdtsc). */
 uint64_t x86_cpu_tsc_hz(X86CPU *cpu);
-/* CR8 as mov from/to cr8 sees it: the APIC's TPR[7:4] when there is one. */
 /* The field of a plain MSR (one stored as it is written), or NULL (misc_helper.c). */
 uint64_t *x86_msr_field(CPUX86State *env, uint32_t msr);
-/* Take the BQL for an APIC hook unless this thread holds it; true if it was taken. */
-bool x86_apic_lock(void);
-void x86_apic_unlock(bool taken);
+/* CR8 as mov from/to cr8 sees it: the APIC's TPR[7:4] when there is one. */
 uint64_t x86_get_cr8(CPUX86State *env);
 void x86_set_cr8(CPUX86State *env, uint64_t val);
 
