@@ -102,6 +102,7 @@ typedef struct CPURISCVState {
 
     /* Smaia/Ssaia: the indirect register selectors (mireg/sireg reach the IMSIC file) */
     uint64_t miselect, siselect;
+    uint64_t vsiselect;  /* H: siselect of VS level (0..0x1ff; 0x70..0xff reach guest file VGEIN) */
     uint32_t topei_read; /* what this instruction's *topei read returned: its write claims it */
 
     /*
@@ -166,6 +167,9 @@ typedef struct RISCVIMSICOps {
     void (*claim)(void *opaque, uint32_t topei);
 } RISCVIMSICOps;
 
+/* The most guest external interrupts (GEILEN) a hart can have on RV64 (hgeip bits 1..63). */
+#define RISCV_CPU_GEI_MAX 63
+
 typedef struct RISCVIMSICLink {
     const RISCVIMSICOps *ops; /* NULL: no IMSIC file at this level */
     void *opaque;
@@ -175,7 +179,9 @@ typedef struct RISCVCPU {
     CPUState parent_obj;
     CPURISCVState env;
     RISCVIMSICLink imsic_m, imsic_s; /* wiring, kept across reset */
-    CPUTLB tlb;                      /* the engine's softmmu TLB and block jump cache */
+    /* guest interrupt files 1..GEILEN (VS level, hstatus.VGEIN); [0] unused */
+    RISCVIMSICLink imsic_guest[RISCV_CPU_GEI_MAX + 1];
+    CPUTLB tlb; /* the engine's softmmu TLB and block jump cache */
     /* configuration (properties, -cpu MODEL,prop=value; cpu-config.c checks them at realize) */
     uint32_t hartid;
     uint64_t resetvec_prop;
@@ -234,7 +240,6 @@ static inline RISCVCPU *env_cpu(CPURISCVState *env)
  * RISCV_CPU_GEI_LINE(n), level-triggered, any thread; lines above the hart's
  * GEILEN (0 unless the board sets it, e.g. for IMSIC guest files) do nothing.
  */
-#define RISCV_CPU_GEI_MAX 63
 #define RISCV_CPU_GEI_LINE(n) (RISCV_CPU_NUM_IRQ_LINES + (n)-1)
 /* The number of guest external interrupts (GEILEN, at most RISCV_CPU_GEI_MAX). */
 void riscv_cpu_set_geilen(RISCVCPU *cpu, unsigned geilen);
@@ -242,6 +247,9 @@ void riscv_cpu_set_time_source(RISCVCPU *cpu, uint64_t (*fn)(void *opaque), void
                                uint32_t freq);
 /* The hart's IMSIC interrupt file at M (mmode) or S level, for the AIA CSRs. */
 void riscv_cpu_set_imsic(RISCVCPU *cpu, bool mmode, const RISCVIMSICOps *ops, void *opaque);
+/* Guest interrupt file g (1..RISCV_CPU_GEI_MAX) of the hart's IMSIC: vsireg/vstopei (sireg and
+ * stopei under V=1) reach it while hstatus.VGEIN = g; its line is RISCV_CPU_GEI_LINE(g). */
+void riscv_cpu_set_imsic_guest(RISCVCPU *cpu, unsigned g, const RISCVIMSICOps *ops, void *opaque);
 /*
  * pc = resetvec, M-mode, CSRs to reset values (mstatus SXL=UXL=64-bit, FS
  * off, as QEMU 7.2); keeps the wiring (rdtime_fn, timebase_freq, stimer).
