@@ -14,8 +14,8 @@
  *   test of V on those paths (8.2: "when V=1, the VS CSRs substitute for the
  *   corresponding supervisor CSRs").
  * - GEILEN is 0 unless the board sets it (riscv_cpu_set_geilen: IMSIC guest
- *   files, aia-guests): then hgeie/hgeip and hstatus.VGEIN read zero, as on
- *   QEMU's virt without aia-guests. hgeip bits are input lines of the hart.
+ *   files, aia-guests=N makes it N): then hgeie/hgeip and hstatus.VGEIN read
+ *   zero. hgeip bits are input lines of the hart (guest file g drives bit g).
  * - hvip's bits are kept in mip (bits 2, 6, 10), which the hart already reads
  *   atomically; vstimecmp's comparison is a separate flag ORed into VSTIP.
  * - VSXL and the VS-mode UXL are read-only 64-bit; hstatus.VSBE is zero.
@@ -545,6 +545,11 @@ static const RISCVCSR csr_hyp_table[4096] = {
     H_CSR(CSR_VSIP, vsip),
     [CSR_VSTIMECMP] = {"vstimecmp", pred_h_sstc, gate_vstimecmp, read_vstimecmp, write_vstimecmp},
     H_CSR(CSR_VSATP, vsatp),
+    /* AIA (csr-aia.c): the VS level's indirect window and top interrupts */
+    [CSR_VSISELECT] = {"vsiselect", pred_h_ssaia, NULL, read_iselect, write_iselect},
+    [CSR_VSIREG] = {"vsireg", pred_h_ssaia, NULL, read_ireg, write_ireg},
+    [CSR_VSTOPEI] = {"vstopei", pred_h_ssaia, NULL, read_topei, write_topei},
+    [CSR_VSTOPI] = {"vstopi", pred_h_ssaia, NULL, read_topi, NULL},
     H_CSR(CSR_MTVAL2, mtval2),
     H_CSR(CSR_MTINST, mtinst),
 };

@@ -36,7 +36,7 @@ RISCVException write_stateen(CPURISCVState *env, int csrno, uint64_t val);
 /* Smaia/Ssaia (csr-aia.c) */
 RISCVException pred_smaia(CPURISCVState *env, int csrno);
 RISCVException pred_ssaia(CPURISCVState *env, int csrno);
-RISCVException gate_ssaia(CPURISCVState *env, int csrno);
+RISCVException pred_h_ssaia(CPURISCVState *env, int csrno); /* vsiselect, vsireg, vstopei, vstopi */
 RISCVException read_iselect(CPURISCVState *env, int csrno, uint64_t *val);
 RISCVException write_iselect(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException read_ireg(CPURISCVState *env, int csrno, uint64_t *val);
