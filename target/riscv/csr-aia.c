@@ -12,8 +12,9 @@
  * The priority array is read-only zero (the spec allows it), so major interrupts rank in the
  * default order of section 6.1, and a zero priority number reports as IPRIO 1 so that *topi
  * is nonzero exactly while an interrupt is pending. mvien/mvip are read-only zero: no
- * virtual supervisor interrupts are injected from M. There is no hvictl/hviprio (read as
- * IPRIOM = 0), so vstopi's IPRIO is always 1 and VS interrupts rank in the default order.
+ * virtual supervisor interrupts are injected from M. hvien, hviprio1 and hviprio2 are
+ * read-only zero (the minimal implementation 6.3 allows) and hvictl.VTI reads zero, so VS
+ * interrupts rank in the default order; hvictl's IPRIO/IPRIOM reach vstopi.
  */
 #include "csr-internal.h"
 
@@ -179,18 +180,52 @@ static uint64_t topi_of(uint64_t pending, const uint8_t *order, size_t n)
 
 /*
  * vstopi (6.3.3): the VS interrupts pending in vsip and enabled in vsie, as VS numbers them
- * (SEI 9, SSI 1, STI 5). Without hvictl the candidates rank in the default order (SEI's
- * priority number is vstopei's identity or 256, the others' 0, which ranks below it) and
- * IPRIO reads 1.
+ * (SEI 9, SSI 1, STI 5). SEI's priority number is vstopei's identity when VGEIN names a file
+ * with one pending, else hvictl.IPRIO when VGEIN = 0 and hvictl names IID 9 with a nonzero
+ * IPRIO, else 256; hviprio1/2 are zero, which ranks SSI and STI (below SEI by default) after
+ * any SEI. IPRIO reads 1 unless hvictl.IPRIOM asks for the number (255 for 0 or > 255).
  */
 static uint64_t vstopi(CPURISCVState *env)
 {
-    static const uint8_t vs_order[] = {IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER};
-    uint64_t vsip, vsie;
+    unsigned vgein = extract64(env->hstatus, HSTATUS_VGEIN_SHIFT, 6);
+    bool ipriom = env->hvictl & HVICTL_IPRIOM;
+    const RISCVIMSICLink *file;
+    uint64_t vsip, vsie, top;
+    unsigned prio = 256;
 
     riscv_vs_read_sip(env, &vsip);
     riscv_vs_read_sie(env, &vsie);
-    return topi_of(vsip & vsie, vs_order, ARRAY_SIZE(vs_order));
+    top = topi_of(vsip & vsie, (const uint8_t[]){IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER}, 3);
+    if (!top || !ipriom) {
+        return top;
+    }
+    if (top >> TOPI_IID_SHIFT != IRQ_S_EXT) {
+        return top | 0xff;
+    }
+    file = imsic_file(env, AIA_VS);
+    if (file && file->ops->topei(file->opaque)) {
+        prio = file->ops->topei(file->opaque) & 0x7ff;
+    } else if (!vgein && extract64(env->hvictl, HVICTL_IID_SHIFT, 12) == IRQ_S_EXT &&
+               (env->hvictl & HVICTL_IPRIO)) {
+        prio = env->hvictl & HVICTL_IPRIO;
+    }
+    return (top & ~0xffULL) | MIN(prio, 255);
+}
+
+/*
+ * hvictl (6.3.2): IID, DPR, IPRIOM and IPRIO are kept; VTI (injecting an arbitrary interrupt
+ * and trapping VS's sip/sie writes) is not implemented and reads zero.
+ */
+RISCVException read_hvictl(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = env->hvictl;
+    return RISCV_EXCP_NONE;
+}
+
+RISCVException write_hvictl(CPURISCVState *env, int csrno, uint64_t val)
+{
+    env->hvictl = val & (HVICTL_IID | HVICTL_DPR | HVICTL_IPRIOM | HVICTL_IPRIO);
+    return RISCV_EXCP_NONE;
 }
 
 /*

@@ -182,6 +182,13 @@ static RISCVException gate_vstimecmp(CPURISCVState *env, int csrno)
         return RISCV_EXCP_NONE;                                                                    \
     }
 
+/* AIA's hvien, hviprio1, hviprio2: read-only zero (the minimal implementation, AIA 6.3). */
+static RISCVException read_zero_hyp(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = 0;
+    return RISCV_EXCP_NONE;
+}
+
 /* hedeleg (8.2.2): the causes VS can handle; ecalls from HS/VS/M and 20..23 stay zero. */
 #define HEDELEG_MASK 0xb1ffULL
 
@@ -550,6 +557,10 @@ static const RISCVCSR csr_hyp_table[4096] = {
     [CSR_VSIREG] = {"vsireg", pred_h_ssaia, NULL, read_ireg, write_ireg},
     [CSR_VSTOPEI] = {"vstopei", pred_h_ssaia, NULL, read_topei, write_topei},
     [CSR_VSTOPI] = {"vstopi", pred_h_ssaia, NULL, read_topi, NULL},
+    [CSR_HVICTL] = {"hvictl", pred_h_ssaia, NULL, read_hvictl, write_hvictl},
+    [CSR_HVIEN] = {"hvien", pred_h_ssaia, NULL, read_zero_hyp, NULL},
+    [CSR_HVIPRIO1] = {"hviprio1", pred_h_ssaia, NULL, read_zero_hyp, NULL},
+    [CSR_HVIPRIO2] = {"hviprio2", pred_h_ssaia, NULL, read_zero_hyp, NULL},
     H_CSR(CSR_MTVAL2, mtval2),
     H_CSR(CSR_MTINST, mtinst),
 };

@@ -44,6 +44,8 @@ RISCVException write_ireg(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException read_topei(CPURISCVState *env, int csrno, uint64_t *val);
 RISCVException write_topei(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException read_topi(CPURISCVState *env, int csrno, uint64_t *val);
+RISCVException read_hvictl(CPURISCVState *env, int csrno, uint64_t *val);
+RISCVException write_hvictl(CPURISCVState *env, int csrno, uint64_t val);
 /* csr-hyp.c: sie, sip and stimecmp as VS-mode sees them (V=1: vsie, vsip, vstimecmp) */
 RISCVException riscv_vs_read_sie(CPURISCVState *env, uint64_t *val);
 RISCVException riscv_vs_write_sie(CPURISCVState *env, uint64_t val);

@@ -185,6 +185,34 @@ static void test_topi_orders(void **state)
     assert_int_equal(csr_read(CSR_VSTOPI), (uint64_t)IRQ_S_TIMER << 16 | 1);
 }
 
+static void test_hvictl_priorities(void **state)
+{
+    /* hvien/hviprio read zero; hvictl keeps IID/DPR/IPRIOM/IPRIO, VTI reads zero */
+    csr_write(CSR_HVIEN, ~0ULL);
+    csr_write(CSR_HVIPRIO1, ~0ULL);
+    assert_int_equal(csr_read(CSR_HVIEN) | csr_read(CSR_HVIPRIO1) | csr_read(CSR_HVIPRIO2), 0);
+    csr_write(CSR_HVICTL, ~0ULL);
+    assert_int_equal(csr_read(CSR_HVICTL), HVICTL_IID | HVICTL_DPR | HVICTL_IPRIOM | 0xff);
+    /* IPRIOM: SEI from hvip with VGEIN 0 takes hvictl.IPRIO when IID is 9 */
+    csr_write(CSR_HIDELEG, MIP_VSSIP | MIP_VSEIP);
+    csr_write(CSR_VSIE, MIP_SEIP | MIP_SSIP);
+    csr_write(CSR_HVIP, MIP_VSEIP | MIP_VSSIP);
+    csr_write(CSR_HVICTL, (uint64_t)IRQ_S_EXT << HVICTL_IID_SHIFT | HVICTL_IPRIOM | 40);
+    assert_int_equal(csr_read(CSR_VSTOPI), (uint64_t)IRQ_S_EXT << 16 | 40);
+    csr_write(CSR_HVICTL, HVICTL_IPRIOM | 40); /* IID 0: SEI's number is 256 -> 255 */
+    assert_int_equal(csr_read(CSR_VSTOPI), (uint64_t)IRQ_S_EXT << 16 | 255);
+    /* with a guest file, vstopei's identity is the priority */
+    enable_file(2);
+    msi(2, 17);
+    assert_int_equal(csr_read(CSR_VSTOPI), (uint64_t)IRQ_S_EXT << 16 | 17);
+    /* SSI (priority number 0, below SEI by default) reports 255 */
+    csr_write(CSR_HVIP, MIP_VSSIP);
+    csr_write(CSR_HIDELEG, MIP_VSSIP);
+    assert_int_equal(csr_read(CSR_VSTOPI), (uint64_t)IRQ_S_SOFT << 16 | 255);
+    csr_write(CSR_HVICTL, 0);
+    assert_int_equal(csr_read(CSR_VSTOPI), (uint64_t)IRQ_S_SOFT << 16 | 1);
+}
+
 static void test_guest_file_properties(void **state)
 {
     DeviceState *dev = qdev_new(TYPE_RISCV_IMSIC);
@@ -211,11 +239,9 @@ static void test_guest_file_properties(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_hgeip_follows_guest_files),
-        T(test_vs_reaches_the_vgein_file),
-        T(test_no_guest_file_selected),
-        T(test_topi_orders),
-        cmocka_unit_test(test_guest_file_properties),
+        T(test_hgeip_follows_guest_files), T(test_vs_reaches_the_vgein_file),
+        T(test_no_guest_file_selected),    T(test_topi_orders),
+        T(test_hvictl_priorities),         cmocka_unit_test(test_guest_file_properties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

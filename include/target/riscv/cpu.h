@@ -103,6 +103,7 @@ typedef struct CPURISCVState {
     /* Smaia/Ssaia: the indirect register selectors (mireg/sireg reach the IMSIC file) */
     uint64_t miselect, siselect;
     uint64_t vsiselect;  /* H: siselect of VS level (0..0x1ff; 0x70..0xff reach guest file VGEIN) */
+    uint64_t hvictl;     /* H + Ssaia: IID, DPR, IPRIOM, IPRIO for vstopi (VTI reads zero) */
     uint32_t topei_read; /* what this instruction's *topei read returned: its write claims it */
 
     /*
