@@ -106,12 +106,16 @@ def test_debian_boots_with_aplic(kestrel, debian, tmp_path):
 def test_debian_boots_with_aplic_imsic(kestrel, debian, tmp_path):
     # The console's wired interrupt becomes an MSI from the APLIC to a hart's S-level IMSIC
     # file; the PCI disk and NIC write their MSI-X vectors there themselves, one per queue;
-    # inter-processor interrupts are IMSIC identity 1 (riscv,ipi-id).
-    child = boot_debian(kestrel, debian, tmp_path, "aplic-imsic", bus="pci")
+    # inter-processor interrupts are IMSIC identity 1 (riscv,ipi-id). With aia-guests=3 each
+    # hart's S files are 4 pages apart and KVM finds GEILEN = 3 (and its AIA CSRs).
+    child = boot_debian(kestrel, debian, tmp_path, "aplic-imsic,aia-guests=3", bus="pci")
     assert_interrupts_through(child, "APLIC-MSI", ("ttyS0",))
     assert_interrupts_through(child, "PCI-MSIX", ("virtio0-req.0", "virtio1-input.0",
                                                  "virtio1-output.0"))
     log = shell(child, "dmesg | grep -i -e imsic -e aplic")
     assert "riscv-imsic: imsics@28000000: hart-index-bits: 1" in log or "imsics@28000000" in log, log
     assert "riscv-aplic d000000.aplic" in log, log
+    assert "guest-index-bits: 2" in log, log
+    log = shell(child, "modprobe kvm && dmesg | grep -i kvm")
+    assert "AIA available with 3 guest external interrupts" in log, log
     poweroff(child)
