@@ -19,8 +19,8 @@
  * - hvip's bits are kept in mip (bits 2, 6, 10), which the hart already reads
  *   atomically; vstimecmp's comparison is a separate flag ORed into VSTIP.
  * - VSXL and the VS-mode UXL are read-only 64-bit; hstatus.VSBE is zero.
- * - htinst and mtinst are written 0 on every trap (allowed by 8.6.3; QEMU 7.2
- *   does the same), so they are plain storage here.
+ * - htinst and mtinst are plain storage here; a trap writes them (tinst.c: the
+ *   transformed instruction of a guest-page fault, else 0; QEMU 7.2 writes 0).
  */
 #include <inttypes.h>
 

@@ -134,6 +134,7 @@ typedef struct CPURISCVState {
     /* set by the page walker with its fault: htval/mtval2 (GPA >> 2) and GVA */
     uint64_t fault_gpa;
     bool fault_gva;
+    uint32_t fault_tinst; /* nonzero: the G-stage fault hit an implicit VS-stage PTE access */
     bool fault_two_stage;
 
     /* time source: mtime of the board's timer device (riscv_cpu_set_time_source) */
@@ -411,6 +412,12 @@ RISCVException riscv_helper_hlsv_check(CPURISCVState *env);
  * guest-physical address; env->fault_gva says whether tval is a guest's virtual
  * address (for the trap's GVA bit).
  */
+/*
+ * tinst.c: htinst/mtinst for a trap with cause and tval (8.6.3): the transformed load/store,
+ * or the pseudoinstruction of an implicit VS-stage access, for guest-page faults; else 0.
+ * Call before leaving the faulting context (it reads the instruction at pc).
+ */
+uint64_t riscv_fault_tinst(CPURISCVState *env, uint64_t cause, uint64_t tval);
 /* PAGE_READ, PAGE_WRITE, PAGE_EXEC: include/accel/tcg/cpu-tlb.h */
 RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessType access,
                                   int mmu_idx, hwaddr *paddr, int *prot, int *lg_page_size);
