@@ -76,6 +76,8 @@ struct RISCVAPLICState {
 #define APLIC_IPRIO_MASK 0xffu /* IPRIOLEN = 8 */
 #define APLIC_TARGET_HART_SHIFT 18
 #define APLIC_TARGET_EIID_MASK 0x7ffu
+#define APLIC_TARGET_GUEST_SHIFT 12 /* MSI mode, supervisor level: guest index, bits 17:12 */
+#define APLIC_TARGET_GUEST_MASK (0x3fu << APLIC_TARGET_GUEST_SHIFT)
 #define APLIC_MSIADDRCFG_L (1u << 31) /* mmsiaddrcfgh: the four registers are locked */
 
 static bool bit_test(const uint32_t *map, uint32_t n)
@@ -176,8 +178,8 @@ static void aplic_drive_outputs(RISCVAPLICState *s, bool force)
     }
 }
 
-/* The IMSIC page of hart index h (guest 0) for this domain's level (formula above). */
-static uint64_t aplic_msi_addr(RISCVAPLICState *s, uint32_t h)
+/* The IMSIC page of hart index h, guest file guest, for this domain's level (formula above). */
+static uint64_t aplic_msi_addr(RISCVAPLICState *s, uint32_t h, uint32_t guest)
 {
     RISCVAPLICState *root = s;
     uint32_t lo, hi, mh;
@@ -193,13 +195,13 @@ static uint64_t aplic_msi_addr(RISCVAPLICState *s, uint32_t h)
     uint64_t ppn = (uint64_t)(hi & 0xfff) << 32 | lo;
     uint64_t group = (h >> lhxw) & ((1u << hhxw) - 1), hart = h & ((1u << lhxw) - 1);
 
-    ppn |= group << (hhxs + 12) | hart << lhxs;
+    ppn |= group << (hhxs + 12) | hart << lhxs | guest;
     return ppn << 12;
 }
 
-static void aplic_send_msi(RISCVAPLICState *s, uint32_t h, uint32_t eiid)
+static void aplic_send_msi(RISCVAPLICState *s, uint32_t h, uint32_t guest, uint32_t eiid)
 {
-    uint64_t addr = aplic_msi_addr(s, h);
+    uint64_t addr = aplic_msi_addr(s, h, guest);
 
     if (address_space_store(address_space_memory(), addr, 4, eiid) != MEMTX_OK) {
         log_mask(LOG_GUEST_ERROR, "aplic: MSI for hart index %u to 0x%" PRIx64 " not delivered\n",
@@ -220,6 +222,7 @@ static void aplic_forward_msis(RISCVAPLICState *s)
             bits &= bits - 1;
             s->pending[i / 32] &= ~(1u << (i % 32));
             aplic_send_msi(s, s->target[i] >> APLIC_TARGET_HART_SHIFT,
+                           (s->target[i] & APLIC_TARGET_GUEST_MASK) >> APLIC_TARGET_GUEST_SHIFT,
                            s->target[i] & APLIC_TARGET_EIID_MASK);
         }
     }
@@ -336,8 +339,11 @@ static void aplic_write_target(RISCVAPLICState *s, uint32_t i, uint32_t v)
     uint32_t prio = v & APLIC_IPRIO_MASK;
 
     if (aplic_active(s, i) && s->msimode) {
-        /* hart index and EIID; guest index 0 (no guest interrupt files) */
-        s->target[i] = (v & ~((1u << APLIC_TARGET_HART_SHIFT) - 1)) | (v & APLIC_TARGET_EIID_MASK);
+        /* hart index and EIID, and at supervisor level the guest index (4.5.16: guest
+         * interrupt files exist only there) */
+        uint32_t guest = s->mmode ? 0 : v & APLIC_TARGET_GUEST_MASK;
+        s->target[i] =
+            (v & ~((1u << APLIC_TARGET_HART_SHIFT) - 1)) | guest | (v & APLIC_TARGET_EIID_MASK);
         aplic_update(s);
     } else if (aplic_active(s, i)) {
         s->target[i] = (v & ~((1u << APLIC_TARGET_HART_SHIFT) - 1)) | (prio ? prio : 1);
@@ -515,7 +521,7 @@ static void aplic_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
     } else if (addr >= APLIC_MMSIADDRCFG && addr <= APLIC_SMSIADDRCFGH) {
         aplic_write_msiaddrcfg(s, (addr - APLIC_MMSIADDRCFG) / 4, v);
     } else if (addr == APLIC_GENMSI && s->msimode) {
-        aplic_send_msi(s, v >> APLIC_TARGET_HART_SHIFT, v & APLIC_TARGET_EIID_MASK);
+        aplic_send_msi(s, v >> APLIC_TARGET_HART_SHIFT, 0, v & APLIC_TARGET_EIID_MASK);
     } else if (addr < APLIC_SETIP_BASE && (i = aplic_source_reg(s, addr, APLIC_SOURCECFG_BASE))) {
         aplic_write_sourcecfg(s, i, v);
     } else if ((k = aplic_word_reg(s, addr, APLIC_SETIP_BASE)) >= 0) {

@@ -8,6 +8,10 @@
  * eidelivery: 0 off, 1 on (the APLIC-direct value 0x40000000 is not supported: WARL keeps
  * bit 0 only).
  *
+ * Guest interrupt files (H extension, AIA chapter 3.2 and 5): a file with "guest" g >= 1 is
+ * the hart's guest file g, reached by VS-level CSRs while hstatus.VGEIN = g; its output is
+ * the hart's guest external interrupt line g (hgeip bit g). It behaves as an S-level file.
+ *
  * Threads: MSIs arrive under the BQL (MMIO); the hart's CSR accesses come from its own
  * thread, so the CSR hooks take the BQL for the moment they touch the file.
  */
@@ -27,6 +31,8 @@ typedef struct RISCVIMSICState {
     /* properties */
     uint32_t hartid;
     bool mmode;
+    uint32_t guest;            /* 0: the M or S file; g >= 1: guest file g */
+    uint32_t guest_index_bits; /* for the level's device-tree node: log2 of pages per hart */
     uint32_t num_ids;
     /* the interrupt file */
     uint32_t num_words; /* 64-bit words of eip/eie */
@@ -73,8 +79,12 @@ static void imsic_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
 
     if ((addr != IMSIC_SETEIPNUM_LE && addr != IMSIC_SETEIPNUM_BE) || id == 0 || id > s->num_ids) {
         log_mask(LOG_GUEST_ERROR,
-                 "imsic: hart %u %s file: ignored MSI write of %u at offset 0x%" PRIx64 "\n",
-                 s->hartid, s->mmode ? "M" : "S", id, (uint64_t)addr);
+                 "imsic: hart %u %s file %u: ignored MSI write of %u at offset 0x%" PRIx64 "\n",
+                 s->hartid,
+                 s->mmode   ? "M"
+                 : s->guest ? "guest"
+                            : "S",
+                 s->guest, id, (uint64_t)addr);
         return;
     }
     s->eip[id / 64] |= 1ULL << (id % 64);
@@ -173,6 +183,11 @@ static bool imsic_realize(DeviceState *dev, Error **errp)
         error_setg(errp, "imsic: num-ids %u must be 2^k - 1 in 63..2047", s->num_ids);
         return false;
     }
+    if (s->guest && (s->mmode || s->guest > RISCV_CPU_GEI_MAX)) {
+        error_setg(errp, "imsic: guest file %u must be an S-level file numbered 1..%d", s->guest,
+                   RISCV_CPU_GEI_MAX);
+        return false;
+    }
     s->num_words = (s->num_ids + 1) / 64;
     s->eip = xnew0(uint64_t, s->num_words);
     s->eie = xnew0(uint64_t, s->num_words);
@@ -224,6 +239,8 @@ static const VMStateDescription vmstate_imsic = {
 static const Property imsic_properties[] = {
     DEFINE_PROP_UINT32("hartid", RISCVIMSICState, hartid, 0),
     DEFINE_PROP_BOOL("mmode", RISCVIMSICState, mmode, true),
+    DEFINE_PROP_UINT32("guest", RISCVIMSICState, guest, 0),
+    DEFINE_PROP_UINT32("guest-index-bits", RISCVIMSICState, guest_index_bits, 0),
     DEFINE_PROP_UINT32("num-ids", RISCVIMSICState, num_ids, IMSIC_VIRT_NUM_IDS),
     DEFINE_PROP_END,
 };
@@ -255,14 +272,15 @@ static void imsic_register_types(void)
 
 type_init(imsic_register_types)
 
-DeviceState *riscv_imsic_create(hwaddr addr, RISCVCPU *cpu, bool mmode, uint32_t num_ids,
-                                Error **errp)
+DeviceState *riscv_imsic_create(hwaddr addr, RISCVCPU *cpu, bool mmode, uint32_t guest,
+                                uint32_t num_ids, Error **errp)
 {
     DeviceState *dev = qdev_new(TYPE_RISCV_IMSIC);
     Object *obj = OBJECT(dev);
 
     if (!object_property_set_int(obj, "hartid", cpu->hartid, errp) ||
         !object_property_set_bool(obj, "mmode", mmode, errp) ||
+        !object_property_set_int(obj, "guest", guest, errp) ||
         !object_property_set_int(obj, "num-ids", num_ids, errp)) {
         object_unref(obj);
         return NULL;
@@ -271,7 +289,11 @@ DeviceState *riscv_imsic_create(hwaddr addr, RISCVCPU *cpu, bool mmode, uint32_t
         return NULL;
     }
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, addr);
-    riscv_cpu_set_imsic(cpu, mmode, &riscv_imsic_csr_ops, dev);
+    if (guest) {
+        riscv_cpu_set_imsic_guest(cpu, guest, &riscv_imsic_csr_ops, dev);
+    } else {
+        riscv_cpu_set_imsic(cpu, mmode, &riscv_imsic_csr_ops, dev);
+    }
     return dev;
 }
 
@@ -279,7 +301,8 @@ DeviceState *riscv_imsic_create(hwaddr addr, RISCVCPU *cpu, bool mmode, uint32_t
 
 /*
  * The node of a whole level, written by hart 0's file (the board registers only that one):
- * ctx->base/size cover every hart's page and ctx->hart_intc_phandles lists the harts.
+ * ctx->base/size cover every hart's pages and ctx->hart_intc_phandles lists the harts. With
+ * guest files each hart has 2^guest-index-bits pages (its S file, then guest files 1..N).
  */
 static bool imsic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp)
 {
@@ -307,6 +330,9 @@ static bool imsic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Er
     err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
     err = err ?: fdt_setprop_u32(fdt, node, "riscv,num-ids", s->num_ids);
     err = err ?: fdt_setprop_u32(fdt, node, "riscv,ipi-id", 1);
+    if (s->guest_index_bits) {
+        err = err ?: fdt_setprop_u32(fdt, node, "riscv,guest-index-bits", s->guest_index_bits);
+    }
     err = err ?: fdt_setprop_u32(fdt, node, "phandle", ctx->phandle);
     free(irqs);
     if (err) {

@@ -255,31 +255,75 @@ static bool virt_create_socket_plic(VirtMachineState *s, int socket, int first, 
     return true;
 }
 
-/* aia=aplic-imsic: each hart's M and S interrupt files; one node per level (QEMU 7.2's). */
+/* aia-guests=N: log2 of the pages per hart in the S-level region (its S file and N guest files). */
+static unsigned virt_imsic_guest_bits(VirtMachineState *s)
+{
+    unsigned bits = 0;
+
+    while ((1u << bits) < s->aia_guests + 1) {
+        bits++;
+    }
+    return bits;
+}
+
+/* Hart h's S file and its guest files 1..aia-guests, in its 2^guest-bits pages at page. */
+static DeviceState *virt_create_s_imsics(VirtMachineState *s, int h, hwaddr page, Error **errp)
+{
+    RISCVCPU *hart = s->harts[h];
+    DeviceState *sfile = riscv_imsic_create(page, hart, false, 0, IMSIC_VIRT_NUM_IDS, errp);
+
+    if (!sfile) {
+        return NULL;
+    }
+    virt_wire_harts(s, sfile, h, 1, 0, 1, IRQ_S_EXT);
+    riscv_cpu_set_geilen(hart, s->aia_guests);
+    for (unsigned g = 1; g <= s->aia_guests; g++) {
+        DeviceState *dev = riscv_imsic_create(page + g * IMSIC_PAGE_SIZE, hart, false, g,
+                                              IMSIC_VIRT_NUM_IDS, errp);
+        if (!dev) {
+            return NULL;
+        }
+        virt_wire_harts(s, dev, h, 1, 0, 1, RISCV_CPU_GEI_LINE(g));
+    }
+    return sfile;
+}
+
+/*
+ * aia=aplic-imsic: each hart's M and S interrupt files, and with aia-guests=N its guest files
+ * after the S file (QEMU 7.2's layout: a hart's S-level pages are 2^ceil(log2(N + 1)) apart);
+ * one device-tree node per level, written by hart 0's file.
+ */
 static bool virt_create_imsics(VirtMachineState *s, Error **errp)
 {
-    static const struct {
-        int map;
-        bool mmode;
-        int line;
-    } levels[] = {{VIRT_IMSIC_M, true, IRQ_M_EXT}, {VIRT_IMSIC_S, false, IRQ_S_EXT}};
+    unsigned guest_bits = virt_imsic_guest_bits(s);
+    hwaddr m_base = virt_memmap[VIRT_IMSIC_M].base, s_base = virt_memmap[VIRT_IMSIC_S].base;
+    hwaddr s_stride = (hwaddr)IMSIC_PAGE_SIZE << guest_bits;
+    VirtFDTDevice *d;
 
-    for (size_t l = 0; l < ARRAY_SIZE(levels); l++) {
-        hwaddr base = virt_memmap[levels[l].map].base;
-        VirtFDTDevice *d;
-
-        for (int h = 0; h < s->num_harts; h++) {
-            DeviceState *dev = riscv_imsic_create(base + (hwaddr)h * IMSIC_PAGE_SIZE, s->harts[h],
-                                                  levels[l].mmode, IMSIC_VIRT_NUM_IDS, errp);
-            if (!dev) {
-                return false;
-            }
-            virt_wire_harts(s, dev, h, 1, 0, 1, levels[l].line);
-            if (h == 0) {
-                d = virt_fdt_add(s, dev, levels[l].map);
-                d->size = (uint64_t)s->num_harts * IMSIC_PAGE_SIZE;
-                d->phandle = s->imsic_phandles[l] = s->next_phandle++;
-            }
+    for (int h = 0; h < s->num_harts; h++) {
+        DeviceState *m = riscv_imsic_create(m_base + (hwaddr)h * IMSIC_PAGE_SIZE, s->harts[h], true,
+                                            0, IMSIC_VIRT_NUM_IDS, errp);
+        if (!m) {
+            return false;
+        }
+        virt_wire_harts(s, m, h, 1, 0, 1, IRQ_M_EXT);
+        if (h == 0) {
+            d = virt_fdt_add(s, m, VIRT_IMSIC_M);
+            d->size = (uint64_t)s->num_harts * IMSIC_PAGE_SIZE;
+            d->phandle = s->imsic_phandles[0] = s->next_phandle++;
+        }
+    }
+    for (int h = 0; h < s->num_harts; h++) {
+        DeviceState *sf = virt_create_s_imsics(s, h, s_base + h * s_stride, errp);
+        if (!sf) {
+            return false;
+        }
+        if (h == 0) {
+            /* read only when the device tree is written */
+            object_property_set_int(OBJECT(sf), "guest-index-bits", guest_bits, &error_abort);
+            d = virt_fdt_add(s, sf, VIRT_IMSIC_S);
+            d->size = (uint64_t)s->num_harts * s_stride;
+            d->phandle = s->imsic_phandles[1] = s->next_phandle++;
         }
     }
     return true;
@@ -326,12 +370,17 @@ static bool virt_create_aplic(VirtMachineState *s, Error **errp)
     return true;
 }
 
-/* -machine aia=none (the PLIC), aplic, or aplic-imsic. */
+/* -machine aia=none (the PLIC), aplic, or aplic-imsic; aia-guests=0..7 (used by aplic-imsic). */
 static bool virt_check_aia(VirtMachineState *s, Error **errp)
 {
     if (s->aia && strcmp(s->aia, "none") != 0 && strcmp(s->aia, "aplic") != 0 &&
         strcmp(s->aia, "aplic-imsic") != 0) {
         error_setg(errp, "-machine aia=%s: Invalid AIA mode (none, aplic or aplic-imsic)", s->aia);
+        return false;
+    }
+    if (s->aia_guests > VIRT_IMSIC_MAX_GUESTS) {
+        error_setg(errp, "-machine aia-guests=%u: Invalid number of AIA IMSIC guests (0 to %d)",
+                   s->aia_guests, VIRT_IMSIC_MAX_GUESTS);
         return false;
     }
     return true;
@@ -1022,6 +1071,7 @@ static bool virt_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Erro
 static const Property virt_props[] = {
     DEFINE_PROP_BOOL("aclint", VirtMachineState, aclint, false),
     DEFINE_PROP_STRING("aia", VirtMachineState, aia),
+    DEFINE_PROP_UINT32("aia-guests", VirtMachineState, aia_guests, 0),
     DEFINE_PROP_END,
 };
 

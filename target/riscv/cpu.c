@@ -165,6 +165,13 @@ void riscv_cpu_set_imsic(RISCVCPU *cpu, bool mmode, const RISCVIMSICOps *ops, vo
     link->opaque = opaque;
 }
 
+void riscv_cpu_set_imsic_guest(RISCVCPU *cpu, unsigned g, const RISCVIMSICOps *ops, void *opaque)
+{
+    if (g >= 1 && g <= RISCV_CPU_GEI_MAX) {
+        cpu->imsic_guest[g] = (RISCVIMSICLink){.ops = ops, .opaque = opaque};
+    }
+}
+
 void riscv_cpu_set_time_source(RISCVCPU *cpu, uint64_t (*fn)(void *opaque), void *opaque,
                                uint32_t freq)
 {

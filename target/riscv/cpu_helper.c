@@ -90,22 +90,24 @@ static bool cause_is_guest_page_fault(uint64_t cause)
 
 /*
  * The H extension's part of a trap to M or HS (8.5.2): record V (MPV, or SPV and SPVP),
- * GVA, the guest physical address (mtval2/htval = GPA >> 2) and the instruction (0), and
- * leave V=1. A trap to VS has none of this: it is an ordinary S-mode trap of the guest.
+ * GVA, the guest physical address (mtval2/htval = GPA >> 2) and the instruction
+ * (mtinst/htinst, tinst.c), and leave V=1. A trap to VS has none of this: it is an ordinary
+ * S-mode trap of the guest.
  */
-static void trap_enter_hyp(CPURISCVState *env, uint64_t cause, TrapTarget target)
+static void trap_enter_hyp(CPURISCVState *env, uint64_t cause, uint64_t tval, TrapTarget target)
 {
     bool interrupt = cause & CAUSE_INTERRUPT;
     bool gva = !interrupt && env->fault_gva && cause_has_address(cause);
     uint64_t gpa = !interrupt && cause_is_guest_page_fault(cause) ? env->fault_gpa >> 2 : 0;
     bool was_virt = env->virt;
+    uint64_t tinst = interrupt ? 0 : riscv_fault_tinst(env, cause, tval);
 
     riscv_cpu_set_virt(env, false);
     if (target == TRAP_M) {
         env->mstatus = deposit64(env->mstatus, 39, 1, was_virt); /* MPV */
         env->mstatus = deposit64(env->mstatus, 38, 1, gva);      /* GVA */
         env->mtval2 = gpa;
-        env->mtinst = 0;
+        env->mtinst = tinst;
     } else {
         env->hstatus = deposit64(env->hstatus, 7, 1, was_virt); /* SPV */
         if (was_virt) {
@@ -113,7 +115,7 @@ static void trap_enter_hyp(CPURISCVState *env, uint64_t cause, TrapTarget target
         }
         env->hstatus = deposit64(env->hstatus, 6, 1, gva); /* GVA */
         env->htval = gpa;
-        env->htinst = 0;
+        env->htinst = tinst;
     }
 }
 
@@ -131,9 +133,10 @@ static const char *const target_names[] = {"M", "HS", "VS"};
 static void trap_take(CPURISCVState *env, uint64_t cause, uint64_t tval, TrapTarget target)
 {
     if (env_cpu(env)->ext_h && target != TRAP_VS) {
-        trap_enter_hyp(env, cause, target);
+        trap_enter_hyp(env, cause, tval, target);
     }
     env->fault_gva = false;
+    env->fault_tinst = 0;
     trap_enter(env, cause, tval, target != TRAP_M);
 }
 

@@ -14,13 +14,13 @@
  *   test of V on those paths (8.2: "when V=1, the VS CSRs substitute for the
  *   corresponding supervisor CSRs").
  * - GEILEN is 0 unless the board sets it (riscv_cpu_set_geilen: IMSIC guest
- *   files, aia-guests): then hgeie/hgeip and hstatus.VGEIN read zero, as on
- *   QEMU's virt without aia-guests. hgeip bits are input lines of the hart.
+ *   files, aia-guests=N makes it N): then hgeie/hgeip and hstatus.VGEIN read
+ *   zero. hgeip bits are input lines of the hart (guest file g drives bit g).
  * - hvip's bits are kept in mip (bits 2, 6, 10), which the hart already reads
  *   atomically; vstimecmp's comparison is a separate flag ORed into VSTIP.
  * - VSXL and the VS-mode UXL are read-only 64-bit; hstatus.VSBE is zero.
- * - htinst and mtinst are written 0 on every trap (allowed by 8.6.3; QEMU 7.2
- *   does the same), so they are plain storage here.
+ * - htinst and mtinst are plain storage here; a trap writes them (tinst.c: the
+ *   transformed instruction of a guest-page fault, else 0; QEMU 7.2 writes 0).
  */
 #include <inttypes.h>
 
@@ -181,6 +181,13 @@ static RISCVException gate_vstimecmp(CPURISCVState *env, int csrno)
         env->field = val & (wmask);                                                                \
         return RISCV_EXCP_NONE;                                                                    \
     }
+
+/* AIA's hvien, hviprio1, hviprio2: read-only zero (the minimal implementation, AIA 6.3). */
+static RISCVException read_zero_hyp(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = 0;
+    return RISCV_EXCP_NONE;
+}
 
 /* hedeleg (8.2.2): the causes VS can handle; ecalls from HS/VS/M and 20..23 stay zero. */
 #define HEDELEG_MASK 0xb1ffULL
@@ -545,6 +552,15 @@ static const RISCVCSR csr_hyp_table[4096] = {
     H_CSR(CSR_VSIP, vsip),
     [CSR_VSTIMECMP] = {"vstimecmp", pred_h_sstc, gate_vstimecmp, read_vstimecmp, write_vstimecmp},
     H_CSR(CSR_VSATP, vsatp),
+    /* AIA (csr-aia.c): the VS level's indirect window and top interrupts */
+    [CSR_VSISELECT] = {"vsiselect", pred_h_ssaia, NULL, read_iselect, write_iselect},
+    [CSR_VSIREG] = {"vsireg", pred_h_ssaia, NULL, read_ireg, write_ireg},
+    [CSR_VSTOPEI] = {"vstopei", pred_h_ssaia, NULL, read_topei, write_topei},
+    [CSR_VSTOPI] = {"vstopi", pred_h_ssaia, NULL, read_topi, NULL},
+    [CSR_HVICTL] = {"hvictl", pred_h_ssaia, NULL, read_hvictl, write_hvictl},
+    [CSR_HVIEN] = {"hvien", pred_h_ssaia, NULL, read_zero_hyp, NULL},
+    [CSR_HVIPRIO1] = {"hviprio1", pred_h_ssaia, NULL, read_zero_hyp, NULL},
+    [CSR_HVIPRIO2] = {"hviprio2", pred_h_ssaia, NULL, read_zero_hyp, NULL},
     H_CSR(CSR_MTVAL2, mtval2),
     H_CSR(CSR_MTINST, mtinst),
 };

@@ -36,7 +36,7 @@ RISCVException write_stateen(CPURISCVState *env, int csrno, uint64_t val);
 /* Smaia/Ssaia (csr-aia.c) */
 RISCVException pred_smaia(CPURISCVState *env, int csrno);
 RISCVException pred_ssaia(CPURISCVState *env, int csrno);
-RISCVException gate_ssaia(CPURISCVState *env, int csrno);
+RISCVException pred_h_ssaia(CPURISCVState *env, int csrno); /* vsiselect, vsireg, vstopei, vstopi */
 RISCVException read_iselect(CPURISCVState *env, int csrno, uint64_t *val);
 RISCVException write_iselect(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException read_ireg(CPURISCVState *env, int csrno, uint64_t *val);
@@ -44,6 +44,8 @@ RISCVException write_ireg(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException read_topei(CPURISCVState *env, int csrno, uint64_t *val);
 RISCVException write_topei(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException read_topi(CPURISCVState *env, int csrno, uint64_t *val);
+RISCVException read_hvictl(CPURISCVState *env, int csrno, uint64_t *val);
+RISCVException write_hvictl(CPURISCVState *env, int csrno, uint64_t val);
 /* csr-hyp.c: sie, sip and stimecmp as VS-mode sees them (V=1: vsie, vsip, vstimecmp) */
 RISCVException riscv_vs_read_sie(CPURISCVState *env, uint64_t *val);
 RISCVException riscv_vs_write_sie(CPURISCVState *env, uint64_t val);

@@ -36,7 +36,7 @@ static bool riscv_cpu_post_load(void *opaque, int version_id, Error **errp)
 
 const VMStateDescription vmstate_riscv_cpu = {
     .name = "riscv-cpu",
-    .version_id = 2,
+    .version_id = 3,
     .minimum_version_id = 2,
     .post_load = riscv_cpu_post_load,
     .fields =
@@ -120,6 +120,11 @@ const VMStateDescription vmstate_riscv_cpu = {
             VMSTATE_BOOL(env.vill, RISCVCPU),
             VMSTATE_UINT8_ARRAY(env.vreg, RISCVCPU, 32 * RISCV_VLENB_MAX),
             VMSTATE_BOOL(parent_obj.halted, RISCVCPU),
+            /* version 3: the AIA CSRs' selectors and hvictl */
+            VMSTATE_UINT64_V(env.miselect, RISCVCPU, 3),
+            VMSTATE_UINT64_V(env.siselect, RISCVCPU, 3),
+            VMSTATE_UINT64_V(env.vsiselect, RISCVCPU, 3),
+            VMSTATE_UINT64_V(env.hvictl, RISCVCPU, 3),
             VMSTATE_END_OF_LIST(),
         },
 };

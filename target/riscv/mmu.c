@@ -57,7 +57,8 @@ typedef struct PageWalk {
     /* results */
     hwaddr paddr;
     int prot;
-    uint64_t fault_gpa; /* WALK_GUEST_PAGE_FAULT: the guest-physical address */
+    uint64_t fault_gpa;   /* WALK_GUEST_PAGE_FAULT: the guest-physical address */
+    uint32_t fault_tinst; /* ... of a PTE access: 8.6.3's pseudoinstruction (64-bit PTEs) */
 } PageWalk;
 
 typedef enum WalkResult {
@@ -398,6 +399,7 @@ static WalkResult gstage_translate(CPURISCVState *env, PageWalk *vs, uint64_t gp
     r = walk_tree(env, &g);
     if (r == WALK_PAGE_FAULT) {
         vs->fault_gpa = gpa;
+        vs->fault_tinst = final ? 0 : access == MMU_DATA_STORE ? 0x3020 : 0x3000;
         return WALK_GUEST_PAGE_FAULT;
     }
     *hpa = g.paddr;
@@ -480,6 +482,7 @@ RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessT
     /* For the trap: tval is a guest virtual address (GVA), htval/mtval2 the GPA. */
     env->fault_gva = mmu_idx >= MMU_IDX_VU;
     env->fault_gpa = w.fault_gpa;
+    env->fault_tinst = w.fault_tinst;
     switch (r) {
     case WALK_OK:
         break;

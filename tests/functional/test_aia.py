@@ -53,10 +53,26 @@ def test_aplic_imsic_device_tree_matches_qemu(kestrel, qemu, tmp_path):
     assert ours == theirs
 
 
+def test_aia_guests_device_tree_matches_qemu(kestrel, qemu, tmp_path):
+    # aia-guests=N: each hart's S-level pages become 2^ceil(log2(N + 1)) (its S file, then
+    # guest files 1..N), so the S node's reg grows and names riscv,guest-index-bits.
+    for guests, bits in ((1, 1), (7, 3)):
+        machine = f"virt,aia=aplic-imsic,aia-guests={guests}"
+        ours = interrupt_wiring(dts(kestrel, tmp_path, machine))
+        assert f"riscv,guest-index-bits = <0x0{bits}>;" in ours[0][2], ours[0][2]
+        assert f"reg = <0x00 0x28000000 0x00 {hex(2 * 0x1000 << bits)}>;" in ours[0][2]
+        assert ours == interrupt_wiring(dts(qemu, tmp_path, machine))
+
+
 def test_bad_aia_mode_is_refused(kestrel):
     proc = run([kestrel, "-M", "virt,aia=imsic", "-bios", "none", "-nographic"])
     assert proc.returncode == 1
     assert "aia=imsic: Invalid AIA mode (none, aplic or aplic-imsic)" in proc.stderr
+    # QEMU 7.2's limit is 7 guest files ("Invalid number of AIA IMSIC guests")
+    proc = run([kestrel, "-M", "virt,aia=aplic-imsic,aia-guests=8", "-bios", "none",
+                "-nographic"])
+    assert proc.returncode == 1
+    assert "aia-guests=8: Invalid number of AIA IMSIC guests (0 to 7)" in proc.stderr
 
 
 def boot_debian(kestrel, debian, tmp_path, aia, bus="device"):
@@ -90,12 +106,16 @@ def test_debian_boots_with_aplic(kestrel, debian, tmp_path):
 def test_debian_boots_with_aplic_imsic(kestrel, debian, tmp_path):
     # The console's wired interrupt becomes an MSI from the APLIC to a hart's S-level IMSIC
     # file; the PCI disk and NIC write their MSI-X vectors there themselves, one per queue;
-    # inter-processor interrupts are IMSIC identity 1 (riscv,ipi-id).
-    child = boot_debian(kestrel, debian, tmp_path, "aplic-imsic", bus="pci")
+    # inter-processor interrupts are IMSIC identity 1 (riscv,ipi-id). With aia-guests=3 each
+    # hart's S files are 4 pages apart and KVM finds GEILEN = 3 (and its AIA CSRs).
+    child = boot_debian(kestrel, debian, tmp_path, "aplic-imsic,aia-guests=3", bus="pci")
     assert_interrupts_through(child, "APLIC-MSI", ("ttyS0",))
     assert_interrupts_through(child, "PCI-MSIX", ("virtio0-req.0", "virtio1-input.0",
                                                  "virtio1-output.0"))
     log = shell(child, "dmesg | grep -i -e imsic -e aplic")
     assert "riscv-imsic: imsics@28000000: hart-index-bits: 1" in log or "imsics@28000000" in log, log
     assert "riscv-aplic d000000.aplic" in log, log
+    assert "guest-index-bits: 2" in log, log
+    log = shell(child, "modprobe kvm && dmesg | grep -i kvm")
+    assert "AIA available with 3 guest external interrupts" in log, log
     poweroff(child)

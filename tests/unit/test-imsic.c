@@ -231,6 +231,26 @@ static void test_aplic_msi_to_m_and_s(void **state)
     assert_int_equal(riscv_imsic_csr_ops.topei(files[0][0]) >> 16, 44);
 }
 
+static void test_aplic_guest_index(void **state)
+{
+    /* S domain, source 6 to hart 0 guest file 1: with LHXS = 1 each hart has 2 S-level
+     * pages, so guest 1 of hart 0 is the second page (here hart 1's S file of the fixture) */
+    wr(root, APLIC_SMSIADDRCFGH, 1 << 20);
+    wr(root, SOURCECFG(6), APLIC_SOURCECFG_D);
+    wr(child, SOURCECFG(6), APLIC_SM_EDGE1);
+    wr(child, TARGET(6), MSI_TARGET(0, 21) | 1 << 12);
+    assert_int_equal(rd(child, TARGET(6)), MSI_TARGET(0, 21) | 1 << 12);
+    wr(child, APLIC_SETIENUM, 6);
+    wr(child, APLIC_DOMAINCFG, 1 << 8);
+    irq_set(qdev_get_gpio_in(root, 6), 1);
+    assert_int_equal(riscv_imsic_csr_ops.topei(files[1][1]) >> 16, 21);
+    assert_int_equal(riscv_imsic_csr_ops.topei(files[1][0]), 0);
+    /* the machine level has no guest files: its guest index reads zero */
+    wr(root, SOURCECFG(7), APLIC_SM_EDGE1);
+    wr(root, TARGET(7), MSI_TARGET(1, 22) | 1 << 12);
+    assert_int_equal(rd(root, TARGET(7)), MSI_TARGET(1, 22));
+}
+
 static void test_aplic_msiaddrcfg_lock(void **state)
 {
     wr(root, APLIC_MMSIADDRCFG + 4, (1u << 31) | (1 << 12));
@@ -246,6 +266,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_claim_is_of_the_identity_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aplic_msi_to_m_and_s, setup_aplic, teardown),
+        cmocka_unit_test_setup_teardown(test_aplic_guest_index, setup_aplic, teardown),
         cmocka_unit_test_setup_teardown(test_aplic_msiaddrcfg_lock, setup_aplic, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,13 +8,16 @@
  * and it becomes pending; the hart reaches eidelivery, eithreshold, eip0..63 and eie0..63
  * through its miselect/mireg (siselect/sireg) CSRs and claims through mtopei (stopei)
  * (riscv_cpu_set_imsic, which the board calls with riscv_imsic_csr_ops). Output (qdev gpio out) 0
- * is the hart's external interrupt line (MEIP for "mmode", SEIP otherwise): asserted while
- * eidelivery is 1 and an enabled identity below the threshold is pending.
+ * is the hart's external interrupt line (MEIP for "mmode", SEIP otherwise, hgeip bit g for
+ * guest file g): asserted while eidelivery is 1 and an enabled identity below the threshold
+ * is pending.
  *
- * Properties: "hartid" (for the device tree), "mmode", "num-ids" (63..2047, 2^k - 1; 255 on
- * virt). Device tree (DeviceClass.fdt_populate): QEMU puts every hart's file of a level in
- * one "imsics@<base>" node, so the board registers hart 0's file with the level's window,
- * harts and phandle, and that file writes the node.
+ * Properties: "hartid" (for the device tree), "mmode", "guest" (0, or 1..63: a guest
+ * interrupt file of an S level, -machine aia-guests), "guest-index-bits" (the device-tree
+ * node's riscv,guest-index-bits), "num-ids" (63..2047, 2^k - 1; 255 on virt). Device tree
+ * (DeviceClass.fdt_populate): QEMU puts every hart's file of a level in one "imsics@<base>" node,
+ * so the board registers hart 0's file with the level's window, harts and phandle, and that file
+ * writes the node.
  */
 #ifndef HW_INTC_RISCV_IMSIC_H
 #define HW_INTC_RISCV_IMSIC_H
@@ -39,8 +42,12 @@
 /* What the hart's AIA CSRs call (opaque: the IMSIC device). */
 extern const RISCVIMSICOps riscv_imsic_csr_ops;
 
-/* Create, realize and map one interrupt file at addr, wired to cpu's CSRs and line. */
-DeviceState *riscv_imsic_create(hwaddr addr, RISCVCPU *cpu, bool mmode, uint32_t num_ids,
-                                Error **errp);
+/*
+ * Create, realize and map one interrupt file at addr, linked to cpu's CSRs: its M (mmode) or
+ * S file, or with guest g >= 1 its guest file g (VS level, hstatus.VGEIN = g). The caller
+ * wires output 0 (MEIP, SEIP, or RISCV_CPU_GEI_LINE(g)).
+ */
+DeviceState *riscv_imsic_create(hwaddr addr, RISCVCPU *cpu, bool mmode, uint32_t guest,
+                                uint32_t num_ids, Error **errp);
 
 #endif

@@ -18,6 +18,7 @@
 #define VIRT_CPUS_MAX 512
 #define VIRT_SOCKETS_MAX 8
 #define VIRT_FLASH_BANKS 2
+#define VIRT_IMSIC_MAX_GUESTS 7 /* aia-guests: QEMU 7.2 allows 3 guest-index bits */
 
 enum {
     VIRT_DEBUG,
@@ -79,6 +80,7 @@ typedef struct VirtMachineState {
     /* properties */
     bool aclint;
     char *aia;
+    uint32_t aia_guests;        /* aia=aplic-imsic: IMSIC guest interrupt files per hart (0..7) */
     uint32_t imsic_phandles[2]; /* aia=aplic-imsic: the M and S imsics nodes */
     /* built by virt_machine_init */
     RISCVCPU **harts;

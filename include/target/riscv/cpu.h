@@ -102,6 +102,8 @@ typedef struct CPURISCVState {
 
     /* Smaia/Ssaia: the indirect register selectors (mireg/sireg reach the IMSIC file) */
     uint64_t miselect, siselect;
+    uint64_t vsiselect;  /* H: siselect of VS level (0..0x1ff; 0x70..0xff reach guest file VGEIN) */
+    uint64_t hvictl;     /* H + Ssaia: IID, DPR, IPRIOM, IPRIO for vstopi (VTI reads zero) */
     uint32_t topei_read; /* what this instruction's *topei read returned: its write claims it */
 
     /*
@@ -132,6 +134,7 @@ typedef struct CPURISCVState {
     /* set by the page walker with its fault: htval/mtval2 (GPA >> 2) and GVA */
     uint64_t fault_gpa;
     bool fault_gva;
+    uint32_t fault_tinst; /* nonzero: the G-stage fault hit an implicit VS-stage PTE access */
     bool fault_two_stage;
 
     /* time source: mtime of the board's timer device (riscv_cpu_set_time_source) */
@@ -166,6 +169,9 @@ typedef struct RISCVIMSICOps {
     void (*claim)(void *opaque, uint32_t topei);
 } RISCVIMSICOps;
 
+/* The most guest external interrupts (GEILEN) a hart can have on RV64 (hgeip bits 1..63). */
+#define RISCV_CPU_GEI_MAX 63
+
 typedef struct RISCVIMSICLink {
     const RISCVIMSICOps *ops; /* NULL: no IMSIC file at this level */
     void *opaque;
@@ -175,7 +181,9 @@ typedef struct RISCVCPU {
     CPUState parent_obj;
     CPURISCVState env;
     RISCVIMSICLink imsic_m, imsic_s; /* wiring, kept across reset */
-    CPUTLB tlb;                      /* the engine's softmmu TLB and block jump cache */
+    /* guest interrupt files 1..GEILEN (VS level, hstatus.VGEIN); [0] unused */
+    RISCVIMSICLink imsic_guest[RISCV_CPU_GEI_MAX + 1];
+    CPUTLB tlb; /* the engine's softmmu TLB and block jump cache */
     /* configuration (properties, -cpu MODEL,prop=value; cpu-config.c checks them at realize) */
     uint32_t hartid;
     uint64_t resetvec_prop;
@@ -234,7 +242,6 @@ static inline RISCVCPU *env_cpu(CPURISCVState *env)
  * RISCV_CPU_GEI_LINE(n), level-triggered, any thread; lines above the hart's
  * GEILEN (0 unless the board sets it, e.g. for IMSIC guest files) do nothing.
  */
-#define RISCV_CPU_GEI_MAX 63
 #define RISCV_CPU_GEI_LINE(n) (RISCV_CPU_NUM_IRQ_LINES + (n)-1)
 /* The number of guest external interrupts (GEILEN, at most RISCV_CPU_GEI_MAX). */
 void riscv_cpu_set_geilen(RISCVCPU *cpu, unsigned geilen);
@@ -242,6 +249,9 @@ void riscv_cpu_set_time_source(RISCVCPU *cpu, uint64_t (*fn)(void *opaque), void
                                uint32_t freq);
 /* The hart's IMSIC interrupt file at M (mmode) or S level, for the AIA CSRs. */
 void riscv_cpu_set_imsic(RISCVCPU *cpu, bool mmode, const RISCVIMSICOps *ops, void *opaque);
+/* Guest interrupt file g (1..RISCV_CPU_GEI_MAX) of the hart's IMSIC: vsireg/vstopei (sireg and
+ * stopei under V=1) reach it while hstatus.VGEIN = g; its line is RISCV_CPU_GEI_LINE(g). */
+void riscv_cpu_set_imsic_guest(RISCVCPU *cpu, unsigned g, const RISCVIMSICOps *ops, void *opaque);
 /*
  * pc = resetvec, M-mode, CSRs to reset values (mstatus SXL=UXL=64-bit, FS
  * off, as QEMU 7.2); keeps the wiring (rdtime_fn, timebase_freq, stimer).
@@ -402,6 +412,12 @@ RISCVException riscv_helper_hlsv_check(CPURISCVState *env);
  * guest-physical address; env->fault_gva says whether tval is a guest's virtual
  * address (for the trap's GVA bit).
  */
+/*
+ * tinst.c: htinst/mtinst for a trap with cause and tval (8.6.3): the transformed load/store,
+ * or the pseudoinstruction of an implicit VS-stage access, for guest-page faults; else 0.
+ * Call before leaving the faulting context (it reads the instruction at pc).
+ */
+uint64_t riscv_fault_tinst(CPURISCVState *env, uint64_t cause, uint64_t tval);
 /* PAGE_READ, PAGE_WRITE, PAGE_EXEC: include/accel/tcg/cpu-tlb.h */
 RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessType access,
                                   int mmu_idx, hwaddr *paddr, int *prot, int *lg_page_size);

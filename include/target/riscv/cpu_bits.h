@@ -133,6 +133,20 @@ typedef enum RISCVException {
 #define CSR_SIREG 0x151
 #define CSR_STOPEI 0x15c
 #define CSR_STOPI 0xdb0
+#define CSR_VSISELECT 0x250 /* with H: the VS level's, substituting for the S ones at V=1 */
+#define CSR_VSIREG 0x251
+#define CSR_VSTOPEI 0x25c
+#define CSR_VSTOPI 0xeb0
+#define CSR_HVIEN 0x608 /* AIA's hypervisor CSRs (6.3) */
+#define CSR_HVICTL 0x609
+#define CSR_HVIPRIO1 0x646
+#define CSR_HVIPRIO2 0x647
+#define HVICTL_VTI (1ULL << 30)
+#define HVICTL_IID_SHIFT 16
+#define HVICTL_IID (0xfffULL << HVICTL_IID_SHIFT)
+#define HVICTL_DPR (1ULL << 9)
+#define HVICTL_IPRIOM (1ULL << 8)
+#define HVICTL_IPRIO 0xffULL
 #define ISELECT_IPRIO0 0x30 /* ..0x3f: major interrupt priorities */
 #define ISELECT_IPRIO15 0x3f
 #define ISELECT_IMSIC_FIRST 0x70 /* eidelivery .. eie63: the IMSIC file's registers */
