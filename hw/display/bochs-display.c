@@ -448,12 +448,14 @@ static void vga_class_init(ObjectClass *oc, void *data)
 {
     DEVICE_CLASS(oc)->desc = "standard VGA (Bochs VBE, linear framebuffer)";
     PCI_DEVICE_CLASS(oc)->class_id = PCI_CLASS_DISPLAY_VGA;
+    PCI_DEVICE_CLASS(oc)->romfile = "vgabios-stdvga.bin"; /* SeaBIOS's VGA BIOS for it */
 }
 
 static void bochs_display_class_init(ObjectClass *oc, void *data)
 {
     DEVICE_CLASS(oc)->desc = "bochs display (VBE registers, no VGA)";
     PCI_DEVICE_CLASS(oc)->class_id = PCI_CLASS_DISPLAY_OTHER;
+    PCI_DEVICE_CLASS(oc)->romfile = "vgabios-bochs-display.bin";
 }
 
 static const TypeInfo bochs_types[] = {

@@ -114,7 +114,7 @@ static const char *pci_class_name(uint16_t class)
 /* An unmapped BAR shows as address -1, its end wrapping to size - 2, as QEMU prints it. */
 static void pci_info_bars(PCIDevice *dev, FILE *out)
 {
-    for (int n = 0; n < PCI_NUM_BARS; n++) {
+    for (int n = 0; n < PCI_NUM_REGIONS; n++) {
         PCIIORegion *r = &dev->io_regions[n];
         uint64_t last = r->addr + r->size - 1;
 
