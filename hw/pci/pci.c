@@ -179,6 +179,36 @@ static void pci_update_mappings(PCIDevice *dev)
     }
 }
 
+/* ---- legacy VGA windows ---- */
+
+#define PCI_VGA_MEM_BASE 0xa0000
+#define PCI_VGA_IO_BASE 0x3b0
+#define PCI_VBE_IO_BASE 0x1ce
+
+void pci_register_vga(PCIDevice *dev, MemoryRegion *mem, MemoryRegion *io, MemoryRegion *vbe_io)
+{
+    dev->vga_mem = mem;
+    dev->vga_io = io;
+    dev->vbe_io = vbe_io;
+}
+
+void pci_map_vga(PCIDevice *dev, bool map)
+{
+    if (!dev->bus || !dev->vga_mem) {
+        return;
+    }
+    if (map) {
+        /* Above the bus's background, like a BAR: the card claims these cycles. */
+        memory_region_add_subregion_overlap(dev->bus->mem, PCI_VGA_MEM_BASE, dev->vga_mem, 1);
+        memory_region_add_subregion_overlap(dev->bus->io, PCI_VGA_IO_BASE, dev->vga_io, 1);
+        memory_region_add_subregion_overlap(dev->bus->io, PCI_VBE_IO_BASE, dev->vbe_io, 1);
+    } else {
+        memory_region_del_subregion(dev->bus->mem, dev->vga_mem);
+        memory_region_del_subregion(dev->bus->io, dev->vga_io);
+        memory_region_del_subregion(dev->bus->io, dev->vbe_io);
+    }
+}
+
 /* ---- configuration space ---- */
 
 uint32_t pci_default_read_config(PCIDevice *dev, uint32_t addr, unsigned len)
@@ -436,6 +466,7 @@ static void pci_device_finalize(Object *obj)
         pci_set_irq(dev, false);
         pci_set_word(dev->config + PCI_COMMAND, 0);
         pci_update_mappings(dev); /* the BARs leave the bus spaces */
+        pci_map_vga(dev, false);
         dev->bus->devices[dev->devfn] = NULL;
     }
     msix_uninit(dev);

@@ -68,6 +68,7 @@ struct PCIDevice {
     uint8_t w1cmask[PCIE_CONFIG_SPACE_SIZE]; /* bits a guest 1 clears */
     PCIIORegion io_regions[PCI_NUM_REGIONS]; /* BARs 0-5, then the ROM BAR */
     MemoryRegion rom;                        /* the option ROM image, if romfile names one */
+    MemoryRegion *vga_mem, *vga_io, *vbe_io; /* pci_register_vga's legacy windows, or NULL */
     PCIBus *bus;                             /* set by pci_bus_plug */
     int devfn;                               /* where it sits on bus (-1 until plugged) */
     uint8_t next_cap;                        /* the next free offset for pci_add_capability */
@@ -161,6 +162,14 @@ void pci_bus_config_write(PCIBus *bus, int devfn, uint32_t addr, uint32_t val, u
 
 /* ---- for devices ---- */
 
+/*
+ * From realize, for a VGA-compatible function: its legacy windows at their fixed bus
+ * addresses, mapped once the device is plugged (memory 0xa0000-0xbffff, ports 0x3b0-0x3df,
+ * the Bochs VBE ports at 0x1ce). The device owns the regions.
+ */
+void pci_register_vga(PCIDevice *dev, MemoryRegion *mem, MemoryRegion *io, MemoryRegion *vbe_io);
+/* From pci_bus_plug / finalize: put those windows in (or take them out of) the bus spaces. */
+void pci_map_vga(PCIDevice *dev, bool map);
 /* From realize: BAR n (0..5; a 64-bit one uses n and n+1) of size (a power of two). */
 void pci_register_bar(PCIDevice *dev, int n, uint8_t type, MemoryRegion *mr);
 /*
