@@ -20,14 +20,11 @@
 
 #include <string.h>
 
-#include "util/log.h"
-
 #define CRTC_OVERFLOW 0x07
 #define CRTC_MAX_SCAN 0x09
 #define CRTC_VDISP_END 0x12
 #define CRTC_OFFSET 0x13
 #define AR_PLANE_ENABLE 0x12
-#define VGA_GFX_MAX 2048
 
 DisplaySurface *vga_surface(VGAState *s, QemuConsole *con, int w, int h)
 {
@@ -106,15 +103,7 @@ void vga_gfx_update(VGAState *s, QemuConsole *con)
     uint32_t *row;
     int first = -1, last = -1;
 
-    h = MAX(1, h / scan);
-    if (w > VGA_GFX_MAX || h > VGA_GFX_MAX) {
-        if (!s->bad_mode_logged) {
-            log_mask(LOG_GUEST_ERROR, "vga: graphics mode %dx%d clamped\n", w, h);
-            s->bad_mode_logged = true;
-        }
-        w = MIN(w, VGA_GFX_MAX);
-        h = MIN(h, VGA_GFX_MAX);
-    }
+    h = MAX(1, h / scan); /* at most 2048x1024: the registers cannot say more */
     surf = vga_surface(s, con, w, h);
     row = xzalloc(sizeof(uint32_t) * w);
     for (int y = 0; y < h; y++) {
