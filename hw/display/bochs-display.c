@@ -219,7 +219,7 @@ static const MemoryRegionOps vbe_io_ops = {
     .read = vbe_io_read,
     .write = vbe_io_write,
     .valid = {.min_access_size = 1, .max_access_size = 2, .unaligned = true},
-    .impl = {.min_access_size = 1, .max_access_size = 2},
+    .impl = {.min_access_size = 1, .max_access_size = 2, .unaligned = true},
 };
 
 /* ---- BAR2 ---- */
