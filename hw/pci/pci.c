@@ -347,28 +347,32 @@ static FILE *pci_rom_open(const char *name, Error **errp)
 static bool pci_load_rom(PCIDevice *dev, const char *name, Error **errp)
 {
     FILE *f = pci_rom_open(name, errp);
-    long size;
+    long size = 0;
     uint64_t bar_size = 2 * KiB; /* the smallest ROM BAR (address bits start at 11) */
-    bool ok;
+    bool read_ok;
 
     if (!f) {
         return false;
     }
-    ok = !fseek(f, 0, SEEK_END) && (size = ftell(f)) > 0 && size <= (long)(16 * MiB) &&
-         !fseek(f, 0, SEEK_SET);
-    while (ok && bar_size < (uint64_t)size) {
+    read_ok = !fseek(f, 0, SEEK_END) && (size = ftell(f)) > 0 && size <= (long)(16 * MiB) &&
+              !fseek(f, 0, SEEK_SET);
+    while (read_ok && bar_size < (uint64_t)size) {
         bar_size *= 2;
     }
-    ok = ok && memory_region_init_rom(&dev->rom, "pci.rom", bar_size, errp);
-    if (ok && fread(memory_region_get_ram_ptr(&dev->rom), 1, size, f) != (size_t)size) {
-        memory_region_destroy(&dev->rom);
-        ok = false;
+    if (!read_ok) {
+        fclose(f);
+        error_setg(errp, "romfile \"%s\": cannot read it, or empty, or over 16 MiB", name);
+        return false;
     }
+    if (!memory_region_init_rom(&dev->rom, "pci.rom", bar_size, errp)) {
+        fclose(f);
+        return false;
+    }
+    read_ok = fread(memory_region_get_ram_ptr(&dev->rom), 1, size, f) == (size_t)size;
     fclose(f);
-    if (!ok) {
-        if (errp && !*errp) {
-            error_setg(errp, "romfile \"%s\": cannot read it (or empty, or over 16 MiB)", name);
-        }
+    if (!read_ok) {
+        memory_region_destroy(&dev->rom);
+        error_setg(errp, "romfile \"%s\": cannot read it", name);
         return false;
     }
     dev->io_regions[PCI_ROM_SLOT] =

@@ -531,6 +531,13 @@ static void test_option_rom(void **state)
     assert_false(qdev_realize(dev, &err));
     assert_non_null(strstr(error_get_pretty(err), "failed to find romfile \"no-such.rom\""));
     error_free(err);
+    err = NULL;
+    object_unref(OBJECT(dev));
+    dev = qdev_new("virtio-rng-pci");
+    assert_true(object_property_parse(OBJECT(dev), "romfile", "/dev/null", &error_abort));
+    assert_false(qdev_realize(dev, &err));
+    assert_non_null(strstr(error_get_pretty(err), "or empty"));
+    error_free(err);
     object_unref(OBJECT(dev));
 }
 
