@@ -281,6 +281,17 @@ static void test_text_mode_draws_the_plane_2_font(void **state)
     assert_int_equal(surface_row(surf, 16)[16] & 0xffffff, 0xa8a8a8);
     assert_int_equal(surface_row(surf, 16)[17] & 0xffffff, 0); /* the 9th dot: background */
     assert_int_equal(surface_row(surf, 17)[9] & 0xffffff, 0);
+    /* The cursor (cell 81, scan lines 14-15) in the cell's foreground, all 9 dots wide. */
+    crtc(s, 0x0a, 14);
+    crtc(s, 0x0b, 15);
+    crtc(s, 0x0e, 0);
+    crtc(s, 0x0f, 81);
+    vga_update_display(s, con);
+    surf = qemu_console_surface(con);
+    assert_int_equal(surface_row(surf, 16 + 13)[12] & 0xffffff, 0);
+    assert_int_equal(surface_row(surf, 16 + 14)[12] & 0xffffff, 0xa8a8a8);
+    assert_int_equal(surface_row(surf, 16 + 15)[17] & 0xffffff, 0xa8a8a8);
+    assert_int_equal(surface_row(surf, 16 + 15)[18] & 0xffffff, 0);
     /* 8-dot characters: 640 wide. */
     seq(s, 1, 0x01);
     vga_update_display(s, con);
