@@ -856,7 +856,7 @@ static const OptionDef options[] = {
      "virtual time from the instruction count: 2^N ns per instruction (one hart, "
      "interpreter); sleep=off jumps over idle time, align=on keeps pace with the host"},
     {"nodefaults", NULL, opt_nodefaults,
-     "don't create default devices (no serial port unless -serial names one)"},
+     "don't create default devices (no serial port unless -serial names one, no VGA)"},
     {"runas", "USER|UID:GID", opt_runas, "change to this user once start-up opened its files"},
     {"run-with", "user=USER|UID:GID", opt_run_with, "same as -runas"},
     {"semihosting", NULL, opt_semihosting,

@@ -86,7 +86,7 @@ typedef struct VLOptions {
     int nmachine;
     const char *usbdevice[MAX_DEVICE_OPTS]; /* -usbdevice, in order */
     int nusbdevice;
-    bool nodefaults;                     /* -nodefaults: no default serial port */
+    bool nodefaults;                     /* -nodefaults: no default serial port, no VGA card */
     uint64_t ram_maxmem;                 /* -m ...,maxmem=: checked, no hotplug */
     const char *global[MAX_DEVICE_OPTS]; /* -global DRIVER.PROP=VALUE */
     int nglobal;
