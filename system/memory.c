@@ -472,6 +472,9 @@ static uint64_t io_read(MemoryRegion *mr, hwaddr addr, unsigned size)
     if (!ops->read) {
         return 0;
     }
+    if (ops->impl.unaligned && step == size) {
+        return ops->read(mr->opaque, addr, size) & size_mask(size);
+    }
     for (hwaddr a = start; a < end; a += step) {
         uint64_t piece = ops->read(mr->opaque, a, step) & size_mask(step);
         val |= a >= addr ? piece << ((a - addr) * 8) : piece >> ((addr - a) * 8);
@@ -490,6 +493,10 @@ static void io_write(MemoryRegion *mr, hwaddr addr, uint64_t val, unsigned size)
         return;
     }
     val &= size_mask(size);
+    if (ops->impl.unaligned && step == size) {
+        ops->write(mr->opaque, addr, val, size);
+        return;
+    }
     for (hwaddr a = start; a < end; a += step) {
         uint64_t piece = a >= addr ? val >> ((a - addr) * 8) : val << ((addr - a) * 8);
         ops->write(mr->opaque, a, piece & size_mask(step), step);

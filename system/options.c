@@ -532,14 +532,25 @@ static bool opt_keyboard(VLOptions *o, const char *opt, const char *arg, Error *
     return true;
 }
 
-/* -vga none: the virt board has no VGA card, so only none can be honoured. */
+/* -vga TYPE: QEMU's names; std and none are what Kestrel has (the board decides, vl.c). */
 static bool opt_vga(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
-    if (strcmp(arg, "none") != 0) {
-        error_setg(errp, "-%s %s: the virt board has no VGA card (only -vga none)", opt, arg);
-        return false;
+    static const char *const qemu_types[] = {"cirrus", "vmware", "qxl",   "xenfb",
+                                             "tcx",    "cg3",    "virtio"};
+
+    if (!strcmp(arg, "std") || !strcmp(arg, "none")) {
+        o->vga = arg;
+        return true;
     }
-    return true;
+    for (size_t i = 0; i < ARRAY_SIZE(qemu_types); i++) {
+        if (!strcmp(arg, qemu_types[i])) {
+            error_setg(errp, "-%s %s: this VGA type is not available (Kestrel has std and none)",
+                       opt, arg);
+            return false;
+        }
+    }
+    error_setg(errp, "unknown vga type: %s", arg);
+    return false;
 }
 
 /* -usb is -machine usb=on; QEMU's virt adds no USB controller for it, and neither do we. */
@@ -790,7 +801,8 @@ static const OptionDef options[] = {
      "display type: none, or a VNC server (as -vnc); there is no window-system display yet"},
     {"nographic", NULL, opt_nographic,
      "the first serial port on stdio, with the Ctrl-A keys (Ctrl-A h lists them)"},
-    {"vga", "none", opt_vga, "video card type (only 'none': the virt board has no VGA card)"},
+    {"vga", "std|none", opt_vga,
+     "video card type: std (the q35 default, PCI 00:01.0) or none; virt has no VGA card"},
     {"vnc", "[host]:N[,password=on]|unix:PATH", opt_vnc,
      "a VNC server on TCP port 5900+N (or a UNIX socket) showing the first display"},
     {"netdev", "user,id=ID[,hostfwd=tcp::HOSTPORT-:GUESTPORT]", opt_netdev,
@@ -844,7 +856,7 @@ static const OptionDef options[] = {
      "virtual time from the instruction count: 2^N ns per instruction (one hart, "
      "interpreter); sleep=off jumps over idle time, align=on keeps pace with the host"},
     {"nodefaults", NULL, opt_nodefaults,
-     "don't create default devices (no serial port unless -serial names one)"},
+     "don't create default devices (no serial port unless -serial names one, no VGA)"},
     {"runas", "USER|UID:GID", opt_runas, "change to this user once start-up opened its files"},
     {"run-with", "user=USER|UID:GID", opt_run_with, "same as -runas"},
     {"semihosting", NULL, opt_semihosting,

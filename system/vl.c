@@ -183,6 +183,45 @@ static bool set_str_prop(Object *obj, const char *name, const char *value, Error
     return !value || object_property_set_str(obj, name, value, errp);
 }
 
+/* A -device that is itself a VGA card (QEMU's list of drivers that clear default_vga). */
+static bool device_is_vga(const char *spec)
+{
+    static const char *const vga_drivers[] = {
+        "VGA",     "isa-vga",    "cirrus-vga", "isa-cirrus-vga", "vmware-svga",
+        "qxl-vga", "virtio-vga", "ati-vga",    "vhost-user-vga", "virtio-vga-gl"};
+    size_t len = strcspn(spec, ",");
+
+    for (size_t i = 0; i < ARRAY_SIZE(vga_drivers); i++) {
+        if (strlen(vga_drivers[i]) == len && !strncmp(spec, vga_drivers[i], len)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * QEMU's rule for the board's VGA card: -vga's type if given (with a warning on a board
+ * that has none, which then creates nothing), else none after -nodefaults or a -device
+ * VGA card, else the machine's default. -nographic and -display do not change it.
+ */
+static const char *vga_choice(const VLOptions *o, const MachineClass *mc)
+{
+    if (o->vga) {
+        if (!mc->default_display && strcmp(o->vga, "none") != 0) {
+            warn_report("A -vga option was passed but this machine type does not use that "
+                        "option; No VGA device has been created");
+            return NULL;
+        }
+        return strcmp(o->vga, "none") ? o->vga : NULL;
+    }
+    for (int i = 0; i < o->ndevice; i++) {
+        if (device_is_vga(o->device[i])) {
+            return NULL;
+        }
+    }
+    return o->nodefaults ? NULL : mc->default_display;
+}
+
 static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const KeyValueList *kv,
                                     Error **errp)
 {
@@ -207,6 +246,7 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
     if (o->ram_size) {
         ms->ram_size = o->ram_size;
     }
+    ms->vga = vga_choice(o, mc);
     ms->smp =
         (CpuTopology){o->smp_cpus, o->smp_sockets, o->smp_cores, o->smp_threads, o->smp_maxcpus};
     for (int i = 0; i < o->nnuma; i++) {

@@ -12,6 +12,12 @@
  *   0x600-0x607  QEMU extension: size (8, read only), framebuffer endianness
  *                (0xbebebebe big, 0x1e1e1e1e little)
  *
+ * "VGA" also has the legacy VGA (include/hw/display/vga.h, hw/display/vga-*.c):
+ * ports 0x3b0-0x3df, the 0xa0000-0xbffff window onto its planes (the first
+ * 256 KiB of the framebuffer), and the VBE ports 0x1ce (index) / 0x1cf (data)
+ * onto the same DISPI registers, all at fixed bus addresses (pci_register_vga).
+ * While VBE is off the console shows the VGA's text or graphics mode.
+ *
  * Display: nothing marks the framebuffer dirty when the guest writes it, so
  * the console polls (GraphicHwOps.polled): each refresh compares the visible
  * rows with a shadow copy of the guest's bytes and converts only changed
@@ -21,6 +27,7 @@
 #include <string.h>
 
 #include "hw/display/edid.h"
+#include "hw/display/vga.h"
 #include "hw/pci/pci.h"
 #include "ui/console.h"
 #include "util/log.h"
@@ -66,7 +73,8 @@ enum {
 #define DISPI_MAX_YRES 12000
 #define DISPI_MAX_BPP 32
 
-#define VGA_AR_VIDEO_ENABLED 0x20
+#define VBE_IO_BASE 0x1ce
+#define VBE_IO_SIZE 3 /* index at 0x1ce, data at 0x1cf (and 0x1d0, as Bochs decodes it) */
 
 typedef struct BochsVGAState {
     PCIDevice parent_obj;
@@ -74,11 +82,9 @@ typedef struct BochsVGAState {
     uint8_t *vram_ptr;
     uint16_t dispi[DISPI_NREGS];
     bool big_endian;
-    /* VGA registers the PCI face needs: attribute index flip-flop and the DAC palette */
-    uint8_t ar_index;
-    bool ar_flip_flop;
-    uint8_t dac_write_index, dac_sub;
-    uint8_t palette[256 * 3];
+    uint16_t dispi_index; /* VBE port 0x1ce */
+    VGAState vga;         /* the register file also behind BAR2's 0x400 window */
+    MemoryRegion vga_mem, vga_io, vbe_io;
     uint8_t edid[EDID_BLOCK_SIZE];
     /* display */
     QemuConsole *con;
@@ -123,6 +129,17 @@ static void dispi_update_virt_height(BochsVGAState *s)
     s->dispi[DISPI_VIRT_HEIGHT] = line ? MIN(s->vgamem / line, 0xffff) : 0;
 }
 
+/* The legacy window shows a 64 KiB bank of the framebuffer while VBE is on. */
+static void dispi_update_vga_window(BochsVGAState *s)
+{
+    s->vga.vbe_window = s->dispi[DISPI_ENABLE] & DISPI_ENABLED;
+    s->vga.vbe_bank_base = (uint64_t)s->dispi[DISPI_BANK] * VGA_PLANE_SIZE;
+    if (s->vga.vbe_window && s->vga.vbe_bank_base >= s->vgamem) {
+        log_mask(LOG_GUEST_ERROR, "bochs-vga: bank %u past the framebuffer\n",
+                 s->dispi[DISPI_BANK]);
+    }
+}
+
 static void dispi_enable(BochsVGAState *s, uint16_t val)
 {
     bool was = s->dispi[DISPI_ENABLE] & DISPI_ENABLED;
@@ -136,6 +153,7 @@ static void dispi_enable(BochsVGAState *s, uint16_t val)
             memset(s->vram_ptr, 0, s->vgamem);
         }
     }
+    dispi_update_vga_window(s);
     s->full_update = true;
     s->mode_reported_bad = false;
 }
@@ -170,60 +188,39 @@ static void dispi_write(BochsVGAState *s, unsigned reg, uint16_t val)
     if (reg == DISPI_VIRT_WIDTH || reg == DISPI_BPP) {
         dispi_update_virt_height(s);
     }
+    if (reg == DISPI_BANK) {
+        dispi_update_vga_window(s);
+    }
     s->full_update = true;
     s->mode_reported_bad = false;
 }
 
-/* ---- VGA ports 0x3c0-0x3df (the subset a linear-framebuffer driver uses) ---- */
+/* ---- VBE ports 0x1ce/0x1cf (the legacy face of the DISPI registers) ---- */
 
-static uint8_t vga_port_read(BochsVGAState *s, unsigned port)
+static uint64_t vbe_io_read(void *opaque, hwaddr addr, unsigned size)
 {
-    uint8_t v = 0;
+    BochsVGAState *s = opaque;
 
-    switch (port) {
-    case 0x3c0:
-        return s->ar_index;
-    case 0x3ba:
-    case 0x3da:
-        s->ar_flip_flop = false; /* reading input status 1 resets the attribute flip-flop */
-        return 0;
-    case 0x3c8:
-        return s->dac_write_index;
-    case 0x3c9:
-        v = s->palette[(s->dac_write_index * 3 + s->dac_sub) % sizeof(s->palette)];
-        break;
-    default:
-        return 0;
-    }
-    return v;
+    return addr == 0 ? s->dispi_index : dispi_read(s, s->dispi_index);
 }
 
-static void vga_port_write(BochsVGAState *s, unsigned port, uint8_t val)
+static void vbe_io_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 {
-    switch (port) {
-    case 0x3c0:
-        if (!s->ar_flip_flop) {
-            s->ar_index = val & 0x3f;
-            s->full_update = true;
-        }
-        s->ar_flip_flop = !s->ar_flip_flop;
-        break;
-    case 0x3c8:
-        s->dac_write_index = val;
-        s->dac_sub = 0;
-        break;
-    case 0x3c9:
-        s->palette[s->dac_write_index * 3 + s->dac_sub] = val;
-        if (++s->dac_sub == 3) {
-            s->dac_sub = 0;
-            s->dac_write_index++;
-        }
-        s->full_update = true;
-        break;
-    default:
-        break; /* other VGA registers are not modelled on the PCI face yet */
+    BochsVGAState *s = opaque;
+
+    if (addr == 0) {
+        s->dispi_index = val;
+    } else {
+        dispi_write(s, s->dispi_index, val);
     }
 }
+
+static const MemoryRegionOps vbe_io_ops = {
+    .read = vbe_io_read,
+    .write = vbe_io_write,
+    .valid = {.min_access_size = 1, .max_access_size = 2, .unaligned = true},
+    .impl = {.min_access_size = 1, .max_access_size = 2, .unaligned = true},
+};
 
 /* ---- BAR2 ---- */
 
@@ -235,7 +232,7 @@ static uint64_t bochs_mmio_read(void *opaque, hwaddr addr, unsigned size)
         return s->edid_enabled && addr < EDID_BLOCK_SIZE ? s->edid[addr] : 0;
     }
     if (addr < MMIO_VGA_END) {
-        return s->has_vga && size == 1 ? vga_port_read(s, 0x3c0 + addr - MMIO_VGA) : 0;
+        return s->has_vga && size == 1 ? vga_ioport_read(&s->vga, 0x3c0 + addr - MMIO_VGA) : 0;
     }
     if (addr >= MMIO_DISPI && addr < MMIO_DISPI + 2 * DISPI_NREGS && size == 2) {
         return dispi_read(s, (addr - MMIO_DISPI) / 2);
@@ -256,7 +253,7 @@ static void bochs_mmio_write(void *opaque, hwaddr addr, uint64_t val, unsigned s
 
     if (addr >= MMIO_VGA && addr < MMIO_VGA_END && size == 1) {
         if (s->has_vga) {
-            vga_port_write(s, 0x3c0 + addr - MMIO_VGA, val);
+            vga_ioport_write(&s->vga, 0x3c0 + addr - MMIO_VGA, val);
         }
     } else if (addr >= MMIO_DISPI && addr < MMIO_DISPI + 2 * DISPI_NREGS && size == 2) {
         dispi_write(s, (addr - MMIO_DISPI) / 2, val);
@@ -280,18 +277,13 @@ static const MemoryRegionOps bochs_mmio_ops = {
 static uint32_t bochs_pixel(BochsVGAState *s, const uint8_t *p, unsigned bytes)
 {
     uint32_t v = 0;
-    const uint8_t *pal;
 
     for (unsigned i = 0; i < bytes; i++) {
         v |= (uint32_t)p[s->big_endian ? bytes - 1 - i : i] << (8 * i);
     }
     switch (s->dispi[DISPI_BPP]) {
     case 8:
-        pal = &s->palette[v * 3];
-        if (s->dispi[DISPI_ENABLE] & DISPI_8BIT_DAC) {
-            return pal[0] << 16 | pal[1] << 8 | pal[2];
-        }
-        return (pal[0] & 63) << 18 | (pal[1] & 63) << 10 | (pal[2] & 63) << 2;
+        return vga_dac_rgb(&s->vga, v, s->dispi[DISPI_ENABLE] & DISPI_8BIT_DAC);
     case 15:
         return ((v >> 10) & 31) << 19 | ((v >> 5) & 31) << 11 | (v & 31) << 3;
     case 16:
@@ -308,7 +300,7 @@ static bool bochs_mode(BochsVGAState *s, uint64_t *start, uint64_t *line)
     uint64_t bpp = dispi_bytes_pp(s), end;
 
     if (!(d[DISPI_ENABLE] & DISPI_ENABLED) ||
-        (s->has_vga && !(s->ar_index & VGA_AR_VIDEO_ENABLED))) {
+        (s->has_vga && !(s->vga.ar_index & VGA_AR_VIDEO_ENABLED))) {
         return false;
     }
     *line = (uint64_t)d[DISPI_VIRT_WIDTH] * bpp;
@@ -326,20 +318,28 @@ static bool bochs_mode(BochsVGAState *s, uint64_t *start, uint64_t *line)
     return true;
 }
 
-static void bochs_gfx_update(void *opaque)
+static void bochs_drop_shadow(BochsVGAState *s)
 {
-    BochsVGAState *s = opaque;
+    if (s->shadow) {
+        free(s->shadow);
+        s->shadow = NULL;
+        dpy_gfx_replace_surface(s->con, NULL);
+    }
+}
+
+static void bochs_lfb_update(BochsVGAState *s)
+{
     DisplaySurface *surf = qemu_console_surface(s->con);
     uint64_t start, line;
     unsigned w = s->dispi[DISPI_XRES], h = s->dispi[DISPI_YRES], bytes = dispi_bytes_pp(s);
     int first = -1;
 
+    if (s->vga.dirty) { /* the DAC (8 bpp) or the attribute index changed */
+        s->full_update = true;
+        s->vga.dirty = false;
+    }
     if (!bochs_mode(s, &start, &line)) {
-        if (s->shadow) {
-            free(s->shadow);
-            s->shadow = NULL;
-            dpy_gfx_replace_surface(s->con, NULL);
-        }
+        bochs_drop_shadow(s);
         return;
     }
     if (!s->shadow || surf->width != (int)w || surf->height != (int)h) {
@@ -368,6 +368,19 @@ static void bochs_gfx_update(void *opaque)
     s->full_update = false;
 }
 
+/* VBE's linear framebuffer while it is on; else the legacy VGA's mode (VGA only). */
+static void bochs_gfx_update(void *opaque)
+{
+    BochsVGAState *s = opaque;
+
+    if ((s->dispi[DISPI_ENABLE] & DISPI_ENABLED) || !s->has_vga) {
+        bochs_lfb_update(s);
+        return;
+    }
+    bochs_drop_shadow(s);
+    vga_update_display(&s->vga, s->con);
+}
+
 static const GraphicHwOps bochs_console_ops = {.gfx_update = bochs_gfx_update, .polled = true};
 
 /* ---- realize, reset, types ---- */
@@ -393,6 +406,15 @@ static bool bochs_realize(PCIDevice *dev, Error **errp)
     pci_register_bar(dev, 2, 0, &s->mmio);
     edid_generate(s->edid, &(EdidInfo){.name = "QEMU Monitor", .prefx = s->xres, .prefy = s->yres});
     s->con = graphic_console_init(DEVICE(dev), 0, &bochs_console_ops, s);
+    if (s->has_vga) {
+        s->vga.vram = s->vram_ptr;
+        s->vga.vram_size = s->vgamem;
+        memory_region_init_io(&s->vga_mem, &vga_mem_ops, &s->vga, "vga-lowmem",
+                              VGA_LEGACY_MEM_SIZE);
+        memory_region_init_io(&s->vga_io, &vga_ioport_ops, &s->vga, "vga", VGA_IO_SIZE);
+        memory_region_init_io(&s->vbe_io, &vbe_io_ops, s, "vbe", VBE_IO_SIZE);
+        pci_register_vga(dev, &s->vga_mem, &s->vga_io, &s->vbe_io);
+    }
     return true;
 }
 
@@ -402,8 +424,9 @@ static void bochs_reset(PCIDevice *dev)
 
     memset(s->dispi, 0, sizeof(s->dispi));
     s->dispi[DISPI_ID] = DISPI_ID5;
-    s->ar_index = 0;
-    s->ar_flip_flop = false;
+    s->dispi_index = 0;
+    vga_regs_reset(&s->vga);
+    dispi_update_vga_window(s);
     s->big_endian = false;
     s->full_update = true;
 }
@@ -448,12 +471,14 @@ static void vga_class_init(ObjectClass *oc, void *data)
 {
     DEVICE_CLASS(oc)->desc = "standard VGA (Bochs VBE, linear framebuffer)";
     PCI_DEVICE_CLASS(oc)->class_id = PCI_CLASS_DISPLAY_VGA;
+    PCI_DEVICE_CLASS(oc)->romfile = "vgabios-stdvga.bin"; /* SeaBIOS's VGA BIOS for it */
 }
 
 static void bochs_display_class_init(ObjectClass *oc, void *data)
 {
     DEVICE_CLASS(oc)->desc = "bochs display (VBE registers, no VGA)";
     PCI_DEVICE_CLASS(oc)->class_id = PCI_CLASS_DISPLAY_OTHER;
+    PCI_DEVICE_CLASS(oc)->romfile = "vgabios-bochs-display.bin";
 }
 
 static const TypeInfo bochs_types[] = {

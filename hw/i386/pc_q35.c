@@ -161,6 +161,10 @@ static void pc_memory_init(PCMachineState *s)
     memory_region_init_alias(&s->pci_hole, "pci-hole", &s->pci_mem, s->below_4g,
                              PC_PCI_HOLE_END - s->below_4g);
     memory_region_add_subregion_overlap(sysmem, s->below_4g, &s->pci_hole, -1);
+    /* The legacy VGA window goes to PCI, over RAM (the MCH's SMRAM closed, as SeaBIOS leaves
+     * it): whatever VGA card is on the bus answers there. */
+    memory_region_init_alias(&s->vga_window, "vga-window", &s->pci_mem, 0xa0000, 0x20000);
+    memory_region_add_subregion_overlap(sysmem, 0xa0000, &s->vga_window, 1);
 }
 
 /* The CMOS bytes SeaBIOS sizes memory from without fw_cfg (its qemu_preinit's rtc reads). */
@@ -405,6 +409,24 @@ static bool pc_cpus_init(PCMachineState *s, Error **errp)
     return true;
 }
 
+/* -vga std (the default): QEMU's std VGA at 00:01.0 with its VGA BIOS option ROM. */
+static bool pc_vga_init(PCMachineState *s, Error **errp)
+{
+    DeviceState *vga;
+
+    if (!MACHINE(s)->vga) {
+        return true;
+    }
+    vga = qdev_new("VGA");
+    if (!object_property_set_str(OBJECT(vga), "addr", "01.0", errp)) {
+        object_unref(OBJECT(vga));
+        return false;
+    }
+    object_property_add_child(OBJECT(s), "vga", OBJECT(vga));
+    return qdev_realize_and_unref(vga, errp) &&
+           pci_bus_plug(q35_host_bus(s->host), PCI_DEVICE(vga), 0, errp);
+}
+
 /* fw_cfg and what it hands over: the PC's items, the e820 map, -kernel/-initrd/-append. */
 static bool pc_q35_fw_cfg_init(PCMachineState *s, Error **errp)
 {
@@ -446,7 +468,7 @@ static bool pc_q35_init(MachineState *ms, Error **errp)
     s->machine_done.notify = pc_machine_done;
     machine_add_init_done_notifier(ms, &s->machine_done);
     s->host = q35_host_create(get_system_memory(), &ms->ram, &s->io, &s->pci_mem, errp);
-    return s->host && pc_lpc_init(s, errp) && pc_serial_init(s, errp) &&
+    return s->host && pc_vga_init(s, errp) && pc_lpc_init(s, errp) && pc_serial_init(s, errp) &&
            pc_q35_fw_cfg_init(s, errp);
 }
 
@@ -484,6 +506,7 @@ static void pc_q35_class_init(ObjectClass *oc, void *data)
     mc->default_ram_size = 128 * MiB;
     mc->default_ram_id = "pc.ram";
     mc->default_bios = PC_BIOS_DEFAULT;
+    mc->default_display = "std";
     mc->device_plug = pc_q35_device_plug;
 }
 

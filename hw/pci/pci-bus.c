@@ -90,6 +90,7 @@ bool pci_bus_plug(PCIBus *bus, PCIDevice *dev, int first_slot, Error **errp)
     /* addr now reads where the device is, as QEMU's qtree shows it ("02.0"). */
     free(dev->addr);
     dev->addr = xasprintf("%02x.%x", PCI_SLOT(devfn), PCI_FUNC(devfn));
+    pci_map_vga(dev, true);
     return true;
 }
 
@@ -104,8 +105,14 @@ static const char *pci_class_name(uint16_t class)
         return "SATA controller";
     case 0x0200:
         return "Ethernet controller";
+    case 0x0300:
+        return "VGA controller";
+    case 0x0380:
+        return "Display controller";
     case 0x0600:
         return "Host bridge";
+    case 0x0601:
+        return "ISA bridge";
     default:
         return NULL;
     }
@@ -114,7 +121,7 @@ static const char *pci_class_name(uint16_t class)
 /* An unmapped BAR shows as address -1, its end wrapping to size - 2, as QEMU prints it. */
 static void pci_info_bars(PCIDevice *dev, FILE *out)
 {
-    for (int n = 0; n < PCI_NUM_BARS; n++) {
+    for (int n = 0; n < PCI_NUM_REGIONS; n++) {
         PCIIORegion *r = &dev->io_regions[n];
         uint64_t last = r->addr + r->size - 1;
 
@@ -173,13 +180,10 @@ static void pci_info_walk(Object *obj, void *opaque)
     object_child_foreach(obj, pci_info_walk, opaque);
 }
 
+/* From the root: q35's host bridge sits beside /machine, virt's under it. */
 void pci_info_print_all(FILE *out)
 {
-    Object *machine = object_resolve_path("/machine");
-
-    if (machine) {
-        pci_info_walk(machine, out);
-    }
+    pci_info_walk(object_get_root(), out);
 }
 
 static void pci_bus_finalize(Object *obj)

@@ -21,6 +21,8 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "migration/vmstate.h"
 #include "util/log.h"
@@ -76,7 +78,7 @@ void pci_set_irq(PCIDevice *dev, bool level)
 
 static uint32_t pci_bar_offset(int n)
 {
-    return PCI_BASE_ADDRESS_0 + 4 * n;
+    return n == PCI_ROM_SLOT ? PCI_ROM_ADDRESS : PCI_BASE_ADDRESS_0 + 4 * n;
 }
 
 static bool pci_bar_is_64(const PCIIORegion *r)
@@ -121,7 +123,14 @@ static uint64_t pci_bar_address(PCIDevice *dev, int n)
     uint64_t addr = pci_get_long(dev->config + off);
     MemoryRegion *space;
 
-    if (r->type & PCI_BASE_ADDRESS_SPACE_IO) {
+    if (n == PCI_ROM_SLOT) {
+        /* The ROM decodes only with both Memory Space and its own enable bit. */
+        if (!(cmd & PCI_COMMAND_MEMORY) || !(addr & PCI_ROM_ADDRESS_ENABLE)) {
+            return PCI_BAR_UNMAPPED;
+        }
+        addr &= PCI_ROM_ADDRESS_MASK;
+        space = dev->bus->mem;
+    } else if (r->type & PCI_BASE_ADDRESS_SPACE_IO) {
         if (!(cmd & PCI_COMMAND_IO)) {
             return PCI_BAR_UNMAPPED;
         }
@@ -147,7 +156,7 @@ static uint64_t pci_bar_address(PCIDevice *dev, int n)
 
 static void pci_update_mappings(PCIDevice *dev)
 {
-    for (int n = 0; n < PCI_NUM_BARS; n++) {
+    for (int n = 0; n < PCI_NUM_REGIONS; n++) {
         PCIIORegion *r = &dev->io_regions[n];
         uint64_t addr;
 
@@ -167,6 +176,36 @@ static void pci_update_mappings(PCIDevice *dev)
             /* Above the bus's own background (priority 0), one level for every device. */
             memory_region_add_subregion_overlap(space, addr, r->memory, 1);
         }
+    }
+}
+
+/* ---- legacy VGA windows ---- */
+
+#define PCI_VGA_MEM_BASE 0xa0000
+#define PCI_VGA_IO_BASE 0x3b0
+#define PCI_VBE_IO_BASE 0x1ce
+
+void pci_register_vga(PCIDevice *dev, MemoryRegion *mem, MemoryRegion *io, MemoryRegion *vbe_io)
+{
+    dev->vga_mem = mem;
+    dev->vga_io = io;
+    dev->vbe_io = vbe_io;
+}
+
+void pci_map_vga(PCIDevice *dev, bool map)
+{
+    if (!dev->bus || !dev->vga_mem) {
+        return;
+    }
+    if (map) {
+        /* Above the bus's background, like a BAR: the card claims these cycles. */
+        memory_region_add_subregion_overlap(dev->bus->mem, PCI_VGA_MEM_BASE, dev->vga_mem, 1);
+        memory_region_add_subregion_overlap(dev->bus->io, PCI_VGA_IO_BASE, dev->vga_io, 1);
+        memory_region_add_subregion_overlap(dev->bus->io, PCI_VBE_IO_BASE, dev->vbe_io, 1);
+    } else {
+        memory_region_del_subregion(dev->bus->mem, dev->vga_mem);
+        memory_region_del_subregion(dev->bus->io, dev->vga_io);
+        memory_region_del_subregion(dev->bus->io, dev->vbe_io);
     }
 }
 
@@ -199,7 +238,8 @@ void pci_default_write_config(PCIDevice *dev, uint32_t addr, uint32_t val, unsig
         dev->config[addr + i] &= ~(b & w1c);
     }
     if (ranges_overlap(addr, len, PCI_COMMAND, 2) ||
-        ranges_overlap(addr, len, PCI_BASE_ADDRESS_0, 4 * PCI_NUM_BARS)) {
+        ranges_overlap(addr, len, PCI_BASE_ADDRESS_0, 4 * PCI_NUM_BARS) ||
+        ranges_overlap(addr, len, PCI_ROM_ADDRESS, 4)) {
         pci_update_mappings(dev);
     }
     if (ranges_overlap(addr, len, PCI_COMMAND, 2)) {
@@ -280,6 +320,68 @@ uint8_t pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t size, Error *
     return off;
 }
 
+/* ---- the expansion ROM (PCI 3.0, 6.2.5.2) ---- */
+
+/* The firmware directories QEMU's Debian packages install option ROMs into. */
+static const char *const pci_rom_dirs[] = {"/usr/share/seabios/", "/usr/share/qemu/"};
+
+static FILE *pci_rom_open(const char *name, Error **errp)
+{
+    FILE *f = NULL;
+
+    if (strchr(name, '/')) {
+        f = fopen(name, "rb");
+    }
+    for (size_t i = 0; !f && !strchr(name, '/') && i < ARRAY_SIZE(pci_rom_dirs); i++) {
+        char *path = xasprintf("%s%s", pci_rom_dirs[i], name);
+        f = fopen(path, "rb");
+        free(path);
+    }
+    if (!f) {
+        error_setg(errp, "failed to find romfile \"%s\"", name);
+    }
+    return f;
+}
+
+/* The ROM BAR: read-only address bits above the size, and the enable bit (bit 0). */
+static bool pci_load_rom(PCIDevice *dev, const char *name, Error **errp)
+{
+    FILE *f = pci_rom_open(name, errp);
+    long size = 0;
+    uint64_t bar_size = 2 * KiB; /* the smallest ROM BAR (address bits start at 11) */
+    bool read_ok;
+
+    if (!f) {
+        return false;
+    }
+    read_ok = !fseek(f, 0, SEEK_END) && (size = ftell(f)) > 0 && size <= (long)(16 * MiB) &&
+              !fseek(f, 0, SEEK_SET);
+    while (read_ok && bar_size < (uint64_t)size) {
+        bar_size *= 2;
+    }
+    if (!read_ok) {
+        fclose(f);
+        error_setg(errp, "romfile \"%s\": cannot read it, or empty, or over 16 MiB", name);
+        return false;
+    }
+    if (!memory_region_init_rom(&dev->rom, "pci.rom", bar_size, errp)) {
+        fclose(f);
+        return false;
+    }
+    read_ok = fread(memory_region_get_ram_ptr(&dev->rom), 1, size, f) == (size_t)size;
+    fclose(f);
+    if (!read_ok) {
+        memory_region_destroy(&dev->rom);
+        error_setg(errp, "romfile \"%s\": cannot read it", name);
+        return false;
+    }
+    dev->io_regions[PCI_ROM_SLOT] =
+        (PCIIORegion){.size = bar_size, .memory = &dev->rom, .addr = PCI_BAR_UNMAPPED};
+    pci_set_long(dev->wmask + PCI_ROM_ADDRESS,
+                 (uint32_t)(~(bar_size - 1) & PCI_ROM_ADDRESS_MASK) | PCI_ROM_ADDRESS_ENABLE);
+    return true;
+}
+
 /* ---- realize / reset ---- */
 
 /* The type 0 header: IDs from the class, what the guest may write. */
@@ -314,7 +416,11 @@ static bool pci_device_realize(DeviceState *ds, Error **errp)
     PCIDeviceClass *pdc = PCI_DEVICE_GET_CLASS(dev);
 
     pci_init_header(dev);
-    return !pdc->realize || pdc->realize(dev, errp);
+    if (!pdc->realize || pdc->realize(dev, errp)) {
+        const char *rom = dev->romfile ? dev->romfile : pdc->romfile;
+        return !rom || !*rom || pci_load_rom(dev, rom, errp);
+    }
+    return false;
 }
 
 /*
@@ -331,7 +437,7 @@ static void pci_device_reset(DeviceState *ds)
                  pci_get_word(dev->config + PCI_STATUS) & ~PCI_STATUS_W1C);
     dev->config[PCI_CACHE_LINE_SIZE] = dev->config[PCI_LATENCY_TIMER] = 0;
     dev->config[PCI_INTERRUPT_LINE] = 0;
-    for (int n = 0; n < PCI_NUM_BARS; n++) {
+    for (int n = 0; n < PCI_NUM_REGIONS; n++) {
         PCIIORegion *r = &dev->io_regions[n];
         uint32_t off = pci_bar_offset(n);
 
@@ -364,9 +470,13 @@ static void pci_device_finalize(Object *obj)
         pci_set_irq(dev, false);
         pci_set_word(dev->config + PCI_COMMAND, 0);
         pci_update_mappings(dev); /* the BARs leave the bus spaces */
+        pci_map_vga(dev, false);
         dev->bus->devices[dev->devfn] = NULL;
     }
     msix_uninit(dev);
+    if (dev->io_regions[PCI_ROM_SLOT].size) {
+        memory_region_destroy(&dev->rom);
+    }
 }
 
 /* ---- properties ---- */
@@ -416,26 +526,14 @@ static bool pci_check_addr(Object *obj, Error **errp)
     return true;
 }
 
-/* Option ROMs (firmware drivers in a ROM BAR) are not modelled: romfile= only to say none. */
-static bool pci_check_romfile(Object *obj, Error **errp)
-{
-    const char *romfile = PCI_DEVICE(obj)->romfile;
-
-    if (romfile && *romfile) {
-        error_setg(errp, "%s: romfile=%s: option ROMs are not supported (use romfile=)",
-                   object_get_typename(obj), romfile);
-        return false;
-    }
-    return true;
-}
-
 static const Property pci_device_props[] = {
     DEFINE_PROP("addr", PROP_STRING, PCIDevice, addr, .check = pci_check_addr,
                 .description = "slot and function on the bus, e.g. 2.0 or 0x3"),
     DEFINE_PROP("bus", PROP_STRING, PCIDevice, bus_name,
                 .description = "the PCI bus to plug into (pcie.0 on virt)"),
-    DEFINE_PROP("romfile", PROP_STRING, PCIDevice, romfile, .check = pci_check_romfile,
-                .description = "option ROM image: only empty (none) is supported"),
+    DEFINE_PROP("romfile", PROP_STRING, PCIDevice, romfile,
+                .description = "option ROM image (a file name in the firmware directories, "
+                               "a path, or empty for none)"),
     DEFINE_PROP_END,
 };
 

@@ -45,6 +45,8 @@ typedef struct MemoryRegionOps {
     struct {
         unsigned min_access_size; /* 0 means 1 */
         unsigned max_access_size; /* 0 means 4 */
+        bool unaligned;           /* the handler takes an unaligned access whole (overlapping 16-bit
+                                   * ports such as Bochs VBE's 0x1ce/0x1cf), not as aligned pieces */
     } impl;
 } MemoryRegionOps;
 

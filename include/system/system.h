@@ -86,7 +86,7 @@ typedef struct VLOptions {
     int nmachine;
     const char *usbdevice[MAX_DEVICE_OPTS]; /* -usbdevice, in order */
     int nusbdevice;
-    bool nodefaults;                     /* -nodefaults: no default serial port */
+    bool nodefaults;                     /* -nodefaults: no default serial port, no VGA card */
     uint64_t ram_maxmem;                 /* -m ...,maxmem=: checked, no hotplug */
     const char *global[MAX_DEVICE_OPTS]; /* -global DRIVER.PROP=VALUE */
     int nglobal;
@@ -101,6 +101,7 @@ typedef struct VLOptions {
     bool semihosting;               /* -semihosting */
     const char *semihosting_config; /* -semihosting-config (the last one) */
     const char *vnc;                /* -vnc or -display vnc=: the VNC server's address */
+    const char *vga;                /* -vga std|none, NULL: the machine's default */
     char *owned[MAX_DEVICE_OPTS];   /* option strings rewritten by -set or made by -virtfs */
     /* Issue 12: 9p shares. fsdev[] holds -fsdev options and those -virtfs made (its device
      * goes to device[]); fsdev_from[] is "-virtfs ARG" for those, for error messages. */

@@ -166,7 +166,7 @@ def test_device_errors(kestrel, tmp_path):
          "device cannot work as neither modern nor legacy mode is enabled"),
         (["-device", "virtio-rng-pci,disable-legacy=maybe"],
          "Parameter 'disable-legacy' does not accept value 'maybe'"),
-        (["-device", "virtio-rng-pci,romfile=efi-virtio.rom"], "option ROMs are not supported"),
+        (["-device", "virtio-rng-pci,romfile=no-such.rom"], "failed to find romfile \"no-such.rom\""),
         (["-device", "virtio-blk-pci,drive=nope"], "nope"),
     ]
     for extra, message in cases:

@@ -141,6 +141,14 @@ static const MemoryRegionOps strict_ops = {
     .valid = {.min_access_size = 4, .max_access_size = 4},
 };
 
+/* Overlapping 16-bit ports (Bochs VBE): an unaligned access reaches the handler whole. */
+static const MemoryRegionOps unaligned_ops = {
+    .read = rec_read,
+    .write = rec_write,
+    .valid = {.min_access_size = 1, .max_access_size = 2, .unaligned = true},
+    .impl = {.min_access_size = 1, .max_access_size = 2, .unaligned = true},
+};
+
 static void check_access(unsigned i, bool write, hwaddr addr, uint64_t data, unsigned size)
 {
     assert_true(i < nr_accesses);
@@ -557,6 +565,24 @@ static void test_system_memory_singleton(void **state)
 
 #define FIXTURE_TEST(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
+static void test_unaligned_impl(void **state)
+{
+    Fixture *f = *state;
+    MemoryRegion *dev = new_io(f, &unaligned_ops, "dev", 3);
+    uint64_t val;
+
+    memory_region_add_subregion(&f->root, 0x1000, dev);
+    nr_accesses = 0;
+    assert_int_equal(address_space_load(&f->as, 0x1001, 2, &val), MEMTX_OK);
+    assert_int_equal(nr_accesses, 1);
+    check_access(0, false, 1, 0x0201, 2);
+    assert_int_equal(val, 0x0201);
+    nr_accesses = 0;
+    assert_int_equal(address_space_store(&f->as, 0x1001, 2, 0xb0c5), MEMTX_OK);
+    assert_int_equal(nr_accesses, 1);
+    check_access(0, true, 1, 0xb0c5, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -569,6 +595,7 @@ int main(void)
         FIXTURE_TEST(test_lookup_many),
         FIXTURE_TEST(test_split_8_on_impl_4),
         FIXTURE_TEST(test_widening),
+        FIXTURE_TEST(test_unaligned_impl),
         FIXTURE_TEST(test_invalid_access_rejected),
         FIXTURE_TEST(test_unassigned),
         FIXTURE_TEST(test_cross_range_buffer),

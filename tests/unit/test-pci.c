@@ -492,6 +492,77 @@ static void test_addr_property(void **state)
     assert_int_equal(cfg_rd(0x1f, PCI_VENDOR_ID + (7 << 12), 2), 0xffff);
 }
 
+/* romfile=: the image behind the ROM BAR (PCI 3.0, 6.2.5.2), sized to a power of two, decoded
+ * only with Memory Space and the enable bit; a missing file refuses the device. */
+static void test_option_rom(void **state)
+{
+    char path[] = "/tmp/kestrel-unit-rom-XXXXXX";
+    int fd = mkstemp(path);
+    uint8_t image[3000];
+    DeviceState *dev = qdev_new("virtio-rng-pci");
+    Error *err = NULL;
+    uint64_t v = 0, rom = MMIO32 + 0x200000;
+
+    for (size_t i = 0; i < sizeof(image); i++) {
+        image[i] = i * 7;
+    }
+    image[0] = 0x55, image[1] = 0xaa;
+    assert_true(fd >= 0 && write(fd, image, sizeof(image)) == sizeof(image));
+    close(fd);
+    assert_true(object_property_parse(OBJECT(dev), "romfile", path, &error_abort));
+    assert_true(object_property_parse(OBJECT(dev), "addr", "2", &error_abort));
+    assert_true(qdev_realize(dev, &error_abort));
+    unlink(path);
+    assert_true(pci_bus_plug(host->bus, PCI_DEVICE(dev), 0, &error_abort));
+    cfg_wr(2, PCI_ROM_ADDRESS, 0xffffffff, 4);
+    assert_int_equal(cfg_rd(2, PCI_ROM_ADDRESS, 4), 0xfffff001); /* 4 KiB, enable bit */
+    cfg_wr(2, PCI_ROM_ADDRESS, (uint32_t)rom, 4);
+    cfg_wr(2, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    assert_int_equal(address_space_load(address_space_memory(), rom, 2, &v), MEMTX_DECODE_ERROR);
+    cfg_wr(2, PCI_ROM_ADDRESS, (uint32_t)rom | PCI_ROM_ADDRESS_ENABLE, 4);
+    assert_int_equal(address_space_load(address_space_memory(), rom, 2, &v), MEMTX_OK);
+    assert_int_equal(v, 0xaa55);
+    assert_int_equal(address_space_load(address_space_memory(), rom + 2999, 1, &v), MEMTX_OK);
+    assert_int_equal(v, (uint8_t)(2999 * 7));
+    object_unparent(OBJECT(dev));
+    object_unref(OBJECT(dev));
+    dev = qdev_new("virtio-rng-pci");
+    assert_true(object_property_parse(OBJECT(dev), "romfile", "no-such.rom", &error_abort));
+    assert_false(qdev_realize(dev, &err));
+    assert_non_null(strstr(error_get_pretty(err), "failed to find romfile \"no-such.rom\""));
+    error_free(err);
+    err = NULL;
+    object_unref(OBJECT(dev));
+    dev = qdev_new("virtio-rng-pci");
+    assert_true(object_property_parse(OBJECT(dev), "romfile", "/dev/null", &error_abort));
+    assert_false(qdev_realize(dev, &err));
+    assert_non_null(strstr(error_get_pretty(err), "or empty"));
+    error_free(err);
+    object_unref(OBJECT(dev));
+}
+
+/* A VGA card answers at the legacy ports in the bus's I/O space once plugged. */
+static void test_vga_legacy_ports(void **state)
+{
+    DeviceState *dev = qdev_new("VGA");
+    uint64_t pio = 0x3000000, v = 0;
+
+    assert_true(object_property_parse(OBJECT(dev), "romfile", "", &error_abort));
+    assert_true(qdev_realize(dev, &error_abort));
+    assert_true(pci_bus_plug(host->bus, PCI_DEVICE(dev), 0, &error_abort));
+    assert_int_equal(address_space_store(address_space_memory(), pio + 0x3c2, 1, 0x67), MEMTX_OK);
+    assert_int_equal(address_space_load(address_space_memory(), pio + 0x3cc, 1, &v), MEMTX_OK);
+    assert_int_equal(v, 0x67);
+    /* VBE: index 0 (ID) at 0x1ce, the data port at 0x1cf reads 0xb0c5. */
+    assert_int_equal(address_space_store(address_space_memory(), pio + 0x1ce, 2, 0), MEMTX_OK);
+    assert_int_equal(address_space_load(address_space_memory(), pio + 0x1cf, 2, &v), MEMTX_OK);
+    assert_int_equal(v, 0xb0c5);
+    object_unparent(OBJECT(dev));
+    object_unref(OBJECT(dev));
+    assert_int_equal(address_space_load(address_space_memory(), pio + 0x3cc, 1, &v),
+                     MEMTX_DECODE_ERROR);
+}
+
 /* disable-legacy=on: modern only, with the 1.0 identity; both off: refused. */
 static void test_legacy_options(void **state)
 {
@@ -527,6 +598,8 @@ int main(void)
         cmocka_unit_test_setup(test_addr_property, test_setup),
         cmocka_unit_test_setup(test_legacy_queue, test_setup),
         cmocka_unit_test(test_legacy_options),
+        cmocka_unit_test(test_option_rom),
+        cmocka_unit_test(test_vga_legacy_ports),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

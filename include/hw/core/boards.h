@@ -56,8 +56,9 @@ typedef struct MachineClass {
     unsigned max_cpus;
     const char *default_cpu_type;
     uint64_t default_ram_size;
-    const char *default_ram_id; /* the main RAM region's name ("riscv.dram", "pc.ram") */
-    const char *default_bios;   /* "default" firmware file name, or NULL */
+    const char *default_ram_id;  /* the main RAM region's name ("riscv.dram", "pc.ram") */
+    const char *default_bios;    /* "default" firmware file name, or NULL */
+    const char *default_display; /* -vga's default ("std" on q35), NULL: no VGA card */
     /*
      * Give a realized -device its place on the board (QEMU's hotplug handler): a virtio
      * device gets a virtio-mmio transport. False + errp if the board has no room for it.
@@ -87,6 +88,7 @@ struct MachineState {
     int fdt_size;
     MachineInitDoneNotifier *init_done_notifiers;
     bool usb; /* -usb / usb=on: the board adds its USB controller if it has one (virt: none) */
+    const char *vga; /* the VGA card the board creates ("std"), NULL: none (vl.c decides) */
 };
 
 #define MACHINE(obj) OBJECT_CHECK(MachineState, (obj), TYPE_MACHINE)

@@ -23,7 +23,8 @@ typedef struct PCMachineState {
     MemoryRegion ram_below_4g, ram_above_4g;
     MemoryRegion bios, isa_bios;
     MemoryRegion pci_mem, pci_hole;
-    MemoryRegion io; /* the I/O port space (0..0xffff) and its address space */
+    MemoryRegion vga_window; /* PCI memory's 0xa0000-0xbffff over RAM (legacy VGA) */
+    MemoryRegion io;         /* the I/O port space (0..0xffff) and its address space */
     AddressSpace io_as;
     MemoryRegion com1, port92_io;
     uint8_t port92;

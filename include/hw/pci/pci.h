@@ -46,6 +46,8 @@
 #define PCI_FUNC(devfn) ((devfn)&0x07)
 #define PCI_NUM_PINS 4 /* INTA..INTD */
 #define PCI_NUM_BARS 6
+#define PCI_ROM_SLOT 6 /* io_regions[6]: the expansion ROM BAR at PCI_ROM_ADDRESS */
+#define PCI_NUM_REGIONS 7
 #define PCI_BAR_UNMAPPED UINT64_MAX
 
 typedef struct PCIBus PCIBus;
@@ -64,11 +66,13 @@ struct PCIDevice {
     uint8_t config[PCIE_CONFIG_SPACE_SIZE];
     uint8_t wmask[PCIE_CONFIG_SPACE_SIZE];   /* bits the guest may write */
     uint8_t w1cmask[PCIE_CONFIG_SPACE_SIZE]; /* bits a guest 1 clears */
-    PCIIORegion io_regions[PCI_NUM_BARS];
-    PCIBus *bus;      /* set by pci_bus_plug */
-    int devfn;        /* where it sits on bus (-1 until plugged) */
-    uint8_t next_cap; /* the next free offset for pci_add_capability */
-    bool irq_level;   /* the device's INTx line (before INTX_DISABLE) */
+    PCIIORegion io_regions[PCI_NUM_REGIONS]; /* BARs 0-5, then the ROM BAR */
+    MemoryRegion rom;                        /* the option ROM image, if romfile names one */
+    MemoryRegion *vga_mem, *vga_io, *vbe_io; /* pci_register_vga's legacy windows, or NULL */
+    PCIBus *bus;                             /* set by pci_bus_plug */
+    int devfn;                               /* where it sits on bus (-1 until plugged) */
+    uint8_t next_cap;                        /* the next free offset for pci_add_capability */
+    bool irq_level;                          /* the device's INTx line (before INTX_DISABLE) */
     /* MSI-X (hw/pci/msix.c): capability offset (0: none), vectors, table and PBA */
     uint8_t msix_cap;
     unsigned msix_entries;
@@ -78,7 +82,7 @@ struct PCIDevice {
     /* properties */
     char *addr;          /* "slot[.fn]" as given, NULL: the first free slot */
     char *bus_name;      /* "bus", NULL: the board's first bus */
-    char *romfile;       /* QEMU's option ROM; only "" (none) is accepted */
+    char *romfile;       /* option ROM image (NULL: the class default, "": none) */
     int requested_devfn; /* parsed from addr, -1 for any */
 };
 
@@ -88,6 +92,7 @@ typedef struct PCIDeviceClass {
     uint8_t revision;
     uint32_t class_id;                          /* 24-bit: class, subclass, programming interface */
     uint16_t subsystem_vendor_id, subsystem_id; /* 0: QEMU's 1af4:1100 */
+    const char *romfile; /* default option ROM file (searched in the firmware dirs), or NULL */
     /* Device setup after the common header is written: BARs, capabilities. */
     bool (*realize)(PCIDevice *dev, Error **errp);
     /* Optional: the device's own reset, after the core's (decoding off, BARs cleared). */
@@ -157,6 +162,14 @@ void pci_bus_config_write(PCIBus *bus, int devfn, uint32_t addr, uint32_t val, u
 
 /* ---- for devices ---- */
 
+/*
+ * From realize, for a VGA-compatible function: its legacy windows at their fixed bus
+ * addresses, mapped once the device is plugged (memory 0xa0000-0xbffff, ports 0x3b0-0x3df,
+ * the Bochs VBE ports at 0x1ce). The device owns the regions.
+ */
+void pci_register_vga(PCIDevice *dev, MemoryRegion *mem, MemoryRegion *io, MemoryRegion *vbe_io);
+/* From pci_bus_plug / finalize: put those windows in (or take them out of) the bus spaces. */
+void pci_map_vga(PCIDevice *dev, bool map);
 /* From realize: BAR n (0..5; a 64-bit one uses n and n+1) of size (a power of two). */
 void pci_register_bar(PCIDevice *dev, int n, uint8_t type, MemoryRegion *mr);
 /*
