@@ -19,15 +19,16 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <libslirp.h>
 #include <poll.h>
 
+#include "net/slirp-lib.h"
 #include "net/slirp-opts.h"
 #include "util/log.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
 
 typedef struct SlirpNetdev {
+    const SlirpLib *lib;
     NetClientState *nc;
     Slirp *slirp;
     PollHook *poll_hook;
@@ -65,7 +66,7 @@ static void net_slirp_timer_fire(void *opaque)
 {
     SlirpNetdevTimer *t = opaque;
 
-    slirp_handle_timer(t->s->slirp, t->id, t->cb_opaque);
+    t->s->lib->handle_timer(t->s->slirp, t->id, t->cb_opaque);
 }
 
 static void *net_slirp_timer_new_opaque(SlirpTimerId id, void *cb_opaque, void *opaque)
@@ -158,7 +159,7 @@ static void net_slirp_poll_fill(void *opaque, int64_t *timeout_ns)
                            : (uint32_t)((*timeout_ns + 999999) / 1000000);
     uint32_t timeout_ms = offered;
 
-    slirp_pollfds_fill(s->slirp, &timeout_ms, net_slirp_add_poll, s);
+    s->lib->pollfds_fill(s->slirp, &timeout_ms, net_slirp_add_poll, s);
     if (timeout_ms < offered) {
         *timeout_ns = (int64_t)timeout_ms * 1000000;
     }
@@ -168,7 +169,7 @@ static void net_slirp_poll_dispatch(void *opaque, bool poll_failed)
 {
     SlirpNetdev *s = opaque;
 
-    slirp_pollfds_poll(s->slirp, poll_failed, net_slirp_get_revents, s);
+    s->lib->pollfds_poll(s->slirp, poll_failed, net_slirp_get_revents, s);
 }
 
 /* ---- the net client ---- */
@@ -178,7 +179,7 @@ static ssize_t net_slirp_receive(NetClientState *nc, const uint8_t *buf, size_t 
 {
     SlirpNetdev *s = nc->opaque;
 
-    slirp_input(s->slirp, buf, (int)size);
+    s->lib->input(s->slirp, buf, (int)size);
     /* Called from a vCPU thread, this may have opened sockets or moved TCP deadlines that the
      * poll in progress does not know about. */
     main_loop_notify();
@@ -191,7 +192,7 @@ static void net_slirp_cleanup(NetClientState *nc)
 
     main_loop_remove_poll_hook(s->poll_hook);
     if (s->slirp) {
-        slirp_cleanup(s->slirp);
+        s->lib->cleanup(s->slirp);
     }
     free(s);
 }
@@ -214,8 +215,8 @@ static bool net_slirp_add_hostfwds(SlirpNetdev *s, const SlirpOptions *o, Error 
         }
         guest = fwd.guest_addr_set ? fwd.guest_addr : o->cfg.vdhcp_start;
         errno = 0;
-        if (slirp_add_hostfwd(s->slirp, fwd.udp, fwd.host_addr, fwd.host_port, guest,
-                              fwd.guest_port) < 0) {
+        if (s->lib->add_hostfwd(s->slirp, fwd.udp, fwd.host_addr, fwd.host_port, guest,
+                                fwd.guest_port) < 0) {
             if (errno) {
                 error_setg_errno(errp, errno, "could not set up host forwarding rule '%s'",
                                  o->hostfwd[i]);
@@ -233,16 +234,21 @@ NetClientState *net_slirp_init(const char *id, const KeyValueList *opts, Error *
     SlirpOptions o;
     SlirpNetdev *s;
     NetClientState *nc = NULL;
+    const SlirpLib *lib;
 
     if (!net_slirp_parse_options(opts, &o, errp)) {
         goto out;
     }
+    if (!(lib = slirp_lib_get(errp))) {
+        goto out;
+    }
     s = xzalloc(sizeof(*s));
+    s->lib = lib;
     nc = net_client_new(&net_slirp_info, id, s);
     s->nc = nc;
     snprintf(nc->info_str, sizeof(nc->info_str), "net=%s,restrict=%s", inet_ntoa(o.cfg.vnetwork),
              o.cfg.restricted ? "on" : "off");
-    s->slirp = slirp_new(&o.cfg, &net_slirp_callbacks, s);
+    s->slirp = lib->new_slirp(&o.cfg, &net_slirp_callbacks, s);
     if (!s->slirp) {
         error_setg(errp, "could not initialize the user network stack");
         goto fail;

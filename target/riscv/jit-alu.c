@@ -6,7 +6,8 @@
  * carry-less multiply) call the functions the interpreter uses (helper.h).
  *
  * Every sequence loads its sources into scratch registers first, so rd may
- * equal rs1 or rs2.
+ * equal rs1 or rs2; except the common two-operand forms (gen_ri, gen_rr, the shifts, mul,
+ * lui/auipc), which compute in rd's cache register (in_place).
  */
 #include "target/riscv/helper.h"
 #include "target/riscv/jit.h"
@@ -64,6 +65,40 @@ static void put(JitCtx *c, X86Reg h, bool w32)
     jit_st(c, jit_rec(c)->rd, h);
 }
 
+/*
+ * The register an operation rd = rs1 op ... computes in: rd's cache register holding rs1
+ * (one reg-reg mov, none if rd == rs1), rather than rax and two more movs through it. rax
+ * (loaded with rs1) when rd or rs1 is x0, or when rs2_read and rs2's register, which the
+ * operation still reads, is rd's. Measured: smp_bench at -smp 1 (its hot loop is xorshift,
+ * shifts, adds and masks), user time 2.02 s -> 1.89 s (median of 3).
+ */
+static X86Reg in_place(JitCtx *c, int rs1, bool rs2_read)
+{
+    const InsnRecord *r = jit_rec(c);
+    X86Reg s, d;
+
+    if (r->rd == 0 || rs1 == 0 || (rs2_read && r->rd == r->rs2 && r->rd != rs1)) {
+        jit_ld(c, X86_RAX, rs1);
+        return X86_RAX;
+    }
+    s = jit_rs(c, rs1);
+    d = jit_rd(c, r->rd);
+    if (d != s) {
+        x86_mov_rr(jit_buf(c), true, d, s);
+    }
+    return d;
+}
+
+/* The result of an in_place operation: sign-extended for the *W forms, then in rd. */
+static void put_in_place(JitCtx *c, X86Reg h, bool w32)
+{
+    if (h == X86_RAX) {
+        put(c, h, w32);
+    } else if (w32) {
+        x86_movsx_rr(jit_buf(c), 32, h, h);
+    }
+}
+
 static X86Reg rs2_reg(JitCtx *c)
 {
     return jit_rs(c, jit_rec(c)->rs2);
@@ -73,19 +108,36 @@ static X86Reg rs2_reg(JitCtx *c)
 static void gen_ri(JitCtx *c, X86Alu op, bool w)
 {
     const InsnRecord *r = jit_rec(c);
+    X86Reg d = in_place(c, r->rs1, false);
 
-    jit_ld(c, X86_RAX, r->rs1);
     if (r->imm || op != X86_ADD) {
-        x86_alu_ri(jit_buf(c), op, w, X86_RAX, r->imm);
+        x86_alu_ri(jit_buf(c), op, w, d, r->imm);
     }
-    put(c, X86_RAX, !w);
+    put_in_place(c, d, !w);
 }
 
 static void gen_rr(JitCtx *c, X86Alu op, bool w)
 {
-    jit_ld(c, X86_RAX, jit_rec(c)->rs1);
-    x86_alu_rr(jit_buf(c), op, w, X86_RAX, rs2_reg(c));
-    put(c, X86_RAX, !w);
+    const InsnRecord *r = jit_rec(c);
+    X86Reg s2, d;
+
+    if ((op == X86_ADD || op == X86_XOR || op == X86_OR || op == X86_AND) && r->rd &&
+        r->rd == r->rs2 && r->rs1 && r->rs1 != r->rd) {
+        /* rd = rs1 op rd, commutative: in rd's register with the operands swapped. */
+        d = jit_rs(c, r->rs2);
+        s2 = jit_rs(c, r->rs1);
+        jit_rd(c, r->rd); /* d again, now dirty */
+        x86_alu_rr(jit_buf(c), op, w, d, s2);
+        put_in_place(c, d, !w);
+        return;
+    }
+    s2 = r->rs2 ? jit_rs(c, r->rs2) : X86_RCX;
+    if (!r->rs2) {
+        x86_mov_ri(jit_buf(c), X86_RCX, 0);
+    }
+    d = in_place(c, r->rs1, true);
+    x86_alu_rr(jit_buf(c), op, w, d, s2);
+    put_in_place(c, d, !w);
 }
 
 /* rd = (rs1 cmp rs2/imm) ? 1 : 0 */
@@ -106,18 +158,21 @@ static void gen_set(JitCtx *c, X86Cond cc, bool imm)
 
 static void gen_shift_i(JitCtx *c, X86Shift op, bool w)
 {
-    jit_ld(c, X86_RAX, jit_rec(c)->rs1);
-    x86_shift_ri(jit_buf(c), op, w, X86_RAX, jit_rec(c)->imm);
-    put(c, X86_RAX, !w);
+    X86Reg d = in_place(c, jit_rec(c)->rs1, false);
+
+    x86_shift_ri(jit_buf(c), op, w, d, jit_rec(c)->imm);
+    put_in_place(c, d, !w);
 }
 
 /* Shift/rotate by rs2: x86 masks the count by 63 (or 31), as RISC-V does. */
 static void gen_shift_r(JitCtx *c, X86Shift op, bool w)
 {
+    X86Reg d;
+
     jit_ld(c, X86_RCX, jit_rec(c)->rs2);
-    jit_ld(c, X86_RAX, jit_rec(c)->rs1);
-    x86_shift_rcl(jit_buf(c), op, w, X86_RAX);
-    put(c, X86_RAX, !w);
+    d = in_place(c, jit_rec(c)->rs1, false); /* rs2 is in rcx already */
+    x86_shift_rcl(jit_buf(c), op, w, d);
+    put_in_place(c, d, !w);
 }
 
 /* rax = rs1, rcx = rs2 */
@@ -234,17 +289,23 @@ static void gen_call(JitCtx *c, RISCVAluHelper fn)
     put(c, X86_RAX, false);
 }
 
+/* The register a result with no source register goes to: rd's, or rax to be dropped (x0). */
+static X86Reg rd_reg(JitCtx *c)
+{
+    return jit_rec(c)->rd ? jit_rd(c, jit_rec(c)->rd) : X86_RAX;
+}
+
 static void gen_auipc(JitCtx *c)
 {
     int64_t v = (int64_t)jit_rec(c)->pcoff + jit_rec(c)->imm;
+    X86Reg d = rd_reg(c);
 
     if (v >= INT32_MIN && v <= INT32_MAX) {
-        x86_lea(jit_buf(c), X86_RAX, x86_mem(JIT_PC, (int32_t)v));
+        x86_lea(jit_buf(c), d, x86_mem(JIT_PC, (int32_t)v));
     } else {
-        x86_mov_ri(jit_buf(c), X86_RAX, (uint64_t)v);
-        x86_alu_rr(jit_buf(c), X86_ADD, true, X86_RAX, JIT_PC);
+        x86_mov_ri(jit_buf(c), d, (uint64_t)v);
+        x86_alu_rr(jit_buf(c), X86_ADD, true, d, JIT_PC);
     }
-    put(c, X86_RAX, false);
 }
 
 /* sext.b, sext.h, zext.h */
@@ -276,9 +337,12 @@ static void gen_slli_uw(JitCtx *c)
 
 static void gen_mul(JitCtx *c, bool w)
 {
-    ld_both(c);
-    x86_imul_rr(jit_buf(c), w, X86_RAX, X86_RCX);
-    put(c, X86_RAX, !w);
+    X86Reg d;
+
+    jit_ld(c, X86_RCX, jit_rec(c)->rs2);
+    d = in_place(c, jit_rec(c)->rs1, false); /* rs2 is in rcx already */
+    x86_imul_rr(jit_buf(c), w, d, X86_RCX);
+    put_in_place(c, d, !w);
 }
 
 /* RV64I computational records. */
@@ -286,8 +350,7 @@ static bool gen_base(JitCtx *c, int op)
 {
     switch (op) {
     case OP_LUI:
-        x86_mov_ri(jit_buf(c), X86_RAX, (uint64_t)(int64_t)jit_rec(c)->imm);
-        put(c, X86_RAX, false);
+        x86_mov_ri(jit_buf(c), rd_reg(c), (uint64_t)(int64_t)jit_rec(c)->imm);
         return true;
     case OP_AUIPC:
         gen_auipc(c);

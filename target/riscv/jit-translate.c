@@ -153,6 +153,14 @@ void jit_ld(JitCtx *c, X86Reg h, int g)
     }
 }
 
+X86Reg jit_rd(JitCtx *c, int g)
+{
+    int i = cache_slot(c, g, false);
+
+    c->regs.dirty |= 1 << i;
+    return cache_regs[i];
+}
+
 void jit_st(JitCtx *c, int g, X86Reg h)
 {
     if (g != 0) {

@@ -32,6 +32,11 @@ typedef struct JitCtx JitCtx;
 X86Reg jit_rs(JitCtx *c, int g);
 void jit_ld(JitCtx *c, X86Reg h, int g);
 void jit_st(JitCtx *c, int g, X86Reg h);
+/*
+ * The host register of guest g (not x0) for an operation to write in place: allocated without
+ * loading g, and marked dirty. The two registers jit_rs returned last stay valid.
+ */
+X86Reg jit_rd(JitCtx *c, int g);
 void jit_flush_regs(JitCtx *c);
 /* Translate an ALU record (kind OPK_ALU); false, with nothing emitted, if unsupported. */
 bool jit_gen_alu(JitCtx *c, int op);

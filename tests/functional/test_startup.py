@@ -1,0 +1,56 @@
+"""Start-up (issue 7: a tiny ELF from process start to exit in <= 4 ms; scripts/bench
+`startup` gives the figure, no test times anything). What start-up costs is checked here:
+the binary needs no shared library but glibc's (libc, libm, the loader) (each one costs the dynamic loader in
+every process), libslirp is mapped only once a user netdev exists, and the bench's tiny
+program runs and exits with status 0."""
+import os
+import subprocess
+
+import pexpect
+
+from conftest import BUILD, HANG_GUARD, ROOT, run
+
+TINY = os.path.join(BUILD, "tests", "bench", "startup", "tiny.elf")
+
+
+def needed_libraries(binary):
+    out = subprocess.run(["readelf", "-d", binary], capture_output=True, text=True,
+                         check=True).stdout
+    return sorted(line.split("[")[1].rstrip("]") for line in out.splitlines()
+                  if "(NEEDED)" in line)
+
+
+def test_only_glibc_is_loaded_at_start(kestrel):
+    assert needed_libraries(kestrel) == ["ld-linux-x86-64.so.2", "libc.so.6", "libm.so.6"]
+
+
+def mapped_libslirp(pid):
+    with open(f"/proc/{pid}/maps") as f:
+        return "libslirp" in f.read()
+
+
+def wait_for_prompt_and_check_maps(kestrel, extra):
+    """Start a stopped machine (-S) with a monitor on stdio; True when libslirp is mapped."""
+    child = pexpect.spawn(kestrel, ["-M", "virt", "-S", "-display", "none", "-serial", "none",
+                                    "-monitor", "stdio",
+                                    *extra], timeout=HANG_GUARD, encoding="utf-8")
+    child.expect(r"\(kestrel\) |\(qemu\) ")
+    mapped = mapped_libslirp(child.pid)
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    return mapped
+
+
+def test_libslirp_loaded_only_for_a_user_netdev(kestrel):
+    assert not wait_for_prompt_and_check_maps(kestrel, [])
+    assert wait_for_prompt_and_check_maps(kestrel, ["-netdev", "user,id=n0"])
+
+
+def test_tiny_bench_program_exits_at_once(kestrel):
+    if not os.path.exists(TINY):
+        subprocess.run(["make", "-s", "-C", os.path.join(ROOT, "tests", "bench"),
+                        f"OUT={os.path.join(BUILD, 'tests', 'bench')}", TINY], check=True)
+    proc = run([kestrel, "-M", "virt", "-bios", "none", "-nographic", "-no-reboot", "-kernel",
+                TINY])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
