@@ -23,6 +23,9 @@ LDLIBS += -lz
 LDLIBS += $(shell pkg-config --libs libseccomp)
 # VNC authentication (ui/vnc-auth.c) uses DES from nettle.
 LDLIBS += -lnettle
+# -display sdl (ui/sdl2*.c): libsdl2, always linked (scripts/setup installs libsdl2-dev).
+SDL_CFLAGS := $(shell pkg-config --cflags sdl2)
+LDLIBS += $(shell pkg-config --libs sdl2)
 
 SRC_DIRS := system qom disas util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             hw/pci hw/pci-host hw/nvram hw/block fsdev hw/9pfs \
@@ -70,6 +73,7 @@ $(BUILD)/kestrel-x86_64: $(X86_OBJS)
 
 $(BUILD)/net/%.o: CFLAGS += $(SLIRP_CFLAGS)
 $(BUILD)/monitor/%.o: CFLAGS += $(JSON_CFLAGS)
+$(BUILD)/ui/sdl2%.o: CFLAGS += $(SDL_CFLAGS)
 
 # The FPU relies on host rounding modes: forbid constant folding across fenv changes.
 $(patsubst %.c,$(BUILD)/%.o,$(wildcard target/riscv/fpu*.c)): CFLAGS += -frounding-math
