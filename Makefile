@@ -20,6 +20,9 @@ LDLIBS := -Wl,-Bstatic -lfdt -lz -ljson-c -lseccomp -lnettle -Wl,-Bdynamic -lm -
 JSON_CFLAGS := $(shell pkg-config --cflags json-c)
 # User networking (net/slirp.c): libslirp's headers (they include glib's), no link flags.
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
+# -display sdl (ui/sdl2*.c): libsdl2's headers; the library is loaded when a window is
+# asked for (ui/sdl2-lib.h: it pulls some fifty libraries into a process).
+SDL_CFLAGS := $(shell pkg-config --cflags sdl2)
 
 SRC_DIRS := system qom disas util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
             hw/pci hw/pci-host hw/nvram hw/block fsdev hw/9pfs \
@@ -67,6 +70,7 @@ $(BUILD)/kestrel-x86_64: $(X86_OBJS)
 
 $(BUILD)/net/%.o: CFLAGS += $(SLIRP_CFLAGS)
 $(BUILD)/monitor/%.o: CFLAGS += $(JSON_CFLAGS)
+$(BUILD)/ui/sdl2%.o: CFLAGS += $(SDL_CFLAGS)
 
 # The FPU relies on host rounding modes: forbid constant folding across fenv changes.
 $(patsubst %.c,$(BUILD)/%.o,$(wildcard target/riscv/fpu*.c)): CFLAGS += -frounding-math

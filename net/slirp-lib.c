@@ -1,12 +1,12 @@
 /*
  * libslirp through dlopen() (why: include/net/slirp-lib.h). The soname is the one the
- * libslirp-dev headers we compile against belong to (libslirp0, ABI 0); RTLD_NOW so a
- * missing symbol fails here, with a message, rather than at the first packet.
+ * libslirp-dev headers we compile against belong to (libslirp0, ABI 0).
  */
 #include "net/slirp-lib.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
+
+#include "util/dynlib.h"
 
 #define SLIRP_SONAME "libslirp.so.0"
 
@@ -18,32 +18,26 @@ static struct {
     char error[256];
 } slirp_lib = {.once = PTHREAD_ONCE_INIT};
 
-static bool slirp_lib_sym(void *handle, const char *name, void **fn)
+static bool sym(void *h, const char *name, void **fn)
 {
-    *fn = dlsym(handle, name);
-    if (!*fn) {
-        snprintf(slirp_lib.error, sizeof(slirp_lib.error), "%s has no %s: %s", SLIRP_SONAME, name,
-                 dlerror());
-    }
-    return *fn != NULL;
+    return dynlib_sym(h, SLIRP_SONAME, name, fn, slirp_lib.error, sizeof(slirp_lib.error));
 }
 
 static void slirp_lib_load(void)
 {
     SlirpLib *l = &slirp_lib.lib;
-    void *h = dlopen(SLIRP_SONAME, RTLD_NOW | RTLD_LOCAL);
+    void *h = dynlib_open(SLIRP_SONAME, slirp_lib.error, sizeof(slirp_lib.error));
 
     if (!h) {
-        snprintf(slirp_lib.error, sizeof(slirp_lib.error), "%s", dlerror());
         return;
     }
-    slirp_lib.loaded = slirp_lib_sym(h, "slirp_new", (void **)&l->new_slirp) &&
-                       slirp_lib_sym(h, "slirp_cleanup", (void **)&l->cleanup) &&
-                       slirp_lib_sym(h, "slirp_input", (void **)&l->input) &&
-                       slirp_lib_sym(h, "slirp_add_hostfwd", (void **)&l->add_hostfwd) &&
-                       slirp_lib_sym(h, "slirp_handle_timer", (void **)&l->handle_timer) &&
-                       slirp_lib_sym(h, "slirp_pollfds_fill", (void **)&l->pollfds_fill) &&
-                       slirp_lib_sym(h, "slirp_pollfds_poll", (void **)&l->pollfds_poll);
+    slirp_lib.loaded = sym(h, "slirp_new", (void **)&l->new_slirp) &&
+                       sym(h, "slirp_cleanup", (void **)&l->cleanup) &&
+                       sym(h, "slirp_input", (void **)&l->input) &&
+                       sym(h, "slirp_add_hostfwd", (void **)&l->add_hostfwd) &&
+                       sym(h, "slirp_handle_timer", (void **)&l->handle_timer) &&
+                       sym(h, "slirp_pollfds_fill", (void **)&l->pollfds_fill) &&
+                       sym(h, "slirp_pollfds_poll", (void **)&l->pollfds_poll);
 }
 
 const SlirpLib *slirp_lib_get(Error **errp)

@@ -11,6 +11,7 @@
 #include "qom/object.h"
 #include "system/system.h"
 #include "system/target-info.h"
+#include "ui/sdl2.h"
 #include "util/option.h"
 
 typedef bool OptionHandler(VLOptions *o, const char *opt, const char *arg, Error **errp);
@@ -372,18 +373,30 @@ SET_STRING(pidfile)
 SET_STRING(debugcon)
 SET_FLAG(daemonize)
 
-/* -display none | vnc=ADDR[,opts]: the displays we have (no window system backend yet). */
+/*
+ * -display none | vnc=ADDR[,opts] | sdl[,window-close=on|off] | gtk[,...]: gtk is the SDL
+ * window too (Kestrel has no GTK front end; --help says so).
+ */
 static bool opt_display(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
+    size_t len = strcspn(arg, ",");
+
     if (!strncmp(arg, "vnc=", 4)) {
         o->vnc = arg + 4;
         return true;
     }
+    if ((len == 3 && !strncmp(arg, "sdl", 3)) || (len == 3 && !strncmp(arg, "gtk", 3))) {
+        o->sdl = arg + 3;
+        return sdl_display_check_opts(o->sdl, errp);
+    }
     if (strcmp(arg, "none") != 0) {
-        error_setg(errp, "-%s %s: display '%.*s' is not supported (Kestrel has none and vnc=)", opt,
-                   arg, (int)strcspn(arg, ","), arg);
+        error_setg(errp,
+                   "-%s %s: display '%.*s' is not supported (Kestrel has none, vnc=, sdl "
+                   "and gtk, which is sdl)",
+                   opt, arg, (int)len, arg);
         return false;
     }
+    o->sdl = NULL;
     return true;
 }
 
@@ -797,8 +810,9 @@ static const OptionDef options[] = {
     {"usb", NULL, opt_usb, "-machine usb=on (on virt, as in QEMU, no USB controller is added)"},
     {"usbdevice", "mouse|tablet|keyboard", opt_usbdevice,
      "a USB device on the first USB bus (made before -device's, as QEMU)"},
-    {"display", "none|vnc=[host]:N", opt_display,
-     "display type: none, or a VNC server (as -vnc); there is no window-system display yet"},
+    {"display", "none|sdl|gtk|vnc=[host]:N", opt_display,
+     "display type: none; sdl[,window-close=on|off], a window per graphical console "
+     "(Ctrl-Alt-G grabs); gtk, the same SDL window; or a VNC server (as -vnc)"},
     {"nographic", NULL, opt_nographic,
      "the first serial port on stdio, with the Ctrl-A keys (Ctrl-A h lists them)"},
     {"vga", "std|none", opt_vga,
@@ -955,8 +969,9 @@ void vl_print_help(FILE *out)
     fprintf(out,
             "\nOptions are also accepted with two dashes (--machine).\n"
             "\nWhere Kestrel differs from QEMU:\n"
-            "  - There is no window-system display (SDL/GTK): without -nographic the first\n"
-            "    serial port still goes to stdio; screens are seen through -vnc or screendump.\n"
+            "  - -display gtk opens the SDL window (there is no GTK front end), and the windows\n"
+            "    show only graphical consoles: without -nographic the first serial port still\n"
+            "    goes to stdio.\n"
             "%s"
             "  - Disk images must be given with -drive or -blockdev (not as bare arguments),\n"
             "    raw or qcow2. virtio-pci devices are transitional as QEMU's on pcie.0\n"

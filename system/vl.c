@@ -31,6 +31,7 @@
 #include "system/os-posix.h"
 #include "system/runstate.h"
 #include "system/target-info.h"
+#include "ui/sdl2.h"
 #include "ui/vnc.h"
 #include "util/guest-random.h"
 #include "util/log.h"
@@ -726,6 +727,9 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
         error_prepend(errp, "-vnc %s: ", o->vnc);
         return NULL;
     }
+    if (o->sdl && !sdl_display_init(o->sdl, errp)) {
+        return NULL;
+    }
     return machine_run_init_done_notifiers(ms, errp) ? ms : NULL;
 }
 
@@ -828,5 +832,6 @@ void system_cleanup(void)
     blk_flush_all();
     monitor_flush_all();
     chardev_cleanup_all();
+    sdl_display_cleanup();
     bql_unlock();
 }

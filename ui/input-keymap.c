@@ -4,10 +4,12 @@
  *   - QEMU's QKeyCode names (HMP sendkey, QMP send-key "qcode");
  *   - QEMU's key numbers (XT scancode set 1; 0x80 | code for 0xe0-prefixed keys);
  *   - X11 keysyms (RFB KeyEvent, RFC 6143 7.5.4), for a US layout: the client
- *     sends its Shift key itself, so 'A' and 'a' are both KEY_A and '!' is KEY_1.
+ *     sends its Shift key itself, so 'A' and 'a' are both KEY_A and '!' is KEY_1;
+ *   - USB HID usages (SDL's scancodes), through the USB keyboard's own table.
  */
 #include <ctype.h>
 
+#include "hw/usb/hid.h"
 #include "ui/input.h"
 
 /* Linux codes of the keys we name (linux/input-event-codes.h). */
@@ -353,6 +355,17 @@ int input_key_from_keysym(uint32_t keysym)
     for (size_t i = 0; i < ARRAY_SIZE(keysyms); i++) {
         if (keysyms[i].keysym == keysym) {
             return keysyms[i].code;
+        }
+    }
+    return -1;
+}
+
+int input_key_from_hid_usage(unsigned usage)
+{
+    /* 256 table look-ups per key press: cheaper to read than a second table to keep in step. */
+    for (int code = 1; code < 256 && usage; code++) {
+        if (hid_usage_from_key(code) == usage) {
+            return code;
         }
     }
     return -1;

@@ -32,6 +32,7 @@
 #include "chardev/char.h"
 #include "hw/char/debugcon.h"
 #include "hw/char/serial.h"
+#include "hw/display/ramfb.h"
 #include "hw/input/i8042.h"
 #include "hw/intc/i8259.h"
 #include "hw/intc/ioapic.h"
@@ -487,6 +488,9 @@ static bool pc_q35_device_plug(MachineState *ms, DeviceState *dev, Error **errp)
         memory_region_add_subregion(&s->io, debugcon_iobase(dev),
                                     sysbus_mmio_get_region(SYS_BUS_DEVICE(dev), 0));
         return true;
+    }
+    if (object_dynamic_cast(OBJECT(dev), TYPE_RAMFB)) {
+        return true; /* no MMIO: it lives in fw_cfg */
     }
     error_setg(errp, "q35: no place for a '%s' device on this board yet",
                object_class_get_name(OBJECT(dev)->klass));

@@ -102,6 +102,7 @@ typedef struct VLOptions {
     const char *semihosting_config; /* -semihosting-config (the last one) */
     const char *vnc;                /* -vnc or -display vnc=: the VNC server's address */
     const char *vga;                /* -vga std|none, NULL: the machine's default */
+    const char *sdl;                /* -display sdl|gtk: what follows the name ("", ",..") */
     char *owned[MAX_DEVICE_OPTS];   /* option strings rewritten by -set or made by -virtfs */
     /* Issue 12: 9p shares. fsdev[] holds -fsdev options and those -virtfs made (its device
      * goes to device[]); fsdev_from[] is "-virtfs ARG" for those, for error messages. */

@@ -110,6 +110,11 @@ int input_key_from_qcode(const char *name, size_t len);
 int input_key_from_qnum(int qnum);
 /* An X11/RFB keysym -> Linux code (US layout; the client sends Shift itself), or -1. */
 int input_key_from_keysym(uint32_t keysym);
+/*
+ * A USB HID usage of the Keyboard/Keypad page (what SDL's scancodes are) -> Linux code, or
+ * -1: the inverse of the USB keyboard's table (hw/usb/hid-keymap.c), so both agree.
+ */
+int input_key_from_hid_usage(unsigned usage);
 /* Button/axis names of QMP input-send-event ("left", "x", ...), -1 if unknown. */
 int input_button_from_name(const char *name);
 int input_axis_from_name(const char *name);

@@ -20,7 +20,7 @@ from conftest import run
     (["-d", "nonsense"], "nonsense"),
     (["-serial", "bogus:thing"], "-serial bogus:thing"),
     (["-device", "no-such-device"], "'no-such-device' is not a valid device model name"),
-    (["-display", "gtk"], "display 'gtk' is not supported"),
+    (["-display", "curses"], "display 'curses' is not supported"),
     (["-bios", "/nonexistent/fw.bin"], "/nonexistent/fw.bin"),
     (["-bios", "none", "-kernel", "/nonexistent/k.elf"], "/nonexistent/k.elf"),
     (["-bios", "none", "-initrd", "/etc/hostname"], "-initrd requires -kernel"),

@@ -13,100 +13,33 @@
  *    functional test can run this program with -fw_cfg options (tests/functional/
  *    test_fw_cfg.py); without them it lists the board's own files.
  */
+#include "fw_cfg.h"
 #include "test.h"
-
-#define FW_CFG_BASE 0x10100000UL
-#define FW_CFG_DATA (FW_CFG_BASE + 0x0)
-#define FW_CFG_SEL (FW_CFG_BASE + 0x8)
-#define FW_CFG_DMA (FW_CFG_BASE + 0x10)
 
 #define FW_CFG_SIGNATURE 0x00
 #define FW_CFG_ID 0x01
 #define FW_CFG_UUID 0x02
 #define FW_CFG_NB_CPUS 0x05
-#define FW_CFG_FILE_DIR 0x19
-
-#define DMA_CTL_ERROR 0x01
-#define DMA_CTL_READ 0x02
-#define DMA_CTL_SKIP 0x04
-#define DMA_CTL_SELECT 0x08
-#define DMA_CTL_WRITE 0x10
-
-struct dma_access {
-    uint32_t control; /* all big-endian */
-    uint32_t length;
-    uint64_t address;
-};
-
-struct file_entry {
-    uint32_t size;
-    uint16_t select;
-    uint16_t reserved;
-    char name[56];
-};
-
-static uint16_t bswap16(uint16_t v)
-{
-    return (uint16_t)((v >> 8) | (v << 8));
-}
-
-static uint32_t bswap32(uint32_t v)
-{
-    return __builtin_bswap32(v);
-}
-
-static uint64_t bswap64(uint64_t v)
-{
-    return __builtin_bswap64(v);
-}
-
-static void fw_select(uint16_t key)
-{
-    *(volatile uint16_t *)FW_CFG_SEL = bswap16(key);
-}
 
 static uint8_t fw_read8(void)
 {
     return *(volatile uint8_t *)FW_CFG_DATA;
 }
 
-static void fw_read(void *buf, unsigned len)
-{
-    uint8_t *p = buf;
-
-    for (unsigned i = 0; i < len; i++) {
-        p[i] = fw_read8();
-    }
-}
-
-/* One DMA transfer through the 64-bit register; the control word after it. */
-static uint32_t fw_dma(uint32_t control, void *buf, uint32_t len)
-{
-    static volatile struct dma_access acc __attribute__((aligned(16)));
-
-    acc.control = bswap32(control);
-    acc.length = bswap32(len);
-    acc.address = bswap64((uint64_t)(unsigned long)buf);
-    __asm__ volatile("fence rw, rw" ::: "memory");
-    *(volatile uint64_t *)FW_CFG_DMA = bswap64((uint64_t)(unsigned long)&acc);
-    __asm__ volatile("fence rw, rw" ::: "memory");
-    return bswap32(acc.control);
-}
-
-/* The same through the two 32-bit halves (high first, the low write starts it). */
+/* fw_cfg_dma through the two 32-bit halves (high first, the low write starts it). */
 static uint32_t fw_dma_split(uint32_t control, uint64_t addr, uint32_t len)
 {
-    static volatile struct dma_access acc __attribute__((aligned(16)));
+    static volatile struct fw_cfg_dma_access acc __attribute__((aligned(16)));
     uint64_t a = (uint64_t)(unsigned long)&acc;
 
-    acc.control = bswap32(control);
-    acc.length = bswap32(len);
-    acc.address = bswap64(addr);
+    acc.control = fw_cfg_be32(control);
+    acc.length = fw_cfg_be32(len);
+    acc.address = fw_cfg_be64(addr);
     __asm__ volatile("fence rw, rw" ::: "memory");
-    *(volatile uint32_t *)(FW_CFG_DMA) = bswap32((uint32_t)(a >> 32));
-    *(volatile uint32_t *)(FW_CFG_DMA + 4) = bswap32((uint32_t)a);
+    *(volatile uint32_t *)(FW_CFG_DMA) = fw_cfg_be32((uint32_t)(a >> 32));
+    *(volatile uint32_t *)(FW_CFG_DMA + 4) = fw_cfg_be32((uint32_t)a);
     __asm__ volatile("fence rw, rw" ::: "memory");
-    return bswap32(acc.control);
+    return fw_cfg_be32(acc.control);
 }
 
 static int str_starts(const char *s, const char *prefix)
@@ -124,51 +57,51 @@ static void check_registers(void)
     uint64_t v;
     uint8_t sig[4];
 
-    fw_select(FW_CFG_SIGNATURE);
-    fw_read(sig, 4);
+    fw_cfg_select(FW_CFG_SIGNATURE);
+    fw_cfg_read(sig, 4);
     CHECK(sig[0] == 'Q' && sig[1] == 'E' && sig[2] == 'M' && sig[3] == 'U');
     CHECK_EQ(fw_read8(), 0); /* past the end */
     /* Wide reads keep the item's byte order; the bytes past the end read 0. */
-    fw_select(FW_CFG_SIGNATURE);
+    fw_cfg_select(FW_CFG_SIGNATURE);
     CHECK_EQ(*(volatile uint32_t *)FW_CFG_DATA, 0x554d4551);
-    fw_select(FW_CFG_SIGNATURE);
+    fw_cfg_select(FW_CFG_SIGNATURE);
     CHECK_EQ(*(volatile uint16_t *)FW_CFG_DATA, 0x4551);
     CHECK_EQ(*(volatile uint16_t *)FW_CFG_DATA, 0x554d);
-    fw_select(FW_CFG_SIGNATURE);
+    fw_cfg_select(FW_CFG_SIGNATURE);
     CHECK_EQ(*(volatile uint64_t *)FW_CFG_DATA, 0x554d4551UL);
     /* The ID: traditional interface and DMA. */
-    fw_select(FW_CFG_ID);
+    fw_cfg_select(FW_CFG_ID);
     CHECK_EQ(*(volatile uint32_t *)FW_CFG_DATA, 3);
-    fw_select(FW_CFG_NB_CPUS);
+    fw_cfg_select(FW_CFG_NB_CPUS);
     CHECK_EQ(*(volatile uint16_t *)FW_CFG_DATA, 1);
     /* A key nobody registered reads 0. */
-    fw_select(0x1234);
+    fw_cfg_select(0x1234);
     CHECK_EQ(*(volatile uint32_t *)FW_CFG_DATA, 0);
     /* The DMA register reads "QEMU CFG" (big-endian). */
     v = *(volatile uint64_t *)FW_CFG_DMA;
-    CHECK_EQ(bswap64(v), 0x51454d5520434647UL);
+    CHECK_EQ(fw_cfg_be64(v), 0x51454d5520434647UL);
 }
 
 /* Print each file of the directory; an "opt/" file's content too. Returns the count. */
 static uint32_t list_files(void)
 {
-    static struct file_entry e;
+    static struct fw_cfg_file e;
     static char content[256];
     uint32_t count, be;
 
-    fw_select(FW_CFG_FILE_DIR);
-    fw_read(&be, 4);
-    count = bswap32(be);
+    fw_cfg_select(FW_CFG_FILE_DIR);
+    fw_cfg_read(&be, 4);
+    count = fw_cfg_be32(be);
     for (uint32_t i = 0; i < count; i++) {
-        fw_select(FW_CFG_FILE_DIR);
+        fw_cfg_select(FW_CFG_FILE_DIR);
         /* Skip to entry i by DMA, then read it through the data register. */
-        CHECK_EQ(fw_dma(DMA_CTL_SKIP, 0, 4 + i * sizeof(e)), 0);
-        fw_read(&e, sizeof(e));
+        CHECK_EQ(fw_cfg_dma(DMA_CTL_SKIP, 0, 4 + i * sizeof(e)), 0);
+        fw_cfg_read(&e, sizeof(e));
         e.name[55] = '\0';
-        uart_printf("file %s size %u\n", e.name, bswap32(e.size));
-        if (str_starts(e.name, "opt/") && bswap32(e.size) < sizeof(content)) {
-            uint32_t n = bswap32(e.size);
-            CHECK_EQ(fw_dma(DMA_CTL_SELECT | DMA_CTL_READ | ((uint32_t)bswap16(e.select) << 16),
+        uart_printf("file %s size %u\n", e.name, fw_cfg_be32(e.size));
+        if (str_starts(e.name, "opt/") && fw_cfg_be32(e.size) < sizeof(content)) {
+            uint32_t n = fw_cfg_be32(e.size);
+            CHECK_EQ(fw_cfg_dma(DMA_CTL_SELECT | DMA_CTL_READ | ((uint32_t)__builtin_bswap16(e.select) << 16),
                             content, n),
                      0);
             content[n] = '\0';
@@ -188,21 +121,21 @@ static void check_dma(void)
     for (unsigned i = 0; i < sizeof(buf); i++) {
         buf[i] = 0xaa;
     }
-    ctl = fw_dma(DMA_CTL_SELECT | DMA_CTL_READ | (FW_CFG_SIGNATURE << 16), buf, 8);
+    ctl = fw_cfg_dma(DMA_CTL_SELECT | DMA_CTL_READ | (FW_CFG_SIGNATURE << 16), buf, 8);
     CHECK_EQ(ctl, 0);
     CHECK(buf[0] == 'Q' && buf[3] == 'U');
     CHECK_EQ(buf[4], 0); /* past the end: zeros */
     CHECK_EQ(buf[8], 0xaa);
     /* skip 2, read 2 through the split register */
-    ctl = fw_dma(DMA_CTL_SELECT | DMA_CTL_SKIP | (FW_CFG_SIGNATURE << 16), 0, 2);
+    ctl = fw_cfg_dma(DMA_CTL_SELECT | DMA_CTL_SKIP | (FW_CFG_SIGNATURE << 16), 0, 2);
     CHECK_EQ(ctl, 0);
     ctl = fw_dma_split(DMA_CTL_READ, (uint64_t)(unsigned long)buf, 2);
     CHECK_EQ(ctl, 0);
     CHECK(buf[0] == 'M' && buf[1] == 'U');
     /* A write to a read-only item sets the error bit and changes nothing. */
-    ctl = fw_dma(DMA_CTL_SELECT | DMA_CTL_WRITE | (FW_CFG_SIGNATURE << 16), guard, 4);
+    ctl = fw_cfg_dma(DMA_CTL_SELECT | DMA_CTL_WRITE | (FW_CFG_SIGNATURE << 16), guard, 4);
     CHECK_EQ(ctl & DMA_CTL_ERROR, DMA_CTL_ERROR);
-    fw_select(FW_CFG_SIGNATURE);
+    fw_cfg_select(FW_CFG_SIGNATURE);
     CHECK_EQ(*(volatile uint32_t *)FW_CFG_DATA, 0x554d4551);
     /* A buffer outside RAM: the error bit; the guard after the descriptor is untouched. */
     for (unsigned i = 0; i < sizeof(guard); i++) {
@@ -215,15 +148,15 @@ static void check_dma(void)
         CHECK_EQ(guard[i], 0x5a);
     }
     /* A length of 0 does nothing and succeeds. */
-    CHECK_EQ(fw_dma(DMA_CTL_SELECT | DMA_CTL_READ | (FW_CFG_ID << 16), buf, 0), 0);
+    CHECK_EQ(fw_cfg_dma(DMA_CTL_SELECT | DMA_CTL_READ | (FW_CFG_ID << 16), buf, 0), 0);
 }
 
 static void print_uuid(void)
 {
     uint8_t uuid[16];
 
-    fw_select(FW_CFG_UUID);
-    fw_read(uuid, sizeof(uuid));
+    fw_cfg_select(FW_CFG_UUID);
+    fw_cfg_read(uuid, sizeof(uuid));
     uart_printf("uuid");
     for (unsigned i = 0; i < sizeof(uuid); i++) {
         uart_printf(" %x", uuid[i]);

@@ -59,6 +59,13 @@ static void test_qemu_command_line(void **state)
     assert_string_equal(o.vnc, ":3,password=on");
     assert_null(parse(&o, "-vnc", "unix:/tmp/v.sock", "-display", "none", NULL));
     assert_string_equal(o.vnc, "unix:/tmp/v.sock");
+    /* The SDL window: its options kept for sdl_display_init; gtk is the same window. */
+    assert_null(parse(&o, "-display", "sdl,window-close=off", NULL));
+    assert_string_equal(o.sdl, ",window-close=off");
+    assert_null(parse(&o, "-display", "gtk", NULL));
+    assert_string_equal(o.sdl, "");
+    assert_null(parse(&o, "-display", "gtk", "-display", "none", NULL));
+    assert_null(o.sdl);
 }
 
 static void test_double_dash_and_aliases(void **state)
@@ -111,9 +118,11 @@ static void test_bad_options(void **state)
     expect_error("--bar: invalid option", parse(&o, "--bar", NULL));
     expect_error("-kernel: requires an argument", parse(&o, "-kernel", NULL));
     expect_error("-m: requires an argument", parse(&o, "-m", NULL));
-    expect_error("-display gtk: display 'gtk' is not supported (Kestrel has none and vnc=)",
-                 parse(&o, "-display", "gtk", NULL));
-    expect_error("-display sdl,gl=on: display 'sdl' is not supported (Kestrel has none and vnc=)",
+    expect_error("-display curses: display 'curses' is not supported (Kestrel has none, vnc=, "
+                 "sdl and gtk, which is sdl)",
+                 parse(&o, "-display", "curses", NULL));
+    expect_error("-display sdl: unsupported option 'gl=on' (Kestrel's SDL display takes "
+                 "window-close=on|off and gl=off)",
                  parse(&o, "-display", "sdl,gl=on", NULL));
     assert_non_null(strstr(parse(&o, "disk.img", NULL), "invalid option"));
 }
