@@ -1,0 +1,375 @@
+/*
+ * The x86 hart on the block engine (accel/tcg, QEMU's TCGCPUOps): guest code is
+ * decoded once into translation blocks keyed by physical address, which the
+ * run loop (accel/tcg/cpu-exec.c) finds through its jump cache and block cache
+ * and hands back to x86_tb_exec here. Stores to a code page drop the blocks
+ * on it (TLB_NOTDIRTY, tb-maint.c).
+ *
+ * A block's layout: accel/tcg's header and records (one per instruction, op
+ * and pcoff only), the guest bytes it was decoded from (tb_code), then
+ * X86TBInfo: the code size the block was decoded for and the decoded
+ * instructions (X86Insn does not fit a 12-byte record), so accel/tcg needs no
+ * x86 type.
+ *
+ * Blocks are looked up by the linear address of rip (X86CPU.tb_pc, set by
+ * update_mmu_idx between blocks). Decoding goes on through conditional
+ * branches; execution leaves the block as soon as rip is not the next
+ * instruction's (a branch taken, a rep string step), after an instruction that
+ * may change mode, paging, segments or the interrupt flag (ends_block), after
+ * an exception, and after a store that dropped the running block
+ * (self-modifying code sees its own store at the next instruction, as x86
+ * requires).
+ */
+#include <inttypes.h>
+#include <sched.h>
+
+#include "exec-internal.h"
+
+#include "accel/tcg/cputlb.h"
+#include "accel/tcg/tb.h"
+#include "accel/tcg/tcg-cpu-ops.h"
+#include "accel/tcg/tcg.h"
+#include "util/log.h"
+
+typedef struct X86TBInfo {
+    uint8_t code_size; /* 2, 4 or 8 (64-bit code) */
+    X86Insn insns[];
+} X86TBInfo;
+
+/* The hart of cs without QOM's checked cast (strcmp of type names: 10% of the time, perf). */
+static inline X86CPU *x86_cpu_of(CPUState *cs)
+{
+    return container_of(cs, X86CPU, parent_obj);
+}
+
+/* Records' pcoff is 8-bit: no instruction of a block starts at or past this offset. */
+#define X86_TB_MAX_BYTES 240
+
+static X86TBInfo *tb_info(TranslationBlock *tb)
+{
+    return (X86TBInfo *)ALIGN_UP((uintptr_t)(tb_code(tb) + tb->size), 16);
+}
+
+/* Bytes after the records for size bytes of code and n decoded instructions. */
+static unsigned tb_extra(unsigned size, unsigned n)
+{
+    return size + 15 + sizeof(X86TBInfo) + n * sizeof(X86Insn);
+}
+
+/* The current code size: 2, 4, or 8 for 64-bit code. */
+static int code_size_of(const CPUX86State *env)
+{
+    return x86_code64(env) ? 8 : x86_code_size(env);
+}
+
+/*
+ * Does d end the block? Control transfers (not conditional branches: a taken one leaves
+ * through the rip check), and what changes mode, paging, segments, the interrupt flag or
+ * shadow, or talks to devices.
+ */
+static bool ends_block(const X86Insn *d)
+{
+    switch (d->op) {
+    case OP_ALU:
+    case OP_GRP1:
+    case OP_INCDEC_R:
+    case OP_PUSH_R:
+    case OP_POP_R:
+    case OP_PUSHA:
+    case OP_POPA:
+    case OP_MOVSXD:
+    case OP_PUSH_I:
+    case OP_IMUL3:
+    case OP_JCC:
+    case OP_TEST:
+    case OP_XCHG:
+    case OP_MOV:
+    case OP_LEA:
+    case OP_POP_EV:
+    case OP_NOP:
+    case OP_CBW:
+    case OP_CWD:
+    case OP_PUSHF:
+    case OP_SAHF:
+    case OP_LAHF:
+    case OP_MOV_MOFFS:
+    case OP_MOVS:
+    case OP_CMPS:
+    case OP_STOS:
+    case OP_LODS:
+    case OP_SCAS:
+    case OP_MOV_RI:
+    case OP_SHIFT:
+    case OP_ENTER:
+    case OP_LEAVE:
+    case OP_XLAT:
+    case OP_FPU:
+    case OP_FWAIT:
+    case OP_SSE:
+    case OP_SSE38:
+    case OP_SSE3A:
+    case OP_FXSAVE:
+    case OP_POPCNT:
+    case OP_LZCNT:
+    case OP_LOOP:
+    case OP_CMC:
+    case OP_GRP3:
+    case OP_GRP4:
+    case OP_CMOV:
+    case OP_SETCC:
+    case OP_BT:
+    case OP_SHLD:
+    case OP_SHRD:
+    case OP_IMUL2:
+    case OP_CMPXCHG:
+    case OP_MOVZX:
+    case OP_GRP8:
+    case OP_BSF:
+    case OP_BSR:
+    case OP_MOVSX:
+    case OP_XADD:
+    case OP_GRP9:
+    case OP_BSWAP:
+    case OP_RDTSC:
+        return false;
+    case OP_FLAGOP:
+        return d->opc == 0xfb; /* sti: its shadow is checked between blocks */
+    case OP_GRP5:
+        return d->reg >= 2; /* call, callf, jmp, jmpf, push: only inc/dec go on */
+    default:
+        return true;
+    }
+}
+
+/*
+ * Decode up to max_insns instructions from host (the code at linear pc, readable to its
+ * page's end) into insns; returns how many, 0 with *exc set if the first is invalid and
+ * -1 if it runs into the next page. *size: the bytes they cover.
+ */
+static int decode_block(CPUX86State *env, uint64_t pc, const uint8_t *host, int code_size,
+                        int max_insns, X86Insn *insns, unsigned *size, int *exc)
+{
+    unsigned avail = TARGET_PAGE_SIZE - (pc & ~TARGET_PAGE_MASK), off = 0;
+    int n = 0;
+
+    while (n < max_insns && off < X86_TB_MAX_BYTES && off < avail) {
+        X86Insn *d = &insns[n];
+        bool need_more;
+
+        if (!x86_decode(host + off, MIN(avail - off, 15u), code_size, d, &need_more)) {
+            if (n == 0 && need_more) {
+                return -1;
+            }
+            if (n == 0) {
+                log_mask(LOG_GUEST_ERROR, "x86: invalid opcode %02x at %04x:%08" PRIx64 "\n",
+                         host[0], env->segs[R_CS].selector, env->rip);
+                *exc = EXCP06_ILLOP;
+            }
+            break;
+        }
+        off += d->len;
+        n++;
+        if (ends_block(d) || (d->rep && d->op >= OP_INS && d->op <= OP_SCAS)) {
+            break;
+        }
+    }
+    *size = off;
+    return n;
+}
+
+/* Fill tb's records and info from n decoded instructions over size bytes at host. */
+static void fill_tb(TranslationBlock *tb, uint64_t pc, hwaddr phys, const uint8_t *host,
+                    const X86Insn *insns, int n, unsigned size, int code_size)
+{
+    X86TBInfo *info;
+    unsigned off = 0;
+
+    tb->pc = pc;
+    tb->phys_pc = phys;
+    tb->size = size;
+    tb->n_insns = n;
+    tb->hash_next = tb->page_next = NULL;
+    tb->jmp[0] = tb->jmp[1] = NULL;
+    tb->jit_code = NULL;
+    tb->jit_tail = NULL;
+    tb->jit_jmp[0] = tb->jit_jmp[1] = NULL;
+    for (int i = 0; i < n; i++) {
+        tb->insns[i] = (InsnRecord){.op = insns[i].op, .pcoff = off};
+        off += insns[i].len;
+    }
+    tb->insns[n] = (InsnRecord){.op = OP__COUNT, .pcoff = off};
+    memcpy(tb_code(tb), host, size);
+    info = tb_info(tb);
+    info->code_size = code_size;
+    memcpy(info->insns, insns, n * sizeof(X86Insn));
+}
+
+/* The one-instruction block in the hart's buffer for code that crosses a page or is no RAM. */
+static TranslationBlock *gen_uncached(X86CPU *cpu, uint64_t pc, int code_size, int *exc)
+{
+    TranslationBlock *tb = cpu->tb_scratch;
+    X86Insn d;
+    int e = x86_fetch_decode(cpu, code_size, &d);
+
+    if (e != X86_EXCP_NONE) {
+        *exc = e;
+        return NULL;
+    }
+    fill_tb(tb, pc, TB_PHYS_INVALID, (const uint8_t *)"", &d, 1, 0, code_size);
+    tb->flags = TB_UNCACHED;
+    return tb;
+}
+
+static TranslationBlock *x86_gen_tb(CPUState *cs, uint64_t pc, hwaddr phys_pc, const uint8_t *host,
+                                    int max_insns, bool cacheable, int *exc, uint64_t *tval)
+{
+    X86CPU *cpu = x86_cpu_of(cs);
+    CPUX86State *env = &cpu->env;
+    int code_size = code_size_of(env);
+    X86Insn insns[TB_MAX_INSNS];
+    TranslationBlock *tb;
+    unsigned size;
+    int n;
+
+    *exc = TCG_EXCP_NONE;
+    *tval = pc;
+    if (code_size == 8 && unlikely(!x86_canonical(env, pc))) {
+        *exc = x86_gp0(env);
+        return NULL;
+    }
+    n = decode_block(env, pc, host, code_size, MIN(max_insns, TB_MAX_INSNS), insns, &size, exc);
+    if (n < 0 || !cacheable) {
+        return gen_uncached(cpu, pc, code_size, exc);
+    }
+    if (n == 0) {
+        return NULL;
+    }
+    tb = tb_alloc(n, tb_extra(size, n));
+    if (!tb) {
+        return NULL; /* the arena is full: the run loop flushes and asks again */
+    }
+    fill_tb(tb, pc, phys_pc, host, insns, n, size, code_size);
+    tb->flags = 0;
+    return tb;
+}
+
+/*
+ * Run the instructions of tb (one only when TF or an interrupt shadow is set at its start)
+ * while rip follows them; deliver what one raises.
+ */
+static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
+{
+    X86CPU *cpu = x86_cpu_of(cs);
+    CPUX86State *env = &cpu->env;
+    X86TBInfo *info = tb_info(tb);
+    int code_size = code_size_of(env), n = tb->n_insns, i;
+    bool single_step = env->eflags & TF_MASK;
+    int excp = X86_EXCP_NONE;
+
+    (void)chain;
+    if (cpu->wait_sipi) {
+        return TB_EXIT_HALT;
+    }
+    if (unlikely(info->code_size != code_size)) {
+        /* Decoded for another mode (same physical code, new CS): one instruction afresh. */
+        excp = x86_cpu_step(cpu);
+        cpu->tb_instret++;
+        return excp == X86_EXIT_HLT ? TB_EXIT_HALT : TB_EXIT_NEXT;
+    }
+    if (code_size == 8 && unlikely(!x86_canonical(env, env->rip))) {
+        x86_deliver_exception(env, x86_gp0(env));
+        return TB_EXIT_NEXT;
+    }
+    if (single_step || env->irq_shadow) {
+        n = 1; /* the shadow covers the first instruction only: then interrupts are checked */
+    }
+    env->irq_shadow = false;
+    for (i = 0; i < n; i++) {
+        const X86Insn *d = &info->insns[i];
+        uint64_t start = env->rip;
+
+        excp = x86_exec_insn(env, d, start, code_size);
+        if (excp != X86_EXCP_NONE) {
+            break;
+        }
+        if (unlikely(env->rip != start + d->len) ||
+            __atomic_load_n(&tb->phys_pc, __ATOMIC_RELAXED) == TB_PHYS_INVALID) {
+            i++;
+            break;
+        }
+    }
+    cpu->tb_instret += i;
+    x86_finish_insn(env, excp, single_step);
+    if (excp == X86_EXIT_HLT) {
+        return TB_EXIT_HALT;
+    }
+    if (excp == X86_EXIT_PAUSE && first_cpu->next_cpu) {
+        /* A spin-wait: let the hart holding the lock it waits for run, should the harts
+         * outnumber the host's cores. */
+        sched_yield();
+    }
+    return TB_EXIT_NEXT;
+}
+
+static bool x86_exec_interrupt(CPUState *cs)
+{
+    return x86_take_interrupt(x86_cpu_of(cs));
+}
+
+/* A fetch fault from the run loop (rip is the instruction's). */
+static void x86_raise(CPUState *cs, int excp, uint64_t tval)
+{
+    X86CPU *cpu = x86_cpu_of(cs);
+
+    (void)tval;
+    if (excp == X86_EXCP_BUS) {
+        x86_cpu_step(cpu); /* code outside RAM and ROM: fetched byte by byte */
+        return;
+    }
+    x86_deliver_exception(&cpu->env, excp);
+}
+
+/* Between blocks: the TLB context, and the linear address of rip the run loop looks up. */
+static void x86_update_mmu_idx(CPUState *cs)
+{
+    X86CPU *cpu = x86_cpu_of(cs);
+    CPUX86State *env = &cpu->env;
+    int idx = x86_mmu_index(env);
+
+    x86_tlb_sync(cpu);
+    cpu->tlb.code_mmu_idx = idx;
+    cpu->tlb.data_mmu_idx = idx;
+    cpu->tb_pc = x86_code64(env) ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;
+}
+
+static const TCGCPUOps x86_tcg_ops = {
+    .pc_offset = offsetof(X86CPU, tb_pc),
+    .instret_offset = offsetof(X86CPU, tb_instret),
+    .gen_tb = x86_gen_tb,
+    .tb_exec = x86_tb_exec,
+    .exec_interrupt = x86_exec_interrupt,
+    .raise = x86_raise,
+    .update_mmu_idx = x86_update_mmu_idx,
+    .tlb_fill = x86_tlb_fill,
+    /* Nothing at the address: all-ones for a read, a dropped write (mem_helper.c). */
+    .access_fault = {X86_EXCP_BUS, X86_EXCP_BUS, X86_EXCP_BUS},
+};
+
+void x86_tcg_init(X86CPU *cpu)
+{
+    CPUState *cs = &cpu->parent_obj;
+
+    cs->tcg_ops = &x86_tcg_ops;
+    cs->tlb = &cpu->tlb;
+    cpu->tb_scratch = xzalloc(tb_alloc_size(1, tb_extra(15, 1)));
+}
+
+int x86_cpu_exec(CPUState *cs)
+{
+    X86CPU *cpu = x86_cpu_of(cs);
+
+    if (cpu->wait_sipi && !x86_cpu_events_pending(cpu)) {
+        return EXCP_HLT;
+    }
+    return tcg_cpu_exec(cs);
+}
