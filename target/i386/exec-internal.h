@@ -31,6 +31,20 @@ typedef struct X86DecodedInsn {
 
 typedef int (*X86ExecFn)(CPUX86State *env, const X86Insn *d);
 
+/*
+ * The handler that runs d (exec.c): its group's, a faster one for a common form
+ * (x86_fast_handler, exec-fast.c, NULL if none), or the wrappers for locked, pause and
+ * unimplemented forms. Chosen once per decoded instruction by the block engine.
+ */
+X86ExecFn x86_insn_handler(const X86Insn *d);
+X86ExecFn x86_fast_handler(const X86Insn *d);
+
+/* rip wraps at the code size (2, 4; 8 for 64-bit code). */
+static inline uint64_t x86_rip_mask(int code_size)
+{
+    return code_size == 8 ? ~0ULL : code_size == 4 ? 0xffffffffULL : 0xffffULL;
+}
+
 /* The steps of one instruction (exec.c), shared by x86_cpu_step and the block engine. */
 int x86_fetch_decode(X86CPU *cpu, int code_size, X86Insn *d);
 int x86_exec_insn(CPUX86State *env, const X86Insn *d, uint64_t start, int code_size);

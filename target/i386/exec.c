@@ -341,6 +341,36 @@ static int exec_locked(CPUX86State *env, const X86Insn *d)
     return excp;
 }
 
+/* An operation the table has no handler for: #UD, with a guest-error line. */
+static int exec_unimplemented(CPUX86State *env, const X86Insn *d)
+{
+    log_mask(LOG_GUEST_ERROR, "x86: %s not implemented at %04x:%08" PRIx64 "\n", x86_op_name(d->op),
+             env->segs[R_CS].selector, env->rip - d->len);
+    return EXCP06_ILLOP;
+}
+
+/* pause (f3 90): a spin-wait hint, so the run loop lets the other harts run. */
+static int exec_pause(CPUX86State *env, const X86Insn *d)
+{
+    (void)env;
+    (void)d;
+    return X86_EXIT_PAUSE;
+}
+
+X86ExecFn x86_insn_handler(const X86Insn *d)
+{
+    if (!exec_table[d->op]) {
+        return exec_unimplemented;
+    }
+    if (is_locked_rmw(d)) {
+        return exec_locked;
+    }
+    if (d->op == OP_XCHG && d->map == 0 && d->opc == 0x90 && d->rep == 0xf3 && !(d->rex & 1)) {
+        return exec_pause;
+    }
+    return x86_fast_handler(d) ?: exec_table[d->op];
+}
+
 /* ---- one instruction ---- */
 
 /*
@@ -469,18 +499,10 @@ int x86_exec_insn(CPUX86State *env, const X86Insn *d, uint64_t start, int code_s
 {
     int excp;
 
-    if (!exec_table[d->op]) {
-        log_mask(LOG_GUEST_ERROR, "x86: %s not implemented at %04x:%08" PRIx64 "\n",
-                 x86_op_name(d->op), env->segs[R_CS].selector, start);
-        return EXCP06_ILLOP;
-    }
-    env->rip = (start + d->len) & (code_size == 8 ? ~0ULL : x86_mask(code_size == 2 ? 2 : 4));
-    excp = unlikely(is_locked_rmw(d)) ? exec_locked(env, d) : exec_table[d->op](env, d);
-    if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT) {
+    env->rip = (start + d->len) & x86_rip_mask(code_size);
+    excp = x86_insn_handler(d)(env, d);
+    if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT && excp != X86_EXIT_PAUSE) {
         env->rip = start;
-    } else if (d->op == OP_XCHG && d->map == 0 && d->opc == 0x90 && d->rep == 0xf3 &&
-               !(d->rex & 1)) {
-        excp = X86_EXIT_PAUSE;
     }
     return excp;
 }

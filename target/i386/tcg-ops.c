@@ -31,9 +31,16 @@
 #include "accel/tcg/tcg.h"
 #include "util/log.h"
 
+/* A decoded instruction and the handler chosen for it (x86_insn_handler). */
+typedef struct X86TBInsn {
+    X86ExecFn fn;
+    X86Insn d;
+} X86TBInsn;
+
 typedef struct X86TBInfo {
     uint8_t code_size; /* 2, 4 or 8 (64-bit code) */
-    X86Insn insns[];
+    bool chainable;    /* ends by a near branch or falls through: the next block may follow */
+    X86TBInsn insns[];
 } X86TBInfo;
 
 /* The hart of cs without QOM's checked cast (strcmp of type names: 10% of the time, perf). */
@@ -53,7 +60,7 @@ static X86TBInfo *tb_info(TranslationBlock *tb)
 /* Bytes after the records for size bytes of code and n decoded instructions. */
 static unsigned tb_extra(unsigned size, unsigned n)
 {
-    return size + 15 + sizeof(X86TBInfo) + n * sizeof(X86Insn);
+    return size + 15 + sizeof(X86TBInfo) + n * sizeof(X86TBInsn);
 }
 
 /* The current code size: 2, 4, or 8 for 64-bit code. */
@@ -62,83 +69,43 @@ static int code_size_of(const CPUX86State *env)
     return x86_code64(env) ? 8 : x86_code_size(env);
 }
 
+static const bool goes_on[OP__COUNT] = {
+    [OP_ALU] = 1,    [OP_GRP1] = 1,    [OP_INCDEC_R] = 1,  [OP_PUSH_R] = 1, [OP_POP_R] = 1,
+    [OP_PUSHA] = 1,  [OP_POPA] = 1,    [OP_MOVSXD] = 1,    [OP_PUSH_I] = 1, [OP_IMUL3] = 1,
+    [OP_JCC] = 1,    [OP_TEST] = 1,    [OP_XCHG] = 1,      [OP_MOV] = 1,    [OP_LEA] = 1,
+    [OP_POP_EV] = 1, [OP_NOP] = 1,     [OP_CBW] = 1,       [OP_CWD] = 1,    [OP_PUSHF] = 1,
+    [OP_SAHF] = 1,   [OP_LAHF] = 1,    [OP_MOV_MOFFS] = 1, [OP_MOVS] = 1,   [OP_CMPS] = 1,
+    [OP_STOS] = 1,   [OP_LODS] = 1,    [OP_SCAS] = 1,      [OP_MOV_RI] = 1, [OP_SHIFT] = 1,
+    [OP_ENTER] = 1,  [OP_LEAVE] = 1,   [OP_XLAT] = 1,      [OP_FPU] = 1,    [OP_FWAIT] = 1,
+    [OP_SSE] = 1,    [OP_SSE38] = 1,   [OP_SSE3A] = 1,     [OP_FXSAVE] = 1, [OP_POPCNT] = 1,
+    [OP_LZCNT] = 1,  [OP_LOOP] = 1,    [OP_CMC] = 1,       [OP_GRP3] = 1,   [OP_GRP4] = 1,
+    [OP_CMOV] = 1,   [OP_SETCC] = 1,   [OP_BT] = 1,        [OP_SHLD] = 1,   [OP_SHRD] = 1,
+    [OP_IMUL2] = 1,  [OP_CMPXCHG] = 1, [OP_MOVZX] = 1,     [OP_GRP8] = 1,   [OP_BSF] = 1,
+    [OP_BSR] = 1,    [OP_MOVSX] = 1,   [OP_XADD] = 1,      [OP_GRP9] = 1,   [OP_BSWAP] = 1,
+    [OP_RDTSC] = 1,
+};
+
 /*
  * Does d end the block? Control transfers (not conditional branches: a taken one leaves
  * through the rip check), and what changes mode, paging, segments, the interrupt flag or
- * shadow, or talks to devices.
+ * shadow, or talks to devices (goes_on lists what does not).
  */
 static bool ends_block(const X86Insn *d)
 {
-    switch (d->op) {
-    case OP_ALU:
-    case OP_GRP1:
-    case OP_INCDEC_R:
-    case OP_PUSH_R:
-    case OP_POP_R:
-    case OP_PUSHA:
-    case OP_POPA:
-    case OP_MOVSXD:
-    case OP_PUSH_I:
-    case OP_IMUL3:
-    case OP_JCC:
-    case OP_TEST:
-    case OP_XCHG:
-    case OP_MOV:
-    case OP_LEA:
-    case OP_POP_EV:
-    case OP_NOP:
-    case OP_CBW:
-    case OP_CWD:
-    case OP_PUSHF:
-    case OP_SAHF:
-    case OP_LAHF:
-    case OP_MOV_MOFFS:
-    case OP_MOVS:
-    case OP_CMPS:
-    case OP_STOS:
-    case OP_LODS:
-    case OP_SCAS:
-    case OP_MOV_RI:
-    case OP_SHIFT:
-    case OP_ENTER:
-    case OP_LEAVE:
-    case OP_XLAT:
-    case OP_FPU:
-    case OP_FWAIT:
-    case OP_SSE:
-    case OP_SSE38:
-    case OP_SSE3A:
-    case OP_FXSAVE:
-    case OP_POPCNT:
-    case OP_LZCNT:
-    case OP_LOOP:
-    case OP_CMC:
-    case OP_GRP3:
-    case OP_GRP4:
-    case OP_CMOV:
-    case OP_SETCC:
-    case OP_BT:
-    case OP_SHLD:
-    case OP_SHRD:
-    case OP_IMUL2:
-    case OP_CMPXCHG:
-    case OP_MOVZX:
-    case OP_GRP8:
-    case OP_BSF:
-    case OP_BSR:
-    case OP_MOVSX:
-    case OP_XADD:
-    case OP_GRP9:
-    case OP_BSWAP:
-    case OP_RDTSC:
-        return false;
-    case OP_FLAGOP:
+    if (d->op == OP_FLAGOP) {
         return d->opc == 0xfb; /* sti: its shadow is checked between blocks */
-    case OP_GRP5:
-        return d->reg >= 2; /* call, callf, jmp, jmpf, push: only inc/dec go on */
-    default:
-        return true;
     }
+    if (d->op == OP_GRP5) {
+        return d->reg >= 2; /* call, callf, jmp, jmpf, push: only inc/dec go on */
+    }
+    return !goes_on[d->op];
+}
+
+/* Near control transfers: the block after them runs in the same mode and context. */
+static bool is_near_branch(const X86Insn *d)
+{
+    return d->op == OP_JMP || d->op == OP_CALL || d->op == OP_RET ||
+           (d->op == OP_GRP5 && (d->reg == 2 || d->reg == 4)) || !ends_block(d);
 }
 
 /*
@@ -201,7 +168,11 @@ static void fill_tb(TranslationBlock *tb, uint64_t pc, hwaddr phys, const uint8_
     memcpy(tb_code(tb), host, size);
     info = tb_info(tb);
     info->code_size = code_size;
-    memcpy(info->insns, insns, n * sizeof(X86Insn));
+    info->chainable = is_near_branch(&insns[n - 1]);
+    for (int i = 0; i < n; i++) {
+        info->insns[i].fn = x86_insn_handler(&insns[i]);
+        info->insns[i].d = insns[i];
+    }
 }
 
 /* The one-instruction block in the hart's buffer for code that crosses a page or is no RAM. */
@@ -254,51 +225,104 @@ static TranslationBlock *x86_gen_tb(CPUState *cs, uint64_t pc, hwaddr phys_pc, c
 }
 
 /*
- * Run the instructions of tb (one only when TF or an interrupt shadow is set at its start)
- * while rip follows them; deliver what one raises.
+ * Run the instructions of tb's info while rip follows them; the number retired in *done.
+ * Returns the last instruction's result (X86_EXCP_NONE, an exception with rip at the
+ * instruction, or X86_EXIT_*).
  */
-static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
+static int run_block(CPUX86State *env, TranslationBlock *tb, const X86TBInfo *info, int n,
+                     int *done)
 {
-    X86CPU *cpu = x86_cpu_of(cs);
-    CPUX86State *env = &cpu->env;
-    X86TBInfo *info = tb_info(tb);
-    int code_size = code_size_of(env), n = tb->n_insns, i;
-    bool single_step = env->eflags & TF_MASK;
-    int excp = X86_EXCP_NONE;
+    uint64_t mask = x86_rip_mask(info->code_size);
+    int i;
 
-    (void)chain;
-    if (cpu->wait_sipi) {
-        return TB_EXIT_HALT;
-    }
-    if (unlikely(info->code_size != code_size)) {
-        /* Decoded for another mode (same physical code, new CS): one instruction afresh. */
-        excp = x86_cpu_step(cpu);
-        cpu->tb_instret++;
-        return excp == X86_EXIT_HLT ? TB_EXIT_HALT : TB_EXIT_NEXT;
-    }
-    if (code_size == 8 && unlikely(!x86_canonical(env, env->rip))) {
-        x86_deliver_exception(env, x86_gp0(env));
-        return TB_EXIT_NEXT;
-    }
-    if (single_step || env->irq_shadow) {
-        n = 1; /* the shadow covers the first instruction only: then interrupts are checked */
-    }
-    env->irq_shadow = false;
     for (i = 0; i < n; i++) {
-        const X86Insn *d = &info->insns[i];
-        uint64_t start = env->rip;
+        const X86TBInsn *t = &info->insns[i];
+        uint64_t start = env->rip, next = (start + t->d.len) & mask;
+        int excp;
 
-        excp = x86_exec_insn(env, d, start, code_size);
-        if (excp != X86_EXCP_NONE) {
-            break;
+        env->rip = next;
+        excp = t->fn(env, &t->d);
+        if (unlikely(excp != X86_EXCP_NONE)) {
+            if (excp == X86_EXIT_HLT || excp == X86_EXIT_PAUSE) {
+                i++;
+            } else {
+                env->rip = start;
+            }
+            *done = i;
+            return excp;
         }
-        if (unlikely(env->rip != start + d->len) ||
+        if (unlikely(env->rip != next) ||
             __atomic_load_n(&tb->phys_pc, __ATOMIC_RELAXED) == TB_PHYS_INVALID) {
             i++;
             break;
         }
     }
-    cpu->tb_instret += i;
+    *done = i;
+    return X86_EXCP_NONE;
+}
+
+/* May the block after this one run without the run loop: nothing for it to look at? */
+static bool may_chain(X86CPU *cpu)
+{
+    CPUState *cs = &cpu->parent_obj;
+
+    return !atomic_load_explicit(&cs->exit_request, memory_order_relaxed) &&
+           !atomic_load_explicit(&cpu->pending_events, memory_order_relaxed) &&
+           !(atomic_load_explicit(&cpu->intr_level, memory_order_relaxed) &&
+             (cpu->env.eflags & IF_MASK));
+}
+
+/* Blocks run one after the other before the run loop has a look (map changes, kicks). */
+#define X86_CHAIN_MAX 64
+
+/*
+ * Run tb (one instruction only when TF or an interrupt shadow is set at its start), then,
+ * with chain, the blocks that follow it in the jump cache while nothing needs the run loop;
+ * deliver what an instruction raises.
+ */
+static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
+{
+    X86CPU *cpu = x86_cpu_of(cs);
+    CPUX86State *env = &cpu->env;
+    int code_size = code_size_of(env), excp, done;
+    bool single_step = env->eflags & TF_MASK;
+    int n = tb->n_insns;
+
+    if (cpu->wait_sipi) {
+        return TB_EXIT_HALT;
+    }
+    if (code_size == 8 && unlikely(!x86_canonical(env, env->rip))) {
+        x86_deliver_exception(env, x86_gp0(env));
+        return TB_EXIT_NEXT;
+    }
+    if (unlikely(tb_info(tb)->code_size != code_size)) {
+        /* Decoded for another mode (same physical code, new CS): one instruction afresh. */
+        excp = x86_cpu_step(cpu);
+        cpu->tb_instret++;
+        return excp == X86_EXIT_HLT ? TB_EXIT_HALT : TB_EXIT_NEXT;
+    }
+    if (single_step || env->irq_shadow) {
+        n = 1; /* the shadow covers the first instruction only: then interrupts are checked */
+        chain = false;
+    }
+    env->irq_shadow = false;
+    for (int hops = 0;; hops++) {
+        const X86TBInfo *info = tb_info(tb);
+        uint64_t pc;
+
+        excp = run_block(env, tb, info, n, &done);
+        cpu->tb_instret += done;
+        if (excp != X86_EXCP_NONE || !chain || !info->chainable || hops == X86_CHAIN_MAX ||
+            !may_chain(cpu)) {
+            break;
+        }
+        pc = code_size == 8 ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;
+        tb = tb_lookup_fast(&cpu->tlb, pc);
+        if (!tb || tb_info(tb)->code_size != code_size) {
+            break;
+        }
+        n = tb->n_insns;
+    }
     x86_finish_insn(env, excp, single_step);
     if (excp == X86_EXIT_HLT) {
         return TB_EXIT_HALT;
