@@ -18,7 +18,13 @@
  * may change mode, paging, segments or the interrupt flag (ends_block), after
  * an exception, and after a store that dropped the running block
  * (self-modifying code sees its own store at the next instruction, as x86
- * requires).
+ * requires). A block that ends in a near branch or falls through is followed
+ * by the next one from the jump cache without the run loop while no
+ * interrupt, event or exit is pending (X86_CHAIN_MAX at most).
+ *
+ * The cache key is the physical address only: a block run in another code
+ * size than it was decoded for (the same bytes entered through another CS)
+ * gives way to one instruction of x86_cpu_step, decoded afresh.
  */
 #include <inttypes.h>
 #include <sched.h>
