@@ -118,8 +118,11 @@ static void timer_arm(HPETTimer *t)
     if (t->config & TN_32BIT) {
         diff = (uint32_t)diff;
     }
-    if (!(t->config & TN_32BIT) && (int64_t)diff < 0) {
-        diff = 0; /* a 64-bit comparator behind the counter fires now, as QEMU's */
+    if ((t->config & TN_32BIT) ? (int32_t)diff < 0 : (int64_t)diff < 0) {
+        /* A comparator behind the counter fires now, as QEMU's (Linux's periodic set-up
+         * writes counter + 1/HZ; a vCPU descheduled longer than that would otherwise
+         * wait for the 32-bit wrap, 43 s, and fail the kernel's timer check). */
+        diff = 0;
     } else if (diff > (1ULL << 58)) {
         timer_del(t->timer); /* centuries away */
         return;

@@ -31,6 +31,29 @@ typedef struct X86DecodedInsn {
 
 typedef int (*X86ExecFn)(CPUX86State *env, const X86Insn *d);
 
+/*
+ * The handler that runs d (exec.c): its group's, a faster one for a common form
+ * (x86_fast_handler, exec-fast.c, NULL if none), or the wrappers for locked, pause and
+ * unimplemented forms. Chosen once per decoded instruction by the block engine.
+ */
+X86ExecFn x86_insn_handler(const X86Insn *d);
+X86ExecFn x86_fast_handler(const X86Insn *d);
+
+/* rip wraps at the code size (2, 4; 8 for 64-bit code). */
+static inline uint64_t x86_rip_mask(int code_size)
+{
+    return code_size == 8 ? ~0ULL : code_size == 4 ? 0xffffffffULL : 0xffffULL;
+}
+
+/* The steps of one instruction (exec.c), shared by x86_cpu_step and the block engine. */
+int x86_fetch_decode(X86CPU *cpu, int code_size, X86Insn *d);
+int x86_exec_insn(CPUX86State *env, const X86Insn *d, uint64_t start, int code_size);
+/* Deliver excp if the instruction raised one, or the TF trap after it. */
+void x86_finish_insn(CPUX86State *env, int excp, bool single_step);
+void x86_deliver_exception(CPUX86State *env, int excp);
+/* Take a pending event or the INTR line's vector, if enabled; true if one was taken. */
+bool x86_take_interrupt(X86CPU *cpu);
+
 static inline uint64_t x86_mask(int size)
 {
     return size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;

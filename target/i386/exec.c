@@ -1,7 +1,7 @@
 /*
  * The x86 interpreter's core: the operand accessors, the dispatch table from
  * X86Op to the group handlers, one step (fetch, decode, execute, deliver the
- * exception), and the run loop CPUClass.exec calls.
+ * exception), shared by x86_cpu_step and the block engine (tcg-ops.c).
  *
  * Instructions are fetched through the softmmu TLB's fetch entries and
  * decoded once: a per-hart cache of decoded instructions keyed by physical
@@ -9,7 +9,6 @@
  * the interrupt acknowledge take it for the access (cputlb.c, mem_helper.c).
  */
 #include <inttypes.h>
-#include <sched.h>
 
 #include "exec-internal.h"
 #include "fpu-internal.h"
@@ -90,8 +89,10 @@ static int rmw_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
     }
     excp = tlb_probe(&cpu->parent_obj, la, size, MMU_DATA_STORE, x86_mmu_index(env), &host, &pa,
                      &code);
-    if (excp == X86_EXCP_BUS || (excp == X86_EXCP_NONE && !host)) {
-        return x86_read_mem(env, seg, off, size, val); /* a device: two accesses */
+    if (excp == X86_EXCP_BUS || (excp == X86_EXCP_NONE && (!host || code))) {
+        /* A device, or a page holding translated code, whose blocks the write through the
+         * slow path drops: two accesses. */
+        return x86_read_mem(env, seg, off, size, val);
     }
     if (excp != X86_EXCP_NONE) {
         return excp;
@@ -340,6 +341,36 @@ static int exec_locked(CPUX86State *env, const X86Insn *d)
     return excp;
 }
 
+/* An operation the table has no handler for: #UD, with a guest-error line. */
+static int exec_unimplemented(CPUX86State *env, const X86Insn *d)
+{
+    log_mask(LOG_GUEST_ERROR, "x86: %s not implemented at %04x:%08" PRIx64 "\n", x86_op_name(d->op),
+             env->segs[R_CS].selector, env->rip - d->len);
+    return EXCP06_ILLOP;
+}
+
+/* pause (f3 90): a spin-wait hint, so the run loop lets the other harts run. */
+static int exec_pause(CPUX86State *env, const X86Insn *d)
+{
+    (void)env;
+    (void)d;
+    return X86_EXIT_PAUSE;
+}
+
+X86ExecFn x86_insn_handler(const X86Insn *d)
+{
+    if (!exec_table[d->op]) {
+        return exec_unimplemented;
+    }
+    if (is_locked_rmw(d)) {
+        return exec_locked;
+    }
+    if (d->op == OP_XCHG && d->map == 0 && d->opc == 0x90 && d->rep == 0xf3 && !(d->rex & 1)) {
+        return exec_pause;
+    }
+    return x86_fast_handler(d) ?: exec_table[d->op];
+}
+
 /* ---- one instruction ---- */
 
 /*
@@ -444,7 +475,7 @@ invalid:
 }
 
 /* Deliver an exception raised by the instruction at rip; a fault while doing so escalates. */
-static void deliver_exception(CPUX86State *env, int excp)
+void x86_deliver_exception(CPUX86State *env, int excp)
 {
     bool has_error = x86_excp_has_error_code(excp);
     int e = x86_do_interrupt(env, excp, false, has_error, env->error_code, env->rip);
@@ -459,39 +490,51 @@ static void deliver_exception(CPUX86State *env, int excp)
     }
 }
 
+/*
+ * Execute the decoded instruction d that starts at rip start in code of code_size (the
+ * interpreter's step and the block engine, tcg-ops.c). On an exception rip is put back at
+ * start; the caller delivers it (x86_finish_insn).
+ */
+int x86_exec_insn(CPUX86State *env, const X86Insn *d, uint64_t start, int code_size)
+{
+    int excp;
+
+    env->rip = (start + d->len) & x86_rip_mask(code_size);
+    excp = x86_insn_handler(d)(env, d);
+    if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT && excp != X86_EXIT_PAUSE) {
+        env->rip = start;
+    }
+    return excp;
+}
+
+int x86_fetch_decode(X86CPU *cpu, int code_size, X86Insn *d)
+{
+    CPUX86State *env = &cpu->env;
+    uint64_t start = env->rip;
+    uint64_t la = code_size == 8 ? start : (env->segs[R_CS].base + start) & 0xffffffffu;
+
+    if (code_size == 8 && unlikely(!x86_canonical(env, la))) {
+        return x86_gp0(env);
+    }
+    return fetch_decode(cpu, la, code_size, d);
+}
+
 static int step_insn(X86CPU *cpu)
 {
     CPUX86State *env = &cpu->env;
     X86Insn d;
     uint64_t start = env->rip;
     int code_size = x86_code64(env) ? 8 : x86_code_size(env);
-    uint64_t la = code_size == 8 ? start : (env->segs[R_CS].base + start) & 0xffffffffu;
-    int excp;
+    int excp = x86_fetch_decode(cpu, code_size, &d);
 
-    if (code_size == 8 && unlikely(!x86_canonical(env, la))) {
-        return x86_gp0(env);
-    }
-    excp = fetch_decode(cpu, la, code_size, &d);
     if (excp != X86_EXCP_NONE) {
         return excp;
     }
-    if (!exec_table[d.op]) {
-        log_mask(LOG_GUEST_ERROR, "x86: %s not implemented at %04x:%08" PRIx64 "\n",
-                 x86_op_name(d.op), env->segs[R_CS].selector, start);
-        return EXCP06_ILLOP;
-    }
-    env->rip = (start + d.len) & (code_size == 8 ? ~0ULL : x86_mask(code_size == 2 ? 2 : 4));
-    excp = unlikely(is_locked_rmw(&d)) ? exec_locked(env, &d) : exec_table[d.op](env, &d);
-    if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT) {
-        env->rip = start;
-    } else if (d.op == OP_XCHG && d.map == 0 && d.opc == 0x90 && d.rep == 0xf3 && !(d.rex & 1)) {
-        excp = X86_EXIT_PAUSE;
-    }
-    return excp;
+    return x86_exec_insn(env, &d, start, code_size);
 }
 
 /* Take the INTR line's vector if interrupts are enabled (between instructions). */
-static bool take_interrupt(X86CPU *cpu)
+bool x86_take_interrupt(X86CPU *cpu)
 {
     CPUX86State *env = &cpu->env;
     int vec;
@@ -510,7 +553,7 @@ static bool take_interrupt(X86CPU *cpu)
         return false;
     }
     if (x86_do_interrupt(env, vec, false, false, 0, env->rip) != X86_EXCP_NONE) {
-        deliver_exception(env, EXCP0D_GPF);
+        x86_deliver_exception(env, EXCP0D_GPF);
     }
     return true;
 }
@@ -520,99 +563,29 @@ void x86_exec_init(X86CPU *cpu)
     cpu->icache = xzalloc(X86_ICACHE_SIZE * sizeof(*cpu->icache));
 }
 
-int x86_cpu_step(X86CPU *cpu)
+void x86_finish_insn(CPUX86State *env, int excp, bool single_step)
 {
-    CPUX86State *env = &cpu->env;
-    int excp;
-
-    bool single_step = env->eflags & TF_MASK;
-
-    env->irq_shadow = false;
-    x86_tlb_sync(cpu);
-    excp = step_insn(cpu);
-
     if (excp != X86_EXCP_NONE && excp != X86_EXIT_HLT && excp != X86_EXIT_PAUSE &&
         excp != X86_EXCP_RETRY) {
-        deliver_exception(env, excp);
+        x86_deliver_exception(env, excp);
     } else if (single_step && excp == X86_EXCP_NONE) {
         /* TF at the start of an instruction: a #DB trap after it (SDM Vol. 3A 17.3.1.4). */
         env->dr[6] |= DR6_BS;
         if (x86_do_interrupt(env, EXCP01_DB, false, false, 0, env->rip) != X86_EXCP_NONE) {
-            deliver_exception(env, EXCP0D_GPF);
+            x86_deliver_exception(env, EXCP0D_GPF);
         }
     }
-    return excp;
 }
 
-/*
- * Instructions between two looks at exit_request. RAM is reached through the TLB without
- * the BQL; devices (MMIO, ports, the interrupt acknowledge) take it for each access.
- */
-#define X86_BATCH 4096
-
-static bool breakpoint_hit(CPUState *cs, uint64_t la)
+int x86_cpu_step(X86CPU *cpu)
 {
-    for (int i = 0; i < cs->num_breakpoints; i++) {
-        if (cs->breakpoints[i] == la) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/*
- * Under the debugger: one instruction at a time, its linear address (CS.base + rip, as
- * QEMU's gdbstub compares) checked against the breakpoints first.
- */
-static int exec_debug_step(X86CPU *cpu)
-{
-    CPUState *cs = &cpu->parent_obj;
     CPUX86State *env = &cpu->env;
-    int ret = 0;
+    bool single_step = env->eflags & TF_MASK;
+    int excp;
 
-    if (breakpoint_hit(cs, x86_code64(env) ? env->rip : env->segs[R_CS].base + env->rip)) {
-        return EXCP_DEBUG;
-    }
-    if (!take_interrupt(cpu) && (cpu->wait_sipi || x86_cpu_step(cpu) == X86_EXIT_HLT)) {
-        ret = EXCP_HLT;
-    }
-    return cs->singlestep_enabled ? EXCP_DEBUG : ret;
-}
-
-int x86_cpu_exec(CPUState *cs)
-{
-    X86CPU *cpu = X86_CPU(cs);
-
-    while (cs->num_breakpoints || cs->singlestep_enabled) {
-        int ret = exec_debug_step(cpu);
-        if (ret) {
-            return ret;
-        }
-        if (atomic_exchange(&cs->exit_request, false)) {
-            return EXCP_INTERRUPT;
-        }
-    }
-    for (;;) {
-        bool paused = false;
-
-        for (int i = 0; i < X86_BATCH && !paused; i++) {
-            if (take_interrupt(cpu)) {
-                continue;
-            }
-            int r = cpu->wait_sipi ? X86_EXIT_HLT : x86_cpu_step(cpu);
-            if (r == X86_EXIT_HLT) {
-                return EXCP_HLT;
-            }
-            paused = r == X86_EXIT_PAUSE;
-        }
-        if (paused && first_cpu->next_cpu) {
-            /* A spin-wait (pause): let the hart holding the lock it waits for run, should
-             * the harts outnumber the host's cores. */
-            sched_yield();
-        }
-        if (atomic_load_explicit(&cs->exit_request, memory_order_relaxed) &&
-            atomic_exchange(&cs->exit_request, false)) {
-            return EXCP_INTERRUPT;
-        }
-    }
+    env->irq_shadow = false;
+    x86_tlb_sync(cpu);
+    excp = step_insn(cpu);
+    x86_finish_insn(env, excp, single_step);
+    return excp;
 }

@@ -322,8 +322,31 @@ static int load(CPUX86State *env, uint64_t la, int size, int mmu_idx, uint64_t *
     int excp;
 
     if (likely(e->addr_read == ((la + size - 1) & TARGET_PAGE_MASK))) {
-        *val = 0;
-        memcpy(val, (void *)(uintptr_t)(la + e->addend), size); /* little-endian host */
+        const void *host = (const void *)(uintptr_t)(la + e->addend);
+        /* Fixed-size copies (little-endian host): memcpy of a variable size is a libc call. */
+        uint16_t v16;
+        uint32_t v32;
+
+        switch (size) {
+        case 1:
+            *val = *(const uint8_t *)host;
+            break;
+        case 2:
+            memcpy(&v16, host, 2);
+            *val = v16;
+            break;
+        case 4:
+            memcpy(&v32, host, 4);
+            *val = v32;
+            break;
+        case 8:
+            memcpy(val, host, 8);
+            break;
+        default:
+            *val = 0;
+            memcpy(val, host, size);
+            break;
+        }
         return X86_EXCP_NONE;
     }
     excp = tlb_load_slow(&cpu->parent_obj, la, size, mmu_idx, val, &tval);
@@ -338,7 +361,24 @@ static int store(CPUX86State *env, uint64_t la, int size, int mmu_idx, uint64_t 
     int excp;
 
     if (likely(e->addr_write == ((la + size - 1) & TARGET_PAGE_MASK))) {
-        memcpy((void *)(uintptr_t)(la + e->addend), &val, size);
+        void *host = (void *)(uintptr_t)(la + e->addend);
+        switch (size) {
+        case 1:
+            *(uint8_t *)host = val;
+            break;
+        case 2:
+            memcpy(host, &val, 2);
+            break;
+        case 4:
+            memcpy(host, &val, 4);
+            break;
+        case 8:
+            memcpy(host, &val, 8);
+            break;
+        default:
+            memcpy(host, &val, size);
+            break;
+        }
         return X86_EXCP_NONE;
     }
     excp = tlb_store_slow(&cpu->parent_obj, la, size, mmu_idx, val, &tval);

@@ -164,7 +164,12 @@ static void add_sp(CPUX86State *env, uint64_t n)
     env->regs[R_ESP] = (env->regs[R_ESP] & ~m) | ((env->regs[R_ESP] + n) & m);
 }
 
-/* After a return to an outer level: data segments the new CPL may not use become null. */
+/*
+ * After a return to an outer level: data segments the new CPL may not use become null. A
+ * null selector points to no segment and is left alone: in 64-bit mode its hidden base
+ * stays (a 64-bit process's FS and GS are null selectors with the bases it set, which
+ * every iretq to user mode must keep; Linux's TLS lives there).
+ */
 static void clear_inner_segs(CPUX86State *env)
 {
     int cpl = x86_cpl(env);
@@ -175,6 +180,9 @@ static void clear_inner_segs(CPUX86State *env)
         int dpl = (sc->flags >> DESC_DPL_SHIFT) & 3;
         bool conforming =
             (sc->flags & (DESC_CS_MASK | DESC_C_MASK)) == (DESC_CS_MASK | DESC_C_MASK);
+        if (!(sc->selector & ~3)) {
+            continue;
+        }
         if (!conforming && dpl < cpl) {
             *sc = (SegmentCache){0};
         }

@@ -23,21 +23,11 @@
 #include "target/i386/cpu.h"
 
 #include "accel/tcg/cputlb.h"
-#include "accel/tcg/tcg-cpu-ops.h"
 #include "system/memory.h"
-
-static const TCGCPUOps x86_tcg_ops = {
-    .tlb_fill = x86_tlb_fill,
-    /* Nothing at the address: all-ones for a read, a dropped write (mem_helper.c). */
-    .access_fault = {X86_EXCP_BUS, X86_EXCP_BUS, X86_EXCP_BUS},
-};
 
 void x86_tlb_init(X86CPU *cpu)
 {
-    CPUState *cs = &cpu->parent_obj;
-
-    cs->tcg_ops = &x86_tcg_ops;
-    cs->tlb = &cpu->tlb;
+    x86_tcg_init(cpu);
     x86_tlb_flush_all(cpu);
 }
 

@@ -283,3 +283,28 @@ def test_e820_with_ram_above_4g_matches_qemu(kestrel_x86, tmp_path):
     assert e820_lines(ours) == [
         "qemu/e820: addr 0x0000000000000000 len 0x0000000080000000 [RAM]",
         "qemu/e820: addr 0x0000000100000000 len 0x0000000040000000 [RAM]"]
+
+
+def test_debian_kernel_boots_to_the_shell_with_two_cpus(kestrel_x86, x86_images):
+    """Debian bookworm's kernel and the busybox initramfs on -M q35 -smp 2 (the block engine
+    makes this affordable): /init's marker, a command answered by the shell, both CPUs in
+    /proc/cpuinfo, and poweroff ending the process with status 0."""
+    import pexpect
+
+    kernel, initrd = x86_images
+    child = pexpect.spawn(kestrel_x86, ["-M", "q35", "-m", "512", "-smp", "2", "-nographic",
+                                        "-kernel", kernel, "-initrd", initrd,
+                                        "-append", "console=ttyS0"],
+                          timeout=3 * HANG_GUARD,  # hang guard only, not a timing check
+                          encoding="utf-8", codec_errors="replace")
+    try:
+        child.expect("KESTREL-X86-INIT")
+        child.sendline("echo CPUS=$(grep -c ^processor /proc/cpuinfo)")
+        child.expect(r"CPUS=(\d+)")
+        cpus = child.match.group(1)
+        child.sendline("poweroff -f")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert cpus == "2"
+    assert child.exitstatus == 0, f"poweroff: status {child.exitstatus}, signal {child.signalstatus}"

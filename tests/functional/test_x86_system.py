@@ -91,3 +91,5 @@ def test_system_matches_qemu(tmp_path, la57):
     assert "exc 0000000000000006 err 0000000000000000 cs 0000000000000023 " \
            "ss 000000000000001b frame 000000000015ffd8" in log
     assert "int80 cs 0000000000000023 ss 000000000000001b frame 000000000016ffd8" in log
+    # iretq to user mode keeps the base of a null FS (Linux's TLS): the load after int 0x80.
+    assert "syscall nr 0000000000003333" in log

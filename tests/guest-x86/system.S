@@ -523,6 +523,12 @@ start64:
     mov %rax, %rdx
     shr $32, %rdx
     wrmsr
+    xor %eax, %eax              /* FS: a null selector with a base (a 64-bit process's TLS) */
+    mov %eax, %fs
+    mov $0xc0000100, %ecx       /* FS_BASE: the user data page */
+    mov $0x200000, %eax
+    xor %edx, %edx
+    wrmsr
     mov %rsp, KSAVE
     mov $0x201000, %rcx
     mov $0x202, %r11
@@ -568,6 +574,10 @@ user_start:
 1:  UREC_AT 1f
     mov 0x205000, %eax          /* a supervisor page: #PF, user, present */
 1:  int $0x80                   /* DPL 3 gate: RSP0 */
+    UREC_AT 1f                  /* iretq to CPL 3 kept FS's base: 0x3333 from the data page */
+    mov $0xdead, %eax
+    mov %fs:0, %eax
+1:  syscall
     UREC_AT 1f
     cli                         /* IOPL 0: #GP(0) */
 1:  UREC_AT 1f

@@ -315,6 +315,14 @@ typedef struct X86CPU {
     } rmw;
     /* Decoded instructions by physical address (exec.c), X86_ICACHE_SIZE of them. */
     struct X86DecodedInsn *icache;
+    /*
+     * The block engine (tcg-ops.c, accel/tcg): the linear address of rip that the run loop
+     * looks blocks up by (TCGCPUOps.pc_offset, set between blocks), the instructions
+     * retired, and the buffer of the one-instruction blocks that are not cached.
+     */
+    uint64_t tb_pc;
+    uint64_t tb_instret;
+    struct TranslationBlock *tb_scratch;
     int (*intr_ack)(void *opaque);
     void *intr_ack_opaque;
     /* The local APIC (cpu-events.c): its hooks, the events it raised, wait-for-SIPI. */
@@ -430,11 +438,13 @@ void x86_set_cr8(CPUX86State *env, uint64_t val);
 /* The gdb target description, registers and debug memory access (CPUClass hooks). */
 void x86_cpu_gdb_class_init(CPUClass *cc);
 
-/* ---- exec.c: the interpreter ---- */
+/* ---- exec.c: the interpreter; tcg-ops.c: its blocks ---- */
 /* Run until exit_request, HLT with nothing pending or a debug event (CPUClass.exec). */
 int x86_cpu_exec(CPUState *cs);
-/* Allocate the hart's decoded-instruction cache (instance_init). */
+/* Allocate the hart's decoded-instruction cache and block buffer (instance_init). */
 void x86_exec_init(X86CPU *cpu);
+/* Hook the hart to the block engine (instance_init): CPUState.tcg_ops and tlb. */
+void x86_tcg_init(X86CPU *cpu);
 /* Execute one instruction, delivering the exception it raises; returns that vector or
  * X86_EXCP_NONE (the unit tests step instructions with it). */
 int x86_cpu_step(X86CPU *cpu);
