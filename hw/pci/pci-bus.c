@@ -106,6 +106,8 @@ static const char *pci_class_name(uint16_t class)
         return "Ethernet controller";
     case 0x0600:
         return "Host bridge";
+    case 0x0601:
+        return "ISA bridge";
     default:
         return NULL;
     }
@@ -175,11 +177,8 @@ static void pci_info_walk(Object *obj, void *opaque)
 
 void pci_info_print_all(FILE *out)
 {
-    Object *machine = object_resolve_path("/machine");
-
-    if (machine) {
-        pci_info_walk(machine, out);
-    }
+    /* From the root: q35's host bridge sits beside /machine, as QEMU's does. */
+    pci_info_walk(object_get_root(), out);
 }
 
 static void pci_bus_finalize(Object *obj)
