@@ -10,7 +10,7 @@
  * CTRL_EXT.EIAME, the IAM bits of the cause clear in IMS (auto-mask). A cause that stays up
  * sends no second message until it has dropped.
  *
- * Registers without a behaviour of their own (interrupt throttling, flow control, RXCSUM,
+ * Registers without a behaviour of their own (interrupt throttling, flow control,
  * RFCTL, MTA, RA, ...) are plain storage: the driver writes and reads them back, and the
  * rings read the ones they need. Statistics read 0 (nothing is counted; they are
  * clear-on-read, so 0 is always a correct reading). Interrupt moderation is not modelled:

@@ -2,9 +2,9 @@
  * e1000e (82574L) on a generic ECAM host against a fake netdev, with the test playing the
  * driver: identity, NVM through EERD (MAC and checksum), the PHY through MDIC, interrupt
  * causes on INTx and on MSI-X vectors as Linux programs them (IVAR, EIAC, IAM), frames both ways
- * through legacy and extended descriptors, TX checksum offload, and the guest's mistakes (rings of
- * bad length, heads outside the ring, buffers outside RAM, oversized frames), which must be logged
- * and dropped without a crash or hang.
+ * through legacy and extended descriptors, TX and RX checksum offload, and the guest's mistakes
+ * (rings of bad length, heads outside the ring, buffers outside RAM, oversized frames), which must
+ * be logged and dropped without a crash or hang.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -525,6 +525,51 @@ static void test_vmstate_round_trip(void **state)
     assert_int_equal(backend.last_size, 60);
 }
 
+/* UDP (10.0.2.2:1234 -> 10.0.2.15:5678, 16 bytes) and TCP (a SYN to port 22) in IPv4 with
+ * correct checksums (made with Python's struct, independently of the device). */
+static const uint8_t udp_frame[58] = {
+    0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02, 0x08, 0x00, 0x45,
+    0x00, 0x00, 0x2c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x10, 0x7d, 0x0a, 0x00, 0x02, 0x02,
+    0x0a, 0x00, 0x02, 0x0f, 0x04, 0xd2, 0x16, 0x2e, 0x00, 0x18, 0x8e, 0xce, 0x6b, 0x65, 0x73,
+    0x74, 0x72, 0x65, 0x6c, 0x2d, 0x72, 0x78, 0x2d, 0x63, 0x73, 0x75, 0x6d, 0x21};
+static const uint8_t tcp_frame[54] = {
+    0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02, 0x08, 0x00,
+    0x45, 0x00, 0x00, 0x28, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x10, 0x8c, 0x0a, 0x00,
+    0x02, 0x02, 0x0a, 0x00, 0x02, 0x0f, 0x04, 0xd2, 0x00, 0x16, 0x00, 0x00, 0x00, 0x01,
+    0x00, 0x00, 0x00, 0x00, 0x50, 0x02, 0xff, 0xff, 0x92, 0xe9, 0x00, 0x00};
+
+#define RXCSUM_IPOFL (1u << 8)
+#define RXCSUM_TUOFL (1u << 9)
+
+/* Receive checksum offload: IPCS/TCPCS/UDPCS for good packets, IPE/TCPE for bad ones. */
+static void test_rx_checksum_offload(void **state)
+{
+    uint8_t f[58];
+
+    rx_setup(true);
+    wr(E1000_RXCSUM, RXCSUM_IPOFL | RXCSUM_TUOFL);
+    net_send_packet(backend.nc, udp_frame, sizeof(udp_frame));
+    assert_int_equal(get_q1(RX_RING, 0) & 0xffffffff, 0x53); /* DD EOP UDPCS IPCS */
+    net_send_packet(backend.nc, tcp_frame, sizeof(tcp_frame));
+    assert_int_equal(get_q1(RX_RING, 1) & 0xffffffff, 0x63); /* DD EOP TCPCS IPCS */
+    memcpy(f, udp_frame, sizeof(f));
+    f[50] ^= 0xff; /* a payload byte */
+    net_send_packet(backend.nc, f, sizeof(f));
+    assert_int_equal(get_q1(RX_RING, 2) & 0xffffffff, 0x20000053); /* TCPE */
+    memcpy(f, udp_frame, sizeof(f));
+    f[24] ^= 0x01; /* the IP header checksum */
+    net_send_packet(backend.nc, f, sizeof(f));
+    assert_int_equal(get_q1(RX_RING, 3) & 0xffffffff, 0x40000053); /* IPE */
+    wr(E1000_RXCSUM, 0);
+    net_send_packet(backend.nc, udp_frame, sizeof(udp_frame));
+    assert_int_equal(get_q1(RX_RING, 4) & 0xffffffff, 0x07); /* IXSM: not checked */
+
+    rx_setup(false);
+    wr(E1000_RXCSUM, RXCSUM_TUOFL); /* what Linux's driver sets */
+    net_send_packet(backend.nc, tcp_frame, sizeof(tcp_frame));
+    assert_int_equal((get_q1(RX_RING, 0) >> 32) & 0xffff, 0x23); /* TCPCS, no errors */
+}
+
 /* ---- MSI-X ---- */
 
 #define MSIX_BAR_ADDR 0x40200000ull
@@ -645,6 +690,7 @@ int main(void)
         cmocka_unit_test_setup(test_rx_extended_and_legacy, test_setup),
         cmocka_unit_test_setup(test_rx_malformed, test_setup),
         cmocka_unit_test_setup(test_vmstate_round_trip, test_setup),
+        cmocka_unit_test_setup(test_rx_checksum_offload, test_setup),
         cmocka_unit_test_setup(test_msix_vectors, test_setup),
         cmocka_unit_test_setup(test_msix_bad_ivar, test_setup),
     };
