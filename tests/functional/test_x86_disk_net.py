@@ -167,7 +167,10 @@ def boot_disk(binary, images, disk, fwd_port, log):
     child = pexpect.spawn(binary, args, timeout=BOOT_GUARD, encoding="utf-8",
                           codec_errors="replace")
     child.logfile_read = log
-    child.expect(ROOT_MARKER + r" \S+ root=(\S+)\r")
+    # A kernel panic fails at once (the guest would sit there until the hang guard).
+    if child.expect([ROOT_MARKER + r" \S+ root=(\S+)\r", r"Kernel panic - not syncing: [^\r\n]*"]):
+        child.close(force=True)
+        pytest.fail(f"{os.path.basename(binary)}: {child.after} (console: {log.name})")
     assert child.match.group(1) == "/dev/sda2"
     # Past every prompt printed so far: the output of the next command starts clean.
     child.sendline("echo SYNC-$((6 * 7))")
