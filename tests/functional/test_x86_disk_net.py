@@ -107,6 +107,17 @@ def test_ide_drives_that_do_not_fit_fail_as_in_qemu(x86_binaries, disks, drive, 
         assert r.returncode == 1 and message in r.stderr, (binary, r.stderr)
 
 
+def test_a_second_ahci_continues_the_ide_bus_numbers(x86_binaries, disks):
+    """q35's own controller has ide.0-ide.5; a -device ich9-ahci without an id ide.6-ide.11."""
+    second = ["-device", "ich9-ahci", "-drive", f"if=none,id=d9,format=raw,file={disks[0]}"]
+    for binary in x86_binaries:
+        lines = hmp(binary, second + ["-device", "ide-hd,drive=d9,bus=ide.6"], "info block")
+        assert any(l.startswith("d9") for l in lines), (binary, lines)
+        r = run([binary, "-M", "q35", "-display", "none", "-S", "-monitor", "none", *second,
+                 "-device", "ide-hd,drive=d9,bus=ide.12"])
+        assert r.returncode == 1 and "Bus 'ide.12' not found" in r.stderr, (binary, r.stderr)
+
+
 def test_second_disk_on_a_taken_port_and_cdrom_are_refused(x86_binaries, disks):
     for binary in x86_binaries:
         r = run([binary, "-M", "q35", "-display", "none", "-S", "-monitor", "none",
