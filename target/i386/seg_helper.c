@@ -164,7 +164,12 @@ static void add_sp(CPUX86State *env, uint64_t n)
     env->regs[R_ESP] = (env->regs[R_ESP] & ~m) | ((env->regs[R_ESP] + n) & m);
 }
 
-/* After a return to an outer level: data segments the new CPL may not use become null. */
+/*
+ * After a return to an outer level: data segments the new CPL may not use become null. A
+ * selector that is already null stays as it is, hidden base included: 64-bit code keeps its
+ * FS/GS base (set through the MSRs) behind a null selector, and every return to user mode
+ * (iretq after an interrupt) must leave it there, as the CPUs and QEMU do.
+ */
 static void clear_inner_segs(CPUX86State *env)
 {
     int cpl = x86_cpl(env);
@@ -175,6 +180,9 @@ static void clear_inner_segs(CPUX86State *env)
         int dpl = (sc->flags >> DESC_DPL_SHIFT) & 3;
         bool conforming =
             (sc->flags & (DESC_CS_MASK | DESC_C_MASK)) == (DESC_CS_MASK | DESC_C_MASK);
+        if (!(sc->selector & ~3) && (segs[i] == R_FS || segs[i] == R_GS)) {
+            continue;
+        }
         if (!conforming && dpl < cpl) {
             *sc = (SegmentCache){0};
         }

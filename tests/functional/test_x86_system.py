@@ -2,7 +2,7 @@
 a bare-metal -bios image built here with the host's binutils, runs paging checks (A/D bits,
 WP, NX, reserved bits, SMEP, SMAP with stac, a 1 GiB page, invlpg and CR3 reloads, PCID),
 canonical-address faults, MSRs, lar/lsl/verr/verw, TF single-step, and user mode through sysretq (syscall, an IST exception, a DPL 3
-gate on the RSP0 stack, #PF and #GP from CPL 3, sysenter's #UD in 64-bit mode on an AMD model), with 4-level and 5-level paging, printing
+gate on the RSP0 stack whose iretq keeps the FS base, #PF and #GP from CPL 3, sysenter's #UD in 64-bit mode on an AMD model), with 4-level and 5-level paging, printing
 each result on the debug console. Both logs must agree, line for line."""
 import os
 import shutil
@@ -87,6 +87,9 @@ def test_system_matches_qemu(tmp_path, la57):
     # syscall from CPL 3: rcx the next rip, r11 the flags, CS/SS from STAR, FMASK applied.
     assert "syscall nr 0000000000000001 rcx 0000000000201007 r11 0000000000000002 " \
            "cs 0000000000000008 ss 0000000000000010" in log
+    # The FS base (MSR, null selector) survives iretq to CPL 3: fs:0 reads the program's
+    # first bytes (mov $1, %eax; syscall; lea ...), which go out as the next syscall's number.
+    assert "syscall nr 48050f00000001b8" in log
     # #UD from user mode on IST1 (0x160000), #PF and int 0x80 on RSP0 (0x170000).
     assert "exc 0000000000000006 err 0000000000000000 cs 0000000000000023 " \
            "ss 000000000000001b frame 000000000015ffd8" in log

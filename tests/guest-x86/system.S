@@ -523,6 +523,12 @@ start64:
     mov %rax, %rdx
     shr $32, %rdx
     wrmsr
+    xor %eax, %eax              /* FS: a null selector, its base from the MSR */
+    mov %eax, %fs
+    mov $0xc0000100, %ecx
+    mov $0x201000, %eax
+    xor %edx, %edx
+    wrmsr
     mov %rsp, KSAVE
     mov $0x201000, %rcx
     mov $0x202, %r11
@@ -568,6 +574,8 @@ user_start:
 1:  UREC_AT 1f
     mov 0x205000, %eax          /* a supervisor page: #PF, user, present */
 1:  int $0x80                   /* DPL 3 gate: RSP0 */
+    mov %fs:0, %rax             /* the FS base survived iretq: the program's first bytes */
+    syscall
     UREC_AT 1f
     cli                         /* IOPL 0: #GP(0) */
 1:  UREC_AT 1f
