@@ -1,10 +1,11 @@
 /*
  * -drive: QEMU's option syntax turned into a registered BlockBackend and, for
- * if=virtio, the -device string that attaches it (include/block/block.h).
+ * if=virtio and if=ide, the -device string that attaches it (include/block/block.h).
  *
  * QEMU's riscv virt has no default block interface, so a bare
  * "-drive file=x" makes an unattached drive "none0" that a
- * "-device virtio-blk-device,drive=none0" can use; we match that.
+ * "-device virtio-blk-device,drive=none0" can use; we match that. On q35 the
+ * default is if=ide: the disk goes on an AHCI port of the board's controller.
  */
 #include <inttypes.h>
 
@@ -18,7 +19,10 @@ typedef struct DriveOptions {
     const char *id;
     uint64_t index;
     bool has_index;
-    unsigned flags; /* BLK_OPEN_* */
+    uint64_t bus, unit; /* bus=, unit= */
+    bool has_bus, has_unit;
+    char ide_id[32]; /* if=ide's automatic id, "ide<bus>-hd0" */
+    unsigned flags;  /* BLK_OPEN_* */
     bool snapshot;
     BlockDetectZeroes detect_zeroes;
     BlockErrorAction on_read_error, on_write_error;
@@ -99,19 +103,31 @@ static bool drive_parse_option(DriveOptions *opts, const char *key, const char *
         opts->format = value;
     } else if (!strcmp(key, "if")) {
         opts->interface = value;
-        if (strcmp(value, "none") && strcmp(value, "virtio") && strcmp(value, "pflash")) {
-            error_setg(errp, "interface if=%s is not supported (use if=none, virtio or pflash)",
+        if (strcmp(value, "none") && strcmp(value, "virtio") && strcmp(value, "pflash") &&
+            strcmp(value, "ide")) {
+            error_setg(errp,
+                       "interface if=%s is not supported (use if=none, virtio, pflash or ide)",
                        value);
             return false;
         }
     } else if (!strcmp(key, "id")) {
         opts->id = value;
-    } else if (!strcmp(key, "index") || !strcmp(key, "unit")) {
+    } else if (!strcmp(key, "index")) {
         opts->has_index = true;
         if (!parse_uint(value, &opts->index) || opts->index > 1000) {
             error_setg(errp, "Invalid index '%s'", value);
             return false;
         }
+    } else if (!strcmp(key, "unit") || !strcmp(key, "bus")) {
+        bool unit = key[0] == 'u';
+        uint64_t *out = unit ? &opts->unit : &opts->bus;
+
+        if (!parse_uint(value, out) || *out > 1000) {
+            error_setg(errp, "Invalid %s '%s'", key, value);
+            return false;
+        }
+        opts->has_unit |= unit;
+        opts->has_bus |= !unit;
     } else if (!strcmp(key, "readonly")) {
         return drive_parse_flag(key, value, BLK_OPEN_READONLY, &opts->flags, errp);
     } else if (!strcmp(key, "snapshot")) {
@@ -201,6 +217,8 @@ static bool drive_open(const DriveOptions *opts, char **device_opts, Error **err
     if (!strcmp(opts->interface, "virtio")) {
         /* As on QEMU's virt: if=virtio is a PCI device. */
         *device_opts = xasprintf("virtio-blk-pci,drive=%s", id);
+    } else if (!strcmp(opts->interface, "ide")) {
+        *device_opts = xasprintf("ide-hd,drive=%s,bus=ide.%" PRIu64, id, opts->bus);
     }
     ok = true;
 out:
@@ -208,9 +226,85 @@ out:
     return ok;
 }
 
+/*
+ * if=ide: the bus (one unit each, as QEMU's q35 with a bus per AHCI port) from index= or
+ * bus=/unit=, else the first free one; QEMU's messages for what does not fit.
+ */
+static bool drive_place_ide(DriveOptions *opts, DriveBoard *board, Error **errp)
+{
+    unsigned nbus = board ? board->ide_buses : 0;
+
+    if (opts->has_index && (opts->has_bus || opts->has_unit)) {
+        error_setg(errp, "index cannot be used with bus and unit");
+        return false;
+    }
+    if (opts->has_unit && opts->unit >= 1) {
+        error_setg(errp, "unit %" PRIu64 " too big (max is 0)", opts->unit);
+        return false;
+    }
+    if (opts->has_index) {
+        opts->bus = opts->index;
+    } else if (!opts->has_bus) {
+        for (opts->bus = 0; opts->bus < nbus && (board->ide_used >> opts->bus & 1); opts->bus++) {
+        }
+    }
+    if (opts->bus >= nbus) {
+        error_setg(errp, "machine type does not support if=ide,bus=%" PRIu64 ",unit=0", opts->bus);
+        return false;
+    }
+    if (board->ide_used >> opts->bus & 1) {
+        error_setg(errp, "drive with bus=%" PRIu64 ", unit=0 (index=%" PRIu64 ") exists", opts->bus,
+                   opts->bus);
+        return false;
+    }
+    board->ide_used |= 1u << opts->bus;
+    if (!opts->id) {
+        snprintf(opts->ide_id, sizeof(opts->ide_id), "ide%" PRIu64 "-hd0", opts->bus);
+        opts->id = opts->ide_id;
+    }
+    return true;
+}
+
+/* Defaults and checks that need every key: the interface, index/bus/unit, combinations. */
+static bool drive_check(DriveOptions *opts, DriveBoard *board, Error **errp)
+{
+    if (!opts->interface) {
+        opts->interface = board && board->default_if ? board->default_if : "none";
+    }
+    if (!strcmp(opts->interface, "ide")) {
+        if (!drive_place_ide(opts, board, errp)) {
+            return false;
+        }
+    } else if (opts->has_bus && opts->bus) {
+        error_setg(errp, "bus=%" PRIu64 ": if=%s has one bus", opts->bus, opts->interface);
+        return false;
+    } else if (opts->has_unit && !opts->has_index) {
+        opts->has_index = true; /* one bus: unit= is the index */
+        opts->index = opts->unit;
+    }
+    if (opts->detect_zeroes == BLOCKDEV_DETECT_ZEROES_UNMAP &&
+        !(opts->flags & BLK_OPEN_DISCARD_UNMAP)) {
+        error_setg(errp, "setting detect-zeroes to unmap is not allowed without setting discard "
+                         "operation to unmap");
+    } else if (opts->format && !bdrv_find_format(opts->format)) {
+        error_setg(errp, "format '%s' is not supported yet", opts->format);
+    } else if (!opts->file || !*opts->file) {
+        error_setg(errp, "drive has no file= (empty drives are not supported)");
+    } else {
+        return true;
+    }
+    return false;
+}
+
 bool drive_new(const char *optstr, bool global_snapshot, char **device_opts, Error **errp)
 {
-    DriveOptions opts = {.interface = "none", .snapshot = global_snapshot};
+    return drive_new_on(optstr, global_snapshot, NULL, device_opts, errp);
+}
+
+bool drive_new_on(const char *optstr, bool global_snapshot, DriveBoard *board, char **device_opts,
+                  Error **errp)
+{
+    DriveOptions opts = {.snapshot = global_snapshot};
     KeyValueList kv = {0};
     bool ok = false;
 
@@ -223,17 +317,7 @@ bool drive_new(const char *optstr, bool global_snapshot, char **device_opts, Err
             goto out;
         }
     }
-    if (opts.detect_zeroes == BLOCKDEV_DETECT_ZEROES_UNMAP &&
-        !(opts.flags & BLK_OPEN_DISCARD_UNMAP)) {
-        error_setg(errp, "setting detect-zeroes to unmap is not allowed without setting discard "
-                         "operation to unmap");
-    } else if (opts.format && !bdrv_find_format(opts.format)) {
-        error_setg(errp, "format '%s' is not supported yet", opts.format);
-    } else if (!opts.file || !*opts.file) {
-        error_setg(errp, "drive has no file= (empty drives are not supported)");
-    } else {
-        ok = drive_open(&opts, device_opts, errp);
-    }
+    ok = drive_check(&opts, board, errp) && drive_open(&opts, device_opts, errp);
 out:
     keyval_free(&kv);
     return ok;

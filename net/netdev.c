@@ -11,12 +11,13 @@
 #include "net/hub.h"
 #include "net/net.h"
 #include "net/slirp.h"
+#include "qom/object.h"
 #include "util/option.h"
 
-/* The -nic model used when none is given (a PCI card, as QEMU's virt), or "virtio". */
+/* The -nic model used when the machine names none (a PCI card, as QEMU's virt), or "virtio". */
 #define NIC_DEFAULT_MODEL "virtio-net-pci"
-/* The other model accepted: the virtio-mmio card. */
-#define NIC_MMIO_MODEL "virtio-net-device"
+/* The NIC device types model= may name (those this binary has). */
+static const char *const nic_models[] = {NIC_DEFAULT_MODEL, "virtio-net-device", "e1000e"};
 
 /* Backend types QEMU knows that Kestrel does not implement yet: a clear "not yet" for them. */
 static const char *const unsupported_backends[] = {
@@ -136,16 +137,39 @@ bool netdev_add(const char *optstr, Error **errp)
 
 /* ---- -nic ---- */
 
-static bool nic_check_model(const char *model, Error **errp)
+static bool nic_model_exists(const char *model)
 {
-    if (!model || !strcmp(model, NIC_DEFAULT_MODEL) || !strcmp(model, NIC_MMIO_MODEL) ||
-        !strcmp(model, "virtio")) {
+    for (size_t i = 0; i < ARRAY_SIZE(nic_models); i++) {
+        if (!strcmp(model, nic_models[i])) {
+            return object_class_by_name(model) != NULL;
+        }
+    }
+    return false;
+}
+
+/* The device type for model= (NULL: the machine's default_model, itself NULL for ours). */
+static bool nic_resolve_model(const char *model, const char *default_model, const char **type,
+                              Error **errp)
+{
+    if (!model) {
+        model = default_model ? default_model : NIC_DEFAULT_MODEL;
+    } else if (!strcmp(model, "virtio")) {
+        model = NIC_DEFAULT_MODEL;
+    }
+    if (nic_model_exists(model)) {
+        *type = model;
         return true;
     }
-    error_setg(errp,
-               "NIC model '%s' is not supported (available: " NIC_DEFAULT_MODEL ", " NIC_MMIO_MODEL
-               ")",
-               model);
+    char avail[128] = "";
+
+    for (size_t i = 0; i < ARRAY_SIZE(nic_models); i++) {
+        if (nic_model_exists(nic_models[i])) {
+            size_t n = strlen(avail);
+
+            snprintf(avail + n, sizeof(avail) - n, "%s%s", n ? ", " : "", nic_models[i]);
+        }
+    }
+    error_setg(errp, "NIC model '%s' is not supported (available: %s)", model, avail);
     return false;
 }
 
@@ -161,18 +185,19 @@ static char *nic_auto_id(void)
     }
 }
 
-static bool nic_add_parsed(const KeyValueList *kv, char **device_opts, Error **errp)
+static bool nic_add_parsed(const KeyValueList *kv, const char *default_model, char **device_opts,
+                           Error **errp)
 {
     static const char *const consumed[] = {"type", "model", "mac", NULL};
     const char *type = keyval_get(kv, "type");
-    const char *model, *mac;
+    const char *model, *mac, *nic_type;
     uint8_t macaddr[ETH_ALEN];
     KeyValueList netdev_opts;
     char *id = NULL;
     bool ok;
 
     if (!opts_get_single(kv, "model", &model, errp) || !opts_get_single(kv, "mac", &mac, errp) ||
-        !nic_check_model(model, errp)) {
+        !nic_resolve_model(model, default_model, &nic_type, errp)) {
         return false;
     }
     if (mac && !net_parse_macaddr(mac, macaddr, errp)) {
@@ -187,9 +212,9 @@ static bool nic_add_parsed(const KeyValueList *kv, char **device_opts, Error **e
     keyval_add(&netdev_opts, xstrdup("type"), xstrdup(type));
     ok = netdev_add_parsed(&netdev_opts, id != NULL, errp);
     if (ok) {
-        *device_opts = xasprintf(
-            "%s,netdev=%s%s%s", model && !strcmp(model, NIC_MMIO_MODEL) ? model : NIC_DEFAULT_MODEL,
-            id ? id : keyval_get(&netdev_opts, "id"), mac ? ",mac=" : "", mac ? mac : "");
+        *device_opts =
+            xasprintf("%s,netdev=%s%s%s", nic_type, id ? id : keyval_get(&netdev_opts, "id"),
+                      mac ? ",mac=" : "", mac ? mac : "");
     }
     keyval_free(&netdev_opts);
     free(id);
@@ -197,14 +222,16 @@ static bool nic_add_parsed(const KeyValueList *kv, char **device_opts, Error **e
 }
 
 /* What -nic or -net does with a parsed option whose type is not "none". */
-typedef bool NetOptionFn(const KeyValueList *kv, char **device_opts, Error **errp);
+typedef bool NetOptionFn(const KeyValueList *kv, const char *default_model, char **device_opts,
+                         Error **errp);
 
 /*
  * -nic and -net: parse optstr (its first word is the type), refuse a missing type with the
  * message `missing`, accept "none" alone, and hand anything else to add.
  */
 static bool net_option_add(const char *option, const char *missing, const char *optstr,
-                           NetOptionFn *add, char **device_opts, Error **errp)
+                           NetOptionFn *add, const char *default_model, char **device_opts,
+                           Error **errp)
 {
     KeyValueList kv;
     const char *type;
@@ -224,7 +251,7 @@ static bool net_option_add(const char *option, const char *missing, const char *
             error_setg(errp, "%s none takes no options", option);
         }
     } else {
-        ok = add(&kv, device_opts, errp);
+        ok = add(&kv, default_model, device_opts, errp);
     }
     keyval_free(&kv);
     return ok;
@@ -232,23 +259,35 @@ static bool net_option_add(const char *option, const char *missing, const char *
 
 bool net_nic_add(const char *optstr, char **device_opts, Error **errp)
 {
+    return net_nic_add_model(optstr, NULL, device_opts, errp);
+}
+
+bool net_nic_add_model(const char *optstr, const char *default_model, char **device_opts,
+                       Error **errp)
+{
     return net_option_add("-nic", "a NIC type is required (e.g. -nic user or -nic none)", optstr,
-                          nic_add_parsed, device_opts, errp);
+                          nic_add_parsed, default_model, device_opts, errp);
 }
 
 /* ---- legacy -net ---- */
 
 void net_print_nic_models(FILE *out)
 {
-    fprintf(out, "Available NIC models:\n%s\n%s\n", NIC_DEFAULT_MODEL, NIC_MMIO_MODEL);
+    fprintf(out, "Available NIC models:\n");
+    for (size_t i = 0; i < ARRAY_SIZE(nic_models); i++) {
+        if (nic_model_exists(nic_models[i])) {
+            fprintf(out, "%s\n", nic_models[i]);
+        }
+    }
 }
 
 /* -net nic: a NIC on hub 0 (or on netdev=), as a -device string for the caller. */
-static bool net_legacy_nic(const KeyValueList *kv, char **device_opts, Error **errp)
+static bool net_legacy_nic(const KeyValueList *kv, const char *default_model, char **device_opts,
+                           Error **errp)
 {
     static const char *const known[] = {"type", "model", "macaddr", "netdev", "name", "id", NULL};
     const char *model = keyval_get(kv, "model"), *mac = keyval_get(kv, "macaddr");
-    const char *netdev = keyval_get(kv, "netdev");
+    const char *netdev = keyval_get(kv, "netdev"), *nic_type;
     uint8_t macaddr[ETH_ALEN];
 
     for (int i = 0; i < kv->count; i++) {
@@ -261,15 +300,15 @@ static bool net_legacy_nic(const KeyValueList *kv, char **device_opts, Error **e
             return false;
         }
     }
-    if (!nic_check_model(model, errp) || (mac && !net_parse_macaddr(mac, macaddr, errp))) {
+    if (!nic_resolve_model(model, default_model, &nic_type, errp) ||
+        (mac && !net_parse_macaddr(mac, macaddr, errp))) {
         return false;
     }
     if (!netdev) {
         netdev = net_hub_add_nic_port(0)->name;
     }
-    *device_opts = xasprintf("%s,netdev=%s%s%s",
-                             model && !strcmp(model, NIC_MMIO_MODEL) ? model : NIC_DEFAULT_MODEL,
-                             netdev, mac ? ",mac=" : "", mac ? mac : "");
+    *device_opts =
+        xasprintf("%s,netdev=%s%s%s", nic_type, netdev, mac ? ",mac=" : "", mac ? mac : "");
     return true;
 }
 
@@ -299,16 +338,23 @@ static bool net_legacy_backend(const KeyValueList *kv, Error **errp)
 }
 
 /* -net nic (a card on hub 0) or -net TYPE (a backend joined to hub 0). */
-static bool net_legacy_parsed(const KeyValueList *kv, char **device_opts, Error **errp)
+static bool net_legacy_parsed(const KeyValueList *kv, const char *default_model, char **device_opts,
+                              Error **errp)
 {
     if (!strcmp(keyval_get(kv, "type"), "nic")) {
-        return net_legacy_nic(kv, device_opts, errp);
+        return net_legacy_nic(kv, default_model, device_opts, errp);
     }
     return net_legacy_backend(kv, errp);
 }
 
 bool net_legacy_add(const char *optstr, char **device_opts, Error **errp)
 {
+    return net_legacy_add_model(optstr, NULL, device_opts, errp);
+}
+
+bool net_legacy_add_model(const char *optstr, const char *default_model, char **device_opts,
+                          Error **errp)
+{
     return net_option_add("-net", "a type is required (e.g. -net nic or -net user)", optstr,
-                          net_legacy_parsed, device_opts, errp);
+                          net_legacy_parsed, default_model, device_opts, errp);
 }

@@ -647,6 +647,40 @@ static bool opt_fsdev(VLOptions *o, const char *opt, const char *arg, Error **er
     return add_fsdev(o, arg, NULL, errp);
 }
 
+/*
+ * -hda..-hdd FILE: QEMU's shorthand for -drive file=FILE,index=N,media=disk on the machine's
+ * default interface (q35: AHCI port N; virt: the unattached drive noneN). The file name is
+ * taken whole: its commas are escaped for the -drive parser.
+ */
+static bool opt_hdx(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    size_t len = strlen(arg);
+    char *drive = xmalloc(len * 2 + 32), *p = drive;
+
+    if (o->nowned >= MAX_DEVICE_OPTS) {
+        free(drive);
+        error_setg(errp, "-%s %s: too many options", opt, arg);
+        return false;
+    }
+    p += sprintf(p, "index=%d,media=disk,file=", opt[2] - 'a');
+    for (const char *c = arg; *c; c++) {
+        *p++ = *c;
+        if (*c == ',') {
+            *p++ = ',';
+        }
+    }
+    *p = 0;
+    o->owned[o->nowned++] = drive;
+    return add_to_list(o->drive, &o->ndrive, opt, drive, errp);
+}
+
+/* -cdrom: there is no ATAPI device model yet; say so rather than make a hard disk of it. */
+static bool opt_cdrom(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    error_setg(errp, "-cdrom %s: CD-ROM drives (ATAPI) are not supported yet", arg);
+    return false;
+}
+
 /* -virtfs local,path=DIR,mount_tag=TAG,...: an -fsdev plus a virtio-9p-pci (QEMU's virt). */
 static bool opt_virtfs(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
@@ -795,9 +829,14 @@ static const OptionDef options[] = {
     {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
     {"name", "NAME", opt_name, "name the VM (query-name, info name)"},
     {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid, "machine UUID (fw_cfg's UUID item)"},
+    {"hda", "FILE", opt_hdx, "a disk image as drive index 0 (q35: on AHCI port 0, /dev/sda)"},
+    {"hdb", "FILE", opt_hdx, "a disk image as drive index 1"},
+    {"hdc", "FILE", opt_hdx, "a disk image as drive index 2"},
+    {"hdd", "FILE", opt_hdx, "a disk image as drive index 3"},
+    {"cdrom", "FILE", opt_cdrom, "(not supported: no CD-ROM device model)"},
     {"blockdev", "driver=file|raw|qcow2,node-name=N[,file=NODE|file.driver=file,...]", opt_blockdev,
      "a block node (dotted keys or JSON); attach with -device ...,drive=N"},
-    {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio][,id=ID][,readonly=on]", opt_drive,
+    {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio|ide][,id=ID][,readonly=on]", opt_drive,
      "a disk image (raw or qcow2); with if=none attach it with -device virtio-blk-device,drive=ID"},
     {"snapshot", NULL, opt_snapshot, "never write to disk images (writes are kept in memory)"},
     {"fsdev",

@@ -408,8 +408,10 @@ static bool add_debugcon(const char *spec, Error **errp)
  * -device strings -drive if=virtio asks for (o->ndrive entries, NULL where none), for
  * create_devices.
  */
-static bool create_backends(const VLOptions *o, char ***drive_devices, Error **errp)
+static bool create_backends(const VLOptions *o, const MachineClass *mc, char ***drive_devices,
+                            Error **errp)
 {
+    DriveBoard board = {.default_if = mc->block_default_if, .ide_buses = mc->ide_buses};
     bool ok = true;
 
     *drive_devices = xnew0(char *, o->ndrive + 1);
@@ -436,7 +438,7 @@ static bool create_backends(const VLOptions *o, char ***drive_devices, Error **e
         }
     }
     for (int i = 0; ok && i < o->ndrive; i++) {
-        ok = drive_new(o->drive[i], o->snapshot, &(*drive_devices)[i], errp);
+        ok = drive_new_on(o->drive[i], o->snapshot, &board, &(*drive_devices)[i], errp);
         if (!ok) {
             error_prepend(errp, "-drive %s: ", o->drive[i]);
         }
@@ -445,14 +447,35 @@ static bool create_backends(const VLOptions *o, char ***drive_devices, Error **e
 }
 
 /*
- * -usbdevice (before -device, as QEMU: so on virt, whose -usb adds no controller, there is
- * never a bus for them), -device in command-line order, then the devices -drive if=virtio asked for
- * (QEMU appends them to the -device list, so on virt they take the PCI slots after the -device
- * ones), then -nic's. Frees drive_devices.
+ * The disks -drive if=ide asked for: QEMU's board puts them on its AHCI ports while it is
+ * built, so before -device's (a -device ide-hd without bus= takes a port they left free).
  */
-static bool create_devices(const VLOptions *o, char **drive_devices, Error **errp)
+static bool create_board_disks(const VLOptions *o, char **drive_devices, Error **errp)
 {
-    bool ok = true;
+    for (int i = 0; i < o->ndrive; i++) {
+        if (drive_devices[i] && !strncmp(drive_devices[i], "ide-hd,", 7)) {
+            char *dev = drive_devices[i];
+
+            drive_devices[i] = NULL;
+            if (!add_implied_device(dev, errp)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/*
+ * -usbdevice (before -device, as QEMU: so on virt, whose -usb adds no controller, there is
+ * never a bus for them), the board's -drive if=ide disks, -device in command-line order, then
+ * the devices -drive if=virtio asked for (QEMU appends them to the -device list, so on virt they
+ * take the PCI slots after the -device ones), then -nic's. Frees drive_devices.
+ */
+static bool create_devices(const VLOptions *o, const MachineClass *mc, char **drive_devices,
+                           Error **errp)
+{
+    const char *nic_model = mc->default_nic;
+    bool ok = create_board_disks(o, drive_devices, errp);
 
     for (int i = 0; ok && i < o->nusbdevice; i++) {
         ok = usb_device_add_legacy(o->usbdevice[i], current_machine->usb, errp);
@@ -477,7 +500,7 @@ static bool create_devices(const VLOptions *o, char **drive_devices, Error **err
     for (int i = 0; i < o->nnic; i++) {
         char *device_opts = NULL;
 
-        if (!net_nic_add(o->nic[i], &device_opts, errp)) {
+        if (!net_nic_add_model(o->nic[i], nic_model, &device_opts, errp)) {
             error_prepend(errp, "-nic %s: ", o->nic[i]);
             return false;
         }
@@ -488,7 +511,7 @@ static bool create_devices(const VLOptions *o, char **drive_devices, Error **err
     for (int i = 0; i < o->nnet; i++) {
         char *device_opts = NULL;
 
-        if (!net_legacy_add(o->net[i], &device_opts, errp)) {
+        if (!net_legacy_add_model(o->net[i], nic_model, &device_opts, errp)) {
             error_prepend(errp, "-net %s: ", o->net[i]);
             return false;
         }
@@ -704,14 +727,14 @@ static MachineState *build_machine(const VLOptions *o, MachineClass *mc, const K
 
     if (!create_chardevs_and_monitors(o, errp) || !semihosting_connect_chardev(errp) ||
         !create_objects(o, errp) || !(ms = create_machine(o, mc, kv, errp)) ||
-        !create_backends(o, &drive_devices, errp) || !machine_run_board_init(ms, errp)) {
+        !create_backends(o, mc, &drive_devices, errp) || !machine_run_board_init(ms, errp)) {
         for (int i = 0; drive_devices && i < o->ndrive; i++) {
             free(drive_devices[i]);
         }
         free(drive_devices);
         return NULL;
     }
-    if (!create_devices(o, drive_devices, errp) || !add_fw_cfg_files(o, errp)) {
+    if (!create_devices(o, mc, drive_devices, errp) || !add_fw_cfg_files(o, errp)) {
         return NULL;
     }
     if (icount_enabled() && first_cpu && first_cpu->next_cpu) {

@@ -17,6 +17,8 @@
  *   0x61 port B, 0x70 CMOS/RTC, 0x92 port A
  *   (A20, fast reset), 0x3f8 COM1 (IRQ 4), 0x402 -debugcon, 0xcf8/0xcfc PCI
  *   configuration (Q35 MCH at 00:00.0), 0xcf9 reset control.
+ * PCI: the MCH at 00:00.0, the ICH9 LPC bridge at 00:1f.0 and AHCI at 00:1f.2 (the disks of
+ * -hda/-drive if=ide, port n = bus ide.n); -device and -nic cards from slot 1.
  *
  * fw_cfg: hw/i386/x86-boot.c puts its I/O-port front end at 0x510 with the
  * e820 map, and -kernel's pieces for the linuxboot option ROM. The CMOS bytes
@@ -33,6 +35,7 @@
 #include "hw/char/debugcon.h"
 #include "hw/char/serial.h"
 #include "hw/display/ramfb.h"
+#include "hw/ide/ahci.h"
 #include "hw/input/i8042.h"
 #include "hw/intc/i8259.h"
 #include "hw/intc/ioapic.h"
@@ -322,6 +325,20 @@ static bool pc_lpc_init(PCMachineState *s, Error **errp)
     return true;
 }
 
+/* The ICH9's SATA controller at 00:1f.2, always there (QEMU's q35): -hda/-drive if=ide use it. */
+static bool pc_ahci_init(PCMachineState *s, Error **errp)
+{
+    DeviceState *ahci = qdev_new(TYPE_ICH9_AHCI);
+
+    if (!object_property_set_str(OBJECT(ahci), "addr", "1f.2", errp)) {
+        object_unref(OBJECT(ahci));
+        return false;
+    }
+    object_property_add_child(OBJECT(s), "ich9-ahci", OBJECT(ahci));
+    return qdev_realize_and_unref(ahci, errp) &&
+           pci_bus_plug(q35_host_bus(s->host), PCI_DEVICE(ahci), 0, errp);
+}
+
 /* The chipset's ISA devices: interrupt controllers, HPET, PIT, port B, CMOS/RTC, 8042, port A. */
 static bool pc_isa_devices_init(PCMachineState *s, Error **errp)
 {
@@ -469,8 +486,8 @@ static bool pc_q35_init(MachineState *ms, Error **errp)
     s->machine_done.notify = pc_machine_done;
     machine_add_init_done_notifier(ms, &s->machine_done);
     s->host = q35_host_create(get_system_memory(), &ms->ram, &s->io, &s->pci_mem, errp);
-    return s->host && pc_vga_init(s, errp) && pc_lpc_init(s, errp) && pc_serial_init(s, errp) &&
-           pc_q35_fw_cfg_init(s, errp);
+    return s->host && pc_vga_init(s, errp) && pc_lpc_init(s, errp) && pc_ahci_init(s, errp) &&
+           pc_serial_init(s, errp) && pc_q35_fw_cfg_init(s, errp);
 }
 
 /* -device: PCI devices on pcie.0; an ISA debug console at its iobase. */
@@ -483,6 +500,9 @@ static bool pc_q35_device_plug(MachineState *ms, DeviceState *dev, Error **errp)
     }
     if (object_dynamic_cast(OBJECT(dev), TYPE_USB_DEVICE)) {
         return usb_device_plug(USB_DEVICE(dev), errp);
+    }
+    if (object_dynamic_cast(OBJECT(dev), TYPE_IDE_HD)) {
+        return true; /* realize put it on its AHCI port */
     }
     if (object_dynamic_cast(OBJECT(dev), TYPE_ISA_DEBUGCON)) {
         memory_region_add_subregion(&s->io, debugcon_iobase(dev),
@@ -512,6 +532,9 @@ static void pc_q35_class_init(ObjectClass *oc, void *data)
     mc->default_bios = PC_BIOS_DEFAULT;
     mc->default_display = "std";
     mc->device_plug = pc_q35_device_plug;
+    mc->default_nic = "e1000e";
+    mc->block_default_if = "ide";
+    mc->ide_buses = AHCI_NUM_PORTS;
 }
 
 static const TypeInfo pc_q35_info = {

@@ -346,12 +346,12 @@ static void ahci_search(Object *obj, void *opaque)
     }
     if (object_dynamic_cast(obj, TYPE_ICH9_AHCI)) {
         AHCIState *s = ICH9_AHCI(obj);
-        const char *prefix = DEVICE(s)->id ? DEVICE(s)->id : "ide";
+        const char *id = DEVICE(s)->id;
 
         for (int i = 0; i < AHCI_NUM_PORTS && !ps->found; i++) {
             char name[128];
 
-            snprintf(name, sizeof(name), "%s.%d", prefix, i);
+            snprintf(name, sizeof(name), "%s.%d", id ? id : "ide", id ? i : s->bus_base + i);
             if (ps->bus ? !strcmp(name, ps->bus) : !s->ports[i].disk.blk) {
                 ps->found = &s->ports[i];
             }
@@ -391,6 +391,17 @@ void ahci_port_attach(AHCIPort *port, BlockBackend *blk, const char *serial, con
     snprintf(d->model, sizeof(d->model), "%s", model);
     d->multi = 16; /* as QEMU's disks: READ/WRITE MULTIPLE set up from power-on */
     ahci_port_reset(port);
+}
+
+/* How many controllers without an id were realized before: they took the first ide.N. */
+static void ahci_count_anonymous(Object *obj, void *opaque)
+{
+    int *count = opaque;
+
+    if (object_dynamic_cast(obj, TYPE_ICH9_AHCI) && DEVICE(obj)->realized && !DEVICE(obj)->id) {
+        (*count)++;
+    }
+    object_child_foreach(obj, ahci_count_anonymous, opaque);
 }
 
 /* ---- machine state ---- */
@@ -448,6 +459,12 @@ static bool ahci_realize(PCIDevice *dev, Error **errp)
     AHCIState *s = ICH9_AHCI(dev);
 
     dev->config[PCI_INTERRUPT_PIN] = 1;
+    if (!DEVICE(dev)->id) {
+        int before = 0;
+
+        ahci_count_anonymous(object_get_root(), &before);
+        s->bus_base = before * AHCI_NUM_PORTS;
+    }
     for (int i = 0; i < AHCI_NUM_PORTS; i++) {
         s->ports[i].hba = s;
         s->ports[i].index = i;

@@ -21,6 +21,13 @@
 #define RXD_STAT_DD 0x01
 #define RXD_STAT_EOP 0x02
 #define RXD_STAT_IXSM 0x04
+#define RXD_STAT_UDPCS 0x10
+#define RXD_STAT_TCPCS 0x20
+#define RXD_STAT_IPCS 0x40
+#define RXD_ERR_TCPE 0x20
+#define RXD_ERR_IPE 0x40
+#define RXCSUM_IPOFL (1u << 8)
+#define RXCSUM_TUOFL (1u << 9)
 #define RFCTL_EXTEN (1u << 15)
 #define RCTL_UPE (1u << 3)
 #define RCTL_MPE (1u << 4)
@@ -207,14 +214,70 @@ bool e1000e_can_receive(NetClientState *nc)
     return rx_free(s, count) * rx_buffer_size(s) >= 1522;
 }
 
-/* Write back one RX descriptor: legacy or extended layout (7.1.4, 7.1.5). */
-static bool rx_write_back(E1000EState *s, hwaddr desc, uint16_t len, bool eop)
+/* The ones' complement sum of len bytes (big-endian words) added to sum, folded to 16 bits. */
+static uint16_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < len; i += 2) {
+        sum += (uint32_t)p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
+    }
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return sum;
+}
+
+/*
+ * Receive checksum offload (7.1.6, RXCSUM): with IPOFL the IPv4 header checksum is checked
+ * (IPCS, error IPE), with TUOFL the TCP or UDP checksum of an unfragmented IPv4 packet
+ * (TCPCS/UDPCS, error TCPE). The result: status bits in 7:0, error bits in 31:24; IXSM
+ * (nothing checked) when neither offload is on.
+ */
+static uint32_t rx_checksum(E1000EState *s, const uint8_t *f, size_t len)
+{
+    uint32_t rxcsum = e1000e_reg(s, E1000_RXCSUM), res = 0;
+    size_t ihl, tot, l4;
+    uint8_t pseudo[12];
+
+    if (!(rxcsum & (RXCSUM_IPOFL | RXCSUM_TUOFL))) {
+        return RXD_STAT_IXSM;
+    }
+    if (len < 34 || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4) {
+        return 0; /* not IPv4: not checked */
+    }
+    ihl = (f[14] & 0xf) * 4;
+    tot = (size_t)f[16] << 8 | f[17];
+    if (ihl < 20 || tot < ihl || 14 + tot > len) {
+        return 0;
+    }
+    if (rxcsum & RXCSUM_IPOFL) {
+        res |=
+            csum_add(0, f + 14, ihl) == 0xffff ? RXD_STAT_IPCS : RXD_STAT_IPCS | RXD_ERR_IPE << 24;
+    }
+    l4 = tot - ihl;
+    if (!(rxcsum & RXCSUM_TUOFL) || (f[20] & 0x3f) || f[21] || (f[23] != 6 && f[23] != 17) ||
+        l4 < (f[23] == 6 ? 20u : 8u) || (f[23] == 17 && !f[14 + ihl + 6] && !f[14 + ihl + 7])) {
+        return res; /* a fragment, another protocol, or UDP without a checksum */
+    }
+    memcpy(pseudo, f + 26, 8); /* source and destination addresses */
+    pseudo[8] = 0;
+    pseudo[9] = f[23];
+    pseudo[10] = l4 >> 8;
+    pseudo[11] = l4;
+    res |= f[23] == 6 ? RXD_STAT_TCPCS : RXD_STAT_UDPCS;
+    if (csum_add(csum_add(0, pseudo, 12), f + 14 + ihl, l4) != 0xffff) {
+        res |= RXD_ERR_TCPE << 24;
+    }
+    return res;
+}
+
+/* Write back one RX descriptor: legacy or extended layout (7.1.4, 7.1.5); csum as rx_checksum. */
+static bool rx_write_back(E1000EState *s, hwaddr desc, uint16_t len, bool eop, uint32_t csum)
 {
     uint8_t d[DESC_SIZE] = {0};
-    uint8_t status = RXD_STAT_DD | (eop ? RXD_STAT_EOP : 0) | RXD_STAT_IXSM;
+    uint8_t status = RXD_STAT_DD | (eop ? RXD_STAT_EOP : 0) | (csum & 0xff);
 
     if (e1000e_reg(s, E1000_RFCTL) & RFCTL_EXTEN) {
-        pci_set_long(d + 8, status); /* status_error: no errors */
+        pci_set_long(d + 8, status | (csum & 0xff000000u)); /* status_error */
         pci_set_word(d + 12, len);
     } else {
         if (!e1000e_dma_read(desc, d, DESC_SIZE)) {
@@ -223,7 +286,7 @@ static bool rx_write_back(E1000EState *s, hwaddr desc, uint16_t len, bool eop)
         pci_set_word(d + 8, len);
         pci_set_word(d + 10, 0);
         d[12] = status;
-        d[13] = 0;
+        d[13] = csum >> 24;
         pci_set_word(d + 14, 0);
     }
     return e1000e_dma_write(desc, d, DESC_SIZE);
@@ -233,6 +296,7 @@ static bool rx_write_back(E1000EState *s, hwaddr desc, uint16_t len, bool eop)
 static bool rx_store(E1000EState *s, uint32_t count, const uint8_t *buf, size_t size)
 {
     size_t bufsize = rx_buffer_size(s), done = 0;
+    uint32_t csum = rx_checksum(s, buf, size);
 
     while (done < size) {
         hwaddr desc = ring_desc_addr(s, &rx_ring, e1000e_reg(s, E1000_RDH));
@@ -241,12 +305,12 @@ static bool rx_store(E1000EState *s, uint32_t count, const uint8_t *buf, size_t 
 
         if (!e1000e_dma_read(desc, d, DESC_SIZE) || !e1000e_dma_write(ld64(d), buf + done, chunk)) {
             /* Buffer or descriptor outside RAM: give the descriptor back, frame lost. */
-            rx_write_back(s, desc, 0, true);
+            rx_write_back(s, desc, 0, true, RXD_STAT_IXSM);
             ring_advance_head(s, &rx_ring, count);
             return false;
         }
         done += chunk;
-        if (!rx_write_back(s, desc, chunk, done == size)) {
+        if (!rx_write_back(s, desc, chunk, done == size, csum)) {
             return false;
         }
         ring_advance_head(s, &rx_ring, count);
@@ -308,13 +372,7 @@ static void tx_insert_csum(E1000EState *s, unsigned start, unsigned at, unsigned
                  start, end, at, s->tx_len);
         return;
     }
-    for (unsigned i = start; i <= end; i += 2) {
-        sum += (uint32_t)s->tx_frame[i] << 8 | (i + 1 <= end ? s->tx_frame[i + 1] : 0);
-    }
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    sum = ~sum & 0xffff;
+    sum = ~csum_add(0, s->tx_frame + start, end - start + 1) & 0xffff;
     s->tx_frame[at] = sum >> 8;
     s->tx_frame[at + 1] = sum;
 }

@@ -1,9 +1,16 @@
 /*
  * e1000e: the Intel 82574L as Linux's e1000e driver sees it (82574 GbE Controller
  * datasheet): PCI function, register file, PHY behind MDIC, NVM behind EERD, interrupt
- * causes on INTx pin A. The rings are in e1000e-rings.c.
+ * causes on INTx pin A or MSI-X. The rings are in e1000e-rings.c.
  *
- * Registers without a behaviour of their own (interrupt throttling, flow control, RXCSUM,
+ * MSI-X (datasheet 7.4.2 and 10.2.4): with it enabled, a receive cause also raises RxQ0 in
+ * ICR, a transmit cause TxQ0, and any other enabled cause (link change, MDIO, ...) Other.
+ * Each of those, once set and enabled in IMS, sends the vector its IVAR field names (when
+ * the field's valid bit is set); then the EIAC bits auto-clear in ICR and, with
+ * CTRL_EXT.EIAME, the IAM bits of the cause clear in IMS (auto-mask). A cause that stays up
+ * sends no second message until it has dropped.
+ *
+ * Registers without a behaviour of their own (interrupt throttling, flow control,
  * RFCTL, MTA, RA, ...) are plain storage: the driver writes and reads them back, and the
  * rings read the ones they need. Statistics read 0 (nothing is counted; they are
  * clear-on-read, so 0 is always a correct reading). Interrupt moderation is not modelled:
@@ -11,6 +18,7 @@
  */
 #include "hw/net/e1000e.h"
 
+#include "hw/pci/msix.h"
 #include "migration/vmstate.h"
 #include "util/log.h"
 
@@ -29,7 +37,13 @@
 #define EERD_START (1u << 0)
 #define EERD_DONE (1u << 1)
 #define EERD_ADDR_SHIFT 2
+#define CTRL_EXT_EIAME (1u << 24)
 #define CTRL_EXT_IAME (1u << 27)
+#define IVAR_VALID 0x8
+#define E1000E_MSIX_BAR 3
+#define E1000E_MSIX_BAR_SIZE (16 * 1024)
+#define ICR_RX_CAUSES (E1000_ICR_RXT0 | E1000_ICR_RXDMT0)
+#define ICR_TX_CAUSES (E1000_ICR_TXDW | E1000_ICR_TXQE)
 #define MDIC_OP_WRITE (1u << 26)
 #define MDIC_OP_READ (2u << 26)
 #define MDIC_READY (1u << 28)
@@ -62,13 +76,68 @@ static const uint16_t phy_reset_values[E1000E_PHY_REGS] = {
 
 /* ---- interrupts ---- */
 
+/* The queue causes (ICR bits 20-24) that new causes raise in MSI-X mode. */
+static uint32_t e1000e_msix_queue_causes(E1000EState *s, uint32_t causes)
+{
+    uint32_t q = causes & E1000_ICR_QUEUES;
+
+    if (causes & ICR_RX_CAUSES) {
+        q |= E1000_ICR_RXQ0;
+    }
+    if (causes & ICR_TX_CAUSES) {
+        q |= E1000_ICR_TXQ0;
+    }
+    if (causes & e1000e_reg(s, E1000_IMS) & ~(ICR_RX_CAUSES | ICR_TX_CAUSES | E1000_ICR_QUEUES)) {
+        q |= E1000_ICR_OTHER;
+    }
+    return q;
+}
+
+/* Send the message of each queue cause that came up, then auto-clear and auto-mask. */
+static void e1000e_msix_update(E1000EState *s)
+{
+    uint32_t up = e1000e_reg(s, E1000_ICR) & e1000e_reg(s, E1000_IMS) & E1000_ICR_QUEUES;
+    uint32_t fire = up & ~s->msix_asserted;
+
+    for (unsigned i = 0; i < E1000E_QUEUE_CAUSES; i++) { /* ICR bit 20 + i, IVAR bits 4i.. */
+        uint32_t cause = E1000_ICR_RXQ0 << i;
+        uint32_t field = (e1000e_reg(s, E1000_IVAR) >> (4 * i)) & 0xf;
+
+        if (!(fire & cause)) {
+            continue;
+        }
+        if (field & IVAR_VALID) {
+            msix_notify(PCI_DEVICE(s), field & 7);
+        } else {
+            log_mask(LOG_GUEST_ERROR, "e1000e: MSI-X cause 0x%x without a valid IVAR entry\n",
+                     cause);
+        }
+        s->regs[E1000_ICR >> 2] &= ~(e1000e_reg(s, E1000_EIAC) & cause);
+        if (e1000e_reg(s, E1000_CTRL_EXT) & CTRL_EXT_EIAME) {
+            s->regs[E1000_IMS >> 2] &= ~(e1000e_reg(s, E1000_IAM) & cause);
+        }
+    }
+    s->msix_asserted = e1000e_reg(s, E1000_ICR) & e1000e_reg(s, E1000_IMS) & E1000_ICR_QUEUES;
+}
+
 static void e1000e_update_irq(E1000EState *s)
 {
-    pci_set_irq(PCI_DEVICE(s), e1000e_reg(s, E1000_ICR) & e1000e_reg(s, E1000_IMS));
+    PCIDevice *dev = PCI_DEVICE(s);
+
+    if (msix_enabled(dev)) {
+        pci_set_irq(dev, false);
+        e1000e_msix_update(s);
+        return;
+    }
+    s->msix_asserted = 0;
+    pci_set_irq(dev, e1000e_reg(s, E1000_ICR) & e1000e_reg(s, E1000_IMS));
 }
 
 void e1000e_set_icr(E1000EState *s, uint32_t causes)
 {
+    if (msix_enabled(PCI_DEVICE(s))) {
+        causes |= e1000e_msix_queue_causes(s, causes);
+    }
     s->regs[E1000_ICR >> 2] |= causes;
     e1000e_update_irq(s);
 }
@@ -180,6 +249,7 @@ static void e1000e_reset_regs(E1000EState *s)
     s->regs[E1000_EEMNGCTL >> 2] = EEMNGCTL_CFG_DONE0;
     s->tx_len = 0;
     s->tx_overflow = false;
+    s->msix_asserted = 0;
     e1000e_phy_reset(s);
     pci_set_irq(PCI_DEVICE(s), false);
 }
@@ -189,6 +259,7 @@ static void e1000e_pci_reset(PCIDevice *dev)
     E1000EState *s = E1000E(dev);
 
     e1000e_reset_regs(s);
+    msix_reset(dev);
     if (s->nic) {
         net_purge_queued_packets(s->nic);
     }
@@ -236,7 +307,8 @@ static void e1000e_irq_reg_write(E1000EState *s, uint32_t off, uint32_t val)
     if (off == E1000_ICR) {
         s->regs[E1000_ICR >> 2] &= ~val;
     } else if (off == E1000_ICS) {
-        s->regs[E1000_ICR >> 2] |= val;
+        e1000e_set_icr(s, val);
+        return;
     } else if (off == E1000_IMS) {
         s->regs[E1000_IMS >> 2] |= val;
     } else {
@@ -348,7 +420,7 @@ static const MemoryRegionOps e1000e_io_ops = {
     .valid = {.min_access_size = 4, .max_access_size = 4},
 };
 
-/* Flash and MSI-X BARs: present for the driver's resource checks, read as zero. */
+/* The flash BAR: present for the driver's resource checks, reads as zero. */
 static uint64_t e1000e_zero_read(void *opaque, hwaddr addr, unsigned size)
 {
     return 0;
@@ -382,6 +454,8 @@ static bool e1000e_post_load(void *opaque, int version_id, Error **errp)
 
     s->tx_len = 0;
     s->tx_overflow = s->tx_mid_frame;
+    /* Causes up at save time had sent their message (it is not sent again). */
+    s->msix_asserted = e1000e_reg(s, E1000_ICR) & e1000e_reg(s, E1000_IMS) & E1000_ICR_QUEUES;
     return pci_device_post_load(PCI_DEVICE(s), errp);
 }
 
@@ -469,11 +543,14 @@ static bool e1000e_realize(PCIDevice *dev, Error **errp)
     memory_region_init_io(&s->mmio, &e1000e_mmio_ops, s, "e1000e-mmio", E1000E_MMIO_SIZE);
     memory_region_init_io(&s->flash, &e1000e_zero_ops, s, "e1000e-flash", 128 * 1024);
     memory_region_init_io(&s->io, &e1000e_io_ops, s, "e1000e-io", 32);
-    memory_region_init_io(&s->msix, &e1000e_zero_ops, s, "e1000e-msix", 16 * 1024);
+    memory_region_init(&s->msix, "e1000e-msix", E1000E_MSIX_BAR_SIZE);
+    if (!msix_init(dev, E1000E_MSIX_VECTORS, &s->msix, E1000E_MSIX_BAR, errp)) {
+        return false;
+    }
     pci_register_bar(dev, 0, 0, &s->mmio);
     pci_register_bar(dev, 1, 0, &s->flash);
     pci_register_bar(dev, 2, PCI_BASE_ADDRESS_SPACE_IO, &s->io);
-    pci_register_bar(dev, 3, 0, &s->msix);
+    pci_register_bar(dev, E1000E_MSIX_BAR, 0, &s->msix);
     s->tx_frame = xmalloc(NET_MAX_FRAME_SIZE);
     s->tx_seg = xmalloc(NET_MAX_FRAME_SIZE);
     s->rx_frame = xmalloc(NET_MAX_FRAME_SIZE + 4);

@@ -232,9 +232,9 @@ void blk_drain(BlockBackend *blk);
 void blk_drain_all(void);
 
 /*
- * -drive OPTSTR, QEMU's syntax: file=, format=raw|qcow2, if=none|virtio (default
+ * -drive OPTSTR, QEMU's syntax: file=, format=raw|qcow2, if=none|virtio|pflash|ide (default
  * none, as QEMU's riscv virt), id= (default "<if><n>": none0, virtio0...),
- * index=, readonly=on|off, snapshot=on|off (default global_snapshot),
+ * index=, unit=, bus= (if=ide only), readonly=on|off, snapshot=on|off (default global_snapshot),
  * cache=writeback|none|writethrough|directsync|unsafe, discard=ignore|unmap,
  * media=disk, werror=enospc|report|stop|ignore, rerror=report|stop|ignore
  * (see BlockErrorAction), detect-zeroes=off|on|unmap (unmap needs discard=unmap, as
@@ -245,5 +245,24 @@ void blk_drain_all(void);
  */
 bool drive_new(const char *optstr, bool global_snapshot, char **device_opts,
                Error **errp) WARN_UNUSED_RESULT;
+
+/*
+ * What the machine offers -drive: its default interface (NULL: none) and its if=ide buses
+ * (one unit each; 0: if=ide is refused). ide_used is the caller's record of the buses
+ * earlier -drive options took (start it at 0).
+ */
+typedef struct DriveBoard {
+    const char *default_if;
+    unsigned ide_buses;
+    uint32_t ide_used;
+} DriveBoard;
+
+/*
+ * drive_new on a machine (board NULL: drive_new's defaults). if=ide takes the bus index= or
+ * bus= names (else the first free one) and gives the id "ide<bus>-hd0" and the -device string
+ * "ide-hd,drive=ID,bus=ide.<bus>", QEMU's q35 names.
+ */
+bool drive_new_on(const char *optstr, bool global_snapshot, DriveBoard *board, char **device_opts,
+                  Error **errp) WARN_UNUSED_RESULT;
 
 #endif

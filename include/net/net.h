@@ -106,6 +106,11 @@ bool net_nic_add(const char *optstr, char **device_opts, Error **errp) WARN_UNUS
  * or a backend, joined through hub 0 unless netdev= names a -netdev.
  */
 bool net_legacy_add(const char *optstr, char **device_opts, Error **errp) WARN_UNUSED_RESULT;
+/* The same with the machine's NIC model for a missing model= (NULL: virtio-net-pci). */
+bool net_nic_add_model(const char *optstr, const char *default_model, char **device_opts,
+                       Error **errp) WARN_UNUSED_RESULT;
+bool net_legacy_add_model(const char *optstr, const char *default_model, char **device_opts,
+                          Error **errp) WARN_UNUSED_RESULT;
 /* -net nic,model=help and -nic ...,model=help: the NIC models. */
 void net_print_nic_models(FILE *out);
 /* Warn about netdevs no NIC uses (call once devices are created). */

@@ -166,9 +166,9 @@ static void add_sp(CPUX86State *env, uint64_t n)
 
 /*
  * After a return to an outer level: data segments the new CPL may not use become null. A
- * null selector points to no segment and is left alone: in 64-bit mode its hidden base
- * stays (a 64-bit process's FS and GS are null selectors with the bases it set, which
- * every iretq to user mode must keep; Linux's TLS lives there).
+ * selector that is already null stays as it is, hidden base included: 64-bit code keeps its
+ * FS/GS base (set through the MSRs) behind a null selector, and every return to user mode
+ * (iretq after an interrupt) must leave it there, as the CPUs and QEMU do.
  */
 static void clear_inner_segs(CPUX86State *env)
 {
@@ -180,7 +180,7 @@ static void clear_inner_segs(CPUX86State *env)
         int dpl = (sc->flags >> DESC_DPL_SHIFT) & 3;
         bool conforming =
             (sc->flags & (DESC_CS_MASK | DESC_C_MASK)) == (DESC_CS_MASK | DESC_C_MASK);
-        if (!(sc->selector & ~3)) {
+        if (!(sc->selector & ~3) && (segs[i] == R_FS || segs[i] == R_GS)) {
             continue;
         }
         if (!conforming && dpl < cpl) {

@@ -61,6 +61,9 @@ def samples(f, port):
                   ["-drive", f"file={f['disk.img']},format=raw,if=none,id=d0,readonly=on",
                    "-device", "virtio-blk-device,drive=d0"]],
         "snapshot": [["-snapshot", "-drive", f"file={f['disk.img']},if=virtio"]],
+        "hda": [["-hda", f['disk.img']]], "hdb": [["-hdb", f['disk.img']]],
+        "hdc": [["-hdc", f['disk.img']]], "hdd": [["-hdd", f['disk.img']]],
+        "cdrom": [["-cdrom", f['disk.img']]],
         "fsdev": [["-fsdev", f"local,id=fs0,path={f['dir']},security_model={m}",
                    "-device", "virtio-9p-device,fsdev=fs0,mount_tag=t"]
                   for m in ("none", "mapped-xattr", "passthrough")]
@@ -162,7 +165,8 @@ def samples(f, port):
 
 # Options that parse but that virt can never honour, as with QEMU 7.2: the error it gives.
 # (-usbdevice: its devices are made before -device's and virt's -usb adds no USB bus.)
-REFUSED_ON_VIRT = {"usbdevice": "could not add USB device"}
+REFUSED_ON_VIRT = {"usbdevice": "could not add USB device",
+                   "cdrom": "CD-ROM drives (ATAPI) are not supported"}
 
 
 def check_accepted(kestrel, files, name, extra):

@@ -39,7 +39,7 @@ def test_net_nic_and_user_through_hub(kestrel, linux_images, host_http_server): 
 def test_nic_models_help(kestrel):
     proc = run([kestrel, "-net", "nic,model=help"])
     assert proc.returncode == 0
-    assert proc.stdout == "Available NIC models:\nvirtio-net-pci\nvirtio-net-device\n"
+    assert proc.stdout == "Available NIC models:\nvirtio-net-pci\nvirtio-net-device\ne1000e\n"
 
 
 def test_bad_net_options(kestrel):

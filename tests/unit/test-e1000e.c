@@ -1,9 +1,10 @@
 /*
  * e1000e (82574L) on a generic ECAM host against a fake netdev, with the test playing the
  * driver: identity, NVM through EERD (MAC and checksum), the PHY through MDIC, interrupt
- * causes on INTx, frames both ways through legacy and extended descriptors, TX checksum
- * offload, and the guest's mistakes (rings of bad length, heads outside the ring, buffers
- * outside RAM, oversized frames), which must be logged and dropped without a crash or hang.
+ * causes on INTx and on MSI-X vectors as Linux programs them (IVAR, EIAC, IAM), frames both ways
+ * through legacy and extended descriptors, TX and RX checksum offload, and the guest's mistakes
+ * (rings of bad length, heads outside the ring, buffers outside RAM, oversized frames), which must
+ * be logged and dropped without a crash or hang.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -524,6 +525,156 @@ static void test_vmstate_round_trip(void **state)
     assert_int_equal(backend.last_size, 60);
 }
 
+/* UDP (10.0.2.2:1234 -> 10.0.2.15:5678, 16 bytes) and TCP (a SYN to port 22) in IPv4 with
+ * correct checksums (made with Python's struct, independently of the device). */
+static const uint8_t udp_frame[58] = {
+    0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02, 0x08, 0x00, 0x45,
+    0x00, 0x00, 0x2c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x10, 0x7d, 0x0a, 0x00, 0x02, 0x02,
+    0x0a, 0x00, 0x02, 0x0f, 0x04, 0xd2, 0x16, 0x2e, 0x00, 0x18, 0x8e, 0xce, 0x6b, 0x65, 0x73,
+    0x74, 0x72, 0x65, 0x6c, 0x2d, 0x72, 0x78, 0x2d, 0x63, 0x73, 0x75, 0x6d, 0x21};
+static const uint8_t tcp_frame[54] = {
+    0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02, 0x08, 0x00,
+    0x45, 0x00, 0x00, 0x28, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x10, 0x8c, 0x0a, 0x00,
+    0x02, 0x02, 0x0a, 0x00, 0x02, 0x0f, 0x04, 0xd2, 0x00, 0x16, 0x00, 0x00, 0x00, 0x01,
+    0x00, 0x00, 0x00, 0x00, 0x50, 0x02, 0xff, 0xff, 0x92, 0xe9, 0x00, 0x00};
+
+#define RXCSUM_IPOFL (1u << 8)
+#define RXCSUM_TUOFL (1u << 9)
+
+/* Receive checksum offload: IPCS/TCPCS/UDPCS for good packets, IPE/TCPE for bad ones. */
+static void test_rx_checksum_offload(void **state)
+{
+    uint8_t f[58];
+
+    rx_setup(true);
+    wr(E1000_RXCSUM, RXCSUM_IPOFL | RXCSUM_TUOFL);
+    net_send_packet(backend.nc, udp_frame, sizeof(udp_frame));
+    assert_int_equal(get_q1(RX_RING, 0) & 0xffffffff, 0x53); /* DD EOP UDPCS IPCS */
+    net_send_packet(backend.nc, tcp_frame, sizeof(tcp_frame));
+    assert_int_equal(get_q1(RX_RING, 1) & 0xffffffff, 0x63); /* DD EOP TCPCS IPCS */
+    memcpy(f, udp_frame, sizeof(f));
+    f[50] ^= 0xff; /* a payload byte */
+    net_send_packet(backend.nc, f, sizeof(f));
+    assert_int_equal(get_q1(RX_RING, 2) & 0xffffffff, 0x20000053); /* TCPE */
+    memcpy(f, udp_frame, sizeof(f));
+    f[24] ^= 0x01; /* the IP header checksum */
+    net_send_packet(backend.nc, f, sizeof(f));
+    assert_int_equal(get_q1(RX_RING, 3) & 0xffffffff, 0x40000053); /* IPE */
+    wr(E1000_RXCSUM, 0);
+    net_send_packet(backend.nc, udp_frame, sizeof(udp_frame));
+    assert_int_equal(get_q1(RX_RING, 4) & 0xffffffff, 0x07); /* IXSM: not checked */
+
+    rx_setup(false);
+    wr(E1000_RXCSUM, RXCSUM_TUOFL); /* what Linux's driver sets */
+    net_send_packet(backend.nc, tcp_frame, sizeof(tcp_frame));
+    assert_int_equal((get_q1(RX_RING, 0) >> 32) & 0xffff, 0x23); /* TCPCS, no errors */
+}
+
+/* ---- MSI-X ---- */
+
+#define MSIX_BAR_ADDR 0x40200000ull
+#define MSG_ADDR (RAM_BASE + 0x8000)
+#define MSIX_ENABLE 0x8000
+#define CTRL_EXT_EIAME (1u << 24)
+
+static uint32_t msix_cap(void)
+{
+    for (uint32_t cap = cfg_rd(PCI_CAPABILITY_LIST, 1); cap; cap = cfg_rd(cap + 1, 1)) {
+        if (cfg_rd(cap, 1) == 0x11) {
+            return cap;
+        }
+    }
+    fail_msg("no MSI-X capability");
+    return 0;
+}
+
+static uint32_t message(unsigned vector)
+{
+    uint32_t v;
+
+    ram_rd(MSG_ADDR + 4 * vector, &v, 4);
+    return v;
+}
+
+/*
+ * What Linux's e1000e driver programs for the 82574: vectors 0-2 each write 0x100 + n to
+ * MSG_ADDR + 4n; IVAR routes RxQ0, TxQ0 and Other to them; RxQ0/TxQ0 auto-clear (EIAC) and
+ * the other causes auto-mask (EIAME with IAM).
+ */
+static void msix_setup(void)
+{
+    uint32_t cap = msix_cap();
+
+    assert_int_equal(cfg_rd(cap + 2, 2) & 0x7ff, E1000E_MSIX_VECTORS - 1);
+    assert_int_equal(cfg_rd(cap + 4, 4), 3); /* the table at offset 0 of BAR3 */
+    cfg_wr(PCI_BASE_ADDRESS_0 + 4 * 3, (uint32_t)MSIX_BAR_ADDR, 4);
+    for (unsigned v = 0; v < 3; v++) {
+        hwaddr e = MSIX_BAR_ADDR + 16 * v;
+        uint32_t entry[4] = {(uint32_t)(MSG_ADDR + 4 * v), 0, 0x100 + v, 0};
+
+        for (int i = 0; i < 4; i++) {
+            assert_int_equal(address_space_store(address_space_memory(), e + 4 * i, 4, entry[i]),
+                             MEMTX_OK);
+        }
+    }
+    cfg_wr(cap + 2, MSIX_ENABLE, 2);
+    wr(E1000_IVAR, (1u << 31) | (0xa << 16) | (0x9 << 8) | 0x8);
+    wr(E1000_EIAC, E1000_ICR_RXQ0 | E1000_ICR_TXQ0);
+    wr(E1000_IAM, ~(E1000_ICR_QUEUES) | E1000_ICR_OTHER);
+    wr(E1000_CTRL_EXT, rd(E1000_CTRL_EXT) | CTRL_EXT_EIAME);
+    wr(E1000_IMS, E1000_ICR_RXQ0 | E1000_ICR_TXQ0 | E1000_ICR_OTHER | E1000_ICR_LSC);
+}
+
+static void test_msix_vectors(void **state)
+{
+    int line = (SLOT + 0) % GPEX_NUM_IRQS;
+
+    msix_setup();
+    /* A link change: the Other vector, Other auto-masked until the driver unmasks it. */
+    wr(E1000_ICS, E1000_ICR_LSC);
+    assert_int_equal(message(2), 0x102);
+    assert_int_equal(message(0) | message(1), 0);
+    assert_int_equal(line_level[line], 0); /* no INTx while MSI-X is on */
+    assert_int_equal(rd(E1000_IMS) & E1000_ICR_OTHER, 0);
+    assert_true(rd(E1000_ICR) & E1000_ICR_LSC);
+    /* A frame sent: the TxQ0 vector; TxQ0 auto-cleared, TXDW still readable. */
+    tx_setup(NDESC * 16);
+    put_desc(TX_RING, 0, BUF, 60 | (0x0bull << 24));
+    wr(E1000_TDT, 1);
+    assert_int_equal(message(1), 0x101);
+    assert_int_equal(rd(E1000_ICR) & (E1000_ICR_TXQ0 | E1000_ICR_TXDW), E1000_ICR_TXDW);
+    /* The watchdog's software receive interrupt (ICS RxQ0) and a second one: two messages. */
+    wr(E1000_ICS, E1000_ICR_RXQ0);
+    assert_int_equal(message(0), 0x100);
+    memset(memory_region_get_ram_ptr(&ram) + (MSG_ADDR - RAM_BASE), 0, 16);
+    wr(E1000_ICS, E1000_ICR_RXQ0);
+    assert_int_equal(message(0), 0x100);
+    /* A masked Other cause sends nothing until IMS enables it again. */
+    memset(memory_region_get_ram_ptr(&ram) + (MSG_ADDR - RAM_BASE), 0, 16);
+    wr(E1000_ICS, E1000_ICR_LSC);
+    assert_int_equal(message(2), 0);
+    wr(E1000_IMS, E1000_ICR_OTHER | E1000_ICR_LSC);
+    assert_int_equal(message(2), 0x102);
+}
+
+static void ics_rxq0(void)
+{
+    wr(E1000_ICS, E1000_ICR_RXQ0);
+}
+
+static void test_msix_bad_ivar(void **state)
+{
+    msix_setup();
+    wr(E1000_IVAR, 0); /* no valid entries */
+    assert_non_null(strstr(logged(ics_rxq0), "without a valid IVAR entry"));
+    assert_int_equal(message(0) | message(1) | message(2), 0);
+    /* MSI-X off again: back to INTx. */
+    cfg_wr(msix_cap() + 2, 0, 2);
+    wr(E1000_IMS, E1000_ICR_LSC);
+    wr(E1000_ICS, E1000_ICR_LSC);
+    assert_int_equal(line_level[(SLOT + 0) % GPEX_NUM_IRQS], 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -539,6 +690,9 @@ int main(void)
         cmocka_unit_test_setup(test_rx_extended_and_legacy, test_setup),
         cmocka_unit_test_setup(test_rx_malformed, test_setup),
         cmocka_unit_test_setup(test_vmstate_round_trip, test_setup),
+        cmocka_unit_test_setup(test_rx_checksum_offload, test_setup),
+        cmocka_unit_test_setup(test_msix_vectors, test_setup),
+        cmocka_unit_test_setup(test_msix_bad_ivar, test_setup),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

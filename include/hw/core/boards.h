@@ -66,6 +66,12 @@ typedef struct MachineClass {
     bool (*device_plug)(MachineState *ms, DeviceState *dev, Error **errp);
     /* Undo device_plug (the monitor's device_del); NULL = nothing can be unplugged. */
     bool (*device_unplug)(MachineState *ms, DeviceState *dev, Error **errp);
+    /* QEMU's default_nic: the NIC -nic and -net nic make without model= (NULL: virtio-net-pci). */
+    const char *default_nic;
+    /* -drive's interface without if= (QEMU's block_default_type; NULL: "none"), and how many
+     * if=ide buses of one unit each the board has (QEMU's q35: one per AHCI port). */
+    const char *block_default_if;
+    unsigned ide_buses;
 } MachineClass;
 
 struct MachineState {

@@ -4,9 +4,10 @@
  *
  * The controller is a PCI function 8086:2922, class 01.06.01 (AHCI 1.0), with its
  * registers (the ABAR) in BAR5, an index/data pair to them in I/O BAR4, and INTx pin A. It has
- * AHCI_NUM_PORTS ports; port n is the bus "ID.n" when the controller has id=ID, else "ide.n"
- * (QEMU's names). Commands run to completion inside the guest's PxCI write, against the disk's
- * BlockBackend.
+ * AHCI_NUM_PORTS ports; port n is the bus "ID.n" when the controller has id=ID, else "ide.N"
+ * with N counting on over the ports of the controllers without an id made before it (QEMU's
+ * names: q35's own controller has ide.0-ide.5, a -device ich9-ahci after it ide.6-ide.11). Commands
+ * run to completion inside the guest's PxCI write, against the disk's BlockBackend.
  *
  * Guest memory (command lists, received-FIS areas, PRDT buffers) is only ever reached through
  * ahci_dma_read/ahci_dma_write, which refuse anything that is not RAM.
@@ -48,6 +49,7 @@ struct AHCIState {
     MemoryRegion abar, idp;
     uint32_t ghc, is;
     uint32_t idp_index; /* BAR4's INDEX register */
+    int bus_base;       /* without an id, port n is the bus "ide.<bus_base + n>" */
     AHCIPort ports[AHCI_NUM_PORTS];
 };
 

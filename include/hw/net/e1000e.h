@@ -4,7 +4,9 @@
  *     -netdev user,id=n0 -device e1000e,netdev=n0[,mac=52:54:00:12:34:56]
  *
  * BARs as QEMU: 0 MMIO registers (128 KiB), 1 flash (128 KiB, reads 0), 2 I/O window
- * (IOADDR/IODATA, 32 bytes), 3 MSI-X table (16 KiB, unused: INTx pin A only).
+ * (IOADDR/IODATA, 32 bytes), 3 MSI-X (16 KiB: the table of E1000E_MSIX_VECTORS at 0, the PBA at
+ * 0x800). Interrupts go out on INTx pin A, or once the driver enables MSI-X, as the messages
+ * IVAR assigns to the receive, transmit and other causes (INTx then stays low).
  * Split in two files: e1000e.c (PCI, registers, PHY, NVM, interrupts) and
  * e1000e-rings.c (receive and transmit descriptor rings).
  */
@@ -34,7 +36,9 @@ enum {
     E1000_ICS = 0x00c8,
     E1000_IMS = 0x00d0,
     E1000_IMC = 0x00d8,
+    E1000_EIAC = 0x00dc, /* the 82574's MSI-X auto-clear mask */
     E1000_IAM = 0x00e0,
+    E1000_IVAR = 0x00e4,
     E1000_RCTL = 0x0100,
     E1000_TCTL = 0x0400,
     E1000_EXTCNF_CTRL = 0x0f00,
@@ -68,6 +72,13 @@ enum {
 #define E1000_ICR_RXO (1u << 6)
 #define E1000_ICR_RXT0 (1u << 7)
 #define E1000_ICR_MDAC (1u << 9)
+/* MSI-X mode: the causes folded per queue (receive 0/1, transmit 0/1, other) */
+#define E1000_ICR_RXQ0 (1u << 20)
+#define E1000_ICR_TXQ0 (1u << 22)
+#define E1000_ICR_OTHER (1u << 24)
+#define E1000E_QUEUE_CAUSES 5
+#define E1000_ICR_QUEUES (0x1fu << 20)
+#define E1000E_MSIX_VECTORS 5
 #define E1000_ICR_ASSERTED (1u << 31)
 
 #define E1000_RCTL_EN (1u << 1)
@@ -84,9 +95,10 @@ typedef struct E1000EState {
     uint16_t nvm[E1000E_NVM_WORDS];
     uint16_t phy[E1000E_PHY_REGS]; /* page 0 of the PHY */
     uint16_t phy_page;
-    uint32_t ioaddr;   /* BAR2's IOADDR: which register IODATA reaches */
-    uint8_t *rx_frame; /* a received frame with padding and CRC, NET_MAX_FRAME_SIZE + 4 */
-    uint8_t *tx_frame; /* the frame being gathered from TX data descriptors */
+    uint32_t msix_asserted; /* queue causes whose message went out and that are still up */
+    uint32_t ioaddr;        /* BAR2's IOADDR: which register IODATA reaches */
+    uint8_t *rx_frame;      /* a received frame with padding and CRC, NET_MAX_FRAME_SIZE + 4 */
+    uint8_t *tx_frame;      /* the frame being gathered from TX data descriptors */
     size_t tx_len;
     bool tx_overflow;  /* the current frame grew too large: drop it at EOP */
     bool tx_mid_frame; /* savevm: a frame was half gathered (its bytes are not saved) */
