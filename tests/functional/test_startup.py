@@ -35,6 +35,10 @@ def wait_for_prompt_and_check_maps(kestrel, extra):
                                     "-monitor", "stdio",
                                     *extra], timeout=HANG_GUARD, encoding="utf-8")
     child.expect(r"\(kestrel\) |\(qemu\) ")
+    # The prompt comes when the monitor is created, before the backends; the answer to a
+    # command comes from the main loop, after the whole machine (netdevs included) exists.
+    child.sendline("info status")
+    child.expect("VM status: paused")
     mapped = mapped_libslirp(child.pid)
     child.sendline("quit")
     child.expect(pexpect.EOF)
