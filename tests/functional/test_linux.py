@@ -27,13 +27,14 @@ def boot(emulator, images, append="console=ttyS0", extra=(), initrd=True):
     return child
 
 
-def sh(child, cmd):
-    """Run cmd in the guest; return its output (without the echo), asserting status 0."""
+def sh(child, cmd, prompt=PROMPT):
+    """Run cmd in the guest's shell (prompt: its prompt's pattern); return its output
+    (without the echo), asserting status 0."""
     child.sendline(cmd + "; echo RC=$?")
     child.expect(r"RC=(\d+)\r*\n")
     out = child.before
     assert child.match.group(1) == "0", f"{cmd!r} failed:\n{out}"
-    child.expect(PROMPT)
+    child.expect(prompt)
     return out.split("\n", 1)[1] if "\n" in out else ""
 
 

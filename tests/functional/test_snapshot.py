@@ -26,8 +26,7 @@ import pytest
 
 from conftest import HANG_GUARD
 from monitor_util import HMP, QMP, build_wait_guest, connect_unix, start, stop
-
-PROMPT = r"kestrel:[^#\r\n]*# "
+from test_linux import PROMPT, sh
 
 
 @pytest.fixture
@@ -76,16 +75,6 @@ def spawn_linux(emulator, images, disk, mon, transport, extra=()):
             "-monitor", f"unix:{mon},server=on,wait=off", *extra]
     return pexpect.spawn(emulator, args, timeout=HANG_GUARD, encoding="utf-8",
                          codec_errors="replace")
-
-
-def sh(child, cmd):
-    """Run cmd in the guest; its output (without the echo), asserting status 0."""
-    child.sendline(cmd + "; echo RC=$?")
-    child.expect(r"RC=(\d+)\r*\n")
-    out = child.before
-    assert child.match.group(1) == "0", f"{cmd!r} failed:\n{out}"
-    child.expect(PROMPT)
-    return out.split("\n", 1)[1] if "\n" in out else ""
 
 
 def hmp(child, mon):

@@ -16,6 +16,8 @@ import pexpect
 import pytest
 
 from conftest import BUILD, HANG_GUARD, ROOT, run
+from test_linux import poweroff
+from test_linux import sh as linux_sh
 
 KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or os.path.join(BUILD, "kestrel-x86_64"))
 QEMU_X86 = shutil.which("qemu-system-x86_64")
@@ -191,20 +193,7 @@ def boot_disk(binary, images, disk, fwd_port, log):
 
 
 def sh(child, cmd):
-    """Run cmd in the guest; its output (without the echo), asserting status 0."""
-    child.sendline(cmd + "; echo RC=$?")
-    child.expect(r"RC=(\d+)\r*\n")
-    out = child.before
-    assert child.match.group(1) == "0", f"{cmd!r} failed:\n{out}"
-    child.expect(PROMPT)
-    return out.split("\n", 1)[1] if "\n" in out else ""
-
-
-def poweroff(child):
-    child.sendline("poweroff")
-    child.expect(pexpect.EOF)
-    child.close()
-    return child.exitstatus
+    return linux_sh(child, cmd, PROMPT)
 
 
 def hostfwd_banner(port):
