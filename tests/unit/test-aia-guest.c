@@ -14,11 +14,11 @@
 #include <cmocka.h>
 
 #include "hw/intc/riscv_imsic.h"
+#include "test-csr-access.h"
 
 #define GUEST_BASE 0x28000000 /* S file page, then guest files 1 and 2 */
 
 static RISCVCPU *cpu;
-static CPURISCVState *env;
 static DeviceState *guest[3];
 
 static int setup(void **state)
@@ -47,19 +47,6 @@ static int teardown(void **state)
     }
     object_unref(OBJECT(cpu));
     return 0;
-}
-
-static uint64_t csr_read(int csrno)
-{
-    uint64_t val;
-
-    assert_int_equal(riscv_csrrw(env, csrno, &val, 0, 0), RISCV_EXCP_NONE);
-    return val;
-}
-
-static void csr_write(int csrno, uint64_t val)
-{
-    assert_int_equal(riscv_csrrw(env, csrno, NULL, val, ~0ULL), RISCV_EXCP_NONE);
 }
 
 static RISCVException csr_try(int csrno)

@@ -13,10 +13,10 @@
 #include <cmocka.h>
 
 #include "target/riscv/cpu.h"
+#include "test-csr-access.h"
 #include "util/timer.h"
 
 static RISCVCPU *cpu;
-static CPURISCVState *env;
 static uint64_t fake_time;
 
 static uint64_t read_fake_time(void *opaque)
@@ -43,18 +43,6 @@ static uint64_t csr_rw(int csrno, uint64_t val)
 {
     uint64_t old;
     return riscv_csrrw(env, csrno, &old, val, ~0ULL) == RISCV_EXCP_NONE ? old : UINT64_MAX;
-}
-
-static uint64_t csr_read(int csrno)
-{
-    uint64_t val;
-    assert_int_equal(riscv_csrrw(env, csrno, &val, 0, 0), RISCV_EXCP_NONE);
-    return val;
-}
-
-static void csr_write(int csrno, uint64_t val)
-{
-    assert_int_equal(riscv_csrrw(env, csrno, NULL, val, ~0ULL), RISCV_EXCP_NONE);
 }
 
 static RISCVException csr_try_read(int csrno)

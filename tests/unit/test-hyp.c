@@ -15,9 +15,9 @@
 
 #include "hw/core/irq.h"
 #include "target/riscv/cpu.h"
+#include "test-csr-access.h"
 
 static RISCVCPU *cpu;
-static CPURISCVState *env;
 
 static int setup(void **state)
 {
@@ -31,18 +31,6 @@ static int teardown(void **state)
 {
     object_unref(OBJECT(cpu));
     return 0;
-}
-
-static uint64_t csr_read(int csrno)
-{
-    uint64_t val;
-    assert_int_equal(riscv_csrrw(env, csrno, &val, 0, 0), RISCV_EXCP_NONE);
-    return val;
-}
-
-static void csr_write(int csrno, uint64_t val)
-{
-    assert_int_equal(riscv_csrrw(env, csrno, NULL, val, ~0ULL), RISCV_EXCP_NONE);
 }
 
 /* Enter VS (or VU) as an mret with MPV would. */
