@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "test-fake-netdev.h"
 #include "test-guest-log.h"
 
 #include "hw/net/e1000e.h"
@@ -35,35 +36,12 @@
 #define BUF (RAM_BASE + 0x10000)
 #define NDESC 8 /* 128 bytes: the smallest ring */
 
-typedef struct FakeNetdev {
-    NetClientState *nc;
-    uint8_t last[2048];
-    size_t last_size;
-    int frames;
-} FakeNetdev;
-
 static MemoryRegion ram;
 static FakeNetdev backend;
 static GPEXHost *host;
 static E1000EState *nic;
 static int line_level[GPEX_NUM_IRQS];
 static const uint8_t our_mac[ETH_ALEN] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
-
-static ssize_t fake_receive(NetClientState *nc, const uint8_t *buf, size_t size)
-{
-    FakeNetdev *f = nc->opaque;
-
-    memcpy(f->last, buf, MIN(size, sizeof(f->last)));
-    f->last_size = size;
-    f->frames++;
-    return size;
-}
-
-static const NetClientInfo fake_info = {
-    .kind = NET_CLIENT_NETDEV,
-    .type = "fake",
-    .receive = fake_receive,
-};
 
 static void record_line(void *opaque, int n, int level)
 {
@@ -155,7 +133,7 @@ static int group_setup(void **state)
         irqs[i] = irq_new(record_line, NULL, i);
     }
     host = gpex_create(&cfg, irqs, &error_abort);
-    backend.nc = net_client_new(&fake_info, "fn0", &backend);
+    backend.nc = net_client_new(&fake_netdev_info, "fn0", &backend);
     dev = qdev_new("e1000e");
     assert_true(object_property_parse(OBJECT(dev), "netdev", "fn0", &error_abort));
     assert_true(object_property_parse(OBJECT(dev), "mac", "52:54:00:12:34:56", &error_abort));

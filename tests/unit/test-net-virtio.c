@@ -13,6 +13,7 @@
 
 #include "hw/virtio/virtio-net.h"
 #include "system/memory.h"
+#include "test-fake-netdev.h"
 #include "util/main-loop.h"
 
 #define RAM_BASE 0x80000000ULL
@@ -28,33 +29,10 @@
 #define VRING_DESC_F_NEXT 1
 #define VRING_DESC_F_WRITE 2
 
-typedef struct FakeNetdev {
-    NetClientState *nc;
-    uint8_t last[2048];
-    size_t last_size;
-    int frames;
-} FakeNetdev;
-
 static MemoryRegion ram;
 static FakeNetdev backend;
 static uint16_t avail_idx[2];
 static uint16_t next_desc[2];
-
-static ssize_t fake_netdev_receive(NetClientState *nc, const uint8_t *buf, size_t size)
-{
-    FakeNetdev *f = nc->opaque;
-
-    memcpy(f->last, buf, MIN(size, sizeof(f->last)));
-    f->last_size = size;
-    f->frames++;
-    return size;
-}
-
-static const NetClientInfo fake_netdev_info = {
-    .kind = NET_CLIENT_NETDEV,
-    .type = "fake",
-    .receive = fake_netdev_receive,
-};
 
 static void ram_write(hwaddr addr, const void *buf, size_t len)
 {
