@@ -31,11 +31,8 @@
 #define CSR_HGEIP 0xe12
 
 #define HSTATUS_VGEIN_SHIFT 12
-#define MSTATUS_MPV (1UL << 39)
 #define MIP_VSEIP (1UL << 10)
 #define MIP_SGEIP (1UL << 12)
-#define CAUSE_VS_ECALL 10
-#define CAUSE_VIRTUAL_INSTRUCTION 22
 
 #define EIDELIVERY 0x70
 #define EITHRESHOLD 0x72
@@ -47,8 +44,6 @@ static char hs_stack[4096] __attribute__((aligned(16)));
 static char vs_stack[4096] __attribute__((aligned(16)));
 static volatile unsigned long hs_cause, hs_hgeip, hs_count;
 volatile unsigned long vs_seen[2]; /* the VS handler's scause, count */
-void forward_exit_to_m(long value) __attribute__((noreturn)); /* lib/crt.S */
-
 /* VS's trap handler: record scause; for interrupts mask them all (sie = 0), else skip. */
 asm(".text\n"
     ".align 2\n"
@@ -75,7 +70,7 @@ extern char aia_vs_trap[];
 
 static int m_hook(struct trap_frame *f)
 {
-    if (f->cause == CAUSE_VS_ECALL && f->regs[REG_A7] == ECALL_EXIT_MODE)
+    if (is_exit_ecall(f))
         resume_m_context((long)f->regs[REG_A0]);
     return 0;
 }
@@ -83,7 +78,7 @@ static int m_hook(struct trap_frame *f)
 /* HS: the guest external interrupt; hgeie = 0 keeps it from firing again. */
 static int s_hook(struct trap_frame *f)
 {
-    if (f->cause == CAUSE_VS_ECALL && f->regs[REG_A7] == ECALL_EXIT_MODE)
+    if (is_exit_ecall(f))
         forward_exit_to_m((long)f->regs[REG_A0]);
     if (f->cause == (CAUSE_INTERRUPT | 12)) {
         hs_cause = f->cause;
@@ -97,12 +92,7 @@ static int s_hook(struct trap_frame *f)
 
 static long run_virt(long (*fn)(long), long arg)
 {
-    long r;
-
-    csr_set(mstatus, MSTATUS_MPV);
-    r = run_in_mode(PRV_S, fn, arg, vs_stack + sizeof(vs_stack));
-    csr_clear(mstatus, MSTATUS_MPV);
-    return r;
+    return run_in_virt_mode(PRV_S, fn, arg, vs_stack + sizeof(vs_stack));
 }
 
 /* ---- HS: enable guest file 2, MSI to it, wait for SGEI ---- */

@@ -18,10 +18,6 @@
 #define CSR_HTINST 0x64a
 #define CSR_MTINST 0x34a
 #define CSR_MTVAL2 0x34b
-#define MSTATUS_MPV (1UL << 39)
-#define CAUSE_VS_ECALL 10
-#define CAUSE_LOAD_GUEST_PAGE_FAULT 21
-#define CAUSE_STORE_GUEST_PAGE_FAULT 23
 
 #define GPA_HOLE 0xc0000000UL
 #define GPA_RO_ALIAS 0x100000000UL /* + (pa - 2 GiB): PA 2 GiB.., read-only */
@@ -36,18 +32,16 @@ static volatile unsigned long hs_htinst, hs_count;
 
 static int m_hook(struct trap_frame *f)
 {
-    if (f->cause == CAUSE_VS_ECALL && f->regs[REG_A7] == ECALL_EXIT_MODE)
+    if (is_exit_ecall(f))
         resume_m_context((long)f->regs[REG_A0]);
     m_mtinst = csr_read(CSR_MTINST);
     m_mtval2 = csr_read(CSR_MTVAL2);
     return 0;
 }
 
-void forward_exit_to_m(long value) __attribute__((noreturn)); /* lib/crt.S */
-
 static int s_hook(struct trap_frame *f)
 {
-    if (f->cause == CAUSE_VS_ECALL && f->regs[REG_A7] == ECALL_EXIT_MODE)
+    if (is_exit_ecall(f))
         forward_exit_to_m((long)f->regs[REG_A0]);
     hs_htinst = csr_read(CSR_HTINST);
     hs_count++;
@@ -56,12 +50,7 @@ static int s_hook(struct trap_frame *f)
 
 static long run_virt(long (*fn)(long), long arg)
 {
-    long r;
-
-    csr_set(mstatus, MSTATUS_MPV);
-    r = run_in_mode(PRV_S, fn, arg, vs_stack + sizeof(vs_stack));
-    csr_clear(mstatus, MSTATUS_MPV);
-    return r;
+    return run_in_virt_mode(PRV_S, fn, arg, vs_stack + sizeof(vs_stack));
 }
 
 /* ---- VS: one access each, with known encodings ---- */

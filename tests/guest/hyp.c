@@ -45,13 +45,7 @@
 #define HSTATUS_VTW (1UL << 21)
 #define HSTATUS_VTSR (1UL << 22)
 #define MSTATUS_GVA (1UL << 38)
-#define MSTATUS_MPV (1UL << 39)
 
-#define CAUSE_VS_ECALL 10
-#define CAUSE_FETCH_GUEST_PAGE_FAULT 20
-#define CAUSE_LOAD_GUEST_PAGE_FAULT 21
-#define CAUSE_VIRTUAL_INSTRUCTION 22
-#define CAUSE_STORE_GUEST_PAGE_FAULT 23
 
 #define MIP_VSSIP (1UL << 2)
 #define MIP_VSEIP (1UL << 10)
@@ -81,7 +75,6 @@ static char vs_stack[4096] __attribute__((aligned(16)));
 
 /* What the VS trap handler (vs_trap_entry, below) saw: t1 save, cause, tval, epc, count. */
 volatile unsigned long vs_trap_save[5];
-void forward_exit_to_m(long value) __attribute__((noreturn)); /* lib/crt.S */
 /* mtval2 of the last trap into M other than an exit */
 static volatile unsigned long m_mtval2;
 /* What the HS hook saw. */
@@ -125,7 +118,7 @@ extern char vs_trap_entry[];
 /* The exit ecall from VS-mode has cause 10, which the library does not know. */
 static int m_hook(struct trap_frame *f)
 {
-    if (f->cause == CAUSE_VS_ECALL && f->regs[REG_A7] == ECALL_EXIT_MODE)
+    if (is_exit_ecall(f))
         resume_m_context((long)f->regs[REG_A0]);
     m_mtval2 = csr_read(CSR_MTVAL2); /* before the exit ecall's trap rewrites it */
     return 0;
@@ -135,7 +128,7 @@ static int m_hook(struct trap_frame *f)
 static int s_hook(struct trap_frame *f)
 {
     /* the exit ecall of VS code, delegated here: pass it on to M */
-    if (f->cause == CAUSE_VS_ECALL && f->regs[REG_A7] == ECALL_EXIT_MODE)
+    if (is_exit_ecall(f))
         forward_exit_to_m((long)f->regs[REG_A0]);
     hs_hstatus = csr_read(CSR_HSTATUS);
     hs_htval = csr_read(CSR_HTVAL);
@@ -152,11 +145,7 @@ static int s_hook(struct trap_frame *f)
 /* Run fn(arg) in VS (mode PRV_S) or VU (PRV_U) and come back to M. */
 static long run_virt(int mode, long (*fn)(long), long arg)
 {
-    long r;
-    csr_set(mstatus, MSTATUS_MPV);
-    r = run_in_mode(mode, fn, arg, vs_stack + sizeof(vs_stack));
-    csr_clear(mstatus, MSTATUS_MPV);
-    return r;
+    return run_in_virt_mode(mode, fn, arg, vs_stack + sizeof(vs_stack));
 }
 
 /* ---- code run in VS / VU ---- */

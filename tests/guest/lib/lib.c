@@ -10,7 +10,6 @@ volatile int trap_expect;
 volatile unsigned long trap_goto_pc;
 volatile trap_hook_t m_trap_hook, s_trap_hook;
 
-void forward_exit_to_m(long value) __attribute__((noreturn));
 unsigned read_insn_parcel_m(unsigned long epc);
 unsigned read_insn_parcel_s(unsigned long epc);
 
@@ -218,10 +217,21 @@ static void take_expected(struct trap_frame *f, char handler)
     }
 }
 
-static int is_exit_ecall(struct trap_frame *f)
+int is_exit_ecall(struct trap_frame *f)
 {
-    return (f->cause == CAUSE_USER_ECALL || f->cause == CAUSE_SUPERVISOR_ECALL) &&
+    return (f->cause == CAUSE_USER_ECALL || f->cause == CAUSE_SUPERVISOR_ECALL ||
+            f->cause == CAUSE_VS_ECALL) &&
            f->regs[REG_A7] == ECALL_EXIT_MODE;
+}
+
+long run_in_virt_mode(int mode, long (*fn)(long), long arg, void *stack)
+{
+    long r;
+
+    csr_set(mstatus, MSTATUS_MPV);
+    r = run_in_mode(mode, fn, arg, stack);
+    csr_clear(mstatus, MSTATUS_MPV);
+    return r;
 }
 
 void trap_handler_m(struct trap_frame *f);

@@ -48,6 +48,7 @@
 #define MSTATUS_TVM         (1UL << 20)
 #define MSTATUS_TW          (1UL << 21)
 #define MSTATUS_TSR         (1UL << 22)
+#define MSTATUS_MPV         (1UL << 39) /* H: the trap came from V=1 */
 #define MSTATUS_UXL         (3UL << 32)
 #define MSTATUS_SXL         (3UL << 34)
 #define MSTATUS_SD          (1UL << 63)
@@ -81,10 +82,15 @@
 #define CAUSE_STORE_ACCESS          7
 #define CAUSE_USER_ECALL            8
 #define CAUSE_SUPERVISOR_ECALL      9
+#define CAUSE_VS_ECALL              10 /* H: from VS-mode */
 #define CAUSE_MACHINE_ECALL         11
 #define CAUSE_FETCH_PAGE_FAULT      12
 #define CAUSE_LOAD_PAGE_FAULT       13
 #define CAUSE_STORE_PAGE_FAULT      15
+#define CAUSE_FETCH_GUEST_PAGE_FAULT 20 /* H */
+#define CAUSE_LOAD_GUEST_PAGE_FAULT 21
+#define CAUSE_VIRTUAL_INSTRUCTION   22
+#define CAUSE_STORE_GUEST_PAGE_FAULT 23
 #define CAUSE_INTERRUPT             (1UL << 63)
 
 /* satp */

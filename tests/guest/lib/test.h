@@ -63,6 +63,12 @@ void mode_exit(long value) __attribute__((noreturn));
 /* From an M-mode trap hook: drop the trap and make the innermost
  * run_in_mode() return value (in M-mode). */
 void resume_m_context(long value) __attribute__((noreturn));
+/* From an S-mode trap hook: pass a delegated exit ecall on to M-mode (lib/crt.S). */
+void forward_exit_to_m(long value) __attribute__((noreturn));
+/* Is f the ecall that ends run_in_mode() (from U, S, or with H from VS/VU)? */
+int is_exit_ecall(struct trap_frame *f);
+/* H: run_in_mode() with V=1: fn(arg) in VS (PRV_S) or VU (PRV_U). */
+long run_in_virt_mode(int mode, long (*fn)(long), long arg, void *stack);
 /* EXPECT_GOTO target for a faulting leaf probe run in M-mode with MPRV set:
  * clears MPRV and returns TRAP_RET_VALUE from the probe. */
 extern char mprv_fault_return[];
