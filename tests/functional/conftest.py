@@ -59,6 +59,23 @@ def run(cmd, **kw):
                           timeout=HANG_GUARD, **kw)
 
 
+def smp_firmware():
+    """["-bios", PATH] for Linux boots with more than one hart: Debian's OpenSBI 1.1 with its
+    hart_start race closed by scripts/opensbi-hsm-fix. The stock build hangs about one such
+    boot in a hundred, under QEMU as under Kestrel (docs/smp-boot-hang.md); single-hart boots
+    and `make run` keep the stock firmware."""
+    cache = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+                         "kestrel")
+    path = os.path.join(cache, "opensbi-1.1-2-hsm-fixed.bin")
+    if not os.path.exists(path):
+        os.makedirs(cache, exist_ok=True)
+        partial = f"{path}.{os.getpid()}"
+        subprocess.run([os.path.join(ROOT, "scripts", "opensbi-hsm-fix"), partial, OPENSBI],
+                       check=True)
+        os.replace(partial, path)
+    return ["-bios", path]
+
+
 @pytest.fixture(scope="session")
 def linux_images():
     """Directory with Image, rootfs.cpio.gz and disk.img from scripts/build-images (built once,

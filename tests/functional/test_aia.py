@@ -9,7 +9,7 @@ import os
 import re
 import subprocess
 
-from conftest import run
+from conftest import run, smp_firmware
 from test_debian import debian, direct_kernel_args, login, poweroff, shell, spawn  # noqa: F401
 
 
@@ -77,7 +77,7 @@ def test_bad_aia_mode_is_refused(kestrel):
 
 def boot_debian(kestrel, debian, tmp_path, aia, bus="device"):
     """Debian on virtio-blk and virtio-net over virtio-mmio (bus "device") or PCI ("pci")."""
-    args = ["-M", f"virt,aia={aia}", "-m", "1G", "-smp", "2", "-nographic", "-snapshot",
+    args = ["-M", f"virt,aia={aia}", "-m", "1G", "-smp", "2", *smp_firmware(), "-nographic", "-snapshot",
             "-drive", f"file={os.path.join(debian, 'debian.img')},format=raw,if=none,id=hd0",
             "-device", f"virtio-blk-{bus},drive=hd0", "-netdev", "user,id=n0",
             "-device", f"virtio-net-{bus},netdev=n0",

@@ -17,7 +17,7 @@ import time
 import pexpect
 import pytest
 
-from conftest import HANG_GUARD, KESTREL, QEMU, ROOT, UBOOT
+from conftest import HANG_GUARD, KESTREL, QEMU, ROOT, UBOOT, smp_firmware
 
 LOGIN = "kestrel-debian login: "
 PASSWORD = "kestrel"  # root's, set by scripts/build-debian
@@ -46,7 +46,7 @@ def free_port():
 
 def machine_args(disk, port, extra_drive_opts=""):
     """The virt machine of the brief: 1 GiB, 2 harts, virtio-mmio disk and NIC, ssh forwarded."""
-    return ["-M", "virt", "-m", "1G", "-smp", "2", "-nographic",
+    return ["-M", "virt", "-m", "1G", "-smp", "2", *smp_firmware(), "-nographic",
             "-drive", f"file={disk},format=raw,if=none,id=hd0{extra_drive_opts}",
             "-device", "virtio-blk-device,drive=hd0",
             "-netdev", f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:22",

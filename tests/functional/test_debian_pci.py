@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from conftest import HANG_GUARD, KESTREL, QEMU
+from conftest import HANG_GUARD, KESTREL, QEMU, smp_firmware
 from test_debian import (check_session, debian, direct_kernel_args, free_port, login,  # noqa: F401
                          poweroff, shell, spawn)
 
@@ -41,7 +41,7 @@ def make_scratch(tmp_path):
 
 
 def pci_args(overlay, scratch, port):
-    return ["-M", "virt", "-m", "1G", "-smp", "2", "-nographic",
+    return ["-M", "virt", "-m", "1G", "-smp", "2", *smp_firmware(), "-nographic",
             "-drive", f"file={overlay},format=qcow2,if=none,id=hd0",
             "-device", "virtio-blk-pci,drive=hd0",
             "-drive", f"file={scratch},format=raw,if=none,id=scratch,discard=unmap",

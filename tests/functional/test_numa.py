@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import run
+from conftest import run, smp_firmware
 from test_linux import boot, poweroff, sh
 
 NUMA_ARGS = ["-smp", "4", "-m", "256M",
@@ -88,8 +88,9 @@ def test_numa_errors_as_qemu(kestrel, qemu, args):
 
 
 def test_linux_on_two_memdev_nodes(kestrel, linux_images):
-    child = boot(kestrel, linux_images, extra=NUMA_ARGS[4:] + ["-smp", "4", "-m", "256M",
-                                                                "-device", "virtio-rng-device"])
+    extra = NUMA_ARGS[4:] + ["-smp", "4", "-m", "256M", *smp_firmware(),
+                             "-device", "virtio-rng-device"]
+    child = boot(kestrel, linux_images, extra=extra)
     total_kb = int(re.search(r"MemTotal:\s+(\d+)", sh(child, "cat /proc/meminfo")).group(1))
     assert total_kb > 200 * 1024  # both nodes' RAM is usable
     assert sh(child, "grep -c processor /proc/cpuinfo").strip() == "4"

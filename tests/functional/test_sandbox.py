@@ -15,7 +15,7 @@ import subprocess
 import pexpect
 import pytest
 
-from conftest import HANG_GUARD, run
+from conftest import HANG_GUARD, run, smp_firmware
 from test_linux import PROMPT, boot, debugfs_cat, poweroff, sh
 from test_linux_net import host_http_server  # noqa: F401  (a fixture)
 
@@ -33,7 +33,7 @@ def proc_status(pid):
 def test_sandboxed_guest_boots_and_networks(emulator, linux_images,
                                             host_http_server):  # noqa: F811
     http_port, content, _ = host_http_server
-    child = boot(emulator, linux_images, extra=["-smp", "2", "-sandbox", ALL_DENIED,
+    child = boot(emulator, linux_images, extra=["-smp", "2", *smp_firmware(), "-sandbox", ALL_DENIED,
                                            "-netdev", "user,id=n0",
                                            "-device", "virtio-net-device,netdev=n0"])
     assert proc_status(child.pid)["Seccomp"] == ["2"]

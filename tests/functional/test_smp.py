@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, ROOT, run
+from conftest import BUILD, ROOT, run, smp_firmware
 from test_boot_firmware import opensbi_banner
 from test_linux import boot, poweroff, sh
 
@@ -87,7 +87,7 @@ def last_line(text):
 
 
 def test_linux_smp4(emulator, linux_images):
-    child = boot(emulator, linux_images, extra=["-smp", "4"])
+    child = boot(emulator, linux_images, extra=["-smp", "4", *smp_firmware()])
     assert last_line(sh(child, "nproc")) == "4"
     cpuinfo = sh(child, "cat /proc/cpuinfo")
     assert re.findall(r"^processor\s*: (\d+)", cpuinfo, re.M) == ["0", "1", "2", "3"]
@@ -108,7 +108,7 @@ def test_linux_smp4(emulator, linux_images):
 
 
 def test_linux_smp_sockets(kestrel, linux_images):
-    child = boot(kestrel, linux_images, extra=["-smp", "4,sockets=2"])
+    child = boot(kestrel, linux_images, extra=["-smp", "4,sockets=2", *smp_firmware()])
     assert last_line(sh(child, "nproc")) == "4"
     assert poweroff(child) == 0
 

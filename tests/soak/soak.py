@@ -73,13 +73,14 @@ def spawn(args, logfile=None):
 
 def sh(child, cmd):
     """Run cmd in the guest shell; return its output, raising if it exits non-zero."""
-    child.sendline(cmd + "; echo RC=$?")
+    child.sendline("echo SH''-OUT; " + cmd + "; echo RC=$?")  # the echo cannot match SH-OUT
+    child.expect(r"SH-OUT\r*\n")
     child.expect(r"RC=(\d+)\r*\n")
     out, rc = child.before, child.match.group(1)
     child.expect(PROMPT)
     if rc != "0":
         raise AssertionError(f"guest command {cmd!r} failed ({rc}):\n{out}")
-    return out.split("\n", 1)[1] if "\n" in out else ""
+    return out
 
 
 def wait_for_shell(child):
