@@ -96,6 +96,27 @@ static bool type_is_a(struct TypeImpl *ti, const char *name)
 
 /* ---- Classes ---- */
 
+/* Is oc of type typename? The checked casts' test, through the class's cast cache. */
+static bool class_is_a_cached(ObjectClass *oc, const char *typename)
+{
+    for (int i = 0; i < OBJECT_CLASS_CAST_CACHE_SIZE; i++) {
+        if (__atomic_load_n(&oc->cast_cache[i], __ATOMIC_RELAXED) == typename) {
+            return true;
+        }
+    }
+    if (!type_is_a(oc->type, typename)) {
+        return false;
+    }
+    /* Shift the slots down and put the newest first: the oldest falls out. */
+    for (int i = OBJECT_CLASS_CAST_CACHE_SIZE - 1; i > 0; i--) {
+        __atomic_store_n(&oc->cast_cache[i],
+                         __atomic_load_n(&oc->cast_cache[i - 1], __ATOMIC_RELAXED),
+                         __ATOMIC_RELAXED);
+    }
+    __atomic_store_n(&oc->cast_cache[0], typename, __ATOMIC_RELAXED);
+    return true;
+}
+
 static void type_class_init(struct TypeImpl *ti)
 {
     struct TypeImpl *parent = type_parent(ti);
@@ -170,7 +191,7 @@ ObjectClass *object_class_dynamic_cast(ObjectClass *oc, const char *typename)
 ObjectClass *object_class_dynamic_cast_assert(ObjectClass *oc, const char *typename,
                                               const char *file, int line)
 {
-    if (oc && !type_is_a(oc->type, typename)) {
+    if (oc && !class_is_a_cached(oc, typename)) {
         fprintf(stderr, "%s:%d: Class %p (%s) is not a class of type %s\n", file, line, (void *)oc,
                 object_class_get_name(oc), typename);
         abort();
@@ -289,7 +310,7 @@ Object *object_dynamic_cast(Object *obj, const char *typename)
 Object *object_dynamic_cast_assert(Object *obj, const char *typename, const char *file, int line)
 {
     /* NULL stays NULL, so a cast of an optional pointer needs no test first. */
-    if (obj && !type_is_a(obj->klass->type, typename)) {
+    if (obj && !class_is_a_cached(obj->klass, typename)) {
         fprintf(stderr, "%s:%d: Object %p is not an instance of type %s\n", file, line, (void *)obj,
                 typename);
         abort();

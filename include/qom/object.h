@@ -40,11 +40,21 @@ typedef struct TypeInfo {
 } TypeInfo;
 
 /* Every class struct starts with an ObjectClass (directly or through its parent's). */
+#define OBJECT_CLASS_CAST_CACHE_SIZE 4
+
 struct ObjectClass {
     Type type;
     /* Class properties, this class's and inherited ones (see Property). */
     const Property **props;
     size_t nprops;
+    /*
+     * Type names this class was last checked against with success (the checked casts'
+     * string pointers): a hit costs a few pointer compares instead of a walk up the
+     * parents with strcmp. Read and written by any thread, relaxed: a stale slot only
+     * means a slow walk. The cache keys on addresses, so checked casts take names of
+     * static lifetime (the TYPE_* literals), never a buffer that could be reused.
+     */
+    const char *cast_cache[OBJECT_CLASS_CAST_CACHE_SIZE];
 };
 
 typedef struct ObjectChild ObjectChild;

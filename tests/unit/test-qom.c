@@ -366,6 +366,36 @@ static void test_casts(void **state)
     expect_abort(bad_object_cast, "test-qom.c:");
 }
 
+/* A mid object whose class cache is full of mid's own ancestors, then cast to a child. */
+static void bad_cast_after_warm_cache(void)
+{
+    Object *obj = object_new(TYPE_TEST_MID);
+    const char *ancestors[] = {TYPE_TEST_MID, TYPE_TEST_BASE, TYPE_OBJECT, TYPE_TEST_MID};
+
+    for (size_t i = 0; i < ARRAY_SIZE(ancestors); i++) {
+        OBJECT_CHECK(Object, obj, ancestors[i]);
+    }
+    OBJECT_CHECK(TestBase, obj, TYPE_TEST_LEAF);
+}
+
+/* The class cast cache: hits, evictions (more names than slots) and no false positives. */
+static void test_cast_cache(void **state)
+{
+    Object *leaf = object_new(TYPE_TEST_LEAF);
+    const char *names[] = {TYPE_TEST_LEAF, TYPE_TEST_MID, TYPE_TEST_BASE, TYPE_OBJECT};
+
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+            assert_ptr_equal(OBJECT_CHECK(Object, leaf, names[i]), leaf);
+            assert_ptr_equal(OBJECT_CLASS_CHECK(ObjectClass, leaf->klass, names[i]), leaf->klass);
+        }
+    }
+    /* A cached success on the leaf's class says nothing about its parent's class. */
+    assert_null(object_class_dynamic_cast(object_class_by_name(TYPE_TEST_MID), TYPE_TEST_LEAF));
+    object_unref(leaf);
+    expect_abort(bad_cast_after_warm_cache, "is not an instance of type test-leaf");
+}
+
 static void collect_name(ObjectClass *oc, void *opaque)
 {
     char *buf = opaque;
@@ -788,6 +818,7 @@ int main(void)
         cmocka_unit_test(test_class_copy_and_override),
         cmocka_unit_test(test_abstract_rejected),
         cmocka_unit_test(test_casts),
+        cmocka_unit_test(test_cast_cache),
         cmocka_unit_test(test_class_foreach_sorted),
         cmocka_unit_test(test_prop_defaults),
         cmocka_unit_test(test_prop_bool),
