@@ -121,17 +121,19 @@ struct VMStateDescription {
         .size = VMS_CHECK_SIZE(VMS_FIELD_OF(type, f), sizeof(bool)), .num = 1                      \
     }
 
-/* Fixed arrays: f is an array of n elements of width w. */
-#define VMSTATE_UINT_ARRAY_N(f, type, n, w)                                                        \
+/* Fixed arrays: f is an array of n elements of width w, in the stream from version v on. */
+#define VMSTATE_UINT_ARRAY_N_V(f, type, n, w, v)                                                   \
     {                                                                                              \
         .name = #f, .kind = VMS_UINT, .offset = offsetof(type, f),                                 \
         .size = VMS_CHECK_SIZE(VMS_FIELD_OF(type, f)[0], w),                                       \
-        .num = VMS_CHECK_SIZE(VMS_FIELD_OF(type, f), (n) * (w)) / (w)                              \
+        .num = VMS_CHECK_SIZE(VMS_FIELD_OF(type, f), (n) * (w)) / (w), .version_id = (v)           \
     }
+#define VMSTATE_UINT_ARRAY_N(f, type, n, w) VMSTATE_UINT_ARRAY_N_V(f, type, n, w, 0)
 #define VMSTATE_UINT8_ARRAY(f, type, n) VMSTATE_UINT_ARRAY_N(f, type, n, 1)
 #define VMSTATE_UINT16_ARRAY(f, type, n) VMSTATE_UINT_ARRAY_N(f, type, n, 2)
 #define VMSTATE_UINT32_ARRAY(f, type, n) VMSTATE_UINT_ARRAY_N(f, type, n, 4)
 #define VMSTATE_UINT64_ARRAY(f, type, n) VMSTATE_UINT_ARRAY_N(f, type, n, 8)
+#define VMSTATE_UINT64_ARRAY_V(f, type, n, v) VMSTATE_UINT_ARRAY_N_V(f, type, n, 8, v)
 #define VMSTATE_BOOL_ARRAY(f, type, n)                                                             \
     {                                                                                              \
         .name = #f, .kind = VMS_BOOL, .offset = offsetof(type, f), .size = sizeof(bool),           \

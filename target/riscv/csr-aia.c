@@ -74,6 +74,28 @@ static const RISCVIMSICLink *imsic_file(CPURISCVState *env, AIALevel level)
     return &cpu->imsic_guest[vgein];
 }
 
+/* Smstateen (AIA 1.0, 2.5): the xstateen0 bit behind each S-, VS- and H-level AIA CSR. */
+static uint64_t aia_stateen_bit(int csrno)
+{
+    switch (csrno) {
+    case CSR_SISELECT:
+    case CSR_SIREG:
+    case CSR_VSISELECT:
+    case CSR_VSIREG:
+        return STATEEN0_CSRIND;
+    case CSR_STOPEI:
+    case CSR_VSTOPEI:
+        return STATEEN0_IMSIC;
+    default: /* stopi, vstopi, hvictl, hvien, hviprio1/2 */
+        return STATEEN0_AIA;
+    }
+}
+
+RISCVException gate_aia(CPURISCVState *env, int csrno)
+{
+    return riscv_stateen_check(env, 0, aia_stateen_bit(csrno));
+}
+
 /* 2.3: an inaccessible VS register is illegal from M/HS (vs* CSRs), virtual from VS. */
 static RISCVException vs_inaccessible(CPURISCVState *env)
 {

@@ -5,10 +5,13 @@
  * (Smstateen/Ssstateen 1.0).
  *
  * State-enable bits exist only for state the hart has. Of mstateen0's bits
- * that leaves SE0 (bit 63: S-mode access to sstateen0) and ENVCFG (62: S-mode
- * access to senvcfg); of mstateen1..3 only SE. sstateen0..3 control U-mode
- * state (C, FCSR, JVT) that this hart lacks (no custom state, F not Zfinx, no
- * Zcmt), so they read zero. Without H there are no hstateen registers.
+ * that leaves SE0 (bit 63: S-mode access to sstateen0 and hstateen0), ENVCFG
+ * (62: senvcfg) and, with Ssaia, CSRIND, AIA and IMSIC (60, 59, 58: the AIA
+ * CSRs below M); of mstateen1..3 only SE. With H, hstateen0..3 hold the same
+ * bits for VS-mode: a bit M cleared is read-only zero there, and an access
+ * M allows but hstateen forbids raises a virtual-instruction exception.
+ * sstateen0..3 control U-mode state (C, FCSR, JVT) that this hart lacks (no
+ * custom state, F not Zfinx, no Zcmt), so they read zero.
  */
 #include "csr-internal.h"
 
@@ -53,12 +56,28 @@ RISCVException write_menvcfg(CPURISCVState *env, int csrno, uint64_t val)
     return RISCV_EXCP_NONE;
 }
 
-RISCVException gate_senvcfg(CPURISCVState *env, int csrno)
+/*
+ * May the running mode reach the state behind bit of the xstateenN registers? M always;
+ * below M only if mstateenN has it (else illegal instruction); under V=1 also hstateenN
+ * (else virtual instruction).
+ */
+RISCVException riscv_stateen_check(CPURISCVState *env, unsigned n, uint64_t bit)
 {
-    if (env_cpu(env)->ext_smstateen && env->priv < PRV_M && !(env->mstateen[0] & STATEEN0_ENVCFG)) {
+    if (!env_cpu(env)->ext_smstateen || env->priv == PRV_M) {
+        return RISCV_EXCP_NONE;
+    }
+    if (!(env->mstateen[n] & bit)) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
+    if (env->virt && !(env->hstateen[n] & bit)) {
+        return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
+    }
     return RISCV_EXCP_NONE;
+}
+
+RISCVException gate_senvcfg(CPURISCVState *env, int csrno)
+{
+    return riscv_stateen_check(env, 0, STATEEN0_ENVCFG);
 }
 
 RISCVException read_senvcfg(CPURISCVState *env, int csrno, uint64_t *val)
@@ -86,31 +105,52 @@ RISCVException pred_ssstateen(CPURISCVState *env, int csrno)
     return cpu->ext_smstateen && cpu->ext_ssstateen ? RISCV_EXCP_NONE : RISCV_EXCP_ILLEGAL_INST;
 }
 
+RISCVException pred_hstateen(CPURISCVState *env, int csrno)
+{
+    return env_cpu(env)->ext_h ? pred_smstateen(env, csrno) : RISCV_EXCP_ILLEGAL_INST;
+}
+
+/* sstateenN and hstateenN: reached below M only through mstateenN.SE (and hstateenN.SE). */
 RISCVException gate_sstateen(CPURISCVState *env, int csrno)
 {
-    unsigned n = csrno - CSR_SSTATEEN0;
+    return riscv_stateen_check(env, (csrno - CSR_SSTATEEN0) & 3, STATEEN_SE);
+}
 
-    if (env->priv < PRV_M && !(env->mstateen[n] & STATEEN_SE)) {
-        return RISCV_EXCP_ILLEGAL_INST;
+/* The bits of mstateenN the hart has state behind (IMSIC: an S-level interrupt file). */
+static uint64_t mstateen_bits(RISCVCPU *cpu, unsigned n)
+{
+    uint64_t aia = cpu->ext_ssaia ? STATEEN0_CSRIND | STATEEN0_AIA : 0;
+
+    if (cpu->ext_ssaia && cpu->imsic_s.ops) {
+        aia |= STATEEN0_IMSIC;
     }
-    return RISCV_EXCP_NONE;
+
+    return STATEEN_SE | (n == 0 ? STATEEN0_ENVCFG | aia : 0);
 }
 
 static uint64_t *stateen_reg(CPURISCVState *env, int csrno, uint64_t *mask)
 {
-    if (csrno >= CSR_MSTATEEN0 && csrno <= CSR_MSTATEEN3) {
-        unsigned n = csrno - CSR_MSTATEEN0;
-        *mask = STATEEN_SE | (n == 0 ? STATEEN0_ENVCFG : 0);
+    unsigned n = csrno & 3;
+
+    switch (csrno & ~3) {
+    case CSR_MSTATEEN0:
+        *mask = mstateen_bits(env_cpu(env), n);
         return &env->mstateen[n];
+    case CSR_HSTATEEN0:
+        *mask = env->mstateen[n]; /* what M withholds from HS is read-only zero for VS */
+        return &env->hstateen[n];
+    default:
+        *mask = 0; /* sstateenN: no U-mode state to gate */
+        return &env->sstateen[n];
     }
-    *mask = 0; /* sstateenN: no U-mode state to gate */
-    return &env->sstateen[csrno - CSR_SSTATEEN0];
 }
 
 RISCVException read_stateen(CPURISCVState *env, int csrno, uint64_t *val)
 {
     uint64_t mask;
-    *val = *stateen_reg(env, csrno, &mask);
+    uint64_t *reg = stateen_reg(env, csrno, &mask);
+
+    *val = *reg & mask;
     return RISCV_EXCP_NONE;
 }
 

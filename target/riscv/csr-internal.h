@@ -30,6 +30,8 @@ RISCVException write_senvcfg(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException pred_smstateen(CPURISCVState *env, int csrno);
 RISCVException pred_ssstateen(CPURISCVState *env, int csrno);
 RISCVException gate_sstateen(CPURISCVState *env, int csrno);
+RISCVException pred_hstateen(CPURISCVState *env, int csrno);
+RISCVException riscv_stateen_check(CPURISCVState *env, unsigned n, uint64_t bit);
 RISCVException read_stateen(CPURISCVState *env, int csrno, uint64_t *val);
 RISCVException write_stateen(CPURISCVState *env, int csrno, uint64_t val);
 
@@ -37,6 +39,7 @@ RISCVException write_stateen(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException pred_smaia(CPURISCVState *env, int csrno);
 RISCVException pred_ssaia(CPURISCVState *env, int csrno);
 RISCVException pred_h_ssaia(CPURISCVState *env, int csrno); /* vsiselect, vsireg, vstopei, vstopi */
+RISCVException gate_aia(CPURISCVState *env, int csrno); /* Smstateen: mstateen0/hstateen0 bits 58-60 */
 RISCVException read_iselect(CPURISCVState *env, int csrno, uint64_t *val);
 RISCVException write_iselect(CPURISCVState *env, int csrno, uint64_t val);
 RISCVException read_ireg(CPURISCVState *env, int csrno, uint64_t *val);

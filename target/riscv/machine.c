@@ -36,7 +36,7 @@ static bool riscv_cpu_post_load(void *opaque, int version_id, Error **errp)
 
 const VMStateDescription vmstate_riscv_cpu = {
     .name = "riscv-cpu",
-    .version_id = 3,
+    .version_id = 4,
     .minimum_version_id = 2,
     .post_load = riscv_cpu_post_load,
     .fields =
@@ -125,6 +125,8 @@ const VMStateDescription vmstate_riscv_cpu = {
             VMSTATE_UINT64_V(env.siselect, RISCVCPU, 3),
             VMSTATE_UINT64_V(env.vsiselect, RISCVCPU, 3),
             VMSTATE_UINT64_V(env.hvictl, RISCVCPU, 3),
+            /* version 4: hstateen */
+            VMSTATE_UINT64_ARRAY_V(env.hstateen, RISCVCPU, 4, 4),
             VMSTATE_END_OF_LIST(),
         },
 };

@@ -54,11 +54,14 @@ PROGRAM_CPU = {
     # H with IMSIC guest interrupt files (also on 7.2's rv64; the machine below)
     "aia_guest.elf": ("rv64,h=on", True),
     "htinst.elf": ("rv64,h=on", True),
+    # Smstateen with H and the AIA (7.2 has no Smstateen)
+    "stateen_h.elf": ("max", False),
 }
 
 # -M of the programs that need more than the plain virt board.
 PROGRAM_MACHINE = {
     "aia_guest.elf": "virt,aia=aplic-imsic,aia-guests=3",
+    "stateen_h.elf": "virt,aia=aplic-imsic",
 }
 
 

@@ -8,8 +8,9 @@
  *    fault with tval = the block's start, a read-only block is fine for
  *    cbo.clean but not for cbo.zero
  *  - Zawrs: wrs.nto is illegal below M while mstatus.TW is set; wrs.sto never
- *  - Smstateen/Ssstateen: mstateen0 keeps only SE0 and ENVCFG, mstateen1..3
- *    only SE; S-mode reaches senvcfg only with ENVCFG, sstateenN only with SE
+ *  - Smstateen/Ssstateen: mstateen0 keeps only SE0, ENVCFG and (Ssaia without
+ *    an IMSIC on the plain board) CSRIND and AIA, mstateen1..3 only SE; S-mode
+ *    reaches senvcfg only with ENVCFG, sstateenN only with SE
  *  - Svade + Svadu: menvcfg.ADUE resets to 0 when both are present, so a
  *    PTE without A page-faults; with ADUE set the walker sets A itself
  */
@@ -29,6 +30,8 @@
 #define MENVCFG_PBMTE (1UL << 62)
 #define STATEEN_SE (1UL << 63)
 #define STATEEN0_ENVCFG (1UL << 62)
+#define STATEEN0_CSRIND (1UL << 60)
+#define STATEEN0_AIA (1UL << 59)
 
 /* The instruction words, for the illegal-instruction tval (rs1 = a0). */
 #define INSN_CBO_INVAL 0x0005200fUL
@@ -189,7 +192,8 @@ static void test_stateen(void)
 {
     CHECK_EQ(csr_read(CSR_MSTATEEN0), 0);
     csr_write(CSR_MSTATEEN0, -1UL);
-    CHECK_EQ(csr_read(CSR_MSTATEEN0), STATEEN_SE | STATEEN0_ENVCFG);
+    CHECK_EQ(csr_read(CSR_MSTATEEN0),
+             STATEEN_SE | STATEEN0_ENVCFG | STATEEN0_CSRIND | STATEEN0_AIA);
     csr_write(CSR_MSTATEEN1, -1UL);
     CHECK_EQ(csr_read(CSR_MSTATEEN1), STATEEN_SE);
     /* sstateen0 has no bits for this hart: it reads 0 whatever is written. */

@@ -120,6 +120,7 @@ typedef struct CPURISCVState {
         uint64_t stvec, sscratch, sepc, scause, stval, satp;
     } s_other;
     uint64_t hstatus, hedeleg, hideleg, hcounteren, hgeie, htval, htinst, hgatp, henvcfg;
+    uint64_t hstateen[4];   /* H + Smstateen: what VS-mode may reach of what M let HS reach */
     _Atomic uint64_t hgeip; /* the guest external interrupt lines, as mip */
     uint64_t htimedelta, vstimecmp;
     uint64_t mtval2, mtinst;

@@ -248,9 +248,18 @@ typedef enum RISCVException {
 #define MENVCFG_PBMTE (1ULL << 62) /* Svpbmt */
 #define MENVCFG_STCE (1ULL << 63)
 #define SENVCFG_FIOM (1ULL << 0)
-/* Smstateen: mstateenN.SE gates sstateenN; mstateen0.ENVCFG gates senvcfg. */
+/*
+ * Smstateen: mstateenN.SE gates sstateenN and hstateenN; mstateen0.ENVCFG gates senvcfg;
+ * with Ssaia (AIA 1.0, 2.5) CSRIND gates siselect/sireg, IMSIC stopei, AIA the rest of
+ * its S-level state (stopi, and the hypervisor's hvictl/hvien/hviprio and vstopi).
+ */
 #define STATEEN_SE (1ULL << 63)
 #define STATEEN0_ENVCFG (1ULL << 62)
+#define STATEEN0_CSRIND (1ULL << 60)
+#define STATEEN0_AIA (1ULL << 59)
+#define STATEEN0_IMSIC (1ULL << 58)
+#define CSR_HSTATEEN0 0x60c
+#define CSR_HSTATEEN3 0x60f
 
 /* ---- H extension 1.0 (Volume II 20211203, chapter 8) ---- */
 #define IRQ_VS_SOFT 2
