@@ -88,11 +88,12 @@ ESCAPES = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
 
 
 def shell(child, cmd):
-    """Runs cmd in the serial shell and returns its output (the lines after the echo)."""
-    child.sendline(cmd + "; echo END-$?")
+    """Runs cmd in the serial shell and returns its output (what follows a marker that the
+    echo, however wrapped, cannot contain: the quotes split it there)."""
+    child.sendline("echo SH''-OUT; " + cmd + "; echo END-$?")
+    child.expect(r"SH-OUT\r*\n")
     child.expect(r"END-(\d+)\r+\n")
-    text = ESCAPES.sub("", child.before).replace("\r", "")
-    out = text.split("\n", 1)[1] if "\n" in text else ""
+    out = ESCAPES.sub("", child.before).replace("\r", "")
     assert child.match.group(1) == "0", f"{cmd!r} failed: {out}"
     child.expect(PROMPT)
     return out
