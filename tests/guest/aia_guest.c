@@ -148,17 +148,8 @@ static long vs_threshold(long val)
     return (long)csr_read(CSR_SIREG);
 }
 
-static long vs_read_sireg(long arg)
-{
-    (void)arg;
-    return (long)csr_read(CSR_SIREG);
-}
-
-static long vs_read_stopei(long arg)
-{
-    (void)arg;
-    return (long)csr_read(CSR_STOPEI);
-}
+CSR_READER(vs_read_sireg, CSR_SIREG)
+CSR_READER(vs_read_stopei, CSR_STOPEI)
 
 static void check_geilen(void)
 {

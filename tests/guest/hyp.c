@@ -150,23 +150,9 @@ static long run_virt(int mode, long (*fn)(long), long arg)
 
 /* ---- code run in VS / VU ---- */
 
-static long vs_read_sstatus(long arg)
-{
-    (void)arg;
-    return (long)csr_read(sstatus);
-}
-
-static long vs_read_hstatus(long arg)
-{
-    (void)arg;
-    return (long)csr_read(CSR_HSTATUS);
-}
-
-static long vs_read_mstatus(long arg)
-{
-    (void)arg;
-    return (long)csr_read(mstatus);
-}
+CSR_READER(vs_read_sstatus, sstatus)
+CSR_READER(vs_read_hstatus, CSR_HSTATUS)
+CSR_READER(vs_read_mstatus, mstatus)
 
 static long vs_ecall(long arg)
 {
@@ -193,11 +179,7 @@ static long vs_sfence(long arg)
     return arg;
 }
 
-static long vs_read_satp(long arg)
-{
-    (void)arg;
-    return (long)csr_read(satp);
-}
+CSR_READER(vs_read_satp, satp)
 
 static long vs_hfence(long arg)
 {
@@ -212,11 +194,7 @@ static long vs_hlv(long arg)
     return v;
 }
 
-static long vs_read_time(long arg)
-{
-    (void)arg;
-    return (long)csr_read(time);
-}
+CSR_READER(vs_read_time, time)
 
 static long vs_fp(long arg)
 {

@@ -34,35 +34,11 @@ static int m_hook(struct trap_frame *f)
     return 0;
 }
 
-static long read_stopi(long arg)
-{
-    (void)arg;
-    return (long)csr_read(CSR_STOPI);
-}
-
-static long read_siselect(long arg)
-{
-    (void)arg;
-    return (long)csr_read(CSR_SISELECT);
-}
-
-static long read_stopei(long arg)
-{
-    (void)arg;
-    return (long)csr_read(CSR_STOPEI);
-}
-
-static long read_senvcfg(long arg)
-{
-    (void)arg;
-    return (long)csr_read(CSR_SENVCFG);
-}
-
-static long read_hstateen0(long arg)
-{
-    (void)arg;
-    return (long)csr_read(CSR_HSTATEEN0);
-}
+CSR_READER(read_stopi, CSR_STOPI)
+CSR_READER(read_siselect, CSR_SISELECT)
+CSR_READER(read_stopei, CSR_STOPEI)
+CSR_READER(read_senvcfg, CSR_SENVCFG)
+CSR_READER(read_hstateen0, CSR_HSTATEEN0)
 
 /* Run fn in HS (virt = 0) or VS (virt = 1) and return the cause of its trap (0: none). */
 static unsigned long cause_of(int virt, long (*fn)(long))

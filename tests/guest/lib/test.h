@@ -115,6 +115,13 @@ void quiesce_interrupt(unsigned long irq, char handler);
         asm volatile("csrr %0, " CSR_STR(csr) : "=r"(__v)::"memory");                              \
         __v;                                                                                       \
     })
+/* static long fn(long): returns csr's value; a probe for run_in_mode/run_in_virt_mode. */
+#define CSR_READER(fn, csr)                                                                        \
+    static long fn(long arg)                                                                       \
+    {                                                                                              \
+        (void)arg;                                                                                 \
+        return (long)csr_read(csr);                                                                \
+    }
 #define csr_write(csr, val)                                                                        \
     asm volatile("csrw " CSR_STR(csr) ", %0" ::"rK"((unsigned long)(val)) : "memory")
 #define csr_set(csr, val)                                                                          \
