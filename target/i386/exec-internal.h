@@ -63,6 +63,40 @@ static inline int64_t x86_sext(uint64_t v, int size)
     return sextract64(v, 0, 8 * size);
 }
 
+/* ---- cc_helper.c: lazy arithmetic flags ---- */
+static inline uint64_t x86_sign_bit(int size)
+{
+    return 1ULL << (8 * size - 1);
+}
+
+/* SF, ZF and PF of a result (PF: even parity of the low byte). */
+static inline uint64_t x86_szp(uint64_t r, int size)
+{
+    uint64_t cc = 0;
+
+    r &= x86_mask(size);
+    cc |= r == 0 ? CC_Z : 0;
+    cc |= (r & x86_sign_bit(size)) ? CC_S : 0;
+    cc |= __builtin_parity(r & 0xff) ? 0 : CC_P;
+    return cc;
+}
+
+/* An operation sets the arithmetic flags: record it (res, a, b masked to size). */
+static inline void x86_cc_record(CPUX86State *env, X86CCOp op, int size, uint64_t res, uint64_t a,
+                                 uint64_t b)
+{
+    env->cc.res = res;
+    env->cc.a = a;
+    env->cc.b = b;
+    env->cc.op = op;
+    env->cc.size = size;
+}
+
+/* CF alone (adc, sbb, inc/dec keep it, rcl/rcr), cheaper than all flags. */
+bool x86_cc_carry(const CPUX86State *env);
+/* Is condition cc (the low nibble of jcc/setcc/cmovcc) true? */
+bool x86_cond(const CPUX86State *env, int cc);
+
 /* ---- exec.c: operands ---- */
 uint64_t x86_get_reg(CPUX86State *env, const X86Insn *d, int reg, int size);
 void x86_set_reg(CPUX86State *env, const X86Insn *d, int reg, int size, uint64_t val);
@@ -72,8 +106,6 @@ int x86_ea_seg(const X86Insn *d);
 /* The r/m operand, register or memory. */
 int x86_rm_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val);
 int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val);
-/* Is condition cc (the low nibble of jcc/setcc/cmovcc) true? */
-bool x86_cond(const CPUX86State *env, int cc);
 /* Write rip, truncated to the operand size of the branch (16/32-bit code). */
 void x86_jump(CPUX86State *env, uint64_t target, int opsize);
 

@@ -167,41 +167,6 @@ int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val)
     return x86_write_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
 }
 
-/* SDM Vol. 1 appendix B: the sixteen conditions, in pairs (odd = negation). */
-bool x86_cond(const CPUX86State *env, int cc)
-{
-    uint64_t f = env->eflags;
-    bool r;
-
-    switch ((cc >> 1) & 7) {
-    case 0:
-        r = f & CC_O;
-        break;
-    case 1:
-        r = f & CC_C;
-        break;
-    case 2:
-        r = f & CC_Z;
-        break;
-    case 3:
-        r = (f & CC_C) || (f & CC_Z);
-        break;
-    case 4:
-        r = f & CC_S;
-        break;
-    case 5:
-        r = f & CC_P;
-        break;
-    case 6:
-        r = !!(f & CC_S) != !!(f & CC_O);
-        break;
-    default:
-        r = (f & CC_Z) || (!!(f & CC_S) != !!(f & CC_O));
-        break;
-    }
-    return (cc & 1) ? !r : r;
-}
-
 void x86_jump(CPUX86State *env, uint64_t target, int opsize)
 {
     env->rip = opsize == 8 ? target : target & x86_mask(opsize);
@@ -324,6 +289,7 @@ static int exec_locked(CPUX86State *env, const X86Insn *d)
 {
     X86CPU *cpu = x86_env_cpu(env);
     uint64_t regs[X86_NB_REGS], eflags = env->eflags;
+    X86LazyFlags cc = env->cc;
     int excp;
 
     memcpy(regs, env->regs, sizeof(regs));
@@ -337,6 +303,7 @@ static int exec_locked(CPUX86State *env, const X86Insn *d)
     if (excp == X86_EXCP_RETRY) {
         memcpy(env->regs, regs, sizeof(regs));
         env->eflags = eflags;
+        env->cc = cc;
     }
     return excp;
 }

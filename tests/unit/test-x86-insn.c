@@ -135,14 +135,17 @@ static void run_emulated(const uint8_t *insn, size_t len, NativeState *st)
     for (int r = 0; r < 8; r++) {
         env->regs[r] = r == R_ESP ? 0x8000 : st->regs[r];
     }
-    env->eflags = st->flags;
+    x86_set_eflags(env, st->flags);
     env->rip = CODE_ADDR;
-    assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
-    assert_int_equal(env->rip, CODE_ADDR + len);
+    /* One instruction, or a sequence (the lazy-flag tests: a flag writer, then a reader). */
+    for (int steps = 0; env->rip != CODE_ADDR + len; steps++) {
+        assert_true(steps < 8);
+        assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
+    }
     for (int r = 0; r < 8; r++) {
         st->regs[r] = env->regs[r];
     }
-    st->flags = env->eflags;
+    st->flags = x86_get_eflags(env);
 }
 
 /* Which flags an instruction defines, given its inputs (SDM per instruction). */
@@ -178,12 +181,9 @@ static uint64_t no_flags(const uint8_t *insn, const NativeState *in)
     return 0;
 }
 
-/* Compare one instruction on n inputs; in_fn fills the registers of input i. */
-static void check_insn(const char *hex, int n, DefinedFlags defined,
-                       void (*in_fn)(int i, NativeState *st),
-                       bool (*skip_reg)(int reg, const NativeState *))
+/* "0f a3 d8" -> bytes; returns the count. */
+static size_t parse_hex(const char *hex, uint8_t *insn)
 {
-    uint8_t insn[16];
     size_t len = 0;
 
     for (const char *p = hex; *p; p++) {
@@ -194,6 +194,17 @@ static void check_insn(const char *hex, int n, DefinedFlags defined,
             p++;
         }
     }
+    return len;
+}
+
+/* Compare one instruction on n inputs; in_fn fills the registers of input i. */
+static void check_insn(const char *hex, int n, DefinedFlags defined,
+                       void (*in_fn)(int i, NativeState *st),
+                       bool (*skip_reg)(int reg, const NativeState *))
+{
+    uint8_t insn[32];
+    size_t len = parse_hex(hex, insn);
+
     for (int i = 0; i < n; i++) {
         NativeState in = {0}, nat, emu;
         for (int r = 0; r < 8; r++) {
@@ -461,6 +472,102 @@ static void test_cond(void **state)
         check_insn(hex, N_INPUTS / 4, all_arith, NULL, NULL);
         snprintf(hex, sizeof(hex), "48 0f %02x d9", 0x40 + cc);
         check_insn(hex, N_INPUTS / 4, all_arith, NULL, NULL);
+    }
+}
+
+/*
+ * ---- lazy flags (cc_helper.c): each flag writer at every size, then a reader ----
+ * The readers: setcc for the sixteen conditions (decided from the recorded operands where
+ * possible), pushf (all flags at once), adc and sbb (CF). A reader's result is compared only
+ * where the writer defines the flags it reads, for that input.
+ */
+typedef struct LazyWriter {
+    const char *fmt; /* with %s for the size prefix and %02x for the size-adjusted opcode */
+    unsigned opc;    /* the 8-bit form's opcode; +1 for the others (0 if there is no 8-bit form) */
+    DefinedFlags defined;
+    void (*in_fn)(int i, NativeState *st);
+} LazyWriter;
+
+static const LazyWriter *lazy_writer;
+static uint8_t lazy_writer_bytes[16];
+static uint64_t lazy_reads; /* the flags the current reader depends on */
+
+static uint64_t lazy_writer_defined(const NativeState *in)
+{
+    return lazy_writer->defined(lazy_writer_bytes, in);
+}
+
+/* The reader's destination (DL/RDX, RSI) only where what it read was defined. */
+static bool skip_undefined_read(int reg, const NativeState *in)
+{
+    return (reg == R_EDX || reg == R_ESI) && (lazy_reads & ~lazy_writer_defined(in));
+}
+
+/* After setcc the flags are the writer's; after adc/sbb, defined only if CF was. */
+static uint64_t setcc_defined(const uint8_t *insn, const NativeState *in)
+{
+    return lazy_writer_defined(in);
+}
+
+static uint64_t adc_defined(const uint8_t *insn, const NativeState *in)
+{
+    return (lazy_writer_defined(in) & CC_C) ? CC_ARITH : 0;
+}
+
+static void test_lazy_flags(void **state)
+{
+    static const uint64_t cond_flags[8] = {CC_O, CC_C, CC_Z,        CC_C | CC_Z,
+                                           CC_S, CC_P, CC_S | CC_O, CC_Z | CC_S | CC_O};
+    static const char *const prefix[4] = {"", "66 ", "", "48 "};
+    LazyWriter w[64];
+    int nw = 0;
+
+    for (int op = 0; op < 8; op++) { /* add or adc sbb and sub xor cmp: op eax/ax/al, ebx/bx/bl */
+        w[nw++] =
+            (LazyWriter){"%s%02x d8", op << 3, (op == 1 || op == 4 || op == 6) ? no_af : all_arith};
+    }
+    w[nw++] = (LazyWriter){"%s%02x d8", 0x84, no_af};      /* test */
+    w[nw++] = (LazyWriter){"%s%02x c3", 0xfe, all_arith};  /* inc ebx */
+    w[nw++] = (LazyWriter){"%s%02x cb", 0xfe, all_arith};  /* dec ebx */
+    w[nw++] = (LazyWriter){"%s%02x db", 0xf6, all_arith};  /* neg ebx */
+    w[nw++] = (LazyWriter){"%s%02x eb", 0xf6, cf_of_only}; /* imul ebx */
+    for (int op = 0; op < 8; op++) { /* rol ror rcl rcr shl shr sal sar ebx, cl */
+        static char fmt[8][16];
+        snprintf(fmt[op], sizeof(fmt[op]), "%%s%%02x %02x", 0xc0 | (op << 3) | R_EBX);
+        w[nw++] = (LazyWriter){fmt[op], 0xd2, shift_flags, small_count};
+    }
+    w[nw++] = (LazyWriter){"%s0f %02x c3", 0xae, cf_of_only}; /* imul eax, ebx */
+    w[nw++] = (LazyWriter){"%s0f %02x d8", 0xa2, cf_only};    /* bt eax, ebx */
+
+    for (int i = 0; i < nw; i++) {
+        for (int size = 0; size < 4; size++) {
+            char writer[32], hex[64];
+            bool two_byte = w[i].fmt[2] == '0';
+            if (size == 0 && two_byte) {
+                continue; /* no 8-bit form */
+            }
+            snprintf(writer, sizeof(writer), w[i].fmt, prefix[size], w[i].opc + (size > 0));
+            lazy_writer = &w[i];
+            parse_hex(writer, lazy_writer_bytes);
+            for (int cc = 0; cc < 16; cc++) { /* setcc dl */
+                lazy_reads = cond_flags[cc >> 1];
+                snprintf(hex, sizeof(hex), "%s 0f %02x c2", writer, 0x90 + cc);
+                check_insn(hex, 30, setcc_defined, w[i].in_fn, skip_undefined_read);
+            }
+            lazy_reads = CC_C;
+            snprintf(hex, sizeof(hex), "%s 48 11 fe", writer); /* adc rsi, rdi */
+            check_insn(hex, 30, adc_defined, w[i].in_fn, skip_undefined_read);
+            snprintf(hex, sizeof(hex), "%s 19 fe", writer); /* sbb esi, edi */
+            check_insn(hex, 30, adc_defined, w[i].in_fn, skip_undefined_read);
+            /* pushf; pop rdx; and edx, CC_ARITH: the flags that must be exact after writers
+             * whose defined flags do not depend on the input (the and's own flags: no AF) */
+            if (w[i].defined == all_arith || w[i].defined == no_af) {
+                lazy_reads = w[i].defined(NULL, NULL);
+                snprintf(hex, sizeof(hex), "%s 9c 5a 81 e2 %02x %02x 00 00", writer,
+                         (unsigned)(lazy_reads & 0xff), (unsigned)(lazy_reads >> 8));
+                check_insn(hex, 30, no_af, w[i].in_fn, NULL);
+            }
+        }
     }
 }
 
@@ -792,7 +899,7 @@ static void test_rep_string(void **state)
     assert_memory_equal(ram.ram_ptr + 0x2000, ram.ram_ptr + 0x2100, 16);
     assert_int_equal(ram_l(0x2200) & 0xffffff, 0x5a5a5a);
     assert_int_equal(env->regs[R_ECX] & 0xffff, 0);
-    assert_true(env->eflags & CC_Z);
+    assert_true(x86_get_eflags(env) & CC_Z);
 }
 
 /* A rep runs in bounded steps: rip stays on it until the count is exhausted. */
@@ -878,6 +985,7 @@ int main(void)
         cmocka_unit_test(test_muldiv),
         cmocka_unit_test(test_bits),
         cmocka_unit_test(test_cond),
+        cmocka_unit_test(test_lazy_flags),
         cmocka_unit_test(test_moves),
         cmocka_unit_test(test_real_mode_addressing),
         cmocka_unit_test(test_protected_mode_entry),

@@ -1,0 +1,181 @@
+/*
+ * Lazy arithmetic flags: the one place that says how CF PF AF ZF SF OF follow from an
+ * operation (SDM Vol. 1 3.4.3.1, Vol. 2 per instruction).
+ *
+ * The ALU operations a kernel runs most (add, sub, cmp, adc, sbb, the logic group, test,
+ * inc, dec, neg) only record their kind, operands and result in env->cc (x86_cc_record);
+ * the flags are computed when something reads them. A conditional branch, setcc or cmovcc
+ * evaluates just its condition, straight from the recorded operands where that is cheaper
+ * than the flags (x86_cond: an unsigned compare for b/be, a signed one for l/le). Everything
+ * else reading EFLAGS goes through x86_get_eflags; everything writing arithmetic bits through
+ * x86_set_eflags or x86_set_cc, which end the lazy state.
+ */
+#include "exec-internal.h"
+
+static uint64_t add_flags(uint64_t a, uint64_t b, uint64_t r, bool carry, int size)
+{
+    uint64_t cc = x86_szp(r, size) | ((a ^ b ^ r) & CC_A);
+
+    cc |= carry ? CC_C : 0;
+    cc |= ((a ^ r) & (b ^ r) & x86_sign_bit(size)) ? CC_O : 0;
+    return cc;
+}
+
+static uint64_t sub_flags(uint64_t a, uint64_t b, uint64_t r, bool borrow, int size)
+{
+    uint64_t cc = x86_szp(r, size) | ((a ^ b ^ r) & CC_A);
+
+    cc |= borrow ? CC_C : 0;
+    cc |= ((a ^ b) & (a ^ r) & x86_sign_bit(size)) ? CC_O : 0;
+    return cc;
+}
+
+/* The arithmetic bits of EFLAGS (CC_ARITH only). Operands are recorded masked to size. */
+static uint64_t cc_compute(const CPUX86State *env)
+{
+    const X86LazyFlags *cc = &env->cc;
+    uint64_t a = cc->a, b = cc->b, r = cc->res;
+
+    switch (cc->op) {
+    case X86_CC_ADD:
+        return add_flags(a, b, r, r < a, cc->size);
+    case X86_CC_ADC1:
+        return add_flags(a, b, r, r <= a, cc->size);
+    case X86_CC_SUB:
+        return sub_flags(a, b, r, a < b, cc->size);
+    case X86_CC_SBB1:
+        return sub_flags(a, b, r, a <= b, cc->size);
+    case X86_CC_LOGIC:
+        return x86_szp(r, cc->size);
+    case X86_CC_INC:
+        return (add_flags(a, 1, r, false, cc->size) & ~(uint64_t)CC_C) | b;
+    case X86_CC_DEC:
+        return (sub_flags(a, 1, r, false, cc->size) & ~(uint64_t)CC_C) | b;
+    default:
+        return env->eflags & CC_ARITH;
+    }
+}
+
+uint64_t x86_get_eflags(const CPUX86State *env)
+{
+    return (env->eflags & ~(uint64_t)CC_ARITH) | cc_compute(env);
+}
+
+void x86_set_eflags(CPUX86State *env, uint64_t eflags)
+{
+    env->eflags = eflags;
+    env->cc.op = X86_CC_EFLAGS;
+}
+
+void x86_set_cc(CPUX86State *env, uint64_t mask, uint64_t bits)
+{
+    uint64_t f = mask == CC_ARITH ? env->eflags : x86_get_eflags(env);
+
+    x86_set_eflags(env, (f & ~mask) | (bits & mask));
+}
+
+bool x86_cc_carry(const CPUX86State *env)
+{
+    const X86LazyFlags *cc = &env->cc;
+
+    switch (cc->op) {
+    case X86_CC_ADD:
+        return cc->res < cc->a;
+    case X86_CC_SUB:
+        return cc->a < cc->b;
+    case X86_CC_LOGIC:
+        return false;
+    case X86_CC_INC:
+    case X86_CC_DEC:
+        return cc->b;
+    default:
+        return cc_compute(env) & CC_C;
+    }
+}
+
+/*
+ * Conditions 2-7 (b, z, be, s, p, l, le by pairs; cc >> 1) decided from the recorded
+ * operands: 1 or 0, or -1 where the flags must be computed.
+ */
+static int cond_direct(const X86LazyFlags *cc, int pair)
+{
+    int size = cc->size;
+
+    if (cc->op == X86_CC_SUB) {
+        switch (pair) {
+        case 1:
+            return cc->a < cc->b;
+        case 2:
+            return cc->a == cc->b;
+        case 3:
+            return cc->a <= cc->b;
+        case 4:
+            return !!(cc->res & x86_sign_bit(size));
+        case 6:
+            return x86_sext(cc->a, size) < x86_sext(cc->b, size);
+        case 7:
+            return x86_sext(cc->a, size) <= x86_sext(cc->b, size);
+        default:
+            return -1;
+        }
+    }
+    if (cc->op == X86_CC_LOGIC) {
+        bool neg = cc->res & x86_sign_bit(size);
+        switch (pair) {
+        case 0: /* OF */
+        case 1: /* CF */
+            return 0;
+        case 2: /* ZF */
+        case 3: /* CF or ZF */
+            return cc->res == 0;
+        case 4: /* SF */
+        case 6: /* SF != OF */
+            return neg;
+        case 7:
+            return cc->res == 0 || neg;
+        default:
+            return -1;
+        }
+    }
+    return -1;
+}
+
+/* SDM Vol. 1 appendix B: the sixteen conditions, in pairs (odd = negation). */
+bool x86_cond(const CPUX86State *env, int cc)
+{
+    int direct = cond_direct(&env->cc, (cc >> 1) & 7);
+    uint64_t f;
+    bool r;
+
+    if (direct >= 0) {
+        return (cc & 1) ? !direct : direct;
+    }
+    f = cc_compute(env);
+    switch ((cc >> 1) & 7) {
+    case 0:
+        r = f & CC_O;
+        break;
+    case 1:
+        r = f & CC_C;
+        break;
+    case 2:
+        r = f & CC_Z;
+        break;
+    case 3:
+        r = (f & CC_C) || (f & CC_Z);
+        break;
+    case 4:
+        r = f & CC_S;
+        break;
+    case 5:
+        r = f & CC_P;
+        break;
+    case 6:
+        r = !!(f & CC_S) != !!(f & CC_O);
+        break;
+    default:
+        r = (f & CC_Z) || (!!(f & CC_S) != !!(f & CC_O));
+        break;
+    }
+    return (cc & 1) ? !r : r;
+}
