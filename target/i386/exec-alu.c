@@ -15,48 +15,6 @@ static void set_cc(CPUX86State *env, uint64_t cc)
     x86_set_cc(env, CC_ARITH, cc);
 }
 
-/* The flags are recorded, not computed (cc_helper.c); adc and sbb read CF first. */
-uint64_t x86_alu(CPUX86State *env, int op, uint64_t a, uint64_t b, int size)
-{
-    uint64_t m = x86_mask(size), r;
-    bool cin;
-
-    a &= m;
-    b &= m;
-    switch (op) {
-    case 0: /* add */
-        r = (a + b) & m;
-        x86_cc_record(env, X86_CC_ADD, size, r, a, b);
-        return r;
-    case 2: /* adc */
-        cin = x86_cc_carry(env);
-        r = (a + b + cin) & m;
-        x86_cc_record(env, cin ? X86_CC_ADC1 : X86_CC_ADD, size, r, a, b);
-        return r;
-    case 3: /* sbb */
-        cin = x86_cc_carry(env);
-        r = (a - b - cin) & m;
-        x86_cc_record(env, cin ? X86_CC_SBB1 : X86_CC_SUB, size, r, a, b);
-        return r;
-    case 5: /* sub */
-    case 7: /* cmp */
-        r = (a - b) & m;
-        x86_cc_record(env, X86_CC_SUB, size, r, a, b);
-        return op == 7 ? a : r;
-    case 1:
-        r = a | b;
-        break;
-    case 4:
-        r = a & b;
-        break;
-    default:
-        r = a ^ b;
-        break;
-    }
-    x86_cc_record(env, X86_CC_LOGIC, size, r, 0, 0);
-    return r;
-}
-
 /* 00-3f: the six forms Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / rAX,Iz. */
 int x86_exec_alu(CPUX86State *env, const X86Insn *d)
 {

@@ -97,12 +97,80 @@ bool x86_cc_carry(const CPUX86State *env);
 /* Is condition cc (the low nibble of jcc/setcc/cmovcc) true? */
 bool x86_cond(const CPUX86State *env, int cc);
 
+/*
+ * The arithmetic group (0 add, 1 or, 2 adc, 3 sbb, 4 and, 5 sub, 6 xor, 7 cmp): the result
+ * (cmp: a). The flags are recorded, not computed (cc_helper.c); adc and sbb read CF first.
+ * Inline: the fast handlers (exec-fast.c) run it for most of a kernel's ALU instructions.
+ */
+static inline uint64_t x86_alu(CPUX86State *env, int op, uint64_t a, uint64_t b, int size)
+{
+    uint64_t m = x86_mask(size), r;
+    bool cin;
+
+    a &= m;
+    b &= m;
+    switch (op) {
+    case 0: /* add */
+        r = (a + b) & m;
+        x86_cc_record(env, X86_CC_ADD, size, r, a, b);
+        return r;
+    case 2: /* adc */
+        cin = x86_cc_carry(env);
+        r = (a + b + cin) & m;
+        x86_cc_record(env, cin ? X86_CC_ADC1 : X86_CC_ADD, size, r, a, b);
+        return r;
+    case 3: /* sbb */
+        cin = x86_cc_carry(env);
+        r = (a - b - cin) & m;
+        x86_cc_record(env, cin ? X86_CC_SBB1 : X86_CC_SUB, size, r, a, b);
+        return r;
+    case 5: /* sub */
+    case 7: /* cmp */
+        r = (a - b) & m;
+        x86_cc_record(env, X86_CC_SUB, size, r, a, b);
+        return op == 7 ? a : r;
+    case 1:
+        r = a | b;
+        break;
+    case 4:
+        r = a & b;
+        break;
+    default:
+        r = a ^ b;
+        break;
+    }
+    x86_cc_record(env, X86_CC_LOGIC, size, r, 0, 0);
+    return r;
+}
+
+/* The ModRM memory operand's offset (address-size masked) and its segment (inline: every
+ * memory operand). */
+static inline uint64_t x86_ea(const CPUX86State *env, const X86Insn *d)
+{
+    uint64_t ea = d->disp;
+
+    if (d->base == X86_REG_RIP) {
+        ea += env->rip; /* rip is already the next instruction's */
+    } else if (d->base != X86_REG_NONE) {
+        ea += env->regs[d->base];
+    }
+    if (d->index != X86_REG_NONE) {
+        ea += env->regs[d->index] << d->scale;
+    }
+    return ea & x86_mask(d->addrsize);
+}
+
+static inline int x86_ea_seg(const X86Insn *d)
+{
+    if (d->seg >= 0) {
+        return d->seg;
+    }
+    return d->base == R_ESP || d->base == R_EBP ? R_SS : R_DS;
+}
+
 /* ---- exec.c: operands ---- */
 uint64_t x86_get_reg(CPUX86State *env, const X86Insn *d, int reg, int size);
 void x86_set_reg(CPUX86State *env, const X86Insn *d, int reg, int size, uint64_t val);
-/* The ModRM memory operand's offset (address-size masked) and its segment. */
-uint64_t x86_ea(CPUX86State *env, const X86Insn *d);
-int x86_ea_seg(const X86Insn *d);
 /* The r/m operand, register or memory. */
 int x86_rm_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val);
 int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val);
@@ -110,8 +178,6 @@ int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val);
 void x86_jump(CPUX86State *env, uint64_t target, int opsize);
 
 /* ---- exec-alu.c ---- */
-/* The arithmetic group (0 add, 1 or, 2 adc, 3 sbb, 4 and, 5 sub, 6 xor, 7 cmp): result, flags. */
-uint64_t x86_alu(CPUX86State *env, int op, uint64_t a, uint64_t b, int size);
 int x86_exec_alu(CPUX86State *env, const X86Insn *d);
 int x86_exec_grp1(CPUX86State *env, const X86Insn *d);
 int x86_exec_test(CPUX86State *env, const X86Insn *d);

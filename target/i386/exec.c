@@ -42,29 +42,6 @@ void x86_set_reg(CPUX86State *env, const X86Insn *d, int reg, int size, uint64_t
     }
 }
 
-uint64_t x86_ea(CPUX86State *env, const X86Insn *d)
-{
-    uint64_t ea = d->disp;
-
-    if (d->base == X86_REG_RIP) {
-        ea += env->rip; /* rip is already the next instruction's */
-    } else if (d->base != X86_REG_NONE) {
-        ea += env->regs[d->base];
-    }
-    if (d->index != X86_REG_NONE) {
-        ea += env->regs[d->index] << d->scale;
-    }
-    return ea & x86_mask(d->addrsize);
-}
-
-int x86_ea_seg(const X86Insn *d)
-{
-    if (d->seg >= 0) {
-        return d->seg;
-    }
-    return d->base == R_ESP || d->base == R_EBP ? R_SS : R_DS;
-}
-
 /*
  * The read of a locked read-modify-write (lock prefix, xchg with memory): resolved for a
  * store, so the page is writable and dirty, and read atomically in place when it is RAM
