@@ -3,9 +3,9 @@
  * operation (SDM Vol. 1 3.4.3.1, Vol. 2 per instruction).
  *
  * The ALU operations a kernel runs most (add, sub, cmp, adc, sbb, the logic group, test,
- * inc, dec, neg) only record their kind, operands and result in env->cc (x86_cc_record);
- * the flags are computed when something reads them. A conditional branch, setcc or cmovcc
- * evaluates just its condition, straight from the recorded operands where that is cheaper
+ * inc, dec, neg, shl, shr, sar) only record their kind, operands and result in env->cc
+ * (x86_cc_record); the flags are computed when something reads them. A conditional branch, setcc or
+ * cmovcc evaluates just its condition, straight from the recorded operands where that is cheaper
  * than the flags (x86_cond: an unsigned compare for b/be, a signed one for l/le). Everything
  * else reading EFLAGS goes through x86_get_eflags; everything writing arithmetic bits through
  * x86_set_eflags or x86_set_cc, which end the lazy state.
@@ -30,6 +30,25 @@ static uint64_t sub_flags(uint64_t a, uint64_t b, uint64_t r, bool borrow, int s
     return cc;
 }
 
+/* After shl/shr/sar by 1..63 (the SDM's OF is for a count of 1; we define it for any). */
+static uint64_t shift_flags(const X86LazyFlags *cc)
+{
+    unsigned bits = 8 * cc->size, c = cc->b;
+    uint64_t a = cc->a, r = cc->res, top = x86_sign_bit(cc->size), cf;
+
+    switch (cc->op) {
+    case X86_CC_SHL:
+        cf = c <= bits ? (a >> (bits - c)) & 1 : 0;
+        return x86_szp(r, cc->size) | cf | ((!!(r & top) ^ cf) ? CC_O : 0);
+    case X86_CC_SHR:
+        cf = (a >> (c - 1)) & 1;
+        return x86_szp(r, cc->size) | cf | ((a & top) ? CC_O : 0);
+    default: /* sar: the last bit shifted out of the sign-extended value */
+        cf = ((uint64_t)x86_sext(a, cc->size) >> (c - 1)) & 1;
+        return x86_szp(r, cc->size) | cf;
+    }
+}
+
 /* The arithmetic bits of EFLAGS (CC_ARITH only). Operands are recorded masked to size. */
 static uint64_t cc_compute(const CPUX86State *env)
 {
@@ -51,6 +70,10 @@ static uint64_t cc_compute(const CPUX86State *env)
         return (add_flags(a, 1, r, false, cc->size) & ~(uint64_t)CC_C) | b;
     case X86_CC_DEC:
         return (sub_flags(a, 1, r, false, cc->size) & ~(uint64_t)CC_C) | b;
+    case X86_CC_SHL:
+    case X86_CC_SHR:
+    case X86_CC_SAR:
+        return shift_flags(cc);
     default:
         return env->eflags & CC_ARITH;
     }

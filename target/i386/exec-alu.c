@@ -148,25 +148,19 @@ static uint64_t rotate(CPUX86State *env, int op, uint64_t a, unsigned c, int siz
     return r;
 }
 
-static uint64_t shift(CPUX86State *env, int op, uint64_t a, unsigned c, int size)
+uint64_t x86_shift(CPUX86State *env, int op, uint64_t a, unsigned c, int size)
 {
-    unsigned bits = 8 * size;
-    uint64_t r, cf;
+    uint64_t r;
 
     if (op == 4 || op == 6) { /* shl, sal */
-        r = c < 64 ? (a << c) & x86_mask(size) : 0;
-        cf = c <= bits ? (a >> (bits - c)) & 1 : 0;
-        set_cc(env,
-               x86_szp(r, size) | (cf ? CC_C : 0) | ((!!(r & x86_sign_bit(size)) ^ cf) ? CC_O : 0));
+        r = (a << c) & x86_mask(size);
+        x86_cc_record(env, X86_CC_SHL, size, r, a, c);
     } else if (op == 5) { /* shr */
-        r = c < 64 ? a >> c : 0;
-        cf = c <= 64 ? (a >> (c - 1)) & 1 : 0;
-        set_cc(env, x86_szp(r, size) | (cf ? CC_C : 0) | ((a & x86_sign_bit(size)) ? CC_O : 0));
+        r = a >> c;
+        x86_cc_record(env, X86_CC_SHR, size, r, a, c);
     } else { /* sar */
-        int64_t s = x86_sext(a, size);
-        r = (uint64_t)(s >> (c < 64 ? c : 63)) & x86_mask(size);
-        cf = (uint64_t)(s >> (c - 1 < 64 ? c - 1 : 63)) & 1;
-        set_cc(env, x86_szp(r, size) | (cf ? CC_C : 0));
+        r = (uint64_t)(x86_sext(a, size) >> c) & x86_mask(size);
+        x86_cc_record(env, X86_CC_SAR, size, r, a, c);
     }
     return r;
 }
@@ -191,7 +185,7 @@ int x86_exec_shift(CPUX86State *env, const X86Insn *d)
          * half is cleared, as on the host). */
         return x86_rm_write(env, d, size, a);
     }
-    r = op < 4 ? rotate(env, op, a, c, size) : shift(env, op, a, c, size);
+    r = op < 4 ? rotate(env, op, a, c, size) : x86_shift(env, op, a, c, size);
     return x86_rm_write(env, d, size, r);
 }
 

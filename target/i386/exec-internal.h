@@ -184,6 +184,8 @@ int x86_exec_test(CPUX86State *env, const X86Insn *d);
 int x86_exec_incdec_r(CPUX86State *env, const X86Insn *d);
 int x86_exec_grp4(CPUX86State *env, const X86Insn *d);
 int x86_exec_shift(CPUX86State *env, const X86Insn *d);
+/* shl/sal (op 4, 6), shr (5), sar (7) of a (masked to size) by c (1..63); flags lazily. */
+uint64_t x86_shift(CPUX86State *env, int op, uint64_t a, unsigned c, int size);
 int x86_exec_shld(CPUX86State *env, const X86Insn *d);
 int x86_exec_shrd(CPUX86State *env, const X86Insn *d);
 int x86_exec_grp3(CPUX86State *env, const X86Insn *d);

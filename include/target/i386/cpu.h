@@ -245,6 +245,9 @@ typedef enum X86CCOp {
     X86_CC_LOGIC, /* and, or, xor, test: CF = OF = 0 */
     X86_CC_INC,   /* res = a + 1; b is the CF kept (0 or CC_C) */
     X86_CC_DEC,   /* res = a - 1; b as for inc */
+    X86_CC_SHL,   /* res = a << b (b: 1..63) */
+    X86_CC_SHR,   /* res = a >> b, logical */
+    X86_CC_SAR,   /* res = a >> b, arithmetic */
 } X86CCOp;
 
 typedef struct X86LazyFlags {
