@@ -4,11 +4,12 @@
  *
  * The ALU operations a kernel runs most (add, sub, cmp, adc, sbb, the logic group, test,
  * inc, dec, neg, shl, shr, sar) only record their kind, operands and result in env->cc
- * (x86_cc_record); the flags are computed when something reads them. A conditional branch, setcc or
- * cmovcc evaluates just its condition, straight from the recorded operands where that is cheaper
- * than the flags (x86_cond: an unsigned compare for b/be, a signed one for l/le). Everything
- * else reading EFLAGS goes through x86_get_eflags; everything writing arithmetic bits through
- * x86_set_eflags or x86_set_cc, which end the lazy state.
+ * (x86_cc_record); the flags are computed when something reads them. A conditional branch,
+ * setcc or cmovcc evaluates just its condition, straight from the recorded operands where
+ * that is cheaper than the flags (x86_cond, inline in exec-internal.h: an unsigned compare
+ * for b/be, a signed one for l/le). Everything else reading EFLAGS goes through
+ * x86_get_eflags; everything writing arithmetic bits through x86_set_eflags or x86_set_cc,
+ * which end the lazy state.
  */
 #include "exec-internal.h"
 
@@ -116,64 +117,12 @@ bool x86_cc_carry(const CPUX86State *env)
     }
 }
 
-/*
- * Conditions 2-7 (b, z, be, s, p, l, le by pairs; cc >> 1) decided from the recorded
- * operands: 1 or 0, or -1 where the flags must be computed.
- */
-static int cond_direct(const X86LazyFlags *cc, int pair)
-{
-    int size = cc->size;
-
-    if (cc->op == X86_CC_SUB) {
-        switch (pair) {
-        case 1:
-            return cc->a < cc->b;
-        case 2:
-            return cc->a == cc->b;
-        case 3:
-            return cc->a <= cc->b;
-        case 4:
-            return !!(cc->res & x86_sign_bit(size));
-        case 6:
-            return x86_sext(cc->a, size) < x86_sext(cc->b, size);
-        case 7:
-            return x86_sext(cc->a, size) <= x86_sext(cc->b, size);
-        default:
-            return -1;
-        }
-    }
-    if (cc->op == X86_CC_LOGIC) {
-        bool neg = cc->res & x86_sign_bit(size);
-        switch (pair) {
-        case 0: /* OF */
-        case 1: /* CF */
-            return 0;
-        case 2: /* ZF */
-        case 3: /* CF or ZF */
-            return cc->res == 0;
-        case 4: /* SF */
-        case 6: /* SF != OF */
-            return neg;
-        case 7:
-            return cc->res == 0 || neg;
-        default:
-            return -1;
-        }
-    }
-    return -1;
-}
-
 /* SDM Vol. 1 appendix B: the sixteen conditions, in pairs (odd = negation). */
-bool x86_cond(const CPUX86State *env, int cc)
+bool x86_cond_from_flags(const CPUX86State *env, int cc)
 {
-    int direct = cond_direct(&env->cc, (cc >> 1) & 7);
-    uint64_t f;
+    uint64_t f = cc_compute(env);
     bool r;
 
-    if (direct >= 0) {
-        return (cc & 1) ? !direct : direct;
-    }
-    f = cc_compute(env);
     switch ((cc >> 1) & 7) {
     case 0:
         r = f & CC_O;

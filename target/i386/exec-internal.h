@@ -94,8 +94,66 @@ static inline void x86_cc_record(CPUX86State *env, X86CCOp op, int size, uint64_
 
 /* CF alone (adc, sbb, inc/dec keep it, rcl/rcr), cheaper than all flags. */
 bool x86_cc_carry(const CPUX86State *env);
-/* Is condition cc (the low nibble of jcc/setcc/cmovcc) true? */
-bool x86_cond(const CPUX86State *env, int cc);
+/*
+ * Condition pair (o, b, z, be, s, p, l, le; cc >> 1) decided from the recorded operands
+ * of a sub/cmp or a logic op: 1 or 0, or -1 where the flags must be computed.
+ */
+static inline int x86_cond_direct(const X86LazyFlags *cc, int pair)
+{
+    int size = cc->size;
+
+    if (cc->op == X86_CC_SUB) {
+        switch (pair) {
+        case 1:
+            return cc->a < cc->b;
+        case 2:
+            return cc->a == cc->b;
+        case 3:
+            return cc->a <= cc->b;
+        case 4:
+            return !!(cc->res & x86_sign_bit(size));
+        case 6:
+            return x86_sext(cc->a, size) < x86_sext(cc->b, size);
+        case 7:
+            return x86_sext(cc->a, size) <= x86_sext(cc->b, size);
+        default:
+            return -1;
+        }
+    }
+    if (cc->op == X86_CC_LOGIC) {
+        bool neg = cc->res & x86_sign_bit(size);
+        switch (pair) {
+        case 0: /* OF */
+        case 1: /* CF */
+            return 0;
+        case 2: /* ZF */
+        case 3: /* CF or ZF */
+            return cc->res == 0;
+        case 4: /* SF */
+        case 6: /* SF != OF */
+            return neg;
+        case 7:
+            return cc->res == 0 || neg;
+        default:
+            return -1;
+        }
+    }
+    return -1;
+}
+
+/* Condition cc from the computed flags (cc_helper.c). */
+bool x86_cond_from_flags(const CPUX86State *env, int cc);
+
+/* Is condition cc (the low nibble of jcc/setcc/cmovcc) true? Inline: every jcc asks. */
+static inline bool x86_cond(const CPUX86State *env, int cc)
+{
+    int direct = x86_cond_direct(&env->cc, (cc >> 1) & 7);
+
+    if (direct >= 0) {
+        return (cc & 1) ? !direct : direct;
+    }
+    return x86_cond_from_flags(env, cc);
+}
 
 /*
  * The arithmetic group (0 add, 1 or, 2 adc, 3 sbb, 4 and, 5 sub, 6 xor, 7 cmp): the result
