@@ -1,10 +1,6 @@
 /*
- * The x86 interpreter against the host: the host is x86-64, so each test
- * instruction's bytes run natively (in a generated stub that loads the eight
- * legacy registers and RFLAGS from a state block, runs the bytes, and stores
- * them back) and on the interpreter in 64-bit mode from the same state; the
- * registers must match exactly and the flags wherever the SDM defines them
- * for that instruction. Inputs: edge values and a fixed-seed PRNG.
+ * The x86 interpreter against the host, instruction by instruction (the harness:
+ * x86-insn-harness.h; the flags an instruction leaves for the next: test-x86-flags.c).
  *
  * Groups: arithmetic and logic in four sizes (register and immediate forms,
  * AH), inc/dec/neg/not, shifts and rotates by CL, shld/shrd, mul/imul/div/
@@ -15,270 +11,7 @@
  * Then what the host cannot run in user mode: 16-bit real-mode addressing,
  * far jumps into protected mode, real-mode interrupts, rep string moves.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <sys/mman.h>
-
-#include <cmocka.h>
-
-#include "system/memory.h"
-#include "target/i386/cpu.h"
-#include "target/i386/decode.h"
-
-#define RAM_SIZE (4 * MiB)
-#define CODE_ADDR 0x1000
-
-typedef struct NativeState {
-    uint64_t regs[8]; /* rax rcx rdx rbx (rsp unused) rbp rsi rdi */
-    uint64_t flags;
-} NativeState;
-
-static MemoryRegion ram;
-static X86CPU *cpu;
-static uint8_t *stub; /* RWX page for the native run */
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t next_rand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
-
-/* Edge values first, then random ones of random widths. */
-static uint64_t test_value(int i)
-{
-    static const uint64_t edges[] = {0,          1,          2,      0x7f,       0x80,
-                                     0xff,       0x7fff,     0x8000, 0xffff,     0x7fffffff,
-                                     0x80000000, 0xffffffff, ~0ULL,  1ULL << 63, (1ULL << 63) - 1};
-    uint64_t r = next_rand();
-
-    if (i < (int)ARRAY_SIZE(edges)) {
-        return edges[i];
-    }
-    switch (r & 3) {
-    case 0:
-        return next_rand() & 0xff;
-    case 1:
-        return next_rand() & 0xffff;
-    case 2:
-        return next_rand() & 0xffffffff;
-    default:
-        return next_rand();
-    }
-}
-
-/* ---- the native stub ---- */
-
-static uint8_t *emit(uint8_t *p, const uint8_t *bytes, size_t n)
-{
-    memcpy(p, bytes, n);
-    return p + n;
-}
-
-/* mov reg, [r15 + off] (load) or mov [r15 + off], reg (store), 64-bit */
-static uint8_t *emit_r15(uint8_t *p, int reg, int off, bool store)
-{
-    uint8_t b[] = {0x49, store ? 0x89 : 0x8b, (uint8_t)(0x47 | (reg << 3)), (uint8_t)off};
-    return emit(p, b, sizeof(b));
-}
-
-static void run_native(const uint8_t *insn, size_t len, NativeState *st)
-{
-    static const uint8_t prologue[] = {0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41,
-                                       0x56, 0x41, 0x57, 0x49, 0x89, 0xff};
-    static const uint8_t epilogue[] = {0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d,
-                                       0x41, 0x5c, 0x5d, 0x5b, 0xc3};
-    const uint8_t push_flags[] = {0x41, 0xff, 0x77, offsetof(NativeState, flags), 0x9d};
-    const uint8_t pop_flags[] = {0x9c, 0x41, 0x8f, 0x47, offsetof(NativeState, flags)};
-    uint8_t *p = stub;
-
-    p = emit(p, prologue, sizeof(prologue));
-    p = emit(p, push_flags, sizeof(push_flags));
-    for (int r = 0; r < 8; r++) {
-        if (r != R_ESP) {
-            p = emit_r15(p, r, r * 8, false);
-        }
-    }
-    p = emit(p, insn, len);
-    p = emit(p, pop_flags, sizeof(pop_flags));
-    for (int r = 0; r < 8; r++) {
-        if (r != R_ESP) {
-            p = emit_r15(p, r, r * 8, true);
-        }
-    }
-    emit(p, epilogue, sizeof(epilogue));
-    __builtin___clear_cache((char *)stub, (char *)p + sizeof(epilogue));
-    ((void (*)(NativeState *))stub)(st);
-}
-
-/* ---- the interpreter ---- */
-
-static void set_mode64(CPUX86State *env)
-{
-    env->cr[0] |= CR0_PE;
-    env->efer |= EFER_LME | EFER_LMA;
-    env->segs[R_CS].flags = DESC_P_MASK | DESC_S_MASK | DESC_CS_MASK | DESC_L_MASK;
-    env->segs[R_CS].base = 0;
-}
-
-static void run_emulated(const uint8_t *insn, size_t len, NativeState *st)
-{
-    CPUX86State *env = &cpu->env;
-
-    x86_cpu_reset(cpu);
-    set_mode64(env);
-    memcpy(ram.ram_ptr + CODE_ADDR, insn, len);
-    for (int r = 0; r < 8; r++) {
-        env->regs[r] = r == R_ESP ? 0x8000 : st->regs[r];
-    }
-    x86_set_eflags(env, st->flags);
-    env->rip = CODE_ADDR;
-    /* One instruction, or a sequence (the lazy-flag tests: a flag writer, then a reader). */
-    for (int steps = 0; env->rip != CODE_ADDR + len; steps++) {
-        assert_true(steps < 8);
-        assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
-    }
-    for (int r = 0; r < 8; r++) {
-        st->regs[r] = env->regs[r];
-    }
-    st->flags = x86_get_eflags(env);
-}
-
-/* Which flags an instruction defines, given its inputs (SDM per instruction). */
-typedef uint64_t (*DefinedFlags)(const uint8_t *insn, const NativeState *in);
-
-static uint64_t all_arith(const uint8_t *insn, const NativeState *in)
-{
-    return CC_ARITH;
-}
-
-static uint64_t no_af(const uint8_t *insn, const NativeState *in)
-{
-    return CC_ARITH & ~CC_A;
-}
-
-static uint64_t cf_of_only(const uint8_t *insn, const NativeState *in)
-{
-    return CC_C | CC_O;
-}
-
-static uint64_t cf_only(const uint8_t *insn, const NativeState *in)
-{
-    return CC_C;
-}
-
-static uint64_t zf_only(const uint8_t *insn, const NativeState *in)
-{
-    return CC_Z;
-}
-
-static uint64_t no_flags(const uint8_t *insn, const NativeState *in)
-{
-    return 0;
-}
-
-/* "0f a3 d8" -> bytes; returns the count. */
-static size_t parse_hex(const char *hex, uint8_t *insn)
-{
-    size_t len = 0;
-
-    for (const char *p = hex; *p; p++) {
-        if (*p != ' ') {
-            unsigned v;
-            sscanf(p, "%2x", &v);
-            insn[len++] = v;
-            p++;
-        }
-    }
-    return len;
-}
-
-/* Compare one instruction on n inputs; in_fn fills the registers of input i. */
-static void check_insn(const char *hex, int n, DefinedFlags defined,
-                       void (*in_fn)(int i, NativeState *st),
-                       bool (*skip_reg)(int reg, const NativeState *))
-{
-    uint8_t insn[32];
-    size_t len = parse_hex(hex, insn);
-
-    for (int i = 0; i < n; i++) {
-        NativeState in = {0}, nat, emu;
-        for (int r = 0; r < 8; r++) {
-            in.regs[r] = test_value(i + r * 3);
-        }
-        in.flags = (next_rand() & CC_ARITH) | EFLAGS_FIXED;
-        if (in_fn) {
-            in_fn(i, &in);
-        }
-        nat = emu = in;
-        run_native(insn, len, &nat);
-        run_emulated(insn, len, &emu);
-        uint64_t mask = defined(insn, &in) | DF_MASK;
-        for (int r = 0; r < 8; r++) {
-            if (r == R_ESP || (skip_reg && skip_reg(r, &in))) {
-                continue;
-            }
-            if (nat.regs[r] != emu.regs[r]) {
-                fail_msg("%s input %d: reg %d host %016llx emulated %016llx", hex, i, r,
-                         (unsigned long long)nat.regs[r], (unsigned long long)emu.regs[r]);
-            }
-        }
-        if ((nat.flags & mask) != (emu.flags & mask)) {
-            fail_msg("%s input %d: flags host %04llx emulated %04llx (mask %04llx)", hex, i,
-                     (unsigned long long)nat.flags, (unsigned long long)emu.flags,
-                     (unsigned long long)mask);
-        }
-    }
-}
-
-#define N_INPUTS 300
-
-/* Operand size in bits of a test instruction: 66 → 16, REX.W → 64, opcode bit 0 clear → 8. */
-static int insn_bits(const uint8_t *insn)
-{
-    int i = 0, bits = 32;
-
-    if (insn[i] == 0x66) {
-        bits = 16;
-        i++;
-    }
-    if ((insn[i] & 0xf0) == 0x40) {
-        bits = (insn[i] & 8) ? 64 : bits;
-        i++;
-    }
-    if (insn[i] != 0x0f && !(insn[i] & 1)) {
-        bits = 8;
-    }
-    return bits;
-}
-
-/* shifts and rotates by CL: which flags the count leaves defined. */
-static uint64_t shift_flags(const uint8_t *insn, const NativeState *in)
-{
-    int bits = insn_bits(insn), i = 0;
-    unsigned count = in->regs[R_ECX] & (bits == 64 ? 0x3f : 0x1f);
-    uint64_t f;
-
-    while (insn[i] == 0x66 || (insn[i] & 0xf0) == 0x40) {
-        i++;
-    }
-    int op = (insn[i + 1] >> 3) & 7;
-    if (count == 0) {
-        return CC_ARITH;
-    }
-    f = op < 4 ? CC_C : (CC_ARITH & ~(CC_A | CC_O));
-    if (count == 1) {
-        f |= CC_O;
-    }
-    if (op >= 4 && (int)count > bits) {
-        f &= ~(uint64_t)CC_C;
-    }
-    return f;
-}
+#include "x86-insn-harness.h"
 
 static uint64_t shld_flags(const uint8_t *insn, const NativeState *in)
 {
@@ -289,11 +22,6 @@ static uint64_t shld_flags(const uint8_t *insn, const NativeState *in)
         return CC_ARITH;
     }
     return (CC_ARITH & ~(CC_A | CC_O)) | (count == 1 ? CC_O : 0);
-}
-
-static void small_count(int i, NativeState *st)
-{
-    st->regs[R_ECX] = i < 70 ? (uint64_t)i : next_rand() & 0xff;
 }
 
 /* shld/shrd with a 16-bit operand and a count above 16 are undefined: keep it in range. */
@@ -472,102 +200,6 @@ static void test_cond(void **state)
         check_insn(hex, N_INPUTS / 4, all_arith, NULL, NULL);
         snprintf(hex, sizeof(hex), "48 0f %02x d9", 0x40 + cc);
         check_insn(hex, N_INPUTS / 4, all_arith, NULL, NULL);
-    }
-}
-
-/*
- * ---- lazy flags (cc_helper.c): each flag writer at every size, then a reader ----
- * The readers: setcc for the sixteen conditions (decided from the recorded operands where
- * possible), pushf (all flags at once), adc and sbb (CF). A reader's result is compared only
- * where the writer defines the flags it reads, for that input.
- */
-typedef struct LazyWriter {
-    const char *fmt; /* with %s for the size prefix and %02x for the size-adjusted opcode */
-    unsigned opc;    /* the 8-bit form's opcode; +1 for the others (0 if there is no 8-bit form) */
-    DefinedFlags defined;
-    void (*in_fn)(int i, NativeState *st);
-} LazyWriter;
-
-static const LazyWriter *lazy_writer;
-static uint8_t lazy_writer_bytes[16];
-static uint64_t lazy_reads; /* the flags the current reader depends on */
-
-static uint64_t lazy_writer_defined(const NativeState *in)
-{
-    return lazy_writer->defined(lazy_writer_bytes, in);
-}
-
-/* The reader's destination (DL/RDX, RSI) only where what it read was defined. */
-static bool skip_undefined_read(int reg, const NativeState *in)
-{
-    return (reg == R_EDX || reg == R_ESI) && (lazy_reads & ~lazy_writer_defined(in));
-}
-
-/* After setcc the flags are the writer's; after adc/sbb, defined only if CF was. */
-static uint64_t setcc_defined(const uint8_t *insn, const NativeState *in)
-{
-    return lazy_writer_defined(in);
-}
-
-static uint64_t adc_defined(const uint8_t *insn, const NativeState *in)
-{
-    return (lazy_writer_defined(in) & CC_C) ? CC_ARITH : 0;
-}
-
-static void test_lazy_flags(void **state)
-{
-    static const uint64_t cond_flags[8] = {CC_O, CC_C, CC_Z,        CC_C | CC_Z,
-                                           CC_S, CC_P, CC_S | CC_O, CC_Z | CC_S | CC_O};
-    static const char *const prefix[4] = {"", "66 ", "", "48 "};
-    LazyWriter w[64];
-    int nw = 0;
-
-    for (int op = 0; op < 8; op++) { /* add or adc sbb and sub xor cmp: op eax/ax/al, ebx/bx/bl */
-        w[nw++] =
-            (LazyWriter){"%s%02x d8", op << 3, (op == 1 || op == 4 || op == 6) ? no_af : all_arith};
-    }
-    w[nw++] = (LazyWriter){"%s%02x d8", 0x84, no_af};      /* test */
-    w[nw++] = (LazyWriter){"%s%02x c3", 0xfe, all_arith};  /* inc ebx */
-    w[nw++] = (LazyWriter){"%s%02x cb", 0xfe, all_arith};  /* dec ebx */
-    w[nw++] = (LazyWriter){"%s%02x db", 0xf6, all_arith};  /* neg ebx */
-    w[nw++] = (LazyWriter){"%s%02x eb", 0xf6, cf_of_only}; /* imul ebx */
-    for (int op = 0; op < 8; op++) { /* rol ror rcl rcr shl shr sal sar ebx, cl */
-        static char fmt[8][16];
-        snprintf(fmt[op], sizeof(fmt[op]), "%%s%%02x %02x", 0xc0 | (op << 3) | R_EBX);
-        w[nw++] = (LazyWriter){fmt[op], 0xd2, shift_flags, small_count};
-    }
-    w[nw++] = (LazyWriter){"%s0f %02x c3", 0xae, cf_of_only}; /* imul eax, ebx */
-    w[nw++] = (LazyWriter){"%s0f %02x d8", 0xa2, cf_only};    /* bt eax, ebx */
-
-    for (int i = 0; i < nw; i++) {
-        for (int size = 0; size < 4; size++) {
-            char writer[32], hex[64];
-            bool two_byte = w[i].fmt[2] == '0';
-            if (size == 0 && two_byte) {
-                continue; /* no 8-bit form */
-            }
-            snprintf(writer, sizeof(writer), w[i].fmt, prefix[size], w[i].opc + (size > 0));
-            lazy_writer = &w[i];
-            parse_hex(writer, lazy_writer_bytes);
-            for (int cc = 0; cc < 16; cc++) { /* setcc dl */
-                lazy_reads = cond_flags[cc >> 1];
-                snprintf(hex, sizeof(hex), "%s 0f %02x c2", writer, 0x90 + cc);
-                check_insn(hex, 30, setcc_defined, w[i].in_fn, skip_undefined_read);
-            }
-            lazy_reads = CC_C;
-            snprintf(hex, sizeof(hex), "%s 48 11 fe", writer); /* adc rsi, rdi */
-            check_insn(hex, 30, adc_defined, w[i].in_fn, skip_undefined_read);
-            snprintf(hex, sizeof(hex), "%s 19 fe", writer); /* sbb esi, edi */
-            check_insn(hex, 30, adc_defined, w[i].in_fn, skip_undefined_read);
-            /* pushf; pop rdx; and edx, CC_ARITH: the flags that must be exact after writers
-             * whose defined flags do not depend on the input (the and's own flags: no AF) */
-            if (w[i].defined == all_arith || w[i].defined == no_af) {
-                lazy_reads = w[i].defined(NULL, NULL);
-                snprintf(hex, sizeof(hex), "%s 9c 5a 81 e2 %02x %02x 00 00", writer,
-                         (unsigned)(lazy_reads & 0xff), (unsigned)(lazy_reads >> 8));
-                check_insn(hex, 30, no_af, w[i].in_fn, NULL);
-            }
-        }
     }
 }
 
@@ -965,17 +597,6 @@ static void test_decode_lengths(void **state)
     }
 }
 
-static int group_setup(void **state)
-{
-    assert_true(memory_region_init_ram(&ram, "test.ram", RAM_SIZE, NULL));
-    memory_region_add_subregion(get_system_memory(), 0, &ram);
-    cpu = X86_CPU(object_new(X86_CPU_TYPE_NAME("qemu64")));
-    cpu->as = address_space_memory();
-    stub = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    assert_true(stub != MAP_FAILED);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -985,7 +606,6 @@ int main(void)
         cmocka_unit_test(test_muldiv),
         cmocka_unit_test(test_bits),
         cmocka_unit_test(test_cond),
-        cmocka_unit_test(test_lazy_flags),
         cmocka_unit_test(test_moves),
         cmocka_unit_test(test_real_mode_addressing),
         cmocka_unit_test(test_protected_mode_entry),
@@ -998,5 +618,5 @@ int main(void)
         cmocka_unit_test(test_rep_is_restartable),
         cmocka_unit_test(test_decode_lengths),
     };
-    return cmocka_run_group_tests(tests, group_setup, NULL);
+    return cmocka_run_group_tests(tests, x86_insn_harness_setup, NULL);
 }
