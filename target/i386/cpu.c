@@ -30,7 +30,7 @@ void x86_cpu_reset(X86CPU *cpu)
     uint32_t data = DESC_P_MASK | DESC_S_MASK | DESC_W_MASK | DESC_A_MASK;
 
     memset(env, 0, sizeof(*env));
-    env->eflags = EFLAGS_FIXED;
+    x86_set_eflags(env, EFLAGS_FIXED);
     env->rip = 0xfff0;
     env->regs[R_EDX] = cpu->cpuid_version;
     env->cr[0] = CR0_ET | CR0_NW | CR0_CD;
@@ -110,7 +110,7 @@ static void x86_cpu_dump_state(CPUState *cs, FILE *out)
     for (int i = 0; i < X86_NB_REGS; i++) {
         fprintf(out, "%s=%016" PRIx64 "%s", names[i], env->regs[i], (i & 3) == 3 ? "\n" : " ");
     }
-    fprintf(out, "RIP=%016" PRIx64 " RFL=%08" PRIx64 " CPL=%d\n", env->rip, env->eflags,
+    fprintf(out, "RIP=%016" PRIx64 " RFL=%08" PRIx64 " CPL=%d\n", env->rip, x86_get_eflags(env),
             x86_cpl(env));
     for (int s = 0; s < X86_NB_SEGS; s++) {
         const SegmentCache *sc = &env->segs[s];

@@ -65,7 +65,7 @@ static int real_mode_interrupt(CPUX86State *env, int vec, uint64_t next_rip)
         return idt_fault(env, vec);
     }
     excp = x86_read_sys(env, env->idt.base + vec * 4, 4, &entry);
-    excp = excp != X86_EXCP_NONE ? excp : x86_stack_push(env, 2, env->eflags);
+    excp = excp != X86_EXCP_NONE ? excp : x86_stack_push(env, 2, x86_get_eflags(env));
     excp = excp != X86_EXCP_NONE ? excp : x86_stack_push(env, 2, env->segs[R_CS].selector);
     excp = excp != X86_EXCP_NONE ? excp : x86_stack_push(env, 2, next_rip);
     if (excp != X86_EXCP_NONE) {
@@ -150,7 +150,7 @@ static int protected_interrupt(CPUX86State *env, int vec, bool is_sw, bool has_e
 {
     Gate g;
     SegmentCache old_cs = env->segs[R_CS], old_ss_cache = env->segs[R_SS];
-    uint64_t old_sp, old_flags = env->eflags;
+    uint64_t old_sp, old_flags = x86_get_eflags(env);
     uint16_t old_ss;
     uint32_t lo, hi;
     bool lm = x86_long_mode(env), switched;

@@ -1,85 +1,18 @@
 /*
  * The x86 integer arithmetic: add/or/adc/sbb/and/sub/xor/cmp, test,
  * inc/dec/neg/not, the shifts and rotates (with shld/shrd), mul/imul/div/
- * idiv, the bit tests and scans, cmpxchg and xadd. Flags are computed eagerly
- * into env->eflags as SDM Vol. 2 defines them per instruction; where the SDM
+ * idiv, the bit tests and scans, cmpxchg and xadd. The ALU group, inc and dec
+ * record their flags lazily (cc_helper.c); the others compute them as SDM Vol. 2 defines
+ * them per instruction (x86_set_cc); where the SDM
  * leaves a flag undefined we write what is simplest (the unit tests compare
  * only defined flags with the host).
  */
 #include "exec-internal.h"
 
-static uint64_t sign_bit(int size)
-{
-    return 1ULL << (8 * size - 1);
-}
-
+/* All arithmetic flags at once, from an operation computed here (cc_helper.c's are lazy). */
 static void set_cc(CPUX86State *env, uint64_t cc)
 {
-    env->eflags = (env->eflags & ~(uint64_t)CC_ARITH) | cc;
-}
-
-/* SF, ZF and PF of a result (PF: even parity of the low byte). */
-static uint64_t szp(uint64_t r, int size)
-{
-    uint64_t cc = 0;
-
-    r &= x86_mask(size);
-    cc |= r == 0 ? CC_Z : 0;
-    cc |= (r & sign_bit(size)) ? CC_S : 0;
-    cc |= __builtin_parity(r & 0xff) ? 0 : CC_P;
-    return cc;
-}
-
-static uint64_t add_flags(uint64_t a, uint64_t b, uint64_t r, bool carry, int size)
-{
-    uint64_t cc = szp(r, size) | ((a ^ b ^ r) & CC_A);
-
-    cc |= carry ? CC_C : 0;
-    cc |= ((a ^ r) & (b ^ r) & sign_bit(size)) ? CC_O : 0;
-    return cc;
-}
-
-static uint64_t sub_flags(uint64_t a, uint64_t b, uint64_t r, bool borrow, int size)
-{
-    uint64_t cc = szp(r, size) | ((a ^ b ^ r) & CC_A);
-
-    cc |= borrow ? CC_C : 0;
-    cc |= ((a ^ b) & (a ^ r) & sign_bit(size)) ? CC_O : 0;
-    return cc;
-}
-
-uint64_t x86_alu(CPUX86State *env, int op, uint64_t a, uint64_t b, int size)
-{
-    uint64_t m = x86_mask(size), cin = env->eflags & CC_C, r;
-
-    a &= m;
-    b &= m;
-    switch (op) {
-    case 0: /* add */
-    case 2: /* adc */
-        cin = op == 2 ? cin : 0;
-        r = (a + b + cin) & m;
-        set_cc(env, add_flags(a, b, r, r < a || (cin && r == a), size));
-        return r;
-    case 3: /* sbb */
-    case 5: /* sub */
-    case 7: /* cmp */
-        cin = op == 3 ? cin : 0;
-        r = (a - b - cin) & m;
-        set_cc(env, sub_flags(a, b, r, a < b || (cin && a == b), size));
-        return op == 7 ? a : r;
-    case 1:
-        r = a | b;
-        break;
-    case 4:
-        r = a & b;
-        break;
-    default:
-        r = a ^ b;
-        break;
-    }
-    set_cc(env, szp(r, size));
-    return r;
+    x86_set_cc(env, CC_ARITH, cc);
 }
 
 /* 00-3f: the six forms Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / rAX,Iz. */
@@ -147,10 +80,11 @@ int x86_exec_test(CPUX86State *env, const X86Insn *d)
 /* inc/dec: add/sub 1 with CF kept. */
 static uint64_t inc_dec(CPUX86State *env, uint64_t a, bool dec, int size)
 {
-    uint64_t cf = env->eflags & CC_C;
-    uint64_t r = x86_alu(env, dec ? 5 : 0, a, 1, size);
+    uint64_t cf = x86_cc_carry(env) ? CC_C : 0, m = x86_mask(size), r;
 
-    env->eflags = (env->eflags & ~(uint64_t)CC_C) | cf;
+    a &= m;
+    r = (dec ? a - 1 : a + 1) & m;
+    x86_cc_record(env, dec ? X86_CC_DEC : X86_CC_INC, size, r, a, cf);
     return r;
 }
 
@@ -187,50 +121,46 @@ int x86_exec_grp4(CPUX86State *env, const X86Insn *d)
 static uint64_t rotate(CPUX86State *env, int op, uint64_t a, unsigned c, int size)
 {
     unsigned bits = 8 * size;
-    uint64_t m = x86_mask(size), r, cf, cc = env->eflags & CC_ARITH & ~(uint64_t)(CC_C | CC_O);
+    uint64_t m = x86_mask(size), r, cf,
+             cc = x86_get_eflags(env) & CC_ARITH & ~(uint64_t)(CC_C | CC_O);
 
     if (op < 2) { /* rol, ror */
         unsigned n = c % bits;
         r = n ? ((op == 0 ? (a << n) | (a >> (bits - n)) : (a >> n) | (a << (bits - n))) & m) : a;
-        cf = op == 0 ? r & 1 : !!(r & sign_bit(size));
+        cf = op == 0 ? r & 1 : !!(r & x86_sign_bit(size));
     } else { /* rcl, rcr: through CF, over bits + 1 */
         unsigned n = c % (bits + 1);
         r = a;
-        cf = env->eflags & CC_C;
+        cf = x86_cc_carry(env);
         for (unsigned i = 0; i < n; i++) {
-            uint64_t out = op == 2 ? !!(r & sign_bit(size)) : r & 1;
+            uint64_t out = op == 2 ? !!(r & x86_sign_bit(size)) : r & 1;
             r = op == 2 ? ((r << 1) | cf) & m : (r >> 1) | (cf << (bits - 1));
             cf = out;
         }
     }
     /* OF (defined for 1-bit rotates): the top bit's change. */
     if (op == 0 || op == 2) {
-        cc |= (!!(r & sign_bit(size)) ^ cf) ? CC_O : 0;
+        cc |= (!!(r & x86_sign_bit(size)) ^ cf) ? CC_O : 0;
     } else {
-        cc |= (!!(r & sign_bit(size)) ^ !!(r & (sign_bit(size) >> 1))) ? CC_O : 0;
+        cc |= (!!(r & x86_sign_bit(size)) ^ !!(r & (x86_sign_bit(size) >> 1))) ? CC_O : 0;
     }
     set_cc(env, cc | (cf ? CC_C : 0));
     return r;
 }
 
-static uint64_t shift(CPUX86State *env, int op, uint64_t a, unsigned c, int size)
+uint64_t x86_shift(CPUX86State *env, int op, uint64_t a, unsigned c, int size)
 {
-    unsigned bits = 8 * size;
-    uint64_t r, cf;
+    uint64_t r;
 
     if (op == 4 || op == 6) { /* shl, sal */
-        r = c < 64 ? (a << c) & x86_mask(size) : 0;
-        cf = c <= bits ? (a >> (bits - c)) & 1 : 0;
-        set_cc(env, szp(r, size) | (cf ? CC_C : 0) | ((!!(r & sign_bit(size)) ^ cf) ? CC_O : 0));
+        r = (a << c) & x86_mask(size);
+        x86_cc_record(env, X86_CC_SHL, size, r, a, c);
     } else if (op == 5) { /* shr */
-        r = c < 64 ? a >> c : 0;
-        cf = c <= 64 ? (a >> (c - 1)) & 1 : 0;
-        set_cc(env, szp(r, size) | (cf ? CC_C : 0) | ((a & sign_bit(size)) ? CC_O : 0));
+        r = a >> c;
+        x86_cc_record(env, X86_CC_SHR, size, r, a, c);
     } else { /* sar */
-        int64_t s = x86_sext(a, size);
-        r = (uint64_t)(s >> (c < 64 ? c : 63)) & x86_mask(size);
-        cf = (uint64_t)(s >> (c - 1 < 64 ? c - 1 : 63)) & 1;
-        set_cc(env, szp(r, size) | (cf ? CC_C : 0));
+        r = (uint64_t)(x86_sext(a, size) >> c) & x86_mask(size);
+        x86_cc_record(env, X86_CC_SAR, size, r, a, c);
     }
     return r;
 }
@@ -255,7 +185,7 @@ int x86_exec_shift(CPUX86State *env, const X86Insn *d)
          * half is cleared, as on the host). */
         return x86_rm_write(env, d, size, a);
     }
-    r = op < 4 ? rotate(env, op, a, c, size) : shift(env, op, a, c, size);
+    r = op < 4 ? rotate(env, op, a, c, size) : x86_shift(env, op, a, c, size);
     return x86_rm_write(env, d, size, r);
 }
 
@@ -284,7 +214,7 @@ static int double_shift(CPUX86State *env, const X86Insn *d, bool left)
         r = (uint64_t)(pair >> c) & x86_mask(size);
         cf = (uint64_t)(pair >> (c - 1)) & 1;
     }
-    set_cc(env, szp(r, size) | (cf ? CC_C : 0) | (((a ^ r) & sign_bit(size)) ? CC_O : 0));
+    set_cc(env, x86_szp(r, size) | (cf ? CC_C : 0) | (((a ^ r) & x86_sign_bit(size)) ? CC_O : 0));
     return x86_rm_write(env, d, size, r);
 }
 
@@ -318,7 +248,7 @@ static int bit_op(CPUX86State *env, const X86Insn *d, int op, int64_t off, bool 
         if (excp != X86_EXCP_NONE) {
             return excp;
         }
-        env->eflags = (env->eflags & ~(uint64_t)CC_C) | ((v >> bit) & 1);
+        x86_set_cc(env, CC_C, (v >> bit) & 1);
         if (op == 0) {
             return X86_EXCP_NONE;
         }
@@ -330,7 +260,7 @@ static int bit_op(CPUX86State *env, const X86Insn *d, int op, int64_t off, bool 
     if (excp != X86_EXCP_NONE) {
         return excp;
     }
-    env->eflags = (env->eflags & ~(uint64_t)CC_C) | ((v >> bit) & 1);
+    x86_set_cc(env, CC_C, (v >> bit) & 1);
     if (op == 0) {
         return X86_EXCP_NONE;
     }
@@ -366,10 +296,10 @@ static int bit_scan(CPUX86State *env, const X86Insn *d, bool reverse)
         return excp;
     }
     if (!v) {
-        env->eflags |= CC_Z;
+        x86_set_cc(env, CC_Z, CC_Z);
         return X86_EXCP_NONE;
     }
-    env->eflags &= ~(uint64_t)CC_Z;
+    x86_set_cc(env, CC_Z, 0);
     x86_set_reg(env, d, d->reg, d->opsize, reverse ? 63 - __builtin_clzll(v) : __builtin_ctzll(v));
     return X86_EXCP_NONE;
 }
@@ -396,7 +326,7 @@ int x86_exec_cmpxchg(CPUX86State *env, const X86Insn *d)
         return excp;
     }
     x86_alu(env, 7, acc, dest, size);
-    if (env->eflags & CC_Z) {
+    if (acc == dest) { /* ZF */
         return x86_rm_write(env, d, size, x86_get_reg(env, d, d->reg, size));
     }
     /* Unequal: a memory destination is written back unchanged (the locked cycle). */

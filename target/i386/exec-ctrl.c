@@ -66,9 +66,9 @@ int x86_exec_loop(CPUX86State *env, const X86Insn *d)
         x86_set_reg(env, d, R_ECX, asz, count);
         taken = count != 0;
         if (d->opc == 0xe0) {
-            taken = taken && !(env->eflags & CC_Z);
+            taken = taken && !x86_cond(env, 4); /* ZF */
         } else if (d->opc == 0xe1) {
-            taken = taken && (env->eflags & CC_Z);
+            taken = taken && x86_cond(env, 4);
         }
     }
     if (taken) {
@@ -227,7 +227,7 @@ int x86_exec_popa(CPUX86State *env, const X86Insn *d)
 int x86_exec_pushf(CPUX86State *env, const X86Insn *d)
 {
     return x86_stack_push(env, d->opsize,
-                          (env->eflags & ~(uint64_t)(VM_MASK | RF_MASK)) | EFLAGS_FIXED);
+                          (x86_get_eflags(env) & ~(uint64_t)(VM_MASK | RF_MASK)) | EFLAGS_FIXED);
 }
 
 /* popf: IOPL changes only at CPL 0, IF only when CPL <= IOPL; VM and RF never. */
@@ -249,7 +249,7 @@ int x86_exec_popf(CPUX86State *env, const X86Insn *d)
     if (d->opsize == 2) {
         mask &= 0xffff;
     }
-    env->eflags = (env->eflags & ~mask) | (v & mask) | EFLAGS_FIXED;
+    x86_set_eflags(env, (x86_get_eflags(env) & ~mask) | (v & mask) | EFLAGS_FIXED);
     return X86_EXCP_NONE;
 }
 
@@ -309,7 +309,7 @@ int x86_exec_int3(CPUX86State *env, const X86Insn *d)
 
 int x86_exec_into(CPUX86State *env, const X86Insn *d)
 {
-    if (!(env->eflags & CC_O)) {
+    if (!x86_cond(env, 0)) { /* OF */
         return X86_EXCP_NONE;
     }
     return x86_do_interrupt(env, EXCP04_INTO, true, false, 0, env->rip);

@@ -198,7 +198,7 @@ int x86_exec_xlat(CPUX86State *env, const X86Insn *d)
 
 int x86_exec_lahf(CPUX86State *env, const X86Insn *d)
 {
-    x86_set_reg(env, d, 4, 1, (env->eflags & LAHF_FLAGS) | EFLAGS_FIXED);
+    x86_set_reg(env, d, 4, 1, (x86_get_eflags(env) & LAHF_FLAGS) | EFLAGS_FIXED);
     return X86_EXCP_NONE;
 }
 
@@ -206,7 +206,7 @@ int x86_exec_sahf(CPUX86State *env, const X86Insn *d)
 {
     uint64_t ah = (env->regs[R_EAX] >> 8) & LAHF_FLAGS;
 
-    env->eflags = (env->eflags & ~(uint64_t)LAHF_FLAGS) | ah;
+    x86_set_cc(env, LAHF_FLAGS, ah);
     return X86_EXCP_NONE;
 }
 
@@ -223,7 +223,9 @@ int x86_exec_flagop(CPUX86State *env, const X86Insn *d)
     if (i == 3 && !(env->eflags & IF_MASK)) {
         env->irq_shadow = true; /* sti: interrupts are taken after the next instruction */
     }
-    if (i & 1) {
+    if (bit[i] == CC_C) {
+        x86_set_cc(env, CC_C, i & 1);
+    } else if (i & 1) {
         env->eflags |= bit[i];
     } else {
         env->eflags &= ~(uint64_t)bit[i];
@@ -233,6 +235,6 @@ int x86_exec_flagop(CPUX86State *env, const X86Insn *d)
 
 int x86_exec_cmc(CPUX86State *env, const X86Insn *d)
 {
-    env->eflags ^= CC_C;
+    x86_set_cc(env, CC_C, !x86_cc_carry(env));
     return X86_EXCP_NONE;
 }

@@ -51,7 +51,7 @@ int x86_exec_popcnt(CPUX86State *env, const X86Insn *d)
         return excp;
     }
     x86_set_reg(env, d, d->reg, size, __builtin_popcountll(v));
-    env->eflags = (env->eflags & ~(uint64_t)CC_ARITH) | (v ? 0 : CC_Z);
+    x86_set_cc(env, CC_ARITH, (v ? 0 : CC_Z));
     return X86_EXCP_NONE;
 }
 
@@ -70,7 +70,7 @@ int x86_exec_lzcnt(CPUX86State *env, const X86Insn *d)
     }
     n = v ? __builtin_clzll(v) - (64 - bits) : bits;
     x86_set_reg(env, d, d->reg, size, n);
-    env->eflags = (env->eflags & ~(uint64_t)CC_ARITH) | (n == 0 ? CC_Z : 0) | (v ? 0 : CC_C);
+    x86_set_cc(env, CC_ARITH, (n == 0 ? CC_Z : 0) | (v ? 0 : CC_C));
     return X86_EXCP_NONE;
 }
 
@@ -99,7 +99,7 @@ static int cmpxchg16b(CPUX86State *env, const X86Insn *d)
         excp = x86_write_mem(env, seg, ea + 8, 8, env->regs[R_ECX]);
         excp = excp != X86_EXCP_NONE ? excp : x86_write_mem(env, seg, ea, 8, env->regs[R_EBX]);
         if (excp == X86_EXCP_NONE) {
-            env->eflags |= CC_Z;
+            x86_set_cc(env, CC_Z, CC_Z);
         }
         return excp;
     }
@@ -109,7 +109,7 @@ static int cmpxchg16b(CPUX86State *env, const X86Insn *d)
     if (excp == X86_EXCP_NONE) {
         env->regs[R_EAX] = lo;
         env->regs[R_EDX] = hi;
-        env->eflags &= ~(uint64_t)CC_Z;
+        x86_set_cc(env, CC_Z, 0);
     }
     return excp;
 }
@@ -140,7 +140,7 @@ int x86_exec_grp9x(CPUX86State *env, const X86Insn *d)
     /* The host pool (or -seed's stream): CF=1 says the value is valid. */
     bool ok = guest_getrandom(&v, d->opsize, true) == (size_t)d->opsize;
     x86_set_reg(env, d, d->rm, d->opsize, ok ? v : 0);
-    env->eflags = (env->eflags & ~(uint64_t)CC_ARITH) | (ok ? CC_C : 0);
+    x86_set_cc(env, CC_ARITH, (ok ? CC_C : 0));
     return X86_EXCP_NONE;
 }
 

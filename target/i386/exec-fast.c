@@ -118,6 +118,22 @@ static int test_rr(CPUX86State *env, const X86Insn *d)
     return X86_EXCP_NONE;
 }
 
+/* c1 /4../7 Ib, d1 (by 1), d3 (by CL) on a register: shl shr sal sar */
+static int shift_r(CPUX86State *env, const X86Insn *d)
+{
+    unsigned c = d->opc == 0xd3   ? (unsigned)env->regs[R_ECX]
+                 : d->opc == 0xd1 ? 1
+                                  : (unsigned)d->imm;
+    uint64_t a = get_r(env, d->rm, d->opsize);
+
+    c &= d->opsize == 8 ? 0x3f : 0x1f;
+    if (c) { /* no flag change for 0, but the 32-bit register's upper half is cleared */
+        a = x86_shift(env, d->reg & 7, a, c, d->opsize);
+    }
+    set_r(env, d->rm, d->opsize, a);
+    return X86_EXCP_NONE;
+}
+
 /* 8d /r */
 static int lea(CPUX86State *env, const X86Insn *d)
 {
@@ -154,6 +170,8 @@ X86ExecFn x86_fast_handler(const X86Insn *d)
         return d->opc == 0x85 && !d->mem ? test_rr : NULL;
     case OP_LEA:
         return d->mem ? lea : NULL;
+    case OP_SHIFT:
+        return !d->mem && (d->opc & 1) && (d->reg & 7) >= 4 ? shift_r : NULL; /* c1 d1 d3 */
     default:
         return NULL;
     }

@@ -63,29 +63,187 @@ static inline int64_t x86_sext(uint64_t v, int size)
     return sextract64(v, 0, 8 * size);
 }
 
+/* ---- cc_helper.c: lazy arithmetic flags ---- */
+static inline uint64_t x86_sign_bit(int size)
+{
+    return 1ULL << (8 * size - 1);
+}
+
+/* SF, ZF and PF of a result (PF: even parity of the low byte). */
+static inline uint64_t x86_szp(uint64_t r, int size)
+{
+    uint64_t cc = 0;
+
+    r &= x86_mask(size);
+    cc |= r == 0 ? CC_Z : 0;
+    cc |= (r & x86_sign_bit(size)) ? CC_S : 0;
+    cc |= __builtin_parity(r & 0xff) ? 0 : CC_P;
+    return cc;
+}
+
+/* An operation sets the arithmetic flags: record it (res, a, b masked to size). */
+static inline void x86_cc_record(CPUX86State *env, X86CCOp op, int size, uint64_t res, uint64_t a,
+                                 uint64_t b)
+{
+    env->cc.res = res;
+    env->cc.a = a;
+    env->cc.b = b;
+    env->cc.op = op;
+    env->cc.size = size;
+}
+
+/* CF alone (adc, sbb, inc/dec keep it, rcl/rcr), cheaper than all flags. */
+bool x86_cc_carry(const CPUX86State *env);
+/*
+ * Condition pair (o, b, z, be, s, p, l, le; cc >> 1) decided from the recorded operands
+ * of a sub/cmp or a logic op: 1 or 0, or -1 where the flags must be computed.
+ */
+static inline int x86_cond_direct(const X86LazyFlags *cc, int pair)
+{
+    int size = cc->size;
+
+    if (cc->op == X86_CC_SUB) {
+        switch (pair) {
+        case 1:
+            return cc->a < cc->b;
+        case 2:
+            return cc->a == cc->b;
+        case 3:
+            return cc->a <= cc->b;
+        case 4:
+            return !!(cc->res & x86_sign_bit(size));
+        case 6:
+            return x86_sext(cc->a, size) < x86_sext(cc->b, size);
+        case 7:
+            return x86_sext(cc->a, size) <= x86_sext(cc->b, size);
+        default:
+            return -1;
+        }
+    }
+    if (cc->op == X86_CC_LOGIC) {
+        bool neg = cc->res & x86_sign_bit(size);
+        switch (pair) {
+        case 0: /* OF */
+        case 1: /* CF */
+            return 0;
+        case 2: /* ZF */
+        case 3: /* CF or ZF */
+            return cc->res == 0;
+        case 4: /* SF */
+        case 6: /* SF != OF */
+            return neg;
+        case 7:
+            return cc->res == 0 || neg;
+        default:
+            return -1;
+        }
+    }
+    return -1;
+}
+
+/* Condition cc from the computed flags (cc_helper.c). */
+bool x86_cond_from_flags(const CPUX86State *env, int cc);
+
+/* Is condition cc (the low nibble of jcc/setcc/cmovcc) true? Inline: every jcc asks. */
+static inline bool x86_cond(const CPUX86State *env, int cc)
+{
+    int direct = x86_cond_direct(&env->cc, (cc >> 1) & 7);
+
+    if (direct >= 0) {
+        return (cc & 1) ? !direct : direct;
+    }
+    return x86_cond_from_flags(env, cc);
+}
+
+/*
+ * The arithmetic group (0 add, 1 or, 2 adc, 3 sbb, 4 and, 5 sub, 6 xor, 7 cmp): the result
+ * (cmp: a). The flags are recorded, not computed (cc_helper.c); adc and sbb read CF first.
+ * Inline: the fast handlers (exec-fast.c) run it for most of a kernel's ALU instructions.
+ */
+static inline uint64_t x86_alu(CPUX86State *env, int op, uint64_t a, uint64_t b, int size)
+{
+    uint64_t m = x86_mask(size), r;
+    bool cin;
+
+    a &= m;
+    b &= m;
+    switch (op) {
+    case 0: /* add */
+        r = (a + b) & m;
+        x86_cc_record(env, X86_CC_ADD, size, r, a, b);
+        return r;
+    case 2: /* adc */
+        cin = x86_cc_carry(env);
+        r = (a + b + cin) & m;
+        x86_cc_record(env, cin ? X86_CC_ADC1 : X86_CC_ADD, size, r, a, b);
+        return r;
+    case 3: /* sbb */
+        cin = x86_cc_carry(env);
+        r = (a - b - cin) & m;
+        x86_cc_record(env, cin ? X86_CC_SBB1 : X86_CC_SUB, size, r, a, b);
+        return r;
+    case 5: /* sub */
+    case 7: /* cmp */
+        r = (a - b) & m;
+        x86_cc_record(env, X86_CC_SUB, size, r, a, b);
+        return op == 7 ? a : r;
+    case 1:
+        r = a | b;
+        break;
+    case 4:
+        r = a & b;
+        break;
+    default:
+        r = a ^ b;
+        break;
+    }
+    x86_cc_record(env, X86_CC_LOGIC, size, r, 0, 0);
+    return r;
+}
+
+/* The ModRM memory operand's offset (address-size masked) and its segment (inline: every
+ * memory operand). */
+static inline uint64_t x86_ea(const CPUX86State *env, const X86Insn *d)
+{
+    uint64_t ea = d->disp;
+
+    if (d->base == X86_REG_RIP) {
+        ea += env->rip; /* rip is already the next instruction's */
+    } else if (d->base != X86_REG_NONE) {
+        ea += env->regs[d->base];
+    }
+    if (d->index != X86_REG_NONE) {
+        ea += env->regs[d->index] << d->scale;
+    }
+    return ea & x86_mask(d->addrsize);
+}
+
+static inline int x86_ea_seg(const X86Insn *d)
+{
+    if (d->seg >= 0) {
+        return d->seg;
+    }
+    return d->base == R_ESP || d->base == R_EBP ? R_SS : R_DS;
+}
+
 /* ---- exec.c: operands ---- */
 uint64_t x86_get_reg(CPUX86State *env, const X86Insn *d, int reg, int size);
 void x86_set_reg(CPUX86State *env, const X86Insn *d, int reg, int size, uint64_t val);
-/* The ModRM memory operand's offset (address-size masked) and its segment. */
-uint64_t x86_ea(CPUX86State *env, const X86Insn *d);
-int x86_ea_seg(const X86Insn *d);
 /* The r/m operand, register or memory. */
 int x86_rm_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val);
 int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val);
-/* Is condition cc (the low nibble of jcc/setcc/cmovcc) true? */
-bool x86_cond(const CPUX86State *env, int cc);
 /* Write rip, truncated to the operand size of the branch (16/32-bit code). */
 void x86_jump(CPUX86State *env, uint64_t target, int opsize);
 
 /* ---- exec-alu.c ---- */
-/* The arithmetic group (0 add, 1 or, 2 adc, 3 sbb, 4 and, 5 sub, 6 xor, 7 cmp): result, flags. */
-uint64_t x86_alu(CPUX86State *env, int op, uint64_t a, uint64_t b, int size);
 int x86_exec_alu(CPUX86State *env, const X86Insn *d);
 int x86_exec_grp1(CPUX86State *env, const X86Insn *d);
 int x86_exec_test(CPUX86State *env, const X86Insn *d);
 int x86_exec_incdec_r(CPUX86State *env, const X86Insn *d);
 int x86_exec_grp4(CPUX86State *env, const X86Insn *d);
 int x86_exec_shift(CPUX86State *env, const X86Insn *d);
+/* shl/sal (op 4, 6), shr (5), sar (7) of a (masked to size) by c (1..63); flags lazily. */
+uint64_t x86_shift(CPUX86State *env, int op, uint64_t a, unsigned c, int size);
 int x86_exec_shld(CPUX86State *env, const X86Insn *d);
 int x86_exec_shrd(CPUX86State *env, const X86Insn *d);
 int x86_exec_grp3(CPUX86State *env, const X86Insn *d);

@@ -3,7 +3,7 @@
  * three-operand imul. The double-width products and dividends sit in
  * AH:AL, DX:AX, EDX:EAX or RDX:RAX; 128-bit arithmetic serves every size.
  * After mul/imul CF = OF = "the high half is significant"; SF/ZF/PF are
- * undefined (we take them from the low half); div/idiv leave all flags
+ * undefined (we take them from the low half, and clear AF); div/idiv leave all flags
  * undefined (we leave them alone). A zero divisor or a quotient that does
  * not fit raises #DE.
  */
@@ -11,14 +11,14 @@
 
 static void set_mul_flags(CPUX86State *env, bool high, uint64_t low, int size)
 {
-    uint64_t cc = env->eflags & CC_ARITH & ~(uint64_t)(CC_C | CC_O | CC_Z | CC_S | CC_P);
+    uint64_t cc = 0; /* AF: undefined, cleared */
 
     low &= x86_mask(size);
     cc |= high ? CC_C | CC_O : 0;
     cc |= low == 0 ? CC_Z : 0;
     cc |= (low >> (8 * size - 1)) & 1 ? CC_S : 0;
     cc |= __builtin_parity(low & 0xff) ? 0 : CC_P;
-    env->eflags = (env->eflags & ~(uint64_t)CC_ARITH) | cc;
+    x86_set_cc(env, CC_ARITH, cc);
 }
 
 /* The accumulator pair: low in AL/AX/EAX/RAX, high in AH/DX/EDX/RDX. */

@@ -88,7 +88,7 @@ static int cvt_to_int(CPUX86State *env, const X86Insn *d, int pfx)
 static int comi(CPUX86State *env, const X86Insn *d, int pfx)
 {
     XMMReg s;
-    uint64_t fl = env->eflags;
+    uint64_t fl = x86_get_eflags(env);
     int excp = pfx > 1 ? EXCP06_ILLOP : x86_sse_read(env, d, pfx ? 8 : 4, false, &s);
 
     if (excp != X86_EXCP_NONE) {
@@ -98,7 +98,7 @@ static int comi(CPUX86State *env, const X86Insn *d, int pfx)
         env, x86_sse_comi((d->opc & 1) * 2 + pfx, &env->xmm[d->reg], &s, env->mxcsr, &fl), NULL,
         NULL);
     if (excp == X86_EXCP_NONE) {
-        env->eflags = fl;
+        x86_set_eflags(env, fl);
     }
     return excp;
 }

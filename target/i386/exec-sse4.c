@@ -38,7 +38,7 @@ static int ptest(CPUX86State *env, const X86Insn *d)
         z &= !(r->q[i] & s.q[i]);
         c &= !(~r->q[i] & s.q[i]);
     }
-    env->eflags = (env->eflags & ~(uint64_t)CC_ARITH) | (z ? CC_Z : 0) | (c ? CC_C : 0);
+    x86_set_cc(env, CC_ARITH, (z ? CC_Z : 0) | (c ? CC_C : 0));
     return X86_EXCP_NONE;
 }
 
@@ -236,6 +236,7 @@ static int pcmpstr(CPUX86State *env, const X86Insn *d)
     XMMReg s;
     int64_t la, ld;
     uint32_t ecx = 0;
+    uint64_t fl;
     int excp = x86_sse_read(env, d, 16, false, &s);
 
     if (excp != X86_EXCP_NONE) {
@@ -243,8 +244,9 @@ static int pcmpstr(CPUX86State *env, const X86Insn *d)
     }
     la = (d->rex & 8) ? (int64_t)env->regs[R_EAX] : (int32_t)env->regs[R_EAX];
     ld = (d->rex & 8) ? (int64_t)env->regs[R_EDX] : (int32_t)env->regs[R_EDX];
-    x86_sse_pcmpstr(d->opc, &env->xmm[d->reg], &s, d->imm & 0xff, la, ld, &ecx, &env->xmm[0],
-                    &env->eflags);
+    fl = x86_get_eflags(env);
+    x86_sse_pcmpstr(d->opc, &env->xmm[d->reg], &s, d->imm & 0xff, la, ld, &ecx, &env->xmm[0], &fl);
+    x86_set_eflags(env, fl);
     if (d->opc & 1) {
         env->regs[R_ECX] = ecx; /* the index, zero-extended */
     }

@@ -56,7 +56,7 @@ static int string_element(CPUX86State *env, const X86Insn *d, bool *stop)
         excp = excp != X86_EXCP_NONE ? excp : x86_read_mem(env, R_ES, di, size, &b);
         if (excp == X86_EXCP_NONE) {
             x86_alu(env, 7, a, b, size);
-            *stop = d->rep == 0xf3 ? !(env->eflags & CC_Z) : !!(env->eflags & CC_Z);
+            *stop = d->rep == 0xf3 ? !x86_cond(env, 4) : x86_cond(env, 4); /* ZF */
         }
         break;
     case OP_INS:

@@ -188,7 +188,7 @@ static int probe_desc(CPUX86State *env, uint16_t sel, uint32_t *lo, uint32_t *hi
 
 static void set_zf(CPUX86State *env, bool z)
 {
-    env->eflags = z ? env->eflags | CC_Z : env->eflags & ~(uint64_t)CC_Z;
+    x86_set_cc(env, CC_Z, z ? CC_Z : 0);
 }
 
 /* verr/verw: ZF = the segment is readable / writable at this privilege. */
@@ -492,12 +492,12 @@ int x86_exec_grp9(CPUX86State *env, const X86Insn *d)
         excp = x86_write_mem(env, seg, ea, half, env->regs[R_EBX]);
         excp = excp != X86_EXCP_NONE ? excp
                                      : x86_write_mem(env, seg, ea + half, half, env->regs[R_ECX]);
-        env->eflags |= CC_Z;
+        x86_set_cc(env, CC_Z, CC_Z);
         return excp;
     }
     x86_set_reg(env, d, R_EAX, half, lo);
     x86_set_reg(env, d, R_EDX, half, hi);
-    env->eflags &= ~(uint64_t)CC_Z;
+    x86_set_cc(env, CC_Z, 0);
     return X86_EXCP_NONE;
 }
 

@@ -403,9 +403,8 @@ static void compare_reg(CPUX86State *env, int i, bool unordered_ok, bool eflags,
         go = merge(env, sw, eflags ? 0 : FSW_CC);
     }
     if (eflags) { /* set even when an unmasked IE stops the pops (as the hardware) */
-        env->eflags &= ~(uint64_t)CC_ARITH;
-        env->eflags |=
-            (sw & FSW_C3 ? CC_Z : 0) | (sw & FSW_C2 ? CC_P : 0) | (sw & FSW_C0 ? CC_C : 0);
+        x86_set_cc(env, CC_ARITH,
+                   (sw & FSW_C3 ? CC_Z : 0) | (sw & FSW_C2 ? CC_P : 0) | (sw & FSW_C0 ? CC_C : 0));
     }
     if (!go) {
         return;

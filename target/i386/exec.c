@@ -42,29 +42,6 @@ void x86_set_reg(CPUX86State *env, const X86Insn *d, int reg, int size, uint64_t
     }
 }
 
-uint64_t x86_ea(CPUX86State *env, const X86Insn *d)
-{
-    uint64_t ea = d->disp;
-
-    if (d->base == X86_REG_RIP) {
-        ea += env->rip; /* rip is already the next instruction's */
-    } else if (d->base != X86_REG_NONE) {
-        ea += env->regs[d->base];
-    }
-    if (d->index != X86_REG_NONE) {
-        ea += env->regs[d->index] << d->scale;
-    }
-    return ea & x86_mask(d->addrsize);
-}
-
-int x86_ea_seg(const X86Insn *d)
-{
-    if (d->seg >= 0) {
-        return d->seg;
-    }
-    return d->base == R_ESP || d->base == R_EBP ? R_SS : R_DS;
-}
-
 /*
  * The read of a locked read-modify-write (lock prefix, xchg with memory): resolved for a
  * store, so the page is writable and dirty, and read atomically in place when it is RAM
@@ -165,41 +142,6 @@ int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val)
         return rmw_swap(cpu->rmw.host, size, cpu->rmw.old, val) ? X86_EXCP_NONE : X86_EXCP_RETRY;
     }
     return x86_write_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
-}
-
-/* SDM Vol. 1 appendix B: the sixteen conditions, in pairs (odd = negation). */
-bool x86_cond(const CPUX86State *env, int cc)
-{
-    uint64_t f = env->eflags;
-    bool r;
-
-    switch ((cc >> 1) & 7) {
-    case 0:
-        r = f & CC_O;
-        break;
-    case 1:
-        r = f & CC_C;
-        break;
-    case 2:
-        r = f & CC_Z;
-        break;
-    case 3:
-        r = (f & CC_C) || (f & CC_Z);
-        break;
-    case 4:
-        r = f & CC_S;
-        break;
-    case 5:
-        r = f & CC_P;
-        break;
-    case 6:
-        r = !!(f & CC_S) != !!(f & CC_O);
-        break;
-    default:
-        r = (f & CC_Z) || (!!(f & CC_S) != !!(f & CC_O));
-        break;
-    }
-    return (cc & 1) ? !r : r;
 }
 
 void x86_jump(CPUX86State *env, uint64_t target, int opsize)
@@ -324,6 +266,7 @@ static int exec_locked(CPUX86State *env, const X86Insn *d)
 {
     X86CPU *cpu = x86_env_cpu(env);
     uint64_t regs[X86_NB_REGS], eflags = env->eflags;
+    X86LazyFlags cc = env->cc;
     int excp;
 
     memcpy(regs, env->regs, sizeof(regs));
@@ -337,6 +280,7 @@ static int exec_locked(CPUX86State *env, const X86Insn *d)
     if (excp == X86_EXCP_RETRY) {
         memcpy(env->regs, regs, sizeof(regs));
         env->eflags = eflags;
+        env->cc = cc;
     }
     return excp;
 }

@@ -143,7 +143,7 @@ static int x86_gdb_read_register(CPUState *cs, uint8_t *buf, int n)
         return size;
     }
     if (n == GDB_EFLAGS) {
-        v32 = env->eflags;
+        v32 = x86_get_eflags(env);
     } else if (n < GDB_ST0) {
         v32 = env->segs[gdb_seg[n - GDB_SEG0]].selector;
     } else if (n == GDB_FCTRL) {
@@ -174,7 +174,7 @@ static int x86_gdb_write_register(CPUState *cs, const uint8_t *buf, int n)
     }
     memcpy(&v32, buf, 4);
     if (n == GDB_EFLAGS) {
-        env->eflags = v32 | EFLAGS_FIXED;
+        x86_set_eflags(env, v32 | EFLAGS_FIXED);
     } else if (n < GDB_ST0) {
         /* A selector write reloads the segment as a mov would (real mode: base = sel << 4). */
         x86_load_seg(env, gdb_seg[n - GDB_SEG0], v32);

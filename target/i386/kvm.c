@@ -239,7 +239,7 @@ static bool sync_msrs(CPUX86State *env, int vcpu_fd, bool put, Error **errp)
 static bool x86_kvm_put_registers(CPUState *cs, int vcpu_fd, Error **errp)
 {
     CPUX86State *env = &X86_CPU(cs)->env;
-    struct kvm_regs regs = {.rip = env->rip, .rflags = env->eflags};
+    struct kvm_regs regs = {.rip = env->rip, .rflags = x86_get_eflags(env)};
     struct kvm_sregs sregs = {0};
 
 #define PUT_GPR(k, i) regs.k = env->regs[i];
@@ -275,7 +275,8 @@ static bool x86_kvm_get_registers(CPUState *cs, int vcpu_fd, Error **errp)
 #define GET_GPR(k, i) env->regs[i] = regs.k;
     GPR_MAP(GET_GPR)
 #undef GET_GPR
-    env->rip = regs.rip, env->eflags = regs.rflags;
+    env->rip = regs.rip;
+    x86_set_eflags(env, regs.rflags);
     for (size_t i = 0; i < ARRAY_SIZE(sreg_order); i++) {
         x86_kvm_seg_to_cache(&env->segs[sreg_order[i]], sregs_seg(&sregs, sreg_order[i]));
     }

@@ -265,7 +265,7 @@ static void iret_flags(CPUX86State *env, uint64_t v, int opsize, int cpl)
     if (opsize == 2) {
         mask &= 0xffff;
     }
-    env->eflags = (env->eflags & ~mask) | (v & mask) | EFLAGS_FIXED;
+    x86_set_eflags(env, (x86_get_eflags(env) & ~mask) | (v & mask) | EFLAGS_FIXED);
 }
 
 int x86_iret(CPUX86State *env, int opsize)
@@ -329,10 +329,10 @@ int x86_syscall(CPUX86State *env, uint64_t next_rip)
     }
     if (x86_long_mode(env)) {
         bool from64 = x86_code64(env);
+        uint64_t fl = x86_get_eflags(env); /* FMASK may clear arithmetic flags */
         env->regs[R_ECX] = next_rip;
-        env->regs[11] = env->eflags & ~(uint64_t)RF_MASK;
-        env->eflags &= ~(env->fmask | RF_MASK);
-        env->eflags |= EFLAGS_FIXED;
+        env->regs[11] = fl & ~(uint64_t)RF_MASK;
+        x86_set_eflags(env, (fl & ~(env->fmask | RF_MASK)) | EFLAGS_FIXED);
         flat_code(&env->segs[R_CS], sel, 0, true);
         flat_stack(&env->segs[R_SS], sel + 8, 0);
         env->rip = from64 ? env->lstar : env->cstar;
@@ -361,7 +361,7 @@ int x86_sysret(CPUX86State *env, int opsize)
         if (opsize == 8 && !x86_canonical(env, env->regs[R_ECX])) {
             return x86_gp0(env); /* Intel faults here, at CPL 0 */
         }
-        env->eflags = (env->regs[11] & ~(uint64_t)(RF_MASK | VM_MASK)) | EFLAGS_FIXED;
+        x86_set_eflags(env, (env->regs[11] & ~(uint64_t)(RF_MASK | VM_MASK)) | EFLAGS_FIXED);
         if (opsize == 8) {
             flat_code(&env->segs[R_CS], (sel + 16) | 3, 3, true);
             env->rip = env->regs[R_ECX];

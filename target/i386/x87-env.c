@@ -128,7 +128,7 @@ int x87_save_restore(CPUX86State *env, const X86Insn *d, bool restore)
 
     if (restore) {
         for (int i = 0; i < 8 && excp == X86_EXCP_NONE; i++) {
-            r.disp = d->disp + env_size(d) + 10 * i;
+            r.disp = (int32_t)((uint32_t)d->disp + env_size(d) + 10 * i);
             excp = x87_read_m80(env, &r, &regs[i]);
         }
         excp = excp != X86_EXCP_NONE ? excp : x87_load_env(env, d);
@@ -138,7 +138,7 @@ int x87_save_restore(CPUX86State *env, const X86Insn *d, bool restore)
         return excp;
     }
     for (int i = 0; i < 8 && excp == X86_EXCP_NONE; i++) {
-        r.disp = d->disp + env_size(d) + 10 * i;
+        r.disp = (int32_t)((uint32_t)d->disp + env_size(d) + 10 * i);
         excp = x87_write_m80(env, &r, x86_st(env, i));
     }
     if (excp == X86_EXCP_NONE) {

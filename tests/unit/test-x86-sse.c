@@ -271,7 +271,7 @@ static int run_emulated_mode(const char *hex, FpState *st, bool pm32)
     for (int r = 0; r < 8; r++) {
         env->regs[r] = r == R_ESP ? 0x8000 : r == R_ESI ? MEM_ADDR : (uint32_t)st->regs[r];
     }
-    env->eflags = st->flags;
+    x86_set_eflags(env, st->flags);
     env->rip = CODE_ADDR;
     assert_int_equal(x86_fxrstor_image(env, st->fx, false), X86_EXCP_NONE);
     excp = x86_cpu_step(cpu);
@@ -337,8 +337,8 @@ static void test_bit_counts(void **state)
                                                 : "f3 0f bd c1"),
                          X86_EXCP_NONE);
         assert_int_equal(env->regs[R_EAX] & x86_mask(lz[i].size), lz[i].out);
-        assert_int_equal(!!(env->eflags & CC_C), lz[i].cf);
-        assert_int_equal(!!(env->eflags & CC_Z), lz[i].zf);
+        assert_int_equal(!!(x86_get_eflags(env) & CC_C), lz[i].cf);
+        assert_int_equal(!!(x86_get_eflags(env) & CC_Z), lz[i].zf);
     }
 }
 
@@ -369,7 +369,7 @@ static void test_cpuid_gates(void **state)
     cpu->cpuid_ext3_features = saved3;
     fresh_state();
     assert_int_equal(step("48 0f c7 f0"), X86_EXCP_NONE); /* rdrand rax */
-    assert_true(env->eflags & CC_C);
+    assert_true(x86_get_eflags(env) & CC_C);
     uint64_t first = env->regs[R_EAX];
     assert_int_equal(step("48 0f c7 f0"), X86_EXCP_NONE);
     assert_true(env->regs[R_EAX] != first || env->regs[R_EAX] != 0);

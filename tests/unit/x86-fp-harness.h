@@ -131,7 +131,7 @@ static int run_emulated(const uint8_t *insn, size_t len, FpState *st)
     for (int r = 0; r < 8; r++) {
         env->regs[r] = r == R_ESP ? 0x8000 : r == R_ESI ? MEM_ADDR : st->regs[r];
     }
-    env->eflags = st->flags;
+    x86_set_eflags(env, st->flags);
     env->rip = CODE_ADDR;
     assert_int_equal(x86_fxrstor_image(env, st->fx, true), X86_EXCP_NONE);
     excp = x86_cpu_step(cpu);
@@ -141,7 +141,7 @@ static int run_emulated(const uint8_t *insn, size_t len, FpState *st)
     for (int r = 0; r < 8; r++) {
         st->regs[r] = env->regs[r];
     }
-    st->flags = env->eflags;
+    st->flags = x86_get_eflags(env);
     x86_fxsave_image(env, st->fx, true);
     memcpy(st->mem, ram.ram_ptr + MEM_ADDR, sizeof(st->mem));
     return excp;

@@ -232,11 +232,43 @@ typedef struct SegmentCache {
     uint32_t flags; /* DESC_* */
 } SegmentCache;
 
+/*
+ * The operation that last set the arithmetic flags (cc_helper.c). X86_CC_EFLAGS: they are
+ * the bits in CPUX86State.eflags; otherwise computed from res, a, b at size bytes.
+ */
+typedef enum X86CCOp {
+    X86_CC_EFLAGS = 0,
+    X86_CC_ADD,   /* res = a + b */
+    X86_CC_ADC1,  /* res = a + b + 1 (adc with CF set) */
+    X86_CC_SUB,   /* res = a - b (sub, cmp, neg with a = 0) */
+    X86_CC_SBB1,  /* res = a - b - 1 (sbb with CF set) */
+    X86_CC_LOGIC, /* and, or, xor, test: CF = OF = 0 */
+    X86_CC_INC,   /* res = a + 1; b is the CF kept (0 or CC_C) */
+    X86_CC_DEC,   /* res = a - 1; b as for inc */
+    X86_CC_SHL,   /* res = a << b (b: 1..63) */
+    X86_CC_SHR,   /* res = a >> b, logical */
+    X86_CC_SAR,   /* res = a >> b, arithmetic */
+} X86CCOp;
+
+typedef struct X86LazyFlags {
+    uint64_t res, a, b;
+    uint8_t op;   /* X86CCOp */
+    uint8_t size; /* 1, 2, 4, 8 */
+} X86LazyFlags;
+
 typedef struct CPUX86State {
     /* hot: every instruction */
     uint64_t regs[X86_NB_REGS];
     uint64_t rip;
-    uint64_t eflags; /* all of it, arithmetic flags included (computed eagerly) */
+    /*
+     * EFLAGS. Its arithmetic bits (CC_ARITH) are lazy: an ALU operation records its kind,
+     * operands and result in cc (cc_helper.c) and they are computed only when read. Read and
+     * write the whole register through x86_get_eflags/x86_set_eflags, the arithmetic bits
+     * through x86_set_cc; the other bits (IF, TF, DF, IOPL, VM, AC, ...) are always exact in
+     * eflags and may be used directly.
+     */
+    uint64_t eflags;
+    X86LazyFlags cc;
     SegmentCache segs[X86_NB_SEGS];
     int error_code;  /* of the exception an instruction returned */
     bool irq_shadow; /* after sti or a load of SS: no interrupt before the next instruction */
@@ -402,6 +434,14 @@ static inline int x86_stack_size(const CPUX86State *env)
 
 /* ---- cpu.c ---- */
 /* Reset as the SDM's table 9-1: CS.base 0xffff0000, rip 0xfff0, EDX the cpuid version. */
+/*
+ * EFLAGS with its arithmetic bits computed (cc_helper.c): the one way to read them. Setting
+ * it, or some of the arithmetic bits (mask; the others kept), ends the lazy state.
+ */
+uint64_t x86_get_eflags(const CPUX86State *env);
+void x86_set_eflags(CPUX86State *env, uint64_t eflags);
+void x86_set_cc(CPUX86State *env, uint64_t mask, uint64_t bits);
+
 void x86_cpu_reset(X86CPU *cpu);
 /* Wire the INTR acknowledge cycle (the board, for its 8259). */
 void x86_cpu_set_intr_ack(X86CPU *cpu, int (*ack)(void *opaque), void *opaque);

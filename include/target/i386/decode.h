@@ -125,28 +125,34 @@ typedef enum X86Op {
 #define X86_REG_NONE (-1)
 #define X86_REG_RIP (-2)
 
+/*
+ * 32 bytes: the block engine keeps one per instruction next to its handler, and loading
+ * them was hot (56 bytes each with the handler before; perf, x86boot).
+ */
 typedef struct X86Insn {
-    uint16_t op; /* X86Op */
+    uint8_t op;  /* X86Op */
     uint8_t opc; /* the last opcode byte */
     uint8_t map; /* 0: one-byte map, 1: 0f map */
     uint8_t len; /* bytes, prefixes included */
     uint8_t rep; /* 0, 0xf3 (rep/repe) or 0xf2 (repne) */
-    bool lock;
-    bool opsize_prefix; /* 66 seen (SSE decoding will need it) */
-    int8_t seg;         /* segment override, or -1 */
-    uint8_t opsize;     /* operand size in bytes: 1, 2, 4, 8 */
-    uint8_t addrsize;   /* 2, 4, 8 */
-    uint8_t rex;        /* the REX byte, 0 if none */
-    /* ModRM: reg and rm with REX.R/REX.B; mem: rm names memory */
-    bool has_modrm;
-    bool mem;
-    uint8_t mod, reg, rm;
-    int8_t base, index; /* registers of the address, X86_REG_NONE/RIP */
-    uint8_t scale;      /* 0..3 */
-    int64_t disp;
-    int64_t imm;  /* the immediate, sign-extended where the form says so */
-    int64_t imm2; /* enter's level, the far pointer's selector */
+    bool lock : 1;
+    bool opsize_prefix : 1; /* 66 seen (SSE decoding needs it) */
+    bool has_modrm : 1;
+    bool mem : 1;         /* ModRM: rm names memory */
+    int8_t seg;           /* segment override, or -1 */
+    uint8_t opsize;       /* operand size in bytes: 1, 2, 4, 8 */
+    uint8_t addrsize;     /* 2, 4, 8 */
+    uint8_t rex;          /* the REX byte, 0 if none */
+    uint8_t mod, reg, rm; /* ModRM: reg and rm with REX.R/REX.B */
+    int8_t base, index;   /* registers of the address, X86_REG_NONE/RIP */
+    uint8_t scale;        /* 0..3 */
+    uint16_t imm2;        /* enter's level, the far pointer's selector */
+    int32_t disp;         /* at most 32 bits in every addressing form */
+    int64_t imm;          /* the immediate (moffs too), sign-extended where the form says so */
 } X86Insn;
+
+_Static_assert(OP__COUNT <= 256, "X86Insn.op is 8-bit");
+_Static_assert(sizeof(X86Insn) == 32, "X86Insn packs into 32 bytes");
 
 /*
  * Decode the instruction in bytes[0..avail) of code whose default size is code_size (2, 4
