@@ -80,7 +80,7 @@ typedef struct CPUTLB {
     TBJumpCacheEntry jc[TB_JMP_CACHE_SIZE];       /* virtual pc -> block, validated */
     /* engine bookkeeping */
     bool initialized;        /* tlb_flush() ran: before, the table is all zero */
-    bool filled;             /* an entry was filled since the last flush */
+    unsigned filled_modes;   /* bit n: an entry of mmu_idx n was filled since its last flush */
     unsigned as_generation;  /* memory map generation the entries were filled under */
     unsigned tb_flush_count; /* block cache generation the jump cache refers to */
     int data_mmu_idx;        /* contexts of the running block (recomputed at exits) */
