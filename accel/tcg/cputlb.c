@@ -59,7 +59,8 @@ void tlb_flush(CPUState *cs)
         memset(tlb->table, 0xff, sizeof(tlb->table));
     }
     tlb->initialized = true;
-    tlb->filled_modes = 0;
+    /* atomic: other vCPUs read it in tlb_page_fast_writable_elsewhere */
+    __atomic_store_n(&tlb->filled_modes, 0, __ATOMIC_RELAXED);
 }
 
 void tlb_flush_by_mmuidx(CPUState *cs, unsigned idxmap)
@@ -75,7 +76,7 @@ void tlb_flush_by_mmuidx(CPUState *cs, unsigned idxmap)
             memset(tlb->table[mmu_idx], 0xff, sizeof(tlb->table[mmu_idx]));
         }
     }
-    tlb->filled_modes &= ~idxmap;
+    __atomic_store_n(&tlb->filled_modes, tlb->filled_modes & ~idxmap, __ATOMIC_RELAXED);
 }
 
 void tlb_flush_page(CPUState *cs, uint64_t vaddr)
