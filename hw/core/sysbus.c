@@ -82,6 +82,11 @@ static void sysbus_register_types(void)
 
 type_init(sysbus_register_types)
 
+int sysbus_fdt_parent(const DeviceFDTContext *ctx)
+{
+    return ctx->parent > 0 ? ctx->parent : fdt_path_offset(ctx->fdt, ctx->parent_path);
+}
+
 int sysbus_fdt_add_node(const DeviceFDTContext *ctx, const char *prefix, const char *compat,
                         size_t compat_len, const FDTPropU32 *extra, int n_extra, Error **errp)
 {
@@ -92,7 +97,7 @@ int sysbus_fdt_add_node(const DeviceFDTContext *ctx, const char *prefix, const c
     int node, err;
 
     snprintf(name, sizeof(name), "%s@%" PRIx64, prefix, ctx->base);
-    node = fdt_path_offset(fdt, ctx->parent_path);
+    node = sysbus_fdt_parent(ctx);
     node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
     err = node < 0 ? node : 0;
     err = err ?: fdt_setprop(fdt, node, "compatible", compat, compat_len);

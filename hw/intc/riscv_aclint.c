@@ -374,7 +374,7 @@ static void aclint_mtimer_finalize(Object *obj)
 static int aclint_fdt_node(const DeviceFDTContext *ctx, const char *prefix, hwaddr addr,
                            const char *compat, size_t compat_len, char *name, size_t name_len)
 {
-    int node = fdt_path_offset(ctx->fdt, ctx->parent_path);
+    int node = sysbus_fdt_parent(ctx);
     int err;
 
     snprintf(name, name_len, "%s@%" PRIx64, prefix, addr);

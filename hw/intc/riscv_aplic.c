@@ -686,7 +686,7 @@ static bool aplic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Er
     int node, err;
 
     snprintf(name, sizeof(name), "aplic@%" PRIx64, ctx->base);
-    node = fdt_path_offset(fdt, ctx->parent_path);
+    node = sysbus_fdt_parent(ctx);
     node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
     err = node < 0 ? node : 0;
     err = err ?: fdt_setprop_string(fdt, node, "compatible", "riscv,aplic");

@@ -319,7 +319,7 @@ static bool imsic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Er
         irqs[2 * h + 1] = cpu_to_fdt32(s->mmode ? IRQ_M_EXT : IRQ_S_EXT);
     }
     snprintf(name, sizeof(name), "imsics@%" PRIx64, (uint64_t)ctx->base);
-    node = fdt_path_offset(fdt, ctx->parent_path);
+    node = sysbus_fdt_parent(ctx);
     node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
     err = node < 0 ? node : 0;
     err = err ?: fdt_setprop_string(fdt, node, "compatible", "riscv,imsics");

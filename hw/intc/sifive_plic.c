@@ -386,7 +386,7 @@ static bool plic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Err
     int node, err;
 
     snprintf(name, sizeof(name), "plic@%" PRIx64, ctx->base);
-    node = fdt_path_offset(fdt, ctx->parent_path);
+    node = sysbus_fdt_parent(ctx);
     node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
     err = node < 0 ? node : 0;
     err = err ?: fdt_setprop_u32(fdt, node, "#interrupt-cells", 1);

@@ -176,7 +176,7 @@ static bool gpex_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Err
     bool ok;
 
     snprintf(name, sizeof(name), "pci@%" PRIx64, s->cfg.ecam_base);
-    node = fdt_path_offset(fdt, ctx->parent_path);
+    node = sysbus_fdt_parent(ctx);
     node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
     /* libfdt puts each property in front: written in reverse of the order a dump shows. */
     ok = node >= 0 && fdt_setprop_u32(fdt, node, "#address-cells", 3) == 0 &&

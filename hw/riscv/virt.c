@@ -500,16 +500,35 @@ static void virt_fdt_chosen(VirtFdt *f)
     }
 }
 
+/*
+ * The offset of /soc, given where it was: a device's nodes under /soc leave it in place, so
+ * looking it up again (a walk over the whole tree, /soc being the root's last child) is needed
+ * only after a node was added before it, e.g. the test device's root syscon nodes. Then the
+ * old offset holds other bytes: no other node is named "soc".
+ */
+static int virt_fdt_soc(void *fdt, int soc)
+{
+    const char *name = soc > 0 ? fdt_get_name(fdt, soc, NULL) : NULL;
+
+    return name && !strcmp(name, "soc") ? soc : fdt_path_offset(fdt, "/soc");
+}
+
 static bool virt_fdt_devices(VirtMachineState *s, void *fdt, Error **errp)
 {
+    int soc = 0;
+
     /* In creation order: libfdt puts each new node first, so the tree lists them in reverse,
      * as QEMU's does (rtc, serial, test, virtio_mmio@10008000 ... @10001000, plic, clint). */
     for (int i = 0; i < s->num_fdt_devices; i++) {
         VirtFDTDevice *d = &s->fdt_devices[i];
         DeviceClass *dc = DEVICE_GET_CLASS(d->dev);
-        DeviceFDTContext ctx = {
+        DeviceFDTContext ctx;
+
+        soc = virt_fdt_soc(fdt, soc);
+        ctx = (DeviceFDTContext){
             .fdt = fdt,
             .parent_path = "/soc",
+            .parent = soc,
             .base = d->base,
             .size = d->size,
             .irq_parent = !d->num_irqs    ? 0
@@ -529,8 +548,10 @@ static bool virt_fdt_devices(VirtMachineState *s, void *fdt, Error **errp)
         }
         /* A socket's CLINT or PLIC: the node just written is the first under /soc. */
         if (d->socket >= 0 && dc->fdt_populate) {
-            int soc = fdt_path_offset(fdt, "/soc");
-            int node = soc < 0 ? soc : fdt_first_subnode(fdt, soc);
+            int node;
+
+            soc = virt_fdt_soc(fdt, soc);
+            node = soc < 0 ? soc : fdt_first_subnode(fdt, soc);
             int ret = node < 0 ? node : riscv_socket_fdt_write_id(MACHINE(s), fdt, node, d->socket);
             if (ret < 0) {
                 error_setg(errp, "virt: device tree numa-node-id: %s", fdt_strerror(ret));
@@ -639,12 +660,27 @@ static void virt_fdt_root(VirtMachineState *s, MachineState *ms, VirtFdt *f)
     fdt_check(f, riscv_socket_fdt_write_distance_matrix(ms, f->fdt), "distance-map");
 }
 
+/*
+ * An empty tree with room to grow to size bytes. fdt_create_empty_tree() on the whole buffer
+ * would zero all of it; built small and opened into it, only the pages the tree grows into are
+ * touched (issue 7: 197 -> 182 page faults for the tiny ELF). libfdt writes every byte of the
+ * tree, padding included: with the buffer filled with 0xaa, dumpdtb gave the same bytes.
+ */
+static void *virt_fdt_empty(VirtFdt *f, size_t size)
+{
+    char empty[128];
+    void *fdt = xmalloc(size);
+
+    fdt_check(f, fdt_create_empty_tree(empty, sizeof(empty)), "create");
+    fdt_check(f, fdt_open_into(empty, fdt, size), "create");
+    return fdt;
+}
+
 static void *virt_create_fdt(VirtMachineState *s, MachineState *ms, Error **errp)
 {
-    size_t size = virt_fdt_size(s, ms);
-    VirtFdt f = {.fdt = xzalloc(size)};
+    VirtFdt f = {0};
 
-    fdt_check(&f, fdt_create_empty_tree(f.fdt, size), "create");
+    f.fdt = virt_fdt_empty(&f, virt_fdt_size(s, ms));
     virt_fdt_root(s, ms, &f);
     if (!f.err && !virt_fdt_devices(s, f.fdt, errp)) {
         free(f.fdt);

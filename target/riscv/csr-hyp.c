@@ -525,9 +525,9 @@ static RISCVException write_vstimecmp(CPURISCVState *env, int csrno, uint64_t va
 
 /* ---- the table ---- */
 
-#define H_CSR(num, field) [num] = {#field, pred_h, NULL, read_##field, write_##field}
+#define H_CSR(num, field) CSR_ROW(num, #field, pred_h, NULL, read_##field, write_##field)
 
-static const RISCVCSR csr_hyp_table[4096] = {
+static const RISCVCSRRow csr_hyp_rows[] = {
     H_CSR(CSR_HSTATUS, hstatus),
     H_CSR(CSR_HEDELEG, hedeleg),
     H_CSR(CSR_HIDELEG, hideleg),
@@ -537,16 +537,18 @@ static const RISCVCSR csr_hyp_table[4096] = {
     H_CSR(CSR_HGEIE, hgeie),
     H_CSR(CSR_HENVCFG, henvcfg),
     /* Smstateen (csr-envcfg.c) */
-    [CSR_HSTATEEN0] = {"hstateen0", pred_hstateen, gate_sstateen, read_stateen, write_stateen},
-    [CSR_HSTATEEN0 + 1] = {"hstateen1", pred_hstateen, gate_sstateen, read_stateen, write_stateen},
-    [CSR_HSTATEEN0 + 2] = {"hstateen2", pred_hstateen, gate_sstateen, read_stateen, write_stateen},
-    [CSR_HSTATEEN3] = {"hstateen3", pred_hstateen, gate_sstateen, read_stateen, write_stateen},
+    CSR_ROW(CSR_HSTATEEN0, "hstateen0", pred_hstateen, gate_sstateen, read_stateen, write_stateen),
+    CSR_ROW(CSR_HSTATEEN0 + 1, "hstateen1", pred_hstateen, gate_sstateen, read_stateen,
+            write_stateen),
+    CSR_ROW(CSR_HSTATEEN0 + 2, "hstateen2", pred_hstateen, gate_sstateen, read_stateen,
+            write_stateen),
+    CSR_ROW(CSR_HSTATEEN3, "hstateen3", pred_hstateen, gate_sstateen, read_stateen, write_stateen),
     H_CSR(CSR_HTVAL, htval),
     H_CSR(CSR_HIP, hip),
     H_CSR(CSR_HVIP, hvip),
     H_CSR(CSR_HTINST, htinst),
-    [CSR_HGATP] = {"hgatp", pred_h, gate_hgatp, read_hgatp, write_hgatp},
-    [CSR_HGEIP] = {"hgeip", pred_h, NULL, read_hgeip, NULL},
+    CSR_ROW(CSR_HGATP, "hgatp", pred_h, gate_hgatp, read_hgatp, write_hgatp),
+    CSR_ROW(CSR_HGEIP, "hgeip", pred_h, NULL, read_hgeip, NULL),
     H_CSR(CSR_VSSTATUS, vsstatus),
     H_CSR(CSR_VSIE, vsie),
     H_CSR(CSR_VSTVEC, vstvec),
@@ -555,25 +557,34 @@ static const RISCVCSR csr_hyp_table[4096] = {
     H_CSR(CSR_VSCAUSE, vscause),
     H_CSR(CSR_VSTVAL, vstval),
     H_CSR(CSR_VSIP, vsip),
-    [CSR_VSTIMECMP] = {"vstimecmp", pred_h_sstc, gate_vstimecmp, read_vstimecmp, write_vstimecmp},
+    CSR_ROW(CSR_VSTIMECMP, "vstimecmp", pred_h_sstc, gate_vstimecmp, read_vstimecmp,
+            write_vstimecmp),
     H_CSR(CSR_VSATP, vsatp),
     /* AIA (csr-aia.c): the VS level's indirect window and top interrupts */
-    [CSR_VSISELECT] = {"vsiselect", pred_h_ssaia, gate_aia, read_iselect, write_iselect},
-    [CSR_VSIREG] = {"vsireg", pred_h_ssaia, gate_aia, read_ireg, write_ireg},
-    [CSR_VSTOPEI] = {"vstopei", pred_h_ssaia, gate_aia, read_topei, write_topei},
-    [CSR_VSTOPI] = {"vstopi", pred_h_ssaia, gate_aia, read_topi, NULL},
-    [CSR_HVICTL] = {"hvictl", pred_h_ssaia, gate_aia, read_hvictl, write_hvictl},
-    [CSR_HVIEN] = {"hvien", pred_h_ssaia, gate_aia, read_zero_hyp, NULL},
-    [CSR_HVIPRIO1] = {"hviprio1", pred_h_ssaia, gate_aia, read_zero_hyp, NULL},
-    [CSR_HVIPRIO2] = {"hviprio2", pred_h_ssaia, gate_aia, read_zero_hyp, NULL},
+    CSR_ROW(CSR_VSISELECT, "vsiselect", pred_h_ssaia, gate_aia, read_iselect, write_iselect),
+    CSR_ROW(CSR_VSIREG, "vsireg", pred_h_ssaia, gate_aia, read_ireg, write_ireg),
+    CSR_ROW(CSR_VSTOPEI, "vstopei", pred_h_ssaia, gate_aia, read_topei, write_topei),
+    CSR_ROW(CSR_VSTOPI, "vstopi", pred_h_ssaia, gate_aia, read_topi, NULL),
+    CSR_ROW(CSR_HVICTL, "hvictl", pred_h_ssaia, gate_aia, read_hvictl, write_hvictl),
+    CSR_ROW(CSR_HVIEN, "hvien", pred_h_ssaia, gate_aia, read_zero_hyp, NULL),
+    CSR_ROW(CSR_HVIPRIO1, "hviprio1", pred_h_ssaia, gate_aia, read_zero_hyp, NULL),
+    CSR_ROW(CSR_HVIPRIO2, "hviprio2", pred_h_ssaia, gate_aia, read_zero_hyp, NULL),
     H_CSR(CSR_MTVAL2, mtval2),
     H_CSR(CSR_MTINST, mtinst),
 };
 
+static void csr_hyp_index(void);
+static uint8_t csr_hyp_row_of[4096];
+static RISCVCSRTable csr_hyp_table = {csr_hyp_rows, ARRAY_SIZE(csr_hyp_rows), csr_hyp_row_of,
+                                      csr_hyp_index, PTHREAD_ONCE_INIT};
+_Static_assert(ARRAY_SIZE(csr_hyp_rows) < 255, "a row number must fit in row_of's bytes");
+
+static void csr_hyp_index(void)
+{
+    riscv_csr_table_index(&csr_hyp_table);
+}
+
 const RISCVCSR *riscv_csr_hyp_lookup(int csrno)
 {
-    if (csrno < 0 || csrno >= (int)ARRAY_SIZE(csr_hyp_table) || !csr_hyp_table[csrno].read) {
-        return NULL;
-    }
-    return &csr_hyp_table[csrno];
+    return riscv_csr_table_find(&csr_hyp_table, csrno);
 }

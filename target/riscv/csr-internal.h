@@ -5,6 +5,8 @@
 #ifndef TARGET_RISCV_CSR_INTERNAL_H
 #define TARGET_RISCV_CSR_INTERNAL_H
 
+#include <pthread.h>
+
 #include "target/riscv/cpu.h"
 
 typedef RISCVException (*CSRPredFn)(CPURISCVState *env, int csrno);
@@ -19,6 +21,33 @@ typedef struct RISCVCSR {
     CSRWriteFn write; /* NULL: writes are ignored (read-only-zero WARL) */
     int index_base;   /* numbered families (pmpaddr0..63): name is name + (csrno - index_base) */
 } RISCVCSR;
+
+/*
+ * A CSR table kept dense: rows for the CSRs (or numbered families first..last) that exist,
+ * and a byte per CSR number naming its row, filled at the first lookup. A 4096-entry array of
+ * RISCVCSR would spread its pointers over 48 pages that the dynamic loader writes (relocates)
+ * at every process start (issue 7: the tiny ELF's run went from 219 to 196 page faults).
+ */
+typedef struct RISCVCSRRow {
+    uint16_t first, last;
+    RISCVCSR csr;
+} RISCVCSRRow;
+
+/* A row for one CSR: CSR_ROW(number, name, exists, gate, read, write). */
+#define CSR_ROW(num, ...) {.first = (num), .last = (num), .csr = {__VA_ARGS__}}
+
+typedef struct RISCVCSRTable {
+    const RISCVCSRRow *rows;
+    size_t num_rows;     /* < 255 */
+    uint8_t *row_of;     /* [4096]: row + 1, 0 for no CSR */
+    void (*index)(void); /* calls riscv_csr_table_index() on this table, once */
+    pthread_once_t once;
+} RISCVCSRTable;
+
+/* Fill t->row_of from t->rows (t->index does it at the first lookup). */
+void riscv_csr_table_index(RISCVCSRTable *t);
+/* The table's row for csrno, or NULL. */
+const RISCVCSR *riscv_csr_table_find(RISCVCSRTable *t, int csrno);
 
 /* menvcfg, senvcfg (gated by mstateen0.ENVCFG below M) */
 RISCVException read_menvcfg(CPURISCVState *env, int csrno, uint64_t *val);

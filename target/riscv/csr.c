@@ -630,29 +630,34 @@ static RISCVException write_pmpaddr(CPURISCVState *env, int csrno, uint64_t val)
 
 /* ---- the table ---- */
 
-#define FIELD_CSR(num, field) [num] = {#field, NULL, NULL, read_##field, write_##field}
-#define RO_CSR(num, name, fn) [num] = {name, NULL, NULL, fn, NULL}
+#define FIELD_CSR(num, field) CSR_ROW(num, #field, NULL, NULL, read_##field, write_##field)
+#define RO_CSR(num, name, fn) CSR_ROW(num, name, NULL, NULL, fn, NULL)
 /* A numbered family: the name is the prefix followed by csrno - base. */
 #define CSR_RANGE(first, last, prefix, base, ...)                                                  \
-    [first... last] = {prefix, __VA_ARGS__, .index_base = (base)}
+    {                                                                                              \
+        (first), (last),                                                                           \
+        {                                                                                          \
+            prefix, __VA_ARGS__, .index_base = (base)                                              \
+        }                                                                                          \
+    }
 
-static const RISCVCSR csr_table[4096] = {
-    [CSR_FFLAGS] = {"fflags", NULL, gate_fs, read_fflags, write_fflags},
-    [CSR_FRM] = {"frm", NULL, gate_fs, read_frm, write_frm},
-    [CSR_FCSR] = {"fcsr", NULL, gate_fs, read_fcsr, write_fcsr},
-    [CSR_VSTART] = {"vstart", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field},
-    [CSR_VXSAT] = {"vxsat", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field},
-    [CSR_VXRM] = {"vxrm", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field},
-    [CSR_VCSR] = {"vcsr", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field},
-    [CSR_VL] = {"vl", pred_vector, gate_vs, read_vcsr_field, NULL},
-    [CSR_VTYPE] = {"vtype", pred_vector, gate_vs, read_vcsr_field, NULL},
-    [CSR_VLENB] = {"vlenb", pred_vector, gate_vs, read_vcsr_field, NULL},
+static const RISCVCSRRow csr_rows[] = {
+    CSR_ROW(CSR_FFLAGS, "fflags", NULL, gate_fs, read_fflags, write_fflags),
+    CSR_ROW(CSR_FRM, "frm", NULL, gate_fs, read_frm, write_frm),
+    CSR_ROW(CSR_FCSR, "fcsr", NULL, gate_fs, read_fcsr, write_fcsr),
+    CSR_ROW(CSR_VSTART, "vstart", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field),
+    CSR_ROW(CSR_VXSAT, "vxsat", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field),
+    CSR_ROW(CSR_VXRM, "vxrm", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field),
+    CSR_ROW(CSR_VCSR, "vcsr", pred_vector, gate_vs, read_vcsr_field, write_vcsr_field),
+    CSR_ROW(CSR_VL, "vl", pred_vector, gate_vs, read_vcsr_field, NULL),
+    CSR_ROW(CSR_VTYPE, "vtype", pred_vector, gate_vs, read_vcsr_field, NULL),
+    CSR_ROW(CSR_VLENB, "vlenb", pred_vector, gate_vs, read_vcsr_field, NULL),
 
-    [CSR_CYCLE] = {"cycle", NULL, gate_counter, read_counter, NULL},
-    [CSR_TIME] = {"time", NULL, gate_counter, read_time, NULL},
-    [CSR_INSTRET] = {"instret", NULL, gate_counter, read_counter, NULL},
-    [CSR_MCYCLE] = {"mcycle", NULL, NULL, read_counter, write_mcounter},
-    [CSR_MINSTRET] = {"minstret", NULL, NULL, read_counter, write_mcounter},
+    CSR_ROW(CSR_CYCLE, "cycle", NULL, gate_counter, read_counter, NULL),
+    CSR_ROW(CSR_TIME, "time", NULL, gate_counter, read_time, NULL),
+    CSR_ROW(CSR_INSTRET, "instret", NULL, gate_counter, read_counter, NULL),
+    CSR_ROW(CSR_MCYCLE, "mcycle", NULL, NULL, read_counter, write_mcounter),
+    CSR_ROW(CSR_MINSTRET, "minstret", NULL, NULL, read_counter, write_mcounter),
     CSR_RANGE(CSR_HPMCOUNTER3, CSR_HPMCOUNTER31, "hpmcounter", CSR_CYCLE, NULL, gate_counter,
               read_counter, NULL),
     CSR_RANGE(CSR_MHPMCOUNTER3, CSR_MHPMCOUNTER31, "mhpmcounter", CSR_MCYCLE, NULL, NULL,
@@ -660,25 +665,25 @@ static const RISCVCSR csr_table[4096] = {
     CSR_RANGE(CSR_MHPMEVENT3, CSR_MHPMEVENT31, "mhpmevent", CSR_MHPMEVENT3 - 3, NULL, NULL,
               read_mhpmevent, write_mhpmevent),
 
-    [CSR_SSTATUS] = {"sstatus", NULL, NULL, read_sstatus, write_sstatus},
-    [CSR_SIE] = {"sie", NULL, NULL, read_sie, write_sie},
-    [CSR_STVEC] = {"stvec", NULL, NULL, read_mtvec, write_mtvec},
+    CSR_ROW(CSR_SSTATUS, "sstatus", NULL, NULL, read_sstatus, write_sstatus),
+    CSR_ROW(CSR_SIE, "sie", NULL, NULL, read_sie, write_sie),
+    CSR_ROW(CSR_STVEC, "stvec", NULL, NULL, read_mtvec, write_mtvec),
     FIELD_CSR(CSR_SCOUNTEREN, scounteren),
-    [CSR_SENVCFG] = {"senvcfg", NULL, gate_senvcfg, read_senvcfg, write_senvcfg},
+    CSR_ROW(CSR_SENVCFG, "senvcfg", NULL, gate_senvcfg, read_senvcfg, write_senvcfg),
     CSR_RANGE(CSR_SSTATEEN0, CSR_SSTATEEN3, "sstateen", CSR_SSTATEEN0, pred_ssstateen,
               gate_sstateen, read_stateen, write_stateen),
     FIELD_CSR(CSR_SSCRATCH, sscratch),
     FIELD_CSR(CSR_SEPC, sepc),
     FIELD_CSR(CSR_SCAUSE, scause),
     FIELD_CSR(CSR_STVAL, stval),
-    [CSR_SIP] = {"sip", NULL, NULL, read_sip, write_sip},
-    [CSR_STIMECMP] = {"stimecmp", pred_sstc, gate_stimecmp, read_stimecmp, write_stimecmp},
-    [CSR_SCOUNTOVF] = {"scountovf", pred_sscofpmf, NULL, read_scountovf, NULL},
-    [CSR_SATP] = {"satp", NULL, gate_satp, read_satp, write_satp},
-    [CSR_SISELECT] = {"siselect", pred_ssaia, gate_aia, read_iselect, write_iselect},
-    [CSR_SIREG] = {"sireg", pred_ssaia, gate_aia, read_ireg, write_ireg},
-    [CSR_STOPEI] = {"stopei", pred_ssaia, gate_aia, read_topei, write_topei},
-    [CSR_STOPI] = {"stopi", pred_ssaia, gate_aia, read_topi, NULL},
+    CSR_ROW(CSR_SIP, "sip", NULL, NULL, read_sip, write_sip),
+    CSR_ROW(CSR_STIMECMP, "stimecmp", pred_sstc, gate_stimecmp, read_stimecmp, write_stimecmp),
+    CSR_ROW(CSR_SCOUNTOVF, "scountovf", pred_sscofpmf, NULL, read_scountovf, NULL),
+    CSR_ROW(CSR_SATP, "satp", NULL, gate_satp, read_satp, write_satp),
+    CSR_ROW(CSR_SISELECT, "siselect", pred_ssaia, gate_aia, read_iselect, write_iselect),
+    CSR_ROW(CSR_SIREG, "sireg", pred_ssaia, gate_aia, read_ireg, write_ireg),
+    CSR_ROW(CSR_STOPEI, "stopei", pred_ssaia, gate_aia, read_topei, write_topei),
+    CSR_ROW(CSR_STOPI, "stopi", pred_ssaia, gate_aia, read_topi, NULL),
 
     RO_CSR(CSR_MVENDORID, "mvendorid", read_mvendorid),
     RO_CSR(CSR_MARCHID, "marchid", read_marchid),
@@ -687,11 +692,11 @@ static const RISCVCSR csr_table[4096] = {
     RO_CSR(CSR_MCONFIGPTR, "mconfigptr", read_zero),
 
     FIELD_CSR(CSR_MSTATUS, mstatus),
-    [CSR_MISA] = {"misa", NULL, NULL, read_misa, NULL},
+    CSR_ROW(CSR_MISA, "misa", NULL, NULL, read_misa, NULL),
     FIELD_CSR(CSR_MEDELEG, medeleg),
     FIELD_CSR(CSR_MIDELEG, mideleg),
     FIELD_CSR(CSR_MIE, mie),
-    [CSR_MTVEC] = {"mtvec", NULL, NULL, read_mtvec, write_mtvec},
+    CSR_ROW(CSR_MTVEC, "mtvec", NULL, NULL, read_mtvec, write_mtvec),
     FIELD_CSR(CSR_MCOUNTEREN, mcounteren),
     FIELD_CSR(CSR_MENVCFG, menvcfg),
     CSR_RANGE(CSR_MSTATEEN0, CSR_MSTATEEN3, "mstateen", CSR_MSTATEEN0, pred_smstateen, NULL,
@@ -707,29 +712,63 @@ static const RISCVCSR csr_table[4096] = {
     CSR_RANGE(CSR_PMPADDR0, CSR_PMPADDR63, "pmpaddr", CSR_PMPADDR0, pred_pmp, NULL, read_pmpaddr,
               write_pmpaddr),
     /* Smepmp is not implemented: mseccfg reads zero (QEMU's value without ePMP). */
-    [CSR_MSECCFG] = {"mseccfg", NULL, NULL, read_zero, NULL},
-    [CSR_MISELECT] = {"miselect", pred_smaia, NULL, read_iselect, write_iselect},
-    [CSR_MIREG] = {"mireg", pred_smaia, NULL, read_ireg, write_ireg},
-    [CSR_MTOPEI] = {"mtopei", pred_smaia, NULL, read_topei, write_topei},
-    [CSR_MTOPI] = {"mtopi", pred_smaia, NULL, read_topi, NULL},
-    [CSR_MVIEN] = {"mvien", pred_smaia, NULL, read_zero, write_ignore},
-    [CSR_MVIP] = {"mvip", pred_smaia, NULL, read_zero, write_ignore},
+    CSR_ROW(CSR_MSECCFG, "mseccfg", NULL, NULL, read_zero, NULL),
+    CSR_ROW(CSR_MISELECT, "miselect", pred_smaia, NULL, read_iselect, write_iselect),
+    CSR_ROW(CSR_MIREG, "mireg", pred_smaia, NULL, read_ireg, write_ireg),
+    CSR_ROW(CSR_MTOPEI, "mtopei", pred_smaia, NULL, read_topei, write_topei),
+    CSR_ROW(CSR_MTOPI, "mtopi", pred_smaia, NULL, read_topi, NULL),
+    CSR_ROW(CSR_MVIEN, "mvien", pred_smaia, NULL, read_zero, write_ignore),
+    CSR_ROW(CSR_MVIP, "mvip", pred_smaia, NULL, read_zero, write_ignore),
 
     /* No debug triggers: tselect accepts only 0, tdata* read zero (Sdtrig "no triggers"). */
-    [CSR_TSELECT] = {"tselect", NULL, NULL, read_zero, NULL},
-    [CSR_TDATA1] = {"tdata1", NULL, NULL, read_zero, NULL},
-    [CSR_TDATA2] = {"tdata2", NULL, NULL, read_zero, NULL},
-    [CSR_TDATA3] = {"tdata3", NULL, NULL, read_zero, NULL},
+    CSR_ROW(CSR_TSELECT, "tselect", NULL, NULL, read_zero, NULL),
+    CSR_ROW(CSR_TDATA1, "tdata1", NULL, NULL, read_zero, NULL),
+    CSR_ROW(CSR_TDATA2, "tdata2", NULL, NULL, read_zero, NULL),
+    CSR_ROW(CSR_TDATA3, "tdata3", NULL, NULL, read_zero, NULL),
 };
+
+static void csr_main_index(void);
+static uint8_t csr_row_of[4096];
+static RISCVCSRTable csr_table = {csr_rows, ARRAY_SIZE(csr_rows), csr_row_of, csr_main_index,
+                                  PTHREAD_ONCE_INIT};
+_Static_assert(ARRAY_SIZE(csr_rows) < 255, "a row number must fit in row_of's bytes");
+
+static void csr_main_index(void)
+{
+    riscv_csr_table_index(&csr_table);
+}
+
+void riscv_csr_table_index(RISCVCSRTable *t)
+{
+    for (size_t r = 0; r < t->num_rows; r++) {
+        for (int csrno = t->rows[r].first; csrno <= t->rows[r].last; csrno++) {
+            t->row_of[csrno] = r + 1;
+        }
+    }
+}
+
+const RISCVCSR *riscv_csr_table_find(RISCVCSRTable *t, int csrno)
+{
+    if (csrno < 0 || csrno >= 4096) {
+        return NULL;
+    }
+    pthread_once(&t->once, t->index);
+    return t->row_of[csrno] ? &t->rows[t->row_of[csrno] - 1].csr : NULL;
+}
+
+/* The main table's row for csrno (not the hypervisor's), or NULL. */
+static const RISCVCSR *csr_main(int csrno)
+{
+    return riscv_csr_table_find(&csr_table, csrno);
+}
 
 /* ---- the csrrw path ---- */
 
 static const RISCVCSR *csr_entry(int csrno)
 {
-    if (csrno < 0 || csrno >= (int)ARRAY_SIZE(csr_table)) {
-        return NULL;
-    }
-    return csr_table[csrno].read ? &csr_table[csrno] : riscv_csr_hyp_lookup(csrno);
+    const RISCVCSR *csr = csr_main(csrno);
+
+    return csr ? csr : riscv_csr_hyp_lookup(csrno);
 }
 
 static const RISCVCSR *csr_lookup(CPURISCVState *env, int csrno)
@@ -830,9 +869,9 @@ static pthread_once_t csr_range_names_once = PTHREAD_ONCE_INIT;
 
 static void csr_range_names_init(void)
 {
-    for (int csrno = 0; csrno < (int)ARRAY_SIZE(csr_table); csrno++) {
-        const RISCVCSR *csr = &csr_table[csrno];
-        if (csr->index_base) {
+    for (int csrno = 0; csrno < 4096; csrno++) {
+        const RISCVCSR *csr = csr_main(csrno);
+        if (csr && csr->index_base) {
             snprintf(csr_range_names[csrno], sizeof(csr_range_names[csrno]), "%s%d", csr->name,
                      csrno - csr->index_base);
         }
@@ -841,19 +880,18 @@ static void csr_range_names_init(void)
 
 const char *riscv_csr_name(int csrno)
 {
-    if (csrno < 0 || csrno >= (int)ARRAY_SIZE(csr_table)) {
-        return NULL;
-    }
-    if (!csr_table[csrno].read) {
+    const RISCVCSR *csr = csr_main(csrno);
+
+    if (!csr) {
         const RISCVCSR *h = riscv_csr_hyp_lookup(csrno);
         return h ? h->name : NULL;
     }
     /* Odd pmpcfg registers do not exist on RV64. */
-    if (csr_table[csrno].exists == pred_pmpcfg && (csrno & 1)) {
+    if (csr->exists == pred_pmpcfg && (csrno & 1)) {
         return NULL;
     }
-    if (!csr_table[csrno].index_base) {
-        return csr_table[csrno].name;
+    if (!csr->index_base) {
+        return csr->name;
     }
     pthread_once(&csr_range_names_once, csr_range_names_init);
     return csr_range_names[csrno];

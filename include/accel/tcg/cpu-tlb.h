@@ -1,8 +1,9 @@
 /*
  * The softmmu TLB and the block jump cache of one vCPU (DESIGN.md "CPUs",
  * "Execution engine"). Embedded in the target CPU (RISCVCPU.tlb, reached as
- * CPUState.tlb); zeroed memory is not a valid TLB, so the engine initialises
- * it with tlb_flush() before first use (tcg_cpu_exec does it by itself).
+ * CPUState.tlb); it starts as zeroed memory, which the first tlb_flush() makes
+ * an empty TLB without rewriting it (cputlb.c), before first use (tcg_cpu_exec
+ * does it by itself).
  *
  * An entry caches one 4 KiB guest-virtual page for one MMU context
  * (mmu_idx): a tag per access type (read, write, execute) that equals the
@@ -78,7 +79,8 @@ typedef struct CPUTLB {
     hwaddr paddr[CPU_TLB_NB_MODES][CPU_TLB_SIZE]; /* physical page of each entry */
     TBJumpCacheEntry jc[TB_JMP_CACHE_SIZE];       /* virtual pc -> block, validated */
     /* engine bookkeeping */
-    bool initialized;
+    bool initialized;        /* tlb_flush() ran: before, the table is all zero */
+    unsigned filled_modes;   /* bit n: an entry of mmu_idx n was filled since its last flush */
     unsigned as_generation;  /* memory map generation the entries were filled under */
     unsigned tb_flush_count; /* block cache generation the jump cache refers to */
     int data_mmu_idx;        /* contexts of the running block (recomputed at exits) */

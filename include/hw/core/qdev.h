@@ -19,9 +19,10 @@ typedef struct DeviceState DeviceState;
 typedef struct DeviceFDTContext {
     void *fdt;               /* the libfdt blob being built */
     const char *parent_path; /* e.g. "/soc" */
-    hwaddr base, size;       /* MMIO window of region 0 */
-    uint32_t irq_parent;     /* phandle of the interrupt controller (0 = none) */
-    const uint32_t *irqs;    /* interrupt numbers at irq_parent */
+    int parent; /* offset of parent_path's node if > 0 (0: look it up); sysbus_fdt_parent() */
+    hwaddr base, size;    /* MMIO window of region 0 */
+    uint32_t irq_parent;  /* phandle of the interrupt controller (0 = none) */
+    const uint32_t *irqs; /* interrupt numbers at irq_parent */
     int num_irqs;
     uint32_t irq_type; /* nonzero: a second cell after each interrupt number (its trigger) */
     const uint32_t *hart_intc_phandles; /* per-hart "riscv,cpu-intc" phandles */

@@ -38,6 +38,9 @@ typedef struct FDTPropU32 {
     uint32_t value;
 } FDTPropU32;
 
+/* The offset of ctx's parent node: ctx->parent if the board gave it, else parent_path's. */
+int sysbus_fdt_parent(const DeviceFDTContext *ctx);
+
 /*
  * The usual device-tree node of an MMIO device, as QEMU's virt writes it:
  * "<prefix>@<base>" under ctx->parent_path with compatible (compat_len bytes: a
