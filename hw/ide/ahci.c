@@ -381,12 +381,17 @@ AHCIPort *ahci_find_port(const char *bus, Error **errp)
     return ps.found;
 }
 
-void ahci_port_attach(AHCIPort *port, BlockBackend *blk, const char *serial, const char *model)
+void ahci_port_attach(AHCIPort *port, BlockBackend *blk, bool atapi, const char *serial,
+                      const char *model)
 {
     AHCIDisk *d = &port->disk;
 
     d->blk = blk;
+    d->atapi = atapi;
     d->sectors = blk_getlength(blk) / AHCI_SECTOR_SIZE;
+    if (atapi) {
+        atapi_insert(&d->cd, blk_getlength(blk));
+    }
     snprintf(d->serial, sizeof(d->serial), "%s", serial);
     snprintf(d->model, sizeof(d->model), "%s", model);
     d->multi = 16; /* as QEMU's disks: READ/WRITE MULTIPLE set up from power-on */
@@ -406,7 +411,8 @@ static void ahci_count_anonymous(Object *obj, void *opaque)
 
 /* ---- machine state ---- */
 
-/* The disk's image and identity are configuration; only the guest-visible registers move. */
+/* The disk's image and identity are configuration; the guest-visible registers and the
+ * drive state a CD-ROM's guest set (tray, lock, pending event and sense) move. */
 static const VMStateDescription vmstate_ahci_port = {
     .name = "ahci-port",
     .version_id = 1,
@@ -427,6 +433,12 @@ static const VMStateDescription vmstate_ahci_port = {
             VMSTATE_UINT32(sact, AHCIPort),
             VMSTATE_UINT32(ci, AHCIPort),
             VMSTATE_UINT8(disk.multi, AHCIPort),
+            VMSTATE_BOOL(disk.cd.tray_open, AHCIPort),
+            VMSTATE_BOOL(disk.cd.locked, AHCIPort),
+            VMSTATE_UINT8(disk.cd.event, AHCIPort),
+            VMSTATE_UINT8(disk.cd.sense_key, AHCIPort),
+            VMSTATE_UINT8(disk.cd.asc, AHCIPort),
+            VMSTATE_UINT8(disk.cd.ascq, AHCIPort),
             VMSTATE_END_OF_LIST(),
         },
 };
