@@ -5,7 +5,8 @@
  * NOTIFICATION, MODE SENSE(10), READ DISC INFORMATION, MECHANISM STATUS, eject and the
  * medium lock; and the refusals: writes (DATA PROTECT), unknown opcodes, reads past the
  * medium, reserved fields, each with its sense data and a guest_errors line where the guest
- * sent a malformed CDB. The AHCI transport is tested in test-ahci.c.
+ * sent a malformed CDB. The AHCI transport is tested in test-ahci.c. And -drive media=cdrom:
+ * the read-only drive ide<N>-cd0 and the ide-cd device string q35 creates.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 
 #include "test-guest-log.h"
 
+#include "block/block.h"
 #include "hw/ide/atapi.h"
 
 #define MEDIUM_SECTORS 1000
@@ -245,6 +247,36 @@ static void test_refusals(void **state)
     }
 }
 
+static void test_drive_media_cdrom(void **state)
+{
+    char path[] = "/tmp/kestrel-test-atapi-XXXXXX";
+    int fd = mkstemp(path);
+    DriveBoard q35 = {.default_if = "ide", .ide_buses = 6};
+    char *opt, *dev;
+    Error *err = NULL;
+
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, 4 * ATAPI_SECTOR_SIZE), 0);
+    close(fd);
+    opt = xasprintf("index=2,media=cdrom,format=raw,file=%s", path);
+    assert_true(drive_new_on(opt, false, &q35, &dev, &error_abort));
+    assert_string_equal(dev, "ide-cd,drive=ide2-cd0,bus=ide.2");
+    assert_true(blk_is_read_only(blk_by_name("ide2-cd0")));
+    free(dev);
+    /* -cdrom and -hdc both want index 2, as QEMU says. */
+    assert_false(drive_new_on(opt, false, &q35, &dev, &err));
+    assert_non_null(strstr(error_get_pretty(err), "(index=2) exists"));
+    error_free(err);
+    err = NULL;
+    free(opt);
+    opt = xasprintf("media=floppy,file=%s", path);
+    assert_false(drive_new_on(opt, false, &q35, &dev, &err));
+    assert_non_null(strstr(error_get_pretty(err), "Invalid value 'floppy' for parameter 'media'"));
+    error_free(err);
+    free(opt);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +286,7 @@ int main(void)
         cmocka_unit_test_setup(test_configuration_and_events, setup),
         cmocka_unit_test_setup(test_eject_and_lock, setup),
         cmocka_unit_test_setup(test_refusals, setup),
+        cmocka_unit_test(test_drive_media_cdrom),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
