@@ -395,7 +395,11 @@ static bool atapi_read(AHCICmd *c, const ATAPIRequest *req)
         return false;
     }
     buf = malloc(len < ATAPI_READ_CHUNK ? len : ATAPI_READ_CHUNK);
-    while (buf && done < len) {
+    if (!buf) {
+        atapi_set_sense(&d->cd, SENSE_ABORTED_COMMAND, ASC_NO_ADDITIONAL, 0);
+        return false;
+    }
+    while (done < len) {
         uint64_t n = len - done < ATAPI_READ_CHUNK ? len - done : ATAPI_READ_CHUNK;
 
         if (blk_pread(d->blk, offset + done, buf, n) < 0) {

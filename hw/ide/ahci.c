@@ -109,6 +109,8 @@ static void ahci_port_reset(AHCIPort *p)
         ahci_port_signature(p);
         p->is = 0;
     }
+    /* A reset ends the guest's PREVENT MEDIUM REMOVAL (SPC-3 6.13); the tray stays put. */
+    p->disk.cd.locked = false;
 }
 
 static uint32_t ahci_port_read(AHCIPort *p, hwaddr reg)

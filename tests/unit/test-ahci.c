@@ -506,6 +506,7 @@ static void test_atapi_packet(void **state)
     const uint8_t read10[12] = {0x28, 0, 0, 0, 0, 6, 0, 0, 2};
     const uint8_t inquiry[12] = {0x12, 0, 0, 0, 36};
     const uint8_t capacity[12] = {0x25};
+    const uint8_t prevent[12] = {0x1e, 0, 0, 0, 1};
 
     start_cd_port();
     /* READ(10) of sectors 6-7 by DMA through two PRDs, split inside the first sector. */
@@ -530,6 +531,12 @@ static void test_atapi_packet(void **state)
     assert_cd_done();
     assert_int_equal(ram_get(DATA + 3, 1), CD_SECTORS - 1);
     assert_true(PCI_DEVICE(hba)->irq_level);
+    /* PREVENT MEDIUM REMOVAL holds until a reset. */
+    issue_cd(0xa0, true, prevent, 0, true);
+    assert_cd_done();
+    assert_true(hba->ports[2].disk.cd.locked);
+    wr(ABAR + HBA_GHC, GHC_HR);
+    assert_false(hba->ports[2].disk.cd.locked);
 }
 
 static const uint8_t *bad_cdb;
