@@ -527,7 +527,7 @@ static bool ahci_run_slot(AHCIPort *p, int slot)
         }
         p->ci &= ~(1u << slot);
         return true;
-    } else if (!p->disk.blk) {
+    } else if (!ahci_port_has_device(p)) {
         cmd_fail(&c, ATA_ER_ABRT);
     } else if (p->disk.atapi) {
         atapi_ata_execute(&c);

@@ -92,7 +92,7 @@ void ahci_update_irq(AHCIState *s)
 
 static uint32_t ahci_port_ssts(const AHCIPort *p)
 {
-    if (!p->disk.blk) {
+    if (!ahci_port_has_device(p)) {
         return 0;
     }
     return (p->sctl & SCTL_DET_MASK) == SCTL_DET_COMRESET ? SSTS_COMRESET : SSTS_LINK_UP;
@@ -105,7 +105,7 @@ static void ahci_port_reset(AHCIPort *p)
     p->cmd = PX_CMD_SUD | PX_CMD_POD;
     p->sig = 0xffffffff;
     p->tfd = 0x7f;
-    if (p->disk.blk) {
+    if (ahci_port_has_device(p)) {
         ahci_port_signature(p);
         p->is = 0;
     }
@@ -199,7 +199,7 @@ static void ahci_port_write(AHCIPort *p, hwaddr reg, uint32_t val)
         bool in_reset = (p->sctl & SCTL_DET_MASK) == SCTL_DET_COMRESET;
 
         p->sctl = val & 0xfff;
-        if (in_reset && (val & SCTL_DET_MASK) != SCTL_DET_COMRESET && p->disk.blk) {
+        if (in_reset && (val & SCTL_DET_MASK) != SCTL_DET_COMRESET && ahci_port_has_device(p)) {
             ahci_port_signature(p);
         }
         break;
@@ -354,7 +354,7 @@ static void ahci_search(Object *obj, void *opaque)
             char name[128];
 
             snprintf(name, sizeof(name), "%s.%d", id ? id : "ide", id ? i : s->bus_base + i);
-            if (ps->bus ? !strcmp(name, ps->bus) : !s->ports[i].disk.blk) {
+            if (ps->bus ? !strcmp(name, ps->bus) : !ahci_port_has_device(&s->ports[i])) {
                 ps->found = &s->ports[i];
             }
         }
@@ -376,7 +376,7 @@ AHCIPort *ahci_find_port(const char *bus, Error **errp)
         }
         return NULL;
     }
-    if (ps.found->disk.blk) {
+    if (ahci_port_has_device(ps.found)) {
         error_setg(errp, "Bus '%s' already has a disk", bus);
         return NULL;
     }
@@ -390,8 +390,8 @@ void ahci_port_attach(AHCIPort *port, BlockBackend *blk, bool atapi, const char 
 
     d->blk = blk;
     d->atapi = atapi;
-    d->sectors = blk_getlength(blk) / AHCI_SECTOR_SIZE;
-    if (atapi) {
+    d->sectors = blk ? blk_getlength(blk) / AHCI_SECTOR_SIZE : 0;
+    if (atapi && blk) {
         atapi_insert(&d->cd, blk_getlength(blk));
     }
     snprintf(d->serial, sizeof(d->serial), "%s", serial);

@@ -92,6 +92,7 @@ void atapi_set_sense(ATAPIState *cd, uint8_t key, uint8_t asc, uint8_t ascq)
 void atapi_insert(ATAPIState *cd, uint64_t size)
 {
     cd->sectors = size / ATAPI_SECTOR_SIZE;
+    cd->medium = true;
     cd->tray_open = false;
     cd->locked = false;
     cd->event = EVENT_NEW_MEDIA;
@@ -110,11 +111,17 @@ static bool invalid_field(ATAPIState *cd, const uint8_t *cdb, const char *what)
     return fail(cd, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD, 0);
 }
 
+/* Whether a disc can be read: in the drive, tray closed. */
+static bool has_medium(const ATAPIState *cd)
+{
+    return cd->medium && !cd->tray_open;
+}
+
 static bool medium_present(ATAPIState *cd)
 {
-    if (cd->tray_open) {
-        /* ASCQ 2: tray open */
-        return fail(cd, SENSE_NOT_READY, ASC_MEDIUM_NOT_PRESENT, 2);
+    if (!has_medium(cd)) {
+        /* ASCQ 1: tray closed, 2: tray open */
+        return fail(cd, SENSE_NOT_READY, ASC_MEDIUM_NOT_PRESENT, cd->tray_open ? 2 : 1);
     }
     return true;
 }
@@ -171,11 +178,13 @@ static bool cmd_start_stop(ATAPIState *cd, const uint8_t *cdb)
         if (cd->locked) {
             return fail(cd, SENSE_ILLEGAL_REQUEST, ASC_MEDIUM_REMOVAL_PREVENTED, 2);
         }
-        cd->event = cd->tray_open ? cd->event : EVENT_MEDIA_REMOVAL;
+        if (has_medium(cd)) {
+            cd->event = EVENT_MEDIA_REMOVAL;
+        }
         cd->tray_open = true;
     } else if (cd->tray_open) {
         cd->tray_open = false;
-        cd->event = EVENT_NEW_MEDIA;
+        cd->event = cd->medium ? EVENT_NEW_MEDIA : cd->event;
     }
     return true;
 }
@@ -339,7 +348,7 @@ static bool cmd_mode_sense(ATAPIState *cd, const uint8_t *cdb, ATAPIRequest *req
         len += mode_page_capabilities(cd, d + len, control == 1);
     }
     put_be16(d, len - 2);
-    d[2] = cd->tray_open ? 0x70 : 0x01; /* medium type: door open, or 120 mm data disc */
+    d[2] = has_medium(cd) ? 0x01 : 0x70; /* medium type: 120 mm data disc, or none */
     return reply(req, len, get_be16(cdb + 7));
 }
 
@@ -367,7 +376,7 @@ static bool feature_if_asked(const uint8_t *cdb, uint16_t code, bool current)
 
 static bool cmd_get_configuration(ATAPIState *cd, const uint8_t *cdb, ATAPIRequest *req)
 {
-    bool medium = !cd->tray_open;
+    bool medium = has_medium(cd);
     uint16_t profile = cd->sectors > CD_MAX_SECTORS ? PROFILE_DVD_ROM : PROFILE_CD_ROM;
     uint8_t *d = req->data, *p = d + 8;
 
@@ -421,7 +430,7 @@ static bool cmd_get_event_status(ATAPIState *cd, const uint8_t *cdb, ATAPIReques
     }
     d[2] = EVENT_CLASS_MEDIA;
     d[4] = cd->event;
-    d[5] = cd->tray_open ? 1 : 2; /* door open, or medium present */
+    d[5] = (cd->tray_open ? 1 : 0) | (has_medium(cd) ? 2 : 0); /* door open, medium present */
     put_be16(d, 6);
     cd->event = EVENT_NO_CHANGE;
     return reply(req, 8, get_be16(cdb + 7));

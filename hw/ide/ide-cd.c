@@ -5,7 +5,8 @@
  *
  * The drive takes 12-byte CDBs (atapi.c, the MMC commands) through PACKET, by PIO or DMA, and
  * claims no more than that: no NCQ, no overlap or queuing, no write features. The medium is
- * the image, read-only whatever the drive was opened as. Defaults follow QEMU so a guest sees
+ * the image, read-only whatever the drive was opened as; without drive= the drive is empty
+ * (NOT READY, MEDIUM NOT PRESENT), as QEMU's. Defaults follow QEMU so a guest sees
  * the same drive ("QEMU DVD-ROM", firmware 2.5+, serial QM0000<port + 1>).
  */
 #include <string.h>
@@ -51,21 +52,19 @@ void atapi_identify(const AHCIDisk *disk, uint16_t id[256])
 static bool ide_cd_realize(DeviceState *dev, Error **errp)
 {
     IDECDDrive *s = IDE_CD(dev);
-    BlockBackend *blk;
+    BlockBackend *blk = NULL;
     AHCIPort *port;
     char serial[21];
 
-    if (!s->drive || !*s->drive) {
-        error_setg(errp, "drive property not set (drives without a medium are not supported)");
-        return false;
-    }
-    blk = blk_by_name(s->drive);
-    if (!blk) {
-        error_setg(errp, "drive '%s' not found", s->drive);
-        return false;
+    if (s->drive && *s->drive) {
+        blk = blk_by_name(s->drive);
+        if (!blk) {
+            error_setg(errp, "drive '%s' not found", s->drive);
+            return false;
+        }
     }
     port = ahci_find_port(s->bus, errp);
-    if (!port || !blk_attach_dev(blk, s, errp)) {
+    if (!port || (blk && !blk_attach_dev(blk, s, errp))) {
         return false;
     }
     snprintf(serial, sizeof(serial), "QM%05d", port->index + 1);
@@ -80,14 +79,16 @@ static void ide_cd_finalize(Object *obj)
     IDECDDrive *s = IDE_CD(obj);
 
     if (s->port) {
-        blk_detach_dev(s->port->disk.blk, s);
+        if (s->port->disk.blk) {
+            blk_detach_dev(s->port->disk.blk, s);
+        }
         memset(&s->port->disk, 0, sizeof(s->port->disk));
     }
 }
 
 static const Property ide_cd_props[] = {
     DEFINE_PROP("drive", PROP_STRING, IDECDDrive, drive,
-                .description = "the -drive id of the CD image"),
+                .description = "the -drive id of the CD image (none: an empty drive)"),
     DEFINE_PROP("bus", PROP_STRING, IDECDDrive, bus,
                 .description = "the AHCI port (ahci.0 with id=ahci, else ide.0); default: free"),
     DEFINE_PROP("serial", PROP_STRING, IDECDDrive, serial,

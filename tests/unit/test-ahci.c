@@ -8,7 +8,8 @@
  * line and the ATA error status, and the port must recover after the guest restarts it.
  * An ide-cd on port 2: the ATAPI signature, IDENTIFY PACKET DEVICE, PACKET commands by DMA and
  * PIO (the CDB in the table's ACMD), CHECK CONDITION with the sense key in the error register,
- * and PACKET's own mistakes (no ATAPI bit, a READ larger than the PRDT, ATA commands).
+ * and PACKET's own mistakes (no ATAPI bit, a READ larger than the PRDT, ATA commands); an empty
+ * ide-cd (no drive=) on port 3.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -172,6 +173,9 @@ static int group_setup(void **state)
     disk = qdev_new(TYPE_IDE_CD);
     assert_true(object_property_set_str(OBJECT(disk), "drive", "cd0", &error_abort));
     assert_true(object_property_set_str(OBJECT(disk), "bus", "ahci.2", &error_abort));
+    assert_true(qdev_realize(disk, &error_abort));
+    disk = qdev_new(TYPE_IDE_CD);
+    assert_true(object_property_set_str(OBJECT(disk), "bus", "ahci.3", &error_abort));
     assert_true(qdev_realize(disk, &error_abort));
     return 0;
 }
@@ -539,6 +543,27 @@ static void test_atapi_packet(void **state)
     assert_false(hba->ports[2].disk.cd.locked);
 }
 
+/* The empty drive on port 3: there, with the packet signature, but NOT READY. */
+static void test_atapi_empty_drive(void **state)
+{
+    const hwaddr p3 = P0 + 3 * HBA_PORT_SIZE;
+    const uint8_t tur[12] = {0x00};
+
+    assert_int_equal(rd(p3 + PX_SIG), SIG_ATAPI);
+    assert_int_equal(rd(p3 + PX_SSTS), SSTS_LINK_UP);
+    assert_int_equal(rd(P0 + 4 * HBA_PORT_SIZE + PX_SSTS), 0); /* port 4: nothing */
+    /* Port 2's lists, moved to port 3 for one TEST UNIT READY. */
+    wr(p3 + PX_CLB, CLB2);
+    wr(p3 + PX_FB, FB2);
+    wr(p3 + PX_CMD, PX_CMD_FRE | PX_CMD_ST);
+    issue_cd(0xa0, true, tur, 0, true);
+    wr(P2 + PX_CI, 0);
+    wr(p3 + PX_CI, 1);
+    assert_true(rd(p3 + PX_IS) & PX_IS_TFES);
+    assert_int_equal(rd(p3 + PX_TFD), (SENSE_NOT_READY << 12) | ATA_STATUS_OK | ATA_ST_ERR);
+    assert_int_equal(hba->ports[3].disk.cd.asc, ASC_MEDIUM_NOT_PRESENT);
+}
+
 static const uint8_t *bad_cdb;
 static bool bad_atapi_bit;
 static uint8_t bad_command;
@@ -641,6 +666,7 @@ int main(void)
         cmocka_unit_test_setup(test_atapi_identify, test_setup),
         cmocka_unit_test_setup(test_atapi_packet, test_setup),
         cmocka_unit_test_setup(test_atapi_errors, test_setup),
+        cmocka_unit_test_setup(test_atapi_empty_drive, test_setup),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

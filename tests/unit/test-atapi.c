@@ -5,8 +5,8 @@
  * NOTIFICATION, MODE SENSE(10), READ DISC INFORMATION, MECHANISM STATUS, eject and the
  * medium lock; and the refusals: writes (DATA PROTECT), unknown opcodes, reads past the
  * medium, reserved fields, each with its sense data and a guest_errors line where the guest
- * sent a malformed CDB. The AHCI transport is tested in test-ahci.c. And -drive media=cdrom:
- * the read-only drive ide<N>-cd0 and the ide-cd device string q35 creates.
+ * sent a malformed CDB; an empty drive. The AHCI transport is tested in test-ahci.c. And -drive
+ * media=cdrom: the read-only drive ide<N>-cd0 and the ide-cd device string q35 creates.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -197,6 +197,29 @@ static void test_eject_and_lock(void **state)
     assert_true(run(1, 0x00));
 }
 
+/* A drive with no disc: it answers, but what needs a medium is NOT READY (tray closed). */
+static void test_empty_drive(void **state)
+{
+    memset(&cd, 0, sizeof(cd));
+    assert_true(run(5, 0x12, 0, 0, 0, 36));
+    assert_false(run(1, 0x00));
+    assert_sense(SENSE_NOT_READY, ASC_MEDIUM_NOT_PRESENT, 1);
+    assert_false(run(1, 0x25));
+    assert_false(run(9, 0x28, 0, 0, 0, 0, 0, 0, 0, 1));
+    assert_false(run(9, 0x43, 0, 0, 0, 0, 0, 0, 0, 100));
+    assert_true(run(9, 0x46, 0, 0, 0, 0, 0, 0, 1, 0));
+    assert_int_equal(be16(req.data + 6), 0);
+    assert_true(run(9, 0x4a, 1, 0, 0, 0x10, 0, 0, 0, 8));
+    assert_int_equal(req.data[4], 0);
+    assert_int_equal(req.data[5], 0); /* no medium, door closed */
+    /* Opening and closing an empty tray brings no media event and no disc. */
+    assert_true(run(5, 0x1b, 0, 0, 0, 2));
+    assert_true(run(5, 0x1b, 0, 0, 0, 3));
+    assert_true(run(9, 0x4a, 1, 0, 0, 0x10, 0, 0, 0, 8));
+    assert_int_equal(req.data[4], 0);
+    assert_false(run(1, 0x00));
+}
+
 /* Each refusal: its sense, and a guest_errors line naming it (NULL: none expected). */
 static void test_refusals(void **state)
 {
@@ -286,6 +309,7 @@ int main(void)
         cmocka_unit_test_setup(test_configuration_and_events, setup),
         cmocka_unit_test_setup(test_eject_and_lock, setup),
         cmocka_unit_test_setup(test_refusals, setup),
+        cmocka_unit_test(test_empty_drive),
         cmocka_unit_test(test_drive_media_cdrom),
     };
 

@@ -27,7 +27,8 @@
 #define AHCI_NUM_SLOTS 32
 #define AHCI_SECTOR_SIZE 512
 
-/* An ATA disk or ATAPI drive as the port sees it (NULL blk: the port is empty). */
+/* An ATA disk or ATAPI drive as the port sees it (neither blk nor atapi: the port is empty; an
+ * ATAPI drive without blk has no medium). */
 typedef struct AHCIDisk {
     BlockBackend *blk;
     bool atapi;       /* a CD-ROM: PACKET commands run against cd */
@@ -59,12 +60,18 @@ struct AHCIState {
 
 #define ICH9_AHCI(obj) OBJECT_CHECK(AHCIState, (obj), TYPE_ICH9_AHCI)
 
+static inline bool ahci_port_has_device(const AHCIPort *p)
+{
+    return p->disk.blk || p->disk.atapi;
+}
+
 /*
  * Find the port named bus ("ahci.0", "ide.2") on any ich9-ahci of the machine; NULL bus: the
  * first port without a disk. NULL + errp if there is none or it already has a disk.
  */
 AHCIPort *ahci_find_port(const char *bus, Error **errp);
-/* Put blk on port as an ATA disk, or with atapi an ATAPI CD-ROM drive (IDENTIFY serial, model). */
+/* Put blk on port as an ATA disk, or with atapi an ATAPI CD-ROM drive (blk NULL: no medium);
+ * serial and model are what IDENTIFY reports. */
 void ahci_port_attach(AHCIPort *port, BlockBackend *blk, bool atapi, const char *serial,
                       const char *model);
 

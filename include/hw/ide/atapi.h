@@ -41,6 +41,7 @@
 /* The drive: its medium and what the guest set. */
 typedef struct ATAPIState {
     uint64_t sectors; /* 2048-byte sectors of the medium */
+    bool medium;      /* a disc is in the drive (an empty drive has none) */
     bool tray_open;   /* START STOP UNIT ejected it: no medium until loaded again */
     bool locked;      /* PREVENT ALLOW MEDIUM REMOVAL */
     uint8_t event;    /* media event not yet reported by GET EVENT STATUS NOTIFICATION */
