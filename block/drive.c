@@ -5,7 +5,8 @@
  * QEMU's riscv virt has no default block interface, so a bare
  * "-drive file=x" makes an unattached drive "none0" that a
  * "-device virtio-blk-device,drive=none0" can use; we match that. On q35 the
- * default is if=ide: the disk goes on an AHCI port of the board's controller.
+ * default is if=ide: the disk goes on an AHCI port of the board's controller, and
+ * media=cdrom makes it an ATAPI CD-ROM drive (ide-cd) there. media=cdrom is read-only, as QEMU.
  */
 #include <inttypes.h>
 
@@ -21,7 +22,8 @@ typedef struct DriveOptions {
     bool has_index;
     uint64_t bus, unit; /* bus=, unit= */
     bool has_bus, has_unit;
-    char ide_id[32]; /* if=ide's automatic id, "ide<bus>-hd0" */
+    bool cdrom;      /* media=cdrom */
+    char ide_id[32]; /* if=ide's automatic id, "ide<bus>-hd0" or "ide<bus>-cd0" */
     unsigned flags;  /* BLK_OPEN_* */
     bool snapshot;
     BlockDetectZeroes detect_zeroes;
@@ -91,7 +93,7 @@ static bool drive_parse_flag(const char *key, const char *value, unsigned flag, 
 static bool drive_parse_option(DriveOptions *opts, const char *key, const char *value, Error **errp)
 {
     static const char *const discards[] = {"ignore", "off", "unmap", "on", NULL};
-    static const char *const medias[] = {"disk", NULL};
+    static const char *const medias[] = {"disk", "cdrom", NULL};
     static const char *const ignored[] = {"aio", "auto-read-only", "copy-on-read", NULL};
     static const char *const detect[] = {"off", "on", "unmap", NULL};
     static const char *const werrors[] = {"enospc", "report", "stop", "ignore", NULL};
@@ -156,6 +158,7 @@ static bool drive_parse_option(DriveOptions *opts, const char *key, const char *
                               : !strcmp(value, "unmap") ? BLOCKDEV_DETECT_ZEROES_UNMAP
                                                         : BLOCKDEV_DETECT_ZEROES_OFF;
     } else if (!strcmp(key, "media")) {
+        opts->cdrom = !strcmp(value, "cdrom");
         return drive_parse_choice(key, value, medias, errp);
     } else if (!drive_parse_choice(key, key, ignored, NULL)) {
         error_setg(errp, "Invalid parameter '%s'", key);
@@ -218,7 +221,8 @@ static bool drive_open(const DriveOptions *opts, char **device_opts, Error **err
         /* As on QEMU's virt: if=virtio is a PCI device. */
         *device_opts = xasprintf("virtio-blk-pci,drive=%s", id);
     } else if (!strcmp(opts->interface, "ide")) {
-        *device_opts = xasprintf("ide-hd,drive=%s,bus=ide.%" PRIu64, id, opts->bus);
+        *device_opts = xasprintf("%s,drive=%s,bus=ide.%" PRIu64, opts->cdrom ? "ide-cd" : "ide-hd",
+                                 id, opts->bus);
     }
     ok = true;
 out:
@@ -259,7 +263,8 @@ static bool drive_place_ide(DriveOptions *opts, DriveBoard *board, Error **errp)
     }
     board->ide_used |= 1u << opts->bus;
     if (!opts->id) {
-        snprintf(opts->ide_id, sizeof(opts->ide_id), "ide%" PRIu64 "-hd0", opts->bus);
+        snprintf(opts->ide_id, sizeof(opts->ide_id), "ide%" PRIu64 "-%s0", opts->bus,
+                 opts->cdrom ? "cd" : "hd");
         opts->id = opts->ide_id;
     }
     return true;
@@ -270,6 +275,9 @@ static bool drive_check(DriveOptions *opts, DriveBoard *board, Error **errp)
 {
     if (!opts->interface) {
         opts->interface = board && board->default_if ? board->default_if : "none";
+    }
+    if (opts->cdrom) {
+        opts->flags |= BLK_OPEN_READONLY;
     }
     if (!strcmp(opts->interface, "ide")) {
         if (!drive_place_ide(opts, board, errp)) {

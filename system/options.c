@@ -423,22 +423,19 @@ static bool opt_fsdev(VLOptions *o, const char *opt, const char *arg, Error **er
     return add_fsdev(o, arg, NULL, errp);
 }
 
-/*
- * -hda..-hdd FILE: QEMU's shorthand for -drive file=FILE,index=N,media=disk on the machine's
- * default interface (q35: AHCI port N; virt: the unattached drive noneN). The file name is
- * taken whole: its commas are escaped for the -drive parser.
- */
-static bool opt_hdx(VLOptions *o, const char *opt, const char *arg, Error **errp)
+/* Add "-drive PREFIX,file=FILE" with FILE taken whole: its commas escaped for the parser. */
+static bool add_drive_shorthand(VLOptions *o, const char *opt, const char *prefix, const char *arg,
+                                Error **errp)
 {
     size_t len = strlen(arg);
-    char *drive = xmalloc(len * 2 + 32), *p = drive;
+    char *drive = xmalloc(len * 2 + strlen(prefix) + 8), *p = drive;
 
     if (o->nowned >= MAX_DEVICE_OPTS) {
         free(drive);
         error_setg(errp, "-%s %s: too many options", opt, arg);
         return false;
     }
-    p += sprintf(p, "index=%d,media=disk,file=", opt[2] - 'a');
+    p += sprintf(p, "%s,file=", prefix);
     for (const char *c = arg; *c; c++) {
         *p++ = *c;
         if (*c == ',') {
@@ -450,11 +447,25 @@ static bool opt_hdx(VLOptions *o, const char *opt, const char *arg, Error **errp
     return add_to_list(o->drive, &o->ndrive, opt, drive, errp);
 }
 
-/* -cdrom: there is no ATAPI device model yet; say so rather than make a hard disk of it. */
+/*
+ * -hda..-hdd FILE: QEMU's shorthand for -drive file=FILE,index=N,media=disk on the machine's
+ * default interface (q35: AHCI port N; virt: the unattached drive noneN).
+ */
+static bool opt_hdx(VLOptions *o, const char *opt, const char *arg, Error **errp)
+{
+    char prefix[32];
+
+    snprintf(prefix, sizeof(prefix), "index=%d,media=disk", opt[2] - 'a');
+    return add_drive_shorthand(o, opt, prefix, arg, errp);
+}
+
+/*
+ * -cdrom FILE: QEMU's -drive file=FILE,index=2,media=cdrom (q35: an ATAPI drive on AHCI port 2,
+ * ide2-cd0; virt, without IDE: the unattached read-only drive none2, as QEMU 7.2).
+ */
 static bool opt_cdrom(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
-    error_setg(errp, "-cdrom %s: CD-ROM drives (ATAPI) are not supported yet", arg);
-    return false;
+    return add_drive_shorthand(o, opt, "index=2,media=cdrom", arg, errp);
 }
 
 /* -virtfs local,path=DIR,mount_tag=TAG,...: an -fsdev plus a virtio-9p-pci (QEMU's virt). */
@@ -609,7 +620,7 @@ static const OptionDef options[] = {
     {"hdb", "FILE", opt_hdx, "a disk image as drive index 1"},
     {"hdc", "FILE", opt_hdx, "a disk image as drive index 2"},
     {"hdd", "FILE", opt_hdx, "a disk image as drive index 3"},
-    {"cdrom", "FILE", opt_cdrom, "(not supported: no CD-ROM device model)"},
+    {"cdrom", "FILE", opt_cdrom, "a CD-ROM image as drive index 2 (q35: ATAPI on AHCI port 2)"},
     {"blockdev", "driver=file|raw|qcow2,node-name=N[,file=NODE|file.driver=file,...]", opt_blockdev,
      "a block node (dotted keys or JSON); attach with -device ...,drive=N"},
     {"drive", "file=FILE[,format=raw|qcow2][,if=none|virtio|ide][,id=ID][,readonly=on]", opt_drive,

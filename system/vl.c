@@ -453,7 +453,8 @@ static bool create_backends(const VLOptions *o, const MachineClass *mc, char ***
 static bool create_board_disks(const VLOptions *o, char **drive_devices, Error **errp)
 {
     for (int i = 0; i < o->ndrive; i++) {
-        if (drive_devices[i] && !strncmp(drive_devices[i], "ide-hd,", 7)) {
+        if (drive_devices[i] && (!strncmp(drive_devices[i], "ide-hd,", 7) ||
+                                 !strncmp(drive_devices[i], "ide-cd,", 7))) {
             char *dev = drive_devices[i];
 
             drive_devices[i] = NULL;

@@ -501,7 +501,8 @@ static bool pc_q35_device_plug(MachineState *ms, DeviceState *dev, Error **errp)
     if (object_dynamic_cast(OBJECT(dev), TYPE_USB_DEVICE)) {
         return usb_device_plug(USB_DEVICE(dev), errp);
     }
-    if (object_dynamic_cast(OBJECT(dev), TYPE_IDE_HD)) {
+    if (object_dynamic_cast(OBJECT(dev), TYPE_IDE_HD) ||
+        object_dynamic_cast(OBJECT(dev), TYPE_IDE_CD)) {
         return true; /* realize put it on its AHCI port */
     }
     if (object_dynamic_cast(OBJECT(dev), TYPE_ISA_DEBUGCON)) {

@@ -9,6 +9,10 @@
  * slot. A failing command sets PxIS.TFES with ERR in PxTFD and leaves its slot in PxCI: the
  * engine stops until the guest restarts it (clears and sets PxCMD.ST), as AHCI 6.2.2 says.
  *
+ * An ATAPI drive (ide-cd) takes PACKET: the CDB at CTBA + 0x40 runs through atapi.c, its data
+ * moves through the PRDT like a DMA read, and a CHECK CONDITION posts ERR with the sense key in
+ * the error register's upper half.
+ *
  * Guest mistakes (tables or buffers outside RAM, a PRDT shorter than the transfer, LBAs past
  * the end, unknown commands) are logged under guest_errors and fail the command with ABRT or
  * IDNF; no guest value sizes an allocation beyond one command's 32 MiB maximum.
@@ -37,6 +41,13 @@
 #define ATA_STANDBY_IMMEDIATE 0xe0
 #define ATA_IDLE_IMMEDIATE 0xe1
 #define ATA_CHECK_POWER_MODE 0xe5
+#define ATA_PACKET 0xa0
+#define ATA_IDENTIFY_PACKET 0xa1
+
+/* ATAPI interrupt reason in the Sector Count register: I/O and C/D, the command is done. */
+#define ATAPI_IO_COD 0x03
+/* READ(10)/READ(12) move the medium through a buffer of this many bytes at a time. */
+#define ATAPI_READ_CHUNK (64 * ATAPI_SECTOR_SIZE)
 
 #define SRST 0x04 /* Device Control register: software reset */
 
@@ -87,9 +98,19 @@ static void post_d2h(AHCIPort *p, uint8_t status, uint8_t error, const uint8_t *
 
 void ahci_port_signature(AHCIPort *p)
 {
-    /* The ATA disk signature (SATA 3.x 11.4): count 1, LBA 1, status DRDY, error 1 (ok). */
+    /*
+     * The device signature (SATA 3.x 11.4): count 1, LBA 1, error 1 (ok); a packet device adds
+     * LBA mid/high 0x14/0xeb and leaves DRDY clear (ATA8-ACS 9.12), an ATA disk sets it.
+     */
     uint8_t regs[20] = {0, 0, 0, 0, 1, 0, 0, 0};
 
+    if (p->disk.atapi) {
+        regs[5] = 0x14;
+        regs[6] = 0xeb;
+        post_d2h(p, 0, 0x01, regs, 1);
+        p->sig = SIG_ATAPI;
+        return;
+    }
     post_d2h(p, ATA_STATUS_OK, 0x01, regs, 1);
     p->sig = SIG_ATA_DISK;
 }
@@ -128,48 +149,82 @@ static void cmd_fail(AHCICmd *c, uint8_t error)
 
 /* ---- data through the PRDT ---- */
 
-/* Move len bytes between buf and the PRDT's buffers; false (ABRT) if it does not fit. */
-static bool prdt_transfer(AHCICmd *c, uint8_t *buf, uint64_t len, bool to_guest)
+/* Where a transfer has got to in the PRDT: an entry and the bytes already used of it. */
+typedef struct PrdtPos {
+    unsigned entry;
+    uint64_t offset;
+} PrdtPos;
+
+/* Read PRDT entry i: its buffer address and byte count; false if the table is not in RAM. */
+static bool prdt_entry(AHCICmd *c, unsigned i, uint64_t *dba, uint64_t *size)
+{
+    uint32_t prd[4];
+
+    if (!ahci_dma_read(c->ctba + CMDT_PRDT + (uint64_t)i * PRD_SIZE, prd, sizeof(prd))) {
+        return false;
+    }
+    *dba = ((uint64_t)le32toh(prd[1]) << 32) | (le32toh(prd[0]) & ~1u);
+    *size = (le32toh(prd[3]) & PRD_DBC_MASK) + 1;
+    return true;
+}
+
+/* Move len bytes between buf and the PRDT's buffers from pos on; false if they do not fit. */
+static bool prdt_move(AHCICmd *c, PrdtPos *pos, uint8_t *buf, uint64_t len, bool to_guest)
 {
     unsigned prdtl = c->header[0] >> CMDH_PRDTL_SHIFT;
     uint64_t done = 0;
 
-    for (unsigned i = 0; i < prdtl && done < len; i++) {
-        uint32_t prd[4];
-        uint64_t dba, chunk;
+    while (pos->entry < prdtl && done < len) {
+        uint64_t dba, size, chunk;
         bool ok;
 
-        if (!ahci_dma_read(c->ctba + CMDT_PRDT + (uint64_t)i * PRD_SIZE, prd, sizeof(prd))) {
+        if (!prdt_entry(c, pos->entry, &dba, &size)) {
             return false;
         }
-        dba = ((uint64_t)le32toh(prd[1]) << 32) | (le32toh(prd[0]) & ~1u);
-        chunk = (le32toh(prd[3]) & PRD_DBC_MASK) + 1;
-        chunk = chunk < len - done ? chunk : len - done;
-        ok = to_guest ? ahci_dma_write(dba, buf + done, chunk)
-                      : ahci_dma_read(dba, buf + done, chunk);
+        chunk = size - pos->offset < len - done ? size - pos->offset : len - done;
+        ok = to_guest ? ahci_dma_write(dba + pos->offset, buf + done, chunk)
+                      : ahci_dma_read(dba + pos->offset, buf + done, chunk);
         if (!ok) {
             return false;
         }
         done += chunk;
+        pos->offset += chunk;
+        if (pos->offset == size) {
+            pos->entry++;
+            pos->offset = 0;
+        }
     }
-    c->prdbc = done;
+    c->prdbc += done;
     if (done < len) {
         log_mask(LOG_GUEST_ERROR,
                  "ahci: port %d: PRDT of %u entries holds %" PRIu64 " of %" PRIu64 " bytes\n",
-                 c->port->index, prdtl, done, len);
+                 c->port->index, prdtl, (uint64_t)c->prdbc, c->prdbc - done + len);
         return false;
     }
     return true;
 }
 
+/* Move len bytes between buf and the PRDT's buffers; false (ABRT) if it does not fit. */
+static bool prdt_transfer(AHCICmd *c, uint8_t *buf, uint64_t len, bool to_guest)
+{
+    PrdtPos pos = {0};
+
+    return prdt_move(c, &pos, buf, len, to_guest);
+}
+
 /* ---- ATA commands ---- */
 
+/* IDENTIFY DEVICE, or IDENTIFY PACKET DEVICE for an ATAPI drive: 512 bytes by PIO. */
 static void ata_identify_cmd(AHCICmd *c)
 {
     uint16_t id[256];
     uint8_t buf[512];
 
-    ata_identify(&c->port->disk, id);
+    if (c->port->disk.atapi) {
+        atapi_identify(&c->port->disk, id);
+    } else {
+        ata_identify(&c->port->disk, id);
+    }
     for (int i = 0; i < 256; i++) {
         buf[2 * i] = id[i];
         buf[2 * i + 1] = id[i] >> 8;
@@ -298,6 +353,135 @@ static void ata_execute(AHCICmd *c)
     }
 }
 
+/* ---- ATAPI: the PACKET command carrying a CDB (ATA8-ACS 7.21, AHCI 4.2.3 ACMD) ---- */
+
+/* CHECK CONDITION: ERR, with the sense key in the upper half of the error register. */
+static void atapi_check_condition(AHCICmd *c, uint8_t key, uint8_t asc)
+{
+    ATAPIState *cd = &c->port->disk.cd;
+
+    if (key != SENSE_NO_SENSE) {
+        atapi_set_sense(cd, key, asc, 0);
+    }
+    cmd_fail(c, (cd->sense_key << 4) | (cd->sense_key == SENSE_ILLEGAL_REQUEST ? ATA_ER_ABRT : 0));
+}
+
+/* How many of the want bytes the PRDT's buffers hold (stops counting once it has them). */
+static uint64_t prdt_capacity(AHCICmd *c, uint64_t want)
+{
+    unsigned prdtl = c->header[0] >> CMDH_PRDTL_SHIFT;
+    uint64_t total = 0, dba, size;
+
+    for (unsigned i = 0; i < prdtl && total < want && prdt_entry(c, i, &dba, &size); i++) {
+        total += size;
+    }
+    return total;
+}
+
+/* READ(10)/READ(12): the sectors to the PRDT a chunk at a time, once it is known they fit. */
+static bool atapi_read(AHCICmd *c, const ATAPIRequest *req)
+{
+    AHCIDisk *d = &c->port->disk;
+    uint64_t len = (uint64_t)req->nsectors * ATAPI_SECTOR_SIZE, done = 0;
+    uint64_t offset = req->lba * ATAPI_SECTOR_SIZE;
+    PrdtPos pos = {0};
+    uint8_t *buf;
+
+    if (prdt_capacity(c, len) < len) {
+        log_mask(LOG_GUEST_ERROR,
+                 "ahci: port %d: ATAPI READ of %" PRIu64 " bytes, more than its PRDT\n",
+                 c->port->index, len);
+        atapi_set_sense(&d->cd, SENSE_ABORTED_COMMAND, ASC_NO_ADDITIONAL, 0);
+        return false;
+    }
+    buf = malloc(len < ATAPI_READ_CHUNK ? len : ATAPI_READ_CHUNK);
+    if (!buf) {
+        atapi_set_sense(&d->cd, SENSE_ABORTED_COMMAND, ASC_NO_ADDITIONAL, 0);
+        return false;
+    }
+    while (done < len) {
+        uint64_t n = len - done < ATAPI_READ_CHUNK ? len - done : ATAPI_READ_CHUNK;
+
+        if (blk_pread(d->blk, offset + done, buf, n) < 0) {
+            atapi_set_sense(&d->cd, SENSE_MEDIUM_ERROR, ASC_UNRECOVERED_READ, 0);
+            break;
+        }
+        if (!prdt_move(c, &pos, buf, n, true)) {
+            atapi_set_sense(&d->cd, SENSE_ABORTED_COMMAND, ASC_NO_ADDITIONAL, 0);
+            break;
+        }
+        done += n;
+    }
+    free(buf);
+    return done == len;
+}
+
+static void atapi_packet(AHCICmd *c)
+{
+    ATAPIState *cd = &c->port->disk.cd;
+    uint8_t cdb[ATAPI_CDB_SIZE];
+    ATAPIRequest req;
+    bool ok;
+
+    c->count_out = ATAPI_IO_COD;
+    if (!(c->header[0] & CMDH_A)) {
+        log_mask(LOG_GUEST_ERROR, "ahci: port %d: PACKET without the ATAPI bit in its header\n",
+                 c->port->index);
+        atapi_check_condition(c, SENSE_ABORTED_COMMAND, ASC_NO_ADDITIONAL);
+        return;
+    }
+    if (!ahci_dma_read(c->ctba + CMDT_ACMD, cdb, sizeof(cdb))) {
+        atapi_check_condition(c, SENSE_ABORTED_COMMAND, ASC_NO_ADDITIONAL);
+        return;
+    }
+    ok = atapi_execute(cd, cdb, &req);
+    if (ok && req.nsectors) {
+        ok = atapi_read(c, &req);
+    } else if (ok && req.len && !prdt_transfer(c, req.data, req.len, true)) {
+        atapi_set_sense(cd, SENSE_ABORTED_COMMAND, ASC_NO_ADDITIONAL, 0);
+        ok = false;
+    }
+    c->pio_in = !(c->fis[3] & 1) && c->prdbc; /* Features bit 0 clear: data by PIO */
+    if (!ok) {
+        atapi_check_condition(c, SENSE_NO_SENSE, 0);
+    }
+}
+
+/* The ATA commands an ATAPI drive takes besides PACKET; the rest are aborted. */
+static void atapi_ata_execute(AHCICmd *c)
+{
+    uint8_t command = c->fis[2];
+
+    switch (command) {
+    case ATA_PACKET:
+        atapi_packet(c);
+        break;
+    case ATA_IDENTIFY_PACKET:
+        ata_identify_cmd(c);
+        break;
+    case ATA_IDENTIFY:
+        /* A packet device aborts it with its signature in the registers (ATA8-ACS 7.16). */
+        c->fis[4] = 1;
+        c->fis[5] = 0x14;
+        c->fis[6] = 0xeb;
+        c->count_out = 1;
+        cmd_fail(c, ATA_ER_ABRT);
+        break;
+    case ATA_SET_FEATURES:
+    case ATA_STANDBY_IMMEDIATE:
+    case ATA_IDLE_IMMEDIATE:
+        break;
+    case ATA_CHECK_POWER_MODE:
+        c->count_out = 0xff;
+        break;
+    default:
+        log_mask(LOG_GUEST_ERROR, "ahci: port %d: ATA command 0x%02x to an ATAPI drive\n",
+                 c->port->index, command);
+        cmd_fail(c, ATA_ER_ABRT);
+        break;
+    }
+}
+
 /* ---- the command list ---- */
 
 /* Fetch slot's header and command FIS; false (HBFS) if they are not in RAM. */
@@ -343,8 +527,10 @@ static bool ahci_run_slot(AHCIPort *p, int slot)
         }
         p->ci &= ~(1u << slot);
         return true;
-    } else if (!p->disk.blk) {
+    } else if (!ahci_port_has_device(p)) {
         cmd_fail(&c, ATA_ER_ABRT);
+    } else if (p->disk.atapi) {
+        atapi_ata_execute(&c);
     } else {
         ata_execute(&c);
     }

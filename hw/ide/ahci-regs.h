@@ -64,6 +64,7 @@
 #define SSTS_COMRESET 0x1
 
 #define SIG_ATA_DISK 0x00000101
+#define SIG_ATAPI 0xeb140101 /* count 1, LBA low 1, LBA mid 0x14, LBA high 0xeb */
 
 /* ATA status and error bits */
 #define ATA_ST_ERR 0x01
@@ -87,8 +88,10 @@
 
 /* Command header (4.2.2) and table (4.2.3) */
 #define CMDH_SIZE 32
+#define CMDH_A (1u << 5) /* ATAPI: the table holds a CDB at CMDT_ACMD */
 #define CMDH_W (1u << 6)
 #define CMDH_PRDTL_SHIFT 16
+#define CMDT_ACMD 0x40
 #define CMDT_PRDT 0x80
 #define PRD_SIZE 16
 #define PRD_DBC_MASK 0x3fffff

@@ -92,7 +92,7 @@ void ahci_update_irq(AHCIState *s)
 
 static uint32_t ahci_port_ssts(const AHCIPort *p)
 {
-    if (!p->disk.blk) {
+    if (!ahci_port_has_device(p)) {
         return 0;
     }
     return (p->sctl & SCTL_DET_MASK) == SCTL_DET_COMRESET ? SSTS_COMRESET : SSTS_LINK_UP;
@@ -105,10 +105,12 @@ static void ahci_port_reset(AHCIPort *p)
     p->cmd = PX_CMD_SUD | PX_CMD_POD;
     p->sig = 0xffffffff;
     p->tfd = 0x7f;
-    if (p->disk.blk) {
+    if (ahci_port_has_device(p)) {
         ahci_port_signature(p);
         p->is = 0;
     }
+    /* A reset ends the guest's PREVENT MEDIUM REMOVAL (SPC-3 6.13); the tray stays put. */
+    p->disk.cd.locked = false;
 }
 
 static uint32_t ahci_port_read(AHCIPort *p, hwaddr reg)
@@ -197,7 +199,7 @@ static void ahci_port_write(AHCIPort *p, hwaddr reg, uint32_t val)
         bool in_reset = (p->sctl & SCTL_DET_MASK) == SCTL_DET_COMRESET;
 
         p->sctl = val & 0xfff;
-        if (in_reset && (val & SCTL_DET_MASK) != SCTL_DET_COMRESET && p->disk.blk) {
+        if (in_reset && (val & SCTL_DET_MASK) != SCTL_DET_COMRESET && ahci_port_has_device(p)) {
             ahci_port_signature(p);
         }
         break;
@@ -352,7 +354,7 @@ static void ahci_search(Object *obj, void *opaque)
             char name[128];
 
             snprintf(name, sizeof(name), "%s.%d", id ? id : "ide", id ? i : s->bus_base + i);
-            if (ps->bus ? !strcmp(name, ps->bus) : !s->ports[i].disk.blk) {
+            if (ps->bus ? !strcmp(name, ps->bus) : !ahci_port_has_device(&s->ports[i])) {
                 ps->found = &s->ports[i];
             }
         }
@@ -374,19 +376,24 @@ AHCIPort *ahci_find_port(const char *bus, Error **errp)
         }
         return NULL;
     }
-    if (ps.found->disk.blk) {
+    if (ahci_port_has_device(ps.found)) {
         error_setg(errp, "Bus '%s' already has a disk", bus);
         return NULL;
     }
     return ps.found;
 }
 
-void ahci_port_attach(AHCIPort *port, BlockBackend *blk, const char *serial, const char *model)
+void ahci_port_attach(AHCIPort *port, BlockBackend *blk, bool atapi, const char *serial,
+                      const char *model)
 {
     AHCIDisk *d = &port->disk;
 
     d->blk = blk;
-    d->sectors = blk_getlength(blk) / AHCI_SECTOR_SIZE;
+    d->atapi = atapi;
+    d->sectors = blk ? blk_getlength(blk) / AHCI_SECTOR_SIZE : 0;
+    if (atapi && blk) {
+        atapi_insert(&d->cd, blk_getlength(blk));
+    }
     snprintf(d->serial, sizeof(d->serial), "%s", serial);
     snprintf(d->model, sizeof(d->model), "%s", model);
     d->multi = 16; /* as QEMU's disks: READ/WRITE MULTIPLE set up from power-on */
@@ -406,7 +413,8 @@ static void ahci_count_anonymous(Object *obj, void *opaque)
 
 /* ---- machine state ---- */
 
-/* The disk's image and identity are configuration; only the guest-visible registers move. */
+/* The disk's image and identity are configuration; the guest-visible registers and the
+ * drive state a CD-ROM's guest set (tray, lock, pending event and sense) move. */
 static const VMStateDescription vmstate_ahci_port = {
     .name = "ahci-port",
     .version_id = 1,
@@ -427,6 +435,12 @@ static const VMStateDescription vmstate_ahci_port = {
             VMSTATE_UINT32(sact, AHCIPort),
             VMSTATE_UINT32(ci, AHCIPort),
             VMSTATE_UINT8(disk.multi, AHCIPort),
+            VMSTATE_BOOL(disk.cd.tray_open, AHCIPort),
+            VMSTATE_BOOL(disk.cd.locked, AHCIPort),
+            VMSTATE_UINT8(disk.cd.event, AHCIPort),
+            VMSTATE_UINT8(disk.cd.sense_key, AHCIPort),
+            VMSTATE_UINT8(disk.cd.asc, AHCIPort),
+            VMSTATE_UINT8(disk.cd.ascq, AHCIPort),
             VMSTATE_END_OF_LIST(),
         },
 };

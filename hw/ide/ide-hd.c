@@ -24,7 +24,7 @@ typedef struct IDEHardDisk {
 #define IDE_HD(obj) OBJECT_CHECK(IDEHardDisk, (obj), TYPE_IDE_HD)
 
 /* ATA strings: space padded, two characters per word, the first in the high byte. */
-static void id_string(uint16_t *words, const char *s, int nwords)
+void ata_id_string(uint16_t *words, const char *s, int nwords)
 {
     size_t n = strlen(s);
 
@@ -43,7 +43,6 @@ void ata_identify(const AHCIDisk *disk, uint16_t id[256])
 {
     uint64_t lba28 = disk->sectors < LBA28_MAX ? disk->sectors : LBA28_MAX;
     uint64_t cyls = disk->sectors / (16 * 63);
-    uint8_t sum = 0;
 
     memset(id, 0, 256 * sizeof(id[0]));
     cyls = cyls > 16383 ? 16383 : cyls;
@@ -51,9 +50,9 @@ void ata_identify(const AHCIDisk *disk, uint16_t id[256])
     id[1] = id[54] = cyls;
     id[3] = id[55] = 16;
     id[6] = id[56] = 63;
-    id_string(&id[10], disk->serial, 10);
-    id_string(&id[23], IDE_HD_FIRMWARE, 4);
-    id_string(&id[27], disk->model, 20);
+    ata_id_string(&id[10], disk->serial, 10);
+    ata_id_string(&id[23], IDE_HD_FIRMWARE, 4);
+    ata_id_string(&id[27], disk->model, 20);
     id[47] = 0x8000 | 16;                     /* READ/WRITE MULTIPLE: up to 16 */
     id[49] = (1 << 11) | (1 << 9) | (1 << 8); /* IORDY, LBA, DMA */
     id[50] = 0x4000;
@@ -80,11 +79,17 @@ void ata_identify(const AHCIDisk *disk, uint16_t id[256])
         id[100 + i] = disk->sectors >> (16 * i);
     }
     id[106] = 0x4000; /* one logical sector per physical */
-    id[255] = 0xa5;   /* integrity word: checksum below */
+    ata_id_checksum(id);
+}
+
+void ata_id_checksum(uint16_t id[256])
+{
+    uint8_t sum = 0xa5;
+
+    id[255] = 0xa5; /* signature, then the byte that makes all 512 bytes sum to 0 */
     for (int i = 0; i < 255; i++) {
         sum += (id[i] & 0xff) + (id[i] >> 8);
     }
-    sum += 0xa5;
     id[255] |= (uint8_t)-sum << 8;
 }
 
@@ -110,7 +115,7 @@ static bool ide_hd_realize(DeviceState *dev, Error **errp)
     }
     /* QEMU numbers its default serials from 1 by the disk's place on the controller. */
     snprintf(serial, sizeof(serial), "QM%05d", port->index + 1);
-    ahci_port_attach(port, blk, s->serial ? s->serial : serial,
+    ahci_port_attach(port, blk, false, s->serial ? s->serial : serial,
                      s->model ? s->model : IDE_HD_DEFAULT_MODEL);
     s->port = port;
     return true;

@@ -236,7 +236,7 @@ void blk_drain_all(void);
  * none, as QEMU's riscv virt), id= (default "<if><n>": none0, virtio0...),
  * index=, unit=, bus= (if=ide only), readonly=on|off, snapshot=on|off (default global_snapshot),
  * cache=writeback|none|writethrough|directsync|unsafe, discard=ignore|unmap,
- * media=disk, werror=enospc|report|stop|ignore, rerror=report|stop|ignore
+ * media=disk|cdrom (cdrom: read-only), werror=enospc|report|stop|ignore, rerror=report|stop|ignore
  * (see BlockErrorAction), detect-zeroes=off|on|unmap (unmap needs discard=unmap, as
  * QEMU); aio= is accepted and ignored (requests always go to the worker pool).
  * Opens and registers the image. For if=virtio, *device_opts receives a
@@ -260,7 +260,7 @@ typedef struct DriveBoard {
 /*
  * drive_new on a machine (board NULL: drive_new's defaults). if=ide takes the bus index= or
  * bus= names (else the first free one) and gives the id "ide<bus>-hd0" and the -device string
- * "ide-hd,drive=ID,bus=ide.<bus>", QEMU's q35 names.
+ * "ide-hd,drive=ID,bus=ide.<bus>" (media=cdrom: "ide<bus>-cd0", "ide-cd,..."), QEMU's q35 names.
  */
 bool drive_new_on(const char *optstr, bool global_snapshot, DriveBoard *board, char **device_opts,
                   Error **errp) WARN_UNUSED_RESULT;

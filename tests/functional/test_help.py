@@ -165,8 +165,7 @@ def samples(f, port):
 
 # Options that parse but that virt can never honour, as with QEMU 7.2: the error it gives.
 # (-usbdevice: its devices are made before -device's and virt's -usb adds no USB bus.)
-REFUSED_ON_VIRT = {"usbdevice": "could not add USB device",
-                   "cdrom": "CD-ROM drives (ATAPI) are not supported"}
+REFUSED_ON_VIRT = {"usbdevice": "could not add USB device"}
 
 
 def check_accepted(kestrel, files, name, extra):
@@ -234,6 +233,8 @@ DEVICE_NEEDS = {
     "virtio-net-pci": lambda f: ["-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0"],
     "ide-hd": lambda f: ["-drive", f"file={f['disk.img']},if=none,id=d0",
                          "-device", "ich9-ahci", "-device", "ide-hd,drive=d0,bus=ide.0"],
+    "ide-cd": lambda f: ["-drive", f"file={f['disk.img']},if=none,id=d0,media=cdrom",
+                         "-device", "ich9-ahci", "-device", "ide-cd,drive=d0,bus=ide.0"],
     "e1000e": lambda f: ["-netdev", "user,id=n0", "-device", "e1000e,netdev=n0"],
     "loader": lambda f: ["-device", f"loader,file={f['k.bin']},addr=0x80000000,cpu-num=0"],
     "virtio-9p-device": lambda f: ["-fsdev", f"local,id=fs0,path={f['dir']},security_model=none",

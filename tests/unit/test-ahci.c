@@ -6,6 +6,10 @@
  * RAM, PRDTs shorter than the transfer, huge PRDTL and sector counts, LBAs past the end,
  * foreign FIS types and unknown commands. Each must fail the command with a guest_errors
  * line and the ATA error status, and the port must recover after the guest restarts it.
+ * An ide-cd on port 2: the ATAPI signature, IDENTIFY PACKET DEVICE, PACKET commands by DMA and
+ * PIO (the CDB in the table's ACMD), CHECK CONDITION with the sense key in the error register,
+ * and PACKET's own mistakes (no ATAPI bit, a READ larger than the PRDT, ATA commands); an empty
+ * ide-cd (no drive=) on port 3.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,8 +37,13 @@
 #define CTBA (RAM_BASE + 0x3000)
 #define DATA (RAM_BASE + 0x10000)
 #define IMG_SECTORS 64
+#define P2 (P0 + 2 * HBA_PORT_SIZE)
+#define CLB2 (RAM_BASE + 0x5000)
+#define FB2 (RAM_BASE + 0x6000)
+#define CTBA2 (RAM_BASE + 0x7000)
+#define CD_SECTORS 8
 
-static char img[64];
+static char img[64], cd_img[64];
 static AHCIState *hba;
 
 static uint32_t rd(hwaddr addr)
@@ -90,14 +99,19 @@ static void issue(int slot, uint64_t ctba, uint8_t command, uint64_t lba, uint16
     wr(P0 + PX_CI, 1u << slot);
 }
 
-static void set_prd(int i, uint64_t dba, uint32_t bytes)
+static void set_prd_in(hwaddr ctba, int i, uint64_t dba, uint32_t bytes)
 {
-    hwaddr e = CTBA + CMDT_PRDT + i * PRD_SIZE;
+    hwaddr e = ctba + CMDT_PRDT + i * PRD_SIZE;
 
     ram_put(e, (uint32_t)dba, 4);
     ram_put(e + 4, dba >> 32, 4);
     ram_put(e + 8, 0, 4);
     ram_put(e + 12, bytes - 1, 4);
+}
+
+static void set_prd(int i, uint64_t dba, uint32_t bytes)
+{
+    set_prd_in(CTBA, i, dba, bytes);
 }
 
 static void assert_failed(uint8_t error, int slot)
@@ -145,12 +159,31 @@ static int group_setup(void **state)
     assert_true(object_property_set_str(OBJECT(disk), "drive", "d0", &error_abort));
     assert_true(object_property_set_str(OBJECT(disk), "bus", "ahci.0", &error_abort));
     assert_true(qdev_realize(disk, &error_abort));
+    /* The CD: 8 sectors of 2048 bytes, sector n filled with 0x40 + n. */
+    strcpy(cd_img, "/tmp/kestrel-test-ahci-cd-XXXXXX");
+    fd = mkstemp(cd_img);
+    for (int i = 0; i < CD_SECTORS * 4; i++) {
+        memset(sector, 0x40 + i / 4, sizeof(sector));
+        assert_int_equal(write(fd, sector, sizeof(sector)), sizeof(sector));
+    }
+    close(fd);
+    opt = xasprintf("file=%s,format=raw,if=none,id=cd0,readonly=on", cd_img);
+    assert_true(drive_new(opt, false, &devopts, &error_abort));
+    free(opt);
+    disk = qdev_new(TYPE_IDE_CD);
+    assert_true(object_property_set_str(OBJECT(disk), "drive", "cd0", &error_abort));
+    assert_true(object_property_set_str(OBJECT(disk), "bus", "ahci.2", &error_abort));
+    assert_true(qdev_realize(disk, &error_abort));
+    disk = qdev_new(TYPE_IDE_CD);
+    assert_true(object_property_set_str(OBJECT(disk), "bus", "ahci.3", &error_abort));
+    assert_true(qdev_realize(disk, &error_abort));
     return 0;
 }
 
 static int group_teardown(void **state)
 {
     unlink(img);
+    unlink(cd_img);
     return 0;
 }
 
@@ -396,6 +429,193 @@ static void test_guest_errors(void **state)
     recover();
 }
 
+/* ---- the ATAPI drive on port 2 ---- */
+
+static void start_cd_port(void)
+{
+    wr(P2 + PX_CMD, 0);
+    wr(P2 + PX_IS, 0xffffffff);
+    wr(P2 + PX_CLB, CLB2);
+    wr(P2 + PX_FB, FB2);
+    wr(P2 + PX_IE, 0xffffffff);
+    wr(P2 + PX_CMD, PX_CMD_FRE | PX_CMD_ST);
+}
+
+/* Slot 0 of port 2: an H2D FIS with command (features: DMA bit), the CDB, prdtl PRDs. */
+static void issue_cd(uint8_t command, bool dma, const uint8_t *cdb, uint16_t prdtl, bool atapi)
+{
+    uint8_t fis[20] = {FIS_TYPE_H2D, 0x80, command, dma};
+
+    ram_put(CLB2, 5 | (atapi ? CMDH_A : 0) | ((uint32_t)prdtl << CMDH_PRDTL_SHIFT), 4);
+    ram_put(CLB2 + 4, 0, 4);
+    ram_put(CLB2 + 8, CTBA2, 4);
+    ram_put(CLB2 + 12, 0, 4);
+    for (int i = 0; i < 20; i++) {
+        ram_put(CTBA2 + i, fis[i], 1);
+    }
+    for (int i = 0; cdb && i < 12; i++) {
+        ram_put(CTBA2 + CMDT_ACMD + i, cdb[i], 1);
+    }
+    wr(P2 + PX_CI, 1);
+}
+
+static void assert_cd_done(void)
+{
+    assert_int_equal(rd(P2 + PX_CI), 0);
+    assert_int_equal(rd(P2 + PX_TFD), ATA_STATUS_OK);
+    assert_int_equal(ram_get(FB2 + RFIS_D2H + 12, 1), 3); /* interrupt reason: I/O, C/D */
+}
+
+/* A failed command: TFES, ERR, the error register as given; the guest restarts the port. */
+static void assert_cd_failed(uint8_t error)
+{
+    assert_true(rd(P2 + PX_IS) & PX_IS_TFES);
+    assert_int_equal(rd(P2 + PX_TFD), (error << 8) | ATA_STATUS_OK | ATA_ST_ERR);
+    assert_int_equal(rd(P2 + PX_CI), 1);
+    wr(P2 + PX_CMD, PX_CMD_FRE);
+    start_cd_port();
+}
+
+static void test_atapi_identify(void **state)
+{
+    char model[41];
+    uint8_t sum = 0;
+
+    assert_int_equal(rd(P2 + PX_SIG), SIG_ATAPI);
+    assert_int_equal(rd(P2 + PX_SSTS), SSTS_LINK_UP);
+    start_cd_port();
+    set_prd_in(CTBA2, 0, DATA, 512);
+    issue_cd(0xa1, false, NULL, 1, false);
+    assert_int_equal(rd(P2 + PX_CI), 0);
+    assert_int_equal(ram_get(DATA, 2), 0x85c0); /* ATAPI, CD/DVD, removable, 12-byte CDB */
+    for (int i = 0; i < 40; i++) {
+        model[i] = ram_get(DATA + 54 + (i ^ 1), 1);
+    }
+    model[40] = 0;
+    assert_string_equal(model, "QEMU DVD-ROM                            ");
+    for (int i = 0; i < 512; i++) {
+        sum += ram_get(DATA + i, 1);
+    }
+    assert_int_equal(sum, 0);
+    assert_int_equal(ram_get(FB2 + RFIS_PIO_SETUP, 1), FIS_TYPE_PIO_SETUP);
+    /* IDENTIFY DEVICE: aborted, with the packet signature in the D2H FIS. */
+    issue_cd(0xec, false, NULL, 1, false);
+    assert_int_equal(ram_get(FB2 + RFIS_D2H + 5, 1), 0x14);
+    assert_int_equal(ram_get(FB2 + RFIS_D2H + 6, 1), 0xeb);
+    assert_cd_failed(ATA_ER_ABRT);
+}
+
+static void test_atapi_packet(void **state)
+{
+    const uint8_t read10[12] = {0x28, 0, 0, 0, 0, 6, 0, 0, 2};
+    const uint8_t inquiry[12] = {0x12, 0, 0, 0, 36};
+    const uint8_t capacity[12] = {0x25};
+    const uint8_t prevent[12] = {0x1e, 0, 0, 0, 1};
+
+    start_cd_port();
+    /* READ(10) of sectors 6-7 by DMA through two PRDs, split inside the first sector. */
+    set_prd_in(CTBA2, 0, DATA, 1024);
+    set_prd_in(CTBA2, 1, DATA + 0x1000, 3072);
+    issue_cd(0xa0, true, read10, 2, true);
+    assert_cd_done();
+    assert_int_equal(ram_get(CLB2 + 4, 4), 4096); /* PRDBC */
+    assert_int_equal(ram_get(DATA, 1), 0x46);
+    assert_int_equal(ram_get(DATA + 0x1000, 1), 0x46);
+    assert_int_equal(ram_get(DATA + 0x1000 + 1023, 1), 0x46);
+    assert_int_equal(ram_get(DATA + 0x1000 + 1024, 1), 0x47);
+    /* INQUIRY by PIO: a PIO Setup FIS too. */
+    ram_put(FB2 + RFIS_PIO_SETUP, 0, 4);
+    set_prd_in(CTBA2, 0, DATA, 512);
+    issue_cd(0xa0, false, inquiry, 1, true);
+    assert_cd_done();
+    assert_int_equal(ram_get(CLB2 + 4, 4), 36);
+    assert_int_equal(ram_get(DATA, 1), 0x05);
+    assert_int_equal(ram_get(FB2 + RFIS_PIO_SETUP, 1), FIS_TYPE_PIO_SETUP);
+    issue_cd(0xa0, true, capacity, 1, true);
+    assert_cd_done();
+    assert_int_equal(ram_get(DATA + 3, 1), CD_SECTORS - 1);
+    assert_true(PCI_DEVICE(hba)->irq_level);
+    /* PREVENT MEDIUM REMOVAL holds until a reset. */
+    issue_cd(0xa0, true, prevent, 0, true);
+    assert_cd_done();
+    assert_true(hba->ports[2].disk.cd.locked);
+    wr(ABAR + HBA_GHC, GHC_HR);
+    assert_false(hba->ports[2].disk.cd.locked);
+}
+
+/* The empty drive on port 3: there, with the packet signature, but NOT READY. */
+static void test_atapi_empty_drive(void **state)
+{
+    const hwaddr p3 = P0 + 3 * HBA_PORT_SIZE;
+    const uint8_t tur[12] = {0x00};
+
+    assert_int_equal(rd(p3 + PX_SIG), SIG_ATAPI);
+    assert_int_equal(rd(p3 + PX_SSTS), SSTS_LINK_UP);
+    assert_int_equal(rd(P0 + 4 * HBA_PORT_SIZE + PX_SSTS), 0); /* port 4: nothing */
+    /* Port 2's lists, moved to port 3 for one TEST UNIT READY. */
+    wr(p3 + PX_CLB, CLB2);
+    wr(p3 + PX_FB, FB2);
+    wr(p3 + PX_CMD, PX_CMD_FRE | PX_CMD_ST);
+    issue_cd(0xa0, true, tur, 0, true);
+    wr(P2 + PX_CI, 0);
+    wr(p3 + PX_CI, 1);
+    assert_true(rd(p3 + PX_IS) & PX_IS_TFES);
+    assert_int_equal(rd(p3 + PX_TFD), (SENSE_NOT_READY << 12) | ATA_STATUS_OK | ATA_ST_ERR);
+    assert_int_equal(hba->ports[3].disk.cd.asc, ASC_MEDIUM_NOT_PRESENT);
+}
+
+static const uint8_t *bad_cdb;
+static bool bad_atapi_bit;
+static uint8_t bad_command;
+
+static void issue_bad_cd(void)
+{
+    set_prd_in(CTBA2, 0, DATA, 2048);
+    issue_cd(bad_command, true, bad_cdb, 1, bad_atapi_bit);
+}
+
+static void test_atapi_errors(void **state)
+{
+    static const uint8_t write10[12] = {0x2a, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const uint8_t read_two[12] = {0x28, 0, 0, 0, 0, 0, 0, 0, 2};
+    static const uint8_t past_end[12] = {0x28, 0, 0, 0, 0, CD_SECTORS, 0, 0, 1};
+    static const uint8_t unknown[12] = {0xee};
+    static const uint8_t sense[12] = {0x03, 0, 0, 0, 18};
+    static const struct {
+        uint8_t command;
+        const uint8_t *cdb;
+        bool atapi_bit;
+        uint8_t error;
+        const char *log;
+    } cases[] = {
+        {0xa0, write10, true, SENSE_DATA_PROTECT << 4, ""},
+        {0xa0, read_two, true, SENSE_ABORTED_COMMAND << 4,
+         "READ of 4096 bytes, more than its PRDT"},
+        {0xa0, past_end, true, (SENSE_ILLEGAL_REQUEST << 4) | ATA_ER_ABRT, "past the end"},
+        {0xa0, unknown, true, (SENSE_ILLEGAL_REQUEST << 4) | ATA_ER_ABRT, "unsupported command"},
+        {0xa0, read_two, false, SENSE_ABORTED_COMMAND << 4, "PACKET without the ATAPI bit"},
+        {0x25, NULL, false, ATA_ER_ABRT, "ATA command 0x25 to an ATAPI drive"},
+    };
+
+    start_cd_port();
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        char *text;
+
+        bad_command = cases[i].command;
+        bad_cdb = cases[i].cdb;
+        bad_atapi_bit = cases[i].atapi_bit;
+        text = logged(issue_bad_cd);
+        assert_non_null(strstr(text, cases[i].log));
+        assert_cd_failed(cases[i].error);
+        if (cases[i].command == 0xa0) {
+            /* REQUEST SENSE tells the key again. */
+            issue_cd(0xa0, true, sense, 1, true);
+            assert_cd_done();
+            assert_int_equal(ram_get(DATA + 2, 1), cases[i].error >> 4);
+        }
+    }
+}
+
 /* savevm/loadvm: the registers come back after a reset wiped them. */
 static void test_vmstate(void **state)
 {
@@ -443,6 +663,10 @@ int main(void)
         cmocka_unit_test_setup(test_guest_errors, test_setup),
         cmocka_unit_test_setup(test_vmstate, test_setup),
         cmocka_unit_test_setup(test_ide_hd_errors, test_setup),
+        cmocka_unit_test_setup(test_atapi_identify, test_setup),
+        cmocka_unit_test_setup(test_atapi_packet, test_setup),
+        cmocka_unit_test_setup(test_atapi_errors, test_setup),
+        cmocka_unit_test_setup(test_atapi_empty_drive, test_setup),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

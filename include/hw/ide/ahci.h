@@ -1,6 +1,6 @@
 /*
- * ICH9 AHCI SATA controller (-device ich9-ahci) and the ATA disks on its ports
- * (-device ide-hd,drive=ID,bus=NAME).
+ * ICH9 AHCI SATA controller (-device ich9-ahci), the ATA disks (-device ide-hd,drive=ID,bus=NAME)
+ * and the ATAPI CD-ROM drives (-device ide-cd,drive=ID,bus=NAME) on its ports.
  *
  * The controller is a PCI function 8086:2922, class 01.06.01 (AHCI 1.0), with its
  * registers (the ABAR) in BAR5, an index/data pair to them in I/O BAR4, and INTx pin A. It has
@@ -16,22 +16,27 @@
 #define HW_IDE_AHCI_H
 
 #include "block/block.h"
+#include "hw/ide/atapi.h"
 #include "hw/pci/pci.h"
 
 #define TYPE_ICH9_AHCI "ich9-ahci"
 #define TYPE_IDE_HD "ide-hd"
+#define TYPE_IDE_CD "ide-cd"
 
 #define AHCI_NUM_PORTS 6
 #define AHCI_NUM_SLOTS 32
 #define AHCI_SECTOR_SIZE 512
 
-/* An ATA disk as the port sees it (NULL blk: the port is empty). */
+/* An ATA disk or ATAPI drive as the port sees it (neither blk nor atapi: the port is empty; an
+ * ATAPI drive without blk has no medium). */
 typedef struct AHCIDisk {
     BlockBackend *blk;
-    uint64_t sectors;
-    char serial[21]; /* IDENTIFY words 10-19 */
-    char model[41];  /* IDENTIFY words 27-46 */
-    uint8_t multi;   /* SET MULTIPLE MODE count */
+    bool atapi;       /* a CD-ROM: PACKET commands run against cd */
+    ATAPIState cd;    /* atapi only */
+    uint64_t sectors; /* 512-byte sectors (ATA disk) */
+    char serial[21];  /* IDENTIFY words 10-19 */
+    char model[41];   /* IDENTIFY words 27-46 */
+    uint8_t multi;    /* SET MULTIPLE MODE count */
 } AHCIDisk;
 
 typedef struct AHCIState AHCIState;
@@ -55,13 +60,20 @@ struct AHCIState {
 
 #define ICH9_AHCI(obj) OBJECT_CHECK(AHCIState, (obj), TYPE_ICH9_AHCI)
 
+static inline bool ahci_port_has_device(const AHCIPort *p)
+{
+    return p->disk.blk || p->disk.atapi;
+}
+
 /*
  * Find the port named bus ("ahci.0", "ide.2") on any ich9-ahci of the machine; NULL bus: the
  * first port without a disk. NULL + errp if there is none or it already has a disk.
  */
 AHCIPort *ahci_find_port(const char *bus, Error **errp);
-/* Put blk on port (the disk's IDENTIFY serial and model given). */
-void ahci_port_attach(AHCIPort *port, BlockBackend *blk, const char *serial, const char *model);
+/* Put blk on port as an ATA disk, or with atapi an ATAPI CD-ROM drive (blk NULL: no medium);
+ * serial and model are what IDENTIFY reports. */
+void ahci_port_attach(AHCIPort *port, BlockBackend *blk, bool atapi, const char *serial,
+                      const char *model);
 
 /* ---- between the register file (ahci.c) and the command engine (ahci-cmd.c) ---- */
 
@@ -77,5 +89,10 @@ void ahci_update_irq(AHCIState *s);
 
 /* The 256 IDENTIFY DEVICE words of disk (exposed for the unit tests). */
 void ata_identify(const AHCIDisk *disk, uint16_t id[256]);
+/* The 256 IDENTIFY PACKET DEVICE words of an ATAPI drive (ide-cd.c). */
+void atapi_identify(const AHCIDisk *disk, uint16_t id[256]);
+/* IDENTIFY helpers: an ATA string in nwords words; the integrity word 255 (ide-hd.c). */
+void ata_id_string(uint16_t *words, const char *s, int nwords);
+void ata_id_checksum(uint16_t id[256]);
 
 #endif
