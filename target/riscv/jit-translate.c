@@ -503,6 +503,9 @@ static bool gen_int(JitCtx *c, int op)
     case OP_FSD:
         gen_fp_store(c, op == OP_FSW ? 4 : 8);
         return true;
+    case OP_VSETVL ... OP_VARITH:
+        gen_helper_call(c, jit_helper_vector);
+        return true;
     default:
         if (riscv_op_kind(op) == OPK_AMO) {
             gen_helper_call(c, jit_helper_amo);

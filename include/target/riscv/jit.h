@@ -74,6 +74,7 @@ X86Buf *jit_buf(JitCtx *c);
  */
 uint64_t jit_helper_amo(CPUState *cpu, InsnRecord r);
 uint64_t jit_helper_fp(CPUState *cpu, InsnRecord r, uint32_t raw);
+uint64_t jit_helper_vector(CPUState *cpu, InsnRecord r, uint32_t raw); /* OP_VSETVL..VARITH */
 /* Load r into rsi:rdx as the helpers above take it. */
 void jit_emit_rec_args(X86Buf *b, const InsnRecord *r);
 
