@@ -34,7 +34,16 @@ void tlb_flush(CPUState *cs)
     CPUTLB *tlb = cs->tlb;
 
     /* All-ones bytes make every tag TLB_INVALID. */
-    memset(tlb->table, 0xff, sizeof(tlb->table));
+    if (!tlb->initialized) {
+        memset(tlb->table, 0xff, sizeof(tlb->table));
+    } else {
+        for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
+            if (tlb->used_modes & (1u << m)) {
+                memset(tlb->table[m], 0xff, sizeof(tlb->table[m]));
+            }
+        }
+    }
+    __atomic_store_n(&tlb->used_modes, 0, __ATOMIC_RELAXED);
     tlb->initialized = true;
 }
 
@@ -47,10 +56,11 @@ void tlb_flush_by_mmuidx(CPUState *cs, unsigned idxmap)
         return;
     }
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
-        if (idxmap & (1u << mmu_idx)) {
+        if (idxmap & tlb->used_modes & (1u << mmu_idx)) {
             memset(tlb->table[mmu_idx], 0xff, sizeof(tlb->table[mmu_idx]));
         }
     }
+    __atomic_store_n(&tlb->used_modes, tlb->used_modes & ~idxmap, __ATOMIC_RELAXED);
 }
 
 void tlb_flush_page(CPUState *cs, uint64_t vaddr)
@@ -60,6 +70,9 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
 
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, vaddr);
+        if (!(tlb->used_modes & (1u << mmu_idx))) {
+            continue;
+        }
         if ((e->addr_read & TARGET_PAGE_MASK) == page ||
             (e->addr_write & TARGET_PAGE_MASK) == page ||
             (e->addr_code & TARGET_PAGE_MASK) == page) {
@@ -77,8 +90,12 @@ static bool tag_fast_write(uint64_t tag)
 void tlb_set_notdirty(CPUState *cs, hwaddr page)
 {
     CPUTLB *tlb = cs->tlb;
+    unsigned used = __atomic_load_n(&tlb->used_modes, __ATOMIC_RELAXED);
 
     for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
+        if (!(used & (1u << m))) {
+            continue;
+        }
         for (int i = 0; i < CPU_TLB_SIZE; i++) {
             uint64_t *w = &tlb->table[m][i].addr_write;
             if (tlb->paddr[m][i] == page && tag_fast_write(*w)) {
@@ -103,10 +120,14 @@ bool tlb_page_fast_writable_elsewhere(CPUState *self, hwaddr page)
 
     CPU_FOREACH (cs) {
         CPUTLB *tlb = cs->tlb;
+        unsigned used = __atomic_load_n(&tlb->used_modes, __ATOMIC_RELAXED);
         if (cs == self) {
             continue;
         }
         for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
+            if (!(used & (1u << m))) {
+                continue;
+            }
             for (int i = 0; i < CPU_TLB_SIZE; i++) {
                 /* Racy reads of a running vCPU's TLB: see entry_write_recheck for why
                  * a fill we miss here is harmless. */
@@ -185,7 +206,9 @@ static void entry_fill(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page, 
     if (!write_flags && tb_page_has_code(ppage)) {
         write_flags = TLB_NOTDIRTY;
     }
-    /* paddr first: another vCPU's scan pairs it with the tag (entry_write_recheck) */
+    /* used_modes and paddr first: another vCPU's scan pairs them with the tag
+     * (entry_write_recheck) */
+    __atomic_store_n(&tlb->used_modes, tlb->used_modes | 1u << mmu_idx, __ATOMIC_RELAXED);
     __atomic_store_n(&tlb->paddr[mmu_idx][e - tlb->table[mmu_idx]], ppage, __ATOMIC_RELAXED);
     e->addr_read = (prot & PAGE_READ) ? page | ram_flags : TLB_INVALID;
     /* Code runs only from RAM/ROM: a fetch from MMIO never hits and faults in the slow path. */

@@ -32,7 +32,7 @@ typedef struct TranslationBlock TranslationBlock;
 #define TARGET_PAGE_MASK (~(TARGET_PAGE_SIZE - 1))
 
 /* Must equal NB_MMU_MODES of the target (checked in cputlb.c). */
-#define CPU_TLB_NB_MODES 8
+#define CPU_TLB_NB_MODES 14
 #define CPU_TLB_BITS 9
 #define CPU_TLB_SIZE (1 << CPU_TLB_BITS)
 #define TB_JMP_CACHE_BITS 12
@@ -79,6 +79,10 @@ typedef struct CPUTLB {
     TBJumpCacheEntry jc[TB_JMP_CACHE_SIZE];       /* virtual pc -> block, validated */
     /* engine bookkeeping */
     bool initialized;
+    /* Bit n: table[n] may hold an entry (set before the fill). Flushes and the scans for
+     * code pages skip the other tables: a hart uses a few of its contexts (RISC-V 3 of 14
+     * outside guests), and a flush that only clears those is cheaper. */
+    unsigned used_modes;
     unsigned as_generation;  /* memory map generation the entries were filled under */
     unsigned tb_flush_count; /* block cache generation the jump cache refers to */
     int data_mmu_idx;        /* contexts of the running block (recomputed at exits) */
