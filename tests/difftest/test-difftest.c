@@ -511,6 +511,57 @@ static void test_vector_in_block(void **state)
     }
 }
 
+/*
+ * The inline SSE forms of jit-vector.c against the interpreter: vle8.v (its page in the TLB
+ * from a scalar load), vadd.vv at e8, vsub/vxor/vand/vor.vv at e64, vse64.v back to the
+ * window; then forms their guards send to the helper: vadd.vv with vl < VLMAX (tail kept)
+ * and a vle16.v crossing RAM_END, which faults at element 4 (vstart 4, at its pc).
+ */
+static void test_vector_inline(void **state)
+{
+    const uint32_t code[] = {
+        0x000fb283u, /* ld x5, 0(x31) */
+        0xcc087057u, /* vsetivli x0, 16, e8, m1, ta, ma */
+        0x020f8087u, /* vle8.v v1, (x31) */
+        0x02108157u, /* vadd.vv v2, v1, v1 */
+        0xcd817057u, /* vsetivli x0, 2, e64, m1, ta, ma */
+        0x0a2081d7u, /* vsub.vv v3, v2, v1 */
+        0x2e308257u, /* vxor.vv v4, v3, v1 */
+        0x264102d7u, /* vand.vv v5, v4, v2 */
+        0x2a508357u, /* vor.vv v6, v5, v1 */
+        0x020ff327u, /* vse64.v v6, (x31) */
+        0xc101f057u, /* vsetivli x0, 3, e32, m1, tu, mu */
+        0x021103d7u, /* vadd.vv v7, v1, v2 */
+        0xcc847057u, /* vsetivli x0, 8, e16, m1, ta, ma */
+        ADDI(28, 29, -8),
+        0x020e5407u, /* vle16.v v8, (x28): element 4 faults */
+        WFI,
+    };
+    GenRng r = {.s = 0x5eed | 1};
+    uint8_t v1[16], v2[16];
+
+    h.cpu->ext_v = true;
+    memcpy(h.code, code, sizeof(code));
+    h.code_size = sizeof(code);
+    make_init(&r, &h.init);
+    h.init.mstatus = MSTATUS_FS | MSTATUS_VS; /* VS Dirty: the inline forms' condition */
+    assert_true(run(true, &h.jit));
+    assert_true(run(false, &h.interp));
+    h.cpu->ext_v = false;
+    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
+        report_diff(&h.interp, &h.jit);
+        fail_msg("engines disagree on the inline vector forms");
+    }
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.mepc, RAM_BASE + 4 * 14);
+    assert_int_equal(h.jit.vstart, 4);
+    memcpy(v1, &h.init.ram[h.init.x[31] - RAM_BASE], 16);
+    memcpy(v2, &h.jit.vreg[2 * 16], 16); /* VLEN 128 */
+    for (int i = 0; i < 16; i++) {
+        assert_int_equal(v2[i], (uint8_t)(2 * v1[i]));
+    }
+}
+
 /* An OP-FP record: funct7, registers, rounding mode (7 = dyn). */
 #define FOP(f7, rd, rs1, rs2, rm)                                                                  \
     ((uint32_t)(f7) << 25 | (rs2) << 20 | (rs1) << 15 | (rm) << 12 | (rd) << 7 | 0x53u)
@@ -681,7 +732,7 @@ int main(void)
         cmocka_unit_test(test_paged),         cmocka_unit_test(test_fs_per_block),
         cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_sse_fp),
         cmocka_unit_test(test_sse_dyn_frm),   cmocka_unit_test(test_vector_in_block),
-        cmocka_unit_test(test_long),
+        cmocka_unit_test(test_vector_inline), cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);
 

@@ -61,6 +61,17 @@ void jit_branch_to_illegal(JitCtx *c, X86Cond cc);
 typedef struct JitCold *JitFallback;
 JitFallback jit_fp_fallback(JitCtx *c, X86Cond cc, bool int_rd);
 void jit_fallback_resume(JitCtx *c, JitFallback *k, int n);
+/*
+ * V inline paths (jit-vector.c): jit_gen_vector emits the fast form of a V record or returns
+ * false with nothing emitted. Its guards are jcc rel32 fields (NULL: none) that
+ * jit_vec_fallback sends to one cold stub running the record through jit_helper_vector,
+ * which resumes after the fast form; the register cache may not change between the first
+ * guard and that call. jit_vec_tlb_probe: the inline probe of size bytes at rsi (rsi
+ * becomes the host address), returning its miss branch as such a guard.
+ */
+bool jit_gen_vector(JitCtx *c, int op);
+uint8_t *jit_vec_tlb_probe(JitCtx *c, unsigned size, bool store);
+void jit_vec_fallback(JitCtx *c, uint8_t *const *guards, int n);
 /* The record being translated, and its buffer. */
 const InsnRecord *jit_rec(JitCtx *c);
 X86Buf *jit_buf(JitCtx *c);
