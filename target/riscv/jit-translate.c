@@ -111,6 +111,20 @@ void jit_flush_regs(JitCtx *c)
     c->regs.dirty = 0;
 }
 
+void jit_forget(JitCtx *c, int g)
+{
+    for (int i = 0; i < JIT_NCACHE; i++) {
+        if (c->regs.guest[i] == g) {
+            c->loop_failed |= c->loop;
+            if (c->regs.dirty & (1 << i)) {
+                x86_mov_mr(c->b, true, JIT_GPR(g), cache_regs[i]);
+            }
+            c->regs.guest[i] = -1;
+            c->regs.dirty &= ~(1 << i);
+        }
+    }
+}
+
 /* The cache slot of guest g, allocated (and loaded if load) on a miss; evicts the LRU. */
 static int cache_slot(JitCtx *c, int g, bool load)
 {

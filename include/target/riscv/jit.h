@@ -38,6 +38,8 @@ void jit_st(JitCtx *c, int g, X86Reg h);
  */
 X86Reg jit_rd(JitCtx *c, int g);
 void jit_flush_regs(JitCtx *c);
+/* Write guest g back if dirty and drop it from the cache (its next use reads env->gpr). */
+void jit_forget(JitCtx *c, int g);
 /* Translate an ALU record (kind OPK_ALU); false, with nothing emitted, if unsupported. */
 bool jit_gen_alu(JitCtx *c, int op);
 /* Translate an F/D computational record inline or with a direct call to its fpu.h
