@@ -86,6 +86,9 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
 
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, vaddr);
+        if (!(tlb->filled_modes & (1u << mmu_idx))) {
+            continue;
+        }
         if ((e->addr_read & TARGET_PAGE_MASK) == page ||
             (e->addr_write & TARGET_PAGE_MASK) == page ||
             (e->addr_code & TARGET_PAGE_MASK) == page) {
@@ -103,9 +106,10 @@ static bool tag_fast_write(uint64_t tag)
 void tlb_set_notdirty(CPUState *cs, hwaddr page)
 {
     CPUTLB *tlb = cs->tlb;
+    unsigned modes = __atomic_load_n(&tlb->filled_modes, __ATOMIC_RELAXED);
 
     for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
-        if (!(tlb->filled_modes & (1u << m))) {
+        if (!(modes & (1u << m))) {
             continue; /* nothing cached: spares reading (and faulting in) its paddr page */
         }
         for (int i = 0; i < CPU_TLB_SIZE; i++) {

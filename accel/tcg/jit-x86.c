@@ -395,6 +395,12 @@ void x86_sse_rm(X86Buf *b, X86SseOp op, int xmm, X86Mem src)
     op_m(b, 0, 0x0f00 | (op & 0xff), xmm, src);
 }
 
+void x86_sse_rr(X86Buf *b, X86SseOp op, int xmm, int src)
+{
+    sse_prefix(b, op >> 8);
+    op_r(b, 0, 0x0f00 | (op & 0xff), xmm, src);
+}
+
 void x86_movq_rx(X86Buf *b, X86Reg dst, int xmm)
 {
     x86_byte(b, 0x66);

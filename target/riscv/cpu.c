@@ -60,6 +60,7 @@ void riscv_cpu_reset(RISCVCPU *cpu)
     env->menvcfg = (cpu->ext_svpbmt ? MENVCFG_PBMTE : 0) |
                    (cpu->ext_svadu && !cpu->ext_svade ? MENVCFG_ADUE : 0);
     tlb_flush(&cpu->parent_obj);
+    riscv_vtlb_reset(env);
 }
 
 /* ---- CPUClass hooks ---- */

@@ -353,21 +353,92 @@ RISCVException riscv_helper_sfence_vma(CPURISCVState *env, uint64_t vaddr, bool 
     if (env->priv == PRV_U || (!env->virt && env->priv == PRV_S && (env->mstatus & MSTATUS_TVM))) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
-    /* No ASID tags in the TLB: an ASID-specific fence flushes as much as a global one. */
-    if (all_addr) {
-        tlb_flush_by_mmuidx(env_cs(env), env->virt ? MMU_IDX_V_MASK : MMU_IDX_HS_MASK);
+    /* No ASID tags in the TLB: an ASID-specific fence flushes as much as a global one.
+     * From VS it covers the guest's (its VMID's) translations only. */
+    if (all_addr && env->virt) {
+        riscv_vtlb_flush_current_vmid(env);
+    } else if (all_addr) {
+        tlb_flush_by_mmuidx(env_cs(env), MMU_IDX_HS_MASK);
     } else {
         tlb_flush_page(env_cs(env), vaddr);
     }
     return RISCV_EXCP_NONE;
 }
 
+/* ---- V=1 TLB slots (cpu.h): one per guest address space, tagged (hgatp, vsatp) ---- */
+
+static uint64_t vmid_of(uint64_t hgatp)
+{
+    return (hgatp & HGATP_VMID_MASK) >> HGATP_VMID_SHIFT;
+}
+
+static unsigned slot_mask(unsigned s)
+{
+    return 3u << riscv_vtlb_base(s);
+}
+
+/* The guest's satp: live with V=1, else kept in s_other (csr-hyp.c). */
+static uint64_t current_vsatp(CPURISCVState *env)
+{
+    return env->virt ? env->satp : env->s_other.satp;
+}
+
+void riscv_vtlb_select(CPURISCVState *env)
+{
+    uint64_t vsatp = current_vsatp(env);
+    unsigned victim = 0;
+
+    for (unsigned s = 0; s < RISCV_VTLB_SLOTS; s++) {
+        if (env->vtlb.stamp[s] && env->vtlb.hgatp[s] == env->hgatp && env->vtlb.vsatp[s] == vsatp) {
+            env->vtlb.cur = s;
+            env->vtlb.stamp[s] = ++env->vtlb.clock;
+            return;
+        }
+        if (env->vtlb.stamp[s] < env->vtlb.stamp[victim]) {
+            victim = s;
+        }
+    }
+    tlb_flush_by_mmuidx(env_cs(env), slot_mask(victim));
+    env->vtlb.hgatp[victim] = env->hgatp;
+    env->vtlb.vsatp[victim] = vsatp;
+    env->vtlb.stamp[victim] = ++env->vtlb.clock;
+    env->vtlb.cur = victim;
+}
+
+void riscv_vtlb_reset(CPURISCVState *env)
+{
+    memset(&env->vtlb, 0, sizeof(env->vtlb));
+    tlb_flush_by_mmuidx(env_cs(env), MMU_IDX_V_MASK);
+    riscv_vtlb_select(env);
+}
+
+/* Drop the translations of every slot of VMID vmid (of every slot if all). */
+static void flush_vmid(CPURISCVState *env, uint64_t vmid, bool all)
+{
+    unsigned mask = 0;
+
+    for (unsigned s = 0; s < RISCV_VTLB_SLOTS; s++) {
+        if (env->vtlb.stamp[s] && (all || vmid_of(env->vtlb.hgatp[s]) == vmid)) {
+            mask |= slot_mask(s);
+        }
+    }
+    tlb_flush_by_mmuidx(env_cs(env), mask);
+}
+
+void riscv_vtlb_flush_current_vmid(CPURISCVState *env)
+{
+    flush_vmid(env, vmid_of(env->hgatp), false);
+}
+
 /*
  * hfence.vvma and hfence.gvma (8.3.2): from V=1 a virtual-instruction exception, from U
- * illegal, gvma also under mstatus.TVM. The TLB has no VMID or ASID tags and caches
- * combined two-stage translations: both drop every V=1 entry, HS entries stay.
+ * illegal, gvma also under mstatus.TVM. The TLB caches combined two-stage translations
+ * by guest virtual address, so a guest-physical address does not find them: gvma drops
+ * the whole slots of its VMID (all slots for rs2 = x0), vvma those of the current VMID
+ * (one page of them for rs1 != x0). HS entries stay.
  */
-RISCVException riscv_helper_hfence(CPURISCVState *env, bool gvma)
+RISCVException riscv_helper_hfence(CPURISCVState *env, bool gvma, uint64_t addr, bool has_addr,
+                                   uint64_t vmid, bool has_vmid)
 {
     if (env->virt) {
         return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
@@ -375,7 +446,13 @@ RISCVException riscv_helper_hfence(CPURISCVState *env, bool gvma)
     if (env->priv == PRV_U || (gvma && env->priv == PRV_S && (env->mstatus & MSTATUS_TVM))) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
-    tlb_flush_by_mmuidx(env_cs(env), MMU_IDX_V_MASK);
+    if (gvma) {
+        flush_vmid(env, vmid & (HGATP_VMID_MASK >> HGATP_VMID_SHIFT), !has_vmid);
+    } else if (has_addr) {
+        tlb_flush_page(env_cs(env), addr); /* every context's entry of that page */
+    } else {
+        riscv_vtlb_flush_current_vmid(env);
+    }
     return RISCV_EXCP_NONE;
 }
 
@@ -407,7 +484,7 @@ int riscv_cpu_mmu_index(CPURISCVState *env, bool ifetch)
     if (!ifetch && env->priv == PRV_M && (env->mstatus & MSTATUS_MPRV)) {
         int mpp = extract64(env->mstatus, MSTATUS_MPP_SHIFT, 2);
         bool mpv = mpp != PRV_M && (env->mstatus & MSTATUS_MPV);
-        return mpp + (mpv ? MMU_IDX_VIRT_BIT : 0);
+        return mpv ? riscv_vtlb_base(env->vtlb.cur) + (mpp & 1) : mpp;
     }
-    return env->priv + (env->virt ? MMU_IDX_VIRT_BIT : 0);
+    return (int)(env->virt ? riscv_vtlb_base(env->vtlb.cur) + (env->priv & 1) : env->priv);
 }

@@ -359,7 +359,9 @@ static RISCVException read_hgatp(CPURISCVState *env, int csrno, uint64_t *val)
 
 /*
  * Bare, Sv39x4, Sv48x4, Sv57x4; another MODE makes the write have no effect. The root
- * is 16 KiB aligned, so PPN[1:0] read zero. Changing guests drops only the V=1 entries.
+ * is 16 KiB aligned, so PPN[1:0] read zero. VMID keeps all 14 bits (VMIDLEN 14, as
+ * QEMU 7.2). Changing guests selects the TLB slot of the new one: nothing is flushed
+ * unless a slot has to be reused.
  */
 static RISCVException write_hgatp(CPURISCVState *env, int csrno, uint64_t val)
 {
@@ -371,7 +373,7 @@ static RISCVException write_hgatp(CPURISCVState *env, int csrno, uint64_t val)
     val &= ~3ULL;
     if (val != env->hgatp) {
         env->hgatp = val;
-        tlb_flush_by_mmuidx(env_cs(env), MMU_IDX_V_MASK);
+        riscv_vtlb_select(env);
     }
     return RISCV_EXCP_NONE;
 }
@@ -392,7 +394,7 @@ static RISCVException write_vsatp(CPURISCVState *env, int csrno, uint64_t val)
     }
     if (val != *reg) {
         *reg = val;
-        tlb_flush_by_mmuidx(env_cs(env), MMU_IDX_V_MASK);
+        riscv_vtlb_select(env);
     }
     return RISCV_EXCP_NONE;
 }

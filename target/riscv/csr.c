@@ -160,7 +160,7 @@ static void mstatus_commit(CPURISCVState *env, uint64_t val)
             tlb_flush(env_cs(env));
         }
     } else if (changed & MSTATUS_SUM) {
-        tlb_flush_by_mmuidx(env_cs(env), 1u << (env->virt ? MMU_IDX_VS : MMU_IDX_S));
+        tlb_flush_by_mmuidx(env_cs(env), env->virt ? MMU_IDX_VS_MASK : 1u << MMU_IDX_S);
     }
     riscv_csr_check_interrupts(env);
 }
@@ -573,10 +573,14 @@ static RISCVException write_satp(CPURISCVState *env, int csrno, uint64_t val)
         return RISCV_EXCP_NONE;
     }
     /* No ASID-tagged TLB: any change of root, mode or ASID drops every translation of
-     * its side (with V=1 this is vsatp: the guest's). */
+     * its side; with V=1 this is vsatp, the guest's: it selects the slot of the new pair. */
     if (val != env->satp) {
         env->satp = val;
-        tlb_flush_by_mmuidx(env_cs(env), env->virt ? MMU_IDX_V_MASK : MMU_IDX_HS_MASK);
+        if (env->virt) {
+            riscv_vtlb_select(env);
+        } else {
+            tlb_flush_by_mmuidx(env_cs(env), MMU_IDX_HS_MASK);
+        }
     }
     return RISCV_EXCP_NONE;
 }

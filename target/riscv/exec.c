@@ -481,7 +481,8 @@ L_SINVAL_VMA:
     goto exit_next;
 L_HFENCE_VVMA:
 L_HFENCE_GVMA:
-    ex = riscv_helper_hfence(env, r->op == OP_HFENCE_GVMA);
+    ex = riscv_helper_hfence(env, r->op == OP_HFENCE_GVMA, RS1, r->rs1 != 0, env->gpr[r->rs2],
+                             r->rs2 != 0);
     if (ex != RISCV_EXCP_NONE) {
         goto insn_fault;
     }

@@ -1,8 +1,8 @@
 /*
  * C helpers the RISC-V JIT code calls for what it does not emit inline
- * (include/target/riscv/jit.h): A and F/D computational instructions run
- * through the interpreter's own functions (exec-amo.c, exec-fp.c), so both
- * engines share one implementation. A nonzero return means the helper left
+ * (include/target/riscv/jit.h): A, F/D computational and V instructions run
+ * through the interpreter's own functions (exec-amo.c, exec-fp.c, vector.c),
+ * so both engines share one implementation. A nonzero return means the helper left
  * a trap in cpu->tlb->jit_exc for the raise stub.
  */
 #include "target/riscv/helper.h"
@@ -42,6 +42,23 @@ uint64_t jit_helper_fp(CPUState *cs, InsnRecord r, uint32_t raw)
         return 1;
     }
     return 0;
+}
+
+/*
+ * A V record: riscv_exec_vector checks VS, marks it dirty, sets vl/vtype (vsetvl*) in env,
+ * where the next record's call reads them, and on a fault mid-way leaves vstart at the
+ * element to restart from; the trap is then taken at this record's pc, as the interpreter's.
+ */
+uint64_t jit_helper_vector(CPUState *cs, InsnRecord r, uint32_t raw)
+{
+    uint64_t tval = 0;
+    RISCVException ex = riscv_exec_vector(container_of(cs, RISCVCPU, parent_obj), &r, &tval);
+
+    if (ex == RISCV_EXCP_NONE) {
+        return 0;
+    }
+    jit_set_trap(cs, ex, ex == RISCV_EXCP_ILLEGAL_INST ? raw : tval);
+    return 1;
 }
 
 void riscv_helper_fence(void)

@@ -20,7 +20,7 @@
 
 _Static_assert(sizeof(CPUTLBEntry) == 32, "TLB index scaling below assumes 32-byte entries");
 
-enum { COLD_LOAD, COLD_STORE, COLD_RAISE, COLD_ILLEGAL, COLD_FS_DIRTY, COLD_FP };
+enum { COLD_LOAD, COLD_STORE, COLD_RAISE, COLD_ILLEGAL, COLD_FS_DIRTY, COLD_FP, COLD_VEC };
 
 /* Cold stubs per block; a record adds at most JIT_COLD_PER_REC (an FP fast path: FS check,
  * guard, result check, FS dirty, the raise of the fallback). */
@@ -109,6 +109,20 @@ void jit_flush_regs(JitCtx *c)
     write_back(c->b, &c->regs);
     memset(c->regs.guest, -1, sizeof(c->regs.guest));
     c->regs.dirty = 0;
+}
+
+void jit_forget(JitCtx *c, int g)
+{
+    for (int i = 0; i < JIT_NCACHE; i++) {
+        if (c->regs.guest[i] == g) {
+            c->loop_failed |= c->loop;
+            if (c->regs.dirty & (1 << i)) {
+                x86_mov_mr(c->b, true, JIT_GPR(g), cache_regs[i]);
+            }
+            c->regs.guest[i] = -1;
+            c->regs.dirty &= ~(1 << i);
+        }
+    }
 }
 
 /* The cache slot of guest g, allocated (and loaded if load) on a miss; evicts the LRU. */
@@ -201,10 +215,10 @@ static void jit_branch_to_raise(JitCtx *c, X86Cond cc)
  * byte. On a hit rsi becomes the host address; a miss jumps to a cold stub
  * (returned, to be completed by the caller) with rsi still va.
  */
-static JitCold *tlb_probe(JitCtx *c, int kind, unsigned memop, int32_t tag_off)
+static uint8_t *probe_emit(JitCtx *c, unsigned size, int32_t tag_off)
 {
     X86Buf *b = c->b;
-    unsigned size = memop & 0xf;
+    uint8_t *miss;
 
     x86_lea(b, X86_RAX, x86_mem(X86_RSI, size - 1));
     x86_alu_ri(b, X86_AND, true, X86_RAX, (int32_t)TARGET_PAGE_MASK);
@@ -213,10 +227,42 @@ static JitCold *tlb_probe(JitCtx *c, int kind, unsigned memop, int32_t tag_off)
     x86_shift_ri(b, X86_SHR, false, X86_RCX, TARGET_PAGE_BITS - 5);
     x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
     x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, tag_off));
-    JitCold *k = cold_add(c, kind, x86_jcc(b, X86_CC_NE, NULL), memop);
+    miss = x86_jcc(b, X86_CC_NE, NULL);
     x86_alu_rm(b, X86_ADD, true, X86_RSI,
                x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
+    return miss;
+}
+
+static JitCold *tlb_probe(JitCtx *c, int kind, unsigned memop, int32_t tag_off)
+{
+    /* the cold stub resumes with the registers of the branch: the add changes none */
+    JitCold *k = cold_add(c, kind, NULL, memop);
+
+    k->branch = probe_emit(c, memop & 0xf, tag_off);
     return k;
+}
+
+uint8_t *jit_vec_tlb_probe(JitCtx *c, unsigned size, bool store)
+{
+    return probe_emit(c, size,
+                      store ? offsetof(CPUTLBEntry, addr_write) : offsetof(CPUTLBEntry, addr_read));
+}
+
+void jit_vec_fallback(JitCtx *c, uint8_t *const *guards, int n)
+{
+    X86Buf *b = c->b;
+    uint8_t *done = x86_jmp(b, NULL);
+
+    for (int i = 0; i < n; i++) {
+        if (guards[i]) {
+            x86_patch_rel32(guards[i], b->p);
+        }
+    }
+    JitCold *k = cold_add(c, COLD_VEC, x86_jmp(b, NULL), 0);
+    if (done) {
+        x86_patch_rel32(done, b->p);
+    }
+    k->resume = b->p;
 }
 
 /* rsi = x[rs1] + imm */
@@ -503,6 +549,11 @@ static bool gen_int(JitCtx *c, int op)
     case OP_FSD:
         gen_fp_store(c, op == OP_FSW ? 4 : 8);
         return true;
+    case OP_VSETVL ... OP_VARITH:
+        if (!jit_gen_vector(c, op)) {
+            gen_helper_call(c, jit_helper_vector);
+        }
+        return true;
     default:
         if (riscv_op_kind(op) == OPK_AMO) {
             gen_helper_call(c, jit_helper_amo);
@@ -563,6 +614,17 @@ static void gen_cold(JitCtx *c, JitCold *k)
         jit_branch_to_raise(c, X86_CC_NE);
         reload(b, &k->regs);
         x86_mov_rm(b, true, X86_RAX, k->memop ? JIT_GPR(r->rd) : JIT_FPR(r->rd));
+        x86_jmp(b, k->resume);
+        break;
+    case COLD_VEC: /* an inline V path's guard failed: the record through its helper */
+        write_back(b, &k->regs);
+        x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+        jit_emit_rec_args(b, r);
+        x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, k->idx));
+        x86_call(b, jit_helper_vector);
+        x86_test_rr(b, true, X86_RAX, X86_RAX);
+        jit_branch_to_raise(c, X86_CC_NE);
+        reload(b, &k->regs);
         x86_jmp(b, k->resume);
         break;
     case COLD_ILLEGAL: /* the raise stub takes the trap from cpu->tlb */

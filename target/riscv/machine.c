@@ -28,6 +28,7 @@ static bool riscv_cpu_post_load(void *opaque, int version_id, Error **errp)
                    cpu->hartid, cpu->env.vtype, cpu->env.vl, cpu->env.vstart);
         return false;
     }
+    riscv_vtlb_reset(&cpu->env); /* the slots' tags are not in the stream */
     riscv_sstc_update(&cpu->env);
     riscv_vstc_update(&cpu->env);
     riscv_pmu_check(&cpu->env); /* re-arms the Sscofpmf overflow timer */

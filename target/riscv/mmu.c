@@ -410,10 +410,10 @@ static WalkResult gstage_translate(CPURISCVState *env, PageWalk *vs, uint64_t gp
 /* The privilege an mmu_idx stands for (hlv/hsv: hstatus.SPVP). */
 static int mmu_idx_priv(CPURISCVState *env, int mmu_idx)
 {
-    if (mmu_idx >= MMU_IDX_HLV) {
+    if (riscv_mmu_idx_hlv(mmu_idx)) {
         return (env->hstatus & HSTATUS_SPVP) ? PRV_S : PRV_U;
     }
-    return mmu_idx & 3;
+    return mmu_idx >= MMU_IDX_VU ? mmu_idx & 1 : mmu_idx & 3; /* a slot's VU, VS: even, odd */
 }
 
 /* Set up the walk of w->vaddr in context mmu_idx: the tree, the status bits, the stage. */
@@ -505,7 +505,7 @@ RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessT
         return access_fault(access);
     }
     /* hlv/hsv depend on hstatus.SPVP, which changes without a flush: never cached. */
-    if (mmu_idx >= MMU_IDX_HLV && *lg_page_size > 2) {
+    if (riscv_mmu_idx_hlv(mmu_idx) && *lg_page_size > 2) {
         *lg_page_size = 2;
     }
     *paddr = w.paddr;

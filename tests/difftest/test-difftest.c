@@ -65,6 +65,8 @@ typedef struct ArchState {
     uint64_t satp; /* 0: data accesses are physical */
     uint64_t pc, instret, mstatus, mcause, mtval, mepc, mscratch;
     uint32_t fflags, frm;
+    uint64_t vstart, vl, vtype; /* and the vector registers: test_vector_in_block */
+    uint8_t vreg[32 * RISCV_VLENB_MAX];
     uint8_t ram[RAM_SIZE]; /* zeros but the random window; load_state adds code and handler */
 } ArchState;
 
@@ -195,6 +197,10 @@ static void save_state(ArchState *s)
     s->mscratch = env->mscratch;
     s->fflags = env->fflags;
     s->frm = env->frm;
+    s->vstart = env->vstart;
+    s->vl = env->vl;
+    s->vtype = env->vtype;
+    memcpy(s->vreg, env->vreg, sizeof(s->vreg));
     memcpy(s->ram, h.ram.ram_ptr, RAM_SIZE);
 }
 
@@ -285,6 +291,10 @@ static int report_diff(const ArchState *a, const ArchState *b)
     DIFF(mscratch, "mscratch");
     DIFF(fflags, "fflags");
     DIFF(frm, "frm");
+    DIFF(vstart, "vstart");
+    DIFF(vl, "vl");
+    DIFF(vtype, "vtype");
+    n += memcmp(a->vreg, b->vreg, sizeof(a->vreg)) != 0;
     for (unsigned i = 0; i < RAM_SIZE; i++) {
         if (a->ram[i] != b->ram[i]) {
             fprintf(stderr, "  ram+0x%x: interpreter 0x%02x, JIT 0x%02x\n", i, a->ram[i],
@@ -445,6 +455,111 @@ static void test_fs_per_block(void **state)
     assert_int_equal(h.jit.mepc, RAM_BASE + 4);
     assert_int_equal(h.jit.x[1], h.init.x[1] + 1);
     assert_int_equal(h.jit.x[5], h.init.x[5]);
+}
+
+/*
+ * V records inside a JIT block (issue 10): the block runs them through the interpreter's
+ * helper without leaving JIT code (its host code ends only at the WFI), a vsetivli's vl/vtype
+ * reach the next record, scalar records around them stay in the block, and a vle64.v faulting
+ * at element 1 (at RAM_END) traps at its own pc with vstart = 1 and VS Dirty.
+ */
+static void test_vector_in_block(void **state)
+{
+    const uint32_t code[] = {
+        0xcd027057u,      /* vsetivli x0, 4, e32, m1, ta, ma */
+        0x020fe087u,      /* vle32.v v1, (x31) */
+        0x02108157u,      /* vadd.vv v2, v1, v1 */
+        0x020fe127u,      /* vse32.v v2, (x31) */
+        ADDI(5, 5, 1),    /* */
+        0xc1817357u,      /* vsetivli x6, 2, e64, m1, tu, mu */
+        0x02108257u,      /* vadd.vv v4, v1, v1 (e64 now) */
+        ADDI(28, 29, -8), /* x28 = RAM_END - 8 */
+        0x020e7187u,      /* vle64.v v3, (x28): element 1 faults */
+        WFI,
+    };
+    GenRng r = {.s = 0x5eed | 1};
+    TranslationBlock *tb;
+
+    h.cpu->ext_v = true;
+    memcpy(h.code, code, sizeof(code));
+    h.code_size = sizeof(code);
+    make_init(&r, &h.init);
+    h.init.mstatus = MSTATUS_FS | (1ULL << 9); /* VS Initial */
+    assert_true(run(true, &h.jit));
+    tb = tb_lookup_phys(RAM_BASE);
+    assert_non_null(tb);
+    assert_non_null(tb->jit_code);
+    assert_true(!tb->jit_tail || tb->jit_tail->pc == RAM_BASE + 4 * (ARRAY_SIZE(code) - 1));
+    assert_true(run(false, &h.interp));
+    h.cpu->ext_v = false;
+    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
+        report_diff(&h.interp, &h.jit);
+        fail_msg("engines disagree on the vector block");
+    }
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.mepc, RAM_BASE + 32);
+    assert_int_equal(h.jit.mtval, RAM_END);
+    assert_int_equal(h.jit.vstart, 1);
+    assert_int_equal(h.jit.x[6], 2);
+    assert_int_equal(h.jit.x[5], h.init.x[5] + 1);
+    assert_int_equal(h.jit.mstatus & MSTATUS_VS, MSTATUS_VS);
+    for (int i = 0; i < 4; i++) { /* v2 = 2 * v1 at e32, as stored back */
+        uint32_t w, v2;
+        memcpy(&w, &h.init.ram[h.init.x[31] - RAM_BASE + 4 * i], 4);
+        memcpy(&v2, &h.jit.vreg[2 * 16 + 4 * i], 4); /* VLEN 128: v2 at byte 32 */
+        assert_int_equal(v2, 2 * w);
+    }
+}
+
+/*
+ * The inline SSE forms of jit-vector.c against the interpreter: vle8.v (its page in the TLB
+ * from a scalar load), vadd.vv at e8, vsub/vxor/vand/vor.vv at e64, vse64.v back to the
+ * window; then forms their guards send to the helper: vadd.vv with vl < VLMAX (tail kept)
+ * and a vle16.v crossing RAM_END, which faults at element 4 (vstart 4, at its pc).
+ */
+static void test_vector_inline(void **state)
+{
+    const uint32_t code[] = {
+        0x000fb283u, /* ld x5, 0(x31) */
+        0xcc087057u, /* vsetivli x0, 16, e8, m1, ta, ma */
+        0x020f8087u, /* vle8.v v1, (x31) */
+        0x02108157u, /* vadd.vv v2, v1, v1 */
+        0xcd817057u, /* vsetivli x0, 2, e64, m1, ta, ma */
+        0x0a2081d7u, /* vsub.vv v3, v2, v1 */
+        0x2e308257u, /* vxor.vv v4, v3, v1 */
+        0x264102d7u, /* vand.vv v5, v4, v2 */
+        0x2a508357u, /* vor.vv v6, v5, v1 */
+        0x020ff327u, /* vse64.v v6, (x31) */
+        0xc101f057u, /* vsetivli x0, 3, e32, m1, tu, mu */
+        0x021103d7u, /* vadd.vv v7, v1, v2 */
+        0xcc847057u, /* vsetivli x0, 8, e16, m1, ta, ma */
+        ADDI(28, 29, -8),
+        0x020e5407u, /* vle16.v v8, (x28): element 4 faults */
+        WFI,
+    };
+    GenRng r = {.s = 0x5eed | 1};
+    uint8_t v1[16], v2[16];
+
+    h.cpu->ext_v = true;
+    memcpy(h.code, code, sizeof(code));
+    h.code_size = sizeof(code);
+    make_init(&r, &h.init);
+    h.init.mstatus = MSTATUS_FS | MSTATUS_VS; /* VS Dirty: the inline forms' condition */
+    assert_true(run(true, &h.jit));
+    assert_true(run(false, &h.interp));
+    h.cpu->ext_v = false;
+    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
+        report_diff(&h.interp, &h.jit);
+        fail_msg("engines disagree on the inline vector forms");
+    }
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.mepc, RAM_BASE + 4 * 14);
+    assert_int_equal(h.jit.vstart, 4);
+    memcpy(v1, &h.init.ram[h.init.x[31] - RAM_BASE], 16);
+    memcpy(v2, &h.jit.vreg[2 * 16], 16); /* VLEN 128 */
+    for (int i = 0; i < 16; i++) {
+        assert_int_equal(v2[i], (uint8_t)(2 * v1[i]));
+    }
 }
 
 /* An OP-FP record: funct7, registers, rounding mode (7 = dyn). */
@@ -616,7 +731,8 @@ int main(void)
         cmocka_unit_test(test_fp_half_zfa),   cmocka_unit_test(test_everything),
         cmocka_unit_test(test_paged),         cmocka_unit_test(test_fs_per_block),
         cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_sse_fp),
-        cmocka_unit_test(test_sse_dyn_frm),   cmocka_unit_test(test_long),
+        cmocka_unit_test(test_sse_dyn_frm),   cmocka_unit_test(test_vector_in_block),
+        cmocka_unit_test(test_vector_inline), cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);
 

@@ -33,7 +33,7 @@ typedef struct TranslationBlock TranslationBlock;
 #define TARGET_PAGE_MASK (~(TARGET_PAGE_SIZE - 1))
 
 /* Must equal NB_MMU_MODES of the target (checked in cputlb.c). */
-#define CPU_TLB_NB_MODES 8
+#define CPU_TLB_NB_MODES 14
 #define CPU_TLB_BITS 9
 #define CPU_TLB_SIZE (1 << CPU_TLB_BITS)
 #define TB_JMP_CACHE_BITS 12

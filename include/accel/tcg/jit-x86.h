@@ -187,6 +187,20 @@ typedef enum X86SseOp {
     X86_DIVSS = 0xf35e,
     X86_UCOMISD = 0x662e, /* flags: ZF/PF/CF as an unsigned compare, PF = unordered */
     X86_UCOMISS = 0x002e,
+    /* packed integer (SSE2), for the V extension's inline paths (target/riscv/jit-vector.c) */
+    X86_MOVDQU_LOAD = 0xf36f,  /* xmm = m128 */
+    X86_MOVDQU_STORE = 0xf37f, /* m128 = xmm */
+    X86_PADDB = 0x66fc,
+    X86_PADDW = 0x66fd,
+    X86_PADDD = 0x66fe,
+    X86_PADDQ = 0x66d4,
+    X86_PSUBB = 0x66f8,
+    X86_PSUBW = 0x66f9,
+    X86_PSUBD = 0x66fa,
+    X86_PSUBQ = 0x66fb,
+    X86_PAND = 0x66db,
+    X86_POR = 0x66eb,
+    X86_PXOR = 0x66ef,
 } X86SseOp;
 
 /* VEX.66.0F38.W1 (double) / W0 (single) FMA3 opcodes, 231 form: xmm1 = +-(xmm2 * m) +- xmm1. */
@@ -198,8 +212,9 @@ typedef enum X86FmaOp {
 } X86FmaOp;
 
 void x86_sse_rm(X86Buf *b, X86SseOp op, int xmm, X86Mem src);
-void x86_movq_rx(X86Buf *b, X86Reg dst, int xmm); /* dst = low 64 bits of xmm */
-void x86_movq_xr(X86Buf *b, int xmm, X86Reg src); /* xmm = src, upper bits zero */
+void x86_sse_rr(X86Buf *b, X86SseOp op, int xmm, int src); /* xmm op= src */
+void x86_movq_rx(X86Buf *b, X86Reg dst, int xmm);          /* dst = low 64 bits of xmm */
+void x86_movq_xr(X86Buf *b, int xmm, X86Reg src);          /* xmm = src, upper bits zero */
 /* xmm = (double or float) of the signed 32/64-bit src, rounded as MXCSR says. */
 void x86_cvtsi2f(X86Buf *b, bool dbl, bool w, int xmm, X86Reg src);
 /* dst = the 32/64-bit signed integer of xmm (double or float): truncated (cvtt) or rounded

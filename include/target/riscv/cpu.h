@@ -40,6 +40,13 @@
  * (hgatp) drops only the V=1 ones. 6 and 7 are the hypervisor's hlv/hsv
  * (VS-stage at hstatus.SPVP) and hlvx (execute permission): used for one
  * access and never cached.
+ *
+ * The V=1 contexts come in RISCV_VTLB_SLOTS pairs (VU, VS): 4/5, then 8/9, 10/11, 12/13.
+ * Each slot caches the combined translations of one guest address space, the pair
+ * (hgatp, vsatp) it was filled under (cpu_helper.c, "V=1 TLB slots"): that is the VMID
+ * (and root) tag of issue 10, so switching between a few guests keeps their entries, and
+ * hfence.gvma/hfence.vvma with a VMID drop only that VMID's slots. The fast paths need no
+ * tag compare: the slot is part of the mmu_idx, so of the table.
  */
 #define MMU_IDX_U 0
 #define MMU_IDX_S 1
@@ -48,10 +55,24 @@
 #define MMU_IDX_VS 5
 #define MMU_IDX_HLV 6
 #define MMU_IDX_HLVX 7
-#define MMU_IDX_VIRT_BIT 4
-#define MMU_IDX_V_MASK ((1u << MMU_IDX_VU) | (1u << MMU_IDX_VS))
+#define RISCV_VTLB_SLOTS 4
+/* Every V=1 context of every slot, and the VS ones (hlv/hlvx are never cached). */
+#define MMU_IDX_V_MASK 0x3f30u
+#define MMU_IDX_VS_MASK 0x2a20u
 #define MMU_IDX_HS_MASK ((1u << MMU_IDX_U) | (1u << MMU_IDX_S) | (1u << MMU_IDX_M))
-#define NB_MMU_MODES 8
+#define NB_MMU_MODES 14
+
+/* The VU context of V=1 TLB slot s (VS is the next one). */
+static inline int riscv_vtlb_base(unsigned s)
+{
+    return s ? 6 + 2 * (int)s : MMU_IDX_VU;
+}
+
+/* The contexts of hlv/hsv/hlvx: walked for one access, never cached. */
+static inline bool riscv_mmu_idx_hlv(int mmu_idx)
+{
+    return mmu_idx == MMU_IDX_HLV || mmu_idx == MMU_IDX_HLVX;
+}
 
 #define RISCV_PMP_ENTRIES 16
 /* mhpmcounter3..18 and mhpmevent3..18 hold values; 19..31 read as zero (as QEMU 7.2's 16). */
@@ -120,7 +141,14 @@ typedef struct CPURISCVState {
         uint64_t stvec, sscratch, sepc, scause, stval, satp;
     } s_other;
     uint64_t hstatus, hedeleg, hideleg, hcounteren, hgeie, htval, htinst, hgatp, henvcfg;
-    uint64_t hstateen[4];   /* H + Smstateen: what VS-mode may reach of what M let HS reach */
+    uint64_t hstateen[4]; /* H + Smstateen: what VS-mode may reach of what M let HS reach */
+    /* The V=1 TLB slots (cpu_helper.c): the (hgatp, vsatp) each caches, LRU stamps (0:
+     * unused), the current one. Not migrated: loadvm starts from empty slots. */
+    struct {
+        uint64_t hgatp[RISCV_VTLB_SLOTS], vsatp[RISCV_VTLB_SLOTS];
+        uint64_t stamp[RISCV_VTLB_SLOTS], clock;
+        unsigned cur;
+    } vtlb;
     _Atomic uint64_t hgeip; /* the guest external interrupt lines, as mip */
     uint64_t htimedelta, vstimecmp;
     uint64_t mtval2, mtinst;
@@ -393,9 +421,21 @@ bool riscv_fp_enabled(CPURISCVState *env);
 void riscv_mark_fs_dirty(CPURISCVState *env);
 /* The mmu_idx for data accesses (honours MPRV/MPP/MPV) or instruction fetches. */
 int riscv_cpu_mmu_index(CPURISCVState *env, bool ifetch);
-/* hfence.vvma / hfence.gvma: privilege checks (illegal in U, virtual instruction with V=1,
- * gvma also under mstatus.TVM) and the flush of the V=1 translations. */
-RISCVException riscv_helper_hfence(CPURISCVState *env, bool gvma);
+/*
+ * hfence.vvma / hfence.gvma: privilege checks (illegal in U, virtual instruction with V=1,
+ * gvma also under mstatus.TVM) and the flush of the V=1 translations: gvma of the VMID in
+ * vmid (all VMIDs if !has_vmid: rs2 = x0), vvma of the current VMID (the page of addr if
+ * has_addr: rs1 != x0).
+ */
+RISCVException riscv_helper_hfence(CPURISCVState *env, bool gvma, uint64_t addr, bool has_addr,
+                                   uint64_t vmid, bool has_vmid);
+/* hgatp or vsatp changed: make the slot of the new pair current (a new or LRU one, emptied,
+ * if none caches it). */
+void riscv_vtlb_select(CPURISCVState *env);
+/* Empty every slot and start from the current pair (reset, loadvm). */
+void riscv_vtlb_reset(CPURISCVState *env);
+/* Drop the translations of the slots of the current VMID (a guest's sfence.vma, hfence.vvma). */
+void riscv_vtlb_flush_current_vmid(CPURISCVState *env);
 /* May this hart run hlv/hsv now? NONE, illegal (U without HU) or virtual instruction (V=1). */
 RISCVException riscv_helper_hlsv_check(CPURISCVState *env);
 

@@ -38,6 +38,8 @@ void jit_st(JitCtx *c, int g, X86Reg h);
  */
 X86Reg jit_rd(JitCtx *c, int g);
 void jit_flush_regs(JitCtx *c);
+/* Write guest g back if dirty and drop it from the cache (its next use reads env->gpr). */
+void jit_forget(JitCtx *c, int g);
 /* Translate an ALU record (kind OPK_ALU); false, with nothing emitted, if unsupported. */
 bool jit_gen_alu(JitCtx *c, int op);
 /* Translate an F/D computational record inline or with a direct call to its fpu.h
@@ -61,6 +63,17 @@ void jit_branch_to_illegal(JitCtx *c, X86Cond cc);
 typedef struct JitCold *JitFallback;
 JitFallback jit_fp_fallback(JitCtx *c, X86Cond cc, bool int_rd);
 void jit_fallback_resume(JitCtx *c, JitFallback *k, int n);
+/*
+ * V inline paths (jit-vector.c): jit_gen_vector emits the fast form of a V record or returns
+ * false with nothing emitted. Its guards are jcc rel32 fields (NULL: none) that
+ * jit_vec_fallback sends to one cold stub running the record through jit_helper_vector,
+ * which resumes after the fast form; the register cache may not change between the first
+ * guard and that call. jit_vec_tlb_probe: the inline probe of size bytes at rsi (rsi
+ * becomes the host address), returning its miss branch as such a guard.
+ */
+bool jit_gen_vector(JitCtx *c, int op);
+uint8_t *jit_vec_tlb_probe(JitCtx *c, unsigned size, bool store);
+void jit_vec_fallback(JitCtx *c, uint8_t *const *guards, int n);
 /* The record being translated, and its buffer. */
 const InsnRecord *jit_rec(JitCtx *c);
 X86Buf *jit_buf(JitCtx *c);
@@ -74,6 +87,7 @@ X86Buf *jit_buf(JitCtx *c);
  */
 uint64_t jit_helper_amo(CPUState *cpu, InsnRecord r);
 uint64_t jit_helper_fp(CPUState *cpu, InsnRecord r, uint32_t raw);
+uint64_t jit_helper_vector(CPUState *cpu, InsnRecord r, uint32_t raw); /* OP_VSETVL..VARITH */
 /* Load r into rsi:rdx as the helpers above take it. */
 void jit_emit_rec_args(X86Buf *b, const InsnRecord *r);
 
