@@ -237,6 +237,7 @@ ADD_TO_LIST(netdev)
 ADD_TO_LIST(nic)
 ADD_TO_LIST(fw_cfg)
 ADD_TO_LIST(net)
+ADD_TO_LIST(smbios)
 
 /*
  * An accelerator name this binary knows: tcg always, kvm where the target has KVM hooks.
@@ -828,7 +829,12 @@ static const OptionDef options[] = {
     {"k", "language", opt_keyboard, "keyboard layout (accepted; VNC keys map as en-us)"},
     {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
     {"name", "NAME", opt_name, "name the VM (query-name, info name)"},
-    {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid, "machine UUID (fw_cfg's UUID item)"},
+    {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid,
+     "machine UUID (fw_cfg's UUID item; on q35 also SMBIOS type 1's)"},
+    {"smbios", "type=0|1[,field=str[,...]]", opt_smbios,
+     "SMBIOS fields: type 0 vendor/version/date/release/uefi, type 1 manufacturer/product/"
+     "version/serial/uuid/sku/family",
+     .needs_type = "q35-machine"},
     {"hda", "FILE", opt_hdx, "a disk image as drive index 0 (q35: on AHCI port 0, /dev/sda)"},
     {"hdb", "FILE", opt_hdx, "a disk image as drive index 1"},
     {"hdc", "FILE", opt_hdx, "a disk image as drive index 2"},
