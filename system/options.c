@@ -502,17 +502,42 @@ static bool opt_set(VLOptions *o, const char *opt, const char *arg, Error **errp
     return add_to_list(o->set, &o->nset, opt, arg, errp);
 }
 
-/* -boot: the virt board boots what -bios/-kernel name; the boot order has no reader. */
+/*
+ * -boot: the boot menu and its wait, and the reboot timeout, go to fw_cfg (SeaBIOS reads
+ * them: fw_cfg_set_boot_options), checked here with QEMU's messages. The boot order has no
+ * reader: SeaBIOS tries the disks before the network on its own, and the virt board boots
+ * what -bios and -kernel name.
+ */
 static bool opt_boot(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     static const char *const known[] = {"order",       "once",           "menu",   "splash",
                                         "splash-time", "reboot-timeout", "strict", NULL};
     KeyValueList kv;
-    bool ok = check_keys(opt, arg, "order", known, &kv, errp);
+    const char *menu, *splash_time, *reboot;
+    bool ok = check_keys(opt, arg, "order", known, &kv, errp), b;
+    uint64_t n;
 
-    if (ok) {
-        keyval_free(&kv);
+    if (!ok) {
+        return false;
     }
+    menu = keyval_get(&kv, "menu");
+    splash_time = keyval_get(&kv, "splash-time");
+    reboot = keyval_get(&kv, "reboot-timeout");
+    if (menu && !parse_bool(menu, &b)) {
+        error_setg(errp, "Parameter 'boot.menu' expects 'on' or 'off'");
+        ok = false;
+    } else if (splash_time && !parse_uint(splash_time, &n)) {
+        error_setg(errp, "Parameter 'boot.splash-time' expects integer");
+        ok = false;
+    } else if (splash_time && n > 0xffff) {
+        error_setg(errp, "splash-time is invalid,it should be a value between 0 and 65535");
+        ok = false;
+    } else if (reboot && strcmp(reboot, "-1") != 0 && (!parse_uint(reboot, &n) || n > 0xffff)) {
+        error_setg(errp, "reboot timeout is invalid,it should be a value between -1 and 65535");
+        ok = false;
+    }
+    keyval_free(&kv);
+    o->boot = ok ? arg : NULL;
     return ok;
 }
 

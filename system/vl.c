@@ -359,6 +359,9 @@ static bool add_fw_cfg_files(const VLOptions *o, Error **errp)
     if (fw_cfg && o->uuid) {
         fw_cfg_set_uuid(fw_cfg, o->uuid);
     }
+    if (fw_cfg && o->boot) {
+        fw_cfg_set_boot_options(fw_cfg, o->boot);
+    }
     for (int i = 0; i < o->nfw_cfg; i++) {
         if (!fw_cfg) {
             error_setg(errp, "-fw_cfg %s: fw_cfg device not available", o->fw_cfg[i]);

@@ -46,6 +46,7 @@ typedef struct VLOptions {
     const char *uuid;                    /* -uuid, checked */
     const char *smbios[MAX_DEVICE_OPTS]; /* -smbios, in order (hw/smbios/smbios.h) */
     int nsmbios;
+    const char *boot;   /* -boot, checked (the last one) */
     bool snapshot;      /* -snapshot: never write to disk images */
     const char *loadvm; /* -loadvm TAG */
     struct {
