@@ -846,8 +846,9 @@ static const OptionDef options[] = {
      "set <arg> of the -device/-drive/-netdev/-object whose id is <id>"},
     {"global", "driver.property=value", opt_global,
      "set a global default for a driver property (e.g. virtio-mmio.force-legacy=false)"},
-    {"boot", "[order=drives][,once=drives][,menu=on|off]", opt_boot,
-     "accepted; the virt board boots what -bios and -kernel name"},
+    {"boot", "[order=drives][,once=drives][,menu=on|off][,splash-time=MS][,reboot-timeout=MS]",
+     opt_boot,
+     "the firmware's boot menu and reboot timeout (through fw_cfg); the order is only checked"},
     {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]", opt_memory,
      "guest RAM size; a bare number is MiB, suffixes K/M/G/T, fractions (1.5G) allowed; "
      "slots/maxmem are checked (no memory hotplug)"},
