@@ -25,7 +25,7 @@ SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
 SDL_CFLAGS := $(shell pkg-config --cflags sdl2)
 
 SRC_DIRS := system qom disas util backends semihosting hw/core hw/riscv hw/char hw/intc hw/misc hw/rtc \
-            hw/pci hw/pci-host hw/nvram hw/block fsdev hw/9pfs \
+            hw/pci hw/pci-host hw/nvram hw/block fsdev hw/9pfs hw/smbios \
             target/riscv accel accel/tcg accel/kvm chardev gdbstub monitor net hw/virtio block migration \
             target/i386 hw/i386 hw/timer hw/isa hw/input ui hw/display hw/usb hw/acpi hw/ide hw/net
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))

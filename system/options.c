@@ -108,6 +108,7 @@ ADD_TO_LIST(netdev)
 ADD_TO_LIST(nic)
 ADD_TO_LIST(fw_cfg)
 ADD_TO_LIST(net)
+ADD_TO_LIST(smbios)
 
 /* ---- monitors and process control ---- */
 
@@ -277,17 +278,42 @@ static bool opt_set(VLOptions *o, const char *opt, const char *arg, Error **errp
     return add_to_list(o->set, &o->nset, opt, arg, errp);
 }
 
-/* -boot: the virt board boots what -bios/-kernel name; the boot order has no reader. */
+/*
+ * -boot: the boot menu and its wait, and the reboot timeout, go to fw_cfg (SeaBIOS reads
+ * them: fw_cfg_set_boot_options), checked here with QEMU's messages. The boot order has no
+ * reader: SeaBIOS tries the disks before the network on its own, and the virt board boots
+ * what -bios and -kernel name.
+ */
 static bool opt_boot(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     static const char *const known[] = {"order",       "once",           "menu",   "splash",
                                         "splash-time", "reboot-timeout", "strict", NULL};
     KeyValueList kv;
-    bool ok = check_keys(opt, arg, "order", known, &kv, errp);
+    const char *menu, *splash_time, *reboot;
+    bool ok = check_keys(opt, arg, "order", known, &kv, errp), b;
+    uint64_t n;
 
-    if (ok) {
-        keyval_free(&kv);
+    if (!ok) {
+        return false;
     }
+    menu = keyval_get(&kv, "menu");
+    splash_time = keyval_get(&kv, "splash-time");
+    reboot = keyval_get(&kv, "reboot-timeout");
+    if (menu && !parse_bool(menu, &b)) {
+        error_setg(errp, "Parameter 'boot.menu' expects 'on' or 'off'");
+        ok = false;
+    } else if (splash_time && !parse_uint(splash_time, &n)) {
+        error_setg(errp, "Parameter 'boot.splash-time' expects integer");
+        ok = false;
+    } else if (splash_time && n > 0xffff) {
+        error_setg(errp, "splash-time is invalid,it should be a value between 0 and 65535");
+        ok = false;
+    } else if (reboot && strcmp(reboot, "-1") != 0 && (!parse_uint(reboot, &n) || n > 0xffff)) {
+        error_setg(errp, "reboot timeout is invalid,it should be a value between -1 and 65535");
+        ok = false;
+    }
+    keyval_free(&kv);
+    o->boot = ok ? arg : NULL;
     return ok;
 }
 
@@ -607,15 +633,21 @@ static const OptionDef options[] = {
      "set <arg> of the -device/-drive/-netdev/-object whose id is <id>"},
     {"global", "driver.property=value", opt_global,
      "set a global default for a driver property (e.g. virtio-mmio.force-legacy=false)"},
-    {"boot", "[order=drives][,once=drives][,menu=on|off]", opt_boot,
-     "accepted; the virt board boots what -bios and -kernel name"},
+    {"boot", "[order=drives][,once=drives][,menu=on|off][,splash-time=MS][,reboot-timeout=MS]",
+     opt_boot,
+     "the firmware's boot menu and reboot timeout (through fw_cfg); the order is only checked"},
     {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]", opt_memory,
      "guest RAM size; a bare number is MiB, suffixes K/M/G/T, fractions (1.5G) allowed; "
      "slots/maxmem are checked (no memory hotplug)"},
     {"k", "language", opt_keyboard, "keyboard layout (accepted; VNC keys map as en-us)"},
     {"device", "DRIVER[,prop=value...]", opt_device, "add a device (-device help lists them)"},
     {"name", "NAME", opt_name, "name the VM (query-name, info name)"},
-    {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid, "machine UUID (fw_cfg's UUID item)"},
+    {"uuid", "%08x-%04x-%04x-%04x-%012x", opt_uuid,
+     "machine UUID (fw_cfg's UUID item; on q35 also SMBIOS type 1's)"},
+    {"smbios", "type=0|1[,field=str[,...]]", opt_smbios,
+     "SMBIOS fields: type 0 vendor/version/date/release/uefi, type 1 manufacturer/product/"
+     "version/serial/uuid/sku/family",
+     .needs_type = "q35-machine"},
     {"hda", "FILE", opt_hdx, "a disk image as drive index 0 (q35: on AHCI port 0, /dev/sda)"},
     {"hdb", "FILE", opt_hdx, "a disk image as drive index 1"},
     {"hdc", "FILE", opt_hdx, "a disk image as drive index 2"},

@@ -19,6 +19,7 @@
 #include "hw/core/numa.h"
 #include "hw/core/qdev-globals.h"
 #include "hw/nvram/fw_cfg.h"
+#include "hw/smbios/smbios.h"
 #include "hw/usb/usb.h"
 #include "migration/snapshot.h"
 #include "monitor/monitor.h"
@@ -223,6 +224,25 @@ static const char *vga_choice(const VLOptions *o, const MachineClass *mc)
     return o->nodefaults ? NULL : mc->default_display;
 }
 
+/* -smbios and -uuid, for a board that builds SMBIOS tables (the option exists only there). */
+static bool set_smbios_fields(const VLOptions *o, MachineState *ms, Error **errp)
+{
+    if (!o->nsmbios && !o->uuid) {
+        return true;
+    }
+    ms->smbios = xzalloc(sizeof(*ms->smbios));
+    if (o->uuid) {
+        smbios_set_uuid(ms->smbios, o->uuid);
+    }
+    for (int i = 0; i < o->nsmbios; i++) {
+        if (!smbios_parse_option(ms->smbios, o->smbios[i], errp)) {
+            error_prepend(errp, "-smbios %s: ", o->smbios[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
 static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const KeyValueList *kv,
                                     Error **errp)
 {
@@ -258,7 +278,7 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
     if (o->cpu && !(ms->cpu_type = resolve_cpu_type(o->cpu, errp))) {
         return NULL;
     }
-    return ms;
+    return set_smbios_fields(o, ms, errp) ? ms : NULL;
 }
 
 /*
@@ -338,6 +358,9 @@ static bool add_fw_cfg_files(const VLOptions *o, Error **errp)
 
     if (fw_cfg && o->uuid) {
         fw_cfg_set_uuid(fw_cfg, o->uuid);
+    }
+    if (fw_cfg && o->boot) {
+        fw_cfg_set_boot_options(fw_cfg, o->boot);
     }
     for (int i = 0; i < o->nfw_cfg; i++) {
         if (!fw_cfg) {

@@ -42,6 +42,7 @@
 #include "hw/isa/ich9_lpc.h"
 #include "hw/pci-host/q35.h"
 #include "hw/rtc/mc146818rtc.h"
+#include "hw/smbios/smbios.h"
 #include "hw/timer/hpet.h"
 #include "hw/timer/i8254.h"
 #include "hw/usb/usb.h"
@@ -59,6 +60,9 @@
 #define PC_PCI_HOLE_END 0xfec00000ULL
 #define COM1_PORT 0x3f8
 #define COM1_IRQ 4
+/* The versioned machine type Kestrel's q35 models: SMBIOS names it as the product version. */
+#define PC_Q35_VERSIONED "pc-q35-7.2"
+#define PC_Q35_DESC "Standard PC (Q35 + ICH9, 2009)"
 
 /* ---- port 0x92: system control port A (fast A20 and fast reset) ---- */
 
@@ -462,13 +466,42 @@ static bool pc_q35_fw_cfg_init(PCMachineState *s, Error **errp)
     return x86_fw_cfg_init(s, errp) && x86_load_linux(s, s->fw_cfg, errp);
 }
 
+/* The SMBIOS entry point and structures in fw_cfg, where SeaBIOS takes them from. */
+static bool pc_smbios_setup(PCMachineState *s, Error **errp)
+{
+    MachineState *ms = MACHINE(s);
+    X86CPU *cpu = X86_CPU(s->cpus[0]);
+    unsigned per_socket = ms->smp.cores * ms->smp.threads;
+    SMBIOSMachineInfo info = {
+        .manufacturer = "QEMU",
+        .product = PC_Q35_DESC,
+        .version = PC_Q35_VERSIONED,
+        .sockets = (ms->smp.cpus + per_socket - 1) / per_socket,
+        .cores = ms->smp.cores,
+        /* QEMU 7.2 counts the threads of a socket, not of a core. */
+        .threads = per_socket,
+        .cpuid_version = cpu->cpuid_version,
+        .cpuid_features = cpu->cpuid_features,
+        .ram_size = ms->ram_size,
+        .ram = {{0, s->below_4g}, {4 * GiB, s->above_4g}},
+    };
+    SMBIOSTables t;
+
+    smbios_build(&info, ms->smbios, &t);
+    if (!fw_cfg_add_file(s->fw_cfg, SMBIOS_TABLES_FILE, t.tables, t.len, errp)) {
+        free(t.anchor);
+        return false;
+    }
+    return fw_cfg_add_file(s->fw_cfg, SMBIOS_ANCHOR_FILE, t.anchor, SMBIOS_ENTRY_POINT_LEN, errp);
+}
+
 /* Once every device exists (-device too), the ACPI tables can describe them (QEMU's
- * pc_machine_done -> acpi_setup). */
+ * pc_machine_done -> acpi_setup); the SMBIOS tables come with them, as in QEMU. */
 static bool pc_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Error **errp)
 {
     PCMachineState *s = PC_MACHINE(ms);
 
-    return acpi_setup(s, s->fw_cfg, errp);
+    return pc_smbios_setup(s, errp) && acpi_setup(s, s->fw_cfg, errp);
 }
 
 static bool pc_q35_init(MachineState *ms, Error **errp)
@@ -523,7 +556,7 @@ static void pc_q35_class_init(ObjectClass *oc, void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "q35";
-    mc->desc = "Standard PC (Q35 + ICH9, 2009)";
+    mc->desc = PC_Q35_DESC;
     mc->is_default = true;
     mc->init = pc_q35_init;
     mc->max_cpus = PC_MAX_CPUS;

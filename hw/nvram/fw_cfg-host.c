@@ -166,3 +166,44 @@ void fw_cfg_set_uuid(FWCfgState *s, const char *uuid)
     }
     fw_cfg_add_bytes(s, FW_CFG_UUID, bytes, 16);
 }
+
+/* A little-endian number of len bytes in a buffer fw_cfg can take over. */
+static uint8_t *le_bytes(uint64_t value, size_t len)
+{
+    uint8_t *p = xmalloc(len);
+
+    for (size_t i = 0; i < len; i++) {
+        p[i] = (uint8_t)(value >> (8 * i));
+    }
+    return p;
+}
+
+void fw_cfg_set_boot_options(FWCfgState *s, const char *boot)
+{
+    KeyValueList kv;
+    const char *menu, *splash_time, *reboot;
+    bool on = false;
+    Error *err = NULL;
+
+    if (!keyval_parse(boot, "order", &kv, NULL)) {
+        return; /* the option parser refused it already */
+    }
+    menu = keyval_get(&kv, "menu");
+    splash_time = keyval_get(&kv, "splash-time");
+    reboot = keyval_get(&kv, "reboot-timeout");
+    if (menu && parse_bool(menu, &on)) {
+        fw_cfg_add_i16(s, FW_CFG_BOOT_MENU, on);
+    }
+    /* QEMU gives the menu's wait only with the menu on (SeaBIOS's default: 2.5 s). */
+    if (on && splash_time &&
+        !fw_cfg_add_file(s, "etc/boot-menu-wait", le_bytes(strtoul(splash_time, NULL, 0), 2), 2,
+                         &err)) {
+        error_free(err);
+        err = NULL;
+    }
+    if (reboot && !fw_cfg_modify_file(s, "etc/boot-fail-wait",
+                                      le_bytes((uint32_t)strtol(reboot, NULL, 0), 4), 4, &err)) {
+        error_free(err); /* a board whose fw_cfg lacks the file */
+    }
+    keyval_free(&kv);
+}

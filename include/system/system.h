@@ -43,7 +43,10 @@ typedef struct VLOptions {
     int nfw_cfg;
     const char *net[MAX_DEVICE_OPTS]; /* legacy -net */
     int nnet;
-    const char *uuid;   /* -uuid, checked */
+    const char *uuid;                    /* -uuid, checked */
+    const char *smbios[MAX_DEVICE_OPTS]; /* -smbios, in order (hw/smbios/smbios.h) */
+    int nsmbios;
+    const char *boot;   /* -boot, checked (the last one) */
     bool snapshot;      /* -snapshot: never write to disk images */
     const char *loadvm; /* -loadvm TAG */
     struct {

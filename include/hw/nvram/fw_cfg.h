@@ -129,6 +129,13 @@ bool fw_cfg_load_file(const char *path, uint8_t **data, size_t *len,
 /* FW_CFG_UUID from a checked -uuid string: its 16 bytes in the order written. */
 void fw_cfg_set_uuid(FWCfgState *s, const char *uuid);
 
+/*
+ * -boot's firmware settings (a string the option parser checked): menu=on|off as
+ * FW_CFG_BOOT_MENU, splash-time=MS as "etc/boot-menu-wait" (16-bit), reboot-timeout=MS as
+ * "etc/boot-fail-wait" (32-bit, -1: never reboot); what SeaBIOS reads for its boot menu.
+ */
+void fw_cfg_set_boot_options(FWCfgState *s, const char *boot);
+
 /* The machine's fw_cfg device (/machine/fw_cfg), or NULL if the board has none. */
 FWCfgState *fw_cfg_find(void);
 
