@@ -18,6 +18,8 @@ BUILD = os.path.join(ROOT, "build")
 # tests/run); guest programs and images still come from build/.
 KESTREL = os.path.abspath(os.environ.get("KESTREL") or os.path.join(BUILD, "kestrel"))
 QEMU = shutil.which("qemu-system-riscv64")
+KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or os.path.join(BUILD, "kestrel-x86_64"))
+QEMU_X86 = shutil.which("qemu-system-x86_64")
 OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf"
 # A guard against a hung guest, not a performance limit: generous on purpose.
@@ -57,6 +59,24 @@ def run(cmd, **kw):
     """Run a command to completion with the hang guard; returns CompletedProcess."""
     return subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=HANG_GUARD, **kw)
+
+
+@pytest.fixture(scope="session")
+def x86_binaries():
+    """(kestrel-x86_64, qemu-system-x86_64): the x86 tests run both."""
+    assert os.access(KESTREL_X86, os.X_OK), f"{KESTREL_X86} missing: run make first"
+    assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
+    return KESTREL_X86, QEMU_X86
+
+
+@pytest.fixture(scope="session")
+def x86_image_dir():
+    """The directory of scripts/build-x86-images' outputs: bzImage, initrd.cpio.gz, disk.img
+    and boot.img (built once, then cached outside the tree)."""
+    proc = subprocess.run([os.path.join(ROOT, "scripts", "build-x86-images")], capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, "scripts/build-x86-images failed:\n" + proc.stderr[-3000:]
+    return proc.stdout.strip().splitlines()[-1]
 
 
 def smp_firmware():

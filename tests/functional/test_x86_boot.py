@@ -2,7 +2,6 @@
 qemu-system-x86_64 -M q35: fw_cfg with the e820 map, -kernel/-initrd/-append through the
 linuxboot option ROM, and the errors for kernels that cannot boot."""
 import os
-import shutil
 import socket
 import struct
 import subprocess
@@ -10,10 +9,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, HANG_GUARD, ROOT, run
-
-KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or os.path.join(BUILD, "kestrel-x86_64"))
-QEMU_X86 = shutil.which("qemu-system-x86_64")
+from conftest import HANG_GUARD, KESTREL_X86, QEMU_X86, run
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +19,9 @@ def kestrel_x86():
 
 
 @pytest.fixture(scope="module")
-def x86_images():
-    """bzImage and initrd.cpio.gz from scripts/build-x86-images (cached outside the tree)."""
-    proc = subprocess.run([os.path.join(ROOT, "scripts", "build-x86-images")],
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, "scripts/build-x86-images failed:\n" + proc.stderr[-3000:]
-    outdir = proc.stdout.strip().splitlines()[-1]
-    return os.path.join(outdir, "bzImage"), os.path.join(outdir, "initrd.cpio.gz")
+def x86_images(x86_image_dir):
+    """bzImage and initrd.cpio.gz from scripts/build-x86-images."""
+    return os.path.join(x86_image_dir, "bzImage"), os.path.join(x86_image_dir, "initrd.cpio.gz")
 
 
 def boot_logs(binary, tmp_path, name, extra, until_debug, until_serial=None, mem="512",

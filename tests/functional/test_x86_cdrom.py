@@ -12,11 +12,9 @@ import subprocess
 import pexpect
 import pytest
 
-from conftest import BUILD, HANG_GUARD, ROOT
+from conftest import HANG_GUARD
 from test_x86_disk_net import hmp
 
-KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or os.path.join(BUILD, "kestrel-x86_64"))
-QEMU_X86 = shutil.which("qemu-system-x86_64")
 XORRISO = shutil.which("xorriso")
 ISOLINUX_BIN = "/usr/lib/ISOLINUX/isolinux.bin"
 LDLINUX_C32 = "/usr/lib/syslinux/modules/bios/ldlinux.c32"
@@ -26,20 +24,9 @@ BOOT_GUARD = 4 * HANG_GUARD
 
 
 @pytest.fixture(scope="module")
-def x86_binaries():
-    assert os.access(KESTREL_X86, os.X_OK), f"{KESTREL_X86} missing: run make first"
-    assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
-    return KESTREL_X86, QEMU_X86
-
-
-@pytest.fixture(scope="module")
-def x86_images():
-    """bzImage and initrd.cpio.gz from scripts/build-x86-images (cached outside the tree)."""
-    proc = subprocess.run([os.path.join(ROOT, "scripts", "build-x86-images")],
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, "scripts/build-x86-images failed:\n" + proc.stderr[-3000:]
-    outdir = proc.stdout.strip().splitlines()[-1]
-    return os.path.join(outdir, "bzImage"), os.path.join(outdir, "initrd.cpio.gz")
+def x86_images(x86_image_dir):
+    """bzImage and initrd.cpio.gz from scripts/build-x86-images."""
+    return os.path.join(x86_image_dir, "bzImage"), os.path.join(x86_image_dir, "initrd.cpio.gz")
 
 
 @pytest.fixture(scope="module")

@@ -2,16 +2,13 @@
 qemu-system-x86_64 -M q35 running the same -bios image, for qemu64, Nehalem and a feature-edited
 qemu64 (+feat/-feat); an unknown feature is refused."""
 import os
-import shutil
 import subprocess
 
 import pytest
 
-from conftest import BUILD, run
+from conftest import KESTREL_X86, QEMU_X86, run
 from test_x86_system import debugcon_run
 
-KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or os.path.join(BUILD, "kestrel-x86_64"))
-QEMU_X86 = shutil.which("qemu-system-x86_64")
 ROM_SRC = os.path.join(os.path.dirname(__file__), "x86-cpuid-rom.S")
 MODELS = ["qemu64", "Nehalem", "qemu64,+popcnt,-sse3,+xsave,+xsaveopt,+fsgsbase,+rdrand,+movbe"]
 

@@ -15,21 +15,12 @@ import threading
 import pexpect
 import pytest
 
-from conftest import BUILD, HANG_GUARD, ROOT, run
+from conftest import HANG_GUARD, run
 from test_linux import poweroff
 from test_linux import sh as linux_sh
 
-KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or os.path.join(BUILD, "kestrel-x86_64"))
-QEMU_X86 = shutil.which("qemu-system-x86_64")
 # QEMU's e1000e carries an iPXE option ROM (BAR6); ours has none, so QEMU runs without it here.
 QEMU_NO_ROM = ["-global", "e1000e.romfile="]
-
-
-@pytest.fixture(scope="module")
-def x86_binaries():
-    assert os.access(KESTREL_X86, os.X_OK), f"{KESTREL_X86} missing: run make first"
-    assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
-    return KESTREL_X86, QEMU_X86
 
 
 def hmp(binary, args, *cmds):
@@ -136,13 +127,9 @@ BOOT_GUARD = 4 * HANG_GUARD
 
 
 @pytest.fixture(scope="module")
-def x86_disk_images():
+def x86_disk_images(x86_image_dir):
     """bzImage, initrd.cpio.gz and the partitioned disk.img from scripts/build-x86-images."""
-    proc = subprocess.run([os.path.join(ROOT, "scripts", "build-x86-images")],
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, "scripts/build-x86-images failed:\n" + proc.stderr[-3000:]
-    outdir = proc.stdout.strip().splitlines()[-1]
-    return {n: os.path.join(outdir, n) for n in ("bzImage", "initrd.cpio.gz", "disk.img")}
+    return {n: os.path.join(x86_image_dir, n) for n in ("bzImage", "initrd.cpio.gz", "disk.img")}
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -4,21 +4,16 @@ MBR, SYSLINUX loading Linux and the initramfs from FAT), and the SMBIOS tables t
 reads (fw_cfg's etc/smbios files, SeaBIOS's type 0 added), with -smbios type=1 and -uuid.
 One boot per emulator covers both."""
 import os
-import re
 import shutil
-import subprocess
 
 import pexpect
 import pytest
 
-from conftest import HANG_GUARD, ROOT, run
+from conftest import HANG_GUARD, run
 from test_linux import sh as linux_sh
 from test_x86_boot import boot_logs
 from test_x86_disk_net import hmp
 
-KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or
-                              os.path.join(ROOT, "build", "kestrel-x86_64"))
-QEMU_X86 = shutil.which("qemu-system-x86_64")
 PROMPT = r"/[^#\r\n]*# "  # busybox's: the working directory
 # Kestrel's x86 engine needs minutes for Debian's kernel: a hang guard, not a timing check.
 BOOT_GUARD = 4 * HANG_GUARD
@@ -35,19 +30,9 @@ DMI_DUMP = ["cd /sys/class/dmi/id",
 
 
 @pytest.fixture(scope="module")
-def x86_binaries():
-    assert os.access(KESTREL_X86, os.X_OK), f"{KESTREL_X86} missing: run make first"
-    assert QEMU_X86, "qemu-system-x86_64 missing: run scripts/setup"
-    return KESTREL_X86, QEMU_X86
-
-
-@pytest.fixture(scope="module")
-def boot_img():
+def boot_img(x86_image_dir):
     """boot.img from scripts/build-x86-images (syslinux MBR, FAT with SYSLINUX and Linux)."""
-    proc = subprocess.run([os.path.join(ROOT, "scripts", "build-x86-images")],
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, "scripts/build-x86-images failed:\n" + proc.stderr[-3000:]
-    return os.path.join(proc.stdout.strip().splitlines()[-1], "boot.img")
+    return os.path.join(x86_image_dir, "boot.img")
 
 
 def sh(child, cmd):

@@ -4,15 +4,12 @@ counts 5 local APIC timer interrupts and 5 HPET interrupts (legacy replacement â
 I/O APIC pin 2 â†’ APIC 0), prints the counts on the debug console and powers off through
 the ICH9's PM1a_CNT (S5). Kestrel must print what qemu-system-x86_64 prints and exit 0."""
 import os
-import shutil
 import subprocess
 
 import pytest
 
-from conftest import BUILD, HANG_GUARD
+from conftest import HANG_GUARD, KESTREL_X86, QEMU_X86
 
-KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or os.path.join(BUILD, "kestrel-x86_64"))
-QEMU_X86 = shutil.which("qemu-system-x86_64")
 SRC = os.path.join(os.path.dirname(__file__), "..", "guest-x86-pc", "timers.S")
 
 

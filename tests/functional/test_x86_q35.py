@@ -1,16 +1,13 @@
 """kestrel-x86_64 -M q35: SeaBIOS starts and logs to the debug console (port 0x402) as under
 qemu-system-x86_64 -M q35; the x86 binary's help, CPU models and BIOS errors."""
 import os
-import shutil
 import subprocess
 import time
 
 import pytest
 
-from conftest import BUILD, HANG_GUARD, run
+from conftest import HANG_GUARD, KESTREL_X86, QEMU_X86, run
 
-KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or os.path.join(BUILD, "kestrel-x86_64"))
-QEMU_X86 = shutil.which("qemu-system-x86_64")
 BIOS = "/usr/share/seabios/bios-256k.bin"
 
 

@@ -3,11 +3,10 @@
 in a block translated before, and across a page boundary (patched in either page); x86
 requires the next fetch to see the store, without any serialising instruction."""
 import os
-import shutil
 import subprocess
 
-from conftest import ROOT
-from test_x86_system import KESTREL_X86, QEMU_X86, debugcon_run
+from conftest import KESTREL_X86, QEMU_X86, ROOT
+from test_x86_system import debugcon_run
 
 SRC = os.path.join(ROOT, "tests", "guest-x86")
 

@@ -5,16 +5,13 @@ canonical-address faults, MSRs, lar/lsl/verr/verw, TF single-step, and user mode
 gate on the RSP0 stack, #PF and #GP from CPL 3, sysenter's #UD in 64-bit mode on an AMD model), with 4-level and 5-level paging, printing
 each result on the debug console. Both logs must agree, line for line."""
 import os
-import shutil
 import subprocess
 import time
 
 import pytest
 
-from conftest import BUILD, HANG_GUARD, ROOT
+from conftest import HANG_GUARD, KESTREL_X86, QEMU_X86, ROOT
 
-KESTREL_X86 = os.path.abspath(os.environ.get("KESTREL_X86") or os.path.join(BUILD, "kestrel-x86_64"))
-QEMU_X86 = shutil.which("qemu-system-x86_64")
 SRC = os.path.join(ROOT, "tests", "guest-x86")
 
 
