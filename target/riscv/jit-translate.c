@@ -569,6 +569,22 @@ static bool gen_int(JitCtx *c, int op)
     }
 }
 
+/* A cold path that runs record r through a C helper(cpu, record args, insn bits), taking
+ * the trap it reports; the cached registers are written back before and reloaded after. */
+static void gen_cold_helper(JitCtx *c, JitCold *k, const InsnRecord *r, const void *fn)
+{
+    X86Buf *b = c->b;
+
+    write_back(b, &k->regs);
+    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+    jit_emit_rec_args(b, r);
+    x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, k->idx));
+    x86_call(b, fn);
+    x86_test_rr(b, true, X86_RAX, X86_RAX);
+    jit_branch_to_raise(c, X86_CC_NE);
+    reload(b, &k->regs);
+}
+
 static void gen_cold(JitCtx *c, JitCold *k)
 {
     X86Buf *b = c->b;
@@ -605,26 +621,12 @@ static void gen_cold(JitCtx *c, JitCold *k)
         x86_jmp(b, k->resume);
         break;
     case COLD_FP: /* the record through the generic helper; rax = its result */
-        write_back(b, &k->regs);
-        x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-        jit_emit_rec_args(b, r);
-        x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, k->idx));
-        x86_call(b, jit_helper_fp);
-        x86_test_rr(b, true, X86_RAX, X86_RAX);
-        jit_branch_to_raise(c, X86_CC_NE);
-        reload(b, &k->regs);
+        gen_cold_helper(c, k, r, jit_helper_fp);
         x86_mov_rm(b, true, X86_RAX, k->memop ? JIT_GPR(r->rd) : JIT_FPR(r->rd));
         x86_jmp(b, k->resume);
         break;
     case COLD_VEC: /* an inline V path's guard failed: the record through its helper */
-        write_back(b, &k->regs);
-        x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-        jit_emit_rec_args(b, r);
-        x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, k->idx));
-        x86_call(b, jit_helper_vector);
-        x86_test_rr(b, true, X86_RAX, X86_RAX);
-        jit_branch_to_raise(c, X86_CC_NE);
-        reload(b, &k->regs);
+        gen_cold_helper(c, k, r, jit_helper_vector);
         x86_jmp(b, k->resume);
         break;
     case COLD_ILLEGAL: /* the raise stub takes the trap from cpu->tlb */
