@@ -534,8 +534,7 @@ static bool pc_q35_device_plug(MachineState *ms, DeviceState *dev, Error **errp)
     if (object_dynamic_cast(OBJECT(dev), TYPE_USB_DEVICE)) {
         return usb_device_plug(USB_DEVICE(dev), errp);
     }
-    if (object_dynamic_cast(OBJECT(dev), TYPE_IDE_HD) ||
-        object_dynamic_cast(OBJECT(dev), TYPE_IDE_CD)) {
+    if (object_dynamic_cast(OBJECT(dev), TYPE_IDE_DEVICE)) {
         return true; /* realize put it on its AHCI port */
     }
     if (object_dynamic_cast(OBJECT(dev), TYPE_ISA_DEBUGCON)) {

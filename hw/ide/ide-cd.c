@@ -1,7 +1,8 @@
 /*
  * ide-cd: an ATAPI CD/DVD-ROM drive on an AHCI port (-device ide-cd,drive=ID[,bus=ide.2]
  * [,serial=S][,model=M]), what -cdrom and -drive media=cdrom put on q35's controller, and the
- * IDENTIFY PACKET DEVICE data it reports (ATA8-ACS 7.17, table 26).
+ * IDENTIFY PACKET DEVICE data it reports (ATA8-ACS 7.17, table 26). Its properties and
+ * realize are ide-device's (ide-dev.c).
  *
  * The drive takes 12-byte CDBs (atapi.c, the MMC commands) through PACKET, by PIO or DMA, and
  * claims no more than that: no NCQ, no overlap or queuing, no write features. The medium is
@@ -15,14 +16,6 @@
 
 #define IDE_CD_DEFAULT_MODEL "QEMU DVD-ROM"
 #define IDE_CD_FIRMWARE "2.5+"
-
-typedef struct IDECDDrive {
-    DeviceState parent_obj;
-    char *drive, *bus, *serial, *model;
-    AHCIPort *port;
-} IDECDDrive;
-
-#define IDE_CD(obj) OBJECT_CHECK(IDECDDrive, (obj), TYPE_IDE_CD)
 
 void atapi_identify(const AHCIDisk *disk, uint16_t id[256])
 {
@@ -49,70 +42,18 @@ void atapi_identify(const AHCIDisk *disk, uint16_t id[256])
     ata_id_checksum(id);
 }
 
-static bool ide_cd_realize(DeviceState *dev, Error **errp)
-{
-    IDECDDrive *s = IDE_CD(dev);
-    BlockBackend *blk = NULL;
-    AHCIPort *port;
-    char serial[21];
-
-    if (s->drive && *s->drive) {
-        blk = blk_by_name(s->drive);
-        if (!blk) {
-            error_setg(errp, "drive '%s' not found", s->drive);
-            return false;
-        }
-    }
-    port = ahci_find_port(s->bus, errp);
-    if (!port || (blk && !blk_attach_dev(blk, s, errp))) {
-        return false;
-    }
-    snprintf(serial, sizeof(serial), "QM%05d", port->index + 1);
-    ahci_port_attach(port, blk, true, s->serial ? s->serial : serial,
-                     s->model ? s->model : IDE_CD_DEFAULT_MODEL);
-    s->port = port;
-    return true;
-}
-
-static void ide_cd_finalize(Object *obj)
-{
-    IDECDDrive *s = IDE_CD(obj);
-
-    if (s->port) {
-        if (s->port->disk.blk) {
-            blk_detach_dev(s->port->disk.blk, s);
-        }
-        memset(&s->port->disk, 0, sizeof(s->port->disk));
-    }
-}
-
-static const Property ide_cd_props[] = {
-    DEFINE_PROP("drive", PROP_STRING, IDECDDrive, drive,
-                .description = "the -drive id of the CD image (none: an empty drive)"),
-    DEFINE_PROP("bus", PROP_STRING, IDECDDrive, bus,
-                .description = "the AHCI port (ahci.0 with id=ahci, else ide.0); default: free"),
-    DEFINE_PROP("serial", PROP_STRING, IDECDDrive, serial,
-                .description = "IDENTIFY serial number (20 characters)"),
-    DEFINE_PROP("model", PROP_STRING, IDECDDrive, model,
-                .description = "IDENTIFY model (40 characters)"),
-    DEFINE_PROP_END,
-};
-
 static void ide_cd_class_init(ObjectClass *oc, void *data)
 {
-    DeviceClass *dc = DEVICE_CLASS(oc);
+    IDEDeviceClass *idc = OBJECT_CLASS_CHECK(IDEDeviceClass, oc, TYPE_IDE_DEVICE);
 
-    dc->desc = "virtual IDE CD-ROM";
-    dc->user_creatable = true;
-    dc->realize = ide_cd_realize;
-    object_class_add_props(oc, ide_cd_props);
+    idc->parent_class.desc = "virtual IDE CD-ROM";
+    idc->atapi = true;
+    idc->default_model = IDE_CD_DEFAULT_MODEL;
 }
 
 static const TypeInfo ide_cd_info = {
     .name = TYPE_IDE_CD,
-    .parent = TYPE_DEVICE,
-    .instance_size = sizeof(IDECDDrive),
-    .instance_finalize = ide_cd_finalize,
+    .parent = TYPE_IDE_DEVICE,
     .class_init = ide_cd_class_init,
 };
 

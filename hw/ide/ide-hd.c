@@ -1,6 +1,7 @@
 /*
  * ide-hd: an ATA hard disk on an AHCI port (-device ide-hd,drive=ID[,bus=ahci.0][,serial=S]
- * [,model=M]), and the IDENTIFY DEVICE data it reports (ATA8-ACS 7.16, table 22).
+ * [,model=M]), and the IDENTIFY DEVICE data it reports (ATA8-ACS 7.16, table 22). Its
+ * properties and realize are ide-device's (ide-dev.c).
  *
  * The disk claims what the command engine (ahci-cmd.c) implements: LBA48, DMA (UDMA 5),
  * FLUSH CACHE (EXT), NCQ (32 tags), a write cache, SET MULTIPLE up to 16, SATA Gen1; no SMART, no
@@ -14,14 +15,6 @@
 #define IDE_HD_DEFAULT_MODEL "QEMU HARDDISK"
 #define IDE_HD_FIRMWARE "2.5+"
 #define LBA28_MAX 0x0fffffffu
-
-typedef struct IDEHardDisk {
-    DeviceState parent_obj;
-    char *drive, *bus, *serial, *model;
-    AHCIPort *port;
-} IDEHardDisk;
-
-#define IDE_HD(obj) OBJECT_CHECK(IDEHardDisk, (obj), TYPE_IDE_HD)
 
 /* ATA strings: space padded, two characters per word, the first in the high byte. */
 void ata_id_string(uint16_t *words, const char *s, int nwords)
@@ -93,71 +86,17 @@ void ata_id_checksum(uint16_t id[256])
     id[255] |= (uint8_t)-sum << 8;
 }
 
-static bool ide_hd_realize(DeviceState *dev, Error **errp)
-{
-    IDEHardDisk *s = IDE_HD(dev);
-    BlockBackend *blk;
-    AHCIPort *port;
-    char serial[21];
-
-    if (!s->drive || !*s->drive) {
-        error_setg(errp, "drive property not set");
-        return false;
-    }
-    blk = blk_by_name(s->drive);
-    if (!blk) {
-        error_setg(errp, "drive '%s' not found", s->drive);
-        return false;
-    }
-    port = ahci_find_port(s->bus, errp);
-    if (!port || !blk_attach_dev(blk, s, errp)) {
-        return false;
-    }
-    /* QEMU numbers its default serials from 1 by the disk's place on the controller. */
-    snprintf(serial, sizeof(serial), "QM%05d", port->index + 1);
-    ahci_port_attach(port, blk, false, s->serial ? s->serial : serial,
-                     s->model ? s->model : IDE_HD_DEFAULT_MODEL);
-    s->port = port;
-    return true;
-}
-
-static void ide_hd_finalize(Object *obj)
-{
-    IDEHardDisk *s = IDE_HD(obj);
-
-    if (s->port) {
-        blk_detach_dev(s->port->disk.blk, s);
-        memset(&s->port->disk, 0, sizeof(s->port->disk));
-    }
-}
-
-static const Property ide_hd_props[] = {
-    DEFINE_PROP("drive", PROP_STRING, IDEHardDisk, drive,
-                .description = "the -drive id of the disk image"),
-    DEFINE_PROP("bus", PROP_STRING, IDEHardDisk, bus,
-                .description = "the AHCI port (ahci.0 with id=ahci, else ide.0); default: free"),
-    DEFINE_PROP("serial", PROP_STRING, IDEHardDisk, serial,
-                .description = "IDENTIFY serial number (20 characters)"),
-    DEFINE_PROP("model", PROP_STRING, IDEHardDisk, model,
-                .description = "IDENTIFY model (40 characters)"),
-    DEFINE_PROP_END,
-};
-
 static void ide_hd_class_init(ObjectClass *oc, void *data)
 {
-    DeviceClass *dc = DEVICE_CLASS(oc);
+    IDEDeviceClass *idc = OBJECT_CLASS_CHECK(IDEDeviceClass, oc, TYPE_IDE_DEVICE);
 
-    dc->desc = "virtual IDE disk";
-    dc->user_creatable = true;
-    dc->realize = ide_hd_realize;
-    object_class_add_props(oc, ide_hd_props);
+    idc->parent_class.desc = "virtual IDE disk";
+    idc->default_model = IDE_HD_DEFAULT_MODEL;
 }
 
 static const TypeInfo ide_hd_info = {
     .name = TYPE_IDE_HD,
-    .parent = TYPE_DEVICE,
-    .instance_size = sizeof(IDEHardDisk),
-    .instance_finalize = ide_hd_finalize,
+    .parent = TYPE_IDE_DEVICE,
     .class_init = ide_hd_class_init,
 };
 

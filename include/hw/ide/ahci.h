@@ -20,6 +20,7 @@
 #include "hw/pci/pci.h"
 
 #define TYPE_ICH9_AHCI "ich9-ahci"
+#define TYPE_IDE_DEVICE "ide-device" /* abstract: ide-hd and ide-cd (hw/ide/ide-dev.c) */
 #define TYPE_IDE_HD "ide-hd"
 #define TYPE_IDE_CD "ide-cd"
 
@@ -38,6 +39,13 @@ typedef struct AHCIDisk {
     char model[41];   /* IDENTIFY words 27-46 */
     uint8_t multi;    /* SET MULTIPLE MODE count */
 } AHCIDisk;
+
+/* What an ide-device subclass tells the shared realize. */
+typedef struct IDEDeviceClass {
+    DeviceClass parent_class;
+    bool atapi;                /* a CD-ROM drive: PACKET commands; may be empty (no drive=) */
+    const char *default_model; /* IDENTIFY model without model= */
+} IDEDeviceClass;
 
 typedef struct AHCIState AHCIState;
 
