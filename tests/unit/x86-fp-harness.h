@@ -24,6 +24,7 @@
 #include "system/memory.h"
 #include "target/i386/cpu.h"
 #include "target/i386/decode.h"
+#include "x86-hex.h"
 #include "../../target/i386/fpu-internal.h"
 
 #define RAM_SIZE (1 * MiB)
@@ -145,21 +146,6 @@ static int run_emulated(const uint8_t *insn, size_t len, FpState *st)
     x86_fxsave_image(env, st->fx, true);
     memcpy(st->mem, ram.ram_ptr + MEM_ADDR, sizeof(st->mem));
     return excp;
-}
-
-static size_t parse_hex(const char *hex, uint8_t *insn)
-{
-    size_t len = 0;
-
-    for (const char *p = hex; *p; p++) {
-        if (*p != ' ') {
-            unsigned v;
-            sscanf(p, "%2x", &v);
-            insn[len++] = v;
-            p++;
-        }
-    }
-    return len;
 }
 
 /* Bytes of mem the comparison skips (set by a test: host addresses in saved images). */

@@ -20,6 +20,7 @@
 #include "system/memory.h"
 #include "target/i386/cpu.h"
 #include "target/i386/decode.h"
+#include "x86-hex.h"
 
 #define RAM_SIZE (4 * MiB)
 #define CODE_ADDR 0x1000
@@ -173,22 +174,6 @@ static inline uint64_t zf_only(const uint8_t *insn, const NativeState *in)
 static inline uint64_t no_flags(const uint8_t *insn, const NativeState *in)
 {
     return 0;
-}
-
-/* "0f a3 d8" -> bytes; returns the count. */
-static inline size_t parse_hex(const char *hex, uint8_t *insn)
-{
-    size_t len = 0;
-
-    for (const char *p = hex; *p; p++) {
-        if (*p != ' ') {
-            unsigned v;
-            sscanf(p, "%2x", &v);
-            insn[len++] = v;
-            p++;
-        }
-    }
-    return len;
 }
 
 /* Compare one instruction on n inputs; in_fn fills the registers of input i. */
