@@ -104,6 +104,13 @@ def test_disk_boots_through_seabios_and_syslinux_with_qemus_smbios(x86_binaries,
     assert ours == theirs
 
 
+def q35_runs(binaries, *args):
+    """(binary, completed run) of each binary on -M q35 with args, stopped before the guest
+    runs: what option errors are checked on."""
+    return [(b, run([b, "-M", "q35", "-display", "none", "-S", "-monitor", "none", *args]))
+            for b in binaries]
+
+
 @pytest.mark.parametrize("opt,message", [
     ("type=1,foo=bar", "Invalid parameter 'foo'"),
     ("type=9", "Don't know how to build fields for SMBIOS type 9"),
@@ -111,9 +118,7 @@ def test_disk_boots_through_seabios_and_syslinux_with_qemus_smbios(x86_binaries,
     ("manufacturer=x", "Must specify type= or file="),
 ])
 def test_bad_smbios_options_fail_as_in_qemu(x86_binaries, opt, message):
-    for binary in x86_binaries:
-        r = run([binary, "-M", "q35", "-display", "none", "-S", "-monitor", "none",
-                 "-smbios", opt])
+    for binary, r in q35_runs(x86_binaries, "-smbios", opt):
         assert r.returncode == 1 and f"-smbios {opt}: {message}" in r.stderr, (binary, r.stderr)
 
 
@@ -131,9 +136,7 @@ def test_boot_options_are_accepted_as_in_qemu(x86_binaries, boot):
     ("reboot-timeout=70000", "reboot timeout is invalid,it should be a value between -1 and"),
 ])
 def test_bad_boot_options_fail_as_in_qemu(x86_binaries, boot, message):
-    for binary in x86_binaries:
-        r = run([binary, "-M", "q35", "-display", "none", "-S", "-monitor", "none",
-                 "-boot", boot])
+    for binary, r in q35_runs(x86_binaries, "-boot", boot):
         assert r.returncode == 1 and message in r.stderr, (binary, r.stderr)
 
 
