@@ -171,10 +171,27 @@ static int irq_highest(uint64_t irqs)
 }
 
 /*
+ * The interrupt VS takes, as VS numbers it, or -1. With Ssaia it is vstopi's (AIA 6.3.3:
+ * hvictl.VTI may name any); else VS sees its interrupts at the S positions: VSSI 2 -> 1,
+ * VSTI 6 -> 5, VSEI 10 -> 9.
+ */
+static int vs_interrupt(CPURISCVState *env, uint64_t pending)
+{
+    int irq;
+
+    if (env_cpu(env)->ext_ssaia) {
+        return (int)(riscv_cpu_vstopi(env) >> TOPI_IID_SHIFT) ?: -1;
+    }
+    irq = irq_highest(pending & env->mideleg & env->hideleg);
+    return irq < 0 ? -1 : irq - 1;
+}
+
+/*
  * An interrupt for M is enabled below M or with mstatus.MIE; a delegated one
  * below S or in S with SIE, never in M; with V=1 (HS being more privileged)
- * always. One also delegated by hideleg goes to VS: only with V=1, in VU or in
- * VS with vsstatus.SIE (the live SIE while V=1). M-targeted go first, then HS.
+ * always. One for VS (delegated by hideleg, or injected by hvictl) only with V=1,
+ * in VU or in VS with vsstatus.SIE (the live SIE while V=1). M-targeted go first,
+ * then HS. Returns the cause number as the target sees it, or -1.
  */
 static int pending_interrupt(CPURISCVState *env, TrapTarget *target)
 {
@@ -185,19 +202,16 @@ static int pending_interrupt(CPURISCVState *env, TrapTarget *target)
     bool vs_on = env->virt && (env->priv == PRV_U || sie);
     int irq = -1;
 
-    if (!pending) {
-        return -1;
-    }
-    if (m_on) {
+    if (m_on && pending) {
         irq = irq_highest(pending & ~env->mideleg);
         *target = TRAP_M;
     }
-    if (irq < 0 && hs_on) {
+    if (irq < 0 && hs_on && pending) {
         irq = irq_highest(pending & env->mideleg & ~env->hideleg);
         *target = TRAP_HS;
     }
     if (irq < 0 && vs_on) {
-        irq = irq_highest(pending & env->mideleg & env->hideleg);
+        irq = vs_interrupt(env, pending);
         *target = TRAP_VS;
     }
     return irq;
@@ -219,8 +233,7 @@ bool riscv_cpu_exec_interrupt(CPURISCVState *env)
     }
     log_mask(LOG_INT, "riscv: hart %" PRIu64 " interrupt %d at pc 0x%" PRIx64 " -> %s\n",
              env->mhartid, irq, env->pc, target_names[target]);
-    /* VS sees its interrupts at the S positions: VSSI 2 -> 1, VSTI 6 -> 5, VSEI 10 -> 9. */
-    trap_take(env, CAUSE_INTERRUPT | (target == TRAP_VS ? irq - 1 : irq), 0, target);
+    trap_take(env, CAUSE_INTERRUPT | irq, 0, target);
     return true;
 }
 
@@ -234,7 +247,11 @@ static void xret_check_interrupts(CPURISCVState *env)
 
 bool riscv_cpu_has_work(CPURISCVState *env)
 {
-    return (riscv_cpu_mip_effective(env) & env->mie) != 0;
+    if (riscv_cpu_mip_effective(env) & env->mie) {
+        return true;
+    }
+    /* an interrupt hvictl injects into VS has no mip bit */
+    return env_cpu(env)->ext_ssaia && (env->hvictl & HVICTL_VTI) && riscv_cpu_vstopi(env);
 }
 
 void riscv_cpu_update_mip(RISCVCPU *cpu, uint64_t mask, uint64_t value)

@@ -13,8 +13,9 @@
  * default order of section 6.1, and a zero priority number reports as IPRIO 1 so that *topi
  * is nonzero exactly while an interrupt is pending. mvien/mvip are read-only zero: no
  * virtual supervisor interrupts are injected from M. hvien, hviprio1 and hviprio2 are
- * read-only zero (the minimal implementation 6.3 allows) and hvictl.VTI reads zero, so VS
- * interrupts rank in the default order; hvictl's IPRIO/IPRIOM reach vstopi.
+ * read-only zero (the minimal implementation 6.3 allows), so VS's software and timer
+ * interrupts rank in the default order; hvictl's fields reach vstopi, which with Ssaia
+ * decides the interrupt VS takes (cpu_helper.c), so hvictl.VTI injects any interrupt.
  */
 #include "csr-internal.h"
 
@@ -201,43 +202,86 @@ static uint64_t topi_of(uint64_t pending, const uint8_t *order, size_t n)
 }
 
 /*
- * vstopi (6.3.3): the VS interrupts pending in vsip and enabled in vsie, as VS numbers them
- * (SEI 9, SSI 1, STI 5). SEI's priority number is vstopei's identity when VGEIN names a file
- * with one pending, else hvictl.IPRIO when VGEIN = 0 and hvictl names IID 9 with a nonzero
- * IPRIO, else 256; hviprio1/2 are zero, which ranks SSI and STI (below SEI by default) after
- * any SEI. IPRIO reads 1 unless hvictl.IPRIOM asks for the number (255 for 0 or > 255).
+ * vstopi (6.3.3) picks from two finalists. The first is a supervisor external interrupt
+ * (VS's 9) pending in vsip and enabled in vsie, its priority number vstopei's identity when
+ * VGEIN names a file with one pending, else hvictl.IPRIO when VGEIN = 0 and hvictl names
+ * IID 9 with a nonzero IPRIO, else 256. The second is, with hvictl.VTI = 0, the first other
+ * interrupt of vsip & vsie in the default order (hviprio1/2 are zero, so it ranks below any
+ * SEI); with VTI = 1 and IID != 9, the interrupt hvictl names, ranked by IPRIO and, for a tie
+ * or IPRIO 0, above SEI when DPR = 0. A smaller number wins; 0 is above or below all.
  */
-static uint64_t vstopi(CPURISCVState *env)
+typedef struct {
+    unsigned iid;   /* VS's interrupt number, 0: none */
+    unsigned prio;  /* priority number: 0 (default rank), 1..2047 */
+    bool above_sei; /* default rank against SEI: decides prio 0 and ties with SEI */
+} VSCandidate;
+
+/* A key that orders candidates, smallest first: 0 above everything, 0 below after 2047. */
+static unsigned vs_rank(const VSCandidate *c)
+{
+    return c->prio ? c->prio : c->above_sei ? 0 : 0x800;
+}
+
+static VSCandidate vs_external(CPURISCVState *env, uint64_t pending)
 {
     unsigned vgein = extract64(env->hstatus, HSTATUS_VGEIN_SHIFT, 6);
-    bool ipriom = env->hvictl & HVICTL_IPRIOM;
-    const RISCVIMSICLink *file;
-    uint64_t vsip, vsie, top;
-    unsigned prio = 256;
+    unsigned hvi_prio = env->hvictl & HVICTL_IPRIO;
+    const RISCVIMSICLink *file = imsic_file(env, AIA_VS);
+    VSCandidate c = {0, 256, false};
+
+    if (!(pending & MIP_SEIP)) {
+        return c;
+    }
+    c.iid = IRQ_S_EXT;
+    if (file && file->ops->topei(file->opaque)) {
+        c.prio = file->ops->topei(file->opaque) & 0x7ff;
+    } else if (!vgein && extract64(env->hvictl, HVICTL_IID_SHIFT, 12) == IRQ_S_EXT && hvi_prio) {
+        c.prio = hvi_prio;
+    }
+    return c;
+}
+
+static VSCandidate vs_other(CPURISCVState *env, uint64_t pending)
+{
+    static const uint8_t order[] = {IRQ_S_SOFT, IRQ_S_TIMER, IRQ_LCOF};
+    unsigned iid = extract64(env->hvictl, HVICTL_IID_SHIFT, 12);
+    VSCandidate c = {0, 0, false};
+
+    if (env->hvictl & HVICTL_VTI) {
+        if (iid != IRQ_S_EXT) {
+            c = (VSCandidate){iid, env->hvictl & HVICTL_IPRIO, !(env->hvictl & HVICTL_DPR)};
+        }
+        return c;
+    }
+    c.iid = topi_of(pending, order, ARRAY_SIZE(order)) >> TOPI_IID_SHIFT;
+    return c;
+}
+
+uint64_t riscv_cpu_vstopi(CPURISCVState *env)
+{
+    uint64_t vsip, vsie;
+    VSCandidate sei, other, *top;
 
     riscv_vs_read_sip(env, &vsip);
     riscv_vs_read_sie(env, &vsie);
-    top = topi_of(vsip & vsie, (const uint8_t[]){IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER}, 3);
-    if (!top || !ipriom) {
-        return top;
+    sei = vs_external(env, vsip & vsie);
+    other = vs_other(env, vsip & vsie);
+    if (!sei.iid && !other.iid) {
+        return 0;
     }
-    if (top >> TOPI_IID_SHIFT != IRQ_S_EXT) {
-        return top | 0xff;
+    top = !other.iid ? &sei
+          : !sei.iid ? &other
+          : vs_rank(&other) < vs_rank(&sei) || (vs_rank(&other) == vs_rank(&sei) && other.above_sei)
+              ? &other
+              : &sei;
+    if (!(env->hvictl & HVICTL_IPRIOM)) {
+        return (uint64_t)top->iid << TOPI_IID_SHIFT | 1;
     }
-    file = imsic_file(env, AIA_VS);
-    if (file && file->ops->topei(file->opaque)) {
-        prio = file->ops->topei(file->opaque) & 0x7ff;
-    } else if (!vgein && extract64(env->hvictl, HVICTL_IID_SHIFT, 12) == IRQ_S_EXT &&
-               (env->hvictl & HVICTL_IPRIO)) {
-        prio = env->hvictl & HVICTL_IPRIO;
-    }
-    return (top & ~0xffULL) | MIN(prio, 255);
+    /* stopi's rule (5.2.3): 0 for a number 0 ranked above SEI, 255 past the byte */
+    return (uint64_t)top->iid << TOPI_IID_SHIFT | MIN(vs_rank(top), 255);
 }
 
-/*
- * hvictl (6.3.2): IID, DPR, IPRIOM and IPRIO are kept; VTI (injecting an arbitrary interrupt
- * and trapping VS's sip/sie writes) is not implemented and reads zero.
- */
+/* hvictl (6.3.2): VTI, IID (all 12 bits), DPR, IPRIOM and IPRIO; the rest reads zero. */
 RISCVException read_hvictl(CPURISCVState *env, int csrno, uint64_t *val)
 {
     *val = env->hvictl;
@@ -246,7 +290,25 @@ RISCVException read_hvictl(CPURISCVState *env, int csrno, uint64_t *val)
 
 RISCVException write_hvictl(CPURISCVState *env, int csrno, uint64_t val)
 {
-    env->hvictl = val & (HVICTL_IID | HVICTL_DPR | HVICTL_IPRIOM | HVICTL_IPRIO);
+    env->hvictl = val & (HVICTL_VTI | HVICTL_IID | HVICTL_DPR | HVICTL_IPRIOM | HVICTL_IPRIO);
+    riscv_csr_check_interrupts(env); /* the interrupt VS takes may have changed */
+    return RISCV_EXCP_NONE;
+}
+
+/*
+ * hvictl.VTI = 1 (6.3.2): VS's explicit accesses to sip and sie, and its writes to any CSR
+ * whose write could clear a vsip bit other than SEIP, are virtual-instruction exceptions, so
+ * a hypervisor emulating the interrupts it injects sees them. Here that is stimecmp
+ * (vstimecmp clears VSTIP); vsip's other bits are sticky or read-only.
+ */
+RISCVException riscv_csr_vti_check(CPURISCVState *env, int csrno, bool writes)
+{
+    if (!env->virt || !(env->hvictl & HVICTL_VTI)) {
+        return RISCV_EXCP_NONE;
+    }
+    if (csrno == CSR_SIP || csrno == CSR_SIE || (writes && csrno == CSR_STIMECMP)) {
+        return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
+    }
     return RISCV_EXCP_NONE;
 }
 
@@ -260,7 +322,7 @@ RISCVException read_topi(CPURISCVState *env, int csrno, uint64_t *val)
     AIALevel level = aia_level(env, csrno);
 
     if (level == AIA_VS) {
-        *val = vstopi(env);
+        *val = riscv_cpu_vstopi(env);
         return RISCV_EXCP_NONE;
     }
     pending &= level == AIA_M ? ~env->mideleg : env->mideleg & ~env->hideleg;

@@ -85,6 +85,8 @@ RISCVException riscv_vs_read_sip(CPURISCVState *env, uint64_t *val);
 RISCVException riscv_vs_write_sip(CPURISCVState *env, uint64_t val);
 /* csr.c: leave the block if a CSR write made an interrupt deliverable */
 void riscv_csr_check_interrupts(CPURISCVState *env);
+/* csr-aia.c: the virtual-instruction exception hvictl.VTI raises for this access, or NONE. */
+RISCVException riscv_csr_vti_check(CPURISCVState *env, int csrno, bool writes);
 /* vstart, vxsat, vxrm, vcsr, vl, vtype, vlenb (csr-vector.c): exist with V, gated by VS */
 RISCVException pred_vector(CPURISCVState *env, int csrno);
 RISCVException gate_vs(CPURISCVState *env, int csrno);

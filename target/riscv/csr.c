@@ -835,6 +835,9 @@ static RISCVException csr_access(CPURISCVState *env, int csrno, uint64_t *ret_va
         if (csr->gate && (r = csr->gate(env, csrno)) != RISCV_EXCP_NONE) {
             return r;
         }
+        if ((r = riscv_csr_vti_check(env, csrno, writes)) != RISCV_EXCP_NONE) {
+            return r;
+        }
     }
     r = csr->read(env, csrno, &old);
     if (r != RISCV_EXCP_NONE) {

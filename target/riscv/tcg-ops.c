@@ -24,7 +24,8 @@ static bool riscv_tcg_exec_interrupt(CPUState *cs)
     if (unlikely(env->pmu_armed)) {
         riscv_pmu_check(env); /* a counter may have overflowed in the blocks just run */
     }
-    pending = riscv_cpu_mip_effective(env) & env->mie;
+    /* an interrupt hvictl.VTI injects into VS has no mip bit */
+    pending = (riscv_cpu_mip_effective(env) & env->mie) | (env->hvictl & HVICTL_VTI);
     if (pending && riscv_cpu_exec_interrupt(env)) {
         env->load_res = ~0ULL; /* a trap breaks the LR/SC pair */
         return true;

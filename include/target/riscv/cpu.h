@@ -368,6 +368,8 @@ uint64_t riscv_sstatus_view(CPURISCVState *env, uint64_t s);
 /* The mip bits as the hart sees them: mip | VSTIP of vstimecmp | VSEIP (hgeip bit
  * hstatus.VGEIN) | SGEIP (hgeip & hgeie). */
 uint64_t riscv_cpu_mip_effective(CPURISCVState *env);
+/* csr-aia.c, with Ssaia: vstopi, whose IID is the interrupt VS takes (AIA 6.3.3), or 0. */
+uint64_t riscv_cpu_vstopi(CPURISCVState *env);
 /* The CSR accessors of the H extension, looked up by csr.c (NULL: not an H CSR). */
 struct RISCVCSR;
 const struct RISCVCSR *riscv_csr_hyp_lookup(int csrno);
