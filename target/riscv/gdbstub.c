@@ -5,9 +5,11 @@
  *
  * Numbering (gdb's riscv-tdep): x0..x31 are 0..31, pc 32, f0..f31 33..64,
  * CSR n is 65 + n (so fflags/frm/fcsr, in the fpu feature, are 66..68), and
- * the virtual "priv" register is 65 + 4096. Registers are little-endian.
+ * the virtual "priv" register is 65 + 4096, and with V v0..v31 follow it
+ * (VLEN bits each). The vector CSRs keep their CSR numbers but sit in the
+ * vector feature, as QEMU 7.2 gives them. Registers are little-endian.
  * Spec: GDB manual "Target Descriptions" and "RISC-V Features"
- * (org.gnu.gdb.riscv.cpu/fpu/csr/virtual).
+ * (org.gnu.gdb.riscv.cpu/fpu/vector/csr/virtual).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -20,7 +22,12 @@
 #define GDB_REG_F0 33
 #define GDB_REG_CSR0 65
 #define GDB_REG_PRIV (GDB_REG_CSR0 + 4096)
-#define GDB_NUM_REGS (GDB_REG_PRIV + 1)
+#define GDB_REG_V0 (GDB_REG_PRIV + 1)
+#define GDB_NUM_REGS (GDB_REG_V0 + 32)
+
+/* The vector CSRs, in the order of QEMU 7.2's vector feature. */
+static const int vector_csrs[] = {CSR_VSTART, CSR_VXSAT, CSR_VXRM, CSR_VCSR,
+                                  CSR_VL,     CSR_VTYPE, CSR_VLENB};
 
 static const char *const gdb_gpr_names[32] = {
     "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "fp", "s1", "a0",
@@ -86,13 +93,58 @@ static void xml_fpu_feature(StrBuf *b)
     sb_printf(b, "</feature>\n");
 }
 
-/* Every CSR of the table but the fpu ones, which gdb wants in the fpu feature. */
-static void xml_csr_feature(StrBuf *b)
+static bool is_vector_csr(int csrno)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(vector_csrs); i++) {
+        if (vector_csrs[i] == csrno) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* v0..v31 of vlenb bytes, seen as one quad, longs, words, shorts or bytes; the vector CSRs. */
+static void xml_vector_feature(StrBuf *b, unsigned vlenb)
+{
+    static const char *const views[][2] = {{"quads", "uint128"},
+                                           {"longs", "uint64"},
+                                           {"words", "uint32"},
+                                           {"shorts", "uint16"},
+                                           {"bytes", "uint8"}};
+
+    sb_printf(b, "<feature name=\"org.gnu.gdb.riscv.vector\">\n");
+    for (int i = 0; i < 5; i++) {
+        sb_printf(b, "<vector id=\"%s\" type=\"%s\" count=\"%u\"/>\n", views[i][0], views[i][1],
+                  vlenb >> (4 - i));
+    }
+    sb_printf(b, "<union id=\"riscv_vector\">\n");
+    for (int i = 0; i < 5; i++) {
+        sb_printf(b, "<field name=\"%c\" type=\"%s\"/>\n", views[i][0][0], views[i][0]);
+    }
+    sb_printf(b, "</union>\n");
+    for (int i = 0; i < 32; i++) {
+        sb_printf(b,
+                  "<reg name=\"v%d\" bitsize=\"%u\" regnum=\"%d\" group=\"vector\" "
+                  "type=\"riscv_vector\"/>\n",
+                  i, vlenb * 8, GDB_REG_V0 + i);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(vector_csrs); i++) {
+        sb_printf(b,
+                  "<reg name=\"%s\" bitsize=\"64\" regnum=\"%d\" group=\"vector\" "
+                  "type=\"int\"/>\n",
+                  riscv_csr_name(vector_csrs[i]), GDB_REG_CSR0 + vector_csrs[i]);
+    }
+    sb_printf(b, "</feature>\n");
+}
+
+/* Every CSR of the table but the fpu ones, which gdb wants in the fpu feature (and with V
+ * the vector ones, in the vector feature). */
+static void xml_csr_feature(StrBuf *b, bool vector)
 {
     sb_printf(b, "<feature name=\"org.gnu.gdb.riscv.csr\">\n");
     for (int csrno = CSR_FCSR + 1; csrno < 4096; csrno++) {
         const char *name = riscv_csr_name(csrno);
-        if (name) {
+        if (name && !(vector && is_vector_csr(csrno))) {
             sb_printf(b, "<reg name=\"%s\" bitsize=\"64\" type=\"int\" regnum=\"%d\"/>\n", name,
                       GDB_REG_CSR0 + csrno);
         }
@@ -100,28 +152,39 @@ static void xml_csr_feature(StrBuf *b)
     sb_printf(b, "</feature>\n");
 }
 
+/*
+ * The description depends only on V and VLEN: one constant text per VLEN (128..1024 bits)
+ * and one without V, built on first use and kept for the process.
+ */
 static const char *riscv_gdb_target_xml(CPUState *cs, const char *annex)
 {
-    static StrBuf xml;
+    static StrBuf xmls[5];
+    RISCVCPU *cpu = RISCV_CPU(cs);
+    unsigned vlenb = cpu->ext_v ? cpu->vlen / 8 : 0;
+    StrBuf *xml = &xmls[vlenb ? __builtin_ctz(vlenb) - 3 : 0];
 
     if (strcmp(annex, "target.xml") != 0) {
         return NULL;
     }
-    if (!xml.s) {
-        sb_printf(&xml, "<?xml version=\"1.0\"?>\n"
-                        "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
-                        "<target version=\"1.0\">\n"
-                        "<architecture>riscv:rv64</architecture>\n");
-        xml_cpu_feature(&xml);
-        xml_fpu_feature(&xml);
-        xml_csr_feature(&xml);
-        sb_printf(&xml,
+    if (!xml->s) {
+        sb_printf(xml, "<?xml version=\"1.0\"?>\n"
+                       "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
+                       "<target version=\"1.0\">\n"
+                       "<architecture>riscv:rv64</architecture>\n");
+        xml_cpu_feature(xml);
+        xml_fpu_feature(xml);
+        if (vlenb) {
+            xml_vector_feature(xml, vlenb);
+        }
+        sb_printf(xml,
                   "<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
                   "<reg name=\"priv\" bitsize=\"64\" type=\"int\" regnum=\"%d\"/>\n"
-                  "</feature>\n</target>\n",
+                  "</feature>\n",
                   GDB_REG_PRIV);
+        xml_csr_feature(xml, vlenb != 0);
+        sb_printf(xml, "</target>\n");
     }
-    return xml.s;
+    return xml->s;
 }
 
 /* ---- registers ---- */
@@ -168,6 +231,10 @@ static int riscv_gdb_read_register(CPUState *cs, uint8_t *buf, int n)
         return put_reg(buf, val, csr_reg_size(csrno));
     } else if (n == GDB_REG_PRIV) {
         return put_reg(buf, env->priv, 8);
+    } else if (n < GDB_NUM_REGS && RISCV_CPU(cs)->ext_v) {
+        unsigned vlenb = RISCV_CPU(cs)->vlen / 8;
+        memcpy(buf, &env->vreg[(n - GDB_REG_V0) * vlenb], vlenb); /* element 0 first: LE */
+        return (int)vlenb;
     }
     return 0;
 }
@@ -202,6 +269,10 @@ static int riscv_gdb_write_register(CPUState *cs, const uint8_t *buf, int n)
         env->priv = priv;
         tlb_flush(cs);
         return 8;
+    } else if (n < GDB_NUM_REGS && RISCV_CPU(cs)->ext_v) {
+        unsigned vlenb = RISCV_CPU(cs)->vlen / 8;
+        memcpy(&env->vreg[(n - GDB_REG_V0) * vlenb], buf, vlenb);
+        return (int)vlenb;
     }
     return 0;
 }
