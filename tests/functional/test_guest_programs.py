@@ -61,6 +61,7 @@ PROGRAM_CPU = {
     "stateen_h.elf": ("max", False),
     "hyp_vmid.elf": ("rv64,h=on", True),
     "hvictl.elf": ("rv64,h=on", True),
+    "hyp_vvma.elf": ("rv64,h=on", True),
 }
 
 # -M of the programs that need more than the plain virt board.
