@@ -36,6 +36,7 @@ enum { COLD_LOAD, COLD_STORE, COLD_RAISE, COLD_ILLEGAL, COLD_FS_DIRTY, COLD_FP, 
  * 0.98 s.
  */
 #define JIT_NCACHE 6
+_Static_assert(JIT_NCACHE == JIT_LOOP_REGS, "riscv_jit_loop_regs reports every slot");
 static const X86Reg cache_regs[JIT_NCACHE] = {X86_RDI, X86_R8, X86_R9, X86_R10, X86_R11, X86_R15};
 
 typedef struct RegCache {
@@ -698,7 +699,41 @@ static bool gen_record(JitCtx *c)
  * the byte-copy phase -40%).
  * Returns false if the block does not qualify; else fills the cache state.
  */
-static bool loop_regs(TranslationBlock *tb, RegCache *rc)
+/*
+ * The x registers a record names, {rd (written), rs1, rs2}, 0 where a field is not one: a V
+ * record's fields are mostly vector registers (or immediates), told apart by its bits in
+ * imm (V 1.0, chapter 10): vsetivli's rs1 is the AVL and vset{i}vli's rs2 part of vtype;
+ * a load/store's vd/vs3 is a vector and its rs2 an x register only as the stride; an
+ * arithmetic record reads x[rs1] in OPIVX/OPMVX and writes x[rd] only in OPMVV's
+ * VWXUNARY0 (vmv.x.s, vcpop.m, vfirst.m).
+ */
+static void int_operands(const InsnRecord *r, int x[3])
+{
+    uint32_t insn = (uint32_t)r->imm;
+    unsigned f3 = extract64(insn, 12, 3);
+
+    x[0] = r->rd, x[1] = r->rs1, x[2] = r->rs2;
+    switch (r->op) {
+    case OP_VSETVL:
+        x[1] = extract64(insn, 30, 2) == 3 ? 0 : x[1];
+        x[2] = extract64(insn, 30, 2) == 2 ? x[2] : 0;
+        break;
+    case OP_VLOAD:
+    case OP_VSTORE:
+        x[0] = 0;
+        x[2] = extract64(insn, 26, 2) == 2 ? x[2] : 0;
+        break;
+    case OP_VARITH:
+        x[0] = f3 == 2 && extract64(insn, 26, 6) == 0x10 ? x[0] : 0;
+        x[1] = f3 == 4 || f3 == 6 ? x[1] : 0;
+        x[2] = 0;
+        break;
+    default:
+        break;
+    }
+}
+
+static bool loop_regs(const TranslationBlock *tb, RegCache *rc)
 {
     const InsnRecord *last = &tb->insns[tb->n_insns - 1];
     int op = last->op, n = 0;
@@ -709,8 +744,8 @@ static bool loop_regs(TranslationBlock *tb, RegCache *rc)
         return false;
     }
     for (int i = 0; i < tb->n_insns; i++) {
-        const InsnRecord *r = &tb->insns[i];
-        int regs[3] = {r->rd, r->rs1, r->rs2}, j;
+        int regs[3], j;
+        int_operands(&tb->insns[i], regs);
         for (int k = 0; k < 3; k++) {
             for (j = 0; j < n && rc->guest[j] != regs[k]; j++) {
             }
@@ -724,11 +759,23 @@ static bool loop_regs(TranslationBlock *tb, RegCache *rc)
         }
     }
     for (int i = 0; i < tb->n_insns; i++) {
+        int regs[3];
+        int_operands(&tb->insns[i], regs);
         for (int j = 0; j < n; j++) {
-            rc->dirty |= rc->guest[j] == tb->insns[i].rd ? 1 << j : 0;
+            rc->dirty |= regs[0] && rc->guest[j] == regs[0] ? 1 << j : 0;
         }
     }
     return true;
+}
+
+bool riscv_jit_loop_regs(const TranslationBlock *tb, int8_t *guest, uint8_t *dirty)
+{
+    RegCache rc;
+    bool loop = loop_regs(tb, &rc);
+
+    memcpy(guest, rc.guest, sizeof(rc.guest));
+    *dirty = rc.dirty;
+    return loop;
 }
 
 static void translate_records(JitCtx *c, bool loop)

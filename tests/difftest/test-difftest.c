@@ -44,6 +44,7 @@
 #include "target/riscv/cpu.h"
 #include "target/riscv/decode.h"
 #include "target/riscv/fpu.h"
+#include "target/riscv/jit.h"
 
 #define RAM_BASE 0x80000000ULL
 #define RAM_SIZE (64 * KiB)
@@ -511,6 +512,92 @@ static void test_vector_in_block(void **state)
     }
 }
 
+/* Run code (vsetivli, a loop back to LOOP, WFI) from state init on both engines; compare. */
+static void run_vector_loop(const uint32_t *code, size_t n, const ArchState *init)
+{
+    h.cpu->ext_v = true;
+    memcpy(h.code, code, n * 4);
+    h.code_size = n * 4;
+    h.init = *init;
+    assert_true(run(true, &h.jit));
+    assert_true(run(false, &h.interp));
+    h.cpu->ext_v = false;
+    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
+        report_diff(&h.interp, &h.jit);
+        fail_msg("engines disagree on the vector loop");
+    }
+}
+
+/* The loop-mode registers of the block at LOOP, as a mask, and the mask of their dirty ones. */
+#define LOOP (RAM_BASE + 4)
+static bool loop_mask(uint32_t *regs, uint32_t *dirty)
+{
+    TranslationBlock *tb = tb_lookup_phys(LOOP);
+    int8_t guest[JIT_LOOP_REGS];
+    uint8_t d;
+    bool loop;
+
+    assert_non_null(tb);
+    loop = riscv_jit_loop_regs(tb, guest, &d);
+    *regs = *dirty = 0;
+    for (int i = 0; i < JIT_LOOP_REGS; i++) {
+        *regs |= guest[i] >= 0 ? 1u << guest[i] : 0;
+        *dirty |= guest[i] >= 0 && (d >> i & 1) ? 1u << guest[i] : 0;
+    }
+    return loop;
+}
+
+/*
+ * The JIT's loop mode preloads the x registers a loop block names: a V record's vector
+ * fields (vd/vs3, vs1, vs2) are not x registers. The first loop's inline vle8/vadd/vxor/vse8
+ * name v20..v24, which counted as x registers would be eight with a0..a2 and refuse loop
+ * mode; the second's strided load reads x[rs2] (a3) and vmv.x.s writes x[rd] (a4).
+ */
+static void test_vector_loop_regs(void **state)
+{
+    const uint32_t inline_loop[] = {
+        0xcc087057u, /* vsetivli x0, 16, e8, m1, ta, ma */
+        0x02050a07u, /* LOOP: vle8.v v20, (a0) */
+        0x034b8ad7u, /* vadd.vv v21, v20, v23 */
+        0x2f5b0c57u, /* vxor.vv v24, v21, v22 */
+        0x02058c27u, /* vse8.v v24, (a1) */
+        ADDI(10, 10, 16),
+        ADDI(11, 11, 16),
+        ADDI(12, 12, -1),
+        0xfe0612e3u, /* bnez a2, the vle8.v */
+        WFI,
+    };
+    const uint32_t helper_loop[] = {
+        0xcc087057u, /* vsetivli x0, 16, e8, m1, ta, ma */
+        0x0ad50a07u, /* LOOP: vlse8.v v20, (a0), a3 */
+        0x43402757u, /* vmv.x.s a4, v20 */
+        0x00e787b3u, /* add a5, a5, a4 */
+        ADDI(10, 10, 1),
+        ADDI(12, 12, -1),
+        0xfe0616e3u, /* bnez a2, the vlse8.v */
+        WFI,
+    };
+    GenRng r = {.s = 0x100f | 1};
+    ArchState init;
+    uint32_t regs, dirty;
+
+    make_init(&r, &init);
+    init.mstatus = MSTATUS_FS | MSTATUS_VS; /* VS Dirty: the inline forms' condition */
+    init.x[10] = WINDOW, init.x[11] = WINDOW + 256, init.x[12] = 4;
+    run_vector_loop(inline_loop, ARRAY_SIZE(inline_loop), &init);
+    assert_true(loop_mask(&regs, &dirty));
+    assert_int_equal(regs, 1u << 10 | 1u << 11 | 1u << 12);
+    assert_int_equal(dirty, regs);
+    assert_int_equal(h.jit.x[12], 0);
+    assert_int_equal(h.jit.x[11], WINDOW + 256 + 64);
+
+    init.x[13] = 3, init.x[15] = 0;
+    run_vector_loop(helper_loop, ARRAY_SIZE(helper_loop), &init);
+    assert_true(loop_mask(&regs, &dirty));
+    assert_int_equal(regs, 1u << 10 | 1u << 12 | 1u << 13 | 1u << 14 | 1u << 15);
+    assert_int_equal(dirty, 1u << 10 | 1u << 12 | 1u << 14 | 1u << 15);
+}
+
 /*
  * The inline SSE forms of jit-vector.c against the interpreter: vle8.v (its page in the TLB
  * from a scalar load), vadd.vv at e8, vsub/vxor/vand/vor.vv at e64, vse64.v back to the
@@ -732,7 +819,8 @@ int main(void)
         cmocka_unit_test(test_paged),         cmocka_unit_test(test_fs_per_block),
         cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_sse_fp),
         cmocka_unit_test(test_sse_dyn_frm),   cmocka_unit_test(test_vector_in_block),
-        cmocka_unit_test(test_vector_inline), cmocka_unit_test(test_long),
+        cmocka_unit_test(test_vector_inline), cmocka_unit_test(test_vector_loop_regs),
+        cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);
 
