@@ -26,7 +26,8 @@ def vector_feature(gdb):
     return re.sub(r' regnum="\d+"', "", m.group(0))
 
 
-def other_features(gdb):
+def feature_order(gdb):
+    """The names of the features, in the order of the description."""
     xml = gdb.cmd("maint print xml-tdesc")
     return re.findall(r'<feature name="([^"]+)"', xml)
 
@@ -35,7 +36,7 @@ def describe(binary, port, vlen):
     emu = Emulator(binary, port, ["-cpu", f"rv64,v=true,vlen={vlen}"])
     gdb = Gdb(port)
     try:
-        return vector_feature(gdb), other_features(gdb)
+        return vector_feature(gdb), feature_order(gdb)
     finally:
         gdb.close()
         emu.stop()
