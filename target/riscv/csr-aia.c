@@ -11,8 +11,9 @@
  *
  * The priority array is read-only zero (the spec allows it), so major interrupts rank in the
  * default order of section 6.1, and a zero priority number reports as IPRIO 1 so that *topi
- * is nonzero exactly while an interrupt is pending. mvien/mvip are read-only zero: no
- * virtual supervisor interrupts are injected from M. hvien, hviprio1 and hviprio2 are
+ * is nonzero exactly while an interrupt is pending. mvien is read-only zero, so mvip
+ * holds only aliases of mip's SSIP/STIP/SEIP (csr.c): no virtual supervisor interrupts are
+ * injected from M. hvien, hviprio1 and hviprio2 are
  * read-only zero (the minimal implementation 6.3 allows), so VS's software and timer
  * interrupts rank in the default order; hvictl's fields reach vstopi, which with Ssaia
  * decides the interrupt VS takes (cpu_helper.c), so hvictl.VTI injects any interrupt.

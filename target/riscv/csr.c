@@ -499,7 +499,7 @@ static RISCVException read_mip(CPURISCVState *env, int csrno, uint64_t *val)
  * belongs to the PLIC (as in QEMU, which lets the interrupt controller claim
  * it); MSIP, MTIP and MEIP come from the ACLINT and the PLIC.
  */
-static RISCVException write_mip(CPURISCVState *env, int csrno, uint64_t val)
+static uint64_t mip_writable(CPURISCVState *env)
 {
     uint64_t mask = MIP_SSIP | (s_irq_mask(env) & MIP_LCOFIP);
     if (!(env->menvcfg & MENVCFG_STCE)) {
@@ -508,7 +508,30 @@ static RISCVException write_mip(CPURISCVState *env, int csrno, uint64_t val)
     if (env_cpu(env)->ext_h) {
         mask |= MIP_VS_MASK; /* the hvip bits (8.4.3: writable in mip too) */
     }
-    riscv_cpu_update_mip(env_cpu(env), mask, val);
+    return mask;
+}
+
+static RISCVException write_mip(CPURISCVState *env, int csrno, uint64_t val)
+{
+    riscv_cpu_update_mip(env_cpu(env), mip_writable(env), val);
+    return RISCV_EXCP_NONE;
+}
+
+/*
+ * mvip (AIA 5.3) with mvien read-only zero: its SSIP, STIP and SEIP bits are mip's, each
+ * writable exactly where mip's is; the others read zero.
+ */
+#define MVIP_MIP_ALIASES (MIP_SSIP | MIP_STIP | MIP_SEIP)
+
+static RISCVException read_mvip(CPURISCVState *env, int csrno, uint64_t *val)
+{
+    *val = riscv_cpu_mip_effective(env) & MVIP_MIP_ALIASES;
+    return RISCV_EXCP_NONE;
+}
+
+static RISCVException write_mvip(CPURISCVState *env, int csrno, uint64_t val)
+{
+    riscv_cpu_update_mip(env_cpu(env), mip_writable(env) & MVIP_MIP_ALIASES, val);
     return RISCV_EXCP_NONE;
 }
 
@@ -722,7 +745,7 @@ static const RISCVCSRRow csr_rows[] = {
     CSR_ROW(CSR_MTOPEI, "mtopei", pred_smaia, NULL, read_topei, write_topei),
     CSR_ROW(CSR_MTOPI, "mtopi", pred_smaia, NULL, read_topi, NULL),
     CSR_ROW(CSR_MVIEN, "mvien", pred_smaia, NULL, read_zero, write_ignore),
-    CSR_ROW(CSR_MVIP, "mvip", pred_smaia, NULL, read_zero, write_ignore),
+    CSR_ROW(CSR_MVIP, "mvip", pred_smaia, NULL, read_mvip, write_mvip),
 
     /* No debug triggers: tselect accepts only 0, tdata* read zero (Sdtrig "no triggers"). */
     CSR_ROW(CSR_TSELECT, "tselect", NULL, NULL, read_zero, NULL),

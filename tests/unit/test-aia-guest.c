@@ -174,12 +174,14 @@ static void test_topi_orders(void **state)
 
 static void test_hvictl_priorities(void **state)
 {
-    /* hvien/hviprio read zero; hvictl keeps IID/DPR/IPRIOM/IPRIO, VTI reads zero */
+    /* hvien/hviprio read zero; hvictl keeps VTI/IID/DPR/IPRIOM/IPRIO */
     csr_write(CSR_HVIEN, ~0ULL);
     csr_write(CSR_HVIPRIO1, ~0ULL);
     assert_int_equal(csr_read(CSR_HVIEN) | csr_read(CSR_HVIPRIO1) | csr_read(CSR_HVIPRIO2), 0);
     csr_write(CSR_HVICTL, ~0ULL);
-    assert_int_equal(csr_read(CSR_HVICTL), HVICTL_IID | HVICTL_DPR | HVICTL_IPRIOM | 0xff);
+    assert_int_equal(csr_read(CSR_HVICTL),
+                     HVICTL_VTI | HVICTL_IID | HVICTL_DPR | HVICTL_IPRIOM | 0xff);
+    csr_write(CSR_HVICTL, 0);
     /* IPRIOM: SEI from hvip with VGEIN 0 takes hvictl.IPRIO when IID is 9 */
     csr_write(CSR_HIDELEG, MIP_VSSIP | MIP_VSEIP);
     csr_write(CSR_VSIE, MIP_SEIP | MIP_SSIP);
@@ -198,6 +200,23 @@ static void test_hvictl_priorities(void **state)
     assert_int_equal(csr_read(CSR_VSTOPI), (uint64_t)IRQ_S_SOFT << 16 | 255);
     csr_write(CSR_HVICTL, 0);
     assert_int_equal(csr_read(CSR_VSTOPI), (uint64_t)IRQ_S_SOFT << 16 | 1);
+}
+
+/* mvien reads zero, so mvip's SSIP/STIP/SEIP are mip's (AIA 5.3), writable where mip's are. */
+static void test_mvip_aliases_mip(void **state)
+{
+    env->priv = PRV_M;
+    assert_int_equal(csr_read(CSR_MVIEN), 0);
+    csr_write(CSR_MVIP, MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_MSIP | MIP_VSSIP);
+    /* SEIP belongs to the interrupt controller, MSIP to the ACLINT: not written */
+    assert_int_equal(csr_read(CSR_MIP) & (MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_MSIP | MIP_VSSIP),
+                     MIP_SSIP | MIP_STIP);
+    assert_int_equal(csr_read(CSR_MVIP), MIP_SSIP | MIP_STIP);
+    csr_write(CSR_MIP, MIP_STIP);
+    assert_int_equal(csr_read(CSR_MVIP), MIP_STIP);
+    env->menvcfg |= MENVCFG_STCE; /* Sstc drives STIP: no longer writable through either */
+    csr_write(CSR_MVIP, MIP_SSIP);
+    assert_int_equal(csr_read(CSR_MVIP), MIP_SSIP | MIP_STIP);
 }
 
 static void test_guest_file_properties(void **state)
@@ -226,9 +245,13 @@ static void test_guest_file_properties(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_hgeip_follows_guest_files), T(test_vs_reaches_the_vgein_file),
-        T(test_no_guest_file_selected),    T(test_topi_orders),
-        T(test_hvictl_priorities),         cmocka_unit_test(test_guest_file_properties),
+        T(test_hgeip_follows_guest_files),
+        T(test_vs_reaches_the_vgein_file),
+        T(test_no_guest_file_selected),
+        T(test_topi_orders),
+        T(test_hvictl_priorities),
+        T(test_mvip_aliases_mip),
+        cmocka_unit_test(test_guest_file_properties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
