@@ -53,7 +53,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 X86_UNIT_BINS := $(filter $(BUILD)/tests/unit/test-x86-%,$(UNIT_BINS))
 
-.PHONY: all check unit guest bench clean format format-check run images soak soak-smp fuzz-jit \
+.PHONY: all check unit unit-bins guest bench clean format format-check run images soak soak-smp fuzz-jit \
         test-vector-long
 all: $(BUILD)/kestrel $(BUILD)/kestrel-x86_64
 
@@ -107,7 +107,11 @@ $(BUILD)/tests/unit/test-decode-ubsan: tests/unit/test-decode.c $(DECODE_SRCS) $
 	    tests/unit/test-decode.c $(DECODE_SRCS) \
 	    $(filter-out $(DECODE_SRCS:%.c=$(BUILD)/%.o),$(LIB_OBJS)) $(LDLIBS) -lcmocka
 
-unit: $(UNIT_BINS) $(DIFFTEST_BIN) $(BUILD)/tests/unit/test-decode-ubsan
+# `make unit` builds and runs the unit tests; unit-bins only builds them.
+unit-bins: $(UNIT_BINS) $(DIFFTEST_BIN) $(BUILD)/tests/unit/test-decode-ubsan
+
+unit: unit-bins
+	tests/run --only-unit
 
 # `make fuzz-jit SECONDS=N`: the differential test with random seeds for N seconds.
 fuzz-jit: $(DIFFTEST_BIN)
@@ -117,7 +121,7 @@ guest:
 	$(MAKE) -C tests/guest OUT=$(abspath $(BUILD)/tests/guest)
 
 # STYLE.md: the formatting is checked with the tests.
-check: all unit guest format-check images
+check: all unit-bins guest format-check images
 	tests/run --sanitizer $(CHECK_SAN) --fuzz
 
 bench: all
@@ -198,10 +202,10 @@ FUZZ_BINS := $(FUZZ_SRCS:%.c=$(BUILD)/%)
 .PHONY: asan-build tsan-build fuzz-build check-asan check-tsan fuzz
 asan-build:
 	$(Q)CC=$(SAN_CC) CFLAGS="$(ASAN_CFLAGS)" $(MAKE) --no-print-directory BUILD=build-asan \
-	    build-asan/kestrel unit
+	    build-asan/kestrel unit-bins
 tsan-build:
 	$(Q)CC=$(SAN_CC) CFLAGS="$(TSAN_CFLAGS)" $(MAKE) --no-print-directory BUILD=build-tsan \
-	    build-tsan/kestrel unit
+	    build-tsan/kestrel unit-bins
 fuzz-build:
 	$(Q)CC=$(SAN_CC) CFLAGS="$(FUZZ_CFLAGS)" $(MAKE) --no-print-directory BUILD=build-fuzz \
 	    fuzz-harnesses
