@@ -113,7 +113,8 @@ static void bits_set(PageDesc *pd, unsigned start, unsigned end)
 static bool bits_any(PageDesc *pd, unsigned start, unsigned end)
 {
     for (unsigned i = start; i < end; i++) {
-        if (__atomic_load_n(&pd->code_bits[i / 64], __ATOMIC_RELAXED) & (1ULL << (i % 64))) {
+        /* acquire: cleared bits (page_drop_blocks) come after the blocks' removal */
+        if (__atomic_load_n(&pd->code_bits[i / 64], __ATOMIC_ACQUIRE) & (1ULL << (i % 64))) {
             return true;
         }
     }
@@ -283,8 +284,15 @@ static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
         TranslationBlock *tb = *p;
         unsigned off = tb->phys_pc & ~TARGET_PAGE_MASK;
         if (off < end && start < off + tb->size) {
-            __atomic_store_n(p, tb->page_next, __ATOMIC_RELEASE); /* pd->first: read unlocked */
+            /*
+             * Out of the hash table first, off the page list second: a store on another hart
+             * that finds the list empty (tb_invalidate_page's unlocked check, acquire) returns
+             * at once, and its next lookup must already miss tb. In the other order a store
+             * racing with a translator's failed verify found the list empty, returned, and
+             * looked up the block still being dropped (test-tcg-smc, ~1 run in 100 under load).
+             */
             tb_remove(tb);
+            __atomic_store_n(p, tb->page_next, __ATOMIC_RELEASE); /* pd->first: read unlocked */
         } else {
             p = &tb->page_next;
         }
