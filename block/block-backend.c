@@ -146,13 +146,18 @@ void blk_unref(BlockBackend *blk)
 
 bool blk_register(BlockBackend *blk, const char *id, Error **errp)
 {
+    BlockBackend **tail = &blk_list;
+
     if (blk_by_name(id)) {
         error_setg(errp, "Duplicate ID '%s' for drive", id);
         return false;
     }
+    while (*tail) { /* in creation order, as query-block lists them */
+        tail = &(*tail)->next;
+    }
     blk->name = xstrdup(id);
-    blk->next = blk_list;
-    blk_list = blk;
+    blk->next = NULL;
+    *tail = blk;
     return true;
 }
 
@@ -484,7 +489,6 @@ void blk_flush_all(void)
 void blk_foreach(BlkInfoFunc *fn, void *opaque)
 {
     for (BlockBackend *blk = blk_list; blk; blk = blk->next) {
-        fn(blk->name ? blk->name : "", blk->filename, blk->drv->format_name, blk_is_read_only(blk),
-           opaque);
+        fn(blk, opaque);
     }
 }

@@ -4,7 +4,8 @@
  * the parsing of a command line into the JSON arguments the shared command
  * table takes (monitor-internal.h). Argument words follow the command's
  * schema: s a word or a "quoted string", S the rest of the line, i an
- * expression, O key=value options (device_add), / QEMU's /fmt suffix.
+ * expression, O key=value options (device_add), / QEMU's /fmt suffix, -X a flag ("force:-f":
+ * true when the word is -f).
  */
 #include <ctype.h>
 
@@ -143,7 +144,14 @@ static json_object *hmp_parse_args(const MonitorCommand *cmd, const char *p, Err
     while (*s) {
         size_t item_len = strcspn(s, ",");
         const char *colon = memchr(s, ':', item_len);
-        if (colon) {
+        if (colon && colon[1] == '-') { /* "force:-f": true if the next word is -f */
+            const char *w = skip_ws(p);
+            bool set = w[0] == '-' && w[1] == colon[2] && (!w[2] || w[2] == ' ' || w[2] == '\t');
+            char *name = strndup(s, colon - s);
+            json_object_object_add(args, name, json_object_new_boolean(set));
+            free(name);
+            p = set ? w + 2 : p;
+        } else if (colon) {
             char *name = strndup(s, colon - s);
             bool optional = colon + 2 < s + item_len && colon[2] == '?';
             bool ok = hmp_parse_arg(cmd->hmp_name, name, colon[1], optional, &p, args, errp);

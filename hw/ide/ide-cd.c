@@ -42,6 +42,37 @@ void atapi_identify(const AHCIDisk *disk, uint16_t id[256])
     ata_id_checksum(id);
 }
 
+/* ---- removable medium: the monitor's side of the tray (BlockDevOps) ---- */
+
+static void ide_cd_change_media(void *opaque, bool load)
+{
+    AHCIDisk *d = &((AHCIPort *)opaque)->disk;
+
+    atapi_media_changed(&d->cd, !load, blk_is_inserted(d->blk), blk_getlength(d->blk));
+}
+
+static bool ide_cd_is_tray_open(void *opaque)
+{
+    return ((AHCIPort *)opaque)->disk.cd.tray_open;
+}
+
+static bool ide_cd_is_medium_locked(void *opaque)
+{
+    return ((AHCIPort *)opaque)->disk.cd.locked;
+}
+
+static void ide_cd_eject_request(void *opaque, bool force)
+{
+    atapi_eject_request(&((AHCIPort *)opaque)->disk.cd, force);
+}
+
+const BlockDevOps ide_cd_block_ops = {
+    .change_media_cb = ide_cd_change_media,
+    .is_tray_open = ide_cd_is_tray_open,
+    .is_medium_locked = ide_cd_is_medium_locked,
+    .eject_request_cb = ide_cd_eject_request,
+};
+
 static void ide_cd_class_init(ObjectClass *oc, void *data)
 {
     IDEDeviceClass *idc = OBJECT_CLASS_CHECK(IDEDeviceClass, oc, TYPE_IDE_DEVICE);

@@ -51,7 +51,8 @@ static void ide_device_finalize(Object *obj)
     IDEDevice *s = IDE_DEVICE(obj);
 
     if (s->port) {
-        if (s->port->disk.blk) { /* an empty CD drive has none */
+        if (s->port->disk.blk) { /* an ide-cd without drive= has none */
+            blk_set_dev_ops(s->port->disk.blk, NULL, NULL);
             blk_detach_dev(s->port->disk.blk, s);
         }
         memset(&s->port->disk, 0, sizeof(s->port->disk));

@@ -97,6 +97,9 @@ void ahci_update_irq(AHCIState *s);
 
 /* The 256 IDENTIFY DEVICE words of disk (exposed for the unit tests). */
 void ata_identify(const AHCIDisk *disk, uint16_t id[256]);
+/* What the monitor's eject/change reach an ATAPI drive's port through (ide-cd.c; opaque: the
+ * AHCIPort). */
+extern const BlockDevOps ide_cd_block_ops;
 /* The 256 IDENTIFY PACKET DEVICE words of an ATAPI drive (ide-cd.c). */
 void atapi_identify(const AHCIDisk *disk, uint16_t id[256]);
 /* IDENTIFY helpers: an ATA string in nwords words; the integrity word 255 (ide-hd.c). */
