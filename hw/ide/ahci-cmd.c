@@ -434,6 +434,10 @@ static void atapi_packet(AHCICmd *c)
         atapi_check_condition(c, SENSE_ABORTED_COMMAND, ASC_NO_ADDITIONAL);
         return;
     }
+    /* The disc is whatever the backend holds now: the monitor may have taken it out while the
+     * tray was open, and the guest may close the tray on nothing. */
+    cd->medium = c->port->disk.blk && blk_is_inserted(c->port->disk.blk);
+    cd->sectors = cd->medium ? blk_getlength(c->port->disk.blk) / ATAPI_SECTOR_SIZE : 0;
     ok = atapi_execute(cd, cdb, &req);
     if (ok && req.nsectors) {
         ok = atapi_read(c, &req);

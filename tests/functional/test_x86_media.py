@@ -1,0 +1,129 @@
+"""Removable media on q35, Kestrel against qemu-system-x86_64 -M q35 (QEMU 7.2): the default
+empty CD-ROM (ide2-cd0 on AHCI port 2, absent under -nodefaults), which Linux sees as an sr0
+without a medium; HMP `change`, QMP `blockdev-change-medium` and HMP `eject` while Linux uses
+the drive (it reads each new disc's file; it locks the tray while the disc is mounted, so an
+eject then fails with QEMU's message; after an eject it finds no medium). One boot per
+emulator covers it all."""
+import os
+import socket
+import subprocess
+
+import pexpect
+import pytest
+
+from conftest import HANG_GUARD
+from monitor_util import HMP, QMP
+from test_vnc import wait_for
+from test_x86_cdrom import build_iso
+from test_x86_disk_net import hmp
+from test_x86_firmware import sh
+
+# Kestrel's x86 engine needs minutes for Debian's kernel: a hang guard, not a timing check.
+BOOT_GUARD = 4 * HANG_GUARD
+TEXTS = {"a": "first disc\n", "b": "second disc, loaded through QMP\n"}
+# Read the disc (mount retried a little: the drive may report the change on the first try).
+READ = ("umount /mnt 2>/dev/null; mkdir -p /mnt; for i in 1 2 3; do mount -t iso9660 -o ro "
+        "/dev/sr0 /mnt 2>/dev/null && break; done; cat /mnt/hello.txt")
+# What opening an empty drive says (the first line of dd's complaint).
+PROBE = "dd if=/dev/sr0 of=/dev/null bs=2048 count=1 2>&1 | head -1; true"
+
+
+@pytest.fixture(scope="module")
+def isos(tmp_path_factory):
+    """Two data discs, each with its own hello.txt: {"a": path, "b": path}."""
+    paths = {}
+    for name, text in TEXTS.items():
+        tree = tmp_path_factory.mktemp(f"disc-{name}")
+        (tree / "hello.txt").write_text(text)
+        paths[name] = str(tree.parent / f"disc-{name}.iso")
+        build_iso(paths[name], tree)
+    return paths
+
+
+def test_default_cdrom_matches_qemu(x86_binaries):
+    """q35 has an empty ide2-cd0 unless -nodefaults or a -drive takes index 2."""
+    for binary in x86_binaries:
+        out = hmp(binary, [], "info block")  # hmp() passes -nodefaults
+        assert not any(l.startswith("ide2-cd0") for l in out), (binary, out)
+    for binary in x86_binaries:
+        proc = subprocess.run([binary, "-M", "q35", "-S", "-display", "none", "-serial", "none",
+                               "-monitor", "stdio"], input="info block\nquit\n",
+                              capture_output=True, text=True, timeout=HANG_GUARD)
+        assert "ide2-cd0: [not inserted]" in proc.stdout, (binary, proc.stdout)
+        assert "Removable device: not locked, tray closed" in proc.stdout, (binary, proc.stdout)
+
+
+def connect(path, child):
+    wait_for(path, child.isalive)
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    s.settimeout(HANG_GUARD)
+    return s
+
+
+def media_session(binary, images, isos, tmp_path, log):
+    """Boot -kernel with the default CD-ROM, then drive it from both monitors; returns what
+    the guest and the monitors said at each step, as text lines."""
+    hmp_path, qmp_path = str(tmp_path / "hmp.sock"), str(tmp_path / "qmp.sock")
+    args = ["-M", "q35", "-m", "512", "-nographic", "-kernel", images[0], "-initrd", images[1],
+            "-append", "console=ttyS0", "-monitor", f"unix:{hmp_path},server=on,wait=off",
+            "-qmp", f"unix:{qmp_path},server=on,wait=off"]
+    child = pexpect.spawn(binary, args, timeout=BOOT_GUARD, encoding="utf-8",
+                          codec_errors="replace")
+    child.logfile_read = log
+    steps = []
+    try:
+        mon, qmp = HMP(connect(hmp_path, child)), QMP(connect(qmp_path, child))
+        mon.read_until_prompt()
+        qmp.negotiate()
+        child.expect("KESTREL-X86-INIT")
+        sh(child, "dmesg -n 1")  # QEMU's drive logs an I/O error on the first read: keep it off
+        sh(child, "n=0; while [ ! -b /dev/sr0 ] && [ $n -lt 1200 ]; do sleep 0.25; "
+                  "n=$((n + 1)); done; [ -b /dev/sr0 ]")
+        steps.append("empty: " + sh(child, PROBE).strip())
+        steps.append("change: " + mon.cmd(f"change ide2-cd0 {isos['a']} raw").strip())
+        steps.append("read a: " + sh(child, READ).strip())
+        # Mounted: Linux holds the tray locked (PREVENT ALLOW MEDIUM REMOVAL).
+        steps.append("eject locked: " + mon.cmd("eject ide2-cd0").strip())
+        sh(child, "umount /mnt")
+        _, r = qmp.cmd("blockdev-change-medium", {"device": "ide2-cd0", "filename": isos["b"],
+                                                  "format": "raw"})
+        steps.append(f"qmp change: {r}")
+        steps.append("read b: " + sh(child, READ).strip())
+        sh(child, "umount /mnt")
+        steps.append("eject: " + mon.cmd("eject ide2-cd0").strip())
+        steps.append("ejected: " + sh(child, PROBE).strip())
+        blk = [l.strip() for l in mon.cmd("info block").splitlines() if "ide2-cd0" in l or
+               "Removable" in l]
+        steps.append("info block: " + " | ".join(blk))
+        _, r = qmp.cmd("eject", {"device": "ide0-hd0"})
+        steps.append(f"qmp eject missing: {r}")
+        child.sendline("poweroff -f")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    return steps
+
+
+def test_change_and_eject_seen_by_linux(x86_binaries, x86_image_dir, isos, tmp_path):
+    images = [os.path.join(x86_image_dir, f) for f in ("bzImage", "initrd.cpio.gz")]
+    results = []
+    for binary in x86_binaries:
+        name = os.path.basename(binary)
+        (tmp_path / name).mkdir()
+        with open(tmp_path / f"{name}.log", "w") as log:
+            results.append(media_session(binary, images, isos, tmp_path / name, log))
+    ours, theirs = results
+    text = "\n".join(ours)
+    assert "empty: dd: can't open '/dev/sr0': No medium found" in text, text
+    assert f"read a: {TEXTS['a'].strip()}" in text, text
+    assert ("eject locked: Error: Device 'ide2-cd0' is locked and force was not specified, "
+            "wait for tray to open and try again") in text, text
+    assert "qmp change: {'return': {}}" in text, text
+    assert f"read b: {TEXTS['b'].strip()}" in text, text
+    assert "ejected: dd: can't open '/dev/sr0': No medium found" in text, text
+    # Linux closed the tray again when dd opened the drive (the cdrom driver's autoclose).
+    assert ("info block: ide2-cd0: [not inserted] | Removable device: not locked, tray closed"
+            in text), text
+    assert "DeviceNotFound" in text, text
+    assert ours == theirs
