@@ -268,6 +268,7 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
         ms->ram_size = o->ram_size;
     }
     ms->vga = vga_choice(o, mc);
+    ms->boot = o->boot;
     ms->smp =
         (CpuTopology){o->smp_cpus, o->smp_sockets, o->smp_cores, o->smp_threads, o->smp_maxcpus};
     for (int i = 0; i < o->nnuma; i++) {

@@ -93,9 +93,10 @@ def media_session(binary, images, isos, tmp_path, log):
         sh(child, "umount /mnt")
         steps.append("eject: " + mon.cmd("eject ide2-cd0").strip())
         steps.append("ejected: " + sh(child, PROBE).strip())
-        blk = [l.strip() for l in mon.cmd("info block").splitlines() if "ide2-cd0" in l or
-               "Removable" in l]
-        steps.append("info block: " + " | ".join(blk))
+        lines = mon.cmd("info block").replace("\r", "").splitlines()
+        first = next(i for i, l in enumerate(lines) if l.startswith("ide2-cd0"))
+        removable = next(l for l in lines[first:] if "Removable device" in l)
+        steps.append(f"info block: {lines[first]} | {removable.strip()}")
         _, r = qmp.cmd("eject", {"device": "ide0-hd0"})
         steps.append(f"qmp eject missing: {r}")
         child.sendline("poweroff -f")

@@ -32,12 +32,13 @@
  * ATAPI drive without blk has no medium). */
 typedef struct AHCIDisk {
     BlockBackend *blk;
-    bool atapi;       /* a CD-ROM: PACKET commands run against cd */
-    ATAPIState cd;    /* atapi only */
-    uint64_t sectors; /* 512-byte sectors (ATA disk) */
-    char serial[21];  /* IDENTIFY words 10-19 */
-    char model[41];   /* IDENTIFY words 27-46 */
-    uint8_t multi;    /* SET MULTIPLE MODE count */
+    bool atapi;        /* a CD-ROM: PACKET commands run against cd */
+    ATAPIState cd;     /* atapi only */
+    uint64_t sectors;  /* 512-byte sectors (ATA disk) */
+    char serial[21];   /* IDENTIFY words 10-19 */
+    char model[41];    /* IDENTIFY words 27-46 */
+    uint8_t multi;     /* SET MULTIPLE MODE count */
+    int64_t bootindex; /* the device's bootindex=, -1: none (hw/i386/pc-boot.c) */
 } AHCIDisk;
 
 /* What an ide-device subclass tells the shared realize. */
