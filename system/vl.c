@@ -426,6 +426,22 @@ static bool add_debugcon(const char *spec, Error **errp)
     return true;
 }
 
+/* QEMU leaves out its default CD-ROM when a -device names a disk or CD drive of its own. */
+static bool device_replaces_default_cdrom(const VLOptions *o)
+{
+    static const char *const drives[] = {"ide-cd", "ide-hd", "scsi-cd", "scsi-hd"};
+
+    for (int i = 0; i < o->ndevice; i++) {
+        size_t len = strcspn(o->device[i], ",");
+        for (size_t j = 0; j < ARRAY_SIZE(drives); j++) {
+            if (len == strlen(drives[j]) && !strncmp(o->device[i], drives[j], len)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /*
  * Backends (-netdev, -blockdev, -drive; -object came before the machine) before the board,
  * as QEMU: a board takes its flash images from -drive if=pflash. *drive_devices receives the
@@ -468,10 +484,10 @@ static bool create_backends(const VLOptions *o, const MachineClass *mc, char ***
         }
     }
     /* QEMU's default CD-ROM: an empty if=ide drive at index 2 (q35: ide2-cd0 on AHCI port
-     * 2), after the -drive's, unless -nodefaults or one of them took that place. Its device
-     * string goes in the spare last slot. */
-    if (ok && !o->nodefaults && board.default_if && !strcmp(board.default_if, "ide") &&
-        board.ide_buses > 2 && !(board.ide_used & (1u << 2))) {
+     * 2), after the -drive's, unless -nodefaults, one of them took that place or a -device
+     * is a drive. Its device string goes in the spare last slot. */
+    if (ok && !o->nodefaults && !device_replaces_default_cdrom(o) && board.default_if &&
+        !strcmp(board.default_if, "ide") && board.ide_buses > 2 && !(board.ide_used & (1u << 2))) {
         ok = drive_new_on("index=2,media=cdrom", false, &board, &(*drive_devices)[o->ndrive], errp);
     }
     return ok;

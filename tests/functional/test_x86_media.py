@@ -15,7 +15,6 @@ from conftest import HANG_GUARD
 from monitor_util import HMP, QMP
 from test_vnc import wait_for
 from test_x86_cdrom import build_iso
-from test_x86_disk_net import hmp
 from test_x86_firmware import sh
 
 # Kestrel's x86 engine needs minutes for Debian's kernel: a hang guard, not a timing check.
@@ -40,17 +39,30 @@ def isos(tmp_path_factory):
     return paths
 
 
-def test_default_cdrom_matches_qemu(x86_binaries):
-    """q35 has an empty ide2-cd0 unless -nodefaults or a -drive takes index 2."""
-    for binary in x86_binaries:
-        out = hmp(binary, [], "info block")  # hmp() passes -nodefaults
-        assert not any(l.startswith("ide2-cd0") for l in out), (binary, out)
-    for binary in x86_binaries:
-        proc = subprocess.run([binary, "-M", "q35", "-S", "-display", "none", "-serial", "none",
-                               "-monitor", "stdio"], input="info block\nquit\n",
-                              capture_output=True, text=True, timeout=HANG_GUARD)
-        assert "ide2-cd0: [not inserted]" in proc.stdout, (binary, proc.stdout)
-        assert "Removable device: not locked, tray closed" in proc.stdout, (binary, proc.stdout)
+def info_block(binary, args):
+    """`info block` of binary -M q35 args, with its defaults (unlike hmp(): no -nodefaults)."""
+    proc = subprocess.run([binary, "-M", "q35", "-S", "-display", "none", "-serial", "none",
+                           "-monitor", "stdio", *args], input="info block\nquit\n",
+                          capture_output=True, text=True, timeout=HANG_GUARD)
+    assert proc.returncode == 0, (binary, args, proc.stderr)
+    return proc.stdout
+
+
+def test_default_cdrom_matches_qemu(x86_binaries, isos):
+    """q35 has an empty ide2-cd0 (not locked, tray closed) unless -nodefaults, a -drive at
+    index 2 or a -device that is a drive (ide-hd, ide-cd, scsi-hd, scsi-cd); another -device
+    leaves it."""
+    drive = ["-drive", f"file={isos['a']},format=raw,if=none,id=d0,media=cdrom"]
+    cases = {(): True, ("-nodefaults",): False,
+             ("-drive", f"file={isos['a']},format=raw,media=cdrom,index=2"): False,
+             (*drive, "-device", "ide-cd,drive=d0,bus=ide.4"): False,
+             (*drive, "-device", "virtio-blk-pci,drive=d0"): True}
+    for args, present in cases.items():
+        for binary in x86_binaries:
+            out = info_block(binary, list(args))
+            assert ("ide2-cd0: [not inserted]" in out) == present, (binary, args, out)
+            if present:
+                assert "Removable device: not locked, tray closed" in out, (binary, out)
 
 
 def connect(path, child):
