@@ -219,6 +219,11 @@ bool blk_attach_dev(BlockBackend *blk, void *dev, Error **errp)
     return true;
 }
 
+void *blk_get_attached_dev(const BlockBackend *blk)
+{
+    return blk->dev;
+}
+
 void blk_detach_dev(BlockBackend *blk, void *dev)
 {
     if (blk->dev == dev) {

@@ -7,6 +7,7 @@
  */
 #include "block/block.h"
 #include "monitor-internal.h"
+#include "qom/object.h"
 
 /* ---- query-block ---- */
 
@@ -19,6 +20,11 @@ static void add_block(BlockBackend *blk, void *opaque)
     json_object_object_add(o, "device", json_object_new_string(blk_name(blk)));
     json_object_object_add(o, "locked", json_object_new_boolean(ops && ops->is_medium_locked(dev)));
     json_object_object_add(o, "removable", json_object_new_boolean(ops != NULL));
+    if (blk_get_attached_dev(blk)) {
+        char *path = object_get_canonical_path(blk_get_attached_dev(blk));
+        json_object_object_add(o, "qdev", json_object_new_string(path));
+        free(path);
+    }
     if (ops) {
         json_object_object_add(o, "tray_open", json_object_new_boolean(ops->is_tray_open(dev)));
     }

@@ -187,6 +187,7 @@ const BlockDevOps *blk_dev_ops(const BlockBackend *blk, void **opaque);
 /* Claim blk for one device (a second claim fails: "drive 'x' is already in use"). */
 bool blk_attach_dev(BlockBackend *blk, void *dev, Error **errp) WARN_UNUSED_RESULT;
 void blk_detach_dev(BlockBackend *blk, void *dev);
+void *blk_get_attached_dev(const BlockBackend *blk); /* NULL: none */
 
 uint64_t blk_getlength(const BlockBackend *blk); /* bytes */
 bool blk_is_read_only(const BlockBackend *blk);

@@ -4,6 +4,7 @@ without a medium; HMP `change`, QMP `blockdev-change-medium` and HMP `eject` whi
 the drive (it reads each new disc's file; it locks the tray while the disc is mounted, so an
 eject then fails with QEMU's message; after an eject it finds no medium). One boot per
 emulator covers it all."""
+import json
 import os
 import socket
 import subprocess
@@ -139,4 +140,45 @@ def test_change_and_eject_seen_by_linux(x86_binaries, x86_image_dir, isos, tmp_p
     assert ("info block: ide2-cd0: [not inserted] | Removable device: not locked, tray closed"
             in text), text
     assert "DeviceNotFound" in text, text
+    assert ours == theirs
+
+
+def qmp_transcript(binary, isos):
+    """QMP's replies and events for the tray commands on a stopped q35 with a disk, as
+    comparable text (no timestamps; the device's QOM path differs between the two)."""
+    script = [("blockdev-open-tray", {"device": "ide2-cd0"}),
+              ("blockdev-close-tray", {"device": "ide2-cd0"}),
+              ("blockdev-change-medium", {"device": "ide2-cd0", "filename": isos["a"],
+                                          "format": "raw"}),
+              ("eject", {"device": "ide2-cd0"}),
+              ("blockdev-close-tray", {"device": "nosuch"}),
+              ("eject", {"device": "ide0-hd0"}),
+              ("blockdev-change-medium", {"device": "ide2-cd0", "filename": isos["a"],
+                                          "format": "nosuch"})]
+    req = "".join(json.dumps({"execute": c, "arguments": a}) + "\n"
+                  for c, a in [("qmp_capabilities", {})] + script + [("quit", {})])
+    proc = subprocess.run([binary, "-M", "q35", "-S", "-display", "none", "-serial", "none",
+                           "-monitor", "none", "-qmp", "stdio", "-drive",
+                           f"file={isos['b']},format=raw,index=0,snapshot=on"],
+                          input=req, capture_output=True, text=True, timeout=HANG_GUARD)
+    out = []
+    for line in proc.stdout.splitlines():
+        msg = json.loads(line)
+        msg.pop("timestamp", None)
+        if msg.get("event") == "DEVICE_TRAY_MOVED":
+            assert msg["data"].pop("id").startswith("/machine/"), msg
+        if msg.get("event") != "SHUTDOWN" and "QMP" not in msg:
+            out.append(msg)
+    return out
+
+
+def test_qmp_tray_commands_match_qemu(x86_binaries, isos):
+    """blockdev-open-tray/close-tray, blockdev-change-medium and eject: the same replies,
+    errors and DEVICE_TRAY_MOVED events as QEMU's (ide0-hd0, a disk, is not removable)."""
+    ours, theirs = (qmp_transcript(b, isos) for b in x86_binaries)
+    moved = [m["data"]["tray-open"] for m in ours if m.get("event") == "DEVICE_TRAY_MOVED"]
+    assert moved == [True, False, True, False, True], ours
+    assert {"error": {"class": "DeviceNotFound", "desc": "Device 'nosuch' not found"}} in ours
+    assert {"error": {"class": "GenericError", "desc": "Device 'ide0-hd0' is not removable"}} \
+        in ours
     assert ours == theirs

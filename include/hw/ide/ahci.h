@@ -101,6 +101,9 @@ void ata_identify(const AHCIDisk *disk, uint16_t id[256]);
 /* What the monitor's eject/change reach an ATAPI drive's port through (ide-cd.c; opaque: the
  * AHCIPort). */
 extern const BlockDevOps ide_cd_block_ops;
+/* The tray of port's drive moved (the monitor, or the guest's START STOP UNIT): QMP's
+ * DEVICE_TRAY_MOVED. */
+void ide_cd_tray_moved(AHCIPort *port);
 /* The 256 IDENTIFY PACKET DEVICE words of an ATAPI drive (ide-cd.c). */
 void atapi_identify(const AHCIDisk *disk, uint16_t id[256]);
 /* IDENTIFY helpers: an ATA string in nwords words; the integrity word 255 (ide-hd.c). */
