@@ -228,10 +228,6 @@ static json_object *hmp_change(MonitorCmdCtx *ctx, json_object *args, Error **er
         return hmp_change_vnc(ctx, target ? json_object_get_string(target) : NULL,
                               arg ? json_object_get_string(arg) : NULL, errp);
     }
-    if (!target) {
-        error_setg(errp, "change: string expected");
-        return NULL;
-    }
     medium = json_object_new_object();
     json_object_object_add(medium, "device", json_object_new_string(dev));
     json_object_object_add(medium, "filename", json_object_get(target));
@@ -255,7 +251,7 @@ const MonitorCommand block_commands[] = {
     {.name = "eject",
      .hmp_name = "eject",
      .args = "device:s,force:b?",
-     .hmp_args = "force:-f,device:s",
+     .hmp_args = "force:-f,device:B",
      .params = "[-f] device",
      .help = "eject a removable medium (use -f to force it)",
      .fn = cmd_eject},
@@ -263,7 +259,7 @@ const MonitorCommand block_commands[] = {
      .args = "device:s,filename:s,format:s?,force:b?,read-only-mode:s?",
      .fn = cmd_change_medium},
     {.hmp_name = "change",
-     .args = "device:s,target:s?,arg:s?,read-only-mode:s?",
+     .args = "device:B,target:F,arg:s?,read-only-mode:s?",
      .params = "device filename [format [read-only-mode]]",
      .help = "change a removable medium, or the VNC password ('change vnc password PASS')",
      .fn = hmp_change},

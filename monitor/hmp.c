@@ -5,7 +5,7 @@
  * table takes (monitor-internal.h). Argument words follow the command's
  * schema: s a word or a "quoted string", S the rest of the line, i an
  * expression, O key=value options (device_add), / QEMU's /fmt suffix, -X a flag ("force:-f":
- * true when the word is -f).
+ * true when the word is -f); B (block device) and F (file name) are words like s.
  */
 #include <ctype.h>
 
@@ -87,6 +87,19 @@ static bool hmp_parse_word(const char *cmdname, const char *name, char type, cha
     return true;
 }
 
+/* QEMU's word for a missing argument of the type. */
+static const char *missing_what(char type)
+{
+    switch (type) {
+    case 'B':
+        return "block device name expected";
+    case 'F':
+        return "filename expected";
+    default:
+        return "string expected";
+    }
+}
+
 /* One schema item from the line at *pp (advanced past it). */
 static bool hmp_parse_arg(const char *cmdname, const char *name, char type, bool optional,
                           const char **pp, json_object *args, Error **errp)
@@ -108,8 +121,11 @@ static bool hmp_parse_arg(const char *cmdname, const char *name, char type, bool
     }
     if (!*p) {
         if (!optional) {
-            error_setg(errp, type == 'i' ? "unexpected end of expression" : "%s: string expected",
-                       cmdname);
+            if (type == 'i') {
+                error_setg(errp, "unexpected end of expression");
+            } else {
+                error_setg(errp, "%s: %s", cmdname, missing_what(type));
+            }
         }
         return optional;
     }

@@ -16,6 +16,7 @@ from conftest import HANG_GUARD
 from monitor_util import HMP, QMP
 from test_vnc import wait_for
 from test_x86_cdrom import build_iso
+from test_x86_disk_net import hmp
 from test_x86_firmware import sh
 
 # Kestrel's x86 engine needs minutes for Debian's kernel: a hang guard, not a timing check.
@@ -182,3 +183,19 @@ def test_qmp_tray_commands_match_qemu(x86_binaries, isos):
     assert {"error": {"class": "GenericError", "desc": "Device 'ide0-hd0' is not removable"}} \
         in ours
     assert ours == theirs
+
+
+def test_hmp_media_errors_match_qemu(x86_binaries, isos):
+    """HMP eject/change: QEMU's messages for missing arguments, unknown and non-removable
+    devices, files that cannot be opened and formats that do not exist; an empty CD drive
+    from -drive media=cdrom without file=."""
+    args = ["-drive", f"file={isos['b']},format=raw,index=0,snapshot=on",
+            "-drive", "if=ide,index=2,media=cdrom"]
+    cmds = ["eject", "eject -f", "change", "change ide2-cd0", "eject nosuch",
+            "eject ide0-hd0", "change ide0-hd0 /nonexistent", f"change ide2-cd0 {isos['a']} x",
+            f"change ide0-hd0 {isos['a']} raw", "eject -f ide2-cd0"]
+    ours, theirs = ([l for l in hmp(b, args, *cmds) if l.strip()] for b in x86_binaries)
+    assert ours == theirs
+    assert "Error: Device 'ide0-hd0' is not removable" in ours, ours
+    assert "Error: Could not open '/nonexistent': No such file or directory" in ours, ours
+    assert "eject: block device name expected" in ours, ours
