@@ -146,13 +146,18 @@ void blk_unref(BlockBackend *blk)
 
 bool blk_register(BlockBackend *blk, const char *id, Error **errp)
 {
+    BlockBackend **tail = &blk_list;
+
     if (blk_by_name(id)) {
         error_setg(errp, "Duplicate ID '%s' for drive", id);
         return false;
     }
+    while (*tail) { /* in creation order, as query-block lists them */
+        tail = &(*tail)->next;
+    }
     blk->name = xstrdup(id);
-    blk->next = blk_list;
-    blk_list = blk;
+    blk->next = NULL;
+    *tail = blk;
     return true;
 }
 
@@ -212,6 +217,11 @@ bool blk_attach_dev(BlockBackend *blk, void *dev, Error **errp)
     }
     blk->dev = dev;
     return true;
+}
+
+void *blk_get_attached_dev(const BlockBackend *blk)
+{
+    return blk->dev;
 }
 
 void blk_detach_dev(BlockBackend *blk, void *dev)
@@ -484,7 +494,6 @@ void blk_flush_all(void)
 void blk_foreach(BlkInfoFunc *fn, void *opaque)
 {
     for (BlockBackend *blk = blk_list; blk; blk = blk->next) {
-        fn(blk->name ? blk->name : "", blk->filename, blk->drv->format_name, blk_is_read_only(blk),
-           opaque);
+        fn(blk, opaque);
     }
 }

@@ -6,7 +6,8 @@
  * "-drive file=x" makes an unattached drive "none0" that a
  * "-device virtio-blk-device,drive=none0" can use; we match that. On q35 the
  * default is if=ide: the disk goes on an AHCI port of the board's controller, and
- * media=cdrom makes it an ATAPI CD-ROM drive (ide-cd) there. media=cdrom is read-only, as QEMU.
+ * media=cdrom makes it an ATAPI CD-ROM drive (ide-cd) there. media=cdrom is read-only, as QEMU,
+ * and may have no file= (an empty drive, for `change` to load later).
  */
 #include <inttypes.h>
 
@@ -210,7 +211,8 @@ static bool drive_open(const DriveOptions *opts, char **device_opts, Error **err
         error_setg(errp, "drive with bus=0, unit=%" PRIu64 " exists", opts->index);
         goto out;
     }
-    blk = blk_open(opts->file, opts->format, flags, errp);
+    /* media=cdrom without file=: an empty drive (QEMU's q35 default CD-ROM is one). */
+    blk = opts->file ? blk_open(opts->file, opts->format, flags, errp) : blk_new_empty(flags);
     if (!blk || !blk_register(blk, id, errp)) {
         blk_unref(blk);
         goto out;
@@ -296,8 +298,8 @@ static bool drive_check(DriveOptions *opts, DriveBoard *board, Error **errp)
                          "operation to unmap");
     } else if (opts->format && !bdrv_find_format(opts->format)) {
         error_setg(errp, "format '%s' is not supported yet", opts->format);
-    } else if (!opts->file || !*opts->file) {
-        error_setg(errp, "drive has no file= (empty drives are not supported)");
+    } else if (opts->file ? !*opts->file : !opts->cdrom) {
+        error_setg(errp, "drive has no file= (only media=cdrom drives may be empty)");
     } else {
         return true;
     }

@@ -4,7 +4,8 @@
  * the parsing of a command line into the JSON arguments the shared command
  * table takes (monitor-internal.h). Argument words follow the command's
  * schema: s a word or a "quoted string", S the rest of the line, i an
- * expression, O key=value options (device_add), / QEMU's /fmt suffix.
+ * expression, O key=value options (device_add), / QEMU's /fmt suffix, -X a flag ("force:-f":
+ * true when the word is -f); B (block device) and F (file name) are words like s.
  */
 #include <ctype.h>
 
@@ -86,6 +87,19 @@ static bool hmp_parse_word(const char *cmdname, const char *name, char type, cha
     return true;
 }
 
+/* QEMU's word for a missing argument of the type. */
+static const char *missing_what(char type)
+{
+    switch (type) {
+    case 'B':
+        return "block device name expected";
+    case 'F':
+        return "filename expected";
+    default:
+        return "string expected";
+    }
+}
+
 /* One schema item from the line at *pp (advanced past it). */
 static bool hmp_parse_arg(const char *cmdname, const char *name, char type, bool optional,
                           const char **pp, json_object *args, Error **errp)
@@ -107,8 +121,11 @@ static bool hmp_parse_arg(const char *cmdname, const char *name, char type, bool
     }
     if (!*p) {
         if (!optional) {
-            error_setg(errp, type == 'i' ? "unexpected end of expression" : "%s: string expected",
-                       cmdname);
+            if (type == 'i') {
+                error_setg(errp, "unexpected end of expression");
+            } else {
+                error_setg(errp, "%s: %s", cmdname, missing_what(type));
+            }
         }
         return optional;
     }
@@ -143,7 +160,14 @@ static json_object *hmp_parse_args(const MonitorCommand *cmd, const char *p, Err
     while (*s) {
         size_t item_len = strcspn(s, ",");
         const char *colon = memchr(s, ':', item_len);
-        if (colon) {
+        if (colon && colon[1] == '-') { /* "force:-f": true if the next word is -f */
+            const char *w = skip_ws(p);
+            bool set = w[0] == '-' && w[1] == colon[2] && (!w[2] || w[2] == ' ' || w[2] == '\t');
+            char *name = strndup(s, colon - s);
+            json_object_object_add(args, name, json_object_new_boolean(set));
+            free(name);
+            p = set ? w + 2 : p;
+        } else if (colon) {
             char *name = strndup(s, colon - s);
             bool optional = colon + 2 < s + item_len && colon[2] == '?';
             bool ok = hmp_parse_arg(cmd->hmp_name, name, colon[1], optional, &p, args, errp);

@@ -94,6 +94,10 @@ extern const MonitorCommand hmp_commands[];
 extern const MonitorCommand hmp_machine_commands[]; /* hmp-machine.c */
 extern const MonitorCommand snapshot_commands[];    /* snapshot-cmds.c */
 extern const MonitorCommand ui_commands[];          /* ui-cmds.c: display and input */
+extern const MonitorCommand block_commands[];       /* block-cmds.c: query-block, media */
+/* HMP "change vnc password PASSWORD" (ui-cmds.c), reached through HMP's change. */
+json_object *hmp_change_vnc(MonitorCmdCtx *ctx, const char *target, const char *arg,
+                            Error **errp);
 /* Every table, NULL-terminated, in lookup order (help and query-commands list them all). */
 extern const MonitorCommand *const monitor_tables[];
 const MonitorCommand *monitor_find_qmp(const char *name);

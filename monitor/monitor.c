@@ -311,7 +311,8 @@ static const MonitorCommand *find_in(const MonitorCommand *table, const char *na
 }
 
 const MonitorCommand *const monitor_tables[] = {
-    monitor_commands, hmp_commands, hmp_machine_commands, snapshot_commands, ui_commands, NULL};
+    monitor_commands, hmp_commands, hmp_machine_commands, snapshot_commands, ui_commands,
+    block_commands,   NULL};
 
 static const MonitorCommand *find_in_all(const char *name, bool qmp)
 {

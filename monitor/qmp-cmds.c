@@ -237,44 +237,7 @@ static json_object *cmd_query_machines(MonitorCmdCtx *ctx, json_object *args, Er
     return ret;
 }
 
-/* ---- block and chardev ---- */
-
-static void add_block(const char *id, const char *filename, const char *format, bool ro,
-                      void *opaque)
-{
-    json_object *o = json_object_new_object(), *ins = json_object_new_object();
-
-    json_object_object_add(o, "device", json_object_new_string(id));
-    json_object_object_add(o, "locked", json_object_new_boolean(false));
-    json_object_object_add(o, "removable", json_object_new_boolean(false));
-    json_object_object_add(ins, "file", json_object_new_string(filename));
-    json_object_object_add(ins, "ro", json_object_new_boolean(ro));
-    json_object_object_add(ins, "drv", json_object_new_string(format));
-    json_object_object_add(o, "inserted", ins);
-    json_object_object_add(o, "type", json_object_new_string("unknown"));
-    json_object_array_add(opaque, o);
-}
-
-static json_object *cmd_query_block(MonitorCmdCtx *ctx, json_object *args, Error **errp)
-{
-    json_object *ret = json_object_new_array();
-
-    blk_foreach(add_block, ret);
-    return ret;
-}
-
-static void hmp_print_block(Monitor *mon, json_object *ret)
-{
-    for (size_t i = 0; i < json_object_array_length(ret); i++) {
-        json_object *o = json_object_array_get_idx(ret, i);
-        json_object *ins = json_object_object_get(o, "inserted");
-        monitor_printf(
-            mon, "%s: %s (%s%s)\n", json_object_get_string(json_object_object_get(o, "device")),
-            json_object_get_string(json_object_object_get(ins, "file")),
-            json_object_get_string(json_object_object_get(ins, "drv")),
-            json_object_get_boolean(json_object_object_get(ins, "ro")) ? ", read-only" : "");
-    }
-}
+/* ---- chardev ---- */
 
 static void add_chardev(const char *label, const char *filename, bool fe_open, void *opaque)
 {
@@ -331,11 +294,6 @@ const MonitorCommand monitor_commands[] = {
      .hmp_print = hmp_print_cpus},
     {.name = "query-hotpluggable-cpus", .fn = cmd_query_hotpluggable_cpus},
     {.name = "query-machines", .fn = cmd_query_machines},
-    {.name = "query-block",
-     .hmp_name = "info block",
-     .help = "show the block devices",
-     .fn = cmd_query_block,
-     .hmp_print = hmp_print_block},
     {.name = "query-chardev",
      .hmp_name = "info chardev",
      .help = "show the character devices",

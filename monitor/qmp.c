@@ -464,6 +464,16 @@ void qmp_event_reset(bool guest, const char *reason)
     qmp_emit_event("RESET", guest_reason(guest, reason));
 }
 
+void qmp_event_device_tray_moved(const char *device, const char *id, bool open)
+{
+    json_object *data = json_object_new_object();
+
+    json_object_object_add(data, "device", json_object_new_string(device));
+    json_object_object_add(data, "tray-open", json_object_new_boolean(open));
+    json_object_object_add(data, "id", json_object_new_string(id));
+    qmp_emit_event("DEVICE_TRAY_MOVED", data);
+}
+
 void qmp_event_device_deleted(const char *id, const char *path)
 {
     json_object *data = json_object_new_object();

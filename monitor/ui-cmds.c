@@ -303,13 +303,10 @@ static json_object *cmd_change_vnc_password(MonitorCmdCtx *ctx, json_object *arg
     return NULL;
 }
 
-/* HMP: change vnc password PASSWORD (other "change" targets are block devices: not here). */
-static json_object *hmp_change(MonitorCmdCtx *ctx, json_object *args, Error **errp)
+/* HMP: change vnc password PASSWORD (block-cmds.c's change passes "vnc" here). */
+json_object *hmp_change_vnc(MonitorCmdCtx *ctx, const char *target, const char *arg, Error **errp)
 {
-    const char *dev = arg_str(args, "device"), *target = arg_str(args, "target");
-    const char *arg = arg_str(args, "arg");
-
-    if (!strcmp(dev, "vnc") && target && !strcmp(target, "password") && arg) {
+    if (target && !strcmp(target, "password") && arg) {
         if (!vnc_password_auth_enabled()) {
             monitor_printf(ctx->mon, "If you want use passwords please enable password auth "
                                      "using '-vnc ${dpy},password'.\n");
@@ -317,11 +314,7 @@ static json_object *hmp_change(MonitorCmdCtx *ctx, json_object *args, Error **er
         vnc_set_password(arg, errp);
         return NULL;
     }
-    if (!strcmp(dev, "vnc")) {
-        error_setg(errp, "change vnc: only 'change vnc password PASSWORD' is supported");
-        return NULL;
-    }
-    error_setg(errp, "Device '%s' not found", dev);
+    error_setg(errp, "change vnc: only 'change vnc password PASSWORD' is supported");
     return NULL;
 }
 
@@ -346,10 +339,5 @@ const MonitorCommand ui_commands[] = {
     {.name = "query-vnc", .fn = cmd_query_vnc},
     {.hmp_name = "info vnc", .help = "show the vnc server status", .fn = hmp_info_vnc},
     {.name = "change-vnc-password", .args = "password:s", .fn = cmd_change_vnc_password},
-    {.hmp_name = "change",
-     .args = "device:s,target:s?,arg:s?",
-     .params = "device filename [format [read-only-mode]]",
-     .help = "change a removable medium, or the VNC password ('change vnc password PASS')",
-     .fn = hmp_change},
     {.fn = NULL},
 };

@@ -280,10 +280,29 @@ static bool opt_set(VLOptions *o, const char *opt, const char *arg, Error **errp
 
 /*
  * -boot: the boot menu and its wait, and the reboot timeout, go to fw_cfg (SeaBIOS reads
- * them: fw_cfg_set_boot_options), checked here with QEMU's messages. The boot order has no
- * reader: SeaBIOS tries the disks before the network on its own, and the virt board boots
- * what -bios and -kernel name.
+ * them: fw_cfg_set_boot_options), checked here with QEMU's messages. order= and once= are
+ * checked here as drive letters; the PC board hands them to SeaBIOS (hw/i386/pc-boot.c), the
+ * virt board boots what -bios and -kernel name.
  */
+/* QEMU's validate_bootdevices: drive letters a-p, each once; the board checks the rest. */
+static bool check_boot_devices(const char *devices, Error **errp)
+{
+    unsigned seen = 0;
+
+    for (const char *p = devices; p && *p; p++) {
+        if (*p < 'a' || *p > 'p') {
+            error_setg(errp, "Invalid boot device '%c'", *p);
+            return false;
+        }
+        if (seen & (1u << (*p - 'a'))) {
+            error_setg(errp, "Boot device '%c' was given twice", *p);
+            return false;
+        }
+        seen |= 1u << (*p - 'a');
+    }
+    return true;
+}
+
 static bool opt_boot(VLOptions *o, const char *opt, const char *arg, Error **errp)
 {
     static const char *const known[] = {"order",       "once",           "menu",   "splash",
@@ -299,7 +318,10 @@ static bool opt_boot(VLOptions *o, const char *opt, const char *arg, Error **err
     menu = keyval_get(&kv, "menu");
     splash_time = keyval_get(&kv, "splash-time");
     reboot = keyval_get(&kv, "reboot-timeout");
-    if (menu && !parse_bool(menu, &b)) {
+    if (!check_boot_devices(keyval_get(&kv, "order"), errp) ||
+        !check_boot_devices(keyval_get(&kv, "once"), errp)) {
+        ok = false;
+    } else if (menu && !parse_bool(menu, &b)) {
         error_setg(errp, "Parameter 'boot.menu' expects 'on' or 'off'");
         ok = false;
     } else if (splash_time && !parse_uint(splash_time, &n)) {
@@ -634,8 +656,7 @@ static const OptionDef options[] = {
     {"global", "driver.property=value", opt_global,
      "set a global default for a driver property (e.g. virtio-mmio.force-legacy=false)"},
     {"boot", "[order=drives][,once=drives][,menu=on|off][,splash-time=MS][,reboot-timeout=MS]",
-     opt_boot,
-     "the firmware's boot menu and reboot timeout (through fw_cfg); the order is only checked"},
+     opt_boot, "the firmware's boot order (PC: CMOS and fw_cfg), boot menu and reboot timeout"},
     {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]", opt_memory,
      "guest RAM size; a bare number is MiB, suffixes K/M/G/T, fractions (1.5G) allowed; "
      "slots/maxmem are checked (no memory hotplug)"},

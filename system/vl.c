@@ -268,6 +268,7 @@ static MachineState *create_machine(const VLOptions *o, MachineClass *mc, const 
         ms->ram_size = o->ram_size;
     }
     ms->vga = vga_choice(o, mc);
+    ms->boot = o->boot;
     ms->smp =
         (CpuTopology){o->smp_cpus, o->smp_sockets, o->smp_cores, o->smp_threads, o->smp_maxcpus};
     for (int i = 0; i < o->nnuma; i++) {
@@ -425,11 +426,27 @@ static bool add_debugcon(const char *spec, Error **errp)
     return true;
 }
 
+/* QEMU leaves out its default CD-ROM when a -device names a disk or CD drive of its own. */
+static bool device_replaces_default_cdrom(const VLOptions *o)
+{
+    static const char *const drives[] = {"ide-cd", "ide-hd", "scsi-cd", "scsi-hd"};
+
+    for (int i = 0; i < o->ndevice; i++) {
+        size_t len = strcspn(o->device[i], ",");
+        for (size_t j = 0; j < ARRAY_SIZE(drives); j++) {
+            if (len == strlen(drives[j]) && !strncmp(o->device[i], drives[j], len)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /*
  * Backends (-netdev, -blockdev, -drive; -object came before the machine) before the board,
  * as QEMU: a board takes its flash images from -drive if=pflash. *drive_devices receives the
- * -device strings -drive if=virtio asks for (o->ndrive entries, NULL where none), for
- * create_devices.
+ * -device strings -drive if=virtio asks for (o->ndrive entries, NULL where none, then the
+ * default CD-ROM's), for create_devices.
  */
 static bool create_backends(const VLOptions *o, const MachineClass *mc, char ***drive_devices,
                             Error **errp)
@@ -466,6 +483,13 @@ static bool create_backends(const VLOptions *o, const MachineClass *mc, char ***
             error_prepend(errp, "-drive %s: ", o->drive[i]);
         }
     }
+    /* QEMU's default CD-ROM: an empty if=ide drive at index 2 (q35: ide2-cd0 on AHCI port
+     * 2), after the -drive's, unless -nodefaults, one of them took that place or a -device
+     * is a drive. Its device string goes in the spare last slot. */
+    if (ok && !o->nodefaults && !device_replaces_default_cdrom(o) && board.default_if &&
+        !strcmp(board.default_if, "ide") && board.ide_buses > 2 && !(board.ide_used & (1u << 2))) {
+        ok = drive_new_on("index=2,media=cdrom", false, &board, &(*drive_devices)[o->ndrive], errp);
+    }
     return ok;
 }
 
@@ -475,7 +499,7 @@ static bool create_backends(const VLOptions *o, const MachineClass *mc, char ***
  */
 static bool create_board_disks(const VLOptions *o, char **drive_devices, Error **errp)
 {
-    for (int i = 0; i < o->ndrive; i++) {
+    for (int i = 0; i <= o->ndrive; i++) { /* the last: the default CD-ROM, if any */
         if (drive_devices[i] && (!strncmp(drive_devices[i], "ide-hd,", 7) ||
                                  !strncmp(drive_devices[i], "ide-cd,", 7))) {
             char *dev = drive_devices[i];

@@ -25,6 +25,7 @@
  * written here are what SeaBIOS sizes RAM from on a board without fw_cfg.
  */
 #include "hw/i386/acpi-build.h"
+#include "hw/i386/pc-boot.h"
 #include "hw/i386/pc.h"
 #include "hw/i386/x86-boot.h"
 
@@ -496,12 +497,13 @@ static bool pc_smbios_setup(PCMachineState *s, Error **errp)
 }
 
 /* Once every device exists (-device too), the ACPI tables can describe them (QEMU's
- * pc_machine_done -> acpi_setup); the SMBIOS tables come with them, as in QEMU. */
+ * pc_machine_done -> acpi_setup); the SMBIOS tables come with them, as in QEMU, and the boot
+ * order, which names -device's drives. */
 static bool pc_machine_done(MachineInitDoneNotifier *n, MachineState *ms, Error **errp)
 {
     PCMachineState *s = PC_MACHINE(ms);
 
-    return pc_smbios_setup(s, errp) && acpi_setup(s, s->fw_cfg, errp);
+    return pc_smbios_setup(s, errp) && acpi_setup(s, s->fw_cfg, errp) && pc_boot_setup(s, errp);
 }
 
 static bool pc_q35_init(MachineState *ms, Error **errp)

@@ -209,10 +209,9 @@ static bool linux_add_cmdline(const char *path, FWCfgState *fw_cfg, uint8_t *set
     return true;
 }
 
-/* genroms/linuxboot_dma.bin, and "bootorder" naming it first (QEMU's bootindex 0). */
+/* genroms/linuxboot_dma.bin (pc-boot.c's "bootorder" names it, at QEMU's bootindex 0). */
 static bool linux_add_option_rom(FWCfgState *fw_cfg, Error **errp)
 {
-    static const char bootorder[] = "/rom@genroms/" LINUXBOOT_ROM;
     uint8_t *rom;
     size_t len;
 
@@ -221,9 +220,7 @@ static bool linux_add_option_rom(FWCfgState *fw_cfg, Error **errp)
                             "qemu-system-data): ");
         return false;
     }
-    return fw_cfg_add_file(fw_cfg, "genroms/" LINUXBOOT_ROM, rom, len, errp) &&
-           fw_cfg_modify_file(fw_cfg, "bootorder", memdup(bootorder, sizeof(bootorder)),
-                              sizeof(bootorder), errp);
+    return fw_cfg_add_file(fw_cfg, "genroms/" LINUXBOOT_ROM, rom, len, errp);
 }
 
 bool x86_load_linux(PCMachineState *s, FWCfgState *fw_cfg, Error **errp)

@@ -421,7 +421,7 @@ static void atapi_packet(AHCICmd *c)
     ATAPIState *cd = &c->port->disk.cd;
     uint8_t cdb[ATAPI_CDB_SIZE];
     ATAPIRequest req;
-    bool ok;
+    bool ok, tray_was_open;
 
     c->count_out = ATAPI_IO_COD;
     if (!(c->header[0] & CMDH_A)) {
@@ -434,7 +434,15 @@ static void atapi_packet(AHCICmd *c)
         atapi_check_condition(c, SENSE_ABORTED_COMMAND, ASC_NO_ADDITIONAL);
         return;
     }
+    /* The disc is whatever the backend holds now: the monitor may have taken it out while the
+     * tray was open, and the guest may close the tray on nothing. */
+    cd->medium = c->port->disk.blk && blk_is_inserted(c->port->disk.blk);
+    cd->sectors = cd->medium ? blk_getlength(c->port->disk.blk) / ATAPI_SECTOR_SIZE : 0;
+    tray_was_open = cd->tray_open;
     ok = atapi_execute(cd, cdb, &req);
+    if (cd->tray_open != tray_was_open) {
+        ide_cd_tray_moved(c->port);
+    }
     if (ok && req.nsectors) {
         ok = atapi_read(c, &req);
     } else if (ok && req.len && !prdt_transfer(c, req.data, req.len, true)) {

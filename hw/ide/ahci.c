@@ -392,7 +392,10 @@ void ahci_port_attach(AHCIPort *port, BlockBackend *blk, bool atapi, const char 
     d->atapi = atapi;
     d->sectors = blk ? blk_getlength(blk) / AHCI_SECTOR_SIZE : 0;
     if (atapi && blk) {
-        atapi_insert(&d->cd, blk_getlength(blk));
+        if (blk_is_inserted(blk)) {
+            atapi_insert(&d->cd, blk_getlength(blk));
+        }
+        blk_set_dev_ops(blk, &ide_cd_block_ops, port); /* eject, change */
     }
     snprintf(d->serial, sizeof(d->serial), "%s", serial);
     snprintf(d->model, sizeof(d->model), "%s", model);
@@ -438,6 +441,7 @@ static const VMStateDescription vmstate_ahci_port = {
             VMSTATE_BOOL(disk.cd.tray_open, AHCIPort),
             VMSTATE_BOOL(disk.cd.locked, AHCIPort),
             VMSTATE_UINT8(disk.cd.event, AHCIPort),
+            VMSTATE_BOOL(disk.cd.unit_attention, AHCIPort),
             VMSTATE_UINT8(disk.cd.sense_key, AHCIPort),
             VMSTATE_UINT8(disk.cd.asc, AHCIPort),
             VMSTATE_UINT8(disk.cd.ascq, AHCIPort),

@@ -3,6 +3,10 @@
  * (include/hw/ide/atapi.h). Specs: SCSI Multimedia Commands MMC-5 (T10/1675D), SPC-3 (sense,
  * INQUIRY), SBC for READ CAPACITY.
  *
+ * A medium the monitor changed (atapi_media_changed) makes the next command other than INQUIRY,
+ * GET CONFIGURATION and GET EVENT STATUS fail once with UNIT ATTENTION, MEDIUM MAY HAVE CHANGED
+ * (or REQUEST SENSE report it), and leaves a media event for GET EVENT STATUS.
+ *
  *   0x00 TEST UNIT READY     0x03 REQUEST SENSE       0x12 INQUIRY (standard data only)
  *   0x1b START STOP UNIT     0x1e PREVENT ALLOW       0x25 READ CAPACITY
  *   0x28 READ(10)            0xa8 READ(12)            0x43 READ TOC/PMA/ATIP (formats 0, 1)
@@ -49,6 +53,7 @@
 
 /* Media event codes (MMC-5 6.8.2.4) */
 #define EVENT_NO_CHANGE 0
+#define EVENT_EJECT_REQUEST 1
 #define EVENT_NEW_MEDIA 2
 #define EVENT_MEDIA_REMOVAL 3
 #define EVENT_CLASS_MEDIA 4
@@ -99,6 +104,31 @@ void atapi_insert(ATAPIState *cd, uint64_t size)
     atapi_set_sense(cd, SENSE_NO_SENSE, 0, 0);
 }
 
+void atapi_media_changed(ATAPIState *cd, bool tray_open, bool inserted, uint64_t size)
+{
+    bool had = cd->medium && !cd->tray_open;
+
+    cd->sectors = inserted ? size / ATAPI_SECTOR_SIZE : 0;
+    cd->medium = inserted;
+    cd->tray_open = tray_open;
+    if (!tray_open && inserted) {
+        cd->event = EVENT_NEW_MEDIA;
+    } else if (had) {
+        cd->event = EVENT_MEDIA_REMOVAL;
+    }
+    /* The next command learns that the medium may have changed (MMC-5 4.1.6.1), whichever
+     * way it went: a driver that caches the capacity re-reads it. */
+    cd->unit_attention = true;
+}
+
+void atapi_eject_request(ATAPIState *cd, bool force)
+{
+    cd->event = EVENT_EJECT_REQUEST;
+    if (force) {
+        cd->locked = false;
+    }
+}
+
 static bool fail(ATAPIState *cd, uint8_t key, uint8_t asc, uint8_t ascq)
 {
     atapi_set_sense(cd, key, asc, ascq);
@@ -139,6 +169,10 @@ static bool cmd_request_sense(ATAPIState *cd, const uint8_t *cdb, ATAPIRequest *
 {
     uint8_t *d = req->data;
 
+    if (cd->unit_attention) { /* REQUEST SENSE reports a pending unit attention and clears it */
+        cd->unit_attention = false;
+        atapi_set_sense(cd, SENSE_UNIT_ATTENTION, ASC_MEDIUM_MAY_HAVE_CHANGED, 0);
+    }
     /* Fixed-format sense data (SPC-3 4.5.3), current error. */
     d[0] = 0x70;
     d[2] = cd->sense_key;
@@ -442,6 +476,13 @@ static bool cmd_mechanism_status(ATAPIState *cd, const uint8_t *cdb, ATAPIReques
     return reply(req, 8, get_be16(cdb + 8));
 }
 
+/* The commands a pending unit attention does not fail (SPC-3 5.9.7, MMC-5 4.1.6.1): they
+ * report status without touching the medium. */
+static bool unit_attention_exempt(uint8_t op)
+{
+    return op == CMD_INQUIRY || op == CMD_GET_CONFIGURATION || op == CMD_GET_EVENT_STATUS;
+}
+
 bool atapi_execute(ATAPIState *cd, const uint8_t cdb[ATAPI_CDB_SIZE], ATAPIRequest *req)
 {
     bool ok;
@@ -451,6 +492,10 @@ bool atapi_execute(ATAPIState *cd, const uint8_t cdb[ATAPI_CDB_SIZE], ATAPIReque
         return cmd_request_sense(cd, cdb, req);
     }
     atapi_set_sense(cd, SENSE_NO_SENSE, 0, 0);
+    if (cd->unit_attention && !unit_attention_exempt(cdb[0])) {
+        cd->unit_attention = false;
+        return fail(cd, SENSE_UNIT_ATTENTION, ASC_MEDIUM_MAY_HAVE_CHANGED, 0);
+    }
     switch (cdb[0]) {
     case CMD_TEST_UNIT_READY:
         ok = medium_present(cd);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hw/ide/ahci.h"
+#include "monitor/monitor.h"
 
 #define IDE_CD_DEFAULT_MODEL "QEMU DVD-ROM"
 #define IDE_CD_FIRMWARE "2.5+"
@@ -41,6 +42,53 @@ void atapi_identify(const AHCIDisk *disk, uint16_t id[256])
     id[88] = 0x3f | (1 << 13); /* UDMA 0-5, mode 5 selected */
     ata_id_checksum(id);
 }
+
+/* ---- removable medium: the monitor's side of the tray (BlockDevOps) ---- */
+
+void ide_cd_tray_moved(AHCIPort *port)
+{
+    BlockBackend *blk = port->disk.blk;
+    Object *dev = blk ? blk_get_attached_dev(blk) : NULL;
+    char *path;
+
+    if (!dev) {
+        return;
+    }
+    /* QEMU names the device by its id, else its QOM path. */
+    path = DEVICE(dev)->id ? xstrdup(DEVICE(dev)->id) : object_get_canonical_path(dev);
+    qmp_event_device_tray_moved(blk_name(blk), path, port->disk.cd.tray_open);
+    free(path);
+}
+
+static void ide_cd_change_media(void *opaque, bool load)
+{
+    AHCIDisk *d = &((AHCIPort *)opaque)->disk;
+
+    atapi_media_changed(&d->cd, !load, blk_is_inserted(d->blk), blk_getlength(d->blk));
+    ide_cd_tray_moved(opaque);
+}
+
+static bool ide_cd_is_tray_open(void *opaque)
+{
+    return ((AHCIPort *)opaque)->disk.cd.tray_open;
+}
+
+static bool ide_cd_is_medium_locked(void *opaque)
+{
+    return ((AHCIPort *)opaque)->disk.cd.locked;
+}
+
+static void ide_cd_eject_request(void *opaque, bool force)
+{
+    atapi_eject_request(&((AHCIPort *)opaque)->disk.cd, force);
+}
+
+const BlockDevOps ide_cd_block_ops = {
+    .change_media_cb = ide_cd_change_media,
+    .is_tray_open = ide_cd_is_tray_open,
+    .is_medium_locked = ide_cd_is_medium_locked,
+    .eject_request_cb = ide_cd_eject_request,
+};
 
 static void ide_cd_class_init(ObjectClass *oc, void *data)
 {

@@ -9,6 +9,7 @@
 typedef struct IDEDevice {
     DeviceState parent_obj;
     char *drive, *bus, *serial, *model;
+    int64_t bootindex;
     AHCIPort *port;
 } IDEDevice;
 
@@ -42,6 +43,7 @@ static bool ide_device_realize(DeviceState *dev, Error **errp)
     snprintf(serial, sizeof(serial), "QM%05d", port->index + 1);
     ahci_port_attach(port, blk, idc->atapi, s->serial ? s->serial : serial,
                      s->model ? s->model : idc->default_model);
+    port->disk.bootindex = s->bootindex;
     s->port = port;
     return true;
 }
@@ -51,7 +53,8 @@ static void ide_device_finalize(Object *obj)
     IDEDevice *s = IDE_DEVICE(obj);
 
     if (s->port) {
-        if (s->port->disk.blk) { /* an empty CD drive has none */
+        if (s->port->disk.blk) { /* an ide-cd without drive= has none */
+            blk_set_dev_ops(s->port->disk.blk, NULL, NULL);
             blk_detach_dev(s->port->disk.blk, s);
         }
         memset(&s->port->disk, 0, sizeof(s->port->disk));
@@ -67,6 +70,8 @@ static const Property ide_device_props[] = {
                 .description = "IDENTIFY serial number (20 characters)"),
     DEFINE_PROP("model", PROP_STRING, IDEDevice, model,
                 .description = "IDENTIFY model (40 characters)"),
+    DEFINE_PROP("bootindex", PROP_INT, IDEDevice, bootindex, .defval.i = -1,
+                .description = "place in the firmware's boot order (lowest first), -1: none"),
     DEFINE_PROP_END,
 };
 

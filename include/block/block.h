@@ -151,16 +151,43 @@ bool blockdev_add(const char *optstr, Error **errp) WARN_UNUSED_RESULT;
 bool blk_register(BlockBackend *blk, const char *id, Error **errp) WARN_UNUSED_RESULT;
 BlockBackend *blk_by_name(const char *id);
 const char *blk_name(const BlockBackend *blk); /* "" if unregistered */
-/* query-block / info block: id, image file, format and read-only flag of each backend. */
-typedef void BlkInfoFunc(const char *id, const char *filename, const char *format, bool ro,
-                         void *opaque);
+/* query-block / info block: each registered backend in turn. */
+typedef void BlkInfoFunc(BlockBackend *blk, void *opaque);
 void blk_foreach(BlkInfoFunc *fn, void *opaque);
 /* Close every registered backend (tests, exit). */
 void blk_unref_all(void);
 
+/*
+ * Removable media (block/block-medium.c). An empty backend (blk_new_empty: flags as for
+ * blk_open) has no image: it is not inserted, its length is 0 and every request fails with
+ * -ENOMEDIUM. blk_insert_medium puts the image of img (a blk_open result, which it frees) in
+ * blk in place of what was there; blk_remove_medium leaves blk empty. Both keep blk's id
+ * and device. BQL held; the device is told nothing (the monitor's eject/change do that through
+ * the device's BlockDevOps).
+ */
+BlockBackend *blk_new_empty(unsigned flags);
+bool blk_is_inserted(const BlockBackend *blk);
+void blk_insert_medium(BlockBackend *blk, BlockBackend *img);
+void blk_remove_medium(BlockBackend *blk);
+
+/* What a device with removable media (a CD-ROM drive) tells the block layer's users. */
+typedef struct BlockDevOps {
+    /* The monitor loaded a medium and closed the tray (load), or opened the tray (!load). */
+    void (*change_media_cb)(void *opaque, bool load);
+    bool (*is_tray_open)(void *opaque);
+    bool (*is_medium_locked)(void *opaque);
+    /* The monitor asks for the tray (eject): the guest hears of it; force unlocks it. */
+    void (*eject_request_cb)(void *opaque, bool force);
+} BlockDevOps;
+
+/* A device with removable media registers its ops (NULL: not removable). */
+void blk_set_dev_ops(BlockBackend *blk, const BlockDevOps *ops, void *opaque);
+const BlockDevOps *blk_dev_ops(const BlockBackend *blk, void **opaque);
+
 /* Claim blk for one device (a second claim fails: "drive 'x' is already in use"). */
 bool blk_attach_dev(BlockBackend *blk, void *dev, Error **errp) WARN_UNUSED_RESULT;
 void blk_detach_dev(BlockBackend *blk, void *dev);
+void *blk_get_attached_dev(const BlockBackend *blk); /* NULL: none */
 
 uint64_t blk_getlength(const BlockBackend *blk); /* bytes */
 bool blk_is_read_only(const BlockBackend *blk);

@@ -35,7 +35,9 @@ struct BlockBackend {
     pthread_mutex_t lock; /* serializes the driver when blk_serialized() */
     /* BQL from here on */
     BlockErrorAction on_read_error, on_write_error;
-    void *dev;                /* the device using it, or NULL */
+    void *dev;                  /* the device using it, or NULL */
+    const BlockDevOps *dev_ops; /* removable media: the device's side (block-medium.c) */
+    void *dev_opaque;
     int64_t error_logged_ns;  /* host time of the last I/O error line */
     unsigned errors_unlogged; /* errors since that line */
     unsigned in_flight;       /* AIO requests whose callback has not run */

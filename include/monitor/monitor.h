@@ -52,5 +52,7 @@ void qmp_event_powerdown(void);
 void qmp_event_shutdown(bool guest, const char *reason);
 void qmp_event_reset(bool guest, const char *reason);
 void qmp_event_device_deleted(const char *id, const char *path);
+/* A removable medium's tray moved (device: the drive's id; id: its device's id or QOM path). */
+void qmp_event_device_tray_moved(const char *device, const char *id, bool open);
 
 #endif

@@ -49,12 +49,18 @@ def iso(tmp_path_factory, x86_images):
     blob = os.urandom(700 << 10)
     (tree / "blob.bin").write_bytes(blob)
     path = str(tree.parent / "test.iso")
-    proc = subprocess.run([XORRISO, "-as", "mkisofs", "-R", "-V", "KESTREL", "-o", path,
-                           "-b", "isolinux/isolinux.bin", "-c", "isolinux/boot.cat",
-                           "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table",
-                           str(tree)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    build_iso(path, tree, ["-b", "isolinux/isolinux.bin", "-c", "isolinux/boot.cat",
+                           "-no-emul-boot", "-boot-load-size", "4", "-boot-info-table"])
     return path, hashlib.sha256(blob).hexdigest()
+
+
+def build_iso(path, tree, boot_args=()):
+    """An ISO 9660 image (Rock Ridge names, volume KESTREL) of the directory tree at path;
+    boot_args: xorriso's El Torito options, none for a data disc."""
+    assert XORRISO, "xorriso missing: run scripts/setup"
+    proc = subprocess.run([XORRISO, "-as", "mkisofs", "-R", "-V", "KESTREL", "-o", str(path),
+                           *boot_args, str(tree)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
 
 
 def block_lines(binary, args):

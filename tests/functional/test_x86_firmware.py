@@ -134,6 +134,11 @@ def test_boot_options_are_accepted_as_in_qemu(x86_binaries, boot):
     ("menu=on,splash-time=70000", "splash-time is invalid,it should be a value between 0 and"),
     ("menu=on,splash-time=abc", "Parameter 'boot.splash-time' expects integer"),
     ("reboot-timeout=70000", "reboot timeout is invalid,it should be a value between -1 and"),
+    ("order=x", "Invalid boot device 'x'"),
+    ("order=cdc", "Boot device 'c' was given twice"),
+    ("order=cdna", "Too many boot devices for PC"),
+    ("once=e", "Invalid boot device for PC: 'e'"),
+    ("strict=maybe", "Parameter 'boot.strict' expects 'on' or 'off'"),
 ])
 def test_bad_boot_options_fail_as_in_qemu(x86_binaries, boot, message):
     for binary, r in q35_runs(x86_binaries, "-boot", boot):

@@ -5,8 +5,10 @@
  * NOTIFICATION, MODE SENSE(10), READ DISC INFORMATION, MECHANISM STATUS, eject and the
  * medium lock; and the refusals: writes (DATA PROTECT), unknown opcodes, reads past the
  * medium, reserved fields, each with its sense data and a guest_errors line where the guest
- * sent a malformed CDB; an empty drive. The AHCI transport is tested in test-ahci.c. And -drive
- * media=cdrom: the read-only drive ide<N>-cd0 and the ide-cd device string q35 creates.
+ * sent a malformed CDB; an empty drive; a medium changed by the monitor (unit attention, media
+ * events, eject requests) and the empty backend it changes. The AHCI transport is tested in
+ * test-ahci.c. And -drive media=cdrom: the read-only drive ide<N>-cd0 and the ide-cd device string
+ * q35 creates.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -220,6 +222,40 @@ static void test_empty_drive(void **state)
     assert_false(run(1, 0x00));
 }
 
+/* The monitor takes the disc out and puts another in: the guest learns it once through a
+ * unit attention (REQUEST SENSE or the next command that is not exempt) and a media event. */
+static void test_media_change(void **state)
+{
+    atapi_media_changed(&cd, true, false, 0); /* eject: tray open, no disc */
+    assert_true(run(5, 0x12, 0, 0, 0, 36));   /* INQUIRY goes through a unit attention */
+    assert_false(run(1, 0x00));
+    assert_sense(SENSE_UNIT_ATTENTION, ASC_MEDIUM_MAY_HAVE_CHANGED, 0);
+    assert_false(run(1, 0x00));
+    assert_sense(SENSE_NOT_READY, ASC_MEDIUM_NOT_PRESENT, 2);
+    assert_true(run(9, 0x4a, 1, 0, 0, 0x10, 0, 0, 0, 8));
+    assert_int_equal(req.data[4], 3); /* media removal */
+    assert_int_equal(req.data[5], 1); /* door open, no medium */
+    /* change: a bigger disc, tray closed. GET EVENT STATUS is exempt from the attention. */
+    atapi_media_changed(&cd, false, true, 2 * MEDIUM_SECTORS * (uint64_t)ATAPI_SECTOR_SIZE);
+    assert_true(run(9, 0x4a, 1, 0, 0, 0x10, 0, 0, 0, 8));
+    assert_int_equal(req.data[4], 2); /* new media */
+    assert_int_equal(req.data[5], 2);
+    assert_true(run(5, 0x03, 0, 0, 0, 18)); /* REQUEST SENSE reports it and clears it */
+    assert_int_equal(req.data[2], SENSE_UNIT_ATTENTION);
+    assert_int_equal(req.data[12], ASC_MEDIUM_MAY_HAVE_CHANGED);
+    assert_true(run(1, 0x00));
+    assert_true(run(1, 0x25));
+    assert_int_equal(be32(req.data), 2 * MEDIUM_SECTORS - 1);
+    /* eject of a locked tray: an eject-request event; force also drops the lock */
+    assert_true(run(5, 0x1e, 0, 0, 0, 1));
+    atapi_eject_request(&cd, false);
+    assert_true(cd.locked);
+    assert_true(run(9, 0x4a, 1, 0, 0, 0x10, 0, 0, 0, 8));
+    assert_int_equal(req.data[4], 1);
+    atapi_eject_request(&cd, true);
+    assert_false(cd.locked);
+}
+
 /* Each refusal: its sense, and a guest_errors line naming it (NULL: none expected). */
 static void test_refusals(void **state)
 {
@@ -300,6 +336,42 @@ static void test_drive_media_cdrom(void **state)
     unlink(path);
 }
 
+/* media=cdrom without file=: an empty backend that change and eject fill and empty. */
+static void test_empty_cdrom_backend(void **state)
+{
+    char path[] = "/tmp/kestrel-test-atapi-XXXXXX";
+    int fd = mkstemp(path);
+    DriveBoard q35 = {.default_if = "ide", .ide_buses = 6};
+    BlockBackend *blk, *img;
+    char *dev, buf[16];
+    Error *err = NULL;
+
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, 4 * ATAPI_SECTOR_SIZE), 0);
+    close(fd);
+    assert_true(drive_new_on("index=3,media=cdrom", false, &q35, &dev, &error_abort));
+    assert_string_equal(dev, "ide-cd,drive=ide3-cd0,bus=ide.3");
+    free(dev);
+    blk = blk_by_name("ide3-cd0");
+    assert_false(blk_is_inserted(blk));
+    assert_int_equal(blk_getlength(blk), 0);
+    assert_true(blk_pread(blk, 0, buf, sizeof(buf)) < 0); /* nothing to read */
+    img = blk_open(path, "raw", BLK_OPEN_READONLY, &error_abort);
+    blk_insert_medium(blk, img);
+    assert_true(blk_is_inserted(blk));
+    assert_int_equal(blk_getlength(blk), 4 * ATAPI_SECTOR_SIZE);
+    assert_string_equal(blk_filename(blk), path);
+    assert_int_equal(blk_pread(blk, 0, buf, sizeof(buf)), 0);
+    assert_true(blk_by_name("ide3-cd0") == blk); /* same backend, same id */
+    blk_remove_medium(blk);
+    assert_false(blk_is_inserted(blk));
+    /* Only a CD-ROM drive may be empty. */
+    assert_false(drive_new_on("if=none,id=nofile", false, &q35, &dev, &err));
+    assert_non_null(strstr(error_get_pretty(err), "only media=cdrom drives may be empty"));
+    error_free(err);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +383,8 @@ int main(void)
         cmocka_unit_test_setup(test_refusals, setup),
         cmocka_unit_test(test_empty_drive),
         cmocka_unit_test(test_drive_media_cdrom),
+        cmocka_unit_test_setup(test_media_change, setup),
+        cmocka_unit_test(test_empty_cdrom_backend),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,6 +96,7 @@ struct MachineState {
     bool usb; /* -usb / usb=on: the board adds its USB controller if it has one (virt: none) */
     const char *vga; /* the VGA card the board creates ("std"), NULL: none (vl.c decides) */
     struct SMBIOSFields *smbios; /* -smbios and -uuid for the SMBIOS tables, NULL: neither */
+    const char *boot;            /* -boot as given (order=, once=, strict=, ...), NULL: none */
 };
 
 #define MACHINE(obj) OBJECT_CHECK(MachineState, (obj), TYPE_MACHINE)

@@ -42,6 +42,9 @@ typedef struct PCMachineState {
     Q35Host *host;
     FWCfgState *fw_cfg;                   /* /machine/fw_cfg (hw/i386/x86-boot.c) */
     MachineInitDoneNotifier machine_done; /* pc_machine_done: the ACPI tables */
+    char *boot_order;    /* -boot order= (default "cad"), for the resets after a once= boot */
+    Notifier boot_reset; /* with once=: order= back in the CMOS (hw/i386/pc-boot.c) */
+    bool boot_started;   /* the start-up reset has run */
 } PCMachineState;
 
 #define PC_MACHINE(obj) OBJECT_CHECK(PCMachineState, (obj), MACHINE_TYPE_NAME("q35"))

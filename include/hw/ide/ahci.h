@@ -32,12 +32,13 @@
  * ATAPI drive without blk has no medium). */
 typedef struct AHCIDisk {
     BlockBackend *blk;
-    bool atapi;       /* a CD-ROM: PACKET commands run against cd */
-    ATAPIState cd;    /* atapi only */
-    uint64_t sectors; /* 512-byte sectors (ATA disk) */
-    char serial[21];  /* IDENTIFY words 10-19 */
-    char model[41];   /* IDENTIFY words 27-46 */
-    uint8_t multi;    /* SET MULTIPLE MODE count */
+    bool atapi;        /* a CD-ROM: PACKET commands run against cd */
+    ATAPIState cd;     /* atapi only */
+    uint64_t sectors;  /* 512-byte sectors (ATA disk) */
+    char serial[21];   /* IDENTIFY words 10-19 */
+    char model[41];    /* IDENTIFY words 27-46 */
+    uint8_t multi;     /* SET MULTIPLE MODE count */
+    int64_t bootindex; /* the device's bootindex=, -1: none (hw/i386/pc-boot.c) */
 } AHCIDisk;
 
 /* What an ide-device subclass tells the shared realize. */
@@ -97,6 +98,12 @@ void ahci_update_irq(AHCIState *s);
 
 /* The 256 IDENTIFY DEVICE words of disk (exposed for the unit tests). */
 void ata_identify(const AHCIDisk *disk, uint16_t id[256]);
+/* What the monitor's eject/change reach an ATAPI drive's port through (ide-cd.c; opaque: the
+ * AHCIPort). */
+extern const BlockDevOps ide_cd_block_ops;
+/* The tray of port's drive moved (the monitor, or the guest's START STOP UNIT): QMP's
+ * DEVICE_TRAY_MOVED. */
+void ide_cd_tray_moved(AHCIPort *port);
 /* The 256 IDENTIFY PACKET DEVICE words of an ATAPI drive (ide-cd.c). */
 void atapi_identify(const AHCIDisk *disk, uint16_t id[256]);
 /* IDENTIFY helpers: an ATA string in nwords words; the integrity word 255 (ide-hd.c). */

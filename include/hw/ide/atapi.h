@@ -37,14 +37,16 @@
 #define ASC_MEDIUM_NOT_PRESENT 0x3a
 #define ASC_NO_ADDITIONAL 0x00
 #define ASC_MEDIUM_REMOVAL_PREVENTED 0x53
+#define ASC_MEDIUM_MAY_HAVE_CHANGED 0x28
 
 /* The drive: its medium and what the guest set. */
 typedef struct ATAPIState {
-    uint64_t sectors; /* 2048-byte sectors of the medium */
-    bool medium;      /* a disc is in the drive (an empty drive has none) */
-    bool tray_open;   /* START STOP UNIT ejected it: no medium until loaded again */
-    bool locked;      /* PREVENT ALLOW MEDIUM REMOVAL */
-    uint8_t event;    /* media event not yet reported by GET EVENT STATUS NOTIFICATION */
+    uint64_t sectors;    /* 2048-byte sectors of the medium */
+    bool medium;         /* a disc is in the drive (an empty drive has none) */
+    bool tray_open;      /* START STOP UNIT ejected it: no medium until loaded again */
+    bool locked;         /* PREVENT ALLOW MEDIUM REMOVAL */
+    uint8_t event;       /* media event not yet reported by GET EVENT STATUS NOTIFICATION */
+    bool unit_attention; /* the medium changed: the next command reports it (atapi.c) */
     uint8_t sense_key, asc, ascq;
 } ATAPIState;
 
@@ -63,5 +65,11 @@ bool atapi_execute(ATAPIState *cd, const uint8_t cdb[ATAPI_CDB_SIZE], ATAPIReque
 void atapi_set_sense(ATAPIState *cd, uint8_t key, uint8_t asc, uint8_t ascq);
 /* Put a medium of size bytes in the drive (tray closed, a new-media event pending). */
 void atapi_insert(ATAPIState *cd, uint64_t size);
+/* The monitor moved the tray or the medium: the tray is now open or closed, with a medium of
+ * size bytes inserted or none. Queues the media event and a unit attention for the guest. */
+void atapi_media_changed(ATAPIState *cd, bool tray_open, bool inserted, uint64_t size);
+/* The monitor asks for the tray (eject of a locked drive): an eject-request media event;
+ * force also drops the guest's lock. */
+void atapi_eject_request(ATAPIState *cd, bool force);
 
 #endif
