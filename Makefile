@@ -15,8 +15,12 @@ CFLAGS += -std=gnu17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-init
 # (include/net/slirp-lib.h). Linked from these: libfdt (device trees); zlib (compressed qcow2
 # clusters, block/qcow2-cluster.c, and gzip -kernel images, system/loader.c); json-c (QMP,
 # monitor/qmp.c); libseccomp (-sandbox, system/sandbox.c); nettle (DES for VNC
-# authentication, ui/vnc-auth.c).
-LDLIBS := -Wl,-Bstatic -lfdt -lz -ljson-c -lseccomp -lnettle -Wl,-Bdynamic -lm -pthread
+# authentication, ui/vnc-auth.c); libm (lround and sqrt for the vector estimate tables,
+# target/riscv/vector-fp-est.c: as a shared library it cost 12 of the tiny ELF's 188 page faults;
+# a libm function glibc selects by CPU with an ifunc (sin, exp, fma...) does not link from
+# libm.a into a PIE, "undefined reference to _dl_x86_cpu_features": then move -lm after
+# -Wl,-Bdynamic again).
+LDLIBS := -Wl,-Bstatic -lfdt -lz -ljson-c -lseccomp -lnettle -lm -Wl,-Bdynamic -pthread
 JSON_CFLAGS := $(shell pkg-config --cflags json-c)
 # User networking (net/slirp.c): libslirp's headers (they include glib's), no link flags.
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)

@@ -145,19 +145,47 @@ static uint64_t bytes_before_memory(AddressSpace *as, hwaddr addr, uint64_t len)
     return len;
 }
 
-/* Copy len bytes of the file at off to guest addr (destination already checked). */
+/*
+ * Host memory behind [addr, addr+*len) when addr lies in RAM or ROM (which loaders write
+ * alike): the pointer, with *len cut to the end of that range; NULL for MMIO or a hole.
+ */
+static uint8_t *guest_ram_ptr(AddressSpace *as, hwaddr addr, uint64_t *len)
+{
+    const FlatRange *r = flatview_lookup(address_space_get_flatview(as), addr);
+
+    if (!r || !memory_region_is_ram(r->mr) || !r->mr->ram_ptr) {
+        return NULL;
+    }
+    *len = MIN(*len, r->size - (addr - r->addr));
+    return (uint8_t *)r->mr->ram_ptr + r->offset_in_region + (addr - r->addr);
+}
+
+/*
+ * Copy len bytes of the file at off to guest addr (destination already checked). RAM is
+ * read into directly (issue 7): a 64 KiB bounce buffer cost a second copy of the kernel and
+ * initrd, and ~30 page faults each time the heap had handed it back; MMIO goes through it.
+ */
 static bool copy_to_guest(const char *path, int fd, uint64_t off, uint64_t len, AddressSpace *as,
                           hwaddr addr, Error **errp)
 {
-    uint8_t *buf = xmalloc(LOAD_CHUNK);
+    uint8_t *buf = NULL;
     bool ok = true;
 
     while (len && ok) {
-        size_t chunk = MIN(len, LOAD_CHUNK);
-        if (!read_at(fd, buf, chunk, off)) {
+        uint64_t chunk = len;
+        uint8_t *host = guest_ram_ptr(as, addr, &chunk);
+        if (!host) {
+            chunk = MIN(len, LOAD_CHUNK);
+            host = buf = buf ? buf : xmalloc(LOAD_CHUNK);
+        }
+        if (!read_at(fd, host, chunk, off)) {
             /* The file was checked against its size: it shrank or the disk failed. */
             error_setg_errno(errp, errno ? errno : EIO, "%s: read error", path);
             ok = false;
+        } else if (host != buf) {
+            if (memory_ram_write_hook) {
+                memory_ram_write_hook(addr, chunk); /* as address_space_write_rom tells it */
+            }
         } else if (address_space_write_rom(as, addr, buf, chunk) != MEMTX_OK) {
             error_setg(errp, "%s: cannot write guest memory at 0x%" PRIx64, path, addr);
             ok = false;

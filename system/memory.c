@@ -326,8 +326,18 @@ FlatView *address_space_get_flatview(AddressSpace *as)
     return __atomic_load_n(&as->current_map, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * Page walks and TLB fills look up one range (RAM) nearly every time: try the last range
+ * found before bisecting (issue 7: 2% of a Linux boot's vCPU time was this lookup).
+ */
 const FlatRange *flatview_lookup(const FlatView *view, hwaddr addr)
 {
+    unsigned hint = __atomic_load_n(&view->hint, __ATOMIC_RELAXED);
+
+    if (hint < view->nr && addr - view->ranges[hint].addr < view->ranges[hint].size) {
+        return &view->ranges[hint];
+    }
+
     unsigned lo = 0, hi = view->nr;
 
     /* Find the last range starting at or below addr. */
@@ -343,7 +353,12 @@ const FlatRange *flatview_lookup(const FlatView *view, hwaddr addr)
         return NULL;
     }
     const FlatRange *r = &view->ranges[lo - 1];
-    return addr - r->addr < r->size ? r : NULL;
+    if (addr - r->addr >= r->size) {
+        return NULL;
+    }
+    /* The view is shared and otherwise read-only: the hint is the one field written. */
+    __atomic_store_n((unsigned *)&view->hint, lo - 1, __ATOMIC_RELAXED);
+    return r;
 }
 
 static const char *mr_type_name(const MemoryRegion *mr)

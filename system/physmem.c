@@ -101,23 +101,34 @@ void memory_region_init_ram_ptr(MemoryRegion *mr, const char *name, uint64_t siz
 static MemoryRegion system_memory;
 static AddressSpace system_address_space;
 static pthread_once_t system_memory_once = PTHREAD_ONCE_INIT;
+static bool system_memory_ready; /* set, with release, once both exist */
 
 static void system_memory_create(void)
 {
     /* UINT64_MAX rather than 2^64, which does not fit: the last byte is never mapped. */
     memory_region_init(&system_memory, "system", UINT64_MAX);
     address_space_init(&system_address_space, &system_memory, "memory");
+    __atomic_store_n(&system_memory_ready, true, __ATOMIC_RELEASE);
+}
+
+/* Page walks and TLB fills ask for the address space at every step: after the first call a
+ * load answers, without pthread_once's call through the PLT (1% of a Linux boot's vCPU time). */
+static inline void system_memory_init(void)
+{
+    if (!__atomic_load_n(&system_memory_ready, __ATOMIC_ACQUIRE)) {
+        pthread_once(&system_memory_once, system_memory_create);
+    }
 }
 
 MemoryRegion *get_system_memory(void)
 {
-    pthread_once(&system_memory_once, system_memory_create);
+    system_memory_init();
     return &system_memory;
 }
 
 AddressSpace *address_space_memory(void)
 {
-    pthread_once(&system_memory_once, system_memory_create);
+    system_memory_init();
     return &system_address_space;
 }
 

@@ -160,6 +160,7 @@ typedef struct FlatRange {
 struct FlatView {
     FlatRange *ranges; /* sorted by addr, non-overlapping */
     unsigned nr;
+    unsigned hint; /* the range flatview_lookup found last (relaxed: any thread may set it) */
 };
 
 struct AddressSpace {

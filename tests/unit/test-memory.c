@@ -334,6 +334,17 @@ static void test_lookup_many(void **state)
         assert_null(flatview_lookup(view, 0x10000 + i * 0x200 + 0x100));
     }
     assert_null(flatview_lookup(view, 0xffff));
+    /* Around the range found last (the lookup tries it first): the holes on both sides,
+     * its neighbour and itself again, walking down. */
+    for (unsigned i = 63; i > 0; i--) {
+        hwaddr base = 0x10000 + i * 0x200;
+        assert_int_equal(flatview_lookup(view, base)->offset_in_region, i * 0x1000);
+        assert_null(flatview_lookup(view, base - 1));
+        assert_int_equal(flatview_lookup(view, base + 0xff)->offset_in_region, i * 0x1000);
+        assert_null(flatview_lookup(view, base + 0x100));
+        assert_int_equal(flatview_lookup(view, base - 0x101)->offset_in_region, (i - 1) * 0x1000);
+        assert_null(flatview_lookup(view, UINT64_MAX));
+    }
     for (unsigned i = 0; i < 64; i++) {
         memory_region_del_subregion(&f->root, &windows[i]);
         memory_region_destroy(&windows[i]);
