@@ -53,7 +53,11 @@ static bool is_cond_branch(RISCVOp op)
  * side exit with its own chain slot (2, 3: record aux), its fall-through runs on in the block.
  * Backward branches still end it, so a loop's back edge stays the last record (the JIT's loop
  * mode). Why: the hot paths of branchy code (list walks, compare chains) were runs of
- * two- and three-instruction blocks, each reloading and writing back its registers.
+ * two- and three-instruction blocks, each reloading and writing back its registers; a hash
+ * chain walk of tests/bench/linux/intmix.c became one loop-mode block. Measured: intmix in
+ * Linux, CPU seconds, median of 8 runs in one boot, two alternations with the binary before
+ * on a loaded host: 1.40/1.44 s before, 1.18/1.25 s after; fpmix and the bare-metal bench
+ * unchanged within noise.
  */
 static bool side_exit_ok(const DecodedInsn *d, int *side_exits)
 {
