@@ -55,9 +55,9 @@ static bool is_cond_branch(RISCVOp op)
  * mode). Why: the hot paths of branchy code (list walks, compare chains) were runs of
  * two- and three-instruction blocks, each reloading and writing back its registers; a hash
  * chain walk of tests/bench/linux/intmix.c became one loop-mode block. Measured: intmix in
- * Linux, CPU seconds, median of 8 runs in one boot, two alternations with the binary before
- * on a loaded host: 1.40/1.44 s before, 1.18/1.25 s after; fpmix and the bare-metal bench
- * unchanged within noise.
+ * Linux, CPU seconds, median of 8 runs, this binary and the one before booted side by side
+ * (twice, on a loaded host): 1.06/1.09 s before, 1.02/1.015 s after; fpmix and the
+ * bare-metal bench unchanged within noise.
  */
 static bool side_exit_ok(const DecodedInsn *d, int *side_exits)
 {
