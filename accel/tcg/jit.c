@@ -257,7 +257,7 @@ static void jit_reset_block(TranslationBlock *tb)
 {
     tb->jit_code = NULL;
     tb->jit_tail = NULL;
-    tb->jit_jmp[0] = tb->jit_jmp[1] = NULL;
+    memset(tb->jit_jmp, 0, sizeof(tb->jit_jmp));
 }
 
 bool jit_compile(CPUState *cpu, TranslationBlock *tb)
@@ -303,18 +303,18 @@ JitExit jit_exec(CPUState *cpu, TranslationBlock *tb)
 {
     CPUTLBEntry *dtlb = cpu->tlb->table[cpu->tlb->data_mmu_idx];
     uintptr_t v = jit_stubs.enter(cpu, tb->jit_code, dtlb);
-    TranslationBlock *last = (TranslationBlock *)(v & ~(uintptr_t)3);
+    TranslationBlock *last = (TranslationBlock *)(v & ~(uintptr_t)JIT_EXIT_CODE_MASK);
 
     if (last && last != tb) {
         jit_tsan_acquire(last);
     }
-    switch (v & 3) {
+    switch (v & JIT_EXIT_CODE_MASK) {
     case 0:
         return (JitExit){.kind = JIT_EXIT_NEXT};
-    case 3:
+    case JIT_EXIT_CODE_MASK:
         return (JitExit){.kind = JIT_EXIT_TAIL, .tb = last};
     default:
-        return (JitExit){.kind = JIT_EXIT_CHAIN, .tb = last, .slot = (v & 3) - 1};
+        return (JitExit){.kind = JIT_EXIT_CHAIN, .tb = last, .slot = (v & JIT_EXIT_CODE_MASK) - 1};
     }
 }
 

@@ -269,10 +269,10 @@ static void tb_remove(TranslationBlock *tb)
     }
     __atomic_store_n(&tb->phys_pc, TB_PHYS_INVALID, __ATOMIC_RELEASE);
     /* A running copy of tb finishes its records but must not chain on. */
-    jit_unlink(tb, 0);
-    jit_unlink(tb, 1);
-    __atomic_store_n(&tb->jmp[0], NULL, __ATOMIC_RELAXED); /* read without tb_lock */
-    __atomic_store_n(&tb->jmp[1], NULL, __ATOMIC_RELAXED);
+    for (int i = 0; i < TB_NSLOTS; i++) {
+        jit_unlink(tb, i);
+        __atomic_store_n(&tb->jmp[i], NULL, __ATOMIC_RELAXED); /* read without tb_lock */
+    }
 }
 
 /* With tb_lock held: drop the page's blocks overlapping [start, end) (page offsets). */
@@ -306,7 +306,7 @@ static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
     uint64_t bits[ARRAY_SIZE(pd->code_bits)] = {0};
     for (TranslationBlock *tb = pd->first; tb; tb = tb->page_next) {
         unsigned off = tb->phys_pc & ~TARGET_PAGE_MASK;
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < TB_NSLOTS; i++) {
             if (tb->jmp[i] && tb->jmp[i]->phys_pc == TB_PHYS_INVALID) {
                 jit_unlink(tb, i);
                 __atomic_store_n(&tb->jmp[i], NULL, __ATOMIC_RELAXED);

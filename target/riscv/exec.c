@@ -67,16 +67,22 @@ static RISCVException ecall_cause(CPURISCVState *env)
         RD = (v);                                                                                  \
         x[0] = 0;                                                                                  \
     } while (0)
+/*
+ * A taken branch leaves through its slot: 0 at the block's end, a side exit's (aux) in
+ * mid-block, where only the records up to it retired (chain adds n_insns). Not taken runs
+ * on: the next record, or the end record's fall-through (slot 1).
+ */
 #define BRANCH(cond)                                                                               \
     do {                                                                                           \
         if (cond) {                                                                                \
             npc = PC + IMM;                                                                        \
-            slot = 0;                                                                              \
-        } else {                                                                                   \
-            npc = pc + tb->size;                                                                   \
-            slot = 1;                                                                              \
+            slot = r->aux;                                                                         \
+            if (slot) {                                                                            \
+                env->instret += (int64_t)(r - tb->insns) + 1 - tb->n_insns;                        \
+            }                                                                                      \
+            goto chain;                                                                            \
         }                                                                                          \
-        goto chain;                                                                                \
+        NEXT();                                                                                    \
     } while (0)
 /*
  * Inline TLB probe: the tag must equal the page of the access's last byte,

@@ -20,7 +20,16 @@
 
 _Static_assert(sizeof(CPUTLBEntry) == 32, "TLB index scaling below assumes 32-byte entries");
 
-enum { COLD_LOAD, COLD_STORE, COLD_RAISE, COLD_ILLEGAL, COLD_FS_DIRTY, COLD_FP, COLD_VEC };
+enum {
+    COLD_LOAD,
+    COLD_STORE,
+    COLD_RAISE,
+    COLD_ILLEGAL,
+    COLD_FS_DIRTY,
+    COLD_FP,
+    COLD_VEC,
+    COLD_SIDE_EXIT
+};
 
 /* Cold stubs per block; a record adds at most JIT_COLD_PER_REC (an FP fast path: FS check,
  * guard, result check, FS dirty, the raise of the fallback). */
@@ -266,12 +275,14 @@ void jit_vec_fallback(JitCtx *c, uint8_t *const *guards, int n)
     k->resume = b->p;
 }
 
-/* rsi = x[rs1] + imm */
+/* rsi = x[rs1] + imm, one lea (a mov and an add before: one instruction less on every
+ * load and store) */
 static void gen_va(JitCtx *c)
 {
-    jit_ld(c, X86_RSI, c->r->rs1);
-    if (c->r->imm) {
-        x86_alu_ri(c->b, X86_ADD, true, X86_RSI, c->r->imm);
+    if (c->r->rs1 == 0) {
+        x86_mov_ri(c->b, X86_RSI, (uint64_t)(int64_t)c->r->imm);
+    } else {
+        x86_lea(c->b, X86_RSI, x86_mem(jit_rs(c, c->r->rs1), c->r->imm));
     }
 }
 
@@ -423,6 +434,10 @@ static void gen_branch(JitCtx *c, X86Cond cc)
     uint8_t *taken;
 
     gen_compare(c);
+    if (r->aux) { /* a side exit (translate.c): out of line, the registers stay cached */
+        cold_add(c, COLD_SIDE_EXIT, x86_jcc(c->b, cc, NULL), 0);
+        return;
+    }
     add_instret(c, c->tb->n_insns); /* lea: keeps the flags */
     if (c->loop && r->pcoff + r->imm == 0) {
         uint8_t *out = x86_jcc(c->b, cc ^ 1, NULL);
@@ -458,9 +473,10 @@ static void gen_jalr(JitCtx *c)
 {
     X86Buf *b = c->b;
 
-    jit_ld(c, X86_RAX, c->r->rs1);
-    if (c->r->imm) {
-        x86_alu_ri(b, X86_ADD, true, X86_RAX, c->r->imm);
+    if (c->r->rs1 == 0) {
+        x86_mov_ri(b, X86_RAX, (uint64_t)(int64_t)c->r->imm);
+    } else {
+        x86_lea(b, X86_RAX, x86_mem(jit_rs(c, c->r->rs1), c->r->imm));
     }
     x86_alu_ri(b, X86_AND, true, X86_RAX, -2);
     if (c->r->rd) { /* after reading rs1, which may be rd */
@@ -513,7 +529,7 @@ static bool gen_int(JitCtx *c, int op)
     switch (op) {
     case OP_BEQ ... OP_BGEU:
         gen_branch(c, br[op - OP_BEQ]);
-        c->ended = true;
+        c->ended = !c->r->aux;
         return true;
     case OP_JAL:
         gen_jal(c);
@@ -629,6 +645,11 @@ static void gen_cold(JitCtx *c, JitCold *k)
     case COLD_VEC: /* an inline V path's guard failed: the record through its helper */
         gen_cold_helper(c, k, r, jit_helper_vector);
         x86_jmp(b, k->resume);
+        break;
+    case COLD_SIDE_EXIT: /* a taken mid-block branch: the records up to it retired */
+        write_back(b, &k->regs);
+        add_instret(c, k->idx + 1);
+        gen_exit(c, r->aux, (int64_t)r->pcoff + r->imm);
         break;
     case COLD_ILLEGAL: /* the raise stub takes the trap from cpu->tlb */
         write_back(b, &k->regs);
@@ -813,7 +834,7 @@ bool riscv_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
     translate_records(c, true);
     if (c->loop_failed) {
         b->p = b->start;
-        tb->jit_jmp[0] = tb->jit_jmp[1] = NULL;
+        memset(tb->jit_jmp, 0, sizeof(tb->jit_jmp));
         translate_records(c, false);
     }
     *n_done = c->idx;

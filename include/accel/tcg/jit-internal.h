@@ -48,10 +48,15 @@ typedef struct JitStubs {
 
 extern JitStubs jit_stubs;
 
-/* The value rax carries to exit_store: a block pointer (16-aligned) and a JIT_EXIT_* kind. */
+/*
+ * The value rax carries to exit_store: a block pointer (16-aligned) and in its low bits
+ * JIT_EXIT_CHAIN's slot + 1, or all ones for JIT_EXIT_TAIL.
+ */
+#define JIT_EXIT_CODE_MASK 15
+_Static_assert(TB_NSLOTS < JIT_EXIT_CODE_MASK, "exit slots must fit the exit code");
 static inline uintptr_t jit_exit_code(TranslationBlock *tb, int kind, int slot)
 {
-    return (uintptr_t)tb | (uintptr_t)(kind == JIT_EXIT_TAIL ? 3 : slot + 1);
+    return (uintptr_t)tb | (uintptr_t)(kind == JIT_EXIT_TAIL ? JIT_EXIT_CODE_MASK : slot + 1);
 }
 
 /*

@@ -2,12 +2,12 @@
  * Translation blocks: guest code pre-decoded into instruction records, cached
  * by physical pc (DESIGN.md "Execution engine").
  *
- * A block covers straight-line guest code inside one physical page and ends
- * at a control-flow instruction, at an instruction that may change
- * privilege, translation or interrupt state, at the page end or after
- * TB_MAX_INSNS. Blocks live in one arena (tb-maint.c) until the whole cache
- * is flushed, so a pointer to an invalidated block stays readable: a block
- * that is running when a store invalidates it finishes safely.
+ * A block covers guest code inside one physical page, entered at its start
+ * (a superblock: a target may run on past a conditional branch, whose taken
+ * edge is then a side exit), and ends at a control-flow instruction, at an instruction that may
+ * change privilege, translation or interrupt state, at the page end or after TB_MAX_INSNS. Blocks
+ * live in one arena (tb-maint.c) until the whole cache is flushed, so a pointer to an invalidated
+ * block stays readable: a block that is running when a store invalidates it finishes safely.
  *
  * Invalidation: a store to a page holding code (found through TLB_NOTDIRTY)
  * or a DMA/loader write (memory_ram_write_hook) drops the blocks whose bytes
@@ -26,6 +26,12 @@
 /* Record offsets (pcoff) are 8-bit, so a block spans at most 64 four-byte instructions. */
 #define TB_MAX_INSNS 64
 #define TB_PHYS_INVALID (~(hwaddr)0)
+/*
+ * Exit slots a block may chain: the jump or taken branch that ends it, its fall-through, and
+ * TB_NSLOTS - 2 side exits (a target may continue a block past a conditional branch; RISC-V
+ * does past forward ones, target/riscv/translate.c).
+ */
+#define TB_NSLOTS 4
 
 /*
  * One pre-decoded instruction (12 bytes). op is the target's operation
@@ -54,11 +60,12 @@ struct TranslationBlock {
     uint16_t flags;
     TranslationBlock *hash_next;
     TranslationBlock *page_next;
-    TranslationBlock *jmp[2]; /* chained successor: [0] taken/jump, [1] fall-through */
+    /* chained successor: [0] taken/jump, [1] fall-through, [2..] side exits (target's) */
+    TranslationBlock *jmp[TB_NSLOTS];
     /* JIT (include/accel/tcg/jit.h); all NULL when the block is only interpreted */
-    void *jit_code;             /* host code of the block */
-    TranslationBlock *jit_tail; /* records the host code leaves to the interpreter */
-    uint8_t *jit_jmp[2];        /* rel32 of the patchable jmp of exit slot i */
+    void *jit_code;              /* host code of the block */
+    TranslationBlock *jit_tail;  /* records the host code leaves to the interpreter */
+    uint8_t *jit_jmp[TB_NSLOTS]; /* rel32 of the patchable jmp of exit slot i */
     /* n_insns records and an end record, then a copy of the size bytes of guest code the
      * records were decoded from (tb_code: re-checked against memory by tb_insert, and read
      * for the tval of an illegal instruction) */
