@@ -185,6 +185,19 @@ static bool writes_x(RISCVOp op)
            (op >= OP_FMADD_H && riscv_fp_ext_writes_x(op));
 }
 
+/* Conversions and moves from an integer register (fp_from_x, half_from_x: o->xa). */
+static bool reads_x(RISCVOp op)
+{
+    return op_in(op, OP_FCVT_S_W, OP_FMV_W_X) || op_in(op, OP_FCVT_D_W, OP_FMV_D_X) ||
+           op_in(op, OP_FCVT_H_W, OP_FMV_H_X);
+}
+
+void riscv_fp_x_operands(RISCVOp op, bool *rd_is_x, bool *rs1_is_x)
+{
+    *rd_is_x = writes_x(op);
+    *rs1_is_x = reads_x(op);
+}
+
 static uint64_t fp_compute(CPURISCVState *env, const FPArgs *o)
 {
     RISCVOp op = o->op;

@@ -726,7 +726,10 @@ static bool gen_record(JitCtx *c)
  * imm (V 1.0, chapter 10): vsetivli's rs1 is the AVL and vset{i}vli's rs2 part of vtype;
  * a load/store's vd/vs3 is a vector and its rs2 an x register only as the stride; an
  * arithmetic record reads x[rs1] in OPIVX/OPMVX and writes x[rd] only in OPMVV's
- * VWXUNARY0 (vmv.x.s, vcpop.m, vfirst.m).
+ * VWXUNARY0 (vmv.x.s, vcpop.m, vfirst.m). An FP record names x registers only where
+ * riscv_fp_x_operands says (comparisons, fclass, conversions and moves); an FP load's rd and an
+ * FP store's rs2 are f registers. Counting f fields would only waste slots, but enough of them
+ * refused loop mode to fpmix's inner loops.
  */
 static void int_operands(const InsnRecord *r, int x[3])
 {
@@ -734,7 +737,25 @@ static void int_operands(const InsnRecord *r, int x[3])
     unsigned f3 = extract64(insn, 12, 3);
 
     x[0] = r->rd, x[1] = r->rs1, x[2] = r->rs2;
+    if (riscv_op_kind(r->op) == OPK_FP) {
+        bool rd_is_x, rs1_is_x;
+        riscv_fp_x_operands(r->op, &rd_is_x, &rs1_is_x);
+        x[0] = rd_is_x ? x[0] : 0;
+        x[1] = rs1_is_x ? x[1] : 0;
+        x[2] = 0;
+        return;
+    }
     switch (r->op) {
+    case OP_FLW:
+    case OP_FLD:
+    case OP_FLH:
+        x[0] = 0; /* f[rd] */
+        break;
+    case OP_FSW:
+    case OP_FSD:
+    case OP_FSH:
+        x[2] = 0; /* f[rs2] */
+        break;
     case OP_VSETVL:
         x[1] = extract64(insn, 30, 2) == 3 ? 0 : x[1];
         x[2] = extract64(insn, 30, 2) == 2 ? x[2] : 0;

@@ -548,6 +548,39 @@ static bool loop_mask(uint32_t *regs, uint32_t *dirty)
 }
 
 /*
+ * An FP record's f fields are not x registers either: this loop names f20..f22 besides
+ * a0..a2 and a4 (feq.d's rd), which counted as x registers would be eight and refuse loop mode.
+ */
+static void test_fp_loop_regs(void **state)
+{
+    const uint32_t fp_loop[] = {
+        0x00000013u, /* nop */
+        0x00053a07u, /* LOOP: fld fs4, 0(a0) */
+        0x035a7ad3u, /* fadd.d fs5, fs4, fs5 */
+        0x134afb53u, /* fmul.d fs6, fs5, fs4 */
+        0xa35a2753u, /* feq.d a4, fs4, fs5 */
+        0x0165b027u, /* fsd fs6, 0(a1) */
+        ADDI(10, 10, 8),
+        ADDI(11, 11, 8),
+        ADDI(12, 12, -1),
+        0xfe0610e3u, /* bnez a2, the fld */
+        WFI,
+    };
+    GenRng r = {.s = 0x2f0f | 1};
+    ArchState init;
+    uint32_t regs, dirty;
+
+    make_init(&r, &init);
+    init.mstatus = MSTATUS_FS;
+    init.x[10] = WINDOW, init.x[11] = WINDOW + 256, init.x[12] = 5;
+    run_vector_loop(fp_loop, ARRAY_SIZE(fp_loop), &init);
+    assert_true(loop_mask(&regs, &dirty));
+    assert_int_equal(regs, 1u << 10 | 1u << 11 | 1u << 12 | 1u << 14);
+    assert_int_equal(dirty, regs);
+    assert_int_equal(h.jit.x[12], 0);
+}
+
+/*
  * The JIT's loop mode preloads the x registers a loop block names: a V record's vector
  * fields (vd/vs3, vs1, vs2) are not x registers. The first loop's inline vle8/vadd/vxor/vse8
  * name v20..v24, which counted as x registers would be eight with a0..a2 and refuse loop
@@ -820,7 +853,7 @@ int main(void)
         cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_sse_fp),
         cmocka_unit_test(test_sse_dyn_frm),   cmocka_unit_test(test_vector_in_block),
         cmocka_unit_test(test_vector_inline), cmocka_unit_test(test_vector_loop_regs),
-        cmocka_unit_test(test_long),
+        cmocka_unit_test(test_fp_loop_regs),  cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);
 

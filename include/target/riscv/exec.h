@@ -39,6 +39,9 @@ int riscv_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain);
  * dirty when it changes FP state.
  */
 RISCVException riscv_exec_fp(CPURISCVState *env, const InsnRecord *r);
+/* Which of an FP record's rd and rs1 fields name x registers (the others are f registers or,
+ * for fli, a constant): what riscv_exec_fp reads and writes, for the JIT's register cache. */
+void riscv_fp_x_operands(RISCVOp op, bool *rd_is_x, bool *rs1_is_x);
 
 /*
  * Execute one LR/SC/AMO at virtual address va = x[rs1]. On a fault returns
