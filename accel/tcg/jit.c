@@ -20,6 +20,7 @@
 
 #include "accel/tcg/cputlb.h"
 #include "accel/tcg/jit-internal.h"
+#include "util/prefault.h"
 
 /* A sparse memfd (pages are allocated as code is written): as big as the block arena, so both
  * fill alike. */
@@ -59,6 +60,7 @@ static ptrdiff_t arena_exec;     /* the read-execute view is at arena + arena_ex
 static const TCGCPUOps *jit_ops; /* the target's (one target per binary) */
 static FILE *perf_map; /* KESTREL_JIT_PERFMAP=1: /tmp/perf-PID.map names blocks for perf */
 static size_t arena_used, arena_stubs_end;
+static ArenaPrefault arena_prefaulted; /* both views, ahead of arena_used (jit_lock) */
 static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- trampoline and shared stubs ---- */
@@ -276,6 +278,8 @@ bool jit_compile(CPUState *cpu, TranslationBlock *tb)
         jit_reset_block(tb);
         goto out;
     }
+    arena_prefault(&arena_prefaulted, arena, arena + arena_exec, JIT_ARENA_SIZE,
+                   arena_used + JIT_BLOCK_MAX);
     x86_buf_init(&b, arena + arena_used, JIT_BLOCK_MAX);
     jit_reset_block(tb);
     if (!cpu->tcg_ops->jit_translate(&b, tb, &n_done)) {

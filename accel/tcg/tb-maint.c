@@ -38,6 +38,7 @@
 #include "accel/tcg/tb.h"
 #include "system/cpus.h"
 #include "system/memory.h"
+#include "util/prefault.h"
 
 #define TB_ARENA_SIZE (256 * MiB)
 #define TB_HASH_BITS 16
@@ -59,6 +60,7 @@ typedef struct PageDesc {
 static pthread_mutex_t tb_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint8_t *tb_arena;
 static size_t tb_arena_used;
+static ArenaPrefault tb_arena_prefaulted; /* ahead of tb_arena_used (tb_lock) */
 static TranslationBlock *tb_hash[1 << TB_HASH_BITS];
 static PageDesc *page_hash[1 << PAGE_HASH_BITS];
 unsigned tb_flush_count;
@@ -143,6 +145,7 @@ TranslationBlock *tb_alloc(unsigned n_insns, unsigned code_size)
         }
     }
     if (tb_arena_used + size <= TB_ARENA_SIZE) {
+        arena_prefault(&tb_arena_prefaulted, tb_arena, NULL, TB_ARENA_SIZE, tb_arena_used + size);
         tb = (TranslationBlock *)(tb_arena + tb_arena_used);
         tb_arena_used += size;
     }
