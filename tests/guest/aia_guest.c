@@ -68,13 +68,6 @@ asm(".text\n"
     "  sret\n");
 extern char aia_vs_trap[];
 
-static int m_hook(struct trap_frame *f)
-{
-    if (is_exit_ecall(f))
-        resume_m_context((long)f->regs[REG_A0]);
-    return 0;
-}
-
 /* HS: the guest external interrupt; hgeie = 0 keeps it from firing again. */
 static int s_hook(struct trap_frame *f)
 {
@@ -222,7 +215,6 @@ int main(void)
 {
     pmp_allow_all();
     CHECK(csr_read(misa) & (1UL << ('H' - 'A')));
-    m_trap_hook = m_hook;
     s_trap_hook = s_hook;
     /* SGEI is HS's (mideleg bit 12 reads one with GEILEN > 0; QEMU 7.2 sets it on a write) */
     csr_write(mideleg, csr_read(mideleg));

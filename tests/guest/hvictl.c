@@ -67,13 +67,6 @@ asm(".text\n"
     "  sret\n");
 extern char vti_vs_trap[];
 
-static int m_hook(struct trap_frame *f)
-{
-    if (is_exit_ecall(f))
-        resume_m_context((long)f->regs[REG_A0]);
-    return 0;
-}
-
 CSR_READER(vs_read_sip, sip)
 CSR_READER(vs_read_sie, sie)
 CSR_READER(vs_read_stimecmp, CSR_STIMECMP)
@@ -208,7 +201,6 @@ int main(void)
 {
     pmp_allow_all();
     CHECK(csr_read(misa) & (1UL << ('H' - 'A')));
-    m_trap_hook = m_hook;
     check_register();
     check_injected_topi();
     check_against_sei();

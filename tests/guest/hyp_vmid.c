@@ -70,13 +70,6 @@ static long vs_load(long addr)
     return (long)*(volatile uint64_t *)addr;
 }
 
-static int m_hook(struct trap_frame *f)
-{
-    if (is_exit_ecall(f))
-        resume_m_context((long)f->regs[REG_A0]);
-    return 0;
-}
-
 /* The first word of the shared page as the guest of hgatp value h sees it. */
 static unsigned long guest_reads(unsigned long h)
 {
@@ -89,7 +82,6 @@ int main(void)
 {
     unsigned long kept;
 
-    m_trap_hook = m_hook;
     pmp_allow_all();
 
     /* VMIDLEN: the VMID bits that hold a one */

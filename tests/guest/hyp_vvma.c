@@ -36,13 +36,6 @@ static uint64_t pte(unsigned long pa, uint64_t flags)
     return ((pa >> 12) << 10) | flags;
 }
 
-static int m_hook(struct trap_frame *f)
-{
-    if (is_exit_ecall(f))
-        resume_m_context((long)f->regs[REG_A0]);
-    return 0;
-}
-
 static long vs_load(long addr)
 {
     return (long)*(volatile uint64_t *)addr;
@@ -96,7 +89,6 @@ int main(void)
 {
     unsigned long unfenced;
 
-    m_trap_hook = m_hook;
     pmp_allow_all();
     for (int i = 0; i < 4; i++)
         pages[i][0] = 0x1111 * (i + 1);

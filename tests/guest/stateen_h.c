@@ -27,13 +27,6 @@
 
 static char stack[4096] __attribute__((aligned(16)));
 
-static int m_hook(struct trap_frame *f)
-{
-    if (is_exit_ecall(f))
-        resume_m_context((long)f->regs[REG_A0]);
-    return 0;
-}
-
 CSR_READER(read_stopi, CSR_STOPI)
 CSR_READER(read_siselect, CSR_SISELECT)
 CSR_READER(read_stopei, CSR_STOPEI)
@@ -106,7 +99,6 @@ int main(void)
 {
     pmp_allow_all();
     CHECK(csr_read(misa) & (1UL << ('H' - 'A')));
-    m_trap_hook = m_hook;
     check_registers();
     check_hs_gates();
     check_vs_gates();
