@@ -21,6 +21,11 @@ CFLAGS += -std=gnu17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-init
 # libm.a into a PIE, "undefined reference to _dl_x86_cpu_features": then move -lm after
 # -Wl,-Bdynamic again).
 LDLIBS := -Wl,-Bstatic -lfdt -lz -ljson-c -lseccomp -lnettle -lm -Wl,-Bdynamic -pthread
+# The sanitizer and fuzzer runtimes call libm functions that glibc picks by ifunc (log): there
+# libm stays a shared library (those builds are not timed).
+ifneq ($(filter build-asan build-tsan build-fuzz,$(BUILD)),)
+LDLIBS := $(filter-out -lm,$(LDLIBS)) -lm
+endif
 JSON_CFLAGS := $(shell pkg-config --cflags json-c)
 # User networking (net/slirp.c): libslirp's headers (they include glib's), no link flags.
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
