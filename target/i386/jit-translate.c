@@ -32,12 +32,16 @@
 /* A field of X86CPU through rbx. */
 #define CPU_FIELD(f) x86_mem(JIT_CPU, (int32_t)offsetof(X86CPU, f))
 
-enum { COLD_EXC, COLD_BRANCH, COLD_SMC };
+enum { COLD_EXC, COLD_BRANCH, COLD_SMC, COLD_TAKEN };
+
+#define XJIT_COND_BRANCHES 8
 
 typedef struct XJitCold {
     uint8_t kind;
     uint8_t idx;     /* record index */
     uint8_t *branch; /* rel32 of the jump to the stub */
+    /* COLD_TAKEN: the further jumps of an inline jcc's condition to the stub */
+    uint8_t *more[XJIT_COND_BRANCHES];
 } XJitCold;
 
 typedef struct XJit {
@@ -157,7 +161,7 @@ static bool stores_nothing(const X86Insn *d)
 
 static void add_cold(XJit *c, int kind, int idx, uint8_t *branch)
 {
-    c->cold[c->n_cold++] = (XJitCold){kind, idx, branch};
+    c->cold[c->n_cold++] = (XJitCold){kind, idx, branch, {0}};
 }
 
 /* Leave to the run loop if an event or an enabled INTR waits (tcg-ops.c may_chain). */
@@ -208,6 +212,19 @@ static bool always_jumps(const X86Insn *d)
            (d->op == OP_GRP5 && (d->reg == 2 || d->reg == 4));
 }
 
+/* jcc rel in 64-bit code: the condition inline, the taken side in a cold stub. */
+static void gen_jcc(XJit *c, int idx)
+{
+    uint8_t *taken[2 * XJIT_COND_BRANCHES]; /* x86_jit_gen_cond's scratch too */
+    int n = x86_jit_gen_cond(c->b, c->info->insns[idx].d.opc & 0xf, taken);
+    XJitCold *k = &c->cold[c->n_cold];
+
+    add_cold(c, COLD_TAKEN, idx, taken[0]);
+    for (int i = 1; i < n; i++) {
+        k->more[i] = taken[i];
+    }
+}
+
 static void gen_record(XJit *c, int idx)
 {
     X86Buf *b = c->b;
@@ -215,6 +232,13 @@ static void gen_record(XJit *c, int idx)
     unsigned next = c->tb->insns[idx + 1].pcoff;
     bool last = idx == c->tb->n_insns - 1;
 
+    if (t->d.op == OP_JCC && t->d.opsize == 8 && t->d.imm + next == (int32_t)(t->d.imm + next)) {
+        gen_jcc(c, idx);
+        return;
+    }
+    if (x86_jit_inline(b, &t->d, next)) {
+        return;
+    }
     x86_lea(b, X86_RAX, x86_mem(JIT_PC, (int32_t)next));
     x86_mov_mr(b, true, ENV_FIELD(rip), X86_RAX);
     x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
@@ -254,6 +278,7 @@ static void gen_end(XJit *c)
         return;
     }
     x86_lea(b, JIT_PC, x86_mem(JIT_PC, tb->size));
+    x86_mov_mr(b, true, ENV_FIELD(rip), JIT_PC); /* an inline last record left it */
     gen_irq_check(b);
     jit_emit_exit(b, tb, 1, tb->phys_pc + tb->size);
 }
@@ -266,6 +291,11 @@ static void gen_cold(XJit *c, const XJitCold *k)
         return; /* the buffer overflowed */
     }
     x86_patch_rel32(k->branch, b->p);
+    for (int i = 1; i < XJIT_COND_BRANCHES; i++) {
+        if (k->more[i]) {
+            x86_patch_rel32(k->more[i], b->p);
+        }
+    }
     switch (k->kind) {
     case COLD_EXC: /* eax = the handler's result */
         x86_mov_rr(b, false, X86_RSI, X86_RAX);
@@ -281,6 +311,13 @@ static void gen_cold(XJit *c, const XJitCold *k)
         x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
         x86_lea(b, JIT_INSTRET, x86_mem(JIT_INSTRET, k->idx + 1));
         x86_jmp(b, jit_stubs.exit_plain);
+        break;
+    case COLD_TAKEN: /* rip = the jcc's target */
+        x86_lea(b, X86_RAX,
+                x86_mem(JIT_PC,
+                        (int32_t)(c->tb->insns[k->idx + 1].pcoff + c->info->insns[k->idx].d.imm)));
+        x86_mov_mr(b, true, ENV_FIELD(rip), X86_RAX);
+        gen_branch_exit(c, k->idx, static_target(c, k->idx));
         break;
     default:
         gen_branch_exit(c, k->idx, static_target(c, k->idx));

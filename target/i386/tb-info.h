@@ -36,6 +36,11 @@ bool x86_is_near_branch(const X86Insn *d);
 
 /* The JIT (jit-translate.c): TCGCPUOps.jit_translate for 64-bit code. */
 bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done);
+/* The inline forms (jit-inline.c): false if d is left to its handler. next: its end. */
+bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next);
+/* A jump to taken[] (returned count, at most 8, patched by the caller) when condition cc
+ * holds; taken[] must have room for 16 (scratch). */
+int x86_jit_gen_cond(X86Buf *b, int cc, uint8_t **taken);
 /* Is the x86 JIT on (KESTREL_X86_JIT)? Read once. */
 bool x86_jit_wanted(void);
 
