@@ -33,9 +33,11 @@
 #include "tb-info.h"
 
 #include "accel/tcg/cputlb.h"
+#include "accel/tcg/jit.h"
 #include "accel/tcg/tb.h"
 #include "accel/tcg/tcg-cpu-ops.h"
 #include "accel/tcg/tcg.h"
+#include "system/icount.h"
 #include "util/log.h"
 
 /* The hart of cs without QOM's checked cast (strcmp of type names: 10% of the time, perf). */
@@ -267,6 +269,20 @@ static bool may_chain(X86CPU *cpu)
              (cpu->env.eflags & IF_MASK));
 }
 
+static const TCGCPUOps x86_tcg_ops_jit;
+
+/*
+ * With the JIT on, the run loop hands over one interpreted block at a time (so that JIT code
+ * runs after it). In 16/32-bit code (never JIT code) that cost a run-loop round per block:
+ * chain here still, up to the next block that has JIT code. Not for -icount, -d exec/cpu
+ * or the debugger's steps (uncached blocks), which need one block at a time.
+ */
+static bool chains_past_jit(CPUState *cs, TranslationBlock *tb)
+{
+    return cs->tcg_ops == &x86_tcg_ops_jit && tcg_jit_enabled && !(tb->flags & TB_UNCACHED) &&
+           !icount_enabled() && !log_enabled(LOG_EXEC | LOG_CPU);
+}
+
 /* Blocks run one after the other before the run loop has a look (map changes, kicks). */
 #define X86_CHAIN_MAX 64
 
@@ -281,6 +297,7 @@ static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
     CPUX86State *env = &cpu->env;
     int code_size = code_size_of(env), excp, done;
     bool single_step = env->eflags & TF_MASK;
+    bool to_interp_only = !chain && chains_past_jit(cs, tb);
     int n = tb->n_insns;
 
     if (cpu->wait_sipi) {
@@ -296,6 +313,7 @@ static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
         cpu->tb_instret++;
         return excp == X86_EXIT_HLT ? TB_EXIT_HALT : TB_EXIT_NEXT;
     }
+    chain |= to_interp_only;
     if (single_step || env->irq_shadow) {
         n = 1; /* the shadow covers the first instruction only: then interrupts are checked */
         chain = false;
@@ -313,7 +331,7 @@ static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
         }
         pc = code_size == 8 ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;
         tb = tb_lookup_fast(&cpu->tlb, pc);
-        if (!tb || tb_info(tb)->code_size != code_size) {
+        if (!tb || tb_info(tb)->code_size != code_size || (to_interp_only && tb->jit_code)) {
             break;
         }
         n = tb->n_insns;
