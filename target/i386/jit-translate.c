@@ -225,12 +225,14 @@ static void gen_jcc(XJit *c, int idx)
     }
 }
 
+static void gen_call(XJit *c, int idx);
+
 static void gen_record(XJit *c, int idx)
 {
     X86Buf *b = c->b;
     const X86TBInsn *t = &c->info->insns[idx];
     unsigned next = c->tb->insns[idx + 1].pcoff;
-    bool last = idx == c->tb->n_insns - 1;
+    uint8_t *miss[2];
 
     if (t->d.op == OP_JCC && t->d.opsize == 8 && t->d.imm + next == (int32_t)(t->d.imm + next)) {
         gen_jcc(c, idx);
@@ -239,6 +241,31 @@ static void gen_record(XJit *c, int idx)
     if (x86_jit_inline(b, &t->d, next)) {
         return;
     }
+    if (x86_jit_mem_fast(b, &t->d, next, miss) > 0) {
+        uint8_t *done = x86_jmp(b, NULL);
+
+        for (int i = 0; i < 2; i++) {
+            if (miss[i]) {
+                x86_patch_rel32(miss[i], b->p);
+            }
+        }
+        gen_call(c, idx);
+        if (done) {
+            x86_patch_rel32(done, b->p);
+        }
+        return;
+    }
+    gen_call(c, idx);
+}
+
+/* The record through its handler, with run_block's checks after it. */
+static void gen_call(XJit *c, int idx)
+{
+    X86Buf *b = c->b;
+    const X86TBInsn *t = &c->info->insns[idx];
+    unsigned next = c->tb->insns[idx + 1].pcoff;
+    bool last = idx == c->tb->n_insns - 1;
+
     x86_lea(b, X86_RAX, x86_mem(JIT_PC, (int32_t)next));
     x86_mov_mr(b, true, ENV_FIELD(rip), X86_RAX);
     x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));

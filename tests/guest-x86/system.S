@@ -349,6 +349,11 @@ mix:
     add (%rsp), %r9
     mov %rdx, 8(%rsp,%rbx)
     xor 8(%rsp), %r9
+    mov %edx, 4(%rsp,%rbx)
+    mov (%rsp,%rbx), %esi
+    add %rsi, %r9
+    mov 8(%rsp,%rbx), %rsi
+    xor %rsi, %r9
     dec %ecx
     jnz 1b
     PRINT "mix "
