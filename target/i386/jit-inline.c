@@ -1,11 +1,11 @@
 /*
- * The x86 JIT's inline forms (jit-translate.c calls the handler for the rest): the
- * register-only mov, mov-immediate, lea, add/or/and/sub/xor/cmp/test of 32- and 64-bit
- * operands that a kernel runs most (perf, x86_jit_inline's callers), and the condition of
- * a jcc. Each does what its handler in exec-fast.c does: the same result in
- * env->regs (a 32-bit write clears the upper half) and the same lazy flags record
- * (x86_cc_record: res, a, b, op, size; a logic op records a = b = 0), so the interpreter
- * and the flags readers (cc_helper.c) cannot tell which engine ran it.
+ * The x86 JIT's inline forms (jit-translate.c calls the handler for the rest): on 32- and
+ * 64-bit registers, mov, mov of an immediate, lea, add/or/and/sub/xor/cmp/test and shifts
+ * by a constant, which a kernel runs most (perf); the condition of a jcc; mov loads and
+ * stores through the data TLB. Each does what its handler (exec-fast.c, exec-alu.c) does:
+ * the same result in env->regs (a 32-bit write clears the upper half) and the same lazy
+ * flags record (x86_cc_record: res, a, b, op, size; a logic op records a = b = 0), so the
+ * interpreter and the flags readers (cc_helper.c) cannot tell which engine ran it.
  */
 #include "tb-info.h"
 
@@ -144,6 +144,32 @@ static bool gen_mov(X86Buf *b, const X86Insn *d)
     return true;
 }
 
+/* shl/sal/shr/sar of a register by an immediate or 1 (c1, d1), as x86_exec_shift. */
+static bool gen_shift(X86Buf *b, const X86Insn *d)
+{
+    static const X86Shift host[] = {X86_SHL, X86_SHR, X86_SHL, X86_SAR};
+    static const X86CCOp ccop[] = {X86_CC_SHL, X86_CC_SHR, X86_CC_SHL, X86_CC_SAR};
+    int op = d->reg & 7;
+    bool w = d->opsize == 8;
+    unsigned c = d->opc == 0xd1 ? 1 : (unsigned)d->imm;
+
+    if (d->mem || d->lock || op < 4 || (d->opc != 0xc1 && d->opc != 0xd1)) {
+        return false;
+    }
+    c &= w ? 0x3f : 0x1f;
+    x86_mov_rm(b, w, X86_RAX, GREG(d->rm));
+    if (c == 0) { /* no flags; a 32-bit register's upper half is cleared */
+        x86_mov_mr(b, true, GREG(d->rm), X86_RAX);
+        return true;
+    }
+    x86_mov_rr(b, true, X86_RDX, X86_RAX);
+    x86_shift_ri(b, host[op - 4], w, X86_RDX, c);
+    x86_mov_ri(b, X86_RCX, c);
+    record_cc(b, ccop[op - 4], d->opsize);
+    x86_mov_mr(b, true, GREG(d->rm), X86_RDX);
+    return true;
+}
+
 bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next)
 {
     AluForm f;
@@ -161,6 +187,8 @@ bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next)
         }
         gen_lea(b, d, next);
         return true;
+    case OP_SHIFT:
+        return gen_shift(b, d);
     default:
         if (!alu_form(d, &f)) {
             return false;

@@ -281,6 +281,10 @@ sysenter_entry:                 /* CPL 0 on SYSENTER_ESP (an Intel vendor's 64-b
 .macro JALL
     JC o, 1
     JC no, 2
+    JNOOF
+.endm
+/* without jo/jno (sar by more than 1: OF is 0 on both, but undefined) */
+.macro JNOOF
     JC b, 3
     JC ae, 4
     JC e, 5
@@ -338,6 +342,19 @@ mix:
     inc %eax
     JALL
     shl $3, %rdx
+    JALL
+    sar $5, %rdx
+    JNOOF
+    shr $1, %eax
+    JALL
+    shr $3, %eax                 /* (OF, so l/ge/le/g, undefined: QEMU and we differ) */
+    JC b, 17
+    JC e, 18
+    JC s, 19
+    JC p, 20
+    sar $1, %eax
+    JALL
+    shl $0, %edx
     JALL
     cmp $0x80, %al
     JALL
