@@ -260,21 +260,36 @@ int x86_jit_gen_cond(X86Buf *b, int cc, uint8_t **taken)
 }
 
 /*
- * mov r32/r64 from or to memory (8b, 89) with 64-bit addressing and no FS/GS base: the
- * address, a 48-bit canonical check and the data TLB probe inline (as load()/store() in
+ * mov r32/r64 from or to memory (8b, 89) and movzx from memory, with 64-bit addressing and no FS/GS
+ * base: the address, a 48-bit canonical check and the data TLB probe inline (as load()/store() in
  * mem_helper.c, with r14 the table of the current data context); a miss (another page, a
  * page crossing, MMIO, a code page for a store, a 57-bit address) jumps to miss[], where
  * the caller runs the handler. Returns the number of miss branches, 0 if d is not such a
  * form (nothing emitted).
  */
+/* The bytes a mov (89, 8b) or movzx (0f b6, b7) to a 32/64-bit register accesses, or 0. */
+static unsigned mem_fast_size(const X86Insn *d)
+{
+    if (!d->mem || d->lock || d->addrsize != 8 || (d->opsize != 4 && d->opsize != 8) ||
+        d->seg >= R_FS) {
+        return 0;
+    }
+    if (d->op == OP_MOV && d->map == 0 && (d->opc == 0x89 || d->opc == 0x8b)) {
+        return d->opsize;
+    }
+    if (d->op == OP_MOVZX && d->map == 1 && (d->opc == 0xb6 || d->opc == 0xb7)) {
+        return d->opc == 0xb6 ? 1 : 2;
+    }
+    return 0;
+}
+
 int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
 {
-    bool store = d->opc == 0x89, w = d->opsize == 8;
+    bool store = d->op == OP_MOV && d->opc == 0x89;
+    unsigned size = mem_fast_size(d);
     int32_t tag = store ? offsetof(CPUTLBEntry, addr_write) : offsetof(CPUTLBEntry, addr_read);
 
-    if (d->op != OP_MOV || !d->mem || d->lock || d->map != 0 || d->addrsize != 8 ||
-        (d->opsize != 4 && d->opsize != 8) || (d->opc != 0x89 && d->opc != 0x8b) ||
-        d->seg >= R_FS) {
+    if (!size) {
         return 0;
     }
     /* rsi = the linear address */
@@ -298,7 +313,7 @@ int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
     x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RSI);
     miss[0] = x86_jcc(b, X86_CC_NE, NULL);
     /* the entry of the first byte's page must hold the last byte's page with no flag */
-    x86_lea(b, X86_RAX, x86_mem(X86_RSI, d->opsize - 1));
+    x86_lea(b, X86_RAX, x86_mem(X86_RSI, size - 1));
     x86_alu_ri(b, X86_AND, true, X86_RAX, (int32_t)TARGET_PAGE_MASK);
     x86_mov_rr(b, false, X86_RCX, X86_RSI);
     x86_shift_ri(b, X86_SHR, false, X86_RCX, TARGET_PAGE_BITS - 5);
@@ -311,7 +326,7 @@ int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
         x86_mov_rm(b, true, X86_RAX, GREG(d->reg));
         x86_store(b, d->opsize, x86_mem(X86_RSI, 0), X86_RAX);
     } else {
-        x86_mov_rm(b, w, X86_RAX, x86_mem(X86_RSI, 0)); /* 32 bits: zero-extended */
+        x86_load(b, size, false, X86_RAX, x86_mem(X86_RSI, 0)); /* zero-extended */
         x86_mov_mr(b, true, GREG(d->reg), X86_RAX);
     }
     return 2;

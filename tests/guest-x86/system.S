@@ -371,6 +371,10 @@ mix:
     add %rsi, %r9
     mov 8(%rsp,%rbx), %rsi
     xor %rsi, %r9
+    movzbl 3(%rsp,%rbx), %esi
+    add %rsi, %r9
+    movzwq 5(%rsp,%rbx), %rsi
+    xor %rsi, %r9
     dec %ecx
     jnz 1b
     PRINT "mix "
