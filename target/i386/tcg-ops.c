@@ -30,24 +30,15 @@
 #include <sched.h>
 
 #include "exec-internal.h"
+#include "tb-info.h"
 
 #include "accel/tcg/cputlb.h"
+#include "accel/tcg/jit.h"
 #include "accel/tcg/tb.h"
 #include "accel/tcg/tcg-cpu-ops.h"
 #include "accel/tcg/tcg.h"
+#include "system/icount.h"
 #include "util/log.h"
-
-/* A decoded instruction and the handler chosen for it (x86_insn_handler). */
-typedef struct X86TBInsn {
-    X86ExecFn fn;
-    X86Insn d;
-} X86TBInsn;
-
-typedef struct X86TBInfo {
-    uint8_t code_size; /* 2, 4 or 8 (64-bit code) */
-    bool chainable;    /* ends by a near branch or falls through: the next block may follow */
-    X86TBInsn insns[];
-} X86TBInfo;
 
 /* The hart of cs without QOM's checked cast (strcmp of type names: 10% of the time, perf). */
 static inline X86CPU *x86_cpu_of(CPUState *cs)
@@ -60,7 +51,7 @@ static inline X86CPU *x86_cpu_of(CPUState *cs)
 
 static X86TBInfo *tb_info(TranslationBlock *tb)
 {
-    return (X86TBInfo *)ALIGN_UP((uintptr_t)(tb_code(tb) + tb->size), 16);
+    return x86_tb_info(tb);
 }
 
 /* Bytes after the records for size bytes of code and n decoded instructions. */
@@ -96,7 +87,7 @@ static const bool goes_on[OP__COUNT] = {
  * through the rip check), and what changes mode, paging, segments, the interrupt flag or
  * shadow, or talks to devices (goes_on lists what does not).
  */
-static bool ends_block(const X86Insn *d)
+bool x86_ends_block(const X86Insn *d)
 {
     if (d->op == OP_FLAGOP) {
         return d->opc == 0xfb; /* sti: its shadow is checked between blocks */
@@ -108,10 +99,10 @@ static bool ends_block(const X86Insn *d)
 }
 
 /* Near control transfers: the block after them runs in the same mode and context. */
-static bool is_near_branch(const X86Insn *d)
+bool x86_is_near_branch(const X86Insn *d)
 {
     return d->op == OP_JMP || d->op == OP_CALL || d->op == OP_RET ||
-           (d->op == OP_GRP5 && (d->reg == 2 || d->reg == 4)) || !ends_block(d);
+           (d->op == OP_GRP5 && (d->reg == 2 || d->reg == 4)) || !x86_ends_block(d);
 }
 
 /*
@@ -142,7 +133,7 @@ static int decode_block(CPUX86State *env, uint64_t pc, const uint8_t *host, int 
         }
         off += d->len;
         n++;
-        if (ends_block(d) || (d->rep && d->op >= OP_INS && d->op <= OP_SCAS)) {
+        if (x86_ends_block(d) || (d->rep && d->op >= OP_INS && d->op <= OP_SCAS)) {
             break;
         }
     }
@@ -174,7 +165,7 @@ static void fill_tb(TranslationBlock *tb, uint64_t pc, hwaddr phys, const uint8_
     memcpy(tb_code(tb), host, size);
     info = tb_info(tb);
     info->code_size = code_size;
-    info->chainable = is_near_branch(&insns[n - 1]);
+    info->chainable = x86_is_near_branch(&insns[n - 1]);
     for (int i = 0; i < n; i++) {
         info->insns[i].fn = x86_insn_handler(&insns[i]);
         info->insns[i].d = insns[i];
@@ -278,6 +269,20 @@ static bool may_chain(X86CPU *cpu)
              (cpu->env.eflags & IF_MASK));
 }
 
+static const TCGCPUOps x86_tcg_ops_jit;
+
+/*
+ * With the JIT on, the run loop hands over one interpreted block at a time (so that JIT code
+ * runs after it). In 16/32-bit code (never JIT code) that cost a run-loop round per block:
+ * chain here still, up to the next block that has JIT code. Not for -icount, -d exec/cpu
+ * or the debugger's steps (uncached blocks), which need one block at a time.
+ */
+static bool chains_past_jit(CPUState *cs, TranslationBlock *tb)
+{
+    return cs->tcg_ops == &x86_tcg_ops_jit && tcg_jit_enabled && !(tb->flags & TB_UNCACHED) &&
+           !icount_enabled() && !log_enabled(LOG_EXEC | LOG_CPU);
+}
+
 /* Blocks run one after the other before the run loop has a look (map changes, kicks). */
 #define X86_CHAIN_MAX 64
 
@@ -292,6 +297,7 @@ static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
     CPUX86State *env = &cpu->env;
     int code_size = code_size_of(env), excp, done;
     bool single_step = env->eflags & TF_MASK;
+    bool to_interp_only = !chain && chains_past_jit(cs, tb);
     int n = tb->n_insns;
 
     if (cpu->wait_sipi) {
@@ -307,6 +313,7 @@ static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
         cpu->tb_instret++;
         return excp == X86_EXIT_HLT ? TB_EXIT_HALT : TB_EXIT_NEXT;
     }
+    chain |= to_interp_only;
     if (single_step || env->irq_shadow) {
         n = 1; /* the shadow covers the first instruction only: then interrupts are checked */
         chain = false;
@@ -324,7 +331,7 @@ static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
         }
         pc = code_size == 8 ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;
         tb = tb_lookup_fast(&cpu->tlb, pc);
-        if (!tb || tb_info(tb)->code_size != code_size) {
+        if (!tb || tb_info(tb)->code_size != code_size || (to_interp_only && tb->jit_code)) {
             break;
         }
         n = tb->n_insns;
@@ -370,26 +377,30 @@ static void x86_update_mmu_idx(CPUState *cs)
     cpu->tlb.code_mmu_idx = idx;
     cpu->tlb.data_mmu_idx = idx;
     cpu->tb_pc = x86_code64(env) ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;
+    cpu->jit_code_size = x86_code64(env) && !(env->eflags & TF_MASK) && !env->irq_shadow &&
+                                 !cpu->wait_sipi && x86_canonical(env, env->rip)
+                             ? 8
+                             : 0;
 }
 
-static const TCGCPUOps x86_tcg_ops = {
-    .pc_offset = offsetof(X86CPU, tb_pc),
-    .instret_offset = offsetof(X86CPU, tb_instret),
-    .gen_tb = x86_gen_tb,
-    .tb_exec = x86_tb_exec,
-    .exec_interrupt = x86_exec_interrupt,
-    .raise = x86_raise,
-    .update_mmu_idx = x86_update_mmu_idx,
-    .tlb_fill = x86_tlb_fill,
-    /* Nothing at the address: all-ones for a read, a dropped write (mem_helper.c). */
-    .access_fault = {X86_EXCP_BUS, X86_EXCP_BUS, X86_EXCP_BUS},
-};
+#define X86_TCG_OPS_COMMON                                                                         \
+    .pc_offset = offsetof(X86CPU, tb_pc), .instret_offset = offsetof(X86CPU, tb_instret),          \
+    .jit_env_offset = offsetof(X86CPU, env), .gen_tb = x86_gen_tb, .tb_exec = x86_tb_exec,         \
+    .exec_interrupt = x86_exec_interrupt, .raise = x86_raise,                                      \
+    .update_mmu_idx = x86_update_mmu_idx,                                                          \
+    .tlb_fill = x86_tlb_fill, /* Nothing at the address: all-ones for a read, a dropped write      \
+                                 (mem_helper.c). */                                                \
+        .access_fault = {X86_EXCP_BUS, X86_EXCP_BUS, X86_EXCP_BUS}
+
+static const TCGCPUOps x86_tcg_ops = {X86_TCG_OPS_COMMON};
+/* With the JIT for 64-bit code (jit-translate.c). */
+static const TCGCPUOps x86_tcg_ops_jit = {X86_TCG_OPS_COMMON, .jit_translate = x86_jit_translate};
 
 void x86_tcg_init(X86CPU *cpu)
 {
     CPUState *cs = &cpu->parent_obj;
 
-    cs->tcg_ops = &x86_tcg_ops;
+    cs->tcg_ops = x86_jit_wanted() ? &x86_tcg_ops_jit : &x86_tcg_ops;
     cs->tlb = &cpu->tlb;
     cpu->tb_scratch = xzalloc(tb_alloc_size(1, tb_extra(15, 1)));
 }

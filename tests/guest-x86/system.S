@@ -267,6 +267,123 @@ sysenter_entry:                 /* CPL 0 on SYSENTER_ESP (an Intel vendor's 64-b
     jmp kernel_resume
 
 /* ---- 64-bit: the checks ---- */
+/*
+ * mix: ALU results and lazy flags of each kind (sub/cmp, add, logic at 64 and 32 bits, inc,
+ * a shift, a byte compare) read by all sixteen jcc conditions, lea, and loads and stores,
+ * folded into one checksum (xorshift inputs; the flags survive the folding lea). The JIT's
+ * inline forms against the interpreter and QEMU (test_x86_jit, test_x86_system).
+ */
+.macro JC cc, k
+    j\cc 9f
+    lea \k(%r9,%r9,2), %r9
+9:
+.endm
+.macro JALL
+    JC o, 1
+    JC no, 2
+    JNOOF
+.endm
+/* without jo/jno (sar by more than 1: OF is 0 on both, but undefined) */
+.macro JNOOF
+    JC b, 3
+    JC ae, 4
+    JC e, 5
+    JC ne, 6
+    JC be, 7
+    JC a, 8
+    JC s, 9
+    JC ns, 10
+    JC p, 11
+    JC np, 12
+    JC l, 13
+    JC ge, 14
+    JC le, 15
+    JC g, 16
+.endm
+mix:
+    push %rbx
+    sub $128, %rsp
+    mov $0x9e3779b97f4a7c15, %r8
+    xor %r9d, %r9d
+    mov $300, %ecx
+1:  mov %r8, %rax                /* xorshift64 */
+    shl $13, %rax
+    xor %rax, %r8
+    mov %r8, %rax
+    shr $7, %rax
+    xor %rax, %r8
+    mov %r8, %rax
+    shl $17, %rax
+    xor %rax, %r8
+    mov %r8, %rax
+    mov %r8, %rdx
+    shr $33, %rdx
+    test $4, %cl                 /* equal operands now and then */
+    jz 2f
+    mov %rax, %rdx
+2:  cmp %rdx, %rax
+    JALL
+    cmp %edx, %eax
+    JALL
+    sub %rdx, %rax
+    JALL
+    add %rdx, %rax
+    JALL
+    add %edx, %eax
+    JALL
+    test %rdx, %rax
+    JALL
+    and %edx, %eax
+    JALL
+    or %rdx, %rax
+    JALL
+    xor $0x55aa, %eax
+    JALL
+    inc %eax
+    JALL
+    shl $3, %rdx
+    JALL
+    sar $5, %rdx
+    JNOOF
+    shr $1, %eax
+    JALL
+    shr $3, %eax                 /* (OF, so l/ge/le/g, undefined: QEMU and we differ) */
+    JC b, 17
+    JC e, 18
+    JC s, 19
+    JC p, 20
+    sar $1, %eax
+    JALL
+    shl $0, %edx
+    JALL
+    cmp $0x80, %al
+    JALL
+    lea 0x10(%rax,%rdx,4), %rsi
+    add %rsi, %r9
+    mov %eax, %ebx
+    and $0x70, %ebx
+    mov %rax, (%rsp,%rbx)
+    add (%rsp), %r9
+    mov %rdx, 8(%rsp,%rbx)
+    xor 8(%rsp), %r9
+    mov %edx, 4(%rsp,%rbx)
+    mov (%rsp,%rbx), %esi
+    add %rsi, %r9
+    mov 8(%rsp,%rbx), %rsi
+    xor %rsi, %r9
+    movzbl 3(%rsp,%rbx), %esi
+    add %rsi, %r9
+    movzwq 5(%rsp,%rbx), %rsi
+    xor %rsi, %r9
+    dec %ecx
+    jnz 1b
+    PRINT "mix "
+    PHEX %r9
+    NL
+    add $128, %rsp
+    pop %rbx
+    ret
+
 start64:
     mov $0x10, %ax
     mov %ax, %ds
@@ -277,6 +394,7 @@ start64:
     mov $0x180000, %rsp
     PRINT "long mode"
     NL
+    call mix
     mov $0x142000, %rdi         /* TSS: RSP0, IST1, IST2 */
     xor %eax, %eax
     mov $0x68, %ecx

@@ -354,6 +354,9 @@ typedef struct X86CPU {
      */
     uint64_t tb_pc;
     uint64_t tb_instret;
+    /* 8 when JIT code may run the next block (64-bit code, no TF, shadow or wait-for-SIPI;
+     * target/i386/jit-translate.c), else 0: set between blocks with tb_pc */
+    uint8_t jit_code_size;
     struct TranslationBlock *tb_scratch;
     int (*intr_ack)(void *opaque);
     void *intr_ack_opaque;

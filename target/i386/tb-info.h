@@ -1,0 +1,49 @@
+/*
+ * What an x86 translation block carries beside accel/tcg's records (tcg-ops.c makes it,
+ * the interpreter's run_block and the JIT, jit-translate.c, read it): the code size the
+ * block was decoded for and each instruction decoded with the handler chosen for it.
+ */
+#ifndef TARGET_I386_TB_INFO_H
+#define TARGET_I386_TB_INFO_H
+
+#include "exec-internal.h"
+
+#include "accel/tcg/jit-x86.h"
+#include "accel/tcg/tb.h"
+
+/* A decoded instruction and the handler chosen for it (x86_insn_handler). */
+typedef struct X86TBInsn {
+    X86ExecFn fn;
+    X86Insn d;
+} X86TBInsn;
+
+typedef struct X86TBInfo {
+    uint8_t code_size; /* 2, 4 or 8 (64-bit code) */
+    bool chainable;    /* ends by a near branch or falls through: the next block may follow */
+    X86TBInsn insns[];
+} X86TBInfo;
+
+/* It follows the guest bytes the block was decoded from, 16-aligned. */
+static inline X86TBInfo *x86_tb_info(TranslationBlock *tb)
+{
+    return (X86TBInfo *)ALIGN_UP((uintptr_t)(tb_code(tb) + tb->size), 16);
+}
+
+/* Does d end its block (tcg-ops.c: control transfers, mode, paging, devices)? */
+bool x86_ends_block(const X86Insn *d);
+/* Is d a near control transfer or no block end: the next block runs in the same context? */
+bool x86_is_near_branch(const X86Insn *d);
+
+/* The JIT (jit-translate.c): TCGCPUOps.jit_translate for 64-bit code. */
+bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done);
+/* The inline forms (jit-inline.c): false if d is left to its handler. next: its end. */
+bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next);
+/* A jump to taken[] (returned count, at most 8, patched by the caller) when condition cc
+ * holds; taken[] must have room for 16 (scratch). */
+int x86_jit_gen_cond(X86Buf *b, int cc, uint8_t **taken);
+/* mov to/from memory with the TLB probe inline; the miss branches in miss[] (at most 2). */
+int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss);
+/* Is the x86 JIT on (KESTREL_X86_JIT)? Read once. */
+bool x86_jit_wanted(void);
+
+#endif
