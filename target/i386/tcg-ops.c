@@ -153,10 +153,10 @@ static void fill_tb(TranslationBlock *tb, uint64_t pc, hwaddr phys, const uint8_
     tb->size = size;
     tb->n_insns = n;
     tb->hash_next = tb->page_next = NULL;
-    tb->jmp[0] = tb->jmp[1] = NULL;
+    memset(tb->jmp, 0, sizeof(tb->jmp)); /* every slot: the arena is reused after a flush */
     tb->jit_code = NULL;
     tb->jit_tail = NULL;
-    tb->jit_jmp[0] = tb->jit_jmp[1] = NULL;
+    memset(tb->jit_jmp, 0, sizeof(tb->jit_jmp));
     for (int i = 0; i < n; i++) {
         tb->insns[i] = (InsnRecord){.op = insns[i].op, .pcoff = off};
         off += insns[i].len;
