@@ -349,6 +349,21 @@ void jit_arena_usage(size_t *used, size_t *size)
     *size = arena ? JIT_ARENA_SIZE : 0;
 }
 
+uint8_t *jit_emit_tlb_probe(X86Buf *b, unsigned size, int32_t tag_off)
+{
+    x86_lea(b, X86_RAX, x86_mem(X86_RSI, size - 1));
+    x86_alu_ri(b, X86_AND, true, X86_RAX, (int32_t)TARGET_PAGE_MASK);
+    /* ((va >> 12) & 511) * 32 == (va >> 7) & 0x3fe0 */
+    x86_mov_rr(b, false, X86_RCX, X86_RSI);
+    x86_shift_ri(b, X86_SHR, false, X86_RCX, TARGET_PAGE_BITS - 5);
+    x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
+    x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, tag_off));
+    uint8_t *miss = x86_jcc(b, X86_CC_NE, NULL);
+    x86_alu_rm(b, X86_ADD, true, X86_RSI,
+               x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
+    return miss;
+}
+
 void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys)
 {
     bool same_page = !((target_phys ^ tb->phys_pc) & TARGET_PAGE_MASK);

@@ -94,22 +94,28 @@ static void gen_alu(X86Buf *b, const AluForm *f, int size)
     }
 }
 
-/* lea with 64-bit addressing: base (or the next rip) + index << scale + disp. */
-static void gen_lea(X86Buf *b, const X86Insn *d, unsigned next)
+/* dst = a 64-bit address: base (or the next rip) + index << scale + disp (rcx: scratch). */
+static void gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst)
 {
     if (d->base == X86_REG_RIP) {
-        x86_lea(b, X86_RAX, x86_mem(JIT_PC, (int32_t)next));
+        x86_lea(b, dst, x86_mem(JIT_PC, (int32_t)next));
     } else if (d->base != X86_REG_NONE) {
-        x86_mov_rm(b, true, X86_RAX, GREG(d->base));
+        x86_mov_rm(b, true, dst, GREG(d->base));
     } else {
-        x86_mov_ri(b, X86_RAX, 0);
+        x86_mov_ri(b, dst, 0);
     }
     if (d->index != X86_REG_NONE) {
         x86_mov_rm(b, true, X86_RCX, GREG(d->index));
-        x86_lea(b, X86_RAX, x86_mem_idx(X86_RAX, X86_RCX, 1 << d->scale, d->disp));
-    } else {
-        x86_lea(b, X86_RAX, x86_mem(X86_RAX, d->disp));
+        x86_lea(b, dst, x86_mem_idx(dst, X86_RCX, 1 << d->scale, d->disp));
+    } else if (d->disp) {
+        x86_lea(b, dst, x86_mem(dst, d->disp));
     }
+}
+
+/* lea with 64-bit addressing. */
+static void gen_lea(X86Buf *b, const X86Insn *d, unsigned next)
+{
+    gen_address(b, d, next, X86_RAX);
     if (d->opsize == 4) {
         x86_mov_rr(b, false, X86_RAX, X86_RAX);
     }
@@ -292,36 +298,14 @@ int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
     if (!size) {
         return 0;
     }
-    /* rsi = the linear address */
-    if (d->base == X86_REG_RIP) {
-        x86_lea(b, X86_RSI, x86_mem(JIT_PC, (int32_t)next));
-    } else if (d->base != X86_REG_NONE) {
-        x86_mov_rm(b, true, X86_RSI, GREG(d->base));
-    } else {
-        x86_mov_ri(b, X86_RSI, 0);
-    }
-    if (d->index != X86_REG_NONE) {
-        x86_mov_rm(b, true, X86_RCX, GREG(d->index));
-        x86_lea(b, X86_RSI, x86_mem_idx(X86_RSI, X86_RCX, 1 << d->scale, d->disp));
-    } else if (d->disp) {
-        x86_lea(b, X86_RSI, x86_mem(X86_RSI, d->disp));
-    }
+    gen_address(b, d, next, X86_RSI); /* the linear address */
     /* canonical at 48 bits (so at 57 too) */
     x86_mov_rr(b, true, X86_RAX, X86_RSI);
     x86_shift_ri(b, X86_SHL, true, X86_RAX, 16);
     x86_shift_ri(b, X86_SAR, true, X86_RAX, 16);
     x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RSI);
     miss[0] = x86_jcc(b, X86_CC_NE, NULL);
-    /* the entry of the first byte's page must hold the last byte's page with no flag */
-    x86_lea(b, X86_RAX, x86_mem(X86_RSI, size - 1));
-    x86_alu_ri(b, X86_AND, true, X86_RAX, (int32_t)TARGET_PAGE_MASK);
-    x86_mov_rr(b, false, X86_RCX, X86_RSI);
-    x86_shift_ri(b, X86_SHR, false, X86_RCX, TARGET_PAGE_BITS - 5);
-    x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
-    x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, tag));
-    miss[1] = x86_jcc(b, X86_CC_NE, NULL);
-    x86_alu_rm(b, X86_ADD, true, X86_RSI,
-               x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
+    miss[1] = jit_emit_tlb_probe(b, size, tag);
     if (store) {
         x86_mov_rm(b, true, X86_RAX, GREG(d->reg));
         x86_store(b, d->opsize, x86_mem(X86_RSI, 0), X86_RAX);

@@ -219,43 +219,19 @@ static void jit_branch_to_raise(JitCtx *c, X86Cond cc)
     cold_add(c, COLD_RAISE, x86_jcc(c->b, cc, NULL), 0);
 }
 
-/*
- * Inline TLB probe for an access of size bytes at va (in rsi), as exec.c's
- * LOAD_VALUE/STORE_VALUE: the entry's tag must equal the page of the last
- * byte. On a hit rsi becomes the host address; a miss jumps to a cold stub
- * (returned, to be completed by the caller) with rsi still va.
- */
-static uint8_t *probe_emit(JitCtx *c, unsigned size, int32_t tag_off)
-{
-    X86Buf *b = c->b;
-    uint8_t *miss;
-
-    x86_lea(b, X86_RAX, x86_mem(X86_RSI, size - 1));
-    x86_alu_ri(b, X86_AND, true, X86_RAX, (int32_t)TARGET_PAGE_MASK);
-    /* ((va >> 12) & 511) * 32 == (va >> 7) & 0x3fe0 */
-    x86_mov_rr(b, false, X86_RCX, X86_RSI);
-    x86_shift_ri(b, X86_SHR, false, X86_RCX, TARGET_PAGE_BITS - 5);
-    x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
-    x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, tag_off));
-    miss = x86_jcc(b, X86_CC_NE, NULL);
-    x86_alu_rm(b, X86_ADD, true, X86_RSI,
-               x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
-    return miss;
-}
-
 static JitCold *tlb_probe(JitCtx *c, int kind, unsigned memop, int32_t tag_off)
 {
     /* the cold stub resumes with the registers of the branch: the add changes none */
     JitCold *k = cold_add(c, kind, NULL, memop);
 
-    k->branch = probe_emit(c, memop & 0xf, tag_off);
+    k->branch = jit_emit_tlb_probe(c->b, memop & 0xf, tag_off);
     return k;
 }
 
 uint8_t *jit_vec_tlb_probe(JitCtx *c, unsigned size, bool store)
 {
-    return probe_emit(c, size,
-                      store ? offsetof(CPUTLBEntry, addr_write) : offsetof(CPUTLBEntry, addr_read));
+    return jit_emit_tlb_probe(
+        c->b, size, store ? offsetof(CPUTLBEntry, addr_write) : offsetof(CPUTLBEntry, addr_read));
 }
 
 void jit_vec_fallback(JitCtx *c, uint8_t *const *guards, int n)

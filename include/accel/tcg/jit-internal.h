@@ -67,6 +67,15 @@ static inline uintptr_t jit_exit_code(TranslationBlock *tb, int kind, int slot)
  */
 void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys);
 
+/*
+ * Inline softmmu TLB probe for an access of size bytes at the guest address in rsi (every
+ * target's JIT): the entry of the first byte's page, at tag_off (addr_read or addr_write),
+ * must hold the last byte's page with no flag. On a hit rsi becomes the host address; a
+ * miss takes the returned jcc (to be patched by the caller) with rsi still the guest address.
+ * rax and rcx are scratch.
+ */
+uint8_t *jit_emit_tlb_probe(X86Buf *b, unsigned size, int32_t tag_off);
+
 /* ---- run-time helpers called from JIT code (jit.c) ---- */
 typedef struct JitLoad {
     uint64_t val;   /* rax */
