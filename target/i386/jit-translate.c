@@ -400,5 +400,5 @@ bool x86_jit_wanted(void)
 {
     const char *env = getenv("KESTREL_X86_JIT");
 
-    return env && !strcmp(env, "1");
+    return !env || strcmp(env, "0") != 0;
 }

@@ -43,7 +43,8 @@ bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next);
 int x86_jit_gen_cond(X86Buf *b, int cc, uint8_t **taken);
 /* mov to/from memory with the TLB probe inline; the miss branches in miss[] (at most 2). */
 int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss);
-/* Is the x86 JIT on (KESTREL_X86_JIT)? Read once. */
+/* Is the x86 JIT wanted (on unless KESTREL_X86_JIT=0; -accel tcg,jit=off and KESTREL_JIT=0
+ * turn off every JIT)? */
 bool x86_jit_wanted(void);
 
 #endif

@@ -1,8 +1,8 @@
-"""The x86 JIT (target/i386/jit-translate.c, KESTREL_X86_JIT=1) against the interpreter:
+"""The x86 JIT (target/i386/jit-translate.c, the default) against the interpreter:
 tests/guest-x86/system.S runs its 64-bit checks (paging faults, #GP/#PF/#UD with their
 rip, TF single-step, syscall/sysret, IST, user mode) once on each engine; the debug
 console logs must agree line for line, and with what test_x86_system checks QEMU for.
-KESTREL_X86_JIT=0 (the default) keeps the interpreter."""
+KESTREL_X86_JIT=0 keeps the interpreter (the JIT is the default)."""
 import os
 
 from conftest import KESTREL_X86
