@@ -184,7 +184,11 @@ static uint32_t timer_current_count(const APICState *s)
     return ticks >= s->initial_count ? 0 : s->initial_count - ticks;
 }
 
-/* Arm the count-down timer for its next zero (one-shot: only if still ahead). */
+/*
+ * Arm the count-down timer for its next zero. A one-shot count reaches zero once: re-armed
+ * (after a divide or LVT write) only while it still counts or its expiry has not been run,
+ * so a zero that passed while the main loop was busy is not lost.
+ */
 static void timer_arm_count(APICState *s)
 {
     uint64_t ticks, next;
@@ -196,7 +200,7 @@ static void timer_arm_count(APICState *s)
     ticks = (uint64_t)(now_ns() - s->load_time) >> s->count_shift;
     if (LVT_TIMER_MODE(s->lvt[LVT_TIMER]) == TIMER_PERIODIC) {
         next = (ticks / s->initial_count + 1) * s->initial_count;
-    } else if (ticks < s->initial_count) {
+    } else if (ticks < s->initial_count || timer_pending(s->timer)) {
         next = s->initial_count;
     } else {
         timer_del(s->timer);
@@ -269,6 +273,12 @@ static void write_initial_count(APICState *s, uint32_t val)
     }
     s->initial_count = val;
     s->load_time = now_ns();
+    if (val && LVT_TIMER_MODE(s->lvt[LVT_TIMER]) == TIMER_ONESHOT) {
+        /* It fires even if the count has run out by now: a short count (Linux writes a few
+         * dozen ticks) can expire before the next clock read when the vCPU is descheduled. */
+        timer_mod_ns(s->timer, s->load_time + ((int64_t)val << s->count_shift));
+        return;
+    }
     timer_arm_count(s);
 }
 

@@ -22,11 +22,15 @@
 #include "util/timer.h"
 
 static PCMachineState *pc;
-static int64_t fake_now; /* CLOCK_VIRTUAL, moved by the tests */
+static int64_t fake_now;  /* CLOCK_VIRTUAL, moved by the tests */
+static int64_t fake_step; /* added after each read: time passing while the vCPU runs */
 
 static int64_t fake_clock(void)
 {
-    return fake_now;
+    int64_t now = fake_now;
+
+    fake_now += fake_step;
+    return now;
 }
 
 static void fake_deadline_changed(void)
@@ -207,6 +211,37 @@ static void test_lapic_timer(void **state)
     assert_true(irr_has(0, 0x42));
     assert_int_equal(x86_rdmsr(&cpu(0)->env, MSR_IA32_TSC_DEADLINE, &v), X86_EXCP_NONE);
     assert_int_equal(v, 0);
+}
+
+/*
+ * A one-shot count that runs out before the APIC reads the clock again (a descheduled
+ * vCPU: Linux writes counts of a few dozen ticks) still fires, once; so does one whose zero
+ * passed while the main loop had not yet run its timer, when the guest writes the LVT.
+ */
+static void test_lapic_timer_short_count(void **state)
+{
+    lapic_wr(0, 0x3e0, 0xb); /* divide by 1 */
+    lapic_wr(0, 0x320, 0x43);
+    fake_step = 100;
+    lapic_wr(0, 0x380, 62);
+    fake_step = 0;
+    advance_to(fake_now);
+    assert_true(irr_has(0, 0x43));
+    assert_int_equal(ack(0), 0x43);
+    lapic_wr(0, 0xb0, 0);
+    advance_to(fake_now + 1000);
+    assert_false(irr_has(0, 0x43));
+
+    lapic_wr(0, 0x380, 500);
+    fake_now += 1000;         /* past the zero; its timer not run yet */
+    lapic_wr(0, 0x320, 0x44); /* a new vector, still one-shot */
+    advance_to(fake_now);
+    assert_true(irr_has(0, 0x44));
+    assert_int_equal(ack(0), 0x44);
+    lapic_wr(0, 0xb0, 0);
+    lapic_wr(0, 0x320, 0x45); /* after the zero has fired: nothing more */
+    advance_to(fake_now + 1000);
+    assert_false(irr_has(0, 0x45));
 }
 
 static void test_ipis(void **state)
@@ -407,6 +442,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_lapic_registers, reset_board),
         cmocka_unit_test_setup(test_lapic_timer, reset_board),
+        cmocka_unit_test_setup(test_lapic_timer_short_count, reset_board),
         cmocka_unit_test_setup(test_ipis, reset_board),
         cmocka_unit_test_setup(test_ioapic, reset_board),
         cmocka_unit_test_setup(test_hpet, reset_board),
