@@ -10,13 +10,6 @@
  * write addresses: a rel32 between two points of the arena is the same in
  * both mappings. Only addresses that leave for C or come from it are exec
  * addresses: tb->jit_code, the enter stub, the perf map.
- *
- * Both views map the same pages, and each mapped page counts in the process's RSS once per
- * view: the write view of finished code is dropped (MADV_DONTNEED keeps the memfd's pages, only
- * the write mapping's page-table entries go) every JIT_WRITE_VIEW_STEP of new code. A patch
- * (jit_link) to a dropped page faults it back in until the next drop. The RSS of a Linux boot
- * went from 72 to 58 MiB peak (the arena held 14 MiB of code, counted twice before), for
- * ~2,000 more minor faults (patches to dropped pages).
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -51,8 +44,6 @@ void __tsan_release(void *addr);
 #endif
 
 #define JIT_ARENA_SIZE (256 * MiB)
-/* New code between two drops of the write view's finished pages. */
-#define JIT_WRITE_VIEW_STEP (256 * KiB)
 /* Most a block's code can take: 64 records of at most ~120 bytes, plus exits and stubs. */
 #define JIT_BLOCK_MAX (32 * KiB)
 
@@ -70,7 +61,6 @@ static const TCGCPUOps *jit_ops; /* the target's (one target per binary) */
 static FILE *perf_map; /* KESTREL_JIT_PERFMAP=1: /tmp/perf-PID.map names blocks for perf */
 static size_t arena_used, arena_stubs_end;
 static ArenaPrefault arena_prefaulted; /* both views, ahead of arena_used (jit_lock) */
-static size_t write_view_dropped;      /* the write view is dropped below this (jit_lock) */
 static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- trampoline and shared stubs ---- */
@@ -272,20 +262,6 @@ static void jit_reset_block(TranslationBlock *tb)
     memset(tb->jit_jmp, 0, sizeof(tb->jit_jmp));
 }
 
-/*
- * Drop the write view's entries for the pages below the one being filled; with jit_lock. From
- * the arena's start each time, so pages that patches faulted back in go again. Best effort: a
- * host that refuses only keeps the RSS.
- */
-static void drop_finished_write_view(void)
-{
-    size_t end = ALIGN_DOWN(arena_used, (size_t)sysconf(_SC_PAGESIZE));
-    if (end >= write_view_dropped + JIT_WRITE_VIEW_STEP) {
-        madvise(arena, end, MADV_DONTNEED);
-        write_view_dropped = end;
-    }
-}
-
 bool jit_compile(CPUState *cpu, TranslationBlock *tb)
 {
     X86Buf b;
@@ -322,7 +298,6 @@ bool jit_compile(CPUState *cpu, TranslationBlock *tb)
         fflush(perf_map);
     }
     arena_used += ALIGN_UP(x86_buf_used(&b), 16);
-    drop_finished_write_view();
 out:
     pthread_mutex_unlock(&jit_lock);
     return ok;
@@ -365,9 +340,6 @@ void jit_unlink(TranslationBlock *tb, int slot)
 void jit_flush(void)
 {
     arena_used = arena_stubs_end;
-    write_view_dropped = 0;
-    /* The arena is filled again from its start: populate its dropped write view in chunks. */
-    arena_prefaulted = (ArenaPrefault){.off = arena_prefaulted.off};
 }
 
 void jit_arena_usage(size_t *used, size_t *size)
