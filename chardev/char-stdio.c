@@ -108,6 +108,7 @@ static void stdio_cleanup(Chardev *chr)
 static const ChardevOps stdio_ops = {
     .write = stdio_write,
     .cleanup = stdio_cleanup,
+    .batch_output = true,
 };
 
 Chardev *chardev_stdio_open(const char *label, const char *arg, const ChardevOpts *opts,

@@ -12,13 +12,15 @@
  * a bounded queue for char_fe_write_all and a list of frontends waiting to be told
  * it is writable; both are served by chr_output_ready(), which runs when out_fd
  * polls writable (or, for a backend without one, from a BH; the mux forwards the
- * watch to its driver through ops->watch_output).
+ * watch to its driver through ops->watch_output). A batching backend (stdio) also
+ * keeps the bytes a frontend wrote in that queue for up to CHR_BATCH_DELAY_NS.
  */
 #ifndef CHARDEV_INTERNAL_H
 #define CHARDEV_INTERNAL_H
 
 #include "chardev/char.h"
 #include "util/main-loop.h"
+#include "util/timer.h"
 
 #define CHR_READ_BUF_SIZE 256
 
@@ -45,6 +47,8 @@ typedef struct ChardevOps {
     void (*input_closed)(Chardev *chr);
     /* Undo host-visible state at exit (terminal mode, socket files); may run twice. */
     void (*cleanup)(Chardev *chr);
+    /* Batch output (the console): see chr_write_batched in char.c. */
+    bool batch_output;
 } ChardevOps;
 
 struct Chardev {
@@ -61,7 +65,9 @@ struct Chardev {
     int out_fd;           /* polled for POLLOUT while output waits; -1: writes never wait */
     bool out_wanted;      /* queued bytes or waiters: watch for room */
     uint8_t *out_queue;   /* CHR_OUT_QUEUE_SIZE bytes, allocated on first use */
-    int out_len;          /* bytes queued by char_fe_write_all */
+    int out_len;          /* bytes queued by char_fe_write_all, or batched */
+    bool out_batched;     /* the queue waits for batch_timer, not for room in the host */
+    Timer *batch_timer;   /* ops->batch_output: writes the batch out */
     CharBackend *waiters; /* frontends to call back when writable */
     BH *output_bh;
     int reg_in_fd, reg_out_fd; /* what is registered with the main loop (-1: nothing) */

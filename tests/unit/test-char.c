@@ -3,7 +3,8 @@
  * server echoing through a frontend, frontend flow control, the mux
  * escape keys (driven end to end through a unix socket client), output that
  * never blocks (back-pressure with a writable watch, the bounded write_all
- * queue, through a mux too) and what a pty does with the bytes.
+ * queue, through a mux too), what a pty does with the bytes and the console's batched
+ * output.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -242,7 +243,7 @@ static void test_mux(void **state)
     char *path = xasprintf("/tmp/kestrel-test-mux-%d.sock", (int)getpid());
     char *spec = xasprintf("mon:unix:%s,server=on,wait=off", path);
     Chardev *chr = chardev_new_from_spec("mux0", spec, &error_abort);
-    TestFrontend serial, monitor;
+    static TestFrontend serial, monitor; /* outlive the test: their mux stays registered */
     char buf[1024];
     int status = -1;
     int fd;
@@ -477,7 +478,7 @@ static void test_mux_output(void **state)
 {
     uint8_t *data = stream_new(STREAM_TOTAL), *got = xmalloc(STREAM_TOTAL + 16);
     size_t sent = 0, len = 0;
-    TestFrontend serial, monitor;
+    static TestFrontend serial, monitor; /* outlive the test: their mux stays registered */
     int calls = 0;
     Chardev *chr;
     char *path;
@@ -601,6 +602,59 @@ static void test_pty(void **state)
     free(got);
 }
 
+/*
+ * The console (stdio) batches its output: bytes written one at a time, as a UART hands them
+ * over, and a write_all between them stay in one queue, in order, until the main loop runs;
+ * then they come out together. CHR_BATCH_SIZE bytes waiting go out at once.
+ */
+static void test_stdio_batches_output(void **state)
+{
+    static TestFrontend fe; /* outlives the test: its chardev stays registered */
+    int pipefd[2], saved, devnull = open("/dev/null", O_RDONLY);
+    uint8_t got[8192];
+    ssize_t n = -1;
+    Chardev *chr;
+
+    assert_int_equal(pipe(pipefd), 0);
+    assert_int_equal(fcntl(pipefd[0], F_SETFL, O_NONBLOCK), 0);
+    assert_true(devnull >= 0);
+    dup2(devnull, STDIN_FILENO); /* the chardev reads stdin: not the terminal's */
+    close(devnull);
+    fflush(stdout);
+    saved = dup(STDOUT_FILENO);
+    dup2(pipefd[1], STDOUT_FILENO);
+    chr = chardev_new_from_spec("stdio0", "stdio", &error_abort);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    close(pipefd[1]); /* the chardev holds its own descriptor of the pipe */
+    fe_attach(&fe, chr);
+
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(char_fe_write(&fe.be, (const uint8_t *)"0123456789" + i % 10, 1), 1);
+    }
+    assert_int_equal(char_fe_write_all(&fe.be, (const uint8_t *)"(mon) ", 6), 6);
+    assert_int_equal(char_fe_write(&fe.be, (const uint8_t *)"!", 1), 1);
+    assert_int_equal(read(pipefd[0], got, sizeof(got)), -1); /* nothing written yet */
+    for (int i = 0; i < LOOP_BOUND && n < 0; i++) {
+        main_loop_wait(false);
+        n = read(pipefd[0], got, sizeof(got));
+    }
+    assert_int_equal(n, 107);
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(got[i], '0' + i % 10);
+    }
+    assert_memory_equal(got + 100, "(mon) !", 7);
+
+    /* A full batch goes out without the main loop. */
+    for (int i = 0; i < 4096; i++) {
+        assert_int_equal(char_fe_write(&fe.be, (const uint8_t *)"x", 1), 1);
+    }
+    assert_int_equal(read(pipefd[0], got, sizeof(got)), -1);
+    assert_int_equal(char_fe_write(&fe.be, (const uint8_t *)"y", 1), 1);
+    assert_int_equal(read(pipefd[0], got, sizeof(got)), 4096);
+    close(pipefd[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -613,6 +667,7 @@ int main(void)
         cmocka_unit_test(test_write_backpressure),
         cmocka_unit_test(test_write_all_queue),
         cmocka_unit_test(test_mux_output),
+        cmocka_unit_test(test_stdio_batches_output),
     };
 
     alarm(60);
