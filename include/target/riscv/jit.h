@@ -44,6 +44,14 @@ void jit_st(JitCtx *c, int g, X86Reg h);
  */
 X86Reg jit_rd(JitCtx *c, int g);
 void jit_flush_regs(JitCtx *c);
+/*
+ * f registers through the FP register cache (xmm2..xmm15, jit-translate.c): jit_frs returns
+ * the xmm register holding f[g] (loaded on a miss), jit_frd the one to write f[g] to (marked
+ * dirty, not loaded). The three registers named last stay valid; xmm0 and xmm1 are scratch.
+ * jit_flush_regs writes them back and empties this cache too.
+ */
+int jit_frs(JitCtx *c, int g);
+int jit_frd(JitCtx *c, int g);
 /* Write guest g back if dirty and drop it from the cache (its next use reads env->gpr). */
 void jit_forget(JitCtx *c, int g);
 /* Translate an ALU record (kind OPK_ALU); false, with nothing emitted, if unsupported. */
