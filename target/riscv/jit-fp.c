@@ -169,7 +169,18 @@ static void gen_guard_rne_nx(X86Buf *b)
     x86_shift_ri(b, X86_SHL, true, X86_RAX, 31);
 }
 
-/* Branch to fb[*n] unless the guard holds; false (nothing emitted) if it never can. */
+void jit_fp_guard_rne_nx(JitCtx *c)
+{
+    gen_guard_rne_nx(jit_buf(c));
+    jit_fp_guard_exit(c, X86_CC_NE);
+}
+
+/*
+ * Branch to fb[*n] unless the guard holds; false (nothing emitted) if it never can. With the
+ * dynamic rounding mode the whole RNE+NX check runs once per path (jit_fp_guard_exit: when it
+ * fails, the interpreter takes the rest of the block); later records need no check. Measured
+ * on fpmix in Linux (glibc and gcc use dyn everywhere): four instructions less per FP record.
+ */
 static bool gen_guard(JitCtx *c, unsigned need, bool int_rd, JitFallback *fb, int *n)
 {
     X86Buf *b = jit_buf(c);
@@ -179,6 +190,13 @@ static bool gen_guard(JitCtx *c, unsigned need, bool int_rd, JitFallback *fb, in
         return false;
     }
     jit_fp_check(c);
+    if (jit_fp_guard_held(c)) {
+        return true;
+    }
+    if (rm == RISCV_RM_DYN && need == (GUARD_RNE | GUARD_NX)) {
+        jit_fp_guard_rne_nx(c);
+        return true;
+    }
     if (rm == RISCV_RM_DYN && (need & GUARD_RNE)) {
         if (need & GUARD_NX) {
             gen_guard_rne_nx(b);

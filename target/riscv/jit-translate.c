@@ -28,7 +28,8 @@ enum {
     COLD_FS_DIRTY,
     COLD_FP,
     COLD_VEC,
-    COLD_SIDE_EXIT
+    COLD_SIDE_EXIT,
+    COLD_TAIL
 };
 
 /* Cold stubs per block; a record adds at most JIT_COLD_PER_REC (an FP fast path: FS check,
@@ -100,6 +101,9 @@ struct JitCtx {
      * built bare-metal, least CPU time of 7 runs 0.36 s -> 0.31 s; test_fs_per_block.
      */
     bool fs_checked, fs_dirty;
+    /* frm = RNE and fflags.NX hold on this path: checked by a guard (jit-fp.c), and no fcsr
+     * write or helper call since (nothing else writes frm, and fflags only accrue). */
+    bool fp_guard_held;
     uint8_t *loop_entry;
     RegCache regs;
     unsigned last_use[JIT_NCACHE], flast_use[JIT_NFCACHE], clock;
@@ -285,6 +289,17 @@ void jit_fallback_resume(JitCtx *c, JitFallback *k, int n)
     for (int i = 0; i < n; i++) {
         k[i]->resume = c->b->p;
     }
+}
+
+bool jit_fp_guard_held(JitCtx *c)
+{
+    return c->fp_guard_held;
+}
+
+void jit_fp_guard_exit(JitCtx *c, X86Cond cc)
+{
+    cold_add(c, COLD_TAIL, x86_jcc(c->b, cc, NULL), 0);
+    c->fp_guard_held = true;
 }
 
 static void jit_branch_to_raise(JitCtx *c, X86Cond cc)
@@ -546,16 +561,16 @@ static void gen_jalr(JitCtx *c)
 }
 
 /* Hand records idx.. to the interpreter: r12/r13 at record idx, then exit with the tail. */
-static void gen_tail(JitCtx *c, TranslationBlock *tail)
+static void gen_tail(JitCtx *c, const RegCache *regs, int idx, TranslationBlock *tail)
 {
     X86Buf *b = c->b;
 
-    write_back(b, &c->regs);
-    if (c->r->pcoff) {
-        x86_alu_ri(b, X86_ADD, true, JIT_PC, c->r->pcoff);
+    write_back(b, regs);
+    if (c->tb->insns[idx].pcoff) {
+        x86_alu_ri(b, X86_ADD, true, JIT_PC, c->tb->insns[idx].pcoff);
     }
-    if (c->idx) {
-        add_instret(c, c->idx);
+    if (idx) {
+        add_instret(c, idx);
     }
     x86_mov_ri(b, X86_RAX, jit_exit_code(tail, JIT_EXIT_TAIL, 0));
     x86_jmp(b, jit_stubs.exit_store);
@@ -567,6 +582,7 @@ static void gen_helper_call(JitCtx *c, const void *fn)
     X86Buf *b = c->b;
 
     jit_flush_regs(c); /* the helper reads and writes env->gpr */
+    c->fp_guard_held = false;
     x86_mov_rr(b, true, X86_RDI, JIT_CPU);
     jit_emit_rec_args(b, c->r);
     x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, c->idx));
@@ -611,6 +627,7 @@ static bool gen_int(JitCtx *c, int op)
         }
         return true;
     case OP_CSRRW ... OP_CSRRCI:
+        c->fp_guard_held = false; /* a write of frm/fflags (it ends the block today) */
         return jit_gen_fcsr(c, op);
     case OP_FLW:
     case OP_FLD:
@@ -655,6 +672,8 @@ static void gen_cold_helper(JitCtx *c, JitCold *k, const InsnRecord *r, const vo
     jit_branch_to_raise(c, X86_CC_NE);
     reload(b, &k->regs);
 }
+
+static TranslationBlock *make_tail(TranslationBlock *tb, int idx);
 
 static void gen_cold(JitCtx *c, JitCold *k)
 {
@@ -707,6 +726,15 @@ static void gen_cold(JitCtx *c, JitCold *k)
         gen_cold_helper(c, k, r, jit_helper_vector);
         x86_jmp(b, k->resume);
         break;
+    case COLD_TAIL: { /* an FP guard failed: the interpreter runs the records from idx */
+        TranslationBlock *tail = make_tail(c->tb, k->idx);
+        if (!tail) {
+            b->overflow = true;
+            break;
+        }
+        gen_tail(c, &k->regs, k->idx, tail);
+        break;
+    }
     case COLD_SIDE_EXIT: /* a taken mid-block branch: the records up to it retired */
         write_back(b, &k->regs);
         add_instret(c, k->idx + 1);
@@ -931,6 +959,30 @@ bool riscv_jit_loop_regs(const TranslationBlock *tb, int8_t *guest, uint8_t *dir
     return loop;
 }
 
+/*
+ * Loop mode: the FP guard once before the loop entry, not in every iteration, if a record
+ * with the dynamic rounding mode may use it and no record can write frm or fflags (an fcsr
+ * write inside the loop would leave it stale at the back edge). Measured: matmul's inner loop
+ * of fpmix (two loads, fmul, fadd) ran two guards of four instructions per iteration.
+ */
+static void fp_guard_hoist(JitCtx *c)
+{
+    bool dyn = false;
+
+    for (int i = 0; i < c->tb->n_insns; i++) {
+        const InsnRecord *r = &c->tb->insns[i];
+        if (r->op >= OP_CSRRW && r->op <= OP_CSRRCI) {
+            return;
+        }
+        dyn |= riscv_op_kind(r->op) == OPK_FP && r->aux == RISCV_RM_DYN;
+    }
+    if (dyn) {
+        c->idx = 0;
+        c->r = &c->tb->insns[0];
+        jit_fp_guard_rne_nx(c);
+    }
+}
+
 static void translate_records(JitCtx *c, bool loop)
 {
     RegCache pre;
@@ -938,12 +990,14 @@ static void translate_records(JitCtx *c, bool loop)
     c->n_cold = 0;
     c->ended = false;
     c->fs_checked = c->fs_dirty = false;
+    c->fp_guard_held = false;
     c->loop = loop && loop_regs(c->tb, &pre);
     c->loop_failed = false;
     regcache_clear(&c->regs);
     if (c->loop) {
         reload(c->b, &pre);
         c->regs = pre;
+        fp_guard_hoist(c);
         c->loop_entry = c->b->p;
     }
     for (c->idx = 0; c->idx <= c->tb->n_insns && !c->ended; c->idx++) {
@@ -979,7 +1033,7 @@ bool riscv_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
             return true;
         }
         tb->jit_tail = tail;
-        gen_tail(c, tail);
+        gen_tail(c, &c->regs, c->idx, tail);
     }
     for (int i = 0; i < c->n_cold && !b->overflow; i++) {
         gen_cold(c, &c->cold[i]);
