@@ -247,16 +247,16 @@ static void gen_result_check(JitCtx *c, bool dbl, bool finite_ok, JitFallback *f
     X86Buf *b = jit_buf(c);
     int emax = dbl ? 0x7ff : 0xff;
 
+    /* the exponent alone: shl drops the sign (and a single's box), shr the mantissa */
     x86_movq_rx(b, X86_RAX, 0);
-    x86_mov_rr(b, true, X86_RCX, X86_RAX);
-    x86_shift_ri(b, X86_SHR, true, X86_RCX, dbl ? 52 : 23);
-    x86_alu_ri(b, X86_AND, false, X86_RCX, emax);
+    x86_shift_ri(b, X86_SHL, true, X86_RAX, dbl ? 1 : 33);
+    x86_shift_ri(b, X86_SHR, true, X86_RAX, dbl ? 53 : 56);
     if (finite_ok) {
-        x86_alu_ri(b, X86_CMP, false, X86_RCX, emax);
+        x86_alu_ri(b, X86_CMP, false, X86_RAX, emax);
         fb[(*n)++] = jit_fp_fallback(c, X86_CC_E, false);
     } else {
-        x86_alu_ri(b, X86_SUB, false, X86_RCX, 2);
-        x86_alu_ri(b, X86_CMP, false, X86_RCX, emax - 2);
+        x86_alu_ri(b, X86_SUB, false, X86_RAX, 2);
+        x86_alu_ri(b, X86_CMP, false, X86_RAX, emax - 2);
         fb[(*n)++] = jit_fp_fallback(c, X86_CC_AE, false);
     }
 }

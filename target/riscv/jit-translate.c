@@ -960,25 +960,43 @@ bool riscv_jit_loop_regs(const TranslationBlock *tb, int8_t *guest, uint8_t *dir
 }
 
 /*
- * Loop mode: the FP guard once before the loop entry, not in every iteration, if a record
- * with the dynamic rounding mode may use it and no record can write frm or fflags (an fcsr
- * write inside the loop would leave it stale at the back edge). Measured: matmul's inner loop
- * of fpmix (two loads, fmul, fadd) ran two guards of four instructions per iteration.
+ * Loop mode: the FS checks and the FP guard once before the loop entry, not in every
+ * iteration. A block whose records write f registers needs FS = Dirty there, one that only
+ * reads them FS != Off; when that fails the interpreter runs the block (it raises or marks FS
+ * Dirty at the exact record; Linux leaves FS Clean after a context switch, so that is one
+ * interpreted pass). The guard goes there if a record with the dynamic rounding mode may use
+ * it and no record can write frm or fflags (an fcsr write inside the loop would leave it stale
+ * at the back edge). Measured: matmul's inner loop of fpmix (two loads, fmul, fadd) ran two
+ * guards and two FS checks of four instructions each per iteration.
  */
-static void fp_guard_hoist(JitCtx *c)
+static void fp_loop_preamble(JitCtx *c)
 {
-    bool dyn = false;
+    bool fp = false, writes = false, dyn = false, csr = false;
+    X86Buf *b = c->b;
 
     for (int i = 0; i < c->tb->n_insns; i++) {
         const InsnRecord *r = &c->tb->insns[i];
-        if (r->op >= OP_CSRRW && r->op <= OP_CSRRCI) {
-            return;
-        }
+        int f[4];
+        fp_operands(r, f);
+        csr |= r->op >= OP_CSRRW && r->op <= OP_CSRRCI;
+        fp |= riscv_op_kind(r->op) == OPK_FP || f[0] >= 0 || f[2] >= 0;
+        writes |= f[0] >= 0;
         dyn |= riscv_op_kind(r->op) == OPK_FP && r->aux == RISCV_RM_DYN;
     }
+    if (!fp || csr) {
+        return;
+    }
+    c->idx = 0;
+    c->r = &c->tb->insns[0];
+    x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));
+    x86_alu_ri(b, X86_AND, false, X86_RAX, MSTATUS_FS);
+    if (writes) {
+        x86_alu_ri(b, X86_CMP, false, X86_RAX, MSTATUS_FS);
+    }
+    cold_add(c, COLD_TAIL, x86_jcc(b, writes ? X86_CC_NE : X86_CC_E, NULL), 0);
+    c->fs_checked = true;
+    c->fs_dirty = writes;
     if (dyn) {
-        c->idx = 0;
-        c->r = &c->tb->insns[0];
         jit_fp_guard_rne_nx(c);
     }
 }
@@ -997,7 +1015,7 @@ static void translate_records(JitCtx *c, bool loop)
     if (c->loop) {
         reload(c->b, &pre);
         c->regs = pre;
-        fp_guard_hoist(c);
+        fp_loop_preamble(c);
         c->loop_entry = c->b->p;
     }
     for (c->idx = 0; c->idx <= c->tb->n_insns && !c->ended; c->idx++) {

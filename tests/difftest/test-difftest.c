@@ -814,8 +814,8 @@ static void run_both(const uint32_t *code, size_t n)
 /*
  * The FP guard (frm = RNE, NX) runs once per path: an fcsr write in the block must make the
  * next dyn-rm record check again (1 + 0.75 ulp: RNE rounds up, RDN down), and a loop-mode
- * block's guard, hoisted before its loop entry, must hand the loop to the interpreter when
- * frm is not RNE, and keep the fast path when it is.
+ * block's guard, hoisted before its loop entry with the FS checks, must hand the loop to the
+ * interpreter when frm is not RNE or FS not Dirty, and keep the fast path when they are.
  */
 static void test_fp_guard_once(void **state)
 {
@@ -842,6 +842,16 @@ static void test_fp_guard_once(void **state)
         assert_true(loop_mask(&regs, &dirty));
         assert_int_equal(h.jit.f[1], frm ? ONE_D : ONE_D + 3);
     }
+    /* the FS checks hoisted with it (the loop as the first block): Initial must become Dirty,
+     * Off must trap at the fadd */
+    h.init.frm = 0;
+    h.init.mstatus = MSTATUS_FS & (MSTATUS_FS >> 1);
+    run_both(loop + 1, ARRAY_SIZE(loop) - 1);
+    assert_int_equal(h.jit.mstatus & MSTATUS_FS, MSTATUS_FS);
+    assert_int_equal(h.jit.f[1], ONE_D + 3);
+    h.init.mstatus = 0;
+    run_both(loop + 1, ARRAY_SIZE(loop) - 1);
+    assert_int_equal(h.jit.f[1], ONE_D);
 }
 
 /* W^X: with JIT code made and run, no mapping of the process is writable and executable. */
