@@ -5,11 +5,16 @@
  * with the operands taken from env->fpr, the rounding mode resolved here
  * (static, or frm checked for a reserved value) and fflags accumulated in
  * place. Sign injection and moves are a few host instructions. Everything
- * else goes through jit_helper_fp (riscv_exec_fp).
+ * else goes through jit_helper_fp (riscv_exec_fp). The inline SSE paths below
+ * take their operands from the FP register cache (jit_frs/jit_frd: f registers
+ * in xmm2..xmm15 within a block); the calls write it back first.
  *
  * Why: an FP workload in Linux (tests/bench/linux/fpmix.c) spent 25% of its
  * time in riscv_exec_fp's dispatch and 6% in jit_helper_fp around the
- * arithmetic (perf, after FP loads and stores got the inline TLB path).
+ * arithmetic (perf, after FP loads and stores got the inline TLB path). The
+ * register cache and the guard once per path (gen_guard) then took fpmix from
+ * 1.10 s to 0.69 s of CPU (median of 5 alternate runs against the previous
+ * build, host shared with other jobs).
  */
 #include <stddef.h>
 #include <stdlib.h>

@@ -3,9 +3,10 @@
  * include/accel/tcg/jit-internal.h has the host register convention,
  * accel/tcg/jit.c the stubs this code jumps to).
  *
- * Guest registers live in env->gpr and every record reads its sources from
- * and writes its result to memory; x0 is read from memory too (it always
- * holds 0: no writer stores to it) and writes to it are dropped. Each record
+ * Guest registers live in env->gpr and env->fpr between blocks; within a block
+ * the register caches below keep the ones it uses in host registers (x in
+ * general-purpose registers, f in xmm registers). x0 always holds 0 (no writer
+ * stores to it) and writes to it are dropped. Each record
  * becomes a few host instructions: semantics as in target/riscv/exec.c,
  * which is the reference; where the rule is more than a host instruction or
  * two, both call the same function (helper.h).
