@@ -437,3 +437,13 @@ void x86_vfma231(X86Buf *b, X86FmaOp op, bool dbl, int xmm_dst, int xmm_a, X86Me
     x86_byte(b, op);
     emit_modrm_mem(b, xmm_dst, src);
 }
+
+/* x86_vfma231's VEX form with ModR/M.rm a register (mod 11): ~B extends xmm_b. */
+void x86_vfma231_rr(X86Buf *b, X86FmaOp op, bool dbl, int xmm_dst, int xmm_a, int xmm_b)
+{
+    x86_byte(b, 0xc4);
+    x86_byte(b, (xmm_dst & 8 ? 0 : 0x80) | 0x40 | (xmm_b & 8 ? 0 : 0x20) | 0x02);
+    x86_byte(b, (dbl ? 0x80 : 0) | (~xmm_a & 0xf) << 3 | 0x01);
+    x86_byte(b, op);
+    x86_byte(b, 0xc0 | (xmm_dst & 7) << 3 | (xmm_b & 7));
+}

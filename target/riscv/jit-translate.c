@@ -3,9 +3,10 @@
  * include/accel/tcg/jit-internal.h has the host register convention,
  * accel/tcg/jit.c the stubs this code jumps to).
  *
- * Guest registers live in env->gpr and every record reads its sources from
- * and writes its result to memory; x0 is read from memory too (it always
- * holds 0: no writer stores to it) and writes to it are dropped. Each record
+ * Guest registers live in env->gpr and env->fpr between blocks; within a block
+ * the register caches below keep the ones it uses in host registers (x in
+ * general-purpose registers, f in xmm registers). x0 always holds 0 (no writer
+ * stores to it) and writes to it are dropped. Each record
  * becomes a few host instructions: semantics as in target/riscv/exec.c,
  * which is the reference; where the rule is more than a host instruction or
  * two, both call the same function (helper.h).
@@ -28,13 +29,16 @@ enum {
     COLD_FS_DIRTY,
     COLD_FP,
     COLD_VEC,
-    COLD_SIDE_EXIT
+    COLD_SIDE_EXIT,
+    COLD_TAIL
 };
 
 /* Cold stubs per block; a record adds at most JIT_COLD_PER_REC (an FP fast path: FS check,
  * guard, result check, FS dirty, the raise of the fallback). */
 #define JIT_COLD_PER_REC 6
 #define JIT_MAX_COLD (4 * TB_MAX_INSNS)
+/* A COLD_LOAD memop flag: the fast path's value is in xmm0, so the miss path puts it there. */
+#define COLD_MO_XMM0 0x80
 
 /*
  * The register cache: the guest registers a block uses live in host
@@ -48,10 +52,30 @@ enum {
 _Static_assert(JIT_NCACHE == JIT_LOOP_REGS, "riscv_jit_loop_regs reports every slot");
 static const X86Reg cache_regs[JIT_NCACHE] = {X86_RDI, X86_R8, X86_R9, X86_R10, X86_R11, X86_R15};
 
+/*
+ * The f registers a block uses live in xmm2..xmm15 the same way (xmm0 and xmm1 are the
+ * scratch registers of jit-fp.c and jit-vector.c). Every xmm register is caller-saved, so
+ * each call to C is bracketed by a write-back and a reload, as the x registers are. Keeping
+ * f in env->fpr made every dependent FP operation a store and a reload on the FP-latency
+ * bound hot blocks of fpmix (issue 7).
+ */
+#define JIT_NFCACHE 14
+#define JIT_FCACHE_XMM 2 /* the xmm register of FP slot 0 */
+
 typedef struct RegCache {
-    int8_t guest[JIT_NCACHE]; /* guest register in each host register, -1 if none */
-    uint8_t dirty;            /* mask: host register newer than env->gpr */
+    int8_t guest[JIT_NCACHE];   /* guest register in each host register, -1 if none */
+    uint8_t dirty;              /* mask: host register newer than env->gpr */
+    int8_t fguest[JIT_NFCACHE]; /* f register in xmm JIT_FCACHE_XMM + i, -1 if none */
+    uint16_t fdirty;            /* mask: xmm register newer than env->fpr */
 } RegCache;
+
+static void regcache_clear(RegCache *rc)
+{
+    memset(rc->guest, -1, sizeof(rc->guest));
+    memset(rc->fguest, -1, sizeof(rc->fguest));
+    rc->dirty = 0;
+    rc->fdirty = 0;
+}
 
 typedef struct JitCold {
     uint8_t kind;
@@ -78,9 +102,12 @@ struct JitCtx {
      * built bare-metal, least CPU time of 7 runs 0.36 s -> 0.31 s; test_fs_per_block.
      */
     bool fs_checked, fs_dirty;
+    /* frm = RNE and fflags.NX hold on this path: checked by a guard (jit-fp.c), and no fcsr
+     * write or helper call since (nothing else writes frm, and fflags only accrue). */
+    bool fp_guard_held;
     uint8_t *loop_entry;
     RegCache regs;
-    unsigned last_use[JIT_NCACHE], clock;
+    unsigned last_use[JIT_NCACHE], flast_use[JIT_NFCACHE], clock;
     JitCold cold[JIT_MAX_COLD];
     int n_cold;
 };
@@ -102,6 +129,11 @@ static void write_back(X86Buf *b, const RegCache *rc)
             x86_mov_mr(b, true, JIT_GPR(rc->guest[i]), cache_regs[i]);
         }
     }
+    for (int i = 0; i < JIT_NFCACHE; i++) {
+        if (rc->fdirty & (1 << i)) {
+            x86_sse_rm(b, X86_MOVSD_STORE, JIT_FCACHE_XMM + i, JIT_FPR(rc->fguest[i]));
+        }
+    }
 }
 
 static void reload(X86Buf *b, const RegCache *rc)
@@ -111,14 +143,18 @@ static void reload(X86Buf *b, const RegCache *rc)
             x86_mov_rm(b, true, cache_regs[i], JIT_GPR(rc->guest[i]));
         }
     }
+    for (int i = 0; i < JIT_NFCACHE; i++) {
+        if (rc->fguest[i] >= 0) {
+            x86_sse_rm(b, X86_MOVSD_LOAD, JIT_FCACHE_XMM + i, JIT_FPR(rc->fguest[i]));
+        }
+    }
 }
 
 void jit_flush_regs(JitCtx *c)
 {
     c->loop_failed |= c->loop;
     write_back(c->b, &c->regs);
-    memset(c->regs.guest, -1, sizeof(c->regs.guest));
-    c->regs.dirty = 0;
+    regcache_clear(&c->regs);
 }
 
 void jit_forget(JitCtx *c, int g)
@@ -161,6 +197,48 @@ static int cache_slot(JitCtx *c, int g, bool load)
         x86_mov_rm(c->b, true, cache_regs[victim], JIT_GPR(g));
     }
     return victim;
+}
+
+/* The FP cache slot of f register g, as cache_slot. */
+static int fcache_slot(JitCtx *c, int g, bool load)
+{
+    RegCache *rc = &c->regs;
+    int victim = 0;
+
+    for (int i = 0; i < JIT_NFCACHE; i++) {
+        if (rc->fguest[i] == g) {
+            c->flast_use[i] = ++c->clock;
+            return i;
+        }
+        if (rc->fguest[victim] >= 0 &&
+            (rc->fguest[i] < 0 || c->flast_use[i] < c->flast_use[victim])) {
+            victim = i;
+        }
+    }
+    c->loop_failed |= c->loop;
+    if (rc->fdirty & (1 << victim)) {
+        x86_sse_rm(c->b, X86_MOVSD_STORE, JIT_FCACHE_XMM + victim, JIT_FPR(rc->fguest[victim]));
+        rc->fdirty &= ~(1 << victim);
+    }
+    rc->fguest[victim] = g;
+    c->flast_use[victim] = ++c->clock;
+    if (load) {
+        x86_sse_rm(c->b, X86_MOVSD_LOAD, JIT_FCACHE_XMM + victim, JIT_FPR(g));
+    }
+    return victim;
+}
+
+int jit_frs(JitCtx *c, int g)
+{
+    return JIT_FCACHE_XMM + fcache_slot(c, g, true);
+}
+
+int jit_frd(JitCtx *c, int g)
+{
+    int i = fcache_slot(c, g, false);
+
+    c->regs.fdirty |= 1 << i;
+    return JIT_FCACHE_XMM + i;
 }
 
 X86Reg jit_rs(JitCtx *c, int g)
@@ -212,6 +290,17 @@ void jit_fallback_resume(JitCtx *c, JitFallback *k, int n)
     for (int i = 0; i < n; i++) {
         k[i]->resume = c->b->p;
     }
+}
+
+bool jit_fp_guard_held(JitCtx *c)
+{
+    return c->fp_guard_held;
+}
+
+void jit_fp_guard_exit(JitCtx *c, X86Cond cc)
+{
+    cold_add(c, COLD_TAIL, x86_jcc(c->b, cc, NULL), 0);
+    c->fp_guard_held = true;
 }
 
 static void jit_branch_to_raise(JitCtx *c, X86Cond cc)
@@ -332,14 +421,19 @@ static void gen_fp_load(JitCtx *c, unsigned size)
 
     jit_fp_check(c);
     gen_va(c);
-    k = tlb_probe(c, COLD_LOAD, size, offsetof(CPUTLBEntry, addr_read));
-    x86_load(b, size, false, X86_RAX, x86_mem(X86_RSI, 0));
-    k->resume = b->p;
-    if (size == 4) {
+    if (size == 8) { /* straight to xmm0; the miss path moves its rax there */
+        k = tlb_probe(c, COLD_LOAD, size | COLD_MO_XMM0, offsetof(CPUTLBEntry, addr_read));
+        x86_sse_rm(b, X86_MOVSD_LOAD, 0, x86_mem(X86_RSI, 0));
+        k->resume = b->p;
+        x86_sse_rr(b, X86_MOVAPS, jit_frd(c, c->r->rd), 0);
+    } else {
+        k = tlb_probe(c, COLD_LOAD, size, offsetof(CPUTLBEntry, addr_read));
+        x86_load(b, size, false, X86_RAX, x86_mem(X86_RSI, 0));
+        k->resume = b->p;
         x86_mov_ri(b, X86_RCX, 0xffffffff00000000ULL);
         x86_alu_rr(b, X86_OR, true, X86_RAX, X86_RCX);
+        x86_movq_xr(b, jit_frd(c, c->r->rd), X86_RAX);
     }
-    x86_mov_mr(b, true, JIT_FPR(c->r->rd), X86_RAX);
     jit_fp_dirty(c);
 }
 
@@ -350,7 +444,7 @@ static void gen_fp_store(JitCtx *c, unsigned size)
 
     jit_fp_check(c);
     gen_va(c);
-    x86_mov_rm(c->b, true, X86_RDX, JIT_FPR(c->r->rs2));
+    x86_movq_rx(c->b, X86_RDX, jit_frs(c, c->r->rs2));
     k = tlb_probe(c, COLD_STORE, size, offsetof(CPUTLBEntry, addr_write));
     x86_store(c->b, size, x86_mem(X86_RSI, 0), X86_RDX);
     k->resume = c->b->p;
@@ -468,16 +562,16 @@ static void gen_jalr(JitCtx *c)
 }
 
 /* Hand records idx.. to the interpreter: r12/r13 at record idx, then exit with the tail. */
-static void gen_tail(JitCtx *c, TranslationBlock *tail)
+static void gen_tail(JitCtx *c, const RegCache *regs, int idx, TranslationBlock *tail)
 {
     X86Buf *b = c->b;
 
-    write_back(b, &c->regs);
-    if (c->r->pcoff) {
-        x86_alu_ri(b, X86_ADD, true, JIT_PC, c->r->pcoff);
+    write_back(b, regs);
+    if (c->tb->insns[idx].pcoff) {
+        x86_alu_ri(b, X86_ADD, true, JIT_PC, c->tb->insns[idx].pcoff);
     }
-    if (c->idx) {
-        add_instret(c, c->idx);
+    if (idx) {
+        add_instret(c, idx);
     }
     x86_mov_ri(b, X86_RAX, jit_exit_code(tail, JIT_EXIT_TAIL, 0));
     x86_jmp(b, jit_stubs.exit_store);
@@ -489,6 +583,7 @@ static void gen_helper_call(JitCtx *c, const void *fn)
     X86Buf *b = c->b;
 
     jit_flush_regs(c); /* the helper reads and writes env->gpr */
+    c->fp_guard_held = false;
     x86_mov_rr(b, true, X86_RDI, JIT_CPU);
     jit_emit_rec_args(b, c->r);
     x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, c->idx));
@@ -533,6 +628,7 @@ static bool gen_int(JitCtx *c, int op)
         }
         return true;
     case OP_CSRRW ... OP_CSRRCI:
+        c->fp_guard_held = false; /* a write of frm/fflags (it ends the block today) */
         return jit_gen_fcsr(c, op);
     case OP_FLW:
     case OP_FLD:
@@ -578,6 +674,8 @@ static void gen_cold_helper(JitCtx *c, JitCold *k, const InsnRecord *r, const vo
     reload(b, &k->regs);
 }
 
+static TranslationBlock *make_tail(TranslationBlock *tb, int idx);
+
 static void gen_cold(JitCtx *c, JitCold *k)
 {
     X86Buf *b = c->b;
@@ -589,11 +687,14 @@ static void gen_cold(JitCtx *c, JitCold *k)
     case COLD_LOAD: /* rsi = va */
         write_back(b, &k->regs);
         x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-        x86_mov_ri(b, X86_RDX, k->memop);
+        x86_mov_ri(b, X86_RDX, k->memop & ~COLD_MO_XMM0);
         x86_call(b, jit_helper_load);
         x86_test_rr(b, true, X86_RDX, X86_RDX);
         jit_branch_to_raise(c, X86_CC_NE);
         reload(b, &k->regs);
+        if (k->memop & COLD_MO_XMM0) {
+            x86_movq_xr(b, 0, X86_RAX);
+        }
         x86_jmp(b, k->resume);
         break;
     case COLD_STORE: /* rsi = va, rdx = value */
@@ -615,13 +716,26 @@ static void gen_cold(JitCtx *c, JitCold *k)
         break;
     case COLD_FP: /* the record through the generic helper; rax = its result */
         gen_cold_helper(c, k, r, jit_helper_fp);
-        x86_mov_rm(b, true, X86_RAX, k->memop ? JIT_GPR(r->rd) : JIT_FPR(r->rd));
+        if (k->memop) {
+            x86_mov_rm(b, true, X86_RAX, JIT_GPR(r->rd));
+        } else {
+            x86_sse_rm(b, X86_MOVSD_LOAD, 0, JIT_FPR(r->rd));
+        }
         x86_jmp(b, k->resume);
         break;
     case COLD_VEC: /* an inline V path's guard failed: the record through its helper */
         gen_cold_helper(c, k, r, jit_helper_vector);
         x86_jmp(b, k->resume);
         break;
+    case COLD_TAIL: { /* an FP guard failed: the interpreter runs the records from idx */
+        TranslationBlock *tail = make_tail(c->tb, k->idx);
+        if (!tail) {
+            b->overflow = true;
+            break;
+        }
+        gen_tail(c, &k->regs, k->idx, tail);
+        break;
+    }
     case COLD_SIDE_EXIT: /* a taken mid-block branch: the records up to it retired */
         write_back(b, &k->regs);
         add_instret(c, k->idx + 1);
@@ -751,14 +865,64 @@ static void int_operands(const InsnRecord *r, int x[3])
     }
 }
 
+/*
+ * The f registers a record names, {rd (written), rs1, rs2, rs3}, -1 where a field is not one
+ * (f0 is a register). A unary FP record's rs2 field reads as f0 here: one slot wasted at most.
+ */
+static void fp_operands(const InsnRecord *r, int f[4])
+{
+    bool rd_is_x, rs1_is_x;
+    int op = r->op;
+
+    f[0] = f[1] = f[2] = f[3] = -1;
+    if (op == OP_FLW || op == OP_FLD || op == OP_FLH) {
+        f[0] = r->rd;
+    } else if (op == OP_FSW || op == OP_FSD || op == OP_FSH) {
+        f[2] = r->rs2;
+    } else if (riscv_op_kind(op) == OPK_FP) {
+        riscv_fp_x_operands(op, &rd_is_x, &rs1_is_x);
+        f[0] = rd_is_x ? -1 : r->rd;
+        f[1] = rs1_is_x ? -1 : r->rs1;
+        f[2] = r->rs2;
+        f[3] = (op >= OP_FMADD_S && op <= OP_FNMADD_S) || (op >= OP_FMADD_D && op <= OP_FNMADD_D) ||
+                       r->rs3
+                   ? r->rs3
+                   : -1;
+    }
+}
+
+/* Loop mode's f registers: all those the block names (false if more than the cache holds). */
+static bool loop_fregs(const TranslationBlock *tb, RegCache *rc)
+{
+    int n = 0;
+
+    for (int i = 0; i < tb->n_insns; i++) {
+        int f[4], j;
+        fp_operands(&tb->insns[i], f);
+        for (int k = 0; k < 4; k++) {
+            for (j = 0; j < n && rc->fguest[j] != f[k]; j++) {
+            }
+            if (f[k] < 0 || j < n) {
+                rc->fdirty |= k == 0 && f[k] >= 0 ? 1 << j : 0;
+                continue;
+            }
+            if (n == JIT_NFCACHE) {
+                return false;
+            }
+            rc->fdirty |= k == 0 ? 1 << n : 0;
+            rc->fguest[n++] = f[k];
+        }
+    }
+    return true;
+}
+
 static bool loop_regs(const TranslationBlock *tb, RegCache *rc)
 {
     const InsnRecord *last = &tb->insns[tb->n_insns - 1];
     int op = last->op, n = 0;
 
-    memset(rc->guest, -1, sizeof(rc->guest));
-    rc->dirty = 0;
-    if (op < OP_BEQ || op > OP_BGEU || last->pcoff + last->imm != 0) {
+    regcache_clear(rc);
+    if (op < OP_BEQ || op > OP_BGEU || last->pcoff + last->imm != 0 || !loop_fregs(tb, rc)) {
         return false;
     }
     for (int i = 0; i < tb->n_insns; i++) {
@@ -796,6 +960,48 @@ bool riscv_jit_loop_regs(const TranslationBlock *tb, int8_t *guest, uint8_t *dir
     return loop;
 }
 
+/*
+ * Loop mode: the FS checks and the FP guard once before the loop entry, not in every
+ * iteration. A block whose records write f registers needs FS = Dirty there, one that only
+ * reads them FS != Off; when that fails the interpreter runs the block (it raises or marks FS
+ * Dirty at the exact record; Linux leaves FS Clean after a context switch, so that is one
+ * interpreted pass). The guard goes there if a record with the dynamic rounding mode may use
+ * it and no record can write frm or fflags (an fcsr write inside the loop would leave it stale
+ * at the back edge). Measured: matmul's inner loop of fpmix (two loads, fmul, fadd) ran two
+ * guards and two FS checks of four instructions each per iteration.
+ */
+static void fp_loop_preamble(JitCtx *c)
+{
+    bool fp = false, writes = false, dyn = false, csr = false;
+    X86Buf *b = c->b;
+
+    for (int i = 0; i < c->tb->n_insns; i++) {
+        const InsnRecord *r = &c->tb->insns[i];
+        int f[4];
+        fp_operands(r, f);
+        csr |= r->op >= OP_CSRRW && r->op <= OP_CSRRCI;
+        fp |= riscv_op_kind(r->op) == OPK_FP || f[0] >= 0 || f[2] >= 0;
+        writes |= f[0] >= 0;
+        dyn |= riscv_op_kind(r->op) == OPK_FP && r->aux == RISCV_RM_DYN;
+    }
+    if (!fp || csr) {
+        return;
+    }
+    c->idx = 0;
+    c->r = &c->tb->insns[0];
+    x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));
+    x86_alu_ri(b, X86_AND, false, X86_RAX, MSTATUS_FS);
+    if (writes) {
+        x86_alu_ri(b, X86_CMP, false, X86_RAX, MSTATUS_FS);
+    }
+    cold_add(c, COLD_TAIL, x86_jcc(b, writes ? X86_CC_NE : X86_CC_E, NULL), 0);
+    c->fs_checked = true;
+    c->fs_dirty = writes;
+    if (dyn) {
+        jit_fp_guard_rne_nx(c);
+    }
+}
+
 static void translate_records(JitCtx *c, bool loop)
 {
     RegCache pre;
@@ -803,13 +1009,14 @@ static void translate_records(JitCtx *c, bool loop)
     c->n_cold = 0;
     c->ended = false;
     c->fs_checked = c->fs_dirty = false;
+    c->fp_guard_held = false;
     c->loop = loop && loop_regs(c->tb, &pre);
     c->loop_failed = false;
-    memset(c->regs.guest, -1, sizeof(c->regs.guest));
-    c->regs.dirty = 0;
+    regcache_clear(&c->regs);
     if (c->loop) {
         reload(c->b, &pre);
         c->regs = pre;
+        fp_loop_preamble(c);
         c->loop_entry = c->b->p;
     }
     for (c->idx = 0; c->idx <= c->tb->n_insns && !c->ended; c->idx++) {
@@ -845,7 +1052,7 @@ bool riscv_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
             return true;
         }
         tb->jit_tail = tail;
-        gen_tail(c, tail);
+        gen_tail(c, &c->regs, c->idx, tail);
     }
     for (int i = 0; i < c->n_cold && !b->overflow; i++) {
         gen_cold(c, &c->cold[i]);

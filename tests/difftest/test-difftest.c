@@ -801,6 +801,59 @@ static void test_sse_dyn_frm(void **state)
     assert_int_equal(h.jit.frm, 2);
 }
 
+/* Both engines from h.init; they must agree. */
+static void run_both(const uint32_t *code, size_t n)
+{
+    memcpy(h.code, code, n * 4);
+    h.code_size = n * 4;
+    assert_true(run(true, &h.jit));
+    assert_true(run(false, &h.interp));
+    assert_memory_equal(&h.interp, &h.jit, sizeof(ArchState));
+}
+
+/*
+ * The FP guard (frm = RNE, NX) runs once per path: an fcsr write in the block must make the
+ * next dyn-rm record check again (1 + 0.75 ulp: RNE rounds up, RDN down), and a loop-mode
+ * block's guard, hoisted before its loop entry with the FS checks, must hand the loop to the
+ * interpreter when frm is not RNE or FS not Dirty, and keep the fast path when they are.
+ */
+static void test_fp_guard_once(void **state)
+{
+    const uint32_t block[] = {FOP(0x01, 1, 2, 3, RM_DYN), CSRRWI_FRM_RDN,
+                              FOP(0x01, 4, 2, 3, RM_DYN), WFI};
+    const uint32_t loop[] = {ADDI(0, 0, 0), FOP(0x01, 1, 1, 3, RM_DYN), ADDI(7, 7, -1),
+                             0xfe039ce3u /* bne x7, x0, .-8 */, WFI};
+    GenRng r = {.s = 0x6a7d | 1};
+    uint32_t regs, dirty;
+
+    make_init(&r, &h.init);
+    h.init.mstatus = MSTATUS_FS;
+    h.init.frm = 0;
+    h.init.fflags = FPU_NX;
+    h.init.f[1] = h.init.f[2] = ONE_D;
+    h.init.f[3] = 0x3ca8000000000000ULL; /* 3 * 2^-54 */
+    h.init.x[7] = 3;
+    run_both(block, ARRAY_SIZE(block));
+    assert_int_equal(h.jit.f[1], ONE_D + 1);
+    assert_int_equal(h.jit.f[4], ONE_D);
+    for (unsigned frm = 0; frm <= 2; frm += 2) {
+        h.init.frm = frm;
+        run_both(loop, ARRAY_SIZE(loop));
+        assert_true(loop_mask(&regs, &dirty));
+        assert_int_equal(h.jit.f[1], frm ? ONE_D : ONE_D + 3);
+    }
+    /* the FS checks hoisted with it (the loop as the first block): Initial must become Dirty,
+     * Off must trap at the fadd */
+    h.init.frm = 0;
+    h.init.mstatus = MSTATUS_FS & (MSTATUS_FS >> 1);
+    run_both(loop + 1, ARRAY_SIZE(loop) - 1);
+    assert_int_equal(h.jit.mstatus & MSTATUS_FS, MSTATUS_FS);
+    assert_int_equal(h.jit.f[1], ONE_D + 3);
+    h.init.mstatus = 0;
+    run_both(loop + 1, ARRAY_SIZE(loop) - 1);
+    assert_int_equal(h.jit.f[1], ONE_D);
+}
+
 /* W^X: with JIT code made and run, no mapping of the process is writable and executable. */
 static void test_code_arena_wx(void **state)
 {
@@ -843,17 +896,29 @@ static void test_long(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_integer),       cmocka_unit_test(test_m),
-        cmocka_unit_test(test_bitmanip),      cmocka_unit_test(test_memory),
-        cmocka_unit_test(test_atomics),       cmocka_unit_test(test_fp),
-        cmocka_unit_test(test_compressed),    cmocka_unit_test(test_csr),
-        cmocka_unit_test(test_branches),      cmocka_unit_test(test_rva23),
-        cmocka_unit_test(test_fp_half_zfa),   cmocka_unit_test(test_everything),
-        cmocka_unit_test(test_paged),         cmocka_unit_test(test_fs_per_block),
-        cmocka_unit_test(test_code_arena_wx), cmocka_unit_test(test_sse_fp),
-        cmocka_unit_test(test_sse_dyn_frm),   cmocka_unit_test(test_vector_in_block),
-        cmocka_unit_test(test_vector_inline), cmocka_unit_test(test_vector_loop_regs),
-        cmocka_unit_test(test_fp_loop_regs),  cmocka_unit_test(test_long),
+        cmocka_unit_test(test_integer),
+        cmocka_unit_test(test_m),
+        cmocka_unit_test(test_bitmanip),
+        cmocka_unit_test(test_memory),
+        cmocka_unit_test(test_atomics),
+        cmocka_unit_test(test_fp),
+        cmocka_unit_test(test_compressed),
+        cmocka_unit_test(test_csr),
+        cmocka_unit_test(test_branches),
+        cmocka_unit_test(test_rva23),
+        cmocka_unit_test(test_fp_half_zfa),
+        cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_paged),
+        cmocka_unit_test(test_fs_per_block),
+        cmocka_unit_test(test_code_arena_wx),
+        cmocka_unit_test(test_sse_fp),
+        cmocka_unit_test(test_sse_dyn_frm),
+        cmocka_unit_test(test_fp_guard_once),
+        cmocka_unit_test(test_vector_in_block),
+        cmocka_unit_test(test_vector_inline),
+        cmocka_unit_test(test_vector_loop_regs),
+        cmocka_unit_test(test_fp_loop_regs),
+        cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);
 

@@ -77,6 +77,36 @@ static void enc_vfnmsub(X86Buf *b)
     x86_vfma231(b, X86_VFNMSUB231, false, 9, 12, x86_mem(X86_R12, 0));
 }
 
+static void enc_vfmadd_rr(X86Buf *b)
+{
+    x86_vfma231_rr(b, X86_VFMADD231, true, 10, 2, 13);
+}
+
+static void enc_vfnmadd_rr(X86Buf *b)
+{
+    x86_vfma231_rr(b, X86_VFNMADD231, false, 1, 11, 3);
+}
+
+static void enc_movaps_from9(X86Buf *b)
+{
+    x86_sse_rr(b, X86_MOVAPS, 0, 9);
+}
+
+static void enc_movaps_to14(X86Buf *b)
+{
+    x86_sse_rr(b, X86_MOVAPS, 14, 0);
+}
+
+static void enc_movsd_store(X86Buf *b)
+{
+    x86_sse_rm(b, X86_MOVSD_STORE, 12, x86_mem(X86_RBP, 0x10));
+}
+
+static void enc_xorps(X86Buf *b)
+{
+    x86_sse_rr(b, X86_XORPS, 0, 0);
+}
+
 typedef struct Encoding {
     const char *text; /* objdump's reading of bytes */
     void (*emit)(X86Buf *b);
@@ -315,6 +345,12 @@ static const Encoding encodings[] = {
     {"cvtsd2si %xmm1,%r10", enc_cvtsd2si, "\xf2\x4c\x0f\x2d\xd1", 5},
     {"vfmadd231sd 0x18(%rbp),%xmm1,%xmm0", enc_vfmadd, "\xc4\xe2\xf1\xb9\x45\x18", 6},
     {"vfnmsub231ss (%r12),%xmm12,%xmm9", enc_vfnmsub, "\xc4\x42\x19\xbf\x0c\x24", 6},
+    {"vfmadd231sd %xmm13,%xmm2,%xmm10", enc_vfmadd_rr, "\xc4\x42\xe9\xb9\xd5", 5},
+    {"vfnmadd231ss %xmm3,%xmm11,%xmm1", enc_vfnmadd_rr, "\xc4\xe2\x21\xbd\xcb", 5},
+    {"movaps %xmm9,%xmm0", enc_movaps_from9, "\x41\x0f\x28\xc1", 4},
+    {"movaps %xmm0,%xmm14", enc_movaps_to14, "\x44\x0f\x28\xf0", 4},
+    {"movsd %xmm12,0x10(%rbp)", enc_movsd_store, "\xf2\x44\x0f\x11\x65\x10", 6},
+    {"xorps %xmm0,%xmm0", enc_xorps, "\x0f\x57\xc0", 3},
 };
 
 static void test_encodings(void **state)

@@ -201,6 +201,10 @@ typedef enum X86SseOp {
     X86_PAND = 0x66db,
     X86_POR = 0x66eb,
     X86_PXOR = 0x66ef,
+    /* register copies for the RISC-V JIT's FP register cache (target/riscv/jit-fp.c) */
+    X86_MOVSD_STORE = 0xf211, /* m64 = xmm */
+    X86_MOVAPS = 0x0028,      /* xmm = xmm, all 128 bits (no merge: no false dependency) */
+    X86_XORPS = 0x0057,       /* xorps x, x zeroes x without depending on it */
 } X86SseOp;
 
 /* VEX.66.0F38.W1 (double) / W0 (single) FMA3 opcodes, 231 form: xmm1 = +-(xmm2 * m) +- xmm1. */
@@ -222,6 +226,8 @@ void x86_cvtsi2f(X86Buf *b, bool dbl, bool w, int xmm, X86Reg src);
 void x86_cvtf2si(X86Buf *b, bool dbl, bool trunc, bool w, X86Reg dst, int xmm);
 /* xmm_dst = fma(xmm_a, [src], xmm_dst) as op says, double (dbl) or single. */
 void x86_vfma231(X86Buf *b, X86FmaOp op, bool dbl, int xmm_dst, int xmm_a, X86Mem src);
+/* The same with a register third operand: xmm_dst = fma(xmm_a, xmm_b, xmm_dst). */
+void x86_vfma231_rr(X86Buf *b, X86FmaOp op, bool dbl, int xmm_dst, int xmm_a, int xmm_b);
 
 /* Control flow. Branches return the address of their rel32 field for x86_patch_rel32. */
 uint8_t *x86_jcc(X86Buf *b, X86Cond cc, const void *target);

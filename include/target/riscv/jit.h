@@ -44,6 +44,14 @@ void jit_st(JitCtx *c, int g, X86Reg h);
  */
 X86Reg jit_rd(JitCtx *c, int g);
 void jit_flush_regs(JitCtx *c);
+/*
+ * f registers through the FP register cache (xmm2..xmm15, jit-translate.c): jit_frs returns
+ * the xmm register holding f[g] (loaded on a miss), jit_frd the one to write f[g] to (marked
+ * dirty, not loaded). The three registers named last stay valid; xmm0 and xmm1 are scratch.
+ * jit_flush_regs writes them back and empties this cache too.
+ */
+int jit_frs(JitCtx *c, int g);
+int jit_frd(JitCtx *c, int g);
 /* Write guest g back if dirty and drop it from the cache (its next use reads env->gpr). */
 void jit_forget(JitCtx *c, int g);
 /* Translate an ALU record (kind OPK_ALU); false, with nothing emitted, if unsupported. */
@@ -58,6 +66,17 @@ bool jit_gen_fcsr(JitCtx *c, int op);
 void jit_fp_check(JitCtx *c);
 /* After an F/D write: mark FS dirty unless it is (a cold call to riscv_mark_fs_dirty). */
 void jit_fp_dirty(JitCtx *c);
+/*
+ * The FP fast paths' guard (frm = RNE and fflags.NX) once per path instead of once per record:
+ * jit_fp_guard_held says it holds here; jit_fp_guard_exit, after a check that sets cc when it
+ * fails, hands the block from the current record on to the interpreter when cc holds and
+ * marks the guard held from here on. A loop-mode block emits it once before its loop entry
+ * when its FP records use it and nothing in the block writes frm or fflags.
+ */
+bool jit_fp_guard_held(JitCtx *c);
+void jit_fp_guard_exit(JitCtx *c, X86Cond cc);
+/* The check and its exit (jit-fp.c), for the hoisted form. */
+void jit_fp_guard_rne_nx(JitCtx *c);
 /* Raise illegal instruction (with the record's bits) when cc holds. */
 void jit_branch_to_illegal(JitCtx *c, X86Cond cc);
 /*
