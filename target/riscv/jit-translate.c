@@ -4,7 +4,7 @@
  * accel/tcg/jit.c the stubs this code jumps to).
  *
  * Guest registers live in env->gpr and env->fpr between blocks; within a block
- * the register caches below keep the ones it uses in host registers (x in
+ * the register caches (jit-regs.c) keep the ones it uses in host registers (x in
  * general-purpose registers, f in xmm registers). x0 always holds 0 (no writer
  * stores to it) and writes to it are dropped. Each record
  * becomes a few host instructions: semantics as in target/riscv/exec.c,
@@ -16,101 +16,9 @@
  * straight-line. Records the JIT does not translate end the host code: the
  * block hands the remaining records to the interpreter (tb->jit_tail).
  */
-#include "target/riscv/helper.h"
-#include "target/riscv/jit.h"
+#include "jit-internal.h"
 
 _Static_assert(sizeof(CPUTLBEntry) == 32, "TLB index scaling below assumes 32-byte entries");
-
-enum {
-    COLD_LOAD,
-    COLD_STORE,
-    COLD_RAISE,
-    COLD_ILLEGAL,
-    COLD_FS_DIRTY,
-    COLD_FP,
-    COLD_VEC,
-    COLD_SIDE_EXIT,
-    COLD_TAIL
-};
-
-/* Cold stubs per block; a record adds at most JIT_COLD_PER_REC (an FP fast path: FS check,
- * guard, result check, FS dirty, the raise of the fallback). */
-#define JIT_COLD_PER_REC 6
-#define JIT_MAX_COLD (4 * TB_MAX_INSNS)
-/* A COLD_LOAD memop flag: the fast path's value is in xmm0, so the miss path puts it there. */
-#define COLD_MO_XMM0 0x80
-
-/*
- * The register cache: the guest registers a block uses live in host
- * registers from their first use to the block's exits. Keeping them all in
- * env->gpr made every dependent operation a store and a reload (store
- * forwarding, ~5 cycles): 17 ns per iteration of the 11-instruction CRC32
- * loop of tests/bench. With the cache the CRC32 phase went from 1.62 s to
- * 0.98 s.
- */
-#define JIT_NCACHE 6
-_Static_assert(JIT_NCACHE == JIT_LOOP_REGS, "riscv_jit_loop_regs reports every slot");
-static const X86Reg cache_regs[JIT_NCACHE] = {X86_RDI, X86_R8, X86_R9, X86_R10, X86_R11, X86_R15};
-
-/*
- * The f registers a block uses live in xmm2..xmm15 the same way (xmm0 and xmm1 are the
- * scratch registers of jit-fp.c and jit-vector.c). Every xmm register is caller-saved, so
- * each call to C is bracketed by a write-back and a reload, as the x registers are. Keeping
- * f in env->fpr made every dependent FP operation a store and a reload on the FP-latency
- * bound hot blocks of fpmix (issue 7).
- */
-#define JIT_NFCACHE 14
-#define JIT_FCACHE_XMM 2 /* the xmm register of FP slot 0 */
-
-typedef struct RegCache {
-    int8_t guest[JIT_NCACHE];   /* guest register in each host register, -1 if none */
-    uint8_t dirty;              /* mask: host register newer than env->gpr */
-    int8_t fguest[JIT_NFCACHE]; /* f register in xmm JIT_FCACHE_XMM + i, -1 if none */
-    uint16_t fdirty;            /* mask: xmm register newer than env->fpr */
-} RegCache;
-
-static void regcache_clear(RegCache *rc)
-{
-    memset(rc->guest, -1, sizeof(rc->guest));
-    memset(rc->fguest, -1, sizeof(rc->fguest));
-    rc->dirty = 0;
-    rc->fdirty = 0;
-}
-
-typedef struct JitCold {
-    uint8_t kind;
-    uint8_t idx;     /* record index */
-    uint8_t memop;   /* size | JIT_MO_SIGN */
-    uint8_t *branch; /* rel32 of the jump to the stub */
-    uint8_t *resume; /* where the fast path goes on */
-    RegCache regs;   /* the cache at the branch: saved around the call */
-} JitCold;
-
-struct JitCtx {
-    X86Buf *b;
-    TranslationBlock *tb;
-    const InsnRecord *r;
-    int idx;
-    bool ended;       /* a control-flow record ended the block: the end record is dead */
-    bool loop;        /* loop mode (see loop_regs) */
-    bool loop_failed; /* the block needed a register outside the preloaded set */
-    /*
-     * FS was checked / made Dirty earlier in the block's code, so later F/D records skip it.
-     * Nothing inside JIT code turns FS off or back from Dirty: a write to mstatus/sstatus is
-     * a CSR write the JIT leaves to the interpreter (the code ends there, jit_gen_fcsr takes
-     * only fflags/frm/fcsr, which make FS Dirty), and a trap leaves the code. Measured: fpmix
-     * built bare-metal, least CPU time of 7 runs 0.36 s -> 0.31 s; test_fs_per_block.
-     */
-    bool fs_checked, fs_dirty;
-    /* frm = RNE and fflags.NX hold on this path: checked by a guard (jit-fp.c), and no fcsr
-     * write or helper call since (nothing else writes frm, and fflags only accrue). */
-    bool fp_guard_held;
-    uint8_t *loop_entry;
-    RegCache regs;
-    unsigned last_use[JIT_NCACHE], flast_use[JIT_NFCACHE], clock;
-    JitCold cold[JIT_MAX_COLD];
-    int n_cold;
-};
 
 const InsnRecord *jit_rec(JitCtx *c)
 {
@@ -120,156 +28,6 @@ const InsnRecord *jit_rec(JitCtx *c)
 X86Buf *jit_buf(JitCtx *c)
 {
     return c->b;
-}
-
-static void write_back(X86Buf *b, const RegCache *rc)
-{
-    for (int i = 0; i < JIT_NCACHE; i++) {
-        if (rc->dirty & (1 << i)) {
-            x86_mov_mr(b, true, JIT_GPR(rc->guest[i]), cache_regs[i]);
-        }
-    }
-    for (int i = 0; i < JIT_NFCACHE; i++) {
-        if (rc->fdirty & (1 << i)) {
-            x86_sse_rm(b, X86_MOVSD_STORE, JIT_FCACHE_XMM + i, JIT_FPR(rc->fguest[i]));
-        }
-    }
-}
-
-static void reload(X86Buf *b, const RegCache *rc)
-{
-    for (int i = 0; i < JIT_NCACHE; i++) {
-        if (rc->guest[i] >= 0) {
-            x86_mov_rm(b, true, cache_regs[i], JIT_GPR(rc->guest[i]));
-        }
-    }
-    for (int i = 0; i < JIT_NFCACHE; i++) {
-        if (rc->fguest[i] >= 0) {
-            x86_sse_rm(b, X86_MOVSD_LOAD, JIT_FCACHE_XMM + i, JIT_FPR(rc->fguest[i]));
-        }
-    }
-}
-
-void jit_flush_regs(JitCtx *c)
-{
-    c->loop_failed |= c->loop;
-    write_back(c->b, &c->regs);
-    regcache_clear(&c->regs);
-}
-
-void jit_forget(JitCtx *c, int g)
-{
-    for (int i = 0; i < JIT_NCACHE; i++) {
-        if (c->regs.guest[i] == g) {
-            c->loop_failed |= c->loop;
-            if (c->regs.dirty & (1 << i)) {
-                x86_mov_mr(c->b, true, JIT_GPR(g), cache_regs[i]);
-            }
-            c->regs.guest[i] = -1;
-            c->regs.dirty &= ~(1 << i);
-        }
-    }
-}
-
-/* The cache slot of guest g, allocated (and loaded if load) on a miss; evicts the LRU. */
-static int cache_slot(JitCtx *c, int g, bool load)
-{
-    int victim = 0;
-
-    for (int i = 0; i < JIT_NCACHE; i++) {
-        if (c->regs.guest[i] == g) {
-            c->last_use[i] = ++c->clock;
-            return i;
-        }
-        if (c->regs.guest[victim] >= 0 &&
-            (c->regs.guest[i] < 0 || c->last_use[i] < c->last_use[victim])) {
-            victim = i;
-        }
-    }
-    c->loop_failed |= c->loop;
-    if (c->regs.dirty & (1 << victim)) {
-        x86_mov_mr(c->b, true, JIT_GPR(c->regs.guest[victim]), cache_regs[victim]);
-        c->regs.dirty &= ~(1 << victim);
-    }
-    c->regs.guest[victim] = g;
-    c->last_use[victim] = ++c->clock;
-    if (load) {
-        x86_mov_rm(c->b, true, cache_regs[victim], JIT_GPR(g));
-    }
-    return victim;
-}
-
-/* The FP cache slot of f register g, as cache_slot. */
-static int fcache_slot(JitCtx *c, int g, bool load)
-{
-    RegCache *rc = &c->regs;
-    int victim = 0;
-
-    for (int i = 0; i < JIT_NFCACHE; i++) {
-        if (rc->fguest[i] == g) {
-            c->flast_use[i] = ++c->clock;
-            return i;
-        }
-        if (rc->fguest[victim] >= 0 &&
-            (rc->fguest[i] < 0 || c->flast_use[i] < c->flast_use[victim])) {
-            victim = i;
-        }
-    }
-    c->loop_failed |= c->loop;
-    if (rc->fdirty & (1 << victim)) {
-        x86_sse_rm(c->b, X86_MOVSD_STORE, JIT_FCACHE_XMM + victim, JIT_FPR(rc->fguest[victim]));
-        rc->fdirty &= ~(1 << victim);
-    }
-    rc->fguest[victim] = g;
-    c->flast_use[victim] = ++c->clock;
-    if (load) {
-        x86_sse_rm(c->b, X86_MOVSD_LOAD, JIT_FCACHE_XMM + victim, JIT_FPR(g));
-    }
-    return victim;
-}
-
-int jit_frs(JitCtx *c, int g)
-{
-    return JIT_FCACHE_XMM + fcache_slot(c, g, true);
-}
-
-int jit_frd(JitCtx *c, int g)
-{
-    int i = fcache_slot(c, g, false);
-
-    c->regs.fdirty |= 1 << i;
-    return JIT_FCACHE_XMM + i;
-}
-
-X86Reg jit_rs(JitCtx *c, int g)
-{
-    return cache_regs[cache_slot(c, g, true)];
-}
-
-void jit_ld(JitCtx *c, X86Reg h, int g)
-{
-    if (g == 0) {
-        x86_mov_ri(c->b, h, 0);
-    } else {
-        x86_mov_rr(c->b, true, h, jit_rs(c, g));
-    }
-}
-
-X86Reg jit_rd(JitCtx *c, int g)
-{
-    int i = cache_slot(c, g, false);
-
-    c->regs.dirty |= 1 << i;
-    return cache_regs[i];
-}
-
-void jit_st(JitCtx *c, int g, X86Reg h)
-{
-    if (g != 0) {
-        int i = cache_slot(c, g, false);
-        x86_mov_rr(c->b, true, cache_regs[i], h);
-        c->regs.dirty |= 1 << i;
-    }
 }
 
 /* Remember a cold stub reached through the rel32 at branch, resuming at the current point. */
@@ -494,7 +252,7 @@ static void gen_loop_edge(JitCtx *c)
     if (req) {
         x86_patch_rel32(req, b->p);
     }
-    write_back(b, &c->regs);
+    jit_write_back(b, &c->regs);
     x86_jmp(b, jit_stubs.exit_plain);
 }
 
@@ -515,11 +273,11 @@ static void gen_branch(JitCtx *c, X86Cond cc)
         if (out) {
             x86_patch_rel32(out, c->b->p);
         }
-        write_back(c->b, &c->regs);
+        jit_write_back(c->b, &c->regs);
         gen_exit(c, 1, c->tb->size);
         return;
     }
-    write_back(c->b, &c->regs);
+    jit_write_back(c->b, &c->regs);
     taken = x86_jcc(c->b, cc, NULL);
     gen_exit(c, 1, c->tb->size);
     if (taken) {
@@ -534,7 +292,7 @@ static void gen_jal(JitCtx *c)
         x86_lea(c->b, X86_RAX, x86_mem(JIT_PC, c->tb->size));
         jit_st(c, c->r->rd, X86_RAX);
     }
-    write_back(c->b, &c->regs);
+    jit_write_back(c->b, &c->regs);
     add_instret(c, c->tb->n_insns);
     gen_exit(c, 0, (int64_t)c->r->pcoff + c->r->imm);
 }
@@ -553,7 +311,7 @@ static void gen_jalr(JitCtx *c)
         x86_lea(b, X86_RCX, x86_mem(JIT_PC, c->tb->size));
         jit_st(c, c->r->rd, X86_RCX);
     }
-    write_back(b, &c->regs);
+    jit_write_back(b, &c->regs);
     x86_mov_rr(b, true, JIT_PC, X86_RAX);
     add_instret(c, c->tb->n_insns);
     x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
@@ -566,7 +324,7 @@ static void gen_tail(JitCtx *c, const RegCache *regs, int idx, TranslationBlock 
 {
     X86Buf *b = c->b;
 
-    write_back(b, regs);
+    jit_write_back(b, regs);
     if (c->tb->insns[idx].pcoff) {
         x86_alu_ri(b, X86_ADD, true, JIT_PC, c->tb->insns[idx].pcoff);
     }
@@ -664,14 +422,14 @@ static void gen_cold_helper(JitCtx *c, JitCold *k, const InsnRecord *r, const vo
 {
     X86Buf *b = c->b;
 
-    write_back(b, &k->regs);
+    jit_write_back(b, &k->regs);
     x86_mov_rr(b, true, X86_RDI, JIT_CPU);
     jit_emit_rec_args(b, r);
     x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, k->idx));
     x86_call(b, fn);
     x86_test_rr(b, true, X86_RAX, X86_RAX);
     jit_branch_to_raise(c, X86_CC_NE);
-    reload(b, &k->regs);
+    jit_reload(b, &k->regs);
 }
 
 static TranslationBlock *make_tail(TranslationBlock *tb, int idx);
@@ -685,33 +443,33 @@ static void gen_cold(JitCtx *c, JitCold *k)
     c->idx = k->idx;
     switch (k->kind) {
     case COLD_LOAD: /* rsi = va */
-        write_back(b, &k->regs);
+        jit_write_back(b, &k->regs);
         x86_mov_rr(b, true, X86_RDI, JIT_CPU);
         x86_mov_ri(b, X86_RDX, k->memop & ~COLD_MO_XMM0);
         x86_call(b, jit_helper_load);
         x86_test_rr(b, true, X86_RDX, X86_RDX);
         jit_branch_to_raise(c, X86_CC_NE);
-        reload(b, &k->regs);
+        jit_reload(b, &k->regs);
         if (k->memop & COLD_MO_XMM0) {
             x86_movq_xr(b, 0, X86_RAX);
         }
         x86_jmp(b, k->resume);
         break;
     case COLD_STORE: /* rsi = va, rdx = value */
-        write_back(b, &k->regs);
+        jit_write_back(b, &k->regs);
         x86_mov_rr(b, true, X86_RDI, JIT_CPU);
         x86_mov_ri(b, X86_RCX, k->memop);
         x86_call(b, jit_helper_store);
         x86_test_rr(b, true, X86_RAX, X86_RAX);
         jit_branch_to_raise(c, X86_CC_NE);
-        reload(b, &k->regs);
+        jit_reload(b, &k->regs);
         x86_jmp(b, k->resume);
         break;
     case COLD_FS_DIRTY:
-        write_back(b, &k->regs);
+        jit_write_back(b, &k->regs);
         x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
         x86_call(b, riscv_mark_fs_dirty);
-        reload(b, &k->regs);
+        jit_reload(b, &k->regs);
         x86_jmp(b, k->resume);
         break;
     case COLD_FP: /* the record through the generic helper; rax = its result */
@@ -737,12 +495,12 @@ static void gen_cold(JitCtx *c, JitCold *k)
         break;
     }
     case COLD_SIDE_EXIT: /* a taken mid-block branch: the records up to it retired */
-        write_back(b, &k->regs);
+        jit_write_back(b, &k->regs);
         add_instret(c, k->idx + 1);
         gen_exit(c, r->aux, (int64_t)r->pcoff + r->imm);
         break;
     case COLD_ILLEGAL: /* the raise stub takes the trap from cpu->tlb */
-        write_back(b, &k->regs);
+        jit_write_back(b, &k->regs);
         x86_mov_ri(b, X86_RAX, RISCV_EXCP_ILLEGAL_INST);
         x86_mov_mr(b, false, x86_mem(JIT_CPU, offsetof(RISCVCPU, tlb.jit_exc)), X86_RAX);
         x86_mov_ri(b, X86_RAX, riscv_tb_insn_bits(c->tb, k->idx));
@@ -789,7 +547,7 @@ static bool gen_record(JitCtx *c)
     int op = c->r->op;
 
     if (op == RISCV_OP_END) { /* end record: fall through to the next block */
-        write_back(c->b, &c->regs);
+        jit_write_back(c->b, &c->regs);
         add_instret(c, c->tb->n_insns);
         gen_exit(c, 1, c->tb->size);
         return true;
@@ -798,166 +556,6 @@ static bool gen_record(JitCtx *c)
         return jit_gen_alu(c, op);
     }
     return gen_int(c, op);
-}
-
-/*
- * Loop mode, for a block whose last record branches back to its start and
- * that names at most JIT_NCACHE registers: load them all on entry, keep them
- * in host registers across the back edge (dirty if the block writes them),
- * and write them back only when leaving. The hot loops of tests/bench are
- * such blocks; each iteration otherwise stores and reloads its registers.
- * Measured: whole benchmark 2.93 s -> 2.73 s of CPU time (CRC32 phase -14%,
- * the byte-copy phase -40%).
- * Returns false if the block does not qualify; else fills the cache state.
- */
-/*
- * The x registers a record names, {rd (written), rs1, rs2}, 0 where a field is not one: a V
- * record's fields are mostly vector registers (or immediates), told apart by its bits in
- * imm (V 1.0, chapter 10): vsetivli's rs1 is the AVL and vset{i}vli's rs2 part of vtype;
- * a load/store's vd/vs3 is a vector and its rs2 an x register only as the stride; an
- * arithmetic record reads x[rs1] in OPIVX/OPMVX and writes x[rd] only in OPMVV's
- * VWXUNARY0 (vmv.x.s, vcpop.m, vfirst.m). An FP record names x registers only where
- * riscv_fp_x_operands says (comparisons, fclass, conversions and moves); an FP load's rd and an
- * FP store's rs2 are f registers. Counting f fields would only waste slots, but enough of them
- * refused loop mode to fpmix's inner loops.
- */
-static void int_operands(const InsnRecord *r, int x[3])
-{
-    uint32_t insn = (uint32_t)r->imm;
-    unsigned f3 = extract64(insn, 12, 3);
-
-    x[0] = r->rd, x[1] = r->rs1, x[2] = r->rs2;
-    if (riscv_op_kind(r->op) == OPK_FP) {
-        bool rd_is_x, rs1_is_x;
-        riscv_fp_x_operands(r->op, &rd_is_x, &rs1_is_x);
-        x[0] = rd_is_x ? x[0] : 0;
-        x[1] = rs1_is_x ? x[1] : 0;
-        x[2] = 0;
-        return;
-    }
-    switch (r->op) {
-    case OP_FLW:
-    case OP_FLD:
-    case OP_FLH:
-        x[0] = 0; /* f[rd] */
-        break;
-    case OP_FSW:
-    case OP_FSD:
-    case OP_FSH:
-        x[2] = 0; /* f[rs2] */
-        break;
-    case OP_VSETVL:
-        x[1] = extract64(insn, 30, 2) == 3 ? 0 : x[1];
-        x[2] = extract64(insn, 30, 2) == 2 ? x[2] : 0;
-        break;
-    case OP_VLOAD:
-    case OP_VSTORE:
-        x[0] = 0;
-        x[2] = extract64(insn, 26, 2) == 2 ? x[2] : 0;
-        break;
-    case OP_VARITH:
-        x[0] = f3 == 2 && extract64(insn, 26, 6) == 0x10 ? x[0] : 0;
-        x[1] = f3 == 4 || f3 == 6 ? x[1] : 0;
-        x[2] = 0;
-        break;
-    default:
-        break;
-    }
-}
-
-/*
- * The f registers a record names, {rd (written), rs1, rs2, rs3}, -1 where a field is not one
- * (f0 is a register). A unary FP record's rs2 field reads as f0 here: one slot wasted at most.
- */
-static void fp_operands(const InsnRecord *r, int f[4])
-{
-    bool rd_is_x, rs1_is_x;
-    int op = r->op;
-
-    f[0] = f[1] = f[2] = f[3] = -1;
-    if (op == OP_FLW || op == OP_FLD || op == OP_FLH) {
-        f[0] = r->rd;
-    } else if (op == OP_FSW || op == OP_FSD || op == OP_FSH) {
-        f[2] = r->rs2;
-    } else if (riscv_op_kind(op) == OPK_FP) {
-        riscv_fp_x_operands(op, &rd_is_x, &rs1_is_x);
-        f[0] = rd_is_x ? -1 : r->rd;
-        f[1] = rs1_is_x ? -1 : r->rs1;
-        f[2] = r->rs2;
-        f[3] = (op >= OP_FMADD_S && op <= OP_FNMADD_S) || (op >= OP_FMADD_D && op <= OP_FNMADD_D) ||
-                       r->rs3
-                   ? r->rs3
-                   : -1;
-    }
-}
-
-/* Loop mode's f registers: all those the block names (false if more than the cache holds). */
-static bool loop_fregs(const TranslationBlock *tb, RegCache *rc)
-{
-    int n = 0;
-
-    for (int i = 0; i < tb->n_insns; i++) {
-        int f[4], j;
-        fp_operands(&tb->insns[i], f);
-        for (int k = 0; k < 4; k++) {
-            for (j = 0; j < n && rc->fguest[j] != f[k]; j++) {
-            }
-            if (f[k] < 0 || j < n) {
-                rc->fdirty |= k == 0 && f[k] >= 0 ? 1 << j : 0;
-                continue;
-            }
-            if (n == JIT_NFCACHE) {
-                return false;
-            }
-            rc->fdirty |= k == 0 ? 1 << n : 0;
-            rc->fguest[n++] = f[k];
-        }
-    }
-    return true;
-}
-
-static bool loop_regs(const TranslationBlock *tb, RegCache *rc)
-{
-    const InsnRecord *last = &tb->insns[tb->n_insns - 1];
-    int op = last->op, n = 0;
-
-    regcache_clear(rc);
-    if (op < OP_BEQ || op > OP_BGEU || last->pcoff + last->imm != 0 || !loop_fregs(tb, rc)) {
-        return false;
-    }
-    for (int i = 0; i < tb->n_insns; i++) {
-        int regs[3], j;
-        int_operands(&tb->insns[i], regs);
-        for (int k = 0; k < 3; k++) {
-            for (j = 0; j < n && rc->guest[j] != regs[k]; j++) {
-            }
-            if (regs[k] == 0 || j < n) {
-                continue;
-            }
-            if (n == JIT_NCACHE) {
-                return false;
-            }
-            rc->guest[n++] = regs[k];
-        }
-    }
-    for (int i = 0; i < tb->n_insns; i++) {
-        int regs[3];
-        int_operands(&tb->insns[i], regs);
-        for (int j = 0; j < n; j++) {
-            rc->dirty |= regs[0] && rc->guest[j] == regs[0] ? 1 << j : 0;
-        }
-    }
-    return true;
-}
-
-bool riscv_jit_loop_regs(const TranslationBlock *tb, int8_t *guest, uint8_t *dirty)
-{
-    RegCache rc;
-    bool loop = loop_regs(tb, &rc);
-
-    memcpy(guest, rc.guest, sizeof(rc.guest));
-    *dirty = rc.dirty;
-    return loop;
 }
 
 /*
@@ -978,7 +576,7 @@ static void fp_loop_preamble(JitCtx *c)
     for (int i = 0; i < c->tb->n_insns; i++) {
         const InsnRecord *r = &c->tb->insns[i];
         int f[4];
-        fp_operands(r, f);
+        jit_fp_operands(r, f);
         csr |= r->op >= OP_CSRRW && r->op <= OP_CSRRCI;
         fp |= riscv_op_kind(r->op) == OPK_FP || f[0] >= 0 || f[2] >= 0;
         writes |= f[0] >= 0;
@@ -1010,11 +608,11 @@ static void translate_records(JitCtx *c, bool loop)
     c->ended = false;
     c->fs_checked = c->fs_dirty = false;
     c->fp_guard_held = false;
-    c->loop = loop && loop_regs(c->tb, &pre);
+    c->loop = loop && jit_loop_regs(c->tb, &pre);
     c->loop_failed = false;
-    regcache_clear(&c->regs);
+    jit_regcache_clear(&c->regs);
     if (c->loop) {
-        reload(c->b, &pre);
+        jit_reload(c->b, &pre);
         c->regs = pre;
         fp_loop_preamble(c);
         c->loop_entry = c->b->p;

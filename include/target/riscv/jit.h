@@ -45,7 +45,7 @@ void jit_st(JitCtx *c, int g, X86Reg h);
 X86Reg jit_rd(JitCtx *c, int g);
 void jit_flush_regs(JitCtx *c);
 /*
- * f registers through the FP register cache (xmm2..xmm15, jit-translate.c): jit_frs returns
+ * f registers through the FP register cache (xmm2..xmm15, jit-regs.c): jit_frs returns
  * the xmm register holding f[g] (loaded on a miss), jit_frd the one to write f[g] to (marked
  * dirty, not loaded). The three registers named last stay valid; xmm0 and xmm1 are scratch.
  * jit_flush_regs writes them back and empties this cache too.
