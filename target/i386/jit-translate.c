@@ -246,8 +246,16 @@ static void gen_record(XJit *c, int idx)
     if (x86_jit_inline(b, &t->d, next)) {
         return;
     }
-    if (x86_jit_mem_fast(b, &t->d, next, miss) > 0) {
-        uint8_t *done = x86_jmp(b, NULL);
+    if (x86_jit_mem_fast(b, &t->d, next, miss) > 0 ||
+        ((idx == c->tb->n_insns - 1 || !always_jumps(&t->d)) &&
+         x86_jit_mem_form(b, &t->d, next, miss) > 0)) {
+        uint8_t *done = NULL;
+
+        if (always_jumps(&t->d)) { /* call, ret: rip is in env */
+            gen_branch_exit(c, idx, static_target(c, idx));
+        } else {
+            done = x86_jmp(b, NULL);
+        }
 
         for (int i = 0; i < 2; i++) {
             if (miss[i]) {
