@@ -6,8 +6,8 @@
  * and ret near. In the perf profile of the x86boot bench's boot these were the handlers
  * after the JIT code itself (x86_rm_read, alu_r_m, x86_stack_push/pop, ...).
  *
- * Each computes the linear address (64-bit addressing, no FS/GS base: linear = offset; the
- * stack through SS is a data access like any other in 64-bit mode), checks it is canonical
+ * Each computes the linear address (64-bit addressing; in 64-bit mode only FS and GS have a
+ * base, the stack through SS is a data access like any other), checks it is canonical
  * and probes the data TLB inline (x86_jit_gen_probe); a hit does the access on the host page
  * and what the handler does around it, the same registers, memory and lazy flags record
  * (x86_cc_record: res, a, b, op, size; a logic op records a = b = 0). A read-modify-write
@@ -146,7 +146,7 @@ static bool mem_form(const X86Insn *d, MemForm *f)
     if (stack_form(d, f)) {
         return true;
     }
-    if (!d->mem || d->addrsize != 8 || d->seg >= R_FS) {
+    if (!d->mem || d->addrsize != 8) {
         return false;
     }
     return (d->map == 0 && alu_mem_form(d, f)) || mov_mem_form(d, f);
@@ -308,6 +308,13 @@ int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
         return 2;
     default:
         x86_jit_gen_address(b, d, next, X86_RSI);
+        if (d->seg >= R_FS) { /* a kernel's per-CPU data, a process's TLS */
+            x86_alu_rm(b, X86_ADD, true, X86_RSI,
+                       x86_mem(JIT_ENV, (int32_t)(offsetof(CPUX86State, segs) +
+                                                  d->seg * sizeof(SegmentCache) +
+                                                  offsetof(SegmentCache, base)) -
+                                            JIT_ENV_BIAS));
+        }
         x86_jit_gen_probe(b, f.mem_size,
                           f.kind == MK_STORE || f.kind == MK_STORE_I ||
                               (f.kind == MK_ALU && !f.reg_dst && f.alu != 7 && f.alu != 8),

@@ -94,9 +94,10 @@ def test_system_matches_qemu(tmp_path, la57):
     # A fault in each memory form the JIT runs inline (jit-mem.c) is precise: the rip of the
     # instruction (printed relative to it: 0), rsp and rbx as before it, memory unchanged.
     faults = [l.split() for l in ours if l.split()[1:2] == ["rip"]]
-    assert len(faults) == 19 and all(f[2] == "0" * 16 and f[6] == "5a" * 8 for f in faults)
+    assert len(faults) == 20 and all(f[2] == "0" * 16 and f[6] == "5a" * 8 for f in faults)
     assert {f[0]: f[4] for f in faults}["ret_imm"] == "0000000000208ffc"
     assert "fault mem 0000000000007777 0000000000000000 0000000000000000" in log
+    assert "gs 0000000000000202" in log  # GS-based: mov of an immediate, RMW, load, RMW
     # Their stores into code that ran (read-modify-write of 8 and 32 bits, mov of an
     # immediate of 16 and 8) are seen by the next instruction, on a second run too.
     assert "smc 5a5a5a5a5a5a5a11 0000000011225566 0000000081020304 0000000000100099" in log

@@ -620,6 +620,27 @@ start64:
     MFAULT movsx_load, 0, movsbq 0x20a003, %rbx
     MFAULT movzx16_load, 0, movzbw 0x20a000, %bx
     MFAULT movsxd_load, 0, movslq 0x20a000, %rbx
+    /* GS_BASE: a kernel's per-CPU area, first unmapped (without the base: the variables) */
+    mov $0xc0000101, %ecx
+    mov $(0x20a000 - 0x150000), %eax
+    xor %edx, %edx
+    wrmsr
+    MFAULT gs_rmw, 0, addl $1, %gs:0x150010
+    mov $0xc0000101, %ecx
+    mov $0x100, %eax
+    xor %edx, %edx
+    wrmsr
+    movq $5, %gs:0x150108
+    addq $-3, %gs:0x150108
+    mov %gs:0x150108, %rbx
+    addb %bl, %gs:0x150109
+    PRINT "gs "
+    PHEX 0x150208
+    NL
+    mov $0xc0000101, %ecx
+    xor %eax, %eax
+    xor %edx, %edx
+    wrmsr
     movb $1, 0x140000 + 14 * 16 + 4
     MFAULT push_reg, 0x203000, push %rbx
     MFAULT push_imm, 0x203000, pushq $7
