@@ -59,7 +59,7 @@ static bool alu_form(const X86Insn *d, AluForm *f)
 }
 
 /* Store the flags record: res in rdx, a in rax, b in rcx (logic: a = b = 0). */
-static void record_cc(X86Buf *b, X86CCOp op, int size)
+void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size)
 {
     x86_mov_mr(b, true, ENV_FIELD(cc.res), X86_RDX);
     if (op == X86_CC_LOGIC) {
@@ -88,14 +88,13 @@ static void gen_alu(X86Buf *b, const AluForm *f, int size)
     }
     x86_mov_rr(b, true, X86_RDX, X86_RAX);
     x86_alu_rr(b, host[f->op], w, X86_RDX, X86_RCX);
-    record_cc(b, logic ? X86_CC_LOGIC : f->op == 0 ? X86_CC_ADD : X86_CC_SUB, size);
+    x86_jit_record_cc(b, logic ? X86_CC_LOGIC : f->op == 0 ? X86_CC_ADD : X86_CC_SUB, size);
     if (f->op != 7 && f->op != 8) {
         x86_mov_mr(b, true, GREG(f->dst), X86_RDX);
     }
 }
 
-/* dst = a 64-bit address: base (or the next rip) + index << scale + disp (rcx: scratch). */
-static void gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst)
+void x86_jit_gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst)
 {
     if (d->base == X86_REG_RIP) {
         x86_lea(b, dst, x86_mem(JIT_PC, (int32_t)next));
@@ -115,7 +114,7 @@ static void gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst)
 /* lea with 64-bit addressing. */
 static void gen_lea(X86Buf *b, const X86Insn *d, unsigned next)
 {
-    gen_address(b, d, next, X86_RAX);
+    x86_jit_gen_address(b, d, next, X86_RAX);
     if (d->opsize == 4) {
         x86_mov_rr(b, false, X86_RAX, X86_RAX);
     }
@@ -171,7 +170,7 @@ static bool gen_shift(X86Buf *b, const X86Insn *d)
     x86_mov_rr(b, true, X86_RDX, X86_RAX);
     x86_shift_ri(b, host[op - 4], w, X86_RDX, c);
     x86_mov_ri(b, X86_RCX, c);
-    record_cc(b, ccop[op - 4], d->opsize);
+    x86_jit_record_cc(b, ccop[op - 4], d->opsize);
     x86_mov_mr(b, true, GREG(d->rm), X86_RDX);
     return true;
 }
@@ -293,19 +292,12 @@ int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
 {
     bool store = d->op == OP_MOV && d->opc == 0x89;
     unsigned size = mem_fast_size(d);
-    int32_t tag = store ? offsetof(CPUTLBEntry, addr_write) : offsetof(CPUTLBEntry, addr_read);
 
     if (!size) {
         return 0;
     }
-    gen_address(b, d, next, X86_RSI); /* the linear address */
-    /* canonical at 48 bits (so at 57 too) */
-    x86_mov_rr(b, true, X86_RAX, X86_RSI);
-    x86_shift_ri(b, X86_SHL, true, X86_RAX, 16);
-    x86_shift_ri(b, X86_SAR, true, X86_RAX, 16);
-    x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RSI);
-    miss[0] = x86_jcc(b, X86_CC_NE, NULL);
-    miss[1] = jit_emit_tlb_probe(b, size, tag);
+    x86_jit_gen_address(b, d, next, X86_RSI); /* the linear address */
+    x86_jit_gen_probe(b, size, store, miss);
     if (store) {
         x86_mov_rm(b, true, X86_RAX, GREG(d->reg));
         x86_store(b, d->opsize, x86_mem(X86_RSI, 0), X86_RAX);

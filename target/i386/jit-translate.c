@@ -11,7 +11,8 @@
  * leave after the store). The indirect call per instruction and the loop around it are
  * gone, and blocks chain to each other in host code (jit_emit_exit). The commonest forms
  * skip the call (jit-inline.c): register mov/lea/ALU/shifts and jcc need no check after
- * them; mov loads and stores probe the data TLB inline and call the handler on a miss.
+ * them; mov loads and stores probe the data TLB inline and call the handler on a miss, as
+ * do the memory forms of jit-mem.c (ALU with memory, push/pop, call/ret, ...).
  * Measured (the x86boot bench's boot, CPU seconds to "Linux version" / the init marker,
  * the two binaries run one after the other): interpreter 36.1 / 59.4, this JIT 15.0 / 25.7
  * (calls alone, before the inline forms: 38.6 / 63.5 against 36.7 / 59.3); QEMU 3.5 / 6.6.
@@ -246,8 +247,16 @@ static void gen_record(XJit *c, int idx)
     if (x86_jit_inline(b, &t->d, next)) {
         return;
     }
-    if (x86_jit_mem_fast(b, &t->d, next, miss) > 0) {
-        uint8_t *done = x86_jmp(b, NULL);
+    if (x86_jit_mem_fast(b, &t->d, next, miss) > 0 ||
+        ((idx == c->tb->n_insns - 1 || !always_jumps(&t->d)) &&
+         x86_jit_mem_form(b, &t->d, next, miss) > 0)) {
+        uint8_t *done = NULL;
+
+        if (always_jumps(&t->d)) { /* call, ret: rip is in env */
+            gen_branch_exit(c, idx, static_target(c, idx));
+        } else {
+            done = x86_jmp(b, NULL);
+        }
 
         for (int i = 0; i < 2; i++) {
             if (miss[i]) {

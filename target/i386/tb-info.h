@@ -43,6 +43,18 @@ bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next);
 int x86_jit_gen_cond(X86Buf *b, int cc, uint8_t **taken);
 /* mov to/from memory with the TLB probe inline; the miss branches in miss[] (at most 2). */
 int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss);
+/* The memory forms (jit-mem.c): ALU with memory, 8/16-bit mov, extending loads, push/pop,
+ * call/ret, with the TLB probe inline; returns the miss branches in miss[] (at most 2, to the
+ * handler's call), 0 if d is not such a form. call and ret leave the new rip in env. */
+int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss);
+/* Shared by the inline forms: the flags record from res in rdx, a in rax, b in rcx (logic:
+ * a = b = 0; clobbers rax); dst = d's 64-bit address, base (or the next rip) + index << scale
+ * + disp (rcx: scratch); rsi = the host address of an access of size bytes at the linear
+ * address in rsi if it is canonical and the data TLB has it (store: for writing), else the
+ * branches in miss[] (returned count, 2) are taken with rsi still the linear address. */
+void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size);
+void x86_jit_gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst);
+int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss);
 /* Is the x86 JIT wanted (on unless KESTREL_X86_JIT=0; -accel tcg,jit=off and KESTREL_JIT=0
  * turn off every JIT)? */
 bool x86_jit_wanted(void);

@@ -1,6 +1,7 @@
 """The x86 JIT (target/i386/jit-translate.c, the default) against the interpreter:
 tests/guest-x86/system.S runs its 64-bit checks (paging faults, #GP/#PF/#UD with their
-rip, TF single-step, syscall/sysret, IST, user mode) once on each engine; the debug
+rip, TF single-step, syscall/sysret, IST, user mode; the mix and a fault and a store into
+code in each inline memory form) once on each engine; the debug
 console logs must agree line for line, and with what test_x86_system checks QEMU for.
 KESTREL_X86_JIT=0 keeps the interpreter (the JIT is the default)."""
 import os

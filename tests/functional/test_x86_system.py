@@ -1,7 +1,8 @@
 """The x86 hart's system side against qemu-system-x86_64 -M q35: tests/guest-x86/system.S,
 a bare-metal -bios image built here with the host's binutils, runs paging checks (A/D bits,
 WP, NX, reserved bits, SMEP, SMAP with stac, a 1 GiB page, invlpg and CR3 reloads, PCID),
-canonical-address faults, MSRs, lar/lsl/verr/verw, TF single-step, and user mode through sysretq (syscall, an IST exception, a DPL 3
+canonical-address faults, a fault and a store into code in each memory form the JIT
+runs inline, MSRs, lar/lsl/verr/verw, TF single-step, and user mode through sysretq (syscall, an IST exception, a DPL 3
 gate on the RSP0 stack, #PF and #GP from CPL 3, sysenter's #UD in 64-bit mode on an AMD model), with 4-level and 5-level paging, printing
 each result on the debug console. Both logs must agree, line for line."""
 import os
@@ -90,3 +91,14 @@ def test_system_matches_qemu(tmp_path, la57):
     assert "int80 cs 0000000000000023 ss 000000000000001b frame 000000000016ffd8" in log
     # iretq to user mode keeps the base of a null FS (Linux's TLS): the load after int 0x80.
     assert "syscall nr 0000000000003333" in log
+    # A fault in each memory form the JIT runs inline (jit-mem.c) is precise: the rip of the
+    # instruction (printed relative to it: 0), rsp and rbx as before it, memory unchanged.
+    faults = [l.split() for l in ours if l.split()[1:2] == ["rip"]]
+    assert len(faults) == 20 and all(f[2] == "0" * 16 and f[6] == "5a" * 8 for f in faults)
+    assert {f[0]: f[4] for f in faults}["ret_imm"] == "0000000000208ffc"
+    assert "fault mem 0000000000007777 0000000000000000 0000000000000000" in log
+    assert "gs 0000000000000202" in log  # GS-based: mov of an immediate, RMW, load, RMW
+    # Their stores into code that ran (read-modify-write of 8 and 32 bits, mov of an
+    # immediate of 16 and 8) are seen by the next instruction, on a second run too.
+    assert "smc 5a5a5a5a5a5a5a11 0000000011225566 0000000081020304 0000000000100099" in log
+    assert "smc 5a5a5a5a5a5a5a12 0000000011225566 0000000081020304 0000000000100099" in log

@@ -25,6 +25,9 @@
     .set KSAVE, 0x150108     /* kernel rsp while in user mode */
     .set TFSTEPS, 0x150110   /* single-step traps before the #DB handler clears TF */
     .set PT, 0x14000
+    .set FAULTRIP, 0x150118  /* rip of the last exception */
+    .set SSAVE, 0x150120     /* rsp around a faulting stack access */
+    .set SMC, 0x100000       /* 64-bit code copied to RAM and patched */
 
     .text
 /* ---- 32-bit: tables, then long mode ---- */
@@ -174,6 +177,8 @@ stub_table:
 /* Print the exception, then resume at the recovery rip of the interrupted privilege. */
 common:
     push %rax                   /* 8 vec, 16 err, 24 rip, 32 cs, 40 rflags, 48 rsp, 56 ss */
+    mov 24(%rsp), %rax
+    mov %rax, FAULTRIP
     PRINT "exc "
     PHEX 8(%rsp)
     PRINT " err "
@@ -300,6 +305,109 @@ sysenter_entry:                 /* CPL 0 on SYSENTER_ESP (an Intel vendor's 64-b
     JC le, 15
     JC g, 16
 .endm
+/*
+ * The JIT's memory forms (jit-mem.c), on rax and rdx of the mix: ALU with a memory operand
+ * at each size (loads, read-modify-write, cmp, test) read by the jcc conditions; 8/16-bit
+ * mov (ah..bh too), mov of an immediate, extending loads, push/pop, call and ret imm16.
+ */
+.macro MEMMIX
+    mov %rax, 16(%rsp)
+    mov %rdx, 24(%rsp)
+    add 16(%rsp), %rdx
+    JALL
+    sub %edx, 20(%rsp)
+    JALL
+    cmp %dx, 18(%rsp)
+    JALL
+    andb $0x5a, 17(%rsp)
+    JALL
+    orw $0x1234, 22(%rsp)
+    JALL
+    addq $-3, 24(%rsp)
+    JALL
+    addb %dl, 26(%rsp)
+    JALL
+    subw $0x7f00, 28(%rsp)
+    JALL
+    xor %rax, 16(%rsp)
+    JALL
+    cmpl $0x7fff, 24(%rsp)
+    JALL
+    cmpb %al, 19(%rsp)
+    JALL
+    testb %dl, 25(%rsp)
+    JALL
+    test %rax, 16(%rsp)
+    JALL
+    sub 26(%rsp), %dh
+    JALL
+    or 20(%rsp), %ax
+    JALL
+    xor 16(%rsp), %r9
+    add 24(%rsp), %r9
+    mov %dh, 27(%rsp)
+    mov %ax, 28(%rsp)
+    mov 30(%rsp), %bl
+    mov 21(%rsp), %ah
+    mov 22(%rsp), %si
+    mov 23(%rsp), %r10b
+    add %r10, %r9
+    movb $0x81, 31(%rsp)
+    movw $0x8001, 32(%rsp)
+    movl $-5, 36(%rsp)
+    movq $-7, 40(%rsp)
+    add %rax, %r9
+    xor %rbx, %r9
+    add %rsi, %r9
+    xor 24(%rsp), %r9
+    add 32(%rsp), %r9
+    xor 40(%rsp), %r9
+    movsbl 31(%rsp), %esi
+    add %rsi, %r9
+    movswq 32(%rsp), %rsi
+    xor %rsi, %r9
+    movsbq 27(%rsp), %rbx
+    add %rbx, %r9
+    movslq 36(%rsp), %rsi
+    xor %rsi, %r9
+    movzbw 31(%rsp), %bx
+    movsbw 27(%rsp), %si
+    movswl 28(%rsp), %esi
+    add %rbx, %r9
+    xor %rsi, %r9
+    push %rax
+    push %rdx
+    pushq $-2
+    pushq $0x12345678
+    pop %rsi
+    add %rsi, %r9
+    pop %rbx
+    xor %rbx, %r9
+    pop %rsi
+    add %rsi, %r9
+    pop %rbx
+    xor %rbx, %r9
+    push %rsp
+    pop %rsi
+    sub %rsp, %rsi
+    add %rsi, %r9
+    push %rsp
+    pop %rsp
+    push %r9
+    pop %r10
+    add %r10, %r9
+    push %rdx
+    call mix_arg
+    add %rax, %r9
+.endm
+mix_arg:                        /* r9 += its argument; ret $8 pops it */
+    mov 8(%rsp), %rsi
+    add %rsi, %r9
+    call mix_leaf
+    ret $8
+mix_leaf:
+    xor $0x3c, %r9
+    ret
 mix:
     push %rbx
     sub $128, %rsp
@@ -375,6 +483,7 @@ mix:
     add %rsi, %r9
     movzwq 5(%rsp,%rbx), %rsi
     xor %rsi, %r9
+    MEMMIX
     dec %ecx
     jnz 1b
     PRINT "mix "
@@ -383,6 +492,45 @@ mix:
     add $128, %rsp
     pop %rbx
     ret
+
+/*
+ * A faulting access: rbx and rsp (when sp is not 0) set, then insn, which must fault; the
+ * handler resumes at 2. Prints the fault's rip relative to insn, rsp at the fault and rbx.
+ */
+.macro MFAULT name, sp, insn:vararg
+    RECOVER 2f
+    mov %rsp, SSAVE
+    mov $0x5a5a5a5a5a5a5a5a, %rbx
+    .if \sp
+    mov $\sp, %rsp
+    .endif
+1:  \insn
+2:  mov %rsp, %rdx
+    mov SSAVE, %rsp
+    PRINT "\name rip "
+    lea 1b(%rip), %rax
+    sub FAULTRIP, %rax
+    call puthex
+    PRINT " rsp "
+    PHEX %rdx
+    PRINT " rbx "
+    PHEX %rbx
+    NL
+.endm
+
+/* Copied to SMC: each memory form patches the next instruction of its block (position-
+ * independent: nothing here may call out). */
+smc_start:
+    addb $1, 1f+1(%rip)
+1:  mov $0x10, %bl
+    movw $0x5566, 1f+1(%rip)
+1:  mov $0x11223344, %ecx
+    orl $0x80000000, 1f+1(%rip)
+1:  mov $0x01020304, %edx
+    movb $0x99, 1f+1(%rip)
+1:  mov $0x10, %al
+    ret
+smc_end:
 
 start64:
     mov $0x10, %ax
@@ -451,6 +599,83 @@ start64:
 1:  PRINT "wp value "
     PHEX 0x202000
     NL
+
+    /*
+     * A fault in each memory form the JIT runs inline (jit-mem.c): not present (0x209000..),
+     * read-only (0x202000, CR0.WP), a page crossing into 0x209000, a stack in those pages
+     * (#PF on IST1 meanwhile). (A non-canonical stack is #SS for us and the SDM, a #PF in
+     * QEMU 7.2, so it is left out.) The fault's rip must be the
+     * instruction's (0 printed), rsp and rbx as before it, memory unchanged.
+     */
+    MFAULT alu_load, 0, add 0x20a000, %rbx
+    MFAULT alu_load_base, 0, add 0x8a000(%rsp), %ebx
+    MFAULT rmw_imm, 0, addl $1, 0x202000
+    MFAULT rmw_reg, 0, sub %bx, 0x202002
+    MFAULT rmw_cross, 0, xor %ebx, 0x208ffe
+    MFAULT cmp_mem, 0, cmpb $1, 0x20a000
+    MFAULT test_mem, 0, test %rbx, 0x20a001
+    MFAULT mov8_store, 0, mov %bh, 0x202001
+    MFAULT mov16_load, 0, mov 0x208fff, %bx
+    MFAULT mov_imm, 0, movq $5, 0x202008
+    MFAULT movsx_load, 0, movsbq 0x20a003, %rbx
+    MFAULT movzx16_load, 0, movzbw 0x20a000, %bx
+    MFAULT movsxd_load, 0, movslq 0x20a000, %rbx
+    /* GS_BASE: a kernel's per-CPU area, first unmapped (without the base: the variables) */
+    mov $0xc0000101, %ecx
+    mov $(0x20a000 - 0x150000), %eax
+    xor %edx, %edx
+    wrmsr
+    MFAULT gs_rmw, 0, addl $1, %gs:0x150010
+    mov $0xc0000101, %ecx
+    mov $0x100, %eax
+    xor %edx, %edx
+    wrmsr
+    movq $5, %gs:0x150108
+    addq $-3, %gs:0x150108
+    mov %gs:0x150108, %rbx
+    addb %bl, %gs:0x150109
+    PRINT "gs "
+    PHEX 0x150208
+    NL
+    mov $0xc0000101, %ecx
+    xor %eax, %eax
+    xor %edx, %edx
+    wrmsr
+    movb $1, 0x140000 + 14 * 16 + 4
+    MFAULT push_reg, 0x203000, push %rbx
+    MFAULT push_imm, 0x203000, pushq $7
+    MFAULT call_rel, 0x203000, call puts
+    MFAULT pop_reg, 0x20a000, pop %rbx
+    MFAULT ret_near, 0x20a000, ret
+    MFAULT ret_imm, 0x208ffc, ret $16
+    movb $0, 0x140000 + 14 * 16 + 4
+    PRINT "fault mem "
+    PHEX 0x202000
+    PRINT " "
+    PHEX 0x202008
+    PRINT " "
+    PHEX 0x208ff8
+    NL
+
+    /* Stores by the memory forms into code that ran: the next instruction sees them. */
+    lea smc_start(%rip), %rsi
+    mov $SMC, %edi
+    mov $(smc_end - smc_start), %ecx
+    rep movsb
+    .rept 2
+    mov $SMC, %eax
+    call *%rax
+    mov %rax, %r10
+    PRINT "smc "
+    PHEX %rbx
+    PRINT " "
+    PHEX %rcx
+    PRINT " "
+    PHEX %rdx
+    PRINT " "
+    PHEX %r10
+    NL
+    .endr
 
     /* NX (EFER.NXE): a fetch from an XD page; reserved bit 51: RSVD. */
     RECOVER 1f

@@ -1,0 +1,325 @@
+/*
+ * The x86 JIT's memory forms (jit-translate.c's gen_record tries them after jit-inline.c's
+ * register forms): the ALU group with a memory operand (op r, [m]; op [m], r and op [m], imm
+ * read-modify-write; cmp and test), mov of 8 and 16 bits and of an immediate to memory,
+ * movzx/movsx/movsxd from memory, push/pop of a register, push of an immediate, call rel32
+ * and ret near. In the perf profile of the x86boot bench's boot these were the handlers
+ * after the JIT code itself (x86_rm_read, alu_r_m, x86_stack_push/pop, ...).
+ *
+ * Each computes the linear address (64-bit addressing; in 64-bit mode only FS and GS have a
+ * base, the stack through SS is a data access like any other), checks it is canonical
+ * and probes the data TLB inline (x86_jit_gen_probe); a hit does the access on the host page
+ * and what the handler does around it, the same registers, memory and lazy flags record
+ * (x86_cc_record: res, a, b, op, size; a logic op records a = b = 0). A read-modify-write
+ * probes for the store: the TLB grants write only on a dirty page that holds no translated
+ * code and is no MMIO, and x86 has no write-only page, so a hit can read it too. Anything else
+ * (another page, a page crossing, a fault, a code page written, a 57-bit address, MMIO)
+ * branches to the miss path, where the caller runs the handler: it raises the fault with the
+ * rip and retired count of the instruction and drops a block a store hit, as for any call.
+ */
+#include "tb-info.h"
+
+#include "accel/tcg/jit-internal.h"
+
+#define ENV_FIELD(f) x86_mem(JIT_ENV, (int32_t)offsetof(CPUX86State, f) - JIT_ENV_BIAS)
+#define GREG(r) ENV_FIELD(regs[(r)])
+
+typedef enum MemKind {
+    MK_NONE,
+    MK_ALU,     /* ALU op with a memory operand; writes it back unless cmp/test or reg_dst */
+    MK_LOAD,    /* mov/movzx/movsx/movsxd: a register from memory */
+    MK_STORE,   /* mov [m], r */
+    MK_STORE_I, /* mov [m], imm */
+    MK_PUSH,    /* push r */
+    MK_PUSH_I,  /* push imm */
+    MK_POP,     /* pop r */
+    MK_CALL,    /* call rel32 */
+    MK_RET,     /* ret, ret imm16 */
+} MemKind;
+
+typedef struct MemForm {
+    MemKind kind;
+    int alu;      /* MK_ALU: 0 add, 1 or, 4 and, 5 sub, 6 xor, 7 cmp; 8 test */
+    int size;     /* the operation's size in bytes (the destination's for a load) */
+    int mem_size; /* the bytes accessed */
+    bool sign;    /* MK_LOAD: sign-extend */
+    bool reg_dst; /* MK_ALU: op r, [m] (the register is a and takes the result) */
+    bool has_imm; /* MK_ALU: the second operand is d->imm */
+    int reg;      /* the register operand (guest number) */
+} MemForm;
+
+/* ALU forms of the one-byte map with a memory operand; adc and sbb read CF: the handler. */
+static bool alu_mem_form(const X86Insn *d, MemForm *f)
+{
+    int op;
+
+    switch (d->op) {
+    case OP_ALU: /* forms 0-3: Eb,Gb Ev,Gv Gb,Eb Gv,Ev */
+        if ((d->opc & 7) > 3) {
+            return false;
+        }
+        op = (d->opc >> 3) & 7;
+        f->reg_dst = d->opc & 2;
+        break;
+    case OP_GRP1: /* 80 Eb,Ib  81 Ev,Iz  83 Ev,Ib */
+        if (d->opc != 0x80 && d->opc != 0x81 && d->opc != 0x83) {
+            return false;
+        }
+        op = d->reg & 7;
+        f->has_imm = true;
+        break;
+    case OP_TEST: /* 84 Eb,Gb  85 Ev,Gv */
+        if (d->opc != 0x84 && d->opc != 0x85) {
+            return false;
+        }
+        op = 8;
+        break;
+    default:
+        return false;
+    }
+    f->kind = MK_ALU;
+    f->alu = op;
+    return op != 2 && op != 3;
+}
+
+/* mov 88-8b, c6/c7 /0 and the extending loads (0f b6 b7 be bf, 63) with a memory operand. */
+static bool mov_mem_form(const X86Insn *d, MemForm *f)
+{
+    if (d->op == OP_MOV && d->map == 0 && d->opc >= 0x88 && d->opc <= 0x8b) {
+        f->kind = d->opc & 2 ? MK_LOAD : MK_STORE;
+        return true;
+    }
+    if (d->op == OP_MOV && d->map == 0 && (d->opc == 0xc6 || d->opc == 0xc7)) {
+        f->kind = MK_STORE_I;
+        return (d->reg & 7) == 0; /* else #UD */
+    }
+    if ((d->op == OP_MOVZX || d->op == OP_MOVSX) && d->map == 1) {
+        f->kind = MK_LOAD;
+        f->mem_size = d->opc & 1 ? 2 : 1;
+        f->sign = d->op == OP_MOVSX;
+        return true;
+    }
+    if (d->op == OP_MOVSXD && d->map == 0 && d->opsize != 2) {
+        f->kind = MK_LOAD;
+        f->mem_size = 4;
+        f->sign = true;
+        return true;
+    }
+    return false;
+}
+
+/* push/pop r, push imm, call rel32, ret: only at the 64-bit stack width and operand size. */
+static bool stack_form(const X86Insn *d, MemForm *f)
+{
+    if (d->opsize != 8 || d->map != 0) {
+        return false;
+    }
+    switch (d->op) {
+    case OP_PUSH_R:
+        f->kind = MK_PUSH;
+        break;
+    case OP_POP_R:
+        f->kind = MK_POP;
+        break;
+    case OP_PUSH_I:
+        f->kind = MK_PUSH_I;
+        break;
+    case OP_CALL:
+        f->kind = MK_CALL;
+        break;
+    case OP_RET:
+        f->kind = MK_RET;
+        break;
+    default:
+        return false;
+    }
+    f->reg = (d->opc & 7) | ((d->rex & 1) << 3);
+    return true;
+}
+
+static bool mem_form(const X86Insn *d, MemForm *f)
+{
+    *f = (MemForm){MK_NONE, 0, d->opsize, d->opsize, false, false, false, d->reg};
+    if (d->lock || d->rep) {
+        return false;
+    }
+    if (stack_form(d, f)) {
+        return true;
+    }
+    if (!d->mem || d->addrsize != 8) {
+        return false;
+    }
+    return (d->map == 0 && alu_mem_form(d, f)) || mov_mem_form(d, f);
+}
+
+/* Where guest register reg of size bytes lives: ah..bh (no REX) are byte 1 of rax..rbx. */
+static X86Mem reg_slot(const X86Insn *d, int reg, int size)
+{
+    if (size == 1 && !d->rex && reg >= 4 && reg < 8) {
+        return x86_mem(JIT_ENV, (int32_t)offsetof(CPUX86State, regs[reg - 4]) - JIT_ENV_BIAS + 1);
+    }
+    return GREG(reg);
+}
+
+/* Host dst = the guest register, zero-extended from size bytes (x86_get_reg). */
+static void get_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg dst)
+{
+    x86_load(b, size, false, dst, reg_slot(d, reg, size));
+}
+
+/* The guest register = host src as x86_set_reg: 4 bytes clear the upper half, 1 and 2 merge. */
+static void set_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
+{
+    if (size == 4) {
+        x86_mov_rr(b, false, src, src);
+    }
+    x86_store(b, size == 4 ? 8 : size, reg_slot(d, reg, size), src);
+}
+
+int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss)
+{
+    int32_t tag = store ? offsetof(CPUTLBEntry, addr_write) : offsetof(CPUTLBEntry, addr_read);
+
+    /* canonical at 48 bits (so at 57 too) */
+    x86_mov_rr(b, true, X86_RAX, X86_RSI);
+    x86_shift_ri(b, X86_SHL, true, X86_RAX, 16);
+    x86_shift_ri(b, X86_SAR, true, X86_RAX, 16);
+    x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RSI);
+    miss[0] = x86_jcc(b, X86_CC_NE, NULL);
+    miss[1] = jit_emit_tlb_probe(b, size, tag);
+    return 2;
+}
+
+/* The ALU op on rax (a) and rcx (b), zero-extended from size: rdx = the result, recorded. */
+static void gen_alu_op(X86Buf *b, int op, int size)
+{
+    static const X86Alu host[] = {X86_ADD, X86_OR,  0,       0,      X86_AND,
+                                  X86_SUB, X86_XOR, X86_SUB, X86_AND};
+    bool logic = op == 1 || op == 4 || op == 6 || op == 8;
+
+    x86_mov_rr(b, true, X86_RDX, X86_RAX);
+    x86_alu_rr(b, host[op], size == 8, X86_RDX, X86_RCX);
+    if (size < 4 && !logic) {
+        x86_movzx_rr(b, 8 * size, X86_RDX, X86_RDX); /* the carry out of the size */
+    }
+    x86_jit_record_cc(b, logic ? X86_CC_LOGIC : op == 0 ? X86_CC_ADD : X86_CC_SUB, size);
+}
+
+/* rsi = the host address of the memory operand. */
+static void gen_alu(X86Buf *b, const X86Insn *d, const MemForm *f)
+{
+    int size = f->size;
+    bool writes_mem = !f->reg_dst && f->alu != 7 && f->alu != 8;
+
+    x86_load(b, size, false, f->reg_dst ? X86_RCX : X86_RAX, x86_mem(X86_RSI, 0));
+    if (f->has_imm) {
+        x86_mov_ri(b, X86_RCX, (uint64_t)d->imm & x86_mask(size));
+    } else {
+        get_reg(b, d, f->reg, size, f->reg_dst ? X86_RAX : X86_RCX);
+    }
+    gen_alu_op(b, f->alu, size);
+    if (writes_mem) {
+        x86_store(b, size, x86_mem(X86_RSI, 0), X86_RDX);
+    } else if (f->reg_dst && f->alu != 7) {
+        set_reg(b, d, f->reg, size, X86_RDX);
+    }
+}
+
+/* The forms with a ModRM memory operand, rsi = its host address. */
+static void gen_modrm(X86Buf *b, const X86Insn *d, const MemForm *f)
+{
+    switch (f->kind) {
+    case MK_ALU:
+        gen_alu(b, d, f);
+        break;
+    case MK_LOAD:
+        x86_load(b, f->mem_size, f->sign, X86_RAX, x86_mem(X86_RSI, 0));
+        set_reg(b, d, f->reg, f->size, X86_RAX);
+        break;
+    case MK_STORE:
+        get_reg(b, d, f->reg, f->size, X86_RAX);
+        x86_store(b, f->size, x86_mem(X86_RSI, 0), X86_RAX);
+        break;
+    default: /* MK_STORE_I */
+        x86_mov_ri(b, X86_RAX, (uint64_t)d->imm & x86_mask(f->size));
+        x86_store(b, f->size, x86_mem(X86_RSI, 0), X86_RAX);
+        break;
+    }
+}
+
+/*
+ * The stack forms, rsi = the host address of the slot (rsp - 8 for a push, rsp for a pop).
+ * As x86_stack_push/pop: rsp moves only once the access is done (it is, on a hit); pop
+ * writes rsp before the register, so pop rsp loads rsp. call and ret leave rip in env.
+ */
+static void gen_stack(X86Buf *b, const X86Insn *d, const MemForm *f, unsigned next)
+{
+    switch (f->kind) {
+    case MK_PUSH:
+        x86_mov_rm(b, true, X86_RAX, GREG(f->reg)); /* push rsp pushes the old value */
+        x86_mov_mr(b, true, x86_mem(X86_RSI, 0), X86_RAX);
+        x86_alu_mi(b, X86_SUB, true, GREG(R_ESP), 8);
+        break;
+    case MK_PUSH_I:
+        x86_mov_mi(b, x86_mem(X86_RSI, 0), (int32_t)d->imm);
+        x86_alu_mi(b, X86_SUB, true, GREG(R_ESP), 8);
+        break;
+    case MK_POP:
+        x86_mov_rm(b, true, X86_RAX, x86_mem(X86_RSI, 0));
+        x86_alu_mi(b, X86_ADD, true, GREG(R_ESP), 8);
+        x86_mov_mr(b, true, GREG(f->reg), X86_RAX);
+        break;
+    case MK_CALL:
+        x86_lea(b, X86_RAX, x86_mem(JIT_PC, (int32_t)next));
+        x86_mov_mr(b, true, x86_mem(X86_RSI, 0), X86_RAX);
+        x86_alu_mi(b, X86_SUB, true, GREG(R_ESP), 8);
+        x86_alu_ri(b, X86_ADD, true, X86_RAX, (int32_t)d->imm);
+        x86_mov_mr(b, true, ENV_FIELD(rip), X86_RAX);
+        break;
+    default: /* MK_RET; c2's imm16 is zero-extended */
+        x86_mov_rm(b, true, X86_RAX, x86_mem(X86_RSI, 0));
+        x86_alu_mi(b, X86_ADD, true, GREG(R_ESP), 8 + (d->opc == 0xc2 ? (int32_t)d->imm : 0));
+        x86_mov_mr(b, true, ENV_FIELD(rip), X86_RAX);
+        break;
+    }
+}
+
+int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
+{
+    MemForm f;
+    bool push;
+
+    if (!mem_form(d, &f)) {
+        return 0;
+    }
+    switch (f.kind) {
+    case MK_PUSH:
+    case MK_PUSH_I:
+    case MK_POP:
+    case MK_CALL:
+    case MK_RET:
+        push = f.kind == MK_PUSH || f.kind == MK_PUSH_I || f.kind == MK_CALL;
+        x86_mov_rm(b, true, X86_RSI, GREG(R_ESP));
+        if (push) {
+            x86_lea(b, X86_RSI, x86_mem(X86_RSI, -8));
+        }
+        x86_jit_gen_probe(b, 8, push, miss);
+        gen_stack(b, d, &f, next);
+        return 2;
+    default:
+        x86_jit_gen_address(b, d, next, X86_RSI);
+        if (d->seg >= R_FS) { /* a kernel's per-CPU data, a process's TLS */
+            x86_alu_rm(b, X86_ADD, true, X86_RSI,
+                       x86_mem(JIT_ENV, (int32_t)(offsetof(CPUX86State, segs) +
+                                                  d->seg * sizeof(SegmentCache) +
+                                                  offsetof(SegmentCache, base)) -
+                                            JIT_ENV_BIAS));
+        }
+        x86_jit_gen_probe(b, f.mem_size,
+                          f.kind == MK_STORE || f.kind == MK_STORE_I ||
+                              (f.kind == MK_ALU && !f.reg_dst && f.alu != 7 && f.alu != 8),
+                          miss);
+        gen_modrm(b, d, &f);
+        return 2;
+    }
+}
