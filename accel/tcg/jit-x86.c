@@ -437,3 +437,8 @@ void x86_vfma231(X86Buf *b, X86FmaOp op, bool dbl, int xmm_dst, int xmm_a, X86Me
     x86_byte(b, op);
     emit_modrm_mem(b, xmm_dst, src);
 }
+
+void x86_pushf(X86Buf *b)
+{
+    x86_byte(b, 0x9c);
+}

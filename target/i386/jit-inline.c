@@ -1,8 +1,9 @@
 /*
  * The x86 JIT's inline forms (jit-translate.c calls the handler for the rest): on 32- and
- * 64-bit registers, mov, mov of an immediate, lea, add/or/and/sub/xor/cmp/test and shifts
- * by a constant, which a kernel runs most (perf); the condition of a jcc; mov loads and
- * stores through the data TLB. Each does what its handler (exec-fast.c, exec-alu.c) does:
+ * 64-bit registers, mov, mov of an immediate, lea, the ALU group (adc/sbb with CF from
+ * x86_jit_gen_carry), test and shifts by a constant, which a kernel runs most (perf); the
+ * condition of a jcc; mov loads and stores through the data TLB. jit-alu.c has the other
+ * register forms. Each does what its handler (exec-fast.c, exec-alu.c) does:
  * the same result in env->regs (a 32-bit write clears the upper half) and the same lazy
  * flags record (x86_cc_record: res, a, b, op, size; a logic op records a = b = 0), so the
  * interpreter and the flags readers (cc_helper.c) cannot tell which engine ran it.
@@ -52,14 +53,19 @@ static bool alu_form(const X86Insn *d, AluForm *f)
         }
         *f = (AluForm){8, d->rm, d->reg, 0};
         break;
+    case OP_GRP3: /* test r, imm (f7 /0, /1) */
+        if (d->opc != 0xf7 || (d->reg & 7) > 1) {
+            return false;
+        }
+        *f = (AluForm){8, d->rm, -1, d->imm};
+        break;
     default:
         return false;
     }
-    return f->op != 2 && f->op != 3; /* adc and sbb read CF: the handler */
+    return true;
 }
 
-/* Store the flags record: res in rdx, a in rax, b in rcx (logic: a = b = 0). */
-static void record_cc(X86Buf *b, X86CCOp op, int size)
+void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry)
 {
     x86_mov_mr(b, true, ENV_FIELD(cc.res), X86_RDX);
     if (op == X86_CC_LOGIC) {
@@ -69,17 +75,26 @@ static void record_cc(X86Buf *b, X86CCOp op, int size)
         x86_mov_mr(b, true, ENV_FIELD(cc.a), X86_RAX);
         x86_mov_mr(b, true, ENV_FIELD(cc.b), X86_RCX);
     }
-    x86_mov_ri(b, X86_RAX, op | size << 8);
+    if (carry != X86_NOREG) {
+        x86_lea(b, X86_RAX, x86_mem(carry, op | size << 8));
+    } else {
+        x86_mov_ri(b, X86_RAX, op | size << 8);
+    }
     x86_store(b, 2, ENV_FIELD(cc.op), X86_RAX);
 }
 
+/* adc, sbb: CF in (r8, x86_jit_gen_carry) gives the ADC1/SBB1 record, as x86_alu. */
 static void gen_alu(X86Buf *b, const AluForm *f, int size)
 {
-    static const X86Alu host[] = {X86_ADD, X86_OR,  0,       0,      X86_AND,
+    static const X86Alu host[] = {X86_ADD, X86_OR,  X86_ADC, X86_SBB, X86_AND,
                                   X86_SUB, X86_XOR, X86_SUB, X86_AND};
-    bool w = size == 8;
-    bool logic = f->op == 1 || f->op == 4 || f->op == 6 || f->op == 8;
+    static const X86CCOp ccop[] = {X86_CC_ADD, X86_CC_LOGIC, X86_CC_ADD, X86_CC_SUB,  X86_CC_LOGIC,
+                                   X86_CC_SUB, X86_CC_LOGIC, X86_CC_SUB, X86_CC_LOGIC};
+    bool w = size == 8, carry = f->op == 2 || f->op == 3;
 
+    if (carry) {
+        x86_jit_gen_carry(b);
+    }
     x86_mov_rm(b, w, X86_RAX, GREG(f->dst)); /* a 32-bit load zero-extends: get_r */
     if (f->src >= 0) {
         x86_mov_rm(b, w, X86_RCX, GREG(f->src));
@@ -87,8 +102,11 @@ static void gen_alu(X86Buf *b, const AluForm *f, int size)
         x86_mov_ri(b, X86_RCX, w ? (uint64_t)f->imm : (uint32_t)f->imm);
     }
     x86_mov_rr(b, true, X86_RDX, X86_RAX);
+    if (carry) {
+        x86_bitop_ri(b, X86_BT, X86_R8, 0); /* the host's CF = the guest's */
+    }
     x86_alu_rr(b, host[f->op], w, X86_RDX, X86_RCX);
-    record_cc(b, logic ? X86_CC_LOGIC : f->op == 0 ? X86_CC_ADD : X86_CC_SUB, size);
+    x86_jit_record_cc(b, ccop[f->op], size, carry ? X86_R8 : X86_NOREG);
     if (f->op != 7 && f->op != 8) {
         x86_mov_mr(b, true, GREG(f->dst), X86_RDX);
     }
@@ -171,7 +189,7 @@ static bool gen_shift(X86Buf *b, const X86Insn *d)
     x86_mov_rr(b, true, X86_RDX, X86_RAX);
     x86_shift_ri(b, host[op - 4], w, X86_RDX, c);
     x86_mov_ri(b, X86_RCX, c);
-    record_cc(b, ccop[op - 4], d->opsize);
+    x86_jit_record_cc(b, ccop[op - 4], d->opsize, X86_NOREG);
     x86_mov_mr(b, true, GREG(d->rm), X86_RDX);
     return true;
 }
@@ -180,6 +198,9 @@ bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next)
 {
     AluForm f;
 
+    if (x86_jit_alu(b, d)) {
+        return true;
+    }
     if (d->map != 0 || (d->opsize != 4 && d->opsize != 8)) {
         return false;
     }

@@ -38,6 +38,13 @@ bool x86_is_near_branch(const X86Insn *d);
 bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done);
 /* The inline forms (jit-inline.c): false if d is left to its handler. next: its end. */
 bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next);
+/* The register forms of jit-alu.c: false if d is not one. */
+bool x86_jit_alu(X86Buf *b, const X86Insn *d);
+/* Store the lazy flags record: res in rdx, a in rax, b in rcx (a = b = 0 for X86_CC_LOGIC),
+ * op and size; carry, unless X86_NOREG, holds 0 or 1 added to op (ADD -> ADC1, SUB -> SBB1). */
+void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry);
+/* r8 = CF of the lazy flags (0 or 1), as x86_cc_carry; clobbers the caller-saved registers. */
+void x86_jit_gen_carry(X86Buf *b);
 /* A jump to taken[] (returned count, at most 8, patched by the caller) when condition cc
  * holds; taken[] must have room for 16 (scratch). */
 int x86_jit_gen_cond(X86Buf *b, int cc, uint8_t **taken);

@@ -300,6 +300,201 @@ sysenter_entry:                 /* CPL 0 on SYSENTER_ESP (an Intel vendor's 64-b
     JC le, 15
     JC g, 16
 .endm
+/* b, e, s, p: what shr by more than 1 defines alike here and in QEMU (OF differs) */
+.macro JBESP
+    JC b, 21
+    JC ae, 22
+    JC e, 23
+    JC ne, 24
+    JC s, 25
+    JC p, 26
+.endm
+/* CF and ZF only: bt leaves SF, PF, OF undefined (QEMU's differ from ours) */
+.macro JCZ
+    JC b, 27
+    JC ae, 28
+    JC e, 29
+    JC ne, 30
+.endm
+/*
+ * mix_regs: the register forms of jit-alu.c on rax, rdx (random) into the checksum r9:
+ * shifts by cl, imul, cmovcc, setcc, inc/dec, neg/not, adc/sbb after each kind of flags
+ * record, movzx/movsx, xchg, bt*, cdq/cqo/cdqe, bswap. rbx, rsi, rdi, r10, r11 scratch.
+ */
+mix_regs:
+    mov %ecx, %r10d
+    mov %edx, %ecx               /* counts from the data: masked, 0 keeps the flags */
+    mov %rax, %rsi
+    shl %cl, %rsi
+    JALL
+    adc %rsi, %r9                /* after a shift: CF through x86_cc_carry */
+    JALL
+    mov %eax, %esi
+    shr %cl, %esi
+    JBESP
+    add %rsi, %r9
+    mov %rdx, %rsi
+    sar %cl, %rsi
+    JNOOF
+    xor %rsi, %r9
+    mov %eax, %esi
+    sar %cl, %esi
+    JNOOF
+    inc %rsi                     /* after a shift: CF kept through x86_cc_carry */
+    JALL
+    add %rsi, %r9
+    mov $1, %cl
+    mov %rdx, %rdi
+    shr %cl, %rdi
+    JALL
+    sbb %rdi, %r9
+    JALL
+    mov %rax, %rsi
+    imul %rdx, %rsi
+    JALL
+    adc %rsi, %r9                /* after imul: flags in eflags */
+    JALL
+    imul $0x12345, %edx, %esi
+    JALL
+    inc %esi
+    JALL
+    cmovo %rax, %rsi
+    cmovb %edx, %esi
+    add %rsi, %r9
+    imul $-3, %eax, %edi
+    JALL
+    cmovs %edi, %esi
+    imul %eax, %edi
+    JALL
+    cmovge %rdx, %rdi
+    add %rdi, %r9
+    cmp %rdx, %rax
+    cmovb %rdx, %rsi
+    cmovg %eax, %esi
+    cmovp %rdi, %rsi
+    cmovo %r9, %rdi
+    cmovbe %rdi, %rsi
+    sbb %rsi, %r9                /* after sub */
+    JALL
+    mov %r8, %rsi                /* 32-bit cmov: upper half cleared, taken or not */
+    cmovg %r8d, %esi
+    add %rsi, %r9
+    mov %r8, %rsi
+    cmovle %r9d, %esi
+    add %rsi, %r9
+    setl %bl
+    setg %bh
+    setp %r11b
+    seto %sil
+    add %rsi, %r9
+    xor %rbx, %r9
+    add %r11, %r9
+    test %edx, %eax
+    adc $7, %esi                 /* after logic */
+    JALL
+    sbb $0x1234, %rdi
+    JALL
+    setbe %dil
+    setns %ah
+    cmovle %rdi, %rsi
+    adc %esi, %edi
+    JALL
+    inc %rdi                     /* after adc: CF kept from a record that is not add */
+    JALL
+    dec %edi
+    JALL
+    adc %edi, %esi               /* after inc/dec */
+    JALL
+    dec %rsi
+    JALL
+    mov $-1, %edi                /* inc/dec across the 32-bit boundary */
+    inc %edi
+    JALL
+    add %rdi, %r9
+    dec %edi
+    JALL
+    add %rdi, %r9
+    test $0x8001, %esi           /* test r, imm (f7 /0) */
+    JALL
+    test $-16, %rdi
+    JALL
+    sbb %rsi, %rdi
+    JALL
+    xor %rdi, %r9
+    add %rsi, %r9
+    mov %rdx, %rsi
+    neg %rsi
+    JALL
+    neg %edi
+    JALL
+    add %rdi, %r9
+    not %rsi                     /* no flags: neg's stay */
+    JALL
+    not %edi
+    add %rsi, %r9
+    xor %rdi, %r9
+    movzbl %dh, %esi
+    movsbq %al, %rdi
+    add %rsi, %r9
+    xor %rdi, %r9
+    movswl %dx, %esi
+    movslq %edx, %rdi
+    add %rsi, %r9
+    xor %rdi, %r9
+    movzwq %ax, %rsi
+    movsbl %ah, %edi
+    movsbl %r9b, %ebx
+    add %rsi, %r9
+    xor %rdi, %r9
+    add %rbx, %r9
+    mov %rax, %rsi
+    mov %rdx, %rdi
+    xchg %rsi, %rdi
+    xchg %esi, %edi
+    xchg %eax, %esi
+    xchg %rdx, %rsi
+    add %rsi, %r9
+    xor %rdi, %r9
+    add %rax, %r9
+    cmp %rdi, %rsi
+    bt %rdx, %rax
+    JCZ
+    bts $37, %rsi
+    JCZ
+    btr %edx, %esi
+    JCZ
+    btc $5, %edi
+    JCZ
+    bt %eax, %edx
+    JCZ
+    btc %rax, %rdi
+    JCZ
+    add %rsi, %r9
+    xor %rdi, %r9
+    mov %rax, %rsi
+    bswap %rsi
+    mov %edx, %edi
+    bswap %edi
+    add %rsi, %r9
+    xor %rdi, %r9
+    mov %rdx, %rsi
+    mov %rax, %r11
+    mov %r8, %rax                /* cqo of 64 random bits */
+    cqto
+    add %rdx, %r9
+    mov %r11, %rax
+    cltq
+    cqto
+    add %rdx, %r9
+    mov %rsi, %rdx
+    cwtl
+    cltd
+    xor %rdx, %r9
+    add %rax, %r9
+    mov %rsi, %rdx
+    mov %r10d, %ecx
+    ret
+
 mix:
     push %rbx
     sub $128, %rsp
@@ -358,6 +553,7 @@ mix:
     JALL
     cmp $0x80, %al
     JALL
+    call mix_regs
     lea 0x10(%rax,%rdx,4), %rsi
     add %rsi, %r9
     mov %eax, %ebx
