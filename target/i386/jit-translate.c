@@ -120,6 +120,62 @@ static bool keeps_rip(const X86Insn *d)
     }
 }
 
+/*
+ * Does the handler of d need env->rip at the next instruction before it runs? Those that
+ * may move rip compare against it, and a rip-relative operand reads it; the others leave
+ * it stale (what reads it later: an exception's x86_jit_fault sets it to the faulting
+ * instruction, the SMC stub and the block's end store it).
+ */
+static bool needs_rip(const X86Insn *d)
+{
+    return !keeps_rip(d) || (d->mem && d->base == X86_REG_RIP);
+}
+
+/* Register forms whose handler never returns an exception (no memory, no lock, no #UD). */
+static bool cannot_raise(const X86Insn *d)
+{
+    if (d->mem || d->lock) {
+        return false;
+    }
+    switch (d->op) {
+    case OP_ALU:
+    case OP_TEST:
+    case OP_MOV_RI:
+    case OP_MOVSXD:
+    case OP_IMUL3:
+    case OP_IMUL2:
+    case OP_CBW:
+    case OP_CWD:
+    case OP_CMOV:
+    case OP_SETCC:
+    case OP_BT:
+    case OP_SHLD:
+    case OP_SHRD:
+    case OP_MOVZX:
+    case OP_MOVSX:
+    case OP_BSF:
+    case OP_BSR:
+    case OP_BSWAP:
+    case OP_SHIFT:
+    case OP_SAHF:
+    case OP_LAHF:
+    case OP_CMC:
+        return true;
+    case OP_GRP1:
+        return d->opc != 0x82; /* #UD in 64-bit code */
+    case OP_MOV:
+        return d->opc < 0xc6 || (d->reg & 7) == 0; /* c6/c7 /1../7: #UD */
+    case OP_GRP3:
+        return (d->reg & 7) < 6; /* div, idiv: #DE */
+    case OP_GRP4:
+        return (d->reg & 7) < 2;
+    case OP_GRP8:
+        return (d->reg & 7) >= 4;
+    default:
+        return false;
+    }
+}
+
 /* Forms that write no memory, so they cannot drop the running block. */
 static bool stores_nothing(const X86Insn *d)
 {
@@ -271,13 +327,17 @@ static void gen_call(XJit *c, int idx)
     unsigned next = c->tb->insns[idx + 1].pcoff;
     bool last = idx == c->tb->n_insns - 1;
 
-    x86_lea(b, X86_RAX, x86_mem(JIT_PC, (int32_t)next));
-    x86_mov_mr(b, true, ENV_FIELD(rip), X86_RAX);
+    if (needs_rip(&t->d)) {
+        x86_lea(b, X86_RAX, x86_mem(JIT_PC, (int32_t)next));
+        x86_mov_mr(b, true, ENV_FIELD(rip), X86_RAX);
+    }
     x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
     x86_mov_ri(b, X86_RSI, (uintptr_t)&t->d);
     x86_call(b, t->fn);
-    x86_alu_ri(b, X86_CMP, false, X86_RAX, -1);
-    add_cold(c, COLD_EXC, idx, x86_jcc(b, X86_CC_NE, NULL));
+    if (!cannot_raise(&t->d)) {
+        x86_alu_ri(b, X86_CMP, false, X86_RAX, -1);
+        add_cold(c, COLD_EXC, idx, x86_jcc(b, X86_CC_NE, NULL));
+    }
     if (!stores_nothing(&t->d)) {
         x86_mov_ri(b, X86_RAX, (uintptr_t)&c->tb->phys_pc);
         x86_alu_mi(b, X86_CMP, true, x86_mem(X86_RAX, 0), -1);
@@ -305,7 +365,12 @@ static void gen_end(XJit *c)
     x86_lea(b, JIT_INSTRET, x86_mem(JIT_INSTRET, tb->n_insns));
     if (!x86_is_near_branch(d)) {
         /* mode, paging, segments or IF may have changed: the run loop has a look */
-        x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
+        if (needs_rip(d)) {
+            x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
+        } else {
+            x86_lea(b, JIT_PC, x86_mem(JIT_PC, tb->size));
+            x86_mov_mr(b, true, ENV_FIELD(rip), JIT_PC);
+        }
         x86_jmp(b, jit_stubs.exit_plain);
         return;
     }
@@ -340,7 +405,12 @@ static void gen_cold(XJit *c, const XJitCold *k)
         x86_jmp(b, jit_stubs.exit_plain);
         break;
     case COLD_SMC: /* the block is gone: what follows must be decoded afresh */
-        x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
+        if (needs_rip(&c->info->insns[k->idx].d)) {
+            x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
+        } else { /* the call left rip stale */
+            x86_lea(b, JIT_PC, x86_mem(JIT_PC, c->tb->insns[k->idx + 1].pcoff));
+            x86_mov_mr(b, true, ENV_FIELD(rip), JIT_PC);
+        }
         x86_lea(b, JIT_INSTRET, x86_mem(JIT_INSTRET, k->idx + 1));
         x86_jmp(b, jit_stubs.exit_plain);
         break;

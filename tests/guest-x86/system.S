@@ -492,8 +492,14 @@ mix_regs:
     xor %rdx, %r9
     add %rax, %r9
     mov %rsi, %rdx
+    imul mix_k(%rip), %rsi       /* rip-relative operands of handler calls */
+    add %rsi, %r9
+    btl $5, mix_k + 8(%rip)
+    sbb mix_k + 8(%rip), %r9
     mov %r10d, %ecx
     ret
+mix_k:
+    .quad 0x9e3779b97f4a7c15, 0x0123456789abcdef
 
 mix:
     push %rbx
@@ -580,6 +586,39 @@ mix:
     pop %rbx
     ret
 
+/*
+ * smc64: 64-bit code in RAM (0x190000) stores into its own block (the immediate of the
+ * next instruction), so the JIT leaves the block after the store and goes on at the
+ * patched instruction, without running the add before it again. Three rounds, each
+ * copying the code afresh (a store to translated code: the block is dropped).
+ */
+smc_code:
+    add $1, %rdx
+    movl $0x42, smc_insn + 1 - smc_code(%rdi)
+smc_insn:
+    mov $0x11, %eax
+    ret
+smc_code_end:
+smc64:
+    xor %edx, %edx
+    xor %r9d, %r9d
+    mov $3, %r8d
+1:  lea smc_code(%rip), %rsi
+    mov $0x190000, %edi
+    mov $(smc_code_end - smc_code), %ecx
+    rep movsb
+    mov $0x190000, %edi
+    call *%rdi
+    add %rax, %r9
+    dec %r8d
+    jnz 1b
+    PRINT "smc "
+    PHEX %r9
+    PRINT " "
+    PHEX %rdx
+    NL
+    ret
+
 start64:
     mov $0x10, %ax
     mov %ax, %ds
@@ -591,6 +630,7 @@ start64:
     PRINT "long mode"
     NL
     call mix
+    call smc64
     mov $0x142000, %rdi         /* TSS: RSP0, IST1, IST2 */
     xor %eax, %eax
     mov $0x68, %ecx
