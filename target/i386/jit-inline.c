@@ -156,6 +156,9 @@ static bool gen_mov(X86Buf *b, const X86Insn *d)
         return false;
     }
     if (d->opc == 0xc7) {
+        if ((d->reg & 7) != 0) {
+            return false; /* c7 /1../7: #UD by the handler */
+        }
         x86_mov_ri(b, X86_RAX, w ? (uint64_t)d->imm : (uint32_t)d->imm);
         x86_mov_mr(b, true, GREG(d->rm), X86_RAX);
         return true;

@@ -19,6 +19,9 @@
 #ifndef LA57
 #define LA57 0
 #endif
+#ifndef HW_ONLY
+#define HW_ONLY 0
+#endif
     .set LA57_ON, LA57
     .set KREC, 0x150100      /* kernel recovery rip after an expected exception */
     .set UREC, 0x200ff8      /* user recovery rip (in a user page) */
@@ -926,6 +929,10 @@ user_start:
     UREC_AT 1f
     ud2                         /* #UD on IST1 */
 1:  UREC_AT 1f
+#if HW_ONLY /* QEMU 7.2 runs it as a mov: test_x86_jit, the interpreter against the JIT */
+    .byte 0xc7, 0xc8, 0x78, 0x56, 0x34, 0x12 /* c7 /1 on a register: #UD, as hardware */
+1:  UREC_AT 1f
+#endif
     mov 0x205000, %eax          /* a supervisor page: #PF, user, present */
 1:  int $0x80                   /* DPL 3 gate: RSP0 */
     UREC_AT 1f                  /* iretq to CPL 3 kept FS's base: 0x3333 from the data page */
