@@ -22,12 +22,11 @@ static void patch_here(X86Buf *b, uint8_t *branch)
     }
 }
 
-/* A byte register as x86_get_reg/x86_set_reg see it: AH..BH without REX. */
-static X86Mem byte_reg(const X86Insn *d, int reg)
+X86Mem x86_jit_reg(const X86Insn *d, int reg, int size)
 {
     X86Mem m = GREG(reg);
 
-    if (!d->rex && reg >= 4 && reg < 8) {
+    if (size == 1 && !d->rex && reg >= 4 && reg < 8) {
         m = GREG(reg - 4);
         m.disp += 1;
     }
@@ -214,7 +213,7 @@ static void gen_extend(X86Buf *b, const X86Insn *d)
     int src = d->op == OP_MOVSXD ? 4 : (d->opc & 1) ? 2 : 1;
     bool sign = d->op != OP_MOVZX;
 
-    x86_load(b, src, sign, X86_RAX, src == 1 ? byte_reg(d, d->rm) : GREG(d->rm));
+    x86_load(b, src, sign, X86_RAX, src == 1 ? x86_jit_reg(d, d->rm, 1) : GREG(d->rm));
     if (d->opsize == 4) {
         x86_mov_rr(b, false, X86_RAX, X86_RAX);
     }
@@ -315,7 +314,7 @@ static void gen_bswap(X86Buf *b, const X86Insn *d)
 static void gen_setcc(X86Buf *b, const X86Insn *d)
 {
     gen_cond_value(b, d->opc & 0xf);
-    x86_store(b, 1, byte_reg(d, d->rm), X86_RAX);
+    x86_store(b, 1, x86_jit_reg(d, d->rm, 1), X86_RAX);
 }
 
 bool x86_jit_alu(X86Buf *b, const X86Insn *d)

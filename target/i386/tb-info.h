@@ -38,6 +38,9 @@ bool x86_is_near_branch(const X86Insn *d);
 bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done);
 /* The inline forms (jit-inline.c): false if d is left to its handler. next: its end. */
 bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next);
+/* Where guest register reg of d is at size bytes (AH..BH: size 1 without REX, as
+ * x86_get_reg), relative to the JIT's env register. */
+X86Mem x86_jit_reg(const X86Insn *d, int reg, int size);
 /* The register forms of jit-alu.c: false if d is not one. */
 bool x86_jit_alu(X86Buf *b, const X86Insn *d);
 /* Store the lazy flags record: res in rdx, a in rax, b in rcx (a = b = 0 for X86_CC_LOGIC),

@@ -325,6 +325,59 @@ sysenter_entry:                 /* CPL 0 on SYSENTER_ESP (an Intel vendor's 64-b
  * record, movzx/movsx, xchg, bt*, cdq/cqo/cdqe, bswap. rbx, rsi, rdi, r10, r11 scratch.
  */
 mix_regs:
+    push %rax                    /* 8- and 16-bit ALU and shifts (high bytes too) */
+    push %rdx
+    mov %rax, %rsi
+    mov %rdx, %rdi
+    cmp $0x41, %sil
+    JALL
+    cmpb $0x7f, %bh
+    JALL
+    add %dl, %ah
+    JALL
+    sbb %dh, %al
+    JALL
+    adc $0x33, %ah
+    JALL
+    xor %dil, %sil
+    JALL
+    test %dl, %ah
+    JALL
+    testb $0x81, %dh
+    JALL
+    add $0x1234, %si
+    JALL
+    cmp $-3, %di
+    JALL
+    sub %dx, %si
+    JALL
+    and $0x5a, %al
+    JALL
+    cmp $0x12345678, %eax
+    JALL
+    sbb $0x1234, %ax
+    JALL
+    add $0x7f, %al
+    JALL
+    shr $3, %si
+    JBESP
+    sar $1, %dil
+    JALL
+    shl $5, %ah
+    JALL
+    sar $2, %dx
+    JNOOF
+    shr $1, %bh
+    JALL
+    shl $0, %ax
+    JALL
+    add %rsi, %r9
+    xor %rdi, %r9
+    add %rax, %r9
+    xor %rdx, %r9
+    add %rbx, %r9
+    pop %rdx
+    pop %rax
     mov %ecx, %r10d
     mov %edx, %ecx               /* counts from the data: masked, 0 keeps the flags */
     mov %rax, %rsi
