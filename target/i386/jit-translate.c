@@ -4,14 +4,16 @@
  *
  * Stage 1, call threading: each decoded instruction of a block becomes a direct call of
  * the handler the interpreter would run (X86TBInsn.fn with its X86Insn), with rip set to
- * the next instruction first, as run_block (tcg-ops.c) does. What run_block checks after
- * each instruction follows the call inline: an exception (rip back at the instruction,
+ * the next instruction first, as run_block (tcg-ops.c) does, where the handler may read it
+ * (needs_rip). What run_block checks after each instruction follows the call inline, where
+ * the handler can need it: an exception (rip back at the instruction,
  * delivered, the instructions before it retired), a change of rip (a branch taken, a rep
  * string step: leave the block) and a store that dropped the block (self-modifying code:
  * leave after the store). The indirect call per instruction and the loop around it are
  * gone, and blocks chain to each other in host code (jit_emit_exit). The commonest forms
- * skip the call (jit-inline.c): register mov/lea/ALU/shifts and jcc need no check after
- * them; mov loads and stores probe the data TLB inline and call the handler on a miss.
+ * skip the call (jit-inline.c, jit-alu.c): register mov/lea/ALU/shifts/imul/cmov/setcc
+ * and the like, and jcc, need no check after them; mov loads and stores probe the data
+ * TLB inline and call the handler on a miss.
  * Measured (the x86boot bench's boot, CPU seconds to "Linux version" / the init marker,
  * the two binaries run one after the other): interpreter 36.1 / 59.4, this JIT 15.0 / 25.7
  * (calls alone, before the inline forms: 38.6 / 63.5 against 36.7 / 59.3); QEMU 3.5 / 6.6.
