@@ -7,6 +7,9 @@
  * the same env->regs and the same flags, lazy (x86_cc_record: inc/dec keep CF in b) or
  * computed (x86_set_cc: imul, bt), so the interpreter and the flags readers (cc_helper.c)
  * cannot tell which engine ran an instruction. None of them can fault or move rip.
+ * Measured with jit-translate.c's leaner calls (x86boot, CPU seconds to "Linux version" /
+ * the init marker, base and this alternately): before 11.97 / 21.28, 11.85 / 24.20; after
+ * 9.84 / 18.06, 9.76 / 17.93, 11.14 / 19.43 (QEMU 3.2-3.6 / 6.2-7.0).
  */
 #include "tb-info.h"
 
