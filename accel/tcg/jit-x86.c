@@ -447,3 +447,8 @@ void x86_vfma231_rr(X86Buf *b, X86FmaOp op, bool dbl, int xmm_dst, int xmm_a, in
     x86_byte(b, op);
     x86_byte(b, 0xc0 | (xmm_dst & 7) << 3 | (xmm_b & 7));
 }
+
+void x86_pushf(X86Buf *b)
+{
+    x86_byte(b, 0x9c);
+}

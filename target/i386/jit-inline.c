@@ -1,8 +1,9 @@
 /*
  * The x86 JIT's inline forms (jit-translate.c calls the handler for the rest): on 32- and
- * 64-bit registers, mov, mov of an immediate, lea, add/or/and/sub/xor/cmp/test and shifts
- * by a constant, which a kernel runs most (perf); the condition of a jcc; mov loads and
- * stores through the data TLB. Each does what its handler (exec-fast.c, exec-alu.c) does:
+ * 64-bit registers, mov, mov of an immediate, lea, the ALU group (adc/sbb with CF from
+ * x86_jit_gen_carry), test and shifts by a constant, which a kernel runs most (perf); the
+ * condition of a jcc; mov loads and stores through the data TLB. jit-alu.c has the other
+ * register forms. Each does what its handler (exec-fast.c, exec-alu.c) does:
  * the same result in env->regs (a 32-bit write clears the upper half) and the same lazy
  * flags record (x86_cc_record: res, a, b, op, size; a logic op records a = b = 0), so the
  * interpreter and the flags readers (cc_helper.c) cannot tell which engine ran it.
@@ -30,36 +31,44 @@ static bool alu_form(const X86Insn *d, AluForm *f)
         return false;
     }
     switch (d->op) {
-    case OP_ALU:
+    case OP_ALU: /* Eb,Gb Ev,Gv Gb,Eb Gv,Ev AL,Ib rAX,Iz */
         f->op = (d->opc >> 3) & 7;
-        if ((d->opc & 7) == 1) {
+        if ((d->opc & 7) < 2) {
             *f = (AluForm){f->op, d->rm, d->reg, 0};
-        } else if ((d->opc & 7) == 3) {
+        } else if ((d->opc & 7) < 4) {
             *f = (AluForm){f->op, d->reg, d->rm, 0};
+        } else if ((d->opc & 7) < 6) {
+            *f = (AluForm){f->op, R_EAX, -1, d->imm};
         } else {
             return false;
         }
         break;
     case OP_GRP1:
-        if (d->opc != 0x81 && d->opc != 0x83) {
+        if (d->opc != 0x80 && d->opc != 0x81 && d->opc != 0x83) {
             return false;
         }
         *f = (AluForm){d->reg & 7, d->rm, -1, d->imm};
         break;
     case OP_TEST:
-        if (d->opc != 0x85) {
+        if (d->opc != 0x84 && d->opc != 0x85) {
             return false;
         }
         *f = (AluForm){8, d->rm, d->reg, 0};
         break;
+    case OP_GRP3: /* test r, imm (f6, f7 /0, /1) */
+        if ((d->reg & 7) > 1) {
+            return false;
+        }
+        *f = (AluForm){8, d->rm, -1, d->imm};
+        break;
     default:
         return false;
     }
-    return f->op != 2 && f->op != 3; /* adc and sbb read CF: the handler */
+    return true;
 }
 
-/* Store the flags record: res in rdx, a in rax, b in rcx (logic: a = b = 0). */
-void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size)
+/* The lazy flags record (tb-info.h); clobbers rax. */
+void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry)
 {
     x86_mov_mr(b, true, ENV_FIELD(cc.res), X86_RDX);
     if (op == X86_CC_LOGIC) {
@@ -69,28 +78,67 @@ void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size)
         x86_mov_mr(b, true, ENV_FIELD(cc.a), X86_RAX);
         x86_mov_mr(b, true, ENV_FIELD(cc.b), X86_RCX);
     }
-    x86_mov_ri(b, X86_RAX, op | size << 8);
+    if (carry != X86_NOREG) {
+        x86_lea(b, X86_RAX, x86_mem(carry, op | size << 8));
+    } else {
+        x86_mov_ri(b, X86_RAX, op | size << 8);
+    }
     x86_store(b, 2, ENV_FIELD(cc.op), X86_RAX);
 }
 
-static void gen_alu(X86Buf *b, const AluForm *f, int size)
+/* rax/rcx/rdx = a register operand of 1..8 bytes, zero-extended (get_reg). */
+static void load_reg(X86Buf *b, const X86Insn *d, X86Reg dst, int reg, int size)
 {
-    static const X86Alu host[] = {X86_ADD, X86_OR,  0,       0,      X86_AND,
-                                  X86_SUB, X86_XOR, X86_SUB, X86_AND};
-    bool w = size == 8;
-    bool logic = f->op == 1 || f->op == 4 || f->op == 6 || f->op == 8;
-
-    x86_mov_rm(b, w, X86_RAX, GREG(f->dst)); /* a 32-bit load zero-extends: get_r */
-    if (f->src >= 0) {
-        x86_mov_rm(b, w, X86_RCX, GREG(f->src));
+    if (size >= 4) {
+        x86_mov_rm(b, size == 8, dst, GREG(reg));
     } else {
-        x86_mov_ri(b, X86_RCX, w ? (uint64_t)f->imm : (uint32_t)f->imm);
+        x86_load(b, size, false, dst, x86_jit_reg(d, reg, size));
+    }
+}
+
+/* A register operand from src, as x86_set_reg: 32 bits clear the upper half, 8 and 16
+ * bits leave the rest alone (src holds the value zero-extended). */
+static void store_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
+{
+    if (size >= 4) {
+        x86_mov_mr(b, true, GREG(reg), src);
+    } else {
+        x86_store(b, size, x86_jit_reg(d, reg, size), src);
+    }
+}
+
+/*
+ * adc, sbb: CF in (r8, x86_jit_gen_carry) gives the ADC1/SBB1 record, as x86_alu. 8- and
+ * 16-bit forms compute on 32 bits and mask the arithmetic results to their size.
+ */
+static void gen_alu(X86Buf *b, const X86Insn *d, const AluForm *f, int size)
+{
+    static const X86Alu host[] = {X86_ADD, X86_OR,  X86_ADC, X86_SBB, X86_AND,
+                                  X86_SUB, X86_XOR, X86_SUB, X86_AND};
+    static const X86CCOp ccop[] = {X86_CC_ADD, X86_CC_LOGIC, X86_CC_ADD, X86_CC_SUB,  X86_CC_LOGIC,
+                                   X86_CC_SUB, X86_CC_LOGIC, X86_CC_SUB, X86_CC_LOGIC};
+    bool w = size == 8, carry = f->op == 2 || f->op == 3;
+
+    if (carry) {
+        x86_jit_gen_carry(b);
+    }
+    load_reg(b, d, X86_RAX, f->dst, size);
+    if (f->src >= 0) {
+        load_reg(b, d, X86_RCX, f->src, size);
+    } else {
+        x86_mov_ri(b, X86_RCX, (uint64_t)f->imm & x86_mask(size));
     }
     x86_mov_rr(b, true, X86_RDX, X86_RAX);
+    if (carry) {
+        x86_bitop_ri(b, X86_BT, X86_R8, 0); /* the host's CF = the guest's */
+    }
     x86_alu_rr(b, host[f->op], w, X86_RDX, X86_RCX);
-    x86_jit_record_cc(b, logic ? X86_CC_LOGIC : f->op == 0 ? X86_CC_ADD : X86_CC_SUB, size);
+    if (size < 4 && ccop[f->op] != X86_CC_LOGIC) {
+        x86_alu_ri(b, X86_AND, false, X86_RDX, (int32_t)x86_mask(size));
+    }
+    x86_jit_record_cc(b, ccop[f->op], size, carry ? X86_R8 : X86_NOREG);
     if (f->op != 7 && f->op != 8) {
-        x86_mov_mr(b, true, GREG(f->dst), X86_RDX);
+        store_reg(b, d, f->dst, size, X86_RDX);
     }
 }
 
@@ -137,6 +185,9 @@ static bool gen_mov(X86Buf *b, const X86Insn *d)
         return false;
     }
     if (d->opc == 0xc7) {
+        if ((d->reg & 7) != 0) {
+            return false; /* c7 /1../7: #UD by the handler */
+        }
         x86_mov_ri(b, X86_RAX, w ? (uint64_t)d->imm : (uint32_t)d->imm);
         x86_mov_mr(b, true, GREG(d->rm), X86_RAX);
         return true;
@@ -154,24 +205,31 @@ static bool gen_shift(X86Buf *b, const X86Insn *d)
 {
     static const X86Shift host[] = {X86_SHL, X86_SHR, X86_SHL, X86_SAR};
     static const X86CCOp ccop[] = {X86_CC_SHL, X86_CC_SHR, X86_CC_SHL, X86_CC_SAR};
-    int op = d->reg & 7;
-    bool w = d->opsize == 8;
-    unsigned c = d->opc == 0xd1 ? 1 : (unsigned)d->imm;
+    int op = d->reg & 7, size = d->opsize;
+    bool w = size == 8;
+    unsigned c = d->opc >= 0xd0 ? 1 : (unsigned)d->imm;
 
-    if (d->mem || d->lock || op < 4 || (d->opc != 0xc1 && d->opc != 0xd1)) {
+    if (d->mem || d->lock || op < 4 || d->opc == 0xd2 || d->opc == 0xd3) {
         return false;
     }
     c &= w ? 0x3f : 0x1f;
-    x86_mov_rm(b, w, X86_RAX, GREG(d->rm));
+    load_reg(b, d, X86_RAX, d->rm, size);
     if (c == 0) { /* no flags; a 32-bit register's upper half is cleared */
-        x86_mov_mr(b, true, GREG(d->rm), X86_RAX);
+        store_reg(b, d, d->rm, size, X86_RAX);
         return true;
     }
-    x86_mov_rr(b, true, X86_RDX, X86_RAX);
+    if (size < 4 && op == 7) { /* sar of 8/16 bits: from the sign-extended value */
+        x86_movsx_rr(b, 8 * size, X86_RDX, X86_RAX);
+    } else {
+        x86_mov_rr(b, true, X86_RDX, X86_RAX);
+    }
     x86_shift_ri(b, host[op - 4], w, X86_RDX, c);
+    if (size < 4) {
+        x86_alu_ri(b, X86_AND, false, X86_RDX, (int32_t)x86_mask(size));
+    }
     x86_mov_ri(b, X86_RCX, c);
-    x86_jit_record_cc(b, ccop[op - 4], d->opsize);
-    x86_mov_mr(b, true, GREG(d->rm), X86_RDX);
+    x86_jit_record_cc(b, ccop[op - 4], size, X86_NOREG);
+    store_reg(b, d, d->rm, size, X86_RDX);
     return true;
 }
 
@@ -179,7 +237,20 @@ bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next)
 {
     AluForm f;
 
-    if (d->map != 0 || (d->opsize != 4 && d->opsize != 8)) {
+    if (x86_jit_alu(b, d)) {
+        return true;
+    }
+    if (d->map != 0) {
+        return false;
+    }
+    if (d->op == OP_SHIFT) { /* every size */
+        return gen_shift(b, d);
+    }
+    if (alu_form(d, &f)) {
+        gen_alu(b, d, &f, d->opsize);
+        return true;
+    }
+    if (d->opsize != 4 && d->opsize != 8) {
         return false;
     }
     switch (d->op) {
@@ -192,14 +263,8 @@ bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next)
         }
         gen_lea(b, d, next);
         return true;
-    case OP_SHIFT:
-        return gen_shift(b, d);
     default:
-        if (!alu_form(d, &f)) {
-            return false;
-        }
-        gen_alu(b, &f, d->opsize);
-        return true;
+        return false;
     }
 }
 

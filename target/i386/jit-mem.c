@@ -202,7 +202,7 @@ static void gen_alu_op(X86Buf *b, int op, int size)
     if (size < 4 && !logic) {
         x86_movzx_rr(b, 8 * size, X86_RDX, X86_RDX); /* the carry out of the size */
     }
-    x86_jit_record_cc(b, logic ? X86_CC_LOGIC : op == 0 ? X86_CC_ADD : X86_CC_SUB, size);
+    x86_jit_record_cc(b, logic ? X86_CC_LOGIC : op == 0 ? X86_CC_ADD : X86_CC_SUB, size, X86_NOREG);
 }
 
 /* rsi = the host address of the memory operand. */

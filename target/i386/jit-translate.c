@@ -4,15 +4,17 @@
  *
  * Stage 1, call threading: each decoded instruction of a block becomes a direct call of
  * the handler the interpreter would run (X86TBInsn.fn with its X86Insn), with rip set to
- * the next instruction first, as run_block (tcg-ops.c) does. What run_block checks after
- * each instruction follows the call inline: an exception (rip back at the instruction,
+ * the next instruction first, as run_block (tcg-ops.c) does, where the handler may read it
+ * (needs_rip). What run_block checks after each instruction follows the call inline, where
+ * the handler can need it: an exception (rip back at the instruction,
  * delivered, the instructions before it retired), a change of rip (a branch taken, a rep
  * string step: leave the block) and a store that dropped the block (self-modifying code:
  * leave after the store). The indirect call per instruction and the loop around it are
  * gone, and blocks chain to each other in host code (jit_emit_exit). The commonest forms
- * skip the call (jit-inline.c): register mov/lea/ALU/shifts and jcc need no check after
- * them; mov loads and stores probe the data TLB inline and call the handler on a miss, as
- * do the memory forms of jit-mem.c (ALU with memory, push/pop, call/ret, ...).
+ * skip the call (jit-inline.c, jit-alu.c): register mov/lea/ALU/shifts/imul/cmov/setcc
+ * and the like, and jcc, need no check after them; mov loads and stores probe the data
+ * TLB inline and call the handler on a miss, as do the memory forms of jit-mem.c (ALU with
+ * memory, push/pop, call/ret, ...).
  * Measured (the x86boot bench's boot, CPU seconds to "Linux version" / the init marker,
  * the two binaries run one after the other): interpreter 36.1 / 59.4, this JIT 15.0 / 25.7
  * (calls alone, before the inline forms: 38.6 / 63.5 against 36.7 / 59.3); QEMU 3.5 / 6.6.
@@ -116,6 +118,62 @@ static bool keeps_rip(const X86Insn *d)
         return true;
     case OP_XCHG:
         return !(d->rep == 0xf3 && d->opc == 0x90); /* pause exits */
+    default:
+        return false;
+    }
+}
+
+/*
+ * Does the handler of d need env->rip at the next instruction before it runs? Those that
+ * may move rip compare against it, and a rip-relative operand reads it; the others leave
+ * it stale (what reads it later: an exception's x86_jit_fault sets it to the faulting
+ * instruction, the SMC stub and the block's end store it).
+ */
+static bool needs_rip(const X86Insn *d)
+{
+    return !keeps_rip(d) || (d->mem && d->base == X86_REG_RIP);
+}
+
+/* Register forms whose handler never returns an exception (no memory, no lock, no #UD). */
+static bool cannot_raise(const X86Insn *d)
+{
+    if (d->mem || d->lock) {
+        return false;
+    }
+    switch (d->op) {
+    case OP_ALU:
+    case OP_TEST:
+    case OP_MOV_RI:
+    case OP_MOVSXD:
+    case OP_IMUL3:
+    case OP_IMUL2:
+    case OP_CBW:
+    case OP_CWD:
+    case OP_CMOV:
+    case OP_SETCC:
+    case OP_BT:
+    case OP_SHLD:
+    case OP_SHRD:
+    case OP_MOVZX:
+    case OP_MOVSX:
+    case OP_BSF:
+    case OP_BSR:
+    case OP_BSWAP:
+    case OP_SHIFT:
+    case OP_SAHF:
+    case OP_LAHF:
+    case OP_CMC:
+        return true;
+    case OP_GRP1:
+        return d->opc != 0x82; /* #UD in 64-bit code */
+    case OP_MOV:
+        return d->opc < 0xc6 || (d->reg & 7) == 0; /* c6/c7 /1../7: #UD */
+    case OP_GRP3:
+        return (d->reg & 7) < 6; /* div, idiv: #DE */
+    case OP_GRP4:
+        return (d->reg & 7) < 2;
+    case OP_GRP8:
+        return (d->reg & 7) >= 4;
     default:
         return false;
     }
@@ -280,13 +338,17 @@ static void gen_call(XJit *c, int idx)
     unsigned next = c->tb->insns[idx + 1].pcoff;
     bool last = idx == c->tb->n_insns - 1;
 
-    x86_lea(b, X86_RAX, x86_mem(JIT_PC, (int32_t)next));
-    x86_mov_mr(b, true, ENV_FIELD(rip), X86_RAX);
+    if (needs_rip(&t->d)) {
+        x86_lea(b, X86_RAX, x86_mem(JIT_PC, (int32_t)next));
+        x86_mov_mr(b, true, ENV_FIELD(rip), X86_RAX);
+    }
     x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
     x86_mov_ri(b, X86_RSI, (uintptr_t)&t->d);
     x86_call(b, t->fn);
-    x86_alu_ri(b, X86_CMP, false, X86_RAX, -1);
-    add_cold(c, COLD_EXC, idx, x86_jcc(b, X86_CC_NE, NULL));
+    if (!cannot_raise(&t->d)) {
+        x86_alu_ri(b, X86_CMP, false, X86_RAX, -1);
+        add_cold(c, COLD_EXC, idx, x86_jcc(b, X86_CC_NE, NULL));
+    }
     if (!stores_nothing(&t->d)) {
         x86_mov_ri(b, X86_RAX, (uintptr_t)&c->tb->phys_pc);
         x86_alu_mi(b, X86_CMP, true, x86_mem(X86_RAX, 0), -1);
@@ -314,7 +376,12 @@ static void gen_end(XJit *c)
     x86_lea(b, JIT_INSTRET, x86_mem(JIT_INSTRET, tb->n_insns));
     if (!x86_is_near_branch(d)) {
         /* mode, paging, segments or IF may have changed: the run loop has a look */
-        x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
+        if (needs_rip(d)) {
+            x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
+        } else {
+            x86_lea(b, JIT_PC, x86_mem(JIT_PC, tb->size));
+            x86_mov_mr(b, true, ENV_FIELD(rip), JIT_PC);
+        }
         x86_jmp(b, jit_stubs.exit_plain);
         return;
     }
@@ -349,7 +416,12 @@ static void gen_cold(XJit *c, const XJitCold *k)
         x86_jmp(b, jit_stubs.exit_plain);
         break;
     case COLD_SMC: /* the block is gone: what follows must be decoded afresh */
-        x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
+        if (needs_rip(&c->info->insns[k->idx].d)) {
+            x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
+        } else { /* the call left rip stale */
+            x86_lea(b, JIT_PC, x86_mem(JIT_PC, c->tb->insns[k->idx + 1].pcoff));
+            x86_mov_mr(b, true, ENV_FIELD(rip), JIT_PC);
+        }
         x86_lea(b, JIT_INSTRET, x86_mem(JIT_INSTRET, k->idx + 1));
         x86_jmp(b, jit_stubs.exit_plain);
         break;

@@ -38,6 +38,16 @@ bool x86_is_near_branch(const X86Insn *d);
 bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done);
 /* The inline forms (jit-inline.c): false if d is left to its handler. next: its end. */
 bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next);
+/* Where guest register reg of d is at size bytes (AH..BH: size 1 without REX, as
+ * x86_get_reg), relative to the JIT's env register. */
+X86Mem x86_jit_reg(const X86Insn *d, int reg, int size);
+/* The register forms of jit-alu.c: false if d is not one. */
+bool x86_jit_alu(X86Buf *b, const X86Insn *d);
+/* Store the lazy flags record: res in rdx, a in rax, b in rcx (a = b = 0 for X86_CC_LOGIC),
+ * op and size; carry, unless X86_NOREG, holds 0 or 1 added to op (ADD -> ADC1, SUB -> SBB1). */
+void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry);
+/* r8 = CF of the lazy flags (0 or 1), as x86_cc_carry; clobbers the caller-saved registers. */
+void x86_jit_gen_carry(X86Buf *b);
 /* A jump to taken[] (returned count, at most 8, patched by the caller) when condition cc
  * holds; taken[] must have room for 16 (scratch). */
 int x86_jit_gen_cond(X86Buf *b, int cc, uint8_t **taken);
@@ -47,12 +57,10 @@ int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
  * call/ret, with the TLB probe inline; returns the miss branches in miss[] (at most 2, to the
  * handler's call), 0 if d is not such a form. call and ret leave the new rip in env. */
 int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss);
-/* Shared by the inline forms: the flags record from res in rdx, a in rax, b in rcx (logic:
- * a = b = 0; clobbers rax); dst = d's 64-bit address, base (or the next rip) + index << scale
+/* Shared by the inline forms: dst = d's 64-bit address, base (or the next rip) + index << scale
  * + disp (rcx: scratch); rsi = the host address of an access of size bytes at the linear
  * address in rsi if it is canonical and the data TLB has it (store: for writing), else the
  * branches in miss[] (returned count, 2) are taken with rsi still the linear address. */
-void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size);
 void x86_jit_gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst);
 int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss);
 /* Is the x86 JIT wanted (on unless KESTREL_X86_JIT=0; -accel tcg,jit=off and KESTREL_JIT=0

@@ -17,7 +17,7 @@ def run_engine(monkeypatch, img, log, jit):
 
 def test_system_jit_matches_interpreter(tmp_path, monkeypatch):
     assert os.access(KESTREL_X86, os.X_OK), f"{KESTREL_X86} missing: run make first"
-    img = build_image(tmp_path, 0)
+    img = build_image(tmp_path, 0, hw_only=1)
     interp = run_engine(monkeypatch, img, tmp_path / "interp.log", False)
     jit = run_engine(monkeypatch, img, tmp_path / "jit.log", True)
     assert jit == interp
@@ -26,5 +26,6 @@ def test_system_jit_matches_interpreter(tmp_path, monkeypatch):
     assert "err 0000000000000011 cs 0000000000000008 ss 0000000000000010 frame " \
            "000000000017ffd8 cr2 0000000000203000" in log
     assert log.count("exc 0000000000000001 err") == 3 and "tf dr6 00000000ffff4ff0" in log
+    assert log.count("exc 0000000000000006 err") == 3  # ud2, c7 /1, sysenter
     assert "syscall nr 0000000000000001 rcx 0000000000201007 r11 0000000000000002 " \
            "cs 0000000000000008 ss 0000000000000010" in log

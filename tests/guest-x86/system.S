@@ -19,6 +19,9 @@
 #ifndef LA57
 #define LA57 0
 #endif
+#ifndef HW_ONLY
+#define HW_ONLY 0
+#endif
     .set LA57_ON, LA57
     .set KREC, 0x150100      /* kernel recovery rip after an expected exception */
     .set UREC, 0x200ff8      /* user recovery rip (in a user page) */
@@ -408,6 +411,260 @@ mix_arg:                        /* r9 += its argument; ret $8 pops it */
 mix_leaf:
     xor $0x3c, %r9
     ret
+/* b, e, s, p: what shr by more than 1 defines alike here and in QEMU (OF differs) */
+.macro JBESP
+    JC b, 21
+    JC ae, 22
+    JC e, 23
+    JC ne, 24
+    JC s, 25
+    JC p, 26
+.endm
+/* CF and ZF only: bt leaves SF, PF, OF undefined (QEMU's differ from ours) */
+.macro JCZ
+    JC b, 27
+    JC ae, 28
+    JC e, 29
+    JC ne, 30
+.endm
+/*
+ * mix_regs: the register forms of jit-alu.c on rax, rdx (random) into the checksum r9:
+ * shifts by cl, imul, cmovcc, setcc, inc/dec, neg/not, adc/sbb after each kind of flags
+ * record, movzx/movsx, xchg, bt*, cdq/cqo/cdqe, bswap. rbx, rsi, rdi, r10, r11 scratch.
+ */
+mix_regs:
+    push %rax                    /* 8- and 16-bit ALU and shifts (high bytes too) */
+    push %rdx
+    mov %rax, %rsi
+    mov %rdx, %rdi
+    cmp $0x41, %sil
+    JALL
+    cmpb $0x7f, %bh
+    JALL
+    add %dl, %ah
+    JALL
+    sbb %dh, %al
+    JALL
+    adc $0x33, %ah
+    JALL
+    xor %dil, %sil
+    JALL
+    test %dl, %ah
+    JALL
+    testb $0x81, %dh
+    JALL
+    add $0x1234, %si
+    JALL
+    cmp $-3, %di
+    JALL
+    sub %dx, %si
+    JALL
+    and $0x5a, %al
+    JALL
+    cmp $0x12345678, %eax
+    JALL
+    sbb $0x1234, %ax
+    JALL
+    add $0x7f, %al
+    JALL
+    shr $3, %si
+    JBESP
+    sar $1, %dil
+    JALL
+    shl $5, %ah
+    JALL
+    sar $2, %dx
+    JNOOF
+    shr $1, %bh
+    JALL
+    shl $0, %ax
+    JALL
+    add %rsi, %r9
+    xor %rdi, %r9
+    add %rax, %r9
+    xor %rdx, %r9
+    add %rbx, %r9
+    pop %rdx
+    pop %rax
+    mov %ecx, %r10d
+    mov %edx, %ecx               /* counts from the data: masked, 0 keeps the flags */
+    mov %rax, %rsi
+    shl %cl, %rsi
+    JALL
+    adc %rsi, %r9                /* after a shift: CF through x86_cc_carry */
+    JALL
+    mov %eax, %esi
+    shr %cl, %esi
+    JBESP
+    add %rsi, %r9
+    mov %rdx, %rsi
+    sar %cl, %rsi
+    JNOOF
+    xor %rsi, %r9
+    mov %eax, %esi
+    sar %cl, %esi
+    JNOOF
+    inc %rsi                     /* after a shift: CF kept through x86_cc_carry */
+    JALL
+    add %rsi, %r9
+    mov $1, %cl
+    mov %rdx, %rdi
+    shr %cl, %rdi
+    JALL
+    sbb %rdi, %r9
+    JALL
+    mov %rax, %rsi
+    imul %rdx, %rsi
+    JALL
+    adc %rsi, %r9                /* after imul: flags in eflags */
+    JALL
+    imul $0x12345, %edx, %esi
+    JALL
+    inc %esi
+    JALL
+    cmovo %rax, %rsi
+    cmovb %edx, %esi
+    add %rsi, %r9
+    imul $-3, %eax, %edi
+    JALL
+    cmovs %edi, %esi
+    imul %eax, %edi
+    JALL
+    cmovge %rdx, %rdi
+    add %rdi, %r9
+    cmp %rdx, %rax
+    cmovb %rdx, %rsi
+    cmovg %eax, %esi
+    cmovp %rdi, %rsi
+    cmovo %r9, %rdi
+    cmovbe %rdi, %rsi
+    sbb %rsi, %r9                /* after sub */
+    JALL
+    mov %r8, %rsi                /* 32-bit cmov: upper half cleared, taken or not */
+    cmovg %r8d, %esi
+    add %rsi, %r9
+    mov %r8, %rsi
+    cmovle %r9d, %esi
+    add %rsi, %r9
+    setl %bl
+    setg %bh
+    setp %r11b
+    seto %sil
+    add %rsi, %r9
+    xor %rbx, %r9
+    add %r11, %r9
+    test %edx, %eax
+    adc $7, %esi                 /* after logic */
+    JALL
+    sbb $0x1234, %rdi
+    JALL
+    setbe %dil
+    setns %ah
+    cmovle %rdi, %rsi
+    adc %esi, %edi
+    JALL
+    inc %rdi                     /* after adc: CF kept from a record that is not add */
+    JALL
+    dec %edi
+    JALL
+    adc %edi, %esi               /* after inc/dec */
+    JALL
+    dec %rsi
+    JALL
+    mov $-1, %edi                /* inc/dec across the 32-bit boundary */
+    inc %edi
+    JALL
+    add %rdi, %r9
+    dec %edi
+    JALL
+    add %rdi, %r9
+    test $0x8001, %esi           /* test r, imm (f7 /0) */
+    JALL
+    test $-16, %rdi
+    JALL
+    sbb %rsi, %rdi
+    JALL
+    xor %rdi, %r9
+    add %rsi, %r9
+    mov %rdx, %rsi
+    neg %rsi
+    JALL
+    neg %edi
+    JALL
+    add %rdi, %r9
+    not %rsi                     /* no flags: neg's stay */
+    JALL
+    not %edi
+    add %rsi, %r9
+    xor %rdi, %r9
+    movzbl %dh, %esi
+    movsbq %al, %rdi
+    add %rsi, %r9
+    xor %rdi, %r9
+    movswl %dx, %esi
+    movslq %edx, %rdi
+    add %rsi, %r9
+    xor %rdi, %r9
+    movzwq %ax, %rsi
+    movsbl %ah, %edi
+    movsbl %r9b, %ebx
+    add %rsi, %r9
+    xor %rdi, %r9
+    add %rbx, %r9
+    mov %rax, %rsi
+    mov %rdx, %rdi
+    xchg %rsi, %rdi
+    xchg %esi, %edi
+    xchg %eax, %esi
+    xchg %rdx, %rsi
+    add %rsi, %r9
+    xor %rdi, %r9
+    add %rax, %r9
+    cmp %rdi, %rsi
+    bt %rdx, %rax
+    JCZ
+    bts $37, %rsi
+    JCZ
+    btr %edx, %esi
+    JCZ
+    btc $5, %edi
+    JCZ
+    bt %eax, %edx
+    JCZ
+    btc %rax, %rdi
+    JCZ
+    add %rsi, %r9
+    xor %rdi, %r9
+    mov %rax, %rsi
+    bswap %rsi
+    mov %edx, %edi
+    bswap %edi
+    add %rsi, %r9
+    xor %rdi, %r9
+    mov %rdx, %rsi
+    mov %rax, %r11
+    mov %r8, %rax                /* cqo of 64 random bits */
+    cqto
+    add %rdx, %r9
+    mov %r11, %rax
+    cltq
+    cqto
+    add %rdx, %r9
+    mov %rsi, %rdx
+    cwtl
+    cltd
+    xor %rdx, %r9
+    add %rax, %r9
+    mov %rsi, %rdx
+    imul mix_k(%rip), %rsi       /* rip-relative operands of handler calls */
+    add %rsi, %r9
+    btl $5, mix_k + 8(%rip)
+    sbb mix_k + 8(%rip), %r9
+    mov %r10d, %ecx
+    ret
+mix_k:
+    .quad 0x9e3779b97f4a7c15, 0x0123456789abcdef
+
 mix:
     push %rbx
     sub $128, %rsp
@@ -466,6 +723,7 @@ mix:
     JALL
     cmp $0x80, %al
     JALL
+    call mix_regs
     lea 0x10(%rax,%rdx,4), %rsi
     add %rsi, %r9
     mov %eax, %ebx
@@ -532,6 +790,39 @@ smc_start:
     ret
 smc_end:
 
+/*
+ * smc64: 64-bit code in RAM (0x190000) stores into its own block (the immediate of the
+ * next instruction), so the JIT leaves the block after the store and goes on at the
+ * patched instruction, without running the add before it again. Three rounds, each
+ * copying the code afresh (a store to translated code: the block is dropped).
+ */
+smc_code:
+    add $1, %rdx
+    movl $0x42, smc_insn + 1 - smc_code(%rdi)
+smc_insn:
+    mov $0x11, %eax
+    ret
+smc_code_end:
+smc64:
+    xor %edx, %edx
+    xor %r9d, %r9d
+    mov $3, %r8d
+1:  lea smc_code(%rip), %rsi
+    mov $0x190000, %edi
+    mov $(smc_code_end - smc_code), %ecx
+    rep movsb
+    mov $0x190000, %edi
+    call *%rdi
+    add %rax, %r9
+    dec %r8d
+    jnz 1b
+    PRINT "smc "
+    PHEX %r9
+    PRINT " "
+    PHEX %rdx
+    NL
+    ret
+
 start64:
     mov $0x10, %ax
     mov %ax, %ds
@@ -543,6 +834,7 @@ start64:
     PRINT "long mode"
     NL
     call mix
+    call smc64
     mov $0x142000, %rdi         /* TSS: RSP0, IST1, IST2 */
     xor %eax, %eax
     mov $0x68, %ecx
@@ -915,6 +1207,10 @@ user_start:
     UREC_AT 1f
     ud2                         /* #UD on IST1 */
 1:  UREC_AT 1f
+#if HW_ONLY /* QEMU 7.2 runs it as a mov: test_x86_jit, the interpreter against the JIT */
+    .byte 0xc7, 0xc8, 0x78, 0x56, 0x34, 0x12 /* c7 /1 on a register: #UD, as hardware */
+1:  UREC_AT 1f
+#endif
     mov 0x205000, %eax          /* a supervisor page: #PF, user, present */
 1:  int $0x80                   /* DPL 3 gate: RSP0 */
     UREC_AT 1f                  /* iretq to CPL 3 kept FS's base: 0x3333 from the data page */

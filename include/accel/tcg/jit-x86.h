@@ -237,6 +237,7 @@ void x86_call(X86Buf *b, const void *fn); /* through rax: clobbers it */
 void x86_push(X86Buf *b, X86Reg r);
 void x86_pop(X86Buf *b, X86Reg r);
 void x86_ret(X86Buf *b);
+void x86_pushf(X86Buf *b); /* pushfq: the host flags onto the stack */
 /* Point a rel32 field (from x86_jcc/x86_jmp) at target. */
 void x86_patch_rel32(uint8_t *field, const void *target);
 /* Pad with NOPs until the address p + offset is a multiple of align. */
