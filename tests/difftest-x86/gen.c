@@ -237,7 +237,9 @@ Operand mem_operand(Gen *g, int size, int acc, bool hi8, int not_reg)
     uint64_t target = pick_target(g, size);
     unsigned k = below(g->r, 100);
 
-    if ((g->groups & 1u << XG_FAULT) && k < 4) { /* whatever a register holds */
+    /* Whatever a register holds (not in host-safe streams: that may be a page the host
+     * does not map as the guest does, the GDT say). */
+    if ((g->groups & 1u << XG_FAULT) && !g->host && k < 4) {
         m.base = pick_addr_reg(g, hi8, not_reg);
         pick_disp(g, &m);
         if (below(g->r, 2)) {

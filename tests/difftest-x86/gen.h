@@ -19,7 +19,8 @@
  *
  * Host-safe streams (host = true) leave no flag or register undefined that a later
  * instruction or the final comparison could see: after an instruction with undefined flags
- * comes a cmp that defines them all, and bsf/bsr get a non-zero source.
+ * comes a cmp that defines them all, and bsf/bsr get a non-zero source. Nor do they take
+ * addresses from arbitrary registers (XG_FAULT).
  */
 #ifndef TESTS_DIFFTEST_X86_GEN_H
 #define TESTS_DIFFTEST_X86_GEN_H
