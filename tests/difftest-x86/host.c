@@ -103,7 +103,6 @@ bool host_init(void)
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     static uint8_t alt[64 * 1024];
     stack_t ss = {.ss_sp = alt, .ss_size = sizeof(alt)};
-    struct sigaction sa = {.sa_handler = on_fault, .sa_flags = SA_ONSTACK | SA_NODEFER};
 
     if (m != (uint8_t *)XG_BASE) {
         fprintf(stderr, "difftest-x86: cannot map the stream's pages at 0x%llx: %m\n",
@@ -123,16 +122,15 @@ bool host_init(void)
     mprotect(m + (XG_STACK + XG_STACK_SIZE - XG_BASE), XG_WINDOW - XG_STACK - XG_STACK_SIZE,
              PROT_NONE);
     sigaltstack(&ss, NULL);
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
-    sigaction(SIGFPE, &sa, NULL);
-    sigaction(SIGILL, &sa, NULL);
     return true;
 }
 
 int host_run(const uint8_t *code, const uint8_t *stack, const uint8_t *window, HostRegs *regs)
 {
     uint8_t *w = (uint8_t *)XG_WINDOW;
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+    struct sigaction sa = {.sa_handler = on_fault, .sa_flags = SA_ONSTACK | SA_NODEFER};
+    struct sigaction old_sa[4];
     sigset_t all, old;
 
     memcpy((void *)XG_CODE, code, XG_CODE_MAX);
@@ -146,16 +144,20 @@ int host_run(const uint8_t *code, const uint8_t *stack, const uint8_t *window, H
     hs.flags = regs->flags;
     /* Asynchronous signals would be delivered on the guest's stack: none now. */
     sigfillset(&all);
-    sigdelset(&all, SIGSEGV);
-    sigdelset(&all, SIGBUS);
-    sigdelset(&all, SIGFPE);
-    sigdelset(&all, SIGILL);
+    /* Only around the native run: elsewhere a fault is the test's own, to crash on. */
+    for (int i = 0; i < 4; i++) {
+        sigdelset(&all, faults[i]);
+        sigaction(faults[i], &sa, &old_sa[i]);
+    }
     pthread_sigmask(SIG_BLOCK, &all, &old);
     fault_sig = 0;
     if (!sigsetjmp(fault_jmp, 0)) {
         ((void (*)(void))stub)();
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    for (int i = 0; i < 4; i++) {
+        sigaction(faults[i], &old_sa[i], NULL);
+    }
     if (fault_sig) {
         return fault_sig;
     }

@@ -61,6 +61,8 @@ typedef struct ArchState {
 
 typedef struct Harness {
     MemoryRegion ram;
+    MemoryRegion io; /* an empty I/O space: a stream that rewrote itself may run in/out */
+    AddressSpace io_as;
     X86CPU *cpu;
     XGenStream s;
     ArchState init, interp, jit;
@@ -519,6 +521,9 @@ static int group_setup(void **state)
     memory_region_add_subregion(get_system_memory(), 0, &h.ram);
     h.cpu = X86_CPU(object_new(X86_CPU_TYPE_NAME("qemu64")));
     h.cpu->as = address_space_memory();
+    memory_region_init(&h.io, "difftest.io", 0x10000);
+    address_space_init(&h.io_as, &h.io, "difftest.io");
+    h.cpu->io_as = &h.io_as;
     no_reboot = true; /* a triple fault's reset request ends the run (see run) */
     h.host_ok = host_init();
     assert_true(h.host_ok);
