@@ -570,7 +570,7 @@ int main(void)
             const char *grp = getenv("DIFFTEST_GROUPS");
             return !check_seed(strtoull(seed, NULL, 0), grp ? strtoul(grp, NULL, 0) : XG_ALL);
         }
-        return fuzz(atol(secs), seed ? strtoull(seed, NULL, 0) : (uint64_t)time(NULL) * 1000);
+        return fuzz(atol(secs), seed ? strtoull(seed, NULL, 0) : (uint64_t)time(NULL) * 10000000);
     }
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
