@@ -137,7 +137,7 @@ static bool gen_mov(X86Buf *b, const X86Insn *d)
     if (d->mem || d->lock) {
         return false;
     }
-    if (d->opc == 0xc7) {
+    if (d->opc == 0xc7 && (d->reg & 7) == 0) { /* c7 /1../7: #UD, from the handler */
         x86_mov_ri(b, X86_RAX, w ? (uint64_t)d->imm : (uint32_t)d->imm);
         x86_mov_mr(b, true, GREG(d->rm), X86_RAX);
         return true;
