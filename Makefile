@@ -62,7 +62,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 X86_UNIT_BINS := $(filter $(BUILD)/tests/unit/test-x86-%,$(UNIT_BINS))
 
-.PHONY: all check unit unit-bins guest bench clean format format-check run images soak soak-smp fuzz-jit \
+.PHONY: all check unit unit-bins guest bench clean format format-check run images soak soak-smp fuzz-jit fuzz-jit-x86 \
         test-vector-long
 all: $(BUILD)/kestrel $(BUILD)/kestrel-x86_64
 
@@ -107,6 +107,14 @@ $(DIFFTEST_BIN): $(DIFFTEST_SRCS) tests/difftest/gen.h $(LIB_OBJS)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -MF $@.d -o $@ $(DIFFTEST_SRCS) $(LIB_OBJS) $(LDLIBS) -lcmocka
 
+# Differential test of the x86 engines and the host (tests/difftest-x86); with the unit tests.
+DIFFTEST_X86_SRCS := $(wildcard tests/difftest-x86/*.c)
+DIFFTEST_X86_BIN := $(BUILD)/tests/unit/test-difftest-x86
+$(DIFFTEST_X86_BIN): $(DIFFTEST_X86_SRCS) $(wildcard tests/difftest-x86/*.h) $(X86_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) -MF $@.d -o $@ $(DIFFTEST_X86_SRCS) $(X86_LIB_OBJS) $(LDLIBS) -lcmocka
+
 # The decoder's unit test again with the decoder under UBSan (it may shift no negative value).
 DECODE_SRCS := $(wildcard target/riscv/decode*.c)
 $(BUILD)/tests/unit/test-decode-ubsan: tests/unit/test-decode.c $(DECODE_SRCS) $(LIB_OBJS)
@@ -117,7 +125,7 @@ $(BUILD)/tests/unit/test-decode-ubsan: tests/unit/test-decode.c $(DECODE_SRCS) $
 	    $(filter-out $(DECODE_SRCS:%.c=$(BUILD)/%.o),$(LIB_OBJS)) $(LDLIBS) -lcmocka
 
 # `make unit` builds and runs the unit tests; unit-bins only builds them.
-unit-bins: $(UNIT_BINS) $(DIFFTEST_BIN) $(BUILD)/tests/unit/test-decode-ubsan
+unit-bins: $(UNIT_BINS) $(DIFFTEST_BIN) $(DIFFTEST_X86_BIN) $(BUILD)/tests/unit/test-decode-ubsan
 
 unit: unit-bins
 	tests/run --only-unit
@@ -125,6 +133,10 @@ unit: unit-bins
 # `make fuzz-jit SECONDS=N`: the differential test with random seeds for N seconds.
 fuzz-jit: $(DIFFTEST_BIN)
 	DIFFTEST_SECONDS=$(or $(SECONDS),60) $(DIFFTEST_BIN)
+
+# `make fuzz-jit-x86 SECONDS=N`: the x86 differential test with random seeds for N seconds.
+fuzz-jit-x86: $(DIFFTEST_X86_BIN)
+	DIFFTEST_SECONDS=$(or $(SECONDS),60) $(DIFFTEST_X86_BIN)
 
 guest:
 	$(MAKE) -C tests/guest OUT=$(abspath $(BUILD)/tests/guest)
@@ -138,11 +150,11 @@ bench: all
 	scripts/bench
 
 format:
-	clang-format -i $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) $(shell find include -name '*.h')
+	clang-format -i $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) $(DIFFTEST_X86_SRCS) $(wildcard tests/difftest-x86/*.h) $(shell find include -name '*.h')
 
 format-check:
 	@echo "  FORMAT  (clang-format --dry-run)"
-	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) \
+	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) $(DIFFTEST_X86_SRCS) \
 	    $(shell find include -name '*.h')
 
 clean:

@@ -347,6 +347,16 @@ int x86_exec_xadd(CPUX86State *env, const X86Insn *d)
         return excp;
     }
     sum = x86_alu(env, 0, dest, src, size);
+    if (d->mem) {
+        /* The store first: the register may be part of the address (xadd [rdx], dh), and a
+         * store that faults must leave the register as it was. */
+        excp = x86_rm_write(env, d, size, sum);
+        if (excp == X86_EXCP_NONE) {
+            x86_set_reg(env, d, d->reg, size, dest);
+        }
+        return excp;
+    }
+    /* xadd r, r with one register: the sum, written last, wins. */
     x86_set_reg(env, d, d->reg, size, dest);
     return x86_rm_write(env, d, size, sum);
 }

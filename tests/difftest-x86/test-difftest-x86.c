@@ -1,0 +1,597 @@
+/*
+ * Differential test of the x86 engines (issue 11): random valid 64-bit instruction streams
+ * (gen.c) run on the interpreter and on the JIT in one long-mode hart over a small memory
+ * map; all 16 registers, rip, the arithmetic flags, cr2, the retired-instruction count and
+ * all of RAM (the data window, the stack with any exception frame) must come out the same.
+ * Every JIT run must have gone through the JIT (the stream's first block has host code).
+ * Host-safe streams (half of them) that end without an exception also run natively on the
+ * host (host.c), which must agree on the registers, flags and memory: so a bug both engines
+ * share is found too.
+ *
+ * The hart: CPL 0, 4-level paging mapping the layout of gen.h at XG_BASE onto RAM at
+ * physical 0 (the page tables themselves unmapped), CR0.WP set (the read-only window page
+ * faults), an IDT whose 32 vectors go to a hlt each at XG_BASE + 16 * vector, so the final
+ * rip names the vector, and the error code is in the frame on the stack.
+ *
+ * `make unit` runs one case per instruction group with fixed seeds; `make fuzz-jit-x86
+ * SECONDS=N` (DIFFTEST_SECONDS=N) runs streams of all groups with time-based seeds for N
+ * seconds instead. A mismatch prints the seed and the stream minimized (units turned into
+ * nops while it still fails). DIFFTEST_SEED=S runs one seed and prints it (all groups, or the mask
+ * DIFFTEST_GROUPS).
+ */
+#include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "accel/tcg/jit.h"
+#include "accel/tcg/tb.h"
+#include "accel/tcg/tcg.h"
+#include "gen.h"
+#include "host.h"
+#include "system/memory.h"
+#include "system/runstate.h"
+#include "target/i386/cpu.h"
+#include "util/timer.h"
+
+#define RAM_SIZE 0x40000
+#define PA(va) ((va)-XG_BASE) /* the mapped pages: physical = linear - XG_BASE */
+#define GDT_VA (XG_BASE + 0x1000)
+#define IDT_VA (XG_BASE + 0x2000)
+#define PML4 0x38000 /* then PDPT, PD, PT in the next pages */
+#define N_VECTORS 32
+#define STREAMS 150
+#define UNITS 40
+
+enum { PG_P = 1, PG_RW = 2 };
+
+typedef struct ArchState {
+    uint64_t regs[16];
+    uint64_t rip, flags, cr2, instret;
+    bool triple_fault;
+    uint8_t ram[RAM_SIZE];
+} ArchState;
+
+typedef struct Harness {
+    MemoryRegion ram;
+    MemoryRegion io; /* an empty I/O space: a stream that rewrote itself may run in/out */
+    AddressSpace io_as;
+    X86CPU *cpu;
+    XGenStream s;
+    ArchState init, interp, jit;
+    bool host_ok;     /* host_init mapped the pages */
+    bool jit_missing; /* the last JIT run's first block has no host code */
+    int jitted;       /* JIT runs whose first block is there, with host code */
+    int host_runs, host_skipped;
+} Harness;
+
+static Harness h;
+
+static void put64(uint8_t *ram, uint64_t pa, uint64_t v)
+{
+    memcpy(ram + pa, &v, 8);
+}
+
+/* Page tables, GDT, IDT and handlers into s->ram (gen.h and the top of this file). */
+static void make_system(ArchState *s)
+{
+    static const uint16_t rw_pages[] = {0x20, 0x21, 0x30, 0x31};
+
+    put64(s->ram, PML4, (PML4 + 0x1000) | PG_P | PG_RW);
+    put64(s->ram, PML4 + 0x1000, (PML4 + 0x2000) | PG_P | PG_RW);
+    put64(s->ram, PML4 + 0x2000 + 8 * (XG_BASE >> 21), (PML4 + 0x3000) | PG_P | PG_RW);
+    for (int i = 0; i < 3; i++) { /* handlers and the end, GDT, IDT */
+        put64(s->ram, PML4 + 0x3000 + 8 * i, (uint64_t)i << 12 | PG_P);
+    }
+    for (int i = 0; i < XG_CODE_MAX >> 12; i++) {
+        uint64_t pa = PA(XG_CODE) + ((uint64_t)i << 12);
+        put64(s->ram, PML4 + 0x3000 + 8 * (pa >> 12), pa | PG_P | PG_RW);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(rw_pages); i++) {
+        put64(s->ram, PML4 + 0x3000 + 8 * rw_pages[i], (uint64_t)rw_pages[i] << 12 | PG_P | PG_RW);
+    }
+    put64(s->ram, PML4 + 0x3000 + 8 * 0x32, 0x32000 | PG_P); /* read-only; 0x33: none */
+    put64(s->ram, PA(GDT_VA) + 8, 0x00209a0000000000ULL);    /* 0x08: 64-bit code, DPL 0 */
+    put64(s->ram, PA(GDT_VA) + 16, 0x0000920000000000ULL);   /* 0x10: data */
+    for (int v = 0; v < N_VECTORS; v++) {
+        uint64_t handler = XG_BASE + 16 * v;
+        uint64_t lo =
+            (handler & 0xffff) | 0x08 << 16 | (uint64_t)0x8e00 << 32 | (handler & 0xffff0000) << 32;
+        put64(s->ram, PA(IDT_VA) + 16 * v, lo);
+        put64(s->ram, PA(IDT_VA) + 16 * v + 8, handler >> 32);
+        s->ram[PA(handler)] = 0xf4; /* hlt */
+    }
+    s->ram[PA(XG_END)] = 0xf4;
+}
+
+/* A random starting state: registers, flags, the window's and the stack's bytes. */
+static void make_init(XGenRng *r, ArchState *s)
+{
+    static const uint64_t rsp_offsets[] = {0, 0, 0x10, 4, 2, 0x808};
+
+    memset(s, 0, sizeof(*s));
+    make_system(s);
+    for (int i = 0; i < 16; i++) {
+        s->regs[i] = xgen_interesting(r);
+    }
+    s->regs[4] = XG_STACK + 0x1000 + rsp_offsets[xgen_rand(r) % ARRAY_SIZE(rsp_offsets)];
+    s->flags = (xgen_rand(r) & CC_ARITH) | 2;
+    for (uint64_t a = 0; a < XG_WINDOW_SIZE; a += 8) {
+        put64(s->ram, PA(XG_WINDOW) + a, xgen_interesting(r));
+    }
+    for (uint64_t a = 0; a < XG_STACK_SIZE; a += 8) {
+        put64(s->ram, PA(XG_STACK) + a, xgen_rand(r));
+    }
+}
+
+static void load_state(const ArchState *s)
+{
+    CPUX86State *env = &h.cpu->env;
+    uint64_t gdt_code = 0x00209a0000000000ULL;
+
+    x86_cpu_reset(h.cpu);
+    memcpy(h.ram.ram_ptr, s->ram, RAM_SIZE);
+    memcpy(h.ram.ram_ptr + PA(XG_CODE), h.s.code, h.s.size);
+    memcpy(env->regs, s->regs, sizeof(s->regs));
+    env->efer = EFER_LME | EFER_LMA | EFER_NXE;
+    env->cr[3] = PML4;
+    env->cr[4] = CR4_PAE;
+    env->cr[0] = CR0_PE | CR0_PG | CR0_ET | CR0_WP;
+    env->gdt.base = GDT_VA;
+    env->gdt.limit = 23;
+    env->idt.base = IDT_VA;
+    env->idt.limit = N_VECTORS * 16 - 1;
+    x86_seg_from_desc(&env->segs[R_CS], 0x08, (uint32_t)gdt_code, gdt_code >> 32);
+    x86_set_eflags(env, s->flags);
+    env->rip = XG_CODE;
+    h.cpu->tb_instret = 0;
+    h.cpu->wait_sipi = false; /* the one hart is the BSP */
+    x86_tlb_flush_all(h.cpu); /* the registers were set behind its back */
+}
+
+static void save_state(ArchState *s)
+{
+    CPUX86State *env = &h.cpu->env;
+
+    memcpy(s->regs, env->regs, sizeof(s->regs));
+    s->rip = env->rip;
+    s->flags = x86_get_eflags(env);
+    s->cr2 = env->cr[2];
+    s->instret = h.cpu->tb_instret;
+    s->triple_fault = false;
+    memcpy(s->ram, h.ram.ram_ptr, RAM_SIZE);
+}
+
+/*
+ * A stream that loops (none should: forward jumps only), or whose triple fault reset the hart
+ * (then it runs whatever is at the reset vector), is stopped by a kick and that count or
+ * the mode; both engines must agree that it did not end.
+ */
+#define LOOP_INSNS 10000000
+
+static void kick(int sig)
+{
+    if (h.cpu) {
+        atomic_store(&h.cpu->parent_obj.exit_request, true);
+    }
+}
+
+static void start_kicks(void)
+{
+    struct sigaction sa = {.sa_handler = kick, .sa_flags = SA_RESTART};
+    struct itimerval every = {{0, 100000}, {0, 100000}};
+
+    sigaction(SIGALRM, &sa, NULL);
+    setitimer(ITIMER_REAL, &every, NULL);
+}
+
+/*
+ * Run the loaded stream on one engine to its hlt; false if it loops, or if it triple-faulted
+ * (a reset request, which with no_reboot becomes the main loop's exit: nothing else would
+ * stop the hart, which takes the fault again and again).
+ */
+static bool run(bool jit, ArchState *out)
+{
+    CPUState *cs = &h.cpu->parent_obj;
+    int ret, status;
+
+    tcg_jit_enabled = jit;
+    tb_flush_all();
+    load_state(&h.init);
+    do {
+        ret = tcg_cpu_exec(cs);
+        if (ret == EXCP_INTERRUPT && main_loop_should_exit(&status)) {
+            save_state(out);
+            out->triple_fault = true;
+            return false;
+        }
+        if (ret == EXCP_INTERRUPT && h.cpu->tb_instret > LOOP_INSNS) {
+            return false;
+        }
+    } while (ret == EXCP_INTERRUPT);
+    assert_int_equal(ret, EXCP_HLT);
+    save_state(out);
+    if (jit) {
+        /* The stream really went through x86_jit_translate: its first block has host code,
+         * or is gone (a store to the code page dropped it; run_group counts those). */
+        TranslationBlock *tb = tb_lookup_phys(PA(XG_CODE));
+        h.jit_missing = tb && !tb->jit_code;
+        h.jitted += tb != NULL;
+    }
+    return true;
+}
+
+/* The vector of the exception a final state took, or -1 (it reached XG_END). */
+static int vector_of(const ArchState *s)
+{
+    return s->rip == XG_END + 1 ? -1 : (int)((s->rip - XG_BASE - 1) / 16);
+}
+
+static void print_units(const XGenStream *s, bool all)
+{
+    fprintf(stderr,
+            "  stream at 0x%llx, rsp 0x%llx (objdump -D -b binary -mi386:x86-64 "
+            "--adjust-vma=0x%llx on these bytes):\n",
+            (unsigned long long)XG_CODE, (unsigned long long)s->rsp0, (unsigned long long)XG_CODE);
+    for (int u = 0; u < s->n_units; u++) {
+        unsigned a = s->unit_start[u], b = s->unit_start[u + 1];
+        bool nops = true;
+        for (unsigned i = a; i < b; i++) {
+            nops &= s->code[i] == 0x90;
+        }
+        if (nops && !all) {
+            continue;
+        }
+        fprintf(stderr, "  %04x:", a);
+        for (unsigned i = a; i < b; i++) {
+            fprintf(stderr, " %02x", s->code[i]);
+        }
+        fprintf(stderr, "\n");
+    }
+}
+
+#define DIFF(field, name)                                                                          \
+    do {                                                                                           \
+        if (a->field != b->field) {                                                                \
+            fprintf(stderr, "  %s: %s 0x%" PRIx64 ", %s 0x%" PRIx64 "\n", name, an,                \
+                    (uint64_t)a->field, bn, (uint64_t)b->field);                                   \
+            n++;                                                                                   \
+        }                                                                                          \
+    } while (0)
+
+static const char *const reg_names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                          "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+
+/* Print the differences of two engines' states (quiet: count only); returns how many. */
+static int diff_states(const ArchState *a, const char *an, const ArchState *b, const char *bn,
+                       bool quiet)
+{
+    int n = 0;
+
+    if (quiet) {
+        return memcmp(a, b, sizeof(*a)) != 0;
+    }
+    for (int i = 0; i < 16; i++) {
+        DIFF(regs[i], reg_names[i]);
+    }
+    DIFF(rip, "rip");
+    DIFF(flags, "rflags");
+    DIFF(cr2, "cr2");
+    DIFF(instret, "instret");
+    DIFF(triple_fault, "triple fault");
+    for (unsigned i = 0; i < RAM_SIZE; i++) {
+        if (a->ram[i] != b->ram[i] && n < 40) {
+            fprintf(stderr, "  va 0x%llx: %s 0x%02x, %s 0x%02x\n",
+                    (unsigned long long)(XG_BASE + i), an, a->ram[i], bn, b->ram[i]);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* The host's verdict on the interpreter's final state: differences (printed unless quiet). */
+static int diff_host(const ArchState *in, const ArchState *out, bool quiet)
+{
+    HostRegs hr;
+    int n = 0, sig;
+
+    memcpy(hr.r, in->regs, sizeof(hr.r));
+    hr.flags = in->flags;
+    sig = host_run(h.s.code, in->ram + PA(XG_STACK), in->ram + PA(XG_WINDOW), &hr);
+    if (sig) {
+        if (!quiet) {
+            fprintf(stderr, "  host: signal %d, the interpreter: no exception\n", sig);
+        }
+        return 1;
+    }
+    for (int i = 0; i < 16; i++) {
+        if (hr.r[i] != out->regs[i]) {
+            if (!quiet) {
+                fprintf(stderr, "  %s: host 0x%" PRIx64 ", engines 0x%" PRIx64 "\n", reg_names[i],
+                        hr.r[i], out->regs[i]);
+            }
+            n++;
+        }
+    }
+    if (hr.flags != (out->flags & CC_ARITH)) {
+        if (!quiet) {
+            fprintf(stderr, "  flags: host 0x%" PRIx64 ", engines 0x%" PRIx64 "\n", hr.flags,
+                    out->flags & CC_ARITH);
+        }
+        n++;
+    }
+    n += memcmp(host_stack(), out->ram + PA(XG_STACK), XG_STACK_SIZE) != 0;
+    n += memcmp(host_window(), out->ram + PA(XG_WINDOW), 3 * 0x1000) != 0;
+    n += memcmp(host_code(), out->ram + PA(XG_CODE), XG_CODE_MAX) != 0;
+    for (unsigned i = 0; i < 3 * 0x1000 && !quiet; i++) {
+        if (host_window()[i] != out->ram[PA(XG_WINDOW) + i]) {
+            fprintf(stderr, "  va 0x%llx: host 0x%02x, engines 0x%02x\n",
+                    (unsigned long long)(XG_WINDOW + i), host_window()[i],
+                    out->ram[PA(XG_WINDOW) + i]);
+        }
+    }
+    for (unsigned i = 0; i < XG_STACK_SIZE && !quiet; i++) {
+        if (host_stack()[i] != out->ram[PA(XG_STACK) + i]) {
+            fprintf(stderr, "  va 0x%llx: host 0x%02x, engines 0x%02x\n",
+                    (unsigned long long)(XG_STACK + i), host_stack()[i],
+                    out->ram[PA(XG_STACK) + i]);
+        }
+    }
+    return n;
+}
+
+enum { OK, ENGINES_DIFFER, HOST_DIFFERS, LOOPS, NOT_JITTED };
+
+/* Run the current stream (h.s from h.init) everywhere; what went wrong. */
+static int check_stream(bool host, bool quiet)
+{
+    bool jit_ends = run(true, &h.jit), interp_ends = run(false, &h.interp);
+
+    if (!jit_ends || !interp_ends) {
+        if (jit_ends != interp_ends || h.jit.triple_fault != h.interp.triple_fault) {
+            return LOOPS;
+        }
+        if (!h.jit.triple_fault) {
+            return OK;
+        }
+        return diff_states(&h.interp, "interpreter", &h.jit, "JIT", quiet) ? ENGINES_DIFFER : OK;
+    }
+    if (h.jit_missing) {
+        return NOT_JITTED;
+    }
+    if (diff_states(&h.interp, "interpreter", &h.jit, "JIT", quiet)) {
+        return ENGINES_DIFFER;
+    }
+    if (host && h.host_ok && vector_of(&h.interp) < 0) {
+        h.host_runs++;
+        return diff_host(&h.init, &h.interp, quiet) ? HOST_DIFFERS : OK;
+    }
+    h.host_skipped += host;
+    return OK;
+}
+
+/* Turn units into nops while the stream still fails the same way; print what is left. */
+static void minimize(bool host, int how)
+{
+    for (int u = 0; u < h.s.n_units; u++) {
+        uint8_t saved[XG_CODE_MAX];
+        unsigned a = h.s.unit_start[u], b = h.s.unit_start[u + 1];
+        memcpy(saved, h.s.code + a, b - a);
+        memset(h.s.code + a, 0x90, b - a);
+        if (check_stream(host, true) != how) {
+            memcpy(h.s.code + a, saved, b - a);
+        }
+    }
+    fprintf(stderr, "difftest-x86: minimized:\n");
+    check_stream(host, false);
+    print_units(&h.s, false);
+}
+
+/* One stream from seed; false (after printing why) if anything disagrees. */
+static bool check_seed(uint64_t seed, unsigned groups)
+{
+    XGenRng r = {.s = seed};
+
+    r.s = xgen_rand(&r); /* not seed * constant: neighbouring seeds would share streams */
+    bool host = seed & 1;
+    int how;
+
+    make_init(&r, &h.init);
+    xgen_stream(&r, groups, UNITS, host, h.init.regs[4], &h.s);
+    if (getenv("DIFFTEST_VERBOSE")) {
+        fprintf(stderr, "seed %" PRIu64 "\n", seed);
+        print_units(&h.s, true);
+    }
+    how = check_stream(host, true);
+    if (getenv("DIFFTEST_VERBOSE")) {
+        fprintf(stderr, "end rip 0x%" PRIx64 " vector %d instret %" PRIu64 " cr2 0x%" PRIx64 "\n",
+                h.jit.rip, vector_of(&h.jit), h.jit.instret, h.jit.cr2);
+    }
+    if (how == OK) {
+        return true;
+    }
+    static const char *const what[] = {"", "the engines disagree", "the host disagrees",
+                                       "one engine loops or triple-faults",
+                                       "the JIT did not translate it"};
+    fprintf(stderr, "difftest-x86: %s, seed %" PRIu64 " groups 0x%x\n", what[how], seed, groups);
+    check_stream(host, false);
+    print_units(&h.s, true);
+    minimize(host, how);
+    return false;
+}
+
+static void run_group(unsigned groups, uint64_t seed0)
+{
+    int bad = 0, faults = 0;
+    uint64_t insns = 0;
+
+    h.host_runs = h.host_skipped = h.jitted = 0;
+    for (int i = 0; i < STREAMS && bad < 3; i++) {
+        bad += !check_seed(seed0 + i, groups);
+        faults += vector_of(&h.jit) >= 0;
+        insns += h.jit.instret;
+    }
+    fprintf(stderr,
+            "difftest-x86: %d streams, %d ended in an exception, %" PRIu64 " instructions, "
+            "%d also on the host, %d with their first block still there (JIT code)\n",
+            STREAMS, faults, insns, h.host_runs, h.jitted);
+    assert_int_equal(bad, 0);
+    /* The streams must mostly run to their end, and the host must check many. */
+    assert_true(insns >= STREAMS * UNITS / 2);
+    assert_true(faults < STREAMS / 2);
+    assert_true(h.host_runs >= STREAMS / 4);
+    assert_true(h.jitted >= STREAMS * 9 / 10);
+}
+
+#define GROUP_TEST(name, mask, seed)                                                               \
+    static void test_##name(void **state)                                                          \
+    {                                                                                              \
+        run_group(mask, seed);                                                                     \
+    }
+#define WITH_BASE (1u << XG_MOV | 1u << XG_ALU)
+GROUP_TEST(mov, 1u << XG_MOV, 1000)
+GROUP_TEST(alu, 1u << XG_ALU, 2000)
+GROUP_TEST(unary, 1u << XG_UNARY | WITH_BASE, 3000)
+GROUP_TEST(shift, 1u << XG_SHIFT | WITH_BASE, 4000)
+GROUP_TEST(muldiv, 1u << XG_MULDIV | WITH_BASE, 5000)
+GROUP_TEST(cond, 1u << XG_COND | WITH_BASE, 6000)
+GROUP_TEST(bit, 1u << XG_BIT | WITH_BASE, 7000)
+GROUP_TEST(xchg, 1u << XG_XCHG | WITH_BASE, 8000)
+GROUP_TEST(stack, 1u << XG_STACK_ | WITH_BASE, 9000)
+GROUP_TEST(everything, XG_ALL & ~(1u << XG_FAULT), 10000)
+
+/* Loads and stores through arbitrary registers: #PF and #GP with their error code and cr2. */
+static void test_faults(void **state)
+{
+    int pf = 0, gp = 0;
+
+    for (int i = 0; i < STREAMS; i++) {
+        assert_true(check_seed(11000 + i, XG_ALL));
+        pf += vector_of(&h.jit) == 14;
+        gp += vector_of(&h.jit) == 13;
+    }
+    fprintf(stderr, "difftest-x86: %d streams, %d #PF, %d #GP\n", STREAMS, pf, gp);
+    assert_true(pf >= STREAMS / 10);
+    assert_true(gp >= 1);
+}
+
+/* ---- streams found by the fuzzer: each failed on the engines before its fix ---- */
+
+/*
+ * Run code (with the jmp to XG_END appended) from a fixed random state: the engines (and
+ * the host, when no exception is expected: vector -1) must agree; it ends with vector.
+ */
+static void run_directed(const uint8_t *code, unsigned len, int vector)
+{
+    XGenRng r = {.s = 0x5eed};
+
+    make_init(&r, &h.init);
+    memset(&h.s, 0, sizeof(h.s));
+    memcpy(h.s.code, code, len);
+    h.s.code[len] = 0xe9; /* jmp XG_END */
+    uint32_t rel = (uint32_t)(XG_END - (XG_CODE + len + 5));
+    memcpy(h.s.code + len + 1, &rel, 4);
+    h.s.size = len + 5;
+    h.s.n_units = 1;
+    h.s.unit_start[1] = len;
+    h.s.rsp0 = h.init.regs[4];
+    if (check_stream(vector < 0, true) != OK) {
+        check_stream(vector < 0, false);
+        fail_msg("the engines or the host disagree on a directed stream");
+    }
+    assert_int_equal(vector_of(&h.interp), vector);
+}
+
+/* xadd [rdx + 0x41], dh: the store went to the address rdx had after dh took the old value. */
+static void test_xadd_register_in_address(void **state)
+{
+    static const uint8_t code[] = {0xba, 0x7b, 0x0b, 0x23, 0x00, 0x0f, 0xc0, 0x72, 0x41};
+
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.interp.ram[PA(0x230bbc)], (uint8_t)(h.init.ram[PA(0x230bbc)] + 0x0b));
+}
+
+/* c7 /1 r14, imm32 (a stream rewrote the ModRM of its mov r14, imm32): #UD, not a mov. */
+static void test_c7_reg_field_is_invalid(void **state)
+{
+    static const uint8_t code[] = {0x49, 0xc7, 0xce, 0x51, 0x18, 0x23, 0x00};
+
+    run_directed(code, sizeof(code), 6);
+    assert_int_equal(h.jit.regs[14], h.init.regs[14]);
+}
+
+static int group_setup(void **state)
+{
+    assert_true(memory_region_init_ram(&h.ram, "difftest.ram", RAM_SIZE, NULL));
+    memory_region_add_subregion(get_system_memory(), 0, &h.ram);
+    h.cpu = X86_CPU(object_new(X86_CPU_TYPE_NAME("qemu64")));
+    h.cpu->as = address_space_memory();
+    memory_region_init(&h.io, "difftest.io", 0x10000);
+    address_space_init(&h.io_as, &h.io, "difftest.io");
+    h.cpu->io_as = &h.io_as;
+    no_reboot = true;     /* a triple fault's reset request ends the run (see run) */
+    clock_virtual_stop(); /* rdtsc (a stream that rewrote itself may run one) reads the same */
+    h.host_ok = host_init();
+    assert_true(h.host_ok);
+    start_kicks();
+    return 0;
+}
+
+/* `make fuzz-jit-x86`: all groups, time-based seeds, DIFFTEST_SECONDS seconds. */
+static int fuzz(long seconds, uint64_t seed)
+{
+    time_t end = time(NULL) + seconds;
+    uint64_t n = 0;
+    int bad = 0;
+
+    fprintf(stderr, "difftest-x86: random streams for %ld s from seed %" PRIu64 "\n", seconds,
+            seed);
+    for (; time(NULL) < end && bad < 10; seed++, n++) {
+        if (getenv("DIFFTEST_TRACE")) {
+            fprintf(stderr, "difftest-x86: seed %" PRIu64 "\n", seed);
+        }
+        bad += !check_seed(seed, XG_ALL);
+    }
+    fprintf(stderr, "difftest-x86: %" PRIu64 " streams (%d on the host), %d failed\n", n,
+            h.host_runs, bad);
+    return bad != 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mov),
+        cmocka_unit_test(test_alu),
+        cmocka_unit_test(test_unary),
+        cmocka_unit_test(test_shift),
+        cmocka_unit_test(test_muldiv),
+        cmocka_unit_test(test_cond),
+        cmocka_unit_test(test_bit),
+        cmocka_unit_test(test_xchg),
+        cmocka_unit_test(test_stack),
+        cmocka_unit_test(test_everything),
+        cmocka_unit_test(test_faults),
+        cmocka_unit_test(test_xadd_register_in_address),
+        cmocka_unit_test(test_c7_reg_field_is_invalid),
+    };
+    const char *secs = getenv("DIFFTEST_SECONDS"), *seed = getenv("DIFFTEST_SEED");
+
+    if (secs || seed) {
+        group_setup(NULL);
+        if (seed && !secs) {
+            setenv("DIFFTEST_VERBOSE", "1", 1);
+            const char *grp = getenv("DIFFTEST_GROUPS");
+            return !check_seed(strtoull(seed, NULL, 0), grp ? strtoul(grp, NULL, 0) : XG_ALL);
+        }
+        return fuzz(atol(secs), seed ? strtoull(seed, NULL, 0) : (uint64_t)time(NULL) * 10000000);
+    }
+    return cmocka_run_group_tests(tests, group_setup, NULL);
+}
