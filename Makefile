@@ -102,7 +102,7 @@ $(X86_UNIT_BINS): $(BUILD)/tests/unit/%: tests/unit/%.c $(X86_LIB_OBJS)
 # Differential test of the two engines (tests/difftest); it runs with the unit tests.
 DIFFTEST_SRCS := $(wildcard tests/difftest/*.c)
 DIFFTEST_BIN := $(BUILD)/tests/unit/test-difftest
-$(DIFFTEST_BIN): $(DIFFTEST_SRCS) tests/difftest/gen.h $(LIB_OBJS)
+$(DIFFTEST_BIN): $(DIFFTEST_SRCS) tests/difftest/gen.h tests/difftest/kicks.h $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -MF $@.d -o $@ $(DIFFTEST_SRCS) $(LIB_OBJS) $(LDLIBS) -lcmocka
@@ -110,7 +110,7 @@ $(DIFFTEST_BIN): $(DIFFTEST_SRCS) tests/difftest/gen.h $(LIB_OBJS)
 # Differential test of the x86 engines and the host (tests/difftest-x86); with the unit tests.
 DIFFTEST_X86_SRCS := $(wildcard tests/difftest-x86/*.c)
 DIFFTEST_X86_BIN := $(BUILD)/tests/unit/test-difftest-x86
-$(DIFFTEST_X86_BIN): $(DIFFTEST_X86_SRCS) $(wildcard tests/difftest-x86/*.h) $(X86_LIB_OBJS)
+$(DIFFTEST_X86_BIN): $(DIFFTEST_X86_SRCS) $(wildcard tests/difftest-x86/*.h) tests/difftest/kicks.h $(X86_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -MF $@.d -o $@ $(DIFFTEST_X86_SRCS) $(X86_LIB_OBJS) $(LDLIBS) -lcmocka

@@ -32,6 +32,7 @@
 
 #include <cmocka.h>
 
+#include "../difftest/kicks.h"
 #include "accel/tcg/jit.h"
 #include "accel/tcg/tb.h"
 #include "accel/tcg/tcg.h"
@@ -176,22 +177,6 @@ static void save_state(ArchState *s)
  * the mode; both engines must agree that it did not end.
  */
 #define LOOP_INSNS 10000000
-
-static void kick(int sig)
-{
-    if (h.cpu) {
-        atomic_store(&h.cpu->parent_obj.exit_request, true);
-    }
-}
-
-static void start_kicks(void)
-{
-    struct sigaction sa = {.sa_handler = kick, .sa_flags = SA_RESTART};
-    struct itimerval every = {{0, 100000}, {0, 100000}};
-
-    sigaction(SIGALRM, &sa, NULL);
-    setitimer(ITIMER_REAL, &every, NULL);
-}
 
 /*
  * Run the loaded stream on one engine to its hlt; false if it loops, or if it triple-faulted
@@ -541,7 +526,7 @@ static int group_setup(void **state)
     clock_virtual_stop(); /* rdtsc (a stream that rewrote itself may run one) reads the same */
     h.host_ok = host_init();
     assert_true(h.host_ok);
-    start_kicks();
+    start_kicks(&h.cpu->parent_obj);
     return 0;
 }
 

@@ -40,6 +40,7 @@
 #include "accel/tcg/tb.h"
 #include "accel/tcg/tcg.h"
 #include "gen.h"
+#include "kicks.h"
 #include "system/memory.h"
 #include "target/riscv/cpu.h"
 #include "target/riscv/decode.h"
@@ -82,8 +83,6 @@ typedef struct Harness {
 
 static Harness h;
 
-static void start_kicks(void);
-
 static const char *const rva23_insn_exts[] = {"zicond", "zimop",  "zca",    "zcb", "zcmop",
                                               "zawrs",  "zicbom", "zicboz", "zfh", "zfa"};
 
@@ -96,7 +95,7 @@ static int group_setup(void **state)
     for (size_t i = 0; i < ARRAY_SIZE(rva23_insn_exts); i++) {
         assert_true(riscv_cpu_set_ext(h.cpu, rva23_insn_exts[i], true));
     }
-    start_kicks();
+    start_kicks(&h.cpu->parent_obj);
     return 0;
 }
 
@@ -212,22 +211,6 @@ static void save_state(ArchState *s)
  * is a loop, which both engines must agree on.
  */
 #define LOOP_INSNS 20000000
-
-static void kick(int sig)
-{
-    if (h.cpu) {
-        atomic_store(&h.cpu->parent_obj.exit_request, true);
-    }
-}
-
-static void start_kicks(void)
-{
-    struct sigaction sa = {.sa_handler = kick, .sa_flags = SA_RESTART};
-    struct itimerval every = {{0, 100000}, {0, 100000}};
-
-    sigaction(SIGALRM, &sa, NULL);
-    setitimer(ITIMER_REAL, &every, NULL);
-}
 
 /* Run the loaded stream to its WFI (or the handler's) on one engine; false if it loops. */
 static bool run(bool jit, ArchState *out)
