@@ -86,59 +86,53 @@ void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry)
     x86_store(b, 2, ENV_FIELD(cc.op), X86_RAX);
 }
 
-/* rax/rcx/rdx = a register operand of 1..8 bytes, zero-extended (get_reg). */
-static void load_reg(X86Buf *b, const X86Insn *d, X86Reg dst, int reg, int size)
+void x86_jit_get_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg dst)
 {
-    if (size >= 4) {
-        x86_mov_rm(b, size == 8, dst, GREG(reg));
-    } else {
-        x86_load(b, size, false, dst, x86_jit_reg(d, reg, size));
-    }
+    x86_load(b, size, false, dst, x86_jit_reg(d, reg, size));
 }
 
-/* A register operand from src, as x86_set_reg: 32 bits clear the upper half, 8 and 16
- * bits leave the rest alone (src holds the value zero-extended). */
-static void store_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
+void x86_jit_set_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
 {
-    if (size >= 4) {
-        x86_mov_mr(b, true, GREG(reg), src);
-    } else {
-        x86_store(b, size, x86_jit_reg(d, reg, size), src);
+    if (size == 4) {
+        x86_mov_rr(b, false, src, src); /* the upper half cleared */
     }
+    x86_store(b, size == 4 ? 8 : size, x86_jit_reg(d, reg, size), src);
 }
 
-/*
- * adc, sbb: CF in (r8, x86_jit_gen_carry) gives the ADC1/SBB1 record, as x86_alu. 8- and
- * 16-bit forms compute on 32 bits and mask the arithmetic results to their size.
- */
-static void gen_alu(X86Buf *b, const X86Insn *d, const AluForm *f, int size)
+void x86_jit_gen_alu_op(X86Buf *b, int op, int size)
 {
     static const X86Alu host[] = {X86_ADD, X86_OR,  X86_ADC, X86_SBB, X86_AND,
                                   X86_SUB, X86_XOR, X86_SUB, X86_AND};
     static const X86CCOp ccop[] = {X86_CC_ADD, X86_CC_LOGIC, X86_CC_ADD, X86_CC_SUB,  X86_CC_LOGIC,
                                    X86_CC_SUB, X86_CC_LOGIC, X86_CC_SUB, X86_CC_LOGIC};
-    bool w = size == 8, carry = f->op == 2 || f->op == 3;
+    bool carry = op == 2 || op == 3;
 
-    if (carry) {
-        x86_jit_gen_carry(b);
-    }
-    load_reg(b, d, X86_RAX, f->dst, size);
-    if (f->src >= 0) {
-        load_reg(b, d, X86_RCX, f->src, size);
-    } else {
-        x86_mov_ri(b, X86_RCX, (uint64_t)f->imm & x86_mask(size));
-    }
     x86_mov_rr(b, true, X86_RDX, X86_RAX);
     if (carry) {
         x86_bitop_ri(b, X86_BT, X86_R8, 0); /* the host's CF = the guest's */
     }
-    x86_alu_rr(b, host[f->op], w, X86_RDX, X86_RCX);
-    if (size < 4 && ccop[f->op] != X86_CC_LOGIC) {
+    x86_alu_rr(b, host[op], size == 8, X86_RDX, X86_RCX);
+    if (size < 4 && ccop[op] != X86_CC_LOGIC) {
         x86_alu_ri(b, X86_AND, false, X86_RDX, (int32_t)x86_mask(size));
     }
-    x86_jit_record_cc(b, ccop[f->op], size, carry ? X86_R8 : X86_NOREG);
+    x86_jit_record_cc(b, ccop[op], size, carry ? X86_R8 : X86_NOREG);
+}
+
+/* A register ALU form; adc and sbb read CF first (x86_jit_gen_carry clobbers rax..r11). */
+static void gen_alu(X86Buf *b, const X86Insn *d, const AluForm *f, int size)
+{
+    if (f->op == 2 || f->op == 3) {
+        x86_jit_gen_carry(b);
+    }
+    x86_jit_get_reg(b, d, f->dst, size, X86_RAX);
+    if (f->src >= 0) {
+        x86_jit_get_reg(b, d, f->src, size, X86_RCX);
+    } else {
+        x86_mov_ri(b, X86_RCX, (uint64_t)f->imm & x86_mask(size));
+    }
+    x86_jit_gen_alu_op(b, f->op, size);
     if (f->op != 7 && f->op != 8) {
-        store_reg(b, d, f->dst, size, X86_RDX);
+        x86_jit_set_reg(b, d, f->dst, size, X86_RDX);
     }
 }
 
@@ -213,9 +207,9 @@ static bool gen_shift(X86Buf *b, const X86Insn *d)
         return false;
     }
     c &= w ? 0x3f : 0x1f;
-    load_reg(b, d, X86_RAX, d->rm, size);
+    x86_jit_get_reg(b, d, d->rm, size, X86_RAX);
     if (c == 0) { /* no flags; a 32-bit register's upper half is cleared */
-        store_reg(b, d, d->rm, size, X86_RAX);
+        x86_jit_set_reg(b, d, d->rm, size, X86_RAX);
         return true;
     }
     if (size < 4 && op == 7) { /* sar of 8/16 bits: from the sign-extended value */
@@ -229,7 +223,7 @@ static bool gen_shift(X86Buf *b, const X86Insn *d)
     }
     x86_mov_ri(b, X86_RCX, c);
     x86_jit_record_cc(b, ccop[op - 4], size, X86_NOREG);
-    store_reg(b, d, d->rm, size, X86_RDX);
+    x86_jit_set_reg(b, d, d->rm, size, X86_RDX);
     return true;
 }
 

@@ -152,30 +152,6 @@ static bool mem_form(const X86Insn *d, MemForm *f)
     return (d->map == 0 && alu_mem_form(d, f)) || mov_mem_form(d, f);
 }
 
-/* Where guest register reg of size bytes lives: ah..bh (no REX) are byte 1 of rax..rbx. */
-static X86Mem reg_slot(const X86Insn *d, int reg, int size)
-{
-    if (size == 1 && !d->rex && reg >= 4 && reg < 8) {
-        return x86_mem(JIT_ENV, (int32_t)offsetof(CPUX86State, regs[reg - 4]) - JIT_ENV_BIAS + 1);
-    }
-    return GREG(reg);
-}
-
-/* Host dst = the guest register, zero-extended from size bytes (x86_get_reg). */
-static void get_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg dst)
-{
-    x86_load(b, size, false, dst, reg_slot(d, reg, size));
-}
-
-/* The guest register = host src as x86_set_reg: 4 bytes clear the upper half, 1 and 2 merge. */
-static void set_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
-{
-    if (size == 4) {
-        x86_mov_rr(b, false, src, src);
-    }
-    x86_store(b, size == 4 ? 8 : size, reg_slot(d, reg, size), src);
-}
-
 int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss)
 {
     int32_t tag = store ? offsetof(CPUTLBEntry, addr_write) : offsetof(CPUTLBEntry, addr_read);
@@ -190,21 +166,6 @@ int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss)
     return 2;
 }
 
-/* The ALU op on rax (a) and rcx (b), zero-extended from size: rdx = the result, recorded. */
-static void gen_alu_op(X86Buf *b, int op, int size)
-{
-    static const X86Alu host[] = {X86_ADD, X86_OR,  0,       0,      X86_AND,
-                                  X86_SUB, X86_XOR, X86_SUB, X86_AND};
-    bool logic = op == 1 || op == 4 || op == 6 || op == 8;
-
-    x86_mov_rr(b, true, X86_RDX, X86_RAX);
-    x86_alu_rr(b, host[op], size == 8, X86_RDX, X86_RCX);
-    if (size < 4 && !logic) {
-        x86_movzx_rr(b, 8 * size, X86_RDX, X86_RDX); /* the carry out of the size */
-    }
-    x86_jit_record_cc(b, logic ? X86_CC_LOGIC : op == 0 ? X86_CC_ADD : X86_CC_SUB, size, X86_NOREG);
-}
-
 /* rsi = the host address of the memory operand. */
 static void gen_alu(X86Buf *b, const X86Insn *d, const MemForm *f)
 {
@@ -215,13 +176,13 @@ static void gen_alu(X86Buf *b, const X86Insn *d, const MemForm *f)
     if (f->has_imm) {
         x86_mov_ri(b, X86_RCX, (uint64_t)d->imm & x86_mask(size));
     } else {
-        get_reg(b, d, f->reg, size, f->reg_dst ? X86_RAX : X86_RCX);
+        x86_jit_get_reg(b, d, f->reg, size, f->reg_dst ? X86_RAX : X86_RCX);
     }
-    gen_alu_op(b, f->alu, size);
+    x86_jit_gen_alu_op(b, f->alu, size);
     if (writes_mem) {
         x86_store(b, size, x86_mem(X86_RSI, 0), X86_RDX);
     } else if (f->reg_dst && f->alu != 7) {
-        set_reg(b, d, f->reg, size, X86_RDX);
+        x86_jit_set_reg(b, d, f->reg, size, X86_RDX);
     }
 }
 
@@ -234,10 +195,10 @@ static void gen_modrm(X86Buf *b, const X86Insn *d, const MemForm *f)
         break;
     case MK_LOAD:
         x86_load(b, f->mem_size, f->sign, X86_RAX, x86_mem(X86_RSI, 0));
-        set_reg(b, d, f->reg, f->size, X86_RAX);
+        x86_jit_set_reg(b, d, f->reg, f->size, X86_RAX);
         break;
     case MK_STORE:
-        get_reg(b, d, f->reg, f->size, X86_RAX);
+        x86_jit_get_reg(b, d, f->reg, f->size, X86_RAX);
         x86_store(b, f->size, x86_mem(X86_RSI, 0), X86_RAX);
         break;
     default: /* MK_STORE_I */

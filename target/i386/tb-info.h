@@ -41,6 +41,15 @@ bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next);
 /* Where guest register reg of d is at size bytes (AH..BH: size 1 without REX, as
  * x86_get_reg), relative to the JIT's env register. */
 X86Mem x86_jit_reg(const X86Insn *d, int reg, int size);
+/* dst = guest register reg of d at size bytes, zero-extended (x86_get_reg). */
+void x86_jit_get_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg dst);
+/* Guest register reg of d at size bytes = src, as x86_set_reg: 4 bytes clear the upper
+ * half, 1 and 2 merge into the low bytes. */
+void x86_jit_set_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src);
+/* rdx = rax op rcx (0 add .. 7 cmp, 8 test; both zero-extended from size; adc/sbb read CF
+ * in r8 from x86_jit_gen_carry), the flags recorded as x86_alu does (clobbers rax). 8- and
+ * 16-bit forms compute on 32 bits and mask the arithmetic results to their size. */
+void x86_jit_gen_alu_op(X86Buf *b, int op, int size);
 /* The register forms of jit-alu.c: false if d is not one. */
 bool x86_jit_alu(X86Buf *b, const X86Insn *d);
 /* Store the lazy flags record: res in rdx, a in rax, b in rcx (a = b = 0 for X86_CC_LOGIC),
