@@ -202,13 +202,9 @@ static bool gen_guard(JitCtx *c, unsigned need, bool int_rd, JitFallback *fb, in
         jit_fp_guard_rne_nx(c);
         return true;
     }
-    if (rm == RISCV_RM_DYN && (need & GUARD_RNE)) {
-        if (need & GUARD_NX) {
-            gen_guard_rne_nx(b);
-        } else {
-            x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(frm)));
-            x86_test_rr(b, false, X86_RAX, X86_RAX);
-        }
+    if (rm == RISCV_RM_DYN && (need & GUARD_RNE)) { /* RNE alone (with NX: just above) */
+        x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(frm)));
+        x86_test_rr(b, false, X86_RAX, X86_RAX);
         fb[(*n)++] = jit_fp_fallback(c, X86_CC_NE, int_rd);
         return true;
     }
