@@ -6,6 +6,9 @@
  * them per instruction (x86_set_cc); where the SDM
  * leaves a flag undefined we write what is simplest (the unit tests compare
  * only defined flags with the host).
+ *
+ * A form that writes its r/m operand back reads it with x86_rm_read_for_write, so a store
+ * that faults does so before any flag or register changes (as on hardware).
  */
 #include "exec-internal.h"
 
@@ -30,17 +33,21 @@ int x86_exec_alu(CPUX86State *env, const X86Insn *d)
         }
         return X86_EXCP_NONE;
     }
-    excp = x86_rm_read(env, d, size, (form & 2) ? &b : &a);
-    if (excp != X86_EXCP_NONE) {
-        return excp;
-    }
     if (form & 2) {
+        excp = x86_rm_read(env, d, size, &b);
+        if (excp != X86_EXCP_NONE) {
+            return excp;
+        }
         a = x86_get_reg(env, d, d->reg, size);
         r = x86_alu(env, op, a, b, size);
         if (op != 7) {
             x86_set_reg(env, d, d->reg, size, r);
         }
         return X86_EXCP_NONE;
+    }
+    excp = op == 7 ? x86_rm_read(env, d, size, &a) : x86_rm_read_for_write(env, d, size, &a);
+    if (excp != X86_EXCP_NONE) {
+        return excp;
     }
     b = x86_get_reg(env, d, d->reg, size);
     r = x86_alu(env, op, a, b, size);
@@ -51,7 +58,8 @@ int x86_exec_grp1(CPUX86State *env, const X86Insn *d)
 {
     int op = d->reg & 7;
     uint64_t a, r;
-    int excp = x86_rm_read(env, d, d->opsize, &a);
+    int excp =
+        op == 7 ? x86_rm_read(env, d, d->opsize, &a) : x86_rm_read_for_write(env, d, d->opsize, &a);
 
     if (excp != X86_EXCP_NONE) {
         return excp;
@@ -100,7 +108,7 @@ int x86_exec_incdec_r(CPUX86State *env, const X86Insn *d)
 int x86_exec_inc_dec_rm(CPUX86State *env, const X86Insn *d, bool dec)
 {
     uint64_t a;
-    int excp = x86_rm_read(env, d, d->opsize, &a);
+    int excp = x86_rm_read_for_write(env, d, d->opsize, &a);
 
     if (excp != X86_EXCP_NONE) {
         return excp;
@@ -176,7 +184,7 @@ int x86_exec_shift(CPUX86State *env, const X86Insn *d)
     int excp;
 
     c &= size == 8 ? 0x3f : 0x1f;
-    excp = x86_rm_read(env, d, size, &a);
+    excp = x86_rm_read_for_write(env, d, size, &a);
     if (excp != X86_EXCP_NONE) {
         return excp;
     }
@@ -197,7 +205,7 @@ static int double_shift(CPUX86State *env, const X86Insn *d, bool left)
         (d->opc & 1 ? (unsigned)env->regs[R_ECX] : (unsigned)d->imm) & (size == 8 ? 0x3f : 0x1f);
     uint64_t a, b = x86_get_reg(env, d, d->reg, size), r, cf;
     unsigned __int128 pair;
-    int excp = x86_rm_read(env, d, size, &a);
+    int excp = x86_rm_read_for_write(env, d, size, &a);
 
     if (excp != X86_EXCP_NONE) {
         return excp;
@@ -235,6 +243,7 @@ static int bit_op(CPUX86State *env, const X86Insn *d, int op, int64_t off, bool 
 {
     int size = d->opsize, bits = 8 * size;
     uint64_t v, bit;
+    void *host;
     int excp;
 
     if (d->mem && reg_off) {
@@ -244,7 +253,8 @@ static int bit_op(CPUX86State *env, const X86Insn *d, int op, int64_t off, bool 
         int seg = x86_ea_seg(d);
 
         bit = off - unit * bits;
-        excp = x86_read_mem(env, seg, ea, size, &v);
+        excp = op == 0 ? X86_EXCP_NONE : x86_probe_write(env, seg, ea, size, &host);
+        excp = excp != X86_EXCP_NONE ? excp : x86_read_mem(env, seg, ea, size, &v);
         if (excp != X86_EXCP_NONE) {
             return excp;
         }
@@ -256,7 +266,7 @@ static int bit_op(CPUX86State *env, const X86Insn *d, int op, int64_t off, bool 
         return x86_write_mem(env, seg, ea, size, v);
     }
     bit = off & (bits - 1);
-    excp = x86_rm_read(env, d, size, &v);
+    excp = op == 0 ? x86_rm_read(env, d, size, &v) : x86_rm_read_for_write(env, d, size, &v);
     if (excp != X86_EXCP_NONE) {
         return excp;
     }
@@ -320,7 +330,7 @@ int x86_exec_cmpxchg(CPUX86State *env, const X86Insn *d)
 {
     int size = d->opsize;
     uint64_t dest, acc = x86_get_reg(env, d, R_EAX, size);
-    int excp = x86_rm_read(env, d, size, &dest);
+    int excp = x86_rm_read_for_write(env, d, size, &dest);
 
     if (excp != X86_EXCP_NONE) {
         return excp;
@@ -341,7 +351,7 @@ int x86_exec_xadd(CPUX86State *env, const X86Insn *d)
 {
     int size = d->opsize;
     uint64_t dest, src = x86_get_reg(env, d, d->reg, size), sum;
-    int excp = x86_rm_read(env, d, size, &dest);
+    int excp = x86_rm_read_for_write(env, d, size, &dest);
 
     if (excp != X86_EXCP_NONE) {
         return excp;

@@ -257,7 +257,7 @@ int x86_exec_popf(CPUX86State *env, const X86Insn *d)
 int x86_exec_enter(CPUX86State *env, const X86Insn *d)
 {
     int osz = d->opsize, level = d->imm2 & 31, ssz = x86_stack_size(env);
-    uint64_t sm = x86_mask(ssz), bp = env->regs[R_EBP], frame, v;
+    uint64_t sm = x86_mask(ssz), bp = env->regs[R_EBP], sp = env->regs[R_ESP], frame, v;
     int excp = x86_stack_push(env, osz, bp);
 
     frame = env->regs[R_ESP] & sm;
@@ -272,6 +272,7 @@ int x86_exec_enter(CPUX86State *env, const X86Insn *d)
         excp = x86_stack_push(env, osz, frame);
     }
     if (excp != X86_EXCP_NONE) {
+        env->regs[R_ESP] = sp; /* a fault changes nothing: the pushes before it neither */
         return excp;
     }
     x86_set_reg(env, d, R_EBP, osz == 2 ? 2 : ssz, frame);

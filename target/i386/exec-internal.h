@@ -232,6 +232,21 @@ void x86_set_reg(CPUX86State *env, const X86Insn *d, int reg, int size, uint64_t
 /* The r/m operand, register or memory. */
 int x86_rm_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val);
 int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val);
+/*
+ * The r/m operand of an instruction that writes it back (read-modify-write): a memory one
+ * is first checked writable (x86_probe_write), so the store's fault is raised here, before
+ * the handler changes a flag or a register; on hardware a faulting instruction changes
+ * nothing. The x86_rm_write that follows cannot fault, but for what the page walk cannot
+ * see ahead (a device refusing the write).
+ */
+int x86_rm_read_for_write(CPUX86State *env, const X86Insn *d, int size, uint64_t *val);
+/*
+ * Could size bytes at seg:off be stored? X86_EXCP_NONE, or the fault the store would raise:
+ * #PF with W set, on the first page that refuses (both pages of an access across one).
+ * A non-canonical address is left to the access (#GP/#SS). *host: the bytes, when they lie in
+ * one RAM page the TLB lets us write (NULL otherwise).
+ */
+int x86_probe_write(CPUX86State *env, int seg, uint64_t off, int size, void **host);
 /* Write rip, truncated to the operand size of the branch (16/32-bit code). */
 void x86_jump(CPUX86State *env, uint64_t target, int opsize);
 

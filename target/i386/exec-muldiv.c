@@ -97,7 +97,9 @@ int x86_exec_grp3(CPUX86State *env, const X86Insn *d)
 {
     int size = d->opsize, op = d->reg & 7;
     uint64_t v;
-    int excp = x86_rm_read(env, d, size, &v);
+    /* not and neg write it back: no flag changes before their store's fault */
+    int excp = op == 2 || op == 3 ? x86_rm_read_for_write(env, d, size, &v)
+                                  : x86_rm_read(env, d, size, &v);
 
     if (excp != X86_EXCP_NONE) {
         return excp;

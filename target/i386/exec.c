@@ -43,6 +43,85 @@ void x86_set_reg(CPUX86State *env, const X86Insn *d, int reg, int size, uint64_t
 }
 
 /*
+ * seg:off's linear address as x86_read_mem/x86_write_mem compute it (mem_helper.c); false
+ * for a non-canonical one, whose #GP/#SS the access itself raises.
+ */
+static bool rm_linear(CPUX86State *env, int seg, uint64_t off, uint64_t *la)
+{
+    *la = x86_code64(env) ? (seg >= R_FS ? env->segs[seg].base : 0) + off
+                          : (env->segs[seg].base + off) & 0xffffffffu;
+    return x86_canonical(env, *la);
+}
+
+/* The n bytes at la (in one page) as a store sees them: the fault the store would raise. */
+static int probe_page_write(CPUX86State *env, uint64_t la, int n)
+{
+    X86CPU *cpu = x86_env_cpu(env);
+    int excp, idx = x86_mmu_index(env);
+    void *host;
+    hwaddr pa;
+    bool code;
+
+    if (tlb_entry(&cpu->tlb, idx, la)->addr_write == (la & TARGET_PAGE_MASK)) {
+        return X86_EXCP_NONE;
+    }
+    excp = tlb_probe(&cpu->parent_obj, la, n, MMU_DATA_STORE, idx, &host, &pa, &code);
+    return excp == X86_EXCP_BUS ? X86_EXCP_NONE : excp; /* nothing there: no fault either */
+}
+
+int x86_probe_write(CPUX86State *env, int seg, uint64_t off, int size, void **host)
+{
+    CPUTLBEntry *e;
+    uint64_t la, next;
+    int n, excp;
+
+    *host = NULL;
+    if (!rm_linear(env, seg, off, &la)) {
+        return X86_EXCP_NONE;
+    }
+    e = tlb_entry(&x86_env_cpu(env)->tlb, x86_mmu_index(env), la);
+    if (likely(e->addr_write == ((la + size - 1) & TARGET_PAGE_MASK))) {
+        /* A RAM page the TLB lets us write without the slow path; x86 has no write-only
+         * page, so it can be read there too. */
+        *host = (void *)(uintptr_t)(la + e->addend);
+        return X86_EXCP_NONE;
+    }
+    n = TARGET_PAGE_SIZE - (la & ~TARGET_PAGE_MASK);
+    excp = probe_page_write(env, la, n < size ? n : size);
+    if (excp != X86_EXCP_NONE || n >= size) {
+        return excp;
+    }
+    /* Across a page: the second page too (the first one's fault is reported first, as the
+     * host does). */
+    next = la + n;
+    if (!x86_code64(env)) {
+        next &= 0xffffffffu;
+    }
+    return probe_page_write(env, next, size - n);
+}
+
+static uint64_t host_load(const void *host, int size)
+{
+    uint16_t v16;
+    uint32_t v32;
+    uint64_t v64;
+
+    switch (size) {
+    case 1:
+        return *(const uint8_t *)host;
+    case 2:
+        memcpy(&v16, host, 2);
+        return v16;
+    case 4:
+        memcpy(&v32, host, 4);
+        return v32;
+    default:
+        memcpy(&v64, host, 8);
+        return v64;
+    }
+}
+
+/*
  * The read of a locked read-modify-write (lock prefix, xchg with memory): resolved for a
  * store, so the page is writable and dirty, and read atomically in place when it is RAM
  * within one page. Other CPUs run at the same time without a lock, so the write must
@@ -59,10 +138,13 @@ static int rmw_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
     bool code;
 
     cpu->rmw.host = NULL;
-    la = x86_code64(env) ? (seg >= R_FS ? env->segs[seg].base : 0) + off
-                         : (env->segs[seg].base + off) & 0xffffffffu;
-    if ((la & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE || !x86_canonical(env, la)) {
+    if (!rm_linear(env, seg, off, &la)) {
         return x86_read_mem(env, seg, off, size, val);
+    }
+    if ((la & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE) {
+        /* Across a page: two accesses, the store's fault raised before anything changes. */
+        excp = x86_probe_write(env, seg, off, size, &host);
+        return excp != X86_EXCP_NONE ? excp : x86_read_mem(env, seg, off, size, val);
     }
     excp = tlb_probe(&cpu->parent_obj, la, size, MMU_DATA_STORE, x86_mmu_index(env), &host, &pa,
                      &code);
@@ -125,6 +207,29 @@ int x86_rm_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
     }
     if (x86_env_cpu(env)->rmw.active) {
         return rmw_read(env, d, size, val);
+    }
+    return x86_read_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
+}
+
+int x86_rm_read_for_write(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
+{
+    void *host;
+    int excp;
+
+    if (!d->mem) {
+        *val = x86_get_reg(env, d, d->rm, size);
+        return X86_EXCP_NONE;
+    }
+    if (x86_env_cpu(env)->rmw.active) {
+        return rmw_read(env, d, size, val);
+    }
+    excp = x86_probe_write(env, x86_ea_seg(d), x86_ea(env, d), size, &host);
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    if (host) {
+        *val = host_load(host, size);
+        return X86_EXCP_NONE;
     }
     return x86_read_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
 }

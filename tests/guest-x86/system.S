@@ -776,6 +776,41 @@ mix:
     NL
 .endm
 
+/*
+ * A read-modify-write whose store faults (the read-only page 0x202000, CR0.WP; a page
+ * crossing into it or into the unmapped 0x209000), from known arithmetic flags (all six
+ * set) and registers: on hardware the fault leaves them all as they were. Prints the
+ * fault's rip relative to insn, the flags and the registers the handler's iretq restored.
+ */
+.macro RFAULT name, insn:vararg
+    RECOVER 2f
+    mov $0x0123456789abcdef, %rax
+    mov $0x5a5a5a5a5a5a5a5a, %rbx
+    mov $3, %ecx
+    pushq $0x8d7
+    popfq
+1:  \insn
+2:  pushfq
+    pop %rdx
+    mov %rax, %r8
+    mov %rcx, %r10
+    PRINT "\name at "
+    lea 1b(%rip), %rax
+    sub FAULTRIP, %rax
+    call puthex
+    PRINT " fl "
+    mov %edx, %eax
+    and $0x8d5, %eax
+    call puthex
+    PRINT " rax "
+    PHEX %r8
+    PRINT " rbx "
+    PHEX %rbx
+    PRINT " rcx "
+    PHEX %r10
+    NL
+.endm
+
 /* Copied to SMC: each memory form patches the next instruction of its block (position-
  * independent: nothing here may call out). */
 smc_start:
@@ -941,6 +976,28 @@ start64:
     MFAULT ret_near, 0x20a000, ret
     MFAULT ret_imm, 0x208ffc, ret $16
     movb $0, 0x140000 + 14 * 16 + 4
+    /* Read-modify-writes whose store faults: flags and registers unchanged (RFAULT). */
+    RFAULT rmw_add, add %rbx, 0x202000
+    RFAULT rmw_adc, adcl $1, 0x202004
+    RFAULT rmw_or8, orb $0x80, 0x202001
+    RFAULT rmw_inc, incw 0x202000
+    RFAULT rmw_dec, decq 0x202008
+    RFAULT rmw_neg, negq 0x202008
+    RFAULT rmw_not, notl 0x202000
+    RFAULT rmw_shl_cl, shll %cl, 0x202000
+    RFAULT rmw_rol, rolq $5, 0x202000
+    RFAULT rmw_rcr, rcrb 0x202001
+    RFAULT rmw_shld, shld $4, %rbx, 0x202000
+    RFAULT rmw_bts_reg, bts %rcx, 0x202000
+    RFAULT rmw_btc_imm, btcl $3, 0x202000
+    RFAULT rmw_xadd, xadd %rax, 0x202000
+    RFAULT rmw_cmpxchg, cmpxchg %rbx, 0x202000
+    RFAULT rmw_xchg, xchg %rax, 0x202000
+    RFAULT rmw_lock_add, lock addq %rbx, 0x202000
+    RFAULT rmw_cross_ro, addl %ebx, 0x201ffe
+    RFAULT rmw_lock_cross_ro, lock subl %ebx, 0x201ffe
+    RFAULT rmw_xadd_cross_ro, xadd %eax, 0x201ffd
+    RFAULT rmw_cross_np, sbbl %ebx, 0x208ffe
     PRINT "fault mem "
     PHEX 0x202000
     PRINT " "
