@@ -4,13 +4,15 @@
  * addresses mean the same here. A stub loads all sixteen registers (rsp too) and the flags
  * and jumps to XG_CODE; at XG_END, where the guest halts, an epilogue stores them back
  * without touching the stack (the guest's: what lies below rsp is compared too) and returns
- * to the caller on its own stack.
+ * to the caller on its own stack. A stream that faults is left through a signal handler,
+ * which keeps the registers of the signal's context (the CPU's state at the exception).
  */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 
 #include "host.h"
 
@@ -27,6 +29,7 @@ static HostState hs;
 static uint8_t *stub;
 static sigjmp_buf fault_jmp;
 static volatile sig_atomic_t fault_sig;
+static greg_t fault_regs[NGREG];
 
 static uint8_t *emit(uint8_t *p, const void *b, size_t n)
 {
@@ -91,10 +94,30 @@ static void build_exit(uint8_t *p)
     emit(p, restore, sizeof(restore));
 }
 
-static void on_fault(int sig)
+static void on_fault(int sig, siginfo_t *info, void *context)
 {
+    const ucontext_t *uc = context;
+
+    memcpy(fault_regs, uc->uc_mcontext.gregs, sizeof(fault_regs));
     fault_sig = sig;
     siglongjmp(fault_jmp, 1);
+}
+
+/* The stream's state at the fault, from the signal's context. */
+static void fault_state(HostRegs *regs, HostFault *fault)
+{
+    static const int slot[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
+                                 REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
+                                 REG_R12, REG_R13, REG_R14, REG_R15};
+
+    for (int i = 0; i < 16; i++) {
+        regs->r[i] = (uint64_t)fault_regs[slot[i]];
+    }
+    regs->flags = (uint64_t)fault_regs[REG_EFL] & HOST_ARITH_FLAGS;
+    fault->vector = (int)fault_regs[REG_TRAPNO];
+    fault->rip = (uint64_t)fault_regs[REG_RIP];
+    fault->err = (uint64_t)fault_regs[REG_ERR];
+    fault->cr2 = (uint64_t)fault_regs[REG_CR2];
 }
 
 bool host_init(void)
@@ -125,11 +148,13 @@ bool host_init(void)
     return true;
 }
 
-int host_run(const uint8_t *code, const uint8_t *stack, const uint8_t *window, HostRegs *regs)
+int host_run(const uint8_t *code, const uint8_t *stack, const uint8_t *window, HostRegs *regs,
+             HostFault *fault)
 {
     uint8_t *w = (uint8_t *)XG_WINDOW;
     static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
-    struct sigaction sa = {.sa_handler = on_fault, .sa_flags = SA_ONSTACK | SA_NODEFER};
+    struct sigaction sa = {.sa_sigaction = on_fault,
+                           .sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER};
     struct sigaction old_sa[4];
     sigset_t all, old;
 
@@ -159,6 +184,7 @@ int host_run(const uint8_t *code, const uint8_t *stack, const uint8_t *window, H
         sigaction(faults[i], &old_sa[i], NULL);
     }
     if (fault_sig) {
+        fault_state(regs, fault);
         return fault_sig;
     }
     memcpy(regs->r, hs.regs, sizeof(hs.regs));

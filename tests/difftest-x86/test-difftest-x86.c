@@ -4,9 +4,12 @@
  * map; all 16 registers, rip, the arithmetic flags, cr2, the retired-instruction count and
  * all of RAM (the data window, the stack with any exception frame) must come out the same.
  * Every JIT run must have gone through the JIT (the stream's first block has host code).
- * Host-safe streams (half of them) that end without an exception also run natively on the
- * host (host.c), which must agree on the registers, flags and memory: so a bug both engines
- * share is found too.
+ * Host-safe streams (half of them) also run natively on the host (host.c), which must agree
+ * on the registers, flags and memory: so a bug both engines share is found too. A stream
+ * that ends in an exception is compared where it stopped: the host's signal context against
+ * the frame the hart pushed (the faulting rip, the registers and flags before that
+ * instruction, the error code) and cr2, so an instruction that changes state before it
+ * faults is found as well.
  *
  * The hart: CPL 0, 4-level paging mapping the layout of gen.h at XG_BASE onto RAM at
  * physical 0 (the page tables themselves unmapped), CR0.WP set (the read-only window page
@@ -68,10 +71,10 @@ typedef struct Harness {
     X86CPU *cpu;
     XGenStream s;
     ArchState init, interp, jit;
-    bool host_ok;     /* host_init mapped the pages */
-    bool jit_missing; /* the last JIT run's first block has no host code */
-    int jitted;       /* JIT runs whose first block is there, with host code */
-    int host_runs, host_skipped;
+    bool host_ok;               /* host_init mapped the pages */
+    bool jit_missing;           /* the last JIT run's first block has no host code */
+    int jitted;                 /* JIT runs whose first block is there, with host code */
+    int host_runs, host_faults; /* streams the host ran, and those at an exception */
 } Harness;
 
 static Harness h;
@@ -282,54 +285,134 @@ static int diff_states(const ArchState *a, const char *an, const ArchState *b, c
     return n;
 }
 
-/* The host's verdict on the interpreter's final state: differences (printed unless quiet). */
-static int diff_host(const ArchState *in, const ArchState *out, bool quiet)
-{
-    HostRegs hr;
-    int n = 0, sig;
+/* Vectors that push an error code (SDM Vol. 3A 6.13: 8, 10-14, 17). */
+#define ERROR_CODE_VECTORS 0x27d00u
+#define PF_USER 4 /* the #PF error code's user-mode bit: the host's accesses have it */
 
-    memcpy(hr.r, in->regs, sizeof(hr.r));
-    hr.flags = in->flags;
-    sig = host_run(h.s.code, in->ram + PA(XG_STACK), in->ram + PA(XG_WINDOW), &hr);
-    if (sig) {
-        if (!quiet) {
-            fprintf(stderr, "  host: signal %d, the interpreter: no exception\n", sig);
-        }
-        return 1;
+/*
+ * Where an engine's stream stopped, as the host sees it: at XG_END, or at the exception, from
+ * the frame the hart pushed on the stream's stack (error code, rip, cs, rflags, rsp), whose
+ * bytes [frame, frame_end) are the hart's and not the stream's. False if the frame is not
+ * on the stream's stack (the delivery itself faulted).
+ */
+typedef struct StopState {
+    int vector; /* -1: XG_END */
+    uint64_t regs[16], flags, rip, err;
+    uint64_t frame, frame_end;
+} StopState;
+
+static uint64_t ram64(const ArchState *s, uint64_t va)
+{
+    uint64_t v;
+
+    memcpy(&v, s->ram + PA(va), 8);
+    return v;
+}
+
+static bool stop_state(const ArchState *s, StopState *st)
+{
+    uint64_t sp = s->regs[4];
+    bool has_err;
+
+    memset(st, 0, sizeof(*st));
+    memcpy(st->regs, s->regs, sizeof(st->regs));
+    st->flags = s->flags & CC_ARITH;
+    st->vector = vector_of(s);
+    if (st->vector < 0) {
+        return true;
     }
-    for (int i = 0; i < 16; i++) {
-        if (hr.r[i] != out->regs[i]) {
-            if (!quiet) {
-                fprintf(stderr, "  %s: host 0x%" PRIx64 ", engines 0x%" PRIx64 "\n", reg_names[i],
-                        hr.r[i], out->regs[i]);
+    has_err = ERROR_CODE_VECTORS >> st->vector & 1;
+    if (sp < XG_STACK || sp + 48 > XG_STACK + XG_STACK_SIZE) {
+        return false;
+    }
+    st->err = has_err ? ram64(s, sp) : 0;
+    st->frame = sp;
+    sp += has_err ? 8 : 0;
+    st->rip = ram64(s, sp);
+    st->flags = ram64(s, sp + 16) & CC_ARITH;
+    st->regs[4] = ram64(s, sp + 24);
+    st->frame_end = sp + 40;
+    return true;
+}
+
+/* Bytes at va where the host's memory and the engines' differ, outside [skip, skip_end). */
+static int diff_bytes(const uint8_t *host, const ArchState *out, uint64_t va, unsigned len,
+                      uint64_t skip, uint64_t skip_end, bool quiet)
+{
+    int n = 0;
+
+    for (unsigned i = 0; i < len; i++) {
+        if (host[i] != out->ram[PA(va + i)] && (va + i < skip || va + i >= skip_end)) {
+            if (!quiet && n < 40) {
+                fprintf(stderr, "  va 0x%llx: host 0x%02x, engines 0x%02x\n",
+                        (unsigned long long)(va + i), host[i], out->ram[PA(va + i)]);
             }
             n++;
         }
     }
-    if (hr.flags != (out->flags & CC_ARITH)) {
+    return n != 0;
+}
+
+#define HOST_DIFF(host, engines, what)                                                             \
+    do {                                                                                           \
+        if ((host) != (engines)) {                                                                 \
+            if (!quiet) {                                                                          \
+                fprintf(stderr, "  %s: host 0x%" PRIx64 ", engines 0x%" PRIx64 "\n", what,         \
+                        (uint64_t)(host), (uint64_t)(engines));                                    \
+            }                                                                                      \
+            n++;                                                                                   \
+        }                                                                                          \
+    } while (0)
+
+/* The host's verdict on the exception the engines stopped at. */
+static int diff_fault(const HostFault *hf, const StopState *st, const ArchState *out, bool quiet)
+{
+    int n = 0;
+
+    HOST_DIFF(hf->rip, st->rip, "faulting rip");
+    if (st->vector == 14) {
+        HOST_DIFF(hf->err & ~(uint64_t)PF_USER, st->err, "#PF error code");
+        HOST_DIFF(hf->cr2, out->cr2, "cr2");
+    } else if (ERROR_CODE_VECTORS >> st->vector & 1) {
+        HOST_DIFF(hf->err, st->err, "error code");
+    }
+    return n;
+}
+
+/* The host's verdict on the interpreter's final state: differences (printed unless quiet). */
+static int diff_host(const ArchState *in, const ArchState *out, bool quiet)
+{
+    HostRegs hr;
+    HostFault hf;
+    StopState st;
+    int n = 0, sig;
+
+    memcpy(hr.r, in->regs, sizeof(hr.r));
+    hr.flags = in->flags;
+    sig = host_run(h.s.code, in->ram + PA(XG_STACK), in->ram + PA(XG_WINDOW), &hr, &hf);
+    if (!stop_state(out, &st)) {
         if (!quiet) {
-            fprintf(stderr, "  flags: host 0x%" PRIx64 ", engines 0x%" PRIx64 "\n", hr.flags,
-                    out->flags & CC_ARITH);
+            fprintf(stderr, "  the engines' exception frame is off the stream's stack\n");
         }
-        n++;
+        return 1;
     }
-    n += memcmp(host_stack(), out->ram + PA(XG_STACK), XG_STACK_SIZE) != 0;
-    n += memcmp(host_window(), out->ram + PA(XG_WINDOW), 3 * 0x1000) != 0;
-    n += memcmp(host_code(), out->ram + PA(XG_CODE), XG_CODE_MAX) != 0;
-    for (unsigned i = 0; i < 3 * 0x1000 && !quiet; i++) {
-        if (host_window()[i] != out->ram[PA(XG_WINDOW) + i]) {
-            fprintf(stderr, "  va 0x%llx: host 0x%02x, engines 0x%02x\n",
-                    (unsigned long long)(XG_WINDOW + i), host_window()[i],
-                    out->ram[PA(XG_WINDOW) + i]);
+    if (!sig != (st.vector < 0) || (sig && hf.vector != st.vector)) {
+        if (!quiet) {
+            fprintf(stderr, "  host: signal %d (vector %d), the engines: vector %d\n", sig,
+                    sig ? hf.vector : -1, st.vector);
         }
+        return 1;
     }
-    for (unsigned i = 0; i < XG_STACK_SIZE && !quiet; i++) {
-        if (host_stack()[i] != out->ram[PA(XG_STACK) + i]) {
-            fprintf(stderr, "  va 0x%llx: host 0x%02x, engines 0x%02x\n",
-                    (unsigned long long)(XG_STACK + i), host_stack()[i],
-                    out->ram[PA(XG_STACK) + i]);
-        }
+    if (sig) {
+        n += diff_fault(&hf, &st, out, quiet);
     }
+    for (int i = 0; i < 16; i++) {
+        HOST_DIFF(hr.r[i], st.regs[i], reg_names[i]);
+    }
+    HOST_DIFF(hr.flags, st.flags, "flags");
+    n += diff_bytes(host_window(), out, XG_WINDOW, 3 * 0x1000, 0, 0, quiet);
+    n += diff_bytes(host_stack(), out, XG_STACK, XG_STACK_SIZE, st.frame, st.frame_end, quiet);
+    n += diff_bytes(host_code(), out, XG_CODE, XG_CODE_MAX, 0, 0, quiet);
     return n;
 }
 
@@ -355,11 +438,11 @@ static int check_stream(bool host, bool quiet)
     if (diff_states(&h.interp, "interpreter", &h.jit, "JIT", quiet)) {
         return ENGINES_DIFFER;
     }
-    if (host && h.host_ok && vector_of(&h.interp) < 0) {
+    if (host && h.host_ok) {
         h.host_runs++;
+        h.host_faults += vector_of(&h.interp) >= 0;
         return diff_host(&h.init, &h.interp, quiet) ? HOST_DIFFERS : OK;
     }
-    h.host_skipped += host;
     return OK;
 }
 
@@ -418,7 +501,7 @@ static void run_group(unsigned groups, uint64_t seed0)
     int bad = 0, faults = 0;
     uint64_t insns = 0;
 
-    h.host_runs = h.host_skipped = h.jitted = 0;
+    h.host_runs = h.host_faults = h.jitted = 0;
     for (int i = 0; i < STREAMS && bad < 3; i++) {
         bad += !check_seed(seed0 + i, groups);
         faults += vector_of(&h.jit) >= 0;
@@ -426,13 +509,16 @@ static void run_group(unsigned groups, uint64_t seed0)
     }
     fprintf(stderr,
             "difftest-x86: %d streams, %d ended in an exception, %" PRIu64 " instructions, "
-            "%d also on the host, %d with their first block still there (JIT code)\n",
-            STREAMS, faults, insns, h.host_runs, h.jitted);
+            "%d also on the host (%d of them at an exception), %d with their first block still "
+            "there (JIT code)\n",
+            STREAMS, faults, insns, h.host_runs, h.host_faults, h.jitted);
     assert_int_equal(bad, 0);
-    /* The streams must mostly run to their end, and the host must check many. */
+    /* The streams must mostly run to their end, and the host must check many, some of them
+     * at an exception. */
     assert_true(insns >= STREAMS * UNITS / 2);
     assert_true(faults < STREAMS / 2);
     assert_true(h.host_runs >= STREAMS / 4);
+    assert_true(h.host_faults >= STREAMS / 50);
     assert_true(h.jitted >= STREAMS * 9 / 10);
 }
 
@@ -458,21 +544,25 @@ static void test_faults(void **state)
 {
     int pf = 0, gp = 0;
 
+    h.host_runs = h.host_faults = 0;
     for (int i = 0; i < STREAMS; i++) {
         assert_true(check_seed(11000 + i, XG_ALL));
         pf += vector_of(&h.jit) == 14;
         gp += vector_of(&h.jit) == 13;
     }
-    fprintf(stderr, "difftest-x86: %d streams, %d #PF, %d #GP\n", STREAMS, pf, gp);
+    fprintf(stderr,
+            "difftest-x86: %d streams, %d #PF, %d #GP; %d on the host, %d at an exception\n",
+            STREAMS, pf, gp, h.host_runs, h.host_faults);
     assert_true(pf >= STREAMS / 10);
     assert_true(gp >= 1);
+    assert_true(h.host_faults >= STREAMS / 50);
 }
 
 /* ---- streams found by the fuzzer: each failed on the engines before its fix ---- */
 
 /*
- * Run code (with the jmp to XG_END appended) from a fixed random state: the engines (and
- * the host, when no exception is expected: vector -1) must agree; it ends with vector.
+ * Run code (with the jmp to XG_END appended) from a fixed random state: the engines and the
+ * host must agree; it ends with vector (-1: at XG_END).
  */
 static void run_directed(const uint8_t *code, unsigned len, int vector)
 {
@@ -488,8 +578,8 @@ static void run_directed(const uint8_t *code, unsigned len, int vector)
     h.s.n_units = 1;
     h.s.unit_start[1] = len;
     h.s.rsp0 = h.init.regs[4];
-    if (check_stream(vector < 0, true) != OK) {
-        check_stream(vector < 0, false);
+    if (check_stream(true, true) != OK) {
+        check_stream(true, false);
         fail_msg("the engines or the host disagree on a directed stream");
     }
     assert_int_equal(vector_of(&h.interp), vector);
@@ -511,6 +601,59 @@ static void test_c7_reg_field_is_invalid(void **state)
 
     run_directed(code, sizeof(code), 6);
     assert_int_equal(h.jit.regs[14], h.init.regs[14]);
+}
+
+/*
+ * Read-modify-writes whose store faults (the read-only window page, a crossing into it, into
+ * the unmapped one), from all six arithmetic flags set: the #PF (a write, W set) leaves the
+ * flags, the registers and memory as they were, on both engines and the host.
+ */
+static void test_rmw_store_fault_changes_nothing(void **state)
+{
+    static const struct {
+        uint8_t len, code[15];
+    } rmw[] = {
+        {7, {0x01, 0x04, 0x25, 0x00, 0x20, 0x23, 0x00}},                    /* add [ro], eax */
+        {9, {0xf0, 0x48, 0x01, 0x1c, 0x25, 0x00, 0x20, 0x23, 0x00}},        /* lock add */
+        {10, {0x66, 0x81, 0x14, 0x25, 0x02, 0x20, 0x23, 0x00, 0x34, 0x12}}, /* adc word, imm */
+        {7, {0xfe, 0x04, 0x25, 0x03, 0x20, 0x23, 0x00}},                    /* inc byte */
+        {7, {0xf7, 0x1c, 0x25, 0x04, 0x20, 0x23, 0x00}},                    /* neg dword */
+        {8, {0x48, 0xf7, 0x14, 0x25, 0x00, 0x20, 0x23, 0x00}},              /* not qword */
+        {8, {0x66, 0xd3, 0x24, 0x25, 0x06, 0x20, 0x23, 0x00}},              /* shl word, cl */
+        {9, {0x48, 0xc1, 0x04, 0x25, 0x00, 0x20, 0x23, 0x00, 0x07}},        /* rol qword, 7 */
+        {7, {0xd1, 0x1c, 0x25, 0x00, 0x20, 0x23, 0x00}},                    /* rcr dword, 1 */
+        {9, {0x0f, 0xa4, 0x14, 0x25, 0x00, 0x20, 0x23, 0x00, 0x03}},        /* shld [ro], edx, 3 */
+        {10, {0x48, 0x0f, 0xba, 0x2c, 0x25, 0x00, 0x20, 0x23, 0x00, 0x09}}, /* bts qword, 9 */
+        {14,
+         {0xb9, 0x03, 0x80, 0x00, 0x00, /* mov ecx, 0x8003; btc [rw page 1], rcx: [ro] */
+          0x48, 0x0f, 0xbb, 0x0c, 0x25, 0x00, 0x10, 0x23, 0x00}},
+        {9, {0x48, 0x0f, 0xc1, 0x34, 0x25, 0x00, 0x20, 0x23, 0x00}}, /* xadd [ro], rsi */
+        {9, {0x48, 0x0f, 0xb1, 0x3c, 0x25, 0x00, 0x20, 0x23, 0x00}}, /* cmpxchg [ro], rdi */
+        {8, {0x4c, 0x87, 0x04, 0x25, 0x00, 0x20, 0x23, 0x00}},       /* xchg [ro], r8 */
+        {7, {0x01, 0x1c, 0x25, 0xfe, 0x1f, 0x23, 0x00}},             /* add [rw|ro], ebx */
+        {8, {0xf0, 0x29, 0x1c, 0x25, 0xfd, 0x1f, 0x23, 0x00}},       /* lock sub [rw|ro] */
+        {7, {0x19, 0x1c, 0x25, 0xfe, 0x2f, 0x23, 0x00}},             /* sbb [ro|none], ebx */
+        {7, {0xf7, 0x1c, 0x25, 0x00, 0x30, 0x23, 0x00}},             /* neg [none] */
+        {8, {0x48, 0xff, 0x04, 0x25, 0xfc, 0x2f, 0x23, 0x00}},       /* inc qword [ro|none] */
+    };
+    static const uint8_t all_flags[] = {0x68, 0xd7, 0x08, 0x00, 0x00, 0x9d}; /* push; popfq */
+
+    for (size_t i = 0; i < ARRAY_SIZE(rmw); i++) {
+        uint8_t code[32];
+        StopState st;
+
+        memcpy(code, all_flags, sizeof(all_flags));
+        memcpy(code + sizeof(all_flags), rmw[i].code, rmw[i].len);
+        run_directed(code, sizeof(all_flags) + rmw[i].len, 14);
+        assert_true(stop_state(&h.jit, &st));
+        assert_int_equal(st.flags, CC_ARITH);
+        assert_int_equal(st.rip, XG_CODE + sizeof(all_flags) + (rmw[i].len == 14 ? 5 : 0));
+        assert_true(st.err & 2); /* a write */
+        for (int r = 0; r < 16; r++) {
+            assert_int_equal(st.regs[r], r == R_ECX && rmw[i].len == 14 ? 0x8003 : h.init.regs[r]);
+        }
+        assert_memory_equal(h.jit.ram + PA(XG_WINDOW), h.init.ram + PA(XG_WINDOW), XG_WINDOW_SIZE);
+    }
 }
 
 static int group_setup(void **state)
@@ -545,8 +688,10 @@ static int fuzz(long seconds, uint64_t seed)
         }
         bad += !check_seed(seed, XG_ALL);
     }
-    fprintf(stderr, "difftest-x86: %" PRIu64 " streams (%d on the host), %d failed\n", n,
-            h.host_runs, bad);
+    fprintf(stderr,
+            "difftest-x86: %" PRIu64 " streams (%d on the host, %d of them at an exception), "
+            "%d failed\n",
+            n, h.host_runs, h.host_faults, bad);
     return bad != 0;
 }
 
@@ -566,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_faults),
         cmocka_unit_test(test_xadd_register_in_address),
         cmocka_unit_test(test_c7_reg_field_is_invalid),
+        cmocka_unit_test(test_rmw_store_fault_changes_nothing),
     };
     const char *secs = getenv("DIFFTEST_SECONDS"), *seed = getenv("DIFFTEST_SEED");
 
