@@ -478,12 +478,16 @@ int x86_exec_grp9(CPUX86State *env, const X86Insn *d)
 {
     int half = d->opsize == 8 ? 8 : 4, seg = x86_ea_seg(d);
     uint64_t ea = x86_ea(env, d), lo, hi;
+    void *host;
     int excp;
 
     if ((d->reg & 7) != 1 || !d->mem) {
         return EXCP06_ILLOP;
     }
-    excp = x86_read_mem(env, seg, ea, half, &lo);
+    /* Written back even when unequal (a locked cycle), so a page it may not write faults
+     * either way, and before any half is written or ZF changes. */
+    excp = x86_probe_write(env, seg, ea, 2 * half, &host);
+    excp = excp != X86_EXCP_NONE ? excp : x86_read_mem(env, seg, ea, half, &lo);
     excp = excp != X86_EXCP_NONE ? excp : x86_read_mem(env, seg, ea + half, half, &hi);
     if (excp != X86_EXCP_NONE) {
         return excp;
