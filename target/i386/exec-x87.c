@@ -186,8 +186,14 @@ static int store_mem(CPUX86State *env, const X86Insn *d, int kind, int size, boo
     bool go = true;
     uint16_t sw;
     uint64_t v;
-    int excp = X86_EXCP_NONE;
+    void *host;
+    /* The store's #PF first, as the host's fstp: no FSW flag (stack fault, PE, C1) or pop
+     * before it, and no half of an m80 across a page written. */
+    int excp = x86_probe_write(env, x86_ea_seg(d), x86_ea(env, d), size, &host);
 
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
     if (x86_st_empty(env, 0)) {
         if (!stack_fault(env, false)) {
             return X86_EXCP_NONE;
@@ -266,8 +272,12 @@ static int load_m80(CPUX86State *env, const X86Insn *d, bool bcd)
 static int store_m80(CPUX86State *env, const X86Insn *d)
 {
     bool empty = x86_st_empty(env, 0);
-    int excp;
+    void *host;
+    int excp = x86_probe_write(env, x86_ea_seg(d), x86_ea(env, d), 10, &host); /* store_mem's */
 
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
     if (empty && !stack_fault(env, false)) {
         return X86_EXCP_NONE;
     }

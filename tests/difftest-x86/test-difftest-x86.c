@@ -658,6 +658,19 @@ static void test_rmw_store_fault_changes_nothing(void **state)
     }
 }
 
+/*
+ * fstp m80 from the read-only page into the unmapped one: the host faults the first page
+ * (cr2 the operand's address, P and W), before any byte is written.
+ */
+static void test_x87_store_faults_on_its_first_page(void **state)
+{
+    static const uint8_t code[] = {0xd9, 0xe8, /* fld1; fstp tbyte [0x232ff8] */
+                                   0xdb, 0x3c, 0x25, 0xf8, 0x2f, 0x23, 0x00};
+
+    run_directed(code, sizeof(code), 14);
+    assert_int_equal(h.interp.cr2, XG_WINDOW + 0x2ff8);
+}
+
 static int group_setup(void **state)
 {
     assert_true(memory_region_init_ram(&h.ram, "difftest.ram", RAM_SIZE, NULL));
@@ -714,6 +727,7 @@ int main(void)
         cmocka_unit_test(test_xadd_register_in_address),
         cmocka_unit_test(test_c7_reg_field_is_invalid),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),
+        cmocka_unit_test(test_x87_store_faults_on_its_first_page),
     };
     const char *secs = getenv("DIFFTEST_SECONDS"), *seed = getenv("DIFFTEST_SEED");
 
