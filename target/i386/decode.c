@@ -18,6 +18,7 @@ enum {
     F_D64 = 1 << 2, /* 64-bit operand size by default in 64-bit code (push, pop, ...) */
     F_F64 = 1 << 3, /* 64-bit operand size always in 64-bit code (near branches) */
     F_I64 = 1 << 4, /* invalid in 64-bit code */
+    F_NR = 1 << 5,  /* the register form, without lock, raises nothing (X86Insn.no_raise) */
     F_IMM_SHIFT = 8,
 };
 /* Immediate kinds (F_IMM_SHIFT). */
@@ -44,9 +45,9 @@ typedef struct OpEntry {
         o, f                                                                                       \
     }
 #define ALU_ROW(base)                                                                              \
-    [base] = E(OP_ALU, F_M | F_B), [base + 1] = E(OP_ALU, F_M), [base + 2] = E(OP_ALU, F_M | F_B), \
-    [base + 3] = E(OP_ALU, F_M), [base + 4] = E(OP_ALU, F_B | IMM(I_B)),                           \
-    [base + 5] = E(OP_ALU, IMM(I_Z))
+    [base] = E(OP_ALU, F_M | F_B | F_NR), [base + 1] = E(OP_ALU, F_M | F_NR),                      \
+    [base + 2] = E(OP_ALU, F_M | F_B | F_NR), [base + 3] = E(OP_ALU, F_M | F_NR),                  \
+    [base + 4] = E(OP_ALU, F_B | F_NR | IMM(I_B)), [base + 5] = E(OP_ALU, F_NR | IMM(I_Z))
 
 static const OpEntry one_byte_map[256] = {
     ALU_ROW(0x00),
@@ -69,42 +70,42 @@ static const OpEntry one_byte_map[256] = {
     [0x58 ... 0x5f] = E(OP_POP_R, F_D64),
     [0x60] = E(OP_PUSHA, F_I64),
     [0x61] = E(OP_POPA, F_I64),
-    [0x63] = E(OP_MOVSXD, F_M),
+    [0x63] = E(OP_MOVSXD, F_M | F_NR),
     [0x68] = E(OP_PUSH_I, F_D64 | IMM(I_Z)),
-    [0x69] = E(OP_IMUL3, F_M | IMM(I_Z)),
+    [0x69] = E(OP_IMUL3, F_M | F_NR | IMM(I_Z)),
     [0x6a] = E(OP_PUSH_I, F_D64 | IMM(I_B)),
-    [0x6b] = E(OP_IMUL3, F_M | IMM(I_B)),
+    [0x6b] = E(OP_IMUL3, F_M | F_NR | IMM(I_B)),
     [0x6c] = E(OP_INS, F_B),
     [0x6d] = E(OP_INS, 0),
     [0x6e] = E(OP_OUTS, F_B),
     [0x6f] = E(OP_OUTS, 0),
     [0x70 ... 0x7f] = E(OP_JCC, F_F64 | IMM(I_B)),
-    [0x80] = E(OP_GRP1, F_M | F_B | IMM(I_B)),
-    [0x81] = E(OP_GRP1, F_M | IMM(I_Z)),
-    [0x82] = E(OP_GRP1, F_M | F_B | F_I64 | IMM(I_B)),
-    [0x83] = E(OP_GRP1, F_M | IMM(I_B)),
-    [0x84] = E(OP_TEST, F_M | F_B),
-    [0x85] = E(OP_TEST, F_M),
+    [0x80] = E(OP_GRP1, F_M | F_B | F_NR | IMM(I_B)),
+    [0x81] = E(OP_GRP1, F_M | F_NR | IMM(I_Z)),
+    [0x82] = E(OP_GRP1, F_M | F_B | F_I64 | F_NR | IMM(I_B)),
+    [0x83] = E(OP_GRP1, F_M | F_NR | IMM(I_B)),
+    [0x84] = E(OP_TEST, F_M | F_B | F_NR),
+    [0x85] = E(OP_TEST, F_M | F_NR),
     [0x86] = E(OP_XCHG, F_M | F_B),
     [0x87] = E(OP_XCHG, F_M),
-    [0x88] = E(OP_MOV, F_M | F_B),
-    [0x89] = E(OP_MOV, F_M),
-    [0x8a] = E(OP_MOV, F_M | F_B),
-    [0x8b] = E(OP_MOV, F_M),
+    [0x88] = E(OP_MOV, F_M | F_B | F_NR),
+    [0x89] = E(OP_MOV, F_M | F_NR),
+    [0x8a] = E(OP_MOV, F_M | F_B | F_NR),
+    [0x8b] = E(OP_MOV, F_M | F_NR),
     [0x8c] = E(OP_MOV_SEG, F_M),
     [0x8d] = E(OP_LEA, F_M),
     [0x8e] = E(OP_MOV_SEG, F_M),
     [0x8f] = E(OP_POP_EV, F_M | F_D64),
     [0x90] = E(OP_XCHG, 0),
     [0x91 ... 0x97] = E(OP_XCHG, 0),
-    [0x98] = E(OP_CBW, 0),
-    [0x99] = E(OP_CWD, 0),
+    [0x98] = E(OP_CBW, F_NR),
+    [0x99] = E(OP_CWD, F_NR),
     [0x9a] = E(OP_CALLF, F_I64 | IMM(I_P)),
     [0x9b] = E(OP_FWAIT, 0),
     [0x9c] = E(OP_PUSHF, F_D64),
     [0x9d] = E(OP_POPF, F_D64),
-    [0x9e] = E(OP_SAHF, 0),
-    [0x9f] = E(OP_LAHF, 0),
+    [0x9e] = E(OP_SAHF, F_NR),
+    [0x9f] = E(OP_LAHF, F_NR),
     [0xa0] = E(OP_MOV_MOFFS, F_B | IMM(I_O)),
     [0xa1] = E(OP_MOV_MOFFS, IMM(I_O)),
     [0xa2] = E(OP_MOV_MOFFS, F_B | IMM(I_O)),
@@ -113,24 +114,24 @@ static const OpEntry one_byte_map[256] = {
     [0xa5] = E(OP_MOVS, 0),
     [0xa6] = E(OP_CMPS, F_B),
     [0xa7] = E(OP_CMPS, 0),
-    [0xa8] = E(OP_TEST, F_B | IMM(I_B)),
-    [0xa9] = E(OP_TEST, IMM(I_Z)),
+    [0xa8] = E(OP_TEST, F_B | F_NR | IMM(I_B)),
+    [0xa9] = E(OP_TEST, F_NR | IMM(I_Z)),
     [0xaa] = E(OP_STOS, F_B),
     [0xab] = E(OP_STOS, 0),
     [0xac] = E(OP_LODS, F_B),
     [0xad] = E(OP_LODS, 0),
     [0xae] = E(OP_SCAS, F_B),
     [0xaf] = E(OP_SCAS, 0),
-    [0xb0 ... 0xb7] = E(OP_MOV_RI, F_B | IMM(I_B)),
-    [0xb8 ... 0xbf] = E(OP_MOV_RI, IMM(I_V)),
-    [0xc0] = E(OP_SHIFT, F_M | F_B | IMM(I_BU)),
-    [0xc1] = E(OP_SHIFT, F_M | IMM(I_BU)),
+    [0xb0 ... 0xb7] = E(OP_MOV_RI, F_B | F_NR | IMM(I_B)),
+    [0xb8 ... 0xbf] = E(OP_MOV_RI, F_NR | IMM(I_V)),
+    [0xc0] = E(OP_SHIFT, F_M | F_B | F_NR | IMM(I_BU)),
+    [0xc1] = E(OP_SHIFT, F_M | F_NR | IMM(I_BU)),
     [0xc2] = E(OP_RET, F_F64 | IMM(I_W)),
     [0xc3] = E(OP_RET, F_F64),
     [0xc4] = E(OP_LFP, F_M | F_I64),
     [0xc5] = E(OP_LFP, F_M | F_I64),
-    [0xc6] = E(OP_MOV, F_M | F_B | IMM(I_B)),
-    [0xc7] = E(OP_MOV, F_M | IMM(I_Z)),
+    [0xc6] = E(OP_MOV, F_M | F_B | F_NR | IMM(I_B)),
+    [0xc7] = E(OP_MOV, F_M | F_NR | IMM(I_Z)),
     [0xc8] = E(OP_ENTER, F_D64 | IMM(I_WB)),
     [0xc9] = E(OP_LEAVE, F_D64),
     [0xca] = E(OP_RETF, IMM(I_W)),
@@ -139,10 +140,10 @@ static const OpEntry one_byte_map[256] = {
     [0xcd] = E(OP_INT, IMM(I_BU)),
     [0xce] = E(OP_INTO, F_I64),
     [0xcf] = E(OP_IRET, 0),
-    [0xd0] = E(OP_SHIFT, F_M | F_B),
-    [0xd1] = E(OP_SHIFT, F_M),
-    [0xd2] = E(OP_SHIFT, F_M | F_B),
-    [0xd3] = E(OP_SHIFT, F_M),
+    [0xd0] = E(OP_SHIFT, F_M | F_B | F_NR),
+    [0xd1] = E(OP_SHIFT, F_M | F_NR),
+    [0xd2] = E(OP_SHIFT, F_M | F_B | F_NR),
+    [0xd3] = E(OP_SHIFT, F_M | F_NR),
     [0xd7] = E(OP_XLAT, F_B),
     [0xd8 ... 0xdf] = E(OP_FPU, F_M),
     [0xe0 ... 0xe3] = E(OP_LOOP, F_F64 | IMM(I_B)),
@@ -160,11 +161,11 @@ static const OpEntry one_byte_map[256] = {
     [0xef] = E(OP_OUT, 0),
     [0xf1] = E(OP_INT, 0), /* int1 (icebp): vector 1 */
     [0xf4] = E(OP_HLT, 0),
-    [0xf5] = E(OP_CMC, 0),
-    [0xf6] = E(OP_GRP3, F_M | F_B), /* test Eb, Ib: the immediate is read by decode_grp3 */
-    [0xf7] = E(OP_GRP3, F_M),
+    [0xf5] = E(OP_CMC, F_NR),
+    [0xf6] = E(OP_GRP3, F_M | F_B | F_NR), /* test Eb, Ib: the immediate is read by decode_grp3 */
+    [0xf7] = E(OP_GRP3, F_M | F_NR),
     [0xf8 ... 0xfd] = E(OP_FLAGOP, 0),
-    [0xfe] = E(OP_GRP4, F_M | F_B),
+    [0xfe] = E(OP_GRP4, F_M | F_B | F_NR),
     [0xff] = E(OP_GRP5, F_M),
 };
 
@@ -189,41 +190,41 @@ static const OpEntry two_byte_map[256] = {
     [0x32] = E(OP_RDMSR, 0),
     [0x34] = E(OP_SYSENTER, 0),
     [0x35] = E(OP_SYSEXIT, 0),
-    [0x40 ... 0x4f] = E(OP_CMOV, F_M),
+    [0x40 ... 0x4f] = E(OP_CMOV, F_M | F_NR),
     [0x80 ... 0x8f] = E(OP_JCC, F_F64 | IMM(I_Z)),
-    [0x90 ... 0x9f] = E(OP_SETCC, F_M | F_B),
+    [0x90 ... 0x9f] = E(OP_SETCC, F_M | F_B | F_NR),
     [0xa0] = E(OP_SEG_PUSH, F_D64),
     [0xa1] = E(OP_SEG_POP, F_D64),
     [0xa2] = E(OP_CPUID, 0),
-    [0xa3] = E(OP_BT, F_M),
-    [0xa4] = E(OP_SHLD, F_M | IMM(I_BU)),
-    [0xa5] = E(OP_SHLD, F_M),
+    [0xa3] = E(OP_BT, F_M | F_NR),
+    [0xa4] = E(OP_SHLD, F_M | F_NR | IMM(I_BU)),
+    [0xa5] = E(OP_SHLD, F_M | F_NR),
     [0xa8] = E(OP_SEG_PUSH, F_D64),
     [0xa9] = E(OP_SEG_POP, F_D64),
-    [0xab] = E(OP_BT, F_M),
-    [0xac] = E(OP_SHRD, F_M | IMM(I_BU)),
-    [0xad] = E(OP_SHRD, F_M),
+    [0xab] = E(OP_BT, F_M | F_NR),
+    [0xac] = E(OP_SHRD, F_M | F_NR | IMM(I_BU)),
+    [0xad] = E(OP_SHRD, F_M | F_NR),
     [0xae] = E(OP_GRP15, F_M),
-    [0xaf] = E(OP_IMUL2, F_M),
+    [0xaf] = E(OP_IMUL2, F_M | F_NR),
     [0xb0] = E(OP_CMPXCHG, F_M | F_B),
     [0xb1] = E(OP_CMPXCHG, F_M),
     [0xb2] = E(OP_LFP, F_M),
-    [0xb3] = E(OP_BT, F_M),
+    [0xb3] = E(OP_BT, F_M | F_NR),
     [0xb4] = E(OP_LFP, F_M),
     [0xb5] = E(OP_LFP, F_M),
-    [0xb6] = E(OP_MOVZX, F_M),
-    [0xb7] = E(OP_MOVZX, F_M),
+    [0xb6] = E(OP_MOVZX, F_M | F_NR),
+    [0xb7] = E(OP_MOVZX, F_M | F_NR),
     [0xb9] = E(OP_UD, F_M),
-    [0xba] = E(OP_GRP8, F_M | IMM(I_BU)),
-    [0xbb] = E(OP_BT, F_M),
-    [0xbc] = E(OP_BSF, F_M),
-    [0xbd] = E(OP_BSR, F_M),
-    [0xbe] = E(OP_MOVSX, F_M),
-    [0xbf] = E(OP_MOVSX, F_M),
+    [0xba] = E(OP_GRP8, F_M | F_NR | IMM(I_BU)),
+    [0xbb] = E(OP_BT, F_M | F_NR),
+    [0xbc] = E(OP_BSF, F_M | F_NR),
+    [0xbd] = E(OP_BSR, F_M | F_NR),
+    [0xbe] = E(OP_MOVSX, F_M | F_NR),
+    [0xbf] = E(OP_MOVSX, F_M | F_NR),
     [0xc0] = E(OP_XADD, F_M | F_B),
     [0xc1] = E(OP_XADD, F_M),
     [0xc7] = E(OP_GRP9, F_M),
-    [0xc8 ... 0xcf] = E(OP_BSWAP, 0),
+    [0xc8 ... 0xcf] = E(OP_BSWAP, F_NR),
     [0xff] = E(OP_UD, F_M),
     /* MMX and SSE (x86cpu) */
     [0x0d] = E(OP_NOP, F_M), /* prefetchw */
@@ -465,6 +466,37 @@ static void x86_decode_fixup_ext(X86Insn *d)
     }
 }
 
+/*
+ * Group forms whose reg field names no instruction (#UD): c6/c7 /1../7 (xabort, xbegin: no
+ * RTM), fe /2../7, 0f ba /0../3. Decided here, so neither their handlers nor the JIT
+ * (X86Insn.no_raise) restate them.
+ */
+static bool reg_field_invalid(const X86Insn *d)
+{
+    int r = d->reg & 7;
+
+    switch (d->op) {
+    case OP_MOV:
+        return d->opc >= 0xc6 && r != 0;
+    case OP_GRP4:
+        return r > 1;
+    case OP_GRP8:
+        return r < 4;
+    default:
+        return false;
+    }
+}
+
+/* F_NR for this form: no memory operand, no lock, the entry's operation (not one a fixup
+ * chose), and not div/idiv (#DE). */
+static bool form_raises_nothing(const X86Insn *d, const OpEntry *e)
+{
+    if (!(e->flags & F_NR) || d->op != e->op || d->mem || d->lock) {
+        return false;
+    }
+    return d->op != OP_GRP3 || (d->reg & 7) < 6;
+}
+
 bool x86_decode(const uint8_t *bytes, int avail, int code_size, X86Insn *d, bool *need_more)
 {
     Cursor c = {bytes, 0, avail, false};
@@ -524,5 +556,9 @@ bool x86_decode(const uint8_t *bytes, int avail, int code_size, X86Insn *d, bool
     } else if (d->map == 0 && b == 0x63) {
         d->op = OP_INVALID; /* arpl: not modelled */
     }
+    if (reg_field_invalid(d)) {
+        d->op = OP_INVALID;
+    }
+    d->no_raise = form_raises_nothing(d, e);
     return d->op != OP_INVALID;
 }

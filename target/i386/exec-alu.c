@@ -116,11 +116,9 @@ int x86_exec_inc_dec_rm(CPUX86State *env, const X86Insn *d, bool dec)
     return x86_rm_write(env, d, d->opsize, inc_dec(env, a, dec, d->opsize));
 }
 
+/* fe /0 inc, /1 dec (the decoder made /2../7 #UD) */
 int x86_exec_grp4(CPUX86State *env, const X86Insn *d)
 {
-    if ((d->reg & 7) > 1) {
-        return EXCP06_ILLOP;
-    }
     return x86_exec_inc_dec_rm(env, d, d->reg & 1);
 }
 
@@ -287,12 +285,9 @@ int x86_exec_bt(CPUX86State *env, const X86Insn *d)
     return bit_op(env, d, op, off, true);
 }
 
-/* 0f ba /4../7: bt bts btr btc Ev, Ib. */
+/* 0f ba /4../7: bt bts btr btc Ev, Ib (the decoder made /0../3 #UD). */
 int x86_exec_grp8(CPUX86State *env, const X86Insn *d)
 {
-    if ((d->reg & 7) < 4) {
-        return EXCP06_ILLOP;
-    }
     return bit_op(env, d, (d->reg & 7) - 4, d->imm, false);
 }
 

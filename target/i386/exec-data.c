@@ -7,16 +7,13 @@
  */
 #include "exec-internal.h"
 
-/* 88 Eb,Gb  89 Ev,Gv  8a Gb,Eb  8b Gv,Ev  c6 Eb,Ib  c7 Ev,Iz */
+/* 88 Eb,Gb  89 Ev,Gv  8a Gb,Eb  8b Gv,Ev  c6 Eb,Ib  c7 Ev,Iz (/0; the decoder made /1../7 #UD) */
 int x86_exec_mov(CPUX86State *env, const X86Insn *d)
 {
     uint64_t v;
     int excp;
 
     if (d->opc >= 0xc6) {
-        if ((d->reg & 7) != 0) {
-            return EXCP06_ILLOP;
-        }
         return x86_rm_write(env, d, d->opsize, d->imm);
     }
     if (d->opc & 2) {

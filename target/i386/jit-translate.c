@@ -134,51 +134,6 @@ static bool needs_rip(const X86Insn *d)
     return !keeps_rip(d) || (d->mem && d->base == X86_REG_RIP);
 }
 
-/* Register forms whose handler never returns an exception (no memory, no lock, no #UD). */
-static bool cannot_raise(const X86Insn *d)
-{
-    if (d->mem || d->lock) {
-        return false;
-    }
-    switch (d->op) {
-    case OP_ALU:
-    case OP_TEST:
-    case OP_MOV_RI:
-    case OP_MOVSXD:
-    case OP_IMUL3:
-    case OP_IMUL2:
-    case OP_CBW:
-    case OP_CWD:
-    case OP_CMOV:
-    case OP_SETCC:
-    case OP_BT:
-    case OP_SHLD:
-    case OP_SHRD:
-    case OP_MOVZX:
-    case OP_MOVSX:
-    case OP_BSF:
-    case OP_BSR:
-    case OP_BSWAP:
-    case OP_SHIFT:
-    case OP_SAHF:
-    case OP_LAHF:
-    case OP_CMC:
-        return true;
-    case OP_GRP1:
-        return d->opc != 0x82; /* #UD in 64-bit code */
-    case OP_MOV:
-        return d->opc < 0xc6 || (d->reg & 7) == 0; /* c6/c7 /1../7: #UD */
-    case OP_GRP3:
-        return (d->reg & 7) < 6; /* div, idiv: #DE */
-    case OP_GRP4:
-        return (d->reg & 7) < 2;
-    case OP_GRP8:
-        return (d->reg & 7) >= 4;
-    default:
-        return false;
-    }
-}
-
 /* Forms that write no memory, so they cannot drop the running block. */
 static bool stores_nothing(const X86Insn *d)
 {
@@ -345,7 +300,7 @@ static void gen_call(XJit *c, int idx)
     x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
     x86_mov_ri(b, X86_RSI, (uintptr_t)&t->d);
     x86_call(b, t->fn);
-    if (!cannot_raise(&t->d)) {
+    if (!t->d.no_raise) { /* the decoder knows the register forms that raise nothing */
         x86_alu_ri(b, X86_CMP, false, X86_RAX, -1);
         add_cold(c, COLD_EXC, idx, x86_jcc(b, X86_CC_NE, NULL));
     }

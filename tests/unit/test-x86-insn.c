@@ -597,6 +597,73 @@ static void test_decode_lengths(void **state)
     }
 }
 
+/* Run bytes as one instruction in 64-bit mode from registers all v (rsp aside); its vector. */
+static int step_from(const uint8_t *bytes, size_t len, uint64_t v)
+{
+    CPUX86State *env = &cpu->env;
+
+    x86_cpu_reset(cpu);
+    set_mode64(env);
+    memcpy(ram.ram_ptr + CODE_ADDR, bytes, len);
+    for (int r = 0; r < 16; r++) {
+        env->regs[r] = r == R_ESP ? 0x8000 : v;
+    }
+    env->rip = CODE_ADDR;
+    return x86_cpu_step(cpu);
+}
+
+/*
+ * X86Insn.no_raise (the decoder's F_NR) says a register form's handler returns no exception,
+ * and the JIT then leaves out its check. Every such form of the one-byte and 0f maps, at
+ * each reg field, with each operand-size prefix, from zero, all-ones and random registers
+ * (a zero divisor, a zero bsf source), must keep that promise; and the #UD forms the decoder
+ * rejects by their reg field stay rejected.
+ */
+static void test_no_raise_forms_raise_nothing(void **state)
+{
+    static const uint8_t prefix[] = {0, 0x66, 0x48, 0x40};
+    const uint64_t values[] = {0, ~0ULL, next_rand()};
+    int checked = 0;
+
+    for (int map = 0; map < 2; map++) {
+        for (int opc = 0; opc < 256; opc++) {
+            for (unsigned p = 0; p < ARRAY_SIZE(prefix); p++) {
+                for (int reg = 0; reg < 8; reg++) {
+                    uint8_t b[16] = {0};
+                    int n = 0;
+                    X86Insn d;
+                    bool more;
+
+                    if (prefix[p]) {
+                        b[n++] = prefix[p];
+                    }
+                    if (map) {
+                        b[n++] = 0x0f;
+                    }
+                    b[n++] = opc;
+                    b[n++] = 0xc0 | reg << 3 | ((reg + 3) & 7); /* mod 3: registers */
+                    b[n++] = 5;                                 /* an immediate, if any */
+                    if (!x86_decode(b, sizeof(b), 8, &d, &more) || !d.no_raise) {
+                        continue;
+                    }
+                    for (unsigned i = 0; i < ARRAY_SIZE(values); i++) {
+                        if (step_from(b, d.len, values[i]) != X86_EXCP_NONE) {
+                            fail_msg("%02x %s%02x /%d: no_raise, but it raised", prefix[p],
+                                     map ? "0f " : "", opc, reg);
+                        }
+                    }
+                    checked++;
+                }
+            }
+        }
+    }
+    assert_true(checked > 500);
+    assert_int_equal(step_from((const uint8_t[]){0x48, 0xc7, 0xc8, 1, 0, 0, 0}, 7, 0), 6);
+    assert_int_equal(step_from((const uint8_t[]){0xfe, 0xd0}, 2, 0), 6);
+    assert_int_equal(step_from((const uint8_t[]){0x0f, 0xba, 0xd8, 1}, 4, 0), 6);
+    assert_int_equal(step_from((const uint8_t[]){0x48, 0xf7, 0xf0}, 3, 0), 0); /* div: #DE */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -617,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_rep_string),
         cmocka_unit_test(test_rep_is_restartable),
         cmocka_unit_test(test_decode_lengths),
+        cmocka_unit_test(test_no_raise_forms_raise_nothing),
     };
     return cmocka_run_group_tests(tests, x86_insn_harness_setup, NULL);
 }

@@ -139,6 +139,7 @@ typedef struct X86Insn {
     bool opsize_prefix : 1; /* 66 seen (SSE decoding needs it) */
     bool has_modrm : 1;
     bool mem : 1;         /* ModRM: rm names memory */
+    bool no_raise : 1;    /* a register form whose handler returns no exception (the JIT's) */
     int8_t seg;           /* segment override, or -1 */
     uint8_t opsize;       /* operand size in bytes: 1, 2, 4, 8 */
     uint8_t addrsize;     /* 2, 4, 8 */
