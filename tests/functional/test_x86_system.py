@@ -58,10 +58,11 @@ RSVD_SDM = "exc 000000000000000e err 0000000000000009"
 def rmw_faults_as_writes(lines):
     """QEMU 7.2 reads a read-modify-write's operand before it writes it, so a not-present
     page reports a read (#PF error 0); the hardware (the host, in tests/difftest-x86) and
-    Kestrel report the write (2). The exception line before an rmw_ line is QEMU's."""
+    Kestrel report the write (2): the exception line before a line of an RMW check (rmw_*,
+    gs_rmw) is QEMU's."""
     out = list(lines)
     for i in range(len(out) - 1):
-        if out[i + 1].startswith("rmw_") and \
+        if "rmw" in out[i + 1].split(" ")[0] and \
                 out[i].startswith("exc 000000000000000e err 0000000000000000 "):
             out[i] = out[i].replace(" err 0000000000000000 ", " err 0000000000000002 ")
     return out
