@@ -465,6 +465,22 @@ int x86_write_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t va
     return excp != X86_EXCP_NONE ? excp : x86_write_linear(env, la, size, val);
 }
 
+int x86_probe_mem(CPUX86State *env, int seg, uint64_t off, int size, bool write, X86MemProbe *p)
+{
+    int excp = linear(env, seg, off, &p->la);
+
+    p->host = NULL;
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    if ((p->la & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE) {
+        return X86_EXCP_NONE; /* crosses a page: the caller takes it the ordinary way */
+    }
+    return tlb_probe(&x86_env_cpu(env)->parent_obj, p->la, size,
+                     write ? MMU_DATA_STORE : MMU_DATA_LOAD, x86_mmu_index(env), &p->host, &p->pa,
+                     &p->code);
+}
+
 static uint64_t size_mask(int size)
 {
     return size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;

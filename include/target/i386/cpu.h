@@ -543,6 +543,20 @@ bool x86_canonical(const CPUX86State *env, uint64_t la);
 /* seg:offset accesses (the offset already masked to the address size). */
 int x86_read_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t *val);
 int x86_write_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t val);
+/*
+ * Translate seg:off for a load or store of size bytes without performing it (A and D are
+ * set as the access would): the linear address, and where the element lies in one page of
+ * RAM (of ROM for a load), its host and physical address; host stays NULL for anything else
+ * (a device, a ROM written, a page crossed). code: a store there must drop translated code,
+ * after writing (tb_invalidate_phys_range). For the string instructions (exec-string.c).
+ */
+typedef struct X86MemProbe {
+    uint64_t la;
+    void *host;
+    hwaddr pa;
+    bool code;
+} X86MemProbe;
+int x86_probe_mem(CPUX86State *env, int seg, uint64_t off, int size, bool write, X86MemProbe *p);
 /* Stack: push/pop size bytes at SS:rSP with the stack width of the current mode. */
 int x86_stack_push(CPUX86State *env, int size, uint64_t val);
 int x86_stack_pop(CPUX86State *env, int size, uint64_t *val);
