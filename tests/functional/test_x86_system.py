@@ -79,6 +79,8 @@ def test_system_matches_qemu(tmp_path, la57):
     assert "rep cross rcx 0000000000000002 rsi 00000000001c0110 rdi 0000000000201ffe" in log
     assert "rep down rcx 0000000000000002 rsi 00000000001c0110 rdi 0000000000202ff8" in log
     assert "rep smc 0000010300000103" in log
+    # An instruction across pages: the second page's bytes and mapping read afresh each run.
+    assert "xpage 0000000033221144 0000000033551144 0000000088776644 0000000033551144" in log
     assert "remap 0000000000001111 0000000000002222 0000000000001111" in log
     assert "pcid cr3 0000000000011001 new 0000000000002222" in log \
         or "pcid cr3 0000000000010001 new 0000000000002222" in log

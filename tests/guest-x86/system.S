@@ -1001,6 +1001,41 @@ rep_tests:
     NL
     ret
 
+/*
+ * An instruction across two pages (mov $imm32, %eax at 0x206ffe: the opcode and one byte
+ * in page 6, three and a ret in page 7) run from a cached block that reads the second
+ * page afresh: after it ran, a store into its bytes there and a remap of page 7 (to
+ * 0x308000 and back) must show in the next run. Page 7's first dwords are put back.
+ */
+xpage_tests:
+    movw $0x44b8, 0x40306ffe     /* through the 1 GiB alias of physical memory */
+    movl $0xc3332211, 0x40307000
+    movl $0xc3887766, 0x40308000
+    mov $0x206ffe, %rbx
+    call *%rbx
+    call *%rbx
+    call *%rbx
+    PRINT "xpage "
+    PHEX %rax
+    movb $0x55, 0x207001
+    call *%rbx
+    PRINT " "
+    PHEX %rax
+    movl $0x308003, PT + 7 * 8
+    invlpg 0x207000
+    call *%rbx
+    PRINT " "
+    PHEX %rax
+    movl $0x307003, PT + 7 * 8
+    invlpg 0x207000
+    call *%rbx
+    PRINT " "
+    PHEX %rax
+    NL
+    movl $0x1111, 0x40307000
+    movl $0x2222, 0x40308000
+    ret
+
 start64:
     mov $0x10, %ax
     mov %ax, %ds
@@ -1127,6 +1162,7 @@ start64:
     PHEX 0x208ff8
     NL
     call rep_tests
+    call xpage_tests
 
     /* Stores by the memory forms into code that ran: the next instruction sees them. */
     lea smc_start(%rip), %rsi
