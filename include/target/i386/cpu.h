@@ -333,9 +333,8 @@ typedef struct X86CPU {
      * cycle that turns it into a vector; wired by the board (x86_cpu_set_intr_ack).
      */
     atomic_int intr_level;
-    /* The softmmu TLB (accel/tcg/cputlb.c), and which of its entries map global pages. */
+    /* The softmmu TLB (accel/tcg/cputlb.c); it knows which entries map global pages. */
     CPUTLB tlb;
-    uint64_t tlb_global[X86_MMU_COUNT][CPU_TLB_SIZE / 64];
     /*
      * A locked read-modify-write in progress (exec.c): the host address its read came
      * from and the value read, which its write replaces by compare-and-swap.
@@ -572,8 +571,6 @@ void x86_tlb_init(X86CPU *cpu);
  * turned the BIOS area from ROM into RAM...): between instructions.
  */
 void x86_tlb_sync(X86CPU *cpu);
-/* Record whether the entry just filled for va maps a global page (x86_tlb_fill). */
-void x86_tlb_note_global(X86CPU *cpu, uint64_t va, int mmu_idx, bool global);
 /* Everything, global pages included (CR4.PGE/PCIDE/... changes, invpcid all-incl.). */
 void x86_tlb_flush_all(X86CPU *cpu);
 /* All but global pages (mov to CR3, invpcid of a context). */
