@@ -1161,8 +1161,10 @@ start64:
     PRINT " "
     PHEX 0x208ff8
     NL
+    push %rbx                   /* the smc lines below print what MFAULT left in rbx */
     call rep_tests
     call xpage_tests
+    pop %rbx
 
     /* Stores by the memory forms into code that ran: the next instruction sees them. */
     lea smc_start(%rip), %rsi
