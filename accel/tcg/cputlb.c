@@ -11,6 +11,14 @@
  * not cached. Misaligned loads and stores are performed, as QEMU does on virt;
  * those crossing a page are split, both pages translated before any byte of
  * a store is written.
+ *
+ * Victim entries (as QEMU's victim TLB): a fill moves the entry it replaces to
+ * one of CPU_VTLB_SIZE victims of its context, where a later miss finds it and
+ * swaps it back instead of walking. Pages a multiple of 2 MiB apart share an
+ * entry of the direct-mapped table: the x86 boot's kernel had 3.4 million
+ * such refills of 4 million (a table of 4096 entries had 0.6 million). Only
+ * the slow path reads victims, so the stores' fast-path rules (TLB_NOTDIRTY)
+ * are applied again when one comes back.
  */
 #include <inttypes.h>
 
@@ -46,6 +54,7 @@ static void tlb_init_zeroed(CPUTLB *tlb)
         tlb->table[mmu_idx][0] = invalid;
         tlb->table[mmu_idx][CPU_TLB_SIZE - 1] = invalid;
     }
+    memset(tlb->vtable, 0xff, sizeof(tlb->vtable));
 }
 
 void tlb_flush(CPUState *cs)
@@ -57,6 +66,7 @@ void tlb_flush(CPUState *cs)
     } else if (tlb->filled_modes) {
         /* All-ones bytes make every tag TLB_INVALID. */
         memset(tlb->table, 0xff, sizeof(tlb->table));
+        memset(tlb->vtable, 0xff, sizeof(tlb->vtable));
     }
     tlb->initialized = true;
     /* atomic: other vCPUs read it in tlb_page_fast_writable_elsewhere */
@@ -74,9 +84,16 @@ void tlb_flush_by_mmuidx(CPUState *cs, unsigned idxmap)
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         if (idxmap & tlb->filled_modes & (1u << mmu_idx)) {
             memset(tlb->table[mmu_idx], 0xff, sizeof(tlb->table[mmu_idx]));
+            memset(tlb->vtable[mmu_idx], 0xff, sizeof(tlb->vtable[mmu_idx]));
         }
     }
     __atomic_store_n(&tlb->filled_modes, tlb->filled_modes & ~idxmap, __ATOMIC_RELAXED);
+}
+
+static bool entry_maps(const CPUTLBEntry *e, uint64_t page)
+{
+    return (e->addr_read & TARGET_PAGE_MASK) == page ||
+           (e->addr_write & TARGET_PAGE_MASK) == page || (e->addr_code & TARGET_PAGE_MASK) == page;
 }
 
 void tlb_flush_page(CPUState *cs, uint64_t vaddr)
@@ -89,10 +106,41 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
         if (!(tlb->filled_modes & (1u << mmu_idx))) {
             continue;
         }
-        if ((e->addr_read & TARGET_PAGE_MASK) == page ||
-            (e->addr_write & TARGET_PAGE_MASK) == page ||
-            (e->addr_code & TARGET_PAGE_MASK) == page) {
+        if (entry_maps(e, page)) {
             memset(e, 0xff, sizeof(*e));
+        }
+        for (int v = 0; v < CPU_VTLB_SIZE; v++) {
+            if (entry_maps(&tlb->vtable[mmu_idx][v], page)) {
+                memset(&tlb->vtable[mmu_idx][v], 0xff, sizeof(CPUTLBEntry));
+            }
+        }
+    }
+}
+
+void tlb_flush_nonglobal(CPUState *cs)
+{
+    CPUTLB *tlb = cs->tlb;
+
+    for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
+        if (!(tlb->filled_modes & (1u << m))) {
+            continue;
+        }
+        for (int w = 0; w < CPU_TLB_SIZE / 64; w++) {
+            uint64_t keep = tlb->global[m][w];
+            if (!keep) {
+                memset(&tlb->table[m][w * 64], 0xff, 64 * sizeof(CPUTLBEntry));
+                continue;
+            }
+            for (int i = 0; i < 64; i++) {
+                if (!(keep & (1ULL << i))) {
+                    memset(&tlb->table[m][w * 64 + i], 0xff, sizeof(CPUTLBEntry));
+                }
+            }
+        }
+        for (int v = 0; v < CPU_VTLB_SIZE; v++) {
+            if (!(tlb->vglobal[m] & (1u << v))) {
+                memset(&tlb->vtable[m][v], 0xff, sizeof(CPUTLBEntry));
+            }
         }
     }
 }
@@ -212,6 +260,32 @@ static void target_from_entry(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t
     }
 }
 
+static bool global_bit(const uint64_t *bits, int i)
+{
+    return bits[i / 64] & (1ULL << (i % 64));
+}
+
+static void set_global_bit(uint64_t *bits, int i, bool on)
+{
+    bits[i / 64] = (bits[i / 64] & ~(1ULL << (i % 64))) | ((uint64_t)on << (i % 64));
+}
+
+/* Before e is filled for another page: keep what it holds in a victim entry. */
+static void victim_save(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page)
+{
+    int i = e - tlb->table[mmu_idx], v;
+
+    if (entry_maps(e, page) || (e->addr_read == TLB_INVALID && e->addr_write == TLB_INVALID &&
+                                e->addr_code == TLB_INVALID)) {
+        return;
+    }
+    v = tlb->vnext[mmu_idx]++ % CPU_VTLB_SIZE;
+    tlb->vtable[mmu_idx][v] = *e;
+    tlb->vpaddr[mmu_idx][v] = tlb->paddr[mmu_idx][i];
+    tlb->vglobal[mmu_idx] =
+        (tlb->vglobal[mmu_idx] & ~(1u << v)) | (unsigned)global_bit(tlb->global[mmu_idx], i) << v;
+}
+
 /* Cache a page-sized translation in e; host_page is NULL for MMIO. */
 static void entry_fill(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page, hwaddr ppage,
                        int prot, uint8_t *host_page, bool rom, bool romd)
@@ -223,6 +297,8 @@ static void entry_fill(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page, 
     if (!write_flags && tb_page_has_code(ppage)) {
         write_flags = TLB_NOTDIRTY;
     }
+    victim_save(tlb, mmu_idx, e, page);
+    set_global_bit(tlb->global[mmu_idx], e - tlb->table[mmu_idx], prot & PAGE_GLOBAL);
     __atomic_store_n(&tlb->filled_modes, tlb->filled_modes | 1u << mmu_idx, __ATOMIC_RELAXED);
     /* paddr first: another vCPU's scan pairs it with the tag (entry_write_recheck) */
     __atomic_store_n(&tlb->paddr[mmu_idx][e - tlb->table[mmu_idx]], ppage, __ATOMIC_RELAXED);
@@ -293,6 +369,45 @@ static int tlb_fill_target(CPUState *cs, uint64_t va, unsigned size, MMUAccessTy
     return TCG_EXCP_NONE;
 }
 
+/*
+ * A victim entry for va's page that allows access, swapped with the table's entry, which
+ * it returns; NULL if none. Its write tag is made what a fill would make it: code may have
+ * come to the page while it was away (tlb_set_notdirty marks only the table).
+ */
+static CPUTLBEntry *victim_restore(CPUTLB *tlb, int mmu_idx, uint64_t va, MMUAccessType access)
+{
+    CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, va), old = *e;
+    int i = e - tlb->table[mmu_idx];
+    hwaddr old_pa = tlb->paddr[mmu_idx][i];
+    bool old_global = global_bit(tlb->global[mmu_idx], i);
+
+    for (int v = 0; v < CPU_VTLB_SIZE; v++) {
+        CPUTLBEntry *ve = &tlb->vtable[mmu_idx][v];
+        uint64_t tag = *entry_tag(ve, access), wtag = ve->addr_write;
+        hwaddr ppage = tlb->vpaddr[mmu_idx][v];
+
+        if (tag == TLB_INVALID || (tag & TARGET_PAGE_MASK) != (va & TARGET_PAGE_MASK)) {
+            continue;
+        }
+        if (tag_fast_write(wtag) && tb_page_has_code(ppage)) {
+            wtag |= TLB_NOTDIRTY;
+        }
+        /* paddr first, as entry_fill: another vCPU's scan pairs it with the tag */
+        __atomic_store_n(&tlb->paddr[mmu_idx][i], ppage, __ATOMIC_RELAXED);
+        e->addr_read = ve->addr_read;
+        e->addr_code = ve->addr_code;
+        e->addend = ve->addend;
+        __atomic_store_n(&e->addr_write, wtag, __ATOMIC_RELAXED);
+        entry_write_recheck(&e->addr_write, ppage);
+        set_global_bit(tlb->global[mmu_idx], i, tlb->vglobal[mmu_idx] & (1u << v));
+        *ve = old;
+        tlb->vpaddr[mmu_idx][v] = old_pa;
+        tlb->vglobal[mmu_idx] = (tlb->vglobal[mmu_idx] & ~(1u << v)) | (unsigned)old_global << v;
+        return e;
+    }
+    return NULL;
+}
+
 /* Translate one page-local access: the TLB if its tag matches (flags aside), else a fill. */
 static int tlb_resolve(CPUState *cs, uint64_t va, unsigned size, MMUAccessType access, int mmu_idx,
                        TLBTarget *t)
@@ -302,6 +417,11 @@ static int tlb_resolve(CPUState *cs, uint64_t va, unsigned size, MMUAccessType a
     uint64_t tag = *entry_tag(e, access);
 
     if (tag != TLB_INVALID && (tag & TARGET_PAGE_MASK) == (va & TARGET_PAGE_MASK)) {
+        target_from_entry(tlb, mmu_idx, e, va, access, t);
+        return TCG_EXCP_NONE;
+    }
+    e = victim_restore(tlb, mmu_idx, va, access);
+    if (e) {
         target_from_entry(tlb, mmu_idx, e, va, access, t);
         return TCG_EXCP_NONE;
     }

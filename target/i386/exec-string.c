@@ -2,14 +2,22 @@
  * x86 string instructions (movs, cmps, stos, lods, scas, ins, outs) with the
  * rep/repe/repne prefixes, and in/out. Sources are seg:rSI (DS unless
  * overridden), destinations ES:rDI (never overridden); the address size picks
- * SI/ESI/RSI and CX/ECX/RCX; DF picks the direction. A rep loop runs to its
- * end in one step (no interrupt is taken inside it yet); an exception leaves
- * the registers at the element that faulted, so the restart continues there.
+ * SI/ESI/RSI and CX/ECX/RCX; DF picks the direction. A rep loop runs in steps
+ * of a bounded amount of work (X86_REP_BUDGET), between which interrupts are
+ * taken; an exception leaves the registers at the element that faulted, so
+ * the restart continues there.
+ *
+ * rep movs and rep stos (memcpy, memset and clear_page in a kernel) move a
+ * page at a time on host pointers where source and destination are RAM
+ * (rep_page_chunk); elements that cross a page, touch a device, fault or
+ * wrap the address size go one at a time, as every other string instruction.
  *
  * Port access needs CPL <= IOPL in protected mode; the TSS I/O bitmap is not
  * consulted yet (an access it would allow raises #GP).
  */
 #include "exec-internal.h"
+
+#include "accel/tcg/tb.h"
 
 static bool io_allowed(CPUX86State *env)
 {
@@ -83,30 +91,139 @@ static int string_element(CPUX86State *env, const X86Insn *d, bool *stop)
 }
 
 /*
- * A rep loop runs at most this many elements per step; then rip goes back to the
- * instruction, which continues with the registers where they are (the architecture lets an
- * interrupt in between elements the same way). A guest's rep with a count of 2^64 thus never
- * keeps the hart from the run loop, the BQL from the main loop or the user from quitting.
+ * Elements of size bytes, from the one at offset off (linear address la) in the direction of
+ * DF, that lie in la's page without wrapping the address size am. 0 if the first one crosses
+ * the page or wraps.
+ */
+static uint64_t page_room(uint64_t la, uint64_t off, uint64_t am, int size, bool down)
+{
+    uint64_t in_page = la & ~TARGET_PAGE_MASK;
+
+    if (in_page + size > TARGET_PAGE_SIZE || off > am - (size - 1)) {
+        return 0;
+    }
+    if (down) {
+        return MIN(in_page, off) / size + 1;
+    }
+    return MIN((TARGET_PAGE_SIZE - in_page) / size, (am - off - (size - 1)) / size + 1);
+}
+
+/* Fill n elements of size bytes at host (the lowest one) with v. */
+static void host_fill(uint8_t *host, uint64_t n, int size, uint64_t v)
+{
+    if (size == 1) {
+        memset(host, (int)v, n);
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        memcpy(host + i * size, &v, size); /* little-endian host */
+    }
+}
+
+/*
+ * n elements of size bytes from src to dst, the first at src/dst, the others at +-size
+ * each as DF says. Disjoint ranges are one memcpy; overlapping ones go element by element
+ * in the instruction's order, so a later element reads what an earlier one wrote.
+ */
+static void host_move(uint8_t *dst, const uint8_t *src, uint64_t n, int size, bool down)
+{
+    int64_t step = down ? -size : size;
+    uint64_t len = n * size;
+    const uint8_t *slo = down ? src - (len - size) : src;
+    uint8_t *dlo = down ? dst - (len - size) : dst;
+
+    if (dlo + len <= slo || slo + len <= dlo) {
+        memcpy(dlo, slo, len);
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t v;
+        memcpy(&v, src + (int64_t)i * step, size);
+        memcpy(dst + (int64_t)i * step, &v, size);
+    }
+}
+
+/*
+ * rep movs/stos: up to count elements in one go where the source and destination pages are
+ * RAM, after one translation of each (the element path translates every element: 14 million
+ * TLB refills in the x86 boot's decompressor, where source and destination were 4 MiB apart
+ * and so took turns in one TLB entry). Returns the elements done, with rSI/rDI/rCX past
+ * them; 0: the next element goes the ordinary way (it crosses a page, is a device's, faults).
+ */
+static uint64_t rep_page_chunk(CPUX86State *env, const X86Insn *d, uint64_t count)
+{
+    int size = d->opsize, src_seg = d->seg >= 0 ? d->seg : R_DS;
+    bool down = env->eflags & DF_MASK;
+    uint64_t am = x86_mask(d->addrsize), si = env->regs[R_ESI] & am, di = env->regs[R_EDI] & am;
+    uint64_t n = count, len;
+    X86MemProbe src = {0}, dst;
+
+    /* The source first, as the element path reads before it writes (no D set for nothing). */
+    if (d->op == OP_MOVS) {
+        if (x86_probe_mem(env, src_seg, si, size, false, &src) != X86_EXCP_NONE || !src.host) {
+            return 0;
+        }
+        n = MIN(n, page_room(src.la, si, am, size, down));
+    }
+    if (n == 0 || x86_probe_mem(env, R_ES, di, size, true, &dst) != X86_EXCP_NONE || !dst.host) {
+        return 0;
+    }
+    n = MIN(n, page_room(dst.la, di, am, size, down));
+    if (n == 0) {
+        return 0;
+    }
+    len = n * size;
+    if (d->op == OP_MOVS) {
+        host_move(dst.host, src.host, n, size, down);
+    } else {
+        host_fill((uint8_t *)dst.host - (down ? len - size : 0), n, size,
+                  x86_get_reg(env, d, R_EAX, size));
+    }
+    if (dst.code) { /* written first, then dropped, as every store to a code page */
+        tb_invalidate_phys_range(dst.pa - (down ? len - size : 0), len);
+    }
+    if (d->op == OP_MOVS) {
+        x86_set_reg(env, d, R_ESI, d->addrsize, env->regs[R_ESI] + (down ? -len : len));
+    }
+    x86_set_reg(env, d, R_EDI, d->addrsize, env->regs[R_EDI] + (down ? -len : len));
+    x86_set_reg(env, d, R_ECX, d->addrsize, count - n);
+    return n;
+}
+
+/*
+ * A rep loop does at most this much work per step: elements one at a time count 1, a page
+ * chunk 1 per 16 bytes (64 KiB a step: the round trip through the run loop costs a few
+ * percent of moving that much on host pointers).
+ * Then rip goes back to the instruction, which continues with the registers where they are
+ * (the architecture lets an interrupt in between elements the same way). A guest's rep with
+ * a count of 2^64 thus never keeps the hart from the run loop, the BQL from the main loop or
+ * the user from quitting.
  */
 #define X86_REP_BUDGET 4096
 
 int x86_exec_string(CPUX86State *env, const X86Insn *d)
 {
     bool rep = d->rep != 0, cond = d->op == OP_CMPS || d->op == OP_SCAS;
+    bool chunks = rep && (d->op == OP_MOVS || d->op == OP_STOS);
 
     if ((d->op == OP_INS || d->op == OP_OUTS) && !io_allowed(env)) {
         return x86_gp0(env);
     }
-    for (int n = 0;; n++) {
+    for (uint64_t work = 0;; work++) {
+        uint64_t count = rep ? x86_get_reg(env, d, R_ECX, d->addrsize) : 1, n;
         bool stop = false;
         int excp;
 
-        if (rep && x86_get_reg(env, d, R_ECX, d->addrsize) == 0) {
+        if (count == 0) {
             return X86_EXCP_NONE;
         }
-        if (n == X86_REP_BUDGET) {
+        if (work >= X86_REP_BUDGET) {
             env->rip = (env->rip - d->len) & (x86_code64(env) ? ~0ULL : 0xffffffffu);
             return X86_EXCP_NONE;
+        }
+        if (chunks && (n = rep_page_chunk(env, d, count)) != 0) {
+            work += n * d->opsize / 16;
+            continue;
         }
         excp = string_element(env, d, &stop);
         if (excp != X86_EXCP_NONE) {

@@ -295,8 +295,8 @@ int x86_tlb_fill(CPUState *cs, uint64_t va, unsigned size, MMUAccessType access,
 
     (void)size;
     *lg_page_size = TARGET_PAGE_BITS;
-    if (excp == X86_EXCP_NONE) {
-        x86_tlb_note_global(cpu, va, mmu_idx, global);
+    if (excp == X86_EXCP_NONE && global) {
+        *prot |= PAGE_GLOBAL;
     }
     return excp;
 }
@@ -463,6 +463,31 @@ int x86_write_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t va
     int excp = linear(env, seg, off, &la);
 
     return excp != X86_EXCP_NONE ? excp : x86_write_linear(env, la, size, val);
+}
+
+int x86_probe_mem(CPUX86State *env, int seg, uint64_t off, int size, bool write, X86MemProbe *p)
+{
+    X86CPU *cpu = x86_env_cpu(env);
+    int mmu_idx = x86_mmu_index(env), excp = linear(env, seg, off, &p->la);
+    CPUTLBEntry *e;
+
+    p->host = NULL;
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    if ((p->la & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE) {
+        return X86_EXCP_NONE; /* crosses a page: the caller takes it the ordinary way */
+    }
+    /* A tag equal to the page (no flag: RAM, no code) as load() and store() check inline. */
+    e = tlb_entry(&cpu->tlb, mmu_idx, p->la);
+    if ((write ? e->addr_write : e->addr_read) == (p->la & TARGET_PAGE_MASK)) {
+        p->host = (void *)(uintptr_t)(p->la + e->addend);
+        p->pa = cpu->tlb.paddr[mmu_idx][e - cpu->tlb.table[mmu_idx]] | (p->la & ~TARGET_PAGE_MASK);
+        p->code = false;
+        return X86_EXCP_NONE;
+    }
+    return tlb_probe(&cpu->parent_obj, p->la, size, write ? MMU_DATA_STORE : MMU_DATA_LOAD, mmu_idx,
+                     &p->host, &p->pa, &p->code);
 }
 
 static uint64_t size_mask(int size)

@@ -188,6 +188,38 @@ static TranslationBlock *gen_uncached(X86CPU *cpu, uint64_t pc, int code_size, i
     return tb;
 }
 
+/*
+ * An instruction that starts at pc and runs into the next page: a cached block over its
+ * bytes in pc's page, decoded for no code size (X86_TB_STEP), so that x86_tb_exec runs it
+ * with x86_cpu_step, fetched and decoded afresh through the TLB each time: the next page's
+ * bytes and mapping may change without this block knowing, and are read anew. Cached, it
+ * is found by the jump cache instead of translated every time it runs: the x86 boot's
+ * decompressor has a 2-byte mov across a page in its inner loop (10 million translations
+ * per boot, uncached).
+ */
+#define X86_TB_STEP 0
+
+static TranslationBlock *gen_cross_page(X86CPU *cpu, uint64_t pc, hwaddr phys_pc,
+                                        const uint8_t *host, int code_size, int *exc)
+{
+    unsigned avail = TARGET_PAGE_SIZE - (pc & ~TARGET_PAGE_MASK);
+    TranslationBlock *tb;
+    X86Insn d;
+    int e = x86_fetch_decode(cpu, code_size, &d);
+
+    if (e != X86_EXCP_NONE) {
+        *exc = e;
+        return NULL;
+    }
+    tb = tb_alloc(1, tb_extra(avail, 1));
+    if (!tb) {
+        return NULL; /* the arena is full: the run loop flushes and asks again */
+    }
+    fill_tb(tb, pc, phys_pc, host, &d, 1, avail, X86_TB_STEP);
+    tb->flags = 0;
+    return tb;
+}
+
 static TranslationBlock *x86_gen_tb(CPUState *cs, uint64_t pc, hwaddr phys_pc, const uint8_t *host,
                                     int max_insns, bool cacheable, int *exc, uint64_t *tval)
 {
@@ -206,6 +238,9 @@ static TranslationBlock *x86_gen_tb(CPUState *cs, uint64_t pc, hwaddr phys_pc, c
         return NULL;
     }
     n = decode_block(env, pc, host, code_size, MIN(max_insns, TB_MAX_INSNS), insns, &size, exc);
+    if (n < 0 && cacheable) {
+        return gen_cross_page(cpu, pc, phys_pc, host, code_size, exc);
+    }
     if (n < 0 || !cacheable) {
         return gen_uncached(cpu, pc, code_size, exc);
     }
@@ -308,7 +343,8 @@ static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
         return TB_EXIT_NEXT;
     }
     if (unlikely(tb_info(tb)->code_size != code_size)) {
-        /* Decoded for another mode (same physical code, new CS): one instruction afresh. */
+        /* Decoded for another mode (same physical code, new CS), or a page-crossing
+         * instruction (X86_TB_STEP): one instruction afresh. */
         excp = x86_cpu_step(cpu);
         cpu->tb_instret++;
         return excp == X86_EXIT_HLT ? TB_EXIT_HALT : TB_EXIT_NEXT;

@@ -17,8 +17,9 @@
  *                               all but global (contexts are not tagged:
  *                               type 1 drops the non-global entries)
  *
- * Which entries hold global pages is a bitmap beside the TLB, kept by
- * x86_tlb_fill; a mov to CR3 walks it instead of clearing the whole table.
+ * x86_tlb_fill reports global pages (PAGE_GLOBAL) to accel/tcg's TLB, which
+ * keeps a bitmap of them beside its entries; a mov to CR3 walks it
+ * (tlb_flush_nonglobal) instead of clearing the whole table.
  */
 #include "target/i386/cpu.h"
 
@@ -42,35 +43,14 @@ void x86_tlb_sync(X86CPU *cpu)
     }
 }
 
-void x86_tlb_note_global(X86CPU *cpu, uint64_t va, int mmu_idx, bool global)
-{
-    unsigned i = (va >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1);
-    uint64_t bit = 1ULL << (i % 64);
-
-    if (global) {
-        cpu->tlb_global[mmu_idx][i / 64] |= bit;
-    } else {
-        cpu->tlb_global[mmu_idx][i / 64] &= ~bit;
-    }
-}
-
 void x86_tlb_flush_all(X86CPU *cpu)
 {
     tlb_flush(&cpu->parent_obj);
-    memset(cpu->tlb_global, 0, sizeof(cpu->tlb_global));
 }
 
 void x86_tlb_flush_nonglobal(X86CPU *cpu)
 {
-    CPUTLB *tlb = &cpu->tlb;
-
-    for (int m = 0; m < X86_MMU_COUNT; m++) {
-        for (int i = 0; i < CPU_TLB_SIZE; i++) {
-            if (!(cpu->tlb_global[m][i / 64] & (1ULL << (i % 64)))) {
-                memset(&tlb->table[m][i], 0xff, sizeof(tlb->table[m][i]));
-            }
-        }
-    }
+    tlb_flush_nonglobal(&cpu->parent_obj);
 }
 
 void x86_tlb_flush_page(X86CPU *cpu, uint64_t la)

@@ -528,14 +528,65 @@ static void gen_stack(Gen *g)
     g->rsp += k == 1 || k == 4 ? 8 : -8;
 }
 
+/* ---- rep movs, rep stos ---- */
+
+/*
+ * rep movs/stos of 1-8 byte elements, up or down (std, then cld after), counts from 0 to
+ * past a page, starting anywhere in the window (across into the read-only and unmapped
+ * pages: faults at an element), sources overlapping their destination now and then.
+ */
+/* The first element's address for n elements of size bytes within [lo, lo + room). */
+static uint64_t string_start(Gen *g, uint64_t lo, uint64_t room, uint64_t n, int size, bool down)
+{
+    uint64_t len = n * size, at = lo + below(g->r, room - len + 1);
+
+    return down && n ? at + len - size : at;
+}
+
+static void gen_string(Gen *g)
+{
+    static const int sizes[4] = {1, 2, 4, 8};
+    int size = sizes[below(g->r, 4)];
+    bool movs = below(g->r, 2), down = below(g->r, 4) == 0, wild = below(g->r, 10) == 0;
+    uint64_t n = below(g->r, 4) ? below(g->r, 40) : below(g->r, 0x1400 / size);
+    uint64_t di, si;
+
+    /* Mostly within the read-write pages; now and then anywhere, so into the others. */
+    di = wild ? XG_WINDOW + below(g->r, 0x2000 - size + 1)
+              : string_start(g, XG_WINDOW, 0x2000, n, size, down);
+    if (movs && below(g->r, 3) == 0) { /* overlapping */
+        si = di + below(g->r, 4 * size + 1) - 2 * size;
+    } else {
+        si = wild ? XG_WINDOW + below(g->r, 0x3000 - size + 1)
+                  : string_start(g, XG_WINDOW, 0x3000, n, size, down);
+    }
+    set_reg(g, 7, di);
+    set_reg(g, 6, si);
+    set_reg(g, R_CX, n);
+    if (down) {
+        put1(g, 0xfd);
+    }
+    put1(g, 0xf3);
+    if (size == 2) {
+        put1(g, 0x66);
+    } else if (size == 8) {
+        put1(g, 0x48);
+    }
+    put1(g, (movs ? 0xa4 : 0xaa) + (size > 1));
+    if (down) {
+        put1(g, 0xfc);
+    }
+}
+
 /* ---- the stream ---- */
 
 typedef void (*GroupFn)(Gen *g);
 
 static const GroupFn groups[XG_NGROUPS] = {
-    [XG_MOV] = gen_mov,     [XG_ALU] = gen_alu,       [XG_UNARY] = gen_unary,
-    [XG_SHIFT] = gen_shift, [XG_MULDIV] = gen_muldiv, [XG_COND] = gen_cond,
-    [XG_BIT] = gen_bit,     [XG_XCHG] = gen_xchg,     [XG_STACK_] = gen_stack,
+    [XG_MOV] = gen_mov,       [XG_ALU] = gen_alu,       [XG_UNARY] = gen_unary,
+    [XG_SHIFT] = gen_shift,   [XG_MULDIV] = gen_muldiv, [XG_COND] = gen_cond,
+    [XG_BIT] = gen_bit,       [XG_XCHG] = gen_xchg,     [XG_STACK_] = gen_stack,
+    [XG_STRING] = gen_string,
 };
 
 static void gen_unit(Gen *g)

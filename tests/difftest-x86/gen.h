@@ -49,6 +49,7 @@ enum {
     XG_XCHG,   /* xchg, cmpxchg, xadd (lock on memory) */
     XG_STACK_, /* push/pop (reg, imm, mem), call (rel, reg, mem) and ret */
     XG_FAULT,  /* loads/stores through an arbitrary register: #PF, #GP */
+    XG_STRING, /* rep movs, rep stos: sizes 1-8, DF both ways, overlapping, faulting */
     XG_NGROUPS
 };
 #define XG_ALL ((1u << XG_NGROUPS) - 1)

@@ -537,6 +537,7 @@ GROUP_TEST(cond, 1u << XG_COND | WITH_BASE, 6000)
 GROUP_TEST(bit, 1u << XG_BIT | WITH_BASE, 7000)
 GROUP_TEST(xchg, 1u << XG_XCHG | WITH_BASE, 8000)
 GROUP_TEST(stack, 1u << XG_STACK_ | WITH_BASE, 9000)
+GROUP_TEST(string, 1u << XG_STRING | WITH_BASE, 12000)
 GROUP_TEST(everything, XG_ALL & ~(1u << XG_FAULT), 10000)
 
 /* Loads and stores through arbitrary registers: #PF and #GP with their error code and cr2. */
@@ -722,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_bit),
         cmocka_unit_test(test_xchg),
         cmocka_unit_test(test_stack),
+        cmocka_unit_test(test_string),
         cmocka_unit_test(test_everything),
         cmocka_unit_test(test_faults),
         cmocka_unit_test(test_xadd_register_in_address),

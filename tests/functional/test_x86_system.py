@@ -101,6 +101,14 @@ def test_system_matches_qemu(tmp_path, la57):
            "000000000017ffd8 cr2 0000000000203000" in log  # NX fetch: P | I/D
     assert RSVD_SDM in log
     assert "smap stac 0000000000003333" in log and "1g 000000000000abcd" in log
+    # rep movs/stos: faults at the element (up, down, crossing), stores into code that ran.
+    assert "rep src rcx 0000000000000002 rsi 0000000000209000 rdi 00000000001c0010" in log
+    assert "rep dst rcx 0000000000000002 rsi 00000000001c0110 rdi 0000000000202000" in log
+    assert "rep cross rcx 0000000000000002 rsi 00000000001c0110 rdi 0000000000201ffe" in log
+    assert "rep down rcx 0000000000000002 rsi 00000000001c0110 rdi 0000000000202ff8" in log
+    assert "rep smc 0000010300000103" in log
+    # An instruction across pages: the second page's bytes and mapping read afresh each run.
+    assert "xpage 0000000033221144 0000000033551144 0000000088776644 0000000033551144" in log
     assert "remap 0000000000001111 0000000000002222 0000000000001111" in log
     assert "pcid cr3 0000000000011001 new 0000000000002222" in log \
         or "pcid cr3 0000000000010001 new 0000000000002222" in log

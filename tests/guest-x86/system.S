@@ -858,6 +858,219 @@ smc64:
     NL
     ret
 
+/*
+ * rep movs/stos (exec-string.c moves them a page at a time on host pointers): faults at
+ * the exact element (rcx/rsi/rdi/cr2 as the hardware leaves them) going up and down, an
+ * element that crosses into a read-only page, overlapping moves in both directions, copies
+ * of several pages at odd offsets, and stores into code that ran. Scratch RAM 0x1c0000..
+ */
+.macro REPREGS name
+    PRINT "\name rcx "
+    PHEX %rcx
+    PRINT " rsi "
+    PHEX %rsi
+    PRINT " rdi "
+    PHEX %rdi
+    NL
+.endm
+/* rax = a checksum of rcx qwords at rsi (rotate and add); rsi and rcx are used up. */
+rep_csum:
+    push %rdx
+    xor %eax, %eax
+1:  rol $7, %rax
+    mov (%rsi), %rdx
+    add %rdx, %rax
+    add $8, %rsi
+    dec %rcx
+    jnz 1b
+    pop %rdx
+    ret
+/* Print 8 qwords at 0x1c0000 */
+rep_dump:
+    push %rsi
+    push %rcx
+    mov $0x1c0000, %rsi
+    mov $8, %ecx
+1:  PHEX (%rsi)
+    add $8, %rsi
+    dec %ecx
+    jnz 1b
+    NL
+    pop %rcx
+    pop %rsi
+    ret
+/* 0x1c0000..0x1c0040: bytes 0x40, 0x41, ... */
+rep_pattern:
+    mov $0x1c0000, %rdi
+    mov $0x40, %eax
+1:  mov %al, (%rdi)
+    inc %eax
+    inc %rdi
+    cmp $0x80, %eax
+    jb 1b
+    ret
+smcrep_code:                    /* rep stos patches the next instruction's immediate */
+    lea smcrep_insn + 1(%rip), %rdi
+    mov $4, %ecx
+    mov %dl, %al
+    rep stosb
+smcrep_insn:
+    mov $0x11111111, %eax
+    ret
+smcrep_end:
+rep_tests:
+    mov $0x0123456789abcdef, %rax
+    mov %rax, 0x1c0100
+    mov $0x1122334455667788, %rax
+    mov %rax, 0x1c0108
+    mov $0x99aabbccddeeff00, %rax
+    mov %rax, 0x1c0110
+    RECOVER 1f                  /* the source runs into a page that is not there */
+    mov $0x208ff0, %rsi
+    mov $0x1c0000, %rdi
+    mov $4, %ecx
+    rep movsq
+1:  REPREGS "rep src"
+    RECOVER 1f                  /* the destination runs into a read-only page */
+    mov $0x1c0100, %rsi
+    mov $0x201ff0, %rdi
+    mov $4, %ecx
+    rep movsq
+1:  REPREGS "rep dst"
+    PRINT "rep dst mem "
+    PHEX 0x201ff0
+    PHEX 0x201ff8
+    NL
+    RECOVER 1f                  /* the first element crosses into it: nothing written */
+    mov $0x201ffe, %rdi
+    mov $0xabcdef12, %eax
+    mov $2, %ecx
+    rep stosl
+1:  REPREGS "rep cross"
+    PHEX 0x201ff8
+    NL
+    RECOVER 1f                  /* DF=1: down into the read-only page */
+    std
+    mov $0x203010, %rdi
+    mov $0x5151515151515151, %rax
+    mov $5, %ecx
+    rep stosq
+1:  cld
+    REPREGS "rep down"
+    PHEX 0x203000
+    PHEX 0x203010
+    NL
+    call rep_pattern            /* overlapping: forward by 1 byte, replicating */
+    mov $0x1c0000, %rsi
+    mov $0x1c0001, %rdi
+    mov $32, %ecx
+    rep movsb
+    call rep_dump
+    call rep_pattern            /* forward qwords 4 bytes apart */
+    mov $0x1c0000, %rsi
+    mov $0x1c0004, %rdi
+    mov $5, %ecx
+    rep movsq
+    call rep_dump
+    call rep_pattern            /* DF=1, the destination above the source */
+    std
+    mov $0x1c0020, %rsi
+    mov $0x1c002c, %rdi
+    mov $5, %ecx
+    rep movsq
+    cld
+    call rep_dump
+    call rep_pattern            /* DF=1, the destination below the source, words */
+    std
+    mov $0x1c0030, %rsi
+    mov $0x1c002d, %rdi
+    mov $20, %ecx
+    rep movsw
+    cld
+    call rep_dump
+    mov $0xffff0000, %rsi       /* 5 pages of this ROM to odd offsets, up then down */
+    mov $0x1c1003, %rdi
+    mov $(5 * 4096 / 8), %ecx
+    rep movsq
+    mov $0x1c1003, %rsi
+    mov $(5 * 4096 / 8), %ecx
+    call rep_csum
+    PRINT "rep up "
+    PHEX %rax
+    std
+    mov $(0xffff0000 + 5 * 4096 - 2), %rsi
+    mov $(0x1c8000 + 5 * 4096 - 0x7ff), %rdi
+    mov $(5 * 4096 / 2), %ecx
+    rep movsw
+    cld
+    mov $(0x1c8000 - 0x7fd), %rsi
+    mov $(5 * 4096 / 8), %ecx
+    call rep_csum
+    PRINT " down "
+    PHEX %rax
+    mov $0x1c1001, %rdi         /* stosw over 3 pages from an odd address */
+    mov $0x3c3d, %eax
+    mov $(3 * 4096 / 2), %ecx
+    rep stosw
+    mov $0x1c1000, %rsi
+    mov $(3 * 4096 / 8 + 1), %ecx
+    call rep_csum
+    PRINT " stosw "
+    PHEX %rax
+    NL
+    xor %r9d, %r9d              /* stores into code that ran: each round patches anew */
+    mov $1, %edx
+1:  lea smcrep_code(%rip), %rsi
+    mov $0x1d0000, %edi
+    mov $(smcrep_end - smcrep_code), %ecx
+    rep movsb
+    mov $0x1d0000, %eax
+    call *%rax
+    shl $8, %r9
+    xor %rax, %r9
+    inc %edx
+    cmp $4, %edx
+    jb 1b
+    PRINT "rep smc "
+    PHEX %r9
+    NL
+    ret
+
+/*
+ * An instruction across two pages (mov $imm32, %eax at 0x206ffe: the opcode and one byte
+ * in page 6, three and a ret in page 7) run from a cached block that reads the second
+ * page afresh: after it ran, a store into its bytes there and a remap of page 7 (to
+ * 0x308000 and back) must show in the next run. Page 7's first dwords are put back.
+ */
+xpage_tests:
+    movw $0x44b8, 0x40306ffe     /* through the 1 GiB alias of physical memory */
+    movl $0xc3332211, 0x40307000
+    movl $0xc3887766, 0x40308000
+    mov $0x206ffe, %rbx
+    call *%rbx
+    call *%rbx
+    call *%rbx
+    PRINT "xpage "
+    PHEX %rax
+    movb $0x55, 0x207001
+    call *%rbx
+    PRINT " "
+    PHEX %rax
+    movl $0x308003, PT + 7 * 8
+    invlpg 0x207000
+    call *%rbx
+    PRINT " "
+    PHEX %rax
+    movl $0x307003, PT + 7 * 8
+    invlpg 0x207000
+    call *%rbx
+    PRINT " "
+    PHEX %rax
+    NL
+    movl $0x1111, 0x40307000
+    movl $0x2222, 0x40308000
+    ret
+
 start64:
     mov $0x10, %ax
     mov %ax, %ds
@@ -1005,6 +1218,10 @@ start64:
     PRINT " "
     PHEX 0x208ff8
     NL
+    push %rbx                   /* the smc lines below print what MFAULT left in rbx */
+    call rep_tests
+    call xpage_tests
+    pop %rbx
 
     /* Stores by the memory forms into code that ran: the next instruction sees them. */
     lea smc_start(%rip), %rsi

@@ -534,23 +534,41 @@ static void test_rep_string(void **state)
     assert_true(x86_get_eflags(env) & CC_Z);
 }
 
-/* A rep runs in bounded steps: rip stays on it until the count is exhausted. */
+/*
+ * A rep runs in bounded steps: rip stays on it until the count is exhausted. rep stosd of
+ * 256 KiB (the 64 KiB segment four times over, di wrapping) is more than one step's work
+ * even a page at a time; rep lodsb goes element by element.
+ */
 static void test_rep_is_restartable(void **state)
 {
     CPUX86State *env = real_mode();
 
-    /* mov cx,10000; mov di,0x2000; mov al,0x77; rep stosb; hlt */
-    load(0x1000, "b9 10 27 bf 00 20 b0 77 f3 aa f4");
-    for (int i = 0; i < 3; i++) {
+    /* mov ax,0x2000; mov es,ax; xor di,di; mov ecx,0xffff; mov eax,0x77777777; rep stosd;
+     * mov cx,10000; rep lodsb; hlt */
+    load(0x1000, "b8 00 20 8e c0 31 ff 66 b9 ff ff 00 00 66 b8 77 77 77 77 66 f3 ab "
+                 "b9 10 27 f3 ac f4");
+    for (int i = 0; i < 5; i++) {
         x86_cpu_step(cpu);
     }
     assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
-    assert_int_equal(env->rip, 0x1008); /* still the rep stosb */
+    assert_int_equal(env->rip, 0x1013); /* still the rep stosd */
+    assert_true(env->regs[R_ECX] > 0 && env->regs[R_ECX] < 0xffff);
+    while (env->rip == 0x1013) {
+        x86_cpu_step(cpu);
+    }
+    assert_int_equal(env->regs[R_ECX], 0);
+    assert_int_equal(env->regs[R_EDI] & 0xffff, (0xffff * 4) & 0xffff);
+    for (int i = 0; i < 0x10000; i += 4) {
+        assert_int_equal(ram_l(0x20000 + i), 0x77777777);
+    }
+    assert_int_equal(ram_l(0x1fffc), 0);
+    assert_int_equal(ram_l(0x30000), 0);
+    x86_cpu_step(cpu); /* mov cx,10000 */
+    assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
+    assert_int_equal(env->rip, 0x1019); /* still the rep lodsb */
     assert_true((env->regs[R_ECX] & 0xffff) > 0 && (env->regs[R_ECX] & 0xffff) < 10000);
     run_to_hlt(env, 10);
     assert_int_equal(env->regs[R_ECX] & 0xffff, 0);
-    assert_int_equal(ram.ram_ptr[0x2000 + 9999], 0x77);
-    assert_int_equal(ram.ram_ptr[0x2000 + 10000], 0);
 }
 
 static void test_decode_lengths(void **state)

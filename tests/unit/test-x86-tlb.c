@@ -99,6 +99,38 @@ static void test_cr3_write_keeps_global_pages(void **state)
     assert_int_equal(rd(VA_B), 0xcccc);
 }
 
+/*
+ * Pages 2 MiB apart share an entry of the direct-mapped TLB; the one a fill pushes out
+ * stays cached as a victim (accel/tcg/cputlb.c), under the same flush rules: a mov to CR3
+ * drops it unless global, invlpg drops it. PT2 maps VA 2..4 MiB: 0x300000 and 0x301000
+ * share the entries of VA_A and VA_B.
+ */
+static void test_victim_entries_follow_flush_rules(void **state)
+{
+    CPUX86State *env = long_mode(CR4_PGE);
+
+    *ram_q(0x12008) = 0x14000 | PG_P | PG_RW;
+    *ram_q(0x14000 + 0x100 * 8) = 0x203000 | PG_P | PG_RW;
+    *ram_q(0x14000 + 0x101 * 8) = 0x203000 | PG_P | PG_RW;
+    *ram_q(0x203000) = 0xdddd;
+    set_pte(VA_A, 0x200000 | PG_P | PG_RW);
+    set_pte(VA_B, 0x201000 | PG_P | PG_RW | PG_G);
+    assert_int_equal(rd(VA_A), 0xaaaa);
+    assert_int_equal(rd(VA_B), 0xbbbb);
+    assert_int_equal(rd(0x300000), 0xdddd); /* VA_A's entry: now a victim */
+    assert_int_equal(rd(0x301000), 0xdddd);
+    set_pte(VA_A, 0x202000 | PG_P | PG_RW);
+    set_pte(VA_B, 0x202000 | PG_P | PG_RW | PG_G);
+    assert_int_equal(rd(VA_A), 0xaaaa); /* still cached, as a victim: no walk */
+    assert_int_equal(rd(0x301000), 0xdddd);
+    assert_int_equal(x86_write_cr(env, 3, 0x10000), X86_EXCP_NONE);
+    assert_int_equal(rd(VA_A), 0xcccc); /* dropped */
+    assert_int_equal(rd(VA_B), 0xbbbb); /* global: kept, as a victim */
+    assert_int_equal(rd(0x301000), 0xdddd);
+    x86_tlb_flush_page(cpu, VA_B); /* invlpg, VA_B a victim again */
+    assert_int_equal(rd(VA_B), 0xcccc);
+}
+
 static void test_pge_clear_drops_global_pages(void **state)
 {
     CPUX86State *env = long_mode(CR4_PGE);
@@ -236,6 +268,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cr3_write_keeps_global_pages),
+        cmocka_unit_test(test_victim_entries_follow_flush_rules),
         cmocka_unit_test(test_pge_clear_drops_global_pages),
         cmocka_unit_test(test_global_bit_needs_pge),
         cmocka_unit_test(test_pcid_cr3_no_flush_bit),

@@ -55,6 +55,8 @@ typedef enum MMUAccessType {
 #define PAGE_READ 1
 #define PAGE_WRITE 2
 #define PAGE_EXEC 4
+/* Not a right: the translation survives tlb_flush_nonglobal (an x86 global page). */
+#define PAGE_GLOBAL 8
 
 /*
  * Exceptions travel through the engine as the target's cause numbers (int);
@@ -74,6 +76,9 @@ typedef struct TBJumpCacheEntry {
     TranslationBlock *tb;
 } TBJumpCacheEntry;
 
+/* Entries a fill pushes out of the direct-mapped table, per context (cputlb.c). */
+#define CPU_VTLB_SIZE 8
+
 typedef struct CPUTLB {
     CPUTLBEntry table[CPU_TLB_NB_MODES][CPU_TLB_SIZE];
     hwaddr paddr[CPU_TLB_NB_MODES][CPU_TLB_SIZE]; /* physical page of each entry */
@@ -88,6 +93,13 @@ typedef struct CPUTLB {
     TranslationBlock *scratch; /* buffer for uncached one-instruction blocks */
     int jit_exc;               /* JIT: trap a helper reported, raised by the JIT's raise stub */
     uint64_t jit_tval;
+    /* bit i of word i / 64: table entry i was filled with PAGE_GLOBAL */
+    uint64_t global[CPU_TLB_NB_MODES][CPU_TLB_SIZE / 64];
+    /* the victim entries: only the slow path looks at them, never a store's fast path */
+    CPUTLBEntry vtable[CPU_TLB_NB_MODES][CPU_VTLB_SIZE];
+    hwaddr vpaddr[CPU_TLB_NB_MODES][CPU_VTLB_SIZE];
+    uint8_t vglobal[CPU_TLB_NB_MODES]; /* bit v: victim v is global */
+    uint8_t vnext[CPU_TLB_NB_MODES];   /* the victim slot the next eviction takes */
 } CPUTLB;
 
 static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
@@ -97,6 +109,8 @@ static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
 
 /* Drop every cached translation of this vCPU (its own thread, or while it is stopped). */
 void tlb_flush(CPUState *cpu);
+/* Drop every cached translation not filled with PAGE_GLOBAL (an x86 mov to CR3). */
+void tlb_flush_nonglobal(CPUState *cpu);
 /* Drop every cached translation of the contexts in idxmap (bit n: mmu_idx n). */
 void tlb_flush_by_mmuidx(CPUState *cpu, unsigned idxmap);
 /* Drop cached translations of the page containing vaddr. */

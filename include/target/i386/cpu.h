@@ -333,9 +333,8 @@ typedef struct X86CPU {
      * cycle that turns it into a vector; wired by the board (x86_cpu_set_intr_ack).
      */
     atomic_int intr_level;
-    /* The softmmu TLB (accel/tcg/cputlb.c), and which of its entries map global pages. */
+    /* The softmmu TLB (accel/tcg/cputlb.c); it knows which entries map global pages. */
     CPUTLB tlb;
-    uint64_t tlb_global[X86_MMU_COUNT][CPU_TLB_SIZE / 64];
     /*
      * A locked read-modify-write in progress (exec.c): the host address its read came
      * from and the value read, which its write replaces by compare-and-swap.
@@ -543,6 +542,20 @@ bool x86_canonical(const CPUX86State *env, uint64_t la);
 /* seg:offset accesses (the offset already masked to the address size). */
 int x86_read_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t *val);
 int x86_write_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t val);
+/*
+ * Translate seg:off for a load or store of size bytes without performing it (A and D are
+ * set as the access would): the linear address, and where the element lies in one page of
+ * RAM (of ROM for a load), its host and physical address; host stays NULL for anything else
+ * (a device, a ROM written, a page crossed). code: a store there must drop translated code,
+ * after writing (tb_invalidate_phys_range). For the string instructions (exec-string.c).
+ */
+typedef struct X86MemProbe {
+    uint64_t la;
+    void *host;
+    hwaddr pa;
+    bool code;
+} X86MemProbe;
+int x86_probe_mem(CPUX86State *env, int seg, uint64_t off, int size, bool write, X86MemProbe *p);
 /* Stack: push/pop size bytes at SS:rSP with the stack width of the current mode. */
 int x86_stack_push(CPUX86State *env, int size, uint64_t val);
 int x86_stack_pop(CPUX86State *env, int size, uint64_t *val);
@@ -558,8 +571,6 @@ void x86_tlb_init(X86CPU *cpu);
  * turned the BIOS area from ROM into RAM...): between instructions.
  */
 void x86_tlb_sync(X86CPU *cpu);
-/* Record whether the entry just filled for va maps a global page (x86_tlb_fill). */
-void x86_tlb_note_global(X86CPU *cpu, uint64_t va, int mmu_idx, bool global);
 /* Everything, global pages included (CR4.PGE/PCIDE/... changes, invpcid all-incl.). */
 void x86_tlb_flush_all(X86CPU *cpu);
 /* All but global pages (mov to CR3, invpcid of a context). */
