@@ -270,13 +270,30 @@ static void set_global_bit(uint64_t *bits, int i, bool on)
     bits[i / 64] = (bits[i / 64] & ~(1ULL << (i % 64))) | ((uint64_t)on << (i % 64));
 }
 
+/*
+ * Whether e holds a translation: a valid tag for a page whose entry e is. Not every invalid
+ * entry has TLB_INVALID tags: a new hart's table is zeroed (tlb_init_zeroed), and a zero tag
+ * anywhere but at index 0 maps nothing; kept as a victim, it would map page 0 to host
+ * address 0.
+ */
+static bool entry_live(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e)
+{
+    const uint64_t tags[] = {e->addr_read, e->addr_write, e->addr_code};
+
+    for (int k = 0; k < 3; k++) {
+        if (tags[k] != TLB_INVALID && tlb_entry(tlb, mmu_idx, tags[k] & TARGET_PAGE_MASK) == e) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Before e is filled for another page: keep what it holds in a victim entry. */
 static void victim_save(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page)
 {
     int i = e - tlb->table[mmu_idx], v;
 
-    if (entry_maps(e, page) || (e->addr_read == TLB_INVALID && e->addr_write == TLB_INVALID &&
-                                e->addr_code == TLB_INVALID)) {
+    if (entry_maps(e, page) || !entry_live(tlb, mmu_idx, e)) {
         return;
     }
     v = tlb->vnext[mmu_idx]++ % CPU_VTLB_SIZE;

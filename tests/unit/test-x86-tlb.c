@@ -131,6 +131,27 @@ static void test_victim_entries_follow_flush_rules(void **state)
     assert_int_equal(rd(VA_B), 0xcccc);
 }
 
+/*
+ * A new hart's TLB is zeroed memory, not TLB_INVALID tags: its first fills must not keep
+ * those entries as victims, whose zero tag and addend would map page 0 to host address 0
+ * (a read of page 0 then crashed the emulator; found by make fuzz-jit-x86).
+ */
+static void test_zeroed_entries_are_no_victims(void **state)
+{
+    X86CPU *shared = cpu;
+
+    cpu = X86_CPU(object_new(X86_CPU_TYPE_NAME("qemu64")));
+    cpu->as = address_space_memory();
+    long_mode(0);
+    *ram_q(0x100) = 0x1234;
+    for (uint64_t va = 0x40000; va < 0x50000; va += 4096) {
+        assert_int_equal(rd(va), 0); /* fills over zeroed entries */
+    }
+    assert_int_equal(rd(0x100), 0x1234); /* page 0, identity-mapped: a walk, no victim */
+    object_unref(OBJECT(cpu));
+    cpu = shared;
+}
+
 static void test_pge_clear_drops_global_pages(void **state)
 {
     CPUX86State *env = long_mode(CR4_PGE);
@@ -269,6 +290,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cr3_write_keeps_global_pages),
         cmocka_unit_test(test_victim_entries_follow_flush_rules),
+        cmocka_unit_test(test_zeroed_entries_are_no_victims),
         cmocka_unit_test(test_pge_clear_drops_global_pages),
         cmocka_unit_test(test_global_bit_needs_pge),
         cmocka_unit_test(test_pcid_cr3_no_flush_bit),
