@@ -43,12 +43,38 @@ static void store_eflags_op(X86Buf *b, X86Reg scratch)
     x86_store(b, 1, ENV_FIELD(cc.op), scratch);
 }
 
+/* r8 = CF from a record the translator knows (tb-info.h); false if not one of these. */
+static bool gen_carry_known(X86Buf *b, unsigned known)
+{
+    int op = known & 0xff;
+
+    if (op != X86_CC_ADD && op != X86_CC_SUB && op != X86_CC_LOGIC) {
+        return false;
+    }
+    if (op != X86_CC_LOGIC && (known & X86_JIT_CC_HOST)) {
+        x86_setcc(b, X86_CC_B, X86_R8);
+        x86_movzx_rr(b, 8, X86_R8, X86_R8);
+        return true;
+    }
+    x86_alu_rr(b, X86_XOR, false, X86_R8, X86_R8);
+    if (op == X86_CC_ADD) { /* res < a */
+        x86_mov_rm(b, true, X86_RAX, ENV_FIELD(cc.res));
+        x86_alu_rm(b, X86_CMP, true, X86_RAX, ENV_FIELD(cc.a));
+        x86_setcc(b, X86_CC_B, X86_R8);
+    } else if (op == X86_CC_SUB) { /* a < b */
+        x86_mov_rm(b, true, X86_RAX, ENV_FIELD(cc.a));
+        x86_alu_rm(b, X86_CMP, true, X86_RAX, ENV_FIELD(cc.b));
+        x86_setcc(b, X86_CC_B, X86_R8);
+    }
+    return true;
+}
+
 /*
  * r8 = CF of the lazy flags, 0 or 1, as x86_cc_carry: straight from the record for add,
  * sub, logic, inc and dec, through x86_cc_carry otherwise. Clobbers the caller-saved
  * registers.
  */
-void x86_jit_gen_carry(X86Buf *b)
+void x86_jit_gen_carry(X86Buf *b, unsigned known)
 {
     static const struct {
         uint8_t op;
@@ -58,6 +84,9 @@ void x86_jit_gen_carry(X86Buf *b)
     uint8_t *done[6] = {0}, *other, *slow;
     int n = 0;
 
+    if (gen_carry_known(b, known)) {
+        return;
+    }
     x86_alu_rr(b, X86_XOR, false, X86_R8, X86_R8);
     x86_load(b, 1, false, X86_RDX, ENV_FIELD(cc.op));
     for (unsigned i = 0; i < ARRAY_SIZE(cmp); i++) {
@@ -146,10 +175,10 @@ static void gen_imul(X86Buf *b, const X86Insn *d)
 }
 
 /* rax = 1 if condition cc holds, else 0 (x86_jit_gen_cond on the lazy flags). */
-static void gen_cond_value(X86Buf *b, int cc)
+static void gen_cond_value(X86Buf *b, int cc, unsigned known)
 {
     uint8_t *taken[16], *join;
-    int n = x86_jit_gen_cond(b, cc, taken);
+    int n = x86_jit_gen_cond(b, cc, known, taken);
 
     x86_mov_ri(b, X86_RAX, 0);
     join = x86_jmp(b, NULL);
@@ -161,11 +190,11 @@ static void gen_cond_value(X86Buf *b, int cc)
 }
 
 /* cmovcc r, r: the destination written either way (a 32-bit one has its upper half cleared). */
-static void gen_cmov(X86Buf *b, const X86Insn *d)
+static void gen_cmov(X86Buf *b, const X86Insn *d, unsigned known)
 {
     bool w = d->opsize == 8;
     uint8_t *taken[16], *join;
-    int n = x86_jit_gen_cond(b, d->opc & 0xf, taken);
+    int n = x86_jit_gen_cond(b, d->opc & 0xf, known, taken);
 
     x86_mov_rm(b, w, X86_RAX, GREG(d->reg));
     join = x86_jmp(b, NULL);
@@ -178,11 +207,11 @@ static void gen_cmov(X86Buf *b, const X86Insn *d)
 }
 
 /* inc/dec r (ff /0, /1): CF kept in the record's b (inc_dec). */
-static void gen_incdec(X86Buf *b, const X86Insn *d, bool dec)
+static void gen_incdec(X86Buf *b, const X86Insn *d, bool dec, unsigned known)
 {
     bool w = d->opsize == 8;
 
-    x86_jit_gen_carry(b);
+    x86_jit_gen_carry(b, known);
     x86_mov_rm(b, w, X86_RAX, GREG(d->rm));
     x86_mov_rr(b, true, X86_RDX, X86_RAX);
     x86_alu_ri(b, dec ? X86_SUB : X86_ADD, w, X86_RDX, 1);
@@ -314,13 +343,13 @@ static void gen_bswap(X86Buf *b, const X86Insn *d)
 }
 
 /* setcc r8 (0f 90..9f): the byte register 0 or 1, the rest of it kept. */
-static void gen_setcc(X86Buf *b, const X86Insn *d)
+static void gen_setcc(X86Buf *b, const X86Insn *d, unsigned known)
 {
-    gen_cond_value(b, d->opc & 0xf);
+    gen_cond_value(b, d->opc & 0xf, known);
     x86_store(b, 1, x86_jit_reg(d, d->rm, 1), X86_RAX);
 }
 
-bool x86_jit_alu(X86Buf *b, const X86Insn *d)
+bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known)
 {
     bool wide = d->opsize == 4 || d->opsize == 8;
 
@@ -328,7 +357,7 @@ bool x86_jit_alu(X86Buf *b, const X86Insn *d)
         return false;
     }
     if (d->op == OP_SETCC && d->map == 1) {
-        gen_setcc(b, d);
+        gen_setcc(b, d, known);
         return true;
     }
     if (!wide) {
@@ -342,13 +371,13 @@ bool x86_jit_alu(X86Buf *b, const X86Insn *d)
         gen_imul(b, d);
         return true;
     case OP_CMOV:
-        gen_cmov(b, d);
+        gen_cmov(b, d, known);
         return true;
     case OP_GRP5:
         if ((d->reg & 7) > 1) {
             return false;
         }
-        gen_incdec(b, d, d->reg & 1);
+        gen_incdec(b, d, d->reg & 1, known);
         return true;
     case OP_GRP3:
         if (d->opc != 0xf7 || ((d->reg & 7) != 2 && (d->reg & 7) != 3)) {

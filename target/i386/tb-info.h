@@ -36,8 +36,19 @@ bool x86_is_near_branch(const X86Insn *d);
 
 /* The JIT (jit-translate.c): TCGCPUOps.jit_translate for 64-bit code. */
 bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done);
-/* The inline forms (jit-inline.c): false if d is left to its handler. next: its end. */
-bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next);
+/*
+ * What the translator knows of the lazy flags record where an instruction starts (jit-translate.c
+ * tracks it through the block): 0 nothing, else the record's op | size << 8, with X86_JIT_CC_HOST
+ * when the host's arithmetic flags are the guest's too (right after an inline register ALU op
+ * of 32 or 64 bits, and the jcc that follow it). The readers of the flags (jcc, setcc, cmovcc,
+ * adc/sbb, inc/dec) then test them without dispatching on the record's op at run time.
+ */
+#define X86_JIT_CC_HOST 0x10000
+/* The record op | size << 8 that d leaves whichever engine runs it, or 0 if not fixed. */
+unsigned x86_jit_static_cc(const X86Insn *d);
+/* The inline forms (jit-inline.c): false if d is left to its handler. next: its end; known: the
+ * flags record where it starts (X86_JIT_CC_HOST above). */
+bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next, unsigned known);
 /* Where guest register reg of d is at size bytes (AH..BH: size 1 without REX, as
  * x86_get_reg), relative to the JIT's env register. */
 X86Mem x86_jit_reg(const X86Insn *d, int reg, int size);
@@ -51,15 +62,16 @@ void x86_jit_set_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
  * 16-bit forms compute on 32 bits and mask the arithmetic results to their size. */
 void x86_jit_gen_alu_op(X86Buf *b, int op, int size);
 /* The register forms of jit-alu.c: false if d is not one. */
-bool x86_jit_alu(X86Buf *b, const X86Insn *d);
+bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known);
 /* Store the lazy flags record: res in rdx, a in rax, b in rcx (a = b = 0 for X86_CC_LOGIC),
  * op and size; carry, unless X86_NOREG, holds 0 or 1 added to op (ADD -> ADC1, SUB -> SBB1). */
 void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry);
-/* r8 = CF of the lazy flags (0 or 1), as x86_cc_carry; clobbers the caller-saved registers. */
-void x86_jit_gen_carry(X86Buf *b);
+/* r8 = CF of the lazy flags (0 or 1), as x86_cc_carry; clobbers the caller-saved registers.
+ * known: the record as far as the translator knows it (X86_JIT_CC_HOST above). */
+void x86_jit_gen_carry(X86Buf *b, unsigned known);
 /* A jump to taken[] (returned count, at most 8, patched by the caller) when condition cc
- * holds; taken[] must have room for 16 (scratch). */
-int x86_jit_gen_cond(X86Buf *b, int cc, uint8_t **taken);
+ * holds; taken[] must have room for 16 (scratch). known: as for x86_jit_gen_carry. */
+int x86_jit_gen_cond(X86Buf *b, int cc, unsigned known, uint8_t **taken);
 /* mov to/from memory with the TLB probe inline; the miss branches in miss[] (at most 2). */
 int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss);
 /* The memory forms (jit-mem.c): ALU with memory, 8/16-bit mov, extending loads, push/pop,
