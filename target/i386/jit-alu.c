@@ -18,6 +18,20 @@
 #define ENV_FIELD(f) x86_mem(JIT_ENV, (int32_t)offsetof(CPUX86State, f) - JIT_ENV_BIAS)
 #define GREG(r) ENV_FIELD(regs[(r)])
 
+/* Guest register reg = all 64 bits of src (env and the cache, jit-regs.c). */
+static void put_reg(X86Buf *b, int reg, X86Reg src)
+{
+    x86_mov_mr(b, true, GREG(reg), src);
+    x86_jit_regs_written(b, reg, src);
+}
+
+/* dst = guest register reg, 32 bits zero-extended or 64 (not inside a diamond: it may take
+ * a copy, jit-regs.c). */
+static void get_reg(X86Buf *b, bool w, X86Reg dst, int reg)
+{
+    x86_mov_rr(b, w, dst, x86_jit_regs_get(b, reg));
+}
+
 static void patch_here(X86Buf *b, uint8_t *branch)
 {
     if (branch) {
@@ -109,7 +123,7 @@ void x86_jit_gen_carry(X86Buf *b, unsigned known)
     done[n++] = x86_jmp(b, NULL);
     patch_here(b, slow);
     x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
-    x86_call(b, x86_cc_carry);
+    x86_jit_call(b, x86_cc_carry);
     x86_movzx_rr(b, 8, X86_R8, X86_RAX); /* a bool return is al only */
     for (int i = 0; i < n; i++) {
         patch_here(b, done[i]);
@@ -128,16 +142,16 @@ static bool gen_shift_cl(X86Buf *b, const X86Insn *d)
     if (d->opc != 0xd3 || op < 4) {
         return false;
     }
-    x86_mov_rm(b, false, X86_RCX, GREG(R_ECX));
+    get_reg(b, false, X86_RCX, R_ECX);
     x86_alu_ri(b, X86_AND, false, X86_RCX, w ? 0x3f : 0x1f);
-    x86_mov_rm(b, w, X86_RAX, GREG(d->rm)); /* keeps the and's ZF */
+    get_reg(b, w, X86_RAX, d->rm); /* keeps the and's ZF */
     zero = x86_jcc(b, X86_CC_E, NULL);
     x86_mov_rr(b, true, X86_RDX, X86_RAX);
     x86_shift_rcl(b, host[op - 4], w, X86_RDX);
     x86_jit_record_cc(b, ccop[op - 4], d->opsize, X86_NOREG);
     x86_mov_rr(b, true, X86_RAX, X86_RDX);
     patch_here(b, zero); /* count 0: the value written back (upper half cleared) */
-    x86_mov_mr(b, true, GREG(d->rm), X86_RAX);
+    put_reg(b, d->rm, X86_RAX);
     return true;
 }
 
@@ -150,15 +164,15 @@ static void gen_imul(X86Buf *b, const X86Insn *d)
     bool w = d->opsize == 8;
 
     if (d->op == OP_IMUL2) {
-        x86_mov_rm(b, w, X86_RAX, GREG(d->reg));
-        x86_mov_rm(b, w, X86_RCX, GREG(d->rm));
+        get_reg(b, w, X86_RAX, d->reg);
+        get_reg(b, w, X86_RCX, d->rm);
     } else {
-        x86_mov_rm(b, w, X86_RAX, GREG(d->rm));
+        get_reg(b, w, X86_RAX, d->rm);
         x86_mov_ri(b, X86_RCX, w ? (uint64_t)d->imm : (uint32_t)d->imm);
     }
     x86_imul_rr(b, w, X86_RAX, X86_RCX);
     x86_setcc(b, X86_CC_O, X86_RDX); /* the host's CF = OF: the same test */
-    x86_mov_mr(b, true, GREG(d->reg), X86_RAX);
+    put_reg(b, d->reg, X86_RAX);
     x86_test_rr(b, w, X86_RAX, X86_RAX);
     x86_pushf(b);
     x86_pop(b, X86_RCX);
@@ -194,16 +208,17 @@ static void gen_cmov(X86Buf *b, const X86Insn *d, unsigned known)
 {
     bool w = d->opsize == 8;
     uint8_t *taken[16], *join;
-    int n = x86_jit_gen_cond(b, d->opc & 0xf, known, taken);
+    X86Reg keep = x86_jit_regs_get(b, d->reg), take = x86_jit_regs_get(b, d->rm); /* no flags */
+    int n = x86_jit_gen_cond(b, d->opc & 0xf, known, taken); /* a call in it reloads both */
 
-    x86_mov_rm(b, w, X86_RAX, GREG(d->reg));
+    x86_mov_rr(b, w, X86_RAX, keep);
     join = x86_jmp(b, NULL);
     for (int i = 0; i < n; i++) {
         patch_here(b, taken[i]);
     }
-    x86_mov_rm(b, w, X86_RAX, GREG(d->rm));
+    x86_mov_rr(b, w, X86_RAX, take);
     patch_here(b, join);
-    x86_mov_mr(b, true, GREG(d->reg), X86_RAX);
+    put_reg(b, d->reg, X86_RAX);
 }
 
 /* inc/dec r (ff /0, /1): CF kept in the record's b (inc_dec). */
@@ -212,12 +227,12 @@ static void gen_incdec(X86Buf *b, const X86Insn *d, bool dec, unsigned known)
     bool w = d->opsize == 8;
 
     x86_jit_gen_carry(b, known);
-    x86_mov_rm(b, w, X86_RAX, GREG(d->rm));
+    get_reg(b, w, X86_RAX, d->rm);
     x86_mov_rr(b, true, X86_RDX, X86_RAX);
     x86_alu_ri(b, dec ? X86_SUB : X86_ADD, w, X86_RDX, 1);
     x86_mov_rr(b, true, X86_RCX, X86_R8);
     x86_jit_record_cc(b, dec ? X86_CC_DEC : X86_CC_INC, d->opsize, X86_NOREG);
-    x86_mov_mr(b, true, GREG(d->rm), X86_RDX);
+    put_reg(b, d->rm, X86_RDX);
 }
 
 /* not r (no flags) and neg r (a sub from 0: a = 0, b = the operand). */
@@ -228,7 +243,7 @@ static void gen_not_neg(X86Buf *b, const X86Insn *d, bool neg)
     if (!neg) {
         x86_mov_rm(b, w, X86_RAX, GREG(d->rm));
         x86_unary(b, X86_NOT, w, X86_RAX);
-        x86_mov_mr(b, true, GREG(d->rm), X86_RAX);
+        put_reg(b, d->rm, X86_RAX);
         return;
     }
     x86_mov_rm(b, w, X86_RCX, GREG(d->rm));
@@ -236,7 +251,7 @@ static void gen_not_neg(X86Buf *b, const X86Insn *d, bool neg)
     x86_mov_rr(b, true, X86_RDX, X86_RCX);
     x86_unary(b, X86_NEG, w, X86_RDX);
     x86_jit_record_cc(b, X86_CC_SUB, d->opsize, X86_NOREG);
-    x86_mov_mr(b, true, GREG(d->rm), X86_RDX);
+    put_reg(b, d->rm, X86_RDX);
 }
 
 /* movzx/movsx r, r8/r16 (0f b6 b7 be bf) and movsxd r, r32 (63), as extend(). */
@@ -245,11 +260,17 @@ static void gen_extend(X86Buf *b, const X86Insn *d)
     int src = d->op == OP_MOVSXD ? 4 : (d->opc & 1) ? 2 : 1;
     bool sign = d->op != OP_MOVZX;
 
-    x86_load(b, src, sign, X86_RAX, src == 1 ? x86_jit_reg(d, d->rm, 1) : GREG(d->rm));
+    if (src == 1 && !d->rex && d->rm >= 4 && d->rm < 8) { /* AH..BH */
+        x86_load(b, src, sign, X86_RAX, x86_jit_reg(d, d->rm, 1));
+    } else if (sign) {
+        x86_movsx_rr(b, 8 * src, X86_RAX, x86_jit_regs_get(b, d->rm));
+    } else {
+        x86_movzx_rr(b, 8 * src, X86_RAX, x86_jit_regs_get(b, d->rm));
+    }
     if (d->opsize == 4) {
         x86_mov_rr(b, false, X86_RAX, X86_RAX);
     }
-    x86_mov_mr(b, true, GREG(d->reg), X86_RAX);
+    put_reg(b, d->reg, X86_RAX);
 }
 
 /* xchg r, r (87 with a register, 91-97): both written at the operand size. */
@@ -267,10 +288,10 @@ static bool gen_xchg(X86Buf *b, const X86Insn *d)
     } else if (d->opc != 0x87) {
         return false;
     }
-    x86_mov_rm(b, w, X86_RAX, GREG(r1));
-    x86_mov_rm(b, w, X86_RCX, GREG(r2));
-    x86_mov_mr(b, true, GREG(r1), X86_RCX);
-    x86_mov_mr(b, true, GREG(r2), X86_RAX);
+    get_reg(b, w, X86_RAX, r1);
+    get_reg(b, w, X86_RCX, r2);
+    put_reg(b, r1, X86_RCX);
+    put_reg(b, r2, X86_RAX);
     return true;
 }
 
@@ -289,10 +310,10 @@ static bool gen_bitop(X86Buf *b, const X86Insn *d)
         return false; /* 0f ba /0../3: #UD by the handler */
     }
     x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
-    x86_call(b, x86_get_eflags);
-    x86_mov_rm(b, w, X86_RDX, GREG(d->rm));
+    x86_jit_call(b, x86_get_eflags);
+    get_reg(b, w, X86_RDX, d->rm);
     if (d->op == OP_BT) {
-        x86_mov_rm(b, false, X86_RCX, GREG(d->reg));
+        get_reg(b, false, X86_RCX, d->reg);
         x86_alu_ri(b, X86_AND, false, X86_RCX, w ? 63 : 31);
     } else {
         x86_mov_ri(b, X86_RCX, (uint64_t)d->imm & (w ? 63 : 31));
@@ -306,7 +327,7 @@ static bool gen_bitop(X86Buf *b, const X86Insn *d)
     store_eflags_op(b, X86_RSI);
     if (op != 0) { /* the 32-bit value is zero-extended and its bit below 32 */
         x86_bitop_rr(b, host[op], X86_RDX, X86_RCX);
-        x86_mov_mr(b, true, GREG(d->rm), X86_RDX);
+        put_reg(b, d->rm, X86_RDX);
     }
     return true;
 }
@@ -321,12 +342,12 @@ static void gen_cbw_cwd(X86Buf *b, const X86Insn *d)
         if (!w) {
             x86_mov_rr(b, false, X86_RAX, X86_RAX);
         }
-        x86_mov_mr(b, true, GREG(R_EAX), X86_RAX);
+        put_reg(b, R_EAX, X86_RAX);
         return;
     }
-    x86_mov_rm(b, w, X86_RAX, GREG(R_EAX));
+    get_reg(b, w, X86_RAX, R_EAX);
     x86_shift_ri(b, X86_SAR, w, X86_RAX, w ? 63 : 31);
-    x86_mov_mr(b, true, GREG(R_EDX), X86_RAX);
+    put_reg(b, R_EDX, X86_RAX);
 }
 
 /* bswap r32/r64 (0f c8+r): the 32-bit form zero-extends. */
@@ -334,12 +355,12 @@ static void gen_bswap(X86Buf *b, const X86Insn *d)
 {
     int reg = (d->opc & 7) | ((d->rex & 1) << 3);
 
-    x86_mov_rm(b, d->opsize == 8, X86_RAX, GREG(reg));
+    get_reg(b, d->opsize == 8, X86_RAX, reg);
     x86_bswap(b, X86_RAX);
     if (d->opsize == 4) {
         x86_shift_ri(b, X86_SHR, true, X86_RAX, 32);
     }
-    x86_mov_mr(b, true, GREG(reg), X86_RAX);
+    put_reg(b, reg, X86_RAX);
 }
 
 /* setcc r8 (0f 90..9f): the byte register 0 or 1, the rest of it kept. */
@@ -347,6 +368,7 @@ static void gen_setcc(X86Buf *b, const X86Insn *d, unsigned known)
 {
     gen_cond_value(b, d->opc & 0xf, known);
     x86_store(b, 1, x86_jit_reg(d, d->rm, 1), X86_RAX);
+    x86_jit_regs_forget(!d->rex && d->rm >= 4 && d->rm < 8 ? d->rm - 4 : d->rm);
 }
 
 bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known)

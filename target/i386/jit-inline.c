@@ -86,9 +86,26 @@ void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry)
     x86_store(b, 2, ENV_FIELD(cc.op), X86_RAX);
 }
 
+/* AH, CH, DH, BH: byte 1 of a register, not cached. */
+static bool high_byte(const X86Insn *d, int reg, int size)
+{
+    return size == 1 && !d->rex && reg >= 4 && reg < 8;
+}
+
 void x86_jit_get_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg dst)
 {
-    x86_load(b, size, false, dst, x86_jit_reg(d, reg, size));
+    X86Reg h;
+
+    if (high_byte(d, reg, size)) {
+        x86_load(b, size, false, dst, x86_jit_reg(d, reg, size));
+        return;
+    }
+    h = x86_jit_regs_get(b, reg);
+    if (size >= 4) {
+        x86_mov_rr(b, size == 8, dst, h);
+    } else {
+        x86_movzx_rr(b, 8 * size, dst, h);
+    }
 }
 
 void x86_jit_set_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
@@ -97,6 +114,11 @@ void x86_jit_set_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
         x86_mov_rr(b, false, src, src); /* the upper half cleared */
     }
     x86_store(b, size == 4 ? 8 : size, x86_jit_reg(d, reg, size), src);
+    if (size >= 4) {
+        x86_jit_regs_written(b, reg, src);
+    } else {
+        x86_jit_regs_forget(high_byte(d, reg, size) ? reg - 4 : reg);
+    }
 }
 
 void x86_jit_gen_alu_op(X86Buf *b, int op, int size)
@@ -138,16 +160,24 @@ static void gen_alu(X86Buf *b, const X86Insn *d, const AluForm *f, int size, uns
 
 void x86_jit_gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst)
 {
+    if (d->base != X86_REG_NONE && d->base != X86_REG_RIP) { /* one lea from the copies */
+        X86Reg base = x86_jit_regs_get(b, d->base);
+
+        if (d->index != X86_REG_NONE) {
+            x86_lea(b, dst,
+                    x86_mem_idx(base, x86_jit_regs_get(b, d->index), 1 << d->scale, d->disp));
+        } else {
+            x86_lea(b, dst, x86_mem(base, d->disp));
+        }
+        return;
+    }
     if (d->base == X86_REG_RIP) {
         x86_lea(b, dst, x86_mem(JIT_PC, (int32_t)next));
-    } else if (d->base != X86_REG_NONE) {
-        x86_mov_rm(b, true, dst, GREG(d->base));
     } else {
         x86_mov_ri(b, dst, 0);
     }
     if (d->index != X86_REG_NONE) {
-        x86_mov_rm(b, true, X86_RCX, GREG(d->index));
-        x86_lea(b, dst, x86_mem_idx(dst, X86_RCX, 1 << d->scale, d->disp));
+        x86_lea(b, dst, x86_mem_idx(dst, x86_jit_regs_get(b, d->index), 1 << d->scale, d->disp));
     } else if (d->disp) {
         x86_lea(b, dst, x86_mem(dst, d->disp));
     }
@@ -161,6 +191,7 @@ static void gen_lea(X86Buf *b, const X86Insn *d, unsigned next)
         x86_mov_rr(b, false, X86_RAX, X86_RAX);
     }
     x86_mov_mr(b, true, GREG(d->reg), X86_RAX);
+    x86_jit_regs_written(b, d->reg, X86_RAX);
 }
 
 /* mov between registers (89, 8b) or of an immediate (b8+r, c7 /0). */
@@ -173,6 +204,7 @@ static bool gen_mov(X86Buf *b, const X86Insn *d)
         dst = (d->opc & 7) | ((d->rex & 1) << 3);
         x86_mov_ri(b, X86_RAX, w ? (uint64_t)d->imm : (uint32_t)d->imm);
         x86_mov_mr(b, true, GREG(dst), X86_RAX);
+        x86_jit_regs_written(b, dst, X86_RAX);
         return true;
     }
     if (d->mem || d->lock) {
@@ -184,13 +216,15 @@ static bool gen_mov(X86Buf *b, const X86Insn *d)
         }
         x86_mov_ri(b, X86_RAX, w ? (uint64_t)d->imm : (uint32_t)d->imm);
         x86_mov_mr(b, true, GREG(d->rm), X86_RAX);
+        x86_jit_regs_written(b, d->rm, X86_RAX);
         return true;
     }
     if (d->opc != 0x89 && d->opc != 0x8b) {
         return false;
     }
-    x86_mov_rm(b, w, X86_RAX, GREG(d->opc == 0x89 ? d->reg : d->rm));
+    x86_mov_rr(b, w, X86_RAX, x86_jit_regs_get(b, d->opc == 0x89 ? d->reg : d->rm));
     x86_mov_mr(b, true, GREG(d->opc == 0x89 ? d->rm : d->reg), X86_RAX);
+    x86_jit_regs_written(b, d->opc == 0x89 ? d->rm : d->reg, X86_RAX);
     return true;
 }
 
@@ -363,7 +397,7 @@ int x86_jit_gen_cond(X86Buf *b, int cc, unsigned known, uint8_t **taken)
     if (known) { /* no need to look for the fast records */
         x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
         x86_mov_ri(b, X86_RSI, cc);
-        x86_call(b, x86_jit_cond);
+        x86_jit_call(b, x86_jit_cond);
         x86_test_rr(b, false, X86_RAX, X86_RAX);
         taken[0] = x86_jcc(b, X86_CC_NE, NULL);
         return 1;
@@ -392,7 +426,7 @@ int x86_jit_gen_cond(X86Buf *b, int cc, unsigned known, uint8_t **taken)
     }
     x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
     x86_mov_ri(b, X86_RSI, cc);
-    x86_call(b, x86_jit_cond);
+    x86_jit_call(b, x86_jit_cond);
     x86_test_rr(b, false, X86_RAX, X86_RAX);
     taken[n++] = x86_jcc(b, X86_CC_NE, NULL);
     /* the fall-through jumps of the fast paths land here */
@@ -445,11 +479,11 @@ int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
     x86_jit_gen_address(b, d, next, X86_RSI); /* the linear address */
     x86_jit_gen_probe(b, size, store, miss);
     if (store) {
-        x86_mov_rm(b, true, X86_RAX, GREG(d->reg));
-        x86_store(b, d->opsize, x86_mem(X86_RSI, 0), X86_RAX);
+        x86_store(b, d->opsize, x86_mem(X86_RSI, 0), x86_jit_regs_get(b, d->reg));
     } else {
         x86_load(b, size, false, X86_RAX, x86_mem(X86_RSI, 0)); /* zero-extended */
         x86_mov_mr(b, true, GREG(d->reg), X86_RAX);
+        x86_jit_regs_written(b, d->reg, X86_RAX);
     }
     return 2;
 }

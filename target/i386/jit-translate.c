@@ -391,7 +391,7 @@ static void gen_call(XJit *c, int idx)
     }
     x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
     x86_mov_ri(b, X86_RSI, (uintptr_t)&t->d);
-    x86_call(b, t->fn);
+    x86_jit_call(b, t->fn);
     if (!cannot_raise(&t->d)) {
         x86_alu_ri(b, X86_CMP, false, X86_RAX, -1);
         add_cold(c, COLD_EXC, idx, x86_jcc(b, X86_CC_NE, NULL));
@@ -505,6 +505,7 @@ bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
     c->info = info;
     c->n_cold = 0;
     c->known = 0;
+    x86_jit_regs_reset();
     /* Not in plain 64-bit code now (see above): the interpreter runs the block. */
     x86_cmp_mi8(b, CPU_FIELD(jit_code_size), 8);
     add_cold(c, -1, 0, x86_jcc(b, X86_CC_NE, NULL));

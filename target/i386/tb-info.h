@@ -84,6 +84,26 @@ int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
  * branches in miss[] (returned count, 2) are taken with rsi still the linear address. */
 void x86_jit_gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst);
 int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss);
+/* The guest register cache (jit-regs.c): copies of guest registers in host registers. */
+#define X86_JIT_CACHE_REGS 4
+typedef struct X86JitRegCache {
+    int8_t slot_of[16];                   /* guest register -> slot, or -1 */
+    int8_t guest_of[X86_JIT_CACHE_REGS]; /* slot -> guest register, or -1 */
+    uint8_t next;                         /* the slot to take next (round robin) */
+    int8_t last;                          /* the slot x86_jit_regs_get returned last */
+} X86JitRegCache;
+/* Empty the cache (a block's start). */
+void x86_jit_regs_reset(void);
+/* A host register holding all 64 bits of guest register reg (loaded now if not cached). */
+X86Reg x86_jit_regs_get(X86Buf *b, int reg);
+/* Guest register reg was just stored with all 64 bits of src: its copy = src. */
+void x86_jit_regs_written(X86Buf *b, int reg, X86Reg src);
+/* Guest register reg was written otherwise (some bytes, in memory): drop its copy. */
+void x86_jit_regs_forget(int reg);
+/* Every copy loaded again from env->regs (after a call). */
+void x86_jit_regs_reload(X86Buf *b);
+/* A call to C from the main path of a block: x86_call, then the copies reloaded. */
+void x86_jit_call(X86Buf *b, const void *fn);
 /* Is the x86 JIT wanted (on unless KESTREL_X86_JIT=0; -accel tcg,jit=off and KESTREL_JIT=0
  * turn off every JIT)? */
 bool x86_jit_wanted(void);
