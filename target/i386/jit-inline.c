@@ -5,8 +5,9 @@
  * condition of a jcc; mov loads and stores through the data TLB. jit-alu.c has the other
  * register forms. Each does what its handler (exec-fast.c, exec-alu.c) does:
  * the same result in env->regs (a 32-bit write clears the upper half) and the same lazy
- * flags record (x86_cc_record: res, a, b, op, size; a logic op records a = b = 0), so the
- * interpreter and the flags readers (cc_helper.c) cannot tell which engine ran it.
+ * flags record (x86_cc_record: res, a, b, op, size; a logic op's a and b, which the
+ * interpreter zeroes and no reader looks at, are left as they were), so the flags readers
+ * (cc_helper.c) cannot tell which engine ran it.
  */
 #include "tb-info.h"
 
@@ -71,10 +72,7 @@ static bool alu_form(const X86Insn *d, AluForm *f)
 void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry)
 {
     x86_mov_mr(b, true, ENV_FIELD(cc.res), X86_RDX);
-    if (op == X86_CC_LOGIC) {
-        x86_mov_mi(b, ENV_FIELD(cc.a), 0);
-        x86_mov_mi(b, ENV_FIELD(cc.b), 0);
-    } else {
+    if (op != X86_CC_LOGIC) { /* no reader of a logic record looks at a or b (cc_helper.c) */
         x86_mov_mr(b, true, ENV_FIELD(cc.a), X86_RAX);
         x86_mov_mr(b, true, ENV_FIELD(cc.b), X86_RCX);
     }

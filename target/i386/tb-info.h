@@ -63,7 +63,7 @@ void x86_jit_set_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
 void x86_jit_gen_alu_op(X86Buf *b, int op, int size);
 /* The register forms of jit-alu.c: false if d is not one. */
 bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known);
-/* Store the lazy flags record: res in rdx, a in rax, b in rcx (a = b = 0 for X86_CC_LOGIC),
+/* Store the lazy flags record: res in rdx, a in rax, b in rcx (not stored for X86_CC_LOGIC),
  * op and size; carry, unless X86_NOREG, holds 0 or 1 added to op (ADD -> ADC1, SUB -> SBB1). */
 void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry);
 /* r8 = CF of the lazy flags (0 or 1), as x86_cc_carry; clobbers the caller-saved registers.
