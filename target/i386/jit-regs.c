@@ -15,8 +15,8 @@
  * outside such diamonds or on the path whose other side ends in x86_jit_call.
  * Measured (x86boot, CPU seconds to "Linux version" / the init marker, without and with,
  * alternately, load ~6 on 2 cores): 10.08 / 16.82, 7.85 / 15.68 against 7.90 / 19.04,
- * 7.71 / 15.58: within the noise of that host; the x86jit branch's four steps together
- * (flags known, this, the inline lookup, inline rotates), scripts/bench x86boot medians of 2,
+ * 7.71 / 15.58: within the noise of that host; the x86jit branch's steps together
+ * (flags known, this, the inline lookup, rotates, logic records), bench x86boot medians of 2,
  * twice: 8.90 / 18.73, 7.59 / 15.42 before, 7.31 / 13.54, 6.88 / 13.40 after.
  */
 #include "tb-info.h"
