@@ -109,11 +109,13 @@ static void emit_leave(X86Buf *b)
  * else leave through exit_plain (the run loop's tb_find fills the jump cache). It replaced
  * a call to a C helper that did the same (jit_helper_lookup, 1.8% of fpmix in Linux).
  * All guest registers are written back before any jump here, so every scratch is free.
+ * A target may also emit it inline at a block's exit (jit_emit_lookup): the jump to the
+ * block found is then that exit's own, which the host's predictor keeps apart.
  */
 _Static_assert(sizeof(TBJumpCacheEntry) == 16 && sizeof(CPUTLBEntry) == 32,
                "the lookup stub scales indices by these sizes");
 
-static void emit_lookup(X86Buf *b)
+void jit_emit_lookup(X86Buf *b)
 {
     uint8_t *miss[4];
 
@@ -189,7 +191,7 @@ static void emit_stubs(X86Buf *b)
     x86_jmp(b, leave);
 
     jit_stubs.lookup = b->p;
-    emit_lookup(b);
+    jit_emit_lookup(b);
 }
 
 /* The two views of one memfd (W^X); false if the host refuses. */

@@ -18,6 +18,20 @@
 #define ENV_FIELD(f) x86_mem(JIT_ENV, (int32_t)offsetof(CPUX86State, f) - JIT_ENV_BIAS)
 #define GREG(r) ENV_FIELD(regs[(r)])
 
+/* Guest register reg = all 64 bits of src (env and the cache, jit-regs.c). */
+static void put_reg(X86Buf *b, int reg, X86Reg src)
+{
+    x86_mov_mr(b, true, GREG(reg), src);
+    x86_jit_regs_written(b, reg, src);
+}
+
+/* dst = guest register reg, 32 bits zero-extended or 64 (not inside a diamond: it may take
+ * a copy, jit-regs.c). */
+static void get_reg(X86Buf *b, bool w, X86Reg dst, int reg)
+{
+    x86_mov_rr(b, w, dst, x86_jit_regs_get(b, reg));
+}
+
 static void patch_here(X86Buf *b, uint8_t *branch)
 {
     if (branch) {
@@ -43,12 +57,38 @@ static void store_eflags_op(X86Buf *b, X86Reg scratch)
     x86_store(b, 1, ENV_FIELD(cc.op), scratch);
 }
 
+/* r8 = CF from a record the translator knows (tb-info.h); false if not one of these. */
+static bool gen_carry_known(X86Buf *b, unsigned known)
+{
+    int op = known & 0xff;
+
+    if (op != X86_CC_ADD && op != X86_CC_SUB && op != X86_CC_LOGIC) {
+        return false;
+    }
+    if (op != X86_CC_LOGIC && (known & X86_JIT_CC_HOST)) {
+        x86_setcc(b, X86_CC_B, X86_R8);
+        x86_movzx_rr(b, 8, X86_R8, X86_R8);
+        return true;
+    }
+    x86_alu_rr(b, X86_XOR, false, X86_R8, X86_R8);
+    if (op == X86_CC_ADD) { /* res < a */
+        x86_mov_rm(b, true, X86_RAX, ENV_FIELD(cc.res));
+        x86_alu_rm(b, X86_CMP, true, X86_RAX, ENV_FIELD(cc.a));
+        x86_setcc(b, X86_CC_B, X86_R8);
+    } else if (op == X86_CC_SUB) { /* a < b */
+        x86_mov_rm(b, true, X86_RAX, ENV_FIELD(cc.a));
+        x86_alu_rm(b, X86_CMP, true, X86_RAX, ENV_FIELD(cc.b));
+        x86_setcc(b, X86_CC_B, X86_R8);
+    }
+    return true;
+}
+
 /*
  * r8 = CF of the lazy flags, 0 or 1, as x86_cc_carry: straight from the record for add,
  * sub, logic, inc and dec, through x86_cc_carry otherwise. Clobbers the caller-saved
  * registers.
  */
-void x86_jit_gen_carry(X86Buf *b)
+void x86_jit_gen_carry(X86Buf *b, unsigned known)
 {
     static const struct {
         uint8_t op;
@@ -58,6 +98,9 @@ void x86_jit_gen_carry(X86Buf *b)
     uint8_t *done[6] = {0}, *other, *slow;
     int n = 0;
 
+    if (gen_carry_known(b, known)) {
+        return;
+    }
     x86_alu_rr(b, X86_XOR, false, X86_R8, X86_R8);
     x86_load(b, 1, false, X86_RDX, ENV_FIELD(cc.op));
     for (unsigned i = 0; i < ARRAY_SIZE(cmp); i++) {
@@ -80,7 +123,7 @@ void x86_jit_gen_carry(X86Buf *b)
     done[n++] = x86_jmp(b, NULL);
     patch_here(b, slow);
     x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
-    x86_call(b, x86_cc_carry);
+    x86_jit_call(b, x86_cc_carry);
     x86_movzx_rr(b, 8, X86_R8, X86_RAX); /* a bool return is al only */
     for (int i = 0; i < n; i++) {
         patch_here(b, done[i]);
@@ -99,16 +142,61 @@ static bool gen_shift_cl(X86Buf *b, const X86Insn *d)
     if (d->opc != 0xd3 || op < 4) {
         return false;
     }
-    x86_mov_rm(b, false, X86_RCX, GREG(R_ECX));
+    get_reg(b, false, X86_RCX, R_ECX);
     x86_alu_ri(b, X86_AND, false, X86_RCX, w ? 0x3f : 0x1f);
-    x86_mov_rm(b, w, X86_RAX, GREG(d->rm)); /* keeps the and's ZF */
+    get_reg(b, w, X86_RAX, d->rm); /* keeps the and's ZF */
     zero = x86_jcc(b, X86_CC_E, NULL);
     x86_mov_rr(b, true, X86_RDX, X86_RAX);
     x86_shift_rcl(b, host[op - 4], w, X86_RDX);
     x86_jit_record_cc(b, ccop[op - 4], d->opsize, X86_NOREG);
     x86_mov_rr(b, true, X86_RAX, X86_RDX);
     patch_here(b, zero); /* count 0: the value written back (upper half cleared) */
-    x86_mov_mr(b, true, GREG(d->rm), X86_RAX);
+    put_reg(b, d->rm, X86_RAX);
+    return true;
+}
+
+/*
+ * rol/ror r, imm and by 1 (c1, d1 /0 /1), as rotate() in exec-alu.c: CF and OF computed (OF
+ * for any count: rol the top bit ^ CF, ror the top two bits' xor) into all the flags, which
+ * x86_get_eflags materializes first. perf of the x86boot bench's boot: 105 million handler
+ * calls of rol/ror r32, imm (x86_exec_shift was the hottest handler, 4% of the CPU).
+ */
+static bool gen_rotate(X86Buf *b, const X86Insn *d)
+{
+    int op = d->reg & 7, bits = 8 * d->opsize;
+    bool w = d->opsize == 8;
+    unsigned c = (d->opc >= 0xd0 ? 1 : (unsigned)d->imm) & (w ? 0x3f : 0x1f);
+
+    if ((d->opc != 0xc1 && d->opc != 0xd1) || op > 1) {
+        return false;
+    }
+    if (c == 0) { /* no flags; a 32-bit register's upper half is cleared */
+        get_reg(b, w, X86_RAX, d->rm);
+        put_reg(b, d->rm, X86_RAX);
+        return true;
+    }
+    x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
+    x86_jit_call(b, x86_get_eflags);
+    get_reg(b, w, X86_RDX, d->rm);
+    x86_shift_ri(b, op == 0 ? X86_ROL : X86_ROR, w, X86_RDX, c);
+    x86_mov_rr(b, true, X86_RCX, X86_RDX); /* rcx = CF: rol the low bit, ror the top one */
+    x86_mov_rr(b, true, X86_RSI, X86_RDX); /* rsi = the bit OF is CF's xor with */
+    if (op == 0) {
+        x86_alu_ri(b, X86_AND, false, X86_RCX, 1);
+        x86_shift_ri(b, X86_SHR, w, X86_RSI, bits - 1);
+    } else {
+        x86_shift_ri(b, X86_SHR, w, X86_RCX, bits - 1);
+        x86_shift_ri(b, X86_SHR, w, X86_RSI, bits - 2);
+        x86_alu_ri(b, X86_AND, false, X86_RSI, 1);
+    }
+    x86_alu_rr(b, X86_XOR, false, X86_RSI, X86_RCX);
+    x86_shift_ri(b, X86_SHL, false, X86_RSI, 11); /* CC_O */
+    x86_alu_rr(b, X86_OR, false, X86_RCX, X86_RSI);
+    x86_alu_ri(b, X86_AND, true, X86_RAX, ~(CC_C | CC_O));
+    x86_alu_rr(b, X86_OR, true, X86_RAX, X86_RCX);
+    x86_mov_mr(b, true, ENV_FIELD(eflags), X86_RAX);
+    store_eflags_op(b, X86_RCX);
+    put_reg(b, d->rm, X86_RDX);
     return true;
 }
 
@@ -121,15 +209,15 @@ static void gen_imul(X86Buf *b, const X86Insn *d)
     bool w = d->opsize == 8;
 
     if (d->op == OP_IMUL2) {
-        x86_mov_rm(b, w, X86_RAX, GREG(d->reg));
-        x86_mov_rm(b, w, X86_RCX, GREG(d->rm));
+        get_reg(b, w, X86_RAX, d->reg);
+        get_reg(b, w, X86_RCX, d->rm);
     } else {
-        x86_mov_rm(b, w, X86_RAX, GREG(d->rm));
+        get_reg(b, w, X86_RAX, d->rm);
         x86_mov_ri(b, X86_RCX, w ? (uint64_t)d->imm : (uint32_t)d->imm);
     }
     x86_imul_rr(b, w, X86_RAX, X86_RCX);
     x86_setcc(b, X86_CC_O, X86_RDX); /* the host's CF = OF: the same test */
-    x86_mov_mr(b, true, GREG(d->reg), X86_RAX);
+    put_reg(b, d->reg, X86_RAX);
     x86_test_rr(b, w, X86_RAX, X86_RAX);
     x86_pushf(b);
     x86_pop(b, X86_RCX);
@@ -146,10 +234,10 @@ static void gen_imul(X86Buf *b, const X86Insn *d)
 }
 
 /* rax = 1 if condition cc holds, else 0 (x86_jit_gen_cond on the lazy flags). */
-static void gen_cond_value(X86Buf *b, int cc)
+static void gen_cond_value(X86Buf *b, int cc, unsigned known)
 {
     uint8_t *taken[16], *join;
-    int n = x86_jit_gen_cond(b, cc, taken);
+    int n = x86_jit_gen_cond(b, cc, known, taken);
 
     x86_mov_ri(b, X86_RAX, 0);
     join = x86_jmp(b, NULL);
@@ -161,34 +249,35 @@ static void gen_cond_value(X86Buf *b, int cc)
 }
 
 /* cmovcc r, r: the destination written either way (a 32-bit one has its upper half cleared). */
-static void gen_cmov(X86Buf *b, const X86Insn *d)
+static void gen_cmov(X86Buf *b, const X86Insn *d, unsigned known)
 {
     bool w = d->opsize == 8;
     uint8_t *taken[16], *join;
-    int n = x86_jit_gen_cond(b, d->opc & 0xf, taken);
+    X86Reg keep = x86_jit_regs_get(b, d->reg), take = x86_jit_regs_get(b, d->rm); /* no flags */
+    int n = x86_jit_gen_cond(b, d->opc & 0xf, known, taken); /* a call in it reloads both */
 
-    x86_mov_rm(b, w, X86_RAX, GREG(d->reg));
+    x86_mov_rr(b, w, X86_RAX, keep);
     join = x86_jmp(b, NULL);
     for (int i = 0; i < n; i++) {
         patch_here(b, taken[i]);
     }
-    x86_mov_rm(b, w, X86_RAX, GREG(d->rm));
+    x86_mov_rr(b, w, X86_RAX, take);
     patch_here(b, join);
-    x86_mov_mr(b, true, GREG(d->reg), X86_RAX);
+    put_reg(b, d->reg, X86_RAX);
 }
 
 /* inc/dec r (ff /0, /1): CF kept in the record's b (inc_dec). */
-static void gen_incdec(X86Buf *b, const X86Insn *d, bool dec)
+static void gen_incdec(X86Buf *b, const X86Insn *d, bool dec, unsigned known)
 {
     bool w = d->opsize == 8;
 
-    x86_jit_gen_carry(b);
-    x86_mov_rm(b, w, X86_RAX, GREG(d->rm));
+    x86_jit_gen_carry(b, known);
+    get_reg(b, w, X86_RAX, d->rm);
     x86_mov_rr(b, true, X86_RDX, X86_RAX);
     x86_alu_ri(b, dec ? X86_SUB : X86_ADD, w, X86_RDX, 1);
     x86_mov_rr(b, true, X86_RCX, X86_R8);
     x86_jit_record_cc(b, dec ? X86_CC_DEC : X86_CC_INC, d->opsize, X86_NOREG);
-    x86_mov_mr(b, true, GREG(d->rm), X86_RDX);
+    put_reg(b, d->rm, X86_RDX);
 }
 
 /* not r (no flags) and neg r (a sub from 0: a = 0, b = the operand). */
@@ -199,7 +288,7 @@ static void gen_not_neg(X86Buf *b, const X86Insn *d, bool neg)
     if (!neg) {
         x86_mov_rm(b, w, X86_RAX, GREG(d->rm));
         x86_unary(b, X86_NOT, w, X86_RAX);
-        x86_mov_mr(b, true, GREG(d->rm), X86_RAX);
+        put_reg(b, d->rm, X86_RAX);
         return;
     }
     x86_mov_rm(b, w, X86_RCX, GREG(d->rm));
@@ -207,7 +296,7 @@ static void gen_not_neg(X86Buf *b, const X86Insn *d, bool neg)
     x86_mov_rr(b, true, X86_RDX, X86_RCX);
     x86_unary(b, X86_NEG, w, X86_RDX);
     x86_jit_record_cc(b, X86_CC_SUB, d->opsize, X86_NOREG);
-    x86_mov_mr(b, true, GREG(d->rm), X86_RDX);
+    put_reg(b, d->rm, X86_RDX);
 }
 
 /* movzx/movsx r, r8/r16 (0f b6 b7 be bf) and movsxd r, r32 (63), as extend(). */
@@ -216,11 +305,17 @@ static void gen_extend(X86Buf *b, const X86Insn *d)
     int src = d->op == OP_MOVSXD ? 4 : (d->opc & 1) ? 2 : 1;
     bool sign = d->op != OP_MOVZX;
 
-    x86_load(b, src, sign, X86_RAX, src == 1 ? x86_jit_reg(d, d->rm, 1) : GREG(d->rm));
+    if (src == 1 && !d->rex && d->rm >= 4 && d->rm < 8) { /* AH..BH */
+        x86_load(b, src, sign, X86_RAX, x86_jit_reg(d, d->rm, 1));
+    } else if (sign) {
+        x86_movsx_rr(b, 8 * src, X86_RAX, x86_jit_regs_get(b, d->rm));
+    } else {
+        x86_movzx_rr(b, 8 * src, X86_RAX, x86_jit_regs_get(b, d->rm));
+    }
     if (d->opsize == 4) {
         x86_mov_rr(b, false, X86_RAX, X86_RAX);
     }
-    x86_mov_mr(b, true, GREG(d->reg), X86_RAX);
+    put_reg(b, d->reg, X86_RAX);
 }
 
 /* xchg r, r (87 with a register, 91-97): both written at the operand size. */
@@ -238,10 +333,10 @@ static bool gen_xchg(X86Buf *b, const X86Insn *d)
     } else if (d->opc != 0x87) {
         return false;
     }
-    x86_mov_rm(b, w, X86_RAX, GREG(r1));
-    x86_mov_rm(b, w, X86_RCX, GREG(r2));
-    x86_mov_mr(b, true, GREG(r1), X86_RCX);
-    x86_mov_mr(b, true, GREG(r2), X86_RAX);
+    get_reg(b, w, X86_RAX, r1);
+    get_reg(b, w, X86_RCX, r2);
+    put_reg(b, r1, X86_RCX);
+    put_reg(b, r2, X86_RAX);
     return true;
 }
 
@@ -260,10 +355,10 @@ static bool gen_bitop(X86Buf *b, const X86Insn *d)
         return false; /* 0f ba /0../3: #UD by the handler */
     }
     x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
-    x86_call(b, x86_get_eflags);
-    x86_mov_rm(b, w, X86_RDX, GREG(d->rm));
+    x86_jit_call(b, x86_get_eflags);
+    get_reg(b, w, X86_RDX, d->rm);
     if (d->op == OP_BT) {
-        x86_mov_rm(b, false, X86_RCX, GREG(d->reg));
+        get_reg(b, false, X86_RCX, d->reg);
         x86_alu_ri(b, X86_AND, false, X86_RCX, w ? 63 : 31);
     } else {
         x86_mov_ri(b, X86_RCX, (uint64_t)d->imm & (w ? 63 : 31));
@@ -277,7 +372,7 @@ static bool gen_bitop(X86Buf *b, const X86Insn *d)
     store_eflags_op(b, X86_RSI);
     if (op != 0) { /* the 32-bit value is zero-extended and its bit below 32 */
         x86_bitop_rr(b, host[op], X86_RDX, X86_RCX);
-        x86_mov_mr(b, true, GREG(d->rm), X86_RDX);
+        put_reg(b, d->rm, X86_RDX);
     }
     return true;
 }
@@ -292,12 +387,12 @@ static void gen_cbw_cwd(X86Buf *b, const X86Insn *d)
         if (!w) {
             x86_mov_rr(b, false, X86_RAX, X86_RAX);
         }
-        x86_mov_mr(b, true, GREG(R_EAX), X86_RAX);
+        put_reg(b, R_EAX, X86_RAX);
         return;
     }
-    x86_mov_rm(b, w, X86_RAX, GREG(R_EAX));
+    get_reg(b, w, X86_RAX, R_EAX);
     x86_shift_ri(b, X86_SAR, w, X86_RAX, w ? 63 : 31);
-    x86_mov_mr(b, true, GREG(R_EDX), X86_RAX);
+    put_reg(b, R_EDX, X86_RAX);
 }
 
 /* bswap r32/r64 (0f c8+r): the 32-bit form zero-extends. */
@@ -305,22 +400,23 @@ static void gen_bswap(X86Buf *b, const X86Insn *d)
 {
     int reg = (d->opc & 7) | ((d->rex & 1) << 3);
 
-    x86_mov_rm(b, d->opsize == 8, X86_RAX, GREG(reg));
+    get_reg(b, d->opsize == 8, X86_RAX, reg);
     x86_bswap(b, X86_RAX);
     if (d->opsize == 4) {
         x86_shift_ri(b, X86_SHR, true, X86_RAX, 32);
     }
-    x86_mov_mr(b, true, GREG(reg), X86_RAX);
+    put_reg(b, reg, X86_RAX);
 }
 
 /* setcc r8 (0f 90..9f): the byte register 0 or 1, the rest of it kept. */
-static void gen_setcc(X86Buf *b, const X86Insn *d)
+static void gen_setcc(X86Buf *b, const X86Insn *d, unsigned known)
 {
-    gen_cond_value(b, d->opc & 0xf);
+    gen_cond_value(b, d->opc & 0xf, known);
     x86_store(b, 1, x86_jit_reg(d, d->rm, 1), X86_RAX);
+    x86_jit_regs_forget(!d->rex && d->rm >= 4 && d->rm < 8 ? d->rm - 4 : d->rm);
 }
 
-bool x86_jit_alu(X86Buf *b, const X86Insn *d)
+bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known)
 {
     bool wide = d->opsize == 4 || d->opsize == 8;
 
@@ -328,7 +424,7 @@ bool x86_jit_alu(X86Buf *b, const X86Insn *d)
         return false;
     }
     if (d->op == OP_SETCC && d->map == 1) {
-        gen_setcc(b, d);
+        gen_setcc(b, d, known);
         return true;
     }
     if (!wide) {
@@ -336,19 +432,19 @@ bool x86_jit_alu(X86Buf *b, const X86Insn *d)
     }
     switch (d->op) {
     case OP_SHIFT:
-        return gen_shift_cl(b, d);
+        return gen_shift_cl(b, d) || gen_rotate(b, d);
     case OP_IMUL2:
     case OP_IMUL3:
         gen_imul(b, d);
         return true;
     case OP_CMOV:
-        gen_cmov(b, d);
+        gen_cmov(b, d, known);
         return true;
     case OP_GRP5:
         if ((d->reg & 7) > 1) {
             return false;
         }
-        gen_incdec(b, d, d->reg & 1);
+        gen_incdec(b, d, d->reg & 1, known);
         return true;
     case OP_GRP3:
         if (d->opc != 0xf7 || ((d->reg & 7) != 2 && (d->reg & 7) != 3)) {

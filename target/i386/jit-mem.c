@@ -208,6 +208,13 @@ static void gen_modrm(X86Buf *b, const X86Insn *d, const MemForm *f)
     }
 }
 
+/* rsp += delta, in env and in its copy sp (jit-regs.c). */
+static void add_rsp(X86Buf *b, X86Reg sp, int32_t delta)
+{
+    x86_lea(b, sp, x86_mem(sp, delta));
+    x86_mov_mr(b, true, GREG(R_ESP), sp);
+}
+
 /*
  * The stack forms, rsi = the host address of the slot (rsp - 8 for a push, rsp for a pop).
  * As x86_stack_push/pop: rsp moves only once the access is done (it is, on a hit); pop
@@ -215,31 +222,33 @@ static void gen_modrm(X86Buf *b, const X86Insn *d, const MemForm *f)
  */
 static void gen_stack(X86Buf *b, const X86Insn *d, const MemForm *f, unsigned next)
 {
+    X86Reg sp = x86_jit_regs_get(b, R_ESP); /* taken before the probe: no new copy here */
+
     switch (f->kind) {
-    case MK_PUSH:
-        x86_mov_rm(b, true, X86_RAX, GREG(f->reg)); /* push rsp pushes the old value */
-        x86_mov_mr(b, true, x86_mem(X86_RSI, 0), X86_RAX);
-        x86_alu_mi(b, X86_SUB, true, GREG(R_ESP), 8);
+    case MK_PUSH: /* push rsp pushes the old value */
+        x86_mov_mr(b, true, x86_mem(X86_RSI, 0), x86_jit_regs_get(b, f->reg));
+        add_rsp(b, sp, -8);
         break;
     case MK_PUSH_I:
         x86_mov_mi(b, x86_mem(X86_RSI, 0), (int32_t)d->imm);
-        x86_alu_mi(b, X86_SUB, true, GREG(R_ESP), 8);
+        add_rsp(b, sp, -8);
         break;
     case MK_POP:
         x86_mov_rm(b, true, X86_RAX, x86_mem(X86_RSI, 0));
-        x86_alu_mi(b, X86_ADD, true, GREG(R_ESP), 8);
+        add_rsp(b, sp, 8);
         x86_mov_mr(b, true, GREG(f->reg), X86_RAX);
+        x86_jit_regs_written(b, f->reg, X86_RAX);
         break;
     case MK_CALL:
         x86_lea(b, X86_RAX, x86_mem(JIT_PC, (int32_t)next));
         x86_mov_mr(b, true, x86_mem(X86_RSI, 0), X86_RAX);
-        x86_alu_mi(b, X86_SUB, true, GREG(R_ESP), 8);
+        add_rsp(b, sp, -8);
         x86_alu_ri(b, X86_ADD, true, X86_RAX, (int32_t)d->imm);
         x86_mov_mr(b, true, ENV_FIELD(rip), X86_RAX);
         break;
     default: /* MK_RET; c2's imm16 is zero-extended */
         x86_mov_rm(b, true, X86_RAX, x86_mem(X86_RSI, 0));
-        x86_alu_mi(b, X86_ADD, true, GREG(R_ESP), 8 + (d->opc == 0xc2 ? (int32_t)d->imm : 0));
+        add_rsp(b, sp, 8 + (d->opc == 0xc2 ? (int32_t)d->imm : 0));
         x86_mov_mr(b, true, ENV_FIELD(rip), X86_RAX);
         break;
     }
@@ -260,7 +269,7 @@ int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
     case MK_CALL:
     case MK_RET:
         push = f.kind == MK_PUSH || f.kind == MK_PUSH_I || f.kind == MK_CALL;
-        x86_mov_rm(b, true, X86_RSI, GREG(R_ESP));
+        x86_mov_rr(b, true, X86_RSI, x86_jit_regs_get(b, R_ESP));
         if (push) {
             x86_lea(b, X86_RSI, x86_mem(X86_RSI, -8));
         }

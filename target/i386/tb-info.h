@@ -36,8 +36,19 @@ bool x86_is_near_branch(const X86Insn *d);
 
 /* The JIT (jit-translate.c): TCGCPUOps.jit_translate for 64-bit code. */
 bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done);
-/* The inline forms (jit-inline.c): false if d is left to its handler. next: its end. */
-bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next);
+/*
+ * What the translator knows of the lazy flags record where an instruction starts (jit-translate.c
+ * tracks it through the block): 0 nothing, else the record's op | size << 8, with X86_JIT_CC_HOST
+ * when the host's arithmetic flags are the guest's too (right after an inline register ALU op
+ * of 32 or 64 bits, and the jcc that follow it). The readers of the flags (jcc, setcc, cmovcc,
+ * adc/sbb, inc/dec) then test them without dispatching on the record's op at run time.
+ */
+#define X86_JIT_CC_HOST 0x10000
+/* The record op | size << 8 that d leaves whichever engine runs it, or 0 if not fixed. */
+unsigned x86_jit_static_cc(const X86Insn *d);
+/* The inline forms (jit-inline.c): false if d is left to its handler. next: its end; known: the
+ * flags record where it starts (X86_JIT_CC_HOST above). */
+bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next, unsigned known);
 /* Where guest register reg of d is at size bytes (AH..BH: size 1 without REX, as
  * x86_get_reg), relative to the JIT's env register. */
 X86Mem x86_jit_reg(const X86Insn *d, int reg, int size);
@@ -51,15 +62,16 @@ void x86_jit_set_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
  * 16-bit forms compute on 32 bits and mask the arithmetic results to their size. */
 void x86_jit_gen_alu_op(X86Buf *b, int op, int size);
 /* The register forms of jit-alu.c: false if d is not one. */
-bool x86_jit_alu(X86Buf *b, const X86Insn *d);
-/* Store the lazy flags record: res in rdx, a in rax, b in rcx (a = b = 0 for X86_CC_LOGIC),
+bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known);
+/* Store the lazy flags record: res in rdx, a in rax, b in rcx (not stored for X86_CC_LOGIC),
  * op and size; carry, unless X86_NOREG, holds 0 or 1 added to op (ADD -> ADC1, SUB -> SBB1). */
 void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry);
-/* r8 = CF of the lazy flags (0 or 1), as x86_cc_carry; clobbers the caller-saved registers. */
-void x86_jit_gen_carry(X86Buf *b);
+/* r8 = CF of the lazy flags (0 or 1), as x86_cc_carry; clobbers the caller-saved registers.
+ * known: the record as far as the translator knows it (X86_JIT_CC_HOST above). */
+void x86_jit_gen_carry(X86Buf *b, unsigned known);
 /* A jump to taken[] (returned count, at most 8, patched by the caller) when condition cc
- * holds; taken[] must have room for 16 (scratch). */
-int x86_jit_gen_cond(X86Buf *b, int cc, uint8_t **taken);
+ * holds; taken[] must have room for 16 (scratch). known: as for x86_jit_gen_carry. */
+int x86_jit_gen_cond(X86Buf *b, int cc, unsigned known, uint8_t **taken);
 /* mov to/from memory with the TLB probe inline; the miss branches in miss[] (at most 2). */
 int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss);
 /* The memory forms (jit-mem.c): ALU with memory, 8/16-bit mov, extending loads, push/pop,
@@ -72,6 +84,26 @@ int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
  * branches in miss[] (returned count, 2) are taken with rsi still the linear address. */
 void x86_jit_gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst);
 int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss);
+/* The guest register cache (jit-regs.c): copies of guest registers in host registers. */
+#define X86_JIT_CACHE_REGS 4
+typedef struct X86JitRegCache {
+    int8_t slot_of[16];                   /* guest register -> slot, or -1 */
+    int8_t guest_of[X86_JIT_CACHE_REGS]; /* slot -> guest register, or -1 */
+    uint8_t next;                         /* the slot to take next (round robin) */
+    int8_t last;                          /* the slot x86_jit_regs_get returned last */
+} X86JitRegCache;
+/* Empty the cache (a block's start). */
+void x86_jit_regs_reset(void);
+/* A host register holding all 64 bits of guest register reg (loaded now if not cached). */
+X86Reg x86_jit_regs_get(X86Buf *b, int reg);
+/* Guest register reg was just stored with all 64 bits of src: its copy = src. */
+void x86_jit_regs_written(X86Buf *b, int reg, X86Reg src);
+/* Guest register reg was written otherwise (some bytes, in memory): drop its copy. */
+void x86_jit_regs_forget(int reg);
+/* Every copy loaded again from env->regs (after a call). */
+void x86_jit_regs_reload(X86Buf *b);
+/* A call to C from the main path of a block: x86_call, then the copies reloaded. */
+void x86_jit_call(X86Buf *b, const void *fn);
 /* Is the x86 JIT wanted (on unless KESTREL_X86_JIT=0; -accel tcg,jit=off and KESTREL_JIT=0
  * turn off every JIT)? */
 bool x86_jit_wanted(void);

@@ -479,6 +479,14 @@ mix_regs:
     JALL
     shl $0, %ax
     JALL
+    rol $7, %esi                 /* rotates: CF and OF into eflags (OF defined for 1 bit) */
+    JNOOF
+    ror $13, %rdi
+    JNOOF
+    rol $1, %rsi
+    JALL
+    ror $1, %edi
+    JALL
     add %rsi, %r9
     xor %rdi, %r9
     add %rax, %r9

@@ -68,6 +68,13 @@ static inline uintptr_t jit_exit_code(TranslationBlock *tb, int kind, int slot)
 void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys);
 
 /*
+ * The jump-cache lookup of the lookup stub, emitted at b (inline in a block: its final jump
+ * to the block found is predicted per site): r12 = the next pc; every scratch and the target's
+ * free registers are clobbered; a miss leaves through exit_plain.
+ */
+void jit_emit_lookup(X86Buf *b);
+
+/*
  * Inline softmmu TLB probe for an access of size bytes at the guest address in rsi (every
  * target's JIT): the entry of the first byte's page, at tag_off (addr_read or addr_write),
  * must hold the last byte's page with no flag. On a hit rsi becomes the host address; a
