@@ -88,6 +88,9 @@ typedef struct CPUTLB {
     TranslationBlock *scratch; /* buffer for uncached one-instruction blocks */
     int jit_exc;               /* JIT: trap a helper reported, raised by the JIT's raise stub */
     uint64_t jit_tval;
+    /* JIT: per load site, the addend its last access used (a guess, checked against the
+     * entry at each use; target/riscv/jit-translate.c) */
+    uintptr_t jit_addend_hint[256];
 } CPUTLB;
 
 static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
