@@ -344,6 +344,11 @@ static void gen_branch(JitCtx *c, X86Cond cc)
 
 static void gen_jal(JitCtx *c)
 {
+    if (c->loop && c->r->rd == 0 && c->r->pcoff + c->r->imm == 0) {
+        add_instret(c, c->tb->n_insns);
+        gen_loop_edge(c);
+        return;
+    }
     if (c->r->rd) {
         x86_lea(c->b, X86_RAX, x86_mem(JIT_PC, c->tb->size));
         jit_st(c, c->r->rd, X86_RAX);

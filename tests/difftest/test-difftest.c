@@ -867,6 +867,32 @@ static void test_load_addend_guess(void **state)
     assert_int_equal(h.jit.x[5], w0); /* the last load: virtual page 1, frame 0 */
 }
 
+/*
+ * A loop the compiler rotated (translate.c): its head's backward branch out of the loop is a
+ * side exit, so the block at LOOP runs to the j back to it, and that block is a loop-mode one.
+ */
+static void test_rotated_loop(void **state)
+{
+    const uint32_t code[] = {0x00038a63u /* beq x7, x0, .+20 */,
+                             0xfe038ee3u /* LOOP: beq x7, x0, .-4 */,
+                             ADDI(7, 7, -1),
+                             0x00530333u /* add x6, x6, x5 */,
+                             0xff5ff06fu /* j LOOP */,
+                             WFI};
+    GenRng r = {.s = 0x7074 | 1};
+    uint32_t regs, dirty;
+
+    make_init(&r, &h.init);
+    h.init.x[6] = 0;
+    h.init.x[7] = 5;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[6], 5 * h.init.x[5]);
+    assert_int_equal(h.jit.pc, RAM_BASE + 24); /* past the WFI */
+    assert_int_equal(h.jit.instret, 1 + 5 * 4 + 2 + 1);
+    assert_true(loop_mask(&regs, &dirty));
+    assert_int_equal(regs, 1u << 5 | 1u << 6 | 1u << 7);
+}
+
 /* W^X: with JIT code made and run, no mapping of the process is writable and executable. */
 static void test_code_arena_wx(void **state)
 {
@@ -932,6 +958,7 @@ int main(void)
         cmocka_unit_test(test_vector_loop_regs),
         cmocka_unit_test(test_fp_loop_regs),
         cmocka_unit_test(test_load_addend_guess),
+        cmocka_unit_test(test_rotated_loop),
         cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);
