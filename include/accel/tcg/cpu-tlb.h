@@ -89,8 +89,10 @@ typedef struct CPUTLB {
     int jit_exc;               /* JIT: trap a helper reported, raised by the JIT's raise stub */
     uint64_t jit_tval;
     /* JIT: per load site, the addend its last access used (a guess, checked against the
-     * entry at each use; target/riscv/jit-translate.c) */
+     * entry at each use) or 1 (no guessing for a while), and a count of misses or of
+     * unguessed accesses (target/riscv/jit-translate.c) */
     uintptr_t jit_addend_hint[256];
+    uint32_t jit_hint_count[256];
 } CPUTLB;
 
 static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
