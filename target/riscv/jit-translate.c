@@ -123,11 +123,6 @@ static int32_t hint_off(JitCtx *c, int idx)
                      hint_slot(c, idx) * sizeof(uintptr_t));
 }
 
-static int32_t hint_count_off(JitCtx *c, int idx)
-{
-    return (int32_t)(offsetof(RISCVCPU, tlb.jit_hint_count) + hint_slot(c, idx) * sizeof(uint32_t));
-}
-
 /*
  * A load's TLB probe with its addend predicted: the addend the same load used last time,
  * loaded from its hint slot without waiting for the address. The probe checks the tag as
@@ -140,7 +135,7 @@ static int32_t hint_count_off(JitCtx *c, int idx)
  * costs a mispredicted branch; RAM that is contiguous in guest-physical and virtual space
  * (bare metal, the kernel's linear map) has one addend for all its pages, but user pages
  * each have their own: 9% of intmix's loads in Linux missed, a loss. So a site that misses
- * HINT_MISSES times stops guessing for HINT_PLAIN_RUN accesses (gen_cold_hint).
+ * JIT_HINT_MISSES times stops guessing for a while (jit_stubs.hint_miss).
  * Measured, CPU seconds, median of alternating runs on a loaded host: tests/bench 1.40 s ->
  * 1.10 s with the guess added to the address, 1.05 s with it in the load's address
  * (load_mem); intmix built bare-metal 0.51 s -> 0.44 s -> 0.41 s.
@@ -535,43 +530,12 @@ static void gen_cold_helper(JitCtx *c, JitCold *k, const InsnRecord *r, const vo
 
 static TranslationBlock *make_tail(TranslationBlock *tb, int idx);
 
-#define HINT_NONE 1 /* never an addend (a difference of page addresses) */
-#define HINT_MISSES 8
-#define HINT_PLAIN_RUN 4096
-
-/*
- * A load's guess was not the entry's addend (rcx = the entry's offset): load the right one
- * into rdx and go on with the load. A guessing site takes it as its next guess, or after
- * HINT_MISSES misses stops guessing (HINT_NONE: the branch here is then always taken, which
- * predicts well); a site not guessing counts its accesses and guesses again after
- * HINT_PLAIN_RUN of them, so a site whose page changed for a while comes back.
- */
+/* A load's guess was not the entry's addend: the shared stub fixes rdx and the slot. */
 static void gen_cold_hint(JitCtx *c, JitCold *k)
 {
-    X86Buf *b = c->b;
-    X86Mem hint = x86_mem(JIT_CPU, hint_off(c, k->idx));
-    X86Mem count = x86_mem(JIT_CPU, hint_count_off(c, k->idx));
-    uint8_t *guessing, *plain;
-
-    x86_mov_rm(b, true, X86_RDX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
-    x86_alu_mi(b, X86_ADD, false, count, 1);
-    x86_alu_mi(b, X86_CMP, true, hint, HINT_NONE);
-    guessing = x86_jcc(b, X86_CC_NE, NULL);
-    x86_alu_mi(b, X86_CMP, false, count, HINT_PLAIN_RUN);
-    x86_jcc(b, X86_CC_B, k->resume);
-    x86_alu_mi(b, X86_AND, false, count, 0); /* guess again */
-    x86_mov_mr(b, true, hint, X86_RDX);
-    x86_jmp(b, k->resume);
-    x86_patch_rel32(guessing, b->p);
-    x86_alu_mi(b, X86_CMP, false, count, HINT_MISSES);
-    plain = x86_jcc(b, X86_CC_AE, NULL);
-    x86_mov_mr(b, true, hint, X86_RDX);
-    x86_jmp(b, k->resume);
-    x86_patch_rel32(plain, b->p);
-    x86_alu_mi(b, X86_AND, false, count, 0);
-    x86_mov_ri(b, X86_RAX, HINT_NONE);
-    x86_mov_mr(b, true, hint, X86_RAX);
-    x86_jmp(b, k->resume);
+    x86_mov_ri(c->b, X86_RAX, (uint32_t)hint_off(c, k->idx));
+    x86_call(c->b, jit_stubs.hint_miss); /* a rel32 call within the arena: rax survives */
+    x86_jmp(c->b, k->resume);
 }
 
 static void gen_cold(JitCtx *c, JitCold *k)

@@ -92,7 +92,7 @@ typedef struct CPUTLB {
      * entry at each use) or 1 (no guessing for a while), and a count of misses or of
      * unguessed accesses (target/riscv/jit-translate.c) */
     uintptr_t jit_addend_hint[256];
-    uint32_t jit_hint_count[256];
+    uintptr_t jit_hint_count[256]; /* right after: jit_stubs.hint_miss finds it there */
 } CPUTLB;
 
 static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
