@@ -167,6 +167,45 @@ void jit_emit_lookup(X86Buf *b)
     x86_jmp(b, jit_stubs.exit_plain);
 }
 
+_Static_assert(offsetof(CPUTLB, jit_hint_count) - offsetof(CPUTLB, jit_addend_hint) ==
+                   sizeof(((CPUTLB *)0)->jit_addend_hint),
+               "hint_miss finds a slot's count right after the hint array");
+
+/*
+ * jit_stubs.hint_miss: a guessing slot takes the entry's addend as its next guess, or after
+ * JIT_HINT_MISSES misses stops guessing (JIT_HINT_NONE: the site's branch here is then
+ * always taken, which predicts well); a slot not guessing counts its accesses and guesses
+ * again after JIT_HINT_PLAIN_RUN of them. One shared stub keeps each load's cold code to a
+ * call (an inline copy per load made the Linux boot's JIT code bigger and slower).
+ */
+static void emit_hint_miss(X86Buf *b)
+{
+    X86Mem hint = x86_mem_idx(JIT_CPU, X86_RAX, 1, 0);
+    X86Mem count = x86_mem_idx(JIT_CPU, X86_RAX, 1, sizeof(((CPUTLB *)0)->jit_addend_hint));
+    uint8_t *guessing, *plain, *keep;
+
+    x86_mov_rm(b, true, X86_RDX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
+    x86_alu_mi(b, X86_ADD, true, count, 1);
+    x86_alu_mi(b, X86_CMP, true, hint, JIT_HINT_NONE);
+    guessing = x86_jcc(b, X86_CC_NE, NULL);
+    x86_alu_mi(b, X86_CMP, true, count, JIT_HINT_PLAIN_RUN);
+    keep = x86_jcc(b, X86_CC_B, NULL);
+    x86_alu_mi(b, X86_AND, true, count, 0); /* guess again */
+    x86_mov_mr(b, true, hint, X86_RDX);
+    x86_patch_rel32(keep, b->p);
+    x86_ret(b);
+    x86_patch_rel32(guessing, b->p);
+    x86_alu_mi(b, X86_CMP, true, count, JIT_HINT_MISSES);
+    plain = x86_jcc(b, X86_CC_AE, NULL);
+    x86_mov_mr(b, true, hint, X86_RDX);
+    x86_ret(b);
+    x86_patch_rel32(plain, b->p);
+    x86_alu_mi(b, X86_AND, true, count, 0);
+    x86_alu_mi(b, X86_AND, true, hint, 0);
+    x86_alu_mi(b, X86_OR, true, hint, JIT_HINT_NONE);
+    x86_ret(b);
+}
+
 static void emit_stubs(X86Buf *b)
 {
     const uint8_t *leave;
@@ -192,6 +231,9 @@ static void emit_stubs(X86Buf *b)
 
     jit_stubs.lookup = b->p;
     jit_emit_lookup(b);
+
+    jit_stubs.hint_miss = b->p;
+    emit_hint_miss(b);
 }
 
 /* The two views of one memfd (W^X); false if the host refuses. */

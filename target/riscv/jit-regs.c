@@ -272,7 +272,7 @@ static bool loop_fregs(const TranslationBlock *tb, RegCache *rc)
 }
 
 /*
- * Loop mode, for a block whose last record branches back to its start and
+ * Loop mode, for a block whose last record branches (or jumps: j) back to its start and
  * that names at most JIT_NCACHE registers: load them all on entry, keep them
  * in host registers across the back edge (dirty if the block writes them),
  * and write them back only when leaving. The hot loops of tests/bench are
@@ -285,9 +285,11 @@ bool jit_loop_regs(const TranslationBlock *tb, RegCache *rc)
 {
     const InsnRecord *last = &tb->insns[tb->n_insns - 1];
     int op = last->op, n = 0;
+    bool jump = op == OP_JAL && last->rd == 0;
 
     jit_regcache_clear(rc);
-    if (op < OP_BEQ || op > OP_BGEU || last->pcoff + last->imm != 0 || !loop_fregs(tb, rc)) {
+    if ((!jump && (op < OP_BEQ || op > OP_BGEU)) || last->pcoff + last->imm != 0 ||
+        !loop_fregs(tb, rc)) {
         return false;
     }
     for (int i = 0; i < tb->n_insns; i++) {

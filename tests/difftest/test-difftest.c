@@ -837,6 +837,63 @@ static void test_fp_guard_once(void **state)
     assert_int_equal(h.jit.f[1], ONE_D);
 }
 
+/*
+ * One load site over two pages whose addends differ (window pages 0 and 1 mapped to each
+ * other's frames): the addend the JIT guesses for a load (its last one, tlb_probe_load) must
+ * be checked against the entry, so the page the loop alternates to reads its own frame,
+ * whether the site is guessing or has stopped after its misses.
+ */
+static void test_load_addend_guess(void **state)
+{
+    const uint32_t loop[] = {0x00053283u /* ld x5, 0(x10) */,     0x00530333u /* add x6, x6, x5 */,
+                             0x00b54533u /* xor x10, x10, x11 */, ADDI(7, 7, -1),
+                             0xfe0398e3u /* bne x7, x0, .-16 */,  WFI};
+    GenRng r = {.s = 0xadd | 1};
+    uint64_t w0, w1;
+
+    make_init(&r, &h.init);
+    make_paged(&r, &h.init);
+    put_pte(&h.init, PT_L0, (WINDOW >> 12) & 511,
+            (WINDOW + 0x1000) >> 12 << 10 | PTE_R | PTE_A | PTE_V);
+    put_pte(&h.init, PT_L0, ((WINDOW >> 12) + 1) & 511, WINDOW >> 12 << 10 | PTE_R | PTE_A | PTE_V);
+    h.init.x[10] = WINDOW;
+    h.init.x[11] = WINDOW ^ (WINDOW + 0x1000);
+    h.init.x[6] = 0;
+    h.init.x[7] = 10000; /* the site stops guessing, and guesses again (gen_cold_hint) */
+    run_both(loop, ARRAY_SIZE(loop));
+    memcpy(&w0, &h.init.ram[WINDOW - RAM_BASE], 8);
+    memcpy(&w1, &h.init.ram[WINDOW + 0x1000 - RAM_BASE], 8);
+    assert_int_not_equal(w0, w1);
+    assert_int_equal(h.jit.x[6], 5000 * w0 + 5000 * w1);
+    assert_int_equal(h.jit.x[5], w0); /* the last load: virtual page 1, frame 0 */
+}
+
+/*
+ * A loop the compiler rotated (translate.c): its head's backward branch out of the loop is a
+ * side exit, so the block at LOOP runs to the j back to it, and that block is a loop-mode one.
+ */
+static void test_rotated_loop(void **state)
+{
+    const uint32_t code[] = {0x00038a63u /* beq x7, x0, .+20 */,
+                             0xfe038ee3u /* LOOP: beq x7, x0, .-4 */,
+                             ADDI(7, 7, -1),
+                             0x00530333u /* add x6, x6, x5 */,
+                             0xff5ff06fu /* j LOOP */,
+                             WFI};
+    GenRng r = {.s = 0x7074 | 1};
+    uint32_t regs, dirty;
+
+    make_init(&r, &h.init);
+    h.init.x[6] = 0;
+    h.init.x[7] = 5;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[6], 5 * h.init.x[5]);
+    assert_int_equal(h.jit.pc, RAM_BASE + 24); /* past the WFI */
+    assert_int_equal(h.jit.instret, 1 + 5 * 4 + 2 + 1);
+    assert_true(loop_mask(&regs, &dirty));
+    assert_int_equal(regs, 1u << 5 | 1u << 6 | 1u << 7);
+}
+
 /* W^X: with JIT code made and run, no mapping of the process is writable and executable. */
 static void test_code_arena_wx(void **state)
 {
@@ -901,6 +958,8 @@ int main(void)
         cmocka_unit_test(test_vector_inline),
         cmocka_unit_test(test_vector_loop_regs),
         cmocka_unit_test(test_fp_loop_regs),
+        cmocka_unit_test(test_load_addend_guess),
+        cmocka_unit_test(test_rotated_loop),
         cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);

@@ -100,6 +100,11 @@ typedef struct CPUTLB {
     hwaddr vpaddr[CPU_TLB_NB_MODES][CPU_VTLB_SIZE];
     uint8_t vglobal[CPU_TLB_NB_MODES]; /* bit v: victim v is global */
     uint8_t vnext[CPU_TLB_NB_MODES];   /* the victim slot the next eviction takes */
+    /* JIT: per load site, the addend its last access used (a guess, checked against the
+     * entry at each use) or 1 (no guessing for a while), and a count of misses or of
+     * unguessed accesses (target/riscv/jit-translate.c) */
+    uintptr_t jit_addend_hint[256];
+    uintptr_t jit_hint_count[256]; /* right after: jit_stubs.hint_miss finds it there */
 } CPUTLB;
 
 static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
