@@ -671,6 +671,32 @@ static void test_x87_store_faults_on_its_first_page(void **state)
     assert_int_equal(h.interp.cr2, XG_WINDOW + 0x2ff8);
 }
 
+/*
+ * fxsave [0x231f00]: 512 bytes whose second half is on the read-only page. The host (AMD)
+ * faults with nothing written, the first half included, and cr2 at the last byte: the whole
+ * destination is checked first. The engines wrote the first half, then faulted at 0x232000.
+ */
+static void test_fxsave_faults_before_writing(void **state)
+{
+    static const uint8_t code[] = {0x0f, 0xae, 0x04, 0x25, 0x00, 0x1f, 0x23, 0x00};
+
+    run_directed(code, sizeof(code), 14);
+    assert_int_equal(h.interp.cr2, XG_WINDOW + 0x20ff);
+}
+
+/*
+ * fxsave [0x232f00]: the read-only page, then the unmapped one. The host reports the store's
+ * #PF (W, not present: the stream check compares the code) at the last byte, on the unmapped
+ * page; the engines read the whole area first and faulted there as a read.
+ */
+static void test_fxsave_faults_as_a_store(void **state)
+{
+    static const uint8_t code[] = {0x0f, 0xae, 0x04, 0x25, 0x00, 0x2f, 0x23, 0x00};
+
+    run_directed(code, sizeof(code), 14);
+    assert_int_equal(h.interp.cr2, XG_WINDOW + 0x30ff);
+}
+
 static int group_setup(void **state)
 {
     assert_true(memory_region_init_ram(&h.ram, "difftest.ram", RAM_SIZE, NULL));
@@ -728,6 +754,8 @@ int main(void)
         cmocka_unit_test(test_c7_reg_field_is_invalid),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),
         cmocka_unit_test(test_x87_store_faults_on_its_first_page),
+        cmocka_unit_test(test_fxsave_faults_before_writing),
+        cmocka_unit_test(test_fxsave_faults_as_a_store),
     };
     const char *secs = getenv("DIFFTEST_SECONDS"), *seed = getenv("DIFFTEST_SEED");
 
