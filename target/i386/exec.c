@@ -412,6 +412,41 @@ static bool is_locked_rmw(const X86Insn *d)
     return d->mem && (d->lock || d->op == OP_XCHG);
 }
 
+/* May d take the lock prefix? Only these forms with a memory destination; others #UD (SDM
+ * Vol. 2 "LOCK"). */
+static bool lockable(const X86Insn *d)
+{
+    int r = d->reg & 7;
+
+    if (!d->mem) {
+        return false;
+    }
+    switch (d->op) {
+    case OP_ALU: /* add..xor Eb,Gb / Ev,Gv; not cmp */
+        return (d->opc & 7) < 2 && ((d->opc >> 3) & 7) != 7;
+    case OP_GRP1: /* not cmp */
+        return r != 7;
+    case OP_GRP3: /* not, neg */
+        return r == 2 || r == 3;
+    case OP_GRP5: /* inc, dec */
+        return r < 2;
+    case OP_BT: /* bts, btr, btc: not bt */
+        return ((d->opc >> 3) & 3) != 0;
+    case OP_GRP8:
+        return r >= 5;
+    case OP_GRP9:  /* cmpxchg8b */
+    case OP_GRP9X: /* cmpxchg16b */
+        return r == 1;
+    case OP_GRP4: /* inc, dec (the decoder made the rest #UD) */
+    case OP_XCHG:
+    case OP_CMPXCHG:
+    case OP_XADD:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Run d as a locked read-modify-write; on a lost race, undo its register effects. */
 static int exec_locked(CPUX86State *env, const X86Insn *d)
 {
@@ -424,9 +459,7 @@ static int exec_locked(CPUX86State *env, const X86Insn *d)
         return exec_table[d->op](env, d); /* alone: plain accesses are atomic */
     }
     memcpy(regs, env->regs, sizeof(regs));
-    /* No stale page from an earlier instruction: a lock-prefixed write that did not read
-     * first (setcc, mov: #UD on hardware, not modelled yet) is then a plain store rather
-     * than a compare-and-swap that could never succeed. */
+    /* No stale page from an earlier instruction (every lockable form reads first). */
     cpu->rmw.target.host = NULL;
     cpu->rmw.active = true;
     excp = exec_table[d->op](env, d);
@@ -459,6 +492,9 @@ X86ExecFn x86_insn_handler(const X86Insn *d)
 {
     if (!exec_table[d->op]) {
         return exec_unimplemented;
+    }
+    if (d->lock && !lockable(d)) {
+        return x86_exec_ud;
     }
     if (is_locked_rmw(d)) {
         return exec_locked;

@@ -697,6 +697,22 @@ static void test_fxsave_faults_as_a_store(void **state)
     assert_int_equal(h.interp.cr2, XG_WINDOW + 0x30ff);
 }
 
+/* The lock prefix: #UD unless the form is a lockable read-modify-write of memory. */
+static void test_lock_prefix_needs_a_lockable_form(void **state)
+{
+    static const uint8_t mov[] = {0xf0, 0x89, 0x04, 0x25, 0x00, 0x00, 0x23, 0x00};
+    static const uint8_t cmp[] = {0xf0, 0x39, 0x04, 0x25, 0x00, 0x00, 0x23, 0x00};
+    static const uint8_t add_reg[] = {0xf0, 0x01, 0xd8};
+    static const uint8_t bt[] = {0xf0, 0x0f, 0xa3, 0x04, 0x25, 0x00, 0x00, 0x23, 0x00};
+    static const uint8_t add[] = {0xf0, 0x01, 0x04, 0x25, 0x00, 0x00, 0x23, 0x00};
+
+    run_directed(mov, sizeof(mov), 6);         /* lock mov [0x230000], eax */
+    run_directed(cmp, sizeof(cmp), 6);         /* lock cmp [0x230000], eax */
+    run_directed(add_reg, sizeof(add_reg), 6); /* lock add eax, ebx */
+    run_directed(bt, sizeof(bt), 6);           /* lock bt [0x230000], eax */
+    run_directed(add, sizeof(add), -1);        /* lock add [0x230000], eax */
+}
+
 static int group_setup(void **state)
 {
     assert_true(memory_region_init_ram(&h.ram, "difftest.ram", RAM_SIZE, NULL));
@@ -756,6 +772,7 @@ int main(void)
         cmocka_unit_test(test_x87_store_faults_on_its_first_page),
         cmocka_unit_test(test_fxsave_faults_before_writing),
         cmocka_unit_test(test_fxsave_faults_as_a_store),
+        cmocka_unit_test(test_lock_prefix_needs_a_lockable_form),
     };
     const char *secs = getenv("DIFFTEST_SECONDS"), *seed = getenv("DIFFTEST_SEED");
 
