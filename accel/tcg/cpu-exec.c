@@ -239,6 +239,7 @@ int tcg_cpu_exec(CPUState *cs)
         }
         if (ops->exec_interrupt(cs)) {
             from.tb = NULL; /* the next block is the trap handler, not the exit's target */
+            tcg_sync(cs);   /* it may have waited in an exclusive section (x86's split lock) */
         }
         /* Privilege and translation only change at block exits, which come back here. */
         ops->update_mmu_idx(cs);

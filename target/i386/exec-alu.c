@@ -241,18 +241,18 @@ static int bit_op(CPUX86State *env, const X86Insn *d, int op, int64_t off, bool 
 {
     int size = d->opsize, bits = 8 * size;
     uint64_t v, bit;
-    void *host;
     int excp;
 
     if (d->mem && reg_off) {
-        /* The register's bit offset is signed and addresses memory beyond the operand. */
+        /* The register's bit offset is signed and addresses memory beyond the operand; a
+         * locked one is atomic there (x86_mem_read_for_write). */
         int64_t unit = off >= 0 ? off / bits : -((-off + bits - 1) / bits);
         uint64_t ea = (x86_ea(env, d) + unit * size) & x86_mask(d->addrsize);
         int seg = x86_ea_seg(d);
 
         bit = off - unit * bits;
-        excp = op == 0 ? X86_EXCP_NONE : x86_probe_write(env, seg, ea, size, &host);
-        excp = excp != X86_EXCP_NONE ? excp : x86_read_mem(env, seg, ea, size, &v);
+        excp = op == 0 ? x86_read_mem(env, seg, ea, size, &v)
+                       : x86_mem_read_for_write(env, seg, ea, size, &v);
         if (excp != X86_EXCP_NONE) {
             return excp;
         }
@@ -261,7 +261,7 @@ static int bit_op(CPUX86State *env, const X86Insn *d, int op, int64_t off, bool 
             return X86_EXCP_NONE;
         }
         v = op == 1 ? v | (1ULL << bit) : op == 2 ? v & ~(1ULL << bit) : v ^ (1ULL << bit);
-        return x86_write_mem(env, seg, ea, size, v);
+        return x86_mem_write_back(env, seg, ea, size, v);
     }
     bit = off & (bits - 1);
     excp = op == 0 ? x86_rm_read(env, d, size, &v) : x86_rm_read_for_write(env, d, size, &v);

@@ -74,44 +74,20 @@ int x86_exec_lzcnt(CPUX86State *env, const X86Insn *d)
     return X86_EXCP_NONE;
 }
 
-/*
- * cmpxchg16b m128 (CPUID CX16; 16-byte aligned or #GP(0)). Atomic against the other
- * vCPUs because every vCPU runs its instructions under the BQL (exec.c's batches).
- */
+/* cmpxchg16b m128 (CPUID CX16; 16-byte aligned or #GP(0)): exec-system.c's, made atomic. */
 static int cmpxchg16b(CPUX86State *env, const X86Insn *d)
 {
-    uint64_t ea = x86_ea(env, d), lo, hi;
-    int seg = x86_ea_seg(d), excp;
-
     if (!d->mem || !x86_has(env, X86_FEAT_1_ECX, CPUID_EXT_CX16)) {
         return EXCP06_ILLOP;
     }
-    if (ea & 15) {
+    int seg = x86_ea_seg(d);
+    uint64_t base = x86_code64(env) && seg < R_FS ? 0 : env->segs[seg].base;
+
+    /* The linear address (an fs/gs base counts): the host's cmpxchg16b needs it too. */
+    if ((base + x86_ea(env, d)) & 15) {
         return x86_gp0(env);
     }
-    excp = x86_read_mem(env, seg, ea, 8, &lo);
-    excp = excp != X86_EXCP_NONE ? excp : x86_read_mem(env, seg, ea + 8, 8, &hi);
-    if (excp != X86_EXCP_NONE) {
-        return excp;
-    }
-    if (lo == env->regs[R_EAX] && hi == env->regs[R_EDX]) {
-        /* the high half first: a fault leaves memory as it was */
-        excp = x86_write_mem(env, seg, ea + 8, 8, env->regs[R_ECX]);
-        excp = excp != X86_EXCP_NONE ? excp : x86_write_mem(env, seg, ea, 8, env->regs[R_EBX]);
-        if (excp == X86_EXCP_NONE) {
-            x86_set_cc(env, CC_Z, CC_Z);
-        }
-        return excp;
-    }
-    /* a failed compare still writes the old value back (a locked read-modify-write) */
-    excp = x86_write_mem(env, seg, ea + 8, 8, hi);
-    excp = excp != X86_EXCP_NONE ? excp : x86_write_mem(env, seg, ea, 8, lo);
-    if (excp == X86_EXCP_NONE) {
-        env->regs[R_EAX] = lo;
-        env->regs[R_EDX] = hi;
-        x86_set_cc(env, CC_Z, 0);
-    }
-    return excp;
+    return x86_cmpxchg_pair(env, d, 8);
 }
 
 /* 0f c7 /6 rdrand, /7 rdseed (register forms), f3 0f c7 /7 rdpid; REX.W /1 cmpxchg16b. */

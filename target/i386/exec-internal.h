@@ -240,6 +240,19 @@ int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val);
  * see ahead (a device refusing the write).
  */
 int x86_rm_read_for_write(CPUX86State *env, const X86Insn *d, int size, uint64_t *val);
+/* The same pair for a memory operand at seg:off (bts/btr/btc's register bit offset). */
+int x86_mem_read_for_write(CPUX86State *env, int seg, uint64_t off, int size, uint64_t *val);
+int x86_mem_write_back(CPUX86State *env, int seg, uint64_t off, int size, uint64_t val);
+/*
+ * A locked access of size bytes at seg:off (exec.c's comment): X86_EXCP_NONE with t->host the
+ * host bytes to access atomically, or NULL for plain accesses (a device, ROM, a non-canonical
+ * address, or running alone already); the store's fault; or X86_EXCP_RETRY when it splits a
+ * cache line, to run again alone. After an atomic write, x86_locked_written(t, size).
+ */
+int x86_locked_target(CPUX86State *env, int seg, uint64_t off, int size, X86LockedTarget *t);
+void x86_locked_written(const X86LockedTarget *t, int size);
+/* cmpxchg8b (half 4) and cmpxchg16b (half 8) on the memory operand (exec-system.c). */
+int x86_cmpxchg_pair(CPUX86State *env, const X86Insn *d, int half);
 /*
  * Could size bytes at seg:off be stored? X86_EXCP_NONE, or the fault the store would raise:
  * #PF with W set, on the first page that refuses (both pages of an access across one).

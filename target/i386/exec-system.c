@@ -7,6 +7,7 @@
  * Privileged ones raise #GP(0) above CPL 0.
  */
 #include "exec-internal.h"
+#include <cpuid.h>
 
 #include "util/log.h"
 
@@ -473,17 +474,67 @@ int x86_exec_ud(CPUX86State *env, const X86Insn *d)
  * x87: only the control instructions an FPU probe uses (fninit, fnstsw, fnstcw, fldcw);
  * CR0.EM or TS give #NM first, as for every x87 instruction.
  */
-/* 0f c7 /1: cmpxchg8b (cmpxchg16b with REX.W) m64/m128 against EDX:EAX. */
-int x86_exec_grp9(CPUX86State *env, const X86Insn *d)
+/* ---- cmpxchg8b, cmpxchg16b ---- */
+
+/* Does the host have cmpxchg16b (CPUID.1:ECX.CX16)? Asked once. */
+static bool host_has_cx16(void)
 {
-    int half = d->opsize == 8 ? 8 : 4, seg = x86_ea_seg(d);
+    static int known; /* 0: not asked yet, 1: no, 2: yes */
+    unsigned a, b, c, d;
+
+    if (!__atomic_load_n(&known, __ATOMIC_RELAXED)) {
+        bool cx16 = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_CMPXCHG16B);
+        __atomic_store_n(&known, cx16 ? 2 : 1, __ATOMIC_RELAXED);
+    }
+    return __atomic_load_n(&known, __ATOMIC_RELAXED) == 2;
+}
+
+/* Host lock cmpxchg16b; gcc's __atomic builtins on 16 bytes would call libatomic. */
+static bool host_cas16(void *host, uint64_t *lo, uint64_t *hi, uint64_t new_lo, uint64_t new_hi)
+{
+    bool eq;
+
+    __asm__ volatile("lock cmpxchg16b %0"
+                     : "+m"(*(unsigned __int128 *)host), "=@ccz"(eq), "+a"(*lo), "+d"(*hi)
+                     : "b"(new_lo), "c"(new_hi)
+                     : "memory");
+    return eq;
+}
+
+/* One host compare-and-swap of the 2 * half bytes at t->host (half: 4 or 8). */
+static int pair_atomic(CPUX86State *env, const X86Insn *d, const X86LockedTarget *t, int half)
+{
+    uint64_t m = x86_mask(half), lo = env->regs[R_EAX] & m, hi = env->regs[R_EDX] & m;
+    uint64_t new_lo = env->regs[R_EBX] & m, new_hi = env->regs[R_ECX] & m;
+    bool eq;
+
+    if (half == 8) {
+        eq = host_cas16(t->host, &lo, &hi, new_lo, new_hi);
+    } else {
+        uint64_t old = lo | hi << 32;
+        eq = __atomic_compare_exchange_n((uint64_t *)t->host, &old, new_lo | new_hi << 32, false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        lo = (uint32_t)old;
+        hi = old >> 32;
+    }
+    if (eq) {
+        x86_locked_written(t, 2 * half);
+    } else { /* the host wrote the old value back, as the guest's locked cycle does */
+        x86_set_reg(env, d, R_EAX, half, lo);
+        x86_set_reg(env, d, R_EDX, half, hi);
+    }
+    x86_set_cc(env, CC_Z, eq ? CC_Z : 0);
+    return X86_EXCP_NONE;
+}
+
+/* Alone (a split lock), or on a device: plain accesses. */
+static int pair_plain(CPUX86State *env, const X86Insn *d, int half)
+{
+    int seg = x86_ea_seg(d);
     uint64_t ea = x86_ea(env, d), lo, hi;
     void *host;
     int excp;
 
-    if ((d->reg & 7) != 1 || !d->mem) {
-        return EXCP06_ILLOP;
-    }
     /* Written back even when unequal (a locked cycle), so a page it may not write faults
      * either way, and before any half is written or ZF changes. */
     excp = x86_probe_write(env, seg, ea, 2 * half, &host);
@@ -503,6 +554,38 @@ int x86_exec_grp9(CPUX86State *env, const X86Insn *d)
     x86_set_reg(env, d, R_EDX, half, hi);
     x86_set_cc(env, CC_Z, 0);
     return X86_EXCP_NONE;
+}
+
+/*
+ * cmpxchg8b (half 4) / cmpxchg16b (half 8) of the memory operand against EDX:EAX. Atomic
+ * with or without lock (Linux's per-CPU cmpxchg16b has none but needs no more): one host
+ * compare-and-swap on RAM, alone for a split lock (exec.c's comment on locked accesses).
+ */
+int x86_cmpxchg_pair(CPUX86State *env, const X86Insn *d, int half)
+{
+    X86LockedTarget t;
+    int excp = x86_locked_target(env, x86_ea_seg(d), x86_ea(env, d), 2 * half, &t);
+
+    if (excp != X86_EXCP_NONE) {
+        return excp;
+    }
+    if (!t.host) {
+        return pair_plain(env, d, half);
+    }
+    if (half == 8 && !host_has_cx16()) {
+        x86_env_cpu(env)->rmw.split = true; /* no host atomic for it: alone */
+        return X86_EXCP_RETRY;
+    }
+    return pair_atomic(env, d, &t, half);
+}
+
+/* 0f c7 /1: cmpxchg8b m64 (cmpxchg16b, REX.W, is exec-ext.c's). */
+int x86_exec_grp9(CPUX86State *env, const X86Insn *d)
+{
+    if ((d->reg & 7) != 1 || !d->mem) {
+        return EXCP06_ILLOP;
+    }
+    return x86_cmpxchg_pair(env, d, 4);
 }
 
 /* 0f ae: lfence/mfence/sfence and clflush are no-ops here; ldmxcsr/stmxcsr. */

@@ -14,7 +14,9 @@
 #include "fpu-internal.h"
 
 #include "accel/tcg/cputlb.h"
+#include "accel/tcg/tb.h"
 
+#include "system/cpus.h"
 #include "system/runstate.h"
 #include "util/log.h"
 #include "util/main-loop.h"
@@ -122,55 +124,84 @@ static uint64_t host_load(const void *host, int size)
 }
 
 /*
- * The read of a locked read-modify-write (lock prefix, xchg with memory): resolved for a
- * store, so the page is writable and dirty, and read atomically in place when it is RAM
- * within one page. Other CPUs run at the same time without a lock, so the write must
- * not land if the value changed in between: x86_rm_write swaps it in by compare-and-swap
- * and makes the instruction run again if it lost (X86_EXCP_RETRY).
+ * Locked read-modify-writes (lock prefix, xchg with memory, cmpxchg8b/16b). Other vCPUs run
+ * at the same time without a lock (docs/memory-model.md), so each is one host atomic on the
+ * host bytes of RAM: the handler reads the operand atomically in place, and its write swaps
+ * the new value in by compare-and-swap against what it read, making the instruction run
+ * again (X86_EXCP_RETRY, its register effects undone by exec_locked) if another vCPU changed
+ * it in between. An operand that crosses a cache line (a split lock, hardware's term; so
+ * every one across a page) has no host atomic: the instruction is run again alone, every
+ * other vCPU outside its execution loop (x86_cpu_step_exclusive, from the run loop), where
+ * plain accesses are atomic. A device (MMIO) or ROM gets two plain accesses, as on QEMU.
  */
-static int rmw_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
+
+/* Does [la, la + size) cross a 64-byte cache line (so also a page)? */
+static bool splits_line(uint64_t la, int size)
+{
+    return (la & 63) + size > 64;
+}
+
+int x86_locked_target(CPUX86State *env, int seg, uint64_t off, int size, X86LockedTarget *t)
 {
     X86CPU *cpu = x86_env_cpu(env);
-    uint64_t off = x86_ea(env, d), la;
-    int seg = x86_ea_seg(d), excp;
+    uint64_t la;
     void *host;
-    hwaddr pa;
-    bool code;
+    int excp;
 
-    cpu->rmw.host = NULL;
-    if (!rm_linear(env, seg, off, &la)) {
-        return x86_read_mem(env, seg, off, size, val);
+    t->host = NULL;
+    if (cpu->rmw.exclusive || !rm_linear(env, seg, off, &la)) {
+        return X86_EXCP_NONE; /* alone anyway, or the access raises #GP/#SS itself */
     }
-    if ((la & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE) {
-        /* Across a page: two accesses, the store's fault raised before anything changes. */
+    if (splits_line(la, size)) {
+        /* The store's fault first (on the first page that refuses), then alone. */
         excp = x86_probe_write(env, seg, off, size, &host);
-        return excp != X86_EXCP_NONE ? excp : x86_read_mem(env, seg, off, size, val);
+        if (excp == X86_EXCP_NONE) {
+            cpu->rmw.split = true;
+            excp = X86_EXCP_RETRY;
+        }
+        return excp;
     }
-    excp = tlb_probe(&cpu->parent_obj, la, size, MMU_DATA_STORE, x86_mmu_index(env), &host, &pa,
-                     &code);
-    if (excp == X86_EXCP_BUS || (excp == X86_EXCP_NONE && (!host || code))) {
-        /* A device, or a page holding translated code, whose blocks the write through the
-         * slow path drops: two accesses. */
-        return x86_read_mem(env, seg, off, size, val);
+    excp = tlb_probe(&cpu->parent_obj, la, size, MMU_DATA_STORE, x86_mmu_index(env), &t->host,
+                     &t->pa, &t->code);
+    return excp == X86_EXCP_BUS ? X86_EXCP_NONE : excp; /* a device: plain accesses */
+}
+
+void x86_locked_written(const X86LockedTarget *t, int size)
+{
+    if (t->code) {
+        /* After the write, never before (accel/tcg/cputlb.h, tlb_probe). */
+        tb_invalidate_phys_range(t->pa, size);
     }
+}
+
+static int rmw_read_at(CPUX86State *env, int seg, uint64_t off, int size, uint64_t *val)
+{
+    X86CPU *cpu = x86_env_cpu(env);
+    X86LockedTarget *t = &cpu->rmw.target;
+    int excp = x86_locked_target(env, seg, off, size, t);
+
     if (excp != X86_EXCP_NONE) {
         return excp;
     }
+    if (!t->host) {
+        excp = x86_probe_write(env, seg, off, size, &t->host);
+        t->host = NULL;
+        return excp != X86_EXCP_NONE ? excp : x86_read_mem(env, seg, off, size, val);
+    }
     switch (size) {
     case 1:
-        *val = __atomic_load_n((uint8_t *)host, __ATOMIC_SEQ_CST);
+        *val = __atomic_load_n((uint8_t *)t->host, __ATOMIC_SEQ_CST);
         break;
     case 2:
-        *val = __atomic_load_n((uint16_t *)host, __ATOMIC_SEQ_CST);
+        *val = __atomic_load_n((uint16_t *)t->host, __ATOMIC_SEQ_CST);
         break;
     case 4:
-        *val = __atomic_load_n((uint32_t *)host, __ATOMIC_SEQ_CST);
+        *val = __atomic_load_n((uint32_t *)t->host, __ATOMIC_SEQ_CST);
         break;
     default:
-        *val = __atomic_load_n((uint64_t *)host, __ATOMIC_SEQ_CST);
+        *val = __atomic_load_n((uint64_t *)t->host, __ATOMIC_SEQ_CST);
         break;
     }
-    cpu->rmw.host = host;
     cpu->rmw.old = *val;
     return X86_EXCP_NONE;
 }
@@ -206,24 +237,20 @@ int x86_rm_read(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
         return X86_EXCP_NONE;
     }
     if (x86_env_cpu(env)->rmw.active) {
-        return rmw_read(env, d, size, val);
+        return rmw_read_at(env, x86_ea_seg(d), x86_ea(env, d), size, val);
     }
     return x86_read_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
 }
 
-int x86_rm_read_for_write(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
+int x86_mem_read_for_write(CPUX86State *env, int seg, uint64_t off, int size, uint64_t *val)
 {
     void *host;
     int excp;
 
-    if (!d->mem) {
-        *val = x86_get_reg(env, d, d->rm, size);
-        return X86_EXCP_NONE;
-    }
     if (x86_env_cpu(env)->rmw.active) {
-        return rmw_read(env, d, size, val);
+        return rmw_read_at(env, seg, off, size, val);
     }
-    excp = x86_probe_write(env, x86_ea_seg(d), x86_ea(env, d), size, &host);
+    excp = x86_probe_write(env, seg, off, size, &host);
     if (excp != X86_EXCP_NONE) {
         return excp;
     }
@@ -231,22 +258,41 @@ int x86_rm_read_for_write(CPUX86State *env, const X86Insn *d, int size, uint64_t
         *val = host_load(host, size);
         return X86_EXCP_NONE;
     }
-    return x86_read_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
+    return x86_read_mem(env, seg, off, size, val);
+}
+
+int x86_mem_write_back(CPUX86State *env, int seg, uint64_t off, int size, uint64_t val)
+{
+    X86CPU *cpu = x86_env_cpu(env);
+    X86LockedTarget *t = &cpu->rmw.target;
+
+    if (cpu->rmw.active && t->host) {
+        cpu->rmw.active = false;
+        if (!rmw_swap(t->host, size, cpu->rmw.old, val)) {
+            return X86_EXCP_RETRY;
+        }
+        x86_locked_written(t, size);
+        return X86_EXCP_NONE;
+    }
+    return x86_write_mem(env, seg, off, size, val);
+}
+
+int x86_rm_read_for_write(CPUX86State *env, const X86Insn *d, int size, uint64_t *val)
+{
+    if (!d->mem) {
+        *val = x86_get_reg(env, d, d->rm, size);
+        return X86_EXCP_NONE;
+    }
+    return x86_mem_read_for_write(env, x86_ea_seg(d), x86_ea(env, d), size, val);
 }
 
 int x86_rm_write(CPUX86State *env, const X86Insn *d, int size, uint64_t val)
 {
-    X86CPU *cpu = x86_env_cpu(env);
-
     if (!d->mem) {
         x86_set_reg(env, d, d->rm, size, val);
         return X86_EXCP_NONE;
     }
-    if (cpu->rmw.active && cpu->rmw.host) {
-        cpu->rmw.active = false;
-        return rmw_swap(cpu->rmw.host, size, cpu->rmw.old, val) ? X86_EXCP_NONE : X86_EXCP_RETRY;
-    }
-    return x86_write_mem(env, x86_ea_seg(d), x86_ea(env, d), size, val);
+    return x86_mem_write_back(env, x86_ea_seg(d), x86_ea(env, d), size, val);
 }
 
 void x86_jump(CPUX86State *env, uint64_t target, int opsize)
@@ -366,6 +412,41 @@ static bool is_locked_rmw(const X86Insn *d)
     return d->mem && (d->lock || d->op == OP_XCHG);
 }
 
+/* May d take the lock prefix? Only these forms with a memory destination; others #UD (SDM
+ * Vol. 2 "LOCK"). */
+static bool lockable(const X86Insn *d)
+{
+    int r = d->reg & 7;
+
+    if (!d->mem) {
+        return false;
+    }
+    switch (d->op) {
+    case OP_ALU: /* add..xor Eb,Gb / Ev,Gv; not cmp */
+        return (d->opc & 7) < 2 && ((d->opc >> 3) & 7) != 7;
+    case OP_GRP1: /* not cmp */
+        return r != 7;
+    case OP_GRP3: /* not, neg */
+        return r == 2 || r == 3;
+    case OP_GRP5: /* inc, dec */
+        return r < 2;
+    case OP_BT: /* bts, btr, btc: not bt */
+        return ((d->opc >> 3) & 3) != 0;
+    case OP_GRP8:
+        return r >= 5;
+    case OP_GRP9:  /* cmpxchg8b */
+    case OP_GRP9X: /* cmpxchg16b */
+        return r == 1;
+    case OP_GRP4: /* inc, dec (the decoder made the rest #UD) */
+    case OP_XCHG:
+    case OP_CMPXCHG:
+    case OP_XADD:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Run d as a locked read-modify-write; on a lost race, undo its register effects. */
 static int exec_locked(CPUX86State *env, const X86Insn *d)
 {
@@ -374,11 +455,12 @@ static int exec_locked(CPUX86State *env, const X86Insn *d)
     X86LazyFlags cc = env->cc;
     int excp;
 
+    if (cpu->rmw.exclusive) {
+        return exec_table[d->op](env, d); /* alone: plain accesses are atomic */
+    }
     memcpy(regs, env->regs, sizeof(regs));
-    /* No stale page from an earlier instruction: a lock-prefixed write that did not read
-     * first (setcc, mov: #UD on hardware, not modelled yet) is then a plain store rather
-     * than a compare-and-swap that could never succeed. */
-    cpu->rmw.host = NULL;
+    /* No stale page from an earlier instruction (every lockable form reads first). */
+    cpu->rmw.target.host = NULL;
     cpu->rmw.active = true;
     excp = exec_table[d->op](env, d);
     cpu->rmw.active = false;
@@ -410,6 +492,9 @@ X86ExecFn x86_insn_handler(const X86Insn *d)
 {
     if (!exec_table[d->op]) {
         return exec_unimplemented;
+    }
+    if (d->lock && !lockable(d)) {
+        return x86_exec_ud;
     }
     if (is_locked_rmw(d)) {
         return exec_locked;
@@ -636,5 +721,23 @@ int x86_cpu_step(X86CPU *cpu)
     x86_tlb_sync(cpu);
     excp = step_insn(cpu);
     x86_finish_insn(env, excp, single_step);
+    return excp;
+}
+
+/*
+ * A split lock (exec.c's comment on locked accesses): hardware locks the bus; here every
+ * other vCPU waits at a block boundary, as QEMU's cpu_exec_step_atomic does. Devices' DMA is
+ * not held off, as on QEMU.
+ */
+int x86_cpu_step_exclusive(X86CPU *cpu)
+{
+    int excp;
+
+    cpu->rmw.split = false;
+    cpus_exclusive_begin();
+    cpu->rmw.exclusive = true;
+    excp = x86_cpu_step(cpu);
+    cpu->rmw.exclusive = false;
+    cpus_exclusive_end();
     return excp;
 }

@@ -140,6 +140,21 @@ static int read_block(CPUX86State *env, int seg, uint64_t ea, int amask_size, ui
     return X86_EXCP_NONE;
 }
 
+/*
+ * Could the len bytes (at most a page) at ea be stored? Checked before a state save reads or
+ * writes any of them, so a fault leaves memory as it was and is the store's (the host's fxsave
+ * across a read-only page writes nothing). The last byte's page first, then the first byte's,
+ * as the host (AMD) does: cr2 is the last byte when both pages would fault.
+ */
+static int probe_block(CPUX86State *env, int seg, uint64_t ea, int amask_size, int len)
+{
+    void *host;
+    int excp = x86_probe_write(env, seg, (ea + len - 1) & x86_mask(amask_size), 1, &host);
+
+    return excp != X86_EXCP_NONE ? excp : x86_probe_write(env, seg, ea, 1, &host);
+}
+
+/* After probe_block: only a device refusing the write can fail it. */
 static int write_block(CPUX86State *env, int seg, uint64_t ea, int amask_size, const uint8_t *buf,
                        int len)
 {
@@ -279,8 +294,9 @@ int x86_fxsave(CPUX86State *env, const X86Insn *d, bool restore)
         excp = read_block(env, x86_ea_seg(d), ea, d->addrsize, b, 512);
         return excp != X86_EXCP_NONE ? excp : x86_fxrstor_image(env, b, w);
     }
-    excp = read_block(env, x86_ea_seg(d), ea, d->addrsize, b, 512); /* 464.. are software's */
-    if (excp != X86_EXCP_NONE) {
+    excp = probe_block(env, x86_ea_seg(d), ea, d->addrsize, 512);
+    excp = excp != X86_EXCP_NONE ? excp : read_block(env, x86_ea_seg(d), ea, d->addrsize, b, 512);
+    if (excp != X86_EXCP_NONE) { /* 464.. are software's: kept */
         return excp;
     }
     memset(b, 0, 464); /* the reserved bytes below read as 0, as the hardware writes them */
@@ -337,7 +353,9 @@ int x86_xsave(CPUX86State *env, const X86Insn *d, bool restore)
     if (ea & 63) {
         return x86_gp0(env);
     }
-    excp = read_block(env, x86_ea_seg(d), ea, d->addrsize, b, XSAVE_SIZE);
+    excp = restore ? X86_EXCP_NONE : probe_block(env, x86_ea_seg(d), ea, d->addrsize, XSAVE_SIZE);
+    excp = excp != X86_EXCP_NONE ? excp
+                                 : read_block(env, x86_ea_seg(d), ea, d->addrsize, b, XSAVE_SIZE);
     if (excp != X86_EXCP_NONE) {
         return excp;
     }

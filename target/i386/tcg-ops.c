@@ -384,9 +384,22 @@ static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
     return TB_EXIT_NEXT;
 }
 
+/*
+ * Between blocks: a split lock that asked to run alone (exec.c) runs first, here where the
+ * vCPU is in no block (interpreted or JIT code, which a flush by another vCPU's section
+ * could free); then interrupts. True: what runs next is not the exit's target.
+ */
 static bool x86_exec_interrupt(CPUState *cs)
 {
-    return x86_take_interrupt(x86_cpu_of(cs));
+    X86CPU *cpu = x86_cpu_of(cs);
+
+    if (unlikely(cpu->rmw.split)) {
+        if (x86_cpu_step_exclusive(cpu) == X86_EXCP_NONE) {
+            cpu->tb_instret++;
+        }
+        return true;
+    }
+    return x86_take_interrupt(cpu);
 }
 
 /* A fetch fault from the run loop (rip is the instruction's). */

@@ -672,6 +672,48 @@ static void test_x87_store_faults_on_its_first_page(void **state)
     assert_int_equal(h.interp.cr2, XG_WINDOW + 0x2ff8);
 }
 
+/*
+ * fxsave [0x231f00]: 512 bytes whose second half is on the read-only page. The host (AMD)
+ * faults with nothing written, the first half included, and cr2 at the last byte: the whole
+ * destination is checked first. The engines wrote the first half, then faulted at 0x232000.
+ */
+static void test_fxsave_faults_before_writing(void **state)
+{
+    static const uint8_t code[] = {0x0f, 0xae, 0x04, 0x25, 0x00, 0x1f, 0x23, 0x00};
+
+    run_directed(code, sizeof(code), 14);
+    assert_int_equal(h.interp.cr2, XG_WINDOW + 0x20ff);
+}
+
+/*
+ * fxsave [0x232f00]: the read-only page, then the unmapped one. The host reports the store's
+ * #PF (W, not present: the stream check compares the code) at the last byte, on the unmapped
+ * page; the engines read the whole area first and faulted there as a read.
+ */
+static void test_fxsave_faults_as_a_store(void **state)
+{
+    static const uint8_t code[] = {0x0f, 0xae, 0x04, 0x25, 0x00, 0x2f, 0x23, 0x00};
+
+    run_directed(code, sizeof(code), 14);
+    assert_int_equal(h.interp.cr2, XG_WINDOW + 0x30ff);
+}
+
+/* The lock prefix: #UD unless the form is a lockable read-modify-write of memory. */
+static void test_lock_prefix_needs_a_lockable_form(void **state)
+{
+    static const uint8_t mov[] = {0xf0, 0x89, 0x04, 0x25, 0x00, 0x00, 0x23, 0x00};
+    static const uint8_t cmp[] = {0xf0, 0x39, 0x04, 0x25, 0x00, 0x00, 0x23, 0x00};
+    static const uint8_t add_reg[] = {0xf0, 0x01, 0xd8};
+    static const uint8_t bt[] = {0xf0, 0x0f, 0xa3, 0x04, 0x25, 0x00, 0x00, 0x23, 0x00};
+    static const uint8_t add[] = {0xf0, 0x01, 0x04, 0x25, 0x00, 0x00, 0x23, 0x00};
+
+    run_directed(mov, sizeof(mov), 6);         /* lock mov [0x230000], eax */
+    run_directed(cmp, sizeof(cmp), 6);         /* lock cmp [0x230000], eax */
+    run_directed(add_reg, sizeof(add_reg), 6); /* lock add eax, ebx */
+    run_directed(bt, sizeof(bt), 6);           /* lock bt [0x230000], eax */
+    run_directed(add, sizeof(add), -1);        /* lock add [0x230000], eax */
+}
+
 static int group_setup(void **state)
 {
     assert_true(memory_region_init_ram(&h.ram, "difftest.ram", RAM_SIZE, NULL));
@@ -730,6 +772,9 @@ int main(void)
         cmocka_unit_test(test_c7_reg_field_is_invalid),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),
         cmocka_unit_test(test_x87_store_faults_on_its_first_page),
+        cmocka_unit_test(test_fxsave_faults_before_writing),
+        cmocka_unit_test(test_fxsave_faults_as_a_store),
+        cmocka_unit_test(test_lock_prefix_needs_a_lockable_form),
     };
     const char *secs = getenv("DIFFTEST_SECONDS"), *seed = getenv("DIFFTEST_SEED");
 

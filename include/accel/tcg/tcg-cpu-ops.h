@@ -44,7 +44,8 @@ struct TCGCPUOps {
      */
     bool (*jit_translate)(X86Buf *b, TranslationBlock *tb, int *n_done);
 
-    /* Take a pending enabled interrupt, if any (between blocks); true if one was taken. */
+    /* Take a pending enabled interrupt, if any (between blocks); true if one was taken, or
+     * if it ran an instruction itself (x86: a split lock, in an exclusive section). */
     bool (*exec_interrupt)(CPUState *cpu);
     /* Enter the trap handler for excp with tval; the pc is that of the faulting insn. */
     void (*raise)(CPUState *cpu, int excp, uint64_t tval);

@@ -322,6 +322,14 @@ typedef struct X86APICHooks {
 #define X86_EVENT_INIT 2
 #define X86_EVENT_SIPI 4
 
+/* Where a locked access goes (exec.c, x86_locked_target): host bytes of RAM (a code page's
+ * blocks dropped after the write), or NULL for plain accesses. */
+typedef struct X86LockedTarget {
+    void *host;
+    hwaddr pa;
+    bool code;
+} X86LockedTarget;
+
 typedef struct X86CPU {
     CPUState parent_obj;
     CPUX86State env;
@@ -336,12 +344,13 @@ typedef struct X86CPU {
     /* The softmmu TLB (accel/tcg/cputlb.c); it knows which entries map global pages. */
     CPUTLB tlb;
     /*
-     * A locked read-modify-write in progress (exec.c): the host address its read came
-     * from and the value read, which its write replaces by compare-and-swap.
+     * Locked read-modify-writes (exec.c): one in progress (active), where its read came from
+     * and the value read, which its write replaces by compare-and-swap; split: one crossed a
+     * cache line and must run again alone (x86_cpu_step_exclusive, which sets exclusive).
      */
     struct {
-        bool active;
-        void *host; /* NULL: not RAM or across a page, done as two accesses */
+        bool active, split, exclusive;
+        X86LockedTarget target;
         uint64_t old;
     } rmw;
     /* Decoded instructions by physical address (exec.c), X86_ICACHE_SIZE of them. */
@@ -490,6 +499,12 @@ void x86_tcg_init(X86CPU *cpu);
 /* Execute one instruction, delivering the exception it raises; returns that vector or
  * X86_EXCP_NONE (the unit tests step instructions with it). */
 int x86_cpu_step(X86CPU *cpu);
+/*
+ * From the run loop between blocks, when cpu->rmw.split is set: the instruction at rip (a
+ * locked access across a cache line) once more, alone, every other vCPU outside its
+ * execution loop (system/cpus.h). The caller resynchronises with the block cache after it.
+ */
+int x86_cpu_step_exclusive(X86CPU *cpu);
 
 /* ---- cpuid.c ---- */
 void x86_cpuid(X86CPU *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
