@@ -44,17 +44,6 @@ void x86_set_reg(CPUX86State *env, const X86Insn *d, int reg, int size, uint64_t
     }
 }
 
-/*
- * seg:off's linear address as x86_read_mem/x86_write_mem compute it (mem_helper.c); false
- * for a non-canonical one, whose #GP/#SS the access itself raises.
- */
-static bool rm_linear(CPUX86State *env, int seg, uint64_t off, uint64_t *la)
-{
-    *la = x86_code64(env) ? (seg >= R_FS ? env->segs[seg].base : 0) + off
-                          : (env->segs[seg].base + off) & 0xffffffffu;
-    return x86_canonical(env, *la);
-}
-
 /* The n bytes at la (in one page) as a store sees them: the fault the store would raise. */
 static int probe_page_write(CPUX86State *env, uint64_t la, int n)
 {
@@ -78,8 +67,8 @@ int x86_probe_write(CPUX86State *env, int seg, uint64_t off, int size, void **ho
     int n, excp;
 
     *host = NULL;
-    if (!rm_linear(env, seg, off, &la)) {
-        return X86_EXCP_NONE;
+    if (x86_linear(env, seg, off, &la) != X86_EXCP_NONE) {
+        return X86_EXCP_NONE; /* non-canonical: the access raises its #GP/#SS */
     }
     e = tlb_entry(&x86_env_cpu(env)->tlb, x86_mmu_index(env), la);
     if (likely(e->addr_write == ((la + size - 1) & TARGET_PAGE_MASK))) {
@@ -149,7 +138,7 @@ int x86_locked_target(CPUX86State *env, int seg, uint64_t off, int size, X86Lock
     int excp;
 
     t->host = NULL;
-    if (cpu->rmw.exclusive || !rm_linear(env, seg, off, &la)) {
+    if (cpu->rmw.exclusive || x86_linear(env, seg, off, &la) != X86_EXCP_NONE) {
         return X86_EXCP_NONE; /* alone anyway, or the access raises #GP/#SS itself */
     }
     if (splits_line(la, size)) {

@@ -430,7 +430,7 @@ static bool canonical(const CPUX86State *env, uint64_t la)
  * seg:offset → linear. In 64-bit code only FS and GS have a base and the address must be
  * canonical (#SS(0) through SS, else #GP(0)); outside it the linear address is 32 bits.
  */
-static int linear(CPUX86State *env, int seg, uint64_t off, uint64_t *la)
+int x86_linear(CPUX86State *env, int seg, uint64_t off, uint64_t *la)
 {
     if (x86_code64(env)) {
         *la = seg >= R_FS ? env->segs[seg].base + off : off;
@@ -452,7 +452,7 @@ bool x86_canonical(const CPUX86State *env, uint64_t la)
 int x86_read_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t *val)
 {
     uint64_t la;
-    int excp = linear(env, seg, off, &la);
+    int excp = x86_linear(env, seg, off, &la);
 
     return excp != X86_EXCP_NONE ? excp : x86_read_linear(env, la, size, val);
 }
@@ -460,7 +460,7 @@ int x86_read_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t *va
 int x86_write_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t val)
 {
     uint64_t la;
-    int excp = linear(env, seg, off, &la);
+    int excp = x86_linear(env, seg, off, &la);
 
     return excp != X86_EXCP_NONE ? excp : x86_write_linear(env, la, size, val);
 }
@@ -468,7 +468,7 @@ int x86_write_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t va
 int x86_probe_mem(CPUX86State *env, int seg, uint64_t off, int size, bool write, X86MemProbe *p)
 {
     X86CPU *cpu = x86_env_cpu(env);
-    int mmu_idx = x86_mmu_index(env), excp = linear(env, seg, off, &p->la);
+    int mmu_idx = x86_mmu_index(env), excp = x86_linear(env, seg, off, &p->la);
     CPUTLBEntry *e;
 
     p->host = NULL;

@@ -554,6 +554,9 @@ int x86_read_sys(CPUX86State *env, uint64_t la, int size, uint64_t *val);
 int x86_write_sys(CPUX86State *env, uint64_t la, int size, uint64_t val);
 /* Is la canonical (48 bits, 57 with CR4.LA57)? */
 bool x86_canonical(const CPUX86State *env, uint64_t la);
+/* seg:off's linear address (off already masked to the address size), or the #GP/#SS of a
+ * non-canonical one in 64-bit mode. */
+int x86_linear(CPUX86State *env, int seg, uint64_t off, uint64_t *la);
 /* seg:offset accesses (the offset already masked to the address size). */
 int x86_read_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t *val);
 int x86_write_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t val);
