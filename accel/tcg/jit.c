@@ -55,9 +55,10 @@ bool tcg_jit_enabled = false;
 
 JitStubs jit_stubs;
 
-static uint8_t *arena;           /* the read-write view */
-static ptrdiff_t arena_exec;     /* the read-execute view is at arena + arena_exec */
-static const TCGCPUOps *jit_ops; /* the target's (one target per binary) */
+static uint8_t *arena;                         /* the read-write view */
+static ptrdiff_t arena_exec;                   /* the read-execute view is at arena + arena_exec */
+static const TCGCPUOps *jit_ops;               /* the target's (one target per binary) */
+static __thread const TCGCPUOps *jit_init_ops; /* jit_init's argument, for jit_init_once */
 static FILE *perf_map; /* KESTREL_JIT_PERFMAP=1: /tmp/perf-PID.map names blocks for perf */
 static size_t arena_used, arena_stubs_end;
 static ArenaPrefault arena_prefaulted; /* both views, ahead of arena_used (jit_lock) */
@@ -268,6 +269,7 @@ static void jit_init_once(void)
     const char *env = getenv("KESTREL_JIT");
     X86Buf b;
 
+    jit_ops = jit_init_ops;
     if ((env && !strcmp(env, "0")) || !jit_ops->jit_translate) {
         tcg_jit_enabled = false;
     }
@@ -293,7 +295,11 @@ void jit_init(CPUState *cpu)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-    __atomic_store_n(&jit_ops, cpu->tcg_ops, __ATOMIC_RELAXED);
+    /* jit_ops is written once, by the thread that runs jit_init_once, so the vCPU threads
+     * starting together do not race on it (ThreadSanitizer saw a store of every thread
+     * against the once routine's reads); pthread_once orders that write before any
+     * caller's return. */
+    jit_init_ops = cpu->tcg_ops;
     pthread_once(&once, jit_init_once);
 }
 
