@@ -27,11 +27,29 @@ static const LogItem log_items[] = {
     {LOG_EXEC, "exec", "show trace before each executed TB"},
     {LOG_MMU, "mmu", "log MMU-related activities"},
     {LOG_CPU, "cpu", "show CPU registers before entering a TB"},
+    {LOG_OP, "op", "show each TB's records (operation numbers) as translated"},
+    {LOG_OUT_ASM, "out_asm", "show the host code the JIT generated for each TB"},
+    {LOG_NOCHAIN, "nochain", "do not chain TBs: with exec/cpu, trace every TB, keeping the JIT on"},
 };
+
+static FILE *log_stream(void)
+{
+    return log_file ? log_file : stderr;
+}
+
+void log_lock(void)
+{
+    flockfile(log_stream());
+}
+
+void log_unlock(void)
+{
+    funlockfile(log_stream());
+}
 
 void log_printf(const char *fmt, ...)
 {
-    FILE *f = log_file ? log_file : stderr;
+    FILE *f = log_stream();
     va_list ap;
 
     va_start(ap, fmt);

@@ -99,7 +99,11 @@ static TranslationBlock *tb_find(CPUState *cs, int *ex, uint64_t *tval)
             return tb;
         }
     }
-    *tb_jc_entry(cs->tlb, pc) = (TBJumpCacheEntry){.pc = pc, .tb = tb};
+    /* -d nochain: JIT code finds other blocks through the jump cache (jit_emit_lookup), so
+     * an empty cache sends each of its exits back here. */
+    if (!log_enabled(LOG_NOCHAIN)) {
+        *tb_jc_entry(cs->tlb, pc) = (TBJumpCacheEntry){.pc = pc, .tb = tb};
+    }
     return tb;
 }
 
@@ -145,13 +149,14 @@ static int exec_debug_step(CPUState *cs)
     return ret == TB_EXIT_HALT && !CPU_GET_CLASS(cs)->has_work(cs) ? EXCP_HLT : 0;
 }
 
-static void log_block_entry(CPUState *cs, TranslationBlock *tb)
+/* -d exec/cpu, before each block; jit: it runs as host code (-d nochain keeps the JIT on). */
+static void log_block_entry(CPUState *cs, TranslationBlock *tb, bool jit)
 {
     CPUClass *cc = CPU_GET_CLASS(cs);
 
     if (log_enabled(LOG_EXEC)) {
-        log_printf("Trace %d: pc 0x%016" PRIx64 " phys 0x%" PRIx64 "\n", cs->cpu_index,
-                   *tcg_cpu_pc(cs), tb->phys_pc);
+        log_printf("Trace %d: pc 0x%016" PRIx64 " phys 0x%" PRIx64 "%s\n", cs->cpu_index,
+                   *tcg_cpu_pc(cs), tb->phys_pc, jit ? " jit" : "");
     }
     if (log_enabled(LOG_CPU) && cc->dump_state) {
         cc->dump_state(cs, stderr);
@@ -183,7 +188,7 @@ static bool run_interp(CPUState *cs, TranslationBlock *tb, bool chain)
 static void link_exit(CPUState *cs, const JitExit *from, unsigned flushes, TranslationBlock *tb)
 {
     if (from->tb && flushes == cs->tlb->tb_flush_count && tb->jit_code &&
-        !(tb->flags & TB_UNCACHED)) {
+        !(tb->flags & TB_UNCACHED) && !log_enabled(LOG_NOCHAIN)) {
         tb_link(from->tb, from->slot, tb);
     }
 }
@@ -208,6 +213,7 @@ int tcg_cpu_exec(CPUState *cs)
 {
     const TCGCPUOps *ops = cs->tcg_ops;
     bool logging = log_enabled(LOG_EXEC | LOG_CPU);
+    bool nochain = log_enabled(LOG_NOCHAIN);
     bool use_jit;
     JitExit chain = {0};
 
@@ -216,7 +222,8 @@ int tcg_cpu_exec(CPUState *cs)
     int64_t budget = INT64_MAX;
 
     jit_init(cs);
-    use_jit = tcg_jit_enabled && !logging && !icount; /* -d exec,cpu trace every block */
+    /* -d exec,cpu trace every block: the interpreter's, or with nochain the JIT's too. */
+    use_jit = tcg_jit_enabled && (!logging || nochain) && !icount;
     tcg_sync(cs);
     if (icount) {
         icount_exec_enter(cs);
@@ -258,7 +265,7 @@ int tcg_cpu_exec(CPUState *cs)
         }
         link_exit(cs, &from, flushes, tb);
         if (unlikely(logging)) {
-            log_block_entry(cs, tb);
+            log_block_entry(cs, tb, use_jit && tb->jit_code);
         }
         if (use_jit && tb->jit_code) {
             if (run_jit(cs, tb, &chain)) {
@@ -267,7 +274,7 @@ int tcg_cpu_exec(CPUState *cs)
             continue;
         }
         /* With the JIT on, interpreted blocks return here so JIT blocks after them run as code. */
-        if (run_interp(cs, tb, !logging && !use_jit && !icount)) {
+        if (run_interp(cs, tb, !logging && !use_jit && !icount && !nochain)) {
             return EXCP_HLT;
         }
     }

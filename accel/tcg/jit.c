@@ -20,6 +20,8 @@
 
 #include "accel/tcg/cputlb.h"
 #include "accel/tcg/jit-internal.h"
+#include "disas/x86.h"
+#include "util/log.h"
 #include "util/prefault.h"
 
 /* A sparse memfd (pages are allocated as code is written): as big as the block arena, so both
@@ -312,6 +314,16 @@ static void jit_reset_block(TranslationBlock *tb)
     memset(tb->jit_jmp, 0, sizeof(tb->jit_jmp));
 }
 
+/* -d out_asm: the block's host code, listed at the addresses it runs from (the exec view). */
+static void log_out_asm(const TranslationBlock *tb, const uint8_t *code, size_t len, int n_done)
+{
+    log_lock();
+    log_printf("OUT: pc 0x%016" PRIx64 " phys 0x%" PRIx64 " (%d of %d insns, %zu bytes)\n", tb->pc,
+               tb->phys_pc, n_done, tb->n_insns, len);
+    log_disas_x86(code, len, (uintptr_t)(code + arena_exec), 64);
+    log_unlock();
+}
+
 bool jit_compile(CPUState *cpu, TranslationBlock *tb)
 {
     X86Buf b;
@@ -342,6 +354,9 @@ bool jit_compile(CPUState *cpu, TranslationBlock *tb)
         goto out;
     }
     tb->jit_code = b.start + arena_exec;
+    if (log_enabled(LOG_OUT_ASM)) {
+        log_out_asm(tb, b.start, x86_buf_used(&b), n_done);
+    }
     if (perf_map) {
         fprintf(perf_map, "%lx %zx guest_%" PRIx64 "\n", (unsigned long)(uintptr_t)tb->jit_code,
                 x86_buf_used(&b), tb->pc);

@@ -18,6 +18,9 @@ enum {
     LOG_EXEC = 1 << 4,        /* exec: blocks executed */
     LOG_MMU = 1 << 5,         /* mmu: page walks and faults */
     LOG_CPU = 1 << 6,         /* cpu: register state before each block */
+    LOG_OP = 1 << 7,          /* op: a block's records (operation numbers) as translated */
+    LOG_OUT_ASM = 1 << 8,     /* out_asm: the host code the JIT emitted for a block */
+    LOG_NOCHAIN = 1 << 9,     /* nochain: every block returns to the run loop (JIT on) */
 };
 
 extern int log_mask_enabled; /* the -d bits; read on hot paths through log_enabled() */
@@ -29,6 +32,10 @@ static inline bool log_enabled(int mask)
 
 /* Write to the log (stderr or the -D file) unconditionally; thread safe. */
 void log_printf(const char *fmt, ...) PRINTF_FMT(1, 2);
+/* Around a listing of several lines, so another thread's lines do not cut into it (the
+ * lock is recursive: log_printf takes it too). */
+void log_lock(void);
+void log_unlock(void);
 #define log_mask(mask, ...)                                                                        \
     do {                                                                                           \
         if (log_enabled(mask)) {                                                                   \

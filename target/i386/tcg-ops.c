@@ -37,6 +37,7 @@
 #include "accel/tcg/tb.h"
 #include "accel/tcg/tcg-cpu-ops.h"
 #include "accel/tcg/tcg.h"
+#include "disas/x86.h"
 #include "system/icount.h"
 #include "util/log.h"
 
@@ -139,6 +140,26 @@ static int decode_block(CPUX86State *env, uint64_t pc, const uint8_t *host, int 
     }
     *size = off;
     return n;
+}
+
+/* -d in_asm and -d op: the guest code of a cached block, and its decoded records. */
+static void log_block(TranslationBlock *tb, const X86TBInfo *info)
+{
+    if (log_enabled(LOG_IN_ASM)) {
+        log_printf("IN: pc 0x%016" PRIx64 " phys 0x%" PRIx64 " (%d insns)\n", tb->pc, tb->phys_pc,
+                   tb->n_insns);
+        log_disas_x86(tb_code(tb), tb->size, tb->pc, info->code_size * 8);
+    }
+    if (log_enabled(LOG_OP)) {
+        log_printf("OP: pc 0x%016" PRIx64 "\n", tb->pc);
+        for (int i = 0; i < tb->n_insns; i++) {
+            const X86Insn *d = &info->insns[i].d;
+
+            log_printf(" %3d +%-3u %-12s size %u%s reg %u rm %u%s imm 0x%" PRIx64 "\n", i,
+                       tb->insns[i].pcoff, x86_op_name(d->op), d->opsize, d->lock ? " lock" : "",
+                       d->reg, d->rm, d->mem ? " mem" : "", (uint64_t)d->imm);
+        }
+    }
 }
 
 /* Fill tb's records and info from n decoded instructions over size bytes at host. */
@@ -253,6 +274,11 @@ static TranslationBlock *x86_gen_tb(CPUState *cs, uint64_t pc, hwaddr phys_pc, c
     }
     fill_tb(tb, pc, phys_pc, host, insns, n, size, code_size);
     tb->flags = 0;
+    if (log_enabled(LOG_IN_ASM | LOG_OP)) {
+        log_lock();
+        log_block(tb, tb_info(tb));
+        log_unlock();
+    }
     return tb;
 }
 
@@ -309,13 +335,13 @@ static const TCGCPUOps x86_tcg_ops_jit;
 /*
  * With the JIT on, the run loop hands over one interpreted block at a time (so that JIT code
  * runs after it). In 16/32-bit code (never JIT code) that cost a run-loop round per block:
- * chain here still, up to the next block that has JIT code. Not for -icount, -d exec/cpu
- * or the debugger's steps (uncached blocks), which need one block at a time.
+ * chain here still, up to the next block that has JIT code. Not for -icount, -d
+ * exec/cpu/nochain or the debugger's steps (uncached blocks), which need one block at a time.
  */
 static bool chains_past_jit(CPUState *cs, TranslationBlock *tb)
 {
     return cs->tcg_ops == &x86_tcg_ops_jit && tcg_jit_enabled && !(tb->flags & TB_UNCACHED) &&
-           !icount_enabled() && !log_enabled(LOG_EXEC | LOG_CPU);
+           !icount_enabled() && !log_enabled(LOG_EXEC | LOG_CPU | LOG_NOCHAIN);
 }
 
 /* Blocks run one after the other before the run loop has a look (map changes, kicks). */

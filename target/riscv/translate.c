@@ -137,6 +137,20 @@ static TranslationBlock *scratch_tb(RISCVCPU *cpu)
     return cpu->tlb.scratch;
 }
 
+/* -d op: the records the interpreter runs and the JIT translates, one per instruction. */
+static void log_records(const TranslationBlock *tb)
+{
+    log_printf("OP: pc 0x%016" PRIx64 "\n", tb->pc);
+    for (int i = 0; i <= tb->n_insns; i++) {
+        const InsnRecord *r = &tb->insns[i];
+
+        log_printf(" %3d +%-3u %-12s rd %-2u rs1 %-2u rs2 %-2u rs3 %-2u imm %-11" PRId32
+                   " aux %u\n",
+                   i, r->pcoff, r->op == RISCV_OP_END ? "end" : riscv_op_name(r->op), r->rd, r->rs1,
+                   r->rs2, r->rs3, r->imm, r->aux);
+    }
+}
+
 /* Fill and log the block from n decoded instructions spanning size bytes (a copy in code). */
 static TranslationBlock *tb_build(TranslationBlock *tb, uint64_t pc, hwaddr phys_pc,
                                   const DecodedInsn *d, int n, const uint8_t *code, unsigned size,
@@ -159,8 +173,15 @@ static TranslationBlock *tb_build(TranslationBlock *tb, uint64_t pc, hwaddr phys
     }
     tb->insns[n] = (InsnRecord){.op = RISCV_OP_END, .pcoff = off};
     memcpy(tb_code(tb), code, size);
-    if (log_enabled(LOG_IN_ASM)) {
-        log_block(tb, d);
+    if (log_enabled(LOG_IN_ASM | LOG_OP)) {
+        log_lock();
+        if (log_enabled(LOG_IN_ASM)) {
+            log_block(tb, d);
+        }
+        if (log_enabled(LOG_OP)) {
+            log_records(tb);
+        }
+        log_unlock();
     }
     return tb;
 }

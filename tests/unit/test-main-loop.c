@@ -333,6 +333,9 @@ static void test_log_mask(void **state)
     error_free(err);
     assert_int_equal(log_mask_enabled, LOG_UNIMP | LOG_IN_ASM | LOG_EXEC | LOG_MMU | LOG_CPU);
 
+    assert_true(log_set_mask_str("op,out_asm,nochain", NULL));
+    assert_int_equal(log_mask_enabled, LOG_OP | LOG_OUT_ASM | LOG_NOCHAIN);
+
     err = NULL;
     assert_false(log_set_mask_str("help", &err));
     assert_null(err);
