@@ -143,6 +143,7 @@ static void type_class_init(struct TypeImpl *ti)
     if (pc) {
         memcpy(oc, pc, parent_class);
         oc->props = NULL;
+        oc->nprops_inherited = oc->props_cap = pc->nprops;
         if (pc->nprops) {
             oc->props = xmalloc(pc->nprops * sizeof(*oc->props));
             memcpy(oc->props, pc->props, pc->nprops * sizeof(*oc->props));
@@ -395,17 +396,27 @@ typedef enum ParseResult { PARSE_OK, PARSE_INVALID, PARSE_RANGE } ParseResult;
     error_setg(errp, "Property '%s' of '%s': " fmt, (p)->name, object_get_typename(obj),           \
                ##__VA_ARGS__)
 
+/*
+ * Only the inherited properties are searched for a name a class declares again: a class
+ * declares each of its own names once (test-qom checks every registered class). Searching
+ * all of them, and growing the array one entry at a time, was 0.25 million instructions of
+ * the RISC-V CPU class's ~230 properties at every start-up (issue 7: a tiny ELF's run was
+ * ~2.7 million instructions in all).
+ */
 void object_class_add_props(ObjectClass *oc, const Property *props)
 {
     for (const Property *p = props; p->name; p++) {
         size_t i = 0;
-        while (i < oc->nprops && strcmp(oc->props[i]->name, p->name) != 0) {
+        while (i < oc->nprops_inherited && strcmp(oc->props[i]->name, p->name) != 0) {
             i++;
         }
         /* A subclass redeclaring an inherited property replaces it (e.g. a new default). */
-        if (i == oc->nprops) {
-            oc->props = xrealloc(oc->props, (oc->nprops + 1) * sizeof(*oc->props));
-            oc->nprops++;
+        if (i == oc->nprops_inherited) {
+            if (oc->nprops == oc->props_cap) {
+                oc->props_cap = MAX(2 * oc->props_cap, 16);
+                oc->props = xrealloc(oc->props, oc->props_cap * sizeof(*oc->props));
+            }
+            i = oc->nprops++;
         }
         oc->props[i] = p;
     }

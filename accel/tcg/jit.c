@@ -57,9 +57,10 @@ bool tcg_jit_enabled = false;
 
 JitStubs jit_stubs;
 
-static uint8_t *arena;                         /* the read-write view */
-static ptrdiff_t arena_exec;                   /* the read-execute view is at arena + arena_exec */
-static const TCGCPUOps *jit_ops;               /* the target's (one target per binary) */
+static uint8_t *arena;           /* the read-write view (NULL until the first compile maps it) */
+static bool arena_failed;        /* the host refused the mappings (jit_lock) */
+static ptrdiff_t arena_exec;     /* the read-execute view is at arena + arena_exec */
+static const TCGCPUOps *jit_ops; /* the target's (one target per binary) */
 static __thread const TCGCPUOps *jit_init_ops; /* jit_init's argument, for jit_init_once */
 static FILE *perf_map; /* KESTREL_JIT_PERFMAP=1: /tmp/perf-PID.map names blocks for perf */
 static size_t arena_used, arena_stubs_end;
@@ -261,15 +262,40 @@ static bool arena_map(void)
         }
         return false;
     }
-    arena = w;
     arena_exec = x - w;
+    __atomic_store_n(&arena, w, __ATOMIC_RELEASE); /* jit_arena_usage reads it unlocked */
+    return true;
+}
+
+/*
+ * The code arena and the stubs are made by the first compile, not at start-up: a run that
+ * compiles nothing (a short one, once blocks are compiled only when hot) skips the memfd, its
+ * two mappings, the stubs and their prefault (issue 7: ~0.07 ms of the tiny ELF's ~4 ms of
+ * CPU, and 7 syscalls). Other threads see the stubs through the block they look up: it is
+ * published (tb_insert, release) after its code and the stubs were written. With jit_lock
+ * held; false if the host refused the mappings (every block is then interpreted).
+ */
+static bool arena_ready(void)
+{
+    X86Buf b;
+
+    if (arena || arena_failed) {
+        return arena != NULL;
+    }
+    if (!arena_map()) {
+        fprintf(stderr, "kestrel: cannot map JIT code space; using the interpreter\n");
+        __atomic_store_n(&arena_failed, true, __ATOMIC_RELAXED);
+        return false;
+    }
+    x86_buf_init(&b, arena, JIT_BLOCK_MAX);
+    emit_stubs(&b);
+    arena_stubs_end = arena_used = ALIGN_UP(x86_buf_used(&b), 64);
     return true;
 }
 
 static void jit_init_once(void)
 {
     const char *env = getenv("KESTREL_JIT");
-    X86Buf b;
 
     jit_ops = jit_init_ops;
     if ((env && !strcmp(env, "0")) || !jit_ops->jit_translate) {
@@ -278,19 +304,11 @@ static void jit_init_once(void)
     if (!tcg_jit_enabled) {
         return;
     }
-    if (!arena_map()) {
-        fprintf(stderr, "kestrel: cannot map JIT code space; using the interpreter\n");
-        tcg_jit_enabled = false;
-        return;
-    }
     if (getenv("KESTREL_JIT_PERFMAP")) {
         char name[64];
         snprintf(name, sizeof(name), "/tmp/perf-%d.map", (int)getpid());
         perf_map = fopen(name, "w");
     }
-    x86_buf_init(&b, arena, JIT_BLOCK_MAX);
-    emit_stubs(&b);
-    arena_stubs_end = arena_used = ALIGN_UP(x86_buf_used(&b), 64);
 }
 
 void jit_init(CPUState *cpu)
@@ -330,10 +348,11 @@ bool jit_compile(CPUState *cpu, TranslationBlock *tb)
     int n_done;
     bool ok = true;
 
-    if (!arena) {
-        return true;
-    }
     pthread_mutex_lock(&jit_lock);
+    if (!arena_ready()) {
+        jit_reset_block(tb); /* interpreted */
+        goto out;
+    }
     if (JIT_ARENA_SIZE - arena_used < JIT_BLOCK_MAX) {
         /* Full: the run loop flushes both arenas in an exclusive section and retries. */
         ok = false;
@@ -410,8 +429,11 @@ void jit_flush(void)
 void jit_arena_usage(size_t *used, size_t *size)
 {
     /* A statistic: a value a compile is just changing is good enough, no lock needed. */
-    *used = arena ? __atomic_load_n(&arena_used, __ATOMIC_RELAXED) : 0;
-    *size = arena ? JIT_ARENA_SIZE : 0;
+    bool mapped = __atomic_load_n(&arena, __ATOMIC_ACQUIRE);
+
+    /* Before the first compile the arena is not mapped yet: empty, but the engine is the JIT. */
+    *used = mapped ? __atomic_load_n(&arena_used, __ATOMIC_RELAXED) : 0;
+    *size = __atomic_load_n(&arena_failed, __ATOMIC_RELAXED) ? 0 : JIT_ARENA_SIZE;
 }
 
 uint8_t *jit_emit_tlb_probe(X86Buf *b, unsigned size, int32_t tag_off)

@@ -44,9 +44,11 @@ typedef struct TypeInfo {
 
 struct ObjectClass {
     Type type;
-    /* Class properties, this class's and inherited ones (see Property). */
+    /* Class properties, inherited ones first, then this class's (see Property). */
     const Property **props;
     size_t nprops;
+    size_t nprops_inherited; /* props[0 .. nprops_inherited) came from the parent class */
+    size_t props_cap;        /* room in props */
     /*
      * Type names this class was last checked against with success (the checked casts'
      * string pointers): a hit costs a few pointer compares instead of a walk up the

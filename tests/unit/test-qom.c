@@ -163,7 +163,55 @@ static void leaf_finalize(Object *obj)
     log_call("fl%d", TEST_BASE(obj)->id);
 }
 
+/* A parent and a child that declares "a" again with a new default and adds "c" and "d". */
+#define TYPE_TEST_PROPS_PARENT "test-props-parent"
+#define TYPE_TEST_PROPS_CHILD "test-props-child"
+
+typedef struct TestProps {
+    Object parent_obj;
+    int64_t a, b, c, d;
+} TestProps;
+
+static const Property props_parent_props[] = {
+    DEFINE_PROP_INT("a", TestProps, a, 1),
+    DEFINE_PROP_INT("b", TestProps, b, 2),
+    DEFINE_PROP_END,
+};
+
+static const Property props_child_props1[] = {
+    DEFINE_PROP_INT("c", TestProps, c, 3),
+    DEFINE_PROP_INT("a", TestProps, a, 10),
+    DEFINE_PROP_END,
+};
+
+static const Property props_child_props2[] = {
+    DEFINE_PROP_INT("d", TestProps, d, 4),
+    DEFINE_PROP_END,
+};
+
+static void props_parent_class_init(ObjectClass *oc, void *data)
+{
+    object_class_add_props(oc, props_parent_props);
+}
+
+static void props_child_class_init(ObjectClass *oc, void *data)
+{
+    object_class_add_props(oc, props_child_props1);
+    object_class_add_props(oc, props_child_props2);
+}
+
 static const TypeInfo test_types[] = {
+    {
+        .name = TYPE_TEST_PROPS_PARENT,
+        .parent = TYPE_OBJECT,
+        .instance_size = sizeof(TestProps),
+        .class_init = props_parent_class_init,
+    },
+    {
+        .name = TYPE_TEST_PROPS_CHILD,
+        .parent = TYPE_TEST_PROPS_PARENT,
+        .class_init = props_child_class_init,
+    },
     {
         .name = TYPE_TEST_BASE,
         .parent = TYPE_OBJECT,
@@ -420,6 +468,47 @@ static void test_class_foreach_sorted(void **state)
 }
 
 /* ---- Properties ---- */
+
+/* A redeclared inherited property replaces the parent's in place; the others are appended. */
+static void test_class_props_redeclared(void **state)
+{
+    ObjectClass *parent = object_class_by_name(TYPE_TEST_PROPS_PARENT);
+    ObjectClass *child = object_class_by_name(TYPE_TEST_PROPS_CHILD);
+    static const char *const want[] = {"a", "b", "c", "d"};
+
+    assert_int_equal(parent->nprops, 2);
+    assert_int_equal(child->nprops, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(child->props[i]->name, want[i]);
+    }
+    assert_int_equal(object_class_find_property(child, "a")->defval.i, 10);
+    assert_int_equal(object_class_find_property(parent, "a")->defval.i, 1);
+    Object *obj = object_new(TYPE_TEST_PROPS_CHILD);
+    assert_int_equal(((TestProps *)obj)->a, 10);
+    assert_int_equal(((TestProps *)obj)->d, 4);
+    object_unref(obj);
+}
+
+static void check_unique_props(ObjectClass *oc, void *opaque)
+{
+    for (size_t i = 0; i < oc->nprops; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (!strcmp(oc->props[i]->name, oc->props[j]->name)) {
+                fail_msg("%s declares property '%s' twice", object_class_get_name(oc),
+                         oc->props[i]->name);
+            }
+        }
+    }
+}
+
+/*
+ * object_class_add_props compares a class's names only with the inherited ones: every class
+ * of the binary (devices, CPUs, machines, backends) must declare each of its names once.
+ */
+static void test_class_props_unique(void **state)
+{
+    object_class_foreach(TYPE_OBJECT, true, check_unique_props, NULL);
+}
 
 /* Parse value into prop, expecting failure with an error mentioning `want`. */
 static void expect_parse_error(Object *obj, const char *prop, const char *value, const char *want)
@@ -821,6 +910,8 @@ int main(void)
         cmocka_unit_test(test_cast_cache),
         cmocka_unit_test(test_class_foreach_sorted),
         cmocka_unit_test(test_prop_defaults),
+        cmocka_unit_test(test_class_props_redeclared),
+        cmocka_unit_test(test_class_props_unique),
         cmocka_unit_test(test_prop_bool),
         cmocka_unit_test(test_prop_int),
         cmocka_unit_test(test_prop_uint32),

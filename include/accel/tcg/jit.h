@@ -48,8 +48,9 @@
 extern bool tcg_jit_enabled;
 
 /*
- * Once, before the first block of any vCPU: set up the code arena and the stubs for the
- * target of cpu (turns the JIT off if that fails or the target has no translator).
+ * Once, before the first block of any vCPU: take the target of cpu (turns the JIT off if the
+ * target has no translator). The code arena and the stubs are made by the first jit_compile
+ * (if the host refuses the mappings then, blocks are interpreted).
  */
 void jit_init(CPUState *cpu);
 
