@@ -147,6 +147,7 @@ TranslationBlock *tb_alloc(unsigned n_insns, unsigned code_size)
     if (tb_arena_used + size <= TB_ARENA_SIZE) {
         arena_prefault(&tb_arena_prefaulted, tb_arena, NULL, TB_ARENA_SIZE, tb_arena_used + size);
         tb = (TranslationBlock *)(tb_arena + tb_arena_used);
+        tb->exec_count = 0; /* the arena is reused after a flush; the count is the run loop's */
         tb_arena_used += size;
     }
     pthread_mutex_unlock(&tb_lock);
