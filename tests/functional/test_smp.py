@@ -19,7 +19,7 @@ GUEST_DIR = os.path.join(ROOT, "tests", "guest-smp")
 OUT = os.path.join(BUILD, "tests", "guest-smp")
 PROGRAMS = ["amo_stress", "code_patch", "ipi_wfi", "pte_mmio_walk"]
 # The engine configurations a guest program runs under: (label, extra arguments).
-ENGINES = [("kestrel-jit", ["-accel", "tcg,jit=on"]), ("kestrel-interp", ["-accel", "tcg,jit=off"]),
+ENGINES = [("kestrel-jit", ["-accel", "tcg,jit=on,jit-threshold=1"]), ("kestrel-interp", ["-accel", "tcg,jit=off"]),
            ("qemu", [])]
 
 
