@@ -362,8 +362,8 @@ bool jit_compile(CPUState *cpu, TranslationBlock *tb)
                 (unsigned long)(uintptr_t)(b.start + arena_exec), x86_buf_used(&b), tb->pc);
         fflush(perf_map);
     }
-    /* Last, release: vCPUs interpreting tb may see it now (tb_jit_code). */
-    __atomic_store_n(&tb->jit_code, b.start + arena_exec, __ATOMIC_RELEASE);
+    /* Last: vCPUs interpreting tb may see it now (tb_jit_code). */
+    tb_set_jit_code(tb, b.start + arena_exec);
     arena_used += ALIGN_UP(x86_buf_used(&b), 16);
 out:
     pthread_mutex_unlock(&jit_lock);

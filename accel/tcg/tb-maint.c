@@ -397,6 +397,19 @@ void tb_flush_exclusive(unsigned flushes)
     cpus_exclusive_end();
 }
 
+void tb_set_jit_code(TranslationBlock *tb, void *code)
+{
+    /* Under tb_lock, so tb_remove sees either no code or all of it with its jit_jmp[]. */
+    pthread_mutex_lock(&tb_lock);
+    __atomic_store_n(&tb->jit_code, code, __ATOMIC_RELEASE);
+    if (tb->phys_pc == TB_PHYS_INVALID) {
+        for (int i = 0; i < TB_NSLOTS; i++) {
+            jit_unlink(tb, i);
+        }
+    }
+    pthread_mutex_unlock(&tb_lock);
+}
+
 void tb_link(TranslationBlock *tb, int slot, TranslationBlock *next)
 {
     pthread_mutex_lock(&tb_lock);

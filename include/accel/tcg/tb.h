@@ -119,6 +119,13 @@ void tb_invalidate_phys_range(hwaddr addr, uint64_t len);
  * records tb->jmp[slot] and patches tb's JIT code to jump to next's.
  */
 void tb_link(TranslationBlock *tb, int slot, TranslationBlock *next);
+/*
+ * From jit_compile: give tb its host code (release: tb_jit_code). A published block may have
+ * been dropped while it was compiled, before its exits could be unlinked (jit_unlink leaves a
+ * block without code alone): its exits are unlinked here, so a dropped block's loop edge
+ * never runs it again.
+ */
+void tb_set_jit_code(TranslationBlock *tb, void *code);
 /* Drop all blocks and reset the arena (no vCPU may be in its execution loop but the caller). */
 void tb_flush_all(void);
 /*
