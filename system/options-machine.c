@@ -150,7 +150,7 @@ const char *accel_name_error(const char *name)
     return !strcmp(name, "kvm") ? "KVM runs only guests of the host's architecture (use tcg)" : "";
 }
 
-/* One -accel's properties: tcg's jit/thread/tb-size, kvm's kernel-irqchip. */
+/* One -accel's properties: tcg's jit/jit-threshold/thread/tb-size, kvm's kernel-irqchip. */
 static bool accel_prop(VLOptions *o, const char *name, const char *k, const char *v, Error **errp)
 {
     bool tcg = !strcmp(name, "tcg"), b;
@@ -173,6 +173,12 @@ static bool accel_prop(VLOptions *o, const char *name, const char *k, const char
             return false;
         }
         o->jit_set = true, o->jit = b;
+    } else if (tcg && !strcmp(k, "jit-threshold")) {
+        if (!parse_uint(v, &mib) || mib < 1 || mib > UINT16_MAX) {
+            error_setg(errp, "invalid jit-threshold '%s' (1 to %u runs)", v, UINT16_MAX);
+            return false;
+        }
+        o->jit_threshold = (unsigned)mib;
     } else if (!tcg && !strcmp(k, "kernel-irqchip")) {
         /* The PC's interrupt controllers are Kestrel's own devices, in user space. */
         if (strcmp(v, "off")) {

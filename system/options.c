@@ -642,9 +642,12 @@ static const OptionDef options[] = {
     {"cpu", "MODEL[,prop=value...]", opt_cpu,
      "select the hart model (-cpu help lists them) and its properties (QEMU 7.2 rv64's: "
      "mmu=off, c=off, zba=off, mvendorid=N...; -cpu rv64,help lists them)"},
-    {"accel", "tcg[,jit=on|off][,thread=single|multi][,tb-size=N] | kvm[,kernel-irqchip=off]",
+    {"accel",
+     "tcg[,jit=on|off][,jit-threshold=N][,thread=single|multi][,tb-size=N] | "
+     "kvm[,kernel-irqchip=off]",
      opt_accel,
-     "accelerator: tcg (jit=off runs the interpreter only; harts always run in their own "
+     "accelerator: tcg (jit=off runs the interpreter only; jit-threshold=N compiles a block "
+     "after N runs, 1 as soon as it is made; harts always run in their own "
      "threads and the code cache sizes itself, so thread= and tb-size= are only checked), or "
      "kvm (x86 guests, where /dev/kvm exists); given several times, the first that starts is "
      "used"},

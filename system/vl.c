@@ -732,6 +732,9 @@ static MachineClass *configure(const VLOptions *o, KeyValueList *machine_kv, Acc
     if (o->jit_set) {
         tcg_jit_enabled = o->jit;
     }
+    if (o->jit_threshold) {
+        tcg_jit_threshold = o->jit_threshold;
+    }
     if (o->icount && !configure_icount(o, errp)) {
         return NULL;
     }

@@ -3,7 +3,8 @@
  * pending interrupts (TCGCPUOps.exec_interrupt), finds the next block (jump
  * cache, then the physical block cache, then the target's translator), and
  * runs it: as host code when the JIT translated it (include/accel/tcg/jit.h),
- * otherwise with the target's interpreter. Both chain
+ * otherwise with the target's interpreter, counting the runs of a block without
+ * code until it is hot enough to compile (tb_count_run). Both chain
  * further blocks by themselves until something needs this loop again; a JIT
  * exit that may be chained comes back here once, and the loop links it to
  * the block it finds next.
@@ -38,10 +39,10 @@ static void tcg_sync(CPUState *cs)
     }
 }
 
-/* A fresh cacheable block that the JIT must compile before it is published. */
+/* A fresh cacheable block that the JIT must compile before it is published (threshold 1). */
 static bool tb_wants_jit(TranslationBlock *tb)
 {
-    return tcg_jit_enabled && tb && !(tb->flags & TB_UNCACHED);
+    return tcg_jit_enabled && tcg_jit_threshold <= 1 && tb && !(tb->flags & TB_UNCACHED);
 }
 
 /*
@@ -74,6 +75,33 @@ static TranslationBlock *tb_gen(CPUState *cs, uint64_t pc, hwaddr phys, const ui
         }
         tcg_sync(cs); /* another vCPU flushed while we waited to mark the page */
     }
+}
+
+/*
+ * Count a run of tb, a block without host code, and compile it when this run is its
+ * tcg_jit_threshold-th (jit.h): the count's atomic increment reaches the threshold in exactly
+ * one vCPU, which compiles while others may go on interpreting tb. A block the JIT refused
+ * keeps its count at the threshold and is not counted again. False if the code arena is full:
+ * the caller flushes (tb is gone then) and looks up its pc again.
+ */
+static bool tb_count_run(CPUState *cs, TranslationBlock *tb)
+{
+    unsigned hot = tcg_jit_threshold;
+
+    if (hot <= 1 || (tb->flags & TB_UNCACHED) ||
+        __atomic_load_n(&tb->exec_count, __ATOMIC_RELAXED) >= hot ||
+        __atomic_add_fetch(&tb->exec_count, 1, __ATOMIC_RELAXED) != hot) {
+        return true;
+    }
+    if (!jit_compile(cs, tb)) {
+        return false;
+    }
+    if (log_enabled(LOG_IN_ASM)) {
+        log_printf(
+            "JIT: block pc 0x%016" PRIx64 " phys 0x%" PRIx64 " %s after %u interpreted runs\n",
+            tb->pc, tb->phys_pc, tb->jit_code ? "compiled" : "left to the interpreter", hot - 1);
+    }
+    return true;
 }
 
 /* The block at the vCPU's pc, or NULL with the fetch fault in *ex / *tval. */
@@ -187,7 +215,7 @@ static bool run_interp(CPUState *cs, TranslationBlock *tb, bool chain)
 /* After a chainable JIT exit: link it to tb, the block that runs next, if tb is JIT code. */
 static void link_exit(CPUState *cs, const JitExit *from, unsigned flushes, TranslationBlock *tb)
 {
-    if (from->tb && flushes == cs->tlb->tb_flush_count && tb->jit_code &&
+    if (from->tb && flushes == cs->tlb->tb_flush_count && tb_jit_code(tb) &&
         !(tb->flags & TB_UNCACHED) && !log_enabled(LOG_NOCHAIN)) {
         tb_link(from->tb, from->slot, tb);
     }
@@ -263,11 +291,16 @@ int tcg_cpu_exec(CPUState *cs)
             ops->raise(cs, ex, tval);
             continue;
         }
+        if (use_jit && !tb_jit_code(tb) && !tb_count_run(cs, tb)) {
+            tb_flush_exclusive(cs->tlb->tb_flush_count);
+            tcg_sync(cs);
+            continue;
+        }
         link_exit(cs, &from, flushes, tb);
         if (unlikely(logging)) {
-            log_block_entry(cs, tb, use_jit && tb->jit_code);
+            log_block_entry(cs, tb, use_jit && tb_jit_code(tb));
         }
-        if (use_jit && tb->jit_code) {
+        if (use_jit && tb_jit_code(tb)) {
             if (run_jit(cs, tb, &chain)) {
                 return EXCP_HLT;
             }

@@ -55,6 +55,7 @@ bool tcg_jit_enabled = true;
 bool tcg_jit_enabled = false;
 #endif
 
+unsigned tcg_jit_threshold;
 JitStubs jit_stubs;
 
 static uint8_t *arena;           /* the read-write view (NULL until the first compile maps it) */
@@ -293,11 +294,26 @@ static bool arena_ready(void)
     return true;
 }
 
+/* tcg_jit_threshold (jit.h), clamped to what TranslationBlock.exec_count counts. */
+static void jit_init_threshold(void)
+{
+    const char *env = getenv("KESTREL_JIT_THRESHOLD");
+
+    if (!tcg_jit_threshold && env && *env) {
+        tcg_jit_threshold = (unsigned)strtoul(env, NULL, 0);
+    }
+    if (!tcg_jit_threshold) {
+        tcg_jit_threshold = jit_ops->jit_threshold;
+    }
+    tcg_jit_threshold = MIN(MAX(tcg_jit_threshold, 1u), (unsigned)UINT16_MAX);
+}
+
 static void jit_init_once(void)
 {
     const char *env = getenv("KESTREL_JIT");
 
     jit_ops = jit_init_ops;
+    jit_init_threshold();
     if ((env && !strcmp(env, "0")) || !jit_ops->jit_translate) {
         tcg_jit_enabled = false;
     }
@@ -325,9 +341,9 @@ void jit_init(CPUState *cpu)
 
 /* ---- blocks ---- */
 
+/* jit_code stays NULL: a block is compiled once, and others may be reading it. */
 static void jit_reset_block(TranslationBlock *tb)
 {
-    tb->jit_code = NULL;
     tb->jit_tail = NULL;
     memset(tb->jit_jmp, 0, sizeof(tb->jit_jmp));
 }
@@ -372,15 +388,16 @@ bool jit_compile(CPUState *cpu, TranslationBlock *tb)
         ok = false;
         goto out;
     }
-    tb->jit_code = b.start + arena_exec;
     if (log_enabled(LOG_OUT_ASM)) {
         log_out_asm(tb, b.start, x86_buf_used(&b), n_done);
     }
     if (perf_map) {
-        fprintf(perf_map, "%lx %zx guest_%" PRIx64 "\n", (unsigned long)(uintptr_t)tb->jit_code,
-                x86_buf_used(&b), tb->pc);
+        fprintf(perf_map, "%lx %zx guest_%" PRIx64 "\n",
+                (unsigned long)(uintptr_t)(b.start + arena_exec), x86_buf_used(&b), tb->pc);
         fflush(perf_map);
     }
+    /* Last: vCPUs interpreting tb may see it now (tb_jit_code). */
+    tb_set_jit_code(tb, b.start + arena_exec);
     arena_used += ALIGN_UP(x86_buf_used(&b), 16);
 out:
     pthread_mutex_unlock(&jit_lock);
@@ -408,15 +425,18 @@ JitExit jit_exec(CPUState *cpu, TranslationBlock *tb)
 
 void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next)
 {
-    if (tb->jit_jmp[slot] && next->jit_code) {
+    uint8_t *code = tb_jit_code(next);
+
+    if (tb_jit_code(tb) && tb->jit_jmp[slot] && code) {
         jit_tsan_release(next);
-        x86_patch_rel32(tb->jit_jmp[slot], (uint8_t *)next->jit_code - arena_exec);
+        x86_patch_rel32(tb->jit_jmp[slot], code - arena_exec);
     }
 }
 
 void jit_unlink(TranslationBlock *tb, int slot)
 {
-    if (tb->jit_jmp[slot]) {
+    /* A block being compiled is writing its jit_jmp[] (and has no links yet). */
+    if (tb_jit_code(tb) && tb->jit_jmp[slot]) {
         x86_patch_rel32(tb->jit_jmp[slot], tb->jit_jmp[slot] + 4);
     }
 }

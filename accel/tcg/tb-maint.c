@@ -147,6 +147,7 @@ TranslationBlock *tb_alloc(unsigned n_insns, unsigned code_size)
     if (tb_arena_used + size <= TB_ARENA_SIZE) {
         arena_prefault(&tb_arena_prefaulted, tb_arena, NULL, TB_ARENA_SIZE, tb_arena_used + size);
         tb = (TranslationBlock *)(tb_arena + tb_arena_used);
+        tb->exec_count = 0; /* the arena is reused after a flush; the count is the run loop's */
         tb_arena_used += size;
     }
     pthread_mutex_unlock(&tb_lock);
@@ -394,6 +395,19 @@ void tb_flush_exclusive(unsigned flushes)
         tb_flush_all();
     }
     cpus_exclusive_end();
+}
+
+void tb_set_jit_code(TranslationBlock *tb, void *code)
+{
+    /* Under tb_lock, so tb_remove sees either no code or all of it with its jit_jmp[]. */
+    pthread_mutex_lock(&tb_lock);
+    __atomic_store_n(&tb->jit_code, code, __ATOMIC_RELEASE);
+    if (tb->phys_pc == TB_PHYS_INVALID) {
+        for (int i = 0; i < TB_NSLOTS; i++) {
+            jit_unlink(tb, i);
+        }
+    }
+    pthread_mutex_unlock(&tb_lock);
 }
 
 void tb_link(TranslationBlock *tb, int slot, TranslationBlock *next)

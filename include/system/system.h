@@ -54,10 +54,11 @@ typedef struct VLOptions {
         const char *arg; /* the option's text, for errors ("-accel kvm: ...") */
     } accel[MAX_ACCELS]; /* -accel / -enable-kvm, in order: tried until one works */
     int naccel;
-    bool jit_set, jit;  /* -accel tcg,jit=on|off given, and its value */
-    bool thread_multi;  /* -accel tcg,thread=multi given */
-    const char *icount; /* -icount */
-    bool seed_set;      /* -seed N given */
+    bool jit_set, jit;      /* -accel tcg,jit=on|off given, and its value */
+    unsigned jit_threshold; /* -accel tcg,jit-threshold=N, 0 if not given */
+    bool thread_multi;      /* -accel tcg,thread=multi given */
+    const char *icount;     /* -icount */
+    bool seed_set;          /* -seed N given */
     uint64_t seed;
     const char *gdb;       /* -gdb DEV, or "tcp::1234" from -s */
     bool start_stopped;    /* -S */

@@ -393,7 +393,7 @@ static int x86_tb_exec(CPUState *cs, TranslationBlock *tb, bool chain)
         }
         pc = code_size == 8 ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;
         tb = tb_lookup_fast(&cpu->tlb, pc);
-        if (!tb || tb_info(tb)->code_size != code_size || (to_interp_only && tb->jit_code)) {
+        if (!tb || tb_info(tb)->code_size != code_size || (to_interp_only && tb_jit_code(tb))) {
             break;
         }
         n = tb->n_insns;

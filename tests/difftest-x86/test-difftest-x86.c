@@ -716,6 +716,8 @@ static void test_lock_prefix_needs_a_lockable_form(void **state)
 
 static int group_setup(void **state)
 {
+    /* Every block compiled when made, as the JIT half of each comparison needs. */
+    tcg_jit_threshold = 1;
     assert_true(memory_region_init_ram(&h.ram, "difftest.ram", RAM_SIZE, NULL));
     memory_region_add_subregion(get_system_memory(), 0, &h.ram);
     h.cpu = X86_CPU(object_new(X86_CPU_TYPE_NAME("qemu64")));

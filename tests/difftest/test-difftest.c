@@ -88,6 +88,8 @@ static const char *const rva23_insn_exts[] = {"zicond", "zimop",  "zca",    "zcb
 
 static int group_setup(void **state)
 {
+    /* Every block compiled when made, as the JIT half of each comparison needs. */
+    tcg_jit_threshold = 1;
     assert_true(memory_region_init_ram(&h.ram, "difftest.ram", RAM_SIZE, NULL));
     memory_region_add_subregion(get_system_memory(), RAM_BASE, &h.ram);
     h.cpu = RISCV_CPU(object_new(TYPE_RISCV_CPU_RV64));
@@ -894,6 +896,56 @@ static void test_rotated_loop(void **state)
     assert_int_equal(regs, 1u << 5 | 1u << 6 | 1u << 7);
 }
 
+/*
+ * The loop block of "x5 = k; j LOOP; LOOP: x5 -= 1; bnez x5, LOOP; wfi" runs k times; run it
+ * on the JIT and return that block.
+ */
+static TranslationBlock *run_counted_loop(unsigned k)
+{
+    const uint32_t code[] = {ADDI(5, 0, k), 0x0040006fu /* j LOOP */, ADDI(5, 5, -1),
+                             0xfe029ee3u /* bne x5, x0, LOOP */, WFI};
+    GenRng r = {.s = 0x71e4 | 1};
+    TranslationBlock *tb;
+
+    memcpy(h.code, code, sizeof(code));
+    h.code_size = sizeof(code);
+    make_init(&r, &h.init);
+    assert_true(run(true, &h.jit));
+    assert_int_equal(h.jit.x[5], 0);
+    assert_int_equal(h.jit.instret, h.init.instret + 2 + 2 * k + 1);
+    tb = tb_lookup_phys(RAM_BASE + 8);
+    assert_non_null(tb);
+    return tb;
+}
+
+/*
+ * Tiered compilation (jit.h): a block is interpreted threshold - 1 times, compiled for its
+ * threshold-th run, and not counted once it has code.
+ */
+static void test_compile_when_hot(void **state)
+{
+    const unsigned hot = 5;
+    TranslationBlock *tb;
+
+    tcg_jit_threshold = hot;
+    tb = run_counted_loop(hot - 1);
+    assert_null(tb->jit_code);
+    assert_int_equal(tb->exec_count, hot - 1);
+    tb = run_counted_loop(hot);
+    assert_non_null(tb->jit_code);
+    assert_int_equal(tb->exec_count, hot);
+    assert_null(tb_lookup_phys(RAM_BASE)->jit_code); /* the entry block ran once */
+    tb = run_counted_loop(3 * hot);
+    assert_non_null(tb->jit_code);
+    assert_int_equal(tb->exec_count, hot);
+}
+
+static int compile_at_once(void **state)
+{
+    tcg_jit_threshold = 1;
+    return 0;
+}
+
 /* W^X: with JIT code made and run, no mapping of the process is writable and executable. */
 static void test_code_arena_wx(void **state)
 {
@@ -960,6 +1012,7 @@ int main(void)
         cmocka_unit_test(test_fp_loop_regs),
         cmocka_unit_test(test_load_addend_guess),
         cmocka_unit_test(test_rotated_loop),
+        cmocka_unit_test_teardown(test_compile_when_hot, compile_at_once),
         cmocka_unit_test(test_long),
     };
     size_t n = ARRAY_SIZE(tests) - (getenv("DIFFTEST_SECONDS") ? 0 : 1);

@@ -16,7 +16,7 @@ def test_guest_programs_were_built():
 
 
 # Kestrel's two engines (the JIT and the interpreter it falls back to) and QEMU.
-ENGINES = {"kestrel-jit": ["-accel", "tcg,jit=on"], "kestrel-interpreter": ["-accel", "tcg,jit=off"],
+ENGINES = {"kestrel-jit": ["-accel", "tcg,jit=on,jit-threshold=1"], "kestrel-interpreter": ["-accel", "tcg,jit=off"],
            "qemu": []}
 
 

@@ -86,6 +86,7 @@ def samples(f, port):
                 ["-net", "nic,model=virtio-net-device,macaddr=52:54:00:12:34:99"]],
         "fw_cfg": [["-fw_cfg", "name=opt/a,string=x"], ["-fw_cfg", f"opt/b,file={f['k.bin']}"]],
         "accel": [["-accel", "tcg"], ["-accel", "tcg,jit=on"], ["-accel", "tcg,jit=off"],
+                  ["-accel", "tcg,jit=on,jit-threshold=1"],
                   ["-accel", "tcg,thread=single"], ["-accel", "tcg,thread=multi,tb-size=64"]],
         "nographic": [["-nographic"]],
         "serial": [["-serial", s] for s in

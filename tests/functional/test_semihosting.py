@@ -87,7 +87,7 @@ cmdbuf:   .space 128
 stack_end:
 """
 
-ENGINES = {"kestrel-jit": ["-accel", "tcg,jit=on"], "kestrel-interp": ["-accel", "tcg,jit=off"],
+ENGINES = {"kestrel-jit": ["-accel", "tcg,jit=on,jit-threshold=1"], "kestrel-interp": ["-accel", "tcg,jit=off"],
            "qemu": []}
 
 

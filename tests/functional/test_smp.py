@@ -18,9 +18,13 @@ from test_linux import boot, poweroff, sh
 GUEST_DIR = os.path.join(ROOT, "tests", "guest-smp")
 OUT = os.path.join(BUILD, "tests", "guest-smp")
 PROGRAMS = ["amo_stress", "code_patch", "ipi_wfi", "pte_mmio_walk"]
-# The engine configurations a guest program runs under: (label, extra arguments).
-ENGINES = [("kestrel-jit", ["-accel", "tcg,jit=on"]), ("kestrel-interp", ["-accel", "tcg,jit=off"]),
-           ("qemu", [])]
+# The engine configurations a guest program runs under: (label, extra arguments). The JIT
+# compiles every block when made; "tiered" on a block's second run, so harts interpret,
+# compile and run as code the same blocks at once (accel/tcg/cpu-exec.c tb_count_run).
+ENGINES = [("kestrel-jit", ["-accel", "tcg,jit=on,jit-threshold=1"]),
+           ("kestrel-interp", ["-accel", "tcg,jit=off"]), ("qemu", []),
+           ("kestrel-tiered", ["-accel", "tcg,jit=on,jit-threshold=2"])]
+KESTREL_ENGINES = [e for e in ENGINES if e[0] != "qemu"]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +51,7 @@ def test_smp_guest_program(kestrel, qemu, smp_programs, program, engine, harts):
 
 
 @pytest.mark.parametrize("harts", [2, 4])
-@pytest.mark.parametrize("engine", ENGINES[:2], ids=[e[0] for e in ENGINES[:2]])
+@pytest.mark.parametrize("engine", KESTREL_ENGINES, ids=[e[0] for e in KESTREL_ENGINES])
 def test_live_code_patch(kestrel, smp_programs, engine, harts):
     """code_patch with hart 1 running the code while it is rewritten: Kestrel only, QEMU 7.2
     can keep a stale translation here (see tests/guest-smp/code_patch.c)."""

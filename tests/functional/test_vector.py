@@ -32,7 +32,7 @@ def directed(emulator, tmp_path, *extra):
 
 def test_directed_checks(kestrel, qemu, tmp_path):
     # Both engines give the same lines (the JIT runs V records inside its blocks)...
-    got = {k: int(v, 16) for k, v in directed(kestrel, tmp_path, "-accel", "tcg,jit=on").items()}
+    got = {k: int(v, 16) for k, v in directed(kestrel, tmp_path, "-accel", "tcg,jit=on,jit-threshold=1").items()}
     assert got == {k: int(v, 16)
                    for k, v in directed(kestrel, tmp_path, "-accel", "tcg,jit=off").items()}
     ref = {k: int(v, 16) for k, v in directed(qemu, tmp_path).items()}

@@ -7,11 +7,16 @@
  * stays the reference and runs whatever the JIT leaves to it.
  *
  * Contract with the run loop (accel/tcg/cpu-exec.c):
- *  - jit_compile() right after a cacheable block is made, before it is
- *    inserted. A block whose first record the JIT does not handle keeps
- *    jit_code == NULL and is interpreted. Otherwise the code runs the
- *    records up to the first unsupported one and hands the rest to the
- *    interpreter as tb->jit_tail (an uncached block).
+ *  - jit_compile() once a cacheable block is hot: the run loop counts the
+ *    runs of a published block without code (tb->exec_count) and the vCPU
+ *    whose run reaches tcg_jit_threshold compiles it, before that run, while
+ *    others may interpret it; with a threshold of 1, right after the block is
+ *    made, before it is inserted. A block whose first record the JIT does not
+ *    handle keeps jit_code == NULL and is interpreted. Otherwise the code runs
+ *    the records up to the first unsupported one and hands the rest to the
+ *    interpreter as tb->jit_tail (an uncached block). jit_code is stored
+ *    last (release; readers use tb_jit_code), and a block chains (jit_link)
+ *    and is unlinked (jit_unlink) only once it has code.
  *  - jit_exec() runs the block and the blocks chained after it (direct
  *    jumps patched in place inside one guest page; indirect jumps and jumps
  *    to another page through the jump cache, looked up in host code by the
@@ -48,9 +53,18 @@
 extern bool tcg_jit_enabled;
 
 /*
- * Once, before the first block of any vCPU: take the target of cpu (turns the JIT off if the
- * target has no translator). The code arena and the stubs are made by the first jit_compile
- * (if the host refuses the mappings then, blocks are interpreted).
+ * Runs of a block in the interpreter before it is compiled; 1 compiles every block when it
+ * is made. 0 until jit_init: then KESTREL_JIT_THRESHOLD, else the target's
+ * TCGCPUOps.jit_threshold; a value set before jit_init (the differential tests: 1) stays.
+ * Why: most blocks of a Linux boot run a few times, and compiling them cost more than
+ * interpreting them (figures at riscv_tcg_ops.jit_threshold).
+ */
+extern unsigned tcg_jit_threshold;
+
+/*
+ * Once, before the first block of any vCPU: take the target of cpu and the threshold (turns
+ * the JIT off if the target has no translator). The code arena and the stubs are made by
+ * the first jit_compile (if the host refuses the mappings then, blocks are interpreted).
  */
 void jit_init(CPUState *cpu);
 

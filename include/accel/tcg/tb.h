@@ -58,12 +58,15 @@ struct TranslationBlock {
     uint16_t size;  /* bytes of guest code */
     uint16_t n_insns;
     uint16_t flags;
+    /* runs counted by the run loop while the block has no host code (jit.h: tcg_jit_threshold);
+     * atomic: vCPUs count the same block */
+    uint16_t exec_count;
     TranslationBlock *hash_next;
     TranslationBlock *page_next;
     /* chained successor: [0] taken/jump, [1] fall-through, [2..] side exits (target's) */
     TranslationBlock *jmp[TB_NSLOTS];
     /* JIT (include/accel/tcg/jit.h); all NULL when the block is only interpreted */
-    void *jit_code;              /* host code of the block */
+    void *jit_code;              /* host code of the block: set last, read with tb_jit_code */
     TranslationBlock *jit_tail;  /* records the host code leaves to the interpreter */
     uint8_t *jit_jmp[TB_NSLOTS]; /* rel32 of the patchable jmp of exit slot i */
     /* n_insns records and an end record, then a copy of the size bytes of guest code the
@@ -71,6 +74,16 @@ struct TranslationBlock {
      * for the tval of an illegal instruction) */
     InsnRecord insns[];
 };
+
+/*
+ * tb's host code, or NULL while it is interpreted. A published block gets its code when it is
+ * hot (jit.h), while other vCPUs run it: the acquire pairs with jit_compile's release, so the
+ * code and tb's other JIT fields are complete when it is seen.
+ */
+static inline void *tb_jit_code(TranslationBlock *tb)
+{
+    return __atomic_load_n(&tb->jit_code, __ATOMIC_ACQUIRE);
+}
 
 static inline uint8_t *tb_code(TranslationBlock *tb)
 {
@@ -106,6 +119,13 @@ void tb_invalidate_phys_range(hwaddr addr, uint64_t len);
  * records tb->jmp[slot] and patches tb's JIT code to jump to next's.
  */
 void tb_link(TranslationBlock *tb, int slot, TranslationBlock *next);
+/*
+ * From jit_compile: give tb its host code (release: tb_jit_code). A published block may have
+ * been dropped while it was compiled, before its exits could be unlinked (jit_unlink leaves a
+ * block without code alone): its exits are unlinked here, so a dropped block's loop edge
+ * never runs it again.
+ */
+void tb_set_jit_code(TranslationBlock *tb, void *code);
 /* Drop all blocks and reset the arena (no vCPU may be in its execution loop but the caller). */
 void tb_flush_all(void);
 /*

@@ -43,6 +43,9 @@ struct TCGCPUOps {
      * number of records translated; the rest go to the interpreter (tb->jit_tail).
      */
     bool (*jit_translate)(X86Buf *b, TranslationBlock *tb, int *n_done);
+    /* Runs of a block in the interpreter before the JIT compiles it (jit.h: tcg_jit_threshold);
+     * 0 or 1: compiled when made, before it is published. */
+    unsigned jit_threshold;
 
     /* Take a pending enabled interrupt, if any (between blocks); true if one was taken, or
      * if it ran an instruction itself (x86: a split lock, in an exclusive section). */
