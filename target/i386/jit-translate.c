@@ -477,6 +477,68 @@ static void gen_cold(XJit *c, const XJitCold *k)
     }
 }
 
+/*
+ * A page-crossing instruction's block (X86_TB_STEP) in 64-bit code, called from its JIT code:
+ * fetch and decode it afresh through the TLB and run it, as x86_cpu_step does. Returns
+ * 0 when it retired and the next block may follow, 2 when it raised (delivered: leave to the
+ * run loop), 1 when it was not run: an instruction that may change mode or halt, or a fetch
+ * fault, is the interpreter's (the block's JIT_EXIT_TAIL).
+ */
+static int x86_jit_step(X86CPU *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    uint64_t start = env->rip;
+    X86Insn d;
+    int excp;
+
+    if (x86_fetch_decode(cpu, 8, &d) != X86_EXCP_NONE || !x86_is_near_branch(&d)) {
+        return 1;
+    }
+    excp = x86_exec_insn(env, &d, start, 8);
+    if (excp == X86_EXCP_NONE || excp == X86_EXIT_PAUSE) {
+        return 0;
+    }
+    x86_finish_insn(env, excp, false);
+    return 2;
+}
+
+/*
+ * The code of an X86_TB_STEP block: x86_jit_step, then the next block through the inline
+ * lookup. Interpreted, it cost two run-loop rounds (the exit to it cannot chain to a block
+ * without code, and the interpreter returns there): the decompressor's inner loop has a
+ * 2-byte mov across a page, 9.9 million of them per boot to the init marker, 20 million of
+ * its 48 million run-loop rounds.
+ */
+static void gen_step_block(X86Buf *b, TranslationBlock *tb)
+{
+    uint8_t *tail[2], *raised;
+
+    x86_cmp_mi8(b, CPU_FIELD(jit_code_size), 8);
+    tail[0] = x86_jcc(b, X86_CC_NE, NULL);
+    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+    x86_call(b, x86_jit_step);
+    x86_alu_ri(b, X86_CMP, false, X86_RAX, 1);
+    tail[1] = x86_jcc(b, X86_CC_E, NULL);
+    x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
+    raised = x86_jcc(b, X86_CC_A, NULL);
+    x86_lea(b, JIT_INSTRET, x86_mem(JIT_INSTRET, 1));
+    gen_irq_check(b);
+    x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0); /* as jit_emit_exit */
+    x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
+    jit_emit_lookup(b);
+    for (int i = 0; i < 2; i++) {
+        if (tail[i]) {
+            x86_patch_rel32(tail[i], b->p);
+        }
+    }
+    x86_mov_ri(b, X86_RAX, jit_exit_code(tb, JIT_EXIT_TAIL, 0));
+    x86_jmp(b, jit_stubs.exit_store);
+    if (raised) {
+        x86_patch_rel32(raised, b->p);
+        x86_jmp(b, jit_stubs.exit_plain);
+    }
+}
+
 bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
 {
     static __thread XJit ctx;
@@ -484,6 +546,11 @@ bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
     X86TBInfo *info = x86_tb_info(tb);
 
     *n_done = 0;
+    if (info->code_size == X86_TB_STEP) {
+        gen_step_block(b, tb);
+        *n_done = tb->n_insns;
+        return true;
+    }
     if (info->code_size != 8) {
         return false;
     }
