@@ -59,6 +59,10 @@ typedef struct XJit {
     XJitCold cold[3 * TB_MAX_INSNS];
     int n_cold;
     unsigned known; /* the flags record where the next record starts (tb-info.h) */
+    /* the last record's exit when its inline fast path emitted it: its slow path joins it,
+     * as a second exit with the same slot would leave the first never patched (jit_link) */
+    const uint8_t *branch_exit;
+    int side_slot; /* the exit slot the next side exit chains through (tb.h TB_NSLOTS) */
 } XJit;
 
 /* Called from JIT code for a record that returned excp: what run_block does with it. */
@@ -244,38 +248,57 @@ static void gen_irq_check(X86Buf *b)
 }
 
 /*
- * The exit after record idx moved rip: retire it and go on at rip (slot 0 when known). The
- * block's last record (ret, an indirect or far call or jump) looks its target up inline
- * rather than in the shared stub, so that each such exit has its own indirect jump for the
- * host's branch predictor: the shared stub was a fifth of the JIT code's CPU before "Linux
- * version" (perf), the decompressor's calls and returns. Measured (x86boot, CPU seconds to
- * "Linux version" / the init marker, without and with, alternately, load ~6): 10.98 / 21.77,
- * 8.95 / 18.58, 7.70 / 15.14 against 9.72 / 18.58, 7.45 / 15.32, 7.47 / 15.16.
+ * The exit after record idx moved rip: retire it and go on at rip. To a static target in the
+ * block's page (a relative jump, call or jcc), the exit chains: slot 0 for the last record,
+ * a side-exit slot for a jcc before it while there are any. Any other target is looked up
+ * inline rather than in the shared stub, so that each such exit has its own indirect jump
+ * for the host's branch predictor.
+ * Last records (ret, indirect or far call or jump) first: the shared stub was a fifth of the
+ * JIT code's CPU before "Linux version" (perf), the decompressor's calls and returns.
+ * Measured (x86boot, CPU seconds to "Linux version" / the init marker, without and with,
+ * alternately, load ~6): 10.98 / 21.77, 8.95 / 18.58, 7.70 / 15.14 against 9.72 / 18.58,
+ * 7.45 / 15.32, 7.47 / 15.16.
+ * Then side exits (a taken jcc inside a superblock), which all went through the shared stub:
+ * 531 million per boot to the init marker, against 56 million last-record lookups; now 490
+ * million of them chain, 40 million are looked up inline. With x86_jit_step (below): bench
+ * x86boot, CPU seconds to "Linux version" / the init marker, medians of 3 alternate runs at
+ * load ~9: 6.01 / 13.01 before, 5.37 / 10.84 after (QEMU 3.51 / 6.97).
  */
 static void gen_branch_exit(XJit *c, int idx, hwaddr target_phys)
 {
     X86Buf *b = c->b;
+    TranslationBlock *tb = c->tb;
+    bool last = idx == tb->n_insns - 1;
+    int slot = last ? 0 : c->side_slot;
 
     x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
     x86_lea(b, JIT_INSTRET, x86_mem(JIT_INSTRET, idx + 1));
     gen_irq_check(b);
-    if (idx == c->tb->n_insns - 1 && ((target_phys ^ c->tb->phys_pc) & TARGET_PAGE_MASK)) {
+    if (((target_phys ^ tb->phys_pc) & TARGET_PAGE_MASK) || slot >= TB_NSLOTS) {
         x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0); /* as jit_emit_exit */
         x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
         jit_emit_lookup(b);
         return;
     }
-    jit_emit_exit(b, c->tb, 0, target_phys);
+    if (!last) {
+        c->side_slot++;
+    }
+    jit_emit_exit(b, tb, slot, target_phys);
 }
 
-/* The physical address a near relative branch of the last record goes to, if static. */
+/*
+ * The physical address a near relative branch goes to, if static: a jcc anywhere, a jmp or
+ * call that ends the block. Only its page is used: the target is on the block's page if its
+ * offset from the block's start stays in the page, which holds for the virtual and the
+ * physical address alike.
+ */
 static hwaddr static_target(XJit *c, int idx)
 {
     const X86Insn *d = &c->info->insns[idx].d;
     int64_t off = (int64_t)c->tb->insns[idx + 1].pcoff + d->imm;
+    bool last = idx == c->tb->n_insns - 1;
 
-    if (idx != c->tb->n_insns - 1 || d->opsize != 8 ||
-        (d->op != OP_JCC && d->op != OP_JMP && d->op != OP_CALL)) {
+    if (d->opsize != 8 || (d->op != OP_JCC && (!last || (d->op != OP_JMP && d->op != OP_CALL)))) {
         return TB_PHYS_INVALID;
     }
     return c->tb->phys_pc + off;
@@ -327,6 +350,7 @@ static void gen_record(XJit *c, int idx)
         uint8_t *done = NULL;
 
         if (always_jumps(&t->d)) { /* call, ret: rip is in env */
+            c->branch_exit = b->p;
             gen_branch_exit(c, idx, static_target(c, idx));
         } else {
             done = x86_jmp(b, NULL);
@@ -370,7 +394,9 @@ static void gen_call(XJit *c, int idx)
         x86_alu_mi(b, X86_CMP, true, x86_mem(X86_RAX, 0), -1);
         add_cold(c, COLD_SMC, idx, x86_jcc(b, X86_CC_E, NULL));
     }
-    if (last && always_jumps(&t->d)) {
+    if (last && always_jumps(&t->d) && c->branch_exit) {
+        x86_jmp(b, c->branch_exit);
+    } else if (last && always_jumps(&t->d)) {
         gen_branch_exit(c, idx, static_target(c, idx));
     } else if (!keeps_rip(&t->d)) {
         x86_lea(b, X86_RCX, x86_mem(JIT_PC, (int32_t)next));
@@ -454,6 +480,68 @@ static void gen_cold(XJit *c, const XJitCold *k)
     }
 }
 
+/*
+ * A page-crossing instruction's block (X86_TB_STEP) in 64-bit code, called from its JIT code:
+ * fetch and decode it afresh through the TLB and run it, as x86_cpu_step does. Returns
+ * 0 when it retired and the next block may follow, 2 when it raised (delivered: leave to the
+ * run loop), 1 when it was not run: an instruction that may change mode or halt, or a fetch
+ * fault, is the interpreter's (the block's JIT_EXIT_TAIL).
+ */
+static int x86_jit_step(X86CPU *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    uint64_t start = env->rip;
+    X86Insn d;
+    int excp;
+
+    if (x86_fetch_decode(cpu, 8, &d) != X86_EXCP_NONE || !x86_is_near_branch(&d)) {
+        return 1;
+    }
+    excp = x86_exec_insn(env, &d, start, 8);
+    if (excp == X86_EXCP_NONE || excp == X86_EXIT_PAUSE) {
+        return 0;
+    }
+    x86_finish_insn(env, excp, false);
+    return 2;
+}
+
+/*
+ * The code of an X86_TB_STEP block: x86_jit_step, then the next block through the inline
+ * lookup. Interpreted, it cost two run-loop rounds (the exit to it cannot chain to a block
+ * without code, and the interpreter returns there): the decompressor's inner loop has a
+ * 2-byte mov across a page, 9.9 million of them per boot to the init marker, 20 million of
+ * its 48 million run-loop rounds.
+ */
+static void gen_step_block(X86Buf *b, TranslationBlock *tb)
+{
+    uint8_t *tail[2], *raised;
+
+    x86_cmp_mi8(b, CPU_FIELD(jit_code_size), 8);
+    tail[0] = x86_jcc(b, X86_CC_NE, NULL);
+    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+    x86_call(b, x86_jit_step);
+    x86_alu_ri(b, X86_CMP, false, X86_RAX, 1);
+    tail[1] = x86_jcc(b, X86_CC_E, NULL);
+    x86_mov_rm(b, true, JIT_PC, ENV_FIELD(rip));
+    raised = x86_jcc(b, X86_CC_A, NULL);
+    x86_lea(b, JIT_INSTRET, x86_mem(JIT_INSTRET, 1));
+    gen_irq_check(b);
+    x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0); /* as jit_emit_exit */
+    x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
+    jit_emit_lookup(b);
+    for (int i = 0; i < 2; i++) {
+        if (tail[i]) {
+            x86_patch_rel32(tail[i], b->p);
+        }
+    }
+    x86_mov_ri(b, X86_RAX, jit_exit_code(tb, JIT_EXIT_TAIL, 0));
+    x86_jmp(b, jit_stubs.exit_store);
+    if (raised) {
+        x86_patch_rel32(raised, b->p);
+        x86_jmp(b, jit_stubs.exit_plain);
+    }
+}
+
 bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
 {
     static __thread XJit ctx;
@@ -461,6 +549,11 @@ bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
     X86TBInfo *info = x86_tb_info(tb);
 
     *n_done = 0;
+    if (info->code_size == X86_TB_STEP) {
+        gen_step_block(b, tb);
+        *n_done = tb->n_insns;
+        return true;
+    }
     if (info->code_size != 8) {
         return false;
     }
@@ -474,6 +567,8 @@ bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
     c->info = info;
     c->n_cold = 0;
     c->known = 0;
+    c->branch_exit = NULL;
+    c->side_slot = 2;
     x86_jit_regs_reset();
     /* Not in plain 64-bit code now (see above): the interpreter runs the block. */
     x86_cmp_mi8(b, CPU_FIELD(jit_code_size), 8);

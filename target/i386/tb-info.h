@@ -17,8 +17,12 @@ typedef struct X86TBInsn {
     X86Insn d;
 } X86TBInsn;
 
+/* X86TBInfo.code_size of a block over one instruction that runs into the next page, run
+ * afresh from guest memory each time (tcg-ops.c gen_cross_page) */
+#define X86_TB_STEP 0
+
 typedef struct X86TBInfo {
-    uint8_t code_size; /* 2, 4 or 8 (64-bit code) */
+    uint8_t code_size; /* 2, 4 or 8 (64-bit code), or X86_TB_STEP */
     bool chainable;    /* ends by a near branch or falls through: the next block may follow */
     X86TBInsn insns[];
 } X86TBInfo;

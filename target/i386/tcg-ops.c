@@ -216,10 +216,8 @@ static TranslationBlock *gen_uncached(X86CPU *cpu, uint64_t pc, int code_size, i
  * bytes and mapping may change without this block knowing, and are read anew. Cached, it
  * is found by the jump cache instead of translated every time it runs: the x86 boot's
  * decompressor has a 2-byte mov across a page in its inner loop (10 million translations
- * per boot, uncached).
+ * per boot, uncached). The JIT runs it the same way, through x86_jit_step.
  */
-#define X86_TB_STEP 0
-
 static TranslationBlock *gen_cross_page(X86CPU *cpu, uint64_t pc, hwaddr phys_pc,
                                         const uint8_t *host, int code_size, int *exc)
 {

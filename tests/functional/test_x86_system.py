@@ -110,6 +110,10 @@ def test_system_matches_qemu(tmp_path, la57):
     # An instruction across pages: the second page's bytes and mapping read afresh each run.
     assert "xpage 0000000033221144 0000000033551144 0000000088776644 0000000033551144" in log
     assert "remap 0000000000001111 0000000000002222 0000000000001111" in log
+    # Side exits: chained in the page and unlinked by a store to the target; looked up
+    # across pages and validated against the remapped page's TLB entry.
+    assert "side 0000000000000011 0000000000000011 0000000000000011 0000000000000077 xside " \
+        "000000000000aaaa 000000000000aaaa 000000000000bbbb 000000000000aaaa" in log
     assert "pcid cr3 0000000000011001 new 0000000000002222" in log \
         or "pcid cr3 0000000000010001 new 0000000000002222" in log
     # 2^47: non-canonical with 4 levels (#GP), an unmapped canonical address with 5 (#PF).

@@ -1079,6 +1079,75 @@ xpage_tests:
     movl $0x2222, 0x40308000
     ret
 
+/*
+ * Side exits (a taken jcc inside a block, which goes on past it). To its own page the exit
+ * is chained once it ran (a side-exit slot), so a store into its target must unlink it: the
+ * next run sees the new immediate. To another page it is looked up through the jump cache,
+ * so a remap of that page (7, to 0x308000 and back) must show, even with the page's TLB
+ * entry filled again by a read before the jump (the block found must be the new page's).
+ */
+side_code:                      /* copied to 0x190000 */
+    xor %eax, %eax
+    test %ecx, %ecx
+    jnz 1f
+    ret
+1:
+side_insn:
+    mov $0x11, %eax
+    ret
+side_code_end:
+xside_code:                     /* copied to 0x206f00: jnz 0x207010 */
+    xor %eax, %eax
+    test %ecx, %ecx
+    .byte 0x0f, 0x85
+    .long 0x207010 - (0x206f00 + 2f - xside_code)
+2:  ret
+xside_code_end:
+
+.macro SIDE_CALL
+    mov $1, %ecx
+    call *%rbx
+    PRINT " "
+    PHEX %rax
+.endm
+
+side_tests:
+    lea side_code(%rip), %rsi
+    mov $0x190000, %edi
+    mov $(side_code_end - side_code), %ecx
+    rep movsb
+    mov $0x190000, %ebx
+    PRINT "side"
+    SIDE_CALL
+    SIDE_CALL
+    SIDE_CALL
+    movb $0x77, 0x190000 + side_insn - side_code + 1
+    SIDE_CALL
+    lea xside_code(%rip), %rsi
+    mov $0x40306f00, %edi       /* through the 1 GiB alias of physical memory */
+    mov $(xside_code_end - xside_code), %ecx
+    rep movsb
+    movl $0x00aaaab8, 0x40307010 /* mov $0xaaaa, %eax; ret */
+    movw $0xc300, 0x40307014
+    movl $0x00bbbbb8, 0x40308010 /* mov $0xbbbb, %eax; ret */
+    movw $0xc300, 0x40308014
+    mov $0x206f00, %ebx
+    PRINT " xside"
+    SIDE_CALL
+    SIDE_CALL
+    movl $0x308003, PT + 7 * 8
+    invlpg 0x207000
+    mov 0x207000, %edx
+    SIDE_CALL
+    movl $0x307003, PT + 7 * 8
+    invlpg 0x207000
+    mov 0x207000, %edx
+    SIDE_CALL
+    NL
+    movq $0, 0x40307010
+    movq $0, 0x40308010
+    ret
+
 start64:
     mov $0x10, %ax
     mov %ax, %ds
@@ -1229,6 +1298,7 @@ start64:
     push %rbx                   /* the smc lines below print what MFAULT left in rbx */
     call rep_tests
     call xpage_tests
+    call side_tests
     pop %rbx
 
     /* Stores by the memory forms into code that ran: the next instruction sees them. */

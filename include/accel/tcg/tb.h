@@ -29,7 +29,8 @@
 /*
  * Exit slots a block may chain: the jump or taken branch that ends it, its fall-through, and
  * TB_NSLOTS - 2 side exits (a target may continue a block past a conditional branch; RISC-V
- * does past forward ones, target/riscv/translate.c).
+ * does past forward ones, target/riscv/translate.c; x86 past any, and its JIT chains the first
+ * two that stay on the block's page, target/i386/jit-translate.c).
  */
 #define TB_NSLOTS 4
 
