@@ -108,15 +108,36 @@ static uint64_t page_room(uint64_t la, uint64_t off, uint64_t am, int size, bool
     return MIN((TARGET_PAGE_SIZE - in_page) / size, (am - off - (size - 1)) / size + 1);
 }
 
-/* Fill n elements of size bytes at host (the lowest one) with v. */
+/*
+ * Fill n elements of size bytes at host (the lowest one) with v. A value whose bytes are all
+ * alike (the zero of clear_page and most memsets) is one memset; the others store elements of
+ * a constant size, which the compiler turns into plain (vector) stores: a memcpy of a variable
+ * size per element was a rep movsq each, 2% of the x86boot bench's CPU (perf).
+ */
 static void host_fill(uint8_t *host, uint64_t n, int size, uint64_t v)
 {
-    if (size == 1) {
-        memset(host, (int)v, n);
+    uint64_t m = x86_mask(size);
+
+    if ((v & m) == ((v & 0xff) * (0x0101010101010101ULL & m))) {
+        memset(host, (int)(v & 0xff), n * size);
         return;
     }
-    for (uint64_t i = 0; i < n; i++) {
-        memcpy(host + i * size, &v, size); /* little-endian host */
+    switch (size) { /* little-endian host */
+    case 2:
+        for (uint64_t i = 0; i < n; i++) {
+            memcpy(host + i * 2, &v, 2);
+        }
+        break;
+    case 4:
+        for (uint64_t i = 0; i < n; i++) {
+            memcpy(host + i * 4, &v, 4);
+        }
+        break;
+    default:
+        for (uint64_t i = 0; i < n; i++) {
+            memcpy(host + i * 8, &v, 8);
+        }
+        break;
     }
 }
 

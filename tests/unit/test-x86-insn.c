@@ -535,6 +535,31 @@ static void test_rep_string(void **state)
 }
 
 /*
+ * rep stos fills a page at a time on host pointers (exec-string.c's host_fill): a value of
+ * like bytes as one memset, the others element by element; neither writes past the count.
+ */
+static void test_rep_stos_fills(void **state)
+{
+    CPUX86State *env = real_mode();
+
+    memset(ram.ram_ptr + 0x2300, 0xee, 0x300);
+    /* mov di,0x2300; mov ax,0x1234; mov cx,5; rep stosw; mov di,0x2400; mov eax,0x12347777;
+     * mov cx,3; rep stosw; mov di,0x2500; mov eax,0x77; mov cx,2; rep stosd; hlt */
+    load(0x1000, "bf 00 23 b8 34 12 b9 05 00 f3 ab bf 00 24 66 b8 77 77 34 12 b9 03 00 f3 ab "
+                 "bf 00 25 66 b8 77 00 00 00 b9 02 00 66 f3 ab f4");
+    run_to_hlt(env, 20);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(ram_l(0x2300 + 2 * i) & 0xffff, 0x1234);
+    }
+    assert_int_equal(ram_l(0x230a) & 0xffff, 0xeeee);
+    assert_int_equal(ram_l(0x2400), 0x77777777);
+    assert_int_equal(ram_l(0x2404), 0xeeee7777);
+    assert_int_equal(ram_l(0x2500), 0x77);
+    assert_int_equal(ram_l(0x2504), 0x77);
+    assert_int_equal(ram_l(0x2508), 0xeeeeeeee);
+}
+
+/*
  * A rep runs in bounded steps: rip stays on it until the count is exhausted. rep stosd of
  * 256 KiB (the 64 KiB segment four times over, di wrapping) is more than one step's work
  * even a page at a time; rep lodsb goes element by element.
@@ -700,6 +725,7 @@ int main(void)
         cmocka_unit_test(test_long_mode_entry),
         cmocka_unit_test(test_fetch_across_pages),
         cmocka_unit_test(test_rep_string),
+        cmocka_unit_test(test_rep_stos_fills),
         cmocka_unit_test(test_rep_is_restartable),
         cmocka_unit_test(test_decode_lengths),
         cmocka_unit_test(test_no_raise_forms_raise_nothing),
