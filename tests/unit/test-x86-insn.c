@@ -515,6 +515,34 @@ static void test_fetch_across_pages(void **state)
     assert_int_equal(ram_q(env->regs[R_ESP] + 8), 0x1ffffe); /* the faulting instruction */
 }
 
+/*
+ * An instruction across two RAM pages is decoded from both through the fetch entries and
+ * cached by its physical address (exec.c's fetch_across): a store to its bytes in the
+ * second page is seen the next time it runs.
+ */
+static void test_fetch_across_ram_pages(void **state)
+{
+    CPUX86State *env = enter_long_mode();
+
+    /* mov eax,0x7ffc; jmp rax; at 0x7ffc: nop; nop; mov rax,imm64 (crosses into 0x8000) */
+    load(0x1100, "b8 fc 7f 00 00 ff e0");
+    load(0x7ffc, "90 90 48 b8 11 22 33 44 55 66 77 88 f4");
+    for (int i = 0; i < 40 && env->rip != 0x7ffc; i++) {
+        x86_cpu_step(cpu);
+    }
+    assert_int_equal(env->rip, 0x7ffc);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
+    }
+    assert_int_equal(env->rip, 0x8008);
+    assert_int_equal(env->regs[R_EAX], 0x8877665544332211ULL);
+    ram.ram_ptr[0x8000] = 0x99;
+    ram.ram_ptr[0x8003] = 0xaa;
+    env->rip = 0x7ffe;
+    assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
+    assert_int_equal(env->regs[R_EAX], 0x88776655aa332299ULL);
+}
+
 static void test_rep_string(void **state)
 {
     CPUX86State *env = real_mode();
@@ -724,6 +752,7 @@ int main(void)
         cmocka_unit_test(test_privilege_change),
         cmocka_unit_test(test_long_mode_entry),
         cmocka_unit_test(test_fetch_across_pages),
+        cmocka_unit_test(test_fetch_across_ram_pages),
         cmocka_unit_test(test_rep_string),
         cmocka_unit_test(test_rep_stos_fills),
         cmocka_unit_test(test_rep_is_restartable),
