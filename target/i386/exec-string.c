@@ -181,27 +181,29 @@ static uint64_t rep_page_chunk(CPUX86State *env, const X86Insn *d, uint64_t coun
 
     /* The source first, as the element path reads before it writes (no D set for nothing). */
     if (d->op == OP_MOVS) {
-        if (x86_probe_mem(env, src_seg, si, size, false, &src) != X86_EXCP_NONE || !src.host) {
+        if (x86_probe_mem(env, src_seg, si, size, false, &src) != X86_EXCP_NONE || src.pages != 1 ||
+            !src.page[0].host) {
             return 0;
         }
-        n = MIN(n, page_room(src.la, si, am, size, down));
+        n = MIN(n, page_room(src.page[0].la, si, am, size, down));
     }
-    if (n == 0 || x86_probe_mem(env, R_ES, di, size, true, &dst) != X86_EXCP_NONE || !dst.host) {
+    if (n == 0 || x86_probe_mem(env, R_ES, di, size, true, &dst) != X86_EXCP_NONE ||
+        dst.pages != 1 || !dst.page[0].host) {
         return 0;
     }
-    n = MIN(n, page_room(dst.la, di, am, size, down));
+    n = MIN(n, page_room(dst.page[0].la, di, am, size, down));
     if (n == 0) {
         return 0;
     }
     len = n * size;
     if (d->op == OP_MOVS) {
-        host_move(dst.host, src.host, n, size, down);
+        host_move(dst.page[0].host, src.page[0].host, n, size, down);
     } else {
-        host_fill((uint8_t *)dst.host - (down ? len - size : 0), n, size,
+        host_fill((uint8_t *)dst.page[0].host - (down ? len - size : 0), n, size,
                   x86_get_reg(env, d, R_EAX, size));
     }
-    if (dst.code) { /* written first, then dropped, as every store to a code page */
-        tb_invalidate_phys_range(dst.pa - (down ? len - size : 0), len);
+    if (dst.page[0].code) { /* written first, then dropped, as every store to a code page */
+        tb_invalidate_phys_range(dst.page[0].pa - (down ? len - size : 0), len);
     }
     if (d->op == OP_MOVS) {
         x86_set_reg(env, d, R_ESI, d->addrsize, env->regs[R_ESI] + (down ? -len : len));

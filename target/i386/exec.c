@@ -44,51 +44,18 @@ void x86_set_reg(CPUX86State *env, const X86Insn *d, int reg, int size, uint64_t
     }
 }
 
-/* The n bytes at la (in one page) as a store sees them: the fault the store would raise. */
-static int probe_page_write(CPUX86State *env, uint64_t la, int n)
-{
-    X86CPU *cpu = x86_env_cpu(env);
-    int excp, idx = x86_mmu_index(env);
-    void *host;
-    hwaddr pa;
-    bool code;
-
-    if (tlb_entry(&cpu->tlb, idx, la)->addr_write == (la & TARGET_PAGE_MASK)) {
-        return X86_EXCP_NONE;
-    }
-    excp = tlb_probe(&cpu->parent_obj, la, n, MMU_DATA_STORE, idx, &host, &pa, &code);
-    return excp == X86_EXCP_BUS ? X86_EXCP_NONE : excp; /* nothing there: no fault either */
-}
-
 int x86_probe_write(CPUX86State *env, int seg, uint64_t off, int size, void **host)
 {
-    CPUTLBEntry *e;
-    uint64_t la, next;
-    int n, excp;
+    X86MemProbe p;
+    int excp = x86_probe_mem(env, seg, off, size, true, &p);
 
-    *host = NULL;
-    if (x86_linear(env, seg, off, &la) != X86_EXCP_NONE) {
+    if (p.pages == 0) {
+        *host = NULL;
         return X86_EXCP_NONE; /* non-canonical: the access raises its #GP/#SS */
     }
-    e = tlb_entry(&x86_env_cpu(env)->tlb, x86_mmu_index(env), la);
-    if (likely(e->addr_write == ((la + size - 1) & TARGET_PAGE_MASK))) {
-        /* A RAM page the TLB lets us write without the slow path; x86 has no write-only
-         * page, so it can be read there too. */
-        *host = (void *)(uintptr_t)(la + e->addend);
-        return X86_EXCP_NONE;
-    }
-    n = TARGET_PAGE_SIZE - (la & ~TARGET_PAGE_MASK);
-    excp = probe_page_write(env, la, n < size ? n : size);
-    if (excp != X86_EXCP_NONE || n >= size) {
-        return excp;
-    }
-    /* Across a page: the second page too (the first one's fault is reported first, as the
-     * host does). */
-    next = la + n;
-    if (!x86_code64(env)) {
-        next &= 0xffffffffu;
-    }
-    return probe_page_write(env, next, size - n);
+    /* x86 has no write-only page, so the bytes can be read there too. */
+    *host = excp == X86_EXCP_NONE && p.pages == 1 && !p.page[0].code ? p.page[0].host : NULL;
+    return excp;
 }
 
 static uint64_t host_load(const void *host, int size)
