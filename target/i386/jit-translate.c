@@ -240,15 +240,32 @@ static bool flags_unseen(const X86Insn *d)
     case OP_CBW:
     case OP_CWD:
         return d->no_raise;
+    case OP_GRP3: /* not */
+        return (d->reg & 7) == 2 && d->no_raise;
     default:
         return false;
     }
 }
 
-/* Register forms that write the whole flags record, reading no flags and raising nothing. */
+/* Register forms that write the whole flags record, reading no flags and raising nothing:
+ * x86_jit_static_cc's (add, sub, cmp, the logic group, test), neg, and shl/shr/sar by a
+ * constant other than 0 (a count of 0 leaves the flags alone). */
 static bool flags_overwritten(const X86Insn *d)
 {
-    return x86_jit_static_cc(d) && !d->mem && !d->lock && d->no_raise;
+    int count = d->opc >= 0xd0 ? 1 : (int)d->imm;
+
+    if (d->mem || d->lock || !d->no_raise || d->map != 0) {
+        return false;
+    }
+    switch (d->op) {
+    case OP_GRP3:
+        return (d->reg & 7) == 3 || x86_jit_static_cc(d);
+    case OP_SHIFT:
+        return (d->reg & 7) >= 4 && d->opc != 0xd2 && d->opc != 0xd3 &&
+               (count & (d->opsize == 8 ? 0x3f : 0x1f)) != 0;
+    default:
+        return x86_jit_static_cc(d) != 0;
+    }
 }
 
 /*
