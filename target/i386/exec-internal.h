@@ -257,7 +257,7 @@ int x86_cmpxchg_pair(CPUX86State *env, const X86Insn *d, int half);
  * Could size bytes at seg:off be stored? X86_EXCP_NONE, or the fault the store would raise:
  * #PF with W set, on the first page that refuses (both pages of an access across one).
  * A non-canonical address is left to the access (#GP/#SS). *host: the bytes, when they lie in
- * one RAM page the TLB lets us write (NULL otherwise).
+ * one RAM page without translated code (NULL otherwise). x86_probe_mem's, for a store.
  */
 int x86_probe_write(CPUX86State *env, int seg, uint64_t off, int size, void **host);
 /* Write rip, truncated to the operand size of the branch (16/32-bit code). */

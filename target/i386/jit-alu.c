@@ -170,8 +170,11 @@ static bool gen_rotate(X86Buf *b, const X86Insn *d)
     if ((d->opc != 0xc1 && d->opc != 0xd1) || op > 1) {
         return false;
     }
-    if (c == 0) { /* no flags; a 32-bit register's upper half is cleared */
+    if (c == 0 || x86_jit_flags_dead) { /* no flags (to keep); the upper half cleared */
         get_reg(b, w, X86_RAX, d->rm);
+        if (c != 0) {
+            x86_shift_ri(b, op == 0 ? X86_ROL : X86_ROR, w, X86_RAX, c);
+        }
         put_reg(b, d->rm, X86_RAX);
         return true;
     }

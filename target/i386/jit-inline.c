@@ -68,9 +68,14 @@ static bool alu_form(const X86Insn *d, AluForm *f)
     return true;
 }
 
+__thread bool x86_jit_flags_dead;
+
 /* The lazy flags record (tb-info.h); clobbers rax. */
 void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry)
 {
+    if (x86_jit_flags_dead) {
+        return;
+    }
     x86_mov_mr(b, true, ENV_FIELD(cc.res), X86_RDX);
     if (op != X86_CC_LOGIC) { /* no reader of a logic record looks at a or b (cc_helper.c) */
         x86_mov_mr(b, true, ENV_FIELD(cc.a), X86_RAX);

@@ -419,13 +419,6 @@ int x86_write_sys(CPUX86State *env, uint64_t la, int size, uint64_t val)
     return store(env, la, size, sys_mmu_index(env), val);
 }
 
-/* Is la canonical for the linear address width (48 bits, 57 with CR4.LA57)? */
-static bool canonical(const CPUX86State *env, uint64_t la)
-{
-    int bits = (env->cr[4] & CR4_LA57) ? 57 : 48;
-    return (uint64_t)sextract64(la, 0, bits) == la;
-}
-
 /*
  * seg:offset → linear. In 64-bit code only FS and GS have a base and the address must be
  * canonical (#SS(0) through SS, else #GP(0)); outside it the linear address is 32 bits.
@@ -434,7 +427,7 @@ int x86_linear(CPUX86State *env, int seg, uint64_t off, uint64_t *la)
 {
     if (x86_code64(env)) {
         *la = seg >= R_FS ? env->segs[seg].base + off : off;
-        if (unlikely(!canonical(env, *la))) {
+        if (unlikely(!x86_canonical(env, *la))) {
             env->error_code = 0;
             return seg == R_SS ? EXCP0C_STACK : EXCP0D_GPF;
         }
@@ -442,11 +435,6 @@ int x86_linear(CPUX86State *env, int seg, uint64_t off, uint64_t *la)
     }
     *la = (env->segs[seg].base + off) & 0xffffffffu;
     return X86_EXCP_NONE;
-}
-
-bool x86_canonical(const CPUX86State *env, uint64_t la)
-{
-    return canonical(env, la);
 }
 
 int x86_read_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t *val)
@@ -465,29 +453,51 @@ int x86_write_mem(CPUX86State *env, int seg, uint64_t off, int size, uint64_t va
     return excp != X86_EXCP_NONE ? excp : x86_write_linear(env, la, size, val);
 }
 
+/* x86_probe_mem's part on one page: n bytes at la, from the TLB entry or its slow path. */
+static int probe_page(X86CPU *cpu, int mmu_idx, uint64_t la, int n, bool write, X86MemPage *pg)
+{
+    CPUTLBEntry *e = tlb_entry(&cpu->tlb, mmu_idx, la);
+    int excp;
+
+    pg->la = la;
+    pg->code = false;
+    /* A tag equal to the page (no flag: RAM, no code) as load() and store() check inline. */
+    if ((write ? e->addr_write : e->addr_read) == (la & TARGET_PAGE_MASK)) {
+        pg->host = (void *)(uintptr_t)(la + e->addend);
+        pg->pa = cpu->tlb.paddr[mmu_idx][e - cpu->tlb.table[mmu_idx]] | (la & ~TARGET_PAGE_MASK);
+        return X86_EXCP_NONE;
+    }
+    excp = tlb_probe(&cpu->parent_obj, la, n, write ? MMU_DATA_STORE : MMU_DATA_LOAD, mmu_idx,
+                     &pg->host, &pg->pa, &pg->code);
+    if (excp != X86_EXCP_NONE) {
+        pg->host = NULL;
+    }
+    return excp == X86_EXCP_BUS ? X86_EXCP_NONE : excp; /* nothing there: no fault either */
+}
+
 int x86_probe_mem(CPUX86State *env, int seg, uint64_t off, int size, bool write, X86MemProbe *p)
 {
     X86CPU *cpu = x86_env_cpu(env);
-    int mmu_idx = x86_mmu_index(env), excp = x86_linear(env, seg, off, &p->la);
-    CPUTLBEntry *e;
+    int mmu_idx = x86_mmu_index(env), n, excp;
+    uint64_t la;
 
-    p->host = NULL;
+    p->pages = 0;
+    p->page[0].host = p->page[1].host = NULL;
+    excp = x86_linear(env, seg, off, &la);
     if (excp != X86_EXCP_NONE) {
         return excp;
     }
-    if ((p->la & ~TARGET_PAGE_MASK) + size > TARGET_PAGE_SIZE) {
-        return X86_EXCP_NONE; /* crosses a page: the caller takes it the ordinary way */
+    p->pages = 1;
+    n = TARGET_PAGE_SIZE - (la & ~TARGET_PAGE_MASK);
+    excp = probe_page(cpu, mmu_idx, la, MIN(n, size), write, &p->page[0]);
+    if (excp != X86_EXCP_NONE || n >= size) {
+        return excp;
     }
-    /* A tag equal to the page (no flag: RAM, no code) as load() and store() check inline. */
-    e = tlb_entry(&cpu->tlb, mmu_idx, p->la);
-    if ((write ? e->addr_write : e->addr_read) == (p->la & TARGET_PAGE_MASK)) {
-        p->host = (void *)(uintptr_t)(p->la + e->addend);
-        p->pa = cpu->tlb.paddr[mmu_idx][e - cpu->tlb.table[mmu_idx]] | (p->la & ~TARGET_PAGE_MASK);
-        p->code = false;
-        return X86_EXCP_NONE;
-    }
-    return tlb_probe(&cpu->parent_obj, p->la, size, write ? MMU_DATA_STORE : MMU_DATA_LOAD, mmu_idx,
-                     &p->host, &p->pa, &p->code);
+    /* Across a page: the second one too (the first one's fault is reported first, as the
+     * host does). */
+    p->pages = 2;
+    la = (la + n) & (x86_code64(env) ? ~0ULL : 0xffffffffu);
+    return probe_page(cpu, mmu_idx, la, size - n, write, &p->page[1]);
 }
 
 static uint64_t size_mask(int size)

@@ -68,8 +68,16 @@ void x86_jit_gen_alu_op(X86Buf *b, int op, int size);
 /* The register forms of jit-alu.c: false if d is not one. */
 bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known);
 /* Store the lazy flags record: res in rdx, a in rax, b in rcx (not stored for X86_CC_LOGIC),
- * op and size; carry, unless X86_NOREG, holds 0 or 1 added to op (ADD -> ADC1, SUB -> SBB1). */
+ * op and size; carry, unless X86_NOREG, holds 0 or 1 added to op (ADD -> ADC1, SUB -> SBB1).
+ * Nothing while x86_jit_flags_dead. */
 void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry);
+/*
+ * Set by the translator (jit-translate.c) while it emits an instruction whose flags nothing
+ * sees: a later instruction of the block overwrites the whole record before any reader of
+ * the flags, handler call, memory access or exit. Its inline code then stores no record (and
+ * a rotate computes no flags); a handler, where one runs, records them as ever.
+ */
+extern __thread bool x86_jit_flags_dead;
 /* r8 = CF of the lazy flags (0 or 1), as x86_cc_carry; clobbers the caller-saved registers.
  * known: the record as far as the translator knows it (X86_JIT_CC_HOST above). */
 void x86_jit_gen_carry(X86Buf *b, unsigned known);

@@ -515,6 +515,34 @@ static void test_fetch_across_pages(void **state)
     assert_int_equal(ram_q(env->regs[R_ESP] + 8), 0x1ffffe); /* the faulting instruction */
 }
 
+/*
+ * An instruction across two RAM pages is decoded from both through the fetch entries and
+ * cached by its physical address (exec.c's fetch_across): a store to its bytes in the
+ * second page is seen the next time it runs.
+ */
+static void test_fetch_across_ram_pages(void **state)
+{
+    CPUX86State *env = enter_long_mode();
+
+    /* mov eax,0x7ffc; jmp rax; at 0x7ffc: nop; nop; mov rax,imm64 (crosses into 0x8000) */
+    load(0x1100, "b8 fc 7f 00 00 ff e0");
+    load(0x7ffc, "90 90 48 b8 11 22 33 44 55 66 77 88 f4");
+    for (int i = 0; i < 40 && env->rip != 0x7ffc; i++) {
+        x86_cpu_step(cpu);
+    }
+    assert_int_equal(env->rip, 0x7ffc);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
+    }
+    assert_int_equal(env->rip, 0x8008);
+    assert_int_equal(env->regs[R_EAX], 0x8877665544332211ULL);
+    ram.ram_ptr[0x8000] = 0x99;
+    ram.ram_ptr[0x8003] = 0xaa;
+    env->rip = 0x7ffe;
+    assert_int_equal(x86_cpu_step(cpu), X86_EXCP_NONE);
+    assert_int_equal(env->regs[R_EAX], 0x88776655aa332299ULL);
+}
+
 static void test_rep_string(void **state)
 {
     CPUX86State *env = real_mode();
@@ -532,6 +560,31 @@ static void test_rep_string(void **state)
     assert_int_equal(ram_l(0x2200) & 0xffffff, 0x5a5a5a);
     assert_int_equal(env->regs[R_ECX] & 0xffff, 0);
     assert_true(x86_get_eflags(env) & CC_Z);
+}
+
+/*
+ * rep stos fills a page at a time on host pointers (exec-string.c's host_fill): a value of
+ * like bytes as one memset, the others element by element; neither writes past the count.
+ */
+static void test_rep_stos_fills(void **state)
+{
+    CPUX86State *env = real_mode();
+
+    memset(ram.ram_ptr + 0x2300, 0xee, 0x300);
+    /* mov di,0x2300; mov ax,0x1234; mov cx,5; rep stosw; mov di,0x2400; mov eax,0x12347777;
+     * mov cx,3; rep stosw; mov di,0x2500; mov eax,0x77; mov cx,2; rep stosd; hlt */
+    load(0x1000, "bf 00 23 b8 34 12 b9 05 00 f3 ab bf 00 24 66 b8 77 77 34 12 b9 03 00 f3 ab "
+                 "bf 00 25 66 b8 77 00 00 00 b9 02 00 66 f3 ab f4");
+    run_to_hlt(env, 20);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(ram_l(0x2300 + 2 * i) & 0xffff, 0x1234);
+    }
+    assert_int_equal(ram_l(0x230a) & 0xffff, 0xeeee);
+    assert_int_equal(ram_l(0x2400), 0x77777777);
+    assert_int_equal(ram_l(0x2404), 0xeeee7777);
+    assert_int_equal(ram_l(0x2500), 0x77);
+    assert_int_equal(ram_l(0x2504), 0x77);
+    assert_int_equal(ram_l(0x2508), 0xeeeeeeee);
 }
 
 /*
@@ -699,7 +752,9 @@ int main(void)
         cmocka_unit_test(test_privilege_change),
         cmocka_unit_test(test_long_mode_entry),
         cmocka_unit_test(test_fetch_across_pages),
+        cmocka_unit_test(test_fetch_across_ram_pages),
         cmocka_unit_test(test_rep_string),
+        cmocka_unit_test(test_rep_stos_fills),
         cmocka_unit_test(test_rep_is_restartable),
         cmocka_unit_test(test_decode_lengths),
         cmocka_unit_test(test_no_raise_forms_raise_nothing),

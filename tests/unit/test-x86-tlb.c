@@ -236,6 +236,36 @@ static void test_reserved_and_nx(void **state)
     assert_int_equal(env->error_code, 9);
 }
 
+/*
+ * x86_probe_mem, the one probe of string instructions and stores that must not fault
+ * halfway: an access across two pages is checked on both (the second one's fault, with A and
+ * D set on the first as the store would), and each page's host and physical address given.
+ */
+static void test_probe_both_pages(void **state)
+{
+    CPUX86State *env = long_mode(0);
+    X86MemProbe p;
+
+    env->cr[0] |= CR0_WP;
+    set_pte(VA_A, 0x200000 | PG_P | PG_RW);
+    set_pte(VA_B, 0x201000 | PG_P | PG_A | PG_D); /* read-only */
+    assert_int_equal(x86_probe_mem(env, R_DS, VA_B - 4, 8, false, &p), X86_EXCP_NONE);
+    assert_int_equal(p.pages, 2);
+    assert_ptr_equal(p.page[0].host, ram.ram_ptr + 0x200ffc);
+    assert_int_equal(p.page[1].la, VA_B);
+    assert_ptr_equal(p.page[1].host, ram.ram_ptr + 0x201000);
+    assert_int_equal(p.page[1].pa, 0x201000);
+    assert_int_equal(x86_probe_mem(env, R_DS, VA_B - 4, 8, true, &p), EXCP0E_PAGE);
+    assert_int_equal(env->cr[2], VA_B);
+    assert_int_equal(env->error_code, 3); /* present, write */
+    assert_int_equal(pte(VA_A) & PG_D, PG_D);
+    assert_int_equal(x86_probe_mem(env, R_DS, VA_A + 8, 8, true, &p), X86_EXCP_NONE);
+    assert_int_equal(p.pages, 1);
+    assert_int_equal(p.page[0].pa, 0x200008);
+    assert_int_equal(x86_probe_mem(env, R_DS, 1ULL << 47, 8, false, &p), EXCP0D_GPF);
+    assert_int_equal(p.pages, 0);
+}
+
 /* Real mode at 0:0x1000: mov ecx, 2000000; l: lock inc dword [0x5000]; dec ecx; jnz l; hlt */
 #define LOCK_LOOPS 2000000
 static const uint8_t lock_loop[] = {0x66, 0xb9, 0x80, 0x84, 0x1e, 0x00, 0xf0, 0x66, 0xff,
@@ -297,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_wp_change_rechecks_write_rights),
         cmocka_unit_test(test_accessed_then_dirty),
         cmocka_unit_test(test_reserved_and_nx),
+        cmocka_unit_test(test_probe_both_pages),
         cmocka_unit_test(test_locked_increments_from_two_harts),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
