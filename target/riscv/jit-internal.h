@@ -25,7 +25,7 @@ enum {
 
 /* Cold stubs per block; a record adds at most JIT_COLD_PER_REC (an FP fast path: FS check,
  * guard, result check, FS dirty, the raise of the fallback; an FP load: FS check, TLB miss,
- * addend guess, FS dirty). */
+ * page range miss, FS dirty). */
 #define JIT_COLD_PER_REC 6
 #define JIT_MAX_COLD (4 * TB_MAX_INSNS)
 /* A COLD_LOAD memop flag: the fast path's value is in xmm0, so the miss path puts it there. */
