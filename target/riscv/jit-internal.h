@@ -87,6 +87,14 @@ struct JitCtx {
      * write or helper call since (nothing else writes frm, and fflags only accrue). */
     bool fp_guard_held;
     uint8_t *loop_entry;
+    /*
+     * Bit g: x[g] holds a sign-extended 32-bit value, from a record before on this path (a
+     * *W operation, a load narrower than 64 bits, logic of two such values), so a sext.w
+     * (addiw rd, rs, 0) of it is a move. Empty at the block's (and the loop's) start; a
+     * record's rd loses its bit before the record is translated, which asks sext32_in (the
+     * bits before it).
+     */
+    uint32_t sext32, sext32_in;
     RegCache regs;
     unsigned last_use[JIT_NCACHE], flast_use[JIT_NFCACHE], clock;
     JitCold cold[JIT_MAX_COLD];

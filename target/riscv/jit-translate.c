@@ -30,6 +30,16 @@ X86Buf *jit_buf(JitCtx *c)
     return c->b;
 }
 
+bool jit_known_sext32(const JitCtx *c, int g)
+{
+    return g == 0 || (c->sext32_in >> g & 1);
+}
+
+void jit_note_sext32(JitCtx *c)
+{
+    c->sext32 |= 1u << c->r->rd;
+}
+
 /* Remember a cold stub reached through the rel32 at branch, resuming at the current point. */
 static JitCold *cold_add(JitCtx *c, int kind, uint8_t *branch, unsigned memop)
 {
@@ -200,6 +210,9 @@ static void gen_load(JitCtx *c, unsigned size, bool sign)
     x86_load(c->b, size, sign, X86_RAX, at);
     k->resume = c->b->p;
     jit_st(c, c->r->rd, X86_RAX);
+    if (size < 4 || (size == 4 && sign)) {
+        jit_note_sext32(c);
+    }
 }
 
 static void gen_store(JitCtx *c, unsigned size)
@@ -720,8 +733,11 @@ static void translate_records(JitCtx *c, bool loop)
         fp_loop_preamble(c);
         c->loop_entry = c->b->p;
     }
+    c->sext32 = 0;
     for (c->idx = 0; c->idx <= c->tb->n_insns && !c->ended; c->idx++) {
         c->r = &c->tb->insns[c->idx];
+        c->sext32_in = c->sext32;
+        c->sext32 &= ~(1u << c->r->rd);
         if (c->n_cold > JIT_MAX_COLD - JIT_COLD_PER_REC || !gen_record(c)) {
             c->loop_failed |= c->loop;
             break;

@@ -974,6 +974,45 @@ static void test_load_range_dropped(void **state)
 }
 
 /*
+ * sext.w (addiw rd, rs, 0) is a move only where rs is known to hold a sign-extended 32-bit
+ * value (JitCtx.sext32): after lw, srliw by 1..31, logic of two such values; not after an
+ * ld into the same register, srliw by 0, or logic with a full 64-bit value.
+ */
+static void test_sext32_known(void **state)
+{
+    const uint32_t code[] = {0x00052283u /* lw x5, 0(x10) */,
+                             0x00053283u /* ld x5, 0(x10) */,
+                             0x0002831bu /* sext.w x6, x5 */,
+                             0x0014539bu /* srliw x7, x8, 1 */,
+                             0x0004549bu /* srliw x9, x8, 0 */,
+                             0x0004881bu /* sext.w x16, x9 */,
+                             0x00052283u /* lw x5, 0(x10) */,
+                             0x00c2c5b3u /* xor x11, x5, x12 */,
+                             0x0005869bu /* sext.w x13, x11 */,
+                             0xfff2f713u /* andi x14, x5, -1 */,
+                             0x0007079bu /* sext.w x15, x14 */,
+                             0x0036589bu /* srliw x17, x12, 3 */,
+                             0x0058c933u /* xor x18, x17, x5 */,
+                             0x0009091bu /* sext.w x18, x18 */,
+                             WFI};
+    const uint64_t word = 0x123456789abcdef0ULL, x12 = 0x0123456789abcdefULL;
+    GenRng r = {.s = 0x5e37 | 1};
+
+    make_init(&r, &h.init);
+    memcpy(&h.init.ram[WINDOW - RAM_BASE], &word, 8);
+    h.init.x[10] = WINDOW;
+    h.init.x[8] = ~0ULL;
+    h.init.x[12] = x12;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[6], (uint64_t)(int32_t)word);
+    assert_int_equal(h.jit.x[7], 0x7fffffffu);
+    assert_int_equal(h.jit.x[9], ~0ULL);
+    assert_int_equal(h.jit.x[13], (uint64_t)(int32_t)(word ^ x12));
+    assert_int_equal(h.jit.x[15], (uint64_t)(int32_t)word);
+    assert_int_equal(h.jit.x[18], (uint64_t)(int32_t)((uint32_t)x12 >> 3 ^ (uint32_t)word));
+}
+
+/*
  * A loop the compiler rotated (translate.c): its head's backward branch out of the loop is a
  * side exit, so the block at LOOP runs to the j back to it, and that block is a loop-mode one.
  */
@@ -1066,6 +1105,7 @@ int main(void)
         cmocka_unit_test(test_load_addend_guess),
         cmocka_unit_test(test_load_range),
         cmocka_unit_test(test_load_range_dropped),
+        cmocka_unit_test(test_sext32_known),
         cmocka_unit_test(test_rotated_loop),
         cmocka_unit_test(test_long),
     };
