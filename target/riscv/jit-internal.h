@@ -30,6 +30,8 @@ enum {
 #define JIT_MAX_COLD (4 * TB_MAX_INSNS)
 /* A COLD_LOAD memop flag: the fast path's value is in xmm0, so the miss path puts it there. */
 #define COLD_MO_XMM0 0x80
+/* A COLD_HINT memop flag: rsi holds va - lo (tlb_probe_load), not va. */
+#define COLD_MO_VA_OFF 0x40
 
 /*
  * The register cache: the guest registers a block uses live in host

@@ -150,14 +150,21 @@ static JitCold *tlb_probe_load(JitCtx *c, unsigned memop)
     X86Buf *b = c->b;
     JitCold *h;
 
+    /* va - lo in rsi itself when the load addresses through x[rs1] (load_mem), the miss
+     * path adding lo back: one mov less on every load */
+    bool in_rsi = c->r->rs1 != 0;
+    X86Reg t = in_rsi ? X86_RSI : X86_RAX;
+
     x86_mov_rm(b, true, X86_RDX,
                x86_mem(JIT_CPU, hint_off(c, c->idx, offsetof(JitLoadHints, addend))));
-    x86_mov_rr(b, true, X86_RAX, X86_RSI);
-    x86_alu_rm(b, X86_SUB, true, X86_RAX,
+    if (!in_rsi) {
+        x86_mov_rr(b, true, X86_RAX, X86_RSI);
+    }
+    x86_alu_rm(b, X86_SUB, true, t,
                x86_mem(JIT_CPU, hint_off(c, c->idx, offsetof(JitLoadHints, lo))));
-    x86_alu_rm(b, X86_CMP, true, X86_RAX,
+    x86_alu_rm(b, X86_CMP, true, t,
                x86_mem(JIT_CPU, hint_off(c, c->idx, offsetof(JitLoadHints, lim))));
-    h = cold_add(c, COLD_HINT, x86_jcc(b, X86_CC_AE, NULL), memop);
+    h = cold_add(c, COLD_HINT, x86_jcc(b, X86_CC_AE, NULL), memop | (in_rsi ? COLD_MO_VA_OFF : 0));
     h->resume = b->p;
     /* the slow path: its branch is emitted in h's stub, which gen_cold runs first */
     return cold_add(c, COLD_LOAD, NULL, memop);
@@ -540,6 +547,10 @@ static void gen_cold_hint(JitCtx *c, JitCold *k)
 {
     X86Buf *b = c->b;
 
+    if (k->memop & COLD_MO_VA_OFF) { /* rsi = va - lo: va again */
+        x86_alu_rm(b, X86_ADD, true, X86_RSI,
+                   x86_mem(JIT_CPU, hint_off(c, k->idx, offsetof(JitLoadHints, lo))));
+    }
     x86_mov_ri(b, X86_RAX, (uint32_t)hint_off(c, k->idx, offsetof(JitLoadHints, lo)));
     x86_mov_ri(b, X86_RDX, (k->memop & 0xf) - 1);
     x86_call(b, jit_stubs.hint_miss); /* a rel32 call within the arena: rax survives */
