@@ -60,7 +60,7 @@ static void tlb_init_zeroed(CPUTLB *tlb)
         tlb->table[mmu_idx][CPU_TLB_SIZE - 1] = invalid;
     }
     memset(tlb->vtable, 0xff, sizeof(tlb->vtable));
-    tlb_jit_hints_clear(tlb);
+    /* the load sites' ranges: lim = 0 already, empty (no write: no page touched) */
 }
 
 void tlb_flush(CPUState *cs)
