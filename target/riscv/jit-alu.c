@@ -106,7 +106,8 @@ static void put_in_place(JitCtx *c, X86Reg h, bool w32)
 /*
  * A *W result already sign-extended: srliw by 1..31 (bit 31 clear; x86's 32-bit shift
  * zero-extends) and sext.w (addiw rd, rs, 0) of a value known to be one. The sign extension
- * was a movsx on the dependency chain of xorshift and CRC loops (tests/bench).
+ * was a movsx on the dependency chain of xorshift and CRC loops: tests/bench CPU seconds,
+ * medians of 6 alternating runs on a loaded host, 0.941 s -> 0.902 s.
  */
 static void put_sext_done(JitCtx *c, X86Reg h)
 {
