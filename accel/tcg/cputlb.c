@@ -46,6 +46,11 @@ typedef struct TLBTarget {
  * resets before the hart runs) does nothing, and the scans for a code page skip the modes
  * nothing was filled in. Issue 7: the tiny ELF's run went from 249 to 219 page faults.
  */
+void tlb_jit_hints_clear(CPUTLB *tlb)
+{
+    memset(tlb->jit_hint.lim, 0, sizeof(tlb->jit_hint.lim));
+}
+
 static void tlb_init_zeroed(CPUTLB *tlb)
 {
     static const CPUTLBEntry invalid = {TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
@@ -55,6 +60,7 @@ static void tlb_init_zeroed(CPUTLB *tlb)
         tlb->table[mmu_idx][CPU_TLB_SIZE - 1] = invalid;
     }
     memset(tlb->vtable, 0xff, sizeof(tlb->vtable));
+    /* the load sites' ranges: lim = 0 already, empty (no write: no page touched) */
 }
 
 void tlb_flush(CPUState *cs)
@@ -67,6 +73,7 @@ void tlb_flush(CPUState *cs)
         /* All-ones bytes make every tag TLB_INVALID. */
         memset(tlb->table, 0xff, sizeof(tlb->table));
         memset(tlb->vtable, 0xff, sizeof(tlb->vtable));
+        tlb_jit_hints_clear(tlb);
     }
     tlb->initialized = true;
     /* atomic: other vCPUs read it in tlb_page_fast_writable_elsewhere */
@@ -80,6 +87,9 @@ void tlb_flush_by_mmuidx(CPUState *cs, unsigned idxmap)
     if (!tlb->initialized) {
         tlb_flush(cs);
         return;
+    }
+    if (idxmap & tlb->filled_modes) {
+        tlb_jit_hints_clear(tlb); /* they do not say their mode: all go */
     }
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         if (idxmap & tlb->filled_modes & (1u << mmu_idx)) {
@@ -101,6 +111,13 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
     CPUTLB *tlb = cs->tlb;
     uint64_t page = vaddr & TARGET_PAGE_MASK;
 
+    JitLoadHints *h = &tlb->jit_hint;
+
+    for (int i = 0; i < JIT_HINT_SLOTS; i++) {
+        if (h->lim[i] && page - h->lo[i] < h->hi[i] - h->lo[i]) {
+            h->lim[i] = 0;
+        }
+    }
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, vaddr);
         if (!(tlb->filled_modes & (1u << mmu_idx))) {
@@ -120,6 +137,8 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
 void tlb_flush_nonglobal(CPUState *cs)
 {
     CPUTLB *tlb = cs->tlb;
+
+    tlb_jit_hints_clear(tlb);
 
     for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
         if (!(tlb->filled_modes & (1u << m))) {

@@ -173,42 +173,83 @@ void jit_emit_lookup(X86Buf *b)
     x86_jmp(b, jit_stubs.exit_plain);
 }
 
-_Static_assert(offsetof(CPUTLB, jit_hint_count) - offsetof(CPUTLB, jit_addend_hint) ==
-                   sizeof(((CPUTLB *)0)->jit_addend_hint),
-               "hint_miss finds a slot's count right after the hint array");
+/* A field of the slot whose lo is at [rbx + rdi] */
+static X86Mem hint_field(size_t field)
+{
+    return x86_mem_idx(JIT_CPU, X86_RDI, 1, (int32_t)(field - offsetof(JitLoadHints, lo)));
+}
+
+/* hint_miss's update of the slot at [rbx + rdi] with page rax, addend rdx: the range grows
+ * by the page when the page is next to it and has its addend, else becomes the page. */
+static void emit_hint_range(X86Buf *b)
+{
+    uint8_t *empty, *other, *up, *below, *set1, *set2;
+
+    x86_alu_mi(b, X86_CMP, true, hint_field(offsetof(JitLoadHints, lim)), 0);
+    empty = x86_jcc(b, X86_CC_E, NULL);
+    x86_alu_rm(b, X86_CMP, true, X86_RDX, hint_field(offsetof(JitLoadHints, addend)));
+    other = x86_jcc(b, X86_CC_NE, NULL);
+    x86_alu_rm(b, X86_CMP, true, X86_RAX, hint_field(offsetof(JitLoadHints, hi)));
+    up = x86_jcc(b, X86_CC_E, NULL);
+    x86_lea(b, X86_RCX, x86_mem(X86_RAX, TARGET_PAGE_SIZE));
+    x86_alu_rm(b, X86_CMP, true, X86_RCX, hint_field(offsetof(JitLoadHints, lo)));
+    below = x86_jcc(b, X86_CC_NE, NULL);
+    x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, lo)), X86_RAX);
+    set1 = x86_jmp(b, NULL);
+    x86_patch_rel32(up, b->p);
+    x86_alu_mi(b, X86_ADD, true, hint_field(offsetof(JitLoadHints, hi)), TARGET_PAGE_SIZE);
+    set2 = x86_jmp(b, NULL);
+    x86_patch_rel32(empty, b->p);
+    x86_patch_rel32(other, b->p);
+    x86_patch_rel32(below, b->p);
+    x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, lo)), X86_RAX);
+    x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, addend)), X86_RDX);
+    x86_lea(b, X86_RCX, x86_mem(X86_RAX, TARGET_PAGE_SIZE));
+    x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, hi)), X86_RCX);
+    x86_patch_rel32(set1, b->p);
+    x86_patch_rel32(set2, b->p);
+}
 
 /*
- * jit_stubs.hint_miss: a guessing slot takes the entry's addend as its next guess, or after
- * JIT_HINT_MISSES misses stops guessing (JIT_HINT_NONE: the site's branch here is then
- * always taken, which predicts well); a slot not guessing counts its accesses and guesses
- * again after JIT_HINT_PLAIN_RUN of them. One shared stub keeps each load's cold code to a
- * call (an inline copy per load made the Linux boot's JIT code bigger and slower).
+ * jit_stubs.hint_miss: a load site's access fell outside its page range (CPUTLB.jit_hint).
+ * The table's probe of va's page; a hit takes the page into the range (emit_hint_range) and
+ * sets lim for the site's size; then the access is checked against the range again (it can
+ * still miss: a page crossing into a page not in the range). One shared stub keeps each
+ * load's cold code to a call (an inline copy per load made the Linux boot's JIT code bigger
+ * and slower).
  */
 static void emit_hint_miss(X86Buf *b)
 {
-    X86Mem hint = x86_mem_idx(JIT_CPU, X86_RAX, 1, 0);
-    X86Mem count = x86_mem_idx(JIT_CPU, X86_RAX, 1, sizeof(((CPUTLB *)0)->jit_addend_hint));
-    uint8_t *guessing, *plain, *keep;
+    uint8_t *miss;
 
+    x86_push(b, X86_RDI);
+    x86_push(b, X86_R8);
+    x86_mov_rr(b, true, X86_RDI, X86_RAX);
+    x86_mov_rr(b, true, X86_R8, X86_RDX);
+    x86_mov_rr(b, true, X86_RAX, X86_RSI);
+    x86_alu_ri(b, X86_AND, true, X86_RAX, (int32_t)TARGET_PAGE_MASK);
+    x86_mov_rr(b, false, X86_RCX, X86_RSI);
+    x86_shift_ri(b, X86_SHR, false, X86_RCX, TARGET_PAGE_BITS - 5);
+    x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
+    x86_alu_rm(b, X86_CMP, true, X86_RAX,
+               x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addr_read)));
+    miss = x86_jcc(b, X86_CC_NE, NULL);
     x86_mov_rm(b, true, X86_RDX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
-    x86_alu_mi(b, X86_ADD, true, count, 1);
-    x86_alu_mi(b, X86_CMP, true, hint, JIT_HINT_NONE);
-    guessing = x86_jcc(b, X86_CC_NE, NULL);
-    x86_alu_mi(b, X86_CMP, true, count, JIT_HINT_PLAIN_RUN);
-    keep = x86_jcc(b, X86_CC_B, NULL);
-    x86_alu_mi(b, X86_AND, true, count, 0); /* guess again */
-    x86_mov_mr(b, true, hint, X86_RDX);
-    x86_patch_rel32(keep, b->p);
+    emit_hint_range(b);
+    x86_mov_rm(b, true, X86_RCX, hint_field(offsetof(JitLoadHints, hi)));
+    x86_alu_rm(b, X86_SUB, true, X86_RCX, hint_field(offsetof(JitLoadHints, lo)));
+    x86_alu_rr(b, X86_SUB, true, X86_RCX, X86_R8);
+    x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, lim)), X86_RCX);
+    x86_mov_rr(b, true, X86_RAX, X86_RSI);
+    x86_alu_rm(b, X86_SUB, true, X86_RAX, hint_field(offsetof(JitLoadHints, lo)));
+    x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RCX); /* CF: the access hits now */
+    x86_pop(b, X86_R8);
+    x86_pop(b, X86_RDI);
     x86_ret(b);
-    x86_patch_rel32(guessing, b->p);
-    x86_alu_mi(b, X86_CMP, true, count, JIT_HINT_MISSES);
-    plain = x86_jcc(b, X86_CC_AE, NULL);
-    x86_mov_mr(b, true, hint, X86_RDX);
-    x86_ret(b);
-    x86_patch_rel32(plain, b->p);
-    x86_alu_mi(b, X86_AND, true, count, 0);
-    x86_alu_mi(b, X86_AND, true, hint, 0);
-    x86_alu_mi(b, X86_OR, true, hint, JIT_HINT_NONE);
+    x86_patch_rel32(miss, b->p);
+    x86_alu_rr(b, X86_XOR, false, X86_RCX, X86_RCX); /* CF = 0 */
+    x86_pop(b, X86_R8);
+    x86_pop(b, X86_RDI);
     x86_ret(b);
 }
 

@@ -63,6 +63,9 @@ static void put(JitCtx *c, X86Reg h, bool w32)
         x86_movsx_rr(jit_buf(c), 32, h, h);
     }
     jit_st(c, jit_rec(c)->rd, h);
+    if (w32) {
+        jit_note_sext32(c);
+    }
 }
 
 /*
@@ -96,7 +99,22 @@ static void put_in_place(JitCtx *c, X86Reg h, bool w32)
         put(c, h, w32);
     } else if (w32) {
         x86_movsx_rr(jit_buf(c), 32, h, h);
+        jit_note_sext32(c);
     }
+}
+
+/*
+ * A *W result already sign-extended: srliw by 1..31 (bit 31 clear; x86's 32-bit shift
+ * zero-extends) and sext.w (addiw rd, rs, 0) of a value known to be one. The sign extension
+ * was a movsx on the dependency chain of xorshift and CRC loops: tests/bench CPU seconds,
+ * medians of 6 alternating runs on a loaded host, 0.941 s -> 0.902 s.
+ */
+static void put_sext_done(JitCtx *c, X86Reg h)
+{
+    if (h == X86_RAX) {
+        jit_st(c, jit_rec(c)->rd, h);
+    }
+    jit_note_sext32(c);
 }
 
 static X86Reg rs2_reg(JitCtx *c)
@@ -112,13 +130,21 @@ static void gen_ri(JitCtx *c, X86Alu op, bool w)
 
     if (r->imm || op != X86_ADD) {
         x86_alu_ri(jit_buf(c), op, w, d, r->imm);
+    } else if (!w && jit_known_sext32(c, r->rs1)) {
+        put_sext_done(c, d); /* sext.w of a sign-extended value: a move */
+        return;
     }
     put_in_place(c, d, !w);
+    if (op != X86_ADD && jit_known_sext32(c, r->rs1)) {
+        jit_note_sext32(c); /* logic with a 12-bit immediate, sign-extended */
+    }
 }
 
 static void gen_rr(JitCtx *c, X86Alu op, bool w)
 {
     const InsnRecord *r = jit_rec(c);
+    bool logic_sext = (op == X86_XOR || op == X86_OR || op == X86_AND) &&
+                      jit_known_sext32(c, r->rs1) && jit_known_sext32(c, r->rs2);
     X86Reg s2, d;
 
     if ((op == X86_ADD || op == X86_XOR || op == X86_OR || op == X86_AND) && r->rd &&
@@ -129,15 +155,18 @@ static void gen_rr(JitCtx *c, X86Alu op, bool w)
         jit_rd(c, r->rd); /* d again, now dirty */
         x86_alu_rr(jit_buf(c), op, w, d, s2);
         put_in_place(c, d, !w);
-        return;
+    } else {
+        s2 = r->rs2 ? jit_rs(c, r->rs2) : X86_RCX;
+        if (!r->rs2) {
+            x86_mov_ri(jit_buf(c), X86_RCX, 0);
+        }
+        d = in_place(c, r->rs1, true);
+        x86_alu_rr(jit_buf(c), op, w, d, s2);
+        put_in_place(c, d, !w);
     }
-    s2 = r->rs2 ? jit_rs(c, r->rs2) : X86_RCX;
-    if (!r->rs2) {
-        x86_mov_ri(jit_buf(c), X86_RCX, 0);
+    if (logic_sext) {
+        jit_note_sext32(c);
     }
-    d = in_place(c, r->rs1, true);
-    x86_alu_rr(jit_buf(c), op, w, d, s2);
-    put_in_place(c, d, !w);
 }
 
 /* rd = (rs1 cmp rs2/imm) ? 1 : 0 */
@@ -161,6 +190,10 @@ static void gen_shift_i(JitCtx *c, X86Shift op, bool w)
     X86Reg d = in_place(c, jit_rec(c)->rs1, false);
 
     x86_shift_ri(jit_buf(c), op, w, d, jit_rec(c)->imm);
+    if (!w && op == X86_SHR && (jit_rec(c)->imm & 31)) {
+        put_sext_done(c, d);
+        return;
+    }
     put_in_place(c, d, !w);
 }
 

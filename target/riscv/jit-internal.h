@@ -25,11 +25,13 @@ enum {
 
 /* Cold stubs per block; a record adds at most JIT_COLD_PER_REC (an FP fast path: FS check,
  * guard, result check, FS dirty, the raise of the fallback; an FP load: FS check, TLB miss,
- * addend guess, FS dirty). */
+ * page range miss, FS dirty). */
 #define JIT_COLD_PER_REC 6
 #define JIT_MAX_COLD (4 * TB_MAX_INSNS)
 /* A COLD_LOAD memop flag: the fast path's value is in xmm0, so the miss path puts it there. */
 #define COLD_MO_XMM0 0x80
+/* A COLD_HINT memop flag: rsi holds va - lo (tlb_probe_load), not va. */
+#define COLD_MO_VA_OFF 0x40
 
 /*
  * The register cache: the guest registers a block uses live in host
@@ -87,6 +89,14 @@ struct JitCtx {
      * write or helper call since (nothing else writes frm, and fflags only accrue). */
     bool fp_guard_held;
     uint8_t *loop_entry;
+    /*
+     * Bit g: x[g] holds a sign-extended 32-bit value, from a record before on this path (a
+     * *W operation, a load narrower than 64 bits, logic of two such values), so a sext.w
+     * (addiw rd, rs, 0) of it is a move. Empty at the block's (and the loop's) start; a
+     * record's rd loses its bit before the record is translated, which asks sext32_in (the
+     * bits before it).
+     */
+    uint32_t sext32, sext32_in;
     RegCache regs;
     unsigned last_use[JIT_NCACHE], flast_use[JIT_NFCACHE], clock;
     JitCold cold[JIT_MAX_COLD];

@@ -45,8 +45,12 @@ static void riscv_tcg_raise(CPUState *cs, int excp, uint64_t tval)
 static void riscv_tcg_update_mmu_idx(CPUState *cs)
 {
     RISCVCPU *cpu = riscv_cpu_of(cs);
+    int data_idx = riscv_cpu_mmu_index(&cpu->env, false);
 
-    cpu->tlb.data_mmu_idx = riscv_cpu_mmu_index(&cpu->env, false);
+    if (data_idx != cpu->tlb.data_mmu_idx) {
+        tlb_jit_hints_clear(&cpu->tlb); /* a load site's page was its mode's translation */
+    }
+    cpu->tlb.data_mmu_idx = data_idx;
     cpu->tlb.code_mmu_idx = riscv_cpu_mmu_index(&cpu->env, true);
 }
 

@@ -79,6 +79,16 @@ typedef struct TBJumpCacheEntry {
 /* Entries a fill pushes out of the direct-mapped table, per context (cputlb.c). */
 #define CPU_VTLB_SIZE 8
 
+/* The load sites' page ranges (CPUTLB.jit_hint, jit_stubs.hint_miss): four arrays, each
+ * slot at the same index, 2 KiB apart. */
+#define JIT_HINT_SLOTS 256
+typedef struct JitLoadHints {
+    uint64_t lo[JIT_HINT_SLOTS];
+    uint64_t lim[JIT_HINT_SLOTS];
+    uintptr_t addend[JIT_HINT_SLOTS];
+    uint64_t hi[JIT_HINT_SLOTS];
+} JitLoadHints;
+
 typedef struct CPUTLB {
     CPUTLBEntry table[CPU_TLB_NB_MODES][CPU_TLB_SIZE];
     hwaddr paddr[CPU_TLB_NB_MODES][CPU_TLB_SIZE]; /* physical page of each entry */
@@ -100,11 +110,15 @@ typedef struct CPUTLB {
     hwaddr vpaddr[CPU_TLB_NB_MODES][CPU_VTLB_SIZE];
     uint8_t vglobal[CPU_TLB_NB_MODES]; /* bit v: victim v is global */
     uint8_t vnext[CPU_TLB_NB_MODES];   /* the victim slot the next eviction takes */
-    /* JIT: per load site, the addend its last access used (a guess, checked against the
-     * entry at each use) or 1 (no guessing for a while), and a count of misses or of
-     * unguessed accesses (target/riscv/jit-translate.c) */
-    uintptr_t jit_addend_hint[256];
-    uintptr_t jit_hint_count[256]; /* right after: jit_stubs.hint_miss finds it there */
+    /*
+     * JIT: per load site (target/riscv/jit-translate.c hashes its pc to a slot), a range of
+     * guest-virtual pages [lo, hi) that one addend maps (each page a translation the table
+     * held when the site took it) and lim = hi - lo - (the site's size - 1): an access hits
+     * when va - lo < lim, unsigned. lim = 0 is an empty slot (so the zeroed CPU starts empty);
+     * tlb_jit_hints_clear empties every slot wherever the table is flushed and when
+     * data_mmu_idx changes, so a range never outlives a translation the table dropped.
+     */
+    JitLoadHints jit_hint;
 } CPUTLB;
 
 static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
@@ -120,5 +134,7 @@ void tlb_flush_nonglobal(CPUState *cpu);
 void tlb_flush_by_mmuidx(CPUState *cpu, unsigned idxmap);
 /* Drop cached translations of the page containing vaddr. */
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
+/* Empty the JIT load sites' page ranges (CPUTLB.jit_hint). */
+void tlb_jit_hints_clear(CPUTLB *tlb);
 
 #endif

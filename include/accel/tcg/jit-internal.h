@@ -44,15 +44,12 @@ typedef struct JitStubs {
     const uint8_t *exit_store; /* return rax; writes r12/r13 back */
     const uint8_t *raise;      /* r12/r13 at the faulting record: take cpu->tlb->jit_exc */
     const uint8_t *lookup;     /* r12 = next pc: continue through the jump cache or exit */
-    /* called by a load whose addend guess missed, with rax = its CPUTLB.jit_addend_hint
-     * slot's offset from rbx, rcx = the entry's offset from r14: rdx = the entry's addend,
-     * the slot updated (the guessing rules are the target's: target/riscv/jit-translate.c) */
+    /* called by a load whose access fell outside its site's page range, with rsi = va,
+     * rax = the offset from rbx of the site's CPUTLB.jit_hint.lo slot, rdx = size - 1:
+     * returns rdx = the range's addend and CF = 1 when the access is now inside the range
+     * (CF = 0: the load takes the slow path); rsi and the cached registers survive */
     const uint8_t *hint_miss;
 } JitStubs;
-
-#define JIT_HINT_NONE 1 /* a hint slot's value when its site does not guess */
-#define JIT_HINT_MISSES 8
-#define JIT_HINT_PLAIN_RUN 4096
 
 extern JitStubs jit_stubs;
 

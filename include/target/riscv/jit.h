@@ -102,6 +102,10 @@ void jit_vec_fallback(JitCtx *c, uint8_t *const *guards, int n);
 /* The record being translated, and its buffer. */
 const InsnRecord *jit_rec(JitCtx *c);
 X86Buf *jit_buf(JitCtx *c);
+/* x[g] is known to hold a sign-extended 32-bit value here (JitCtx.sext32); x0 always is. */
+bool jit_known_sext32(const JitCtx *c, int g);
+/* The current record's rd now holds a sign-extended 32-bit value. */
+void jit_note_sext32(JitCtx *c);
 
 /*
  * ---- run-time helpers called from JIT code (jit-helper.c); nonzero: trapped ----
