@@ -2,6 +2,8 @@
  * The JIT's code arena is made by the first compile, not by jit_init (accel/tcg/jit.c,
  * issue 7): a run that compiles nothing maps no memfd. The late path: the first compile maps
  * both views, emits the stubs and places the block's code after them, in the executable view.
+ * The write view keeps its pages only near where code is written (each code page would count
+ * twice in RSS otherwise); the code stays in the executable view.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +28,43 @@ static bool ret_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
 }
 
 static const TCGCPUOps test_ops = {.jit_translate = ret_translate};
+
+/* Blocks of 16 KiB: 0x90 (nop) bytes numbered by the block's low pc byte, then a ret. */
+#define BIG_BLOCK (16 * 1024)
+
+static bool big_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
+{
+    for (int i = 0; i < BIG_BLOCK - 2; i++) {
+        x86_byte(b, 0x90);
+    }
+    x86_byte(b, (uint8_t)tb->pc);
+    x86_ret(b);
+    *n_done = tb->n_insns;
+    return true;
+}
+
+static const TCGCPUOps big_ops = {.jit_translate = big_translate};
+
+/* Resident KiB of the JIT memfd's mapping with permissions perms ("rw-s", "r-xs"). */
+static long jit_view_rss_kib(const char *perms)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    bool in_view = false;
+    long kib = -1;
+
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        if (strchr(line, '-') && strstr(line, " ") && strstr(line, "kestrel-jit")) {
+            in_view = strstr(line, perms) != NULL;
+        } else if (in_view && sscanf(line, "Rss: %ld kB", &kib) == 1) {
+            in_view = false;
+            break;
+        }
+    }
+    fclose(f);
+    return kib;
+}
 
 /* Mappings of the process whose /proc/self/maps line names the JIT's memfd. */
 static int jit_mappings(void)
@@ -73,10 +112,37 @@ static void test_arena_made_by_first_compile(void **state)
     free(tb2);
 }
 
+static void test_write_view_trimmed(void **state)
+{
+    CPUState cpu = {.tcg_ops = &big_ops};
+    enum { N = 4 * 1024 * 1024 / BIG_BLOCK }; /* 4 MiB of code */
+    TranslationBlock *tbs[N];
+
+    jit_init(&cpu);
+    for (int i = 0; i < N; i++) {
+        tbs[i] = calloc(1, tb_alloc_size(1, 4));
+        tbs[i]->n_insns = 1;
+        tbs[i]->pc = i;
+        assert_true(jit_compile(&cpu, tbs[i]));
+    }
+    /* All of the code is mapped for execution; the write view holds about the last two
+     * 256 KiB windows and what is prefaulted ahead (at most 256 KiB). */
+    long exec_kib = jit_view_rss_kib("r-xs"), write_kib = jit_view_rss_kib("rw-s");
+    assert_true(exec_kib >= 4 * 1024);
+    assert_true(write_kib >= 0 && write_kib <= 1024);
+    for (int i = 0; i < N; i++) {
+        const uint8_t *code = tbs[i]->jit_code;
+        assert_int_equal(code[0], 0x90);
+        assert_int_equal(code[BIG_BLOCK - 2], (uint8_t)i);
+        free(tbs[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_made_by_first_compile),
+        cmocka_unit_test(test_write_view_trimmed),
     };
     unsetenv("KESTREL_JIT");
     return cmocka_run_group_tests(tests, NULL, NULL);
