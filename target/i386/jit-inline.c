@@ -298,6 +298,9 @@ bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next, unsigned known)
 {
     AluForm f;
 
+    if (x86_jit_nop_form(d)) {
+        return true;
+    }
     if (x86_jit_alu(b, d, known)) {
         return true;
     }

@@ -199,6 +199,8 @@ static bool keeps_flags(const X86Insn *d)
     case OP_CWD:
     case OP_XCHG:
     case OP_JCC:
+    case OP_NOP:
+    case OP_GRP15:
         return true;
     default:
         return false;
@@ -314,6 +316,10 @@ static void gen_record(XJit *c, int idx)
 
     if (t->d.op == OP_JCC && t->d.opsize == 8 && t->d.imm + next == (int32_t)(t->d.imm + next)) {
         gen_jcc(c, idx); /* the flags, even the host's, are the same after it */
+        return;
+    }
+    if (idx == c->tb->n_insns - 1 && x86_jit_gen_jmp(b, &t->d, next)) {
+        gen_branch_exit(c, idx, static_target(c, idx));
         return;
     }
     if (x86_jit_inline(b, &t->d, next, known)) {

@@ -84,6 +84,10 @@ int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
  * branches in miss[] (returned count, 2) are taken with rsi still the linear address. */
 void x86_jit_gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst);
 int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss);
+/* jit-form.c: does d do nothing at all (the nops and fences; nothing to emit)? */
+bool x86_jit_nop_form(const X86Insn *d);
+/* jmp rel of 64-bit code, ending at next: env->rip = its target; false if d is not one. */
+bool x86_jit_gen_jmp(X86Buf *b, const X86Insn *d, unsigned next);
 /* The guest register cache (jit-regs.c): copies of guest registers in host registers. */
 #define X86_JIT_CACHE_REGS 4
 typedef struct X86JitRegCache {
