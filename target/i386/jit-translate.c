@@ -329,7 +329,7 @@ static void gen_record(XJit *c, int idx)
     c->known = known_after(&t->d, known, false);
     if (x86_jit_mem_fast(b, &t->d, next, miss) > 0 ||
         ((idx == c->tb->n_insns - 1 || !always_jumps(&t->d)) &&
-         x86_jit_mem_form(b, &t->d, next, miss) > 0)) {
+         x86_jit_mem_form(b, &t->d, next, known, miss) > 0)) {
         uint8_t *done = NULL;
 
         if (always_jumps(&t->d)) { /* call, ret: rip is in env */
