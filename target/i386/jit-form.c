@@ -17,6 +17,9 @@ bool x86_jit_nop_form(const X86Insn *d)
 {
     X86ExecFn fn;
 
+    if (x86_ends_block(d)) {
+        return false; /* wbinvd: the block's end reads the rip its handler's call stores */
+    }
     fn = x86_insn_handler(d); /* what the interpreter runs: pause, #UD have their own */
     if (fn == x86_exec_xchg && d->map == 0 && d->opc == 0x90 && !(d->rex & 1)) {
         return true; /* xchg eax, eax (any size: no upper half cleared) */
