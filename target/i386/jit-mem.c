@@ -1,10 +1,10 @@
 /*
  * The x86 JIT's memory forms (jit-translate.c's gen_record tries them after jit-inline.c's
  * register forms): the ALU group with a memory operand (op r, [m]; op [m], r and op [m], imm
- * read-modify-write; cmp and test), mov of 8 and 16 bits and of an immediate to memory,
- * movzx/movsx/movsxd from memory, push/pop of a register, push of an immediate, call rel32
- * and ret near. In the perf profile of the x86boot bench's boot these were the handlers
- * after the JIT code itself (x86_rm_read, alu_r_m, x86_stack_push/pop, ...).
+ * read-modify-write; cmp and test, test [m], imm), inc/dec [m], mov of 8 and 16 bits and of an
+ * immediate to memory, movzx/movsx/movsxd from memory, push/pop of a register, push of an
+ * immediate, call rel32 and ret near. In the perf profile of the x86boot bench's boot these were
+ * the handlers after the JIT code itself (x86_rm_read, alu_r_m, x86_stack_push/pop, ...).
  *
  * Each computes the linear address (64-bit addressing; in 64-bit mode only FS and GS have a
  * base, the stack through SS is a data access like any other), checks it is canonical
