@@ -50,11 +50,14 @@ static bool alu_form(const X86Insn *d, AluForm *f)
         }
         *f = (AluForm){d->reg & 7, d->rm, -1, d->imm};
         break;
-    case OP_TEST:
-        if (d->opc != 0x84 && d->opc != 0x85) {
+    case OP_TEST: /* 84 85; a8 a9: al/ax/eax/rax, imm */
+        if (d->opc == 0xa8 || d->opc == 0xa9) {
+            *f = (AluForm){8, R_EAX, -1, d->imm};
+        } else if (d->opc == 0x84 || d->opc == 0x85) {
+            *f = (AluForm){8, d->rm, d->reg, 0};
+        } else {
             return false;
         }
-        *f = (AluForm){8, d->rm, d->reg, 0};
         break;
     case OP_GRP3: /* test r, imm (f6, f7 /0, /1) */
         if ((d->reg & 7) > 1) {
@@ -303,6 +306,9 @@ bool x86_jit_inline(X86Buf *b, const X86Insn *d, unsigned next, unsigned known)
 {
     AluForm f;
 
+    if (x86_jit_nop_form(d)) {
+        return true;
+    }
     if (x86_jit_alu(b, d, known)) {
         return true;
     }

@@ -1,10 +1,10 @@
 /*
  * The x86 JIT's memory forms (jit-translate.c's gen_record tries them after jit-inline.c's
  * register forms): the ALU group with a memory operand (op r, [m]; op [m], r and op [m], imm
- * read-modify-write; cmp and test), mov of 8 and 16 bits and of an immediate to memory,
- * movzx/movsx/movsxd from memory, push/pop of a register, push of an immediate, call rel32
- * and ret near. In the perf profile of the x86boot bench's boot these were the handlers
- * after the JIT code itself (x86_rm_read, alu_r_m, x86_stack_push/pop, ...).
+ * read-modify-write; cmp and test, test [m], imm), inc/dec [m], mov of 8 and 16 bits and of an
+ * immediate to memory, movzx/movsx/movsxd from memory, push/pop of a register, push of an
+ * immediate, call rel32 and ret near. In the perf profile of the x86boot bench's boot these were
+ * the handlers after the JIT code itself (x86_rm_read, alu_r_m, x86_stack_push/pop, ...).
  *
  * Each computes the linear address (64-bit addressing; in 64-bit mode only FS and GS have a
  * base, the stack through SS is a data access like any other), checks it is canonical
@@ -35,6 +35,7 @@ typedef enum MemKind {
     MK_POP,     /* pop r */
     MK_CALL,    /* call rel32 */
     MK_RET,     /* ret, ret imm16 */
+    MK_INCDEC,  /* inc/dec [m] (alu: 0 inc, 1 dec) */
 } MemKind;
 
 typedef struct MemForm {
@@ -74,12 +75,30 @@ static bool alu_mem_form(const X86Insn *d, MemForm *f)
         }
         op = 8;
         break;
+    case OP_GRP3: /* f6 /0 /1 test Eb,Ib  f7 /0 /1 test Ev,Iz */
+        if ((d->reg & 7) > 1) {
+            return false;
+        }
+        op = 8;
+        f->has_imm = true;
+        break;
     default:
         return false;
     }
     f->kind = MK_ALU;
     f->alu = op;
     return op != 2 && op != 3;
+}
+
+/* fe, ff /0 /1: inc/dec [m], CF kept (inc_dec in exec-alu.c). */
+static bool incdec_mem_form(const X86Insn *d, MemForm *f)
+{
+    if ((d->op != OP_GRP4 && d->op != OP_GRP5) || (d->reg & 7) > 1) {
+        return false;
+    }
+    f->kind = MK_INCDEC;
+    f->alu = d->reg & 1;
+    return true;
 }
 
 /* mov 88-8b, c6/c7 /0 and the extending loads (0f b6 b7 be bf, 63) with a memory operand. */
@@ -149,7 +168,7 @@ static bool mem_form(const X86Insn *d, MemForm *f)
     if (!d->mem || d->addrsize != 8) {
         return false;
     }
-    return (d->map == 0 && alu_mem_form(d, f)) || mov_mem_form(d, f);
+    return (d->map == 0 && (alu_mem_form(d, f) || incdec_mem_form(d, f))) || mov_mem_form(d, f);
 }
 
 int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss)
@@ -200,6 +219,17 @@ static void gen_modrm(X86Buf *b, const X86Insn *d, const MemForm *f)
     case MK_STORE:
         x86_jit_get_reg(b, d, f->reg, f->size, X86_RAX);
         x86_store(b, f->size, x86_mem(X86_RSI, 0), X86_RAX);
+        break;
+    case MK_INCDEC: /* r8 = CF from x86_jit_gen_carry, taken before the address */
+        x86_load(b, f->size, false, X86_RAX, x86_mem(X86_RSI, 0));
+        x86_mov_rr(b, true, X86_RDX, X86_RAX);
+        x86_alu_ri(b, f->alu ? X86_SUB : X86_ADD, f->size == 8, X86_RDX, 1);
+        if (f->size < 4) {
+            x86_alu_ri(b, X86_AND, false, X86_RDX, (int32_t)x86_mask(f->size));
+        }
+        x86_mov_rr(b, true, X86_RCX, X86_R8);
+        x86_jit_record_cc(b, f->alu ? X86_CC_DEC : X86_CC_INC, f->size, X86_NOREG);
+        x86_store(b, f->size, x86_mem(X86_RSI, 0), X86_RDX);
         break;
     default: /* MK_STORE_I */
         x86_mov_ri(b, X86_RAX, (uint64_t)d->imm & x86_mask(f->size));
@@ -254,7 +284,7 @@ static void gen_stack(X86Buf *b, const X86Insn *d, const MemForm *f, unsigned ne
     }
 }
 
-int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
+int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, unsigned known, uint8_t **miss)
 {
     MemForm f;
     bool push;
@@ -277,6 +307,9 @@ int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
         gen_stack(b, d, &f, next);
         return 2;
     default:
+        if (f.kind == MK_INCDEC) { /* CF first: it may call C, which keeps no rsi */
+            x86_jit_gen_carry(b, known);
+        }
         x86_jit_gen_address(b, d, next, X86_RSI);
         if (d->seg >= R_FS) { /* a kernel's per-CPU data, a process's TLS */
             x86_alu_rm(b, X86_ADD, true, X86_RSI,
@@ -286,7 +319,7 @@ int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
                                             JIT_ENV_BIAS));
         }
         x86_jit_gen_probe(b, f.mem_size,
-                          f.kind == MK_STORE || f.kind == MK_STORE_I ||
+                          f.kind == MK_STORE || f.kind == MK_STORE_I || f.kind == MK_INCDEC ||
                               (f.kind == MK_ALU && !f.reg_dst && f.alu != 7 && f.alu != 8),
                           miss);
         gen_modrm(b, d, &f);

@@ -203,6 +203,8 @@ static bool keeps_flags(const X86Insn *d)
     case OP_CWD:
     case OP_XCHG:
     case OP_JCC:
+    case OP_NOP:
+    case OP_GRP15:
         return true;
     default:
         return false;
@@ -413,6 +415,10 @@ static void gen_record(XJit *c, int idx)
         gen_jcc(c, idx); /* the flags, even the host's, are the same after it */
         return;
     }
+    if (idx == c->tb->n_insns - 1 && x86_jit_gen_jmp(b, &t->d, next)) {
+        gen_branch_exit(c, idx, static_target(c, idx));
+        return;
+    }
     if (x86_jit_inline(b, &t->d, next, known)) {
         c->known = known_after(&t->d, known, true);
         return;
@@ -420,7 +426,7 @@ static void gen_record(XJit *c, int idx)
     c->known = known_after(&t->d, known, false);
     if (x86_jit_mem_fast(b, &t->d, next, miss) > 0 ||
         ((idx == c->tb->n_insns - 1 || !always_jumps(&t->d)) &&
-         x86_jit_mem_form(b, &t->d, next, miss) > 0)) {
+         x86_jit_mem_form(b, &t->d, next, known, miss) > 0)) {
         uint8_t *done = NULL;
 
         if (always_jumps(&t->d)) { /* call, ret: rip is in env */

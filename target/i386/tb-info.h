@@ -87,15 +87,20 @@ int x86_jit_gen_cond(X86Buf *b, int cc, unsigned known, uint8_t **taken);
 /* mov to/from memory with the TLB probe inline; the miss branches in miss[] (at most 2). */
 int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss);
 /* The memory forms (jit-mem.c): ALU with memory, 8/16-bit mov, extending loads, push/pop,
- * call/ret, with the TLB probe inline; returns the miss branches in miss[] (at most 2, to the
+ * call/ret, test [m], imm and inc/dec [m] (known: as for x86_jit_gen_carry), with the TLB probe
+ * inline; returns the miss branches in miss[] (at most 2, to the
  * handler's call), 0 if d is not such a form. call and ret leave the new rip in env. */
-int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss);
+int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, unsigned known, uint8_t **miss);
 /* Shared by the inline forms: dst = d's 64-bit address, base (or the next rip) + index << scale
  * + disp (rcx: scratch); rsi = the host address of an access of size bytes at the linear
  * address in rsi if it is canonical and the data TLB has it (store: for writing), else the
  * branches in miss[] (returned count, 2) are taken with rsi still the linear address. */
 void x86_jit_gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst);
 int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss);
+/* jit-form.c: does d do nothing at all (the nops and fences; nothing to emit)? */
+bool x86_jit_nop_form(const X86Insn *d);
+/* jmp rel of 64-bit code, ending at next: env->rip = its target; false if d is not one. */
+bool x86_jit_gen_jmp(X86Buf *b, const X86Insn *d, unsigned next);
 /* The guest register cache (jit-regs.c): copies of guest registers in host registers. */
 #define X86_JIT_CACHE_REGS 4
 typedef struct X86JitRegCache {

@@ -96,6 +96,9 @@ bool x86_ends_block(const X86Insn *d)
     if (d->op == OP_GRP5) {
         return d->reg >= 2; /* call, callf, jmp, jmpf, push: only inc/dec go on */
     }
+    if (d->op == OP_GRP15) { /* the fences go on (5.1 M lfence per x86boot boot) */
+        return d->mem || (d->reg & 7) < 5;
+    }
     return !goes_on[d->op];
 }
 

@@ -7,6 +7,8 @@
 
 #include "gen-internal.h"
 
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
 static int imm_bytes(int size)
 {
     return size == 8 ? 1 : size == 16 ? 2 : 4;
@@ -400,12 +402,46 @@ static void gen_bit(Gen *g)
     encode(g, &in);
 }
 
-/* ---- xchg, cmpxchg, xadd ---- */
+/* ---- xchg, cmpxchg, xadd; the no-ops ---- */
+
+/* nop and xchg eax, eax (66, REX.W), the fences, endbr64, nop Ev, the hints and prefetchw. */
+static void gen_nop(Gen *g)
+{
+    static const uint8_t fixed[][5] = {
+        {1, 0x90},
+        {2, 0x66, 0x90},
+        {2, 0x48, 0x90},
+        {3, 0x0f, 0xae, 0xe8},
+        {3, 0x0f, 0xae, 0xf0},
+        {3, 0x0f, 0xae, 0xf8},
+        {4, 0xf3, 0x0f, 0x1e, 0xfa},
+    };
+    static const uint8_t hint[][2] = {{0x1f, 0}, {0x18, 0}, {0x18, 1}, {0x18, 2},
+                                      {0x18, 3}, {0x0d, 1}, {0x1e, 0}};
+    unsigned k = below(g->r, N_OF(fixed) + N_OF(hint));
+    Insn in;
+
+    if (k < N_OF(fixed)) {
+        put(g, fixed[k] + 1, fixed[k][0]);
+        return;
+    }
+    k -= N_OF(fixed);
+    in = insn(size_no8(g), 2, 0x0f, hint[k][0], 0);
+    in.regf = hint[k][1];
+    /* the hints with a register (0f 18, 0d): reserved forms, not every host's nop */
+    rm_operands(g, &in, hint[k][0] == 0x1f || hint[k][0] == 0x1e ? 60 : 100, ACC_NONE, true);
+    encode(g, &in);
+}
 
 static void gen_xchg(Gen *g)
 {
-    int size = pick_size(g, true), k = below(g->r, 4);
+    int size = pick_size(g, true), k = below(g->r, 5);
     Insn in;
+
+    if (k == 4) {
+        gen_nop(g);
+        return;
+    }
 
     if (k == 1 && size != 8) { /* xchg eax, r: 90+r (r not 0: 90 is nop) */
         in = insn(size, 1, 0x90, 0, 0);
