@@ -15,7 +15,7 @@ X86_LINE = re.compile(r"^0x[0-9a-f]{16}:  (?:[0-9a-f]{2} )+\s*[a-z]", re.M)
 
 def sections(log, header):
     """header's sections of the log: its first line and the lines until the next header."""
-    return re.findall(rf"^{header}: .*\n(?:(?!IN:|OP:|OUT:|Trace ).*\n)*", log, re.M)
+    return re.findall(rf"^{header}: .*\n(?:(?!IN:|OP:|OUT:|JIT:|Trace ).*\n)*", log, re.M)
 
 
 def test_riscv_in_asm_op_out_asm(kestrel, smp_programs, tmp_path):  # noqa: F811
