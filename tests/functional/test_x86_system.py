@@ -69,9 +69,9 @@ def rmw_faults_as_writes(lines):
 
 
 def check_rmw_faults(lines):
-    """RFAULT (system.S): each read-modify-write whose store faults left the flags (all six
-    set before it) and the registers as they were, on the instruction's rip, with a #PF for a
-    write."""
+    """RFAULT (tests/guest-x86/system-jitmem.S): each read-modify-write whose store faults
+    left the flags (all six set before it) and the registers as they were, on the
+    instruction's rip, with a #PF for a write."""
     rmw = [l.split() for l in lines if l.startswith("rmw_") and l.split()[1:2] == ["at"]]
     assert len(rmw) == 21, rmw
     for f in rmw:
