@@ -102,7 +102,7 @@ $(X86_UNIT_BINS): $(BUILD)/tests/unit/%: tests/unit/%.c $(X86_LIB_OBJS)
 # Differential test of the two engines (tests/difftest); it runs with the unit tests.
 DIFFTEST_SRCS := $(wildcard tests/difftest/*.c)
 DIFFTEST_BIN := $(BUILD)/tests/unit/test-difftest
-$(DIFFTEST_BIN): $(DIFFTEST_SRCS) tests/difftest/gen.h tests/difftest/kicks.h $(LIB_OBJS)
+$(DIFFTEST_BIN): $(DIFFTEST_SRCS) $(wildcard tests/difftest/*.h) $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -MF $@.d -o $@ $(DIFFTEST_SRCS) $(LIB_OBJS) $(LDLIBS) -lcmocka
@@ -150,11 +150,12 @@ bench: all
 	scripts/bench
 
 format:
-	clang-format -i $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) $(DIFFTEST_X86_SRCS) $(wildcard tests/difftest-x86/*.h) $(shell find include -name '*.h')
+	clang-format -i $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) $(wildcard tests/difftest/*.h) $(DIFFTEST_X86_SRCS) $(wildcard tests/difftest-x86/*.h) $(shell find include -name '*.h')
 
 format-check:
 	@echo "  FORMAT  (clang-format --dry-run)"
-	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) $(DIFFTEST_X86_SRCS) \
+	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) \
+	    $(wildcard tests/difftest/*.h) $(DIFFTEST_X86_SRCS) \
 	    $(shell find include -name '*.h')
 
 clean:
