@@ -455,9 +455,9 @@ int x86_jit_gen_cond(X86Buf *b, int cc, unsigned known, uint8_t **taken)
 
 /*
  * mov r32/r64 from or to memory (8b, 89) and movzx from memory, with 64-bit addressing and no FS/GS
- * base: the address, a 48-bit canonical check and the data TLB probe inline (as load()/store() in
- * mem_helper.c, with r14 the table of the current data context); a miss (another page, a
- * page crossing, MMIO, a code page for a store, a 57-bit address) jumps to miss[], where
+ * base: the address and the data TLB probe inline (as load()/store() in mem_helper.c, with r14
+ * the table of the current data context); a miss (another page, a page crossing, MMIO, a code
+ * page for a store, a non-canonical address: the TLB holds none) jumps to miss[], where
  * the caller runs the handler. Returns the number of miss branches, 0 if d is not such a
  * form (nothing emitted).
  */
