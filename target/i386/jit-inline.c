@@ -146,9 +146,37 @@ void x86_jit_gen_alu_op(X86Buf *b, int op, int size)
     x86_jit_record_cc(b, ccop[op], size, carry ? X86_R8 : X86_NOREG);
 }
 
+/*
+ * add, or, and, sub, xor of 32 or 64 bits whose flags nothing sees (x86_jit_flags_dead): on the
+ * destination's cached copy in place, then its store to env (the copy stays equal to it), as
+ * x86_jit_regs_written's contract asks. The host's flags are still the op's, as after gen_alu.
+ * Two instructions where gen_alu took six to eight (the copies into rax, rcx, rdx and back):
+ * the decompressor's loops (add $1 to a pointer, a xor before a shift) are full of them.
+ */
+static bool gen_alu_dead(X86Buf *b, const AluForm *f, int size)
+{
+    static const X86Alu host[] = {X86_ADD, X86_OR, 0, 0, X86_AND, X86_SUB, X86_XOR};
+    X86Reg dst;
+
+    if (!x86_jit_flags_dead || size < 4 || f->op > 6 || f->op == 2 || f->op == 3) {
+        return false;
+    }
+    dst = x86_jit_regs_get(b, f->dst);
+    if (f->src >= 0) { /* dst's slot is the last taken: the source's copy does not evict it */
+        x86_alu_rr(b, host[f->op], size == 8, dst, x86_jit_regs_get(b, f->src));
+    } else {
+        x86_alu_ri(b, host[f->op], size == 8, dst, (int32_t)f->imm);
+    }
+    x86_mov_mr(b, true, GREG(f->dst), dst); /* a 32-bit op cleared the upper half */
+    return true;
+}
+
 /* A register ALU form; adc and sbb read CF first (x86_jit_gen_carry clobbers rax..r11). */
 static void gen_alu(X86Buf *b, const X86Insn *d, const AluForm *f, int size, unsigned known)
 {
+    if (gen_alu_dead(b, f, size)) {
+        return;
+    }
     if (f->op == 2 || f->op == 3) {
         x86_jit_gen_carry(b, known);
     }

@@ -605,6 +605,34 @@ static void test_c7_reg_field_is_invalid(void **state)
 }
 
 /*
+ * ALU ops whose flags the next op overwrites (the JIT's gen_alu_dead: the op on the cached
+ * copy in place): 64- and 32-bit (the upper half cleared), register and immediate sources,
+ * xor of a register with itself, more registers than the cache holds (a source taking a slot
+ * must not evict the destination's); the last cmp's flags are seen.
+ */
+static void test_dead_flags_alu_on_cached_registers(void **state)
+{
+    static const uint8_t code[] = {
+        0x48, 0x83, 0xc0, 0x01,                   /* add rax, 1 */
+        0x31, 0xd1,                               /* xor ecx, edx */
+        0x4d, 0x29, 0xc8,                         /* sub r8, r9 */
+        0x41, 0x81, 0xe2, 0xff, 0x00, 0xff, 0x80, /* and r10d, 0x80ff00ff */
+        0x48, 0x09, 0xf3,                         /* or rbx, rsi */
+        0x31, 0xf6,                               /* xor esi, esi */
+        0x4d, 0x01, 0xe3,                         /* add r11, r12 */
+        0x81, 0xef, 0x78, 0x56, 0x34, 0x12,       /* sub edi, 0x12345678 */
+        0x48, 0x01, 0xc8,                         /* add rax, rcx */
+        0x48, 0x39, 0xd8,                         /* cmp rax, rbx */
+    };
+
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.jit.regs[R_EAX],
+                     h.init.regs[R_EAX] + 1 + (uint32_t)(h.init.regs[R_ECX] ^ h.init.regs[R_EDX]));
+    assert_int_equal(h.jit.regs[R_ESI], 0);
+    assert_int_equal(h.jit.regs[R_EDI], (uint32_t)(h.init.regs[R_EDI] - 0x12345678));
+}
+
+/*
  * Read-modify-writes whose store faults (the read-only window page, a crossing into it, into
  * the unmapped one), from all six arithmetic flags set: the #PF (a write, W set) leaves the
  * flags, the registers and memory as they were, on both engines and the host.
@@ -772,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_faults),
         cmocka_unit_test(test_xadd_register_in_address),
         cmocka_unit_test(test_c7_reg_field_is_invalid),
+        cmocka_unit_test(test_dead_flags_alu_on_cached_registers),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),
         cmocka_unit_test(test_x87_store_faults_on_its_first_page),
         cmocka_unit_test(test_fxsave_faults_before_writing),
