@@ -18,6 +18,8 @@
 
 _Static_assert(offsetof(X86LazyFlags, size) == offsetof(X86LazyFlags, op) + 1,
                "op and size of the flags record are stored as one 16-bit word");
+_Static_assert(offsetof(X86LazyFlags, op) + 8 <= sizeof(X86LazyFlags),
+               "an 8-byte store of op and size stays in the flags record (its padding)");
 
 /* The guest register of an operand of an ALU form, or -1 for the immediate. */
 typedef struct AluForm {
@@ -86,10 +88,10 @@ void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry)
     }
     if (carry != X86_NOREG) {
         x86_lea(b, X86_RAX, x86_mem(carry, op | size << 8));
-    } else {
-        x86_mov_ri(b, X86_RAX, op | size << 8);
+        x86_store(b, 2, ENV_FIELD(cc.op), X86_RAX);
+    } else { /* one store of 8 bytes, op, size and the padding after them (zeroed) */
+        x86_mov_mi(b, ENV_FIELD(cc.op), op | size << 8);
     }
-    x86_store(b, 2, ENV_FIELD(cc.op), X86_RAX);
 }
 
 /* AH, CH, DH, BH: byte 1 of a register, not cached. */
@@ -220,6 +222,20 @@ void x86_jit_gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst)
 /* lea with 64-bit addressing. */
 static void gen_lea(X86Buf *b, const X86Insn *d, unsigned next)
 {
+    if (d->base != X86_REG_NONE && d->base != X86_REG_RIP) { /* one lea into the copy */
+        X86Reg base = x86_jit_regs_get(b, d->base);
+        X86Reg index = d->index != X86_REG_NONE ? x86_jit_regs_get(b, d->index) : X86_NOREG;
+        X86Reg dst = x86_jit_regs_def(d->reg);
+
+        x86_lea(b, dst,
+                index != X86_NOREG ? x86_mem_idx(base, index, 1 << d->scale, d->disp)
+                                   : x86_mem(base, d->disp));
+        if (d->opsize == 4) {
+            x86_mov_rr(b, false, dst, dst);
+        }
+        x86_mov_mr(b, true, GREG(d->reg), dst);
+        return;
+    }
     x86_jit_gen_address(b, d, next, X86_RAX);
     if (d->opsize == 4) {
         x86_mov_rr(b, false, X86_RAX, X86_RAX);
@@ -232,6 +248,7 @@ static void gen_lea(X86Buf *b, const X86Insn *d, unsigned next)
 static bool gen_mov(X86Buf *b, const X86Insn *d)
 {
     bool w = d->opsize == 8;
+    X86Reg src, h;
     int dst;
 
     if (d->op == OP_MOV_RI) {
@@ -256,9 +273,11 @@ static bool gen_mov(X86Buf *b, const X86Insn *d)
     if (d->opc != 0x89 && d->opc != 0x8b) {
         return false;
     }
-    x86_mov_rr(b, w, X86_RAX, x86_jit_regs_get(b, d->opc == 0x89 ? d->reg : d->rm));
-    x86_mov_mr(b, true, GREG(d->opc == 0x89 ? d->rm : d->reg), X86_RAX);
-    x86_jit_regs_written(b, d->opc == 0x89 ? d->rm : d->reg, X86_RAX);
+    src = x86_jit_regs_get(b, d->opc == 0x89 ? d->reg : d->rm);
+    dst = d->opc == 0x89 ? d->rm : d->reg;
+    h = x86_jit_regs_def(dst);
+    x86_mov_rr(b, w, h, src); /* into the destination's copy: none through rax */
+    x86_mov_mr(b, true, GREG(dst), h);
     return true;
 }
 

@@ -115,6 +115,10 @@ void x86_jit_regs_reset(void);
 X86Reg x86_jit_regs_get(X86Buf *b, int reg);
 /* Guest register reg was just stored with all 64 bits of src: its copy = src. */
 void x86_jit_regs_written(X86Buf *b, int reg, X86Reg src);
+/* The host register to compute guest register reg's new value in, its copy from then on (not
+ * loaded: the caller writes all 64 bits, then stores them to env). It may be one that held
+ * another copy (x86_jit_regs_get's earlier results): read those by the same instruction. */
+X86Reg x86_jit_regs_def(int reg);
 /* Guest register reg was written otherwise (some bytes, in memory): drop its copy. */
 void x86_jit_regs_forget(int reg);
 /* Every copy loaded again from env->regs (after a call). */

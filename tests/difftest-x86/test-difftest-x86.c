@@ -633,6 +633,33 @@ static void test_dead_flags_alu_on_cached_registers(void **state)
 }
 
 /*
+ * lea and mov between registers straight into the destination's cached copy (the JIT's
+ * gen_lea, gen_mov): 64- and 32-bit (the upper half cleared), base and index, over more
+ * registers than the cache holds, each result read again by a later instruction.
+ */
+static void test_lea_mov_into_cached_copies(void **state)
+{
+    static const uint8_t code[] = {
+        0x48, 0x8d, 0x54, 0x88, 0x10, /* lea rdx, [rax + rcx * 4 + 0x10] */
+        0x44, 0x8d, 0x44, 0x1a, 0xff, /* lea r8d, [rdx + rbx - 1] */
+        0x49, 0x89, 0xd1,             /* mov r9, rdx */
+        0x44, 0x89, 0xc6,             /* mov esi, r8d */
+        0x48, 0x8d, 0x3c, 0x76,       /* lea rdi, [rsi + rsi * 2] */
+        0x45, 0x89, 0xca,             /* mov r10d, r9d */
+        0x48, 0x8d, 0x49, 0x08,       /* lea rcx, [rcx + 8] */
+        0x48, 0x01, 0xf9,             /* add rcx, rdi */
+    };
+    uint64_t rdx = h.init.regs[R_EAX] + h.init.regs[R_ECX] * 4 + 0x10;
+    uint64_t r8 = (uint32_t)(rdx + h.init.regs[R_EBX] - 1);
+
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.jit.regs[R_EDX], rdx);
+    assert_int_equal(h.jit.regs[8], r8);
+    assert_int_equal(h.jit.regs[R_EDI], r8 * 3);
+    assert_int_equal(h.jit.regs[10], (uint32_t)rdx);
+}
+
+/*
  * Read-modify-writes whose store faults (the read-only window page, a crossing into it, into
  * the unmapped one), from all six arithmetic flags set: the #PF (a write, W set) leaves the
  * flags, the registers and memory as they were, on both engines and the host.
@@ -801,6 +828,7 @@ int main(void)
         cmocka_unit_test(test_xadd_register_in_address),
         cmocka_unit_test(test_c7_reg_field_is_invalid),
         cmocka_unit_test(test_dead_flags_alu_on_cached_registers),
+        cmocka_unit_test(test_lea_mov_into_cached_copies),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),
         cmocka_unit_test(test_x87_store_faults_on_its_first_page),
         cmocka_unit_test(test_fxsave_faults_before_writing),
