@@ -253,9 +253,9 @@ static bool gen_mov(X86Buf *b, const X86Insn *d)
 
     if (d->op == OP_MOV_RI) {
         dst = (d->opc & 7) | ((d->rex & 1) << 3);
-        x86_mov_ri(b, X86_RAX, w ? (uint64_t)d->imm : (uint32_t)d->imm);
-        x86_mov_mr(b, true, GREG(dst), X86_RAX);
-        x86_jit_regs_written(b, dst, X86_RAX);
+        h = x86_jit_regs_def(dst);
+        x86_mov_ri(b, h, w ? (uint64_t)d->imm : (uint32_t)d->imm);
+        x86_mov_mr(b, true, GREG(dst), h);
         return true;
     }
     if (d->mem || d->lock) {
@@ -537,9 +537,10 @@ int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
     if (store) {
         x86_store(b, d->opsize, x86_mem(X86_RSI, 0), x86_jit_regs_get(b, d->reg));
     } else {
-        x86_load(b, size, false, X86_RAX, x86_mem(X86_RSI, 0)); /* zero-extended */
-        x86_mov_mr(b, true, GREG(d->reg), X86_RAX);
-        x86_jit_regs_written(b, d->reg, X86_RAX);
+        X86Reg h = x86_jit_regs_def(d->reg); /* loaded straight into its copy */
+
+        x86_load(b, size, false, h, x86_mem(X86_RSI, 0)); /* zero-extended */
+        x86_mov_mr(b, true, GREG(d->reg), h);
     }
     return 2;
 }

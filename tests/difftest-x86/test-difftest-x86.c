@@ -660,6 +660,30 @@ static void test_lea_mov_into_cached_copies(void **state)
 }
 
 /*
+ * A loop of a taken jcc back into its block and then to its own block's start (the JIT's
+ * COLD_TAKEN exit, rip put in r12 and env without a reload), with mov of an immediate and a
+ * load straight into the cached copies.
+ */
+static void test_taken_jcc_loop_and_copies(void **state)
+{
+    static const uint8_t code[] = {
+        0xb9, 0x05, 0x00, 0x00, 0x00,                               /* mov ecx, 5 */
+        0x48, 0xba, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* mov rdx, imm64 */
+        0x48, 0x01, 0xc8,                                           /* l: add rax, rcx */
+        0x8b, 0x1c, 0x24,                                           /* mov ebx, [rsp] */
+        0x48, 0x01, 0xd8,                                           /* add rax, rbx */
+        0xff, 0xc9,                                                 /* dec ecx */
+        0x75, 0xf3,                                                 /* jnz l */
+    };
+
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.jit.regs[R_ECX], 0);
+    assert_int_equal(h.jit.regs[R_EDX], 0x1122334455667788ULL);
+    assert_int_equal(h.jit.regs[R_EAX],
+                     h.init.regs[R_EAX] + 15 + 5 * (uint64_t)(uint32_t)h.jit.regs[R_EBX]);
+}
+
+/*
  * Read-modify-writes whose store faults (the read-only window page, a crossing into it, into
  * the unmapped one), from all six arithmetic flags set: the #PF (a write, W set) leaves the
  * flags, the registers and memory as they were, on both engines and the host.
@@ -829,6 +853,7 @@ int main(void)
         cmocka_unit_test(test_c7_reg_field_is_invalid),
         cmocka_unit_test(test_dead_flags_alu_on_cached_registers),
         cmocka_unit_test(test_lea_mov_into_cached_copies),
+        cmocka_unit_test(test_taken_jcc_loop_and_copies),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),
         cmocka_unit_test(test_x87_store_faults_on_its_first_page),
         cmocka_unit_test(test_fxsave_faults_before_writing),
