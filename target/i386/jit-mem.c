@@ -179,8 +179,9 @@ int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss)
     /* No canonical check of its own: x86_tlb_fill never caches a non-canonical page, so a
      * non-canonical address misses (the tag of its page, or of the page of its last byte
      * when it crosses, matches no entry) and the handler raises the #GP/#SS. Dropping the
-     * check (mov, shl, sar, cmp, jne per access) bought, x86boot CPU seconds to "Linux
-     * version" / the init marker: see the commit. */
+     * check (mov, shl, sar, cmp, jne per access) bought, bench x86boot, CPU seconds to
+     * "Linux version" / the init marker, medians of 4 alternate runs at load ~3: 4.00 / 7.96
+     * before, 3.69 / 7.50 after. */
     miss[0] = jit_emit_tlb_probe(b, size, tag);
     miss[1] = NULL;
     return 2;

@@ -554,7 +554,9 @@ static void gen_cold(XJit *c, const XJitCold *k)
         x86_lea(b, JIT_INSTRET, x86_mem(JIT_INSTRET, k->idx + 1));
         x86_jmp(b, jit_stubs.exit_plain);
         break;
-    case COLD_TAKEN: /* rip = the jcc's target, into r12 too (not reloaded from env) */
+    case COLD_TAKEN: /* rip = the jcc's target, into r12 too (not reloaded from env): with the
+                      * loads and mov imm into copies, within the noise of bench x86boot
+                      * (3.40 / 6.93 CPU seconds before, 3.45 / 6.99 after, medians of 3) */
         off = (int32_t)(c->tb->insns[k->idx + 1].pcoff + c->info->insns[k->idx].d.imm);
         if (off) { /* 0: a loop back to the block's start */
             x86_lea(b, JIT_PC, x86_mem(JIT_PC, off));
