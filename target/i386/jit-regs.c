@@ -85,6 +85,13 @@ void x86_jit_regs_written(X86Buf *b, int reg, X86Reg src)
     x86_mov_rr(b, true, cache_host[s], src);
 }
 
+X86Reg x86_jit_regs_def(int reg)
+{
+    bool fresh;
+
+    return cache_host[slot_for(reg, &fresh)];
+}
+
 void x86_jit_regs_forget(int reg)
 {
     int s = cache.slot_of[reg];

@@ -294,7 +294,10 @@ int x86_tlb_fill(CPUState *cs, uint64_t va, unsigned size, MMUAccessType access,
     int excp = translate(&cpu->env, va, access, mmu_idx, true, pa, prot, &global);
 
     (void)size;
-    *lg_page_size = TARGET_PAGE_BITS;
+    /* A non-canonical address (reached only through an access that skips x86_linear's
+     * check) is never cached: the JIT's inline probe (x86_jit_gen_probe) relies on every
+     * tag in the TLB being canonical, so a tag match alone says the address is. */
+    *lg_page_size = x86_canonical(&cpu->env, va) ? TARGET_PAGE_BITS : 0;
     if (excp == X86_EXCP_NONE && global) {
         *prot |= PAGE_GLOBAL;
     }

@@ -93,7 +93,7 @@ int x86_jit_mem_fast(X86Buf *b, const X86Insn *d, unsigned next, uint8_t **miss)
 int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, unsigned known, uint8_t **miss);
 /* Shared by the inline forms: dst = d's 64-bit address, base (or the next rip) + index << scale
  * + disp (rcx: scratch); rsi = the host address of an access of size bytes at the linear
- * address in rsi if it is canonical and the data TLB has it (store: for writing), else the
+ * address in rsi if the data TLB has it (it holds canonical pages only) (store: for writing), else the
  * branches in miss[] (returned count, 2) are taken with rsi still the linear address. */
 void x86_jit_gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst);
 int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss);
@@ -115,6 +115,10 @@ void x86_jit_regs_reset(void);
 X86Reg x86_jit_regs_get(X86Buf *b, int reg);
 /* Guest register reg was just stored with all 64 bits of src: its copy = src. */
 void x86_jit_regs_written(X86Buf *b, int reg, X86Reg src);
+/* The host register to compute guest register reg's new value in, its copy from then on (not
+ * loaded: the caller writes all 64 bits, then stores them to env). It may be one that held
+ * another copy (x86_jit_regs_get's earlier results): read those by the same instruction. */
+X86Reg x86_jit_regs_def(int reg);
 /* Guest register reg was written otherwise (some bytes, in memory): drop its copy. */
 void x86_jit_regs_forget(int reg);
 /* Every copy loaded again from env->regs (after a call). */

@@ -605,6 +605,85 @@ static void test_c7_reg_field_is_invalid(void **state)
 }
 
 /*
+ * ALU ops whose flags the next op overwrites (the JIT's gen_alu_dead: the op on the cached
+ * copy in place): 64- and 32-bit (the upper half cleared), register and immediate sources,
+ * xor of a register with itself, more registers than the cache holds (a source taking a slot
+ * must not evict the destination's); the last cmp's flags are seen.
+ */
+static void test_dead_flags_alu_on_cached_registers(void **state)
+{
+    static const uint8_t code[] = {
+        0x48, 0x83, 0xc0, 0x01,                   /* add rax, 1 */
+        0x31, 0xd1,                               /* xor ecx, edx */
+        0x4d, 0x29, 0xc8,                         /* sub r8, r9 */
+        0x41, 0x81, 0xe2, 0xff, 0x00, 0xff, 0x80, /* and r10d, 0x80ff00ff */
+        0x48, 0x09, 0xf3,                         /* or rbx, rsi */
+        0x31, 0xf6,                               /* xor esi, esi */
+        0x4d, 0x01, 0xe3,                         /* add r11, r12 */
+        0x81, 0xef, 0x78, 0x56, 0x34, 0x12,       /* sub edi, 0x12345678 */
+        0x48, 0x01, 0xc8,                         /* add rax, rcx */
+        0x48, 0x39, 0xd8,                         /* cmp rax, rbx */
+    };
+
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.jit.regs[R_EAX],
+                     h.init.regs[R_EAX] + 1 + (uint32_t)(h.init.regs[R_ECX] ^ h.init.regs[R_EDX]));
+    assert_int_equal(h.jit.regs[R_ESI], 0);
+    assert_int_equal(h.jit.regs[R_EDI], (uint32_t)(h.init.regs[R_EDI] - 0x12345678));
+}
+
+/*
+ * lea and mov between registers straight into the destination's cached copy (the JIT's
+ * gen_lea, gen_mov): 64- and 32-bit (the upper half cleared), base and index, over more
+ * registers than the cache holds, each result read again by a later instruction.
+ */
+static void test_lea_mov_into_cached_copies(void **state)
+{
+    static const uint8_t code[] = {
+        0x48, 0x8d, 0x54, 0x88, 0x10, /* lea rdx, [rax + rcx * 4 + 0x10] */
+        0x44, 0x8d, 0x44, 0x1a, 0xff, /* lea r8d, [rdx + rbx - 1] */
+        0x49, 0x89, 0xd1,             /* mov r9, rdx */
+        0x44, 0x89, 0xc6,             /* mov esi, r8d */
+        0x48, 0x8d, 0x3c, 0x76,       /* lea rdi, [rsi + rsi * 2] */
+        0x45, 0x89, 0xca,             /* mov r10d, r9d */
+        0x48, 0x8d, 0x49, 0x08,       /* lea rcx, [rcx + 8] */
+        0x48, 0x01, 0xf9,             /* add rcx, rdi */
+    };
+    uint64_t rdx = h.init.regs[R_EAX] + h.init.regs[R_ECX] * 4 + 0x10;
+    uint64_t r8 = (uint32_t)(rdx + h.init.regs[R_EBX] - 1);
+
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.jit.regs[R_EDX], rdx);
+    assert_int_equal(h.jit.regs[8], r8);
+    assert_int_equal(h.jit.regs[R_EDI], r8 * 3);
+    assert_int_equal(h.jit.regs[10], (uint32_t)rdx);
+}
+
+/*
+ * A loop of a taken jcc back into its block and then to its own block's start (the JIT's
+ * COLD_TAKEN exit, rip put in r12 and env without a reload), with mov of an immediate and a
+ * load straight into the cached copies.
+ */
+static void test_taken_jcc_loop_and_copies(void **state)
+{
+    static const uint8_t code[] = {
+        0xb9, 0x05, 0x00, 0x00, 0x00,                               /* mov ecx, 5 */
+        0x48, 0xba, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* mov rdx, imm64 */
+        0x48, 0x01, 0xc8,                                           /* l: add rax, rcx */
+        0x8b, 0x1c, 0x24,                                           /* mov ebx, [rsp] */
+        0x48, 0x01, 0xd8,                                           /* add rax, rbx */
+        0xff, 0xc9,                                                 /* dec ecx */
+        0x75, 0xf3,                                                 /* jnz l */
+    };
+
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.jit.regs[R_ECX], 0);
+    assert_int_equal(h.jit.regs[R_EDX], 0x1122334455667788ULL);
+    assert_int_equal(h.jit.regs[R_EAX],
+                     h.init.regs[R_EAX] + 15 + 5 * (uint64_t)(uint32_t)h.jit.regs[R_EBX]);
+}
+
+/*
  * Read-modify-writes whose store faults (the read-only window page, a crossing into it, into
  * the unmapped one), from all six arithmetic flags set: the #PF (a write, W set) leaves the
  * flags, the registers and memory as they were, on both engines and the host.
@@ -772,6 +851,9 @@ int main(void)
         cmocka_unit_test(test_faults),
         cmocka_unit_test(test_xadd_register_in_address),
         cmocka_unit_test(test_c7_reg_field_is_invalid),
+        cmocka_unit_test(test_dead_flags_alu_on_cached_registers),
+        cmocka_unit_test(test_lea_mov_into_cached_copies),
+        cmocka_unit_test(test_taken_jcc_loop_and_copies),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),
         cmocka_unit_test(test_x87_store_faults_on_its_first_page),
         cmocka_unit_test(test_fxsave_faults_before_writing),

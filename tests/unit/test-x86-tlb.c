@@ -266,6 +266,27 @@ static void test_probe_both_pages(void **state)
     assert_int_equal(p.pages, 0);
 }
 
+/*
+ * A linear access that skips x86_linear's canonical check (x86_read_linear: descriptor tables,
+ * the page walk's callers) still translates, as the walk ignores bits 63:48, but its page is
+ * never cached: the x86 JIT's inline probe takes a tag match as proof the address is
+ * canonical (jit-mem.c, x86_jit_gen_probe), so a cached non-canonical tag would let a JIT
+ * load of that address skip its #GP. Seen by changing the PTE behind the TLB's back: the
+ * canonical address reads the cached frame, the non-canonical one walks again.
+ */
+static void test_noncanonical_never_cached(void **state)
+{
+    uint64_t bad = VA_A | 0x1000000000000000ULL; /* bits 63:48 not a copy of bit 47 */
+
+    long_mode(0);
+    set_pte(VA_A, 0x200000 | PG_P | PG_RW);
+    assert_int_equal(rd(bad), 0xaaaa);
+    assert_int_equal(rd(VA_A), 0xaaaa);
+    set_pte(VA_A, 0x201000 | PG_P | PG_RW);
+    assert_int_equal(rd(VA_A), 0xaaaa); /* cached */
+    assert_int_equal(rd(bad), 0xbbbb);  /* not: walked again */
+}
+
 /* Real mode at 0:0x1000: mov ecx, 2000000; l: lock inc dword [0x5000]; dec ecx; jnz l; hlt */
 #define LOCK_LOOPS 2000000
 static const uint8_t lock_loop[] = {0x66, 0xb9, 0x80, 0x84, 0x1e, 0x00, 0xf0, 0x66, 0xff,
@@ -328,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_accessed_then_dirty),
         cmocka_unit_test(test_reserved_and_nx),
         cmocka_unit_test(test_probe_both_pages),
+        cmocka_unit_test(test_noncanonical_never_cached),
         cmocka_unit_test(test_locked_increments_from_two_harts),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
