@@ -90,3 +90,46 @@ void log_disas_x86(const uint8_t *code, size_t len, uint64_t addr, int bits)
     }
     capstone.close(&h);
 }
+
+/* QEMU's column layout for x86: the bytes in a 24-wide column, the mnemonic in an 8-wide one. */
+static void format_line(char *line, size_t size, uint64_t addr, const uint8_t *bytes, size_t n,
+                        const char *mnemonic, const char *operands)
+{
+    char hex[3 * 15 + 1] = "";
+
+    for (size_t i = 0; i < n && i < 15; i++) {
+        snprintf(hex + 3 * i, 4, "%02x ", bytes[i]);
+    }
+    hex[3 * MIN(n, (size_t)15) - 1] = '\0'; /* no space after the last byte */
+    snprintf(line, size, "0x%08" PRIx64 ":  %-24s %-8s %s", addr, hex, mnemonic, operands);
+}
+
+int x86_disas_line(uint64_t addr, const uint8_t *buf, size_t avail, int bits, char *line,
+                   size_t size)
+{
+    cs_insn *insn;
+    csh h;
+    int len;
+
+    pthread_once(&capstone.once, capstone_load);
+    if (!capstone.loaded || capstone.open(CS_ARCH_X86, mode_of(bits), &h) != CS_ERR_OK) {
+        snprintf(line, size, "0x%08" PRIx64 ":  no x86 disassembler (%s)", addr,
+                 capstone.loaded ? "cs_open failed" : capstone.error);
+        return -1;
+    }
+    capstone.option(h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+    if (capstone.disasm(h, buf, avail, addr, 1, &insn) == 1) {
+        len = insn->size;
+        format_line(line, size, addr, insn->bytes, insn->size, insn->mnemonic, insn->op_str);
+        capstone.free(insn, 1);
+    } else if (avail < 15) {
+        len = 0; /* it may be an instruction whose end could not be read */
+    } else {
+        char byte[8];
+        snprintf(byte, sizeof(byte), "0x%02x", buf[0]);
+        format_line(line, size, addr, buf, 1, ".byte", byte);
+        len = 1;
+    }
+    capstone.close(&h);
+    return len;
+}

@@ -74,7 +74,8 @@ static bool expr_term(const char **pp, int64_t *out, Error **errp)
     }
     if (!strncmp(p, "$pc", 3)) {
         CPUState *cpu = first_cpu;
-        *out = cpu ? (int64_t)CPU_GET_CLASS(cpu)->get_pc(cpu) : 0;
+        CPUClass *cc = cpu ? CPU_GET_CLASS(cpu) : NULL;
+        *out = !cc ? 0 : (int64_t)(cc->monitor_pc ? cc->monitor_pc(cpu) : cc->get_pc(cpu));
         *pp = p + 3;
         return true;
     }
@@ -229,35 +230,35 @@ static bool read_guest(bool physical, uint64_t addr, uint8_t *buf, uint64_t len)
                     : monitor_read_virt(0, addr, buf, len, NULL);
 }
 
-/*
- * x/i, xp/i: count instructions, one a line in QEMU's layout (address, encoding, mnemonic
- * column) with the target disassembler's text (objdump's notation on RISC-V).
- */
+/* x/i, xp/i: count instructions, one a line, in QEMU's layout for the target. */
 static void disas_dump(Monitor *mon, uint64_t addr, int count, bool physical)
 {
-    CPUClass *cc = first_cpu ? CPU_GET_CLASS(first_cpu) : NULL;
-    uint8_t buf[8];
-    DisasLine line;
+    CPUState *cpu = first_cpu;
+    CPUClass *cc = cpu ? CPU_GET_CLASS(cpu) : NULL;
+    uint8_t buf[16]; /* the longest instruction of any target: x86's 15 bytes */
+    char line[160];
 
     for (int i = 0; i < count; i++) {
         /* The last instruction may end at a page or RAM edge: try shorter reads. */
         size_t avail = sizeof(buf);
         while (avail && !read_guest(physical, addr, buf, avail)) {
-            avail /= 2;
+            avail--;
         }
-        monitor_printf(mon, "0x%016" PRIx64 ":  ", addr);
-        if (!cc || !cc->disas_insn) {
-            monitor_printf(mon, "Asm output not supported on this arch\n");
+        int len = avail && cc && cc->disas_insn
+                      ? cc->disas_insn(cpu, addr, buf, avail, line, sizeof(line))
+                      : 0;
+        if (len < 0) {
+            monitor_printf(mon, "%s\n", line);
             return;
         }
-        if (!avail || !cc->disas_insn(addr, buf, avail, &line)) {
-            monitor_printf(mon, "Cannot access memory\n");
+        if (!len) {
+            monitor_printf(mon, "0x%016" PRIx64 ":  %s\n", addr,
+                           cc && cc->disas_insn ? "Cannot access memory"
+                                                : "Asm output not supported on this arch");
             return;
         }
-        char raw[12];
-        snprintf(raw, sizeof(raw), "%0*x", line.len * 2, line.raw);
-        monitor_printf(mon, "%-18s%-24s%s\n", raw, line.mnemonic, line.operands);
-        addr += line.len;
+        monitor_printf(mon, "%s\n", line);
+        addr += len;
     }
 }
 

@@ -18,4 +18,13 @@
  */
 void log_disas_x86(const uint8_t *code, size_t len, uint64_t addr, int bits);
 
+/*
+ * One line of the monitor's x/i for the instruction at addr, from the avail bytes at buf, in
+ * QEMU's layout ("0xADDR:  BYTES  MNEMONIC OPERANDS", AT&T syntax); returns its length, 0 if
+ * avail ends inside it, -1 without the library (line says why). Bytes that are no
+ * instruction list as one ".byte".
+ */
+int x86_disas_line(uint64_t addr, const uint8_t *buf, size_t avail, int bits, char *line,
+                   size_t size);
+
 #endif

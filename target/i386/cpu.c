@@ -11,6 +11,7 @@
  */
 #include <inttypes.h>
 
+#include "disas/x86.h"
 #include "target/i386/cpu.h"
 
 #include "system/cpus.h"
@@ -98,6 +99,24 @@ static void x86_cpu_set_pc(CPUState *cs, uint64_t pc)
 static uint64_t x86_cpu_get_pc(CPUState *cs)
 {
     return X86_CPU(cs)->env.rip;
+}
+
+/* The monitor's $pc is linear, as QEMU's: in real mode at reset, 0xfffffff0, not rip's 0xfff0. */
+static uint64_t x86_cpu_monitor_pc(CPUState *cs)
+{
+    CPUX86State *env = &X86_CPU(cs)->env;
+
+    return env->segs[R_CS].base + env->rip;
+}
+
+/* x/i decodes in the mode the CPU runs in now (16, 32 or 64-bit code). */
+static int x86_cpu_disas_insn(CPUState *cs, uint64_t pc, const uint8_t *buf, size_t avail,
+                              char *line, size_t size)
+{
+    CPUX86State *env = &X86_CPU(cs)->env;
+
+    return x86_disas_line(pc, buf, avail, x86_code64(env) ? 64 : x86_code_size(env) * 8, line,
+                          size);
 }
 
 static void x86_cpu_dump_state(CPUState *cs, FILE *out)
@@ -188,6 +207,8 @@ static void x86_cpu_class_init(ObjectClass *oc, void *data)
     cc->has_work = x86_cpu_has_work;
     cc->set_pc = x86_cpu_set_pc;
     cc->get_pc = x86_cpu_get_pc;
+    cc->monitor_pc = x86_cpu_monitor_pc;
+    cc->disas_insn = x86_cpu_disas_insn;
     cc->dump_state = x86_cpu_dump_state;
     cc->target_name = "x86_64";
     x86_cpu_gdb_class_init(cc);

@@ -205,6 +205,21 @@ static const Property riscv_cpu_props[] = {
     DEFINE_PROP_END,
 };
 
+/* x/i in QEMU's riscv64 layout: the encoding as one hex word, then objdump's text. */
+static int riscv_cpu_disas_insn(CPUState *cs, uint64_t pc, const uint8_t *buf, size_t avail,
+                                char *line, size_t size)
+{
+    DisasLine d;
+    int len = riscv_disas(pc, buf, avail, &d);
+    char raw[12];
+
+    if (len) {
+        snprintf(raw, sizeof(raw), "%0*x", len * 2, d.raw);
+        snprintf(line, size, "0x%016" PRIx64 ":  %-18s%-24s%s", pc, raw, d.mnemonic, d.operands);
+    }
+    return len;
+}
+
 static void riscv_cpu_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -226,7 +241,7 @@ static void riscv_cpu_class_init(ObjectClass *oc, void *data)
     cc->get_pc = riscv_cpu_get_pc;
     cc->dump_state = riscv_cpu_dump_state;
     cc->target_name = "riscv64";
-    cc->disas_insn = riscv_disas;
+    cc->disas_insn = riscv_cpu_disas_insn;
     cc->dump_mappings = riscv_cpu_dump_mappings;
     riscv_cpu_gdb_class_init(cc);
 }

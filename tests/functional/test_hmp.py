@@ -287,6 +287,30 @@ def test_x_i_matches_objdump(kestrel, tmp_path):
         stop(proc)
 
 
+# x86 at the reset vector, in real mode: $pc is linear (CS base + ip), SeaBIOS's code listed
+# in 16-bit mode, the same lines as QEMU's (both load Debian's SeaBIOS).
+X86_SAME_AS_QEMU = ["p/x $pc", "x/1i $pc", "x/6i 0xfe05b", "xp/4i 0xfe05b", "xp/2i 0xf0000"]
+
+
+def test_x86_x_i_matches_qemu(x86_binaries, tmp_path):
+    outputs = {}
+    for binary in x86_binaries:
+        path = str(tmp_path / f"{os.path.basename(binary)}.hmp")
+        proc = start(binary, ["-M", "q35", "-display", "none", "-S", "-serial", "null",
+                              "-monitor", f"unix:{path},server,nowait"])
+        try:
+            hmp = HMP(connect_unix(path, proc))
+            hmp.read_until_prompt()
+            outputs[binary] = [hmp.cmd(line) for line in X86_SAME_AS_QEMU]
+        finally:
+            stop(proc)
+    kestrel, qemu = (outputs[b] for b in x86_binaries)
+    for line, k, q in zip(X86_SAME_AS_QEMU, kestrel, qemu):
+        assert k == q, f"{line!r}: Kestrel {k!r}, QEMU {q!r}"
+    assert "ljmpw    $0xf000:$0xe05b" in kestrel[1]
+    assert len(kestrel[2].splitlines()) == 6
+
+
 # Sv39 on (M-mode keeps running untranslated), the UART's THR-empty interrupt enabled, then
 # "R" on the UART and a spin: the test stops the VM and looks at the mappings and IRQ counts.
 PAGING_GUEST_S = r"""

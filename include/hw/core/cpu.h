@@ -15,7 +15,6 @@
 #include <stdatomic.h>
 
 #include "common.h"
-#include "disas/disas.h"
 #include "hw/core/qdev.h"
 
 #define TYPE_CPU "cpu"
@@ -45,9 +44,15 @@ typedef struct CPUClass {
     int (*memory_rw_debug)(CPUState *cpu, uint64_t vaddr, void *buf, uint64_t len, bool write);
     /* The physical address vaddr maps to now, or (hwaddr)-1 (the monitor's x and memsave). */
     hwaddr (*get_phys_addr_debug)(CPUState *cpu, uint64_t vaddr);
-    /* Disassemble the instruction at pc from the avail bytes at buf (x/i, xp/i); returns its
-     * length, 0 if avail is too short. NULL: the target has no disassembler. */
-    int (*disas_insn)(uint64_t pc, const uint8_t *buf, size_t avail, DisasLine *out);
+    /* One line of x/i, xp/i: the instruction at pc, from the avail bytes at buf, as QEMU's
+     * monitor lists it for this target (address, encoding, mnemonic, operands; no newline),
+     * in the CPU's current mode; returns its length, 0 if avail is too short, -1 if no
+     * disassembler could be loaded (line says why). NULL: the target has none. */
+    int (*disas_insn)(CPUState *cpu, uint64_t pc, const uint8_t *buf, size_t avail, char *line,
+                      size_t size);
+    /* The monitor's $pc: where the CPU fetches next, as an address x/i can read (x86: the
+     * CS base plus rip, as QEMU's). NULL: get_pc. */
+    uint64_t (*monitor_pc)(CPUState *cpu);
     /* "info mem": print the virtual-to-physical mappings in force now. NULL: none. */
     void (*dump_mappings)(CPUState *cpu, FILE *out);
 } CPUClass;
