@@ -526,7 +526,7 @@ uint8_t *jit_emit_tlb_probe(X86Buf *b, unsigned size, int32_t tag_off)
 {
     x86_lea(b, X86_RAX, x86_mem(X86_RSI, size - 1));
     x86_alu_ri(b, X86_AND, true, X86_RAX, (int32_t)TARGET_PAGE_MASK);
-    /* ((va >> 12) & 511) * 32 == (va >> 7) & 0x3fe0 */
+    /* ((va >> 12) & (CPU_TLB_SIZE - 1)) * 32 == (va >> 7) & ((CPU_TLB_SIZE - 1) << 5) */
     x86_mov_rr(b, false, X86_RCX, X86_RSI);
     x86_shift_ri(b, X86_SHR, false, X86_RCX, TARGET_PAGE_BITS - 5);
     x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
