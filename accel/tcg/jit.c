@@ -488,13 +488,19 @@ JitExit jit_exec(CPUState *cpu, TranslationBlock *tb)
     }
 }
 
+void jit_set_jmp(TranslationBlock *tb, int slot, uint8_t *rel32)
+{
+    /* NULL after an overflow; offset 0 is the enter stub, never a jmp's rel32 */
+    tb->jit_jmp[slot] = rel32 ? (uint32_t)(rel32 - arena) : 0;
+}
+
 void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next)
 {
     uint8_t *code = tb_jit_code(next);
 
     if (tb_jit_code(tb) && tb->jit_jmp[slot] && code) {
         jit_tsan_release(next);
-        x86_patch_rel32(tb->jit_jmp[slot], code - arena_exec);
+        x86_patch_rel32(arena + tb->jit_jmp[slot], code - arena_exec);
     }
 }
 
@@ -502,7 +508,8 @@ void jit_unlink(TranslationBlock *tb, int slot)
 {
     /* A block being compiled is writing its jit_jmp[] (and has no links yet). */
     if (tb_jit_code(tb) && tb->jit_jmp[slot]) {
-        x86_patch_rel32(tb->jit_jmp[slot], tb->jit_jmp[slot] + 4);
+        uint8_t *rel32 = arena + tb->jit_jmp[slot];
+        x86_patch_rel32(rel32, rel32 + 4);
     }
 }
 
@@ -526,7 +533,7 @@ uint8_t *jit_emit_tlb_probe(X86Buf *b, unsigned size, int32_t tag_off)
 {
     x86_lea(b, X86_RAX, x86_mem(X86_RSI, size - 1));
     x86_alu_ri(b, X86_AND, true, X86_RAX, (int32_t)TARGET_PAGE_MASK);
-    /* ((va >> 12) & 511) * 32 == (va >> 7) & 0x3fe0 */
+    /* ((va >> 12) & (CPU_TLB_SIZE - 1)) * 32 == (va >> 7) & ((CPU_TLB_SIZE - 1) << 5) */
     x86_mov_rr(b, false, X86_RCX, X86_RSI);
     x86_shift_ri(b, X86_SHR, false, X86_RCX, TARGET_PAGE_BITS - 5);
     x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
@@ -560,7 +567,7 @@ void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys
     }
     /* The rel32 is patched by jit_link: keep it 4-aligned so one store rewrites it. */
     x86_align(b, 4, 1);
-    tb->jit_jmp[slot] = x86_jmp(b, NULL);
+    jit_set_jmp(tb, slot, x86_jmp(b, NULL));
     x86_mov_ri(b, X86_RAX, jit_exit_code(tb, JIT_EXIT_CHAIN, slot));
     x86_jmp(b, jit_stubs.exit_store);
 }

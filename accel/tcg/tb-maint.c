@@ -279,6 +279,22 @@ static void tb_remove(TranslationBlock *tb)
     }
 }
 
+/*
+ * Set bits [start, end) of bits, a word at a time: the bit-by-bit loop was most of
+ * page_drop_blocks's 1.9% of the boot, where Linux reuses its freed init pages and each
+ * store that hits a block rebuilds the bits of the ~70 blocks left on the page.
+ */
+static void bits_range(uint64_t *bits, unsigned start, unsigned end)
+{
+    while (start < end) {
+        unsigned n = MIN(end - start, 64 - start % 64);
+        uint64_t mask = n == 64 ? ~0ULL : ((1ULL << n) - 1) << (start % 64);
+
+        bits[start / 64] |= mask;
+        start += n;
+    }
+}
+
 /* With tb_lock held: drop the page's blocks overlapping [start, end) (page offsets). */
 static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
 {
@@ -316,9 +332,7 @@ static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
                 __atomic_store_n(&tb->jmp[i], NULL, __ATOMIC_RELAXED);
             }
         }
-        for (unsigned b = off; b < off + tb->size; b++) {
-            bits[b / 64] |= 1ULL << (b % 64);
-        }
+        bits_range(bits, off, off + tb->size);
     }
     for (unsigned i = 0; i < ARRAY_SIZE(bits); i++) {
         __atomic_store_n(&pd->code_bits[i], bits[i], __ATOMIC_RELEASE);

@@ -495,13 +495,23 @@ void riscv_mark_fs_dirty(CPURISCVState *env)
     env->mstatus |= MSTATUS_FS | MSTATUS_SD;
 }
 
-/* MPRV with MPV (8.4.1): M's loads and stores translate as the guest's, two-stage. */
+/*
+ * MPRV with MPV (8.4.1): M's loads and stores translate as the guest's, two-stage. With
+ * V=0, S-mode (or MPRV's MPP = S) data accesses under mstatus.SUM use MMU_IDX_S_SUM (cpu.h).
+ */
 int riscv_cpu_mmu_index(CPURISCVState *env, bool ifetch)
 {
+    int priv = env->priv;
+
     if (!ifetch && env->priv == PRV_M && (env->mstatus & MSTATUS_MPRV)) {
         int mpp = extract64(env->mstatus, MSTATUS_MPP_SHIFT, 2);
         bool mpv = mpp != PRV_M && (env->mstatus & MSTATUS_MPV);
-        return mpv ? riscv_vtlb_base(env->vtlb.cur) + (mpp & 1) : mpp;
+        if (mpv) {
+            return riscv_vtlb_base(env->vtlb.cur) + (mpp & 1);
+        }
+        priv = mpp;
+    } else if (env->virt) {
+        return riscv_vtlb_base(env->vtlb.cur) + (env->priv & 1);
     }
-    return (int)(env->virt ? riscv_vtlb_base(env->vtlb.cur) + (env->priv & 1) : env->priv);
+    return !ifetch && priv == PRV_S && (env->mstatus & MSTATUS_SUM) ? MMU_IDX_S_SUM : priv;
 }

@@ -142,8 +142,9 @@ static uint64_t mstatus_with_sd(uint64_t mstatus)
  * the mmu_idx, whose entries stay valid (the TLB is tagged by mmu_idx), so
  * changing them flushes nothing: OpenSBI toggles MPRV for every emulated
  * misaligned access. SUM only matters to S-mode accesses (Linux toggles it
- * around every user copy): it drops the S context of its side, not the whole
- * TLB. MXR of HS also governs the G-stage: with V=0 it drops everything.
+ * around every user copy): with V=0 it picks the mmu_idx too (S or S_SUM,
+ * cpu.h), with V=1 it drops the VS contexts. MXR of HS also governs the
+ * G-stage: with V=0 it drops everything.
  */
 static void mstatus_commit(CPURISCVState *env, uint64_t val)
 {
@@ -159,8 +160,8 @@ static void mstatus_commit(CPURISCVState *env, uint64_t val)
         } else {
             tlb_flush(env_cs(env));
         }
-    } else if (changed & MSTATUS_SUM) {
-        tlb_flush_by_mmuidx(env_cs(env), env->virt ? MMU_IDX_VS_MASK : 1u << MMU_IDX_S);
+    } else if ((changed & MSTATUS_SUM) && env->virt) {
+        tlb_flush_by_mmuidx(env_cs(env), MMU_IDX_VS_MASK);
     }
     riscv_csr_check_interrupts(env);
 }

@@ -351,7 +351,7 @@ static void gen_loop_edge(JitCtx *c)
     x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
     req = x86_jcc(b, X86_CC_NE, NULL);
     x86_align(b, 4, 1);
-    c->tb->jit_jmp[0] = x86_jmp(b, c->loop_entry);
+    jit_set_jmp(c->tb, 0, x86_jmp(b, c->loop_entry));
     if (req) {
         x86_patch_rel32(req, b->p);
     }

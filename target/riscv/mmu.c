@@ -413,6 +413,9 @@ static int mmu_idx_priv(CPURISCVState *env, int mmu_idx)
     if (riscv_mmu_idx_hlv(mmu_idx)) {
         return (env->hstatus & HSTATUS_SPVP) ? PRV_S : PRV_U;
     }
+    if (mmu_idx == MMU_IDX_S_SUM) {
+        return PRV_S;
+    }
     return mmu_idx >= MMU_IDX_VU ? mmu_idx & 1 : mmu_idx & 3; /* a slot's VU, VS: even, odd */
 }
 
@@ -439,7 +442,8 @@ static void walk_setup(CPURISCVState *env, PageWalk *w, int mmu_idx)
         w->adue = env->menvcfg & MENVCFG_ADUE;
         w->pbmte = env->menvcfg & MENVCFG_PBMTE;
     }
-    w->sum = status & MSTATUS_SUM;
+    /* V=0: SUM is the context's (cpu.h), so an entry never holds rights of the other one. */
+    w->sum = mmu_idx >= MMU_IDX_VU ? (status & MSTATUS_SUM) != 0 : mmu_idx == MMU_IDX_S_SUM;
     /* With V=1 HS-level MXR also makes executable pages readable in the VS stage. */
     w->mxr = (status & MSTATUS_MXR) || w->hs_mxr;
     w->levels = w->priv == PRV_M ? 0 : satp_levels(satp);

@@ -144,6 +144,16 @@ static void test_basic(void)
     LOAD_GIVES(PRV_S, VA(2) + 8, peek(PA(2) + 8));
     STORE_WORKS(PRV_S, VA(2) + 24);
     csr_clear(mstatus, MSTATUS_SUM);
+    /* SUM toggled with no sfence.vma: the page was just used with SUM, and without it
+     * faults again; with SUM again it works again (no stale rights either way) */
+    LOAD_FAULTS(PRV_S, VA(2) + 8);
+    STORE_FAULTS(PRV_S, VA(2) + 24);
+    LOAD_GIVES(PRV_S, VA(0) + 0x18, peek(PA(0) + 0x18)); /* S pages do not care */
+    csr_set(mstatus, MSTATUS_SUM);
+    LOAD_GIVES(PRV_S, VA(2) + 8, peek(PA(2) + 8));
+    LOAD_GIVES(PRV_S, VA(0) + 0x18, peek(PA(0) + 0x18));
+    csr_clear(mstatus, MSTATUS_SUM);
+    LOAD_FAULTS(PRV_S, VA(2) + 16);
     /* S page from U */
     LOAD_FAULTS(PRV_U, VA(0));
     STORE_FAULTS(PRV_U, VA(0));
@@ -350,9 +360,17 @@ static void test_mprv(void)
     trap_goto_pc = (unsigned long)mprv_fault_return;
     CHECK_EQ(mprv_load(VA(1)), TRAP_RET_VALUE);
     CHECK_TRAP('M', CAUSE_LOAD_PAGE_FAULT, (unsigned long)mprv_load_insn, VA(1));
+    /* the trap's mret left MPP = U: S again, so SUM is what opens the page */
+    csr_clear(mstatus, MSTATUS_MPP);
+    csr_set(mstatus, (unsigned long)PRV_S << MSTATUS_MPP_SHIFT);
     csr_set(mstatus, MSTATUS_SUM);
     CHECK_EQ(mprv_load(VA(1)), peek(PA(1)));
     csr_clear(mstatus, MSTATUS_SUM);
+    /* ...and faults again once SUM is clear (no sfence.vma in between) */
+    expect_trap(EXPECT_GOTO);
+    trap_goto_pc = (unsigned long)mprv_fault_return;
+    CHECK_EQ(mprv_load(VA(1)), TRAP_RET_VALUE);
+    CHECK_TRAP('M', CAUSE_LOAD_PAGE_FAULT, (unsigned long)mprv_load_insn, VA(1));
     csr_clear(mstatus, MSTATUS_MPP);
     csr_set(mstatus, (unsigned long)PRV_U << MSTATUS_MPP_SHIFT);
     CHECK_EQ(mprv_load(VA(1) + 8), peek(PA(1) + 8));

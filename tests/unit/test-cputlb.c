@@ -1,8 +1,8 @@
 /*
  * Unit tests for the softmmu TLB's flushes (accel/tcg/cputlb.c): the first flush of a
  * zeroed table leaves it as allocated (issue 7: no 128 KiB memset at start-up) yet no
- * access hits it, page 0 and accesses wrapping around the address space included, and a
- * flush after a fill drops the entry.
+ * access hits it, page 0 and accesses wrapping around the address space included, a
+ * flush after a fill drops the entry, and a full flush leaves the modes never filled alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -96,6 +96,28 @@ static void test_flush_drops_filled_entry(void **state)
     assert_false(hits(mmu_idx, RAM_BASE + 0x1000, 4));
 }
 
+/* A full flush clears the modes filled since their last flush only: the others' table pages
+ * stay as allocated (a RISC-V boot fills 4 of the 14), and no access hits them either. */
+static void test_flush_spares_unfilled_modes(void **state)
+{
+    CPUState *cs = &cpu->parent_obj;
+    int mmu_idx = riscv_cpu_mmu_index(&cpu->env, false);
+    int other = MMU_IDX_VS;
+    uint64_t val, tval;
+
+    assert_int_not_equal(mmu_idx, other);
+    assert_int_equal(tlb_load_slow(cs, RAM_BASE + 0x2000, 4, mmu_idx, &val, &tval), TCG_EXCP_NONE);
+    tlb_flush(cs);
+    assert_false(hits(mmu_idx, RAM_BASE + 0x2000, 4));
+    assert_int_equal(cpu->tlb.table[mmu_idx][CPU_TLB_SIZE / 2].addr_read, TLB_INVALID);
+    for (int i = 1; i < CPU_TLB_SIZE - 1; i++) {
+        assert_int_equal(cpu->tlb.table[other][i].addr_read, 0);
+        assert_int_equal(cpu->tlb.table[other][i].addr_code, 0);
+    }
+    assert_false(hits(other, 0, 1));
+    assert_false(hits(other, ~0ULL, 2));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -103,6 +125,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_first_flush_keeps_zeroed_table),
         T(test_flush_drops_filled_entry),
+        T(test_flush_spares_unfilled_modes),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

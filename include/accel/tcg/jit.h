@@ -87,6 +87,9 @@ enum {
 /* Run tb (tb->jit_code != NULL) with the data TLB of the current data mmu_idx. */
 JitExit jit_exec(CPUState *cpu, TranslationBlock *tb);
 
+/* While tb is translated: rel32 (in the code arena's write view, from x86_jmp; NULL after an
+ * overflow) is the patchable jmp of exit slot (TranslationBlock.jit_jmp). */
+void jit_set_jmp(TranslationBlock *tb, int slot, uint8_t *rel32);
 /* With tb_lock held: patch exit slot of tb to jump to next / back to its exit stub. */
 void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next);
 void jit_unlink(TranslationBlock *tb, int slot);

@@ -67,9 +67,12 @@ struct TranslationBlock {
     /* chained successor: [0] taken/jump, [1] fall-through, [2..] side exits (target's) */
     TranslationBlock *jmp[TB_NSLOTS];
     /* JIT (include/accel/tcg/jit.h); all NULL when the block is only interpreted */
-    void *jit_code;              /* host code of the block: set last, read with tb_jit_code */
-    TranslationBlock *jit_tail;  /* records the host code leaves to the interpreter */
-    uint8_t *jit_jmp[TB_NSLOTS]; /* rel32 of the patchable jmp of exit slot i */
+    void *jit_code;             /* host code of the block: set last, read with tb_jit_code */
+    TranslationBlock *jit_tail; /* records the host code leaves to the interpreter */
+    /* The rel32 of the patchable jmp of exit slot i, as its offset in the code arena (0: none;
+     * jit_set_jmp). 4 bytes, not a pointer: 16 bytes less in each of the boot's 44,000 blocks
+     * (0.7 MiB of peak RSS), most of which are never compiled. */
+    uint32_t jit_jmp[TB_NSLOTS];
     /* n_insns records and an end record, then a copy of the size bytes of guest code the
      * records were decoded from (tb_code: re-checked against memory by tb_insert, and read
      * for the tval of an illegal instruction) */
