@@ -31,12 +31,17 @@ endif
 # faults, each 10-40 us on the bench host). Linked at a fixed address those pages are only
 # read from the file as they are used: the tiny ELF 186 -> 166 page faults and 8.0 -> 7.4 ms
 # of CPU, `--version` 5.3 -> 4.2 ms (medians of 60-80 alternate runs, load 4.8). What it
-# costs: the binary's own text
-# and data are not randomized (libraries, heap, stacks and mmaps still are). `make PIE=1`
-# links the emulators as PIEs; the sanitizer and fuzzer builds always do.
+# costs: the binary's own text and data are not randomized (libraries, heap, stacks and mmaps
+# still are). `make PIE=1` links the emulators as PIEs; the sanitizer and fuzzer builds always
+# do.
 ifeq ($(PIE)$(filter build-asan build-tsan build-fuzz,$(BUILD)),)
 EXE_LDFLAGS := -no-pie
 endif
+# Start-up, third: scripts/startup-order.ld puts the functions a tiny run executes side by side
+# at the start of build/kestrel's text (why, and how to regenerate it: scripts/startup-order);
+# -ffunction-sections gives each function the section the script names it by.
+CFLAGS += -ffunction-sections
+STARTUP_ORDER := scripts/startup-order.ld
 JSON_CFLAGS := $(shell pkg-config --cflags json-c)
 # User networking (net/slirp.c): libslirp's headers (they include glib's), no link flags.
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
@@ -80,9 +85,9 @@ all: $(BUILD)/kestrel $(BUILD)/kestrel-x86_64
 # `make V=1` shows the full commands.
 Q := $(if $(V),,@)
 
-$(BUILD)/kestrel: $(RISCV_OBJS)
+$(BUILD)/kestrel: $(RISCV_OBJS) $(STARTUP_ORDER)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(CFLAGS) $(EXE_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(EXE_LDFLAGS) -Wl,-T,$(STARTUP_ORDER) -o $@ $(RISCV_OBJS) $(LDLIBS)
 
 $(BUILD)/kestrel-x86_64: $(X86_OBJS)
 	@echo "  LINK    $@"
