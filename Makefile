@@ -40,8 +40,12 @@ endif
 # Start-up, third: scripts/startup-order.ld puts the functions a tiny run executes side by side
 # at the start of build/kestrel's text (why, and how to regenerate it: scripts/startup-order);
 # -ffunction-sections gives each function the section the script names it by.
+# Not in the sanitizer and fuzzer builds (not timed; their instrumented code is laid out anew).
 CFLAGS += -ffunction-sections
 STARTUP_ORDER := scripts/startup-order.ld
+ifeq ($(filter build-asan build-tsan build-fuzz,$(BUILD)),)
+RISCV_EXE_LDFLAGS := -Wl,-T,$(STARTUP_ORDER)
+endif
 JSON_CFLAGS := $(shell pkg-config --cflags json-c)
 # User networking (net/slirp.c): libslirp's headers (they include glib's), no link flags.
 SLIRP_CFLAGS := $(shell pkg-config --cflags slirp)
@@ -87,7 +91,7 @@ Q := $(if $(V),,@)
 
 $(BUILD)/kestrel: $(RISCV_OBJS) $(STARTUP_ORDER)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(CFLAGS) $(EXE_LDFLAGS) -Wl,-T,$(STARTUP_ORDER) -o $@ $(RISCV_OBJS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(EXE_LDFLAGS) $(RISCV_EXE_LDFLAGS) -o $@ $(RISCV_OBJS) $(LDLIBS)
 
 $(BUILD)/kestrel-x86_64: $(X86_OBJS)
 	@echo "  LINK    $@"
