@@ -82,7 +82,7 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 X86_UNIT_BINS := $(filter $(BUILD)/tests/unit/test-x86-%,$(UNIT_BINS))
 
-.PHONY: all check unit unit-bins guest bench clean format format-check run images soak soak-smp fuzz-jit fuzz-jit-x86 \
+.PHONY: FORCE all check unit unit-bins guest bench clean format format-check run images soak soak-smp fuzz-jit fuzz-jit-x86 \
         test-vector-long
 all: $(BUILD)/kestrel $(BUILD)/kestrel-x86_64
 
@@ -104,7 +104,14 @@ $(BUILD)/ui/sdl2%.o: CFLAGS += $(SDL_CFLAGS)
 # The FPU relies on host rounding modes: forbid constant folding across fenv changes.
 $(patsubst %.c,$(BUILD)/%.o,$(wildcard target/riscv/fpu*.c)): CFLAGS += -frounding-math
 
-$(BUILD)/%.o: %.c
+# The objects depend on the compiler flags they were built with: a tree built before a change
+# of CFLAGS (as -ffunction-sections, which scripts/startup-order.ld needs) is rebuilt once.
+CFLAGS_STAMP := $(BUILD)/.cflags
+$(CFLAGS_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(CFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS)' > $@
+
+$(BUILD)/%.o: %.c $(CFLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
