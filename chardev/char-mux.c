@@ -26,9 +26,14 @@
 #define MUX_BUF_SIZE 4096
 #define MUX_ESCAPE 0x01 /* Ctrl-A */
 
+/*
+ * buf comes from the heap when the frontend attaches, unzeroed (len says what it holds): held
+ * in the mux, the four buffers were zeroed with it and each again by its attach, five pages
+ * written at start-up that input may never reach (issue 7: page faults of a tiny run).
+ */
 typedef struct MuxFrontend {
     CharBackend *be;
-    uint8_t buf[MUX_BUF_SIZE];
+    uint8_t *buf;
     int len;
 } MuxFrontend;
 
@@ -266,7 +271,7 @@ static bool mux_attach(Chardev *chr, CharBackend *be, Error **errp)
         return false;
     }
     be->tag = d->n_fe;
-    d->fe[d->n_fe++] = (MuxFrontend){.be = be};
+    d->fe[d->n_fe++] = (MuxFrontend){.be = be, .buf = xmalloc(MUX_BUF_SIZE)};
     if (d->focus < 0) {
         d->focus = be->tag;
     }

@@ -21,7 +21,23 @@
 
 #if defined(__x86_64__)
 
+#include <cpuid.h>
 #include <string.h>
+
+int fpu_host_fma = -1;
+
+bool fpu_host_probe_fma(void)
+{
+    unsigned int a, b, c, d, xcr0_lo, xcr0_hi;
+    bool fma = false;
+
+    if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_FMA) && (c & bit_AVX) && (c & bit_OSXSAVE)) {
+        asm volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+        fma = (xcr0_lo & 6) == 6; /* the OS saves the SSE and AVX registers */
+    }
+    __atomic_store_n(&fpu_host_fma, fma, __ATOMIC_RELAXED);
+    return fma;
+}
 
 /*
  * MXCSR values with all exceptions masked (the process default 0x1f80), DAZ/FTZ off and the
@@ -129,11 +145,6 @@ SSE_BINARY(sqrt, "sqrtss", "sqrtsd") /* unary: called with b == a */
  * root; for binary32 plain double arithmetic, where products of two floats are exact.
  * From the nearest result and that sign, from_nearest() derives the directed roundings.
  */
-static inline bool host_has_fma(void)
-{
-    return __builtin_cpu_supports("fma");
-}
-
 /* a*b - c rounded once (FMA3, run in the default mode). */
 static inline double fms_d(double a, double b, double c)
 {
@@ -286,7 +297,7 @@ uint32_t fpu_host_mul_s(uint32_t a, uint32_t b, int rm, uint32_t *fflags)
  * p >= 2^-968 keeps it above the subnormal quantum. */
 uint64_t fpu_host_mul_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags)
 {
-    if (host_has_fma()) {
+    if (fpu_host_has_fma()) {
         double x = u2d(a), y = u2d(b), p = x * y;
         int e = exp_d(d2u(p));
         if (e >= 55 && e < 0x7ff) {
@@ -316,7 +327,7 @@ uint32_t fpu_host_div_s(uint32_t a, uint32_t b, int rm, uint32_t *fflags)
 uint64_t fpu_host_div_d(uint64_t a, uint64_t b, int rm, uint32_t *fflags)
 {
     int ea = exp_d(a), eb = exp_d(b);
-    if (ea >= 55 && ea < 0x7fe && eb >= 1 && eb < 0x7fe && host_has_fma()) {
+    if (ea >= 55 && ea < 0x7fe && eb >= 1 && eb < 0x7fe && fpu_host_has_fma()) {
         double x = u2d(a), y = u2d(b), q = x / y;
         int e = exp_d(d2u(q));
         if (e >= 55 && e < 0x7ff) {
@@ -340,7 +351,7 @@ uint32_t fpu_host_sqrt_s(uint32_t a, int rm, uint32_t *fflags)
 
 uint64_t fpu_host_sqrt_d(uint64_t a, int rm, uint32_t *fflags)
 {
-    if (exp_d(a) >= 55 && a < 0x7ff0000000000000ull && host_has_fma()) {
+    if (exp_d(a) >= 55 && a < 0x7ff0000000000000ull && fpu_host_has_fma()) {
         double x = u2d(a), r = sqrt_d(x);
         return from_nearest(&fmt_d, d2u(r), -sign_of(fms_d(r, r, x)), rm, fflags);
     }
@@ -378,7 +389,8 @@ uint64_t fpu_host_cvt_d_s(uint32_t a, uint32_t *fflags)
  */
 uint32_t fpu_host_fma_s(uint32_t a, uint32_t b, uint32_t c, int rm, uint32_t *fflags)
 {
-    if (!host_has_fma() || fp_is_nan(&fmt_s, a) || fp_is_nan(&fmt_s, b) || fp_is_nan(&fmt_s, c)) {
+    if (!fpu_host_has_fma() || fp_is_nan(&fmt_s, a) || fp_is_nan(&fmt_s, b) ||
+        fp_is_nan(&fmt_s, c)) {
         return fpu_soft_fma(&fmt_s, a, b, c, rm, fflags);
     }
     float x = u2f(a), y = u2f(b), z = u2f(c);
@@ -397,7 +409,8 @@ uint32_t fpu_host_fma_s(uint32_t a, uint32_t b, uint32_t c, int rm, uint32_t *ff
 
 uint64_t fpu_host_fma_d(uint64_t a, uint64_t b, uint64_t c, int rm, uint32_t *fflags)
 {
-    if (!host_has_fma() || fp_is_nan(&fmt_d, a) || fp_is_nan(&fmt_d, b) || fp_is_nan(&fmt_d, c)) {
+    if (!fpu_host_has_fma() || fp_is_nan(&fmt_d, a) || fp_is_nan(&fmt_d, b) ||
+        fp_is_nan(&fmt_d, c)) {
         return fpu_soft_fma(&fmt_d, a, b, c, rm, fflags);
     }
     double x = u2d(a), y = u2d(b), z = u2d(c);

@@ -299,7 +299,7 @@ static bool gen_sse_arith(JitCtx *c, int k, bool dbl)
     JitFallback fb[JIT_COLD_FP_MAX];
     int n = 0;
 
-    if ((is_fma && !__builtin_cpu_supports("fma")) || !guard_possible(c, GUARD_RNE | GUARD_NX)) {
+    if ((is_fma && !fpu_host_has_fma()) || !guard_possible(c, GUARD_RNE | GUARD_NX)) {
         return false;
     }
     fp_sources(c, regs, nregs, x);

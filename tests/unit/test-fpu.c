@@ -564,6 +564,17 @@ static void test_fma(void **state)
     RUN(fma_cases);
 }
 
+/* The host FMA probe (fpu-host.c) agrees with GCC's: the fast paths and the JIT's vfmadd
+ * depend on it, and a probe that said yes without FMA3 would crash the emulator (#UD). */
+static void test_host_fma_probe(void **state)
+{
+    (void)state;
+#if defined(__x86_64__)
+    assert_int_equal(fpu_host_has_fma(), !!__builtin_cpu_supports("fma"));
+    assert_int_equal(fpu_host_fma, !!__builtin_cpu_supports("fma")); /* cached */
+#endif
+}
+
 /* ---- min/max, sign injection, comparisons, classification ---- */
 
 static const FpCase minmax_cases[] = {
@@ -986,12 +997,19 @@ static void test_rmm_matches_directed_modes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_add),          cmocka_unit_test(test_mul),
-        cmocka_unit_test(test_div_sqrt),     cmocka_unit_test(test_fma),
-        cmocka_unit_test(test_minmax_sgnj),  cmocka_unit_test(test_compare),
-        cmocka_unit_test(test_class),        cmocka_unit_test(test_cvt_to_int),
-        cmocka_unit_test(test_cvt_from_int), cmocka_unit_test(test_cvt_formats),
-        cmocka_unit_test(test_nan_boxing),   cmocka_unit_test(test_rmm_matches_directed_modes),
+        cmocka_unit_test(test_add),
+        cmocka_unit_test(test_mul),
+        cmocka_unit_test(test_div_sqrt),
+        cmocka_unit_test(test_fma),
+        cmocka_unit_test(test_minmax_sgnj),
+        cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_class),
+        cmocka_unit_test(test_cvt_to_int),
+        cmocka_unit_test(test_cvt_from_int),
+        cmocka_unit_test(test_cvt_formats),
+        cmocka_unit_test(test_nan_boxing),
+        cmocka_unit_test(test_rmm_matches_directed_modes),
+        cmocka_unit_test(test_host_fma_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

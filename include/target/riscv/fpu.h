@@ -200,4 +200,19 @@ uint64_t fpu_round(int fmt, uint64_t a, int rm, bool nx, uint32_t *fflags);
 /* fcvtmod.w.d: the integer part of a modulo 2^32, sign-extended; flags as fcvt.w.d. */
 uint64_t fpu_cvtmod_w_d(uint64_t a, uint32_t *fflags);
 
+/*
+ * x86-64 hosts: whether the host runs FMA3 (CPUID.1:ECX.FMA, with AVX state enabled by the OS),
+ * for the paths that use vfmadd (fpu-host.c, jit-fp.c); probed by the first call. Not
+ * __builtin_cpu_supports(): it links libgcc's constructor, which runs a dozen CPUIDs in every
+ * process at start-up, each a VM exit on a virtual host (issue 7: a tiny run's start-up).
+ */
+extern int fpu_host_fma; /* -1 until probed, then 0 or 1 */
+bool fpu_host_probe_fma(void);
+static inline bool fpu_host_has_fma(void)
+{
+    int v = __atomic_load_n(&fpu_host_fma, __ATOMIC_RELAXED);
+
+    return v >= 0 ? v : fpu_host_probe_fma();
+}
+
 #endif /* TARGET_RISCV_FPU_H */
