@@ -31,20 +31,11 @@ endif
 # faults, each 10-40 us on the bench host). Linked at a fixed address those pages are only
 # read from the file as they are used: the tiny ELF 186 -> 166 page faults and 8.0 -> 7.4 ms
 # of CPU, `--version` 5.3 -> 4.2 ms (medians of 60-80 alternate runs, load 4.8). What it
-# costs: the binary's own text and data are not randomized (libraries, heap, stacks and mmaps
-# still are). `make PIE=1` links the emulators as PIEs; the sanitizer and fuzzer builds always
-# do.
+# costs: the binary's own text
+# and data are not randomized (libraries, heap, stacks and mmaps still are). `make PIE=1`
+# links the emulators as PIEs; the sanitizer and fuzzer builds always do.
 ifeq ($(PIE)$(filter build-asan build-tsan build-fuzz,$(BUILD)),)
 EXE_LDFLAGS := -no-pie
-endif
-# Start-up, third: scripts/startup-order.ld puts the functions a tiny run executes side by side
-# at the start of build/kestrel's text (why, and how to regenerate it: scripts/startup-order);
-# -ffunction-sections gives each function the section the script names it by.
-# Not in the sanitizer and fuzzer builds (not timed; their instrumented code is laid out anew).
-CFLAGS += -ffunction-sections
-STARTUP_ORDER := scripts/startup-order.ld
-ifeq ($(filter build-asan build-tsan build-fuzz,$(BUILD)),)
-RISCV_EXE_LDFLAGS := -Wl,-T,$(STARTUP_ORDER)
 endif
 JSON_CFLAGS := $(shell pkg-config --cflags json-c)
 # User networking (net/slirp.c): libslirp's headers (they include glib's), no link flags.
@@ -82,16 +73,16 @@ UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 X86_UNIT_BINS := $(filter $(BUILD)/tests/unit/test-x86-%,$(UNIT_BINS))
 
-.PHONY: FORCE all check unit unit-bins guest bench clean format format-check run images soak soak-smp fuzz-jit fuzz-jit-x86 \
+.PHONY: all check unit unit-bins guest bench clean format format-check run images soak soak-smp fuzz-jit fuzz-jit-x86 \
         test-vector-long
 all: $(BUILD)/kestrel $(BUILD)/kestrel-x86_64
 
 # `make V=1` shows the full commands.
 Q := $(if $(V),,@)
 
-$(BUILD)/kestrel: $(RISCV_OBJS) $(STARTUP_ORDER)
+$(BUILD)/kestrel: $(RISCV_OBJS)
 	@echo "  LINK    $@"
-	$(Q)$(CC) $(CFLAGS) $(EXE_LDFLAGS) $(RISCV_EXE_LDFLAGS) -o $@ $(RISCV_OBJS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(EXE_LDFLAGS) -o $@ $(RISCV_OBJS) $(LDLIBS)
 
 $(BUILD)/kestrel-x86_64: $(X86_OBJS)
 	@echo "  LINK    $@"
@@ -105,11 +96,14 @@ $(BUILD)/ui/sdl2%.o: CFLAGS += $(SDL_CFLAGS)
 $(patsubst %.c,$(BUILD)/%.o,$(wildcard target/riscv/fpu*.c)): CFLAGS += -frounding-math
 
 # The objects depend on the compiler flags they were built with: a tree built before a change
-# of CFLAGS (as -ffunction-sections, which scripts/startup-order.ld needs) is rebuilt once.
+# of CFLAGS (or of PIE, whose objects differ) is rebuilt once. The stamp is written while the
+# Makefile is read, not by a rule: a rule's recipe would see the CFLAGS of whichever object
+# asked for it first (target-specific additions are inherited by prerequisites).
 CFLAGS_STAMP := $(BUILD)/.cflags
-$(CFLAGS_STAMP): FORCE
-	@mkdir -p $(BUILD)
-	@echo '$(CC) $(CFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS)' > $@
+ifneq ($(file < $(CFLAGS_STAMP)),$(CC) $(CFLAGS))
+$(shell mkdir -p $(BUILD))
+$(file > $(CFLAGS_STAMP),$(CC) $(CFLAGS))
+endif
 
 $(BUILD)/%.o: %.c $(CFLAGS_STAMP)
 	@mkdir -p $(dir $@)
