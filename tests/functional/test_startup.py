@@ -2,12 +2,11 @@
 `startup` gives the figure, no test times anything). What start-up costs is checked here:
 the binary needs no shared library but glibc's (libc and the loader; libm links statically,
 as each shared library costs the dynamic loader in every process), few pages of it are
-written by the dynamic loader, the code start-up runs is packed together, libslirp is mapped only once a user netdev exists, and the bench's tiny program runs and exits with status 0."""
+written by the dynamic loader, libslirp is mapped only once a user netdev exists, and the bench's tiny program runs and exits with status 0."""
 import os
 import subprocess
 
 import pexpect
-import pytest
 
 from conftest import BUILD, HANG_GUARD, ROOT, run
 
@@ -48,39 +47,6 @@ def test_few_pages_are_relocated_at_start(kestrel):
     # Linked at a fixed address (the Makefile's default; PIE=1 links a PIE) only the GOT's
     # pages are left: 3.
     assert len(relocated_pages(kestrel)) <= (30 if is_pie(kestrel) else 4)
-
-
-def section_range(binary, name):
-    out = subprocess.run(["readelf", "-S", "-W", binary], capture_output=True, text=True,
-                         check=True).stdout
-    for line in out.splitlines():
-        f = line.replace("[ ", "[").split()
-        if len(f) > 5 and f[1] == name:
-            return int(f[3], 16), int(f[3], 16) + int(f[5], 16)
-    return None
-
-
-def function_addresses(binary):
-    out = subprocess.run(["nm", binary], capture_output=True, text=True, check=True).stdout
-    return {f[2]: int(f[0], 16) for f in map(str.split, out.splitlines())
-            if len(f) == 3 and f[1] in "tT"}
-
-
-def test_start_up_code_is_packed(kestrel):
-    # scripts/startup-order.ld gathers the functions a tiny run executes at the start of the
-    # text, so start-up touches ~33 pages of code instead of ~90 (a page fault per 64 KiB
-    # window). Functions of each stage, the libfdt the FDT builder uses among them.
-    nm = subprocess.run(["nm", kestrel], capture_output=True, text=True, check=True).stdout
-    if "__asan_init" in nm or "__tsan_init" in nm:
-        pytest.skip("the sanitizer builds are linked without scripts/startup-order.ld")
-    start_end = section_range(kestrel, ".text.startup_order")
-    assert start_end, "build/kestrel was linked without scripts/startup-order.ld"
-    start, end = start_end
-    assert end - start <= (section_range(kestrel, ".text")[1] - start) // 4
-    addr = function_addresses(kestrel)
-    for fn in ["main", "system_init", "object_new", "virt_machine_init", "virt_machine_done",
-               "fdt_setprop", "memory_region_add_subregion", "tlb_flush", "main_loop_wait"]:
-        assert start <= addr[fn] < end, fn
 
 
 def mapped_libslirp(pid):
