@@ -596,18 +596,112 @@ static int x86_jit_step(X86CPU *cpu)
 }
 
 /*
- * The code of an X86_TB_STEP block: x86_jit_step, then the next block through the inline
- * lookup. Interpreted, it cost two run-loop rounds (the exit to it cannot chain to a block
- * without code, and the interpreter returns there): the decompressor's inner loop has a
- * 2-byte mov across a page, 9.9 million of them per boot to the init marker, 20 million of
- * its 48 million run-loop rounds.
+ * Does the record of an X86_TB_STEP block run in its JIT code (gen_step_inline)? Decoded as
+ * 64-bit code, and an instruction after which the next one follows (a jump or jcc across the
+ * page, or a rep string op, stays with x86_jit_step).
  */
-static void gen_step_block(X86Buf *b, TranslationBlock *tb)
+static bool step_inlinable(const X86TBInfo *info)
 {
-    uint8_t *tail[2], *raised;
+    const X86Insn *d = &info->insns[0].d;
+
+    return info->cross_size == 8 && !x86_ends_block(d) && d->op != OP_JCC &&
+           !(d->rep && d->op >= OP_INS && d->op <= OP_SCAS);
+}
+
+/*
+ * Jump to slow[] (returned count) unless the next page, through the fetch entry of the code
+ * context, holds the bytes the step block's record was decoded from (what x86_jit_step's
+ * fetch would read: the entry matches only a RAM page the context may execute, and its tag
+ * no canonical page but its own). A store to those bytes or a remap of that page is seen
+ * here, as the block itself is kept only for its first page (tb.h).
+ */
+static int gen_next_page_check(X86Buf *b, const X86TBInfo *info, unsigned avail, uint8_t **slow)
+{
+    unsigned len = info->insns[0].d.len;
+    int n = 0;
+
+    x86_mov_rm(b, true, X86_RSI, JIT_CPUSTATE_FIELD(tlb));
+    x86_lea(b, X86_RDI, x86_mem(JIT_PC, (int32_t)avail)); /* the next page's address */
+    /* rax = (code_mmu_idx * CPU_TLB_SIZE + page index) * sizeof(CPUTLBEntry) */
+    x86_mov_rm(b, false, X86_RAX, x86_mem(X86_RSI, offsetof(CPUTLB, code_mmu_idx)));
+    x86_shift_ri(b, X86_SHL, false, X86_RAX, CPU_TLB_BITS + 5);
+    x86_mov_rr(b, false, X86_RCX, X86_RDI);
+    x86_shift_ri(b, X86_SHR, false, X86_RCX, TARGET_PAGE_BITS - 5);
+    x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
+    x86_alu_rr(b, X86_ADD, true, X86_RAX, X86_RCX);
+    x86_alu_rm(b, X86_CMP, true, X86_RDI,
+               x86_mem_idx(X86_RSI, X86_RAX, 1,
+                           offsetof(CPUTLB, table) + offsetof(CPUTLBEntry, addr_code)));
+    slow[n++] = x86_jcc(b, X86_CC_NE, NULL);
+    x86_alu_rm(
+        b, X86_ADD, true, X86_RDI,
+        x86_mem_idx(X86_RSI, X86_RAX, 1, offsetof(CPUTLB, table) + offsetof(CPUTLBEntry, addend)));
+    for (unsigned off = avail; off < len; off += 8) { /* 8 bytes at a time, the last shifted */
+        unsigned k = MIN(len - off, 8u), sh = 64 - 8 * k;
+        uint64_t want = 0;
+
+        memcpy(&want, info->cross_bytes + off, k);
+        x86_mov_rm(b, true, X86_RAX, x86_mem(X86_RDI, (int32_t)(off - avail)));
+        if (sh) {
+            x86_shift_ri(b, X86_SHL, true, X86_RAX, sh);
+        }
+        x86_mov_ri(b, X86_RCX, sh ? want << sh : want);
+        x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RCX);
+        slow[n++] = x86_jcc(b, X86_CC_NE, NULL);
+    }
+    return n;
+}
+
+/*
+ * The record of an X86_TB_STEP block as any block's (gen_record), once its bytes in the next
+ * page are checked, then the next block through the inline lookup (not chained: it is on
+ * the next page). The decompressor's inner loop has such an instruction (a 2-byte mov), 9.9
+ * million runs per boot to the init marker: x86_jit_step's fetch, decode and call were 6.4%
+ * of the CPU to "Linux version" (perf).
+ */
+static void gen_step_inline(XJit *c, uint8_t **slow, int *n_slow)
+{
+    X86Buf *b = c->b;
+    unsigned avail = TARGET_PAGE_SIZE - (c->tb->phys_pc & ~TARGET_PAGE_MASK);
+    unsigned len = c->info->insns[0].d.len;
+
+    *n_slow = len > avail ? gen_next_page_check(b, c->info, avail, slow) : 0;
+    x86_jit_flags_dead = false;
+    gen_record(c, 0);
+    x86_lea(b, JIT_INSTRET, x86_mem(JIT_INSTRET, 1));
+    x86_lea(b, JIT_PC, x86_mem(JIT_PC, (int32_t)len));
+    x86_mov_mr(b, true, ENV_FIELD(rip), JIT_PC);
+    gen_irq_check(b);
+    x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0); /* as jit_emit_exit */
+    x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
+    jit_emit_lookup(b);
+}
+
+/*
+ * The code of an X86_TB_STEP block: its record inline where it can (above), else
+ * x86_jit_step, then the next block through the inline lookup. Interpreted, it cost two
+ * run-loop rounds (the exit to it cannot chain to a block without code, and the interpreter
+ * returns there): the decompressor's inner loop has a 2-byte mov across a page, 9.9 million
+ * of them per boot to the init marker, 20 million of its 48 million run-loop rounds.
+ */
+static void gen_step_block(XJit *c)
+{
+    X86Buf *b = c->b;
+    TranslationBlock *tb = c->tb;
+    uint8_t *tail[2], *raised, *slow[3];
+    int n_slow = 0;
 
     x86_cmp_mi8(b, CPU_FIELD(jit_code_size), 8);
     tail[0] = x86_jcc(b, X86_CC_NE, NULL);
+    add_cold(c, -1, 0, NULL); /* cold[0]: the prologue's, taken by tail[0] here */
+    if (step_inlinable(c->info)) {
+        gen_step_inline(c, slow, &n_slow);
+    }
+    for (int i = 0; i < n_slow; i++) {
+        if (slow[i]) {
+            x86_patch_rel32(slow[i], b->p);
+        }
+    }
     x86_mov_rr(b, true, X86_RDI, JIT_CPU);
     x86_call(b, x86_jit_step);
     x86_alu_ri(b, X86_CMP, false, X86_RAX, 1);
@@ -630,6 +724,9 @@ static void gen_step_block(X86Buf *b, TranslationBlock *tb)
         x86_patch_rel32(raised, b->p);
         x86_jmp(b, jit_stubs.exit_plain);
     }
+    for (int i = 1; i < c->n_cold && !b->overflow; i++) {
+        gen_cold(c, &c->cold[i]);
+    }
 }
 
 bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
@@ -640,8 +737,16 @@ bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
     uint64_t dead;
 
     *n_done = 0;
+    c->b = b;
+    c->tb = tb;
+    c->info = info;
+    c->n_cold = 0;
+    c->known = 0;
+    c->branch_exit = NULL;
+    c->side_slot = 2;
+    x86_jit_regs_reset();
     if (info->code_size == X86_TB_STEP) {
-        gen_step_block(b, tb);
+        gen_step_block(c);
         *n_done = tb->n_insns;
         return true;
     }
@@ -653,14 +758,6 @@ bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
             return false;
         }
     }
-    c->b = b;
-    c->tb = tb;
-    c->info = info;
-    c->n_cold = 0;
-    c->known = 0;
-    c->branch_exit = NULL;
-    c->side_slot = 2;
-    x86_jit_regs_reset();
     /* Not in plain 64-bit code now (see above): the interpreter runs the block. */
     x86_cmp_mi8(b, CPU_FIELD(jit_code_size), 8);
     add_cold(c, -1, 0, x86_jcc(b, X86_CC_NE, NULL));

@@ -24,6 +24,11 @@ typedef struct X86TBInsn {
 typedef struct X86TBInfo {
     uint8_t code_size; /* 2, 4 or 8 (64-bit code), or X86_TB_STEP */
     bool chainable;    /* ends by a near branch or falls through: the next block may follow */
+    /* X86_TB_STEP: the code size its record was decoded for (0 in other blocks) and all of
+     * the instruction's bytes, those in the next page included (the JIT runs the record while
+     * that page still holds them: jit-translate.c gen_step_block) */
+    uint8_t cross_size;
+    uint8_t cross_bytes[15];
     X86TBInsn insns[];
 } X86TBInfo;
 

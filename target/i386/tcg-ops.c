@@ -190,6 +190,7 @@ static void fill_tb(TranslationBlock *tb, uint64_t pc, hwaddr phys, const uint8_
     info = tb_info(tb);
     info->code_size = code_size;
     info->chainable = x86_is_near_branch(&insns[n - 1]);
+    info->cross_size = 0;
     for (int i = 0; i < n; i++) {
         info->insns[i].fn = x86_insn_handler(&insns[i]);
         info->insns[i].d = insns[i];
@@ -227,7 +228,8 @@ static TranslationBlock *gen_cross_page(X86CPU *cpu, uint64_t pc, hwaddr phys_pc
     unsigned avail = TARGET_PAGE_SIZE - (pc & ~TARGET_PAGE_MASK);
     TranslationBlock *tb;
     X86Insn d;
-    int e = x86_fetch_decode(cpu, code_size, &d);
+    uint8_t bytes[15];
+    int e = x86_fetch_decode_bytes(cpu, code_size, &d, bytes);
 
     if (e != X86_EXCP_NONE) {
         *exc = e;
@@ -237,7 +239,11 @@ static TranslationBlock *gen_cross_page(X86CPU *cpu, uint64_t pc, hwaddr phys_pc
     if (!tb) {
         return NULL; /* the arena is full: the run loop flushes and asks again */
     }
-    fill_tb(tb, pc, phys_pc, host, &d, 1, avail, X86_TB_STEP);
+    /* the bytes of this fetch, also as the block's copy of its page's part: tb_insert checks
+     * that copy against memory, so the record and cross_bytes are what the page holds */
+    fill_tb(tb, pc, phys_pc, bytes, &d, 1, MIN(avail, d.len), X86_TB_STEP);
+    tb_info(tb)->cross_size = code_size;
+    memcpy(tb_info(tb)->cross_bytes, bytes, d.len);
     tb->flags = 0;
     return tb;
 }
