@@ -128,6 +128,10 @@ X86Reg x86_jit_regs_def(int reg);
 void x86_jit_regs_forget(int reg);
 /* Every copy loaded again from env->regs (after a call). */
 void x86_jit_regs_reload(X86Buf *b);
+/* The cache as it is, and back to such a state: for a path emitted out of line (a miss
+ * path in the block's cold code) that must reload the copies of the point it branched from. */
+void x86_jit_regs_save(X86JitRegCache *out);
+void x86_jit_regs_restore(const X86JitRegCache *saved);
 /* A call to C from the main path of a block: x86_call, then the copies reloaded. */
 void x86_jit_call(X86Buf *b, const void *fn);
 /* Is the x86 JIT wanted (on unless KESTREL_X86_JIT=0; -accel tcg,jit=off and KESTREL_JIT=0
