@@ -172,9 +172,54 @@ static bool mem_form(const X86Insn *d, MemForm *f)
     return (d->map == 0 && (alu_mem_form(d, f) || incdec_mem_form(d, f))) || mov_mem_form(d, f);
 }
 
+__thread X86JitHint x86_jit_hint;
+
+/* The offset from rbx (the X86CPU) of field (offsetof(JitLoadHints, x)) of slot. */
+int32_t x86_jit_hint_off(unsigned slot, size_t field)
+{
+    return (int32_t)(offsetof(X86CPU, tlb.jit_hint) + field + slot * 8);
+}
+
+/*
+ * A load's probe through its site's page range (CPUTLB.jit_hint, as target/riscv's loads):
+ * va - lo < lim, and the addend loaded without waiting for the address, so the host address
+ * is one add after the guest's (the table's probe put its index arithmetic and the entry's
+ * load, ~8 cycles, between them: the decompressor's table lookups and dependent loads wait
+ * on that). A miss (jit-translate.c's COLD_MISS) calls jit_stubs.hint_miss, which takes the
+ * page in from the table, and comes back to the add, or else runs the handler.
+ */
+static uint8_t *gen_hint_probe(X86Buf *b)
+{
+    X86JitHint *h = &x86_jit_hint;
+    uint8_t *miss;
+
+    x86_mov_rr(b, true, X86_RAX, X86_RSI);
+    x86_alu_rm(b, X86_SUB, true, X86_RAX,
+               x86_mem(JIT_CPU, x86_jit_hint_off(h->slot, offsetof(JitLoadHints, lo))));
+    x86_alu_rm(b, X86_CMP, true, X86_RAX,
+               x86_mem(JIT_CPU, x86_jit_hint_off(h->slot, offsetof(JitLoadHints, lim))));
+    miss = x86_jcc(b, X86_CC_AE, NULL);
+    h->add_at = b->p;
+    x86_alu_rm(b, X86_ADD, true, X86_RSI,
+               x86_mem(JIT_CPU, x86_jit_hint_off(h->slot, offsetof(JitLoadHints, addend))));
+    return miss;
+}
+
 int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss)
 {
     int32_t tag = store ? offsetof(CPUTLBEntry, addr_write) : offsetof(CPUTLBEntry, addr_read);
+    unsigned cls = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+
+    x86_jit_hint.add_at = NULL;
+    if (!store && x86_jit_hint.on && size == 1u << cls) {
+        /* a slot's sites have one size: the range's lim is for that size */
+        x86_jit_hint.slot =
+            (x86_jit_hint.slot & (JIT_HINT_SLOTS / 4 - 1)) + cls * (JIT_HINT_SLOTS / 4);
+        x86_jit_hint.size = size;
+        miss[0] = gen_hint_probe(b);
+        miss[1] = NULL;
+        return 2;
+    }
 
     /* No canonical check of its own: x86_tlb_fill never caches a non-canonical page, so a
      * non-canonical address misses (the tag of its page, or of the page of its last byte

@@ -51,9 +51,13 @@ typedef struct XJitCold {
     /* COLD_TAKEN: the further jumps of an inline jcc's condition to the stub; COLD_MISS:
      * the second miss branch of a memory form */
     uint8_t *more[XJIT_COND_BRANCHES];
-    /* COLD_MISS: where the hit path goes on, and the register cache there */
+    /* COLD_MISS: where the hit path goes on, and the register cache there; a load's
+     * page-range probe (x86_jit_hint): where it adds the addend, its slot and size */
     const uint8_t *resume;
     X86JitRegCache regs;
+    const uint8_t *hint_add;
+    uint16_t hint_slot;
+    uint8_t hint_size;
 } XJitCold;
 
 typedef struct XJit {
@@ -67,6 +71,7 @@ typedef struct XJit {
      * as a second exit with the same slot would leave the first never patched (jit_link) */
     const uint8_t *branch_exit;
     int side_slot; /* the exit slot the next side exit chains through (tb.h TB_NSLOTS) */
+    bool hints;    /* loads probe their site's page range (x86_jit_hint, uses_hints) */
 } XJit;
 
 /* Called from JIT code for a record that returned excp: what run_block does with it. */
@@ -307,7 +312,7 @@ static uint64_t dead_flags(const XJit *c)
 
 static void add_cold(XJit *c, int kind, int idx, uint8_t *branch)
 {
-    c->cold[c->n_cold++] = (XJitCold){kind, idx, branch, {0}, NULL, {{0}}};
+    c->cold[c->n_cold++] = (XJitCold){kind, idx, branch, {0}, NULL, {{0}}, NULL, 0, 0};
 }
 
 /* Leave to the run loop if an event or an enabled INTR waits (tcg-ops.c may_chain). */
@@ -412,12 +417,27 @@ static void gen_jcc(XJit *c, int idx)
 
 static void gen_call(XJit *c, int idx);
 
+/*
+ * Do the block's loads probe page ranges (x86_jit_hint)? In supervisor code (the kernel's
+ * decompressor, the kernel), which reaches RAM where it is mapped linearly, as target/riscv's
+ * load_guesses; a user process's pages each have an addend of their own. A block run in
+ * another context is still exact: a range holds only translations of the current context.
+ */
+static bool uses_hints(const XJit *c)
+{
+    return c->info->supervisor;
+}
+
 static void gen_record(XJit *c, int idx)
 {
     X86Buf *b = c->b;
     const X86TBInsn *t = &c->info->insns[idx];
     unsigned next = c->tb->insns[idx + 1].pcoff;
+    uint64_t pc = c->tb->pc + c->tb->insns[idx].pcoff;
     uint8_t *miss[2];
+
+    x86_jit_hint.on = c->hints;
+    x86_jit_hint.slot = (unsigned)(pc >> 1 ^ pc >> 9);
 
     unsigned known = c->known;
 
@@ -448,6 +468,9 @@ static void gen_record(XJit *c, int idx)
             k->more[1] = miss[1];
             k->resume = b->p;
             x86_jit_regs_save(&k->regs);
+            k->hint_add = x86_jit_hint.add_at;
+            k->hint_slot = x86_jit_hint.slot;
+            k->hint_size = x86_jit_hint.size;
             return;
         }
         c->branch_exit = b->p; /* call, ret: rip is in env */
@@ -571,7 +594,14 @@ static void gen_cold(XJit *c, const XJitCold *k)
         x86_mov_mr(b, true, ENV_FIELD(rip), JIT_PC);
         gen_exit_at_pc(c, k->idx, static_target(c, k->idx));
         break;
-    case COLD_MISS: /* the handler with the copies of the hit path's end, then back there */
+    case COLD_MISS:        /* the handler with the copies of the hit path's end, then back there */
+        if (k->hint_add) { /* rsi = va: the page taken in, back to the add if in range now */
+            x86_mov_ri(b, X86_RAX,
+                       (uint32_t)x86_jit_hint_off(k->hint_slot, offsetof(JitLoadHints, lo)));
+            x86_mov_ri(b, X86_RDX, k->hint_size - 1u);
+            x86_call(b, jit_stubs.hint_miss); /* rel32 within the arena: rax survives */
+            x86_jcc(b, X86_CC_B, k->hint_add);
+        }
         x86_jit_regs_restore(&k->regs);
         gen_call(c, k->idx);
         x86_jmp(b, k->resume);
@@ -756,6 +786,7 @@ bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
     c->known = 0;
     c->branch_exit = NULL;
     c->side_slot = 2;
+    c->hints = uses_hints(c);
     x86_jit_regs_reset();
     if (info->code_size == X86_TB_STEP) {
         gen_step_block(c);

@@ -565,7 +565,7 @@ static void test_faults(void **state)
  * Run code (with the jmp to XG_END appended) from a fixed random state: the engines and the
  * host must agree; it ends with vector (-1: at XG_END).
  */
-static void run_directed(const uint8_t *code, unsigned len, int vector)
+static void load_directed(const uint8_t *code, unsigned len)
 {
     XGenRng r = {.s = 0x5eed};
 
@@ -579,6 +579,11 @@ static void run_directed(const uint8_t *code, unsigned len, int vector)
     h.s.n_units = 1;
     h.s.unit_start[1] = len;
     h.s.rsp0 = h.init.regs[4];
+}
+
+static void run_directed(const uint8_t *code, unsigned len, int vector)
+{
+    load_directed(code, len);
     if (check_stream(true, true) != OK) {
         check_stream(true, false);
         fail_msg("the engines or the host disagree on a directed stream");
@@ -867,6 +872,37 @@ static void test_cross_page_insn_sees_a_remap(void **state)
     assert_ptr_equal(tb_lookup_phys(PA(XG_CODE) + 0xffd), tb); /* the same block ran */
 }
 
+/*
+ * A load site's page range (the JIT's x86_jit_hint, CPUTLB.jit_hint) over a page the stream
+ * then maps elsewhere (its page table mapped at 0x222000 for it) and invlpg's: the load's
+ * next run must read the new page. The first run of the site fills the table, the second
+ * takes the page into the range, the third comes after the remap. Not on the host: the
+ * stream writes its own page tables.
+ */
+static void test_load_range_sees_a_remap(void **state)
+{
+    static const uint8_t code[] = {
+        0xbb, 0x03, 0x00, 0x00, 0x00,                         /* mov ebx, 3 */
+        0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x23, 0x00,       /* l: mov rax, [0x230000] */
+        0x83, 0xfb, 0x02,                                     /* cmp ebx, 2 */
+        0x75, 0x14,                                           /* jne s */
+        0x48, 0xc7, 0x04, 0x25, 0x80, 0x21, 0x22, 0x00, 0x03, /* mov qword [0x222180], */
+        0x20, 0x02, 0x00,                                     /*   0x22003: the remap */
+        0x0f, 0x01, 0x3c, 0x25, 0x00, 0x00, 0x23, 0x00,       /* invlpg [0x230000] */
+        0xff, 0xcb,                                           /* s: dec ebx */
+        0x75, 0xdb,                                           /* jnz l */
+    };
+
+    load_directed(code, sizeof(code));
+    put64(h.init.ram, PML4 + 0x3000 + 8 * 0x22, (PML4 + 0x3000) | PG_P | PG_RW);
+    put64(h.init.ram, 0x22000, 0x1122334455667788ULL);
+    if (check_stream(false, true) != OK) {
+        check_stream(false, false);
+        fail_msg("the engines disagree on a remap under a load's page range");
+    }
+    assert_int_equal(h.jit.regs[R_EAX], 0x1122334455667788ULL);
+}
+
 static int group_setup(void **state)
 {
     /* Every block compiled when made, as the JIT half of each comparison needs. */
@@ -935,6 +971,7 @@ int main(void)
         cmocka_unit_test(test_lock_prefix_needs_a_lockable_form),
         cmocka_unit_test(test_cross_page_insn_sees_next_page_stores),
         cmocka_unit_test(test_cross_page_insn_sees_a_remap),
+        cmocka_unit_test(test_load_range_sees_a_remap),
     };
     const char *secs = getenv("DIFFTEST_SECONDS"), *seed = getenv("DIFFTEST_SEED");
 
