@@ -119,6 +119,9 @@ typedef struct X86JitHint {
 extern __thread X86JitHint x86_jit_hint;
 /* The offset from the JIT's rbx of field (offsetof(JitLoadHints, x)) of hint slot slot. */
 int32_t x86_jit_hint_off(unsigned slot, size_t field);
+/* Jump to slow[] (returned count, at most 3) unless the page after the avail bytes of a
+ * X86_TB_STEP block still holds the rest of its instruction's bytes (info->cross_bytes). */
+int x86_jit_gen_next_page_check(X86Buf *b, const X86TBInfo *info, unsigned avail, uint8_t **slow);
 /* jit-form.c: does d do nothing at all (the nops and fences; nothing to emit)? */
 bool x86_jit_nop_form(const X86Insn *d);
 /* jmp rel of 64-bit code, ending at next: env->rip = its target; false if d is not one. */

@@ -801,7 +801,7 @@ static void test_lock_prefix_needs_a_lockable_form(void **state)
 /*
  * mov eax, imm32 across the code's first page boundary (bytes 0xffd..0x1001), run from
  * the JIT code of its X86_TB_STEP block, which holds its record while the next page holds
- * the bytes it was decoded from (jit-translate.c gen_next_page_check). Here a loop stores
+ * the bytes it was decoded from (jit-mem.c x86_jit_gen_next_page_check). Here a loop stores
  * into the immediate's byte in that page each time round: each run must see the store.
  */
 static void test_cross_page_insn_sees_next_page_stores(void **state)
