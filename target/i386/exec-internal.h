@@ -47,6 +47,8 @@ static inline uint64_t x86_rip_mask(int code_size)
 
 /* The steps of one instruction (exec.c), shared by x86_cpu_step and the block engine. */
 int x86_fetch_decode(X86CPU *cpu, int code_size, X86Insn *d);
+/* x86_fetch_decode, and the d->len bytes it decoded into bytes (room for 15). */
+int x86_fetch_decode_bytes(X86CPU *cpu, int code_size, X86Insn *d, uint8_t *bytes);
 int x86_exec_insn(CPUX86State *env, const X86Insn *d, uint64_t start, int code_size);
 /* Deliver excp if the instruction raised one, or the TF trap after it. */
 void x86_finish_insn(CPUX86State *env, int excp, bool single_step);

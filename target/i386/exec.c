@@ -563,8 +563,9 @@ static int fetch_across(X86CPU *cpu, uint64_t la, const uint8_t *host, int code_
     return *excp == X86_EXCP_NONE ? 15 : first;
 }
 
-/* Decode the instruction at la (code_size: 2, 4 or 8) into *d. */
-static int fetch_decode(X86CPU *cpu, uint64_t la, int code_size, X86Insn *d)
+/* Decode the instruction at la (code_size: 2, 4 or 8) into *d; its d->len bytes into bytes
+ * unless NULL. */
+static int fetch_decode(X86CPU *cpu, uint64_t la, int code_size, X86Insn *d, uint8_t *bytes)
 {
     CPUX86State *env = &cpu->env;
     const uint8_t *host;
@@ -578,6 +579,9 @@ static int fetch_decode(X86CPU *cpu, uint64_t la, int code_size, X86Insn *d)
     if (excp == X86_EXCP_NONE && TARGET_PAGE_SIZE - (la & ~TARGET_PAGE_MASK) >= 15) {
         if (!decode_cached(cpu, phys, host, 15, code_size, d, &need_more)) {
             goto invalid;
+        }
+        if (bytes) {
+            memcpy(bytes, host, d->len);
         }
         return X86_EXCP_NONE;
     }
@@ -599,6 +603,9 @@ static int fetch_decode(X86CPU *cpu, uint64_t la, int code_size, X86Insn *d)
     }
     ok = across ? decode_cached(cpu, phys, buf, n, code_size, d, &need_more)
                 : x86_decode(buf, n, code_size, d, &need_more);
+    if (ok && bytes) {
+        memcpy(bytes, buf, d->len);
+    }
     if (ok) {
         return X86_EXCP_NONE;
     }
@@ -653,6 +660,11 @@ int x86_exec_insn(CPUX86State *env, const X86Insn *d, uint64_t start, int code_s
 
 int x86_fetch_decode(X86CPU *cpu, int code_size, X86Insn *d)
 {
+    return x86_fetch_decode_bytes(cpu, code_size, d, NULL);
+}
+
+int x86_fetch_decode_bytes(X86CPU *cpu, int code_size, X86Insn *d, uint8_t *bytes)
+{
     CPUX86State *env = &cpu->env;
     uint64_t start = env->rip;
     uint64_t la = code_size == 8 ? start : (env->segs[R_CS].base + start) & 0xffffffffu;
@@ -660,7 +672,7 @@ int x86_fetch_decode(X86CPU *cpu, int code_size, X86Insn *d)
     if (code_size == 8 && unlikely(!x86_canonical(env, la))) {
         return x86_gp0(env);
     }
-    return fetch_decode(cpu, la, code_size, d);
+    return fetch_decode(cpu, la, code_size, d, bytes);
 }
 
 static int step_insn(X86CPU *cpu)

@@ -111,6 +111,16 @@ void x86_jit_regs_reload(X86Buf *b)
     }
 }
 
+void x86_jit_regs_save(X86JitRegCache *out)
+{
+    *out = cache;
+}
+
+void x86_jit_regs_restore(const X86JitRegCache *saved)
+{
+    cache = *saved;
+}
+
 void x86_jit_call(X86Buf *b, const void *fn)
 {
     x86_call(b, fn);

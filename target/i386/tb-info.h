@@ -24,6 +24,12 @@ typedef struct X86TBInsn {
 typedef struct X86TBInfo {
     uint8_t code_size; /* 2, 4 or 8 (64-bit code), or X86_TB_STEP */
     bool chainable;    /* ends by a near branch or falls through: the next block may follow */
+    bool supervisor;   /* translated at CPL 0 (where the JIT's loads probe page ranges) */
+    /* X86_TB_STEP: the code size its record was decoded for (0 in other blocks) and all of
+     * the instruction's bytes, those in the next page included (the JIT runs the record while
+     * that page still holds them: jit-translate.c gen_step_block) */
+    uint8_t cross_size;
+    uint8_t cross_bytes[15];
     X86TBInsn insns[];
 } X86TBInfo;
 
@@ -97,6 +103,25 @@ int x86_jit_mem_form(X86Buf *b, const X86Insn *d, unsigned next, unsigned known,
  * branches in miss[] (returned count, 2) are taken with rsi still the linear address. */
 void x86_jit_gen_address(X86Buf *b, const X86Insn *d, unsigned next, X86Reg dst);
 int x86_jit_gen_probe(X86Buf *b, unsigned size, bool store, uint8_t **miss);
+/*
+ * The load site of the record being emitted (jit-translate.c sets on and slot before each):
+ * on, its loads probe the site's page range (CPUTLB.jit_hint) instead of the table; slot, its
+ * pc hashed. x86_jit_gen_probe then puts the slot of the load's size class in slot, its size,
+ * and in add_at where the hit path adds the range's addend (NULL: no range probe emitted),
+ * for the miss path: jit_stubs.hint_miss, then back to add_at if the load is in range now.
+ */
+typedef struct X86JitHint {
+    bool on;
+    unsigned slot;
+    unsigned size;
+    const uint8_t *add_at;
+} X86JitHint;
+extern __thread X86JitHint x86_jit_hint;
+/* The offset from the JIT's rbx of field (offsetof(JitLoadHints, x)) of hint slot slot. */
+int32_t x86_jit_hint_off(unsigned slot, size_t field);
+/* Jump to slow[] (returned count, at most 3) unless the page after the avail bytes of a
+ * X86_TB_STEP block still holds the rest of its instruction's bytes (info->cross_bytes). */
+int x86_jit_gen_next_page_check(X86Buf *b, const X86TBInfo *info, unsigned avail, uint8_t **slow);
 /* jit-form.c: does d do nothing at all (the nops and fences; nothing to emit)? */
 bool x86_jit_nop_form(const X86Insn *d);
 /* jmp rel of 64-bit code, ending at next: env->rip = its target; false if d is not one. */
@@ -123,6 +148,10 @@ X86Reg x86_jit_regs_def(int reg);
 void x86_jit_regs_forget(int reg);
 /* Every copy loaded again from env->regs (after a call). */
 void x86_jit_regs_reload(X86Buf *b);
+/* The cache as it is, and back to such a state: for a path emitted out of line (a miss
+ * path in the block's cold code) that must reload the copies of the point it branched from. */
+void x86_jit_regs_save(X86JitRegCache *out);
+void x86_jit_regs_restore(const X86JitRegCache *saved);
 /* A call to C from the main path of a block: x86_call, then the copies reloaded. */
 void x86_jit_call(X86Buf *b, const void *fn);
 /* Is the x86 JIT wanted (on unless KESTREL_X86_JIT=0; -accel tcg,jit=off and KESTREL_JIT=0

@@ -190,6 +190,8 @@ static void fill_tb(TranslationBlock *tb, uint64_t pc, hwaddr phys, const uint8_
     info = tb_info(tb);
     info->code_size = code_size;
     info->chainable = x86_is_near_branch(&insns[n - 1]);
+    info->cross_size = 0;
+    info->supervisor = false;
     for (int i = 0; i < n; i++) {
         info->insns[i].fn = x86_insn_handler(&insns[i]);
         info->insns[i].d = insns[i];
@@ -227,7 +229,8 @@ static TranslationBlock *gen_cross_page(X86CPU *cpu, uint64_t pc, hwaddr phys_pc
     unsigned avail = TARGET_PAGE_SIZE - (pc & ~TARGET_PAGE_MASK);
     TranslationBlock *tb;
     X86Insn d;
-    int e = x86_fetch_decode(cpu, code_size, &d);
+    uint8_t bytes[15];
+    int e = x86_fetch_decode_bytes(cpu, code_size, &d, bytes);
 
     if (e != X86_EXCP_NONE) {
         *exc = e;
@@ -237,7 +240,12 @@ static TranslationBlock *gen_cross_page(X86CPU *cpu, uint64_t pc, hwaddr phys_pc
     if (!tb) {
         return NULL; /* the arena is full: the run loop flushes and asks again */
     }
-    fill_tb(tb, pc, phys_pc, host, &d, 1, avail, X86_TB_STEP);
+    /* the bytes of this fetch, also as the block's copy of its page's part: tb_insert checks
+     * that copy against memory, so the record and cross_bytes are what the page holds */
+    fill_tb(tb, pc, phys_pc, bytes, &d, 1, MIN(avail, d.len), X86_TB_STEP);
+    tb_info(tb)->supervisor = x86_cpl(&cpu->env) == 0;
+    tb_info(tb)->cross_size = code_size;
+    memcpy(tb_info(tb)->cross_bytes, bytes, d.len);
     tb->flags = 0;
     return tb;
 }
@@ -274,6 +282,7 @@ static TranslationBlock *x86_gen_tb(CPUState *cs, uint64_t pc, hwaddr phys_pc, c
         return NULL; /* the arena is full: the run loop flushes and asks again */
     }
     fill_tb(tb, pc, phys_pc, host, insns, n, size, code_size);
+    tb_info(tb)->supervisor = x86_cpl(env) == 0;
     tb->flags = 0;
     if (log_enabled(LOG_IN_ASM | LOG_OP)) {
         log_lock();
@@ -450,6 +459,9 @@ static void x86_update_mmu_idx(CPUState *cs)
     int idx = x86_mmu_index(env);
 
     x86_tlb_sync(cpu);
+    if (idx != cpu->tlb.data_mmu_idx) {
+        tlb_jit_hints_clear(&cpu->tlb); /* a load site's pages were its context's */
+    }
     cpu->tlb.code_mmu_idx = idx;
     cpu->tlb.data_mmu_idx = idx;
     cpu->tb_pc = x86_code64(env) ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;
