@@ -107,6 +107,7 @@ void test_load_addend_guess(void **state);
 void test_load_range(void **state);
 void test_load_range_dropped(void **state);
 void test_sext32_known(void **state);
+void test_mv_mul(void **state);
 void test_rotated_loop(void **state);
 void test_compile_when_hot(void **state);
 void test_long(void **state);

@@ -1,7 +1,8 @@
 /*
  * Directed streams for the JIT's own rules: a load site's page range (tlb_probe_load,
  * CPUTLB.jit_hint) over pages of different addends and across remaps, sext.w as a move only
- * where the value is known sign-extended, a rotated loop's side exit, tiered compilation.
+ * where the value is known sign-extended, register moves and mul in place, a rotated loop's
+ * side exit, tiered compilation.
  */
 #include "difftest.h"
 
@@ -178,6 +179,48 @@ void test_sext32_known(void **state)
     assert_int_equal(h.jit.x[13], (uint64_t)(int32_t)(word ^ x12));
     assert_int_equal(h.jit.x[15], (uint64_t)(int32_t)word);
     assert_int_equal(h.jit.x[18], (uint64_t)(int32_t)((uint32_t)x12 >> 3 ^ (uint32_t)word));
+}
+
+/*
+ * Register moves written as add/xor/or rd, x0, rs2 (c.mv) become one mov (jit-alu.c gen_mv),
+ * carrying rs2's known sign extension to rd and no more: sext.w of a moved lw result is a
+ * move, of a moved full 64-bit value a real sign extension. mul takes rs2 from its own
+ * register, also when rd is rs2, or all three are one register, or rs2 is x0.
+ */
+void test_mv_mul(void **state)
+{
+    const uint32_t code[] = {
+        0x00500333u /* add x6, x0, x5 */,     0x007003b3u /* add x7, x0, x7 */,
+        0x00000433u /* add x8, x0, x0 */,     0x005044b3u /* xor x9, x0, x5 */,
+        0x00506533u /* or x10, x0, x5 */,     0x005005bbu /* addw x11, x0, x5 */,
+        0x0003061bu /* sext.w x12, x6 */,     0x00072683u /* lw x13, 0(x14) */,
+        0x00d007b3u /* add x15, x0, x13 */,   0x0007881bu /* sext.w x16, x15 */,
+        0x033908b3u /* mul x17, x18, x19 */,  0x033909b3u /* mul x19, x18, x19 */,
+        0x034a0a33u /* mul x20, x20, x20 */,  0x02090ab3u /* mul x21, x18, x0 */,
+        0x03690b3bu /* mulw x22, x18, x22 */, WFI};
+    const uint64_t word = 0xfedcba9887654321ULL;
+    GenRng r = {.s = 0x3f1 | 1};
+    ArchState *in = &h.init;
+
+    make_init(&r, in);
+    memcpy(&in->ram[WINDOW - RAM_BASE], &word, 8);
+    in->x[5] = 0x0123456789abcdefULL;
+    in->x[14] = WINDOW;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[6], in->x[5]);
+    assert_int_equal(h.jit.x[7], in->x[7]);
+    assert_int_equal(h.jit.x[8], 0);
+    assert_int_equal(h.jit.x[9], in->x[5]);
+    assert_int_equal(h.jit.x[10], in->x[5]);
+    assert_int_equal(h.jit.x[11], (uint64_t)(int32_t)in->x[5]);
+    assert_int_equal(h.jit.x[12], (uint64_t)(int32_t)in->x[5]);
+    assert_int_equal(h.jit.x[15], (uint64_t)(int32_t)word);
+    assert_int_equal(h.jit.x[16], (uint64_t)(int32_t)word);
+    assert_int_equal(h.jit.x[17], in->x[18] * in->x[19]);
+    assert_int_equal(h.jit.x[19], in->x[18] * in->x[19]);
+    assert_int_equal(h.jit.x[20], in->x[20] * in->x[20]);
+    assert_int_equal(h.jit.x[21], 0);
+    assert_int_equal(h.jit.x[22], (uint64_t)(int32_t)(uint32_t)(in->x[18] * in->x[22]));
 }
 
 /*
