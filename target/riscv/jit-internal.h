@@ -20,6 +20,7 @@ enum {
     COLD_FP,
     COLD_VEC,
     COLD_SIDE_EXIT,
+    COLD_LOOP_EXIT,
     COLD_TAIL
 };
 

@@ -338,25 +338,35 @@ static void gen_compare(JitCtx *c)
 }
 
 /*
- * The back edge of a loop-mode block: straight to loop_entry with the
- * registers still live. The jmp is tb's slot 0, so invalidating the block
- * unlinks it (tb-maint.c); the unlinked path and exit requests write the
- * registers back and leave (never chained: the exit is not JIT_EXIT_CHAIN).
+ * The back edges of a loop-mode block: straight to loop_entry with the registers still
+ * live, where the loop tests exit_request (translate_records), so a loop of one block
+ * still leaves within an iteration. The jump is tb's slot 0, so invalidating the block
+ * unlinks it (tb-maint.c: the rel32 then points at the next instruction); the unlinked
+ * path writes the registers back and leaves at the block's start (never chained: the exit
+ * is not JIT_EXIT_CHAIN). A conditional back edge is the branch itself: taken, it loops;
+ * unlinked, the next jcc sees the same flags and leaves. Before, the test and an
+ * unconditional jmp followed a jcc out of the loop: a taken jump and a compare more per
+ * iteration.
  */
-static void gen_loop_edge(JitCtx *c)
+static void gen_loop_jump(JitCtx *c)
 {
     X86Buf *b = c->b;
-    uint8_t *req;
 
-    x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
-    req = x86_jcc(b, X86_CC_NE, NULL);
     x86_align(b, 4, 1);
     c->tb->jit_jmp[0] = x86_jmp(b, c->loop_entry);
-    if (req) {
-        x86_patch_rel32(req, b->p);
-    }
     jit_write_back(b, &c->regs);
     x86_jmp(b, jit_stubs.exit_plain);
+}
+
+static void gen_loop_branch(JitCtx *c, X86Cond cc)
+{
+    X86Buf *b = c->b;
+
+    x86_align(b, 4, 2);
+    c->tb->jit_jmp[0] = x86_jcc(b, cc, c->loop_entry);
+    cold_add(c, COLD_LOOP_EXIT, x86_jcc(b, cc, NULL), 0);
+    jit_write_back(b, &c->regs);
+    gen_exit(c, 1, c->tb->size);
 }
 
 static void gen_branch(JitCtx *c, X86Cond cc)
@@ -371,13 +381,7 @@ static void gen_branch(JitCtx *c, X86Cond cc)
     }
     add_instret(c, c->tb->n_insns); /* lea: keeps the flags */
     if (c->loop && r->pcoff + r->imm == 0) {
-        uint8_t *out = x86_jcc(c->b, cc ^ 1, NULL);
-        gen_loop_edge(c);
-        if (out) {
-            x86_patch_rel32(out, c->b->p);
-        }
-        jit_write_back(c->b, &c->regs);
-        gen_exit(c, 1, c->tb->size);
+        gen_loop_branch(c, cc);
         return;
     }
     jit_write_back(c->b, &c->regs);
@@ -393,7 +397,7 @@ static void gen_jal(JitCtx *c)
 {
     if (c->loop && c->r->rd == 0 && c->r->pcoff + c->r->imm == 0) {
         add_instret(c, c->tb->n_insns);
-        gen_loop_edge(c);
+        gen_loop_jump(c);
         return;
     }
     if (c->r->rd) {
@@ -622,6 +626,10 @@ static void gen_cold(JitCtx *c, JitCold *k)
         gen_tail(c, &k->regs, k->idx, tail);
         break;
     }
+    case COLD_LOOP_EXIT: /* loop mode: exit_request, or an unlinked back edge (at the start) */
+        jit_write_back(b, &k->regs);
+        x86_jmp(b, jit_stubs.exit_plain);
+        break;
     case COLD_SIDE_EXIT: /* a taken mid-block branch: the records up to it retired */
         jit_write_back(b, &k->regs);
         add_instret(c, k->idx + 1);
@@ -744,6 +752,9 @@ static void translate_records(JitCtx *c, bool loop)
         c->regs = pre;
         fp_loop_preamble(c);
         c->loop_entry = c->b->p;
+        c->idx = 0;
+        x86_cmp_mi8(c->b, JIT_CPUSTATE_FIELD(exit_request), 0);
+        cold_add(c, COLD_LOOP_EXIT, x86_jcc(c->b, X86_CC_NE, NULL), 0);
     }
     c->sext32 = 0;
     for (c->idx = 0; c->idx <= c->tb->n_insns && !c->ended; c->idx++) {

@@ -109,6 +109,8 @@ void test_load_range_dropped(void **state);
 void test_sext32_known(void **state);
 void test_mv_mul(void **state);
 void test_rotated_loop(void **state);
+void test_loop_exit_request(void **state);
+void test_loop_unlinked(void **state);
 void test_compile_when_hot(void **state);
 void test_long(void **state);
 int compile_at_once(void **state);

@@ -2,7 +2,7 @@
  * Directed streams for the JIT's own rules: a load site's page range (tlb_probe_load,
  * CPUTLB.jit_hint) over pages of different addends and across remaps, sext.w as a move only
  * where the value is known sign-extended, register moves and mul in place, a rotated loop's
- * side exit, tiered compilation.
+ * side exit, a loop block's exits (exit_request, unlinked back edge), tiered compilation.
  */
 #include "difftest.h"
 
@@ -247,6 +247,48 @@ void test_rotated_loop(void **state)
     assert_int_equal(h.jit.instret, 1 + 5 * 4 + 2 + 1);
     assert_true(loop_mask(&regs, &dirty));
     assert_int_equal(regs, 1u << 5 | 1u << 6 | 1u << 7);
+}
+
+/*
+ * A loop-mode block that never ends leaves when exit_request is set: it tests the flag at
+ * its loop entry (jit-translate.c), as its back edge goes straight there. Without the test
+ * the run never returns.
+ */
+void test_loop_exit_request(void **state)
+{
+    const uint32_t code[] = {ADDI(6, 0, 0), ADDI(5, 5, 1), 0xfe029ee3u /* bne x5, x0, LOOP */, WFI};
+    GenRng r = {.s = 0x1e4e | 1};
+    uint32_t regs, dirty;
+
+    make_init(&r, &h.init);
+    h.init.x[5] = 1;
+    memcpy(h.code, code, sizeof(code));
+    h.code_size = sizeof(code);
+    assert_false(run(true, &h.jit)); /* stopped by a kick after LOOP_INSNS */
+    assert_true(loop_mask(&regs, &dirty));
+    assert_int_equal(h.cpu->env.pc, LOOP);
+    assert_int_equal(h.cpu->env.gpr[5], 1 + (h.cpu->env.instret - h.init.instret - 1) / 2);
+}
+
+/*
+ * A loop whose store rewrites its own first instruction (with the same bits): the store drops
+ * the block while it runs, which unlinks its back edge (tb-maint.c), so each iteration leaves
+ * at the loop's start and runs in a new copy. The unlinked conditional back edge must leave
+ * at the start, not fall through past the loop.
+ */
+void test_loop_unlinked(void **state)
+{
+    const uint32_t code[] = {ADDI(5, 0, 10), 0x0063a023u /* LOOP: sw x6, 0(x7) */, ADDI(5, 5, -1),
+                             0xfe029ce3u /* bne x5, x0, LOOP */, WFI};
+    GenRng r = {.s = 0x5e1f | 1};
+
+    make_init(&r, &h.init);
+    h.init.x[6] = code[1];
+    h.init.x[7] = LOOP;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[5], 0);
+    assert_int_equal(h.jit.pc, RAM_BASE + 20); /* past the WFI */
+    assert_int_equal(h.jit.instret, h.init.instret + 1 + 10 * 3 + 1);
 }
 
 /*

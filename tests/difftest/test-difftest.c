@@ -352,6 +352,8 @@ int main(void)
         cmocka_unit_test(test_sext32_known),
         cmocka_unit_test(test_mv_mul),
         cmocka_unit_test(test_rotated_loop),
+        cmocka_unit_test(test_loop_exit_request),
+        cmocka_unit_test(test_loop_unlinked),
         cmocka_unit_test_teardown(test_compile_when_hot, compile_at_once),
         cmocka_unit_test(test_long),
     };
