@@ -14,6 +14,8 @@ enum {
     COLD_LOAD,
     COLD_HINT,
     COLD_STORE,
+    COLD_STORE_HINT,
+    COLD_STORE_VAL,
     COLD_RAISE,
     COLD_ILLEGAL,
     COLD_FS_DIRTY,
@@ -105,6 +107,8 @@ struct JitCtx {
 };
 
 /* jit-regs.c: the caches' state, written back to env / loaded from it around C calls. */
+/* The host register holding x[g] (g != 0) in rc; the caller knows it is cached there. */
+X86Reg jit_cached_reg(const RegCache *rc, int g);
 void jit_regcache_clear(RegCache *rc);
 void jit_write_back(X86Buf *b, const RegCache *rc);
 void jit_reload(X86Buf *b, const RegCache *rc);

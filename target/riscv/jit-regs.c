@@ -15,6 +15,16 @@ void jit_regcache_clear(RegCache *rc)
     rc->fdirty = 0;
 }
 
+X86Reg jit_cached_reg(const RegCache *rc, int g)
+{
+    int i = 0;
+
+    while (i < JIT_NCACHE - 1 && rc->guest[i] != g) {
+        i++;
+    }
+    return cache_regs[i];
+}
+
 void jit_write_back(X86Buf *b, const RegCache *rc)
 {
     for (int i = 0; i < JIT_NCACHE; i++) {

@@ -119,7 +119,8 @@ static void gen_va(JitCtx *c)
     }
 }
 
-/* The hint slot of record idx's load (CPUTLB.jit_hint): its guest pc hashed. */
+/* The hint slot of record idx's load or store (CPUTLB.jit_hint, jit_store_hint): its guest pc
+ * hashed. */
 static unsigned hint_slot(JitCtx *c, int idx)
 {
     uint64_t pc = c->tb->pc + c->tb->insns[idx].pcoff;
@@ -131,6 +132,12 @@ static unsigned hint_slot(JitCtx *c, int idx)
 static int32_t hint_off(JitCtx *c, int idx, size_t field)
 {
     return (int32_t)(offsetof(RISCVCPU, tlb.jit_hint) + field + hint_slot(c, idx) * 8);
+}
+
+/* The same in the store sites' ranges (CPUTLB.jit_store_hint). */
+static int32_t store_hint_off(JitCtx *c, int idx, size_t field)
+{
+    return (int32_t)(offsetof(RISCVCPU, tlb.jit_store_hint) + field + hint_slot(c, idx) * 8);
 }
 
 /*
@@ -223,10 +230,54 @@ static void gen_load(JitCtx *c, unsigned size, bool sign)
     }
 }
 
+/*
+ * A store through its site's page range (CPUTLB.jit_store_hint), as loads use theirs
+ * (tlb_probe_load): va - lo < lim, then the value goes from its cached register straight to
+ * x[rs1] + imm + addend. Before, each store took the table probe (eight instructions and a
+ * copy of the value to rdx). lim is for 8 bytes whatever the size, so two sites sharing a
+ * slot never let a wider store past the range's end. The ranges hold only pages without
+ * TLB_NOTDIRTY and are emptied when a page becomes a code page (tlb_set_notdirty), so a
+ * store to code still takes the slow path that drops the blocks; a machine with more harts
+ * keeps the table probe (cpu-tlb.h says why). A miss calls hint_miss_store (COLD_STORE_HINT),
+ * then if still outside, the slow path (COLD_STORE_VAL).
+ */
+static bool store_ranges(JitCtx *c)
+{
+    return load_guesses(c) && c->r->rs1 && !(first_cpu && first_cpu->next_cpu);
+}
+
+static void gen_store_range(JitCtx *c, unsigned size)
+{
+    X86Buf *b = c->b;
+    const InsnRecord *r = c->r;
+    X86Reg base = jit_rs(c, r->rs1), val = r->rs2 ? jit_rs(c, r->rs2) : X86_RCX;
+    JitCold *h;
+
+    x86_lea(b, X86_RSI, x86_mem(base, r->imm));
+    x86_mov_rm(b, true, X86_RDX,
+               x86_mem(JIT_CPU, store_hint_off(c, c->idx, offsetof(JitLoadHints, addend))));
+    x86_alu_rm(b, X86_SUB, true, X86_RSI,
+               x86_mem(JIT_CPU, store_hint_off(c, c->idx, offsetof(JitLoadHints, lo))));
+    x86_alu_rm(b, X86_CMP, true, X86_RSI,
+               x86_mem(JIT_CPU, store_hint_off(c, c->idx, offsetof(JitLoadHints, lim))));
+    h = cold_add(c, COLD_STORE_HINT, x86_jcc(b, X86_CC_AE, NULL), size);
+    h->resume = b->p;
+    if (!r->rs2) { /* after the resume point: hint_miss_store clobbers rcx */
+        x86_alu_rr(b, X86_XOR, false, X86_RCX, X86_RCX);
+    }
+    x86_store(b, size, x86_mem_idx(base, X86_RDX, 1, r->imm), val);
+    /* the slow path: its branch is emitted in h's stub, which gen_cold runs first */
+    cold_add(c, COLD_STORE_VAL, NULL, size)->resume = b->p;
+}
+
 static void gen_store(JitCtx *c, unsigned size)
 {
     JitCold *k;
 
+    if (store_ranges(c)) {
+        gen_store_range(c, size);
+        return;
+    }
     gen_va(c);
     jit_ld(c, X86_RDX, c->r->rs2);
     k = tlb_probe(c, COLD_STORE, size, offsetof(CPUTLBEntry, addr_write));
@@ -547,19 +598,44 @@ static void gen_cold_helper(JitCtx *c, JitCold *k, const InsnRecord *r, const vo
 static TranslationBlock *make_tail(TranslationBlock *tb, int idx);
 
 /* A load outside its site's page range (rsi = va): the shared stub takes its page in; still
- * outside, the load's COLD_LOAD stub (the cold entry added right after k) does it. */
+ * outside, the load's COLD_LOAD stub (the cold entry added right after k) does it. A store's
+ * (COLD_STORE_HINT, rsi = va - lo) the same with its own ranges and stub. */
 static void gen_cold_hint(JitCtx *c, JitCold *k)
 {
     X86Buf *b = c->b;
+    bool store = k->kind == COLD_STORE_HINT;
+    int32_t lo = store ? store_hint_off(c, k->idx, offsetof(JitLoadHints, lo))
+                       : hint_off(c, k->idx, offsetof(JitLoadHints, lo));
 
-    if (k->memop & COLD_MO_VA_OFF) { /* rsi = va - lo: va again */
-        x86_alu_rm(b, X86_ADD, true, X86_RSI,
-                   x86_mem(JIT_CPU, hint_off(c, k->idx, offsetof(JitLoadHints, lo))));
+    if (store || (k->memop & COLD_MO_VA_OFF)) { /* rsi = va - lo: va again */
+        x86_alu_rm(b, X86_ADD, true, X86_RSI, x86_mem(JIT_CPU, lo));
     }
-    x86_mov_ri(b, X86_RAX, (uint32_t)hint_off(c, k->idx, offsetof(JitLoadHints, lo)));
-    x86_mov_ri(b, X86_RDX, (k->memop & 0xf) - 1);
-    x86_call(b, jit_stubs.hint_miss); /* a rel32 call within the arena: rax survives */
+    x86_mov_ri(b, X86_RAX, (uint32_t)lo);
+    x86_mov_ri(b, X86_RDX, store ? 7 : (k->memop & 0xf) - 1);
+    /* a rel32 call within the arena: rax survives */
+    x86_call(b, store ? jit_stubs.hint_miss_store : jit_stubs.hint_miss);
     k[1].branch = x86_jcc(b, X86_CC_AE, NULL);
+    x86_jmp(b, k->resume);
+}
+
+/* A store outside its site's range after hint_miss_store (rsi = va): the value from its
+ * cached register (k->regs is the cache at the store) to rdx, then the slow path. */
+static void gen_cold_store_val(JitCtx *c, JitCold *k, const InsnRecord *r)
+{
+    X86Buf *b = c->b;
+
+    jit_write_back(b, &k->regs);
+    if (r->rs2) {
+        x86_mov_rr(b, true, X86_RDX, jit_cached_reg(&k->regs, r->rs2));
+    } else {
+        x86_alu_rr(b, X86_XOR, false, X86_RDX, X86_RDX);
+    }
+    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+    x86_mov_ri(b, X86_RCX, k->memop);
+    x86_call(b, jit_helper_store);
+    x86_test_rr(b, true, X86_RAX, X86_RAX);
+    jit_branch_to_raise(c, X86_CC_NE);
+    jit_reload(b, &k->regs);
     x86_jmp(b, k->resume);
 }
 
@@ -595,7 +671,11 @@ static void gen_cold(JitCtx *c, JitCold *k)
         x86_jmp(b, k->resume);
         break;
     case COLD_HINT:
+    case COLD_STORE_HINT:
         gen_cold_hint(c, k);
+        break;
+    case COLD_STORE_VAL:
+        gen_cold_store_val(c, k, r);
         break;
     case COLD_FS_DIRTY:
         jit_write_back(b, &k->regs);

@@ -1,6 +1,7 @@
 /*
  * Directed streams for the JIT's own rules: a load site's page range (tlb_probe_load,
- * CPUTLB.jit_hint) over pages of different addends and across remaps, sext.w as a move only
+ * CPUTLB.jit_hint) over pages of different addends and across remaps, a store site's range
+ * and code written through it, sext.w as a move only
  * where the value is known sign-extended, register moves and mul in place, a rotated loop's
  * side exit, a loop block's exits (exit_request, unlinked back edge), tiered compilation.
  */
@@ -140,6 +141,39 @@ void test_load_range_dropped(void **state)
     h.init.x[6] = 0;
     run_both(mode, ARRAY_SIZE(mode));
     assert_int_equal(h.jit.x[6], 500 * ram_word(WINDOW) + 500 * ram_word(WINDOW + 0x1000));
+}
+
+/*
+ * Store sites' page ranges (CPUTLB.jit_store_hint) never skip the invalidation of code: a
+ * loop writes a function (addi x10, x10, k; ret) to a page twice through its store sites
+ * (the second time through ranges that took the page in while it held no code), calls it,
+ * then rewrites it with k + 99 and calls it again. Translating the function made the page a code
+ * page, which must empty the ranges (tlb_set_notdirty), so the second round's stores take the slow
+ * path that drops the stale block.
+ */
+void test_store_range_smc(void **state)
+{
+    const uint32_t code[] = {ADDI(5, 0, 3),
+                             0x0063a023u /* LOOP: sw x6, 0(x7) */,
+                             0x0083a223u /* sw x8, 4(x7) */,
+                             ADDI(5, 5, -1),
+                             0xfeb29ae3u /* bne x5, x11, LOOP: twice the first time */,
+                             0x0000100fu /* fence.i */,
+                             0x000380e7u /* jalr x1, 0(x7) */,
+                             0x00930333u /* add x6, x6, x9 */,
+                             ADDI(11, 0, 0),
+                             0xfe0290e3u /* bne x5, x0, LOOP */,
+                             WFI};
+    GenRng r = {.s = 0x5c3 | 1};
+
+    make_init(&r, &h.init);
+    h.init.x[6] = ADDI(10, 10, 1);
+    h.init.x[7] = RAM_BASE + 0x1000;
+    h.init.x[8] = 0x00008067u; /* ret */
+    h.init.x[9] = 99u << 20;
+    h.init.x[11] = 1;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[10], h.init.x[10] + 1 + 100);
 }
 
 /*

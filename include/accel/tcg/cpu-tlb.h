@@ -119,6 +119,16 @@ typedef struct CPUTLB {
      * data_mmu_idx changes, so a range never outlives a translation the table dropped.
      */
     JitLoadHints jit_hint;
+    /*
+     * The same per store site (jit_stubs.hint_miss_store): pages whose addr_write tag let
+     * stores take the fast path (RAM, no code: no TLB_NOTDIRTY) when the site took them,
+     * lim always for 8-byte accesses. Emptied with jit_hint, and when a page becomes a code
+     * page (tlb_set_notdirty), so a store never skips the slow path's invalidation of the
+     * blocks it overwrites. Only a machine with one vCPU uses them (the translator's choice):
+     * a range is per vCPU, and marking a code page in another vCPU's ranges would need it
+     * stopped (tlb_page_fast_writable_elsewhere counts them as fast-writable).
+     */
+    JitLoadHints jit_store_hint;
 } CPUTLB;
 
 static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
@@ -134,7 +144,7 @@ void tlb_flush_nonglobal(CPUState *cpu);
 void tlb_flush_by_mmuidx(CPUState *cpu, unsigned idxmap);
 /* Drop cached translations of the page containing vaddr. */
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
-/* Empty the JIT load sites' page ranges (CPUTLB.jit_hint). */
+/* Empty the JIT load and store sites' page ranges (CPUTLB.jit_hint, jit_store_hint). */
 void tlb_jit_hints_clear(CPUTLB *tlb);
 
 #endif
