@@ -210,6 +210,41 @@ static void gen_set(JitCtx *c, X86Cond cc, bool imm)
     put(c, X86_RDX, false);
 }
 
+/*
+ * slli rd, rs, 32; srli rd, rd, 32 (zext.w without Zba): one 32-bit mov, which zero-extends.
+ * slli rd, rs, 1..3; add rd, rd, rt (or rt, rd): one lea rd = rt + rs << k, where the pair was
+ * a dependent shift and add (the table index of CRC32's loop in tests/bench: one cycle off
+ * its dependency chain). The slli's value is overwritten by the second record, and neither
+ * can trap, so nothing sees it. False, with nothing emitted, when the pair is not one of these.
+ */
+static bool gen_slli_pair(JitCtx *c)
+{
+    const InsnRecord *r = jit_rec(c), *n = jit_next_rec(c);
+    X86Reg s, t;
+
+    if (!n || n->rd != r->rd) {
+        return false;
+    }
+    if (r->imm == 32 && n->op == OP_SRLI && n->imm == 32 && n->rs1 == r->rd) {
+        s = jit_rs(c, r->rs1);
+        x86_mov_rr(jit_buf(c), false, jit_rd(c, r->rd), s);
+        jit_fuse_next(c);
+        return true;
+    }
+    if (r->imm >= 1 && r->imm <= 3 && n->op == OP_ADD && (n->rs1 == r->rd) != (n->rs2 == r->rd)) {
+        int rt = n->rs1 == r->rd ? n->rs2 : n->rs1;
+        if (rt == 0 || r->rs1 == 0) {
+            return false;
+        }
+        s = jit_rs(c, r->rs1);
+        t = jit_rs(c, rt);
+        x86_lea(jit_buf(c), jit_rd(c, r->rd), x86_mem_idx(t, s, 1 << r->imm, 0));
+        jit_fuse_next(c);
+        return true;
+    }
+    return false;
+}
+
 static void gen_shift_i(JitCtx *c, X86Shift op, bool w)
 {
     X86Reg d = in_place(c, jit_rec(c)->rs1, false);
@@ -437,7 +472,9 @@ static bool gen_base(JitCtx *c, int op)
         gen_ri(c, X86_AND, true);
         return true;
     case OP_SLLI:
-        gen_shift_i(c, X86_SHL, true);
+        if (!gen_slli_pair(c)) {
+            gen_shift_i(c, X86_SHL, true);
+        }
         return true;
     case OP_SRLI:
         gen_shift_i(c, X86_SHR, true);

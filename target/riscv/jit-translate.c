@@ -25,6 +25,18 @@ const InsnRecord *jit_rec(JitCtx *c)
     return c->r;
 }
 
+const InsnRecord *jit_next_rec(JitCtx *c)
+{
+    return c->idx + 1 < c->tb->n_insns ? c->r + 1 : NULL;
+}
+
+void jit_fuse_next(JitCtx *c)
+{
+    c->idx++;
+    c->r++;
+    c->sext32 &= ~(1u << c->r->rd);
+}
+
 X86Buf *jit_buf(JitCtx *c)
 {
     return c->b;

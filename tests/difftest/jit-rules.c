@@ -2,8 +2,9 @@
  * Directed streams for the JIT's own rules: a load site's page range (tlb_probe_load,
  * CPUTLB.jit_hint) over pages of different addends and across remaps, a store site's range
  * and code written through it, sext.w as a move only
- * where the value is known sign-extended, register moves and mul in place, a rotated loop's
- * side exit, a loop block's exits (exit_request, unlinked back edge), tiered compilation.
+ * where the value is known sign-extended, register moves and mul in place, fused slli pairs, a
+ * rotated loop's side exit, a loop block's exits (exit_request, unlinked back edge), tiered
+ * compilation.
  */
 #include "difftest.h"
 
@@ -255,6 +256,45 @@ void test_mv_mul(void **state)
     assert_int_equal(h.jit.x[20], in->x[20] * in->x[20]);
     assert_int_equal(h.jit.x[21], 0);
     assert_int_equal(h.jit.x[22], (uint64_t)(int32_t)(uint32_t)(in->x[18] * in->x[22]));
+}
+
+/*
+ * Pair fusion of slli (jit-alu.c gen_slli_pair): slli 32 + srli 32 of the same rd is a 32-bit
+ * mov (in place too), not known sign-extended after it; slli 1..3 + add into the same rd is
+ * one lea, with the shifted operand either side. Not fused: srli of another register, add of
+ * rd to itself or of x0, an add into another rd (the slli's value stays visible).
+ */
+void test_slli_pairs(void **state)
+{
+    const uint32_t code[] = {
+        0x02031293u /* slli x5, x6, 32 */,   0x0202d293u /* srli x5, x5, 32 */,
+        0x02039393u /* slli x7, x7, 32 */,   0x0203d393u /* srli x7, x7, 32 */,
+        0x02049413u /* slli x8, x9, 32 */,   0x0204d413u /* srli x8, x9, 32 */,
+        0x00259513u /* slli x10, x11, 2 */,  0x00c50533u /* add x10, x10, x12 */,
+        0x00369693u /* slli x13, x13, 3 */,  0x00d706b3u /* add x13, x14, x13 */,
+        0x00281793u /* slli x15, x16, 2 */,  0x00f787b3u /* add x15, x15, x15 */,
+        0x00191893u /* slli x17, x18, 1 */,  0x000888b3u /* add x17, x17, x0 */,
+        0x002a1993u /* slli x19, x20, 2 */,  0x01698ab3u /* add x21, x19, x22 */,
+        0x020c1b93u /* slli x23, x24, 32 */, 0x020bdb93u /* srli x23, x23, 32 */,
+        0x000b8c9bu /* sext.w x25, x23 */,   WFI};
+    GenRng r = {.s = 0x5a1 | 1};
+    const uint64_t *x;
+
+    make_init(&r, &h.init);
+    h.init.x[24] = 0x1234567887654321ULL;
+    x = h.init.x;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[5], (uint32_t)x[6]);
+    assert_int_equal(h.jit.x[7], (uint32_t)x[7]);
+    assert_int_equal(h.jit.x[8], x[9] >> 32);
+    assert_int_equal(h.jit.x[10], (x[11] << 2) + x[12]);
+    assert_int_equal(h.jit.x[13], x[14] + (x[13] << 3));
+    assert_int_equal(h.jit.x[15], x[16] << 3);
+    assert_int_equal(h.jit.x[17], x[18] << 1);
+    assert_int_equal(h.jit.x[19], x[20] << 2);
+    assert_int_equal(h.jit.x[21], (x[20] << 2) + x[22]);
+    assert_int_equal(h.jit.x[23], 0x87654321ULL);
+    assert_int_equal(h.jit.x[25], 0xffffffff87654321ULL);
 }
 
 /*
