@@ -56,9 +56,11 @@ static RISCVAluHelper alu_helper(int op)
     }
 }
 
-/* rd = rax, sign-extended from 32 bits for the *W forms. */
+/* rd = rax, sign-extended from 32 bits for the *W forms (unless only the low 32 bits are
+ * read: jit_low32_only). */
 static void put(JitCtx *c, X86Reg h, bool w32)
 {
+    w32 = w32 && !jit_low32_only(c);
     if (w32) {
         x86_movsx_rr(jit_buf(c), 32, h, h);
     }
@@ -97,7 +99,7 @@ static void put_in_place(JitCtx *c, X86Reg h, bool w32)
 {
     if (h == X86_RAX) {
         put(c, h, w32);
-    } else if (w32) {
+    } else if (w32 && !jit_low32_only(c)) {
         x86_movsx_rr(jit_buf(c), 32, h, h);
         jit_note_sext32(c);
     }

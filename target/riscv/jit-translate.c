@@ -42,6 +42,11 @@ X86Buf *jit_buf(JitCtx *c)
     return c->b;
 }
 
+bool jit_low32_only(const JitCtx *c)
+{
+    return c->low32 >> c->idx & 1;
+}
+
 bool jit_known_sext32(const JitCtx *c, int g)
 {
     return g == 0 || (c->sext32_in >> g & 1);
@@ -867,6 +872,7 @@ bool riscv_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
 
     c->b = b;
     c->tb = tb;
+    c->low32 = jit_low32_results(tb);
     translate_records(c, true);
     if (c->loop_failed) {
         b->p = b->start;

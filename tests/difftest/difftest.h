@@ -110,6 +110,7 @@ void test_store_range_smc(void **state);
 void test_sext32_known(void **state);
 void test_mv_mul(void **state);
 void test_slli_pairs(void **state);
+void test_low32_results(void **state);
 void test_rotated_loop(void **state);
 void test_loop_exit_request(void **state);
 void test_loop_unlinked(void **state);

@@ -298,6 +298,47 @@ void test_slli_pairs(void **state)
 }
 
 /*
+ * A *W result read only through its low 32 bits before it is overwritten keeps no sign
+ * extension (jit_low32_results): slliw into x5, read by xor whose result only sext.w reads.
+ * Not when the low bits reach a full 64-bit result (add x11), a full read (srli x13 of the
+ * upper half) or a record that may trap (the lw faults with x14 live: its value at the trap
+ * must be sign-extended).
+ */
+void test_low32_results(void **state)
+{
+    const uint32_t code[] = {0x00d3129bu /* slliw x5, x6, 13 */,
+                             0x0054c4b3u /* xor x9, x9, x5 */,
+                             0x0004849bu /* sext.w x9, x9 */,
+                             ADDI(5, 0, 1),
+                             0x00d3151bu /* slliw x10, x6, 13 */,
+                             0x00a585b3u /* add x11, x11, x10 */,
+                             ADDI(10, 0, 2),
+                             0x00d3161bu /* slliw x12, x6, 13 */,
+                             0x02065693u /* srli x13, x12, 32 */,
+                             ADDI(12, 0, 3),
+                             0x00d3171bu /* slliw x14, x6, 13 */,
+                             0x00082783u /* lw x15, 0(x16): faults */,
+                             0x00e8c8b3u /* xor x17, x17, x14 */,
+                             0x0008889bu /* sext.w x17, x17 */,
+                             ADDI(14, 0, 4),
+                             WFI};
+    const uint64_t v = 0xffffffff80002000ULL; /* x6 << 13, sign-extended from bit 31 */
+    GenRng r = {.s = 0x10e2 | 1};
+    const uint64_t *x = h.init.x;
+
+    make_init(&r, &h.init);
+    h.init.x[6] = 0x40001;
+    h.init.x[16] = RAM_END;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[5], 1);
+    assert_int_equal(h.jit.x[9], (uint64_t)(int32_t)(uint32_t)(x[9] ^ v));
+    assert_int_equal(h.jit.x[11], x[11] + v);
+    assert_int_equal(h.jit.x[13], 0xffffffffu);
+    assert_int_equal(h.jit.x[14], v);
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+}
+
+/*
  * A loop the compiler rotated (translate.c): its head's backward branch out of the loop is a
  * side exit, so the block at LOOP runs to the j back to it, and that block is a loop-mode one.
  */

@@ -353,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_sext32_known),
         cmocka_unit_test(test_mv_mul),
         cmocka_unit_test(test_slli_pairs),
+        cmocka_unit_test(test_low32_results),
         cmocka_unit_test(test_rotated_loop),
         cmocka_unit_test(test_loop_exit_request),
         cmocka_unit_test(test_loop_unlinked),

@@ -111,6 +111,9 @@ void jit_fuse_next(JitCtx *c);
 X86Buf *jit_buf(JitCtx *c);
 /* x[g] is known to hold a sign-extended 32-bit value here (JitCtx.sext32); x0 always is. */
 bool jit_known_sext32(const JitCtx *c, int g);
+/* The current record's *W result is read only through its low 32 bits (jit_low32_results):
+ * its sign extension may be left out, and then it is not known sign-extended. */
+bool jit_low32_only(const JitCtx *c);
 /* The current record's rd now holds a sign-extended 32-bit value. */
 void jit_note_sext32(JitCtx *c);
 
