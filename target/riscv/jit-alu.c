@@ -145,7 +145,9 @@ static void gen_ri(JitCtx *c, X86Alu op, bool w)
 /*
  * rd = rs2: c.mv is add rd, x0, rs2. One mov into rd's register, where the general form
  * took three (rax = 0, add, mov to rd): 288 such triples among the blocks of the calls phase
- * of tests/bench (its recursion is all register moves between the s registers).
+ * of tests/bench (its recursion is all register moves between the s registers). Measured,
+ * that phase alone (bench.c with one phase), CPU seconds, medians of 7 alternating runs on a
+ * host at load 7-8: 0.095 -> 0.072 s in one set, 0.069 -> 0.068 in another (noise).
  */
 static void gen_mv(JitCtx *c)
 {
@@ -217,7 +219,9 @@ static void gen_set(JitCtx *c, X86Cond cc, bool imm)
  * slli rd, rs, 1..3; add rd, rd, rt (or rt, rd): one lea rd = rt + rs << k, where the pair was
  * a dependent shift and add (the table index of CRC32's loop in tests/bench: one cycle off
  * its dependency chain). The slli's value is overwritten by the second record, and neither
- * can trap, so nothing sees it. False, with nothing emitted, when the pair is not one of these.
+ * can trap, so nothing sees it. Measured on tests/bench's phases alone, CPU seconds, medians
+ * of 7/5 alternating runs: crc32 0.272 -> 0.259 s, sieve (zext.w) 0.155 -> 0.139 s. False, with
+ * nothing emitted, when the pair is not one of these.
  */
 static bool gen_slli_pair(JitCtx *c)
 {

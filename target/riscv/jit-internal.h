@@ -118,7 +118,8 @@ void jit_reload(X86Buf *b, const RegCache *rc);
  * low 32 bits before overwriting it, with no exit, trap or C call between: its sign
  * extension can be left out (jit-alu.c). A backward walk of demanded bits (none, low 32,
  * all 64) from the block's end, where every register is demanded whole, as at every record
- * that may trap, leave or call C.
+ * that may trap, leave or call C. Measured: tests/bench's crc32 phase alone (xorshift's
+ * slliw), CPU seconds, medians of 9 alternating runs, 0.266 -> 0.254 s.
  */
 uint64_t jit_low32_results(const TranslationBlock *tb);
 /* Loop mode's registers (see jit-regs.c); false if the block does not qualify. */

@@ -256,7 +256,9 @@ static void gen_load(JitCtx *c, unsigned size, bool sign)
  * TLB_NOTDIRTY and are emptied when a page becomes a code page (tlb_set_notdirty), so a
  * store to code still takes the slow path that drops the blocks; a machine with more harts
  * keeps the table probe (cpu-tlb.h says why). A miss calls hint_miss_store (COLD_STORE_HINT),
- * then if still outside, the slow path (COLD_STORE_VAL).
+ * then if still outside, the slow path (COLD_STORE_VAL). Measured: tests/bench's sieve phase
+ * alone (a byte store per iteration), CPU seconds, medians of 9 alternating runs at load 7,
+ * 0.233 -> 0.214 s.
  */
 static bool store_ranges(JitCtx *c)
 {
@@ -413,8 +415,10 @@ static void gen_compare(JitCtx *c)
  * path writes the registers back and leaves at the block's start (never chained: the exit
  * is not JIT_EXIT_CHAIN). A conditional back edge is the branch itself: taken, it loops;
  * unlinked, the next jcc sees the same flags and leaves. Before, the test and an
- * unconditional jmp followed a jcc out of the loop: a taken jump and a compare more per
- * iteration.
+ * unconditional jmp followed a jcc out of the loop: a taken jump more per iteration, and
+ * the test on a loop by a jal. Measured: tests/bench's matrix phase alone, CPU seconds,
+ * medians of 9 alternating runs, 0.216 -> 0.215 s (no gain above the noise of a loaded host;
+ * kept as the simpler layout).
  */
 static void gen_loop_jump(JitCtx *c)
 {
