@@ -160,7 +160,7 @@ static int32_t store_hint_off(JitCtx *c, int idx, size_t field)
 /*
  * A load's probe through its site's page range (CPUTLB.jit_hint): pages [lo, hi) that one
  * addend maps, grown page by page as the site walks contiguous RAM (jit_stubs.hint_miss).
- * A hit is va - lo < lim (lim = hi - lo - (size - 1): the last byte inside too), four
+ * A hit is va - lo < lim (lim = hi - lo - 7: the last byte of any access inside too), four
  * instructions and no index arithmetic; the addend is loaded without waiting for the
  * address, so the load addresses x[rs1] + imm + addend (load_mem) as soon as x[rs1] is
  * known (~8 cycles off a chain of dependent loads: a pointer walk, a table lookup feeding
@@ -251,14 +251,13 @@ static void gen_load(JitCtx *c, unsigned size, bool sign)
  * A store through its site's page range (CPUTLB.jit_store_hint), as loads use theirs
  * (tlb_probe_load): va - lo < lim, then the value goes from its cached register straight to
  * x[rs1] + imm + addend. Before, each store took the table probe (eight instructions and a
- * copy of the value to rdx). lim is for 8 bytes whatever the size, so two sites sharing a
- * slot never let a wider store past the range's end. The ranges hold only pages without
- * TLB_NOTDIRTY and are emptied when a page becomes a code page (tlb_set_notdirty), so a
- * store to code still takes the slow path that drops the blocks; a machine with more harts
- * keeps the table probe (cpu-tlb.h says why). A miss calls hint_miss_store (COLD_STORE_HINT),
- * then if still outside, the slow path (COLD_STORE_VAL). Measured: tests/bench's sieve phase
- * alone (a byte store per iteration), CPU seconds, medians of 9 alternating runs at load 7,
- * 0.233 -> 0.214 s.
+ * copy of the value to rdx). lim is for 8 bytes whatever the size, as for loads. The ranges hold
+ * only pages without TLB_NOTDIRTY and are emptied when a page becomes a code page
+ * (tlb_set_notdirty), so a store to code still takes the slow path that drops the blocks; a machine
+ * with more harts keeps the table probe (cpu-tlb.h says why). A miss calls hint_miss_store
+ * (COLD_STORE_HINT), then if still outside, the slow path (COLD_STORE_VAL). Measured: tests/bench's
+ * sieve phase alone (a byte store per iteration), CPU seconds, medians of 9 alternating runs at
+ * load 7, 0.233 -> 0.214 s.
  */
 static bool store_ranges(JitCtx *c)
 {
@@ -632,7 +631,10 @@ static void gen_cold_hint(JitCtx *c, JitCold *k)
         x86_alu_rm(b, X86_ADD, true, X86_RSI, x86_mem(JIT_CPU, lo));
     }
     x86_mov_ri(b, X86_RAX, (uint32_t)lo);
-    x86_mov_ri(b, X86_RDX, store ? 7 : (k->memop & 0xf) - 1);
+    /* lim for 8 bytes whatever this site's size: sites share slots (hint_slot hashes pcs), and
+     * a lim set by a byte load let an ld sharing its slot read past the range (and past the
+     * end of RAM: test_load_range_shared_slot) */
+    x86_mov_ri(b, X86_RDX, 7);
     /* a rel32 call within the arena: rax survives */
     x86_call(b, store ? jit_stubs.hint_miss_store : jit_stubs.hint_miss);
     k[1].branch = x86_jcc(b, X86_CC_AE, NULL);

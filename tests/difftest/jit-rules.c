@@ -38,6 +38,30 @@ void test_load_addend_guess(void **state)
     assert_int_equal(h.jit.x[5], w0); /* the last load: virtual page 1, frame 0 */
 }
 
+/*
+ * Two load sites share a page-range slot (their pcs hash alike: RAM_BASE and RAM_BASE +
+ * 0x202): the lbu takes the last page of RAM in, then the ld reads 8 bytes from RAM's last
+ * byte. Its range check must hold for 8 bytes, not for the size of the site that set the
+ * slot's limit: the ld takes an access fault, as on the interpreter.
+ */
+void test_load_range_shared_slot(void **state)
+{
+    uint32_t code[0x20c / 4] = {0x00054283u /* lbu x5, 0(x10): twice (the TLB, the range) */,
+                                ADDI(7, 7, -1), 0xfe039ce3u /* bne x7, x0, .-8 */,
+                                0x1f40006fu /* j .+0x1f4 */};
+    GenRng r = {.s = 0x5107 | 1};
+
+    code[0x200 / 4] = 0x33030001u; /* c.nop; at 0x202: ld x6, 0(x10) */
+    code[0x204 / 4] = 0x00730005u; /* (ld); at 0x206: wfi */
+    code[0x208 / 4] = 0x00001050u; /* (wfi) */
+    make_init(&r, &h.init);
+    h.init.x[10] = RAM_END - 1;
+    h.init.x[7] = 2;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.mepc, RAM_BASE + 0x202);
+}
+
 static uint64_t ram_word(uint64_t pa)
 {
     uint64_t w;
