@@ -49,6 +49,17 @@ typedef struct TLBTarget {
 void tlb_jit_hints_clear(CPUTLB *tlb)
 {
     memset(tlb->jit_hint.lim, 0, sizeof(tlb->jit_hint.lim));
+    memset(tlb->jit_store_hint.lim, 0, sizeof(tlb->jit_store_hint.lim));
+}
+
+/* Empty the slots of h whose range holds page. */
+static void jit_hints_drop_page(JitLoadHints *h, uint64_t page)
+{
+    for (int i = 0; i < JIT_HINT_SLOTS; i++) {
+        if (h->lim[i] && page - h->lo[i] < h->hi[i] - h->lo[i]) {
+            h->lim[i] = 0;
+        }
+    }
 }
 
 static void tlb_init_zeroed(CPUTLB *tlb)
@@ -113,13 +124,8 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
     CPUTLB *tlb = cs->tlb;
     uint64_t page = vaddr & TARGET_PAGE_MASK;
 
-    JitLoadHints *h = &tlb->jit_hint;
-
-    for (int i = 0; i < JIT_HINT_SLOTS; i++) {
-        if (h->lim[i] && page - h->lo[i] < h->hi[i] - h->lo[i]) {
-            h->lim[i] = 0;
-        }
-    }
+    jit_hints_drop_page(&tlb->jit_hint, page);
+    jit_hints_drop_page(&tlb->jit_store_hint, page);
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, vaddr);
         if (!(tlb->filled_modes & (1u << mmu_idx))) {
@@ -177,6 +183,9 @@ void tlb_set_notdirty(CPUState *cs, hwaddr page)
     CPUTLB *tlb = cs->tlb;
     unsigned modes = __atomic_load_n(&tlb->filled_modes, __ATOMIC_RELAXED);
 
+    /* The store ranges say virtual pages, not which frame: all go (a new code page is rare). */
+    memset(tlb->jit_store_hint.lim, 0, sizeof(tlb->jit_store_hint.lim));
+
     for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
         if (!(modes & (1u << m))) {
             continue; /* nothing cached: spares reading (and faulting in) its paddr page */
@@ -199,6 +208,17 @@ void tlb_set_notdirty_all(hwaddr page)
     }
 }
 
+/* A store site of the JIT holds a page range (CPUTLB.jit_store_hint), whichever frames. */
+static bool jit_store_hints_used(CPUTLB *tlb)
+{
+    for (int i = 0; i < JIT_HINT_SLOTS; i++) {
+        if (__atomic_load_n(&tlb->jit_store_hint.lim[i], __ATOMIC_RELAXED)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool tlb_page_fast_writable_elsewhere(CPUState *self, hwaddr page)
 {
     CPUState *cs;
@@ -207,6 +227,9 @@ bool tlb_page_fast_writable_elsewhere(CPUState *self, hwaddr page)
         CPUTLB *tlb = cs->tlb;
         if (cs == self) {
             continue;
+        }
+        if (jit_store_hints_used(tlb)) {
+            return true;
         }
         unsigned modes = __atomic_load_n(&tlb->filled_modes, __ATOMIC_RELAXED);
 

@@ -212,13 +212,15 @@ static void emit_hint_range(X86Buf *b)
 
 /*
  * jit_stubs.hint_miss: a load site's access fell outside its page range (CPUTLB.jit_hint).
- * The table's probe of va's page; a hit takes the page into the range (emit_hint_range) and
+ * The table's probe of va's page (tag_off: addr_read; hint_miss_store's addr_write, for a
+ * store site's range in CPUTLB.jit_store_hint: only a page without flags, so not a code
+ * page); a hit takes the page into the range (emit_hint_range) and
  * sets lim for the site's size; then the access is checked against the range again (it can
  * still miss: a page crossing into a page not in the range). One shared stub keeps each
  * load's cold code to a call (an inline copy per load made the Linux boot's JIT code bigger
  * and slower).
  */
-static void emit_hint_miss(X86Buf *b)
+static void emit_hint_miss(X86Buf *b, int32_t tag_off)
 {
     uint8_t *miss;
 
@@ -231,8 +233,7 @@ static void emit_hint_miss(X86Buf *b)
     x86_mov_rr(b, false, X86_RCX, X86_RSI);
     x86_shift_ri(b, X86_SHR, false, X86_RCX, TARGET_PAGE_BITS - 5);
     x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
-    x86_alu_rm(b, X86_CMP, true, X86_RAX,
-               x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addr_read)));
+    x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, tag_off));
     miss = x86_jcc(b, X86_CC_NE, NULL);
     x86_mov_rm(b, true, X86_RDX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
     emit_hint_range(b);
@@ -280,7 +281,9 @@ static void emit_stubs(X86Buf *b)
     jit_emit_lookup(b);
 
     jit_stubs.hint_miss = b->p;
-    emit_hint_miss(b);
+    emit_hint_miss(b, offsetof(CPUTLBEntry, addr_read));
+    jit_stubs.hint_miss_store = b->p;
+    emit_hint_miss(b, offsetof(CPUTLBEntry, addr_write));
 }
 
 /* The two views of one memfd (W^X); false if the host refuses. */

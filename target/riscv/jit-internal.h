@@ -14,12 +14,15 @@ enum {
     COLD_LOAD,
     COLD_HINT,
     COLD_STORE,
+    COLD_STORE_HINT,
+    COLD_STORE_VAL,
     COLD_RAISE,
     COLD_ILLEGAL,
     COLD_FS_DIRTY,
     COLD_FP,
     COLD_VEC,
     COLD_SIDE_EXIT,
+    COLD_LOOP_EXIT,
     COLD_TAIL
 };
 
@@ -97,6 +100,7 @@ struct JitCtx {
      * bits before it).
      */
     uint32_t sext32, sext32_in;
+    uint64_t low32; /* jit_low32_results of the block */
     RegCache regs;
     unsigned last_use[JIT_NCACHE], flast_use[JIT_NFCACHE], clock;
     JitCold cold[JIT_MAX_COLD];
@@ -104,9 +108,20 @@ struct JitCtx {
 };
 
 /* jit-regs.c: the caches' state, written back to env / loaded from it around C calls. */
+/* The host register holding x[g] (g != 0) in rc; the caller knows it is cached there. */
+X86Reg jit_cached_reg(const RegCache *rc, int g);
 void jit_regcache_clear(RegCache *rc);
 void jit_write_back(X86Buf *b, const RegCache *rc);
 void jit_reload(X86Buf *b, const RegCache *rc);
+/*
+ * Bit i: record i is a *W operation (or mulw) whose result the block reads only through its
+ * low 32 bits before overwriting it, with no exit, trap or C call between: its sign
+ * extension can be left out (jit-alu.c). A backward walk of demanded bits (none, low 32,
+ * all 64) from the block's end, where every register is demanded whole, as at every record
+ * that may trap, leave or call C. Measured: tests/bench's crc32 phase alone (xorshift's
+ * slliw), CPU seconds, medians of 9 alternating runs, 0.266 -> 0.254 s.
+ */
+uint64_t jit_low32_results(const TranslationBlock *tb);
 /* Loop mode's registers (see jit-regs.c); false if the block does not qualify. */
 bool jit_loop_regs(const TranslationBlock *tb, RegCache *rc);
 /* The f registers a record names, {rd (written), rs1, rs2, rs3}, -1 where none. */

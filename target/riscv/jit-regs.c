@@ -15,6 +15,16 @@ void jit_regcache_clear(RegCache *rc)
     rc->fdirty = 0;
 }
 
+X86Reg jit_cached_reg(const RegCache *rc, int g)
+{
+    int i = 0;
+
+    while (i < JIT_NCACHE - 1 && rc->guest[i] != g) {
+        i++;
+    }
+    return cache_regs[i];
+}
+
 void jit_write_back(X86Buf *b, const RegCache *rc)
 {
     for (int i = 0; i < JIT_NCACHE; i++) {
@@ -325,4 +335,72 @@ bool riscv_jit_loop_regs(const TranslationBlock *tb, int8_t *guest, uint8_t *dir
     memcpy(guest, rc.guest, sizeof(rc.guest));
     *dirty = rc.dirty;
     return loop;
+}
+
+/* How a record's result demand reaches its sources (jit_low32_results). */
+enum { SRC_LOW32, SRC_AS_RESULT, SRC_FULL, SRC_EXIT };
+
+static int low32_class(int op)
+{
+    switch (op) {
+    case OP_ADDIW:
+    case OP_SLLIW:
+    case OP_SRLIW:
+    case OP_SRAIW:
+    case OP_ADDW:
+    case OP_SUBW:
+    case OP_SLLW:
+    case OP_SRLW:
+    case OP_SRAW:
+    case OP_MULW:
+        return SRC_LOW32;
+    case OP_ADD:
+    case OP_SUB:
+    case OP_MUL:
+    case OP_AND:
+    case OP_OR:
+    case OP_XOR:
+    case OP_ADDI:
+    case OP_ANDI:
+    case OP_ORI:
+    case OP_XORI:
+    case OP_SLLI:
+    case OP_LUI:
+    case OP_AUIPC:
+        return SRC_AS_RESULT; /* the low 32 result bits need only the sources' low 32 */
+    case OP_DIV ... OP_REMU:
+    case OP_DIVW ... OP_REMUW:
+    case OP_CLZ ... OP_CPOPW:
+    case OP_ORC_B:
+    case OP_CLMUL ... OP_CLMULR:
+        return SRC_EXIT; /* a call to C (jit-alu.c alu_helper): the registers go to env */
+    default:
+        return riscv_op_kind(op) == OPK_ALU ? SRC_FULL : SRC_EXIT;
+    }
+}
+
+uint64_t jit_low32_results(const TranslationBlock *tb)
+{
+    enum { NONE, LOW, FULL };
+    uint8_t dem[32];
+    uint64_t low = 0;
+
+    memset(dem, FULL, sizeof(dem)); /* the block's end: every register */
+    for (int i = tb->n_insns - 1; i >= 0; i--) {
+        const InsnRecord *r = &tb->insns[i];
+        int k = low32_class(r->op), x[3], d, src;
+        if (k == SRC_EXIT) { /* it may trap or leave (or call C, which reads env) */
+            memset(dem, FULL, sizeof(dem));
+            continue;
+        }
+        int_operands(r, x);
+        d = x[0] ? dem[x[0]] : NONE;
+        low |= k == SRC_LOW32 && d != FULL ? 1ULL << i : 0;
+        dem[x[0]] = NONE;
+        src = k == SRC_LOW32 ? LOW : k == SRC_AS_RESULT ? d : FULL;
+        for (int j = 1; j < 3; j++) {
+            dem[x[j]] = MAX(dem[x[j]], src);
+        }
+    }
+    return low;
 }

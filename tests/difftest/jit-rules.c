@@ -1,7 +1,10 @@
 /*
  * Directed streams for the JIT's own rules: a load site's page range (tlb_probe_load,
- * CPUTLB.jit_hint) over pages of different addends and across remaps, sext.w as a move only
- * where the value is known sign-extended, a rotated loop's side exit, tiered compilation.
+ * CPUTLB.jit_hint) over pages of different addends and across remaps, a store site's range
+ * and code written through it, sext.w as a move only
+ * where the value is known sign-extended, register moves and mul in place, fused slli pairs, a
+ * rotated loop's side exit, a loop block's exits (exit_request, unlinked back edge), tiered
+ * compilation.
  */
 #include "difftest.h"
 
@@ -33,6 +36,30 @@ void test_load_addend_guess(void **state)
     assert_int_not_equal(w0, w1);
     assert_int_equal(h.jit.x[6], 5000 * w0 + 5000 * w1);
     assert_int_equal(h.jit.x[5], w0); /* the last load: virtual page 1, frame 0 */
+}
+
+/*
+ * Two load sites share a page-range slot (their pcs hash alike: RAM_BASE and RAM_BASE +
+ * 0x202): the lbu takes the last page of RAM in, then the ld reads 8 bytes from RAM's last
+ * byte. Its range check must hold for 8 bytes, not for the size of the site that set the
+ * slot's limit: the ld takes an access fault, as on the interpreter.
+ */
+void test_load_range_shared_slot(void **state)
+{
+    uint32_t code[0x20c / 4] = {0x00054283u /* lbu x5, 0(x10): twice (the TLB, the range) */,
+                                ADDI(7, 7, -1), 0xfe039ce3u /* bne x7, x0, .-8 */,
+                                0x1f40006fu /* j .+0x1f4 */};
+    GenRng r = {.s = 0x5107 | 1};
+
+    code[0x200 / 4] = 0x33030001u; /* c.nop; at 0x202: ld x6, 0(x10) */
+    code[0x204 / 4] = 0x00730005u; /* (ld); at 0x206: wfi */
+    code[0x208 / 4] = 0x00001050u; /* (wfi) */
+    make_init(&r, &h.init);
+    h.init.x[10] = RAM_END - 1;
+    h.init.x[7] = 2;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.mepc, RAM_BASE + 0x202);
 }
 
 static uint64_t ram_word(uint64_t pa)
@@ -142,6 +169,39 @@ void test_load_range_dropped(void **state)
 }
 
 /*
+ * Store sites' page ranges (CPUTLB.jit_store_hint) never skip the invalidation of code: a
+ * loop writes a function (addi x10, x10, k; ret) to a page twice through its store sites
+ * (the second time through ranges that took the page in while it held no code), calls it,
+ * then rewrites it with k + 99 and calls it again. Translating the function made the page a code
+ * page, which must empty the ranges (tlb_set_notdirty), so the second round's stores take the slow
+ * path that drops the stale block.
+ */
+void test_store_range_smc(void **state)
+{
+    const uint32_t code[] = {ADDI(5, 0, 3),
+                             0x0063a023u /* LOOP: sw x6, 0(x7) */,
+                             0x0083a223u /* sw x8, 4(x7) */,
+                             ADDI(5, 5, -1),
+                             0xfeb29ae3u /* bne x5, x11, LOOP: twice the first time */,
+                             0x0000100fu /* fence.i */,
+                             0x000380e7u /* jalr x1, 0(x7) */,
+                             0x00930333u /* add x6, x6, x9 */,
+                             ADDI(11, 0, 0),
+                             0xfe0290e3u /* bne x5, x0, LOOP */,
+                             WFI};
+    GenRng r = {.s = 0x5c3 | 1};
+
+    make_init(&r, &h.init);
+    h.init.x[6] = ADDI(10, 10, 1);
+    h.init.x[7] = RAM_BASE + 0x1000;
+    h.init.x[8] = 0x00008067u; /* ret */
+    h.init.x[9] = 99u << 20;
+    h.init.x[11] = 1;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[10], h.init.x[10] + 1 + 100);
+}
+
+/*
  * sext.w (addiw rd, rs, 0) is a move only where rs is known to hold a sign-extended 32-bit
  * value (JitCtx.sext32): after lw, srliw by 1..31, logic of two such values; not after an
  * ld into the same register, srliw by 0, or logic with a full 64-bit value.
@@ -181,6 +241,128 @@ void test_sext32_known(void **state)
 }
 
 /*
+ * Register moves written as add/xor/or rd, x0, rs2 (c.mv) become one mov (jit-alu.c gen_mv),
+ * carrying rs2's known sign extension to rd and no more: sext.w of a moved lw result is a
+ * move, of a moved full 64-bit value a real sign extension. mul takes rs2 from its own
+ * register, also when rd is rs2, or all three are one register, or rs2 is x0.
+ */
+void test_mv_mul(void **state)
+{
+    const uint32_t code[] = {
+        0x00500333u /* add x6, x0, x5 */,     0x007003b3u /* add x7, x0, x7 */,
+        0x00000433u /* add x8, x0, x0 */,     0x005044b3u /* xor x9, x0, x5 */,
+        0x00506533u /* or x10, x0, x5 */,     0x005005bbu /* addw x11, x0, x5 */,
+        0x0003061bu /* sext.w x12, x6 */,     0x00072683u /* lw x13, 0(x14) */,
+        0x00d007b3u /* add x15, x0, x13 */,   0x0007881bu /* sext.w x16, x15 */,
+        0x033908b3u /* mul x17, x18, x19 */,  0x033909b3u /* mul x19, x18, x19 */,
+        0x034a0a33u /* mul x20, x20, x20 */,  0x02090ab3u /* mul x21, x18, x0 */,
+        0x03690b3bu /* mulw x22, x18, x22 */, WFI};
+    const uint64_t word = 0xfedcba9887654321ULL;
+    GenRng r = {.s = 0x3f1 | 1};
+    ArchState *in = &h.init;
+
+    make_init(&r, in);
+    memcpy(&in->ram[WINDOW - RAM_BASE], &word, 8);
+    in->x[5] = 0x0123456789abcdefULL;
+    in->x[14] = WINDOW;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[6], in->x[5]);
+    assert_int_equal(h.jit.x[7], in->x[7]);
+    assert_int_equal(h.jit.x[8], 0);
+    assert_int_equal(h.jit.x[9], in->x[5]);
+    assert_int_equal(h.jit.x[10], in->x[5]);
+    assert_int_equal(h.jit.x[11], (uint64_t)(int32_t)in->x[5]);
+    assert_int_equal(h.jit.x[12], (uint64_t)(int32_t)in->x[5]);
+    assert_int_equal(h.jit.x[15], (uint64_t)(int32_t)word);
+    assert_int_equal(h.jit.x[16], (uint64_t)(int32_t)word);
+    assert_int_equal(h.jit.x[17], in->x[18] * in->x[19]);
+    assert_int_equal(h.jit.x[19], in->x[18] * in->x[19]);
+    assert_int_equal(h.jit.x[20], in->x[20] * in->x[20]);
+    assert_int_equal(h.jit.x[21], 0);
+    assert_int_equal(h.jit.x[22], (uint64_t)(int32_t)(uint32_t)(in->x[18] * in->x[22]));
+}
+
+/*
+ * Pair fusion of slli (jit-alu.c gen_slli_pair): slli 32 + srli 32 of the same rd is a 32-bit
+ * mov (in place too), not known sign-extended after it; slli 1..3 + add into the same rd is
+ * one lea, with the shifted operand either side. Not fused: srli of another register, add of
+ * rd to itself or of x0, an add into another rd (the slli's value stays visible).
+ */
+void test_slli_pairs(void **state)
+{
+    const uint32_t code[] = {
+        0x02031293u /* slli x5, x6, 32 */,   0x0202d293u /* srli x5, x5, 32 */,
+        0x02039393u /* slli x7, x7, 32 */,   0x0203d393u /* srli x7, x7, 32 */,
+        0x02049413u /* slli x8, x9, 32 */,   0x0204d413u /* srli x8, x9, 32 */,
+        0x00259513u /* slli x10, x11, 2 */,  0x00c50533u /* add x10, x10, x12 */,
+        0x00369693u /* slli x13, x13, 3 */,  0x00d706b3u /* add x13, x14, x13 */,
+        0x00281793u /* slli x15, x16, 2 */,  0x00f787b3u /* add x15, x15, x15 */,
+        0x00191893u /* slli x17, x18, 1 */,  0x000888b3u /* add x17, x17, x0 */,
+        0x002a1993u /* slli x19, x20, 2 */,  0x01698ab3u /* add x21, x19, x22 */,
+        0x020c1b93u /* slli x23, x24, 32 */, 0x020bdb93u /* srli x23, x23, 32 */,
+        0x000b8c9bu /* sext.w x25, x23 */,   WFI};
+    GenRng r = {.s = 0x5a1 | 1};
+    const uint64_t *x;
+
+    make_init(&r, &h.init);
+    h.init.x[24] = 0x1234567887654321ULL;
+    x = h.init.x;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[5], (uint32_t)x[6]);
+    assert_int_equal(h.jit.x[7], (uint32_t)x[7]);
+    assert_int_equal(h.jit.x[8], x[9] >> 32);
+    assert_int_equal(h.jit.x[10], (x[11] << 2) + x[12]);
+    assert_int_equal(h.jit.x[13], x[14] + (x[13] << 3));
+    assert_int_equal(h.jit.x[15], x[16] << 3);
+    assert_int_equal(h.jit.x[17], x[18] << 1);
+    assert_int_equal(h.jit.x[19], x[20] << 2);
+    assert_int_equal(h.jit.x[21], (x[20] << 2) + x[22]);
+    assert_int_equal(h.jit.x[23], 0x87654321ULL);
+    assert_int_equal(h.jit.x[25], 0xffffffff87654321ULL);
+}
+
+/*
+ * A *W result read only through its low 32 bits before it is overwritten keeps no sign
+ * extension (jit_low32_results): slliw into x5, read by xor whose result only sext.w reads.
+ * Not when the low bits reach a full 64-bit result (add x11), a full read (srli x13 of the
+ * upper half) or a record that may trap (the lw faults with x14 live: its value at the trap
+ * must be sign-extended).
+ */
+void test_low32_results(void **state)
+{
+    const uint32_t code[] = {0x00d3129bu /* slliw x5, x6, 13 */,
+                             0x0054c4b3u /* xor x9, x9, x5 */,
+                             0x0004849bu /* sext.w x9, x9 */,
+                             ADDI(5, 0, 1),
+                             0x00d3151bu /* slliw x10, x6, 13 */,
+                             0x00a585b3u /* add x11, x11, x10 */,
+                             ADDI(10, 0, 2),
+                             0x00d3161bu /* slliw x12, x6, 13 */,
+                             0x02065693u /* srli x13, x12, 32 */,
+                             ADDI(12, 0, 3),
+                             0x00d3171bu /* slliw x14, x6, 13 */,
+                             0x00082783u /* lw x15, 0(x16): faults */,
+                             0x00e8c8b3u /* xor x17, x17, x14 */,
+                             0x0008889bu /* sext.w x17, x17 */,
+                             ADDI(14, 0, 4),
+                             WFI};
+    const uint64_t v = 0xffffffff80002000ULL; /* x6 << 13, sign-extended from bit 31 */
+    GenRng r = {.s = 0x10e2 | 1};
+    const uint64_t *x = h.init.x;
+
+    make_init(&r, &h.init);
+    h.init.x[6] = 0x40001;
+    h.init.x[16] = RAM_END;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[5], 1);
+    assert_int_equal(h.jit.x[9], (uint64_t)(int32_t)(uint32_t)(x[9] ^ v));
+    assert_int_equal(h.jit.x[11], x[11] + v);
+    assert_int_equal(h.jit.x[13], 0xffffffffu);
+    assert_int_equal(h.jit.x[14], v);
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+}
+
+/*
  * A loop the compiler rotated (translate.c): its head's backward branch out of the loop is a
  * side exit, so the block at LOOP runs to the j back to it, and that block is a loop-mode one.
  */
@@ -204,6 +386,48 @@ void test_rotated_loop(void **state)
     assert_int_equal(h.jit.instret, 1 + 5 * 4 + 2 + 1);
     assert_true(loop_mask(&regs, &dirty));
     assert_int_equal(regs, 1u << 5 | 1u << 6 | 1u << 7);
+}
+
+/*
+ * A loop-mode block that never ends leaves when exit_request is set: it tests the flag at
+ * its loop entry (jit-translate.c), as its back edge goes straight there. Without the test
+ * the run never returns.
+ */
+void test_loop_exit_request(void **state)
+{
+    const uint32_t code[] = {ADDI(6, 0, 0), ADDI(5, 5, 1), 0xfe029ee3u /* bne x5, x0, LOOP */, WFI};
+    GenRng r = {.s = 0x1e4e | 1};
+    uint32_t regs, dirty;
+
+    make_init(&r, &h.init);
+    h.init.x[5] = 1;
+    memcpy(h.code, code, sizeof(code));
+    h.code_size = sizeof(code);
+    assert_false(run(true, &h.jit)); /* stopped by a kick after LOOP_INSNS */
+    assert_true(loop_mask(&regs, &dirty));
+    assert_int_equal(h.cpu->env.pc, LOOP);
+    assert_int_equal(h.cpu->env.gpr[5], 1 + (h.cpu->env.instret - h.init.instret - 1) / 2);
+}
+
+/*
+ * A loop whose store rewrites its own first instruction (with the same bits): the store drops
+ * the block while it runs, which unlinks its back edge (tb-maint.c), so each iteration leaves
+ * at the loop's start and runs in a new copy. The unlinked conditional back edge must leave
+ * at the start, not fall through past the loop.
+ */
+void test_loop_unlinked(void **state)
+{
+    const uint32_t code[] = {ADDI(5, 0, 10), 0x0063a023u /* LOOP: sw x6, 0(x7) */, ADDI(5, 5, -1),
+                             0xfe029ce3u /* bne x5, x0, LOOP */, WFI};
+    GenRng r = {.s = 0x5e1f | 1};
+
+    make_init(&r, &h.init);
+    h.init.x[6] = code[1];
+    h.init.x[7] = LOOP;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[5], 0);
+    assert_int_equal(h.jit.pc, RAM_BASE + 20); /* past the WFI */
+    assert_int_equal(h.jit.instret, h.init.instret + 1 + 10 * 3 + 1);
 }
 
 /*

@@ -120,12 +120,23 @@ typedef struct CPUTLB {
     /*
      * JIT: per load site (target/riscv/jit-translate.c hashes its pc to a slot), a range of
      * guest-virtual pages [lo, hi) that one addend maps (each page a translation the table
-     * held when the site took it) and lim = hi - lo - (the site's size - 1): an access hits
-     * when va - lo < lim, unsigned. lim = 0 is an empty slot (so the zeroed CPU starts empty);
-     * tlb_jit_hints_clear empties every slot wherever the table is flushed and when
-     * data_mmu_idx changes, so a range never outlives a translation the table dropped.
+     * held when the site took it) and lim = hi - lo - 7 (so any access of up to 8 bytes, as
+     * sites of different sizes share a slot): an access hits when va - lo < lim, unsigned. lim = 0
+     * is an empty slot (so the zeroed CPU starts empty); tlb_jit_hints_clear empties every slot
+     * wherever the table is flushed and when data_mmu_idx changes, so a range never outlives a
+     * translation the table dropped.
      */
     JitLoadHints jit_hint;
+    /*
+     * The same per store site (jit_stubs.hint_miss_store): pages whose addr_write tag let
+     * stores take the fast path (RAM, no code: no TLB_NOTDIRTY) when the site took them.
+     * Emptied with jit_hint, and when a page becomes a code
+     * page (tlb_set_notdirty), so a store never skips the slow path's invalidation of the
+     * blocks it overwrites. Only a machine with one vCPU uses them (the translator's choice):
+     * a range is per vCPU, and marking a code page in another vCPU's ranges would need it
+     * stopped (tlb_page_fast_writable_elsewhere counts them as fast-writable).
+     */
+    JitLoadHints jit_store_hint;
 } CPUTLB;
 
 static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
@@ -141,7 +152,7 @@ void tlb_flush_nonglobal(CPUState *cpu);
 void tlb_flush_by_mmuidx(CPUState *cpu, unsigned idxmap);
 /* Drop cached translations of the page containing vaddr. */
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
-/* Empty the JIT load sites' page ranges (CPUTLB.jit_hint). */
+/* Empty the JIT load and store sites' page ranges (CPUTLB.jit_hint, jit_store_hint). */
 void tlb_jit_hints_clear(CPUTLB *tlb);
 
 #endif

@@ -49,6 +49,9 @@ typedef struct JitStubs {
      * returns rdx = the range's addend and CF = 1 when the access is now inside the range
      * (CF = 0: the load takes the slow path); rsi and the cached registers survive */
     const uint8_t *hint_miss;
+    /* the same for a store site (CPUTLB.jit_store_hint): takes a page in only if its
+     * addr_write tag has no flag */
+    const uint8_t *hint_miss_store;
 } JitStubs;
 
 extern JitStubs jit_stubs;

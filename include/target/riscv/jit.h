@@ -101,9 +101,19 @@ uint8_t *jit_vec_tlb_probe(JitCtx *c, unsigned size, bool store);
 void jit_vec_fallback(JitCtx *c, uint8_t *const *guards, int n);
 /* The record being translated, and its buffer. */
 const InsnRecord *jit_rec(JitCtx *c);
+/*
+ * Pair fusion: the record after the current one in the block (NULL at the last), and
+ * jit_fuse_next, which makes it translated by the current record's code (an ALU record
+ * only: it has no cold path needing its own index).
+ */
+const InsnRecord *jit_next_rec(JitCtx *c);
+void jit_fuse_next(JitCtx *c);
 X86Buf *jit_buf(JitCtx *c);
 /* x[g] is known to hold a sign-extended 32-bit value here (JitCtx.sext32); x0 always is. */
 bool jit_known_sext32(const JitCtx *c, int g);
+/* The current record's *W result is read only through its low 32 bits (jit_low32_results):
+ * its sign extension may be left out, and then it is not known sign-extended. */
+bool jit_low32_only(const JitCtx *c);
 /* The current record's rd now holds a sign-extended 32-bit value. */
 void jit_note_sext32(JitCtx *c);
 
