@@ -49,6 +49,7 @@ typedef struct TLBTarget {
 void tlb_jit_hints_clear(CPUTLB *tlb)
 {
     memset(tlb->jit_hint.lim, 0, sizeof(tlb->jit_hint.lim));
+    memset(tlb->jit_hint.thrash, 0, sizeof(tlb->jit_hint.thrash));
 }
 
 static void tlb_init_zeroed(CPUTLB *tlb)

@@ -134,6 +134,20 @@ static int32_t hint_off(JitCtx *c, int idx, size_t field)
 }
 
 /*
+ * A user site's slot thrashing (linear_data): the site probes the table (COLD_PLAIN, which
+ * leaves the entry's addend in rdx as a range hit does), a branch the host predicts. Tested
+ * before the range: the range's test and then the cold stub's would cost the table probe
+ * seven more instructions.
+ */
+static JitCold *thrash_check(JitCtx *c, unsigned memop)
+{
+    x86_alu_mi(c->b, X86_CMP, true,
+               x86_mem(JIT_CPU, hint_off(c, c->idx, offsetof(JitLoadHints, thrash))),
+               JIT_HINT_THRASH);
+    return cold_add(c, COLD_PLAIN, x86_jcc(c->b, X86_CC_AE, NULL), memop);
+}
+
+/*
  * A load's probe through its site's page range (CPUTLB.jit_hint): pages [lo, hi) that one
  * addend maps, grown page by page as the site walks contiguous RAM (jit_stubs.hint_miss).
  * A hit is va - lo < lim (lim = hi - lo - (size - 1): the last byte inside too), four
@@ -146,16 +160,19 @@ static int32_t hint_off(JitCtx *c, int idx, size_t field)
  * Measured, tests/bench CPU seconds, medians of 10 alternating runs on a loaded host:
  * 0.963 s with the guessed addend, 0.886 s with the ranges.
  */
-static JitCold *tlb_probe_load(JitCtx *c, unsigned memop)
+static JitCold *tlb_probe_load(JitCtx *c, unsigned memop, bool may_thrash)
 {
     X86Buf *b = c->b;
-    JitCold *h;
+    JitCold *h, *p = NULL;
 
     /* va - lo in rsi itself when the load addresses through x[rs1] (load_mem), the miss
      * path adding lo back: one mov less on every load */
     bool in_rsi = c->r->rs1 != 0;
     X86Reg t = in_rsi ? X86_RSI : X86_RAX;
 
+    if (may_thrash) {
+        p = thrash_check(c, memop);
+    }
     x86_mov_rm(b, true, X86_RDX,
                x86_mem(JIT_CPU, hint_off(c, c->idx, offsetof(JitLoadHints, addend))));
     if (!in_rsi) {
@@ -167,6 +184,9 @@ static JitCold *tlb_probe_load(JitCtx *c, unsigned memop)
                x86_mem(JIT_CPU, hint_off(c, c->idx, offsetof(JitLoadHints, lim))));
     h = cold_add(c, COLD_HINT, x86_jcc(b, X86_CC_AE, NULL), memop | (in_rsi ? COLD_MO_VA_OFF : 0));
     h->resume = b->p;
+    if (p) {
+        p->resume = b->p;
+    }
     /* the slow path: its branch is emitted in h's stub, which gen_cold runs first */
     return cold_add(c, COLD_LOAD, NULL, memop);
 }
@@ -181,14 +201,18 @@ static X86Mem load_mem(JitCtx *c)
 }
 
 /*
- * Where loads use page ranges: code running at its physical address (bare metal, M-mode
- * firmware) or in the upper half (a kernel), where RAM is mapped linearly. A user page has an
- * addend of its own: a guessed addend (before the ranges) lost more than it won there
- * (intmix in Linux 1.07 s -> 1.16 s CPU even with the misses limited), so user code's loads
- * keep the plain probe. The block's pc says where it ran when translated; a block run in
- * another context is still exact, as a range holds only translations of the current mode.
+ * Code running at its physical address (bare metal, M-mode firmware) or in the upper half (a
+ * kernel), where RAM is mapped linearly: a load site's range grows over the pages it walks.
+ * A user page has an addend of its own (Linux gives a process's pages in no order: intmix's
+ * node pool, three pages, came as frames 0x882ab, 0x882aa, 0x882dd), so a user site's range
+ * is mostly one page: a site that stays on its page (the stack, a walk of one array) hits,
+ * a site that hops between pages (a shuffled list) misses nearly every time. Ranges alone
+ * there: intmix in Linux 18% of its time in hint_miss and no faster. So a user site probes
+ * the table when its slot thrashes (thrash_check, CPUTLB.jit_hint.thrash). The block's
+ * pc says where it ran when translated; a block run in another context is still exact, as
+ * a range holds only translations of the current mode.
  */
-static bool load_guesses(JitCtx *c)
+static bool linear_data(JitCtx *c)
 {
     return c->tb->pc == c->tb->phys_pc || (int64_t)c->tb->pc < 0;
 }
@@ -196,13 +220,8 @@ static bool load_guesses(JitCtx *c)
 /* The probe of a load, and where the load then reads (the host address). */
 static JitCold *load_probe(JitCtx *c, unsigned memop, X86Mem *at)
 {
-    JitCold *k;
+    JitCold *k = tlb_probe_load(c, memop, !linear_data(c));
 
-    if (!load_guesses(c)) {
-        *at = x86_mem(X86_RSI, 0);
-        return tlb_probe(c, COLD_LOAD, memop, offsetof(CPUTLBEntry, addr_read));
-    }
-    k = tlb_probe_load(c, memop);
     *at = load_mem(c);
     return k;
 }
@@ -565,6 +584,9 @@ static void gen_cold(JitCtx *c, JitCold *k)
     const InsnRecord *r = &c->tb->insns[k->idx];
 
     x86_patch_rel32(k->branch, b->p);
+    if (k->branch2) {
+        x86_patch_rel32(k->branch2, b->p);
+    }
     c->idx = k->idx;
     switch (k->kind) {
     case COLD_LOAD: /* rsi = va */
@@ -592,6 +614,10 @@ static void gen_cold(JitCtx *c, JitCold *k)
         break;
     case COLD_HINT:
         gen_cold_hint(c, k);
+        break;
+    case COLD_PLAIN: /* rsi = va; k[1] is the site's COLD_HINT, k[2] its COLD_LOAD */
+        k[2].branch2 = jit_emit_tlb_addend(b, k->memop & 0xf, offsetof(CPUTLBEntry, addr_read));
+        x86_jmp(b, k->resume);
         break;
     case COLD_FS_DIRTY:
         jit_write_back(b, &k->regs);

@@ -106,6 +106,7 @@ void test_fp_loop_regs(void **state);
 void test_load_addend_guess(void **state);
 void test_load_range(void **state);
 void test_load_range_dropped(void **state);
+void test_load_thrash(void **state);
 void test_sext32_known(void **state);
 void test_rotated_loop(void **state);
 void test_compile_when_hot(void **state);

@@ -349,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_load_addend_guess),
         cmocka_unit_test(test_load_range),
         cmocka_unit_test(test_load_range_dropped),
+        cmocka_unit_test(test_load_thrash),
         cmocka_unit_test(test_sext32_known),
         cmocka_unit_test(test_rotated_loop),
         cmocka_unit_test_teardown(test_compile_when_hot, compile_at_once),

@@ -79,14 +79,21 @@ typedef struct TBJumpCacheEntry {
 /* Entries a fill pushes out of the direct-mapped table, per context (cputlb.c). */
 #define CPU_VTLB_SIZE 8
 
-/* The load sites' page ranges (CPUTLB.jit_hint, jit_stubs.hint_miss): four arrays, each
+/* The load sites' page ranges (CPUTLB.jit_hint, jit_stubs.hint_miss): six arrays, each
  * slot at the same index, 2 KiB apart. */
 #define JIT_HINT_SLOTS 256
+/* A slot whose range was replaced by another page JIT_HINT_THRASH times within
+ * JIT_HINT_WINDOW retired instructions is thrashing (a site that walks pages of different
+ * addends by turns): the sites that check it (user code's) probe the table instead. */
+#define JIT_HINT_THRASH 8
+#define JIT_HINT_WINDOW 1024
 typedef struct JitLoadHints {
     uint64_t lo[JIT_HINT_SLOTS];
     uint64_t lim[JIT_HINT_SLOTS];
     uintptr_t addend[JIT_HINT_SLOTS];
     uint64_t hi[JIT_HINT_SLOTS];
+    uint64_t since[JIT_HINT_SLOTS];  /* instret where the slot's current window began */
+    uint64_t thrash[JIT_HINT_SLOTS]; /* replacements in that window */
 } JitLoadHints;
 
 typedef struct CPUTLB {
@@ -116,7 +123,8 @@ typedef struct CPUTLB {
      * held when the site took it) and lim = hi - lo - (the site's size - 1): an access hits
      * when va - lo < lim, unsigned. lim = 0 is an empty slot (so the zeroed CPU starts empty);
      * tlb_jit_hints_clear empties every slot wherever the table is flushed and when
-     * data_mmu_idx changes, so a range never outlives a translation the table dropped.
+     * data_mmu_idx changes, so a range never outlives a translation the table dropped
+     * (and forgets which slots thrashed: they learn again).
      */
     JitLoadHints jit_hint;
 } CPUTLB;

@@ -87,6 +87,8 @@ void jit_emit_lookup(X86Buf *b);
  * rax and rcx are scratch.
  */
 uint8_t *jit_emit_tlb_probe(X86Buf *b, unsigned size, int32_t tag_off);
+/* The same probe leaving rsi the guest address and the entry's addend in rdx on a hit. */
+uint8_t *jit_emit_tlb_addend(X86Buf *b, unsigned size, int32_t tag_off);
 
 /* ---- run-time helpers called from JIT code (jit.c) ---- */
 typedef struct JitLoad {
