@@ -46,10 +46,33 @@ typedef struct TLBTarget {
  * resets before the hart runs) does nothing, and the scans for a code page skip the modes
  * nothing was filled in. Issue 7: the tiny ELF's run went from 249 to 219 page faults.
  */
-void tlb_jit_hints_clear(CPUTLB *tlb)
+_Static_assert(sizeof(JitModeHints) == sizeof(((CPUTLB *)0)->table[0]),
+               "JIT_HINT_BIAS needs a context's slots as big as its table");
+
+/* Only contexts filled since their last flush have taken pages in (hint_miss probes the
+ * table): the others' slots are already empty. */
+void tlb_jit_hints_clear(CPUTLB *tlb, unsigned idxmap)
 {
-    memset(tlb->jit_hint.lim, 0, sizeof(tlb->jit_hint.lim));
-    memset(tlb->jit_hint.thrash, 0, sizeof(tlb->jit_hint.thrash));
+    for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
+        if (idxmap & tlb->filled_modes & (1u << m)) {
+            JitLoadHints *h = &tlb->jit_hint[m].h;
+            memset(h->lim, 0, sizeof(h->lim));
+            memset(h->thrash, 0, sizeof(h->thrash));
+        }
+    }
+}
+
+void tlb_jit_hints_age(CPUTLB *tlb, uint64_t now)
+{
+    if (now - tlb->jit_hint_aged < JIT_HINT_AGE) {
+        return;
+    }
+    tlb->jit_hint_aged = now;
+    for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
+        if (tlb->filled_modes & (1u << m)) {
+            memset(tlb->jit_hint[m].h.thrash, 0, sizeof(tlb->jit_hint[m].h.thrash));
+        }
+    }
 }
 
 static void tlb_init_zeroed(CPUTLB *tlb)
@@ -74,7 +97,7 @@ void tlb_flush(CPUState *cs)
         /* All-ones bytes make every tag TLB_INVALID. */
         memset(tlb->table, 0xff, sizeof(tlb->table));
         memset(tlb->vtable, 0xff, sizeof(tlb->vtable));
-        tlb_jit_hints_clear(tlb);
+        tlb_jit_hints_clear(tlb, ~0u);
     }
     tlb->initialized = true;
     /* atomic: other vCPUs read it in tlb_page_fast_writable_elsewhere */
@@ -89,9 +112,7 @@ void tlb_flush_by_mmuidx(CPUState *cs, unsigned idxmap)
         tlb_flush(cs);
         return;
     }
-    if (idxmap & tlb->filled_modes) {
-        tlb_jit_hints_clear(tlb); /* they do not say their mode: all go */
-    }
+    tlb_jit_hints_clear(tlb, idxmap);
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         if (idxmap & tlb->filled_modes & (1u << mmu_idx)) {
             memset(tlb->table[mmu_idx], 0xff, sizeof(tlb->table[mmu_idx]));
@@ -112,17 +133,16 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
     CPUTLB *tlb = cs->tlb;
     uint64_t page = vaddr & TARGET_PAGE_MASK;
 
-    JitLoadHints *h = &tlb->jit_hint;
-
-    for (int i = 0; i < JIT_HINT_SLOTS; i++) {
-        if (h->lim[i] && page - h->lo[i] < h->hi[i] - h->lo[i]) {
-            h->lim[i] = 0;
-        }
-    }
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, vaddr);
+        JitLoadHints *h = &tlb->jit_hint[mmu_idx].h;
         if (!(tlb->filled_modes & (1u << mmu_idx))) {
             continue;
+        }
+        for (int i = 0; i < JIT_HINT_SLOTS; i++) {
+            if (h->lim[i] && page - h->lo[i] < h->hi[i] - h->lo[i]) {
+                h->lim[i] = 0;
+            }
         }
         if (entry_maps(e, page)) {
             memset(e, 0xff, sizeof(*e));
@@ -139,7 +159,7 @@ void tlb_flush_nonglobal(CPUState *cs)
 {
     CPUTLB *tlb = cs->tlb;
 
-    tlb_jit_hints_clear(tlb);
+    tlb_jit_hints_clear(tlb, ~0u);
 
     for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
         if (!(tlb->filled_modes & (1u << m))) {

@@ -173,10 +173,10 @@ void jit_emit_lookup(X86Buf *b)
     x86_jmp(b, jit_stubs.exit_plain);
 }
 
-/* A field of the slot whose lo is at [rbx + rdi] */
+/* A field of the slot whose lo is at [r14 + rdi] */
 static X86Mem hint_field(size_t field)
 {
-    return x86_mem_idx(JIT_CPU, X86_RDI, 1, (int32_t)(field - offsetof(JitLoadHints, lo)));
+    return x86_mem_idx(JIT_DTLB, X86_RDI, 1, (int32_t)(field - offsetof(JitLoadHints, lo)));
 }
 
 /* A range replaced by another page counts in the slot's window of JIT_HINT_WINDOW retired
@@ -195,7 +195,7 @@ static void emit_hint_thrash(X86Buf *b)
     x86_alu_mi(b, X86_ADD, true, hint_field(offsetof(JitLoadHints, thrash)), 1);
 }
 
-/* hint_miss's update of the slot at [rbx + rdi] with page rax, addend rdx: the range grows
+/* hint_miss's update of the slot at [r14 + rdi] with page rax, addend rdx: the range grows
  * by the page when the page is next to it and has its addend, else becomes the page. */
 static void emit_hint_range(X86Buf *b)
 {

@@ -178,7 +178,7 @@ void test_load_thrash(void **state)
     h.code_size = sizeof(code);
     assert_true(run(true, &h.jit));
     for (int i = 0; i < JIT_HINT_SLOTS; i++) {
-        most = MAX(most, h.cpu->tlb.jit_hint.thrash[i]);
+        most = MAX(most, h.cpu->tlb.jit_hint[h.cpu->tlb.data_mmu_idx].h.thrash[i]);
     }
     assert_true(most >= JIT_HINT_THRASH);
     assert_true(run(false, &h.interp));

@@ -87,6 +87,10 @@ typedef struct TBJumpCacheEntry {
  * addends by turns): the sites that check it (user code's) probe the table instead. */
 #define JIT_HINT_THRASH 8
 #define JIT_HINT_WINDOW 1024
+/* Slots forget that they thrashed at the first change of context JIT_HINT_AGE retired
+ * instructions after they last forgot (tlb_jit_hints_age): a site may walk one page again
+ * in the program's next phase. */
+#define JIT_HINT_AGE (1u << 20)
 typedef struct JitLoadHints {
     uint64_t lo[JIT_HINT_SLOTS];
     uint64_t lim[JIT_HINT_SLOTS];
@@ -95,6 +99,14 @@ typedef struct JitLoadHints {
     uint64_t since[JIT_HINT_SLOTS];  /* instret where the slot's current window began */
     uint64_t thrash[JIT_HINT_SLOTS]; /* replacements in that window */
 } JitLoadHints;
+
+/* One context's slots, padded to the size of its table (CPUTLB.table[m]), so that the slots
+ * of the data context are JIT_HINT_BIAS bytes from its table, which r14 points at in JIT
+ * code. */
+typedef struct JitModeHints {
+    JitLoadHints h;
+    uint8_t pad[CPU_TLB_SIZE * sizeof(CPUTLBEntry) - sizeof(JitLoadHints)];
+} JitModeHints;
 
 typedef struct CPUTLB {
     CPUTLBEntry table[CPU_TLB_NB_MODES][CPU_TLB_SIZE];
@@ -122,12 +134,18 @@ typedef struct CPUTLB {
      * guest-virtual pages [lo, hi) that one addend maps (each page a translation the table
      * held when the site took it) and lim = hi - lo - (the site's size - 1): an access hits
      * when va - lo < lim, unsigned. lim = 0 is an empty slot (so the zeroed CPU starts empty);
-     * tlb_jit_hints_clear empties every slot wherever the table is flushed and when
-     * data_mmu_idx changes, so a range never outlives a translation the table dropped
-     * (and forgets which slots thrashed: they learn again).
+     * Each context has its slots (a site reads those of the context it runs in), emptied
+     * with its table (tlb_jit_hints_clear), so a range never outlives a translation the
+     * table dropped; a change of context keeps them. Before, one set of slots served every
+     * context and was emptied at each change: a user site took its page again after every
+     * system call and interrupt.
      */
-    JitLoadHints jit_hint;
+    JitModeHints jit_hint[CPU_TLB_NB_MODES];
+    uint64_t jit_hint_aged; /* instret when the slots last forgot their thrashing */
 } CPUTLB;
+
+/* From a context's table to its hint slots (both arrays of CPU_TLB_NB_MODES equal strides). */
+#define JIT_HINT_BIAS (offsetof(CPUTLB, jit_hint) - offsetof(CPUTLB, table))
 
 static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
 {
@@ -142,7 +160,9 @@ void tlb_flush_nonglobal(CPUState *cpu);
 void tlb_flush_by_mmuidx(CPUState *cpu, unsigned idxmap);
 /* Drop cached translations of the page containing vaddr. */
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
-/* Empty the JIT load sites' page ranges (CPUTLB.jit_hint). */
-void tlb_jit_hints_clear(CPUTLB *tlb);
+/* Empty the JIT load sites' page ranges (CPUTLB.jit_hint) of the contexts in idxmap. */
+void tlb_jit_hints_clear(CPUTLB *tlb, unsigned idxmap);
+/* At a change of context, instret now: the slots forget their thrashing now and then. */
+void tlb_jit_hints_age(CPUTLB *tlb, uint64_t now);
 
 #endif

@@ -45,7 +45,7 @@ typedef struct JitStubs {
     const uint8_t *raise;      /* r12/r13 at the faulting record: take cpu->tlb->jit_exc */
     const uint8_t *lookup;     /* r12 = next pc: continue through the jump cache or exit */
     /* called by a load whose access fell outside its site's page range, with rsi = va,
-     * rax = the offset from rbx of the site's CPUTLB.jit_hint.lo slot, rdx = size - 1:
+     * rax = the offset from r14 of the site's slot of lo (JIT_HINT_BIAS + ...), rdx = size - 1:
      * returns rdx = the range's addend and CF = 1 when the access is now inside the range
      * (CF = 0: the load takes the slow path); rsi and the cached registers survive */
     const uint8_t *hint_miss;
