@@ -211,8 +211,9 @@ static X86Mem load_mem(JitCtx *c)
  * a site that hops between pages (a shuffled list) misses nearly every time. Ranges alone
  * there: intmix in Linux 18% of its time in hint_miss and no faster. So a user site probes
  * the table when its slot thrashes (thrash_check, CPUTLB.jit_hint.thrash). Measured, intmix
- * in Linux, CPU seconds of the emulator over the run, medians of 12-16 runs alternating
- * with the plain probe on a host at load 7-9: 1.105-1.245 s -> 0.975-1.030 s. The block's
+ * in Linux, CPU seconds of the emulator over the run, alternating with the plain probe:
+ * medians of 24 runs at load ~2.3, 1.03 s -> 0.95 s (least 0.98 -> 0.86); of 12-16 runs at
+ * load 7-9, 1.105-1.245 s -> 0.975-1.030 s. The block's
  * pc says where it ran when translated; a block run in another context is still exact, as
  * a site reads the slots of the context it runs in (hint_off: from r14, that context's
  * table).
