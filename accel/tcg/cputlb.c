@@ -46,10 +46,21 @@ typedef struct TLBTarget {
  * resets before the hart runs) does nothing, and the scans for a code page skip the modes
  * nothing was filled in. Issue 7: the tiny ELF's run went from 249 to 219 page faults.
  */
-void tlb_jit_hints_clear(CPUTLB *tlb)
+_Static_assert(sizeof(JitModeHints) == sizeof(((CPUTLB *)0)->table[0]),
+               "JIT_HINT_BIAS needs a context's slots as big as its table");
+
+/* Only contexts filled since their last flush have taken pages in (hint_miss probes the
+ * table): the others' slots are already empty. */
+void tlb_jit_hints_clear(CPUTLB *tlb, unsigned idxmap)
 {
-    memset(tlb->jit_hint.lim, 0, sizeof(tlb->jit_hint.lim));
-    memset(tlb->jit_store_hint.lim, 0, sizeof(tlb->jit_store_hint.lim));
+    for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
+        if (idxmap & tlb->filled_modes & (1u << m)) {
+            JitModeHints *h = &tlb->jit_hint[m];
+            memset(h->h.lim, 0, sizeof(h->h.lim));
+            memset(h->h.thrash, 0, sizeof(h->h.thrash));
+            memset(h->st.lim, 0, sizeof(h->st.lim));
+        }
+    }
 }
 
 /* Empty the slots of h whose range holds page. */
@@ -58,6 +69,19 @@ static void jit_hints_drop_page(JitLoadHints *h, uint64_t page)
     for (int i = 0; i < JIT_HINT_SLOTS; i++) {
         if (h->lim[i] && page - h->lo[i] < h->hi[i] - h->lo[i]) {
             h->lim[i] = 0;
+        }
+    }
+}
+
+void tlb_jit_hints_age(CPUTLB *tlb, uint64_t now)
+{
+    if (now - tlb->jit_hint_aged < JIT_HINT_AGE) {
+        return;
+    }
+    tlb->jit_hint_aged = now;
+    for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
+        if (tlb->filled_modes & (1u << m)) {
+            memset(tlb->jit_hint[m].h.thrash, 0, sizeof(tlb->jit_hint[m].h.thrash));
         }
     }
 }
@@ -101,9 +125,7 @@ void tlb_flush_by_mmuidx(CPUState *cs, unsigned idxmap)
         tlb_flush(cs);
         return;
     }
-    if (idxmap & tlb->filled_modes) {
-        tlb_jit_hints_clear(tlb); /* they do not say their mode: all go */
-    }
+    tlb_jit_hints_clear(tlb, idxmap);
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         if (idxmap & tlb->filled_modes & (1u << mmu_idx)) {
             memset(tlb->table[mmu_idx], 0xff, sizeof(tlb->table[mmu_idx]));
@@ -124,13 +146,13 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
     CPUTLB *tlb = cs->tlb;
     uint64_t page = vaddr & TARGET_PAGE_MASK;
 
-    jit_hints_drop_page(&tlb->jit_hint, page);
-    jit_hints_drop_page(&tlb->jit_store_hint, page);
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, vaddr);
         if (!(tlb->filled_modes & (1u << mmu_idx))) {
             continue;
         }
+        jit_hints_drop_page(&tlb->jit_hint[mmu_idx].h, page);
+        jit_hints_drop_page(&tlb->jit_hint[mmu_idx].st, page);
         if (entry_maps(e, page)) {
             memset(e, 0xff, sizeof(*e));
         }
@@ -146,7 +168,7 @@ void tlb_flush_nonglobal(CPUState *cs)
 {
     CPUTLB *tlb = cs->tlb;
 
-    tlb_jit_hints_clear(tlb);
+    tlb_jit_hints_clear(tlb, ~0u);
 
     for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
         if (!(tlb->filled_modes & (1u << m))) {
@@ -183,13 +205,13 @@ void tlb_set_notdirty(CPUState *cs, hwaddr page)
     CPUTLB *tlb = cs->tlb;
     unsigned modes = __atomic_load_n(&tlb->filled_modes, __ATOMIC_RELAXED);
 
-    /* The store ranges say virtual pages, not which frame: all go (a new code page is rare). */
-    memset(tlb->jit_store_hint.lim, 0, sizeof(tlb->jit_store_hint.lim));
-
     for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
         if (!(modes & (1u << m))) {
             continue; /* nothing cached: spares reading (and faulting in) its paddr page */
         }
+        /* The store ranges say virtual pages, not which frame: all go (a new code page is
+         * rare). */
+        memset(tlb->jit_hint[m].st.lim, 0, sizeof(tlb->jit_hint[m].st.lim));
         for (int i = 0; i < CPU_TLB_SIZE; i++) {
             uint64_t *w = &tlb->table[m][i].addr_write;
             if (tlb->paddr[m][i] == page && tag_fast_write(*w)) {
@@ -208,12 +230,16 @@ void tlb_set_notdirty_all(hwaddr page)
     }
 }
 
-/* A store site of the JIT holds a page range (CPUTLB.jit_store_hint), whichever frames. */
+/* A store site of the JIT holds a page range (CPUTLB.jit_hint[].st), whichever frames. */
 static bool jit_store_hints_used(CPUTLB *tlb)
 {
-    for (int i = 0; i < JIT_HINT_SLOTS; i++) {
-        if (__atomic_load_n(&tlb->jit_store_hint.lim[i], __ATOMIC_RELAXED)) {
-            return true;
+    unsigned modes = __atomic_load_n(&tlb->filled_modes, __ATOMIC_RELAXED);
+
+    for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
+        for (int i = 0; (modes & (1u << m)) && i < JIT_HINT_SLOTS; i++) {
+            if (__atomic_load_n(&tlb->jit_hint[m].st.lim[i], __ATOMIC_RELAXED)) {
+                return true;
+            }
         }
     }
     return false;

@@ -173,13 +173,29 @@ void jit_emit_lookup(X86Buf *b)
     x86_jmp(b, jit_stubs.exit_plain);
 }
 
-/* A field of the slot whose lo is at [rbx + rdi] */
+/* A field of the slot whose lo is at [r14 + rdi] */
 static X86Mem hint_field(size_t field)
 {
-    return x86_mem_idx(JIT_CPU, X86_RDI, 1, (int32_t)(field - offsetof(JitLoadHints, lo)));
+    return x86_mem_idx(JIT_DTLB, X86_RDI, 1, (int32_t)(field - offsetof(JitLoadHints, lo)));
 }
 
-/* hint_miss's update of the slot at [rbx + rdi] with page rax, addend rdx: the range grows
+/* A range replaced by another page counts in the slot's window of JIT_HINT_WINDOW retired
+ * instructions (r13: the block's instret), a new window starting where the last one ended. */
+static void emit_hint_thrash(X86Buf *b)
+{
+    uint8_t *same;
+
+    x86_mov_rr(b, true, X86_RCX, JIT_INSTRET);
+    x86_alu_rm(b, X86_SUB, true, X86_RCX, hint_field(offsetof(JitLoadHints, since)));
+    x86_alu_ri(b, X86_CMP, true, X86_RCX, JIT_HINT_WINDOW);
+    same = x86_jcc(b, X86_CC_B, NULL);
+    x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, since)), JIT_INSTRET);
+    x86_mov_mi(b, hint_field(offsetof(JitLoadHints, thrash)), 0);
+    x86_patch_rel32(same, b->p);
+    x86_alu_mi(b, X86_ADD, true, hint_field(offsetof(JitLoadHints, thrash)), 1);
+}
+
+/* hint_miss's update of the slot at [r14 + rdi] with page rax, addend rdx: the range grows
  * by the page when the page is next to it and has its addend, else becomes the page. */
 static void emit_hint_range(X86Buf *b)
 {
@@ -199,9 +215,10 @@ static void emit_hint_range(X86Buf *b)
     x86_patch_rel32(up, b->p);
     x86_alu_mi(b, X86_ADD, true, hint_field(offsetof(JitLoadHints, hi)), TARGET_PAGE_SIZE);
     set2 = x86_jmp(b, NULL);
-    x86_patch_rel32(empty, b->p);
     x86_patch_rel32(other, b->p);
     x86_patch_rel32(below, b->p);
+    emit_hint_thrash(b);
+    x86_patch_rel32(empty, b->p);
     x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, lo)), X86_RAX);
     x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, addend)), X86_RDX);
     x86_lea(b, X86_RCX, x86_mem(X86_RAX, TARGET_PAGE_SIZE));
@@ -213,7 +230,7 @@ static void emit_hint_range(X86Buf *b)
 /*
  * jit_stubs.hint_miss: a load site's access fell outside its page range (CPUTLB.jit_hint).
  * The table's probe of va's page (tag_off: addr_read; hint_miss_store's addr_write, for a
- * store site's range in CPUTLB.jit_store_hint: only a page without flags, so not a code
+ * store site's range in CPUTLB.jit_hint[].st: only a page without flags, so not a code
  * page); a hit takes the page into the range (emit_hint_range) and
  * sets lim for the site's size; then the access is checked against the range again (it can
  * still miss: a page crossing into a page not in the range). One shared stub keeps each
@@ -532,7 +549,8 @@ void jit_arena_usage(size_t *used, size_t *size)
     *size = __atomic_load_n(&arena_failed, __ATOMIC_RELAXED) ? 0 : JIT_ARENA_SIZE;
 }
 
-uint8_t *jit_emit_tlb_probe(X86Buf *b, unsigned size, int32_t tag_off)
+/* The probe's tag compare, leaving rcx = the entry's offset in the table: the miss jcc. */
+static uint8_t *tlb_probe_tag(X86Buf *b, unsigned size, int32_t tag_off)
 {
     x86_lea(b, X86_RAX, x86_mem(X86_RSI, size - 1));
     x86_alu_ri(b, X86_AND, true, X86_RAX, (int32_t)TARGET_PAGE_MASK);
@@ -541,9 +559,23 @@ uint8_t *jit_emit_tlb_probe(X86Buf *b, unsigned size, int32_t tag_off)
     x86_shift_ri(b, X86_SHR, false, X86_RCX, TARGET_PAGE_BITS - 5);
     x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
     x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, tag_off));
-    uint8_t *miss = x86_jcc(b, X86_CC_NE, NULL);
+    return x86_jcc(b, X86_CC_NE, NULL);
+}
+
+uint8_t *jit_emit_tlb_probe(X86Buf *b, unsigned size, int32_t tag_off)
+{
+    uint8_t *miss = tlb_probe_tag(b, size, tag_off);
+
     x86_alu_rm(b, X86_ADD, true, X86_RSI,
                x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
+    return miss;
+}
+
+uint8_t *jit_emit_tlb_addend(X86Buf *b, unsigned size, int32_t tag_off)
+{
+    uint8_t *miss = tlb_probe_tag(b, size, tag_off);
+
+    x86_mov_rm(b, true, X86_RDX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
     return miss;
 }
 

@@ -175,10 +175,11 @@ static bool mem_form(const X86Insn *d, MemForm *f)
 
 __thread X86JitHint x86_jit_hint;
 
-/* The offset from rbx (the X86CPU) of field (offsetof(JitLoadHints, x)) of slot. */
+/* The offset from r14 (the data context's table) of field (offsetof(JitLoadHints, x)) of
+ * slot, in that context's slots (CPUTLB.jit_hint[]). */
 int32_t x86_jit_hint_off(unsigned slot, size_t field)
 {
-    return (int32_t)(offsetof(X86CPU, tlb.jit_hint) + field + slot * 8);
+    return (int32_t)(JIT_HINT_BIAS + field + slot * 8);
 }
 
 /*
@@ -199,13 +200,13 @@ static uint8_t *gen_hint_probe(X86Buf *b)
 
     x86_mov_rr(b, true, X86_RAX, X86_RSI);
     x86_alu_rm(b, X86_SUB, true, X86_RAX,
-               x86_mem(JIT_CPU, x86_jit_hint_off(h->slot, offsetof(JitLoadHints, lo))));
+               x86_mem(JIT_DTLB, x86_jit_hint_off(h->slot, offsetof(JitLoadHints, lo))));
     x86_alu_rm(b, X86_CMP, true, X86_RAX,
-               x86_mem(JIT_CPU, x86_jit_hint_off(h->slot, offsetof(JitLoadHints, lim))));
+               x86_mem(JIT_DTLB, x86_jit_hint_off(h->slot, offsetof(JitLoadHints, lim))));
     miss = x86_jcc(b, X86_CC_AE, NULL);
     h->add_at = b->p;
     x86_alu_rm(b, X86_ADD, true, X86_RSI,
-               x86_mem(JIT_CPU, x86_jit_hint_off(h->slot, offsetof(JitLoadHints, addend))));
+               x86_mem(JIT_DTLB, x86_jit_hint_off(h->slot, offsetof(JitLoadHints, addend))));
     return miss;
 }
 

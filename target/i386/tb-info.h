@@ -117,7 +117,8 @@ typedef struct X86JitHint {
     const uint8_t *add_at;
 } X86JitHint;
 extern __thread X86JitHint x86_jit_hint;
-/* The offset from the JIT's rbx of field (offsetof(JitLoadHints, x)) of hint slot slot. */
+/* The offset from the JIT's r14 (the data context's table) of field (offsetof(JitLoadHints, x)) of
+ * hint slot slot, in that context's slots (CPUTLB.jit_hint[]). */
 int32_t x86_jit_hint_off(unsigned slot, size_t field);
 /* Jump to slow[] (returned count, at most 3) unless the page after the avail bytes of a
  * X86_TB_STEP block still holds the rest of its instruction's bytes (info->cross_bytes). */

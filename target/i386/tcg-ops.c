@@ -459,9 +459,6 @@ static void x86_update_mmu_idx(CPUState *cs)
     int idx = x86_mmu_index(env);
 
     x86_tlb_sync(cpu);
-    if (idx != cpu->tlb.data_mmu_idx) {
-        tlb_jit_hints_clear(&cpu->tlb); /* a load site's pages were its context's */
-    }
     cpu->tlb.code_mmu_idx = idx;
     cpu->tlb.data_mmu_idx = idx;
     cpu->tb_pc = x86_code64(env) ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;

@@ -13,6 +13,7 @@
 enum {
     COLD_LOAD,
     COLD_HINT,
+    COLD_PLAIN,
     COLD_STORE,
     COLD_STORE_HINT,
     COLD_STORE_VAL,
@@ -27,8 +28,8 @@ enum {
 };
 
 /* Cold stubs per block; a record adds at most JIT_COLD_PER_REC (an FP fast path: FS check,
- * guard, result check, FS dirty, the raise of the fallback; an FP load: FS check, TLB miss,
- * page range miss, FS dirty). */
+ * guard, result check, FS dirty, the raise of the fallback; an FP load: FS check, thrashing
+ * slot, page range miss, TLB miss, FS dirty). */
 #define JIT_COLD_PER_REC 6
 #define JIT_MAX_COLD (4 * TB_MAX_INSNS)
 /* A COLD_LOAD memop flag: the fast path's value is in xmm0, so the miss path puts it there. */
@@ -67,7 +68,8 @@ typedef struct JitCold {
     uint8_t kind;
     uint8_t idx;     /* record index */
     uint8_t memop;   /* size | JIT_MO_SIGN */
-    uint8_t *branch; /* rel32 of the jump to the stub */
+    uint8_t *branch;  /* rel32 of the jump to the stub */
+    uint8_t *branch2; /* another one, or NULL (a COLD_LOAD reached from COLD_PLAIN too) */
     uint8_t *resume; /* where the fast path goes on */
     RegCache regs;   /* the cache at the branch: saved around the call */
 } JitCold;

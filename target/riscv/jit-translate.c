@@ -136,7 +136,7 @@ static void gen_va(JitCtx *c)
     }
 }
 
-/* The hint slot of record idx's load or store (CPUTLB.jit_hint, jit_store_hint): its guest pc
+/* The hint slot of record idx's load or store (CPUTLB.jit_hint[].h, .st): its guest pc
  * hashed. */
 static unsigned hint_slot(JitCtx *c, int idx)
 {
@@ -145,16 +145,35 @@ static unsigned hint_slot(JitCtx *c, int idx)
     return (pc >> 1 ^ pc >> 9) & (JIT_HINT_SLOTS - 1);
 }
 
-/* The offset from rbx of a field of record idx's slot (field: offsetof(JitLoadHints, x)). */
+/* A field of record idx's slot (field: offsetof(JitLoadHints, x)) in the data context's
+ * slots: its offset from r14, the context's table. */
 static int32_t hint_off(JitCtx *c, int idx, size_t field)
 {
-    return (int32_t)(offsetof(RISCVCPU, tlb.jit_hint) + field + hint_slot(c, idx) * 8);
+    return (int32_t)(JIT_HINT_BIAS + field + hint_slot(c, idx) * 8);
 }
 
-/* The same in the store sites' ranges (CPUTLB.jit_store_hint). */
+static X86Mem hint_mem(JitCtx *c, int idx, size_t field)
+{
+    return x86_mem(JIT_DTLB, hint_off(c, idx, field));
+}
+
+/*
+ * A user site's slot thrashing (linear_data): the site probes the table (COLD_PLAIN, which
+ * leaves the entry's addend in rdx as a range hit does), a branch the host predicts. Tested
+ * before the range: the range's test and then the cold stub's would cost the table probe
+ * seven more instructions.
+ */
+static JitCold *thrash_check(JitCtx *c, unsigned memop)
+{
+    x86_alu_mi(c->b, X86_CMP, true, hint_mem(c, c->idx, offsetof(JitLoadHints, thrash)),
+               JIT_HINT_THRASH);
+    return cold_add(c, COLD_PLAIN, x86_jcc(c->b, X86_CC_AE, NULL), memop);
+}
+
+/* The same in the store sites' ranges (JitModeHints.st). */
 static int32_t store_hint_off(JitCtx *c, int idx, size_t field)
 {
-    return (int32_t)(offsetof(RISCVCPU, tlb.jit_store_hint) + field + hint_slot(c, idx) * 8);
+    return (int32_t)(JIT_HINT_BIAS + offsetof(JitModeHints, st) + field + hint_slot(c, idx) * 8);
 }
 
 /*
@@ -170,27 +189,30 @@ static int32_t store_hint_off(JitCtx *c, int idx, size_t field)
  * Measured, tests/bench CPU seconds, medians of 10 alternating runs on a loaded host:
  * 0.963 s with the guessed addend, 0.886 s with the ranges.
  */
-static JitCold *tlb_probe_load(JitCtx *c, unsigned memop)
+static JitCold *tlb_probe_load(JitCtx *c, unsigned memop, bool may_thrash)
 {
     X86Buf *b = c->b;
-    JitCold *h;
+    JitCold *h, *p = NULL;
 
     /* va - lo in rsi itself when the load addresses through x[rs1] (load_mem), the miss
      * path adding lo back: one mov less on every load */
     bool in_rsi = c->r->rs1 != 0;
     X86Reg t = in_rsi ? X86_RSI : X86_RAX;
 
-    x86_mov_rm(b, true, X86_RDX,
-               x86_mem(JIT_CPU, hint_off(c, c->idx, offsetof(JitLoadHints, addend))));
+    if (may_thrash) {
+        p = thrash_check(c, memop);
+    }
+    x86_mov_rm(b, true, X86_RDX, hint_mem(c, c->idx, offsetof(JitLoadHints, addend)));
     if (!in_rsi) {
         x86_mov_rr(b, true, X86_RAX, X86_RSI);
     }
-    x86_alu_rm(b, X86_SUB, true, t,
-               x86_mem(JIT_CPU, hint_off(c, c->idx, offsetof(JitLoadHints, lo))));
-    x86_alu_rm(b, X86_CMP, true, t,
-               x86_mem(JIT_CPU, hint_off(c, c->idx, offsetof(JitLoadHints, lim))));
+    x86_alu_rm(b, X86_SUB, true, t, hint_mem(c, c->idx, offsetof(JitLoadHints, lo)));
+    x86_alu_rm(b, X86_CMP, true, t, hint_mem(c, c->idx, offsetof(JitLoadHints, lim)));
     h = cold_add(c, COLD_HINT, x86_jcc(b, X86_CC_AE, NULL), memop | (in_rsi ? COLD_MO_VA_OFF : 0));
     h->resume = b->p;
+    if (p) {
+        p->resume = b->p;
+    }
     /* the slow path: its branch is emitted in h's stub, which gen_cold runs first */
     return cold_add(c, COLD_LOAD, NULL, memop);
 }
@@ -205,14 +227,22 @@ static X86Mem load_mem(JitCtx *c)
 }
 
 /*
- * Where loads use page ranges: code running at its physical address (bare metal, M-mode
- * firmware) or in the upper half (a kernel), where RAM is mapped linearly. A user page has an
- * addend of its own: a guessed addend (before the ranges) lost more than it won there
- * (intmix in Linux 1.07 s -> 1.16 s CPU even with the misses limited), so user code's loads
- * keep the plain probe. The block's pc says where it ran when translated; a block run in
- * another context is still exact, as a range holds only translations of the current mode.
+ * Code running at its physical address (bare metal, M-mode firmware) or in the upper half (a
+ * kernel), where RAM is mapped linearly: a load site's range grows over the pages it walks.
+ * A user page has an addend of its own (Linux gives a process's pages in no order: intmix's
+ * node pool, three pages, came as frames 0x882ab, 0x882aa, 0x882dd), so a user site's range
+ * is mostly one page: a site that stays on its page (the stack, a walk of one array) hits,
+ * a site that hops between pages (a shuffled list) misses nearly every time. Ranges alone
+ * there: intmix in Linux 18% of its time in hint_miss and no faster. So a user site probes
+ * the table when its slot thrashes (thrash_check, CPUTLB.jit_hint.thrash). Measured, intmix
+ * in Linux, CPU seconds of the emulator over the run, alternating with the plain probe:
+ * medians of 24 runs at load ~2.3, 1.03 s -> 0.95 s (least 0.98 -> 0.86); of 12-16 runs at
+ * load 7-9, 1.105-1.245 s -> 0.975-1.030 s. The block's
+ * pc says where it ran when translated; a block run in another context is still exact, as
+ * a site reads the slots of the context it runs in (hint_off: from r14, that context's
+ * table).
  */
-static bool load_guesses(JitCtx *c)
+static bool linear_data(JitCtx *c)
 {
     return c->tb->pc == c->tb->phys_pc || (int64_t)c->tb->pc < 0;
 }
@@ -220,13 +250,8 @@ static bool load_guesses(JitCtx *c)
 /* The probe of a load, and where the load then reads (the host address). */
 static JitCold *load_probe(JitCtx *c, unsigned memop, X86Mem *at)
 {
-    JitCold *k;
+    JitCold *k = tlb_probe_load(c, memop, !linear_data(c));
 
-    if (!load_guesses(c)) {
-        *at = x86_mem(X86_RSI, 0);
-        return tlb_probe(c, COLD_LOAD, memop, offsetof(CPUTLBEntry, addr_read));
-    }
-    k = tlb_probe_load(c, memop);
     *at = load_mem(c);
     return k;
 }
@@ -248,7 +273,7 @@ static void gen_load(JitCtx *c, unsigned size, bool sign)
 }
 
 /*
- * A store through its site's page range (CPUTLB.jit_store_hint), as loads use theirs
+ * A store through its site's page range (CPUTLB.jit_hint[].st), as loads use theirs
  * (tlb_probe_load): va - lo < lim, then the value goes from its cached register straight to
  * x[rs1] + imm + addend. Before, each store took the table probe (eight instructions and a
  * copy of the value to rdx). lim is for 8 bytes whatever the size, as for loads. The ranges hold
@@ -261,7 +286,7 @@ static void gen_load(JitCtx *c, unsigned size, bool sign)
  */
 static bool store_ranges(JitCtx *c)
 {
-    return load_guesses(c) && c->r->rs1 && !(first_cpu && first_cpu->next_cpu);
+    return linear_data(c) && c->r->rs1 && !(first_cpu && first_cpu->next_cpu);
 }
 
 static void gen_store_range(JitCtx *c, unsigned size)
@@ -273,11 +298,11 @@ static void gen_store_range(JitCtx *c, unsigned size)
 
     x86_lea(b, X86_RSI, x86_mem(base, r->imm));
     x86_mov_rm(b, true, X86_RDX,
-               x86_mem(JIT_CPU, store_hint_off(c, c->idx, offsetof(JitLoadHints, addend))));
+               x86_mem(JIT_DTLB, store_hint_off(c, c->idx, offsetof(JitLoadHints, addend))));
     x86_alu_rm(b, X86_SUB, true, X86_RSI,
-               x86_mem(JIT_CPU, store_hint_off(c, c->idx, offsetof(JitLoadHints, lo))));
+               x86_mem(JIT_DTLB, store_hint_off(c, c->idx, offsetof(JitLoadHints, lo))));
     x86_alu_rm(b, X86_CMP, true, X86_RSI,
-               x86_mem(JIT_CPU, store_hint_off(c, c->idx, offsetof(JitLoadHints, lim))));
+               x86_mem(JIT_DTLB, store_hint_off(c, c->idx, offsetof(JitLoadHints, lim))));
     h = cold_add(c, COLD_STORE_HINT, x86_jcc(b, X86_CC_AE, NULL), size);
     h->resume = b->p;
     if (!r->rs2) { /* after the resume point: hint_miss_store clobbers rcx */
@@ -628,7 +653,7 @@ static void gen_cold_hint(JitCtx *c, JitCold *k)
                        : hint_off(c, k->idx, offsetof(JitLoadHints, lo));
 
     if (store || (k->memop & COLD_MO_VA_OFF)) { /* rsi = va - lo: va again */
-        x86_alu_rm(b, X86_ADD, true, X86_RSI, x86_mem(JIT_CPU, lo));
+        x86_alu_rm(b, X86_ADD, true, X86_RSI, x86_mem(JIT_DTLB, lo));
     }
     x86_mov_ri(b, X86_RAX, (uint32_t)lo);
     /* lim for 8 bytes whatever this site's size: sites share slots (hint_slot hashes pcs), and
@@ -668,6 +693,9 @@ static void gen_cold(JitCtx *c, JitCold *k)
     const InsnRecord *r = &c->tb->insns[k->idx];
 
     x86_patch_rel32(k->branch, b->p);
+    if (k->branch2) {
+        x86_patch_rel32(k->branch2, b->p);
+    }
     c->idx = k->idx;
     switch (k->kind) {
     case COLD_LOAD: /* rsi = va */
@@ -699,6 +727,10 @@ static void gen_cold(JitCtx *c, JitCold *k)
         break;
     case COLD_STORE_VAL:
         gen_cold_store_val(c, k, r);
+        break;
+    case COLD_PLAIN: /* rsi = va; k[1] is the site's COLD_HINT, k[2] its COLD_LOAD */
+        k[2].branch2 = jit_emit_tlb_addend(b, k->memop & 0xf, offsetof(CPUTLBEntry, addr_read));
+        x86_jmp(b, k->resume);
         break;
     case COLD_FS_DIRTY:
         jit_write_back(b, &k->regs);

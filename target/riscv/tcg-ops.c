@@ -47,8 +47,9 @@ static void riscv_tcg_update_mmu_idx(CPUState *cs)
     RISCVCPU *cpu = riscv_cpu_of(cs);
     int data_idx = riscv_cpu_mmu_index(&cpu->env, false);
 
+    /* the JIT's load sites read the slots of this context (CPUTLB.jit_hint): none to empty */
     if (data_idx != cpu->tlb.data_mmu_idx) {
-        tlb_jit_hints_clear(&cpu->tlb); /* a load site's page was its mode's translation */
+        tlb_jit_hints_age(&cpu->tlb, cpu->env.instret);
     }
     cpu->tlb.data_mmu_idx = data_idx;
     cpu->tlb.code_mmu_idx = riscv_cpu_mmu_index(&cpu->env, true);

@@ -169,7 +169,7 @@ void test_load_range_dropped(void **state)
 }
 
 /*
- * Store sites' page ranges (CPUTLB.jit_store_hint) never skip the invalidation of code: a
+ * Store sites' page ranges (CPUTLB.jit_hint[].st) never skip the invalidation of code: a
  * loop writes a function (addi x10, x10, k; ret) to a page twice through its store sites
  * (the second time through ranges that took the page in while it held no code), calls it,
  * then rewrites it with k + 99 and calls it again. Translating the function made the page a code
@@ -199,6 +199,53 @@ void test_store_range_smc(void **state)
     h.init.x[11] = 1;
     run_both(code, ARRAY_SIZE(code));
     assert_int_equal(h.jit.x[10], h.init.x[10] + 1 + 100);
+}
+
+/*
+ * A user site (code not at its physical address nor in the upper half: linear_data) whose
+ * slot thrashes probes the table (COLD_PLAIN): mret to S-mode at a virtual alias of the code,
+ * then a site alternating between the window's swapped pages (their own addends) and one
+ * that stays on its page. Every load must read its own frame, and the JIT's run must have
+ * seen the alternating site's slot thrash.
+ */
+void test_load_thrash(void **state)
+{
+    const uint64_t alias = RAM_BASE + 0x100000;
+    const uint32_t code[] = {0x00100297u /* auipc x5, 0x100: the alias of this page */,
+                             ADDI(5, 5, 16),
+                             0x34129073u /* csrw mepc, x5 */,
+                             0x30200073u /* mret: to S, MPRV off */,
+                             0x00053283u /* ld x5, 0(x10) */,
+                             0x00530333u /* add x6, x6, x5 */,
+                             0x00b54533u /* xor x10, x10, x11 */,
+                             0x00063403u /* ld x8, 0(x12) */,
+                             0x008484b3u /* add x9, x9, x8 */,
+                             ADDI(7, 7, -1),
+                             0xfe0394e3u /* bne x7, x0, .-24 */,
+                             WFI};
+    GenRng r = {.s = 0x7a5 | 1};
+    uint64_t most = 0;
+
+    make_swapped_window(&r);
+    put_pte(&h.init, PT_L0, (alias >> 12) & 511,
+            RAM_BASE >> 12 << 10 | PTE_R | PTE_X | PTE_A | PTE_V);
+    h.init.x[10] = WINDOW;
+    h.init.x[11] = WINDOW ^ (WINDOW + 0x1000);
+    h.init.x[12] = WINDOW - 0x1000;
+    h.init.x[6] = h.init.x[9] = 0;
+    h.init.x[7] = 10000;
+    memcpy(h.code, code, sizeof(code));
+    h.code_size = sizeof(code);
+    assert_true(run(true, &h.jit));
+    for (int i = 0; i < JIT_HINT_SLOTS; i++) {
+        most = MAX(most, h.cpu->tlb.jit_hint[h.cpu->tlb.data_mmu_idx].h.thrash[i]);
+    }
+    assert_true(most >= JIT_HINT_THRASH);
+    assert_true(run(false, &h.interp));
+    assert_memory_equal(&h.interp, &h.jit, sizeof(ArchState));
+    assert_int_equal(h.jit.x[6], 5000 * ram_word(WINDOW) + 5000 * ram_word(WINDOW + 0x1000));
+    assert_int_equal(h.jit.x[9], 10000 * ram_word(WINDOW - 0x1000));
+    assert_int_equal(h.jit.x[5], ram_word(WINDOW)); /* the last load: virtual page 1, frame 0 */
 }
 
 /*

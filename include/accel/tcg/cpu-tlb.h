@@ -86,15 +86,44 @@ typedef struct TBJumpCacheEntry {
 /* Entries a fill pushes out of the direct-mapped table, per context (cputlb.c). */
 #define CPU_VTLB_SIZE 8
 
-/* The load sites' page ranges (CPUTLB.jit_hint, jit_stubs.hint_miss): four arrays, each
- * slot at the same index, 2 KiB apart. */
+/* The load and store sites' page ranges (CPUTLB.jit_hint, jit_stubs.hint_miss and
+ * hint_miss_store): six arrays, each slot at the same index, 2 KiB apart. */
 #define JIT_HINT_SLOTS 256
+/* A slot whose range was replaced by another page JIT_HINT_THRASH times within
+ * JIT_HINT_WINDOW retired instructions is thrashing (a site that walks pages of different
+ * addends by turns): the sites that check it (user code's) probe the table instead. */
+#define JIT_HINT_THRASH 8
+#define JIT_HINT_WINDOW 1024
+/* Slots forget that they thrashed at the first change of context JIT_HINT_AGE retired
+ * instructions after they last forgot (tlb_jit_hints_age): a site may walk one page again
+ * in the program's next phase. */
+#define JIT_HINT_AGE (1u << 20)
 typedef struct JitLoadHints {
     uint64_t lo[JIT_HINT_SLOTS];
     uint64_t lim[JIT_HINT_SLOTS];
     uintptr_t addend[JIT_HINT_SLOTS];
     uint64_t hi[JIT_HINT_SLOTS];
+    uint64_t since[JIT_HINT_SLOTS];  /* instret where the slot's current window began */
+    uint64_t thrash[JIT_HINT_SLOTS]; /* replacements in that window */
 } JitLoadHints;
+
+/* One context's slots, padded to the size of its table (CPUTLB.table[m]), so that the slots
+ * of the data context are JIT_HINT_BIAS bytes from its table, which r14 points at in JIT
+ * code. */
+typedef struct JitModeHints {
+    JitLoadHints h;
+    /*
+     * The store sites' (jit_stubs.hint_miss_store): pages whose addr_write tag let stores
+     * take the fast path (RAM, no code: no TLB_NOTDIRTY) when the site took them. Emptied
+     * with h, and when a page becomes a code page (tlb_set_notdirty), so a store never
+     * skips the slow path's invalidation of the blocks it overwrites. Only a machine with
+     * one vCPU uses them (the translator's choice): a range is per vCPU, and marking a code
+     * page in another vCPU's ranges would need it stopped (tlb_page_fast_writable_elsewhere
+     * counts them as fast-writable).
+     */
+    JitLoadHints st;
+    uint8_t pad[CPU_TLB_SIZE * sizeof(CPUTLBEntry) - 2 * sizeof(JitLoadHints)];
+} JitModeHints;
 
 typedef struct CPUTLB {
     CPUTLBEntry table[CPU_TLB_NB_MODES][CPU_TLB_SIZE];
@@ -121,23 +150,20 @@ typedef struct CPUTLB {
      * JIT: per load site (target/riscv/jit-translate.c hashes its pc to a slot), a range of
      * guest-virtual pages [lo, hi) that one addend maps (each page a translation the table
      * held when the site took it) and lim = hi - lo - 7 (so any access of up to 8 bytes, as
-     * sites of different sizes share a slot): an access hits when va - lo < lim, unsigned. lim = 0
-     * is an empty slot (so the zeroed CPU starts empty); tlb_jit_hints_clear empties every slot
-     * wherever the table is flushed and when data_mmu_idx changes, so a range never outlives a
-     * translation the table dropped.
+     * sites of different sizes share a slot): an access hits when va - lo < lim, unsigned.
+     * lim = 0 is an empty slot (so the zeroed CPU starts empty). Each context has its slots
+     * (a site reads those of the context it runs in), emptied with its table
+     * (tlb_jit_hints_clear), so a range never outlives a translation the table dropped; a
+     * change of context keeps them. Before, one set of slots served every context and was
+     * emptied at each change: a user site took its page again after every system call and
+     * interrupt. JitModeHints.st are the same per store site (jit_stubs.hint_miss_store).
      */
-    JitLoadHints jit_hint;
-    /*
-     * The same per store site (jit_stubs.hint_miss_store): pages whose addr_write tag let
-     * stores take the fast path (RAM, no code: no TLB_NOTDIRTY) when the site took them.
-     * Emptied with jit_hint, and when a page becomes a code
-     * page (tlb_set_notdirty), so a store never skips the slow path's invalidation of the
-     * blocks it overwrites. Only a machine with one vCPU uses them (the translator's choice):
-     * a range is per vCPU, and marking a code page in another vCPU's ranges would need it
-     * stopped (tlb_page_fast_writable_elsewhere counts them as fast-writable).
-     */
-    JitLoadHints jit_store_hint;
+    JitModeHints jit_hint[CPU_TLB_NB_MODES];
+    uint64_t jit_hint_aged; /* instret when the slots last forgot their thrashing */
 } CPUTLB;
+
+/* From a context's table to its hint slots (both arrays of CPU_TLB_NB_MODES equal strides). */
+#define JIT_HINT_BIAS (offsetof(CPUTLB, jit_hint) - offsetof(CPUTLB, table))
 
 static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
 {
@@ -152,7 +178,10 @@ void tlb_flush_nonglobal(CPUState *cpu);
 void tlb_flush_by_mmuidx(CPUState *cpu, unsigned idxmap);
 /* Drop cached translations of the page containing vaddr. */
 void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
-/* Empty the JIT load and store sites' page ranges (CPUTLB.jit_hint, jit_store_hint). */
-void tlb_jit_hints_clear(CPUTLB *tlb);
+/* Empty the JIT sites' page ranges (CPUTLB.jit_hint: loads' and stores') of the contexts in
+ * idxmap. */
+void tlb_jit_hints_clear(CPUTLB *tlb, unsigned idxmap);
+/* At a change of context, instret now: the slots forget their thrashing now and then. */
+void tlb_jit_hints_age(CPUTLB *tlb, uint64_t now);
 
 #endif

@@ -45,11 +45,11 @@ typedef struct JitStubs {
     const uint8_t *raise;      /* r12/r13 at the faulting record: take cpu->tlb->jit_exc */
     const uint8_t *lookup;     /* r12 = next pc: continue through the jump cache or exit */
     /* called by a load whose access fell outside its site's page range, with rsi = va,
-     * rax = the offset from rbx of the site's CPUTLB.jit_hint.lo slot, rdx = size - 1:
+     * rax = the offset from r14 of the site's slot of lo (JIT_HINT_BIAS + ...), rdx = size - 1:
      * returns rdx = the range's addend and CF = 1 when the access is now inside the range
      * (CF = 0: the load takes the slow path); rsi and the cached registers survive */
     const uint8_t *hint_miss;
-    /* the same for a store site (CPUTLB.jit_store_hint): takes a page in only if its
+    /* the same for a store site (CPUTLB.jit_hint[].st): takes a page in only if its
      * addr_write tag has no flag */
     const uint8_t *hint_miss_store;
 } JitStubs;
@@ -90,6 +90,8 @@ void jit_emit_lookup(X86Buf *b);
  * rax and rcx are scratch.
  */
 uint8_t *jit_emit_tlb_probe(X86Buf *b, unsigned size, int32_t tag_off);
+/* The same probe leaving rsi the guest address and the entry's addend in rdx on a hit. */
+uint8_t *jit_emit_tlb_addend(X86Buf *b, unsigned size, int32_t tag_off);
 
 /* ---- run-time helpers called from JIT code (jit.c) ---- */
 typedef struct JitLoad {
