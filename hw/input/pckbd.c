@@ -25,6 +25,10 @@
  * lines are edge-triggered on the PC and Linux reads one byte per interrupt).
  * Why the auxiliary device matters: Linux's i8042 probe busy-waits 500 ms for
  * the loopback byte and 250 ms for its IRQ before giving up on the port.
+ * scripts/bench x86boot, CPU seconds to "Linux version" / the init marker,
+ * medians of 3 runs alternately (load 6-7): 7.83 / 16.03 without the mouse
+ * and the edges, 4.49 / 10.08 with them (the firmware phase gains as well:
+ * SeaBIOS probes the same ports).
  */
 #include "hw/input/i8042.h"
 
