@@ -209,7 +209,9 @@ static bool gen_rotate(X86Buf *b, const X86Insn *d)
  * when a later record overwrites the flags unseen (x86_jit_flags_dead): the flags took 15
  * host instructions (pushf among them) of the 20 an imul cost, and the kernel's bignum
  * loops (mpihelp_submul_1, mpihelp_addmul_1: 16% of the x86boot kernel phase's CPU
- * samples, module signatures) run four imuls in a row, then add.
+ * samples, module signatures) run four imuls in a row, then add. scripts/bench x86boot, CPU
+ * seconds to "Linux version" / the init marker, medians of 3 runs alternately (load 3-4):
+ * 3.91 / 7.91 before, 3.67 / 7.30 after.
  */
 static void gen_imul(X86Buf *b, const X86Insn *d)
 {
