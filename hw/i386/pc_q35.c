@@ -368,6 +368,7 @@ static bool pc_isa_devices_init(PCMachineState *s, Error **errp)
         return false;
     }
     sysbus_connect_irq(SYS_BUS_DEVICE(s->kbc), 0, s->gsi[1]);
+    sysbus_connect_irq(SYS_BUS_DEVICE(s->kbc), 1, s->gsi[12]);
     memory_region_init_io(&s->port92_io, &port92_ops, s, "port92", 1);
     memory_region_add_subregion(&s->io, 0x92, &s->port92_io);
     return true;

@@ -493,7 +493,7 @@ static int fetch_slow(CPUX86State *env, uint64_t la, uint8_t *buf, int *excp)
 static int fetch_page(X86CPU *cpu, uint64_t la, const uint8_t **host, hwaddr *phys)
 {
     CPUTLB *tlb = &cpu->tlb;
-    int idx = x86_mmu_index(&cpu->env);
+    int idx = X86_MMU_CODE(x86_mmu_index(&cpu->env));
     CPUTLBEntry *e = tlb_entry(tlb, idx, la);
 
     if (unlikely(e->addr_code != (la & TARGET_PAGE_MASK))) {

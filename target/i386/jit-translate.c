@@ -263,13 +263,20 @@ static bool flags_unseen(const X86Insn *d)
 }
 
 /* Register forms that write the whole flags record, reading no flags and raising nothing:
- * x86_jit_static_cc's (add, sub, cmp, the logic group, test), neg, and shl/shr/sar by a
- * constant other than 0 (a count of 0 leaves the flags alone). */
+ * x86_jit_static_cc's (add, sub, cmp, the logic group, test), neg, shl/shr/sar by a
+ * constant other than 0 (a count of 0 leaves the flags alone), and imul (all of EFLAGS'
+ * arithmetic bits, gen_imul). */
 static bool flags_overwritten(const X86Insn *d)
 {
     int count = d->opc >= 0xd0 ? 1 : (int)d->imm;
 
-    if (d->mem || d->lock || !d->no_raise || d->map != 0) {
+    if (d->mem || d->lock || !d->no_raise) {
+        return false;
+    }
+    if (d->op == OP_IMUL2 || d->op == OP_IMUL3) {
+        return true;
+    }
+    if (d->map != 0) {
         return false;
     }
     switch (d->op) {

@@ -291,7 +291,7 @@ int x86_tlb_fill(CPUState *cs, uint64_t va, unsigned size, MMUAccessType access,
 {
     X86CPU *cpu = X86_CPU(cs);
     bool global;
-    int excp = translate(&cpu->env, va, access, mmu_idx, true, pa, prot, &global);
+    int excp = translate(&cpu->env, va, access, X86_MMU_CONTEXT(mmu_idx), true, pa, prot, &global);
 
     (void)size;
     /* A non-canonical address (reached only through an access that skips x86_linear's

@@ -459,7 +459,7 @@ static void x86_update_mmu_idx(CPUState *cs)
     int idx = x86_mmu_index(env);
 
     x86_tlb_sync(cpu);
-    cpu->tlb.code_mmu_idx = idx;
+    cpu->tlb.code_mmu_idx = X86_MMU_CODE(idx);
     cpu->tlb.data_mmu_idx = idx;
     cpu->tb_pc = x86_code64(env) ? env->rip : (env->segs[R_CS].base + env->rip) & 0xffffffffu;
     cpu->jit_code_size = x86_code64(env) && !(env->eflags & TF_MASK) && !env->irq_shadow &&

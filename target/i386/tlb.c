@@ -1,7 +1,8 @@
 /*
  * The x86 hart's softmmu TLB: accel/tcg's per-vCPU TLB (cputlb.c, reached
  * through TCGCPUOps.tlb_fill = x86_tlb_fill, mem_helper.c) in four contexts
- * (X86_MMU_*), and the flush rules of SDM Vol. 3A 4.10.4:
+ * (X86_MMU_*), each with a second table for its fetches (X86_MMU_CODE), and the
+ * flush rules of SDM Vol. 3A 4.10.4:
  *
  *   mov to CR3                  drops every non-global translation (global
  *                               ones stay while CR4.PGE is set); with
@@ -25,6 +26,8 @@
 
 #include "accel/tcg/cputlb.h"
 #include "system/memory.h"
+
+_Static_assert(X86_MMU_CODE(X86_MMU_COUNT - 1) < CPU_TLB_NB_MODES, "the fetch tables fit");
 
 void x86_tlb_init(X86CPU *cpu)
 {

@@ -638,6 +638,26 @@ static void test_dead_flags_alu_on_cached_registers(void **state)
 }
 
 /*
+ * imul whose flags the next imul overwrites (the JIT's gen_imul leaves them out): 64-bit,
+ * 32-bit with an immediate; the last imul's CF is read by setc, then cmp defines all flags.
+ */
+static void test_dead_flags_imul(void **state)
+{
+    static const uint8_t code[] = {
+        0x48, 0x0f, 0xaf, 0xc1,             /* imul rax, rcx */
+        0x48, 0x0f, 0xaf, 0xd3,             /* imul rdx, rbx */
+        0x69, 0xf7, 0x45, 0x23, 0x01, 0x00, /* imul esi, edi, 0x12345 */
+        0x4d, 0x0f, 0xaf, 0xc1,             /* imul r8, r9 */
+        0x0f, 0x92, 0xc1,                   /* setc cl */
+        0x48, 0x39, 0xd8,                   /* cmp rax, rbx */
+    };
+
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.jit.regs[R_EAX], h.init.regs[R_EAX] * h.init.regs[R_ECX]);
+    assert_int_equal(h.jit.regs[R_ESI], (uint32_t)(h.init.regs[R_EDI] * 0x12345));
+}
+
+/*
  * lea and mov between registers straight into the destination's cached copy (the JIT's
  * gen_lea, gen_mov): 64- and 32-bit (the upper half cleared), base and index, over more
  * registers than the cache holds, each result read again by a later instruction.
@@ -962,6 +982,7 @@ int main(void)
         cmocka_unit_test(test_xadd_register_in_address),
         cmocka_unit_test(test_c7_reg_field_is_invalid),
         cmocka_unit_test(test_dead_flags_alu_on_cached_registers),
+        cmocka_unit_test(test_dead_flags_imul),
         cmocka_unit_test(test_lea_mov_into_cached_copies),
         cmocka_unit_test(test_taken_jcc_loop_and_copies),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),

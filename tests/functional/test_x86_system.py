@@ -110,6 +110,7 @@ def test_system_matches_qemu(tmp_path, la57):
     # An instruction across pages: the second page's bytes and mapping read afresh each run.
     assert "xpage 0000000033221144 0000000033551144 0000000088776644 0000000033551144" in log
     assert "remap 0000000000001111 0000000000002222 0000000000001111" in log
+    assert "code remap 0000000000000001 0000000000000002 0000000000000001" in log
     # Side exits: chained in the page and unlinked by a store to the target; looked up
     # across pages and validated against the remapped page's TLB entry.
     assert "side 0000000000000011 0000000000000011 0000000000000011 0000000000000077 xside " \

@@ -1,7 +1,7 @@
 /*
  * system.S, paging: A/D bits, CR0.WP, NX, a reserved bit, SMEP, SMAP with stac, a 1 GiB
- * page, invlpg and CR3 reloads, PCID, a non-canonical (4-level) or unmapped (5-level)
- * address. Macros that start64 (system.S) invokes in its order.
+ * page, invlpg and CR3 reloads, code behind a remapped page, PCID, a non-canonical (4-level)
+ * or unmapped (5-level) address. Macros that start64 (system.S) invokes in its order.
  */
 /* A/D bits; CR0.WP (left set for the checks after it). */
 .macro PAGING_AD_WP
@@ -95,6 +95,37 @@
     mov %rax, %cr3
     mov 0x207000, %edx
     PRINT "remap "
+    PHEX %rbx
+    PRINT " "
+    PHEX %rcx
+    PRINT " "
+    PHEX %rdx
+    NL
+
+    /*
+     * Code behind a remapped page: after invlpg the same VA runs the other page's code,
+     * though the jump cache still holds the first page's block for that VA (the run loop
+     * must check its physical pc). mov $n, %eax; ret at 0x307800 (n = 1) and 0x308800 (2),
+     * written through the 1 GiB alias (the words at the pages' start are the checks' data).
+     */
+    mov $0x40307800, %rax
+    movl $0x000001b8, (%rax)
+    movw $0xc300, 4(%rax)
+    mov $0x40308800, %rax
+    movl $0x000002b8, (%rax)
+    movw $0xc300, 4(%rax)
+    mov $0x207800, %rsi
+    call *%rsi
+    mov %eax, %ebx
+    movl $0x308003, PT + 7 * 8
+    invlpg 0x207000
+    call *%rsi
+    mov %eax, %ecx
+    movl $0x307003, PT + 7 * 8
+    invlpg 0x207000
+    call *%rsi
+    mov %eax, %edx
+    PRINT "code remap "
     PHEX %rbx
     PRINT " "
     PHEX %rcx

@@ -5,7 +5,8 @@
  * memory-size bytes, the 8259 pair (initialisation, masking, priority, EOI,
  * the cascade, level-triggered lines through the ELCR) with its INTR wired to
  * the CPU, the 8254's channel 2 seen through port B, the RTC's date from -rtc,
- * and the 8042 keyboard controller with its keyboard on IRQ 1.
+ * and the 8042 keyboard controller with its keyboard on IRQ 1 and its mouse on
+ * IRQ 12.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -237,6 +238,63 @@ static void test_i8042(void **state)
     out(0x21, 1, 0xff);
 }
 
+/* Each byte of a multi-byte reply is an edge of its own: Linux reads one byte per interrupt,
+ * so a line left high after the first byte loses the rest (the keyboard's identify). */
+static void test_i8042_edge_per_byte(void **state)
+{
+    DeviceState *pic = pic_init();
+
+    out(0x21, 1, 0xff & ~(1 << 1));
+    out(0x64, 1, 0x60);
+    out(0x60, 1, 0x41);
+    out(0x60, 1, 0xf2);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(atomic_load(&cpu0()->intr_level), 1);
+        assert_int_equal(i8259_intr_ack(pic), 0x08 + 1);
+        assert_int_equal(in(0x60, 1), ((const uint8_t[]){0xfa, 0xab, 0x83})[i]);
+        out(0x20, 1, 0x20);
+    }
+    assert_int_equal(atomic_load(&cpu0()->intr_level), 0);
+    out(0x21, 1, 0xff);
+}
+
+/* The auxiliary port as Linux's i8042 probe drives it: the loopback byte comes back marked as
+ * the mouse's (status bit 5) on IRQ 12; 0xa7/0xa8 show in the command byte; the mouse answers
+ * identify. Without it the probe busy-waits 500 ms and more for answers. */
+static void test_i8042_aux(void **state)
+{
+    DeviceState *pic = pic_init();
+
+    out(0x64, 1, 0xa7);
+    out(0x64, 1, 0x20);
+    assert_int_equal(in(0x60, 1) & 0x20, 0x20);
+    out(0x64, 1, 0xa8);
+    out(0x64, 1, 0x20);
+    assert_int_equal(in(0x60, 1) & 0x20, 0);
+    out(0x64, 1, 0x60);
+    out(0x60, 1, 0x43); /* both IRQs on */
+    out(0x21, 1, 0xff & ~(1 << 2));
+    out(0xa1, 1, 0xff & ~(1 << 4));
+    out(0x64, 1, 0xd3);
+    out(0x60, 1, 0x5a);
+    assert_int_equal(in(0x64, 1) & 0x21, 0x21);
+    assert_int_equal(atomic_load(&cpu0()->intr_level), 1);
+    assert_int_equal(i8259_intr_ack(pic), 0x70 + 4);
+    assert_int_equal(in(0x60, 1), 0x5a);
+    out(0xa0, 1, 0x20);
+    out(0x20, 1, 0x20);
+    out(0x64, 1, 0xd4);
+    out(0x60, 1, 0xf2);
+    assert_int_equal(in(0x64, 1) & 0x21, 0x21);
+    assert_int_equal(in(0x60, 1), 0xfa);
+    assert_int_equal(in(0x60, 1), 0x00);
+    assert_int_equal(in(0x64, 1) & 0x21, 0);
+    out(0x21, 1, 0xff);
+    out(0xa1, 1, 0xff);
+    out(0x64, 1, 0x60);
+    out(0x60, 1, 0x41);
+}
+
 static void test_rtc_date(void **state)
 {
     /* -rtc base=2020-02-29T23:00:00,clock=vm (group_setup): the virtual clock has barely
@@ -280,7 +338,8 @@ int main(void)
         cmocka_unit_test(test_bios_and_pam), cmocka_unit_test(test_pciexbar),
         cmocka_unit_test(test_cmos),         cmocka_unit_test(test_pic),
         cmocka_unit_test(test_pit_channel2), cmocka_unit_test(test_rtc_date),
-        cmocka_unit_test(test_i8042),
+        cmocka_unit_test(test_i8042),        cmocka_unit_test(test_i8042_edge_per_byte),
+        cmocka_unit_test(test_i8042_aux),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

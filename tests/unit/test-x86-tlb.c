@@ -11,6 +11,9 @@
  * PML4 0x10000 → PDPT 0x11000 → PD 0x12000 → PT 0x13000 (VA 0..2 MiB in 4 KiB
  * pages, identity below 1 MiB, test pages at VA 0x100000 and 0x101000).
  *
+ * Fetches have tables of their own (X86_MMU_CODE): a data access never evicts
+ * a code page's entry, and the flushes drop fetch entries too.
+ *
  * And the memory side of running without the BQL: two harts on two threads
  * increment one word with lock inc, which must lose no update.
  */
@@ -22,6 +25,8 @@
 
 #include <cmocka.h>
 
+#include "accel/tcg/cputlb.h"
+#include "accel/tcg/tcg-cpu-ops.h"
 #include "system/memory.h"
 #include "target/i386/cpu.h"
 
@@ -150,6 +155,53 @@ static void test_zeroed_entries_are_no_victims(void **state)
     assert_int_equal(rd(0x100), 0x1234); /* page 0, identity-mapped: a walk, no victim */
     object_unref(OBJECT(cpu));
     cpu = shared;
+}
+
+/* Is VA_A's page in the table of the running context's fetches? */
+static bool code_entry_cached(void)
+{
+    CPUTLB *tlb = &cpu->tlb;
+
+    return tlb_entry(tlb, tlb->code_mmu_idx, VA_A)->addr_code == VA_A;
+}
+
+/*
+ * Fetches through their own table: data reads of ten pages sharing VA_A's entry (PD entries
+ * 1..10 all point at PT2: VA_A + k * 2 MiB), more than the victims hold, leave the code
+ * entry of VA_A; a mov to CR3 and invlpg drop it as they drop data entries; a user fetch
+ * is checked with user rights.
+ */
+static void test_fetch_entries_apart_from_data(void **state)
+{
+    CPUX86State *env = long_mode(0);
+    CPUState *cs = CPU(cpu);
+    const uint8_t *host;
+    hwaddr phys;
+
+    for (int k = 1; k <= 10; k++) {
+        *ram_q(0x12000 + k * 8) = 0x14000 | PG_P | PG_RW;
+    }
+    *ram_q(0x14000 + 0x100 * 8) = 0x203000 | PG_P | PG_RW;
+    set_pte(VA_A, 0x200000 | PG_P | PG_RW);
+    cs->tcg_ops->update_mmu_idx(cs);
+    assert_int_not_equal(cpu->tlb.code_mmu_idx, cpu->tlb.data_mmu_idx);
+    assert_int_equal(tlb_translate_code(cs, VA_A + 8, &phys, &host), X86_EXCP_NONE);
+    assert_int_equal(phys, 0x200008);
+    for (int k = 1; k <= 10; k++) {
+        assert_int_equal(rd(VA_A + k * 2 * MiB), 0);
+    }
+    assert_true(code_entry_cached());
+    assert_int_equal(x86_write_cr(env, 3, 0x10000), X86_EXCP_NONE);
+    assert_false(code_entry_cached());
+    assert_int_equal(tlb_translate_code(cs, VA_A, &phys, &host), X86_EXCP_NONE);
+    assert_true(code_entry_cached());
+    x86_tlb_flush_page(cpu, VA_A);
+    assert_false(code_entry_cached());
+    /* The fetch table of user code carries user rights: a supervisor page faults (U/S). */
+    env->segs[R_CS].selector |= 3;
+    cs->tcg_ops->update_mmu_idx(cs);
+    assert_int_equal(tlb_translate_code(cs, VA_A, &phys, &host), EXCP0E_PAGE);
+    assert_int_equal(env->error_code, 0x15); /* present, user, fetch */
 }
 
 static void test_pge_clear_drops_global_pages(void **state)
@@ -342,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_cr3_write_keeps_global_pages),
         cmocka_unit_test(test_victim_entries_follow_flush_rules),
         cmocka_unit_test(test_zeroed_entries_are_no_victims),
+        cmocka_unit_test(test_fetch_entries_apart_from_data),
         cmocka_unit_test(test_pge_clear_drops_global_pages),
         cmocka_unit_test(test_global_bit_needs_pge),
         cmocka_unit_test(test_pcid_cr3_no_flush_bit),
