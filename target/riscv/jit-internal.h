@@ -129,4 +129,16 @@ bool jit_loop_regs(const TranslationBlock *tb, RegCache *rc);
 /* The f registers a record names, {rd (written), rs1, rs2, rs3}, -1 where none. */
 void jit_fp_operands(const InsnRecord *r, int f[4]);
 
+/* jit-translate.c: a cold stub reached through the rel32 at branch, resuming at the current
+ * point; a trap at the current record when cc holds. */
+JitCold *jit_cold_add(JitCtx *c, int kind, uint8_t *branch, unsigned memop);
+void jit_branch_to_raise(JitCtx *c, X86Cond cc);
+
+/* jit-mem.c: the records of loads and stores, and their cold stubs. */
+void jit_gen_load(JitCtx *c, unsigned size, bool sign);
+void jit_gen_store(JitCtx *c, unsigned size);
+void jit_gen_fp_load(JitCtx *c, unsigned size);
+void jit_gen_fp_store(JitCtx *c, unsigned size);
+void jit_gen_cold_mem(JitCtx *c, JitCold *k);
+
 #endif

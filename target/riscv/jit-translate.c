@@ -58,7 +58,7 @@ void jit_note_sext32(JitCtx *c)
 }
 
 /* Remember a cold stub reached through the rel32 at branch, resuming at the current point. */
-static JitCold *cold_add(JitCtx *c, int kind, uint8_t *branch, unsigned memop)
+JitCold *jit_cold_add(JitCtx *c, int kind, uint8_t *branch, unsigned memop)
 {
     JitCold *k = &c->cold[c->n_cold++];
     *k = (JitCold){.kind = kind, .idx = c->idx, .memop = memop, .branch = branch, .regs = c->regs};
@@ -67,7 +67,7 @@ static JitCold *cold_add(JitCtx *c, int kind, uint8_t *branch, unsigned memop)
 
 JitFallback jit_fp_fallback(JitCtx *c, X86Cond cc, bool int_rd)
 {
-    return cold_add(c, COLD_FP, x86_jcc(c->b, cc, NULL), int_rd);
+    return jit_cold_add(c, COLD_FP, x86_jcc(c->b, cc, NULL), int_rd);
 }
 
 void jit_fallback_resume(JitCtx *c, JitFallback *k, int n)
@@ -84,28 +84,13 @@ bool jit_fp_guard_held(JitCtx *c)
 
 void jit_fp_guard_exit(JitCtx *c, X86Cond cc)
 {
-    cold_add(c, COLD_TAIL, x86_jcc(c->b, cc, NULL), 0);
+    jit_cold_add(c, COLD_TAIL, x86_jcc(c->b, cc, NULL), 0);
     c->fp_guard_held = true;
 }
 
-static void jit_branch_to_raise(JitCtx *c, X86Cond cc)
+void jit_branch_to_raise(JitCtx *c, X86Cond cc)
 {
-    cold_add(c, COLD_RAISE, x86_jcc(c->b, cc, NULL), 0);
-}
-
-static JitCold *tlb_probe(JitCtx *c, int kind, unsigned memop, int32_t tag_off)
-{
-    /* the cold stub resumes with the registers of the branch: the add changes none */
-    JitCold *k = cold_add(c, kind, NULL, memop);
-
-    k->branch = jit_emit_tlb_probe(c->b, memop & 0xf, tag_off);
-    return k;
-}
-
-uint8_t *jit_vec_tlb_probe(JitCtx *c, unsigned size, bool store)
-{
-    return jit_emit_tlb_probe(
-        c->b, size, store ? offsetof(CPUTLBEntry, addr_write) : offsetof(CPUTLBEntry, addr_read));
+    jit_cold_add(c, COLD_RAISE, x86_jcc(c->b, cc, NULL), 0);
 }
 
 void jit_vec_fallback(JitCtx *c, uint8_t *const *guards, int n)
@@ -118,219 +103,16 @@ void jit_vec_fallback(JitCtx *c, uint8_t *const *guards, int n)
             x86_patch_rel32(guards[i], b->p);
         }
     }
-    JitCold *k = cold_add(c, COLD_VEC, x86_jmp(b, NULL), 0);
+    JitCold *k = jit_cold_add(c, COLD_VEC, x86_jmp(b, NULL), 0);
     if (done) {
         x86_patch_rel32(done, b->p);
     }
     k->resume = b->p;
 }
 
-/* rsi = x[rs1] + imm, one lea (a mov and an add before: one instruction less on every
- * load and store) */
-static void gen_va(JitCtx *c)
-{
-    if (c->r->rs1 == 0) {
-        x86_mov_ri(c->b, X86_RSI, (uint64_t)(int64_t)c->r->imm);
-    } else {
-        x86_lea(c->b, X86_RSI, x86_mem(jit_rs(c, c->r->rs1), c->r->imm));
-    }
-}
-
-/* The hint slot of record idx's load or store (CPUTLB.jit_hint[].h, .st): its guest pc
- * hashed. */
-static unsigned hint_slot(JitCtx *c, int idx)
-{
-    uint64_t pc = c->tb->pc + c->tb->insns[idx].pcoff;
-
-    return (pc >> 1 ^ pc >> 9) & (JIT_HINT_SLOTS - 1);
-}
-
-/* A field of record idx's slot (field: offsetof(JitLoadHints, x)) in the data context's
- * slots: its offset from r14, the context's table. */
-static int32_t hint_off(JitCtx *c, int idx, size_t field)
-{
-    return (int32_t)(JIT_HINT_BIAS + field + hint_slot(c, idx) * 8);
-}
-
-static X86Mem hint_mem(JitCtx *c, int idx, size_t field)
-{
-    return x86_mem(JIT_DTLB, hint_off(c, idx, field));
-}
-
-/*
- * A user site's slot thrashing (linear_data): the site probes the table (COLD_PLAIN, which
- * leaves the entry's addend in rdx as a range hit does), a branch the host predicts. Tested
- * before the range: the range's test and then the cold stub's would cost the table probe
- * seven more instructions.
- */
-static JitCold *thrash_check(JitCtx *c, unsigned memop)
-{
-    x86_alu_mi(c->b, X86_CMP, true, hint_mem(c, c->idx, offsetof(JitLoadHints, thrash)),
-               JIT_HINT_THRASH);
-    return cold_add(c, COLD_PLAIN, x86_jcc(c->b, X86_CC_AE, NULL), memop);
-}
-
-/* The same in the store sites' ranges (JitModeHints.st). */
-static int32_t store_hint_off(JitCtx *c, int idx, size_t field)
-{
-    return (int32_t)(JIT_HINT_BIAS + offsetof(JitModeHints, st) + field + hint_slot(c, idx) * 8);
-}
-
-/*
- * A load's probe through its site's page range (CPUTLB.jit_hint): pages [lo, hi) that one
- * addend maps, grown page by page as the site walks contiguous RAM (jit_stubs.hint_miss).
- * A hit is va - lo < lim (lim = hi - lo - 7: the last byte of any access inside too), four
- * instructions and no index arithmetic; the addend is loaded without waiting for the
- * address, so the load addresses x[rs1] + imm + addend (load_mem) as soon as x[rs1] is
- * known (~8 cycles off a chain of dependent loads: a pointer walk, a table lookup feeding
- * the next index). A miss calls hint_miss, which probes the table and takes the page in.
- * Before, the site kept only a guessed addend, checked against the table's entry: the
- * index arithmetic and two compares, ten instructions before each load.
- * Measured, tests/bench CPU seconds, medians of 10 alternating runs on a loaded host:
- * 0.963 s with the guessed addend, 0.886 s with the ranges.
- */
-static JitCold *tlb_probe_load(JitCtx *c, unsigned memop, bool may_thrash)
-{
-    X86Buf *b = c->b;
-    JitCold *h, *p = NULL;
-
-    /* va - lo in rsi itself when the load addresses through x[rs1] (load_mem), the miss
-     * path adding lo back: one mov less on every load */
-    bool in_rsi = c->r->rs1 != 0;
-    X86Reg t = in_rsi ? X86_RSI : X86_RAX;
-
-    if (may_thrash) {
-        p = thrash_check(c, memop);
-    }
-    x86_mov_rm(b, true, X86_RDX, hint_mem(c, c->idx, offsetof(JitLoadHints, addend)));
-    if (!in_rsi) {
-        x86_mov_rr(b, true, X86_RAX, X86_RSI);
-    }
-    x86_alu_rm(b, X86_SUB, true, t, hint_mem(c, c->idx, offsetof(JitLoadHints, lo)));
-    x86_alu_rm(b, X86_CMP, true, t, hint_mem(c, c->idx, offsetof(JitLoadHints, lim)));
-    h = cold_add(c, COLD_HINT, x86_jcc(b, X86_CC_AE, NULL), memop | (in_rsi ? COLD_MO_VA_OFF : 0));
-    h->resume = b->p;
-    if (p) {
-        p->resume = b->p;
-    }
-    /* the slow path: its branch is emitted in h's stub, which gen_cold runs first */
-    return cold_add(c, COLD_LOAD, NULL, memop);
-}
-
-/* The host address of a load after tlb_probe_load: x[rs1] + imm + addend (rdx). */
-static X86Mem load_mem(JitCtx *c)
-{
-    if (c->r->rs1 == 0) {
-        return x86_mem_idx(X86_RSI, X86_RDX, 1, 0);
-    }
-    return x86_mem_idx(jit_rs(c, c->r->rs1), X86_RDX, 1, c->r->imm);
-}
-
-/*
- * Code running at its physical address (bare metal, M-mode firmware) or in the upper half (a
- * kernel), where RAM is mapped linearly: a load site's range grows over the pages it walks.
- * A user page has an addend of its own (Linux gives a process's pages in no order: intmix's
- * node pool, three pages, came as frames 0x882ab, 0x882aa, 0x882dd), so a user site's range
- * is mostly one page: a site that stays on its page (the stack, a walk of one array) hits,
- * a site that hops between pages (a shuffled list) misses nearly every time. Ranges alone
- * there: intmix in Linux 18% of its time in hint_miss and no faster. So a user site probes
- * the table when its slot thrashes (thrash_check, CPUTLB.jit_hint.thrash). Measured, intmix
- * in Linux, CPU seconds of the emulator over the run, alternating with the plain probe:
- * medians of 24 runs at load ~2.3, 1.03 s -> 0.95 s (least 0.98 -> 0.86); of 12-16 runs at
- * load 7-9, 1.105-1.245 s -> 0.975-1.030 s. The block's
- * pc says where it ran when translated; a block run in another context is still exact, as
- * a site reads the slots of the context it runs in (hint_off: from r14, that context's
- * table).
- */
-static bool linear_data(JitCtx *c)
-{
-    return c->tb->pc == c->tb->phys_pc || (int64_t)c->tb->pc < 0;
-}
-
-/* The probe of a load, and where the load then reads (the host address). */
-static JitCold *load_probe(JitCtx *c, unsigned memop, X86Mem *at)
-{
-    JitCold *k = tlb_probe_load(c, memop, !linear_data(c));
-
-    *at = load_mem(c);
-    return k;
-}
-
-static void gen_load(JitCtx *c, unsigned size, bool sign)
-{
-    unsigned memop = size | (sign ? JIT_MO_SIGN : 0);
-    JitCold *k;
-    X86Mem at;
-
-    gen_va(c);
-    k = load_probe(c, memop, &at);
-    x86_load(c->b, size, sign, X86_RAX, at);
-    k->resume = c->b->p;
-    jit_st(c, c->r->rd, X86_RAX);
-    if (size < 4 || (size == 4 && sign)) {
-        jit_note_sext32(c);
-    }
-}
-
-/*
- * A store through its site's page range (CPUTLB.jit_hint[].st), as loads use theirs
- * (tlb_probe_load): va - lo < lim, then the value goes from its cached register straight to
- * x[rs1] + imm + addend. Before, each store took the table probe (eight instructions and a
- * copy of the value to rdx). lim is for 8 bytes whatever the size, as for loads. The ranges hold
- * only pages without TLB_NOTDIRTY and are emptied when a page becomes a code page
- * (tlb_set_notdirty), so a store to code still takes the slow path that drops the blocks; a machine
- * with more harts keeps the table probe (cpu-tlb.h says why). A miss calls hint_miss_store
- * (COLD_STORE_HINT), then if still outside, the slow path (COLD_STORE_VAL). Measured: tests/bench's
- * sieve phase alone (a byte store per iteration), CPU seconds, medians of 9 alternating runs at
- * load 7, 0.233 -> 0.214 s.
- */
-static bool store_ranges(JitCtx *c)
-{
-    return linear_data(c) && c->r->rs1 && !(first_cpu && first_cpu->next_cpu);
-}
-
-static void gen_store_range(JitCtx *c, unsigned size)
-{
-    X86Buf *b = c->b;
-    const InsnRecord *r = c->r;
-    X86Reg base = jit_rs(c, r->rs1), val = r->rs2 ? jit_rs(c, r->rs2) : X86_RCX;
-    JitCold *h;
-
-    x86_lea(b, X86_RSI, x86_mem(base, r->imm));
-    x86_mov_rm(b, true, X86_RDX,
-               x86_mem(JIT_DTLB, store_hint_off(c, c->idx, offsetof(JitLoadHints, addend))));
-    x86_alu_rm(b, X86_SUB, true, X86_RSI,
-               x86_mem(JIT_DTLB, store_hint_off(c, c->idx, offsetof(JitLoadHints, lo))));
-    x86_alu_rm(b, X86_CMP, true, X86_RSI,
-               x86_mem(JIT_DTLB, store_hint_off(c, c->idx, offsetof(JitLoadHints, lim))));
-    h = cold_add(c, COLD_STORE_HINT, x86_jcc(b, X86_CC_AE, NULL), size);
-    h->resume = b->p;
-    if (!r->rs2) { /* after the resume point: hint_miss_store clobbers rcx */
-        x86_alu_rr(b, X86_XOR, false, X86_RCX, X86_RCX);
-    }
-    x86_store(b, size, x86_mem_idx(base, X86_RDX, 1, r->imm), val);
-    /* the slow path: its branch is emitted in h's stub, which gen_cold runs first */
-    cold_add(c, COLD_STORE_VAL, NULL, size)->resume = b->p;
-}
-
-static void gen_store(JitCtx *c, unsigned size)
-{
-    JitCold *k;
-
-    if (store_ranges(c)) {
-        gen_store_range(c, size);
-        return;
-    }
-    gen_va(c);
-    jit_ld(c, X86_RDX, c->r->rs2);
-    k = tlb_probe(c, COLD_STORE, size, offsetof(CPUTLBEntry, addr_write));
-    x86_store(c->b, size, x86_mem(X86_RSI, 0), X86_RDX);
-    k->resume = c->b->p;
-}
-
 void jit_branch_to_illegal(JitCtx *c, X86Cond cc)
 {
-    cold_add(c, COLD_ILLEGAL, x86_jcc(c->b, cc, NULL), 0);
+    jit_cold_add(c, COLD_ILLEGAL, x86_jcc(c->b, cc, NULL), 0);
 }
 
 /* FS off: the F/D instruction is illegal (a cold stub raises it with the instruction bits). */
@@ -358,51 +140,8 @@ void jit_fp_dirty(JitCtx *c)
     x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));
     x86_alu_ri(b, X86_AND, false, X86_RAX, MSTATUS_FS);
     x86_alu_ri(b, X86_CMP, false, X86_RAX, MSTATUS_FS);
-    k = cold_add(c, COLD_FS_DIRTY, x86_jcc(b, X86_CC_NE, NULL), 0);
+    k = jit_cold_add(c, COLD_FS_DIRTY, x86_jcc(b, X86_CC_NE, NULL), 0);
     k->resume = b->p;
-}
-
-/*
- * FLW/FLD with the inline TLB probe of integer loads (they took the slow path through a
- * C helper on every access: 26% of an FP workload's time in tlb_load_slow). The result
- * goes to f[rd] (NaN-boxed for FLW, riscv_fp_load_done), then FS is marked dirty unless
- * it is already (a cold call to riscv_mark_fs_dirty, as helper.h does it).
- */
-static void gen_fp_load(JitCtx *c, unsigned size)
-{
-    X86Buf *b = c->b;
-    JitCold *k;
-    X86Mem at;
-
-    jit_fp_check(c);
-    gen_va(c);
-    if (size == 8) { /* straight to xmm0; the miss path moves its rax there */
-        k = load_probe(c, size | COLD_MO_XMM0, &at);
-        x86_sse_rm(b, X86_MOVSD_LOAD, 0, at);
-        k->resume = b->p;
-        x86_sse_rr(b, X86_MOVAPS, jit_frd(c, c->r->rd), 0);
-    } else {
-        k = load_probe(c, size, &at);
-        x86_load(b, size, false, X86_RAX, at);
-        k->resume = b->p;
-        x86_mov_ri(b, X86_RCX, 0xffffffff00000000ULL);
-        x86_alu_rr(b, X86_OR, true, X86_RAX, X86_RCX);
-        x86_movq_xr(b, jit_frd(c, c->r->rd), X86_RAX);
-    }
-    jit_fp_dirty(c);
-}
-
-/* FSW/FSD: as integer stores, the value from f[rs2]. */
-static void gen_fp_store(JitCtx *c, unsigned size)
-{
-    JitCold *k;
-
-    jit_fp_check(c);
-    gen_va(c);
-    x86_movq_rx(c->b, X86_RDX, jit_frs(c, c->r->rs2));
-    k = tlb_probe(c, COLD_STORE, size, offsetof(CPUTLBEntry, addr_write));
-    x86_store(c->b, size, x86_mem(X86_RSI, 0), X86_RDX);
-    k->resume = c->b->p;
 }
 
 /* Continue at pc + delta (r12 already holds pc): chain, look up, or return. */
@@ -460,7 +199,7 @@ static void gen_loop_branch(JitCtx *c, X86Cond cc)
 
     x86_align(b, 4, 2);
     jit_set_jmp(c->tb, 0, x86_jcc(b, cc, c->loop_entry));
-    cold_add(c, COLD_LOOP_EXIT, x86_jcc(b, cc, NULL), 0);
+    jit_cold_add(c, COLD_LOOP_EXIT, x86_jcc(b, cc, NULL), 0);
     jit_write_back(b, &c->regs);
     gen_exit(c, 1, c->tb->size);
 }
@@ -472,7 +211,7 @@ static void gen_branch(JitCtx *c, X86Cond cc)
 
     gen_compare(c);
     if (r->aux) { /* a side exit (translate.c): out of line, the registers stay cached */
-        cold_add(c, COLD_SIDE_EXIT, x86_jcc(c->b, cc, NULL), 0);
+        jit_cold_add(c, COLD_SIDE_EXIT, x86_jcc(c->b, cc, NULL), 0);
         return;
     }
     add_instret(c, c->tb->n_insns); /* lea: keeps the flags */
@@ -578,11 +317,11 @@ static bool gen_int(JitCtx *c, int op)
         return true;
     case OP_LB ... OP_LWU: {
         static const uint8_t size[] = {1, 2, 4, 8, 1, 2, 4};
-        gen_load(c, size[op - OP_LB], op <= OP_LD);
+        jit_gen_load(c, size[op - OP_LB], op <= OP_LD);
         return true;
     }
     case OP_SB ... OP_SD:
-        gen_store(c, 1 << (op - OP_SB));
+        jit_gen_store(c, 1 << (op - OP_SB));
         return true;
     case OP_NOP:
         return true;
@@ -598,11 +337,11 @@ static bool gen_int(JitCtx *c, int op)
         return jit_gen_fcsr(c, op);
     case OP_FLW:
     case OP_FLD:
-        gen_fp_load(c, op == OP_FLW ? 4 : 8);
+        jit_gen_fp_load(c, op == OP_FLW ? 4 : 8);
         return true;
     case OP_FSW:
     case OP_FSD:
-        gen_fp_store(c, op == OP_FSW ? 4 : 8);
+        jit_gen_fp_store(c, op == OP_FSW ? 4 : 8);
         return true;
     case OP_VSETVL ... OP_VARITH:
         if (!jit_gen_vector(c, op)) {
@@ -642,51 +381,6 @@ static void gen_cold_helper(JitCtx *c, JitCold *k, const InsnRecord *r, const vo
 
 static TranslationBlock *make_tail(TranslationBlock *tb, int idx);
 
-/* A load outside its site's page range (rsi = va): the shared stub takes its page in; still
- * outside, the load's COLD_LOAD stub (the cold entry added right after k) does it. A store's
- * (COLD_STORE_HINT, rsi = va - lo) the same with its own ranges and stub. */
-static void gen_cold_hint(JitCtx *c, JitCold *k)
-{
-    X86Buf *b = c->b;
-    bool store = k->kind == COLD_STORE_HINT;
-    int32_t lo = store ? store_hint_off(c, k->idx, offsetof(JitLoadHints, lo))
-                       : hint_off(c, k->idx, offsetof(JitLoadHints, lo));
-
-    if (store || (k->memop & COLD_MO_VA_OFF)) { /* rsi = va - lo: va again */
-        x86_alu_rm(b, X86_ADD, true, X86_RSI, x86_mem(JIT_DTLB, lo));
-    }
-    x86_mov_ri(b, X86_RAX, (uint32_t)lo);
-    /* lim for 8 bytes whatever this site's size: sites share slots (hint_slot hashes pcs), and
-     * a lim set by a byte load let an ld sharing its slot read past the range (and past the
-     * end of RAM: test_load_range_shared_slot) */
-    x86_mov_ri(b, X86_RDX, 7);
-    /* a rel32 call within the arena: rax survives */
-    x86_call(b, store ? jit_stubs.hint_miss_store : jit_stubs.hint_miss);
-    k[1].branch = x86_jcc(b, X86_CC_AE, NULL);
-    x86_jmp(b, k->resume);
-}
-
-/* A store outside its site's range after hint_miss_store (rsi = va): the value from its
- * cached register (k->regs is the cache at the store) to rdx, then the slow path. */
-static void gen_cold_store_val(JitCtx *c, JitCold *k, const InsnRecord *r)
-{
-    X86Buf *b = c->b;
-
-    jit_write_back(b, &k->regs);
-    if (r->rs2) {
-        x86_mov_rr(b, true, X86_RDX, jit_cached_reg(&k->regs, r->rs2));
-    } else {
-        x86_alu_rr(b, X86_XOR, false, X86_RDX, X86_RDX);
-    }
-    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-    x86_mov_ri(b, X86_RCX, k->memop);
-    x86_call(b, jit_helper_store);
-    x86_test_rr(b, true, X86_RAX, X86_RAX);
-    jit_branch_to_raise(c, X86_CC_NE);
-    jit_reload(b, &k->regs);
-    x86_jmp(b, k->resume);
-}
-
 static void gen_cold(JitCtx *c, JitCold *k)
 {
     X86Buf *b = c->b;
@@ -698,39 +392,13 @@ static void gen_cold(JitCtx *c, JitCold *k)
     }
     c->idx = k->idx;
     switch (k->kind) {
-    case COLD_LOAD: /* rsi = va */
-        jit_write_back(b, &k->regs);
-        x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-        x86_mov_ri(b, X86_RDX, k->memop & ~COLD_MO_XMM0);
-        x86_call(b, jit_helper_load);
-        x86_test_rr(b, true, X86_RDX, X86_RDX);
-        jit_branch_to_raise(c, X86_CC_NE);
-        jit_reload(b, &k->regs);
-        if (k->memop & COLD_MO_XMM0) {
-            x86_movq_xr(b, 0, X86_RAX);
-        }
-        x86_jmp(b, k->resume);
-        break;
-    case COLD_STORE: /* rsi = va, rdx = value */
-        jit_write_back(b, &k->regs);
-        x86_mov_rr(b, true, X86_RDI, JIT_CPU);
-        x86_mov_ri(b, X86_RCX, k->memop);
-        x86_call(b, jit_helper_store);
-        x86_test_rr(b, true, X86_RAX, X86_RAX);
-        jit_branch_to_raise(c, X86_CC_NE);
-        jit_reload(b, &k->regs);
-        x86_jmp(b, k->resume);
-        break;
+    case COLD_LOAD:
     case COLD_HINT:
+    case COLD_PLAIN:
+    case COLD_STORE:
     case COLD_STORE_HINT:
-        gen_cold_hint(c, k);
-        break;
     case COLD_STORE_VAL:
-        gen_cold_store_val(c, k, r);
-        break;
-    case COLD_PLAIN: /* rsi = va; k[1] is the site's COLD_HINT, k[2] its COLD_LOAD */
-        k[2].branch2 = jit_emit_tlb_addend(b, k->memop & 0xf, offsetof(CPUTLBEntry, addr_read));
-        x86_jmp(b, k->resume);
+        jit_gen_cold_mem(c, k);
         break;
     case COLD_FS_DIRTY:
         jit_write_back(b, &k->regs);
@@ -863,7 +531,7 @@ static void fp_loop_preamble(JitCtx *c)
     if (writes) {
         x86_alu_ri(b, X86_CMP, false, X86_RAX, MSTATUS_FS);
     }
-    cold_add(c, COLD_TAIL, x86_jcc(b, writes ? X86_CC_NE : X86_CC_E, NULL), 0);
+    jit_cold_add(c, COLD_TAIL, x86_jcc(b, writes ? X86_CC_NE : X86_CC_E, NULL), 0);
     c->fs_checked = true;
     c->fs_dirty = writes;
     if (dyn) {
@@ -889,7 +557,7 @@ static void translate_records(JitCtx *c, bool loop)
         c->loop_entry = c->b->p;
         c->idx = 0;
         x86_cmp_mi8(c->b, JIT_CPUSTATE_FIELD(exit_request), 0);
-        cold_add(c, COLD_LOOP_EXIT, x86_jcc(c->b, X86_CC_NE, NULL), 0);
+        jit_cold_add(c, COLD_LOOP_EXIT, x86_jcc(c->b, X86_CC_NE, NULL), 0);
     }
     c->sext32 = 0;
     for (c->idx = 0; c->idx <= c->tb->n_insns && !c->ended; c->idx++) {
