@@ -186,6 +186,8 @@ bool msix_init(PCIDevice *dev, unsigned nentries, MemoryRegion *bar, uint8_t bar
 
 void msix_uninit(PCIDevice *dev)
 {
+    memory_region_destroy(&dev->msix_table_mmio);
+    memory_region_destroy(&dev->msix_pba_mmio);
     free(dev->msix_table);
     free(dev->msix_pba);
     dev->msix_table = dev->msix_pba = NULL;

@@ -473,6 +473,14 @@ static void pci_device_finalize(Object *obj)
         pci_map_vga(dev, false);
         dev->bus->devices[dev->devfn] = NULL;
     }
+    /* The BARs' regions, out of the bus spaces now: their names and subregion links (a
+     * device's RAM stays with its owner). Then MSI-X's regions, which were in one of them. */
+    for (int i = 0; i < PCI_ROM_SLOT; i++) {
+        MemoryRegion *mr = dev->io_regions[i].memory;
+        if (mr && !memory_region_is_ram(mr)) {
+            memory_region_destroy(mr);
+        }
+    }
     msix_uninit(dev);
     if (dev->io_regions[PCI_ROM_SLOT].size) {
         memory_region_destroy(&dev->rom);

@@ -627,6 +627,21 @@ static void virtio_pci_instance_init(Object *obj)
     p->vdev = VIRTIO_DEVICE(backend);
 }
 
+/* The modern BAR's four structures: out of it (the BAR itself goes with the PCI device),
+ * then their names. */
+static void virtio_pci_instance_finalize(Object *obj)
+{
+    VirtIOPCIProxy *p = VIRTIO_PCI(obj);
+    MemoryRegion *parts[] = {&p->common, &p->isr, &p->device, &p->notify};
+
+    for (unsigned i = 0; i < ARRAY_SIZE(parts); i++) {
+        if (parts[i]->container) {
+            memory_region_del_subregion(parts[i]->container, parts[i]);
+        }
+        memory_region_destroy(parts[i]);
+    }
+}
+
 /* ---- properties and types ---- */
 
 static const Property virtio_pci_props[] = {
@@ -725,6 +740,7 @@ static const TypeInfo virtio_pci_info = {
     .instance_size = sizeof(VirtIOPCIProxy),
     .class_size = sizeof(VirtioPCIClass),
     .instance_init = virtio_pci_instance_init,
+    .instance_finalize = virtio_pci_instance_finalize,
     .class_init = virtio_pci_class_init,
 };
 
