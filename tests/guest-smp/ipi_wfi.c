@@ -7,9 +7,10 @@
  * the next hart with that hart's msip. An IPI reaching the wrong hart shows as
  * a token mismatch; a lost one hangs (the functional test's guard catches it).
  *
- * Part 2, trapped IPIs: with mstatus.MIE set, hart 0 sends each other hart a
- * burst of IPIs, one at a time; each is taken as a machine software interrupt
- * (mcause 0x8000000000000003) whose handler clears msip and counts it.
+ * Part 2, trapped IPIs: hart 0 sends each other hart a burst of IPIs, one at a
+ * time; each is taken as a machine software interrupt (mcause
+ * 0x8000000000000003), when the receiver sets mstatus.MIE after a WFI, and the
+ * handler clears msip and counts it.
  */
 #include "smp.h"
 
@@ -76,10 +77,20 @@ static void __attribute__((interrupt("machine"), aligned(4))) msi_handler(void)
 static void trapped_receiver(unsigned hartid)
 {
     csr_write(mtvec, (uintptr_t)msi_handler);
-    csr_set(mstatus, MSTATUS_MIE);
     asm volatile("amoadd.w zero, %1, %0" : "+A"(part2_ready) : "r"(1) : "memory");
-    while (taken[hartid] < TRAPPED_IPIS)
+    /*
+     * Check and sleep with mstatus.MIE clear, and take the IPI only between two WFIs. With
+     * MIE set throughout, the last IPI could be taken between the check and the WFI: its
+     * handler counts it, returns to the WFI, and the hart sleeps with nothing left to wake
+     * it (a real race, hit about once in 150 runs). With MIE clear the IPI stays pending,
+     * WFI returns at once (it wakes on mip & mie whatever MIE says), and the trap is taken
+     * as soon as MIE is set.
+     */
+    while (taken[hartid] < TRAPPED_IPIS) {
         asm volatile("wfi");
+        csr_set(mstatus, MSTATUS_MIE);
+        csr_clear(mstatus, MSTATUS_MIE);
+    }
 }
 
 static void trapped_sender(void)
