@@ -106,15 +106,39 @@ static void save_state(ArchState *s)
     s->cr2 = env->cr[2];
     s->instret = h.cpu->tb_instret;
     s->triple_fault = false;
+    s->ended = true;
     memcpy(s->ram, h.ram.ram_ptr, RAM_SIZE);
 }
 
 /*
  * A stream that loops (none should: forward jumps only), or whose triple fault reset the hart
  * (then it runs whatever is at the reset vector), is stopped by a kick and that count or
- * the mode; both engines must agree that it did not end.
+ * the mode; both engines must agree that it did not end. No directed case comes near it.
  */
 #define LOOP_INSNS 10000000
+
+bool run_to_hlt(ArchState *out)
+{
+    CPUState *cs = &h.cpu->parent_obj;
+    int ret, status;
+
+    do {
+        ret = tcg_cpu_exec(cs);
+        if (ret == EXCP_INTERRUPT && main_loop_should_exit(&status)) {
+            save_state(out);
+            out->triple_fault = true;
+            out->ended = false;
+            return false;
+        }
+        if (ret == EXCP_INTERRUPT && h.cpu->tb_instret > LOOP_INSNS) {
+            out->triple_fault = out->ended = false;
+            return false;
+        }
+    } while (ret == EXCP_INTERRUPT);
+    assert_int_equal(ret, EXCP_HLT);
+    save_state(out);
+    return true;
+}
 
 /*
  * Run the loaded stream on one engine to its hlt; false if it loops, or if it triple-faulted
@@ -123,25 +147,12 @@ static void save_state(ArchState *s)
  */
 bool run(bool jit, ArchState *out)
 {
-    CPUState *cs = &h.cpu->parent_obj;
-    int ret, status;
-
     tcg_jit_enabled = jit;
     tb_flush_all();
     load_state(&h.init);
-    do {
-        ret = tcg_cpu_exec(cs);
-        if (ret == EXCP_INTERRUPT && main_loop_should_exit(&status)) {
-            save_state(out);
-            out->triple_fault = true;
-            return false;
-        }
-        if (ret == EXCP_INTERRUPT && h.cpu->tb_instret > LOOP_INSNS) {
-            return false;
-        }
-    } while (ret == EXCP_INTERRUPT);
-    assert_int_equal(ret, EXCP_HLT);
-    save_state(out);
+    if (!run_to_hlt(out)) {
+        return false;
+    }
     if (jit) {
         /* The stream really went through x86_jit_translate: its first block has host code,
          * or is gone (a store to the code page dropped it; run_group counts those). */
@@ -416,10 +427,8 @@ bool check_seed(uint64_t seed, unsigned groups)
     minimize(host, how);
     return false;
 }
-/*
- * Run code (with the jmp to XG_END appended) from a fixed random state: the engines and the
- * host must agree; it ends with vector (-1: at XG_END).
- */
+
+/* Code (with the jmp to XG_END appended) into h.s, and a fixed random state into h.init. */
 void load_directed(const uint8_t *code, unsigned len)
 {
     XGenRng r = {.s = 0x5eed};
@@ -436,15 +445,28 @@ void load_directed(const uint8_t *code, unsigned len)
     h.s.rsp0 = h.init.regs[4];
 }
 
-void run_directed(const uint8_t *code, unsigned len, int vector)
+void check_directed_in(const char *test, bool host)
+{
+    int how = check_stream(host, true);
+
+    if (!h.jit.ended || !h.interp.ended) {
+        fail_msg("%s: the %s did not reach a hlt (looped past %d instructions, or triple-faulted)",
+                 test, h.jit.ended ? "interpreter" : "JIT", LOOP_INSNS);
+    }
+    if (how != OK) {
+        check_stream(host, false);
+        fail_msg("%s: the engines%s disagree on a directed stream", test,
+                 host ? " or the host" : "");
+    }
+}
+
+void run_directed_in(const char *test, const uint8_t *code, unsigned len, int vector)
 {
     load_directed(code, len);
-    if (check_stream(true, true) != OK) {
-        check_stream(true, false);
-        fail_msg("the engines or the host disagree on a directed stream");
-    }
+    check_directed_in(test, true);
     assert_int_equal(vector_of(&h.interp), vector);
 }
+
 int group_setup(void **state)
 {
     /* Every block compiled when made, as the JIT half of each comparison needs. */

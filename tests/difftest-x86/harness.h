@@ -44,6 +44,7 @@ typedef struct ArchState {
     uint64_t regs[16];
     uint64_t rip, flags, cr2, instret;
     bool triple_fault;
+    bool ended; /* run reached a hlt: XG_END or a vector's handler */
     uint8_t ram[RAM_SIZE];
 } ArchState;
 
@@ -80,6 +81,8 @@ enum { OK, ENGINES_DIFFER, HOST_DIFFERS, LOOPS, NOT_JITTED };
 void put64(uint8_t *ram, uint64_t pa, uint64_t v);
 void make_init(XGenRng *r, ArchState *s);
 void load_state(const ArchState *s);
+/* Run the hart as loaded to a hlt into out; false (out->ended too) if it loops or triple-faults. */
+bool run_to_hlt(ArchState *out);
 bool run(bool jit, ArchState *out);
 int vector_of(const ArchState *s);
 /* Where s stopped; false if the frame is not on the stream's stack (the delivery faulted). */
@@ -87,7 +90,16 @@ bool stop_state(const ArchState *s, StopState *st);
 int check_stream(bool host, bool quiet);
 bool check_seed(uint64_t seed, unsigned groups);
 void load_directed(const uint8_t *code, unsigned len);
-void run_directed(const uint8_t *code, unsigned len, int vector);
+/*
+ * The stream loaded (load_directed) from h.init must end on both engines (within the loop
+ * limit: a miscompile that loops fails, it does not hang) and agree, with the host too if
+ * host; a failure names the test.
+ */
+void check_directed_in(const char *test, bool host);
+#define check_directed(host) check_directed_in(__func__, host)
+/* Load code and check it (check_directed, with the host); it must end at vector (-1: XG_END). */
+void run_directed_in(const char *test, const uint8_t *code, unsigned len, int vector);
+#define run_directed(code, len, vector) run_directed_in(__func__, code, len, vector)
 int group_setup(void **state);
 
 /* The directed cases: registers (directed-regs.c), faults (directed-faults.c), pages. */

@@ -87,6 +87,21 @@ static void test_faults(void **state)
     assert_true(h.host_faults >= STREAMS / 50);
 }
 
+/*
+ * The harness's loop limit: a stream that jumps to itself (as a miscompile might) stops on
+ * both engines, not ended, so check_directed fails on it instead of hanging.
+ */
+static void test_loop_is_stopped(void **state)
+{
+    static const uint8_t jmp_self[] = {0xeb, 0xfe};
+
+    load_directed(jmp_self, sizeof(jmp_self));
+    assert_false(run(true, &h.jit));
+    assert_false(run(false, &h.interp));
+    assert_false(h.jit.ended || h.jit.triple_fault);
+    assert_false(h.interp.ended || h.interp.triple_fault);
+}
+
 /* `make fuzz-jit-x86`: all groups, time-based seeds, DIFFTEST_SECONDS seconds. */
 static int fuzz(long seconds, uint64_t seed)
 {
@@ -138,6 +153,7 @@ int main(void)
         cmocka_unit_test(test_cross_page_insn_sees_next_page_stores),
         cmocka_unit_test(test_cross_page_insn_sees_a_remap),
         cmocka_unit_test(test_load_range_sees_a_remap),
+        cmocka_unit_test(test_loop_is_stopped),
     };
     const char *secs = getenv("DIFFTEST_SECONDS"), *seed = getenv("DIFFTEST_SEED");
 
