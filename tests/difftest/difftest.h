@@ -76,6 +76,16 @@ bool run(bool jit, ArchState *out);
 void print_stream(void);
 int report_diff(const ArchState *a, const ArchState *b);
 bool check_seed(uint64_t seed, unsigned groups);
+/* n instructions of code into h.code; with a fixed random state from seed into h.init. */
+void load_code(const uint32_t *code, size_t n);
+void load_directed(const uint32_t *code, size_t n, uint64_t seed);
+/* Run the loaded code from h.init on one engine; fail (naming what) if it loops. */
+void run_to_wfi(bool jit, const char *what);
+/* The last runs' states must agree; else print both and the stream, and fail. */
+void compare_engines(const char *what);
+/* Both engines from h.init: each reaches its WFI and they agree. */
+void run_engines(const char *what);
+/* load_code, then run_engines. */
 void run_both(const uint32_t *code, size_t n);
 void run_vector_loop(const uint32_t *code, size_t n, const ArchState *init);
 bool loop_mask(uint32_t *regs, uint32_t *dirty);

@@ -16,19 +16,9 @@
 /* Run code from a fixed random state with mstatus.FS = fs on both engines; they must agree. */
 static void run_directed(const uint32_t *code, unsigned n, unsigned fs)
 {
-    GenRng r = {.s = 0x5eed | 1};
-
-    memcpy(h.code, code, n * 4);
-    h.code_size = n * 4;
-    make_init(&r, &h.init);
+    load_directed(code, n, 0x5eed);
     h.init.mstatus = (uint64_t)fs << 13;
-    assert_true(run(true, &h.jit));
-    assert_true(run(false, &h.interp));
-    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
-        report_diff(&h.interp, &h.jit);
-        print_stream();
-        fail_msg("engines disagree on a directed FS stream");
-    }
+    run_engines("a directed FS stream");
 }
 
 /*
@@ -105,28 +95,28 @@ void test_fp_loop_regs(void **state)
 #define CANON_D 0x7ff8000000000000ULL
 #define ONE_D 0x3ff0000000000000ULL
 
+/* Code from the random state of seed with FS Dirty, frm = RNE and fflags as given. */
+static void load_fp_code(const uint32_t *code, size_t n, uint64_t seed, unsigned fflags)
+{
+    load_directed(code, n, seed);
+    h.init.mstatus = MSTATUS_FS;
+    h.init.frm = 0;
+    h.init.fflags = fflags;
+}
+
 /* One FP record op f1 = f2 op f3 from frm = RNE and fflags = NX (the inline SSE path's
  * precondition), run by both engines (they must agree); returns the JIT's fflags.
  * run_fp_from starts from the fflags given. */
 static unsigned run_fp_from(uint32_t insn, uint64_t a, uint64_t b, unsigned fflags)
 {
     const uint32_t code[] = {insn, WFI};
-    GenRng r = {.s = 0x5eed | 1};
+    char what[16];
 
-    memcpy(h.code, code, sizeof(code));
-    h.code_size = sizeof(code);
-    make_init(&r, &h.init);
-    h.init.mstatus = MSTATUS_FS;
-    h.init.frm = 0;
-    h.init.fflags = fflags;
+    load_fp_code(code, ARRAY_SIZE(code), 0x5eed, fflags);
     h.init.f[2] = a;
     h.init.f[3] = b;
-    assert_true(run(true, &h.jit));
-    assert_true(run(false, &h.interp));
-    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
-        report_diff(&h.interp, &h.jit);
-        fail_msg("engines disagree on %08x", insn);
-    }
+    snprintf(what, sizeof(what), "%08x", insn);
+    run_engines(what);
     assert_int_equal(h.jit.pc, RAM_BASE + 8); /* no trap */
     return h.jit.fflags;
 }
@@ -194,20 +184,12 @@ void test_sse_dyn_frm(void **state)
                              ADDI(7, 0, 1),
                              J_M20,
                              WFI};
-    GenRng r = {.s = 0x5eed | 1};
 
-    memcpy(h.code, code, sizeof(code));
-    h.code_size = sizeof(code);
-    make_init(&r, &h.init);
-    h.init.mstatus = MSTATUS_FS;
-    h.init.frm = 0;
-    h.init.fflags = FPU_NX;
+    load_fp_code(code, ARRAY_SIZE(code), 0x5eed, FPU_NX);
     h.init.x[7] = 0;
     h.init.f[2] = ONE_D;
     h.init.f[3] = 0x3ca8000000000000ULL; /* 3 * 2^-54 */
-    assert_true(run(true, &h.jit));
-    assert_true(run(false, &h.interp));
-    assert_memory_equal(&h.interp, &h.jit, sizeof(ArchState));
+    run_engines("the frm change");
     assert_int_equal(h.jit.pc, RAM_BASE + 28);
     assert_int_equal(h.jit.x[6], ONE_D + 1);
     assert_int_equal(h.jit.f[1], ONE_D);
@@ -226,13 +208,9 @@ void test_fp_guard_once(void **state)
                               FOP(0x01, 4, 2, 3, RM_DYN), WFI};
     const uint32_t loop[] = {ADDI(0, 0, 0), FOP(0x01, 1, 1, 3, RM_DYN), ADDI(7, 7, -1),
                              0xfe039ce3u /* bne x7, x0, .-8 */, WFI};
-    GenRng r = {.s = 0x6a7d | 1};
     uint32_t regs, dirty;
 
-    make_init(&r, &h.init);
-    h.init.mstatus = MSTATUS_FS;
-    h.init.frm = 0;
-    h.init.fflags = FPU_NX;
+    load_fp_code(block, ARRAY_SIZE(block), 0x6a7d, FPU_NX);
     h.init.f[1] = h.init.f[2] = ONE_D;
     h.init.f[3] = 0x3ca8000000000000ULL; /* 3 * 2^-54 */
     h.init.x[7] = 3;

@@ -277,30 +277,60 @@ bool check_seed(uint64_t seed, unsigned groups)
     return false;
 }
 
-/* Both engines from h.init; they must agree. */
-void run_both(const uint32_t *code, size_t n)
+void load_code(const uint32_t *code, size_t n)
 {
     memcpy(h.code, code, n * 4);
     h.code_size = n * 4;
-    assert_true(run(true, &h.jit));
-    assert_true(run(false, &h.interp));
-    assert_memory_equal(&h.interp, &h.jit, sizeof(ArchState));
+}
+
+void load_directed(const uint32_t *code, size_t n, uint64_t seed)
+{
+    GenRng r = {.s = seed | 1};
+
+    load_code(code, n);
+    make_init(&r, &h.init);
+}
+
+void compare_engines(const char *what)
+{
+    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
+        report_diff(&h.interp, &h.jit);
+        print_stream();
+        fail_msg("engines disagree on %s", what);
+    }
+}
+
+void run_to_wfi(bool jit, const char *what)
+{
+    if (!run(jit, jit ? &h.jit : &h.interp)) {
+        fail_msg("%s: the %s did not reach its WFI in %d instructions", what,
+                 jit ? "JIT" : "interpreter", LOOP_INSNS);
+    }
+}
+
+void run_engines(const char *what)
+{
+    run_to_wfi(true, what);
+    run_to_wfi(false, what);
+    compare_engines(what);
+}
+
+void run_both(const uint32_t *code, size_t n)
+{
+    load_code(code, n);
+    run_engines("the stream");
 }
 
 /* Run code (vsetivli, a loop back to LOOP, WFI) from state init on both engines; compare. */
 void run_vector_loop(const uint32_t *code, size_t n, const ArchState *init)
 {
     h.cpu->ext_v = true;
-    memcpy(h.code, code, n * 4);
-    h.code_size = n * 4;
+    load_code(code, n);
     h.init = *init;
-    assert_true(run(true, &h.jit));
-    assert_true(run(false, &h.interp));
+    run_to_wfi(true, "the vector loop");
+    run_to_wfi(false, "the vector loop");
     h.cpu->ext_v = false;
-    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
-        report_diff(&h.interp, &h.jit);
-        fail_msg("engines disagree on the vector loop");
-    }
+    compare_engines("the vector loop");
 }
 
 /* The loop-mode registers of the block at LOOP, as a mask, and the mask of their dirty ones. */
