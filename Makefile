@@ -120,21 +120,24 @@ $(X86_UNIT_BINS): $(BUILD)/tests/unit/%: tests/unit/%.c $(X86_LIB_OBJS)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(X86_LIB_OBJS) $(LDLIBS) -lcmocka
 
-# Differential test of the two engines (tests/difftest); it runs with the unit tests.
+# Differential test of the two engines (tests/difftest); it runs with the unit tests. Each
+# file is its own object (the generic rule), so its .d names every header it includes.
 DIFFTEST_SRCS := $(wildcard tests/difftest/*.c)
+DIFFTEST_OBJS := $(DIFFTEST_SRCS:%.c=$(BUILD)/%.o)
 DIFFTEST_BIN := $(BUILD)/tests/unit/test-difftest
-$(DIFFTEST_BIN): $(DIFFTEST_SRCS) $(wildcard tests/difftest/*.h) $(LIB_OBJS)
+$(DIFFTEST_BIN): $(DIFFTEST_OBJS) $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(CFLAGS) -MF $@.d -o $@ $(DIFFTEST_SRCS) $(LIB_OBJS) $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS) -o $@ $(DIFFTEST_OBJS) $(LIB_OBJS) $(LDLIBS) -lcmocka
 
 # Differential test of the x86 engines and the host (tests/difftest-x86); with the unit tests.
 DIFFTEST_X86_SRCS := $(wildcard tests/difftest-x86/*.c)
+DIFFTEST_X86_OBJS := $(DIFFTEST_X86_SRCS:%.c=$(BUILD)/%.o)
 DIFFTEST_X86_BIN := $(BUILD)/tests/unit/test-difftest-x86
-$(DIFFTEST_X86_BIN): $(DIFFTEST_X86_SRCS) $(wildcard tests/difftest-x86/*.h) tests/difftest/kicks.h $(X86_LIB_OBJS)
+$(DIFFTEST_X86_BIN): $(DIFFTEST_X86_OBJS) $(X86_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(CFLAGS) -MF $@.d -o $@ $(DIFFTEST_X86_SRCS) $(X86_LIB_OBJS) $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS) -o $@ $(DIFFTEST_X86_OBJS) $(X86_LIB_OBJS) $(LDLIBS) -lcmocka
 
 # The decoder's unit test again with the decoder under UBSan (it may shift no negative value).
 DECODE_SRCS := $(wildcard target/riscv/decode*.c)
@@ -145,8 +148,13 @@ $(BUILD)/tests/unit/test-decode-ubsan: tests/unit/test-decode.c $(DECODE_SRCS) $
 	    tests/unit/test-decode.c $(DECODE_SRCS) \
 	    $(filter-out $(DECODE_SRCS:%.c=$(BUILD)/%.o),$(LIB_OBJS)) $(LDLIBS) -lcmocka
 
-# `make unit` builds and runs the unit tests; unit-bins only builds them.
-unit-bins: $(UNIT_BINS) $(DIFFTEST_BIN) $(DIFFTEST_X86_BIN) $(BUILD)/tests/unit/test-decode-ubsan
+# `make unit` builds and runs the unit tests; unit-bins only builds them. tests/run runs every
+# build/tests/unit/test-*: a binary whose source is gone (a test renamed or removed) is deleted
+# here, so an old tree runs the tests a fresh clone runs.
+TEST_BINS := $(UNIT_BINS) $(DIFFTEST_BIN) $(DIFFTEST_X86_BIN) $(BUILD)/tests/unit/test-decode-ubsan
+STALE_TEST_BINS := $(filter-out $(TEST_BINS),$(filter-out %.d,$(wildcard $(BUILD)/tests/unit/test-*)))
+unit-bins: $(TEST_BINS)
+	$(if $(STALE_TEST_BINS),$(Q)rm -f $(STALE_TEST_BINS) $(STALE_TEST_BINS:=.d))
 
 unit: unit-bins
 	tests/run --only-unit
@@ -182,7 +190,7 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(DIFFTEST_OBJS:.o=.d) $(DIFFTEST_X86_OBJS:.o=.d)
 
 # Guest images, built into a cache outside the tree (~/.cache/kestrel/images) and rebuilt only
 # when an input changes: the busybox Linux (kernel, initramfs, ext4 disk; ~12 min the first
@@ -241,6 +249,7 @@ SECONDS ?= 60
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_BINS := $(FUZZ_SRCS:%.c=$(BUILD)/%)
+-include $(FUZZ_BINS:=.d)
 
 .PHONY: asan-build tsan-build fuzz-build check-asan check-tsan fuzz
 asan-build:
@@ -255,10 +264,10 @@ fuzz-build:
 
 # A change of the ignore list changes the instrumented objects.
 ifneq ($(filter build-asan build-fuzz,$(BUILD)),)
-$(OBJS) $(UNIT_BINS): $(SAN_IGNORE)
+$(OBJS) $(UNIT_BINS) $(DIFFTEST_OBJS) $(DIFFTEST_X86_OBJS): $(SAN_IGNORE)
 endif
 ifeq ($(BUILD),build-tsan)
-$(OBJS) $(UNIT_BINS): $(TSAN_IGNORE)
+$(OBJS) $(UNIT_BINS) $(DIFFTEST_OBJS) $(DIFFTEST_X86_OBJS): $(TSAN_IGNORE)
 endif
 
 .PHONY: fuzz-harnesses
