@@ -184,7 +184,7 @@ format:
 format-check:
 	@echo "  FORMAT  (clang-format --dry-run)"
 	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(DIFFTEST_SRCS) \
-	    $(wildcard tests/difftest/*.h) $(DIFFTEST_X86_SRCS) \
+	    $(wildcard tests/difftest/*.h) $(DIFFTEST_X86_SRCS) $(wildcard tests/difftest-x86/*.h) \
 	    $(shell find include -name '*.h')
 
 clean:
