@@ -59,18 +59,23 @@ void tlb_jit_hints_clear(CPUTLB *tlb, unsigned idxmap)
             memset(h->h.lim, 0, sizeof(h->h.lim));
             memset(h->h.thrash, 0, sizeof(h->h.thrash));
             memset(h->st.lim, 0, sizeof(h->st.lim));
+            h->st_filled = 0;
         }
     }
 }
 
-/* Empty the slots of h whose range holds page. */
-static void jit_hints_drop_page(JitLoadHints *h, uint64_t page)
+/* Empty the slots of h whose range holds page; false if no slot holds a range now. */
+static bool jit_hints_drop_page(JitLoadHints *h, uint64_t page)
 {
+    bool left = false;
+
     for (int i = 0; i < JIT_HINT_SLOTS; i++) {
         if (h->lim[i] && page - h->lo[i] < h->hi[i] - h->lo[i]) {
             h->lim[i] = 0;
         }
+        left |= h->lim[i] != 0;
     }
+    return left;
 }
 
 void tlb_jit_hints_age(CPUTLB *tlb, uint64_t now)
@@ -152,7 +157,10 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
             continue;
         }
         jit_hints_drop_page(&tlb->jit_hint[mmu_idx].h, page);
-        jit_hints_drop_page(&tlb->jit_hint[mmu_idx].st, page);
+        if (tlb->jit_hint[mmu_idx].st_filled) {
+            tlb->jit_hint[mmu_idx].st_filled =
+                jit_hints_drop_page(&tlb->jit_hint[mmu_idx].st, page);
+        }
         if (entry_maps(e, page)) {
             memset(e, 0xff, sizeof(*e));
         }
@@ -212,6 +220,7 @@ void tlb_set_notdirty(CPUState *cs, hwaddr page)
         /* The store ranges say virtual pages, not which frame: all go (a new code page is
          * rare). */
         memset(tlb->jit_hint[m].st.lim, 0, sizeof(tlb->jit_hint[m].st.lim));
+        tlb->jit_hint[m].st_filled = 0;
         for (int i = 0; i < CPU_TLB_SIZE; i++) {
             uint64_t *w = &tlb->table[m][i].addr_write;
             if (tlb->paddr[m][i] == page && tag_fast_write(*w)) {
@@ -236,10 +245,8 @@ static bool jit_store_hints_used(CPUTLB *tlb)
     unsigned modes = __atomic_load_n(&tlb->filled_modes, __ATOMIC_RELAXED);
 
     for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
-        for (int i = 0; (modes & (1u << m)) && i < JIT_HINT_SLOTS; i++) {
-            if (__atomic_load_n(&tlb->jit_hint[m].st.lim[i], __ATOMIC_RELAXED)) {
-                return true;
-            }
+        if ((modes & (1u << m)) && __atomic_load_n(&tlb->jit_hint[m].st_filled, __ATOMIC_RELAXED)) {
+            return true;
         }
     }
     return false;

@@ -252,6 +252,10 @@ static void emit_hint_miss(X86Buf *b, int32_t tag_off)
     x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
     x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, tag_off));
     miss = x86_jcc(b, X86_CC_NE, NULL);
+    if (tag_off == offsetof(CPUTLBEntry, addr_write)) { /* the context's st_filled, first */
+        x86_mov_mi(
+            b, x86_mem(JIT_DTLB, (int32_t)(JIT_HINT_BIAS + offsetof(JitModeHints, st_filled))), 1);
+    }
     x86_mov_rm(b, true, X86_RDX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
     emit_hint_range(b);
     x86_mov_rm(b, true, X86_RCX, hint_field(offsetof(JitLoadHints, hi)));

@@ -118,6 +118,7 @@ void test_load_range(void **state);
 void test_load_range_shared_slot(void **state);
 void test_load_range_dropped(void **state);
 void test_store_range_smc(void **state);
+void test_store_range_flag(void **state);
 void test_load_thrash(void **state);
 void test_sext32_known(void **state);
 void test_mv_mul(void **state);

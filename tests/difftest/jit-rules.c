@@ -6,6 +6,7 @@
  * rotated loop's side exit, a loop block's exits (exit_request, unlinked back edge), tiered
  * compilation.
  */
+#include "accel/tcg/cputlb.h"
 #include "difftest.h"
 
 /*
@@ -199,6 +200,57 @@ void test_store_range_smc(void **state)
     h.init.x[11] = 1;
     run_both(code, ARRAY_SIZE(code));
     assert_int_equal(h.jit.x[10], h.init.x[10] + 1 + 100);
+}
+
+/* Whether the data context's store sites hold a range, by the slots themselves. */
+static bool store_slots_used(void)
+{
+    const JitLoadHints *st = &h.cpu->tlb.jit_hint[h.cpu->tlb.data_mmu_idx].st;
+
+    for (int i = 0; i < JIT_HINT_SLOTS; i++) {
+        if (st->lim[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * JitModeHints.st_filled, which tlb_page_fast_writable_elsewhere asks instead of every slot,
+ * is set while a store site holds a range and cleared with the last one: when the page is
+ * flushed, when a page becomes code (tlb_set_notdirty) and when the TLB is flushed. The
+ * answer for a page nothing maps (0x1000) is the store ranges' alone. The harness's hart,
+ * never realized, is put in the vCPU list for the test (one vCPU: the JIT's choices stay).
+ */
+void test_store_range_flag(void **state)
+{
+    const uint32_t code[] = {ADDI(5, 0, 10), 0x0063a023u /* LOOP: sw x6, 0(x7) */, ADDI(5, 5, -1),
+                             0xfe029ce3u /* bne x5, x0, LOOP */, WFI};
+    const uint64_t *filled;
+    CPUState *cs = &h.cpu->parent_obj;
+
+    load_directed(code, ARRAY_SIZE(code), 0x5f1a);
+    h.init.x[7] = WINDOW;
+    assert_null(first_cpu);
+    first_cpu = cs;
+    for (int how = 0; how < 3; how++) {
+        run_to_wfi(true, "the store loop");
+        filled = &h.cpu->tlb.jit_hint[h.cpu->tlb.data_mmu_idx].st_filled;
+        assert_true(store_slots_used());
+        assert_true(*filled);
+        assert_true(tlb_page_fast_writable_elsewhere(NULL, 0x1000));
+        if (how == 0) {
+            tlb_flush_page(cs, WINDOW);
+        } else if (how == 1) {
+            tlb_set_notdirty(cs, 0x1000);
+        } else {
+            tlb_flush(cs);
+        }
+        assert_false(store_slots_used());
+        assert_false(*filled);
+        assert_false(tlb_page_fast_writable_elsewhere(NULL, 0x1000));
+    }
+    first_cpu = NULL;
 }
 
 /*

@@ -381,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_load_range_shared_slot),
         cmocka_unit_test(test_load_range_dropped),
         cmocka_unit_test(test_store_range_smc),
+        cmocka_unit_test(test_store_range_flag),
         cmocka_unit_test(test_load_thrash),
         cmocka_unit_test(test_sext32_known),
         cmocka_unit_test(test_mv_mul),

@@ -124,7 +124,11 @@ typedef struct JitModeHints {
      * counts them as fast-writable).
      */
     JitLoadHints st;
-    uint8_t pad[CPU_TLB_SIZE * sizeof(CPUTLBEntry) - 2 * sizeof(JitLoadHints)];
+    /* Nonzero while a slot of st may hold a range: hint_miss_store sets it before it takes
+     * a page in, and the owner clears it with the last range (cputlb.c), so another vCPU
+     * asks one word, not every slot (tlb_page_fast_writable_elsewhere). */
+    uint64_t st_filled;
+    uint8_t pad[CPU_TLB_SIZE * sizeof(CPUTLBEntry) - 2 * sizeof(JitLoadHints) - sizeof(uint64_t)];
 } JitModeHints;
 
 typedef struct CPUTLB {
