@@ -43,20 +43,15 @@ void test_cross_page_insn_sees_next_page_stores(void **state)
 void test_cross_page_insn_sees_a_remap(void **state)
 {
     static const uint8_t tail[] = {0xb8, 0x44, 0x33, 0x22, 0x11}; /* mov eax, 0x11223344 */
-    XGenRng r = {.s = 0x5eed};
     uint64_t page2 = PA(XG_CODE) + 0x1000, other = 0x18000;
+    uint8_t code[0xffd + sizeof(tail)];
     TranslationBlock *tb;
     uint8_t *ram;
 
-    make_init(&r, &h.init);
-    memset(&h.s, 0, sizeof(h.s));
-    memset(h.s.code, 0x90, 0xffd);
-    memcpy(h.s.code, (const uint8_t[]){0xe9, 0xf8, 0x0f, 0x00, 0x00}, 5); /* jmp 0xffd */
-    memcpy(h.s.code + 0xffd, tail, sizeof(tail));
-    h.s.code[0x1002] = 0xe9; /* jmp XG_END */
-    uint32_t rel = (uint32_t)(XG_END - (XG_CODE + 0x1007));
-    memcpy(h.s.code + 0x1003, &rel, 4);
-    h.s.size = 0x1007;
+    memset(code, 0x90, sizeof(code));
+    memcpy(code, (const uint8_t[]){0xe9, 0xf8, 0x0f, 0x00, 0x00}, 5); /* jmp 0xffd */
+    memcpy(code + 0xffd, tail, sizeof(tail));
+    load_directed(code, sizeof(code));
     assert_true(run(true, &h.jit));
     assert_int_equal(h.jit.regs[R_EAX], 0x11223344);
     tb = tb_lookup_phys(PA(XG_CODE) + 0xffd);

@@ -286,8 +286,7 @@ void test_load_thrash(void **state)
     h.init.x[12] = WINDOW - 0x1000;
     h.init.x[6] = h.init.x[9] = 0;
     h.init.x[7] = 10000;
-    memcpy(h.code, code, sizeof(code));
-    h.code_size = sizeof(code);
+    load_code(code, ARRAY_SIZE(code));
     assert_true(run(true, &h.jit));
     for (int i = 0; i < JIT_HINT_SLOTS; i++) {
         most = MAX(most, h.cpu->tlb.jit_hint[h.cpu->tlb.data_mmu_idx].h.thrash[i]);
@@ -508,8 +507,7 @@ void test_loop_exit_request(void **state)
 #endif
     make_init(&r, &h.init);
     h.init.x[5] = 1;
-    memcpy(h.code, code, sizeof(code));
-    h.code_size = sizeof(code);
+    load_code(code, ARRAY_SIZE(code));
     assert_false(run(true, &h.jit)); /* stopped by a kick after LOOP_INSNS */
     assert_true(loop_mask(&regs, &dirty));
     assert_int_equal(h.cpu->env.pc, LOOP);
@@ -545,13 +543,10 @@ static TranslationBlock *run_counted_loop(unsigned k)
 {
     const uint32_t code[] = {ADDI(5, 0, k), 0x0040006fu /* j LOOP */, ADDI(5, 5, -1),
                              0xfe029ee3u /* bne x5, x0, LOOP */, WFI};
-    GenRng r = {.s = 0x71e4 | 1};
     TranslationBlock *tb;
 
-    memcpy(h.code, code, sizeof(code));
-    h.code_size = sizeof(code);
-    make_init(&r, &h.init);
-    assert_true(run(true, &h.jit));
+    load_directed(code, ARRAY_SIZE(code), 0x71e4);
+    run_to_wfi(true, "the counted loop");
     assert_int_equal(h.jit.x[5], 0);
     assert_int_equal(h.jit.instret, h.init.instret + 2 + 2 * k + 1);
     tb = tb_lookup_phys(RAM_BASE + 8);

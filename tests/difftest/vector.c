@@ -25,25 +25,19 @@ void test_vector_in_block(void **state)
         0x020e7187u,      /* vle64.v v3, (x28): element 1 faults */
         WFI,
     };
-    GenRng r = {.s = 0x5eed | 1};
     TranslationBlock *tb;
 
     h.cpu->ext_v = true;
-    memcpy(h.code, code, sizeof(code));
-    h.code_size = sizeof(code);
-    make_init(&r, &h.init);
+    load_directed(code, ARRAY_SIZE(code), 0x5eed);
     h.init.mstatus = MSTATUS_FS | (1ULL << 9); /* VS Initial */
-    assert_true(run(true, &h.jit));
+    run_to_wfi(true, "the vector block");
     tb = tb_lookup_phys(RAM_BASE);
     assert_non_null(tb);
     assert_non_null(tb->jit_code);
     assert_true(!tb->jit_tail || tb->jit_tail->pc == RAM_BASE + 4 * (ARRAY_SIZE(code) - 1));
-    assert_true(run(false, &h.interp));
+    run_to_wfi(false, "the vector block");
     h.cpu->ext_v = false;
-    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
-        report_diff(&h.interp, &h.jit);
-        fail_msg("engines disagree on the vector block");
-    }
+    compare_engines("the vector block");
     assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
     assert_int_equal(h.jit.mepc, RAM_BASE + 32);
     assert_int_equal(h.jit.mtval, RAM_END);
@@ -85,21 +79,15 @@ void test_vector_inline(void **state)
         0x020e5407u, /* vle16.v v8, (x28): element 4 faults */
         WFI,
     };
-    GenRng r = {.s = 0x5eed | 1};
     uint8_t v1[16], v2[16];
 
     h.cpu->ext_v = true;
-    memcpy(h.code, code, sizeof(code));
-    h.code_size = sizeof(code);
-    make_init(&r, &h.init);
+    load_directed(code, ARRAY_SIZE(code), 0x5eed);
     h.init.mstatus = MSTATUS_FS | MSTATUS_VS; /* VS Dirty: the inline forms' condition */
-    assert_true(run(true, &h.jit));
-    assert_true(run(false, &h.interp));
+    run_to_wfi(true, "the inline vector forms");
+    run_to_wfi(false, "the inline vector forms");
     h.cpu->ext_v = false;
-    if (memcmp(&h.interp, &h.jit, sizeof(ArchState))) {
-        report_diff(&h.interp, &h.jit);
-        fail_msg("engines disagree on the inline vector forms");
-    }
+    compare_engines("the inline vector forms");
     assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
     assert_int_equal(h.jit.mepc, RAM_BASE + 4 * 14);
     assert_int_equal(h.jit.vstart, 4);
