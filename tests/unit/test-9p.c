@@ -473,14 +473,46 @@ static void create_file(Fixture *f, uint32_t dirfid, uint32_t newfid, const char
     expect_ok(f, T_LCREATE);
 }
 
+/*
+ * The root walked to newfid, opened as a directory and read (its first 4 KiB of entries):
+ * the reply at its first entry, the entries ending at *end.
+ */
+static P9Reader readdir_root(Fixture *f, uint32_t newfid, size_t *end)
+{
+    static const char *const none[] = {NULL};
+    P9Reader r;
+
+    walk_ok(f, 0, newfid, 0, none);
+    lopen_begin(newfid, O_RDONLY | O_DIRECTORY);
+    expect_ok(f, T_LOPEN);
+    msg_begin(T_READDIR);
+    p9w_u32(&msg, newfid);
+    p9w_u64(&msg, 0);
+    p9w_u32(&msg, 4096);
+    r = expect_ok(f, T_READDIR);
+    *end = p9r_u32(&r);
+    *end += r.pos;
+    return r;
+}
+
+/* The next entry's name (the caller frees it); NULL at the end, or with r->err if malformed. */
+static char *dirent_name(P9Reader *r, size_t end)
+{
+    if (r->pos >= end || r->err) {
+        return NULL;
+    }
+    p9r_data(r, P9_QID_SIZE + 8 + 1);
+    return p9r_str(r);
+}
+
 static void test_io_roundtrip(void **state)
 {
     Fixture *f = *state;
-    static const char *const none[] = {NULL};
     char path[160], buf[16] = "";
     bool seen_f = false, seen_hello = false;
     P9Reader r;
     uint32_t n;
+    size_t end;
     struct stat st;
 
     create_file(f, 0, 1, "f");
@@ -505,23 +537,10 @@ static void test_io_roundtrip(void **state)
     assert_int_equal(st.st_mode & 07777, 0640); /* the guest's mode, not our umask's */
 
     /* readdir of the root */
-    walk_ok(f, 0, 2, 0, none);
-    lopen_begin(2, O_RDONLY | O_DIRECTORY);
-    expect_ok(f, T_LOPEN);
-    msg_begin(T_READDIR);
-    p9w_u32(&msg, 2);
-    p9w_u64(&msg, 0);
-    p9w_u32(&msg, 4096);
-    r = expect_ok(f, T_READDIR);
-    n = p9r_u32(&r);
-    for (size_t end = r.pos + n; r.pos < end && !r.err;) {
-        char *name;
-
-        p9r_data(&r, P9_QID_SIZE + 8 + 1);
-        name = p9r_str(&r);
-        seen_f |= name && !strcmp(name, "f");
-        seen_hello |= name && !strcmp(name, "hello");
-        free(name);
+    r = readdir_root(f, 2, &end);
+    for (char *name; (name = dirent_name(&r, end)); free(name)) {
+        seen_f |= !strcmp(name, "f");
+        seen_hello |= !strcmp(name, "hello");
     }
     assert_false(r.err);
     assert_true(seen_f && seen_hello);
@@ -631,10 +650,10 @@ static void read_text(const char *path, char *buf, size_t size)
 static void test_mapped_file(void **state)
 {
     Fixture *f = *state;
-    static const char *const meta[] = {".virtfs_metadata"}, *const none[] = {NULL};
+    static const char *const meta[] = {".virtfs_metadata"};
     char path[160], text[128];
     P9Reader r;
-    uint32_t n;
+    size_t end;
 
     create_file(f, 0, 1, "f");
     snprintf(path, sizeof(path), "%s/.virtfs_metadata/f", f->share);
@@ -658,24 +677,11 @@ static void test_mapped_file(void **state)
     p9w_u32(&msg, 0755);
     p9w_u32(&msg, 0);
     expect_errno(f, EINVAL);
-    walk_ok(f, 0, 3, 0, none);
-    lopen_begin(3, O_RDONLY | O_DIRECTORY);
-    expect_ok(f, T_LOPEN);
-    msg_begin(T_READDIR);
-    p9w_u32(&msg, 3);
-    p9w_u64(&msg, 0);
-    p9w_u32(&msg, 4096);
-    r = expect_ok(f, T_READDIR);
-    n = p9r_u32(&r);
-    for (size_t end = r.pos + n; r.pos < end && !r.err;) {
-        char *name;
-
-        p9r_data(&r, P9_QID_SIZE + 8 + 1);
-        name = p9r_str(&r);
-        assert_non_null(name);
+    r = readdir_root(f, 3, &end);
+    for (char *name; (name = dirent_name(&r, end)); free(name)) {
         assert_null(strstr(name, "virtfs_metadata"));
-        free(name);
     }
+    assert_false(r.err);
 
     /* A rename carries the metadata along. */
     msg_begin(74); /* Trenameat */

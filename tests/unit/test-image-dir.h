@@ -1,6 +1,7 @@
 /*
  * A scratch directory for unit tests that build disk images (often with qemu-img): the
- * group setup makes it, the teardown closes every BlockBackend and removes it. Define
+ * group setup makes it, the teardown closes every BlockBackend and removes it; and a check
+ * of what an image reads back. Define
  * IMAGE_DIR_TEMPLATE ("/tmp/kestrel-test-NAME-XXXXXX") before including this file.
  */
 #ifndef TESTS_UNIT_TEST_IMAGE_DIR_H
@@ -58,6 +59,21 @@ static inline void PRINTF_FMT(1, 2) sh(const char *fmt, ...)
     }
     free(full);
     free(cmd);
+}
+
+/* len bytes at off of blk must all read as pattern. */
+static inline void assert_read(BlockBackend *blk, uint64_t off, size_t len, int pattern)
+{
+    uint8_t *buf = xmalloc(len);
+
+    assert_int_equal(blk_pread(blk, off, buf, len), 0);
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] != pattern) {
+            fail_msg("byte %zu at %#llx: %#x, want %#x", i, (unsigned long long)off, buf[i],
+                     pattern);
+        }
+    }
+    free(buf);
 }
 
 #endif

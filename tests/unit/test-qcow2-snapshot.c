@@ -29,20 +29,6 @@ static void write_pattern(BlockBackend *blk, uint64_t off, size_t len, int patte
     free(buf);
 }
 
-static void assert_read(BlockBackend *blk, uint64_t off, size_t len, int pattern)
-{
-    uint8_t *buf = xmalloc(len);
-
-    assert_int_equal(blk_pread(blk, off, buf, len), 0);
-    for (size_t i = 0; i < len; i++) {
-        if (buf[i] != pattern) {
-            fail_msg("byte %zu at %#llx: %#x, want %#x", i, (unsigned long long)off, buf[i],
-                     pattern);
-        }
-    }
-    free(buf);
-}
-
 static uint8_t *make_vmstate(size_t len)
 {
     uint8_t *buf = xmalloc(len);

@@ -74,20 +74,6 @@ static void write_both(BlockBackend *q, BlockBackend *r, uint64_t off, size_t le
     free(buf);
 }
 
-static void assert_read(BlockBackend *blk, uint64_t off, size_t len, int pattern)
-{
-    uint8_t *buf = xmalloc(len);
-
-    assert_int_equal(blk_pread(blk, off, buf, len), 0);
-    for (size_t i = 0; i < len; i++) {
-        if (buf[i] != pattern) {
-            fail_msg("byte %zu at %#llx: %#x, want %#x", i, (unsigned long long)off, buf[i],
-                     pattern);
-        }
-    }
-    free(buf);
-}
-
 static void test_read_qemu_image(void **state)
 {
     BlockBackend *blk;
