@@ -53,6 +53,17 @@ static void error_deliver(Error **errp, Error *err)
     *errp = err;
 }
 
+/* The message of fmt (fmt itself if the host cannot format it: no error is lost for that). */
+static char *error_format(const char *fmt, va_list ap)
+{
+    char *msg;
+
+    if (vasprintf(&msg, fmt, ap) < 0) {
+        msg = xstrdup(fmt);
+    }
+    return msg;
+}
+
 static Error *error_new(const char *file, int line, char *msg)
 {
     Error *err = xzalloc(sizeof(*err));
@@ -71,9 +82,7 @@ void error_setg_internal(Error **errp, const char *file, int line, const char *f
         return;
     }
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0) {
-        msg = xstrdup(fmt);
-    }
+    msg = error_format(fmt, ap);
     va_end(ap);
     error_deliver(errp, error_new(file, line, msg));
 }
@@ -88,9 +97,7 @@ void error_setg_errno_internal(Error **errp, const char *file, int line, int os_
         return;
     }
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0) {
-        msg = xstrdup(fmt);
-    }
+    msg = error_format(fmt, ap);
     va_end(ap);
     char *full = xasprintf("%s: %s", msg, strerror(os_errno));
     free(msg);
@@ -106,9 +113,7 @@ void error_prepend(Error **errp, const char *fmt, ...)
         return;
     }
     va_start(ap, fmt);
-    if (vasprintf(&prefix, fmt, ap) < 0) {
-        prefix = xstrdup(fmt);
-    }
+    prefix = error_format(fmt, ap);
     va_end(ap);
     Error *err = *errp;
     char *msg = xasprintf("%s%s", prefix, err->msg);
