@@ -18,7 +18,6 @@
 
 #define GUEST_BASE 0x28000000 /* S file page, then guest files 1 and 2 */
 
-static RISCVCPU *cpu;
 static DeviceState *guest[3];
 
 static int setup(void **state)

@@ -16,26 +16,11 @@
 #include "test-csr-access.h"
 #include "util/timer.h"
 
-static RISCVCPU *cpu;
 static uint64_t fake_time;
 
 static uint64_t read_fake_time(void *opaque)
 {
     return *(uint64_t *)opaque;
-}
-
-static int setup(void **state)
-{
-    cpu = RISCV_CPU(object_new(TYPE_RISCV_CPU_RV64));
-    env = &cpu->env;
-    riscv_cpu_reset(cpu);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    object_unref(OBJECT(cpu));
-    return 0;
 }
 
 /* csrrw: old value, or UINT64_MAX if the access raised an exception. */
@@ -541,7 +526,7 @@ static void test_gdb_registers(void **state)
     assert_int_equal(env->gpr[0], 0);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, hart_setup, hart_teardown)
 
 int main(void)
 {

@@ -17,22 +17,6 @@
 #include "target/riscv/cpu.h"
 #include "test-csr-access.h"
 
-static RISCVCPU *cpu;
-
-static int setup(void **state)
-{
-    cpu = RISCV_CPU(object_new(TYPE_RISCV_CPU_RV64));
-    env = &cpu->env;
-    riscv_cpu_reset(cpu);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    object_unref(OBJECT(cpu));
-    return 0;
-}
-
 /* Enter VS (or VU) as an mret with MPV would. */
 static void enter_guest(int priv)
 {
@@ -210,7 +194,7 @@ static void test_h_off(void **state)
     assert_int_equal(csr_read(CSR_MIDELEG), 0);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, hart_setup, hart_teardown)
 
 int main(void)
 {
