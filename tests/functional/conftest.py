@@ -61,6 +61,17 @@ def run(cmd, **kw):
                           timeout=HANG_GUARD, **kw)
 
 
+def dump_dts(emulator, tmp_path, *args, machine="virt"):
+    """The device tree the board (machine, with args) builds, as dts text: dumped with
+    -machine dumpdtb, which must exit 0, and decompiled by dtc."""
+    out = tmp_path / "dump.dtb"
+    out.unlink(missing_ok=True)
+    proc = run([emulator, "-M", f"{machine},dumpdtb={out}", "-display", "none", *args])
+    assert proc.returncode == 0, proc.stderr
+    return subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(out)], capture_output=True,
+                          text=True, check=True).stdout
+
+
 @pytest.fixture(scope="session")
 def x86_binaries():
     """(kestrel-x86_64, qemu-system-x86_64): the x86 tests run both."""

@@ -7,20 +7,13 @@ boots to a login with its console, disk and network interrupts going through the
 hangs booting that kernel with aplic-imsic: Kestrel is compared with the spec there."""
 import os
 import re
-import subprocess
 
-from conftest import run, smp_firmware
+from conftest import dump_dts, run, smp_firmware
 from test_debian import debian, direct_kernel_args, login, poweroff, shell, spawn  # noqa: F401
 
 
 def dts(binary, tmp_path, machine, *extra):
-    out = tmp_path / f"{machine.replace(',', '_')}.dtb"
-    out.unlink(missing_ok=True)
-    proc = run([binary, "-M", f"{machine},dumpdtb={out}", "-smp", "2", "-display", "none",
-                *extra])
-    assert proc.returncode == 0, proc.stderr
-    return subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(out)], capture_output=True,
-                          text=True, check=True).stdout
+    return dump_dts(binary, tmp_path, "-smp", "2", *extra, machine=machine)
 
 
 def interrupt_wiring(tree):

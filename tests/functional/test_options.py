@@ -3,23 +3,16 @@ options, repeated options, -machine merging, the -m and -smp forms, -global, -ms
 options that are accepted because Kestrel already behaves as they ask. Each behaviour is
 checked on Kestrel and on QEMU 7.2 (the `emulator` fixture), which shows the check is real."""
 import re
-import subprocess
 
 import pytest
 
 from baremetal import assemble
-from conftest import run
+from conftest import dump_dts, run
 
 
 def dtb_of(emulator, tmp_path, *args):
     """Build the board with args and return the dumped device tree as dts text."""
-    out = tmp_path / "out.dtb"
-    out.unlink(missing_ok=True)
-    proc = run([emulator, "-M", f"virt,dumpdtb={out}", "-bios", "none", "-display", "none",
-                *args])
-    assert proc.returncode == 0, proc.stderr
-    return subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(out)], capture_output=True,
-                          text=True, check=True).stdout
+    return dump_dts(emulator, tmp_path, "-bios", "none", *args)
 
 
 def memory_reg(dts):

@@ -2,12 +2,11 @@
 device tree (riscv,isa, mmu-type) and the CSRs following them. Each check runs on Kestrel and
 on QEMU 7.2 with the same command line; what Kestrel cannot model is refused, and said so."""
 import re
-import subprocess
 
 import pytest
 
 from baremetal import assemble, hex_lines
-from conftest import run
+from conftest import dump_dts, run
 from test_options_icount import PRINT_HEX
 
 # satp after writing an Sv39 value, misa's C bit, mvendorid, marchid; then two c.nop: on a
@@ -62,13 +61,7 @@ def test_mmu_off_and_c_off_in_the_csrs(emulator, probe):
 
 
 def hart_node(emulator, tmp_path, cpu):
-    out = tmp_path / "out.dtb"
-    out.unlink(missing_ok=True)
-    proc = run([emulator, "-M", f"virt,dumpdtb={out}", "-bios", "none", "-display", "none",
-                "-cpu", cpu])
-    assert proc.returncode == 0, proc.stderr
-    dts = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(out)], capture_output=True,
-                         text=True, check=True).stdout
+    dts = dump_dts(emulator, tmp_path, "-bios", "none", "-cpu", cpu)
     isa = re.search(r'cpu@0 \{[^}]*riscv,isa = "([^"]+)"', dts).group(1)
     mmu = re.search(r'cpu@0 \{[^}]*mmu-type = "([^"]+)"', dts).group(1)
     return isa, mmu

@@ -10,7 +10,7 @@ import subprocess
 import pexpect
 
 from baremetal import PRINT_AND_EXIT, assemble  # noqa: F401 (PRINT_AND_EXIT: exit_with)
-from conftest import HANG_GUARD, run
+from conftest import HANG_GUARD, dump_dts, run
 from test_options_icount import PRINT_HEX
 
 RVA23S64_ISA = ("rv64imafdcvh_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicond_"
@@ -21,13 +21,7 @@ RVA23S64_ISA = ("rv64imafdcvh_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_ziccls
 
 
 def cpu_node(emulator, tmp_path, cpu):
-    out = tmp_path / "out.dtb"
-    out.unlink(missing_ok=True)
-    proc = run([emulator, "-M", f"virt,dumpdtb={out}", "-bios", "none", "-display", "none",
-                "-cpu", cpu])
-    assert proc.returncode == 0, proc.stderr
-    dts = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(out)], capture_output=True,
-                         text=True, check=True).stdout
+    dts = dump_dts(emulator, tmp_path, "-bios", "none", "-cpu", cpu)
     return re.search(r"cpu@0 \{[^}]*", dts).group(0)
 
 

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from conftest import run
+from conftest import dump_dts, run
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "guest", "vgen"))
 import vcompare  # noqa: E402
@@ -54,13 +54,7 @@ def test_directed_checks(kestrel, qemu, tmp_path):
 
 
 def isa(emulator, tmp_path, cpu):
-    out = tmp_path / "v.dtb"
-    out.unlink(missing_ok=True)
-    proc = run([emulator, "-M", f"virt,dumpdtb={out}", "-bios", "none", "-display", "none",
-                "-cpu", cpu])
-    assert proc.returncode == 0, proc.stderr
-    dts = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(out)], capture_output=True,
-                         text=True, check=True).stdout
+    dts = dump_dts(emulator, tmp_path, "-bios", "none", "-cpu", cpu)
     return re.search(r'riscv,isa = "([^"]*)"', dts).group(1)
 
 
