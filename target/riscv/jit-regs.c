@@ -166,6 +166,20 @@ X86Reg jit_rd(JitCtx *c, int g)
     return cache_regs[i];
 }
 
+X86Reg jit_rd_clean(JitCtx *c, int g)
+{
+    return cache_regs[cache_slot(c, g, false)];
+}
+
+void jit_mark_dirty(JitCtx *c, int g)
+{
+    for (int i = 0; i < JIT_NCACHE; i++) {
+        if (c->regs.guest[i] == g) {
+            c->regs.dirty |= 1 << i;
+        }
+    }
+}
+
 void jit_st(JitCtx *c, int g, X86Reg h)
 {
     if (g != 0) {

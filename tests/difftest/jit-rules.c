@@ -62,6 +62,44 @@ void test_load_range_shared_slot(void **state)
     assert_int_equal(h.jit.mepc, RAM_BASE + 0x202);
 }
 
+#define LD(rd, rs1) (0x00003003u | (rs1) << 15 | (rd) << 7) /* ld rd, 0(rs1) */
+
+/*
+ * A load writes straight to rd's cache register (jit-mem.c jit_gen_load), which is allocated
+ * before the probe and left clean until the load: a load that faults keeps the old x[rd]
+ * (rd not cached before, with six dirty registers to evict for it; rd cached and dirty), and
+ * a load through the slow path (a page crossing outside the site's range) puts its value in
+ * rd, also when rd is rs1.
+ */
+void test_load_into_rd(void **state)
+{
+    const uint32_t evict[] = {ADDI(1, 1, 1), ADDI(2, 2, 2), ADDI(3, 3, 3), ADDI(4, 4, 4),
+                              ADDI(5, 5, 5), ADDI(6, 6, 6), LD(7, 10),     WFI};
+    const uint32_t dirty[] = {ADDI(5, 5, 7), LD(5, 10), WFI};
+    const uint32_t slow[] = {LD(11, 10), LD(10, 10), WFI};
+    const uint64_t cross = RAM_BASE + 0x7000 - 4;
+    GenRng r = {.s = 0x10ad | 1};
+    uint64_t w;
+
+    make_init(&r, &h.init);
+    h.init.x[10] = RAM_END;
+    run_both(evict, ARRAY_SIZE(evict));
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.mepc, RAM_BASE + 24);
+    assert_int_equal(h.jit.x[7], h.init.x[7]);
+    for (int i = 1; i <= 6; i++) {
+        assert_int_equal(h.jit.x[i], h.init.x[i] + i);
+    }
+    run_both(dirty, ARRAY_SIZE(dirty));
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.x[5], h.init.x[5] + 7);
+    h.init.x[10] = cross;
+    run_both(slow, ARRAY_SIZE(slow));
+    memcpy(&w, &h.init.ram[cross - RAM_BASE], 8);
+    assert_int_equal(h.jit.x[11], w);
+    assert_int_equal(h.jit.x[10], w);
+}
+
 static uint64_t ram_word(uint64_t pa)
 {
     uint64_t w;
