@@ -215,7 +215,7 @@ static void gen_store_range(JitCtx *c, unsigned size)
 {
     X86Buf *b = c->b;
     const InsnRecord *r = c->r;
-    X86Reg base = jit_rs(c, r->rs1), val = r->rs2 ? jit_rs(c, r->rs2) : X86_RCX;
+    X86Reg base = jit_rs(c, r->rs1), val = r->rs2 ? jit_rs(c, r->rs2) : X86_NOREG;
     JitCold *h;
 
     gen_base_plus(b, X86_RSI, base, r->imm);
@@ -227,10 +227,11 @@ static void gen_store_range(JitCtx *c, unsigned size)
                x86_mem(JIT_DTLB, store_hint_off(c, c->idx, offsetof(JitLoadHints, lim))));
     h = jit_cold_add(c, COLD_STORE_HINT, x86_jcc(b, X86_CC_AE, NULL), size);
     h->resume = b->p;
-    if (!r->rs2) { /* after the resume point: hint_miss_store clobbers rcx */
-        x86_alu_rr(b, X86_XOR, false, X86_RCX, X86_RCX);
+    if (r->rs2) {
+        x86_store(b, size, x86_mem_idx(base, X86_RDX, 1, r->imm), val);
+    } else { /* an immediate: no register to zero first (sieve's inner loop stores x0) */
+        x86_store_zero(b, size, x86_mem_idx(base, X86_RDX, 1, r->imm));
     }
-    x86_store(b, size, x86_mem_idx(base, X86_RDX, 1, r->imm), val);
     /* the slow path: its branch is emitted in h's stub, which gen_cold runs first */
     jit_cold_add(c, COLD_STORE_VAL, NULL, size)->resume = b->p;
 }

@@ -367,6 +367,7 @@ static int low32_class(int op)
     case OP_SRLW:
     case OP_SRAW:
     case OP_MULW:
+    case OP_DIVW ... OP_REMUW:
         return SRC_LOW32;
     case OP_ADD:
     case OP_SUB:
@@ -382,8 +383,6 @@ static int low32_class(int op)
     case OP_LUI:
     case OP_AUIPC:
         return SRC_AS_RESULT; /* the low 32 result bits need only the sources' low 32 */
-    case OP_DIV ... OP_REMU:
-    case OP_DIVW ... OP_REMUW:
     case OP_CLZ ... OP_CPOPW:
     case OP_ORC_B:
     case OP_CLMUL ... OP_CLMULR:

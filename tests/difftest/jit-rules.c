@@ -100,6 +100,69 @@ void test_load_into_rd(void **state)
     assert_int_equal(h.jit.x[10], w);
 }
 
+/* An M division: f3 4 div, 5 divu, 6 rem, 7 remu; w for the *W forms (OP-32). */
+#define MDIV(f3, w, rd, rs1, rs2)                                                                  \
+    (0x02000033u | (w) << 3 | (rs2) << 20 | (rs1) << 15 | (f3) << 12 | (rd) << 7)
+
+/*
+ * Division inline (jit-alu.c gen_div): the zero divisor and the signed overflow, where x86
+ * would fault and RISC-V defines the result, for the 64-bit and the *W forms (whose sources
+ * carry other upper bits, and whose 32-bit results are sign-extended also when unsigned), with
+ * rd the same register as a source.
+ */
+void test_div_inline(void **state)
+{
+    const uint32_t code[] = {MDIV(4, 0, 12, 5, 6),
+                             MDIV(6, 0, 13, 5, 6),
+                             MDIV(4, 0, 14, 8, 7),
+                             MDIV(5, 0, 15, 8, 7),
+                             MDIV(6, 0, 16, 8, 7),
+                             MDIV(7, 0, 17, 5, 7),
+                             MDIV(4, 1, 18, 9, 10),
+                             MDIV(6, 1, 19, 9, 10),
+                             MDIV(4, 1, 20, 8, 11),
+                             MDIV(5, 1, 21, 9, 11),
+                             MDIV(7, 1, 22, 9, 11),
+                             MDIV(6, 1, 23, 10, 11),
+                             MDIV(5, 1, 24, 9, 8),
+                             MDIV(4, 0, 25, 5, 8),
+                             MDIV(6, 0, 26, 5, 8),
+                             MDIV(7, 1, 27, 10, 8),
+                             MDIV(4, 1, 28, 28, 28),
+                             MDIV(4, 0, 8, 8, 6),
+                             WFI};
+    GenRng r = {.s = 0xd1f | 1};
+
+    make_init(&r, &h.init);
+    h.init.x[5] = INT64_MIN;
+    h.init.x[6] = -1;
+    h.init.x[7] = 0;
+    h.init.x[8] = 7;
+    h.init.x[9] = 0xdeadbeef80000000ULL;  /* low 32 bits INT32_MIN */
+    h.init.x[10] = 0x12345678ffffffffULL; /* -1 */
+    h.init.x[11] = 0xffffffff00000000ULL; /* 0 */
+    h.init.x[28] = 0;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[12], INT64_MIN);
+    assert_int_equal(h.jit.x[13], 0);
+    assert_int_equal(h.jit.x[14], UINT64_MAX);
+    assert_int_equal(h.jit.x[15], UINT64_MAX);
+    assert_int_equal(h.jit.x[16], 7);
+    assert_int_equal(h.jit.x[17], INT64_MIN);
+    assert_int_equal(h.jit.x[18], 0xffffffff80000000ULL);
+    assert_int_equal(h.jit.x[19], 0);
+    assert_int_equal(h.jit.x[20], UINT64_MAX);
+    assert_int_equal(h.jit.x[21], UINT64_MAX);
+    assert_int_equal(h.jit.x[22], 0xffffffff80000000ULL);
+    assert_int_equal(h.jit.x[23], UINT64_MAX);
+    assert_int_equal(h.jit.x[24], 0x12492492);
+    assert_int_equal(h.jit.x[25], 0xedb6db6db6db6db7ULL);
+    assert_int_equal(h.jit.x[26], UINT64_MAX);
+    assert_int_equal(h.jit.x[27], 3);
+    assert_int_equal(h.jit.x[28], UINT64_MAX);
+    assert_int_equal(h.jit.x[8], -7);
+}
+
 static uint64_t ram_word(uint64_t pa)
 {
     uint64_t w;

@@ -350,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_load_range),
         cmocka_unit_test(test_load_range_shared_slot),
         cmocka_unit_test(test_load_into_rd),
+        cmocka_unit_test(test_div_inline),
         cmocka_unit_test(test_load_range_dropped),
         cmocka_unit_test(test_store_range_smc),
         cmocka_unit_test(test_load_thrash),
