@@ -108,6 +108,7 @@ void test_load_range(void **state);
 void test_load_range_shared_slot(void **state);
 void test_load_into_rd(void **state);
 void test_div_inline(void **state);
+void test_loop_load_fault(void **state);
 void test_load_range_dropped(void **state);
 void test_store_range_smc(void **state);
 void test_load_thrash(void **state);

@@ -100,6 +100,45 @@ void test_load_into_rd(void **state)
     assert_int_equal(h.jit.x[10], w);
 }
 
+/*
+ * A load that faults in a loop-mode block's sixth iteration: the registers the loop keeps in
+ * host registers across its back edge (the sum, the pointer, the count: dirty since the first
+ * iteration) reach env at the trap, at the faulting record's pc and instret, and the load's
+ * rd keeps the fifth iteration's value.
+ */
+void test_loop_load_fault(void **state)
+{
+    const uint32_t code[] = {ADDI(6, 0, 0),
+                             LD(5, 10),
+                             0x00530333u /* add x6, x6, x5 */,
+                             ADDI(10, 10, 8),
+                             ADDI(7, 7, 1),
+                             0xfeb518e3u /* bne x10, x11, LOOP */,
+                             WFI};
+    const uint64_t start = RAM_END - 5 * 8;
+    GenRng r = {.s = 0x100f | 1};
+    uint32_t regs, dirty;
+    uint64_t sum = 0, w = 0;
+
+    make_init(&r, &h.init);
+    h.init.x[10] = start;
+    h.init.x[11] = 0;
+    for (int i = 0; i < 5; i++) {
+        memcpy(&w, &h.init.ram[start + 8 * i - RAM_BASE], 8);
+        sum += w;
+    }
+    run_both(code, ARRAY_SIZE(code));
+    assert_true(loop_mask(&regs, &dirty));
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.mepc, LOOP);
+    assert_int_equal(h.jit.pc, HANDLER + 4);
+    assert_int_equal(h.jit.instret, h.init.instret + 1 + 5 * 5 + 1); /* and the handler's wfi */
+    assert_int_equal(h.jit.x[6], sum);
+    assert_int_equal(h.jit.x[5], w);
+    assert_int_equal(h.jit.x[7], h.init.x[7] + 5);
+    assert_int_equal(h.jit.x[10], RAM_END);
+}
+
 /* An M division: f3 4 div, 5 divu, 6 rem, 7 remu; w for the *W forms (OP-32). */
 #define MDIV(f3, w, rd, rs1, rs2)                                                                  \
     (0x02000033u | (w) << 3 | (rs2) << 20 | (rs1) << 15 | (f3) << 12 | (rd) << 7)

@@ -351,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_load_range_shared_slot),
         cmocka_unit_test(test_load_into_rd),
         cmocka_unit_test(test_div_inline),
+        cmocka_unit_test(test_loop_load_fault),
         cmocka_unit_test(test_load_range_dropped),
         cmocka_unit_test(test_store_range_smc),
         cmocka_unit_test(test_load_thrash),
