@@ -193,6 +193,16 @@ void x86_store(X86Buf *b, unsigned size, X86Mem dst, X86Reg src)
     }
 }
 
+void x86_store_zero(X86Buf *b, unsigned size, X86Mem dst)
+{
+    static const unsigned flags[] = {[1] = 0, [2] = F_66, [4] = 0, [8] = F_W};
+
+    op_m(b, flags[size], size == 1 ? 0xc6 : 0xc7, 0, dst);
+    for (unsigned i = 0; i < (size < 4 ? size : 4); i++) {
+        x86_byte(b, 0);
+    }
+}
+
 void x86_movsx_rr(X86Buf *b, unsigned size, X86Reg dst, X86Reg src)
 {
     uint32_t opc = size == 8 ? 0x0fbe : size == 16 ? 0x0fbf : 0x63;
@@ -261,6 +271,14 @@ void x86_shift_rcl(X86Buf *b, X86Shift op, bool w, X86Reg dst)
 void x86_unary(X86Buf *b, X86Unary op, bool w, X86Reg r)
 {
     op_r(b, wf(w), 0xf7, op, r);
+}
+
+void x86_cdq(X86Buf *b, bool w)
+{
+    if (w) {
+        x86_byte(b, 0x48);
+    }
+    x86_byte(b, 0x99);
 }
 
 void x86_imul_rr(X86Buf *b, bool w, X86Reg dst, X86Reg src)

@@ -1,9 +1,8 @@
 /*
  * The JIT's translation of ALU records (RV64I/M computational, Zba, Zbb, Zbc,
  * Zbs, Zicond, Zimop) into x86-64. Semantics follow target/riscv/exec.c, the reference; the
- * operations x86 has no short sequence for (division with RISC-V's results
- * for x/0 and overflow, clz/ctz/cpop without assuming LZCNT/POPCNT, orc.b,
- * carry-less multiply) call the functions the interpreter uses (helper.h).
+ * operations x86 has no short sequence for (clz/ctz/cpop without assuming LZCNT/POPCNT,
+ * orc.b, carry-less multiply) call the functions the interpreter uses (helper.h).
  *
  * Every sequence loads its sources into scratch registers first, so rd may
  * equal rs1 or rs2; except the common two-operand forms (gen_ri, gen_rr, the shifts, mul,
@@ -15,22 +14,6 @@
 static RISCVAluHelper alu_helper(int op)
 {
     switch (op) {
-    case OP_DIV:
-        return riscv_div;
-    case OP_DIVU:
-        return riscv_divu;
-    case OP_REM:
-        return riscv_rem;
-    case OP_REMU:
-        return riscv_remu;
-    case OP_DIVW:
-        return riscv_divw;
-    case OP_DIVUW:
-        return riscv_divuw;
-    case OP_REMW:
-        return riscv_remw;
-    case OP_REMUW:
-        return riscv_remuw;
     case OP_CLZ:
         return riscv_clz;
     case OP_CLZW:
@@ -286,6 +269,60 @@ static void gen_mulh(JitCtx *c, X86Unary op)
     ld_both(c);
     x86_unary(jit_buf(c), op, true, X86_RCX);
     put(c, X86_RDX, false);
+}
+
+static void patch_here(X86Buf *b, uint8_t *rel32)
+{
+    if (rel32) { /* NULL after an overflow */
+        x86_patch_rel32(rel32, b->p);
+    }
+}
+
+/*
+ * div[u][w] and rem[u][w] inline (they called riscv_div & co., which wrote every cached
+ * register back and reloaded it). x86 faults on a zero divisor and on signed INT_MIN / -1,
+ * where RISC-V defines the results (unprivileged ISA, M, "Division Operations"): x / 0 is
+ * all ones and x % 0 is x; the signed overflow's quotient is the dividend and its remainder 0.
+ * A divisor of -1 takes neg (which wraps INT_MIN to itself) and a remainder of 0, so the
+ * overflow needs no test of its own. The *W forms divide the low 32 bits (x86's 32-bit
+ * forms) and sign-extend the 32-bit result, also for divuw/remuw.
+ */
+static void gen_div(JitCtx *c, bool sign, bool rem, bool w64)
+{
+    X86Buf *b = jit_buf(c);
+    uint8_t *zero, *minus1 = NULL, *done, *done_minus1 = NULL;
+
+    ld_both(c);
+    x86_test_rr(b, w64, X86_RCX, X86_RCX);
+    zero = x86_jcc(b, X86_CC_E, NULL);
+    if (sign) {
+        x86_alu_ri(b, X86_CMP, w64, X86_RCX, -1);
+        minus1 = x86_jcc(b, X86_CC_E, NULL);
+        x86_cdq(b, w64);
+    } else {
+        x86_alu_rr(b, X86_XOR, false, X86_RDX, X86_RDX);
+    }
+    x86_unary(b, sign ? X86_IDIV : X86_DIV, w64, X86_RCX);
+    if (rem) {
+        x86_mov_rr(b, true, X86_RAX, X86_RDX);
+    }
+    done = x86_jmp(b, NULL);
+    if (sign) {
+        patch_here(b, minus1);
+        if (rem) {
+            x86_alu_rr(b, X86_XOR, false, X86_RAX, X86_RAX);
+        } else {
+            x86_unary(b, X86_NEG, w64, X86_RAX);
+        }
+        done_minus1 = x86_jmp(b, NULL);
+    }
+    patch_here(b, zero);
+    if (!rem) { /* x % 0: the dividend, still in rax */
+        x86_mov_ri(b, X86_RAX, UINT64_MAX);
+    }
+    patch_here(b, done);
+    patch_here(b, done_minus1);
+    put(c, X86_RAX, !w64);
 }
 
 /* mulhsu = mulhu(a, b) - (a < 0 ? b : 0) */
@@ -568,6 +605,12 @@ static bool gen_word_mul(JitCtx *c, int op)
         return true;
     case OP_MULHSU:
         gen_mulhsu(c);
+        return true;
+    case OP_DIV ... OP_REMU:
+        gen_div(c, op == OP_DIV || op == OP_REM, op >= OP_REM, true);
+        return true;
+    case OP_DIVW ... OP_REMUW:
+        gen_div(c, op == OP_DIVW || op == OP_REMW, op >= OP_REMW, false);
         return true;
     default:
         return false;

@@ -68,6 +68,7 @@ typedef struct JitCold {
     uint8_t kind;
     uint8_t idx;     /* record index */
     uint8_t memop;   /* size | JIT_MO_SIGN */
+    int8_t dst;      /* COLD_LOAD: the host register the fast path loads into, -1: rax */
     uint8_t *branch;  /* rel32 of the jump to the stub */
     uint8_t *branch2; /* another one, or NULL (a COLD_LOAD reached from COLD_PLAIN too) */
     uint8_t *resume; /* where the fast path goes on */
@@ -115,6 +116,15 @@ X86Reg jit_cached_reg(const RegCache *rc, int g);
 void jit_regcache_clear(RegCache *rc);
 void jit_write_back(X86Buf *b, const RegCache *rc);
 void jit_reload(X86Buf *b, const RegCache *rc);
+/*
+ * The host register of guest g (not x0) for a result written after a point that may trap (a
+ * load's probe): allocated before that point (an eviction's store goes there) and not loaded;
+ * left clean, so a trap before the write keeps env->gpr[g] (a slow path's write-back skips
+ * it and its reload fills it). jit_mark_dirty(g) once the value is in it. Valid while nothing
+ * else is allocated (jit_rs of a register already cached allocates nothing).
+ */
+X86Reg jit_rd_clean(JitCtx *c, int g);
+void jit_mark_dirty(JitCtx *c, int g);
 /*
  * Bit i: record i is a *W operation (or mulw) whose result the block reads only through its
  * low 32 bits before overwriting it, with no exit, trap or C call between: its sign

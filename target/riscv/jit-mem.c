@@ -22,6 +22,17 @@ uint8_t *jit_vec_tlb_probe(JitCtx *c, unsigned size, bool store)
         c->b, size, store ? offsetof(CPUTLBEntry, addr_write) : offsetof(CPUTLBEntry, addr_read));
 }
 
+/* dst = base + imm: a mov when imm is 0, which the host renames away (a lea with no
+ * displacement still takes an ALU port and a cycle; most sites address at offset 0) */
+static void gen_base_plus(X86Buf *b, X86Reg dst, X86Reg base, int32_t imm)
+{
+    if (imm == 0) {
+        x86_mov_rr(b, true, dst, base);
+    } else {
+        x86_lea(b, dst, x86_mem(base, imm));
+    }
+}
+
 /* rsi = x[rs1] + imm, one lea (a mov and an add before: one instruction less on every
  * load and store) */
 static void gen_va(JitCtx *c)
@@ -29,7 +40,7 @@ static void gen_va(JitCtx *c)
     if (c->r->rs1 == 0) {
         x86_mov_ri(c->b, X86_RSI, (uint64_t)(int64_t)c->r->imm);
     } else {
-        x86_lea(c->b, X86_RSI, x86_mem(jit_rs(c, c->r->rs1), c->r->imm));
+        gen_base_plus(c->b, X86_RSI, jit_rs(c, c->r->rs1), c->r->imm);
     }
 }
 
@@ -154,17 +165,30 @@ static JitCold *load_probe(JitCtx *c, unsigned memop, X86Mem *at)
     return k;
 }
 
+/*
+ * The value goes straight to rd's cache register, allocated before the probe and left clean
+ * until the load (jit_rd_clean), so a trap on the way keeps the old x[rd]; the slow path
+ * (COLD_LOAD) moves its rax there. Before, every load went to rax and then a mov to rd.
+ */
 void jit_gen_load(JitCtx *c, unsigned size, bool sign)
 {
     unsigned memop = size | (sign ? JIT_MO_SIGN : 0);
+    int rd = c->r->rd;
+    X86Reg d = X86_RAX;
     JitCold *k;
     X86Mem at;
 
     gen_va(c);
+    if (rd) {
+        d = jit_rd_clean(c, rd);
+    }
     k = load_probe(c, memop, &at);
-    x86_load(c->b, size, sign, X86_RAX, at);
+    x86_load(c->b, size, sign, d, at);
     k->resume = c->b->p;
-    jit_st(c, c->r->rd, X86_RAX);
+    k->dst = rd ? (int8_t)d : -1;
+    if (rd) {
+        jit_mark_dirty(c, rd);
+    }
     if (size < 4 || (size == 4 && sign)) {
         jit_note_sext32(c);
     }
@@ -191,10 +215,10 @@ static void gen_store_range(JitCtx *c, unsigned size)
 {
     X86Buf *b = c->b;
     const InsnRecord *r = c->r;
-    X86Reg base = jit_rs(c, r->rs1), val = r->rs2 ? jit_rs(c, r->rs2) : X86_RCX;
+    X86Reg base = jit_rs(c, r->rs1), val = r->rs2 ? jit_rs(c, r->rs2) : X86_NOREG;
     JitCold *h;
 
-    x86_lea(b, X86_RSI, x86_mem(base, r->imm));
+    gen_base_plus(b, X86_RSI, base, r->imm);
     x86_mov_rm(b, true, X86_RDX,
                x86_mem(JIT_DTLB, store_hint_off(c, c->idx, offsetof(JitLoadHints, addend))));
     x86_alu_rm(b, X86_SUB, true, X86_RSI,
@@ -203,10 +227,11 @@ static void gen_store_range(JitCtx *c, unsigned size)
                x86_mem(JIT_DTLB, store_hint_off(c, c->idx, offsetof(JitLoadHints, lim))));
     h = jit_cold_add(c, COLD_STORE_HINT, x86_jcc(b, X86_CC_AE, NULL), size);
     h->resume = b->p;
-    if (!r->rs2) { /* after the resume point: hint_miss_store clobbers rcx */
-        x86_alu_rr(b, X86_XOR, false, X86_RCX, X86_RCX);
+    if (r->rs2) {
+        x86_store(b, size, x86_mem_idx(base, X86_RDX, 1, r->imm), val);
+    } else { /* an immediate: no register to zero first (sieve's inner loop stores x0) */
+        x86_store_zero(b, size, x86_mem_idx(base, X86_RDX, 1, r->imm));
     }
-    x86_store(b, size, x86_mem_idx(base, X86_RDX, 1, r->imm), val);
     /* the slow path: its branch is emitted in h's stub, which gen_cold runs first */
     jit_cold_add(c, COLD_STORE_VAL, NULL, size)->resume = b->p;
 }
@@ -339,6 +364,8 @@ void jit_gen_cold_mem(JitCtx *c, JitCold *k)
         jit_reload(b, &k->regs);
         if (k->memop & COLD_MO_XMM0) {
             x86_movq_xr(b, 0, X86_RAX);
+        } else if (k->dst >= 0) {
+            x86_mov_rr(b, true, (X86Reg)k->dst, X86_RAX);
         }
         x86_jmp(b, k->resume);
         break;

@@ -166,6 +166,20 @@ X86Reg jit_rd(JitCtx *c, int g)
     return cache_regs[i];
 }
 
+X86Reg jit_rd_clean(JitCtx *c, int g)
+{
+    return cache_regs[cache_slot(c, g, false)];
+}
+
+void jit_mark_dirty(JitCtx *c, int g)
+{
+    for (int i = 0; i < JIT_NCACHE; i++) {
+        if (c->regs.guest[i] == g) {
+            c->regs.dirty |= 1 << i;
+        }
+    }
+}
+
 void jit_st(JitCtx *c, int g, X86Reg h)
 {
     if (g != 0) {
@@ -353,6 +367,7 @@ static int low32_class(int op)
     case OP_SRLW:
     case OP_SRAW:
     case OP_MULW:
+    case OP_DIVW ... OP_REMUW:
         return SRC_LOW32;
     case OP_ADD:
     case OP_SUB:
@@ -368,8 +383,6 @@ static int low32_class(int op)
     case OP_LUI:
     case OP_AUIPC:
         return SRC_AS_RESULT; /* the low 32 result bits need only the sources' low 32 */
-    case OP_DIV ... OP_REMU:
-    case OP_DIVW ... OP_REMUW:
     case OP_CLZ ... OP_CPOPW:
     case OP_ORC_B:
     case OP_CLMUL ... OP_CLMULR:

@@ -61,7 +61,8 @@ void jit_note_sext32(JitCtx *c)
 JitCold *jit_cold_add(JitCtx *c, int kind, uint8_t *branch, unsigned memop)
 {
     JitCold *k = &c->cold[c->n_cold++];
-    *k = (JitCold){.kind = kind, .idx = c->idx, .memop = memop, .branch = branch, .regs = c->regs};
+    *k = (JitCold){
+        .kind = kind, .idx = c->idx, .memop = memop, .dst = -1, .branch = branch, .regs = c->regs};
     return k;
 }
 

@@ -63,6 +63,146 @@ void test_load_range_shared_slot(void **state)
     assert_int_equal(h.jit.mepc, RAM_BASE + 0x202);
 }
 
+#define LD(rd, rs1) (0x00003003u | (rs1) << 15 | (rd) << 7) /* ld rd, 0(rs1) */
+
+/*
+ * A load writes straight to rd's cache register (jit-mem.c jit_gen_load), which is allocated
+ * before the probe and left clean until the load: a load that faults keeps the old x[rd]
+ * (rd not cached before, with six dirty registers to evict for it; rd cached and dirty), and
+ * a load through the slow path (a page crossing outside the site's range) puts its value in
+ * rd, also when rd is rs1.
+ */
+void test_load_into_rd(void **state)
+{
+    const uint32_t evict[] = {ADDI(1, 1, 1), ADDI(2, 2, 2), ADDI(3, 3, 3), ADDI(4, 4, 4),
+                              ADDI(5, 5, 5), ADDI(6, 6, 6), LD(7, 10),     WFI};
+    const uint32_t dirty[] = {ADDI(5, 5, 7), LD(5, 10), WFI};
+    const uint32_t slow[] = {LD(11, 10), LD(10, 10), WFI};
+    const uint64_t cross = RAM_BASE + 0x7000 - 4;
+    GenRng r = {.s = 0x10ad | 1};
+    uint64_t w;
+
+    make_init(&r, &h.init);
+    h.init.x[10] = RAM_END;
+    run_both(evict, ARRAY_SIZE(evict));
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.mepc, RAM_BASE + 24);
+    assert_int_equal(h.jit.x[7], h.init.x[7]);
+    for (int i = 1; i <= 6; i++) {
+        assert_int_equal(h.jit.x[i], h.init.x[i] + i);
+    }
+    run_both(dirty, ARRAY_SIZE(dirty));
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.x[5], h.init.x[5] + 7);
+    h.init.x[10] = cross;
+    run_both(slow, ARRAY_SIZE(slow));
+    memcpy(&w, &h.init.ram[cross - RAM_BASE], 8);
+    assert_int_equal(h.jit.x[11], w);
+    assert_int_equal(h.jit.x[10], w);
+}
+
+/*
+ * A load that faults in a loop-mode block's sixth iteration: the registers the loop keeps in
+ * host registers across its back edge (the sum, the pointer, the count: dirty since the first
+ * iteration) reach env at the trap, at the faulting record's pc and instret, and the load's
+ * rd keeps the fifth iteration's value.
+ */
+void test_loop_load_fault(void **state)
+{
+    const uint32_t code[] = {ADDI(6, 0, 0),
+                             LD(5, 10),
+                             0x00530333u /* add x6, x6, x5 */,
+                             ADDI(10, 10, 8),
+                             ADDI(7, 7, 1),
+                             0xfeb518e3u /* bne x10, x11, LOOP */,
+                             WFI};
+    const uint64_t start = RAM_END - 5 * 8;
+    GenRng r = {.s = 0x100f | 1};
+    uint32_t regs, dirty;
+    uint64_t sum = 0, w = 0;
+
+    make_init(&r, &h.init);
+    h.init.x[10] = start;
+    h.init.x[11] = 0;
+    for (int i = 0; i < 5; i++) {
+        memcpy(&w, &h.init.ram[start + 8 * i - RAM_BASE], 8);
+        sum += w;
+    }
+    run_both(code, ARRAY_SIZE(code));
+    assert_true(loop_mask(&regs, &dirty));
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.mepc, LOOP);
+    assert_int_equal(h.jit.pc, HANDLER + 4);
+    assert_int_equal(h.jit.instret, h.init.instret + 1 + 5 * 5 + 1); /* and the handler's wfi */
+    assert_int_equal(h.jit.x[6], sum);
+    assert_int_equal(h.jit.x[5], w);
+    assert_int_equal(h.jit.x[7], h.init.x[7] + 5);
+    assert_int_equal(h.jit.x[10], RAM_END);
+}
+
+/* An M division: f3 4 div, 5 divu, 6 rem, 7 remu; w for the *W forms (OP-32). */
+#define MDIV(f3, w, rd, rs1, rs2)                                                                  \
+    (0x02000033u | (w) << 3 | (rs2) << 20 | (rs1) << 15 | (f3) << 12 | (rd) << 7)
+
+/*
+ * Division inline (jit-alu.c gen_div): the zero divisor and the signed overflow, where x86
+ * would fault and RISC-V defines the result, for the 64-bit and the *W forms (whose sources
+ * carry other upper bits, and whose 32-bit results are sign-extended also when unsigned), with
+ * rd the same register as a source.
+ */
+void test_div_inline(void **state)
+{
+    const uint32_t code[] = {MDIV(4, 0, 12, 5, 6),
+                             MDIV(6, 0, 13, 5, 6),
+                             MDIV(4, 0, 14, 8, 7),
+                             MDIV(5, 0, 15, 8, 7),
+                             MDIV(6, 0, 16, 8, 7),
+                             MDIV(7, 0, 17, 5, 7),
+                             MDIV(4, 1, 18, 9, 10),
+                             MDIV(6, 1, 19, 9, 10),
+                             MDIV(4, 1, 20, 8, 11),
+                             MDIV(5, 1, 21, 9, 11),
+                             MDIV(7, 1, 22, 9, 11),
+                             MDIV(6, 1, 23, 10, 11),
+                             MDIV(5, 1, 24, 9, 8),
+                             MDIV(4, 0, 25, 5, 8),
+                             MDIV(6, 0, 26, 5, 8),
+                             MDIV(7, 1, 27, 10, 8),
+                             MDIV(4, 1, 28, 28, 28),
+                             MDIV(4, 0, 8, 8, 6),
+                             WFI};
+    GenRng r = {.s = 0xd1f | 1};
+
+    make_init(&r, &h.init);
+    h.init.x[5] = INT64_MIN;
+    h.init.x[6] = -1;
+    h.init.x[7] = 0;
+    h.init.x[8] = 7;
+    h.init.x[9] = 0xdeadbeef80000000ULL;  /* low 32 bits INT32_MIN */
+    h.init.x[10] = 0x12345678ffffffffULL; /* -1 */
+    h.init.x[11] = 0xffffffff00000000ULL; /* 0 */
+    h.init.x[28] = 0;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.x[12], INT64_MIN);
+    assert_int_equal(h.jit.x[13], 0);
+    assert_int_equal(h.jit.x[14], UINT64_MAX);
+    assert_int_equal(h.jit.x[15], UINT64_MAX);
+    assert_int_equal(h.jit.x[16], 7);
+    assert_int_equal(h.jit.x[17], INT64_MIN);
+    assert_int_equal(h.jit.x[18], 0xffffffff80000000ULL);
+    assert_int_equal(h.jit.x[19], 0);
+    assert_int_equal(h.jit.x[20], UINT64_MAX);
+    assert_int_equal(h.jit.x[21], UINT64_MAX);
+    assert_int_equal(h.jit.x[22], 0xffffffff80000000ULL);
+    assert_int_equal(h.jit.x[23], UINT64_MAX);
+    assert_int_equal(h.jit.x[24], 0x12492492);
+    assert_int_equal(h.jit.x[25], 0xedb6db6db6db6db7ULL);
+    assert_int_equal(h.jit.x[26], UINT64_MAX);
+    assert_int_equal(h.jit.x[27], 3);
+    assert_int_equal(h.jit.x[28], UINT64_MAX);
+    assert_int_equal(h.jit.x[8], -7);
+}
+
 static uint64_t ram_word(uint64_t pa)
 {
     uint64_t w;

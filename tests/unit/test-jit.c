@@ -219,6 +219,36 @@ static void enc_store_h(X86Buf *b)
     x86_store(b, 2, x86_mem(X86_RSI, 0), X86_RDX);
 }
 
+static void enc_store_zero_b(X86Buf *b)
+{
+    x86_store_zero(b, 1, x86_mem_idx(X86_R9, X86_RDX, 1, 0));
+}
+
+static void enc_store_zero_h(X86Buf *b)
+{
+    x86_store_zero(b, 2, x86_mem(X86_RSI, 0));
+}
+
+static void enc_store_zero_w(X86Buf *b)
+{
+    x86_store_zero(b, 4, x86_mem_idx(X86_R15, X86_RDX, 1, 8));
+}
+
+static void enc_store_zero_d(X86Buf *b)
+{
+    x86_store_zero(b, 8, x86_mem_idx(X86_RDI, X86_RDX, 1, 0));
+}
+
+static void enc_cqo(X86Buf *b)
+{
+    x86_cdq(b, true);
+}
+
+static void enc_cltd(X86Buf *b)
+{
+    x86_cdq(b, false);
+}
+
 static void enc_shl_ri(X86Buf *b)
 {
     x86_shift_ri(b, X86_SHL, true, X86_RAX, 13);
@@ -318,10 +348,16 @@ static const Encoding encodings[] = {
     {"mov (%rsi),%eax", enc_load_uw, "\x8b\x06", 2},
     {"mov %sil,(%rax)", enc_store_b_sil, "\x40\x88\x30", 3},
     {"mov %dx,(%rsi)", enc_store_h, "\x66\x89\x16", 3},
+    {"movb $0x0,(%r9,%rdx,1)", enc_store_zero_b, "\x41\xc6\x04\x11\x00", 5},
+    {"movw $0x0,(%rsi)", enc_store_zero_h, "\x66\xc7\x06\x00\x00", 5},
+    {"movl $0x0,0x8(%r15,%rdx,1)", enc_store_zero_w, "\x41\xc7\x44\x17\x08\x00\x00\x00\x00", 9},
+    {"movq $0x0,(%rdi,%rdx,1)", enc_store_zero_d, "\x48\xc7\x04\x17\x00\x00\x00\x00", 8},
     {"shl $0xd,%rax", enc_shl_ri, "\x48\xc1\xe0\x0d", 4},
     {"sar %cl,%r8d", enc_sar32_cl, "\x41\xd3\xf8", 3},
     {"imul %r9,%rax", enc_imul, "\x49\x0f\xaf\xc1", 4},
     {"mul %rsi", enc_mul, "\x48\xf7\xe6", 3},
+    {"cqto", enc_cqo, "\x48\x99", 2},
+    {"cltd", enc_cltd, "\x99", 1},
     {"bts %rcx,%rax", enc_bts_rr, "\x48\x0f\xab\xc8", 4},
     {"btr $0x3f,%rax", enc_btr_ri, "\x48\x0f\xba\xf0\x3f", 5},
     {"bswap %r8", enc_bswap_r8, "\x49\x0f\xc8", 3},

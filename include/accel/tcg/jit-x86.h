@@ -145,6 +145,8 @@ void x86_lea(X86Buf *b, X86Reg dst, X86Mem src);
 void x86_load(X86Buf *b, unsigned size, bool sign, X86Reg dst, X86Mem src);
 /* Stores of the low 1/2/4/8 bytes of src. */
 void x86_store(X86Buf *b, unsigned size, X86Mem dst, X86Reg src);
+/* Stores of zero in 1/2/4/8 bytes (mov $0, an immediate as wide as the store, 4 bytes at most). */
+void x86_store_zero(X86Buf *b, unsigned size, X86Mem dst);
 /* dst = sign-extension of the low 8/16/32 bits of src. */
 void x86_movsx_rr(X86Buf *b, unsigned size, X86Reg dst, X86Reg src);
 /* dst = zero-extension of the low 8/16 bits of src. */
@@ -160,6 +162,8 @@ void x86_test_rr(X86Buf *b, bool w, X86Reg a, X86Reg c);
 void x86_shift_ri(X86Buf *b, X86Shift op, bool w, X86Reg dst, uint8_t imm);
 void x86_shift_rcl(X86Buf *b, X86Shift op, bool w, X86Reg dst); /* by cl */
 void x86_unary(X86Buf *b, X86Unary op, bool w, X86Reg r);
+/* rdx = the sign of rax, each bit (cqo; cdq: edx from eax), before an idiv. */
+void x86_cdq(X86Buf *b, bool w);
 void x86_imul_rr(X86Buf *b, bool w, X86Reg dst, X86Reg src);
 void x86_bitop_rr(X86Buf *b, X86BitOp op, X86Reg dst, X86Reg bit); /* 64-bit, bit mod 64 */
 void x86_bitop_ri(X86Buf *b, X86BitOp op, X86Reg dst, uint8_t bit);
