@@ -280,7 +280,7 @@ int dt_setprop(DeviceTree *dt, int node, const char *name, const void *val, int 
     p->val_off = dt_bytes_add(&dt->data, val, len);
     p->len = len;
     if (!strcmp(name, "phandle") && len == sizeof(fdt32_t)) {
-        dt->max_phandle = MAX(dt->max_phandle, fdt32_to_cpu(*(const fdt32_t *)val));
+        dt->max_phandle = MAX(dt->max_phandle, fdt32_ld(val));
     }
     return 0;
 }
