@@ -5,10 +5,11 @@
  */
 #include "hw/core/sysbus.h"
 
-#include "system/device_tree.h"
 #include <assert.h>
 #include <inttypes.h>
 #include <libfdt.h>
+
+#include "system/device_tree.h"
 
 #define SYSBUS_UNMAPPED ((hwaddr)-1)
 

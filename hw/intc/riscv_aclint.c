@@ -20,13 +20,13 @@
  * re-evaluated when its mtimecmp or mtime is written, and a Timer armed for the
  * deadline raises it on time, with no polling.
  */
-#include "system/device_tree.h"
 #include <inttypes.h>
 #include <libfdt.h>
 #include <stdatomic.h>
 
 #include "hw/intc/riscv_aclint.h"
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "target/riscv/cpu_bits.h" /* the interrupt numbers of the device-tree nodes */
 #include "util/log.h"
 #include "util/timer.h"

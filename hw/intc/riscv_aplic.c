@@ -28,12 +28,12 @@
  * Level sources become pending on the rising edge of their rectified input (and by setip
  * while it is high), so a driver that finds the input still high retriggers (4.9.2).
  */
-#include "system/device_tree.h"
 #include <inttypes.h>
 #include <libfdt.h>
 
 #include "hw/intc/riscv_aplic.h"
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "target/riscv/cpu_bits.h"
 #include "util/log.h"
 

@@ -17,11 +17,11 @@
  */
 #include "hw/intc/riscv_imsic.h"
 
-#include "system/device_tree.h"
 #include <inttypes.h>
 #include <libfdt.h>
 
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "target/riscv/cpu_bits.h"
 #include "util/log.h"
 #include "util/main-loop.h"

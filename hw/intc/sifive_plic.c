@@ -18,12 +18,12 @@
  * withdraws the request. A context's output is high when some pending source
  * it enables has a priority above its threshold.
  */
-#include "system/device_tree.h"
 #include <inttypes.h>
 #include <libfdt.h>
 
 #include "hw/intc/sifive_plic.h"
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "target/riscv/cpu_bits.h"
 #include "util/log.h"
 

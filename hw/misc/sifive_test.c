@@ -8,12 +8,12 @@
  *        0x5555 PASS (exit 0), 0x3333 FAIL (exit code), 0x7777 RESET
  * Everything else reads as zero and ignores writes.
  */
-#include "system/device_tree.h"
 #include <inttypes.h>
 #include <libfdt.h>
 
 #include "hw/misc/sifive_test.h"
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "system/runstate.h"
 #include "util/log.h"
 

@@ -27,13 +27,13 @@
 #include "hw/nvram/fw_cfg.h"
 #include "migration/vmstate.h"
 
-#include "system/device_tree.h"
 #include <assert.h>
 #include <endian.h>
 #include <inttypes.h>
 #include <libfdt.h>
 
 #include "qom/object.h"
+#include "system/device_tree.h"
 #include "system/memory.h"
 #include "util/log.h"
 

@@ -16,11 +16,11 @@
  */
 #include "hw/pci-host/gpex.h"
 
-#include "system/device_tree.h"
 #include <inttypes.h>
 #include <libfdt.h>
 
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "util/log.h"
 
 #define ECAM_BUS(addr) (((addr) >> 20) & 0xff)

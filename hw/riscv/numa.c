@@ -5,10 +5,10 @@
  */
 #include "hw/riscv/numa.h"
 
-#include "system/device_tree.h"
 #include <libfdt.h>
 
 #include "hw/core/numa.h"
+#include "system/device_tree.h"
 
 int riscv_socket_count(const MachineState *ms)
 {
