@@ -9,6 +9,8 @@
 #include <inttypes.h>
 #include <libfdt.h>
 
+#include "system/device_tree.h"
+
 #define SYSBUS_UNMAPPED ((hwaddr)-1)
 
 void sysbus_init_mmio(SysBusDevice *dev, MemoryRegion *mr)
@@ -84,7 +86,7 @@ type_init(sysbus_register_types)
 
 int sysbus_fdt_parent(const DeviceFDTContext *ctx)
 {
-    return ctx->parent > 0 ? ctx->parent : fdt_path_offset(ctx->fdt, ctx->parent_path);
+    return ctx->parent > 0 ? ctx->parent : dt_path_offset(ctx->fdt, ctx->parent_path);
 }
 
 int sysbus_fdt_add_node(const DeviceFDTContext *ctx, const char *prefix, const char *compat,
@@ -92,26 +94,26 @@ int sysbus_fdt_add_node(const DeviceFDTContext *ctx, const char *prefix, const c
 {
     const uint32_t reg[4] = {cpu_to_fdt32(ctx->base >> 32), cpu_to_fdt32(ctx->base),
                              cpu_to_fdt32(ctx->size >> 32), cpu_to_fdt32(ctx->size)};
-    void *fdt = ctx->fdt;
+    DeviceTree *fdt = ctx->fdt;
     char name[64];
     int node, err;
 
     snprintf(name, sizeof(name), "%s@%" PRIx64, prefix, ctx->base);
     node = sysbus_fdt_parent(ctx);
-    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
+    node = node < 0 ? node : dt_add_subnode(fdt, node, name);
     err = node < 0 ? node : 0;
-    err = err ?: fdt_setprop(fdt, node, "compatible", compat, compat_len);
-    err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
+    err = err ?: dt_setprop(fdt, node, "compatible", compat, compat_len);
+    err = err ?: dt_setprop(fdt, node, "reg", reg, sizeof(reg));
     for (int i = 0; i < n_extra; i++) {
-        err = err ?: fdt_setprop_u32(fdt, node, extra[i].name, extra[i].value);
+        err = err ?: dt_setprop_u32(fdt, node, extra[i].name, extra[i].value);
     }
     if (ctx->irq_parent) {
-        err = err ?: fdt_setprop_u32(fdt, node, "interrupt-parent", ctx->irq_parent);
+        err = err ?: dt_setprop_u32(fdt, node, "interrupt-parent", ctx->irq_parent);
     }
     if (ctx->num_irqs > 0) {
         const uint32_t cells[2] = {cpu_to_fdt32(ctx->irqs[0]), cpu_to_fdt32(ctx->irq_type)};
 
-        err = err ?: fdt_setprop(fdt, node, "interrupts", cells, ctx->irq_type ? 8 : 4);
+        err = err ?: dt_setprop(fdt, node, "interrupts", cells, ctx->irq_type ? 8 : 4);
     }
     if (err) {
         error_setg(errp, "device tree node %s: %s", name, fdt_strerror(err));

@@ -26,6 +26,7 @@
 
 #include "hw/intc/riscv_aclint.h"
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "target/riscv/cpu_bits.h" /* the interrupt numbers of the device-tree nodes */
 #include "util/log.h"
 #include "util/timer.h"
@@ -381,11 +382,11 @@ static int aclint_fdt_node(const DeviceFDTContext *ctx, const char *prefix, hwad
     if (node < 0) {
         return node;
     }
-    node = fdt_add_subnode(ctx->fdt, node, name);
+    node = dt_add_subnode(ctx->fdt, node, name);
     if (node < 0) {
         return node;
     }
-    err = fdt_setprop(ctx->fdt, node, "compatible", compat, compat_len);
+    err = dt_setprop(ctx->fdt, node, "compatible", compat, compat_len);
     return err ? err : node;
 }
 
@@ -398,7 +399,7 @@ static int aclint_fdt_reg(const DeviceFDTContext *ctx, int node, const uint64_t 
         cells[2 * i] = cpu_to_fdt32(pairs[i] >> 32);
         cells[2 * i + 1] = cpu_to_fdt32(pairs[i]);
     }
-    return fdt_setprop(ctx->fdt, node, "reg", cells, n * 4 * sizeof(uint32_t));
+    return dt_setprop(ctx->fdt, node, "reg", cells, n * 4 * sizeof(uint32_t));
 }
 
 /* "interrupts-extended": for each hart, <&cpuN-intc irq> for each irq in order. */
@@ -415,7 +416,7 @@ static int aclint_fdt_irqs(const DeviceFDTContext *ctx, int node, const uint32_t
             cells[c++] = cpu_to_fdt32(irqs[k]);
         }
     }
-    err = fdt_setprop(ctx->fdt, node, "interrupts-extended", cells, ncells * sizeof(uint32_t));
+    err = dt_setprop(ctx->fdt, node, "interrupts-extended", cells, ncells * sizeof(uint32_t));
     free(cells);
     return err;
 }
@@ -462,8 +463,8 @@ static bool aclint_swi_fdt_populate(DeviceState *dev, const DeviceFDTContext *ct
     err = node < 0 ? node : 0;
     err = err ?: aclint_fdt_reg(ctx, node, reg, 1);
     err = err ?: aclint_fdt_irqs(ctx, node, &irq, 1);
-    err = err ?: fdt_setprop_empty(ctx->fdt, node, "interrupt-controller");
-    err = err ?: fdt_setprop_u32(ctx->fdt, node, "#interrupt-cells", 0);
+    err = err ?: dt_setprop_empty(ctx->fdt, node, "interrupt-controller");
+    err = err ?: dt_setprop_u32(ctx->fdt, node, "#interrupt-cells", 0);
     return aclint_fdt_result(err, name, errp);
 }
 

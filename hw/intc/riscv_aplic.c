@@ -33,6 +33,7 @@
 
 #include "hw/intc/riscv_aplic.h"
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "target/riscv/cpu_bits.h"
 #include "util/log.h"
 
@@ -657,13 +658,13 @@ static int aplic_fdt_irqs(RISCVAPLICState *s, const DeviceFDTContext *ctx, int n
         cells[2 * h] = cpu_to_fdt32(ctx->hart_intc_phandles[h]);
         cells[2 * h + 1] = cpu_to_fdt32(s->mmode ? IRQ_M_EXT : IRQ_S_EXT);
     }
-    err = fdt_setprop(ctx->fdt, node, "interrupts-extended", cells, ncells * sizeof(uint32_t));
+    err = dt_setprop(ctx->fdt, node, "interrupts-extended", cells, ncells * sizeof(uint32_t));
     free(cells);
     return err;
 }
 
 /* riscv,children and riscv,delegate: every source goes to the child. */
-static int aplic_fdt_children(RISCVAPLICState *s, void *fdt, int node)
+static int aplic_fdt_children(RISCVAPLICState *s, DeviceTree *fdt, int node)
 {
     const uint32_t delegate[3] = {cpu_to_fdt32(s->child_phandle), cpu_to_fdt32(1),
                                   cpu_to_fdt32(s->num_sources - 1)};
@@ -672,8 +673,8 @@ static int aplic_fdt_children(RISCVAPLICState *s, void *fdt, int node)
     if (!s->child) {
         return 0;
     }
-    err = fdt_setprop_u32(fdt, node, "riscv,children", s->child_phandle);
-    return err ?: fdt_setprop(fdt, node, "riscv,delegate", delegate, sizeof(delegate));
+    err = dt_setprop_u32(fdt, node, "riscv,children", s->child_phandle);
+    return err ?: dt_setprop(fdt, node, "riscv,delegate", delegate, sizeof(delegate));
 }
 
 static bool aplic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp)
@@ -681,27 +682,27 @@ static bool aplic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Er
     RISCVAPLICState *s = RISCV_APLIC(dev);
     const uint32_t reg[4] = {cpu_to_fdt32(ctx->base >> 32), cpu_to_fdt32(ctx->base),
                              cpu_to_fdt32(ctx->size >> 32), cpu_to_fdt32(ctx->size)};
-    void *fdt = ctx->fdt;
+    DeviceTree *fdt = ctx->fdt;
     char name[32];
     int node, err;
 
     snprintf(name, sizeof(name), "aplic@%" PRIx64, ctx->base);
     node = sysbus_fdt_parent(ctx);
-    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
+    node = node < 0 ? node : dt_add_subnode(fdt, node, name);
     err = node < 0 ? node : 0;
-    err = err ?: fdt_setprop_string(fdt, node, "compatible", "riscv,aplic");
-    err = err ?: fdt_setprop_u32(fdt, node, "#interrupt-cells", 2);
-    err = err ?: fdt_setprop_empty(fdt, node, "interrupt-controller");
+    err = err ?: dt_setprop_string(fdt, node, "compatible", "riscv,aplic");
+    err = err ?: dt_setprop_u32(fdt, node, "#interrupt-cells", 2);
+    err = err ?: dt_setprop_empty(fdt, node, "interrupt-controller");
     if (s->msimode) {
-        err = err ?: fdt_setprop_u32(fdt, node, "msi-parent", s->msi_parent_phandle);
+        err = err ?: dt_setprop_u32(fdt, node, "msi-parent", s->msi_parent_phandle);
     } else {
         err = err ?: aplic_fdt_irqs(s, ctx, node);
     }
-    err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
-    err = err ?: fdt_setprop_u32(fdt, node, "riscv,num-sources", s->num_sources - 1);
+    err = err ?: dt_setprop(fdt, node, "reg", reg, sizeof(reg));
+    err = err ?: dt_setprop_u32(fdt, node, "riscv,num-sources", s->num_sources - 1);
     err = err ?: aplic_fdt_children(s, fdt, node);
     if (ctx->phandle) {
-        err = err ?: fdt_setprop_u32(fdt, node, "phandle", ctx->phandle);
+        err = err ?: dt_setprop_u32(fdt, node, "phandle", ctx->phandle);
     }
     if (err) {
         error_setg(errp, "aplic: device tree node %s: %s", name, fdt_strerror(err));

@@ -21,6 +21,7 @@
 #include <libfdt.h>
 
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "target/riscv/cpu_bits.h"
 #include "util/log.h"
 #include "util/main-loop.h"
@@ -310,7 +311,7 @@ static bool imsic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Er
     const uint32_t reg[4] = {cpu_to_fdt32(ctx->base >> 32), cpu_to_fdt32(ctx->base),
                              cpu_to_fdt32(ctx->size >> 32), cpu_to_fdt32(ctx->size)};
     uint32_t *irqs = xnew0(uint32_t, 2 * ctx->num_harts + 1);
-    void *fdt = ctx->fdt;
+    DeviceTree *fdt = ctx->fdt;
     char name[32];
     int node, err;
 
@@ -320,20 +321,20 @@ static bool imsic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Er
     }
     snprintf(name, sizeof(name), "imsics@%" PRIx64, (uint64_t)ctx->base);
     node = sysbus_fdt_parent(ctx);
-    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
+    node = node < 0 ? node : dt_add_subnode(fdt, node, name);
     err = node < 0 ? node : 0;
-    err = err ?: fdt_setprop_string(fdt, node, "compatible", "riscv,imsics");
-    err = err ?: fdt_setprop_u32(fdt, node, "#interrupt-cells", 0);
-    err = err ?: fdt_setprop_empty(fdt, node, "interrupt-controller");
-    err = err ?: fdt_setprop_empty(fdt, node, "msi-controller");
-    err = err ?: fdt_setprop(fdt, node, "interrupts-extended", irqs, 8 * ctx->num_harts);
-    err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
-    err = err ?: fdt_setprop_u32(fdt, node, "riscv,num-ids", s->num_ids);
-    err = err ?: fdt_setprop_u32(fdt, node, "riscv,ipi-id", 1);
+    err = err ?: dt_setprop_string(fdt, node, "compatible", "riscv,imsics");
+    err = err ?: dt_setprop_u32(fdt, node, "#interrupt-cells", 0);
+    err = err ?: dt_setprop_empty(fdt, node, "interrupt-controller");
+    err = err ?: dt_setprop_empty(fdt, node, "msi-controller");
+    err = err ?: dt_setprop(fdt, node, "interrupts-extended", irqs, 8 * ctx->num_harts);
+    err = err ?: dt_setprop(fdt, node, "reg", reg, sizeof(reg));
+    err = err ?: dt_setprop_u32(fdt, node, "riscv,num-ids", s->num_ids);
+    err = err ?: dt_setprop_u32(fdt, node, "riscv,ipi-id", 1);
     if (s->guest_index_bits) {
-        err = err ?: fdt_setprop_u32(fdt, node, "riscv,guest-index-bits", s->guest_index_bits);
+        err = err ?: dt_setprop_u32(fdt, node, "riscv,guest-index-bits", s->guest_index_bits);
     }
-    err = err ?: fdt_setprop_u32(fdt, node, "phandle", ctx->phandle);
+    err = err ?: dt_setprop_u32(fdt, node, "phandle", ctx->phandle);
     free(irqs);
     if (err) {
         error_setg(errp, "imsic: device tree node %s: %s", name, fdt_strerror(err));

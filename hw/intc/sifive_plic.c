@@ -23,6 +23,7 @@
 
 #include "hw/intc/sifive_plic.h"
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "target/riscv/cpu_bits.h"
 #include "util/log.h"
 
@@ -370,7 +371,7 @@ static int plic_fdt_irqs(const DeviceFDTContext *ctx, int node)
         cells[4 * h + 2] = cpu_to_fdt32(ctx->hart_intc_phandles[h]);
         cells[4 * h + 3] = cpu_to_fdt32(IRQ_S_EXT);
     }
-    err = fdt_setprop(ctx->fdt, node, "interrupts-extended", cells, ncells * sizeof(uint32_t));
+    err = dt_setprop(ctx->fdt, node, "interrupts-extended", cells, ncells * sizeof(uint32_t));
     free(cells);
     return err;
 }
@@ -381,24 +382,24 @@ static bool plic_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Err
     SiFivePLICState *s = SIFIVE_PLIC(dev);
     const uint32_t reg[4] = {cpu_to_fdt32(ctx->base >> 32), cpu_to_fdt32(ctx->base),
                              cpu_to_fdt32(ctx->size >> 32), cpu_to_fdt32(ctx->size)};
-    void *fdt = ctx->fdt;
+    DeviceTree *fdt = ctx->fdt;
     char name[32];
     int node, err;
 
     snprintf(name, sizeof(name), "plic@%" PRIx64, ctx->base);
     node = sysbus_fdt_parent(ctx);
-    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
+    node = node < 0 ? node : dt_add_subnode(fdt, node, name);
     err = node < 0 ? node : 0;
-    err = err ?: fdt_setprop_u32(fdt, node, "#interrupt-cells", 1);
-    err = err ?: fdt_setprop_u32(fdt, node, "#address-cells", 0);
-    err = err ?: fdt_setprop(fdt, node, "compatible", compat, sizeof(compat));
-    err = err ?: fdt_setprop_empty(fdt, node, "interrupt-controller");
+    err = err ?: dt_setprop_u32(fdt, node, "#interrupt-cells", 1);
+    err = err ?: dt_setprop_u32(fdt, node, "#address-cells", 0);
+    err = err ?: dt_setprop(fdt, node, "compatible", compat, sizeof(compat));
+    err = err ?: dt_setprop_empty(fdt, node, "interrupt-controller");
     err = err ?: plic_fdt_irqs(ctx, node);
-    err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
+    err = err ?: dt_setprop(fdt, node, "reg", reg, sizeof(reg));
     /* riscv,ndev is the highest source id (num_sources counts the reserved source 0 too). */
-    err = err ?: fdt_setprop_u32(fdt, node, "riscv,ndev", s->num_sources - 1);
+    err = err ?: dt_setprop_u32(fdt, node, "riscv,ndev", s->num_sources - 1);
     if (ctx->phandle) {
-        err = err ?: fdt_setprop_u32(fdt, node, "phandle", ctx->phandle);
+        err = err ?: dt_setprop_u32(fdt, node, "phandle", ctx->phandle);
     }
     if (err) {
         error_setg(errp, "plic: device tree node %s: %s", name, fdt_strerror(err));

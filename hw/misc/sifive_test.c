@@ -13,6 +13,7 @@
 
 #include "hw/misc/sifive_test.h"
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "system/runstate.h"
 #include "util/log.h"
 
@@ -76,16 +77,16 @@ static bool sifive_test_realize(DeviceState *dev, Error **errp)
 /* ---- device tree (QEMU virt: /soc/test@100000, /reboot, /poweroff) ---- */
 
 /* A root "syscon-poweroff"/"syscon-reboot" node writing value to the finisher. */
-static int sifive_test_fdt_syscon(void *fdt, const char *name, const char *compat, uint32_t phandle,
-                                  uint32_t value)
+static int sifive_test_fdt_syscon(DeviceTree *fdt, const char *name, const char *compat,
+                                  uint32_t phandle, uint32_t value)
 {
-    int node = fdt_add_subnode(fdt, 0, name);
+    int node = dt_add_subnode(fdt, 0, name);
     int err = node < 0 ? node : 0;
 
-    err = err ?: fdt_setprop_string(fdt, node, "compatible", compat);
-    err = err ?: fdt_setprop_u32(fdt, node, "regmap", phandle);
-    err = err ?: fdt_setprop_u32(fdt, node, "offset", 0);
-    err = err ?: fdt_setprop_u32(fdt, node, "value", value);
+    err = err ?: dt_setprop_string(fdt, node, "compatible", compat);
+    err = err ?: dt_setprop_u32(fdt, node, "regmap", phandle);
+    err = err ?: dt_setprop_u32(fdt, node, "offset", 0);
+    err = err ?: dt_setprop_u32(fdt, node, "value", value);
     return err;
 }
 
@@ -94,22 +95,22 @@ static bool sifive_test_fdt_populate(DeviceState *dev, const DeviceFDTContext *c
     static const char compat[] = "sifive,test1\0sifive,test0\0syscon";
     const uint32_t reg[4] = {cpu_to_fdt32(ctx->base >> 32), cpu_to_fdt32(ctx->base),
                              cpu_to_fdt32(ctx->size >> 32), cpu_to_fdt32(ctx->size)};
-    void *fdt = ctx->fdt;
+    DeviceTree *fdt = ctx->fdt;
     uint32_t phandle = ctx->phandle;
     char name[32];
     int node, err = 0;
 
     snprintf(name, sizeof(name), "test@%" PRIx64, ctx->base);
     if (!phandle) {
-        err = fdt_generate_phandle(fdt, &phandle);
+        err = dt_generate_phandle(fdt, &phandle);
     }
-    node = err ?: fdt_path_offset(fdt, ctx->parent_path);
-    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
+    node = err ?: dt_path_offset(fdt, ctx->parent_path);
+    node = node < 0 ? node : dt_add_subnode(fdt, node, name);
     err = node < 0 ? node : 0;
-    err = err ?: fdt_setprop(fdt, node, "compatible", compat, sizeof(compat));
-    err = err ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
-    err = err ?: fdt_setprop_u32(fdt, node, "phandle", phandle);
-    /* Added reboot first: libfdt inserts new nodes first, so the blob lists poweroff first. */
+    err = err ?: dt_setprop(fdt, node, "compatible", compat, sizeof(compat));
+    err = err ?: dt_setprop(fdt, node, "reg", reg, sizeof(reg));
+    err = err ?: dt_setprop_u32(fdt, node, "phandle", phandle);
+    /* Added reboot first: a new node goes first, so the blob lists poweroff first. */
     err = err ?: sifive_test_fdt_syscon(fdt, "reboot", "syscon-reboot", phandle, FINISHER_RESET);
     err = err ?: sifive_test_fdt_syscon(fdt, "poweroff", "syscon-poweroff", phandle, FINISHER_PASS);
     if (err) {

@@ -33,6 +33,7 @@
 #include <libfdt.h>
 
 #include "qom/object.h"
+#include "system/device_tree.h"
 #include "system/memory.h"
 #include "util/log.h"
 
@@ -600,7 +601,7 @@ static bool fw_cfg_mem_fdt_populate(DeviceState *dev, const DeviceFDTContext *ct
 {
     static const char compat[] = "qemu,fw-cfg-mmio";
     int node = sysbus_fdt_add_node(ctx, "fw-cfg", compat, sizeof(compat), NULL, 0, errp);
-    int err = node < 0 ? 0 : fdt_setprop(ctx->fdt, node, "dma-coherent", NULL, 0);
+    int err = node < 0 ? 0 : dt_setprop(ctx->fdt, node, "dma-coherent", NULL, 0);
 
     if (err) {
         error_setg(errp, "device tree node fw-cfg: %s", fdt_strerror(err));

@@ -20,6 +20,7 @@
 #include <libfdt.h>
 
 #include "migration/vmstate.h"
+#include "system/device_tree.h"
 #include "util/log.h"
 
 #define ECAM_BUS(addr) (((addr) >> 20) & 0xff)
@@ -114,7 +115,7 @@ static void gpex_map_windows(GPEXHost *s)
 /* ---- device tree (QEMU virt's /soc/pci@30000000) ---- */
 
 /* interrupt-map: for slots 0..3 (the mask repeats them) and pins INTA..INTD, the line. */
-static bool gpex_fdt_irq_map(void *fdt, int node, const DeviceFDTContext *ctx)
+static bool gpex_fdt_irq_map(DeviceTree *fdt, int node, const DeviceFDTContext *ctx)
 {
     /* child unit address (3), child pin, parent phandle, parent irq (and its trigger) */
     enum { MAX_CELLS = 7 };
@@ -136,8 +137,8 @@ static bool gpex_fdt_irq_map(void *fdt, int node, const DeviceFDTContext *ctx)
             p += cells;
         }
     }
-    return fdt_setprop(fdt, node, "interrupt-map", map, (p - map) * sizeof(uint32_t)) == 0 &&
-           fdt_setprop(fdt, node, "interrupt-map-mask", mask, sizeof(mask)) == 0;
+    return dt_setprop(fdt, node, "interrupt-map", map, (p - map) * sizeof(uint32_t)) == 0 &&
+           dt_setprop(fdt, node, "interrupt-map-mask", mask, sizeof(mask)) == 0;
 }
 
 /* One ranges entry: PCI space code and address (3 cells), CPU address (2), size (2). */
@@ -152,7 +153,7 @@ static uint32_t *gpex_fdt_range(uint32_t *p, uint32_t space, uint64_t bus_addr, 
     return p + 7;
 }
 
-static bool gpex_fdt_ranges(GPEXHost *s, void *fdt, int node)
+static bool gpex_fdt_ranges(GPEXHost *s, DeviceTree *fdt, int node)
 {
     const GPEXConfig *c = &s->cfg;
     uint32_t ranges[3 * 7], *p = ranges;
@@ -162,7 +163,7 @@ static bool gpex_fdt_ranges(GPEXHost *s, void *fdt, int node)
     if (c->mmio64_size) {
         p = gpex_fdt_range(p, 0x03000000, c->mmio64_base, c->mmio64_base, c->mmio64_size);
     }
-    return fdt_setprop(fdt, node, "ranges", ranges, (p - ranges) * sizeof(*p)) == 0;
+    return dt_setprop(fdt, node, "ranges", ranges, (p - ranges) * sizeof(*p)) == 0;
 }
 
 static bool gpex_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp)
@@ -170,25 +171,25 @@ static bool gpex_fdt_populate(DeviceState *dev, const DeviceFDTContext *ctx, Err
     GPEXHost *s = GPEX_HOST(dev);
     const uint32_t bus_range[2] = {0, cpu_to_fdt32(ECAM_BUS(s->cfg.ecam_size - 1))};
     const uint64_t reg[2] = {cpu_to_fdt64(s->cfg.ecam_base), cpu_to_fdt64(s->cfg.ecam_size)};
-    void *fdt = ctx->fdt;
+    DeviceTree *fdt = ctx->fdt;
     char name[64];
     int node;
     bool ok;
 
     snprintf(name, sizeof(name), "pci@%" PRIx64, s->cfg.ecam_base);
     node = sysbus_fdt_parent(ctx);
-    node = node < 0 ? node : fdt_add_subnode(fdt, node, name);
-    /* libfdt puts each property in front: written in reverse of the order a dump shows. */
-    ok = node >= 0 && fdt_setprop_u32(fdt, node, "#address-cells", 3) == 0 &&
-         fdt_setprop_u32(fdt, node, "#interrupt-cells", 1) == 0 &&
-         fdt_setprop_u32(fdt, node, "#size-cells", 2) == 0 &&
-         fdt_setprop_string(fdt, node, "compatible", "pci-host-ecam-generic") == 0 &&
-         fdt_setprop_string(fdt, node, "device_type", "pci") == 0 &&
-         fdt_setprop_u32(fdt, node, "linux,pci-domain", 0) == 0 &&
-         fdt_setprop(fdt, node, "bus-range", bus_range, sizeof(bus_range)) == 0 &&
-         fdt_setprop(fdt, node, "dma-coherent", NULL, 0) == 0 &&
-         (!ctx->msi_parent || fdt_setprop_u32(fdt, node, "msi-parent", ctx->msi_parent) == 0) &&
-         fdt_setprop(fdt, node, "reg", reg, sizeof(reg)) == 0 && gpex_fdt_ranges(s, fdt, node) &&
+    node = node < 0 ? node : dt_add_subnode(fdt, node, name);
+    /* Each new property goes in front: written in reverse of the order a dump shows. */
+    ok = node >= 0 && dt_setprop_u32(fdt, node, "#address-cells", 3) == 0 &&
+         dt_setprop_u32(fdt, node, "#interrupt-cells", 1) == 0 &&
+         dt_setprop_u32(fdt, node, "#size-cells", 2) == 0 &&
+         dt_setprop_string(fdt, node, "compatible", "pci-host-ecam-generic") == 0 &&
+         dt_setprop_string(fdt, node, "device_type", "pci") == 0 &&
+         dt_setprop_u32(fdt, node, "linux,pci-domain", 0) == 0 &&
+         dt_setprop(fdt, node, "bus-range", bus_range, sizeof(bus_range)) == 0 &&
+         dt_setprop(fdt, node, "dma-coherent", NULL, 0) == 0 &&
+         (!ctx->msi_parent || dt_setprop_u32(fdt, node, "msi-parent", ctx->msi_parent) == 0) &&
+         dt_setprop(fdt, node, "reg", reg, sizeof(reg)) == 0 && gpex_fdt_ranges(s, fdt, node) &&
          (!ctx->irq_parent || gpex_fdt_irq_map(fdt, node, ctx));
     if (!ok) {
         error_setg(errp, "device tree node %s: %s", name,

@@ -8,6 +8,7 @@
 #include <libfdt.h>
 
 #include "hw/core/numa.h"
+#include "system/device_tree.h"
 
 int riscv_socket_count(const MachineState *ms)
 {
@@ -77,12 +78,12 @@ uint64_t riscv_socket_mem_size(const MachineState *ms, int socket)
     return ms->numa ? ms->numa->nodes[socket].node_mem : ms->ram_size;
 }
 
-int riscv_socket_fdt_write_id(const MachineState *ms, void *fdt, int node, int socket)
+int riscv_socket_fdt_write_id(const MachineState *ms, DeviceTree *fdt, int node, int socket)
 {
-    return ms->numa ? fdt_setprop_u32(fdt, node, "numa-node-id", socket) : 0;
+    return ms->numa ? dt_setprop_u32(fdt, node, "numa-node-id", socket) : 0;
 }
 
-int riscv_socket_fdt_write_distance_matrix(const MachineState *ms, void *fdt)
+int riscv_socket_fdt_write_distance_matrix(const MachineState *ms, DeviceTree *fdt)
 {
     const NumaState *numa = ms->numa;
     int n, node, ret;
@@ -102,10 +103,10 @@ int riscv_socket_fdt_write_distance_matrix(const MachineState *ms, void *fdt)
         }
     }
     /* Properties in reverse of the dumped order (hw/riscv/virt.c explains why). */
-    node = fdt_add_subnode(fdt, 0, "distance-map");
-    ret = node < 0 ? node : fdt_setprop_string(fdt, node, "compatible", "numa-distance-map-v1");
+    node = dt_add_subnode(fdt, 0, "distance-map");
+    ret = node < 0 ? node : dt_setprop_string(fdt, node, "compatible", "numa-distance-map-v1");
     if (!ret) {
-        ret = fdt_setprop(fdt, node, "distance-matrix", cells, (int)(sizeof(*cells) * n * n * 3));
+        ret = dt_setprop(fdt, node, "distance-matrix", cells, (int)(sizeof(*cells) * n * n * 3));
     }
     free(cells);
     return ret;

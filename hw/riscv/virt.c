@@ -3,7 +3,7 @@
  * reset vector, the interrupt controllers (virt-intc.c: CLINT or ACLINT, PLIC,
  * or the AIA's APLIC and IMSICs), 16550 UART, Goldfish RTC and the SiFive test
  * device, at QEMU's addresses and interrupt numbers, described to the guest by
- * a device tree built here with libfdt.
+ * a device tree built here (include/system/device_tree.h) and flattened once.
  *
  * The start-up path: virt_machine_init() builds the hardware when the
  * machine is created; virt_machine_done() runs once every device exists and
@@ -337,14 +337,14 @@ static bool virt_machine_init(MachineState *ms, Error **errp)
 /* ---- the device tree ---- */
 
 /*
- * The tree being built. libfdt calls go through fdt_check(), which keeps the first error, so
+ * The tree being built. Its calls go through fdt_check(), which keeps the first error, so
  * the builders below read straight through (a call after a failure fails too, harmlessly) and
- * virt_create_fdt() reports once. The buffer is sized for the harts and the command line, so
- * an error here is a bug, but it still reaches main as an Error, not an exit.
+ * virt_create_fdt() reports once. An error here is a bug (a duplicate node name), but it
+ * still reaches main as an Error, not an exit.
  */
 typedef struct VirtFdt {
-    void *fdt;
-    int err;          /* the first libfdt error, 0 if none */
+    DeviceTree *fdt;
+    int err;          /* the first error (a libfdt code), 0 if none */
     const char *what; /* what was being written then */
 } VirtFdt;
 
@@ -359,29 +359,29 @@ static int fdt_check(VirtFdt *f, int ret, const char *what)
 
 static int fdt_node(VirtFdt *f, int parent, const char *name)
 {
-    return fdt_check(f, fdt_add_subnode(f->fdt, parent, name), name);
+    return fdt_check(f, dt_add_subnode(f->fdt, parent, name), name);
 }
 
 static void fdt_str(VirtFdt *f, int node, const char *name, const char *value)
 {
-    fdt_check(f, fdt_setprop_string(f->fdt, node, name, value), name);
+    fdt_check(f, dt_setprop_string(f->fdt, node, name, value), name);
 }
 
 static void fdt_u32(VirtFdt *f, int node, const char *name, uint32_t value)
 {
-    fdt_check(f, fdt_setprop_u32(f->fdt, node, name, value), name);
+    fdt_check(f, dt_setprop_u32(f->fdt, node, name, value), name);
 }
 
 static void fdt_empty(VirtFdt *f, int node, const char *name)
 {
-    fdt_check(f, fdt_setprop(f->fdt, node, name, NULL, 0), name);
+    fdt_check(f, dt_setprop_empty(f->fdt, node, name), name);
 }
 
 static void fdt_reg64(VirtFdt *f, int node, hwaddr base, uint64_t size)
 {
     fdt64_t reg[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
 
-    fdt_check(f, fdt_setprop(f->fdt, node, "reg", reg, sizeof(reg)), "reg");
+    fdt_check(f, dt_setprop(f->fdt, node, "reg", reg, sizeof(reg)), "reg");
 }
 
 /*
@@ -406,15 +406,16 @@ static void virt_fdt_cpu_isa(VirtFdt *f, int node, RISCVCPU *cpu)
         fdt_u32(f, node, "riscv,cbom-block-size", cpu->cbom_blocksize);
     }
     len = riscv_isa_extensions(cpu, exts, sizeof(exts));
-    fdt_check(f, fdt_setprop(f->fdt, node, "riscv,isa-extensions", exts, len),
+    fdt_check(f, dt_setprop(f->fdt, node, "riscv,isa-extensions", exts, len),
               "riscv,isa-extensions");
     fdt_str(f, node, "riscv,isa-base", "rv64i");
 }
 
 /*
- * libfdt inserts each new property and subnode in front of the existing ones, so properties
- * are written here in the reverse of the order a dump shows, and nodes last to first: the
- * dump then reads like QEMU's (cpu@0 .. cpu@N-1, then cpu-map; phandle first in a cpu node).
+ * Each new property and subnode goes in front of the existing ones (as with libfdt), so
+ * properties are written here in the reverse of the order a dump shows, and nodes last to
+ * first: the dump then reads like QEMU's (cpu@0 .. cpu@N-1, then cpu-map; phandle first in a cpu
+ * node).
  */
 static void virt_fdt_cpu(VirtMachineState *s, VirtFdt *f, int cpus, int i)
 {
@@ -473,7 +474,7 @@ static void virt_fdt_cpus(VirtMachineState *s, VirtFdt *f)
 
         /* Adding nodes moved everything after them: find the cluster again. */
         snprintf(path, sizeof(path), "/cpus/cpu-map/cluster%d", c);
-        cluster = fdt_check(f, fdt_path_offset(f->fdt, path), "cluster");
+        cluster = fdt_check(f, dt_path_offset(f->fdt, path), "cluster");
         for (int k = n - 1; k >= 0; k--) {
             char name[32];
             int core;
@@ -496,35 +497,21 @@ static void virt_fdt_chosen(VirtFdt *f)
     fdt_str(f, chosen, "stdout-path", stdout_path);
     /* Linux seeds its entropy pool from this before any driver runs (-seed fixes it). */
     if (guest_getrandom(seed, sizeof(seed), false) == sizeof(seed)) {
-        fdt_check(f, fdt_setprop(f->fdt, chosen, "rng-seed", seed, sizeof(seed)), "rng-seed");
+        fdt_check(f, dt_setprop(f->fdt, chosen, "rng-seed", seed, sizeof(seed)), "rng-seed");
     }
 }
 
-/*
- * The offset of /soc, given where it was: a device's nodes under /soc leave it in place, so
- * looking it up again (a walk over the whole tree, /soc being the root's last child) is needed
- * only after a node was added before it, e.g. the test device's root syscon nodes. Then the
- * old offset holds other bytes: no other node is named "soc".
- */
-static int virt_fdt_soc(void *fdt, int soc)
+static bool virt_fdt_devices(VirtMachineState *s, DeviceTree *fdt, Error **errp)
 {
-    const char *name = soc > 0 ? fdt_get_name(fdt, soc, NULL) : NULL;
+    int soc = dt_path_offset(fdt, "/soc");
 
-    return name && !strcmp(name, "soc") ? soc : fdt_path_offset(fdt, "/soc");
-}
-
-static bool virt_fdt_devices(VirtMachineState *s, void *fdt, Error **errp)
-{
-    int soc = 0;
-
-    /* In creation order: libfdt puts each new node first, so the tree lists them in reverse,
+    /* In creation order: each new node goes first, so the tree lists them in reverse,
      * as QEMU's does (rtc, serial, test, virtio_mmio@10008000 ... @10001000, plic, clint). */
     for (int i = 0; i < s->num_fdt_devices; i++) {
         VirtFDTDevice *d = &s->fdt_devices[i];
         DeviceClass *dc = DEVICE_GET_CLASS(d->dev);
         DeviceFDTContext ctx;
 
-        soc = virt_fdt_soc(fdt, soc);
         ctx = (DeviceFDTContext){
             .fdt = fdt,
             .parent_path = "/soc",
@@ -550,8 +537,7 @@ static bool virt_fdt_devices(VirtMachineState *s, void *fdt, Error **errp)
         if (d->socket >= 0 && dc->fdt_populate) {
             int node;
 
-            soc = virt_fdt_soc(fdt, soc);
-            node = soc < 0 ? soc : fdt_first_subnode(fdt, soc);
+            node = soc < 0 ? soc : dt_first_subnode(fdt, soc);
             int ret = node < 0 ? node : riscv_socket_fdt_write_id(MACHINE(s), fdt, node, d->socket);
             if (ret < 0) {
                 error_setg(errp, "virt: device tree numa-node-id: %s", fdt_strerror(ret));
@@ -578,7 +564,7 @@ static void virt_fdt_flash(VirtFdt *f)
     snprintf(name, sizeof(name), "flash@%" PRIx64, base);
     node = fdt_node(f, 0, name);
     fdt_str(f, node, "compatible", "cfi-flash");
-    fdt_check(f, fdt_setprop(f->fdt, node, "reg", reg, sizeof(reg)), "reg");
+    fdt_check(f, dt_setprop(f->fdt, node, "reg", reg, sizeof(reg)), "reg");
     fdt_u32(f, node, "bank-width", 4);
 }
 
@@ -597,12 +583,10 @@ static bool virt_fdt_root_devices(VirtMachineState *s, VirtFdt *f, Error **errp)
     return f->err || dc->fdt_populate(s->fw_cfg, &ctx, errp);
 }
 
-/* Room for the fixed nodes, each hart's nodes and phandle references, and -append. */
-static size_t virt_fdt_size(VirtMachineState *s, MachineState *ms)
+/* Free space in the flattened tree for /chosen's bootargs (-append) and initrd bounds. */
+static size_t virt_fdt_chosen_room(MachineState *ms)
 {
-    size_t cmdline = ms->kernel_cmdline ? strlen(ms->kernel_cmdline) : 0;
-
-    return 64 * KiB + (size_t)s->num_harts * 1 * KiB + cmdline;
+    return 4 * KiB + (ms->kernel_cmdline ? strlen(ms->kernel_cmdline) : 0);
 }
 
 /*
@@ -623,7 +607,7 @@ static void virt_fdt_pmu(VirtMachineState *s, VirtFdt *f)
         cells[i] = cpu_to_fdt32(map[i]);
     }
     node = fdt_node(f, 0, "pmu");
-    fdt_check(f, fdt_setprop(f->fdt, node, "riscv,event-to-mhpmcounters", cells, sizeof(cells)),
+    fdt_check(f, dt_setprop(f->fdt, node, "riscv,event-to-mhpmcounters", cells, sizeof(cells)),
               "riscv,event-to-mhpmcounters");
     fdt_str(f, node, "compatible", "riscv,pmu");
 }
@@ -660,58 +644,46 @@ static void virt_fdt_root(VirtMachineState *s, MachineState *ms, VirtFdt *f)
     fdt_check(f, riscv_socket_fdt_write_distance_matrix(ms, f->fdt), "distance-map");
 }
 
-/*
- * An empty tree with room to grow to size bytes. fdt_create_empty_tree() on the whole buffer
- * would zero all of it; built small and opened into it, only the pages the tree grows into are
- * touched (issue 7: 197 -> 182 page faults for the tiny ELF). libfdt writes every byte of the
- * tree, padding included: with the buffer filled with 0xaa, dumpdtb gave the same bytes.
- */
-static void *virt_fdt_empty(VirtFdt *f, size_t size)
-{
-    char empty[128];
-    void *fdt = xmalloc(size);
-
-    fdt_check(f, fdt_create_empty_tree(empty, sizeof(empty)), "create");
-    fdt_check(f, fdt_open_into(empty, fdt, size), "create");
-    return fdt;
-}
-
 static void *virt_create_fdt(VirtMachineState *s, MachineState *ms, Error **errp)
 {
-    VirtFdt f = {0};
+    VirtFdt f = {.fdt = dt_new()};
+    void *blob = NULL;
 
-    f.fdt = virt_fdt_empty(&f, virt_fdt_size(s, ms));
     virt_fdt_root(s, ms, &f);
     if (!f.err && !virt_fdt_devices(s, f.fdt, errp)) {
-        free(f.fdt);
-        return NULL;
+        goto out;
     }
     virt_fdt_chosen(&f); /* after the test device's poweroff/reboot: listed before them */
     if (!f.err && !virt_fdt_root_devices(s, &f, errp)) {
-        free(f.fdt);
-        return NULL;
+        goto out;
     }
     if (f.err) {
         error_setg(errp, "virt: device tree %s: %s", f.what, fdt_strerror(f.err));
-        free(f.fdt);
-        return NULL;
+        goto out;
     }
-    return f.fdt;
+    blob = dt_to_fdt(f.fdt, virt_fdt_chosen_room(ms), errp);
+out:
+    dt_free(f.fdt);
+    return blob;
 }
 
+/* On the flattened tree, the board's or -dtb's: libfdt's read-write calls. */
 static bool virt_fdt_bootargs(MachineState *ms, Error **errp)
 {
-    VirtFdt f = {.fdt = ms->fdt};
     int chosen = fdt_path_offset(ms->fdt, "/chosen");
+    int err = 0;
 
     if (chosen < 0) {
-        chosen = fdt_node(&f, 0, "chosen");
+        chosen = fdt_add_subnode(ms->fdt, 0, "chosen");
     }
-    if (ms->kernel_cmdline && *ms->kernel_cmdline) {
-        fdt_str(&f, chosen, "bootargs", ms->kernel_cmdline);
+    if (chosen < 0) {
+        err = chosen;
+    } else if (ms->kernel_cmdline && *ms->kernel_cmdline) {
+        err = fdt_setprop_string(ms->fdt, chosen, "bootargs", ms->kernel_cmdline);
     }
-    if (f.err) {
-        error_setg(errp, "device tree %s: %s", f.what, fdt_strerror(f.err));
+    if (err < 0) {
+        error_setg(errp, "device tree %s: %s", chosen < 0 ? "chosen" : "bootargs",
+                   fdt_strerror(err));
         return false;
     }
     return true;

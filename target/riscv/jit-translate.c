@@ -574,7 +574,10 @@ static void translate_records(JitCtx *c, bool loop)
 
 bool riscv_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
 {
-    static __thread JitCtx ctx;
+    /* Static, not __thread: one translation at a time (jit_lock, accel/tcg/jit.c), and a
+     * __thread context's 14 KiB were zeroed in every thread at its creation (4 pages each,
+     * the main thread's too, though it never translates). */
+    static JitCtx ctx;
     JitCtx *c = &ctx;
 
     c->b = b;

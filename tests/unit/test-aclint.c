@@ -15,6 +15,7 @@
 
 #include "hw/intc/riscv_aclint.h"
 #include "target/riscv/cpu.h"
+#include "test-fdt.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
 
@@ -225,9 +226,9 @@ static void test_sswi(void **state)
 
 static const uint32_t intc[NHARTS] = {4, 2};
 
-static void populate(DeviceState *dev, void *fdt, hwaddr base)
+static void populate(DeviceState *dev, DeviceTree *dt, hwaddr base)
 {
-    DeviceFDTContext ctx = {.fdt = fdt,
+    DeviceFDTContext ctx = {.fdt = dt,
                             .parent_path = "/soc",
                             .base = base,
                             .hart_intc_phandles = intc,
@@ -257,7 +258,8 @@ static void test_fdt_clint(void **state)
     static const char compat[] = "sifive,clint0\0riscv,clint0";
     DeviceState *swi = qdev_new(TYPE_RISCV_ACLINT_SWI);
     DeviceState *mtimer = qdev_new(TYPE_RISCV_ACLINT_MTIMER);
-    char fdt[4096];
+    DeviceTree *dt = dt_new();
+    char *fdt;
     const void *p;
     int len;
 
@@ -267,10 +269,10 @@ static void test_fdt_clint(void **state)
     object_property_set_bool(OBJECT(mtimer), "sifive-clint", true, &error_abort);
     realize_recorded(swi);
     realize_recorded(mtimer);
-    assert_int_equal(fdt_create_empty_tree(fdt, sizeof(fdt)), 0);
-    assert_true(fdt_add_subnode(fdt, 0, "soc") >= 0);
-    populate(mtimer, fdt, 0x2004000);
-    populate(swi, fdt, 0x2000000);
+    assert_true(dt_add_subnode(dt, 0, "soc") >= 0);
+    populate(mtimer, dt, 0x2004000);
+    populate(swi, dt, 0x2000000);
+    fdt = test_fdt_flatten(dt);
     check_cells(fdt, "/soc/clint@2000000", "reg", reg, 4);
     check_cells(fdt, "/soc/clint@2000000", "interrupts-extended", irqs, 8);
     p = fdt_getprop(fdt, fdt_path_offset(fdt, "/soc/clint@2000000"), "compatible", &len);
@@ -278,6 +280,7 @@ static void test_fdt_clint(void **state)
     assert_memory_equal(p, compat, sizeof(compat));
     /* The MTIMER half has no node of its own. */
     assert_true(fdt_path_offset(fdt, "/soc/mtimer@2004000") < 0);
+    free(fdt);
 }
 
 static void test_fdt_aclint(void **state)
@@ -288,14 +291,15 @@ static void test_fdt_aclint(void **state)
     static const uint32_t mtimer_reg[] = {0, 0x200bff8, 0, 0x4008, 0, 0x2004000, 0, 0x7ff8};
     static const uint32_t sswi_reg[] = {0, 0x2f00000, 0, 0x4000};
     static const uint32_t zero = 0;
-    char fdt[4096];
+    DeviceTree *dt = dt_new();
+    char *fdt;
     int node;
 
-    assert_int_equal(fdt_create_empty_tree(fdt, sizeof(fdt)), 0);
-    assert_true(fdt_add_subnode(fdt, 0, "soc") >= 0);
-    populate(swi_new(false), fdt, 0x2000000);
-    populate(mtimer_new(), fdt, 0x2004000);
-    populate(swi_new(true), fdt, 0x2f00000);
+    assert_true(dt_add_subnode(dt, 0, "soc") >= 0);
+    populate(swi_new(false), dt, 0x2000000);
+    populate(mtimer_new(), dt, 0x2004000);
+    populate(swi_new(true), dt, 0x2f00000);
+    fdt = test_fdt_flatten(dt);
     check_cells(fdt, "/soc/mswi@2000000", "interrupts-extended", mswi_irqs, 4);
     check_cells(fdt, "/soc/mswi@2000000", "#interrupt-cells", &zero, 1);
     check_cells(fdt, "/soc/mtimer@2004000", "reg", mtimer_reg, 8);
@@ -307,6 +311,7 @@ static void test_fdt_aclint(void **state)
     assert_non_null(fdt_getprop(fdt, node, "interrupt-controller", NULL));
     node = fdt_path_offset(fdt, "/soc/mtimer@2004000");
     assert_string_equal(fdt_getprop(fdt, node, "compatible", NULL), "riscv,aclint-mtimer");
+    free(fdt);
 }
 
 /* ---- real harts, wired as a board does: mip bits and the time CSR source ---- */

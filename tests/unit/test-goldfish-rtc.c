@@ -14,6 +14,7 @@
 #include <libfdt.h>
 
 #include "hw/rtc/goldfish_rtc.h"
+#include "test-fdt.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
 
@@ -186,8 +187,9 @@ static void test_bad_accesses(void **state)
 static void test_fdt_node(void **state)
 {
     static const uint32_t irqs[] = {11};
-    char fdt[2048];
-    DeviceFDTContext ctx = {.fdt = fdt,
+    DeviceTree *dt = dt_new();
+    char *fdt;
+    DeviceFDTContext ctx = {.fdt = dt,
                             .parent_path = "/soc",
                             .base = 0x101000,
                             .size = 0x1000,
@@ -197,9 +199,9 @@ static void test_fdt_node(void **state)
     const fdt32_t *p;
     int node, len;
 
-    assert_int_equal(fdt_create_empty_tree(fdt, sizeof(fdt)), 0);
-    assert_true(fdt_add_subnode(fdt, 0, "soc") >= 0);
+    assert_true(dt_add_subnode(dt, 0, "soc") >= 0);
     assert_true(DEVICE_GET_CLASS(rtc)->fdt_populate(rtc, &ctx, &error_abort));
+    fdt = test_fdt_flatten(dt);
     node = fdt_path_offset(fdt, "/soc/rtc@101000");
     assert_true(node >= 0);
     assert_string_equal(fdt_getprop(fdt, node, "compatible", NULL), "google,goldfish-rtc");
@@ -209,6 +211,7 @@ static void test_fdt_node(void **state)
     assert_int_equal(fdt32_to_cpu(p[3]), 0x1000);
     assert_int_equal(fdt32_to_cpu(*(fdt32_t *)fdt_getprop(fdt, node, "interrupts", NULL)), 11);
     assert_int_equal(fdt32_to_cpu(*(fdt32_t *)fdt_getprop(fdt, node, "interrupt-parent", NULL)), 3);
+    free(fdt);
 }
 
 int main(void)

@@ -12,6 +12,7 @@
 #include <libfdt.h>
 
 #include "hw/intc/sifive_plic.h"
+#include "test-fdt.h"
 
 #define NHARTS 2
 #define NCTX (2 * NHARTS)
@@ -208,8 +209,9 @@ static void test_fdt_node(void **state)
     static const uint32_t irqs[] = {4, 11, 4, 9, 2, 11, 2, 9};
     static const uint32_t reg[] = {0, 0xc000000, 0, 0x600000};
     static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
-    char fdt[4096];
-    DeviceFDTContext ctx = {.fdt = fdt,
+    DeviceTree *dt = dt_new();
+    char *fdt;
+    DeviceFDTContext ctx = {.fdt = dt,
                             .parent_path = "/soc",
                             .base = 0xc000000,
                             .size = 0x600000,
@@ -219,9 +221,9 @@ static void test_fdt_node(void **state)
     const fdt32_t *p;
     int node, len;
 
-    assert_int_equal(fdt_create_empty_tree(fdt, sizeof(fdt)), 0);
-    assert_true(fdt_add_subnode(fdt, 0, "soc") >= 0);
+    assert_true(dt_add_subnode(dt, 0, "soc") >= 0);
     assert_true(DEVICE_GET_CLASS(plic)->fdt_populate(plic, &ctx, &error_abort));
+    fdt = test_fdt_flatten(dt);
     node = fdt_path_offset(fdt, "/soc/plic@c000000");
     assert_true(node >= 0);
     p = fdt_getprop(fdt, node, "interrupts-extended", &len);
@@ -241,6 +243,7 @@ static void test_fdt_node(void **state)
     assert_int_equal(fdt32_to_cpu(*(fdt32_t *)fdt_getprop(fdt, node, "#interrupt-cells", NULL)), 1);
     assert_int_equal(fdt32_to_cpu(*(fdt32_t *)fdt_getprop(fdt, node, "#address-cells", NULL)), 0);
     assert_non_null(fdt_getprop(fdt, node, "interrupt-controller", NULL));
+    free(fdt);
 }
 
 int main(void)

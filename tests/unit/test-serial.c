@@ -18,6 +18,7 @@
 
 #include "chardev/char.h"
 #include "hw/char/serial.h"
+#include "test-fdt.h"
 #include "util/main-loop.h"
 
 #define RBR 0
@@ -357,8 +358,9 @@ static void test_tx_backpressure(void **state)
 static void test_fdt_node(void **state)
 {
     static const uint32_t irqs[] = {10};
-    char fdt[2048];
-    DeviceFDTContext ctx = {.fdt = fdt,
+    DeviceTree *dt = dt_new();
+    char *fdt;
+    DeviceFDTContext ctx = {.fdt = dt,
                             .parent_path = "/soc",
                             .base = 0x10000000,
                             .size = 0x100,
@@ -369,9 +371,9 @@ static void test_fdt_node(void **state)
     const fdt32_t *p;
     int node, len;
 
-    assert_int_equal(fdt_create_empty_tree(fdt, sizeof(fdt)), 0);
-    assert_true(fdt_add_subnode(fdt, 0, "soc") >= 0);
+    assert_true(dt_add_subnode(dt, 0, "soc") >= 0);
     assert_true(DEVICE_GET_CLASS(dev)->fdt_populate(dev, &ctx, &error_abort));
+    fdt = test_fdt_flatten(dt);
     node = fdt_path_offset(fdt, "/soc/serial@10000000");
     assert_true(node >= 0);
     assert_string_equal(fdt_getprop(fdt, node, "compatible", NULL), "ns16550a");
@@ -385,6 +387,7 @@ static void test_fdt_node(void **state)
     assert_int_equal(fdt32_to_cpu(*p), 10);
     p = fdt_getprop(fdt, node, "interrupt-parent", &len);
     assert_int_equal(fdt32_to_cpu(*p), 5);
+    free(fdt);
 }
 
 int main(void)

@@ -12,6 +12,7 @@
 
 #include "hw/misc/sifive_test.h"
 #include "system/runstate.h"
+#include "test-fdt.h"
 #include "util/main-loop.h"
 
 static DeviceState *dev;
@@ -102,15 +103,16 @@ static uint32_t cell(void *fdt, const char *path, const char *prop)
 static void check_fdt(uint32_t given, uint32_t *used)
 {
     static const char compat[] = "sifive,test1\0sifive,test0\0syscon";
-    char fdt[2048];
+    DeviceTree *dt = dt_new();
+    char *fdt;
     DeviceFDTContext ctx = {
-        .fdt = fdt, .parent_path = "/soc", .base = 0x100000, .size = 0x1000, .phandle = given};
+        .fdt = dt, .parent_path = "/soc", .base = 0x100000, .size = 0x1000, .phandle = given};
     const fdt32_t *reg;
     int node, len;
 
-    assert_int_equal(fdt_create_empty_tree(fdt, sizeof(fdt)), 0);
-    assert_true(fdt_add_subnode(fdt, 0, "soc") >= 0);
+    assert_true(dt_add_subnode(dt, 0, "soc") >= 0);
     assert_true(DEVICE_GET_CLASS(dev)->fdt_populate(dev, &ctx, &error_abort));
+    fdt = test_fdt_flatten(dt);
     node = fdt_path_offset(fdt, "/soc/test@100000");
     assert_true(node >= 0);
     assert_memory_equal(fdt_getprop(fdt, node, "compatible", &len), compat, sizeof(compat));
@@ -129,6 +131,7 @@ static void check_fdt(uint32_t given, uint32_t *used)
     assert_int_equal(cell(fdt, "/reboot", "value"), FINISHER_RESET);
     assert_string_equal(fdt_getprop(fdt, fdt_path_offset(fdt, "/reboot"), "compatible", NULL),
                         "syscon-reboot");
+    free(fdt);
 }
 
 static void test_fdt(void **state)

@@ -14,15 +14,16 @@
 #define TYPE_DEVICE "device"
 
 typedef struct DeviceState DeviceState;
+typedef struct DeviceTree DeviceTree;
 
 /* Where the board placed a device, for its device-tree node (see DeviceClass.fdt_populate). */
 typedef struct DeviceFDTContext {
-    void *fdt;               /* the libfdt blob being built */
+    DeviceTree *fdt;         /* the tree being built (include/system/device_tree.h) */
     const char *parent_path; /* e.g. "/soc" */
-    int parent; /* offset of parent_path's node if > 0 (0: look it up); sysbus_fdt_parent() */
-    hwaddr base, size;    /* MMIO window of region 0 */
-    uint32_t irq_parent;  /* phandle of the interrupt controller (0 = none) */
-    const uint32_t *irqs; /* interrupt numbers at irq_parent */
+    int parent;              /* parent_path's node if > 0 (0: look it up); sysbus_fdt_parent() */
+    hwaddr base, size;       /* MMIO window of region 0 */
+    uint32_t irq_parent;     /* phandle of the interrupt controller (0 = none) */
+    const uint32_t *irqs;    /* interrupt numbers at irq_parent */
     int num_irqs;
     uint32_t irq_type; /* nonzero: a second cell after each interrupt number (its trigger) */
     const uint32_t *hart_intc_phandles; /* per-hart "riscv,cpu-intc" phandles */
@@ -37,7 +38,7 @@ typedef struct DeviceClass {
     bool user_creatable; /* may be created with -device */
     bool (*realize)(DeviceState *dev, Error **errp);
     void (*reset)(DeviceState *dev);
-    /* Write the device's node under ctx->parent_path; false + errp on libfdt failure. */
+    /* Write the device's node under ctx->parent_path; false + errp on failure. */
     bool (*fdt_populate)(DeviceState *dev, const DeviceFDTContext *ctx, Error **errp);
     /* An interrupt controller's per-line counts of requests ("info irq", QEMU's
      * InterruptStatsProvider): *counts points into the device, *n lines. NULL: none. */

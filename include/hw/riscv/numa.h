@@ -22,8 +22,8 @@ bool riscv_socket_check_hartids(const MachineState *ms, Error **errp) WARN_UNUSE
 uint64_t riscv_socket_mem_offset(const MachineState *ms, int socket);
 uint64_t riscv_socket_mem_size(const MachineState *ms, int socket);
 /* With -numa: numa-node-id = socket on the node at path. Returns a libfdt error or 0. */
-int riscv_socket_fdt_write_id(const MachineState *ms, void *fdt, int node, int socket);
+int riscv_socket_fdt_write_id(const MachineState *ms, DeviceTree *fdt, int node, int socket);
 /* With -numa dist: /distance-map (numa-distance-map-v1). Returns a libfdt error or 0. */
-int riscv_socket_fdt_write_distance_matrix(const MachineState *ms, void *fdt);
+int riscv_socket_fdt_write_distance_matrix(const MachineState *ms, DeviceTree *fdt);
 
 #endif
