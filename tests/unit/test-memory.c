@@ -554,17 +554,19 @@ static void test_large_ram_is_lazy(void **state)
 /* Whether the host page at p is resident (mincore). */
 static bool resident(const uint8_t *p)
 {
+    uintptr_t page = (uintptr_t)p & ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
     unsigned char vec;
 
-    assert_int_equal(mincore((void *)p, 1, &vec), 0);
+    assert_int_equal(mincore((void *)page, 1, &vec), 0);
     return vec & 1;
 }
 
-/* Guest RAM is committed a 256 KiB chunk at a time (physmem.c), once, until forgotten. */
+/* Guest RAM is committed a chunk (64 KiB, physmem.c) at a time, once, until forgotten. */
 static void test_ram_populate_chunks(void **state)
 {
     Fixture *f = *state;
     MemoryRegion *ram = new_ram(f, "dram", 1 * MiB);
+    const uint64_t chunk = 64 * KiB;
     uint8_t *p = ram->ram_ptr;
     long page = sysconf(_SC_PAGESIZE);
 
@@ -573,26 +575,26 @@ static void test_ram_populate_chunks(void **state)
         skip();
     }
     madvise(p, page, MADV_DONTNEED);
-    assert_false(resident(p + 300 * KiB));
-    /* one page of chunk 1: all of chunk 1, nothing of chunks 0 and 2 */
-    memory_region_ram_populate(ram, 300 * KiB, 8);
-    assert_true(resident(p + 256 * KiB));
-    assert_true(resident(p + 512 * KiB - page));
+    assert_false(resident(p + chunk + 100));
+    /* a few bytes of chunk 1: all of chunk 1, nothing of chunks 0 and 2 */
+    memory_region_ram_populate(ram, chunk + 100, 8);
+    assert_true(resident(p + chunk));
+    assert_true(resident(p + 2 * chunk - page));
     assert_false(resident(p));
-    assert_false(resident(p + 512 * KiB));
+    assert_false(resident(p + 2 * chunk));
     /* a range across a boundary takes both chunks; past the end is ignored */
-    memory_region_ram_populate(ram, 512 * KiB - 8, 16);
-    assert_true(resident(p + 768 * KiB - page));
-    assert_false(resident(p + 768 * KiB));
+    memory_region_ram_populate(ram, 2 * chunk - 8, 16);
+    assert_true(resident(p + 3 * chunk - page));
+    assert_false(resident(p + 3 * chunk));
     memory_region_ram_populate(ram, 1 * MiB, 4 * KiB);
     assert_false(resident(p + 1 * MiB - page));
     /* a chunk once committed is not again, until the region forgets (loadvm's clear) */
-    madvise(p + 256 * KiB, 256 * KiB, MADV_DONTNEED);
-    memory_region_ram_populate(ram, 300 * KiB, 8);
-    assert_false(resident(p + 300 * KiB));
+    madvise(p + chunk, chunk, MADV_DONTNEED);
+    memory_region_ram_populate(ram, chunk + 100, 8);
+    assert_false(resident(p + chunk + 100));
     memory_region_ram_forget_populated(ram);
-    memory_region_ram_populate(ram, 300 * KiB, 8);
-    assert_true(resident(p + 300 * KiB));
+    memory_region_ram_populate(ram, chunk + 100, 8);
+    assert_true(resident(p + chunk + 100));
     assert_false(resident(p));
 }
 
