@@ -63,13 +63,9 @@ void ram_block_free(void *ptr, uint64_t size)
  * Linux boot (scripts/bench boot), guest RAM resident / peak RSS: 2 MiB huge pages 30 /
  * 46.3 MiB; 4 KiB pages faulted one by one 21.6 / 38.0 MiB but ~10 ms more system time
  * (9,600 page faults instead of 4,100); 64 KiB chunks (the used RAM is that dense: 351 of
- * them) 21.9 / 38.5 MiB; 256 KiB chunks 22.3 / 39.1. The 4 KiB pages still cost system
- * time: at load 2, medians of 30 alternating runs, 0.016 s with huge pages, 0.023 s in
- * chunks; a loader's image (all of it written) takes huge pages where it covers them
- * whole, 0.020 s.
+ * them) 21.9 / 38.5 MiB, with the system time of huge pages; 256 KiB chunks 22.3 / 39.1.
  */
 #define RAM_POPULATE_CHUNK (64 * KiB)
-#define RAM_HUGE_PAGE (2 * MiB) /* the host's (x86-64) */
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -99,19 +95,10 @@ static void populate_chunk(MemoryRegion *mr, uint64_t chunk)
 
 void memory_region_ram_populate(MemoryRegion *mr, uint64_t offset, uint64_t len)
 {
-    uint64_t huge_start, huge_end;
-
     if (!mr->ram_populated || !len || offset >= mr->size) {
         return;
     }
     len = MIN(len, mr->size - offset);
-    /* host addresses: the host's huge pages are aligned in its address space */
-    huge_start = ALIGN_UP((uintptr_t)mr->ram_ptr + offset, RAM_HUGE_PAGE);
-    huge_end = ALIGN_DOWN((uintptr_t)mr->ram_ptr + offset + len, RAM_HUGE_PAGE);
-    if (huge_end > huge_start) {
-        /* all of them written: huge pages there cost no memory, and far less system time */
-        madvise((void *)(uintptr_t)huge_start, huge_end - huge_start, MADV_HUGEPAGE);
-    }
     for (uint64_t c = offset / RAM_POPULATE_CHUNK; c <= (offset + len - 1) / RAM_POPULATE_CHUNK;
          c++) {
         populate_chunk(mr, c);

@@ -119,9 +119,8 @@ void memory_region_init_alias(MemoryRegion *mr, const char *name, MemoryRegion *
 /*
  * Bytes [offset, offset + len) of RAM region mr are about to be written (a vCPU maps a page
  * writable, a loader copies an image): commit the host memory of the chunks they lie in
- * (physmem.c) that were not, one call per chunk, in huge pages where the range covers them.
- * Only a cost saving (no page fault per 4 KiB); any region and range are accepted, those
- * without such chunks ignored.
+ * (physmem.c) that were not, one call per chunk. Only a cost saving (no page fault per 4 KiB);
+ * any region and range are accepted, those without such chunks ignored.
  */
 void memory_region_ram_populate(MemoryRegion *mr, uint64_t offset, uint64_t len);
 /* The chunk may have been dropped (loadvm zeroing the RAM): populate it again when used. */

@@ -598,28 +598,6 @@ static void test_ram_populate_chunks(void **state)
     assert_false(resident(p));
 }
 
-/* A loader's range takes huge pages where it covers them whole, and nothing past its ends. */
-static void test_ram_populate_huge(void **state)
-{
-    Fixture *f = *state;
-    MemoryRegion *ram = new_ram(f, "dram", 8 * MiB);
-    uint8_t *p = ram->ram_ptr;
-    long page = sysconf(_SC_PAGESIZE);
-
-    if (madvise(p, page, MADV_POPULATE_WRITE) != 0) {
-        print_message("skipped: this kernel has no MADV_POPULATE_WRITE (before 5.14)\n");
-        skip();
-    }
-    madvise(p, page, MADV_DONTNEED);
-    memory_region_ram_populate(ram, 1 * MiB, 6 * MiB);
-    for (uint64_t off = 1 * MiB; off < 7 * MiB; off += 256 * KiB) {
-        assert_true(resident(p + off));
-    }
-    assert_true(resident(p + 7 * MiB - page));
-    assert_false(resident(p + 1 * MiB - page));
-    assert_false(resident(p + 7 * MiB));
-}
-
 static void test_dump(void **state)
 {
     Fixture *f = *state;
@@ -685,7 +663,6 @@ int main(void)
         FIXTURE_TEST(test_ram_write_hook),
         FIXTURE_TEST(test_large_ram_is_lazy),
         FIXTURE_TEST(test_ram_populate_chunks),
-        FIXTURE_TEST(test_ram_populate_huge),
         FIXTURE_TEST(test_dump),
         cmocka_unit_test(test_system_memory_singleton),
     };
