@@ -316,6 +316,7 @@ static void ram_clear(MemoryRegion *mr)
         madvise(mr->ram_ptr, len, MADV_DONTNEED) != 0) {
         memset(mr->ram_ptr, 0, mr->size);
     }
+    memory_region_ram_forget_populated(mr); /* the vCPUs commit the chunks they use again */
 }
 
 /*

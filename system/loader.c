@@ -157,6 +157,8 @@ static uint8_t *guest_ram_ptr(AddressSpace *as, hwaddr addr, uint64_t *len)
         return NULL;
     }
     *len = MIN(*len, r->size - (addr - r->addr));
+    /* The caller writes it all: committed in chunks, not a page fault per 4 KiB. */
+    memory_region_ram_populate(r->mr, r->offset_in_region + (addr - r->addr), *len);
     return (uint8_t *)r->mr->ram_ptr + r->offset_in_region + (addr - r->addr);
 }
 

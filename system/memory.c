@@ -88,6 +88,7 @@ void memory_region_destroy(MemoryRegion *mr)
     if (memory_region_is_ram(mr) && mr->ram_ptr && !mr->ram_external) {
         ram_block_free(mr->ram_ptr, mr->size);
     }
+    free(mr->ram_populated);
     free(mr->name);
     memset(mr, 0, sizeof(*mr));
 }

@@ -26,7 +26,7 @@ static uint64_t ram_block_map_size(uint64_t size)
     return size ? ALIGN_UP(size, page) : page;
 }
 
-void *ram_block_alloc(const char *name, uint64_t size, Error **errp)
+static void *ram_block_map(const char *name, uint64_t size, int advice, Error **errp)
 {
     uint64_t map_size = ram_block_map_size(size);
 
@@ -41,10 +41,14 @@ void *ram_block_alloc(const char *name, uint64_t size, Error **errp)
         error_setg_errno(errp, errno, "cannot allocate %" PRIu64 " bytes for %s", size, name);
         return NULL;
     }
-    /* As QEMU: huge pages where the host allows them (fewer faults and TLB misses; loadvm
-     * fills 18 MiB of a 512 MiB guest in 6 ms with them, 96 ms without, on the CI host). */
-    madvise(p, map_size, MADV_HUGEPAGE);
+    madvise(p, map_size, advice);
     return p;
+}
+
+void *ram_block_alloc(const char *name, uint64_t size, Error **errp)
+{
+    /* As QEMU: huge pages where the host allows them (fewer faults and TLB misses). */
+    return ram_block_map(name, size, MADV_HUGEPAGE, errp);
 }
 
 void ram_block_free(void *ptr, uint64_t size)
@@ -52,16 +56,79 @@ void ram_block_free(void *ptr, uint64_t size)
     munmap(ptr, ram_block_map_size(size));
 }
 
+/*
+ * Guest RAM is committed a chunk at a time, when a vCPU first maps one of its pages
+ * writable or a loader copies into it (memory_region_ram_populate): one madvise instead of
+ * a page fault per 4 KiB, and without huge pages, which committed 2 MiB for a few KiB used.
+ * Linux boot (scripts/bench boot), guest RAM resident / peak RSS: 2 MiB huge pages 30 /
+ * 46.3 MiB; 4 KiB pages faulted one by one 21.6 / 38.0 MiB but ~10 ms more system time
+ * (9,600 page faults instead of 4,100); 64 KiB chunks (the used RAM is that dense: 351 of
+ * them) 21.9 / 38.5 MiB; 256 KiB chunks 22.3 / 39.1. The chunks' 4 KiB pages still cost
+ * some system time: at load 2, medians of 30 alternating runs, 3-7 ms more than huge pages
+ * (0.016-0.024 s against 0.023-0.027 s), but they never stall as huge pages did on the loaded
+ * host (direct compaction, and the first touch of a fresh 2 MiB block in a VM).
+ */
+#define RAM_POPULATE_CHUNK (64 * KiB)
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+/* Words of the populated bitmap of a region of size bytes. */
+static size_t populated_words(uint64_t size)
+{
+    return (size + RAM_POPULATE_CHUNK * 64 - 1) / (RAM_POPULATE_CHUNK * 64);
+}
+
+/* Commit chunk of mr unless that was done. */
+static void populate_chunk(MemoryRegion *mr, uint64_t chunk)
+{
+    uint64_t bit = 1ULL << (chunk % 64), *word = &mr->ram_populated[chunk / 64];
+    uint64_t start = chunk * RAM_POPULATE_CHUNK;
+
+    if (__atomic_load_n(word, __ATOMIC_RELAXED) & bit) {
+        return;
+    }
+    /* Set first: two vCPUs that race both populate, which is harmless. */
+    __atomic_fetch_or(word, bit, __ATOMIC_RELAXED);
+    /* Best effort: before Linux 5.14 the pages fault in one by one as before. */
+    madvise(mr->ram_ptr + start, MIN(RAM_POPULATE_CHUNK, ram_block_map_size(mr->size) - start),
+            MADV_POPULATE_WRITE);
+}
+
+void memory_region_ram_populate(MemoryRegion *mr, uint64_t offset, uint64_t len)
+{
+    if (!mr->ram_populated || !len || offset >= mr->size) {
+        return;
+    }
+    len = MIN(len, mr->size - offset);
+    for (uint64_t c = offset / RAM_POPULATE_CHUNK; c <= (offset + len - 1) / RAM_POPULATE_CHUNK;
+         c++) {
+        populate_chunk(mr, c);
+    }
+}
+
+void memory_region_ram_forget_populated(MemoryRegion *mr)
+{
+    if (mr->ram_populated) {
+        memset(mr->ram_populated, 0, populated_words(mr->size) * sizeof(uint64_t));
+    }
+}
+
 static bool init_ram_backed(MemoryRegion *mr, MemoryRegionType type, const char *name,
                             uint64_t size, Error **errp)
 {
     memory_region_init(mr, name, size);
-    mr->ram_ptr = ram_block_alloc(name, size, errp);
+    mr->ram_ptr = type == MR_RAM ? ram_block_map(name, size, MADV_NOHUGEPAGE, errp)
+                                 : ram_block_alloc(name, size, errp);
     if (!mr->ram_ptr) {
         memory_region_destroy(mr);
         return false;
     }
     mr->type = type;
+    if (type == MR_RAM) {
+        mr->ram_populated = xnew0(uint64_t, populated_words(size));
+    }
     return true;
 }
 

@@ -9,9 +9,11 @@
 #include "util/error.h"
 
 /*
- * Reserve size bytes of zeroed, page-aligned host memory. The pages are
- * committed only when first touched, so a large guest RAM costs nothing
- * until the guest uses it. Returns NULL and sets errp on failure.
+ * Reserve size bytes of zeroed, page-aligned host memory, in huge pages where
+ * the host allows them (ROM regions take it; guest RAM is reserved without
+ * them and committed by chunks: physmem.c). The pages are committed only when
+ * first touched, so a large reservation costs nothing until it is used.
+ * Returns NULL and sets errp on failure.
  */
 void *ram_block_alloc(const char *name, uint64_t size, Error **errp);
 /* Release memory returned by ram_block_alloc (size as passed to it). */

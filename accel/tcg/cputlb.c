@@ -445,6 +445,11 @@ static int tlb_fill_target(CPUState *cs, uint64_t va, unsigned size, MMUAccessTy
                  cs->cpu_index, pa);
         return access_fault(cs, MMU_INST_FETCH);
     }
+    if (host_page && (prot & PAGE_WRITE)) {
+        /* stores may soon go straight to the host page: commit its chunk in one call */
+        memory_region_ram_populate(fr->mr, fr->offset_in_region + (ppage - fr->addr),
+                                   TARGET_PAGE_SIZE);
+    }
     if (lg >= TARGET_PAGE_BITS && (host_page || !memory_region_is_ram(fr->mr))) {
         CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, va);
         entry_fill(tlb, mmu_idx, e, va & TARGET_PAGE_MASK, ppage, prot, host_page,

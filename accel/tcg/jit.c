@@ -453,6 +453,9 @@ bool jit_compile(CPUState *cpu, TranslationBlock *tb)
     bool ok = true;
 
     pthread_mutex_lock(&jit_lock);
+    if (tb_jit_code(tb)) {
+        goto out; /* another vCPU's run reached the threshold too (tb_count_run) */
+    }
     if (!arena_ready()) {
         jit_reset_block(tb); /* interpreted */
         goto out;

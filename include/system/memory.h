@@ -70,6 +70,9 @@ struct MemoryRegion {
      * the guest's RAM (vhost-user); -1 if none. Set by memory_region_init_ram_ptr. */
     int ram_fd;
     bool ram_external; /* ram_ptr belongs to its creator (a memory backend), not to mr */
+    /* Guest RAM allocated here: bit i set once chunk i (RAM_POPULATE_CHUNK bytes) was
+     * populated (memory_region_ram_populate); NULL where the region does not do that. */
+    uint64_t *ram_populated;
     /* MMIO */
     const MemoryRegionOps *ops;
     void *opaque;
@@ -113,6 +116,15 @@ bool memory_region_init_rom_device(MemoryRegion *mr, const MemoryRegionOps *ops,
                                    Error **errp) WARN_UNUSED_RESULT;
 void memory_region_init_alias(MemoryRegion *mr, const char *name, MemoryRegion *orig, hwaddr offset,
                               uint64_t size);
+/*
+ * Bytes [offset, offset + len) of RAM region mr are about to be written (a vCPU maps a page
+ * writable, a loader copies an image): commit the host memory of the chunks they lie in
+ * (physmem.c) that were not, one call per chunk. Only a cost saving (no page fault per 4 KiB);
+ * any region and range are accepted, those without such chunks ignored.
+ */
+void memory_region_ram_populate(MemoryRegion *mr, uint64_t offset, uint64_t len);
+/* The chunk may have been dropped (loadvm zeroing the RAM): populate it again when used. */
+void memory_region_ram_forget_populated(MemoryRegion *mr);
 /* Free the name and RAM of mr (mr must not be mapped). */
 void memory_region_destroy(MemoryRegion *mr);
 

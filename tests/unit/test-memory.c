@@ -1,13 +1,14 @@
 /*
  * Unit tests for the memory API: flattening (priorities, aliases, nesting,
  * enable/disable), lookup, MMIO dispatch rules (splitting, widening,
- * rejection), unassigned accesses, ROM and the RAM write hook.
+ * rejection), unassigned accesses, ROM, the RAM write hook and RAM committed by chunks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -550,6 +551,53 @@ static void test_large_ram_is_lazy(void **state)
     assert_int_equal(val, 42);
 }
 
+/* Whether the host page at p is resident (mincore). */
+static bool resident(const uint8_t *p)
+{
+    uintptr_t page = (uintptr_t)p & ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
+    unsigned char vec;
+
+    assert_int_equal(mincore((void *)page, 1, &vec), 0);
+    return vec & 1;
+}
+
+/* Guest RAM is committed a chunk (64 KiB, physmem.c) at a time, once, until forgotten. */
+static void test_ram_populate_chunks(void **state)
+{
+    Fixture *f = *state;
+    MemoryRegion *ram = new_ram(f, "dram", 1 * MiB);
+    const uint64_t chunk = 64 * KiB;
+    uint8_t *p = ram->ram_ptr;
+    long page = sysconf(_SC_PAGESIZE);
+
+    if (madvise(p, page, MADV_POPULATE_WRITE) != 0) {
+        print_message("skipped: this kernel has no MADV_POPULATE_WRITE (before 5.14)\n");
+        skip();
+    }
+    madvise(p, page, MADV_DONTNEED);
+    assert_false(resident(p + chunk + 100));
+    /* a few bytes of chunk 1: all of chunk 1, nothing of chunks 0 and 2 */
+    memory_region_ram_populate(ram, chunk + 100, 8);
+    assert_true(resident(p + chunk));
+    assert_true(resident(p + 2 * chunk - page));
+    assert_false(resident(p));
+    assert_false(resident(p + 2 * chunk));
+    /* a range across a boundary takes both chunks; past the end is ignored */
+    memory_region_ram_populate(ram, 2 * chunk - 8, 16);
+    assert_true(resident(p + 3 * chunk - page));
+    assert_false(resident(p + 3 * chunk));
+    memory_region_ram_populate(ram, 1 * MiB, 4 * KiB);
+    assert_false(resident(p + 1 * MiB - page));
+    /* a chunk once committed is not again, until the region forgets (loadvm's clear) */
+    madvise(p + chunk, chunk, MADV_DONTNEED);
+    memory_region_ram_populate(ram, chunk + 100, 8);
+    assert_false(resident(p + chunk + 100));
+    memory_region_ram_forget_populated(ram);
+    memory_region_ram_populate(ram, chunk + 100, 8);
+    assert_true(resident(p + chunk + 100));
+    assert_false(resident(p));
+}
+
 static void test_dump(void **state)
 {
     Fixture *f = *state;
@@ -614,6 +662,7 @@ int main(void)
         FIXTURE_TEST(test_write_rom_skips_devices),
         FIXTURE_TEST(test_ram_write_hook),
         FIXTURE_TEST(test_large_ram_is_lazy),
+        FIXTURE_TEST(test_ram_populate_chunks),
         FIXTURE_TEST(test_dump),
         cmocka_unit_test(test_system_memory_singleton),
     };

@@ -60,7 +60,7 @@ struct TranslationBlock {
     uint16_t n_insns;
     uint16_t flags;
     /* runs counted by the run loop while the block has no host code (jit.h: tcg_jit_threshold);
-     * atomic: vCPUs count the same block */
+     * relaxed loads and stores, not atomic adds: a count lost between vCPUs only delays */
     uint16_t exec_count;
     TranslationBlock *hash_next;
     TranslationBlock *page_next;
