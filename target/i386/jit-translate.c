@@ -230,6 +230,9 @@ static unsigned known_after(const X86Insn *d, unsigned before, bool inlined)
 {
     unsigned fixed = x86_jit_static_cc(d);
 
+    if (inlined && x86_jit_alu_sets_eflags(d)) { /* its flags dead: no reader cares */
+        return x86_jit_flags_dead ? 0 : X86_CC_EFLAGS | X86_JIT_CC_IN_EFLAGS;
+    }
     if (fixed) {
         return fixed | (inlined && !d->mem && d->opsize >= 4 ? X86_JIT_CC_HOST : 0);
     }
@@ -291,9 +294,34 @@ static bool flags_overwritten(const X86Insn *d)
 }
 
 /*
+ * Register forms that raise nothing and write only flags they also read, keeping the others:
+ * rol/ror by a constant (CF, OF) and bt/bts/btr/btc (CF). When nothing sees their flags,
+ * nothing sees those before them either. The kernel's SHA-256 rotates twice before its xor
+ * overwrites the flags (perf of the x86boot bench's boot: x86_get_eflags, cc_compute and
+ * add_flags 2.7% of the CPU samples, nearly all from sha256_transform's blocks).
+ */
+static bool flags_passed(const X86Insn *d)
+{
+    if (d->mem || d->lock || !d->no_raise) {
+        return false;
+    }
+    switch (d->op) {
+    case OP_SHIFT:
+        return (d->opc == 0xc0 || d->opc == 0xc1 || d->opc == 0xd0 || d->opc == 0xd1) &&
+               (d->reg & 7) <= 1;
+    case OP_BT:
+        return d->map == 1;
+    case OP_GRP8:
+        return (d->reg & 7) >= 4;
+    default:
+        return false;
+    }
+}
+
+/*
  * The records (bit idx) whose flags nothing sees (x86_jit_flags_dead): a later one overwrites
- * them with only flags_unseen forms in between. Everything else may look at the flags: a
- * reader, a handler, a memory access (its fault must see the flags as they were), an exit,
+ * them with only flags_unseen or flags_passed forms in between. Everything else may look at the
+ * flags: a reader, a handler, a memory access (its fault must see the flags as they were), an exit,
  * the block's end. Mostly a rotate's flags (hash loops: rol/ror, then add or xor), which
  * x86_get_eflags computed in full: perf of the x86boot bench's boot, cc_compute, add_flags
  * and x86_get_eflags 3.8% of the CPU before, 1.3% after.
@@ -310,7 +338,7 @@ static uint64_t dead_flags(const XJit *c)
         dead |= seen ? 0 : 1ULL << i;
         if (flags_overwritten(d)) {
             seen = false;
-        } else if (!flags_unseen(d)) {
+        } else if (!flags_unseen(d) && !flags_passed(d)) {
             seen = true;
         }
     }

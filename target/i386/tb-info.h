@@ -54,6 +54,9 @@ bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done);
  * adc/sbb, inc/dec) then test them without dispatching on the record's op at run time.
  */
 #define X86_JIT_CC_HOST 0x10000
+/* ... or, with op X86_CC_EFLAGS: env->eflags holds the flags (after an inline rotate, bt or
+ * imul whose flags are seen, x86_jit_alu_sets_eflags). */
+#define X86_JIT_CC_IN_EFLAGS 0x20000
 /* The record op | size << 8 that d leaves whichever engine runs it, or 0 if not fixed. */
 unsigned x86_jit_static_cc(const X86Insn *d);
 /* The inline forms (jit-inline.c): false if d is left to its handler. next: its end; known: the
@@ -73,6 +76,9 @@ void x86_jit_set_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
 void x86_jit_gen_alu_op(X86Buf *b, int op, int size);
 /* The register forms of jit-alu.c: false if d is not one. */
 bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known);
+/* Does x86_jit_alu run d with its flags computed into env->eflags (rol/ror by a constant other
+ * than 0, bt*, imul of 32 or 64 bits), unless x86_jit_flags_dead? */
+bool x86_jit_alu_sets_eflags(const X86Insn *d);
 /* Store the lazy flags record: res in rdx, a in rax, b in rcx (not stored for X86_CC_LOGIC),
  * op and size; carry, unless X86_NOREG, holds 0 or 1 added to op (ADD -> ADC1, SUB -> SBB1).
  * Nothing while x86_jit_flags_dead. */

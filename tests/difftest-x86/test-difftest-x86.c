@@ -657,6 +657,92 @@ static void test_dead_flags_imul(void **state)
     assert_int_equal(h.jit.regs[R_ESI], (uint32_t)(h.init.regs[R_EDI] * 0x12345));
 }
 
+static uint64_t rol64(uint64_t v, unsigned c)
+{
+    return v << c | v >> (64 - c);
+}
+
+static uint32_t rol32(uint32_t v, unsigned c)
+{
+    return v << c | v >> (32 - c);
+}
+
+/*
+ * Rotates and bt* between flag writers (the JIT's flags_passed: when nothing sees their flags,
+ * nothing sees the add's either, so neither is computed): two rotates in a row as SHA-256 has
+ * them, bt (then a nop), bts by a constant and btr by a register; xor and cmp overwrite all.
+ */
+static void test_dead_flags_through_rotates_and_bt(void **state)
+{
+    static const uint8_t code[] = {
+        0x48, 0x01, 0xc8,             /* add rax, rcx */
+        0xc1, 0xc1, 0x0f,             /* rol ecx, 15 */
+        0xc1, 0xc0, 0x0d,             /* rol eax, 13 */
+        0x89, 0xd6,                   /* mov esi, edx */
+        0xc1, 0xce, 0x07,             /* ror esi, 7 */
+        0x48, 0x0f, 0xba, 0xe7, 0x05, /* bt rdi, 5 */
+        0x49, 0x0f, 0xba, 0xe8, 0x03, /* bts r8, 3 */
+        0x4d, 0x0f, 0xb3, 0xd1,       /* btr r9, r10 */
+        0x48, 0xc1, 0xc3, 0x21,       /* rol rbx, 33 */
+        0x31, 0xc8,                   /* xor eax, ecx */
+        0x48, 0x39, 0xd8,             /* cmp rax, rbx */
+    };
+    const uint64_t *r = h.init.regs;
+    uint32_t eax = rol32((uint32_t)(r[R_EAX] + r[R_ECX]), 13) ^ rol32((uint32_t)r[R_ECX], 15);
+
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.jit.regs[R_EAX], eax);
+    assert_int_equal(h.jit.regs[R_ESI], rol32((uint32_t)r[R_EDX], 25));
+    assert_int_equal(h.jit.regs[8], r[8] | 8);
+    assert_int_equal(h.jit.regs[9], r[9] & ~(1ULL << (r[10] & 63)));
+    assert_int_equal(h.jit.regs[R_EBX], rol64(r[R_EBX], 33));
+}
+
+/*
+ * Rotates and bt* whose flags are seen, right after the flag writers whose flags the JIT
+ * knows without a call (gen_get_eflags): a sub (the host's flags, kept by the rol and read
+ * back by lahf), a logic op (its AF clear, not the host's undefined one), a rotate, a bt
+ * and an imul (env->eflags); setcc, lahf, sbb and adc read them.
+ */
+static void test_seen_flags_of_rotates_and_bt(void **state)
+{
+    static const uint8_t code[] = {
+        0x48, 0x29, 0xc8,             /* sub rax, rcx */
+        0x48, 0xd1, 0xc2,             /* rol rdx, 1 */
+        0x0f, 0x94, 0xc3,             /* sete bl: the sub's ZF */
+        0x0f, 0x92, 0xc7,             /* setc bh: the rol's CF */
+        0x9f,                         /* lahf: SF ZF AF PF CF into ah */
+        0x41, 0x89, 0xc3,             /* mov r11d, eax */
+        0x29, 0xc9,                   /* sub ecx, ecx: ZF and PF set */
+        0xd1, 0xc0,                   /* rol eax, 1 */
+        0x9f,                         /* lahf */
+        0x31, 0xfe,                   /* xor esi, edi */
+        0xd1, 0xce,                   /* ror esi, 1 */
+        0x0f, 0x98, 0xc1,             /* sets cl: the xor's SF */
+        0x0f, 0x90, 0xc5,             /* seto ch: the ror's OF */
+        0x0f, 0xba, 0xe6, 0x03,       /* bt esi, 3 */
+        0x4d, 0x19, 0xc0,             /* sbb r8, r8 */
+        0x41, 0x0f, 0xba, 0xef, 0x1f, /* bts r15d, 31 */
+        0x49, 0x0f, 0xba, 0xf6, 0x02, /* btr r14, 2 */
+        0x49, 0x83, 0xd1, 0x00,       /* adc r9, 0 */
+        0x4d, 0x0f, 0xaf, 0xd4,       /* imul r10, r12 */
+        0x49, 0xc1, 0xcd, 0x01,       /* ror r13, 1 */
+        0x0f, 0x91, 0xc2,             /* setno dl */
+        0x48, 0x39, 0xd8,             /* cmp rax, rbx */
+    };
+    const uint64_t *r = h.init.regs;
+    uint32_t esi = (uint32_t)(r[R_ESI] ^ r[R_EDI]);
+
+    run_directed(code, sizeof(code), -1);
+    esi = esi >> 1 | esi << 31;
+    assert_int_equal(h.jit.regs[8], (esi >> 3) & 1 ? ~0ULL : 0);
+    assert_int_equal(h.jit.regs[9], r[9] + (r[14] >> 2 & 1));
+    assert_int_equal(h.jit.regs[15], (uint32_t)r[15] | 0x80000000u);
+    assert_int_equal(h.jit.regs[11] >> 8 & CC_C, r[R_EDX] >> 63);
+    assert_int_equal(h.jit.regs[11] >> 8 & CC_Z, r[R_EAX] == r[R_ECX] ? CC_Z : 0);
+    assert_int_equal(h.jit.regs[R_EAX] >> 8 & (CC_Z | CC_P | CC_S), CC_Z | CC_P);
+}
+
 /*
  * lea and mov between registers straight into the destination's cached copy (the JIT's
  * gen_lea, gen_mov): 64- and 32-bit (the upper half cleared), base and index, over more
@@ -983,6 +1069,8 @@ int main(void)
         cmocka_unit_test(test_c7_reg_field_is_invalid),
         cmocka_unit_test(test_dead_flags_alu_on_cached_registers),
         cmocka_unit_test(test_dead_flags_imul),
+        cmocka_unit_test(test_dead_flags_through_rotates_and_bt),
+        cmocka_unit_test(test_seen_flags_of_rotates_and_bt),
         cmocka_unit_test(test_lea_mov_into_cached_copies),
         cmocka_unit_test(test_taken_jcc_loop_and_copies),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),
