@@ -221,6 +221,36 @@ static bool keeps_flags(const X86Insn *d)
 }
 
 /*
+ * Inline register forms whose host code is moves alone, so the host's flags survive them
+ * (jit-inline.c's gen_mov and gen_lea on a base register, jit-alu.c's gen_extend, gen_xchg
+ * and cbw, the nop forms), and setcc and cmovcc, which then branch on the host's flags and
+ * move. The kernel's bignum loops (mpihelp_submul_1) move between a cmp and its cmovae.
+ */
+static bool keeps_host_flags(const X86Insn *d)
+{
+    if (d->mem && d->op != OP_LEA) {
+        return false;
+    }
+    switch (d->op) {
+    case OP_MOV:
+    case OP_MOV_RI:
+    case OP_MOVZX:
+    case OP_MOVSX:
+    case OP_MOVSXD:
+    case OP_XCHG:
+    case OP_CBW:
+    case OP_NOP:
+    case OP_CMOV:
+    case OP_SETCC:
+        return !d->lock;
+    case OP_LEA:
+        return d->base != X86_REG_NONE && d->base != X86_REG_RIP;
+    default:
+        return false;
+    }
+}
+
+/*
  * What the translator knows of the flags record after d (tb-info.h), from what it knew
  * before it; inlined: d ran as an inline register form, whose 32- and 64-bit ALU ops leave
  * the guest's flags in the host's (jit-inline.c's gen_alu: nothing after the host op
@@ -229,6 +259,10 @@ static bool keeps_flags(const X86Insn *d)
 static unsigned known_after(const X86Insn *d, unsigned before, bool inlined)
 {
     unsigned fixed = x86_jit_static_cc(d);
+
+    if (inlined && (before & X86_JIT_CC_HOST) && keeps_host_flags(d)) {
+        return before;
+    }
 
     if (inlined && x86_jit_alu_sets_eflags(d)) { /* its flags dead: no reader cares */
         return x86_jit_flags_dead ? 0 : X86_CC_EFLAGS | X86_JIT_CC_IN_EFLAGS;

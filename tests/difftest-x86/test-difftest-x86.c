@@ -744,6 +744,42 @@ static void test_seen_flags_of_rotates_and_bt(void **state)
 }
 
 /*
+ * A cmp's flags read after register moves, lea, movzx, movsxd and xchg (the JIT keeps them in
+ * the host's flags through those: keeps_host_flags): cmovae, setb, adc, a rol (EFLAGS by
+ * pushf) and lahf, then sete on the flags in env->eflags.
+ */
+static void test_host_flags_kept_through_moves(void **state)
+{
+    static const uint8_t code[] = {
+        0x48, 0x39, 0xd1,             /* cmp rcx, rdx */
+        0x49, 0x89, 0xc8,             /* mov r8, rcx */
+        0x4c, 0x8d, 0x4c, 0x51, 0x08, /* lea r9, [rcx + rdx * 2 + 8] */
+        0x44, 0x0f, 0xb6, 0xd1,       /* movzx r10d, cl */
+        0xbe, 0x45, 0x23, 0x01, 0x00, /* mov esi, 0x12345 */
+        0x48, 0x0f, 0x43, 0xfb,       /* cmovae rdi, rbx */
+        0x0f, 0x92, 0xc0,             /* setb al */
+        0x4c, 0x63, 0xd9,             /* movsxd r11, ecx */
+        0x49, 0x83, 0xd4, 0x00,       /* adc r12, 0 */
+        0x4d, 0x87, 0xf5,             /* xchg r13, r14 */
+        0x49, 0xd1, 0xc7,             /* rol r15, 1 */
+        0x9f,                         /* lahf */
+        0x0f, 0x94, 0xc3,             /* sete bl */
+        0x48, 0x39, 0xd8,             /* cmp rax, rbx */
+    };
+    const uint64_t *r = h.init.regs;
+    bool below = r[R_ECX] < r[R_EDX];
+
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.jit.regs[R_EDI], below ? r[R_EDI] : r[R_EBX]);
+    assert_int_equal(h.jit.regs[R_EAX] & 0xff, below);
+    assert_int_equal(h.jit.regs[12], r[12] + below);
+    assert_int_equal(h.jit.regs[R_EAX] >> 8 & (CC_Z | CC_C),
+                     (r[R_ECX] == r[R_EDX] ? CC_Z : 0) | r[15] >> 63);
+    assert_int_equal(h.jit.regs[R_EBX] & 0xff, r[R_ECX] == r[R_EDX]);
+    assert_int_equal(h.jit.regs[9], r[R_ECX] + r[R_EDX] * 2 + 8);
+}
+
+/*
  * lea and mov between registers straight into the destination's cached copy (the JIT's
  * gen_lea, gen_mov): 64- and 32-bit (the upper half cleared), base and index, over more
  * registers than the cache holds, each result read again by a later instruction.
@@ -1071,6 +1107,7 @@ int main(void)
         cmocka_unit_test(test_dead_flags_imul),
         cmocka_unit_test(test_dead_flags_through_rotates_and_bt),
         cmocka_unit_test(test_seen_flags_of_rotates_and_bt),
+        cmocka_unit_test(test_host_flags_kept_through_moves),
         cmocka_unit_test(test_lea_mov_into_cached_copies),
         cmocka_unit_test(test_taken_jcc_loop_and_copies),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),
