@@ -58,6 +58,7 @@ typedef struct XJitCold {
     const uint8_t *hint_add;
     uint16_t hint_slot;
     uint8_t hint_size;
+    unsigned host_cc; /* COLD_MISS: the record whose flags the hit path left in the host's */
 } XJitCold;
 
 typedef struct XJit {
@@ -381,7 +382,7 @@ static uint64_t dead_flags(const XJit *c)
 
 static void add_cold(XJit *c, int kind, int idx, uint8_t *branch)
 {
-    c->cold[c->n_cold++] = (XJitCold){kind, idx, branch, {0}, NULL, {{0}}, NULL, 0, 0};
+    c->cold[c->n_cold++] = (XJitCold){kind, idx, branch, {0}, NULL, {{0}}, NULL, 0, 0, 0};
 }
 
 /* Leave to the run loop if an event or an enabled INTR waits (tcg-ops.c may_chain). */
@@ -543,6 +544,10 @@ static void gen_record(XJit *c, int idx)
             k->hint_add = x86_jit_hint.add_at;
             k->hint_slot = x86_jit_hint.slot;
             k->hint_size = x86_jit_hint.size;
+            if (x86_jit_static_cc(&t->d) && t->d.mem && t->d.opsize >= 4) { /* ALU op, memory */
+                c->known |= X86_JIT_CC_HOST;
+                k->host_cc = c->known;
+            }
             return;
         }
         c->branch_exit = b->p; /* call, ret: rip is in env */
@@ -621,6 +626,27 @@ static void gen_end(XJit *c)
     jit_emit_exit(b, tb, 1, tb->phys_pc + tb->size);
 }
 
+/*
+ * The host's flags = the guest's, from the record known (op and size: an add, sub or logic op
+ * of 32 or 64 bits) that the handler stored: the miss path of an ALU op with memory, whose hit
+ * path leaves the op's flags in the host's (jit-mem.c), rejoins it as it would. Then a cmp with
+ * memory and its jcc (the decompressor's loop bounds, the kernel's compares with globals) need
+ * no reload and compare of the record.
+ */
+static void gen_host_flags(X86Buf *b, unsigned known)
+{
+    int op = known & 0xff;
+    bool w = ((known >> 8) & 0xff) == 8;
+
+    if (op == X86_CC_LOGIC) { /* CF = OF = 0; AF is undefined on the host (gen_get_eflags) */
+        x86_mov_rm(b, w, X86_RAX, ENV_FIELD(cc.res));
+        x86_test_rr(b, w, X86_RAX, X86_RAX);
+        return;
+    }
+    x86_mov_rm(b, w, X86_RAX, ENV_FIELD(cc.a));
+    x86_alu_rm(b, op == X86_CC_SUB ? X86_CMP : X86_ADD, w, X86_RAX, ENV_FIELD(cc.b));
+}
+
 static void gen_cold(XJit *c, const XJitCold *k)
 {
     X86Buf *b = c->b;
@@ -676,6 +702,9 @@ static void gen_cold(XJit *c, const XJitCold *k)
         }
         x86_jit_regs_restore(&k->regs);
         gen_call(c, k->idx);
+        if (k->host_cc) {
+            gen_host_flags(b, k->host_cc);
+        }
         x86_jmp(b, k->resume);
         break;
     default:

@@ -780,6 +780,48 @@ static void test_host_flags_kept_through_moves(void **state)
 }
 
 /*
+ * ALU ops with memory whose flags are read next, in a loop: the first round misses the data
+ * TLB (the handler, then the host's flags redone from its record: gen_host_flags), the others
+ * hit (the op's own host flags): cmp, add and test of 64 and 32 bits, read by setcc, cmovae
+ * and a rol (EFLAGS by pushf; a logic op's AF clear).
+ */
+static void test_host_flags_after_alu_with_memory(void **state)
+{
+    static const uint8_t code[] = {
+        0xb9, 0x03, 0x00, 0x00, 0x00, /* mov ecx, 3 */
+        0x48, 0x39, 0x14, 0x24,       /* l: cmp [rsp], rdx */
+        0x0f, 0x92, 0xc0,             /* setb al */
+        0x49, 0x0f, 0x43, 0xfa,       /* cmovae rdi, r10 */
+        0x4c, 0x03, 0x44, 0x24, 0x08, /* add r8, [rsp + 8] */
+        0x0f, 0x92, 0xc3,             /* setc bl */
+        0x85, 0x34, 0x24,             /* test [rsp], esi */
+        0x0f, 0x94, 0xc7,             /* sete bh */
+        0x49, 0xd1, 0xc1,             /* rol r9, 1 */
+        0x9f,                         /* lahf */
+        0xff, 0xc9,                   /* dec ecx */
+        0x75, 0xdf,                   /* jnz l */
+        0x48, 0x39, 0xd8,             /* cmp rax, rbx */
+    };
+    const uint64_t *r = h.init.regs;
+    uint64_t m0, m1, r8 = r[8];
+    bool carry = false;
+
+    memcpy(&m0, &h.init.ram[PA(r[R_ESP])], 8);
+    memcpy(&m1, &h.init.ram[PA(r[R_ESP] + 8)], 8);
+    for (int i = 0; i < 3; i++) {
+        carry = r8 + m1 < r8;
+        r8 += m1;
+    }
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.jit.regs[R_EAX] & 0xff, m0 < r[R_EDX]);
+    assert_int_equal(h.jit.regs[R_EDI], m0 < r[R_EDX] ? r[R_EDI] : r[10]);
+    assert_int_equal(h.jit.regs[8], r8);
+    assert_int_equal(h.jit.regs[R_EBX] & 0xffff, carry | ((uint32_t)(m0 & r[R_ESI]) == 0) << 8);
+    assert_int_equal(h.jit.regs[R_EAX] >> 8 & (CC_Z | CC_C | CC_A),
+                     ((uint32_t)(m0 & r[R_ESI]) == 0 ? CC_Z : 0) | (rol64(r[9], 2) & 1));
+}
+
+/*
  * lea and mov between registers straight into the destination's cached copy (the JIT's
  * gen_lea, gen_mov): 64- and 32-bit (the upper half cleared), base and index, over more
  * registers than the cache holds, each result read again by a later instruction.
@@ -1108,6 +1150,7 @@ int main(void)
         cmocka_unit_test(test_dead_flags_through_rotates_and_bt),
         cmocka_unit_test(test_seen_flags_of_rotates_and_bt),
         cmocka_unit_test(test_host_flags_kept_through_moves),
+        cmocka_unit_test(test_host_flags_after_alu_with_memory),
         cmocka_unit_test(test_lea_mov_into_cached_copies),
         cmocka_unit_test(test_taken_jcc_loop_and_copies),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),
