@@ -55,6 +55,7 @@ static void store_eflags_op(X86Buf *b, X86Reg scratch)
 {
     x86_alu_rr(b, X86_XOR, false, scratch, scratch);
     x86_store(b, 1, ENV_FIELD(cc.op), scratch);
+    x86_jit_cc_stored = 0;
 }
 
 /*
@@ -180,7 +181,8 @@ static bool gen_shift_cl(X86Buf *b, const X86Insn *d)
     x86_shift_rcl(b, host[op - 4], w, X86_RDX);
     x86_jit_record_cc(b, ccop[op - 4], d->opsize, X86_NOREG);
     x86_mov_rr(b, true, X86_RAX, X86_RDX);
-    patch_here(b, zero); /* count 0: the value written back (upper half cleared) */
+    patch_here(b, zero);   /* count 0: the value written back (upper half cleared) */
+    x86_jit_cc_stored = 0; /* the record is stored on one path only */
     put_reg(b, d->rm, X86_RAX);
     return true;
 }

@@ -74,6 +74,7 @@ static bool alu_form(const X86Insn *d, AluForm *f)
 }
 
 __thread bool x86_jit_flags_dead;
+__thread unsigned x86_jit_cc_stored;
 
 /* The lazy flags record (tb-info.h); clobbers rax. */
 void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry)
@@ -89,8 +90,11 @@ void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry)
     if (carry != X86_NOREG) {
         x86_lea(b, X86_RAX, x86_mem(carry, op | size << 8));
         x86_store(b, 2, ENV_FIELD(cc.op), X86_RAX);
-    } else { /* one store of 8 bytes, op, size and the padding after them (zeroed) */
+        x86_jit_cc_stored = 0;
+    } else if (x86_jit_cc_stored != (unsigned)(op | size << 8)) {
+        /* one store of 8 bytes, op, size and the padding after them (zeroed) */
         x86_mov_mi(b, ENV_FIELD(cc.op), op | size << 8);
+        x86_jit_cc_stored = op | size << 8;
     }
 }
 

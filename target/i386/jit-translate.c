@@ -67,7 +67,8 @@ typedef struct XJit {
     X86TBInfo *info;
     XJitCold cold[5 * TB_MAX_INSNS]; /* a memory form: its miss and the handler call's 3 */
     int n_cold;
-    unsigned known; /* the flags record where the next record starts (tb-info.h) */
+    unsigned known;        /* the flags record where the next record starts (tb-info.h) */
+    unsigned known_before; /* where the record being emitted starts */
     /* the last record's exit when its inline fast path emitted it: its slow path joins it,
      * as a second exit with the same slot would leave the first never patched (jit_link) */
     const uint8_t *branch_exit;
@@ -486,6 +487,7 @@ static void gen_jcc(XJit *c, int idx)
 }
 
 static void gen_call(XJit *c, int idx);
+static void gen_not_inline(XJit *c, int idx);
 
 /*
  * Do the block's loads probe page ranges (x86_jit_hint)? In supervisor code of the lower half:
@@ -507,13 +509,13 @@ static void gen_record(XJit *c, int idx)
     const X86TBInsn *t = &c->info->insns[idx];
     unsigned next = c->tb->insns[idx + 1].pcoff;
     uint64_t pc = c->tb->pc + c->tb->insns[idx].pcoff;
-    uint8_t *miss[2];
 
     x86_jit_hint.on = c->hints;
     x86_jit_hint.slot = (unsigned)(pc >> 1 ^ pc >> 9);
 
     unsigned known = c->known;
 
+    c->known_before = known;
     if (t->d.op == OP_JCC && t->d.opsize == 8 && t->d.imm + next == (int32_t)(t->d.imm + next)) {
         gen_jcc(c, idx); /* the flags, even the host's, are the same after it */
         return;
@@ -527,9 +529,21 @@ static void gen_record(XJit *c, int idx)
         return;
     }
     c->known = known_after(&t->d, known, false);
+    gen_not_inline(c, idx);
+    x86_jit_cc_stored = 0; /* a handler, or a memory form's miss path through one */
+}
+
+/* gen_record's forms other than the inline register forms and jcc. */
+static void gen_not_inline(XJit *c, int idx)
+{
+    X86Buf *b = c->b;
+    const X86TBInsn *t = &c->info->insns[idx];
+    unsigned next = c->tb->insns[idx + 1].pcoff;
+    uint8_t *miss[2];
+
     if (x86_jit_mem_fast(b, &t->d, next, miss) > 0 ||
         ((idx == c->tb->n_insns - 1 || !always_jumps(&t->d)) &&
-         x86_jit_mem_form(b, &t->d, next, known, miss) > 0)) {
+         x86_jit_mem_form(b, &t->d, next, c->known_before, miss) > 0)) {
         /* The miss path out of line (gen_cold): a hit falls through, where it jumped over
          * the handler's call, and the hot code is ~60 bytes shorter per access. CPU seconds
          * to "Linux version", 8 alternate runs at load 7-9: median 4.03 before, 3.52 after
@@ -846,6 +860,7 @@ bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
     c->side_slot = 2;
     c->hints = uses_hints(c);
     x86_jit_regs_reset();
+    x86_jit_cc_stored = 0;
     if (info->code_size == X86_TB_STEP) {
         gen_step_block(c);
         *n_done = tb->n_insns;

@@ -90,6 +90,14 @@ void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry);
  * a rotate computes no flags); a handler, where one runs, records them as ever.
  */
 extern __thread bool x86_jit_flags_dead;
+/*
+ * The op | size << 8 that the block's code stored in env->cc last, which no code since has
+ * changed (0: not known), so that x86_jit_record_cc stores it only when it changes: a run of
+ * subs and cmps, or of adds, stores it once. The translator sets it to 0 at a block's start and
+ * after any record but the inline register forms; those that write cc.op other than through
+ * x86_jit_record_cc (the flags computed into env->eflags) set it to 0 themselves.
+ */
+extern __thread unsigned x86_jit_cc_stored;
 /* r8 = CF of the lazy flags (0 or 1), as x86_cc_carry; clobbers the caller-saved registers.
  * known: the record as far as the translator knows it (X86_JIT_CC_HOST above). */
 void x86_jit_gen_carry(X86Buf *b, unsigned known);

@@ -822,6 +822,33 @@ static void test_host_flags_after_alu_with_memory(void **state)
 }
 
 /*
+ * Records whose op the JIT stores only when it changes (x86_jit_cc_stored): sub then cmp of 64
+ * bits (one op store), a shl by cl whose count is 0 at run time (its record, op included, on
+ * the other path only), then a shl by 1 whose op must still be stored; setcc reads each.
+ */
+static void test_record_op_stored_when_it_changes(void **state)
+{
+    static const uint8_t code[] = {
+        0x48, 0x29, 0xcf,                         /* sub rdi, rcx */
+        0x48, 0x39, 0xd8,                         /* cmp rax, rbx */
+        0x0f, 0x92, 0xc5,                         /* setc ch */
+        0xb9, 0x40, 0x00, 0x00, 0x00,             /* mov ecx, 0x40 */
+        0x48, 0xd3, 0xe2,                         /* shl rdx, cl: a count of 0 */
+        0x0f, 0x94, 0xc3,                         /* setz bl: the cmp's */
+        0x48, 0xc7, 0xc6, 0xfe, 0xff, 0xff, 0xff, /* mov rsi, -2 */
+        0x48, 0xd1, 0xe6,                         /* shl rsi, 1: CF set, a sub's clear */
+        0x0f, 0x92, 0xc0,                         /* setc al: the shl's */
+        0x48, 0x39, 0xd8,                         /* cmp rax, rbx */
+    };
+    const uint64_t *r = h.init.regs;
+
+    run_directed(code, sizeof(code), -1);
+    assert_int_equal(h.jit.regs[R_EAX] & 0xff, 1);
+    assert_int_equal(h.jit.regs[R_EBX] & 0xff, r[R_EAX] == r[R_EBX]);
+    assert_int_equal(h.jit.regs[R_EDI], r[R_EDI] - r[R_ECX]);
+}
+
+/*
  * lea and mov between registers straight into the destination's cached copy (the JIT's
  * gen_lea, gen_mov): 64- and 32-bit (the upper half cleared), base and index, over more
  * registers than the cache holds, each result read again by a later instruction.
@@ -1151,6 +1178,7 @@ int main(void)
         cmocka_unit_test(test_seen_flags_of_rotates_and_bt),
         cmocka_unit_test(test_host_flags_kept_through_moves),
         cmocka_unit_test(test_host_flags_after_alu_with_memory),
+        cmocka_unit_test(test_record_op_stored_when_it_changes),
         cmocka_unit_test(test_lea_mov_into_cached_copies),
         cmocka_unit_test(test_taken_jcc_loop_and_copies),
         cmocka_unit_test(test_rmw_store_fault_changes_nothing),
