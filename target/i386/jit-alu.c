@@ -55,6 +55,37 @@ static void store_eflags_op(X86Buf *b, X86Reg scratch)
 {
     x86_alu_rr(b, X86_XOR, false, scratch, scratch);
     x86_store(b, 1, ENV_FIELD(cc.op), scratch);
+    x86_jit_cc_stored = 0;
+}
+
+/*
+ * rax = EFLAGS, as x86_get_eflags. Inline where the translator knows the record (tb-info.h):
+ * right after an add, sub or logic op of 32 or 64 bits the host's flags are the guest's
+ * (pushf; a logic op's AF is undefined on the host and clear in the record), and after an
+ * inline rotate, bt or imul they are in env->eflags already. Else the call, which reloads
+ * the cached register copies. The kernel's SHA-256 (rotates between loads and stores, whose
+ * flags some access may see) made 105 million x86_get_eflags calls per boot.
+ */
+static void gen_get_eflags(X86Buf *b, unsigned known)
+{
+    int op = known & 0xff;
+
+    if (known & X86_JIT_CC_IN_EFLAGS) {
+        x86_mov_rm(b, true, X86_RAX, ENV_FIELD(eflags));
+        return;
+    }
+    if (!(known & X86_JIT_CC_HOST) ||
+        (op != X86_CC_ADD && op != X86_CC_SUB && op != X86_CC_LOGIC)) {
+        x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
+        x86_jit_call(b, x86_get_eflags);
+        return;
+    }
+    x86_pushf(b); /* before anything else touches the host's flags */
+    x86_pop(b, X86_RCX);
+    x86_alu_ri(b, X86_AND, false, X86_RCX, op == X86_CC_LOGIC ? CC_ARITH & ~CC_A : CC_ARITH);
+    x86_mov_rm(b, true, X86_RAX, ENV_FIELD(eflags));
+    x86_alu_ri(b, X86_AND, true, X86_RAX, ~CC_ARITH);
+    x86_alu_rr(b, X86_OR, true, X86_RAX, X86_RCX);
 }
 
 /* r8 = CF from a record the translator knows (tb-info.h); false if not one of these. */
@@ -150,7 +181,8 @@ static bool gen_shift_cl(X86Buf *b, const X86Insn *d)
     x86_shift_rcl(b, host[op - 4], w, X86_RDX);
     x86_jit_record_cc(b, ccop[op - 4], d->opsize, X86_NOREG);
     x86_mov_rr(b, true, X86_RAX, X86_RDX);
-    patch_here(b, zero); /* count 0: the value written back (upper half cleared) */
+    patch_here(b, zero);   /* count 0: the value written back (upper half cleared) */
+    x86_jit_cc_stored = 0; /* the record is stored on one path only */
     put_reg(b, d->rm, X86_RAX);
     return true;
 }
@@ -161,7 +193,7 @@ static bool gen_shift_cl(X86Buf *b, const X86Insn *d)
  * x86_get_eflags materializes first. perf of the x86boot bench's boot: 105 million handler
  * calls of rol/ror r32, imm (x86_exec_shift was the hottest handler, 4% of the CPU).
  */
-static bool gen_rotate(X86Buf *b, const X86Insn *d)
+static bool gen_rotate(X86Buf *b, const X86Insn *d, unsigned known)
 {
     int op = d->reg & 7, bits = 8 * d->opsize;
     bool w = d->opsize == 8;
@@ -178,8 +210,7 @@ static bool gen_rotate(X86Buf *b, const X86Insn *d)
         put_reg(b, d->rm, X86_RAX);
         return true;
     }
-    x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
-    x86_jit_call(b, x86_get_eflags);
+    gen_get_eflags(b, known);
     get_reg(b, w, X86_RDX, d->rm);
     x86_shift_ri(b, op == 0 ? X86_ROL : X86_ROR, w, X86_RDX, c);
     x86_mov_rr(b, true, X86_RCX, X86_RDX); /* rcx = CF: rol the low bit, ror the top one */
@@ -353,12 +384,31 @@ static bool gen_xchg(X86Buf *b, const X86Insn *d)
     return true;
 }
 
+/* bts/btr/btc (host, or -1 for bt: nothing) whose flags nothing sees. */
+static void gen_bitop_dead(X86Buf *b, const X86Insn *d, int host)
+{
+    bool w = d->opsize == 8;
+
+    if (host < 0) {
+        return;
+    }
+    get_reg(b, w, X86_RDX, d->rm);
+    if (d->op == OP_BT) {
+        get_reg(b, false, X86_RCX, d->reg);
+        x86_alu_ri(b, X86_AND, false, X86_RCX, w ? 63 : 31);
+    } else {
+        x86_mov_ri(b, X86_RCX, (uint64_t)d->imm & (w ? 63 : 31));
+    }
+    x86_bitop_rr(b, (X86BitOp)host, X86_RDX, X86_RCX);
+    put_reg(b, d->rm, X86_RDX);
+}
+
 /*
  * bt/bts/btr/btc r, r (0f a3 ab b3 bb) or r, imm (0f ba /4../7), as bit_op on a register:
  * the bit number modulo the operand width; CF = the bit, the other flags computed and kept
  * (x86_set_cc of CC_C alone).
  */
-static bool gen_bitop(X86Buf *b, const X86Insn *d)
+static bool gen_bitop(X86Buf *b, const X86Insn *d, unsigned known)
 {
     static const X86BitOp host[] = {X86_BT, X86_BTS, X86_BTR, X86_BTC};
     bool w = d->opsize == 8;
@@ -367,8 +417,11 @@ static bool gen_bitop(X86Buf *b, const X86Insn *d)
     if (op < 0) {
         return false; /* 0f ba /0../3: #UD by the handler */
     }
-    x86_lea(b, X86_RDI, x86_mem(JIT_ENV, -JIT_ENV_BIAS));
-    x86_jit_call(b, x86_get_eflags);
+    if (x86_jit_flags_dead) { /* bt is then a nop; the others only write the register */
+        gen_bitop_dead(b, d, op == 0 ? -1 : (int)host[op]);
+        return true;
+    }
+    gen_get_eflags(b, known);
     get_reg(b, w, X86_RDX, d->rm);
     if (d->op == OP_BT) {
         get_reg(b, false, X86_RCX, d->reg);
@@ -429,6 +482,29 @@ static void gen_setcc(X86Buf *b, const X86Insn *d, unsigned known)
     x86_jit_regs_forget(!d->rex && d->rm >= 4 && d->rm < 8 ? d->rm - 4 : d->rm);
 }
 
+bool x86_jit_alu_sets_eflags(const X86Insn *d)
+{
+    unsigned c = d->opc >= 0xd0 ? 1 : (unsigned)d->imm;
+
+    if (d->mem || d->lock || (d->opsize != 4 && d->opsize != 8)) {
+        return false;
+    }
+    switch (d->op) {
+    case OP_SHIFT: /* gen_rotate: a count of 0 leaves the flags alone */
+        return (d->opc == 0xc1 || d->opc == 0xd1) && (d->reg & 7) <= 1 &&
+               (c & (d->opsize == 8 ? 0x3f : 0x1f)) != 0;
+    case OP_IMUL2:
+    case OP_IMUL3:
+        return true;
+    case OP_BT:
+        return true;
+    case OP_GRP8:
+        return (d->reg & 7) >= 4;
+    default:
+        return false;
+    }
+}
+
 bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known)
 {
     bool wide = d->opsize == 4 || d->opsize == 8;
@@ -445,7 +521,7 @@ bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known)
     }
     switch (d->op) {
     case OP_SHIFT:
-        return gen_shift_cl(b, d) || gen_rotate(b, d);
+        return gen_shift_cl(b, d) || gen_rotate(b, d, known);
     case OP_IMUL2:
     case OP_IMUL3:
         gen_imul(b, d);
@@ -474,7 +550,7 @@ bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known)
         return gen_xchg(b, d);
     case OP_BT:
     case OP_GRP8:
-        return gen_bitop(b, d);
+        return gen_bitop(b, d, known);
     case OP_CBW:
     case OP_CWD:
         gen_cbw_cwd(b, d);

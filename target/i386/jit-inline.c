@@ -74,6 +74,26 @@ static bool alu_form(const X86Insn *d, AluForm *f)
 }
 
 __thread bool x86_jit_flags_dead;
+__thread unsigned x86_jit_cc_stored;
+
+/* The record's a and b, unless a logic op's: no reader of those looks at them (cc_helper.c). */
+static void record_operands(X86Buf *b, X86CCOp op, X86Reg a, X86Reg bv)
+{
+    if (op != X86_CC_LOGIC) {
+        x86_mov_mr(b, true, ENV_FIELD(cc.a), a);
+        x86_mov_mr(b, true, ENV_FIELD(cc.b), bv);
+    }
+}
+
+/* The record's op and size, where the block's code did not store them last. */
+static void record_op(X86Buf *b, X86CCOp op, int size)
+{
+    if (x86_jit_cc_stored != (unsigned)(op | size << 8)) {
+        /* one store of 8 bytes, op, size and the padding after them (zeroed) */
+        x86_mov_mi(b, ENV_FIELD(cc.op), op | size << 8);
+        x86_jit_cc_stored = op | size << 8;
+    }
+}
 
 /* The lazy flags record (tb-info.h); clobbers rax. */
 void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry)
@@ -82,15 +102,13 @@ void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry)
         return;
     }
     x86_mov_mr(b, true, ENV_FIELD(cc.res), X86_RDX);
-    if (op != X86_CC_LOGIC) { /* no reader of a logic record looks at a or b (cc_helper.c) */
-        x86_mov_mr(b, true, ENV_FIELD(cc.a), X86_RAX);
-        x86_mov_mr(b, true, ENV_FIELD(cc.b), X86_RCX);
-    }
+    record_operands(b, op, X86_RAX, X86_RCX);
     if (carry != X86_NOREG) {
         x86_lea(b, X86_RAX, x86_mem(carry, op | size << 8));
         x86_store(b, 2, ENV_FIELD(cc.op), X86_RAX);
-    } else { /* one store of 8 bytes, op, size and the padding after them (zeroed) */
-        x86_mov_mi(b, ENV_FIELD(cc.op), op | size << 8);
+        x86_jit_cc_stored = 0;
+    } else {
+        record_op(b, op, size);
     }
 }
 
@@ -176,10 +194,50 @@ static bool gen_alu_dead(X86Buf *b, const AluForm *f, int size)
     return true;
 }
 
+/*
+ * add, or, and, sub, xor, cmp and test of 64 bits whose flags may be seen: the record's a and
+ * b stored from the cached copies, the op on the destination's copy in place (cmp and test on
+ * a copy in rdx), then its res and the destination's store to env, as gen_alu_dead does; the
+ * host's flags stay the op's. gen_alu took three to five more moves (the copies into rax, rcx,
+ * rdx and back). Only 64 bits: the record holds a 32-bit op's operands zero-extended.
+ */
+static bool gen_alu_64(X86Buf *b, const AluForm *f, int size)
+{
+    static const X86Alu host[] = {X86_ADD, X86_OR,  0,       0,      X86_AND,
+                                  X86_SUB, X86_XOR, X86_SUB, X86_AND};
+    static const X86CCOp ccop[] = {X86_CC_ADD, X86_CC_LOGIC, 0,          0,           X86_CC_LOGIC,
+                                   X86_CC_SUB, X86_CC_LOGIC, X86_CC_SUB, X86_CC_LOGIC};
+    bool writes = f->op != 7 && f->op != 8;
+    X86Reg dst, src = X86_RCX, res = X86_RDX;
+
+    if (size != 8 || f->op == 2 || f->op == 3 || x86_jit_flags_dead) {
+        return false;
+    }
+    dst = x86_jit_regs_get(b, f->dst);
+    if (f->src >= 0) { /* dst's slot is the last taken: the source's copy does not evict it */
+        src = x86_jit_regs_get(b, f->src);
+    } else {
+        x86_mov_ri(b, X86_RCX, (uint64_t)f->imm);
+    }
+    record_operands(b, ccop[f->op], dst, src);
+    if (writes) {
+        res = dst;
+    } else {
+        x86_mov_rr(b, true, X86_RDX, dst);
+    }
+    x86_alu_rr(b, host[f->op], true, res, src);
+    x86_mov_mr(b, true, ENV_FIELD(cc.res), res);
+    record_op(b, ccop[f->op], size);
+    if (writes) {
+        x86_mov_mr(b, true, GREG(f->dst), dst);
+    }
+    return true;
+}
+
 /* A register ALU form; adc and sbb read CF first (x86_jit_gen_carry clobbers rax..r11). */
 static void gen_alu(X86Buf *b, const X86Insn *d, const AluForm *f, int size, unsigned known)
 {
-    if (gen_alu_dead(b, f, size)) {
+    if (gen_alu_dead(b, f, size) || gen_alu_64(b, f, size)) {
         return;
     }
     if (f->op == 2 || f->op == 3) {

@@ -58,6 +58,7 @@ typedef struct XJitCold {
     const uint8_t *hint_add;
     uint16_t hint_slot;
     uint8_t hint_size;
+    unsigned host_cc; /* COLD_MISS: the record whose flags the hit path left in the host's */
 } XJitCold;
 
 typedef struct XJit {
@@ -66,7 +67,8 @@ typedef struct XJit {
     X86TBInfo *info;
     XJitCold cold[5 * TB_MAX_INSNS]; /* a memory form: its miss and the handler call's 3 */
     int n_cold;
-    unsigned known; /* the flags record where the next record starts (tb-info.h) */
+    unsigned known;        /* the flags record where the next record starts (tb-info.h) */
+    unsigned known_before; /* where the record being emitted starts */
     /* the last record's exit when its inline fast path emitted it: its slow path joins it,
      * as a second exit with the same slot would leave the first never patched (jit_link) */
     const uint8_t *branch_exit;
@@ -221,6 +223,36 @@ static bool keeps_flags(const X86Insn *d)
 }
 
 /*
+ * Inline register forms whose host code is moves alone, so the host's flags survive them
+ * (jit-inline.c's gen_mov and gen_lea on a base register, jit-alu.c's gen_extend, gen_xchg
+ * and cbw, the nop forms), and setcc and cmovcc, which then branch on the host's flags and
+ * move. The kernel's bignum loops (mpihelp_submul_1) move between a cmp and its cmovae.
+ */
+static bool keeps_host_flags(const X86Insn *d)
+{
+    if (d->mem && d->op != OP_LEA) {
+        return false;
+    }
+    switch (d->op) {
+    case OP_MOV:
+    case OP_MOV_RI:
+    case OP_MOVZX:
+    case OP_MOVSX:
+    case OP_MOVSXD:
+    case OP_XCHG:
+    case OP_CBW:
+    case OP_NOP:
+    case OP_CMOV:
+    case OP_SETCC:
+        return !d->lock;
+    case OP_LEA:
+        return d->base != X86_REG_NONE && d->base != X86_REG_RIP;
+    default:
+        return false;
+    }
+}
+
+/*
  * What the translator knows of the flags record after d (tb-info.h), from what it knew
  * before it; inlined: d ran as an inline register form, whose 32- and 64-bit ALU ops leave
  * the guest's flags in the host's (jit-inline.c's gen_alu: nothing after the host op
@@ -230,6 +262,13 @@ static unsigned known_after(const X86Insn *d, unsigned before, bool inlined)
 {
     unsigned fixed = x86_jit_static_cc(d);
 
+    if (inlined && (before & X86_JIT_CC_HOST) && keeps_host_flags(d)) {
+        return before;
+    }
+
+    if (inlined && x86_jit_alu_sets_eflags(d)) { /* its flags dead: no reader cares */
+        return x86_jit_flags_dead ? 0 : X86_CC_EFLAGS | X86_JIT_CC_IN_EFLAGS;
+    }
     if (fixed) {
         return fixed | (inlined && !d->mem && d->opsize >= 4 ? X86_JIT_CC_HOST : 0);
     }
@@ -291,9 +330,35 @@ static bool flags_overwritten(const X86Insn *d)
 }
 
 /*
+ * Register forms that raise nothing and write only flags they also read, keeping the others:
+ * rol/ror by a constant (CF, OF) and bt/bts/btr/btc (CF). When nothing sees their flags,
+ * nothing sees those before them either. The kernel's SHA-256 rotates twice before its xor
+ * overwrites the flags (perf of the x86boot bench's boot: x86_get_eflags, cc_compute and
+ * add_flags 2.7% of the CPU samples, nearly all from sha256_transform's blocks; 0.9% with
+ * this and jit-alu.c's gen_get_eflags).
+ */
+static bool flags_passed(const X86Insn *d)
+{
+    if (d->mem || d->lock || !d->no_raise) {
+        return false;
+    }
+    switch (d->op) {
+    case OP_SHIFT:
+        return (d->opc == 0xc0 || d->opc == 0xc1 || d->opc == 0xd0 || d->opc == 0xd1) &&
+               (d->reg & 7) <= 1;
+    case OP_BT:
+        return d->map == 1;
+    case OP_GRP8:
+        return (d->reg & 7) >= 4;
+    default:
+        return false;
+    }
+}
+
+/*
  * The records (bit idx) whose flags nothing sees (x86_jit_flags_dead): a later one overwrites
- * them with only flags_unseen forms in between. Everything else may look at the flags: a
- * reader, a handler, a memory access (its fault must see the flags as they were), an exit,
+ * them with only flags_unseen or flags_passed forms in between. Everything else may look at the
+ * flags: a reader, a handler, a memory access (its fault must see the flags as they were), an exit,
  * the block's end. Mostly a rotate's flags (hash loops: rol/ror, then add or xor), which
  * x86_get_eflags computed in full: perf of the x86boot bench's boot, cc_compute, add_flags
  * and x86_get_eflags 3.8% of the CPU before, 1.3% after.
@@ -310,7 +375,7 @@ static uint64_t dead_flags(const XJit *c)
         dead |= seen ? 0 : 1ULL << i;
         if (flags_overwritten(d)) {
             seen = false;
-        } else if (!flags_unseen(d)) {
+        } else if (!flags_unseen(d) && !flags_passed(d)) {
             seen = true;
         }
     }
@@ -319,7 +384,7 @@ static uint64_t dead_flags(const XJit *c)
 
 static void add_cold(XJit *c, int kind, int idx, uint8_t *branch)
 {
-    c->cold[c->n_cold++] = (XJitCold){kind, idx, branch, {0}, NULL, {{0}}, NULL, 0, 0};
+    c->cold[c->n_cold++] = (XJitCold){kind, idx, branch, {0}, NULL, {{0}}, NULL, 0, 0, 0};
 }
 
 /* Leave to the run loop if an event or an enabled INTR waits (tcg-ops.c may_chain). */
@@ -423,6 +488,7 @@ static void gen_jcc(XJit *c, int idx)
 }
 
 static void gen_call(XJit *c, int idx);
+static void gen_not_inline(XJit *c, int idx);
 
 /*
  * Do the block's loads probe page ranges (x86_jit_hint)? In supervisor code of the lower half:
@@ -444,13 +510,17 @@ static void gen_record(XJit *c, int idx)
     const X86TBInsn *t = &c->info->insns[idx];
     unsigned next = c->tb->insns[idx + 1].pcoff;
     uint64_t pc = c->tb->pc + c->tb->insns[idx].pcoff;
-    uint8_t *miss[2];
 
-    x86_jit_hint.on = c->hints;
+    /* Not for ret (nor the other forms that always jump): its miss path is the handler's
+     * call alone (gen_record), which never sets the site's range, so every ret of the
+     * decompressor went through x86_exec_ret (1.6% of the boot's CPU samples, perf); the TLB
+     * probe finds the stack page. */
+    x86_jit_hint.on = c->hints && !always_jumps(&t->d);
     x86_jit_hint.slot = (unsigned)(pc >> 1 ^ pc >> 9);
 
     unsigned known = c->known;
 
+    c->known_before = known;
     if (t->d.op == OP_JCC && t->d.opsize == 8 && t->d.imm + next == (int32_t)(t->d.imm + next)) {
         gen_jcc(c, idx); /* the flags, even the host's, are the same after it */
         return;
@@ -464,9 +534,21 @@ static void gen_record(XJit *c, int idx)
         return;
     }
     c->known = known_after(&t->d, known, false);
+    gen_not_inline(c, idx);
+    x86_jit_cc_stored = 0; /* a handler, or a memory form's miss path through one */
+}
+
+/* gen_record's forms other than the inline register forms and jcc. */
+static void gen_not_inline(XJit *c, int idx)
+{
+    X86Buf *b = c->b;
+    const X86TBInsn *t = &c->info->insns[idx];
+    unsigned next = c->tb->insns[idx + 1].pcoff;
+    uint8_t *miss[2];
+
     if (x86_jit_mem_fast(b, &t->d, next, miss) > 0 ||
         ((idx == c->tb->n_insns - 1 || !always_jumps(&t->d)) &&
-         x86_jit_mem_form(b, &t->d, next, known, miss) > 0)) {
+         x86_jit_mem_form(b, &t->d, next, c->known_before, miss) > 0)) {
         /* The miss path out of line (gen_cold): a hit falls through, where it jumped over
          * the handler's call, and the hot code is ~60 bytes shorter per access. CPU seconds
          * to "Linux version", 8 alternate runs at load 7-9: median 4.03 before, 3.52 after
@@ -481,6 +563,10 @@ static void gen_record(XJit *c, int idx)
             k->hint_add = x86_jit_hint.add_at;
             k->hint_slot = x86_jit_hint.slot;
             k->hint_size = x86_jit_hint.size;
+            if (x86_jit_static_cc(&t->d) && t->d.mem && t->d.opsize >= 4) { /* ALU op, memory */
+                c->known |= X86_JIT_CC_HOST;
+                k->host_cc = c->known;
+            }
             return;
         }
         c->branch_exit = b->p; /* call, ret: rip is in env */
@@ -559,6 +645,27 @@ static void gen_end(XJit *c)
     jit_emit_exit(b, tb, 1, tb->phys_pc + tb->size);
 }
 
+/*
+ * The host's flags = the guest's, from the record known (op and size: an add, sub or logic op
+ * of 32 or 64 bits) that the handler stored: the miss path of an ALU op with memory, whose hit
+ * path leaves the op's flags in the host's (jit-mem.c), rejoins it as it would. Then a cmp with
+ * memory and its jcc (the decompressor's loop bounds, the kernel's compares with globals) need
+ * no reload and compare of the record.
+ */
+static void gen_host_flags(X86Buf *b, unsigned known)
+{
+    int op = known & 0xff;
+    bool w = ((known >> 8) & 0xff) == 8;
+
+    if (op == X86_CC_LOGIC) { /* CF = OF = 0; AF is undefined on the host (gen_get_eflags) */
+        x86_mov_rm(b, w, X86_RAX, ENV_FIELD(cc.res));
+        x86_test_rr(b, w, X86_RAX, X86_RAX);
+        return;
+    }
+    x86_mov_rm(b, w, X86_RAX, ENV_FIELD(cc.a));
+    x86_alu_rm(b, op == X86_CC_SUB ? X86_CMP : X86_ADD, w, X86_RAX, ENV_FIELD(cc.b));
+}
+
 static void gen_cold(XJit *c, const XJitCold *k)
 {
     X86Buf *b = c->b;
@@ -614,6 +721,9 @@ static void gen_cold(XJit *c, const XJitCold *k)
         }
         x86_jit_regs_restore(&k->regs);
         gen_call(c, k->idx);
+        if (k->host_cc) {
+            gen_host_flags(b, k->host_cc);
+        }
         x86_jmp(b, k->resume);
         break;
     default:
@@ -755,6 +865,7 @@ bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done)
     c->side_slot = 2;
     c->hints = uses_hints(c);
     x86_jit_regs_reset();
+    x86_jit_cc_stored = 0;
     if (info->code_size == X86_TB_STEP) {
         gen_step_block(c);
         *n_done = tb->n_insns;

@@ -54,6 +54,9 @@ bool x86_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done);
  * adc/sbb, inc/dec) then test them without dispatching on the record's op at run time.
  */
 #define X86_JIT_CC_HOST 0x10000
+/* ... or, with op X86_CC_EFLAGS: env->eflags holds the flags (after an inline rotate, bt or
+ * imul whose flags are seen, x86_jit_alu_sets_eflags). */
+#define X86_JIT_CC_IN_EFLAGS 0x20000
 /* The record op | size << 8 that d leaves whichever engine runs it, or 0 if not fixed. */
 unsigned x86_jit_static_cc(const X86Insn *d);
 /* The inline forms (jit-inline.c): false if d is left to its handler. next: its end; known: the
@@ -73,6 +76,9 @@ void x86_jit_set_reg(X86Buf *b, const X86Insn *d, int reg, int size, X86Reg src)
 void x86_jit_gen_alu_op(X86Buf *b, int op, int size);
 /* The register forms of jit-alu.c: false if d is not one. */
 bool x86_jit_alu(X86Buf *b, const X86Insn *d, unsigned known);
+/* Does x86_jit_alu run d with its flags computed into env->eflags (rol/ror by a constant other
+ * than 0, bt*, imul of 32 or 64 bits), unless x86_jit_flags_dead? */
+bool x86_jit_alu_sets_eflags(const X86Insn *d);
 /* Store the lazy flags record: res in rdx, a in rax, b in rcx (not stored for X86_CC_LOGIC),
  * op and size; carry, unless X86_NOREG, holds 0 or 1 added to op (ADD -> ADC1, SUB -> SBB1).
  * Nothing while x86_jit_flags_dead. */
@@ -84,6 +90,14 @@ void x86_jit_record_cc(X86Buf *b, X86CCOp op, int size, X86Reg carry);
  * a rotate computes no flags); a handler, where one runs, records them as ever.
  */
 extern __thread bool x86_jit_flags_dead;
+/*
+ * The op | size << 8 that the block's code stored in env->cc last, which no code since has
+ * changed (0: not known), so that x86_jit_record_cc stores it only when it changes: a run of
+ * subs and cmps, or of adds, stores it once. The translator sets it to 0 at a block's start and
+ * after any record but the inline register forms; those that write cc.op other than through
+ * x86_jit_record_cc (the flags computed into env->eflags) set it to 0 themselves.
+ */
+extern __thread unsigned x86_jit_cc_stored;
 /* r8 = CF of the lazy flags (0 or 1), as x86_cc_carry; clobbers the caller-saved registers.
  * known: the record as far as the translator knows it (X86_JIT_CC_HOST above). */
 void x86_jit_gen_carry(X86Buf *b, unsigned known);

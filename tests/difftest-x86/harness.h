@@ -102,11 +102,19 @@ void run_directed_in(const char *test, const uint8_t *code, unsigned len, int ve
 #define run_directed(code, len, vector) run_directed_in(__func__, code, len, vector)
 int group_setup(void **state);
 
-/* The directed cases: registers (directed-regs.c), faults (directed-faults.c), pages. */
+/*
+ * The directed cases: registers (directed-regs.c), flags (directed-flags.c), faults
+ * (directed-faults.c), pages (directed-pages.c).
+ */
 void test_xadd_register_in_address(void **state);
 void test_c7_reg_field_is_invalid(void **state);
 void test_dead_flags_alu_on_cached_registers(void **state);
 void test_dead_flags_imul(void **state);
+void test_dead_flags_through_rotates_and_bt(void **state);
+void test_seen_flags_of_rotates_and_bt(void **state);
+void test_host_flags_kept_through_moves(void **state);
+void test_host_flags_after_alu_with_memory(void **state);
+void test_record_op_stored_when_it_changes(void **state);
 void test_lea_mov_into_cached_copies(void **state);
 void test_taken_jcc_loop_and_copies(void **state);
 void test_rmw_store_fault_changes_nothing(void **state);
