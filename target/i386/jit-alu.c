@@ -384,14 +384,11 @@ static bool gen_xchg(X86Buf *b, const X86Insn *d)
     return true;
 }
 
-/* bts/btr/btc (host, or -1 for bt: nothing) whose flags nothing sees. */
-static void gen_bitop_dead(X86Buf *b, const X86Insn *d, int host)
+/* rdx = the bit op's register operand, rcx = its bit number modulo the operand width. */
+static void gen_bitop_operands(X86Buf *b, const X86Insn *d)
 {
     bool w = d->opsize == 8;
 
-    if (host < 0) {
-        return;
-    }
     get_reg(b, w, X86_RDX, d->rm);
     if (d->op == OP_BT) {
         get_reg(b, false, X86_RCX, d->reg);
@@ -399,6 +396,15 @@ static void gen_bitop_dead(X86Buf *b, const X86Insn *d, int host)
     } else {
         x86_mov_ri(b, X86_RCX, (uint64_t)d->imm & (w ? 63 : 31));
     }
+}
+
+/* bts/btr/btc (host, or -1 for bt: nothing) whose flags nothing sees. */
+static void gen_bitop_dead(X86Buf *b, const X86Insn *d, int host)
+{
+    if (host < 0) {
+        return;
+    }
+    gen_bitop_operands(b, d);
     x86_bitop_rr(b, (X86BitOp)host, X86_RDX, X86_RCX);
     put_reg(b, d->rm, X86_RDX);
 }
@@ -411,7 +417,6 @@ static void gen_bitop_dead(X86Buf *b, const X86Insn *d, int host)
 static bool gen_bitop(X86Buf *b, const X86Insn *d, unsigned known)
 {
     static const X86BitOp host[] = {X86_BT, X86_BTS, X86_BTR, X86_BTC};
-    bool w = d->opsize == 8;
     int op = d->op == OP_BT ? (d->opc >> 3) & 3 : (d->reg & 7) - 4;
 
     if (op < 0) {
@@ -422,13 +427,7 @@ static bool gen_bitop(X86Buf *b, const X86Insn *d, unsigned known)
         return true;
     }
     gen_get_eflags(b, known);
-    get_reg(b, w, X86_RDX, d->rm);
-    if (d->op == OP_BT) {
-        get_reg(b, false, X86_RCX, d->reg);
-        x86_alu_ri(b, X86_AND, false, X86_RCX, w ? 63 : 31);
-    } else {
-        x86_mov_ri(b, X86_RCX, (uint64_t)d->imm & (w ? 63 : 31));
-    }
+    gen_bitop_operands(b, d);
     x86_mov_rr(b, true, X86_RSI, X86_RDX);
     x86_shift_rcl(b, X86_SHR, true, X86_RSI);
     x86_alu_ri(b, X86_AND, false, X86_RSI, CC_C);
