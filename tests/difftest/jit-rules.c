@@ -8,6 +8,7 @@
  */
 #include "accel/tcg/cputlb.h"
 #include "difftest.h"
+#include "kicks.h"
 
 /*
  * One load site over two pages whose addends differ (window pages 0 and 1 mapped to each
@@ -637,14 +638,7 @@ void test_loop_exit_request(void **state)
     GenRng r = {.s = 0x1e4e | 1};
     uint32_t regs, dirty;
 
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-    /* ThreadSanitizer holds a signal until the thread next calls into its runtime, which the
-     * loop's JIT code never does: the kick (tests/difftest/kicks.h) would never arrive. */
-    fprintf(stderr, "test_loop_exit_request: skipped under ThreadSanitizer (signals deferred)\n");
-    skip();
-#endif
-#endif
+    skip_if_kicks_deferred();
     make_init(&r, &h.init);
     h.init.x[5] = 1;
     load_code(code, ARRAY_SIZE(code));
