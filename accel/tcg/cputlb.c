@@ -59,7 +59,7 @@ void tlb_jit_hints_clear(CPUTLB *tlb, unsigned idxmap)
             memset(h->h.lim, 0, sizeof(h->h.lim));
             memset(h->h.thrash, 0, sizeof(h->h.thrash));
             memset(h->st.lim, 0, sizeof(h->st.lim));
-            h->st_filled = 0;
+            __atomic_store_n(&h->st_filled, 0, __ATOMIC_RELAXED);
         }
     }
 }
@@ -156,10 +156,10 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
         if (!(tlb->filled_modes & (1u << mmu_idx))) {
             continue;
         }
-        jit_hints_drop_page(&tlb->jit_hint[mmu_idx].h, page);
-        if (tlb->jit_hint[mmu_idx].st_filled) {
-            tlb->jit_hint[mmu_idx].st_filled =
-                jit_hints_drop_page(&tlb->jit_hint[mmu_idx].st, page);
+        JitModeHints *h = &tlb->jit_hint[mmu_idx];
+        jit_hints_drop_page(&h->h, page);
+        if (__atomic_load_n(&h->st_filled, __ATOMIC_RELAXED)) {
+            __atomic_store_n(&h->st_filled, jit_hints_drop_page(&h->st, page), __ATOMIC_RELAXED);
         }
         if (entry_maps(e, page)) {
             memset(e, 0xff, sizeof(*e));
@@ -220,7 +220,7 @@ void tlb_set_notdirty(CPUState *cs, hwaddr page)
         /* The store ranges say virtual pages, not which frame: all go (a new code page is
          * rare). */
         memset(tlb->jit_hint[m].st.lim, 0, sizeof(tlb->jit_hint[m].st.lim));
-        tlb->jit_hint[m].st_filled = 0;
+        __atomic_store_n(&tlb->jit_hint[m].st_filled, 0, __ATOMIC_RELAXED); /* read elsewhere */
         for (int i = 0; i < CPU_TLB_SIZE; i++) {
             uint64_t *w = &tlb->table[m][i].addr_write;
             if (tlb->paddr[m][i] == page && tag_fast_write(*w)) {
