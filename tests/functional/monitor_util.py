@@ -101,6 +101,7 @@ class QMP:
         self.rfile = rfile
         self.wfile = wfile
         self.buf = ""
+        self.last_text = ""  # the last message as the monitor wrote it (pretty=on's layout)
         self.events = []
         self.decoder = json.JSONDecoder()
 
@@ -120,7 +121,7 @@ class QMP:
             if text:
                 try:
                     obj, end = self.decoder.raw_decode(text)
-                    self.buf = text[end:]
+                    self.last_text, self.buf = text[:end], text[end:]
                     return obj
                 except json.JSONDecodeError:
                     pass
