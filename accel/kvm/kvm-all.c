@@ -263,7 +263,8 @@ static int run_once(CPUState *cpu, struct kvm_run *run)
         return internal_error(cpu, run);
     }
     kvm.arch->pre_run(cpu, cpu->kvm_fd, run);
-    if (atomic_load(&cpu->exit_request)) {
+    if (atomic_exchange(&cpu->exit_request, false)) {
+        /* Leave, but through KVM_RUN: it first completes the last exit's I/O (below). */
         __atomic_store_n(&run->immediate_exit, 1, __ATOMIC_RELEASE);
     }
     if (ioctl(cpu->kvm_fd, KVM_RUN, 0) < 0) {
@@ -303,11 +304,17 @@ int kvm_cpu_exec(CPUState *cpu)
         error_free(err);
         return internal_error(cpu, run);
     }
+    /*
+     * The loop ends only on a KVM_RUN that returned, never between an exit and the next
+     * KVM_RUN: an IN or MMIO read is complete (its value in the guest's register, RIP past
+     * it) only once KVM_RUN is entered again (api.rst, KVM_EXIT_IO). Leaving in between
+     * would read the registers without the value, and writing them back on the next entry
+     * loses it: SeaBIOS's i8042 self test then read its previous IN's status byte (0x19)
+     * instead of 0x55, and its boot hung. An exit request therefore re-enters with
+     * immediate_exit set, which completes the access and returns EINTR before any guest
+     * instruction runs.
+     */
     while (!ret) {
-        if (atomic_exchange(&cpu->exit_request, false)) {
-            ret = EXCP_INTERRUPT;
-            break;
-        }
         ret = run_once(cpu, run);
         __atomic_store_n(&run->immediate_exit, 0, __ATOMIC_RELEASE);
     }

@@ -72,6 +72,17 @@ def dump_dts(emulator, tmp_path, *args, machine="virt"):
                           text=True, check=True).stdout
 
 
+def assemble_x86_rom(src, outdir):
+    """A -bios image from an x86 assembly source (real mode from the reset vector): as --32,
+    ld at address 0, objcopy to a flat binary. Its path."""
+    obj, elf, out = outdir / "rom.o", outdir / "rom.elf", outdir / "rom.bin"
+    subprocess.run(["as", "--32", src, "-o", str(obj)], check=True)
+    subprocess.run(["ld", "-m", "elf_i386", "-Ttext", "0", "-e", "_start", "-o", str(elf),
+                    str(obj)], check=True)
+    subprocess.run(["objcopy", "-O", "binary", str(elf), str(out)], check=True)
+    return str(out)
+
+
 @pytest.fixture(scope="session")
 def x86_binaries():
     """(kestrel-x86_64, qemu-system-x86_64): the x86 tests run both."""

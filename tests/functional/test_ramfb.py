@@ -5,12 +5,11 @@ line. On q35 a real-mode -bios program (x86-ramfb-rom.S) does the same, and QEMU
 the same picture for it."""
 import os
 import shutil
-import subprocess
 import time
 
 import pexpect
 
-from conftest import BUILD, HANG_GUARD
+from conftest import BUILD, HANG_GUARD, assemble_x86_rom
 from rfb_util import read_ppm
 from test_vnc import QMP, wait_for
 
@@ -61,15 +60,6 @@ def test_ramfb_guest_program(kestrel, tmp_path):
     child.expect(pexpect.EOF)
 
 
-def x86_rom(tmp_path):
-    obj, elf, out = tmp_path / "rom.o", tmp_path / "rom.elf", tmp_path / "rom.bin"
-    subprocess.run(["as", "--32", X86_ROM_SRC, "-o", str(obj)], check=True)
-    subprocess.run(["ld", "-m", "elf_i386", "-Ttext", "0", "-e", "_start", "-o", str(elf),
-                    str(obj)], check=True)
-    subprocess.run(["objcopy", "-O", "binary", str(elf), str(out)], check=True)
-    return str(out)
-
-
 def x86_ramfb_screen(binary, rom, tmp_path):
     """Run the ROM on q35 with -device ramfb until it says it is done; the screendump."""
     log, shot = tmp_path / f"{os.path.basename(binary)}.log", str(tmp_path / "x86.ppm")
@@ -92,7 +82,7 @@ def test_ramfb_on_q35_matches_qemu(tmp_path):
     takes it: the same real-mode program under both gives the same picture, the one it drew."""
     qemu_x86 = shutil.which("qemu-system-x86_64")
     assert qemu_x86, "qemu-system-x86_64 missing: run scripts/setup"
-    rom = x86_rom(tmp_path)
+    rom = assemble_x86_rom(X86_ROM_SRC, tmp_path)
     ours = x86_ramfb_screen(os.path.join(BUILD, "kestrel-x86_64"), rom, tmp_path)
     want = b"".join(bytes(((4 * x) & 0xFF, (5 * y) & 0xFF, x ^ y)) for y in range(48)
                     for x in range(64))

@@ -2,11 +2,10 @@
 qemu-system-x86_64 -M q35 running the same -bios image, for qemu64, Nehalem and a feature-edited
 qemu64 (+feat/-feat); an unknown feature is refused."""
 import os
-import subprocess
 
 import pytest
 
-from conftest import KESTREL_X86, QEMU_X86, run
+from conftest import KESTREL_X86, QEMU_X86, assemble_x86_rom, run
 from test_x86_system import debugcon_run
 
 ROM_SRC = os.path.join(os.path.dirname(__file__), "x86-cpuid-rom.S")
@@ -16,13 +15,9 @@ MODELS = ["qemu64", "Nehalem", "qemu64,+popcnt,-sse3,+xsave,+xsaveopt,+fsgsbase,
 @pytest.fixture(scope="module")
 def rom(tmp_path_factory):
     d = tmp_path_factory.mktemp("rom")
-    obj, elf, out = d / "rom.o", d / "rom.elf", d / "rom.bin"
-    subprocess.run(["as", "--32", ROM_SRC, "-o", str(obj)], check=True)
-    subprocess.run(["ld", "-m", "elf_i386", "-Ttext", "0", "-e", "_start", "-o", str(elf),
-                    str(obj)], check=True)
-    subprocess.run(["objcopy", "-O", "binary", str(elf), str(out)], check=True)
-    assert out.stat().st_size == 65536
-    return str(out)
+    out = assemble_x86_rom(ROM_SRC, d)
+    assert os.path.getsize(out) == 65536
+    return out
 
 
 def cpuid_log(binary, rom, cpu, log):
