@@ -307,6 +307,33 @@ static void emit_stubs(X86Buf *b)
     emit_hint_miss(b, offsetof(CPUTLBEntry, addr_write));
 }
 
+/* KESTREL_JIT_PERFMAP: the stubs by name too (emitted in this order by emit_stubs; end is
+ * where the last ends), so a profile tells the lookup and the hint misses from the blocks. */
+static void perf_map_stubs(const uint8_t *end)
+{
+    const struct {
+        const uint8_t *at;
+        const char *name;
+    } stubs[] = {
+        {(const uint8_t *)jit_stubs.enter - arena_exec, "jit_stub_enter"},
+        {jit_stubs.exit_plain, "jit_stub_exit"},
+        {jit_stubs.raise, "jit_stub_raise"},
+        {jit_stubs.lookup, "jit_stub_lookup"},
+        {jit_stubs.hint_miss, "jit_stub_hint_miss"},
+        {jit_stubs.hint_miss_store, "jit_stub_hint_miss_store"},
+        {end, NULL},
+    };
+
+    if (!perf_map) {
+        return;
+    }
+    for (int i = 0; stubs[i].name; i++) {
+        fprintf(perf_map, "%lx %zx %s\n", (unsigned long)(uintptr_t)(stubs[i].at + arena_exec),
+                (size_t)(stubs[i + 1].at - stubs[i].at), stubs[i].name);
+    }
+    fflush(perf_map);
+}
+
 /* The two views of one memfd (W^X); false if the host refuses. */
 static bool arena_map(void)
 {
@@ -356,6 +383,7 @@ static bool arena_ready(void)
     }
     x86_buf_init(&b, arena, JIT_BLOCK_MAX);
     emit_stubs(&b);
+    perf_map_stubs(b.p);
     arena_stubs_end = arena_used = ALIGN_UP(x86_buf_used(&b), 64);
     return true;
 }
