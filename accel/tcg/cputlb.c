@@ -380,9 +380,10 @@ static void victim_save(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page)
         (tlb->vglobal[mmu_idx] & ~(1u << v)) | (unsigned)global_bit(tlb->global[mmu_idx], i) << v;
 }
 
-/* Cache a page-sized translation in e; host_page is NULL for MMIO. */
+/* Cache a page-sized translation in e; host_page is NULL for MMIO; block_pages as
+ * JitModeHints.block_pages. */
 static void entry_fill(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page, hwaddr ppage,
-                       int prot, uint8_t *host_page, bool rom, bool romd)
+                       int prot, uint8_t *host_page, bool rom, bool romd, uint32_t block_pages)
 {
     /* A ROM device (flash) runs code from memory but answers data reads itself. */
     uint64_t ram_flags = host_page && !romd ? 0 : TLB_MMIO;
@@ -398,6 +399,7 @@ static void entry_fill(CPUTLB *tlb, int mmu_idx, CPUTLBEntry *e, uint64_t page, 
     __atomic_store_n(&tlb->filled_modes, tlb->filled_modes | 1u << mmu_idx, __ATOMIC_RELAXED);
     /* paddr first: another vCPU's scan pairs it with the tag (entry_write_recheck) */
     __atomic_store_n(&tlb->paddr[mmu_idx][e - tlb->table[mmu_idx]], ppage, __ATOMIC_RELAXED);
+    tlb->jit_hint[mmu_idx].block_pages[e - tlb->table[mmu_idx]] = block_pages;
     e->addr_read = (prot & PAGE_READ) ? page | ram_flags : TLB_INVALID;
     /* Code runs only from RAM/ROM: a fetch from MMIO never hits and faults in the slow path. */
     e->addr_code = (prot & PAGE_EXEC) && host_page ? page : TLB_INVALID;
@@ -415,6 +417,29 @@ static uint8_t *ram_page(const FlatRange *fr, hwaddr ppage)
         return NULL;
     }
     return fr->mr->ram_ptr + fr->offset_in_region + (ppage - fr->addr);
+}
+
+/*
+ * JitModeHints.block_pages of a fill of pa whose translation holds over the aligned 2^lg
+ * bytes around it (tlb_fill's lg_page_size): the largest such block that RAM range fr holds
+ * whole, so that the host maps it contiguously. Only reads take a block (hint_miss; a
+ * store's range takes pages one by one, each checked for code), and a ROM device's reads
+ * are its own.
+ */
+#define MAX_BLOCK_BITS 30 /* Sv39's gigapages */
+
+static uint32_t fill_block_pages(const FlatRange *fr, hwaddr pa, int lg)
+{
+    if (!memory_region_is_ram(fr->mr) || memory_region_is_romd(fr->mr)) {
+        return 0;
+    }
+    for (lg = MIN(lg, MAX_BLOCK_BITS); lg > TARGET_PAGE_BITS; lg--) {
+        hwaddr base = pa & ~((1ULL << lg) - 1);
+        if (base >= fr->addr && base + (1ULL << lg) <= fr->addr + fr->size) {
+            return (uint32_t)((1ULL << (lg - TARGET_PAGE_BITS)) - 1);
+        }
+    }
+    return 0;
 }
 
 /* Miss: walk, classify the physical page, cache it if allowed, and describe the access. */
@@ -453,7 +478,8 @@ static int tlb_fill_target(CPUState *cs, uint64_t va, unsigned size, MMUAccessTy
     if (lg >= TARGET_PAGE_BITS && (host_page || !memory_region_is_ram(fr->mr))) {
         CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, va);
         entry_fill(tlb, mmu_idx, e, va & TARGET_PAGE_MASK, ppage, prot, host_page,
-                   memory_region_is_rom(fr->mr), memory_region_is_romd(fr->mr));
+                   memory_region_is_rom(fr->mr), memory_region_is_romd(fr->mr),
+                   host_page ? fill_block_pages(fr, pa, lg) : 0);
         target_from_entry(tlb, mmu_idx, e, va, access, t);
         return TCG_EXCP_NONE;
     }
@@ -495,6 +521,7 @@ static CPUTLBEntry *victim_restore(CPUTLB *tlb, int mmu_idx, uint64_t va, MMUAcc
         }
         /* paddr first, as entry_fill: another vCPU's scan pairs it with the tag */
         __atomic_store_n(&tlb->paddr[mmu_idx][i], ppage, __ATOMIC_RELAXED);
+        tlb->jit_hint[mmu_idx].block_pages[i] = 0; /* the victims keep no block */
         e->addr_read = ve->addr_read;
         e->addr_code = ve->addr_code;
         e->addend = ve->addend;

@@ -195,43 +195,72 @@ static void emit_hint_thrash(X86Buf *b)
     x86_alu_mi(b, X86_ADD, true, hint_field(offsetof(JitLoadHints, thrash)), 1);
 }
 
-/* hint_miss's update of the slot at [r14 + rdi] with page rax, addend rdx: the range grows
- * by the page when the page is next to it and has its addend, else becomes the page. */
+/*
+ * hint_miss's update of the slot at [r14 + rdi] with the block [rax, rax + r9) of addend rdx:
+ * a range of that addend which the block touches or overlaps grows to hold both, else the
+ * block replaces it. (Both ranges map alike, so their union does.)
+ */
 static void emit_hint_range(X86Buf *b)
 {
-    uint8_t *empty, *other, *up, *below, *set1, *set2;
+    uint8_t *empty, *other, *above, *below, *lo_ok, *hi_ok, *done;
 
     x86_alu_mi(b, X86_CMP, true, hint_field(offsetof(JitLoadHints, lim)), 0);
     empty = x86_jcc(b, X86_CC_E, NULL);
     x86_alu_rm(b, X86_CMP, true, X86_RDX, hint_field(offsetof(JitLoadHints, addend)));
     other = x86_jcc(b, X86_CC_NE, NULL);
+    x86_lea(b, X86_RCX, x86_mem_idx(X86_RAX, X86_R9, 1, 0));
     x86_alu_rm(b, X86_CMP, true, X86_RAX, hint_field(offsetof(JitLoadHints, hi)));
-    up = x86_jcc(b, X86_CC_E, NULL);
-    x86_lea(b, X86_RCX, x86_mem(X86_RAX, TARGET_PAGE_SIZE));
+    above = x86_jcc(b, X86_CC_A, NULL);
     x86_alu_rm(b, X86_CMP, true, X86_RCX, hint_field(offsetof(JitLoadHints, lo)));
-    below = x86_jcc(b, X86_CC_NE, NULL);
+    below = x86_jcc(b, X86_CC_B, NULL);
+    x86_alu_rm(b, X86_CMP, true, X86_RAX, hint_field(offsetof(JitLoadHints, lo)));
+    lo_ok = x86_jcc(b, X86_CC_AE, NULL);
     x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, lo)), X86_RAX);
-    set1 = x86_jmp(b, NULL);
-    x86_patch_rel32(up, b->p);
-    x86_alu_mi(b, X86_ADD, true, hint_field(offsetof(JitLoadHints, hi)), TARGET_PAGE_SIZE);
-    set2 = x86_jmp(b, NULL);
+    x86_patch_rel32(lo_ok, b->p);
+    x86_alu_rm(b, X86_CMP, true, X86_RCX, hint_field(offsetof(JitLoadHints, hi)));
+    hi_ok = x86_jcc(b, X86_CC_BE, NULL);
+    x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, hi)), X86_RCX);
+    x86_patch_rel32(hi_ok, b->p);
+    done = x86_jmp(b, NULL);
     x86_patch_rel32(other, b->p);
+    x86_patch_rel32(above, b->p);
     x86_patch_rel32(below, b->p);
     emit_hint_thrash(b);
     x86_patch_rel32(empty, b->p);
     x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, lo)), X86_RAX);
     x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, addend)), X86_RDX);
-    x86_lea(b, X86_RCX, x86_mem(X86_RAX, TARGET_PAGE_SIZE));
+    x86_lea(b, X86_RCX, x86_mem_idx(X86_RAX, X86_R9, 1, 0));
     x86_mov_mr(b, true, hint_field(offsetof(JitLoadHints, hi)), X86_RCX);
-    x86_patch_rel32(set1, b->p);
-    x86_patch_rel32(set2, b->p);
+    x86_patch_rel32(done, b->p);
+}
+
+/*
+ * The block a load site takes (rcx = the table entry's offset in its table, rsi = va): r9 =
+ * its size (JitModeHints.block_pages), rax = its base. A store site takes the page (rax)
+ * alone: a block's other pages may hold code.
+ */
+static void emit_hint_block(X86Buf *b, bool store)
+{
+    if (store) {
+        x86_mov_ri(b, X86_R9, TARGET_PAGE_SIZE);
+        return;
+    }
+    x86_shift_ri(b, X86_SHR, false, X86_RCX, 3); /* from 32-byte entries to 4-byte counts */
+    x86_mov_rm(b, false, X86_R9,
+               x86_mem_idx(JIT_DTLB, X86_RCX, 1,
+                           (int32_t)(JIT_HINT_BIAS + offsetof(JitModeHints, block_pages))));
+    x86_alu_ri(b, X86_ADD, true, X86_R9, 1);
+    x86_shift_ri(b, X86_SHL, true, X86_R9, TARGET_PAGE_BITS);
+    x86_mov_rr(b, true, X86_RAX, X86_R9);
+    x86_unary(b, X86_NEG, true, X86_RAX);
+    x86_alu_rr(b, X86_AND, true, X86_RAX, X86_RSI);
 }
 
 /*
  * jit_stubs.hint_miss: a load site's access fell outside its page range (CPUTLB.jit_hint).
  * The table's probe of va's page (tag_off: addr_read; hint_miss_store's addr_write, for a
  * store site's range in CPUTLB.jit_hint[].st: only a page without flags, so not a code
- * page); a hit takes the page into the range (emit_hint_range) and
+ * page); a hit takes the entry's block (emit_hint_block) into the range (emit_hint_range) and
  * sets lim for the site's size; then the access is checked against the range again (it can
  * still miss: a page crossing into a page not in the range). One shared stub keeps each
  * load's cold code to a call (an inline copy per load made the Linux boot's JIT code bigger
@@ -239,10 +268,12 @@ static void emit_hint_range(X86Buf *b)
  */
 static void emit_hint_miss(X86Buf *b, int32_t tag_off)
 {
+    bool store = tag_off == offsetof(CPUTLBEntry, addr_write);
     uint8_t *miss;
 
     x86_push(b, X86_RDI);
     x86_push(b, X86_R8);
+    x86_push(b, X86_R9);
     x86_mov_rr(b, true, X86_RDI, X86_RAX);
     x86_mov_rr(b, true, X86_R8, X86_RDX);
     x86_mov_rr(b, true, X86_RAX, X86_RSI);
@@ -252,11 +283,12 @@ static void emit_hint_miss(X86Buf *b, int32_t tag_off)
     x86_alu_ri(b, X86_AND, false, X86_RCX, (CPU_TLB_SIZE - 1) << 5);
     x86_alu_rm(b, X86_CMP, true, X86_RAX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, tag_off));
     miss = x86_jcc(b, X86_CC_NE, NULL);
-    if (tag_off == offsetof(CPUTLBEntry, addr_write)) { /* the context's st_filled, first */
+    if (store) { /* the context's st_filled, first */
         x86_mov_mi(
             b, x86_mem(JIT_DTLB, (int32_t)(JIT_HINT_BIAS + offsetof(JitModeHints, st_filled))), 1);
     }
     x86_mov_rm(b, true, X86_RDX, x86_mem_idx(JIT_DTLB, X86_RCX, 1, offsetof(CPUTLBEntry, addend)));
+    emit_hint_block(b, store);
     emit_hint_range(b);
     x86_mov_rm(b, true, X86_RCX, hint_field(offsetof(JitLoadHints, hi)));
     x86_alu_rm(b, X86_SUB, true, X86_RCX, hint_field(offsetof(JitLoadHints, lo)));
@@ -265,11 +297,13 @@ static void emit_hint_miss(X86Buf *b, int32_t tag_off)
     x86_mov_rr(b, true, X86_RAX, X86_RSI);
     x86_alu_rm(b, X86_SUB, true, X86_RAX, hint_field(offsetof(JitLoadHints, lo)));
     x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RCX); /* CF: the access hits now */
+    x86_pop(b, X86_R9);
     x86_pop(b, X86_R8);
     x86_pop(b, X86_RDI);
     x86_ret(b);
     x86_patch_rel32(miss, b->p);
     x86_alu_rr(b, X86_XOR, false, X86_RCX, X86_RCX); /* CF = 0 */
+    x86_pop(b, X86_R9);
     x86_pop(b, X86_R8);
     x86_pop(b, X86_RDI);
     x86_ret(b);
@@ -305,6 +339,33 @@ static void emit_stubs(X86Buf *b)
     emit_hint_miss(b, offsetof(CPUTLBEntry, addr_read));
     jit_stubs.hint_miss_store = b->p;
     emit_hint_miss(b, offsetof(CPUTLBEntry, addr_write));
+}
+
+/* KESTREL_JIT_PERFMAP: the stubs by name too (emitted in this order by emit_stubs; end is
+ * where the last ends), so a profile tells the lookup and the hint misses from the blocks. */
+static void perf_map_stubs(const uint8_t *end)
+{
+    const struct {
+        const uint8_t *at;
+        const char *name;
+    } stubs[] = {
+        {(const uint8_t *)jit_stubs.enter - arena_exec, "jit_stub_enter"},
+        {jit_stubs.exit_plain, "jit_stub_exit"},
+        {jit_stubs.raise, "jit_stub_raise"},
+        {jit_stubs.lookup, "jit_stub_lookup"},
+        {jit_stubs.hint_miss, "jit_stub_hint_miss"},
+        {jit_stubs.hint_miss_store, "jit_stub_hint_miss_store"},
+        {end, NULL},
+    };
+
+    if (!perf_map) {
+        return;
+    }
+    for (int i = 0; stubs[i].name; i++) {
+        fprintf(perf_map, "%lx %zx %s\n", (unsigned long)(uintptr_t)(stubs[i].at + arena_exec),
+                (size_t)(stubs[i + 1].at - stubs[i].at), stubs[i].name);
+    }
+    fflush(perf_map);
 }
 
 /* The two views of one memfd (W^X); false if the host refuses. */
@@ -356,6 +417,7 @@ static bool arena_ready(void)
     }
     x86_buf_init(&b, arena, JIT_BLOCK_MAX);
     emit_stubs(&b);
+    perf_map_stubs(b.p);
     arena_stubs_end = arena_used = ALIGN_UP(x86_buf_used(&b), 64);
     return true;
 }

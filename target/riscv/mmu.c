@@ -57,6 +57,7 @@ typedef struct PageWalk {
     /* results */
     hwaddr paddr;
     int prot;
+    int lg_leaf;          /* the translation's size: its leaf's (superpage), 12 under two stages */
     uint64_t fault_gpa;   /* WALK_GUEST_PAGE_FAULT: the guest-physical address */
     uint32_t fault_tinst; /* ... of a PTE access: 8.6.3's pseudoinstruction (64-bit PTEs) */
 } PageWalk;
@@ -283,6 +284,7 @@ static WalkResult walk_leaf(CPURISCVState *env, PageWalk *w, hwaddr pte_addr, ui
     }
     w->paddr = (ppn << 12) | (w->vaddr & ((1ULL << shift) - 1));
     w->prot = prot;
+    w->lg_leaf = shift;
     return WALK_OK;
 }
 
@@ -450,6 +452,10 @@ static void walk_setup(CPURISCVState *env, PageWalk *w, int mmu_idx)
     w->root = (satp & SATP_PPN_MASK) << 12;
 }
 
+/* Without translation every aligned block maps alike: the size reported for it (a 2 MiB
+ * megapage's), which the PMP and the RAM range then narrow (cputlb.c). */
+#define BARE_BLOCK_BITS 21
+
 static WalkResult walk(CPURISCVState *env, PageWalk *w, int mmu_idx)
 {
     WalkResult r;
@@ -459,6 +465,7 @@ static WalkResult walk(CPURISCVState *env, PageWalk *w, int mmu_idx)
     if (w->levels == 0) {
         w->paddr = w->vaddr;
         w->prot = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
+        w->lg_leaf = BARE_BLOCK_BITS;
         if (w->hlvx) {
             w->prot = PAGE_READ | PAGE_EXEC; /* the G-stage below still wants X */
         }
@@ -471,6 +478,7 @@ static WalkResult walk(CPURISCVState *env, PageWalk *w, int mmu_idx)
     if (!w->vs_stage) {
         return WALK_OK;
     }
+    w->lg_leaf = TARGET_PAGE_BITS; /* the G-stage's leaf may be smaller */
     r = gstage_translate(env, w, w->paddr, w->access, true, &w->paddr, &gprot);
     w->prot &= gprot;
     return r;
@@ -502,7 +510,7 @@ RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessT
                  mmu_idx);
         return page_fault(access);
     }
-    pmp_prot = riscv_pmp_get_prot(env, w.paddr, w.priv, lg_page_size);
+    pmp_prot = riscv_pmp_get_prot(env, w.paddr, w.priv, w.lg_leaf, lg_page_size);
     if (!(pmp_prot & access_prot(access))) {
         log_mask(LOG_MMU, "mmu: PMP denies 0x%" PRIx64 " access %d priv %d\n", w.paddr, access,
                  w.priv);

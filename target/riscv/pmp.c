@@ -132,13 +132,13 @@ static bool pmp_block_uniform(CPURISCVState *env, hwaddr base, uint64_t size)
     return true;
 }
 
-int riscv_pmp_get_prot(CPURISCVState *env, hwaddr addr, int priv, int *lg_size)
+int riscv_pmp_get_prot(CPURISCVState *env, hwaddr addr, int priv, int lg_max, int *lg_size)
 {
-    static const int sizes[] = {12, 3};
+    const int sizes[] = {lg_max, 12, 3};
 
     *lg_size = 2; /* G=0: a 4-byte grain is always uniform */
     if (!env_cpu(env)->pmp) {
-        *lg_size = 12;
+        *lg_size = lg_max;
     } else {
         for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++) {
             uint64_t size = 1ULL << sizes[i];

@@ -67,6 +67,40 @@ void test_load_range_shared_slot(void **state)
 #define LD(rd, rs1) (0x00003003u | (rs1) << 15 | (rd) << 7) /* ld rd, 0(rs1) */
 
 /*
+ * A load site's range takes a superpage's block at once (CPUTLB.jit_hint[].block_pages), but
+ * only the part that RAM holds: a 2 MiB megapage at 0x40200000 over all 64 KiB of RAM, the
+ * site walks to RAM's end within its range, then one step more, still in the megapage, takes
+ * the access fault of the unassigned address, as on the interpreter.
+ */
+void test_load_range_superpage(void **state)
+{
+    const uint32_t loop[] = {0x00053283u /* ld x5, 0(x10) */,
+                             0x00b50533u /* add x10, x10, x11 */,
+                             ADDI(11, 11, 0x400),
+                             ADDI(7, 7, -1),
+                             0xfe0398e3u /* bne x7, x0, .-16 */,
+                             WFI};
+    const uint64_t mega = 0x40200000;
+    GenRng r = {.s = 0x5e9a | 1};
+    uint64_t last;
+
+    make_init(&r, &h.init);
+    make_paged(&r, &h.init);
+    put_pte(&h.init, PT_ROOT, mega >> 30, (PT_L1 >> 12) << 10 | PTE_V);
+    put_pte(&h.init, PT_L1, (mega >> 21) & 511,
+            (RAM_BASE >> 12) << 10 | PTE_R | PTE_W | PTE_A | PTE_D | PTE_V);
+    /* loads at 0xf400 (the fill), 0xf400 (the range), 0xf800 (a hit), then RAM_SIZE */
+    h.init.x[10] = mega + 0xf400;
+    h.init.x[11] = 0;
+    h.init.x[7] = 8;
+    run_both(loop, ARRAY_SIZE(loop));
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    assert_int_equal(h.jit.mtval, mega + RAM_SIZE);
+    memcpy(&last, &h.init.ram[0xf800], 8);
+    assert_int_equal(h.jit.x[5], last);
+}
+
+/*
  * A load writes straight to rd's cache register (jit-mem.c jit_gen_load), which is allocated
  * before the probe and left clean until the load: a load that faults keeps the old x[rd]
  * (rd not cached before, with six dirty registers to evict for it; rd cached and dirty), and

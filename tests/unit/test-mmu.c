@@ -118,7 +118,7 @@ static void test_bare_and_m_mode(void **state)
     Fill f = fill(0x80001234, MMU_DATA_STORE);
     assert_int_equal(f.r, RISCV_EXCP_NONE);
     assert_int_equal(f.pa, 0x80001234);
-    assert_int_equal(f.lg, 12);
+    assert_int_equal(f.lg, 21); /* no translation: a 2 MiB block maps alike (PMP allows all) */
     /* M-mode ignores satp, even a tree that maps nothing. */
     set_satp(SATP_MODE_SV39, alloc_table());
     env->priv = PRV_M;
@@ -140,12 +140,15 @@ static void test_sv39_leaf_each_level(void **state)
     assert_int_equal(f.r, RISCV_EXCP_NONE);
     assert_int_equal(f.pa, 0x80300abc);
     assert_int_equal(f.prot, PAGE_READ | PAGE_WRITE | PAGE_EXEC);
+    assert_int_equal(f.lg, 12);
     f = fill(0x20123456, MMU_DATA_LOAD);
     assert_int_equal(f.pa, 0x80523456);
     assert_int_equal(f.prot, PAGE_READ);
+    assert_int_equal(f.lg, 21); /* the superpage's size: the JIT's load ranges take it whole */
     assert_int_equal(fill(0x20123456, MMU_DATA_STORE).r, RISCV_EXCP_STORE_PAGE_FAULT);
     f = fill(0x7fedcba8, MMU_INST_FETCH);
     assert_int_equal(f.pa, 0xffedcba8);
+    assert_int_equal(f.lg, 30);
     assert_int_equal(fill(0x30000000, MMU_DATA_LOAD).r, RISCV_EXCP_LOAD_PAGE_FAULT);
 }
 
@@ -299,11 +302,16 @@ static void test_pmp_modes(void **state)
 
     /* A boundary inside the page must keep it out of the TLB. */
     int lg;
-    assert_int_equal(riscv_pmp_get_prot(env, 0x80000000, PRV_S, &lg), PAGE_READ);
+    assert_int_equal(riscv_pmp_get_prot(env, 0x80000000, PRV_S, 12, &lg), PAGE_READ);
     assert_int_equal(lg, 2);
-    assert_int_equal(riscv_pmp_get_prot(env, 0x80000010, PRV_S, &lg), PAGE_READ | PAGE_WRITE);
+    assert_int_equal(riscv_pmp_get_prot(env, 0x80000010, PRV_S, 12, &lg), PAGE_READ | PAGE_WRITE);
     assert_int_equal(lg, 3);
-    assert_int_equal(riscv_pmp_get_prot(env, 0x80011000, PRV_S, &lg), PAGE_EXEC);
+    assert_int_equal(riscv_pmp_get_prot(env, 0x80011000, PRV_S, 12, &lg), PAGE_EXEC);
+    assert_int_equal(lg, 12);
+    /* A superpage's block: whole where one entry covers it, else the page. */
+    assert_int_equal(riscv_pmp_get_prot(env, 0x80011000, PRV_S, 16, &lg), PAGE_EXEC);
+    assert_int_equal(lg, 16);
+    assert_int_equal(riscv_pmp_get_prot(env, 0x80011000, PRV_S, 21, &lg), PAGE_EXEC);
     assert_int_equal(lg, 12);
     Fill f = fill(0x80000008, MMU_DATA_STORE); /* bare S-mode */
     assert_int_equal(f.r, RISCV_EXCP_NONE);

@@ -128,7 +128,15 @@ typedef struct JitModeHints {
      * a page in, and the owner clears it with the last range (cputlb.c), so another vCPU
      * asks one word, not every slot (tlb_page_fast_writable_elsewhere). */
     uint64_t st_filled;
-    uint8_t pad[CPU_TLB_SIZE * sizeof(CPUTLBEntry) - 2 * sizeof(JitLoadHints) - sizeof(uint64_t)];
+    /*
+     * Per table entry, the pages less one of the aligned block around its page that maps
+     * alike (a superpage whose PMP answer is uniform and which one RAM range holds whole;
+     * 0: the page alone), which jit_stubs.hint_miss takes into a load site's range at once.
+     * A kernel's linear map is 2 MiB pages: its sites walk objects all over them.
+     */
+    uint32_t block_pages[CPU_TLB_SIZE];
+    uint8_t pad[CPU_TLB_SIZE * sizeof(CPUTLBEntry) - 2 * sizeof(JitLoadHints) - sizeof(uint64_t) -
+                CPU_TLB_SIZE * sizeof(uint32_t)];
 } JitModeHints;
 
 typedef struct CPUTLB {

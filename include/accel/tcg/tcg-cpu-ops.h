@@ -58,7 +58,9 @@ struct TCGCPUOps {
     /*
      * Translate va for access in context mmu_idx (page walk, protection): *paddr, *prot
      * (PAGE_* rights for this page), *lg_page_size (12, or less when the translation must
-     * not be cached for the whole page; then the [va, va + size) access itself is checked).
+     * not be cached for the whole page; then the [va, va + size) access itself is checked;
+     * more when it holds alike, offset and rights, over the aligned block of that size
+     * around va: a superpage, which the JIT's load ranges then take whole).
      */
     int (*tlb_fill)(CPUState *cpu, uint64_t va, unsigned size, MMUAccessType access, int mmu_idx,
                     hwaddr *paddr, int *prot, int *lg_page_size);

@@ -484,10 +484,10 @@ bool riscv_pmp_check(CPURISCVState *env, hwaddr addr, unsigned size, MMUAccessTy
                      int priv);
 /*
  * The PAGE_* rights PMP grants privilege priv at addr, and in *lg_size the
- * log2 of the largest aligned block around addr (12, 3 or 2) where that answer
- * holds for every byte: below 12 a PMP boundary cuts the page.
+ * log2 of the largest aligned block around addr (lg_max >= 12, 12, 3 or 2) where
+ * that answer holds for every byte: below 12 a PMP boundary cuts the page.
  */
-int riscv_pmp_get_prot(CPURISCVState *env, hwaddr addr, int priv, int *lg_size);
+int riscv_pmp_get_prot(CPURISCVState *env, hwaddr addr, int priv, int lg_max, int *lg_size);
 /* The pmpcfg/pmpaddr CSRs: reg is the pmpcfg number (even), index the pmpaddr number. */
 uint64_t riscv_pmpcfg_read(CPURISCVState *env, unsigned reg);
 void riscv_pmpcfg_write(CPURISCVState *env, unsigned reg, uint64_t val);
