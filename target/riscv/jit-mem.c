@@ -324,7 +324,7 @@ static void gen_cold_store(JitCtx *c, JitCold *k)
 {
     X86Buf *b = c->b;
 
-    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+    jit_emit_cpu_ptr(b, X86_RDI);
     x86_mov_ri(b, X86_RCX, k->memop);
     x86_call(b, jit_helper_store);
     x86_test_rr(b, true, X86_RAX, X86_RAX);
@@ -356,7 +356,7 @@ void jit_gen_cold_mem(JitCtx *c, JitCold *k)
     switch (k->kind) {
     case COLD_LOAD: /* rsi = va */
         jit_write_back(b, &k->regs);
-        x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+        jit_emit_cpu_ptr(b, X86_RDI);
         x86_mov_ri(b, X86_RDX, k->memop & ~COLD_MO_XMM0);
         x86_call(b, jit_helper_load);
         x86_test_rr(b, true, X86_RDX, X86_RDX);

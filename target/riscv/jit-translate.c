@@ -290,7 +290,7 @@ static void gen_helper_call(JitCtx *c, const void *fn)
 
     jit_flush_regs(c); /* the helper reads and writes env->gpr */
     c->fp_guard_held = false;
-    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+    jit_emit_cpu_ptr(b, X86_RDI);
     jit_emit_rec_args(b, c->r);
     x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, c->idx));
     x86_call(b, fn);
@@ -371,7 +371,7 @@ static void gen_cold_helper(JitCtx *c, JitCold *k, const InsnRecord *r, const vo
     X86Buf *b = c->b;
 
     jit_write_back(b, &k->regs);
-    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+    jit_emit_cpu_ptr(b, X86_RDI);
     jit_emit_rec_args(b, r);
     x86_mov_ri(b, X86_RCX, riscv_tb_insn_bits(c->tb, k->idx));
     x86_call(b, fn);
@@ -442,9 +442,9 @@ static void gen_cold(JitCtx *c, JitCold *k)
     case COLD_ILLEGAL: /* the raise stub takes the trap from cpu->tlb */
         jit_write_back(b, &k->regs);
         x86_mov_ri(b, X86_RAX, RISCV_EXCP_ILLEGAL_INST);
-        x86_mov_mr(b, false, x86_mem(JIT_CPU, offsetof(RISCVCPU, tlb.jit_exc)), X86_RAX);
+        x86_mov_mr(b, false, jit_cpu_mem(offsetof(RISCVCPU, tlb.jit_exc)), X86_RAX);
         x86_mov_ri(b, X86_RAX, riscv_tb_insn_bits(c->tb, k->idx));
-        x86_mov_mr(b, true, x86_mem(JIT_CPU, offsetof(RISCVCPU, tlb.jit_tval)), X86_RAX);
+        x86_mov_mr(b, true, jit_cpu_mem(offsetof(RISCVCPU, tlb.jit_tval)), X86_RAX);
         /* fall through */
     default: /* trap at record idx: pc and instret of that record */
         if (r->pcoff) {
@@ -563,6 +563,7 @@ static void translate_records(JitCtx *c, bool loop)
     c->sext32 = 0;
     for (c->idx = 0; c->idx <= c->tb->n_insns && !c->ended; c->idx++) {
         c->r = &c->tb->insns[c->idx];
+        c->rec_clock = c->clock;
         c->sext32_in = c->sext32;
         c->sext32 &= ~(1u << c->r->rd);
         if (c->n_cold > JIT_MAX_COLD - JIT_COLD_PER_REC || !gen_record(c)) {
