@@ -98,6 +98,10 @@ struct JitCtx {
      * write or helper call since (nothing else writes frm, and fflags only accrue). */
     bool fp_guard_held;
     uint8_t *loop_entry;
+    /* Loop mode's body twice (jit-translate.c unrollable): 1 while translating the first copy,
+     * 2 the second, 0 if once; the first copy's jcc out of the loop, to the second's exit. */
+    int copy;
+    uint8_t *first_exit;
     /*
      * Bit g: x[g] holds a sign-extended 32-bit value, from a record before on this path (a
      * *W operation, a load narrower than 64 bits, logic of two such values), so a sext.w
