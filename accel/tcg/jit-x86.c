@@ -399,6 +399,29 @@ void x86_align(X86Buf *b, unsigned align, unsigned offset)
     }
 }
 
+void x86_align_nops(X86Buf *b, unsigned align)
+{
+    /* the multi-byte NOPs of the Intel SDM (NOP r/m, 0F 1F /0), 1 to 8 bytes */
+    static const uint8_t nops[8][8] = {
+        {0x90},
+        {0x66, 0x90},
+        {0x0f, 0x1f, 0x00},
+        {0x0f, 0x1f, 0x40, 0x00},
+        {0x0f, 0x1f, 0x44, 0x00, 0x00},
+        {0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00},
+        {0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00},
+        {0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+    };
+
+    while (!b->overflow && ((uintptr_t)b->p & (align - 1))) {
+        unsigned n = align - ((uintptr_t)b->p & (align - 1));
+        n = n < 8 ? n : 8;
+        for (unsigned i = 0; i < n; i++) {
+            x86_byte(b, nops[n - 1][i]);
+        }
+    }
+}
+
 /* Legacy SSE: [prefix] [REX] 0F opc ModR/M; prefix 0 for none. */
 static void sse_prefix(X86Buf *b, uint8_t prefix)
 {

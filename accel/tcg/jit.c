@@ -71,10 +71,20 @@ static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- trampoline and shared stubs ---- */
 
-/* A uint64_t field of the CPU at offset off from the CPUState (rbx). */
-static X86Mem cpu_field(size_t off)
+/* rbp - cpu: every target's hot state is then a disp8 away from rbp. */
+static int32_t env_distance(void)
 {
-    return x86_mem(JIT_CPU, (int32_t)off);
+    return (int32_t)jit_ops->jit_env_offset + JIT_ENV_BIAS;
+}
+
+X86Mem jit_cpu_mem(size_t off)
+{
+    return x86_mem(JIT_ENV, (int32_t)off - env_distance());
+}
+
+void jit_emit_cpu_ptr(X86Buf *b, X86Reg reg)
+{
+    x86_lea(b, reg, x86_mem(JIT_ENV, -env_distance()));
 }
 
 static const uint8_t *emit_enter(X86Buf *b)
@@ -88,9 +98,9 @@ static const uint8_t *emit_enter(X86Buf *b)
     /* return address + 6 pushes + 8 = 64: rsp stays 16-aligned for helper calls */
     x86_alu_ri(b, X86_SUB, true, X86_RSP, 8);
     x86_mov_rr(b, true, JIT_CPU, X86_RDI);
-    x86_lea(b, JIT_ENV, x86_mem(X86_RDI, (int32_t)jit_ops->jit_env_offset + JIT_ENV_BIAS));
-    x86_mov_rm(b, true, JIT_PC, cpu_field(jit_ops->pc_offset));
-    x86_mov_rm(b, true, JIT_INSTRET, cpu_field(jit_ops->instret_offset));
+    x86_lea(b, JIT_ENV, x86_mem(X86_RDI, env_distance()));
+    x86_mov_rm(b, true, JIT_PC, jit_cpu_mem(jit_ops->pc_offset));
+    x86_mov_rm(b, true, JIT_INSTRET, jit_cpu_mem(jit_ops->instret_offset));
     x86_mov_rr(b, true, JIT_DTLB, X86_RDX);
     x86_jmp_r(b, X86_RSI);
     return start;
@@ -318,16 +328,16 @@ static void emit_stubs(X86Buf *b)
     jit_stubs.exit_plain = b->p;
     x86_mov_ri(b, X86_RAX, 0);
     jit_stubs.exit_store = b->p;
-    x86_mov_mr(b, true, cpu_field(jit_ops->pc_offset), JIT_PC);
-    x86_mov_mr(b, true, cpu_field(jit_ops->instret_offset), JIT_INSTRET);
+    x86_mov_mr(b, true, jit_cpu_mem(jit_ops->pc_offset), JIT_PC);
+    x86_mov_mr(b, true, jit_cpu_mem(jit_ops->instret_offset), JIT_INSTRET);
     leave = b->p;
     emit_leave(b);
 
     /* The trap handler sets the pc, so leave without writing r12 back. */
     jit_stubs.raise = b->p;
-    x86_mov_mr(b, true, cpu_field(jit_ops->pc_offset), JIT_PC);
-    x86_mov_mr(b, true, cpu_field(jit_ops->instret_offset), JIT_INSTRET);
-    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+    x86_mov_mr(b, true, jit_cpu_mem(jit_ops->pc_offset), JIT_PC);
+    x86_mov_mr(b, true, jit_cpu_mem(jit_ops->instret_offset), JIT_INSTRET);
+    jit_emit_cpu_ptr(b, X86_RDI);
     x86_call(b, jit_helper_raise);
     x86_mov_ri(b, X86_RAX, 0);
     x86_jmp(b, leave);

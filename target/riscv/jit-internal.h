@@ -43,9 +43,12 @@ enum {
  * env->gpr made every dependent operation a store and a reload (store
  * forwarding, ~5 cycles): 17 ns per iteration of the 11-instruction CRC32
  * loop of tests/bench. With the cache the CRC32 phase went from 1.62 s to
- * 0.98 s.
+ * 0.98 s. rbx is the 7th (the shared stubs reach the CPU through rbp): with Belady's
+ * eviction (jit-regs.c pick_victim), tests/bench CPU time, 10 rotating runs on a loaded host,
+ * least 828 -> 800 ms, mean of the faster half 994 -> 925 ms (either change alone: within
+ * 1-3%, the noise).
  */
-#define JIT_NCACHE 6
+#define JIT_NCACHE 7
 
 /*
  * The f registers a block uses live in xmm2..xmm15 the same way (xmm0 and xmm1 are the
@@ -95,6 +98,10 @@ struct JitCtx {
      * write or helper call since (nothing else writes frm, and fflags only accrue). */
     bool fp_guard_held;
     uint8_t *loop_entry;
+    /* Loop mode's body twice (jit-translate.c unrollable): 1 while translating the first copy,
+     * 2 the second, 0 if once; the first copy's jcc out of the loop, to the second's exit. */
+    int copy;
+    uint8_t *first_exit;
     /*
      * Bit g: x[g] holds a sign-extended 32-bit value, from a record before on this path (a
      * *W operation, a load narrower than 64 bits, logic of two such values), so a sext.w
@@ -106,6 +113,7 @@ struct JitCtx {
     uint64_t low32; /* jit_low32_results of the block */
     RegCache regs;
     unsigned last_use[JIT_NCACHE], flast_use[JIT_NFCACHE], clock;
+    unsigned rec_clock; /* clock before the current record: slots used since are its own */
     JitCold cold[JIT_MAX_COLD];
     int n_cold;
 };

@@ -5,6 +5,8 @@
  * of the misses. Semantics as in target/riscv/exec.c; the slow paths are jit_helper_load and
  * jit_helper_store (jit-helper.c).
  */
+#include <assert.h>
+
 #include "jit-internal.h"
 
 static JitCold *tlb_probe(JitCtx *c, int kind, unsigned memop, int32_t tag_off)
@@ -170,7 +172,7 @@ static JitCold *load_probe(JitCtx *c, unsigned memop, X86Mem *at)
  * until the load (jit_rd_clean), so a trap on the way keeps the old x[rd]; the slow path
  * (COLD_LOAD) moves its rax there. Before, every load went to rax and then a mov to rd.
  */
-void jit_gen_load(JitCtx *c, unsigned size, bool sign)
+static void gen_load_one(JitCtx *c, unsigned size, bool sign)
 {
     unsigned memop = size | (sign ? JIT_MO_SIGN : 0);
     int rd = c->r->rd;
@@ -236,12 +238,193 @@ static void gen_store_range(JitCtx *c, unsigned size)
     jit_cold_add(c, COLD_STORE_VAL, NULL, size)->resume = b->p;
 }
 
+/* The size and signedness of a load record. */
+static unsigned load_size(int op, bool *sign)
+{
+    static const uint8_t size[] = {1, 2, 4, 8, 1, 2, 4};
+
+    *sign = op <= OP_LD;
+    return size[op - OP_LB];
+}
+
+/* A member of a run after its first record: a load or store (as the first) through the same
+ * base register; a load must write a register other than x0 and the base. */
+static bool run_member(const InsnRecord *first, const InsnRecord *r)
+{
+    if (r->rs1 != first->rs1) {
+        return false;
+    }
+    if (first->op >= OP_SB && first->op <= OP_SD) {
+        return r->op >= OP_SB && r->op <= OP_SD;
+    }
+    return r->op >= OP_LB && r->op <= OP_LWU && r->rd && r->rd != r->rs1;
+}
+
+/* The records from the current one on in its run, up to what the cold stubs left for the
+ * block allow (a load or store adds at most three). */
+static int mem_run(JitCtx *c)
+{
+    const TranslationBlock *tb = c->tb;
+    int n = 1, room = (JIT_MAX_COLD - JIT_COLD_PER_REC - c->n_cold) / 3 - 1;
+
+    if (c->r->op >= OP_LB && c->r->op <= OP_LWU && (!c->r->rd || c->r->rd == c->r->rs1)) {
+        return 1;
+    }
+    while (c->idx + n < tb->n_insns && n < room && run_member(c->r, &tb->insns[c->idx + n])) {
+        n++;
+    }
+    return n;
+}
+
+/* Make record i the current one (a run's member), as translate_records does. */
+static void set_record(JitCtx *c, int i)
+{
+    c->idx = i;
+    c->r = &c->tb->insns[i];
+    c->rec_clock = c->clock;
+    c->sext32_in = c->sext32;
+    c->sext32 &= ~(1u << c->r->rd);
+}
+
+/* The fast path of a run's member: x[rs1] + imm + rdx (the addend) is its host address. The
+ * cache calls are those of gen_store_range and gen_load_one, in their order. */
+static void gen_run_member_fast(JitCtx *c)
+{
+    const InsnRecord *r = c->r;
+    X86Reg base = jit_rs(c, r->rs1), val;
+    unsigned size;
+    bool sign;
+
+    if (r->op >= OP_SB && r->op <= OP_SD) {
+        size = 1 << (r->op - OP_SB);
+        val = r->rs2 ? jit_rs(c, r->rs2) : X86_NOREG;
+        if (r->rs2) {
+            x86_store(c->b, size, x86_mem_idx(base, X86_RDX, 1, r->imm), val);
+        } else {
+            x86_store_zero(c->b, size, x86_mem_idx(base, X86_RDX, 1, r->imm));
+        }
+        return;
+    }
+    size = load_size(r->op, &sign);
+    val = jit_rd_clean(c, r->rd);
+    x86_load(c->b, size, sign, val, x86_mem_idx(jit_rs(c, r->rs1), X86_RDX, 1, r->imm));
+    jit_mark_dirty(c, r->rd);
+    if (size < 4 || (size == 4 && sign)) {
+        jit_note_sext32(c);
+    }
+}
+
+/* A run's member alone, as a record outside a run. */
+static void gen_run_member_slow(JitCtx *c)
+{
+    bool sign;
+
+    if (c->r->op >= OP_SB && c->r->op <= OP_SD) {
+        gen_store_range(c, 1 << (c->r->op - OP_SB));
+    } else {
+        unsigned size = load_size(c->r->op, &sign);
+        gen_load_one(c, size, sign);
+    }
+}
+
+/* The first record's range (a load's or a store's) holds x[rs1] + [lo_imm, hi_imm + 8):
+ * rdx = its addend; else the returned jccs are taken. */
+static void gen_run_check(JitCtx *c, int32_t lo_imm, int32_t hi_imm, uint8_t *slow[2])
+{
+    X86Buf *b = c->b;
+    bool st = c->r->op >= OP_SB && c->r->op <= OP_SD;
+    int32_t (*off)(JitCtx *, int, size_t) = st ? store_hint_off : hint_off;
+
+    gen_base_plus(b, X86_RSI, jit_rs(c, c->r->rs1), hi_imm);
+    x86_alu_rm(b, X86_SUB, true, X86_RSI,
+               x86_mem(JIT_DTLB, off(c, c->idx, offsetof(JitLoadHints, lo))));
+    x86_alu_rm(b, X86_CMP, true, X86_RSI,
+               x86_mem(JIT_DTLB, off(c, c->idx, offsetof(JitLoadHints, lim))));
+    slow[0] = x86_jcc(b, X86_CC_AE, NULL);
+    x86_alu_ri(b, X86_CMP, true, X86_RSI, hi_imm - lo_imm); /* x[rs1] + lo_imm below lo */
+    slow[1] = x86_jcc(b, X86_CC_B, NULL);
+    x86_mov_rm(b, true, X86_RDX, x86_mem(JIT_DTLB, off(c, c->idx, offsetof(JitLoadHints, addend))));
+}
+
+/*
+ * A run of n loads or n stores through one base register (a prologue spilling registers to
+ * the stack, an epilogue restoring them): one range test for all of them, with the first
+ * record's range (from x[rs1] + the least imm to the greatest imm + 8 inside [lo, hi)), then
+ * the accesses with its addend. Otherwise each access with its own range, as outside a run,
+ * so a trap is taken at its record. Both paths make the same register-cache calls in the
+ * same order, so they end with the same cache (checked). Measured: tests/bench's calls phase
+ * alone (fib's frames: 13 sd, then 13 ld), CPU ms, least of 7 alternating runs, 48.3 -> 36.4.
+ * Only where data is linear (as the store ranges): a user site takes the table when its slot
+ * thrashes, which a run's shared test would skip.
+ */
+static void gen_mem_run(JitCtx *c, int n)
+{
+    X86Buf *b = c->b;
+    int first = c->idx;
+    int32_t lo_imm = c->r->imm, hi_imm = c->r->imm;
+    unsigned last_use[JIT_NCACHE], clock, rec_clock = c->rec_clock;
+    uint32_t sext32 = c->sext32, sext32_in = c->sext32_in;
+    RegCache regs, fast_regs;
+    uint8_t *slow[2], *done;
+
+    for (int i = first + 1; i < first + n; i++) {
+        lo_imm = MIN(lo_imm, (int32_t)c->tb->insns[i].imm);
+        hi_imm = MAX(hi_imm, (int32_t)c->tb->insns[i].imm);
+    }
+    gen_run_check(c, lo_imm, hi_imm, slow);
+    regs = c->regs, clock = c->clock;
+    memcpy(last_use, c->last_use, sizeof(last_use));
+    for (int i = first; i < first + n; i++) {
+        if (i > first) {
+            set_record(c, i);
+        }
+        gen_run_member_fast(c);
+    }
+    fast_regs = c->regs;
+    done = x86_jmp(b, NULL);
+    for (int i = 0; i < 2; i++) {
+        if (slow[i]) {
+            x86_patch_rel32(slow[i], b->p);
+        }
+    }
+    c->regs = regs, c->clock = clock, c->sext32 = sext32, c->sext32_in = sext32_in;
+    memcpy(c->last_use, last_use, sizeof(last_use));
+    c->idx = first, c->r = &c->tb->insns[first], c->rec_clock = rec_clock;
+    for (int i = first; i < first + n; i++) {
+        if (i > first) {
+            set_record(c, i);
+        }
+        gen_run_member_slow(c);
+    }
+    if (done) {
+        x86_patch_rel32(done, b->p);
+    }
+    assert(!memcmp(&fast_regs, &c->regs, sizeof(regs)));
+}
+
+void jit_gen_load(JitCtx *c, unsigned size, bool sign)
+{
+    int n = linear_data(c) && c->r->rs1 ? mem_run(c) : 1;
+
+    if (n > 1) {
+        gen_mem_run(c, n);
+    } else {
+        gen_load_one(c, size, sign);
+    }
+}
+
 void jit_gen_store(JitCtx *c, unsigned size)
 {
     JitCold *k;
+    int n;
 
     if (store_ranges(c)) {
-        gen_store_range(c, size);
+        n = mem_run(c);
+        if (n > 1) {
+            gen_mem_run(c, n);
+        } else {
+            gen_store_range(c, size);
+        }
         return;
     }
     gen_va(c);
@@ -324,7 +507,7 @@ static void gen_cold_store(JitCtx *c, JitCold *k)
 {
     X86Buf *b = c->b;
 
-    x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+    jit_emit_cpu_ptr(b, X86_RDI);
     x86_mov_ri(b, X86_RCX, k->memop);
     x86_call(b, jit_helper_store);
     x86_test_rr(b, true, X86_RAX, X86_RAX);
@@ -356,7 +539,7 @@ void jit_gen_cold_mem(JitCtx *c, JitCold *k)
     switch (k->kind) {
     case COLD_LOAD: /* rsi = va */
         jit_write_back(b, &k->regs);
-        x86_mov_rr(b, true, X86_RDI, JIT_CPU);
+        jit_emit_cpu_ptr(b, X86_RDI);
         x86_mov_ri(b, X86_RDX, k->memop & ~COLD_MO_XMM0);
         x86_call(b, jit_helper_load);
         x86_test_rr(b, true, X86_RDX, X86_RDX);

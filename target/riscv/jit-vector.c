@@ -35,7 +35,7 @@ static void common_guards(JitCtx *c, VecGuards *g)
 {
     X86Buf *b = jit_buf(c);
 
-    x86_alu_mi(b, X86_CMP, false, x86_mem(JIT_CPU, offsetof(RISCVCPU, vlen)), VLENB_FAST * 8);
+    x86_alu_mi(b, X86_CMP, false, jit_cpu_mem(offsetof(RISCVCPU, vlen)), VLENB_FAST * 8);
     guard(g, x86_jcc(b, X86_CC_NE, NULL));
     x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));
     x86_alu_ri(b, X86_AND, false, X86_RAX, MSTATUS_VS);
@@ -173,10 +173,10 @@ static bool gen_vsetvl(JitCtx *c, uint32_t insn)
         jit_ld(c, X86_RDX, rs1);
     }
     jit_forget(c, rd);
-    x86_alu_mi(b, X86_CMP, false, x86_mem(JIT_CPU, offsetof(RISCVCPU, vlen)), VLENB_FAST * 8);
+    x86_alu_mi(b, X86_CMP, false, jit_cpu_mem(offsetof(RISCVCPU, vlen)), VLENB_FAST * 8);
     guard(&g, x86_jcc(b, X86_CC_NE, NULL));
     if (sew_log2 == 3) {
-        x86_alu_mi(b, X86_CMP, false, x86_mem(JIT_CPU, offsetof(RISCVCPU, elen)), 64);
+        x86_alu_mi(b, X86_CMP, false, jit_cpu_mem(offsetof(RISCVCPU, elen)), 64);
         guard(&g, x86_jcc(b, X86_CC_NE, NULL));
     }
     x86_mov_rm(b, false, X86_RAX, x86_mem(JIT_ENV, JIT_ENV_OFF(mstatus)));

@@ -749,3 +749,57 @@ int compile_at_once(void **state)
     tcg_jit_threshold = 1;
     return 0;
 }
+
+#define SDI(rs2, rs1, imm)                                                                         \
+    (0x00003023u | ((uint32_t)(imm) >> 5 & 0x7f) << 25 | (rs2) << 20 | (rs1) << 15 |               \
+     ((uint32_t)(imm)&0x1f) << 7)
+#define LDI(rd, rs1, imm) (0x00003003u | ((uint32_t)(imm)&0xfff) << 20 | (rs1) << 15 | (rd) << 7)
+#define BNE(rs1, rs2, off)                                                                         \
+    (0x00001063u | ((uint32_t)(off) >> 12 & 1) << 31 | ((uint32_t)(off) >> 5 & 0x3f) << 25 |       \
+     (rs2) << 20 | (rs1) << 15 | ((uint32_t)(off) >> 1 & 0xf) << 8 |                               \
+     ((uint32_t)(off) >> 11 & 1) << 7)
+
+/*
+ * Runs of loads and of stores through one base register (jit-mem.c gen_mem_run: one range
+ * test for the run): the base walks the window up across its page boundary to the end of
+ * RAM, where the run's last store (then, in the second loop, its middle load) faults after
+ * the accesses before it in the run took effect.
+ */
+void test_mem_runs(void **state)
+{
+    const uint32_t stores[] = {ADDI(15, 0, 0),
+                               SDI(5, 10, -8),
+                               SDI(6, 10, 0),
+                               SDI(7, 10, 8),
+                               LDI(12, 10, -8),
+                               LDI(13, 10, 8),
+                               LDI(14, 10, 0),
+                               0x00d787b3u /* add x15, x15, x13 */,
+                               ADDI(10, 10, 8),
+                               BNE(10, 11, -32),
+                               WFI};
+    const uint32_t loads[] = {ADDI(15, 0, 0),
+                              LDI(12, 10, -8),
+                              LDI(13, 10, 8),
+                              LDI(14, 10, 0),
+                              0x00d787b3u /* add x15, x15, x13 */,
+                              ADDI(10, 10, 8),
+                              BNE(10, 11, -20),
+                              WFI};
+    GenRng r = {.s = 0x7e57 | 1};
+
+    for (int i = 0; i < 2; i++) {
+        make_init(&r, &h.init);
+        h.init.x[10] = WINDOW + 8;
+        h.init.x[11] = RAM_END + 64;
+        if (i == 0) {
+            run_both(stores, ARRAY_SIZE(stores));
+        } else {
+            run_both(loads, ARRAY_SIZE(loads));
+        }
+        assert_int_equal(h.jit.mcause,
+                         i ? RISCV_EXCP_LOAD_ACCESS_FAULT : RISCV_EXCP_STORE_AMO_ACCESS_FAULT);
+        assert_int_equal(h.jit.mepc, LOOP + (i ? 4 : 8));
+        assert_int_equal(h.jit.x[10], RAM_END - 8);
+    }
+}

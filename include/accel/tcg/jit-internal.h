@@ -5,13 +5,15 @@
  *
  * Host register convention inside JIT code (all callee-saved in the SysV
  * ABI, so they survive calls to C helpers):
- *   rbx  CPUState *cpu (the target CPU object starts with it)
+ *   rbx  CPUState *cpu on entry (the target CPU object starts with it); a target may take
+ *        it for its own use (RISC-V: a 7th cached guest register), so the shared stubs and
+ *        jit_cpu_mem reach the CPU through rbp
  *   rbp  cpu + TCGCPUOps.jit_env_offset + JIT_ENV_BIAS: the target's hot
  *        state (RISC-V: the register file) is a disp8 away
  *   r12  virtual pc of the running block (the CPU's pc field is stale inside a block)
  *   r13  instret (written back at every exit to C)
  *   r14  data TLB table of the current data mmu_idx
- *   rdi, r8-r11, r15: free for the target (RISC-V: its register cache),
+ *   rdi, r8-r11, r15 (and rbx): free for the target (RISC-V: its register cache),
  *        written back by the target before it calls C or leaves
  * rax, rcx, rdx, rsi are scratch. rsp is 16-byte aligned, so helpers are
  * called directly. r12/r13 are written back by the shared exit stubs; a
@@ -33,8 +35,12 @@
 #define JIT_DTLB X86_R14
 
 #define JIT_ENV_BIAS 128
-/* A field of the generic CPUState through rbx. */
-#define JIT_CPUSTATE_FIELD(field) x86_mem(JIT_CPU, (int32_t)offsetof(CPUState, field))
+/* The byte at offset off of the CPU object, through rbp (which holds cpu + this distance). */
+X86Mem jit_cpu_mem(size_t off);
+/* reg = the CPUState pointer (a helper's first argument), from rbp. */
+void jit_emit_cpu_ptr(X86Buf *b, X86Reg reg);
+/* A field of the generic CPUState. */
+#define JIT_CPUSTATE_FIELD(field) jit_cpu_mem(offsetof(CPUState, field))
 
 /* Shared stubs, emitted once at the start of the arena (jit.c). */
 typedef struct JitStubs {

@@ -246,5 +246,7 @@ void x86_pushf(X86Buf *b); /* pushfq: the host flags onto the stack */
 void x86_patch_rel32(uint8_t *field, const void *target);
 /* Pad with NOPs until the address p + offset is a multiple of align. */
 void x86_align(X86Buf *b, unsigned align, unsigned offset);
+/* Pad to a multiple of align (a power of two) with as few multi-byte NOPs as can do it. */
+void x86_align_nops(X86Buf *b, unsigned align);
 
 #endif

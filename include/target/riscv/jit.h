@@ -22,7 +22,7 @@ bool riscv_jit_translate(X86Buf *b, TranslationBlock *tb, int *n_done);
  * Whether tb qualifies for loop mode, with the x registers it preloads (JIT_LOOP_REGS of them,
  * -1 for an unused slot) and the mask of those the block writes; for tests.
  */
-#define JIT_LOOP_REGS 6
+#define JIT_LOOP_REGS 7
 bool riscv_jit_loop_regs(const TranslationBlock *tb, int8_t *guest, uint8_t *dirty);
 
 /* Translation state of one block (jit-translate.c), shared with the ALU translator (jit-alu.c). */
