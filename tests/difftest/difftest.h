@@ -104,6 +104,7 @@ void test_rva23(void **state);
 void test_fp_half_zfa(void **state);
 void test_everything(void **state);
 void test_paged(void **state);
+void test_handler_overwritten(void **state);
 void test_fs_per_block(void **state);
 void test_code_arena_wx(void **state);
 void test_sse_fp(void **state);

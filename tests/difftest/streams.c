@@ -4,6 +4,7 @@
  * long run over every group with time-based seeds.
  */
 #include "difftest.h"
+#include "kicks.h"
 
 static void run_group(unsigned groups, uint64_t seed0)
 {
@@ -63,6 +64,26 @@ void test_paged(void **state)
     h.paged = false;
     fprintf(stderr, "difftest: %d paged streams, %d ended in a page fault\n", STREAMS, faults);
     assert_true(faults >= STREAMS / 10); /* the table is doing something */
+}
+
+/*
+ * A stream that stores over the handler's WFI and then traps: the handler traps on itself
+ * from then on, retiring nothing (seed 1883947395104463 of the long run did it with an SC.D
+ * and hung the fuzzer). Both engines must end there with the same state. A kick ends the
+ * run, so this is skipped where kicks are deferred.
+ */
+void test_handler_overwritten(void **state)
+{
+    const uint32_t code[] = {0x0000a023u /* sw x0, 0(x1) */, 0x00000000u /* illegal */, WFI};
+    GenRng r = {.s = 0x4a4d | 1};
+
+    skip_if_kicks_deferred();
+    make_init(&r, &h.init);
+    h.init.x[1] = HANDLER;
+    run_both(code, ARRAY_SIZE(code));
+    assert_int_equal(h.jit.pc, HANDLER);
+    assert_int_equal(h.jit.mepc, HANDLER);
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_ILLEGAL_INST);
 }
 
 /* W^X: with JIT code made and run, no mapping of the process is writable and executable. */
