@@ -156,8 +156,7 @@ putdigit:
 
 /* The counts stop at 5: the waits test them with interrupts on, so on a host that holds
  * the vCPU back past the next period, a sixth comes before the cli (QEMU printed "HPET 6"
- * once in a make check
- * at load 3). Five is what the test asks of both emulators. */
+ * once in a make check at load 3). Five is what the test asks of both emulators. */
 isr_lapic:
         cmpl $5, COUNT_LAPIC
         jae 1f
