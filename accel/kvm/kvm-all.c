@@ -263,12 +263,14 @@ static int run_once(CPUState *cpu, struct kvm_run *run)
         return internal_error(cpu, run);
     }
     kvm.arch->pre_run(cpu, cpu->kvm_fd, run);
-    if (atomic_exchange(&cpu->exit_request, false)) {
+    if (atomic_load(&cpu->exit_request)) {
         /* Leave, but through KVM_RUN: it first completes the last exit's I/O (below). */
         __atomic_store_n(&run->immediate_exit, 1, __ATOMIC_RELEASE);
     }
     if (ioctl(cpu->kvm_fd, KVM_RUN, 0) < 0) {
         if (errno == EINTR || errno == EAGAIN) {
+            /* Taken only now: completing a string I/O may exit to us again first. */
+            atomic_store(&cpu->exit_request, false);
             return EXCP_INTERRUPT;
         }
         error_report("KVM_RUN: %s", strerror(errno));
