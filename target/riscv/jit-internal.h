@@ -153,6 +153,7 @@ JitCold *jit_cold_add(JitCtx *c, int kind, uint8_t *branch, unsigned memop);
 void jit_branch_to_raise(JitCtx *c, X86Cond cc);
 
 /* jit-mem.c: the records of loads and stores, and their cold stubs. */
+unsigned jit_load_size(int op, bool *sign);
 void jit_gen_load(JitCtx *c, unsigned size, bool sign);
 void jit_gen_store(JitCtx *c, unsigned size);
 void jit_gen_fp_load(JitCtx *c, unsigned size);

@@ -238,8 +238,8 @@ static void gen_store_range(JitCtx *c, unsigned size)
     jit_cold_add(c, COLD_STORE_VAL, NULL, size)->resume = b->p;
 }
 
-/* The size and signedness of a load record. */
-static unsigned load_size(int op, bool *sign)
+/* The size and signedness of a load record (OP_LB .. OP_LWU). */
+unsigned jit_load_size(int op, bool *sign)
 {
     static const uint8_t size[] = {1, 2, 4, 8, 1, 2, 4};
 
@@ -305,7 +305,7 @@ static void gen_run_member_fast(JitCtx *c)
         }
         return;
     }
-    size = load_size(r->op, &sign);
+    size = jit_load_size(r->op, &sign);
     val = jit_rd_clean(c, r->rd);
     x86_load(c->b, size, sign, val, x86_mem_idx(jit_rs(c, r->rs1), X86_RDX, 1, r->imm));
     jit_mark_dirty(c, r->rd);
@@ -322,7 +322,7 @@ static void gen_run_member_slow(JitCtx *c)
     if (c->r->op >= OP_SB && c->r->op <= OP_SD) {
         gen_store_range(c, 1 << (c->r->op - OP_SB));
     } else {
-        unsigned size = load_size(c->r->op, &sign);
+        unsigned size = jit_load_size(c->r->op, &sign);
         gen_load_one(c, size, sign);
     }
 }

@@ -326,8 +326,9 @@ static bool gen_int(JitCtx *c, int op)
         c->ended = true;
         return true;
     case OP_LB ... OP_LWU: {
-        static const uint8_t size[] = {1, 2, 4, 8, 1, 2, 4};
-        jit_gen_load(c, size[op - OP_LB], op <= OP_LD);
+        bool sign;
+        unsigned size = jit_load_size(op, &sign);
+        jit_gen_load(c, size, sign);
         return true;
     }
     case OP_SB ... OP_SD:
