@@ -299,8 +299,11 @@ int kvm_cpu_exec(CPUState *cpu)
 {
     struct kvm_run *run = cpu->kvm_run;
     Error *err = NULL;
-    int ret = 0;
+    int ret = kvm.arch->cpu_events ? kvm.arch->cpu_events(cpu) : 0;
 
+    if (ret) {
+        return ret; /* not entered: env is as the vCPU left it */
+    }
     if (!kvm.arch->put_registers(cpu, cpu->kvm_fd, &err)) {
         error_report("%s", error_get_pretty(err));
         error_free(err);

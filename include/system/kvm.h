@@ -38,6 +38,10 @@ typedef struct KVMArchOps {
     /* The address space the CPU's MMIO exits go to (a hart may see its own devices over
      * system memory, as x86's local APIC page). */
     AddressSpace *(*mmio_as)(CPUState *cpu);
+    /* When the vCPU enters exec, before its registers go to KVM: act on what other threads
+     * latched for it (x86: INIT, SIPI); EXCP_HLT if it must not run now (an AP waiting for
+     * its start-up IPI), else 0. */
+    int (*cpu_events)(CPUState *cpu);
     /* Before each KVM_RUN: inject a pending interrupt or ask for an interrupt window. */
     void (*pre_run)(CPUState *cpu, int vcpu_fd, struct kvm_run *run);
     /* After KVM_RUN, for exits kvm-all.c does not handle: an EXCP_* to leave exec with, 0 to

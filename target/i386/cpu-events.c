@@ -92,28 +92,37 @@ static void x86_cpu_do_sipi(X86CPU *cpu, uint8_t vector)
     cpu->wait_sipi = false;
 }
 
-bool x86_cpu_handle_events(X86CPU *cpu)
+bool x86_cpu_handle_init_sipi(X86CPU *cpu)
 {
-    int ev = atomic_exchange(&cpu->pending_events, 0);
-    CPUX86State *env = &cpu->env;
-
+    int ev = atomic_fetch_and(&cpu->pending_events, ~(X86_EVENT_INIT | X86_EVENT_SIPI));
     bool changed = false;
 
     if (ev & X86_EVENT_INIT) {
         x86_cpu_do_init(cpu); /* the SIPI that follows it may already be latched too */
         changed = true;
     }
-    if (cpu->wait_sipi) {
-        if (ev & X86_EVENT_SIPI) {
-            x86_cpu_do_sipi(cpu, atomic_load(&cpu->sipi_vector));
-            return true;
-        }
-        return changed; /* an NMI is not taken while waiting for SIPI */
+    if (cpu->wait_sipi && (ev & X86_EVENT_SIPI)) {
+        x86_cpu_do_sipi(cpu, atomic_load(&cpu->sipi_vector));
+        changed = true;
     }
-    if (changed) {
+    return changed;
+}
+
+bool x86_cpu_take_nmi(X86CPU *cpu)
+{
+    /* Taken off even while waiting for SIPI: such a hart drops it. */
+    return (atomic_fetch_and(&cpu->pending_events, ~X86_EVENT_NMI) & X86_EVENT_NMI) &&
+           !cpu->wait_sipi;
+}
+
+bool x86_cpu_handle_events(X86CPU *cpu)
+{
+    CPUX86State *env = &cpu->env;
+
+    if (x86_cpu_handle_init_sipi(cpu)) {
         return true;
     }
-    if (ev & X86_EVENT_NMI) {
+    if (x86_cpu_take_nmi(cpu)) {
         if (x86_do_interrupt(env, EXCP02_NMI, false, false, 0, env->rip) != X86_EXCP_NONE) {
             /* No usable IDT entry for the NMI: as the interpreter's other faults, #GP. */
             x86_do_interrupt(env, EXCP0D_GPF, false, true, 0, env->rip);

@@ -7,9 +7,9 @@
  *
  * What stays inside KVM between exits and is never copied out: the x87/SSE state (no
  * instruction of ours reads it while KVM runs the hart) and the TSC (KVM keeps it counting).
- * Not yet: the local APIC's NMI/INIT/SIPI events (x86_cpu_raise_*) reach only harts the
- * interpreter runs, so under KVM the application processors of -smp N stay in
- * wait-for-SIPI, and NMIs are not injected.
+ * The local APIC stays ours (no KVM_CREATE_IRQCHIP), so its events reach the hart as under
+ * the interpreter (cpu-events.c): INIT and SIPI change env before it goes into KVM, an AP
+ * waiting for its SIPI never enters KVM_RUN, and an NMI is queued with KVM_NMI.
  */
 #include <errno.h>
 #include <linux/kvm.h>
@@ -298,10 +298,28 @@ static AddressSpace *x86_kvm_mmio_as(CPUState *cs)
     return X86_CPU(cs)->as;
 }
 
-/* Deliver the INTR line's vector when the guest can take it, else ask to hear when it can. */
+/*
+ * Entering exec: INIT and SIPI latched by an APIC act on env before the registers go to KVM
+ * (an AP's first entry, and one kicked out of KVM_RUN by an INIT). An AP waiting for its
+ * SIPI must not run: at reset it would start at the reset vector beside the BSP.
+ */
+static int x86_kvm_cpu_events(CPUState *cs)
+{
+    X86CPU *cpu = X86_CPU(cs);
+
+    x86_cpu_handle_init_sipi(cpu);
+    return cpu->wait_sipi ? EXCP_HLT : 0;
+}
+
+/* Deliver the INTR line's vector when the guest can take it, else ask to hear when it can;
+ * a latched NMI first (KVM_NMI queues it; KVM delivers it when the guest can take it). */
 static void x86_kvm_pre_run(CPUState *cs, int vcpu_fd, struct kvm_run *run)
 {
     X86CPU *cpu = X86_CPU(cs);
+
+    if (x86_cpu_take_nmi(cpu) && ioctl(vcpu_fd, KVM_NMI) < 0) {
+        error_report("kvm: KVM_NMI: %s", strerror(errno));
+    }
 
     if (!atomic_load(&cpu->intr_level)) {
         run->request_interrupt_window = 0;
@@ -361,6 +379,7 @@ const KVMArchOps x86_kvm_ops = {
     .put_registers = x86_kvm_put_registers,
     .get_registers = x86_kvm_get_registers,
     .mmio_as = x86_kvm_mmio_as,
+    .cpu_events = x86_kvm_cpu_events,
     .pre_run = x86_kvm_pre_run,
     .handle_exit = x86_kvm_handle_exit,
 };

@@ -132,3 +132,20 @@ def test_port_reads_survive_kicks(kestrel_x86, tmp_path, accel):
                           "-bios", assemble_x86_rom(PIO_ROM, tmp_path)], tmp_path / "dbg.log")
     assert len(lines) == 1 and lines[0].startswith("OK reads "), lines
     assert int(lines[0].split()[-1], 16) > 0
+
+
+SMP_ROM = os.path.join(os.path.dirname(__file__), "x86-smp-rom.S")
+
+
+@pytest.mark.parametrize("accel", [
+    "tcg",
+    pytest.param("kvm", marks=pytest.mark.skipif(
+        not HAVE_KVM, reason="no /dev/kvm on this host: INIT/SIPI/NMI under KVM not run")),
+])
+def test_ap_starts_by_sipi_and_takes_nmi(kestrel_x86, tmp_path, accel):
+    # x86-smp-rom.S at -smp 2: the BSP starts the AP with INIT and a start-up IPI, then
+    # sends it an NMI. Under KVM the AP used to enter KVM_RUN at once, at the reset vector
+    # beside the BSP (it prints "BAD early" then), and NMIs were never injected.
+    lines = debugcon_run([kestrel_x86, "-accel", accel, "-smp", "2",
+                          "-bios", assemble_x86_rom(SMP_ROM, tmp_path)], tmp_path / "dbg.log")
+    assert lines == ["OK ap", "OK nmi"], lines

@@ -484,9 +484,13 @@ void x86_cpu_set_apic_hooks(X86CPU *cpu, const X86APICHooks *hooks, void *opaque
 void x86_cpu_raise_nmi(X86CPU *cpu);
 void x86_cpu_raise_init(X86CPU *cpu);
 void x86_cpu_raise_sipi(X86CPU *cpu, uint8_t vector);
-/* The hart's thread, BQL held, between instructions: act on the latched events; true if
- * the hart's state changed (an NMI taken, INIT done, started by SIPI). */
+/* The hart's thread, between instructions: act on the latched events; true if the hart's
+ * state changed (an NMI taken, INIT done, started by SIPI). */
 bool x86_cpu_handle_events(X86CPU *cpu);
+/* Its two halves, for an accelerator that delivers NMIs itself (KVM): INIT and SIPI (true
+ * if the state changed); and taking the latched NMI off (true if the hart must take one). */
+bool x86_cpu_handle_init_sipi(X86CPU *cpu);
+bool x86_cpu_take_nmi(X86CPU *cpu);
 /* Would an event end a halt? (has_work) */
 bool x86_cpu_events_pending(X86CPU *cpu);
 /* The TSC's rate: it counts the virtual clock's nanoseconds (x86_rdtsc). */
