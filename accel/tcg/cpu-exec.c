@@ -35,6 +35,7 @@ static void tcg_sync(CPUState *cs)
     }
     if (tlb->tb_flush_count != flushes) {
         memset(tlb->jc, 0, sizeof(tlb->jc));
+        tlb_ras_clear(tlb); /* its code is gone */
         tlb->tb_flush_count = flushes;
     }
 }
@@ -293,6 +294,11 @@ int tcg_cpu_exec(CPUState *cs)
         }
         /* Privilege and translation only change at block exits, which come back here. */
         ops->update_mmu_idx(cs);
+        if (unlikely(cs->tlb->code_mmu_idx != cs->tlb->ras.ctx)) {
+            /* another context: a return address may map elsewhere in it (cpu-tlb.h) */
+            tlb_ras_clear(cs->tlb);
+            cs->tlb->ras.ctx = cs->tlb->code_mmu_idx;
+        }
         /* Near an icount deadline: one instruction at a time, so none runs past it. */
         if (unlikely(cs->num_breakpoints > 0 || cs->singlestep_enabled || budget < TB_MAX_INSNS)) {
             int ret = exec_debug_step(cs);

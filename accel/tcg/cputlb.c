@@ -91,6 +91,13 @@ void tlb_jit_hints_age(CPUTLB *tlb, uint64_t now)
     }
 }
 
+void tlb_ras_clear(CPUTLB *tlb)
+{
+    for (int i = 0; i < JIT_RAS_SIZE; i++) {
+        tlb->ras.pc[i] = JIT_RAS_EMPTY;
+    }
+}
+
 static void tlb_init_zeroed(CPUTLB *tlb)
 {
     static const CPUTLBEntry invalid = {TLB_INVALID, TLB_INVALID, TLB_INVALID, 0};
@@ -100,6 +107,7 @@ static void tlb_init_zeroed(CPUTLB *tlb)
         tlb->table[mmu_idx][CPU_TLB_SIZE - 1] = invalid;
     }
     memset(tlb->vtable, 0xff, sizeof(tlb->vtable));
+    tlb_ras_clear(tlb);
     /* the load sites' ranges: lim = 0 already, empty (no write: no page touched) */
 }
 
@@ -131,6 +139,7 @@ void tlb_flush_by_mmuidx(CPUState *cs, unsigned idxmap)
         return;
     }
     tlb_jit_hints_clear(tlb, idxmap);
+    tlb_ras_clear(tlb);
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         if (idxmap & tlb->filled_modes & (1u << mmu_idx)) {
             memset(tlb->table[mmu_idx], 0xff, sizeof(tlb->table[mmu_idx]));
@@ -151,6 +160,7 @@ void tlb_flush_page(CPUState *cs, uint64_t vaddr)
     CPUTLB *tlb = cs->tlb;
     uint64_t page = vaddr & TARGET_PAGE_MASK;
 
+    tlb_ras_clear(tlb);
     for (int mmu_idx = 0; mmu_idx < CPU_TLB_NB_MODES; mmu_idx++) {
         CPUTLBEntry *e = tlb_entry(tlb, mmu_idx, vaddr);
         if (!(tlb->filled_modes & (1u << mmu_idx))) {
@@ -177,6 +187,7 @@ void tlb_flush_nonglobal(CPUState *cs)
     CPUTLB *tlb = cs->tlb;
 
     tlb_jit_hints_clear(tlb, ~0u);
+    tlb_ras_clear(tlb);
 
     for (int m = 0; m < CPU_TLB_NB_MODES; m++) {
         if (!(tlb->filled_modes & (1u << m))) {

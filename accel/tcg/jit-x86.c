@@ -345,6 +345,18 @@ uint8_t *x86_jmp(X86Buf *b, const void *target)
     return emit_rel32(b, target);
 }
 
+uint8_t *x86_lea_rip(X86Buf *b, X86Reg dst)
+{
+    uint8_t *field;
+
+    emit_prefix_rex(b, F_W, dst, 0, 0, false);
+    x86_byte(b, 0x8d);
+    x86_byte(b, (dst & 7) << 3 | 5); /* mod 00 rm 101: [rip + disp32] */
+    field = b->p;
+    x86_u32(b, 0);
+    return b->overflow ? NULL : field;
+}
+
 void x86_jmp_r(X86Buf *b, X86Reg r)
 {
     op_r(b, 0, 0xff, 4, r);

@@ -658,6 +658,47 @@ uint8_t *jit_emit_tlb_addend(X86Buf *b, unsigned size, int32_t tag_off)
     return miss;
 }
 
+/*
+ * Return-address prediction (cpu-tlb.h: JitRas). A guest call pushes its return address,
+ * r12 + ret_off, with the code at the returned rel32 (patch it to the call's continuation,
+ * jit_emit_exit to the next instruction with r12 = that address). Scratch registers only;
+ * the guest's are written back. Measured: see the RISC-V translator's gen_call_push.
+ */
+uint8_t *jit_emit_ras_push(X86Buf *b, int32_t ret_off)
+{
+    X86Mem top = x86_mem(X86_RSI, offsetof(CPUTLB, ras.top));
+    uint8_t *code;
+
+    x86_mov_rm(b, true, X86_RSI, JIT_CPUSTATE_FIELD(tlb));
+    x86_mov_rm(b, false, X86_RCX, top);
+    x86_alu_ri(b, X86_ADD, false, X86_RCX, 1);
+    x86_alu_ri(b, X86_AND, false, X86_RCX, JIT_RAS_SIZE - 1);
+    x86_mov_mr(b, false, top, X86_RCX);
+    x86_lea(b, X86_RAX, x86_mem(JIT_PC, ret_off));
+    x86_mov_mr(b, true, x86_mem_idx(X86_RSI, X86_RCX, 8, offsetof(CPUTLB, ras.pc)), X86_RAX);
+    code = x86_lea_rip(b, X86_RAX);
+    x86_mov_mr(b, true, x86_mem_idx(X86_RSI, X86_RCX, 8, offsetof(CPUTLB, ras.code)), X86_RAX);
+    return code;
+}
+
+/* A guest return, with r12 = its target: pop; to the popped code if its address is r12's,
+ * else through the lookup stub. */
+void jit_emit_ras_ret(X86Buf *b)
+{
+    X86Mem top = x86_mem(X86_RSI, offsetof(CPUTLB, ras.top));
+
+    x86_mov_rm(b, true, X86_RSI, JIT_CPUSTATE_FIELD(tlb));
+    x86_mov_rm(b, false, X86_RCX, top);
+    x86_lea(b, X86_RDX, x86_mem(X86_RCX, -1));
+    x86_alu_ri(b, X86_AND, false, X86_RDX, JIT_RAS_SIZE - 1);
+    x86_mov_mr(b, false, top, X86_RDX);
+    x86_alu_rm(b, X86_CMP, true, JIT_PC,
+               x86_mem_idx(X86_RSI, X86_RCX, 8, offsetof(CPUTLB, ras.pc)));
+    x86_jcc(b, X86_CC_NE, jit_stubs.lookup);
+    x86_mov_rm(b, true, X86_RAX, x86_mem_idx(X86_RSI, X86_RCX, 8, offsetof(CPUTLB, ras.code)));
+    x86_jmp_r(b, X86_RAX);
+}
+
 void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys)
 {
     bool same_page = !((target_phys ^ tb->phys_pc) & TARGET_PAGE_MASK);

@@ -236,8 +236,35 @@ static void gen_branch(JitCtx *c, X86Cond cc)
     gen_exit(c, 0, (int64_t)r->pcoff + r->imm);
 }
 
+/*
+ * Return-address prediction (accel/tcg: jit_emit_ras_push/ret). x1 and x5 are the link
+ * registers: a jal/jalr that writes one is a call and pushes, a jalr to one of them that
+ * writes x0 is a return and pops (the ISA's hints, Unprivileged ISA 2.5). The call's
+ * continuation is its block's exit slot 1 (a block ending with a jump has no fall-through)
+ * to the next instruction.
+ */
+static bool is_link(int r)
+{
+    return r == 1 || r == 5;
+}
+
+static uint8_t *gen_call_push(JitCtx *c)
+{
+    return is_link(c->r->rd) ? jit_emit_ras_push(c->b, c->tb->size) : NULL;
+}
+
+static void gen_call_continuation(JitCtx *c, uint8_t *code)
+{
+    if (code) {
+        x86_patch_rel32(code, c->b->p);
+        jit_emit_exit(c->b, c->tb, 1, c->tb->phys_pc + c->tb->size);
+    }
+}
+
 static void gen_jal(JitCtx *c)
 {
+    uint8_t *cont;
+
     if (c->loop && c->r->rd == 0 && c->r->pcoff + c->r->imm == 0) {
         add_instret(c, c->tb->n_insns);
         if (c->copy != 1) { /* the first copy falls into the second */
@@ -250,13 +277,17 @@ static void gen_jal(JitCtx *c)
         jit_st(c, c->r->rd, X86_RAX);
     }
     jit_write_back(c->b, &c->regs);
+    cont = gen_call_push(c);
     add_instret(c, c->tb->n_insns);
     gen_exit(c, 0, (int64_t)c->r->pcoff + c->r->imm);
+    gen_call_continuation(c, cont);
 }
 
 static void gen_jalr(JitCtx *c)
 {
     X86Buf *b = c->b;
+    bool ret = c->r->rd == 0 && is_link(c->r->rs1);
+    uint8_t *cont;
 
     if (c->r->rs1 == 0) {
         x86_mov_ri(b, X86_RAX, (uint64_t)(int64_t)c->r->imm);
@@ -269,11 +300,18 @@ static void gen_jalr(JitCtx *c)
         jit_st(c, c->r->rd, X86_RCX);
     }
     jit_write_back(b, &c->regs);
-    x86_mov_rr(b, true, JIT_PC, X86_RAX);
+    x86_mov_rr(b, true, X86_RDI, X86_RAX); /* the target, while the push uses rax */
+    cont = gen_call_push(c);
+    x86_mov_rr(b, true, JIT_PC, X86_RDI);
     add_instret(c, c->tb->n_insns);
     x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
     x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
-    x86_jmp(b, jit_stubs.lookup);
+    if (ret) {
+        jit_emit_ras_ret(b);
+    } else {
+        x86_jmp(b, jit_stubs.lookup);
+    }
+    gen_call_continuation(c, cont);
 }
 
 /* Hand records idx.. to the interpreter: r12/r13 at record idx, then exit with the tail. */

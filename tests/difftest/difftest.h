@@ -123,6 +123,8 @@ void test_div_inline(void **state);
 void test_loop_load_fault(void **state);
 void test_load_range_dropped(void **state);
 void test_mem_runs(void **state);
+void test_return_prediction(void **state);
+void test_return_prediction_context(void **state);
 void test_store_range_smc(void **state);
 void test_store_range_flag(void **state);
 void test_load_thrash(void **state);

@@ -4,7 +4,7 @@
  * and code written through it, sext.w as a move only
  * where the value is known sign-extended, register moves and mul in place, fused slli pairs, a
  * rotated loop's side exit, a loop block's exits (exit_request, unlinked back edge), tiered
- * compilation.
+ * compilation, return-address prediction.
  */
 #include "accel/tcg/cputlb.h"
 #include "difftest.h"
@@ -802,4 +802,110 @@ void test_mem_runs(void **state)
         assert_int_equal(h.jit.mepc, LOOP + (i ? 4 : 8));
         assert_int_equal(h.jit.x[10], RAM_END - 8);
     }
+}
+
+/*
+ * Return-address prediction (cpu-tlb.h JitRas): calls through x1 and x5 and their returns,
+ * 41 deep (the stack holds 16), a return whose continuation was rewritten after the call
+ * (its chained exit must be unlinked with the dropped block: the new addi runs), and a
+ * return to another address than the one pushed (ra += 4 at x7 == 5: the lookup runs, not
+ * the pushed code). x6 = 10 * 1 + 9 * 100 + 1000 + 7 + 3 * (40 + 39 + ... + 1).
+ */
+void test_return_prediction(void **state)
+{
+    const uint32_t code[] = {
+        0x01400393u, /*   0: li t2,20 */
+        0x034000efu, /*   4: jal f */
+        0x00130313u, /*   8: addi t1,t1,1 (rewritten to addi t1,t1,100 at x7 == 10) */
+        0xfff38393u, /*   c: addi t2,t2,-1 */
+        0xfe039ae3u, /*  10: bnez t2,4 */
+        0x044002efu, /*  14: jal t0,g */
+        0x00730313u, /*  18: addi t1,t1,7 */
+        0x00300413u, /*  1c: li s0,3 */
+        0x02800513u, /*  20: li a0,40 */
+        0x03c000efu, /*  24: jal sum */
+        0x00a30333u, /*  28: add t1,t1,a0 */
+        0xfff40413u, /*  2c: addi s0,s0,-1 */
+        0xfe0418e3u, /*  30: bnez s0,20 */
+        WFI,         /*  34 */
+        0xff638493u, /*  38: f: addi s1,t2,-10 */
+        0x00049663u, /*  3c: bnez s1,48 */
+        0x00c6a023u, /*  40: sw a2,0(a3) */
+        0x0000100fu, /*  44: fence.i */
+        0xffb38493u, /*  48: addi s1,t2,-5 */
+        0x00049463u, /*  4c: bnez s1,54 */
+        0x00408093u, /*  50: addi ra,ra,4 */
+        0x00008067u, /*  54: ret */
+        0x3e830313u, /*  58: g: addi t1,t1,1000 */
+        0x00028067u, /*  5c: jr t0 */
+        0xff010113u, /*  60: sum: addi sp,sp,-16 */
+        0x00113423u, /*  64: sd ra,8(sp) */
+        0x00a13023u, /*  68: sd a0,0(sp) */
+        0x00050c63u, /*  6c: beqz a0,84 */
+        0xfff50513u, /*  70: addi a0,a0,-1 */
+        0xfedff0efu, /*  74: jal sum */
+        0x00013583u, /*  78: ld a1,0(sp) */
+        0x00b50533u, /*  7c: add a0,a0,a1 */
+        0x0080006fu, /*  80: j 88 */
+        0x00000513u, /*  84: li a0,0 */
+        0x00813083u, /*  88: ld ra,8(sp) */
+        0x01010113u, /*  8c: addi sp,sp,16 */
+        0x00008067u, /*  90: ret */
+    };
+    GenRng r = {.s = 0x4a5 | 1};
+    bool pushed = false;
+
+    make_init(&r, &h.init);
+    h.init.x[6] = 0;
+    h.init.x[12] = ADDI(6, 6, 100);
+    h.init.x[13] = RAM_BASE + 8;
+    h.init.x[2] = RAM_BASE + 0x7000;
+    load_code(code, ARRAY_SIZE(code));
+    run_to_wfi(true, "the calls");
+    for (int i = 0; i < JIT_RAS_SIZE; i++) {
+        pushed |= h.cpu->tlb.ras.pc[i] == RAM_BASE + 0x78; /* sum's own calls pushed */
+    }
+    assert_true(pushed);
+    run_to_wfi(false, "the calls");
+    compare_engines("the calls");
+    assert_int_equal(h.jit.x[6], 10 + 900 + 1007 + 3 * 820);
+}
+
+/*
+ * The return-address stack is emptied at a change of context: a call in M-mode (its return
+ * once through the stack, which links the calling block's continuation), then again, but
+ * the callee mrets to U-mode, where the same virtual addresses map the page after: a return
+ * there to the pushed address must run U-mode's code (x6 += 50, ecall), not the M-mode
+ * continuation the stack's code is linked to (x6 += 1).
+ */
+void test_return_prediction_context(void **state)
+{
+    uint32_t code[0x1024 / 4] = {
+        0x010000efu /* 0x00: jal ra, f */,
+        ADDI(6, 6, 1) /* 0x04 */,
+        ADDI(7, 7, 1) /* 0x08 */,
+        0xff5ff06fu /* 0x0c: j 0x00 */,
+        0x00039463u /* 0x10: f: bnez x7, 0x18 */,
+        0x00008067u /* 0x14: ret */,
+        0x34161073u /* 0x18: csrw mepc, x12 */,
+        0x30069073u /* 0x1c: csrw mstatus, x13 */,
+        0x30200073u /* 0x20: mret (U-mode's page: ret) */,
+    };
+    GenRng r = {.s = 0xc7c | 1};
+
+    code[0x1004 / 4] = ADDI(6, 6, 50);
+    code[0x1008 / 4] = 0x00000073u; /* ecall */
+    code[0x1020 / 4] = 0x00008067u; /* ret, at U-mode's 0x20 */
+    make_init(&r, &h.init);
+    make_paged(&r, &h.init);
+    put_pte(&h.init, PT_L0, (RAM_BASE >> 12) & 511,
+            (RAM_BASE + 0x1000) >> 12 << 10 | PTE_R | PTE_X | PTE_U | PTE_A | PTE_V);
+    h.init.x[6] = 0;
+    h.init.x[7] = 0;
+    h.init.x[12] = RAM_BASE + 0x20;
+    h.init.x[13] = 0; /* MPP = U */
+    load_code(code, ARRAY_SIZE(code));
+    run_engines("the calls across modes");
+    assert_int_equal(h.jit.mcause, RISCV_EXCP_U_ECALL);
+    assert_int_equal(h.jit.x[6], 1 + 50);
 }

@@ -404,6 +404,8 @@ int main(void)
         cmocka_unit_test(test_loop_load_fault),
         cmocka_unit_test(test_load_range_dropped),
         cmocka_unit_test(test_mem_runs),
+        cmocka_unit_test(test_return_prediction),
+        cmocka_unit_test(test_return_prediction_context),
         cmocka_unit_test(test_store_range_smc),
         cmocka_unit_test(test_store_range_flag),
         cmocka_unit_test(test_load_thrash),

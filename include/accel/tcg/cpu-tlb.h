@@ -85,6 +85,26 @@ typedef struct TBJumpCacheEntry {
     TranslationBlock *tb;
 } TBJumpCacheEntry;
 
+/*
+ * The JIT's return-address stack (accel/tcg/jit.c: jit_emit_ras_push, jit_emit_ras_ret). A
+ * call pushes its return address with host code that goes on from there: an exit of the
+ * calling block to the instruction after the call, chained as any exit (so it jumps straight
+ * into the next block once both are compiled, and is unlinked when either is dropped). A
+ * return whose target is the address on top jumps to that code instead of looking the
+ * block up in the jump cache. The code is right only while the return address maps as it
+ * did at the call, so the stack is emptied whenever that may have changed: any TLB flush, a
+ * change of the code context (privilege, V, a guest's vsatp slot), and a flush of the
+ * block cache (its code is gone).
+ */
+#define JIT_RAS_SIZE 16
+#define JIT_RAS_EMPTY 1 /* no address: odd, and a RISC-V return's target has bit 0 clear */
+typedef struct JitRas {
+    uint64_t pc[JIT_RAS_SIZE];    /* return addresses, or JIT_RAS_EMPTY */
+    uintptr_t code[JIT_RAS_SIZE]; /* host code (exec view) that continues at pc[i] */
+    uint32_t top;                 /* index of the last push (wraps: a stack of the latest) */
+    int ctx;                      /* the code_mmu_idx its entries were pushed in */
+} JitRas;
+
 /* Entries a fill pushes out of the direct-mapped table, per context (cputlb.c). */
 #define CPU_VTLB_SIZE 8
 
@@ -143,6 +163,7 @@ typedef struct CPUTLB {
     CPUTLBEntry table[CPU_TLB_NB_MODES][CPU_TLB_SIZE];
     hwaddr paddr[CPU_TLB_NB_MODES][CPU_TLB_SIZE]; /* physical page of each entry */
     TBJumpCacheEntry jc[TB_JMP_CACHE_SIZE];       /* virtual pc -> block, validated */
+    JitRas ras;
     /* engine bookkeeping */
     bool initialized;        /* tlb_flush() ran: before, the table is all zero */
     unsigned filled_modes;   /* bit n: an entry of mmu_idx n was filled since its last flush */
@@ -195,6 +216,8 @@ void tlb_flush_page(CPUState *cpu, uint64_t vaddr);
 /* Empty the JIT sites' page ranges (CPUTLB.jit_hint: loads' and stores') of the contexts in
  * idxmap. */
 void tlb_jit_hints_clear(CPUTLB *tlb, unsigned idxmap);
+/* Empty the JIT's return-address stack (JitRas): its code may no longer be the right one. */
+void tlb_ras_clear(CPUTLB *tlb);
 /* At a change of context, instret now: the slots forget their thrashing now and then. */
 void tlb_jit_hints_age(CPUTLB *tlb, uint64_t now);
 

@@ -82,6 +82,16 @@ static inline uintptr_t jit_exit_code(TranslationBlock *tb, int kind, int slot)
 void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys);
 
 /*
+ * Return-address prediction (cpu-tlb.h: JitRas), for a target's calls and returns, with the
+ * guest registers written back. jit_emit_ras_push: push r12 + ret_off, the return address,
+ * with the code at the returned rel32 (x86_patch_rel32 it to an exit of the calling block to
+ * that address, which expects r12 = it). jit_emit_ras_ret: r12 = the return's target; jump to
+ * the popped code if the popped address is r12, else to the lookup stub.
+ */
+uint8_t *jit_emit_ras_push(X86Buf *b, int32_t ret_off);
+void jit_emit_ras_ret(X86Buf *b);
+
+/*
  * The jump-cache lookup of the lookup stub, emitted at b (inline in a block: its final jump
  * to the block found is predicted per site): r12 = the next pc; every scratch and the target's
  * free registers are clobbered; a miss leaves through exit_plain.

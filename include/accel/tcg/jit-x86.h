@@ -237,6 +237,9 @@ void x86_vfma231_rr(X86Buf *b, X86FmaOp op, bool dbl, int xmm_dst, int xmm_a, in
 uint8_t *x86_jcc(X86Buf *b, X86Cond cc, const void *target);
 uint8_t *x86_jmp(X86Buf *b, const void *target);
 void x86_jmp_r(X86Buf *b, X86Reg r);
+/* lea dst, [rip + rel32]: returns the rel32 (NULL after an overflow), for x86_patch_rel32
+ * with the address wanted */
+uint8_t *x86_lea_rip(X86Buf *b, X86Reg dst);
 void x86_call(X86Buf *b, const void *fn); /* through rax: clobbers it */
 void x86_push(X86Buf *b, X86Reg r);
 void x86_pop(X86Buf *b, X86Reg r);
