@@ -119,11 +119,14 @@ def test_seabios_runs_on_kvm(kestrel_x86, tmp_path):
 PIO_ROM = os.path.join(os.path.dirname(__file__), "x86-pio-rom.S")
 
 
-@pytest.mark.parametrize("accel", [
-    "tcg",
-    pytest.param("kvm", marks=pytest.mark.skipif(
-        not HAVE_KVM, reason="no /dev/kvm on this host: the KVM run loop not run")),
-])
+def tcg_and_kvm(what):
+    """The accelerators a test ROM runs under: TCG always, KVM where the host has it (the skip
+    says what went untested)."""
+    return ["tcg", pytest.param("kvm", marks=pytest.mark.skipif(
+        not HAVE_KVM, reason=f"no /dev/kvm on this host: {what} under KVM not run"))]
+
+
+@pytest.mark.parametrize("accel", tcg_and_kvm("the run loop's I/O completion"))
 def test_port_reads_survive_kicks(kestrel_x86, tmp_path, accel):
     # x86-pio-rom.S: reads of fw_cfg's signature while IRQ0 comes at 1 kHz, each interrupt
     # kicking the vCPU (under KVM, out of KVM_RUN, often between an IN's exit and its
@@ -137,11 +140,7 @@ def test_port_reads_survive_kicks(kestrel_x86, tmp_path, accel):
 SMP_ROM = os.path.join(os.path.dirname(__file__), "x86-smp-rom.S")
 
 
-@pytest.mark.parametrize("accel", [
-    "tcg",
-    pytest.param("kvm", marks=pytest.mark.skipif(
-        not HAVE_KVM, reason="no /dev/kvm on this host: INIT/SIPI/NMI under KVM not run")),
-])
+@pytest.mark.parametrize("accel", tcg_and_kvm("INIT/SIPI/NMI"))
 def test_ap_starts_by_sipi_and_takes_nmi(kestrel_x86, tmp_path, accel):
     # x86-smp-rom.S at -smp 2: the BSP starts the AP with INIT and a start-up IPI, then
     # sends it an NMI. Under KVM the AP used to enter KVM_RUN at once, at the reset vector
