@@ -22,6 +22,9 @@
  *    to another page through the jump cache, looked up in host code by the
  *    shared lookup stub and validated against the code TLB) until one needs
  *    the run loop, with the guest pc and instret exact on return.
+ *  - Returns (a target's choice, jit_emit_ras_push/ret in jit-internal.h): a call pushes
+ *    its return address with its block's chained exit to it (cpu-tlb.h JitRas), which a
+ *    return to that address jumps to; the stack is emptied wherever a mapping may change.
  *  - Chaining and invalidation (accel/tcg/tb-maint.c, under tb_lock):
  *    tb->jmp[slot] records the patched successor, as for the interpreter,
  *    so the page walk that unlinks the interpreter's chains unlinks the
