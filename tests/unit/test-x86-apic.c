@@ -16,8 +16,10 @@
 #include "hw/acpi/ich9.h"
 #include "hw/i386/pc.h"
 #include "hw/intc/ioapic.h"
+#include "system/kvm.h"
 #include "system/runstate.h"
 #include "target/i386/cpu.h"
+#include "target/i386/kvm.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
 
@@ -289,6 +291,37 @@ static void test_ipis(void **state)
     assert_int_equal(ap->env.segs[R_CS].base, 0x9a000);
 }
 
+/*
+ * The events as the KVM accelerator takes them (target/i386/kvm.c cpu_events, and
+ * x86_cpu_take_nmi for KVM_NMI): an AP waiting for its SIPI stays out of KVM (EXCP_HLT) and
+ * drops an NMI; INIT then SIPI start it at the vector; then an NMI is taken once.
+ */
+static void test_kvm_events(void **state)
+{
+    X86CPU *ap = cpu(1);
+    CPUState *cs = &ap->parent_obj;
+
+    assert_true(ap->wait_sipi);
+    assert_int_equal(x86_kvm_ops.cpu_events(cs), EXCP_HLT);
+    x86_cpu_raise_nmi(ap);
+    assert_false(x86_cpu_take_nmi(ap));
+    assert_int_equal(atomic_load(&ap->pending_events), 0);
+    x86_cpu_raise_init(ap);
+    x86_cpu_raise_sipi(ap, 0x9b);
+    assert_int_equal(x86_kvm_ops.cpu_events(cs), 0);
+    assert_false(ap->wait_sipi);
+    assert_int_equal(ap->env.segs[R_CS].base, 0x9b000);
+    assert_int_equal(ap->env.rip, 0);
+    x86_cpu_raise_nmi(ap);
+    assert_int_equal(x86_kvm_ops.cpu_events(cs), 0);
+    assert_true(x86_cpu_take_nmi(ap));
+    assert_false(x86_cpu_take_nmi(ap));
+    /* INIT to a running AP: back to waiting, out of KVM until the next SIPI. */
+    x86_cpu_raise_init(ap);
+    assert_int_equal(x86_kvm_ops.cpu_events(cs), EXCP_HLT);
+    assert_true(ap->wait_sipi);
+}
+
 static void test_ioapic(void **state)
 {
     IRQState *pin10 = qdev_get_gpio_in(pc->ioapic, 10);
@@ -444,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup(test_lapic_timer, reset_board),
         cmocka_unit_test_setup(test_lapic_timer_short_count, reset_board),
         cmocka_unit_test_setup(test_ipis, reset_board),
+        cmocka_unit_test_setup(test_kvm_events, reset_board),
         cmocka_unit_test_setup(test_ioapic, reset_board),
         cmocka_unit_test_setup(test_hpet, reset_board),
         cmocka_unit_test_setup(test_hpet_comparator_behind, reset_board),
