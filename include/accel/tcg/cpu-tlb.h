@@ -100,6 +100,9 @@ typedef struct TBJumpCacheEntry {
  * instructions after they last forgot (tlb_jit_hints_age): a site may walk one page again
  * in the program's next phase. */
 #define JIT_HINT_AGE (1u << 20)
+/* JitModeHints.seen: 2^JIT_SEEN_BITS bits */
+#define JIT_SEEN_BITS 12
+#define JIT_SEEN_WORDS ((1u << JIT_SEEN_BITS) / 64)
 typedef struct JitLoadHints {
     uint64_t lo[JIT_HINT_SLOTS];
     uint64_t lim[JIT_HINT_SLOTS];
@@ -135,8 +138,14 @@ typedef struct JitModeHints {
      * A kernel's linear map is 2 MiB pages: its sites walk objects all over them.
      */
     uint32_t block_pages[CPU_TLB_SIZE];
+    /*
+     * A one-hash Bloom filter of the blocks the table took since the slots were last
+     * emptied with it (cputlb.c, jit_hints_may_hold): a page it does not hold is in no
+     * slot's range, so a page's flush skips the slots.
+     */
+    uint64_t seen[JIT_SEEN_WORDS];
     uint8_t pad[CPU_TLB_SIZE * sizeof(CPUTLBEntry) - 2 * sizeof(JitLoadHints) - sizeof(uint64_t) -
-                CPU_TLB_SIZE * sizeof(uint32_t)];
+                CPU_TLB_SIZE * sizeof(uint32_t) - JIT_SEEN_WORDS * sizeof(uint64_t)];
 } JitModeHints;
 
 typedef struct CPUTLB {
