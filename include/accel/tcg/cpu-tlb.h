@@ -64,7 +64,8 @@ typedef enum MMUAccessType {
 #define PAGE_READ 1
 #define PAGE_WRITE 2
 #define PAGE_EXEC 4
-/* Not a right: the translation survives tlb_flush_nonglobal (an x86 global page). */
+/* Not a right: the translation survives tlb_flush_nonglobal (an x86 global page, a RISC-V
+ * mapping with G set: in every address space). */
 #define PAGE_GLOBAL 8
 
 /*
@@ -197,6 +198,8 @@ static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
 void tlb_flush(CPUState *cpu);
 /* Drop every cached translation not filled with PAGE_GLOBAL (an x86 mov to CR3). */
 void tlb_flush_nonglobal(CPUState *cpu);
+/* The same for the contexts in idxmap only (bit n: mmu_idx n; a RISC-V change of ASID). */
+void tlb_flush_nonglobal_by_mmuidx(CPUState *cpu, unsigned idxmap);
 /* Drop every cached translation of the contexts in idxmap (bit n: mmu_idx n). */
 void tlb_flush_by_mmuidx(CPUState *cpu, unsigned idxmap);
 /* Drop cached translations of the page containing vaddr. */
