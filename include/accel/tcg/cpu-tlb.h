@@ -145,8 +145,9 @@ typedef struct JitModeHints {
      * slot's range, so a page's flush skips the slots.
      */
     uint64_t seen[JIT_SEEN_WORDS];
+    uint64_t seen_global[JIT_SEEN_WORDS]; /* the same of the fills with PAGE_GLOBAL */
     uint8_t pad[CPU_TLB_SIZE * sizeof(CPUTLBEntry) - 2 * sizeof(JitLoadHints) - sizeof(uint64_t) -
-                CPU_TLB_SIZE * sizeof(uint32_t) - JIT_SEEN_WORDS * sizeof(uint64_t)];
+                CPU_TLB_SIZE * sizeof(uint32_t) - 2 * JIT_SEEN_WORDS * sizeof(uint64_t)];
 } JitModeHints;
 
 typedef struct CPUTLB {
