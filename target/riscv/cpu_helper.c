@@ -362,7 +362,8 @@ RISCVException riscv_helper_wfi(CPURISCVState *env)
  * U: illegal; VU, and VS under hstatus.VTVM: virtual instruction; HS under TVM: illegal.
  * A fence from VS covers the guest's translations only (with V=1 satp is vsatp).
  */
-RISCVException riscv_helper_sfence_vma(CPURISCVState *env, uint64_t vaddr, bool all_addr)
+RISCVException riscv_helper_sfence_vma(CPURISCVState *env, uint64_t vaddr, bool all_addr,
+                                       bool all_asid)
 {
     if (env->virt && (env->priv == PRV_U || (env->hstatus & HSTATUS_VTVM))) {
         return RISCV_EXCP_VIRT_INSTRUCTION_FAULT;
@@ -370,12 +371,15 @@ RISCVException riscv_helper_sfence_vma(CPURISCVState *env, uint64_t vaddr, bool 
     if (env->priv == PRV_U || (!env->virt && env->priv == PRV_S && (env->mstatus & MSTATUS_TVM))) {
         return RISCV_EXCP_ILLEGAL_INST;
     }
-    /* No ASID tags in the TLB: an ASID-specific fence flushes as much as a global one.
-     * From VS it covers the guest's (its VMID's) translations only. */
+    /* No ASID tags in the TLB: an ASID-specific fence (rs2 != x0) drops every ASID's
+     * translations but the global ones, which it spares (4.2.1). From VS it covers the
+     * guest's (its VMID's) translations only. */
     if (all_addr && env->virt) {
         riscv_vtlb_flush_current_vmid(env);
-    } else if (all_addr) {
+    } else if (all_addr && all_asid) {
         tlb_flush_by_mmuidx(env_cs(env), MMU_IDX_HS_MASK);
+    } else if (all_addr) {
+        tlb_flush_nonglobal_by_mmuidx(env_cs(env), MMU_IDX_HS_MASK);
     } else {
         tlb_flush_page(env_cs(env), vaddr);
     }

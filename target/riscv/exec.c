@@ -480,7 +480,7 @@ L_WFI:
     return TB_EXIT_HALT;
 L_SFENCE_VMA:
 L_SINVAL_VMA:
-    ex = riscv_helper_sfence_vma(env, RS1, r->rs1 == 0);
+    ex = riscv_helper_sfence_vma(env, RS1, r->rs1 == 0, r->rs2 == 0);
     if (ex != RISCV_EXCP_NONE) {
         goto insn_fault;
     }

@@ -26,6 +26,9 @@
  * a root index two bits wider, every leaf a U page, HS's MXR). A G-stage failure
  * is a guest-page fault of the original access with the GPA kept for htval/mtval2.
  * The TLB caches the combined translation under the V=1 mmu_idx.
+ *
+ * A single-stage translation with G set on its path (a leaf's or a pointer's, 4.3.1) is
+ * reported global (PAGE_GLOBAL): it stays cached across changes of ASID (csr.c, write_satp).
  */
 #include <inttypes.h>
 
@@ -57,6 +60,7 @@ typedef struct PageWalk {
     /* results */
     hwaddr paddr;
     int prot;
+    bool global;          /* a G bit on the walk's path (4.3.1: the mapping is in every ASID) */
     int lg_leaf;          /* the translation's size: its leaf's (superpage), 12 under two stages */
     uint64_t fault_gpa;   /* WALK_GUEST_PAGE_FAULT: the guest-physical address */
     uint32_t fault_tinst; /* ... of a PTE access: 8.6.3's pseudoinstruction (64-bit PTEs) */
@@ -323,6 +327,7 @@ static WalkResult walk_once(CPURISCVState *env, PageWalk *w)
 {
     hwaddr table = w->root;
 
+    w->global = false;
     for (int level = w->levels - 1; level >= 0; level--) {
         int bits = 9 + (level == w->levels - 1 ? w->root_extra : 0);
         hwaddr pte_addr = table + extract64(w->vaddr, 12 + 9 * level, bits) * 8;
@@ -335,6 +340,7 @@ static WalkResult walk_once(CPURISCVState *env, PageWalk *w)
         if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W))) {
             return WALK_PAGE_FAULT;
         }
+        w->global |= (pte & PTE_G) != 0;
         if (pte & (PTE_R | PTE_X)) {
             return walk_leaf(env, w, pte_addr, pte, level);
         }
@@ -522,6 +528,9 @@ RISCVException riscv_cpu_tlb_fill(CPURISCVState *env, uint64_t vaddr, MMUAccessT
     }
     *paddr = w.paddr;
     *prot = w.prot & pmp_prot;
+    if (w.global && !w.vs_stage && mmu_idx < MMU_IDX_VU) {
+        *prot |= PAGE_GLOBAL;
+    }
     return RISCV_EXCP_NONE;
 }
 

@@ -118,6 +118,7 @@ void test_load_addend_guess(void **state);
 void test_load_range(void **state);
 void test_load_range_shared_slot(void **state);
 void test_load_range_superpage(void **state);
+void test_load_range_flush_block(void **state);
 void test_load_into_rd(void **state);
 void test_div_inline(void **state);
 void test_loop_load_fault(void **state);

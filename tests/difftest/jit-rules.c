@@ -100,6 +100,49 @@ void test_load_range_superpage(void **state)
     assert_int_equal(h.jit.x[5], last);
 }
 
+/* Whether any load site of the data context holds a range, by the slots themselves. */
+static bool load_slots_used(void)
+{
+    const JitLoadHints *l = &h.cpu->tlb.jit_hint[h.cpu->tlb.data_mmu_idx].h;
+
+    for (int i = 0; i < JIT_HINT_SLOTS; i++) {
+        if (l->lim[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * A page's flush asks a summary of the blocks the table took (JitModeHints.seen) before the
+ * slots: the load site's range holds the megapage's block (all 64 KiB of RAM) from a fill of
+ * page 0xf000, so flushing page 0x3000 of the block, which the table never held, must still
+ * empty it; flushing a page of another gigabyte leaves it.
+ */
+void test_load_range_flush_block(void **state)
+{
+    const uint32_t loop[] = {0x00053283u /* ld x5, 0(x10) */, ADDI(7, 7, -1),
+                             0xfe039ce3u /* bne x7, x0, .-8 */, WFI};
+    const uint64_t mega = 0x40200000;
+    CPUState *cs = &h.cpu->parent_obj;
+    GenRng r = {.s = 0xb10c | 1};
+
+    make_init(&r, &h.init);
+    make_paged(&r, &h.init);
+    put_pte(&h.init, PT_ROOT, mega >> 30, (PT_L1 >> 12) << 10 | PTE_V);
+    put_pte(&h.init, PT_L1, (mega >> 21) & 511,
+            (RAM_BASE >> 12) << 10 | PTE_R | PTE_W | PTE_A | PTE_D | PTE_V);
+    h.init.x[10] = mega + 0xf400;
+    h.init.x[7] = 8;
+    load_code(loop, ARRAY_SIZE(loop));
+    run_to_wfi(true, "the load loop");
+    assert_true(load_slots_used());
+    tlb_flush_page(cs, mega + (2ull << 30));
+    assert_true(load_slots_used());
+    tlb_flush_page(cs, mega + 0x3000);
+    assert_false(load_slots_used());
+}
+
 /*
  * A load writes straight to rd's cache register (jit-mem.c jit_gen_load), which is allocated
  * before the probe and left clean until the load: a load that faults keeps the old x[rd]

@@ -399,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_load_range),
         cmocka_unit_test(test_load_range_shared_slot),
         cmocka_unit_test(test_load_range_superpage),
+        cmocka_unit_test(test_load_range_flush_block),
         cmocka_unit_test(test_load_into_rd),
         cmocka_unit_test(test_div_inline),
         cmocka_unit_test(test_loop_load_fault),

@@ -140,7 +140,7 @@ static void test_satp_warl_and_tvm(void **state)
     assert_int_equal(csr_try_read(CSR_SATP), RISCV_EXCP_NONE);
     env->mstatus |= MSTATUS_TVM;
     assert_int_equal(csr_try_read(CSR_SATP), RISCV_EXCP_ILLEGAL_INST);
-    assert_int_equal(riscv_helper_sfence_vma(env, 0, true), RISCV_EXCP_ILLEGAL_INST);
+    assert_int_equal(riscv_helper_sfence_vma(env, 0, true, true), RISCV_EXCP_ILLEGAL_INST);
     env->priv = PRV_M;
     assert_int_equal(csr_try_read(CSR_SATP), RISCV_EXCP_NONE);
 }
@@ -474,10 +474,10 @@ static void test_wfi_sfence_rules(void **state)
     assert_int_equal(riscv_helper_wfi(env), RISCV_EXCP_ILLEGAL_INST);
     env->mstatus &= ~MSTATUS_TW;
     assert_int_equal(riscv_helper_wfi(env), RISCV_EXCP_NONE);
-    assert_int_equal(riscv_helper_sfence_vma(env, 0x1000, false), RISCV_EXCP_NONE);
+    assert_int_equal(riscv_helper_sfence_vma(env, 0x1000, false, true), RISCV_EXCP_NONE);
     env->priv = PRV_U;
     assert_int_equal(riscv_helper_wfi(env), RISCV_EXCP_ILLEGAL_INST);
-    assert_int_equal(riscv_helper_sfence_vma(env, 0, true), RISCV_EXCP_ILLEGAL_INST);
+    assert_int_equal(riscv_helper_sfence_vma(env, 0, true, true), RISCV_EXCP_ILLEGAL_INST);
 }
 
 static void test_mmu_index(void **state)

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "accel/tcg/cputlb.h"
 #include "system/memory.h"
 #include "target/riscv/cpu.h"
 
@@ -342,6 +343,71 @@ static void test_pmp_lock_and_default(void **state)
     assert_true(riscv_pmp_check(env, 0x80000100, 4, MMU_DATA_STORE, PRV_U));
 }
 
+/* ---- global mappings across changes of ASID ---- */
+
+/* Whether the S-mode TLB holds a read translation of va's page. */
+static bool tlb_holds(uint64_t va)
+{
+    return tlb_entry(&cpu->tlb, MMU_IDX_S, va)->addr_read == (va & TARGET_PAGE_MASK);
+}
+
+static void tlb_take(uint64_t va)
+{
+    void *host;
+    hwaddr pa;
+    bool code;
+
+    assert_int_equal(
+        tlb_probe(&cpu->parent_obj, va, 8, MMU_DATA_LOAD, MMU_IDX_S, &host, &pa, &code),
+        RISCV_EXCP_NONE);
+    assert_true(tlb_holds(va));
+}
+
+/*
+ * G on a leaf or on a pointer above it makes the translation global (4.3.1), which a change
+ * of ASID or root in satp (same mode) and an ASID-specific sfence.vma keep cached; a change
+ * of mode and a fence for all ASIDs drop it. A page without G goes at each.
+ */
+static void test_global_mappings(void **state)
+{
+    hwaddr root = alloc_table(), ptr;
+    uint64_t asid1 = 1ULL << SATP_ASID_SHIFT, cur;
+    const uint64_t leaf_g = 0x10000000, under_g = 0x40002000, local = 0x10001000;
+
+    set_satp(SATP_MODE_SV39, root);
+    map(root, 3, leaf_g, 0x80300000, 0, LEAF_AD | PTE_R | PTE_G);
+    map(root, 3, local, 0x80301000, 0, LEAF_AD | PTE_R);
+    ptr = alloc_table();
+    *ram_ptr(root + (under_g >> 30) * 8) = make_pte(ptr, PTE_V | PTE_G);
+    map(root, 3, under_g, 0x80302000, 0, LEAF_AD | PTE_R);
+    assert_true(fill(leaf_g, MMU_DATA_LOAD).prot & PAGE_GLOBAL);
+    assert_true(fill(under_g, MMU_DATA_LOAD).prot & PAGE_GLOBAL);
+    assert_false(fill(local, MMU_DATA_LOAD).prot & PAGE_GLOBAL);
+
+    tlb_flush(&cpu->parent_obj);
+    for (int how = 0; how < 4; how++) {
+        tlb_take(leaf_g);
+        tlb_take(under_g);
+        tlb_take(local);
+        if (how == 0) { /* another ASID */
+            assert_int_equal(riscv_csrrw(env, CSR_SATP, &cur, env->satp ^ asid1, ~0ULL),
+                             RISCV_EXCP_NONE);
+        } else if (how == 1) {
+            assert_int_equal(riscv_helper_sfence_vma(env, 0, true, false), RISCV_EXCP_NONE);
+        } else if (how == 2) { /* Sv48 over the same root: another mode */
+            assert_int_equal(riscv_csrrw(env, CSR_SATP, &cur,
+                                         (uint64_t)SATP_MODE_SV48 << SATP_MODE_SHIFT, ~0ULL),
+                             RISCV_EXCP_NONE);
+            set_satp(SATP_MODE_SV39, root);
+        } else {
+            assert_int_equal(riscv_helper_sfence_vma(env, 0, true, true), RISCV_EXCP_NONE);
+        }
+        assert_false(tlb_holds(local));
+        assert_int_equal(tlb_holds(leaf_g), how < 2);
+        assert_int_equal(tlb_holds(under_g), how < 2);
+    }
+}
+
 /* ---- debugger memory access ---- */
 
 static void test_memory_rw_debug(void **state)
@@ -371,7 +437,7 @@ int main(void)
         T(test_bare_and_m_mode),      T(test_sv39_leaf_each_level),   T(test_sv48_sv57),
         T(test_non_canonical),        T(test_accessed_dirty_updates), T(test_user_pages_sum_mxr),
         T(test_invalid_ptes),         T(test_walk_access_faults),     T(test_pmp_modes),
-        T(test_pmp_lock_and_default), T(test_memory_rw_debug),
+        T(test_pmp_lock_and_default), T(test_memory_rw_debug),        T(test_global_mappings),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

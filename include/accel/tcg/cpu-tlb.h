@@ -64,7 +64,8 @@ typedef enum MMUAccessType {
 #define PAGE_READ 1
 #define PAGE_WRITE 2
 #define PAGE_EXEC 4
-/* Not a right: the translation survives tlb_flush_nonglobal (an x86 global page). */
+/* Not a right: the translation survives tlb_flush_nonglobal (an x86 global page, a RISC-V
+ * mapping with G set: in every address space). */
 #define PAGE_GLOBAL 8
 
 /*
@@ -120,6 +121,9 @@ typedef struct JitRas {
  * instructions after they last forgot (tlb_jit_hints_age): a site may walk one page again
  * in the program's next phase. */
 #define JIT_HINT_AGE (1u << 20)
+/* JitModeHints.seen: 2^JIT_SEEN_BITS bits */
+#define JIT_SEEN_BITS 12
+#define JIT_SEEN_WORDS ((1u << JIT_SEEN_BITS) / 64)
 typedef struct JitLoadHints {
     uint64_t lo[JIT_HINT_SLOTS];
     uint64_t lim[JIT_HINT_SLOTS];
@@ -155,8 +159,15 @@ typedef struct JitModeHints {
      * A kernel's linear map is 2 MiB pages: its sites walk objects all over them.
      */
     uint32_t block_pages[CPU_TLB_SIZE];
+    /*
+     * A one-hash Bloom filter of the blocks the table took since the slots were last
+     * emptied with it (cputlb.c, jit_hints_may_hold): a page it does not hold is in no
+     * slot's range, so a page's flush skips the slots.
+     */
+    uint64_t seen[JIT_SEEN_WORDS];
+    uint64_t seen_global[JIT_SEEN_WORDS]; /* the same of the fills with PAGE_GLOBAL */
     uint8_t pad[CPU_TLB_SIZE * sizeof(CPUTLBEntry) - 2 * sizeof(JitLoadHints) - sizeof(uint64_t) -
-                CPU_TLB_SIZE * sizeof(uint32_t)];
+                CPU_TLB_SIZE * sizeof(uint32_t) - 2 * JIT_SEEN_WORDS * sizeof(uint64_t)];
 } JitModeHints;
 
 typedef struct CPUTLB {
@@ -209,6 +220,8 @@ static inline CPUTLBEntry *tlb_entry(CPUTLB *tlb, int mmu_idx, uint64_t vaddr)
 void tlb_flush(CPUState *cpu);
 /* Drop every cached translation not filled with PAGE_GLOBAL (an x86 mov to CR3). */
 void tlb_flush_nonglobal(CPUState *cpu);
+/* The same for the contexts in idxmap only (bit n: mmu_idx n; a RISC-V change of ASID). */
+void tlb_flush_nonglobal_by_mmuidx(CPUState *cpu, unsigned idxmap);
 /* Drop every cached translation of the contexts in idxmap (bit n: mmu_idx n). */
 void tlb_flush_by_mmuidx(CPUState *cpu, unsigned idxmap);
 /* Drop cached translations of the page containing vaddr. */

@@ -423,7 +423,8 @@ RISCVException riscv_helper_sret(CPURISCVState *env);
 /* wfi: illegal if TW (or in U); otherwise NONE and the engine halts until has_work. */
 RISCVException riscv_helper_wfi(CPURISCVState *env);
 /* sfence.vma rs1/rs2 (values, and whether rs1/rs2 are x0): privilege/TVM checks + TLB flush. */
-RISCVException riscv_helper_sfence_vma(CPURISCVState *env, uint64_t vaddr, bool all_addr);
+RISCVException riscv_helper_sfence_vma(CPURISCVState *env, uint64_t vaddr, bool all_addr,
+                                       bool all_asid);
 /* Raised by the engine before FP instructions: illegal if mstatus.FS == Off. */
 bool riscv_fp_enabled(CPURISCVState *env);
 /* Mark FS dirty (and SD) after an FP register or fcsr write. */
