@@ -64,6 +64,16 @@ void test_load_range_shared_slot(void **state)
     assert_int_equal(h.jit.mepc, RAM_BASE + 0x202);
 }
 
+/* A paged state with a 2 MiB megapage at mega over all of RAM (which it holds whole). */
+static void make_megapage(GenRng *r, uint64_t mega)
+{
+    make_init(r, &h.init);
+    make_paged(r, &h.init);
+    put_pte(&h.init, PT_ROOT, mega >> 30, (PT_L1 >> 12) << 10 | PTE_V);
+    put_pte(&h.init, PT_L1, (mega >> 21) & 511,
+            (RAM_BASE >> 12) << 10 | PTE_R | PTE_W | PTE_A | PTE_D | PTE_V);
+}
+
 #define LD(rd, rs1) (0x00003003u | (rs1) << 15 | (rd) << 7) /* ld rd, 0(rs1) */
 
 /*
@@ -84,11 +94,7 @@ void test_load_range_superpage(void **state)
     GenRng r = {.s = 0x5e9a | 1};
     uint64_t last;
 
-    make_init(&r, &h.init);
-    make_paged(&r, &h.init);
-    put_pte(&h.init, PT_ROOT, mega >> 30, (PT_L1 >> 12) << 10 | PTE_V);
-    put_pte(&h.init, PT_L1, (mega >> 21) & 511,
-            (RAM_BASE >> 12) << 10 | PTE_R | PTE_W | PTE_A | PTE_D | PTE_V);
+    make_megapage(&r, mega);
     /* loads at 0xf400 (the fill), 0xf400 (the range), 0xf800 (a hit), then RAM_SIZE */
     h.init.x[10] = mega + 0xf400;
     h.init.x[11] = 0;
@@ -100,17 +106,21 @@ void test_load_range_superpage(void **state)
     assert_int_equal(h.jit.x[5], last);
 }
 
-/* Whether any load site of the data context holds a range, by the slots themselves. */
-static bool load_slots_used(void)
+/* Whether any site of these slots (the data context's loads' or stores') holds a range, by
+ * the slots themselves. */
+static bool slots_used(const JitLoadHints *slots)
 {
-    const JitLoadHints *l = &h.cpu->tlb.jit_hint[h.cpu->tlb.data_mmu_idx].h;
-
     for (int i = 0; i < JIT_HINT_SLOTS; i++) {
-        if (l->lim[i]) {
+        if (slots->lim[i]) {
             return true;
         }
     }
     return false;
+}
+
+static bool load_slots_used(void)
+{
+    return slots_used(&h.cpu->tlb.jit_hint[h.cpu->tlb.data_mmu_idx].h);
 }
 
 /*
@@ -127,11 +137,7 @@ void test_load_range_flush_block(void **state)
     CPUState *cs = &h.cpu->parent_obj;
     GenRng r = {.s = 0xb10c | 1};
 
-    make_init(&r, &h.init);
-    make_paged(&r, &h.init);
-    put_pte(&h.init, PT_ROOT, mega >> 30, (PT_L1 >> 12) << 10 | PTE_V);
-    put_pte(&h.init, PT_L1, (mega >> 21) & 511,
-            (RAM_BASE >> 12) << 10 | PTE_R | PTE_W | PTE_A | PTE_D | PTE_V);
+    make_megapage(&r, mega);
     h.init.x[10] = mega + 0xf400;
     h.init.x[7] = 8;
     load_code(loop, ARRAY_SIZE(loop));
@@ -420,17 +426,9 @@ void test_store_range_smc(void **state)
     assert_int_equal(h.jit.x[10], h.init.x[10] + 1 + 100);
 }
 
-/* Whether the data context's store sites hold a range, by the slots themselves. */
 static bool store_slots_used(void)
 {
-    const JitLoadHints *st = &h.cpu->tlb.jit_hint[h.cpu->tlb.data_mmu_idx].st;
-
-    for (int i = 0; i < JIT_HINT_SLOTS; i++) {
-        if (st->lim[i]) {
-            return true;
-        }
-    }
-    return false;
+    return slots_used(&h.cpu->tlb.jit_hint[h.cpu->tlb.data_mmu_idx].st);
 }
 
 /*
