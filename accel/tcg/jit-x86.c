@@ -152,6 +152,18 @@ void x86_mov_ri(X86Buf *b, X86Reg dst, uint64_t imm)
     }
 }
 
+uint8_t *x86_movabs(X86Buf *b, X86Reg dst, uint64_t imm)
+{
+    uint8_t *field;
+
+    emit_prefix_rex(b, F_W, 0, 0, dst, false);
+    x86_byte(b, 0xb8 + (dst & 7));
+    field = b->p;
+    x86_u32(b, imm);
+    x86_u32(b, imm >> 32);
+    return b->overflow ? NULL : field;
+}
+
 void x86_lea(X86Buf *b, X86Reg dst, X86Mem src)
 {
     op_m(b, F_W, 0x8d, dst, src);

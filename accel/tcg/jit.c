@@ -11,6 +11,7 @@
  * both mappings. Only addresses that leave for C or come from it are exec
  * addresses: tb->jit_code, the enter stub, the perf map.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -46,6 +47,14 @@ void __tsan_release(void *addr);
 #endif
 
 #define JIT_ARENA_SIZE (256 * MiB)
+
+/* A cross-page exit's expected page (emit_cross_page_exit): not linked yet, and where it is
+ * in the code, before its jmp's rel32 (movabs imm64, cmp rax rdi, jne, 4-alignment of the jmp). */
+#define JIT_CROSS_UNSET 1
+#define JIT_CROSS_EXPECT_BACK 20
+/* TranslationBlock.jit_jmp[slot]: the rel32's offset in the arena, which is 4-aligned, with
+ * JIT_JMP_CROSS in bit 0 for the jmp of a cross-page exit. */
+#define JIT_JMP_CROSS 1u
 /* Most a block's code can take: 64 records of at most ~120 bytes, plus exits and stubs. */
 #define JIT_BLOCK_MAX (32 * KiB)
 
@@ -118,6 +127,34 @@ static void emit_leave(X86Buf *b)
 }
 
 /*
+ * With rsi = the vCPU's CPUTLB and r12 = a guest pc: rax = the physical page that the current
+ * code TLB entry maps r12's page to, rcx = that entry's index in table[][] and paddr[][].
+ * Returns the jne taken when the entry does not map r12's page. Clobbers rdi.
+ */
+static uint8_t *emit_code_tlb_probe(X86Buf *b)
+{
+    uint8_t *miss;
+
+    /* rcx = code_mmu_idx * CPU_TLB_SIZE + page index */
+    x86_mov_rm(b, false, X86_RCX, x86_mem(X86_RSI, offsetof(CPUTLB, code_mmu_idx)));
+    x86_shift_ri(b, X86_SHL, false, X86_RCX, CPU_TLB_BITS);
+    x86_mov_rr(b, true, X86_RAX, JIT_PC);
+    x86_shift_ri(b, X86_SHR, true, X86_RAX, TARGET_PAGE_BITS);
+    x86_alu_ri(b, X86_AND, false, X86_RAX, CPU_TLB_SIZE - 1);
+    x86_alu_rr(b, X86_ADD, false, X86_RCX, X86_RAX);
+    x86_mov_rr(b, true, X86_RAX, X86_RCX);
+    x86_shift_ri(b, X86_SHL, true, X86_RAX, 5); /* sizeof(CPUTLBEntry) */
+    x86_mov_rr(b, true, X86_RDI, JIT_PC);
+    x86_alu_ri(b, X86_AND, true, X86_RDI, (int32_t)TARGET_PAGE_MASK);
+    x86_alu_rm(b, X86_CMP, true, X86_RDI,
+               x86_mem_idx(X86_RSI, X86_RAX, 1,
+                           offsetof(CPUTLB, table) + offsetof(CPUTLBEntry, addr_code)));
+    miss = x86_jcc(b, X86_CC_NE, NULL);
+    x86_mov_rm(b, true, X86_RAX, x86_mem_idx(X86_RSI, X86_RCX, 8, offsetof(CPUTLB, paddr)));
+    return miss;
+}
+
+/*
  * The lookup stub: tb_lookup_fast() (tb.h) in host code, for indirect jumps and jumps to
  * another page. With r12 = the next pc: the jump-cache entry must hold that pc and a
  * block, the current code TLB entry must map its page, and the block's physical pc must be
@@ -150,22 +187,7 @@ void jit_emit_lookup(X86Buf *b)
     x86_mov_rm(b, true, X86_RDX, x86_mem(X86_RDX, offsetof(TBJumpCacheEntry, tb)));
     x86_test_rr(b, true, X86_RDX, X86_RDX);
     miss[1] = x86_jcc(b, X86_CC_E, NULL);
-    /* rcx = code_mmu_idx * CPU_TLB_SIZE + page index: the entry in table[][] and paddr[][] */
-    x86_mov_rm(b, false, X86_RCX, x86_mem(X86_RSI, offsetof(CPUTLB, code_mmu_idx)));
-    x86_shift_ri(b, X86_SHL, false, X86_RCX, CPU_TLB_BITS);
-    x86_mov_rr(b, true, X86_RAX, JIT_PC);
-    x86_shift_ri(b, X86_SHR, true, X86_RAX, TARGET_PAGE_BITS);
-    x86_alu_ri(b, X86_AND, false, X86_RAX, CPU_TLB_SIZE - 1);
-    x86_alu_rr(b, X86_ADD, false, X86_RCX, X86_RAX);
-    x86_mov_rr(b, true, X86_RAX, X86_RCX);
-    x86_shift_ri(b, X86_SHL, true, X86_RAX, 5); /* sizeof(CPUTLBEntry) */
-    x86_mov_rr(b, true, X86_RDI, JIT_PC);
-    x86_alu_ri(b, X86_AND, true, X86_RDI, (int32_t)TARGET_PAGE_MASK);
-    x86_alu_rm(b, X86_CMP, true, X86_RDI,
-               x86_mem_idx(X86_RSI, X86_RAX, 1,
-                           offsetof(CPUTLB, table) + offsetof(CPUTLBEntry, addr_code)));
-    miss[2] = x86_jcc(b, X86_CC_NE, NULL);
-    x86_mov_rm(b, true, X86_RAX, x86_mem_idx(X86_RSI, X86_RCX, 8, offsetof(CPUTLB, paddr)));
+    miss[2] = emit_code_tlb_probe(b);
     x86_mov_rr(b, true, X86_RDI, JIT_PC);
     x86_alu_ri(b, X86_AND, false, X86_RDI, ~TARGET_PAGE_MASK);
     x86_alu_rr(b, X86_OR, true, X86_RAX, X86_RDI);
@@ -180,6 +202,26 @@ void jit_emit_lookup(X86Buf *b)
             x86_patch_rel32(miss[i], b->p);
         }
     }
+    x86_jmp(b, jit_stubs.exit_plain);
+}
+
+/*
+ * jit_stubs.code_page, called by a cross-page exit (jit_emit_exit) with r12 = the next pc:
+ * returns with rax = the physical page the code TLB maps it to. When the TLB does not map it,
+ * leaves for the run loop instead (exit_plain, without returning: the lookup would miss too),
+ * which fills the entry.
+ */
+static void emit_code_page(X86Buf *b)
+{
+    uint8_t *miss;
+
+    x86_mov_rm(b, true, X86_RSI, JIT_CPUSTATE_FIELD(tlb));
+    miss = emit_code_tlb_probe(b);
+    x86_ret(b);
+    if (miss) {
+        x86_patch_rel32(miss, b->p);
+    }
+    x86_alu_ri(b, X86_ADD, true, X86_RSP, 8); /* the call's return address */
     x86_jmp(b, jit_stubs.exit_plain);
 }
 
@@ -344,6 +386,8 @@ static void emit_stubs(X86Buf *b)
 
     jit_stubs.lookup = b->p;
     jit_emit_lookup(b);
+    jit_stubs.code_page = b->p;
+    emit_code_page(b);
 
     jit_stubs.hint_miss = b->p;
     emit_hint_miss(b, offsetof(CPUTLBEntry, addr_read));
@@ -363,6 +407,7 @@ static void perf_map_stubs(const uint8_t *end)
         {jit_stubs.exit_plain, "jit_stub_exit"},
         {jit_stubs.raise, "jit_stub_raise"},
         {jit_stubs.lookup, "jit_stub_lookup"},
+        {jit_stubs.code_page, "jit_stub_code_page"},
         {jit_stubs.hint_miss, "jit_stub_hint_miss"},
         {jit_stubs.hint_miss_store, "jit_stub_hint_miss_store"},
         {end, NULL},
@@ -593,13 +638,44 @@ void jit_set_jmp(TranslationBlock *tb, int slot, uint8_t *rel32)
     tb->jit_jmp[slot] = rel32 ? (uint32_t)(rel32 - arena) : 0;
 }
 
+static uint8_t *jit_jmp_rel32(TranslationBlock *tb, int slot)
+{
+    return arena + (tb->jit_jmp[slot] & ~JIT_JMP_CROSS);
+}
+
+/*
+ * A cross-page exit takes the page of the first block it is linked to for good (its expected
+ * page, written before the jmp): a later link must be to a block on that page. Changing it
+ * would let a thread that read the new page jump to the old block.
+ */
+static uint64_t *cross_page_expect(TranslationBlock *tb, int slot)
+{
+    return (uint64_t *)(jit_jmp_rel32(tb, slot) - JIT_CROSS_EXPECT_BACK);
+}
+
+bool jit_cross_link_ok(TranslationBlock *tb, int slot, TranslationBlock *next)
+{
+    uint64_t expect;
+
+    if (!tb_jit_code(tb) || !(tb->jit_jmp[slot] & JIT_JMP_CROSS) || !tb_jit_code(next)) {
+        return false;
+    }
+    expect = __atomic_load_n(cross_page_expect(tb, slot), __ATOMIC_RELAXED);
+    return expect == JIT_CROSS_UNSET || expect == (next->phys_pc & TARGET_PAGE_MASK);
+}
+
 void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next)
 {
     uint8_t *code = tb_jit_code(next);
 
     if (tb_jit_code(tb) && tb->jit_jmp[slot] && code) {
+        if (tb->jit_jmp[slot] & JIT_JMP_CROSS) {
+            /* x86 keeps store order: a thread that sees the jmp patched sees the page too */
+            __atomic_store_n(cross_page_expect(tb, slot), next->phys_pc & TARGET_PAGE_MASK,
+                             __ATOMIC_RELAXED);
+        }
         jit_tsan_release(next);
-        x86_patch_rel32(arena + tb->jit_jmp[slot], code - arena_exec);
+        x86_patch_rel32(jit_jmp_rel32(tb, slot), code - arena_exec);
     }
 }
 
@@ -607,7 +683,7 @@ void jit_unlink(TranslationBlock *tb, int slot)
 {
     /* A block being compiled is writing its jit_jmp[] (and has no links yet). */
     if (tb_jit_code(tb) && tb->jit_jmp[slot]) {
-        uint8_t *rel32 = arena + tb->jit_jmp[slot];
+        uint8_t *rel32 = jit_jmp_rel32(tb, slot);
         x86_patch_rel32(rel32, rel32 + 4);
     }
 }
@@ -699,25 +775,61 @@ void jit_emit_ras_ret(X86Buf *b)
     x86_jmp_r(b, X86_RAX);
 }
 
+/*
+ * A direct jump to another page (r12 = its pc), chained to the block there only while the
+ * code TLB maps r12's page to the page the block is on: the page may be remapped, and the
+ * same code runs at other virtual addresses (one block serves each physical pc), so the
+ * check is made at run time, against the vCPU's TLB in its current context. The expected
+ * page is an 8-byte immediate, written once by jit_link (cross_page_expect); until then it is
+ * JIT_CROSS_UNSET, never a page, and a mismatch leaves to be linked. After, a mismatch (the
+ * page maps elsewhere now) takes the lookup stub. A dropped block is unlinked through its
+ * page's list of incoming cross-page links (tb-maint.c), so the jmp never runs stale code.
+ */
+static void emit_cross_page_exit(X86Buf *b, TranslationBlock *tb, int slot)
+{
+    uint8_t *expect, *mismatch, *rel32;
+    const uint8_t *chain_exit;
+
+    x86_call(b, jit_stubs.code_page);
+    x86_align(b, 8, 2); /* the immediate 8-aligned, so one store rewrites it */
+    expect = x86_movabs(b, X86_RDI, JIT_CROSS_UNSET);
+    x86_alu_rr(b, X86_CMP, true, X86_RAX, X86_RDI);
+    mismatch = x86_jcc(b, X86_CC_NE, NULL);
+    x86_align(b, 4, 1);
+    rel32 = x86_jmp(b, NULL);
+    if (!expect || !rel32) {
+        return; /* the buffer overflowed: the block is not used */
+    }
+    assert(rel32 - expect == JIT_CROSS_EXPECT_BACK);
+    tb->jit_jmp[slot] = (uint32_t)(rel32 - arena) | JIT_JMP_CROSS;
+    chain_exit = b->p;
+    x86_mov_ri(b, X86_RAX, jit_exit_code(tb, JIT_EXIT_CHAIN, slot));
+    x86_jmp(b, jit_stubs.exit_store);
+    x86_patch_rel32(mismatch, b->p);
+    x86_alu_ri(b, X86_CMP, true, X86_RDI, JIT_CROSS_UNSET);
+    x86_jcc(b, X86_CC_E, chain_exit);
+    x86_jmp(b, jit_stubs.lookup);
+}
+
 void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys)
 {
     bool same_page = !((target_phys ^ tb->phys_pc) & TARGET_PAGE_MASK);
 
     /*
      * exit_request is tested where a chain can come back: on every exit except a direct jump
-     * forward in the page. Chains stay inside one page, so a run of chained blocks whose
-     * starts only grow ends within a page's worth of blocks at a tested exit (a cycle needs a
-     * jump to a start at or before its own), and an interrupt or exclusive section still
-     * waits a bounded number of instructions. Measured on the integer mix of tests/bench/linux
-     * built bare-metal (3000 iterations), least CPU time of 7 runs: 0.77 s -> 0.73 s.
+     * forward in the page. A run of chained blocks without a tested exit stays inside one
+     * page, and its starts only grow, so it ends within a page's worth of blocks at a tested
+     * exit (a cycle needs a jump to a start at or before its own), and an interrupt or exclusive
+     * section still waits a bounded number of instructions. Measured on the integer mix of
+     * tests/bench/linux built bare-metal (3000 iterations), least CPU time of 7 runs: 0.77 s ->
+     * 0.73 s.
      */
     if (!same_page || target_phys <= tb->phys_pc) {
         x86_cmp_mi8(b, JIT_CPUSTATE_FIELD(exit_request), 0);
         x86_jcc(b, X86_CC_NE, jit_stubs.exit_plain);
     }
     if (!same_page) {
-        /* Chains stay inside the page (tb.h); other targets go through the jump cache. */
-        x86_jmp(b, jit_stubs.lookup);
+        emit_cross_page_exit(b, tb, slot);
         return;
     }
     /* The rel32 is patched by jit_link: keep it 4-aligned so one store rewrites it. */

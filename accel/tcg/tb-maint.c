@@ -44,10 +44,20 @@
 #define TB_HASH_BITS 16
 #define PAGE_HASH_BITS 14
 
+/* A cross-page chain into a page: exit slot of from may jump to a block there (jit_link). */
+typedef struct CrossLink {
+    TranslationBlock *from;
+    int slot;
+    struct CrossLink *next;
+} CrossLink;
+
 typedef struct PageDesc {
     hwaddr page;
     TranslationBlock *first; /* blocks on this page (page_next), NULL if none */
-    struct PageDesc *next;   /* in the page hash bucket */
+    /* links from other pages' blocks into this page's (tb_lock; stale ones are pruned by
+     * page_unlink_incoming), allocated from the block arena so a flush frees them */
+    CrossLink *incoming;
+    struct PageDesc *next; /* in the page hash bucket */
     /*
      * Bytes of the page covered by a block. A store that misses them drops nothing:
      * data that shares a page with code (small firmware images) would otherwise throw
@@ -129,12 +139,11 @@ bool tb_page_has_code(hwaddr paddr)
     return pd && __atomic_load_n(&pd->first, __ATOMIC_RELAXED);
 }
 
-TranslationBlock *tb_alloc(unsigned n_insns, unsigned code_size)
+/* With tb_lock held: size bytes (a multiple of 16) of the block arena, NULL when it is full. */
+static void *tb_arena_take(size_t size)
 {
-    size_t size = tb_alloc_size(n_insns, code_size);
-    TranslationBlock *tb = NULL;
+    void *p;
 
-    pthread_mutex_lock(&tb_lock);
     if (!tb_arena) {
         /* Reserved, not committed: pages are touched only as blocks are made. */
         tb_arena = mmap(NULL, TB_ARENA_SIZE, PROT_READ | PROT_WRITE,
@@ -144,11 +153,23 @@ TranslationBlock *tb_alloc(unsigned n_insns, unsigned code_size)
             abort();
         }
     }
-    if (tb_arena_used + size <= TB_ARENA_SIZE) {
-        arena_prefault(&tb_arena_prefaulted, tb_arena, NULL, TB_ARENA_SIZE, tb_arena_used + size);
-        tb = (TranslationBlock *)(tb_arena + tb_arena_used);
+    if (tb_arena_used + size > TB_ARENA_SIZE) {
+        return NULL;
+    }
+    arena_prefault(&tb_arena_prefaulted, tb_arena, NULL, TB_ARENA_SIZE, tb_arena_used + size);
+    p = tb_arena + tb_arena_used;
+    tb_arena_used += size;
+    return p;
+}
+
+TranslationBlock *tb_alloc(unsigned n_insns, unsigned code_size)
+{
+    TranslationBlock *tb;
+
+    pthread_mutex_lock(&tb_lock);
+    tb = tb_arena_take(tb_alloc_size(n_insns, code_size));
+    if (tb) {
         tb->exec_count = 0; /* the arena is reused after a flush; the count is the run loop's */
-        tb_arena_used += size;
     }
     pthread_mutex_unlock(&tb_lock);
     return tb;
@@ -295,6 +316,31 @@ static void bits_range(uint64_t *bits, unsigned start, unsigned end)
     }
 }
 
+/*
+ * With tb_lock held, after blocks of pd's page were dropped: unlink the other pages' exits
+ * chained to them, and forget links that are gone (their block dropped, or unlinked).
+ */
+static void page_unlink_incoming(PageDesc *pd)
+{
+    CrossLink **p = &pd->incoming;
+
+    while (*p) {
+        CrossLink *l = *p;
+        TranslationBlock *to = l->from->jmp[l->slot];
+
+        if (to && to->phys_pc == TB_PHYS_INVALID) {
+            jit_unlink(l->from, l->slot);
+            __atomic_store_n(&l->from->jmp[l->slot], NULL, __ATOMIC_RELAXED);
+            to = NULL;
+        }
+        if (!to || l->from->phys_pc == TB_PHYS_INVALID) {
+            *p = l->next; /* its arena bytes come back at the next flush */
+        } else {
+            p = &l->next;
+        }
+    }
+}
+
 /* With tb_lock held: drop the page's blocks overlapping [start, end) (page offsets). */
 static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
 {
@@ -318,7 +364,8 @@ static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
         }
     }
     /*
-     * Chains stay inside the page: unlink the survivors from the dropped blocks. The code
+     * Unlink the page's survivors from the dropped blocks (other pages' links into them: the
+     * incoming list, page_unlink_incoming). The code
      * bits are rebuilt aside and each word stored once: a store on another hart reads them
      * without tb_lock, and must never see a survivor's bits cleared (it would keep the
      * survivor after overwriting its code).
@@ -337,6 +384,7 @@ static void page_drop_blocks(PageDesc *pd, unsigned start, unsigned end)
     for (unsigned i = 0; i < ARRAY_SIZE(bits); i++) {
         __atomic_store_n(&pd->code_bits[i], bits[i], __ATOMIC_RELEASE);
     }
+    page_unlink_incoming(pd);
 }
 
 static void tb_invalidate_page(hwaddr page, unsigned start, unsigned end)
@@ -372,6 +420,7 @@ void tb_flush_all(void)
     for (unsigned i = 0; i < ARRAY_SIZE(page_hash); i++) {
         for (PageDesc *pd = page_hash[i]; pd; pd = pd->next) {
             pd->first = NULL;
+            pd->incoming = NULL;
             memset(pd->code_bits, 0, sizeof(pd->code_bits));
         }
     }
@@ -424,20 +473,42 @@ void tb_set_jit_code(TranslationBlock *tb, void *code)
     pthread_mutex_unlock(&tb_lock);
 }
 
+/* With tb_lock held: record that exit slot of from, on another page, jumps to next; false
+ * when the arena has no room (the link is not made then). */
+static bool page_add_incoming(TranslationBlock *from, int slot, TranslationBlock *next)
+{
+    PageDesc *pd = page_find(next->phys_pc);
+    CrossLink *l = tb_arena_take(ALIGN_UP(sizeof(CrossLink), 16));
+
+    if (!pd || !l) {
+        return false;
+    }
+    *l = (CrossLink){.from = from, .slot = slot, .next = pd->incoming};
+    pd->incoming = l;
+    return true;
+}
+
 void tb_link(TranslationBlock *tb, int slot, TranslationBlock *next)
 {
     pthread_mutex_lock(&tb_lock);
     /*
      * Re-checked under the lock: invalidation may have raced with the caller's lookup, and a
      * link made to or from a dropped block would outlive the unlinking walk. Every link is
-     * made here, so the walk (under the same lock) sees them all. The release pairs with the
-     * interpreter's acquire of tb->jmp[] (another hart's records are complete when it follows
-     * the link); JIT code follows the patched jump instead (jit_link).
+     * made here, so the walk (under the same lock) sees them all: the page's blocks for a
+     * link inside the page, its incoming list for one from another page (recorded before the
+     * jump is patched). The release pairs with the interpreter's acquire of tb->jmp[]
+     * (another hart's records are complete when it follows the link); JIT code follows the
+     * patched jump instead (jit_link).
      */
     if (tb->phys_pc != TB_PHYS_INVALID && next->phys_pc != TB_PHYS_INVALID &&
-        !((tb->phys_pc ^ next->phys_pc) & TARGET_PAGE_MASK) && !(next->flags & TB_UNCACHED)) {
-        __atomic_store_n(&tb->jmp[slot], next, __ATOMIC_RELEASE);
-        jit_link(tb, slot, next);
+        !(next->flags & TB_UNCACHED)) {
+        bool same_page = !((tb->phys_pc ^ next->phys_pc) & TARGET_PAGE_MASK);
+
+        if (same_page || (tb->jmp[slot] != next && jit_cross_link_ok(tb, slot, next) &&
+                          page_add_incoming(tb, slot, next))) {
+            __atomic_store_n(&tb->jmp[slot], next, __ATOMIC_RELEASE);
+            jit_link(tb, slot, next);
+        }
     }
     pthread_mutex_unlock(&tb_lock);
 }

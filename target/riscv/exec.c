@@ -593,9 +593,11 @@ chain:
         return TB_EXIT_NEXT;
     }
     {
-        /* Acquire: pairs with tb_link's release, so next's records are complete here. */
+        /* Acquire: pairs with tb_link's release, so next's records are complete here. A link
+         * to another page is JIT code's, which checks the TLB first: not followed here. */
+        bool same_page = !((pc ^ npc) & TARGET_PAGE_MASK);
         TranslationBlock *next =
-            slot >= 0 ? __atomic_load_n(&tb->jmp[slot], __ATOMIC_ACQUIRE) : NULL;
+            slot >= 0 && same_page ? __atomic_load_n(&tb->jmp[slot], __ATOMIC_ACQUIRE) : NULL;
         /* An invalidation on another hart may be unlinking it right now: a dropped block
          * is never entered again (fence.i). */
         if (next && __atomic_load_n(&next->phys_pc, __ATOMIC_RELAXED) == TB_PHYS_INVALID) {
@@ -607,7 +609,7 @@ chain:
                 return TB_EXIT_NEXT;
             }
             /* Link only inside one page: invalidation unlinks through the page's list. */
-            if (slot >= 0 && !((pc ^ npc) & TARGET_PAGE_MASK) && !(tb->flags & TB_UNCACHED)) {
+            if (slot >= 0 && same_page && !(tb->flags & TB_UNCACHED)) {
                 tb_link(tb, slot, next);
             }
         }

@@ -126,6 +126,7 @@ void test_load_range_dropped(void **state);
 void test_mem_runs(void **state);
 void test_return_prediction(void **state);
 void test_return_prediction_context(void **state);
+void test_cross_page_chain(void **state);
 void test_store_range_smc(void **state);
 void test_store_range_flag(void **state);
 void test_load_thrash(void **state);

@@ -950,3 +950,78 @@ void test_return_prediction_context(void **state)
     assert_int_equal(h.jit.mcause, RISCV_EXCP_U_ECALL);
     assert_int_equal(h.jit.x[6], 1 + 50);
 }
+
+/*
+ * Direct jumps to another page chained in host code (jit.c emit_cross_page_exit): a loop in
+ * S-mode jumps from page 0 to virtual page 1 and back, 10 times per phase; between phases,
+ * M-mode rewrites page 1's first instruction (x6 += 100: the linked jump into the dropped
+ * block must be unlinked through the page's incoming list), then maps virtual page 1 to the
+ * frame after it (x6 += 1000: the jump, linked to the first frame, must see the TLB map
+ * another). x6 = 10 * 1 + 10 * 100 + 10 * 1000.
+ */
+void test_cross_page_chain(void **state)
+{
+    uint32_t code[0x2008 / 4] = {
+        0x30571073u, /*   0: csrw mtvec, x14 */
+        0x34161073u, /*   4: csrw mepc, x12 */
+        0x30069073u, /*   8: csrw mstatus, x13 */
+        0x30200073u, /*   c: mret */
+    };
+    static const uint32_t loop[] = {
+        0x7e10006fu, /*  20: j 0x1000 */
+        0xfff38393u, /*  24: addi x7, x7, -1 */
+        0xfe039ce3u, /*  28: bnez x7, 0x20 */
+        0x00000073u, /*  2c: ecall */
+    };
+    static const uint32_t handler[] = {
+        0x00140413u, /*  40: addi x8, x8, 1 */
+        0xfff40493u, /*  44: addi x9, x8, -1 */
+        0x00049863u, /*  48: bnez x9, 0x58 */
+        0x01192023u, /*  4c: sw x17, 0(x18): page 1 rewritten */
+        0x0000100fu, /*  50: fence.i */
+        0x0140006fu, /*  54: j 0x68 */
+        0xffe40493u, /*  58: addi x9, x8, -2 */
+        0x00049e63u, /*  5c: bnez x9, 0x78 */
+        0x00f83023u, /*  60: sd x15, 0(x16): page 1 remapped */
+        0x12000073u, /*  64: sfence.vma */
+        0x00a00393u, /*  68: li x7, 10 */
+        0x34161073u, /*  6c: csrw mepc, x12 */
+        0x30069073u, /*  70: csrw mstatus, x13 */
+        0x30200073u, /*  74: mret */
+        WFI,         /*  78 */
+    };
+    const uint64_t page1 = RAM_BASE + 0x1000, frame2 = RAM_BASE + 0x2000;
+    GenRng r = {.s = 0xc505 | 1};
+    TranslationBlock *jump, *linked;
+
+    memcpy(&code[0x20 / 4], loop, sizeof(loop));
+    memcpy(&code[0x40 / 4], handler, sizeof(handler));
+    code[0x1000 / 4] = ADDI(6, 6, 1);
+    code[0x1004 / 4] = 0x820ff06fu; /* j 0x24 */
+    code[0x2000 / 4] = ADDI(6, 6, 1000);
+    code[0x2004 / 4] = 0x820ff06fu; /* j 0x24, from virtual page 1 */
+    make_init(&r, &h.init);
+    make_paged(&r, &h.init);
+    h.init.x[6] = 0;
+    h.init.x[7] = 10;
+    h.init.x[8] = 0;
+    h.init.x[12] = RAM_BASE + 0x20;
+    h.init.x[13] = (uint64_t)PRV_S << 11; /* MPP = S, MPRV = 0 */
+    h.init.x[14] = RAM_BASE + 0x40;
+    h.init.x[15] = frame2 >> 12 << 10 | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D | PTE_V;
+    h.init.x[16] = PT_L0 + 8 * ((page1 >> 12) & 511);
+    h.init.x[17] = ADDI(6, 6, 100);
+    h.init.x[18] = page1;
+    load_code(code, ARRAY_SIZE(code));
+    run_to_wfi(true, "the jumps across pages");
+    /* the jump was chained, and again after the rewrite, to the new block on page 1 */
+    jump = tb_lookup_phys(RAM_BASE + 0x20);
+    assert_non_null(jump);
+    linked = jump->jmp[0];
+    assert_non_null(linked);
+    assert_int_equal(linked->phys_pc, page1);
+    assert_int_equal(tb_code(linked)[0], ADDI(6, 6, 100) & 0xff);
+    run_to_wfi(false, "the jumps across pages");
+    compare_engines("the jumps across pages");
+    assert_int_equal(h.jit.x[6], 10 + 10 * 100 + 10 * 1000);
+}

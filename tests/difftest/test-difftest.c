@@ -407,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_mem_runs),
         cmocka_unit_test(test_return_prediction),
         cmocka_unit_test(test_return_prediction_context),
+        cmocka_unit_test(test_cross_page_chain),
         cmocka_unit_test(test_store_range_smc),
         cmocka_unit_test(test_store_range_flag),
         cmocka_unit_test(test_load_thrash),

@@ -50,6 +50,9 @@ typedef struct JitStubs {
     const uint8_t *exit_store; /* return rax; writes r12/r13 back */
     const uint8_t *raise;      /* r12/r13 at the faulting record: take cpu->tlb->jit_exc */
     const uint8_t *lookup;     /* r12 = next pc: continue through the jump cache or exit */
+    /* called with r12 = next pc: rax = the physical page its code TLB entry maps (cross-page
+     * exits, jit_emit_exit); leaves for the run loop instead when the TLB does not map it */
+    const uint8_t *code_page;
     /* called by a load whose access fell outside its site's page range, with rsi = va,
      * rax = the offset from r14 of the site's slot of lo (JIT_HINT_BIAS + ...), rdx = size - 1:
      * returns rdx = the range's addend and CF = 1 when the access is now inside the range
@@ -74,10 +77,11 @@ static inline uintptr_t jit_exit_code(TranslationBlock *tb, int kind, int slot)
 }
 
 /*
- * Emit the exit of a block to the guest pc in r12: the exit_request test, then
- * a patchable jmp for exit slot of tb when target_phys (the physical pc of the
- * successor) is on tb's page (chained later by jit_link), else the jump-cache
- * lookup.
+ * Emit the exit of a block to the guest pc in r12, a static target (the same pc at every run
+ * of the exit, the block's pc plus a constant; an indirect jump takes the lookup instead):
+ * the exit_request test, then a patchable jmp for exit slot of tb (chained later by
+ * jit_link). target_phys is the successor's physical pc if it is on tb's page; else the jump
+ * is chained only after a check of the code TLB at each run (emit_cross_page_exit).
  */
 void jit_emit_exit(X86Buf *b, TranslationBlock *tb, int slot, hwaddr target_phys);
 

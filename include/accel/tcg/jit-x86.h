@@ -140,6 +140,9 @@ void x86_mov_rm(X86Buf *b, bool w, X86Reg dst, X86Mem src); /* dst = [src] */
 void x86_mov_mr(X86Buf *b, bool w, X86Mem dst, X86Reg src); /* [dst] = src */
 void x86_mov_mi(X86Buf *b, X86Mem dst, int32_t imm);        /* qword [dst] = sign-extended imm */
 void x86_mov_ri(X86Buf *b, X86Reg dst, uint64_t imm);       /* shortest form for the value */
+/* Always REX.W B8+r with all 8 bytes, so the value can be patched later: returns its field
+ * (NULL after an overflow). */
+uint8_t *x86_movabs(X86Buf *b, X86Reg dst, uint64_t imm);
 void x86_lea(X86Buf *b, X86Reg dst, X86Mem src);
 /* Loads of 1/2/4/8 bytes into a 64-bit register, zero- or sign-extended. */
 void x86_load(X86Buf *b, unsigned size, bool sign, X86Reg dst, X86Mem src);

@@ -18,18 +18,19 @@
  *    last (release; readers use tb_jit_code), and a block chains (jit_link)
  *    and is unlinked (jit_unlink) only once it has code.
  *  - jit_exec() runs the block and the blocks chained after it (direct
- *    jumps patched in place inside one guest page; indirect jumps and jumps
- *    to another page through the jump cache, looked up in host code by the
- *    shared lookup stub and validated against the code TLB) until one needs
- *    the run loop, with the guest pc and instret exact on return.
+ *    jumps patched in place; a direct jump to another page only after its
+ *    target's page is checked against the code TLB at each run, jit.c
+ *    emit_cross_page_exit; indirect jumps through the jump cache, looked up in
+ *    host code by the shared lookup stub and validated against the code TLB)
+ *    until one needs the run loop, with the guest pc and instret exact on return.
  *  - Returns (a target's choice, jit_emit_ras_push/ret in jit-internal.h): a call pushes
  *    its return address with its block's chained exit to it (cpu-tlb.h JitRas), which a
  *    return to that address jumps to; the stack is emptied wherever a mapping may change.
  *  - Chaining and invalidation (accel/tcg/tb-maint.c, under tb_lock):
  *    tb->jmp[slot] records the patched successor, as for the interpreter,
  *    so the page walk that unlinks the interpreter's chains unlinks the
- *    patched jumps too (jit_unlink); no per-block incoming list is needed
- *    because chains never leave the page.
+ *    patched jumps too (jit_unlink); a jump from another page is unlinked
+ *    through the page's list of incoming cross-page links.
  *  - Code space: one arena, W^X (a memfd mapped read-write for emitting and
  *    patching, read-execute for running; jit.c); when it is full the run
  *    loop flushes the whole block cache (tb_flush_all, which calls
@@ -95,6 +96,12 @@ JitExit jit_exec(CPUState *cpu, TranslationBlock *tb);
 void jit_set_jmp(TranslationBlock *tb, int slot, uint8_t *rel32);
 /* With tb_lock held: patch exit slot of tb to jump to next / back to its exit stub. */
 void jit_link(TranslationBlock *tb, int slot, TranslationBlock *next);
+/*
+ * Whether exit slot of tb, a direct jump to another page, can be chained to next (jit_link):
+ * both have code, and the exit has no expected page yet or next's (its jump is checked
+ * against the TLB at run time, jit.c emit_cross_page_exit).
+ */
+bool jit_cross_link_ok(TranslationBlock *tb, int slot, TranslationBlock *next);
 void jit_unlink(TranslationBlock *tb, int slot);
 
 /* With tb_lock held, from tb_flush_all: forget all code (no JIT code may be running). */

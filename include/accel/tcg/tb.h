@@ -13,9 +13,11 @@
  * or a DMA/loader write (memory_ram_write_hook) drops the blocks whose bytes
  * it overlaps, after writing them; a full flush drops all. A block dropped
  * while another hart runs it finishes there, but no lookup or chain enters
- * it again: that is what fence.i relies on (docs/memory-model.md). Blocks are chained (jmp[]) only
- * to blocks of the same page, so the page's block list is all that must be walked to unlink the
- * survivors from a dropped block.
+ * it again: that is what fence.i relies on (docs/memory-model.md). Blocks are chained (jmp[]) to
+ * blocks of the same page, whose block list is walked to unlink the survivors from a dropped
+ * block, and JIT code to blocks of other pages, through an exit that checks the code TLB first
+ * (jit.h): those links are kept in the target page's incoming list, walked too. The interpreter
+ * follows only links inside the page.
  */
 #ifndef ACCEL_TCG_TB_H
 #define ACCEL_TCG_TB_H
@@ -119,8 +121,9 @@ bool tb_page_has_code(hwaddr paddr);
 /* Drop every block on pages overlapping [addr, addr + len). */
 void tb_invalidate_phys_range(hwaddr addr, uint64_t len);
 /*
- * Chain exit slot of tb to next (same page, both valid; otherwise nothing):
- * records tb->jmp[slot] and patches tb's JIT code to jump to next's.
+ * Chain exit slot of tb to next (both valid, on the same page or through a cross-page exit of
+ * JIT code that can take next, jit_cross_link_ok; otherwise nothing): records tb->jmp[slot]
+ * and patches tb's JIT code to jump to next's.
  */
 void tb_link(TranslationBlock *tb, int slot, TranslationBlock *next);
 /*
