@@ -16,6 +16,7 @@
 #include "physmem.h"
 #include "system/memory.h"
 #include "util/log.h"
+#include "util/prefault.h"
 
 /* ---- RAM backing ---- */
 
@@ -53,6 +54,7 @@ void *ram_block_alloc(const char *name, uint64_t size, Error **errp)
 
 void ram_block_free(void *ptr, uint64_t size)
 {
+    prefault_warm_forget(ptr, ram_block_map_size(size));
     munmap(ptr, ram_block_map_size(size));
 }
 
@@ -80,20 +82,44 @@ static size_t populated_words(uint64_t size)
     return (size + RAM_POPULATE_CHUNK * 64 - 1) / (RAM_POPULATE_CHUNK * 64);
 }
 
-/* Commit chunk of mr unless that was done. */
+static bool chunk_populated(MemoryRegion *mr, uint64_t chunk)
+{
+    return __atomic_load_n(&mr->ram_populated[chunk / 64], __ATOMIC_RELAXED) &
+           (1ULL << (chunk % 64));
+}
+
+static size_t chunk_len(MemoryRegion *mr, uint64_t chunk)
+{
+    return MIN(RAM_POPULATE_CHUNK, ram_block_map_size(mr->size) - chunk * RAM_POPULATE_CHUNK);
+}
+
+/*
+ * Commit chunk of mr unless that was done, and have its pages warmed off this thread
+ * (prefault_warm: the first access to each page costs ~5 us more on these VM hosts). When the
+ * chunk before was committed too, the guest is filling memory upwards (Linux zeroing pages,
+ * unpacking its initramfs): the next chunk is committed and warmed ahead, off this thread,
+ * its bit left clear, so a vCPU that maps it commits it again (no-op on committed pages).
+ * Linux boot (scripts/bench boot), wall medians of 7 alternating runs: 0.330 and 0.344 s
+ * before, 0.301 and 0.313 s with both, peak RSS 39.4 -> 40.0 MiB.
+ */
 static void populate_chunk(MemoryRegion *mr, uint64_t chunk)
 {
-    uint64_t bit = 1ULL << (chunk % 64), *word = &mr->ram_populated[chunk / 64];
-    uint64_t start = chunk * RAM_POPULATE_CHUNK;
+    uint64_t start = chunk * RAM_POPULATE_CHUNK, next = chunk + 1;
 
-    if (__atomic_load_n(word, __ATOMIC_RELAXED) & bit) {
+    if (chunk_populated(mr, chunk)) {
         return;
     }
     /* Set first: two vCPUs that race both populate, which is harmless. */
-    __atomic_fetch_or(word, bit, __ATOMIC_RELAXED);
+    __atomic_fetch_or(&mr->ram_populated[chunk / 64], 1ULL << (chunk % 64), __ATOMIC_RELAXED);
     /* Best effort: before Linux 5.14 the pages fault in one by one as before. */
-    madvise(mr->ram_ptr + start, MIN(RAM_POPULATE_CHUNK, ram_block_map_size(mr->size) - start),
-            MADV_POPULATE_WRITE);
+    if (madvise(mr->ram_ptr + start, chunk_len(mr, chunk), MADV_POPULATE_WRITE)) {
+        return;
+    }
+    prefault_warm(mr->ram_ptr + start, chunk_len(mr, chunk));
+    if (chunk && chunk_populated(mr, chunk - 1) &&
+        next * RAM_POPULATE_CHUNK < ram_block_map_size(mr->size) && !chunk_populated(mr, next)) {
+        prefault_commit_ahead(mr->ram_ptr + next * RAM_POPULATE_CHUNK, chunk_len(mr, next));
+    }
 }
 
 void memory_region_ram_populate(MemoryRegion *mr, uint64_t offset, uint64_t len)
@@ -111,6 +137,7 @@ void memory_region_ram_populate(MemoryRegion *mr, uint64_t offset, uint64_t len)
 void memory_region_ram_forget_populated(MemoryRegion *mr)
 {
     if (mr->ram_populated) {
+        prefault_warm_forget(mr->ram_ptr, ram_block_map_size(mr->size)); /* dropped pages */
         memset(mr->ram_populated, 0, populated_words(mr->size) * sizeof(uint64_t));
     }
 }
