@@ -156,6 +156,37 @@ static void test_timer_wakes_loop(void **state)
     timer_free(t);
 }
 
+static void *arm_soon(void *opaque)
+{
+    usleep(10000); /* let the main thread block in poll first, towards the far timer */
+    timer_mod_ns(opaque, clock_get_ns(CLOCK_HOST) + 1000000);
+    return NULL;
+}
+
+/*
+ * A timer armed by another thread (a vCPU writing stimecmp) while the loop sleeps towards a
+ * later one wakes the loop: the near timer fires long before the far one, which is 600 s away
+ * (the alarm ends the test at 60).
+ */
+static void test_timer_from_thread_wakes_loop(void **state)
+{
+    int far_fired = 0, near_fired = 0;
+    Timer *far = timer_new_ns(CLOCK_HOST, count_timer, &far_fired);
+    Timer *near = timer_new_ns(CLOCK_HOST, count_timer, &near_fired);
+    pthread_t thread;
+
+    timer_mod_ns(far, clock_get_ns(CLOCK_HOST) + 600 * NANOSECONDS_PER_SECOND);
+    pthread_create(&thread, NULL, arm_soon, near);
+    for (int i = 0; i < LOOP_BOUND && !near_fired; i++) {
+        main_loop_wait(false);
+    }
+    pthread_join(thread, NULL);
+    assert_int_equal(near_fired, 1);
+    assert_int_equal(far_fired, 0);
+    timer_free(near);
+    timer_free(far);
+}
+
 /*
  * BQL hand-off: a thread that drops the BQL and takes it straight back (a vCPU polling an
  * MMIO register) must not get it ahead of the main loop waiting for it. In each round the
@@ -350,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_bh_once_cancel_delete),
         cmocka_unit_test(test_fd_handler),
         cmocka_unit_test(test_timer_wakes_loop),
+        cmocka_unit_test(test_timer_from_thread_wakes_loop),
         cmocka_unit_test(test_bql_loop_goes_first),
         cmocka_unit_test(test_notifier_order),
         cmocka_unit_test(test_shutdown_request),
