@@ -104,7 +104,9 @@ static size_t chunk_len(MemoryRegion *mr, uint64_t chunk)
  */
 static void populate_chunk(MemoryRegion *mr, uint64_t chunk)
 {
-    uint64_t start = chunk * RAM_POPULATE_CHUNK, next = chunk + 1;
+    uint8_t *start = mr->ram_ptr + chunk * RAM_POPULATE_CHUNK;
+    size_t len = chunk_len(mr, chunk);
+    uint64_t next = chunk + 1;
 
     if (chunk_populated(mr, chunk)) {
         return;
@@ -112,13 +114,13 @@ static void populate_chunk(MemoryRegion *mr, uint64_t chunk)
     /* Set first: two vCPUs that race both populate, which is harmless. */
     __atomic_fetch_or(&mr->ram_populated[chunk / 64], 1ULL << (chunk % 64), __ATOMIC_RELAXED);
     /* Best effort: before Linux 5.14 the pages fault in one by one as before. */
-    if (madvise(mr->ram_ptr + start, chunk_len(mr, chunk), MADV_POPULATE_WRITE)) {
+    if (madvise(start, len, MADV_POPULATE_WRITE)) {
         return;
     }
-    prefault_warm(mr->ram_ptr + start, chunk_len(mr, chunk));
+    prefault_warm(start, len);
     if (chunk && chunk_populated(mr, chunk - 1) &&
         next * RAM_POPULATE_CHUNK < ram_block_map_size(mr->size) && !chunk_populated(mr, next)) {
-        prefault_commit_ahead(mr->ram_ptr + next * RAM_POPULATE_CHUNK, chunk_len(mr, next));
+        prefault_commit_ahead(start + len, chunk_len(mr, next)); /* whole chunk, one follows */
     }
 }
 
